@@ -1,0 +1,60 @@
+// drivers/infiniband/core/verbs.c: rdma_create_ah, rdma_destroy_ah_user
+package org.ibmodel.core;
+
+import org.ibmodel.kernel.Errno;
+
+/** An address handle: the address vector of a UD destination. */
+public final class Ah extends IbObject {
+    private final Pd pd;
+    private final AhAttr attr;
+
+    private Ah(Pd pd, AhAttr attr) {
+        super(pd.device(), ResType.AH);
+        this.pd = pd;
+        this.attr = attr;
+    }
+
+    /** rdma_create_ah: -EINVAL for a port the device does not have (rdma_check_ah_attr). */
+    public static Result<Ah> create(Pd pd, AhAttr attr) {
+        pd.checkLive("rdma_create_ah");
+        if (attr == null || !pd.device().isPortValid(attr.portNum())) {
+            return Result.err(Errno.EINVAL);
+        }
+        if (attr.grh() != null && attr.grh().dgid().length != 16) {
+            return Result.err(Errno.EINVAL);
+        }
+        Ah ah = new Ah(pd, attr);
+        int ret = pd.device().ops().createAh(ah, attr);
+        if (ret != 0) {
+            return Result.err(ret);
+        }
+        pd.get();
+        ah.live();
+        return Result.of(ah);
+    }
+
+    public Pd pd() {
+        return pd;
+    }
+
+    public AhAttr attr() {
+        return attr;
+    }
+
+    /** rdma_destroy_ah */
+    public int destroy() {
+        checkLive("rdma_destroy_ah");
+        int ret = device().ops().destroyAh(this);
+        if (ret != 0) {
+            return ret;
+        }
+        pd.put();
+        free();
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "ah{dlid=" + attr.dlid() + " port=" + attr.portNum() + "}";
+    }
+}

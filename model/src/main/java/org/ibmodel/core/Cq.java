@@ -1,0 +1,272 @@
+// drivers/infiniband/core/cq.c (ib_alloc_cq, polling in softirq / workqueue / direct) and
+// drivers/infiniband/core/verbs.c (ib_create_cq, ib_destroy_cq, ib_resize_cq)
+package org.ibmodel.core;
+
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.ExecContext;
+import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.Work;
+
+/**
+ * A completion queue. A CQ from {@link #create} calls its {@link CompHandler} from the device's
+ * interrupt; a CQ from {@link #alloc} has ib_core reap it in its {@link PollContext} and call
+ * each work request's {@link Cqe#done}.
+ */
+public final class Cq extends IbObject {
+    /** IB_POLL_BATCH: completions fetched per ib_poll_cq call when ib_core reaps. */
+    public static final int POLL_BATCH = 16;
+    /** IB_POLL_BUDGET_IRQ */
+    public static final int POLL_BUDGET_IRQ = 256;
+    /** IB_POLL_BUDGET_WORKQUEUE */
+    public static final int POLL_BUDGET_WORKQUEUE = 65536;
+    /** IB_POLL_FLAGS: re-arm and learn whether completions arrived meanwhile. */
+    static final int POLL_FLAGS = CqNotifyFlags.NEXT_COMP | CqNotifyFlags.REPORT_MISSED_EVENTS;
+
+    private final CompHandler compHandler;
+    private final IbEventHandler eventHandler;
+    private final PollContext pollCtx;
+    private final Wc[] batch;
+    private final Work pollWork;
+    private boolean irqPollScheduled;
+    private int cqe;
+    private long upcalls;
+
+    private Cq(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler, PollContext pollCtx, int cqe) {
+        super(device, ResType.CQ);
+        this.compHandler = compHandler;
+        this.eventHandler = eventHandler;
+        this.pollCtx = pollCtx;
+        this.cqe = cqe;
+        this.batch = pollCtx == null ? null : newBatch();
+        this.pollWork = new Work("ib_cq_poll_work", this::pollWork);
+    }
+
+    private static Wc[] newBatch() {
+        Wc[] b = new Wc[POLL_BATCH];
+        for (int i = 0; i < b.length; i++) {
+            b[i] = new Wc();
+        }
+        return b;
+    }
+
+    /** ib_create_cq: -EINVAL for a size of 0 or above the device's max_cqe. */
+    public static Result<Cq> create(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler,
+            CqInitAttr attr) {
+        return make(device, compHandler, eventHandler, null, attr);
+    }
+
+    /**
+     * ib_alloc_cq: ib_core owns the upcall and reaps completions in {@code ctx}; the CQ is armed
+     * at once unless it is polled directly.
+     */
+    public static Result<Cq> alloc(IbDevice device, int nrCqe, int compVector, PollContext ctx) {
+        Result<Cq> r = make(device, null, null, ctx, new CqInitAttr(nrCqe, compVector));
+        if (!r.isErr() && ctx != PollContext.DIRECT) {
+            r.get().reqNotify(CqNotifyFlags.NEXT_COMP);
+        }
+        return r;
+    }
+
+    private static Result<Cq> make(IbDevice device, CompHandler comp, IbEventHandler ev, PollContext ctx,
+            CqInitAttr attr) {
+        device.kernel().mightSleep();
+        if (attr.cqe() < 1 || attr.cqe() > device.attr().maxCqe) {
+            return Result.err(Errno.EINVAL);
+        }
+        if (device.liveCount(ResType.CQ) >= device.attr().maxCq) {
+            return Result.err(Errno.ENOMEM);
+        }
+        Cq cq = new Cq(device, comp, ev, ctx, attr.cqe());
+        int ret = device.ops().createCq(cq, attr);
+        if (ret != 0) {
+            return Result.err(ret);
+        }
+        cq.live();
+        return Result.of(cq);
+    }
+
+    /** The number of entries the CQ holds. */
+    public int cqe() {
+        return cqe;
+    }
+
+    /** Set by the driver when it rounds the size up. */
+    public void cqe(int actual) {
+        cqe = actual;
+    }
+
+    /** The poll context of an ib_alloc_cq'd CQ; null for one from ib_create_cq. */
+    public PollContext pollContext() {
+        return pollCtx;
+    }
+
+    /** How many completion upcalls the device has made. */
+    public long upcalls() {
+        return upcalls;
+    }
+
+    /** ib_poll_cq: up to {@code numEntries} completions into {@code wc}; returns the count. */
+    public int poll(int numEntries, Wc[] wc) {
+        checkLive("ib_poll_cq");
+        if (numEntries < 0 || numEntries > wc.length) {
+            throw new IllegalArgumentException("poll of " + numEntries + " into an array of " + wc.length);
+        }
+        return device().ops().pollCq(this, numEntries, wc);
+    }
+
+    /** ib_req_notify_cq */
+    public int reqNotify(int flags) {
+        checkLive("ib_req_notify_cq");
+        int solicited = flags & CqNotifyFlags.SOLICITED_MASK;
+        if (solicited != CqNotifyFlags.SOLICITED && solicited != CqNotifyFlags.NEXT_COMP) {
+            return Errno.EINVAL.negative();
+        }
+        return device().ops().reqNotifyCq(this, flags);
+    }
+
+    /** ib_resize_cq: -EINVAL outside 1..max_cqe; the driver refuses to drop queued entries. */
+    public int resize(int newCqe) {
+        checkLive("ib_resize_cq");
+        device().kernel().mightSleep();
+        if (newCqe < 1 || newCqe > device().attr().maxCqe) {
+            return Errno.EINVAL.negative();
+        }
+        return device().ops().resizeCq(this, newCqe);
+    }
+
+    /** ib_destroy_cq: -EBUSY while a QP or SRQ still uses the CQ, changing nothing. */
+    public int destroy() {
+        checkLive("ib_destroy_cq");
+        device().kernel().mightSleep();
+        if (usecnt() != 0) {
+            return Errno.EBUSY.negative();
+        }
+        int ret = device().ops().destroyCq(this);
+        if (ret != 0) {
+            return ret;
+        }
+        device().core().compWq(pollCtx == null ? PollContext.WORKQUEUE : pollCtx).cancelWork(pollWork);
+        free();
+        return 0;
+    }
+
+    /** ib_free_cq: for ib_alloc_cq'd CQs; a CQ still in use is a caller bug the kernel WARNs on. */
+    public void freeCq() {
+        if (usecnt() != 0) {
+            throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq with usecnt " + usecnt());
+        }
+        int ret = destroy();
+        if (ret != 0) {
+            throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq: destroy failed " + Errno.ofNumber(ret));
+        }
+    }
+
+    /**
+     * ib_process_cq_direct: reap up to {@code budget} completions (-1: no limit) in the caller's
+     * context. Only for IB_POLL_DIRECT CQs.
+     */
+    public int processDirect(int budget) {
+        checkLive("ib_process_cq_direct");
+        if (pollCtx != PollContext.DIRECT) {
+            throw new KernelBug(KernelBug.WARN_ON, "ib_process_cq_direct on a " + pollCtx + " CQ");
+        }
+        return process(budget < 0 ? Integer.MAX_VALUE : budget);
+    }
+
+    /** __ib_process_cq: poll in batches and hand each completion to its wr_cqe. */
+    private int process(int budget) {
+        int completed = 0;
+        while (completed < budget) {
+            int want = Math.min(POLL_BATCH, budget - completed);
+            int n = poll(want, batch);
+            if (n <= 0) {
+                break;
+            }
+            for (int i = 0; i < n; i++) {
+                Wc wc = batch[i];
+                if (wc.wrCqe != null) {
+                    wc.wrCqe.done(this, wc);
+                } else if (wc.status == WcStatus.SUCCESS) {
+                    throw new KernelBug(KernelBug.WARN_ON, "successful completion without wr_cqe: " + wc);
+                }
+            }
+            completed += n;
+            if (n < want) {
+                break;
+            }
+        }
+        return completed;
+    }
+
+    /**
+     * Called by the driver from its interrupt handler, in hard-interrupt context: the kernel's
+     * {@code cq->comp_handler(cq, cq->cq_context)}.
+     */
+    public void completionUpcall() {
+        if (device().kernel().context() != ExecContext.HARDIRQ) {
+            throw new KernelBug(KernelBug.WARN_ON, "completion upcall outside hard-interrupt context");
+        }
+        upcalls++;
+        if (pollCtx == null) {
+            if (compHandler != null) {
+                compHandler.complete(this);
+            }
+            return;
+        }
+        switch (pollCtx) {
+            case SOFTIRQ -> {
+                // irq_poll_sched: scheduling twice before it runs is one run.
+                if (!irqPollScheduled) {
+                    irqPollScheduled = true;
+                    device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
+                }
+            }
+            case WORKQUEUE, UNBOUND_WORKQUEUE -> device().core().compWq(pollCtx).queueWork(pollWork);
+            case DIRECT -> throw new KernelBug(KernelBug.WARN_ON, "got unsolicited completion for CQ " + this);
+        }
+    }
+
+    /** Called by the driver to report an error on the CQ (IB_EVENT_CQ_ERR on overrun). */
+    public void eventUpcall(IbEventType type) {
+        if (type.scope() != IbEventType.Scope.CQ) {
+            throw new IllegalArgumentException(type + " is not a CQ event");
+        }
+        if (eventHandler != null) {
+            eventHandler.handle(IbEvent.cq(this, type));
+        }
+    }
+
+    /** ib_poll_handler */
+    private void irqPoll() {
+        irqPollScheduled = false;
+        if (freed()) {
+            return;
+        }
+        int completed = process(POLL_BUDGET_IRQ);
+        if (completed < POLL_BUDGET_IRQ) {
+            if (reqNotify(POLL_FLAGS) > 0) {
+                irqPollScheduled = true;
+                device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
+            }
+        } else {
+            irqPollScheduled = true;
+            device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
+        }
+    }
+
+    /** ib_cq_poll_work */
+    private void pollWork() {
+        if (freed()) {
+            return;
+        }
+        int completed = process(POLL_BUDGET_WORKQUEUE);
+        if (completed >= POLL_BUDGET_WORKQUEUE || reqNotify(POLL_FLAGS) > 0) {
+            device().core().compWq(pollCtx).queueWork(pollWork);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "cq{cqe=" + cqe + (pollCtx == null ? "" : " poll=" + pollCtx.kernelName()) + "}";
+    }
+}

@@ -1,0 +1,30 @@
+// include/rdma/ib_verbs.h: struct ib_device_attr
+package org.ibmodel.core;
+
+/** Device capabilities, as ib_query_device reports them. */
+public final class DeviceAttr {
+    public long fwVer;
+    public long sysImageGuid;
+    public long maxMrSize = 1L << 32;
+    public long pageSizeCap = 4096;
+    public int vendorId;
+    public int vendorPartId;
+    public int hwVer;
+    public int maxQp = 256;
+    public int maxQpWr = 1024;
+    public long deviceCapFlags;
+    public int maxSendSge = 16;
+    public int maxRecvSge = 16;
+    public int maxCq = 256;
+    public int maxCqe = 4096;
+    public int maxMr = 1024;
+    public int maxPd = 256;
+    public int maxQpRdAtom = 16;
+    public int maxQpInitRdAtom = 16;
+    public int maxSrq = 64;
+    public int maxSrqWr = 1024;
+    public int maxSrqSge = 16;
+    public int maxAh = 1024;
+    public int maxPkeys = 64;
+    public int localCaAckDelay = 15;
+}

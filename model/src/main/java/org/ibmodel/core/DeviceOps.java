@@ -1,0 +1,59 @@
+// include/rdma/ib_verbs.h: struct ib_device_ops
+package org.ibmodel.core;
+
+import java.util.List;
+
+/**
+ * What a driver implements. ib_core has already checked what every driver would check (object
+ * in use, masks against the QP state table, capabilities against the device limits) before it
+ * calls here; a driver adds its own checks and returns 0 or a negative errno. Objects arrive
+ * allocated by ib_core; a driver keeps its private state in {@code drv(...)} of each object.
+ */
+public interface DeviceOps {
+    int allocPd(Pd pd);
+
+    int deallocPd(Pd pd);
+
+    int createCq(Cq cq, CqInitAttr attr);
+
+    int destroyCq(Cq cq);
+
+    int resizeCq(Cq cq, int cqe);
+
+    /** Copies up to {@code numEntries} completions into {@code wc}; returns how many, or -errno. */
+    int pollCq(Cq cq, int numEntries, Wc[] wc);
+
+    /** Arms the CQ; with REPORT_MISSED_EVENTS returns 1 when completions may have been missed. */
+    int reqNotifyCq(Cq cq, int flags);
+
+    /** Creates the QP and assigns its number with {@link Qp#assignQpNum}. */
+    int createQp(Qp qp, QpInitAttr attr);
+
+    /** Applies a modify that ib_core has validated; {@code cur} is the QP's state before it. */
+    int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next);
+
+    int destroyQp(Qp qp);
+
+    PostResult postSend(Qp qp, List<SendWr> wrs);
+
+    PostResult postRecv(Qp qp, List<RecvWr> wrs);
+
+    int createSrq(Srq srq, SrqAttr attr);
+
+    int modifySrq(Srq srq, SrqAttr attr, int mask);
+
+    int destroySrq(Srq srq);
+
+    PostResult postSrqRecv(Srq srq, List<RecvWr> wrs);
+
+    /** Assigns lkey and rkey with {@link Mr#assignKeys}. */
+    int getDmaMr(Mr mr, int access);
+
+    int regMr(Mr mr, long start, long length, long iova, int access);
+
+    int deregMr(Mr mr);
+
+    int createAh(Ah ah, AhAttr attr);
+
+    int destroyAh(Ah ah);
+}

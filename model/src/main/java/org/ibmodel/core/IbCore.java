@@ -1,0 +1,160 @@
+// drivers/infiniband/core/device.c: device and client registration
+package org.ibmodel.core;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.Mutex;
+import org.ibmodel.kernel.Workqueue;
+
+/**
+ * ib_core of one kernel: the registered devices and clients. Every (client, device) pair gets
+ * {@code add} whichever registers first; removal runs clients in reverse registration order.
+ */
+public final class IbCore {
+    private final Kernel kernel;
+    private final Mutex devicesRwsem;
+    private final Mutex clientsRwsem;
+    private final List<IbDevice> devices = new ArrayList<>();
+    private final List<IbClient> clients = new ArrayList<>();
+    private final Workqueue ibWq;
+    private final Workqueue compWq;
+    private final Workqueue compUnboundWq;
+
+    public IbCore(Kernel kernel) {
+        this.kernel = kernel;
+        this.devicesRwsem = new Mutex(kernel, "devices_rwsem");
+        this.clientsRwsem = new Mutex(kernel, "clients_rwsem");
+        this.ibWq = kernel.allocWorkqueue("infiniband");
+        this.compWq = kernel.allocWorkqueue("ib-comp-wq");
+        this.compUnboundWq = kernel.allocWorkqueue("ib-comp-unb-wq");
+    }
+
+    public Kernel kernel() {
+        return kernel;
+    }
+
+    /** ib_wq: events and other deferred ib_core work. */
+    public Workqueue ibWq() {
+        return ibWq;
+    }
+
+    Workqueue compWq(PollContext ctx) {
+        return ctx == PollContext.UNBOUND_WORKQUEUE ? compUnboundWq : compWq;
+    }
+
+    public List<IbDevice> devices() {
+        return List.copyOf(devices);
+    }
+
+    public List<IbClient> clients() {
+        return List.copyOf(clients);
+    }
+
+    /** ib_device_get_by_name */
+    public IbDevice device(String name) {
+        for (IbDevice d : devices) {
+            if (d.name().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** ib_register_device: -ENFILE when the name is taken, -EEXIST when already registered. */
+    public int registerDevice(IbDevice device) {
+        kernel.mightSleep();
+        devicesRwsem.lock();
+        try {
+            if (device.registered()) {
+                return Errno.EEXIST.negative();
+            }
+            if (device(device.name()) != null) {
+                return Errno.ENFILE.negative();
+            }
+            devices.add(device);
+            device.setRegistered(true);
+        } finally {
+            devicesRwsem.unlock();
+        }
+        for (IbClient c : clientsRwsem.with(() -> List.copyOf(clients))) {
+            addClientContext(device, c);
+        }
+        return 0;
+    }
+
+    /**
+     * ib_unregister_device: remove every client in reverse order; whatever they leave behind is
+     * a leak the kernel reports (rdma_restrack_clean).
+     */
+    public void unregisterDevice(IbDevice device) {
+        kernel.mightSleep();
+        if (!device.registered()) {
+            throw new KernelBug(KernelBug.WARN_ON, device.name() + ": unregister of a device that is not registered");
+        }
+        List<IbClient> snapshot = clientsRwsem.with(() -> List.copyOf(clients));
+        for (int i = snapshot.size() - 1; i >= 0; i--) {
+            removeClientContext(device, snapshot.get(i));
+        }
+        devicesRwsem.with(() -> {
+            devices.remove(device);
+            device.setRegistered(false);
+        });
+        if (device.liveTotal() != 0) {
+            throw new KernelBug(KernelBug.WARN_ON, device.name()
+                    + ": objects still allocated at unregistration: " + device.liveSummary());
+        }
+    }
+
+    /** ib_register_client: -EEXIST when the client is already registered. */
+    public int registerClient(IbClient client) {
+        kernel.mightSleep();
+        boolean added = clientsRwsem.with(() -> {
+            if (clients.contains(client)) {
+                return false;
+            }
+            clients.add(client);
+            return true;
+        });
+        if (!added) {
+            return Errno.EEXIST.negative();
+        }
+        for (IbDevice d : devicesRwsem.with(() -> List.copyOf(devices))) {
+            addClientContext(d, client);
+        }
+        return 0;
+    }
+
+    /** ib_unregister_client: {@code remove} on every device the client was added to. */
+    public void unregisterClient(IbClient client) {
+        kernel.mightSleep();
+        if (!clientsRwsem.with(() -> clients.contains(client))) {
+            throw new KernelBug(KernelBug.WARN_ON, "unregister of client " + client.name() + ", which is not registered");
+        }
+        for (IbDevice d : devicesRwsem.with(() -> List.copyOf(devices))) {
+            removeClientContext(d, client);
+        }
+        clientsRwsem.with(() -> {
+            clients.remove(client);
+        });
+    }
+
+    private void addClientContext(IbDevice device, IbClient client) {
+        device.attachClient(client);
+        if (client.add(device) != 0) {
+            // A client that declines a device gets no further calls for it.
+            device.detachClient(client);
+        }
+    }
+
+    private void removeClientContext(IbDevice device, IbClient client) {
+        if (!device.hasClient(client)) {
+            return;
+        }
+        Object data = device.clientData(client);
+        client.remove(device, data);
+        device.detachClient(client);
+    }
+}

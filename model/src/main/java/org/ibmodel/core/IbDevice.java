@@ -1,0 +1,198 @@
+// drivers/infiniband/core/device.c: struct ib_device, ports, client data, event dispatch
+package org.ibmodel.core;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.SpinLock;
+import org.ibmodel.kernel.Work;
+import org.ibmodel.mm.HostMemory;
+
+/** An RDMA device as ib_core sees it: a driver behind {@link DeviceOps}, ports, and clients. */
+public final class IbDevice {
+    private final IbCore core;
+    private final String name;
+    private final DeviceOps ops;
+    private final DeviceAttr attr;
+    private final HostMemory memory;
+    private final Port[] ports;
+    private final Map<IbClient, Object> clientData = new IdentityHashMap<>();
+    private final List<IbEventHandler> eventHandlers = new ArrayList<>();
+    private final SpinLock eventHandlerLock;
+    private final Map<ResType, Integer> live = new EnumMap<>(ResType.class);
+    private boolean registered;
+
+    /**
+     * @param portAttrs one entry per port, numbered from 1
+     * @param nodeGuid  the node GUID; port GUIDs are derived from it
+     */
+    public IbDevice(IbCore core, String name, DeviceOps ops, DeviceAttr attr, HostMemory memory,
+            long nodeGuid, PortAttr... portAttrs) {
+        if (portAttrs.length < 1) {
+            throw new IllegalArgumentException(name + ": a device has at least one port");
+        }
+        this.core = core;
+        this.name = name;
+        this.ops = ops;
+        this.attr = attr;
+        this.memory = memory;
+        this.eventHandlerLock = new SpinLock(core.kernel(), "ib_device->event_handler_lock");
+        this.ports = new Port[portAttrs.length];
+        for (int i = 0; i < portAttrs.length; i++) {
+            ports[i] = new Port(this, i + 1, portAttrs[i], nodeGuid + i + 1);
+        }
+        for (ResType t : ResType.values()) {
+            live.put(t, 0);
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public IbCore core() {
+        return core;
+    }
+
+    public Kernel kernel() {
+        return core.kernel();
+    }
+
+    public DeviceOps ops() {
+        return ops;
+    }
+
+    /** ib_query_device */
+    public DeviceAttr attr() {
+        return attr;
+    }
+
+    /** The host memory this device reaches by DMA. */
+    public HostMemory memory() {
+        return memory;
+    }
+
+    public int numPorts() {
+        return ports.length;
+    }
+
+    /** rdma_is_port_valid */
+    public boolean isPortValid(int portNum) {
+        return portNum >= 1 && portNum <= ports.length;
+    }
+
+    public Port port(int portNum) {
+        if (!isPortValid(portNum)) {
+            throw new IllegalArgumentException(name + " has no port " + portNum);
+        }
+        return ports[portNum - 1];
+    }
+
+    public boolean registered() {
+        return registered;
+    }
+
+    void setRegistered(boolean r) {
+        registered = r;
+    }
+
+    /** ib_set_client_data */
+    public void setClientData(IbClient client, Object data) {
+        if (!clientData.containsKey(client)) {
+            throw new KernelBug(KernelBug.WARN_ON,
+                    name + ": client data set for " + client.name() + ", which is not attached");
+        }
+        clientData.put(client, data);
+    }
+
+    /** ib_get_client_data */
+    public Object clientData(IbClient client) {
+        return clientData.get(client);
+    }
+
+    boolean hasClient(IbClient client) {
+        return clientData.containsKey(client);
+    }
+
+    void attachClient(IbClient client) {
+        clientData.put(client, null);
+    }
+
+    Object detachClient(IbClient client) {
+        return clientData.remove(client);
+    }
+
+    /** ib_register_event_handler */
+    public void registerEventHandler(IbEventHandler handler) {
+        eventHandlerLock.with(() -> {
+            eventHandlers.add(handler);
+        });
+    }
+
+    /** ib_unregister_event_handler */
+    public void unregisterEventHandler(IbEventHandler handler) {
+        eventHandlerLock.with(() -> {
+            eventHandlers.remove(handler);
+        });
+    }
+
+    /**
+     * ib_dispatch_event: device and port events reach the registered handlers from a work item
+     * on ib_wq, in process context, after the cache has been updated
+     * (drivers/infiniband/core/cache.c ib_cache_event_task).
+     */
+    public void dispatchEvent(IbEvent event) {
+        if (event.event().scope() != IbEventType.Scope.PORT
+                && event.event().scope() != IbEventType.Scope.DEVICE) {
+            throw new IllegalArgumentException("ib_dispatch_event takes port and device events, not " + event);
+        }
+        core.ibWq().queueWork(new Work("ib_cache_event_task", () -> {
+            List<IbEventHandler> snapshot = eventHandlerLock.with(() -> List.copyOf(eventHandlers));
+            for (IbEventHandler h : snapshot) {
+                h.handle(event);
+            }
+        }));
+    }
+
+    /** How many objects of a kind are live on this device (rdma_restrack). */
+    public int liveCount(ResType type) {
+        return live.get(type);
+    }
+
+    public int liveTotal() {
+        int n = 0;
+        for (int v : live.values()) {
+            n += v;
+        }
+        return n;
+    }
+
+    void track(ResType type) {
+        live.merge(type, 1, Integer::sum);
+    }
+
+    void untrack(ResType type) {
+        int n = live.merge(type, -1, Integer::sum);
+        if (n < 0) {
+            throw new KernelBug(KernelBug.WARN_ON, name + ": " + type + " count went negative");
+        }
+    }
+
+    /** A summary like {@code pd=1 cq=2 qp=0 ...} for leak reports. */
+    public String liveSummary() {
+        StringBuilder sb = new StringBuilder();
+        for (Map.Entry<ResType, Integer> e : live.entrySet()) {
+            sb.append(sb.length() > 0 ? " " : "").append(e.getKey().name().toLowerCase()).append('=').append(e.getValue());
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

@@ -1,0 +1,132 @@
+// drivers/infiniband/core/verbs.c: ib_get_dma_mr, ib_dereg_mr_user; uverbs reg_user_mr path
+package org.ibmodel.core;
+
+import org.ibmodel.kernel.Errno;
+
+/** A memory region: a range of host memory the HCA may access with its lkey (and rkey). */
+public final class Mr extends IbObject {
+    /** include/rdma/ib_verbs.h: enum ib_mr_type, plus the user-registered kind. */
+    public enum Type { MEM_REG, DMA, USER }
+
+    private final Pd pd;
+    private final Type type;
+    private final long iova;
+    private final long length;
+    private final int access;
+    private int lkey;
+    private int rkey;
+
+    private Mr(Pd pd, Type type, long iova, long length, int access) {
+        super(pd.device(), ResType.MR);
+        this.pd = pd;
+        this.type = type;
+        this.iova = iova;
+        this.length = length;
+        this.access = access;
+    }
+
+    /** ib_get_dma_mr: a region over all of host memory. */
+    public static Result<Mr> getDma(Pd pd, int access) {
+        pd.checkLive("ib_get_dma_mr");
+        int err = AccessFlags.checkMrAccess(access);
+        if (err != 0) {
+            return Result.err(err);
+        }
+        Mr mr = new Mr(pd, Type.DMA, 0, -1, access);
+        int ret = pd.device().ops().getDmaMr(mr, access);
+        return finish(pd, mr, ret);
+    }
+
+    /**
+     * Registers [start, start+length) mapped at {@code iova}, as the reg_user_mr path does:
+     * access checked first, then range and size against the device limits.
+     */
+    public static Result<Mr> reg(Pd pd, long start, long length, long iova, int access) {
+        pd.checkLive("ib_reg_mr");
+        pd.device().kernel().mightSleep();
+        int err = AccessFlags.checkMrAccess(access);
+        if (err != 0) {
+            return Result.err(err);
+        }
+        if (length <= 0 || length > pd.device().attr().maxMrSize) {
+            return Result.err(Errno.EINVAL);
+        }
+        if (!pd.device().memory().isMapped(start, length)) {
+            return Result.err(Errno.EFAULT);
+        }
+        Mr mr = new Mr(pd, Type.USER, iova, length, access);
+        int ret = pd.device().ops().regMr(mr, start, length, iova, access);
+        return finish(pd, mr, ret);
+    }
+
+    private static Result<Mr> finish(Pd pd, Mr mr, int ret) {
+        if (ret != 0) {
+            return Result.err(ret);
+        }
+        pd.get();
+        mr.live();
+        return Result.of(mr);
+    }
+
+    /** Set by the driver when it creates the region. */
+    public void assignKeys(int lkey, int rkey) {
+        this.lkey = lkey;
+        this.rkey = rkey;
+    }
+
+    public Pd pd() {
+        return pd;
+    }
+
+    public Type type() {
+        return type;
+    }
+
+    public long iova() {
+        return iova;
+    }
+
+    /** Length in bytes; -1 for a DMA region, which covers everything. */
+    public long length() {
+        return length;
+    }
+
+    public int access() {
+        return access;
+    }
+
+    public int lkey() {
+        return lkey;
+    }
+
+    public int rkey() {
+        return rkey;
+    }
+
+    /** Whether [addr, addr+len) lies inside the region. */
+    public boolean covers(long addr, long len) {
+        if (type == Type.DMA) {
+            return true;
+        }
+        return addr >= iova && len >= 0 && addr + len <= iova + length && addr + len >= addr;
+    }
+
+    /** ib_dereg_mr */
+    public int dereg() {
+        checkLive("ib_dereg_mr");
+        device().kernel().mightSleep();
+        int ret = device().ops().deregMr(this);
+        if (ret != 0) {
+            return ret;
+        }
+        pd.put();
+        free();
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("mr{lkey=0x%x rkey=0x%x iova=0x%x len=%d access=%s}", lkey, rkey, iova,
+                length, AccessFlags.format(access));
+    }
+}

@@ -1,0 +1,154 @@
+// drivers/infiniband/core/cache.c: the per-port GID and P_Key tables and cached port attributes
+package org.ibmodel.core;
+
+import java.util.Arrays;
+
+/**
+ * One port of a device: its attributes and its GID and P_Key tables. Changes made here by the
+ * driver (or the subnet manager through it) dispatch the kernel's port events.
+ */
+public final class Port {
+    /** The default P_Key, full membership (IBA 10.9.1.2). */
+    public static final int DEFAULT_PKEY = 0xffff;
+    /** The default GID prefix fe80::/64 (IBA 4.1.1). */
+    public static final long DEFAULT_GID_PREFIX = 0xfe80_0000_0000_0000L;
+
+    private final IbDevice device;
+    private final int portNum;
+    private final PortAttr attr;
+    private final byte[][] gids;
+    private final int[] pkeys;
+
+    Port(IbDevice device, int portNum, PortAttr attr, long portGuid) {
+        this.device = device;
+        this.portNum = portNum;
+        this.attr = attr;
+        this.gids = new byte[attr.gidTblLen][16];
+        this.pkeys = new int[attr.pkeyTblLen];
+        pkeys[0] = DEFAULT_PKEY;
+        gids[0] = gid(DEFAULT_GID_PREFIX, portGuid);
+    }
+
+    public static byte[] gid(long prefix, long guid) {
+        byte[] g = new byte[16];
+        for (int i = 0; i < 8; i++) {
+            g[i] = (byte) (prefix >>> (56 - 8 * i));
+            g[8 + i] = (byte) (guid >>> (56 - 8 * i));
+        }
+        return g;
+    }
+
+    public int portNum() {
+        return portNum;
+    }
+
+    /** ib_query_port: a copy of the attributes. */
+    public PortAttr query() {
+        return attr.copy();
+    }
+
+    public PortState state() {
+        return attr.state;
+    }
+
+    public int lid() {
+        return attr.lid;
+    }
+
+    /** ib_query_gid; null for an index outside the table. */
+    public byte[] gid(int index) {
+        if (index < 0 || index >= gids.length) {
+            return null;
+        }
+        return gids[index].clone();
+    }
+
+    /** ib_query_pkey: the P_Key, or -EINVAL for an index outside the table. */
+    public int pkey(int index) {
+        if (index < 0 || index >= pkeys.length) {
+            return org.ibmodel.kernel.Errno.EINVAL.negative();
+        }
+        return pkeys[index];
+    }
+
+    public int pkeyTableLength() {
+        return pkeys.length;
+    }
+
+    /**
+     * ib_find_pkey: the index of a P_Key matching in its low 15 bits, preferring the full
+     * member entry; -ENOENT when there is none.
+     */
+    public int findPkey(int pkey) {
+        int partial = -1;
+        for (int i = 0; i < pkeys.length; i++) {
+            if (pkeys[i] == 0 || (pkeys[i] & 0x7fff) != (pkey & 0x7fff)) {
+                continue;
+            }
+            if ((pkeys[i] & 0x8000) != 0) {
+                return i;
+            }
+            if (partial < 0) {
+                partial = i;
+            }
+        }
+        return partial >= 0 ? partial : org.ibmodel.kernel.Errno.ENOENT.negative();
+    }
+
+    /** The port's logical state changed; entering or leaving ACTIVE is an event. */
+    public void setState(PortState state) {
+        PortState old = attr.state;
+        attr.state = state;
+        attr.physState = state == PortState.DOWN ? 3 : 5;
+        if (old != PortState.ACTIVE && state == PortState.ACTIVE) {
+            device.dispatchEvent(IbEvent.port(device, IbEventType.PORT_ACTIVE, portNum));
+        } else if (old == PortState.ACTIVE && state != PortState.ACTIVE) {
+            device.dispatchEvent(IbEvent.port(device, IbEventType.PORT_ERR, portNum));
+        }
+    }
+
+    public void setLid(int lid, int lmc) {
+        if (attr.lid == lid && attr.lmc == lmc) {
+            return;
+        }
+        attr.lid = lid;
+        attr.lmc = lmc;
+        device.dispatchEvent(IbEvent.port(device, IbEventType.LID_CHANGE, portNum));
+    }
+
+    public void setSm(int smLid, int smSl) {
+        if (attr.smLid == smLid && attr.smSl == smSl) {
+            return;
+        }
+        attr.smLid = smLid;
+        attr.smSl = smSl;
+        device.dispatchEvent(IbEvent.port(device, IbEventType.SM_CHANGE, portNum));
+    }
+
+    public void setPkey(int index, int pkey) {
+        if (index < 0 || index >= pkeys.length) {
+            throw new IllegalArgumentException("pkey index " + index + " outside table of " + pkeys.length);
+        }
+        if (pkeys[index] == (pkey & 0xffff)) {
+            return;
+        }
+        pkeys[index] = pkey & 0xffff;
+        device.dispatchEvent(IbEvent.port(device, IbEventType.PKEY_CHANGE, portNum));
+    }
+
+    public void setGid(int index, byte[] gid) {
+        if (index < 0 || index >= gids.length || gid.length != 16) {
+            throw new IllegalArgumentException("gid index " + index + " or length " + gid.length);
+        }
+        if (Arrays.equals(gids[index], gid)) {
+            return;
+        }
+        gids[index] = gid.clone();
+        device.dispatchEvent(IbEvent.port(device, IbEventType.GID_CHANGE, portNum));
+    }
+
+    @Override
+    public String toString() {
+        return device.name() + " port " + portNum + " " + attr.state.kernelName() + " lid " + attr.lid;
+    }
+}

@@ -1,0 +1,536 @@
+// drivers/infiniband/core/verbs.c: ib_create_qp, _ib_modify_qp, ib_query_qp, ib_destroy_qp,
+// __ib_drain_sq / __ib_drain_rq; attribute checks as drivers/infiniband/sw/rxe/rxe_qp.c
+// (rxe_qp_chk_attr) and drivers/infiniband/hw/mlx4/qp.c make them
+package org.ibmodel.core;
+
+import static org.ibmodel.core.QpAttrMask.ACCESS_FLAGS;
+import static org.ibmodel.core.QpAttrMask.ALT_PATH;
+import static org.ibmodel.core.QpAttrMask.AV;
+import static org.ibmodel.core.QpAttrMask.CUR_STATE;
+import static org.ibmodel.core.QpAttrMask.DEST_QPN;
+import static org.ibmodel.core.QpAttrMask.EN_SQD_ASYNC_NOTIFY;
+import static org.ibmodel.core.QpAttrMask.MAX_DEST_RD_ATOMIC;
+import static org.ibmodel.core.QpAttrMask.MAX_QP_RD_ATOMIC;
+import static org.ibmodel.core.QpAttrMask.MIN_RNR_TIMER;
+import static org.ibmodel.core.QpAttrMask.PATH_MIG_STATE;
+import static org.ibmodel.core.QpAttrMask.PATH_MTU;
+import static org.ibmodel.core.QpAttrMask.PKEY_INDEX;
+import static org.ibmodel.core.QpAttrMask.PORT;
+import static org.ibmodel.core.QpAttrMask.QKEY;
+import static org.ibmodel.core.QpAttrMask.RATE_LIMIT;
+import static org.ibmodel.core.QpAttrMask.RETRY_CNT;
+import static org.ibmodel.core.QpAttrMask.RNR_RETRY;
+import static org.ibmodel.core.QpAttrMask.RQ_PSN;
+import static org.ibmodel.core.QpAttrMask.SQ_PSN;
+import static org.ibmodel.core.QpAttrMask.STATE;
+import static org.ibmodel.core.QpAttrMask.TIMEOUT;
+
+import java.util.List;
+import org.ibmodel.kernel.Completion;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.KernelBug;
+
+/** A queue pair. Its state changes only through {@link #modify} or, for errors, the device. */
+public final class Qp extends IbObject {
+    /** PSNs are 24 bits (IBA 9.7.2). */
+    public static final int PSN_MASK = 0xffffff;
+    /** QPNs are 24 bits (IBA 9.2). */
+    public static final int QPN_MASK = 0xffffff;
+    /** rnr_retry of 7 retries forever (IBA 9.7.5.2.8). */
+    public static final int RNR_RETRY_INFINITE = 7;
+    /** Q_Keys with the high bit set are controlled: senders use the QP's own (IBA 10.2.4). */
+    public static final int QKEY_CONTROLLED = 0x8000_0000;
+
+    private static final int QP_ACCESS = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
+            | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC | AccessFlags.MW_BIND;
+
+    private final Pd pd;
+    private final QpType type;
+    private final Cq sendCq;
+    private final Cq recvCq;
+    private final Srq srq;
+    private final QpCap cap;
+    private final SigType sigType;
+    private final IbEventHandler eventHandler;
+    private final Object context;
+    private final QpAttr attr = new QpAttr();
+    private QpState state = QpState.RESET;
+    private int qpNum = -1;
+
+    private Qp(Pd pd, QpInitAttr init) {
+        super(pd.device(), ResType.QP);
+        this.pd = pd;
+        this.type = init.qpType;
+        this.sendCq = init.sendCq;
+        this.recvCq = init.recvCq;
+        this.srq = init.srq;
+        this.cap = init.srq == null ? init.cap
+                : new QpCap(init.cap.maxSendWr(), 0, init.cap.maxSendSge(), 0, init.cap.maxInlineData());
+        this.sigType = init.sqSigType;
+        this.eventHandler = init.eventHandler;
+        this.context = init.qpContext;
+        this.attr.portNum = init.portNum;
+        this.attr.cap = cap;
+    }
+
+    /**
+     * ib_create_qp: checks the CQs, SRQ and capabilities against the device (-EINVAL), the QP
+     * count (-ENOMEM) and the type (-EOPNOTSUPP), then asks the driver.
+     */
+    public static Result<Qp> create(Pd pd, QpInitAttr init) {
+        pd.checkLive("ib_create_qp");
+        IbDevice dev = pd.device();
+        dev.kernel().mightSleep();
+        int err = checkInit(dev, pd, init);
+        if (err != 0) {
+            return Result.err(err);
+        }
+        Qp qp = new Qp(pd, init);
+        int ret = dev.ops().createQp(qp, init);
+        if (ret != 0) {
+            return Result.err(ret);
+        }
+        if (qp.qpNum < 0) {
+            throw new KernelBug(KernelBug.WARN_ON, dev.name() + ": driver created a QP without a number");
+        }
+        pd.get();
+        qp.sendCq.get();
+        qp.recvCq.get();
+        if (qp.srq != null) {
+            qp.srq.get();
+        }
+        qp.live();
+        return Result.of(qp);
+    }
+
+    private static int checkInit(IbDevice dev, Pd pd, QpInitAttr init) {
+        if (init.qpType == null || !init.qpType.supported()) {
+            return Errno.EOPNOTSUPP.negative();
+        }
+        if (init.sendCq == null || init.recvCq == null || init.cap == null) {
+            return Errno.EINVAL.negative();
+        }
+        init.sendCq.checkLive("ib_create_qp");
+        init.recvCq.checkLive("ib_create_qp");
+        if (init.sendCq.device() != dev || init.recvCq.device() != dev) {
+            return Errno.EINVAL.negative();
+        }
+        if (init.srq != null) {
+            init.srq.checkLive("ib_create_qp");
+            if (init.srq.device() != dev || init.qpType == QpType.SMI || init.qpType == QpType.GSI) {
+                return Errno.EINVAL.negative();
+            }
+        }
+        QpCap c = init.cap;
+        DeviceAttr a = dev.attr();
+        if (c.maxSendWr() < 0 || c.maxRecvWr() < 0 || c.maxSendSge() < 0 || c.maxRecvSge() < 0
+                || c.maxInlineData() < 0) {
+            return Errno.EINVAL.negative();
+        }
+        if (c.maxSendWr() > a.maxQpWr || c.maxSendSge() > a.maxSendSge) {
+            return Errno.EINVAL.negative();
+        }
+        if (init.srq == null && (c.maxRecvWr() > a.maxQpWr || c.maxRecvSge() > a.maxRecvSge)) {
+            return Errno.EINVAL.negative();
+        }
+        if ((init.qpType == QpType.SMI || init.qpType == QpType.GSI) && !dev.isPortValid(init.portNum)) {
+            return Errno.EINVAL.negative();
+        }
+        if (dev.liveCount(ResType.QP) >= a.maxQp) {
+            return Errno.ENOMEM.negative();
+        }
+        return 0;
+    }
+
+    /** Set once by the driver in createQp. */
+    public void assignQpNum(int qpn) {
+        if (qpNum >= 0) {
+            throw new KernelBug(KernelBug.WARN_ON, "QP number assigned twice");
+        }
+        qpNum = qpn & QPN_MASK;
+    }
+
+    public int qpNum() {
+        return qpNum;
+    }
+
+    public QpType type() {
+        return type;
+    }
+
+    public QpState state() {
+        return state;
+    }
+
+    public Pd pd() {
+        return pd;
+    }
+
+    public Cq sendCq() {
+        return sendCq;
+    }
+
+    public Cq recvCq() {
+        return recvCq;
+    }
+
+    public Srq srq() {
+        return srq;
+    }
+
+    public QpCap cap() {
+        return cap;
+    }
+
+    public SigType sigType() {
+        return sigType;
+    }
+
+    public Object context() {
+        return context;
+    }
+
+    /** The attributes the QP holds now; the driver reads them, nobody may change them. */
+    public QpAttr attr() {
+        QpAttr a = attr.copy();
+        a.qpState = state;
+        a.curQpState = state;
+        return a;
+    }
+
+    /** The port the QP is bound to (0 before RESET->INIT for connected and UD QPs). */
+    public int portNum() {
+        return attr.portNum;
+    }
+
+    /**
+     * ib_modify_qp. The asserted current state is IB_QP_CUR_STATE's when given; the table
+     * decides whether the move and its mask are legal, the attribute values are then checked,
+     * and only a fully valid request reaches the driver and changes the QP.
+     */
+    public int modify(QpAttr req, int mask) {
+        checkLive("ib_modify_qp");
+        device().kernel().mightSleep();
+        QpState cur = CUR_STATE.isSet(mask) ? req.curQpState : state;
+        QpState next = STATE.isSet(mask) ? req.qpState : cur;
+        if ((mask & ~QpAttrMask.ALL) != 0 || cur == null || next == null) {
+            return Errno.EINVAL.negative();
+        }
+        if (!QpStateTable.isModifyOk(cur, next, type, mask)) {
+            return Errno.EINVAL.negative();
+        }
+        // The hardware executes the transition from the state it holds (mthca_qp.c issues the
+        // command for cur->next); a wrong assertion fails there.
+        if (cur != state) {
+            return Errno.EINVAL.negative();
+        }
+        int err = checkAttrValues(req, mask);
+        if (err != 0) {
+            return err;
+        }
+        QpAttr masked = req.copy();
+        // verbs.c: PSNs are masked to 24 bits with a warning, not rejected.
+        masked.rqPsn &= PSN_MASK;
+        masked.sqPsn &= PSN_MASK;
+        int ret = device().ops().modifyQp(this, masked, mask, cur, next);
+        if (ret != 0) {
+            return ret;
+        }
+        apply(masked, mask, next);
+        return 0;
+    }
+
+    private int checkAttrValues(QpAttr a, int mask) {
+        IbDevice dev = device();
+        int port = PORT.isSet(mask) ? a.portNum : attr.portNum;
+        if (PORT.isSet(mask)) {
+            if (!dev.isPortValid(a.portNum)) {
+                return Errno.EINVAL.negative();
+            }
+            // SMI and GSI QPs belong to the port they were created on.
+            if ((type == QpType.SMI || type == QpType.GSI) && a.portNum != attr.portNum) {
+                return Errno.EINVAL.negative();
+            }
+        }
+        if (PKEY_INDEX.isSet(mask)
+                && (!dev.isPortValid(port) || a.pkeyIndex < 0 || a.pkeyIndex >= dev.port(port).pkeyTableLength())) {
+            return Errno.EINVAL.negative();
+        }
+        if (AV.isSet(mask) && (a.ahAttr == null || !dev.isPortValid(a.ahAttr.portNum()))) {
+            return Errno.EINVAL.negative();
+        }
+        if (ALT_PATH.isSet(mask) && (a.altAhAttr == null || !dev.isPortValid(a.altPortNum)
+                || a.altPkeyIndex < 0 || a.altPkeyIndex >= dev.port(a.altPortNum).pkeyTableLength()
+                || a.altTimeout < 0 || a.altTimeout > 31)) {
+            return Errno.EINVAL.negative();
+        }
+        if (PATH_MTU.isSet(mask)) {
+            Mtu mtu = Mtu.ofValue(a.pathMtuValue);
+            int mtuPort = dev.isPortValid(port) ? port : 1;
+            if (mtu == null || mtu.value() > dev.port(mtuPort).query().maxMtu.value()) {
+                return Errno.EINVAL.negative();
+            }
+        }
+        // IBA 9.7.5.2.8 / 12.7.34: timeout and min_rnr_timer are 5-bit codes, the retry counts 3 bits.
+        if (TIMEOUT.isSet(mask) && (a.timeout < 0 || a.timeout > 31)) {
+            return Errno.EINVAL.negative();
+        }
+        if (RETRY_CNT.isSet(mask) && (a.retryCnt < 0 || a.retryCnt > 7)) {
+            return Errno.EINVAL.negative();
+        }
+        if (RNR_RETRY.isSet(mask) && (a.rnrRetry < 0 || a.rnrRetry > 7)) {
+            return Errno.EINVAL.negative();
+        }
+        if (MIN_RNR_TIMER.isSet(mask) && (a.minRnrTimer < 0 || a.minRnrTimer > 31)) {
+            return Errno.EINVAL.negative();
+        }
+        if (MAX_QP_RD_ATOMIC.isSet(mask) && (a.maxRdAtomic < 0 || a.maxRdAtomic > dev.attr().maxQpInitRdAtom)) {
+            return Errno.EINVAL.negative();
+        }
+        if (MAX_DEST_RD_ATOMIC.isSet(mask) && (a.maxDestRdAtomic < 0 || a.maxDestRdAtomic > dev.attr().maxQpRdAtom)) {
+            return Errno.EINVAL.negative();
+        }
+        if (ACCESS_FLAGS.isSet(mask) && (a.qpAccessFlags & ~QP_ACCESS) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if (DEST_QPN.isSet(mask) && (a.destQpNum & ~QPN_MASK) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
+
+    private void apply(QpAttr a, int mask, QpState next) {
+        if (next == QpState.RESET) {
+            int port = attr.portNum;
+            QpAttr fresh = new QpAttr();
+            copyInto(fresh, attr);
+            // SMI and GSI QPs keep their port across RESET.
+            attr.portNum = (type == QpType.SMI || type == QpType.GSI) ? port : 0;
+            attr.cap = cap;
+        }
+        if (PORT.isSet(mask)) {
+            attr.portNum = a.portNum;
+        }
+        if (PKEY_INDEX.isSet(mask)) {
+            attr.pkeyIndex = a.pkeyIndex;
+        }
+        if (QKEY.isSet(mask)) {
+            attr.qkey = a.qkey;
+        }
+        if (ACCESS_FLAGS.isSet(mask)) {
+            attr.qpAccessFlags = a.qpAccessFlags;
+        }
+        if (AV.isSet(mask)) {
+            attr.ahAttr = a.ahAttr;
+        }
+        if (ALT_PATH.isSet(mask)) {
+            attr.altAhAttr = a.altAhAttr;
+            attr.altPortNum = a.altPortNum;
+            attr.altPkeyIndex = a.altPkeyIndex;
+            attr.altTimeout = a.altTimeout;
+        }
+        if (PATH_MTU.isSet(mask)) {
+            attr.pathMtu = Mtu.ofValue(a.pathMtuValue);
+            attr.pathMtuValue = a.pathMtuValue;
+        }
+        if (PATH_MIG_STATE.isSet(mask)) {
+            attr.pathMigState = a.pathMigState;
+        }
+        if (DEST_QPN.isSet(mask)) {
+            attr.destQpNum = a.destQpNum;
+        }
+        if (RQ_PSN.isSet(mask)) {
+            attr.rqPsn = a.rqPsn;
+        }
+        if (SQ_PSN.isSet(mask)) {
+            attr.sqPsn = a.sqPsn;
+        }
+        if (TIMEOUT.isSet(mask)) {
+            attr.timeout = a.timeout;
+        }
+        if (RETRY_CNT.isSet(mask)) {
+            attr.retryCnt = a.retryCnt;
+        }
+        if (RNR_RETRY.isSet(mask)) {
+            attr.rnrRetry = a.rnrRetry;
+        }
+        if (MIN_RNR_TIMER.isSet(mask)) {
+            attr.minRnrTimer = a.minRnrTimer;
+        }
+        if (MAX_QP_RD_ATOMIC.isSet(mask)) {
+            attr.maxRdAtomic = a.maxRdAtomic;
+        }
+        if (MAX_DEST_RD_ATOMIC.isSet(mask)) {
+            attr.maxDestRdAtomic = a.maxDestRdAtomic;
+        }
+        if (EN_SQD_ASYNC_NOTIFY.isSet(mask)) {
+            attr.enSqdAsyncNotify = a.enSqdAsyncNotify;
+        }
+        if (RATE_LIMIT.isSet(mask)) {
+            attr.rateLimit = a.rateLimit;
+        }
+        state = next;
+    }
+
+    private static void copyInto(QpAttr fresh, QpAttr target) {
+        QpAttr c = fresh.copy();
+        target.pathMtu = c.pathMtu;
+        target.pathMtuValue = c.pathMtuValue;
+        target.pathMigState = c.pathMigState;
+        target.qkey = c.qkey;
+        target.rqPsn = c.rqPsn;
+        target.sqPsn = c.sqPsn;
+        target.destQpNum = c.destQpNum;
+        target.qpAccessFlags = c.qpAccessFlags;
+        target.ahAttr = c.ahAttr;
+        target.altAhAttr = c.altAhAttr;
+        target.pkeyIndex = c.pkeyIndex;
+        target.altPkeyIndex = c.altPkeyIndex;
+        target.enSqdAsyncNotify = c.enSqdAsyncNotify;
+        target.maxRdAtomic = c.maxRdAtomic;
+        target.maxDestRdAtomic = c.maxDestRdAtomic;
+        target.minRnrTimer = c.minRnrTimer;
+        target.timeout = c.timeout;
+        target.retryCnt = c.retryCnt;
+        target.rnrRetry = c.rnrRetry;
+        target.altPortNum = c.altPortNum;
+        target.altTimeout = c.altTimeout;
+        target.rateLimit = c.rateLimit;
+    }
+
+    /**
+     * The device moved the QP on its own: to ERR on a fatal error, to SQE on a send error of an
+     * unreliable QP (IBA 10.3.1, 11.6.3). Nothing else may change state outside modify.
+     */
+    public void deviceSetState(QpState next) {
+        boolean ok = next == QpState.ERR
+                || (next == QpState.SQE && state == QpState.RTS && (type == QpType.UD || type == QpType.UC
+                    || type == QpType.GSI || type == QpType.SMI));
+        if (!ok) {
+            throw new KernelBug(KernelBug.WARN_ON, "device moved qpn 0x" + Integer.toHexString(qpNum) + " "
+                    + state + "->" + next + ", which the device may not do on its own");
+        }
+        state = next;
+    }
+
+    /** The driver reports an affiliated asynchronous event (QP_FATAL, COMM_EST, ...). */
+    public void eventUpcall(IbEventType type) {
+        if (type.scope() != IbEventType.Scope.QP) {
+            throw new IllegalArgumentException(type + " is not a QP event");
+        }
+        if (eventHandler != null) {
+            eventHandler.handle(IbEvent.qp(this, type));
+        }
+    }
+
+    /** ib_query_qp */
+    public int query(QpAttr out) {
+        checkLive("ib_query_qp");
+        QpAttr now = attr();
+        copyInto(now, out);
+        out.qpState = now.qpState;
+        out.curQpState = now.curQpState;
+        out.portNum = now.portNum;
+        out.cap = now.cap;
+        return 0;
+    }
+
+    /** ib_post_send */
+    public PostResult postSend(List<SendWr> wrs) {
+        checkLive("ib_post_send");
+        return device().ops().postSend(this, wrs);
+    }
+
+    public PostResult postSend(SendWr... wrs) {
+        return postSend(List.of(wrs));
+    }
+
+    /** ib_post_recv; a QP on an SRQ has no receive queue of its own (-EINVAL). */
+    public PostResult postRecv(List<RecvWr> wrs) {
+        checkLive("ib_post_recv");
+        if (srq != null) {
+            return PostResult.fail(Errno.EINVAL.negative(), 0);
+        }
+        return device().ops().postRecv(this, wrs);
+    }
+
+    public PostResult postRecv(RecvWr... wrs) {
+        return postRecv(List.of(wrs));
+    }
+
+    /** ib_destroy_qp: -EBUSY while the QP is still held (multicast, shared), changing nothing. */
+    public int destroy() {
+        checkLive("ib_destroy_qp");
+        device().kernel().mightSleep();
+        if (usecnt() != 0) {
+            return Errno.EBUSY.negative();
+        }
+        int ret = device().ops().destroyQp(this);
+        if (ret != 0) {
+            return ret;
+        }
+        pd.put();
+        sendCq.put();
+        recvCq.put();
+        if (srq != null) {
+            srq.put();
+        }
+        free();
+        return 0;
+    }
+
+    /**
+     * ib_drain_sq: move to ERR, post a marker WR and wait until its flush completion is reaped,
+     * so every WR posted before has completed. Needs a CQ from ib_alloc_cq.
+     */
+    public void drainSq() {
+        drain(sendCq, true);
+    }
+
+    /** ib_drain_rq */
+    public void drainRq() {
+        drain(recvCq, false);
+    }
+
+    /** ib_drain_qp: the send queue, then the receive queue unless the QP uses an SRQ. */
+    public void drain() {
+        drainSq();
+        if (srq == null) {
+            drainRq();
+        }
+    }
+
+    private void drain(Cq cq, boolean send) {
+        checkLive(send ? "ib_drain_sq" : "ib_drain_rq");
+        device().kernel().mightSleep();
+        if (cq.pollContext() == null) {
+            throw new KernelBug(KernelBug.WARN_ON, "drain of a QP whose CQ is not from ib_alloc_cq");
+        }
+        int ret = modify(new QpAttr().state(QpState.ERR), STATE.bit());
+        if (ret != 0) {
+            throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + (send ? "send" : "recv") + " queue: " + ret);
+        }
+        Completion done = new Completion(device().kernel());
+        Cqe marker = (c, wc) -> done.complete();
+        PostResult pr = send
+                ? postSend(new SendWr().opcode(WrOpcode.RDMA_WRITE).wrCqe(marker))
+                : postRecv(new RecvWr(0, marker, List.of()));
+        if (!pr.ok()) {
+            throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + (send ? "send" : "recv") + " queue: " + pr.ret());
+        }
+        if (cq.pollContext() == PollContext.DIRECT) {
+            while (!done.tryWaitForCompletion()) {
+                if (cq.processDirect(-1) == 0 && !device().kernel().runPending()) {
+                    throw new KernelBug(KernelBug.COMPLETION_DEADLOCK, "drain marker never completed on " + this);
+                }
+            }
+        } else {
+            done.waitForCompletion();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return String.format("qp{qpn=0x%x type=%s state=%s}", qpNum, type.kernelName(), state.kernelName());
+    }
+}

@@ -1,0 +1,175 @@
+// include/rdma/ib_verbs.h: struct ib_send_wr, ib_rdma_wr, ib_atomic_wr, ib_ud_wr
+package org.ibmodel.core;
+
+import java.util.List;
+
+/**
+ * A send work request. One class carries the fields of the kernel's ib_send_wr and of the
+ * ib_rdma_wr / ib_atomic_wr / ib_ud_wr structures that embed it; which ones matter depends on
+ * the opcode and the QP type.
+ */
+public final class SendWr {
+    private long wrId;
+    private Cqe wrCqe;
+    private WrOpcode opcode = WrOpcode.SEND;
+    private int sendFlags;
+    private List<Sge> sgList = List.of();
+    private int immData;
+    private long remoteAddr;
+    private int rkey;
+    private long compareAdd;
+    private long swap;
+    private Ah ah;
+    private int remoteQpn;
+    private int remoteQkey;
+
+    public static SendWr send(long wrId, Sge... sges) {
+        return new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sgList(sges).sendFlags(SendFlags.SIGNALED);
+    }
+
+    public long wrId() {
+        return wrId;
+    }
+
+    public SendWr wrId(long v) {
+        wrId = v;
+        return this;
+    }
+
+    public Cqe wrCqe() {
+        return wrCqe;
+    }
+
+    public SendWr wrCqe(Cqe v) {
+        wrCqe = v;
+        return this;
+    }
+
+    public WrOpcode opcode() {
+        return opcode;
+    }
+
+    public SendWr opcode(WrOpcode v) {
+        opcode = v;
+        return this;
+    }
+
+    public int sendFlags() {
+        return sendFlags;
+    }
+
+    public SendWr sendFlags(int v) {
+        sendFlags = v;
+        return this;
+    }
+
+    public List<Sge> sgList() {
+        return sgList;
+    }
+
+    public SendWr sgList(Sge... v) {
+        sgList = List.of(v);
+        return this;
+    }
+
+    public SendWr sgList(List<Sge> v) {
+        sgList = List.copyOf(v);
+        return this;
+    }
+
+    public int numSge() {
+        return sgList.size();
+    }
+
+    /** Total bytes described by the scatter/gather list. */
+    public long length() {
+        long n = 0;
+        for (Sge s : sgList) {
+            n += Integer.toUnsignedLong(s.length());
+        }
+        return n;
+    }
+
+    /** ex.imm_data, or ex.invalidate_rkey for SEND_WITH_INV. */
+    public int immData() {
+        return immData;
+    }
+
+    public SendWr immData(int v) {
+        immData = v;
+        return this;
+    }
+
+    public long remoteAddr() {
+        return remoteAddr;
+    }
+
+    public SendWr remoteAddr(long v) {
+        remoteAddr = v;
+        return this;
+    }
+
+    public int rkey() {
+        return rkey;
+    }
+
+    public SendWr rkey(int v) {
+        rkey = v;
+        return this;
+    }
+
+    public long compareAdd() {
+        return compareAdd;
+    }
+
+    public SendWr compareAdd(long v) {
+        compareAdd = v;
+        return this;
+    }
+
+    public long swap() {
+        return swap;
+    }
+
+    public SendWr swap(long v) {
+        swap = v;
+        return this;
+    }
+
+    public Ah ah() {
+        return ah;
+    }
+
+    public SendWr ah(Ah v) {
+        ah = v;
+        return this;
+    }
+
+    public int remoteQpn() {
+        return remoteQpn;
+    }
+
+    public SendWr remoteQpn(int v) {
+        remoteQpn = v;
+        return this;
+    }
+
+    public int remoteQkey() {
+        return remoteQkey;
+    }
+
+    public SendWr remoteQkey(int v) {
+        remoteQkey = v;
+        return this;
+    }
+
+    public boolean signaled() {
+        return (sendFlags & SendFlags.SIGNALED) != 0;
+    }
+
+    @Override
+    public String toString() {
+        return "send_wr{wr_id=" + wrId + " opcode=" + opcode.kernelName() + " num_sge=" + numSge()
+                + " flags=0x" + Integer.toHexString(sendFlags) + "}";
+    }
+}

@@ -1,0 +1,147 @@
+// drivers/infiniband/core/verbs.c: ib_create_srq_user, ib_modify_srq, ib_query_srq, ib_destroy_srq_user
+package org.ibmodel.core;
+
+import java.util.List;
+import org.ibmodel.kernel.Errno;
+
+/**
+ * A shared receive queue. Arming a limit (IB_SRQ_LIMIT) makes the device raise
+ * IB_EVENT_SRQ_LIMIT_REACHED once when fewer WRs than the limit remain, then disarm
+ * (IBA 10.2.9.4).
+ */
+public final class Srq extends IbObject {
+    private final Pd pd;
+    private final IbEventHandler eventHandler;
+    private int maxWr;
+    private final int maxSge;
+    private int srqLimit;
+
+    private Srq(Pd pd, IbEventHandler eventHandler, SrqAttr attr) {
+        super(pd.device(), ResType.SRQ);
+        this.pd = pd;
+        this.eventHandler = eventHandler;
+        this.maxWr = attr.maxWr;
+        this.maxSge = attr.maxSge;
+    }
+
+    /** ib_create_srq: sizes within the device's max_srq_wr / max_srq_sge, else -EINVAL. */
+    public static Result<Srq> create(Pd pd, IbEventHandler eventHandler, SrqAttr attr) {
+        pd.checkLive("ib_create_srq");
+        IbDevice dev = pd.device();
+        dev.kernel().mightSleep();
+        if (attr.maxWr < 1 || attr.maxWr > dev.attr().maxSrqWr || attr.maxSge < 0
+                || attr.maxSge > dev.attr().maxSrqSge) {
+            return Result.err(Errno.EINVAL);
+        }
+        if (dev.liveCount(ResType.SRQ) >= dev.attr().maxSrq) {
+            return Result.err(Errno.ENOMEM);
+        }
+        Srq srq = new Srq(pd, eventHandler, attr);
+        int ret = dev.ops().createSrq(srq, attr);
+        if (ret != 0) {
+            return Result.err(ret);
+        }
+        pd.get();
+        srq.live();
+        return Result.of(srq);
+    }
+
+    public Pd pd() {
+        return pd;
+    }
+
+    public int maxWr() {
+        return maxWr;
+    }
+
+    public int maxSge() {
+        return maxSge;
+    }
+
+    /** The armed limit, 0 when not armed. */
+    public int srqLimit() {
+        return srqLimit;
+    }
+
+    /**
+     * ib_modify_srq: IB_SRQ_LIMIT above max_wr is -EINVAL; IB_SRQ_MAX_WR resizes only when the
+     * driver can (it refuses to drop posted WRs).
+     */
+    public int modify(SrqAttr attr, int mask) {
+        checkLive("ib_modify_srq");
+        if ((mask & ~(SrqAttr.MAX_WR | SrqAttr.LIMIT)) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        int newMax = (mask & SrqAttr.MAX_WR) != 0 ? attr.maxWr : maxWr;
+        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 1 || attr.maxWr > device().attr().maxSrqWr)) {
+            return Errno.EINVAL.negative();
+        }
+        if ((mask & SrqAttr.LIMIT) != 0 && (attr.srqLimit < 0 || attr.srqLimit > newMax)) {
+            return Errno.EINVAL.negative();
+        }
+        int ret = device().ops().modifySrq(this, attr, mask);
+        if (ret != 0) {
+            return ret;
+        }
+        maxWr = newMax;
+        if ((mask & SrqAttr.LIMIT) != 0) {
+            srqLimit = attr.srqLimit;
+        }
+        return 0;
+    }
+
+    /** ib_query_srq */
+    public SrqAttr query() {
+        checkLive("ib_query_srq");
+        return new SrqAttr(maxWr, maxSge, srqLimit);
+    }
+
+    /** ib_post_srq_recv */
+    public PostResult postRecv(List<RecvWr> wrs) {
+        checkLive("ib_post_srq_recv");
+        return device().ops().postSrqRecv(this, wrs);
+    }
+
+    public PostResult postRecv(RecvWr... wrs) {
+        return postRecv(List.of(wrs));
+    }
+
+    /**
+     * Called by the driver when the number of posted WRs fell below the armed limit: the limit
+     * disarms and the event reaches the SRQ's handler.
+     */
+    public void limitReached() {
+        srqLimit = 0;
+        eventUpcall(IbEventType.SRQ_LIMIT_REACHED);
+    }
+
+    public void eventUpcall(IbEventType type) {
+        if (type.scope() != IbEventType.Scope.SRQ) {
+            throw new IllegalArgumentException(type + " is not an SRQ event");
+        }
+        if (eventHandler != null) {
+            eventHandler.handle(IbEvent.srq(this, type));
+        }
+    }
+
+    /** ib_destroy_srq: -EBUSY while a QP uses it, changing nothing. */
+    public int destroy() {
+        checkLive("ib_destroy_srq");
+        device().kernel().mightSleep();
+        if (usecnt() != 0) {
+            return Errno.EBUSY.negative();
+        }
+        int ret = device().ops().destroySrq(this);
+        if (ret != 0) {
+            return ret;
+        }
+        pd.put();
+        free();
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "srq{max_wr=" + maxWr + " limit=" + srqLimit + "}";
+    }
+}

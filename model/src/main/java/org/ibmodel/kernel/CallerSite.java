@@ -1,0 +1,36 @@
+package org.ibmodel.kernel;
+
+import java.util.Set;
+
+/**
+ * Finds the code that called into this package, the way a splat's stack trace is read: the
+ * first frame that does not belong to the kernel primitives themselves.
+ */
+final class CallerSite {
+
+    /** Every production class of this package; frames of these classes are skipped. */
+    private static final Set<Class<?>> PRIMITIVES = Set.of(
+            CallerSite.class, Completion.class, Kernel.class, Kref.class, Lockdep.class,
+            LockdepMap.class, Mutex.class, SpinLock.class, Work.class, Workqueue.class);
+
+    private static final StackWalker WALKER =
+            StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
+
+    private CallerSite() {
+    }
+
+    /** "Class.method(File.java:line)" of the first caller outside the primitives. */
+    static String find() {
+        // Test classes share the package name, so match classes rather than the package.
+        return WALKER.walk(frames -> frames
+                .filter(f -> !PRIMITIVES.contains(f.getDeclaringClass().getNestHost()))
+                .findFirst()
+                .map(CallerSite::format)
+                .orElse("<unknown>"));
+    }
+
+    private static String format(StackWalker.StackFrame f) {
+        String file = f.getFileName() == null ? "Unknown Source" : f.getFileName();
+        return f.getClassName() + "." + f.getMethodName() + "(" + file + ":" + f.getLineNumber() + ")";
+    }
+}

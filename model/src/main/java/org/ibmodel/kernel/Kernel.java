@@ -1,0 +1,230 @@
+// kernel/softirq.c, kernel/workqueue.c, kernel/sched/core.c (__might_sleep)
+package org.ibmodel.kernel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * One simulated kernel instance, i.e. one host with a single CPU. It owns the execution context
+ * stack, the spinlocks held on that CPU, the lockdep graph and all deferred work. Nothing runs
+ * behind the caller's back: softirqs and work items only run inside {@link #runPending()}.
+ */
+public final class Kernel {
+
+    /** After this many items in one {@link #runPending()} the work is considered to livelock. */
+    static final int LIVELOCK_LIMIT = 1_000_000;
+
+    /**
+     * One level of the context stack. {@code lockdepFrame} groups the levels lockdep treats as one
+     * chain of held locks: a context switch or a new work item starts a new chain, as lockdep
+     * keeps hardirq, softirq and task chains apart (kernel/locking/lockdep.c).
+     */
+    private record Frame(ExecContext context, long lockdepFrame) {
+    }
+
+    private record Softirq(String name, Runnable work) {
+    }
+
+    private final String name;
+    private final Deque<Frame> frames = new ArrayDeque<>();
+    private long nextLockdepFrame = 1;
+    private final List<String> heldSpinLocks = new ArrayList<>();
+    private final Lockdep lockdep = new Lockdep(this);
+    private final Deque<Softirq> softirqs = new ArrayDeque<>();
+    private final Deque<Work> works = new ArrayDeque<>();
+    // kernel/workqueue.c names system_wq "events".
+    private final Workqueue systemWq = new Workqueue(this, "events");
+
+    public Kernel(String name) {
+        this.name = Objects.requireNonNull(name, "name");
+        frames.push(new Frame(ExecContext.PROCESS, 0));
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The context the code calling this runs in; {@link ExecContext#PROCESS} at start. */
+    public ExecContext context() {
+        return frames.peek().context();
+    }
+
+    /** Runs {@code body} in {@code ctx}, nested inside the current context. */
+    public void runIn(ExecContext ctx, Runnable body) {
+        Objects.requireNonNull(body, "body");
+        callIn(ctx, () -> {
+            body.run();
+            return null;
+        });
+    }
+
+    public <T> T callIn(ExecContext ctx, Supplier<T> body) {
+        Objects.requireNonNull(ctx, "ctx");
+        Objects.requireNonNull(body, "body");
+        checkEnter(ctx);
+        return inFrame(ctx, ctx != context(), body);
+    }
+
+    /** might_sleep(): the caller is about to block. */
+    public void mightSleep() {
+        if (!inAtomic()) {
+            return;
+        }
+        throw new KernelBug(KernelBug.MIGHT_SLEEP, "sleeping function called from invalid context at "
+                + CallerSite.find() + ", " + describeAtomic());
+    }
+
+    /** WARN_ON(condition); the model stops instead of continuing. */
+    public void warnOn(boolean condition, String message) {
+        if (condition) {
+            throw new KernelBug(KernelBug.WARN_ON, message + " at " + CallerSite.find());
+        }
+    }
+
+    /** in_atomic(): an interrupt context, or a spinlock held on this CPU. */
+    public boolean inAtomic() {
+        return context().atomic() || !heldSpinLocks.isEmpty();
+    }
+
+    public Lockdep lockdep() {
+        return lockdep;
+    }
+
+    /** raise_softirq() / tasklet_schedule(): allowed in any context, runs later in SOFTIRQ. */
+    public void raiseSoftirq(String name, Runnable work) {
+        softirqs.add(new Softirq(Objects.requireNonNull(name, "name"), Objects.requireNonNull(work, "work")));
+    }
+
+    /** alloc_workqueue(): its items run in PROCESS context, in one FIFO shared by all queues. */
+    public Workqueue allocWorkqueue(String name) {
+        return new Workqueue(this, name);
+    }
+
+    /** system_wq, used by schedule_work(). */
+    public Workqueue systemWq() {
+        return systemWq;
+    }
+
+    /**
+     * Lets deferred work run: every queued softirq, then one work item, again and again until
+     * nothing is queued, including what that work queues itself. Softirqs go first because the
+     * kernel runs them on interrupt exit, before any kworker is scheduled.
+     *
+     * @return whether anything ran
+     */
+    public boolean runPending() {
+        if (context() != ExecContext.PROCESS) {
+            throw new KernelBug(KernelBug.CONTEXT, "runPending called in " + context()
+                    + " at " + CallerSite.find() + "; deferred work runs only from PROCESS");
+        }
+        if (!heldSpinLocks.isEmpty()) {
+            throw new KernelBug(KernelBug.MIGHT_SLEEP, "runPending called at " + CallerSite.find()
+                    + " " + describeAtomic());
+        }
+        int ran = 0;
+        while (true) {
+            while (!softirqs.isEmpty()) {
+                checkLivelock(ran++);
+                Softirq s = softirqs.poll();
+                inFrame(ExecContext.SOFTIRQ, true, () -> {
+                    s.work().run();
+                    return null;
+                });
+            }
+            if (works.isEmpty()) {
+                return ran > 0;
+            }
+            checkLivelock(ran++);
+            Work w = works.poll();
+            // The pending bit clears before the function runs, so it may requeue itself.
+            w.markIdle();
+            // A kworker is another task: its locks start a chain of their own.
+            inFrame(ExecContext.PROCESS, true, () -> {
+                w.run();
+                return null;
+            });
+        }
+    }
+
+    /** Softirqs plus work items queued on all workqueues. */
+    public int pendingCount() {
+        return softirqs.size() + works.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Kernel[" + name + "]";
+    }
+
+    // --- package-private hooks for the lock and workqueue primitives ---
+
+    long lockdepFrame() {
+        return frames.peek().lockdepFrame();
+    }
+
+    void spinLocked(String lockClass) {
+        heldSpinLocks.add(lockClass);
+    }
+
+    void spinUnlocked(String lockClass) {
+        heldSpinLocks.remove(heldSpinLocks.lastIndexOf(lockClass));
+    }
+
+    void enqueueWork(Work w) {
+        works.add(w);
+    }
+
+    void dequeueWork(Work w) {
+        works.removeIf(queued -> queued == w);
+    }
+
+    int pendingOn(Workqueue wq) {
+        int n = 0;
+        for (Work w : works) {
+            if (w.owner() == wq) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    // --- internals ---
+
+    private void checkEnter(ExecContext ctx) {
+        ExecContext current = context();
+        if (!current.mayEnter(ctx)) {
+            throw new KernelBug(KernelBug.CONTEXT, "cannot enter " + ctx + " from " + current
+                    + " at " + CallerSite.find());
+        }
+        if (ctx == ExecContext.PROCESS && !heldSpinLocks.isEmpty()) {
+            throw new KernelBug(KernelBug.CONTEXT, "cannot enter PROCESS at " + CallerSite.find()
+                    + " with spinlocks held " + heldSpinLocks);
+        }
+    }
+
+    private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Supplier<T> body) {
+        long lockdepFrame = newLockdepFrame ? nextLockdepFrame++ : lockdepFrame();
+        frames.push(new Frame(ctx, lockdepFrame));
+        try {
+            return body.get();
+        } finally {
+            frames.pop();
+        }
+    }
+
+    private void checkLivelock(int ran) {
+        if (ran >= LIVELOCK_LIMIT) {
+            throw new KernelBug(KernelBug.WARN_ON, "runPending: work keeps requeueing itself ("
+                    + ran + " items run, " + pendingCount() + " still queued)");
+        }
+    }
+
+    private String describeAtomic() {
+        String where = "in " + context();
+        return heldSpinLocks.isEmpty() ? where : where + " with spinlocks held " + heldSpinLocks;
+    }
+}

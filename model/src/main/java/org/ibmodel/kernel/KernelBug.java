@@ -1,0 +1,40 @@
+// lib/bug.c, kernel/panic.c (__warn), kernel/locking/lockdep.c
+package org.ibmodel.kernel;
+
+/**
+ * A rule violation the kernel would report with a BUG, WARN or lockdep splat. The model stops at
+ * the first one instead of carrying on, so a test sees exactly which rule broke and where.
+ */
+public final class KernelBug extends RuntimeException {
+
+    /** Sleeping call in softirq/hardirq context or with a spinlock held (kernel/sched/core.c). */
+    public static final String MIGHT_SLEEP = "might_sleep";
+    /** Lock order inversion: the new edge closes a cycle in the lock order graph. */
+    public static final String LOCKDEP_CIRCULAR = "lockdep_circular";
+    /** A lock class acquired again while already held. */
+    public static final String LOCKDEP_RECURSIVE = "lockdep_recursive";
+    /** Unlock of a lock that is not held. */
+    public static final String BAD_UNLOCK = "bad_unlock";
+    /** Illegal nesting of execution contexts. */
+    public static final String CONTEXT = "context";
+    /** kref_put() on a count that is already zero (lib/refcount.c saturation warning). */
+    public static final String KREF_UNDERFLOW = "kref_underflow";
+    /** kref_get() on an object whose count already dropped to zero. */
+    public static final String KREF_USE_AFTER_FREE = "kref_use_after_free";
+    /** wait_for_completion() that nothing left in the system can complete. */
+    public static final String COMPLETION_DEADLOCK = "completion_deadlock";
+    /** Generic WARN_ON(). */
+    public static final String WARN_ON = "warn_on";
+
+    private final String rule;
+
+    public KernelBug(String rule, String message) {
+        super("BUG: " + rule + ": " + message);
+        this.rule = rule;
+    }
+
+    /** The rule that was broken, one of the constants of this class. */
+    public String rule() {
+        return rule;
+    }
+}

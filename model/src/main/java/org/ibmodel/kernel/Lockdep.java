@@ -1,0 +1,148 @@
+// kernel/locking/lockdep.c
+package org.ibmodel.kernel;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * The lock validator of one {@link Kernel}. Locks are grouped into classes by name; every time a
+ * class is acquired while others are held, the edges "held -> acquired" enter the order graph
+ * together with the site where each edge was first seen. An acquisition that would close a cycle
+ * is reported before the lock is taken, so an ABBA bug shows up even if the two paths never race.
+ *
+ * <p>As in the kernel, order edges and cycles are only considered between locks of one chain:
+ * a softirq, a hardirq or a work item starts a new chain. Taking a class that is held anywhere on
+ * this CPU is always reported as recursive, because the interrupted holder cannot release it
+ * before the new taker finishes. That also flags a mutex held across a wait that runs work needing
+ * the same mutex.
+ */
+public final class Lockdep {
+
+    private record Held(String lockClass, String site, long frame, ExecContext context) {
+    }
+
+    private final Kernel kernel;
+    private final List<Held> held = new ArrayList<>();
+    /** from -> (to -> site of the first acquisition of "to" while "from" was held). */
+    private final Map<String, Map<String, String>> edges = new LinkedHashMap<>();
+
+    Lockdep(Kernel kernel) {
+        this.kernel = kernel;
+    }
+
+    /** lock_acquire(): checks, then records the dependencies and marks the class held. */
+    public void acquire(String lockClass, String site) {
+        Objects.requireNonNull(lockClass, "lockClass");
+        Objects.requireNonNull(site, "site");
+        checkRecursive(lockClass, site);
+        long frame = kernel.lockdepFrame();
+        for (Held h : held) {
+            if (h.frame() == frame) {
+                checkCircular(lockClass, site, h);
+            }
+        }
+        for (Held h : held) {
+            if (h.frame() == frame) {
+                edges.computeIfAbsent(h.lockClass(), k -> new LinkedHashMap<>()).putIfAbsent(lockClass, site);
+            }
+        }
+        held.add(new Held(lockClass, site, frame, kernel.context()));
+    }
+
+    /** lock_release(): releasing out of acquisition order is legal. */
+    public void release(String lockClass) {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            if (held.get(i).lockClass().equals(lockClass)) {
+                held.remove(i);
+                return;
+            }
+        }
+        throw new KernelBug(KernelBug.BAD_UNLOCK, "releasing " + lockClass + " at " + CallerSite.find()
+                + " but it is not held; held: " + held());
+    }
+
+    /** Held lock classes, oldest first. */
+    public List<String> held() {
+        List<String> names = new ArrayList<>(held.size());
+        for (Held h : held) {
+            names.add(h.lockClass());
+        }
+        return Collections.unmodifiableList(names);
+    }
+
+    /** Whether the graph has a path of one or more edges from {@code from} to {@code to}. */
+    public boolean hasDependency(String from, String to) {
+        return path(from, to) != null;
+    }
+
+    private void checkRecursive(String lockClass, String site) {
+        for (Held h : held) {
+            if (h.lockClass().equals(lockClass)) {
+                String owner = h.frame() == kernel.lockdepFrame() ? "" : " by interrupted " + h.context() + " code";
+                throw new KernelBug(KernelBug.LOCKDEP_RECURSIVE, "possible recursive locking detected: "
+                        + kernel.context() + " acquiring " + lockClass + " at " + site
+                        + ", already held" + owner + " since " + h.site());
+            }
+        }
+    }
+
+    private void checkCircular(String lockClass, String site, Held h) {
+        List<String> chain = path(lockClass, h.lockClass());
+        if (chain == null) {
+            return;
+        }
+        StringBuilder existing = new StringBuilder();
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            String from = chain.get(i);
+            String to = chain.get(i + 1);
+            if (i > 0) {
+                existing.append(", ");
+            }
+            existing.append(from).append(" -> ").append(to)
+                    .append(" (first recorded at ").append(edges.get(from).get(to)).append(')');
+        }
+        throw new KernelBug(KernelBug.LOCKDEP_CIRCULAR, "possible circular locking dependency detected: "
+                + "acquiring " + lockClass + " at " + site + " while holding " + h.lockClass()
+                + " (acquired at " + h.site() + "); existing dependency " + existing);
+    }
+
+    /** Breadth-first, so the reported chain is a shortest one; null when there is none. */
+    private List<String> path(String from, String to) {
+        Map<String, String> parent = new HashMap<>();
+        Set<String> visited = new HashSet<>();
+        Deque<String> frontier = new ArrayDeque<>();
+        frontier.add(from);
+        visited.add(from);
+        while (!frontier.isEmpty()) {
+            String node = frontier.poll();
+            for (String next : edges.getOrDefault(node, Map.of()).keySet()) {
+                if (next.equals(to)) {
+                    List<String> chain = new ArrayList<>();
+                    chain.add(to);
+                    for (String n = node; ; n = parent.get(n)) {
+                        chain.add(n);
+                        if (n.equals(from)) {
+                            break;
+                        }
+                    }
+                    Collections.reverse(chain);
+                    return chain;
+                }
+                if (visited.add(next)) {
+                    parent.put(next, node);
+                    frontier.add(next);
+                }
+            }
+        }
+        return null;
+    }
+}

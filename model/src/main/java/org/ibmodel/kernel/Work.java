@@ -1,0 +1,49 @@
+// include/linux/workqueue_types.h: struct work_struct
+package org.ibmodel.kernel;
+
+import java.util.Objects;
+
+/** A deferred function; queued at most once at a time, like the WORK_STRUCT_PENDING bit. */
+public final class Work {
+
+    private final String name;
+    private final Runnable fn;
+    /** The queue it sits on while pending; null otherwise. */
+    private Workqueue owner;
+
+    /** INIT_WORK(). */
+    public Work(String name, Runnable fn) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.fn = Objects.requireNonNull(fn, "fn");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** work_pending(). */
+    public boolean pending() {
+        return owner != null;
+    }
+
+    Workqueue owner() {
+        return owner;
+    }
+
+    void markQueued(Workqueue wq) {
+        owner = wq;
+    }
+
+    void markIdle() {
+        owner = null;
+    }
+
+    void run() {
+        fn.run();
+    }
+
+    @Override
+    public String toString() {
+        return "Work[" + name + (pending() ? " on " + owner.name() + "]" : "]");
+    }
+}

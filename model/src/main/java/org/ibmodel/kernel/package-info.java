@@ -1,0 +1,22 @@
+/**
+ * The kernel primitives the InfiniBand model runs on, one {@link org.ibmodel.kernel.Kernel} per
+ * simulated host.
+ *
+ * <ul>
+ *   <li>Execution contexts ({@link org.ibmodel.kernel.ExecContext}): process, softirq and hardirq
+ *       code, nested only in that order.</li>
+ *   <li>Locks: {@link org.ibmodel.kernel.SpinLock} and {@link org.ibmodel.kernel.Mutex}, checked
+ *       by might_sleep() and by {@link org.ibmodel.kernel.Lockdep}, which keeps a lock order
+ *       graph and reports inversions and recursive locking with the sites involved.</li>
+ *   <li>Object lifetime with {@link org.ibmodel.kernel.Kref}, waiting with
+ *       {@link org.ibmodel.kernel.Completion}.</li>
+ *   <li>Deferred work: softirqs and {@link org.ibmodel.kernel.Workqueue}s, run in a fixed order
+ *       only when {@link org.ibmodel.kernel.Kernel#runPending()} is called.</li>
+ *   <li>{@link org.ibmodel.kernel.Errno}, the error numbers verbs return.</li>
+ * </ul>
+ *
+ * <p>A broken rule throws {@link org.ibmodel.kernel.KernelBug}, named like the kernel's splat.
+ * The model is single-threaded per kernel and holds no global state, so hosts can run side by
+ * side in one JVM.
+ */
+package org.ibmodel.kernel;

@@ -1,0 +1,499 @@
+// The verbs of a software device: queue checks as drivers/infiniband/sw/rxe/rxe_verbs.c makes
+// them, CQ notification as drivers/infiniband/sw/rxe/rxe_cq.c, CQ cleanup on reset/destroy as
+// drivers/infiniband/hw/mlx4/qp.c
+package org.ibmodel.sw.mem;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.CqNotifyFlags;
+import org.ibmodel.core.DeviceAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.IbCore;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.PortState;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.ExecContext;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sw.mem.MemQueues.CqRing;
+import org.ibmodel.sw.mem.MemQueues.QpQueues;
+import org.ibmodel.sw.mem.MemQueues.SrqQueue;
+
+/**
+ * The in-memory device. Posting checks and queues; the {@link MemExecutor} runs queued work
+ * from a softirq; completions land in CQ rings and, when a CQ is armed, raise an interrupt that
+ * reaches ib_core in hard-interrupt context.
+ */
+public final class MemDevice implements DeviceOps {
+    /** The reserved lkey that covers all host memory for local access (IB_DEVICE_LOCAL_DMA_LKEY). */
+    public static final int LOCAL_DMA_LKEY = 0x100;
+    /** The first QPN handed out; 0 and 1 are the SMI and GSI QPs of each port (IBA 9.5.4). */
+    public static final int FIRST_QPN = 0x40;
+
+    private final Kernel kernel;
+    private final HostMemory memory;
+    private final Map<Integer, Qp> qps = new LinkedHashMap<>();
+    private final Map<Integer, Mr> mrs = new LinkedHashMap<>();
+    private final Map<Integer, Qp> specialQps = new LinkedHashMap<>();
+    private final MemExecutor executor;
+    private IbDevice device;
+    private int nextQpn = FIRST_QPN;
+    private int nextKey = 1;
+    private boolean executorScheduled;
+
+    private MemDevice(Kernel kernel, HostMemory memory) {
+        this.kernel = kernel;
+        this.memory = memory;
+        this.executor = new MemExecutor(this);
+    }
+
+    /** A device with one port, ACTIVE with the given LID. */
+    public static IbDevice create(IbCore core, String name, HostMemory memory, int lid) {
+        MemDevice drv = new MemDevice(core.kernel(), memory);
+        DeviceAttr attr = new DeviceAttr();
+        attr.vendorId = 0x02c9;
+        attr.deviceCapFlags = 1L << 15; // IB_DEVICE_LOCAL_DMA_LKEY
+        PortAttr port = new PortAttr();
+        IbDevice dev = new IbDevice(core, name, drv, attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
+        drv.device = dev;
+        dev.port(1).setLid(lid, 0);
+        dev.port(1).setSm(lid, 0);
+        dev.port(1).setState(PortState.ACTIVE);
+        return dev;
+    }
+
+    Kernel kernel() {
+        return kernel;
+    }
+
+    HostMemory memory() {
+        return memory;
+    }
+
+    IbDevice device() {
+        return device;
+    }
+
+    /** The QP a packet for {@code qpn} arriving on {@code port} would reach, or null. */
+    Qp qp(int qpn, int port) {
+        int n = qpn & Qp.QPN_MASK;
+        if (n <= 1) {
+            return specialQps.get((port << 1) | n);
+        }
+        return qps.get(n);
+    }
+
+    Mr mrByKey(int key) {
+        return mrs.get(key);
+    }
+
+    static QpQueues queues(Qp qp) {
+        return (QpQueues) qp.drv();
+    }
+
+    static SrqQueue queue(Srq srq) {
+        return (SrqQueue) srq.drv();
+    }
+
+    static CqRing ring(Cq cq) {
+        return (CqRing) cq.drv();
+    }
+
+    // ---- PD, AH, MR -------------------------------------------------------------------
+
+    @Override
+    public int allocPd(Pd pd) {
+        pd.localDmaLkey(LOCAL_DMA_LKEY);
+        return 0;
+    }
+
+    @Override
+    public int deallocPd(Pd pd) {
+        return 0;
+    }
+
+    @Override
+    public int createAh(Ah ah, AhAttr attr) {
+        return 0;
+    }
+
+    @Override
+    public int destroyAh(Ah ah) {
+        return 0;
+    }
+
+    @Override
+    public int getDmaMr(Mr mr, int access) {
+        return addMr(mr);
+    }
+
+    @Override
+    public int regMr(Mr mr, long start, long length, long iova, int access) {
+        // The model maps iova to the same host address: the region is what the HCA reaches.
+        if (start != iova) {
+            return Errno.EINVAL.negative();
+        }
+        return addMr(mr);
+    }
+
+    private int addMr(Mr mr) {
+        if (mrs.size() >= device.attr().maxMr) {
+            return Errno.ENOMEM.negative();
+        }
+        int key = (nextKey++ << 8) | 0x42;
+        mr.assignKeys(key, key);
+        mrs.put(key, mr);
+        return 0;
+    }
+
+    @Override
+    public int deregMr(Mr mr) {
+        mrs.remove(mr.lkey());
+        return 0;
+    }
+
+    // ---- CQ ---------------------------------------------------------------------------
+
+    @Override
+    public int createCq(Cq cq, CqInitAttr attr) {
+        cq.drv(new CqRing());
+        return 0;
+    }
+
+    @Override
+    public int destroyCq(Cq cq) {
+        return 0;
+    }
+
+    @Override
+    public int resizeCq(Cq cq, int cqe) {
+        if (cqe < ring(cq).entries.size()) {
+            return Errno.EINVAL.negative();
+        }
+        cq.cqe(cqe);
+        return 0;
+    }
+
+    @Override
+    public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+        CqRing r = ring(cq);
+        int n = 0;
+        while (n < numEntries && !r.entries.isEmpty()) {
+            if (wc[n] == null) {
+                wc[n] = new Wc();
+            }
+            wc[n].copyFrom(r.entries.poll());
+            n++;
+        }
+        return n;
+    }
+
+    @Override
+    public int reqNotifyCq(Cq cq, int flags) {
+        CqRing r = ring(cq);
+        r.armed = flags & CqNotifyFlags.SOLICITED_MASK;
+        if ((flags & CqNotifyFlags.REPORT_MISSED_EVENTS) != 0 && !r.entries.isEmpty()) {
+            return 1;
+        }
+        return 0;
+    }
+
+    /**
+     * A CQE is written. A full ring is an overrun: the entry is lost and the CQ's event handler
+     * hears IB_EVENT_CQ_ERR (rxe_cq.c rxe_cq_post).
+     */
+    void complete(Cq cq, Wc wc, boolean solicited) {
+        CqRing r = ring(cq);
+        if (r.entries.size() >= cq.cqe()) {
+            r.overrun = true;
+            interrupt(() -> cq.eventUpcall(IbEventType.CQ_ERR));
+            return;
+        }
+        r.entries.add(wc);
+        boolean fire = r.armed == CqNotifyFlags.NEXT_COMP
+                || (r.armed == CqNotifyFlags.SOLICITED && (solicited || wc.status != WcStatus.SUCCESS));
+        if (fire) {
+            r.armed = 0;
+            interrupt(cq::completionUpcall);
+        }
+    }
+
+    /** The device raises an interrupt; its handler runs in hard-interrupt context. */
+    void interrupt(Runnable handler) {
+        kernel.raiseSoftirq("mem-irq", () -> kernel.runIn(ExecContext.HARDIRQ, handler));
+    }
+
+    // ---- SRQ --------------------------------------------------------------------------
+
+    @Override
+    public int createSrq(Srq srq, SrqAttr attr) {
+        srq.drv(new SrqQueue());
+        return 0;
+    }
+
+    @Override
+    public int modifySrq(Srq srq, SrqAttr attr, int mask) {
+        if ((mask & SrqAttr.MAX_WR) != 0 && attr.maxWr < queue(srq).wrs.size()) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
+
+    @Override
+    public int destroySrq(Srq srq) {
+        return 0;
+    }
+
+    @Override
+    public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
+        SrqQueue q = queue(srq);
+        for (int i = 0; i < wrs.size(); i++) {
+            RecvWr wr = wrs.get(i);
+            if (wr.numSge() > srq.maxSge()) {
+                return PostResult.fail(Errno.EINVAL.negative(), i);
+            }
+            if (q.wrs.size() >= srq.maxWr()) {
+                return PostResult.fail(Errno.ENOMEM.negative(), i);
+            }
+            q.wrs.add(wr);
+        }
+        kick();
+        return PostResult.OK;
+    }
+
+    // ---- QP ---------------------------------------------------------------------------
+
+    @Override
+    public int createQp(Qp qp, QpInitAttr attr) {
+        int qpn;
+        if (attr.qpType == QpType.SMI || attr.qpType == QpType.GSI) {
+            qpn = attr.qpType == QpType.SMI ? 0 : 1;
+            int key = (attr.portNum << 1) | qpn;
+            if (specialQps.containsKey(key)) {
+                return Errno.EBUSY.negative();
+            }
+            specialQps.put(key, qp);
+        } else {
+            qpn = nextQpn++;
+        }
+        qp.assignQpNum(qpn);
+        qp.drv(new QpQueues());
+        if (qpn > 1) {
+            qps.put(qpn, qp);
+        }
+        return 0;
+    }
+
+    @Override
+    public int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next) {
+        QpQueues q = queues(qp);
+        switch (next) {
+            case RESET -> {
+                q.sq.clear();
+                q.rq.clear();
+                q.rnrWait = false;
+                cleanCqs(qp);
+            }
+            case ERR -> {
+                flushSq(qp);
+                flushRq(qp);
+                if (qp.srq() != null && cur != QpState.ERR) {
+                    // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters ERR.
+                    interrupt(() -> qp.eventUpcall(IbEventType.QP_LAST_WQE_REACHED));
+                }
+            }
+            case SQD -> {
+                if (attr.enSqdAsyncNotify && q.sq.isEmpty()) {
+                    interrupt(() -> qp.eventUpcall(IbEventType.SQ_DRAINED));
+                }
+            }
+            case RTS -> kick();
+            default -> {
+            }
+        }
+        return 0;
+    }
+
+    @Override
+    public int destroyQp(Qp qp) {
+        qps.remove(qp.qpNum());
+        specialQps.values().remove(qp);
+        QpQueues q = queues(qp);
+        q.sq.clear();
+        q.rq.clear();
+        cleanCqs(qp);
+        return 0;
+    }
+
+    /** Drops the CQEs of a QP that is reset or destroyed (mlx4_ib_cq_clean). */
+    private static void cleanCqs(Qp qp) {
+        ring(qp.sendCq()).entries.removeIf(wc -> wc.qp == qp);
+        ring(qp.recvCq()).entries.removeIf(wc -> wc.qp == qp);
+    }
+
+    @Override
+    public PostResult postSend(Qp qp, List<SendWr> wrs) {
+        QpState s = qp.state();
+        // rxe_verbs.c rxe_post_send: a QP sends from RTS on; SQD and the error states queue.
+        if (s == QpState.RESET || s == QpState.INIT || s == QpState.RTR) {
+            return PostResult.fail(Errno.EINVAL.negative(), 0);
+        }
+        QpQueues q = queues(qp);
+        for (int i = 0; i < wrs.size(); i++) {
+            SendWr wr = wrs.get(i);
+            int err = checkSendWr(qp, wr);
+            if (err != 0) {
+                return PostResult.fail(err, i);
+            }
+            if (q.sq.size() >= qp.cap().maxSendWr()) {
+                return PostResult.fail(Errno.ENOMEM.negative(), i);
+            }
+            q.sq.add(wr);
+        }
+        if (s == QpState.ERR || s == QpState.SQE) {
+            flushSq(qp);
+        } else {
+            kick();
+        }
+        return PostResult.OK;
+    }
+
+    /** rxe_verbs.c validate_send_wr: the WR must fit the QP and the QP type must allow it. */
+    private static int checkSendWr(Qp qp, SendWr wr) {
+        if (wr.numSge() > qp.cap().maxSendSge()) {
+            return Errno.EINVAL.negative();
+        }
+        if ((wr.sendFlags() & SendFlags.INLINE) != 0 && wr.length() > qp.cap().maxInlineData()) {
+            return Errno.EINVAL.negative();
+        }
+        WrOpcode op = wr.opcode();
+        boolean ok = switch (qp.type()) {
+            case RC -> op != WrOpcode.LSO && op != WrOpcode.BIND_MW;
+            case UC -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM || op == WrOpcode.RDMA_WRITE
+                    || op == WrOpcode.RDMA_WRITE_WITH_IMM || op == WrOpcode.SEND_WITH_INV;
+            case UD, GSI, SMI -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM;
+            default -> false;
+        };
+        if (!ok) {
+            return Errno.EINVAL.negative();
+        }
+        if (qp.type().datagram() && (wr.ah() == null || wr.ah().freed() || wr.ah().pd() != qp.pd())) {
+            return Errno.EINVAL.negative();
+        }
+        if (op.isAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
+
+    @Override
+    public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
+        QpState s = qp.state();
+        // rxe_verbs.c rxe_post_recv: receives may be posted from INIT on.
+        if (s == QpState.RESET) {
+            return PostResult.fail(Errno.EINVAL.negative(), 0);
+        }
+        QpQueues q = queues(qp);
+        for (int i = 0; i < wrs.size(); i++) {
+            RecvWr wr = wrs.get(i);
+            if (wr.numSge() > qp.cap().maxRecvSge()) {
+                return PostResult.fail(Errno.EINVAL.negative(), i);
+            }
+            if (q.rq.size() >= qp.cap().maxRecvWr()) {
+                return PostResult.fail(Errno.ENOMEM.negative(), i);
+            }
+            q.rq.add(wr);
+        }
+        if (s == QpState.ERR) {
+            flushRq(qp);
+        } else {
+            kick();
+        }
+        return PostResult.OK;
+    }
+
+    // ---- completion helpers used by the executor --------------------------------------
+
+    /** Every outstanding send WR completes with IB_WC_WR_FLUSH_ERR, in order, signaled or not. */
+    void flushSq(Qp qp) {
+        QpQueues q = queues(qp);
+        while (!q.sq.isEmpty()) {
+            SendWr wr = q.sq.poll();
+            complete(qp.sendCq(), sendWc(qp, wr, WcStatus.WR_FLUSH_ERR, 0), false);
+        }
+        q.rnrWait = false;
+    }
+
+    void flushRq(Qp qp) {
+        QpQueues q = queues(qp);
+        while (!q.rq.isEmpty()) {
+            complete(qp.recvCq(), recvWc(qp, q.rq.poll(), WcStatus.WR_FLUSH_ERR), false);
+        }
+    }
+
+    static Wc sendWc(Qp qp, SendWr wr, WcStatus status, int byteLen) {
+        Wc wc = new Wc();
+        wc.wrId = wr.wrId();
+        wc.wrCqe = wr.wrCqe();
+        wc.status = status;
+        wc.opcode = wr.opcode().completion();
+        wc.byteLen = byteLen;
+        wc.qp = qp;
+        return wc;
+    }
+
+    static Wc recvWc(Qp qp, RecvWr wr, WcStatus status) {
+        Wc wc = new Wc();
+        wc.wrId = wr.wrId();
+        wc.wrCqe = wr.wrCqe();
+        wc.status = status;
+        wc.opcode = WcOpcode.RECV;
+        wc.qp = qp;
+        return wc;
+    }
+
+    /** Schedules the executor, once, in softirq context (rxe runs its tasks there too). */
+    void kick() {
+        if (!executorScheduled) {
+            executorScheduled = true;
+            kernel.raiseSoftirq("mem-xmit", () -> {
+                executorScheduled = false;
+                executor.run(activeQps());
+            });
+        }
+    }
+
+    private List<Qp> activeQps() {
+        List<Qp> out = new ArrayList<>(specialQps.values());
+        for (Iterator<Qp> it = qps.values().iterator(); it.hasNext();) {
+            out.add(it.next());
+        }
+        return out;
+    }
+}

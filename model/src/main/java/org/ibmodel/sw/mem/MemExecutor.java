@@ -1,0 +1,363 @@
+// Executes work requests end to end inside one device: requester checks, responder checks
+// and completions, with the statuses rxe reports for each failure
+// (drivers/infiniband/sw/rxe/rxe_req.c, rxe_resp.c, rxe_comp.c)
+package org.ibmodel.sw.mem;
+
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Port;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.SigType;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sw.mem.MemQueues.QpQueues;
+
+/**
+ * Runs the send queues of a {@link MemDevice}. A WR either completes, waits (RNR with infinite
+ * retry, or a QP not sending), or fails; a failure completes that WR with its status, moves the
+ * QP to ERR (SQE for unreliable types) and flushes the rest.
+ */
+final class MemExecutor {
+    /** Bytes at the head of every UD receive buffer reserved for the GRH (IBA 11.4.1.2). */
+    static final int GRH_BYTES = 40;
+
+    private final MemDevice dev;
+
+    MemExecutor(MemDevice dev) {
+        this.dev = dev;
+    }
+
+    /** Executes what every QP can execute now. */
+    void run(List<Qp> qps) {
+        for (Qp qp : qps) {
+            QpQueues q = MemDevice.queues(qp);
+            while (qp.state() == QpState.RTS && !q.sq.isEmpty()) {
+                if (!execute(qp, q.sq.peek())) {
+                    break;
+                }
+            }
+        }
+    }
+
+    /** @return false when the WR must wait */
+    private boolean execute(Qp qp, SendWr wr) {
+        QpQueues q = MemDevice.queues(qp);
+        byte[] payload = null;
+        if (wr.opcode() != WrOpcode.RDMA_READ && !wr.opcode().isAtomic()) {
+            payload = gather(qp, wr.sgList(), false);
+            if (payload == null) {
+                return fail(qp, wr, WcStatus.LOC_PROT_ERR);
+            }
+        }
+        Qp dest = destination(qp, wr);
+        if (dest == null || !receiving(dest) || !pkeysMatch(qp, dest)) {
+            // Nothing answers: RC retries until its counter runs out; UC and UD lose the message.
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.RETRY_EXC_ERR) : done(qp, wr, 0);
+        }
+        if (qp.type().datagram() && !qkeyMatches(qp, wr, dest)) {
+            return done(qp, wr, 0);
+        }
+        q.rnrWait = false;
+        return switch (wr.opcode()) {
+            case SEND, SEND_WITH_IMM, SEND_WITH_INV -> send(qp, wr, dest, payload);
+            case RDMA_WRITE, RDMA_WRITE_WITH_IMM -> write(qp, wr, dest, payload);
+            case RDMA_READ -> read(qp, wr, dest);
+            case ATOMIC_CMP_AND_SWP, ATOMIC_FETCH_AND_ADD -> atomic(qp, wr, dest);
+            default -> fail(qp, wr, WcStatus.LOC_QP_OP_ERR);
+        };
+    }
+
+    private Qp destination(Qp qp, SendWr wr) {
+        if (qp.type().datagram()) {
+            int dlid = wr.ah().attr().dlid();
+            Port port = dev.device().port(wr.ah().attr().portNum());
+            if (port.lid() != dlid) {
+                return null;
+            }
+            Qp dest = dev.qp(wr.remoteQpn(), port.portNum());
+            return dest != null && dest.type().datagram() ? dest : null;
+        }
+        Qp dest = dev.qp(qp.attr().destQpNum, qp.portNum());
+        return dest != null && dest.type() == qp.type() ? dest : null;
+    }
+
+    private static boolean receiving(Qp dest) {
+        QpState s = dest.state();
+        return s == QpState.RTR || s == QpState.RTS || s == QpState.SQD || s == QpState.SQE;
+    }
+
+    /** IBA 10.9.3: P_Keys match in their low 15 bits and at least one is a full member. */
+    private boolean pkeysMatch(Qp src, Qp dest) {
+        int a = pkeyOf(src);
+        int b = pkeyOf(dest);
+        return (a & 0x7fff) == (b & 0x7fff) && ((a | b) & 0x8000) != 0 && (a & 0x7fff) != 0;
+    }
+
+    private int pkeyOf(Qp qp) {
+        int port = qp.portNum() == 0 ? 1 : qp.portNum();
+        return dev.device().port(port).pkey(qp.attr().pkeyIndex);
+    }
+
+    /** IBA 10.2.4: a Q_Key with the high bit set means "use the sender QP's own". */
+    private static boolean qkeyMatches(Qp qp, SendWr wr, Qp dest) {
+        int qkey = (wr.remoteQkey() & Qp.QKEY_CONTROLLED) != 0 ? qp.attr().qkey : wr.remoteQkey();
+        return qkey == dest.attr().qkey;
+    }
+
+    private boolean send(Qp qp, SendWr wr, Qp dest, byte[] payload) {
+        RecvWr rwr = takeRecv(dest);
+        if (rwr == null) {
+            return noReceive(qp, wr);
+        }
+        int offset = dest.type().datagram() ? GRH_BYTES : 0;
+        Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
+        if (payload.length + offset > rwr.length()) {
+            complete(dest, rwc, WcStatus.LOC_LEN_ERR, false);
+            responderError(dest);
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr, 0);
+        }
+        if (!scatter(dest, rwr.sgList(), offset, payload)) {
+            complete(dest, rwc, WcStatus.LOC_PROT_ERR, false);
+            responderError(dest);
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr, 0);
+        }
+        rwc.byteLen = payload.length + offset;
+        fillRecvSource(rwc, qp, dest);
+        if (wr.opcode() == WrOpcode.SEND_WITH_IMM) {
+            rwc.wcFlags |= WcFlags.WITH_IMM;
+            rwc.immData = wr.immData();
+        } else if (wr.opcode() == WrOpcode.SEND_WITH_INV) {
+            rwc.wcFlags |= WcFlags.WITH_INVALIDATE;
+            rwc.immData = wr.immData();
+        }
+        complete(dest, rwc, null, (wr.sendFlags() & SendFlags.SOLICITED) != 0);
+        return done(qp, wr, 0);
+    }
+
+    private boolean write(Qp qp, SendWr wr, Qp dest, byte[] payload) {
+        Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), payload.length, AccessFlags.REMOTE_WRITE);
+        if (mr == null) {
+            return remoteAccessError(qp, wr, dest);
+        }
+        RecvWr rwr = null;
+        if (wr.opcode() == WrOpcode.RDMA_WRITE_WITH_IMM) {
+            rwr = takeRecv(dest);
+            if (rwr == null) {
+                return noReceive(qp, wr);
+            }
+        }
+        dev.memory().write(wr.remoteAddr(), payload);
+        if (rwr != null) {
+            Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
+            rwc.opcode = WcOpcode.RECV_RDMA_WITH_IMM;
+            rwc.byteLen = payload.length;
+            rwc.wcFlags |= WcFlags.WITH_IMM;
+            rwc.immData = wr.immData();
+            fillRecvSource(rwc, qp, dest);
+            complete(dest, rwc, null, (wr.sendFlags() & SendFlags.SOLICITED) != 0);
+        }
+        return done(qp, wr, 0);
+    }
+
+    private boolean read(Qp qp, SendWr wr, Qp dest) {
+        int len = (int) wr.length();
+        Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), len, AccessFlags.REMOTE_READ);
+        if (mr == null) {
+            return remoteAccessError(qp, wr, dest);
+        }
+        byte[] data = dev.memory().read(wr.remoteAddr(), len);
+        if (!scatter(qp, wr.sgList(), 0, data)) {
+            return fail(qp, wr, WcStatus.LOC_PROT_ERR);
+        }
+        return done(qp, wr, len);
+    }
+
+    private boolean atomic(Qp qp, SendWr wr, Qp dest) {
+        // IBA 9.4.5: atomics operate on naturally aligned 8-byte words.
+        if ((wr.remoteAddr() & 7) != 0) {
+            responderError(dest);
+            return fail(qp, wr, WcStatus.REM_INV_REQ_ERR);
+        }
+        Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), 8, AccessFlags.REMOTE_ATOMIC);
+        if (mr == null) {
+            return remoteAccessError(qp, wr, dest);
+        }
+        HostMemory mem = dev.memory();
+        long old = mem.readLong(wr.remoteAddr());
+        long updated = wr.opcode() == WrOpcode.ATOMIC_FETCH_AND_ADD ? old + wr.compareAdd()
+                : (old == wr.compareAdd() ? wr.swap() : old);
+        byte[] result = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            result[i] = (byte) (old >>> (8 * i));
+        }
+        if (!scatter(qp, wr.sgList(), 0, result)) {
+            return fail(qp, wr, WcStatus.LOC_PROT_ERR);
+        }
+        mem.writeLong(wr.remoteAddr(), updated);
+        return done(qp, wr, 8);
+    }
+
+    /** No receive WR at the target: RNR NAK; infinite retry waits, anything else fails now. */
+    private boolean noReceive(Qp qp, SendWr wr) {
+        if (qp.type() != QpType.RC) {
+            return done(qp, wr, 0);
+        }
+        if (qp.attr().rnrRetry == Qp.RNR_RETRY_INFINITE) {
+            MemDevice.queues(qp).rnrWait = true;
+            return false;
+        }
+        return fail(qp, wr, WcStatus.RNR_RETRY_EXC_ERR);
+    }
+
+    private boolean remoteAccessError(Qp qp, SendWr wr, Qp dest) {
+        if (qp.type() != QpType.RC) {
+            return done(qp, wr, 0);
+        }
+        responderError(dest);
+        return fail(qp, wr, WcStatus.REM_ACCESS_ERR);
+    }
+
+    /** The responder of an RC connection that NAKs a fatal error goes to ERR too (IBA 9.9.3.1). */
+    private void responderError(Qp dest) {
+        if (dest.type() == QpType.RC && dest.state() != QpState.ERR) {
+            dest.deviceSetState(QpState.ERR);
+            dev.flushSq(dest);
+            dev.flushRq(dest);
+        }
+    }
+
+    private Mr remoteMr(Qp dest, int rkey, long addr, long len, int access) {
+        Mr mr = dev.mrByKey(rkey);
+        if (mr == null || mr.freed() || mr.pd() != dest.pd() || (mr.access() & access) == 0
+                || (dest.attr().qpAccessFlags & access) == 0 || !mr.covers(addr, len)) {
+            return null;
+        }
+        return mr;
+    }
+
+    private RecvWr takeRecv(Qp dest) {
+        Srq srq = dest.srq();
+        if (srq == null) {
+            return MemDevice.queues(dest).rq.poll();
+        }
+        RecvWr wr = MemDevice.queue(srq).wrs.poll();
+        if (wr != null && srq.srqLimit() > 0 && MemDevice.queue(srq).wrs.size() < srq.srqLimit()) {
+            dev.interrupt(srq::limitReached);
+        }
+        return wr;
+    }
+
+    private void fillRecvSource(Wc rwc, Qp src, Qp dest) {
+        rwc.srcQp = src.qpNum();
+        rwc.slid = dev.device().port(src.portNum() == 0 ? 1 : src.portNum()).lid();
+        rwc.pkeyIndex = dest.attr().pkeyIndex;
+        rwc.portNum = dest.portNum();
+    }
+
+    /** Reads the SGEs; null on a local protection error. */
+    private byte[] gather(Qp qp, List<Sge> sges, boolean needWrite) {
+        long total = 0;
+        for (Sge s : sges) {
+            if (!localOk(qp, s, needWrite)) {
+                return null;
+            }
+            total += Integer.toUnsignedLong(s.length());
+        }
+        byte[] out = new byte[(int) total];
+        int off = 0;
+        for (Sge s : sges) {
+            dev.memory().read(s.addr(), out, off, s.length());
+            off += s.length();
+        }
+        return out;
+    }
+
+    /** Writes {@code data} into the SGEs starting {@code skip} bytes in; false on protection error. */
+    private boolean scatter(Qp qp, List<Sge> sges, int skip, byte[] data) {
+        for (Sge s : sges) {
+            if (!localOk(qp, s, true)) {
+                return false;
+            }
+        }
+        int pos = 0;
+        int toSkip = skip;
+        for (Sge s : sges) {
+            int room = s.length();
+            long addr = s.addr();
+            if (toSkip > 0) {
+                int k = Math.min(toSkip, room);
+                toSkip -= k;
+                room -= k;
+                addr += k;
+            }
+            int n = Math.min(room, data.length - pos);
+            if (n > 0) {
+                dev.memory().write(addr, data, pos, n);
+                pos += n;
+            }
+        }
+        return true;
+    }
+
+    /** An SGE is usable when its lkey names a live region of the QP's PD that covers it. */
+    private boolean localOk(Qp qp, Sge s, boolean write) {
+        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY) {
+            return dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
+        }
+        Mr mr = dev.mrByKey(s.lkey());
+        if (mr == null || mr.freed() || mr.pd() != qp.pd()) {
+            return false;
+        }
+        if (write && (mr.access() & AccessFlags.LOCAL_WRITE) == 0) {
+            return false;
+        }
+        return mr.covers(s.addr(), Integer.toUnsignedLong(s.length()))
+                && dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
+    }
+
+    private void complete(Qp dest, Wc wc, WcStatus status, boolean solicited) {
+        if (status != null) {
+            wc.status = status;
+        }
+        dev.complete(dest.recvCq(), wc, solicited);
+    }
+
+    /** The WR succeeded: it leaves the queue, with a CQE if it was signaled. */
+    private boolean done(Qp qp, SendWr wr, int byteLen) {
+        MemDevice.queues(qp).sq.poll();
+        if (wr.signaled() || qp.sigType() == SigType.ALL_WR) {
+            dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, WcStatus.SUCCESS, byteLen), false);
+        }
+        return true;
+    }
+
+    /**
+     * The WR failed: an error CQE (always, signaled or not), then the QP leaves RTS — to SQE
+     * for unreliable types, to ERR for RC — and the WRs behind it are flushed.
+     */
+    private boolean fail(Qp qp, SendWr wr, WcStatus status) {
+        MemDevice.queues(qp).sq.poll();
+        dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, status, 0), false);
+        if (qp.type() == QpType.RC) {
+            qp.deviceSetState(QpState.ERR);
+            dev.flushSq(qp);
+            dev.flushRq(qp);
+        } else {
+            qp.deviceSetState(QpState.SQE);
+            dev.flushSq(qp);
+        }
+        return true;
+    }
+}

@@ -1,0 +1,33 @@
+package org.ibmodel.sw.mem;
+
+import java.util.ArrayDeque;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+
+/** The driver-private state of each object kind: the queues a real HCA keeps in host memory. */
+final class MemQueues {
+    private MemQueues() {
+    }
+
+    /** Send and receive queues of a QP. */
+    static final class QpQueues {
+        final ArrayDeque<SendWr> sq = new ArrayDeque<>();
+        final ArrayDeque<RecvWr> rq = new ArrayDeque<>();
+        /** Sends wait for a receive at the target (RNR with rnr_retry 7). */
+        boolean rnrWait;
+    }
+
+    /** The CQE ring of a CQ and its notification arm. */
+    static final class CqRing {
+        final ArrayDeque<Wc> entries = new ArrayDeque<>();
+        /** 0, or CqNotifyFlags.SOLICITED / NEXT_COMP. */
+        int armed;
+        boolean overrun;
+    }
+
+    /** Posted receives of an SRQ. */
+    static final class SrqQueue {
+        final ArrayDeque<RecvWr> wrs = new ArrayDeque<>();
+    }
+}

@@ -1,0 +1,161 @@
+package org.ibmodel.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class WorkqueueTest {
+
+    private final Kernel kernel = new Kernel("host0");
+    private final Workqueue wq = kernel.allocWorkqueue("ib-comp-wq");
+    private final List<String> ran = new ArrayList<>();
+
+    private Work work(String name) {
+        return new Work(name, () -> ran.add(name));
+    }
+
+    @Test
+    void shouldKeepItsName() {
+        assertEquals("ib-comp-wq", wq.name());
+        assertEquals("events", kernel.systemWq().name());
+    }
+
+    @Test
+    void shouldNotQueuePendingWorkTwice() {
+        Work w = work("w");
+
+        assertTrue(wq.queueWork(w));
+        assertFalse(wq.queueWork(w));
+        assertFalse(kernel.systemWq().queueWork(w));
+        kernel.runPending();
+
+        assertEquals(List.of("w"), ran);
+    }
+
+    @Test
+    void shouldCountPendingPerQueue() {
+        wq.queueWork(work("a"));
+        wq.queueWork(work("b"));
+        kernel.systemWq().queueWork(work("c"));
+
+        assertEquals(2, wq.pending());
+        assertEquals(1, kernel.systemWq().pending());
+    }
+
+    @Test
+    void shouldCancelPendingWork() {
+        Work w = work("w");
+        wq.queueWork(w);
+
+        assertTrue(wq.cancelWork(w));
+
+        assertFalse(w.pending());
+        assertEquals(0, wq.pending());
+        assertFalse(kernel.runPending());
+        assertTrue(ran.isEmpty());
+    }
+
+    @Test
+    void shouldReportNothingToCancelForIdleWork() {
+        Work w = work("w");
+        wq.queueWork(w);
+        kernel.runPending();
+
+        assertFalse(wq.cancelWork(w));
+    }
+
+    @Test
+    void shouldRunWorkInQueueOrderAcrossQueues() {
+        Workqueue other = kernel.allocWorkqueue("ipoib_wq");
+        wq.queueWork(work("a1"));
+        other.queueWork(work("b1"));
+        kernel.systemWq().queueWork(work("s1"));
+        wq.queueWork(work("a2"));
+
+        kernel.runPending();
+
+        assertEquals(List.of("a1", "b1", "s1", "a2"), ran);
+    }
+
+    @Test
+    void shouldLetWorkRequeueItself() {
+        int[] runs = new int[1];
+        Work[] self = new Work[1];
+        self[0] = new Work("retry", () -> {
+            if (++runs[0] < 3) {
+                assertTrue(wq.queueWork(self[0]));
+            }
+        });
+        wq.queueWork(self[0]);
+
+        kernel.runPending();
+
+        assertEquals(3, runs[0]);
+    }
+
+    @Test
+    void shouldAcceptWorkQueuedFromHardirq() {
+        kernel.runIn(ExecContext.HARDIRQ, () -> wq.queueWork(work("bottom-half")));
+
+        wq.flush();
+
+        assertEquals(List.of("bottom-half"), ran);
+    }
+
+    @Test
+    void shouldRunQueuedWorkOnFlush() {
+        wq.queueWork(work("a"));
+        wq.queueWork(new Work("b", () -> wq.queueWork(work("c"))));
+
+        wq.flush();
+
+        assertEquals(0, wq.pending());
+        assertEquals(List.of("a", "c"), ran);
+    }
+
+    @Test
+    void shouldReportFlushInSoftirq() {
+        wq.queueWork(work("a"));
+
+        KernelBug bug = assertThrows(KernelBug.class, () -> kernel.runIn(ExecContext.SOFTIRQ, wq::flush));
+
+        assertEquals(KernelBug.MIGHT_SLEEP, bug.rule());
+        assertEquals(1, wq.pending());
+    }
+
+    @Test
+    void shouldReportFlushUnderSpinlock() {
+        SpinLock lock = new SpinLock(kernel, "qp->state_lock");
+
+        KernelBug bug = assertThrows(KernelBug.class, () -> lock.with(wq::flush));
+
+        assertEquals(KernelBug.MIGHT_SLEEP, bug.rule());
+    }
+
+    @Test
+    void shouldReportFlushWhileHoldingMutexTheWorkTakes() {
+        Mutex mutex = new Mutex(kernel, "device->unregistration_lock");
+        wq.queueWork(new Work("unregister", () -> mutex.with(() -> { })));
+
+        KernelBug bug = assertThrows(KernelBug.class, () -> mutex.with(wq::flush));
+
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, bug.rule());
+        assertFalse(mutex.isHeld());
+    }
+
+    @Test
+    void shouldNotOrderFlusherLocksBeforeWorkLocks() {
+        Mutex outer = new Mutex(kernel, "outer");
+        Mutex inner = new Mutex(kernel, "inner");
+        wq.queueWork(new Work("w", () -> inner.with(() -> { })));
+
+        outer.with(wq::flush);
+
+        assertFalse(kernel.lockdep().hasDependency("outer", "inner"));
+    }
+}
