@@ -1,0 +1,46 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+    @Test
+    void shouldExitWithUsageOnUnknownSubcommand() {
+        CliRun run = CliRun.of("frobnicate");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("Unmatched argument"), run.err());
+        assertTrue(run.err().contains("Usage: ibmodel"), run.err());
+    }
+
+    @Test
+    void shouldExitWithUsageOnUnknownFlag() {
+        CliRun run = CliRun.of("demo", "--no-such-flag");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("--no-such-flag"), run.err());
+    }
+
+    @Test
+    void shouldExitWithUsageWithoutSubcommand() {
+        CliRun run = CliRun.of();
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("a subcommand is required"), run.err());
+    }
+
+    @Test
+    void shouldPrintHelpForEverySubcommand() {
+        for (String sub : new String[] {"demo", "qp-table"}) {
+            CliRun run = CliRun.of(sub, "--help");
+            assertEquals(0, run.exit(), sub);
+            assertTrue(run.out().contains("Usage: ibmodel " + sub), run.out());
+        }
+    }
+
+    @Test
+    void shouldPrintVersion() {
+        CliRun run = CliRun.of("--version");
+        assertEquals(0, run.exit());
+        assertTrue(run.out().startsWith("ibmodel "), run.out());
+    }
+}
