@@ -150,6 +150,10 @@ public final class IbDevice {
                 && event.event().scope() != IbEventType.Scope.DEVICE) {
             throw new IllegalArgumentException("ib_dispatch_event takes port and device events, not " + event);
         }
+        // Before registration nobody can have seen the device; the change is only cached.
+        if (!registered) {
+            return;
+        }
         core.ibWq().queueWork(new Work("ib_cache_event_task", () -> {
             List<IbEventHandler> snapshot = eventHandlerLock.with(() -> List.copyOf(eventHandlers));
             for (IbEventHandler h : snapshot) {

@@ -100,9 +100,12 @@ public final class Port {
         PortState old = attr.state;
         attr.state = state;
         attr.physState = state == PortState.DOWN ? 3 : 5;
-        if (old != PortState.ACTIVE && state == PortState.ACTIVE) {
+        // ACTIVE_DEFER is still active to consumers (IBA 14.2.5.6): only crossing it is an event.
+        boolean wasUp = old == PortState.ACTIVE || old == PortState.ACTIVE_DEFER;
+        boolean isUp = state == PortState.ACTIVE || state == PortState.ACTIVE_DEFER;
+        if (!wasUp && isUp) {
             device.dispatchEvent(IbEvent.port(device, IbEventType.PORT_ACTIVE, portNum));
-        } else if (old == PortState.ACTIVE && state != PortState.ACTIVE) {
+        } else if (wasUp && !isUp) {
             device.dispatchEvent(IbEvent.port(device, IbEventType.PORT_ERR, portNum));
         }
     }

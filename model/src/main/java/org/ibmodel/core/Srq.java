@@ -64,7 +64,8 @@ public final class Srq extends IbObject {
     }
 
     /**
-     * ib_modify_srq: IB_SRQ_LIMIT above max_wr is -EINVAL; IB_SRQ_MAX_WR resizes only when the
+     * ib_modify_srq: a limit above max_wr is -EINVAL, whether IB_SRQ_LIMIT sets it or it is
+     * still armed when IB_SRQ_MAX_WR shrinks the queue; IB_SRQ_MAX_WR resizes only when the
      * driver can (it refuses to drop posted WRs).
      */
     public int modify(SrqAttr attr, int mask) {
@@ -73,10 +74,12 @@ public final class Srq extends IbObject {
             return Errno.EINVAL.negative();
         }
         int newMax = (mask & SrqAttr.MAX_WR) != 0 ? attr.maxWr : maxWr;
+        int newLimit = (mask & SrqAttr.LIMIT) != 0 ? attr.srqLimit : srqLimit;
         if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 1 || attr.maxWr > device().attr().maxSrqWr)) {
             return Errno.EINVAL.negative();
         }
-        if ((mask & SrqAttr.LIMIT) != 0 && (attr.srqLimit < 0 || attr.srqLimit > newMax)) {
+        // rxe_srq.c rxe_srq_chk_attr: the limit, new or still armed, must fit the queue.
+        if (newLimit < 0 || newLimit > newMax) {
             return Errno.EINVAL.negative();
         }
         int ret = device().ops().modifySrq(this, attr, mask);

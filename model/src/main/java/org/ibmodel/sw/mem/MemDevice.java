@@ -217,7 +217,9 @@ public final class MemDevice implements DeviceOps {
     @Override
     public int reqNotifyCq(Cq cq, int flags) {
         CqRing r = ring(cq);
-        r.armed = flags & CqNotifyFlags.SOLICITED_MASK;
+        // rxe_verbs.c rxe_req_notify_cq: arms add up, so a solicited request does not weaken a
+        // pending next-completion arm.
+        r.armed |= flags & CqNotifyFlags.SOLICITED_MASK;
         if ((flags & CqNotifyFlags.REPORT_MISSED_EVENTS) != 0 && !r.entries.isEmpty()) {
             return 1;
         }
@@ -232,20 +234,42 @@ public final class MemDevice implements DeviceOps {
         CqRing r = ring(cq);
         if (r.entries.size() >= cq.cqe()) {
             r.overrun = true;
-            interrupt(() -> cq.eventUpcall(IbEventType.CQ_ERR));
+            interrupt(cq, () -> cq.eventUpcall(IbEventType.CQ_ERR));
             return;
         }
         r.entries.add(wc);
-        boolean fire = r.armed == CqNotifyFlags.NEXT_COMP
-                || (r.armed == CqNotifyFlags.SOLICITED && (solicited || wc.status != WcStatus.SUCCESS));
+        boolean fire = (r.armed & CqNotifyFlags.NEXT_COMP) != 0
+                || ((r.armed & CqNotifyFlags.SOLICITED) != 0 && (solicited || wc.status != WcStatus.SUCCESS));
         if (fire) {
             r.armed = 0;
-            interrupt(cq::completionUpcall);
+            interrupt(cq, cq::completionUpcall);
         }
     }
 
-    /** The device raises an interrupt; its handler runs in hard-interrupt context. */
-    void interrupt(Runnable handler) {
+    /**
+     * The device raises an interrupt about {@code cq}; its handler runs in hard-interrupt
+     * context. One still in flight when the CQ is destroyed is dropped: destroy waits for it
+     * (rxe_cq.c rxe_cq_disable, mlx4_cq_free's synchronize_irq), so no upcall follows
+     * ib_destroy_cq.
+     */
+    private void interrupt(Cq cq, Runnable handler) {
+        raise(() -> {
+            if (!cq.freed()) {
+                handler.run();
+            }
+        });
+    }
+
+    /** The same for an event about {@code qp}: none follows ib_destroy_qp. */
+    private void interrupt(Qp qp, Runnable handler) {
+        raise(() -> {
+            if (!qp.freed()) {
+                handler.run();
+            }
+        });
+    }
+
+    private void raise(Runnable handler) {
         kernel.raiseSoftirq("mem-irq", () -> kernel.runIn(ExecContext.HARDIRQ, handler));
     }
 
@@ -323,14 +347,13 @@ public final class MemDevice implements DeviceOps {
             case ERR -> {
                 flushSq(qp);
                 flushRq(qp);
-                if (qp.srq() != null && cur != QpState.ERR) {
-                    // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters ERR.
-                    interrupt(() -> qp.eventUpcall(IbEventType.QP_LAST_WQE_REACHED));
+                if (cur != QpState.ERR) {
+                    lastWqeReached(qp);
                 }
             }
             case SQD -> {
                 if (attr.enSqdAsyncNotify && q.sq.isEmpty()) {
-                    interrupt(() -> qp.eventUpcall(IbEventType.SQ_DRAINED));
+                    interrupt(qp, () -> qp.eventUpcall(IbEventType.SQ_DRAINED));
                 }
             }
             case RTS -> kick();
@@ -436,6 +459,24 @@ public final class MemDevice implements DeviceOps {
             kick();
         }
         return PostResult.OK;
+    }
+
+    /**
+     * The device moves a QP to ERR on its own, after a fatal error (rxe_qp.c rxe_qp_error):
+     * both queues flush, as on a modify to ERR.
+     */
+    void qpError(Qp qp) {
+        qp.deviceSetState(QpState.ERR);
+        flushSq(qp);
+        flushRq(qp);
+        lastWqeReached(qp);
+    }
+
+    /** IBA 10.3.1: a QP on an SRQ reports its last WQE whenever it enters ERR. */
+    private void lastWqeReached(Qp qp) {
+        if (qp.srq() != null) {
+            interrupt(qp, () -> qp.eventUpcall(IbEventType.QP_LAST_WQE_REACHED));
+        }
     }
 
     // ---- completion helpers used by the executor --------------------------------------

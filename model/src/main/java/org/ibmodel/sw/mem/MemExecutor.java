@@ -232,9 +232,7 @@ final class MemExecutor {
     /** The responder of an RC connection that NAKs a fatal error goes to ERR too (IBA 9.9.3.1). */
     private void responderError(Qp dest) {
         if (dest.type() == QpType.RC && dest.state() != QpState.ERR) {
-            dest.deviceSetState(QpState.ERR);
-            dev.flushSq(dest);
-            dev.flushRq(dest);
+            dev.qpError(dest);
         }
     }
 
@@ -254,7 +252,9 @@ final class MemExecutor {
         }
         RecvWr wr = MemDevice.queue(srq).wrs.poll();
         if (wr != null && srq.srqLimit() > 0 && MemDevice.queue(srq).wrs.size() < srq.srqLimit()) {
-            dev.interrupt(srq::limitReached);
+            // rxe_resp.c get_srq_wqe: the limit disarms as the WQE that crosses it is taken, so
+            // the WQEs taken after it raise nothing; the handler runs in the responder's context.
+            srq.limitReached();
         }
         return wr;
     }
@@ -351,9 +351,7 @@ final class MemExecutor {
         MemDevice.queues(qp).sq.poll();
         dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, status, 0), false);
         if (qp.type() == QpType.RC) {
-            qp.deviceSetState(QpState.ERR);
-            dev.flushSq(qp);
-            dev.flushRq(qp);
+            dev.qpError(qp);
         } else {
             qp.deviceSetState(QpState.SQE);
             dev.flushSq(qp);

@@ -1,0 +1,74 @@
+// drivers/infiniband/core/verbs.c: ib_get_dma_mr, ib_dereg_mr_user; include/rdma/ib_verbs.h: ib_check_mr_access
+package org.ibmodel.core;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.ibmodel.kernel.Errno;
+import org.junit.jupiter.api.Test;
+
+class MrTest {
+
+    private final Fixture f = new Fixture();
+    private final long addr = f.buf(4096);
+
+    private void assertNoMr() {
+        assertEquals(0, f.dev.liveCount(ResType.MR));
+        assertEquals(0, f.pd.usecnt());
+    }
+
+    // include/rdma/ib_verbs.h: ib_check_mr_access, remote write needs local write
+    @Test
+    void shouldReturnEinvalForRemoteWriteWithoutLocalWrite() {
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 4096, addr, AccessFlags.REMOTE_WRITE).errno());
+        assertEquals(Errno.EINVAL, Mr.getDma(f.pd, AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ).errno());
+
+        assertNoMr();
+    }
+
+    // include/rdma/ib_verbs.h: ib_check_mr_access, remote atomic needs local write
+    @Test
+    void shouldReturnEinvalForRemoteAtomicWithoutLocalWrite() {
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 4096, addr, AccessFlags.REMOTE_ATOMIC).errno());
+
+        assertNoMr();
+        assertFalse(Mr.reg(f.pd, addr, 4096, addr, AccessFlags.REMOTE_ATOMIC | AccessFlags.LOCAL_WRITE).isErr());
+    }
+
+    // include/rdma/ib_verbs.h: ib_check_mr_access, remote read alone is fine
+    @Test
+    void shouldAcceptRemoteReadWithoutLocalWrite() {
+        Mr mr = Mr.reg(f.pd, addr, 4096, addr, AccessFlags.REMOTE_READ).get();
+
+        assertEquals(AccessFlags.REMOTE_READ, mr.access());
+        assertEquals(1, f.dev.liveCount(ResType.MR));
+    }
+
+    // drivers/infiniband/core/umem.c: ib_umem_get faults on memory that is not mapped
+    @Test
+    void shouldReturnEfaultOverUnmappedMemory() {
+        // The page after an allocation is a guard page: the range runs into it.
+        assertEquals(Errno.EFAULT, Mr.reg(f.pd, addr, 8192, addr, AccessFlags.LOCAL_WRITE).errno());
+        assertEquals(Errno.EFAULT, Mr.reg(f.pd, 0x1000, 64, 0x1000, AccessFlags.LOCAL_WRITE).errno());
+
+        assertNoMr();
+    }
+
+    // drivers/infiniband/core/verbs.c: ib_dereg_mr_user releases the PD
+    @Test
+    void shouldRegisterCoveringItsRangeAndDeregister() {
+        Mr mr = f.mr(addr, 256, Fixture.ALL_ACCESS);
+
+        assertNotEquals(0, mr.lkey());
+        assertTrue(mr.covers(addr, 256));
+        assertFalse(mr.covers(addr + 1, 256));
+        assertEquals(1, f.pd.usecnt());
+
+        assertEquals(0, mr.dereg());
+
+        assertTrue(mr.freed());
+        assertNoMr();
+    }
+}
