@@ -1,0 +1,108 @@
+package org.ibmodel.sim.fabric;
+
+import java.util.Objects;
+
+/**
+ * One end of a link: a port of an HCA or of a switch. Switch port 0 is the switch's own
+ * management port (the switch model of IBA chapter 18); it has no cable and is reached only
+ * through the forwarding table.
+ */
+public final class FabricPort {
+    private final String node;
+    private final int portNum;
+    private final Switch owner;
+    private PacketSink sink;
+    private Link link;
+    private int lid;
+    private long droppedNoLink;
+
+    FabricPort(String node, int portNum, Switch owner, PacketSink sink) {
+        this.node = Objects.requireNonNull(node, "node");
+        this.portNum = portNum;
+        this.owner = owner;
+        this.sink = sink;
+    }
+
+    /** The name of the HCA or switch this port belongs to. */
+    public String node() {
+        return node;
+    }
+
+    public int portNum() {
+        return portNum;
+    }
+
+    /** {@code node/port}, unique within a fabric. */
+    public String name() {
+        return node + "/" + portNum;
+    }
+
+    public boolean isSwitchPort() {
+        return owner != null;
+    }
+
+    /** The switch this port belongs to, or null for an HCA port. */
+    public Switch owner() {
+        return owner;
+    }
+
+    /** The link plugged into this port, or null. */
+    public Link link() {
+        return link;
+    }
+
+    /** The port at the far end of the link, or null when nothing is plugged in. */
+    public FabricPort peer() {
+        return link == null ? null : link.peerOf(this);
+    }
+
+    /** The LID the fabric assigned, 0 if none. */
+    public int lid() {
+        return lid;
+    }
+
+    /** Packets sent with no cable plugged in: lost like on an unplugged port. */
+    public long droppedNoLink() {
+        return droppedNoLink;
+    }
+
+    /** Puts {@code packet} on the wire; the link copies it, so the caller may reuse the array. */
+    public void send(byte[] packet) {
+        if (link == null) {
+            droppedNoLink++;
+            return;
+        }
+        link.transmit(this, packet);
+    }
+
+    void attach(Link l) {
+        this.link = l;
+    }
+
+    void lid(int lid) {
+        this.lid = lid;
+    }
+
+    void sink(PacketSink s) {
+        this.sink = s;
+    }
+
+    PacketSink sink() {
+        return sink;
+    }
+
+    void deliver(byte[] packet) {
+        sink.receive(this, packet);
+    }
+
+    void linkStateChanged(Link.State state) {
+        if (sink != null) {
+            sink.linkStateChanged(this, state);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+}

@@ -1,0 +1,258 @@
+package org.ibmodel.sim.fabric;
+
+import java.util.ArrayDeque;
+import java.util.Objects;
+import org.ibmodel.sim.world.Scheduler;
+
+/**
+ * A cable between two ports. Each direction clocks out one packet at a time in the order it was
+ * given them and delivers them in that order: IB links never reorder, and the transports'
+ * PSN checks count on it.
+ *
+ * <p>A packet starts when the wire is free, {@code start = max(now, busyUntil)}, occupies it for
+ * its serialization time, and arrives a propagation delay after its last bit left. Delivery is
+ * store-and-forward: the receiver sees the packet when its last bit is in. Buffers are unbounded;
+ * credit-based flow control (IBA 7.9) and virtual lanes are not modelled, which keeps the link
+ * lossless and ordered as IB is.
+ */
+public final class Link {
+
+    /** The two directions of a full-duplex link. */
+    public enum Direction {
+        A_TO_B,
+        B_TO_A
+    }
+
+    /** Physical link state as the ports see it. */
+    public enum State {
+        UP,
+        DOWN
+    }
+
+    // Roughly two thirds of c in copper and fibre.
+    static final double PROPAGATION_NS_PER_METRE = 5.0;
+
+    /** One direction: its own wire, queue of packets in flight and counters. */
+    private final class Wire {
+        final Direction dir;
+        final FabricPort from;
+        final FabricPort to;
+        final String deliverLabel;
+        final ArrayDeque<Scheduler.Handle> inFlight = new ArrayDeque<>();
+        final LinkCounters counters = new LinkCounters();
+        long busyUntil;
+
+        Wire(Direction dir, FabricPort from, FabricPort to) {
+            this.dir = dir;
+            this.from = from;
+            this.to = to;
+            this.deliverLabel = "deliver " + from.name() + "->" + to.name();
+        }
+    }
+
+    private final Scheduler scheduler;
+    private final FaultPlan faults;
+    private final PacketTap tap;
+    private final String name;
+    private final FabricPort a;
+    private final FabricPort b;
+    private final LinkWidth width;
+    private final LinkSpeed speed;
+    private final long propagationNs;
+    private final Wire aToB;
+    private final Wire bToA;
+    private State state = State.UP;
+    private long linkDowned;
+
+    Link(Scheduler scheduler, FaultPlan faults, PacketTap tap, FabricPort a, FabricPort b,
+            LinkWidth width, LinkSpeed speed, long propagationNs) {
+        if (propagationNs < 0) {
+            throw new IllegalArgumentException("negative propagation delay " + propagationNs);
+        }
+        this.scheduler = scheduler;
+        this.faults = faults;
+        this.tap = tap;
+        this.a = a;
+        this.b = b;
+        this.width = Objects.requireNonNull(width, "width");
+        this.speed = Objects.requireNonNull(speed, "speed");
+        this.propagationNs = propagationNs;
+        this.name = a.name() + "<->" + b.name();
+        this.aToB = new Wire(Direction.A_TO_B, a, b);
+        this.bToA = new Wire(Direction.B_TO_A, b, a);
+    }
+
+    static long propagationNs(double metres) {
+        if (!(metres >= 0)) {
+            throw new IllegalArgumentException("cable length " + metres + " m");
+        }
+        return (long) Math.ceil(metres * PROPAGATION_NS_PER_METRE);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public FabricPort a() {
+        return a;
+    }
+
+    public FabricPort b() {
+        return b;
+    }
+
+    public LinkWidth width() {
+        return width;
+    }
+
+    public LinkSpeed speed() {
+        return speed;
+    }
+
+    public long propagationNs() {
+        return propagationNs;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** Times the link went from UP to DOWN (PortCounters LinkDownedCounter). */
+    public long linkDowned() {
+        return linkDowned;
+    }
+
+    public FabricPort from(Direction dir) {
+        return wire(dir).from;
+    }
+
+    public FabricPort to(Direction dir) {
+        return wire(dir).to;
+    }
+
+    /** The port at the other end from {@code port}. */
+    public FabricPort peerOf(FabricPort port) {
+        if (port == a) {
+            return b;
+        }
+        if (port == b) {
+            return a;
+        }
+        throw new IllegalArgumentException(port + " is not an end of " + name);
+    }
+
+    public LinkCounters counters(Direction dir) {
+        return wire(dir).counters;
+    }
+
+    /** Both directions summed, as a fresh object. */
+    public LinkCounters counters() {
+        LinkCounters sum = new LinkCounters();
+        sum.add(aToB.counters);
+        sum.add(bToA.counters);
+        return sum;
+    }
+
+    /** Packets on the wire in {@code dir}, sent and not yet arrived. */
+    public int inFlight(Direction dir) {
+        return wire(dir).inFlight.size();
+    }
+
+    /** Time the wire in {@code dir} is free for the next packet. */
+    public long busyUntil(Direction dir) {
+        return Math.max(scheduler.now(), wire(dir).busyUntil);
+    }
+
+    /** Serialization time of {@code bytes} on this link. */
+    public long serializationNs(int bytes) {
+        return speed.serializationNs(bytes, width);
+    }
+
+    /**
+     * The one way the state changes. Going DOWN loses every packet on the wire in both
+     * directions, as a pulled cable would; going UP starts with empty wires. Returns false if
+     * the link already was in {@code next}.
+     */
+    public boolean changeState(State next) {
+        Objects.requireNonNull(next, "next");
+        if (next == state) {
+            return false;
+        }
+        state = next;
+        if (next == State.DOWN) {
+            linkDowned++;
+            flush(aToB);
+            flush(bToA);
+        }
+        a.linkStateChanged(next);
+        b.linkStateChanged(next);
+        return true;
+    }
+
+    private void flush(Wire w) {
+        for (Scheduler.Handle h : w.inFlight) {
+            h.cancel();
+            w.counters.droppedLinkDown++;
+        }
+        w.inFlight.clear();
+        w.busyUntil = scheduler.now();
+    }
+
+    void transmit(FabricPort from, byte[] packet) {
+        Wire w = wireFrom(from);
+        if (packet.length == 0) {
+            throw new IllegalArgumentException(String.format(
+                    "seed=%#x t=%dns: empty packet sent on %s", scheduler.seed(), scheduler.now(),
+                    w.deliverLabel));
+        }
+        w.counters.packetsSent++;
+        w.counters.bytesSent += packet.length;
+        if (state == State.DOWN) {
+            w.counters.droppedLinkDown++;
+            return;
+        }
+        long start = Math.max(scheduler.now(), w.busyUntil);
+        w.busyUntil = start + speed.serializationNs(packet.length, width);
+        byte[] onWire = packet.clone();
+        // A lost packet still used the wire: the loss happens on the way, not at the sender.
+        switch (faults.judge(this, onWire)) {
+            case DROP:
+                w.counters.droppedByFault++;
+                return;
+            case CORRUPT:
+                w.counters.corrupted++;
+                break;
+            default:
+                break;
+        }
+        w.inFlight.addLast(scheduler.scheduleAt(w.busyUntil + propagationNs, w.deliverLabel,
+                () -> arrive(w, onWire)));
+    }
+
+    private void arrive(Wire w, byte[] packet) {
+        w.inFlight.pollFirst();
+        w.counters.packetsDelivered++;
+        w.counters.bytesDelivered += packet.length;
+        tap.onPacket(scheduler.now(), this, w.dir, packet);
+        w.to.deliver(packet);
+    }
+
+    private Wire wire(Direction dir) {
+        return dir == Direction.A_TO_B ? aToB : bToA;
+    }
+
+    private Wire wireFrom(FabricPort port) {
+        if (port == a) {
+            return aToB;
+        }
+        if (port == b) {
+            return bToA;
+        }
+        throw new IllegalArgumentException(port + " is not an end of " + name);
+    }
+
+    @Override
+    public String toString() {
+        return name + " " + width + " " + speed + " " + state;
+    }
+}

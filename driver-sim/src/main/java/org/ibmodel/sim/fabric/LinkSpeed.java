@@ -1,0 +1,80 @@
+package org.ibmodel.sim.fabric;
+
+/**
+ * Lane speeds: the signalling rate of one lane and the line code that turns it into a data
+ * rate (IBA Vol 2, physical layer). {@code ibSpeed} is the PortInfo LinkSpeedActive /
+ * LinkSpeedExtActive value (IBA 14.2.5.6) as the kernel folds it into {@code enum ib_port_speed}
+ * (include/rdma/ib_verbs.h).
+ *
+ * <p>Only the line code is charged: start/end delimiters, idles, skip ordered sets and FEC are
+ * left out. HDR is taken with 64b/66b like EDR; real HDR lanes run PAM4 with RS-FEC, which gives
+ * a 50 Gb/s data rate rather than the 51.5 Gb/s here.
+ */
+public enum LinkSpeed {
+    // signalling rate per lane in kb/s, so every row is an exact integer
+    SDR(2_500_000L, LineCode.B8B10B, 1),
+    DDR(5_000_000L, LineCode.B8B10B, 2),
+    QDR(10_000_000L, LineCode.B8B10B, 4),
+    FDR10(10_312_500L, LineCode.B64B66B, 8),
+    FDR(14_062_500L, LineCode.B64B66B, 16),
+    EDR(25_781_250L, LineCode.B64B66B, 32),
+    HDR(53_125_000L, LineCode.B64B66B, 64);
+
+    /** Data bits carried per signalled bit. */
+    public enum LineCode {
+        B8B10B(8, 10),
+        B64B66B(64, 66);
+
+        final int dataBits;
+        final int lineBits;
+
+        LineCode(int dataBits, int lineBits) {
+            this.dataBits = dataBits;
+            this.lineBits = lineBits;
+        }
+    }
+
+    private final long signalKbps;
+    private final LineCode code;
+    private final int ibSpeed;
+
+    LinkSpeed(long signalKbps, LineCode code, int ibSpeed) {
+        this.signalKbps = signalKbps;
+        this.code = code;
+        this.ibSpeed = ibSpeed;
+    }
+
+    /** Signalling rate of one lane in Gb/s, as the speed is usually named. */
+    public double signalGbps() {
+        return signalKbps / 1e6;
+    }
+
+    public LineCode lineCode() {
+        return code;
+    }
+
+    /** Data rate of one lane in Gb/s after the line code. */
+    public double dataGbpsPerLane() {
+        return signalKbps / 1e6 * code.dataBits / code.lineBits;
+    }
+
+    /** The value of {@code enum ib_port_speed}. */
+    public int ibSpeed() {
+        return ibSpeed;
+    }
+
+    /**
+     * Time to clock {@code bytes} onto a link of {@code width}: bits / (lanes x data rate),
+     * rounded up to a whole nanosecond. Exact integer arithmetic, so rows like FDR whose data
+     * rate is not a round number give the same answer on every machine.
+     */
+    public long serializationNs(long bytes, LinkWidth width) {
+        if (bytes < 0) {
+            throw new IllegalArgumentException("negative length " + bytes);
+        }
+        // ns = bits * 1e9 / (lanes * signal_bps * dataBits / lineBits); signal_bps = kbps * 1e3
+        long num = Math.multiplyExact(Math.multiplyExact(bytes, 8_000_000L), code.lineBits);
+        long den = (long) width.lanes() * signalKbps * code.dataBits;
+        return Math.floorDiv(num + den - 1, den);
+    }
+}

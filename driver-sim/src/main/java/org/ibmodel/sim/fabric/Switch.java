@@ -1,0 +1,197 @@
+package org.ibmodel.sim.fabric;
+
+import java.util.Arrays;
+import java.util.Objects;
+import org.ibmodel.sim.world.Scheduler;
+
+/**
+ * A switch with a linear forwarding table (IBA 18.2.4.3.2): the DLID of an arriving packet
+ * indexes the table, the entry names the output port. A packet is forwarded a fixed switching
+ * latency after its last bit arrived; one whose DLID has no entry is dropped and counted.
+ *
+ * <p>Left out: multicast forwarding tables, SL-to-VL mapping, VCRC checking (a corrupted DLID
+ * may send a packet to the wrong port; the receiver's CRC check still drops it), and the
+ * hardware limits on table size.
+ */
+public final class Switch {
+
+    /** An LFT entry naming no port: the invalid port number 0xFF (IBA 14.2.5.10). */
+    public static final int NO_ROUTE = 0xFF;
+
+    /**
+     * Highest unicast LID; 0xC000..0xFFFE are multicast and 0xFFFF is permissive (IBA chapter 4
+     * addressing; OpenSM's IB_LID_UCAST_END_HO).
+     */
+    public static final int MAX_UNICAST_LID = 0xBFFF;
+
+    // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
+    private static final int LFT_BLOCK = 64;
+
+    private final Scheduler scheduler;
+    private final String name;
+    private final FabricPort[] ports;
+    private final long latencyNs;
+    private final String forwardLabel;
+    private final int index;
+    private byte[] lft = new byte[0];
+    private long forwarded;
+    private long droppedNoRoute;
+    private long droppedMalformed;
+
+    Switch(Scheduler scheduler, String name, int numPorts, long latencyNs, int index) {
+        // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
+        if (numPorts < 1 || numPorts > 254) {
+            throw new IllegalArgumentException("switch " + name + ": " + numPorts + " ports");
+        }
+        if (latencyNs < 0) {
+            throw new IllegalArgumentException("switch " + name + ": latency " + latencyNs);
+        }
+        this.scheduler = scheduler;
+        this.name = Objects.requireNonNull(name, "name");
+        this.latencyNs = latencyNs;
+        this.index = index;
+        this.forwardLabel = "forward " + name;
+        this.ports = new FabricPort[numPorts + 1];
+        ports[0] = new FabricPort(name, 0, this, null);
+        for (int p = 1; p <= numPorts; p++) {
+            ports[p] = new FabricPort(name, p, this, this::receive);
+        }
+    }
+
+    /**
+     * The DLID of a packet: bits 16..31 of the LRH, big-endian bytes 2..3 (IBA 7.7).
+     * <pre>
+     *  0                   1                   2                   3
+     *  0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+     * +-------+-------+-------+---+---+-------------------------------+
+     * |  VL   | LVer  |  SL   |Rsv|LNH|             DLID              |
+     * +-------+-------+-------+---+---+-------------------------------+
+     * </pre>
+     * Returns -1 for a packet too short to hold one.
+     */
+    public static int dlid(byte[] packet) {
+        if (packet.length < 4) {
+            return -1;
+        }
+        return (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Number of external ports; they are numbered 1..numPorts. */
+    public int numPorts() {
+        return ports.length - 1;
+    }
+
+    /** Port {@code p}; port 0 is the management port. */
+    public FabricPort port(int p) {
+        if (p < 0 || p >= ports.length) {
+            throw new IllegalArgumentException("switch " + name + " has no port " + p);
+        }
+        return ports[p];
+    }
+
+    // Position in the fabric's switch list, for array-indexed routing state.
+    int index() {
+        return index;
+    }
+
+    public long latencyNs() {
+        return latencyNs;
+    }
+
+    /** Where packets the LFT sends to port 0 go; null drops them. */
+    public void managementSink(PacketSink sink) {
+        ports[0].sink(sink);
+    }
+
+    /** Sets the LFT entry for {@code dlid}. */
+    public void route(int dlid, int port) {
+        checkUnicast(dlid);
+        if (port != NO_ROUTE && (port < 0 || port >= ports.length)) {
+            throw new IllegalArgumentException("switch " + name + ": LFT[" + dlid + "] = port "
+                    + port + ", switch has ports 0.." + numPorts());
+        }
+        if (dlid >= lft.length) {
+            int blocks = dlid / LFT_BLOCK + 1;
+            int old = lft.length;
+            lft = Arrays.copyOf(lft, blocks * LFT_BLOCK);
+            Arrays.fill(lft, old, lft.length, (byte) NO_ROUTE);
+        }
+        lft[dlid] = (byte) port;
+    }
+
+    /** The LFT entry for {@code dlid}, {@link #NO_ROUTE} if none. */
+    public int route(int dlid) {
+        if (dlid < 0 || dlid >= lft.length) {
+            return NO_ROUTE;
+        }
+        return lft[dlid] & 0xff;
+    }
+
+    /** Empties the LFT. */
+    public void clearRoutes() {
+        lft = new byte[0];
+    }
+
+    /** Index of the last LFT entry in use (SwitchInfo LinearFDBTop, IBA 14.2.5.4), -1 if empty. */
+    public int linearFdbTop() {
+        for (int i = lft.length - 1; i >= 0; i--) {
+            if ((lft[i] & 0xff) != NO_ROUTE) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    public long forwarded() {
+        return forwarded;
+    }
+
+    /** DLID with no LFT entry, or routed to port 0 with no management sink. */
+    public long droppedNoRoute() {
+        return droppedNoRoute;
+    }
+
+    /** Too short to carry a DLID. */
+    public long droppedMalformed() {
+        return droppedMalformed;
+    }
+
+    private void receive(FabricPort in, byte[] packet) {
+        int dlid = dlid(packet);
+        if (dlid < 0) {
+            droppedMalformed++;
+            return;
+        }
+        int out = route(dlid);
+        if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
+            droppedNoRoute++;
+            return;
+        }
+        scheduler.schedule(latencyNs, forwardLabel, () -> forward(out, packet));
+    }
+
+    private void forward(int out, byte[] packet) {
+        forwarded++;
+        if (out == 0) {
+            ports[0].deliver(packet);
+        } else {
+            ports[out].send(packet);
+        }
+    }
+
+    private void checkUnicast(int dlid) {
+        if (dlid < 1 || dlid > MAX_UNICAST_LID) {
+            throw new IllegalArgumentException(String.format(
+                    "switch %s: LID %#x is not a unicast LID", name, dlid));
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "switch " + name + " (" + numPorts() + " ports)";
+    }
+}

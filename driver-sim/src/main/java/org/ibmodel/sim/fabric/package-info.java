@@ -1,0 +1,22 @@
+/**
+ * The simulated InfiniBand subnet: ports, links, switches and the faults that hit them.
+ *
+ * <ul>
+ *   <li>{@link org.ibmodel.sim.fabric.Link}: full duplex, one packet at a time per direction,
+ *       never reordering; timing from {@link org.ibmodel.sim.fabric.LinkWidth} x
+ *       {@link org.ibmodel.sim.fabric.LinkSpeed} plus cable propagation.</li>
+ *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear forwarding by DLID after a fixed
+ *       latency.</li>
+ *   <li>{@link org.ibmodel.sim.fabric.Fabric}: builds the topology, assigns LIDs, computes
+ *       shortest-path forwarding tables and fans every packet out to
+ *       {@link org.ibmodel.sim.fabric.PacketTap}s for capture.</li>
+ *   <li>{@link org.ibmodel.sim.fabric.FaultPlan}: loss, bit flips and link state changes.</li>
+ * </ul>
+ *
+ * <p>Left out: credit-based flow control and virtual lanes (buffers are unbounded, so nothing is
+ * lost to congestion), multicast, partitions enforced at switches, the link training state
+ * machine (a link is UP or DOWN), and subnet management packets: LIDs and tables are written
+ * directly. Time and randomness come only from the world's
+ * {@link org.ibmodel.sim.world.Scheduler}.
+ */
+package org.ibmodel.sim.fabric;

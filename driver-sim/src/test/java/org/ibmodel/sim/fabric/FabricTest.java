@@ -1,0 +1,161 @@
+package org.ibmodel.sim.fabric;
+
+import static org.ibmodel.sim.fabric.TestPackets.packet;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.sim.fabric.TestPackets.Recorder;
+import org.ibmodel.sim.world.Scheduler;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two switches joined by two cables, crossed so each switch has its lower-numbered port on a
+ * different cable:
+ * <pre>
+ *   h1 --1[sw1]3 ------- 4[sw2]1-- h3
+ *   h2 --2[   ]4 ------- 3[   ]2-- h4
+ * </pre>
+ * LIDs: h1..h4 = 1..4, sw1 = 0x10, sw2 = 0x11.
+ */
+class FabricTest {
+
+    private final Scheduler scheduler = new Scheduler(7);
+    private final Fabric fabric = new Fabric(scheduler);
+    private final Switch sw1 = fabric.addSwitch("sw1", 4);
+    private final Switch sw2 = fabric.addSwitch("sw2", 4);
+    private final Recorder[] hosts = new Recorder[5];
+    private final FabricPort[] ports = new FabricPort[5];
+    private final Link upper;
+    private final Link lower;
+
+    FabricTest() {
+        for (int h = 1; h <= 4; h++) {
+            hosts[h] = new Recorder(scheduler);
+            ports[h] = fabric.addEndpointPort("h" + h, 1, hosts[h]);
+            Switch sw = h <= 2 ? sw1 : sw2;
+            fabric.connect(ports[h], sw.port(h <= 2 ? h : h - 2), LinkWidth.WIDTH_4X,
+                    LinkSpeed.EDR, 2.0);
+            fabric.assignLid(ports[h], h);
+        }
+        upper = fabric.connect(sw1.port(3), sw2.port(4), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 10);
+        lower = fabric.connect(sw1.port(4), sw2.port(3), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 10);
+        fabric.assignLid(sw1.port(0), 0x10);
+        fabric.assignLid(sw2.port(0), 0x11);
+    }
+
+    @Test
+    void shouldComputeShortestPathLftsWithLowestPortOnTies() {
+        assertEquals(12, fabric.computeForwardingTables());
+
+        // sw1: hosts 1,2 direct; everything on sw2 via its lowest port to sw2, port 3
+        assertEquals(List.of(1, 2, 3, 3, 0, 3), lft(sw1));
+        // sw2: its lowest port to sw1 is 3 (the lower cable)
+        assertEquals(List.of(3, 3, 1, 2, 3, 0), lft(sw2));
+        assertEquals(0x11, sw1.linearFdbTop());
+    }
+
+    private static List<Integer> lft(Switch sw) {
+        List<Integer> out = new ArrayList<>();
+        for (int lid : new int[] {1, 2, 3, 4, 0x10, 0x11}) {
+            out.add(sw.route(lid));
+        }
+        return out;
+    }
+
+    @Test
+    void shouldForwardAcrossTwoSwitches() {
+        fabric.computeForwardingTables();
+        List<String> crossings = new ArrayList<>();
+        fabric.addTap((t, link, dir, p) -> crossings.add(t + " " + link.from(dir) + "->"
+                + link.to(dir) + " seq=" + TestPackets.seq(p)));
+
+        ports[1].send(packet(3, 1, 100, 1000));
+        ports[4].send(packet(2, 4, 200, 1000));
+        scheduler.runUntilIdle(100);
+
+        assertEquals(List.of(100), hosts[3].seqs());
+        assertEquals(List.of(200), hosts[2].seqs());
+        // per hop: 80 ns wire + cable (10 ns for 2 m, 50 ns for 10 m), 100 ns in each switch
+        long expected = (80 + 10) + 100 + (80 + 50) + 100 + (80 + 10);
+        assertEquals(List.of(expected), hosts[3].times);
+        assertEquals(List.of(
+                "90 h1/1->sw1/1 seq=100",
+                "90 h4/1->sw2/2 seq=200",
+                "320 sw1/3->sw2/4 seq=100",
+                "320 sw2/3->sw1/4 seq=200",
+                "510 sw2/1->h3/1 seq=100",
+                "510 sw1/2->h2/1 seq=200"), crossings);
+        assertEquals(1, upper.counters(Link.Direction.A_TO_B).packetsDelivered());
+        assertEquals(1, lower.counters(Link.Direction.B_TO_A).packetsDelivered());
+    }
+
+    @Test
+    void shouldRouteAroundDownLinkAfterRecompute() {
+        upper.changeState(Link.State.DOWN);
+        fabric.computeForwardingTables();
+
+        assertEquals(List.of(1, 2, 4, 4, 0, 4), lft(sw1));
+        ports[1].send(packet(3, 1, 1, 256));
+        scheduler.runUntilIdle(100);
+        assertEquals(List.of(1), hosts[3].seqs());
+
+        lower.changeState(Link.State.DOWN);
+        fabric.computeForwardingTables();
+        assertEquals(List.of(1, 2, Switch.NO_ROUTE, Switch.NO_ROUTE, 0, Switch.NO_ROUTE),
+                lft(sw1));
+    }
+
+    @Test
+    void shouldLeaveUnpluggedHostWithoutRoute() {
+        FabricPort loose = fabric.addEndpointPort("h9", 1, hosts[1]);
+        fabric.assignLid(loose, 9);
+
+        fabric.computeForwardingTables();
+
+        assertEquals(Switch.NO_ROUTE, sw1.route(9));
+        assertEquals(Switch.NO_ROUTE, sw2.route(9));
+        assertEquals(loose, fabric.portOfLid(9));
+        assertEquals(9, loose.lid());
+    }
+
+    @Test
+    void shouldRejectDuplicateLidsAndNames() {
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[2], 1));
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(sw1.port(1), 0x20));
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[2], 0xC000));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addSwitch("h1", 4));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("sw1", 1,
+                hosts[1]));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("h1", 1,
+                hosts[1]));
+        FabricPort second = fabric.addEndpointPort("h1", 2, hosts[1]);
+        assertEquals("h1/2", second.name());
+    }
+
+    @Test
+    void shouldMoveLidWhenReassigned() {
+        fabric.assignLid(ports[1], 0x40);
+
+        assertNull(fabric.portOfLid(1));
+        assertEquals(ports[1], fabric.portOfLid(0x40));
+    }
+
+    @Test
+    void shouldRefusePortsOfAnotherFabric() {
+        Fabric other = new Fabric(new Scheduler(1));
+        FabricPort stranger = other.addEndpointPort("x", 1, hosts[1]);
+        Switch otherSwitch = other.addSwitch("osw", 2);
+
+        assertThrows(IllegalArgumentException.class,
+                () -> fabric.connect(stranger, sw1.port(4), LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1));
+        FabricPort spare = fabric.addEndpointPort("h5", 1, hosts[1]);
+        assertThrows(IllegalArgumentException.class,
+                () -> fabric.connect(spare, otherSwitch.port(1), LinkWidth.WIDTH_1X,
+                        LinkSpeed.SDR, 1));
+        assertNull(spare.link());
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(stranger, 0x50));
+    }
+}

@@ -1,0 +1,181 @@
+package org.ibmodel.sim.fabric;
+
+import static org.ibmodel.sim.fabric.TestPackets.packet;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ibmodel.sim.fabric.TestPackets.Recorder;
+import org.ibmodel.sim.world.Scheduler;
+import org.junit.jupiter.api.Test;
+
+/** Two HCA ports back to back, no switch. */
+class LinkTest {
+
+    private static final long SEED = 0x11AE;
+
+    private final Scheduler scheduler = new Scheduler(SEED);
+    private final Fabric fabric = new Fabric(scheduler);
+    private final Recorder atA = new Recorder(scheduler);
+    private final Recorder atB = new Recorder(scheduler);
+    private final FabricPort a = fabric.addEndpointPort("hostA", 1, atA);
+    private final FabricPort b = fabric.addEndpointPort("hostB", 1, atB);
+
+    @Test
+    void shouldArriveAfterSerializationPlusPropagation() {
+        Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
+        assertEquals(10, link.propagationNs());
+
+        a.send(packet(2, 1, 0, 1000));
+        a.send(packet(2, 1, 1, 1000));
+        scheduler.runUntilIdle(10);
+
+        // 80 ns on the wire + 10 ns of cable; the second waits for the first to clear the wire.
+        assertEquals(List.of(90L, 170L), atB.times);
+        assertEquals(List.of(0, 1), atB.seqs());
+        assertTrue(atA.packets.isEmpty());
+    }
+
+    @Test
+    void shouldDeliverInOrderOnOneLink() {
+        Link link = fabric.connectWithLatency(a, b, LinkWidth.WIDTH_4X, LinkSpeed.FDR, 7);
+        SplittableRandom rnd = scheduler.fork("traffic");
+        int perDirection = 2000;
+        List<Integer> sizesAtoB = new ArrayList<>();
+        List<Integer> sizesBtoA = new ArrayList<>();
+        // Bursts of packets of mixed sizes, many sent in the same nanosecond: big ones first
+        // is where a link that ignored its busy wire would let small ones overtake.
+        long t = 0;
+        int sentA = 0;
+        int sentB = 0;
+        while (sentA < perDirection || sentB < perDirection) {
+            int burst = 1 + rnd.nextInt(8);
+            for (int i = 0; i < burst; i++) {
+                int size = rnd.nextBoolean() ? 4000 + rnd.nextInt(200) : 12 + rnd.nextInt(60);
+                if (rnd.nextBoolean() && sentA < perDirection) {
+                    int seq = sentA++;
+                    sizesAtoB.add(size);
+                    scheduler.scheduleAt(t, "send a", () -> a.send(packet(2, 1, seq, size)));
+                } else if (sentB < perDirection) {
+                    int seq = sentB++;
+                    sizesBtoA.add(size);
+                    scheduler.scheduleAt(t, "send b", () -> b.send(packet(1, 2, seq, size)));
+                }
+            }
+            t += rnd.nextLong(0, 2000);
+        }
+
+        scheduler.runUntilIdle(1_000_000);
+
+        assertInOrder(atB, sizesAtoB, link);
+        assertInOrder(atA, sizesBtoA, link);
+        assertEquals(perDirection, link.counters(Link.Direction.A_TO_B).packetsDelivered());
+        assertEquals(perDirection, link.counters(Link.Direction.B_TO_A).packetsDelivered());
+    }
+
+    private static void assertInOrder(Recorder r, List<Integer> sizes, Link link) {
+        List<Integer> seqs = r.seqs();
+        assertEquals(sizes.size(), seqs.size(), "seed=" + SEED);
+        for (int i = 0; i < seqs.size(); i++) {
+            assertEquals(i, seqs.get(i), "seed=" + SEED + ": arrival #" + i + " out of order");
+        }
+        for (int i = 1; i < r.times.size(); i++) {
+            long gap = r.times.get(i) - r.times.get(i - 1);
+            assertTrue(gap >= link.serializationNs(sizes.get(i)), "seed=" + SEED + " packet " + i
+                    + " arrived " + gap + "ns after the one before, less than its own wire time");
+        }
+    }
+
+    @Test
+    void shouldDropInFlightAndWhileDownThenResumeAfterUp() {
+        // 1X SDR: a 1000-byte packet takes 4000 ns; cable 5 ns.
+        Link link = fabric.connect(a, b, LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1.0);
+        for (int i = 0; i < 5; i++) {
+            a.send(packet(2, 1, i, 1000));
+        }
+        scheduler.runUntil(6000);
+        assertEquals(List.of(0), atB.seqs());
+        assertEquals(4, link.inFlight(Link.Direction.A_TO_B));
+
+        assertTrue(link.changeState(Link.State.DOWN));
+        assertFalse(link.changeState(Link.State.DOWN));
+        for (int i = 5; i < 8; i++) {
+            a.send(packet(2, 1, i, 1000));
+        }
+        b.send(packet(1, 2, 100, 500));
+        scheduler.runUntilIdle(100);
+        assertEquals(List.of(0), atB.seqs());
+        assertTrue(atA.packets.isEmpty());
+
+        link.changeState(Link.State.UP);
+        a.send(packet(2, 1, 8, 1000));
+        a.send(packet(2, 1, 9, 1000));
+        long upAt = scheduler.now();
+        scheduler.runUntilIdle(100);
+
+        assertEquals(List.of(0, 8, 9), atB.seqs());
+        assertEquals(upAt + 4005, atB.times.get(1), "the wire starts empty after coming up");
+        LinkCounters ab = link.counters(Link.Direction.A_TO_B);
+        assertEquals(10, ab.packetsSent());
+        assertEquals(10_000, ab.bytesSent());
+        assertEquals(3, ab.packetsDelivered());
+        assertEquals(3_000, ab.bytesDelivered());
+        assertEquals(7, ab.droppedLinkDown(), "4 in flight + 3 sent while down");
+        assertEquals(0, ab.droppedByFault());
+        assertEquals(1, link.counters(Link.Direction.B_TO_A).droppedLinkDown());
+        assertEquals(8, link.counters().droppedLinkDown());
+        assertEquals(1, link.linkDowned());
+        assertEquals(List.of(Link.State.DOWN, Link.State.UP), atA.states);
+        assertEquals(List.of(Link.State.DOWN, Link.State.UP), atB.states);
+    }
+
+    @Test
+    void shouldCopyPacketSoSenderMayReuseItsBuffer() {
+        fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        byte[] buf = packet(2, 1, 7, 64);
+        byte[] original = buf.clone();
+        a.send(buf);
+        buf[20] ^= 0x55;
+
+        scheduler.runUntilIdle(10);
+
+        assertArrayEquals(original, atB.packets.get(0));
+    }
+
+    @Test
+    void shouldCountPacketsSentOnUnpluggedPort() {
+        a.send(packet(2, 1, 0, 64));
+
+        assertEquals(1, a.droppedNoLink());
+        assertEquals(0, scheduler.pending());
+    }
+
+    @Test
+    void shouldRejectEmptyPacketAndSecondCable() {
+        fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        FabricPort c = fabric.addEndpointPort("hostC", 1, atA);
+
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> a.send(new byte[0]));
+        assertTrue(e.getMessage().contains("seed=0x11ae"), e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> fabric.connect(a, c, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0));
+    }
+
+    @Test
+    void shouldKnowItsEndsAndDirections() {
+        Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+
+        assertEquals("hostA/1<->hostB/1", link.name());
+        assertEquals(b, a.peer());
+        assertEquals(a, link.peerOf(b));
+        assertEquals(a, link.from(Link.Direction.A_TO_B));
+        assertEquals(a, link.to(Link.Direction.B_TO_A));
+        assertEquals(List.of(link), fabric.links());
+    }
+}

@@ -1,0 +1,110 @@
+package org.ibmodel.sim.fabric;
+
+import static org.ibmodel.sim.fabric.TestPackets.packet;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.sim.fabric.TestPackets.Recorder;
+import org.ibmodel.sim.world.Scheduler;
+import org.junit.jupiter.api.Test;
+
+/** One switch, three hosts, LFT written by hand. */
+class SwitchTest {
+
+    private final Scheduler scheduler = new Scheduler(3);
+    private final Fabric fabric = new Fabric(scheduler);
+    private final Switch sw = fabric.addSwitch("sw0", 8, 50);
+    private final Recorder[] hosts = new Recorder[4];
+    private final FabricPort[] ports = new FabricPort[4];
+
+    SwitchTest() {
+        for (int h = 1; h <= 3; h++) {
+            hosts[h] = new Recorder(scheduler);
+            ports[h] = fabric.addEndpointPort("h" + h, 1, hosts[h]);
+            // 4X EDR, 0 ns cable: a 1000-byte packet is 80 ns per hop
+            fabric.connectWithLatency(ports[h], sw.port(h), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 0);
+        }
+    }
+
+    @Test
+    void shouldReadDlidFromLrhBytesTwoAndThree() {
+        assertEquals(0x1234, Switch.dlid(new byte[] {(byte) 0xf0, 0x02, 0x12, 0x34}));
+        assertEquals(0xffff, Switch.dlid(new byte[] {0, 0, (byte) 0xff, (byte) 0xff, 0}));
+        assertEquals(-1, Switch.dlid(new byte[] {0, 0, 1}));
+        assertEquals(0x0203, Switch.dlid(packet(0x0203, 1, 0, 16)));
+    }
+
+    @Test
+    void shouldForwardByLftAfterSwitchLatency() {
+        sw.route(0x30, 3);
+
+        ports[1].send(packet(0x30, 0x10, 0, 1000));
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of(0), hosts[3].seqs());
+        assertEquals(List.of(80L + 50 + 80), hosts[3].times);
+        assertTrue(hosts[2].packets.isEmpty());
+        assertEquals(1, sw.forwarded());
+    }
+
+    @Test
+    void shouldDropAndCountUnknownDlid() {
+        sw.route(0x30, 3);
+
+        ports[1].send(packet(0x31, 0x10, 0, 64));
+        ports[1].send(packet(0xC001, 0x10, 1, 64)); // multicast: no MFT here
+        ports[1].send(new byte[] {0, 0, 0});
+        scheduler.runUntilIdle(10);
+
+        assertEquals(2, sw.droppedNoRoute());
+        assertEquals(1, sw.droppedMalformed());
+        assertEquals(0, sw.forwarded());
+        for (int h = 1; h <= 3; h++) {
+            assertTrue(hosts[h].packets.isEmpty());
+        }
+    }
+
+    @Test
+    void shouldDeliverToManagementPortForPortZeroEntry() {
+        sw.route(0x5, 0);
+        ports[2].send(packet(0x5, 0x20, 0, 64));
+        scheduler.runUntilIdle(10);
+        assertEquals(1, sw.droppedNoRoute(), "no management sink yet");
+
+        List<Integer> atPort0 = new ArrayList<>();
+        sw.managementSink((port, p) -> atPort0.add(port.portNum()));
+        ports[2].send(packet(0x5, 0x20, 1, 64));
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of(0), atPort0);
+    }
+
+    @Test
+    void shouldGrowLftInBlocksAndReportTop() {
+        assertEquals(-1, sw.linearFdbTop());
+        assertEquals(Switch.NO_ROUTE, sw.route(0x100));
+
+        sw.route(0x100, 2);
+        sw.route(0x7, 1);
+
+        assertEquals(0x100, sw.linearFdbTop());
+        assertEquals(2, sw.route(0x100));
+        assertEquals(Switch.NO_ROUTE, sw.route(0x101));
+        assertEquals(Switch.NO_ROUTE, sw.route(0x13F));
+        sw.clearRoutes();
+        assertEquals(Switch.NO_ROUTE, sw.route(0x7));
+    }
+
+    @Test
+    void shouldRejectBadLftEntries() {
+        assertThrows(IllegalArgumentException.class, () -> sw.route(0x10, 9));
+        assertThrows(IllegalArgumentException.class, () -> sw.route(0, 1));
+        assertThrows(IllegalArgumentException.class, () -> sw.route(0xC000, 1));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addSwitch("big", 255));
+        assertThrows(IllegalArgumentException.class,
+                () -> fabric.connect(sw.port(0), sw.port(8), LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1));
+    }
+}
