@@ -45,10 +45,10 @@ public final class Completion {
     public void waitForCompletion() {
         kernel.mightSleep();
         while (done == 0) {
-            if (!kernel.runPending()) {
+            if (!kernel.schedule()) {
                 throw new KernelBug(KernelBug.COMPLETION_DEADLOCK, "wait_for_completion at "
                         + CallerSite.find() + " on " + kernel.name()
-                        + " can never finish: no pending work is left to complete it");
+                        + " can never finish: nothing pending here or elsewhere can complete it");
             }
         }
         consume();

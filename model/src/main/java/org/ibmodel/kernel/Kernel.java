@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,8 @@ public final class Kernel {
     private final Deque<Work> works = new ArrayDeque<>();
     // kernel/workqueue.c names system_wq "events".
     private final Workqueue systemWq = new Workqueue(this, "events");
+    /** What the rest of the world does while a task here sleeps; nothing, on a kernel alone. */
+    private BooleanSupplier elsewhere = () -> false;
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -148,6 +151,26 @@ public final class Kernel {
                 return null;
             });
         }
+    }
+
+    /**
+     * Sets what happens elsewhere while a task of this kernel sleeps with nothing left to run
+     * here: a simulated world advances its scheduler by one event (a device finishes a command,
+     * a packet arrives, an interrupt fires). The hook returns false when nothing at all can run.
+     */
+    public void setElsewhere(BooleanSupplier hook) {
+        elsewhere = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
+     * schedule(): the calling task gives up the CPU. Deferred work runs first; if there is none,
+     * the rest of the world takes a step.
+     *
+     * @return whether anything ran, here or elsewhere
+     */
+    public boolean schedule() {
+        mightSleep();
+        return runPending() || elsewhere.getAsBoolean();
     }
 
     /** Softirqs plus work items queued on all workqueues. */

@@ -129,4 +129,32 @@ class CompletionTest {
 
         assertTrue(completion.tryWaitForCompletion());
     }
+
+    // kernel/sched/core.c schedule(): a sleeping task lets the rest of the world run
+    @Test
+    void shouldLetTheWorldRunWhileWaitingWithNothingPendingHere() {
+        int[] steps = {0};
+        kernel.setElsewhere(() -> {
+            steps[0]++;
+            if (steps[0] == 3) {
+                // the world's third event is an interrupt whose softirq completes the wait
+                kernel.runIn(ExecContext.HARDIRQ, () -> kernel.raiseSoftirq("irq", completion::complete));
+            }
+            return true;
+        });
+
+        completion.waitForCompletion();
+
+        assertEquals(3, steps[0]);
+        assertFalse(completion.done());
+    }
+
+    @Test
+    void shouldReportDeadlockWhenTheWorldIsIdleToo() {
+        kernel.setElsewhere(() -> false);
+
+        KernelBug bug = assertThrows(KernelBug.class, completion::waitForCompletion);
+
+        assertEquals(KernelBug.COMPLETION_DEADLOCK, bug.rule());
+    }
 }
