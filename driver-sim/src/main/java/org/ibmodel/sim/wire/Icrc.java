@@ -1,0 +1,100 @@
+// IBA 7.8.1: Invariant CRC; drivers/infiniband/sw/rxe/rxe_icrc.c for the RoCEv2 form of the rule
+package org.ibmodel.sim.wire;
+
+/**
+ * The 32-bit Invariant CRC, computed by the sending CA and checked by the receiving CA. It covers
+ * every byte from the first byte of the LRH up to the ICRC itself, with the fields a switch or a
+ * router may rewrite ("variant" fields) read as all ones:
+ *
+ * <pre>
+ *  local packet (LNH = IBA local)         global packet (LNH = IBA global)
+ *  LRH   VL (4 bits) as ones              LRH   all 8 bytes as ones (a router rebuilds it)
+ *                                         GRH   TClass, FlowLabel, HopLmt as ones
+ *  BTH   Resv8a as ones                   BTH   Resv8a as ones
+ *  ext headers, payload, pad: as sent     ext headers, payload, pad: as sent
+ * </pre>
+ *
+ * Sources: IBA 7.8.1 (the variant fields per packet kind); Mellanox's IB packet generator MPGA,
+ * internal_functions.c (update_ICRC), masks exactly these bytes for native IB. RoCEv2 in
+ * rxe_icrc.c is the global rule with the IP/UDP header standing in for the GRH: it starts from
+ * the CRC of 8 bytes of ones in place of the LRH (seed 0xdebb20e3) and forces the IPv6 TClass,
+ * FlowLabel and HopLimit and the BTH Resv8a byte to ones.
+ *
+ * <p>Algorithm: CRC-32 with the IEEE 802.3 polynomial 0x04C11DB7, register preset to all ones,
+ * each byte fed least significant bit first (so the table below uses the reflected polynomial
+ * 0xEDB88320), the result complemented: the CRC of java.util.zip.CRC32. Byte order on the wire:
+ * least significant byte of the result first, as the Ethernet FCS. MPGA packet_append.c
+ * (extract_ICRC) reads it little-endian; rxe_icrc.c stores {@code ~crc32_le()} in host order on
+ * little-endian machines, the same bytes.
+ */
+public final class Icrc {
+    public static final int LENGTH = 4;
+
+    private static final int POLY_REFLECTED = 0xEDB8_8320;
+    private static final int[] TABLE = new int[256];
+
+    // Bits forced to one, by byte offset from the first byte of the LRH (0 = byte kept as sent).
+    private static final byte[] LOCAL_VARIANT = new byte[Lrh.HEADER_LENGTH + Bth.RESV8A_OFFSET + 1];
+    private static final byte[] GLOBAL_VARIANT =
+        new byte[Lrh.HEADER_LENGTH + Grh.HEADER_LENGTH + Bth.RESV8A_OFFSET + 1];
+
+    static {
+        for (int n = 0; n < 256; n++) {
+            int c = n;
+            for (int k = 0; k < 8; k++) {
+                c = (c & 1) != 0 ? (c >>> 1) ^ POLY_REFLECTED : c >>> 1;
+            }
+            TABLE[n] = c;
+        }
+
+        LOCAL_VARIANT[Lrh.VL_LVER_OFFSET] = (byte) 0xF0;
+        LOCAL_VARIANT[Lrh.HEADER_LENGTH + Bth.RESV8A_OFFSET] = (byte) 0xFF;
+
+        for (int i = 0; i < Lrh.HEADER_LENGTH; i++) {
+            GLOBAL_VARIANT[i] = (byte) 0xFF;
+        }
+        int grh = Lrh.HEADER_LENGTH + Grh.IPVER_TCLASS_FLOWLABEL_OFFSET;
+        GLOBAL_VARIANT[grh] = 0x0F;               // TClass high nibble (IPVer kept)
+        GLOBAL_VARIANT[grh + 1] = (byte) 0xFF;    // TClass low nibble, FlowLabel
+        GLOBAL_VARIANT[grh + 2] = (byte) 0xFF;    // FlowLabel
+        GLOBAL_VARIANT[grh + 3] = (byte) 0xFF;    // FlowLabel
+        GLOBAL_VARIANT[Lrh.HEADER_LENGTH + Grh.HOPLMT_OFFSET] = (byte) 0xFF;
+        GLOBAL_VARIANT[Lrh.HEADER_LENGTH + Grh.HEADER_LENGTH + Bth.RESV8A_OFFSET] = (byte) 0xFF;
+    }
+
+    private Icrc() {
+    }
+
+    /**
+     * The ICRC of the {@code length} bytes at {@code offset}: a packet from its LRH up to, not
+     * including, its ICRC. LRH:LNH picks the local or the global rule.
+     */
+    public static int compute(byte[] buffer, int offset, int length) {
+        boolean global = length > Lrh.SL_LNH_OFFSET
+            && (buffer[offset + Lrh.SL_LNH_OFFSET] & 0x03) == Lrh.LNH_IBA_GLOBAL;
+        byte[] variant = global ? GLOBAL_VARIANT : LOCAL_VARIANT;
+        int crc = 0xFFFF_FFFF;
+        int masked = Math.min(length, variant.length);
+        for (int i = 0; i < masked; i++) {
+            crc = TABLE[(crc ^ (buffer[offset + i] | variant[i])) & 0xFF] ^ (crc >>> 8);
+        }
+        for (int i = masked; i < length; i++) {
+            crc = TABLE[(crc ^ buffer[offset + i]) & 0xFF] ^ (crc >>> 8);
+        }
+        return ~crc;
+    }
+
+    /** Stores an ICRC least significant byte first. */
+    public static void put(byte[] buffer, int offset, int icrc) {
+        buffer[offset] = (byte) icrc;
+        buffer[offset + 1] = (byte) (icrc >>> 8);
+        buffer[offset + 2] = (byte) (icrc >>> 16);
+        buffer[offset + 3] = (byte) (icrc >>> 24);
+    }
+
+    /** Reads an ICRC stored least significant byte first. */
+    public static int get(byte[] buffer, int offset) {
+        return (buffer[offset] & 0xFF) | (buffer[offset + 1] & 0xFF) << 8
+            | (buffer[offset + 2] & 0xFF) << 16 | (buffer[offset + 3] & 0xFF) << 24;
+    }
+}

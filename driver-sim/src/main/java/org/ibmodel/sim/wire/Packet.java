@@ -1,0 +1,290 @@
+// IBA 5.2 (packet format) with the checks of IBA ch. 7 and 9.6; cf. drivers/infiniband/sw/rxe/rxe_recv.c
+package org.ibmodel.sim.wire;
+
+import java.util.Objects;
+
+/**
+ * A read-only view over one whole packet as it is on the wire:
+ *
+ * <pre>
+ *  +-----+-------+-----+-------------+---------+-----+------+------+
+ *  | LRH | [GRH] | BTH | ext headers | payload | pad | ICRC | VCRC |
+ *  +-----+-------+-----+-------------+---------+-----+------+------+
+ *    8     40      12    by opcode      0..      0-3    4      2
+ * </pre>
+ *
+ * The GRH is present when LRH:LNH is IBA global; which extended headers follow the BTH comes from
+ * the {@link Opcode} row. {@link #parse} checks the packet in the order a receiver does (the VCRC
+ * first, whose place the frame's end gives, then the link and network headers, then the ICRC
+ * before anything in the BTH is believed) and returns either the view or the first
+ * {@link DropReason}.
+ */
+public final class Packet {
+    /** The smallest IBA packet: LRH, BTH, ICRC, VCRC and nothing else. */
+    public static final int MIN_LENGTH = Lrh.HEADER_LENGTH + Bth.HEADER_LENGTH + Icrc.LENGTH + Vcrc.LENGTH;
+
+    private final Lrh lrh = new Lrh();
+    private final Grh grh = new Grh();
+    private final Bth bth = new Bth();
+    private final Deth deth = new Deth();
+    private final Reth reth = new Reth();
+    private final Aeth aeth = new Aeth();
+    private final AtomicEth atomicEth = new AtomicEth();
+    private final AtomicAckEth atomicAckEth = new AtomicAckEth();
+    private final ImmDt immDt = new ImmDt();
+    private final Ieth ieth = new Ieth();
+
+    private byte[] buffer;
+    private int offset;
+    private int length;
+    private boolean global;
+    private Opcode opcode;
+    private int bthOffset;
+    private int payloadOffset;
+    private int payloadLength;
+    private int padCnt;
+
+    private Packet() {
+    }
+
+    /**
+     * Checks the {@code length} bytes at {@code offset} as one packet, LRH through VCRC. Malformed
+     * input is a {@link ParseResult.Dropped}, never an exception; only a range outside
+     * {@code buffer} (a caller bug) throws.
+     */
+    public static ParseResult parse(byte[] buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        Packet p = new Packet();
+        return p.check(buffer, offset, length);
+    }
+
+    private ParseResult check(byte[] buf, int off, int len) {
+        if (len < MIN_LENGTH) {
+            return drop(DropReason.TOO_SHORT, len + " bytes, minimum " + MIN_LENGTH);
+        }
+        int vcrcAt = off + len - Vcrc.LENGTH;
+        int vcrc = Vcrc.compute(buf, off, len - Vcrc.LENGTH);
+        if (vcrc != Vcrc.get(buf, vcrcAt)) {
+            return drop(DropReason.BAD_VCRC, "computed " + BigEndian.hex(vcrc, 4) + " received "
+                + BigEndian.hex(Vcrc.get(buf, vcrcAt), 4));
+        }
+
+        lrh.wrap(buf, off);
+        if (lrh.lver() != 0) {
+            return drop(DropReason.BAD_LVER, "LVer=" + lrh.lver());
+        }
+        if (lrh.lnh() != Lrh.LNH_IBA_LOCAL && lrh.lnh() != Lrh.LNH_IBA_GLOBAL) {
+            return drop(DropReason.BAD_LNH, "LNH=" + lrh.lnh());
+        }
+        // IBA 7.7: PktLen counts 4-byte words from the LRH through the ICRC.
+        if (lrh.pktLen() * 4 + Vcrc.LENGTH != len) {
+            return drop(DropReason.BAD_LENGTH, "PktLen=" + lrh.pktLen() + " words but " + len + " bytes received");
+        }
+
+        global = lrh.lnh() == Lrh.LNH_IBA_GLOBAL;
+        bthOffset = off + Lrh.HEADER_LENGTH;
+        if (global) {
+            if (len < MIN_LENGTH + Grh.HEADER_LENGTH) {
+                return drop(DropReason.TOO_SHORT, len + " bytes, a global packet needs "
+                    + (MIN_LENGTH + Grh.HEADER_LENGTH));
+            }
+            grh.wrap(buf, bthOffset);
+            if (grh.ipVer() != Grh.IPVER_IBA || grh.nxtHdr() != Grh.NXTHDR_IBA_TRANSPORT) {
+                return drop(DropReason.BAD_GRH, "IPVer=" + grh.ipVer() + " NxtHdr=" + BigEndian.hex(grh.nxtHdr(), 2));
+            }
+            bthOffset += Grh.HEADER_LENGTH;
+            // IBA 8.3: PayLen counts the bytes after the GRH through the ICRC.
+            int expected = len - Lrh.HEADER_LENGTH - Grh.HEADER_LENGTH - Vcrc.LENGTH;
+            if (grh.payLen() != expected) {
+                return drop(DropReason.BAD_LENGTH, "PayLen=" + grh.payLen() + " but " + expected + " bytes follow the GRH");
+            }
+        }
+
+        int icrcAt = vcrcAt - Icrc.LENGTH;
+        int icrc = Icrc.compute(buf, off, icrcAt - off);
+        if (icrc != Icrc.get(buf, icrcAt)) {
+            return drop(DropReason.BAD_ICRC, "computed " + BigEndian.hex(icrc, 8) + " received "
+                + BigEndian.hex(Icrc.get(buf, icrcAt), 8));
+        }
+
+        bth.wrap(buf, bthOffset);
+        opcode = OpcodeTable.lookup(bth.opCode());
+        if (opcode == null) {
+            return drop(DropReason.UNKNOWN_OPCODE, "OpCode=" + BigEndian.hex(bth.opCode(), 2));
+        }
+        if (bth.tVer() != 0) {
+            return drop(DropReason.BAD_TVER, "TVer=" + bth.tVer());
+        }
+        payloadOffset = bthOffset + opcode.headerLength();
+        int rest = icrcAt - payloadOffset;
+        if (rest < 0) {
+            return drop(DropReason.TOO_SHORT, opcode + " needs " + opcode.headerLength() + " header bytes after the LRH"
+                + (global ? "/GRH" : "") + ", " + (icrcAt - bthOffset) + " present");
+        }
+        padCnt = bth.padCnt();
+        if (!opcode.hasPayload()) {
+            if (padCnt != 0) {
+                return drop(DropReason.BAD_PAD, opcode + " has no payload but PadCnt=" + padCnt);
+            }
+            if (rest != 0) {
+                return drop(DropReason.BAD_LENGTH, opcode + " has no payload but " + rest + " bytes follow its headers");
+            }
+        } else if (padCnt > rest) {
+            return drop(DropReason.BAD_PAD, "PadCnt=" + padCnt + " with " + rest + " payload bytes");
+        }
+        payloadLength = rest - padCnt;
+
+        this.buffer = buf;
+        this.offset = off;
+        this.length = len;
+        wrapExtHeaders();
+        return new ParseResult.Valid(this);
+    }
+
+    private void wrapExtHeaders() {
+        deth.wrap(buffer, extHeaderOffset(ExtHeader.DETH));
+        reth.wrap(buffer, extHeaderOffset(ExtHeader.RETH));
+        atomicEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ETH));
+        aeth.wrap(buffer, extHeaderOffset(ExtHeader.AETH));
+        atomicAckEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ACK_ETH));
+        immDt.wrap(buffer, extHeaderOffset(ExtHeader.IMM_DT));
+        ieth.wrap(buffer, extHeaderOffset(ExtHeader.IETH));
+    }
+
+    // Absent headers are wrapped nowhere useful; their accessors refuse before anyone reads them.
+    private int extHeaderOffset(ExtHeader h) {
+        return opcode.has(h) ? bthOffset + opcode.offset(h) : bthOffset;
+    }
+
+    private Object flyweight(ExtHeader h) {
+        return switch (h) {
+            case DETH -> deth;
+            case RETH -> reth;
+            case ATOMIC_ETH -> atomicEth;
+            case AETH -> aeth;
+            case ATOMIC_ACK_ETH -> atomicAckEth;
+            case IMM_DT -> immDt;
+            case IETH -> ieth;
+        };
+    }
+
+    private static ParseResult drop(DropReason reason, String detail) {
+        return new ParseResult.Dropped(reason, detail);
+    }
+
+    public byte[] buffer() {
+        return buffer;
+    }
+
+    /** Offset of the LRH in {@link #buffer()}. */
+    public int offset() {
+        return offset;
+    }
+
+    /** Bytes on the wire, LRH through VCRC. */
+    public int length() {
+        return length;
+    }
+
+    public Opcode opcode() {
+        return opcode;
+    }
+
+    public Lrh lrh() {
+        return lrh;
+    }
+
+    /** Whether a GRH follows the LRH (LNH = IBA global). */
+    public boolean hasGrh() {
+        return global;
+    }
+
+    public Grh grh() {
+        if (!global) {
+            throw new IllegalStateException("local packet (LNH=" + lrh.lnh() + ") has no GRH");
+        }
+        return grh;
+    }
+
+    public Bth bth() {
+        return bth;
+    }
+
+    public Deth deth() {
+        return header(ExtHeader.DETH, deth);
+    }
+
+    public Reth reth() {
+        return header(ExtHeader.RETH, reth);
+    }
+
+    public AtomicEth atomicEth() {
+        return header(ExtHeader.ATOMIC_ETH, atomicEth);
+    }
+
+    public Aeth aeth() {
+        return header(ExtHeader.AETH, aeth);
+    }
+
+    public AtomicAckEth atomicAckEth() {
+        return header(ExtHeader.ATOMIC_ACK_ETH, atomicAckEth);
+    }
+
+    public ImmDt immDt() {
+        return header(ExtHeader.IMM_DT, immDt);
+    }
+
+    public Ieth ieth() {
+        return header(ExtHeader.IETH, ieth);
+    }
+
+    private <T> T header(ExtHeader h, T flyweight) {
+        if (!opcode.has(h)) {
+            throw new IllegalStateException(opcode + " has no " + h.ibtaName());
+        }
+        return flyweight;
+    }
+
+    /** Offset of the first payload byte in {@link #buffer()}. */
+    public int payloadOffset() {
+        return payloadOffset;
+    }
+
+    /** Payload bytes, pad excluded. */
+    public int payloadLength() {
+        return payloadLength;
+    }
+
+    public int padCnt() {
+        return padCnt;
+    }
+
+    /** Copies the payload (pad excluded) to {@code dst} at {@code dstOffset}. */
+    public void copyPayload(byte[] dst, int dstOffset) {
+        System.arraycopy(buffer, payloadOffset, dst, dstOffset, payloadLength);
+    }
+
+    public int icrc() {
+        return Icrc.get(buffer, offset + length - Vcrc.LENGTH - Icrc.LENGTH);
+    }
+
+    public int vcrc() {
+        return Vcrc.get(buffer, offset + length - Vcrc.LENGTH);
+    }
+
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(opcode.kernelName()).append(' ').append(lrh);
+        if (global) {
+            sb.append(' ').append(grh);
+        }
+        sb.append(' ').append(bth);
+        for (ExtHeader h : opcode.headers()) {
+            sb.append(' ').append(flyweight(h));
+        }
+        sb.append(" payload=").append(payloadLength).append(" PadCnt=").append(padCnt)
+            .append(" ICRC=").append(BigEndian.hex(icrc(), 8)).append(" VCRC=").append(BigEndian.hex(vcrc(), 4));
+        return sb.toString();
+    }
+}

@@ -1,0 +1,143 @@
+package org.ibmodel.sim.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ibmodel.report.PcapWriter;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Writes one packet of every opcode, local and global, to a pcap and has tshark decode it: the
+ * independent check that our wire bytes and ERF records are what real tools expect (DESIGN §4).
+ * Skipped when tshark is missing, unless -Dibmodel.requireTshark=true (or the environment variable
+ * IBMODEL_REQUIRE_TSHARK, which .ci/run sets) makes that a failure.
+ */
+class TsharkDecodeTest {
+    private static final String REQUIRE = "ibmodel.requireTshark";
+    private static final long STEP_NANOS = 1_234_567L;
+
+    @TempDir
+    static Path dir;
+
+    private static Path pcap;
+    private static final List<Expected> written = new ArrayList<>();
+
+    private record Expected(Opcode op, boolean global, int psn, int destQp, long nanos) {
+    }
+
+    private static String missing;
+
+    @BeforeAll
+    static void findTsharkAndWriteCapture() throws IOException {
+        missing = tsharkMissing();
+        if (missing != null) {
+            return;
+        }
+        pcap = dir.resolve("every-opcode.pcap");
+        byte[] buf = new byte[WireFixture.MAX_FRAME];
+        PacketBuilder b = new PacketBuilder().wrap(buf, 0);
+        long now = 0;
+        try (PcapWriter w = PcapWriter.create(pcap)) {
+            for (boolean global : new boolean[] {false, true}) {
+                for (Opcode op : Opcode.values()) {
+                    int len = WireFixture.build(b, op, global);
+                    now += STEP_NANOS;
+                    w.write(now, buf, 0, len);
+                    written.add(new Expected(op, global, WireFixture.psn(op, global), WireFixture.destQp(op, global), now));
+                }
+            }
+        }
+    }
+
+    // Checked per test, so a missing tshark shows as skipped tests with the reason in the report.
+    @BeforeEach
+    void requireTshark() {
+        if (missing == null) {
+            return;
+        }
+        if (Boolean.getBoolean(REQUIRE)) {
+            fail("tshark not installed but " + REQUIRE + "=true: " + missing);
+        }
+        Assumptions.assumeTrue(false, "tshark not installed: " + missing
+            + " (apt-get install tshark; -D" + REQUIRE + "=true makes this a failure)");
+    }
+
+    private static String tsharkMissing() {
+        try {
+            Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "tshark --version did not finish in 60 s";
+            }
+            return p.exitValue() == 0 ? null : "tshark --version exited " + p.exitValue();
+        } catch (IOException e) {
+            return "cannot run tshark: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static List<String> tshark(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "--disable-protocol", "rpcordma"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "tshark", ".out");
+        Path err = Files.createTempFile(dir, "tshark", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish in 120 s");
+        }
+        if (p.exitValue() != 0) {
+            fail(String.join(" ", cmd) + " exited " + p.exitValue() + ": "
+                + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+
+    @Test
+    void shouldDecodeOpcodePsnAndDestQpOfEveryPacket() throws Exception {
+        List<String> lines = tshark("-T", "fields", "-E", "separator=|",
+            "-e", "infiniband.bth.opcode", "-e", "infiniband.bth.psn", "-e", "infiniband.bth.destqp",
+            "-e", "frame.time_epoch");
+
+        assertEquals(written.size(), lines.size(), "one line per packet: " + lines);
+        for (int i = 0; i < written.size(); i++) {
+            Expected e = written.get(i);
+            String[] f = lines.get(i).split("\\|", -1);
+            String at = "frame " + (i + 1) + " " + e.op() + (e.global() ? " global" : " local") + ": " + lines.get(i);
+            assertEquals(4, f.length, at);
+            assertEquals(e.op().value(), Integer.decode(f[0].trim()).intValue(), at);
+            assertEquals(e.psn(), Integer.decode(f[1].trim()).intValue(), at);
+            assertEquals(e.destQp(), Integer.decode(f[2].trim()).intValue(), at);
+            assertEquals(0, new BigDecimal(f[3].trim()).compareTo(BigDecimal.valueOf(e.nanos(), 9)), at + " time");
+        }
+    }
+
+    @Test
+    void shouldFindNoMalformedPacket() throws Exception {
+        List<String> malformed = tshark("-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
+
+        assertTrue(malformed.isEmpty(), "tshark marks frames Malformed: " + malformed);
+    }
+}
