@@ -28,6 +28,13 @@ public final class Narrator {
         }
     }
 
+    /** An empty line between parts, unless quiet. */
+    public void blank() {
+        if (!quiet) {
+            out.println();
+        }
+    }
+
     /** Printed even when quiet. */
     public void always(String fmt, Object... args) {
         out.printf("%s%n", String.format(fmt, args));

@@ -190,7 +190,7 @@ public final class VerbsTour {
         core.unregisterDevice(dev);
         kernel.runPending();
 
-        n.always("");
+        n.blank();
         n.always("summary: %d work completions reaped, %d objects left allocated (%s), no kernel rule broken",
                 completions, leaked, dev.liveSummary());
         n.flush();
