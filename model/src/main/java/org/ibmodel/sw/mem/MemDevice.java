@@ -297,18 +297,22 @@ public final class MemDevice implements DeviceOps {
     @Override
     public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
         SrqQueue q = queue(srq);
+        PostResult result = PostResult.OK;
         for (int i = 0; i < wrs.size(); i++) {
             RecvWr wr = wrs.get(i);
             if (wr.numSge() > srq.maxSge()) {
-                return PostResult.fail(Errno.EINVAL.negative(), i);
+                result = PostResult.fail(Errno.EINVAL.negative(), i);
+                break;
             }
             if (q.wrs.size() >= srq.maxWr()) {
-                return PostResult.fail(Errno.ENOMEM.negative(), i);
+                result = PostResult.fail(Errno.ENOMEM.negative(), i);
+                break;
             }
             q.wrs.add(wr);
         }
+        // The WRs before bad_wr are posted and must be processed (rxe schedules its task anyway).
         kick();
-        return PostResult.OK;
+        return result;
     }
 
     // ---- QP ---------------------------------------------------------------------------
@@ -388,23 +392,27 @@ public final class MemDevice implements DeviceOps {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
         QpQueues q = queues(qp);
+        PostResult result = PostResult.OK;
         for (int i = 0; i < wrs.size(); i++) {
             SendWr wr = wrs.get(i);
             int err = checkSendWr(qp, wr);
             if (err != 0) {
-                return PostResult.fail(err, i);
+                result = PostResult.fail(err, i);
+                break;
             }
             if (q.sq.size() >= qp.cap().maxSendWr()) {
-                return PostResult.fail(Errno.ENOMEM.negative(), i);
+                result = PostResult.fail(Errno.ENOMEM.negative(), i);
+                break;
             }
             q.sq.add(wr);
         }
+        // The WRs before bad_wr are posted: they are flushed or executed like any other.
         if (s == QpState.ERR || s == QpState.SQE) {
             flushSq(qp);
         } else {
             kick();
         }
-        return PostResult.OK;
+        return result;
     }
 
     /** rxe_verbs.c validate_send_wr: the WR must fit the QP and the QP type must allow it. */
@@ -443,22 +451,26 @@ public final class MemDevice implements DeviceOps {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
         QpQueues q = queues(qp);
+        PostResult result = PostResult.OK;
         for (int i = 0; i < wrs.size(); i++) {
             RecvWr wr = wrs.get(i);
             if (wr.numSge() > qp.cap().maxRecvSge()) {
-                return PostResult.fail(Errno.EINVAL.negative(), i);
+                result = PostResult.fail(Errno.EINVAL.negative(), i);
+                break;
             }
             if (q.rq.size() >= qp.cap().maxRecvWr()) {
-                return PostResult.fail(Errno.ENOMEM.negative(), i);
+                result = PostResult.fail(Errno.ENOMEM.negative(), i);
+                break;
             }
             q.rq.add(wr);
         }
+        // The WRs before bad_wr are posted: they are flushed or consumed like any other.
         if (s == QpState.ERR) {
             flushRq(qp);
         } else {
             kick();
         }
-        return PostResult.OK;
+        return result;
     }
 
     /**

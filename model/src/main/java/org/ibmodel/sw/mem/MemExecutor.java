@@ -125,12 +125,12 @@ final class MemExecutor {
         Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
         if (payload.length + offset > rwr.length()) {
             complete(dest, rwc, WcStatus.LOC_LEN_ERR, false);
-            responderError(dest);
+            responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr, 0);
         }
         if (!scatter(dest, rwr.sgList(), offset, payload)) {
             complete(dest, rwc, WcStatus.LOC_PROT_ERR, false);
-            responderError(dest);
+            responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr, 0);
         }
         rwc.byteLen = payload.length + offset;
@@ -187,7 +187,7 @@ final class MemExecutor {
     private boolean atomic(Qp qp, SendWr wr, Qp dest) {
         // IBA 9.4.5: atomics operate on naturally aligned 8-byte words.
         if ((wr.remoteAddr() & 7) != 0) {
-            responderError(dest);
+            responderError(dest, qp);
             return fail(qp, wr, WcStatus.REM_INV_REQ_ERR);
         }
         Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), 8, AccessFlags.REMOTE_ATOMIC);
@@ -225,13 +225,18 @@ final class MemExecutor {
         if (qp.type() != QpType.RC) {
             return done(qp, wr, 0);
         }
-        responderError(dest);
+        responderError(dest, qp);
         return fail(qp, wr, WcStatus.REM_ACCESS_ERR);
     }
 
-    /** The responder of an RC connection that NAKs a fatal error goes to ERR too (IBA 9.9.3.1). */
-    private void responderError(Qp dest) {
-        if (dest.type() == QpType.RC && dest.state() != QpState.ERR) {
+    /**
+     * The responder of an RC connection that NAKs a fatal error goes to ERR too (IBA 9.9.3.1).
+     * On a loopback connection the responder is the requester, whose failing WR is still at the
+     * head of its send queue: {@link #fail} completes it and then moves the QP to ERR, so
+     * flushing here would complete that WR twice.
+     */
+    private void responderError(Qp dest, Qp requester) {
+        if (dest != requester && dest.type() == QpType.RC && dest.state() != QpState.ERR) {
             dev.qpError(dest);
         }
     }
