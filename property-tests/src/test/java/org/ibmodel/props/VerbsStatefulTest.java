@@ -9,8 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.Cq;
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Qp;
@@ -94,14 +96,8 @@ class VerbsStatefulTest {
     void verbSequencesFollowTheAbstractModel() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         int sequences = Integer.getInteger("ibmodel.sequences", DEFAULT_SEQUENCES);
-        VerbsCoverage coverage = new VerbsCoverage();
         long start = System.nanoTime();
-        qt().withFixedSeed(seed)
-                .withExamples(sequences)
-                .withShrinkCycles(SHRINK_CYCLES)
-                .withReporter(new SeedReporter(seed))
-                .forAll(lists().of(VerbsIntent.gen()).ofSizeBetween(1, MAX_STEPS))
-                .checkAssert(intents -> new Run(intents, coverage).run());
+        VerbsCoverage coverage = check(seed, sequences, UnaryOperator.identity());
         long millis = (System.nanoTime() - start) / 1_000_000;
         System.out.print(coverage.report(seed, millis));
         List<String> missing = coverage.missing();
@@ -109,6 +105,22 @@ class VerbsStatefulTest {
             throw new AssertionError(replay(seed) + "\ncoverage claimed but never reached: " + missing
                     + "\n" + coverage.report(seed, millis));
         }
+    }
+
+    /**
+     * Runs {@code sequences} generated sequences from {@code seed} against ib_core over the
+     * in-memory device, its ops passed through {@code driver}; throws an AssertionError naming
+     * the seed at the first disagreement with the model.
+     */
+    static VerbsCoverage check(long seed, int sequences, UnaryOperator<DeviceOps> driver) {
+        VerbsCoverage coverage = new VerbsCoverage();
+        qt().withFixedSeed(seed)
+                .withExamples(sequences)
+                .withShrinkCycles(SHRINK_CYCLES)
+                .withReporter(new SeedReporter(seed))
+                .forAll(lists().of(VerbsIntent.gen()).ofSizeBetween(1, MAX_STEPS))
+                .checkAssert(intents -> new Run(intents, coverage, driver).run());
+        return coverage;
     }
 
     /**
@@ -144,18 +156,21 @@ class VerbsStatefulTest {
     private static final class Run {
         private final List<VerbsIntent> intents;
         private final VerbsCoverage coverage;
-        private final VerbsSystem system = new VerbsSystem(MAX_QP, MAX_CQ, MAX_SRQ);
-        private final VerbsModel model = new VerbsModel(VerbsModel.Limits.of(system.device()));
-        private final VerbsChooser chooser = new VerbsChooser(model);
+        private final VerbsSystem system;
+        private final VerbsModel model;
+        private final VerbsChooser chooser;
         private final List<String> trace = new ArrayList<>();
         private int steps;
         /** wr_ids the system accepted, and those it completed: kept from the system's answers alone. */
         private final Set<Long> accepted = new HashSet<>();
         private final Set<Long> completed = new HashSet<>();
 
-        Run(List<VerbsIntent> intents, VerbsCoverage coverage) {
+        Run(List<VerbsIntent> intents, VerbsCoverage coverage, UnaryOperator<DeviceOps> driver) {
             this.intents = intents;
             this.coverage = coverage;
+            this.system = new VerbsSystem(MAX_QP, MAX_CQ, MAX_SRQ, driver);
+            this.model = new VerbsModel(VerbsModel.Limits.of(system.device()));
+            this.chooser = new VerbsChooser(model);
         }
 
         void run() {

@@ -5,11 +5,13 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.Cqe;
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.IbCore;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.IbEventType;
@@ -89,10 +91,10 @@ final class VerbsSystem {
      * The fixture of the issue, with a small device so the QP, CQ and SRQ limits are reached
      * within a run.
      */
-    VerbsSystem(int maxQp, int maxCq, int maxSrq) {
+    VerbsSystem(int maxQp, int maxCq, int maxSrq, UnaryOperator<DeviceOps> driver) {
         IbCore core = new IbCore(kernel);
         HostMemory mem = new HostMemory();
-        dev = MemDevice.create(core, "mem0", mem, PORT_LID);
+        dev = MemDevice.create(core, "mem0", mem, PORT_LID, driver);
         dev.attr().maxQp = maxQp;
         dev.attr().maxCq = maxCq;
         dev.attr().maxSrq = maxSrq;

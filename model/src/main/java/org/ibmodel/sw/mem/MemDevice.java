@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
@@ -75,12 +76,22 @@ public final class MemDevice implements DeviceOps {
 
     /** A device with one port, ACTIVE with the given LID. */
     public static IbDevice create(IbCore core, String name, HostMemory memory, int lid) {
+        return create(core, name, memory, lid, UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #create(IbCore, String, HostMemory, int)}, with the device ops ib_core sees passed
+     * through {@code wrap} first: tests put a deliberately broken driver behind ib_core this way
+     * to show their checkers catch it.
+     */
+    public static IbDevice create(IbCore core, String name, HostMemory memory, int lid,
+            UnaryOperator<DeviceOps> wrap) {
         MemDevice drv = new MemDevice(core.kernel(), memory);
         DeviceAttr attr = new DeviceAttr();
         attr.vendorId = 0x02c9;
         attr.deviceCapFlags = 1L << 15; // IB_DEVICE_LOCAL_DMA_LKEY
         PortAttr port = new PortAttr();
-        IbDevice dev = new IbDevice(core, name, drv, attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
+        IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;
         dev.port(1).setLid(lid, 0);
         dev.port(1).setSm(lid, 0);

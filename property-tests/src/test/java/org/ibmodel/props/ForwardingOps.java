@@ -1,0 +1,134 @@
+package org.ibmodel.props;
+
+import java.util.List;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+
+/** Device ops that pass every call to a real driver; mutants override the one they break. */
+class ForwardingOps implements DeviceOps {
+    final DeviceOps real;
+
+    ForwardingOps(DeviceOps real) {
+        this.real = real;
+    }
+
+    @Override
+    public int allocPd(Pd pd) {
+        return real.allocPd(pd);
+    }
+
+    @Override
+    public int deallocPd(Pd pd) {
+        return real.deallocPd(pd);
+    }
+
+    @Override
+    public int createCq(Cq cq, CqInitAttr attr) {
+        return real.createCq(cq, attr);
+    }
+
+    @Override
+    public int destroyCq(Cq cq) {
+        return real.destroyCq(cq);
+    }
+
+    @Override
+    public int resizeCq(Cq cq, int cqe) {
+        return real.resizeCq(cq, cqe);
+    }
+
+    @Override
+    public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+        return real.pollCq(cq, numEntries, wc);
+    }
+
+    @Override
+    public int reqNotifyCq(Cq cq, int flags) {
+        return real.reqNotifyCq(cq, flags);
+    }
+
+    @Override
+    public int createQp(Qp qp, QpInitAttr attr) {
+        return real.createQp(qp, attr);
+    }
+
+    @Override
+    public int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next) {
+        return real.modifyQp(qp, attr, mask, cur, next);
+    }
+
+    @Override
+    public int destroyQp(Qp qp) {
+        return real.destroyQp(qp);
+    }
+
+    @Override
+    public PostResult postSend(Qp qp, List<SendWr> wrs) {
+        return real.postSend(qp, wrs);
+    }
+
+    @Override
+    public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
+        return real.postRecv(qp, wrs);
+    }
+
+    @Override
+    public int createSrq(Srq srq, SrqAttr attr) {
+        return real.createSrq(srq, attr);
+    }
+
+    @Override
+    public int modifySrq(Srq srq, SrqAttr attr, int mask) {
+        return real.modifySrq(srq, attr, mask);
+    }
+
+    @Override
+    public int destroySrq(Srq srq) {
+        return real.destroySrq(srq);
+    }
+
+    @Override
+    public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
+        return real.postSrqRecv(srq, wrs);
+    }
+
+    @Override
+    public int getDmaMr(Mr mr, int access) {
+        return real.getDmaMr(mr, access);
+    }
+
+    @Override
+    public int regMr(Mr mr, long start, long length, long iova, int access) {
+        return real.regMr(mr, start, length, iova, access);
+    }
+
+    @Override
+    public int deregMr(Mr mr) {
+        return real.deregMr(mr);
+    }
+
+    @Override
+    public int createAh(Ah ah, AhAttr attr) {
+        return real.createAh(ah, attr);
+    }
+
+    @Override
+    public int destroyAh(Ah ah) {
+        return real.destroyAh(ah);
+    }
+}
