@@ -6,6 +6,7 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Work;
+import org.ibmodel.traces.RdmaCore;
 
 /**
  * A completion queue. A CQ from {@link #create} calls its {@link CompHandler} from the device's
@@ -30,6 +31,10 @@ public final class Cq extends IbObject {
     private boolean irqPollScheduled;
     private int cqe;
     private long upcalls;
+    // struct ib_cq's timestamp and interrupt: written only by the cq_schedule and cq_reschedule
+    // tracepoints, read by cq_process (include/trace/events/rdma_core.h).
+    private long traceTimestampNs;
+    private boolean traceInterrupt;
 
     private Cq(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler, PollContext pollCtx, int cqe) {
         super(device, ResType.CQ);
@@ -63,6 +68,11 @@ public final class Cq extends IbObject {
         Result<Cq> r = make(device, null, null, ctx, new CqInitAttr(nrCqe, compVector));
         if (!r.isErr() && ctx != PollContext.DIRECT) {
             r.get().reqNotify(CqNotifyFlags.NEXT_COMP);
+        }
+        Tracer t = device.core().tracer();
+        if (t != null) {
+            t.fire(r.isErr() ? new RdmaCore.CqAllocError(nrCqe, compVector, ctx.name(), -r.errno().number())
+                    : new RdmaCore.CqAlloc(r.get().resId(), nrCqe, compVector, ctx.name()));
         }
         return r;
     }
@@ -155,6 +165,10 @@ public final class Cq extends IbObject {
         if (usecnt() != 0) {
             throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq with usecnt " + usecnt());
         }
+        Tracer t = tracer();
+        if (t != null) {
+            t.fire(new RdmaCore.CqFree(resId()));
+        }
         int ret = destroy();
         if (ret != 0) {
             throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq: destroy failed " + Errno.ofNumber(ret));
@@ -175,10 +189,19 @@ public final class Cq extends IbObject {
 
     /** __ib_process_cq: poll in batches and hand each completion to its wr_cqe. */
     private int process(int budget) {
+        Tracer t = tracer();
+        if (t != null) {
+            long now = t.nowNs();
+            t.fire(new RdmaCore.CqProcess(resId(), (now - traceTimestampNs) / 1000, traceInterrupt), now);
+        }
         int completed = 0;
         while (completed < budget) {
             int want = Math.min(POLL_BATCH, budget - completed);
             int n = poll(want, batch);
+            if (t != null) {
+                // __poll_cq: every ib_poll_cq of __ib_process_cq, the last empty one included.
+                t.fire(new RdmaCore.CqPoll(resId(), want, n));
+            }
             if (n <= 0) {
                 break;
             }
@@ -215,13 +238,17 @@ public final class Cq extends IbObject {
         }
         switch (pollCtx) {
             case SOFTIRQ -> {
+                traceSchedule(true);
                 // irq_poll_sched: scheduling twice before it runs is one run.
                 if (!irqPollScheduled) {
                     irqPollScheduled = true;
                     device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
                 }
             }
-            case WORKQUEUE, UNBOUND_WORKQUEUE -> device().core().compWq(pollCtx).queueWork(pollWork);
+            case WORKQUEUE, UNBOUND_WORKQUEUE -> {
+                traceSchedule(true);
+                device().core().compWq(pollCtx).queueWork(pollWork);
+            }
             case DIRECT -> throw new KernelBug(KernelBug.WARN_ON, "got unsolicited completion for CQ " + this);
         }
     }
@@ -245,6 +272,7 @@ public final class Cq extends IbObject {
         int completed = process(POLL_BUDGET_IRQ);
         if (completed < POLL_BUDGET_IRQ) {
             if (reqNotify(POLL_FLAGS) > 0) {
+                traceSchedule(false);
                 irqPollScheduled = true;
                 device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
             }
@@ -263,6 +291,29 @@ public final class Cq extends IbObject {
         if (completed >= POLL_BUDGET_WORKQUEUE || reqNotify(POLL_FLAGS) > 0) {
             device().core().compWq(pollCtx).queueWork(pollWork);
         }
+    }
+
+    /** cq_schedule (from the interrupt) or cq_reschedule (from the poll handler). */
+    private void traceSchedule(boolean interrupt) {
+        Tracer t = tracer();
+        if (t != null) {
+            traceTimestampNs = t.nowNs();
+            traceInterrupt = interrupt;
+            t.fire(interrupt ? new RdmaCore.CqSchedule(resId()) : new RdmaCore.CqReschedule(resId()),
+                    traceTimestampNs);
+        }
+    }
+
+    /** verbs.c ib_drain_sq / ib_drain_rq: the drain through this CQ finished. */
+    void traceDrainComplete() {
+        Tracer t = tracer();
+        if (t != null) {
+            t.fire(new RdmaCore.CqDrainComplete(resId()));
+        }
+    }
+
+    private Tracer tracer() {
+        return device().core().tracer();
     }
 
     @Override

@@ -22,6 +22,7 @@ public final class IbCore {
     private final Workqueue ibWq;
     private final Workqueue compWq;
     private final Workqueue compUnboundWq;
+    private Tracer tracer;
 
     public IbCore(Kernel kernel) {
         this.kernel = kernel;
@@ -34,6 +35,16 @@ public final class IbCore {
 
     public Kernel kernel() {
         return kernel;
+    }
+
+    /** The tracer attached to this kernel, or null when tracing is off. */
+    public Tracer tracer() {
+        return tracer;
+    }
+
+    /** Attaches a tracer (null detaches): the rdma_core tracepoints fire into it. */
+    public void tracer(Tracer t) {
+        tracer = t;
     }
 
     /** ib_wq: events and other deferred ib_core work. */

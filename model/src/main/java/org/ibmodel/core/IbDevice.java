@@ -25,6 +25,7 @@ public final class IbDevice {
     private final SpinLock eventHandlerLock;
     private final Map<ResType, Integer> live = new EnumMap<>(ResType.class);
     private boolean registered;
+    private final Restrack restrack = new Restrack();
 
     /**
      * @param portAttrs one entry per port, numbered from 1
@@ -184,6 +185,11 @@ public final class IbDevice {
         if (n < 0) {
             throw new KernelBug(KernelBug.WARN_ON, name + ": " + type + " count went negative");
         }
+    }
+
+    /** rdma_restrack: the ids of this device's objects. */
+    Restrack restrack() {
+        return restrack;
     }
 
     /** A summary like {@code pd=1 cq=2 qp=0 ...} for leak reports. */

@@ -12,6 +12,7 @@ abstract class IbObject {
     private int usecnt;
     private Object drv;
     private boolean freed;
+    private int resId = -1;
 
     IbObject(IbDevice device, ResType type) {
         this.device = device;
@@ -52,11 +53,18 @@ abstract class IbObject {
 
     void live() {
         device.track(type);
+        resId = device.restrack().add(type);
     }
 
     void free() {
         freed = true;
         device.untrack(type);
+        device.restrack().del(type, resId);
+    }
+
+    /** The id rdma_restrack_add gave the object (res.id), which tracepoints print; -1 before. */
+    public int resId() {
+        return resId;
     }
 
     void checkLive(String verb) {

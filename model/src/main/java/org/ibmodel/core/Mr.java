@@ -2,6 +2,7 @@
 package org.ibmodel.core;
 
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.traces.RdmaCore;
 
 /** A memory region: a range of host memory the HCA may access with its lkey (and rkey). */
 public final class Mr extends IbObject {
@@ -115,6 +116,12 @@ public final class Mr extends IbObject {
     public int dereg() {
         checkLive("ib_dereg_mr");
         device().kernel().mightSleep();
+        // ib_dereg_mr_user fires mr_dereg before the driver runs; mr_alloc is fired only by
+        // ib_alloc_mr, which this model does not have (user and DMA MRs are never traced).
+        Tracer t = device().core().tracer();
+        if (t != null) {
+            t.fire(new RdmaCore.MrDereg(resId()));
+        }
         int ret = device().ops().deregMr(this);
         if (ret != 0) {
             return ret;

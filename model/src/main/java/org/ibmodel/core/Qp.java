@@ -485,11 +485,13 @@ public final class Qp extends IbObject {
      */
     public void drainSq() {
         drain(sendCq, true);
+        sendCq.traceDrainComplete();
     }
 
     /** ib_drain_rq */
     public void drainRq() {
         drain(recvCq, false);
+        recvCq.traceDrainComplete();
     }
 
     /** ib_drain_qp: the send queue, then the receive queue unless the QP uses an SRQ. */

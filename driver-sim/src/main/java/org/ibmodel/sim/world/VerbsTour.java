@@ -27,12 +27,14 @@ import org.ibmodel.core.Result;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.Tracer;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sw.mem.MemDevice;
+import org.ibmodel.traces.TraceSink;
 
 import static org.ibmodel.core.QpAttrMask.ACCESS_FLAGS;
 import static org.ibmodel.core.QpAttrMask.AV;
@@ -68,6 +70,15 @@ public final class VerbsTour {
 
     public VerbsTour(Narrator narrator) {
         this.n = narrator;
+    }
+
+    /**
+     * A tour whose kernel fires its rdma_core tracepoints into {@code sink}, stamped with virtual
+     * time: each event one microsecond after the one before, from second 100.
+     */
+    public VerbsTour(Narrator narrator, TraceSink sink) {
+        this(narrator);
+        core.tracer(new Tracer(kernel, sink, Tracer.steppingClock(100_000_000_000L, 1_000L)).task("ibmodel-demo", 1000));
     }
 
     /** Runs the tour; returns the number of objects left allocated (0 when all is well). */

@@ -1,0 +1,61 @@
+package org.ibmodel.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.ibmodel.traces.replay.Replay;
+import org.ibmodel.traces.replay.ReplayReport;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code ibmodel replay TRACE [--json]}: object lifecycles and rule violations of a kernel trace. */
+@Command(name = "replay", mixinStandardHelpOptions = true,
+        description = {"Replay a kernel trace (ftrace or trace-cmd report text).",
+            "",
+            "Rebuilds the lifecycles of CQs, MRs, QPs and rdma_cm ids from the rdma_core,",
+            "rdma_cma and ib_cma tracepoints and reports rule violations with line numbers.",
+            "Exit code 0: no violation; 1: violations; 2: nothing in the file could be read."})
+final class ReplayCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TRACE", description = "the trace file")
+    Path trace;
+
+    @Option(names = "--json", description = "print the report as JSON (DESIGN.md section 4)")
+    boolean json;
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        ReplayReport report;
+        try (InputStream in = Files.newInputStream(trace)) {
+            report = new Replay().run(in);
+        } catch (NoSuchFileException e) {
+            throw new BadInputException("no such file: " + trace);
+        } catch (IOException e) {
+            throw new BadInputException("cannot read " + trace + ": " + e.getMessage());
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (report.lines() == 0) {
+            throw new BadInputException(trace + ": empty file, no trace to replay");
+        }
+        if (report.nothingRead()) {
+            var first = report.unparsed().get(0);
+            if (json) {
+                out.println(report.toJson());
+            }
+            throw new BadInputException(trace + ": no trace record could be read (line " + first.line() + ": "
+                    + first.reason() + ")");
+        }
+        out.print(json ? report.toJson() + "\n" : report.toText(trace.toString()));
+        out.flush();
+        return report.violationsTotal() == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
+    }
+}

@@ -1,0 +1,78 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReplayCommandTest {
+    @TempDir
+    Path dir;
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    private static final String CLEAN = "# tracer: nop\n"
+            + "    kworker/u4:1-58      [001] .....  2417.318242: cq_alloc: cq.id=0 nr_cqe=4096 comp_vector=0 poll_ctx=SOFTIRQ\n"
+            + "          <idle>-0       [000] ..s1.  2417.319317: cq_poll: cq.id=0 requested 16, returned 3\n"
+            + "    kworker/u4:1-58      [001] .....  2417.320548: cq_free: cq.id=0\n";
+
+    @Test
+    void shouldReplayTheDemoTraceWithoutViolations() throws IOException {
+        Path trace = dir.resolve("demo.trace");
+        CliRun demo = CliRun.of("demo", "--quiet", "--trace", trace.toString());
+        assertEquals(0, demo.exit(), demo.err());
+        assertTrue(Files.readString(trace).contains("cq_alloc: cq.id=0 nr_cqe=64 comp_vector=0 poll_ctx=SOFTIRQ"));
+        CliRun r = CliRun.of("replay", trace.toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"cq\":{\"created\":2,\"destroyed\":2,\"live\":0,\"adopted\":0}"), r.out());
+        assertTrue(r.out().contains("\"violations\":[]"), r.out());
+    }
+
+    @Test
+    void shouldPrintASummaryByDefault() throws IOException {
+        CliRun r = CliRun.of("replay", file("t", CLEAN).toString());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("4 lines, 3 events"), r.out());
+        assertTrue(r.out().contains("cq     created 1, destroyed 1, live 0, adopted 0"), r.out());
+        assertTrue(r.out().contains("violations: 0"), r.out());
+    }
+
+    @Test
+    void shouldExitOneWithTheLineOfEachViolation() throws IOException {
+        String bad = CLEAN + "          <idle>-0       [000] ..s1.  2417.321000: cq_poll: cq.id=0 requested 16, returned 0\n";
+        CliRun r = CliRun.of("replay", file("t", bad).toString(), "--json");
+        assertEquals(1, r.exit());
+        assertTrue(r.out().contains("{\"line\":5,\"rule\":\"use_after_free\""), r.out());
+    }
+
+    @Test
+    void shouldExitTwoWhenNothingCanBeRead() throws IOException {
+        CliRun r = CliRun.of("replay", file("csv", "time,event\n1,cq_poll\n").toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().startsWith("ibmodel: "), r.err());
+        assertTrue(r.err().contains("line 1"), r.err());
+        assertEquals(1, r.err().strip().lines().count());
+    }
+
+    @Test
+    void shouldExitTwoForAMissingOrEmptyFile() throws IOException {
+        assertEquals(2, CliRun.of("replay", dir.resolve("nope").toString()).exit());
+        assertEquals(2, CliRun.of("replay", file("empty", "").toString()).exit());
+    }
+
+    @Test
+    void shouldReportGarbageButReplayTheRest() throws IOException {
+        CliRun r = CliRun.of("replay", file("t", "\u0001\u0002garbage\n" + CLEAN).toString(), "--json");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("\"unparsed\":[{\"line\":1,\"text\":\"\\\\x01\\\\x02garbage\"}]"), r.out());
+    }
+}

@@ -1,0 +1,132 @@
+// kernel/trace/trace.c (print_trace_header, print_func_help_header_irq) and
+// kernel/trace/trace_output.c (trace_print_context) for the text layout
+package org.ibmodel.traces;
+
+import java.io.IOException;
+
+/**
+ * Writes records as /sys/kernel/tracing/trace prints them (or as {@code trace-cmd report} does),
+ * so the reader reads back the same records.
+ */
+public final class FtraceWriter {
+    private final Appendable out;
+    private final Layout layout;
+    private final StringBuilder sb = new StringBuilder(256);
+
+    /** @param layout SYSFS_FLAGS5, SYSFS_FLAGS4, SYSFS_NO_FLAGS or TRACE_CMD */
+    public FtraceWriter(Appendable out, Layout layout) {
+        if (layout == Layout.WRAPPED || layout == Layout.TGID) {
+            throw new IllegalArgumentException("the writer does not produce " + layout);
+        }
+        this.out = out;
+        this.layout = layout;
+    }
+
+    /** The comment block the kernel prints first (or trace-cmd's {@code cpus=N} line). */
+    public void writeHeader(String tracer, long entries, long written, int cpus) throws IOException {
+        if (layout == Layout.TRACE_CMD) {
+            out.append("cpus=").append(Integer.toString(cpus)).append('\n');
+            return;
+        }
+        out.append("# tracer: ").append(tracer).append('\n');
+        out.append("#\n");
+        out.append("# entries-in-buffer/entries-written: ").append(Long.toString(entries)).append('/')
+                .append(Long.toString(written)).append("   #P:").append(Integer.toString(cpus)).append('\n');
+        out.append("#\n");
+        switch (layout) {
+            case SYSFS_FLAGS5 -> out.append("""
+                    #                                _-----=> irqs-off/BH-disabled
+                    #                               / _----=> need-resched
+                    #                              | / _---=> hardirq/softirq
+                    #                              || / _--=> preempt-depth
+                    #                              ||| / _-=> migrate-disable
+                    #                              |||| /     delay
+                    #           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
+                    #              | |         |   |||||     |         |
+                    """);
+            case SYSFS_FLAGS4 -> out.append("""
+                    #                              _-----=> irqs-off
+                    #                             / _----=> need-resched
+                    #                            | / _---=> hardirq/softirq
+                    #                            || / _--=> preempt-depth
+                    #                            ||| /     delay
+                    #           TASK-PID   CPU#  ||||    TIMESTAMP  FUNCTION
+                    #              | |       |   ||||       |         |
+                    """);
+            default -> out.append("""
+                    #           TASK-PID     CPU#     TIMESTAMP  FUNCTION
+                    #              | |         |         |         |
+                    """);
+        }
+    }
+
+    /** One record on one line. */
+    public void write(TraceRecord r) throws IOException {
+        sb.setLength(0);
+        TraceHeader h = r.header();
+        pad(16 - h.comm().length());
+        sb.append(h.comm()).append('-');
+        int pidStart = sb.length();
+        sb.append(h.pid());
+        pad((layout == Layout.SYSFS_FLAGS5 || layout == Layout.SYSFS_NO_FLAGS ? 7 : 5) - (sb.length() - pidStart));
+        sb.append(" [");
+        if (h.cpu() < 100) {
+            sb.append('0');
+        }
+        if (h.cpu() < 10) {
+            sb.append('0');
+        }
+        sb.append(h.cpu()).append("] ");
+        switch (layout) {
+            case SYSFS_FLAGS5 -> sb.append(flags(h.flags(), 5)).append(' ');
+            case SYSFS_FLAGS4 -> sb.append(flags(h.flags(), 4)).append(' ');
+            case TRACE_CMD -> {
+                if (h.flags() != null) {
+                    sb.append(h.flags()).append(' ');
+                }
+            }
+            default -> {
+            }
+        }
+        String secs = Long.toString(h.timeUs() / 1_000_000L);
+        pad(5 - secs.length());
+        sb.append(secs).append('.');
+        String us = Long.toString(h.timeUs() % 1_000_000L);
+        pad(6 - us.length(), '0');
+        sb.append(us).append(": ");
+        TraceEvent e = r.event();
+        if (e instanceof RawEvent raw && raw.function()) {
+            sb.append(raw.text());
+        } else {
+            int nameStart = sb.length();
+            sb.append(e.name()).append(':');
+            if (layout == Layout.TRACE_CMD) {
+                pad(21 - (sb.length() - nameStart));
+            }
+            sb.append(' ');
+            e.appendBody(sb);
+        }
+        sb.append('\n');
+        out.append(sb);
+    }
+
+    private static String flags(String f, int width) {
+        if (f == null) {
+            return width == 5 ? "....." : "....";
+        }
+        if (f.length() == width) {
+            return f;
+        }
+        return width == 4 ? f.substring(0, 4) : (f + ".....").substring(0, 5);
+    }
+
+    private void pad(int n) {
+        pad(n, ' ');
+    }
+
+    private void pad(int n, char c) {
+        for (int k = 0; k < n; k++) {
+            sb.append(c);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+// include/trace/events/ib_mad.h (TRACE_SYSTEM ib_mad) and include/trace/events/ib_umad.h (ib_umad)
+package org.ibmodel.traces;
+
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The MAD layer's tracepoints. Their formats print twenty-odd header fields; a record keeps them
+ * in format order and names the ones the replayer reads.
+ */
+public final class IbMad {
+    private IbMad() {
+    }
+
+    /**
+     * ib_mad_send_template (ib_mad_error_handler, ib_mad_ib_send_mad, ib_mad_send_done_resend),
+     * ib_mad_send_done_handler, ib_mad_recv_done_handler, ib_mad_agent_template
+     * (ib_mad_recv_done_agent, ib_mad_send_done_agent, ib_mad_create_agent,
+     * ib_mad_unregister_agent), and ib_umad_template (ib_umad_write, ib_umad_read_recv,
+     * ib_umad_read_send): fields in the order the format prints them.
+     */
+    public record MadEvent(Tracepoint tracepoint, List<Object> fields) implements Tracepoint.Event {
+        public Object[] values() {
+            return fields.toArray();
+        }
+
+        /** The device index, printed first by every MAD format. */
+        public long devIndex() {
+            return (Long) fields.get(0);
+        }
+
+        /** The port number, printed second. */
+        public long portNum() {
+            return (Long) fields.get(1);
+        }
+
+        static MadEvent of(Tracepoint tp, int variant, Object[] v) {
+            return new MadEvent(tp, Arrays.asList(v));
+        }
+    }
+}

@@ -1,0 +1,145 @@
+// drivers/infiniband/core/cma_trace.h (TRACE_SYSTEM rdma_cma)
+package org.ibmodel.traces;
+
+import static org.ibmodel.traces.Tracepoint.num;
+import static org.ibmodel.traces.Tracepoint.str;
+
+/**
+ * The rdma_cma tracepoints, one record per event class of cma_trace.h. {@code cmId} is the
+ * id's restrack id: 0 until cma_attach_to_dev gives it one. {@code variant} 1 marks the older
+ * printk ({@code cm_id.id=%u src: %pISpc dst: %pISpc}) so a record prints back as it was read.
+ */
+public final class RdmaCma {
+    private RdmaCma() {
+    }
+
+    /** include/rdma/rdma_cm.h enum rdma_cm_event_type, as rdma_show_cm_event prints it. */
+    public static final String[] CM_EVENT = {"ADDR_RESOLVED", "ADDR_ERROR", "ROUTE_RESOLVED", "ROUTE_ERROR",
+        "CONNECT_REQUEST", "CONNECT_RESPONSE", "CONNECT_ERROR", "UNREACHABLE", "REJECTED", "ESTABLISHED",
+        "DISCONNECTED", "DEVICE_REMOVAL", "MULTICAST_JOIN", "MULTICAST_ERROR", "ADDR_CHANGE", "TIMEWAIT_EXIT"};
+
+    /** What every event about one rdma_cm id carries. */
+    public interface IdEvent extends Tracepoint.Event {
+        long cmId();
+
+        String src();
+
+        String dst();
+    }
+
+    /** cma_fsm_class: cm_send_rtu, cm_send_rej, cm_send_mra, cm_send_sidr_req/rep, cm_disconnect, cm_sent_drep, cm_sent_dreq, cm_id_destroy. */
+    public record CmaFsm(Tracepoint tracepoint, long cmId, String src, String dst, long tos, int variant)
+            implements IdEvent {
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos};
+        }
+
+        static CmaFsm of(Tracepoint tp, int variant, Object[] v) {
+            return new CmaFsm(tp, num(v[0]), str(v[1]), str(v[2]), num(v[3]), variant);
+        }
+    }
+
+    /** cm_id_attach: cma_attach_to_dev gave the id its restrack id on {@code device}. */
+    public record CmIdAttach(long cmId, String src, String dst, String device, int variant) implements IdEvent {
+        public Tracepoint tracepoint() {
+            return Tracepoint.CM_ID_ATTACH;
+        }
+
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, device};
+        }
+
+        static CmIdAttach of(Tracepoint tp, int variant, Object[] v) {
+            return new CmIdAttach(num(v[0]), str(v[1]), str(v[2]), str(v[3]), variant);
+        }
+    }
+
+    /** cma_qp_class: cm_send_req, cm_send_rep, cm_qp_destroy. */
+    public record CmaQp(Tracepoint tracepoint, long cmId, String src, String dst, long tos, long qpNum,
+            int variant) implements IdEvent {
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos, qpNum};
+        }
+
+        static CmaQp of(Tracepoint tp, int variant, Object[] v) {
+            return new CmaQp(tp, num(v[0]), str(v[1]), str(v[2]), num(v[3]), num(v[4]), variant);
+        }
+    }
+
+    /** cm_qp_create: rdma_create_qp; qpNum and qpType are 0 / SMI when rc is not 0. */
+    public record CmQpCreate(long cmId, String src, String dst, long tos, long pdId, String qpType, long sendWr,
+            long recvWr, long qpNum, int rc, int variant) implements IdEvent {
+        public Tracepoint tracepoint() {
+            return Tracepoint.CM_QP_CREATE;
+        }
+
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos, pdId, qpType, sendWr, recvWr, qpNum, (long) rc};
+        }
+
+        static CmQpCreate of(Tracepoint tp, int variant, Object[] v) {
+            return new CmQpCreate(num(v[0]), str(v[1]), str(v[2]), num(v[3]), num(v[4]), str(v[5]), num(v[6]),
+                    num(v[7]), num(v[8]), (int) num(v[9]), variant);
+        }
+    }
+
+    /** cm_req_handler: cma_ib_req_handler on the listening id; {@code event} is an ib_cm event. */
+    public record CmReqHandler(long cmId, String src, String dst, long tos, String event, long eventNum,
+            int variant) implements IdEvent {
+        public Tracepoint tracepoint() {
+            return Tracepoint.CM_REQ_HANDLER;
+        }
+
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos, event, eventNum};
+        }
+
+        static CmReqHandler of(Tracepoint tp, int variant, Object[] v) {
+            return new CmReqHandler(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), num(v[5]), variant);
+        }
+    }
+
+    /** cm_event_handler: cma_cm_event_handler is about to call the consumer's handler. */
+    public record CmEventHandler(long cmId, String src, String dst, long tos, String event, long eventNum,
+            int status, int variant) implements IdEvent {
+        public Tracepoint tracepoint() {
+            return Tracepoint.CM_EVENT_HANDLER;
+        }
+
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos, event, eventNum, (long) status};
+        }
+
+        static CmEventHandler of(Tracepoint tp, int variant, Object[] v) {
+            return new CmEventHandler(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), num(v[5]),
+                    (int) num(v[6]), variant);
+        }
+    }
+
+    /** cm_event_done: the consumer's handler returned {@code result}. */
+    public record CmEventDone(long cmId, String src, String dst, long tos, String event, int result, int variant)
+            implements IdEvent {
+        public Tracepoint tracepoint() {
+            return Tracepoint.CM_EVENT_DONE;
+        }
+
+        public Object[] values() {
+            return new Object[] {cmId, src, dst, tos, event, (long) result};
+        }
+
+        static CmEventDone of(Tracepoint tp, int variant, Object[] v) {
+            return new CmEventDone(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), (int) num(v[5]), variant);
+        }
+    }
+
+    /** cma_client_class: cm_add_one, cm_remove_one. */
+    public record CmaClient(Tracepoint tracepoint, String device) implements Tracepoint.Event {
+        public Object[] values() {
+            return new Object[] {device};
+        }
+
+        static CmaClient of(Tracepoint tp, int variant, Object[] v) {
+            return new CmaClient(tp, str(v[0]));
+        }
+    }
+}

@@ -1,0 +1,301 @@
+// drivers/infiniband/core/restrack.c (ids), cq.c and verbs.c (CQ and MR lifetimes),
+// cma.c (rdma_cm ids and their events), cm.c (IB CM states)
+package org.ibmodel.traces.replay;
+
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.Map;
+import org.ibmodel.traces.IbCma;
+import org.ibmodel.traces.RdmaCma;
+import org.ibmodel.traces.RdmaCore;
+import org.ibmodel.traces.TraceRecord;
+import org.ibmodel.traces.Tracepoint;
+
+/**
+ * Rebuilds object lifecycles from a trace and checks the rules a kernel cannot break. Objects are
+ * followed by their restrack id (a qp by its qp_num); an id freed and allocated again is a new
+ * object. An object first seen in use is adopted: the trace began after it was made.
+ *
+ * <p>Rules:
+ * <ul>
+ * <li>{@value #USE_AFTER_FREE}: an event on an id after its free/dereg/destroy, with no new
+ *     alloc/attach in between;
+ * <li>{@value #DOUBLE_FREE}: a second free/dereg/destroy of an id;
+ * <li>{@value #ID_REUSED_WHILE_LIVE}: an alloc/attach of an id that is live (restrack's xarray
+ *     holds one object per id and device);
+ * <li>{@value #EVENT_DONE_WITHOUT_HANDLER}: cma_cm_event_handler fires cm_event_handler before
+ *     the consumer's handler and cm_event_done after it, so a done needs its handler;
+ * <li>{@value #RDMA_CM_EVENT_IN_WRONG_STATE}: cma_ib_handler delivers events of a connection only
+ *     in RDMA_CM_CONNECT and TIMEWAIT_EXIT only in RDMA_CM_DISCONNECT (it moves CONNECT to
+ *     DISCONNECT when it delivers DISCONNECTED);
+ * <li>{@value #IB_CM_STATE_TRANSITION}: an icm_* record whose state cm.c cannot reach from the
+ *     state the previous record of that local_id printed ({@link IbCmState}).
+ * </ul>
+ * An rdma_cm id prints as 0 until cma_attach_to_dev gives it a restrack id, so events with
+ * {@code cm.id=0} are matched by their addresses and never count as use after free.
+ */
+public final class Lifecycles implements TraceFollower {
+    public static final String USE_AFTER_FREE = "use_after_free";
+    public static final String DOUBLE_FREE = "double_free";
+    public static final String ID_REUSED_WHILE_LIVE = "id_reused_while_live";
+    public static final String EVENT_DONE_WITHOUT_HANDLER = "event_done_without_handler";
+    public static final String RDMA_CM_EVENT_IN_WRONG_STATE = "rdma_cm_event_in_wrong_state";
+    public static final String IB_CM_STATE_TRANSITION = "ib_cm_state_transition";
+
+    /** What a replay knows of an rdma_cm id's state (enum rdma_cm_state in cma_priv.h). */
+    enum CmPhase { UNKNOWN, ATTACHED, CONNECT, DISCONNECT }
+
+    private static final class Obj {
+        boolean live;
+        boolean createdInTrace;
+        int line;
+        String lastEvent;
+        CmPhase phase = CmPhase.UNKNOWN;
+    }
+
+    private record Pending(String event, int line) {
+    }
+
+    private final Map<ObjectKind, Map<Long, Obj>> tables = new EnumMap<>(ObjectKind.class);
+    private final Map<ObjectKind, long[]> counts = new EnumMap<>(ObjectKind.class);
+    private final Map<String, Pending> handlers = new HashMap<>();
+    private final Map<String, Boolean> seenCmKeys = new HashMap<>();
+    private final Map<Long, IbCmState> icmStates = new HashMap<>();
+
+    public Lifecycles() {
+        for (ObjectKind k : ObjectKind.values()) {
+            tables.put(k, new HashMap<>());
+            counts.put(k, new long[3]);
+        }
+    }
+
+    @Override
+    public void follow(TraceRecord r, Findings f) {
+        if (!(r.event() instanceof Tracepoint.Event e)) {
+            return;
+        }
+        int line = r.line();
+        String name = e.name();
+        if (e instanceof RdmaCore.CqAlloc a) {
+            create(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqFree a) {
+            destroy(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqSchedule a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqReschedule a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqProcess a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqPoll a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqDrainComplete a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.CqModify a) {
+            use(ObjectKind.CQ, a.cqId(), line, name, f);
+        } else if (e instanceof RdmaCore.MrAlloc a) {
+            if (a.rc() == 0) {
+                create(ObjectKind.MR, a.mrId(), line, name, f);
+            }
+        } else if (e instanceof RdmaCore.MrIntegAlloc a) {
+            if (a.rc() == 0) {
+                create(ObjectKind.MR, a.mrId(), line, name, f);
+            }
+        } else if (e instanceof RdmaCore.MrDereg a) {
+            destroy(ObjectKind.MR, a.mrId(), line, name, f);
+        } else if (e instanceof RdmaCma.IdEvent c) {
+            followCm(c, line, f);
+        } else if (e instanceof IbCma.IcmId c) {
+            followIcm(c.localId(), c.state(), line, name, f);
+        } else if (e instanceof IbCma.IcmSendRej c) {
+            followIcm(c.localId(), c.state(), line, name, f);
+        }
+    }
+
+    private void followCm(RdmaCma.IdEvent c, int line, Findings f) {
+        long id = c.cmId();
+        String name = c.name();
+        String key = id != 0 ? Long.toString(id) : "0|" + c.src() + "|" + c.dst();
+        boolean seenBefore = seenCmKeys.containsKey(key);
+        switch (c.tracepoint()) {
+            case CM_ID_ATTACH -> {
+                create(ObjectKind.CM_ID, id, line, name, f);
+                table(ObjectKind.CM_ID).get(id).phase = CmPhase.ATTACHED;
+                handlers.remove(key);
+                seenBefore = true;
+            }
+            case CM_ID_DESTROY -> {
+                if (id != 0 || liveZero()) {
+                    destroy(ObjectKind.CM_ID, id, line, name, f);
+                }
+                handlers.remove(key);
+            }
+            default -> {
+                if (id != 0) {
+                    use(ObjectKind.CM_ID, id, line, name, f);
+                }
+            }
+        }
+        Obj o = id != 0 ? table(ObjectKind.CM_ID).get(id) : null;
+        if (c instanceof RdmaCma.CmQpCreate q) {
+            if (q.rc() == 0 && q.qpNum() != 0) {
+                create(ObjectKind.QP, q.qpNum(), line, name, f);
+            }
+        } else if (c instanceof RdmaCma.CmaQp q) {
+            if (q.qpNum() != 0) {
+                if (q.tracepoint() == Tracepoint.CM_QP_DESTROY) {
+                    destroy(ObjectKind.QP, q.qpNum(), line, name, f);
+                } else {
+                    use(ObjectKind.QP, q.qpNum(), line, name, f);
+                }
+            }
+            if (q.tracepoint() == Tracepoint.CM_SEND_REQ && o != null) {
+                o.phase = CmPhase.CONNECT;
+            }
+        } else if (c instanceof RdmaCma.CmaFsm s) {
+            if (s.tracepoint() == Tracepoint.CM_SEND_SIDR_REQ && o != null) {
+                o.phase = CmPhase.CONNECT;
+            }
+        } else if (c instanceof RdmaCma.CmEventHandler h) {
+            handlers.put(key, new Pending(h.event(), line));
+            if (o != null && o.live) {
+                checkCmEvent(o, h, line, f);
+            }
+        } else if (c instanceof RdmaCma.CmEventDone d) {
+            Pending p = handlers.remove(key);
+            if ((p == null || !p.event().equals(d.event())) && seenBefore) {
+                f.violation(line, EVENT_DONE_WITHOUT_HANDLER, "cm_event_done " + d.event() + " on cm.id=" + id
+                        + (id == 0 ? " (" + d.src() + " -> " + d.dst() + ")" : "")
+                        + (p == null ? " without a cm_event_handler before it"
+                                : " after a cm_event_handler for " + p.event() + " at line " + p.line()));
+            }
+        }
+        seenCmKeys.put(key, Boolean.TRUE);
+    }
+
+    /** cma.c cma_ib_handler: connection events need RDMA_CM_CONNECT, TIMEWAIT_EXIT RDMA_CM_DISCONNECT. */
+    private static void checkCmEvent(Obj o, RdmaCma.CmEventHandler h, int line, Findings f) {
+        String ev = h.event();
+        switch (ev) {
+            case "CONNECT_REQUEST" -> o.phase = CmPhase.CONNECT;
+            case "ESTABLISHED", "DISCONNECTED", "REJECTED", "CONNECT_RESPONSE" -> {
+                if (o.phase == CmPhase.ATTACHED || o.phase == CmPhase.DISCONNECT) {
+                    f.violation(line, RDMA_CM_EVENT_IN_WRONG_STATE, ev + " on cm.id=" + h.cmId() + " in "
+                            + stateName(o.phase) + "; cma_ib_handler delivers it only in RDMA_CM_CONNECT");
+                }
+                // Report once, then follow the id as the kernel evidently had it.
+                o.phase = CmPhase.CONNECT;
+                if (ev.equals("DISCONNECTED")) {
+                    o.phase = CmPhase.DISCONNECT;
+                }
+            }
+            case "TIMEWAIT_EXIT" -> {
+                if (o.phase == CmPhase.ATTACHED || o.phase == CmPhase.CONNECT) {
+                    f.violation(line, RDMA_CM_EVENT_IN_WRONG_STATE, ev + " on cm.id=" + h.cmId() + " in "
+                            + stateName(o.phase) + "; cma_ib_handler delivers it only in RDMA_CM_DISCONNECT");
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private static String stateName(CmPhase p) {
+        return switch (p) {
+            case ATTACHED -> "a state before RDMA_CM_CONNECT (no cm_send_req or CONNECT_REQUEST seen)";
+            case CONNECT -> "RDMA_CM_CONNECT";
+            case DISCONNECT -> "RDMA_CM_DISCONNECT (DISCONNECTED already delivered)";
+            case UNKNOWN -> "an unknown state";
+        };
+    }
+
+    private void followIcm(long localId, String state, int line, String name, Findings f) {
+        IbCmState s = IbCmState.parse(state);
+        if (s == null) {
+            return;
+        }
+        IbCmState prev = icmStates.put(localId, s);
+        if (prev != null && !prev.reaches(s)) {
+            f.violation(line, IB_CM_STATE_TRANSITION, name + " on local_id=" + localId + " in IB_CM_" + s
+                    + " after IB_CM_" + prev + "; cm.c has no path from IB_CM_" + prev + " to IB_CM_" + s);
+        }
+    }
+
+    private boolean liveZero() {
+        Obj o = table(ObjectKind.CM_ID).get(0L);
+        return o != null && o.live;
+    }
+
+    private Map<Long, Obj> table(ObjectKind k) {
+        return tables.get(k);
+    }
+
+    private void create(ObjectKind k, long id, int line, String event, Findings f) {
+        Obj o = table(k).get(id);
+        if (o != null && o.live && !(k == ObjectKind.CM_ID && id == 0)) {
+            f.violation(line, ID_REUSED_WHILE_LIVE, event + " of " + k.idName() + "=" + id + " while it is live ("
+                    + (o.createdInTrace ? "allocated at line " + o.line : "in use since line " + o.line)
+                    + ", no free since)");
+        }
+        o = new Obj();
+        o.live = true;
+        o.createdInTrace = true;
+        o.line = line;
+        o.lastEvent = event;
+        table(k).put(id, o);
+        counts.get(k)[0]++;
+    }
+
+    private void destroy(ObjectKind k, long id, int line, String event, Findings f) {
+        Obj o = table(k).get(id);
+        if (o == null) {
+            o = adopt(k, id, line);
+        } else if (!o.live) {
+            if (!(k == ObjectKind.CM_ID && id == 0)) {
+                f.violation(line, DOUBLE_FREE, event + " of " + k.idName() + "=" + id + ", already freed at line "
+                        + o.line + " (" + o.lastEvent + ")");
+            }
+            return;
+        }
+        o.live = false;
+        o.line = line;
+        o.lastEvent = event;
+        counts.get(k)[1]++;
+    }
+
+    private void use(ObjectKind k, long id, int line, String event, Findings f) {
+        Obj o = table(k).get(id);
+        if (o == null) {
+            adopt(k, id, line);
+        } else if (!o.live) {
+            f.violation(line, USE_AFTER_FREE, event + " on " + k.idName() + "=" + id + ", freed at line " + o.line
+                    + " (" + o.lastEvent + ") with no new " + (k == ObjectKind.CM_ID ? "cm_id_attach" : "alloc")
+                    + " since");
+        }
+    }
+
+    private Obj adopt(ObjectKind k, long id, int line) {
+        Obj o = new Obj();
+        o.live = true;
+        o.line = line;
+        o.lastEvent = "adopted";
+        table(k).put(id, o);
+        counts.get(k)[2]++;
+        return o;
+    }
+
+    /** The counts per kind at this point of the trace. */
+    public Map<ObjectKind, ObjectCounts> counts() {
+        Map<ObjectKind, ObjectCounts> out = new EnumMap<>(ObjectKind.class);
+        for (ObjectKind k : ObjectKind.values()) {
+            long live = 0;
+            for (Obj o : table(k).values()) {
+                if (o.live && o.createdInTrace) {
+                    live++;
+                }
+            }
+            long[] c = counts.get(k);
+            out.put(k, new ObjectCounts(c[0], c[1], live, c[2]));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,163 @@
+package org.ibmodel.traces;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class TraceReaderTest {
+    private static final int SAMPLE_EVENTS = 65;
+
+    private static List<String> meanings(Samples.Read r) {
+        return r.records().stream().map(Samples::meaning).collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldReadTheSysfsLayoutWithFiveCharacterFlags() {
+        Samples.Read r = Samples.read(Samples.open(Samples.FLAGS5));
+        assertEquals(List.of(), r.unparsed());
+        assertEquals(SAMPLE_EVENTS, r.records().size());
+        assertTrue(r.reader().layouts().contains(Layout.SYSFS_FLAGS5));
+        TraceRecord first = r.records().get(0);
+        assertEquals(13, first.line());
+        assertEquals(new TraceHeader("kworker/u4:1", 58, 1, ".....", 2417_318204L), first.header());
+        assertEquals(new RdmaCma.CmaClient(Tracepoint.CM_ADD_ONE, "rxe0"), first.event());
+    }
+
+    @Test
+    void shouldReadEveryLayoutOfTheSameTraceAsTheSameEvents() {
+        List<String> reference = meanings(Samples.read(Samples.open(Samples.FLAGS5)));
+        for (String sample : List.of(Samples.FLAGS4_LEGACY, Samples.NOIRQ_TGID, Samples.TRACE_CMD, Samples.MAIL)) {
+            Samples.Read r = Samples.read(Samples.open(sample));
+            assertEquals(reference, meanings(r), sample);
+        }
+    }
+
+    @Test
+    void shouldReadFourCharacterFlagsAndTheOlderRdmaCmaPrintk() {
+        Samples.Read r = Samples.read(Samples.open(Samples.FLAGS4_LEGACY));
+        assertTrue(r.reader().layouts().contains(Layout.SYSFS_FLAGS4));
+        RdmaCma.CmIdAttach attach = (RdmaCma.CmIdAttach) r.records().stream()
+                .filter(x -> x.event() instanceof RdmaCma.CmIdAttach).findFirst().orElseThrow().event();
+        assertEquals(1, attach.variant());
+        assertTrue(attach.body().startsWith("cm_id.id=0 src: 192.0.2.2:7174 dst: 0.0.0.0:0"), attach.body());
+    }
+
+    @Test
+    void shouldReadTraceCmdReportWithUnknownComms() {
+        Samples.Read r = Samples.read(Samples.open(Samples.TRACE_CMD));
+        assertTrue(r.reader().layouts().contains(Layout.TRACE_CMD));
+        assertTrue(r.records().stream().anyMatch(x -> x.header().comm().equals("<...>")));
+        assertNull(r.records().get(0).header().flags());
+    }
+
+    @Test
+    void shouldJoinAWrappedRecordIntoOneEventAtItsFirstLine() {
+        Samples.Read r = Samples.read(Samples.open(Samples.MAIL));
+        assertEquals(SAMPLE_EVENTS, r.records().size());
+        assertTrue(r.reader().layouts().contains(Layout.WRAPPED));
+        assertEquals(5, r.records().get(0).line());
+        assertEquals(7, r.records().get(1).line());
+        // The greeting of the mail is reported, not fatal.
+        assertEquals(List.of(1, 3), r.unparsed().stream().map(Unparsed::line).collect(Collectors.toList()));
+    }
+
+    @Test
+    void shouldKeepOtherSubsystemsAndFunctionTracerLinesAsRawRecords() {
+        Samples.Read r = Samples.read(Samples.open(Samples.FLAGS5));
+        RawEvent rpc = (RawEvent) r.records().stream().filter(x -> x.event().name().equals("svc_rdma_wc_receive"))
+                .findFirst().orElseThrow().event();
+        assertEquals("cq.id=1 cid=42 received 148", rpc.text());
+        RawEvent fn = (RawEvent) r.records().stream().filter(x -> x.event().name().equals(RawEvent.FUNCTION))
+                .findFirst().orElseThrow().event();
+        assertEquals("ib_poll_handler <-irq_poll_softirq", fn.text());
+    }
+
+    @Test
+    void shouldReportAKnownEventWithAMalformedBody() {
+        Samples.Read r = Samples.read("  <idle>-0  [000] ..s1. 10.000001: cq_poll: cq.id=zz requested 16\n");
+        assertEquals(0, r.records().size());
+        assertEquals(1, r.unparsed().get(0).line());
+        assertTrue(r.unparsed().get(0).reason().contains("cq_poll"));
+    }
+
+    @Test
+    void shouldReportBinaryGarbageWithItsLineNumber() {
+        byte[] junk = new byte[200];
+        for (int i = 0; i < junk.length; i++) {
+            junk[i] = (byte) (i * 37 + 1);
+        }
+        String good = "  <idle>-0  [000] ..s1. 10.000001: cq_schedule: cq.id=3\n";
+        byte[] text = (good + "x").getBytes();
+        byte[] all = new byte[text.length + junk.length];
+        System.arraycopy(text, 0, all, 0, text.length - 1);
+        System.arraycopy(junk, 0, all, text.length - 1, junk.length);
+        Samples.Read r = Samples.read(new ByteArrayInputStream(all));
+        assertEquals(1, r.records().size());
+        assertTrue(r.unparsed().stream().allMatch(u -> u.line() >= 2));
+        assertTrue(r.unparsed().stream().anyMatch(u -> u.reason().contains("binary")));
+    }
+
+    @Test
+    void shouldReportATruncatedLastRecord() {
+        String text = Samples.text(Samples.FLAGS5);
+        String cut = text.substring(0, text.lastIndexOf("device name=rxe0") + 9);
+        Samples.Read r = Samples.read(cut);
+        assertEquals(SAMPLE_EVENTS - 1, r.records().size());
+        assertEquals(77, r.unparsed().get(0).line());
+    }
+
+    @Test
+    void shouldBoundATenMegabyteLineAndGoOn() {
+        InputStream in = new InputStream() {
+            private final byte[] tail = "\n  <idle>-0  [000] ..s1. 10.000001: cq_schedule: cq.id=3\n".getBytes();
+            private long n;
+
+            @Override
+            public int read() {
+                long i = n++;
+                if (i < 10_000_000) {
+                    return 'a';
+                }
+                int k = (int) (i - 10_000_000);
+                return k < tail.length ? tail[k] : -1;
+            }
+        };
+        Samples.Read r = Samples.read(in);
+        assertEquals(1, r.records().size());
+        assertEquals(2, r.records().get(0).line());
+        Unparsed u = r.unparsed().get(0);
+        assertEquals(1, u.line());
+        assertTrue(u.reason().contains("10000000 bytes"), u.reason());
+        assertTrue(u.text().length() < 200);
+    }
+
+    @Test
+    void shouldNameATraceCmdBinaryFile() {
+        Samples.Read r = Samples.read("\u0017\u0008Dtracing6\u0000\u0000");
+        assertTrue(r.unparsed().get(0).reason().contains("trace-cmd report"));
+    }
+
+    @Test
+    void shouldReportAnUnknownLayoutLineByLine() {
+        Samples.Read r = Samples.read("time,event,cq\n1.0,cq_poll,3\n");
+        assertEquals(0, r.records().size());
+        assertEquals(List.of(1, 2), r.unparsed().stream().map(Unparsed::line).collect(Collectors.toList()));
+        assertTrue(r.unparsed().get(0).reason().contains("unrecognised layout"));
+    }
+
+    @Test
+    void shouldReadTheCommOfATaskWithDashesAndSpaces() {
+        Samples.Read r = Samples.read("  ib-comp wq-x-77  [002] d..1. 5.000002: cq_free: cq.id=9\n");
+        TraceRecord rec = r.records().get(0);
+        assertEquals("ib-comp wq-x", rec.header().comm());
+        assertEquals(77, rec.header().pid());
+        assertInstanceOf(RdmaCore.CqFree.class, rec.event());
+    }
+}

@@ -1,0 +1,168 @@
+package org.ibmodel.traces.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.ibmodel.traces.Samples;
+import org.junit.jupiter.api.Test;
+
+/** Mutants of a clean trace, each caught by the rule meant for it. */
+class LifecyclesTest {
+    private static List<String> lines() {
+        return new ArrayList<>(Arrays.asList(Samples.text(Samples.FLAGS5).split("\n")));
+    }
+
+    private static int find(List<String> lines, String what) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(what)) {
+                return i;
+            }
+        }
+        throw new AssertionError("no line with " + what);
+    }
+
+    static ReplayReport replay(List<String> lines) {
+        try {
+            return new Replay().run(new ByteArrayInputStream((String.join("\n", lines) + "\n")
+                    .getBytes(StandardCharsets.UTF_8)));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static List<String> rules(ReplayReport r) {
+        return r.violations().stream().map(Violation::rule).collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldFindNothingWrongInTheCleanTrace() {
+        ReplayReport r = replay(lines());
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(2, 2, 0, 0), r.objects().get(ObjectKind.CQ));
+        assertEquals(new ObjectCounts(2, 2, 0, 0), r.objects().get(ObjectKind.MR));
+        assertEquals(new ObjectCounts(2, 2, 0, 0), r.objects().get(ObjectKind.QP));
+        assertEquals(new ObjectCounts(3, 3, 0, 0), r.objects().get(ObjectKind.CM_ID));
+    }
+
+    @Test
+    void shouldCatchADeletedEventHandlerAsDoneWithoutHandler() {
+        List<String> l = lines();
+        int i = find(l, "cm_event_handler: cm.id=2 src=192.0.2.2:7174 dst=192.0.2.1:40119 tos=0 ESTABLISHED");
+        l.remove(i);
+        ReplayReport r = replay(l);
+        assertEquals(List.of(Lifecycles.EVENT_DONE_WITHOUT_HANDLER), rules(r));
+        assertEquals(i + 1, r.violations().get(0).line());
+    }
+
+    @Test
+    void shouldCatchHandlerAndDoneSwapped() {
+        List<String> l = lines();
+        int i = find(l, "cm_event_handler: cm.id=1 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 ROUTE_RESOLVED");
+        String h = l.get(i);
+        l.set(i, l.get(i + 1));
+        l.set(i + 1, h);
+        assertEquals(List.of(Lifecycles.EVENT_DONE_WITHOUT_HANDLER), rules(replay(l)));
+    }
+
+    @Test
+    void shouldCatchAPollSwappedAfterTheFreeAsUseAfterFree() {
+        List<String> l = lines();
+        int poll = find(l, "cq_modify: cq.id=1");
+        int free = find(l, "cq_free: cq.id=1");
+        String p = l.remove(poll);
+        l.add(free, p);
+        ReplayReport r = replay(l);
+        assertEquals(List.of(Lifecycles.USE_AFTER_FREE), rules(r));
+        assertTrue(r.violations().get(0).message().contains("cq.id=1"), r.violations().get(0).message());
+    }
+
+    @Test
+    void shouldCatchAnIdReusedWithoutANewAttach() {
+        List<String> l = lines();
+        int destroy = find(l, "cm_id_destroy: cm.id=1 ");
+        String reused = l.get(find(l, "cm_disconnect: cm.id=1 ")).replace("2417.3197", "2417.3210");
+        l.add(destroy + 1, reused);
+        ReplayReport r = replay(l);
+        assertEquals(List.of(Lifecycles.USE_AFTER_FREE), rules(r));
+        assertEquals(destroy + 2, r.violations().get(0).line());
+    }
+
+    @Test
+    void shouldAcceptAnIdReusedAfterANewAttach() {
+        List<String> l = lines();
+        int destroy = find(l, "cm_id_destroy: cm.id=1 ");
+        l.add(destroy + 1, l.get(find(l, "cm_id_attach: cm.id=1 ")));
+        l.add(destroy + 2, l.get(find(l, "cm_disconnect: cm.id=1 ")));
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(4, 3, 1, 0), r.objects().get(ObjectKind.CM_ID));
+    }
+
+    @Test
+    void shouldCatchADoubleFree() {
+        List<String> l = lines();
+        int free = find(l, "mr_dereg: mr.id=3");
+        l.add(free + 1, l.get(free));
+        assertEquals(List.of(Lifecycles.DOUBLE_FREE), rules(replay(l)));
+    }
+
+    @Test
+    void shouldCatchAnAllocOfALiveId() {
+        List<String> l = lines();
+        int alloc = find(l, "cq_alloc: cq.id=1");
+        l.add(alloc + 1, l.get(alloc));
+        assertEquals(List.of(Lifecycles.ID_REUSED_WHILE_LIVE), rules(replay(l)));
+    }
+
+    @Test
+    void shouldCatchTimewaitExitSwappedBeforeDisconnected() {
+        List<String> l = lines();
+        int disc = find(l, "cm_event_handler: cm.id=1 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 DISCONNECTED");
+        int tw = find(l, "cm_event_handler: cm.id=1 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 TIMEWAIT_EXIT");
+        List<String> twPair = new ArrayList<>(l.subList(tw, tw + 2));
+        l.subList(tw, tw + 2).clear();
+        l.addAll(disc, twPair);
+        ReplayReport r = replay(l);
+        assertEquals(List.of(Lifecycles.RDMA_CM_EVENT_IN_WRONG_STATE), rules(r));
+        assertTrue(r.violations().get(0).message().contains("TIMEWAIT_EXIT"));
+    }
+
+    @Test
+    void shouldCatchAnEstablishedEventBeforeTheConnectRequestWasSent() {
+        List<String> l = lines();
+        int req = find(l, "cm_send_req: cm.id=1");
+        l.remove(req);
+        assertEquals(List.of(Lifecycles.RDMA_CM_EVENT_IN_WRONG_STATE), rules(replay(l)));
+    }
+
+    @Test
+    void shouldCatchAnIbCmStateGoingBackwards() {
+        List<String> l = lines();
+        int rtu = find(l, "icm_send_rtu:");
+        int dreq = find(l, "icm_send_dreq:");
+        String a = l.get(rtu);
+        l.set(rtu, l.get(dreq));
+        l.set(dreq, a);
+        assertEquals(List.of(Lifecycles.IB_CM_STATE_TRANSITION), rules(replay(l)));
+    }
+
+    @Test
+    void shouldAdoptObjectsMadeBeforeTheTraceBegan() {
+        List<String> l = lines();
+        // The trace starts after the ULP allocated its CQs and MRs and rping connected.
+        l.subList(12, find(l, "cq_schedule: cq.id=0")).clear();
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(0, 2, 0, 2), r.objects().get(ObjectKind.CQ));
+        assertEquals(new ObjectCounts(0, 2, 0, 2), r.objects().get(ObjectKind.MR));
+        assertEquals(2, r.objects().get(ObjectKind.CM_ID).adopted());
+    }
+}
