@@ -30,7 +30,7 @@ class MainTest {
 
     @Test
     void shouldPrintHelpForEverySubcommand() {
-        for (String sub : new String[] {"demo", "qp-table"}) {
+        for (String sub : new String[] {"demo", "qp-table", "check", "replay"}) {
             CliRun run = CliRun.of(sub, "--help");
             assertEquals(0, run.exit(), sub);
             assertTrue(run.out().contains("Usage: ibmodel " + sub), run.out());

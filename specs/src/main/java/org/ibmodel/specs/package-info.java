@@ -1,5 +1,6 @@
 /**
- * TLA+ specifications of the QP state machine, the work queues and the RC transport, the TLC
- * runner that checks them in every build, and the trace validator. Empty until the specs land.
+ * The TLA+ specifications' Java side: {@link org.ibmodel.specs.TlcRunner} runs TLC on one
+ * configuration of specs/src/main/tla (copied into the jar) and reads its result; the manifest
+ * records the state counts each configuration must produce.
  */
 package org.ibmodel.specs;

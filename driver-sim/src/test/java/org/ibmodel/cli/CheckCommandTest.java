@@ -1,0 +1,102 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The check contract of DESIGN §4: rows, JSON, exit codes, one-line errors. */
+class CheckCommandTest {
+    private static final Pattern ROW = Pattern.compile(
+            "\\{\"spec\":\"(\\w+)\",\"cfg\":\"([\\w.]+)\",\"generated\":(\\d+),\"distinct\":(\\d+),\"depth\":(\\d+),"
+                    + "\"result\":\"(ok|violation|error)\",\"property\":(null|\"\\w+\"),\"seconds\":\\d+\\.\\d+}");
+
+    private static final String COUNTER = String.join("\n",
+            "---- MODULE Counter ----",
+            "EXTENDS Naturals",
+            "VARIABLE x",
+            "Init == x = 0",
+            "Next == x < 3 /\\ x' = x + 1",
+            "Small == x < 3",
+            "Spec == Init /\\ [][Next]_x",
+            "====", "");
+
+    @TempDir
+    Path tmp;
+
+    private void counterSpecs(String module, String cfgFile, String cfg) throws IOException {
+        Files.writeString(tmp.resolve("Counter.tla"), module);
+        Files.writeString(tmp.resolve("Counter.cfg"), cfg);
+        Files.writeString(tmp.resolve("manifest.json"), "{\"modules\":[\"Counter.tla\"],\"configs\":["
+                + "{\"spec\":\"Counter\",\"module\":\"Counter\",\"cfg\":\"" + cfgFile + "\"}]}");
+    }
+
+    @Test
+    void shouldPrintOneJsonRowForTheBuiltInQpStateMachine() {
+        CliRun run = CliRun.of("check", "--json", "MCQpStateMachine.cfg");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().startsWith("{\"configs\":[{"), run.out());
+        var m = ROW.matcher(run.out());
+        assertTrue(m.find(), run.out());
+        assertEquals("QpStateMachine", m.group(1));
+        assertEquals("MCQpStateMachine.cfg", m.group(2));
+        assertEquals("5357", m.group(3));
+        assertEquals("716", m.group(4));
+        assertEquals("12", m.group(5));
+        assertEquals("ok", m.group(6));
+        assertEquals("null", m.group(7));
+        assertTrue(run.out().endsWith("]}\n"), run.out());
+    }
+
+    @Test
+    void shouldPrintATableRowPerConfig() {
+        CliRun run = CliRun.of("check", "MCQpStateMachine.cfg");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().lines().findFirst().orElse("").matches("spec\\s+cfg\\s+generated\\s+distinct\\s+depth\\s+result\\s+seconds"),
+                run.out());
+        assertTrue(run.out().lines().skip(1).findFirst().orElse("")
+                .matches("QpStateMachine\\s+MCQpStateMachine.cfg\\s+5357\\s+716\\s+12\\s+ok\\s+\\d+\\.\\d"), run.out());
+    }
+
+    @Test
+    void shouldExitOneAndNameTheViolatedProperty() throws IOException {
+        counterSpecs(COUNTER, "Counter.cfg", "SPECIFICATION Spec\nINVARIANT Small\nCHECK_DEADLOCK FALSE\n");
+        CliRun run = CliRun.of("check", "--json", "--dir", tmp.toString());
+        assertEquals(1, run.exit(), run.err());
+        assertTrue(run.out().contains("\"result\":\"violation\",\"property\":\"Small\""), run.out());
+        assertEquals("ibmodel: Counter.cfg: violates Small\n", run.err());
+    }
+
+    @Test
+    void shouldExitTwoWithFileAndLineForASpecThatDoesNotParse() throws IOException {
+        counterSpecs(COUNTER.replace("Init == x = 0", "Init == == x = 0"), "Counter.cfg", "SPECIFICATION Spec\n");
+        CliRun run = CliRun.of("check", "--dir", tmp.toString());
+        assertEquals(2, run.exit());
+        assertTrue(run.err().startsWith("ibmodel: " + tmp + "/Counter.tla:4: parse error"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(!run.err().contains("Exception"), run.err());
+    }
+
+    @Test
+    void shouldExitTwoForAMissingCfg() throws IOException {
+        counterSpecs(COUNTER, "Missing.cfg", "SPECIFICATION Spec\n");
+        CliRun run = CliRun.of("check", "--dir", tmp.toString());
+        assertEquals(2, run.exit());
+        assertEquals("ibmodel: " + tmp + "/Missing.cfg: no such file\n", run.err());
+    }
+
+    @Test
+    void shouldExitTwoForAnUnknownConfigOrDirectory() {
+        CliRun run = CliRun.of("check", "NoSuch.cfg");
+        assertEquals(2, run.exit());
+        assertEquals("ibmodel: NoSuch.cfg: not a configuration in manifest.json\n", run.err());
+        CliRun dir = CliRun.of("check", "--dir", tmp.resolve("nope").toString());
+        assertEquals(2, dir.exit());
+        assertEquals("ibmodel: " + tmp.resolve("nope") + ": no such directory\n", dir.err());
+    }
+}
