@@ -1,0 +1,151 @@
+// docs/HCA.md §4.4, §6, §8 (CQ_ARM); overrun as drivers/net/ethernet/mellanox/mlx4/eq.c
+// reports MLX4_EVENT_TYPE_CQ_ERROR
+package org.ibmodel.sim.device;
+
+/**
+ * One CQ in hardware ownership. A CQE goes to the ring unless the ring is full (the consumer
+ * index in the doorbell record says so): then the CQ is overrun for good and reports CQ_ERROR.
+ * An armed CQ sends one COMPLETION EQE to its EQ.
+ */
+final class CompletionQueue {
+    static final int STATE_OK = 0;
+    static final int STATE_OVERRUN = 9;
+
+    private final int cqn;
+    private final Dma dma;
+    private final EqTable eqs;
+    private final int compEqn;
+    private final long dbRecord;
+    private CqeWriter ring;
+    private int pi;
+    private boolean overrun;
+    private int arm;
+    private int users;
+
+    CompletionQueue(int cqn, byte[] mailbox, Dma dma, EqTable eqs) {
+        this.cqn = cqn;
+        this.dma = dma;
+        this.eqs = eqs;
+        this.compEqn = Layout.CqCtx.COMP_EQN.getInt(mailbox, Layout.CTX);
+        this.dbRecord = Layout.CqCtx.DB_RECORD.get(mailbox, Layout.CTX);
+        this.ring = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX),
+                Layout.CqCtx.LOG_SIZE.getInt(mailbox, Layout.CTX));
+    }
+
+    /** SW2HW_CQ's and RESIZE_CQ's checks on a context. */
+    static Status check(byte[] mailbox, Dma dma, DevCaps caps, EqTable eqs) {
+        int logSize = Layout.CqCtx.LOG_SIZE.getInt(mailbox, Layout.CTX);
+        if ((1L << logSize) > caps.maxCqe()) {
+            return Status.EXCEED_LIM;
+        }
+        EventQueue eq = eqs.eq(Layout.CqCtx.COMP_EQN.getInt(mailbox, Layout.CTX));
+        if (eq == null) {
+            return Status.BAD_RESOURCE;
+        }
+        long buf = Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX);
+        long db = Layout.CqCtx.DB_RECORD.get(mailbox, Layout.CTX);
+        if (!dma.mapped(buf, (long) Layout.Cqe.SIZE << logSize) || !dma.mapped(db, 4)) {
+            return Status.BAD_PARAM;
+        }
+        return Status.OK;
+    }
+
+    int cqn() {
+        return cqn;
+    }
+
+    int producerIndex() {
+        return pi;
+    }
+
+    boolean overrun() {
+        return overrun;
+    }
+
+    int armed() {
+        return arm;
+    }
+
+    int users() {
+        return users;
+    }
+
+    void attach() {
+        users++;
+    }
+
+    void detach() {
+        users--;
+    }
+
+    private int consumerIndex() {
+        return dma.read32(dbRecord) & 0xffffff;
+    }
+
+    private int outstanding() {
+        return (pi - consumerIndex()) & 0xffffff;
+    }
+
+    byte[] context() {
+        byte[] b = new byte[Layout.CqCtx.SIZE];
+        Layout.CqCtx.STATE.set(b, 0, overrun ? STATE_OVERRUN : STATE_OK);
+        Layout.CqCtx.LOG_SIZE.set(b, 0, ring.logSize());
+        Layout.CqCtx.COMP_EQN.set(b, 0, compEqn);
+        Layout.CqCtx.BUFFER.set(b, 0, ring.buffer());
+        Layout.CqCtx.DB_RECORD.set(b, 0, dbRecord);
+        Layout.CqCtx.PRODUCER_INDEX.set(b, 0, pi);
+        return b;
+    }
+
+    /**
+     * Writes one CQE. {@code solicited} is the WQE's solicited flag; an error CQE satisfies a
+     * solicited arm too (IBA 11.4.2.2).
+     */
+    void post(byte[] cqe, boolean solicited) {
+        if (overrun) {
+            return;
+        }
+        if (outstanding() >= ring.size()) {
+            overrun = true;
+            eqs.post(EventType.CQ_ERROR, 0, cqn);
+            return;
+        }
+        ring.write(pi, cqe);
+        pi = (pi + 1) & 0xffffff;
+        boolean error = Layout.Cqe.OPCODE.getInt(cqe, 0) == Layout.Cqe.OPCODE_ERROR;
+        if (arm == Layout.Doorbell.ARM_NEXT || (arm == Layout.Doorbell.ARM_SOLICITED && (solicited || error))) {
+            arm = 0;
+            eqs.completion(compEqn, cqn);
+        }
+    }
+
+    /**
+     * CQ_ARM (§8). A CQE already valid at the consumer index raises the event at once, so a
+     * completion between the driver's last poll and the arm is never missed.
+     */
+    void arm(int cmd) {
+        if (cmd != Layout.Doorbell.ARM_SOLICITED && cmd != Layout.Doorbell.ARM_NEXT) {
+            return;
+        }
+        if (outstanding() != 0) {
+            arm = 0;
+            eqs.completion(compEqn, cqn);
+            return;
+        }
+        arm = cmd;
+    }
+
+    /** RESIZE_CQ: BAD_SIZE when the unconsumed CQEs do not fit; they move to the new ring. */
+    Status resize(byte[] mailbox) {
+        int newLog = Layout.CqCtx.LOG_SIZE.getInt(mailbox, Layout.CTX);
+        if (outstanding() > (1 << newLog)) {
+            return Status.BAD_SIZE;
+        }
+        CqeWriter next = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX), newLog);
+        for (int n = consumerIndex(); n != pi; n = (n + 1) & 0xffffff) {
+            next.write(n, ring.read(n));
+        }
+        ring = next;
+        return Status.OK;
+    }
+}

@@ -1,0 +1,29 @@
+// docs/HCA.md §3.5: what QUERY_DEV_CAP reports
+package org.ibmodel.sim.device;
+
+/**
+ * The limits of one simulated HCA. {@code maxCqe} is the size of the largest CQ ring;
+ * {@code msixVectors} is 1 (async EQ) plus one per completion EQ (docs/HCA.md §2).
+ */
+public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt, int maxPd, int maxEq,
+        int maxSendSge, int maxRecvSge, int maxQpRdAtom, int maxQpInitRdAtom, int maxSrq, int maxSrqWr,
+        int maxSrqSge, int numPorts, int maxMtu, int pkeyTableLen, int localCaAckDelay, int gidTableLen,
+        int maxInlineData, int firstQpn, long nodeGuid, long sysImageGuid, int vendorId, int vendorPartId,
+        int msixVectors) {
+
+    /** The largest EQ ring: 2^12 EQEs. */
+    public static final int MAX_EQ_LOG_SIZE = 12;
+    /** WQE strides from 64 bytes to one page. */
+    public static final int MIN_LOG_STRIDE = 6;
+    public static final int MAX_LOG_STRIDE = 12;
+
+    /** A ConnectX-like one-port HCA (vendor 0x02c9, Mellanox) with the given node GUID. */
+    public static DevCaps standard(long nodeGuid) {
+        return new DevCaps(256, 1024, 256, 4096, 1024, 256, 8, 16, 16, 16, 16, 64, 1024, 16, 1, 5, 64,
+                15, 16, 256, 0x40, nodeGuid, nodeGuid, 0x02c9, 0x1003, 3);
+    }
+
+    public int log2(int v) {
+        return 31 - Integer.numberOfLeadingZeros(v);
+    }
+}

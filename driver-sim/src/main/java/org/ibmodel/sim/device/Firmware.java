@@ -1,0 +1,361 @@
+// docs/HCA.md §3: command processing; the shape of drivers/net/ethernet/mellanox/mlx4/fw.c seen
+// from the firmware's side
+package org.ibmodel.sim.device;
+
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The HCA firmware: executes one command at a time from the {@link Command} table, reads and
+ * writes mailboxes in host memory, and owns the context tables once INIT_HCA has sized them.
+ * Every command checks its input before it changes anything.
+ */
+public final class Firmware {
+    /** The firmware revision QUERY_FW reports. */
+    public static final int FW_MAJOR = 2;
+    public static final int FW_MINOR = 42;
+    public static final int FW_SUBMINOR = 5000;
+    public static final int CMD_INTERFACE_REV = 3;
+
+    /** Before INIT_HCA and after CLOSE_HCA the device is in RESET (§3.2). */
+    public enum SysState { RESET, INITIALISED }
+
+    static final Set<SysState> ANY = EnumSet.allOf(SysState.class);
+    static final Set<SysState> BEFORE_INIT = EnumSet.of(SysState.RESET);
+    static final Set<SysState> RUNNING = EnumSet.of(SysState.INITIALISED);
+
+    private final Dma dma;
+    private final DevCaps caps;
+    private final EventQueue.Msix msix;
+    private final TransportStage stage;
+    private final HcaPort[] ports;
+    private final Map<Integer, Status> injected = new HashMap<>();
+    private SysState state = SysState.RESET;
+    private MptTable mpts;
+    private EqTable eqs;
+    private CqTable cqs;
+    private SrqTable srqs;
+    private QpTable qps;
+    private long commands;
+
+    Firmware(Dma dma, DevCaps caps, EventQueue.Msix msix, TransportStage stage) {
+        this.dma = dma;
+        this.caps = caps;
+        this.msix = msix;
+        this.stage = stage;
+        this.ports = new HcaPort[caps.numPorts()];
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = new HcaPort(i + 1, this, caps);
+        }
+    }
+
+    public SysState state() {
+        return state;
+    }
+
+    public DevCaps caps() {
+        return caps;
+    }
+
+    public HcaPort port(int num) {
+        return ports[num - 1];
+    }
+
+    /** Commands executed, whatever their status. */
+    public long commands() {
+        return commands;
+    }
+
+    /** Makes the next command with {@code opcode} fail with {@code status}, changing nothing. */
+    public void injectStatus(int opcode, Status status) {
+        injected.put(opcode, status);
+    }
+
+    /** The QP context of {@code qpn}, or null before INIT_HCA or out of range. */
+    public QpContext qp(int qpn) {
+        return qps == null ? null : qps.qp(qpn);
+    }
+
+    public SrqContext srq(int srqn) {
+        return srqs == null ? null : srqs.srq(srqn);
+    }
+
+    /** The CQ context of {@code cqn} as HW2SW would return it, or null when in software ownership. */
+    public byte[] cqContext(int cqn) {
+        CompletionQueue cq = cqs == null ? null : cqs.cq(cqn);
+        return cq == null ? null : cq.context();
+    }
+
+    public byte[] eqContext(int eqn) {
+        EventQueue eq = eqs == null ? null : eqs.eq(eqn);
+        return eq == null ? null : eq.context();
+    }
+
+    /** A valid MPT entry, or null. */
+    public byte[] mpt(int index) {
+        return mpts == null ? null : mpts.entry(index);
+    }
+
+    /** §4.1 address resolution through a key, for the transport; -1 on a protection error. */
+    public long translate(int key, int pd, long va, long len, Field access) {
+        return mpts == null ? -1 : mpts.translate(key, pd, va, len, access);
+    }
+
+    /** Objects in hardware ownership, by kind: what a leak check compares with zero. */
+    public Map<String, Integer> live() {
+        Map<String, Integer> m = new java.util.TreeMap<>();
+        m.put("mpt", mpts == null ? 0 : mpts.live());
+        m.put("eq", eqs == null ? 0 : eqs.live());
+        m.put("cq", cqs == null ? 0 : cqs.live());
+        m.put("srq", srqs == null ? 0 : srqs.live());
+        m.put("qp", qps == null ? 0 : qps.live());
+        return m;
+    }
+
+    MptTable mpts() {
+        return mpts;
+    }
+
+    EqTable eqs() {
+        return eqs;
+    }
+
+    CqTable cqs() {
+        return cqs;
+    }
+
+    SrqTable srqs() {
+        return srqs;
+    }
+
+    QpTable qps() {
+        return qps;
+    }
+
+    /** Runs one command latched from the HCR; in event mode also posts the CMD EQE (§7). */
+    Status execute(HcrCommand c) {
+        commands++;
+        Status s = run(c);
+        if (c.event() && eqs != null) {
+            byte[] eqe = EqTable.eqe(EventType.CMD, 0, 0);
+            Layout.Eqe.TOKEN.set(eqe, 0, c.token());
+            Layout.Eqe.STATUS.set(eqe, 0, s.value());
+            eqs.post(EventType.CMD, eqe);
+        }
+        return s;
+    }
+
+    private Status run(HcrCommand c) {
+        Command cmd = Command.of(c.opcode());
+        if (cmd == null) {
+            return Status.BAD_OP;
+        }
+        if (!cmd.allowedIn(state)) {
+            return Status.BAD_SYS_STATE;
+        }
+        Status inj = injected.remove(c.opcode());
+        if (inj != null) {
+            return inj;
+        }
+        byte[] in = null;
+        if (cmd.box() == Command.Box.IN) {
+            if (!dma.mapped(c.inParam(), Layout.MAILBOX_SIZE)) {
+                return Status.BAD_PARAM;
+            }
+            in = dma.read(c.inParam(), Layout.MAILBOX_SIZE);
+        }
+        boolean out = cmd.box() == Command.Box.OUT || (cmd.box() == Command.Box.OPT_OUT && c.outParam() != 0);
+        if (out && !dma.mapped(c.outParam(), Layout.MAILBOX_SIZE)) {
+            return Status.BAD_PARAM;
+        }
+        return cmd.handler().run(this, c, in);
+    }
+
+    private void out(HcrCommand c, byte[] data, int at) {
+        if (c.outParam() != 0) {
+            byte[] page = new byte[Layout.MAILBOX_SIZE];
+            System.arraycopy(data, 0, page, at, data.length);
+            dma.write(c.outParam(), page);
+        }
+    }
+
+    private HcaPort portOf(HcrCommand c) {
+        int n = c.inModifier();
+        return n >= 1 && n <= ports.length ? ports[n - 1] : null;
+    }
+
+    /** A port entered or left ACTIVE: PORT_CHANGE (§7) on the EQ that takes it. */
+    void portEvent(int port, int subtype) {
+        if (eqs == null) {
+            return;
+        }
+        byte[] eqe = EqTable.eqe(EventType.PORT_CHANGE, subtype, 0);
+        Layout.Eqe.PORT.set(eqe, 0, port);
+        eqs.post(EventType.PORT_CHANGE, eqe);
+    }
+
+    // ---- command handlers, named as Command names them ----------------------------------
+
+    Status queryFw(HcrCommand c, byte[] in) {
+        byte[] b = new byte[8];
+        Layout.QueryFw.FW_REV_MAJOR.set(b, 0, FW_MAJOR);
+        Layout.QueryFw.FW_REV_MINOR.set(b, 0, FW_MINOR);
+        Layout.QueryFw.FW_REV_SUBMINOR.set(b, 0, FW_SUBMINOR);
+        Layout.QueryFw.CMD_INTERFACE_REV.set(b, 0, CMD_INTERFACE_REV);
+        out(c, b, 0);
+        return Status.OK;
+    }
+
+    Status queryDevCap(HcrCommand c, byte[] in) {
+        byte[] b = new byte[0x54];
+        Layout.DevCap.MAX_QP.set(b, 0, caps.maxQp());
+        Layout.DevCap.MAX_QP_WR.set(b, 0, caps.maxQpWr());
+        Layout.DevCap.MAX_CQ.set(b, 0, caps.maxCq());
+        Layout.DevCap.MAX_CQE.set(b, 0, caps.maxCqe());
+        Layout.DevCap.MAX_MPT.set(b, 0, caps.maxMpt());
+        Layout.DevCap.MAX_PD.set(b, 0, caps.maxPd());
+        Layout.DevCap.MAX_EQ.set(b, 0, caps.maxEq());
+        Layout.DevCap.MAX_SEND_SGE.set(b, 0, caps.maxSendSge());
+        Layout.DevCap.MAX_RECV_SGE.set(b, 0, caps.maxRecvSge());
+        Layout.DevCap.MAX_QP_RD_ATOM.set(b, 0, caps.maxQpRdAtom());
+        Layout.DevCap.MAX_QP_INIT_RD_ATOM.set(b, 0, caps.maxQpInitRdAtom());
+        Layout.DevCap.MAX_SRQ.set(b, 0, caps.maxSrq());
+        Layout.DevCap.MAX_SRQ_WR.set(b, 0, caps.maxSrqWr());
+        Layout.DevCap.MAX_SRQ_SGE.set(b, 0, caps.maxSrqSge());
+        Layout.DevCap.NUM_PORTS.set(b, 0, caps.numPorts());
+        Layout.DevCap.MAX_MTU.set(b, 0, caps.maxMtu());
+        Layout.DevCap.PKEY_TABLE_LEN.set(b, 0, caps.pkeyTableLen());
+        Layout.DevCap.LOCAL_CA_ACK_DELAY.set(b, 0, caps.localCaAckDelay());
+        Layout.DevCap.GID_TABLE_LEN.set(b, 0, caps.gidTableLen());
+        Layout.DevCap.MAX_INLINE_DATA.set(b, 0, caps.maxInlineData());
+        Layout.DevCap.FIRST_QPN.set(b, 0, caps.firstQpn());
+        Layout.DevCap.NODE_GUID.set(b, 0, caps.nodeGuid());
+        Layout.DevCap.SYS_IMAGE_GUID.set(b, 0, caps.sysImageGuid());
+        Layout.DevCap.VENDOR_ID.set(b, 0, caps.vendorId());
+        Layout.DevCap.VENDOR_PART_ID.set(b, 0, caps.vendorPartId());
+        out(c, b, 0);
+        return Status.OK;
+    }
+
+    Status initHca(HcrCommand c, byte[] in) {
+        long numQp = Layout.InitHca.NUM_QP.get(in, 0);
+        long numCq = Layout.InitHca.NUM_CQ.get(in, 0);
+        long numMpt = Layout.InitHca.NUM_MPT.get(in, 0);
+        long numEq = Layout.InitHca.NUM_EQ.get(in, 0);
+        long numSrq = Layout.InitHca.NUM_SRQ.get(in, 0);
+        if (numQp > caps.maxQp() || numCq > caps.maxCq() || numMpt > caps.maxMpt() || numEq > caps.maxEq()
+                || numSrq > caps.maxSrq()) {
+            return Status.EXCEED_LIM;
+        }
+        if (numQp < caps.firstQpn() || numEq < 1) {
+            return Status.BAD_PARAM;
+        }
+        mpts = new MptTable((int) numMpt, dma, caps);
+        eqs = new EqTable((int) numEq, dma, msix, caps.msixVectors());
+        cqs = new CqTable((int) numCq, dma, caps, eqs);
+        srqs = new SrqTable((int) numSrq, dma, caps, eqs);
+        qps = new QpTable((int) numQp, dma, caps, cqs, srqs, eqs, stage);
+        state = SysState.INITIALISED;
+        return Status.OK;
+    }
+
+    Status closeHca(HcrCommand c, byte[] in) {
+        for (int n : live().values()) {
+            if (n != 0) {
+                return Status.RESOURCE_BUSY;
+            }
+        }
+        for (HcaPort p : ports) {
+            if (p.linkUp()) {
+                p.close();
+            }
+        }
+        mpts = null;
+        eqs = null;
+        cqs = null;
+        srqs = null;
+        qps = null;
+        state = SysState.RESET;
+        return Status.OK;
+    }
+
+    Status initPort(HcrCommand c, byte[] in) {
+        HcaPort p = portOf(c);
+        return p == null ? Status.BAD_INDEX : p.init();
+    }
+
+    Status closePort(HcrCommand c, byte[] in) {
+        HcaPort p = portOf(c);
+        return p == null ? Status.BAD_INDEX : p.close();
+    }
+
+    Status queryPort(HcrCommand c, byte[] in) {
+        HcaPort p = portOf(c);
+        if (p == null) {
+            return Status.BAD_INDEX;
+        }
+        out(c, p.query(), 0);
+        return Status.OK;
+    }
+
+    Status setPort(HcrCommand c, byte[] in) {
+        HcaPort p = portOf(c);
+        if (p == null) {
+            return Status.BAD_INDEX;
+        }
+        p.set(in);
+        return Status.OK;
+    }
+
+    Status hw2swMpt(HcrCommand c, byte[] in) {
+        byte[][] entry = new byte[1][];
+        Status s = mpts.hw2sw(c.inModifier(), entry);
+        if (s == Status.OK) {
+            out(c, entry[0], Layout.CTX);
+        }
+        return s;
+    }
+
+    Status hw2swEq(HcrCommand c, byte[] in) {
+        byte[][] ctx = new byte[1][];
+        Status s = eqs.hw2sw(c.inModifier(), ctx);
+        if (s == Status.OK) {
+            out(c, ctx[0], Layout.CTX);
+        }
+        return s;
+    }
+
+    Status modifyQp(QpTransition t, HcrCommand c, byte[] in) {
+        return qps.transition(t, c.inModifier(), in, c.opcodeModifier());
+    }
+
+    Status queryQp(HcrCommand c, byte[] in) {
+        QpContext qp = qps.qp(c.inModifier());
+        if (qp == null) {
+            return Status.BAD_INDEX;
+        }
+        out(c, qp.image(), Layout.CTX);
+        return Status.OK;
+    }
+
+    // ---- doorbells (§8) ------------------------------------------------------------------
+
+    void doorbell(int offset, int value) {
+        if (state != SysState.INITIALISED) {
+            return;
+        }
+        if (offset == Layout.Doorbell.SEND.offset()) {
+            qps.sendDoorbell(Layout.Doorbell.SEND.extract(value));
+        } else if (offset == Layout.Doorbell.RECV.offset()) {
+            if ((value & Layout.Doorbell.RECV_SRQ) == 0) {
+                qps.recvDoorbell(Layout.Doorbell.RECV.extract(value));
+            }
+        } else if (offset == Layout.Doorbell.CQ_ARM_CQN.offset()) {
+            cqs.armDoorbell(value);
+        } else if (offset >= Layout.Doorbell.EQ_CI.offset() && (offset - Layout.Doorbell.EQ_CI.offset()) % 4 == 0) {
+            eqs.doorbell((offset - Layout.Doorbell.EQ_CI.offset()) / 4, value);
+        }
+    }
+}

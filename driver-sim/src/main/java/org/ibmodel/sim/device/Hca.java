@@ -1,0 +1,159 @@
+// include/linux/pci.h from the device's side: the simulated HCA behind a PCI function
+// (docs/HCA.md §2)
+package org.ibmodel.sim.device;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.ibmodel.hca.PciFunction;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sim.world.Scheduler;
+
+/**
+ * The simulated HCA as its driver sees it: BAR0 with the HCR, BAR2 with the doorbells, MSI-X
+ * vectors. A write of the HCR word with go set runs the command, at once or after
+ * {@link #commandLatencyNs}; doorbells act at once. Interrupts leave through the {@link IrqLine}
+ * of the host the card is plugged into.
+ */
+public final class Hca implements PciFunction {
+    private static final int BAR_SIZE = 4096;
+
+    private final String slot;
+    private final HostMemory memory;
+    private final Scheduler scheduler;
+    private final IrqLine irqLine;
+    private final DevCaps caps;
+    private final Firmware firmware;
+    private final TransportStage stage;
+    private final byte[] bar0 = new byte[BAR_SIZE];
+    private final Map<Integer, Runnable> handlers = new TreeMap<>();
+    private long commandLatencyNs;
+    private boolean busy;
+    private long interrupts;
+
+    public Hca(String slot, HostMemory memory, Scheduler scheduler, IrqLine irqLine, DevCaps caps,
+            TransportStage stage) {
+        this.slot = slot;
+        this.memory = memory;
+        this.scheduler = scheduler;
+        this.irqLine = irqLine;
+        this.caps = caps;
+        this.stage = stage;
+        this.firmware = new Firmware(new Dma(memory), caps, this::fire, stage);
+    }
+
+    public Firmware firmware() {
+        return firmware;
+    }
+
+    /** The stage fetched send WQEs go to. */
+    public TransportStage transport() {
+        return stage;
+    }
+
+    /** Virtual time a command takes; 0 (the default) finishes it inside the HCR write. */
+    public void commandLatencyNs(long ns) {
+        commandLatencyNs = ns;
+    }
+
+    /** MSI-X messages sent. */
+    public long interrupts() {
+        return interrupts;
+    }
+
+    @Override
+    public String slot() {
+        return slot;
+    }
+
+    @Override
+    public int vendorId() {
+        return caps.vendorId();
+    }
+
+    @Override
+    public int deviceId() {
+        return caps.vendorPartId();
+    }
+
+    @Override
+    public int readl(int bar, int offset) {
+        checkOffset(offset);
+        // Doorbells are write-only; reading the UAR page returns zero.
+        return bar == BAR0 ? Field.word(bar0, offset) : 0;
+    }
+
+    @Override
+    public void writel(int bar, int offset, int value) {
+        checkOffset(offset);
+        if (bar == BAR2) {
+            firmware.doorbell(offset, value);
+            return;
+        }
+        if (bar != BAR0 || offset > Layout.Hcr.GO_WORD) {
+            return;
+        }
+        if (busy) {
+            // A driver that writes the HCR while go is set is broken; the write is lost.
+            return;
+        }
+        Field.putWord(bar0, offset, value);
+        if (offset == Layout.Hcr.GO_WORD && Layout.Hcr.GO.extract(value) != 0) {
+            busy = true;
+            HcrCommand c = HcrCommand.latch(bar0);
+            if (commandLatencyNs == 0) {
+                finish(firmware.execute(c));
+            } else {
+                scheduler.schedule(commandLatencyNs, slot + " fw opcode 0x" + Integer.toHexString(c.opcode()),
+                        () -> finish(firmware.execute(c)));
+            }
+        }
+    }
+
+    private void finish(Status s) {
+        int w = Field.word(bar0, Layout.Hcr.GO_WORD);
+        w = Layout.Hcr.GO.insert(w, 0);
+        w = Layout.Hcr.STATUS.insert(w, s.value());
+        Field.putWord(bar0, Layout.Hcr.GO_WORD, w);
+        busy = false;
+    }
+
+    private static void checkOffset(int offset) {
+        if (offset < 0 || offset + 4 > BAR_SIZE || (offset & 3) != 0) {
+            throw new IllegalArgumentException("MMIO at bad offset 0x" + Integer.toHexString(offset));
+        }
+    }
+
+    @Override
+    public int msixVectors() {
+        return caps.msixVectors();
+    }
+
+    @Override
+    public void requestIrq(int vector, Runnable handler) {
+        if (vector < 0 || vector >= caps.msixVectors() || handlers.containsKey(vector)) {
+            throw new IllegalArgumentException(slot + ": request_irq of vector " + vector);
+        }
+        handlers.put(vector, handler);
+    }
+
+    @Override
+    public void freeIrq(int vector) {
+        handlers.remove(vector);
+    }
+
+    @Override
+    public HostMemory hostMemory() {
+        return memory;
+    }
+
+    /** One MSI-X message; the handler is looked up when it is delivered, so free_irq wins. */
+    private void fire(int vector) {
+        interrupts++;
+        irqLine.raise(slot + " msix " + vector, () -> {
+            Runnable h = handlers.get(vector);
+            if (h != null) {
+                h.run();
+            }
+        });
+    }
+}

@@ -1,0 +1,160 @@
+// docs/HCA.md §3.7 (INIT_PORT, CLOSE_PORT, QUERY_PORT, SET_PORT); logical states of IBA 14.2.5.6
+package org.ibmodel.sim.device;
+
+/**
+ * One port of the HCA. Its logical state follows from the link and the LID: DOWN until
+ * INIT_PORT, INIT while no LID is set, ACTIVE once one is (a static subnet: SET_PORT or the
+ * world's subnet manager sets it). Entering or leaving ACTIVE posts a PORT_CHANGE EQE.
+ */
+public final class HcaPort {
+    /** ib_port_state values (include/rdma/ib_verbs.h). */
+    public static final int DOWN = 1;
+    public static final int INIT = 2;
+    public static final int ACTIVE = 4;
+    /** PortPhysicalState: 5 LinkUp, 3 Disabled (IBA 14.2.5.6). */
+    static final int PHYS_LINK_UP = 5;
+    static final int PHYS_DISABLED = 3;
+    /** IB_WIDTH_4X, IB_SPEED_EDR. */
+    static final int WIDTH_4X = 2;
+    static final int SPEED_EDR = 32;
+
+    private final int num;
+    private final Firmware firmware;
+    private final int[] pkeys;
+    private final int activeMtu;
+    private boolean linkUp;
+    private int lid;
+    private int lmc;
+    private int smLid;
+    private int smSl;
+    private long gidPrefix = 0xfe80_0000_0000_0000L;
+    private long portGuid;
+    private int state = DOWN;
+
+    HcaPort(int num, Firmware firmware, DevCaps caps) {
+        this.num = num;
+        this.firmware = firmware;
+        this.pkeys = new int[caps.pkeyTableLen()];
+        this.pkeys[0] = 0xffff;
+        this.activeMtu = caps.maxMtu();
+        this.portGuid = caps.nodeGuid() + num;
+    }
+
+    public int num() {
+        return num;
+    }
+
+    public int state() {
+        return state;
+    }
+
+    public int lid() {
+        return lid;
+    }
+
+    public int smLid() {
+        return smLid;
+    }
+
+    public boolean linkUp() {
+        return linkUp;
+    }
+
+    int pkey(int index) {
+        return pkeys[index];
+    }
+
+    int pkeyTableLength() {
+        return pkeys.length;
+    }
+
+    Status init() {
+        if (linkUp) {
+            return Status.BAD_RES_STATE;
+        }
+        linkUp = true;
+        update();
+        return Status.OK;
+    }
+
+    Status close() {
+        if (!linkUp) {
+            return Status.BAD_RES_STATE;
+        }
+        linkUp = false;
+        update();
+        return Status.OK;
+    }
+
+    /** The world's subnet manager assigns addresses (SubnSet(PortInfo) without the MADs). */
+    public void smSet(int newLid, int newLmc, int newSmLid, int newSmSl) {
+        lid = newLid & 0xffff;
+        lmc = newLmc & 7;
+        smLid = newSmLid & 0xffff;
+        smSl = newSmSl & 0xf;
+        update();
+    }
+
+    /** The cable is pulled or plugged back (the link partner's side of INIT_PORT). */
+    public void link(boolean up) {
+        linkUp = up;
+        update();
+    }
+
+    void set(byte[] mb) {
+        if (Layout.PortInfo.SET_PKEY.isSet(mb, 0)) {
+            for (int i = 0; i < pkeys.length; i++) {
+                pkeys[i] = pkeyAt(mb, i);
+            }
+        }
+        if (Layout.PortInfo.SET_GID.isSet(mb, 0)) {
+            gidPrefix = Layout.PortInfo.GID_PREFIX.get(mb, 0);
+            portGuid = Layout.PortInfo.PORT_GUID.get(mb, 0);
+        }
+        smSet(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
+                Layout.PortInfo.SM_LID.getInt(mb, 0), Layout.PortInfo.SM_SL.getInt(mb, 0));
+    }
+
+    byte[] query() {
+        byte[] b = new byte[Layout.PortInfo.PKEY.offset() + 2 * pkeys.length + 4];
+        Layout.PortInfo.PORT_STATE.set(b, 0, state);
+        Layout.PortInfo.PHYS_STATE.set(b, 0, linkUp ? PHYS_LINK_UP : PHYS_DISABLED);
+        Layout.PortInfo.ACTIVE_MTU.set(b, 0, activeMtu);
+        Layout.PortInfo.ACTIVE_WIDTH.set(b, 0, WIDTH_4X);
+        Layout.PortInfo.ACTIVE_SPEED.set(b, 0, SPEED_EDR);
+        Layout.PortInfo.LID.set(b, 0, lid);
+        Layout.PortInfo.SM_LID.set(b, 0, smLid);
+        Layout.PortInfo.LMC.set(b, 0, lmc);
+        Layout.PortInfo.SM_SL.set(b, 0, smSl);
+        Layout.PortInfo.GID_PREFIX.set(b, 0, gidPrefix);
+        Layout.PortInfo.PORT_GUID.set(b, 0, portGuid);
+        for (int i = 0; i < pkeys.length; i++) {
+            pkeyAt(b, i, pkeys[i]);
+        }
+        return b;
+    }
+
+    /** §3.7: two P_Keys per word, entry 0 in the high half. */
+    static int pkeyAt(byte[] b, int i) {
+        int word = Field.word(b, Layout.PortInfo.PKEY.offset() + 4 * (i / 2));
+        return i % 2 == 0 ? word >>> 16 : word & 0xffff;
+    }
+
+    static void pkeyAt(byte[] b, int i, int pkey) {
+        int at = Layout.PortInfo.PKEY.offset() + 4 * (i / 2);
+        int word = Field.word(b, at);
+        word = i % 2 == 0 ? (word & 0xffff) | (pkey << 16) : (word & 0xffff0000) | (pkey & 0xffff);
+        Field.putWord(b, at, word);
+    }
+
+    private void update() {
+        int next = !linkUp ? DOWN : lid == 0 ? INIT : ACTIVE;
+        int old = state;
+        state = next;
+        if (old != ACTIVE && next == ACTIVE) {
+            firmware.portEvent(num, Layout.Eqe.PORT_ACTIVE);
+        } else if (old == ACTIVE && next != ACTIVE) {
+            firmware.portEvent(num, Layout.Eqe.PORT_DOWN);
+        }
+    }
+}

@@ -1,0 +1,27 @@
+// Placeholder transport: no wire yet (docs/HCA.md §5 fetch only)
+package org.ibmodel.sim.device;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/** Keeps fetched WQEs outstanding and sends nothing; a flush completes them. */
+public final class HoldingStage implements TransportStage {
+    private final Map<Integer, List<SendWqe>> held = new TreeMap<>();
+
+    @Override
+    public void submit(QpContext qp, SendWqe wqe) {
+        held.computeIfAbsent(qp.qpn(), k -> new ArrayList<>()).add(wqe);
+    }
+
+    @Override
+    public void drop(QpContext qp) {
+        held.remove(qp.qpn());
+    }
+
+    /** WQEs of {@code qpn} submitted and not dropped, oldest first. */
+    public List<SendWqe> held(int qpn) {
+        return List.copyOf(held.getOrDefault(qpn, List.of()));
+    }
+}

@@ -1,0 +1,365 @@
+// docs/HCA.md §3-§8: the byte layouts the device reads and writes
+package org.ibmodel.sim.device;
+
+/**
+ * The device's declaration of every structure it shares with the driver. Each nested class is
+ * one table of docs/HCA.md, named by its section; field names are the document's. The driver
+ * declares the same tables on its own (org.ibmodel.hca.Hw); LayoutTest compares both with the
+ * document.
+ */
+public final class Layout {
+    /** §4: a context in a mailbox starts after the 8-byte header (optpar, reserved). */
+    public static final int CTX = 0x08;
+    /** §3.1: a mailbox is one page. */
+    public static final int MAILBOX_SIZE = 4096;
+
+    private Layout() {
+    }
+
+    private static Field f(String name, int offset, int hi, int lo) {
+        return new Field(name, offset, hi, lo);
+    }
+
+    private static Field f(String name, int offset, int bit) {
+        return new Field(name, offset, bit, bit);
+    }
+
+    /** §3.1 the HCR, BAR0 + 0x000. */
+    public static final class Hcr {
+        public static final String SECTION = "3.1";
+        public static final Field IN_PARAM_HI = f("in_param[63:32]", 0x00, 31, 0);
+        public static final Field IN_PARAM_LO = f("in_param[31:0]", 0x04, 31, 0);
+        public static final Field IN_MODIFIER = f("in_modifier", 0x08, 31, 0);
+        public static final Field OUT_PARAM_HI = f("out_param[63:32]", 0x0c, 31, 0);
+        public static final Field OUT_PARAM_LO = f("out_param[31:0]", 0x10, 31, 0);
+        public static final Field TOKEN = f("token", 0x14, 31, 16);
+        public static final Field STATUS = f("status", 0x18, 31, 24);
+        public static final Field GO = f("go", 0x18, 23);
+        public static final Field E = f("e", 0x18, 22);
+        public static final Field OPCODE_MODIFIER = f("opcode_modifier", 0x18, 15, 12);
+        public static final Field OPCODE = f("opcode", 0x18, 11, 0);
+        /** The word whose write with go set starts a command. */
+        public static final int GO_WORD = 0x18;
+    }
+
+    /** §3.4 */
+    public static final class QueryFw {
+        public static final String SECTION = "3.4";
+        public static final Field FW_REV_MAJOR = f("fw_rev_major", 0x00, 31, 16);
+        public static final Field FW_REV_MINOR = f("fw_rev_minor", 0x00, 15, 0);
+        public static final Field FW_REV_SUBMINOR = f("fw_rev_subminor", 0x04, 31, 16);
+        public static final Field CMD_INTERFACE_REV = f("cmd_interface_rev", 0x04, 15, 0);
+    }
+
+    /** §3.5 */
+    public static final class DevCap {
+        public static final String SECTION = "3.5";
+        public static final Field MAX_QP = f("max_qp", 0x00, 31, 0);
+        public static final Field MAX_QP_WR = f("max_qp_wr", 0x04, 31, 0);
+        public static final Field MAX_CQ = f("max_cq", 0x08, 31, 0);
+        public static final Field MAX_CQE = f("max_cqe", 0x0c, 31, 0);
+        public static final Field MAX_MPT = f("max_mpt", 0x10, 31, 0);
+        public static final Field MAX_PD = f("max_pd", 0x14, 31, 0);
+        public static final Field MAX_EQ = f("max_eq", 0x18, 31, 0);
+        public static final Field MAX_SEND_SGE = f("max_send_sge", 0x1c, 31, 16);
+        public static final Field MAX_RECV_SGE = f("max_recv_sge", 0x1c, 15, 0);
+        public static final Field MAX_QP_RD_ATOM = f("max_qp_rd_atom", 0x20, 31, 16);
+        public static final Field MAX_QP_INIT_RD_ATOM = f("max_qp_init_rd_atom", 0x20, 15, 0);
+        public static final Field MAX_SRQ = f("max_srq", 0x24, 31, 0);
+        public static final Field MAX_SRQ_WR = f("max_srq_wr", 0x28, 31, 0);
+        public static final Field MAX_SRQ_SGE = f("max_srq_sge", 0x2c, 31, 0);
+        public static final Field NUM_PORTS = f("num_ports", 0x30, 31, 24);
+        public static final Field MAX_MTU = f("max_mtu", 0x30, 23, 16);
+        public static final Field PKEY_TABLE_LEN = f("pkey_table_len", 0x30, 15, 0);
+        public static final Field LOCAL_CA_ACK_DELAY = f("local_ca_ack_delay", 0x34, 23, 16);
+        public static final Field GID_TABLE_LEN = f("gid_table_len", 0x34, 15, 0);
+        public static final Field MAX_INLINE_DATA = f("max_inline_data", 0x38, 31, 0);
+        public static final Field FIRST_QPN = f("first_qpn", 0x3c, 31, 0);
+        public static final Field NODE_GUID = f("node_guid", 0x40, 63, 0);
+        public static final Field SYS_IMAGE_GUID = f("sys_image_guid", 0x48, 63, 0);
+        public static final Field VENDOR_ID = f("vendor_id", 0x50, 31, 16);
+        public static final Field VENDOR_PART_ID = f("vendor_part_id", 0x50, 15, 0);
+    }
+
+    /** §3.6 */
+    public static final class InitHca {
+        public static final String SECTION = "3.6";
+        public static final Field NUM_QP = f("num_qp", 0x00, 31, 0);
+        public static final Field NUM_CQ = f("num_cq", 0x04, 31, 0);
+        public static final Field NUM_MPT = f("num_mpt", 0x08, 31, 0);
+        public static final Field NUM_EQ = f("num_eq", 0x0c, 31, 0);
+        public static final Field NUM_SRQ = f("num_srq", 0x10, 31, 0);
+    }
+
+    /** §3.7 QUERY_PORT outbox and SET_PORT inbox. */
+    public static final class PortInfo {
+        public static final String SECTION = "3.7";
+        public static final Field PORT_STATE = f("port_state", 0x00, 31, 28);
+        public static final Field PHYS_STATE = f("phys_state", 0x00, 27, 24);
+        public static final Field ACTIVE_MTU = f("active_mtu", 0x00, 23, 16);
+        public static final Field ACTIVE_WIDTH = f("active_width", 0x00, 15, 8);
+        public static final Field ACTIVE_SPEED = f("active_speed", 0x00, 7, 0);
+        public static final Field LID = f("lid", 0x04, 31, 16);
+        public static final Field SM_LID = f("sm_lid", 0x04, 15, 0);
+        public static final Field LMC = f("lmc", 0x08, 31, 29);
+        public static final Field SM_SL = f("sm_sl", 0x08, 27, 24);
+        public static final Field SET_PKEY = f("set_pkey", 0x08, 0);
+        public static final Field SET_GID = f("set_gid", 0x08, 1);
+        public static final Field GID_PREFIX = f("gid_prefix", 0x10, 63, 0);
+        public static final Field PORT_GUID = f("port_guid", 0x18, 63, 0);
+        /** Entry i is the (1 - i % 2) half of the word at PKEY.offset + 4 * (i / 2). */
+        public static final Field PKEY = f("pkey[0..n)", 0x20, 15, 0);
+    }
+
+    /** §4.1 */
+    public static final class Mpt {
+        public static final String SECTION = "4.1";
+        public static final int SIZE = 64;
+        public static final Field VALID = f("valid", 0x00, 31);
+        public static final Field PHYSICAL = f("physical", 0x00, 8);
+        public static final Field ATOMIC = f("atomic", 0x00, 4);
+        public static final Field REMOTE_WRITE = f("remote_write", 0x00, 3);
+        public static final Field REMOTE_READ = f("remote_read", 0x00, 2);
+        public static final Field LOCAL_WRITE = f("local_write", 0x00, 1);
+        public static final Field KEY = f("key", 0x04, 31, 0);
+        public static final Field PD = f("pd", 0x08, 23, 0);
+        public static final Field START = f("start", 0x10, 63, 0);
+        public static final Field LENGTH = f("length", 0x18, 63, 0);
+        public static final Field MTT_ADDR = f("mtt_addr", 0x20, 63, 0);
+        public static final Field MTT_ENTRIES = f("mtt_entries", 0x28, 31, 0);
+        public static final Field LOG_PAGE_SIZE = f("log_page_size", 0x2c, 4, 0);
+    }
+
+    /** §4.2 */
+    public static final class WriteMtt {
+        public static final String SECTION = "4.2";
+        public static final Field MTT_ADDR = f("mtt_addr", 0x08, 63, 0);
+        public static final Field COUNT = f("count", 0x10, 31, 0);
+        /** Entry i is at ENTRY.offset + 8 * i. */
+        public static final Field ENTRY = f("entry i", 0x18, 63, 0);
+    }
+
+    /** §4.3 */
+    public static final class EqCtx {
+        public static final String SECTION = "4.3";
+        public static final int SIZE = 32;
+        public static final Field STATE = f("state", 0x00, 31, 28);
+        public static final Field LOG_SIZE = f("log_size", 0x04, 28, 24);
+        public static final Field MSIX_VECTOR = f("msix_vector", 0x04, 15, 0);
+        public static final Field BUFFER = f("buffer address", 0x08, 63, 0);
+        public static final Field CONSUMER_INDEX = f("consumer_index", 0x10, 23, 0);
+        public static final Field PRODUCER_INDEX = f("producer_index", 0x14, 23, 0);
+    }
+
+    /** §4.4 */
+    public static final class CqCtx {
+        public static final String SECTION = "4.4";
+        public static final int SIZE = 32;
+        public static final Field STATE = f("state", 0x00, 31, 28);
+        public static final Field LOG_SIZE = f("log_size", 0x04, 28, 24);
+        public static final Field COMP_EQN = f("comp_eqn", 0x04, 15, 0);
+        public static final Field BUFFER = f("buffer address", 0x08, 63, 0);
+        public static final Field DB_RECORD = f("db_record", 0x10, 63, 0);
+        public static final Field PRODUCER_INDEX = f("producer_index", 0x18, 23, 0);
+    }
+
+    /** §4.5 */
+    public static final class QpCtx {
+        public static final String SECTION = "4.5";
+        public static final int SIZE = 128;
+        public static final Field STATE = f("state", 0x00, 31, 28);
+        public static final Field SERVICE_TYPE = f("service type", 0x00, 23, 16);
+        public static final Field EN_SQD_ASYNC_NOTIFY = f("en_sqd_async_notify", 0x00, 0);
+        public static final Field PD = f("pd", 0x04, 23, 0);
+        public static final Field SEND_CQN = f("send_cqn", 0x08, 23, 0);
+        public static final Field RECV_CQN = f("recv_cqn", 0x0c, 23, 0);
+        public static final Field HAS_SRQ = f("has_srq", 0x10, 31);
+        public static final Field SRQN = f("srqn", 0x10, 23, 0);
+        public static final Field SQ_LOG_SIZE = f("sq_log_size", 0x14, 31, 24);
+        public static final Field SQ_LOG_STRIDE = f("sq_log_stride", 0x14, 23, 16);
+        public static final Field RQ_LOG_SIZE = f("rq_log_size", 0x14, 15, 8);
+        public static final Field RQ_LOG_STRIDE = f("rq_log_stride", 0x14, 7, 0);
+        public static final Field SQ_ADDR = f("sq_addr", 0x18, 63, 0);
+        public static final Field RQ_ADDR = f("rq_addr", 0x20, 63, 0);
+        public static final Field DB_RECORD = f("db_record", 0x28, 63, 0);
+        public static final Field PKEY_INDEX = f("pkey_index", 0x30, 31, 16);
+        public static final Field PORT = f("port", 0x30, 7, 0);
+        public static final Field QKEY = f("qkey", 0x34, 31, 0);
+        public static final Field REMOTE_QPN = f("remote_qpn", 0x38, 23, 0);
+        public static final Field DLID = f("dlid", 0x3c, 31, 16);
+        public static final Field SL = f("sl", 0x3c, 15, 12);
+        public static final Field SRC_PATH_BITS = f("src_path_bits", 0x3c, 6, 0);
+        public static final Field GRH = f("grh", 0x40, 31);
+        public static final Field SGID_INDEX = f("sgid_index", 0x40, 23, 16);
+        public static final Field HOP_LIMIT = f("hop_limit", 0x40, 7, 0);
+        public static final Field TRAFFIC_CLASS = f("traffic_class", 0x44, 31, 24);
+        public static final Field FLOW_LABEL = f("flow_label", 0x44, 19, 0);
+        public static final Field DGID = f("dgid", 0x48, 127, 0);
+        public static final Field PATH_MTU = f("path_mtu", 0x58, 31, 28);
+        public static final Field ACK_TIMEOUT = f("ack_timeout", 0x58, 24, 20);
+        public static final Field RETRY_CNT = f("retry_cnt", 0x58, 18, 16);
+        public static final Field RNR_RETRY = f("rnr_retry", 0x58, 14, 12);
+        public static final Field MIN_RNR_TIMER = f("min_rnr_timer", 0x58, 4, 0);
+        public static final Field SQ_PSN = f("sq_psn", 0x5c, 23, 0);
+        public static final Field RQ_PSN = f("rq_psn", 0x60, 23, 0);
+        public static final Field MAX_RD_ATOMIC = f("max_rd_atomic", 0x64, 31, 24);
+        public static final Field MAX_DEST_RD_ATOMIC = f("max_dest_rd_atomic", 0x64, 23, 16);
+        public static final Field REMOTE_ATOMIC = f("remote_atomic", 0x64, 3);
+        public static final Field REMOTE_WRITE = f("remote_write", 0x64, 2);
+        public static final Field REMOTE_READ = f("remote_read", 0x64, 1);
+        public static final Field SQ_CONSUMER_INDEX = f("sq_consumer_index", 0x68, 23, 0);
+        public static final Field RQ_CONSUMER_INDEX = f("rq_consumer_index", 0x6c, 23, 0);
+    }
+
+    /** §4.5 optpar: bits of the mailbox word at 0x00 of a QP transition. */
+    public static final class Optpar {
+        public static final String SECTION = "4.5 optpar";
+        public static final Field REMOTE_ACCESS = f("remote access bits", 0x00, 0);
+        public static final Field PKEY_INDEX = f("pkey_index", 0x00, 1);
+        public static final Field PORT = f("port", 0x00, 2);
+        public static final Field QKEY = f("qkey", 0x00, 3);
+        public static final Field ADDRESS_PATH = f("address path", 0x00, 4);
+        public static final Field PATH_MTU = f("path_mtu", 0x00, 5);
+        public static final Field ACK_TIMEOUT = f("ack_timeout", 0x00, 6);
+        public static final Field RETRY_CNT = f("retry_cnt", 0x00, 7);
+        public static final Field RNR_RETRY = f("rnr_retry", 0x00, 8);
+        public static final Field MIN_RNR_TIMER = f("min_rnr_timer", 0x00, 9);
+        public static final Field MAX_RD_ATOMIC = f("max_rd_atomic", 0x00, 10);
+        public static final Field MAX_DEST_RD_ATOMIC = f("max_dest_rd_atomic", 0x00, 11);
+    }
+
+    /** §4.6 */
+    public static final class SrqCtx {
+        public static final String SECTION = "4.6";
+        public static final int SIZE = 32;
+        public static final Field LIMIT = f("limit", 0x00, 15, 0);
+        public static final Field PD = f("pd", 0x04, 23, 0);
+        public static final Field LOG_SIZE = f("log_size", 0x08, 28, 24);
+        public static final Field LOG_STRIDE = f("log_stride", 0x08, 7, 0);
+        public static final Field CQN = f("cqn", 0x0c, 23, 0);
+        public static final Field BUFFER = f("buffer address", 0x10, 63, 0);
+        public static final Field DB_RECORD = f("db_record", 0x18, 63, 0);
+    }
+
+    /** §5.1 */
+    public static final class Ctrl {
+        public static final String SECTION = "5.1";
+        public static final int SIZE = 16;
+        public static final Field OPCODE = f("opcode", 0x00, 7, 0);
+        public static final Field FENCE = f("fence", 0x04, 6);
+        public static final Field DS = f("ds", 0x04, 5, 0);
+        public static final Field SIGNALED = f("signaled", 0x08, 3);
+        public static final Field SOLICITED = f("solicited", 0x08, 1);
+        public static final Field IMM = f("imm", 0x0c, 31, 0);
+    }
+
+    /** §5.2 */
+    public static final class Datagram {
+        public static final String SECTION = "5.2";
+        public static final int SIZE = 48;
+        public static final Field PORT = f("port", 0x00, 31, 24);
+        public static final Field PD = f("pd", 0x00, 23, 0);
+        public static final Field DLID = f("dlid", 0x04, 31, 16);
+        public static final Field SL = f("sl", 0x04, 15, 12);
+        public static final Field SRC_PATH_BITS = f("src_path_bits", 0x04, 6, 0);
+        public static final Field GRH = f("grh", 0x08, 31);
+        public static final Field SGID_INDEX = f("sgid_index", 0x08, 23, 16);
+        public static final Field HOP_LIMIT = f("hop_limit", 0x08, 7, 0);
+        public static final Field TRAFFIC_CLASS = f("traffic_class", 0x0c, 31, 24);
+        public static final Field FLOW_LABEL = f("flow_label", 0x0c, 19, 0);
+        public static final Field DGID = f("dgid", 0x10, 127, 0);
+        public static final Field REMOTE_QPN = f("remote_qpn", 0x20, 23, 0);
+        public static final Field QKEY = f("qkey", 0x24, 31, 0);
+    }
+
+    /** §5.3 */
+    public static final class Raddr {
+        public static final String SECTION = "5.3";
+        public static final int SIZE = 16;
+        public static final Field VA = f("va", 0x00, 63, 0);
+        public static final Field RKEY = f("rkey", 0x08, 31, 0);
+    }
+
+    /** §5.4 */
+    public static final class Atomic {
+        public static final String SECTION = "5.4";
+        public static final int SIZE = 16;
+        public static final Field SWAP_ADD = f("swap_add", 0x00, 63, 0);
+        public static final Field COMPARE = f("compare", 0x08, 63, 0);
+    }
+
+    /** §5.5 data and inline segments; a receive WQE is data segments only. */
+    public static final class Data {
+        public static final String SECTION = "5.5";
+        public static final int SIZE = 16;
+        public static final Field INLINE = f("inline", 0x00, 31);
+        public static final Field BYTE_COUNT = f("byte_count", 0x00, 30, 0);
+        public static final Field LKEY = f("lkey", 0x04, 31, 0);
+        public static final Field ADDR = f("addr", 0x08, 63, 0);
+        /** mlx4's invalid lkey: ends a receive WQE's list early. */
+        public static final int INVALID_LKEY = 0x100;
+        /** Inline data follows the first word of the inline segment. */
+        public static final int INLINE_HEADER = 4;
+    }
+
+    /** §6 */
+    public static final class Cqe {
+        public static final String SECTION = "6";
+        public static final int SIZE = 32;
+        public static final Field QPN = f("qpn", 0x00, 23, 0);
+        public static final Field IMM = f("imm", 0x04, 31, 0);
+        public static final Field GRH = f("grh", 0x08, 31);
+        public static final Field DLID_PATH_BITS = f("dlid_path_bits", 0x08, 30, 24);
+        public static final Field SRC_QPN = f("src_qpn", 0x08, 23, 0);
+        public static final Field SL = f("sl", 0x0c, 31, 28);
+        public static final Field SLID = f("slid", 0x0c, 15, 0);
+        public static final Field WITH_INVALIDATE = f("with_invalidate", 0x10, 2);
+        public static final Field WITH_IMM = f("with_imm", 0x10, 1);
+        public static final Field BYTE_CNT = f("byte_cnt", 0x14, 31, 0);
+        public static final Field PKEY_INDEX = f("pkey_index", 0x18, 31, 16);
+        public static final Field WQE_INDEX = f("wqe_index", 0x18, 15, 0);
+        public static final Field VENDOR_SYNDROME = f("vendor_syndrome", 0x1c, 23, 16);
+        public static final Field SYNDROME = f("syndrome", 0x1c, 15, 8);
+        public static final Field OWNER = f("owner", 0x1c, 7);
+        public static final Field IS_SEND = f("is_send", 0x1c, 6);
+        public static final Field OPCODE = f("opcode", 0x1c, 4, 0);
+        /** The opcode of an error CQE. */
+        public static final int OPCODE_ERROR = 0x1e;
+        public static final int RECV_RDMA_WRITE_IMM = 0x00;
+        public static final int RECV_SEND = 0x01;
+        public static final int RECV_SEND_IMM = 0x02;
+        public static final int RECV_SEND_INVAL = 0x03;
+    }
+
+    /** §7 */
+    public static final class Eqe {
+        public static final String SECTION = "7";
+        public static final int SIZE = 32;
+        public static final Field TYPE = f("type", 0x00, 23, 16);
+        public static final Field SUBTYPE = f("subtype", 0x00, 7, 0);
+        public static final Field OBJECT = f("object", 0x04, 23, 0);
+        public static final Field TOKEN = f("token", 0x04, 31, 16);
+        public static final Field STATUS = f("status", 0x08, 31, 24);
+        public static final Field PORT = f("port", 0x0c, 31, 28);
+        public static final Field OUT_PARAM = f("out_param", 0x0c, 63, 0);
+        public static final Field OWNER = f("owner", 0x1c, 7);
+        public static final int PORT_ACTIVE = 4;
+        public static final int PORT_DOWN = 1;
+    }
+
+    /** §8 doorbells in BAR2 (the UAR page). */
+    public static final class Doorbell {
+        public static final String SECTION = "8";
+        public static final Field SEND = f("SEND", 0x014, 23, 0);
+        public static final Field RECV = f("RECV", 0x018, 23, 0);
+        public static final Field CQ_ARM_CMD = f("CQ_ARM command", 0x020, 25, 24);
+        public static final Field CQ_ARM_CQN = f("CQ_ARM cqn", 0x020, 23, 0);
+        /** EQ n's doorbell is at EQ_ARM.offset + 4 * n. */
+        public static final Field EQ_ARM = f("EQ arm", 0x800, 31);
+        public static final Field EQ_CI = f("EQ consumer index", 0x800, 23, 0);
+        /** RECV: bit 31 set names an SRQ. */
+        public static final int RECV_SRQ = 1 << 31;
+        public static final int ARM_SOLICITED = 1;
+        public static final int ARM_NEXT = 2;
+    }
+}

@@ -1,0 +1,113 @@
+// docs/HCA.md §4.1, §4.2; the key layout of drivers/net/ethernet/mellanox/mlx4/mr.c key_to_hw_index
+package org.ibmodel.sim.device;
+
+/** The MPT (memory keys) and the MTT writes that fill their translation tables. */
+final class MptTable {
+    /** §4.2: entries in one WRITE_MTT mailbox. */
+    static final int MTT_PER_MAILBOX = (Layout.MAILBOX_SIZE - Layout.WriteMtt.ENTRY.offset()) / 8;
+    /** §4.1: an MTT is one 64-bit physical page address per page. */
+    private static final Field MTT_ENTRY = new Field("mtt entry", 0, 63, 0);
+
+    private final byte[][] mpts;
+    private final Dma dma;
+    private final DevCaps caps;
+
+    MptTable(int numMpt, Dma dma, DevCaps caps) {
+        this.mpts = new byte[numMpt][];
+        this.dma = dma;
+        this.caps = caps;
+    }
+
+    int live() {
+        int n = 0;
+        for (byte[] m : mpts) {
+            n += m == null ? 0 : 1;
+        }
+        return n;
+    }
+
+    /** The entry of a valid MPT, or null. */
+    byte[] entry(int index) {
+        return index >= 0 && index < mpts.length && mpts[index] != null ? mpts[index].clone() : null;
+    }
+
+    Status sw2hw(int index, byte[] mailbox) {
+        if (index < 0 || index >= mpts.length) {
+            return Status.BAD_INDEX;
+        }
+        if (mpts[index] != null) {
+            return Status.BAD_RES_STATE;
+        }
+        byte[] e = new byte[Layout.Mpt.SIZE];
+        System.arraycopy(mailbox, Layout.CTX, e, 0, e.length);
+        if ((Layout.Mpt.KEY.get(e, 0) >>> 8) != index || Layout.Mpt.PD.get(e, 0) >= caps.maxPd()) {
+            return Status.BAD_PARAM;
+        }
+        if (!Layout.Mpt.PHYSICAL.isSet(e, 0)) {
+            int lps = Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0);
+            long entries = Layout.Mpt.MTT_ENTRIES.get(e, 0);
+            if (lps < 12 || !dma.mapped(Layout.Mpt.MTT_ADDR.get(e, 0), entries * 8)) {
+                return Status.BAD_PARAM;
+            }
+        }
+        Layout.Mpt.VALID.set(e, 0, 1);
+        mpts[index] = e;
+        return Status.OK;
+    }
+
+    Status hw2sw(int index, byte[][] out) {
+        if (index < 0 || index >= mpts.length) {
+            return Status.BAD_INDEX;
+        }
+        if (mpts[index] == null) {
+            return Status.BAD_RES_STATE;
+        }
+        out[0] = mpts[index];
+        Layout.Mpt.VALID.set(out[0], 0, 0);
+        mpts[index] = null;
+        return Status.OK;
+    }
+
+    Status writeMtt(byte[] mailbox) {
+        long addr = Layout.WriteMtt.MTT_ADDR.get(mailbox, 0);
+        long count = Layout.WriteMtt.COUNT.get(mailbox, 0);
+        if (count > MTT_PER_MAILBOX) {
+            return Status.BAD_PARAM;
+        }
+        if (!dma.mapped(addr, count * 8)) {
+            return Status.BAD_PARAM;
+        }
+        byte[] entries = new byte[(int) count * 8];
+        System.arraycopy(mailbox, Layout.WriteMtt.ENTRY.offset(), entries, 0, entries.length);
+        dma.write(addr, entries);
+        return Status.OK;
+    }
+
+    /**
+     * The physical address of {@code va} through {@code key}, or -1 for a protection error
+     * (§4.1: valid, same PD, inside the region, access bit set). {@code access} is one of the
+     * MPT's access bit fields, or null for a local read, which every key allows.
+     */
+    long translate(int key, int pd, long va, long len, Field access) {
+        byte[] e = entry(key >>> 8);
+        if (e == null || Layout.Mpt.KEY.getInt(e, 0) != key || Layout.Mpt.PD.getInt(e, 0) != pd) {
+            return -1;
+        }
+        if (access != null && !access.isSet(e, 0)) {
+            return -1;
+        }
+        if (Layout.Mpt.PHYSICAL.isSet(e, 0)) {
+            return va;
+        }
+        long start = Layout.Mpt.START.get(e, 0);
+        long length = Layout.Mpt.LENGTH.get(e, 0);
+        if (len < 0 || va < start || va + len > start + length) {
+            return -1;
+        }
+        int lps = Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0);
+        long page = 1L << lps;
+        long slot = (va - (start & ~(page - 1))) >>> lps;
+        byte[] mtt = dma.read(Layout.Mpt.MTT_ADDR.get(e, 0) + slot * 8, 8);
+        return MTT_ENTRY.get(mtt, 0) + (va & (page - 1));
+    }
+}

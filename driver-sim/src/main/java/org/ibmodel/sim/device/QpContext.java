@@ -1,0 +1,106 @@
+// docs/HCA.md §4.5: the QP context the firmware owns
+package org.ibmodel.sim.device;
+
+/**
+ * One entry of the device's QP table: the context as docs/HCA.md lays it out (kept as those
+ * 128 bytes, read with the {@link Layout.QpCtx} fields), the device's own state, and the work
+ * queues it serves while the context is attached (RST2INIT until 2RST).
+ */
+public final class QpContext {
+    /** §4.5 service types. */
+    public static final int RC = 0;
+    public static final int UC = 1;
+    public static final int UD = 3;
+    public static final int SPECIAL = 7;
+
+    private final int qpn;
+    private HwQpState state = HwQpState.RESET;
+    private byte[] ctx = new byte[Layout.QpCtx.SIZE];
+    private SendQueue sq;
+    private RecvQueue rq;
+
+    QpContext(int qpn) {
+        this.qpn = qpn;
+    }
+
+    public int qpn() {
+        return qpn;
+    }
+
+    public HwQpState state() {
+        return state;
+    }
+
+    void state(HwQpState s) {
+        state = s;
+    }
+
+    /** A field of the context (not the read-only ones, which {@link #image()} fills in). */
+    public long get(Field f) {
+        return f.get(ctx, 0);
+    }
+
+    public byte[] bytes(Field f) {
+        return f.bytes(ctx, 0);
+    }
+
+    public int serviceType() {
+        return (int) get(Layout.QpCtx.SERVICE_TYPE);
+    }
+
+    public boolean datagram() {
+        return serviceType() == UD || serviceType() == SPECIAL;
+    }
+
+    public boolean hasSrq() {
+        return get(Layout.QpCtx.HAS_SRQ) != 0;
+    }
+
+    public SendQueue sendQueue() {
+        return sq;
+    }
+
+    public RecvQueue recvQueue() {
+        return rq;
+    }
+
+    boolean attached() {
+        return sq != null;
+    }
+
+    byte[] raw() {
+        return ctx;
+    }
+
+    void raw(byte[] image) {
+        ctx = image;
+    }
+
+    void attach(Dma dma) {
+        long db = get(Layout.QpCtx.DB_RECORD);
+        sq = new SendQueue(dma, get(Layout.QpCtx.SQ_ADDR), (int) get(Layout.QpCtx.SQ_LOG_SIZE),
+                (int) get(Layout.QpCtx.SQ_LOG_STRIDE), db, datagram());
+        rq = hasSrq() ? null : new RecvQueue(dma, get(Layout.QpCtx.RQ_ADDR), (int) get(Layout.QpCtx.RQ_LOG_SIZE),
+                (int) get(Layout.QpCtx.RQ_LOG_STRIDE), db);
+    }
+
+    void detach() {
+        sq = null;
+        rq = null;
+        ctx = new byte[Layout.QpCtx.SIZE];
+    }
+
+    /** The context as QUERY_QP returns it, read-only fields filled in. */
+    public byte[] image() {
+        byte[] b = ctx.clone();
+        Layout.QpCtx.STATE.set(b, 0, state.ordinal());
+        Layout.QpCtx.SQ_CONSUMER_INDEX.set(b, 0, sq == null ? 0 : sq.consumer());
+        Layout.QpCtx.RQ_CONSUMER_INDEX.set(b, 0, rq == null ? 0 : rq.consumer());
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return String.format("qpc{qpn=0x%x %s}", qpn, state);
+    }
+}

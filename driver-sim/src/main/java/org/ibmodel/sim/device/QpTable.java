@@ -1,0 +1,289 @@
+// docs/HCA.md §3.3 (QP commands), §4.5, §6 (flush CQEs), §8 (SEND and RECV doorbells); flush
+// semantics of IBA 10.3.1 / 11.6.3 as drivers/infiniband/sw/rxe/rxe_comp.c flush_send_queue shows them
+package org.ibmodel.sim.device;
+
+import java.util.List;
+
+/**
+ * The QP context table. The device keeps its own QP state machine: a transition command from
+ * any state but its source is BAD_QP_STATE. Entering ERR completes every outstanding WQE of the
+ * SQ and then the RQ with a WR_FLUSH_ERR CQE, in order; entering RESET discards them.
+ */
+final class QpTable {
+    private final QpContext[] qps;
+    private final Dma dma;
+    private final DevCaps caps;
+    private final CqTable cqs;
+    private final SrqTable srqs;
+    private final EqTable eqs;
+    private final TransportStage stage;
+    /** CONF_SPECIAL_QP bases: [0] SMI, [1] GSI; -1 until configured. */
+    private final long[] specialBase = {-1, -1};
+
+    QpTable(int numQp, Dma dma, DevCaps caps, CqTable cqs, SrqTable srqs, EqTable eqs, TransportStage stage) {
+        this.qps = new QpContext[numQp];
+        for (int i = 0; i < numQp; i++) {
+            qps[i] = new QpContext(i);
+        }
+        this.dma = dma;
+        this.caps = caps;
+        this.cqs = cqs;
+        this.srqs = srqs;
+        this.eqs = eqs;
+        this.stage = stage;
+    }
+
+    QpContext qp(int qpn) {
+        return qpn >= 0 && qpn < qps.length ? qps[qpn] : null;
+    }
+
+    /** QPs whose context is attached (out of RESET). */
+    int live() {
+        int n = 0;
+        for (QpContext q : qps) {
+            n += q.attached() || q.state() != HwQpState.RESET ? 1 : 0;
+        }
+        return n;
+    }
+
+    Status confSpecial(int which, long base) {
+        if (which < 0 || which > 1 || base < 0 || base + caps.numPorts() > qps.length) {
+            return Status.BAD_PARAM;
+        }
+        specialBase[which] = base;
+        return Status.OK;
+    }
+
+    private boolean special(int qpn) {
+        for (long b : specialBase) {
+            if (b >= 0 && qpn >= b && qpn < b + caps.numPorts()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One transition command; {@code mailbox} is null for commands without one. */
+    Status transition(QpTransition t, int qpn, byte[] mailbox, int opcodeModifier) {
+        QpContext qp = qp(qpn);
+        if (qp == null) {
+            return Status.BAD_INDEX;
+        }
+        if (!t.allowedFrom(qp.state())) {
+            return Status.BAD_QP_STATE;
+        }
+        if (t.takesMailbox()) {
+            int optpar = Field.word(mailbox, Layout.Optpar.REMOTE_ACCESS.offset());
+            if ((optpar & ~t.optparAllowed()) != 0) {
+                return Status.BAD_PARAM;
+            }
+            byte[] next = merge(t, qp.raw(), mailbox, optpar);
+            Status s = check(qpn, t, next, optpar);
+            if (s != Status.OK) {
+                return s;
+            }
+            qp.raw(next);
+        }
+        switch (t) {
+            case RST2INIT -> attach(qp);
+            case TO_ERR -> {
+                qp.state(HwQpState.ERR);
+                flush(qp);
+            }
+            case TO_RST -> reset(qp);
+            case RTS2SQD -> {
+                qp.state(HwQpState.SQD);
+                boolean notify = (opcodeModifier & 1) != 0;
+                Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, notify ? 1 : 0);
+                // No transport runs yet, so the SQ is drained exactly when nothing is outstanding.
+                if (notify && qp.sendQueue().outstanding() == 0) {
+                    eqs.post(EventType.SQ_DRAINED, 0, qpn);
+                }
+            }
+            default -> {
+                qp.state(t.to());
+                if (t.to() == HwQpState.RTS) {
+                    fetch(qp);
+                }
+            }
+        }
+        return Status.OK;
+    }
+
+    private static byte[] merge(QpTransition t, byte[] current, byte[] mailbox, int optpar) {
+        byte[] next = current.clone();
+        if (t == QpTransition.RST2INIT) {
+            System.arraycopy(mailbox, Layout.CTX, next, 0, Layout.QpCtx.SIZE);
+            return next;
+        }
+        for (Field f : t.always()) {
+            copy(f, mailbox, next);
+        }
+        for (Field bit : QpTransition.OPTPAR) {
+            if (bit.extract(optpar) != 0) {
+                for (Field f : QpTransition.group(bit)) {
+                    copy(f, mailbox, next);
+                }
+            }
+        }
+        return next;
+    }
+
+    private static void copy(Field f, byte[] mailbox, byte[] ctx) {
+        if (f.width() > 64) {
+            f.bytes(ctx, 0, f.bytes(mailbox, Layout.CTX));
+        } else {
+            f.set(ctx, 0, f.get(mailbox, Layout.CTX));
+        }
+    }
+
+    /** Checks a would-be context before anything changes. */
+    private Status check(int qpn, QpTransition t, byte[] c, int optpar) {
+        int service = Layout.QpCtx.SERVICE_TYPE.getInt(c, 0);
+        if (service != QpContext.RC && service != QpContext.UC && service != QpContext.UD
+                && service != QpContext.SPECIAL) {
+            return Status.BAD_PARAM;
+        }
+        if ((service == QpContext.SPECIAL) != special(qpn)) {
+            return Status.BAD_PARAM;
+        }
+        if (Layout.QpCtx.PD.getInt(c, 0) >= caps.maxPd()) {
+            return Status.BAD_PARAM;
+        }
+        if (cqs.cq(Layout.QpCtx.SEND_CQN.getInt(c, 0)) == null || cqs.cq(Layout.QpCtx.RECV_CQN.getInt(c, 0)) == null) {
+            return Status.BAD_RESOURCE;
+        }
+        boolean hasSrq = Layout.QpCtx.HAS_SRQ.isSet(c, 0);
+        if (hasSrq && srqs.srq(Layout.QpCtx.SRQN.getInt(c, 0)) == null) {
+            return Status.BAD_RESOURCE;
+        }
+        int sqLog = Layout.QpCtx.SQ_LOG_SIZE.getInt(c, 0);
+        int rqLog = Layout.QpCtx.RQ_LOG_SIZE.getInt(c, 0);
+        if ((1L << sqLog) > caps.maxQpWr() || (1L << rqLog) > caps.maxQpWr()) {
+            return Status.EXCEED_LIM;
+        }
+        int sqStride = Layout.QpCtx.SQ_LOG_STRIDE.getInt(c, 0);
+        int rqStride = Layout.QpCtx.RQ_LOG_STRIDE.getInt(c, 0);
+        if (!strideOk(sqStride) || (!hasSrq && !strideOk(rqStride))) {
+            return Status.BAD_PARAM;
+        }
+        if (!dma.mapped(Layout.QpCtx.SQ_ADDR.get(c, 0), 1L << (sqLog + sqStride))
+                || (!hasSrq && !dma.mapped(Layout.QpCtx.RQ_ADDR.get(c, 0), 1L << (rqLog + rqStride)))
+                || !dma.mapped(Layout.QpCtx.DB_RECORD.get(c, 0), 8)) {
+            return Status.BAD_PARAM;
+        }
+        int port = Layout.QpCtx.PORT.getInt(c, 0);
+        if (port < 1 || port > caps.numPorts() || Layout.QpCtx.PKEY_INDEX.getInt(c, 0) >= caps.pkeyTableLen()) {
+            return Status.BAD_PARAM;
+        }
+        if (t == QpTransition.INIT2RTR || Layout.Optpar.PATH_MTU.extract(optpar) != 0) {
+            int mtu = Layout.QpCtx.PATH_MTU.getInt(c, 0);
+            if (!datagramService(service) && (mtu < 1 || mtu > caps.maxMtu())) {
+                return Status.BAD_PARAM;
+            }
+        }
+        if (Layout.QpCtx.MAX_RD_ATOMIC.getInt(c, 0) > caps.maxQpInitRdAtom()
+                || Layout.QpCtx.MAX_DEST_RD_ATOMIC.getInt(c, 0) > caps.maxQpRdAtom()) {
+            return Status.BAD_PARAM;
+        }
+        return Status.OK;
+    }
+
+    private static boolean datagramService(int service) {
+        return service == QpContext.UD || service == QpContext.SPECIAL;
+    }
+
+    private static boolean strideOk(int logStride) {
+        return logStride >= DevCaps.MIN_LOG_STRIDE && logStride <= DevCaps.MAX_LOG_STRIDE;
+    }
+
+    private void attach(QpContext qp) {
+        qp.attach(dma);
+        cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN)).attach();
+        cqs.cq((int) qp.get(Layout.QpCtx.RECV_CQN)).attach();
+        if (qp.hasSrq()) {
+            srqs.srq((int) qp.get(Layout.QpCtx.SRQN)).attach();
+        }
+        qp.state(HwQpState.INIT);
+    }
+
+    private void reset(QpContext qp) {
+        if (qp.attached()) {
+            stage.drop(qp);
+            cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN)).detach();
+            cqs.cq((int) qp.get(Layout.QpCtx.RECV_CQN)).detach();
+            if (qp.hasSrq()) {
+                srqs.srq((int) qp.get(Layout.QpCtx.SRQN)).detach();
+            }
+            qp.detach();
+        }
+        qp.state(HwQpState.RESET);
+    }
+
+    /** Fetches new send WQEs for the transport while the QP sends. */
+    private void fetch(QpContext qp) {
+        for (SendWqe w : qp.sendQueue().fetch()) {
+            stage.submit(qp, w);
+        }
+    }
+
+    private void flush(QpContext qp) {
+        if (!qp.attached()) {
+            return;
+        }
+        flushSq(qp);
+        if (qp.hasSrq()) {
+            // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters the error state.
+            eqs.post(EventType.SRQ_QP_LAST_WQE, 0, qp.qpn());
+        } else {
+            flushRq(qp);
+        }
+    }
+
+    private void flushSq(QpContext qp) {
+        stage.drop(qp);
+        CompletionQueue cq = cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN));
+        for (int n : qp.sendQueue().drain()) {
+            cq.post(flushCqe(qp.qpn(), n, true), false);
+        }
+    }
+
+    private void flushRq(QpContext qp) {
+        CompletionQueue cq = cqs.cq((int) qp.get(Layout.QpCtx.RECV_CQN));
+        List<Integer> drained = qp.recvQueue().drain();
+        for (int n : drained) {
+            cq.post(flushCqe(qp.qpn(), n, false), false);
+        }
+    }
+
+    static byte[] flushCqe(int qpn, int wqe, boolean send) {
+        byte[] b = new byte[Layout.Cqe.SIZE];
+        Layout.Cqe.QPN.set(b, 0, qpn);
+        Layout.Cqe.WQE_INDEX.set(b, 0, wqe & 0xffff);
+        Layout.Cqe.IS_SEND.set(b, 0, send ? 1 : 0);
+        Layout.Cqe.OPCODE.set(b, 0, Layout.Cqe.OPCODE_ERROR);
+        Layout.Cqe.SYNDROME.set(b, 0, Syndrome.WR_FLUSH_ERR.value());
+        return b;
+    }
+
+    /** SEND doorbell: a QP in ERR flushes what was posted; one that sends fetches it. */
+    void sendDoorbell(int qpn) {
+        QpContext qp = qp(qpn);
+        if (qp == null || !qp.attached()) {
+            return;
+        }
+        if (qp.state() == HwQpState.ERR) {
+            flushSq(qp);
+        } else if (qp.state().sends()) {
+            fetch(qp);
+        }
+    }
+
+    /** RECV doorbell for a QP: in ERR the new receive WQEs are flushed at once. */
+    void recvDoorbell(int qpn) {
+        QpContext qp = qp(qpn);
+        if (qp != null && qp.attached() && qp.state() == HwQpState.ERR && !qp.hasSrq()) {
+            flushRq(qp);
+        }
+    }
+}

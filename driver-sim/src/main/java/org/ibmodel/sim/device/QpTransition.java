@@ -1,0 +1,151 @@
+// docs/HCA.md §3.3 (QP transition commands) and §4.5 (which fields each takes); the states of
+// IBA 10.3.1, as drivers/net/ethernet/mellanox/mlx4/qp.c __mlx4_qp_modify tabulates op[cur][next]
+package org.ibmodel.sim.device;
+
+import static org.ibmodel.sim.device.HwQpState.ERR;
+import static org.ibmodel.sim.device.HwQpState.INIT;
+import static org.ibmodel.sim.device.HwQpState.RESET;
+import static org.ibmodel.sim.device.HwQpState.RTR;
+import static org.ibmodel.sim.device.HwQpState.RTS;
+import static org.ibmodel.sim.device.HwQpState.SQD;
+import static org.ibmodel.sim.device.HwQpState.SQE;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The device's QP state machine: each transition command, the states it may start from, the
+ * state it ends in, the context fields it always takes and the optpar groups it accepts.
+ */
+enum QpTransition {
+    RST2INIT(EnumSet.of(RESET), INIT, true, List.of()),
+    INIT2INIT(EnumSet.of(INIT), INIT, true, List.of(),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX, Layout.Optpar.PORT, Layout.Optpar.QKEY),
+    INIT2RTR(EnumSet.of(INIT), RTR, true,
+            concat(group(Layout.Optpar.ADDRESS_PATH), List.of(Layout.QpCtx.PATH_MTU, Layout.QpCtx.REMOTE_QPN,
+                    Layout.QpCtx.RQ_PSN)),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX, Layout.Optpar.QKEY,
+            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_DEST_RD_ATOMIC),
+    RTR2RTS(EnumSet.of(RTR), RTS, true, List.of(Layout.QpCtx.SQ_PSN),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT,
+            Layout.Optpar.RNR_RETRY, Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC),
+    RTS2RTS(EnumSet.of(RTS), RTS, true, List.of(),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER),
+    SQERR2RTS(EnumSet.of(SQE), RTS, true, List.of(), Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY),
+    RTS2SQD(EnumSet.of(RTS), SQD, false, List.of()),
+    SQD2SQD(EnumSet.of(SQD), SQD, true, List.of(),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX, Layout.Optpar.PORT, Layout.Optpar.QKEY,
+            Layout.Optpar.ADDRESS_PATH, Layout.Optpar.PATH_MTU, Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT,
+            Layout.Optpar.RNR_RETRY, Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC,
+            Layout.Optpar.MAX_DEST_RD_ATOMIC),
+    SQD2RTS(EnumSet.of(SQD), RTS, true, List.of(),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER),
+    TO_ERR(EnumSet.allOf(HwQpState.class), ERR, false, List.of()),
+    TO_RST(EnumSet.allOf(HwQpState.class), RESET, false, List.of());
+
+    private final Set<HwQpState> from;
+    private final HwQpState to;
+    private final boolean mailbox;
+    private final List<Field> always;
+    private final int optparAllowed;
+
+    QpTransition(Set<HwQpState> from, HwQpState to, boolean mailbox, List<Field> always, Field... optpar) {
+        this.from = from;
+        this.to = to;
+        this.mailbox = mailbox;
+        this.always = always;
+        int m = 0;
+        for (Field f : optpar) {
+            m |= 1 << f.lo();
+        }
+        this.optparAllowed = m;
+    }
+
+    boolean allowedFrom(HwQpState s) {
+        return from.contains(s);
+    }
+
+    HwQpState to() {
+        return to;
+    }
+
+    boolean takesMailbox() {
+        return mailbox;
+    }
+
+    List<Field> always() {
+        return always;
+    }
+
+    int optparAllowed() {
+        return optparAllowed;
+    }
+
+    /** Whether the transition takes {@code f}, always or through a set optpar bit. */
+    boolean takes(Field f, int optpar) {
+        if (this == RST2INIT || always.contains(f)) {
+            return true;
+        }
+        for (Field bit : OPTPAR) {
+            if (bit.extract(optpar) != 0 && group(bit).contains(f)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static final List<Field> OPTPAR = List.of(Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX,
+            Layout.Optpar.PORT, Layout.Optpar.QKEY, Layout.Optpar.ADDRESS_PATH, Layout.Optpar.PATH_MTU,
+            Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT, Layout.Optpar.RNR_RETRY,
+            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC, Layout.Optpar.MAX_DEST_RD_ATOMIC);
+
+    /** The context fields an optpar bit names (§4.5 optpar table). */
+    static List<Field> group(Field optparBit) {
+        if (optparBit == Layout.Optpar.REMOTE_ACCESS) {
+            return List.of(Layout.QpCtx.REMOTE_ATOMIC, Layout.QpCtx.REMOTE_WRITE, Layout.QpCtx.REMOTE_READ);
+        }
+        if (optparBit == Layout.Optpar.ADDRESS_PATH) {
+            return List.of(Layout.QpCtx.DLID, Layout.QpCtx.SL, Layout.QpCtx.SRC_PATH_BITS, Layout.QpCtx.GRH,
+                    Layout.QpCtx.SGID_INDEX, Layout.QpCtx.HOP_LIMIT, Layout.QpCtx.TRAFFIC_CLASS,
+                    Layout.QpCtx.FLOW_LABEL, Layout.QpCtx.DGID);
+        }
+        if (optparBit == Layout.Optpar.PKEY_INDEX) {
+            return List.of(Layout.QpCtx.PKEY_INDEX);
+        }
+        if (optparBit == Layout.Optpar.PORT) {
+            return List.of(Layout.QpCtx.PORT);
+        }
+        if (optparBit == Layout.Optpar.QKEY) {
+            return List.of(Layout.QpCtx.QKEY);
+        }
+        if (optparBit == Layout.Optpar.PATH_MTU) {
+            return List.of(Layout.QpCtx.PATH_MTU);
+        }
+        if (optparBit == Layout.Optpar.ACK_TIMEOUT) {
+            return List.of(Layout.QpCtx.ACK_TIMEOUT);
+        }
+        if (optparBit == Layout.Optpar.RETRY_CNT) {
+            return List.of(Layout.QpCtx.RETRY_CNT);
+        }
+        if (optparBit == Layout.Optpar.RNR_RETRY) {
+            return List.of(Layout.QpCtx.RNR_RETRY);
+        }
+        if (optparBit == Layout.Optpar.MIN_RNR_TIMER) {
+            return List.of(Layout.QpCtx.MIN_RNR_TIMER);
+        }
+        if (optparBit == Layout.Optpar.MAX_RD_ATOMIC) {
+            return List.of(Layout.QpCtx.MAX_RD_ATOMIC);
+        }
+        if (optparBit == Layout.Optpar.MAX_DEST_RD_ATOMIC) {
+            return List.of(Layout.QpCtx.MAX_DEST_RD_ATOMIC);
+        }
+        throw new IllegalArgumentException("not an optpar bit: " + optparBit);
+    }
+
+    private static List<Field> concat(List<Field> a, List<Field> b) {
+        List<Field> out = new java.util.ArrayList<>(a);
+        out.addAll(b);
+        return List.copyOf(out);
+    }
+}

@@ -1,0 +1,244 @@
+// Bring-up, object lifetimes and firmware refusals through ib_core on a host with the HCA
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Map;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.DeviceAttr;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.PortState;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.ResType;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.Command;
+import org.ibmodel.sim.device.DevCaps;
+import org.ibmodel.sim.device.Firmware;
+import org.ibmodel.sim.device.HwQpState;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.QpContext;
+import org.ibmodel.sim.device.Status;
+import org.junit.jupiter.api.Test;
+
+class HcaDriverTest {
+    private final HcaHost h = new HcaHost();
+
+    @Test
+    void shouldFillDeviceAttrAndPortsFromTheDevice() {
+        DeviceAttr a = h.dev.attr();
+        DevCaps caps = h.fw.caps();
+        assertEquals(caps.vendorId(), a.vendorId);
+        assertEquals(caps.vendorPartId(), a.vendorPartId);
+        assertEquals(caps.maxQp() - caps.firstQpn(), a.maxQp);
+        assertEquals(caps.maxCqe() - 1, a.maxCqe);
+        assertEquals(caps.maxSrqWr(), a.maxSrqWr);
+        assertEquals(caps.maxQpInitRdAtom(), a.maxQpInitRdAtom);
+        assertEquals(caps.sysImageGuid(), a.sysImageGuid);
+        assertEquals(((long) Firmware.FW_MAJOR << 32) | (Firmware.FW_MINOR << 16) | Firmware.FW_SUBMINOR, a.fwVer);
+        assertEquals(caps.numPorts(), h.dev.numPorts());
+        PortAttr p = h.dev.port(1).query();
+        assertEquals(PortState.ACTIVE, p.state);
+        assertEquals(HcaHost.LID, p.lid);
+        assertEquals(HcaHost.LID, p.smLid);
+        assertEquals(Mtu.MTU_4096, p.activeMtu);
+        assertEquals(5, p.physState);
+        assertEquals(Firmware.SysState.INITIALISED, h.fw.state());
+        assertEquals(3, h.fw.live().get("eq"));
+    }
+
+    @Test
+    void shouldLeaveNothingInDriverOrDeviceAfterCreateAndDestroyOfEveryObject() {
+        Map<String, Integer> drvBefore = h.drv.live();
+        Map<String, Integer> fwBefore = h.fw.live();
+        Pd pd = Pd.alloc(h.dev).get();
+        long buf = h.host.memory().alloc(3 * 4096);
+        Mr mr = Mr.reg(pd, buf + 16, 2 * 4096, buf + 16, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_READ).get();
+        Mr dma = Mr.getDma(pd, AccessFlags.LOCAL_WRITE).get();
+        Cq cq = Cq.create(h.dev, null, null, new CqInitAttr(10, 1)).get();
+        Srq srq = Srq.create(pd, null, new SrqAttr(16, 2, 0)).get();
+        QpInitAttr onSrq = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 0, 2));
+        onSrq.srq = srq;
+        Qp rc = Qp.create(pd, onSrq).get();
+        Qp ud = Qp.create(pd, QpInitAttr.of(QpType.UD, cq, cq, QpCap.of(4, 4, 1))).get();
+        Ah ah = Ah.create(pd, AhAttr.lid(1, 5)).get();
+        HcaHost.toRts(rc);
+
+        assertEquals(fwBefore.get("mpt") + 3, h.fw.live().get("mpt"));
+        assertEquals(1, h.fw.live().get("srq"));
+        assertEquals(1, h.fw.live().get("qp"));
+        assertNotNull(h.fw.mpt(mr.lkey() >>> 8));
+        assertEquals(15, cq.cqe(), "rounded up to a power of two, one CQE kept free");
+
+        assertEquals(0, ah.destroy());
+        assertEquals(0, ud.destroy());
+        assertEquals(0, rc.destroy());
+        assertEquals(0, srq.destroy());
+        assertEquals(0, cq.destroy());
+        assertEquals(0, dma.dereg());
+        assertEquals(0, mr.dereg());
+        assertEquals(0, pd.dealloc());
+
+        assertEquals(drvBefore, h.drv.live());
+        assertEquals(fwBefore, h.fw.live());
+        assertNull(h.fw.mpt(mr.lkey() >>> 8));
+    }
+
+    @Test
+    void shouldCloseTheHcaOnRemoveWhenEverythingWasDestroyed() {
+        assertEquals(0, h.pd.dealloc());
+        h.drv.remove();
+        assertEquals(Firmware.SysState.RESET, h.fw.state());
+        assertTrue(h.host.core().devices().isEmpty());
+    }
+
+    @Test
+    void shouldWriteMttWithThePhysicalPagesOfTheRegion() {
+        long buf = h.host.memory().alloc(3 * 4096);
+        Mr mr = Mr.reg(h.pd, buf + 100, 8000, buf + 100, AccessFlags.LOCAL_WRITE).get();
+        assertEquals(buf + 4096 + 5, h.fw.translate(mr.lkey(), pdn(h.pd), buf + 4096 + 5, 8, Layout.Mpt.LOCAL_WRITE));
+        assertEquals(-1, h.fw.translate(mr.lkey(), pdn(h.pd), buf + 8100 + 100, 8, null));
+        assertEquals(buf + 7, h.fw.translate(h.pd.localDmaLkey(), pdn(h.pd), buf + 7, 8, Layout.Mpt.LOCAL_WRITE));
+    }
+
+    private static int pdn(Pd pd) {
+        return HcaDriver.pdn(pd);
+    }
+
+    @Test
+    void shouldMoveQpResetInitRtrRtsThroughTheCommandsWithTheContextFields() {
+        Cq cq = h.cq(16);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(8, 8, 2));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(HwQpState.INIT, c.state());
+        assertEquals(1, c.get(Layout.QpCtx.PORT));
+        assertEquals(QpContext.RC, c.serviceType());
+        assertEquals(1, c.get(Layout.QpCtx.REMOTE_WRITE));
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_ATOMIC));
+
+        assertEquals(0, qp.modify(HcaHost.rtr(0x1234), HcaHost.RC_RTR));
+        assertEquals(HwQpState.RTR, c.state());
+        assertEquals(Mtu.MTU_2048.value(), c.get(Layout.QpCtx.PATH_MTU));
+        assertEquals(0x1234, c.get(Layout.QpCtx.REMOTE_QPN));
+        assertEquals(0x4242, c.get(Layout.QpCtx.RQ_PSN));
+        assertEquals(0x22, c.get(Layout.QpCtx.DLID));
+        assertEquals(3, c.get(Layout.QpCtx.SL));
+        assertEquals(12, c.get(Layout.QpCtx.MIN_RNR_TIMER));
+        assertEquals(4, c.get(Layout.QpCtx.MAX_DEST_RD_ATOMIC));
+
+        assertEquals(0, qp.modify(HcaHost.rts(0x1abcdef), HcaHost.RC_RTS));
+        assertEquals(HwQpState.RTS, c.state());
+        assertEquals(0xabcdef, c.get(Layout.QpCtx.SQ_PSN), "PSN masked to 24 bits");
+        assertEquals(14, c.get(Layout.QpCtx.ACK_TIMEOUT));
+        assertEquals(7, c.get(Layout.QpCtx.RETRY_CNT));
+        assertEquals(6, c.get(Layout.QpCtx.RNR_RETRY));
+        assertEquals(2, c.get(Layout.QpCtx.MAX_RD_ATOMIC));
+        assertEquals(QpState.RTS, qp.state());
+        assertEquals(c.get(Layout.QpCtx.SEND_CQN), ((HcaCq) cq.drv()).cqn());
+    }
+
+    @Test
+    void shouldSendOnlyTheAttributesTheMaskNamesAsOptpar() {
+        assertEquals(0, QpModify.optpar(CmdOp.RST2INIT_QP, HcaHost.RC_INIT));
+        int rtr = QpModify.optpar(CmdOp.INIT2RTR_QP, HcaHost.RC_RTR | QpAttrMask.QKEY.bit());
+        assertEquals((1 << 3) | (1 << 9) | (1 << 11), rtr, "qkey, min_rnr_timer, max_dest_rd_atomic");
+        int rts = QpModify.optpar(CmdOp.RTR2RTS_QP, HcaHost.RC_RTS);
+        assertEquals((1 << 6) | (1 << 7) | (1 << 8) | (1 << 10), rts);
+    }
+
+    @Test
+    void shouldReturnTheMappedErrnoAndKeepTheQpStateWhenTheDeviceRefuses() {
+        Cq cq = h.cq(16);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(8, 8, 2));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        h.fw.injectStatus(Command.INIT2RTR_QP.opcode(), Status.BAD_QP_STATE);
+        assertEquals(Errno.EINVAL.negative(), qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        assertEquals(QpState.INIT, qp.state());
+        assertEquals(HwQpState.INIT, h.fw.qp(qp.qpNum()).state());
+        assertEquals(0x10, h.drv.lastCmdStatus());
+
+        h.fw.injectStatus(Command.INIT2RTR_QP.opcode(), Status.EXCEED_LIM);
+        assertEquals(Errno.ENOMEM.negative(), qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        assertEquals(QpState.INIT, qp.state());
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+    }
+
+    @Test
+    void shouldLeaveNothingBehindWhenTheDeviceRefusesACreate() {
+        Map<String, Integer> before = h.drv.live();
+        h.fw.injectStatus(Command.SW2HW_CQ.opcode(), Status.EXCEED_LIM);
+        assertEquals(Errno.ENOMEM, Cq.create(h.dev, null, null, new CqInitAttr(4, 0)).errno());
+        h.fw.injectStatus(Command.SW2HW_MPT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Mr.getDma(h.pd, AccessFlags.LOCAL_WRITE).errno());
+        h.fw.injectStatus(Command.SW2HW_SRQ.opcode(), Status.BAD_RES_STATE);
+        assertEquals(Errno.EBADF, Srq.create(h.pd, null, new SrqAttr(4, 1, 0)).errno());
+        assertEquals(before, h.drv.live());
+        assertEquals(0, h.dev.liveCount(ResType.CQ));
+    }
+
+    @Test
+    void shouldMapEveryFirmwareStatusToTheKernelErrno() {
+        int[][] table = {{0x00, 0}, {0x01, -5}, {0x02, -1}, {0x03, -22}, {0x04, -6}, {0x05, -9}, {0x06, -16},
+            {0x08, -12}, {0x09, -9}, {0x0a, -9}, {0x10, -22}, {0x20, -14}, {0x21, -16}, {0x30, -22}, {0x40, -12},
+            {0x7f, -5}};
+        for (int[] row : table) {
+            assertEquals(row[1], CmdStatus.toErrno(row[0]), "status 0x" + Integer.toHexString(row[0]));
+        }
+    }
+
+    @Test
+    void shouldRefuseUnsupportedAttributesWithoutACommand() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        long before = h.fw.commands();
+        QpAttr a = HcaHost.rtr(1);
+        a.altAhAttr = AhAttr.lid(1, 3);
+        a.altPortNum = 1;
+        assertEquals(Errno.EOPNOTSUPP.negative(), qp.modify(a, HcaHost.RC_RTR | QpAttrMask.ALT_PATH.bit()));
+        assertEquals(before, h.fw.commands());
+    }
+
+    @Test
+    void shouldRefuseSrqResizeAndArmTheLimitThroughArmSrq() {
+        Srq srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+        assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(4, 1, 0), SrqAttr.MAX_WR));
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 3), SrqAttr.LIMIT));
+        assertEquals(3, h.fw.srq(((HcaSrq) srq.drv()).srqn()).limit());
+    }
+
+    @Test
+    void shouldGiveSpecialQpsTheirNumbersAndRefuseASecondGsi() {
+        Cq cq = h.cq(4);
+        QpInitAttr gsi = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(4, 4, 1));
+        gsi.portNum = 1;
+        Qp qp = Qp.create(h.pd, gsi).get();
+        assertEquals(1, qp.qpNum());
+        assertEquals(Errno.EBUSY, Qp.create(h.pd, gsi).errno());
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.qkey = 0x80010000;
+        assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));
+        assertEquals(QpContext.SPECIAL, h.fw.qp(1).serviceType());
+        assertEquals(1, h.fw.qp(1).get(Layout.QpCtx.PORT));
+        assertFalse(h.fw.qp(1).state() == HwQpState.RESET);
+    }
+}

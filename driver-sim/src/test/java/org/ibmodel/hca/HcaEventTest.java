@@ -1,0 +1,252 @@
+// Completions and events end to end: doorbell, CQE by owner bit, EQE, MSI-X, HARDIRQ handler,
+// ib_core upcall (docs/HCA.md §6-§9)
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.CqNotifyFlags;
+import org.ibmodel.core.Cqe;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.PollContext;
+import org.ibmodel.core.PortState;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.ExecContext;
+import org.ibmodel.sim.device.HwQpState;
+import org.junit.jupiter.api.Test;
+
+class HcaEventTest {
+    private final HcaHost h = new HcaHost();
+    private final List<ExecContext> upcalls = new ArrayList<>();
+
+    private Sge sge() {
+        return new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+    }
+
+    @Test
+    void shouldFlushPostedWqesAsWrFlushErrInOrderAcrossTheRingWrap() {
+        Cq cq = h.cq(3);
+        assertEquals(3, cq.cqe(), "a ring of 4 CQEs");
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        assertTrue(qp.postRecv(new RecvWr(100, sge())).ok());
+        assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(sge()),
+                new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(sge())).ok());
+        HcaHost.toErr(qp);
+        List<Wc> wcs = HcaHost.poll(cq);
+        assertEquals(List.of(1L, 2L, 100L), wcs.stream().map(w -> w.wrId).toList());
+        for (Wc wc : wcs) {
+            assertEquals(WcStatus.WR_FLUSH_ERR, wc.status);
+            assertEquals(qp, wc.qp);
+        }
+        assertEquals(WcOpcode.RDMA_WRITE, wcs.get(0).opcode);
+        assertEquals(WcOpcode.RECV, wcs.get(2).opcode);
+        // In ERR every post is flushed at once; five rounds of three go twice round the CQ
+        // ring and past the end of the 4-entry SQ.
+        long id = 10;
+        for (int round = 0; round < 5; round++) {
+            List<Long> expect = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                expect.add(id);
+                assertTrue(qp.postSend(new SendWr().wrId(id++).opcode(WrOpcode.SEND).sgList(sge())).ok());
+            }
+            assertEquals(expect, HcaHost.poll(cq).stream().map(w -> w.wrId).toList(), "round " + round);
+        }
+    }
+
+    @Test
+    void shouldDropTheCqesOfADestroyedQpAndKeepTheOthers() {
+        Cq cq = h.cq(16);
+        Qp a = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        Qp b = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(a);
+        HcaHost.toRts(b);
+        a.postSend(SendWr.send(1, sge()));
+        b.postSend(SendWr.send(2, sge()));
+        a.postSend(SendWr.send(3, sge()));
+        HcaHost.toErr(a);
+        HcaHost.toErr(b);
+        assertEquals(0, a.destroy());
+        assertEquals(List.of(2L), HcaHost.poll(cq).stream().map(w -> w.wrId).toList());
+    }
+
+    @Test
+    void shouldReachTheCompHandlerInHardirqThroughEqeAndMsix() {
+        Cq cq = Cq.create(h.dev, c -> upcalls.add(h.kernel.context()), null, new CqInitAttr(8, 0)).get();
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+        long irqs = h.hca.interrupts();
+        qp.postSend(SendWr.send(1, sge()), SendWr.send(2, sge()));
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(List.of(ExecContext.HARDIRQ), upcalls, "one upcall per arm");
+        assertEquals(irqs + 1, h.hca.interrupts());
+        assertEquals(2, HcaHost.poll(cq).size());
+
+        // A completion between the last poll and the arm is not missed (§8).
+        qp.postSend(SendWr.send(3, sge()));
+        assertEquals(1, cq.reqNotify(CqNotifyFlags.NEXT_COMP | CqNotifyFlags.REPORT_MISSED_EVENTS));
+        h.settle();
+        assertEquals(2, upcalls.size());
+    }
+
+    @Test
+    void shouldRaiseCqErrOnOverrun() {
+        HcaHost.Events ev = h.new Events();
+        Cq cq = Cq.create(h.dev, null, ev, new CqInitAttr(1, 0)).get();
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        qp.postSend(SendWr.send(1, sge()), SendWr.send(2, sge()), SendWr.send(3, sge()));
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(List.of(IbEventType.CQ_ERR), ev.types());
+        assertEquals(cq, ev.events.get(0).cq());
+        assertEquals(List.of(ExecContext.HARDIRQ), ev.contexts);
+    }
+
+    @Test
+    void shouldBringThePortUpThroughSetPortAndDeliverPortActive() {
+        HcaHost down = new HcaHost(0);
+        assertEquals(PortState.INIT, down.dev.port(1).state());
+        HcaHost.Events ev = down.new Events();
+        down.dev.registerEventHandler(ev);
+        assertEquals(0, down.drv.setPort(1, 0x21, 0, 0x1, 0));
+        down.settle();
+        assertEquals(PortState.ACTIVE, down.dev.port(1).state());
+        assertEquals(0x21, down.dev.port(1).lid());
+        assertTrue(ev.types().contains(IbEventType.PORT_ACTIVE), ev.types().toString());
+        assertTrue(ev.types().contains(IbEventType.LID_CHANGE));
+        assertEquals(ExecContext.PROCESS, ev.contexts.get(0));
+
+        assertEquals(0, down.drv.closePort(1));
+        down.settle();
+        assertEquals(PortState.DOWN, down.dev.port(1).state());
+        assertEquals(IbEventType.PORT_ERR, ev.types().get(ev.types().size() - 1));
+    }
+
+    @Test
+    void shouldFollowTheSubnetManagerOfTheWorld() {
+        HcaHost.Events ev = h.new Events();
+        h.dev.registerEventHandler(ev);
+        h.fw.port(1).link(false);
+        h.settle();
+        assertEquals(List.of(IbEventType.PORT_ERR), ev.types());
+        h.fw.port(1).link(true);
+        h.fw.port(1).smSet(0x30, 0, 0x2, 0);
+        h.settle();
+        assertEquals(0x30, h.dev.port(1).lid());
+        assertEquals(PortState.ACTIVE, h.dev.port(1).state());
+        assertTrue(ev.types().contains(IbEventType.PORT_ACTIVE));
+    }
+
+    @Test
+    void shouldRaiseSrqLimitReachedWhenTheResponderTakesBelowTheLimit() {
+        List<IbEventType> events = new ArrayList<>();
+        Srq srq = Srq.create(h.pd, e -> events.add(e.event()), new SrqAttr(8, 1, 0)).get();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(srq.postRecv(new RecvWr(i, sge())).ok());
+        }
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 3), SrqAttr.LIMIT));
+        org.ibmodel.sim.device.SrqContext dev = h.fw.srq(((HcaSrq) srq.drv()).srqn());
+        assertEquals(4, dev.posted());
+        dev.take();
+        dev.take();
+        h.settle();
+        assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), events);
+        assertEquals(0, srq.srqLimit());
+    }
+
+    @Test
+    void shouldReportLastWqeReachedForAQpOnAnSrq() {
+        List<IbEventType> events = new ArrayList<>();
+        Cq cq = h.cq(8);
+        Srq srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 0, 1));
+        init.srq = srq;
+        init.eventHandler = e -> events.add(e.event());
+        Qp qp = Qp.create(h.pd, init).get();
+        HcaHost.toRts(qp);
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events);
+    }
+
+    @Test
+    void shouldResizeTheCqKeepingWhatWasNotPolled() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        qp.postSend(SendWr.send(1, sge()), SendWr.send(2, sge()), SendWr.send(3, sge()));
+        HcaHost.toErr(qp);
+        Wc[] one = {new Wc()};
+        assertEquals(1, cq.poll(1, one));
+        assertEquals(0, cq.resize(30));
+        assertEquals(31, cq.cqe());
+        assertEquals(List.of(2L, 3L), HcaHost.poll(cq).stream().map(w -> w.wrId).toList());
+    }
+
+    @Test
+    void shouldResetAQpDiscardingItsWorkAndReuseIt() {
+        Cq cq = h.cq(8);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        qp.postSend(SendWr.send(1, sge()));
+        HcaHost.toErr(qp);
+        assertEquals(0, qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        assertEquals(HwQpState.RESET, h.fw.qp(qp.qpNum()).state());
+        assertTrue(HcaHost.poll(cq).isEmpty(), "the flush CQE of a reset QP is cleaned away");
+        HcaHost.toRts(qp);
+        qp.postSend(SendWr.send(7, sge()));
+        HcaHost.toErr(qp);
+        assertEquals(List.of(7L), HcaHost.poll(cq).stream().map(w -> w.wrId).toList());
+    }
+
+    /**
+     * A second kernel verb path: ib_alloc_cq in softirq context and ib_drain_qp. The drain
+     * sleeps in wait_for_completion while the world delivers the flush: CQE, EQE, MSI-X,
+     * irq_poll, wr_cqe->done.
+     */
+    @Test
+    void shouldDrainAQpOnAnAllocatedCqThroughTheWholeStack() {
+        Cq cq = Cq.alloc(h.dev, 16, 0, PollContext.SOFTIRQ).get();
+        Qp qp = Qp.create(h.pd, QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(8, 8, 1))).get();
+        HcaHost.toRts(qp);
+        List<Long> done = new ArrayList<>();
+        List<ExecContext> where = new ArrayList<>();
+        Cqe record = (c, wc) -> {
+            done.add(wc.wrId);
+            where.add(h.kernel.context());
+            assertEquals(WcStatus.WR_FLUSH_ERR, wc.status);
+        };
+        for (int i = 0; i < 3; i++) {
+            assertTrue(qp.postRecv(new RecvWr(100 + i, record, List.of(sge()))).ok());
+            assertTrue(qp.postSend(new SendWr().wrId(i).wrCqe(record).opcode(WrOpcode.SEND).sgList(sge())).ok());
+        }
+        qp.drain();
+        assertEquals(QpState.ERR, qp.state());
+        assertEquals(List.of(0L, 1L, 2L, 100L, 101L, 102L), done);
+        assertTrue(where.stream().allMatch(c -> c == ExecContext.SOFTIRQ));
+        assertEquals(0, qp.destroy());
+        cq.freeCq();
+    }
+}

@@ -1,0 +1,224 @@
+// docs/HCA.md §5: the bytes post_send and post_recv leave in host memory, decoded here with the
+// document's offsets, independently of both sides' layout declarations
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.QpContext;
+import org.junit.jupiter.api.Test;
+
+class HcaWqeTest {
+    private final HcaHost h = new HcaHost();
+    private final Cq cq = h.cq(64);
+
+    private static int word(byte[] b, int off) {
+        return ((b[off] & 0xff) << 24) | ((b[off + 1] & 0xff) << 16) | ((b[off + 2] & 0xff) << 8) | (b[off + 3] & 0xff);
+    }
+
+    private static long dword(byte[] b, int off) {
+        return ((long) word(b, off) << 32) | (word(b, off + 4) & 0xffffffffL);
+    }
+
+    /** WQE {@code n} of the SQ, found through the device's copy of the QP context. */
+    private byte[] sqWqe(Qp qp, int n) {
+        QpContext c = h.fw.qp(((HcaQp) qp.drv()).qpn());
+        int stride = 1 << c.get(Layout.QpCtx.SQ_LOG_STRIDE);
+        int size = 1 << c.get(Layout.QpCtx.SQ_LOG_SIZE);
+        return h.host.memory().read(c.get(Layout.QpCtx.SQ_ADDR) + (long) (n % size) * stride, stride);
+    }
+
+    private Qp rcAtRts() {
+        Qp qp = h.qp(QpType.RC, cq, new QpCap(16, 16, 4, 4, 64));
+        HcaHost.toRts(qp);
+        return qp;
+    }
+
+    private void assertCtrl(byte[] w, int opcode, int ds, boolean signaled, boolean solicited, boolean fence, int imm) {
+        assertEquals(opcode, w[3] & 0xff, "opcode");
+        assertEquals(ds, w[7] & 0x3f, "ds");
+        assertEquals(fence ? 1 : 0, (w[7] >> 6) & 1, "fence");
+        assertEquals(signaled ? 1 : 0, (w[0xb] >> 3) & 1, "signaled");
+        assertEquals(solicited ? 1 : 0, (w[0xb] >> 1) & 1, "solicited");
+        assertEquals(imm, word(w, 0x0c), "imm");
+    }
+
+    private static void assertData(byte[] w, int off, Sge sge) {
+        assertEquals(0, (w[off] >> 7) & 1, "inline");
+        assertEquals(sge.length(), word(w, off) & 0x7fffffff, "byte_count");
+        assertEquals(sge.lkey(), word(w, off + 4), "lkey");
+        assertEquals(sge.addr(), dword(w, off + 8), "addr");
+    }
+
+    @Test
+    void shouldWriteSendAndSendWithImmAndSendWithInvalidate() {
+        Qp qp = rcAtRts();
+        Sge a = new Sge(0x1_0000_1000L, 100, h.pd.localDmaLkey());
+        Sge b = new Sge(0x1_0000_2000L, 28, 0x777);
+        assertTrue(qp.postSend(
+                new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(a, b).sendFlags(SendFlags.SIGNALED | SendFlags.SOLICITED),
+                new SendWr().wrId(2).opcode(WrOpcode.SEND_WITH_IMM).sgList(a).immData(0xcafef00d),
+                new SendWr().wrId(3).opcode(WrOpcode.SEND_WITH_INV).sgList(a).immData(0x1234).sendFlags(SendFlags.FENCE))
+                .ok());
+        byte[] w0 = sqWqe(qp, 0);
+        assertCtrl(w0, 0x0a, 3, true, true, false, 0);
+        assertData(w0, 16, a);
+        assertData(w0, 32, b);
+        byte[] w1 = sqWqe(qp, 1);
+        // ib_core's default SQ signalling is IB_SIGNAL_ALL_WR.
+        assertCtrl(w1, 0x0b, 2, true, false, false, 0xcafef00d);
+        assertData(w1, 16, a);
+        assertCtrl(sqWqe(qp, 2), 0x01, 2, true, false, true, 0x1234);
+        assertEquals(3, h.fw.qp(qp.qpNum()).sendQueue().producer());
+        assertEquals(3, ((org.ibmodel.sim.device.HoldingStage) h.hca.transport()).held(qp.qpNum()).size());
+    }
+
+    @Test
+    void shouldWriteRdmaWriteWriteWithImmAndReadWithARemoteAddressSegment() {
+        Qp qp = rcAtRts();
+        Sge a = new Sge(0x1_0000_1000L, 512, h.pd.localDmaLkey());
+        assertTrue(qp.postSend(
+                new SendWr().opcode(WrOpcode.RDMA_WRITE).sgList(a).remoteAddr(0xdead_beef_0000L).rkey(0x4501),
+                new SendWr().opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(a).remoteAddr(0x10).rkey(0x4502).immData(7),
+                new SendWr().opcode(WrOpcode.RDMA_READ).sgList(a).remoteAddr(0x20).rkey(0x4503)).ok());
+        int[] opcodes = {0x08, 0x09, 0x10};
+        long[] vas = {0xdead_beef_0000L, 0x10, 0x20};
+        for (int i = 0; i < 3; i++) {
+            byte[] w = sqWqe(qp, i);
+            assertCtrl(w, opcodes[i], 3, true, false, false, i == 1 ? 7 : 0);
+            assertEquals(vas[i], dword(w, 16), "va");
+            assertEquals(0x4501 + i, word(w, 24), "rkey");
+            assertData(w, 32, a);
+        }
+    }
+
+    @Test
+    void shouldWriteAtomicsWithRemoteAddressAndAtomicSegments() {
+        Qp qp = rcAtRts();
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        assertTrue(qp.postSend(
+                new SendWr().opcode(WrOpcode.ATOMIC_CMP_AND_SWP).sgList(a).remoteAddr(0x100).rkey(9)
+                        .compareAdd(0x1111L).swap(0x2222L),
+                new SendWr().opcode(WrOpcode.ATOMIC_FETCH_AND_ADD).sgList(a).remoteAddr(0x108).rkey(9)
+                        .compareAdd(5)).ok());
+        byte[] cs = sqWqe(qp, 0);
+        assertCtrl(cs, 0x11, 4, true, false, false, 0);
+        assertEquals(0x100, dword(cs, 16));
+        assertEquals(0x2222L, dword(cs, 32), "swap_add holds the swap value");
+        assertEquals(0x1111L, dword(cs, 40), "compare");
+        assertData(cs, 48, a);
+        byte[] fa = sqWqe(qp, 1);
+        assertCtrl(fa, 0x12, 4, true, false, false, 0);
+        assertEquals(5, dword(fa, 32), "swap_add holds the value to add");
+        assertEquals(0, dword(fa, 40));
+    }
+
+    @Test
+    void shouldCopyInlineDataAfterTheInlineWord() {
+        Qp qp = rcAtRts();
+        long src = h.host.memory().alloc(64);
+        byte[] data = new byte[21];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 3 + 1);
+        }
+        h.host.memory().write(src, data);
+        assertTrue(qp.postSend(new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE)
+                .sgList(new Sge(src, 21, 0))).ok());
+        byte[] w = sqWqe(qp, 0);
+        assertCtrl(w, 0x0a, 3, true, false, false, 0);
+        assertEquals(1, (w[16] >> 7) & 1, "inline bit");
+        assertEquals(21, word(w, 16) & 0x7fffffff);
+        for (int i = 0; i < data.length; i++) {
+            assertEquals(data[i], w[20 + i]);
+        }
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.SEND)
+                .sendFlags(SendFlags.INLINE).sgList(new Sge(src, 65, 0))).ret());
+    }
+
+    @Test
+    void shouldCopyTheAddressVectorIntoTheDatagramSegment() {
+        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.qkey = 0x1111;
+        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                QpAttrMask.QKEY)));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        byte[] dgid = new byte[16];
+        dgid[0] = (byte) 0xfe;
+        dgid[15] = 0x42;
+        Ah ah = Ah.create(h.pd, new AhAttr(0x33, 5, 2, 0, 1, new AhAttr.Grh(dgid, 0xabcde, 0, 64, 0x20))).get();
+        Sge a = new Sge(0x1_0000_1000L, 40, h.pd.localDmaLkey());
+        assertTrue(ud.postSend(new SendWr().opcode(WrOpcode.SEND_WITH_IMM).sgList(a).ah(ah).remoteQpn(0x55)
+                .remoteQkey(0x80000000).immData(3)).ok());
+        byte[] w = sqWqe(ud, 0);
+        assertCtrl(w, 0x0b, 5, true, false, false, 3);
+        assertEquals(1, w[16] & 0xff, "port");
+        assertEquals(HcaDriver.pdn(h.pd), word(w, 16) & 0xffffff, "pd");
+        assertEquals(0x33, word(w, 20) >>> 16, "dlid");
+        assertEquals(5, (word(w, 20) >> 12) & 0xf, "sl");
+        assertEquals(2, word(w, 20) & 0x7f, "src_path_bits");
+        assertEquals(1, (w[24] >> 7) & 1, "grh");
+        assertEquals(64, w[27] & 0xff, "hop_limit");
+        assertEquals(0x20, w[28] & 0xff, "traffic_class");
+        assertEquals(0xabcde, word(w, 28) & 0xfffff, "flow_label");
+        assertEquals(0x42, w[16 + 0x1f] & 0xff, "dgid");
+        assertEquals(0x55, word(w, 16 + 0x20) & 0xffffff, "remote_qpn");
+        assertEquals(0x80000000, word(w, 16 + 0x24), "qkey");
+        assertData(w, 64, a);
+    }
+
+    @Test
+    void shouldEndShortReceiveWqesWithTheInvalidLkey() {
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 4));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        Sge a = new Sge(0x1_0000_1000L, 64, h.pd.localDmaLkey());
+        assertTrue(qp.postRecv(new RecvWr(7, a)).ok());
+        QpContext c = h.fw.qp(qp.qpNum());
+        byte[] w = h.host.memory().read(c.get(Layout.QpCtx.RQ_ADDR), 64);
+        assertData(w, 0, a);
+        assertEquals(0x100, word(w, 20), "invalid lkey ends the list");
+        assertEquals(1, c.recvQueue().producer());
+    }
+
+    @Test
+    void shouldRefusePostsLikeRxeAndRingTheDoorbellForTheGoodOnes() {
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(SendWr.send(1, a)).ret(), "RESET");
+        assertEquals(Errno.EINVAL.negative(), qp.postRecv(new RecvWr(1, a)).ret(), "RESET");
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(SendWr.send(1, a)).ret(), "INIT");
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        assertEquals(0, qp.modify(HcaHost.rts(1), HcaHost.RC_RTS));
+        PostResult r = qp.postSend(List.of(SendWr.send(1, a), SendWr.send(2, a, a)));
+        assertEquals(Errno.EINVAL.negative(), r.ret());
+        assertEquals(1, r.badWr());
+        r = qp.postSend(List.of(SendWr.send(3, a), SendWr.send(4, a)));
+        assertEquals(Errno.ENOMEM.negative(), r.ret());
+        assertEquals(1, r.badWr());
+        assertEquals(2, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted ones");
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.LOCAL_INV)).ret());
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                .sgList(new Sge(0x1_0000_1000L, 4, 1))).ret());
+    }
+}

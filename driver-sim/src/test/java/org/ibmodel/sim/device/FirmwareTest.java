@@ -1,0 +1,591 @@
+// docs/HCA.md §3: every command through the raw HCR, its success and its error statuses
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.ibmodel.hca.PciFunction;
+import org.junit.jupiter.api.Test;
+
+class FirmwareTest {
+    private final RawHca h = new RawHca();
+
+    private static byte[] ctx() {
+        return new byte[Layout.CTX + 128];
+    }
+
+    // ---- system state ------------------------------------------------------------------
+
+    @Test
+    void shouldReturnBadOpForUnknownOpcode() {
+        assertEquals(Status.BAD_OP, h.cmd(0x7ff, 0, 0, 0, 0, false));
+        assertEquals(Status.BAD_OP, h.cmd(0x024, 0, 0, 0, 0, false)); // MAD_IFC: no SMA yet
+    }
+
+    @Test
+    void shouldAnswerQueryFwAndDevCapBeforeInitHca() {
+        byte[] fw = h.out(Command.QUERY_FW, 0);
+        assertEquals(Firmware.FW_MAJOR, Layout.QueryFw.FW_REV_MAJOR.getInt(fw, 0));
+        assertEquals(Firmware.CMD_INTERFACE_REV, Layout.QueryFw.CMD_INTERFACE_REV.getInt(fw, 0));
+        byte[] cap = h.out(Command.QUERY_DEV_CAP, 0);
+        assertEquals(h.caps.maxQp(), Layout.DevCap.MAX_QP.getInt(cap, 0));
+        assertEquals(h.caps.nodeGuid(), Layout.DevCap.NODE_GUID.get(cap, 0));
+        assertEquals(0x02c9, Layout.DevCap.VENDOR_ID.getInt(cap, 0));
+        assertEquals(1, Layout.DevCap.NUM_PORTS.getInt(cap, 0));
+    }
+
+    @Test
+    void shouldRefuseCommandsBeforeInitHcaWithBadSysState() {
+        assertEquals(Status.BAD_SYS_STATE, h.cmd(Command.INIT_PORT, 1, 0));
+        assertEquals(Status.BAD_SYS_STATE, h.in(Command.SW2HW_CQ, 0, ctx()));
+        assertEquals(Status.BAD_SYS_STATE, h.cmd(Command.CLOSE_HCA, 0, 0));
+        h.init();
+        assertEquals(Status.BAD_SYS_STATE, h.in(Command.INIT_HCA, 0, new byte[0x14]));
+    }
+
+    @Test
+    void shouldRefuseInitHcaAboveLimitsOrWithUnmappedInbox() {
+        byte[] b = new byte[0x14];
+        Layout.InitHca.NUM_QP.set(b, 0, h.caps.maxQp() + 1);
+        Layout.InitHca.NUM_EQ.set(b, 0, 1);
+        assertEquals(Status.EXCEED_LIM, h.in(Command.INIT_HCA, 0, b));
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.INIT_HCA.opcode(), 0, 0x10, 0, 0, false));
+        assertEquals(Firmware.SysState.RESET, h.hca.firmware().state());
+    }
+
+    @Test
+    void shouldCloseHcaOnlyWhenEverythingIsBackInSoftwareOwnership() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, 0);
+        assertEquals(Status.RESOURCE_BUSY, h.cmd(Command.CLOSE_HCA, 0, 0));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_EQ, eq.eqn, 0));
+        assertEquals(Status.OK, h.cmd(Command.CLOSE_HCA, 0, 0));
+        assertEquals(Firmware.SysState.RESET, h.hca.firmware().state());
+    }
+
+    @Test
+    void shouldKeepGoSetUntilTheCommandLatencyHasPassed() {
+        h.hca.commandLatencyNs(1000);
+        h.hca.writel(PciFunction.BAR0, 0x10, (int) h.outbox);
+        h.hca.writel(PciFunction.BAR0, 0x18, (1 << 23) | Command.QUERY_FW.opcode());
+        assertEquals(1, h.hca.readl(PciFunction.BAR0, 0x18) >>> 23 & 1);
+        h.scheduler.runUntilIdle(10);
+        assertEquals(1000, h.scheduler.now());
+        assertEquals(0, h.hca.readl(PciFunction.BAR0, 0x18) >>> 23 & 1);
+    }
+
+    @Test
+    void shouldPostCmdEqeWithTokenAndStatusInEventMode() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CMD.maskBit());
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.INIT_PORT.opcode(), 9, 0, 0, 0, true));
+        byte[] e = eq.poll();
+        assertNotNull(e);
+        assertEquals(EventType.CMD.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(h.lastToken(), Layout.Eqe.TOKEN.getInt(e, 0));
+        assertEquals(Status.BAD_INDEX.value(), Layout.Eqe.STATUS.getInt(e, 0));
+    }
+
+    // ---- ports -------------------------------------------------------------------------
+
+    @Test
+    void shouldBringPortActiveWithSetPortAndInitPortAndReportPortChange() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.PORT_CHANGE.maskBit());
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        byte[] p = h.out(Command.QUERY_PORT, 1);
+        assertEquals(HcaPort.INIT, Layout.PortInfo.PORT_STATE.getInt(p, 0));
+        assertNull(eq.poll());
+
+        byte[] set = new byte[0x40];
+        Layout.PortInfo.LID.set(set, 0, 7);
+        Layout.PortInfo.SM_LID.set(set, 0, 1);
+        Layout.PortInfo.SM_SL.set(set, 0, 3);
+        Layout.PortInfo.SET_PKEY.set(set, 0, 1);
+        HcaPort.pkeyAt(set, 0, 0xffff);
+        HcaPort.pkeyAt(set, 1, 0x8001);
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+
+        p = h.out(Command.QUERY_PORT, 1);
+        assertEquals(HcaPort.ACTIVE, Layout.PortInfo.PORT_STATE.getInt(p, 0));
+        assertEquals(7, Layout.PortInfo.LID.getInt(p, 0));
+        assertEquals(1, Layout.PortInfo.SM_LID.getInt(p, 0));
+        assertEquals(3, Layout.PortInfo.SM_SL.getInt(p, 0));
+        assertEquals(0x8001, HcaPort.pkeyAt(p, 1));
+        byte[] e = eq.poll();
+        assertEquals(EventType.PORT_CHANGE.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(Layout.Eqe.PORT_ACTIVE, Layout.Eqe.SUBTYPE.getInt(e, 0));
+        assertEquals(1, Layout.Eqe.PORT.getInt(e, 0));
+        assertEquals(List.of(0), h.fired);
+
+        assertEquals(Status.OK, h.cmd(Command.CLOSE_PORT, 1, 0));
+        eq.arm();
+        e = eq.poll();
+        assertEquals(Layout.Eqe.PORT_DOWN, Layout.Eqe.SUBTYPE.getInt(e, 0));
+    }
+
+    @Test
+    void shouldReturnBadIndexOrBadResStateForPortCommands() {
+        h.init();
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.INIT_PORT, 2, 0));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.QUERY_PORT.opcode(), 0, 0, h.outbox, 0, false));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.CLOSE_PORT, 1, 0));
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.INIT_PORT, 1, 0));
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.QUERY_PORT.opcode(), 1, 0, 0x10, 0, false));
+    }
+
+    // ---- MPT and MTT -------------------------------------------------------------------
+
+    private static byte[] mpt(int key, int pd, boolean physical) {
+        byte[] b = new byte[Layout.CTX + 64];
+        Layout.Mpt.KEY.set(b, Layout.CTX, Integer.toUnsignedLong(key));
+        Layout.Mpt.PD.set(b, Layout.CTX, pd);
+        Layout.Mpt.PHYSICAL.set(b, Layout.CTX, physical ? 1 : 0);
+        Layout.Mpt.LOCAL_WRITE.set(b, Layout.CTX, 1);
+        return b;
+    }
+
+    @Test
+    void shouldMakeKeyValidAndTakeItBack() {
+        h.init();
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 3, mpt(0x305, 1, true)));
+        assertEquals(1, Layout.Mpt.VALID.getInt(h.hca.firmware().mpt(3), 0));
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_MPT, 3, mpt(0x305, 1, true)));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_MPT.opcode(), 3, 0, h.outbox, 0, false));
+        assertEquals(0x305, Layout.Mpt.KEY.getInt(h.mem.read(h.outbox, 4096), Layout.CTX));
+        assertNull(h.hca.firmware().mpt(3));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_MPT, 3, 0));
+    }
+
+    @Test
+    void shouldRefuseMptWithBadIndexKeyOrPd() {
+        h.init();
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_MPT, RawHca.NUM_MPT, mpt(RawHca.NUM_MPT << 8, 1, true)));
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_MPT, 3, mpt(0x405, 1, true)));
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_MPT, 3, mpt(0x305, h.caps.maxPd(), true)));
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_MPT, 3, mpt(0x305, 1, false)));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_MPT, -1, 0));
+        assertEquals(0, h.hca.firmware().live().get("mpt"));
+    }
+
+    @Test
+    void shouldWriteMttEntriesAndTranslateThroughThem() {
+        h.init();
+        long region = h.mem.alloc(8192);
+        long mtt = h.mem.alloc(16);
+        byte[] w = new byte[0x28];
+        Layout.WriteMtt.MTT_ADDR.set(w, 0, mtt);
+        Layout.WriteMtt.COUNT.set(w, 0, 2);
+        Layout.WriteMtt.ENTRY.set(w, 0, region);
+        Layout.WriteMtt.ENTRY.set(w, 8, region + 4096);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
+        assertEquals(region + 4096, java.nio.ByteBuffer.wrap(h.mem.read(mtt + 8, 8)).getLong());
+
+        byte[] m = mpt(0x201, 1, false);
+        Layout.Mpt.START.set(m, Layout.CTX, 0x7000_0000L);
+        Layout.Mpt.LENGTH.set(m, Layout.CTX, 8192);
+        Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt);
+        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 2);
+        Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 12);
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
+        Firmware fw = h.hca.firmware();
+        assertEquals(region + 4096 + 0x10, fw.translate(0x201, 1, 0x7000_1010L, 16, Layout.Mpt.LOCAL_WRITE));
+        assertEquals(-1, fw.translate(0x201, 2, 0x7000_1010L, 16, null));
+        assertEquals(-1, fw.translate(0x201, 1, 0x7000_1ff8L, 4096, null));
+        assertEquals(-1, fw.translate(0x201, 1, 0x7000_0000L, 8, Layout.Mpt.REMOTE_WRITE));
+        assertEquals(-1, fw.translate(0x202, 1, 0x7000_0000L, 8, null));
+
+        Layout.WriteMtt.COUNT.set(w, 0, MptTable.MTT_PER_MAILBOX + 1);
+        assertEquals(Status.BAD_PARAM, h.in(Command.WRITE_MTT, 0, w));
+    }
+
+    // ---- EQs ---------------------------------------------------------------------------
+
+    @Test
+    void shouldRefuseEqWithBadIndexStateSizeOrVector() {
+        h.init();
+        byte[] c = new byte[Layout.CTX + 32];
+        Layout.EqCtx.LOG_SIZE.set(c, Layout.CTX, 4);
+        Layout.EqCtx.BUFFER.set(c, Layout.CTX, h.mem.alloc(512));
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_EQ, RawHca.NUM_EQ, c));
+        Layout.EqCtx.MSIX_VECTOR.set(c, Layout.CTX, h.caps.msixVectors());
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_EQ, 0, c));
+        Layout.EqCtx.MSIX_VECTOR.set(c, Layout.CTX, 0);
+        Layout.EqCtx.LOG_SIZE.set(c, Layout.CTX, DevCaps.MAX_EQ_LOG_SIZE + 1);
+        assertEquals(Status.EXCEED_LIM, h.in(Command.SW2HW_EQ, 0, c));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.MAP_EQ, 0, 1));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_EQ, 0, 0));
+        h.new EqRing(0, 4, 0, 0);
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_EQ, 0, c));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_EQ.opcode(), 0, 0, h.outbox, 0, false));
+        assertEquals(4, Layout.EqCtx.LOG_SIZE.getInt(h.mem.read(h.outbox, 64), Layout.CTX));
+    }
+
+    // ---- CQs ---------------------------------------------------------------------------
+
+    @Test
+    void shouldRefuseCqWithBadIndexStateSizeOrEq() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        byte[] c = cq.context(0);
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_CQ, 1, c));
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_CQ, RawHca.NUM_CQ, c));
+        Layout.CqCtx.COMP_EQN.set(c, Layout.CTX, 2);
+        assertEquals(Status.BAD_RESOURCE, h.in(Command.SW2HW_CQ, 2, c));
+        Layout.CqCtx.COMP_EQN.set(c, Layout.CTX, 0);
+        Layout.CqCtx.LOG_SIZE.set(c, Layout.CTX, 13);
+        assertEquals(Status.EXCEED_LIM, h.in(Command.SW2HW_CQ, 2, c));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_CQ, 1, 0));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_CQ, 1, 0));
+    }
+
+    private int eq0() {
+        h.new EqRing(0, 4, 0, ~0L);
+        return 0;
+    }
+
+    @Test
+    void shouldRefuseToDestroyCqWhileQpUsesIt() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        h.rcQpToRts(0x40, 1);
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_CQ, 1, 0));
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, 0x40, 0));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_CQ, 1, 0));
+    }
+
+    @Test
+    void shouldRaiseOneCompletionEqePerArmAndAtOnceWhenACqeIsAlreadyValid() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(1, 4, 1, 0);
+        RawHca.CqRing cq = h.new CqRing(1, 3, 1);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        cq.arm(Layout.Doorbell.ARM_NEXT);
+        qp.postSends(2);
+        assertEquals(List.of(1), h.fired);
+        byte[] e = eq.poll();
+        assertEquals(EventType.COMPLETION.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(1, Layout.Eqe.OBJECT.getInt(e, 0));
+        assertNull(eq.poll(), "one EQE per CQ arm");
+
+        cq.poll();
+        cq.arm(Layout.Doorbell.ARM_NEXT);
+        assertEquals(1, h.fired.size(), "the EQ is not re-armed yet");
+        eq.arm();
+        assertEquals(List.of(1, 1), h.fired, "arming with an unconsumed EQE fires at once");
+        assertNotNull(eq.poll());
+    }
+
+    @Test
+    void shouldReportCqErrorOnOverrunAndStopWriting() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
+        RawHca.CqRing cq = h.new CqRing(1, 2, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        qp.postSends(5);
+        byte[] e = eq.poll();
+        assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(1, Layout.Eqe.OBJECT.getInt(e, 0));
+        assertEquals(CompletionQueue.STATE_OVERRUN, Layout.CqCtx.STATE.getInt(h.hca.firmware().cqContext(1), 0));
+        assertEquals(4, Layout.CqCtx.PRODUCER_INDEX.getInt(h.hca.firmware().cqContext(1), 0));
+        assertNull(eq.poll(), "overrun is reported once");
+    }
+
+    @Test
+    void shouldResizeCqMovingUnconsumedCqesOrRefuseWithBadSize() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        qp.postSends(5);
+        cq.poll();
+        RawHca.CqRing small = h.new CqRing(2, 1, 0);
+        assertEquals(Status.BAD_SIZE, h.in(Command.RESIZE_CQ, 1, small.context(0)));
+        RawHca.CqRing big = h.new CqRing(3, 4, 0);
+        assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, big.context(0)));
+        big.ci = cq.ci;
+        for (int n = 1; n < 5; n++) {
+            byte[] e = big.poll();
+            assertNotNull(e, "CQE " + n + " moved");
+            assertEquals(n, Layout.Cqe.WQE_INDEX.getInt(e, 0));
+        }
+        assertNull(big.poll());
+    }
+
+    // ---- SRQs --------------------------------------------------------------------------
+
+    private byte[] srqContext(int log, long buf, long db) {
+        byte[] c = new byte[Layout.CTX + 32];
+        Layout.SrqCtx.PD.set(c, Layout.CTX, 1);
+        Layout.SrqCtx.LOG_SIZE.set(c, Layout.CTX, log);
+        Layout.SrqCtx.LOG_STRIDE.set(c, Layout.CTX, 6);
+        Layout.SrqCtx.BUFFER.set(c, Layout.CTX, buf);
+        Layout.SrqCtx.DB_RECORD.set(c, Layout.CTX, db);
+        return c;
+    }
+
+    @Test
+    void shouldArmSrqLimitAndRaiseSrqLimitOnceWhenPostedFallsBelow() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.SRQ_LIMIT.maskBit());
+        long db = h.mem.alloc(4);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, h.mem.alloc(512), db)));
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.ARM_SRQ, 2, 9));
+        assertEquals(Status.OK, h.cmd(Command.ARM_SRQ, 2, 3));
+        h.mem.write(db, new byte[] {0, 0, 0, 4});
+        SrqContext srq = h.hca.firmware().srq(2);
+        assertEquals(0, srq.take());
+        assertNull(eq.poll());
+        assertEquals(1, srq.take());
+        byte[] e = eq.poll();
+        assertEquals(EventType.SRQ_LIMIT.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(2, Layout.Eqe.OBJECT.getInt(e, 0));
+        assertEquals(0, srq.limit());
+        srq.take();
+        assertNull(eq.poll());
+    }
+
+    @Test
+    void shouldRefuseSrqWithBadIndexStateOrSize() {
+        h.init();
+        byte[] c = srqContext(3, h.mem.alloc(512), h.mem.alloc(4));
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_SRQ, RawHca.NUM_SRQ, c));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_SRQ, 0, 0));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.ARM_SRQ, 0, 1));
+        byte[] huge = srqContext(11, h.mem.alloc(512), h.mem.alloc(4));
+        assertEquals(Status.EXCEED_LIM, h.in(Command.SW2HW_SRQ, 0, huge));
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 0, c));
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_SRQ, 0, c));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_SRQ, 0, 0));
+    }
+
+    // ---- QPs ---------------------------------------------------------------------------
+
+    @Test
+    void shouldMoveQpThroughItsStatesAndKeepWhatOptparDoesNotName() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        RawHca.QpRings r = h.new QpRings(0x41, 3);
+        byte[] init = r.init(QpContext.RC, 1);
+        Layout.QpCtx.QKEY.set(init, Layout.CTX, 0x1111);
+        Layout.QpCtx.REMOTE_WRITE.set(init, Layout.CTX, 1);
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 0x41, init));
+        QpContext qp = h.hca.firmware().qp(0x41);
+        assertEquals(HwQpState.INIT, qp.state());
+
+        byte[] rtr = ctx();
+        Layout.QpCtx.PATH_MTU.set(rtr, Layout.CTX, 4);
+        Layout.QpCtx.REMOTE_QPN.set(rtr, Layout.CTX, 0x77);
+        Layout.QpCtx.RQ_PSN.set(rtr, Layout.CTX, 0x123);
+        Layout.QpCtx.QKEY.set(rtr, Layout.CTX, 0x2222);
+        Layout.QpCtx.MIN_RNR_TIMER.set(rtr, Layout.CTX, 12);
+        Field.putWord(rtr, 0, 1 << Layout.Optpar.MIN_RNR_TIMER.lo());
+        assertEquals(Status.OK, h.in(Command.INIT2RTR_QP, 0x41, rtr));
+        assertEquals(HwQpState.RTR, qp.state());
+        assertEquals(4, qp.get(Layout.QpCtx.PATH_MTU));
+        assertEquals(0x77, qp.get(Layout.QpCtx.REMOTE_QPN));
+        assertEquals(12, qp.get(Layout.QpCtx.MIN_RNR_TIMER));
+        assertEquals(0x1111, qp.get(Layout.QpCtx.QKEY), "qkey not in optpar: kept");
+        assertEquals(1, qp.get(Layout.QpCtx.REMOTE_WRITE));
+
+        byte[] rts = ctx();
+        Layout.QpCtx.SQ_PSN.set(rts, Layout.CTX, 0xabcdef);
+        assertEquals(Status.OK, h.in(Command.RTR2RTS_QP, 0x41, rts));
+        assertEquals(Status.OK, h.in(Command.RTS2RTS_QP, 0x41, ctx()));
+        assertEquals(Status.OK, h.cmd(Command.RTS2SQD_QP, 0x41, 0));
+        assertEquals(Status.OK, h.in(Command.SQD2SQD_QP, 0x41, ctx()));
+        assertEquals(Status.OK, h.in(Command.SQD2RTS_QP, 0x41, ctx()));
+        byte[] q = h.out(Command.QUERY_QP, 0x41);
+        assertEquals(HwQpState.RTS.ordinal(), Layout.QpCtx.STATE.getInt(q, Layout.CTX));
+        assertEquals(0xabcdef, Layout.QpCtx.SQ_PSN.getInt(q, Layout.CTX));
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x41, 0));
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, 0x41, 0));
+        assertEquals(HwQpState.RESET, qp.state());
+        assertEquals(0, h.hca.firmware().live().get("qp"));
+    }
+
+    /** Each transition command from every state but its source is BAD_QP_STATE (§3.3). */
+    @Test
+    void shouldRefuseEveryTransitionFromAnyOtherStateWithBadQpState() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        Object[][] table = {
+            {Command.RST2INIT_QP, HwQpState.RESET}, {Command.INIT2INIT_QP, HwQpState.INIT},
+            {Command.INIT2RTR_QP, HwQpState.INIT}, {Command.RTR2RTS_QP, HwQpState.RTR},
+            {Command.RTS2RTS_QP, HwQpState.RTS}, {Command.SQERR2RTS_QP, HwQpState.SQE},
+            {Command.RTS2SQD_QP, HwQpState.RTS}, {Command.SQD2SQD_QP, HwQpState.SQD},
+            {Command.SQD2RTS_QP, HwQpState.SQD},
+        };
+        RawHca.QpRings r = h.new QpRings(0x42, 3);
+        HwQpState[] reachable = {HwQpState.RESET, HwQpState.INIT, HwQpState.RTR, HwQpState.RTS, HwQpState.SQD,
+            HwQpState.ERR};
+        for (HwQpState at : reachable) {
+            for (Object[] row : table) {
+                if (row[1] == at) {
+                    continue;
+                }
+                drive(r, at);
+                Command c = (Command) row[0];
+                byte[] box = c == Command.RST2INIT_QP ? r.init(QpContext.RC, 1) : ctx();
+                assertEquals(Status.BAD_QP_STATE, h.in(c, 0x42, box), c + " from " + at);
+                assertEquals(at, h.hca.firmware().qp(0x42).state());
+            }
+        }
+    }
+
+    /** Drives QP {@code r} from anywhere to {@code target} with legal commands. */
+    private void drive(RawHca.QpRings r, HwQpState target) {
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, r.qpn, 0));
+        if (target == HwQpState.RESET) {
+            return;
+        }
+        if (target == HwQpState.ERR) {
+            assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, r.qpn, 0));
+            return;
+        }
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, r.qpn, r.init(QpContext.RC, 1)));
+        if (target == HwQpState.INIT) {
+            return;
+        }
+        byte[] rtr = ctx();
+        Layout.QpCtx.PATH_MTU.set(rtr, Layout.CTX, 1);
+        assertEquals(Status.OK, h.in(Command.INIT2RTR_QP, r.qpn, rtr));
+        if (target == HwQpState.RTR) {
+            return;
+        }
+        assertEquals(Status.OK, h.in(Command.RTR2RTS_QP, r.qpn, ctx()));
+        if (target == HwQpState.SQD) {
+            assertEquals(Status.OK, h.cmd(Command.RTS2SQD_QP, r.qpn, 0));
+        }
+    }
+
+    @Test
+    void shouldRefuseBadQpContextsWithoutChangingState() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        RawHca.QpRings r = h.new QpRings(0x43, 3);
+        assertEquals(Status.BAD_INDEX, h.in(Command.RST2INIT_QP, RawHca.NUM_QP, r.init(QpContext.RC, 1)));
+        assertEquals(Status.BAD_RESOURCE, h.in(Command.RST2INIT_QP, 0x43, r.init(QpContext.RC, 5)));
+        byte[] big = r.init(QpContext.RC, 1);
+        Layout.QpCtx.SQ_LOG_SIZE.set(big, Layout.CTX, 11);
+        assertEquals(Status.EXCEED_LIM, h.in(Command.RST2INIT_QP, 0x43, big));
+        byte[] port = r.init(QpContext.RC, 1);
+        Layout.QpCtx.PORT.set(port, Layout.CTX, 2);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 0x43, port));
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 0x43, r.init(QpContext.SPECIAL, 1)));
+        assertEquals(HwQpState.RESET, h.hca.firmware().qp(0x43).state());
+
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 0x43, r.init(QpContext.RC, 1)));
+        byte[] rtr = ctx();
+        Layout.QpCtx.PATH_MTU.set(rtr, Layout.CTX, 6);
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT2RTR_QP, 0x43, rtr));
+        Layout.QpCtx.PATH_MTU.set(rtr, Layout.CTX, 3);
+        Field.putWord(rtr, 0, 1 << Layout.Optpar.ACK_TIMEOUT.lo());
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT2RTR_QP, 0x43, rtr), "optpar bit INIT2RTR does not take");
+        assertEquals(HwQpState.INIT, h.hca.firmware().qp(0x43).state());
+    }
+
+    @Test
+    void shouldAcceptSpecialQpsOnlyAtTheConfiguredNumbers() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.CONF_SPECIAL_QP, 2, 0));
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 1, 1));
+        RawHca.QpRings gsi = h.new QpRings(1, 3);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.UD, 1)));
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.SPECIAL, 1)));
+    }
+
+    // ---- flush ------------------------------------------------------------------------
+
+    @Test
+    void shouldFlushEveryOutstandingWqeInOrderOnErrAcrossTheRingWrap() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 2, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        qp.postSends(3);
+        assertEquals(3, h.stage.held(0x40).size(), "fetched and held by the transport stage");
+        qp.postRecvs(1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        assertTrue(h.stage.held(0x40).isEmpty());
+        int[] expect = {0, 1, 2};
+        for (int n : expect) {
+            byte[] e = cq.poll();
+            assertEquals(0x40, Layout.Cqe.QPN.getInt(e, 0));
+            assertEquals(n, Layout.Cqe.WQE_INDEX.getInt(e, 0));
+            assertEquals(1, Layout.Cqe.IS_SEND.getInt(e, 0));
+            assertEquals(Layout.Cqe.OPCODE_ERROR, Layout.Cqe.OPCODE.getInt(e, 0));
+            assertEquals(Syndrome.WR_FLUSH_ERR.value(), Layout.Cqe.SYNDROME.getInt(e, 0));
+        }
+        byte[] recv = cq.poll();
+        assertEquals(0, Layout.Cqe.IS_SEND.getInt(recv, 0));
+        // In ERR a posted WQE is flushed as soon as the doorbell rings; the CQ wraps twice.
+        for (int i = 3; i < 12; i++) {
+            qp.postSends(1);
+            byte[] e = cq.poll();
+            assertNotNull(e, "flush of WQE " + i);
+            assertEquals(i, Layout.Cqe.WQE_INDEX.getInt(e, 0));
+            assertEquals(((cq.ci - 1) >> 2) & 1, (e[0x1f] >> 7) & 1, "owner bit of a wrapped CQE");
+        }
+    }
+
+    @Test
+    void shouldDiscardWqesWithoutCompletionsOnReset() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        qp.postSends(3);
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, 0x40, 0));
+        assertNull(cq.poll());
+        assertTrue(h.stage.held(0x40).isEmpty());
+    }
+
+    @Test
+    void shouldReportLastWqeReachedForQpOnSrqEnteringErr() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.SRQ_QP_LAST_WQE.maskBit());
+        h.new CqRing(1, 3, 0);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 0, srqContext(3, h.mem.alloc(512), h.mem.alloc(4))));
+        RawHca.QpRings r = h.new QpRings(0x44, 3);
+        byte[] init = r.init(QpContext.RC, 1);
+        Layout.QpCtx.HAS_SRQ.set(init, Layout.CTX, 1);
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 0x44, init));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_SRQ, 0, 0));
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x44, 0));
+        byte[] e = eq.poll();
+        assertEquals(EventType.SRQ_QP_LAST_WQE.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(0x44, Layout.Eqe.OBJECT.getInt(e, 0));
+    }
+
+    @Test
+    void shouldReportSqDrainedWhenAskedAndNothingIsOutstanding() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.SQ_DRAINED.maskBit());
+        h.new CqRing(1, 3, 0);
+        h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.in(Command.RTS2SQD_QP, 0x40, new byte[0], 1));
+        byte[] e = eq.poll();
+        assertEquals(EventType.SQ_DRAINED.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(1, h.hca.firmware().qp(0x40).get(Layout.QpCtx.EN_SQD_ASYNC_NOTIFY));
+    }
+
+    @Test
+    void shouldReadZeroFromTheWriteOnlyDoorbells() {
+        assertEquals(0, h.hca.readl(PciFunction.BAR2, 0x14));
+    }
+}

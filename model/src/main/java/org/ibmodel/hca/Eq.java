@@ -1,0 +1,79 @@
+// drivers/net/ethernet/mellanox/mlx4/eq.c (mlx4_create_eq, next_eqe_sw, mlx4_eq_int, eq_set_ci);
+// docs/HCA.md §4.3, §7, §8, §9
+package org.ibmodel.hca;
+
+import java.util.function.Consumer;
+import org.ibmodel.mm.HostMemory;
+
+/**
+ * The driver side of one event queue: an EQE ring in host memory and the interrupt handler that
+ * consumes EQEs by owner bit, hands each to the dispatcher, and re-arms.
+ */
+final class Eq {
+    private final PciFunction pci;
+    private final HostMemory memory;
+    private final int eqn;
+    private final int vector;
+    private final int logSize;
+    private final long buffer;
+    private int ci;
+    private long handled;
+
+    Eq(PciFunction pci, int eqn, int vector, int logSize) {
+        this.pci = pci;
+        this.memory = pci.hostMemory();
+        this.eqn = eqn;
+        this.vector = vector;
+        this.logSize = logSize;
+        this.buffer = memory.alloc((long) Hw.Eqe.SIZE << logSize);
+        // Every entry starts owned by hardware: owner 1 is never valid on the first pass.
+        byte[] eqe = new byte[Hw.Eqe.SIZE];
+        Hw.Eqe.OWNER.set(eqe, 0, 1);
+        for (int i = 0; i < (1 << logSize); i++) {
+            memory.write(buffer + (long) i * Hw.Eqe.SIZE, eqe);
+        }
+    }
+
+    int eqn() {
+        return eqn;
+    }
+
+    int vector() {
+        return vector;
+    }
+
+    /** EQEs handled since creation. */
+    long handled() {
+        return handled;
+    }
+
+    /** The SW2HW_EQ mailbox (§4.3 after the 8-byte header). */
+    byte[] mailbox() {
+        byte[] b = new byte[Hw.CTX + Hw.EqCtx.SIZE];
+        Hw.EqCtx.LOG_SIZE.set(b, Hw.CTX, logSize);
+        Hw.EqCtx.MSIX_VECTOR.set(b, Hw.CTX, vector);
+        Hw.EqCtx.BUFFER.set(b, Hw.CTX, buffer);
+        return b;
+    }
+
+    /** eq_set_ci: the consumer index, and a request for the next interrupt. */
+    void arm() {
+        pci.writel(PciFunction.BAR2, Hw.Doorbell.EQ_CI.offset() + 4 * eqn,
+                Hw.Doorbell.EQ_ARM.insert(Hw.Doorbell.EQ_CI.insert(0, ci), 1));
+    }
+
+    /** The interrupt handler body, in HARDIRQ: every valid EQE, then re-arm. */
+    void interrupt(Consumer<byte[]> dispatch) {
+        while (true) {
+            byte[] eqe = memory.read(buffer + (long) (ci & ((1 << logSize) - 1)) * Hw.Eqe.SIZE, Hw.Eqe.SIZE);
+            // next_eqe_sw: valid when the owner bit matches this pass around the ring.
+            if (Hw.Eqe.OWNER.getInt(eqe, 0) != ((ci >>> logSize) & 1)) {
+                break;
+            }
+            ci++;
+            handled++;
+            dispatch.accept(eqe);
+        }
+        arm();
+    }
+}

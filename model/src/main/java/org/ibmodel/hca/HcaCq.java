@@ -1,0 +1,175 @@
+// drivers/infiniband/hw/mlx4/cq.c (mlx4_ib_create_cq, get_sw_cqe, mlx4_ib_poll_cq,
+// mlx4_ib_arm_cq, __mlx4_ib_cq_clean); docs/HCA.md §4.4, §6, §8
+package org.ibmodel.hca;
+
+import java.util.function.IntFunction;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.Wc;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.SpinLock;
+import org.ibmodel.mm.HostMemory;
+
+/**
+ * The driver side of one CQ: a CQE ring in host memory read by owner bit, the consumer index
+ * published in a doorbell record, and the translation of CQEs into work completions.
+ */
+final class HcaCq {
+    private final int cqn;
+    private final int compEqn;
+    private final Cq ibCq;
+    private final PciFunction pci;
+    private final HostMemory memory;
+    private final SpinLock lock;
+    private final DoorbellRecord db;
+    private long buffer;
+    private int logSize;
+    private int ci;
+
+    HcaCq(Kernel kernel, PciFunction pci, int cqn, int compEqn, Cq ibCq, int logSize) {
+        this.cqn = cqn;
+        this.compEqn = compEqn;
+        this.ibCq = ibCq;
+        this.pci = pci;
+        this.memory = pci.hostMemory();
+        this.lock = new SpinLock(kernel, "cq->lock");
+        this.db = new DoorbellRecord(memory, 4);
+        this.logSize = logSize;
+        this.buffer = newBuffer(logSize);
+    }
+
+    int cqn() {
+        return cqn;
+    }
+
+    Cq ibCq() {
+        return ibCq;
+    }
+
+    int consumerIndex() {
+        return ci;
+    }
+
+    long buffer() {
+        return buffer;
+    }
+
+    int logSize() {
+        return logSize;
+    }
+
+    /** A ring with every entry owned by hardware for the pass the consumer index is in. */
+    private long newBuffer(int log) {
+        long buf = memory.alloc((long) Hw.Cqe.SIZE << log);
+        int size = 1 << log;
+        byte[] cqe = new byte[Hw.Cqe.SIZE];
+        for (int i = 0; i < size; i++) {
+            // Entry n of slot i is next expected with owner (n >> log) & 1; store the other value.
+            int n = ci + ((i - ci) & (size - 1));
+            Hw.Cqe.OWNER.set(cqe, 0, ((n >>> log) & 1) ^ 1);
+            memory.write(buf + (long) i * Hw.Cqe.SIZE, cqe);
+        }
+        return buf;
+    }
+
+    /** The SW2HW_CQ / RESIZE_CQ mailbox for a ring of 2^log entries at {@code buf}. */
+    byte[] mailbox(long buf, int log) {
+        byte[] b = new byte[Hw.CTX + Hw.CqCtx.SIZE];
+        Hw.CqCtx.LOG_SIZE.set(b, Hw.CTX, log);
+        Hw.CqCtx.COMP_EQN.set(b, Hw.CTX, compEqn);
+        Hw.CqCtx.BUFFER.set(b, Hw.CTX, buf);
+        Hw.CqCtx.DB_RECORD.set(b, Hw.CTX, db.addr());
+        return b;
+    }
+
+    byte[] mailbox() {
+        return mailbox(buffer, logSize);
+    }
+
+    /** A fresh ring for RESIZE_CQ; {@link #switchTo} once the device accepted it. */
+    long prepareResize(int log) {
+        return newBuffer(log);
+    }
+
+    void switchTo(long buf, int log) {
+        buffer = buf;
+        logSize = log;
+    }
+
+    private long address(int n) {
+        return buffer + (long) (n & ((1 << logSize) - 1)) * Hw.Cqe.SIZE;
+    }
+
+    /** get_sw_cqe: entry n is software's when its owner bit equals (n >> log_size) & 1. */
+    private byte[] valid(int n) {
+        byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
+        return Hw.Cqe.OWNER.getInt(cqe, 0) == ((n >>> logSize) & 1) ? cqe : null;
+    }
+
+    /** Whether a CQE waits at the consumer index (for IB_CQ_REPORT_MISSED_EVENTS). */
+    boolean hasValid() {
+        return lock.with(() -> valid(ci) != null);
+    }
+
+    /** mlx4_ib_poll_cq: up to {@code num} completions, oldest first; CQEs of unknown QPs are dropped. */
+    int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
+        return lock.with(() -> {
+            int n = 0;
+            int consumed = 0;
+            while (n < num) {
+                byte[] cqe = valid(ci);
+                if (cqe == null) {
+                    break;
+                }
+                ci++;
+                consumed++;
+                HcaQp qp = qps.apply(Hw.Cqe.QPN.getInt(cqe, 0));
+                if (qp == null) {
+                    continue;
+                }
+                if (wc[n] == null) {
+                    wc[n] = new Wc();
+                }
+                qp.complete(cqe, wc[n]);
+                n++;
+            }
+            if (consumed > 0) {
+                db.set(0, ci & 0xffffff);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * __mlx4_ib_cq_clean: removes the CQEs of {@code qpn} that software has not consumed,
+     * sliding the others towards the producer end so the order of what remains holds.
+     */
+    void clean(int qpn) {
+        lock.with(() -> {
+            int pi = ci;
+            while (pi - ci < (1 << logSize) && valid(pi) != null) {
+                pi++;
+            }
+            int freed = 0;
+            for (int n = pi - 1; n - ci >= 0; n--) {
+                byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
+                if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn) {
+                    freed++;
+                } else if (freed > 0) {
+                    int dest = n + freed;
+                    Hw.Cqe.OWNER.set(cqe, 0, (dest >>> logSize) & 1);
+                    memory.write(address(dest), cqe);
+                }
+            }
+            if (freed > 0) {
+                ci += freed;
+                db.set(0, ci & 0xffffff);
+            }
+        });
+    }
+
+    /** mlx4_ib_arm_cq: the CQ_ARM doorbell (§8); 1 solicited, 2 next completion. */
+    void arm(int cmd) {
+        pci.writel(PciFunction.BAR2, Hw.Doorbell.CQ_ARM_CQN.offset(),
+                Hw.Doorbell.CQ_ARM_CMD.insert(Hw.Doorbell.CQ_ARM_CQN.insert(0, cqn), cmd));
+    }
+}

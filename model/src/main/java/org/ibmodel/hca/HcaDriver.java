@@ -1,0 +1,785 @@
+// drivers/infiniband/hw/mlx4/main.c (mlx4_ib_add, mlx4_ib_query_device, mlx4_ib_query_port),
+// drivers/net/ethernet/mellanox/mlx4/main.c (mlx4_init_hca, mlx4_setup_hca),
+// drivers/infiniband/hw/mthca/mthca_pd.c and mthca_mr.c; docs/HCA.md
+package org.ibmodel.hca;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.CqNotifyFlags;
+import org.ibmodel.core.DeviceAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.IbCore;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEvent;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Port;
+import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.PortState;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.ExecContext;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.SpinLock;
+import org.ibmodel.kernel.Work;
+import org.ibmodel.kernel.Workqueue;
+import org.ibmodel.mm.HostMemory;
+
+/**
+ * The HCA driver: brings the device up through its command interface, registers it with
+ * ib_core and implements the verbs. It owns no transport logic; objects live in firmware
+ * contexts, work requests in rings in host memory, completions and events arrive by owner bit.
+ */
+public final class HcaDriver implements DeviceOps {
+    /** EQEs per event queue. */
+    static final int EQ_LOG_SIZE = 8;
+    static final int ASYNC_EQN = 0;
+    static final int PAGE_SHIFT = 12;
+
+    /** The PD number and the MPT of its local DMA lkey (mthca_pd_alloc's ntmr). */
+    record HcaPd(int pdn, int mpt) {
+    }
+
+    /** The MPT index of a memory region and its translation table, if any. */
+    record HcaMr(int mpt) {
+    }
+
+    private final IbCore core;
+    private final Kernel kernel;
+    private final PciFunction pci;
+    private final HostMemory memory;
+    private final String name;
+    private final Cmd cmd;
+    private final SpinLock tableLock;
+    private final Map<Integer, HcaCq> cqs = new TreeMap<>();
+    private final Map<Integer, HcaQp> qps = new TreeMap<>();
+    private final Map<Integer, HcaSrq> srqs = new TreeMap<>();
+    private final Eq[] eqs;
+    private final Workqueue wq;
+    private final Work portWork;
+    private Bitmap pdBitmap;
+    private Bitmap mptBitmap;
+    private Bitmap cqBitmap;
+    private Bitmap qpBitmap;
+    private Bitmap srqBitmap;
+    private int numPorts;
+    private int firstQpn;
+    private int keyTag;
+    private long fwVer;
+    private IbDevice device;
+    private boolean hcaUp;
+
+    public HcaDriver(IbCore core, PciFunction pci, String name) {
+        this.core = core;
+        this.kernel = core.kernel();
+        this.pci = pci;
+        this.memory = pci.hostMemory();
+        this.name = name;
+        this.cmd = new Cmd(pci, kernel);
+        this.tableLock = new SpinLock(kernel, "hca->table_lock");
+        this.eqs = new Eq[pci.msixVectors()];
+        this.wq = kernel.allocWorkqueue(name + "_port");
+        this.portWork = new Work("hca_port_change", this::refreshPorts);
+    }
+
+    /** The registered device; null before {@link #probe} succeeded. */
+    public IbDevice device() {
+        return device;
+    }
+
+    /** The firmware version QUERY_FW reported, as ib_device_attr.fw_ver packs it. */
+    public long fwVer() {
+        return fwVer;
+    }
+
+    /** Objects the driver holds numbers for, by kind: zero after every object is destroyed. */
+    public Map<String, Integer> live() {
+        Map<String, Integer> m = new TreeMap<>();
+        m.put("pd", pdBitmap == null ? 0 : pdBitmap.used());
+        m.put("mpt", mptBitmap == null ? 0 : mptBitmap.used());
+        m.put("cq", tableLock.with(cqs::size));
+        m.put("qp", tableLock.with(qps::size));
+        m.put("srq", tableLock.with(srqs::size));
+        return m;
+    }
+
+    /** The firmware status of the last command. */
+    public int lastCmdStatus() {
+        return cmd.lastStatus();
+    }
+
+    static int pdn(Pd pd) {
+        return ((HcaPd) pd.drv()).pdn();
+    }
+
+    // ---- bring-up ------------------------------------------------------------------------
+
+    /**
+     * mlx4_init_hca + mlx4_ib_add: QUERY_FW, QUERY_DEV_CAP, INIT_HCA, the EQs and their
+     * interrupts, the special QPs, INIT_PORT and QUERY_PORT on every port, then registration.
+     * Returns 0 or a negative errno; on failure the device is left closed.
+     */
+    public int probe() {
+        kernel.mightSleep();
+        byte[] fw = new byte[8];
+        int ret = cmd.out(CmdOp.QUERY_FW, 0, fw);
+        if (ret != 0) {
+            return ret;
+        }
+        // ib_device_attr.fw_ver as mlx4 packs it: major << 32 | minor << 16 | subminor.
+        fwVer = (Hw.QueryFw.FW_REV_MAJOR.get(fw, 0) << 32) | (Hw.QueryFw.FW_REV_MINOR.get(fw, 0) << 16)
+                | Hw.QueryFw.FW_REV_SUBMINOR.get(fw, 0);
+        byte[] cap = new byte[0x58];
+        ret = cmd.out(CmdOp.QUERY_DEV_CAP, 0, cap);
+        if (ret != 0) {
+            return ret;
+        }
+        DeviceAttr attr = deviceAttr(cap);
+        ret = initHca(cap);
+        if (ret != 0) {
+            return ret;
+        }
+        ret = setupEqs();
+        if (ret == 0) {
+            ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, 0, 0, 0);
+        }
+        if (ret == 0) {
+            ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, 1, numPorts, 0);
+        }
+        PortAttr[] ports = new PortAttr[numPorts];
+        for (int p = 1; ret == 0 && p <= numPorts; p++) {
+            ret = cmd.exec(CmdOp.INIT_PORT, p, 0, 0);
+            if (ret == 0) {
+                ports[p - 1] = new PortAttr();
+                ret = queryPort(p, ports[p - 1], Hw.DevCap.MAX_MTU.getInt(cap, 0));
+            }
+        }
+        if (ret != 0) {
+            teardown();
+            return ret;
+        }
+        device = new IbDevice(core, name, this, attr, memory, Hw.DevCap.NODE_GUID.get(cap, 0), ports);
+        ret = core.registerDevice(device);
+        if (ret != 0) {
+            device = null;
+            teardown();
+        }
+        return ret;
+    }
+
+    private DeviceAttr deviceAttr(byte[] cap) {
+        DeviceAttr a = new DeviceAttr();
+        a.fwVer = fwVer;
+        a.sysImageGuid = Hw.DevCap.SYS_IMAGE_GUID.get(cap, 0);
+        a.vendorId = Hw.DevCap.VENDOR_ID.getInt(cap, 0);
+        a.vendorPartId = Hw.DevCap.VENDOR_PART_ID.getInt(cap, 0);
+        firstQpn = Hw.DevCap.FIRST_QPN.getInt(cap, 0);
+        a.maxQp = Hw.DevCap.MAX_QP.getInt(cap, 0) - firstQpn;
+        a.maxQpWr = Hw.DevCap.MAX_QP_WR.getInt(cap, 0);
+        a.maxSendSge = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
+        a.maxRecvSge = Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0);
+        a.maxCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
+        // mthca: one CQE of the ring stays empty, so a full ring is told from an empty one.
+        a.maxCqe = Hw.DevCap.MAX_CQE.getInt(cap, 0) - 1;
+        a.maxMr = Hw.DevCap.MAX_MPT.getInt(cap, 0);
+        a.maxPd = Hw.DevCap.MAX_PD.getInt(cap, 0);
+        a.maxQpRdAtom = Hw.DevCap.MAX_QP_RD_ATOM.getInt(cap, 0);
+        a.maxQpInitRdAtom = Hw.DevCap.MAX_QP_INIT_RD_ATOM.getInt(cap, 0);
+        a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
+        a.maxSrqWr = Hw.DevCap.MAX_SRQ_WR.getInt(cap, 0);
+        a.maxSrqSge = Hw.DevCap.MAX_SRQ_SGE.getInt(cap, 0);
+        a.maxPkeys = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
+        a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
+        a.deviceCapFlags = 0;
+        numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
+        return a;
+    }
+
+    /** INIT_HCA with every table at the device's maximum (no ICM to budget for). */
+    private int initHca(byte[] cap) {
+        byte[] in = new byte[0x14];
+        int numQp = Hw.DevCap.MAX_QP.getInt(cap, 0);
+        int numCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
+        int numMpt = Hw.DevCap.MAX_MPT.getInt(cap, 0);
+        int numSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
+        Hw.InitHca.NUM_QP.set(in, 0, numQp);
+        Hw.InitHca.NUM_CQ.set(in, 0, numCq);
+        Hw.InitHca.NUM_MPT.set(in, 0, numMpt);
+        Hw.InitHca.NUM_EQ.set(in, 0, eqs.length);
+        Hw.InitHca.NUM_SRQ.set(in, 0, numSrq);
+        int ret = cmd.in(CmdOp.INIT_HCA, 0, 0, in);
+        if (ret != 0) {
+            return ret;
+        }
+        hcaUp = true;
+        pdBitmap = new Bitmap("pd", 0, Hw.DevCap.MAX_PD.getInt(cap, 0));
+        mptBitmap = new Bitmap("mpt", 0, numMpt);
+        cqBitmap = new Bitmap("cq", 0, numCq);
+        qpBitmap = new Bitmap("qp", firstQpn, numQp - firstQpn);
+        srqBitmap = new Bitmap("srq", 0, numSrq);
+        return 0;
+    }
+
+    /** One EQ per MSI-X vector: EQ 0 takes every async event, the others completions (§2). */
+    private int setupEqs() {
+        long asyncMask = 0;
+        for (EqeType t : EqeType.values()) {
+            if (t != EqeType.COMPLETION && t != EqeType.CMD) {
+                asyncMask |= t.maskBit();
+            }
+        }
+        for (int v = 0; v < eqs.length; v++) {
+            Eq eq = new Eq(pci, v, v, EQ_LOG_SIZE);
+            int ret = cmd.in(CmdOp.SW2HW_EQ, v, 0, eq.mailbox());
+            if (ret != 0) {
+                return ret;
+            }
+            eqs[v] = eq;
+            ret = cmd.exec(CmdOp.MAP_EQ, v, v == ASYNC_EQN ? asyncMask : 0, 0);
+            if (ret != 0) {
+                return ret;
+            }
+            pci.requestIrq(v, () -> eq.interrupt(this::dispatch));
+            eq.arm();
+        }
+        return 0;
+    }
+
+    private int queryPort(int port, PortAttr a, int maxMtu) {
+        byte[] b = new byte[Hw.PortInfo.PKEY.offset()];
+        int ret = cmd.out(CmdOp.QUERY_PORT, port, b);
+        if (ret != 0) {
+            return ret;
+        }
+        a.state = PortState.values()[Hw.PortInfo.PORT_STATE.getInt(b, 0)];
+        a.physState = Hw.PortInfo.PHYS_STATE.getInt(b, 0);
+        a.activeMtu = Mtu.ofValue(Hw.PortInfo.ACTIVE_MTU.getInt(b, 0));
+        a.maxMtu = Mtu.ofValue(maxMtu);
+        a.activeWidth = Hw.PortInfo.ACTIVE_WIDTH.getInt(b, 0);
+        a.activeSpeed = Hw.PortInfo.ACTIVE_SPEED.getInt(b, 0);
+        a.lid = Hw.PortInfo.LID.getInt(b, 0);
+        a.smLid = Hw.PortInfo.SM_LID.getInt(b, 0);
+        a.lmc = Hw.PortInfo.LMC.getInt(b, 0);
+        a.smSl = Hw.PortInfo.SM_SL.getInt(b, 0);
+        return 0;
+    }
+
+    /**
+     * The static subnet set-up of docs/HCA.md §3.7: SET_PORT with the port's LID and the SM's.
+     * The port goes ACTIVE; PORT_CHANGE then reaches ib_core through the EQ.
+     */
+    public int setPort(int port, int lid, int lmc, int smLid, int smSl) {
+        kernel.mightSleep();
+        byte[] b = new byte[Hw.PortInfo.PKEY.offset()];
+        Hw.PortInfo.LID.set(b, 0, lid);
+        Hw.PortInfo.LMC.set(b, 0, lmc);
+        Hw.PortInfo.SM_LID.set(b, 0, smLid);
+        Hw.PortInfo.SM_SL.set(b, 0, smSl);
+        return cmd.in(CmdOp.SET_PORT, port, 0, b);
+    }
+
+    /** CLOSE_PORT: the link goes down; PORT_ERR follows through the EQ. */
+    public int closePort(int port) {
+        kernel.mightSleep();
+        return cmd.exec(CmdOp.CLOSE_PORT, port, 0, 0);
+    }
+
+    /** mlx4_ib_remove + mlx4_close_hca: unregister, close the ports, return the EQs, close. */
+    public void remove() {
+        kernel.mightSleep();
+        if (device != null) {
+            core.unregisterDevice(device);
+            device = null;
+        }
+        for (int p = 1; p <= numPorts; p++) {
+            cmd.exec(CmdOp.CLOSE_PORT, p, 0, 0);
+        }
+        teardown();
+    }
+
+    private void teardown() {
+        for (int v = eqs.length - 1; v >= 0; v--) {
+            if (eqs[v] != null) {
+                pci.freeIrq(v);
+                cmd.exec(CmdOp.HW2SW_EQ, v, 0, 0);
+                eqs[v] = null;
+            }
+        }
+        if (hcaUp) {
+            int ret = cmd.exec(CmdOp.CLOSE_HCA, 0, 0, 0);
+            if (ret != 0) {
+                throw new KernelBug(KernelBug.WARN_ON, name + ": CLOSE_HCA failed " + Errno.ofNumber(ret)
+                        + " (firmware status 0x" + Integer.toHexString(cmd.lastStatus()) + "): objects leaked");
+            }
+            hcaUp = false;
+        }
+    }
+
+    /** The port-change work: QUERY_PORT and hand the news to ib_core, which raises the events. */
+    private void refreshPorts() {
+        IbDevice dev = device;
+        if (dev == null) {
+            return;
+        }
+        for (int p = 1; p <= numPorts; p++) {
+            PortAttr a = new PortAttr();
+            if (queryPort(p, a, a.maxMtu.value()) != 0) {
+                continue;
+            }
+            Port port = dev.port(p);
+            port.setLid(a.lid, a.lmc);
+            port.setSm(a.smLid, a.smSl);
+            port.setState(a.state);
+        }
+    }
+
+    // ---- events (HARDIRQ) -----------------------------------------------------------------
+
+    /** mlx4_eq_int's dispatch of one EQE. */
+    private void dispatch(byte[] eqe) {
+        if (kernel.context() != ExecContext.HARDIRQ) {
+            throw new KernelBug(KernelBug.WARN_ON, name + ": EQE dispatched outside hard-interrupt context");
+        }
+        EqeType type = EqeType.of(Hw.Eqe.TYPE.getInt(eqe, 0));
+        int object = Hw.Eqe.OBJECT.getInt(eqe, 0);
+        if (type == null || type == EqeType.CMD) {
+            return;
+        }
+        switch (type) {
+            case COMPLETION -> {
+                HcaCq cq = tableLock.with(() -> cqs.get(object));
+                if (cq != null) {
+                    cq.ibCq().completionUpcall();
+                }
+            }
+            case CQ_ERROR -> {
+                HcaCq cq = tableLock.with(() -> cqs.get(object));
+                if (cq != null) {
+                    cq.ibCq().eventUpcall(IbEventType.CQ_ERR);
+                }
+            }
+            // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling).
+            case PORT_CHANGE -> wq.queueWork(portWork);
+            case LOCAL_CATAS_ERROR -> {
+                if (device != null) {
+                    device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
+                }
+            }
+            case SRQ_LIMIT, SRQ_CATAS_ERROR -> {
+                HcaSrq srq = tableLock.with(() -> srqs.get(object));
+                if (srq == null) {
+                    return;
+                }
+                if (type == EqeType.SRQ_LIMIT) {
+                    srq.ibSrq().limitReached();
+                } else {
+                    srq.ibSrq().eventUpcall(type.event());
+                }
+            }
+            default -> {
+                HcaQp qp = tableLock.with(() -> qps.get(object));
+                if (qp == null) {
+                    return;
+                }
+                IbEventType ev = type.event();
+                // These errors moved the QP to ERR in the device (IBA 11.6.2).
+                if (ev == IbEventType.QP_FATAL || ev == IbEventType.QP_REQ_ERR || ev == IbEventType.QP_ACCESS_ERR) {
+                    qp.ibQp().deviceSetState(QpState.ERR);
+                }
+                qp.ibQp().eventUpcall(ev);
+            }
+        }
+    }
+
+    // ---- PD, MR, AH -----------------------------------------------------------------------
+
+    private int nextKey(int mpt) {
+        keyTag = (keyTag + 1) & 0xff;
+        return (mpt << 8) | keyTag;
+    }
+
+    private static byte[] mptMailbox(int key, int pdn, int access, boolean physical, long start, long length,
+            long mttAddr, int mttEntries) {
+        byte[] b = new byte[Hw.CTX + Hw.Mpt.SIZE];
+        int c = Hw.CTX;
+        Hw.Mpt.PHYSICAL.set(b, c, physical ? 1 : 0);
+        Hw.Mpt.ATOMIC.set(b, c, (access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
+        Hw.Mpt.REMOTE_WRITE.set(b, c, (access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
+        Hw.Mpt.REMOTE_READ.set(b, c, (access & AccessFlags.REMOTE_READ) != 0 ? 1 : 0);
+        Hw.Mpt.LOCAL_WRITE.set(b, c, (access & AccessFlags.LOCAL_WRITE) != 0 ? 1 : 0);
+        Hw.Mpt.KEY.set(b, c, Integer.toUnsignedLong(key));
+        Hw.Mpt.PD.set(b, c, pdn);
+        Hw.Mpt.START.set(b, c, start);
+        Hw.Mpt.LENGTH.set(b, c, length);
+        Hw.Mpt.MTT_ADDR.set(b, c, mttAddr);
+        Hw.Mpt.MTT_ENTRIES.set(b, c, mttEntries);
+        Hw.Mpt.LOG_PAGE_SIZE.set(b, c, physical ? 0 : PAGE_SHIFT);
+        return b;
+    }
+
+    @Override
+    public int allocPd(Pd pd) {
+        int pdn = pdBitmap.alloc();
+        if (pdn < 0) {
+            return Errno.ENOMEM.negative();
+        }
+        int mpt = mptBitmap.alloc();
+        if (mpt < 0) {
+            pdBitmap.free(pdn);
+            return Errno.ENOMEM.negative();
+        }
+        int key = nextKey(mpt);
+        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0,
+                mptMailbox(key, pdn, AccessFlags.LOCAL_WRITE, true, 0, -1L, 0, 0));
+        if (ret != 0) {
+            mptBitmap.free(mpt);
+            pdBitmap.free(pdn);
+            return ret;
+        }
+        pd.drv(new HcaPd(pdn, mpt));
+        pd.localDmaLkey(key);
+        return 0;
+    }
+
+    @Override
+    public int deallocPd(Pd pd) {
+        HcaPd p = (HcaPd) pd.drv();
+        int ret = cmd.exec(CmdOp.HW2SW_MPT, p.mpt(), 0, 0);
+        if (ret != 0) {
+            return ret;
+        }
+        mptBitmap.free(p.mpt());
+        pdBitmap.free(p.pdn());
+        return 0;
+    }
+
+    @Override
+    public int getDmaMr(Mr mr, int access) {
+        return addMpt(mr, access, true, 0, -1L, 0, 0);
+    }
+
+    /**
+     * mthca_mr_alloc: the translation table first (WRITE_MTT, one mailbox at a time), then the
+     * key. {@code iova} and {@code start} must share their page offset (one MTT per page).
+     */
+    @Override
+    public int regMr(Mr mr, long start, long length, long iova, int access) {
+        long mask = (1L << PAGE_SHIFT) - 1;
+        if (((start ^ iova) & mask) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        long first = iova >>> PAGE_SHIFT;
+        int pages = (int) (((iova + length - 1) >>> PAGE_SHIFT) - first + 1);
+        long mtt = memory.alloc(8L * pages);
+        for (int done = 0; done < pages;) {
+            int n = Math.min(pages - done, (Cmd.MAILBOX_SIZE - Hw.WriteMtt.ENTRY.offset()) / 8);
+            byte[] b = new byte[Hw.WriteMtt.ENTRY.offset() + 8 * n];
+            Hw.WriteMtt.MTT_ADDR.set(b, 0, mtt + 8L * done);
+            Hw.WriteMtt.COUNT.set(b, 0, n);
+            for (int i = 0; i < n; i++) {
+                long page = (start & ~mask) + ((long) (done + i) << PAGE_SHIFT);
+                Hw.WriteMtt.ENTRY.set(b, 8 * i, page);
+            }
+            int ret = cmd.in(CmdOp.WRITE_MTT, 0, 0, b);
+            if (ret != 0) {
+                return ret;
+            }
+            done += n;
+        }
+        return addMpt(mr, access, false, iova, length, mtt, pages);
+    }
+
+    private int addMpt(Mr mr, int access, boolean physical, long start, long length, long mtt, int entries) {
+        int mpt = mptBitmap.alloc();
+        if (mpt < 0) {
+            return Errno.ENOMEM.negative();
+        }
+        int key = nextKey(mpt);
+        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0,
+                mptMailbox(key, pdn(mr.pd()), access, physical, start, length, mtt, entries));
+        if (ret != 0) {
+            mptBitmap.free(mpt);
+            return ret;
+        }
+        mr.drv(new HcaMr(mpt));
+        mr.assignKeys(key, key);
+        return 0;
+    }
+
+    @Override
+    public int deregMr(Mr mr) {
+        int mpt = ((HcaMr) mr.drv()).mpt();
+        int ret = cmd.exec(CmdOp.HW2SW_MPT, mpt, 0, 0);
+        if (ret != 0) {
+            return ret;
+        }
+        mptBitmap.free(mpt);
+        return 0;
+    }
+
+    /** The driver keeps the address vector; post_send copies it into each datagram segment. */
+    @Override
+    public int createAh(Ah ah, AhAttr attr) {
+        ah.drv(attr);
+        return 0;
+    }
+
+    @Override
+    public int destroyAh(Ah ah) {
+        return 0;
+    }
+
+    // ---- CQ -------------------------------------------------------------------------------
+
+    private int compEqn(int compVector) {
+        int comp = eqs.length - 1;
+        return comp <= 0 ? ASYNC_EQN : 1 + Math.floorMod(compVector, comp);
+    }
+
+    /** mlx4_ib_create_cq: a ring of the next power of two above cqe, one entry kept free. */
+    @Override
+    public int createCq(Cq cq, CqInitAttr attr) {
+        int log = HcaQp.log2Ceil(attr.cqe() + 1);
+        int cqn = cqBitmap.alloc();
+        if (cqn < 0) {
+            return Errno.ENOMEM.negative();
+        }
+        HcaCq hc = new HcaCq(kernel, pci, cqn, compEqn(attr.compVector()), cq, log);
+        int ret = cmd.in(CmdOp.SW2HW_CQ, cqn, 0, hc.mailbox());
+        if (ret != 0) {
+            cqBitmap.free(cqn);
+            return ret;
+        }
+        cq.cqe((1 << log) - 1);
+        cq.drv(hc);
+        tableLock.with(() -> {
+            cqs.put(cqn, hc);
+        });
+        return 0;
+    }
+
+    @Override
+    public int destroyCq(Cq cq) {
+        HcaCq hc = (HcaCq) cq.drv();
+        int ret = cmd.exec(CmdOp.HW2SW_CQ, hc.cqn(), 0, 0);
+        if (ret != 0) {
+            return ret;
+        }
+        tableLock.with(() -> {
+            cqs.remove(hc.cqn());
+        });
+        cqBitmap.free(hc.cqn());
+        return 0;
+    }
+
+    /** mlx4_ib_resize_cq: a new ring; the device moves unconsumed CQEs or refuses (BAD_SIZE). */
+    @Override
+    public int resizeCq(Cq cq, int cqe) {
+        HcaCq hc = (HcaCq) cq.drv();
+        int log = HcaQp.log2Ceil(cqe + 1);
+        long buf = hc.prepareResize(log);
+        int ret = cmd.in(CmdOp.RESIZE_CQ, hc.cqn(), 0, hc.mailbox(buf, log));
+        if (ret != 0) {
+            return ret;
+        }
+        hc.switchTo(buf, log);
+        cq.cqe((1 << log) - 1);
+        return 0;
+    }
+
+    private HcaQp qpByQpn(int qpn) {
+        return tableLock.with(() -> qps.get(qpn));
+    }
+
+    @Override
+    public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+        return ((HcaCq) cq.drv()).poll(numEntries, wc, this::qpByQpn);
+    }
+
+    @Override
+    public int reqNotifyCq(Cq cq, int flags) {
+        HcaCq hc = (HcaCq) cq.drv();
+        boolean solicited = (flags & CqNotifyFlags.SOLICITED_MASK) == CqNotifyFlags.SOLICITED;
+        hc.arm(solicited ? Hw.Doorbell.ARM_SOLICITED : Hw.Doorbell.ARM_NEXT);
+        if ((flags & CqNotifyFlags.REPORT_MISSED_EVENTS) != 0 && hc.hasValid()) {
+            return 1;
+        }
+        return 0;
+    }
+
+    // ---- QP -------------------------------------------------------------------------------
+
+    @Override
+    public int createQp(Qp qp, QpInitAttr attr) {
+        boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
+        int qpn;
+        if (special) {
+            // CONF_SPECIAL_QP put the SMI QPs at 0.. and the GSI QPs at num_ports.. (one per port).
+            qpn = (attr.qpType == QpType.SMI ? 0 : numPorts) + attr.portNum - 1;
+            if (qpByQpn(qpn) != null) {
+                return Errno.EBUSY.negative();
+            }
+        } else {
+            qpn = qpBitmap.alloc();
+            if (qpn < 0) {
+                return Errno.ENOMEM.negative();
+            }
+        }
+        HcaSrq srq = attr.srq == null ? null : (HcaSrq) attr.srq.drv();
+        HcaQp hq = HcaQp.create(kernel, pci, qp, qpn, srq);
+        if (hq == null) {
+            if (!special) {
+                qpBitmap.free(qpn);
+            }
+            return Errno.EINVAL.negative();
+        }
+        qp.assignQpNum(special ? (attr.qpType == QpType.SMI ? 0 : 1) : qpn);
+        qp.drv(hq);
+        tableLock.with(() -> {
+            qps.put(qpn, hq);
+        });
+        return 0;
+    }
+
+    /**
+     * The transition command for cur→next with the context and optpar the mask asks for. A
+     * refusal by the firmware is returned as its errno and changes nothing here.
+     */
+    @Override
+    public int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next) {
+        if ((mask & QpModify.UNSUPPORTED) != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
+        HcaQp hq = (HcaQp) qp.drv();
+        CmdOp op = QpModify.command(cur, next);
+        if (op == null) {
+            return cur == QpState.RESET && next == QpState.RESET ? 0 : Errno.EINVAL.negative();
+        }
+        int ret;
+        if (QpModify.takesMailbox(op)) {
+            QpAttr merged = QpModify.merge(qp.attr(), attr, mask);
+            ret = cmd.in(op, hq.qpn(), 0, QpModify.mailbox(hq, merged, QpModify.optpar(op, mask)));
+        } else {
+            boolean notify = op == CmdOp.RTS2SQD_QP && QpAttrMask.EN_SQD_ASYNC_NOTIFY.isSet(mask)
+                    && attr.enSqdAsyncNotify;
+            ret = cmd.exec(op, hq.qpn(), 0, notify ? 1 : 0);
+        }
+        if (ret != 0) {
+            return ret;
+        }
+        if (next == QpState.RESET) {
+            cleanCqs(hq);
+            hq.reset();
+        }
+        return 0;
+    }
+
+    /** mlx4_ib_cq_clean on both CQs: no completion of a reset or destroyed QP is polled. */
+    private void cleanCqs(HcaQp hq) {
+        ((HcaCq) hq.ibQp().sendCq().drv()).clean(hq.qpn());
+        if (hq.ibQp().recvCq() != hq.ibQp().sendCq()) {
+            ((HcaCq) hq.ibQp().recvCq().drv()).clean(hq.qpn());
+        }
+    }
+
+    @Override
+    public int destroyQp(Qp qp) {
+        HcaQp hq = (HcaQp) qp.drv();
+        if (qp.state() != QpState.RESET) {
+            int ret = cmd.exec(CmdOp.RST_QP, hq.qpn(), 0, 0);
+            if (ret != 0) {
+                return ret;
+            }
+        }
+        cleanCqs(hq);
+        tableLock.with(() -> {
+            qps.remove(hq.qpn());
+        });
+        if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
+            qpBitmap.free(hq.qpn());
+        }
+        return 0;
+    }
+
+    @Override
+    public PostResult postSend(Qp qp, List<SendWr> wrs) {
+        return ((HcaQp) qp.drv()).postSend(wrs);
+    }
+
+    @Override
+    public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
+        return ((HcaQp) qp.drv()).postRecv(wrs);
+    }
+
+    // ---- SRQ ------------------------------------------------------------------------------
+
+    @Override
+    public int createSrq(Srq srq, SrqAttr attr) {
+        int srqn = srqBitmap.alloc();
+        if (srqn < 0) {
+            return Errno.ENOMEM.negative();
+        }
+        HcaSrq hs = new HcaSrq(kernel, pci, srq, srqn);
+        int ret = cmd.in(CmdOp.SW2HW_SRQ, srqn, 0, hs.mailbox(pdn(srq.pd())));
+        if (ret != 0) {
+            srqBitmap.free(srqn);
+            return ret;
+        }
+        srq.drv(hs);
+        tableLock.with(() -> {
+            srqs.put(srqn, hs);
+        });
+        return 0;
+    }
+
+    /** mlx4_ib_modify_srq: the limit arms through ARM_SRQ; resizing is not supported (-EINVAL). */
+    @Override
+    public int modifySrq(Srq srq, SrqAttr attr, int mask) {
+        if ((mask & SrqAttr.MAX_WR) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if ((mask & SrqAttr.LIMIT) != 0) {
+            return cmd.exec(CmdOp.ARM_SRQ, ((HcaSrq) srq.drv()).srqn(), attr.srqLimit, 0);
+        }
+        return 0;
+    }
+
+    @Override
+    public int destroySrq(Srq srq) {
+        HcaSrq hs = (HcaSrq) srq.drv();
+        int ret = cmd.exec(CmdOp.HW2SW_SRQ, hs.srqn(), 0, 0);
+        if (ret != 0) {
+            return ret;
+        }
+        tableLock.with(() -> {
+            srqs.remove(hs.srqn());
+        });
+        srqBitmap.free(hs.srqn());
+        return 0;
+    }
+
+    @Override
+    public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
+        return ((HcaSrq) srq.drv()).post(wrs);
+    }
+}

@@ -1,0 +1,374 @@
+// drivers/infiniband/hw/mlx4/qp.c (create_qp_common, mlx4_ib_post_send, mlx4_ib_post_recv,
+// set_datagram_seg, set_raddr_seg, set_atomic_seg, set_data_seg) and drivers/infiniband/hw/mlx4/cq.c
+// mlx4_ib_poll_one; checks as drivers/infiniband/sw/rxe/rxe_verbs.c validate_send_wr; docs/HCA.md §5, §6
+package org.ibmodel.hca;
+
+import java.util.List;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.SigType;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.mm.HostMemory;
+
+/**
+ * The driver side of one QP: its send and receive rings in host memory, its doorbell record,
+ * the WQEs it writes (docs/HCA.md §5) and the completions it reads back (§6).
+ */
+final class HcaQp {
+    /** §4.5: RQ producer counter at +0 of the doorbell record, SQ producer counter at +4. */
+    static final int DB_RQ = 0;
+    static final int DB_SQ = 4;
+    /** §5.1: ds is 6 bits of 16-byte units. */
+    static final int MAX_WQE_SIZE = 63 * 16;
+
+    private final Qp ibQp;
+    private final int qpn;
+    private final PciFunction pci;
+    private final HostMemory memory;
+    private final WorkQueue sq;
+    private final WorkQueue rq;
+    private final HcaSrq srq;
+    private final DoorbellRecord db;
+
+    private HcaQp(Qp ibQp, int qpn, PciFunction pci, WorkQueue sq, WorkQueue rq, HcaSrq srq) {
+        this.ibQp = ibQp;
+        this.qpn = qpn;
+        this.pci = pci;
+        this.memory = pci.hostMemory();
+        this.sq = sq;
+        this.rq = rq;
+        this.srq = srq;
+        this.db = new DoorbellRecord(memory, 8);
+    }
+
+    /** Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. */
+    static HcaQp create(Kernel kernel, PciFunction pci, Qp ibQp, int qpn, HcaSrq srq) {
+        QpCap cap = ibQp.cap();
+        int sendSize = sendWqeSize(ibQp.type(), cap);
+        int recvSize = Hw.Data.SIZE * Math.max(1, cap.maxRecvSge());
+        if (sendSize > MAX_WQE_SIZE || recvSize > MAX_WQE_SIZE) {
+            return null;
+        }
+        WorkQueue sq = new WorkQueue(kernel, pci.hostMemory(), "qp->sq.lock", log2Ceil(Math.max(1, cap.maxSendWr())),
+                log2Ceil(Math.max(64, sendSize)));
+        WorkQueue rq = srq != null ? null : new WorkQueue(kernel, pci.hostMemory(), "qp->rq.lock",
+                log2Ceil(Math.max(1, cap.maxRecvWr())), log2Ceil(Math.max(64, recvSize)));
+        return new HcaQp(ibQp, qpn, pci, sq, rq, srq);
+    }
+
+    /** The largest send WQE the capabilities allow: control, then the segments of §5. */
+    static int sendWqeSize(QpType type, QpCap cap) {
+        int size = Hw.Ctrl.SIZE;
+        if (type.datagram()) {
+            size += Hw.Datagram.SIZE;
+        } else if (type == QpType.RC) {
+            size += Hw.Raddr.SIZE + Hw.Atomic.SIZE;
+        } else {
+            size += Hw.Raddr.SIZE;
+        }
+        return size + Math.max(Hw.Data.SIZE * cap.maxSendSge(), align16(Hw.Data.INLINE_HEADER + cap.maxInlineData()));
+    }
+
+    static int log2Ceil(int v) {
+        return 32 - Integer.numberOfLeadingZeros(v - 1);
+    }
+
+    static int align16(int v) {
+        return (v + 15) & ~15;
+    }
+
+    Qp ibQp() {
+        return ibQp;
+    }
+
+    int qpn() {
+        return qpn;
+    }
+
+    WorkQueue sq() {
+        return sq;
+    }
+
+    /** Null for a QP on an SRQ. */
+    WorkQueue rq() {
+        return rq;
+    }
+
+    HcaSrq srq() {
+        return srq;
+    }
+
+    DoorbellRecord db() {
+        return db;
+    }
+
+    /** After 2RST: the rings start over and the device will read counters of 0. */
+    void reset() {
+        sq.reset();
+        if (rq != null) {
+            rq.reset();
+        }
+        db.set(DB_RQ, 0);
+        db.set(DB_SQ, 0);
+    }
+
+    // ---- post_send ----------------------------------------------------------------------
+
+    PostResult postSend(List<SendWr> wrs) {
+        QpState s = ibQp.state();
+        // rxe_post_send: nothing is sent before RTS; SQD and the error states still queue.
+        if (s == QpState.RESET || s == QpState.INIT || s == QpState.RTR) {
+            return PostResult.fail(Errno.EINVAL.negative(), 0);
+        }
+        return sq.lock.with(() -> {
+            PostResult result = PostResult.OK;
+            int posted = 0;
+            for (int i = 0; i < wrs.size(); i++) {
+                SendWr wr = wrs.get(i);
+                int err = checkSend(wr);
+                if (err == 0 && sq.outstanding() >= ibQp.cap().maxSendWr()) {
+                    err = Errno.ENOMEM.negative();
+                }
+                if (err != 0) {
+                    result = PostResult.fail(err, i);
+                    break;
+                }
+                sq.post(sendWqe(wr), wr.wrId(), wr.wrCqe(), wr.opcode());
+                posted++;
+            }
+            // The WRs before a bad one stay posted, so the doorbell rings for them too.
+            if (posted > 0) {
+                db.set(DB_SQ, sq.head());
+                pci.writel(PciFunction.BAR2, Hw.Doorbell.SEND.offset(), Hw.Doorbell.SEND.insert(0, qpn));
+            }
+            return result;
+        });
+    }
+
+    private int checkSend(SendWr wr) {
+        QpCap cap = ibQp.cap();
+        if (wr.numSge() > cap.maxSendSge()) {
+            return Errno.EINVAL.negative();
+        }
+        boolean inline = (wr.sendFlags() & SendFlags.INLINE) != 0;
+        if (inline && wr.length() > cap.maxInlineData()) {
+            return Errno.EINVAL.negative();
+        }
+        SendOpcode op = SendOpcode.of(wr.opcode());
+        if (op == null || !allowed(ibQp.type(), wr.opcode())) {
+            return Errno.EINVAL.negative();
+        }
+        if (ibQp.type().datagram()
+                && (wr.ah() == null || wr.ah().freed() || wr.ah().pd() != ibQp.pd())) {
+            return Errno.EINVAL.negative();
+        }
+        if (op.hasAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
+
+    /** Opcodes each transport allows (IBA Table 38's columns). */
+    private static boolean allowed(QpType type, WrOpcode op) {
+        return switch (type) {
+            case RC -> true;
+            case UC -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM || op == WrOpcode.SEND_WITH_INV
+                    || op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM;
+            case UD, GSI, SMI -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM;
+            default -> false;
+        };
+    }
+
+    /** One send WQE, §5: control, datagram, remote address, atomic, data or inline. */
+    private byte[] sendWqe(SendWr wr) {
+        byte[] w = new byte[sq.stride()];
+        SendOpcode op = SendOpcode.of(wr.opcode());
+        int off = Hw.Ctrl.SIZE;
+        if (ibQp.type().datagram()) {
+            datagram(w, off, wr);
+            off += Hw.Datagram.SIZE;
+        }
+        if (op.hasRemoteAddress()) {
+            Hw.Raddr.VA.set(w, off, wr.remoteAddr());
+            Hw.Raddr.RKEY.set(w, off, wr.rkey());
+            off += Hw.Raddr.SIZE;
+        }
+        if (op.hasAtomic()) {
+            boolean cs = op == SendOpcode.ATOMIC_CS;
+            Hw.Atomic.SWAP_ADD.set(w, off, cs ? wr.swap() : wr.compareAdd());
+            Hw.Atomic.COMPARE.set(w, off, cs ? wr.compareAdd() : 0);
+            off += Hw.Atomic.SIZE;
+        }
+        if ((wr.sendFlags() & SendFlags.INLINE) != 0) {
+            int len = (int) wr.length();
+            Hw.Data.INLINE.set(w, off, 1);
+            Hw.Data.BYTE_COUNT.set(w, off, len);
+            int at = off + Hw.Data.INLINE_HEADER;
+            for (Sge sge : wr.sgList()) {
+                memory.read(sge.addr(), w, at, sge.length());
+                at += sge.length();
+            }
+            off += align16(Hw.Data.INLINE_HEADER + len);
+        } else {
+            for (Sge sge : wr.sgList()) {
+                dataSeg(w, off, sge);
+                off += Hw.Data.SIZE;
+            }
+        }
+        Hw.Ctrl.OPCODE.set(w, 0, op.value());
+        Hw.Ctrl.FENCE.set(w, 0, (wr.sendFlags() & SendFlags.FENCE) != 0 ? 1 : 0);
+        Hw.Ctrl.DS.set(w, 0, off / 16);
+        Hw.Ctrl.SIGNALED.set(w, 0, ibQp.sigType() == SigType.ALL_WR || wr.signaled() ? 1 : 0);
+        Hw.Ctrl.SOLICITED.set(w, 0, (wr.sendFlags() & SendFlags.SOLICITED) != 0 ? 1 : 0);
+        Hw.Ctrl.IMM.set(w, 0, wr.immData());
+        return w;
+    }
+
+    /** set_datagram_seg: the address vector the driver keeps for the AH, copied in. */
+    private void datagram(byte[] w, int off, SendWr wr) {
+        AhAttr av = (AhAttr) wr.ah().drv();
+        Hw.Datagram.PORT.set(w, off, av.portNum());
+        Hw.Datagram.PD.set(w, off, HcaDriver.pdn(wr.ah().pd()));
+        Hw.Datagram.DLID.set(w, off, av.dlid());
+        Hw.Datagram.SL.set(w, off, av.sl());
+        Hw.Datagram.SRC_PATH_BITS.set(w, off, av.srcPathBits());
+        if (av.grh() != null) {
+            Hw.Datagram.GRH.set(w, off, 1);
+            Hw.Datagram.SGID_INDEX.set(w, off, av.grh().sgidIndex());
+            Hw.Datagram.HOP_LIMIT.set(w, off, av.grh().hopLimit());
+            Hw.Datagram.TRAFFIC_CLASS.set(w, off, av.grh().trafficClass());
+            Hw.Datagram.FLOW_LABEL.set(w, off, av.grh().flowLabel());
+            Hw.Datagram.DGID.bytes(w, off, av.grh().dgid());
+        }
+        Hw.Datagram.REMOTE_QPN.set(w, off, wr.remoteQpn());
+        Hw.Datagram.QKEY.set(w, off, Integer.toUnsignedLong(wr.remoteQkey()));
+    }
+
+    static void dataSeg(byte[] w, int off, Sge sge) {
+        Hw.Data.BYTE_COUNT.set(w, off, Integer.toUnsignedLong(sge.length()));
+        Hw.Data.LKEY.set(w, off, Integer.toUnsignedLong(sge.lkey()));
+        Hw.Data.ADDR.set(w, off, sge.addr());
+    }
+
+    /** A receive WQE, §5.5: data segments, ended by the invalid lkey when shorter than the stride. */
+    static byte[] recvWqe(RecvWr wr, int stride) {
+        byte[] w = new byte[stride];
+        int off = 0;
+        for (Sge sge : wr.sgList()) {
+            dataSeg(w, off, sge);
+            off += Hw.Data.SIZE;
+        }
+        if (off < stride) {
+            Hw.Data.LKEY.set(w, off, Hw.Data.INVALID_LKEY);
+        }
+        return w;
+    }
+
+    // ---- post_recv ----------------------------------------------------------------------
+
+    PostResult postRecv(List<RecvWr> wrs) {
+        // rxe_post_recv: receives may be posted from INIT on.
+        if (ibQp.state() == QpState.RESET) {
+            return PostResult.fail(Errno.EINVAL.negative(), 0);
+        }
+        return rq.lock.with(() -> {
+            PostResult result = PostResult.OK;
+            int posted = 0;
+            for (int i = 0; i < wrs.size(); i++) {
+                RecvWr wr = wrs.get(i);
+                int err = wr.numSge() > ibQp.cap().maxRecvSge() ? Errno.EINVAL.negative()
+                        : rq.outstanding() >= ibQp.cap().maxRecvWr() ? Errno.ENOMEM.negative() : 0;
+                if (err != 0) {
+                    result = PostResult.fail(err, i);
+                    break;
+                }
+                rq.post(recvWqe(wr, rq.stride()), wr.wrId(), wr.wrCqe(), null);
+                posted++;
+            }
+            if (posted > 0) {
+                db.set(DB_RQ, rq.head());
+                pci.writel(PciFunction.BAR2, Hw.Doorbell.RECV.offset(), Hw.Doorbell.RECV.insert(0, qpn));
+            }
+            return result;
+        });
+    }
+
+    // ---- poll_cq ------------------------------------------------------------------------
+
+    /** mlx4_ib_poll_one for a CQE of this QP: the WQE it names and everything §6 says. */
+    void complete(byte[] cqe, Wc wc) {
+        boolean send = Hw.Cqe.IS_SEND.isSet(cqe, 0);
+        int index = Hw.Cqe.WQE_INDEX.getInt(cqe, 0);
+        int opcode = Hw.Cqe.OPCODE.getInt(cqe, 0);
+        clear(wc);
+        WrOpcode posted = null;
+        if (send) {
+            wc.wrId = sq.wrId(index);
+            wc.wrCqe = sq.wrCqe(index);
+            posted = sq.opcode(index);
+            sq.completeUpTo(index);
+        } else {
+            WorkQueue q = srq != null ? srq.wq() : rq;
+            wc.wrId = q.wrId(index);
+            wc.wrCqe = q.wrCqe(index);
+            q.completeUpTo(index);
+        }
+        if (opcode == Hw.Cqe.OPCODE_ERROR) {
+            wc.status = Syndrome.statusOf(Hw.Cqe.SYNDROME.getInt(cqe, 0));
+            wc.vendorErr = Hw.Cqe.VENDOR_SYNDROME.getInt(cqe, 0);
+            wc.opcode = send ? posted.completion() : WcOpcode.RECV;
+            return;
+        }
+        wc.byteLen = Hw.Cqe.BYTE_CNT.getInt(cqe, 0);
+        if (send) {
+            SendOpcode op = SendOpcode.of(opcode);
+            wc.opcode = op != null ? op.completion() : posted.completion();
+            return;
+        }
+        wc.opcode = opcode == Hw.Cqe.RECV_RDMA_WRITE_IMM ? WcOpcode.RECV_RDMA_WITH_IMM : WcOpcode.RECV;
+        if (opcode == Hw.Cqe.RECV_RDMA_WRITE_IMM || opcode == Hw.Cqe.RECV_SEND_IMM) {
+            wc.wcFlags |= WcFlags.WITH_IMM;
+        }
+        if (opcode == Hw.Cqe.RECV_SEND_INVAL) {
+            wc.wcFlags |= WcFlags.WITH_INVALIDATE;
+        }
+        if (Hw.Cqe.GRH.isSet(cqe, 0)) {
+            wc.wcFlags |= WcFlags.GRH;
+        }
+        wc.immData = Hw.Cqe.IMM.getInt(cqe, 0);
+        wc.srcQp = Hw.Cqe.SRC_QPN.getInt(cqe, 0);
+        wc.slid = Hw.Cqe.SLID.getInt(cqe, 0);
+        wc.sl = Hw.Cqe.SL.getInt(cqe, 0);
+        wc.pkeyIndex = Hw.Cqe.PKEY_INDEX.getInt(cqe, 0);
+        wc.dlidPathBits = Hw.Cqe.DLID_PATH_BITS.getInt(cqe, 0);
+    }
+
+    private void clear(Wc wc) {
+        wc.qp = ibQp;
+        wc.portNum = ibQp.portNum();
+        wc.status = WcStatus.SUCCESS;
+        wc.vendorErr = 0;
+        wc.byteLen = 0;
+        wc.immData = 0;
+        wc.srcQp = 0;
+        wc.wcFlags = 0;
+        wc.pkeyIndex = 0;
+        wc.slid = 0;
+        wc.sl = 0;
+        wc.dlidPathBits = 0;
+    }
+}
