@@ -1,9 +1,6 @@
 // drivers/infiniband/core/cm_trace.h (TRACE_SYSTEM ib_cma: the IB CM's icm_* events)
 package org.ibmodel.traces;
 
-import static org.ibmodel.traces.Tracepoint.num;
-import static org.ibmodel.traces.Tracepoint.str;
-
 /** The ib_cma tracepoints, one record per event class of cm_trace.h. */
 public final class IbCma {
     private IbCma() {
@@ -16,8 +13,8 @@ public final class IbCma {
             return new Object[] {localId, remoteId, state, lapState};
         }
 
-        static IcmId of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmId(tp, num(v[0]), num(v[1]), str(v[2]), str(v[3]));
+        static IcmId of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmId(tp, v.num(0), v.num(1), v.str(2), v.str(3));
         }
     }
 
@@ -31,8 +28,8 @@ public final class IbCma {
             return new Object[] {localId, remoteId, state, reason};
         }
 
-        static IcmSendRej of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmSendRej(num(v[0]), num(v[1]), str(v[2]), str(v[3]));
+        static IcmSendRej of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmSendRej(v.num(0), v.num(1), v.str(2), v.str(3));
         }
     }
 
@@ -42,8 +39,8 @@ public final class IbCma {
             return new Object[] {localId, remoteId};
         }
 
-        static IcmLocal of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmLocal(tp, num(v[0]), num(v[1]));
+        static IcmLocal of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmLocal(tp, v.num(0), v.num(1));
         }
     }
 
@@ -53,8 +50,8 @@ public final class IbCma {
             return new Object[] {remoteId};
         }
 
-        static IcmRemote of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmRemote(tp, num(v[0]));
+        static IcmRemote of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmRemote(tp, v.num(0));
         }
     }
 
@@ -68,8 +65,8 @@ public final class IbCma {
             return new Object[] {localId, state};
         }
 
-        static IcmSendRepErr of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmSendRepErr(num(v[0]), str(v[1]));
+        static IcmSendRepErr of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmSendRepErr(v.num(0), v.str(1));
         }
     }
 
@@ -83,8 +80,8 @@ public final class IbCma {
             return new Object[] {localId, remoteId, state};
         }
 
-        static IcmRepUnknownErr of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmRepUnknownErr(num(v[0]), num(v[1]), str(v[2]));
+        static IcmRepUnknownErr of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmRepUnknownErr(v.num(0), v.num(1), v.str(2));
         }
     }
 
@@ -98,8 +95,8 @@ public final class IbCma {
             return new Object[] {event};
         }
 
-        static IcmHandlerErr of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmHandlerErr(str(v[0]));
+        static IcmHandlerErr of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmHandlerErr(v.str(0));
         }
     }
 
@@ -113,8 +110,8 @@ public final class IbCma {
             return new Object[] {state, wcStatus};
         }
 
-        static IcmMadSendErr of(Tracepoint tp, int variant, Object[] v) {
-            return new IcmMadSendErr(str(v[0]), str(v[1]));
+        static IcmMadSendErr of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new IcmMadSendErr(v.str(0), v.str(1));
         }
     }
 }

@@ -34,8 +34,8 @@ public final class IbMad {
             return (Long) fields.get(1);
         }
 
-        static MadEvent of(Tracepoint tp, int variant, Object[] v) {
-            return new MadEvent(tp, Arrays.asList(v));
+        static MadEvent of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new MadEvent(tp, Arrays.asList(v.toArray()));
         }
     }
 }

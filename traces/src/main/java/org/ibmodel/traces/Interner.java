@@ -1,25 +1,63 @@
 package org.ibmodel.traces;
 
+import java.util.Arrays;
+
 /**
- * Reuses the strings a trace repeats on every line (comms, event names), so reading a record
- * costs no substring for them: a small direct-mapped cache keyed by the characters' hash.
+ * Reuses the strings a trace repeats on every line (comms, flags, event names, addresses, state
+ * and device names), so reading a record costs no new String for them: a small direct-mapped
+ * cache. The slot comes from the length and a few characters (the ends, where names and
+ * addresses differ most, and three inside), not from every character: hashing a whole string
+ * costs more than the line around it; a collision only costs a new String. Strings longer than
+ * {@link #MAX_LENGTH} are not kept, so the cache holds at most {@code SLOTS * MAX_LENGTH}
+ * characters whatever the trace.
  */
 final class Interner {
-    private final String[] slots = new String[512];
+    static final int SLOTS = 512;
+    static final int MAX_LENGTH = 64;
 
-    String intern(String s, int from, int to) {
-        int h = 0;
-        for (int k = from; k < to; k++) {
-            h = 31 * h + s.charAt(k);
-        }
-        int slot = (h ^ (h >>> 16)) & (slots.length - 1);
-        String c = slots[slot];
+    private final String[] strings = new String[SLOTS];
+    private final char[][] keys = new char[SLOTS][];
+
+    /** A string equal to {@code s[from, to)}. */
+    String intern(char[] s, int from, int to) {
         int len = to - from;
-        if (c != null && c.length() == len && s.regionMatches(from, c, 0, len)) {
-            return c;
+        if (len > MAX_LENGTH) {
+            return new String(s, from, len);
         }
-        c = s.substring(from, to);
-        slots[slot] = c;
+        int slot = slot(s, from, len);
+        char[] key = keys[slot];
+        if (key != null && key.length == len && same(key, s, from)) {
+            return strings[slot];
+        }
+        String c = new String(s, from, len);
+        keys[slot] = Arrays.copyOfRange(s, from, to);
+        strings[slot] = c;
         return c;
+    }
+
+    private static int slot(char[] s, int from, int len) {
+        if (len == 0) {
+            return 0;
+        }
+        int last = from + len - 1;
+        int h = len;
+        h = h * 31 + s[from];
+        h = h * 31 + s[last];
+        h = h * 31 + s[Math.max(from, last - 1)];
+        h = h * 31 + s[from + (len >> 1)];
+        h = h * 31 + s[from + (len >> 2)];
+        h = h * 31 + s[from + (3 * len >> 2)];
+        h *= 0x9E3779B9;
+        return (h ^ (h >>> 16)) & (SLOTS - 1);
+    }
+
+    /** Whether {@code s[from, from + key.length)} equals {@code key}; short, so a plain loop. */
+    private static boolean same(char[] key, char[] s, int from) {
+        for (int k = 0; k < key.length; k++) {
+            if (key[k] != s[from + k]) {
+                return false;
+            }
+        }
+        return true;
     }
 }

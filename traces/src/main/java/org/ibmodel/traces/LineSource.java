@@ -2,14 +2,22 @@ package org.ibmodel.traces;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 
 /**
  * Lines from a byte stream with bounded memory: a line longer than {@link #maxLine} bytes keeps
- * its first {@code maxLine} bytes and the rest is skipped (its full length is reported). Bytes
- * are decoded as UTF-8 only when a line has non-ASCII bytes.
+ * its first {@code maxLine} bytes and the rest is skipped (its full length is reported). Each
+ * line is decoded into one reused character buffer, so reading a line allocates nothing; bytes
+ * are decoded as UTF-8 only when a line has non-ASCII bytes, otherwise one byte is one character.
  */
 final class LineSource {
+    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final long SPACES = 0x2020202020202020L;
+
     private final InputStream in;
     private final int maxLine;
     private final byte[] buf = new byte[1 << 16];
@@ -17,6 +25,8 @@ final class LineSource {
     private int limit;
     private byte[] line;
     private int lineLen;
+    private char[] chars;
+    private int length;
     private long fullLength;
     private boolean control;
     private boolean eof;
@@ -25,12 +35,16 @@ final class LineSource {
         this.in = in;
         this.maxLine = maxLine;
         this.line = new byte[256];
+        this.chars = new char[256];
     }
 
-    /** The next line without its terminator, or null at the end. */
-    String next() throws IOException {
+    /**
+     * Reads the next line, without its terminator, into {@link #chars()}; false at the end. The
+     * characters are valid until the next call.
+     */
+    boolean advance() throws IOException {
         if (eof && pos >= limit) {
-            return null;
+            return false;
         }
         lineLen = 0;
         fullLength = 0;
@@ -41,7 +55,7 @@ final class LineSource {
             if (pos >= limit) {
                 if (!fill()) {
                     if (!any) {
-                        return null;
+                        return false;
                     }
                     break;
                 }
@@ -51,17 +65,27 @@ final class LineSource {
             int i = pos;
             int end = limit;
             byte[] b = buf;
-            // One pass: find the newline and note non-ASCII and control bytes on the way.
+            // One pass: find the newline and note non-ASCII and control bytes on the way; eight
+            // bytes at a time while none of them is below 0x20 or above 0x7f (the common case).
             int odd = 0;
-            while (i < end) {
-                int c = b[i];
-                if (c == '\n') {
+            while (true) {
+                while (i + 8 <= end && plain((long) WORDS.get(b, i))) {
+                    i += 8;
+                }
+                int stop = Math.min(i + 8, end);
+                while (i < stop) {
+                    int c = b[i];
+                    if (c < 0x20) {
+                        if (c == '\n') {
+                            break;
+                        }
+                        odd |= c < 0 ? 1 : (c != '\t' && c != '\r' ? 2 : 0);
+                    }
+                    i++;
+                }
+                if (i < stop || i >= end) {
                     break;
                 }
-                if (c < 0x20) {
-                    odd |= c < 0 ? 1 : (c != '\t' && c != '\r' ? 2 : 0);
-                }
-                i++;
             }
             boolean newline = i < end;
             high |= (odd & 1) != 0;
@@ -76,7 +100,46 @@ final class LineSource {
         if (n > 0 && line[n - 1] == '\r') {
             n--;
         }
-        return new String(line, 0, n, high ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        if (high) {
+            String s = new String(line, 0, n, StandardCharsets.UTF_8);
+            length = s.length();
+            ensureChars(length);
+            s.getChars(0, length, chars, 0);
+        } else {
+            ensureChars(n);
+            byte[] b = line;
+            char[] c = chars;
+            for (int k = 0; k < n; k++) {
+                c[k] = (char) (b[k] & 0xff);
+            }
+            length = n;
+        }
+        return true;
+    }
+
+    /** The last line's characters, {@code [0, length())}; the array is reused for the next line. */
+    char[] chars() {
+        return chars;
+    }
+
+    /** The last line's length in characters. */
+    int length() {
+        return length;
+    }
+
+    /**
+     * Whether no byte of {@code w} is below 0x20 (newline, control) or above 0x7f (UTF-8): a byte
+     * below 0x20 borrows into its top bit when 0x20 is taken from it, and only such a byte starts
+     * a borrow, so the test is exact for the word.
+     */
+    private static boolean plain(long w) {
+        return (((w - SPACES) | w) & HIGH_BITS) == 0;
+    }
+
+    private void ensureChars(int n) {
+        if (n > chars.length) {
+            chars = new char[Math.max(n, Math.min(maxLine, chars.length * 2))];
+        }
     }
 
     private void append(byte[] b, int from, int to) {

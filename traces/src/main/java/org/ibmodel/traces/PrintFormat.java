@@ -17,13 +17,25 @@ public final class PrintFormat {
     enum Kind { DEC, HEX, STR }
 
     private final String text;
-    private final String[] literals;
+    private final char[][] literals;
+    /** How long each literal's first word is: a string conversion before it ends where that word starts. */
+    private final int[] cuts;
     private final Kind[] kinds;
     private final int[] widths;
 
     private PrintFormat(String text, List<String> literals, List<Kind> kinds, List<Integer> widths) {
         this.text = text;
-        this.literals = literals.toArray(new String[0]);
+        this.literals = new char[literals.size()][];
+        this.cuts = new int[literals.size()];
+        for (int k = 0; k < literals.size(); k++) {
+            char[] lit = literals.get(k).toCharArray();
+            int cut = 0;
+            while (cut < lit.length && !isWs(lit[cut])) {
+                cut++;
+            }
+            this.literals[k] = lit;
+            this.cuts[k] = cut;
+        }
         this.kinds = kinds.toArray(new Kind[0]);
         this.widths = widths.stream().mapToInt(Integer::intValue).toArray();
     }
@@ -109,40 +121,83 @@ public final class PrintFormat {
     }
 
     /**
+     * The values one {@link #parse} read, by position: {@link #num} for a number, {@link #str}
+     * for a string. A reader keeps one and reuses it for every record, so reading a body boxes
+     * nothing; a record copies out what it keeps.
+     */
+    static final class Values {
+        private long[] nums = new long[0];
+        private String[] strs = new String[0];
+        private PrintFormat format;
+
+        void reset(PrintFormat f) {
+            format = f;
+            if (nums.length < f.kinds.length) {
+                nums = new long[f.kinds.length];
+                strs = new String[f.kinds.length];
+            }
+        }
+
+        long num(int k) {
+            return nums[k];
+        }
+
+        String str(int k) {
+            return strs[k];
+        }
+
+        /** The values as {@link #format} takes them: Long for numbers, String for strings. */
+        Object[] toArray() {
+            Object[] out = new Object[format.kinds.length];
+            for (int k = 0; k < out.length; k++) {
+                out[k] = format.kinds[k] == Kind.STR ? (Object) strs[k] : (Object) nums[k];
+            }
+            return out;
+        }
+    }
+
+    /**
      * Reads values from {@code s[from, to)}; null when the text does not have this format. Leading
      * and trailing whitespace is ignored.
      */
     public Object[] parse(String s, int from, int to) {
-        Object[] out = new Object[kinds.length];
+        Values out = new Values();
+        return parse(s.toCharArray(), from, to, null, out) ? out.toArray() : null;
+    }
+
+    /**
+     * Reads values from {@code s[from, to)} into {@code out} without copying the text: numbers
+     * as longs, strings through {@code strings} (a new String each when null). False when the
+     * text does not have this format; {@code out} then holds nothing meaningful.
+     */
+    boolean parse(char[] s, int from, int to, Interner strings, Values out) {
+        out.reset(this);
         int p = skipWs(s, from, to);
         p = matchLiteral(s, p, to, literals[0]);
         for (int k = 0; k < kinds.length && p >= 0; k++) {
-            String next = literals[k + 1];
+            char[] next = literals[k + 1];
             switch (kinds[k]) {
                 case DEC -> {
                     int start = p;
-                    boolean neg = p < to && s.charAt(p) == '-';
+                    boolean neg = p < to && s[p] == '-';
                     if (neg) {
                         p++;
                     }
                     long v = 0;
                     int digits = p;
-                    while (p < to && s.charAt(p) >= '0' && s.charAt(p) <= '9') {
-                        v = v * 10 + (s.charAt(p++) - '0');
+                    while (p < to && s[p] >= '0' && s[p] <= '9') {
+                        v = v * 10 + (s[p++] - '0');
                     }
-                    if (p == digits) {
-                        return null;
+                    if (p == digits || p - start > 20) {
+                        return false;
                     }
-                    out[k] = neg ? -v : v;
-                    if (p - start > 20) {
-                        return null;
-                    }
+                    out.nums[k] = neg ? -v : v;
                 }
                 case HEX -> {
                     long v = 0;
                     int digits = p;
                     while (p < to) {
-                        int d = Character.digit(s.charAt(p), 16);
+                        int d = Character.digit(s[p], 16);
                         if (d < 0) {
                             break;
                         }
@@ -150,16 +205,16 @@ public final class PrintFormat {
                         p++;
                     }
                     if (p == digits || p - digits > 16) {
-                        return null;
+                        return false;
                     }
-                    out[k] = v;
+                    out.nums[k] = v;
                 }
                 case STR -> {
-                    int end = stringEnd(s, p, to, next);
+                    int end = stringEnd(s, p, to, next, cuts[k + 1]);
                     if (end < 0) {
-                        return null;
+                        return false;
                     }
-                    out[k] = s.substring(p, end);
+                    out.strs[k] = strings == null ? new String(s, p, end - p) : strings.intern(s, p, end);
                     p = end;
                 }
             }
@@ -167,58 +222,59 @@ public final class PrintFormat {
                 p = matchLiteral(s, p, to, next);
             }
         }
-        if (p < 0 || skipWs(s, p, to) != to) {
-            return null;
-        }
-        return out;
+        return p >= 0 && skipWs(s, p, to) == to;
     }
 
-    /** Where a string conversion ends: the rest, the next whitespace, or the next literal. */
-    private static int stringEnd(String s, int p, int to, String next) {
-        if (next.isEmpty()) {
+    /**
+     * Where a string conversion ends: the rest, the next whitespace, or where the next literal's
+     * first word ({@code next[0, cut)}) starts.
+     */
+    private static int stringEnd(char[] s, int p, int to, char[] next, int cut) {
+        if (next.length == 0) {
             int e = to;
-            while (e > p && isWs(s.charAt(e - 1))) {
+            while (e > p && isWs(s[e - 1])) {
                 e--;
             }
             return e;
         }
-        if (isWs(next.charAt(0))) {
+        if (isWs(next[0])) {
             int e = p;
-            while (e < to && !isWs(s.charAt(e))) {
+            while (e < to && !isWs(s[e])) {
                 e++;
             }
             return e;
         }
-        int cut = 0;
-        while (cut < next.length() && !isWs(next.charAt(cut))) {
-            cut++;
+        for (int e = p; e + cut <= to; e++) {
+            if (regionMatches(s, e, next, cut)) {
+                return e;
+            }
         }
-        int e = s.indexOf(next.substring(0, cut), p);
-        return e < 0 || e > to ? -1 : e;
+        return -1;
     }
 
-    private static int matchLiteral(String s, int p, int to, String lit) {
+    private static int matchLiteral(char[] s, int p, int to, char[] lit) {
         if (p < 0) {
             return -1;
         }
         // Fast path: the text has the literal exactly, as ftrace printed it.
-        if (s.startsWith(lit, p) && p + lit.length() <= to) {
-            return p + lit.length();
+        int n = lit.length;
+        if (p + n <= to && regionMatches(s, p, lit, n)) {
+            return p + n;
         }
         int i = 0;
-        while (i < lit.length()) {
-            char c = lit.charAt(i);
+        while (i < n) {
+            char c = lit[i];
             if (isWs(c)) {
-                while (i < lit.length() && isWs(lit.charAt(i))) {
+                while (i < n && isWs(lit[i])) {
                     i++;
                 }
-                if (p < to && !isWs(s.charAt(p))) {
+                if (p < to && !isWs(s[p])) {
                     return -1;
                 }
                 p = skipWs(s, p, to);
                 continue;
             }
-            if (p >= to || s.charAt(p) != c) {
+            if (p >= to || s[p] != c) {
                 return -1;
             }
             p++;
@@ -227,8 +283,18 @@ public final class PrintFormat {
         return p;
     }
 
-    static int skipWs(String s, int p, int to) {
-        while (p < to && isWs(s.charAt(p))) {
+    /** Whether {@code s[p, p + n)} is {@code lit[0, n)}; literals are short, so a plain loop. */
+    private static boolean regionMatches(char[] s, int p, char[] lit, int n) {
+        for (int k = 0; k < n; k++) {
+            if (s[p + k] != lit[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    static int skipWs(char[] s, int p, int to) {
+        while (p < to && isWs(s[p])) {
             p++;
         }
         return p;

@@ -1,9 +1,6 @@
 // drivers/infiniband/core/cma_trace.h (TRACE_SYSTEM rdma_cma)
 package org.ibmodel.traces;
 
-import static org.ibmodel.traces.Tracepoint.num;
-import static org.ibmodel.traces.Tracepoint.str;
-
 /**
  * The rdma_cma tracepoints, one record per event class of cma_trace.h. {@code cmId} is the
  * id's restrack id: 0 until cma_attach_to_dev gives it one. {@code variant} 1 marks the older
@@ -34,8 +31,8 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos};
         }
 
-        static CmaFsm of(Tracepoint tp, int variant, Object[] v) {
-            return new CmaFsm(tp, num(v[0]), str(v[1]), str(v[2]), num(v[3]), variant);
+        static CmaFsm of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmaFsm(tp, v.num(0), v.str(1), v.str(2), v.num(3), variant);
         }
     }
 
@@ -49,8 +46,8 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, device};
         }
 
-        static CmIdAttach of(Tracepoint tp, int variant, Object[] v) {
-            return new CmIdAttach(num(v[0]), str(v[1]), str(v[2]), str(v[3]), variant);
+        static CmIdAttach of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmIdAttach(v.num(0), v.str(1), v.str(2), v.str(3), variant);
         }
     }
 
@@ -61,8 +58,8 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos, qpNum};
         }
 
-        static CmaQp of(Tracepoint tp, int variant, Object[] v) {
-            return new CmaQp(tp, num(v[0]), str(v[1]), str(v[2]), num(v[3]), num(v[4]), variant);
+        static CmaQp of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmaQp(tp, v.num(0), v.str(1), v.str(2), v.num(3), v.num(4), variant);
         }
     }
 
@@ -77,9 +74,9 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos, pdId, qpType, sendWr, recvWr, qpNum, (long) rc};
         }
 
-        static CmQpCreate of(Tracepoint tp, int variant, Object[] v) {
-            return new CmQpCreate(num(v[0]), str(v[1]), str(v[2]), num(v[3]), num(v[4]), str(v[5]), num(v[6]),
-                    num(v[7]), num(v[8]), (int) num(v[9]), variant);
+        static CmQpCreate of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmQpCreate(v.num(0), v.str(1), v.str(2), v.num(3), v.num(4), v.str(5), v.num(6),
+                    v.num(7), v.num(8), (int) v.num(9), variant);
         }
     }
 
@@ -94,8 +91,8 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos, event, eventNum};
         }
 
-        static CmReqHandler of(Tracepoint tp, int variant, Object[] v) {
-            return new CmReqHandler(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), num(v[5]), variant);
+        static CmReqHandler of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmReqHandler(v.num(0), v.str(1), v.str(2), v.num(3), v.str(4), v.num(5), variant);
         }
     }
 
@@ -110,9 +107,9 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos, event, eventNum, (long) status};
         }
 
-        static CmEventHandler of(Tracepoint tp, int variant, Object[] v) {
-            return new CmEventHandler(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), num(v[5]),
-                    (int) num(v[6]), variant);
+        static CmEventHandler of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmEventHandler(v.num(0), v.str(1), v.str(2), v.num(3), v.str(4), v.num(5),
+                    (int) v.num(6), variant);
         }
     }
 
@@ -127,8 +124,8 @@ public final class RdmaCma {
             return new Object[] {cmId, src, dst, tos, event, (long) result};
         }
 
-        static CmEventDone of(Tracepoint tp, int variant, Object[] v) {
-            return new CmEventDone(num(v[0]), str(v[1]), str(v[2]), num(v[3]), str(v[4]), (int) num(v[5]), variant);
+        static CmEventDone of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmEventDone(v.num(0), v.str(1), v.str(2), v.num(3), v.str(4), (int) v.num(5), variant);
         }
     }
 
@@ -138,8 +135,8 @@ public final class RdmaCma {
             return new Object[] {device};
         }
 
-        static CmaClient of(Tracepoint tp, int variant, Object[] v) {
-            return new CmaClient(tp, str(v[0]));
+        static CmaClient of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new CmaClient(tp, v.str(0));
         }
     }
 }

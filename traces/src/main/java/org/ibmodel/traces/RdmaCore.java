@@ -1,9 +1,6 @@
 // include/trace/events/rdma_core.h (TRACE_SYSTEM rdma_core)
 package org.ibmodel.traces;
 
-import static org.ibmodel.traces.Tracepoint.num;
-import static org.ibmodel.traces.Tracepoint.str;
-
 /** The rdma_core tracepoints: CQ lifecycle and polling (drivers/infiniband/core/cq.c) and MRs (verbs.c). */
 public final class RdmaCore {
     private RdmaCore() {
@@ -25,8 +22,8 @@ public final class RdmaCore {
             return new Object[] {cqId};
         }
 
-        static CqSchedule of(int variant, Object[] v) {
-            return new CqSchedule(num(v[0]));
+        static CqSchedule of(int variant, PrintFormat.Values v) {
+            return new CqSchedule(v.num(0));
         }
     }
 
@@ -40,8 +37,8 @@ public final class RdmaCore {
             return new Object[] {cqId};
         }
 
-        static CqReschedule of(int variant, Object[] v) {
-            return new CqReschedule(num(v[0]));
+        static CqReschedule of(int variant, PrintFormat.Values v) {
+            return new CqReschedule(v.num(0));
         }
     }
 
@@ -55,12 +52,12 @@ public final class RdmaCore {
             return new Object[] {cqId, latencyUs, interrupt ? "interrupt" : "reschedule"};
         }
 
-        static CqProcess of(int variant, Object[] v) {
-            String from = str(v[2]);
+        static CqProcess of(int variant, PrintFormat.Values v) {
+            String from = v.str(2);
             if (!from.equals("interrupt") && !from.equals("reschedule")) {
                 return null;
             }
-            return new CqProcess(num(v[0]), num(v[1]), from.equals("interrupt"));
+            return new CqProcess(v.num(0), v.num(1), from.equals("interrupt"));
         }
     }
 
@@ -74,8 +71,8 @@ public final class RdmaCore {
             return new Object[] {cqId, (long) requested, (long) rc};
         }
 
-        static CqPoll of(int variant, Object[] v) {
-            return new CqPoll(num(v[0]), (int) num(v[1]), (int) num(v[2]));
+        static CqPoll of(int variant, PrintFormat.Values v) {
+            return new CqPoll(v.num(0), (int) v.num(1), (int) v.num(2));
         }
     }
 
@@ -89,8 +86,8 @@ public final class RdmaCore {
             return new Object[] {cqId};
         }
 
-        static CqDrainComplete of(int variant, Object[] v) {
-            return new CqDrainComplete(num(v[0]));
+        static CqDrainComplete of(int variant, PrintFormat.Values v) {
+            return new CqDrainComplete(v.num(0));
         }
     }
 
@@ -104,8 +101,8 @@ public final class RdmaCore {
             return new Object[] {cqId, comps, usec};
         }
 
-        static CqModify of(int variant, Object[] v) {
-            return new CqModify(num(v[0]), num(v[1]), num(v[2]));
+        static CqModify of(int variant, PrintFormat.Values v) {
+            return new CqModify(v.num(0), v.num(1), v.num(2));
         }
     }
 
@@ -119,8 +116,8 @@ public final class RdmaCore {
             return new Object[] {cqId, (long) nrCqe, (long) compVector, pollCtx};
         }
 
-        static CqAlloc of(int variant, Object[] v) {
-            return new CqAlloc(num(v[0]), (int) num(v[1]), (int) num(v[2]), str(v[3]));
+        static CqAlloc of(int variant, PrintFormat.Values v) {
+            return new CqAlloc(v.num(0), (int) v.num(1), (int) v.num(2), v.str(3));
         }
     }
 
@@ -134,8 +131,8 @@ public final class RdmaCore {
             return new Object[] {(long) nrCqe, (long) compVector, pollCtx, (long) rc};
         }
 
-        static CqAllocError of(int variant, Object[] v) {
-            return new CqAllocError((int) num(v[0]), (int) num(v[1]), str(v[2]), (int) num(v[3]));
+        static CqAllocError of(int variant, PrintFormat.Values v) {
+            return new CqAllocError((int) v.num(0), (int) v.num(1), v.str(2), (int) v.num(3));
         }
     }
 
@@ -149,8 +146,8 @@ public final class RdmaCore {
             return new Object[] {cqId};
         }
 
-        static CqFree of(int variant, Object[] v) {
-            return new CqFree(num(v[0]));
+        static CqFree of(int variant, PrintFormat.Values v) {
+            return new CqFree(v.num(0));
         }
     }
 
@@ -164,8 +161,8 @@ public final class RdmaCore {
             return new Object[] {pdId, mrId, type, maxNumSg, (long) rc};
         }
 
-        static MrAlloc of(int variant, Object[] v) {
-            return new MrAlloc(num(v[0]), num(v[1]), str(v[2]), num(v[3]), (int) num(v[4]));
+        static MrAlloc of(int variant, PrintFormat.Values v) {
+            return new MrAlloc(v.num(0), v.num(1), v.str(2), v.num(3), (int) v.num(4));
         }
     }
 
@@ -180,8 +177,8 @@ public final class RdmaCore {
             return new Object[] {pdId, mrId, maxNumDataSg, maxNumMetaSg, (long) rc};
         }
 
-        static MrIntegAlloc of(int variant, Object[] v) {
-            return new MrIntegAlloc(num(v[0]), num(v[1]), num(v[2]), num(v[3]), (int) num(v[4]));
+        static MrIntegAlloc of(int variant, PrintFormat.Values v) {
+            return new MrIntegAlloc(v.num(0), v.num(1), v.num(2), v.num(3), (int) v.num(4));
         }
     }
 
@@ -195,8 +192,8 @@ public final class RdmaCore {
             return new Object[] {mrId};
         }
 
-        static MrDereg of(int variant, Object[] v) {
-            return new MrDereg(num(v[0]));
+        static MrDereg of(int variant, PrintFormat.Values v) {
+            return new MrDereg(v.num(0));
         }
     }
 }

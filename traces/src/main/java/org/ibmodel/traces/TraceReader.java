@@ -37,7 +37,9 @@ public final class TraceReader {
     private int lines;
     private int records;
 
-    // The pending record: a header line and any continuation lines.
+    // The pending record: a header line and any continuation lines. Its line is read into a
+    // buffer the next line overwrites, so a typed body is read when its line is, and only text
+    // that may still be needed (a raw body, a typed body that does not read yet) is kept.
     private int pLine;
     private String pComm;
     private int pPid;
@@ -48,60 +50,64 @@ public final class TraceReader {
     private Tracepoint pTp;
     private boolean pFunction;
     private final StringBuilder pBody = new StringBuilder();
-    /** The first line of the pending record and where its body starts; pBody holds it once wrapped. */
+    /** The body on the first line, when kept; pBody holds the whole body once wrapped. */
     private String pText;
-    private int pFrom;
-    private final Interner interner = new Interner();
+    /** The length of the first line (after any mail quoting). */
+    private int pTextLen;
     private int pLastLen;
     private Tracepoint.Event pParsed;
     private boolean pWrapped;
+    private final Interner interner = new Interner();
+    private final PrintFormat.Values values = new PrintFormat.Values();
+    private char[] joined = new char[256];
 
     /** Reads {@code in} to its end, reporting every record and every line that is not one. */
     public void read(InputStream in, Handler h) throws IOException {
         LineSource src = new LineSource(in, MAX_LINE);
-        String line;
-        while ((line = src.next()) != null) {
+        while (src.advance()) {
             lines++;
-            if (lines == 1 && line.startsWith(TRACE_DAT_MAGIC)) {
-                h.unparsed(new Unparsed(1, show(line),
+            char[] l = src.chars();
+            int n = src.length();
+            if (lines == 1 && startsWith(l, 0, n, TRACE_DAT_MAGIC)) {
+                h.unparsed(new Unparsed(1, show(l, 0, n),
                         "a trace-cmd binary file (trace.dat); convert it with `trace-cmd report`"));
                 return;
             }
             if (src.overlong()) {
                 flush(h);
-                h.unparsed(new Unparsed(lines, show(line), "line of " + src.fullLength()
+                h.unparsed(new Unparsed(lines, show(l, 0, n), "line of " + src.fullLength()
                         + " bytes is longer than the " + MAX_LINE + "-byte limit"));
                 continue;
             }
             if (src.control()) {
                 flush(h);
-                h.unparsed(new Unparsed(lines, show(line), "binary data, not text"));
+                h.unparsed(new Unparsed(lines, show(l, 0, n), "binary data, not text"));
                 continue;
             }
-            String l = unquote(line);
-            if (isMeta(l)) {
+            int from = unquote(l, n);
+            if (isMeta(l, from, n)) {
                 flush(h);
                 continue;
             }
-            if (startRecord(l, h)) {
+            if (startRecord(l, from, n, h)) {
                 continue;
             }
-            if (pName != null && isContinuation(l)) {
+            if (pName != null && isContinuation(n - from)) {
                 if (!pWrapped) {
                     pBody.setLength(0);
-                    pBody.append(pText, pFrom, pText.length());
+                    pBody.append(pText);
                 }
                 if (pBody.length() > 0) {
                     pBody.append(' ');
                 }
-                pBody.append(l.trim());
-                pLastLen = l.length();
+                appendTrimmed(pBody, l, from, n);
+                pLastLen = n - from;
                 pParsed = null;
                 pWrapped = true;
                 continue;
             }
             flush(h);
-            h.unparsed(new Unparsed(lines, show(l), records == 0
+            h.unparsed(new Unparsed(lines, show(l, from, n), records == 0
                     ? "not a trace record (unrecognised layout)" : "not a trace record"));
         }
         flush(h);
@@ -122,76 +128,88 @@ public final class TraceReader {
         return EnumSet.copyOf(layouts.isEmpty() ? EnumSet.noneOf(Layout.class) : layouts);
     }
 
-    /** A mail reply quotes with {@code > }; the trace is what follows. */
-    private static String unquote(String l) {
+    /** A mail reply quotes with {@code > }; the trace is what follows. Where it starts. */
+    private static int unquote(char[] l, int n) {
         int i = 0;
-        while (i < l.length() && l.charAt(i) == '>') {
+        while (i < n && l[i] == '>') {
             i++;
-            if (i < l.length() && l.charAt(i) == ' ') {
+            if (i < n && l[i] == ' ') {
                 i++;
             }
         }
-        return i == 0 ? l : l.substring(i);
+        return i;
     }
 
-    private boolean isMeta(String l) {
-        int i = PrintFormat.skipWs(l, 0, l.length());
-        if (i == l.length() || l.charAt(i) == '#') {
+    private boolean isMeta(char[] l, int from, int n) {
+        int i = PrintFormat.skipWs(l, from, n);
+        if (i == n || l[i] == '#') {
             return true;
         }
-        if (l.startsWith("cpus=")) {
+        if (startsWith(l, from, n, "cpus=")) {
             layouts.add(Layout.TRACE_CMD);
             return true;
         }
         // trace-cmd report: "CPU 3 is empty", "version = 6"; ftrace: "CPU:2 [LOST 120 EVENTS]"
-        return l.startsWith("CPU ") || l.startsWith("CPU:") || l.startsWith("version = ")
-                || l.startsWith("##### CPU");
+        return startsWith(l, from, n, "CPU ") || startsWith(l, from, n, "CPU:")
+                || startsWith(l, from, n, "version = ") || startsWith(l, from, n, "##### CPU");
     }
 
-    /** Parses a record's first line into the pending record; false when it is not one. */
-    private boolean startRecord(String l, Handler h) {
-        int n = l.length();
-        int i = PrintFormat.skipWs(l, 0, n);
+    private static boolean startsWith(char[] l, int from, int n, String prefix) {
+        int len = prefix.length();
+        if (n - from < len) {
+            return false;
+        }
+        for (int k = 0; k < len; k++) {
+            if (l[from + k] != prefix.charAt(k)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Parses a record's first line, {@code l[from, n)}, into the pending record; false when it is not one. */
+    private boolean startRecord(char[] l, int from, int n, Handler h) {
+        int i = PrintFormat.skipWs(l, from, n);
         // The CPU column: " [ddd]" after TASK-PID (and an optional "(tgid)").
-        int br = l.indexOf('[', i);
+        int br = indexOf(l, '[', i, n);
         int close = -1;
         while (br > i) {
             int j = br + 1;
-            while (j < n && l.charAt(j) >= '0' && l.charAt(j) <= '9') {
+            while (j < n && l[j] >= '0' && l[j] <= '9') {
                 j++;
             }
-            if (j > br + 1 && j < n && l.charAt(j) == ']' && PrintFormat.isWs(l.charAt(br - 1))) {
+            if (j > br + 1 && j < n && l[j] == ']' && PrintFormat.isWs(l[br - 1])) {
                 close = j;
                 break;
             }
-            br = l.indexOf('[', br + 1);
+            br = indexOf(l, '[', br + 1, n);
         }
         if (close < 0) {
             return false;
         }
         int segEnd = br;
-        while (segEnd > i && PrintFormat.isWs(l.charAt(segEnd - 1))) {
+        while (segEnd > i && PrintFormat.isWs(l[segEnd - 1])) {
             segEnd--;
         }
         boolean tgid = false;
-        if (segEnd > i && l.charAt(segEnd - 1) == ')') {
-            int open = l.lastIndexOf('(', segEnd - 1);
+        if (segEnd > i && l[segEnd - 1] == ')') {
+            int open = lastIndexOf(l, '(', from, segEnd - 1);
             if (open <= i) {
                 return false;
             }
             tgid = true;
             segEnd = open;
-            while (segEnd > i && PrintFormat.isWs(l.charAt(segEnd - 1))) {
+            while (segEnd > i && PrintFormat.isWs(l[segEnd - 1])) {
                 segEnd--;
             }
         }
-        int dash = l.lastIndexOf('-', segEnd - 1);
+        int dash = lastIndexOf(l, '-', from, segEnd - 1);
         if (dash <= i || dash == segEnd - 1) {
             return false;
         }
         int pid = 0;
         for (int k = dash + 1; k < segEnd; k++) {
-            char c = l.charAt(k);
+            char c = l[k];
             if (c < '0' || c > '9' || k - dash > 10) {
                 return false;
             }
@@ -199,26 +217,22 @@ public final class TraceReader {
         }
         int cpu = 0;
         for (int k = br + 1; k < close; k++) {
-            cpu = cpu * 10 + (l.charAt(k) - '0');
+            cpu = cpu * 10 + (l[k] - '0');
         }
         // FLAGS (optional), then the timestamp "secs.frac:".
         int p = PrintFormat.skipWs(l, close + 1, n);
-        int tokEnd = p;
-        while (tokEnd < n && !PrintFormat.isWs(l.charAt(tokEnd))) {
-            tokEnd++;
-        }
-        String flags = null;
+        int tokEnd = tokenEnd(l, p, n);
+        int flagsFrom = -1;
+        int flagsTo = -1;
         if (!isTimestamp(l, p, tokEnd)) {
             int len = tokEnd - p;
             if (len < 4 || len > 5) {
                 return false;
             }
-            flags = l.substring(p, tokEnd);
+            flagsFrom = p;
+            flagsTo = tokEnd;
             p = PrintFormat.skipWs(l, tokEnd, n);
-            tokEnd = p;
-            while (tokEnd < n && !PrintFormat.isWs(l.charAt(tokEnd))) {
-                tokEnd++;
-            }
+            tokEnd = tokenEnd(l, p, n);
             if (!isTimestamp(l, p, tokEnd)) {
                 return false;
             }
@@ -227,44 +241,78 @@ public final class TraceReader {
         int body = PrintFormat.skipWs(l, tokEnd, n);
         // EVENT: or, for the function tracer, FUNC <-PARENT.
         int e = body;
-        while (e < n && isNameChar(l.charAt(e))) {
+        while (e < n && isNameChar(l[e])) {
             e++;
         }
         // Without "EVENT:" the body is the function tracer's "FUNC <-PARENT" (possibly wrapped).
-        boolean function = !(e > body && e < n && l.charAt(e) == ':');
+        boolean function = !(e > body && e < n && l[e] == ':');
         if (function && body == n) {
             return false;
         }
         flush(h);
         pLine = lines;
         int commEnd = dash;
-        while (commEnd > i && PrintFormat.isWs(l.charAt(commEnd - 1))) {
+        while (commEnd > i && PrintFormat.isWs(l[commEnd - 1])) {
             commEnd--;
         }
         pComm = interner.intern(l, i, commEnd);
         pPid = pid;
         pCpu = cpu;
-        pFlags = flags;
+        pFlags = flagsFrom < 0 ? null : interner.intern(l, flagsFrom, flagsTo);
         pTime = time;
         pFunction = function;
-        pText = l;
+        pParsed = null;
+        pText = null;
         if (function) {
             pName = RawEvent.FUNCTION;
             pTp = null;
-            pFrom = body;
+            pText = new String(l, body, n - body);
         } else {
             pName = interner.intern(l, body, e);
             pTp = Tracepoint.byName(pName);
-            pFrom = PrintFormat.skipWs(l, e + 1, n);
+            int bodyFrom = PrintFormat.skipWs(l, e + 1, n);
+            if (pTp != null) {
+                pParsed = pTp.parse(l, bodyFrom, n, interner, values);
+            }
+            if (pParsed == null) {
+                pText = new String(l, bodyFrom, n - bodyFrom);
+            }
         }
-        pLastLen = l.length();
-        pParsed = null;
+        pTextLen = n - from;
+        pLastLen = n - from;
         pWrapped = false;
         if (tgid) {
             layouts.add(Layout.TGID);
         }
-        layouts.add(flags == null ? Layout.SYSFS_NO_FLAGS : flags.length() == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        layouts.add(flagsFrom < 0 ? Layout.SYSFS_NO_FLAGS
+                : flagsTo - flagsFrom == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
         return true;
+    }
+
+    private static int indexOf(char[] l, char c, int from, int n) {
+        for (int k = from; k < n; k++) {
+            if (l[k] == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    /** The last {@code c} in {@code l[from, at]}, or -1. */
+    private static int lastIndexOf(char[] l, char c, int from, int at) {
+        for (int k = at; k >= from; k--) {
+            if (l[k] == c) {
+                return k;
+            }
+        }
+        return -1;
+    }
+
+    private static int tokenEnd(char[] l, int p, int n) {
+        while (p < n && !PrintFormat.isWs(l[p])) {
+            p++;
+        }
+        return p;
     }
 
     private static boolean isNameChar(char c) {
@@ -272,13 +320,13 @@ public final class TraceReader {
     }
 
     /** {@code 12345.678901:} (microseconds, or nanoseconds from trace-cmd -t). */
-    private static boolean isTimestamp(String l, int from, int to) {
-        if (to - from < 3 || l.charAt(to - 1) != ':') {
+    private static boolean isTimestamp(char[] l, int from, int to) {
+        if (to - from < 3 || l[to - 1] != ':') {
             return false;
         }
         boolean dot = false;
         for (int k = from; k < to - 1; k++) {
-            char c = l.charAt(k);
+            char c = l[k];
             if (c == '.' && !dot && k > from) {
                 dot = true;
             } else if (c < '0' || c > '9') {
@@ -288,17 +336,17 @@ public final class TraceReader {
         return true;
     }
 
-    private static long timestampUs(String l, int from, int to) {
+    private static long timestampUs(char[] l, int from, int to) {
         long secs = 0;
         int k = from;
-        while (k < to && l.charAt(k) != '.') {
-            secs = secs * 10 + (l.charAt(k++) - '0');
+        while (k < to && l[k] != '.') {
+            secs = secs * 10 + (l[k++] - '0');
         }
         long frac = 0;
         int digits = 0;
         for (k++; k < to; k++) {
             if (digits < 6) {
-                frac = frac * 10 + (l.charAt(k) - '0');
+                frac = frac * 10 + (l[k] - '0');
                 digits++;
             }
         }
@@ -309,9 +357,20 @@ public final class TraceReader {
         return secs * 1_000_000L + frac;
     }
 
-    /** Whether {@code l} continues the pending record rather than being a line of its own. */
-    private boolean isContinuation(String l) {
-        if ((pWrapped ? pBody.length() : pText.length()) + l.length() > MAX_LINE) {
+    /** Appends {@code l[from, n)} without leading and trailing spaces and controls, as String.trim. */
+    private static void appendTrimmed(StringBuilder sb, char[] l, int from, int n) {
+        while (from < n && l[from] <= ' ') {
+            from++;
+        }
+        while (n > from && l[n - 1] <= ' ') {
+            n--;
+        }
+        sb.append(l, from, n - from);
+    }
+
+    /** Whether a line of {@code len} characters continues the pending record rather than being a line of its own. */
+    private boolean isContinuation(int len) {
+        if ((pWrapped ? pBody.length() : pTextLen) + len > MAX_LINE) {
             return false;
         }
         if (pTp != null) {
@@ -321,14 +380,15 @@ public final class TraceReader {
         return pLastLen >= WRAP_WIDTH || pFunction && body().indexOf("<-") < 0;
     }
 
+    /** The typed body; read when the first line is, and again from the joined text once wrapped. */
     private Tracepoint.Event pending() {
-        if (pParsed == null && pTp != null) {
-            if (pWrapped) {
-                String b = pBody.toString();
-                pParsed = pTp.parse(b, 0, b.length());
-            } else {
-                pParsed = pTp.parse(pText, pFrom, pText.length());
+        if (pParsed == null && pTp != null && pWrapped) {
+            int len = pBody.length();
+            if (joined.length < len) {
+                joined = new char[Math.max(len, joined.length * 2)];
             }
+            pBody.getChars(0, len, joined, 0);
+            pParsed = pTp.parse(joined, 0, len, interner, values);
         }
         return pParsed;
     }
@@ -372,7 +432,12 @@ public final class TraceReader {
 
     /** The pending record's body text. */
     private String body() {
-        return pWrapped ? pBody.toString() : pText.substring(pFrom);
+        return pWrapped ? pBody.toString() : pText;
+    }
+
+    /** {@link #show(String)} of {@code l[from, n)}, copying no more of a long line than is shown. */
+    static String show(char[] l, int from, int n) {
+        return show(new String(l, from, Math.min(n - from, SHOW + 1)));
     }
 
     static String show(String s) {

@@ -145,7 +145,7 @@ public enum Tracepoint {
     /** Makes a record from parsed values; null when a value is out of its domain. */
     @FunctionalInterface
     interface Factory {
-        Event make(Tracepoint tp, int variant, Object[] values);
+        Event make(Tracepoint tp, int variant, PrintFormat.Values values);
     }
 
     private static final Map<String, Tracepoint> BY_NAME = new HashMap<>();
@@ -191,24 +191,23 @@ public enum Tracepoint {
 
     /** Reads a body printed by this tracepoint in any of its variants; null if it does not match. */
     public Event parse(String s, int from, int to) {
+        return parse(s.toCharArray(), from, to, null, new PrintFormat.Values());
+    }
+
+    /**
+     * Reads a body from {@code s[from, to)} in place, strings through {@code strings} (new ones
+     * when null), {@code scratch} reused for the values; null if it does not match.
+     */
+    Event parse(char[] s, int from, int to, Interner strings, PrintFormat.Values scratch) {
         for (int v = 0; v < formats.length; v++) {
-            Object[] values = formats[v].parse(s, from, to);
-            if (values != null) {
-                Event e = factory.make(this, v, values);
+            if (formats[v].parse(s, from, to, strings, scratch)) {
+                Event e = factory.make(this, v, scratch);
                 if (e != null) {
                     return e;
                 }
             }
         }
         return null;
-    }
-
-    static long num(Object o) {
-        return (Long) o;
-    }
-
-    static String str(Object o) {
-        return (String) o;
     }
 
     /** Trace system names (the TRACE_SYSTEM of each header). */
