@@ -1,0 +1,82 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ValidateCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String HEADER = "{\"trace\":\"ibmodel-spec\",\"specs\":[\"QpStateMachine\",\"WorkQueues\"]}\n";
+
+    /** A UD QP brought up; a send, a receive; the HCA runs; both polled. */
+    private static final String GOOD = HEADER + """
+            {"seq":1,"ev":"CreateCq","cq":1,"depth":2}
+            {"seq":2,"ev":"CreateQp","qpn":64,"type":"UD","sendCq":1,"recvCq":1,"maxSendWr":2,"maxRecvWr":2}
+            {"seq":3,"ev":"UserModify","qpn":64,"from":"RESET","to":"INIT","mask":["STATE","PKEY_INDEX","PORT","QKEY"]}
+            {"seq":4,"ev":"UserPostRecv","qpn":64,"wr":1,"wrId":7}
+            {"seq":5,"ev":"UserModify","qpn":64,"from":"INIT","to":"RTR","mask":["STATE"]}
+            {"seq":6,"ev":"UserModify","qpn":64,"from":"RTR","to":"RTS","mask":["STATE","SQ_PSN"]}
+            {"seq":7,"ev":"UserPostSend","qpn":64,"wr":2,"wrId":8,"signaled":true}
+            {"seq":8,"ev":"HcaRun","states":{"64":"RTS"},"cqErr":[]}
+            {"seq":9,"ev":"UserPoll","cq":1,"qpn":64,"wr":2,"wrId":8,"kind":"send","status":"SUCCESS"}
+            {"seq":10,"ev":"UserPoll","cq":1,"qpn":64,"wr":1,"wrId":7,"kind":"recv","status":"SUCCESS"}
+            """;
+
+    private Path file(String name, String text) throws IOException {
+        Path p = dir.resolve(name);
+        Files.writeString(p, text, StandardCharsets.UTF_8);
+        return p;
+    }
+
+    @Test
+    void shouldAcceptABehaviourOfItsSpecs() throws IOException {
+        CliRun r = CliRun.of("validate", file("good.ndjson", GOOD).toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("10 events, a behaviour of QpStateMachine and WorkQueues"), r.out());
+    }
+
+    @Test
+    void shouldReportTheFirstUnmatchedEventWithItsLine() throws IOException {
+        // The send completes before it is posted: the HCA cannot have executed it yet.
+        String bad = GOOD.replace("{\"seq\":7,\"ev\":\"UserPostSend\",\"qpn\":64,\"wr\":2,\"wrId\":8,\"signaled\":true}\n"
+                + "{\"seq\":8,\"ev\":\"HcaRun\",\"states\":{\"64\":\"RTS\"},\"cqErr\":[]}",
+                "{\"seq\":7,\"ev\":\"HcaRun\",\"states\":{\"64\":\"RTS\"},\"cqErr\":[]}\n"
+                + "{\"seq\":8,\"ev\":\"UserPostSend\",\"qpn\":64,\"wr\":2,\"wrId\":8,\"signaled\":true}");
+        Path p = file("bad.ndjson", bad);
+        CliRun r = CliRun.of("validate", p.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith(p + ":10: seq 9: UserPoll is not a step of WorkQueues"), r.out());
+        assertTrue(r.out().contains("  event:    {\"seq\":9,\"ev\":\"UserPoll\""), r.out());
+        assertTrue(r.out().contains("  expected: UserPoll (IsUserPoll)"), r.out());
+    }
+
+    @Test
+    void shouldReportAModifyTheTableForbids() throws IOException {
+        Path p = file("bad.ndjson", GOOD.replace("\"to\":\"RTS\",\"mask\":[\"STATE\",\"SQ_PSN\"]", "\"to\":\"RTS\",\"mask\":[\"STATE\"]"));
+        CliRun r = CliRun.of("validate", p.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().startsWith(p + ":7: seq 6: UserModify is not a step of QpStateMachine"), r.out());
+    }
+
+    @Test
+    void shouldNameFileAndLineOfAMalformedTrace() throws IOException {
+        Path p = file("broken.ndjson", GOOD.replace("{\"seq\":5,\"ev\":\"UserModify\"", "{\"seq\":5,\"ev\":\"UserModfy\""));
+        CliRun r = CliRun.of("validate", p.toString());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertEquals("ibmodel: " + p + ":6: unknown event \"UserModfy\"", r.err().strip());
+        CliRun notJson = CliRun.of("validate", file("text.ndjson", HEADER + "seq 1\n").toString());
+        assertEquals(2, notJson.exit());
+        assertTrue(notJson.err().strip().matches("ibmodel: .*text.ndjson:2: not a JSON object: .*"), notJson.err());
+        CliRun missing = CliRun.of("validate", dir.resolve("none.ndjson").toString());
+        assertEquals(2, missing.exit());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+    }
+}

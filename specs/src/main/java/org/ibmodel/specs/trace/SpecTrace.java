@@ -1,0 +1,148 @@
+package org.ibmodel.specs.trace;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A recorded run of the model as NDJSON: a header line
+ * {@code {"trace":"ibmodel-spec","specs":[...],...}} naming the specs the run is a behaviour of,
+ * then one {@link SpecEvent} per line, {@code seq} counting from 1 without gaps.
+ */
+public record SpecTrace(String file, List<String> specs, Map<String, Object> header, List<SpecEvent> events) {
+    public static final String FORMAT = "ibmodel-spec";
+    /** The specs a trace may name. */
+    public static final List<String> SPECS = List.of("QpStateMachine", "WorkQueues");
+
+    public static SpecTrace read(Path p) {
+        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
+            return parse(p.toString(), r);
+        } catch (IOException e) {
+            throw new TraceFormatException(p.toString(), 0, "cannot read: " + e.getMessage());
+        }
+    }
+
+    public static SpecTrace parse(String file, String text) {
+        try {
+            return parse(file, new StringReader(text));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Parses a whole trace; a malformed line is a {@link TraceFormatException} naming it. */
+    public static SpecTrace parse(String file, Reader in) throws IOException {
+        BufferedReader r = new BufferedReader(in);
+        List<SpecEvent> events = new ArrayList<>();
+        Map<String, Object> header = null;
+        List<String> specs = null;
+        int lineNo = 0;
+        for (String line = r.readLine(); line != null; line = r.readLine()) {
+            lineNo++;
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Object> m;
+            try {
+                m = FlatJson.parseObject(line);
+            } catch (IllegalArgumentException e) {
+                throw new TraceFormatException(file, lineNo, "not a JSON object: " + e.getMessage());
+            }
+            if (header == null) {
+                if (!FORMAT.equals(m.get("trace"))) {
+                    throw new TraceFormatException(file, lineNo, "the first line must be the header {\"trace\":\""
+                            + FORMAT + "\",\"specs\":[...]}");
+                }
+                specs = new ArrayList<>();
+                if (!(m.get("specs") instanceof List<?> l) || l.isEmpty()) {
+                    throw new TraceFormatException(file, lineNo, "the header needs a non-empty \"specs\" list");
+                }
+                for (Object o : l) {
+                    if (!(o instanceof String s) || !SPECS.contains(s)) {
+                        throw new TraceFormatException(file, lineNo, "unknown spec " + o + "; known: " + SPECS);
+                    }
+                    specs.add(s);
+                }
+                header = m;
+                continue;
+            }
+            events.add(event(file, lineNo, m, events.size() + 1));
+        }
+        if (header == null) {
+            throw new TraceFormatException(file, Math.max(lineNo, 1), "empty trace: no header line");
+        }
+        return new SpecTrace(file, List.copyOf(specs), header, List.copyOf(events));
+    }
+
+    private static SpecEvent event(String file, int lineNo, Map<String, Object> m, long expectedSeq) {
+        if (!(m.get("seq") instanceof Long seq)) {
+            throw new TraceFormatException(file, lineNo, "no integer \"seq\"");
+        }
+        if (seq != expectedSeq) {
+            throw new TraceFormatException(file, lineNo, "seq " + seq + " where " + expectedSeq + " was due");
+        }
+        if (!(m.get("ev") instanceof String ev)) {
+            throw new TraceFormatException(file, lineNo, "no string \"ev\" (the spec action)");
+        }
+        TraceAction a;
+        try {
+            a = TraceAction.valueOf(ev);
+        } catch (IllegalArgumentException e) {
+            throw new TraceFormatException(file, lineNo, "unknown event \"" + ev + "\"");
+        }
+        Map<String, Object> fields = new LinkedHashMap<>(m);
+        fields.remove("seq");
+        fields.remove("ev");
+        for (Map.Entry<String, TraceAction.Kind> f : a.fields().entrySet()) {
+            Object v = fields.get(f.getKey());
+            if (v == null) {
+                throw new TraceFormatException(file, lineNo, ev + " without \"" + f.getKey() + "\"");
+            }
+            if (!TraceAction.matches(f.getValue(), v)) {
+                throw new TraceFormatException(file, lineNo, ev + ": \"" + f.getKey() + "\" is not "
+                        + f.getValue().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }
+        return new SpecEvent(seq, lineNo, a, fields);
+    }
+
+    /** Writes the trace as NDJSON. */
+    public void write(Writer w) throws IOException {
+        StringBuilder b = new StringBuilder();
+        FlatJson.write(b, header);
+        w.write(b.append('\n').toString());
+        for (SpecEvent e : events) {
+            w.write(e.toJson());
+            w.write('\n');
+        }
+    }
+
+    public String toNdjson() {
+        java.io.StringWriter sw = new java.io.StringWriter();
+        try {
+            write(sw);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return sw.toString();
+    }
+
+    /** A header for a trace of the given specs, with extra fields (seed, model...). */
+    public static Map<String, Object> header(List<String> specs, Map<String, Object> extra) {
+        Map<String, Object> h = new LinkedHashMap<>();
+        h.put("trace", FORMAT);
+        h.put("specs", List.copyOf(specs));
+        h.putAll(extra);
+        return h;
+    }
+}

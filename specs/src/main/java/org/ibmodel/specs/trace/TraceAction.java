@@ -1,0 +1,64 @@
+package org.ibmodel.specs.trace;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The events of a spec trace, one per spec action: each is named as the action of
+ * specs/src/main/tla/QpStateMachine.tla and WorkQueues.tla it records (matched by the
+ * predicate {@code Is<name>} of QpStateMachineTrace.tla and WorkQueuesTrace.tla), and lists the
+ * fields a line must carry. The recorder is org.ibmodel.sim.conform.SpecRecorder.
+ */
+public enum TraceAction {
+    /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
+    CreateCq(Map.of("cq", Kind.INT, "depth", Kind.INT)),
+    /** ib_create_qp: the spec's Init for this QP. */
+    CreateQp(Map.of("qpn", Kind.INT, "type", Kind.STRING, "sendCq", Kind.INT, "recvCq", Kind.INT,
+            "maxSendWr", Kind.INT, "maxRecvWr", Kind.INT)),
+    /** ib_modify_qp as the driver applied it: UserModify(to, mask). */
+    UserModify(Map.of("qpn", Kind.INT, "from", Kind.STRING, "to", Kind.STRING, "mask", Kind.LIST)),
+    /** One WR accepted by ib_post_send; {@code wr} numbers WRs of the trace in posting order. */
+    UserPostSend(Map.of("qpn", Kind.INT, "wr", Kind.INT, "wrId", Kind.INT, "signaled", Kind.BOOL)),
+    /** One WR accepted by ib_post_recv. */
+    UserPostRecv(Map.of("qpn", Kind.INT, "wr", Kind.INT, "wrId", Kind.INT)),
+    /** One completion returned by ib_poll_cq. */
+    UserPoll(Map.of("cq", Kind.INT, "qpn", Kind.INT, "wr", Kind.INT, "wrId", Kind.INT, "kind", Kind.STRING,
+            "status", Kind.STRING)),
+    /** ib_destroy_qp. */
+    UserDestroy(Map.of("qpn", Kind.INT)),
+    /**
+     * The HCA ran (its softirq): any number of hidden Hca* steps, after which the live QPs were
+     * in {@code states} (qpn → state) and the CQs in {@code cqErr} had raised IB_EVENT_CQ_ERR.
+     */
+    HcaRun(Map.of("states", Kind.OBJECT, "cqErr", Kind.LIST));
+
+    /** The JSON kinds of fields. */
+    public enum Kind {
+        INT, STRING, BOOL, LIST, OBJECT
+    }
+
+    private final Map<String, Kind> fields;
+
+    TraceAction(Map<String, Kind> fields) {
+        this.fields = fields;
+    }
+
+    public Map<String, Kind> fields() {
+        return fields;
+    }
+
+    /** Whether a verb of this kind flushes inside the call when the QP is in ERR or SQE. */
+    public boolean userVerb() {
+        return this == UserModify || this == UserPostSend || this == UserPostRecv;
+    }
+
+    static boolean matches(Kind k, Object v) {
+        return switch (k) {
+            case INT -> v instanceof Long;
+            case STRING -> v instanceof String;
+            case BOOL -> v instanceof Boolean;
+            case LIST -> v instanceof List<?>;
+            case OBJECT -> v instanceof Map<?, ?>;
+        };
+    }
+}

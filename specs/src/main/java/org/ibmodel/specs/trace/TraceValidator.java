@@ -1,0 +1,568 @@
+// Trace validation (Kuppe, Cirstea and Merz, "Validating Traces of Distributed Programs Against
+// TLA+ Specifications", 2024; tlaplus/Examples specifications/ewd998/EWD998ChanTrace.tla)
+package org.ibmodel.specs.trace;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.ibmodel.specs.SpecDir;
+import org.ibmodel.specs.SpecException;
+import tla2sany.semantic.OpDefNode;
+import tlc2.tool.Action;
+import tlc2.tool.StateVec;
+import tlc2.tool.TLCState;
+import tlc2.tool.impl.FastTool;
+import tlc2.util.Context;
+import tlc2.util.FP64;
+import tlc2.value.IValue;
+import tlc2.value.impl.BoolValue;
+import tlc2.value.impl.IntValue;
+import tlc2.value.impl.RecordValue;
+import tlc2.value.impl.SetEnumValue;
+import tlc2.value.impl.StringValue;
+import tlc2.value.impl.TupleValue;
+import tlc2.value.impl.Value;
+import util.SimpleFilenameToStream;
+import util.ToolIO;
+import util.UniqueString;
+
+/**
+ * Checks with TLC that a recorded run of the model is a behaviour of a spec: the spec
+ * constrained to the trace. Per spec, the trace module ({@code <Spec>Trace.tla}) holds one
+ * predicate {@code Is<Event>(e)} per event, the spec action of the same name constrained by the
+ * event's fields. The trace is walked in order with TLC's {@link FastTool}: from the set of spec
+ * states the prefix can lead to, each event's predicate gives the next set; every event must be
+ * consumed, and the first one whose set is empty is reported with its line and seq and the action
+ * that should have matched.
+ *
+ * <p>Hidden steps, and only these: an {@code HcaRun} event (the HCA's softirq ran) is matched by
+ * any number of {@code HcaStep} actions after which {@code HcaRunSeen(e)} holds (the QP states
+ * and CQ errors software then saw); after a user verb that flushes inside the call (modify, post)
+ * any number of {@code HcaFlush} actions. Software sees the HCA's work only through its results,
+ * so these are the places the spec needs them.
+ *
+ * <p>QpStateMachine describes one QP: each QP of the trace is checked on its own with the events
+ * naming it. WorkQueues describes the QPs of one CQ: their numbers become q1, q2, ... in creation
+ * order. TLC keeps its state in static fields, so one spec is loaded at a time.
+ */
+public final class TraceValidator {
+    /** More candidate states than this after one event is a run the validator gives up on. */
+    public static final int MAX_FRONTIER = 200_000;
+
+    private static final String[] QP_TYPES = {"RC", "UC", "UD", "GSI", "SMI"};
+
+    /** Where a trace stops being a behaviour of a spec. */
+    public record Mismatch(String spec, long seq, int line, String event, String expected, String detail) {
+        @Override
+        public String toString() {
+            return "line " + line + " (seq " + seq + "): " + event + " is not a step of " + spec + "; expected "
+                    + expected + (detail.isEmpty() ? "" : " (" + detail + ")");
+        }
+    }
+
+    /** The result for one trace: {@code mismatch} is null when every spec accepts it. */
+    public record Verdict(SpecTrace trace, Mismatch mismatch, long statesVisited) {
+        public boolean ok() {
+            return mismatch == null;
+        }
+    }
+
+    private TraceValidator() {
+    }
+
+    public static Verdict validate(SpecTrace trace) {
+        return validateAll(List.of(trace)).get(0);
+    }
+
+    /**
+     * Validates the traces against the specs each names; each spec is loaded once per set of
+     * constants. Results in the order given.
+     */
+    public static synchronized List<Verdict> validateAll(List<SpecTrace> traces) {
+        Mismatch[] first = new Mismatch[traces.size()];
+        long[] visited = new long[traces.size()];
+        // QpStateMachine: one load for all traces, MaxWr the largest queue.
+        List<Integer> qsm = new ArrayList<>();
+        int maxWr = 1;
+        for (int i = 0; i < traces.size(); i++) {
+            if (traces.get(i).specs().contains("QpStateMachine")) {
+                qsm.add(i);
+                for (SpecEvent e : traces.get(i).events()) {
+                    if (e.action() == TraceAction.CreateQp) {
+                        maxWr = (int) Math.max(maxWr, Math.max(e.num("maxSendWr"), e.num("maxRecvWr")));
+                    }
+                }
+            }
+        }
+        if (!qsm.isEmpty()) {
+            Map<String, String> k = new LinkedHashMap<>();
+            k.put("QpTypes", "{\"RC\", \"UC\", \"UD\", \"GSI\", \"SMI\"}");
+            k.put("MaxWr", String.valueOf(maxWr));
+            try (Loaded spec = new Loaded("QpStateMachine", k)) {
+                for (int i : qsm) {
+                    for (List<SpecEvent> part : perQp(traces.get(i))) {
+                        Walk w = spec.walk(part, TraceValidator::qsmValue);
+                        visited[i] += w.visited;
+                        first[i] = earlier(first[i], w.mismatch);
+                    }
+                }
+            }
+        }
+        // WorkQueues: one load per CQ depth.
+        Map<Long, List<Integer>> byDepth = new TreeMap<>();
+        Map<Integer, Mismatch> shapeErrors = new LinkedHashMap<>();
+        int maxQps = 1;
+        int maxPosts = 1;
+        for (int i = 0; i < traces.size(); i++) {
+            SpecTrace t = traces.get(i);
+            if (!t.specs().contains("WorkQueues")) {
+                continue;
+            }
+            Shape s = Shape.of(t);
+            if (s.error != null) {
+                shapeErrors.put(i, s.error);
+                continue;
+            }
+            byDepth.computeIfAbsent(s.depth, d -> new ArrayList<>()).add(i);
+            maxQps = Math.max(maxQps, s.qpNames.size());
+            maxPosts = Math.max(maxPosts, s.posts);
+        }
+        shapeErrors.forEach((i, m) -> first[i] = earlier(first[i], m));
+        for (Map.Entry<Long, List<Integer>> g : byDepth.entrySet()) {
+            Map<String, String> k = new LinkedHashMap<>();
+            StringBuilder qps = new StringBuilder("{");
+            for (int q = 1; q <= maxQps; q++) {
+                qps.append(q > 1 ? ", " : "").append("\"q").append(q).append('"');
+            }
+            k.put("QPs", qps.append('}').toString());
+            k.put("MaxWr", String.valueOf(maxPosts));
+            k.put("CqDepth", String.valueOf(g.getKey()));
+            k.put("UseSrq", "FALSE");
+            try (Loaded spec = new Loaded("WorkQueues", k)) {
+                for (int i : g.getValue()) {
+                    Shape s = Shape.of(traces.get(i));
+                    Walk w = spec.walk(traces.get(i).events(), e -> wqValue(e, s));
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
+        List<Verdict> out = new ArrayList<>();
+        for (int i = 0; i < traces.size(); i++) {
+            out.add(new Verdict(traces.get(i), first[i], visited[i]));
+        }
+        return out;
+    }
+
+    private static Mismatch earlier(Mismatch a, Mismatch b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.seq() <= b.seq() ? a : b;
+    }
+
+    // ---- projections ---------------------------------------------------------------------
+
+    /** QpStateMachine's view: per QP, its own events and the HcaRuns after its creation. */
+    static List<List<SpecEvent>> perQp(SpecTrace t) {
+        Map<Integer, List<SpecEvent>> parts = new LinkedHashMap<>();
+        Set<Integer> destroyed = new HashSet<>();
+        for (SpecEvent e : t.events()) {
+            switch (e.action()) {
+                case CreateQp -> parts.put(e.qpn(), new ArrayList<>(List.of(e)));
+                case CreateCq -> {
+                }
+                case HcaRun -> {
+                    for (Map.Entry<Integer, List<SpecEvent>> p : parts.entrySet()) {
+                        if (!destroyed.contains(p.getKey())) {
+                            p.getValue().add(e);
+                        }
+                    }
+                }
+                default -> {
+                    List<SpecEvent> p = parts.get(e.qpn());
+                    if (p == null) {
+                        // An event for a QP the trace never created: its own one-event part fails at Init.
+                        parts.put(e.qpn(), new ArrayList<>(List.of(e)));
+                    } else {
+                        p.add(e);
+                    }
+                    if (e.action() == TraceAction.UserDestroy) {
+                        destroyed.add(e.qpn());
+                    }
+                }
+            }
+        }
+        return new ArrayList<>(parts.values());
+    }
+
+    /** The event as QpStateMachineTrace's e: its fields, the mask as a set, HcaRun's state of the QP. */
+    private static Value qsmValue(SpecEvent e, int qpn) {
+        Map<String, Value> f = new LinkedHashMap<>();
+        switch (e.action()) {
+            case CreateQp -> f.put("type", new StringValue(e.str("type")));
+            case UserModify -> {
+                f.put("from", new StringValue(e.str("from")));
+                f.put("to", new StringValue(e.str("to")));
+                f.put("mask", stringSet(e.list("mask")));
+            }
+            case HcaRun -> {
+                Object s = e.object("states").get(String.valueOf(qpn));
+                if (s instanceof String str) {
+                    f.put("state", new StringValue(str));
+                }
+            }
+            default -> {
+            }
+        }
+        f.put("seq", IntValue.gen((int) e.seq()));
+        return record(f);
+    }
+
+    /** WorkQueues' view: the QPs of one CQ, named q1, q2, ... in creation order. */
+    private record Shape(long depth, long cq, Map<Integer, String> qpNames, int posts, Mismatch error) {
+        static Shape of(SpecTrace t) {
+            Long cq = null;
+            long depth = 0;
+            Map<Integer, String> names = new LinkedHashMap<>();
+            int posts = 0;
+            for (SpecEvent e : t.events()) {
+                switch (e.action()) {
+                    case CreateCq -> {
+                        if (cq != null) {
+                            return error(e, "WorkQueues has one CQ; this is a second");
+                        }
+                        cq = e.num("cq");
+                        depth = e.num("depth");
+                    }
+                    case CreateQp -> {
+                        if (cq == null || e.num("sendCq") != cq || e.num("recvCq") != cq) {
+                            return error(e, "WorkQueues has the QPs complete into its one CQ");
+                        }
+                        names.put(e.qpn(), "q" + (names.size() + 1));
+                    }
+                    case UserPostSend, UserPostRecv -> posts++;
+                    default -> {
+                    }
+                }
+            }
+            if (cq == null) {
+                return new Shape(0, 0, names, posts, new Mismatch("WorkQueues", 0, 1, "header",
+                        "CreateCq", "the trace creates no CQ"));
+            }
+            return new Shape(depth, cq, names, posts, null);
+        }
+
+        private static Shape error(SpecEvent e, String why) {
+            return new Shape(0, 0, Map.of(), 0, new Mismatch("WorkQueues", e.seq(), e.line(), e.action().name(),
+                    "Init", why));
+        }
+    }
+
+    private static Value wqValue(SpecEvent e, Shape s) {
+        Map<String, Value> f = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> en : e.fields().entrySet()) {
+            String k = en.getKey();
+            Object v = en.getValue();
+            switch (k) {
+                case "qpn" -> f.put("qp", new StringValue(s.qpNames.getOrDefault(e.qpn(), "qp" + e.qpn())));
+                case "mask" -> f.put(k, stringSet(e.list(k)));
+                case "states" -> {
+                    Map<String, Value> st = new LinkedHashMap<>();
+                    for (Map.Entry<String, Object> q : e.object(k).entrySet()) {
+                        String name = s.qpNames.get(Integer.parseInt(q.getKey()));
+                        if (name != null) {
+                            st.put(name, new StringValue(String.valueOf(q.getValue())));
+                        }
+                    }
+                    f.put(k, st.isEmpty() ? TupleValue.EmptyTuple : record(st));
+                }
+                case "cqErr" -> f.put(k, e.list(k).contains(s.cq) ? BoolValue.ValTrue : BoolValue.ValFalse);
+                default -> {
+                    if (v instanceof String str) {
+                        f.put(k, new StringValue(str));
+                    } else if (v instanceof Long n) {
+                        f.put(k, IntValue.gen((int) (long) n));
+                    } else if (v instanceof Boolean b) {
+                        f.put(k, b ? BoolValue.ValTrue : BoolValue.ValFalse);
+                    }
+                }
+            }
+        }
+        f.put("seq", IntValue.gen((int) e.seq()));
+        return record(f);
+    }
+
+    private static Value stringSet(List<Object> items) {
+        Value[] vs = new Value[items.size()];
+        for (int i = 0; i < vs.length; i++) {
+            vs[i] = new StringValue(String.valueOf(items.get(i)));
+        }
+        return new SetEnumValue(vs, false).normalize();
+    }
+
+    private static Value record(Map<String, Value> f) {
+        UniqueString[] names = new UniqueString[f.size()];
+        Value[] vals = new Value[f.size()];
+        int i = 0;
+        for (Map.Entry<String, Value> en : f.entrySet()) {
+            names[i] = UniqueString.uniqueStringOf(en.getKey());
+            vals[i++] = en.getValue();
+        }
+        return new RecordValue(names, vals, false).normalize();
+    }
+
+    // ---- one loaded trace module ---------------------------------------------------------
+
+    private record Walk(Mismatch mismatch, long visited) {
+    }
+
+    private interface EventValue {
+        Value of(SpecEvent e, int qpn);
+    }
+
+    /** {@code <spec>Trace.tla} loaded into a FastTool with the given constants. */
+    private static final class Loaded implements AutoCloseable {
+        private final String spec;
+        private final Path dir;
+        private final FastTool tool;
+        private final Map<String, OpDefNode> defs = new LinkedHashMap<>();
+        private final tla2sany.semantic.ExprNode view;
+
+        Loaded(String spec, Map<String, String> constants) {
+            this.spec = spec;
+            try {
+                dir = Files.createTempDirectory("ibmodel-trace");
+                for (String m : List.of(spec + ".tla", spec + "Trace.tla")) {
+                    copyResource(m, dir.resolve(m));
+                }
+                StringBuilder cfg = new StringBuilder("CONSTANTS\n");
+                constants.forEach((k, v) -> cfg.append("    ").append(k).append(" = ").append(v).append('\n'));
+                cfg.append("INIT Init\nNEXT Next\n");
+                Files.writeString(dir.resolve(spec + "Trace.cfg"), cfg.toString());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            PrintStream out = ToolIO.out;
+            PrintStream err = ToolIO.err;
+            PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+            try {
+                // SANY and TLC report parsing on ToolIO; a spec that does not parse is a SpecException.
+                ToolIO.out = quiet;
+                ToolIO.err = quiet;
+                // A name keeps the definition slot (UniqueString.loc) the previous spec gave it,
+                // and the new spec's table would hand that slot to another name: forget them all.
+                for (UniqueString u : UniqueString.internTbl.toMap().values()) {
+                    u.setLoc(-1);
+                }
+                // Fingerprints are 0 until the polynomial is chosen (TLC does this at start-up).
+                FP64.Init();
+                tool = new FastTool(dir.toString(), spec + "Trace", spec + "Trace",
+                        new SimpleFilenameToStream(dir.toString()));
+            } catch (RuntimeException e) {
+                close();
+                throw new SpecException(spec + "Trace.tla: " + e.getMessage());
+            } finally {
+                ToolIO.out = out;
+                ToolIO.err = err;
+            }
+            for (OpDefNode d : tool.getRootModule().getOpDefs()) {
+                defs.put(d.getName().toString(), d);
+            }
+            view = def("TraceView").getBody();
+        }
+
+        /** The fingerprint of the state's TraceView: states with the same one have the same futures. */
+        private long key(TLCState s) {
+            return ((Value) tool.eval(view, Context.Empty, s)).fingerPrint(FP64.New());
+        }
+
+        private static void copyResource(String name, Path to) throws IOException {
+            try (InputStream in = TraceValidator.class.getClassLoader()
+                    .getResourceAsStream(SpecDir.RESOURCE_DIR + name)) {
+                if (in == null) {
+                    throw new SpecException(name + ": no such file among the built-in specs");
+                }
+                Files.write(to, in.readAllBytes());
+            }
+        }
+
+        private OpDefNode def(String name) {
+            OpDefNode d = defs.get(name);
+            if (d == null) {
+                throw new SpecException(spec + "Trace.tla defines no " + name);
+            }
+            return d;
+        }
+
+        private Action action(String name, Value e) {
+            OpDefNode d = def(name);
+            Context c = d.getArity() == 0 ? Context.Empty : Context.Empty.cons(d.getParams()[0], e);
+            return new Action(d.getBody(), c);
+        }
+
+        private boolean holds(String name, Value e, TLCState s) {
+            OpDefNode d = def(name);
+            IValue v = tool.eval(d.getBody(), Context.Empty.cons(d.getParams()[0], e), s);
+            return v instanceof BoolValue b && b.val;
+        }
+
+        /** Walks one sequence of events from Init; the first that matches no state is the mismatch. */
+        Walk walk(List<SpecEvent> events, java.util.function.Function<SpecEvent, Value> value) {
+            return walk(events, (e, q) -> value.apply(e));
+        }
+
+        Walk walk(List<SpecEvent> events, EventValue value) {
+            int qpn = events.isEmpty() || !events.get(0).fields().containsKey("qpn") ? -1 : events.get(0).qpn();
+            long visited = 0;
+            List<TLCState> frontier = new ArrayList<>();
+            StateVec init = tool.getInitStates();
+            for (int i = 0; i < init.size(); i++) {
+                frontier.add(init.elementAt(i));
+            }
+            int start = 0;
+            if (spec.equals("QpStateMachine")) {
+                SpecEvent first = events.get(0);
+                if (first.action() != TraceAction.CreateQp) {
+                    return new Walk(new Mismatch(spec, first.seq(), first.line(), first.action().name(), "CreateQp",
+                            "qpn " + first.qpn() + " was never created"), 0);
+                }
+                Value e = value.of(first, qpn);
+                frontier.removeIf(s -> !holds("IsCreateQp", e, s));
+                start = 1;
+            }
+            Action flush = action("HcaFlush", null);
+            Action step = action("HcaStep", null);
+            boolean flushMayFollow = false;
+            for (int k = start; k < events.size(); k++) {
+                SpecEvent ev = events.get(k);
+                Value e = value.of(ev, qpn);
+                List<TLCState> next;
+                try {
+                    if (flushMayFollow) {
+                        // The driver flushes inside the verb, all of the queue at once
+                        // (MemDevice.flushSq/flushRq): only states with nothing left to flush.
+                        frontier = closure(frontier, flush, ev);
+                        frontier.removeIf(s -> !tool.getNextStates(flush, s).empty());
+                    }
+                    if (ev.action() == TraceAction.HcaRun) {
+                        next = closure(frontier, step, ev);
+                        next.removeIf(s -> !holds("HcaRunSeen", e, s));
+                    } else {
+                        next = dedup(successors(frontier, action("Is" + ev.action().name(), e)));
+                    }
+                } catch (RuntimeException ex) {
+                    if (ex instanceof SpecException) {
+                        throw ex;
+                    }
+                    // TLC could not evaluate the predicate on this event: a value of the wrong kind.
+                    return new Walk(new Mismatch(spec, ev.seq(), ev.line(), ev.action().name(), expected(ev),
+                            "TLC: " + String.valueOf(ex.getMessage()).replaceAll("\\s+", " ").trim()), visited);
+                }
+                visited += next.size();
+                if (next.isEmpty()) {
+                    return new Walk(new Mismatch(spec, ev.seq(), ev.line(), ev.action().name(),
+                            expected(ev), describe(frontier)), visited);
+                }
+                frontier = next;
+                flushMayFollow = ev.action().userVerb();
+            }
+            return new Walk(null, visited);
+        }
+
+        private String expected(SpecEvent ev) {
+            return switch (ev.action()) {
+                case HcaRun -> "HcaStep* then HcaRunSeen";
+                default -> ev.action().name() + " (Is" + ev.action().name() + ")";
+            };
+        }
+
+        private static String describe(List<TLCState> frontier) {
+            if (frontier.isEmpty()) {
+                return "no state";
+            }
+            String s = frontier.get(0).toString().replaceAll("\\s+", " ").trim();
+            if (s.length() > 600) {
+                s = s.substring(0, 600) + "...";
+            }
+            return frontier.size() + " candidate state" + (frontier.size() == 1 ? "" : "s") + ", e.g. " + s;
+        }
+
+        private List<TLCState> successors(List<TLCState> from, Action a) {
+            List<TLCState> out = new ArrayList<>();
+            for (TLCState s : from) {
+                StateVec v = tool.getNextStates(a, s);
+                for (int i = 0; i < v.size(); i++) {
+                    out.add(v.elementAt(i));
+                }
+            }
+            return out;
+        }
+
+        /** The states reachable from {@code from} by zero or more {@code a} steps. */
+        private List<TLCState> closure(List<TLCState> from, Action a, SpecEvent at) {
+            Set<Long> seen = new HashSet<>();
+            List<TLCState> out = new ArrayList<>();
+            ArrayDeque<TLCState> todo = new ArrayDeque<>();
+            for (TLCState s : from) {
+                if (seen.add(key(s))) {
+                    out.add(s);
+                    todo.add(s);
+                }
+            }
+            while (!todo.isEmpty()) {
+                TLCState s = todo.poll();
+                StateVec v = tool.getNextStates(a, s);
+                for (int i = 0; i < v.size(); i++) {
+                    TLCState t = v.elementAt(i);
+                    if (seen.add(key(t))) {
+                        out.add(t);
+                        todo.add(t);
+                        if (out.size() > MAX_FRONTIER) {
+                            throw new IllegalStateException(spec + ": more than " + MAX_FRONTIER
+                                    + " states reachable by hidden steps before line " + at.line());
+                        }
+                    }
+                }
+            }
+            return out;
+        }
+
+        private List<TLCState> dedup(List<TLCState> states) {
+            Set<Long> seen = new HashSet<>();
+            List<TLCState> out = new ArrayList<>();
+            for (TLCState s : states) {
+                if (seen.add(key(s))) {
+                    out.add(s);
+                }
+            }
+            return out;
+        }
+
+        @Override
+        public void close() {
+            try (Stream<Path> walk = Files.walk(dir)) {
+                for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            } catch (IOException e) {
+                // a leftover temporary directory is harmless
+            }
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package org.ibmodel.specs.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class TraceValidatorTest {
+    private static final String HEADER = "{\"trace\":\"ibmodel-spec\",\"specs\":[\"QpStateMachine\",\"WorkQueues\"]}\n";
+
+    /** An RC QP brought up, two sends (the first unsignaled), one receive, run, polled, destroyed. */
+    static final String GOOD = HEADER + """
+            {"seq":1,"ev":"CreateCq","cq":1,"depth":4}
+            {"seq":2,"ev":"CreateQp","qpn":64,"type":"RC","sendCq":1,"recvCq":1,"maxSendWr":4,"maxRecvWr":4}
+            {"seq":3,"ev":"UserModify","qpn":64,"from":"RESET","to":"INIT","mask":["STATE","PKEY_INDEX","PORT","ACCESS_FLAGS"]}
+            {"seq":4,"ev":"UserPostRecv","qpn":64,"wr":1,"wrId":100}
+            {"seq":5,"ev":"UserModify","qpn":64,"from":"INIT","to":"RTR","mask":["STATE","AV","PATH_MTU","DEST_QPN","RQ_PSN","MAX_DEST_RD_ATOMIC","MIN_RNR_TIMER"]}
+            {"seq":6,"ev":"UserModify","qpn":64,"from":"RTR","to":"RTS","mask":["STATE","TIMEOUT","RETRY_CNT","RNR_RETRY","SQ_PSN","MAX_QP_RD_ATOMIC"]}
+            {"seq":7,"ev":"UserPostSend","qpn":64,"wr":2,"wrId":101,"signaled":false}
+            {"seq":8,"ev":"UserPostSend","qpn":64,"wr":3,"wrId":102,"signaled":true}
+            {"seq":9,"ev":"HcaRun","states":{"64":"RTS"},"cqErr":[]}
+            {"seq":10,"ev":"UserPoll","cq":1,"qpn":64,"wr":1,"wrId":100,"kind":"recv","status":"SUCCESS"}
+            {"seq":11,"ev":"UserPoll","cq":1,"qpn":64,"wr":3,"wrId":102,"kind":"send","status":"SUCCESS"}
+            {"seq":12,"ev":"UserDestroy","qpn":64}
+            """;
+
+    @Test
+    void shouldAcceptARunOfBothSpecs() {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("good.ndjson", GOOD));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+    }
+
+    @Test
+    void shouldReportSwappedCompletionsAtTheFirstPoll() {
+        String bad = GOOD.replace("{\"seq\":10,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":1,\"wrId\":100,\"kind\":\"recv\"",
+                "{\"seq\":10,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102,\"kind\":\"send\"")
+                .replace("{\"seq\":11,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102,\"kind\":\"send\"",
+                "{\"seq\":11,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":1,\"wrId\":100,\"kind\":\"recv\"");
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", bad));
+        // Receive and send CQEs of one QP may interleave either way: the spec accepts this.
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+    }
+
+    @Test
+    void shouldRejectAModifyTheTableForbids() {
+        String bad = GOOD.replace("\"from\":\"RTR\",\"to\":\"RTS\",\"mask\":[\"STATE\",\"TIMEOUT\",",
+                "\"from\":\"RTR\",\"to\":\"RTS\",\"mask\":[\"STATE\",");
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", bad));
+        assertEquals(6, v.mismatch().seq(), String.valueOf(v.mismatch()));
+        assertEquals(7, v.mismatch().line());
+        assertEquals("UserModify", v.mismatch().event());
+    }
+
+    @Test
+    void shouldRejectAPollOfAnUnsignaledSend() {
+        String bad = GOOD.replace("\"wr\":3,\"wrId\":102,\"kind\":\"send\"", "\"wr\":2,\"wrId\":101,\"kind\":\"send\"");
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", bad));
+        assertEquals(11, v.mismatch().seq(), String.valueOf(v.mismatch()));
+        assertEquals("WorkQueues", v.mismatch().spec());
+    }
+
+    @Test
+    void shouldNameFileAndLineOfAMalformedLine() {
+        String bad = GOOD.replace("{\"seq\":7,\"ev\":\"UserPostSend\",\"qpn\":64,", "{\"seq\":7,\"ev\":\"UserPostSend\",");
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> SpecTrace.parse("t.ndjson", bad));
+        assertTrue(e.getMessage().startsWith("t.ndjson:8: UserPostSend without \"qpn\""), e.getMessage());
+    }
+
+    @Test
+    void shouldRoundTripNdjson() {
+        SpecTrace t = SpecTrace.parse("good.ndjson", GOOD);
+        assertEquals(t.events(), SpecTrace.parse("again", t.toNdjson()).events().stream()
+                .map(e -> new SpecEvent(e.seq(), t.events().get((int) e.seq() - 1).line(), e.action(), e.fields()))
+                .toList());
+        assertEquals(List.of("QpStateMachine", "WorkQueues"), t.specs());
+    }
+}
