@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "An executable model of the Linux InfiniBand stack.",
         subcommands = {DemoCommand.class, QpTableCommand.class, CheckCommand.class, ReplayCommand.class,
-            CommandLine.HelpCommand.class})
+            ValidateCommand.class, UverbsExecCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_OK = 0;
     public static final int EXIT_CHECK_FAILED = 1;

@@ -26,6 +26,7 @@ public final class IbDevice {
     private final Map<ResType, Integer> live = new EnumMap<>(ResType.class);
     private boolean registered;
     private final Restrack restrack = new Restrack();
+    private final long nodeGuid;
 
     /**
      * @param portAttrs one entry per port, numbered from 1
@@ -41,6 +42,7 @@ public final class IbDevice {
         this.ops = ops;
         this.attr = attr;
         this.memory = memory;
+        this.nodeGuid = nodeGuid;
         this.eventHandlerLock = new SpinLock(core.kernel(), "ib_device->event_handler_lock");
         this.ports = new Port[portAttrs.length];
         for (int i = 0; i < portAttrs.length; i++) {
@@ -75,6 +77,11 @@ public final class IbDevice {
     /** The host memory this device reaches by DMA. */
     public HostMemory memory() {
         return memory;
+    }
+
+    /** ib_device.node_guid */
+    public long nodeGuid() {
+        return nodeGuid;
     }
 
     public int numPorts() {

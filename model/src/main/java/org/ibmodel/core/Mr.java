@@ -2,6 +2,7 @@
 package org.ibmodel.core;
 
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.mm.HostMemory;
 import org.ibmodel.traces.RdmaCore;
 
 /** A memory region: a range of host memory the HCA may access with its lkey (and rkey). */
@@ -14,16 +15,25 @@ public final class Mr extends IbObject {
     private final long iova;
     private final long length;
     private final int access;
+    /**
+     * The host pages behind the region, in order, as ib_umem's scatterlist hands them to the
+     * driver: page i backs [iova - pageOffset + i * PAGE_SIZE, ...). Empty for a DMA region.
+     */
+    private final long[] pages;
+    /** Where iova lies inside the first page (ib_umem_offset). */
+    private final int pageOffset;
     private int lkey;
     private int rkey;
 
-    private Mr(Pd pd, Type type, long iova, long length, int access) {
+    private Mr(Pd pd, Type type, long iova, long length, int access, long[] pages, int pageOffset) {
         super(pd.device(), ResType.MR);
         this.pd = pd;
         this.type = type;
         this.iova = iova;
         this.length = length;
         this.access = access;
+        this.pages = pages;
+        this.pageOffset = pageOffset;
     }
 
     /** ib_get_dma_mr: a region over all of host memory. */
@@ -33,7 +43,7 @@ public final class Mr extends IbObject {
         if (err != 0) {
             return Result.err(err);
         }
-        Mr mr = new Mr(pd, Type.DMA, 0, -1, access);
+        Mr mr = new Mr(pd, Type.DMA, 0, -1, access, new long[0], 0);
         int ret = pd.device().ops().getDmaMr(mr, access);
         return finish(pd, mr, ret);
     }
@@ -55,9 +65,63 @@ public final class Mr extends IbObject {
         if (!pd.device().memory().isMapped(start, length)) {
             return Result.err(Errno.EFAULT);
         }
-        Mr mr = new Mr(pd, Type.USER, iova, length, access);
+        int offset = (int) (start & (HostMemory.PAGE_SIZE - 1));
+        long[] pages = new long[pageCount(offset, length)];
+        for (int i = 0; i < pages.length; i++) {
+            pages[i] = (start - offset) + ((long) i << HostMemory.PAGE_SHIFT);
+        }
+        Mr mr = new Mr(pd, Type.USER, iova, length, access, pages, offset);
         int ret = pd.device().ops().regMr(mr, start, length, iova, access);
         return finish(pd, mr, ret);
+    }
+
+    /**
+     * The reg_user_mr path for memory of a user process: {@code start} is a user virtual address
+     * whose pages the caller has pinned (ib_umem_get), and {@code pages} are the host pages behind
+     * them, one per page of [start, start+length). The driver maps {@code iova} onto those pages
+     * (drivers/infiniband/core/umem.c; uverbs_cmd.c ib_uverbs_reg_mr).
+     */
+    public static Result<Mr> regUser(Pd pd, long start, long length, long iova, int access, long[] pages) {
+        pd.checkLive("ib_reg_user_mr");
+        pd.device().kernel().mightSleep();
+        int err = AccessFlags.checkMrAccess(access);
+        if (err != 0) {
+            return Result.err(err);
+        }
+        if (length <= 0 || length > pd.device().attr().maxMrSize) {
+            return Result.err(Errno.EINVAL);
+        }
+        int offset = (int) (start & (HostMemory.PAGE_SIZE - 1));
+        if (pages.length != pageCount(offset, length)) {
+            throw new IllegalArgumentException(pages.length + " pages for " + length + " bytes at offset " + offset);
+        }
+        Mr mr = new Mr(pd, Type.USER, iova, length, access, pages.clone(), offset);
+        int ret = pd.device().ops().regMr(mr, start, length, iova, access);
+        return finish(pd, mr, ret);
+    }
+
+    private static int pageCount(int offset, long length) {
+        return (int) ((offset + length + HostMemory.PAGE_SIZE - 1) >>> HostMemory.PAGE_SHIFT);
+    }
+
+    /** The host page addresses behind the region (what a driver writes into its MTT). */
+    public long[] pages() {
+        return pages.clone();
+    }
+
+    /**
+     * The host address the HCA reaches for region address {@code addr}, which must be covered;
+     * a DMA region maps every address to itself.
+     */
+    public long dmaAddr(long addr) {
+        if (type == Type.DMA) {
+            return addr;
+        }
+        if (!covers(addr, 1)) {
+            throw new IllegalArgumentException(String.format("0x%x outside %s", addr, this));
+        }
+        long off = addr - iova + pageOffset;
+        return pages[(int) (off >>> HostMemory.PAGE_SHIFT)] + (off & (HostMemory.PAGE_SIZE - 1));
     }
 
     private static Result<Mr> finish(Pd pd, Mr mr, int ret) {

@@ -490,6 +490,11 @@ public final class HcaDriver implements DeviceOps {
         }
         long first = iova >>> PAGE_SHIFT;
         int pages = (int) (((iova + length - 1) >>> PAGE_SHIFT) - first + 1);
+        // The host pages behind the region: contiguous for kernel memory, scattered for a user MR.
+        long[] hostPages = mr.pages();
+        if (hostPages.length != pages) {
+            return Errno.EINVAL.negative();
+        }
         long mtt = memory.alloc(8L * pages);
         for (int done = 0; done < pages;) {
             int n = Math.min(pages - done, (Cmd.MAILBOX_SIZE - Hw.WriteMtt.ENTRY.offset()) / 8);
@@ -497,7 +502,7 @@ public final class HcaDriver implements DeviceOps {
             Hw.WriteMtt.MTT_ADDR.set(b, 0, mtt + 8L * done);
             Hw.WriteMtt.COUNT.set(b, 0, n);
             for (int i = 0; i < n; i++) {
-                long page = (start & ~mask) + ((long) (done + i) << PAGE_SHIFT);
+                long page = hostPages[done + i];
                 Hw.WriteMtt.ENTRY.set(b, 8 * i, page);
             }
             int ret = cmd.in(CmdOp.WRITE_MTT, 0, 0, b);

@@ -158,7 +158,7 @@ final class MemExecutor {
                 return noReceive(qp, wr);
             }
         }
-        dev.memory().write(wr.remoteAddr(), payload);
+        dmaWrite(mr, wr.remoteAddr(), payload, 0, payload.length);
         if (rwr != null) {
             Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
             rwc.opcode = WcOpcode.RECV_RDMA_WITH_IMM;
@@ -177,7 +177,8 @@ final class MemExecutor {
         if (mr == null) {
             return remoteAccessError(qp, wr, dest);
         }
-        byte[] data = dev.memory().read(wr.remoteAddr(), len);
+        byte[] data = new byte[len];
+        dmaRead(mr, wr.remoteAddr(), data, 0, len);
         if (!scatter(qp, wr.sgList(), 0, data)) {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
@@ -195,7 +196,9 @@ final class MemExecutor {
             return remoteAccessError(qp, wr, dest);
         }
         HostMemory mem = dev.memory();
-        long old = mem.readLong(wr.remoteAddr());
+        // 8-byte aligned, so the word never straddles two pages of the region.
+        long hostAddr = mr.dmaAddr(wr.remoteAddr());
+        long old = mem.readLong(hostAddr);
         long updated = wr.opcode() == WrOpcode.ATOMIC_FETCH_AND_ADD ? old + wr.compareAdd()
                 : (old == wr.compareAdd() ? wr.swap() : old);
         byte[] result = new byte[8];
@@ -205,7 +208,7 @@ final class MemExecutor {
         if (!scatter(qp, wr.sgList(), 0, result)) {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
-        mem.writeLong(wr.remoteAddr(), updated);
+        mem.writeLong(hostAddr, updated);
         return done(qp, wr, 8);
     }
 
@@ -283,7 +286,7 @@ final class MemExecutor {
         byte[] out = new byte[(int) total];
         int off = 0;
         for (Sge s : sges) {
-            dev.memory().read(s.addr(), out, off, s.length());
+            dmaRead(localMr(s), s.addr(), out, off, s.length());
             off += s.length();
         }
         return out;
@@ -309,7 +312,7 @@ final class MemExecutor {
             }
             int n = Math.min(room, data.length - pos);
             if (n > 0) {
-                dev.memory().write(addr, data, pos, n);
+                dmaWrite(localMr(s), addr, data, pos, n);
                 pos += n;
             }
         }
@@ -329,7 +332,53 @@ final class MemExecutor {
             return false;
         }
         return mr.covers(s.addr(), Integer.toUnsignedLong(s.length()))
-                && dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
+                && dmaMapped(mr, s.addr(), Integer.toUnsignedLong(s.length()));
+    }
+
+    /** The region an SGE's lkey names; null for the reserved lkey, which maps host memory 1:1. */
+    private Mr localMr(Sge s) {
+        return s.lkey() == MemDevice.LOCAL_DMA_LKEY ? null : dev.mrByKey(s.lkey());
+    }
+
+    // A region's pages need not be contiguous in host memory (a user MR over pinned pages), so
+    // DMA through a region goes page by page via Mr.dmaAddr, as the HCA walks its MTT.
+
+    private boolean dmaMapped(Mr mr, long addr, long len) {
+        for (long done = 0; done < len; ) {
+            long a = addr + done;
+            int n = (int) Math.min(len - done, HostMemory.PAGE_SIZE - (a & (HostMemory.PAGE_SIZE - 1)));
+            if (!dev.memory().isMapped(mr.dmaAddr(a), n)) {
+                return false;
+            }
+            done += n;
+        }
+        return true;
+    }
+
+    private void dmaRead(Mr mr, long addr, byte[] dst, int off, int len) {
+        if (mr == null) {
+            dev.memory().read(addr, dst, off, len);
+            return;
+        }
+        for (int done = 0; done < len; ) {
+            long a = addr + done;
+            int n = (int) Math.min(len - done, HostMemory.PAGE_SIZE - (a & (HostMemory.PAGE_SIZE - 1)));
+            dev.memory().read(mr.dmaAddr(a), dst, off + done, n);
+            done += n;
+        }
+    }
+
+    private void dmaWrite(Mr mr, long addr, byte[] src, int off, int len) {
+        if (mr == null) {
+            dev.memory().write(addr, src, off, len);
+            return;
+        }
+        for (int done = 0; done < len; ) {
+            long a = addr + done;
+            int n = (int) Math.min(len - done, HostMemory.PAGE_SIZE - (a & (HostMemory.PAGE_SIZE - 1)));
+            dev.memory().write(mr.dmaAddr(a), src, off + done, n);
+            done += n;
+        }
     }
 
     private void complete(Qp dest, Wc wc, WcStatus status, boolean solicited) {

@@ -1,0 +1,86 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import org.ibmodel.uverbs.abi.Commands;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class UverbsExecCommandTest {
+    @TempDir
+    Path dir;
+
+    private record Out(int code, String out, String err) {
+    }
+
+    private Out run(String script) throws IOException {
+        Path f = dir.resolve("s.uv");
+        Files.writeString(f, script);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int code = Main.execute(new PrintWriter(out), new PrintWriter(err), "uverbs-exec", f.toString());
+        return new Out(code, out.toString(), err.toString());
+    }
+
+    private static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
+    }
+
+    static final String SCRIPT = String.join("\n",
+            "# a context, a PD, and hostile writes",
+            "mmap 10000 4096",
+            "open u",
+            "write u " + hex(Commands.getContext(0x10000)),
+            "peek 10000 8",
+            "write u " + hex(Commands.allocPd(0x10000)),
+            "write u " + hex(Commands.allocPd(0x9990000)),
+            "write u 01000000",
+            "write u " + hex(Commands.deallocPd(7)),
+            "process p2",
+            "open v",
+            "write v " + hex(Commands.getContext(0x10000)),
+            "process p1",
+            "read fd4 16",
+            "close u",
+            "read fd4 16",
+            "exit",
+            "");
+
+    @Test
+    void shouldPrintOneJsonLinePerSyscall() throws IOException {
+        Out o = run(SCRIPT);
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().split("\n");
+        assertEquals("{\"line\":3,\"ret\":3,\"errno\":null,\"fd\":3}", lines[1]);
+        assertEquals("{\"line\":4,\"ret\":16,\"errno\":null}", lines[2]);
+        assertEquals("{\"line\":5,\"ret\":8,\"errno\":null,\"data\":\"0400000001000000\"}", lines[3]);
+        assertEquals("{\"line\":7,\"ret\":-1,\"errno\":\"EFAULT\"}", lines[5]);
+        assertEquals("{\"line\":8,\"ret\":-1,\"errno\":\"EINVAL\"}", lines[6]);
+        assertEquals("{\"line\":9,\"ret\":-1,\"errno\":\"ENOENT\"}", lines[7]);
+        // p2 writes to its own file: its first PD would be handle 0 there too.
+        assertEquals("{\"line\":12,\"ret\":-1,\"errno\":\"EFAULT\"}", lines[10]);
+        assertEquals("{\"line\":14,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[12]);
+        assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EIO\"}", lines[14]);
+    }
+
+    @Test
+    void shouldGiveTheSameOutputEveryRun() throws IOException {
+        assertEquals(run(SCRIPT).out(), run(SCRIPT).out());
+    }
+
+    @Test
+    void shouldRejectABadLineWithItsNumber() throws IOException {
+        Out o = run("open u\nwrite u zz\n");
+        assertEquals(2, o.code());
+        assertTrue(o.err().contains("line 2"), o.err());
+        assertEquals(2, run("frobnicate\n").code());
+        assertEquals(2, run("write nosuch 00\n").code());
+    }
+}

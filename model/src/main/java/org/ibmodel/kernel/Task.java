@@ -1,0 +1,109 @@
+// include/linux/sched.h (struct task_struct), fs/file.c (the descriptor table), kernel/exit.c
+package org.ibmodel.kernel;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ibmodel.mm.UserAddressSpace;
+
+/**
+ * A user process: its address space and its descriptor table. Descriptors 0 to 2 are taken (a
+ * process starts with stdin, stdout and stderr), so the first file opened gets 3, and each new
+ * one the lowest free number, as get_unused_fd_flags gives.
+ */
+public final class Task {
+    /** The first descriptor a file can get. */
+    public static final int FIRST_FD = 3;
+
+    private final String name;
+    private final UserAddressSpace mm;
+    private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
+    private boolean exited;
+
+    public Task(String name, UserAddressSpace mm) {
+        this.name = name;
+        this.mm = mm;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public UserAddressSpace mm() {
+        return mm;
+    }
+
+    public boolean exited() {
+        return exited;
+    }
+
+    /** get_unused_fd_flags: the number the next installed file will get. */
+    public int unusedFd() {
+        int fd = FIRST_FD;
+        while (fds.containsKey(fd)) {
+            fd++;
+        }
+        return fd;
+    }
+
+    /** fd_install */
+    public int install(OpenFile file) {
+        int fd = unusedFd();
+        fds.put(fd, file);
+        return fd;
+    }
+
+    public OpenFile file(int fd) {
+        return fds.get(fd);
+    }
+
+    public Map<Integer, OpenFile> files() {
+        return java.util.Collections.unmodifiableMap(fds);
+    }
+
+    /** read(fd, buf, count) */
+    public OpenFile.ReadResult read(int fd, int count) {
+        OpenFile f = fds.get(fd);
+        if (f == null) {
+            return OpenFile.ReadResult.err(Errno.EBADF);
+        }
+        if (count < 0) {
+            return OpenFile.ReadResult.err(Errno.EINVAL);
+        }
+        return f.read(this, count);
+    }
+
+    /** write(fd, buf, count) */
+    public long write(int fd, byte[] buf) {
+        OpenFile f = fds.get(fd);
+        if (f == null) {
+            return Errno.EBADF.negative();
+        }
+        return f.write(this, buf);
+    }
+
+    /** close(fd): the descriptor goes, and with it the file (no descriptor is ever shared). */
+    public int close(int fd) {
+        OpenFile f = fds.remove(fd);
+        if (f == null) {
+            return Errno.EBADF.negative();
+        }
+        f.release();
+        return 0;
+    }
+
+    /** do_exit: every descriptor is closed, lowest first (close_files). */
+    public void exit() {
+        List<Integer> open = new ArrayList<>(fds.keySet());
+        for (int fd : open) {
+            close(fd);
+        }
+        exited = true;
+    }
+
+    @Override
+    public String toString() {
+        return "task " + name;
+    }
+}

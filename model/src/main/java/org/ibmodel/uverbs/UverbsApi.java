@@ -1,0 +1,138 @@
+// drivers/infiniband/core/uverbs_cmd.c (uverbs_def_write_intf: every legacy command with its
+// request and response structs) and drivers/infiniband/core/rdma_core.h (uapi_get_method)
+package org.ibmodel.uverbs;
+
+import static org.ibmodel.uverbs.abi.IbUserVerbs.*;
+
+import org.ibmodel.kernel.Errno;
+
+/**
+ * The legacy command table as data: command number -> struct sizes and handler. Commands the
+ * table lists without a handler here (MODIFY_AH, memory windows, XRC, rereg) are the kernel's
+ * "not supported" method for a device without those ops: verify_hdr with a request size of 0,
+ * then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST are in that set too: ib_core's device ops have
+ * no multicast attach, and uverbs disables a method whose op the device lacks
+ * (UAPI_DEF_METHOD_NEEDS_FN).
+ */
+public final class UverbsApi {
+    // include/uapi/rdma/ib_user_verbs.h: enum { IB_USER_VERBS_CMD_GET_CONTEXT, ... }
+    public static final int GET_CONTEXT = 0;
+    public static final int QUERY_DEVICE = 1;
+    public static final int QUERY_PORT = 2;
+    public static final int ALLOC_PD = 3;
+    public static final int DEALLOC_PD = 4;
+    public static final int CREATE_AH = 5;
+    public static final int MODIFY_AH = 6;
+    public static final int QUERY_AH = 7;
+    public static final int DESTROY_AH = 8;
+    public static final int REG_MR = 9;
+    public static final int REG_SMR = 10;
+    public static final int REREG_MR = 11;
+    public static final int QUERY_MR = 12;
+    public static final int DEREG_MR = 13;
+    public static final int ALLOC_MW = 14;
+    public static final int BIND_MW = 15;
+    public static final int DEALLOC_MW = 16;
+    public static final int CREATE_COMP_CHANNEL = 17;
+    public static final int CREATE_CQ = 18;
+    public static final int RESIZE_CQ = 19;
+    public static final int DESTROY_CQ = 20;
+    public static final int POLL_CQ = 21;
+    public static final int PEEK_CQ = 22;
+    public static final int REQ_NOTIFY_CQ = 23;
+    public static final int CREATE_QP = 24;
+    public static final int QUERY_QP = 25;
+    public static final int MODIFY_QP = 26;
+    public static final int DESTROY_QP = 27;
+    public static final int POST_SEND = 28;
+    public static final int POST_RECV = 29;
+    public static final int ATTACH_MCAST = 30;
+    public static final int DETACH_MCAST = 31;
+    public static final int CREATE_SRQ = 32;
+    public static final int MODIFY_SRQ = 33;
+    public static final int QUERY_SRQ = 34;
+    public static final int DESTROY_SRQ = 35;
+    public static final int POST_SRQ_RECV = 36;
+    public static final int OPEN_XRCD = 37;
+    public static final int CLOSE_XRCD = 38;
+    public static final int CREATE_XSRQ = 39;
+    public static final int OPEN_QP = 40;
+
+    /** IB_USER_VERBS_CMD_COMMAND_MASK */
+    public static final int COMMAND_MASK = 0xff;
+    /** IB_USER_VERBS_CMD_FLAG_EXTENDED, the top bit of the command word. */
+    public static final int FLAG_EXTENDED = 0x8000_0000;
+
+    private static final WriteMethod[] WRITE = new WriteMethod[OPEN_QP + 1];
+
+    private static void def(int cmd, String name, int req, int resp, boolean udata, WriteMethod.Handler h) {
+        WRITE[cmd] = new WriteMethod(cmd, name, req, resp, udata, h);
+    }
+
+    static {
+        def(GET_CONTEXT, "GET_CONTEXT", GetContext.SIZE, GetContextResp.SIZE, true, UverbsCmd::getContext);
+        def(QUERY_DEVICE, "QUERY_DEVICE", QueryDevice.SIZE, QueryDeviceResp.SIZE, false, UverbsCmd::queryDevice);
+        def(QUERY_PORT, "QUERY_PORT", QueryPort.SIZE, QueryPortResp.SIZE, false, UverbsCmd::queryPort);
+        def(ALLOC_PD, "ALLOC_PD", AllocPd.SIZE, AllocPdResp.SIZE, true, UverbsCmd::allocPd);
+        def(DEALLOC_PD, "DEALLOC_PD", DeallocPd.SIZE, 0, false, UverbsCmd::deallocPd);
+        def(CREATE_AH, "CREATE_AH", CreateAh.SIZE, CreateAhResp.SIZE, true, UverbsCmd::createAh);
+        def(DESTROY_AH, "DESTROY_AH", DestroyAh.SIZE, 0, false, UverbsCmd::destroyAh);
+        def(REG_MR, "REG_MR", RegMr.SIZE, RegMrResp.SIZE, true, UverbsCmd::regMr);
+        def(DEREG_MR, "DEREG_MR", DeregMr.SIZE, 0, false, UverbsCmd::deregMr);
+        def(CREATE_COMP_CHANNEL, "CREATE_COMP_CHANNEL", CreateCompChannel.SIZE, CreateCompChannelResp.SIZE, false,
+                UverbsCmd::createCompChannel);
+        def(CREATE_CQ, "CREATE_CQ", CreateCq.SIZE, CreateCqResp.SIZE, true, UverbsCmd::createCq);
+        def(RESIZE_CQ, "RESIZE_CQ", ResizeCq.SIZE, ResizeCqResp.SIZE, true, UverbsCmd::resizeCq);
+        def(DESTROY_CQ, "DESTROY_CQ", DestroyCq.SIZE, DestroyCqResp.SIZE, false, UverbsCmd::destroyCq);
+        def(POLL_CQ, "POLL_CQ", PollCq.SIZE, PollCqResp.SIZE, false, UverbsCmd::pollCq);
+        def(REQ_NOTIFY_CQ, "REQ_NOTIFY_CQ", ReqNotifyCq.SIZE, 0, false, UverbsCmd::reqNotifyCq);
+        def(CREATE_QP, "CREATE_QP", CreateQp.SIZE, CreateQpResp.SIZE, true, UverbsCmd::createQp);
+        def(QUERY_QP, "QUERY_QP", QueryQp.SIZE, QueryQpResp.SIZE, false, UverbsCmd::queryQp);
+        def(MODIFY_QP, "MODIFY_QP", ModifyQp.SIZE, 0, true, UverbsCmd::modifyQp);
+        def(DESTROY_QP, "DESTROY_QP", DestroyQp.SIZE, DestroyQpResp.SIZE, false, UverbsCmd::destroyQp);
+        def(POST_SEND, "POST_SEND", PostSend.SIZE, PostSendResp.SIZE, false, UverbsCmd::postSend);
+        def(POST_RECV, "POST_RECV", PostRecv.SIZE, PostRecvResp.SIZE, false, UverbsCmd::postRecv);
+        def(CREATE_SRQ, "CREATE_SRQ", CreateSrq.SIZE, CreateSrqResp.SIZE, true, UverbsCmd::createSrq);
+        def(MODIFY_SRQ, "MODIFY_SRQ", ModifySrq.SIZE, 0, true, UverbsCmd::modifySrq);
+        def(QUERY_SRQ, "QUERY_SRQ", QuerySrq.SIZE, QuerySrqResp.SIZE, false, UverbsCmd::querySrq);
+        def(DESTROY_SRQ, "DESTROY_SRQ", DestroySrq.SIZE, DestroySrqResp.SIZE, false, UverbsCmd::destroySrq);
+        def(POST_SRQ_RECV, "POST_SRQ_RECV", PostSrqRecv.SIZE, PostSrqRecvResp.SIZE, false, UverbsCmd::postSrqRecv);
+        for (int i = 0; i < WRITE.length; i++) {
+            if (WRITE[i] == null) {
+                // uverbs_uapi.c: a command the device cannot serve gets the notsupp method.
+                WRITE[i] = new WriteMethod(i, "NOTSUPP", 0, 0, false, b -> Errno.EOPNOTSUPP.negative());
+            }
+        }
+    }
+
+    private UverbsApi() {
+    }
+
+    /** The method for a command word, or the errno uapi_get_method gives. */
+    record Lookup(WriteMethod method, int err) {
+    }
+
+    /**
+     * uapi_get_method: bits outside the command byte and the extended flag are -EINVAL; numbers
+     * past the table, and every extended command (the model serves none), -EOPNOTSUPP.
+     */
+    static Lookup method(int command) {
+        if ((command & ~(FLAG_EXTENDED | COMMAND_MASK)) != 0) {
+            return new Lookup(null, Errno.EINVAL.negative());
+        }
+        int idx = command & COMMAND_MASK;
+        if ((command & FLAG_EXTENDED) != 0 || idx >= WRITE.length) {
+            return new Lookup(null, Errno.EOPNOTSUPP.negative());
+        }
+        return new Lookup(WRITE[idx], 0);
+    }
+
+    /** The table entry for a command number, for tools and tests. */
+    public static WriteMethod entry(int command) {
+        return command >= 0 && command < WRITE.length ? WRITE[command] : null;
+    }
+
+    public static int size() {
+        return WRITE.length;
+    }
+}

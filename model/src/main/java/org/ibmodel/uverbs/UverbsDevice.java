@@ -1,0 +1,63 @@
+// drivers/infiniband/core/uverbs_main.c: struct ib_uverbs_device, ib_uverbs_open
+package org.ibmodel.uverbs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.ResType;
+import org.ibmodel.kernel.Task;
+
+/** /dev/infiniband/uverbsN: the character device uverbs creates for one ib_core device. */
+public final class UverbsDevice {
+    /** The completion vectors uverbs reports (ib_device.num_comp_vectors); ib_core's model has one. */
+    public static final int NUM_COMP_VECTORS = 1;
+
+    private final String name;
+    private final IbDevice ibDevice;
+    private final UobjectPolicy policy;
+    private final List<UverbsFile> files = new ArrayList<>();
+
+    UverbsDevice(String name, IbDevice ibDevice, UobjectPolicy policy) {
+        this.name = name;
+        this.ibDevice = ibDevice;
+        this.policy = policy;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public IbDevice ibDevice() {
+        return ibDevice;
+    }
+
+    /** ib_uverbs_open: a new file with an empty handle table, installed in the task's fd table. */
+    public int open(Task task) {
+        UverbsFile f = new UverbsFile(this, policy);
+        files.add(f);
+        return task.install(f);
+    }
+
+    void fileClosed(UverbsFile f) {
+        files.remove(f);
+    }
+
+    /** The files open on this device, oldest first. */
+    public List<UverbsFile> openFiles() {
+        return List.copyOf(files);
+    }
+
+    /** The objects of a kind that open files own, summed; equals the device's count when none leak. */
+    public int liveCountOverFiles(ResType type) {
+        int n = 0;
+        for (UverbsFile f : files) {
+            n += f.liveCount(type);
+        }
+        return n;
+    }
+
+    @Override
+    public String toString() {
+        return name + " (" + ibDevice.name() + ")";
+    }
+}

@@ -1,0 +1,152 @@
+// drivers/infiniband/core/uverbs_main.c: ib_uverbs_event_read, ib_uverbs_comp_handler,
+// ib_uverbs_async_handler; struct ib_uverbs_event_queue
+package org.ibmodel.uverbs;
+
+import java.util.ArrayDeque;
+import java.util.Deque;
+import org.ibmodel.core.IbEvent;
+import org.ibmodel.core.IbEventHandler;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.OpenFile;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.uverbs.abi.IbUserVerbs.AsyncEventDesc;
+import org.ibmodel.uverbs.abi.IbUserVerbs.CompEventDesc;
+
+/**
+ * The async-event file of a uverbs context or a completion channel. read() returns one event
+ * struct per call; an empty queue gives -EAGAIN (the model's reads never block: a blocking
+ * read would wait for an interrupt the caller has not let run) and, once the queue is closed,
+ * -EIO.
+ */
+public final class UverbsEventFile implements OpenFile {
+    private final UverbsFile ufile;
+    private final UObject uobj;
+    private final boolean comp;
+    private final Deque<UverbsEvent> events = new ArrayDeque<>();
+    /** ib_uverbs_event_queue.is_closed */
+    private boolean closed;
+    private IbEventHandler portHandler;
+
+    UverbsEventFile(UverbsFile ufile, UObject uobj, boolean comp) {
+        this.ufile = ufile;
+        this.uobj = uobj;
+        this.comp = comp;
+    }
+
+    public boolean isCompChannel() {
+        return comp;
+    }
+
+    UverbsFile ufile() {
+        return ufile;
+    }
+
+    UObject uobject() {
+        return uobj;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public int queued() {
+        return events.size();
+    }
+
+    /**
+     * ib_uverbs_init_async_event_file: device and port events reach every context's async
+     * file through an event handler registered on the device.
+     */
+    void registerPortEvents() {
+        portHandler = this::portEvent;
+        ufile.ibDevice().registerEventHandler(portHandler);
+    }
+
+    private void portEvent(IbEvent e) {
+        long element = e.event().scope() == org.ibmodel.core.IbEventType.Scope.PORT ? e.portNum() : 0;
+        async(element, e.event().ordinal(), null);
+    }
+
+    /** ib_uverbs_async_handler */
+    void async(long element, int eventType, UObject owner) {
+        if (closed) {
+            return;
+        }
+        AsyncEventDesc d = new AsyncEventDesc().element(element).eventType(eventType);
+        enqueue(new UverbsEvent(d.toBytes(), owner, false));
+    }
+
+    /** ib_uverbs_comp_handler */
+    void completion(UObject cq) {
+        if (closed) {
+            return;
+        }
+        enqueue(new UverbsEvent(new CompEventDesc().cqHandle(cq.userHandle).toBytes(), cq, true));
+    }
+
+    private void enqueue(UverbsEvent ev) {
+        events.addLast(ev);
+        if (ev.owner() != null) {
+            ev.owner().queued.add(ev);
+        }
+    }
+
+    /** Drops the unread events about {@code owner} (ib_uverbs_release_ucq / release_uevent). */
+    void forget(UObject owner) {
+        events.removeIf(ev -> ev.owner() == owner);
+    }
+
+    @Override
+    public ReadResult read(Task task, int count) {
+        UverbsEvent ev = events.peekFirst();
+        if (ev == null) {
+            return ReadResult.err(closed ? Errno.EIO : Errno.EAGAIN);
+        }
+        int size = comp ? CompEventDesc.SIZE : AsyncEventDesc.SIZE;
+        if (size > count) {
+            return ReadResult.err(Errno.EINVAL);
+        }
+        events.pollFirst();
+        if (ev.owner() != null) {
+            if (comp) {
+                ev.owner().compEventsReported++;
+            } else {
+                ev.owner().eventsReported++;
+            }
+            ev.owner().queued.remove(ev);
+        }
+        return new ReadResult(size, ev.desc());
+    }
+
+    /**
+     * The hardware part goes (ib_uverbs_comp_event_close / the async file's destroy): the queue
+     * closes and its events are freed.
+     */
+    void closeQueue() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (UverbsEvent ev : events) {
+            if (ev.owner() != null) {
+                ev.owner().queued.remove(ev);
+            }
+        }
+        events.clear();
+        if (portHandler != null) {
+            ufile.ibDevice().unregisterEventHandler(portHandler);
+            portHandler = null;
+        }
+    }
+
+    /** The fd was closed: uverbs_uobject_fd_release destroys the uobject if the context has not. */
+    @Override
+    public void release() {
+        ufile.fdReleased(uobj);
+    }
+
+    @Override
+    public String toString() {
+        return (comp ? "comp_channel" : "async_event") + " fd " + uobj.id();
+    }
+}

@@ -1,0 +1,378 @@
+// drivers/infiniband/core/uverbs_main.c (struct ib_uverbs_file, ib_uverbs_write, verify_hdr,
+// ib_uverbs_release) and drivers/infiniband/core/rdma_core.c (the per-file idr, uobject
+// alloc / commit / abort / lookup / destroy, uverbs_destroy_ufile_hw)
+package org.ibmodel.uverbs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.TreeMap;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.ResType;
+import org.ibmodel.core.Srq;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.OpenFile;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.uverbs.abi.IbUserVerbs.CmdHdr;
+
+/**
+ * One open of /dev/infiniband/uverbsN: the handle table every command of this file resolves
+ * handles in, and nothing else does (rdma_core.c: each ib_uverbs_file has its own idr, so a
+ * handle of another file is simply not found). Closing the file destroys everything it owns.
+ */
+public final class UverbsFile implements OpenFile {
+    /** Why a uobject is destroyed (include/rdma/ib_verbs.h enum rdma_remove_reason). */
+    enum RemoveReason { DESTROY, CLOSE, ABORT }
+
+    private final UverbsDevice device;
+    private final UobjectPolicy policy;
+    /** ufile->idr: handle -> uobject, ids reserved at alloc and published at commit. */
+    private final TreeMap<Integer, UObject> idr = new TreeMap<>();
+    /** ufile->uobjects: committed objects, newest first (rdma_alloc_commit_uobject uses list_add). */
+    private final Deque<UObject> uobjects = new ArrayDeque<>();
+    /** ufile->ucontext is set */
+    private boolean ucontext;
+    /** ufile->default_async_file */
+    private UverbsEventFile asyncFile;
+    private boolean released;
+
+    UverbsFile(UverbsDevice device, UobjectPolicy policy) {
+        this.device = device;
+        this.policy = policy;
+    }
+
+    public UverbsDevice device() {
+        return device;
+    }
+
+    public IbDevice ibDevice() {
+        return device.ibDevice();
+    }
+
+    public boolean hasContext() {
+        return ucontext;
+    }
+
+    void setContext() {
+        ucontext = true;
+    }
+
+    UverbsEventFile asyncFile() {
+        return asyncFile;
+    }
+
+    void asyncFile(UverbsEventFile f) {
+        asyncFile = f;
+    }
+
+    public boolean released() {
+        return released;
+    }
+
+    /** ib_uverbs_write */
+    @Override
+    public long write(Task task, byte[] buf) {
+        int count = buf.length;
+        if (count < CmdHdr.SIZE) {
+            return Errno.EINVAL.negative();
+        }
+        CmdHdr hdr = new CmdHdr(buf, 0);
+        UverbsApi.Lookup found = UverbsApi.method(hdr.command());
+        if (found.err() != 0) {
+            return found.err();
+        }
+        WriteMethod m = found.method();
+        int inWords = hdr.inWords();
+        int err = verifyHdr(hdr.command(), inWords, hdr.outWords(), count, m);
+        if (err == VERIFY_DESTROY_CQ_COMPAT) {
+            inWords = 6;
+        } else if (err != 0) {
+            return err;
+        }
+        Bundle b = new Bundle(this, task, buf, m, inWords * 4 - CmdHdr.SIZE, hdr.outWords() * 4);
+        int ret = m.handler().handle(b);
+        // uverbs_finalize_object(bundle.uobject, UVERBS_ACCESS_NEW, true, !ret)
+        if (b.uobject != null) {
+            if (ret == 0) {
+                commit(b.uobject, task);
+            } else {
+                policy.abort(this, b.uobject);
+            }
+        }
+        return ret != 0 ? ret : count;
+    }
+
+    private static final int VERIFY_DESTROY_CQ_COMPAT = 1;
+
+    /** uverbs_main.c verify_hdr, for the legacy (not extended) commands. */
+    private static int verifyHdr(int command, int inWords, int outWords, int count, WriteMethod m) {
+        if (inWords * 4 != count) {
+            return Errno.EINVAL.negative();
+        }
+        if (count < m.reqSize() + CmdHdr.SIZE) {
+            // rdma-core v18/v19 sent DESTROY_CQ as a 16-byte write; the kernel lets it through
+            // as if in_words were 6.
+            if (command == UverbsApi.DESTROY_CQ && count == 16) {
+                return VERIFY_DESTROY_CQ_COMPAT;
+            }
+            return Errno.ENOSPC.negative();
+        }
+        if (outWords * 4 < m.respSize()) {
+            return Errno.ENOSPC.negative();
+        }
+        return 0;
+    }
+
+    // ---- the idr ------------------------------------------------------------------------
+
+    /** idr lookup of a committed, live object; null when the handle names nothing here. */
+    public UObject idrFind(int handle) {
+        UObject u = idr.get(handle);
+        return u != null && u.live() ? u : null;
+    }
+
+    /** The object a command of this file would reach through {@code handle}, or null. */
+    public UObject resolve(int handle) {
+        return policy.lookup(this, handle);
+    }
+
+    /** Whether {@code handle} names a live object of {@code type} in this file. */
+    public boolean resolves(int handle, UObjectType type) {
+        UObject u = policy.lookup(this, handle);
+        return u != null && u.type() == type;
+    }
+
+    /** alloc_begin_idr_uobject: the lowest free id is reserved (xa_alloc, XA_FLAGS_ALLOC). */
+    UObject allocIdr(UObjectType type) {
+        int id = 0;
+        while (idr.containsKey(id)) {
+            id++;
+        }
+        UObject u = new UObject(type, this, id);
+        idr.put(id, u);
+        return u;
+    }
+
+    /** alloc_begin_fd_uobject: the fd the file will get (get_unused_fd_flags). */
+    UObject allocFd(UObjectType type, Task task) {
+        return new UObject(type, this, task.unusedFd());
+    }
+
+    /** rdma_alloc_commit_uobject */
+    private void commit(UObject u, Task task) {
+        u.committed = true;
+        uobjects.addFirst(u);
+        if (u.type().isFd()) {
+            int fd = task.install((OpenFile) u.object);
+            if (fd != u.id()) {
+                throw new KernelBug(KernelBug.WARN_ON, "fd " + fd + " installed for " + u);
+            }
+        }
+    }
+
+    /** rdma_alloc_abort_uobject: the new object's hardware part is destroyed, its id freed. */
+    void abortUobject(UObject u) {
+        if (u.object != null) {
+            int ret = destroyHw(u, RemoveReason.ABORT);
+            if (ret != 0) {
+                throw new KernelBug(KernelBug.WARN_ON, "abort of " + u + " failed: " + Errno.ofNumber(ret));
+            }
+        }
+        u.destroyed = true;
+        forgetHandle(u);
+    }
+
+    /**
+     * A broken abort for the checkers' mutation tests: the handle is freed and the hardware
+     * object left behind, reachable from nowhere.
+     */
+    public void leakForTest(UObject u) {
+        u.destroyed = true;
+        forgetHandle(u);
+    }
+
+    /** Frees the object's handle without touching its hardware object. */
+    void forgetHandle(UObject u) {
+        if (!u.type().isFd() && idr.get(u.id()) == u) {
+            idr.remove(u.id());
+        }
+        uobjects.remove(u);
+    }
+
+    /**
+     * uobj_get_obj_read: the object {@code handle} names, of {@code type}; null when there is
+     * none or it is of another type (the legacy handlers then return -EINVAL).
+     */
+    UObject lookupRead(UObjectType type, int handle) {
+        UObject u = policy.lookup(this, handle);
+        return u != null && u.type() == type ? u : null;
+    }
+
+    /**
+     * uobj_perform_destroy: -ENOENT when the handle names nothing, -EINVAL for another type
+     * (rdma_lookup_get_uobject), else whatever destroying returns (-EBUSY while in use).
+     */
+    int lookupDestroy(UObjectType type, int handle, UObject[] out) {
+        UObject u = policy.lookup(this, handle);
+        if (u == null) {
+            return Errno.ENOENT.negative();
+        }
+        if (u.type() != type) {
+            return Errno.EINVAL.negative();
+        }
+        if (out != null) {
+            out[0] = u;
+        }
+        return destroyUobject(u, RemoveReason.DESTROY);
+    }
+
+    /** uverbs_destroy_uobject */
+    int destroyUobject(UObject u, RemoveReason why) {
+        if (!u.live()) {
+            throw new KernelBug("use_after_free", "destroy of " + u + ", which is not live");
+        }
+        int ret = destroyHw(u, why);
+        if (ret != 0) {
+            return ret;
+        }
+        u.destroyed = true;
+        // An object's handle can be in another file's table only under a broken lookup
+        // policy; its own file frees it.
+        u.file().forgetHandle(u);
+        return 0;
+    }
+
+    /** The type's destroy_hw (uverbs_std_types.c uverbs_free_*). */
+    private int destroyHw(UObject u, RemoveReason why) {
+        int ret;
+        switch (u.type()) {
+            case PD -> {
+                Pd pd = (Pd) u.object;
+                // uverbs_free_pd: a PD still used by other objects stays.
+                ret = pd.usecnt() != 0 ? Errno.EBUSY.negative() : pd.dealloc();
+            }
+            case MR -> {
+                ret = ((Mr) u.object).dereg();
+                if (ret == 0 && u.pinned != null) {
+                    // ib_umem_release
+                    u.pinnedMm.unpin(u.pinned);
+                    u.pinned = null;
+                }
+            }
+            case AH -> ret = ((Ah) u.object).destroy();
+            case CQ -> {
+                ret = ((Cq) u.object).destroy();
+                if (ret == 0) {
+                    releaseEvents(u);
+                }
+            }
+            case QP -> {
+                ret = ((Qp) u.object).destroy();
+                if (ret == 0) {
+                    releaseEvents(u);
+                }
+            }
+            case SRQ -> {
+                ret = ((Srq) u.object).destroy();
+                if (ret == 0) {
+                    releaseEvents(u);
+                }
+            }
+            case COMP_CHANNEL, ASYNC_EVENT -> {
+                ((UverbsEventFile) u.object).closeQueue();
+                ret = 0;
+            }
+            default -> throw new IllegalStateException(u.toString());
+        }
+        return ret;
+    }
+
+    /** ib_uverbs_release_ucq / ib_uverbs_release_uevent: unread events about it are dropped. */
+    private void releaseEvents(UObject u) {
+        if (u.compChannel != null) {
+            u.compChannel.forget(u);
+        }
+        if (asyncFile != null) {
+            asyncFile.forget(u);
+        }
+        u.queued.clear();
+    }
+
+    /** An event file's fd was closed. */
+    void fdReleased(UObject u) {
+        if (u.live()) {
+            destroyUobject(u, RemoveReason.CLOSE);
+        }
+    }
+
+    // ---- close --------------------------------------------------------------------------
+
+    /** ib_uverbs_release: the last descriptor for the file is gone. */
+    @Override
+    public void release() {
+        if (released) {
+            return;
+        }
+        destroyUfileHw();
+        released = true;
+        device.fileClosed(this);
+    }
+
+    /**
+     * uverbs_destroy_ufile_hw: pass over the objects, newest first, destroying each that is not
+     * in use; a pass that destroys nothing while objects remain is a bug (the kernel WARNs and
+     * forces them). Objects still used by newer ones (a CQ under a QP, a PD under an MR) go in
+     * a later pass, so the order is always a valid dependency order.
+     */
+    private void destroyUfileHw() {
+        while (!uobjects.isEmpty()) {
+            boolean progress = false;
+            for (UObject u : List.copyOf(uobjects)) {
+                if (u.live() && destroyUobject(u, RemoveReason.CLOSE) == 0) {
+                    progress = true;
+                }
+            }
+            if (!progress) {
+                throw new KernelBug(KernelBug.WARN_ON, device.name() + ": uverbs_destroy_ufile_hw cannot destroy "
+                        + uobjects);
+            }
+        }
+        idr.clear();
+    }
+
+    // ---- accounting ---------------------------------------------------------------------
+
+    /** How many live objects of an ib_core kind this file owns. */
+    public int liveCount(ResType type) {
+        int n = 0;
+        for (UObject u : uobjects) {
+            if (u.live() && u.type().resType() == type) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** The live objects this file owns, newest first. */
+    public List<UObject> objects() {
+        List<UObject> out = new ArrayList<>();
+        for (UObject u : uobjects) {
+            if (u.live()) {
+                out.add(u);
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return device.name() + " file";
+    }
+}

@@ -1,0 +1,183 @@
+// drivers/infiniband/core/uverbs_main.c, rdma_core.c: two processes hammering uverbs0
+package org.ibmodel.props.uverbs;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.ResType;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.sw.mem.MemDevice;
+import org.ibmodel.uverbs.UObject;
+import org.ibmodel.uverbs.UobjectPolicy;
+import org.ibmodel.uverbs.UverbsFile;
+import org.ibmodel.uverbs.UverbsHost;
+import org.ibmodel.uverbs.abi.Commands;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ModifyQp;
+
+/**
+ * One host with uverbs0 and two processes, each with user memory at {@link #MEM} and up to two
+ * open uverbs files. {@link #step} turns one random number into one syscall (valid or not) of
+ * one process; {@link #invariantError} checks what must hold after every step:
+ *
+ * <ul>
+ *   <li><b>own handles</b>: in every open file, every handle resolves to an object of that file
+ *       or to nothing (rdma_core.c: one idr per file);</li>
+ *   <li><b>accounting</b>: for every kind, the device's object count (IbDevice.liveCount) equals
+ *       the sum of what the open files own;</li>
+ * </ul>
+ * and {@link #teardownError}, after every process exited: every count is zero and no user page
+ * is still pinned.
+ */
+final class UverbsWorld {
+    static final long MEM = 0x10000;
+    static final long RESP = 0x10000;
+    static final long BUF = 0x14000;
+    static final long UNMAPPED = 0x5550_0000L;
+    static final int HANDLES = 6;
+
+    final UverbsHost host;
+    final Task[] procs = new Task[2];
+    final List<List<Integer>> files = List.of(new ArrayList<>(), new ArrayList<>());
+    long writes;
+    /** How often each result came back: "ok" or the errno name. */
+    final java.util.Map<String, Long> results = new java.util.TreeMap<>();
+
+    UverbsWorld(UobjectPolicy policy) {
+        host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1), policy);
+        for (int i = 0; i < 2; i++) {
+            spawn(i);
+        }
+    }
+
+    private void spawn(int i) {
+        procs[i] = host.spawn("p" + (i + 1));
+        procs[i].mm().mmap(MEM, 0x10000);
+        files.get(i).clear();
+    }
+
+    /** One syscall from the random number {@code r}; {@code extra} feeds its arguments. */
+    void step(long r, SplittableRandom extra) {
+        int p = (int) (r & 1);
+        int kind = (int) ((r >>> 1) % 18);
+        Task t = procs[p];
+        List<Integer> fds = files.get(p);
+        if (kind == 0 || fds.isEmpty()) {
+            if (fds.size() < 2) {
+                fds.add(host.uverbs0().open(t));
+            }
+            return;
+        }
+        int fd = fds.get((int) ((r >>> 8) & 1) % fds.size());
+        int h = extra.nextInt(HANDLES);
+        int h2 = extra.nextInt(HANDLES);
+        long resp = extra.nextInt(16) == 0 ? UNMAPPED : RESP;
+        byte[] cmd = switch (kind) {
+            case 1 -> Commands.getContext(resp);
+            case 2 -> Commands.allocPd(resp);
+            case 3 -> Commands.createCq(resp, r, extra.nextInt(10) == 0 ? 1 << 20 : 1 + extra.nextInt(8),
+                    extra.nextInt(4) == 0 ? fd + 1 : -1);
+            case 4 -> Commands.createQp(resp, r, h, h2, h2, extra.nextInt(4) == 0 ? h : -1,
+                    2 + extra.nextInt(3), extra.nextInt(20) == 0 ? 1 << 20 : 1 + extra.nextInt(4), 1);
+            case 5 -> Commands.regMr(resp, h, extra.nextInt(8) == 0 ? UNMAPPED : BUF, 1 + extra.nextInt(9000),
+                    extra.nextInt(8) == 0 ? UNMAPPED : BUF, AccessFlags.LOCAL_WRITE);
+            case 6 -> Commands.createSrq(resp, r, h, 1 + extra.nextInt(8), 1);
+            case 7 -> Commands.createAh(resp, h, 1 + extra.nextInt(2), 1);
+            case 8 -> switch (extra.nextInt(6)) {
+                case 0 -> Commands.deallocPd(h);
+                case 1 -> Commands.destroyCq(resp, h);
+                case 2 -> Commands.destroyQp(resp, h);
+                case 3 -> Commands.destroySrq(resp, h);
+                case 4 -> Commands.deregMr(h);
+                default -> Commands.destroyAh(h);
+            };
+            case 9 -> extra.nextBoolean() ? Commands.postSend(resp, h, r, WrOpcode.SEND.value(), BUF, 16, 0x142)
+                    : Commands.postRecv(resp, h, r, BUF, 16, 0x142);
+            case 10 -> Commands.pollCq(resp, h, 1 + extra.nextInt(4));
+            case 11 -> Commands.modifyQp(new ModifyQp().qpHandle(h).attrMask(QpAttrMask.of(QpAttrMask.STATE,
+                    QpAttrMask.PKEY_INDEX, QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)).qpState(1).portNum(1));
+            case 12 -> Commands.postSrqRecv(resp, h, r, BUF, 16, 0x142);
+            case 13 -> Commands.reqNotifyCq(h, extra.nextBoolean());
+            case 14 -> Commands.createCompChannel(resp);
+            case 15 -> {
+                t.close(fds.remove((int) ((r >>> 8) & 1) % fds.size()));
+                yield null;
+            }
+            case 16 -> {
+                if (extra.nextInt(8) == 0) {
+                    t.exit();
+                    spawn(p);
+                }
+                yield null;
+            }
+            default -> {
+                // Read an event file, if the process has one.
+                for (int f : t.files().keySet()) {
+                    if (!fds.contains(f)) {
+                        t.read(f, 16);
+                        break;
+                    }
+                }
+                yield null;
+            }
+        };
+        if (cmd != null) {
+            write(t, fd, cmd);
+        }
+    }
+
+    long write(Task t, int fd, byte[] cmd) {
+        writes++;
+        long ret = t.write(fd, cmd);
+        results.merge(ret >= 0 ? "ok" : org.ibmodel.kernel.Errno.ofNumber((int) ret).name(), 1L, Long::sum);
+        host.run();
+        return ret;
+    }
+
+    /** A random process and one of its files (opening one if it has none). */
+    int[] target(SplittableRandom rnd) {
+        int p = rnd.nextInt(2);
+        List<Integer> fds = files.get(p);
+        if (fds.isEmpty()) {
+            fds.add(host.uverbs0().open(procs[p]));
+        }
+        return new int[] {p, fds.get(rnd.nextInt(fds.size()))};
+    }
+
+    /** Null when every per-step invariant holds, else which one broke. */
+    String invariantError() {
+        for (UverbsFile f : host.uverbs0().openFiles()) {
+            for (int h = 0; h < HANDLES + 2; h++) {
+                UObject u = f.resolve(h);
+                if (u != null && u.file() != f) {
+                    return "own handles: handle " + h + " of a file resolves to " + u + " of another file";
+                }
+            }
+        }
+        return host.accountingError() == null ? null : "accounting: " + host.accountingError();
+    }
+
+    /** Every process exits; null when nothing is left on the device and nothing is pinned. */
+    String teardownError() {
+        for (int i = 0; i < 2; i++) {
+            procs[i].exit();
+            if (procs[i].mm().pinCount() != 0) {
+                return "teardown: " + procs[i].mm().pinCount() + " user pages still pinned";
+            }
+        }
+        host.run();
+        if (host.device().liveTotal() != 0) {
+            return "teardown: objects left after every file closed: " + host.device().liveSummary();
+        }
+        if (!host.uverbs0().openFiles().isEmpty()) {
+            return "teardown: files still open";
+        }
+        return null;
+    }
+
+    int live(ResType t) {
+        return host.device().liveCount(t);
+    }
+}
