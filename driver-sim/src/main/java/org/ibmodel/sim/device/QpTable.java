@@ -227,6 +227,18 @@ final class QpTable {
         }
     }
 
+    /**
+     * The transport found an error that ends the connection (IBA 10.3.1: a completion error
+     * moves the QP to the error state): the QP enters ERR and what is left is flushed.
+     */
+    void error(QpContext qp) {
+        if (qp.state() == HwQpState.ERR || qp.state() == HwQpState.RESET) {
+            return;
+        }
+        qp.state(HwQpState.ERR);
+        flush(qp);
+    }
+
     private void flush(QpContext qp) {
         if (!qp.attached()) {
             return;

@@ -30,6 +30,11 @@ public final class RecvQueue {
         return consumer;
     }
 
+    /** Bytes per receive WQE. */
+    public int stride() {
+        return 1 << logStride;
+    }
+
     public long wqeAddress(int n) {
         return addr + ((long) (n & ((1 << logSize) - 1)) << logStride);
     }

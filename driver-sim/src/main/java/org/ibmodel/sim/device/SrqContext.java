@@ -58,6 +58,11 @@ public final class SrqContext {
         return 1 << logSize;
     }
 
+    /** Bytes per receive WQE. */
+    public int stride() {
+        return 1 << logStride;
+    }
+
     void limit(int l) {
         limit = l;
     }

@@ -1,0 +1,420 @@
+// The completer stage: drivers/infiniband/sw/rxe/rxe_comp.c (rxe_completer: check_psn,
+// check_ack, do_read, do_atomic, complete_ack, do_complete, the retransmit and RNR timers);
+// IBA 9.7.5.1 (requester side of acknowledgements), 9.7.5.2 (retry), 9.7.6 (RNR)
+package org.ibmodel.sim.device;
+
+import org.ibmodel.sim.wire.Aeth;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.Packet;
+
+/**
+ * Retires send WQEs: processes ACKs, NAKs, READ responses and ATOMIC ACKs, writes send CQEs in
+ * order (signaled WQEs get one; unsignaled ones complete implicitly), and runs the local ACK
+ * timeout and the RNR timer. An error completes the WQE it concerns with an error CQE and moves
+ * the QP to ERR, which flushes the rest in order.
+ */
+final class Completer {
+    /** The engine's states (rxe_comp.c enum comp_state). */
+    enum State {
+        GET_ACK,
+        CHECK_PSN,
+        CHECK_ACK,
+        READ,
+        ATOMIC,
+        ACK,
+        RNR_NAK,
+        SEQ_NAK,
+        ERROR_NAK,
+        RETIRE,
+        DROP,
+        DONE
+    }
+
+    /** IBA 9.7.6.1.3: the local ACK timeout is 4.096 µs × 2^timeout; 0 disables it. */
+    static final long ACK_TIMEOUT_UNIT_NS = 4096;
+    /** IBA 9.7.6.1.4 (rnr_retry): 7 retries for ever. */
+    static final int RNR_RETRY_INFINITE = 7;
+
+    private final Transport transport;
+    // The packet being processed; the stage is single-threaded like an rxe task.
+    private TransportQp qp;
+    private Packet pkt;
+    private int psn;
+    private int index;
+
+    Completer(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** A response packet for {@code t}. */
+    void receive(TransportQp t, Packet p) {
+        qp = t;
+        pkt = p;
+        State s = State.GET_ACK;
+        while (s != State.DONE) {
+            s = switch (s) {
+                case GET_ACK -> getAck();
+                case CHECK_PSN -> checkPsn();
+                case CHECK_ACK -> checkAck();
+                case READ -> read();
+                case ATOMIC -> atomic();
+                case ACK -> ack();
+                case RNR_NAK -> rnrNak();
+                case SEQ_NAK -> seqNak();
+                case ERROR_NAK -> errorNak();
+                case RETIRE -> retireAndSend();
+                case DROP -> drop();
+                case DONE -> State.DONE;
+            };
+        }
+        qp = null;
+        pkt = null;
+    }
+
+    private State getAck() {
+        psn = pkt.bth().psn();
+        return qp.rc() && !qp.inflight.isEmpty() ? State.CHECK_PSN : State.DROP;
+    }
+
+    /** rxe_comp.c check_psn: a response must concern a PSN sent and not yet acknowledged. */
+    private State checkPsn() {
+        if (Psn.diff(psn, qp.nextPsn) >= 0 || Psn.diff(psn, Psn.add(qp.unackedPsn, -1)) < 0) {
+            return State.DROP;
+        }
+        Opcode op = pkt.opcode();
+        if (op.isRdmaReadResponse() || op.hasAtomicAckEth()) {
+            index = qp.indexOf(psn);
+            if (index < 0 || index >= qp.cursor) {
+                return State.DROP;
+            }
+            TransportQp.Wqe w = qp.inflight.get(index);
+            boolean read = w.wqe.opcode() == SendOpcode.RDMA_READ;
+            if (w.done || read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic()) || psn != w.respPsn) {
+                return State.DROP;
+            }
+        }
+        return State.CHECK_ACK;
+    }
+
+    private State checkAck() {
+        Opcode op = pkt.opcode();
+        if (op.isRdmaReadResponse()) {
+            return State.READ;
+        }
+        if (op.hasAtomicAckEth()) {
+            return State.ATOMIC;
+        }
+        int syndrome = pkt.aeth().syndrome();
+        return switch (Aeth.typeOf(syndrome)) {
+            case ACK -> State.ACK;
+            case RNR_NAK -> State.RNR_NAK;
+            case NAK -> Aeth.NakCode.ofValue(syndrome & 0x1f) == Aeth.NakCode.PSN_SEQUENCE_ERROR
+                    ? State.SEQ_NAK : State.ERROR_NAK;
+            case RESERVED -> State.DROP;
+        };
+    }
+
+    /** rxe_comp.c do_read: a READ response implicitly acknowledges what precedes its request. */
+    private State read() {
+        TransportQp.Wqe w = qp.inflight.get(index);
+        if (!acknowledgeBefore(index)) {
+            return State.DROP;
+        }
+        int mtu = transport.mtu(qp);
+        long offset = (long) Psn.diff(psn, w.firstPsn) * mtu;
+        Syndrome s = transport.scatter((int) qp.ctx.get(Layout.QpCtx.PD), sges(w), offset, pkt.buffer(),
+                pkt.payloadOffset(), pkt.payloadLength());
+        if (s != null) {
+            w.failure = s;
+            return State.RETIRE;
+        }
+        w.respPsn = Psn.add(w.respPsn, 1);
+        progress(psn);
+        if (pkt.opcode().isEnd()) {
+            w.done = true;
+        }
+        return State.RETIRE;
+    }
+
+    /** rxe_comp.c do_atomic: the original remote value goes to the WQE's buffer. */
+    private State atomic() {
+        TransportQp.Wqe w = qp.inflight.get(index);
+        if (!acknowledgeBefore(index)) {
+            return State.DROP;
+        }
+        byte[] orig = new byte[8];
+        long v = pkt.atomicAckEth().origRemData();
+        // Host byte order in the requester's buffer, as rxe_comp.c do_atomic stores a native u64.
+        for (int i = 0; i < 8; i++) {
+            orig[i] = (byte) (v >>> (8 * i));
+        }
+        Syndrome s = transport.scatter((int) qp.ctx.get(Layout.QpCtx.PD), sges(w), 0, orig, 0, 8);
+        if (s != null) {
+            w.failure = s;
+            return State.RETIRE;
+        }
+        w.done = true;
+        progress(psn);
+        return State.RETIRE;
+    }
+
+    /** An ACK for every PSN up to and including its own (IBA 9.7.5.1.2, coalesced ACKs). */
+    private State ack() {
+        int lost = acknowledgeUpTo(psn);
+        if (lost >= 0 && (!qp.respRetried || Psn.diff(psn, qp.respRetryPsn) > 0)) {
+            // The responder executed a READ or atomic whose response never came: ask again, once
+            // per ACK PSN (duplicate ACKs of the same PSN would otherwise each restart the window).
+            qp.respRetried = true;
+            qp.respRetryPsn = psn;
+            TransportQp.Wqe w = qp.inflight.get(lost);
+            goBack(qp, lost, w.respPsn);
+        }
+        return State.RETIRE;
+    }
+
+    /** IBA 9.7.5.2.8: wait the RNR timer the NAK names, then resend from its PSN. */
+    private State rnrNak() {
+        acknowledgeUpTo(Psn.add(psn, -1));
+        int at = qp.indexOf(psn);
+        if (at < 0) {
+            return State.DROP;
+        }
+        TransportQp.Wqe w = qp.inflight.get(at);
+        int rnrRetry = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+        if (rnrRetry != RNR_RETRY_INFINITE) {
+            if (qp.rnrLeft == 0) {
+                w.failure = Syndrome.RNR_RETRY_EXC_ERR;
+                return State.RETIRE;
+            }
+            qp.rnrLeft--;
+        }
+        qp.rnrWait = true;
+        qp.cancelTimers();
+        TransportQp t = qp;
+        int resume = psn;
+        long delay = Aeth.rnrTimerNanos(pkt.aeth().value());
+        t.rnrTimer = transport.scheduler().schedule(delay, transport.name() + " qp 0x" + Integer.toHexString(t.qpn())
+                + " rnr timer", () -> {
+                    if (transport.live(t) == null) {
+                        return;
+                    }
+                    t.rnrTimer = null;
+                    t.rnrWait = false;
+                    int i = t.indexOf(resume);
+                    if (i >= 0) {
+                        goBack(t, i, resume);
+                    }
+                    armTimer(t);
+                    transport.requester().run(t);
+                });
+        return State.RETIRE;
+    }
+
+    /** IBA 9.7.5.2.1: a PSN sequence error NAK asks for go-back-N from its PSN. */
+    private State seqNak() {
+        int lost = acknowledgeUpTo(Psn.add(psn, -1));
+        if (qp.rnrWait) {
+            // The RNR timer decides when to resend; this NAK concerns the same gap.
+            return State.RETIRE;
+        }
+        int at = qp.indexOf(psn);
+        if (at < 0) {
+            return State.RETIRE;
+        }
+        if (qp.retryLeft == 0) {
+            qp.inflight.get(at).failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
+            return State.RETIRE;
+        }
+        qp.retryLeft--;
+        if (lost >= 0) {
+            // The responder got everything before the NAK's PSN, a READ or atomic among it whose
+            // response is missing: go back to that one.
+            goBack(qp, lost, qp.inflight.get(lost).respPsn);
+            return State.RETIRE;
+        }
+        TransportQp.Wqe w = qp.inflight.get(at);
+        goBack(qp, at, w.wqe.opcode() == SendOpcode.RDMA_READ ? w.respPsn : psn);
+        return State.RETIRE;
+    }
+
+    /** IBA 9.7.5.2.3-5: remote access, invalid request and operational errors end the QP. */
+    private State errorNak() {
+        acknowledgeUpTo(Psn.add(psn, -1));
+        int at = qp.indexOf(psn);
+        if (at < 0) {
+            return State.DROP;
+        }
+        Aeth.NakCode code = Aeth.NakCode.ofValue(pkt.aeth().syndrome() & 0x1f);
+        qp.inflight.get(at).failure = switch (code) {
+            case REMOTE_ACCESS_ERROR -> Syndrome.REMOTE_ACCESS_ERR;
+            case INVALID_REQUEST -> Syndrome.REMOTE_INVAL_REQ_ERR;
+            default -> Syndrome.REMOTE_OP_ERR;
+        };
+        return State.RETIRE;
+    }
+
+    private State retireAndSend() {
+        TransportQp t = qp;
+        retire(t);
+        if (transport.live(t) != null) {
+            armTimer(t);
+            transport.requester().run(t);
+        }
+        return State.DONE;
+    }
+
+    private State drop() {
+        transport.count(Transport.Drop.STALE_RESPONSE);
+        return State.DONE;
+    }
+
+    // ---- helpers ------------------------------------------------------------------------------
+
+    private static java.util.List<Transport.Sge> sges(TransportQp.Wqe w) {
+        return Transport.segments(w.wqe.bytes(), w.wqe.dataOffset(), w.wqe.ds() * Layout.Data.SIZE);
+    }
+
+    /** Everything before in-flight WQE {@code i} is acknowledged; false if a READ or atomic there is unanswered. */
+    private boolean acknowledgeBefore(int i) {
+        for (int k = 0; k < i; k++) {
+            TransportQp.Wqe w = qp.inflight.get(k);
+            if (!w.done && w.readOrAtomic()) {
+                return false;
+            }
+        }
+        TransportQp.Wqe w = qp.inflight.get(i);
+        acknowledgeUpTo(Psn.add(w.firstPsn, -1));
+        return true;
+    }
+
+    /**
+     * Marks done every SEND and WRITE whose last PSN is at or before {@code upTo}. Returns the
+     * index of a READ or atomic the ACK passed without its response (so the response was lost),
+     * or -1.
+     */
+    private int acknowledgeUpTo(int upTo) {
+        for (int i = 0; i < qp.cursor && i < qp.inflight.size(); i++) {
+            TransportQp.Wqe w = qp.inflight.get(i);
+            if (w.done) {
+                continue;
+            }
+            if (Psn.diff(w.lastPsn(), upTo) > 0) {
+                break;
+            }
+            if (w.readOrAtomic()) {
+                progress(Psn.add(w.firstPsn, -1));
+                heard(upTo);
+                return i;
+            }
+            w.done = true;
+        }
+        progress(upTo);
+        heard(upTo);
+        return -1;
+    }
+
+    /**
+     * The responder has executed everything up to {@code upTo}: that is progress even while a
+     * READ response before it is missing, so the retry budgets refill.
+     */
+    private void heard(int upTo) {
+        if (Psn.diff(upTo, qp.ackPsn) > 0) {
+            qp.ackPsn = upTo;
+            qp.retryLeft = (int) qp.ctx.get(Layout.QpCtx.RETRY_CNT);
+            qp.rnrLeft = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+        }
+    }
+
+    /** The responder has everything up to {@code psn}: the window moves and the retry budgets refill. */
+    private void progress(int upTo) {
+        int next = Psn.add(upTo, 1);
+        if (Psn.diff(next, qp.unackedPsn) > 0) {
+            qp.unackedPsn = next;
+            qp.retryLeft = (int) qp.ctx.get(Layout.QpCtx.RETRY_CNT);
+            qp.rnrLeft = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+        }
+    }
+
+    /** Go-back-N: the requester resends from WQE {@code i} at {@code psn}. */
+    static void goBack(TransportQp t, int i, int psn) {
+        t.cursor = i;
+        t.cursorPsn = psn;
+        t.packetsSinceAckReq = 0;
+    }
+
+    /**
+     * rxe_comp.c do_complete: retires done WQEs from the head in order, a CQE for the signaled
+     * ones. A WQE with a failure gets an error CQE whether signaled or not, and the QP goes to
+     * ERR, which flushes the WQEs after it.
+     */
+    void retire(TransportQp t) {
+        SendQueue sq = t.ctx.sendQueue();
+        while (!t.inflight.isEmpty()) {
+            TransportQp.Wqe head = t.inflight.get(0);
+            if (head.failure != null) {
+                sq.complete();
+                transport.postCqe(t, true, Transport.errorCqe(t.qpn(), head.wqe.index(), true, head.failure), false);
+                transport.error(t);
+                return;
+            }
+            if (!head.done) {
+                break;
+            }
+            t.inflight.remove(0);
+            t.cursor--;
+            sq.complete();
+            if (head.wqe.signaled()) {
+                transport.postCqe(t, true, sendCqe(t, head), false);
+            }
+        }
+    }
+
+    private static byte[] sendCqe(TransportQp t, TransportQp.Wqe w) {
+        byte[] b = new byte[Layout.Cqe.SIZE];
+        Layout.Cqe.QPN.set(b, 0, t.qpn());
+        Layout.Cqe.WQE_INDEX.set(b, 0, w.wqe.index() & 0xffff);
+        Layout.Cqe.IS_SEND.set(b, 0, 1);
+        Layout.Cqe.OPCODE.set(b, 0, w.wqe.opcode().value());
+        Layout.Cqe.BYTE_CNT.set(b, 0, w.length);
+        return b;
+    }
+
+    /** (Re)starts the local ACK timer while a sent WQE waits for its acknowledgement. */
+    void armTimer(TransportQp t) {
+        if (t.ackTimer != null) {
+            t.ackTimer.cancel();
+            t.ackTimer = null;
+        }
+        int timeout = (int) t.ctx.get(Layout.QpCtx.ACK_TIMEOUT);
+        // A WQE enters the in-flight list as its first packet is sent, so a non-empty list means
+        // packets await acknowledgement (a large message may still be mid-send, cursor 0).
+        if (!t.rc() || timeout == 0 || t.rnrWait || t.inflight.isEmpty()) {
+            return;
+        }
+        t.ackTimer = transport.scheduler().schedule(ACK_TIMEOUT_UNIT_NS << timeout,
+                transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " ack timeout", () -> timeout(t));
+    }
+
+    /** IBA 9.7.6.1.3: no acknowledgement in time: resend from the oldest unacknowledged PSN. */
+    private void timeout(TransportQp t) {
+        if (transport.live(t) == null) {
+            return;
+        }
+        t.ackTimer = null;
+        if (t.inflight.isEmpty()) {
+            return;
+        }
+        TransportQp.Wqe head = t.inflight.get(0);
+        if (t.retryLeft == 0) {
+            head.failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
+            retire(t);
+            return;
+        }
+        t.retryLeft--;
+        int resume = head.wqe.opcode() == SendOpcode.RDMA_READ ? head.respPsn
+                : head.contains(t.unackedPsn) ? t.unackedPsn : head.firstPsn;
+        goBack(t, 0, resume);
+        armTimer(t);
+        transport.requester().run(t);
+    }
+}

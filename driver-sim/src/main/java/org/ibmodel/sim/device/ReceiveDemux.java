@@ -1,0 +1,71 @@
+// Receive demultiplexing: drivers/infiniband/sw/rxe/rxe_recv.c (rxe_rcv, hdr_check,
+// check_type_state, check_keys, check_addr); IBA 9.6 (packet header validation)
+package org.ibmodel.sim.device;
+
+import org.ibmodel.sim.wire.Packet;
+import org.ibmodel.sim.wire.ParseResult;
+
+/**
+ * Takes every packet an HCA port receives: parses it (a malformed packet or a bad ICRC or VCRC
+ * is counted and dropped), checks the DLID, finds the destination QP, checks its state, service
+ * and P_Key, and hands requests to the {@link Responder} and responses to the {@link Completer}.
+ */
+final class ReceiveDemux {
+    private final Transport transport;
+
+    ReceiveDemux(Transport transport) {
+        this.transport = transport;
+    }
+
+    void receive(int portNum, byte[] bytes) {
+        ParseResult r = Packet.parse(bytes, 0, bytes.length);
+        if (!r.isValid()) {
+            transport.countMalformed(r.dropReason().name());
+            return;
+        }
+        Packet p = ((ParseResult.Valid) r).packet();
+        Firmware fw = transport.firmware();
+        HcaPort port = fw.port(portNum);
+        // IBA 7.11.1: a port accepts packets for its own LID (LMC 0: one LID per port).
+        if (port.lid() == 0 || p.lrh().dlid() != port.lid()) {
+            transport.count(Transport.Drop.DLID_MISMATCH);
+            return;
+        }
+        QpContext ctx = fw.qp(p.bth().destQp());
+        if (ctx == null || ctx.sendQueue() == null) {
+            transport.count(Transport.Drop.NO_SUCH_QP);
+            return;
+        }
+        // rxe_recv.c check_type_state: the opcode's transport must be the QP's service.
+        int service = switch (p.opcode().transport()) {
+            case RC -> QpContext.RC;
+            case UC -> QpContext.UC;
+            case UD -> QpContext.UD;
+            default -> -1;
+        };
+        boolean datagram = ctx.datagram() && service == QpContext.UD;
+        if (!datagram && service != ctx.serviceType()) {
+            transport.count(Transport.Drop.TRANSPORT_MISMATCH);
+            return;
+        }
+        boolean request = p.opcode().isRequest();
+        HwQpState s = ctx.state();
+        boolean receives = s == HwQpState.RTR || s == HwQpState.RTS || s == HwQpState.SQD || s == HwQpState.SQE;
+        boolean sends = s == HwQpState.RTS || s == HwQpState.SQD;
+        if (request ? !receives : !sends) {
+            transport.count(Transport.Drop.QP_STATE);
+            return;
+        }
+        // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3).
+        TransportQp t = transport.qp(ctx);
+        if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+            transport.count(Transport.Drop.PKEY_MISMATCH);
+            return;
+        }
+        if (request) {
+            transport.responder().receive(t, p);
+        } else {
+            transport.completer().receive(t, p);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+// The requester stage: drivers/infiniband/sw/rxe/rxe_req.c (rxe_requester, next_opcode,
+// init_req_packet), IBA 9.4 (packet sequencing), 9.5 (segmentation), 9.7.4 (requester side)
+package org.ibmodel.sim.device;
+
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.OpcodeTable;
+import org.ibmodel.sim.wire.PacketBuilder;
+
+/**
+ * Turns send WQEs into request packets: takes the next WQE (or the one a retry went back to),
+ * checks the limits that may make it wait, gathers its data, and sends its packets from the
+ * cursor PSN to its last. RC keeps every started WQE until the {@link Completer} retires it;
+ * UC and UD WQEs are done once their last packet is on the wire.
+ */
+final class Requester {
+    /** The engine's states, one handler each (rxe_req.c has the same steps inline). */
+    enum State {
+        GET_WQE,
+        CHECK_LIMITS,
+        PREPARE,
+        SEND_PACKET,
+        NEXT_WQE,
+        ERR_LOCAL_PROT,
+        ERR_LOCAL_LENGTH,
+        ERR_LOCAL_QP_OP,
+        DONE
+    }
+
+    /** Position of a packet in its message: the columns of {@link #OPCODES}. */
+    private static final int FIRST = 0;
+    private static final int MIDDLE = 1;
+    private static final int LAST = 2;
+    private static final int ONLY = 3;
+
+    /** RC opcodes per send opcode and position; UC is the same with OpCode bit 5 set (IBA Table 38). */
+    private static final Map<SendOpcode, Opcode[]> OPCODES = new EnumMap<>(SendOpcode.class);
+
+    static {
+        OPCODES.put(SendOpcode.SEND, new Opcode[] {Opcode.RC_SEND_FIRST, Opcode.RC_SEND_MIDDLE,
+            Opcode.RC_SEND_LAST, Opcode.RC_SEND_ONLY});
+        OPCODES.put(SendOpcode.SEND_IMM, new Opcode[] {Opcode.RC_SEND_FIRST, Opcode.RC_SEND_MIDDLE,
+            Opcode.RC_SEND_LAST_WITH_IMMEDIATE, Opcode.RC_SEND_ONLY_WITH_IMMEDIATE});
+        OPCODES.put(SendOpcode.SEND_INVAL, new Opcode[] {Opcode.RC_SEND_FIRST, Opcode.RC_SEND_MIDDLE,
+            Opcode.RC_SEND_LAST_WITH_INVALIDATE, Opcode.RC_SEND_ONLY_WITH_INVALIDATE});
+        OPCODES.put(SendOpcode.RDMA_WRITE, new Opcode[] {Opcode.RC_RDMA_WRITE_FIRST, Opcode.RC_RDMA_WRITE_MIDDLE,
+            Opcode.RC_RDMA_WRITE_LAST, Opcode.RC_RDMA_WRITE_ONLY});
+        OPCODES.put(SendOpcode.RDMA_WRITE_IMM, new Opcode[] {Opcode.RC_RDMA_WRITE_FIRST,
+            Opcode.RC_RDMA_WRITE_MIDDLE, Opcode.RC_RDMA_WRITE_LAST_WITH_IMMEDIATE,
+            Opcode.RC_RDMA_WRITE_ONLY_WITH_IMMEDIATE});
+        Opcode[] read = {Opcode.RC_RDMA_READ_REQUEST, Opcode.RC_RDMA_READ_REQUEST, Opcode.RC_RDMA_READ_REQUEST,
+            Opcode.RC_RDMA_READ_REQUEST};
+        OPCODES.put(SendOpcode.RDMA_READ, read);
+        OPCODES.put(SendOpcode.ATOMIC_CS, new Opcode[] {null, null, null, Opcode.RC_COMPARE_SWAP});
+        OPCODES.put(SendOpcode.ATOMIC_FA, new Opcode[] {null, null, null, Opcode.RC_FETCH_ADD});
+    }
+
+    /** Unacknowledged PSNs an RC QP may have on the wire before it waits for an ACK. */
+    static final int WINDOW = 64;
+    /** rxe_req.c: the AckReq bit is set at least every this many packets (RXE_MAX_PKT_PER_ACK). */
+    static final int PACKETS_PER_ACK_REQ = 16;
+
+    private final Transport transport;
+
+    Requester(Transport transport) {
+        this.transport = transport;
+    }
+
+    /** Sends what can be sent now; called on a doorbell, an ACK, a timer. */
+    void run(TransportQp t) {
+        State s = State.GET_WQE;
+        while (s != State.DONE) {
+            if (transport.live(t) == null) {
+                return;
+            }
+            s = switch (s) {
+                case GET_WQE -> getWqe(t);
+                case CHECK_LIMITS -> checkLimits(t);
+                case PREPARE -> prepare(t);
+                case SEND_PACKET -> sendPacket(t);
+                case NEXT_WQE -> nextWqe(t);
+                case ERR_LOCAL_PROT -> localError(t, Syndrome.LOCAL_PROT_ERR);
+                case ERR_LOCAL_LENGTH -> localError(t, Syndrome.LOCAL_LENGTH_ERR);
+                case ERR_LOCAL_QP_OP -> localError(t, Syndrome.LOCAL_QP_OP_ERR);
+                case DONE -> State.DONE;
+            };
+        }
+    }
+
+    /** The WQE at the cursor: one already started (a retry) or the next pending. */
+    private State getWqe(TransportQp t) {
+        if (t.requesterHalted || t.rnrWait || !t.ctx.state().sends()) {
+            return State.DONE;
+        }
+        if (t.cursor < t.inflight.size()) {
+            return State.SEND_PACKET;
+        }
+        return t.pending.isEmpty() ? State.DONE : State.CHECK_LIMITS;
+    }
+
+    /** IBA 9.4.4 / 10.8.3.3: max_rd_atomic outstanding READ and atomics; a fenced WQE waits for them. */
+    private State checkLimits(TransportQp t) {
+        SendWqe w = t.pending.peek();
+        if (w.opcode() == null) {
+            return State.PREPARE;
+        }
+        boolean rdAtomic = w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic();
+        int outstanding = t.rdAtomicOutstanding();
+        int limit = Math.max(1, (int) t.ctx.get(Layout.QpCtx.MAX_RD_ATOMIC));
+        if ((rdAtomic && outstanding >= limit) || (w.fence() && outstanding > 0)) {
+            return State.DONE;
+        }
+        if (t.rc() && Psn.diff(t.nextPsn, t.unackedPsn) >= WINDOW) {
+            return State.DONE;
+        }
+        return State.PREPARE;
+    }
+
+    /** Assigns the WQE its PSNs and gathers its payload (rxe_req.c init_req_packet, copy_data). */
+    private State prepare(TransportQp t) {
+        SendWqe w = t.pending.poll();
+        int mtu = transport.mtu(t);
+        boolean allowed = w.opcode() != null && (t.rc()
+                || (t.serviceType() == QpContext.UC && !w.opcode().hasAtomic() && w.opcode() != SendOpcode.RDMA_READ)
+                || (t.ctx.datagram() && (w.opcode() == SendOpcode.SEND || w.opcode() == SendOpcode.SEND_IMM)));
+        List<Transport.Sge> sges = Transport.segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE);
+        byte[] payload = null;
+        int length;
+        Syndrome failure = null;
+        if (!allowed) {
+            failure = Syndrome.LOCAL_QP_OP_ERR;
+            length = 0;
+        } else if (w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic()) {
+            length = (int) Transport.total(sges);
+        } else {
+            payload = gather(t, w);
+            length = payload == null ? 0 : payload.length;
+            if (payload == null) {
+                failure = Syndrome.LOCAL_PROT_ERR;
+            } else if (t.ctx.datagram() && length > mtu) {
+                failure = Syndrome.LOCAL_LENGTH_ERR;
+            }
+        }
+        int packets = w.opcode() != null && w.opcode().hasAtomic() ? 1 : Math.max(1, (length + mtu - 1) / mtu);
+        if (failure != null) {
+            packets = 1;
+        }
+        TransportQp.Wqe q = new TransportQp.Wqe(w, t.nextPsn, packets, length, payload);
+        q.failure = failure;
+        if (failure == null) {
+            t.nextPsn = Psn.add(t.nextPsn, packets);
+        }
+        t.inflight.add(q);
+        t.cursorPsn = q.firstPsn;
+        if (failure == null) {
+            return State.SEND_PACKET;
+        }
+        return switch (failure) {
+            case LOCAL_PROT_ERR -> State.ERR_LOCAL_PROT;
+            case LOCAL_LENGTH_ERR -> State.ERR_LOCAL_LENGTH;
+            default -> State.ERR_LOCAL_QP_OP;
+        };
+    }
+
+    private byte[] gather(TransportQp t, SendWqe w) {
+        byte[] b = w.bytes();
+        int end = w.ds() * Layout.Data.SIZE;
+        int pd = (int) t.ctx.get(Layout.QpCtx.PD);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
+            int count = Layout.Data.BYTE_COUNT.getInt(b, off);
+            if (Layout.Data.INLINE.isSet(b, off)) {
+                int at = off + Layout.Data.INLINE_HEADER;
+                out.write(b, at, Math.min(count, b.length - at));
+                off += (Layout.Data.INLINE_HEADER + count + Layout.Data.SIZE - 1) / Layout.Data.SIZE * Layout.Data.SIZE;
+                continue;
+            }
+            int lkey = Layout.Data.LKEY.getInt(b, off);
+            if (lkey == Layout.Data.INVALID_LKEY) {
+                break;
+            }
+            byte[] data = transport.read(lkey, pd, Layout.Data.ADDR.get(b, off), count, null);
+            if (data == null) {
+                return null;
+            }
+            out.write(data, 0, data.length);
+            off += Layout.Data.SIZE;
+        }
+        return out.toByteArray();
+    }
+
+    /** Builds and sends the packet at the cursor PSN (rxe_req.c next_opcode, init_req_packet). */
+    private State sendPacket(TransportQp t) {
+        TransportQp.Wqe q = t.inflight.get(t.cursor);
+        SendWqe w = q.wqe;
+        if (t.rc() && Psn.diff(t.cursorPsn, t.unackedPsn) >= WINDOW) {
+            return State.DONE;
+        }
+        int mtu = transport.mtu(t);
+        int index = Psn.diff(t.cursorPsn, q.firstPsn);
+        Opcode op = opcode(t, w.opcode(), index, q.packets);
+        PacketBuilder b;
+        if (t.ctx.datagram()) {
+            byte[] wb = w.bytes();
+            int dg = w.datagramOffset();
+            int qkey = Layout.Datagram.QKEY.getInt(wb, dg);
+            // IBA 10.2.4: a Q_Key with its high bit set means "use the QP's own".
+            if (qkey < 0) {
+                qkey = (int) t.ctx.get(Layout.QpCtx.QKEY);
+            }
+            b = transport.begin(t, op, Layout.Datagram.DLID.getInt(wb, dg), Layout.Datagram.SL.getInt(wb, dg),
+                    Layout.Datagram.REMOTE_QPN.getInt(wb, dg), t.cursorPsn);
+            b.deth().qKey(qkey).srcQp(t.qpn());
+        } else {
+            b = transport.beginToPeer(t, op, t.cursorPsn);
+        }
+        boolean last = w.opcode() == SendOpcode.RDMA_READ || index == q.packets - 1;
+        if (op.hasReth()) {
+            long off = w.opcode() == SendOpcode.RDMA_READ ? (long) index * mtu : 0;
+            b.reth().va(Layout.Raddr.VA.get(w.bytes(), w.raddrOffset()) + off)
+                    .rKey(Layout.Raddr.RKEY.getInt(w.bytes(), w.raddrOffset()))
+                    .dmaLen((int) (q.length - off));
+        }
+        if (op.hasAtomicEth()) {
+            b.atomicEth().va(Layout.Raddr.VA.get(w.bytes(), w.raddrOffset()))
+                    .rKey(Layout.Raddr.RKEY.getInt(w.bytes(), w.raddrOffset()))
+                    .swapAddData(Layout.Atomic.SWAP_ADD.get(w.bytes(), w.atomicOffset()))
+                    .compareData(Layout.Atomic.COMPARE.get(w.bytes(), w.atomicOffset()));
+        }
+        if (op.hasImmDt()) {
+            b.immDt().immDt(w.imm());
+        }
+        if (op.hasIeth()) {
+            b.ieth().rKey(w.imm());
+        }
+        if (op.hasPayload() && q.payload != null) {
+            int from = index * mtu;
+            b.payload(q.payload, from, Math.min(mtu, q.length - from));
+        }
+        boolean ackReq = t.rc() && (last || ++t.packetsSinceAckReq >= PACKETS_PER_ACK_REQ);
+        if (ackReq) {
+            t.packetsSinceAckReq = 0;
+        }
+        b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd());
+        transport.send(t);
+        if (w.opcode() == SendOpcode.RDMA_READ) {
+            // One request stands for all the response PSNs (IBA 9.7.2).
+            t.cursorPsn = Psn.add(q.firstPsn, q.packets);
+            return State.NEXT_WQE;
+        }
+        t.cursorPsn = Psn.add(t.cursorPsn, 1);
+        return last ? State.NEXT_WQE : State.SEND_PACKET;
+    }
+
+    private static Opcode opcode(TransportQp t, SendOpcode op, int index, int packets) {
+        if (t.ctx.datagram()) {
+            return op == SendOpcode.SEND_IMM ? Opcode.UD_SEND_ONLY_WITH_IMMEDIATE : Opcode.UD_SEND_ONLY;
+        }
+        int pos = packets == 1 ? ONLY : index == 0 ? FIRST : index == packets - 1 ? LAST : MIDDLE;
+        Opcode rc = OPCODES.get(op)[pos];
+        return t.rc() ? rc : OpcodeTable.lookup(rc.value() | 0x20);
+    }
+
+    /** The WQE's last packet is out: the cursor moves on; UC and UD WQEs are done now. */
+    private State nextWqe(TransportQp t) {
+        TransportQp.Wqe q = t.inflight.get(t.cursor);
+        t.cursor++;
+        if (t.cursor < t.inflight.size()) {
+            t.cursorPsn = t.inflight.get(t.cursor).firstPsn;
+        }
+        if (!t.rc()) {
+            q.done = true;
+            transport.completer().retire(t);
+        } else {
+            transport.completer().armTimer(t);
+        }
+        return State.GET_WQE;
+    }
+
+    /**
+     * A local error on the WQE just prepared: nothing more is sent, and the error CQE is written
+     * in order, once everything before it completed (rxe_comp.c reports it from the completer).
+     */
+    private State localError(TransportQp t, Syndrome s) {
+        t.requesterHalted = true;
+        t.inflight.get(t.cursor).failure = s;
+        t.cursor++;
+        transport.completer().retire(t);
+        return State.DONE;
+    }
+}

@@ -1,0 +1,523 @@
+// The responder stage: drivers/infiniband/sw/rxe/rxe_resp.c (rxe_responder: check_psn,
+// check_op_seq, check_op_valid, check_resource, check_rkey, execute, do_complete, acknowledge,
+// duplicate_request); IBA 9.7.4 (responder), 9.7.5.1 (ACK generation), 9.8 (UC), 9.6.1.1 (UD)
+package org.ibmodel.sim.device;
+
+import org.ibmodel.sim.wire.Aeth;
+import org.ibmodel.sim.wire.Grh;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.OpcodeTable;
+import org.ibmodel.sim.wire.Packet;
+import org.ibmodel.sim.wire.PacketBuilder;
+
+/**
+ * Executes request packets: checks the PSN, the opcode sequence, the QP's remote access, a
+ * receive WQE and the remote key, then moves data (receive buffer, RDMA WRITE target, RDMA READ
+ * source, atomic target), writes the receive CQE and acknowledges. Errors are states: an RC
+ * responder NAKs them, a UC one drops the message, a UD one drops the packet.
+ */
+final class Responder {
+    /** The engine's states (rxe_resp.c enum resp_states). */
+    enum State {
+        GET_REQ,
+        CHECK_PSN,
+        CHECK_OP_SEQ,
+        CHECK_OP_VALID,
+        CHECK_RESOURCE,
+        CHECK_RKEY,
+        EXECUTE,
+        READ_REPLY,
+        ATOMIC_REPLY,
+        COMPLETE,
+        ACKNOWLEDGE,
+        DUPLICATE,
+        ERR_PSN_OUT_OF_SEQ,
+        ERR_RNR,
+        ERR_RKEY_VIOLATION,
+        ERR_INVALID_REQUEST,
+        ERR_LENGTH,
+        ERR_PROTECTION,
+        DROP_MESSAGE,
+        DONE
+    }
+
+    /** IBA 11.4.1.1: a UD receive buffer starts with 40 bytes for the GRH. */
+    static final int GRH_ROOM = Grh.HEADER_LENGTH;
+
+    private final Transport transport;
+    // The packet being processed; single-threaded like an rxe task.
+    private TransportQp qp;
+    private Packet pkt;
+    private Opcode op;
+    private int psn;
+    private Syndrome recvError;
+
+    Responder(Transport transport) {
+        this.transport = transport;
+    }
+
+    void receive(TransportQp t, Packet p) {
+        qp = t;
+        pkt = p;
+        op = p.opcode();
+        psn = p.bth().psn();
+        recvError = null;
+        State s = State.GET_REQ;
+        while (s != State.DONE) {
+            s = switch (s) {
+                case GET_REQ -> t.ctx.datagram() ? datagram() : State.CHECK_PSN;
+                case CHECK_PSN -> checkPsn();
+                case CHECK_OP_SEQ -> checkOpSeq();
+                case CHECK_OP_VALID -> checkOpValid();
+                case CHECK_RESOURCE -> checkResource();
+                case CHECK_RKEY -> checkRkey();
+                case EXECUTE -> execute();
+                case READ_REPLY -> readReply(psn, p.reth().va(), p.reth().rKey(), p.reth().dmaLen());
+                case ATOMIC_REPLY -> atomicReply();
+                case COMPLETE -> complete();
+                case ACKNOWLEDGE -> acknowledge();
+                case DUPLICATE -> duplicate();
+                case ERR_PSN_OUT_OF_SEQ -> outOfSequence();
+                case ERR_RNR -> rnr();
+                case ERR_RKEY_VIOLATION -> fatal(Aeth.NakCode.REMOTE_ACCESS_ERROR, EventType.WQ_ACCESS_ERROR);
+                case ERR_INVALID_REQUEST -> fatal(Aeth.NakCode.INVALID_REQUEST, EventType.WQ_INVAL_REQ_ERROR);
+                case ERR_LENGTH -> lengthError();
+                case ERR_PROTECTION -> protectionError();
+                case DROP_MESSAGE -> dropMessage();
+                case DONE -> State.DONE;
+            };
+        }
+        qp = null;
+        pkt = null;
+    }
+
+    // ---- RC and UC ----------------------------------------------------------------------------
+
+    /** rxe_resp.c check_psn: in order executes; RC NAKs a gap once and replays duplicates. */
+    private State checkPsn() {
+        int d = Psn.diff(psn, qp.expectedPsn);
+        if (!qp.rc()) {
+            // IBA 9.8.3: UC has no retry; a gap loses the message in progress, never part of it.
+            if (d != 0) {
+                transport.count(Transport.Drop.OUT_OF_SEQUENCE);
+                abandonMessage();
+                qp.expectedPsn = psn;
+            }
+            return State.CHECK_OP_SEQ;
+        }
+        if (d > 0) {
+            return State.ERR_PSN_OUT_OF_SEQ;
+        }
+        if (d < 0) {
+            return State.DUPLICATE;
+        }
+        qp.nakSent = false;
+        return State.CHECK_OP_SEQ;
+    }
+
+    /** rxe_resp.c check_op_seq: the table of legal successors inside a message. */
+    private State checkOpSeq() {
+        if (OpcodeTable.mayFollow(qp.lastOpcode, op)) {
+            return State.CHECK_OP_VALID;
+        }
+        if (!qp.rc()) {
+            return State.DROP_MESSAGE;
+        }
+        return State.ERR_INVALID_REQUEST;
+    }
+
+    /** rxe_resp.c check_op_valid: the QP must allow the remote operation (IBA 10.2.1 access flags). */
+    private State checkOpValid() {
+        boolean ok = (!op.isRdmaWrite() || qp.ctx.get(Layout.QpCtx.REMOTE_WRITE) != 0)
+                && (!op.isRdmaReadRequest() || qp.ctx.get(Layout.QpCtx.REMOTE_READ) != 0)
+                && (!op.isAtomic() || qp.ctx.get(Layout.QpCtx.REMOTE_ATOMIC) != 0);
+        if (ok) {
+            return State.CHECK_RESOURCE;
+        }
+        return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+    }
+
+    /** rxe_resp.c check_resource / get_srq_wqe: a receive WQE for a SEND or a WRITE with immediate. */
+    private State checkResource() {
+        if (op.requiresRecvWqe() && qp.recvWqe < 0 && !takeRecvWqe(qp)) {
+            if (qp.rc()) {
+                return State.ERR_RNR;
+            }
+            transport.count(Transport.Drop.NO_RECV_WQE);
+            return State.DROP_MESSAGE;
+        }
+        return State.CHECK_RKEY;
+    }
+
+    /** rxe_resp.c check_rkey: the key, PD, range and access of the remote buffer (IBA 10.6.3.3). */
+    private State checkRkey() {
+        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        if (op.isRdmaWrite() && op.hasReth()) {
+            long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
+            if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
+                    Layout.Mpt.REMOTE_WRITE) < 0) {
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : State.DROP_MESSAGE;
+            }
+            qp.writeVa = pkt.reth().va();
+            qp.writeRkey = pkt.reth().rKey();
+            qp.writeLeft = len;
+        }
+        if (op.isRdmaWrite() && pkt.payloadLength() > qp.writeLeft) {
+            return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+        }
+        if (op.isRdmaReadRequest()) {
+            long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
+            if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
+                    Layout.Mpt.REMOTE_READ) < 0) {
+                return State.ERR_RKEY_VIOLATION;
+            }
+        }
+        if (op.isAtomic()) {
+            // IBA 9.4.5: the atomic target is 8 bytes, naturally aligned.
+            if ((pkt.atomicEth().va() & 7) != 0) {
+                return State.ERR_INVALID_REQUEST;
+            }
+            if (transport.firmware().translate(pkt.atomicEth().rKey(), pd, pkt.atomicEth().va(), 8,
+                    Layout.Mpt.ATOMIC) < 0) {
+                return State.ERR_RKEY_VIOLATION;
+            }
+        }
+        return State.EXECUTE;
+    }
+
+    /** rxe_resp.c execute: moves the payload; READ and atomics answer with their own responses. */
+    private State execute() {
+        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        if (op.isRdmaReadRequest()) {
+            return State.READ_REPLY;
+        }
+        if (op.isAtomic()) {
+            return State.ATOMIC_REPLY;
+        }
+        if (op.isSend()) {
+            Syndrome s = transport.scatter(pd, recvSges(qp), qp.recvOffset, pkt.buffer(), pkt.payloadOffset(),
+                    pkt.payloadLength());
+            if (s != null) {
+                recvError = s;
+                return s == Syndrome.LOCAL_LENGTH_ERR ? State.ERR_LENGTH : State.ERR_PROTECTION;
+            }
+            qp.recvOffset += pkt.payloadLength();
+        } else if (op.isRdmaWrite()) {
+            if (!transport.write(qp.writeRkey, pd, qp.writeVa, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength(),
+                    Layout.Mpt.REMOTE_WRITE)) {
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : State.DROP_MESSAGE;
+            }
+            qp.writeVa += pkt.payloadLength();
+            qp.writeLeft -= pkt.payloadLength();
+        }
+        qp.expectedPsn = Psn.add(psn, 1);
+        qp.lastOpcode = op;
+        if (op.isEnd()) {
+            qp.msn = (qp.msn + 1) & Psn.MASK;
+        }
+        return op.completesRecvWqe() ? State.COMPLETE : State.ACKNOWLEDGE;
+    }
+
+    /** IBA 9.7.4.1.5 / rxe_resp.c read_reply: the READ's data in response packets of path MTU. */
+    private State readReply(int firstPsn, long va, int rkey, int dmaLen) {
+        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int mtu = transport.mtu(qp);
+        long len = Integer.toUnsignedLong(dmaLen);
+        int packets = (int) Math.max(1, (len + mtu - 1) / mtu);
+        boolean fresh = Psn.diff(firstPsn, qp.expectedPsn) == 0;
+        if (fresh) {
+            qp.expectedPsn = Psn.add(firstPsn, packets);
+            qp.msn = (qp.msn + 1) & Psn.MASK;
+            qp.lastOpcode = op;
+        }
+        for (int i = 0; i < packets; i++) {
+            int n = (int) Math.min(mtu, len - (long) i * mtu);
+            byte[] data = transport.read(rkey, pd, va + (long) i * mtu, n, Layout.Mpt.REMOTE_READ);
+            if (data == null) {
+                return State.DONE;
+            }
+            Opcode rop = packets == 1 ? Opcode.RC_RDMA_READ_RESPONSE_ONLY
+                    : i == 0 ? Opcode.RC_RDMA_READ_RESPONSE_FIRST
+                    : i == packets - 1 ? Opcode.RC_RDMA_READ_RESPONSE_LAST : Opcode.RC_RDMA_READ_RESPONSE_MIDDLE;
+            PacketBuilder b = transport.beginToPeer(qp, rop, Psn.add(firstPsn, i));
+            if (rop.hasAeth()) {
+                b.aeth().ack(credits(qp)).msn(qp.msn);
+            }
+            b.payload(data, 0, n);
+            transport.send(qp);
+        }
+        return State.DONE;
+    }
+
+    /** IBA 9.4.5 / rxe_resp.c atomic_reply: executes once, caches the original value for replays. */
+    private State atomicReply() {
+        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        long va = pkt.atomicEth().va();
+        int rkey = pkt.atomicEth().rKey();
+        byte[] cur = transport.read(rkey, pd, va, 8, Layout.Mpt.ATOMIC);
+        // The operand is a 64-bit integer in host byte order, as the CPU sees it (rxe_resp.c
+        // atomic_reply works on a native u64); the wire carries it big-endian.
+        long orig = 0;
+        for (int i = 7; i >= 0; i--) {
+            orig = (orig << 8) | (cur[i] & 0xff);
+        }
+        long next = op == Opcode.RC_FETCH_ADD ? orig + pkt.atomicEth().swapAddData()
+                : orig == pkt.atomicEth().compareData() ? pkt.atomicEth().swapAddData() : orig;
+        byte[] out = new byte[8];
+        for (int i = 0; i < 8; i++) {
+            out[i] = (byte) (next >>> (8 * i));
+        }
+        transport.write(rkey, pd, va, out, 0, 8, Layout.Mpt.ATOMIC);
+        qp.expectedPsn = Psn.add(psn, 1);
+        qp.msn = (qp.msn + 1) & Psn.MASK;
+        qp.lastOpcode = op;
+        qp.atomicReplies.put(psn, orig);
+        sendAtomicAck(psn, orig);
+        return State.DONE;
+    }
+
+    private void sendAtomicAck(int atPsn, long orig) {
+        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ATOMIC_ACKNOWLEDGE, atPsn);
+        b.aeth().ack(credits(qp)).msn(qp.msn);
+        b.atomicAckEth().origRemData(orig);
+        transport.send(qp);
+    }
+
+    /** rxe_resp.c do_complete: the receive CQE (docs/HCA.md §6) once the message is whole. */
+    private State complete() {
+        byte[] cqe = recvCqe(qp, pkt, qp.recvOffset);
+        transport.postCqe(qp, false, cqe, pkt.bth().se());
+        qp.recvWqe = -1;
+        qp.recvOffset = 0;
+        return qp.ctx.datagram() ? State.DONE : State.ACKNOWLEDGE;
+    }
+
+    /** IBA 9.7.5.1.1: ACK the last packet of a message and any packet asking for one; UC never. */
+    private State acknowledge() {
+        if (qp.rc() && (op.isEnd() || pkt.bth().ackReq())) {
+            sendAck(Aeth.ackSyndrome(credits(qp)), psn);
+        }
+        return State.DONE;
+    }
+
+    /**
+     * rxe_resp.c duplicate_request (IBA 9.7.5.1.3): SEND and WRITE are acknowledged again, a READ
+     * executes again from memory, an atomic replays its cached result.
+     */
+    private State duplicate() {
+        transport.count(Transport.Drop.DUPLICATE);
+        if (op.isRdmaReadRequest()) {
+            int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+            long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
+            if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
+                    Layout.Mpt.REMOTE_READ) < 0) {
+                return State.DONE;
+            }
+            return State.READ_REPLY;
+        }
+        if (op.isAtomic()) {
+            Long orig = qp.atomicReplies.get(psn);
+            if (orig != null) {
+                sendAtomicAck(psn, orig);
+            }
+            return State.DONE;
+        }
+        // Coalesced like first-time ACKs: the requester asks for one on every message's last packet.
+        if (op.isEnd() || pkt.bth().ackReq()) {
+            sendAck(Aeth.ackSyndrome(credits(qp)), Psn.add(qp.expectedPsn, -1));
+        }
+        return State.DONE;
+    }
+
+    /** IBA 9.7.5.2.1: one NAK per gap; the rest of the gap is dropped silently. */
+    private State outOfSequence() {
+        transport.count(Transport.Drop.OUT_OF_SEQUENCE);
+        if (!qp.nakSent) {
+            qp.nakSent = true;
+            sendAck(Aeth.nakSyndrome(Aeth.NakCode.PSN_SEQUENCE_ERROR), qp.expectedPsn);
+        }
+        return State.DONE;
+    }
+
+    /** IBA 9.7.5.2.8: no receive WQE: RNR NAK with the QP's min_rnr_timer; the PSN does not advance. */
+    private State rnr() {
+        // The RNR NAK already asks for a resend from this PSN; the rest of the gap gets no NAK.
+        qp.nakSent = true;
+        sendAck(Aeth.rnrNakSyndrome((int) qp.ctx.get(Layout.QpCtx.MIN_RNR_TIMER)), psn);
+        return State.DONE;
+    }
+
+    /**
+     * A class of error that ends the connection (IBA 9.7.5.2.3-4, 11.6.3.1): NAK it, report the
+     * affiliated asynchronous event, and move the QP to ERR.
+     */
+    private State fatal(Aeth.NakCode code, EventType event) {
+        sendAck(Aeth.nakSyndrome(code), psn);
+        transport.event(qp, event);
+        transport.error(qp);
+        return State.DONE;
+    }
+
+    /** The message does not fit the receive buffer: the receive completes in error, the sender is told. */
+    private State lengthError() {
+        return receiveError(Aeth.NakCode.INVALID_REQUEST);
+    }
+
+    private State protectionError() {
+        return receiveError(Aeth.NakCode.REMOTE_OPERATIONAL_ERROR);
+    }
+
+    private State receiveError(Aeth.NakCode code) {
+        if (!qp.rc()) {
+            return State.DROP_MESSAGE;
+        }
+        sendAck(Aeth.nakSyndrome(code), psn);
+        transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, recvError), false);
+        qp.recvWqe = -1;
+        transport.error(qp);
+        return State.DONE;
+    }
+
+    /** UC: the message in progress is lost; its receive WQE serves the next one (rxe_resp.c drop_msg). */
+    private State dropMessage() {
+        transport.count(Transport.Drop.PARTIAL_MESSAGE);
+        abandonMessage();
+        qp.expectedPsn = Psn.add(psn, 1);
+        return State.DONE;
+    }
+
+    private void abandonMessage() {
+        qp.lastOpcode = null;
+        qp.recvOffset = 0;
+        qp.writeLeft = 0;
+    }
+
+    private void sendAck(int syndrome, int atPsn) {
+        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ACKNOWLEDGE, atPsn);
+        b.aeth().syndrome(syndrome).msn(qp.msn);
+        transport.send(qp);
+    }
+
+    // ---- UD -----------------------------------------------------------------------------------
+
+    /** IBA 9.6.1.1 / 10.2.4: Q_Key check, a receive WQE, GRH room, then the payload. */
+    private State datagram() {
+        int qkey = (int) qp.ctx.get(Layout.QpCtx.QKEY);
+        if (pkt.deth().qKey() != qkey) {
+            transport.count(Transport.Drop.QKEY_MISMATCH);
+            return State.DONE;
+        }
+        if (!takeRecvWqe(qp)) {
+            transport.count(Transport.Drop.NO_RECV_WQE);
+            return State.DONE;
+        }
+        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        java.util.List<Transport.Sge> sges = recvSges(qp);
+        if (Transport.total(sges) < GRH_ROOM + pkt.payloadLength()) {
+            transport.count(Transport.Drop.LENGTH);
+            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, Syndrome.LOCAL_LENGTH_ERR),
+                    false);
+            qp.recvWqe = -1;
+            return State.DONE;
+        }
+        Syndrome s = null;
+        if (pkt.hasGrh()) {
+            s = transport.scatter(pd, sges, 0, pkt.buffer(), pkt.offset() + org.ibmodel.sim.wire.Lrh.HEADER_LENGTH,
+                    GRH_ROOM);
+        }
+        if (s == null) {
+            s = transport.scatter(pd, sges, GRH_ROOM, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength());
+        }
+        if (s != null) {
+            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
+            qp.recvWqe = -1;
+            return State.DONE;
+        }
+        qp.recvOffset = GRH_ROOM + pkt.payloadLength();
+        return State.COMPLETE;
+    }
+
+    // ---- receive WQEs and CQEs ----------------------------------------------------------------
+
+    /** Takes the next receive WQE from the SRQ or the RQ; false when none is posted. */
+    private boolean takeRecvWqe(TransportQp t) {
+        if (t.ctx.hasSrq()) {
+            SrqContext srq = transport.firmware().srq((int) t.ctx.get(Layout.QpCtx.SRQN));
+            int n = srq == null ? -1 : srq.take();
+            if (n < 0) {
+                return false;
+            }
+            t.recvWqe = n;
+            t.recvWqeAddr = srq.wqeAddress(n);
+            t.recvStride = srq.stride();
+        } else {
+            RecvQueue rq = t.ctx.recvQueue();
+            int n = rq.take();
+            if (n < 0) {
+                return false;
+            }
+            t.recvWqe = n;
+            t.recvWqeAddr = rq.wqeAddress(n);
+            t.recvStride = rq.stride();
+        }
+        t.recvOffset = 0;
+        return true;
+    }
+
+    private java.util.List<Transport.Sge> recvSges(TransportQp t) {
+        if (t.recvWqe < 0) {
+            return java.util.List.of();
+        }
+        byte[] w = transport.readHost(t.recvWqeAddr, t.recvStride);
+        return Transport.segments(w, 0, w.length);
+    }
+
+    private byte[] recvCqe(TransportQp t, Packet p, int byteCnt) {
+        byte[] b = new byte[Layout.Cqe.SIZE];
+        Opcode o = p.opcode();
+        Layout.Cqe.QPN.set(b, 0, t.qpn());
+        Layout.Cqe.WQE_INDEX.set(b, 0, t.recvWqe & 0xffff);
+        Layout.Cqe.BYTE_CNT.set(b, 0, byteCnt);
+        Layout.Cqe.SRC_QPN.set(b, 0, t.ctx.datagram() ? p.deth().srcQp() : (int) t.ctx.get(Layout.QpCtx.REMOTE_QPN));
+        Layout.Cqe.SLID.set(b, 0, p.lrh().slid());
+        Layout.Cqe.SL.set(b, 0, p.lrh().sl());
+        Layout.Cqe.GRH.set(b, 0, p.hasGrh() ? 1 : 0);
+        Layout.Cqe.PKEY_INDEX.set(b, 0, t.ctx.get(Layout.QpCtx.PKEY_INDEX));
+        int lidMask = (1 << 7) - 1;
+        Layout.Cqe.DLID_PATH_BITS.set(b, 0, p.lrh().dlid() & lidMask & (int) t.ctx.get(Layout.QpCtx.SRC_PATH_BITS));
+        int opcode;
+        if (o.isRdmaWrite()) {
+            opcode = Layout.Cqe.RECV_RDMA_WRITE_IMM;
+        } else if (o.hasImmDt()) {
+            opcode = Layout.Cqe.RECV_SEND_IMM;
+        } else if (o.hasIeth()) {
+            opcode = Layout.Cqe.RECV_SEND_INVAL;
+        } else {
+            opcode = Layout.Cqe.RECV_SEND;
+        }
+        Layout.Cqe.OPCODE.set(b, 0, opcode);
+        if (o.hasImmDt()) {
+            Layout.Cqe.WITH_IMM.set(b, 0, 1);
+            Layout.Cqe.IMM.set(b, 0, Integer.toUnsignedLong(p.immDt().immDt()));
+        }
+        if (o.hasIeth()) {
+            Layout.Cqe.WITH_INVALIDATE.set(b, 0, 1);
+            Layout.Cqe.IMM.set(b, 0, Integer.toUnsignedLong(p.ieth().rKey()));
+        }
+        return b;
+    }
+
+    /** IBA 9.7.5.1.2 / Table 44: the credit code for the receive WQEs still posted; SRQ gives none. */
+    private int credits(TransportQp t) {
+        if (t.ctx.hasSrq()) {
+            return Aeth.CREDIT_INVALID;
+        }
+        RecvQueue rq = t.ctx.recvQueue();
+        int posted = rq.producer() - rq.consumer();
+        int code = 0;
+        while (code < Aeth.CREDIT_INVALID - 1 && Aeth.credits(code + 1) <= posted) {
+            code++;
+        }
+        return code;
+    }
+}

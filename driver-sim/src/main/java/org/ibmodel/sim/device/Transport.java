@@ -1,0 +1,382 @@
+// The IBTA transport of the simulated HCA (IBA ch. 9), staged as drivers/infiniband/sw/rxe is:
+// rxe_req.c (Requester), rxe_resp.c (Responder), rxe_comp.c (Completer), rxe_recv.c (ReceiveDemux)
+package org.ibmodel.sim.device;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.fabric.PacketSink;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.PacketBuilder;
+import org.ibmodel.sim.world.Scheduler;
+
+/**
+ * The transport stage set of one HCA. Fetched send WQEs go to the {@link Requester}; packets
+ * from the fabric go through the {@link ReceiveDemux} to the {@link Responder} (requests) or
+ * the {@link Completer} (responses). The stages share only the per-QP {@link TransportQp}.
+ * Timers run on the world's {@link Scheduler}; nothing here reads a clock or a random source.
+ */
+public final class Transport implements TransportStage {
+    /** Why a received packet was dropped; each reason is counted. */
+    public enum Drop {
+        /** Packet.parse refused it: length, CRC, header (the reason is in {@link #malformed()}). */
+        MALFORMED,
+        DLID_MISMATCH,
+        NO_SUCH_QP,
+        QP_STATE,
+        TRANSPORT_MISMATCH,
+        PKEY_MISMATCH,
+        QKEY_MISMATCH,
+        /** UD or UC: no receive WQE posted. */
+        NO_RECV_WQE,
+        /** UC: the rest of a message one of whose packets was lost. */
+        PARTIAL_MESSAGE,
+        OUT_OF_SEQUENCE,
+        DUPLICATE,
+        /** A response no outstanding request expects (late, duplicated, or after a retry). */
+        STALE_RESPONSE,
+        /** UD: a message longer than the receive buffer. */
+        LENGTH
+    }
+
+    /** One packet the transport sent: what a capture should decode it as. */
+    public record Sent(long timeNs, int opcode, int psn, int destQp, int slid, int dlid) {
+    }
+
+    /** A scatter/gather element read from a WQE (§5.5). */
+    record Sge(long addr, int length, int lkey) {
+    }
+
+    private static final int PAGE = HostMemory.PAGE_SIZE;
+
+    private final Scheduler scheduler;
+    private final String name;
+    private final Map<Integer, TransportQp> qps = new TreeMap<>();
+    private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
+    private final Map<String, Long> malformed = new TreeMap<>();
+    private final List<Sent> sentLog = new ArrayList<>();
+    private final PacketBuilder builder = new PacketBuilder();
+    private final byte[] frame = new byte[PacketBuilder.MAX_PKTLEN_BYTES + 64];
+    private FabricPort[] ports = new FabricPort[0];
+    private Firmware firmware;
+    private Dma dma;
+    private Requester requester;
+    private Responder responder;
+    private Completer completer;
+    private ReceiveDemux demux;
+    private boolean logSent;
+    private long packetsSent;
+
+    public Transport(Scheduler scheduler, String name) {
+        this.scheduler = scheduler;
+        this.name = name;
+    }
+
+    /** Connects the stages to the HCA whose firmware owns the contexts. */
+    public void bind(Hca hca) {
+        this.firmware = hca.firmware();
+        this.dma = new Dma(hca.hostMemory());
+        this.requester = new Requester(this);
+        this.completer = new Completer(this);
+        this.responder = new Responder(this);
+        this.demux = new ReceiveDemux(this);
+        this.ports = new FabricPort[firmware.caps().numPorts() + 1];
+    }
+
+    /** What the fabric delivers packets of HCA port {@code port} to. */
+    public PacketSink sink(int port) {
+        return new PacketSink() {
+            @Override
+            public void receive(FabricPort fp, byte[] packet) {
+                demux.receive(port, packet);
+            }
+
+            @Override
+            public void linkStateChanged(FabricPort fp, Link.State state) {
+                firmware.port(port).link(state == Link.State.UP);
+            }
+        };
+    }
+
+    /** The fabric port HCA port {@code port} sends on. */
+    public void attach(int port, FabricPort fabricPort) {
+        ports[port] = fabricPort;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** Records every packet sent in {@link #sentLog()} (off by default: it grows without bound). */
+    public void logSent(boolean on) {
+        logSent = on;
+    }
+
+    public List<Sent> sentLog() {
+        return List.copyOf(sentLog);
+    }
+
+    public long packetsSent() {
+        return packetsSent;
+    }
+
+    public long dropped(Drop d) {
+        return drops.getOrDefault(d, 0L);
+    }
+
+    public Map<Drop, Long> drops() {
+        return Map.copyOf(drops);
+    }
+
+    /** Malformed packets by Packet.parse drop reason. */
+    public Map<String, Long> malformed() {
+        return Map.copyOf(malformed);
+    }
+
+    // ---- TransportStage ---------------------------------------------------------------------
+
+    @Override
+    public void submit(QpContext qp, SendWqe wqe) {
+        TransportQp t = qp(qp);
+        t.pending.add(wqe);
+        requester.run(t);
+    }
+
+    @Override
+    public void drop(QpContext qp) {
+        TransportQp t = qps.remove(qp.qpn());
+        if (t != null) {
+            t.cancelTimers();
+        }
+    }
+
+    // ---- shared by the stages -----------------------------------------------------------------
+
+    Scheduler scheduler() {
+        return scheduler;
+    }
+
+    Firmware firmware() {
+        return firmware;
+    }
+
+    Requester requester() {
+        return requester;
+    }
+
+    Completer completer() {
+        return completer;
+    }
+
+    Responder responder() {
+        return responder;
+    }
+
+    /** The transport state of a QP, created from its context on first use. */
+    TransportQp qp(QpContext ctx) {
+        return qps.computeIfAbsent(ctx.qpn(), n -> new TransportQp(ctx));
+    }
+
+    /** The transport state of a live QP, or null when it was dropped meanwhile. */
+    TransportQp live(TransportQp t) {
+        return qps.get(t.qpn()) == t ? t : null;
+    }
+
+    void count(Drop d) {
+        drops.merge(d, 1L, Long::sum);
+    }
+
+    void countMalformed(String reason) {
+        count(Drop.MALFORMED);
+        malformed.merge(reason, 1L, Long::sum);
+    }
+
+    HcaPort port(TransportQp t) {
+        return firmware.port(portNum(t));
+    }
+
+    int portNum(TransportQp t) {
+        int p = (int) t.ctx.get(Layout.QpCtx.PORT);
+        return p < 1 || p >= ports.length ? 1 : p;
+    }
+
+    /** The QP's P_Key: the entry its pkey_index names in its port's table (IBA 10.9.2). */
+    int pkey(TransportQp t) {
+        return port(t).pkey((int) t.ctx.get(Layout.QpCtx.PKEY_INDEX));
+    }
+
+    /** IBA 10.9.3: keys match in their low 15 bits, and at least one is a full member. */
+    static boolean pkeyMatches(int a, int b) {
+        return (a & 0x7fff) == (b & 0x7fff) && (a & 0x7fff) != 0 && ((a | b) & 0x8000) != 0;
+    }
+
+    /** Path MTU in bytes; UD uses the port's active MTU (ib_mtu 1..5 is 256..4096). */
+    int mtu(TransportQp t) {
+        int code = (int) t.ctx.get(Layout.QpCtx.PATH_MTU);
+        if (t.ctx.datagram() || code < 1 || code > 5) {
+            code = firmware.caps().maxMtu();
+        }
+        return 256 << (code - 1);
+    }
+
+    /** Starts a packet in the shared frame buffer with LRH and BTH filled. */
+    PacketBuilder begin(TransportQp t, Opcode op, int dlid, int sl, int destQp, int psn) {
+        HcaPort p = port(t);
+        builder.wrap(frame, 0).begin(op, false);
+        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | (int) t.ctx.get(Layout.QpCtx.SRC_PATH_BITS));
+        builder.bth().pKey(pkey(t)).destQp(destQp).psn(psn & Psn.MASK);
+        return builder;
+    }
+
+    /** Starts a packet to the QP's connected peer (RC and UC: the context's address path). */
+    PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn) {
+        return begin(t, op, (int) t.ctx.get(Layout.QpCtx.DLID), (int) t.ctx.get(Layout.QpCtx.SL),
+                (int) t.ctx.get(Layout.QpCtx.REMOTE_QPN), psn);
+    }
+
+    /** Finishes the packet begun and puts it on the QP's port. */
+    void send(TransportQp t) {
+        int len = builder.finish();
+        byte[] packet = Arrays.copyOf(frame, len);
+        packetsSent++;
+        if (logSent) {
+            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
+            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
+            sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
+        }
+        FabricPort fp = ports[portNum(t)];
+        if (fp != null) {
+            fp.send(packet);
+        }
+    }
+
+    // ---- memory through keys (§4.1) ------------------------------------------------------------
+
+    /** {@code len} bytes at {@code va} through {@code key}, or null on a protection error. */
+    byte[] read(int key, int pd, long va, int len, Field access) {
+        byte[] out = new byte[len];
+        return len == 0 || copy(key, pd, va, out, 0, len, access, false) ? out : null;
+    }
+
+    /** Writes {@code len} bytes of {@code src} at {@code va} through {@code key}; false on a protection error. */
+    boolean write(int key, int pd, long va, byte[] src, int off, int len, Field access) {
+        return len == 0 || copy(key, pd, va, src, off, len, access, true);
+    }
+
+    private boolean copy(int key, int pd, long va, byte[] buf, int off, int len, Field access, boolean toMemory) {
+        if (firmware.translate(key, pd, va, len, access) < 0) {
+            return false;
+        }
+        // Page by page: consecutive virtual pages need not be consecutive in host memory.
+        int done = 0;
+        while (done < len) {
+            long at = va + done;
+            int chunk = (int) Math.min(len - done, PAGE - (at & (PAGE - 1)));
+            long pa = firmware.translate(key, pd, at, chunk, access);
+            if (pa < 0 || !dma.mapped(pa, chunk)) {
+                return false;
+            }
+            if (toMemory) {
+                byte[] part = Arrays.copyOfRange(buf, off + done, off + done + chunk);
+                dma.write(pa, part);
+            } else {
+                System.arraycopy(dma.read(pa, chunk), 0, buf, off + done, chunk);
+            }
+            done += chunk;
+        }
+        return true;
+    }
+
+    byte[] readHost(long addr, int len) {
+        return dma.read(addr, len);
+    }
+
+    /** Data segments of a WQE from {@code from} to {@code to}; an invalid lkey ends the list (§5.5). */
+    static List<Sge> segments(byte[] wqe, int from, int to) {
+        List<Sge> out = new ArrayList<>();
+        for (int off = from; off + Layout.Data.SIZE <= to; off += Layout.Data.SIZE) {
+            int lkey = Layout.Data.LKEY.getInt(wqe, off);
+            if (lkey == Layout.Data.INVALID_LKEY) {
+                break;
+            }
+            out.add(new Sge(Layout.Data.ADDR.get(wqe, off), Layout.Data.BYTE_COUNT.getInt(wqe, off), lkey));
+        }
+        return out;
+    }
+
+    /**
+     * Writes {@code len} bytes of {@code src} at byte {@code offset} of a scatter list, with
+     * local write access. Returns 0, or the syndrome: LOCAL_LENGTH_ERR when the list is too
+     * short, LOCAL_PROT_ERR when a key refuses.
+     */
+    Syndrome scatter(int pd, List<Sge> sges, long offset, byte[] src, int off, int len) {
+        long skip = offset;
+        int left = len;
+        int from = off;
+        for (Sge s : sges) {
+            if (left == 0) {
+                break;
+            }
+            if (skip >= s.length()) {
+                skip -= s.length();
+                continue;
+            }
+            int n = (int) Math.min(left, s.length() - skip);
+            if (!write(s.lkey(), pd, s.addr() + skip, src, from, n, Layout.Mpt.LOCAL_WRITE)) {
+                return Syndrome.LOCAL_PROT_ERR;
+            }
+            skip = 0;
+            from += n;
+            left -= n;
+        }
+        return left == 0 ? null : Syndrome.LOCAL_LENGTH_ERR;
+    }
+
+    static long total(List<Sge> sges) {
+        long n = 0;
+        for (Sge s : sges) {
+            n += s.length();
+        }
+        return n;
+    }
+
+    // ---- completions and errors (§6, §7) ------------------------------------------------------
+
+    CompletionQueue cq(TransportQp t, boolean send) {
+        return firmware.cqs().cq((int) t.ctx.get(send ? Layout.QpCtx.SEND_CQN : Layout.QpCtx.RECV_CQN));
+    }
+
+    void postCqe(TransportQp t, boolean send, byte[] cqe, boolean solicited) {
+        CompletionQueue cq = cq(t, send);
+        if (cq != null) {
+            cq.post(cqe, solicited);
+        }
+    }
+
+    static byte[] errorCqe(int qpn, int wqe, boolean send, Syndrome s) {
+        byte[] b = QpTable.flushCqe(qpn, wqe, send);
+        Layout.Cqe.SYNDROME.set(b, 0, s.value());
+        return b;
+    }
+
+    /** The QP enters ERR: what is outstanding is flushed in order (QpTable.error). */
+    void error(TransportQp t) {
+        firmware.qps().error(t.ctx);
+    }
+
+    /** An affiliated asynchronous event of the QP (IBA 11.6.3.1). */
+    void event(TransportQp t, EventType type) {
+        firmware.eqs().post(type, 0, t.qpn());
+    }
+
+    @Override
+    public String toString() {
+        return "Transport[" + name + "]";
+    }
+}

@@ -1,0 +1,162 @@
+// The transport half of a QP, as struct rxe_qp keeps req, resp and comp state side by side
+// (drivers/infiniband/sw/rxe/rxe_verbs.h struct rxe_req_info, rxe_resp_info, rxe_comp_info)
+package org.ibmodel.sim.device;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.world.Scheduler;
+
+/**
+ * What the requester, responder and completer of one QP share: the send WQEs in flight with
+ * their PSN ranges, the send cursor, retry budgets and timers; and on the receive side the
+ * expected PSN, the MSN, the message in progress and the atomic response cache. Created when
+ * the QP first sends or receives, forgotten when the QP leaves for ERR or RESET.
+ */
+final class TransportQp {
+    /** Atomic responses kept for replay of duplicate requests (IBA 9.7.5.1.3). */
+    static final int ATOMIC_CACHE = 16;
+
+    /** One send WQE the requester has started, until the completer retires it. */
+    static final class Wqe {
+        final SendWqe wqe;
+        final int firstPsn;
+        final int packets;
+        final int length;
+        /** The gathered payload, kept for retransmission; null for READ and atomics. */
+        final byte[] payload;
+        /** READ: the next response PSN expected. */
+        int respPsn;
+        boolean done;
+        /** A local error found when the WQE was built; reported when it reaches the head. */
+        Syndrome failure;
+
+        Wqe(SendWqe wqe, int firstPsn, int packets, int length, byte[] payload) {
+            this.wqe = wqe;
+            this.firstPsn = firstPsn;
+            this.packets = packets;
+            this.length = length;
+            this.payload = payload;
+            this.respPsn = firstPsn;
+        }
+
+        int lastPsn() {
+            return Psn.add(firstPsn, packets - 1);
+        }
+
+        boolean readOrAtomic() {
+            return wqe.opcode() == SendOpcode.RDMA_READ || wqe.opcode().hasAtomic();
+        }
+
+        boolean contains(int psn) {
+            return Psn.diff(psn, firstPsn) >= 0 && Psn.diff(psn, lastPsn()) <= 0;
+        }
+    }
+
+    final QpContext ctx;
+
+    // ---- requester and completer (rxe_req_info, rxe_comp_info) ----
+    final Deque<SendWqe> pending = new ArrayDeque<>();
+    final List<Wqe> inflight = new ArrayList<>();
+    int nextPsn;
+    /** Index into {@link #inflight} of the WQE being sent, and its next PSN. */
+    int cursor;
+    int cursorPsn;
+    /** Everything before this PSN is acknowledged. */
+    int unackedPsn;
+    int packetsSinceAckReq;
+    /** The highest PSN any ACK or NAK has reported executed. */
+    int ackPsn;
+    int retryLeft;
+    int rnrLeft;
+    boolean rnrWait;
+    Scheduler.Handle ackTimer;
+    Scheduler.Handle rnrTimer;
+    /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
+    boolean respRetried;
+    int respRetryPsn;
+    /** A local error stopped the requester; nothing further is sent. */
+    boolean requesterHalted;
+
+    // ---- responder (rxe_resp_info) ----
+    int expectedPsn;
+    int msn;
+    boolean nakSent;
+    /** The last packet of the request stream accepted, for the opcode sequence check. */
+    Opcode lastOpcode;
+    /** The receive WQE of the message in progress: its counter, or -1. */
+    int recvWqe = -1;
+    long recvWqeAddr;
+    int recvStride;
+    int recvOffset;
+    /** The RDMA WRITE in progress: its next virtual address, key and bytes left. */
+    long writeVa;
+    int writeRkey;
+    long writeLeft;
+    /** UC: the rest of the current message is dropped (a packet of it was lost). */
+    boolean dropMessage;
+    final Map<Integer, Long> atomicReplies = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Long> e) {
+            return size() > ATOMIC_CACHE;
+        }
+    };
+
+    TransportQp(QpContext ctx) {
+        this.ctx = ctx;
+        this.nextPsn = (int) ctx.get(Layout.QpCtx.SQ_PSN);
+        this.unackedPsn = nextPsn;
+        this.cursorPsn = nextPsn;
+        this.ackPsn = Psn.add(nextPsn, -1);
+        this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
+        this.retryLeft = (int) ctx.get(Layout.QpCtx.RETRY_CNT);
+        this.rnrLeft = (int) ctx.get(Layout.QpCtx.RNR_RETRY);
+    }
+
+    int qpn() {
+        return ctx.qpn();
+    }
+
+    int serviceType() {
+        return ctx.serviceType();
+    }
+
+    boolean rc() {
+        return ctx.serviceType() == QpContext.RC;
+    }
+
+    /** READ and atomic WQEs sent and not yet answered. */
+    int rdAtomicOutstanding() {
+        int n = 0;
+        for (int i = 0; i < cursor && i < inflight.size(); i++) {
+            Wqe w = inflight.get(i);
+            n += w.readOrAtomic() && !w.done ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** The in-flight WQE whose PSN range holds {@code psn}, or -1. */
+    int indexOf(int psn) {
+        for (int i = 0; i < inflight.size(); i++) {
+            if (inflight.get(i).contains(psn)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    void cancelTimers() {
+        if (ackTimer != null) {
+            ackTimer.cancel();
+            ackTimer = null;
+        }
+        if (rnrTimer != null) {
+            rnrTimer.cancel();
+            rnrTimer = null;
+        }
+    }
+}

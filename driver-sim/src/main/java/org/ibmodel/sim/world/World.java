@@ -1,0 +1,175 @@
+// A simulated subnet: hosts with one HCA each behind one switch, set up statically as an SM
+// would (IBA 14.4: LIDs, forwarding tables, ports to ACTIVE), with optional packet capture
+package org.ibmodel.sim.world;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.report.PcapWriter;
+import org.ibmodel.sim.device.DevCaps;
+import org.ibmodel.sim.device.Hca;
+import org.ibmodel.sim.device.Transport;
+import org.ibmodel.sim.fabric.Fabric;
+import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.fabric.LinkSpeed;
+import org.ibmodel.sim.fabric.LinkWidth;
+import org.ibmodel.sim.fabric.Switch;
+
+/**
+ * N hosts, each with one single-port HCA running the {@link Transport}, cabled to one switch.
+ * Host i gets LID {@code FIRST_LID + i}; the switch's forwarding table is computed and every
+ * port is made ACTIVE by SET_PORT, the first host acting as subnet manager. Everything runs on
+ * one {@link Scheduler} from one seed.
+ */
+public final class World implements AutoCloseable {
+    public static final int FIRST_LID = 1;
+    public static final int SWITCH_LID = 0x100;
+    /** Cable length of every link, metres. */
+    public static final double CABLE_METRES = 2.0;
+
+    private final Scheduler scheduler;
+    private final Fabric fabric;
+    private final Switch sw;
+    private final List<Host> hosts = new ArrayList<>();
+    private final List<Transport> transports = new ArrayList<>();
+    private final List<Link> links = new ArrayList<>();
+    private PcapWriter pcap;
+    private final List<Transport.Sent> captured = new ArrayList<>();
+    private boolean logCapture;
+
+    private World(long seed, int n) {
+        this.scheduler = new Scheduler(seed);
+        this.fabric = new Fabric(scheduler);
+        this.sw = fabric.addSwitch("sw0", n + 1);
+        fabric.assignLid(sw.port(0), SWITCH_LID);
+        for (int i = 0; i < n; i++) {
+            String name = "h" + i;
+            int lid = FIRST_LID + i;
+            Host host = new Host(name, scheduler);
+            Transport transport = new Transport(scheduler, name);
+            long guid = Hosts.GUID_BASE | ((long) lid << 16);
+            Hca hca = host.plugHca(DevCaps.standard(guid), transport);
+            transport.bind(hca);
+            int ret = host.loadDriver(hca, "hca0");
+            if (ret != 0) {
+                throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
+            }
+            FabricPort port = fabric.addEndpointPort(name + "-hca0", 1, transport.sink(1));
+            transport.attach(1, port);
+            links.add(fabric.connect(port, sw.port(i + 1), LinkWidth.WIDTH_4X, LinkSpeed.EDR, CABLE_METRES));
+            fabric.assignLid(port, lid);
+            hosts.add(host);
+            transports.add(transport);
+        }
+        fabric.computeForwardingTables();
+        for (int i = 0; i < n; i++) {
+            int ret = hosts.get(i).driver(0).setPort(1, FIRST_LID + i, 0, FIRST_LID, 0);
+            if (ret != 0) {
+                throw new IllegalStateException("h" + i + ": SET_PORT failed with " + ret);
+            }
+        }
+        settle();
+    }
+
+    /** {@code n} hosts through one switch, everything derived from {@code seed}. */
+    public static World of(long seed, int n) {
+        return new World(seed, n);
+    }
+
+    public Scheduler scheduler() {
+        return scheduler;
+    }
+
+    public Fabric fabric() {
+        return fabric;
+    }
+
+    public Host host(int i) {
+        return hosts.get(i);
+    }
+
+    public Transport transport(int i) {
+        return transports.get(i);
+    }
+
+    /** The cable between host {@code i} and the switch. */
+    public Link link(int i) {
+        return links.get(i);
+    }
+
+    public int lid(int i) {
+        return FIRST_LID + i;
+    }
+
+    /**
+     * Writes every packet that crosses a link to {@code file} as a pcap of ERF records (DESIGN
+     * §4), stamped with virtual time, and keeps what each record holds in {@link #captured()}.
+     */
+    public void capture(Path file) {
+        try {
+            pcap = PcapWriter.create(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        logCapture = true;
+        fabric.addTap((timeNs, link, direction, packet) -> {
+            try {
+                pcap.write(timeNs, packet, 0, packet.length);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            if (logCapture && packet.length >= 20) {
+                org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
+                int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH
+                        + (lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
+                org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, bthAt);
+                captured.add(new Transport.Sent(timeNs, bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
+            }
+        });
+    }
+
+    /** The packets written to the capture, in order. */
+    public List<Transport.Sent> captured() {
+        return List.copyOf(captured);
+    }
+
+    /** Runs the world and every kernel's deferred work until nothing is left. */
+    public void settle() {
+        while (true) {
+            boolean ran = false;
+            for (Host h : hosts) {
+                ran |= h.kernel().runPending();
+            }
+            long events = scheduler.runUntilIdle(1_000_000);
+            if (!ran && events == 0) {
+                return;
+            }
+        }
+    }
+
+    /** Runs until virtual time {@code timeNs}, kernels' deferred work included. */
+    public void runUntil(long timeNs) {
+        long next;
+        while ((next = scheduler.nextEventTime()) >= 0 && next <= timeNs) {
+            scheduler.runNext();
+            for (Host h : hosts) {
+                h.kernel().runPending();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pcap != null) {
+            try {
+                pcap.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            pcap = null;
+        }
+    }
+}

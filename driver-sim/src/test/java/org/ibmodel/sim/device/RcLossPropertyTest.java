@@ -1,0 +1,187 @@
+// Property: RC delivers every message exactly once, in order, with correct completions, under
+// random loss and short link flaps (IBA 9.7: reliable service)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.List;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.api.AsString;
+import org.quicktheories.core.Reporter;
+
+/**
+ * Generated scenarios: a world seed, a path MTU, a packet loss of 0-10 % between the hosts (each
+ * of the two links on the path drops its share),
+ * an optional flap of the receiver's cable shorter than the retry budget, and a list of
+ * messages (SEND, RDMA WRITE or RDMA READ of 0 B to 16 KiB, sometimes 64 KiB, or FETCH_ADD on one
+ * counter). The invariants,
+ * checked against the list itself rather than against the transport:
+ * <ul>
+ * <li>{@code sendCompletions}: one SUCCESS completion per WR, in posting order, with its opcode;
+ * <li>{@code exactlyOnceInOrder}: one receive completion per SEND, in order, with its length,
+ *     and no more (spare receives stay unused); each FETCH_ADD returns the sum of the adds
+ *     before it and the counter ends at the sum of all (an atomic is executed once);
+ * <li>{@code byteExact}: every SEND, WRITE and READ leaves the destination equal to the source.
+ * </ul>
+ * The retry budget is finite (retry_cnt 7), so a run of bad luck long enough is an outage and
+ * ends in RETRY_EXC_ERR; at 10 % path loss a stalled WQE exhausts it with probability about
+ * 2e-4, and the seeds are fixed, so the property is deterministic.
+ * Replay a failure with the seed it prints:
+ * {@code mvn -B -pl driver-sim -am verify -Dtest=RcLossPropertyTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class RcLossPropertyTest {
+    private static final long DEFAULT_SEED = 0x1b_10ad;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
+    private static final int SLOT = 64 << 10;
+    /** ack_timeout 8: 4.096 µs × 2^8 ≈ 1 ms; 7 retries ≈ 7 ms without progress. */
+    private static final int TIMEOUT = 8;
+    private static final long MAX_FLAP_NS = 4_000_000;
+    /** The remote counter of the FETCH_ADDs, away from every message's slot. */
+    private static final long COUNTER = TransportPair.TARGET - 64;
+
+    /** One generated message: 0 SEND, 1 RDMA WRITE, 2 RDMA READ, 3 FETCH_ADD of {@code size}. */
+    record Msg(int op, int size) {
+        @Override
+        public String toString() {
+            return new String[] {"SEND", "WRITE", "READ", "FETCH_ADD"}[op] + "(" + size + ")";
+        }
+    }
+
+    @Test
+    void shouldDeliverEveryMessageExactlyOnceInOrderUnderLossAndFlaps() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter(seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
+                        integers().between(0, 10 * 11 - 1),
+                        lists().of(integers().between(0, 4 * 16384 + 3).map(v -> new Msg(v % 4, v / 4 == 16384
+                                ? SLOT : v / 4))).ofSizeBetween(1, 6))
+                .checkAssert((worldSeed, mtu, faults, msgs) -> run(worldSeed, mtu, faults % 11, faults / 11, msgs));
+    }
+
+    /** One scenario; {@code dropPercent} on every link, a flap of {@code flapMs} (0: none) of host 1's cable. */
+    static void run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs) {
+        TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - msgs.size(), 0x7000, TIMEOUT, 7, 7, 1);
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c)) {
+            for (int i = 0; i < msgs.size() + 2; i++) {
+                p.b.postRecv(1000 + i, TransportPair.TARGET + (long) i * SLOT, SLOT);
+            }
+            // dropPercent is the loss of the path, two links each way: each link drops 1 - sqrt(1 - p).
+            p.world.fabric().faults().dropProbability(1 - Math.sqrt(1 - dropPercent / 100.0));
+            if (flapTenths > 0) {
+                long now = p.world.scheduler().now();
+                p.world.fabric().faults().flap(p.world.link(1), now + 20_000, Math.min(MAX_FLAP_NS, flapTenths * 400_000L));
+            }
+            for (int i = 0; i < msgs.size(); i++) {
+                Msg m = msgs.get(i);
+                byte[] data = TransportPair.pattern(i, m.size());
+                long src = (long) i * SLOT;
+                long dst = TransportPair.TARGET + (long) i * SLOT;
+                switch (m.op()) {
+                    case 0 -> {
+                        p.a.fill(src, data);
+                        p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(src, m.size())));
+                    }
+                    case 1 -> {
+                        p.a.fill(src, data);
+                        p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(src, m.size()))
+                                .remoteAddr(p.b.buf + src).rkey(p.b.mr.rkey()));
+                    }
+                    case 3 -> p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                            .sgList(p.a.sge(dst, 8)).remoteAddr(p.b.buf + COUNTER).rkey(p.b.mr.rkey())
+                            .compareAdd(m.size()));
+                    default -> {
+                        p.b.fill(src, data);
+                        p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(dst, m.size()))
+                                .remoteAddr(p.b.buf + src).rkey(p.b.mr.rkey()));
+                    }
+                }
+            }
+            p.settle();
+
+            List<Wc> sent = p.a.poll();
+            assertEquals(msgs.size(), sent.size(), "sendCompletions: one per WR: " + sent);
+            for (int i = 0; i < msgs.size(); i++) {
+                Wc w = sent.get(i);
+                assertEquals(WcStatus.SUCCESS, w.status, "sendCompletions: WR " + i + " " + w);
+                assertEquals(i, w.wrId, "sendCompletions: in order");
+                assertEquals(new WcOpcode[] {WcOpcode.SEND, WcOpcode.RDMA_WRITE, WcOpcode.RDMA_READ,
+                    WcOpcode.FETCH_ADD}[msgs.get(i).op()],
+                        w.opcode, "sendCompletions: opcode of WR " + i);
+            }
+            List<Wc> received = p.b.poll();
+            long sends = msgs.stream().filter(m -> m.op() == 0).count();
+            assertEquals(sends, received.size(), "exactlyOnceInOrder: one receive per SEND: " + received);
+            int r = 0;
+            long counter = 0;
+            for (int i = 0; i < msgs.size(); i++) {
+                Msg m = msgs.get(i);
+                byte[] data = TransportPair.pattern(i, m.size());
+                long src = (long) i * SLOT;
+                long dst = TransportPair.TARGET + (long) i * SLOT;
+                switch (m.op()) {
+                    case 0 -> {
+                        Wc w = received.get(r);
+                        assertEquals(WcStatus.SUCCESS, w.status, "exactlyOnceInOrder: " + w);
+                        assertEquals(1000 + r, w.wrId, "exactlyOnceInOrder: receive order");
+                        assertEquals(m.size(), w.byteLen, "exactlyOnceInOrder: length of message " + i);
+                        assertArrayEquals(data, p.b.read(TransportPair.TARGET + (long) r * SLOT, m.size()),
+                                "byteExact: SEND " + i);
+                        r++;
+                    }
+                    case 1 -> assertArrayEquals(data, p.b.read(src, m.size()), "byteExact: WRITE " + i);
+                    case 3 -> {
+                        assertEquals(counter, p.a.memory().readLong(p.a.buf + dst), "exactlyOnceInOrder: FETCH_ADD " + i);
+                        counter += m.size();
+                    }
+                    default -> assertArrayEquals(data, p.a.read(dst, m.size()), "byteExact: READ " + i);
+                }
+            }
+            assertEquals(counter, p.b.memory().readLong(p.b.buf + COUNTER), "exactlyOnceInOrder: each add once");
+            assertEquals(HwQpState.RTS, p.a.hwState(), "the requester QP stays in RTS");
+        }
+    }
+
+    /** Reports a falsified property with the seed and the command that replays it. */
+    private record SeedReporter(long seed) implements Reporter {
+        @Override
+        public void falisification(long qtSeed, int examples, Object smallest, Throwable cause,
+                List<Object> others, AsString<Object> show) {
+            throw new AssertionError(replay(seed) + "\nfalsified after " + examples + " example(s); smallest: "
+                    + show.asString(smallest) + "\n" + cause, cause);
+        }
+
+        @Override
+        public void falisification(long qtSeed, int examples, Object smallest, List<Object> others,
+                AsString<Object> show) {
+            throw new AssertionError(replay(seed) + "\nfalsified after " + examples + " example(s): "
+                    + show.asString(smallest));
+        }
+
+        @Override
+        public void valuesExhausted(int examples) {
+            throw new AssertionError(replay(seed) + "\nonly " + examples + " examples could be generated");
+        }
+    }
+
+    static String replay(long seed) {
+        return "RcLossPropertyTest failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
+                + " -Dtest=RcLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
+    }
+}

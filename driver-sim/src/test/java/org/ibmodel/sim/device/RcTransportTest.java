@@ -1,0 +1,349 @@
+// RC between two hosts through ib_core verbs, the driver, the device and the fabric
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ReplayOnFailure.class)
+class RcTransportTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 7);
+
+    private static TransportPair rc(Mtu mtu) {
+        return new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(mtu));
+    }
+
+    private static int[] sizes(int mtu) {
+        return new int[] {0, 1, mtu - 1, mtu, mtu + 1, 3 * mtu + 5};
+    }
+
+    private static String at(String what) {
+        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=RcTransportTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+    }
+
+    private static Wc one(List<Wc> wcs, String what) {
+        assertEquals(1, wcs.size(), at(what + ": " + wcs));
+        return wcs.get(0);
+    }
+
+    @Test
+    void shouldSendEverySizeAtEveryMtuByteExact() {
+        for (Mtu mtu : Mtu.values()) {
+            try (TransportPair p = rc(mtu)) {
+                int tag = 0;
+                for (int len : sizes(mtu.bytes())) {
+                    byte[] data = TransportPair.pattern(++tag, len);
+                    p.a.fill(0, data);
+                    p.b.postRecv(tag, TransportPair.TARGET, len + 16);
+                    p.a.postSend(new SendWr().wrId(tag).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len))
+                            .sendFlags(SendFlags.SIGNALED));
+                    p.settle();
+                    String what = "SEND " + len + " B at MTU " + mtu.bytes();
+                    Wc s = one(p.a.poll(), what + " send CQ");
+                    assertEquals(WcStatus.SUCCESS, s.status, at(what));
+                    assertEquals(WcOpcode.SEND, s.opcode, at(what));
+                    assertEquals(tag, s.wrId, at(what));
+                    Wc r = one(p.b.poll(), what + " recv CQ");
+                    assertEquals(WcStatus.SUCCESS, r.status, at(what));
+                    assertEquals(WcOpcode.RECV, r.opcode, at(what));
+                    assertEquals(len, r.byteLen, at(what));
+                    assertEquals(p.a.qp.qpNum(), r.srcQp, at(what));
+                    assertEquals(p.world.lid(0), r.slid, at(what));
+                    assertArrayEquals(data, p.b.read(TransportPair.TARGET, len), at(what));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldWriteAndReadEverySizeAtEveryMtuByteExact() {
+        for (Mtu mtu : Mtu.values()) {
+            try (TransportPair p = rc(mtu)) {
+                int tag = 100;
+                for (int len : sizes(mtu.bytes())) {
+                    byte[] data = TransportPair.pattern(++tag, len);
+                    p.a.fill(0, data);
+                    long remote = p.b.buf + TransportPair.TARGET;
+                    p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
+                            .remoteAddr(remote).rkey(p.b.mr.rkey()));
+                    p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ)
+                            .sgList(p.a.sge(TransportPair.TARGET, len)).remoteAddr(remote).rkey(p.b.mr.rkey()));
+                    p.settle();
+                    String what = "WRITE+READ " + len + " B at MTU " + mtu.bytes();
+                    List<Wc> wcs = p.a.poll();
+                    assertEquals(2, wcs.size(), at(what + ": " + wcs));
+                    assertEquals(WcOpcode.RDMA_WRITE, wcs.get(0).opcode, at(what));
+                    assertEquals(WcOpcode.RDMA_READ, wcs.get(1).opcode, at(what));
+                    assertEquals(len, wcs.get(1).byteLen, at(what));
+                    for (Wc w : wcs) {
+                        assertEquals(WcStatus.SUCCESS, w.status, at(what));
+                    }
+                    assertArrayEquals(data, p.b.read(TransportPair.TARGET, len), at(what + " remote"));
+                    assertArrayEquals(data, p.a.read(TransportPair.TARGET, len), at(what + " read back"));
+                    assertTrue(p.b.poll().isEmpty(), at(what + ": a WRITE without immediate consumes no receive"));
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldMoveOneMebibyteBySendWriteAndRead() {
+        int len = 1 << 20;
+        for (Mtu mtu : new Mtu[] {Mtu.MTU_256, Mtu.MTU_4096}) {
+            try (TransportPair p = rc(mtu)) {
+                byte[] data = TransportPair.pattern(5, len);
+                p.a.fill(0, data);
+                p.b.postRecv(9, TransportPair.TARGET, len);
+                p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)));
+                p.settle();
+                assertEquals(len, one(p.b.poll(), "1 MiB SEND").byteLen, at("1 MiB SEND"));
+                assertArrayEquals(data, p.b.read(TransportPair.TARGET, len), at("1 MiB SEND"));
+                byte[] other = TransportPair.pattern(6, len);
+                p.a.fill(0, other);
+                p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()),
+                        new SendWr().wrId(3).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(TransportPair.TARGET, len))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+                p.settle();
+                List<Wc> wcs = p.a.poll();
+                assertEquals(3, wcs.size(), at("1 MiB: " + wcs));
+                assertArrayEquals(other, p.b.read(TransportPair.TARGET, len), at("1 MiB WRITE"));
+                assertArrayEquals(other, p.a.read(TransportPair.TARGET, len), at("1 MiB READ"));
+            }
+        }
+    }
+
+    @Test
+    void shouldFetchAddAndCompareSwapOnRemoteMemory() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            long target = p.b.buf + TransportPair.TARGET;
+            p.b.memory().writeLong(target, 40);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD).sgList(p.a.sge(0, 8))
+                    .remoteAddr(target).rkey(p.b.mr.rkey()).compareAdd(2));
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.ATOMIC_CMP_AND_SWP).sgList(p.a.sge(8, 8))
+                    .remoteAddr(target).rkey(p.b.mr.rkey()).compareAdd(42).swap(0x1234_5678_9abc_def0L));
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.ATOMIC_CMP_AND_SWP).sgList(p.a.sge(16, 8))
+                    .remoteAddr(target).rkey(p.b.mr.rkey()).compareAdd(42).swap(7));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(3, wcs.size(), at("atomics: " + wcs));
+            assertEquals(WcOpcode.FETCH_ADD, wcs.get(0).opcode);
+            assertEquals(WcOpcode.COMP_SWAP, wcs.get(1).opcode);
+            for (Wc w : wcs) {
+                assertEquals(WcStatus.SUCCESS, w.status, at("atomic " + w));
+            }
+            assertEquals(40, p.a.memory().readLong(p.a.buf), at("fetch-add returns the old value"));
+            assertEquals(42, p.a.memory().readLong(p.a.buf + 8), at("compare-swap returns the old value"));
+            assertEquals(0x1234_5678_9abc_def0L, p.a.memory().readLong(p.a.buf + 16),
+                    at("a failed compare-swap returns the current value"));
+            assertEquals(0x1234_5678_9abc_def0L, p.b.memory().readLong(target), at("remote value"));
+        }
+    }
+
+    @Test
+    void shouldCarryImmediateDataOnSendAndWrite() {
+        try (TransportPair p = rc(Mtu.MTU_512)) {
+            p.a.fill(0, TransportPair.pattern(3, 600));
+            p.b.postRecv(1, TransportPair.TARGET, 1024);
+            p.b.postRecv(2, TransportPair.TARGET + 4096, 16);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND_WITH_IMM).sgList(p.a.sge(0, 600))
+                    .immData(0xcafe_f00d).sendFlags(SendFlags.SOLICITED),
+                    new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(p.a.sge(0, 600))
+                    .remoteAddr(p.b.buf + 8192).rkey(p.b.mr.rkey()).immData(0x0bad_beef));
+            p.settle();
+            List<Wc> r = p.b.poll();
+            assertEquals(2, r.size(), at("receives: " + r));
+            assertEquals(WcOpcode.RECV, r.get(0).opcode);
+            assertEquals(0xcafe_f00d, r.get(0).immData);
+            assertTrue((r.get(0).wcFlags & WcFlags.WITH_IMM) != 0);
+            assertEquals(WcOpcode.RECV_RDMA_WITH_IMM, r.get(1).opcode);
+            assertEquals(0x0bad_beef, r.get(1).immData);
+            assertArrayEquals(TransportPair.pattern(3, 600), p.b.read(8192, 600));
+        }
+    }
+
+    @Test
+    void shouldWrapPsnsPast0xFFFFFF() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_256).psns(0xFF_FFF8, 0xFF_FFFE);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+            for (int i = 0; i < 4; i++) {
+                byte[] data = TransportPair.pattern(i, 5 * 256 + i);
+                p.a.fill(0, data);
+                p.b.postRecv(i, TransportPair.TARGET, data.length);
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, data.length)));
+                p.b.fill(0, data);
+                p.b.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, data.length))
+                        .remoteAddr(p.a.buf + TransportPair.TARGET).rkey(p.a.mr.rkey()));
+                p.settle();
+                assertEquals(WcStatus.SUCCESS, one(p.a.poll(), "send across the wrap").status);
+                assertEquals(WcStatus.SUCCESS, one(p.b.poll().subList(0, 1), "recv across the wrap").status);
+                assertArrayEquals(data, p.b.read(TransportPair.TARGET, data.length), at("message " + i));
+                assertArrayEquals(data, p.a.read(TransportPair.TARGET, data.length), at("write " + i));
+            }
+            assertEquals(0, p.a.transport().dropped(Transport.Drop.OUT_OF_SEQUENCE), at("no PSN error at the wrap"));
+        }
+    }
+
+    @Test
+    void shouldRnrNakWithoutReceiveThenDeliverOncePosted() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            byte[] data = TransportPair.pattern(8, 3000);
+            p.a.fill(0, data);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, data.length)));
+            p.world.runUntil(p.world.scheduler().now() + 2_000_000);
+            List<Wc> early = p.a.poll();
+            assertTrue(early.isEmpty(), at("no completion while the responder has no receive: " + early));
+            assertEquals(HwQpState.RTS, p.a.hwState());
+            p.b.postRecv(5, TransportPair.TARGET, 4096);
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, one(p.a.poll(), "send after RNR").status);
+            Wc r = one(p.b.poll(), "recv after RNR");
+            assertEquals(3000, r.byteLen);
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET, 3000));
+        }
+    }
+
+    @Test
+    void shouldEndInRnrRetryExceededWhenReceivesNeverCome() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).retries(7, 2);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 10)),
+                    new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 10)));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.RNR_RETRY_EXC_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs), at("" + wcs));
+            assertEquals(HwQpState.ERR, p.a.hwState());
+        }
+    }
+
+    @Test
+    void shouldReportRemoteAccessErrorForABadRkey() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 100))
+                    .remoteAddr(p.b.buf).rkey(p.b.mr.rkey() ^ 0x5500),
+                    new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, 100))
+                    .remoteAddr(p.b.buf).rkey(p.b.mr.rkey()));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.REM_ACCESS_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs), at("" + wcs));
+            assertEquals(1, wcs.get(0).wrId);
+            assertEquals(HwQpState.ERR, p.a.hwState(), at("requester QP"));
+            assertEquals(HwQpState.ERR, p.b.hwState(), at("responder QP"));
+            assertEquals(List.of(IbEventType.QP_ACCESS_ERR), p.b.events, at("responder's affiliated event"));
+        }
+    }
+
+    @Test
+    void shouldReceiveFromAnSrqAndRaiseItsLimitEvent() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_512), null, true)) {
+            for (int i = 0; i < 4; i++) {
+                p.b.postRecv(i, TransportPair.TARGET + i * 4096L, 4096);
+            }
+            assertEquals(0, p.b.srq.modify(new SrqAttr(0, 0, 3), SrqAttr.LIMIT));
+            for (int i = 0; i < 2; i++) {
+                byte[] data = TransportPair.pattern(i, 1500);
+                p.a.fill(i * 4096L, data);
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(i * 4096L, 1500)));
+            }
+            p.settle();
+            List<Wc> r = p.b.poll();
+            assertEquals(2, r.size(), at("" + r));
+            for (int i = 0; i < 2; i++) {
+                assertEquals(i, r.get(i).wrId);
+                assertArrayEquals(TransportPair.pattern(i, 1500), p.b.read(TransportPair.TARGET + i * 4096L, 1500));
+            }
+            assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), p.b.events, at("limit 3 crossed once"));
+        }
+    }
+
+    @Test
+    void shouldCountCorruptedPacketsAndStillDeliver() {
+        try (TransportPair p = rc(Mtu.MTU_256)) {
+            p.world.fabric().faults().corruptProbability(p.world.link(1), 0.2);
+            byte[] data = TransportPair.pattern(2, 20_000);
+            p.a.fill(0, data);
+            p.b.postRecv(1, TransportPair.TARGET, data.length);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, data.length)));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, one(p.a.poll(), "send over a corrupting link").status);
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET, data.length));
+            long malformed = p.a.transport().dropped(Transport.Drop.MALFORMED)
+                    + p.b.transport().dropped(Transport.Drop.MALFORMED);
+            long atSwitch = p.world.fabric().switches().get(0).droppedMalformed();
+            assertTrue(malformed + atSwitch > 0, at("corrupted packets counted: hca " + malformed + " switch " + atSwitch
+                    + " " + p.b.transport().malformed()));
+        }
+    }
+
+    @Test
+    void shouldReportRemoteAccessErrorOutsideTheRegion() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, 100))
+                    .remoteAddr(p.b.buf + TransportPair.BUF - 50).rkey(p.b.mr.rkey()));
+            p.settle();
+            assertEquals(WcStatus.REM_ACCESS_ERR, one(p.a.poll(), "READ past the end").status);
+        }
+    }
+
+    @Test
+    void shouldReportLocalProtectionErrorForABadLkey() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.b.postRecv(1, 0, 100);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 10)),
+                    new SendWr().wrId(2).opcode(WrOpcode.SEND)
+                    .sgList(new org.ibmodel.core.Sge(p.a.buf, 10, p.a.mr.lkey() ^ 0x100)),
+                    new SendWr().wrId(3).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 10)));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs),
+                    at("" + wcs));
+            assertEquals(HwQpState.ERR, p.a.hwState());
+        }
+    }
+
+    @Test
+    void shouldEndInRetryExceededWhenTheLinkStaysDownAndFlushTheRestInOrder() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).retries(3, 7);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+            p.world.fabric().faults().linkDown(p.world.link(1), p.world.scheduler().now());
+            p.world.runUntil(p.world.scheduler().now() + 1);
+            for (int i = 0; i < 4; i++) {
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 2000))
+                        .remoteAddr(p.b.buf).rkey(p.b.mr.rkey()));
+            }
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.RETRY_EXC_ERR, WcStatus.WR_FLUSH_ERR, WcStatus.WR_FLUSH_ERR,
+                    WcStatus.WR_FLUSH_ERR), statuses(wcs), at("" + wcs));
+            for (int i = 0; i < 4; i++) {
+                assertEquals(i, wcs.get(i).wrId, at("in order"));
+            }
+            assertEquals(HwQpState.ERR, p.a.hwState());
+        }
+    }
+
+    static List<WcStatus> statuses(List<Wc> wcs) {
+        List<WcStatus> s = new ArrayList<>();
+        for (Wc w : wcs) {
+            s.add(w.status);
+        }
+        return s;
+    }
+}

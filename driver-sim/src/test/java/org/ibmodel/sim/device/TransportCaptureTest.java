@@ -1,0 +1,147 @@
+// A captured two-host RC run decoded by tshark: every packet decodes and matches the model's log
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Captures an RC run between two hosts (SENDs of several sizes, a WRITE with immediate, a READ,
+ * both atomics, and a few drops so NAKs and retransmissions show) and has tshark decode the
+ * pcap. Skipped when tshark is missing, unless -Dibmodel.requireTshark=true (or the environment
+ * variable IBMODEL_REQUIRE_TSHARK, which .ci/run sets) makes that a failure, as in
+ * sim/wire/TsharkDecodeTest.
+ */
+class TransportCaptureTest {
+    private static final String REQUIRE = "ibmodel.requireTshark";
+
+    @TempDir
+    static Path dir;
+
+    private static Path pcap;
+    private static List<Transport.Sent> captured;
+    private static String missing;
+
+    @BeforeAll
+    static void captureARun() {
+        missing = tsharkMissing();
+        if (missing != null) {
+            return;
+        }
+        pcap = dir.resolve("rc-two-hosts.pcap");
+        try (TransportPair p = new TransportPair(21, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            p.world.capture(pcap);
+            p.world.fabric().faults().dropProbability(0.03);
+            p.a.fill(0, TransportPair.pattern(1, 8192));
+            int tag = 0;
+            for (int len : new int[] {0, 1, 1023, 1024, 1025, 5000}) {
+                p.b.postRecv(tag, TransportPair.TARGET + tag * 8192L, 8192);
+                p.a.postSend(new SendWr().wrId(tag++).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)));
+            }
+            p.b.postRecv(tag, TransportPair.TARGET + tag * 8192L, 64);
+            long remote = p.b.buf + TransportPair.TARGET;
+            p.a.postSend(new SendWr().wrId(10).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(p.a.sge(0, 3000))
+                    .remoteAddr(remote).rkey(p.b.mr.rkey()).immData(5),
+                    new SendWr().wrId(11).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(16384, 3000))
+                    .remoteAddr(remote).rkey(p.b.mr.rkey()),
+                    new SendWr().wrId(12).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD).sgList(p.a.sge(32768, 8))
+                    .remoteAddr(remote).rkey(p.b.mr.rkey()).compareAdd(1),
+                    new SendWr().wrId(13).opcode(WrOpcode.ATOMIC_CMP_AND_SWP).sgList(p.a.sge(32776, 8))
+                    .remoteAddr(remote).rkey(p.b.mr.rkey()).compareAdd(0).swap(9));
+            p.settle();
+            assertEquals(10, p.a.poll().size(), "every WR completed");
+            captured = p.world.captured();
+        }
+    }
+
+    @BeforeEach
+    void requireTshark() {
+        if (missing == null) {
+            return;
+        }
+        if (Boolean.getBoolean(REQUIRE) || System.getenv("IBMODEL_REQUIRE_TSHARK") != null) {
+            fail("tshark not installed but " + REQUIRE + " is set: " + missing);
+        }
+        Assumptions.assumeTrue(false, "tshark not installed: " + missing
+                + " (apt-get install tshark; -D" + REQUIRE + "=true makes this a failure)");
+    }
+
+    @Test
+    void shouldDecodeEveryPacketAsTheModelLoggedIt() throws Exception {
+        List<String> lines = tshark("-T", "fields", "-E", "separator=|",
+                "-e", "infiniband.bth.opcode", "-e", "infiniband.bth.psn", "-e", "infiniband.bth.destqp");
+        assertTrue(captured.size() > 40, "a real run: " + captured.size() + " packets");
+        assertEquals(captured.size(), lines.size(), "one line per captured packet");
+        for (int i = 0; i < captured.size(); i++) {
+            Transport.Sent e = captured.get(i);
+            String[] f = lines.get(i).split("\\|", -1);
+            String at = "frame " + (i + 1) + " " + e + ": " + lines.get(i);
+            assertEquals(3, f.length, at);
+            assertEquals(e.opcode(), Integer.decode(f[0].trim()).intValue(), at);
+            assertEquals(e.psn(), Integer.decode(f[1].trim()).intValue(), at);
+            assertEquals(e.destQp(), Integer.decode(f[2].trim()).intValue(), at);
+        }
+    }
+
+    @Test
+    void shouldFindNoMalformedPacket() throws Exception {
+        List<String> malformed = tshark("-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
+        assertTrue(malformed.isEmpty(), "tshark marks frames Malformed: " + malformed);
+    }
+
+    private static String tsharkMissing() {
+        try {
+            Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(60, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return "tshark --version did not finish in 60 s";
+            }
+            return p.exitValue() == 0 ? null : "tshark --version exited " + p.exitValue();
+        } catch (IOException e) {
+            return "cannot run tshark: " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    private static List<String> tshark(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "--disable-protocol", "rpcordma"));
+        cmd.addAll(List.of(args));
+        Path out = Files.createTempFile(dir, "tshark", ".out");
+        Path err = Files.createTempFile(dir, "tshark", ".err");
+        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            fail(String.join(" ", cmd) + " did not finish in 120 s");
+        }
+        if (p.exitValue() != 0) {
+            fail(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + Files.readString(err, StandardCharsets.UTF_8));
+        }
+        List<String> lines = new ArrayList<>();
+        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
+            if (!line.isBlank()) {
+                lines.add(line);
+            }
+        }
+        return lines;
+    }
+}

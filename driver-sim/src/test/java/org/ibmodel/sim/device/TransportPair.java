@@ -1,0 +1,234 @@
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEventHandler;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sim.world.Host;
+import org.ibmodel.sim.world.World;
+
+/**
+ * Two hosts of a {@link World}, each with a PD, a CQ, a registered 4 MiB buffer and one QP of
+ * the same type, connected to each other as ibv_rc_pingpong does (QPN, LID and PSN exchanged
+ * out of band). Everything goes through ib_core verbs and the real driver.
+ */
+final class TransportPair implements AutoCloseable {
+    static final int BUF = 4 << 20;
+    /** Offset in each buffer where remote operations land. */
+    static final long TARGET = 2 << 20;
+    static final int QKEY = 0x1111_2222;
+
+    /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
+    record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
+            int pkeyIndexA) {
+        Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0);
+        }
+
+        static Conn standard(Mtu mtu) {
+            return new Conn(mtu, 0x100, 0x200, 10, 7, 7, 1);
+        }
+
+        Conn psns(int a, int b) {
+            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA);
+        }
+
+        Conn retries(int retry, int rnr) {
+            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA);
+        }
+
+        Conn pkeyIndexA(int index) {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index);
+        }
+    }
+
+    final World world;
+    final Side a;
+    final Side b;
+    final QpType type;
+
+    final class Side {
+        final int index;
+        final Host host;
+        final IbDevice dev;
+        final Pd pd;
+        final Cq cq;
+        final Qp qp;
+        final Mr mr;
+        final long buf;
+        final Srq srq;
+        /** Asynchronous events of this side's QP and SRQ, in order. */
+        final List<IbEventType> events = new ArrayList<>();
+
+        Side(int index, QpType type, boolean withSrq) {
+            this.index = index;
+            host = world.host(index);
+            dev = host.driver(0).device();
+            pd = Pd.alloc(dev).get();
+            cq = Cq.create(dev, null, null, new CqInitAttr(1024, 0)).get();
+            IbEventHandler handler = e -> events.add(e.event());
+            srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, new QpCap(512, 512, 4, 4, 0));
+            init.srq = srq;
+            init.eventHandler = handler;
+            qp = Qp.create(pd, init).get();
+            buf = host.memory().alloc(BUF);
+            mr = Mr.reg(pd, buf, BUF, buf, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
+                    | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC).get();
+        }
+
+        HostMemory memory() {
+            return host.memory();
+        }
+
+        Sge sge(long offset, int len) {
+            return new Sge(buf + offset, len, mr.lkey());
+        }
+
+        void fill(long offset, byte[] data) {
+            memory().write(buf + offset, data);
+        }
+
+        byte[] read(long offset, int len) {
+            return memory().read(buf + offset, len);
+        }
+
+        void postRecv(long wrId, long offset, int len) {
+            RecvWr wr = new RecvWr(wrId, sge(offset, len));
+            assertTrue(srq != null ? srq.postRecv(wr).ok() : qp.postRecv(wr).ok(), "post_recv");
+        }
+
+        void postSend(SendWr... wrs) {
+            assertTrue(qp.postSend(wrs).ok(), "post_send");
+        }
+
+        List<Wc> poll() {
+            List<Wc> out = new ArrayList<>();
+            Wc[] batch = new Wc[16];
+            int n;
+            while ((n = cq.poll(batch.length, batch)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    out.add(batch[i].copy());
+                }
+            }
+            return out;
+        }
+
+        HwQpState hwState() {
+            return host.hca(0).firmware().qp(qp.qpNum()).state();
+        }
+
+        Transport transport() {
+            return world.transport(index);
+        }
+    }
+
+    TransportPair(long seed, QpType type, Conn conn) {
+        this(seed, type, conn, null);
+    }
+
+    /** {@code beforeConnect} runs once both sides exist, before any QP leaves RESET. */
+    TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect) {
+        this(seed, type, conn, beforeConnect, false);
+    }
+
+    /** With {@code srqOnB} host b's QP receives from a shared receive queue. */
+    TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
+            boolean srqOnB) {
+        this.world = World.of(seed, 2);
+        this.type = type;
+        this.a = new Side(0, type, false);
+        this.b = new Side(1, type, srqOnB);
+        if (beforeConnect != null) {
+            beforeConnect.accept(this);
+        }
+        connect(a, b, conn.psnA(), conn.psnB(), conn);
+        connect(b, a, conn.psnB(), conn.psnA(), conn);
+    }
+
+    private void connect(Side me, Side peer, int mySq, int peerSq, Conn c) {
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.pkeyIndex = me == a ? c.pkeyIndexA() : 0;
+        if (type == QpType.UD) {
+            init.qkey = QKEY;
+            assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+                    QpAttrMask.PORT, QpAttrMask.QKEY)));
+            assertEquals(0, me.qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            QpAttr rts = new QpAttr().state(QpState.RTS);
+            rts.sqPsn = mySq;
+            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            return;
+        }
+        init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
+                | (type == QpType.RC ? AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC : 0);
+        assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+                QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)));
+        QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(c.mtu());
+        rtr.ahAttr = AhAttr.lid(1, world.lid(peer.index));
+        rtr.destQpNum = peer.qp.qpNum();
+        rtr.rqPsn = peerSq;
+        rtr.maxDestRdAtomic = 4;
+        rtr.minRnrTimer = c.minRnrTimer();
+        QpAttr rts = new QpAttr().state(QpState.RTS);
+        rts.sqPsn = mySq;
+        if (type == QpType.RC) {
+            assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+                    QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN, QpAttrMask.MAX_DEST_RD_ATOMIC,
+                    QpAttrMask.MIN_RNR_TIMER)));
+            rts.timeout = c.timeout();
+            rts.retryCnt = c.retryCnt();
+            rts.rnrRetry = c.rnrRetry();
+            rts.maxRdAtomic = 4;
+            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
+                    QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
+        } else {
+            assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+                    QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
+            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        }
+    }
+
+    void settle() {
+        world.settle();
+    }
+
+    /** A repeatable pattern: byte i of message {@code tag} is a function of both. */
+    static byte[] pattern(int tag, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = (byte) (tag * 31 + i * 7 + (i >>> 8));
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        world.close();
+    }
+}

@@ -1,0 +1,121 @@
+// UD between two hosts: IBA 9.6.1.1 (P_Key), 10.2.4 (Q_Key), 11.4.1.1 (GRH room)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ReplayOnFailure.class)
+class UdTransportTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 11);
+    private static final int GRH = 40;
+
+    private static TransportPair ud() {
+        return new TransportPair(SEED, QpType.UD, TransportPair.Conn.standard(Mtu.MTU_2048));
+    }
+
+    private static SendWr datagram(TransportPair p, int len, int qkey) {
+        Ah ah = Ah.create(p.a.pd, AhAttr.lid(1, p.world.lid(1))).get();
+        return new SendWr().wrId(len).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)).ah(ah)
+                .remoteQpn(p.b.qp.qpNum()).remoteQkey(qkey);
+    }
+
+    @Test
+    void shouldDeliverADatagramAfterFortyBytesOfGrhRoomWithItsSource() {
+        try (TransportPair p = ud()) {
+            byte[] data = TransportPair.pattern(4, 1000);
+            p.a.fill(0, data);
+            p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
+            p.a.postSend(datagram(p, 1000, TransportPair.QKEY));
+            p.settle();
+            Wc s = p.a.poll().get(0);
+            assertEquals(WcStatus.SUCCESS, s.status);
+            List<Wc> r = p.b.poll();
+            assertEquals(1, r.size(), "" + r);
+            Wc w = r.get(0);
+            assertEquals(WcStatus.SUCCESS, w.status);
+            assertEquals(WcOpcode.RECV, w.opcode);
+            assertEquals(GRH + 1000, w.byteLen, "byte_cnt counts the GRH room");
+            assertEquals(p.a.qp.qpNum(), w.srcQp);
+            assertEquals(p.world.lid(0), w.slid);
+            assertEquals(0, w.pkeyIndex);
+            assertEquals(0, w.wcFlags & WcFlags.GRH, "no GRH was received");
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET + GRH, 1000));
+        }
+    }
+
+    @Test
+    void shouldSendTheQpsOwnQkeyWhenTheHighBitIsSet() {
+        try (TransportPair p = ud()) {
+            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(datagram(p, 64, 0x8000_0000));
+            p.settle();
+            assertEquals(1, p.b.poll().size(), "delivered with the sender QP's Q_Key");
+        }
+    }
+
+    @Test
+    void shouldDropAndCountAWrongQkey() {
+        try (TransportPair p = ud()) {
+            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(datagram(p, 64, TransportPair.QKEY + 1));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
+            assertTrue(p.b.poll().isEmpty());
+            assertEquals(1, p.b.transport().dropped(Transport.Drop.QKEY_MISMATCH));
+        }
+    }
+
+    @Test
+    void shouldDropAndCountAWrongPkey() {
+        // Host a's P_Key table gets entry 1 = 0x8001, a partition host b is not in; a's QP uses it.
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_2048).pkeyIndexA(1);
+        try (TransportPair p = new TransportPair(SEED, QpType.UD, c, pair -> {
+            HcaPort port = pair.a.host.hca(0).firmware().port(1);
+            byte[] mb = port.query();
+            HcaPort.pkeyAt(mb, 1, 0x8001);
+            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+            port.set(mb);
+        })) {
+            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(datagram(p, 64, TransportPair.QKEY));
+            p.settle();
+            assertTrue(p.b.poll().isEmpty());
+            assertEquals(1, p.b.transport().dropped(Transport.Drop.PKEY_MISMATCH));
+        }
+    }
+
+    @Test
+    void shouldDropAndCountADatagramWithNoReceivePosted() {
+        try (TransportPair p = ud()) {
+            p.a.postSend(datagram(p, 64, TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            assertEquals(1, p.b.transport().dropped(Transport.Drop.NO_RECV_WQE));
+        }
+    }
+
+    @Test
+    void shouldFailADatagramLongerThanTheMtuLocally() {
+        try (TransportPair p = ud()) {
+            // The port's active MTU, 4096, bounds a UD message.
+            p.a.postSend(datagram(p, 4097, TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.LOC_LEN_ERR, p.a.poll().get(0).status);
+        }
+    }
+}
