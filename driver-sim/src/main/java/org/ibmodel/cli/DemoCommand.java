@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.ibmodel.sim.world.Narrator;
+import org.ibmodel.sim.world.PingPongTour;
 import org.ibmodel.sim.world.VerbsTour;
 import org.ibmodel.traces.Layout;
 import org.ibmodel.traces.TraceBuffer;
@@ -18,11 +19,14 @@ import picocli.CommandLine.Spec;
 
 /** {@code ibmodel demo}: the main job on built-in defaults. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Walk through the kernel verbs on one host, narrated.",
+        description = {"Two hosts through a switch run an RC ping-pong, narrated.",
             "",
-            "Registers a device, allocates a PD, CQs and MRs, connects two RC QPs",
-            "(RESET->INIT->RTR->RTS), runs SEND, RDMA WRITE/READ and an atomic, drains",
-            "and tears everything down. Exit code 1 if any object is left allocated."})
+            "Each host's HCA driver brings its device up; each side makes a PD, a CQ,",
+            "an MR and an RC QP, the two exchange LID/QPN/PSN out of band and connect",
+            "(RESET->INIT->RTR->RTS), then SENDs, an RDMA WRITE, an RDMA READ and an",
+            "atomic run, each shown from the verb to the packets and the completions.",
+            "--single-host walks the verbs on one host's in-memory device instead.",
+            "Exit code 1 if any object is left allocated or data arrives wrong."})
 final class DemoCommand implements Callable<Integer> {
     /** Entries the trace buffer keeps; the oldest are overwritten beyond this, as in ftrace. */
     static final int TRACE_ENTRIES = 1 << 16;
@@ -31,8 +35,19 @@ final class DemoCommand implements Callable<Integer> {
     boolean quiet;
 
     @Option(names = "--trace", paramLabel = "FILE",
-            description = "write the kernel's tracepoints to FILE as /sys/kernel/tracing/trace shows them")
+            description = "write the kernel's tracepoints (of host h0) to FILE as /sys/kernel/tracing/trace shows them")
     Path trace;
+
+    @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
+            description = "seed of the simulated world (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--pcap", paramLabel = "FILE",
+            description = "capture every packet on the fabric to FILE (pcap, ERF records; tshark reads it)")
+    Path pcap;
+
+    @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
+    boolean singleHost;
 
     @Spec
     CommandSpec spec;
@@ -42,7 +57,15 @@ final class DemoCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Narrator narrator = new Narrator(out, quiet);
         TraceBuffer buffer = trace == null ? null : new TraceBuffer(TRACE_ENTRIES);
-        int leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
+        int leaked;
+        if (singleHost) {
+            if (pcap != null) {
+                throw new BadInputException("--pcap needs the fabric: drop --single-host");
+            }
+            leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
+        } else {
+            leaked = new PingPongTour(narrator, seed, pcap, buffer).run();
+        }
         if (buffer != null) {
             try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {
                 buffer.writeTo(w, Layout.SYSFS_FLAGS5, 1);

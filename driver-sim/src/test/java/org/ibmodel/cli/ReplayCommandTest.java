@@ -28,7 +28,7 @@ class ReplayCommandTest {
     @Test
     void shouldReplayTheDemoTraceWithoutViolations() throws IOException {
         Path trace = dir.resolve("demo.trace");
-        CliRun demo = CliRun.of("demo", "--quiet", "--trace", trace.toString());
+        CliRun demo = CliRun.of("demo", "--single-host", "--quiet", "--trace", trace.toString());
         assertEquals(0, demo.exit(), demo.err());
         assertTrue(Files.readString(trace).contains("cq_alloc: cq.id=0 nr_cqe=64 comp_vector=0 poll_ctx=SOFTIRQ"));
         CliRun r = CliRun.of("replay", trace.toString(), "--json");
