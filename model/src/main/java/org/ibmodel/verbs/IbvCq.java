@@ -1,0 +1,138 @@
+// libibverbs/verbs.h: struct ibv_cq; cmd.c ibv_cmd_poll_cq, ibv_cmd_req_notify_cq,
+// ibv_cmd_destroy_cq; verbs.c ibv_ack_cq_events
+package org.ibmodel.verbs;
+
+import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyCq;
+import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyCqResp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.PollCq;
+import org.ibmodel.uverbs.abi.IbUserVerbs.PollCqResp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ReqNotifyCq;
+import org.ibmodel.uverbs.abi.IbUserVerbs.Wc;
+
+/** A completion queue. */
+public final class IbvCq {
+    /** The most completions one POLL_CQ response fits in the context's response area. */
+    static final int MAX_POLL = (IbvContext.RESP_BYTES - PollCqResp.SIZE) / Wc.SIZE;
+
+    private final IbvContext ctx;
+    private final Object cqContext;
+    private final IbvCompChannel channel;
+    private int handle;
+    private int cqe;
+    private long userHandle;
+    int compEventsCompleted;
+    int asyncEventsCompleted;
+
+    IbvCq(IbvContext ctx, Object cqContext, IbvCompChannel channel) {
+        this.ctx = ctx;
+        this.cqContext = cqContext;
+        this.channel = channel;
+    }
+
+    void created(int handle, int cqe, long userHandle) {
+        this.handle = handle;
+        this.cqe = cqe;
+        this.userHandle = userHandle;
+        if (channel != null) {
+            channel.refcnt++;
+        }
+    }
+
+    public IbvContext context() {
+        return ctx;
+    }
+
+    public Object cqContext() {
+        return cqContext;
+    }
+
+    public IbvCompChannel channel() {
+        return channel;
+    }
+
+    public int handle() {
+        return handle;
+    }
+
+    /** The number of entries the kernel gave (at least what was asked). */
+    public int cqe() {
+        return cqe;
+    }
+
+    /**
+     * ibv_poll_cq: POLL_CQ for up to {@code ne} completions (at most {@link #MAX_POLL} per
+     * call), copied from struct ib_uverbs_wc into {@code wc}. Returns the count, or -1 with
+     * errno set, as ibv_cmd_poll_cq.
+     */
+    public int poll(int ne, IbvWc[] wc) {
+        int n = Math.min(Math.min(ne, wc.length), MAX_POLL);
+        if (n < 0) {
+            ctx.ibv().fail(IbvContext.EINVAL);
+            return -1;
+        }
+        int size = PollCqResp.SIZE + n * Wc.SIZE;
+        if (ctx.execute(IbUserVerbsCmd.POLL_CQ, new PollCq().response(ctx.resp()).cqHandle(handle).ne(n), size) != 0) {
+            return -1;
+        }
+        byte[] b = ctx.response(size);
+        int count = new PollCqResp(b, 0).count();
+        for (int i = 0; i < count; i++) {
+            Wc k = new Wc(b, PollCqResp.SIZE + i * Wc.SIZE);
+            IbvWc w = wc[i] != null ? wc[i] : (wc[i] = new IbvWc());
+            w.wrId = k.wrId();
+            w.status = IbvWcStatus.ofValue(k.status());
+            w.opcode = k.opcode();
+            w.vendorErr = k.vendorErr();
+            w.byteLen = k.byteLen();
+            w.immData = k.immData();
+            w.qpNum = k.qpNum();
+            w.srcQp = k.srcQp();
+            w.wcFlags = k.wcFlags();
+            w.pkeyIndex = k.pkeyIndex();
+            w.slid = k.slid();
+            w.sl = k.sl();
+            w.dlidPathBits = k.dlidPathBits();
+        }
+        return count;
+    }
+
+    /** ibv_req_notify_cq: REQ_NOTIFY_CQ. Returns 0 or errno. */
+    public int reqNotify(boolean solicitedOnly) {
+        return ctx.execute(IbUserVerbsCmd.REQ_NOTIFY_CQ,
+                new ReqNotifyCq().cqHandle(handle).solicitedOnly(solicitedOnly ? 1 : 0), 0);
+    }
+
+    /** ibv_ack_cq_events: acknowledge {@code nevents} events got from the channel. */
+    public void ackEvents(int nevents) {
+        compEventsCompleted += nevents;
+    }
+
+    /**
+     * ibv_destroy_cq: DESTROY_CQ, whose response says how many completion and async events the
+     * kernel reported for the CQ; libibverbs then waits until all of them are acknowledged.
+     * Returns 0 or errno (EBUSY while a QP uses the CQ).
+     */
+    public int destroy() {
+        int ret = ctx.execute(IbUserVerbsCmd.DESTROY_CQ, new DestroyCq().response(ctx.resp()).cqHandle(handle),
+                DestroyCqResp.SIZE);
+        if (ret != 0) {
+            return ret;
+        }
+        DestroyCqResp r = new DestroyCqResp(ctx.response(DestroyCqResp.SIZE), 0);
+        ctx.unregister(userHandle);
+        if (channel != null) {
+            channel.refcnt--;
+        }
+        if (r.compEventsReported() != compEventsCompleted || r.asyncEventsReported() != asyncEventsCompleted) {
+            throw new IllegalStateException("ibv_destroy_cq would wait forever: cq handle " + handle
+                    + " has comp events reported=" + r.compEventsReported() + " acked=" + compEventsCompleted
+                    + ", async reported=" + r.asyncEventsReported() + " acked=" + asyncEventsCompleted);
+        }
+        return 0;
+    }
+
+    @Override
+    public String toString() {
+        return "ibv_cq handle=" + handle + " cqe=" + cqe;
+    }
+}

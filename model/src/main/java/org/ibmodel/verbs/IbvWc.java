@@ -1,0 +1,25 @@
+// libibverbs/verbs.h: struct ibv_wc, filled by ibv_cmd_poll_cq from struct ib_uverbs_wc
+package org.ibmodel.verbs;
+
+/** One work completion. */
+public final class IbvWc {
+    public long wrId;
+    public IbvWcStatus status;
+    public int opcode;
+    public int vendorErr;
+    public int byteLen;
+    public int immData;
+    public int qpNum;
+    public int srcQp;
+    public int wcFlags;
+    public int pkeyIndex;
+    public int slid;
+    public int sl;
+    public int dlidPathBits;
+
+    @Override
+    public String toString() {
+        return "wc wr_id=" + wrId + " status=" + status + " opcode=" + opcode + " byte_len=" + byteLen
+                + " qp_num=0x" + Integer.toHexString(qpNum);
+    }
+}
