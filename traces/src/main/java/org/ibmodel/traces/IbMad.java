@@ -17,9 +17,16 @@ public final class IbMad {
      * ib_mad_send_done_handler, ib_mad_recv_done_handler, ib_mad_agent_template
      * (ib_mad_recv_done_agent, ib_mad_send_done_agent, ib_mad_create_agent,
      * ib_mad_unregister_agent), and ib_umad_template (ib_umad_write, ib_umad_read_recv,
-     * ib_umad_read_send): fields in the order the format prints them.
+     * ib_umad_read_send): fields in the order the format prints them. {@code variant} 1 marks the
+     * printk with the P_Key that ib_mad_send_template and ib_mad_recv_done_handler had before
+     * commit 5c20311d76cb, so a record prints back as it was read.
      */
-    public record MadEvent(Tracepoint tracepoint, List<Object> fields) implements Tracepoint.Event {
+    public record MadEvent(Tracepoint tracepoint, List<Object> fields, int variant) implements Tracepoint.Event {
+        /** A record in the tracepoint's current printk. */
+        public MadEvent(Tracepoint tracepoint, List<Object> fields) {
+            this(tracepoint, fields, 0);
+        }
+
         public Object[] values() {
             return fields.toArray();
         }
@@ -35,7 +42,7 @@ public final class IbMad {
         }
 
         static MadEvent of(Tracepoint tp, int variant, PrintFormat.Values v) {
-            return new MadEvent(tp, Arrays.asList(v.toArray()));
+            return new MadEvent(tp, Arrays.asList(v.toArray()), variant);
         }
     }
 }

@@ -94,15 +94,17 @@ public enum Tracepoint {
     ICM_MAD_SEND_ERR(Sys.IB_CMA, "icm_mad_send_err", "state=%s completion status=%s", IbCma.IcmMadSendErr::of),
 
     // ib_mad: drivers/infiniband/core/mad.c
-    IB_MAD_ERROR_HANDLER(Sys.IB_MAD, "ib_mad_error_handler", Fmt.MAD_SEND, IbMad.MadEvent::of),
-    IB_MAD_IB_SEND_MAD(Sys.IB_MAD, "ib_mad_ib_send_mad", Fmt.MAD_SEND, IbMad.MadEvent::of),
-    IB_MAD_SEND_DONE_RESEND(Sys.IB_MAD, "ib_mad_send_done_resend", Fmt.MAD_SEND, IbMad.MadEvent::of),
+    // ib_mad_send_template and ib_mad_recv_done_handler lost their pkey field in commit
+    // 5c20311d76cb ("IB/mad: Don't call to function that might sleep while in atomic context",
+    // mainline in v6.2; Debian 6.1.192 prints the same); the printk with pkey is the older variant.
+    IB_MAD_ERROR_HANDLER(Sys.IB_MAD, "ib_mad_error_handler", Fmt.MAD_SEND, Fmt.MAD_SEND_PKEY, IbMad.MadEvent::of),
+    IB_MAD_IB_SEND_MAD(Sys.IB_MAD, "ib_mad_ib_send_mad", Fmt.MAD_SEND, Fmt.MAD_SEND_PKEY, IbMad.MadEvent::of),
+    IB_MAD_SEND_DONE_RESEND(Sys.IB_MAD, "ib_mad_send_done_resend", Fmt.MAD_SEND, Fmt.MAD_SEND_PKEY,
+            IbMad.MadEvent::of),
     IB_MAD_SEND_DONE_HANDLER(Sys.IB_MAD, "ib_mad_send_done_handler", "%d:%d QP%d : SEND WC Status %d : agent %p: "
             + "wrtid 0x%llx %d/%d retries(%d) timeout %lu length %d: hdr : base_ver 0x%x class 0x%x class_ver 0x%x "
             + "method 0x%x status 0x%x", IbMad.MadEvent::of),
-    IB_MAD_RECV_DONE_HANDLER(Sys.IB_MAD, "ib_mad_recv_done_handler", "%d:%d QP%d : RECV WC Status %d : length %d : "
-            + "hdr : base_ver 0x%02x class 0x%02x class_ver 0x%02x method 0x%02x status 0x%04x class_specific 0x%04x "
-            + "tid 0x%016llx attr_id 0x%04x attr_mod 0x%08x slid 0x%08x src QP%d, sl %d pkey 0x%04x",
+    IB_MAD_RECV_DONE_HANDLER(Sys.IB_MAD, "ib_mad_recv_done_handler", Fmt.MAD_RECV, Fmt.MAD_RECV + " pkey 0x%04x",
             IbMad.MadEvent::of),
     IB_MAD_RECV_DONE_AGENT(Sys.IB_MAD, "ib_mad_recv_done_agent", Fmt.MAD_AGENT, IbMad.MadEvent::of),
     IB_MAD_SEND_DONE_AGENT(Sys.IB_MAD, "ib_mad_send_done_agent", Fmt.MAD_AGENT, IbMad.MadEvent::of),
@@ -162,10 +164,14 @@ public enum Tracepoint {
     private final Factory factory;
 
     Tracepoint(String system, String eventName, String format, Factory factory) {
+        this(system, eventName, format, Fmt.legacy(format), factory);
+    }
+
+    /** A tracepoint whose printk changed: {@code format} the current one, {@code legacy} the older. */
+    Tracepoint(String system, String eventName, String format, String legacy, Factory factory) {
         this.system = system;
         this.eventName = eventName;
         this.factory = factory;
-        String legacy = Fmt.legacy(format);
         this.formats = legacy.equals(format)
                 ? new PrintFormat[] {PrintFormat.of(format)}
                 : new PrintFormat[] {PrintFormat.of(format), PrintFormat.of(legacy)};
@@ -179,7 +185,7 @@ public enum Tracepoint {
         return eventName;
     }
 
-    /** The format of a variant: 0 the current printk, 1 the older one (rdma_cma only). */
+    /** The format of a variant: 0 the current printk, 1 the older one (rdma_cma, and ib_mad's pkey). */
     public PrintFormat format(int variant) {
         return formats[variant];
     }
@@ -228,7 +234,12 @@ public enum Tracepoint {
         static final String ICM_LOCAL = "local_id=%u remote_id=%u";
         static final String MAD_SEND = "%d:%d QP%d agent %p: wrtid 0x%llx; %d/%d retries(%d); timeout %lu length %d : "
                 + "hdr : base_ver 0x%x class 0x%x class_ver 0x%x method 0x%x status 0x%x class_specific 0x%x "
-                + "tid 0x%llx attr_id 0x%x attr_mod 0x%x  => dlid 0x%08x sl %d pkey 0x%x rpqn 0x%x rqpkey 0x%x";
+                + "tid 0x%llx attr_id 0x%x attr_mod 0x%x  => dlid 0x%08x sl %d rpqn 0x%x rqpkey 0x%x";
+        /** MAD_SEND as kernels before commit 5c20311d76cb printed it, with the P_Key. */
+        static final String MAD_SEND_PKEY = MAD_SEND.replace(" sl %d rpqn", " sl %d pkey 0x%x rpqn");
+        static final String MAD_RECV = "%d:%d QP%d : RECV WC Status %d : length %d : "
+                + "hdr : base_ver 0x%02x class 0x%02x class_ver 0x%02x method 0x%02x status 0x%04x class_specific 0x%04x "
+                + "tid 0x%016llx attr_id 0x%04x attr_mod 0x%08x slid 0x%08x src QP%d, sl %d";
         static final String MAD_AGENT = "%d:%d mad agent : hi_tid 0x%08x class 0x%02x class_ver 0x%02x";
         static final String UMAD = "%d:%d umad_hdr: id 0x%08x status 0x%08x ms %u ret %u len %u QP%u qkey 0x%08x "
                 + "lid 0x%04x sl %u path_bits 0x%x grh 0x%x gidi %u hop_lim %u traf_cl %u gid %pI6c flow 0x%08x "
