@@ -30,6 +30,33 @@ class ValidateCommandTest {
             {"seq":10,"ev":"UserPoll","cq":1,"qpn":64,"wr":1,"wrId":7,"kind":"recv","status":"SUCCESS"}
             """;
 
+    /** RcTransport: two SENDs whose PSNs wrap; the first ACK is lost, the second covers both. */
+    private static final String RC = """
+            {"trace":"ibmodel-spec","specs":["RcTransport"],"numWr":2,"startPsn":16777215,"window":64,\
+            "retryCnt":7,"rnrRetry":6}
+            {"seq":1,"ev":"RespPostRecv"}
+            {"seq":2,"ev":"RespPostRecv"}
+            {"seq":3,"ev":"ReqSend","wr":1,"psn":16777215,"retry":false}
+            {"seq":4,"ev":"ReqSend","wr":2,"psn":0,"retry":false}
+            {"seq":5,"ev":"RespRecv","psn":16777215,"executed":true,"reply":"ACK","replyPsn":16777215}
+            {"seq":6,"ev":"RespRecv","psn":0,"executed":true,"reply":"ACK","replyPsn":0}
+            {"seq":7,"ev":"ChanLoseAck","type":"ACK","psn":16777215}
+            {"seq":8,"ev":"CompRecv","type":"ACK","psn":0,"done":["SUCCESS","SUCCESS"],"wrs":[1,2]}
+            """;
+
+    @Test
+    void shouldValidateAnRcTransportTrace() throws IOException {
+        CliRun r = CliRun.of("validate", file("rc.ndjson", RC).toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("8 events, a behaviour of RcTransport"), r.out());
+        // The responder takes a request with a PSN never sent.
+        Path p = file("rc-bad.ndjson", RC.replace("{\"seq\":6,\"ev\":\"RespRecv\",\"psn\":0,",
+                "{\"seq\":6,\"ev\":\"RespRecv\",\"psn\":1,"));
+        CliRun bad = CliRun.of("validate", p.toString());
+        assertEquals(1, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.out().startsWith(p + ":7: seq 6: RespRecv is not a step of RcTransport"), bad.out());
+    }
+
     private Path file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);

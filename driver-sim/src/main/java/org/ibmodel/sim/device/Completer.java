@@ -50,6 +50,11 @@ final class Completer {
     void receive(TransportQp t, Packet p) {
         qp = t;
         pkt = p;
+        TransportObserver obs = transport.observer();
+        if (obs != null && t.rc()) {
+            obs.compRecv(transport, t.qpn(), p.opcode().hasAeth() ? TransportObserver.Reply.of(p.aeth().syndrome())
+                    : TransportObserver.Reply.ACK, p.bth().psn());
+        }
         State s = State.GET_ACK;
         while (s != State.DONE) {
             s = switch (s) {
@@ -352,20 +357,29 @@ final class Completer {
         while (!t.inflight.isEmpty()) {
             TransportQp.Wqe head = t.inflight.get(0);
             if (head.failure != null) {
+                done(t, head, head.failure);
                 sq.complete();
                 transport.postCqe(t, true, Transport.errorCqe(t.qpn(), head.wqe.index(), true, head.failure), false);
                 transport.error(t);
                 return;
             }
-            if (!head.done) {
+            if (!transport.policy().retirable(t)) {
                 break;
             }
+            done(t, head, null);
             t.inflight.remove(0);
             t.cursor--;
             sq.complete();
             if (head.wqe.signaled()) {
                 transport.postCqe(t, true, sendCqe(t, head), false);
             }
+        }
+    }
+
+    private void done(TransportQp t, TransportQp.Wqe w, Syndrome status) {
+        TransportObserver obs = transport.observer();
+        if (obs != null && t.rc()) {
+            obs.compDone(transport, t.qpn(), w.wqe.index(), status);
         }
     }
 
@@ -403,6 +417,10 @@ final class Completer {
         t.ackTimer = null;
         if (t.inflight.isEmpty()) {
             return;
+        }
+        TransportObserver obs = transport.observer();
+        if (obs != null) {
+            obs.compTimeout(transport, t.qpn());
         }
         TransportQp.Wqe head = t.inflight.get(0);
         if (t.retryLeft == 0) {

@@ -245,6 +245,10 @@ final class Requester {
         }
         b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd());
         transport.send(t);
+        TransportObserver obs = transport.observer();
+        if (obs != null && t.rc()) {
+            obs.reqSend(transport, t.qpn(), w.index(), t.cursorPsn);
+        }
         if (w.opcode() == SendOpcode.RDMA_READ) {
             // One request stands for all the response PSNs (IBA 9.7.2).
             t.cursorPsn = Psn.add(q.firstPsn, q.packets);

@@ -51,6 +51,10 @@ final class Responder {
     private Opcode op;
     private int psn;
     private Syndrome recvError;
+    // What this packet did, for the TransportObserver: executed, and the response sent (or -1).
+    private boolean executed;
+    private int replySyndrome;
+    private int replyPsn;
 
     Responder(Transport transport) {
         this.transport = transport;
@@ -62,6 +66,8 @@ final class Responder {
         op = p.opcode();
         psn = p.bth().psn();
         recvError = null;
+        executed = false;
+        replySyndrome = -1;
         State s = State.GET_REQ;
         while (s != State.DONE) {
             s = switch (s) {
@@ -87,6 +93,11 @@ final class Responder {
                 case DONE -> State.DONE;
             };
         }
+        TransportObserver obs = transport.observer();
+        if (obs != null && t.rc()) {
+            obs.respRecv(transport, t.qpn(), psn, executed, replySyndrome < 0 ? TransportObserver.Reply.NONE
+                    : TransportObserver.Reply.of(replySyndrome), replyPsn);
+        }
         qp = null;
         pkt = null;
     }
@@ -95,7 +106,7 @@ final class Responder {
 
     /** rxe_resp.c check_psn: in order executes; RC NAKs a gap once and replays duplicates. */
     private State checkPsn() {
-        int d = Psn.diff(psn, qp.expectedPsn);
+        int d = transport.policy().psnDiff(psn, qp.expectedPsn);
         if (!qp.rc()) {
             // IBA 9.8.3: UC has no retry; a gap loses the message in progress, never part of it.
             if (d != 0) {
@@ -212,6 +223,7 @@ final class Responder {
         }
         qp.expectedPsn = Psn.add(psn, 1);
         qp.lastOpcode = op;
+        executed = true;
         if (op.isEnd()) {
             qp.msn = (qp.msn + 1) & Psn.MASK;
         }
@@ -395,6 +407,8 @@ final class Responder {
     private void sendAck(int syndrome, int atPsn) {
         PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ACKNOWLEDGE, atPsn);
         b.aeth().syndrome(syndrome).msn(qp.msn);
+        replySyndrome = syndrome;
+        replyPsn = atPsn;
         transport.send(qp);
     }
 

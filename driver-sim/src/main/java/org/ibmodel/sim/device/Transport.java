@@ -72,6 +72,8 @@ public final class Transport implements TransportStage {
     private ReceiveDemux demux;
     private boolean logSent;
     private long packetsSent;
+    private TransportObserver observer;
+    private TransportPolicy policy = TransportPolicy.CORRECT;
 
     public Transport(Scheduler scheduler, String name) {
         this.scheduler = scheduler;
@@ -116,6 +118,24 @@ public final class Transport implements TransportStage {
     /** Records every packet sent in {@link #sentLog()} (off by default: it grows without bound). */
     public void logSent(boolean on) {
         logSent = on;
+    }
+
+    /** Tells {@code o} each RC transport step (null, the default: nobody; nothing else changes). */
+    public void observer(TransportObserver o) {
+        observer = o;
+    }
+
+    TransportObserver observer() {
+        return observer;
+    }
+
+    /** Mutation tests only: replaces the transport's own decisions with {@code p}. */
+    void policy(TransportPolicy p) {
+        policy = p;
+    }
+
+    TransportPolicy policy() {
+        return policy;
     }
 
     public List<Sent> sentLog() {

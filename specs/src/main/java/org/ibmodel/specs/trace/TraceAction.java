@@ -7,7 +7,9 @@ import java.util.Map;
  * The events of a spec trace, one per spec action: each is named as the action of
  * specs/src/main/tla/QpStateMachine.tla and WorkQueues.tla it records (matched by the
  * predicate {@code Is<name>} of QpStateMachineTrace.tla and WorkQueuesTrace.tla), and lists the
- * fields a line must carry. The recorder is org.ibmodel.sim.conform.SpecRecorder.
+ * fields a line must carry. The recorder is org.ibmodel.sim.conform.SpecRecorder. The events of
+ * {@link #transport() RcTransport} are matched by RcTransportTrace.tla and recorded by
+ * org.ibmodel.sim.conform.RcTransportRecorder.
  */
 public enum TraceAction {
     /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
@@ -30,7 +32,36 @@ public enum TraceAction {
      * The HCA ran (its softirq): any number of hidden Hca* steps, after which the live QPs were
      * in {@code states} (qpn → state) and the CQs in {@code cqErr} had raised IB_EVENT_CQ_ERR.
      */
-    HcaRun(Map.of("states", Kind.OBJECT, "cqErr", Kind.LIST));
+    HcaRun(Map.of("states", Kind.OBJECT, "cqErr", Kind.LIST)),
+
+    // ---- RcTransport: one RC QP's requester and completer, its peer's responder ----
+
+    /** The requester transmits WR {@code wr} with PSN {@code psn}; {@code retry}: after a go-back. */
+    ReqSend(Map.of("wr", Kind.INT, "psn", Kind.INT, "retry", Kind.BOOL)),
+    /**
+     * The responder took the request with PSN {@code psn}: executed or not, and the response it
+     * queued ({@code reply} ACK, NAK_SEQ, RNR_NAK or NONE, at {@code replyPsn}).
+     */
+    RespRecv(Map.of("psn", Kind.INT, "executed", Kind.BOOL, "reply", Kind.STRING, "replyPsn", Kind.INT)),
+    /** The responder's user posted a receive WR. */
+    RespPostRecv(Map.of()),
+    /**
+     * The completer took a response ({@code type}, {@code psn}) and retired the WRs {@code wrs}
+     * with the statuses {@code done}.
+     */
+    CompRecv(Map.of("type", Kind.STRING, "psn", Kind.INT, "done", Kind.LIST, "wrs", Kind.LIST)),
+    /** The local ACK timer fired; the retirements as in CompRecv. */
+    CompTimeout(Map.of("done", Kind.LIST, "wrs", Kind.LIST)),
+    /** WR {@code wr} completed with WR_FLUSH_ERR after an earlier one failed. */
+    CompFlush(Map.of("wr", Kind.INT)),
+    /** The oldest request in flight, with PSN {@code psn}, was lost. */
+    ChanLoseReq(Map.of("psn", Kind.INT)),
+    /** The oldest response in flight was lost. */
+    ChanLoseAck(Map.of("type", Kind.STRING, "psn", Kind.INT)),
+    /** The {@code at}-th oldest request in flight was duplicated. */
+    ChanDupReq(Map.of("at", Kind.INT, "psn", Kind.INT)),
+    /** The {@code at}-th oldest response in flight was duplicated. */
+    ChanDupAck(Map.of("at", Kind.INT, "psn", Kind.INT));
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -45,6 +76,11 @@ public enum TraceAction {
 
     public Map<String, Kind> fields() {
         return fields;
+    }
+
+    /** Whether this is an event of RcTransport (the others are QpStateMachine's and WorkQueues'). */
+    public boolean transport() {
+        return ordinal() >= ReqSend.ordinal();
     }
 
     /** Whether a verb of this kind flushes inside the call when the QP is in ERR or SQE. */

@@ -58,11 +58,20 @@ import util.UniqueString;
  *
  * <p>QpStateMachine describes one QP: each QP of the trace is checked on its own with the events
  * naming it. WorkQueues describes the QPs of one CQ: their numbers become q1, q2, ... in creation
- * order. TLC keeps its state in static fields, so one spec is loaded at a time.
+ * order. RcTransport describes one RC QP and its peer: the trace's header gives the constants
+ * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). TLC keeps its state in static fields,
+ * so one spec is loaded at a time.
  */
 public final class TraceValidator {
     /** More candidate states than this after one event is a run the validator gives up on. */
     public static final int MAX_FRONTIER = 200_000;
+
+    /** The header fields of an RcTransport trace: the spec's constants NumWr, StartPsn, Window, MaxRetry, MaxRnrRetry. */
+    public static final List<String> RC_HEADER = List.of("numWr", "startPsn", "window", "retryCnt", "rnrRetry");
+    /** RcTransport's PSN modulus in validation: the wire's, 2^24 (IBA 9.7.1). */
+    public static final long RC_PSN_MOD = 1L << 24;
+    /** RcTransport's channel capacity in validation: no run comes near it, so only ChanLose events lose packets. */
+    static final long RC_CHAN_CAP = 1L << 20;
 
     private static final String[] QP_TYPES = {"RC", "UC", "UD", "GSI", "SMI"};
 
@@ -157,6 +166,49 @@ public final class TraceValidator {
                 for (int i : g.getValue()) {
                     Shape s = Shape.of(traces.get(i));
                     Walk w = spec.walk(traces.get(i).events(), e -> wqValue(e, s));
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
+        // RcTransport: one load per set of connection constants; NumWr the most WRs of the group.
+        Map<List<Long>, List<Integer>> byConn = new LinkedHashMap<>();
+        for (int i = 0; i < traces.size(); i++) {
+            SpecTrace t = traces.get(i);
+            if (!t.specs().contains("RcTransport")) {
+                continue;
+            }
+            List<Long> conn = new ArrayList<>();
+            for (String h : RC_HEADER) {
+                if (!(t.header().get(h) instanceof Long n) || n < 0) {
+                    first[i] = earlier(first[i], new Mismatch("RcTransport", 0, 1, "header", "Init",
+                            "the header needs integer " + String.join(", ", RC_HEADER)));
+                    conn = null;
+                    break;
+                }
+                conn.add(n);
+            }
+            if (conn != null) {
+                byConn.computeIfAbsent(List.copyOf(conn.subList(1, conn.size())), c -> new ArrayList<>()).add(i);
+            }
+        }
+        for (Map.Entry<List<Long>, List<Integer>> g : byConn.entrySet()) {
+            long numWr = 1;
+            for (int i : g.getValue()) {
+                numWr = Math.max(numWr, (Long) traces.get(i).header().get("numWr"));
+            }
+            List<Long> c = g.getKey();
+            Map<String, String> k = new LinkedHashMap<>();
+            k.put("NumWr", String.valueOf(numWr));
+            k.put("PsnMod", String.valueOf(RC_PSN_MOD));
+            k.put("StartPsn", String.valueOf(c.get(0) % RC_PSN_MOD));
+            k.put("Window", String.valueOf(Math.max(1, Math.min(c.get(1), RC_PSN_MOD))));
+            k.put("MaxRetry", String.valueOf(c.get(2)));
+            k.put("MaxRnrRetry", String.valueOf(Math.min(c.get(3), 6)));
+            k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
+            try (Loaded spec = new Loaded("RcTransport", k)) {
+                for (int i : g.getValue()) {
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::rcValue);
                     visited[i] += w.visited;
                     first[i] = earlier(first[i], w.mismatch);
                 }
@@ -306,6 +358,39 @@ public final class TraceValidator {
         }
         f.put("seq", IntValue.gen((int) e.seq()));
         return record(f);
+    }
+
+    /** The event as RcTransportTrace's e: its fields as they are, lists as tuples. */
+    private static Value rcValue(SpecEvent e) {
+        Map<String, Value> f = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> en : e.fields().entrySet()) {
+            Value v = plain(en.getValue());
+            if (v != null) {
+                f.put(en.getKey(), v);
+            }
+        }
+        f.put("seq", IntValue.gen((int) e.seq()));
+        return record(f);
+    }
+
+    private static Value plain(Object v) {
+        if (v instanceof String str) {
+            return new StringValue(str);
+        } else if (v instanceof Long n) {
+            return IntValue.gen((int) (long) n);
+        } else if (v instanceof Boolean b) {
+            return b ? BoolValue.ValTrue : BoolValue.ValFalse;
+        } else if (v instanceof List<?> l) {
+            Value[] vs = new Value[l.size()];
+            for (int i = 0; i < vs.length; i++) {
+                vs[i] = plain(l.get(i));
+                if (vs[i] == null) {
+                    return null;
+                }
+            }
+            return new TupleValue(vs);
+        }
+        return null;
     }
 
     private static Value stringSet(List<Object> items) {

@@ -1,0 +1,23 @@
+// Decisions of the RC transport that mutation tests replace with a known bug
+package org.ibmodel.sim.device;
+
+/**
+ * Two decisions of the transport, behind an interface so that a test can swap in a wrong one
+ * and show the conformance check against RcTransport.tla rejects the run at the step the bug
+ * made. {@link #CORRECT} is the transport's own and the default; nothing outside tests sets
+ * another.
+ */
+interface TransportPolicy {
+    TransportPolicy CORRECT = new TransportPolicy() {
+    };
+
+    /** rxe_resp.c check_psn: a request's PSN less the expected one (negative: a duplicate). */
+    default int psnDiff(int psn, int expected) {
+        return Psn.diff(psn, expected);
+    }
+
+    /** rxe_comp.c do_complete: whether the oldest in-flight WQE of {@code t} may be retired. */
+    default boolean retirable(TransportQp t) {
+        return t.inflight.get(0).done;
+    }
+}
