@@ -19,14 +19,17 @@ import picocli.CommandLine.Spec;
 
 /** {@code ibmodel demo}: the main job on built-in defaults. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Two hosts through a switch run an RC ping-pong, narrated.",
+        description = {"ibv_rc_pingpong between processes on two hosts through a switch, narrated.",
             "",
-            "Each host's HCA driver brings its device up; each side makes a PD, a CQ,",
-            "an MR and an RC QP, the two exchange LID/QPN/PSN out of band and connect",
-            "(RESET->INIT->RTR->RTS), then SENDs, an RDMA WRITE, an RDMA READ and an",
-            "atomic run, each shown from the verb to the packets and the completions.",
-            "--single-host walks the verbs on one host's in-memory device instead.",
-            "Exit code 1 if any object is left allocated or data arrives wrong."})
+            "Each host's HCA driver brings its device up and uverbs serves it; a process",
+            "on each host opens /dev/infiniband/uverbs0 through the verbs library, makes",
+            "a PD, an MR, a completion channel, a CQ and an RC QP, the two exchange",
+            "LID/QPN/PSN out of band, connect (INIT->RTR->RTS) and ping-pong on",
+            "completion events; then an RDMA WRITE, an RDMA READ and a FETCH_AND_ADD run.",
+            "Each is shown from the verb and its uverbs command to the packets and the",
+            "completions. --single-host walks the kernel verbs on one host's in-memory",
+            "device instead. Exit code 1 if any object or uverbs file is left or data",
+            "arrives wrong."})
 final class DemoCommand implements Callable<Integer> {
     /** Entries the trace buffer keeps; the oldest are overwritten beyond this, as in ftrace. */
     static final int TRACE_ENTRIES = 1 << 16;

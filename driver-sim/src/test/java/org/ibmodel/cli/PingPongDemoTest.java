@@ -12,7 +12,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The default demo: two hosts with HCAs through a switch, narrated from verb to wire. */
+/**
+ * The default demo: ibv_rc_pingpong between processes on two hosts with HCAs through a switch,
+ * over the verbs library and uverbs, narrated from verb to wire.
+ */
 class PingPongDemoTest {
     @TempDir
     Path dir;
@@ -22,14 +25,19 @@ class PingPongDemoTest {
         CliRun run = CliRun.of("demo");
         assertEquals(0, run.exit(), run.err());
         String out = run.out();
-        assertTrue(out.contains("h1 received \"ping\""), out);
-        assertTrue(out.contains("h0 received \"pong\""), out);
+        assertTrue(out.contains("h0 client  local address:  LID 0x0001, QPN 0x"), out);
+        assertTrue(out.contains("h1 server  remote address: LID 0x0001, QPN 0x"), out);
+        assertTrue(out.contains("write(3, IB_USER_VERBS_CMD_POST_SEND, "), out);
+        assertTrue(out.contains("h1 received \"ping 1\""), out);
+        assertTrue(out.contains("h0 received \"pong 1\""), out);
+        assertTrue(out.contains("ibv_get_cq_event: read() of the completion channel"), out);
         assertTrue(out.contains("RDMA WRITE First"), out);
         assertTrue(out.contains("RDMA READ response Last"), out);
         assertTrue(out.contains("holds exactly the 3172 bytes written"), out);
         assertTrue(out.contains("read back matches byte for byte"), out);
         assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
-        assertTrue(out.contains("comp_handler runs in HARDIRQ"), out);
+        assertTrue(out.contains("ib_uverbs_comp_handler runs in HARDIRQ"), out);
+        assertTrue(out.contains("h1 server: exit; uverbs0 has 0 files open, hca0 0 objects"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
     }
 
@@ -45,7 +53,7 @@ class PingPongDemoTest {
         CliRun run = CliRun.of("demo", "--quiet");
         assertEquals(0, run.exit());
         assertEquals(1, run.out().lines().count(), run.out());
-        assertTrue(run.out().startsWith("summary: seed 1, 16 packets, 7 work completions"), run.out());
+        assertTrue(run.out().startsWith("summary: seed 1, 20 packets, 11 work completions"), run.out());
     }
 
     @Test
@@ -60,8 +68,8 @@ class PingPongDemoTest {
         for (int at = 24; at < b.limit(); records++) {
             at += 16 + b.getInt(at + 8);
         }
-        // 16 packets, each crossing two links (host to switch, switch to host).
-        assertEquals(32, records);
+        // 20 packets, each crossing two links (host to switch, switch to host).
+        assertEquals(40, records);
     }
 
     @Test

@@ -20,6 +20,13 @@ public final class Task {
     private final UserAddressSpace mm;
     private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
     private boolean exited;
+    private Strace strace;
+
+    /** What strace(1) attached to the process sees of its write() calls. */
+    @FunctionalInterface
+    public interface Strace {
+        void write(int fd, byte[] buf, long ret);
+    }
 
     public Task(String name, UserAddressSpace mm) {
         this.name = name;
@@ -54,6 +61,11 @@ public final class Task {
         return fd;
     }
 
+    /** Attaches a tracer that sees every write() and its return; null detaches. */
+    public void strace(Strace tracer) {
+        this.strace = tracer;
+    }
+
     public OpenFile file(int fd) {
         return fds.get(fd);
     }
@@ -77,10 +89,11 @@ public final class Task {
     /** write(fd, buf, count) */
     public long write(int fd, byte[] buf) {
         OpenFile f = fds.get(fd);
-        if (f == null) {
-            return Errno.EBADF.negative();
+        long ret = f == null ? Errno.EBADF.negative() : f.write(this, buf);
+        if (strace != null) {
+            strace.write(fd, buf, ret);
         }
-        return f.write(this, buf);
+        return ret;
     }
 
     /** close(fd): the descriptor goes, and with it the file (no descriptor is ever shared). */

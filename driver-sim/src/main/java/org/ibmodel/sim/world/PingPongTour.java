@@ -1,119 +1,265 @@
 package org.ibmodel.sim.world;
 
-import static org.ibmodel.core.QpAttrMask.ACCESS_FLAGS;
-import static org.ibmodel.core.QpAttrMask.AV;
-import static org.ibmodel.core.QpAttrMask.DEST_QPN;
-import static org.ibmodel.core.QpAttrMask.MAX_DEST_RD_ATOMIC;
-import static org.ibmodel.core.QpAttrMask.MAX_QP_RD_ATOMIC;
-import static org.ibmodel.core.QpAttrMask.MIN_RNR_TIMER;
-import static org.ibmodel.core.QpAttrMask.PATH_MTU;
-import static org.ibmodel.core.QpAttrMask.PKEY_INDEX;
-import static org.ibmodel.core.QpAttrMask.PORT;
-import static org.ibmodel.core.QpAttrMask.RETRY_CNT;
-import static org.ibmodel.core.QpAttrMask.RNR_RETRY;
-import static org.ibmodel.core.QpAttrMask.RQ_PSN;
-import static org.ibmodel.core.QpAttrMask.SQ_PSN;
-import static org.ibmodel.core.QpAttrMask.STATE;
-import static org.ibmodel.core.QpAttrMask.TIMEOUT;
-
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.ibmodel.core.AccessFlags;
-import org.ibmodel.core.AhAttr;
-import org.ibmodel.core.Cq;
-import org.ibmodel.core.CqInitAttr;
-import org.ibmodel.core.CqNotifyFlags;
 import org.ibmodel.core.IbDevice;
-import org.ibmodel.core.Mr;
-import org.ibmodel.core.Mtu;
-import org.ibmodel.core.Pd;
-import org.ibmodel.core.PostResult;
-import org.ibmodel.core.Qp;
-import org.ibmodel.core.QpAttr;
-import org.ibmodel.core.QpAttrMask;
-import org.ibmodel.core.QpCap;
-import org.ibmodel.core.QpInitAttr;
-import org.ibmodel.core.QpState;
-import org.ibmodel.core.QpType;
-import org.ibmodel.core.RecvWr;
-import org.ibmodel.core.Result;
-import org.ibmodel.core.SendFlags;
-import org.ibmodel.core.SendWr;
-import org.ibmodel.core.Sge;
 import org.ibmodel.core.Tracer;
-import org.ibmodel.core.Wc;
-import org.ibmodel.core.WcStatus;
-import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.OpcodeTable;
 import org.ibmodel.traces.TraceSink;
+import org.ibmodel.uverbs.Uverbs;
+import org.ibmodel.uverbs.UverbsApi;
+import org.ibmodel.uverbs.UverbsDevice;
+import org.ibmodel.uverbs.UverbsHost;
+import org.ibmodel.uverbs.WriteMethod;
+import org.ibmodel.verbs.Ibv;
+import org.ibmodel.verbs.IbvAccessFlags;
+import org.ibmodel.verbs.IbvCompChannel;
+import org.ibmodel.verbs.IbvContext;
+import org.ibmodel.verbs.IbvCq;
+import org.ibmodel.verbs.IbvDevice;
+import org.ibmodel.verbs.IbvMr;
+import org.ibmodel.verbs.IbvPd;
+import org.ibmodel.verbs.IbvPortAttr;
+import org.ibmodel.verbs.IbvQp;
+import org.ibmodel.verbs.IbvQpAttr;
+import org.ibmodel.verbs.IbvQpAttrMask;
+import org.ibmodel.verbs.IbvQpCap;
+import org.ibmodel.verbs.IbvQpInitAttr;
+import org.ibmodel.verbs.IbvQpState;
+import org.ibmodel.verbs.IbvQpType;
+import org.ibmodel.verbs.IbvRecvWr;
+import org.ibmodel.verbs.IbvSendWr;
+import org.ibmodel.verbs.IbvSge;
+import org.ibmodel.verbs.IbvWc;
+import org.ibmodel.verbs.IbvWcOpcode;
+import org.ibmodel.verbs.IbvWcStatus;
+import org.ibmodel.verbs.IbvWrOpcode;
 
 /**
- * Two hosts through one switch, as ibv_rc_pingpong runs them: each side makes a PD, a CQ, an MR
- * and an RC QP through the kernel verbs on the HCA driver, the two exchange LID, QPN and PSN out
- * of band, connect, and then run SENDs, an RDMA WRITE, an RDMA READ and an atomic. Each
- * operation is narrated from the verb to the packets on the wire and the completion polled.
+ * ibv_rc_pingpong between two processes on two hosts through one switch
+ * (libibverbs/examples/rc_pingpong.c with {@code -e}): each host's uverbs serves its HCA as
+ * /dev/infiniband/uverbs0, a process on each opens it through the verbs library, sets up its
+ * context, PD, MR, completion channel, CQ and RC QP, the two swap LID, QPN and PSN out of band,
+ * connect and ping-pong on completion events; then the client runs an RDMA WRITE, an RDMA READ
+ * and a FETCH_AND_ADD on the server's buffer. Each operation is told from the verb through the
+ * uverbs command the process writes, the packets on the wire and the completion interrupt to
+ * the work completion polled.
  */
 public final class PingPongTour {
+    /** rc_pingpong's wr_ids. */
+    private static final long RECV_WRID = 1;
+    private static final long SEND_WRID = 2;
+    private static final long WRITE_WRID = 3;
+    private static final long READ_WRID = 4;
+    private static final long ATOMIC_WRID = 5;
+    /** rc_pingpong -r: receives kept posted. */
+    private static final int RX_DEPTH = 4;
+    /** rc_pingpong -n: exchanges of a ping and a pong. */
+    private static final int ITERS = 2;
+    /** The receive slot at the start of the buffer, as rc_pingpong's size. */
+    private static final int SIZE = 1024;
     private static final int BUF = 64 * 1024;
-    private static final long TARGET = 32 * 1024;
-    private static final Mtu MTU = Mtu.MTU_1024;
+    private static final long SEND_AT = 4096;
+    private static final long COUNTER_AT = 16;
+    private static final long FETCHED_AT = 24;
+    private static final long TARGET_AT = 32 * 1024;
+    private static final long READ_AT = 8192;
+    private static final int MTU_BYTES = 1024;
+    private static final int PORT = 1;
 
     private final Narrator n;
     private final long seed;
     private final Path pcap;
     private final TraceSink traceSink;
     private World world;
-    private final List<Side> sides = new ArrayList<>();
-    /** What happened during one operation, to be told in time order. */
+    /** What happened on the fabric and in interrupts since the processes last ran. */
     private final List<Moment> timeline = new ArrayList<>();
+    private final int[] sentMark = new int[2];
+    private int completions;
+    private List<Proc> procs;
 
     private record Moment(long timeNs, String what) {
     }
-    private int completions;
 
-    /** One end of the connection. */
-    private final class Side {
+    /** One rc_pingpong process: pp_init_ctx's objects and the state of its main loop. */
+    private final class Proc {
         final String name;
         final int index;
+        final boolean client;
         final Host host;
-        final IbDevice dev;
-        final Pd pd;
-        final Cq cq;
-        final Mr mr;
-        final Qp qp;
-        final long buf;
+        final UverbsDevice uverbs;
+        final Task task;
+        final Ibv ibv;
         final int psn;
+        IbvContext ctx;
+        IbvCompChannel channel;
+        IbvPd pd;
+        long buf;
+        IbvMr mr;
+        IbvCq cq;
+        IbvQp qp;
+        int lid;
+        int routs;
+        int rcnt;
+        int scnt;
+        boolean sendPending;
+        boolean recvPending;
+        final IbvWc[] wc = {new IbvWc(), new IbvWc()};
 
-        Side(int index, int psn) {
+        Proc(int index, boolean client, int psn) {
             this.index = index;
+            this.client = client;
+            this.psn = psn;
             this.host = world.host(index);
             this.name = host.name();
-            this.dev = host.driver(0).device();
-            this.psn = psn;
-            pd = get(Pd.alloc(dev), "ib_alloc_pd");
-            cq = get(Cq.create(dev, c -> timeline.add(new Moment(world.scheduler().now(), String.format(
-                    "%s: completion interrupt, comp_handler runs in %s", name, host.kernel().context()))),
-                    null, new CqInitAttr(64, 0)), "ib_create_cq");
-            check(cq.reqNotify(CqNotifyFlags.NEXT_COMP), "ib_req_notify_cq");
-            buf = host.memory().alloc(BUF);
-            mr = get(Mr.reg(pd, buf, BUF, buf, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
-                    | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC), "ib_reg_mr");
-            qp = get(Qp.create(pd, QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(16, 16, 1))), "ib_create_qp");
-            sides.add(this);
+            Uverbs uv = new Uverbs();
+            host.core().registerClient(uv);
+            host.settle();
+            this.uverbs = uv.device("uverbs0");
+            this.task = new Task("rc_pingpong", new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES));
+            task.strace(this::strace);
+            this.ibv = new Ibv(task);
         }
 
-        int lid() {
-            return world.lid(index);
+        /** What strace(1) would print for the command the library wrote. */
+        void strace(int fd, byte[] cmd, long ret) {
+            ByteBuffer b = ByteBuffer.wrap(cmd).order(ByteOrder.LITTLE_ENDIAN);
+            WriteMethod m = cmd.length >= 4 ? UverbsApi.entry(b.getInt(0)) : null;
+            n.say("      write(%d, IB_USER_VERBS_CMD_%s, %d) = %d", fd, m == null ? "?" : m.name(), cmd.length, ret);
         }
 
-        Sge sge(long offset, int len) {
-            return new Sge(buf + offset, len, mr.lkey());
+        String who() {
+            return name + " " + (client ? "client" : "server");
+        }
+
+        void verb(String fmt, Object... args) {
+            n.say("%s: %s", who(), String.format(fmt, args));
+        }
+
+        void postRecv() {
+            verb("ibv_post_recv(wr_id %d, %d bytes)", RECV_WRID, SIZE);
+            check(qp.postRecv(new IbvRecvWr(RECV_WRID, new IbvSge(buf, SIZE, mr.lkey())), new IbvRecvWr[1]),
+                    "ibv_post_recv");
+            n.say("    kernel: receive WQE written to the RQ, RECV doorbell rung");
+        }
+
+        void postSend(String what, IbvSendWr wr) {
+            verb("ibv_post_send(%s)", what);
+            check(qp.postSend(wr, new IbvSendWr[1]), "ibv_post_send");
+            n.say("    kernel: send WQE written to the SQ in host memory, SEND doorbell rung");
+        }
+
+        void sendText(String text) {
+            byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+            poke(buf + SEND_AT, b);
+            sendPending = true;
+            postSend("SEND \"" + text + "\"", new IbvSendWr(SEND_WRID, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
+                    new IbvSge(buf + SEND_AT, b.length, mr.lkey())));
+        }
+
+        void poke(long addr, byte[] data) {
+            if (task.mm().copyToUser(addr, data, 0, data.length) != 0) {
+                throw new IllegalStateException(who() + ": store to unmapped 0x" + Long.toHexString(addr));
+            }
+        }
+
+        byte[] peek(long addr, int len) {
+            byte[] b = new byte[len];
+            if (task.mm().copyFromUser(b, 0, addr, len) != 0) {
+                throw new IllegalStateException(who() + ": load from unmapped 0x" + Long.toHexString(addr));
+            }
+            return b;
+        }
+
+        long peekLong(long addr) {
+            return ByteBuffer.wrap(peek(addr, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        }
+
+        /**
+         * One turn of rc_pingpong's loop with {@code -e}: take a completion event (EAGAIN: none
+         * yet, nothing to do), acknowledge it, re-arm the CQ, then poll and handle every
+         * completion.
+         */
+        void turn() {
+            IbvCq ev = channel.getCqEvent();
+            if (ev == null) {
+                if (ibv.errno() != Errno.EAGAIN.number()) {
+                    throw new IllegalStateException(who() + ": ibv_get_cq_event errno " + ibv.errno());
+                }
+                return;
+            }
+            if (ev != cq) {
+                throw new IllegalStateException(who() + ": event for " + ev + ", expected " + cq);
+            }
+            verb("ibv_get_cq_event: read() of the completion channel (fd %d) returns an event for the CQ",
+                    channel.fd());
+            verb("ibv_ack_cq_events(cq, 1)");
+            cq.ackEvents(1);
+            verb("ibv_req_notify_cq(cq, 0)");
+            check(cq.reqNotify(false), "ibv_req_notify_cq");
+            int ne;
+            int polled = 0;
+            do {
+                verb("ibv_poll_cq(cq, %d)", wc.length);
+                ne = cq.poll(wc.length, wc);
+                for (int i = 0; i < ne; i++) {
+                    handle(wc[i]);
+                }
+                polled += Math.max(ne, 0);
+            } while (ne > 0);
+            if (ne < 0) {
+                throw new IllegalStateException(who() + ": ibv_poll_cq errno " + ibv.errno());
+            }
+            // Arming a CQ that still holds a completion raises an event at once (docs/HCA.md §8),
+            // and the loop arms before it polls: such an event finds the CQ already drained.
+            n.say(polled == 0 ? "    -> 0: the CQ was armed while it still held a completion, already polled"
+                    : "    -> 0: CQ empty");
+        }
+
+        void handle(IbvWc w) {
+            completions++;
+            n.say("    -> wr_id %d %s, opcode %s, byte_len %d, qp_num 0x%06x", w.wrId, w.status.name(),
+                    wcOpcode(w.opcode), w.byteLen, w.qpNum);
+            if (w.status != IbvWcStatus.SUCCESS) {
+                throw new IllegalStateException(who() + ": unexpected " + w);
+            }
+            if (w.wrId == SEND_WRID) {
+                scnt++;
+                sendPending = false;
+            } else if (w.wrId == RECV_WRID) {
+                String got = new String(peek(buf, w.byteLen), StandardCharsets.US_ASCII);
+                n.say("    %s received \"%s\"", name, got);
+                rcnt++;
+                if (--routs <= 1) {
+                    while (routs < RX_DEPTH) {
+                        postRecv();
+                        routs++;
+                    }
+                }
+                recvPending = false;
+                if (!client && scnt < ITERS) {
+                    sendText("pong " + scnt);
+                }
+            }
+            if (client && w.wrId <= SEND_WRID && !sendPending && !recvPending && scnt < ITERS) {
+                recvPending = true;
+                sendText("ping " + scnt);
+            }
+        }
+
+        boolean done() {
+            return rcnt >= ITERS && scnt >= ITERS;
         }
     }
 
@@ -124,7 +270,7 @@ public final class PingPongTour {
         this.traceSink = traceSink;
     }
 
-    /** Runs the tour; returns the number of objects left allocated on both hosts. */
+    /** Runs the tour; returns the number of objects and uverbs files left, plus one if data came wrong. */
     public int run() {
         world = World.of(seed, 2);
         try {
@@ -145,6 +291,7 @@ public final class PingPongTour {
             Host h0 = world.host(0);
             h0.core().tracer(new Tracer(h0.kernel(), traceSink, () -> world.scheduler().now()).task("ibmodel-demo", 1000));
         }
+        world.scheduler().listener(this::interrupt);
         n.step("Boot (seed %d): two hosts, each with an HCA, through one 4X EDR switch", seed);
         for (int i = 0; i < 2; i++) {
             IbDevice dev = world.host(i).driver(0).device();
@@ -153,163 +300,268 @@ public final class PingPongTour {
                     dev.port(1).lid());
         }
 
-        n.step("Each side: ib_alloc_pd, ib_create_cq (armed), ib_reg_mr of a %d KiB buffer, ib_create_qp RC",
-                BUF / 1024);
+        n.step("Each host: ib_uverbs joins ib_core as a client and makes /dev/infiniband/uverbs0; rc_pingpong starts");
         SplittableRandom psns = world.scheduler().fork("demo psn");
-        Side a = new Side(0, psns.nextInt(1 << 24));
-        Side b = new Side(1, psns.nextInt(1 << 24));
-        for (Side s : new Side[] {a, b}) {
-            n.say("%s  local address:  LID 0x%04x, QPN 0x%06x, PSN 0x%06x, rkey 0x%08x", s.name, s.lid(),
-                    s.qp.qpNum(), s.psn, s.mr.rkey());
+        Proc a = new Proc(0, true, psns.nextInt(1 << 24));
+        Proc b = new Proc(1, false, psns.nextInt(1 << 24));
+        procs = List.of(a, b);
+        for (Proc p : procs) {
+            n.say("%s: %s serves %s; process rc_pingpong (%s) has an empty address space", p.name,
+                    p.uverbs.name(), p.uverbs.ibDevice().name(), p.client ? "client" : "server");
         }
 
-        n.step("Exchange addresses out of band and connect: RESET -> INIT -> RTR -> RTS on both sides");
+        n.step("Each process: pp_init_ctx — open the device, PD, MR over a %d KiB buffer, completion channel, "
+                + "CQ, RC QP, INIT", BUF / 1024);
+        for (Proc p : procs) {
+            initCtx(p);
+        }
+
+        n.step("Exchange LID, QPN and PSN out of band, then pp_connect_ctx: INIT -> RTR -> RTS");
+        for (Proc p : procs) {
+            n.say("%s  local address:  LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), p.lid, p.qp.qpNum(),
+                    p.psn);
+        }
+        for (Proc p : procs) {
+            Proc r = p == a ? b : a;
+            n.say("%s  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), r.lid, r.qp.qpNum(),
+                    r.psn);
+        }
+        n.say("%s also tells the client its buffer: addr 0x%x, rkey 0x%08x", b.who(), b.buf, b.mr.rkey());
         connect(a, b);
         connect(b, a);
 
-        n.step("SEND \"ping\" from %s to %s", a.name, b.name);
-        postRecv(b, 100, b.sge(0, 256));
-        send(a, new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
-                .sgList(write(a, 0, "ping")));
-        n.say("%s received \"%s\"", b.name, text(b, 0, 4));
+        n.step("Ping-pong, %d iterations: the client sends, each side answers what it receives", ITERS);
+        long start = world.scheduler().now();
+        a.recvPending = true;
+        a.sendText("ping 0");
+        int idle = 0;
+        while (!(a.done() && b.done())) {
+            int before = completions;
+            settle();
+            a.turn();
+            b.turn();
+            idle = completions > before ? 0 : idle + 1;
+            if (idle >= 10) {
+                throw new IllegalStateException("no completion for 10 rounds: client rcnt=" + a.rcnt + " scnt="
+                        + a.scnt + ", server rcnt=" + b.rcnt + " scnt=" + b.scnt);
+            }
+        }
+        double usec = (world.scheduler().now() - start) / 1000.0;
+        n.say("%s: %d iters in %.3f usec of virtual time = %.3f usec/iter", a.who(), ITERS, usec, usec / ITERS);
 
-        n.step("SEND \"pong\" back from %s to %s", b.name, a.name);
-        postRecv(a, 200, a.sge(0, 256));
-        send(b, new SendWr().wrId(2).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
-                .sgList(write(b, 512, "pong")));
-        n.say("%s received \"%s\"", a.name, text(a, 0, 4));
-
-        byte[] big = new byte[3 * MTU.bytes() + 100];
+        byte[] big = new byte[3 * MTU_BYTES + 100];
         new SplittableRandom(seed).nextBytes(big);
         n.step("RDMA WRITE of %d bytes into %s's buffer (path MTU %d: a FIRST, MIDDLEs and a LAST packet)",
-                big.length, b.name, MTU.bytes());
-        a.host.memory().write(a.buf + 1024, big);
-        send(a, new SendWr().wrId(3).opcode(WrOpcode.RDMA_WRITE).sendFlags(SendFlags.SIGNALED)
-                .sgList(a.sge(1024, big.length)).remoteAddr(b.buf + TARGET).rkey(b.mr.rkey()));
-        boolean same = java.util.Arrays.equals(big, b.host.memory().read(b.buf + TARGET, big.length));
+                big.length, b.name, MTU_BYTES);
+        a.poke(a.buf + 1024, big);
+        oneSided(a, "RDMA_WRITE", rdma(a, WRITE_WRID, IbvWrOpcode.RDMA_WRITE, 1024, big.length, b, TARGET_AT));
+        boolean same = Arrays.equals(big, b.peek(b.buf + TARGET_AT, big.length));
         n.say("%s's memory %s the %d bytes written", b.name, same ? "holds exactly" : "DIFFERS from", big.length);
 
         n.step("RDMA READ of the same %d bytes back into %s", big.length, a.name);
-        send(a, new SendWr().wrId(4).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
-                .sgList(a.sge(8192, big.length)).remoteAddr(b.buf + TARGET).rkey(b.mr.rkey()));
-        boolean back = java.util.Arrays.equals(big, a.host.memory().read(a.buf + 8192, big.length));
+        oneSided(a, "RDMA_READ", rdma(a, READ_WRID, IbvWrOpcode.RDMA_READ, READ_AT, big.length, b, TARGET_AT));
+        boolean back = Arrays.equals(big, a.peek(a.buf + READ_AT, big.length));
         n.say("read back %s", back ? "matches byte for byte" : "DIFFERS");
 
         n.step("ATOMIC FETCH_AND_ADD 5 on a counter in %s's memory that holds 37", b.name);
-        b.host.memory().writeLong(b.buf + 16, 37);
-        send(a, new SendWr().wrId(5).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD).sendFlags(SendFlags.SIGNALED)
-                .sgList(a.sge(24, 8)).remoteAddr(b.buf + 16).rkey(b.mr.rkey()).compareAdd(5));
-        n.say("original value returned to %s: %d; counter now %d", a.name, a.host.memory().readLong(a.buf + 24),
-                b.host.memory().readLong(b.buf + 16));
+        b.poke(b.buf + COUNTER_AT, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(37).array());
+        IbvSendWr faa = rdma(a, ATOMIC_WRID, IbvWrOpcode.ATOMIC_FETCH_AND_ADD, FETCHED_AT, 8, b, COUNTER_AT);
+        faa.compareAdd = 5;
+        oneSided(a, "ATOMIC_FETCH_AND_ADD", faa);
+        long fetched = a.peekLong(a.buf + FETCHED_AT);
+        long counter = b.peekLong(b.buf + COUNTER_AT);
+        n.say("original value returned to %s: %d; counter now %d", a.name, fetched, counter);
 
-        n.step("Tear down both sides");
-        for (Side s : new Side[] {a, b}) {
-            check(s.qp.destroy(), "ib_destroy_qp");
-            check(s.mr.dereg(), "ib_dereg_mr");
-            check(s.cq.destroy(), "ib_destroy_cq");
-            check(s.pd.dealloc(), "ib_dealloc_pd");
+        n.step("Tear down: pp_close_ctx, then the processes exit");
+        for (Proc p : procs) {
+            closeCtx(p);
         }
         world.settle();
-        int leaked = a.dev.liveTotal() + b.dev.liveTotal();
+        int leaked = 0;
+        for (Proc p : procs) {
+            leaked += p.uverbs.ibDevice().liveTotal() + p.uverbs.openFiles().size();
+        }
         long packets = world.transport(0).packetsSent() + world.transport(1).packetsSent();
         n.blank();
         n.always("summary: seed %d, %d packets, %d work completions, %.3f us of virtual time, %d objects left allocated%s",
                 seed, packets, completions, world.scheduler().now() / 1000.0, leaked,
                 pcap == null ? "" : ", capture in " + pcap);
         n.flush();
-        return leaked + (same && back ? 0 : 1);
+        return leaked + (same && back && fetched == 37 && counter == 42 ? 0 : 1);
     }
 
-    private void connect(Side s, Side peer) {
-        QpAttr attr = new QpAttr().state(QpState.INIT);
+    /** pp_init_ctx, and what rc_pingpong's main does before the exchange. */
+    private void initCtx(Proc p) {
+        List<IbvDevice> sysfs = List.of(new IbvDevice(p.uverbs.name(), p.uverbs.ibDevice().name(), p.uverbs::open));
+        List<IbvDevice> list = p.ibv.getDeviceList(sysfs);
+        p.verb("ibv_get_device_list -> [%s]; ibv_open_device(%s)", list.get(0).getName(), list.get(0).getName());
+        p.ctx = p.ibv.openDevice(list.get(0));
+        notNull(p, p.ctx, "ibv_open_device");
+        p.verb("ibv_alloc_pd");
+        p.pd = notNull(p, p.ctx.allocPd(), "ibv_alloc_pd");
+        p.buf = p.ibv.alloc(BUF);
+        if (p.buf < 0) {
+            throw new IllegalStateException(p.who() + ": no memory for the buffer, errno " + p.ibv.errno());
+        }
+        p.verb("ibv_reg_mr(0x%x, %d, LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC)", p.buf, BUF);
+        p.mr = notNull(p, p.pd.regMr(p.buf, BUF, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.REMOTE_WRITE
+                | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC), "ibv_reg_mr");
+        n.say("    lkey 0x%08x, rkey 0x%08x: uverbs pinned the pages, the driver wrote their MTT", p.mr.lkey(),
+                p.mr.rkey());
+        p.verb("ibv_create_comp_channel");
+        p.channel = notNull(p, p.ctx.createCompChannel(), "ibv_create_comp_channel");
+        p.verb("ibv_create_cq(%d entries, on the channel)", RX_DEPTH + 1);
+        p.cq = notNull(p, p.ctx.createCq(RX_DEPTH + 1, p, p.channel, 0), "ibv_create_cq");
+        IbvQpInitAttr init = new IbvQpInitAttr();
+        init.sendCq = p.cq;
+        init.recvCq = p.cq;
+        init.cap = new IbvQpCap(1, RX_DEPTH, 1, 1);
+        init.qpType = IbvQpType.RC;
+        p.verb("ibv_create_qp(RC, send_wr 1, recv_wr %d)", RX_DEPTH);
+        p.qp = notNull(p, p.pd.createQp(init), "ibv_create_qp");
+        n.say("    qp_num 0x%06x", p.qp.qpNum());
+        IbvQpAttr attr = new IbvQpAttr();
+        attr.qpState = IbvQpState.INIT;
         attr.pkeyIndex = 0;
-        attr.portNum = 1;
-        attr.qpAccessFlags = AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC;
-        modify(s, attr, QpAttrMask.of(STATE, PKEY_INDEX, PORT, ACCESS_FLAGS));
-
-        attr = new QpAttr().state(QpState.RTR).pathMtu(MTU);
-        attr.ahAttr = AhAttr.lid(1, peer.lid());
-        attr.destQpNum = peer.qp.qpNum();
-        attr.rqPsn = peer.psn;
-        attr.maxDestRdAtomic = 1;
-        attr.minRnrTimer = 12;
-        modify(s, attr, QpAttrMask.of(STATE, AV, PATH_MTU, DEST_QPN, RQ_PSN, MAX_DEST_RD_ATOMIC, MIN_RNR_TIMER));
-
-        attr = new QpAttr().state(QpState.RTS);
-        attr.sqPsn = s.psn;
-        attr.timeout = 14;
-        attr.retryCnt = 7;
-        attr.rnrRetry = 7;
-        attr.maxRdAtomic = 1;
-        modify(s, attr, QpAttrMask.of(STATE, TIMEOUT, RETRY_CNT, RNR_RETRY, SQ_PSN, MAX_QP_RD_ATOMIC));
+        attr.portNum = PORT;
+        attr.qpAccessFlags = IbvAccessFlags.REMOTE_WRITE | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC;
+        modify(p, attr, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
+                | IbvQpAttrMask.ACCESS_FLAGS, "STATE | PKEY_INDEX | PORT | ACCESS_FLAGS");
+        for (int i = 0; i < RX_DEPTH; i++) {
+            p.postRecv();
+        }
+        p.routs = RX_DEPTH;
+        p.verb("ibv_req_notify_cq(cq, 0)");
+        check(p.cq.reqNotify(false), "ibv_req_notify_cq");
+        p.verb("ibv_query_port(%d)", PORT);
+        IbvPortAttr port = new IbvPortAttr();
+        check(p.ctx.queryPort(PORT, port), "ibv_query_port");
+        p.lid = port.lid;
     }
 
-    private void modify(Side s, QpAttr attr, int mask) {
-        QpState from = s.qp.state();
-        check(s.qp.modify(attr, mask), "ib_modify_qp");
-        n.say("%s qpn 0x%x %s -> %s  mask %s", s.name, s.qp.qpNum(), from, s.qp.state(), QpAttrMask.format(mask));
+    /** pp_connect_ctx: RTR towards the remote LID, QPN and PSN, then RTS with our own PSN. */
+    private void connect(Proc p, Proc r) {
+        IbvQpAttr a = new IbvQpAttr();
+        a.qpState = IbvQpState.RTR;
+        a.pathMtu = IbvQpType.MTU_1024;
+        a.destQpNum = r.qp.qpNum();
+        a.rqPsn = r.psn;
+        a.maxDestRdAtomic = 1;
+        a.minRnrTimer = 12;
+        a.ahAttr.dlid = r.lid;
+        a.ahAttr.sl = 0;
+        a.ahAttr.portNum = PORT;
+        modify(p, a, IbvQpAttrMask.STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PATH_MTU | IbvQpAttrMask.DEST_QPN
+                | IbvQpAttrMask.RQ_PSN | IbvQpAttrMask.MAX_DEST_RD_ATOMIC | IbvQpAttrMask.MIN_RNR_TIMER,
+                "STATE | AV | PATH_MTU | DEST_QPN | RQ_PSN | MAX_DEST_RD_ATOMIC | MIN_RNR_TIMER");
+        IbvQpAttr s = new IbvQpAttr();
+        s.qpState = IbvQpState.RTS;
+        s.timeout = 14;
+        s.retryCnt = 7;
+        s.rnrRetry = 7;
+        s.sqPsn = p.psn;
+        s.maxRdAtomic = 1;
+        modify(p, s, IbvQpAttrMask.STATE | IbvQpAttrMask.TIMEOUT | IbvQpAttrMask.RETRY_CNT | IbvQpAttrMask.RNR_RETRY
+                | IbvQpAttrMask.SQ_PSN | IbvQpAttrMask.MAX_QP_RD_ATOMIC,
+                "STATE | TIMEOUT | RETRY_CNT | RNR_RETRY | SQ_PSN | MAX_QP_RD_ATOMIC");
     }
 
-    private Sge write(Side s, long offset, String text) {
-        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
-        s.host.memory().write(s.buf + offset, bytes);
-        return s.sge(offset, bytes.length);
+    private void modify(Proc p, IbvQpAttr attr, int mask, String maskNames) {
+        p.verb("ibv_modify_qp(qp 0x%06x, -> %s, %s)", p.qp.qpNum(), attr.qpState, maskNames);
+        check(p.qp.modify(attr, mask), "ibv_modify_qp");
     }
 
-    private static String text(Side s, long offset, int len) {
-        return new String(s.host.memory().read(s.buf + offset, len), StandardCharsets.US_ASCII);
+    private static IbvSendWr rdma(Proc p, long wrId, int opcode, long localAt, int len, Proc r, long remoteAt) {
+        IbvSendWr wr = new IbvSendWr(wrId, opcode, IbvWrOpcode.SEND_SIGNALED,
+                new IbvSge(p.buf + localAt, len, p.mr.lkey()));
+        wr.remoteAddr = r.buf + remoteAt;
+        wr.rkey = r.mr.rkey();
+        return wr;
     }
 
-    private void postRecv(Side s, long wrId, Sge sge) {
-        PostResult r = s.qp.postRecv(new RecvWr(wrId, sge));
-        check(r.ret(), "ib_post_recv");
-        n.say("%s: ib_post_recv(wr_id %d, %d bytes): receive WQE written, RECV doorbell", s.name, wrId, sge.length());
+    /** A one-sided operation: only the requester's CQ sees it complete; both processes take a turn. */
+    private void oneSided(Proc p, String what, IbvSendWr wr) {
+        p.postSend(String.format("%s, %d bytes, remote 0x%x rkey 0x%08x", what, wr.sgList.get(0).length(),
+                wr.remoteAddr, wr.rkey), wr);
+        int before = completions;
+        settle();
+        for (Proc q : procs) {
+            q.turn();
+        }
+        if (completions != before + 1) {
+            throw new IllegalStateException(p.who() + ": " + what + " gave " + (completions - before) + " completions");
+        }
     }
 
-    /** Posts on {@code s}, runs the world, and narrates the packets and completions. */
-    private void send(Side s, SendWr wr) {
-        int mark0 = world.transport(0).sentLog().size();
-        int mark1 = world.transport(1).sentLog().size();
-        PostResult r = s.qp.postSend(wr);
-        check(r.ret(), "ib_post_send");
-        n.say("%s: ib_post_send(%s): send WQE written to the SQ in host memory, SEND doorbell rung",
-                s.name, wr.opcode().kernelName());
-        timeline.clear();
+    /** pp_close_ctx in its order, then exit(). */
+    private void closeCtx(Proc p) {
+        p.verb("ibv_destroy_qp");
+        check(p.qp.destroy(), "ibv_destroy_qp");
+        p.verb("ibv_destroy_cq");
+        check(p.cq.destroy(), "ibv_destroy_cq");
+        p.verb("ibv_dereg_mr");
+        check(p.mr.dereg(), "ibv_dereg_mr");
+        p.verb("ibv_dealloc_pd");
+        check(p.pd.dealloc(), "ibv_dealloc_pd");
+        p.verb("ibv_destroy_comp_channel: close(%d)", p.channel.fd());
+        check(p.channel.destroy(), "ibv_destroy_comp_channel");
+        p.verb("ibv_close_device: close(%d), close(%d)", p.ctx.asyncFd(), p.ctx.cmdFd());
+        check(p.ibv.closeDevice(p.ctx), "ibv_close_device");
+        p.task.exit();
+        n.say("%s: exit; %s has %d files open, %s %d objects", p.who(), p.uverbs.name(),
+                p.uverbs.openFiles().size(), p.uverbs.ibDevice().name(), p.uverbs.ibDevice().liveTotal());
+    }
+
+    /** Runs the world until quiet and tells, in time order, the packets and interrupts. */
+    private void settle() {
         world.settle();
         List<Moment> moments = new ArrayList<>(timeline);
+        timeline.clear();
         for (int i = 0; i < 2; i++) {
             Transport t = world.transport(i);
-            for (Transport.Sent p : t.sentLog().subList(i == 0 ? mark0 : mark1, t.sentLog().size())) {
-                Opcode op = OpcodeTable.lookup(p.opcode());
-                moments.add(new Moment(p.timeNs(), String.format("wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x",
-                        p.slid(), p.dlid(), op == null ? String.format("opcode 0x%02x", p.opcode()) : op.ibtaName(),
-                        p.psn(), p.destQp())));
+            for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
+                Opcode op = OpcodeTable.lookup(s.opcode());
+                moments.add(new Moment(s.timeNs(), String.format("wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x",
+                        s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
+                        s.psn(), s.destQp())));
             }
+            sentMark[i] = t.sentLog().size();
         }
         // Stable: packets sent in one burst keep their order.
         moments.sort((x, y) -> Long.compare(x.timeNs(), y.timeNs()));
         for (Moment m : moments) {
             n.say("  t=%8.3f us  %s", m.timeNs() / 1000.0, m.what());
         }
-        pollBoth();
     }
 
-    /** Reaps both CQs as the pingpong loop does, and re-arms them. */
-    private void pollBoth() {
-        Wc[] wcs = new Wc[8];
-        for (Side side : sides) {
-            int got;
-            while ((got = side.cq.poll(wcs.length, wcs)) > 0) {
-                for (int k = 0; k < got; k++) {
-                    completions++;
-                    n.say("  %s: ib_poll_cq -> %s", side.name, wcs[k]);
-                    if (wcs[k].status != WcStatus.SUCCESS) {
-                        throw new IllegalStateException(side.name + ": unexpected " + wcs[k]);
-                    }
-                }
-            }
-            check(side.cq.reqNotify(CqNotifyFlags.NEXT_COMP), "ib_req_notify_cq");
+    /**
+     * Scheduler events labelled "HOST irq SLOT msix V" are MSI-X interrupts; vector 0 is the
+     * async and command EQ, the others completion EQs (docs/HCA.md §2).
+     */
+    private void interrupt(long timeNs, long seq, String label) {
+        int irq = label.indexOf(" irq ");
+        int msix = label.lastIndexOf(" msix ");
+        if (irq < 0 || msix < 0) {
+            return;
         }
+        String host = label.substring(0, irq);
+        int vector = Integer.parseInt(label.substring(msix + 6));
+        timeline.add(new Moment(timeNs, vector == 0
+                ? String.format("%s: interrupt, MSI-X vector 0 (async and command EQ)", host)
+                : String.format("%s: completion interrupt (MSI-X %d), ib_uverbs_comp_handler runs in HARDIRQ, "
+                        + "queues a CQ event", host, vector)));
+    }
+
+    private static String wcOpcode(int opcode) {
+        return switch (opcode) {
+            case IbvWcOpcode.SEND -> "IBV_WC_SEND";
+            case IbvWcOpcode.RDMA_WRITE -> "IBV_WC_RDMA_WRITE";
+            case IbvWcOpcode.RDMA_READ -> "IBV_WC_RDMA_READ";
+            case IbvWcOpcode.COMP_SWAP -> "IBV_WC_COMP_SWAP";
+            case IbvWcOpcode.FETCH_ADD -> "IBV_WC_FETCH_ADD";
+            case IbvWcOpcode.RECV -> "IBV_WC_RECV";
+            default -> "opcode " + opcode;
+        };
     }
 
     private static void check(int ret, String verb) {
@@ -318,10 +570,10 @@ public final class PingPongTour {
         }
     }
 
-    private static <T> T get(Result<T> r, String verb) {
-        if (r.isErr()) {
-            throw new IllegalStateException(verb + " failed: " + r.errno());
+    private static <T> T notNull(Proc p, T obj, String verb) {
+        if (obj == null) {
+            throw new IllegalStateException(p.who() + ": " + verb + " failed: " + Errno.ofNumber(p.ibv.errno()));
         }
-        return r.get();
+        return obj;
     }
 }
