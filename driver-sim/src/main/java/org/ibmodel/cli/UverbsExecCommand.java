@@ -17,7 +17,8 @@ import org.ibmodel.kernel.OpenFile;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.mm.UserAddressSpace;
-import org.ibmodel.sw.mem.MemDevice;
+import org.ibmodel.sim.world.Host;
+import org.ibmodel.sim.world.World;
 import org.ibmodel.uverbs.Uverbs;
 import org.ibmodel.uverbs.UverbsDevice;
 import picocli.CommandLine.Command;
@@ -47,13 +48,24 @@ import picocli.CommandLine.Spec;
             "\"data\" for peek and read). A failing syscall has ret -1.",
             "Exit 0; 2 for a bad script line; 1 if objects outlive every process."})
 final class UverbsExecCommand implements Callable<Integer> {
-    /** The device under uverbs0. The HCA replaces the in-memory device by changing this line. */
-    static final DeviceFactory DEVICE = (core, memory) -> MemDevice.create(core, "mem0", memory, 1);
+    /**
+     * The machine under uverbs0: one host of a simulated world, with the HCA driver and the
+     * simulated HCA, its port up on a switch. After each syscall the world runs until idle.
+     */
+    static final MachineFactory HCA = () -> {
+        World world = World.of(1, 1);
+        Host host = world.host(0);
+        return new Machine(host.kernel(), host.memory(), host.core(), host.driver(0).device(), world::settle);
+    };
 
-    /** Makes the one ib_core device of the host. */
+    /** What a script runs on: a kernel, its memory, ib_core with its one device, and a way to let time pass. */
+    record Machine(Kernel kernel, HostMemory memory, IbCore core, IbDevice device, Runnable settle) {
+    }
+
+    /** Makes the machine of one run. */
     @FunctionalInterface
-    interface DeviceFactory {
-        IbDevice create(IbCore core, HostMemory memory);
+    interface MachineFactory {
+        Machine create();
     }
 
     /** The most pages one process may map (64 MiB). */
@@ -76,7 +88,7 @@ final class UverbsExecCommand implements Callable<Integer> {
             throw new BadInputException("cannot read " + script + ": " + e.getMessage());
         }
         var out = spec.commandLine().getOut();
-        Run run = new Run(DEVICE);
+        Run run = new Run(HCA.create());
         for (int i = 0; i < lines.size(); i++) {
             String json = run.line(i + 1, lines.get(i));
             if (json != null) {
@@ -94,23 +106,21 @@ final class UverbsExecCommand implements Callable<Integer> {
 
     /** One script run: a host, its processes, and the names the script gave their files. */
     static final class Run {
-        private final Kernel kernel = new Kernel("host");
-        private final HostMemory memory = new HostMemory();
-        private final IbCore core = new IbCore(kernel);
+        private final HostMemory memory;
         private final IbDevice device;
+        private final Runnable settle;
         private final UverbsDevice uverbs0;
         private final Map<String, Task> tasks = new LinkedHashMap<>();
         private final Map<Task, Map<String, Integer>> names = new HashMap<>();
         private String current = "p1";
 
-        Run(DeviceFactory factory) {
-            device = factory.create(core, memory);
-            if (core.registerDevice(device) != 0) {
-                throw new IllegalStateException("cannot register " + device);
-            }
+        Run(Machine m) {
+            memory = m.memory();
+            device = m.device();
+            settle = m.settle();
             Uverbs uverbs = new Uverbs();
-            core.registerClient(uverbs);
-            kernel.runPending();
+            m.core().registerClient(uverbs);
+            settle.run();
             uverbs0 = uverbs.device("uverbs0");
         }
 
@@ -132,8 +142,8 @@ final class UverbsExecCommand implements Callable<Integer> {
             String[] tok = text.split("\\s+");
             try {
                 String json = exec(no, tok);
-                // What the CPU does once the syscall returns: softirqs, interrupts, work items.
-                kernel.runPending();
+                // Once the syscall returns the world runs on: the HCA, the wire, interrupts, work items.
+                settle.run();
                 return json;
             } catch (BadInputException e) {
                 throw new BadInputException("line " + no + ": " + e.getMessage());
@@ -217,7 +227,7 @@ final class UverbsExecCommand implements Callable<Integer> {
                 t.exit();
             }
             tasks.clear();
-            kernel.runPending();
+            settle.run();
             if (device.liveTotal() != 0) {
                 return "objects left on " + device.name() + " after every process exited: " + device.liveSummary();
             }

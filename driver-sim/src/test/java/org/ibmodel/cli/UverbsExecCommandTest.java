@@ -83,4 +83,31 @@ class UverbsExecCommandTest {
         assertEquals(2, run("frobnicate\n").code());
         assertEquals(2, run("write nosuch 00\n").code());
     }
+
+    // The script runs on the HCA: the objects are made by firmware commands and a QP's queues
+    // live in host memory, and nothing survives the process.
+    @Test
+    void shouldCreateCqAndQpOnTheHcaAndLeaveNothingBehind() throws IOException {
+        String script = String.join("\n",
+                "mmap 20000 8192",
+                "open u",
+                "write u " + hex(Commands.getContext(0x20000)),
+                "write u " + hex(Commands.allocPd(0x20000)),
+                "write u " + hex(Commands.createCq(0x20000, 1, 16, -1)),
+                "write u " + hex(Commands.createQp(0x20000, 2, 0, 1, 1, -1, 2, 4, 1)),
+                "peek 20000 8",
+                "write u " + hex(Commands.destroyQp(0x20000, 2)),
+                "write u " + hex(Commands.destroyCq(0x20000, 1)),
+                "exit",
+                "");
+        Out o = run(script);
+        assertEquals(0, o.code(), o.err() + o.out());
+        String[] lines = o.out().split("\n");
+        for (int i = 2; i <= 5; i++) {
+            assertTrue(lines[i].contains("\"errno\":null"), lines[i]);
+        }
+        // create_qp's response: the QP handle (one handle space per file, so 2) and QPN 0x40, the HCA's first.
+        assertTrue(lines[6].startsWith("{\"line\":7,\"ret\":8,\"errno\":null,\"data\":\"0200000040000000\""), lines[6]);
+        assertTrue(lines[7].contains("\"errno\":null") && lines[8].contains("\"errno\":null"), o.out());
+    }
 }
