@@ -26,7 +26,7 @@ final class Interner {
         }
         int slot = slot(s, from, len);
         char[] key = keys[slot];
-        if (key != null && key.length == len && same(key, s, from)) {
+        if (key != null && key.length == len && Arrays.equals(key, 0, len, s, from, to)) {
             return strings[slot];
         }
         String c = new String(s, from, len);
@@ -49,15 +49,5 @@ final class Interner {
         h = h * 31 + s[from + (3 * len >> 2)];
         h *= 0x9E3779B9;
         return (h ^ (h >>> 16)) & (SLOTS - 1);
-    }
-
-    /** Whether {@code s[from, from + key.length)} equals {@code key}; short, so a plain loop. */
-    private static boolean same(char[] key, char[] s, int from) {
-        for (int k = 0; k < key.length; k++) {
-            if (key[k] != s[from + k]) {
-                return false;
-            }
-        }
-        return true;
     }
 }

@@ -2,6 +2,7 @@
 package org.ibmodel.traces;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -283,14 +284,9 @@ public final class PrintFormat {
         return p;
     }
 
-    /** Whether {@code s[p, p + n)} is {@code lit[0, n)}; literals are short, so a plain loop. */
+    /** Whether {@code s[p, p + n)} is {@code lit[0, n)}. */
     private static boolean regionMatches(char[] s, int p, char[] lit, int n) {
-        for (int k = 0; k < n; k++) {
-            if (s[p + k] != lit[k]) {
-                return false;
-            }
-        }
-        return true;
+        return Arrays.equals(s, p, p + n, lit, 0, n);
     }
 
     static int skipWs(char[] s, int p, int to) {

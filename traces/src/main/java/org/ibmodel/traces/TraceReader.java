@@ -33,7 +33,13 @@ public final class TraceReader {
         void unparsed(Unparsed problem);
     }
 
-    private final Set<Layout> layouts = EnumSet.noneOf(Layout.class);
+    /** The width ftrace pads a comm to in the TASK-PID column (trace_print_context: {@code "%16s-%-7d"}). */
+    static final int COMM_WIDTH = 16;
+
+    /** The layouts seen so far, one bit per {@link Layout#ordinal}: set on every record, so no Set call. */
+    private int layouts;
+    /** Whether a header is first checked at the sysfs columns (off only to test it against the scan). */
+    private final boolean columns;
     private int lines;
     private int records;
 
@@ -58,8 +64,30 @@ public final class TraceReader {
     private Tracepoint.Event pParsed;
     private boolean pWrapped;
     private final Interner interner = new Interner();
+    private static final int TP_SLOTS = 64;
+    private final String[] tpNames = new String[TP_SLOTS];
+    private final Tracepoint[] tps = new Tracepoint[TP_SLOTS];
     private final PrintFormat.Values values = new PrintFormat.Values();
     private char[] joined = new char[256];
+
+    // The header columns of the line being read: comm range, pid, CPU, the CPU column's ']', the
+    // (TGID) column, and the timestamp in microseconds.
+    private int hCommFrom;
+    private int hCommTo;
+    private int hPid;
+    private int hCpu;
+    private int hClose;
+    private boolean hTgid;
+    private long hTime;
+
+    public TraceReader() {
+        this(true);
+    }
+
+    /** A reader that checks the sysfs columns first ({@code columns}), or one that only scans for them. */
+    TraceReader(boolean columns) {
+        this.columns = columns;
+    }
 
     /** Reads {@code in} to its end, reporting every record and every line that is not one. */
     public void read(InputStream in, Handler h) throws IOException {
@@ -85,11 +113,13 @@ public final class TraceReader {
                 continue;
             }
             int from = unquote(l, n);
-            if (isMeta(l, from, n)) {
+            // A line in the sysfs columns is never a meta line (sysfsColumns checks its first characters).
+            boolean atColumns = columns && sysfsColumns(l, from, n);
+            if (!atColumns && isMeta(l, from, n)) {
                 flush(h);
                 continue;
             }
-            if (startRecord(l, from, n, h)) {
+            if (startRecord(l, from, n, atColumns, h)) {
                 continue;
             }
             if (pName != null && isContinuation(n - from)) {
@@ -123,9 +153,19 @@ public final class TraceReader {
         return records;
     }
 
+    private void saw(Layout l) {
+        layouts |= 1 << l.ordinal();
+    }
+
     /** The layouts seen so far. */
     public Set<Layout> layouts() {
-        return EnumSet.copyOf(layouts.isEmpty() ? EnumSet.noneOf(Layout.class) : layouts);
+        Set<Layout> seen = EnumSet.noneOf(Layout.class);
+        for (Layout l : Layout.values()) {
+            if ((layouts & 1 << l.ordinal()) != 0) {
+                seen.add(l);
+            }
+        }
+        return seen;
     }
 
     /** A mail reply quotes with {@code > }; the trace is what follows. Where it starts. */
@@ -146,7 +186,7 @@ public final class TraceReader {
             return true;
         }
         if (startsWith(l, from, n, "cpus=")) {
-            layouts.add(Layout.TRACE_CMD);
+            saw(Layout.TRACE_CMD);
             return true;
         }
         // trace-cmd report: "CPU 3 is empty", "version = 6"; ftrace: "CPU:2 [LOST 120 EVENTS]"
@@ -168,7 +208,152 @@ public final class TraceReader {
     }
 
     /** Parses a record's first line, {@code l[from, n)}, into the pending record; false when it is not one. */
-    private boolean startRecord(char[] l, int from, int n, Handler h) {
+    private boolean startRecord(char[] l, int from, int n, boolean atColumns, Handler h) {
+        if (!atColumns && !scanColumns(l, from, n)) {
+            return false;
+        }
+        int close = hClose;
+        // FLAGS (optional), then the timestamp "secs.frac:".
+        int p = PrintFormat.skipWs(l, close + 1, n);
+        int flagsFrom = -1;
+        int flagsTo = -1;
+        int tokEnd = timestamp(l, p, n);
+        if (tokEnd < 0) {
+            int flagsEnd = tokenEnd(l, p, n);
+            int len = flagsEnd - p;
+            if (len < 4 || len > 5) {
+                return false;
+            }
+            flagsFrom = p;
+            flagsTo = flagsEnd;
+            p = PrintFormat.skipWs(l, flagsEnd, n);
+            tokEnd = timestamp(l, p, n);
+            if (tokEnd < 0) {
+                return false;
+            }
+        }
+        long time = hTime;
+        int body = PrintFormat.skipWs(l, tokEnd, n);
+        // EVENT: or, for the function tracer, FUNC <-PARENT.
+        int e = body;
+        while (e < n && isNameChar(l[e])) {
+            e++;
+        }
+        // Without "EVENT:" the body is the function tracer's "FUNC <-PARENT" (possibly wrapped).
+        boolean function = !(e > body && e < n && l[e] == ':');
+        if (function && body == n) {
+            return false;
+        }
+        flush(h);
+        pLine = lines;
+        pComm = interner.intern(l, hCommFrom, hCommTo);
+        pPid = hPid;
+        pCpu = hCpu;
+        pFlags = flagsFrom < 0 ? null : interner.intern(l, flagsFrom, flagsTo);
+        pTime = time;
+        pFunction = function;
+        pParsed = null;
+        pText = null;
+        if (function) {
+            pName = RawEvent.FUNCTION;
+            pTp = null;
+            pText = new String(l, body, n - body);
+        } else {
+            pName = interner.intern(l, body, e);
+            pTp = tracepoint(pName);
+            int bodyFrom = PrintFormat.skipWs(l, e + 1, n);
+            if (pTp != null) {
+                pParsed = pTp.parse(l, bodyFrom, n, interner, values);
+            }
+            if (pParsed == null) {
+                pText = new String(l, bodyFrom, n - bodyFrom);
+            }
+        }
+        pTextLen = n - from;
+        pLastLen = n - from;
+        pWrapped = false;
+        if (hTgid) {
+            saw(Layout.TGID);
+        }
+        saw(flagsFrom < 0 ? Layout.SYSFS_NO_FLAGS
+                : flagsTo - flagsFrom == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        return true;
+    }
+
+    /**
+     * The TASK-PID and CPU columns where /sys/kernel/tracing/trace prints them
+     * ({@code "%16s-%-7d [%03d] "}, or {@code %-5d} before Linux 5.x): the comm right-aligned in
+     * 16 columns, the dash in the 17th, the pid and its padding, then {@code [cpu]}. Checked where
+     * they are expected, so the usual line is read without searching; false (and nothing read)
+     * whenever the line is not exactly that, and {@link #scanColumns} decides. Gives what the scan
+     * would give: a {@code [} in the comm, which the scan might take for the CPU column, is left
+     * to it, and so is a line that {@link #isMeta} might take (one starting with {@code #}, or
+     * with the first letter of one of its prefixes).
+     */
+    private boolean sysfsColumns(char[] l, int from, int n) {
+        int dash = from + COMM_WIDTH;
+        if (n - dash < 6 || l[dash] != '-') {
+            return false;
+        }
+        char first = l[from];
+        if (first == 'c' || first == 'C' || first == 'v') {
+            return false;
+        }
+        // One pass over the comm column: where the comm starts and ends, and no '['.
+        int i = -1;
+        int commTo = from;
+        for (int k = from; k < dash; k++) {
+            char c = l[k];
+            if (!PrintFormat.isWs(c)) {
+                if (c == '[') {
+                    return false;
+                }
+                if (i < 0) {
+                    i = k;
+                }
+                commTo = k + 1;
+            }
+        }
+        if (i < 0 || l[i] == '#') {
+            return false;
+        }
+        int k = dash + 1;
+        int pid = 0;
+        char c;
+        // The pid, left-aligned and padded with spaces to the CPU column.
+        while (k < n && (c = l[k]) >= '0' && c <= '9') {
+            pid = pid * 10 + (c - '0');
+            k++;
+        }
+        if (k == dash + 1 || k - dash > 11 || k >= n || l[k] != ' ') {
+            return false;
+        }
+        while (k < n && l[k] == ' ') {
+            k++;
+        }
+        if (k >= n || l[k] != '[') {
+            return false;
+        }
+        int j = k + 1;
+        int cpu = 0;
+        while (j < n && (c = l[j]) >= '0' && c <= '9') {
+            cpu = cpu * 10 + (c - '0');
+            j++;
+        }
+        if (j == k + 1 || j >= n || l[j] != ']') {
+            return false;
+        }
+        hCommFrom = i;
+        hCommTo = commTo;
+        hPid = pid;
+        hCpu = cpu;
+        hClose = j;
+        hTgid = false;
+        return true;
+    }
+
+    /** The TASK-PID, optional (TGID) and CPU columns in any layout, found by searching for {@code [cpu]}. */
+    private boolean scanColumns(char[] l, int from, int n) {
         int i = PrintFormat.skipWs(l, from, n);
         // The CPU column: " [ddd]" after TASK-PID (and an optional "(tgid)").
         int br = indexOf(l, '[', i, n);
@@ -219,74 +404,31 @@ public final class TraceReader {
         for (int k = br + 1; k < close; k++) {
             cpu = cpu * 10 + (l[k] - '0');
         }
-        // FLAGS (optional), then the timestamp "secs.frac:".
-        int p = PrintFormat.skipWs(l, close + 1, n);
-        int tokEnd = tokenEnd(l, p, n);
-        int flagsFrom = -1;
-        int flagsTo = -1;
-        if (!isTimestamp(l, p, tokEnd)) {
-            int len = tokEnd - p;
-            if (len < 4 || len > 5) {
-                return false;
-            }
-            flagsFrom = p;
-            flagsTo = tokEnd;
-            p = PrintFormat.skipWs(l, tokEnd, n);
-            tokEnd = tokenEnd(l, p, n);
-            if (!isTimestamp(l, p, tokEnd)) {
-                return false;
-            }
+        int commTo = dash;
+        while (commTo > i && PrintFormat.isWs(l[commTo - 1])) {
+            commTo--;
         }
-        long time = timestampUs(l, p, tokEnd - 1);
-        int body = PrintFormat.skipWs(l, tokEnd, n);
-        // EVENT: or, for the function tracer, FUNC <-PARENT.
-        int e = body;
-        while (e < n && isNameChar(l[e])) {
-            e++;
-        }
-        // Without "EVENT:" the body is the function tracer's "FUNC <-PARENT" (possibly wrapped).
-        boolean function = !(e > body && e < n && l[e] == ':');
-        if (function && body == n) {
-            return false;
-        }
-        flush(h);
-        pLine = lines;
-        int commEnd = dash;
-        while (commEnd > i && PrintFormat.isWs(l[commEnd - 1])) {
-            commEnd--;
-        }
-        pComm = interner.intern(l, i, commEnd);
-        pPid = pid;
-        pCpu = cpu;
-        pFlags = flagsFrom < 0 ? null : interner.intern(l, flagsFrom, flagsTo);
-        pTime = time;
-        pFunction = function;
-        pParsed = null;
-        pText = null;
-        if (function) {
-            pName = RawEvent.FUNCTION;
-            pTp = null;
-            pText = new String(l, body, n - body);
-        } else {
-            pName = interner.intern(l, body, e);
-            pTp = Tracepoint.byName(pName);
-            int bodyFrom = PrintFormat.skipWs(l, e + 1, n);
-            if (pTp != null) {
-                pParsed = pTp.parse(l, bodyFrom, n, interner, values);
-            }
-            if (pParsed == null) {
-                pText = new String(l, bodyFrom, n - bodyFrom);
-            }
-        }
-        pTextLen = n - from;
-        pLastLen = n - from;
-        pWrapped = false;
-        if (tgid) {
-            layouts.add(Layout.TGID);
-        }
-        layouts.add(flagsFrom < 0 ? Layout.SYSFS_NO_FLAGS
-                : flagsTo - flagsFrom == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        hCommFrom = i;
+        hCommTo = commTo;
+        hPid = pid;
+        hCpu = cpu;
+        hClose = close;
+        hTgid = tgid;
         return true;
+    }
+
+    /**
+     * {@link Tracepoint#byName}, remembered for the name strings the interner hands out: a trace
+     * repeats a few event names, and comparing the same String by identity costs less than a
+     * map lookup that compares its characters.
+     */
+    private Tracepoint tracepoint(String name) {
+        int slot = name.hashCode() & (TP_SLOTS - 1);
+        if (tpNames[slot] != name) {
+            tps[slot] = Tracepoint.byName(name);
+            tpNames[slot] = name;
+        }
+        return tps[slot];
     }
 
     private static int indexOf(char[] l, char c, int from, int n) {
@@ -319,42 +461,41 @@ public final class TraceReader {
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
     }
 
-    /** {@code 12345.678901:} (microseconds, or nanoseconds from trace-cmd -t). */
-    private static boolean isTimestamp(char[] l, int from, int to) {
-        if (to - from < 3 || l[to - 1] != ':') {
-            return false;
-        }
-        boolean dot = false;
-        for (int k = from; k < to - 1; k++) {
-            char c = l[k];
-            if (c == '.' && !dot && k > from) {
-                dot = true;
-            } else if (c < '0' || c > '9') {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static long timestampUs(char[] l, int from, int to) {
+    /**
+     * Reads a timestamp token at {@code l[p, ...)} in one pass: {@code 12345.678901:} (microseconds,
+     * or nanoseconds from trace-cmd -t, cut to microseconds), digits with at most one dot that is
+     * not first, then a colon that ends the token. Where the token ends, its value in
+     * {@link #hTime}; -1 when the token is not a timestamp.
+     */
+    private int timestamp(char[] l, int p, int n) {
+        int k = p;
         long secs = 0;
-        int k = from;
-        while (k < to && l[k] != '.') {
-            secs = secs * 10 + (l[k++] - '0');
+        char c;
+        while (k < n && (c = l[k]) >= '0' && c <= '9') {
+            secs = secs * 10 + (c - '0');
+            k++;
         }
         long frac = 0;
         int digits = 0;
-        for (k++; k < to; k++) {
-            if (digits < 6) {
-                frac = frac * 10 + (l[k] - '0');
-                digits++;
+        if (k > p && k < n && l[k] == '.') {
+            k++;
+            while (k < n && (c = l[k]) >= '0' && c <= '9') {
+                if (digits < 6) {
+                    frac = frac * 10 + (c - '0');
+                    digits++;
+                }
+                k++;
             }
+        }
+        if (k >= n || l[k] != ':' || k + 1 - p < 3 || k + 1 < n && !PrintFormat.isWs(l[k + 1])) {
+            return -1;
         }
         while (digits > 0 && digits < 6) {
             frac *= 10;
             digits++;
         }
-        return secs * 1_000_000L + frac;
+        hTime = secs * 1_000_000L + frac;
+        return k + 1;
     }
 
     /** Appends {@code l[from, n)} without leading and trailing spaces and controls, as String.trim. */
@@ -423,7 +564,7 @@ public final class TraceReader {
             event = RawEvent.event(pName, body());
         }
         if (pWrapped) {
-            layouts.add(Layout.WRAPPED);
+            saw(Layout.WRAPPED);
         }
         records++;
         pName = null;

@@ -52,4 +52,38 @@ class LineSourceTest {
         assertEquals("next", new String(src.chars(), 0, src.length()));
         assertFalse(src.advance());
     }
+
+    @Test
+    void shouldBoundALineThatIsWhollyInTheReadBuffer() throws IOException {
+        LineSource src = new LineSource(new ByteArrayInputStream(("y".repeat(2000) + "\r\nnext\r\n")
+                .getBytes(StandardCharsets.UTF_8)), 1000);
+        assertTrue(src.advance());
+        assertEquals("y".repeat(1000), new String(src.chars(), 0, src.length()));
+        assertEquals(2001, src.fullLength());
+        assertTrue(src.overlong());
+        assertTrue(src.advance());
+        assertEquals("next", new String(src.chars(), 0, src.length()));
+        assertFalse(src.advance());
+    }
+
+    @Test
+    void shouldReadTheSameLinesWhateverTheStreamHandsOverPerRead() throws IOException {
+        byte[] text = ("  kwörker-5  [000] 1.000001: x: y\r\nplain ascii line of more than eight bytes\n\n"
+                + "a\u0001b\r\n" + "z".repeat(300) + "\nlast").getBytes(StandardCharsets.UTF_8);
+        List<String> whole = lines(text, 200);
+        for (int chunk = 1; chunk <= 9; chunk++) {
+            int step = chunk;
+            LineSource src = new LineSource(new ByteArrayInputStream(text) {
+                @Override
+                public synchronized int read(byte[] b, int off, int len) {
+                    return super.read(b, off, Math.min(len, step));
+                }
+            }, 200);
+            List<String> got = new ArrayList<>();
+            while (src.advance()) {
+                got.add(new String(src.chars(), 0, src.length()) + (src.control() ? "|control" : ""));
+            }
+            assertEquals(whole, got, "reads of " + chunk + " bytes");
+        }
+    }
 }
