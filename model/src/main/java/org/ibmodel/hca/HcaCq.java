@@ -21,6 +21,8 @@ final class HcaCq {
     private final HostMemory memory;
     private final SpinLock lock;
     private final DoorbellRecord db;
+    /** The entry {@link #valid} reads into. */
+    private final byte[] cqe = new byte[Hw.Cqe.SIZE];
     private long buffer;
     private int logSize;
     private int ci;
@@ -101,7 +103,9 @@ final class HcaCq {
 
     /** get_sw_cqe: entry n is software's when its owner bit equals (n >> log_size) & 1. */
     private byte[] valid(int n) {
-        byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
+        // Read into one buffer per CQ: callers hold the lock and only read the entry's fields.
+        byte[] cqe = this.cqe;
+        memory.read(address(n), cqe, 0, cqe.length);
         return Hw.Cqe.OWNER.getInt(cqe, 0) == ((n >>> logSize) & 1) ? cqe : null;
     }
 

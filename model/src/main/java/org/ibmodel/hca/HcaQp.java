@@ -3,6 +3,7 @@
 // mlx4_ib_poll_one; checks as drivers/infiniband/sw/rxe/rxe_verbs.c validate_send_wr; docs/HCA.md §5, §6
 package org.ibmodel.hca;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.PostResult;
@@ -43,6 +44,9 @@ final class HcaQp {
     private final WorkQueue rq;
     private final HcaSrq srq;
     private final DoorbellRecord db;
+    /** The WQEs being built by post_send and post_recv, one stride each; the locks serialize them. */
+    private byte[] sendWqeBuf = new byte[0];
+    private byte[] recvWqeBuf = new byte[0];
 
     private HcaQp(Qp ibQp, int qpn, PciFunction pci, WorkQueue sq, WorkQueue rq, HcaSrq srq) {
         this.ibQp = ibQp;
@@ -195,7 +199,12 @@ final class HcaQp {
 
     /** One send WQE, §5: control, datagram, remote address, atomic, data or inline. */
     private byte[] sendWqe(SendWr wr) {
-        byte[] w = new byte[sq.stride()];
+        // Built in one buffer per QP: WorkQueue.post copies it into the ring and keeps nothing.
+        if (sendWqeBuf.length != sq.stride()) {
+            sendWqeBuf = new byte[sq.stride()];
+        }
+        byte[] w = sendWqeBuf;
+        Arrays.fill(w, (byte) 0);
         SendOpcode op = SendOpcode.of(wr.opcode());
         int off = Hw.Ctrl.SIZE;
         if (ibQp.type().datagram()) {
@@ -266,7 +275,13 @@ final class HcaQp {
 
     /** A receive WQE, §5.5: data segments, ended by the invalid lkey when shorter than the stride. */
     static byte[] recvWqe(RecvWr wr, int stride) {
-        byte[] w = new byte[stride];
+        return recvWqe(wr, new byte[stride]);
+    }
+
+    /** {@link #recvWqe(RecvWr, int)} built in {@code w}, whose length is the stride. */
+    static byte[] recvWqe(RecvWr wr, byte[] w) {
+        Arrays.fill(w, (byte) 0);
+        int stride = w.length;
         int off = 0;
         for (Sge sge : wr.sgList()) {
             dataSeg(w, off, sge);
@@ -296,7 +311,10 @@ final class HcaQp {
                     result = PostResult.fail(err, i);
                     break;
                 }
-                rq.post(recvWqe(wr, rq.stride()), wr.wrId(), wr.wrCqe(), null);
+                if (recvWqeBuf.length != rq.stride()) {
+                    recvWqeBuf = new byte[rq.stride()];
+                }
+                rq.post(recvWqe(wr, recvWqeBuf), wr.wrId(), wr.wrCqe(), null);
                 posted++;
             }
             if (posted > 0) {

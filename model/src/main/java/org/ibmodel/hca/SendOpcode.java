@@ -15,6 +15,9 @@ public enum SendOpcode {
     ATOMIC_CS(0x11, WrOpcode.ATOMIC_CMP_AND_SWP),
     ATOMIC_FA(0x12, WrOpcode.ATOMIC_FETCH_AND_ADD);
 
+    /** values() copies its array on every call; lookups walk this one. */
+    private static final SendOpcode[] VALUES = values();
+
     private final int value;
     private final WrOpcode wr;
 
@@ -33,7 +36,7 @@ public enum SendOpcode {
 
     /** The opcode for a work request, or null when the device has none (LOCAL_INV, LSO ...). */
     public static SendOpcode of(WrOpcode op) {
-        for (SendOpcode o : values()) {
+        for (SendOpcode o : VALUES) {
             if (o.wr == op) {
                 return o;
             }
@@ -42,7 +45,7 @@ public enum SendOpcode {
     }
 
     public static SendOpcode of(int value) {
-        for (SendOpcode o : values()) {
+        for (SendOpcode o : VALUES) {
             if (o.value == value) {
                 return o;
             }

@@ -13,6 +13,14 @@ final class CallerSite {
             CallerSite.class, Completion.class, Kernel.class, Kref.class, Lockdep.class,
             LockdepMap.class, Mutex.class, SpinLock.class, Work.class, Workqueue.class);
 
+    /** Whether frames of a class are skipped; getNestHost is slow enough to matter on every lock. */
+    private static final ClassValue<Boolean> SKIPPED = new ClassValue<>() {
+        @Override
+        protected Boolean computeValue(Class<?> type) {
+            return PRIMITIVES.contains(type.getNestHost());
+        }
+    };
+
     private static final StackWalker WALKER =
             StackWalker.getInstance(StackWalker.Option.RETAIN_CLASS_REFERENCE);
 
@@ -23,7 +31,7 @@ final class CallerSite {
     static String find() {
         // Test classes share the package name, so match classes rather than the package.
         return WALKER.walk(frames -> frames
-                .filter(f -> !PRIMITIVES.contains(f.getDeclaringClass().getNestHost()))
+                .filter(f -> !SKIPPED.get(f.getDeclaringClass()))
                 .findFirst()
                 .map(CallerSite::format)
                 .orElse("<unknown>"));

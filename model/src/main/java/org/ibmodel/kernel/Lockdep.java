@@ -34,6 +34,12 @@ public final class Lockdep {
     private final List<Held> held = new ArrayList<>();
     /** from -> (to -> site of the first acquisition of "to" while "from" was held). */
     private final Map<String, Map<String, String>> edges = new LinkedHashMap<>();
+    /**
+     * from -> classes known to have no path from it in {@link #edges}: the answer of
+     * {@link #path} for pairs already searched, forgotten whenever an edge is added. Once the
+     * graph stops growing, checking an acquisition costs lookups instead of a search.
+     */
+    private final Map<String, Set<String>> unreachable = new HashMap<>();
 
     Lockdep(Kernel kernel) {
         this.kernel = kernel;
@@ -52,7 +58,9 @@ public final class Lockdep {
         }
         for (Held h : held) {
             if (h.frame() == frame) {
-                edges.computeIfAbsent(h.lockClass(), k -> new LinkedHashMap<>()).putIfAbsent(lockClass, site);
+                if (edges.computeIfAbsent(h.lockClass(), k -> new LinkedHashMap<>()).putIfAbsent(lockClass, site) == null) {
+                    unreachable.clear();
+                }
             }
         }
         held.add(new Held(lockClass, site, frame, kernel.context()));
@@ -96,8 +104,13 @@ public final class Lockdep {
     }
 
     private void checkCircular(String lockClass, String site, Held h) {
+        Set<String> known = unreachable.get(lockClass);
+        if (known != null && known.contains(h.lockClass())) {
+            return;
+        }
         List<String> chain = path(lockClass, h.lockClass());
         if (chain == null) {
+            unreachable.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass());
             return;
         }
         StringBuilder existing = new StringBuilder();

@@ -1,8 +1,7 @@
 // mm/: a host's physical memory as the HCA sees it through DMA
 package org.ibmodel.mm;
 
-import java.util.HashMap;
-import java.util.Map;
+import java.util.Arrays;
 
 /**
  * The memory of one simulated host: sparse 4 KiB pages, allocated on demand by {@link #alloc}.
@@ -14,7 +13,14 @@ public final class HostMemory {
     public static final int PAGE_SIZE = 1 << PAGE_SHIFT;
     private static final long BASE = 0x1_0000_0000L;
 
-    private final Map<Long, byte[]> pages = new HashMap<>();
+    private static final long BASE_PAGE = BASE >>> PAGE_SHIFT;
+
+    /**
+     * The page table: entry i backs page BASE_PAGE + i, null for a guard page or one not yet
+     * allocated. {@link #alloc} hands out addresses upwards from BASE, so a flat array indexed by
+     * page number is exact and needs no boxing on the DMA path.
+     */
+    private byte[][] pages = new byte[64][];
     private long next = BASE;
 
     /** kmalloc: a zeroed, page-aligned buffer of at least {@code len} bytes. */
@@ -24,8 +30,15 @@ public final class HostMemory {
         }
         long addr = next;
         long pagesNeeded = (len + PAGE_SIZE - 1) >>> PAGE_SHIFT;
+        long last = (addr >>> PAGE_SHIFT) - BASE_PAGE + pagesNeeded;
+        if (last >= Integer.MAX_VALUE - 8) {
+            throw new IllegalArgumentException("alloc of " + len + " bytes exceeds the page table");
+        }
+        if (last > pages.length) {
+            pages = Arrays.copyOf(pages, (int) Math.max(last, Math.min(Integer.MAX_VALUE - 8, 2L * pages.length)));
+        }
         for (long i = 0; i < pagesNeeded; i++) {
-            pages.put((addr >>> PAGE_SHIFT) + i, new byte[PAGE_SIZE]);
+            pages[(int) ((addr >>> PAGE_SHIFT) - BASE_PAGE + i)] = new byte[PAGE_SIZE];
         }
         // A guard page between allocations makes an overrun fault instead of reaching a neighbour.
         next += (pagesNeeded + 1) << PAGE_SHIFT;
@@ -41,7 +54,7 @@ public final class HostMemory {
             return false;
         }
         for (long p = addr >>> PAGE_SHIFT; p <= (addr + len - 1) >>> PAGE_SHIFT; p++) {
-            if (!pages.containsKey(p)) {
+            if (page(p) == null) {
                 return false;
             }
         }
@@ -53,7 +66,7 @@ public final class HostMemory {
         int done = 0;
         while (done < len) {
             long a = addr + done;
-            byte[] page = pages.get(a >>> PAGE_SHIFT);
+            byte[] page = page(a >>> PAGE_SHIFT);
             int po = (int) (a & (PAGE_SIZE - 1));
             int n = Math.min(len - done, PAGE_SIZE - po);
             System.arraycopy(page, po, dst, off + done, n);
@@ -66,7 +79,7 @@ public final class HostMemory {
         int done = 0;
         while (done < len) {
             long a = addr + done;
-            byte[] page = pages.get(a >>> PAGE_SHIFT);
+            byte[] page = page(a >>> PAGE_SHIFT);
             int po = (int) (a & (PAGE_SIZE - 1));
             int n = Math.min(len - done, PAGE_SIZE - po);
             System.arraycopy(src, off + done, page, po, n);
@@ -86,20 +99,30 @@ public final class HostMemory {
 
     /** A little-endian 64-bit load, as the CPU sees an atomic operand in host memory. */
     public long readLong(long addr) {
-        byte[] b = read(addr, 8);
+        check(addr, 8);
         long v = 0;
         for (int i = 7; i >= 0; i--) {
-            v = (v << 8) | (b[i] & 0xff);
+            v = (v << 8) | (byteAt(addr + i) & 0xff);
         }
         return v;
     }
 
     public void writeLong(long addr, long v) {
-        byte[] b = new byte[8];
+        check(addr, 8);
         for (int i = 0; i < 8; i++) {
-            b[i] = (byte) (v >>> (8 * i));
+            long a = addr + i;
+            page(a >>> PAGE_SHIFT)[(int) (a & (PAGE_SIZE - 1))] = (byte) (v >>> (8 * i));
         }
-        write(addr, b);
+    }
+
+    private byte byteAt(long a) {
+        return page(a >>> PAGE_SHIFT)[(int) (a & (PAGE_SIZE - 1))];
+    }
+
+    /** The page backing page number {@code p}, or null. */
+    private byte[] page(long p) {
+        long i = p - BASE_PAGE;
+        return i >= 0 && i < pages.length ? pages[(int) i] : null;
     }
 
     private void check(long addr, long len) {

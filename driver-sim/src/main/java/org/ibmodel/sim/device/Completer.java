@@ -405,8 +405,12 @@ final class Completer {
         if (!t.rc() || timeout == 0 || t.rnrWait || t.inflight.isEmpty()) {
             return;
         }
-        t.ackTimer = transport.scheduler().schedule(ACK_TIMEOUT_UNIT_NS << timeout,
-                transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " ack timeout", () -> timeout(t));
+        if (t.ackTimeoutLabel == null) {
+            t.ackTimeoutLabel = transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " ack timeout";
+            t.ackTimeoutAction = () -> timeout(t);
+        }
+        t.ackTimer = transport.scheduler().schedule(ACK_TIMEOUT_UNIT_NS << timeout, t.ackTimeoutLabel,
+                t.ackTimeoutAction);
     }
 
     /** IBA 9.7.6.1.3: no acknowledgement in time: resend from the oldest unacknowledged PSN. */

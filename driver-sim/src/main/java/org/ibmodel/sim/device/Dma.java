@@ -6,6 +6,8 @@ import org.ibmodel.mm.HostMemory;
 /** The device's DMA engine: big-endian loads and stores to the host memory it sits in. */
 final class Dma {
     private final HostMemory memory;
+    /** The word {@link #read32} loads through; the device runs one step at a time. */
+    private final byte[] word = new byte[4];
 
     Dma(HostMemory memory) {
         this.memory = memory;
@@ -23,8 +25,17 @@ final class Dma {
         memory.write(addr, b);
     }
 
+    void read(long addr, byte[] dst, int off, int len) {
+        memory.read(addr, dst, off, len);
+    }
+
+    void write(long addr, byte[] src, int off, int len) {
+        memory.write(addr, src, off, len);
+    }
+
     int read32(long addr) {
-        return Field.word(memory.read(addr, 4), 0);
+        memory.read(addr, word, 0, word.length);
+        return Field.word(word, 0);
     }
 
     void write32(long addr, int v) {

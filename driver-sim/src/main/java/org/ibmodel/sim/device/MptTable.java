@@ -9,6 +9,8 @@ final class MptTable {
     private static final Field MTT_ENTRY = new Field("mtt entry", 0, 63, 0);
 
     private final byte[][] mpts;
+    /** One MTT entry as read by {@link #translate}; the device is single-threaded. */
+    private final byte[] mtt = new byte[8];
     private final Dma dma;
     private final DevCaps caps;
 
@@ -89,7 +91,9 @@ final class MptTable {
      * MPT's access bit fields, or null for a local read, which every key allows.
      */
     long translate(int key, int pd, long va, long len, Field access) {
-        byte[] e = entry(key >>> 8);
+        // Read in place: entry() hands out copies, the DMA path only looks.
+        int index = key >>> 8;
+        byte[] e = index < mpts.length ? mpts[index] : null;
         if (e == null || Layout.Mpt.KEY.getInt(e, 0) != key || Layout.Mpt.PD.getInt(e, 0) != pd) {
             return -1;
         }
@@ -107,7 +111,7 @@ final class MptTable {
         int lps = Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0);
         long page = 1L << lps;
         long slot = (va - (start & ~(page - 1))) >>> lps;
-        byte[] mtt = dma.read(Layout.Mpt.MTT_ADDR.get(e, 0) + slot * 8, 8);
+        dma.read(Layout.Mpt.MTT_ADDR.get(e, 0) + slot * 8, mtt, 0, mtt.length);
         return MTT_ENTRY.get(mtt, 0) + (va & (page - 1));
     }
 }

@@ -12,13 +12,16 @@ import org.ibmodel.sim.wire.ParseResult;
  */
 final class ReceiveDemux {
     private final Transport transport;
+    private final Packet view = Packet.reusable();
 
     ReceiveDemux(Transport transport) {
         this.transport = transport;
     }
 
     void receive(int portNum, byte[] bytes) {
-        ParseResult r = Packet.parse(bytes, 0, bytes.length);
+        // The responder and completer are done with a packet when they return (rxe_recv.c
+        // likewise frees the skb's packet info), so one view serves every packet.
+        ParseResult r = view.parseInto(bytes, 0, bytes.length);
         if (!r.isValid()) {
             transport.countMalformed(r.dropReason().name());
             return;

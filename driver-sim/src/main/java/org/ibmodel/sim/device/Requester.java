@@ -168,27 +168,50 @@ final class Requester {
         byte[] b = w.bytes();
         int end = w.ds() * Layout.Data.SIZE;
         int pd = (int) t.ctx.get(Layout.QpCtx.PD);
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        // Two walks of the same segments: the first sizes the payload, the second fills it, so
+        // the data is copied once, straight from host memory into its place.
+        int length = 0;
         for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
             int count = Layout.Data.BYTE_COUNT.getInt(b, off);
             if (Layout.Data.INLINE.isSet(b, off)) {
                 int at = off + Layout.Data.INLINE_HEADER;
-                out.write(b, at, Math.min(count, b.length - at));
-                off += (Layout.Data.INLINE_HEADER + count + Layout.Data.SIZE - 1) / Layout.Data.SIZE * Layout.Data.SIZE;
+                length += Math.max(0, Math.min(count, b.length - at));
+                off += inlineSize(count);
+                continue;
+            }
+            if (Layout.Data.LKEY.getInt(b, off) == Layout.Data.INVALID_LKEY) {
+                break;
+            }
+            length += count;
+            off += Layout.Data.SIZE;
+        }
+        byte[] out = new byte[length];
+        int at = 0;
+        for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
+            int count = Layout.Data.BYTE_COUNT.getInt(b, off);
+            if (Layout.Data.INLINE.isSet(b, off)) {
+                int from = off + Layout.Data.INLINE_HEADER;
+                int n = Math.max(0, Math.min(count, b.length - from));
+                System.arraycopy(b, from, out, at, n);
+                at += n;
+                off += inlineSize(count);
                 continue;
             }
             int lkey = Layout.Data.LKEY.getInt(b, off);
             if (lkey == Layout.Data.INVALID_LKEY) {
                 break;
             }
-            byte[] data = transport.read(lkey, pd, Layout.Data.ADDR.get(b, off), count, null);
-            if (data == null) {
+            if (!transport.read(lkey, pd, Layout.Data.ADDR.get(b, off), out, at, count, null)) {
                 return null;
             }
-            out.write(data, 0, data.length);
+            at += count;
             off += Layout.Data.SIZE;
         }
-        return out.toByteArray();
+        return out;
+    }
+
+    private static int inlineSize(int count) {
+        return (Layout.Data.INLINE_HEADER + count + Layout.Data.SIZE - 1) / Layout.Data.SIZE * Layout.Data.SIZE;
     }
 
     /** Builds and sends the packet at the cursor PSN (rxe_req.c next_opcode, init_req_packet). */

@@ -48,6 +48,8 @@ final class Responder {
     // The packet being processed; single-threaded like an rxe task.
     private TransportQp qp;
     private Packet pkt;
+    /** The receive WQE {@link #recvSges} reads, grown to the largest stride seen. */
+    private byte[] recvWqeBytes = new byte[0];
     private Opcode op;
     private int psn;
     private Syndrome recvError;
@@ -482,8 +484,12 @@ final class Responder {
         if (t.recvWqe < 0) {
             return java.util.List.of();
         }
-        byte[] w = transport.readHost(t.recvWqeAddr, t.recvStride);
-        return Transport.segments(w, 0, w.length);
+        // The WQE is read for its segments only, so one buffer serves every packet.
+        if (recvWqeBytes.length < t.recvStride) {
+            recvWqeBytes = new byte[t.recvStride];
+        }
+        transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
+        return Transport.segments(recvWqeBytes, 0, t.recvStride);
     }
 
     private byte[] recvCqe(TransportQp t, Packet p, int byteCnt) {

@@ -12,6 +12,9 @@ public enum SendOpcode {
     ATOMIC_CS(0x11, true, true),
     ATOMIC_FA(0x12, true, true);
 
+    /** values() copies its array on every call; lookups walk this one. */
+    private static final SendOpcode[] VALUES = values();
+
     private final int value;
     private final boolean remoteAddress;
     private final boolean atomic;
@@ -38,7 +41,7 @@ public enum SendOpcode {
 
     /** The opcode for a value, or null for one the device does not know. */
     public static SendOpcode of(int value) {
-        for (SendOpcode o : values()) {
+        for (SendOpcode o : VALUES) {
             if (o.value == value) {
                 return o;
             }

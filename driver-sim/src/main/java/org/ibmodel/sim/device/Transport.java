@@ -5,6 +5,7 @@ package org.ibmodel.sim.device;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -57,7 +58,7 @@ public final class Transport implements TransportStage {
 
     private final Scheduler scheduler;
     private final String name;
-    private final Map<Integer, TransportQp> qps = new TreeMap<>();
+    private final Map<Integer, TransportQp> qps = new HashMap<>();
     private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
     private final Map<String, Long> malformed = new TreeMap<>();
     private final List<Sent> sentLog = new ArrayList<>();
@@ -172,6 +173,7 @@ public final class Transport implements TransportStage {
     public void drop(QpContext qp) {
         TransportQp t = qps.remove(qp.qpn());
         if (t != null) {
+            t.dropped = true;
             t.cancelTimers();
         }
     }
@@ -200,12 +202,18 @@ public final class Transport implements TransportStage {
 
     /** The transport state of a QP, created from its context on first use. */
     TransportQp qp(QpContext ctx) {
-        return qps.computeIfAbsent(ctx.qpn(), n -> new TransportQp(ctx));
+        TransportQp t = qps.get(ctx.qpn());
+        if (t == null) {
+            t = new TransportQp(ctx);
+            qps.put(ctx.qpn(), t);
+        }
+        return t;
     }
 
     /** The transport state of a live QP, or null when it was dropped meanwhile. */
     TransportQp live(TransportQp t) {
-        return qps.get(t.qpn()) == t ? t : null;
+        // Equivalent to qps.get(t.qpn()) == t: a QP is registered once and dropped once.
+        return t.dropped ? null : t;
     }
 
     void count(Drop d) {
@@ -284,6 +292,11 @@ public final class Transport implements TransportStage {
         return len == 0 || copy(key, pd, va, out, 0, len, access, false) ? out : null;
     }
 
+    /** Reads {@code len} bytes at {@code va} through {@code key} into {@code dst}; false on a protection error. */
+    boolean read(int key, int pd, long va, byte[] dst, int off, int len, Field access) {
+        return len == 0 || copy(key, pd, va, dst, off, len, access, false);
+    }
+
     /** Writes {@code len} bytes of {@code src} at {@code va} through {@code key}; false on a protection error. */
     boolean write(int key, int pd, long va, byte[] src, int off, int len, Field access) {
         return len == 0 || copy(key, pd, va, src, off, len, access, true);
@@ -303,18 +316,17 @@ public final class Transport implements TransportStage {
                 return false;
             }
             if (toMemory) {
-                byte[] part = Arrays.copyOfRange(buf, off + done, off + done + chunk);
-                dma.write(pa, part);
+                dma.write(pa, buf, off + done, chunk);
             } else {
-                System.arraycopy(dma.read(pa, chunk), 0, buf, off + done, chunk);
+                dma.read(pa, buf, off + done, chunk);
             }
             done += chunk;
         }
         return true;
     }
 
-    byte[] readHost(long addr, int len) {
-        return dma.read(addr, len);
+    void readHost(long addr, byte[] dst, int len) {
+        dma.read(addr, dst, 0, len);
     }
 
     /** Data segments of a WQE from {@code from} to {@code to}; an invalid lkey ends the list (§5.5). */

@@ -76,6 +76,11 @@ final class TransportQp {
     boolean rnrWait;
     Scheduler.Handle ackTimer;
     Scheduler.Handle rnrTimer;
+    /** The ACK timer's event label and action, made once: the timer is re-armed on every ACK. */
+    String ackTimeoutLabel;
+    Runnable ackTimeoutAction;
+    /** Set when the transport forgets this QP (Transport.drop); a dropped QP is never live again. */
+    boolean dropped;
     /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
     boolean respRetried;
     int respRetryPsn;

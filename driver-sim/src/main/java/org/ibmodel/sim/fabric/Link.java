@@ -39,6 +39,12 @@ public final class Link {
         final FabricPort to;
         final String deliverLabel;
         final ArrayDeque<Scheduler.Handle> inFlight = new ArrayDeque<>();
+        /**
+         * The packets of {@link #inFlight}, in the same order. A wire delivers in the order it
+         * sends (busyUntil only grows and the delay is fixed), so one action serves every arrival.
+         */
+        final ArrayDeque<byte[]> onWire = new ArrayDeque<>();
+        final Runnable arrive = () -> arrive(this);
         final LinkCounters counters = new LinkCounters();
         long busyUntil;
 
@@ -195,6 +201,7 @@ public final class Link {
             w.counters.droppedLinkDown++;
         }
         w.inFlight.clear();
+        w.onWire.clear();
         w.busyUntil = scheduler.now();
     }
 
@@ -225,12 +232,13 @@ public final class Link {
             default:
                 break;
         }
-        w.inFlight.addLast(scheduler.scheduleAt(w.busyUntil + propagationNs, w.deliverLabel,
-                () -> arrive(w, onWire)));
+        w.inFlight.addLast(scheduler.scheduleAt(w.busyUntil + propagationNs, w.deliverLabel, w.arrive));
+        w.onWire.addLast(onWire);
     }
 
-    private void arrive(Wire w, byte[] packet) {
+    private void arrive(Wire w) {
         w.inFlight.pollFirst();
+        byte[] packet = w.onWire.pollFirst();
         w.counters.packetsDelivered++;
         w.counters.bytesDelivered += packet.length;
         tap.onPacket(scheduler.now(), this, w.dir, packet);

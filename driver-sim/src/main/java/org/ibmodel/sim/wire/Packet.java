@@ -43,6 +43,8 @@ public final class Packet {
     private int payloadOffset;
     private int payloadLength;
     private int padCnt;
+    /** The result that names this view, made on its first valid parse. */
+    private ParseResult.Valid valid;
 
     private Packet() {
     }
@@ -56,6 +58,23 @@ public final class Packet {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         Packet p = new Packet();
         return p.check(buffer, offset, length);
+    }
+
+    /**
+     * A view for a receiver that parses one packet at a time with {@link #parseInto}: the
+     * flyweights are made once, not per packet.
+     */
+    public static Packet reusable() {
+        return new Packet();
+    }
+
+    /**
+     * {@link #parse} into this view. A valid result is this packet and stays valid until the
+     * next call; whoever keeps a packet longer must {@link #parse} it into its own view.
+     */
+    public ParseResult parseInto(byte[] buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        return check(buffer, offset, length);
     }
 
     private ParseResult check(byte[] buf, int off, int len) {
@@ -138,7 +157,10 @@ public final class Packet {
         this.offset = off;
         this.length = len;
         wrapExtHeaders();
-        return new ParseResult.Valid(this);
+        if (valid == null) {
+            valid = new ParseResult.Valid(this);
+        }
+        return valid;
     }
 
     private void wrapExtHeaders() {

@@ -2,7 +2,9 @@
 package org.ibmodel.sim.world;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.ibmodel.core.IbCore;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.ExecContext;
@@ -30,6 +32,8 @@ public final class Host {
     private final IbCore core;
     private final List<Hca> hcas = new ArrayList<>();
     private final List<HcaDriver> drivers = new ArrayList<>();
+    /** Interrupt event labels by vector label, made once: every interrupt is a scheduler event. */
+    private final Map<String, String> irqLabels = new HashMap<>();
 
     public Host(String name, Scheduler scheduler) {
         this.name = name;
@@ -61,8 +65,8 @@ public final class Host {
 
     /** Where the MSI-X messages of this host's devices go. */
     public IrqLine irqLine() {
-        return (label, handler) -> scheduler.schedule(IRQ_LATENCY_NS, name + " irq " + label,
-                () -> interrupt(handler));
+        return (label, handler) -> scheduler.schedule(IRQ_LATENCY_NS,
+                irqLabels.computeIfAbsent(label, l -> name + " irq " + l), () -> interrupt(handler));
     }
 
     private void interrupt(Runnable handler) {

@@ -76,6 +76,13 @@ public final class Scheduler {
         }
     }
 
+    /**
+     * Cancelled handles tolerated in the heap before it is rebuilt without them. Every ACK
+     * re-arms a retransmit timer, so a busy QP cancels one handle per ACK; a small heap keeps
+     * each add and poll short.
+     */
+    private static final int COMPACT_AFTER = 64;
+
     private final long seed;
     private final SplittableRandom random;
     private final Set<String> forks = new HashSet<>();
@@ -164,7 +171,7 @@ public final class Scheduler {
         cancelledInQueue++;
         // Long timers that are almost always cancelled (retransmit, RNR) would otherwise pile up
         // in the heap; (time, seq) keys are unique, so rebuilding it cannot change the order.
-        if (cancelledInQueue > 1024 && cancelledInQueue > queue.size() / 2) {
+        if (cancelledInQueue > COMPACT_AFTER && cancelledInQueue > queue.size() / 2) {
             queue.removeIf(h -> h.action == null);
             cancelledInQueue = 0;
         }
