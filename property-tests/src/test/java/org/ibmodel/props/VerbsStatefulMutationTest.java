@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.UnaryOperator;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.RecvWr;
@@ -31,7 +32,7 @@ class VerbsStatefulMutationTest {
 
     @Test
     void shouldCatchACompletionReportedTwice() {
-        assertCaught(real -> new ForwardingOps(real) {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
             @Override
             public int pollCq(Cq cq, int numEntries, Wc[] wc) {
                 int n = real.pollCq(cq, numEntries, wc);
@@ -46,7 +47,7 @@ class VerbsStatefulMutationTest {
 
     @Test
     void shouldCatchCompletionsOutOfOrder() {
-        assertCaught(real -> new ForwardingOps(real) {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
             @Override
             public int pollCq(Cq cq, int numEntries, Wc[] wc) {
                 int n = real.pollCq(cq, numEntries, wc);
@@ -62,7 +63,7 @@ class VerbsStatefulMutationTest {
 
     @Test
     void shouldCatchALostFlushCompletion() {
-        assertCaught(real -> new ForwardingOps(real) {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
             @Override
             public int pollCq(Cq cq, int numEntries, Wc[] wc) {
                 int n = real.pollCq(cq, numEntries, wc);
@@ -81,7 +82,7 @@ class VerbsStatefulMutationTest {
 
     @Test
     void shouldCatchABadWrThatIsNotTheFirstUnposted() {
-        assertCaught(real -> new ForwardingOps(real) {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
             @Override
             public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
                 PostResult r = real.postRecv(qp, wrs);

@@ -14,6 +14,7 @@ import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.IbEventHandler;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mr;
@@ -159,10 +160,11 @@ public final class SpecRecorder {
     }
 
     /** The decorator: calls the driver, then records what it applied. */
-    private final class Recording implements DeviceOps {
+    private final class Recording extends ForwardingDeviceOps {
         private final DeviceOps d;
 
         Recording(DeviceOps d) {
+            super(d);
             this.d = d;
         }
 
@@ -251,74 +253,18 @@ public final class SpecRecorder {
 
         // ---- verbs outside the specs' vocabulary: passed through, not recorded ------------
 
-        @Override
-        public int allocPd(Pd pd) {
-            return d.allocPd(pd);
-        }
 
-        @Override
-        public int deallocPd(Pd pd) {
-            return d.deallocPd(pd);
-        }
 
-        @Override
-        public int destroyCq(Cq cq) {
-            return d.destroyCq(cq);
-        }
 
-        @Override
-        public int resizeCq(Cq cq, int cqe) {
-            return d.resizeCq(cq, cqe);
-        }
 
-        @Override
-        public int reqNotifyCq(Cq cq, int flags) {
-            return d.reqNotifyCq(cq, flags);
-        }
 
-        @Override
-        public int createSrq(Srq srq, SrqAttr attr) {
-            return d.createSrq(srq, attr);
-        }
 
-        @Override
-        public int modifySrq(Srq srq, SrqAttr attr, int mask) {
-            return d.modifySrq(srq, attr, mask);
-        }
 
-        @Override
-        public int destroySrq(Srq srq) {
-            return d.destroySrq(srq);
-        }
 
-        @Override
-        public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
-            return d.postSrqRecv(srq, wrs);
-        }
 
-        @Override
-        public int getDmaMr(Mr mr, int access) {
-            return d.getDmaMr(mr, access);
-        }
 
-        @Override
-        public int regMr(Mr mr, long start, long length, long iova, int access) {
-            return d.regMr(mr, start, length, iova, access);
-        }
 
-        @Override
-        public int deregMr(Mr mr) {
-            return d.deregMr(mr);
-        }
 
-        @Override
-        public int createAh(Ah ah, AhAttr attr) {
-            return d.createAh(ah, attr);
-        }
 
-        @Override
-        public int destroyAh(Ah ah) {
-            return d.destroyAh(ah);
-        }
     }
 }

@@ -1,29 +1,16 @@
-package org.ibmodel.props;
+package org.ibmodel.core;
 
 import java.util.List;
-import org.ibmodel.core.Ah;
-import org.ibmodel.core.AhAttr;
-import org.ibmodel.core.Cq;
-import org.ibmodel.core.CqInitAttr;
-import org.ibmodel.core.DeviceOps;
-import org.ibmodel.core.Mr;
-import org.ibmodel.core.Pd;
-import org.ibmodel.core.PostResult;
-import org.ibmodel.core.Qp;
-import org.ibmodel.core.QpAttr;
-import org.ibmodel.core.QpInitAttr;
-import org.ibmodel.core.QpState;
-import org.ibmodel.core.RecvWr;
-import org.ibmodel.core.SendWr;
-import org.ibmodel.core.Srq;
-import org.ibmodel.core.SrqAttr;
-import org.ibmodel.core.Wc;
 
-/** Device ops that pass every call to a real driver; mutants override the one they break. */
-class ForwardingOps implements DeviceOps {
-    final DeviceOps real;
+/**
+ * Device ops that pass every call to another driver. Decorators extend it and override the calls
+ * they observe (a recorder of runs for trace validation) or break on purpose (the drivers with
+ * injected bugs that show a checker catches them).
+ */
+public class ForwardingDeviceOps implements DeviceOps {
+    protected final DeviceOps real;
 
-    ForwardingOps(DeviceOps real) {
+    public ForwardingDeviceOps(DeviceOps real) {
         this.real = real;
     }
 
