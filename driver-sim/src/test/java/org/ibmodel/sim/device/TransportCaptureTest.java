@@ -79,7 +79,7 @@ class TransportCaptureTest {
         if (Boolean.getBoolean(REQUIRE) || System.getenv("IBMODEL_REQUIRE_TSHARK") != null) {
             fail("tshark not installed but " + REQUIRE + " is set: " + missing);
         }
-        Assumptions.assumeTrue(false, "tshark not installed: " + missing
+        Assumptions.abort("tshark not installed: " + missing
                 + " (apt-get install tshark; -D" + REQUIRE + "=true makes this a failure)");
     }
 
