@@ -27,7 +27,7 @@ import org.ibmodel.sim.device.Firmware;
 import org.ibmodel.sim.device.Hca;
 import org.ibmodel.sim.world.Host;
 import org.ibmodel.sim.world.Hosts;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /** One host with the HCA and its driver, a PD, and the QP steps the tests take. */
 final class HcaHost {

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ibmodel.hca.PciFunction;
 import org.ibmodel.mm.HostMemory;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * The simulated HCA as its driver sees it: BAR0 with the HCR, BAR2 with the doorbells, MSI-X

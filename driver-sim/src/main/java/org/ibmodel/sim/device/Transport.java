@@ -15,7 +15,7 @@ import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.PacketSink;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.PacketBuilder;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * The transport stage set of one HCA. Fetched send WQEs go to the {@link Requester}; packets

@@ -4,7 +4,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * What goes wrong on the wires of one fabric: per-packet loss and bit flips, fabric-wide or per

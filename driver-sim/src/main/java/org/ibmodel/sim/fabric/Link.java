@@ -2,7 +2,7 @@ package org.ibmodel.sim.fabric;
 
 import java.util.ArrayDeque;
 import java.util.Objects;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * A cable between two ports. Each direction clocks out one packet at a time in the order it was

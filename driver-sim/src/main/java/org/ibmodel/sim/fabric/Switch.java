@@ -2,7 +2,7 @@ package org.ibmodel.sim.fabric;
 
 import java.util.Arrays;
 import java.util.Objects;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * A switch with a linear forwarding table (IBA 18.2.4.3.2): the DLID of an arriving packet

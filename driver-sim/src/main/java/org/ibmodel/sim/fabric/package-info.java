@@ -17,6 +17,6 @@
  * lost to congestion), multicast, partitions enforced at switches, the link training state
  * machine (a link is UP or DOWN), and subnet management packets: LIDs and tables are written
  * directly. Time and randomness come only from the world's
- * {@link org.ibmodel.sim.world.Scheduler}.
+ * {@link org.ibmodel.sim.sched.Scheduler}.
  */
 package org.ibmodel.sim.fabric;

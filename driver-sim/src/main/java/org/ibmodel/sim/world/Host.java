@@ -1,6 +1,7 @@
 // One machine of the simulated world: a kernel, its memory, ib_core and the PCI devices in it
 package org.ibmodel.sim.world;
 
+import org.ibmodel.sim.sched.Scheduler;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

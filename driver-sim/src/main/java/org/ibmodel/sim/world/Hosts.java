@@ -1,6 +1,7 @@
 // Ready-made hosts for scenarios and tests
 package org.ibmodel.sim.world;
 
+import org.ibmodel.sim.sched.Scheduler;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.HoldingStage;
 

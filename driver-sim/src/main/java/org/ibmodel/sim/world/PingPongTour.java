@@ -1,5 +1,6 @@
 package org.ibmodel.sim.world;
 
+import org.ibmodel.sim.sched.Scheduler;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;

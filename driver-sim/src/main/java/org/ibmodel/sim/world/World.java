@@ -2,6 +2,7 @@
 // would (IBA 14.4: LIDs, forwarding tables, ports to ACTIVE), with optional packet capture
 package org.ibmodel.sim.world;
 
+import org.ibmodel.sim.sched.Scheduler;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ibmodel.hca.PciFunction;
 import org.ibmodel.mm.HostMemory;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * An HCA driven by hand: HCR writes, mailboxes and rings in host memory, MSI-X vectors recorded

@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import org.ibmodel.sim.fabric.TestPackets.Recorder;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 import org.junit.jupiter.api.Test;
 
 /** Two HCA ports back to back, no switch. */

@@ -2,7 +2,7 @@ package org.ibmodel.sim.fabric;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ibmodel.sim.world.Scheduler;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * Packets for fabric tests: an LRH with DLID and SLID (IBA 7.7), then a 32-bit sequence number,

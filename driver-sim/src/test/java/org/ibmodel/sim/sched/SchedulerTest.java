@@ -1,4 +1,4 @@
-package org.ibmodel.sim.world;
+package org.ibmodel.sim.sched;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -1,4 +1,4 @@
-package org.ibmodel.sim.world;
+package org.ibmodel.sim.sched;
 
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
