@@ -24,9 +24,17 @@ import java.util.Set;
  * this CPU is always reported as recursive, because the interrupted holder cannot release it
  * before the new taker finishes. That also flags a mutex held across a wait that runs work needing
  * the same mutex.
+ *
+ * <p>Like the kernel, which records {@code _RET_IP_} and symbolizes it only for a report, the locks
+ * do not name their call site up front: {@link #acquire(String)} finds it only when something
+ * needs it, which is a report (the acquisition is still on the stack then) or a new order edge.
+ * Re-taking a class in an order already recorded walks no stack. The site of a held lock is
+ * therefore known only if its own acquisition recorded an edge; otherwise reports say it was
+ * "acquired earlier".
  */
 public final class Lockdep {
 
+    /** {@code site} is null when the acquisition never needed to name itself. */
     private record Held(String lockClass, String site, long frame, ExecContext context) {
     }
 
@@ -45,10 +53,22 @@ public final class Lockdep {
         this.kernel = kernel;
     }
 
-    /** lock_acquire(): checks, then records the dependencies and marks the class held. */
+    /** lock_acquire() with the caller naming its site: checks, records, marks the class held. */
     public void acquire(String lockClass, String site) {
+        record(lockClass, Objects.requireNonNull(site, "site"));
+    }
+
+    /**
+     * lock_acquire() from a lock primitive: the site is the first caller outside the kernel
+     * primitives, found only for a report or a new edge, while the acquisition is on the stack.
+     */
+    void acquire(String lockClass) {
+        record(lockClass, null);
+    }
+
+    /** {@code site} null: found on the stack when first needed. */
+    private void record(String lockClass, String site) {
         Objects.requireNonNull(lockClass, "lockClass");
-        Objects.requireNonNull(site, "site");
         checkRecursive(lockClass, site);
         long frame = kernel.lockdepFrame();
         for (Held h : held) {
@@ -58,7 +78,16 @@ public final class Lockdep {
         }
         for (Held h : held) {
             if (h.frame() == frame) {
-                if (edges.computeIfAbsent(h.lockClass(), k -> new LinkedHashMap<>()).putIfAbsent(lockClass, site) == null) {
+                Map<String, String> out = edges.get(h.lockClass());
+                if (out == null) {
+                    out = new LinkedHashMap<>();
+                    edges.put(h.lockClass(), out);
+                }
+                if (!out.containsKey(lockClass)) {
+                    if (site == null) {
+                        site = CallerSite.find();
+                    }
+                    out.put(lockClass, site);
                     unreachable.clear();
                 }
             }
@@ -95,10 +124,13 @@ public final class Lockdep {
     private void checkRecursive(String lockClass, String site) {
         for (Held h : held) {
             if (h.lockClass().equals(lockClass)) {
+                // Still inside the acquiring call, so the stack names the acquisition.
+                String here = site != null ? site : CallerSite.find();
                 String owner = h.frame() == kernel.lockdepFrame() ? "" : " by interrupted " + h.context() + " code";
                 throw new KernelBug(KernelBug.LOCKDEP_RECURSIVE, "possible recursive locking detected: "
-                        + kernel.context() + " acquiring " + lockClass + " at " + site
-                        + ", already held" + owner + " since " + h.site());
+                        + kernel.context() + " acquiring " + lockClass + " at " + here
+                        + ", already held" + owner
+                        + (h.site() == null ? ", acquired earlier" : " since " + h.site()));
             }
         }
     }
@@ -123,9 +155,12 @@ public final class Lockdep {
             existing.append(from).append(" -> ").append(to)
                     .append(" (first recorded at ").append(edges.get(from).get(to)).append(')');
         }
+        // Still inside the acquiring call, so the stack names the acquisition.
+        String here = site != null ? site : CallerSite.find();
         throw new KernelBug(KernelBug.LOCKDEP_CIRCULAR, "possible circular locking dependency detected: "
-                + "acquiring " + lockClass + " at " + site + " while holding " + h.lockClass()
-                + " (acquired at " + h.site() + "); existing dependency " + existing);
+                + "acquiring " + lockClass + " at " + here + " while holding " + h.lockClass()
+                + " (" + (h.site() == null ? "acquired earlier" : "acquired at " + h.site())
+                + "); existing dependency " + existing);
     }
 
     /** Breadth-first, so the reported chain is a shortest one; null when there is none. */

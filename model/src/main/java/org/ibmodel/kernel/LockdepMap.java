@@ -29,7 +29,7 @@ final class LockdepMap {
 
     /** Validates first; a refused acquisition leaves the lock free. */
     void acquire() {
-        kernel.lockdep().acquire(lockClass, CallerSite.find());
+        kernel.lockdep().acquire(lockClass);
         held = true;
     }
 

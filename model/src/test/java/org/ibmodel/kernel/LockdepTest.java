@@ -140,6 +140,32 @@ class LockdepTest {
     }
 
     @Test
+    void shouldNameHeldSiteWhenItsAcquisitionRecordedAnEdge() {
+        SpinLock cq2 = new SpinLock(kernel, "cq->cq_lock");
+
+        KernelBug bug = assertThrows(KernelBug.class, () -> qpLock.with(() -> cqLock.with(() -> cq2.lock())));
+
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, bug.rule());
+        assertTrue(bug.getMessage().contains("acquiring cq->cq_lock at org.ibmodel.kernel.LockdepTest.lambda$"),
+                bug.getMessage());
+        assertTrue(bug.getMessage().contains("already held since org.ibmodel.kernel.LockdepTest.lambda$"),
+                bug.getMessage());
+    }
+
+    @Test
+    void shouldSayAcquiredEarlierForHeldLockThatNeverNamedItself() {
+        lockQpThenCq();
+        cqLock.lock();
+
+        KernelBug bug = assertThrows(KernelBug.class, () -> qpLock.lock());
+
+        assertTrue(bug.getMessage().contains("while holding cq->cq_lock (acquired earlier)"), bug.getMessage());
+        assertTrue(bug.getMessage().contains("acquiring qp->state_lock at org.ibmodel.kernel.LockdepTest."),
+                bug.getMessage());
+        cqLock.unlock();
+    }
+
+    @Test
     void shouldReportHardirqTakingLockHeldByInterruptedCode() {
         KernelBug bug = assertThrows(KernelBug.class,
                 () -> cqLock.with(() -> kernel.runIn(ExecContext.HARDIRQ, () -> cqLock.with(() -> { }))));
