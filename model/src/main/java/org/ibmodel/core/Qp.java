@@ -301,12 +301,11 @@ public final class Qp extends IbObject {
 
     private void apply(QpAttr a, int mask, QpState next) {
         if (next == QpState.RESET) {
-            int port = attr.portNum;
-            QpAttr fresh = new QpAttr();
-            copyInto(fresh, attr);
-            // SMI and GSI QPs keep their port across RESET.
-            attr.portNum = (type == QpType.SMI || type == QpType.GSI) ? port : 0;
-            attr.cap = cap;
+            // Back to the attributes of a new QP; SMI and GSI QPs keep the port they were made on.
+            copyInto(new QpAttr(), attr);
+            if (type != QpType.SMI && type != QpType.GSI) {
+                attr.portNum = 0;
+            }
         }
         if (PORT.isSet(mask)) {
             attr.portNum = a.portNum;
@@ -372,8 +371,8 @@ public final class Qp extends IbObject {
         state = next;
     }
 
-    private static void copyInto(QpAttr fresh, QpAttr target) {
-        QpAttr c = fresh.copy();
+    /** Copies the modifiable attributes (not state, port or caps) from {@code c} to {@code target}. */
+    private static void copyInto(QpAttr c, QpAttr target) {
         target.pathMtu = c.pathMtu;
         target.pathMtuValue = c.pathMtuValue;
         target.pathMigState = c.pathMigState;
