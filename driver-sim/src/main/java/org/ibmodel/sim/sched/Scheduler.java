@@ -1,9 +1,9 @@
 package org.ibmodel.sim.sched;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.Objects;
-import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -28,22 +28,27 @@ public final class Scheduler {
         void onEvent(long timeNs, long seq, String label);
     }
 
-    /** A scheduled event; {@link #cancel()} keeps it from running. */
+    /**
+     * An event: scheduled once by {@link #schedule}, or made unarmed by {@link #event} and armed
+     * again each time it is needed, so a timer or a queue that fires over and over allocates
+     * nothing. {@link #cancel()} keeps it from running.
+     */
     public static final class Handle {
         private final Scheduler owner;
-        private final long timeNs;
-        private final long seq;
         private final String label;
-        private Runnable action;
+        private final Runnable action;
+        private long timeNs;
+        private long seq;
+        // Position in the owner's heap, -1 while not queued.
+        private int index = -1;
 
-        private Handle(Scheduler owner, long timeNs, long seq, String label, Runnable action) {
+        private Handle(Scheduler owner, String label, Runnable action) {
             this.owner = owner;
-            this.timeNs = timeNs;
-            this.seq = seq;
-            this.label = label;
-            this.action = action;
+            this.label = Objects.requireNonNull(label, "label");
+            this.action = Objects.requireNonNull(action, "action");
         }
 
+        /** When it runs, or last ran or was due. */
         public long timeNs() {
             return timeNs;
         }
@@ -52,9 +57,9 @@ public final class Scheduler {
             return label;
         }
 
-        /** True until the event has run or been cancelled. */
+        /** True while it is queued: armed and neither run nor cancelled since. */
         public boolean isPending() {
-            return action != null;
+            return index >= 0;
         }
 
         /**
@@ -62,12 +67,40 @@ public final class Scheduler {
          * timer owner tell "stopped it" from "too late".
          */
         public boolean cancel() {
-            if (action == null) {
+            if (index < 0) {
                 return false;
             }
-            action = null;
-            owner.cancelled();
+            owner.remove(this);
             return true;
+        }
+
+        /** Queues the event {@code delayNs} from now, taking it off the queue first if it was on it. */
+        public Handle arm(long delayNs) {
+            owner.checkDelay(delayNs, label);
+            return armAt(owner.now + delayNs);
+        }
+
+        /** Queues the event at {@code timeNs}, ordered after everything scheduled so far. */
+        public Handle armAt(long timeNs) {
+            owner.checkTime(timeNs, label);
+            cancel();
+            owner.insert(this, timeNs, owner.nextSeq++);
+            return this;
+        }
+
+        /**
+         * Queues the event at {@code timeNs} in the place of a sequence number taken earlier
+         * with {@link Scheduler#reserveSeq()}: a queue that keeps one event for many items runs
+         * each item where its own event would have run.
+         */
+        public Handle armAt(long timeNs, long reservedSeq) {
+            owner.checkTime(timeNs, label);
+            if (reservedSeq < 0 || reservedSeq >= owner.nextSeq) {
+                throw new IllegalArgumentException("sequence " + reservedSeq + " was never reserved");
+            }
+            cancel();
+            owner.insert(this, timeNs, reservedSeq);
+            return this;
         }
 
         @Override
@@ -76,23 +109,18 @@ public final class Scheduler {
         }
     }
 
-    /**
-     * Cancelled handles tolerated in the heap before it is rebuilt without them. Every ACK
-     * re-arms a retransmit timer, so a busy QP cancels one handle per ACK; a small heap keeps
-     * each add and poll short.
-     */
-    private static final int COMPACT_AFTER = 64;
-
     private final long seed;
     private final SplittableRandom random;
     private final Set<String> forks = new HashSet<>();
-    // Ties on time fall back to the insertion sequence: the seed, not the heap, picks the order.
-    private final PriorityQueue<Handle> queue = new PriorityQueue<>((a, b) ->
-            a.timeNs != b.timeNs ? Long.compare(a.timeNs, b.timeNs) : Long.compare(a.seq, b.seq));
+    /**
+     * A binary min-heap on (time, seq), each handle knowing its index so that cancel and re-arm
+     * take it out in O(log n). Ties on time fall back to the sequence: the seed, not the heap,
+     * picks the order.
+     */
+    private Handle[] heap = new Handle[64];
+    private int size;
     private long now;
     private long nextSeq;
-    private long live;
-    private int cancelledInQueue;
     private long ran;
     private Listener listener;
 
@@ -135,6 +163,28 @@ public final class Scheduler {
 
     /** Runs {@code action} {@code delayNs} from now; delay 0 runs after what is already due. */
     public Handle schedule(long delayNs, String label, Runnable action) {
+        return new Handle(this, label, action).arm(delayNs);
+    }
+
+    /** Runs {@code action} at virtual time {@code timeNs}, which must not be in the past. */
+    public Handle scheduleAt(long timeNs, String label, Runnable action) {
+        return new Handle(this, label, action).armAt(timeNs);
+    }
+
+    /** An event that is not queued yet: {@link Handle#arm} queues it, as often as needed. */
+    public Handle event(String label, Runnable action) {
+        return new Handle(this, label, action);
+    }
+
+    /**
+     * Takes the next sequence number now, for an event armed later with
+     * {@link Handle#armAt(long, long)}: it then runs where one scheduled now would have.
+     */
+    public long reserveSeq() {
+        return nextSeq++;
+    }
+
+    private void checkDelay(long delayNs, String label) {
         if (delayNs < 0) {
             throw new IllegalArgumentException(String.format(
                     "seed=%#x t=%dns: negative delay %dns for '%s'", seed, now, delayNs, label));
@@ -144,42 +194,94 @@ public final class Scheduler {
                     "seed=%#x t=%dns: delay %dns for '%s' overflows virtual time",
                     seed, now, delayNs, label));
         }
-        return enqueue(now + delayNs, label, action);
     }
 
-    /** Runs {@code action} at virtual time {@code timeNs}, which must not be in the past. */
-    public Handle scheduleAt(long timeNs, String label, Runnable action) {
+    private void checkTime(long timeNs, String label) {
         if (timeNs < now) {
             throw new IllegalArgumentException(String.format(
                     "seed=%#x t=%dns: '%s' scheduled in the past at %dns",
                     seed, now, label, timeNs));
         }
-        return enqueue(timeNs, label, action);
     }
 
-    private Handle enqueue(long timeNs, String label, Runnable action) {
-        Objects.requireNonNull(label, "label");
-        Objects.requireNonNull(action, "action");
-        Handle h = new Handle(this, timeNs, nextSeq++, label, action);
-        queue.add(h);
-        live++;
+    // ---- the heap ------------------------------------------------------------------------------
+
+    private static boolean before(Handle a, Handle b) {
+        return a.timeNs != b.timeNs ? a.timeNs < b.timeNs : a.seq < b.seq;
+    }
+
+    private void insert(Handle h, long timeNs, long seq) {
+        h.timeNs = timeNs;
+        h.seq = seq;
+        if (size == heap.length) {
+            heap = Arrays.copyOf(heap, size * 2);
+        }
+        siftUp(size++, h);
+    }
+
+    private void remove(Handle h) {
+        int i = h.index;
+        h.index = -1;
+        Handle last = heap[--size];
+        heap[size] = null;
+        if (last != h) {
+            siftDown(i, last);
+            if (last.index == i) {
+                siftUp(i, last);
+            }
+        }
+    }
+
+    private Handle poll() {
+        Handle h = heap[0];
+        h.index = -1;
+        Handle last = heap[--size];
+        heap[size] = null;
+        if (size > 0) {
+            siftDown(0, last);
+        }
         return h;
     }
 
-    private void cancelled() {
-        live--;
-        cancelledInQueue++;
-        // Long timers that are almost always cancelled (retransmit, RNR) would otherwise pile up
-        // in the heap; (time, seq) keys are unique, so rebuilding it cannot change the order.
-        if (cancelledInQueue > COMPACT_AFTER && cancelledInQueue > queue.size() / 2) {
-            queue.removeIf(h -> h.action == null);
-            cancelledInQueue = 0;
+    private void siftUp(int i, Handle h) {
+        while (i > 0) {
+            int parent = (i - 1) >>> 1;
+            Handle p = heap[parent];
+            if (!before(h, p)) {
+                break;
+            }
+            heap[i] = p;
+            p.index = i;
+            i = parent;
         }
+        heap[i] = h;
+        h.index = i;
+    }
+
+    private void siftDown(int i, Handle h) {
+        int half = size >>> 1;
+        while (i < half) {
+            int child = 2 * i + 1;
+            Handle c = heap[child];
+            int right = child + 1;
+            if (right < size && before(heap[right], c)) {
+                child = right;
+                c = heap[child];
+            }
+            if (!before(c, h)) {
+                break;
+            }
+            heap[i] = c;
+            c.index = i;
+            i = child;
+        }
+        heap[i] = h;
+        h.index = i;
     }
 
     /** Events scheduled and neither run nor cancelled. */
     public long pending() {
-        return live;
+        return size;
     }
 
     /** Events run since the world started. */
@@ -189,8 +291,7 @@ public final class Scheduler {
 
     /** Time of the next event that will run, or -1 when idle. */
     public long nextEventTime() {
-        Handle h = head();
-        return h == null ? -1 : h.timeNs;
+        return size == 0 ? -1 : heap[0].timeNs;
     }
 
     /**
@@ -198,11 +299,10 @@ public final class Scheduler {
      * reaches the caller unchanged; {@link #seed()} names the run that replays it.
      */
     public boolean runNext() {
-        Handle h = head();
-        if (h == null) {
+        if (size == 0) {
             return false;
         }
-        run(queue.poll());
+        run(poll());
         return true;
     }
 
@@ -216,8 +316,8 @@ public final class Scheduler {
                     "seed=%#x t=%dns: cannot run back to %dns", seed, now, timeNs));
         }
         long n = 0;
-        for (Handle h = head(); h != null && h.timeNs <= timeNs; h = head()) {
-            run(queue.poll());
+        while (size > 0 && heap[0].timeNs <= timeNs) {
+            run(poll());
             n++;
         }
         now = timeNs;
@@ -230,41 +330,27 @@ public final class Scheduler {
      */
     public long runUntilIdle(long maxEvents) {
         long n = 0;
-        while (head() != null) {
+        while (size > 0) {
             if (n == maxEvents) {
-                Handle next = head();
+                Handle next = heap[0];
                 throw new IllegalStateException(String.format(
                         "seed=%#x: not idle after %d events (livelock?) at t=%dns, %d pending,"
                                 + " next '%s' at %dns",
-                        seed, maxEvents, now, live, next.label, next.timeNs));
+                        seed, maxEvents, now, size, next.label, next.timeNs));
             }
-            run(queue.poll());
+            run(poll());
             n++;
         }
         return n;
     }
 
-    // Cancelled handles stay in the heap until they surface; dropping them here keeps cancel O(1).
-    private Handle head() {
-        Handle h = queue.peek();
-        while (h != null && h.action == null) {
-            queue.poll();
-            cancelledInQueue--;
-            h = queue.peek();
-        }
-        return h;
-    }
-
     private void run(Handle h) {
-        Runnable action = h.action;
-        h.action = null;
-        live--;
         ran++;
         now = h.timeNs;
         if (listener != null) {
             listener.onEvent(h.timeNs, h.seq, h.label);
         }
-        action.run();
+        h.action.run();
     }
 
     // SplitMix64 finalizer (Steele, Lea, Flood 2014): spreads nearby seeds and names apart.
@@ -286,6 +372,6 @@ public final class Scheduler {
 
     @Override
     public String toString() {
-        return String.format("Scheduler[seed=%#x t=%dns pending=%d ran=%d]", seed, now, live, ran);
+        return String.format("Scheduler[seed=%#x t=%dns pending=%d ran=%d]", seed, now, size, ran);
     }
 }

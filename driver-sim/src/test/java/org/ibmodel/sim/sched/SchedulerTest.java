@@ -276,4 +276,96 @@ class SchedulerTest {
 
         assertEquals(List.of("a@1 ran=0", "b@3 ran=1"), seen);
     }
+
+    @Test
+    void shouldRunAReArmedEventOnceAtItsLastTime() {
+        Scheduler.Handle timer = scheduler.event("timer", log("timer"));
+        assertFalse(timer.isPending());
+        assertFalse(timer.cancel(), "an event never armed cannot be cancelled");
+
+        timer.arm(100);
+        timer.arm(40);
+        assertEquals(1, scheduler.pending());
+        scheduler.runUntilIdle(10);
+        assertEquals(List.of("timer@40"), ran);
+
+        timer.arm(5);
+        assertTrue(timer.cancel());
+        timer.arm(7);
+        scheduler.runUntilIdle(10);
+        assertEquals(List.of("timer@40", "timer@47"), ran);
+    }
+
+    @Test
+    void shouldOrderAReArmedEventAfterThoseScheduledBeforeTheReArm() {
+        Scheduler.Handle timer = scheduler.event("timer", log("timer"));
+        timer.arm(10);
+        scheduler.schedule(10, "other", log("other"));
+        timer.arm(10);
+
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of("other@10", "timer@10"), ran);
+    }
+
+    @Test
+    void shouldRunAnEventArmedWithAReservedSeqWhereItsOwnEventWouldHaveRun() {
+        long seq = scheduler.reserveSeq();
+        scheduler.schedule(10, "later", log("later"));
+        Scheduler.Handle e = scheduler.event("reserved", log("reserved"));
+        e.armAt(10, seq);
+
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of("reserved@10", "later@10"), ran);
+        assertThrows(IllegalArgumentException.class, () -> e.armAt(20, 99), "a sequence never reserved");
+    }
+
+    /** The heap against a linear search for the earliest (time, seq) under random arm, cancel and run. */
+    @Test
+    void shouldMatchASortedReferenceUnderRandomCancelAndReArm() {
+        SplittableRandom rnd = new SplittableRandom(11);
+        List<Scheduler.Handle> events = new ArrayList<>();
+        long[] seqOf = new long[400];
+        long nextSeq = 0;
+        for (int i = 0; i < 400; i++) {
+            int id = i;
+            events.add(scheduler.event("e" + i, () -> ran.add(id + "@" + scheduler.now())));
+        }
+        for (int step = 0; step < 20_000; step++) {
+            int id = rnd.nextInt(events.size());
+            Scheduler.Handle h = events.get(id);
+            int op = rnd.nextInt(4);
+            if (op < 2) {
+                h.arm(rnd.nextLong(0, 50));
+                seqOf[id] = nextSeq++;
+            } else if (op == 2) {
+                h.cancel();
+            } else if (scheduler.pending() > 0) {
+                int before = ran.size();
+                scheduler.runNext();
+                String last = ran.get(before);
+                int ranId = Integer.parseInt(last.substring(0, last.indexOf('@')));
+                // The earliest (time, seq) of the events the reference holds armed.
+                long bestTime = Long.MAX_VALUE;
+                long bestSeq = Long.MAX_VALUE;
+                int best = -1;
+                for (int k = 0; k < events.size(); k++) {
+                    if (k == ranId || events.get(k).isPending()) {
+                        long t = k == ranId ? scheduler.now() : events.get(k).timeNs();
+                        if (t < bestTime || (t == bestTime && seqOf[k] < bestSeq)) {
+                            bestTime = t;
+                            bestSeq = seqOf[k];
+                            best = k;
+                        }
+                    }
+                }
+                assertEquals(best, ranId, "step " + step + ": ran the wrong event");
+                assertFalse(events.get(ranId).isPending(), "an event that ran is no longer queued");
+            }
+        }
+        long pending = events.stream().filter(Scheduler.Handle::isPending).count();
+        assertEquals(pending, scheduler.pending());
+        assertEquals(pending, scheduler.runUntilIdle(1000));
+    }
 }
