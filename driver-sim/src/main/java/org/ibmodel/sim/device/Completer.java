@@ -397,7 +397,6 @@ final class Completer {
     void armTimer(TransportQp t) {
         if (t.ackTimer != null) {
             t.ackTimer.cancel();
-            t.ackTimer = null;
         }
         int timeout = (int) t.ctx.get(Layout.QpCtx.ACK_TIMEOUT);
         // A WQE enters the in-flight list as its first packet is sent, so a non-empty list means
@@ -405,12 +404,12 @@ final class Completer {
         if (!t.rc() || timeout == 0 || t.rnrWait || t.inflight.isEmpty()) {
             return;
         }
-        if (t.ackTimeoutLabel == null) {
-            t.ackTimeoutLabel = transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " ack timeout";
-            t.ackTimeoutAction = () -> timeout(t);
+        if (t.ackTimer == null) {
+            // One event per QP, re-armed on every ACK.
+            t.ackTimer = transport.scheduler().event(
+                    transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " ack timeout", () -> timeout(t));
         }
-        t.ackTimer = transport.scheduler().schedule(ACK_TIMEOUT_UNIT_NS << timeout, t.ackTimeoutLabel,
-                t.ackTimeoutAction);
+        t.ackTimer.arm(ACK_TIMEOUT_UNIT_NS << timeout);
     }
 
     /** IBA 9.7.6.1.3: no acknowledgement in time: resend from the oldest unacknowledged PSN. */
@@ -418,7 +417,6 @@ final class Completer {
         if (transport.live(t) == null) {
             return;
         }
-        t.ackTimer = null;
         if (t.inflight.isEmpty()) {
             return;
         }

@@ -2,8 +2,7 @@
 // (docs/HCA.md §2)
 package org.ibmodel.sim.device;
 
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
 import org.ibmodel.hca.PciFunction;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.sched.Scheduler;
@@ -21,11 +20,14 @@ public final class Hca implements PciFunction {
     private final HostMemory memory;
     private final Scheduler scheduler;
     private final IrqLine irqLine;
+    // Each vector's message, wired to the host on its first use.
+    private final Runnable[] msix;
     private final DevCaps caps;
     private final Firmware firmware;
     private final TransportStage stage;
     private final byte[] bar0 = new byte[BAR_SIZE];
-    private final Map<Integer, Runnable> handlers = new TreeMap<>();
+    // request_irq's handler per vector, null when free.
+    private final Runnable[] handlers;
     private long commandLatencyNs;
     private boolean busy;
     private long interrupts;
@@ -36,6 +38,8 @@ public final class Hca implements PciFunction {
         this.memory = memory;
         this.scheduler = scheduler;
         this.irqLine = irqLine;
+        this.msix = new Runnable[caps.msixVectors()];
+        this.handlers = new Runnable[caps.msixVectors()];
         this.caps = caps;
         this.stage = stage;
         this.firmware = new Firmware(new Dma(memory), caps, this::fire, stage);
@@ -130,15 +134,17 @@ public final class Hca implements PciFunction {
 
     @Override
     public void requestIrq(int vector, Runnable handler) {
-        if (vector < 0 || vector >= caps.msixVectors() || handlers.containsKey(vector)) {
+        if (vector < 0 || vector >= caps.msixVectors() || handlers[vector] != null) {
             throw new IllegalArgumentException(slot + ": request_irq of vector " + vector);
         }
-        handlers.put(vector, handler);
+        handlers[vector] = Objects.requireNonNull(handler, "handler");
     }
 
     @Override
     public void freeIrq(int vector) {
-        handlers.remove(vector);
+        if (vector >= 0 && vector < handlers.length) {
+            handlers[vector] = null;
+        }
     }
 
     @Override
@@ -149,11 +155,14 @@ public final class Hca implements PciFunction {
     /** One MSI-X message; the handler is looked up when it is delivered, so free_irq wins. */
     private void fire(int vector) {
         interrupts++;
-        irqLine.raise(slot + " msix " + vector, () -> {
-            Runnable h = handlers.get(vector);
-            if (h != null) {
-                h.run();
-            }
-        });
+        if (msix[vector] == null) {
+            msix[vector] = irqLine.connect(slot + " msix " + vector, () -> {
+                Runnable h = handlers[vector];
+                if (h != null) {
+                    h.run();
+                }
+            });
+        }
+        msix[vector].run();
     }
 }

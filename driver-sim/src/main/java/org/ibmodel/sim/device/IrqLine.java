@@ -2,10 +2,14 @@
 package org.ibmodel.sim.device;
 
 /**
- * Where the device's MSI-X messages go: the host they are plugged into delivers {@code handler}
- * later, in hard-interrupt context. The device never runs a host handler itself.
+ * Where the device's MSI-X messages go: the host they are plugged into delivers each one later,
+ * in hard-interrupt context. The device never runs a host handler itself.
  */
 @FunctionalInterface
 public interface IrqLine {
-    void raise(String label, Runnable handler);
+    /**
+     * Wires one vector, named {@code label}: each run of the returned message makes the host run
+     * {@code handler} once, later, in hard-interrupt context.
+     */
+    Runnable connect(String label, Runnable handler);
 }

@@ -3,7 +3,6 @@
 package org.ibmodel.sim.device;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
@@ -98,6 +97,8 @@ public final class Transport implements TransportStage {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
                 demux.receive(port, packet);
+                // The receive path keeps nothing of the packet (see ReceiveDemux).
+                fp.pool().give(packet);
             }
 
             @Override
@@ -271,16 +272,17 @@ public final class Transport implements TransportStage {
     /** Finishes the packet begun and puts it on the QP's port. */
     void send(TransportQp t) {
         int len = builder.finish();
-        byte[] packet = Arrays.copyOf(frame, len);
+        FabricPort fp = ports[portNum(t)];
         packetsSent++;
         if (logSent) {
-            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
-            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
+            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(frame, 0);
+            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(frame, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
             sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
         }
-        FabricPort fp = ports[portNum(t)];
         if (fp != null) {
-            fp.send(packet);
+            byte[] packet = fp.pool().take(len);
+            System.arraycopy(frame, 0, packet, 0, len);
+            fp.xmit(packet);
         }
     }
 

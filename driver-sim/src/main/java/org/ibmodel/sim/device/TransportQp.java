@@ -74,11 +74,9 @@ final class TransportQp {
     int retryLeft;
     int rnrLeft;
     boolean rnrWait;
+    /** The local ACK timer: made on first use, then re-armed; pending while it runs. */
     Scheduler.Handle ackTimer;
     Scheduler.Handle rnrTimer;
-    /** The ACK timer's event label and action, made once: the timer is re-armed on every ACK. */
-    String ackTimeoutLabel;
-    Runnable ackTimeoutAction;
     /** Set when the transport forgets this QP (Transport.drop); a dropped QP is never live again. */
     boolean dropped;
     /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
@@ -157,7 +155,6 @@ final class TransportQp {
     void cancelTimers() {
         if (ackTimer != null) {
             ackTimer.cancel();
-            ackTimer = null;
         }
         if (rnrTimer != null) {
             rnrTimer.cancel();

@@ -30,6 +30,7 @@ public final class Fabric {
     private final FaultPlan faults;
     private final List<PacketTap> taps = new ArrayList<>();
     private final PacketTap tapFanout = this::tap;
+    private final PacketPool pool = new PacketPool();
     // node name -> true for a switch, false for an HCA (which may add several ports)
     private final Map<String, Boolean> nodes = new HashMap<>();
     private final Map<String, FabricPort> endpointByName = new HashMap<>();
@@ -58,7 +59,7 @@ public final class Fabric {
 
     public Switch addSwitch(String name, int numPorts, long latencyNs) {
         claimNode(name, true);
-        Switch sw = new Switch(scheduler, name, numPorts, latencyNs, switches.size());
+        Switch sw = new Switch(scheduler, pool, name, numPorts, latencyNs, switches.size());
         switches.add(sw);
         return sw;
     }
@@ -75,7 +76,7 @@ public final class Fabric {
             throw new IllegalArgumentException("port " + key + " already exists");
         }
         claimNode(node, false);
-        FabricPort port = new FabricPort(node, portNum, null, sink);
+        FabricPort port = new FabricPort(node, portNum, null, sink, pool);
         endpointByName.put(key, port);
         endpoints.add(port);
         return port;
@@ -95,7 +96,7 @@ public final class Fabric {
         if (a == b) {
             throw new IllegalArgumentException("cannot connect " + a + " to itself");
         }
-        Link link = new Link(scheduler, faults, tapFanout, a, b, width, speed, propagationNs);
+        Link link = new Link(scheduler, faults, tapFanout, pool, a, b, width, speed, propagationNs);
         a.attach(link);
         b.attach(link);
         links.add(link);

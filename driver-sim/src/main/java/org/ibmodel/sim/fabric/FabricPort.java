@@ -11,15 +11,17 @@ public final class FabricPort {
     private final String node;
     private final int portNum;
     private final Switch owner;
+    private final PacketPool pool;
     private PacketSink sink;
     private Link link;
     private int lid;
     private long droppedNoLink;
 
-    FabricPort(String node, int portNum, Switch owner, PacketSink sink) {
+    FabricPort(String node, int portNum, Switch owner, PacketSink sink, PacketPool pool) {
         this.node = Objects.requireNonNull(node, "node");
         this.portNum = portNum;
         this.owner = owner;
+        this.pool = Objects.requireNonNull(pool, "pool");
         this.sink = sink;
     }
 
@@ -66,13 +68,29 @@ public final class FabricPort {
         return droppedNoLink;
     }
 
-    /** Puts {@code packet} on the wire; the link copies it, so the caller may reuse the array. */
+    /** Puts a copy of {@code packet} on the wire: the caller keeps the array. */
     public void send(byte[] packet) {
+        byte[] copy = pool.take(packet.length);
+        System.arraycopy(packet, 0, copy, 0, packet.length);
+        xmit(copy);
+    }
+
+    /**
+     * Puts {@code packet}, taken from {@link #pool()}, on the wire and gives up the array: the
+     * fabric passes it on, and gives it back to the pool when it is lost on the way.
+     */
+    public void xmit(byte[] packet) {
         if (link == null) {
             droppedNoLink++;
+            pool.give(packet);
             return;
         }
         link.transmit(this, packet);
+    }
+
+    /** Where the packets sent through this port come from and go back to. */
+    public PacketPool pool() {
+        return pool;
     }
 
     void attach(Link l) {

@@ -1,7 +1,7 @@
 package org.ibmodel.sim.fabric;
 
-import java.util.ArrayDeque;
 import java.util.Objects;
+import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.sched.Scheduler;
 
 /**
@@ -38,13 +38,11 @@ public final class Link {
         final FabricPort from;
         final FabricPort to;
         final String deliverLabel;
-        final ArrayDeque<Scheduler.Handle> inFlight = new ArrayDeque<>();
         /**
-         * The packets of {@link #inFlight}, in the same order. A wire delivers in the order it
-         * sends (busyUntil only grows and the delay is fixed), so one action serves every arrival.
+         * Packets sent and not yet arrived. A wire delivers in the order it sends (busyUntil only
+         * grows and the delay is fixed), so one line serves every arrival.
          */
-        final ArrayDeque<byte[]> onWire = new ArrayDeque<>();
-        final Runnable arrive = () -> arrive(this);
+        final DelayLine<byte[]> inFlight;
         final LinkCounters counters = new LinkCounters();
         long busyUntil;
 
@@ -53,12 +51,14 @@ public final class Link {
             this.from = from;
             this.to = to;
             this.deliverLabel = "deliver " + from.name() + "->" + to.name();
+            this.inFlight = new DelayLine<>(scheduler, deliverLabel, (packet, tag) -> arrive(this, packet));
         }
     }
 
     private final Scheduler scheduler;
     private final FaultPlan faults;
     private final PacketTap tap;
+    private final PacketPool pool;
     private final String name;
     private final FabricPort a;
     private final FabricPort b;
@@ -70,7 +70,7 @@ public final class Link {
     private State state = State.UP;
     private long linkDowned;
 
-    Link(Scheduler scheduler, FaultPlan faults, PacketTap tap, FabricPort a, FabricPort b,
+    Link(Scheduler scheduler, FaultPlan faults, PacketTap tap, PacketPool pool, FabricPort a, FabricPort b,
             LinkWidth width, LinkSpeed speed, long propagationNs) {
         if (propagationNs < 0) {
             throw new IllegalArgumentException("negative propagation delay " + propagationNs);
@@ -78,6 +78,7 @@ public final class Link {
         this.scheduler = scheduler;
         this.faults = faults;
         this.tap = tap;
+        this.pool = pool;
         this.a = a;
         this.b = b;
         this.width = Objects.requireNonNull(width, "width");
@@ -196,15 +197,14 @@ public final class Link {
     }
 
     private void flush(Wire w) {
-        for (Scheduler.Handle h : w.inFlight) {
-            h.cancel();
+        w.inFlight.clear((packet, tag) -> {
             w.counters.droppedLinkDown++;
-        }
-        w.inFlight.clear();
-        w.onWire.clear();
+            pool.give(packet);
+        });
         w.busyUntil = scheduler.now();
     }
 
+    /** Sends a packet the link takes over: it comes from {@link #pool} and goes back there or on. */
     void transmit(FabricPort from, byte[] packet) {
         Wire w = wireFrom(from);
         if (packet.length == 0) {
@@ -216,15 +216,16 @@ public final class Link {
         w.counters.bytesSent += packet.length;
         if (state == State.DOWN) {
             w.counters.droppedLinkDown++;
+            pool.give(packet);
             return;
         }
         long start = Math.max(scheduler.now(), w.busyUntil);
         w.busyUntil = start + speed.serializationNs(packet.length, width);
-        byte[] onWire = packet.clone();
         // A lost packet still used the wire: the loss happens on the way, not at the sender.
-        switch (faults.judge(this, onWire)) {
+        switch (faults.judge(this, packet)) {
             case DROP:
                 w.counters.droppedByFault++;
+                pool.give(packet);
                 return;
             case CORRUPT:
                 w.counters.corrupted++;
@@ -232,13 +233,10 @@ public final class Link {
             default:
                 break;
         }
-        w.inFlight.addLast(scheduler.scheduleAt(w.busyUntil + propagationNs, w.deliverLabel, w.arrive));
-        w.onWire.addLast(onWire);
+        w.inFlight.add(w.busyUntil + propagationNs, packet, 0);
     }
 
-    private void arrive(Wire w) {
-        w.inFlight.pollFirst();
-        byte[] packet = w.onWire.pollFirst();
+    private void arrive(Wire w, byte[] packet) {
         w.counters.packetsDelivered++;
         w.counters.bytesDelivered += packet.length;
         tap.onPacket(scheduler.now(), this, w.dir, packet);

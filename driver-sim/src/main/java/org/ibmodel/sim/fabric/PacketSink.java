@@ -4,7 +4,10 @@ package org.ibmodel.sim.fabric;
 @FunctionalInterface
 public interface PacketSink {
 
-    /** A whole packet has arrived on {@code port}; the array is the receiver's to keep. */
+    /**
+     * A whole packet has arrived on {@code port}. The array is the receiver's to keep, or to give
+     * back to {@code port.pool()} when done with it.
+     */
     void receive(FabricPort port, byte[] packet);
 
     /** The link on {@code port} went up or down; an HCA turns this into a port event. */

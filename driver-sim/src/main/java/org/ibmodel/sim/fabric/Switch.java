@@ -2,6 +2,7 @@ package org.ibmodel.sim.fabric;
 
 import java.util.Arrays;
 import java.util.Objects;
+import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.sched.Scheduler;
 
 /**
@@ -31,14 +32,14 @@ public final class Switch {
     private final String name;
     private final FabricPort[] ports;
     private final long latencyNs;
-    private final String forwardLabel;
+    private final DelayLine<byte[]> crossbar;
     private final int index;
     private byte[] lft = new byte[0];
     private long forwarded;
     private long droppedNoRoute;
     private long droppedMalformed;
 
-    Switch(Scheduler scheduler, String name, int numPorts, long latencyNs, int index) {
+    Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index) {
         // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
         if (numPorts < 1 || numPorts > 254) {
             throw new IllegalArgumentException("switch " + name + ": " + numPorts + " ports");
@@ -50,11 +51,12 @@ public final class Switch {
         this.name = Objects.requireNonNull(name, "name");
         this.latencyNs = latencyNs;
         this.index = index;
-        this.forwardLabel = "forward " + name;
+        // Every packet takes the same latency through, so packets leave in the order they came.
+        this.crossbar = new DelayLine<>(scheduler, "forward " + name, this::forward);
         this.ports = new FabricPort[numPorts + 1];
-        ports[0] = new FabricPort(name, 0, this, null);
+        ports[0] = new FabricPort(name, 0, this, null, pool);
         for (int p = 1; p <= numPorts; p++) {
-            ports[p] = new FabricPort(name, p, this, this::receive);
+            ports[p] = new FabricPort(name, p, this, this::receive, pool);
         }
     }
 
@@ -164,22 +166,25 @@ public final class Switch {
         int dlid = dlid(packet);
         if (dlid < 0) {
             droppedMalformed++;
+            in.pool().give(packet);
             return;
         }
         int out = route(dlid);
         if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
             droppedNoRoute++;
+            in.pool().give(packet);
             return;
         }
-        scheduler.schedule(latencyNs, forwardLabel, () -> forward(out, packet));
+        crossbar.add(scheduler.now() + latencyNs, packet, out);
     }
 
-    private void forward(int out, byte[] packet) {
+    // The packet arrived in a pool array and leaves in the same one.
+    private void forward(byte[] packet, int out) {
         forwarded++;
         if (out == 0) {
             ports[0].deliver(packet);
         } else {
-            ports[out].send(packet);
+            ports[out].xmit(packet);
         }
     }
 

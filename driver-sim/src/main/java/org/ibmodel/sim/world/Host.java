@@ -3,9 +3,7 @@ package org.ibmodel.sim.world;
 
 import org.ibmodel.sim.sched.Scheduler;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.ibmodel.core.IbCore;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.ExecContext;
@@ -14,6 +12,7 @@ import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Hca;
 import org.ibmodel.sim.device.IrqLine;
+import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.device.TransportStage;
 
 /**
@@ -34,7 +33,6 @@ public final class Host {
     private final List<Hca> hcas = new ArrayList<>();
     private final List<HcaDriver> drivers = new ArrayList<>();
     /** Interrupt event labels by vector label, made once: every interrupt is a scheduler event. */
-    private final Map<String, String> irqLabels = new HashMap<>();
 
     public Host(String name, Scheduler scheduler) {
         this.name = name;
@@ -66,8 +64,11 @@ public final class Host {
 
     /** Where the MSI-X messages of this host's devices go. */
     public IrqLine irqLine() {
-        return (label, handler) -> scheduler.schedule(IRQ_LATENCY_NS,
-                irqLabels.computeIfAbsent(label, l -> name + " irq " + l), () -> interrupt(handler));
+        return (label, handler) -> {
+            // Every message of a vector takes the same latency, so they arrive in order.
+            DelayLine<Runnable> line = new DelayLine<>(scheduler, name + " irq " + label, (h, tag) -> interrupt(h));
+            return () -> line.add(scheduler.now() + IRQ_LATENCY_NS, handler, 0);
+        };
     }
 
     private void interrupt(Runnable handler) {

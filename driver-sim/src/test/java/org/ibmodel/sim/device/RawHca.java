@@ -24,7 +24,7 @@ final class RawHca {
     final HoldingStage stage = new HoldingStage();
     final DevCaps caps = DevCaps.standard(0x0002_c903_0000_0100L);
     final List<Integer> fired = new ArrayList<>();
-    final Hca hca = new Hca("0000:01:00.0", mem, scheduler, (label, h) -> h.run(), caps, stage);
+    final Hca hca = new Hca("0000:01:00.0", mem, scheduler, (label, h) -> h, caps, stage);
     final long inbox = mem.alloc(4096);
     final long outbox = mem.alloc(4096);
     private int token;

@@ -4,6 +4,7 @@ import static org.ibmodel.sim.fabric.TestPackets.packet;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -132,6 +133,34 @@ class LinkTest {
         assertEquals(1, link.linkDowned());
         assertEquals(List.of(Link.State.DOWN, Link.State.UP), atA.states);
         assertEquals(List.of(Link.State.DOWN, Link.State.UP), atB.states);
+    }
+
+    @Test
+    void shouldGiveEveryLostPacketBackToThePoolAndPassDeliveredOnesOn() {
+        Link link = fabric.connect(a, b, LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1.0);
+        PacketPool pool = a.pool();
+        byte[] p0 = pool.take(1000);
+        System.arraycopy(packet(2, 1, 0, 1000), 0, p0, 0, 1000);
+        a.xmit(p0);
+        for (int i = 1; i < 3; i++) {
+            a.send(packet(2, 1, i, 1000));
+        }
+        scheduler.runUntil(6000);
+        assertSame(p0, atB.packets.get(0), "xmit hands the array itself to the receiver");
+
+        assertEquals(0, pool.free(1000), "two still on the wire, one kept by the receiver");
+        link.changeState(Link.State.DOWN);
+        assertEquals(2, pool.free(1000), "the two lost in flight came back");
+        a.send(packet(2, 1, 3, 1000));
+        assertEquals(2, pool.free(1000), "the copy sent while down came back");
+
+        link.changeState(Link.State.UP);
+        fabric.faults().dropProbability(link, 1.0);
+        a.send(packet(2, 1, 4, 1000));
+        scheduler.runUntilIdle(10);
+        assertEquals(2, pool.free(1000), "a packet a fault drops comes back too");
+        assertEquals(2, pool.reused(), "each later send reused an array that came back");
+        assertEquals(List.of(0), atB.seqs());
     }
 
     @Test
