@@ -3,6 +3,7 @@ package org.ibmodel.kernel;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
@@ -34,12 +35,21 @@ import java.util.Set;
  */
 public final class Lockdep {
 
-    /** {@code site} is null when the acquisition never needed to name itself. */
-    private record Held(String lockClass, String site, long frame, ExecContext context) {
+    /**
+     * One held lock; {@code site} is null when the acquisition never needed to name itself. The
+     * entries of {@link #held} are reused, like the kernel's fixed held_locks array per task.
+     */
+    private static final class Held {
+        String lockClass;
+        String site;
+        long frame;
+        ExecContext context;
     }
 
     private final Kernel kernel;
-    private final List<Held> held = new ArrayList<>();
+    /** Held locks, oldest first: {@code held[0..depth)}. */
+    private Held[] held = new Held[8];
+    private int depth;
     /** from -> (to -> site of the first acquisition of "to" while "from" was held). */
     private final Map<String, Map<String, String>> edges = new LinkedHashMap<>();
     /**
@@ -71,17 +81,19 @@ public final class Lockdep {
         Objects.requireNonNull(lockClass, "lockClass");
         checkRecursive(lockClass, site);
         long frame = kernel.lockdepFrame();
-        for (Held h : held) {
-            if (h.frame() == frame) {
+        for (int i = 0; i < depth; i++) {
+            Held h = held[i];
+            if (h.frame == frame) {
                 checkCircular(lockClass, site, h);
             }
         }
-        for (Held h : held) {
-            if (h.frame() == frame) {
-                Map<String, String> out = edges.get(h.lockClass());
+        for (int i = 0; i < depth; i++) {
+            Held h = held[i];
+            if (h.frame == frame) {
+                Map<String, String> out = edges.get(h.lockClass);
                 if (out == null) {
                     out = new LinkedHashMap<>();
-                    edges.put(h.lockClass(), out);
+                    edges.put(h.lockClass, out);
                 }
                 if (!out.containsKey(lockClass)) {
                     if (site == null) {
@@ -92,14 +104,30 @@ public final class Lockdep {
                 }
             }
         }
-        held.add(new Held(lockClass, site, frame, kernel.context()));
+        if (depth == held.length) {
+            held = Arrays.copyOf(held, 2 * depth);
+        }
+        Held h = held[depth];
+        if (h == null) {
+            h = held[depth] = new Held();
+        }
+        depth++;
+        h.lockClass = lockClass;
+        h.site = site;
+        h.frame = frame;
+        h.context = kernel.context();
     }
 
     /** lock_release(): releasing out of acquisition order is legal. */
     public void release(String lockClass) {
-        for (int i = held.size() - 1; i >= 0; i--) {
-            if (held.get(i).lockClass().equals(lockClass)) {
-                held.remove(i);
+        for (int i = depth - 1; i >= 0; i--) {
+            Held h = held[i];
+            if (h.lockClass.equals(lockClass)) {
+                // Close the gap and keep the entry for the next acquisition.
+                System.arraycopy(held, i + 1, held, i, depth - 1 - i);
+                held[--depth] = h;
+                h.lockClass = null;
+                h.site = null;
                 return;
             }
         }
@@ -109,9 +137,9 @@ public final class Lockdep {
 
     /** Held lock classes, oldest first. */
     public List<String> held() {
-        List<String> names = new ArrayList<>(held.size());
-        for (Held h : held) {
-            names.add(h.lockClass());
+        List<String> names = new ArrayList<>(depth);
+        for (int i = 0; i < depth; i++) {
+            names.add(held[i].lockClass);
         }
         return Collections.unmodifiableList(names);
     }
@@ -122,27 +150,28 @@ public final class Lockdep {
     }
 
     private void checkRecursive(String lockClass, String site) {
-        for (Held h : held) {
-            if (h.lockClass().equals(lockClass)) {
+        for (int i = 0; i < depth; i++) {
+            Held h = held[i];
+            if (h.lockClass.equals(lockClass)) {
                 // Still inside the acquiring call, so the stack names the acquisition.
                 String here = site != null ? site : CallerSite.find();
-                String owner = h.frame() == kernel.lockdepFrame() ? "" : " by interrupted " + h.context() + " code";
+                String owner = h.frame == kernel.lockdepFrame() ? "" : " by interrupted " + h.context + " code";
                 throw new KernelBug(KernelBug.LOCKDEP_RECURSIVE, "possible recursive locking detected: "
                         + kernel.context() + " acquiring " + lockClass + " at " + here
                         + ", already held" + owner
-                        + (h.site() == null ? ", acquired earlier" : " since " + h.site()));
+                        + (h.site == null ? ", acquired earlier" : " since " + h.site));
             }
         }
     }
 
     private void checkCircular(String lockClass, String site, Held h) {
         Set<String> known = unreachable.get(lockClass);
-        if (known != null && known.contains(h.lockClass())) {
+        if (known != null && known.contains(h.lockClass)) {
             return;
         }
-        List<String> chain = path(lockClass, h.lockClass());
+        List<String> chain = path(lockClass, h.lockClass);
         if (chain == null) {
-            unreachable.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass());
+            unreachable.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass);
             return;
         }
         StringBuilder existing = new StringBuilder();
@@ -158,8 +187,8 @@ public final class Lockdep {
         // Still inside the acquiring call, so the stack names the acquisition.
         String here = site != null ? site : CallerSite.find();
         throw new KernelBug(KernelBug.LOCKDEP_CIRCULAR, "possible circular locking dependency detected: "
-                + "acquiring " + lockClass + " at " + here + " while holding " + h.lockClass()
-                + " (" + (h.site() == null ? "acquired earlier" : "acquired at " + h.site())
+                + "acquiring " + lockClass + " at " + here + " while holding " + h.lockClass
+                + " (" + (h.site == null ? "acquired earlier" : "acquired at " + h.site)
                 + "); existing dependency " + existing);
     }
 
