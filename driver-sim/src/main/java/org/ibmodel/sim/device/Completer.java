@@ -3,6 +3,7 @@
 // IBA 9.7.5.1 (requester side of acknowledgements), 9.7.5.2 (retry), 9.7.6 (RNR)
 package org.ibmodel.sim.device;
 
+import java.util.Arrays;
 import org.ibmodel.sim.wire.Aeth;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.Packet;
@@ -36,6 +37,7 @@ final class Completer {
     static final int RNR_RETRY_INFINITE = 7;
 
     private final Transport transport;
+    private final byte[] cqe = new byte[Layout.Cqe.SIZE];
     // The packet being processed; the stage is single-threaded like an rxe task.
     private TransportQp qp;
     private Packet pkt;
@@ -275,8 +277,8 @@ final class Completer {
 
     // ---- helpers ------------------------------------------------------------------------------
 
-    private static java.util.List<Transport.Sge> sges(TransportQp.Wqe w) {
-        return Transport.segments(w.wqe.bytes(), w.wqe.dataOffset(), w.wqe.ds() * Layout.Data.SIZE);
+    private static Transport.Segments sges(TransportQp.Wqe w) {
+        return new Transport.Segments(w.wqe.bytes(), w.wqe.dataOffset(), w.wqe.ds() * Layout.Data.SIZE);
     }
 
     /** Everything before in-flight WQE {@code i} is acknowledged; false if a READ or atomic there is unanswered. */
@@ -373,6 +375,7 @@ final class Completer {
             if (head.wqe.signaled()) {
                 transport.postCqe(t, true, sendCqe(t, head), false);
             }
+            t.recycle(head);
         }
     }
 
@@ -383,8 +386,10 @@ final class Completer {
         }
     }
 
-    private static byte[] sendCqe(TransportQp t, TransportQp.Wqe w) {
-        byte[] b = new byte[Layout.Cqe.SIZE];
+    // CQ.post copies the CQE into the ring at once, so one buffer serves every send CQE.
+    private byte[] sendCqe(TransportQp t, TransportQp.Wqe w) {
+        byte[] b = cqe;
+        Arrays.fill(b, (byte) 0);
         Layout.Cqe.QPN.set(b, 0, t.qpn());
         Layout.Cqe.WQE_INDEX.set(b, 0, w.wqe.index() & 0xffff);
         Layout.Cqe.IS_SEND.set(b, 0, 1);

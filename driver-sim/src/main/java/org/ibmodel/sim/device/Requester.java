@@ -63,6 +63,8 @@ final class Requester {
     static final int PACKETS_PER_ACK_REQ = 16;
 
     private final Transport transport;
+    /** The length {@link #gather} found; its buffer may be longer. */
+    private int gathered;
 
     Requester(Transport transport) {
         this.transport = transport;
@@ -125,7 +127,7 @@ final class Requester {
         boolean allowed = w.opcode() != null && (t.rc()
                 || (t.serviceType() == QpContext.UC && !w.opcode().hasAtomic() && w.opcode() != SendOpcode.RDMA_READ)
                 || (t.ctx.datagram() && (w.opcode() == SendOpcode.SEND || w.opcode() == SendOpcode.SEND_IMM)));
-        List<Transport.Sge> sges = Transport.segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE);
+        TransportQp.Wqe q = t.newWqe();
         byte[] payload = null;
         int length;
         Syndrome failure = null;
@@ -133,10 +135,10 @@ final class Requester {
             failure = Syndrome.LOCAL_QP_OP_ERR;
             length = 0;
         } else if (w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic()) {
-            length = (int) Transport.total(sges);
+            length = (int) new Transport.Segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE).total();
         } else {
-            payload = gather(t, w);
-            length = payload == null ? 0 : payload.length;
+            payload = gather(t, w, q);
+            length = payload == null ? 0 : gathered;
             if (payload == null) {
                 failure = Syndrome.LOCAL_PROT_ERR;
             } else if (t.ctx.datagram() && length > mtu) {
@@ -147,7 +149,7 @@ final class Requester {
         if (failure != null) {
             packets = 1;
         }
-        TransportQp.Wqe q = new TransportQp.Wqe(w, t.nextPsn, packets, length, payload);
+        q.set(w, t.nextPsn, packets, length, payload);
         q.failure = failure;
         if (failure == null) {
             t.nextPsn = Psn.add(t.nextPsn, packets);
@@ -164,7 +166,8 @@ final class Requester {
         };
     }
 
-    private byte[] gather(TransportQp t, SendWqe w) {
+    /** Gathers the payload into {@code q}'s buffer, its length into {@link #gathered}; null on a protection error. */
+    private byte[] gather(TransportQp t, SendWqe w, TransportQp.Wqe q) {
         byte[] b = w.bytes();
         int end = w.ds() * Layout.Data.SIZE;
         int pd = (int) t.ctx.get(Layout.QpCtx.PD);
@@ -185,7 +188,8 @@ final class Requester {
             length += count;
             off += Layout.Data.SIZE;
         }
-        byte[] out = new byte[length];
+        byte[] out = q.buffer(length);
+        gathered = length;
         int at = 0;
         for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
             int count = Layout.Data.BYTE_COUNT.getInt(b, off);

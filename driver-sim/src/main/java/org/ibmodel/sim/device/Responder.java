@@ -3,6 +3,7 @@
 // duplicate_request); IBA 9.7.4 (responder), 9.7.5.1 (ACK generation), 9.8 (UC), 9.6.1.1 (UD)
 package org.ibmodel.sim.device;
 
+import java.util.Arrays;
 import org.ibmodel.sim.wire.Aeth;
 import org.ibmodel.sim.wire.Grh;
 import org.ibmodel.sim.wire.Opcode;
@@ -45,6 +46,7 @@ final class Responder {
     static final int GRH_ROOM = Grh.HEADER_LENGTH;
 
     private final Transport transport;
+    private final byte[] cqe = new byte[Layout.Cqe.SIZE];
     // The packet being processed; single-threaded like an rxe task.
     private TransportQp qp;
     private Packet pkt;
@@ -428,8 +430,8 @@ final class Responder {
             return State.DONE;
         }
         int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
-        java.util.List<Transport.Sge> sges = recvSges(qp);
-        if (Transport.total(sges) < GRH_ROOM + pkt.payloadLength()) {
+        Transport.Segments sges = recvSges(qp);
+        if (sges.total() < GRH_ROOM + pkt.payloadLength()) {
             transport.count(Transport.Drop.LENGTH);
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, Syndrome.LOCAL_LENGTH_ERR),
                     false);
@@ -480,20 +482,22 @@ final class Responder {
         return true;
     }
 
-    private java.util.List<Transport.Sge> recvSges(TransportQp t) {
+    private Transport.Segments recvSges(TransportQp t) {
         if (t.recvWqe < 0) {
-            return java.util.List.of();
+            return Transport.Segments.NONE;
         }
         // The WQE is read for its segments only, so one buffer serves every packet.
         if (recvWqeBytes.length < t.recvStride) {
             recvWqeBytes = new byte[t.recvStride];
         }
         transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
-        return Transport.segments(recvWqeBytes, 0, t.recvStride);
+        return new Transport.Segments(recvWqeBytes, 0, t.recvStride);
     }
 
+    // CQ.post copies the CQE into the ring at once, so one buffer serves every receive CQE.
     private byte[] recvCqe(TransportQp t, Packet p, int byteCnt) {
-        byte[] b = new byte[Layout.Cqe.SIZE];
+        byte[] b = cqe;
+        Arrays.fill(b, (byte) 0);
         Opcode o = p.opcode();
         Layout.Cqe.QPN.set(b, 0, t.qpn());
         Layout.Cqe.WQE_INDEX.set(b, 0, t.recvWqe & 0xffff);

@@ -22,6 +22,9 @@ public final class SendQueue {
     private final long dbRecord;
     private final boolean datagram;
     private final Deque<SendWqe> fetchedWqes = new ArrayDeque<>();
+    /** One WQE per ring slot, made on first use and refilled by each fetch of the slot. */
+    private final SendWqe[] slots;
+    private final List<SendWqe> fetchedNow = new ArrayList<>();
     private int fetched;
     private int consumer;
 
@@ -32,6 +35,7 @@ public final class SendQueue {
         this.logStride = logStride;
         this.dbRecord = dbRecord;
         this.datagram = datagram;
+        this.slots = new SendWqe[1 << logSize];
     }
 
     public int producer() {
@@ -47,14 +51,25 @@ public final class SendQueue {
         return producer() - consumer;
     }
 
-    /** Reads WQEs from the last fetched up to the producer counter, oldest first. */
+    /**
+     * Reads WQEs from the last fetched up to the producer counter, oldest first. The list is
+     * the queue's own and is refilled by the next fetch.
+     */
     List<SendWqe> fetch() {
-        List<SendWqe> out = new ArrayList<>();
+        List<SendWqe> out = fetchedNow;
+        out.clear();
         int producer = producer();
-        // The device never reads beyond the producer counter nor more than a ring's worth (§5).
+        // The device never reads beyond the producer counter nor more than a ring's worth (§5),
+        // so the slot read into belongs to a WQE that has completed.
         while (fetched != producer && fetched - consumer < (1 << logSize)) {
-            long at = addr + ((long) (fetched & ((1 << logSize) - 1)) << logStride);
-            SendWqe w = SendWqe.parse(fetched, dma.read(at, 1 << logStride), datagram);
+            int slot = fetched & ((1 << logSize) - 1);
+            long at = addr + ((long) slot << logStride);
+            SendWqe w = slots[slot];
+            if (w == null) {
+                w = slots[slot] = new SendWqe(1 << logStride);
+            }
+            dma.read(at, w.bytes(), 0, 1 << logStride);
+            w.parse(fetched, datagram);
             fetchedWqes.add(w);
             out.add(w);
             fetched++;

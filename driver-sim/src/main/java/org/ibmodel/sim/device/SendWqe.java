@@ -4,11 +4,34 @@ package org.ibmodel.sim.device;
 /**
  * A send WQE as the SQ fetched it: its counter, its bytes, and where each segment starts
  * (-1 when absent). Later stages read the segments with the {@link Layout} fields.
+ *
+ * <p>The SQ keeps one per ring slot and refills it when the slot's next WQE is fetched, which
+ * happens only after the previous one completed (the device never fetches more than a ring
+ * ahead of its consumer index), so a stage may hold a WQE until it completes it.
  */
-public record SendWqe(int index, byte[] bytes, SendOpcode opcode, int datagramOffset, int raddrOffset,
-        int atomicOffset, int dataOffset) {
+public final class SendWqe {
+    private final byte[] bytes;
+    private int index;
+    private SendOpcode opcode;
+    private int datagramOffset;
+    private int raddrOffset;
+    private int atomicOffset;
+    private int dataOffset;
 
+    SendWqe(int size) {
+        this.bytes = new byte[size];
+    }
+
+    /** A WQE parsed from a copy of {@code b}. */
     static SendWqe parse(int index, byte[] b, boolean datagram) {
+        SendWqe w = new SendWqe(b.length);
+        System.arraycopy(b, 0, w.bytes, 0, b.length);
+        return w.parse(index, datagram);
+    }
+
+    /** Reads the segments of what {@link #bytes()} now holds, as WQE {@code index}. */
+    SendWqe parse(int index, boolean datagram) {
+        byte[] b = bytes;
         SendOpcode op = SendOpcode.of(Layout.Ctrl.OPCODE.getInt(b, 0));
         int off = Layout.Ctrl.SIZE;
         int dg = -1;
@@ -26,7 +49,43 @@ public record SendWqe(int index, byte[] bytes, SendOpcode opcode, int datagramOf
             at = off;
             off += Layout.Atomic.SIZE;
         }
-        return new SendWqe(index, b, op, dg, ra, at, off);
+        this.index = index;
+        this.opcode = op;
+        this.datagramOffset = dg;
+        this.raddrOffset = ra;
+        this.atomicOffset = at;
+        this.dataOffset = off;
+        return this;
+    }
+
+    /** The WQE counter (§5): its position in posting order. */
+    public int index() {
+        return index;
+    }
+
+    public byte[] bytes() {
+        return bytes;
+    }
+
+    /** Null for an opcode the device does not know. */
+    public SendOpcode opcode() {
+        return opcode;
+    }
+
+    public int datagramOffset() {
+        return datagramOffset;
+    }
+
+    public int raddrOffset() {
+        return raddrOffset;
+    }
+
+    public int atomicOffset() {
+        return atomicOffset;
+    }
+
+    public int dataOffset() {
+        return dataOffset;
     }
 
     public boolean signaled() {
@@ -48,5 +107,10 @@ public record SendWqe(int index, byte[] bytes, SendOpcode opcode, int datagramOf
 
     public int imm() {
         return Layout.Ctrl.IMM.getInt(bytes, 0);
+    }
+
+    @Override
+    public String toString() {
+        return "SendWqe[index=" + index + ", opcode=" + opcode + "]";
     }
 }

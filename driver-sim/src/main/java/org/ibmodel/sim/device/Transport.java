@@ -49,10 +49,6 @@ public final class Transport implements TransportStage {
     public record Sent(long timeNs, int opcode, int psn, int destQp, int slid, int dlid) {
     }
 
-    /** A scatter/gather element read from a WQE (§5.5). */
-    record Sge(long addr, int length, int lkey) {
-    }
-
     private static final int PAGE = HostMemory.PAGE_SIZE;
 
     private final Scheduler scheduler;
@@ -331,17 +327,39 @@ public final class Transport implements TransportStage {
         dma.read(addr, dst, 0, len);
     }
 
-    /** Data segments of a WQE from {@code from} to {@code to}; an invalid lkey ends the list (§5.5). */
-    static List<Sge> segments(byte[] wqe, int from, int to) {
-        List<Sge> out = new ArrayList<>();
-        for (int off = from; off + Layout.Data.SIZE <= to; off += Layout.Data.SIZE) {
-            int lkey = Layout.Data.LKEY.getInt(wqe, off);
-            if (lkey == Layout.Data.INVALID_LKEY) {
-                break;
-            }
-            out.add(new Sge(Layout.Data.ADDR.get(wqe, off), Layout.Data.BYTE_COUNT.getInt(wqe, off), lkey));
+    /**
+     * The data segments of a WQE as they sit in its bytes, {@code [from, to)}: one
+     * {@link Layout.Data} entry each, and an invalid lkey ends the list (§5.5). Read in place, so
+     * the DMA path builds no list per message.
+     */
+    record Segments(byte[] wqe, int from, int to) {
+        static final Segments NONE = new Segments(new byte[0], 0, 0);
+
+        /** Offset of the segment after the one at {@code off}, or -1 at the end of the list. */
+        int next(int off) {
+            int n = off < 0 ? from : off + Layout.Data.SIZE;
+            return n + Layout.Data.SIZE <= to && Layout.Data.LKEY.getInt(wqe, n) != Layout.Data.INVALID_LKEY ? n : -1;
         }
-        return out;
+
+        long addr(int off) {
+            return Layout.Data.ADDR.get(wqe, off);
+        }
+
+        int length(int off) {
+            return Layout.Data.BYTE_COUNT.getInt(wqe, off);
+        }
+
+        int lkey(int off) {
+            return Layout.Data.LKEY.getInt(wqe, off);
+        }
+
+        long total() {
+            long n = 0;
+            for (int off = next(-1); off >= 0; off = next(off)) {
+                n += length(off);
+            }
+            return n;
+        }
     }
 
     /**
@@ -349,20 +367,18 @@ public final class Transport implements TransportStage {
      * local write access. Returns 0, or the syndrome: LOCAL_LENGTH_ERR when the list is too
      * short, LOCAL_PROT_ERR when a key refuses.
      */
-    Syndrome scatter(int pd, List<Sge> sges, long offset, byte[] src, int off, int len) {
+    Syndrome scatter(int pd, Segments sges, long offset, byte[] src, int off, int len) {
         long skip = offset;
         int left = len;
         int from = off;
-        for (Sge s : sges) {
-            if (left == 0) {
-                break;
-            }
-            if (skip >= s.length()) {
-                skip -= s.length();
+        for (int s = sges.next(-1); s >= 0 && left > 0; s = sges.next(s)) {
+            int length = sges.length(s);
+            if (skip >= length) {
+                skip -= length;
                 continue;
             }
-            int n = (int) Math.min(left, s.length() - skip);
-            if (!write(s.lkey(), pd, s.addr() + skip, src, from, n, Layout.Mpt.LOCAL_WRITE)) {
+            int n = (int) Math.min(left, length - skip);
+            if (!write(sges.lkey(s), pd, sges.addr(s) + skip, src, from, n, Layout.Mpt.LOCAL_WRITE)) {
                 return Syndrome.LOCAL_PROT_ERR;
             }
             skip = 0;
@@ -370,14 +386,6 @@ public final class Transport implements TransportStage {
             left -= n;
         }
         return left == 0 ? null : Syndrome.LOCAL_LENGTH_ERR;
-    }
-
-    static long total(List<Sge> sges) {
-        long n = 0;
-        for (Sge s : sges) {
-            n += s.length();
-        }
-        return n;
     }
 
     // ---- completions and errors (§6, §7) ------------------------------------------------------

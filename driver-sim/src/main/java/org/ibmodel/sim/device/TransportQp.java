@@ -21,27 +21,43 @@ final class TransportQp {
     /** Atomic responses kept for replay of duplicate requests (IBA 9.7.5.1.3). */
     static final int ATOMIC_CACHE = 16;
 
-    /** One send WQE the requester has started, until the completer retires it. */
+    /**
+     * One send WQE the requester has started, until the completer retires it. The QP reuses
+     * retired ones ({@link #newWqe}), payload buffer included.
+     */
     static final class Wqe {
-        final SendWqe wqe;
-        final int firstPsn;
-        final int packets;
-        final int length;
-        /** The gathered payload, kept for retransmission; null for READ and atomics. */
-        final byte[] payload;
+        SendWqe wqe;
+        int firstPsn;
+        int packets;
+        int length;
+        /** The gathered payload, {@link #length} bytes, kept for retransmission; null for READ and atomics. */
+        byte[] payload;
+        /** Where {@link #payload} is gathered into, kept across reuses. */
+        byte[] buffer = new byte[0];
         /** READ: the next response PSN expected. */
         int respPsn;
         boolean done;
         /** A local error found when the WQE was built; reported when it reaches the head. */
         Syndrome failure;
 
-        Wqe(SendWqe wqe, int firstPsn, int packets, int length, byte[] payload) {
+        Wqe set(SendWqe wqe, int firstPsn, int packets, int length, byte[] payload) {
             this.wqe = wqe;
             this.firstPsn = firstPsn;
             this.packets = packets;
             this.length = length;
             this.payload = payload;
             this.respPsn = firstPsn;
+            this.done = false;
+            this.failure = null;
+            return this;
+        }
+
+        /** A buffer of at least {@code length} bytes for the payload. */
+        byte[] buffer(int length) {
+            if (buffer.length < length) {
+                buffer = new byte[length];
+            }
+            return buffer;
         }
 
         int lastPsn() {
@@ -62,6 +78,8 @@ final class TransportQp {
     // ---- requester and completer (rxe_req_info, rxe_comp_info) ----
     final Deque<SendWqe> pending = new ArrayDeque<>();
     final List<Wqe> inflight = new ArrayList<>();
+    /** Retired WQEs for {@link #newWqe}. */
+    private final ArrayDeque<Wqe> retired = new ArrayDeque<>();
     int nextPsn;
     /** Index into {@link #inflight} of the WQE being sent, and its next PSN. */
     int cursor;
@@ -150,6 +168,19 @@ final class TransportQp {
             }
         }
         return -1;
+    }
+
+    /** A WQE record to fill, reused from a retired one when there is one. */
+    Wqe newWqe() {
+        Wqe w = retired.poll();
+        return w != null ? w : new Wqe();
+    }
+
+    /** The completer is done with {@code w}; nothing may hold it any more. */
+    void recycle(Wqe w) {
+        w.wqe = null;
+        w.payload = null;
+        retired.push(w);
     }
 
     void cancelTimers() {
