@@ -81,13 +81,21 @@ public final class Lockdep {
         Objects.requireNonNull(lockClass, "lockClass");
         checkRecursive(lockClass, site);
         long frame = kernel.lockdepFrame();
+        // Every edge entered the graph only after its own cycle check, so the graph has no
+        // cycle, and re-taking an order already recorded cannot close one: only new edges are
+        // checked.
+        int fresh = 0;
         for (int i = 0; i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
-                checkCircular(lockClass, site, h);
+                Map<String, String> out = edges.get(h.lockClass);
+                if (out == null || !out.containsKey(lockClass)) {
+                    checkCircular(lockClass, site, h);
+                    fresh++;
+                }
             }
         }
-        for (int i = 0; i < depth; i++) {
+        for (int i = 0; fresh > 0 && i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
                 Map<String, String> out = edges.get(h.lockClass);

@@ -62,6 +62,11 @@ public final class HostMemory {
     }
 
     public void read(long addr, byte[] dst, int off, int len) {
+        byte[] one = within(addr, len);
+        if (one != null) {
+            System.arraycopy(one, (int) (addr & (PAGE_SIZE - 1)), dst, off, len);
+            return;
+        }
         check(addr, len);
         int done = 0;
         while (done < len) {
@@ -75,6 +80,11 @@ public final class HostMemory {
     }
 
     public void write(long addr, byte[] src, int off, int len) {
+        byte[] one = within(addr, len);
+        if (one != null) {
+            System.arraycopy(src, off, one, (int) (addr & (PAGE_SIZE - 1)), len);
+            return;
+        }
         check(addr, len);
         int done = 0;
         while (done < len) {
@@ -117,6 +127,17 @@ public final class HostMemory {
 
     private byte byteAt(long a) {
         return page(a >>> PAGE_SHIFT)[(int) (a & (PAGE_SIZE - 1))];
+    }
+
+    /**
+     * The page holding all of [addr, addr+len) when the range is non-empty and inside one backed
+     * page, the common case of a DMA access; null otherwise, and the caller checks page by page.
+     */
+    private byte[] within(long addr, int len) {
+        if (len <= 0 || addr < 0 || (addr & (PAGE_SIZE - 1)) + len > PAGE_SIZE) {
+            return null;
+        }
+        return page(addr >>> PAGE_SHIFT);
     }
 
     /** The page backing page number {@code p}, or null. */
