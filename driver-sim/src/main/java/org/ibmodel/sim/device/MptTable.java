@@ -9,6 +9,20 @@ final class MptTable {
     private static final Field MTT_ENTRY = new Field("mtt entry", 0, 63, 0);
 
     private final byte[][] mpts;
+    /**
+     * The fields the DMA path reads, decoded once by SW2HW_MPT: an MPT changes only through
+     * SW2HW_MPT and HW2SW_MPT, so this is the entry as the device caches it.
+     */
+    private final Decoded[] decoded;
+
+    private record Decoded(int key, int pd, byte[] entry, boolean physical, long start, long length, int logPageSize,
+            long mttAddr) {
+        static Decoded of(byte[] e) {
+            return new Decoded(Layout.Mpt.KEY.getInt(e, 0), Layout.Mpt.PD.getInt(e, 0), e, Layout.Mpt.PHYSICAL.isSet(e, 0),
+                    Layout.Mpt.START.get(e, 0), Layout.Mpt.LENGTH.get(e, 0), Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0),
+                    Layout.Mpt.MTT_ADDR.get(e, 0));
+        }
+    }
     /** One MTT entry as read by {@link #translate}; the device is single-threaded. */
     private final byte[] mtt = new byte[8];
     private final Dma dma;
@@ -16,6 +30,7 @@ final class MptTable {
 
     MptTable(int numMpt, Dma dma, DevCaps caps) {
         this.mpts = new byte[numMpt][];
+        this.decoded = new Decoded[numMpt];
         this.dma = dma;
         this.caps = caps;
     }
@@ -54,6 +69,7 @@ final class MptTable {
         }
         Layout.Mpt.VALID.set(e, 0, 1);
         mpts[index] = e;
+        decoded[index] = Decoded.of(e);
         return Status.OK;
     }
 
@@ -67,6 +83,7 @@ final class MptTable {
         out[0] = mpts[index];
         Layout.Mpt.VALID.set(out[0], 0, 0);
         mpts[index] = null;
+        decoded[index] = null;
         return Status.OK;
     }
 
@@ -91,27 +108,26 @@ final class MptTable {
      * MPT's access bit fields, or null for a local read, which every key allows.
      */
     long translate(int key, int pd, long va, long len, Field access) {
-        // Read in place: entry() hands out copies, the DMA path only looks.
         int index = key >>> 8;
-        byte[] e = index < mpts.length ? mpts[index] : null;
-        if (e == null || Layout.Mpt.KEY.getInt(e, 0) != key || Layout.Mpt.PD.getInt(e, 0) != pd) {
+        Decoded d = index < decoded.length ? decoded[index] : null;
+        if (d == null || d.key != key || d.pd != pd) {
             return -1;
         }
-        if (access != null && !access.isSet(e, 0)) {
+        // The access bits are read from the entry itself: any of its fields may be asked for.
+        if (access != null && !access.isSet(d.entry, 0)) {
             return -1;
         }
-        if (Layout.Mpt.PHYSICAL.isSet(e, 0)) {
+        if (d.physical) {
             return va;
         }
-        long start = Layout.Mpt.START.get(e, 0);
-        long length = Layout.Mpt.LENGTH.get(e, 0);
-        if (len < 0 || va < start || va + len > start + length) {
+        long start = d.start;
+        if (len < 0 || va < start || va + len > start + d.length) {
             return -1;
         }
-        int lps = Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0);
+        int lps = d.logPageSize;
         long page = 1L << lps;
         long slot = (va - (start & ~(page - 1))) >>> lps;
-        dma.read(Layout.Mpt.MTT_ADDR.get(e, 0) + slot * 8, mtt, 0, mtt.length);
+        dma.read(d.mttAddr + slot * 8, mtt, 0, mtt.length);
         return MTT_ENTRY.get(mtt, 0) + (va & (page - 1));
     }
 }

@@ -17,6 +17,8 @@ public final class QpContext {
     private HwQpState state = HwQpState.RESET;
     private byte[] ctx = new byte[Layout.QpCtx.SIZE];
     private SendQueue sq;
+    /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
+    TransportQp transportQp;
     private RecvQueue rq;
 
     QpContext(int qpn) {

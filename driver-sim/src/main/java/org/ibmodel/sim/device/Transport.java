@@ -4,7 +4,6 @@ package org.ibmodel.sim.device;
 
 import java.util.ArrayList;
 import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -53,7 +52,6 @@ public final class Transport implements TransportStage {
 
     private final Scheduler scheduler;
     private final String name;
-    private final Map<Integer, TransportQp> qps = new HashMap<>();
     private final Map<Drop, Long> drops = new EnumMap<>(Drop.class);
     private final Map<String, Long> malformed = new TreeMap<>();
     private final List<Sent> sentLog = new ArrayList<>();
@@ -168,7 +166,8 @@ public final class Transport implements TransportStage {
 
     @Override
     public void drop(QpContext qp) {
-        TransportQp t = qps.remove(qp.qpn());
+        TransportQp t = qp.transportQp;
+        qp.transportQp = null;
         if (t != null) {
             t.dropped = true;
             t.cancelTimers();
@@ -199,17 +198,19 @@ public final class Transport implements TransportStage {
 
     /** The transport state of a QP, created from its context on first use. */
     TransportQp qp(QpContext ctx) {
-        TransportQp t = qps.get(ctx.qpn());
+        // The firmware has one context per QPN for the device's lifetime, so the context can
+        // hold the QP's transport state.
+        TransportQp t = ctx.transportQp;
         if (t == null) {
             t = new TransportQp(ctx);
-            qps.put(ctx.qpn(), t);
+            ctx.transportQp = t;
         }
         return t;
     }
 
     /** The transport state of a live QP, or null when it was dropped meanwhile. */
     TransportQp live(TransportQp t) {
-        // Equivalent to qps.get(t.qpn()) == t: a QP is registered once and dropped once.
+        // Equivalent to t.ctx.transportQp == t: a QP's state is made once and dropped once.
         return t.dropped ? null : t;
     }
 
@@ -301,15 +302,17 @@ public final class Transport implements TransportStage {
     }
 
     private boolean copy(int key, int pd, long va, byte[] buf, int off, int len, Field access, boolean toMemory) {
-        if (firmware.translate(key, pd, va, len, access) < 0) {
+        long first = firmware.translate(key, pd, va, len, access);
+        if (first < 0) {
             return false;
         }
-        // Page by page: consecutive virtual pages need not be consecutive in host memory.
+        // Page by page: consecutive virtual pages need not be consecutive in host memory. The
+        // whole range passed the checks, so the first page's address is already known.
         int done = 0;
         while (done < len) {
             long at = va + done;
             int chunk = (int) Math.min(len - done, PAGE - (at & (PAGE - 1)));
-            long pa = firmware.translate(key, pd, at, chunk, access);
+            long pa = done == 0 ? first : firmware.translate(key, pd, at, chunk, access);
             if (pa < 0 || !dma.mapped(pa, chunk)) {
                 return false;
             }

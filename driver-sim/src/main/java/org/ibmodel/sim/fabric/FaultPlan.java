@@ -107,6 +107,10 @@ public final class FaultPlan {
      * fault-free link draws nothing.
      */
     Verdict judge(Link link, byte[] packet) {
+        // A fabric without faults, the usual case, needs no per-link lookup.
+        if (drop == 0 && corrupt == 0 && perLink.isEmpty()) {
+            return Verdict.PASS;
+        }
         double pDrop = dropProbability(link);
         double pCorrupt = corruptProbability(link);
         if (pDrop == 0 && pCorrupt == 0) {
