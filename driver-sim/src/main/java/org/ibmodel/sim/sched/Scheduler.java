@@ -83,8 +83,7 @@ public final class Scheduler {
         /** Queues the event at {@code timeNs}, ordered after everything scheduled so far. */
         public Handle armAt(long timeNs) {
             owner.checkTime(timeNs, label);
-            cancel();
-            owner.insert(this, timeNs, owner.nextSeq++);
+            owner.place(this, timeNs, owner.nextSeq++);
             return this;
         }
 
@@ -98,8 +97,7 @@ public final class Scheduler {
             if (reservedSeq < 0 || reservedSeq >= owner.nextSeq) {
                 throw new IllegalArgumentException("sequence " + reservedSeq + " was never reserved");
             }
-            cancel();
-            owner.insert(this, timeNs, reservedSeq);
+            owner.place(this, timeNs, reservedSeq);
             return this;
         }
 
@@ -208,6 +206,22 @@ public final class Scheduler {
 
     private static boolean before(Handle a, Handle b) {
         return a.timeNs != b.timeNs ? a.timeNs < b.timeNs : a.seq < b.seq;
+    }
+
+    /** Queues {@code h} with a new key; one already queued moves from where it is. */
+    private void place(Handle h, long timeNs, long seq) {
+        if (h.index < 0) {
+            insert(h, timeNs, seq);
+            return;
+        }
+        // A re-armed timer (every ACK re-arms one) is re-keyed in place: one sift, not two.
+        h.timeNs = timeNs;
+        h.seq = seq;
+        int i = h.index;
+        siftDown(i, h);
+        if (h.index == i) {
+            siftUp(i, h);
+        }
     }
 
     private void insert(Handle h, long timeNs, long seq) {
