@@ -72,18 +72,32 @@ public final class Icrc {
      * including, its ICRC. LRH:LNH picks the local or the global rule.
      */
     public static int compute(byte[] buffer, int offset, int length) {
-        boolean global = length > Lrh.SL_LNH_OFFSET
-            && (buffer[offset + Lrh.SL_LNH_OFFSET] & 0x03) == Lrh.LNH_IBA_GLOBAL;
-        byte[] variant = global ? GLOBAL_VARIANT : LOCAL_VARIANT;
-        // The algorithm is CRC32's (see above), so the JDK's intrinsic does the payload; the
-        // masked header bytes are fed one at a time, as the table loop below them would.
-        CRC32 crc = new CRC32();
-        int masked = Math.min(length, variant.length);
-        for (int i = 0; i < masked; i++) {
-            crc.update(buffer[offset + i] | variant[i]);
+        return new Calculator().compute(buffer, offset, length);
+    }
+
+    /**
+     * Computes ICRCs without allocating: a packet builder or parser keeps one. The algorithm is
+     * CRC32's (see above), so the JDK's intrinsic does all of it: the masked header bytes are
+     * copied into a small buffer first and fed in one call, then the rest in place.
+     */
+    public static final class Calculator {
+        private final CRC32 crc = new CRC32();
+        private final byte[] head = new byte[GLOBAL_VARIANT.length];
+
+        /** As {@link Icrc#compute}. */
+        public int compute(byte[] buffer, int offset, int length) {
+            boolean global = length > Lrh.SL_LNH_OFFSET
+                && (buffer[offset + Lrh.SL_LNH_OFFSET] & 0x03) == Lrh.LNH_IBA_GLOBAL;
+            byte[] variant = global ? GLOBAL_VARIANT : LOCAL_VARIANT;
+            int masked = Math.min(length, variant.length);
+            for (int i = 0; i < masked; i++) {
+                head[i] = (byte) (buffer[offset + i] | variant[i]);
+            }
+            crc.reset();
+            crc.update(head, 0, masked);
+            crc.update(buffer, offset + masked, length - masked);
+            return (int) crc.getValue();
         }
-        crc.update(buffer, offset + masked, length - masked);
-        return (int) crc.getValue();
     }
 
     /** The same CRC one byte at a time with the table: the definition {@link #compute} must equal. */

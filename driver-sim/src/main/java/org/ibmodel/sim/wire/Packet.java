@@ -23,6 +23,7 @@ public final class Packet {
     /** The smallest IBA packet: LRH, BTH, ICRC, VCRC and nothing else. */
     public static final int MIN_LENGTH = Lrh.HEADER_LENGTH + Bth.HEADER_LENGTH + Icrc.LENGTH + Vcrc.LENGTH;
 
+    private final Icrc.Calculator icrcCalculator = new Icrc.Calculator();
     private final Lrh lrh = new Lrh();
     private final Grh grh = new Grh();
     private final Bth bth = new Bth();
@@ -120,7 +121,7 @@ public final class Packet {
         }
 
         int icrcAt = vcrcAt - Icrc.LENGTH;
-        int icrc = Icrc.compute(buf, off, icrcAt - off);
+        int icrc = icrcCalculator.compute(buf, off, icrcAt - off);
         if (icrc != Icrc.get(buf, icrcAt)) {
             return drop(DropReason.BAD_ICRC, "computed " + BigEndian.hex(icrc, 8) + " received "
                 + BigEndian.hex(Icrc.get(buf, icrcAt), 8));

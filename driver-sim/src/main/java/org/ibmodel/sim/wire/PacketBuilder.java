@@ -24,6 +24,7 @@ public final class PacketBuilder {
     /** Largest LRH-through-ICRC length PktLen can express, in bytes. */
     public static final int MAX_PKTLEN_BYTES = Lrh.PKTLEN_MAX * 4;
 
+    private final Icrc.Calculator icrcCalculator = new Icrc.Calculator();
     private final Lrh lrh = new Lrh();
     private final Grh grh = new Grh();
     private final Bth bth = new Bth();
@@ -133,7 +134,7 @@ public final class PacketBuilder {
         if (global) {
             grh.payLen(vcrcAt - bthOffset);
         }
-        Icrc.put(buffer, icrcAt, Icrc.compute(buffer, offset, icrcAt - offset));
+        Icrc.put(buffer, icrcAt, icrcCalculator.compute(buffer, offset, icrcAt - offset));
         Vcrc.put(buffer, vcrcAt, Vcrc.compute(buffer, offset, vcrcAt - offset));
         return length;
     }

@@ -17,6 +17,7 @@ class CrcEquivalenceTest {
     void shouldMatchBytewiseDefinitionAtEveryLength() {
         SplittableRandom random = new SplittableRandom(SEED);
         byte[] buf = new byte[600];
+        Icrc.Calculator reused = new Icrc.Calculator();
         for (int length = 0; length <= 520; length++) {
             for (int lnh : new int[] {Lrh.LNH_IBA_LOCAL, Lrh.LNH_IBA_GLOBAL}) {
                 random.nextBytes(buf);
@@ -26,6 +27,8 @@ class CrcEquivalenceTest {
                 }
                 assertEquals(Icrc.computeBytewise(buf, offset, length), Icrc.compute(buf, offset, length),
                         "ICRC seed=" + SEED + " length=" + length + " lnh=" + lnh);
+                assertEquals(Icrc.computeBytewise(buf, offset, length), reused.compute(buf, offset, length),
+                        "ICRC, one calculator for every length, seed=" + SEED + " length=" + length + " lnh=" + lnh);
                 assertEquals(Vcrc.computeBytewise(buf, offset, length), Vcrc.compute(buf, offset, length),
                         "VCRC seed=" + SEED + " length=" + length + " lnh=" + lnh);
             }
