@@ -1,8 +1,16 @@
 // IBA 1.4.5: every multi-byte IBA header field is sent most significant byte first.
 package org.ibmodel.sim.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /** Big-endian field access for the header flyweights; no allocation except on a range error. */
 final class BigEndian {
+    // One bounds-checked load or store per field instead of one per byte.
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private BigEndian() {
     }
@@ -12,7 +20,7 @@ final class BigEndian {
     }
 
     static int u16(byte[] b, int i) {
-        return (b[i] & 0xFF) << 8 | (b[i + 1] & 0xFF);
+        return (short) SHORT.get(b, i) & 0xFFFF;
     }
 
     static int u24(byte[] b, int i) {
@@ -20,11 +28,11 @@ final class BigEndian {
     }
 
     static int i32(byte[] b, int i) {
-        return (b[i] & 0xFF) << 24 | (b[i + 1] & 0xFF) << 16 | (b[i + 2] & 0xFF) << 8 | (b[i + 3] & 0xFF);
+        return (int) INT.get(b, i);
     }
 
     static long i64(byte[] b, int i) {
-        return (long) i32(b, i) << 32 | (i32(b, i + 4) & 0xFFFF_FFFFL);
+        return (long) LONG.get(b, i);
     }
 
     static void put8(byte[] b, int i, int v) {
@@ -32,8 +40,7 @@ final class BigEndian {
     }
 
     static void put16(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 8);
-        b[i + 1] = (byte) v;
+        SHORT.set(b, i, (short) v);
     }
 
     static void put24(byte[] b, int i, int v) {
@@ -43,15 +50,11 @@ final class BigEndian {
     }
 
     static void put32(byte[] b, int i, int v) {
-        b[i] = (byte) (v >>> 24);
-        b[i + 1] = (byte) (v >>> 16);
-        b[i + 2] = (byte) (v >>> 8);
-        b[i + 3] = (byte) v;
+        INT.set(b, i, v);
     }
 
     static void put64(byte[] b, int i, long v) {
-        put32(b, i, (int) (v >>> 32));
-        put32(b, i + 4, (int) v);
+        LONG.set(b, i, v);
     }
 
     /** Replaces the bits of {@code mask} in byte {@code i} with {@code bits} (already shifted). */
