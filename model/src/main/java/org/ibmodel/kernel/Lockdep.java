@@ -132,8 +132,10 @@ public final class Lockdep {
             Held h = held[i];
             if (h.lockClass.equals(lockClass)) {
                 // Close the gap and keep the entry for the next acquisition.
-                System.arraycopy(held, i + 1, held, i, depth - 1 - i);
-                held[--depth] = h;
+                if (i != --depth) {
+                    System.arraycopy(held, i + 1, held, i, depth - i);
+                    held[depth] = h;
+                }
                 h.lockClass = null;
                 h.site = null;
                 return;

@@ -97,6 +97,24 @@ public final class HostMemory {
         }
     }
 
+    /** {@link #read} that returns false, copying nothing, where it would fault. */
+    public boolean tryRead(long addr, byte[] dst, int off, int len) {
+        if (within(addr, len) == null && !isMapped(addr, len)) {
+            return false;
+        }
+        read(addr, dst, off, len);
+        return true;
+    }
+
+    /** {@link #write} that returns false, changing nothing, where it would fault. */
+    public boolean tryWrite(long addr, byte[] src, int off, int len) {
+        if (within(addr, len) == null && !isMapped(addr, len)) {
+            return false;
+        }
+        write(addr, src, off, len);
+        return true;
+    }
+
     public byte[] read(long addr, int len) {
         byte[] b = new byte[len];
         read(addr, b, 0, len);

@@ -369,7 +369,7 @@ final class Completer {
                 break;
             }
             done(t, head, null);
-            t.inflight.remove(0);
+            t.inflight.removeFirst();
             t.cursor--;
             sq.complete();
             if (head.wqe.signaled()) {

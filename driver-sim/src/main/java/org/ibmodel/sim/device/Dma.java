@@ -33,6 +33,16 @@ final class Dma {
         memory.write(addr, src, off, len);
     }
 
+    /** A read that returns false, copying nothing, from memory that is not there. */
+    boolean tryRead(long addr, byte[] dst, int off, int len) {
+        return memory.tryRead(addr, dst, off, len);
+    }
+
+    /** A write that returns false, changing nothing, to memory that is not there. */
+    boolean tryWrite(long addr, byte[] src, int off, int len) {
+        return memory.tryWrite(addr, src, off, len);
+    }
+
     int read32(long addr) {
         memory.read(addr, word, 0, word.length);
         return Field.word(word, 0);

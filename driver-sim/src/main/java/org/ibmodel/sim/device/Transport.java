@@ -313,13 +313,8 @@ public final class Transport implements TransportStage {
             long at = va + done;
             int chunk = (int) Math.min(len - done, PAGE - (at & (PAGE - 1)));
             long pa = done == 0 ? first : firmware.translate(key, pd, at, chunk, access);
-            if (pa < 0 || !dma.mapped(pa, chunk)) {
+            if (pa < 0 || !(toMemory ? dma.tryWrite(pa, buf, off + done, chunk) : dma.tryRead(pa, buf, off + done, chunk))) {
                 return false;
-            }
-            if (toMemory) {
-                dma.write(pa, buf, off + done, chunk);
-            } else {
-                dma.read(pa, buf, off + done, chunk);
             }
             done += chunk;
         }

@@ -3,10 +3,8 @@
 package org.ibmodel.sim.device;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.sched.Scheduler;
@@ -77,7 +75,7 @@ final class TransportQp {
 
     // ---- requester and completer (rxe_req_info, rxe_comp_info) ----
     final Deque<SendWqe> pending = new ArrayDeque<>();
-    final List<Wqe> inflight = new ArrayList<>();
+    final WqeRing inflight = new WqeRing();
     /** Retired WQEs for {@link #newWqe}. */
     private final ArrayDeque<Wqe> retired = new ArrayDeque<>();
     int nextPsn;
