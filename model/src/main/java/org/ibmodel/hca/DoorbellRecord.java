@@ -8,6 +8,8 @@ import org.ibmodel.mm.HostMemory;
 final class DoorbellRecord {
     private final HostMemory memory;
     private final long addr;
+    // The word set() and get() go through; a record is used under its queue's lock.
+    private final byte[] word = new byte[4];
 
     DoorbellRecord(HostMemory memory, int bytes) {
         this.memory = memory;
@@ -19,12 +21,12 @@ final class DoorbellRecord {
     }
 
     void set(int offset, int value) {
-        byte[] b = new byte[4];
-        Field.putWord(b, 0, value);
-        memory.write(addr + offset, b);
+        Field.putWord(word, 0, value);
+        memory.write(addr + offset, word);
     }
 
     int get(int offset) {
-        return Field.word(memory.read(addr + offset, 4), 0);
+        memory.read(addr + offset, word, 0, word.length);
+        return Field.word(word, 0);
     }
 }

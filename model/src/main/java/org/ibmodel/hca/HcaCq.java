@@ -119,6 +119,9 @@ final class HcaCq {
         return lock.with(() -> {
             int n = 0;
             int consumed = 0;
+            // mlx4_ib_poll_one's cur_qp: consecutive CQEs of one QP look it up once.
+            HcaQp qp = null;
+            int qpn = -1;
             while (n < num) {
                 byte[] cqe = valid(ci);
                 if (cqe == null) {
@@ -126,7 +129,11 @@ final class HcaCq {
                 }
                 ci++;
                 consumed++;
-                HcaQp qp = qps.apply(Hw.Cqe.QPN.getInt(cqe, 0));
+                int cqeQpn = Hw.Cqe.QPN.getInt(cqe, 0);
+                if (qp == null || cqeQpn != qpn) {
+                    qp = qps.apply(cqeQpn);
+                    qpn = cqeQpn;
+                }
                 if (qp == null) {
                     continue;
                 }

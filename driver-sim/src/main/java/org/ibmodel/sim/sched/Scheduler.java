@@ -117,6 +117,8 @@ public final class Scheduler {
      */
     private Handle[] heap = new Handle[64];
     private int size;
+    /** The root slot is empty (and still counted in {@link #size}); see {@link #poll()}. */
+    private boolean hole;
     private long now;
     private long nextSeq;
     private long ran;
@@ -214,6 +216,7 @@ public final class Scheduler {
             insert(h, timeNs, seq);
             return;
         }
+        fill();
         // A re-armed timer (every ACK re-arms one) is re-keyed in place: one sift, not two.
         h.timeNs = timeNs;
         h.seq = seq;
@@ -227,6 +230,13 @@ public final class Scheduler {
     private void insert(Handle h, long timeNs, long seq) {
         h.timeNs = timeNs;
         h.seq = seq;
+        if (hole) {
+            // The event that just ran left the root empty; the next one queued (a wire's next
+            // packet, say) takes it and sinks: one sift instead of one per removal and insert.
+            hole = false;
+            siftDown(0, h);
+            return;
+        }
         if (size == heap.length) {
             heap = Arrays.copyOf(heap, size * 2);
         }
@@ -234,6 +244,7 @@ public final class Scheduler {
     }
 
     private void remove(Handle h) {
+        fill();
         int i = h.index;
         h.index = -1;
         Handle last = heap[--size];
@@ -246,15 +257,28 @@ public final class Scheduler {
         }
     }
 
+    /** Takes the root and leaves its slot empty for {@link #insert} or {@link #fill}. */
     private Handle poll() {
+        fill();
         Handle h = heap[0];
         h.index = -1;
-        Handle last = heap[--size];
-        heap[size] = null;
+        heap[0] = null;
+        hole = true;
+        return h;
+    }
+
+    /** Closes an empty root slot the usual way: the last entry moves there and sinks. */
+    private void fill() {
+        if (!hole) {
+            return;
+        }
+        hole = false;
+        size--;
         if (size > 0) {
+            Handle last = heap[size];
+            heap[size] = null;
             siftDown(0, last);
         }
-        return h;
     }
 
     private void siftUp(int i, Handle h) {
@@ -295,6 +319,7 @@ public final class Scheduler {
 
     /** Events scheduled and neither run nor cancelled. */
     public long pending() {
+        fill();
         return size;
     }
 
@@ -305,6 +330,7 @@ public final class Scheduler {
 
     /** Time of the next event that will run, or -1 when idle. */
     public long nextEventTime() {
+        fill();
         return size == 0 ? -1 : heap[0].timeNs;
     }
 
@@ -313,6 +339,7 @@ public final class Scheduler {
      * reaches the caller unchanged; {@link #seed()} names the run that replays it.
      */
     public boolean runNext() {
+        fill();
         if (size == 0) {
             return false;
         }
@@ -330,7 +357,7 @@ public final class Scheduler {
                     "seed=%#x t=%dns: cannot run back to %dns", seed, now, timeNs));
         }
         long n = 0;
-        while (size > 0 && heap[0].timeNs <= timeNs) {
+        while (pending() > 0 && heap[0].timeNs <= timeNs) {
             run(poll());
             n++;
         }
@@ -344,7 +371,7 @@ public final class Scheduler {
      */
     public long runUntilIdle(long maxEvents) {
         long n = 0;
-        while (size > 0) {
+        while (pending() > 0) {
             if (n == maxEvents) {
                 Handle next = heap[0];
                 throw new IllegalStateException(String.format(
@@ -386,6 +413,6 @@ public final class Scheduler {
 
     @Override
     public String toString() {
-        return String.format("Scheduler[seed=%#x t=%dns pending=%d ran=%d]", seed, now, size, ran);
+        return String.format("Scheduler[seed=%#x t=%dns pending=%d ran=%d]", seed, now, pending(), ran);
     }
 }
