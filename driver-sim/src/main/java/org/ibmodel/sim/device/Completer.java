@@ -129,7 +129,7 @@ final class Completer {
         }
         int mtu = transport.mtu(qp);
         long offset = (long) Psn.diff(psn, w.firstPsn) * mtu;
-        Syndrome s = transport.scatter((int) qp.ctx.get(Layout.QpCtx.PD), sges(w), offset, pkt.buffer(),
+        Syndrome s = transport.scatter(qp.ctx.pd(), sges(w), offset, pkt.buffer(),
                 pkt.payloadOffset(), pkt.payloadLength());
         if (s != null) {
             w.failure = s;
@@ -155,7 +155,7 @@ final class Completer {
         for (int i = 0; i < 8; i++) {
             orig[i] = (byte) (v >>> (8 * i));
         }
-        Syndrome s = transport.scatter((int) qp.ctx.get(Layout.QpCtx.PD), sges(w), 0, orig, 0, 8);
+        Syndrome s = transport.scatter(qp.ctx.pd(), sges(w), 0, orig, 0, 8);
         if (s != null) {
             w.failure = s;
             return State.RETIRE;

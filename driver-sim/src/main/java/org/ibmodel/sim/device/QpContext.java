@@ -16,6 +16,22 @@ public final class QpContext {
     private final int qpn;
     private HwQpState state = HwQpState.RESET;
     private byte[] ctx = new byte[Layout.QpCtx.SIZE];
+    /*
+     * Fields the transport reads for every packet, decoded whenever the context changes (every
+     * change goes through raw(), detach() or touched()), as the device would keep them in
+     * registers rather than parse its context memory per packet.
+     */
+    private int serviceType;
+    private int pd;
+    private int port;
+    private int pkeyIndex;
+    private int pathMtu;
+    private int dlid;
+    private int sl;
+    private int remoteQpn;
+    private int srcPathBits;
+    private int sendCqn;
+    private int recvCqn;
     private SendQueue sq;
     /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
     TransportQp transportQp;
@@ -23,6 +39,58 @@ public final class QpContext {
 
     QpContext(int qpn) {
         this.qpn = qpn;
+        touched();
+    }
+
+    /** Re-reads the decoded fields after the context bytes changed. */
+    void touched() {
+        serviceType = (int) get(Layout.QpCtx.SERVICE_TYPE);
+        pd = (int) get(Layout.QpCtx.PD);
+        port = (int) get(Layout.QpCtx.PORT);
+        pkeyIndex = (int) get(Layout.QpCtx.PKEY_INDEX);
+        pathMtu = (int) get(Layout.QpCtx.PATH_MTU);
+        dlid = (int) get(Layout.QpCtx.DLID);
+        sl = (int) get(Layout.QpCtx.SL);
+        remoteQpn = (int) get(Layout.QpCtx.REMOTE_QPN);
+        srcPathBits = (int) get(Layout.QpCtx.SRC_PATH_BITS);
+        sendCqn = (int) get(Layout.QpCtx.SEND_CQN);
+        recvCqn = (int) get(Layout.QpCtx.RECV_CQN);
+    }
+
+    int pd() {
+        return pd;
+    }
+
+    int port() {
+        return port;
+    }
+
+    int pkeyIndex() {
+        return pkeyIndex;
+    }
+
+    int pathMtu() {
+        return pathMtu;
+    }
+
+    int dlid() {
+        return dlid;
+    }
+
+    int sl() {
+        return sl;
+    }
+
+    int remoteQpn() {
+        return remoteQpn;
+    }
+
+    int srcPathBits() {
+        return srcPathBits;
+    }
+
+    int cqn(boolean send) {
+        return send ? sendCqn : recvCqn;
     }
 
     public int qpn() {
@@ -47,11 +115,11 @@ public final class QpContext {
     }
 
     public int serviceType() {
-        return (int) get(Layout.QpCtx.SERVICE_TYPE);
+        return serviceType;
     }
 
     public boolean datagram() {
-        return serviceType() == UD || serviceType() == SPECIAL;
+        return serviceType == UD || serviceType == SPECIAL;
     }
 
     public boolean hasSrq() {
@@ -76,6 +144,7 @@ public final class QpContext {
 
     void raw(byte[] image) {
         ctx = image;
+        touched();
     }
 
     void attach(Dma dma) {
@@ -90,6 +159,7 @@ public final class QpContext {
         sq = null;
         rq = null;
         ctx = new byte[Layout.QpCtx.SIZE];
+        touched();
     }
 
     /** The context as QUERY_QP returns it, read-only fields filled in. */

@@ -95,6 +95,7 @@ final class QpTable {
                 qp.state(HwQpState.SQD);
                 boolean notify = (opcodeModifier & 1) != 0;
                 Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, notify ? 1 : 0);
+                qp.touched();
                 // No transport runs yet, so the SQ is drained exactly when nothing is outstanding.
                 if (notify && qp.sendQueue().outstanding() == 0) {
                     eqs.post(EventType.SQ_DRAINED, 0, qpn);

@@ -170,7 +170,7 @@ final class Requester {
     private byte[] gather(TransportQp t, SendWqe w, TransportQp.Wqe q) {
         byte[] b = w.bytes();
         int end = w.ds() * Layout.Data.SIZE;
-        int pd = (int) t.ctx.get(Layout.QpCtx.PD);
+        int pd = t.ctx.pd();
         // Two walks of the same segments: the first sizes the payload, the second fills it, so
         // the data is copied once, straight from host memory into its place.
         int length = 0;

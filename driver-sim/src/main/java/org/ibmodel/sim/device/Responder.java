@@ -166,7 +166,7 @@ final class Responder {
 
     /** rxe_resp.c check_rkey: the key, PD, range and access of the remote buffer (IBA 10.6.3.3). */
     private State checkRkey() {
-        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int pd = qp.ctx.pd();
         if (op.isRdmaWrite() && op.hasReth()) {
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
             if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
@@ -202,7 +202,7 @@ final class Responder {
 
     /** rxe_resp.c execute: moves the payload; READ and atomics answer with their own responses. */
     private State execute() {
-        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int pd = qp.ctx.pd();
         if (op.isRdmaReadRequest()) {
             return State.READ_REPLY;
         }
@@ -236,7 +236,7 @@ final class Responder {
 
     /** IBA 9.7.4.1.5 / rxe_resp.c read_reply: the READ's data in response packets of path MTU. */
     private State readReply(int firstPsn, long va, int rkey, int dmaLen) {
-        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int pd = qp.ctx.pd();
         int mtu = transport.mtu(qp);
         long len = Integer.toUnsignedLong(dmaLen);
         int packets = (int) Math.max(1, (len + mtu - 1) / mtu);
@@ -267,7 +267,7 @@ final class Responder {
 
     /** IBA 9.4.5 / rxe_resp.c atomic_reply: executes once, caches the original value for replays. */
     private State atomicReply() {
-        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int pd = qp.ctx.pd();
         long va = pkt.atomicEth().va();
         int rkey = pkt.atomicEth().rKey();
         byte[] cur = transport.read(rkey, pd, va, 8, Layout.Mpt.ATOMIC);
@@ -323,7 +323,7 @@ final class Responder {
     private State duplicate() {
         transport.count(Transport.Drop.DUPLICATE);
         if (op.isRdmaReadRequest()) {
-            int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+            int pd = qp.ctx.pd();
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
             if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
                     Layout.Mpt.REMOTE_READ) < 0) {
@@ -429,7 +429,7 @@ final class Responder {
             transport.count(Transport.Drop.NO_RECV_WQE);
             return State.DONE;
         }
-        int pd = (int) qp.ctx.get(Layout.QpCtx.PD);
+        int pd = qp.ctx.pd();
         Transport.Segments sges = recvSges(qp);
         if (sges.total() < GRH_ROOM + pkt.payloadLength()) {
             transport.count(Transport.Drop.LENGTH);
@@ -502,13 +502,13 @@ final class Responder {
         Layout.Cqe.QPN.set(b, 0, t.qpn());
         Layout.Cqe.WQE_INDEX.set(b, 0, t.recvWqe & 0xffff);
         Layout.Cqe.BYTE_CNT.set(b, 0, byteCnt);
-        Layout.Cqe.SRC_QPN.set(b, 0, t.ctx.datagram() ? p.deth().srcQp() : (int) t.ctx.get(Layout.QpCtx.REMOTE_QPN));
+        Layout.Cqe.SRC_QPN.set(b, 0, t.ctx.datagram() ? p.deth().srcQp() : t.ctx.remoteQpn());
         Layout.Cqe.SLID.set(b, 0, p.lrh().slid());
         Layout.Cqe.SL.set(b, 0, p.lrh().sl());
         Layout.Cqe.GRH.set(b, 0, p.hasGrh() ? 1 : 0);
-        Layout.Cqe.PKEY_INDEX.set(b, 0, t.ctx.get(Layout.QpCtx.PKEY_INDEX));
+        Layout.Cqe.PKEY_INDEX.set(b, 0, t.ctx.pkeyIndex());
         int lidMask = (1 << 7) - 1;
-        Layout.Cqe.DLID_PATH_BITS.set(b, 0, p.lrh().dlid() & lidMask & (int) t.ctx.get(Layout.QpCtx.SRC_PATH_BITS));
+        Layout.Cqe.DLID_PATH_BITS.set(b, 0, p.lrh().dlid() & lidMask & t.ctx.srcPathBits());
         int opcode;
         if (o.isRdmaWrite()) {
             opcode = Layout.Cqe.RECV_RDMA_WRITE_IMM;

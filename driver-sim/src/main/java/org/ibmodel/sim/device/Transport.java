@@ -228,13 +228,13 @@ public final class Transport implements TransportStage {
     }
 
     int portNum(TransportQp t) {
-        int p = (int) t.ctx.get(Layout.QpCtx.PORT);
+        int p = t.ctx.port();
         return p < 1 || p >= ports.length ? 1 : p;
     }
 
     /** The QP's P_Key: the entry its pkey_index names in its port's table (IBA 10.9.2). */
     int pkey(TransportQp t) {
-        return port(t).pkey((int) t.ctx.get(Layout.QpCtx.PKEY_INDEX));
+        return port(t).pkey(t.ctx.pkeyIndex());
     }
 
     /** IBA 10.9.3: keys match in their low 15 bits, and at least one is a full member. */
@@ -244,7 +244,7 @@ public final class Transport implements TransportStage {
 
     /** Path MTU in bytes; UD uses the port's active MTU (ib_mtu 1..5 is 256..4096). */
     int mtu(TransportQp t) {
-        int code = (int) t.ctx.get(Layout.QpCtx.PATH_MTU);
+        int code = t.ctx.pathMtu();
         if (t.ctx.datagram() || code < 1 || code > 5) {
             code = firmware.caps().maxMtu();
         }
@@ -255,15 +255,14 @@ public final class Transport implements TransportStage {
     PacketBuilder begin(TransportQp t, Opcode op, int dlid, int sl, int destQp, int psn) {
         HcaPort p = port(t);
         builder.wrap(frame, 0).begin(op, false);
-        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | (int) t.ctx.get(Layout.QpCtx.SRC_PATH_BITS));
+        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | t.ctx.srcPathBits());
         builder.bth().pKey(pkey(t)).destQp(destQp).psn(psn & Psn.MASK);
         return builder;
     }
 
     /** Starts a packet to the QP's connected peer (RC and UC: the context's address path). */
     PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn) {
-        return begin(t, op, (int) t.ctx.get(Layout.QpCtx.DLID), (int) t.ctx.get(Layout.QpCtx.SL),
-                (int) t.ctx.get(Layout.QpCtx.REMOTE_QPN), psn);
+        return begin(t, op, t.ctx.dlid(), t.ctx.sl(), t.ctx.remoteQpn(), psn);
     }
 
     /** Finishes the packet begun and puts it on the QP's port. */
@@ -389,7 +388,7 @@ public final class Transport implements TransportStage {
     // ---- completions and errors (§6, §7) ------------------------------------------------------
 
     CompletionQueue cq(TransportQp t, boolean send) {
-        return firmware.cqs().cq((int) t.ctx.get(send ? Layout.QpCtx.SEND_CQN : Layout.QpCtx.RECV_CQN));
+        return firmware.cqs().cq(t.ctx.cqn(send));
     }
 
     void postCqe(TransportQp t, boolean send, byte[] cqe, boolean solicited) {
