@@ -109,10 +109,13 @@ final class Requester {
             return State.PREPARE;
         }
         boolean rdAtomic = w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic();
-        int outstanding = t.rdAtomicOutstanding();
-        int limit = Math.max(1, (int) t.ctx.get(Layout.QpCtx.MAX_RD_ATOMIC));
-        if ((rdAtomic && outstanding >= limit) || (w.fence() && outstanding > 0)) {
-            return State.DONE;
+        // Only a READ, an atomic or a fenced WQE waits for the outstanding ones: count them then.
+        if (rdAtomic || w.fence()) {
+            int outstanding = t.rdAtomicOutstanding();
+            int limit = Math.max(1, (int) t.ctx.get(Layout.QpCtx.MAX_RD_ATOMIC));
+            if ((rdAtomic && outstanding >= limit) || (w.fence() && outstanding > 0)) {
+                return State.DONE;
+            }
         }
         if (t.rc() && Psn.diff(t.nextPsn, t.unackedPsn) >= WINDOW) {
             return State.DONE;
