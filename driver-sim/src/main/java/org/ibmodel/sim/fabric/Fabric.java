@@ -49,6 +49,11 @@ public final class Fabric {
         return scheduler;
     }
 
+    /** The packet arrays every port of this fabric sends from. */
+    public PacketPool pool() {
+        return pool;
+    }
+
     public FaultPlan faults() {
         return faults;
     }

@@ -273,6 +273,49 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * Packets travel in arrays the fabric reuses: one given back twice, or used after it was
+     * given back, would turn into a lost or repeated packet. On a clean fabric there is none.
+     */
+    @Test
+    void shouldPassPooledPacketsOnWithoutOneLostOrRepeatedOnACleanFabric() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            List<byte[]> sent = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                int len = 1 + (i * 397) % 3000;
+                byte[] data = TransportPair.pattern(100 + i, len);
+                sent.add(data);
+                p.b.postRecv(i, TransportPair.TARGET + i * 4096L, 4096);
+                p.a.fill(i * 4096L, data);
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(i * 4096L, len)));
+                if (i % 6 == 5) {
+                    byte[] w = TransportPair.pattern(200 + i, 20_000);
+                    p.a.fill(1 << 20, w);
+                    p.a.postSend(new SendWr().wrId(1000 + i).opcode(WrOpcode.RDMA_WRITE)
+                            .sgList(p.a.sge(1 << 20, w.length)).remoteAddr(p.b.buf + (1 << 20)).rkey(p.b.mr.rkey()));
+                    p.settle();
+                    assertArrayEquals(w, p.b.read(1 << 20, w.length), at("WRITE " + i));
+                }
+            }
+            p.settle();
+            List<Wc> sends = p.a.poll();
+            List<Wc> recvs = p.b.poll();
+            assertEquals(28, sends.size(), at("send completions " + sends));
+            assertEquals(24, recvs.size(), at("receive completions " + recvs));
+            for (int i = 0; i < 24; i++) {
+                assertEquals(WcStatus.SUCCESS, recvs.get(i).status, at("receive " + i));
+                assertArrayEquals(sent.get(i), p.b.read(TransportPair.TARGET + i * 4096L, sent.get(i).length),
+                        at("message " + i));
+            }
+            for (TransportPair.Side s : List.of(p.a, p.b)) {
+                for (Transport.Drop d : Transport.Drop.values()) {
+                    assertEquals(0, s.transport().dropped(d), at(d + " drops on a clean fabric: " + s.transport().drops()));
+                }
+            }
+            assertTrue(p.world.fabric().pool().reused() > 0, at("the fabric reused its packet arrays"));
+        }
+    }
+
     @Test
     void shouldCountCorruptedPacketsAndStillDeliver() {
         try (TransportPair p = rc(Mtu.MTU_256)) {
