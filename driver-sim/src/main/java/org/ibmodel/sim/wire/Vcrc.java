@@ -36,6 +36,8 @@ public final class Vcrc {
     private static final int[] T6 = new int[256];
     private static final int[] T7 = new int[256];
     /** Eight payload bytes in one load, least significant first: the order the CRC eats them. */
+    private static final VarHandle INT_LE =
+        MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_LE =
         MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -72,6 +74,12 @@ public final class Vcrc {
             int hi = (int) (x >>> 32);
             crc = T7[lo & 0xFF] ^ T6[(lo >>> 8) & 0xFF] ^ T5[(lo >>> 16) & 0xFF] ^ T4[lo >>> 24]
                 ^ T3[hi & 0xFF] ^ T2[(hi >>> 8) & 0xFF] ^ T1[(hi >>> 16) & 0xFF] ^ T0[hi >>> 24];
+        }
+        if (i + 4 <= end) {
+            // Four bytes: the register meets the first two, as in the loop above.
+            int x = (int) INT_LE.get(buffer, i) ^ crc;
+            crc = T3[x & 0xFF] ^ T2[(x >>> 8) & 0xFF] ^ T1[(x >>> 16) & 0xFF] ^ T0[x >>> 24];
+            i += 4;
         }
         for (; i < end; i++) {
             crc = T0[(crc ^ buffer[i]) & 0xFF] ^ (crc >>> 8);
