@@ -187,7 +187,7 @@ final class Completer {
             return State.DROP;
         }
         TransportQp.Wqe w = qp.inflight.get(at);
-        int rnrRetry = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+        int rnrRetry = qp.ctx.rnrRetry();
         if (rnrRetry != RNR_RETRY_INFINITE) {
             if (qp.rnrLeft == 0) {
                 w.failure = Syndrome.RNR_RETRY_EXC_ERR;
@@ -327,8 +327,8 @@ final class Completer {
     private void heard(int upTo) {
         if (Psn.diff(upTo, qp.ackPsn) > 0) {
             qp.ackPsn = upTo;
-            qp.retryLeft = (int) qp.ctx.get(Layout.QpCtx.RETRY_CNT);
-            qp.rnrLeft = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+            qp.retryLeft = qp.ctx.retryCnt();
+            qp.rnrLeft = qp.ctx.rnrRetry();
         }
     }
 
@@ -337,8 +337,8 @@ final class Completer {
         int next = Psn.add(upTo, 1);
         if (Psn.diff(next, qp.unackedPsn) > 0) {
             qp.unackedPsn = next;
-            qp.retryLeft = (int) qp.ctx.get(Layout.QpCtx.RETRY_CNT);
-            qp.rnrLeft = (int) qp.ctx.get(Layout.QpCtx.RNR_RETRY);
+            qp.retryLeft = qp.ctx.retryCnt();
+            qp.rnrLeft = qp.ctx.rnrRetry();
         }
     }
 
@@ -403,7 +403,7 @@ final class Completer {
         if (t.ackTimer != null) {
             t.ackTimer.cancel();
         }
-        int timeout = (int) t.ctx.get(Layout.QpCtx.ACK_TIMEOUT);
+        int timeout = t.ctx.ackTimeout();
         // A WQE enters the in-flight list as its first packet is sent, so a non-empty list means
         // packets await acknowledgement (a large message may still be mid-send, cursor 0).
         if (!t.rc() || timeout == 0 || t.rnrWait || t.inflight.isEmpty()) {

@@ -32,6 +32,10 @@ public final class QpContext {
     private int srcPathBits;
     private int sendCqn;
     private int recvCqn;
+    private int retryCnt;
+    private int rnrRetry;
+    private int ackTimeout;
+    private boolean hasSrq;
     private SendQueue sq;
     /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
     TransportQp transportQp;
@@ -55,6 +59,22 @@ public final class QpContext {
         srcPathBits = (int) get(Layout.QpCtx.SRC_PATH_BITS);
         sendCqn = (int) get(Layout.QpCtx.SEND_CQN);
         recvCqn = (int) get(Layout.QpCtx.RECV_CQN);
+        retryCnt = (int) get(Layout.QpCtx.RETRY_CNT);
+        rnrRetry = (int) get(Layout.QpCtx.RNR_RETRY);
+        ackTimeout = (int) get(Layout.QpCtx.ACK_TIMEOUT);
+        hasSrq = get(Layout.QpCtx.HAS_SRQ) != 0;
+    }
+
+    int retryCnt() {
+        return retryCnt;
+    }
+
+    int rnrRetry() {
+        return rnrRetry;
+    }
+
+    int ackTimeout() {
+        return ackTimeout;
     }
 
     int pd() {
@@ -123,7 +143,7 @@ public final class QpContext {
     }
 
     public boolean hasSrq() {
-        return get(Layout.QpCtx.HAS_SRQ) != 0;
+        return hasSrq;
     }
 
     public SendQueue sendQueue() {

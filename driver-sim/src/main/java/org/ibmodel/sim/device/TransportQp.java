@@ -132,8 +132,8 @@ final class TransportQp {
         this.cursorPsn = nextPsn;
         this.ackPsn = Psn.add(nextPsn, -1);
         this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
-        this.retryLeft = (int) ctx.get(Layout.QpCtx.RETRY_CNT);
-        this.rnrLeft = (int) ctx.get(Layout.QpCtx.RNR_RETRY);
+        this.retryLeft = ctx.retryCnt();
+        this.rnrLeft = ctx.rnrRetry();
     }
 
     int qpn() {
