@@ -1,0 +1,88 @@
+package org.ibmodel.traces;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reader reads the usual ASCII line on its bytes and every other line on its characters; the
+ * byte path must report what the character path does where the two meet: lines with non-ASCII
+ * bytes, lines across the read buffer's edge, comm columns that share a cache slot.
+ */
+class TraceReaderBytesTest {
+    private static String line(String comm, int i) {
+        return String.format("%16s-%-7d [%03d] ..... %5d.%06d: cq_poll: cq.id=%d requested 16, returned %d%n", comm,
+                58 + i, i % 4, 2417 + i / 1000, i % 1000, i % 97, i % 5);
+    }
+
+    private static List<String> comms(TraceReaderColumnsTest.Report r) {
+        return r.records().stream().map(t -> t.header().comm()).collect(Collectors.toList());
+    }
+
+    @Test
+    void shouldReadNonAsciiLinesOnTheirCharacters() {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            sb.append(line(i % 2 == 0 ? "kworker/u4:1" : "kwörker/u4:1", i));
+            if (i % 5 == 0) {
+                sb.append(String.format("%16s-%-7d [%03d] ..... %5d.%06d: svc_rdma: név=%d é%n", "bash", 7, 1, 10, i, i));
+            }
+        }
+        byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
+        TraceReaderColumnsTest.assertSameAsScan(text, "non-ASCII lines");
+        TraceReaderColumnsTest.Report r = TraceReaderColumnsTest.read(text, true);
+        assertEquals("kwörker/u4:1", r.records().get(2).header().comm());
+        assertEquals("név=0 é", r.records().get(1).event().body());
+    }
+
+    @Test
+    void shouldReadLinesAcrossTheReadBufferEdgeAsTheScanDoes() {
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 800; i++) {
+            body.append(line(i % 3 == 0 ? "<idle>" : "kworker/u4:1", i));
+        }
+        // A first line of every length up to a record's, so that each byte of a record lands on the edge.
+        int width = line("<idle>", 0).length();
+        for (int pad = 0; pad <= width; pad++) {
+            byte[] text = ("# " + "x".repeat(pad) + "\n" + body).getBytes(StandardCharsets.UTF_8);
+            TraceReaderColumnsTest.assertSameAsScan(text, "pad " + pad);
+            TraceReaderColumnsTest.Report r = TraceReaderColumnsTest.read(text, true);
+            assertEquals(List.of(), r.unparsed(), "pad " + pad);
+            for (int i = 0; i < 800; i++) {
+                assertEquals(58 + i, r.records().get(i).header().pid(), "pad " + pad + " record " + i);
+            }
+        }
+    }
+
+    @Test
+    void shouldTellApartCommColumnsThatShareASlot() {
+        String a = String.format("%16s", "task-0");
+        String b = null;
+        int slot = slot(a);
+        for (int i = 1; b == null; i++) {
+            String c = String.format("%16s", "task-" + i);
+            if (slot(c) == slot) {
+                b = c;
+            }
+        }
+        StringBuilder sb = new StringBuilder();
+        String[] order = {a, b, a, b, b, a};
+        for (int i = 0; i < order.length; i++) {
+            sb.append(line(order[i].trim(), i));
+        }
+        byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
+        TraceReaderColumnsTest.assertSameAsScan(text, "comms " + a.trim() + ", " + b.trim());
+        List<String> got = comms(TraceReaderColumnsTest.read(text, true));
+        assertEquals(List.of(a.trim(), b.trim(), a.trim(), b.trim(), b.trim(), a.trim()), got);
+        assertNotEquals(a, b);
+    }
+
+    private static int slot(String column) {
+        byte[] c = column.getBytes(StandardCharsets.ISO_8859_1);
+        return TraceReader.commSlot(Ascii.word(c, 0), Ascii.word(c, 8));
+    }
+}
