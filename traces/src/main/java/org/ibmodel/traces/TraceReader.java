@@ -70,6 +70,12 @@ public final class TraceReader {
     private final Tracepoint[] tps = new Tracepoint[TP_SLOTS];
     private final PrintFormat.Values values = new PrintFormat.Values();
     static final int COMM_SLOTS = 64;
+    private final HeaderPrefixes prefixes = new HeaderPrefixes();
+    // The columns before the timestamp of the ASCII line being read.
+    private String aComm;
+    private int aPid;
+    private int aCpu;
+    private String aFlags;
     private final String[] comms = new String[COMM_SLOTS];
     private final long[] commLow = new long[COMM_SLOTS];
     private final long[] commHigh = new long[COMM_SLOTS];
@@ -371,60 +377,24 @@ public final class TraceReader {
      * function tracer, other layouts), which the character path then reads as before.
      */
     private boolean asciiRecord(byte[] l, int from, int n, Handler h) {
-        int dash = from + COMM_WIDTH;
-        if (n - dash < 6 || l[dash] != '-') {
-            return false;
+        int p;
+        HeaderPrefixes.Prefix known = n - from > HeaderPrefixes.HASHED ? prefixes.find(l, from, n) : null;
+        if (known != null) {
+            p = from + known.key().length;
+            aComm = known.comm();
+            aPid = known.pid();
+            aCpu = known.cpu();
+            aFlags = known.flags();
+        } else {
+            p = asciiPrefix(l, from, n);
+            if (p < 0) {
+                return false;
+            }
+            prefixes.put(l, from, p, aComm, aPid, aCpu, aFlags);
         }
-        String comm = commColumn(l, from);
-        if (comm == null) {
-            return false;
-        }
-        int k = dash + 1;
-        int pid = 0;
-        int c;
-        while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
-            pid = pid * 10 + c;
-            k++;
-        }
-        if (k == dash + 1 || k - dash > 11 || k >= n || l[k] != ' ') {
-            return false;
-        }
-        while (k < n && l[k] == ' ') {
-            k++;
-        }
-        if (k >= n || l[k] != '[') {
-            return false;
-        }
-        int j = k + 1;
-        int cpu = 0;
-        while (j < n && (c = l[j] - '0') >= 0 && c <= 9) {
-            cpu = cpu * 10 + c;
-            j++;
-        }
-        if (j == k + 1 || j >= n || l[j] != ']') {
-            return false;
-        }
-        // startRecord from here on.
-        int p = PrintFormat.skipWs(l, j + 1, n);
-        int flagsFrom = -1;
-        int flagsTo = -1;
         int tokEnd = timestamp(l, p, n);
         if (tokEnd < 0) {
-            int flagsEnd = p;
-            while (flagsEnd < n && !PrintFormat.isWs(l[flagsEnd])) {
-                flagsEnd++;
-            }
-            int len = flagsEnd - p;
-            if (len < 4 || len > 5) {
-                return false;
-            }
-            flagsFrom = p;
-            flagsTo = flagsEnd;
-            p = PrintFormat.skipWs(l, flagsEnd, n);
-            tokEnd = timestamp(l, p, n);
-            if (tokEnd < 0) {
-                return false;
-            }
+            return false;
         }
         int body = PrintFormat.skipWs(l, tokEnd, n);
         int e = body;
@@ -446,10 +416,10 @@ public final class TraceReader {
         }
         flush(h);
         pLine = lines;
-        pComm = comm;
-        pPid = pid;
-        pCpu = cpu;
-        pFlags = flagsFrom < 0 ? null : interner.intern(l, flagsFrom, flagsTo);
+        pComm = aComm;
+        pPid = aPid;
+        pCpu = aCpu;
+        pFlags = aFlags;
         pTime = hTime;
         pFunction = false;
         pName = name;
@@ -459,9 +429,70 @@ public final class TraceReader {
         pTextLen = n - from;
         pLastLen = n - from;
         pWrapped = false;
-        saw(flagsFrom < 0 ? Layout.SYSFS_NO_FLAGS
-                : flagsTo - flagsFrom == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        saw(aFlags == null ? Layout.SYSFS_NO_FLAGS
+                : aFlags.length() == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
         return true;
+    }
+
+    /**
+     * Reads the columns before the timestamp of {@code l[from, n)} as {@link #sysfsColumns} and
+     * {@link #startRecord} do, into {@link #aComm}, {@link #aPid}, {@link #aCpu} and
+     * {@link #aFlags}; where the timestamp starts, or -1 where they decline the line.
+     */
+    private int asciiPrefix(byte[] l, int from, int n) {
+        int dash = from + COMM_WIDTH;
+        if (n - dash < 6 || l[dash] != '-') {
+            return -1;
+        }
+        String comm = commColumn(l, from);
+        if (comm == null) {
+            return -1;
+        }
+        int k = dash + 1;
+        int pid = 0;
+        int c;
+        while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
+            pid = pid * 10 + c;
+            k++;
+        }
+        if (k == dash + 1 || k - dash > 11 || k >= n || l[k] != ' ') {
+            return -1;
+        }
+        while (k < n && l[k] == ' ') {
+            k++;
+        }
+        if (k >= n || l[k] != '[') {
+            return -1;
+        }
+        int j = k + 1;
+        int cpu = 0;
+        while (j < n && (c = l[j] - '0') >= 0 && c <= 9) {
+            cpu = cpu * 10 + c;
+            j++;
+        }
+        if (j == k + 1 || j >= n || l[j] != ']') {
+            return -1;
+        }
+        // startRecord from here on: FLAGS (optional) before the timestamp.
+        int p = PrintFormat.skipWs(l, j + 1, n);
+        String flags = null;
+        if (timestamp(l, p, n) < 0) {
+            int flagsEnd = p;
+            while (flagsEnd < n && !PrintFormat.isWs(l[flagsEnd])) {
+                flagsEnd++;
+            }
+            int len = flagsEnd - p;
+            if (len < 4 || len > 5) {
+                return -1;
+            }
+            flags = interner.intern(l, p, flagsEnd);
+            p = PrintFormat.skipWs(l, flagsEnd, n);
+        }
+        aComm = comm;
+        aPid = pid;
+        aCpu = cpu;
+        aFlags = flags;
+        return p;
     }
 
     /**
