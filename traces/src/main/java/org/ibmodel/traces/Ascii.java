@@ -60,6 +60,23 @@ final class Ascii {
         return p;
     }
 
+    /** How many of the bytes of {@code w}, first byte first, are ASCII digits before one is not (8 if all are). */
+    static int digits(long w) {
+        // A byte above '9' carries into its top bit when 0x46 is added, one below '0' borrows when
+        // 0x30 is taken; the lowest such byte is found exactly (carries and borrows only go up).
+        long t = ((w + 0x4646464646464646L) | (w - 0x3030303030303030L)) & HIGH_BITS;
+        return Long.numberOfTrailingZeros(t) >>> 3;
+    }
+
+    /** The value of the first {@code d} bytes of {@code w}, 1 to 8 ASCII digits, most significant first. */
+    static long digitsValue(long w, int d) {
+        // Shifted so the digits are the top d bytes: the bytes below read as leading zeros.
+        long v = (w & 0x0F0F0F0F0F0F0F0FL) << ((8 - d) << 3);
+        v = (v * 10 + (v >>> 8)) & 0x00FF00FF00FF00FFL;
+        v = (v * 100 + (v >>> 16)) & 0x0000FFFF0000FFFFL;
+        return (v * 10000 + (v >>> 32)) & 0xFFFFFFFFL;
+    }
+
     /**
      * A word with the top bit of each byte of {@code w} that is zero set: exact for the lowest
      * such byte (higher ones may be flagged falsely after it, past where a caller looks).

@@ -544,6 +544,20 @@ public final class TraceReader {
 
     /** {@link #timestamp(char[], int, int)} on ASCII bytes. */
     private int timestamp(byte[] l, int p, int n) {
+        // The usual token, "secs.micros:" with up to 7 digits of seconds, read a word at a time.
+        if (p + 16 <= l.length) {
+            long w = Ascii.word(l, p);
+            int d = Ascii.digits(w);
+            int colon = p + d + 7;
+            if (d > 0 && d < 8 && colon < n && l[p + d] == '.' && l[colon] == ':'
+                    && (colon + 1 == n || PrintFormat.isWs(l[colon + 1]))) {
+                long f = Ascii.word(l, p + d + 1);
+                if (Ascii.digits(f) == 6) {
+                    hTime = Ascii.digitsValue(w, d) * 1_000_000L + Ascii.digitsValue(f, 6);
+                    return colon + 1;
+                }
+            }
+        }
         int k = p;
         long secs = 0;
         int c;

@@ -59,6 +59,35 @@ class TraceReaderBytesTest {
     }
 
     @Test
+    void shouldReadEveryShapeOfTimestampAsTheScanDoes() {
+        List<String> stamps = new java.util.ArrayList<>();
+        for (int secs = 0; secs <= 12; secs++) {
+            for (int frac = -1; frac <= 9; frac++) {
+                String t = "9876543210987".substring(0, secs) + (frac < 0 ? "" : "." + "1234567890".substring(0, frac));
+                for (String after : new String[] {": cq_schedule: cq.id=1", ":\tcq_schedule: cq.id=1",
+                        ":cq_schedule: cq.id=1", ":", " : cq_schedule: cq.id=1", "x: cq_schedule: cq.id=1"}) {
+                    stamps.add(t + after);
+                }
+            }
+        }
+        StringBuilder all = new StringBuilder();
+        for (String stamp : stamps) {
+            // With flags and without; the line ending where the token does, and not.
+            for (String line : new String[] {"            bash-1234    [001] ..... " + stamp,
+                    "            bash-1234    [001] " + stamp}) {
+                TraceReaderColumnsTest.assertSameAsScan(line + "\n");
+                all.append(line).append('\n');
+                TraceReaderColumnsTest.assertSameAsScan(line);
+            }
+        }
+        TraceReaderColumnsTest.assertSameAsScan(all.toString());
+        TraceReaderColumnsTest.Report r = TraceReaderColumnsTest.read(
+                "            bash-1234    [001] ..... 1234567.000042: cq_schedule: cq.id=1\n".getBytes(StandardCharsets.UTF_8),
+                true);
+        assertEquals(1234567_000042L, r.records().get(0).header().timeUs());
+    }
+
+    @Test
     void shouldTellApartCommColumnsThatShareASlot() {
         String a = String.format("%16s", "task-0");
         String b = null;
