@@ -71,6 +71,7 @@ public final class TraceReader {
     private final PrintFormat.Values values = new PrintFormat.Values();
     static final int COMM_SLOTS = 64;
     private final HeaderPrefixes prefixes = new HeaderPrefixes();
+    private final EventNames eventNames = new EventNames();
     // The columns before the timestamp of the ASCII line being read.
     private String aComm;
     private int aPid;
@@ -397,15 +398,26 @@ public final class TraceReader {
             return false;
         }
         int body = PrintFormat.skipWs(l, tokEnd, n);
-        int e = body;
-        while (e < n && isNameChar(l[e])) {
-            e++;
+        int e;
+        String name;
+        Tracepoint tp;
+        EventNames.Name seen = eventNames.find(l, body, n);
+        if (seen != null) {
+            e = body + seen.key().length;
+            name = seen.name();
+            tp = seen.tracepoint();
+        } else {
+            e = body;
+            while (e < n && isNameChar(l[e])) {
+                e++;
+            }
+            if (e == body || e >= n || l[e] != ':') {
+                return false;
+            }
+            name = interner.intern(l, body, e);
+            tp = tracepoint(name);
+            eventNames.put(l, body, e, name, tp);
         }
-        if (e == body || e >= n || l[e] != ':') {
-            return false;
-        }
-        String name = interner.intern(l, body, e);
-        Tracepoint tp = tracepoint(name);
         int bodyFrom = PrintFormat.skipWs(l, e + 1, n);
         Tracepoint.Event parsed = null;
         if (tp != null) {

@@ -88,6 +88,54 @@ class TraceReaderBytesTest {
     }
 
     @Test
+    void shouldReadLinesThatStartLikeAKeptPrefixAsTheScanDoes() {
+        // The same first 32 bytes (comm, pid, CPU, the flags' first character), then other flags,
+        // more spaces, no flags, a timestamp that does not read.
+        String[] lines = {
+            "            bash-1234    [001] ..... 10.000001: cq_schedule: cq.id=1",
+            "            bash-1234    [001] ....1 10.000002: cq_schedule: cq.id=2",
+            "            bash-1234    [001] .....  10.000003: cq_schedule: cq.id=3",
+            "            bash-1234    [001] ..... 10.000004: cq_schedule: cq.id=4",
+            "            bash-1234    [001] .... 10.000005: cq_schedule: cq.id=5",
+            "            bash-1234    [001] ..... 1x.000006: cq_schedule: cq.id=6",
+            "            bash-1234567  [001] 10.000007: cq_schedule: cq.id=7",
+            "            bash-1234567  [001] d.s1 10.000008: cq_schedule: cq.id=8",
+            "            bash-1234567  [001] 10.000009: cq_schedule: cq.id=9",
+            "            bash-1234567  [001]  10.000010: cq_schedule: cq.id=10",
+            "            bash-1234567  [001] 10.000011: cq_schedule: cq.id=11",
+        };
+        String text = String.join("\n", lines) + "\n";
+        TraceReaderColumnsTest.assertSameAsScan(text + text);
+        TraceReaderColumnsTest.Report r = TraceReaderColumnsTest.read((text + text).getBytes(StandardCharsets.UTF_8), true);
+        List<String> flags = r.records().stream().map(t -> String.valueOf(t.header().flags())).collect(Collectors.toList());
+        List<String> once = List.of(".....", "....1", ".....", ".....", "....", "null", "d.s1", "null", "null", "null");
+        List<String> twice = new java.util.ArrayList<>(once);
+        twice.addAll(once);
+        assertEquals(twice, flags);
+    }
+
+    @Test
+    void shouldTellApartEventNamesThatStartAlike() {
+        String[] names = {"cq_process", "cq_processx", "cq_proces", "cq_poll", "cq_pollx", "cq_pol", "cq_process",
+            "cq_process_", "cm_event_handler", "cm_event_done", "cm_event_handler2", "cq_process", "cq_procesz",
+            "cm_event_handlex", "cm_event_handler"};
+        StringBuilder sb = new StringBuilder();
+        for (int i = 0; i < names.length * 2; i++) {
+            String name = names[i % names.length];
+            sb.append(String.format("%16s-%-7d [%03d] ..... %5d.%06d: %s: cq.id=%d wake-up took 12 [us] from interrupt%n",
+                    "bash", 7, 1, 10, i, name, i));
+        }
+        byte[] text = sb.toString().getBytes(StandardCharsets.UTF_8);
+        TraceReaderColumnsTest.assertSameAsScan(text, "names");
+        TraceReaderColumnsTest.Report r = TraceReaderColumnsTest.read(text, true);
+        // cq_poll and the cm_event ones are typed and do not read this body: those lines are unparsed.
+        assertEquals(names.length * 2, r.records().size() + r.unparsed().size());
+        for (TraceRecord t : r.records()) {
+            assertEquals(names[(t.line() - 1) % names.length], t.event().name(), "line " + t.line());
+        }
+    }
+
+    @Test
     void shouldTellApartCommColumnsThatShareASlot() {
         String a = String.format("%16s", "task-0");
         String b = null;
