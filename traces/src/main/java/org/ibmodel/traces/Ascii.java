@@ -44,6 +44,11 @@ final class Ascii {
         return word(a, af + last) == word(b, bf + last);
     }
 
+    /** The index of the first byte {@code c} in {@code w}, first byte first; 8 if none. */
+    static int indexOf(long w, char c) {
+        return Long.numberOfTrailingZeros(zeroByte(w ^ (ONES * c))) >>> 3;
+    }
+
     /** The first space or tab in {@code s[p, to)}, or {@code to}. */
     static int wsEnd(byte[] s, int p, int to) {
         while (p + 8 <= to) {

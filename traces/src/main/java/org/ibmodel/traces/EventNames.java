@@ -6,11 +6,11 @@ import java.util.Arrays;
  * The event names of lines already read, with their tracepoints, kept by their bytes: a trace
  * repeats a few names, and comparing one as words costs less than classing its bytes one at a
  * time, interning it and looking up its tracepoint. The slot comes from the eight bytes where a
- * name starts, so a name shorter than that (whose slot then depends on the text after it) is
- * usually not found and is read the long way.
+ * name's first 16 bytes up to its colon, so names that differ only after that share a slot
+ * (a miss costs reading the name the long way).
  */
 final class EventNames {
-    static final int SLOTS = 64;
+    static final int SLOTS = 256;
 
     /** A name's bytes, its String and its tracepoint (null for an event this vocabulary does not type). */
     record Name(byte[] key, String name, Tracepoint tracepoint) {
@@ -20,10 +20,10 @@ final class EventNames {
 
     /** The kept name {@code l[at, n)} starts with, followed by its colon; null if none. */
     Name find(byte[] l, int at, int n) {
-        if (at + 8 > l.length) {
+        if (at + 16 > l.length) {
             return null;
         }
-        Name name = names[slot(Ascii.word(l, at))];
+        Name name = names[slot(l, at)];
         if (name == null) {
             return null;
         }
@@ -36,12 +36,30 @@ final class EventNames {
 
     /** Keeps the name {@code l[at, end)}, all name characters and followed by its colon. */
     void put(byte[] l, int at, int end, String name, Tracepoint tp) {
-        if (at + 8 <= l.length) {
-            names[slot(Ascii.word(l, at))] = new Name(Arrays.copyOfRange(l, at, end), name, tp);
+        if (at + 16 <= l.length) {
+            names[slot(l, at)] = new Name(Arrays.copyOfRange(l, at, end), name, tp);
         }
     }
 
-    static int slot(long word) {
-        return (int) ((word * 0x9E3779B97F4A7C15L) >>> 58);
+    /**
+     * The slot of the name at {@code l[at, ...)}: from its first 16 bytes, those from the first
+     * colon on cleared, so a name's slot does not depend on the body after it. (Prefixes such as
+     * cm_event_ and icm_send_ are common, so eight bytes are not enough.)
+     */
+    static int slot(byte[] l, int at) {
+        long low = Ascii.word(l, at);
+        long high = Ascii.word(l, at + 8);
+        int colon = Ascii.indexOf(low, ':');
+        if (colon < 8) {
+            low &= (1L << (colon << 3)) - 1;
+            high = 0;
+        } else {
+            colon = Ascii.indexOf(high, ':');
+            if (colon < 8) {
+                high &= (1L << (colon << 3)) - 1;
+            }
+        }
+        long h = low * 0x9E3779B97F4A7C15L + high * 0xC2B2AE3D27D4EB4FL;
+        return (int) (((h ^ (h >>> 29)) * 0xBF58476D1CE4E5B9L) >>> 56);
     }
 }
