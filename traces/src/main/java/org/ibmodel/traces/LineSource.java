@@ -9,10 +9,10 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Lines from a byte stream with bounded memory: a line longer than {@link #maxLine} bytes keeps
- * its first {@code maxLine} bytes and the rest is skipped (its full length is reported). Each
- * line is decoded into one reused character buffer, straight from the read buffer when the whole
- * line is in it; bytes are decoded as UTF-8 only when a line has non-ASCII bytes, otherwise one
- * byte is one character.
+ * its first {@code maxLine} bytes and the rest is skipped (its full length is reported). A line's
+ * bytes are handed out where they are ({@link #bytes}: the read buffer when the whole line is in
+ * it); they are decoded into one reused character buffer only when {@link #chars} asks, as UTF-8
+ * when the line has non-ASCII bytes, otherwise one byte to one character.
  */
 final class LineSource {
     private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -28,6 +28,12 @@ final class LineSource {
     private int lineLen;
     private char[] chars;
     private int length;
+    /** The last line's bytes, {@code [from, to)} of {@code bytes}, without the CR before the newline. */
+    private byte[] bytes;
+    private int from;
+    private int to;
+    private boolean high;
+    private boolean decoded;
     private long fullLength;
     private boolean control;
     private boolean eof;
@@ -40,8 +46,8 @@ final class LineSource {
     }
 
     /**
-     * Reads the next line, without its terminator, into {@link #chars()}; false at the end. The
-     * characters are valid until the next call.
+     * Reads the next line, without its terminator; false at the end. Its bytes and characters are
+     * valid until the next call.
      */
     boolean advance() throws IOException {
         if (eof && pos >= limit) {
@@ -95,7 +101,7 @@ final class LineSource {
             if (newline && lineLen == 0 && fullLength == 0) {
                 // The whole line is in the read buffer (the usual case): decode it from there.
                 fullLength = i - start;
-                decode(b, start, (int) Math.min(fullLength, maxLine), high);
+                found(b, start, (int) Math.min(fullLength, maxLine), high);
                 return true;
             }
             append(b, start, i);
@@ -103,15 +109,30 @@ final class LineSource {
                 break;
             }
         }
-        decode(line, 0, lineLen, high);
+        found(line, 0, lineLen, high);
         return true;
     }
 
-    /** Decodes {@code b[from, from + n)}, less a CR before the newline, into {@link #chars}. */
-    private void decode(byte[] b, int from, int n, boolean high) {
+    /** The line is {@code b[from, from + n)}, less a CR before the newline; decoded when asked. */
+    private void found(byte[] b, int from, int n, boolean high) {
         if (n > 0 && b[from + n - 1] == '\r') {
             n--;
         }
+        this.bytes = b;
+        this.from = from;
+        this.to = from + n;
+        this.high = high;
+        this.decoded = false;
+    }
+
+    /** Decodes the line into {@link #chars}, once. */
+    private void decode() {
+        if (decoded) {
+            return;
+        }
+        decoded = true;
+        byte[] b = bytes;
+        int n = to - from;
         if (high) {
             String s = new String(b, from, n, StandardCharsets.UTF_8);
             length = s.length();
@@ -129,12 +150,32 @@ final class LineSource {
 
     /** The last line's characters, {@code [0, length())}; the array is reused for the next line. */
     char[] chars() {
+        decode();
         return chars;
     }
 
     /** The last line's length in characters. */
     int length() {
+        decode();
         return length;
+    }
+
+    /** The array holding the last line's bytes, {@code [from(), to())}; the read buffer, reused. */
+    byte[] bytes() {
+        return bytes;
+    }
+
+    int from() {
+        return from;
+    }
+
+    int to() {
+        return to;
+    }
+
+    /** Whether the last line is all ASCII, so its bytes are its characters one for one. */
+    boolean ascii() {
+        return !high;
     }
 
     /**

@@ -1,6 +1,7 @@
 // kernel/trace/trace_output.c prints an event's body with its TP_printk format; this reads it back.
 package org.ibmodel.traces;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,6 +20,8 @@ public final class PrintFormat {
 
     private final String text;
     private final char[][] literals;
+    /** The literals as bytes, for reading ASCII text where it was read (every format here is ASCII). */
+    private final byte[][] asciiLiterals;
     /** How long each literal's first word is: a string conversion before it ends where that word starts. */
     private final int[] cuts;
     private final Kind[] kinds;
@@ -28,6 +31,7 @@ public final class PrintFormat {
         this.text = text;
         this.literals = new char[literals.size()][];
         this.cuts = new int[literals.size()];
+        this.asciiLiterals = new byte[literals.size()][];
         for (int k = 0; k < literals.size(); k++) {
             char[] lit = literals.get(k).toCharArray();
             int cut = 0;
@@ -35,6 +39,7 @@ public final class PrintFormat {
                 cut++;
             }
             this.literals[k] = lit;
+            this.asciiLiterals[k] = literals.get(k).getBytes(StandardCharsets.ISO_8859_1);
             this.cuts[k] = cut;
         }
         this.kinds = kinds.toArray(new Kind[0]);
@@ -224,6 +229,134 @@ public final class PrintFormat {
             }
         }
         return p >= 0 && skipWs(s, p, to) == to;
+    }
+
+    /**
+     * {@link #parse(char[], int, int, Interner, Values)} on ASCII bytes, {@code s[from, to)}, one
+     * character per byte: the same values, or false for the same text.
+     */
+    boolean parse(byte[] s, int from, int to, Interner strings, Values out) {
+        out.reset(this);
+        int p = skipWs(s, from, to);
+        p = matchLiteral(s, p, to, asciiLiterals[0]);
+        for (int k = 0; k < kinds.length && p >= 0; k++) {
+            byte[] next = asciiLiterals[k + 1];
+            switch (kinds[k]) {
+                case DEC -> {
+                    int start = p;
+                    boolean neg = p < to && s[p] == '-';
+                    if (neg) {
+                        p++;
+                    }
+                    long v = 0;
+                    int digits = p;
+                    int c;
+                    while (p < to && (c = s[p] - '0') >= 0 && c <= 9) {
+                        v = v * 10 + c;
+                        p++;
+                    }
+                    if (p == digits || p - start > 20) {
+                        return false;
+                    }
+                    out.nums[k] = neg ? -v : v;
+                }
+                case HEX -> {
+                    long v = 0;
+                    int digits = p;
+                    int d;
+                    while (p < to && (d = hexDigit(s[p])) >= 0) {
+                        v = (v << 4) | d;
+                        p++;
+                    }
+                    if (p == digits || p - digits > 16) {
+                        return false;
+                    }
+                    out.nums[k] = v;
+                }
+                case STR -> {
+                    int end = stringEnd(s, p, to, next, cuts[k + 1]);
+                    if (end < 0) {
+                        return false;
+                    }
+                    out.strs[k] = strings == null ? new String(s, p, end - p, StandardCharsets.ISO_8859_1)
+                            : strings.intern(s, p, end);
+                    p = end;
+                }
+            }
+            if (p >= 0) {
+                p = matchLiteral(s, p, to, next);
+            }
+        }
+        return p >= 0 && skipWs(s, p, to) == to;
+    }
+
+    /** The value of an ASCII hexadecimal digit, or -1: what Character.digit(c, 16) gives for ASCII. */
+    private static int hexDigit(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        int c = b | 0x20;
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+    }
+
+    private static int stringEnd(byte[] s, int p, int to, byte[] next, int cut) {
+        if (next.length == 0) {
+            int e = to;
+            while (e > p && isWs(s[e - 1])) {
+                e--;
+            }
+            return e;
+        }
+        if (isWs(next[0])) {
+            return Ascii.wsEnd(s, p, to);
+        }
+        for (int e = p; e + cut <= to; e++) {
+            if (Ascii.equals(s, e, next, 0, cut)) {
+                return e;
+            }
+        }
+        return -1;
+    }
+
+    private static int matchLiteral(byte[] s, int p, int to, byte[] lit) {
+        if (p < 0) {
+            return -1;
+        }
+        int n = lit.length;
+        if (p + n <= to && Ascii.equals(s, p, lit, 0, n)) {
+            return p + n;
+        }
+        int i = 0;
+        while (i < n) {
+            byte c = lit[i];
+            if (isWs(c)) {
+                while (i < n && isWs(lit[i])) {
+                    i++;
+                }
+                if (p < to && !isWs(s[p])) {
+                    return -1;
+                }
+                p = skipWs(s, p, to);
+                continue;
+            }
+            if (p >= to || s[p] != c) {
+                return -1;
+            }
+            p++;
+            i++;
+        }
+        return p;
+    }
+
+    static int skipWs(byte[] s, int p, int to) {
+        while (p < to && isWs(s[p])) {
+            p++;
+        }
+        return p;
+    }
+
+    static boolean isWs(byte c) {
+        return c == ' ' || c == '\t';
     }
 
     /**

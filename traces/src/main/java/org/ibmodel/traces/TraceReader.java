@@ -3,6 +3,7 @@ package org.ibmodel.traces;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
 
@@ -68,6 +69,17 @@ public final class TraceReader {
     private final String[] tpNames = new String[TP_SLOTS];
     private final Tracepoint[] tps = new Tracepoint[TP_SLOTS];
     private final PrintFormat.Values values = new PrintFormat.Values();
+    static final int COMM_SLOTS = 64;
+    private final HeaderPrefixes prefixes = new HeaderPrefixes();
+    private final EventNames eventNames = new EventNames();
+    // The columns before the timestamp of the ASCII line being read.
+    private String aComm;
+    private int aPid;
+    private int aCpu;
+    private String aFlags;
+    private final String[] comms = new String[COMM_SLOTS];
+    private final long[] commLow = new long[COMM_SLOTS];
+    private final long[] commHigh = new long[COMM_SLOTS];
     private char[] joined = new char[256];
 
     // The header columns of the line being read: comm range, pid, CPU, the CPU column's ']', the
@@ -94,6 +106,12 @@ public final class TraceReader {
         LineSource src = new LineSource(in, MAX_LINE);
         while (src.advance()) {
             lines++;
+            // The usual line is read on its bytes; the trace.dat magic has control bytes, so a
+            // trace.dat never gets past control() to be read this way.
+            if (columns && src.ascii() && !src.control() && !src.overlong()
+                    && asciiRecord(src.bytes(), src.from(), src.to(), h)) {
+                continue;
+            }
             char[] l = src.chars();
             int n = src.length();
             if (lines == 1 && startsWith(l, 0, n, TRACE_DAT_MAGIC)) {
@@ -350,6 +368,249 @@ public final class TraceReader {
         hClose = j;
         hTgid = false;
         return true;
+    }
+
+    /**
+     * {@link #sysfsColumns} and {@link #startRecord} on an ASCII line's bytes, {@code l[from, n)},
+     * where {@link LineSource} read them, for the usual line: the sysfs columns, a timestamp,
+     * {@code EVENT:} and a body that reads (typed) or is kept (raw). Saves widening the line and
+     * reading it as characters. False, with nothing changed, for any other line (quoted, wrapped,
+     * function tracer, other layouts), which the character path then reads as before.
+     */
+    private boolean asciiRecord(byte[] l, int from, int n, Handler h) {
+        int p;
+        HeaderPrefixes.Prefix known = n - from > HeaderPrefixes.HASHED ? prefixes.find(l, from, n) : null;
+        if (known != null) {
+            p = from + known.key().length;
+            aComm = known.comm();
+            aPid = known.pid();
+            aCpu = known.cpu();
+            aFlags = known.flags();
+        } else {
+            p = asciiPrefix(l, from, n);
+            if (p < 0) {
+                return false;
+            }
+            prefixes.put(l, from, p, aComm, aPid, aCpu, aFlags);
+        }
+        int tokEnd = timestamp(l, p, n);
+        if (tokEnd < 0) {
+            return false;
+        }
+        int body = PrintFormat.skipWs(l, tokEnd, n);
+        int e;
+        String name;
+        Tracepoint tp;
+        EventNames.Name seen = eventNames.find(l, body, n);
+        if (seen != null) {
+            e = body + seen.key().length;
+            name = seen.name();
+            tp = seen.tracepoint();
+        } else {
+            e = body;
+            while (e < n && isNameChar(l[e])) {
+                e++;
+            }
+            if (e == body || e >= n || l[e] != ':') {
+                return false;
+            }
+            name = interner.intern(l, body, e);
+            tp = tracepoint(name);
+            eventNames.put(l, body, e, name, tp);
+        }
+        int bodyFrom = PrintFormat.skipWs(l, e + 1, n);
+        Tracepoint.Event parsed = null;
+        if (tp != null) {
+            parsed = tp.parse(l, bodyFrom, n, interner, values);
+            if (parsed == null) {
+                return false;
+            }
+        }
+        flush(h);
+        pLine = lines;
+        pComm = aComm;
+        pPid = aPid;
+        pCpu = aCpu;
+        pFlags = aFlags;
+        pTime = hTime;
+        pFunction = false;
+        pName = name;
+        pTp = tp;
+        pParsed = parsed;
+        pText = tp == null ? new String(l, bodyFrom, n - bodyFrom, StandardCharsets.ISO_8859_1) : null;
+        pTextLen = n - from;
+        pLastLen = n - from;
+        pWrapped = false;
+        saw(aFlags == null ? Layout.SYSFS_NO_FLAGS
+                : aFlags.length() == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        return true;
+    }
+
+    /**
+     * Reads the columns before the timestamp of {@code l[from, n)} as {@link #sysfsColumns} and
+     * {@link #startRecord} do, into {@link #aComm}, {@link #aPid}, {@link #aCpu} and
+     * {@link #aFlags}; where the timestamp starts, or -1 where they decline the line.
+     */
+    private int asciiPrefix(byte[] l, int from, int n) {
+        int dash = from + COMM_WIDTH;
+        if (n - dash < 6 || l[dash] != '-') {
+            return -1;
+        }
+        String comm = commColumn(l, from);
+        if (comm == null) {
+            return -1;
+        }
+        int k = dash + 1;
+        int pid = 0;
+        int c;
+        while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
+            pid = pid * 10 + c;
+            k++;
+        }
+        if (k == dash + 1 || k - dash > 11 || k >= n || l[k] != ' ') {
+            return -1;
+        }
+        while (k < n && l[k] == ' ') {
+            k++;
+        }
+        if (k >= n || l[k] != '[') {
+            return -1;
+        }
+        int j = k + 1;
+        int cpu = 0;
+        while (j < n && (c = l[j] - '0') >= 0 && c <= 9) {
+            cpu = cpu * 10 + c;
+            j++;
+        }
+        if (j == k + 1 || j >= n || l[j] != ']') {
+            return -1;
+        }
+        // startRecord from here on: FLAGS (optional) before the timestamp.
+        int p = PrintFormat.skipWs(l, j + 1, n);
+        String flags = null;
+        if (timestamp(l, p, n) < 0) {
+            int flagsEnd = p;
+            while (flagsEnd < n && !PrintFormat.isWs(l[flagsEnd])) {
+                flagsEnd++;
+            }
+            int len = flagsEnd - p;
+            if (len < 4 || len > 5) {
+                return -1;
+            }
+            flags = interner.intern(l, p, flagsEnd);
+            p = PrintFormat.skipWs(l, flagsEnd, n);
+        }
+        aComm = comm;
+        aPid = pid;
+        aCpu = cpu;
+        aFlags = flags;
+        return p;
+    }
+
+    /**
+     * The comm in the 16-byte comm column at {@code l[from, from + 16)}, read as
+     * {@link #sysfsColumns} reads it; null where that declines the line. A trace has few tasks,
+     * so the answer is kept by the column's two words and most lines are read with two loads.
+     */
+    private String commColumn(byte[] l, int from) {
+        long low = Ascii.word(l, from);
+        long high = Ascii.word(l, from + 8);
+        int slot = commSlot(low, high);
+        String comm = comms[slot];
+        if (comm != null && commLow[slot] == low && commHigh[slot] == high) {
+            return comm;
+        }
+        byte first = l[from];
+        if (first == 'c' || first == 'C' || first == 'v' || first == '>') {
+            return null;
+        }
+        int i = -1;
+        int commTo = from;
+        for (int k = from; k < from + COMM_WIDTH; k++) {
+            byte c = l[k];
+            if (!PrintFormat.isWs(c)) {
+                if (c == '[') {
+                    return null;
+                }
+                if (i < 0) {
+                    i = k;
+                }
+                commTo = k + 1;
+            }
+        }
+        if (i < 0 || l[i] == '#') {
+            return null;
+        }
+        comm = interner.intern(l, i, commTo);
+        comms[slot] = comm;
+        commLow[slot] = low;
+        commHigh[slot] = high;
+        return comm;
+    }
+
+    /** The slot of a comm column, from its two words. */
+    static int commSlot(long low, long high) {
+        long h = (low * 0x9E3779B97F4A7C15L + high) * 0xC2B2AE3D27D4EB4FL;
+        return (int) (h >>> 32) & (COMM_SLOTS - 1);
+    }
+
+    /** {@link #timestamp(char[], int, int)} on ASCII bytes. */
+    private int timestamp(byte[] l, int p, int n) {
+        // The usual token, "secs.micros:" with up to 7 digits of seconds, read a word at a time.
+        if (p + 16 <= l.length) {
+            long w = Ascii.word(l, p);
+            int d = Ascii.digits(w);
+            int colon = p + d + 7;
+            if (d > 0 && d < 8 && colon < n && l[p + d] == '.' && l[colon] == ':'
+                    && (colon + 1 == n || PrintFormat.isWs(l[colon + 1]))) {
+                long f = Ascii.word(l, p + d + 1);
+                if (Ascii.digits(f) == 6) {
+                    hTime = Ascii.digitsValue(w, d) * 1_000_000L + Ascii.digitsValue(f, 6);
+                    return colon + 1;
+                }
+            }
+        }
+        int k = p;
+        long secs = 0;
+        int c;
+        while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
+            secs = secs * 10 + c;
+            k++;
+        }
+        long frac = 0;
+        int digits = 0;
+        if (k > p && k < n && l[k] == '.') {
+            k++;
+            while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
+                if (digits < 6) {
+                    frac = frac * 10 + c;
+                    digits++;
+                }
+                k++;
+            }
+        }
+        if (k >= n || l[k] != ':' || k + 1 - p < 3 || k + 1 < n && !PrintFormat.isWs(l[k + 1])) {
+            return -1;
+        }
+        while (digits > 0 && digits < 6) {
+            frac *= 10;
+            digits++;
+        }
+        hTime = secs * 1_000_000L + frac;
+        return k + 1;
+    }
+
+    /** {@link #isNameChar(char)} for an ASCII byte, by table: an event name is read a byte per step. */
+    private static boolean isNameChar(byte c) {
+        return c >= 0 && NAME_CHARS[c];
+    }
+
+    private static final boolean[] NAME_CHARS = new boolean[128];
+
+    static {
+        for (char c = 0; c < 128; c++) {
+            NAME_CHARS[c] = isNameChar(c);
+        }
     }
 
     /** The TASK-PID, optional (TGID) and CPU columns in any layout, found by searching for {@code [cpu]}. */

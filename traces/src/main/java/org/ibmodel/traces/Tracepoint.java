@@ -190,6 +190,11 @@ public enum Tracepoint {
         return formats[variant];
     }
 
+    /** How many printk variants it has (1, or 2 with an older one). */
+    int variants() {
+        return formats.length;
+    }
+
     /** The tracepoint printed under this event name, or null. */
     public static Tracepoint byName(String name) {
         return BY_NAME.get(name);
@@ -205,6 +210,19 @@ public enum Tracepoint {
      * when null), {@code scratch} reused for the values; null if it does not match.
      */
     Event parse(char[] s, int from, int to, Interner strings, PrintFormat.Values scratch) {
+        for (int v = 0; v < formats.length; v++) {
+            if (formats[v].parse(s, from, to, strings, scratch)) {
+                Event e = factory.make(this, v, scratch);
+                if (e != null) {
+                    return e;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** {@link #parse(char[], int, int, Interner, PrintFormat.Values)} on ASCII bytes, one character per byte. */
+    Event parse(byte[] s, int from, int to, Interner strings, PrintFormat.Values scratch) {
         for (int v = 0; v < formats.length; v++) {
             if (formats[v].parse(s, from, to, strings, scratch)) {
                 Event e = factory.make(this, v, scratch);
