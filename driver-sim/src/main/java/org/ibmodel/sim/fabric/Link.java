@@ -69,6 +69,10 @@ public final class Link {
     private final Wire bToA;
     private State state = State.UP;
     private long linkDowned;
+    // The serialization time of the last length sent: packets of one flow repeat their length,
+    // and the exact ceiling division costs more than the rest of a transmit.
+    private int lastLength = -1;
+    private long lastSerializationNs;
 
     Link(Scheduler scheduler, FaultPlan faults, PacketTap tap, PacketPool pool, FabricPort a, FabricPort b,
             LinkWidth width, LinkSpeed speed, long propagationNs) {
@@ -220,7 +224,11 @@ public final class Link {
             return;
         }
         long start = Math.max(scheduler.now(), w.busyUntil);
-        w.busyUntil = start + speed.serializationNs(packet.length, width);
+        if (packet.length != lastLength) {
+            lastSerializationNs = speed.serializationNs(packet.length, width);
+            lastLength = packet.length;
+        }
+        w.busyUntil = start + lastSerializationNs;
         // A lost packet still used the wire: the loss happens on the way, not at the sender.
         switch (faults.judge(this, packet)) {
             case DROP:

@@ -165,18 +165,21 @@ public final class Packet {
     }
 
     private void wrapExtHeaders() {
-        deth.wrap(buffer, extHeaderOffset(ExtHeader.DETH));
-        reth.wrap(buffer, extHeaderOffset(ExtHeader.RETH));
-        atomicEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ETH));
-        aeth.wrap(buffer, extHeaderOffset(ExtHeader.AETH));
-        atomicAckEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ACK_ETH));
-        immDt.wrap(buffer, extHeaderOffset(ExtHeader.IMM_DT));
-        ieth.wrap(buffer, extHeaderOffset(ExtHeader.IETH));
-    }
-
-    // Absent headers are wrapped nowhere useful; their accessors refuse before anyone reads them.
-    private int extHeaderOffset(ExtHeader h) {
-        return opcode.has(h) ? bthOffset + opcode.offset(h) : bthOffset;
+        // Only the headers the opcode carries; the accessors refuse the others before use.
+        java.util.List<ExtHeader> present = opcode.headers();
+        for (int k = 0; k < present.size(); k++) {
+            ExtHeader h = present.get(k);
+            int at = bthOffset + opcode.offset(h);
+            switch (h) {
+                case DETH -> deth.wrap(buffer, at);
+                case RETH -> reth.wrap(buffer, at);
+                case ATOMIC_ETH -> atomicEth.wrap(buffer, at);
+                case AETH -> aeth.wrap(buffer, at);
+                case ATOMIC_ACK_ETH -> atomicAckEth.wrap(buffer, at);
+                case IMM_DT -> immDt.wrap(buffer, at);
+                case IETH -> ieth.wrap(buffer, at);
+            }
+        }
     }
 
     private Object flyweight(ExtHeader h) {

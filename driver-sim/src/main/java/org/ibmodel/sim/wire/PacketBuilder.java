@@ -92,18 +92,22 @@ public final class PacketBuilder {
             grh.wrap(buffer, offset + Lrh.HEADER_LENGTH).ipVer(Grh.IPVER_IBA).nxtHdr(Grh.NXTHDR_IBA_TRANSPORT);
         }
         bth.wrap(buffer, bthOffset).opCode(opcode.value()).tVer(0);
-        deth.wrap(buffer, extHeaderOffset(ExtHeader.DETH));
-        reth.wrap(buffer, extHeaderOffset(ExtHeader.RETH));
-        atomicEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ETH));
-        aeth.wrap(buffer, extHeaderOffset(ExtHeader.AETH));
-        atomicAckEth.wrap(buffer, extHeaderOffset(ExtHeader.ATOMIC_ACK_ETH));
-        immDt.wrap(buffer, extHeaderOffset(ExtHeader.IMM_DT));
-        ieth.wrap(buffer, extHeaderOffset(ExtHeader.IETH));
+        // Only the headers the opcode carries; the accessors refuse the others before use.
+        java.util.List<ExtHeader> present = opcode.headers();
+        for (int k = 0; k < present.size(); k++) {
+            ExtHeader h = present.get(k);
+            int at = bthOffset + opcode.offset(h);
+            switch (h) {
+                case DETH -> deth.wrap(buffer, at);
+                case RETH -> reth.wrap(buffer, at);
+                case ATOMIC_ETH -> atomicEth.wrap(buffer, at);
+                case AETH -> aeth.wrap(buffer, at);
+                case ATOMIC_ACK_ETH -> atomicAckEth.wrap(buffer, at);
+                case IMM_DT -> immDt.wrap(buffer, at);
+                case IETH -> ieth.wrap(buffer, at);
+            }
+        }
         return this;
-    }
-
-    private int extHeaderOffset(ExtHeader h) {
-        return opcode.has(h) ? bthOffset + opcode.offset(h) : bthOffset;
     }
 
     /** Copies the payload after the headers. */
