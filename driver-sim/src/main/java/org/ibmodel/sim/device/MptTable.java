@@ -27,6 +27,13 @@ final class MptTable {
     private final byte[] mtt = new byte[8];
     private final Dma dma;
     private final DevCaps caps;
+    /*
+     * The last MTT entry translate() read, like the HCA's own MTT cache: WRITE_MTT drops it (the
+     * driver changes MTTs only through that command), and a new MPT is a new record, which misses.
+     */
+    private Decoded cachedMpt;
+    private long cachedSlot;
+    private long cachedPage;
 
     MptTable(int numMpt, Dma dma, DevCaps caps) {
         this.mpts = new byte[numMpt][];
@@ -99,6 +106,7 @@ final class MptTable {
         byte[] entries = new byte[(int) count * 8];
         System.arraycopy(mailbox, Layout.WriteMtt.ENTRY.offset(), entries, 0, entries.length);
         dma.write(addr, entries);
+        cachedMpt = null;
         return Status.OK;
     }
 
@@ -127,7 +135,12 @@ final class MptTable {
         int lps = d.logPageSize;
         long page = 1L << lps;
         long slot = (va - (start & ~(page - 1))) >>> lps;
-        dma.read(d.mttAddr + slot * 8, mtt, 0, mtt.length);
-        return MTT_ENTRY.get(mtt, 0) + (va & (page - 1));
+        if (d != cachedMpt || slot != cachedSlot) {
+            dma.read(d.mttAddr + slot * 8, mtt, 0, mtt.length);
+            cachedPage = MTT_ENTRY.get(mtt, 0);
+            cachedMpt = d;
+            cachedSlot = slot;
+        }
+        return cachedPage + (va & (page - 1));
     }
 }

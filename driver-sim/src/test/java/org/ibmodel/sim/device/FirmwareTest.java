@@ -203,6 +203,45 @@ class FirmwareTest {
         assertEquals(Status.BAD_PARAM, h.in(Command.WRITE_MTT, 0, w));
     }
 
+    /** The device may keep MTT entries it read, but a WRITE_MTT or a new MPT is seen at once. */
+    @Test
+    void shouldTranslateThroughTheNewMttAfterWriteMttAndAfterTheKeyIsReplaced() {
+        h.init();
+        long region = h.mem.alloc(8192);
+        long other = h.mem.alloc(4096);
+        long mtt = h.mem.alloc(16);
+        byte[] w = new byte[0x28];
+        Layout.WriteMtt.MTT_ADDR.set(w, 0, mtt);
+        Layout.WriteMtt.COUNT.set(w, 0, 2);
+        Layout.WriteMtt.ENTRY.set(w, 0, region);
+        Layout.WriteMtt.ENTRY.set(w, 8, region + 4096);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
+        byte[] m = mpt(0x201, 1, false);
+        Layout.Mpt.START.set(m, Layout.CTX, 0x7000_0000L);
+        Layout.Mpt.LENGTH.set(m, Layout.CTX, 8192);
+        Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt);
+        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 2);
+        Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 12);
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
+        Firmware fw = h.hca.firmware();
+        assertEquals(region + 4096 + 8, fw.translate(0x201, 1, 0x7000_1008L, 8, null));
+
+        Layout.WriteMtt.ENTRY.set(w, 8, other);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
+        assertEquals(other + 8, fw.translate(0x201, 1, 0x7000_1008L, 8, null), "after WRITE_MTT");
+
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_MPT.opcode(), 2, 0, h.outbox, 0, false));
+        long mtt2 = h.mem.alloc(16);
+        Layout.WriteMtt.MTT_ADDR.set(w, 0, mtt2);
+        Layout.WriteMtt.ENTRY.set(w, 8, region);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
+        // The old MTT memory changes behind the device's back; the new key must not see it.
+        h.mem.write(mtt + 8, new byte[8]);
+        Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt2);
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
+        assertEquals(region + 8, fw.translate(0x201, 1, 0x7000_1008L, 8, null), "after the MPT was replaced");
+    }
+
     // ---- EQs ---------------------------------------------------------------------------
 
     @Test
