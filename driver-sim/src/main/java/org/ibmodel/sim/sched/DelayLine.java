@@ -52,7 +52,8 @@ public final class DelayLine<T> {
         seqs[i] = scheduler.reserveSeq();
         tags[i] = tag;
         if (size == 1) {
-            event.armAt(timeNs, seqs[i]);
+            // Checked above: not in the past, and the sequence number was just reserved.
+            event.requeue(timeNs, seqs[i]);
         }
     }
 
@@ -76,7 +77,7 @@ public final class DelayLine<T> {
         // The next item keeps its own (time, seq), so arming it before the delivery orders it
         // exactly as its own event would be; a delivery that clears the line cancels it again.
         if (size > 0) {
-            event.armAt(times[head], seqs[head]);
+            event.requeue(times[head], seqs[head]);
         }
         sink.due(item, tag);
     }

@@ -101,6 +101,11 @@ public final class Scheduler {
             return this;
         }
 
+        /** {@link #armAt(long, long)} for a caller that checked time and sequence itself. */
+        void requeue(long timeNs, long reservedSeq) {
+            owner.place(this, timeNs, reservedSeq);
+        }
+
         @Override
         public String toString() {
             return "t=" + timeNs + "ns #" + seq + " " + label + (isPending() ? "" : " (done)");
