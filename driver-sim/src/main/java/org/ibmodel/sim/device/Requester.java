@@ -231,6 +231,7 @@ final class Requester {
         int mtu = transport.mtu(t);
         int index = Psn.diff(t.cursorPsn, q.firstPsn);
         Opcode op = opcode(t, w.opcode(), index, q.packets);
+        int payloadLength = op.hasPayload() && q.payload != null ? Math.min(mtu, q.length - index * mtu) : 0;
         PacketBuilder b;
         if (t.ctx.datagram()) {
             byte[] wb = w.bytes();
@@ -241,10 +242,10 @@ final class Requester {
                 qkey = (int) t.ctx.get(Layout.QpCtx.QKEY);
             }
             b = transport.begin(t, op, Layout.Datagram.DLID.getInt(wb, dg), Layout.Datagram.SL.getInt(wb, dg),
-                    Layout.Datagram.REMOTE_QPN.getInt(wb, dg), t.cursorPsn);
+                    Layout.Datagram.REMOTE_QPN.getInt(wb, dg), t.cursorPsn, payloadLength);
             b.deth().qKey(qkey).srcQp(t.qpn());
         } else {
-            b = transport.beginToPeer(t, op, t.cursorPsn);
+            b = transport.beginToPeer(t, op, t.cursorPsn, payloadLength);
         }
         boolean last = w.opcode() == SendOpcode.RDMA_READ || index == q.packets - 1;
         if (op.hasReth()) {
@@ -265,9 +266,8 @@ final class Requester {
         if (op.hasIeth()) {
             b.ieth().rKey(w.imm());
         }
-        if (op.hasPayload() && q.payload != null) {
-            int from = index * mtu;
-            b.payload(q.payload, from, Math.min(mtu, q.length - from));
+        if (payloadLength > 0) {
+            b.payload(q.payload, index * mtu, payloadLength);
         }
         boolean ackReq = t.rc() && (last || ++t.packetsSinceAckReq >= PACKETS_PER_ACK_REQ);
         if (ackReq) {

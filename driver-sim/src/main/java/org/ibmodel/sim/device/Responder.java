@@ -255,7 +255,7 @@ final class Responder {
             Opcode rop = packets == 1 ? Opcode.RC_RDMA_READ_RESPONSE_ONLY
                     : i == 0 ? Opcode.RC_RDMA_READ_RESPONSE_FIRST
                     : i == packets - 1 ? Opcode.RC_RDMA_READ_RESPONSE_LAST : Opcode.RC_RDMA_READ_RESPONSE_MIDDLE;
-            PacketBuilder b = transport.beginToPeer(qp, rop, Psn.add(firstPsn, i));
+            PacketBuilder b = transport.beginToPeer(qp, rop, Psn.add(firstPsn, i), n);
             if (rop.hasAeth()) {
                 b.aeth().ack(credits(qp)).msn(qp.msn);
             }
@@ -293,7 +293,7 @@ final class Responder {
     }
 
     private void sendAtomicAck(int atPsn, long orig) {
-        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ATOMIC_ACKNOWLEDGE, atPsn);
+        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ATOMIC_ACKNOWLEDGE, atPsn, 0);
         b.aeth().ack(credits(qp)).msn(qp.msn);
         b.atomicAckEth().origRemData(orig);
         transport.send(qp);
@@ -409,7 +409,7 @@ final class Responder {
     }
 
     private void sendAck(int syndrome, int atPsn) {
-        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ACKNOWLEDGE, atPsn);
+        PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ACKNOWLEDGE, atPsn, 0);
         b.aeth().syndrome(syndrome).msn(qp.msn);
         replySyndrome = syndrome;
         replyPsn = atPsn;

@@ -56,7 +56,10 @@ public final class Transport implements TransportStage {
     private final Map<String, Long> malformed = new TreeMap<>();
     private final List<Sent> sentLog = new ArrayList<>();
     private final PacketBuilder builder = new PacketBuilder();
+    /** Where a packet is built when its port has no cable: it goes nowhere. */
     private final byte[] frame = new byte[PacketBuilder.MAX_PKTLEN_BYTES + 64];
+    /** The array the packet begun is built in. */
+    private byte[] building;
     private FabricPort[] ports = new FabricPort[0];
     private Firmware firmware;
     private Dma dma;
@@ -252,33 +255,39 @@ public final class Transport implements TransportStage {
     }
 
     /** Starts a packet in the shared frame buffer with LRH and BTH filled. */
-    PacketBuilder begin(TransportQp t, Opcode op, int dlid, int sl, int destQp, int psn) {
+    PacketBuilder begin(TransportQp t, Opcode op, int dlid, int sl, int destQp, int psn, int payloadLength) {
         HcaPort p = port(t);
-        builder.wrap(frame, 0).begin(op, false);
+        // Built straight into the array it travels in when the port is cabled: the length is
+        // known from the opcode and the payload before the first byte is written.
+        FabricPort fp = ports[portNum(t)];
+        building = fp != null ? fp.pool().take(PacketBuilder.frameLength(op, false, payloadLength)) : frame;
+        builder.wrap(building, 0).begin(op, false);
         builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | t.ctx.srcPathBits());
         builder.bth().pKey(pkey(t)).destQp(destQp).psn(psn & Psn.MASK);
         return builder;
     }
 
     /** Starts a packet to the QP's connected peer (RC and UC: the context's address path). */
-    PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn) {
-        return begin(t, op, t.ctx.dlid(), t.ctx.sl(), t.ctx.remoteQpn(), psn);
+    PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn, int payloadLength) {
+        return begin(t, op, t.ctx.dlid(), t.ctx.sl(), t.ctx.remoteQpn(), psn, payloadLength);
     }
 
     /** Finishes the packet begun and puts it on the QP's port. */
     void send(TransportQp t) {
         int len = builder.finish();
-        FabricPort fp = ports[portNum(t)];
+        byte[] packet = building;
+        building = null;
+        if (packet != frame && len != packet.length) {
+            throw new IllegalStateException(name + ": packet of " + len + " bytes built in " + packet.length);
+        }
         packetsSent++;
         if (logSent) {
-            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(frame, 0);
-            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(frame, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
+            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
+            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
             sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
         }
-        if (fp != null) {
-            byte[] packet = fp.pool().take(len);
-            System.arraycopy(frame, 0, packet, 0, len);
-            fp.xmit(packet);
+        if (packet != frame) {
+            ports[portNum(t)].xmit(packet);
         }
     }
 
