@@ -3,7 +3,6 @@
 package org.ibmodel.sim.device;
 
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.OpcodeTable;
