@@ -27,13 +27,7 @@ public final class Packet {
     private final Lrh lrh = new Lrh();
     private final Grh grh = new Grh();
     private final Bth bth = new Bth();
-    private final Deth deth = new Deth();
-    private final Reth reth = new Reth();
-    private final Aeth aeth = new Aeth();
-    private final AtomicEth atomicEth = new AtomicEth();
-    private final AtomicAckEth atomicAckEth = new AtomicAckEth();
-    private final ImmDt immDt = new ImmDt();
-    private final Ieth ieth = new Ieth();
+    private final ExtHeaders ext = new ExtHeaders();
 
     private byte[] buffer;
     private int offset;
@@ -157,41 +151,11 @@ public final class Packet {
         this.buffer = buf;
         this.offset = off;
         this.length = len;
-        wrapExtHeaders();
+        ext.wrap(buffer, bthOffset, opcode);
         if (valid == null) {
             valid = new ParseResult.Valid(this);
         }
         return valid;
-    }
-
-    private void wrapExtHeaders() {
-        // Only the headers the opcode carries; the accessors refuse the others before use.
-        java.util.List<ExtHeader> present = opcode.headers();
-        for (int k = 0; k < present.size(); k++) {
-            ExtHeader h = present.get(k);
-            int at = bthOffset + opcode.offset(h);
-            switch (h) {
-                case DETH -> deth.wrap(buffer, at);
-                case RETH -> reth.wrap(buffer, at);
-                case ATOMIC_ETH -> atomicEth.wrap(buffer, at);
-                case AETH -> aeth.wrap(buffer, at);
-                case ATOMIC_ACK_ETH -> atomicAckEth.wrap(buffer, at);
-                case IMM_DT -> immDt.wrap(buffer, at);
-                case IETH -> ieth.wrap(buffer, at);
-            }
-        }
-    }
-
-    private Object flyweight(ExtHeader h) {
-        return switch (h) {
-            case DETH -> deth;
-            case RETH -> reth;
-            case ATOMIC_ETH -> atomicEth;
-            case AETH -> aeth;
-            case ATOMIC_ACK_ETH -> atomicAckEth;
-            case IMM_DT -> immDt;
-            case IETH -> ieth;
-        };
     }
 
     private static ParseResult drop(DropReason reason, String detail) {
@@ -237,31 +201,31 @@ public final class Packet {
     }
 
     public Deth deth() {
-        return header(ExtHeader.DETH, deth);
+        return header(ExtHeader.DETH, ext.deth);
     }
 
     public Reth reth() {
-        return header(ExtHeader.RETH, reth);
+        return header(ExtHeader.RETH, ext.reth);
     }
 
     public AtomicEth atomicEth() {
-        return header(ExtHeader.ATOMIC_ETH, atomicEth);
+        return header(ExtHeader.ATOMIC_ETH, ext.atomicEth);
     }
 
     public Aeth aeth() {
-        return header(ExtHeader.AETH, aeth);
+        return header(ExtHeader.AETH, ext.aeth);
     }
 
     public AtomicAckEth atomicAckEth() {
-        return header(ExtHeader.ATOMIC_ACK_ETH, atomicAckEth);
+        return header(ExtHeader.ATOMIC_ACK_ETH, ext.atomicAckEth);
     }
 
     public ImmDt immDt() {
-        return header(ExtHeader.IMM_DT, immDt);
+        return header(ExtHeader.IMM_DT, ext.immDt);
     }
 
     public Ieth ieth() {
-        return header(ExtHeader.IETH, ieth);
+        return header(ExtHeader.IETH, ext.ieth);
     }
 
     private <T> T header(ExtHeader h, T flyweight) {
@@ -307,7 +271,7 @@ public final class Packet {
         }
         sb.append(' ').append(bth);
         for (ExtHeader h : opcode.headers()) {
-            sb.append(' ').append(flyweight(h));
+            sb.append(' ').append(ext.of(h));
         }
         sb.append(" payload=").append(payloadLength).append(" PadCnt=").append(padCnt)
             .append(" ICRC=").append(BigEndian.hex(icrc(), 8)).append(" VCRC=").append(BigEndian.hex(vcrc(), 4));

@@ -32,13 +32,7 @@ public final class PacketBuilder {
     private final Lrh lrh = new Lrh();
     private final Grh grh = new Grh();
     private final Bth bth = new Bth();
-    private final Deth deth = new Deth();
-    private final Reth reth = new Reth();
-    private final Aeth aeth = new Aeth();
-    private final AtomicEth atomicEth = new AtomicEth();
-    private final AtomicAckEth atomicAckEth = new AtomicAckEth();
-    private final ImmDt immDt = new ImmDt();
-    private final Ieth ieth = new Ieth();
+    private final ExtHeaders ext = new ExtHeaders();
 
     private byte[] buffer;
     private int offset;
@@ -92,21 +86,7 @@ public final class PacketBuilder {
             grh.wrap(buffer, offset + Lrh.HEADER_LENGTH).ipVer(Grh.IPVER_IBA).nxtHdr(Grh.NXTHDR_IBA_TRANSPORT);
         }
         bth.wrap(buffer, bthOffset).opCode(opcode.value()).tVer(0);
-        // Only the headers the opcode carries; the accessors refuse the others before use.
-        java.util.List<ExtHeader> present = opcode.headers();
-        for (int k = 0; k < present.size(); k++) {
-            ExtHeader h = present.get(k);
-            int at = bthOffset + opcode.offset(h);
-            switch (h) {
-                case DETH -> deth.wrap(buffer, at);
-                case RETH -> reth.wrap(buffer, at);
-                case ATOMIC_ETH -> atomicEth.wrap(buffer, at);
-                case AETH -> aeth.wrap(buffer, at);
-                case ATOMIC_ACK_ETH -> atomicAckEth.wrap(buffer, at);
-                case IMM_DT -> immDt.wrap(buffer, at);
-                case IETH -> ieth.wrap(buffer, at);
-            }
-        }
+        ext.wrap(buffer, bthOffset, opcode);
         return this;
     }
 
@@ -194,31 +174,31 @@ public final class PacketBuilder {
     }
 
     public Deth deth() {
-        return header(ExtHeader.DETH, deth);
+        return header(ExtHeader.DETH, ext.deth);
     }
 
     public Reth reth() {
-        return header(ExtHeader.RETH, reth);
+        return header(ExtHeader.RETH, ext.reth);
     }
 
     public AtomicEth atomicEth() {
-        return header(ExtHeader.ATOMIC_ETH, atomicEth);
+        return header(ExtHeader.ATOMIC_ETH, ext.atomicEth);
     }
 
     public Aeth aeth() {
-        return header(ExtHeader.AETH, aeth);
+        return header(ExtHeader.AETH, ext.aeth);
     }
 
     public AtomicAckEth atomicAckEth() {
-        return header(ExtHeader.ATOMIC_ACK_ETH, atomicAckEth);
+        return header(ExtHeader.ATOMIC_ACK_ETH, ext.atomicAckEth);
     }
 
     public ImmDt immDt() {
-        return header(ExtHeader.IMM_DT, immDt);
+        return header(ExtHeader.IMM_DT, ext.immDt);
     }
 
     public Ieth ieth() {
-        return header(ExtHeader.IETH, ieth);
+        return header(ExtHeader.IETH, ext.ieth);
     }
 
     private <T> T header(ExtHeader h, T flyweight) {
