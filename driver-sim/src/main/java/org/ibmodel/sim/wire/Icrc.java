@@ -1,6 +1,9 @@
 // IBA 7.8.1: Invariant CRC; drivers/infiniband/sw/rxe/rxe_icrc.c for the RoCEv2 form of the rule
 package org.ibmodel.sim.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.zip.CRC32;
 
 /**
@@ -77,8 +80,11 @@ public final class Icrc {
 
     /**
      * Computes ICRCs without allocating: a packet builder or parser keeps one. The algorithm is
-     * CRC32's (see above), so the JDK's intrinsic does all of it: the masked header bytes are
-     * copied into a small buffer first and fed in one call, then the rest in place.
+     * CRC32's (see above). A packet up to {@link #SMALL} bytes, an ACK say, goes
+     * through tables eight bytes at a time with the variant bits ORed into the words they fall
+     * in: two calls of the JDK's intrinsic cost about 40 ns on such packets, whatever their
+     * length. Longer packets use the intrinsic: their masked header bytes are copied into a small
+     * buffer and fed in one call, then the rest in place.
      */
     public static final class Calculator {
         private final CRC32 crc = new CRC32();
@@ -88,6 +94,10 @@ public final class Icrc {
         public int compute(byte[] buffer, int offset, int length) {
             boolean global = length > Lrh.SL_LNH_OFFSET
                 && (buffer[offset + Lrh.SL_LNH_OFFSET] & 0x03) == Lrh.LNH_IBA_GLOBAL;
+            if (length <= SMALL) {
+                return sliced(buffer, offset, length, global ? GLOBAL_WORDS : LOCAL_WORDS,
+                        global ? GLOBAL_VARIANT : LOCAL_VARIANT);
+            }
             byte[] variant = global ? GLOBAL_VARIANT : LOCAL_VARIANT;
             int masked = Math.min(length, variant.length);
             for (int i = 0; i < masked; i++) {
@@ -98,6 +108,63 @@ public final class Icrc {
             crc.update(buffer, offset + masked, length - masked);
             return (int) crc.getValue();
         }
+    }
+
+    /** Packets up to this many bytes take the table path of {@link Calculator}. */
+    static final int SMALL = 64;
+    // The variant masks as little-endian words, the order the table path loads the packet in.
+    private static final long[] LOCAL_WORDS = words(LOCAL_VARIANT);
+    private static final long[] GLOBAL_WORDS = words(GLOBAL_VARIANT);
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    // Slicing by eight, as in Vcrc: S<k>[n] is the register after byte n and k zero bytes.
+    private static final int[] S0 = TABLE;
+    private static final int[] S1 = new int[256];
+    private static final int[] S2 = new int[256];
+    private static final int[] S3 = new int[256];
+    private static final int[] S4 = new int[256];
+    private static final int[] S5 = new int[256];
+    private static final int[] S6 = new int[256];
+    private static final int[] S7 = new int[256];
+
+    static {
+        int[][] slices = {S0, S1, S2, S3, S4, S5, S6, S7};
+        for (int k = 1; k < slices.length; k++) {
+            for (int n = 0; n < 256; n++) {
+                int c = slices[k - 1][n];
+                slices[k][n] = (c >>> 8) ^ TABLE[c & 0xFF];
+            }
+        }
+    }
+
+    private static long[] words(byte[] variant) {
+        long[] w = new long[(variant.length + 7) / 8];
+        for (int i = 0; i < variant.length; i++) {
+            w[i / 8] |= (variant[i] & 0xFFL) << (8 * (i % 8));
+        }
+        return w;
+    }
+
+    private static int sliced(byte[] b, int offset, int length, long[] words, byte[] variant) {
+        java.util.Objects.checkFromIndexSize(offset, length, b.length);
+        int crc = 0xFFFF_FFFF;
+        int i = offset;
+        int end = offset + length;
+        for (int k = 0; i + 8 <= end; i += 8, k++) {
+            long x = (long) LONG_LE.get(b, i);
+            if (k < words.length) {
+                x |= words[k];
+            }
+            int lo = (int) x ^ crc;
+            int hi = (int) (x >>> 32);
+            crc = S7[lo & 0xFF] ^ S6[(lo >>> 8) & 0xFF] ^ S5[(lo >>> 16) & 0xFF] ^ S4[lo >>> 24]
+                ^ S3[hi & 0xFF] ^ S2[(hi >>> 8) & 0xFF] ^ S1[(hi >>> 16) & 0xFF] ^ S0[hi >>> 24];
+        }
+        for (; i < end; i++) {
+            int at = i - offset;
+            int v = b[i] | (at < variant.length ? variant[at] : 0);
+            crc = S0[(crc ^ v) & 0xFF] ^ (crc >>> 8);
+        }
+        return ~crc;
     }
 
     /** The same CRC one byte at a time with the table: the definition {@link #compute} must equal. */

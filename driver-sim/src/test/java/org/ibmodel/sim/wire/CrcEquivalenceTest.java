@@ -1,5 +1,6 @@
 package org.ibmodel.sim.wire;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
@@ -25,10 +26,12 @@ class CrcEquivalenceTest {
                 if (length > Lrh.SL_LNH_OFFSET) {
                     buf[offset + Lrh.SL_LNH_OFFSET] = (byte) ((buf[offset + Lrh.SL_LNH_OFFSET] & ~0x03) | lnh);
                 }
+                byte[] before = buf.clone();
                 assertEquals(Icrc.computeBytewise(buf, offset, length), Icrc.compute(buf, offset, length),
                         "ICRC seed=" + SEED + " length=" + length + " lnh=" + lnh);
                 assertEquals(Icrc.computeBytewise(buf, offset, length), reused.compute(buf, offset, length),
                         "ICRC, one calculator for every length, seed=" + SEED + " length=" + length + " lnh=" + lnh);
+                assertArrayEquals(before, buf, "the ICRC leaves the packet as it found it, length=" + length);
                 assertEquals(Vcrc.computeBytewise(buf, offset, length), Vcrc.compute(buf, offset, length),
                         "VCRC seed=" + SEED + " length=" + length + " lnh=" + lnh);
             }
