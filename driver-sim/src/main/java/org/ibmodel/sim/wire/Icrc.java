@@ -166,10 +166,11 @@ public final class Icrc {
             if (k < words.length) {
                 x |= words[k];
             }
-            int lo = (int) x ^ crc;
+            // The high word's lookups do not wait for the register: summed first, off the chain.
             int hi = (int) (x >>> 32);
-            crc = S7[lo & 0xFF] ^ S6[(lo >>> 8) & 0xFF] ^ S5[(lo >>> 16) & 0xFF] ^ S4[lo >>> 24]
-                ^ S3[hi & 0xFF] ^ S2[(hi >>> 8) & 0xFF] ^ S1[(hi >>> 16) & 0xFF] ^ S0[hi >>> 24];
+            int rest = S3[hi & 0xFF] ^ S2[(hi >>> 8) & 0xFF] ^ S1[(hi >>> 16) & 0xFF] ^ S0[hi >>> 24];
+            int lo = (int) x ^ crc;
+            crc = rest ^ (S7[lo & 0xFF] ^ S6[(lo >>> 8) & 0xFF]) ^ (S5[(lo >>> 16) & 0xFF] ^ S4[lo >>> 24]);
         }
         for (; i < end; i++) {
             int at = i - offset;

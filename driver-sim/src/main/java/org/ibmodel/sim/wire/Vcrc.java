@@ -69,16 +69,21 @@ public final class Vcrc {
         int end = offset + length;
         for (; i + 8 <= end; i += 8) {
             long x = (long) LONG_LE.get(buffer, i);
-            // The 16-bit register meets the first two bytes; the other six enter unchanged.
-            int lo = (int) x ^ crc;
+            // The 16-bit register meets the first two bytes; the other six enter unchanged. Their
+            // lookups do not wait for the register, so they are summed first and the chain from
+            // one word to the next is one xor, two lookups and two xors.
+            int lo = (int) x;
             int hi = (int) (x >>> 32);
-            crc = T7[lo & 0xFF] ^ T6[(lo >>> 8) & 0xFF] ^ T5[(lo >>> 16) & 0xFF] ^ T4[lo >>> 24]
+            int rest = T5[(lo >>> 16) & 0xFF] ^ T4[lo >>> 24]
                 ^ T3[hi & 0xFF] ^ T2[(hi >>> 8) & 0xFF] ^ T1[(hi >>> 16) & 0xFF] ^ T0[hi >>> 24];
+            int d = lo ^ crc;
+            crc = rest ^ T7[d & 0xFF] ^ T6[(d >>> 8) & 0xFF];
         }
         if (i + 4 <= end) {
             // Four bytes: the register meets the first two, as in the loop above.
-            int x = (int) INT_LE.get(buffer, i) ^ crc;
-            crc = T3[x & 0xFF] ^ T2[(x >>> 8) & 0xFF] ^ T1[(x >>> 16) & 0xFF] ^ T0[x >>> 24];
+            int x = (int) INT_LE.get(buffer, i);
+            int d = x ^ crc;
+            crc = (T1[(x >>> 16) & 0xFF] ^ T0[x >>> 24]) ^ T3[d & 0xFF] ^ T2[(d >>> 8) & 0xFF];
             i += 4;
         }
         for (; i < end; i++) {
