@@ -15,11 +15,14 @@ public final class PacketPool {
     static final int MAX_LENGTH = 4096 + 256;
     /** Free arrays kept per length: enough for a 1 MiB message in flight at a 4096-byte MTU. */
     static final int PER_LENGTH = 512;
+    /** Bytes kept in all: traffic of many lengths must not grow the pool without bound. */
+    static final long MAX_BYTES = 16L << 20;
 
     private final byte[][][] free = new byte[MAX_LENGTH + 1][][];
     private final int[] count = new int[MAX_LENGTH + 1];
     private long taken;
     private long reused;
+    private long heldBytes;
 
     /** An array of exactly {@code length} bytes; its contents are whatever the last packet left. */
     public byte[] take(int length) {
@@ -29,6 +32,7 @@ public final class PacketPool {
             byte[][] list = free[length];
             byte[] b = list[--count[length]];
             list[count[length]] = null;
+            heldBytes -= length;
             return b;
         }
         return new byte[length];
@@ -37,9 +41,10 @@ public final class PacketPool {
     /** Takes back a packet its owner is done with. */
     public void give(byte[] packet) {
         int length = packet.length;
-        if (length == 0 || length > MAX_LENGTH || count[length] == PER_LENGTH) {
+        if (length == 0 || length > MAX_LENGTH || count[length] == PER_LENGTH || heldBytes + length > MAX_BYTES) {
             return;
         }
+        heldBytes += length;
         byte[][] list = free[length];
         if (list == null) {
             list = free[length] = new byte[8][];

@@ -3,6 +3,7 @@ package org.ibmodel.sim.fabric;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
@@ -45,5 +46,27 @@ class PacketPoolTest {
         pool.give(big);
         assertNotSame(big, pool.take(PacketPool.MAX_LENGTH + 1));
         assertEquals(0, pool.reused());
+    }
+
+    @Test
+    void shouldKeepNoMoreThanItsByteLimitOverAllLengths() {
+        int length = PacketPool.MAX_LENGTH;
+        int fit = (int) (PacketPool.MAX_BYTES / length);
+        int lengths = fit / PacketPool.PER_LENGTH + 2;
+        for (int l = 0; l < lengths; l++) {
+            byte[][] held = new byte[PacketPool.PER_LENGTH][];
+            for (int i = 0; i < held.length; i++) {
+                held[i] = pool.take(length - l);
+            }
+            for (byte[] b : held) {
+                pool.give(b);
+            }
+        }
+        long kept = 0;
+        for (int l = 0; l < lengths; l++) {
+            kept += (long) pool.free(length - l) * (length - l);
+        }
+        assertTrue(kept <= PacketPool.MAX_BYTES, "kept " + kept + " bytes");
+        assertTrue(kept > PacketPool.MAX_BYTES - length, "and filled up to the limit: " + kept);
     }
 }
