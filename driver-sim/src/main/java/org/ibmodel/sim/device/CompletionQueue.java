@@ -18,6 +18,8 @@ final class CompletionQueue {
     private final long dbRecord;
     private CqeWriter ring;
     private int pi;
+    /** The consumer index as last read from the doorbell record; the real one is never behind it. */
+    private int knownCi;
     private boolean overrun;
     private int arm;
     private int users;
@@ -79,7 +81,17 @@ final class CompletionQueue {
     }
 
     private int consumerIndex() {
-        return dma.read32(dbRecord) & 0xffffff;
+        knownCi = dma.read32(dbRecord) & 0xffffff;
+        return knownCi;
+    }
+
+    /**
+     * The ring is full. The consumer index only moves forward, so while the producer is less than
+     * a ring ahead of the last one read the ring has room, and the doorbell record is read again
+     * only when it might not: a DMA read per CQE would change nothing.
+     */
+    private boolean full() {
+        return ((pi - knownCi) & 0xffffff) >= ring.size() && outstanding() >= ring.size();
     }
 
     private int outstanding() {
@@ -105,7 +117,7 @@ final class CompletionQueue {
         if (overrun) {
             return;
         }
-        if (outstanding() >= ring.size()) {
+        if (full()) {
             overrun = true;
             eqs.post(EventType.CQ_ERROR, 0, cqn);
             return;

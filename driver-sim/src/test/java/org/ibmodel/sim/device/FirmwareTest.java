@@ -339,6 +339,33 @@ class FirmwareTest {
     }
 
     @Test
+    void shouldSeeTheConsumerIndexMoveBeforeCallingACqOverrun() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
+        RawHca.CqRing cq = h.new CqRing(1, 2, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        // Many times round the 4-entry ring, the consumer never more than three behind.
+        for (int round = 0; round < 12; round++) {
+            qp.postSends(3);
+            for (int i = 0; i < 3; i++) {
+                assertNotNull(cq.poll(), "round " + round + " CQE " + i);
+            }
+        }
+        // Full, two consumed, two more fit; the next one overruns.
+        qp.postSends(4);
+        assertNotNull(cq.poll());
+        assertNotNull(cq.poll());
+        qp.postSends(2);
+        assertNull(eq.poll(), "two CQEs fit after two were consumed");
+        assertEquals(36 + 4 + 2, Layout.CqCtx.PRODUCER_INDEX.getInt(h.hca.firmware().cqContext(1), 0));
+        qp.postSends(1);
+        byte[] e = eq.poll();
+        assertNotNull(e, "a fifth CQE with four unconsumed overruns the ring");
+        assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
+    }
+
+    @Test
     void shouldResizeCqMovingUnconsumedCqesOrRefuseWithBadSize() {
         h.init();
         eq0();
