@@ -12,6 +12,8 @@ public final class RecvQueue {
     private final int logStride;
     private final long dbRecord;
     private int consumer;
+    /** The producer counter as last read; it only grows, so the real one is never behind it. */
+    private int knownProducer;
 
     RecvQueue(Dma dma, long addr, int logSize, int logStride, long dbRecord) {
         this.dma = dma;
@@ -23,7 +25,8 @@ public final class RecvQueue {
 
     /** The RQ producer counter is the first word of the QP's doorbell record (§4.5). */
     public int producer() {
-        return dma.read32(dbRecord);
+        knownProducer = dma.read32(dbRecord);
+        return knownProducer;
     }
 
     public int consumer() {
@@ -39,9 +42,15 @@ public final class RecvQueue {
         return addr + ((long) (n & ((1 << logSize) - 1)) << logStride);
     }
 
-    /** The responder takes the next WQE: its counter, or -1 when none is posted. */
+    /**
+     * The responder takes the next WQE: its counter, or -1 when none is posted. The doorbell
+     * record is read again only when the WQEs known to be posted are used up.
+     */
     public int take() {
-        return producer() == consumer ? -1 : consumer++;
+        if (knownProducer == consumer && producer() == consumer) {
+            return -1;
+        }
+        return consumer++;
     }
 
     List<Integer> drain() {
