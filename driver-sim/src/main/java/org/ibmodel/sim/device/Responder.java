@@ -152,8 +152,15 @@ final class Responder {
         return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
     }
 
-    /** rxe_resp.c check_resource / get_srq_wqe: a receive WQE for a SEND or a WRITE with immediate. */
+    /**
+     * rxe_resp.c check_resource / get_srq_wqe: a receive WQE for a SEND or a WRITE with
+     * immediate; a READ or atomic needs responder resources, and a QP with none
+     * (max_dest_rd_atomic 0) answers it as an invalid request.
+     */
     private State checkResource() {
+        if (op.isRdmaReadRequest() || op.isAtomic()) {
+            return maxDestRdAtomic() > 0 ? State.CHECK_RKEY : State.ERR_INVALID_REQUEST;
+        }
         if (op.requiresRecvWqe() && qp.recvWqe < 0 && !takeRecvWqe(qp)) {
             if (qp.rc()) {
                 return State.ERR_RNR;
@@ -245,6 +252,13 @@ final class Responder {
             qp.expectedPsn = Psn.add(firstPsn, packets);
             qp.msn = (qp.msn + 1) & Psn.MASK;
             qp.lastOpcode = op;
+            ResponderResources.Resource r = qp.resources.next(maxDestRdAtomic());
+            r.atomic = false;
+            r.firstPsn = firstPsn;
+            r.lastPsn = Psn.add(firstPsn, packets - 1);
+            r.va = va;
+            r.length = len;
+            r.rkey = rkey;
         }
         for (int i = 0; i < packets; i++) {
             int n = (int) Math.min(mtu, len - (long) i * mtu);
@@ -287,7 +301,11 @@ final class Responder {
         qp.expectedPsn = Psn.add(psn, 1);
         qp.msn = (qp.msn + 1) & Psn.MASK;
         qp.lastOpcode = op;
-        qp.atomicReplies.put(psn, orig);
+        ResponderResources.Resource r = qp.resources.next(maxDestRdAtomic());
+        r.atomic = true;
+        r.firstPsn = psn;
+        r.lastPsn = psn;
+        r.orig = orig;
         sendAtomicAck(psn, orig);
         return State.DONE;
     }
@@ -317,24 +335,32 @@ final class Responder {
     }
 
     /**
-     * rxe_resp.c duplicate_request (IBA 9.7.5.1.3): SEND and WRITE are acknowledged again, a READ
-     * executes again from memory, an atomic replays its cached result.
+     * rxe_resp.c duplicate_request (IBA 9.7.5.1.3): SEND and WRITE are acknowledged again; a READ
+     * the responder still keeps executes again from memory, if it asks for no more than the
+     * first time, through the same key; an atomic it still keeps replays its result. A READ or
+     * atomic no longer kept is dropped.
      */
     private State duplicate() {
         transport.count(Transport.Drop.DUPLICATE);
         if (op.isRdmaReadRequest()) {
-            int pd = qp.ctx.pd();
+            ResponderResources.Resource r = qp.resources.find(maxDestRdAtomic(), psn);
+            long va = pkt.reth().va();
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
-            if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
-                    Layout.Mpt.REMOTE_READ) < 0) {
+            if (r == null || r.atomic || va < r.va || len > r.length || va + len > r.va + r.length
+                    || pkt.reth().rKey() != r.rkey) {
                 return State.DONE;
+            }
+            // rxe_resp.c rxe_recheck_mr: the region may have gone since the first time.
+            if (len != 0 && transport.firmware().translate(r.rkey, qp.ctx.pd(), va, len,
+                    Layout.Mpt.REMOTE_READ) < 0) {
+                return State.ERR_RKEY_VIOLATION;
             }
             return State.READ_REPLY;
         }
         if (op.isAtomic()) {
-            Long orig = qp.atomicReplies.get(psn);
-            if (orig != null) {
-                sendAtomicAck(psn, orig);
+            ResponderResources.Resource r = qp.resources.find(maxDestRdAtomic(), psn);
+            if (r != null && r.atomic) {
+                sendAtomicAck(psn, r.orig);
             }
             return State.DONE;
         }
@@ -529,6 +555,10 @@ final class Responder {
             Layout.Cqe.IMM.set(b, 0, Integer.toUnsignedLong(p.ieth().rKey()));
         }
         return b;
+    }
+
+    private int maxDestRdAtomic() {
+        return (int) qp.ctx.get(Layout.QpCtx.MAX_DEST_RD_ATOMIC);
     }
 
     /** IBA 9.7.5.1.2 / Table 44: the credit code for the receive WQEs still posted; SRQ gives none. */

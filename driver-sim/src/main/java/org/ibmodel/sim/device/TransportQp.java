@@ -4,21 +4,16 @@ package org.ibmodel.sim.device;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * What the requester, responder and completer of one QP share: the send WQEs in flight with
  * their PSN ranges, the send cursor, retry budgets and timers; and on the receive side the
- * expected PSN, the MSN, the message in progress and the atomic response cache. Created when
+ * expected PSN, the MSN, the message in progress and the READ and atomic resources. Created when
  * the QP first sends or receives, forgotten when the QP leaves for ERR or RESET.
  */
 final class TransportQp {
-    /** Atomic responses kept for replay of duplicate requests (IBA 9.7.5.1.3). */
-    static final int ATOMIC_CACHE = 16;
-
     /**
      * One send WQE the requester has started, until the completer retires it. The QP reuses
      * retired ones ({@link #newWqe}), payload buffer included.
@@ -118,12 +113,8 @@ final class TransportQp {
     long writeLeft;
     /** UC: the rest of the current message is dropped (a packet of it was lost). */
     boolean dropMessage;
-    final Map<Integer, Long> atomicReplies = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<Integer, Long> e) {
-            return size() > ATOMIC_CACHE;
-        }
-    };
+    /** RDMA READ and atomic requests kept to answer their repetitions. */
+    final ResponderResources resources = new ResponderResources();
 
     TransportQp(QpContext ctx) {
         this.ctx = ctx;

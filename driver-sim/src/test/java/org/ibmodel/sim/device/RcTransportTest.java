@@ -158,6 +158,34 @@ class RcTransportTest {
     }
 
     @Test
+    void shouldAnswerReadsAndAtomicsAsInvalidRequestsWithoutResponderResources() {
+        for (WrOpcode op : List.of(WrOpcode.RDMA_READ, WrOpcode.ATOMIC_FETCH_AND_ADD)) {
+            TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).maxDestRdAtomicB(0);
+            try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+                p.b.fill(TransportPair.TARGET, TransportPair.pattern(9, 64));
+                p.a.fill(0, new byte[64]);
+                // A WRITE needs no responder resources and goes through first.
+                p.a.fill(4096, TransportPair.pattern(5, 64));
+                p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(4096, 64))
+                        .remoteAddr(p.b.buf + 8192).rkey(p.b.mr.rkey()),
+                        new SendWr().wrId(2).opcode(op).sgList(p.a.sge(0, op == WrOpcode.RDMA_READ ? 64 : 8))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()).compareAdd(1));
+                p.settle();
+                List<Wc> wcs = p.a.poll();
+                assertEquals(List.of(WcStatus.SUCCESS, WcStatus.REM_INV_REQ_ERR), statuses(wcs), at(op + ": " + wcs));
+                assertEquals(2, wcs.get(1).wrId);
+                assertArrayEquals(TransportPair.pattern(5, 64), p.b.read(8192, 64), at(op + ": the WRITE"));
+                assertArrayEquals(new byte[64], p.a.read(0, 64), at(op + ": nothing came back"));
+                assertArrayEquals(TransportPair.pattern(9, 64), p.b.read(TransportPair.TARGET, 64),
+                        at(op + ": the target is untouched"));
+                assertEquals(HwQpState.ERR, p.a.hwState(), at(op + ": requester QP"));
+                assertEquals(HwQpState.ERR, p.b.hwState(), at(op + ": responder QP"));
+                assertEquals(List.of(IbEventType.QP_REQ_ERR), p.b.events, at(op + ": responder's affiliated event"));
+            }
+        }
+    }
+
+    @Test
     void shouldCarryImmediateDataOnSendAndWrite() {
         try (TransportPair p = rc(Mtu.MTU_512)) {
             p.a.fill(0, TransportPair.pattern(3, 600));

@@ -45,9 +45,9 @@ final class TransportPair implements AutoCloseable {
 
     /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
     record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
-            int pkeyIndexA) {
+            int pkeyIndexA, int maxDestRdAtomicB) {
         Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
-            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0);
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC);
         }
 
         static Conn standard(Mtu mtu) {
@@ -55,17 +55,25 @@ final class TransportPair implements AutoCloseable {
         }
 
         Conn psns(int a, int b) {
-            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA);
+            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB);
         }
 
         Conn retries(int retry, int rnr) {
-            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA);
+            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB);
         }
 
         Conn pkeyIndexA(int index) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB);
+        }
+
+        /** Host b's responder resources (max_dest_rd_atomic); host a keeps {@link #MAX_RD_ATOMIC}. */
+        Conn maxDestRdAtomicB(int n) {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n);
         }
     }
+
+    /** max_rd_atomic of both sides, and max_dest_rd_atomic unless a connection says otherwise. */
+    static final int MAX_RD_ATOMIC = 4;
 
     final World world;
     final Side a;
@@ -193,7 +201,7 @@ final class TransportPair implements AutoCloseable {
         rtr.ahAttr = AhAttr.lid(1, world.lid(peer.index));
         rtr.destQpNum = peer.qp.qpNum();
         rtr.rqPsn = peerSq;
-        rtr.maxDestRdAtomic = 4;
+        rtr.maxDestRdAtomic = me == b ? c.maxDestRdAtomicB() : MAX_RD_ATOMIC;
         rtr.minRnrTimer = c.minRnrTimer();
         QpAttr rts = new QpAttr().state(QpState.RTS);
         rts.sqPsn = mySq;
@@ -204,7 +212,7 @@ final class TransportPair implements AutoCloseable {
             rts.timeout = c.timeout();
             rts.retryCnt = c.retryCnt();
             rts.rnrRetry = c.rnrRetry();
-            rts.maxRdAtomic = 4;
+            rts.maxRdAtomic = MAX_RD_ATOMIC;
             assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
                     QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
         } else {
