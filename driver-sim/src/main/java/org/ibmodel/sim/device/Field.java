@@ -76,6 +76,26 @@ public record Field(String name, int offset, int hi, int lo) {
         return get(b, base) != 0;
     }
 
+    /** The first (most significant) 64 bits of a 128-bit field: a GID's subnet prefix. */
+    public long high64(byte[] b, int base) {
+        checkGid();
+        int at = base + offset;
+        return (Integer.toUnsignedLong(word(b, at)) << 32) | Integer.toUnsignedLong(word(b, at + 4));
+    }
+
+    /** The last 64 bits of a 128-bit field: a GID's interface ID. */
+    public long low64(byte[] b, int base) {
+        checkGid();
+        int at = base + offset + 8;
+        return (Integer.toUnsignedLong(word(b, at)) << 32) | Integer.toUnsignedLong(word(b, at + 4));
+    }
+
+    private void checkGid() {
+        if (width() != 128) {
+            throw new IllegalArgumentException(name + " is " + width() + " bits, not a 128-bit GID");
+        }
+    }
+
     /** A wide field's bytes (a GID). */
     public byte[] bytes(byte[] b, int base) {
         byte[] out = new byte[width() / 8];

@@ -60,6 +60,24 @@ public final class HcaPort {
         return linkUp;
     }
 
+    /**
+     * Subnet prefix of entry {@code index} of the port's GID table: entry 0 is the port's GID
+     * (SET_PORT's prefix and port GUID); the others are unassigned, the zero GID.
+     */
+    long gidPrefix(int index) {
+        return index == 0 ? gidPrefix : 0;
+    }
+
+    /** Interface ID of entry {@code index} of the GID table, as {@link #gidPrefix(int)}. */
+    long gidInterfaceId(int index) {
+        return index == 0 ? portGuid : 0;
+    }
+
+    /** Whether a unicast GID is the port's own. */
+    boolean ownsGid(long prefix, long interfaceId) {
+        return prefix == gidPrefix && interfaceId == portGuid;
+    }
+
     int pkey(int index) {
         return pkeys[index];
     }

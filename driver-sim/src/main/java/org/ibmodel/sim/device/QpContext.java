@@ -36,6 +36,7 @@ public final class QpContext {
     private int rnrRetry;
     private int ackTimeout;
     private boolean hasSrq;
+    private boolean grh;
     private SendQueue sq;
     /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
     TransportQp transportQp;
@@ -63,6 +64,7 @@ public final class QpContext {
         rnrRetry = (int) get(Layout.QpCtx.RNR_RETRY);
         ackTimeout = (int) get(Layout.QpCtx.ACK_TIMEOUT);
         hasSrq = get(Layout.QpCtx.HAS_SRQ) != 0;
+        grh = get(Layout.QpCtx.GRH) != 0;
     }
 
     int retryCnt() {
@@ -103,6 +105,11 @@ public final class QpContext {
 
     int remoteQpn() {
         return remoteQpn;
+    }
+
+    /** The address path asks for a GRH on every packet. */
+    boolean grh() {
+        return grh;
     }
 
     int srcPathBits() {

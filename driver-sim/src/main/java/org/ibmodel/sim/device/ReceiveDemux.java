@@ -34,6 +34,11 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.DLID_MISMATCH);
             return;
         }
+        // IBA 9.6.1 (header validation): a GRH must name the port's own GID; multicast is not modelled.
+        if (p.hasGrh() && !port.ownsGid(p.grh().dgidPrefix(), p.grh().dgidInterfaceId())) {
+            transport.count(Transport.Drop.DGID_MISMATCH);
+            return;
+        }
         QpContext ctx = fw.qp(p.bth().destQp());
         if (ctx == null || ctx.sendQueue() == null) {
             transport.count(Transport.Drop.NO_SUCH_QP);

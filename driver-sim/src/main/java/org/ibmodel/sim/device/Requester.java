@@ -240,8 +240,14 @@ final class Requester {
             if (qkey < 0) {
                 qkey = (int) t.ctx.get(Layout.QpCtx.QKEY);
             }
-            b = transport.begin(t, op, Layout.Datagram.DLID.getInt(wb, dg), Layout.Datagram.SL.getInt(wb, dg),
+            boolean global = Layout.Datagram.GRH.isSet(wb, dg);
+            b = transport.begin(t, op, global, Layout.Datagram.DLID.getInt(wb, dg), Layout.Datagram.SL.getInt(wb, dg),
                     Layout.Datagram.REMOTE_QPN.getInt(wb, dg), t.cursorPsn, payloadLength);
+            if (global) {
+                transport.grh(b, t, Layout.Datagram.SGID_INDEX.getInt(wb, dg), Layout.Datagram.HOP_LIMIT.getInt(wb, dg),
+                        Layout.Datagram.TRAFFIC_CLASS.getInt(wb, dg), Layout.Datagram.FLOW_LABEL.getInt(wb, dg),
+                        Layout.Datagram.DGID.high64(wb, dg), Layout.Datagram.DGID.low64(wb, dg));
+            }
             b.deth().qKey(qkey).srcQp(t.qpn());
         } else {
             b = transport.beginToPeer(t, op, t.cursorPsn, payloadLength);

@@ -41,7 +41,9 @@ public final class Transport implements TransportStage {
         /** A response no outstanding request expects (late, duplicated, or after a retry). */
         STALE_RESPONSE,
         /** UD: a message longer than the receive buffer. */
-        LENGTH
+        LENGTH,
+        /** A GRH whose DGID is not the receiving port's GID. */
+        DGID_MISMATCH
     }
 
     /** One packet the transport sent: what a capture should decode it as. */
@@ -254,22 +256,45 @@ public final class Transport implements TransportStage {
         return 256 << (code - 1);
     }
 
-    /** Starts a packet in the shared frame buffer with LRH and BTH filled. */
-    PacketBuilder begin(TransportQp t, Opcode op, int dlid, int sl, int destQp, int psn, int payloadLength) {
+    /**
+     * Starts a packet with LRH and BTH filled; a {@code global} one has room for a GRH, which
+     * {@link #grh} fills.
+     */
+    PacketBuilder begin(TransportQp t, Opcode op, boolean global, int dlid, int sl, int destQp, int psn,
+            int payloadLength) {
         HcaPort p = port(t);
         // Built straight into the array it travels in when the port is cabled: the length is
         // known from the opcode and the payload before the first byte is written.
         FabricPort fp = ports[portNum(t)];
-        building = fp != null ? fp.pool().take(PacketBuilder.frameLength(op, false, payloadLength)) : frame;
-        builder.wrap(building, 0).begin(op, false);
+        building = fp != null ? fp.pool().take(PacketBuilder.frameLength(op, global, payloadLength)) : frame;
+        builder.wrap(building, 0).begin(op, global);
         builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | t.ctx.srcPathBits());
         builder.bth().pKey(pkey(t)).destQp(destQp).psn(psn & Psn.MASK);
         return builder;
     }
 
-    /** Starts a packet to the QP's connected peer (RC and UC: the context's address path). */
+    /**
+     * IBA 8.3: the GRH of a packet begun global, from an address vector's GRH fields; the SGID is
+     * entry {@code sgidIndex} of the port's GID table, PayLen follows when the packet is finished.
+     */
+    void grh(PacketBuilder b, TransportQp t, int sgidIndex, int hopLimit, int trafficClass, int flowLabel,
+            long dgidPrefix, long dgidInterfaceId) {
+        HcaPort p = port(t);
+        b.grh().tClass(trafficClass).flowLabel(flowLabel).hopLmt(hopLimit)
+                .sgid(p.gidPrefix(sgidIndex), p.gidInterfaceId(sgidIndex)).dgid(dgidPrefix, dgidInterfaceId);
+    }
+
+    /** Starts a packet to the QP's connected peer (RC and UC: the context's address path, §4.5). */
     PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn, int payloadLength) {
-        return begin(t, op, t.ctx.dlid(), t.ctx.sl(), t.ctx.remoteQpn(), psn, payloadLength);
+        QpContext c = t.ctx;
+        PacketBuilder b = begin(t, op, c.grh(), c.dlid(), c.sl(), c.remoteQpn(), psn, payloadLength);
+        if (c.grh()) {
+            byte[] raw = c.raw();
+            grh(b, t, Layout.QpCtx.SGID_INDEX.getInt(raw, 0), Layout.QpCtx.HOP_LIMIT.getInt(raw, 0),
+                    Layout.QpCtx.TRAFFIC_CLASS.getInt(raw, 0), Layout.QpCtx.FLOW_LABEL.getInt(raw, 0),
+                    Layout.QpCtx.DGID.high64(raw, 0), Layout.QpCtx.DGID.low64(raw, 0));
+        }
+        return b;
     }
 
     /** Finishes the packet begun and puts it on the QP's port. */

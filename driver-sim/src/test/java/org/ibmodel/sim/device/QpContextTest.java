@@ -24,6 +24,7 @@ class QpContextTest {
         assertEquals(qp.get(Layout.QpCtx.RNR_RETRY), qp.rnrRetry(), when + ": RNR retry");
         assertEquals(qp.get(Layout.QpCtx.ACK_TIMEOUT), qp.ackTimeout(), when + ": ACK timeout");
         assertEquals(qp.get(Layout.QpCtx.HAS_SRQ) != 0, qp.hasSrq(), when + ": has SRQ");
+        assertEquals(qp.get(Layout.QpCtx.GRH) != 0, qp.grh(), when + ": GRH");
     }
 
     @Test

@@ -1,6 +1,7 @@
 // A captured two-host RC run decoded by tshark: every packet decodes and matches the model's log
 package org.ibmodel.sim.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -106,6 +107,50 @@ class TransportCaptureTest {
         assertTrue(malformed.isEmpty(), "tshark marks frames Malformed: " + malformed);
     }
 
+    @Test
+    void shouldDecodeGlobalRoutedRcTrafficWithTheGidsOfBothPorts() throws Exception {
+        Path grhPcap = dir.resolve("rc-grh.pcap");
+        List<Transport.Sent> sent;
+        byte[] gidA;
+        byte[] gidB;
+        int lidA;
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).withGrh();
+        try (TransportPair p = new TransportPair(22, QpType.RC, c)) {
+            p.world.capture(grhPcap);
+            p.a.fill(0, TransportPair.pattern(2, 3000));
+            p.b.postRecv(1, TransportPair.TARGET, 4096);
+            long remote = p.b.buf + TransportPair.TARGET;
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 3000)),
+                    new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(16384, 3000))
+                    .remoteAddr(remote).rkey(p.b.mr.rkey()),
+                    new SendWr().wrId(3).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD).sgList(p.a.sge(32768, 8))
+                    .remoteAddr(remote + 4096).rkey(p.b.mr.rkey()).compareAdd(1));
+            p.settle();
+            assertEquals(3, p.a.poll().size(), "every WR completed");
+            assertEquals(1, p.b.poll().size(), "the SEND was received");
+            sent = p.world.captured();
+            gidA = p.a.dev.port(1).gid(0);
+            gidB = p.b.dev.port(1).gid(0);
+            lidA = p.world.lid(0);
+        }
+        List<String> lines = tshark(grhPcap, "-T", "fields", "-E", "separator=|", "-e", "infiniband.bth.opcode",
+                "-e", "infiniband.grh.sgid", "-e", "infiniband.grh.dgid", "-e", "infiniband.grh.hoplmt");
+        assertEquals(sent.size(), lines.size(), "one line per captured packet");
+        assertTrue(sent.size() >= 8, "SEND, READ and atomic with their responses: " + sent.size());
+        for (int i = 0; i < sent.size(); i++) {
+            Transport.Sent e = sent.get(i);
+            String[] f = lines.get(i).split("\\|", -1);
+            String at = "frame " + (i + 1) + " " + e + ": " + lines.get(i);
+            boolean fromA = e.slid() == lidA;
+            assertEquals(e.opcode(), Integer.decode(f[0].trim()).intValue(), at);
+            assertArrayEquals(fromA ? gidA : gidB, java.net.InetAddress.getByName(f[1].trim()).getAddress(), at);
+            assertArrayEquals(fromA ? gidB : gidA, java.net.InetAddress.getByName(f[2].trim()).getAddress(), at);
+            assertEquals(TransportPair.HOP_LIMIT, Integer.parseInt(f[3].trim()), at);
+        }
+        assertTrue(tshark(grhPcap, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number").isEmpty(),
+                "no frame is Malformed");
+    }
+
     private static String tsharkMissing() {
         try {
             Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true)
@@ -124,9 +169,13 @@ class TransportCaptureTest {
     }
 
     private static List<String> tshark(String... args) throws IOException, InterruptedException {
+        return tshark(pcap, args);
+    }
+
+    private static List<String> tshark(Path file, String... args) throws IOException, InterruptedException {
         // Wireshark's RPC-over-RDMA heuristic claims every RC SEND payload and reports short ones
         // as malformed RPC-over-RDMA; the packets themselves are what is under test.
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "--disable-protocol", "rpcordma"));
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "--disable-protocol", "rpcordma"));
         cmd.addAll(List.of(args));
         Path out = Files.createTempFile(dir, "tshark", ".out");
         Path err = Files.createTempFile(dir, "tshark", ".err");

@@ -45,9 +45,9 @@ final class TransportPair implements AutoCloseable {
 
     /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
     record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
-            int pkeyIndexA, int maxDestRdAtomicB) {
+            int pkeyIndexA, int maxDestRdAtomicB, boolean grh) {
         Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
-            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC);
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false);
         }
 
         static Conn standard(Mtu mtu) {
@@ -55,25 +55,33 @@ final class TransportPair implements AutoCloseable {
         }
 
         Conn psns(int a, int b) {
-            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB);
+            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh);
         }
 
         Conn retries(int retry, int rnr) {
-            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB);
+            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh);
         }
 
         Conn pkeyIndexA(int index) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB, grh);
         }
 
         /** Host b's responder resources (max_dest_rd_atomic); host a keeps {@link #MAX_RD_ATOMIC}. */
         Conn maxDestRdAtomicB(int n) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n, grh);
+        }
+
+        /** Both address paths carry a GRH to the peer port's GID 0. */
+        Conn withGrh() {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    true);
         }
     }
 
     /** max_rd_atomic of both sides, and max_dest_rd_atomic unless a connection says otherwise. */
     static final int MAX_RD_ATOMIC = 4;
+    /** Hop limit of the GRHs a {@link Conn#withGrh()} connection sends. */
+    static final int HOP_LIMIT = 1;
 
     final World world;
     final Side a;
@@ -198,7 +206,9 @@ final class TransportPair implements AutoCloseable {
         assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
                 QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)));
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(c.mtu());
-        rtr.ahAttr = AhAttr.lid(1, world.lid(peer.index));
+        rtr.ahAttr = !c.grh() ? AhAttr.lid(1, world.lid(peer.index))
+                : new AhAttr(world.lid(peer.index), 0, 0, 0, 1,
+                        new AhAttr.Grh(peer.dev.port(1).gid(0), 0, 0, HOP_LIMIT, 0));
         rtr.destQpNum = peer.qp.qpNum();
         rtr.rqPsn = peerSq;
         rtr.maxDestRdAtomic = me == b ? c.maxDestRdAtomicB() : MAX_RD_ATOMIC;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
@@ -16,6 +17,7 @@ import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.wire.Grh;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -55,6 +57,56 @@ class UdTransportTest {
             assertEquals(0, w.pkeyIndex);
             assertEquals(0, w.wcFlags & WcFlags.GRH, "no GRH was received");
             assertArrayEquals(data, p.b.read(TransportPair.TARGET + GRH, 1000));
+        }
+    }
+
+    private static SendWr globalDatagram(TransportPair p, int len, byte[] dgid) {
+        AhAttr av = new AhAttr(p.world.lid(1), 0, 0, 0, 1, new AhAttr.Grh(dgid, 0x12345, 0, 64, 0x20));
+        Ah ah = Ah.create(p.a.pd, av).get();
+        return new SendWr().wrId(len).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)).ah(ah)
+                .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY);
+    }
+
+    @Test
+    void shouldSendTheGrhTheAddressVectorAsksForAndReceiveItInTheFirstFortyBytes() {
+        try (TransportPair p = ud()) {
+            byte[] data = TransportPair.pattern(6, 1001);
+            p.a.fill(0, data);
+            p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
+            byte[] dgid = p.b.dev.port(1).gid(0);
+            p.a.postSend(globalDatagram(p, 1001, dgid));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            List<Wc> r = p.b.poll();
+            assertEquals(1, r.size(), "" + r);
+            Wc w = r.get(0);
+            assertEquals(WcStatus.SUCCESS, w.status);
+            assertEquals(WcFlags.GRH, w.wcFlags & WcFlags.GRH, "a GRH was received");
+            assertEquals(GRH + 1001, w.byteLen);
+            byte[] g = p.b.read(TransportPair.TARGET, GRH);
+            Grh grh = new Grh().wrap(g, 0);
+            assertEquals(Grh.IPVER_IBA, grh.ipVer());
+            assertEquals(0x20, grh.tClass());
+            assertEquals(0x12345, grh.flowLabel());
+            // IBA 8.3: PayLen counts BTH, DETH, payload, pad and ICRC.
+            assertEquals(12 + 8 + 1004 + 4, grh.payLen());
+            assertEquals(Grh.NXTHDR_IBA_TRANSPORT, grh.nxtHdr());
+            assertEquals(64, grh.hopLmt());
+            assertArrayEquals(p.a.dev.port(1).gid(0), Arrays.copyOfRange(g, 8, 24), "SGID: the sender port's GID 0");
+            assertArrayEquals(dgid, Arrays.copyOfRange(g, 24, 40), "DGID");
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET + GRH, 1001));
+        }
+    }
+
+    @Test
+    void shouldDropAndCountAGrhForAnotherPortsGid() {
+        try (TransportPair p = ud()) {
+            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(globalDatagram(p, 64, p.a.dev.port(1).gid(0)));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
+            assertTrue(p.b.poll().isEmpty());
+            assertEquals(1, p.b.transport().dropped(Transport.Drop.DGID_MISMATCH));
         }
     }
 
