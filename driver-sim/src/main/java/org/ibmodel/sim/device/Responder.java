@@ -567,11 +567,6 @@ final class Responder {
             return Aeth.CREDIT_INVALID;
         }
         RecvQueue rq = t.ctx.recvQueue();
-        int posted = rq.producer() - rq.consumer();
-        int code = 0;
-        while (code < Aeth.CREDIT_INVALID - 1 && Aeth.credits(code + 1) <= posted) {
-            code++;
-        }
-        return code;
+        return Aeth.creditCode(rq.producer() - rq.consumer());
     }
 }

@@ -175,6 +175,24 @@ public final class Aeth {
         return Type.NAK.bits << 5 | code.value;
     }
 
+    /**
+     * The credit-count code for {@code available} receive WQEs: the largest code that grants no
+     * more than that many (IBA 9.7.5.1.2), 0 when none are available.
+     */
+    public static int creditCode(int available) {
+        int lo = 0;
+        int hi = CREDITS.length - 1;
+        while (lo < hi) {
+            int mid = (lo + hi + 1) >>> 1;
+            if (CREDITS[mid] <= available) {
+                lo = mid;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return lo;
+    }
+
     /** Credits a credit-count code grants; -1 for code 31 (no credit information). */
     public static int credits(int creditCode) {
         return creditCode == CREDIT_INVALID ? -1 : CREDITS[fits("credit count", creditCode, 5)];

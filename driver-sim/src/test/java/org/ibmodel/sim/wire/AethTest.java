@@ -46,6 +46,20 @@ class AethTest {
     }
 
     @Test
+    void shouldAdvertiseTheLargestCreditCodeTheReceiveWqesCover() {
+        for (int available = -1; available <= 40000; available++) {
+            int code = 0;
+            while (code < Aeth.CREDIT_INVALID - 1 && Aeth.credits(code + 1) <= available) {
+                code++;
+            }
+            assertEquals(code, Aeth.creditCode(available), "available " + available);
+        }
+        assertEquals(0, Aeth.creditCode(0));
+        assertEquals(5, Aeth.creditCode(7), "6 credits for 7 WQEs");
+        assertEquals(30, Aeth.creditCode(1 << 20), "32768 is the most a code grants");
+    }
+
+    @Test
     void shouldDecodeRnrNakWithTimerCode() {
         aeth.rnrNak(0);
 
