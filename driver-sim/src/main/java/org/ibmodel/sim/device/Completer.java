@@ -377,6 +377,11 @@ final class Completer {
             }
             t.recycle(head);
         }
+        // IBA 11.6.3 (SQ Drained): after the CQE of the last WQE that was in progress.
+        if (t.inflight.isEmpty() && t.ctx.sqDrainedPending) {
+            t.ctx.sqDrainedPending = false;
+            transport.event(t, EventType.SQ_DRAINED);
+        }
     }
 
     private void done(TransportQp t, TransportQp.Wqe w, Syndrome status) {

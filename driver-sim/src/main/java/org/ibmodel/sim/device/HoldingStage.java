@@ -20,6 +20,16 @@ public final class HoldingStage implements TransportStage {
         held.remove(qp.qpn());
     }
 
+    /** Held WQEs never finish: each counts as in progress. */
+    @Override
+    public int inProgress(QpContext qp) {
+        return held.getOrDefault(qp.qpn(), List.of()).size();
+    }
+
+    @Override
+    public void resume(QpContext qp) {
+    }
+
     /** WQEs of {@code qpn} submitted and not dropped, oldest first. */
     public List<SendWqe> held(int qpn) {
         return List.copyOf(held.getOrDefault(qpn, List.of()));

@@ -38,6 +38,8 @@ public final class QpContext {
     private boolean hasSrq;
     private boolean grh;
     private SendQueue sq;
+    /** RTS2SQD asked for an SQ_DRAINED event that the transport has not posted yet. */
+    boolean sqDrainedPending;
     /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
     TransportQp transportQp;
     private RecvQueue rq;
@@ -130,6 +132,10 @@ public final class QpContext {
 
     void state(HwQpState s) {
         state = s;
+        if (s != HwQpState.SQD) {
+            // Only a drain that SQD is still waiting for is reported.
+            sqDrainedPending = false;
+        }
     }
 
     /** A field of the context (not the read-only ones, which {@link #image()} fills in). */

@@ -96,14 +96,19 @@ final class QpTable {
                 boolean notify = (opcodeModifier & 1) != 0;
                 Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, notify ? 1 : 0);
                 qp.touched();
-                // No transport runs yet, so the SQ is drained exactly when nothing is outstanding.
-                if (notify && qp.sendQueue().outstanding() == 0) {
+                // Drained once the WQEs in progress complete: now, or when the transport retires the last.
+                if (notify && stage.inProgress(qp) == 0) {
                     eqs.post(EventType.SQ_DRAINED, 0, qpn);
+                } else {
+                    qp.sqDrainedPending = notify;
                 }
             }
             default -> {
                 qp.state(t.to());
                 if (t.to() == HwQpState.RTS) {
+                    if (t == QpTransition.SQD2RTS) {
+                        stage.resume(qp);
+                    }
                     fetch(qp);
                 }
             }

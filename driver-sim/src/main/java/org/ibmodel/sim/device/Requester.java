@@ -90,15 +90,19 @@ final class Requester {
         }
     }
 
-    /** The WQE at the cursor: one already started (a retry) or the next pending. */
+    /**
+     * The WQE at the cursor: one already started (a retry, or the rest of a message) or the next
+     * pending. In SQD the started ones go on and no new one starts (IBA 10.3.1).
+     */
     private State getWqe(TransportQp t) {
-        if (t.requesterHalted || t.rnrWait || !t.ctx.state().sends()) {
+        HwQpState s = t.ctx.state();
+        if (t.requesterHalted || t.rnrWait || !(s.sends() || s == HwQpState.SQD)) {
             return State.DONE;
         }
         if (t.cursor < t.inflight.size()) {
             return State.SEND_PACKET;
         }
-        return t.pending.isEmpty() ? State.DONE : State.CHECK_LIMITS;
+        return t.pending.isEmpty() || !s.sends() ? State.DONE : State.CHECK_LIMITS;
     }
 
     /** IBA 9.4.4 / 10.8.3.3: max_rd_atomic outstanding READ and atomics; a fenced WQE waits for them. */

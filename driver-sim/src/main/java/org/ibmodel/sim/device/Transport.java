@@ -179,6 +179,20 @@ public final class Transport implements TransportStage {
         }
     }
 
+    @Override
+    public int inProgress(QpContext qp) {
+        TransportQp t = qp.transportQp;
+        return t == null ? 0 : t.inflight.size();
+    }
+
+    @Override
+    public void resume(QpContext qp) {
+        TransportQp t = qp.transportQp;
+        if (t != null) {
+            requester.run(t);
+        }
+    }
+
     // ---- shared by the stages -----------------------------------------------------------------
 
     Scheduler scheduler() {

@@ -9,4 +9,13 @@ public interface TransportStage {
 
     /** The QP left the sending states for ERR or RESET: forget its WQEs (they are flushed). */
     void drop(QpContext qp);
+
+    /**
+     * Send WQEs begun and not completed: what SQD waits for before the SQ is drained (IBA
+     * 10.3.1: messages in progress finish, new ones do not start).
+     */
+    int inProgress(QpContext qp);
+
+    /** SQD2RTS: WQEs that waited in SQD may start now. */
+    void resume(QpContext qp);
 }

@@ -10,6 +10,9 @@ import java.util.List;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
@@ -182,6 +185,75 @@ class RcTransportTest {
                 assertEquals(HwQpState.ERR, p.b.hwState(), at(op + ": responder QP"));
                 assertEquals(List.of(IbEventType.QP_REQ_ERR), p.b.events, at(op + ": responder's affiliated event"));
             }
+        }
+    }
+
+    @Test
+    void shouldFinishTheMessagesInProgressInSqdReportTheDrainAndResumeInRts() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            // 40 three-packet SENDs: the 64-PSN window lets the first 22 start (the last of them
+            // with one packet out), the rest wait.
+            int n = 40;
+            int len = 3000;
+            int started = (Requester.WINDOW + 2) / 3;
+            for (int i = 0; i < n; i++) {
+                p.b.postRecv(i, TransportPair.TARGET + i * 4096L, 4096);
+            }
+            p.a.fill(0, TransportPair.pattern(8, len));
+            for (int i = 0; i < n; i++) {
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)));
+            }
+            QpAttr sqd = new QpAttr().state(QpState.SQD);
+            sqd.enSqdAsyncNotify = true;
+            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            p.settle();
+            List<Wc> drained = p.a.poll();
+            assertEquals(List.of(IbEventType.SQ_DRAINED), p.a.events, at("one SQ_DRAINED event"));
+            assertEquals(HwQpState.SQD, p.a.hwState());
+            assertEquals(started, drained.size(), at("the started SENDs completed, no new one began"));
+            assertEquals(started, p.b.poll().size(), at("received in SQD"));
+
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+            p.settle();
+            List<Wc> rest = p.a.poll();
+            assertEquals(n - started, rest.size(), at("the waiting SENDs went after SQD2RTS"));
+            List<Wc> all = new ArrayList<>(drained);
+            all.addAll(rest);
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, all.get(i).wrId, at("completion order"));
+                assertEquals(WcStatus.SUCCESS, all.get(i).status, at("WR " + i));
+            }
+            assertEquals(n - started, p.b.poll().size());
+            for (int i = 0; i < n; i++) {
+                assertArrayEquals(TransportPair.pattern(8, len), p.b.read(TransportPair.TARGET + i * 4096L, len),
+                        at("message " + i));
+            }
+            assertEquals(List.of(IbEventType.SQ_DRAINED), p.a.events, at("no second event"));
+        }
+    }
+
+    @Test
+    void shouldRetransmitInSqdAndReportNoDrainUnlessAsked() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.b.postRecv(1, TransportPair.TARGET, 4096);
+            p.b.postRecv(2, TransportPair.TARGET + 4096, 4096);
+            p.a.fill(0, TransportPair.pattern(3, 2000));
+            // The first SEND's packets are lost: only a retransmission in SQD can complete it.
+            p.world.fabric().faults().dropProbability(1.0);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 2000)));
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 2000)));
+            p.world.fabric().faults().dropProbability(0.0);
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(1L), wcs.stream().map(w -> w.wrId).toList(), at("only the started SEND: " + wcs));
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status);
+            assertTrue(p.a.transport().packetsSent() > 2, at("retransmitted in SQD"));
+            assertTrue(p.a.events.isEmpty(), at("no SQ_DRAINED without en_sqd_async_notify: " + p.a.events));
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+            p.settle();
+            assertEquals(List.of(2L), p.a.poll().stream().map(w -> w.wrId).toList(), at("the second after SQD2RTS"));
+            assertArrayEquals(TransportPair.pattern(3, 2000), p.b.read(TransportPair.TARGET + 4096, 2000));
         }
     }
 
