@@ -73,6 +73,27 @@ public final class HcaPort {
         return index == 0 ? portGuid : 0;
     }
 
+    /** LID mask control: the port answers to 2^lmc LIDs (IBA 7.11.1). */
+    int lmc() {
+        return lmc;
+    }
+
+    /** The path bits of a LID: its low LMC bits. */
+    int pathBits(int lid) {
+        return lid & ((1 << lmc) - 1);
+    }
+
+    /** Whether a DLID is one of the port's 2^LMC LIDs; none while the port has LID 0. */
+    boolean ownsLid(int dlid) {
+        return lid != 0 && (dlid >>> lmc) == (lid >>> lmc);
+    }
+
+    /** The SLID a packet sent with {@code srcPathBits} carries: the base LID and the path bits. */
+    int slid(int srcPathBits) {
+        int mask = (1 << lmc) - 1;
+        return (lid & ~mask) | (srcPathBits & mask);
+    }
+
     /** Whether a unicast GID is the port's own. */
     boolean ownsGid(long prefix, long interfaceId) {
         return prefix == gidPrefix && interfaceId == portGuid;

@@ -29,8 +29,8 @@ final class ReceiveDemux {
         Packet p = ((ParseResult.Valid) r).packet();
         Firmware fw = transport.firmware();
         HcaPort port = fw.port(portNum);
-        // IBA 7.11.1: a port accepts packets for its own LID (LMC 0: one LID per port).
-        if (port.lid() == 0 || p.lrh().dlid() != port.lid()) {
+        // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs.
+        if (!port.ownsLid(p.lrh().dlid())) {
             transport.count(Transport.Drop.DLID_MISMATCH);
             return;
         }

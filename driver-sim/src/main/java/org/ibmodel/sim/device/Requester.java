@@ -246,7 +246,8 @@ final class Requester {
             }
             boolean global = Layout.Datagram.GRH.isSet(wb, dg);
             b = transport.begin(t, op, global, Layout.Datagram.DLID.getInt(wb, dg), Layout.Datagram.SL.getInt(wb, dg),
-                    Layout.Datagram.REMOTE_QPN.getInt(wb, dg), t.cursorPsn, payloadLength);
+                    Layout.Datagram.SRC_PATH_BITS.getInt(wb, dg), Layout.Datagram.REMOTE_QPN.getInt(wb, dg),
+                    t.cursorPsn, payloadLength);
             if (global) {
                 transport.grh(b, t, Layout.Datagram.SGID_INDEX.getInt(wb, dg), Layout.Datagram.HOP_LIMIT.getInt(wb, dg),
                         Layout.Datagram.TRAFFIC_CLASS.getInt(wb, dg), Layout.Datagram.FLOW_LABEL.getInt(wb, dg),

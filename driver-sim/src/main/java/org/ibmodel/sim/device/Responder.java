@@ -533,8 +533,7 @@ final class Responder {
         Layout.Cqe.SL.set(b, 0, p.lrh().sl());
         Layout.Cqe.GRH.set(b, 0, p.hasGrh() ? 1 : 0);
         Layout.Cqe.PKEY_INDEX.set(b, 0, t.ctx.pkeyIndex());
-        int lidMask = (1 << 7) - 1;
-        Layout.Cqe.DLID_PATH_BITS.set(b, 0, p.lrh().dlid() & lidMask & t.ctx.srcPathBits());
+        Layout.Cqe.DLID_PATH_BITS.set(b, 0, transport.port(t).pathBits(p.lrh().dlid()));
         int opcode;
         if (o.isRdmaWrite()) {
             opcode = Layout.Cqe.RECV_RDMA_WRITE_IMM;

@@ -274,15 +274,15 @@ public final class Transport implements TransportStage {
      * Starts a packet with LRH and BTH filled; a {@code global} one has room for a GRH, which
      * {@link #grh} fills.
      */
-    PacketBuilder begin(TransportQp t, Opcode op, boolean global, int dlid, int sl, int destQp, int psn,
-            int payloadLength) {
+    PacketBuilder begin(TransportQp t, Opcode op, boolean global, int dlid, int sl, int srcPathBits, int destQp,
+            int psn, int payloadLength) {
         HcaPort p = port(t);
         // Built straight into the array it travels in when the port is cabled: the length is
         // known from the opcode and the payload before the first byte is written.
         FabricPort fp = ports[portNum(t)];
         building = fp != null ? fp.pool().take(PacketBuilder.frameLength(op, global, payloadLength)) : frame;
         builder.wrap(building, 0).begin(op, global);
-        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.lid() | t.ctx.srcPathBits());
+        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(p.slid(srcPathBits));
         builder.bth().pKey(pkey(t)).destQp(destQp).psn(psn & Psn.MASK);
         return builder;
     }
@@ -301,7 +301,7 @@ public final class Transport implements TransportStage {
     /** Starts a packet to the QP's connected peer (RC and UC: the context's address path, §4.5). */
     PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn, int payloadLength) {
         QpContext c = t.ctx;
-        PacketBuilder b = begin(t, op, c.grh(), c.dlid(), c.sl(), c.remoteQpn(), psn, payloadLength);
+        PacketBuilder b = begin(t, op, c.grh(), c.dlid(), c.sl(), c.srcPathBits(), c.remoteQpn(), psn, payloadLength);
         if (c.grh()) {
             byte[] raw = c.raw();
             grh(b, t, Layout.QpCtx.SGID_INDEX.getInt(raw, 0), Layout.QpCtx.HOP_LIMIT.getInt(raw, 0),

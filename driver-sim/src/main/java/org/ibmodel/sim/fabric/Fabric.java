@@ -113,22 +113,42 @@ public final class Fabric {
      * assigns one LID to a switch's management port.
      */
     public void assignLid(FabricPort port, int lid) {
+        assignLid(port, lid, 0);
+    }
+
+    /**
+     * Gives an HCA port the 2^{@code lmc} LIDs from {@code lid}, which must be a multiple of
+     * that (IBA 7.11.1: the low LMC bits of a DLID are the path bits); every one of them is
+     * routed to the port. A switch's port 0 takes LMC 0.
+     */
+    public void assignLid(FabricPort port, int lid, int lmc) {
         checkOurs(port);
-        if (lid < 1 || lid > Switch.MAX_UNICAST_LID) {
-            throw new IllegalArgumentException(String.format("LID %#x is not unicast", lid));
+        if (lmc < 0 || lmc > 7) {
+            throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
-        if (port.isSwitchPort() && port.portNum() != 0) {
+        int count = 1 << lmc;
+        if (lid < 1 || lid + count - 1 > Switch.MAX_UNICAST_LID) {
+            throw new IllegalArgumentException(String.format("LIDs %#x..%#x are not unicast", lid, lid + count - 1));
+        }
+        if ((lid & (count - 1)) != 0) {
+            throw new IllegalArgumentException(String.format("base LID %#x is not a multiple of 2^LMC = %d", lid, count));
+        }
+        if (port.isSwitchPort() && (port.portNum() != 0 || lmc != 0)) {
             throw new IllegalArgumentException(port + ": a switch has one LID, on port 0");
         }
-        FabricPort holder = lids.get(lid);
-        if (holder != null && holder != port) {
-            throw new IllegalArgumentException(String.format("LID %#x already on %s", lid, holder));
+        for (int l = lid; l < lid + count; l++) {
+            FabricPort holder = lids.get(l);
+            if (holder != null && holder != port) {
+                throw new IllegalArgumentException(String.format("LID %#x already on %s", l, holder));
+            }
         }
-        if (port.lid() != 0) {
-            lids.remove(port.lid());
+        for (int l = port.lid(); port.lid() != 0 && l < port.lid() + (1 << port.lmc()); l++) {
+            lids.remove(l);
         }
-        lids.put(lid, port);
-        port.lid(lid);
+        for (int l = lid; l < lid + count; l++) {
+            lids.put(l, port);
+        }
+        port.lid(lid, lmc);
     }
 
     /** The port holding {@code lid}, or null. */

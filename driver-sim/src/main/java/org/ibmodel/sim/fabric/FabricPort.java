@@ -15,6 +15,7 @@ public final class FabricPort {
     private PacketSink sink;
     private Link link;
     private int lid;
+    private int lmc;
     private long droppedNoLink;
 
     FabricPort(String node, int portNum, Switch owner, PacketSink sink, PacketPool pool) {
@@ -58,9 +59,14 @@ public final class FabricPort {
         return link == null ? null : link.peerOf(this);
     }
 
-    /** The LID the fabric assigned, 0 if none. */
+    /** The LID the fabric assigned, 0 if none; with an LMC, the base of its range. */
     public int lid() {
         return lid;
+    }
+
+    /** The port's LID mask control: it answers to 2^lmc LIDs from {@link #lid()} (IBA 7.11.1). */
+    public int lmc() {
+        return lmc;
     }
 
     /** Packets sent with no cable plugged in: lost like on an unplugged port. */
@@ -97,8 +103,9 @@ public final class FabricPort {
         this.link = l;
     }
 
-    void lid(int lid) {
+    void lid(int lid, int lmc) {
         this.lid = lid;
+        this.lmc = lmc;
     }
 
     void sink(PacketSink s) {

@@ -21,7 +21,8 @@ import org.ibmodel.sim.fabric.Switch;
 
 /**
  * N hosts, each with one single-port HCA running the {@link Transport}, cabled to one switch.
- * Host i gets LID {@code FIRST_LID + i}; the switch's forwarding table is computed and every
+ * Host i gets LID {@code FIRST_LID + i}, or with an LMC the 2^LMC LIDs from
+ * {@code (FIRST_LID + i) << LMC}; the switch's forwarding table is computed and every
  * port is made ACTIVE by SET_PORT, the first host acting as subnet manager. Everything runs on
  * one {@link Scheduler} from one seed.
  */
@@ -31,6 +32,7 @@ public final class World implements AutoCloseable {
     /** Cable length of every link, metres. */
     public static final double CABLE_METRES = 2.0;
 
+    private final int lmc;
     private final Scheduler scheduler;
     private final Fabric fabric;
     private final Switch sw;
@@ -41,14 +43,22 @@ public final class World implements AutoCloseable {
     private final List<Transport.Sent> captured = new ArrayList<>();
     private boolean logCapture;
 
-    private World(long seed, int n) {
+    private World(long seed, int n, int lmc) {
+        if (lmc < 0 || lmc > 7) {
+            throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
+        }
+        if (lmc > 0 && (FIRST_LID + n) << lmc > SWITCH_LID) {
+            throw new IllegalArgumentException(n + " hosts with LMC " + lmc + " need LIDs up to "
+                    + (((FIRST_LID + n) << lmc) - 1) + ", past the switch's " + SWITCH_LID);
+        }
+        this.lmc = lmc;
         this.scheduler = new Scheduler(seed);
         this.fabric = new Fabric(scheduler);
         this.sw = fabric.addSwitch("sw0", n + 1);
         fabric.assignLid(sw.port(0), SWITCH_LID);
         for (int i = 0; i < n; i++) {
             String name = "h" + i;
-            int lid = FIRST_LID + i;
+            int lid = lid(i);
             Host host = new Host(name, scheduler);
             Transport transport = new Transport(scheduler, name);
             long guid = Hosts.GUID_BASE | ((long) lid << 16);
@@ -61,13 +71,13 @@ public final class World implements AutoCloseable {
             FabricPort port = fabric.addEndpointPort(name + "-hca0", 1, transport.sink(1));
             transport.attach(1, port);
             links.add(fabric.connect(port, sw.port(i + 1), LinkWidth.WIDTH_4X, LinkSpeed.EDR, CABLE_METRES));
-            fabric.assignLid(port, lid);
+            fabric.assignLid(port, lid, lmc);
             hosts.add(host);
             transports.add(transport);
         }
         fabric.computeForwardingTables();
         for (int i = 0; i < n; i++) {
-            int ret = hosts.get(i).driver(0).setPort(1, FIRST_LID + i, 0, FIRST_LID, 0);
+            int ret = hosts.get(i).driver(0).setPort(1, lid(i), lmc, lid(0), 0);
             if (ret != 0) {
                 throw new IllegalStateException("h" + i + ": SET_PORT failed with " + ret);
             }
@@ -77,7 +87,12 @@ public final class World implements AutoCloseable {
 
     /** {@code n} hosts through one switch, everything derived from {@code seed}. */
     public static World of(long seed, int n) {
-        return new World(seed, n);
+        return new World(seed, n, 0);
+    }
+
+    /** As {@link #of(long, int)}, every HCA port answering to 2^{@code lmc} LIDs (IBA 7.11.1). */
+    public static World of(long seed, int n, int lmc) {
+        return new World(seed, n, lmc);
     }
 
     public Scheduler scheduler() {
@@ -101,8 +116,9 @@ public final class World implements AutoCloseable {
         return links.get(i);
     }
 
+    /** Host {@code i}'s LID; with an LMC, the base of its range. */
     public int lid(int i) {
-        return FIRST_LID + i;
+        return (FIRST_LID + i) << lmc;
     }
 
     /**

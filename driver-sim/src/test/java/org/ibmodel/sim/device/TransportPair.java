@@ -176,7 +176,13 @@ final class TransportPair implements AutoCloseable {
     /** With {@code srqOnB} host b's QP receives from a shared receive queue. */
     TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
             boolean srqOnB) {
-        this.world = World.of(seed, 2);
+        this(seed, type, conn, beforeConnect, srqOnB, 0);
+    }
+
+    /** With {@code lmc} every port answers to 2^lmc LIDs from the world's {@link World#lid(int)}. */
+    TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
+            boolean srqOnB, int lmc) {
+        this.world = World.of(seed, 2, lmc);
         this.type = type;
         this.a = new Side(0, type, false);
         this.b = new Side(1, type, srqOnB);

@@ -111,6 +111,42 @@ class UdTransportTest {
     }
 
     @Test
+    void shouldAnswerToEveryLidOfItsLmcRangeAndReportThePathBits() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_2048);
+        try (TransportPair p = new TransportPair(SEED, QpType.UD, c, null, false, 2)) {
+            int baseA = p.world.lid(0);
+            int baseB = p.world.lid(1);
+            assertEquals(0, baseB & 3, "an LMC 2 range starts at a multiple of 4");
+            for (int bits = 0; bits < 4; bits++) {
+                p.b.postRecv(bits, TransportPair.TARGET + bits * 4096L, GRH + 64);
+                // Path bits 8 + n on the sending side: only the low two (LMC 2) reach the SLID.
+                Ah ah = Ah.create(p.a.pd, new AhAttr(baseB + bits, 0, 8 + bits, 0, 1, null)).get();
+                p.a.postSend(new SendWr().wrId(bits).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)).ah(ah)
+                        .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            }
+            p.settle();
+            List<Wc> r = p.b.poll();
+            assertEquals(4, r.size(), "every LID of the range is the port's: " + r);
+            for (int bits = 0; bits < 4; bits++) {
+                Wc w = r.get(bits);
+                assertEquals(WcStatus.SUCCESS, w.status);
+                assertEquals(bits, w.dlidPathBits, "DLID path bits of " + w);
+                assertEquals(baseA + bits, w.slid, "SLID: a's base LID with its path bits");
+            }
+            // The switch routes one LID past the range to b as well; b's port does not take it.
+            p.world.fabric().switches().get(0).route(baseB + 4, p.world.link(1).peerOf(
+                    p.world.fabric().portOfLid(baseB)).portNum());
+            p.b.postRecv(9, TransportPair.TARGET, GRH + 64);
+            Ah outside = Ah.create(p.a.pd, AhAttr.lid(1, baseB + 4)).get();
+            p.a.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)).ah(outside)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            assertTrue(p.b.poll().isEmpty(), "DLID outside the range");
+            assertEquals(1, p.b.transport().dropped(Transport.Drop.DLID_MISMATCH));
+        }
+    }
+
+    @Test
     void shouldSendTheQpsOwnQkeyWhenTheHighBitIsSet() {
         try (TransportPair p = ud()) {
             p.b.postRecv(1, TransportPair.TARGET, GRH + 64);

@@ -144,6 +144,39 @@ class FabricTest {
     }
 
     @Test
+    void shouldRouteEveryLidOfAnLmcRangeAndMoveTheWholeRange() {
+        fabric.assignLid(ports[3], 0x40, 2);
+        assertEquals(0x40, ports[3].lid());
+        assertEquals(2, ports[3].lmc());
+        assertNull(fabric.portOfLid(3), "the old LID is free");
+        fabric.computeForwardingTables();
+        for (int lid = 0x40; lid < 0x44; lid++) {
+            assertEquals(ports[3], fabric.portOfLid(lid));
+            assertEquals(3, sw1.route(lid), "sw1 towards h3, lowest port on the tie, for LID " + lid);
+            assertEquals(1, sw2.route(lid), "sw2 to h3 for LID " + lid);
+        }
+        assertEquals(Switch.NO_ROUTE, sw2.route(0x44), "one past the range");
+
+        fabric.assignLid(ports[3], 0x48, 1);
+        for (int lid = 0x40; lid < 0x44; lid++) {
+            assertNull(fabric.portOfLid(lid), "LID " + lid + " moved away");
+        }
+        assertEquals(ports[3], fabric.portOfLid(0x49));
+    }
+
+    @Test
+    void shouldRefuseAnLmcRangeThatIsMisalignedOverlapsOrSitsOnASwitch() {
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x42, 2), "misaligned");
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0, 1), "holds LID 1 of h1");
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x10, 1), "sw1's LID");
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(sw1.port(0), 0x20, 1), "switch LMC");
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x40, 8), "LMC 8");
+        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0xBFFE, 2), "past unicast");
+        assertEquals(3, ports[3].lid(), "nothing changed");
+        assertEquals(ports[3], fabric.portOfLid(3));
+    }
+
+    @Test
     void shouldRefusePortsOfAnotherFabric() {
         Fabric other = new Fabric(new Scheduler(1));
         FabricPort stranger = other.addEndpointPort("x", 1, hosts[1]);
