@@ -19,7 +19,15 @@ public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt,
 
     /** A ConnectX-like one-port HCA (vendor 0x02c9, Mellanox) with the given node GUID. */
     public static DevCaps standard(long nodeGuid) {
-        return new DevCaps(256, 1024, 256, 4096, 1024, 256, 8, 16, 16, 16, 16, 64, 1024, 16, 1, 5, 64,
+        return standard(nodeGuid, 1);
+    }
+
+    /** The same HCA with {@code numPorts} ports (1 or 2, as ConnectX cards have). */
+    public static DevCaps standard(long nodeGuid, int numPorts) {
+        if (numPorts < 1 || numPorts > 2) {
+            throw new IllegalArgumentException(numPorts + " ports: an HCA here has 1 or 2");
+        }
+        return new DevCaps(256, 1024, 256, 4096, 1024, 256, 8, 16, 16, 16, 16, 64, 1024, 16, numPorts, 5, 64,
                 15, 16, 256, 0x40, nodeGuid, nodeGuid, 0x02c9, 0x1003, 3);
     }
 

@@ -20,9 +20,10 @@ import org.ibmodel.sim.fabric.LinkWidth;
 import org.ibmodel.sim.fabric.Switch;
 
 /**
- * N hosts, each with one single-port HCA running the {@link Transport}, cabled to one switch.
- * Host i gets LID {@code FIRST_LID + i}, or with an LMC the 2^LMC LIDs from
- * {@code (FIRST_LID + i) << LMC}; the switch's forwarding table is computed and every
+ * N hosts, each with one HCA of one or two ports running the {@link Transport}, every port cabled
+ * to one switch. Port 1 of host i gets LID {@code FIRST_LID + i}, port 2 {@code FIRST_LID + n + i},
+ * or with an LMC the 2^LMC LIDs from that shifted left by LMC; the switch's forwarding table is
+ * computed and every
  * port is made ACTIVE by SET_PORT, the first host acting as subnet manager. Everything runs on
  * one {@link Scheduler} from one seed.
  */
@@ -33,53 +34,68 @@ public final class World implements AutoCloseable {
     public static final double CABLE_METRES = 2.0;
 
     private final int lmc;
+    private final int hostCount;
+    private final int portsPerHca;
     private final Scheduler scheduler;
     private final Fabric fabric;
     private final Switch sw;
     private final List<Host> hosts = new ArrayList<>();
     private final List<Transport> transports = new ArrayList<>();
-    private final List<Link> links = new ArrayList<>();
+    /** Per host, the cable of each port (index port - 1). */
+    private final List<Link[]> links = new ArrayList<>();
     private PcapWriter pcap;
     private final List<Transport.Sent> captured = new ArrayList<>();
     private boolean logCapture;
 
-    private World(long seed, int n, int lmc) {
+    private World(long seed, int n, int lmc, int ports) {
         if (lmc < 0 || lmc > 7) {
             throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
-        if (lmc > 0 && (FIRST_LID + n) << lmc > SWITCH_LID) {
-            throw new IllegalArgumentException(n + " hosts with LMC " + lmc + " need LIDs up to "
-                    + (((FIRST_LID + n) << lmc) - 1) + ", past the switch's " + SWITCH_LID);
+        if (ports < 1 || ports > 2) {
+            throw new IllegalArgumentException(ports + " ports per HCA: 1 or 2");
+        }
+        if ((FIRST_LID + n * ports) << lmc > SWITCH_LID) {
+            throw new IllegalArgumentException(n + " hosts with " + ports + " ports and LMC " + lmc
+                    + " need LIDs up to " + (((FIRST_LID + n * ports) << lmc) - 1) + ", past the switch's " + SWITCH_LID);
         }
         this.lmc = lmc;
+        this.hostCount = n;
+        this.portsPerHca = ports;
         this.scheduler = new Scheduler(seed);
         this.fabric = new Fabric(scheduler);
-        this.sw = fabric.addSwitch("sw0", n + 1);
+        this.sw = fabric.addSwitch("sw0", n * ports + 1);
         fabric.assignLid(sw.port(0), SWITCH_LID);
         for (int i = 0; i < n; i++) {
             String name = "h" + i;
-            int lid = lid(i);
             Host host = new Host(name, scheduler);
             Transport transport = new Transport(scheduler, name);
-            long guid = Hosts.GUID_BASE | ((long) lid << 16);
-            Hca hca = host.plugHca(DevCaps.standard(guid), transport);
+            long guid = Hosts.GUID_BASE | ((long) lid(i) << 16);
+            Hca hca = host.plugHca(DevCaps.standard(guid, ports), transport);
             transport.bind(hca);
             int ret = host.loadDriver(hca, "hca0");
             if (ret != 0) {
                 throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
             }
-            FabricPort port = fabric.addEndpointPort(name + "-hca0", 1, transport.sink(1));
-            transport.attach(1, port);
-            links.add(fabric.connect(port, sw.port(i + 1), LinkWidth.WIDTH_4X, LinkSpeed.EDR, CABLE_METRES));
-            fabric.assignLid(port, lid, lmc);
+            Link[] cables = new Link[ports];
+            for (int p = 1; p <= ports; p++) {
+                FabricPort port = fabric.addEndpointPort(name + "-hca0", p, transport.sink(p));
+                transport.attach(p, port);
+                // Port 1 of every host first, then port 2: switch port n + i + 1 for host i's port 2.
+                cables[p - 1] = fabric.connect(port, sw.port((p - 1) * n + i + 1), LinkWidth.WIDTH_4X, LinkSpeed.EDR,
+                        CABLE_METRES);
+                fabric.assignLid(port, lid(i, p), lmc);
+            }
+            links.add(cables);
             hosts.add(host);
             transports.add(transport);
         }
         fabric.computeForwardingTables();
         for (int i = 0; i < n; i++) {
-            int ret = hosts.get(i).driver(0).setPort(1, lid(i), lmc, lid(0), 0);
-            if (ret != 0) {
-                throw new IllegalStateException("h" + i + ": SET_PORT failed with " + ret);
+            for (int p = 1; p <= ports; p++) {
+                int ret = hosts.get(i).driver(0).setPort(p, lid(i, p), lmc, lid(0), 0);
+                if (ret != 0) {
+                    throw new IllegalStateException("h" + i + ": SET_PORT on port " + p + " failed with " + ret);
+                }
             }
         }
         settle();
@@ -87,12 +103,17 @@ public final class World implements AutoCloseable {
 
     /** {@code n} hosts through one switch, everything derived from {@code seed}. */
     public static World of(long seed, int n) {
-        return new World(seed, n, 0);
+        return new World(seed, n, 0, 1);
     }
 
     /** As {@link #of(long, int)}, every HCA port answering to 2^{@code lmc} LIDs (IBA 7.11.1). */
     public static World of(long seed, int n, int lmc) {
-        return new World(seed, n, lmc);
+        return new World(seed, n, lmc, 1);
+    }
+
+    /** As {@link #of(long, int, int)} with {@code ports} (1 or 2) ports per HCA, each cabled to the switch. */
+    public static World of(long seed, int n, int lmc, int ports) {
+        return new World(seed, n, lmc, ports);
     }
 
     public Scheduler scheduler() {
@@ -111,14 +132,27 @@ public final class World implements AutoCloseable {
         return transports.get(i);
     }
 
-    /** The cable between host {@code i} and the switch. */
+    /** The cable between port 1 of host {@code i} and the switch. */
     public Link link(int i) {
-        return links.get(i);
+        return link(i, 1);
     }
 
-    /** Host {@code i}'s LID; with an LMC, the base of its range. */
+    /** The cable between port {@code port} of host {@code i} and the switch. */
+    public Link link(int i, int port) {
+        return links.get(i)[port - 1];
+    }
+
+    /** Port 1 of host {@code i}: its LID, with an LMC the base of its range. */
     public int lid(int i) {
-        return (FIRST_LID + i) << lmc;
+        return lid(i, 1);
+    }
+
+    /** The LID of port {@code port} of host {@code i}, with an LMC the base of its range. */
+    public int lid(int i, int port) {
+        if (port < 1 || port > portsPerHca) {
+            throw new IllegalArgumentException("port " + port + ": the HCAs have ports 1.." + portsPerHca);
+        }
+        return (FIRST_LID + (port - 1) * hostCount + i) << lmc;
     }
 
     /**

@@ -14,6 +14,7 @@ import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
+import org.ibmodel.core.PortState;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
@@ -21,6 +22,7 @@ import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.fabric.Link;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -254,6 +256,34 @@ class RcTransportTest {
             p.settle();
             assertEquals(List.of(2L), p.a.poll().stream().map(w -> w.wrId).toList(), at("the second after SQD2RTS"));
             assertArrayEquals(TransportPair.pattern(3, 2000), p.b.read(TransportPair.TARGET + 4096, 2000));
+        }
+    }
+
+    @Test
+    void shouldCarryAConnectionOnPortTwoWhilePortOnesCableIsDown() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).onPort(2);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c, null, false, 0, 2)) {
+            assertEquals(2, p.a.dev.numPorts());
+            for (int port = 1; port <= 2; port++) {
+                assertEquals(PortState.ACTIVE, p.a.dev.port(port).state(), at("port " + port));
+                assertEquals(p.world.lid(0, port), p.a.dev.port(port).lid(), at("port " + port + " LID"));
+            }
+            p.world.link(0, 1).changeState(Link.State.DOWN);
+            p.a.fill(0, TransportPair.pattern(4, 5000));
+            for (int i = 0; i < 3; i++) {
+                p.b.postRecv(i, TransportPair.TARGET + i * 8192L, 8192);
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 5000)));
+            }
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS), statuses(wcs), at("" + wcs));
+            assertEquals(3, p.b.poll().size());
+            for (int i = 0; i < 3; i++) {
+                assertArrayEquals(TransportPair.pattern(4, 5000), p.b.read(TransportPair.TARGET + i * 8192L, 5000));
+            }
+            assertEquals(0, p.world.link(0, 1).counters().packetsSent(), at("nothing on port 1's cable"));
+            assertEquals(0, p.world.link(1, 1).counters().packetsSent(), at("nor on the peer's port 1"));
+            assertTrue(p.world.link(0, 2).counters().packetsSent() >= 15, at("SENDs and ACKs on port 2"));
         }
     }
 

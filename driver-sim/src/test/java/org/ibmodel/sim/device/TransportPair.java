@@ -45,9 +45,9 @@ final class TransportPair implements AutoCloseable {
 
     /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
     record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
-            int pkeyIndexA, int maxDestRdAtomicB, boolean grh) {
+            int pkeyIndexA, int maxDestRdAtomicB, boolean grh, int port) {
         Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
-            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false);
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false, 1);
         }
 
         static Conn standard(Mtu mtu) {
@@ -55,26 +55,32 @@ final class TransportPair implements AutoCloseable {
         }
 
         Conn psns(int a, int b) {
-            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh);
+            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh, port);
         }
 
         Conn retries(int retry, int rnr) {
-            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh);
+            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh, port);
         }
 
         Conn pkeyIndexA(int index) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB, grh);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB, grh, port);
         }
 
         /** Host b's responder resources (max_dest_rd_atomic); host a keeps {@link #MAX_RD_ATOMIC}. */
         Conn maxDestRdAtomicB(int n) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n, grh);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n, grh, port);
         }
 
         /** Both address paths carry a GRH to the peer port's GID 0. */
         Conn withGrh() {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    true);
+                    true, port);
+        }
+
+        /** Both QPs on HCA port {@code p}, addressed to the peer's port {@code p}. */
+        Conn onPort(int p) {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    grh, p);
         }
     }
 
@@ -182,7 +188,13 @@ final class TransportPair implements AutoCloseable {
     /** With {@code lmc} every port answers to 2^lmc LIDs from the world's {@link World#lid(int)}. */
     TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
             boolean srqOnB, int lmc) {
-        this.world = World.of(seed, 2, lmc);
+        this(seed, type, conn, beforeConnect, srqOnB, lmc, 1);
+    }
+
+    /** With {@code ports} (1 or 2) ports on every HCA, each cabled to the switch. */
+    TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
+            boolean srqOnB, int lmc, int ports) {
+        this.world = World.of(seed, 2, lmc, ports);
         this.type = type;
         this.a = new Side(0, type, false);
         this.b = new Side(1, type, srqOnB);
@@ -195,7 +207,7 @@ final class TransportPair implements AutoCloseable {
 
     private void connect(Side me, Side peer, int mySq, int peerSq, Conn c) {
         QpAttr init = new QpAttr().state(QpState.INIT);
-        init.portNum = 1;
+        init.portNum = c.port();
         init.pkeyIndex = me == a ? c.pkeyIndexA() : 0;
         if (type == QpType.UD) {
             init.qkey = QKEY;
@@ -212,9 +224,9 @@ final class TransportPair implements AutoCloseable {
         assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
                 QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)));
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(c.mtu());
-        rtr.ahAttr = !c.grh() ? AhAttr.lid(1, world.lid(peer.index))
-                : new AhAttr(world.lid(peer.index), 0, 0, 0, 1,
-                        new AhAttr.Grh(peer.dev.port(1).gid(0), 0, 0, HOP_LIMIT, 0));
+        rtr.ahAttr = !c.grh() ? AhAttr.lid(c.port(), world.lid(peer.index, c.port()))
+                : new AhAttr(world.lid(peer.index, c.port()), 0, 0, 0, c.port(),
+                        new AhAttr.Grh(peer.dev.port(c.port()).gid(0), 0, 0, HOP_LIMIT, 0));
         rtr.destQpNum = peer.qp.qpNum();
         rtr.rqPsn = peerSq;
         rtr.maxDestRdAtomic = me == b ? c.maxDestRdAtomicB() : MAX_RD_ATOMIC;
