@@ -322,13 +322,19 @@ class FirmwareTest {
         assertNotNull(eq.poll());
     }
 
+    /** QP 0x40 on CQ 1, moved to ERR: every WQE posted is flushed at once, one CQE each. */
+    private RawHca.QpRings flushingQp() {
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        return qp;
+    }
+
     @Test
     void shouldReportCqErrorOnOverrunAndStopWriting() {
         h.init();
         RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
-        RawHca.CqRing cq = h.new CqRing(1, 2, 0);
-        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
-        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        h.new CqRing(1, 2, 0);
+        RawHca.QpRings qp = flushingQp();
         qp.postSends(5);
         byte[] e = eq.poll();
         assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
@@ -343,8 +349,7 @@ class FirmwareTest {
         h.init();
         RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
         RawHca.CqRing cq = h.new CqRing(1, 2, 0);
-        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
-        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        RawHca.QpRings qp = flushingQp();
         // Many times round the 4-entry ring, the consumer never more than three behind.
         for (int round = 0; round < 12; round++) {
             qp.postSends(3);

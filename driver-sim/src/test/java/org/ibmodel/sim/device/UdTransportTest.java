@@ -36,20 +36,35 @@ class UdTransportTest {
                 .remoteQpn(p.b.qp.qpNum()).remoteQkey(qkey);
     }
 
+    /** A receive of 2048 bytes after the GRH room is posted at TARGET; {@code wr} arrives there as the only one. */
+    private static Wc deliverOne(TransportPair p, SendWr wr) {
+        p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
+        p.a.postSend(wr);
+        p.settle();
+        assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+        List<Wc> r = p.b.poll();
+        assertEquals(1, r.size(), "" + r);
+        Wc w = r.get(0);
+        assertEquals(WcStatus.SUCCESS, w.status);
+        return w;
+    }
+
+    /** A receive is posted, {@code wr} completes at the sender (UD has no ACK), b drops it as {@code reason}. */
+    private static void assertDropped(TransportPair p, SendWr wr, Transport.Drop reason) {
+        p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
+        p.a.postSend(wr);
+        p.settle();
+        assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
+        assertTrue(p.b.poll().isEmpty(), "nothing received");
+        assertEquals(1, p.b.transport().dropped(reason), reason + " counted");
+    }
+
     @Test
     void shouldDeliverADatagramAfterFortyBytesOfGrhRoomWithItsSource() {
         try (TransportPair p = ud()) {
             byte[] data = TransportPair.pattern(4, 1000);
             p.a.fill(0, data);
-            p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
-            p.a.postSend(datagram(p, 1000, TransportPair.QKEY));
-            p.settle();
-            Wc s = p.a.poll().get(0);
-            assertEquals(WcStatus.SUCCESS, s.status);
-            List<Wc> r = p.b.poll();
-            assertEquals(1, r.size(), "" + r);
-            Wc w = r.get(0);
-            assertEquals(WcStatus.SUCCESS, w.status);
+            Wc w = deliverOne(p, datagram(p, 1000, TransportPair.QKEY));
             assertEquals(WcOpcode.RECV, w.opcode);
             assertEquals(GRH + 1000, w.byteLen, "byte_cnt counts the GRH room");
             assertEquals(p.a.qp.qpNum(), w.srcQp);
@@ -72,15 +87,8 @@ class UdTransportTest {
         try (TransportPair p = ud()) {
             byte[] data = TransportPair.pattern(6, 1001);
             p.a.fill(0, data);
-            p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
             byte[] dgid = p.b.dev.port(1).gid(0);
-            p.a.postSend(globalDatagram(p, 1001, dgid));
-            p.settle();
-            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
-            List<Wc> r = p.b.poll();
-            assertEquals(1, r.size(), "" + r);
-            Wc w = r.get(0);
-            assertEquals(WcStatus.SUCCESS, w.status);
+            Wc w = deliverOne(p, globalDatagram(p, 1001, dgid));
             assertEquals(WcFlags.GRH, w.wcFlags & WcFlags.GRH, "a GRH was received");
             assertEquals(GRH + 1001, w.byteLen);
             byte[] g = p.b.read(TransportPair.TARGET, GRH);
@@ -101,12 +109,7 @@ class UdTransportTest {
     @Test
     void shouldDropAndCountAGrhForAnotherPortsGid() {
         try (TransportPair p = ud()) {
-            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
-            p.a.postSend(globalDatagram(p, 64, p.a.dev.port(1).gid(0)));
-            p.settle();
-            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
-            assertTrue(p.b.poll().isEmpty());
-            assertEquals(1, p.b.transport().dropped(Transport.Drop.DGID_MISMATCH));
+            assertDropped(p, globalDatagram(p, 64, p.a.dev.port(1).gid(0)), Transport.Drop.DGID_MISMATCH);
         }
     }
 
@@ -159,12 +162,7 @@ class UdTransportTest {
     @Test
     void shouldDropAndCountAWrongQkey() {
         try (TransportPair p = ud()) {
-            p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
-            p.a.postSend(datagram(p, 64, TransportPair.QKEY + 1));
-            p.settle();
-            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
-            assertTrue(p.b.poll().isEmpty());
-            assertEquals(1, p.b.transport().dropped(Transport.Drop.QKEY_MISMATCH));
+            assertDropped(p, datagram(p, 64, TransportPair.QKEY + 1), Transport.Drop.QKEY_MISMATCH);
         }
     }
 
