@@ -217,7 +217,10 @@ class HcaWqeTest {
         assertEquals(Errno.ENOMEM.negative(), r.ret());
         assertEquals(1, r.badWr());
         assertEquals(2, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted ones");
-        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.LOCAL_INV)).ret());
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.BIND_MW)).ret(),
+                "an opcode the device has none for");
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)).ret(),
+                "IB_WR_REG_MR without a region");
         assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
                 .sgList(new Sge(0x1_0000_1000L, 4, 1))).ret());
     }

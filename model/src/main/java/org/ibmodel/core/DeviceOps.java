@@ -53,6 +53,19 @@ public interface DeviceOps {
 
     int deregMr(Mr mr);
 
+    /**
+     * ib_alloc_mr for IB_MR_TYPE_MEM_REG: a key with room for {@code maxNumSg} pages and no
+     * mapping, registered later by IB_WR_REG_MR. Assigns keys with {@link Mr#assignKeys}.
+     */
+    default int allocMr(Mr mr, int maxNumSg) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
+    /** The driver's map_mr_sg: {@code pages} become the page list an IB_WR_REG_MR hands the HCA. */
+    default int mapMrSg(Mr mr, long[] pages) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
     int createAh(Ah ah, AhAttr attr);
 
     int destroyAh(Ah ah);

@@ -110,6 +110,16 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int allocMr(Mr mr, int maxNumSg) {
+        return real.allocMr(mr, maxNumSg);
+    }
+
+    @Override
+    public int mapMrSg(Mr mr, long[] pages) {
+        return real.mapMrSg(mr, pages);
+    }
+
+    @Override
     public int createAh(Ah ah, AhAttr attr) {
         return real.createAh(ah, attr);
     }

@@ -1,4 +1,5 @@
-// drivers/infiniband/core/verbs.c: ib_get_dma_mr, ib_dereg_mr_user; uverbs reg_user_mr path
+// drivers/infiniband/core/verbs.c: ib_get_dma_mr, ib_alloc_mr, ib_map_mr_sg, ib_sg_to_pages,
+// ib_dereg_mr_user; include/rdma/ib_verbs.h ib_update_fast_reg_key; uverbs reg_user_mr path
 package org.ibmodel.core;
 
 import org.ibmodel.kernel.Errno;
@@ -12,16 +13,19 @@ public final class Mr extends IbObject {
 
     private final Pd pd;
     private final Type type;
-    private final long iova;
-    private final long length;
+    // A MEM_REG region's mapping changes with each ib_map_mr_sg; the others' never do.
+    private long iova;
+    private long length;
     private final int access;
     /**
      * The host pages behind the region, in order, as ib_umem's scatterlist hands them to the
      * driver: page i backs [iova - pageOffset + i * PAGE_SIZE, ...). Empty for a DMA region.
      */
-    private final long[] pages;
+    private long[] pages;
     /** Where iova lies inside the first page (ib_umem_offset). */
-    private final int pageOffset;
+    private int pageOffset;
+    /** MEM_REG: the most pages one mapping may have (ib_alloc_mr's max_num_sg). */
+    private int maxNumSg;
     private int lkey;
     private int rkey;
 
@@ -98,6 +102,87 @@ public final class Mr extends IbObject {
         Mr mr = new Mr(pd, Type.USER, iova, length, access, pages.clone(), offset);
         int ret = pd.device().ops().regMr(mr, start, length, iova, access);
         return finish(pd, mr, ret);
+    }
+
+    /**
+     * ib_alloc_mr(pd, IB_MR_TYPE_MEM_REG, max_num_sg): a key with no mapping, for IB_WR_REG_MR
+     * after {@link #mapSg}. -EINVAL for no pages; -EOPNOTSUPP from a device without it.
+     */
+    public static Result<Mr> alloc(Pd pd, int maxNumSg) {
+        pd.checkLive("ib_alloc_mr");
+        Result<Mr> r;
+        if (maxNumSg <= 0) {
+            r = Result.err(Errno.EINVAL);
+        } else {
+            Mr mr = new Mr(pd, Type.MEM_REG, 0, 0, 0, new long[0], 0);
+            mr.maxNumSg = maxNumSg;
+            r = finish(pd, mr, pd.device().ops().allocMr(mr, maxNumSg));
+        }
+        Tracer t = pd.device().core().tracer();
+        if (t != null) {
+            t.fire(new RdmaCore.MrAlloc(pd.resId(), r.isErr() ? 0 : r.get().resId(), "MEM_REG", maxNumSg,
+                    r.isErr() ? -r.errno().number() : 0));
+        }
+        return r;
+    }
+
+    /**
+     * ib_map_mr_sg with a page size of one host page: maps the DMA ranges {@code addrs[i]},
+     * {@code lens[i]} onto the region, which then starts at {@code addrs[0]}. As ib_sg_to_pages,
+     * a range after the first must start on a page and one before the last must end on one; the
+     * mapping stops before the first range that breaks this or needs more than max_num_sg pages,
+     * and the number of ranges mapped is returned (the caller compares it with its count).
+     */
+    public int mapSg(long[] addrs, int[] lens) {
+        checkLive("ib_map_mr_sg");
+        if (type != Type.MEM_REG || addrs.length != lens.length || addrs.length == 0) {
+            return Errno.EINVAL.negative();
+        }
+        long mask = HostMemory.PAGE_SIZE - 1;
+        long[] out = new long[maxNumSg];
+        int n = 0;
+        int mapped = 0;
+        long total = 0;
+        for (int i = 0; i < addrs.length; i++) {
+            long a = addrs[i];
+            long end = a + Integer.toUnsignedLong(lens[i]);
+            if (lens[i] == 0 || (i > 0 && (a & mask) != 0) || (i < addrs.length - 1 && (end & mask) != 0)) {
+                break;
+            }
+            int need = (int) (((end + mask) >>> HostMemory.PAGE_SHIFT) - (a >>> HostMemory.PAGE_SHIFT));
+            if (n + need > maxNumSg) {
+                break;
+            }
+            for (long page = a & ~mask; page < end; page += HostMemory.PAGE_SIZE) {
+                out[n++] = page;
+            }
+            total += end - a;
+            mapped++;
+        }
+        if (mapped == 0) {
+            return Errno.EINVAL.negative();
+        }
+        long[] p = java.util.Arrays.copyOf(out, n);
+        int ret = device().ops().mapMrSg(this, p);
+        if (ret < 0) {
+            return ret;
+        }
+        iova = addrs[0];
+        length = total;
+        pages = p;
+        pageOffset = (int) (addrs[0] & mask);
+        return mapped;
+    }
+
+    /** ib_update_fast_reg_key: the low eight bits of both keys become {@code newKey}'s. */
+    public void updateFastRegKey(int newKey) {
+        lkey = (lkey & 0xffffff00) | (newKey & 0xff);
+        rkey = (rkey & 0xffffff00) | (newKey & 0xff);
+    }
+
+    /** MEM_REG: the most pages a mapping may have. */
+    public int maxNumSg() {
+        return maxNumSg;
     }
 
     private static int pageCount(int offset, long length) {
@@ -181,7 +266,7 @@ public final class Mr extends IbObject {
         checkLive("ib_dereg_mr");
         device().kernel().mightSleep();
         // ib_dereg_mr_user fires mr_dereg before the driver runs; mr_alloc is fired only by
-        // ib_alloc_mr, which this model does not have (user and DMA MRs are never traced).
+        // ib_alloc_mr (user and DMA MRs are never traced).
         Tracer t = device().core().tracer();
         if (t != null) {
             t.fire(new RdmaCore.MrDereg(resId()));

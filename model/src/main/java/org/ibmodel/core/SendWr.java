@@ -22,6 +22,9 @@ public final class SendWr {
     private Ah ah;
     private int remoteQpn;
     private int remoteQkey;
+    private Mr regMr;
+    private int regKey;
+    private int regAccess;
 
     public static SendWr send(long wrId, Sge... sges) {
         return new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sgList(sges).sendFlags(SendFlags.SIGNALED);
@@ -90,7 +93,7 @@ public final class SendWr {
         return n;
     }
 
-    /** ex.imm_data, or ex.invalidate_rkey for SEND_WITH_INV. */
+    /** ex.imm_data, or ex.invalidate_rkey for SEND_WITH_INV and LOCAL_INV. */
     public int immData() {
         return immData;
     }
@@ -98,6 +101,32 @@ public final class SendWr {
     public SendWr immData(int v) {
         immData = v;
         return this;
+    }
+
+    /** ex.invalidate_rkey: the key SEND_WITH_INV or LOCAL_INV invalidates (it shares ex with imm_data). */
+    public SendWr invalidateRkey(int v) {
+        immData = v;
+        return this;
+    }
+
+    /** struct ib_reg_wr: IB_WR_REG_MR gives {@code mr} the key {@code key} and {@code access}. */
+    public SendWr reg(Mr mr, int key, int access) {
+        regMr = mr;
+        regKey = key;
+        regAccess = access;
+        return this;
+    }
+
+    public Mr regMr() {
+        return regMr;
+    }
+
+    public int regKey() {
+        return regKey;
+    }
+
+    public int regAccess() {
+        return regAccess;
     }
 
     public long remoteAddr() {

@@ -14,7 +14,9 @@ public enum WrOpcode {
     BIND_MW(8, WcOpcode.BIND_MW),
     SEND_WITH_INV(9, WcOpcode.SEND),
     LSO(10, WcOpcode.LSO),
-    RDMA_READ_WITH_INV(11, WcOpcode.RDMA_READ);
+    RDMA_READ_WITH_INV(11, WcOpcode.RDMA_READ),
+    /** Kernel only (struct ib_reg_wr): registers a region allocated by ib_alloc_mr. */
+    REG_MR(0x20, WcOpcode.REG_MR);
 
     private final int value;
     private final WcOpcode completion;
@@ -47,6 +49,11 @@ public enum WrOpcode {
     public boolean consumesRecv() {
         return this == SEND || this == SEND_WITH_IMM || this == SEND_WITH_INV
                 || this == RDMA_WRITE_WITH_IMM;
+    }
+
+    /** Work done by the HCA itself, with nothing sent: registering or invalidating a key. */
+    public boolean isLocal() {
+        return this == REG_MR || this == LOCAL_INV;
     }
 
     public boolean hasImmediate() {

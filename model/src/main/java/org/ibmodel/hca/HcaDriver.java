@@ -61,8 +61,20 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /** The MPT index of a memory region and its translation table, if any. */
-    record HcaMr(int mpt) {
+    record HcaMr(int mpt, long pageList) {
+        HcaMr(int mpt) {
+            this(mpt, 0);
+        }
+
+        boolean fastReg() {
+            return pageList != 0;
+        }
     }
+
+    /** mlx4's MLX4_MAX_FAST_REG_PAGES: the longest page list one IB_WR_REG_MR may carry. */
+    static final int MAX_FAST_REG_PAGES = 511;
+    /** One entry of a fast-register page list (§5.7): a 64-bit page address. */
+    private static final Field PAGE_ADDRESS = new Field("page address", 0, 63, 0);
 
     private final IbCore core;
     private final Kernel kernel;
@@ -528,6 +540,48 @@ public final class HcaDriver implements DeviceOps {
         }
         mr.drv(new HcaMr(mpt));
         mr.assignKeys(key, key);
+        return 0;
+    }
+
+    /**
+     * mlx4_ib_alloc_mr: a fast_reg MPT, free until an IB_WR_REG_MR, and the page list in host
+     * memory that map_mr_sg fills and the WQE points the HCA at (docs/HCA.md §4.1, §5.7).
+     */
+    @Override
+    public int allocMr(Mr mr, int maxNumSg) {
+        if (maxNumSg > MAX_FAST_REG_PAGES) {
+            return Errno.EINVAL.negative();
+        }
+        long pageList = memory.alloc(8L * maxNumSg);
+        int mpt = mptBitmap.alloc();
+        if (mpt < 0) {
+            return Errno.ENOMEM.negative();
+        }
+        int key = nextKey(mpt);
+        byte[] b = mptMailbox(key, pdn(mr.pd()), 0, false, 0, 0, pageList, maxNumSg);
+        Hw.Mpt.FAST_REG.set(b, Hw.CTX, 1);
+        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0, b);
+        if (ret != 0) {
+            mptBitmap.free(mpt);
+            return ret;
+        }
+        mr.drv(new HcaMr(mpt, pageList));
+        mr.assignKeys(key, key);
+        return 0;
+    }
+
+    /** mlx4_ib_map_mr_sg / mlx4_set_page: the page addresses, big-endian, into the page list. */
+    @Override
+    public int mapMrSg(Mr mr, long[] pages) {
+        HcaMr h = (HcaMr) mr.drv();
+        if (!h.fastReg()) {
+            return Errno.EINVAL.negative();
+        }
+        byte[] b = new byte[8 * pages.length];
+        for (int i = 0; i < pages.length; i++) {
+            PAGE_ADDRESS.set(b, 8 * i, pages[i]);
+        }
+        memory.write(h.pageList(), b);
         return 0;
     }
 

@@ -5,7 +5,9 @@ package org.ibmodel.hca;
 
 import java.util.Arrays;
 import java.util.List;
+import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Mr;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpCap;
@@ -183,6 +185,12 @@ final class HcaQp {
         if (op.hasAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {
             return Errno.EINVAL.negative();
         }
+        // struct ib_reg_wr: a region from ib_alloc_mr, mapped, and a key of the same MPT.
+        if (op == SendOpcode.FAST_REG && (wr.regMr() == null || wr.regMr().freed()
+                || !(wr.regMr().drv() instanceof HcaDriver.HcaMr h) || !h.fastReg() || wr.regMr().length() <= 0
+                || (wr.regKey() >>> 8) != h.mpt())) {
+            return Errno.EINVAL.negative();
+        }
         return 0;
     }
 
@@ -191,7 +199,7 @@ final class HcaQp {
         return switch (type) {
             case RC -> true;
             case UC -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM || op == WrOpcode.SEND_WITH_INV
-                    || op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM;
+                    || op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM || op.isLocal();
             case UD, GSI, SMI -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM;
             default -> false;
         };
@@ -222,6 +230,13 @@ final class HcaQp {
             Hw.Atomic.COMPARE.set(w, off, cs ? wr.compareAdd() : 0);
             off += Hw.Atomic.SIZE;
         }
+        if (op == SendOpcode.FAST_REG) {
+            fastRegSeg(w, off, wr);
+            off += Hw.FastReg.SIZE;
+        } else if (op == SendOpcode.LOCAL_INVAL) {
+            Hw.LocalInv.KEY.set(w, off, Integer.toUnsignedLong(wr.immData()));
+            off += Hw.LocalInv.SIZE;
+        }
         if ((wr.sendFlags() & SendFlags.INLINE) != 0) {
             int len = (int) wr.length();
             Hw.Data.INLINE.set(w, off, 1);
@@ -245,6 +260,22 @@ final class HcaQp {
         Hw.Ctrl.SOLICITED.set(w, 0, (wr.sendFlags() & SendFlags.SOLICITED) != 0 ? 1 : 0);
         Hw.Ctrl.IMM.set(w, 0, wr.immData());
         return w;
+    }
+
+    /** mlx4 set_reg_seg: the mapping ib_map_mr_sg gave the region, with the WR's key and access. */
+    private static void fastRegSeg(byte[] w, int off, SendWr wr) {
+        Mr mr = wr.regMr();
+        int access = wr.regAccess();
+        Hw.FastReg.ATOMIC.set(w, off, (access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
+        Hw.FastReg.REMOTE_WRITE.set(w, off, (access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
+        Hw.FastReg.REMOTE_READ.set(w, off, (access & AccessFlags.REMOTE_READ) != 0 ? 1 : 0);
+        Hw.FastReg.LOCAL_WRITE.set(w, off, (access & AccessFlags.LOCAL_WRITE) != 0 ? 1 : 0);
+        Hw.FastReg.KEY.set(w, off, Integer.toUnsignedLong(wr.regKey()));
+        Hw.FastReg.PAGE_LIST.set(w, off, ((HcaDriver.HcaMr) mr.drv()).pageList());
+        Hw.FastReg.START.set(w, off, mr.iova());
+        Hw.FastReg.LENGTH.set(w, off, mr.length());
+        Hw.FastReg.PAGE_COUNT.set(w, off, mr.pages().length);
+        Hw.FastReg.LOG_PAGE_SIZE.set(w, off, HcaDriver.PAGE_SHIFT);
     }
 
     /** set_datagram_seg: the address vector the driver keeps for the AH, copied in. */

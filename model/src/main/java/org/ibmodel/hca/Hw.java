@@ -116,6 +116,8 @@ public final class Hw {
         public static final String SECTION = "4.1";
         public static final int SIZE = 64;
         public static final Field VALID = f("valid", 0x00, 31);
+        public static final Field FREE = f("free", 0x00, 30);
+        public static final Field FAST_REG = f("fast_reg", 0x00, 10);
         public static final Field PHYSICAL = f("physical", 0x00, 8);
         public static final Field ATOMIC = f("atomic", 0x00, 4);
         public static final Field REMOTE_WRITE = f("remote_write", 0x00, 3);
@@ -286,6 +288,29 @@ public final class Hw {
         public static final int SIZE = 16;
         public static final Field SWAP_ADD = f("swap_add", 0x00, 63, 0);
         public static final Field COMPARE = f("compare", 0x08, 63, 0);
+    }
+
+    /** §5.7: FAST_REG's registration; the access bits sit where the MPT's do. */
+    public static final class FastReg {
+        public static final String SECTION = "5.7";
+        public static final int SIZE = 48;
+        public static final Field ATOMIC = f("atomic", 0x00, 4);
+        public static final Field REMOTE_WRITE = f("remote_write", 0x00, 3);
+        public static final Field REMOTE_READ = f("remote_read", 0x00, 2);
+        public static final Field LOCAL_WRITE = f("local_write", 0x00, 1);
+        public static final Field KEY = f("key", 0x04, 31, 0);
+        public static final Field PAGE_LIST = f("page_list", 0x08, 63, 0);
+        public static final Field START = f("start", 0x10, 63, 0);
+        public static final Field LENGTH = f("length", 0x18, 63, 0);
+        public static final Field PAGE_COUNT = f("page_count", 0x20, 31, 0);
+        public static final Field LOG_PAGE_SIZE = f("log_page_size", 0x24, 4, 0);
+    }
+
+    /** §5.8 */
+    public static final class LocalInv {
+        public static final String SECTION = "5.8";
+        public static final int SIZE = 16;
+        public static final Field KEY = f("key", 0x04, 31, 0);
     }
 
     /** §5.5 data and inline segments; a receive WQE is data segments only. */

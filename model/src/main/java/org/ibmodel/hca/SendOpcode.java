@@ -13,7 +13,9 @@ public enum SendOpcode {
     SEND_IMM(0x0b, WrOpcode.SEND_WITH_IMM),
     RDMA_READ(0x10, WrOpcode.RDMA_READ),
     ATOMIC_CS(0x11, WrOpcode.ATOMIC_CMP_AND_SWP),
-    ATOMIC_FA(0x12, WrOpcode.ATOMIC_FETCH_AND_ADD);
+    ATOMIC_FA(0x12, WrOpcode.ATOMIC_FETCH_AND_ADD),
+    FAST_REG(0x19, WrOpcode.REG_MR),
+    LOCAL_INVAL(0x1b, WrOpcode.LOCAL_INV);
 
     /** values() copies its array on every call; lookups walk this one. */
     private static final SendOpcode[] VALUES = values();
@@ -34,7 +36,7 @@ public enum SendOpcode {
         return wr;
     }
 
-    /** The opcode for a work request, or null when the device has none (LOCAL_INV, LSO ...). */
+    /** The opcode for a work request, or null when the device has none (BIND_MW, LSO ...). */
     public static SendOpcode of(WrOpcode op) {
         for (SendOpcode o : VALUES) {
             if (o.wr == op) {

@@ -71,4 +71,22 @@ class MrTest {
         assertTrue(mr.freed());
         assertNoMr();
     }
+
+    // drivers/infiniband/core/verbs.c: ib_alloc_mr returns -EOPNOTSUPP when the driver has no alloc_mr
+    @Test
+    void shouldReturnEopnotsuppForAFastRegRegionOnADeviceWithoutOne() {
+        assertEquals(Errno.EOPNOTSUPP, Mr.alloc(f.pd, 4).errno());
+        assertEquals(Errno.EINVAL, Mr.alloc(f.pd, 0).errno());
+        assertNoMr();
+    }
+
+    // include/rdma/ib_verbs.h: ib_update_fast_reg_key changes the low eight bits of both keys only
+    @Test
+    void shouldChangeOnlyTheTagOfAKey() {
+        Mr mr = Mr.reg(f.pd, addr, 4096, addr, AccessFlags.LOCAL_WRITE).get();
+        mr.assignKeys(0x1234_56aa, 0x1234_56aa);
+        mr.updateFastRegKey(0x1c5);
+        assertEquals(0x1234_56c5, mr.lkey());
+        assertEquals(0x1234_56c5, mr.rkey());
+    }
 }

@@ -67,7 +67,8 @@ final class MptTable {
         if ((Layout.Mpt.KEY.get(e, 0) >>> 8) != index || Layout.Mpt.PD.get(e, 0) >= caps.maxPd()) {
             return Status.BAD_PARAM;
         }
-        if (!Layout.Mpt.PHYSICAL.isSet(e, 0)) {
+        boolean fastReg = Layout.Mpt.FAST_REG.isSet(e, 0);
+        if (!fastReg && !Layout.Mpt.PHYSICAL.isSet(e, 0)) {
             int lps = Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0);
             long entries = Layout.Mpt.MTT_ENTRIES.get(e, 0);
             if (lps < 12 || !dma.mapped(Layout.Mpt.MTT_ADDR.get(e, 0), entries * 8)) {
@@ -75,8 +76,10 @@ final class MptTable {
             }
         }
         Layout.Mpt.VALID.set(e, 0, 1);
+        // A fast_reg entry starts with no registration: no access passes until FAST_REG.
+        Layout.Mpt.FREE.set(e, 0, fastReg ? 1 : 0);
         mpts[index] = e;
-        decoded[index] = Decoded.of(e);
+        decoded[index] = fastReg ? null : Decoded.of(e);
         return Status.OK;
     }
 
@@ -92,6 +95,66 @@ final class MptTable {
         mpts[index] = null;
         decoded[index] = null;
         return Status.OK;
+    }
+
+    /**
+     * §5.7 FAST_REG from the segment at {@code off}: false, changing nothing, unless its key
+     * names a free fast_reg entry of {@code pd} and its pages cover the region.
+     */
+    boolean fastReg(int pd, byte[] seg, int off) {
+        int key = Layout.FastReg.KEY.getInt(seg, off);
+        byte[] e = fastRegEntry(key >>> 8, pd);
+        if (e == null || !Layout.Mpt.FREE.isSet(e, 0)) {
+            return false;
+        }
+        int lps = Layout.FastReg.LOG_PAGE_SIZE.getInt(seg, off);
+        long count = Layout.FastReg.PAGE_COUNT.get(seg, off);
+        long start = Layout.FastReg.START.get(seg, off);
+        long length = Layout.FastReg.LENGTH.get(seg, off);
+        long list = Layout.FastReg.PAGE_LIST.get(seg, off);
+        if (lps < 12 || count > Layout.Mpt.MTT_ENTRIES.get(e, 0) || length < 0) {
+            return false;
+        }
+        long page = 1L << lps;
+        long needed = ((start & (page - 1)) + length + page - 1) >>> lps;
+        if (needed > count || !dma.mapped(list, count * 8)) {
+            return false;
+        }
+        Layout.Mpt.KEY.set(e, 0, Integer.toUnsignedLong(key));
+        for (Field[] bit : new Field[][] {{Layout.Mpt.ATOMIC, Layout.FastReg.ATOMIC},
+                {Layout.Mpt.REMOTE_WRITE, Layout.FastReg.REMOTE_WRITE}, {Layout.Mpt.REMOTE_READ, Layout.FastReg.REMOTE_READ},
+                {Layout.Mpt.LOCAL_WRITE, Layout.FastReg.LOCAL_WRITE}}) {
+            bit[0].set(e, 0, bit[1].get(seg, off));
+        }
+        Layout.Mpt.START.set(e, 0, start);
+        Layout.Mpt.LENGTH.set(e, 0, length);
+        // mlx4 likewise points the MPT at the page list the WQE names and reads it in place.
+        Layout.Mpt.MTT_ADDR.set(e, 0, list);
+        Layout.Mpt.LOG_PAGE_SIZE.set(e, 0, lps);
+        Layout.Mpt.FREE.set(e, 0, 0);
+        decoded[key >>> 8] = Decoded.of(e);
+        cachedMpt = null;
+        return true;
+    }
+
+    /**
+     * LOCAL_INVAL, or a SEND with invalidate at the responder (§5.8): frees the registered
+     * fast_reg entry of {@code pd} whose key is {@code key}; false, changing nothing, otherwise.
+     */
+    boolean invalidate(int key, int pd) {
+        byte[] e = fastRegEntry(key >>> 8, pd);
+        if (e == null || Layout.Mpt.FREE.isSet(e, 0) || Layout.Mpt.KEY.getInt(e, 0) != key) {
+            return false;
+        }
+        Layout.Mpt.FREE.set(e, 0, 1);
+        decoded[key >>> 8] = null;
+        cachedMpt = null;
+        return true;
+    }
+
+    private byte[] fastRegEntry(int index, int pd) {
+        byte[] e = index >= 0 && index < mpts.length ? mpts[index] : null;
+        return e != null && Layout.Mpt.FAST_REG.isSet(e, 0) && Layout.Mpt.PD.getInt(e, 0) == pd ? e : null;
     }
 
     Status writeMtt(byte[] mailbox) {

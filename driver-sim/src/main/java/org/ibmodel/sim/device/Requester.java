@@ -99,6 +99,13 @@ final class Requester {
         if (t.requesterHalted || t.rnrWait || !(s.sends() || s == HwQpState.SQD)) {
             return State.DONE;
         }
+        // A local operation was carried out when first reached; going back does not repeat it.
+        while (t.cursor < t.inflight.size() && t.inflight.get(t.cursor).local()) {
+            t.cursor++;
+            if (t.cursor < t.inflight.size()) {
+                t.cursorPsn = t.inflight.get(t.cursor).firstPsn;
+            }
+        }
         if (t.cursor < t.inflight.size()) {
             return State.SEND_PACKET;
         }
@@ -134,6 +141,9 @@ final class Requester {
                 || (t.serviceType() == QpContext.UC && !w.opcode().hasAtomic() && w.opcode() != SendOpcode.RDMA_READ)
                 || (t.ctx.datagram() && (w.opcode() == SendOpcode.SEND || w.opcode() == SendOpcode.SEND_IMM)));
         TransportQp.Wqe q = t.newWqe();
+        if (allowed && w.opcode().isLocal()) {
+            return local(t, w, q);
+        }
         byte[] payload = null;
         int length;
         Syndrome failure = null;
@@ -170,6 +180,30 @@ final class Requester {
             case LOCAL_LENGTH_ERR -> State.ERR_LOCAL_LENGTH;
             default -> State.ERR_LOCAL_QP_OP;
         };
+    }
+
+    /**
+     * FAST_REG or LOCAL_INVAL (§5.7, §5.8; rxe_req.c rxe_do_local_ops): carried out now, in SQ
+     * order, with no packet; it completes in order once the WQEs before it have. A refusal is a
+     * LOCAL_QP_OP_ERR and changes nothing.
+     */
+    private State local(TransportQp t, SendWqe w, TransportQp.Wqe q) {
+        MptTable mpts = transport.firmware().mpts();
+        int pd = t.ctx.pd();
+        boolean ok = w.opcode() == SendOpcode.FAST_REG ? mpts.fastReg(pd, w.bytes(), w.localOffset())
+                : mpts.invalidate(Layout.LocalInv.KEY.getInt(w.bytes(), w.localOffset()), pd);
+        t.inflight.add(q);
+        if (!ok) {
+            q.set(w, t.nextPsn, 1, 0, null);
+            q.failure = Syndrome.LOCAL_QP_OP_ERR;
+            t.cursorPsn = q.firstPsn;
+            return State.ERR_LOCAL_QP_OP;
+        }
+        q.set(w, t.nextPsn, 0, 0, null);
+        q.done = true;
+        t.cursor++;
+        transport.completer().retire(t);
+        return State.GET_WQE;
     }
 
     /** Gathers the payload into {@code q}'s buffer, its length into {@link #gathered}; null on a protection error. */

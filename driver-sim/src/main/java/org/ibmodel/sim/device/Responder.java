@@ -38,6 +38,7 @@ final class Responder {
         ERR_INVALID_REQUEST,
         ERR_LENGTH,
         ERR_PROTECTION,
+        ERR_INVALIDATE_RKEY,
         DROP_MESSAGE,
         DONE
     }
@@ -93,6 +94,7 @@ final class Responder {
                 case ERR_INVALID_REQUEST -> fatal(Aeth.NakCode.INVALID_REQUEST, EventType.WQ_INVAL_REQ_ERROR);
                 case ERR_LENGTH -> lengthError();
                 case ERR_PROTECTION -> protectionError();
+                case ERR_INVALIDATE_RKEY -> invalidateError();
                 case DROP_MESSAGE -> dropMessage();
                 case DONE -> State.DONE;
             };
@@ -224,6 +226,10 @@ final class Responder {
                 return s == Syndrome.LOCAL_LENGTH_ERR ? State.ERR_LENGTH : State.ERR_PROTECTION;
             }
             qp.recvOffset += pkt.payloadLength();
+            // rxe_resp.c execute: the IETH's key is freed once the data is in place (§5.8).
+            if (op.hasIeth() && !transport.firmware().mpts().invalidate(pkt.ieth().rKey(), pd)) {
+                return State.ERR_INVALIDATE_RKEY;
+            }
         } else if (op.isRdmaWrite()) {
             if (!transport.write(qp.writeRkey, pd, qp.writeVa, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength(),
                     Layout.Mpt.REMOTE_WRITE)) {
@@ -416,6 +422,23 @@ final class Responder {
         sendAck(Aeth.nakSyndrome(code), psn);
         transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, recvError), false);
         qp.recvWqe = -1;
+        transport.error(qp);
+        return State.DONE;
+    }
+
+    /**
+     * rxe_resp.c RESPST_ERR_INVALIDATE_RKEY (class J): the key of a SEND with invalidate could not
+     * be freed. The receive completes with REMOTE_INVAL_REQ_ERR, the packet is acknowledged as
+     * usual, and the QP enters ERR.
+     */
+    private State invalidateError() {
+        transport.postCqe(qp, false,
+                Transport.errorCqe(qp.qpn(), qp.recvWqe, false, Syndrome.REMOTE_INVAL_REQ_ERR), false);
+        qp.recvWqe = -1;
+        qp.recvOffset = 0;
+        if (qp.rc()) {
+            sendAck(Aeth.ackSyndrome(credits(qp)), psn);
+        }
         transport.error(qp);
         return State.DONE;
     }

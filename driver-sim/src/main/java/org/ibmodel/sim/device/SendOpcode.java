@@ -10,7 +10,11 @@ public enum SendOpcode {
     SEND_IMM(0x0b, false, false),
     RDMA_READ(0x10, true, false),
     ATOMIC_CS(0x11, true, true),
-    ATOMIC_FA(0x12, true, true);
+    ATOMIC_FA(0x12, true, true),
+    /** Registers a fast_reg MPT (§5.7); nothing is sent. */
+    FAST_REG(0x19, false, false),
+    /** Frees a fast_reg MPT (§5.8); nothing is sent. */
+    LOCAL_INVAL(0x1b, false, false);
 
     /** values() copies its array on every call; lookups walk this one. */
     private static final SendOpcode[] VALUES = values();
@@ -37,6 +41,11 @@ public enum SendOpcode {
     /** An atomic segment follows (§5.4). */
     public boolean hasAtomic() {
         return atomic;
+    }
+
+    /** Carried out by the device itself, with no packet: FAST_REG and LOCAL_INVAL. */
+    public boolean isLocal() {
+        return this == FAST_REG || this == LOCAL_INVAL;
     }
 
     /** The opcode for a value, or null for one the device does not know. */

@@ -16,6 +16,7 @@ public final class SendWqe {
     private int datagramOffset;
     private int raddrOffset;
     private int atomicOffset;
+    private int localOffset;
     private int dataOffset;
 
     SendWqe(int size) {
@@ -49,6 +50,15 @@ public final class SendWqe {
             at = off;
             off += Layout.Atomic.SIZE;
         }
+        int local = -1;
+        if (op == SendOpcode.FAST_REG) {
+            local = off;
+            off += Layout.FastReg.SIZE;
+        } else if (op == SendOpcode.LOCAL_INVAL) {
+            local = off;
+            off += Layout.LocalInv.SIZE;
+        }
+        this.localOffset = local;
         this.index = index;
         this.opcode = op;
         this.datagramOffset = dg;
@@ -82,6 +92,11 @@ public final class SendWqe {
 
     public int atomicOffset() {
         return atomicOffset;
+    }
+
+    /** The fast-register (§5.7) or local-invalidate (§5.8) segment, or -1. */
+    public int localOffset() {
+        return localOffset;
     }
 
     public int dataOffset() {

@@ -1,0 +1,228 @@
+// Fast registration end to end: ib_alloc_mr, ib_map_mr_sg, IB_WR_REG_MR, IB_WR_LOCAL_INV and
+// SEND with invalidate through the driver and the device (docs/HCA.md §4.1, §5.7, §5.8)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ReplayOnFailure.class)
+class FastRegTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 5);
+    private static final int ACCESS = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ;
+    /** Where b's fast-registered region starts: not page aligned, so it spans three pages. */
+    private static final long REGION = TransportPair.TARGET + 100;
+    private static final int LENGTH = 6000;
+
+    private static TransportPair rc() {
+        return new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024));
+    }
+
+    private static String at(String what) {
+        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=FastRegTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+    }
+
+    /** ib_alloc_mr on b and ib_map_mr_sg over b's buffer at REGION, then the key's tag set to {@code tag}. */
+    private static Mr mapped(TransportPair p, int tag) {
+        Mr mr = Mr.alloc(p.b.pd, 16).get();
+        assertEquals(1, mr.mapSg(new long[] {p.b.buf + REGION}, new int[] {LENGTH}));
+        assertEquals(p.b.buf + REGION, mr.iova());
+        assertEquals(LENGTH, mr.length());
+        mr.updateFastRegKey(tag);
+        return mr;
+    }
+
+    private static SendWr reg(Mr mr) {
+        return new SendWr().wrId(100).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), ACCESS).sendFlags(SendFlags.SIGNALED);
+    }
+
+    private static SendWr write(TransportPair p, long wrId, int rkey, long remote, int len) {
+        return new SendWr().wrId(wrId).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len)).remoteAddr(remote)
+                .rkey(rkey).sendFlags(SendFlags.SIGNALED);
+    }
+
+    private static Wc only(List<Wc> wcs, String what) {
+        assertEquals(1, wcs.size(), at(what + ": " + wcs));
+        return wcs.get(0);
+    }
+
+    @Test
+    void shouldOpenAWriteOnlyAfterRegistrationAndCloseItWithALocalInvalidate() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 0x5a);
+            assertEquals(0x5a, mr.rkey() & 0xff);
+            p.b.postSend(reg(mr));
+            p.settle();
+            Wc r = only(p.b.poll(), "REG_MR");
+            assertEquals(WcStatus.SUCCESS, r.status, at("" + r));
+            assertEquals(WcOpcode.REG_MR, r.opcode);
+
+            byte[] data = TransportPair.pattern(2, LENGTH);
+            p.a.fill(0, data);
+            p.a.postSend(write(p, 1, mr.rkey(), mr.iova(), LENGTH));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "WRITE").status);
+            assertArrayEquals(data, p.b.read(REGION, LENGTH), at("the WRITE landed through the new key"));
+
+            p.b.postSend(new SendWr().wrId(101).opcode(WrOpcode.LOCAL_INV).invalidateRkey(mr.rkey())
+                    .sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            Wc inv = only(p.b.poll(), "LOCAL_INV");
+            assertEquals(WcStatus.SUCCESS, inv.status);
+            assertEquals(WcOpcode.LOCAL_INV, inv.opcode);
+
+            p.a.postSend(write(p, 2, mr.rkey(), mr.iova(), 64));
+            p.settle();
+            assertEquals(WcStatus.REM_ACCESS_ERR, only(p.a.poll(), "WRITE after LOCAL_INV").status);
+        }
+    }
+
+    @Test
+    void shouldFreeTheKeyASendWithInvalidateNamesAndRegisterItAgainUnderANewTag() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 1);
+            int first = mr.rkey();
+            p.b.postSend(reg(mr));
+            p.b.postRecv(7, 0, 64);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND_WITH_INV).sgList(p.a.sge(0, 64))
+                    .invalidateRkey(first).sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "SEND_WITH_INV").status);
+            List<Wc> b = p.b.poll();
+            assertEquals(2, b.size(), at("REG_MR and the receive: " + b));
+            Wc recv = b.get(1);
+            assertEquals(WcStatus.SUCCESS, recv.status, at("" + recv));
+            assertEquals(WcFlags.WITH_INVALIDATE, recv.wcFlags & WcFlags.WITH_INVALIDATE);
+            assertEquals(first, recv.immData, "invalidate_rkey");
+
+            mr.updateFastRegKey(2);
+            p.b.postSend(reg(mr));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR again").status);
+            byte[] data = TransportPair.pattern(3, LENGTH);
+            p.b.fill(REGION, data);
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(8192, LENGTH))
+                    .remoteAddr(mr.iova()).rkey(mr.rkey()).sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "READ through the new tag").status);
+            assertArrayEquals(data, p.a.read(8192, LENGTH));
+
+            p.a.postSend(write(p, 3, first, mr.iova(), 64));
+            p.settle();
+            assertEquals(WcStatus.REM_ACCESS_ERR, only(p.a.poll(), "the old tag").status);
+        }
+    }
+
+    @Test
+    void shouldCompleteLocalOperationsInPostingOrder() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 9);
+            // b's WRITE to a goes first on the wire; the REG_MR after it waits for its ACK to complete.
+            p.b.fill(0, TransportPair.pattern(4, 5000));
+            p.b.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, 5000))
+                    .remoteAddr(p.a.buf + TransportPair.TARGET).rkey(p.a.mr.rkey()).sendFlags(SendFlags.SIGNALED),
+                    reg(mr));
+            p.settle();
+            List<Wc> wcs = p.b.poll();
+            assertEquals(List.of(WcOpcode.RDMA_WRITE, WcOpcode.REG_MR), wcs.stream().map(w -> w.opcode).toList(),
+                    at("" + wcs));
+        }
+    }
+
+    @Test
+    void shouldNotCarryOutALocalOperationAgainWhenGoingBackPastIt() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 6);
+            p.b.fill(0, TransportPair.pattern(5, 3000));
+            long remote = p.a.buf + TransportPair.TARGET;
+            // Everything b sends is lost until the retransmission timer makes it go back to the
+            // first WRITE; the REG_MR between the WRITEs was carried out once, when reached.
+            p.world.fabric().faults().dropProbability(1.0);
+            p.b.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, 3000)).remoteAddr(remote)
+                    .rkey(p.a.mr.rkey()).sendFlags(SendFlags.SIGNALED), reg(mr),
+                    new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, 3000))
+                    .remoteAddr(remote + 4096).rkey(p.a.mr.rkey()).sendFlags(SendFlags.SIGNALED));
+            p.world.fabric().faults().dropProbability(0.0);
+            p.settle();
+            List<Wc> wcs = p.b.poll();
+            assertEquals(List.of(WcOpcode.RDMA_WRITE, WcOpcode.REG_MR, WcOpcode.RDMA_WRITE),
+                    wcs.stream().map(w -> w.opcode).toList(), at("" + wcs));
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS),
+                    wcs.stream().map(w -> w.status).toList(), at("" + wcs));
+            assertArrayEquals(TransportPair.pattern(5, 3000), p.a.read(TransportPair.TARGET + 4096, 3000));
+        }
+    }
+
+    @Test
+    void shouldFailARegistrationOfARegionStillRegistered() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 3);
+            p.b.postSend(reg(mr), reg(mr));
+            p.settle();
+            List<Wc> wcs = p.b.poll();
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.LOC_QP_OP_ERR), wcs.stream().map(w -> w.status).toList(),
+                    at("" + wcs));
+            assertEquals(HwQpState.ERR, p.b.hwState());
+        }
+    }
+
+    @Test
+    void shouldFailALocalInvalidateOfAKeyThatIsNotRegistered() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 4);
+            p.b.postSend(new SendWr().wrId(1).opcode(WrOpcode.LOCAL_INV).invalidateRkey(mr.rkey())
+                    .sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.LOC_QP_OP_ERR, only(p.b.poll(), "LOCAL_INV of a free key").status);
+            assertEquals(HwQpState.ERR, p.b.hwState());
+        }
+    }
+
+    @Test
+    void shouldFailTheReceiveOfASendThatInvalidatesAnOrdinaryRegion() {
+        try (TransportPair p = rc()) {
+            p.b.postRecv(7, 0, 64);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND_WITH_INV).sgList(p.a.sge(0, 64))
+                    .invalidateRkey(p.b.mr.rkey()).sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "the sender is ACKed").status);
+            assertEquals(WcStatus.REM_INV_REQ_ERR, only(p.b.poll(), "the receive").status);
+            assertEquals(HwQpState.ERR, p.b.hwState(), "class J ends the responder's QP");
+            byte[] e = p.b.host.hca(0).firmware().mpts().entry(p.b.mr.rkey() >>> 8);
+            assertEquals(0, Layout.Mpt.FREE.getInt(e, 0), "the ordinary region is untouched");
+            assertEquals(p.b.mr.rkey(), Layout.Mpt.KEY.getInt(e, 0));
+        }
+    }
+
+    @Test
+    void shouldRefuseMappingsIbMapMrSgRefuses() {
+        try (TransportPair p = rc()) {
+            Mr mr = Mr.alloc(p.b.pd, 2).get();
+            assertEquals(Errno.EINVAL.negative(), mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}),
+                    "four pages with room for two");
+            assertEquals(2, mr.mapSg(new long[] {p.b.buf + 100, p.b.buf + 8192}, new int[] {3996, 4096}),
+                    "two ranges that end and start on page boundaries fill two pages");
+            assertEquals(1, mr.mapSg(new long[] {p.b.buf, p.b.buf + 8192 + 8}, new int[] {4096, 64}),
+                    "a second range not on a page boundary stops the mapping after the first");
+            assertEquals(4096, mr.length());
+            assertEquals(Errno.EINVAL.negative(), Mr.alloc(p.b.pd, 0).errno().negative());
+            assertEquals(Errno.EINVAL.negative(), Mr.alloc(p.b.pd, 512).errno().negative(), "over mlx4's 511");
+        }
+    }
+}
