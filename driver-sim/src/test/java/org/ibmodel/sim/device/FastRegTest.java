@@ -57,6 +57,13 @@ class FastRegTest {
                 .rkey(rkey).sendFlags(SendFlags.SIGNALED);
     }
 
+    /** A 64-byte WRITE from a through {@code rkey} completes with REM_ACCESS_ERR. */
+    private static void assertWriteRefused(TransportPair p, int rkey, long remote, String what) {
+        p.a.postSend(write(p, 9, rkey, remote, 64));
+        p.settle();
+        assertEquals(WcStatus.REM_ACCESS_ERR, only(p.a.poll(), what).status);
+    }
+
     private static Wc only(List<Wc> wcs, String what) {
         assertEquals(1, wcs.size(), at(what + ": " + wcs));
         return wcs.get(0);
@@ -87,9 +94,7 @@ class FastRegTest {
             assertEquals(WcStatus.SUCCESS, inv.status);
             assertEquals(WcOpcode.LOCAL_INV, inv.opcode);
 
-            p.a.postSend(write(p, 2, mr.rkey(), mr.iova(), 64));
-            p.settle();
-            assertEquals(WcStatus.REM_ACCESS_ERR, only(p.a.poll(), "WRITE after LOCAL_INV").status);
+            assertWriteRefused(p, mr.rkey(), mr.iova(), "WRITE after LOCAL_INV");
         }
     }
 
@@ -123,9 +128,7 @@ class FastRegTest {
             assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "READ through the new tag").status);
             assertArrayEquals(data, p.a.read(8192, LENGTH));
 
-            p.a.postSend(write(p, 3, first, mr.iova(), 64));
-            p.settle();
-            assertEquals(WcStatus.REM_ACCESS_ERR, only(p.a.poll(), "the old tag").status);
+            assertWriteRefused(p, first, mr.iova(), "the old tag");
         }
     }
 
