@@ -19,8 +19,6 @@ import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.junit.jupiter.api.Test;
-import org.quicktheories.api.AsString;
-import org.quicktheories.core.Reporter;
 
 /**
  * Generated scenarios: a world seed, a path MTU, a packet loss of 0-10 % between the hosts (each
@@ -67,7 +65,7 @@ class RcLossPropertyTest {
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
-                .withReporter(new SeedReporter(seed))
+                .withReporter(new SeedReporter("RcLossPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
                         integers().between(0, 10 * 11 - 1),
                         lists().of(integers().between(0, 4 * 16384 + 3).map(v -> new Msg(v % 4, v / 4 == 16384
@@ -156,32 +154,5 @@ class RcLossPropertyTest {
             assertEquals(counter, p.b.memory().readLong(p.b.buf + COUNTER), "exactlyOnceInOrder: each add once");
             assertEquals(HwQpState.RTS, p.a.hwState(), "the requester QP stays in RTS");
         }
-    }
-
-    /** Reports a falsified property with the seed and the command that replays it. */
-    private record SeedReporter(long seed) implements Reporter {
-        @Override
-        public void falisification(long qtSeed, int examples, Object smallest, Throwable cause,
-                List<Object> others, AsString<Object> show) {
-            throw new AssertionError(replay(seed) + "\nfalsified after " + examples + " example(s); smallest: "
-                    + show.asString(smallest) + "\n" + cause, cause);
-        }
-
-        @Override
-        public void falisification(long qtSeed, int examples, Object smallest, List<Object> others,
-                AsString<Object> show) {
-            throw new AssertionError(replay(seed) + "\nfalsified after " + examples + " example(s): "
-                    + show.asString(smallest));
-        }
-
-        @Override
-        public void valuesExhausted(int examples) {
-            throw new AssertionError(replay(seed) + "\nonly " + examples + " examples could be generated");
-        }
-    }
-
-    static String replay(long seed) {
-        return "RcLossPropertyTest failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
-                + " -Dtest=RcLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
     }
 }

@@ -18,8 +18,6 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.junit.jupiter.api.Test;
-import org.quicktheories.api.AsString;
-import org.quicktheories.core.Reporter;
 
 /**
  * Generated: a world seed, a path MTU, a drop probability of 0-10 % and SEND sizes up to 8 KiB.
@@ -40,25 +38,7 @@ class UcLossPropertyTest {
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
-                .withReporter(new Reporter() {
-                    @Override
-                    public void falisification(long s, int examples, Object smallest, Throwable cause,
-                            List<Object> others, AsString<Object> show) {
-                        throw new AssertionError(replay(seed) + "\nsmallest: " + show.asString(smallest) + "\n" + cause,
-                                cause);
-                    }
-
-                    @Override
-                    public void falisification(long s, int examples, Object smallest, List<Object> others,
-                            AsString<Object> show) {
-                        throw new AssertionError(replay(seed) + "\nsmallest: " + show.asString(smallest));
-                    }
-
-                    @Override
-                    public void valuesExhausted(int examples) {
-                        throw new AssertionError(replay(seed) + "\nonly " + examples + " examples");
-                    }
-                })
+                .withReporter(new SeedReporter("UcLossPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 10),
                         lists().of(integers().between(0, SLOT)).ofSizeBetween(1, 12))
                 .checkAssert(UcLossPropertyTest::run);
@@ -102,10 +82,5 @@ class UcLossPropertyTest {
                 assertEquals(sizes.size(), got.size(), "without loss UC delivers everything");
             }
         }
-    }
-
-    static String replay(long seed) {
-        return "UcLossPropertyTest failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
-                + " -Dtest=UcLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
     }
 }

@@ -1,0 +1,132 @@
+// Property: a fast_reg key answers exactly as the register/invalidate life cycle of IBA 10.6 and
+// rxe_mr.c (rxe_reg_fast_mr, rxe_invalidate_mr) say, whatever the order of the operations
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated scenarios: a world seed and up to 16 operations on one fast-register region of host
+ * b, each posted alone and run to completion. A reference of two facts, "registered" and the
+ * current key, predicts every completion: REG_MR needs a free region and makes the next tag
+ * current; LOCAL_INV and SEND with invalidate need the current key of a registered region and
+ * free it; a remote WRITE passes only through the current key of a registered region. The first
+ * operation the reference says must fail is checked for its status and ends the scenario (it
+ * moves a QP to ERR). Every failure prints the seed and the command that replays it.
+ */
+class FastRegPropertyTest {
+    private static final long DEFAULT_SEED = 0xfa57_4e6L;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 100);
+    private static final long REGION = TransportPair.TARGET + 512;
+    private static final int LENGTH = 9000;
+    private static final int ACCESS = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE;
+
+    enum Op {
+        REG, LOCAL_INV, LOCAL_INV_STALE_KEY, SEND_WITH_INV, WRITE, WRITE_STALE_KEY
+    }
+
+    @Test
+    void shouldAnswerEveryOperationAsTheKeysLifeCycleSays() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("FastRegPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), lists().of(arbitrary().enumValues(Op.class)).ofSizeBetween(1, 16))
+                .checkAssert(FastRegPropertyTest::run);
+    }
+
+    static void run(long worldSeed, List<Op> ops) {
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_2048))) {
+            Mr mr = Mr.alloc(p.b.pd, 4).get();
+            assertEquals(1, mr.mapSg(new long[] {p.b.buf + REGION}, new int[] {LENGTH}));
+            boolean registered = false;
+            int current = mr.rkey();
+            int tag = 0;
+            for (int i = 0; i < ops.size(); i++) {
+                Op op = ops.get(i);
+                // The key one tag behind the current one: never the current key.
+                int stale = (current & 0xffffff00) | ((current - 1) & 0xff);
+                String at = "operation " + i + " " + op + " of " + ops + " (registered " + registered + ", key 0x"
+                        + Integer.toHexString(current) + ")";
+                switch (op) {
+                    case REG -> {
+                        mr.updateFastRegKey(++tag);
+                        p.b.postSend(new SendWr().wrId(i).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), ACCESS)
+                                .sendFlags(SendFlags.SIGNALED));
+                        if (!expect(settle(p, p.b), registered ? WcStatus.LOC_QP_OP_ERR : WcStatus.SUCCESS, at)) {
+                            return;
+                        }
+                        registered = true;
+                        current = mr.rkey();
+                    }
+                    case LOCAL_INV, LOCAL_INV_STALE_KEY -> {
+                        int key = op == Op.LOCAL_INV ? current : stale;
+                        p.b.postSend(new SendWr().wrId(i).opcode(WrOpcode.LOCAL_INV).invalidateRkey(key)
+                                .sendFlags(SendFlags.SIGNALED));
+                        boolean ok = registered && key == current;
+                        if (!expect(settle(p, p.b), ok ? WcStatus.SUCCESS : WcStatus.LOC_QP_OP_ERR, at)) {
+                            return;
+                        }
+                        registered = false;
+                    }
+                    case SEND_WITH_INV -> {
+                        p.b.postRecv(i, 0, 64);
+                        p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND_WITH_INV).sgList(p.a.sge(0, 64))
+                                .invalidateRkey(current).sendFlags(SendFlags.SIGNALED));
+                        List<Wc> sent = settle(p, p.a);
+                        assertEquals(WcStatus.SUCCESS, sent.get(0).status, at + ": the sender is ACKed either way");
+                        List<Wc> got = p.b.poll();
+                        if (!expect(got, registered ? WcStatus.SUCCESS : WcStatus.REM_INV_REQ_ERR, at)) {
+                            return;
+                        }
+                        assertEquals(WcFlags.WITH_INVALIDATE, got.get(0).wcFlags & WcFlags.WITH_INVALIDATE, at);
+                        registered = false;
+                    }
+                    case WRITE, WRITE_STALE_KEY -> {
+                        int key = op == Op.WRITE ? current : stale;
+                        byte[] data = TransportPair.pattern(i, LENGTH);
+                        p.a.fill(16384, data);
+                        p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(16384, LENGTH))
+                                .remoteAddr(mr.iova()).rkey(key).sendFlags(SendFlags.SIGNALED));
+                        boolean ok = registered && key == current;
+                        if (!expect(settle(p, p.a), ok ? WcStatus.SUCCESS : WcStatus.REM_ACCESS_ERR, at)) {
+                            return;
+                        }
+                        assertArrayEquals(data, p.b.read(REGION, LENGTH), at + ": the WRITE landed");
+                    }
+                    default -> throw new IllegalStateException(op.toString());
+                }
+            }
+        }
+    }
+
+    private static List<Wc> settle(TransportPair p, TransportPair.Side side) {
+        p.settle();
+        return side.poll();
+    }
+
+    /** One completion with {@code status}; false when that status ends the scenario. */
+    private static boolean expect(List<Wc> wcs, WcStatus status, String at) {
+        assertEquals(1, wcs.size(), at + ": " + wcs);
+        assertEquals(status, wcs.get(0).status, at + ": " + wcs.get(0));
+        return status == WcStatus.SUCCESS;
+    }
+}

@@ -1,0 +1,33 @@
+package org.ibmodel.sim.device;
+
+import java.util.List;
+import org.quicktheories.api.AsString;
+import org.quicktheories.core.Reporter;
+
+/** Reports a falsified property of {@code test} with the seed and the command that replays it. */
+record SeedReporter(String test, long seed) implements Reporter {
+
+    static String replay(String test, long seed) {
+        return test + " failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
+                + " -Dtest=" + test + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
+    }
+
+    @Override
+    public void falisification(long qtSeed, int examples, Object smallest, Throwable cause, List<Object> others,
+            AsString<Object> show) {
+        throw new AssertionError(replay(test, seed) + "\nfalsified after " + examples + " example(s); smallest: "
+                + show.asString(smallest) + "\n" + cause, cause);
+    }
+
+    @Override
+    public void falisification(long qtSeed, int examples, Object smallest, List<Object> others,
+            AsString<Object> show) {
+        throw new AssertionError(replay(test, seed) + "\nfalsified after " + examples + " example(s): "
+                + show.asString(smallest));
+    }
+
+    @Override
+    public void valuesExhausted(int examples) {
+        throw new AssertionError(replay(test, seed) + "\nonly " + examples + " examples could be generated");
+    }
+}
