@@ -43,6 +43,8 @@ final class Completer {
     private Packet pkt;
     private int psn;
     private int index;
+    /** The packet's credits let more messages begin; a dropped one still wakes the requester. */
+    private boolean creditRaised;
 
     Completer(Transport transport) {
         this.transport = transport;
@@ -80,7 +82,35 @@ final class Completer {
 
     private State getAck() {
         psn = pkt.bth().psn();
+        // Credits count even on an ACK that acknowledges nothing new (rdmavt "ghost" ACKs).
+        creditRaised = qp.rc() && credit();
         return qp.rc() && !qp.inflight.isEmpty() ? State.CHECK_PSN : State.DROP;
+    }
+
+    /**
+     * rdmavt rvt_get_credit: an ACK's credit code sets the limit to its MSN plus the credits, if
+     * that is further; the invalid code (an SRQ behind the responder) lifts flow control. True
+     * when more messages may begin than before.
+     */
+    private boolean credit() {
+        if (!pkt.opcode().hasAeth() || qp.unlimitedCredit) {
+            return false;
+        }
+        int syndrome = pkt.aeth().syndrome();
+        if (Aeth.typeOf(syndrome) != Aeth.Type.ACK) {
+            return false;
+        }
+        int code = syndrome & 0x1F;
+        if (code == Aeth.CREDIT_INVALID) {
+            qp.unlimitedCredit = true;
+            return true;
+        }
+        int limit = Psn.add(pkt.aeth().msn(), Aeth.credits(code));
+        if (Psn.diff(limit, qp.lsn) <= 0) {
+            return false;
+        }
+        qp.lsn = limit;
+        return true;
     }
 
     /** rxe_comp.c check_psn: a response must concern a PSN sent and not yet acknowledged. */
@@ -272,6 +302,9 @@ final class Completer {
 
     private State drop() {
         transport.count(Transport.Drop.STALE_RESPONSE);
+        if (creditRaised) {
+            transport.requester().run(qp);
+        }
         return State.DONE;
     }
 

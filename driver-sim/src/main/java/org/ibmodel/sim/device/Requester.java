@@ -130,7 +130,17 @@ final class Requester {
         if (t.rc() && Psn.diff(t.nextPsn, t.unackedPsn) >= WINDOW) {
             return State.DONE;
         }
+        // rdmavt make_rc_req: no credit for a message that needs a receive WQE: wait for an ACK.
+        if (t.rc() && !t.unlimitedCredit && consumesRecvWqe(w.opcode()) && Psn.diff(t.ssn, Psn.add(t.lsn, 1)) > 0
+                && transport.policy().honoursCredits()) {
+            return State.DONE;
+        }
         return State.PREPARE;
+    }
+
+    private static boolean consumesRecvWqe(SendOpcode op) {
+        return op == SendOpcode.SEND || op == SendOpcode.SEND_IMM || op == SendOpcode.SEND_INVAL
+                || op == SendOpcode.RDMA_WRITE_IMM;
     }
 
     /** Assigns the WQE its PSNs and gathers its payload (rxe_req.c init_req_packet, copy_data). */
@@ -169,6 +179,11 @@ final class Requester {
         q.failure = failure;
         if (failure == null) {
             t.nextPsn = Psn.add(t.nextPsn, packets);
+            t.ssn = Psn.add(t.ssn, 1);
+            if (t.rc() && !t.unlimitedCredit && !consumesRecvWqe(w.opcode())) {
+                // It takes an MSN at the responder but no receive WQE, so no credit.
+                t.lsn = Psn.add(t.lsn, 1);
+            }
         }
         t.inflight.add(q);
         t.cursorPsn = q.firstPsn;

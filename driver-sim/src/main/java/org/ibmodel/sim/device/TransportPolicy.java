@@ -2,10 +2,10 @@
 package org.ibmodel.sim.device;
 
 /**
- * Two decisions of the transport, behind an interface so that a test can swap in a wrong one
- * and show the conformance check against RcTransport.tla rejects the run at the step the bug
- * made. {@link #CORRECT} is the transport's own and the default; nothing outside tests sets
- * another.
+ * Decisions of the transport, behind an interface so that a test can swap in a wrong one and
+ * show the conformance check against RcTransport.tla rejects the run at the step the bug made,
+ * or make a known difference reachable. {@link #CORRECT} is the transport's own and the default;
+ * nothing outside tests sets another.
  */
 interface TransportPolicy {
     TransportPolicy CORRECT = new TransportPolicy() {
@@ -19,5 +19,10 @@ interface TransportPolicy {
     /** rxe_comp.c do_complete: whether the oldest in-flight WQE of {@code t} may be retired. */
     default boolean retirable(TransportQp t) {
         return t.inflight.get(0).done;
+    }
+
+    /** Whether the requester waits for end-to-end credits (IBA 9.7.7.2, rdmavt); rxe never does. */
+    default boolean honoursCredits() {
+        return true;
     }
 }

@@ -100,6 +100,15 @@ final class TransportQp {
     int respRetryPsn;
     /** A local error stopped the requester; nothing further is sent. */
     boolean requesterHalted;
+    /*
+     * End-to-end credits (IBA 9.7.7.2; rdmavt's s_ssn, s_lsn and RVT_S_UNLIMITED_CREDIT): every
+     * message begun takes the next SSN; a message that needs a receive WQE may begin only while
+     * its SSN is at most one past the limit, which each ACK sets to its MSN plus its credits; one
+     * that needs none moves the limit on by one. An ACK with the invalid credit code lifts it.
+     */
+    int ssn = 1;
+    int lsn;
+    boolean unlimitedCredit;
 
     // ---- responder (rxe_resp_info) ----
     int expectedPsn;

@@ -193,17 +193,15 @@ class RcTransportTest {
     @Test
     void shouldFinishTheMessagesInProgressInSqdReportTheDrainAndResumeInRts() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
-            // 40 three-packet SENDs: the 64-PSN window lets the first 22 start (the last of them
-            // with one packet out), the rest wait.
+            // 40 three-packet WRITEs: the 64-PSN window lets the first 22 start (the last of them
+            // with one packet out), the rest wait. WRITEs need no credits, so only the window counts.
             int n = 40;
             int len = 3000;
             int started = (Requester.WINDOW + 2) / 3;
-            for (int i = 0; i < n; i++) {
-                p.b.postRecv(i, TransportPair.TARGET + i * 4096L, 4096);
-            }
             p.a.fill(0, TransportPair.pattern(8, len));
             for (int i = 0; i < n; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len)));
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
             }
             QpAttr sqd = new QpAttr().state(QpState.SQD);
             sqd.enSqdAsyncNotify = true;
@@ -212,20 +210,20 @@ class RcTransportTest {
             List<Wc> drained = p.a.poll();
             assertEquals(List.of(IbEventType.SQ_DRAINED), p.a.events, at("one SQ_DRAINED event"));
             assertEquals(HwQpState.SQD, p.a.hwState());
-            assertEquals(started, drained.size(), at("the started SENDs completed, no new one began"));
-            assertEquals(started, p.b.poll().size(), at("received in SQD"));
+            assertEquals(started, drained.size(), at("the started WRITEs completed, no new one began"));
+            assertArrayEquals(new byte[len], p.b.read(TransportPair.TARGET + started * 4096L, len),
+                    at("the first WRITE that waits has not landed"));
 
             assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
             p.settle();
             List<Wc> rest = p.a.poll();
-            assertEquals(n - started, rest.size(), at("the waiting SENDs went after SQD2RTS"));
+            assertEquals(n - started, rest.size(), at("the waiting WRITEs went after SQD2RTS"));
             List<Wc> all = new ArrayList<>(drained);
             all.addAll(rest);
             for (int i = 0; i < n; i++) {
                 assertEquals(i, all.get(i).wrId, at("completion order"));
                 assertEquals(WcStatus.SUCCESS, all.get(i).status, at("WR " + i));
             }
-            assertEquals(n - started, p.b.poll().size());
             for (int i = 0; i < n; i++) {
                 assertArrayEquals(TransportPair.pattern(8, len), p.b.read(TransportPair.TARGET + i * 4096L, len),
                         at("message " + i));
@@ -284,6 +282,42 @@ class RcTransportTest {
             assertEquals(0, p.world.link(0, 1).counters().packetsSent(), at("nothing on port 1's cable"));
             assertEquals(0, p.world.link(1, 1).counters().packetsSent(), at("nor on the peer's port 1"));
             assertTrue(p.world.link(0, 2).counters().packetsSent() >= 15, at("SENDs and ACKs on port 2"));
+        }
+    }
+
+    /** b posts four receives (on its SRQ with {@code srq}); a posts eight one-packet SENDs; rnr_retry 0. */
+    private static TransportPair creditRun(boolean srq) {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).retries(7, 0);
+        TransportPair p = new TransportPair(SEED, QpType.RC, c, null, srq);
+        for (int i = 0; i < 4; i++) {
+            p.b.postRecv(i, TransportPair.TARGET + i * 4096L, 4096);
+        }
+        for (int i = 0; i < 8; i++) {
+            p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
+        }
+        p.settle();
+        return p;
+    }
+
+    @Test
+    void shouldSendOneSendBeyondTheAdvertisedCreditsAndNoMore() {
+        try (TransportPair p = creditRun(false)) {
+            // SEND 1 goes on no credit; its ACK grants 3 (three receives left), so SENDs 2-5 go,
+            // the fifth one past the credits, and its RNR NAK ends the connection (rnr_retry 0).
+            assertEquals(5, p.a.transport().packetsSent(), at("request packets on the wire"));
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS,
+                    WcStatus.RNR_RETRY_EXC_ERR, WcStatus.WR_FLUSH_ERR, WcStatus.WR_FLUSH_ERR, WcStatus.WR_FLUSH_ERR),
+                    statuses(p.a.poll()));
+            assertEquals(4, p.b.poll().size());
+        }
+    }
+
+    @Test
+    void shouldStopCountingCreditsOnceAnAckSaysTheyAreInvalid() {
+        try (TransportPair p = creditRun(true)) {
+            // An SRQ's responder sends the invalid credit code: after the first ACK the other seven go.
+            assertEquals(8, p.a.transport().packetsSent(), at("request packets on the wire"));
+            assertEquals(WcStatus.RNR_RETRY_EXC_ERR, p.a.poll().get(4).status);
         }
     }
 
