@@ -183,7 +183,8 @@ class LayoutTest {
     @Test
     void shouldFindTheTablesOfTheDocument() {
         assertTrue(FIELDS.keySet().containsAll(List.of("3.1", "3.4", "3.5", "3.6", "3.7", "4.1", "4.2", "4.3", "4.4",
-                "4.5", "4.5 optpar", "4.6", "5.1", "5.2", "5.3", "5.4", "5.5", "6", "7", "8")), FIELDS.keySet().toString());
+                "4.5", "4.5 optpar", "4.6", "5.1", "5.2", "5.3", "5.4", "5.5", "5.7", "5.8", "6", "7", "8")),
+                FIELDS.keySet().toString());
         assertEquals(new Row("sq_psn", 0x5c, 23, 0), FIELDS.get("4.5").get("sq_psn"));
         assertEquals(new Row("EQ arm", 0x800, 31, 31), FIELDS.get("8").get("EQ arm"));
     }
