@@ -4,20 +4,15 @@ package org.ibmodel.sim.device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.WrOpcode;
-import org.junit.jupiter.api.Assumptions;
+import org.ibmodel.sim.wire.Tshark;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,7 +26,6 @@ import org.junit.jupiter.api.io.TempDir;
  * sim/wire/TsharkDecodeTest.
  */
 class TransportCaptureTest {
-    private static final String REQUIRE = "ibmodel.requireTshark";
 
     @TempDir
     static Path dir;
@@ -42,7 +36,7 @@ class TransportCaptureTest {
 
     @BeforeAll
     static void captureARun() {
-        missing = tsharkMissing();
+        missing = Tshark.missing();
         if (missing != null) {
             return;
         }
@@ -74,14 +68,7 @@ class TransportCaptureTest {
 
     @BeforeEach
     void requireTshark() {
-        if (missing == null) {
-            return;
-        }
-        if (Boolean.getBoolean(REQUIRE) || System.getenv("IBMODEL_REQUIRE_TSHARK") != null) {
-            fail("tshark not installed but " + REQUIRE + " is set: " + missing);
-        }
-        Assumptions.abort("tshark not installed: " + missing
-                + " (apt-get install tshark; -D" + REQUIRE + "=true makes this a failure)");
+        Tshark.require(missing);
     }
 
     @Test
@@ -151,48 +138,11 @@ class TransportCaptureTest {
                 "no frame is Malformed");
     }
 
-    private static String tsharkMissing() {
-        try {
-            Process p = new ProcessBuilder("tshark", "--version").redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            if (!p.waitFor(60, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                return "tshark --version did not finish in 60 s";
-            }
-            return p.exitValue() == 0 ? null : "tshark --version exited " + p.exitValue();
-        } catch (IOException e) {
-            return "cannot run tshark: " + e.getMessage();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "interrupted";
-        }
-    }
-
     private static List<String> tshark(String... args) throws IOException, InterruptedException {
         return tshark(pcap, args);
     }
 
     private static List<String> tshark(Path file, String... args) throws IOException, InterruptedException {
-        // Wireshark's RPC-over-RDMA heuristic claims every RC SEND payload and reports short ones
-        // as malformed RPC-over-RDMA; the packets themselves are what is under test.
-        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", file.toString(), "--disable-protocol", "rpcordma"));
-        cmd.addAll(List.of(args));
-        Path out = Files.createTempFile(dir, "tshark", ".out");
-        Path err = Files.createTempFile(dir, "tshark", ".err");
-        Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
-        if (!p.waitFor(120, TimeUnit.SECONDS)) {
-            p.destroyForcibly();
-            fail(String.join(" ", cmd) + " did not finish in 120 s");
-        }
-        if (p.exitValue() != 0) {
-            fail(String.join(" ", cmd) + " exited " + p.exitValue() + ": " + Files.readString(err, StandardCharsets.UTF_8));
-        }
-        List<String> lines = new ArrayList<>();
-        for (String line : Files.readAllLines(out, StandardCharsets.UTF_8)) {
-            if (!line.isBlank()) {
-                lines.add(line);
-            }
-        }
-        return lines;
+        return Tshark.run(dir, file, args);
     }
 }
