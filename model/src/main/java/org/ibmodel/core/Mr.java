@@ -2,6 +2,7 @@
 // ib_dereg_mr_user; include/rdma/ib_verbs.h ib_update_fast_reg_key; uverbs reg_user_mr path
 package org.ibmodel.core;
 
+import java.util.Arrays;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.traces.RdmaCore;
@@ -162,7 +163,7 @@ public final class Mr extends IbObject {
         if (mapped == 0) {
             return Errno.EINVAL.negative();
         }
-        long[] p = java.util.Arrays.copyOf(out, n);
+        long[] p = Arrays.copyOf(out, n);
         int ret = device().ops().mapMrSg(this, p);
         if (ret < 0) {
             return ret;

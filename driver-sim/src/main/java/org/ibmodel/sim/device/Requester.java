@@ -131,17 +131,13 @@ final class Requester {
             return State.DONE;
         }
         // rdmavt make_rc_req: no credit for a message that needs a receive WQE: wait for an ACK.
-        if (t.rc() && !t.unlimitedCredit && consumesRecvWqe(w.opcode()) && Psn.diff(t.ssn, Psn.add(t.lsn, 1)) > 0
+        if (t.rc() && !t.unlimitedCredit && w.opcode().consumesRecvWqe() && Psn.diff(t.ssn, Psn.add(t.lsn, 1)) > 0
                 && transport.policy().honoursCredits()) {
             return State.DONE;
         }
         return State.PREPARE;
     }
 
-    private static boolean consumesRecvWqe(SendOpcode op) {
-        return op == SendOpcode.SEND || op == SendOpcode.SEND_IMM || op == SendOpcode.SEND_INVAL
-                || op == SendOpcode.RDMA_WRITE_IMM;
-    }
 
     /** Assigns the WQE its PSNs and gathers its payload (rxe_req.c init_req_packet, copy_data). */
     private State prepare(TransportQp t) {
@@ -180,7 +176,7 @@ final class Requester {
         if (failure == null) {
             t.nextPsn = Psn.add(t.nextPsn, packets);
             t.ssn = Psn.add(t.ssn, 1);
-            if (t.rc() && !t.unlimitedCredit && !consumesRecvWqe(w.opcode())) {
+            if (t.rc() && !t.unlimitedCredit && !w.opcode().consumesRecvWqe()) {
                 // It takes an MSN at the responder but no receive WQE, so no credit.
                 t.lsn = Psn.add(t.lsn, 1);
             }

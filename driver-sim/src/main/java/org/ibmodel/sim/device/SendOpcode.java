@@ -43,6 +43,11 @@ public enum SendOpcode {
         return atomic;
     }
 
+    /** The message takes a receive WQE at the responder, so it needs an end-to-end credit. */
+    public boolean consumesRecvWqe() {
+        return this == SEND || this == SEND_IMM || this == SEND_INVAL || this == RDMA_WRITE_IMM;
+    }
+
     /** Carried out by the device itself, with no packet: FAST_REG and LOCAL_INVAL. */
     public boolean isLocal() {
         return this == FAST_REG || this == LOCAL_INVAL;
