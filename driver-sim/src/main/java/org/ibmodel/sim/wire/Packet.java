@@ -17,7 +17,8 @@ import java.util.Objects;
  * the {@link Opcode} row. {@link #parse} checks the packet in the order a receiver does (the VCRC
  * first, whose place the frame's end gives, then the link and network headers, then the ICRC
  * before anything in the BTH is believed) and returns either the view or the first
- * {@link DropReason}.
+ * {@link DropReason}. A packet whose CRCs are still pending ({@link Crcs}) skips the two CRC
+ * checks and nothing else.
  */
 public final class Packet {
     /** The smallest IBA packet: LRH, BTH, ICRC, VCRC and nothing else. */
@@ -38,6 +39,10 @@ public final class Packet {
     private int payloadOffset;
     private int payloadLength;
     private int padCnt;
+    /** Whether the ICRC and VCRC are still to be written (see {@link Crcs}). */
+    private boolean crcsPending;
+    /** Writes pending CRCs when someone asks for them; made on first need. */
+    private Crcs crcs;
     /** The result that names this view, made on its first valid parse. */
     private ParseResult.Valid valid;
 
@@ -52,7 +57,7 @@ public final class Packet {
     public static ParseResult parse(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         Packet p = new Packet();
-        return p.check(buffer, offset, length);
+        return p.check(buffer, offset, length, false);
     }
 
     /**
@@ -69,18 +74,30 @@ public final class Packet {
      */
     public ParseResult parseInto(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
-        return check(buffer, offset, length);
+        return check(buffer, offset, length, false);
     }
 
-    private ParseResult check(byte[] buf, int off, int len) {
+    /**
+     * {@link #parseInto} a packet whose ICRC and VCRC its sender left to be written and nothing
+     * on the way has touched (see {@link Crcs}): everything but the CRCs is checked, and the
+     * view writes them into {@code buffer} if asked for {@link #icrc()} or {@link #vcrc()}.
+     */
+    public ParseResult parseIntoWithoutCrcs(byte[] buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        return check(buffer, offset, length, true);
+    }
+
+    private ParseResult check(byte[] buf, int off, int len, boolean pending) {
         if (len < MIN_LENGTH) {
             return drop(DropReason.TOO_SHORT, len + " bytes, minimum " + MIN_LENGTH);
         }
         int vcrcAt = off + len - Vcrc.LENGTH;
-        int vcrc = Vcrc.compute(buf, off, len - Vcrc.LENGTH);
-        if (vcrc != Vcrc.get(buf, vcrcAt)) {
-            return drop(DropReason.BAD_VCRC, "computed " + BigEndian.hex(vcrc, 4) + " received "
-                + BigEndian.hex(Vcrc.get(buf, vcrcAt), 4));
+        if (!pending) {
+            int vcrc = Vcrc.compute(buf, off, len - Vcrc.LENGTH);
+            if (vcrc != Vcrc.get(buf, vcrcAt)) {
+                return drop(DropReason.BAD_VCRC, "computed " + BigEndian.hex(vcrc, 4) + " received "
+                    + BigEndian.hex(Vcrc.get(buf, vcrcAt), 4));
+            }
         }
 
         lrh.wrap(buf, off);
@@ -115,10 +132,12 @@ public final class Packet {
         }
 
         int icrcAt = vcrcAt - Icrc.LENGTH;
-        int icrc = icrcCalculator.compute(buf, off, icrcAt - off);
-        if (icrc != Icrc.get(buf, icrcAt)) {
-            return drop(DropReason.BAD_ICRC, "computed " + BigEndian.hex(icrc, 8) + " received "
-                + BigEndian.hex(Icrc.get(buf, icrcAt), 8));
+        if (!pending) {
+            int icrc = icrcCalculator.compute(buf, off, icrcAt - off);
+            if (icrc != Icrc.get(buf, icrcAt)) {
+                return drop(DropReason.BAD_ICRC, "computed " + BigEndian.hex(icrc, 8) + " received "
+                    + BigEndian.hex(Icrc.get(buf, icrcAt), 8));
+            }
         }
 
         bth.wrap(buf, bthOffset);
@@ -151,6 +170,7 @@ public final class Packet {
         this.buffer = buf;
         this.offset = off;
         this.length = len;
+        this.crcsPending = pending;
         ext.wrap(buffer, bthOffset, opcode);
         if (valid == null) {
             valid = new ParseResult.Valid(this);
@@ -255,11 +275,23 @@ public final class Packet {
     }
 
     public int icrc() {
+        writePendingCrcs();
         return Icrc.get(buffer, offset + length - Vcrc.LENGTH - Icrc.LENGTH);
     }
 
     public int vcrc() {
+        writePendingCrcs();
         return Vcrc.get(buffer, offset + length - Vcrc.LENGTH);
+    }
+
+    private void writePendingCrcs() {
+        if (crcsPending) {
+            if (crcs == null) {
+                crcs = new Crcs();
+            }
+            crcs.write(buffer, offset, length);
+            crcsPending = false;
+        }
     }
 
     @Override

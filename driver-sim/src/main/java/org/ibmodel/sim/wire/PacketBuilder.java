@@ -28,7 +28,7 @@ public final class PacketBuilder {
 
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
-    private final Icrc.Calculator icrcCalculator = new Icrc.Calculator();
+    private final Crcs crcs = new Crcs();
     private final Lrh lrh = new Lrh();
     private final Grh grh = new Grh();
     private final Bth bth = new Bth();
@@ -109,6 +109,16 @@ public final class PacketBuilder {
 
     /** Writes the derived fields, pad, ICRC and VCRC; returns the packet's length in bytes. */
     public int finish() {
+        int length = finishWithoutCrcs();
+        crcs.write(buffer, offset, length);
+        return length;
+    }
+
+    /**
+     * As {@link #finish()}, but leaves the ICRC and VCRC to be written later (see {@link Crcs}):
+     * their four and two bytes keep whatever the buffer held.
+     */
+    public int finishWithoutCrcs() {
         begun();
         int pad = padCount(payloadLength);
         int padAt = payloadOffset + payloadLength;
@@ -122,8 +132,6 @@ public final class PacketBuilder {
         if (global) {
             grh.payLen(vcrcAt - bthOffset);
         }
-        Icrc.put(buffer, icrcAt, icrcCalculator.compute(buffer, offset, icrcAt - offset));
-        Vcrc.put(buffer, vcrcAt, Vcrc.compute(buffer, offset, vcrcAt - offset));
         return length;
     }
 

@@ -46,6 +46,11 @@ final class WireFixture {
     }
 
     static int build(PacketBuilder b, Opcode op, boolean global) {
+        return fill(b, op, global).finish();
+    }
+
+    /** Begins the packet for (op, global) and fills its headers and payload, for the caller to finish. */
+    static PacketBuilder fill(PacketBuilder b, Opcode op, boolean global) {
         int k = key(op, global);
         b.begin(op, global);
         b.lrh().vl(k % 8).sl(k % 16).dlid(0x100 + k).slid(0x200 + k);
@@ -79,7 +84,7 @@ final class WireFixture {
             b.ieth().rKey(0xBEEF_0000 + k);
         }
         byte[] payload = payload(op, global);
-        return b.payload(payload, 0, payload.length).finish();
+        return b.payload(payload, 0, payload.length);
     }
 
     /** Asserts every field the builder wrote, read back through the parsed view. */
