@@ -28,8 +28,7 @@ public final class Fabric {
 
     private final Scheduler scheduler;
     private final FaultPlan faults;
-    private final List<PacketTap> taps = new ArrayList<>();
-    private final PacketTap tapFanout = this::tap;
+    private final Taps taps = new Taps();
     private final PacketPool pool = new PacketPool();
     // node name -> true for a switch, false for an HCA (which may add several ports)
     private final Map<String, Boolean> nodes = new HashMap<>();
@@ -101,7 +100,7 @@ public final class Fabric {
         if (a == b) {
             throw new IllegalArgumentException("cannot connect " + a + " to itself");
         }
-        Link link = new Link(scheduler, faults, tapFanout, pool, a, b, width, speed, propagationNs);
+        Link link = new Link(scheduler, faults, taps, pool, a, b, width, speed, propagationNs);
         a.attach(link);
         b.attach(link);
         links.add(link);
@@ -231,17 +230,11 @@ public final class Fabric {
 
     /** Adds a listener for every packet that crosses any link of this fabric. */
     public void addTap(PacketTap t) {
-        taps.add(Objects.requireNonNull(t, "tap"));
+        taps.add(t);
     }
 
     public void removeTap(PacketTap t) {
         taps.remove(t);
-    }
-
-    private void tap(long timeNs, Link link, Link.Direction dir, byte[] packet) {
-        for (int i = 0; i < taps.size(); i++) {
-            taps.get(i).onPacket(timeNs, link, dir, packet);
-        }
     }
 
     /** Switches in the order they were added. */

@@ -86,12 +86,21 @@ public final class FabricPort {
      * fabric passes it on, and gives it back to the pool when it is lost on the way.
      */
     public void xmit(byte[] packet) {
+        xmit(packet, false);
+    }
+
+    /**
+     * {@link #xmit(byte[])} a packet whose ICRC and VCRC, if {@code crcsPending}, are still to be
+     * written: the fabric writes them wherever something could see or change the bytes
+     * ({@link org.ibmodel.sim.wire.Crcs}).
+     */
+    public void xmit(byte[] packet, boolean crcsPending) {
         if (link == null) {
             droppedNoLink++;
             pool.give(packet);
             return;
         }
-        link.transmit(this, packet);
+        link.transmit(this, packet, crcsPending);
     }
 
     /** Where the packets sent through this port come from and go back to. */
@@ -116,8 +125,12 @@ public final class FabricPort {
         return sink;
     }
 
-    void deliver(byte[] packet) {
-        sink.receive(this, packet);
+    void deliver(byte[] packet, boolean crcsPending) {
+        if (crcsPending) {
+            sink.receiveWithoutCrcs(this, packet);
+        } else {
+            sink.receive(this, packet);
+        }
     }
 
     void linkStateChanged(Link.State state) {

@@ -36,6 +36,8 @@ public final class FaultPlan {
     private final Map<Link, SplittableRandom> streams = new IdentityHashMap<>();
     private double drop;
     private double corrupt;
+    /** The bit {@link #judge} drew to flip, in the packet it last found CORRUPT. */
+    private int corruptBit;
 
     FaultPlan(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -102,9 +104,9 @@ public final class FaultPlan {
     }
 
     /**
-     * Decides one packet's fate and flips its bit in place if it is corrupted. Draws happen in a
-     * fixed order (loss, then corruption, then which bit) and only for non-zero rates, so a
-     * fault-free link draws nothing.
+     * Decides one packet's fate; for a packet to corrupt it also draws the bit, which
+     * {@link #corrupt} then flips. Draws happen in a fixed order (loss, then corruption, then
+     * which bit) and only for non-zero rates, so a fault-free link draws nothing.
      */
     Verdict judge(Link link, byte[] packet) {
         // A fabric without faults, the usual case, needs no per-link lookup.
@@ -122,11 +124,15 @@ public final class FaultPlan {
             return Verdict.DROP;
         }
         if (pCorrupt > 0 && rnd.nextDouble() < pCorrupt) {
-            int bit = rnd.nextInt(packet.length * 8);
-            packet[bit >>> 3] ^= (byte) (0x80 >>> (bit & 7));
+            corruptBit = rnd.nextInt(packet.length * 8);
             return Verdict.CORRUPT;
         }
         return Verdict.PASS;
+    }
+
+    /** Flips the bit drawn for the packet {@link #judge} last found CORRUPT. */
+    void corrupt(byte[] packet) {
+        packet[corruptBit >>> 3] ^= (byte) (0x80 >>> (corruptBit & 7));
     }
 
     private Rates rates(Link link) {

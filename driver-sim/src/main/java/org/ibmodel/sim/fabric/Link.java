@@ -3,6 +3,7 @@ package org.ibmodel.sim.fabric;
 import java.util.Objects;
 import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Crcs;
 
 /**
  * A cable between two ports. Each direction clocks out one packet at a time in the order it was
@@ -14,6 +15,10 @@ import org.ibmodel.sim.sched.Scheduler;
  * store-and-forward: the receiver sees the packet when its last bit is in. Buffers are unbounded;
  * credit-based flow control (IBA 7.9) and virtual lanes are not modelled, which keeps the link
  * lossless and ordered as IB is.
+ *
+ * <p>A packet may cross with its CRCs pending ({@link Crcs}); the link writes them before it
+ * flips a bit in the packet or shows it to a tap, so the damage is seen and the tap sees the
+ * bytes a real wire would carry.
  */
 public final class Link {
 
@@ -28,6 +33,9 @@ public final class Link {
         UP,
         DOWN
     }
+
+    /** DelayLine tag of a packet whose CRCs are still to be written. */
+    private static final int CRCS_PENDING = 1;
 
     // Roughly two thirds of c in copper and fibre.
     static final double PROPAGATION_NS_PER_METRE = 5.0;
@@ -51,13 +59,14 @@ public final class Link {
             this.from = from;
             this.to = to;
             this.deliverLabel = "deliver " + from.name() + "->" + to.name();
-            this.inFlight = new DelayLine<>(scheduler, deliverLabel, (packet, tag) -> arrive(this, packet));
+            this.inFlight = new DelayLine<>(scheduler, deliverLabel, (packet, tag) -> arrive(this, packet, tag == CRCS_PENDING));
         }
     }
 
     private final Scheduler scheduler;
     private final FaultPlan faults;
-    private final PacketTap tap;
+    private final Taps taps;
+    private final Crcs crcs = new Crcs();
     private final PacketPool pool;
     private final String name;
     private final FabricPort a;
@@ -74,14 +83,14 @@ public final class Link {
     private int lastLength = -1;
     private long lastSerializationNs;
 
-    Link(Scheduler scheduler, FaultPlan faults, PacketTap tap, PacketPool pool, FabricPort a, FabricPort b,
+    Link(Scheduler scheduler, FaultPlan faults, Taps taps, PacketPool pool, FabricPort a, FabricPort b,
             LinkWidth width, LinkSpeed speed, long propagationNs) {
         if (propagationNs < 0) {
             throw new IllegalArgumentException("negative propagation delay " + propagationNs);
         }
         this.scheduler = scheduler;
         this.faults = faults;
-        this.tap = tap;
+        this.taps = taps;
         this.pool = pool;
         this.a = a;
         this.b = b;
@@ -208,8 +217,11 @@ public final class Link {
         w.busyUntil = scheduler.now();
     }
 
-    /** Sends a packet the link takes over: it comes from {@link #pool} and goes back there or on. */
-    void transmit(FabricPort from, byte[] packet) {
+    /**
+     * Sends a packet the link takes over: it comes from {@link #pool} and goes back there or on.
+     * {@code crcsPending}: its ICRC and VCRC are still to be written.
+     */
+    void transmit(FabricPort from, byte[] packet, boolean crcsPending) {
         Wire w = wireFrom(from);
         if (packet.length == 0) {
             throw new IllegalArgumentException(String.format(
@@ -237,18 +249,30 @@ public final class Link {
                 return;
             case CORRUPT:
                 w.counters.corrupted++;
+                if (crcsPending) {
+                    // The CRCs must be the sent bytes' for the receiver to find the damage.
+                    crcs.write(packet);
+                    crcsPending = false;
+                }
+                faults.corrupt(packet);
                 break;
             default:
                 break;
         }
-        w.inFlight.add(w.busyUntil + propagationNs, packet, 0);
+        w.inFlight.add(w.busyUntil + propagationNs, packet, crcsPending ? CRCS_PENDING : 0);
     }
 
-    private void arrive(Wire w, byte[] packet) {
+    private void arrive(Wire w, byte[] packet, boolean crcsPending) {
         w.counters.packetsDelivered++;
         w.counters.bytesDelivered += packet.length;
-        tap.onPacket(scheduler.now(), this, w.dir, packet);
-        w.to.deliver(packet);
+        if (!taps.isEmpty()) {
+            if (crcsPending) {
+                crcs.write(packet);
+                crcsPending = false;
+            }
+            taps.show(scheduler.now(), this, w.dir, packet);
+        }
+        w.to.deliver(packet, crcsPending);
     }
 
     private Wire wire(Direction dir) {

@@ -27,6 +27,8 @@ public final class Switch {
 
     // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
     private static final int LFT_BLOCK = 64;
+    /** Crossbar tag bit, above the 8-bit output port: the packet's CRCs are still to be written. */
+    private static final int CRCS_PENDING = 0x100;
 
     private final Scheduler scheduler;
     private final String name;
@@ -56,7 +58,7 @@ public final class Switch {
         this.ports = new FabricPort[numPorts + 1];
         ports[0] = new FabricPort(name, 0, this, null, pool);
         for (int p = 1; p <= numPorts; p++) {
-            ports[p] = new FabricPort(name, p, this, this::receive, pool);
+            ports[p] = new FabricPort(name, p, this, new PortSink(), pool);
         }
     }
 
@@ -162,7 +164,20 @@ public final class Switch {
         return droppedMalformed;
     }
 
-    private void receive(FabricPort in, byte[] packet) {
+    /** A switch reads only the DLID, so a packet's pending CRCs stay pending through it. */
+    private final class PortSink implements PacketSink {
+        @Override
+        public void receive(FabricPort in, byte[] packet) {
+            Switch.this.receive(in, packet, false);
+        }
+
+        @Override
+        public void receiveWithoutCrcs(FabricPort in, byte[] packet) {
+            Switch.this.receive(in, packet, true);
+        }
+    }
+
+    private void receive(FabricPort in, byte[] packet, boolean crcsPending) {
         int dlid = dlid(packet);
         if (dlid < 0) {
             droppedMalformed++;
@@ -175,16 +190,18 @@ public final class Switch {
             in.pool().give(packet);
             return;
         }
-        crossbar.add(scheduler.now() + latencyNs, packet, out);
+        crossbar.add(scheduler.now() + latencyNs, packet, crcsPending ? out | CRCS_PENDING : out);
     }
 
     // The packet arrived in a pool array and leaves in the same one.
-    private void forward(byte[] packet, int out) {
+    private void forward(byte[] packet, int tag) {
         forwarded++;
+        int out = tag & ~CRCS_PENDING;
+        boolean crcsPending = (tag & CRCS_PENDING) != 0;
         if (out == 0) {
-            ports[0].deliver(packet);
+            ports[0].deliver(packet, crcsPending);
         } else {
-            ports[out].xmit(packet);
+            ports[out].xmit(packet, crcsPending);
         }
     }
 

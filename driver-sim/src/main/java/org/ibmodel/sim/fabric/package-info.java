@@ -13,6 +13,12 @@
  *   <li>{@link org.ibmodel.sim.fabric.FaultPlan}: loss, bit flips and link state changes.</li>
  * </ul>
  *
+ * <p>A packet an HCA sends travels with its ICRC and VCRC still to be written
+ * ({@link org.ibmodel.sim.wire.Crcs}); a link writes them before a tap sees the packet or a fault
+ * flips one of its bits, a sink other than an HCA or a switch gets them written, and an HCA that
+ * receives a packet whose CRCs are still pending skips the two checks they would have passed.
+ * What anyone sees on a link is byte for byte what was sent.
+ *
  * <p>Left out: credit-based flow control and virtual lanes (buffers are unbounded, so nothing is
  * lost to congestion), multicast, partitions enforced at switches, the link training state
  * machine (a link is UP or DOWN), and subnet management packets: LIDs and tables are written

@@ -1,13 +1,16 @@
 // Seeded random runs of one RC connection under loss and link flaps, recorded for RcTransport.tla
 package org.ibmodel.sim.device;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.SplittableRandom;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.sim.conform.RcTransportRecorder;
+import org.ibmodel.sim.fabric.PacketTap;
 import org.ibmodel.specs.trace.SpecTrace;
 
 /**
@@ -66,9 +69,21 @@ final class RcTransportRuns {
     }
 
     static SpecTrace record(Scenario s, TransportPolicy policy, Map<String, Object> extra) {
+        return record(s, policy, extra, null);
+    }
+
+    /**
+     * The run with {@code tap} (if not null) watching every link, which makes the links write
+     * every packet's CRCs and the receivers check them (wire.Crcs). The header also gets what
+     * the run's trace does not show: each transport's drops and the receive buffers' bytes.
+     */
+    static SpecTrace record(Scenario s, TransportPolicy policy, Map<String, Object> extra, PacketTap tap) {
         int rnrRetry = 6;
         TransportPair.Conn c = new TransportPair.Conn(Mtu.MTU_1024, s.psnA(), 0x7000, TIMEOUT, s.retry(), rnrRetry, 1);
         try (TransportPair p = new TransportPair(s.worldSeed(), QpType.RC, c)) {
+            if (tap != null) {
+                p.world.fabric().addTap(tap);
+            }
             p.a.transport().policy(policy);
             p.b.transport().policy(policy);
             RcTransportRecorder rec = new RcTransportRecorder(p.a.transport(), p.a.qp.qpNum(), p.b.transport(),
@@ -99,6 +114,10 @@ final class RcTransportRuns {
             Map<String, Object> h = new java.util.LinkedHashMap<>(extra);
             h.put("drop", String.valueOf(s.drop()));
             h.put("flapNs", s.flapNs());
+            h.put("outcome", "drops A " + new TreeMap<>(p.a.transport().drops()) + ", B "
+                    + new TreeMap<>(p.b.transport().drops()) + ", malformed at B "
+                    + new TreeMap<>(p.b.transport().malformed()) + ", received bytes "
+                    + Arrays.hashCode(p.b.read(TransportPair.TARGET, s.n() * 1024)));
             SpecTrace t = rec.trace(h);
             rec.detach();
             return t;
