@@ -62,8 +62,6 @@ final class Requester {
     static final int PACKETS_PER_ACK_REQ = 16;
 
     private final Transport transport;
-    /** The length {@link #gather} found; its buffer may be longer. */
-    private int gathered;
 
     Requester(Transport transport) {
         this.transport = transport;
@@ -139,7 +137,10 @@ final class Requester {
     }
 
 
-    /** Assigns the WQE its PSNs and gathers its payload (rxe_req.c init_req_packet, copy_data). */
+    /**
+     * Assigns the WQE its PSNs and checks its data segments (rxe_req.c init_req_packet); the data
+     * itself is read when each packet is sent.
+     */
     private State prepare(TransportQp t) {
         SendWqe w = t.pending.poll();
         int mtu = transport.mtu(t);
@@ -150,7 +151,6 @@ final class Requester {
         if (allowed && w.opcode().isLocal()) {
             return local(t, w, q);
         }
-        byte[] payload = null;
         int length;
         Syndrome failure = null;
         if (!allowed) {
@@ -159,10 +159,10 @@ final class Requester {
         } else if (w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic()) {
             length = (int) new Transport.Segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE).total();
         } else {
-            payload = gather(t, w, q);
-            length = payload == null ? 0 : gathered;
-            if (payload == null) {
+            length = messageLength(t, w);
+            if (length < 0) {
                 failure = Syndrome.LOCAL_PROT_ERR;
+                length = 0;
             } else if (t.ctx.datagram() && length > mtu) {
                 failure = Syndrome.LOCAL_LENGTH_ERR;
             }
@@ -171,7 +171,7 @@ final class Requester {
         if (failure != null) {
             packets = 1;
         }
-        q.set(w, t.nextPsn, packets, length, payload);
+        q.set(w, t.nextPsn, packets, length);
         q.failure = failure;
         if (failure == null) {
             t.nextPsn = Psn.add(t.nextPsn, packets);
@@ -205,50 +205,31 @@ final class Requester {
                 : mpts.invalidate(Layout.LocalInv.KEY.getInt(w.bytes(), w.localOffset()), pd);
         t.inflight.add(q);
         if (!ok) {
-            q.set(w, t.nextPsn, 1, 0, null);
+            q.set(w, t.nextPsn, 1, 0);
             q.failure = Syndrome.LOCAL_QP_OP_ERR;
             t.cursorPsn = q.firstPsn;
             return State.ERR_LOCAL_QP_OP;
         }
-        q.set(w, t.nextPsn, 0, 0, null);
+        q.set(w, t.nextPsn, 0, 0);
         q.done = true;
         t.cursor++;
         transport.completer().retire(t);
         return State.GET_WQE;
     }
 
-    /** Gathers the payload into {@code q}'s buffer, its length into {@link #gathered}; null on a protection error. */
-    private byte[] gather(TransportQp t, SendWqe w, TransportQp.Wqe q) {
+    /**
+     * The length of a SEND's or WRITE's message, each data segment checked for local access
+     * through its lkey; -1 on a protection error. Inline data counts what the WQE holds.
+     */
+    private int messageLength(TransportQp t, SendWqe w) {
         byte[] b = w.bytes();
         int end = w.ds() * Layout.Data.SIZE;
         int pd = t.ctx.pd();
-        // Two walks of the same segments: the first sizes the payload, the second fills it, so
-        // the data is copied once, straight from host memory into its place.
         int length = 0;
         for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
             int count = Layout.Data.BYTE_COUNT.getInt(b, off);
             if (Layout.Data.INLINE.isSet(b, off)) {
-                int at = off + Layout.Data.INLINE_HEADER;
-                length += Math.max(0, Math.min(count, b.length - at));
-                off += inlineSize(count);
-                continue;
-            }
-            if (Layout.Data.LKEY.getInt(b, off) == Layout.Data.INVALID_LKEY) {
-                break;
-            }
-            length += count;
-            off += Layout.Data.SIZE;
-        }
-        byte[] out = q.buffer(length);
-        gathered = length;
-        int at = 0;
-        for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
-            int count = Layout.Data.BYTE_COUNT.getInt(b, off);
-            if (Layout.Data.INLINE.isSet(b, off)) {
-                int from = off + Layout.Data.INLINE_HEADER;
-                int n = Math.max(0, Math.min(count, b.length - from));
-                System.arraycopy(b, from, out, at, n);
-                at += n;
+                length += inlineLength(b, off, count);
                 off += inlineSize(count);
                 continue;
             }
@@ -256,13 +237,56 @@ final class Requester {
             if (lkey == Layout.Data.INVALID_LKEY) {
                 break;
             }
-            if (!transport.read(lkey, pd, Layout.Data.ADDR.get(b, off), out, at, count, null)) {
-                return null;
+            if (!transport.reachable(lkey, pd, Layout.Data.ADDR.get(b, off), count, null)) {
+                return -1;
             }
-            at += count;
+            length += count;
             off += Layout.Data.SIZE;
         }
-        return out;
+        return length;
+    }
+
+    /**
+     * Reads bytes {@code [from, from + len)} of the WQE's message into {@code dst} at
+     * {@code dstOff}: inline data from the WQE, the rest from host memory through the segments'
+     * lkeys. As the HCA (and rxe_req.c copy_data) does, this happens for every packet sent,
+     * retransmissions included, so a retransmission reads the memory again. False on a
+     * protection error: the memory was deregistered or invalidated since the WQE was checked.
+     */
+    private boolean readPayload(TransportQp t, SendWqe w, int from, byte[] dst, int dstOff, int len) {
+        byte[] b = w.bytes();
+        int end = w.ds() * Layout.Data.SIZE;
+        int skip = from;
+        int done = 0;
+        for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end && done < len;) {
+            int count = Layout.Data.BYTE_COUNT.getInt(b, off);
+            boolean inline = Layout.Data.INLINE.isSet(b, off);
+            int lkey = inline ? 0 : Layout.Data.LKEY.getInt(b, off);
+            if (!inline && lkey == Layout.Data.INVALID_LKEY) {
+                break;
+            }
+            int segment = inline ? inlineLength(b, off, count) : count;
+            if (skip >= segment) {
+                skip -= segment;
+            } else {
+                int n = Math.min(segment - skip, len - done);
+                if (inline) {
+                    System.arraycopy(b, off + Layout.Data.INLINE_HEADER + skip, dst, dstOff + done, n);
+                } else if (!transport.read(lkey, t.ctx.pd(), Layout.Data.ADDR.get(b, off) + skip, dst, dstOff + done,
+                        n, null)) {
+                    return false;
+                }
+                done += n;
+                skip = 0;
+            }
+            off += inline ? inlineSize(count) : Layout.Data.SIZE;
+        }
+        return true;
+    }
+
+    /** Inline bytes of the segment at {@code off}: its count, as far as the WQE holds them. */
+    private static int inlineLength(byte[] wqe, int off, int count) {
+        return Math.max(0, Math.min(count, wqe.length - (off + Layout.Data.INLINE_HEADER)));
     }
 
     private static int inlineSize(int count) {
@@ -279,7 +303,7 @@ final class Requester {
         int mtu = transport.mtu(t);
         int index = Psn.diff(t.cursorPsn, q.firstPsn);
         Opcode op = opcode(t, w.opcode(), index, q.packets);
-        int payloadLength = op.hasPayload() && q.payload != null ? Math.min(mtu, q.length - index * mtu) : 0;
+        int payloadLength = op.hasPayload() ? Math.min(mtu, q.length - index * mtu) : 0;
         PacketBuilder b;
         if (t.ctx.datagram()) {
             byte[] wb = w.bytes();
@@ -321,8 +345,10 @@ final class Requester {
         if (op.hasIeth()) {
             b.ieth().rKey(w.imm());
         }
-        if (payloadLength > 0) {
-            b.payload(q.payload, index * mtu, payloadLength);
+        if (payloadLength > 0
+                && !readPayload(t, w, index * mtu, b.buffer(), b.payloadRoom(payloadLength), payloadLength)) {
+            transport.discard(t);
+            return State.ERR_LOCAL_PROT;
         }
         boolean ackReq = t.rc() && (last || ++t.packetsSinceAckReq >= PACKETS_PER_ACK_REQ);
         if (ackReq) {

@@ -268,10 +268,6 @@ final class Responder {
         }
         for (int i = 0; i < packets; i++) {
             int n = (int) Math.min(mtu, len - (long) i * mtu);
-            byte[] data = transport.read(rkey, pd, va + (long) i * mtu, n, Layout.Mpt.REMOTE_READ);
-            if (data == null) {
-                return State.DONE;
-            }
             Opcode rop = packets == 1 ? Opcode.RC_RDMA_READ_RESPONSE_ONLY
                     : i == 0 ? Opcode.RC_RDMA_READ_RESPONSE_FIRST
                     : i == packets - 1 ? Opcode.RC_RDMA_READ_RESPONSE_LAST : Opcode.RC_RDMA_READ_RESPONSE_MIDDLE;
@@ -279,7 +275,12 @@ final class Responder {
             if (rop.hasAeth()) {
                 b.aeth().ack(credits(qp)).msn(qp.msn);
             }
-            b.payload(data, 0, n);
+            // Read from memory straight into the packet, as the HCA's DMA does.
+            if (!transport.read(rkey, pd, va + (long) i * mtu, b.buffer(), b.payloadRoom(n), n,
+                    Layout.Mpt.REMOTE_READ)) {
+                transport.discard(qp);
+                return State.DONE;
+            }
             transport.send(qp);
         }
         return State.DONE;

@@ -341,6 +341,15 @@ public final class Transport implements TransportStage {
         }
     }
 
+    /** Gives up the packet begun: a DMA into it failed, and nothing is sent. */
+    void discard(TransportQp t) {
+        byte[] packet = building;
+        building = null;
+        if (packet != frame) {
+            ports[portNum(t)].pool().give(packet);
+        }
+    }
+
     // ---- memory through keys (§4.1) ------------------------------------------------------------
 
     /** {@code len} bytes at {@code va} through {@code key}, or null on a protection error. */
@@ -352,6 +361,11 @@ public final class Transport implements TransportStage {
     /** Reads {@code len} bytes at {@code va} through {@code key} into {@code dst}; false on a protection error. */
     boolean read(int key, int pd, long va, byte[] dst, int off, int len, Field access) {
         return len == 0 || copy(key, pd, va, dst, off, len, access, false);
+    }
+
+    /** Whether {@code len} bytes at {@code va} may be reached through {@code key}: §4.1's checks, no data moved. */
+    boolean reachable(int key, int pd, long va, int len, Field access) {
+        return len == 0 || firmware.translate(key, pd, va, len, access) >= 0;
     }
 
     /** Writes {@code len} bytes of {@code src} at {@code va} through {@code key}; false on a protection error. */

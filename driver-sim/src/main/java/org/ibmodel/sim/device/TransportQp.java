@@ -22,35 +22,23 @@ final class TransportQp {
         SendWqe wqe;
         int firstPsn;
         int packets;
+        /** Message bytes; the data is read from host memory packet by packet. */
         int length;
-        /** The gathered payload, {@link #length} bytes, kept for retransmission; null for READ and atomics. */
-        byte[] payload;
-        /** Where {@link #payload} is gathered into, kept across reuses. */
-        byte[] buffer = new byte[0];
         /** READ: the next response PSN expected. */
         int respPsn;
         boolean done;
         /** A local error found when the WQE was built; reported when it reaches the head. */
         Syndrome failure;
 
-        Wqe set(SendWqe wqe, int firstPsn, int packets, int length, byte[] payload) {
+        Wqe set(SendWqe wqe, int firstPsn, int packets, int length) {
             this.wqe = wqe;
             this.firstPsn = firstPsn;
             this.packets = packets;
             this.length = length;
-            this.payload = payload;
             this.respPsn = firstPsn;
             this.done = false;
             this.failure = null;
             return this;
-        }
-
-        /** A buffer of at least {@code length} bytes for the payload. */
-        byte[] buffer(int length) {
-            if (buffer.length < length) {
-                buffer = new byte[length];
-            }
-            return buffer;
         }
 
         int lastPsn() {
@@ -182,7 +170,6 @@ final class TransportQp {
     /** The completer is done with {@code w}; nothing may hold it any more. */
     void recycle(Wqe w) {
         w.wqe = null;
-        w.payload = null;
         retired.push(w);
     }
 

@@ -92,6 +92,16 @@ public final class PacketBuilder {
 
     /** Copies the payload after the headers. */
     public PacketBuilder payload(byte[] src, int srcOffset, int length) {
+        System.arraycopy(src, srcOffset, buffer, payloadRoom(length), length);
+        return this;
+    }
+
+    /**
+     * Makes room for a {@code length}-byte payload after the headers and returns where it starts
+     * in {@link #buffer()}: the caller writes it there, as an HCA's DMA engine writes what it
+     * reads from host memory straight into the packet.
+     */
+    public int payloadRoom(int length) {
         begun();
         if (length > 0 && !opcode.hasPayload()) {
             throw new IllegalArgumentException(opcode + " carries no payload, got " + length + " bytes");
@@ -102,9 +112,13 @@ public final class PacketBuilder {
                 + (frame - Vcrc.LENGTH) + " bytes, over the " + MAX_PKTLEN_BYTES + " PktLen can express");
         }
         requireCapacity(opcode, frame);
-        System.arraycopy(src, srcOffset, buffer, payloadOffset, length);
         payloadLength = length;
-        return this;
+        return payloadOffset;
+    }
+
+    /** The buffer the packet is built in. */
+    public byte[] buffer() {
+        return buffer;
     }
 
     /** Writes the derived fields, pad, ICRC and VCRC; returns the packet's length in bytes. */
