@@ -2,6 +2,7 @@
 // check_type_state, check_keys, check_addr); IBA 9.6 (packet header validation)
 package org.ibmodel.sim.device;
 
+import org.ibmodel.sim.wire.Crcs;
 import org.ibmodel.sim.wire.Packet;
 import org.ibmodel.sim.wire.ParseResult;
 
@@ -18,12 +19,11 @@ final class ReceiveDemux {
         this.transport = transport;
     }
 
-    void receive(int portNum, byte[] bytes, boolean crcsPending) {
+    void receive(int portNum, byte[] bytes, Crcs.State crcs) {
         // The responder and completer are done with a packet when they return (rxe_recv.c
-        // likewise frees the skb's packet info), so one view serves every packet. Pending CRCs
-        // (wire.Crcs) mean the bytes are the sender's: the checks could only pass.
-        ParseResult r = crcsPending ? view.parseIntoWithoutCrcs(bytes, 0, bytes.length)
-                : view.parseInto(bytes, 0, bytes.length);
+        // likewise frees the skb's packet info), so one view serves every packet. Only CRCs of
+        // bytes that may have changed on the way are checked (wire.Crcs): the rest could only pass.
+        ParseResult r = view.parseInto(bytes, 0, bytes.length, crcs);
         if (!r.isValid()) {
             transport.countMalformed(r.dropReason().name());
             return;

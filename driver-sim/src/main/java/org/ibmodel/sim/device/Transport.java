@@ -11,6 +11,7 @@ import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.PacketSink;
+import org.ibmodel.sim.wire.Crcs;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.PacketBuilder;
 import org.ibmodel.sim.sched.Scheduler;
@@ -95,14 +96,14 @@ public final class Transport implements TransportStage {
         return new PacketSink() {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
-                demux.receive(port, packet, false);
+                demux.receive(port, packet, Crcs.State.UNVERIFIED);
                 // The receive path keeps nothing of the packet (see ReceiveDemux).
                 fp.pool().give(packet);
             }
 
             @Override
-            public void receiveWithoutCrcs(FabricPort fp, byte[] packet) {
-                demux.receive(port, packet, true);
+            public void receive(FabricPort fp, byte[] packet, Crcs.State crcs) {
+                demux.receive(port, packet, crcs);
                 fp.pool().give(packet);
             }
 
@@ -337,7 +338,7 @@ public final class Transport implements TransportStage {
             sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
         }
         if (packet != frame) {
-            ports[portNum(t)].xmit(packet, true);
+            ports[portNum(t)].xmit(packet, Crcs.State.PENDING);
         }
     }
 

@@ -1,6 +1,7 @@
 package org.ibmodel.sim.fabric;
 
 import java.util.Objects;
+import org.ibmodel.sim.wire.Crcs;
 
 /**
  * One end of a link: a port of an HCA or of a switch. Switch port 0 is the switch's own
@@ -86,21 +87,22 @@ public final class FabricPort {
      * fabric passes it on, and gives it back to the pool when it is lost on the way.
      */
     public void xmit(byte[] packet) {
-        xmit(packet, false);
+        xmit(packet, Crcs.State.UNVERIFIED);
     }
 
     /**
-     * {@link #xmit(byte[])} a packet whose ICRC and VCRC, if {@code crcsPending}, are still to be
-     * written: the fabric writes them wherever something could see or change the bytes
-     * ({@link org.ibmodel.sim.wire.Crcs}).
+     * {@link #xmit(byte[])} with what is known of the packet's CRCs: an HCA sends them
+     * {@link Crcs.State#PENDING}, and the fabric writes them wherever something could see or
+     * change the bytes ({@link Crcs}); a packet from anywhere else is
+     * {@link Crcs.State#UNVERIFIED}.
      */
-    public void xmit(byte[] packet, boolean crcsPending) {
+    public void xmit(byte[] packet, Crcs.State crcs) {
         if (link == null) {
             droppedNoLink++;
             pool.give(packet);
             return;
         }
-        link.transmit(this, packet, crcsPending);
+        link.transmit(this, packet, crcs);
     }
 
     /** Where the packets sent through this port come from and go back to. */
@@ -125,12 +127,8 @@ public final class FabricPort {
         return sink;
     }
 
-    void deliver(byte[] packet, boolean crcsPending) {
-        if (crcsPending) {
-            sink.receiveWithoutCrcs(this, packet);
-        } else {
-            sink.receive(this, packet);
-        }
+    void deliver(byte[] packet, Crcs.State crcs) {
+        sink.receive(this, packet, crcs);
     }
 
     void linkStateChanged(Link.State state) {

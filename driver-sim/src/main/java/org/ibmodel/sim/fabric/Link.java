@@ -17,8 +17,8 @@ import org.ibmodel.sim.wire.Crcs;
  * lossless and ordered as IB is.
  *
  * <p>A packet may cross with its CRCs pending ({@link Crcs}); the link writes them before it
- * flips a bit in the packet or shows it to a tap, so the damage is seen and the tap sees the
- * bytes a real wire would carry.
+ * flips a bit in the packet (which makes the packet {@link Crcs.State#UNVERIFIED}) or shows it
+ * to a tap, so the damage is seen and the tap sees the bytes a real wire would carry.
  */
 public final class Link {
 
@@ -33,9 +33,6 @@ public final class Link {
         UP,
         DOWN
     }
-
-    /** DelayLine tag of a packet whose CRCs are still to be written. */
-    private static final int CRCS_PENDING = 1;
 
     // Roughly two thirds of c in copper and fibre.
     static final double PROPAGATION_NS_PER_METRE = 5.0;
@@ -59,14 +56,14 @@ public final class Link {
             this.from = from;
             this.to = to;
             this.deliverLabel = "deliver " + from.name() + "->" + to.name();
-            this.inFlight = new DelayLine<>(scheduler, deliverLabel, (packet, tag) -> arrive(this, packet, tag == CRCS_PENDING));
+            this.inFlight = new DelayLine<>(scheduler, deliverLabel, (packet, tag) -> arrive(this, packet, Crcs.State.of(tag)));
         }
     }
 
     private final Scheduler scheduler;
     private final FaultPlan faults;
     private final Taps taps;
-    private final Crcs crcs = new Crcs();
+    private final Crcs writer = new Crcs();
     private final PacketPool pool;
     private final String name;
     private final FabricPort a;
@@ -219,9 +216,9 @@ public final class Link {
 
     /**
      * Sends a packet the link takes over: it comes from {@link #pool} and goes back there or on.
-     * {@code crcsPending}: its ICRC and VCRC are still to be written.
+     * {@code crcs}: what is known of its CRCs (the DelayLine tag carries it across).
      */
-    void transmit(FabricPort from, byte[] packet, boolean crcsPending) {
+    void transmit(FabricPort from, byte[] packet, Crcs.State crcs) {
         Wire w = wireFrom(from);
         if (packet.length == 0) {
             throw new IllegalArgumentException(String.format(
@@ -249,30 +246,25 @@ public final class Link {
                 return;
             case CORRUPT:
                 w.counters.corrupted++;
-                if (crcsPending) {
-                    // The CRCs must be the sent bytes' for the receiver to find the damage.
-                    crcs.write(packet);
-                    crcsPending = false;
-                }
+                // The CRCs must be the sent bytes' for the receiver to find the damage.
+                writer.writePending(packet, crcs);
                 faults.corrupt(packet);
+                crcs = Crcs.State.UNVERIFIED;
                 break;
             default:
                 break;
         }
-        w.inFlight.add(w.busyUntil + propagationNs, packet, crcsPending ? CRCS_PENDING : 0);
+        w.inFlight.add(w.busyUntil + propagationNs, packet, crcs.ordinal());
     }
 
-    private void arrive(Wire w, byte[] packet, boolean crcsPending) {
+    private void arrive(Wire w, byte[] packet, Crcs.State crcs) {
         w.counters.packetsDelivered++;
         w.counters.bytesDelivered += packet.length;
         if (!taps.isEmpty()) {
-            if (crcsPending) {
-                crcs.write(packet);
-                crcsPending = false;
-            }
+            crcs = writer.writePending(packet, crcs);
             taps.show(scheduler.now(), this, w.dir, packet);
         }
-        w.to.deliver(packet, crcsPending);
+        w.to.deliver(packet, crcs);
     }
 
     private Wire wire(Direction dir) {

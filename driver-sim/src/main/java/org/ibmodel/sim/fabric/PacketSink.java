@@ -13,13 +13,15 @@ public interface PacketSink {
     void receive(FabricPort port, byte[] packet);
 
     /**
-     * As {@link #receive}, for a packet whose ICRC and VCRC are still to be written and which
-     * nothing has touched since its sender built it ({@link Crcs}). A sink that never reads the
-     * CRCs (a switch, which forwards the packet) or knows what pending ones mean (an HCA's
-     * receive path) takes it as it is; by default the CRCs are written first.
+     * As {@link #receive}, with what is known of the packet's CRCs ({@link Crcs}). A sink that
+     * knows what that means (an HCA's receive path, a switch) takes the packet as it is; by
+     * default pending CRCs are written first and {@link #receive} called, which treats every
+     * packet as {@link Crcs.State#UNVERIFIED}.
      */
-    default void receiveWithoutCrcs(FabricPort port, byte[] packet) {
-        new Crcs().write(packet);
+    default void receive(FabricPort port, byte[] packet, Crcs.State crcs) {
+        if (crcs == Crcs.State.PENDING) {
+            new Crcs().write(packet);
+        }
         receive(port, packet);
     }
 

@@ -4,15 +4,19 @@ import java.util.Arrays;
 import java.util.Objects;
 import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Crcs;
+import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.wire.Vcrc;
 
 /**
  * A switch with a linear forwarding table (IBA 18.2.4.3.2): the DLID of an arriving packet
  * indexes the table, the entry names the output port. A packet is forwarded a fixed switching
- * latency after its last bit arrived; one whose DLID has no entry is dropped and counted.
+ * latency after its last bit arrived; one whose DLID has no entry is dropped and counted, and so
+ * is one failing the VCRC its input port checks (IBA 7.8.2), so a bit flipped on the way in goes
+ * no further. The VCRC is passed on as it came: with no VL remapping nothing it covers changes.
  *
- * <p>Left out: multicast forwarding tables, SL-to-VL mapping, VCRC checking (a corrupted DLID
- * may send a packet to the wrong port; the receiver's CRC check still drops it), and the
- * hardware limits on table size.
+ * <p>Left out: multicast forwarding tables, SL-to-VL mapping, the other link-level checks of a
+ * switch port (LVer, PktLen against the length received), and the hardware limits on table size.
  */
 public final class Switch {
 
@@ -27,8 +31,10 @@ public final class Switch {
 
     // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
     private static final int LFT_BLOCK = 64;
-    /** Crossbar tag bit, above the 8-bit output port: the packet's CRCs are still to be written. */
-    private static final int CRCS_PENDING = 0x100;
+    /** Crossbar tags carry the output port in their low 8 bits and the packet's CRC state above. */
+    private static final int PORT_BITS = 8;
+    /** The shortest packet a port takes: an LRH and a VCRC. */
+    private static final int LRH_AND_VCRC = Lrh.HEADER_LENGTH + Vcrc.LENGTH;
 
     private final Scheduler scheduler;
     private final String name;
@@ -40,6 +46,7 @@ public final class Switch {
     private long forwarded;
     private long droppedNoRoute;
     private long droppedMalformed;
+    private long droppedBadVcrc;
 
     Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index) {
         // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
@@ -159,28 +166,45 @@ public final class Switch {
         return droppedNoRoute;
     }
 
-    /** Too short to carry a DLID. */
+    /** Too short to carry a DLID and a VCRC. */
     public long droppedMalformed() {
         return droppedMalformed;
     }
 
-    /** A switch reads only the DLID, so a packet's pending CRCs stay pending through it. */
+    /**
+     * Failing the VCRC the receiving port of every link checks (IBA 7.8.2): a bit flipped on the
+     * way in. Part of what PortRcvErrors counts (include/rdma/ib_pma.h port_rcv_errors).
+     */
+    public long droppedBadVcrc() {
+        return droppedBadVcrc;
+    }
+
+    /**
+     * A switch port reads the DLID and checks the VCRC of a packet whose bytes may have changed
+     * on the way; it passes the packet on with its CRC state as it came ({@link Crcs}).
+     */
     private final class PortSink implements PacketSink {
         @Override
         public void receive(FabricPort in, byte[] packet) {
-            Switch.this.receive(in, packet, false);
+            Switch.this.receive(in, packet, Crcs.State.UNVERIFIED);
         }
 
         @Override
-        public void receiveWithoutCrcs(FabricPort in, byte[] packet) {
-            Switch.this.receive(in, packet, true);
+        public void receive(FabricPort in, byte[] packet, Crcs.State crcs) {
+            Switch.this.receive(in, packet, crcs);
         }
     }
 
-    private void receive(FabricPort in, byte[] packet, boolean crcsPending) {
+    private void receive(FabricPort in, byte[] packet, Crcs.State crcs) {
         int dlid = dlid(packet);
-        if (dlid < 0) {
+        if (dlid < 0 || packet.length < LRH_AND_VCRC) {
             droppedMalformed++;
+            in.pool().give(packet);
+            return;
+        }
+        if (crcs == Crcs.State.UNVERIFIED
+                && Vcrc.compute(packet, 0, packet.length - Vcrc.LENGTH) != Vcrc.get(packet, packet.length - Vcrc.LENGTH)) {
+            droppedBadVcrc++;
             in.pool().give(packet);
             return;
         }
@@ -190,18 +214,18 @@ public final class Switch {
             in.pool().give(packet);
             return;
         }
-        crossbar.add(scheduler.now() + latencyNs, packet, crcsPending ? out | CRCS_PENDING : out);
+        crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
     }
 
     // The packet arrived in a pool array and leaves in the same one.
     private void forward(byte[] packet, int tag) {
         forwarded++;
-        int out = tag & ~CRCS_PENDING;
-        boolean crcsPending = (tag & CRCS_PENDING) != 0;
+        int out = tag & ((1 << PORT_BITS) - 1);
+        Crcs.State crcs = Crcs.State.of(tag >>> PORT_BITS);
         if (out == 0) {
-            ports[0].deliver(packet, crcsPending);
+            ports[0].deliver(packet, crcs);
         } else {
-            ports[out].xmit(packet, crcsPending);
+            ports[out].xmit(packet, crcs);
         }
     }
 

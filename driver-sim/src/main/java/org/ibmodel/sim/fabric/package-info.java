@@ -6,7 +6,7 @@
  *       never reordering; timing from {@link org.ibmodel.sim.fabric.LinkWidth} x
  *       {@link org.ibmodel.sim.fabric.LinkSpeed} plus cable propagation.</li>
  *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear forwarding by DLID after a fixed
- *       latency.</li>
+ *       latency; a packet failing its VCRC is dropped at the port it came in on.</li>
  *   <li>{@link org.ibmodel.sim.fabric.Fabric}: builds the topology, assigns LIDs, computes
  *       shortest-path forwarding tables and fans every packet out to
  *       {@link org.ibmodel.sim.fabric.PacketTap}s for capture.</li>
@@ -15,9 +15,10 @@
  *
  * <p>A packet an HCA sends travels with its ICRC and VCRC still to be written
  * ({@link org.ibmodel.sim.wire.Crcs}); a link writes them before a tap sees the packet or a fault
- * flips one of its bits, a sink other than an HCA or a switch gets them written, and an HCA that
- * receives a packet whose CRCs are still pending skips the two checks they would have passed.
- * What anyone sees on a link is byte for byte what was sent.
+ * flips one of its bits, and a sink other than an HCA or a switch gets them written. Switch ports
+ * check the VCRC (IBA 7.8.2) and HCAs both CRCs of every packet whose bytes may have changed on
+ * the way (a fault, or a packet from outside the model); for the others the checks' outcome is
+ * fixed and they are skipped. What anyone sees on a link is byte for byte what was sent.
  *
  * <p>Left out: credit-based flow control and virtual lanes (buffers are unbounded, so nothing is
  * lost to congestion), multicast, partitions enforced at switches, the link training state

@@ -17,8 +17,8 @@ import java.util.Objects;
  * the {@link Opcode} row. {@link #parse} checks the packet in the order a receiver does (the VCRC
  * first, whose place the frame's end gives, then the link and network headers, then the ICRC
  * before anything in the BTH is believed) and returns either the view or the first
- * {@link DropReason}. A packet whose CRCs are still pending ({@link Crcs}) skips the two CRC
- * checks and nothing else.
+ * {@link DropReason}. A packet whose bytes are known to be its sender's ({@link Crcs}) skips the
+ * two CRC checks and nothing else.
  */
 public final class Packet {
     /** The smallest IBA packet: LRH, BTH, ICRC, VCRC and nothing else. */
@@ -57,7 +57,7 @@ public final class Packet {
     public static ParseResult parse(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
         Packet p = new Packet();
-        return p.check(buffer, offset, length, false);
+        return p.check(buffer, offset, length, Crcs.State.UNVERIFIED);
     }
 
     /**
@@ -74,25 +74,27 @@ public final class Packet {
      */
     public ParseResult parseInto(byte[] buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
-        return check(buffer, offset, length, false);
+        return check(buffer, offset, length, Crcs.State.UNVERIFIED);
     }
 
     /**
-     * {@link #parseInto} a packet whose ICRC and VCRC its sender left to be written and nothing
-     * on the way has touched (see {@link Crcs}): everything but the CRCs is checked, and the
-     * view writes them into {@code buffer} if asked for {@link #icrc()} or {@link #vcrc()}.
+     * {@link #parseInto} a packet whose CRCs are in {@code crcs} ({@link Crcs}): only
+     * {@link Crcs.State#UNVERIFIED} ones are checked; everything else about the packet always is.
+     * Pending CRCs are written into {@code buffer} if the view is asked for {@link #icrc()} or
+     * {@link #vcrc()}.
      */
-    public ParseResult parseIntoWithoutCrcs(byte[] buffer, int offset, int length) {
+    public ParseResult parseInto(byte[] buffer, int offset, int length, Crcs.State crcs) {
         Objects.checkFromIndexSize(offset, length, buffer.length);
-        return check(buffer, offset, length, true);
+        return check(buffer, offset, length, crcs);
     }
 
-    private ParseResult check(byte[] buf, int off, int len, boolean pending) {
+    private ParseResult check(byte[] buf, int off, int len, Crcs.State crcs) {
+        boolean trusted = crcs != Crcs.State.UNVERIFIED;
         if (len < MIN_LENGTH) {
             return drop(DropReason.TOO_SHORT, len + " bytes, minimum " + MIN_LENGTH);
         }
         int vcrcAt = off + len - Vcrc.LENGTH;
-        if (!pending) {
+        if (!trusted) {
             int vcrc = Vcrc.compute(buf, off, len - Vcrc.LENGTH);
             if (vcrc != Vcrc.get(buf, vcrcAt)) {
                 return drop(DropReason.BAD_VCRC, "computed " + BigEndian.hex(vcrc, 4) + " received "
@@ -132,7 +134,7 @@ public final class Packet {
         }
 
         int icrcAt = vcrcAt - Icrc.LENGTH;
-        if (!pending) {
+        if (!trusted) {
             int icrc = icrcCalculator.compute(buf, off, icrcAt - off);
             if (icrc != Icrc.get(buf, icrcAt)) {
                 return drop(DropReason.BAD_ICRC, "computed " + BigEndian.hex(icrc, 8) + " received "
@@ -170,7 +172,7 @@ public final class Packet {
         this.buffer = buf;
         this.offset = off;
         this.length = len;
-        this.crcsPending = pending;
+        this.crcsPending = crcs == Crcs.State.PENDING;
         ext.wrap(buffer, bthOffset, opcode);
         if (valid == null) {
             valid = new ParseResult.Valid(this);

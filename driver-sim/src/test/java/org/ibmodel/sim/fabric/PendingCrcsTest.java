@@ -2,7 +2,6 @@ package org.ibmodel.sim.fabric;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Crcs;
 import org.ibmodel.sim.wire.DropReason;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.Packet;
@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A packet sent with its CRCs pending (wire.Crcs) keeps them pending only while nothing can see
- * or change its bytes:
+ * or change its bytes, and is checked again only where its bytes may have changed:
  * <pre>
  *   h1 --1[sw]2-- h2        LIDs h1 = 1, h2 = 2, sw = 0x10 (its management port)
  * </pre>
@@ -26,21 +26,20 @@ import org.junit.jupiter.api.Test;
 class PendingCrcsTest {
     private static final int PAYLOAD = 100;
 
-    /** A sink like an HCA's: it takes packets with pending CRCs and says how each came. */
+    /** A sink like an HCA's: it takes packets as they come and records their CRC state. */
     private static final class Receiver implements PacketSink {
         final List<byte[]> packets = new ArrayList<>();
-        final List<Boolean> pending = new ArrayList<>();
+        final List<Crcs.State> states = new ArrayList<>();
 
         @Override
         public void receive(FabricPort port, byte[] packet) {
-            packets.add(packet);
-            pending.add(false);
+            receive(port, packet, Crcs.State.UNVERIFIED);
         }
 
         @Override
-        public void receiveWithoutCrcs(FabricPort port, byte[] packet) {
+        public void receive(FabricPort port, byte[] packet, Crcs.State crcs) {
             packets.add(packet);
-            pending.add(true);
+            states.add(crcs);
         }
     }
 
@@ -51,9 +50,9 @@ class PendingCrcsTest {
     private final FabricPort h1 = fabric.addEndpointPort("h1", 1, new Receiver());
     private final FabricPort h2 = fabric.addEndpointPort("h2", 1, atH2);
     private final Link first = fabric.connect(h1, sw.port(1), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
+    private final Link second = fabric.connect(sw.port(2), h2, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
 
     PendingCrcsTest() {
-        fabric.connect(sw.port(2), h2, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
         fabric.assignLid(h1, 1);
         fabric.assignLid(h2, 2);
         fabric.assignLid(sw.port(0), 0x10);
@@ -82,7 +81,7 @@ class PendingCrcsTest {
     private void xmitPending(int dlid, int seq) {
         byte[] p = h1.pool().take(PacketBuilder.frameLength(Opcode.RC_SEND_ONLY, false, PAYLOAD));
         System.arraycopy(send(dlid, seq, false), 0, p, 0, p.length);
-        h1.xmit(p, true);
+        h1.xmit(p, Crcs.State.PENDING);
     }
 
     private static DropReason check(byte[] packet) {
@@ -92,10 +91,10 @@ class PendingCrcsTest {
     @Test
     void shouldKeepCrcsPendingThroughASwitchToASinkThatTakesThem() {
         xmitPending(2, 1);
-        h1.xmit(send(2, 2, true), false);
+        h1.xmit(send(2, 2, true), Crcs.State.UNVERIFIED);
         scheduler.runUntilIdle(100);
 
-        assertEquals(List.of(true, false), atH2.pending, "pending stays pending; written stays written");
+        assertEquals(List.of(Crcs.State.PENDING, Crcs.State.UNVERIFIED), atH2.states, "each state goes through as it came");
         assertArrayEquals(send(2, 1, false), atH2.packets.get(0), "nothing on the way wrote into it");
         assertArrayEquals(send(2, 2, true), atH2.packets.get(1));
     }
@@ -109,7 +108,7 @@ class PendingCrcsTest {
         f.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
         byte[] p = send(2, 3, false);
 
-        a.xmit(p, true);
+        a.xmit(p, Crcs.State.PENDING);
         scheduler.runUntilIdle(100);
 
         assertEquals(1, plain.size());
@@ -141,23 +140,22 @@ class PendingCrcsTest {
         for (byte[] p : tapped) {
             assertArrayEquals(send(2, 5, true), p);
         }
-        assertEquals(List.of(false), atH2.pending, "once written they are no longer pending");
+        assertEquals(List.of(Crcs.State.INTACT), atH2.states, "written over the bytes as built");
         assertArrayEquals(send(2, 5, true), atH2.packets.get(0));
     }
 
     @Test
     void shouldWriteThemBeforeAFaultFlipsABit() {
-        fabric.faults().corruptProbability(first, 1.0);
+        fabric.faults().corruptProbability(second, 1.0);
 
         for (int seq = 0; seq < 200; seq++) {
             xmitPending(2, seq);
         }
         scheduler.runUntilIdle(10_000);
 
-        // A flip in the DLID sends a few elsewhere.
-        assertTrue(atH2.packets.size() > 150, atH2.packets.size() + " of 200 arrived");
+        assertEquals(200, atH2.packets.size());
         for (int i = 0; i < atH2.packets.size(); i++) {
-            assertFalse(atH2.pending.get(i), "a corrupted packet never arrives with its CRCs pending");
+            assertEquals(Crcs.State.UNVERIFIED, atH2.states.get(i), "a corrupted packet is to be checked");
             byte[] got = atH2.packets.get(i);
             // The payload is the sequence number 100 times; a flip changes at most one of them.
             int at = got.length - 6 - PAYLOAD;
@@ -171,6 +169,34 @@ class PendingCrcsTest {
             // A CRC catches every single-bit error, and the VCRC is checked first.
             assertEquals(DropReason.BAD_VCRC, check(got), "packet " + seq);
         }
-        assertEquals(200, first.counters(Link.Direction.A_TO_B).corrupted());
+        assertEquals(200, second.counters(Link.Direction.A_TO_B).corrupted());
+    }
+
+    @Test
+    void shouldDropAtTheSwitchWhatAFaultCorruptedOnTheWayIn() {
+        fabric.faults().corruptProbability(first, 0.5);
+
+        for (int seq = 0; seq < 200; seq++) {
+            xmitPending(2, seq);
+        }
+        fabric.faults().corruptProbability(first, 0);
+        h1.xmit(send(2, 200, true), Crcs.State.UNVERIFIED);
+        byte[] bad = send(2, 201, true);
+        bad[30] ^= 0x10;
+        h1.xmit(bad, Crcs.State.UNVERIFIED);
+        scheduler.runUntilIdle(10_000);
+
+        long corrupted = first.counters(Link.Direction.A_TO_B).corrupted();
+        assertTrue(corrupted > 50 && corrupted < 150, corrupted + " of 200 corrupted");
+        // Every single-bit error fails the VCRC the switch port checks (IBA 7.8.2).
+        assertEquals(corrupted + 1, sw.droppedBadVcrc(), "each corrupted packet and the bad one from outside");
+        assertEquals(201 - corrupted, atH2.packets.size());
+        assertEquals(0, second.counters(Link.Direction.A_TO_B).corrupted());
+        for (int i = 0; i < atH2.packets.size(); i++) {
+            byte[] got = atH2.packets.get(i);
+            int seq = got[got.length - 6 - PAYLOAD] & 0xFF;
+            assertEquals(seq == 200 ? Crcs.State.UNVERIFIED : Crcs.State.PENDING, atH2.states.get(i), "packet " + seq);
+            assertArrayEquals(send(2, seq, seq == 200), got, "packet " + seq);
+        }
     }
 }

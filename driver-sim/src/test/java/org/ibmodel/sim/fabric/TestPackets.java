@@ -3,10 +3,11 @@ package org.ibmodel.sim.fabric;
 import java.util.ArrayList;
 import java.util.List;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Vcrc;
 
 /**
  * Packets for fabric tests: an LRH with DLID and SLID (IBA 7.7), then a 32-bit sequence number,
- * then filler. Only the fields the fabric reads are filled in.
+ * then filler, then a VCRC. Only what the fabric reads is filled in.
  */
 final class TestPackets {
     static final int SEQ_OFFSET = 8;
@@ -29,8 +30,12 @@ final class TestPackets {
         p[SEQ_OFFSET + 1] = (byte) (seq >>> 16);
         p[SEQ_OFFSET + 2] = (byte) (seq >>> 8);
         p[SEQ_OFFSET + 3] = (byte) seq;
-        for (int i = MIN_LENGTH; i < length; i++) {
+        for (int i = SEQ_OFFSET + 4; i < length - Vcrc.LENGTH; i++) {
             p[i] = (byte) (seq * 31 + i);
+        }
+        // Switch ports check it (IBA 7.8.2); a packet with no room for it is for a bare link.
+        if (length >= SEQ_OFFSET + 4 + Vcrc.LENGTH) {
+            Vcrc.put(p, length - Vcrc.LENGTH, Vcrc.compute(p, 0, length - Vcrc.LENGTH));
         }
         return p;
     }

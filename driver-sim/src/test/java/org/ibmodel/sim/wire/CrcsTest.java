@@ -63,16 +63,28 @@ class CrcsTest {
                 "with its CRCs unwritten the packet fails the ordinary checks");
 
         Packet view = Packet.reusable();
-        assertTrue(view.parseIntoWithoutCrcs(pending, 0, pending.length).isValid());
+        assertTrue(view.parseInto(pending, 0, pending.length, Crcs.State.PENDING).isValid());
         assertEquals(Opcode.RC_SEND_ONLY, view.opcode());
 
         // Everything else is still checked: LVer 1.
         byte[] badLver = pending.clone();
         badLver[Lrh.VL_LVER_OFFSET] |= 0x01;
-        assertEquals(DropReason.BAD_LVER, view.parseIntoWithoutCrcs(badLver, 0, badLver.length).dropReason());
+        assertEquals(DropReason.BAD_LVER, view.parseInto(badLver, 0, badLver.length, Crcs.State.PENDING).dropReason());
         byte[] shortened = Arrays.copyOf(pending, pending.length - 4);
         assertEquals(DropReason.BAD_LENGTH,
-                view.parseIntoWithoutCrcs(shortened, 0, shortened.length).dropReason());
+                view.parseInto(shortened, 0, shortened.length, Crcs.State.PENDING).dropReason());
+    }
+
+    @Test
+    void shouldCheckOnlyTheCrcsOfBytesThatMayHaveChanged() {
+        byte[] packet = WireFixture.packet(Opcode.RC_SEND_ONLY, false);
+        packet[packet.length - 1] ^= 1;
+        Packet view = Packet.reusable();
+
+        assertEquals(DropReason.BAD_VCRC, view.parseInto(packet, 0, packet.length, Crcs.State.UNVERIFIED).dropReason());
+        assertTrue(view.parseInto(packet, 0, packet.length, Crcs.State.INTACT).isValid(),
+                "INTACT says nothing changed the bytes: the checks are not made");
+        assertEquals(Vcrc.get(packet, packet.length - Vcrc.LENGTH), view.vcrc(), "and the CRCs are not rewritten");
     }
 
     @Test
@@ -80,7 +92,7 @@ class CrcsTest {
         byte[] finished = WireFixture.packet(Opcode.UD_SEND_ONLY, true);
         byte[] pending = withoutCrcs(Opcode.UD_SEND_ONLY, true);
         Packet view = Packet.reusable();
-        view.parseIntoWithoutCrcs(pending, 0, pending.length);
+        view.parseInto(pending, 0, pending.length, Crcs.State.PENDING);
 
         assertEquals(Icrc.get(finished, crcStart(finished)), view.icrc());
         assertEquals(Vcrc.get(finished, finished.length - Vcrc.LENGTH), view.vcrc());
