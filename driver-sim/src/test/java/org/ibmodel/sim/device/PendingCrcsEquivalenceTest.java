@@ -26,7 +26,9 @@ class PendingCrcsEquivalenceTest {
             SpecTrace pending = RcTransportRuns.record(s, TransportPolicy.CORRECT, Map.of("seed", seed), null);
             SpecTrace checked = RcTransportRuns.record(s, TransportPolicy.CORRECT, Map.of("seed", seed), LOOK);
             long replay = seed;
-            assertEquals(checked.toNdjson(), pending.toNdjson(), () -> "seed " + replay + " (RcTransportRuns)");
+            assertEquals(checked.toNdjson(), pending.toNdjson(), () -> "seed " + replay + " of RcTransportRuns; replay: "
+                    + "mvn -B -pl driver-sim -am verify -Dtest=PendingCrcsEquivalenceTest"
+                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.rcRuns=" + replay);
             if (String.valueOf(pending.header().get("outcome")).contains("BAD_")) {
                 corrupted++;
             }

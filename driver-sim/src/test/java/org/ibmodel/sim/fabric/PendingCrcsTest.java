@@ -43,7 +43,10 @@ class PendingCrcsTest {
         }
     }
 
-    private final Scheduler scheduler = new Scheduler(0xC4C5L);
+    /** The world seed: the faults' draws come from it. */
+    private static final long SEED = 0xC4C5L;
+
+    private final Scheduler scheduler = new Scheduler(SEED);
     private final Fabric fabric = new Fabric(scheduler);
     private final Switch sw = fabric.addSwitch("sw", 2);
     private final Receiver atH2 = new Receiver();
@@ -165,7 +168,7 @@ class PendingCrcsTest {
             for (int k = 0; k < got.length; k++) {
                 differing += Integer.bitCount((got[k] ^ sent[k]) & 0xFF);
             }
-            assertEquals(1, differing, "packet " + seq + ": the sent bytes and CRCs with one bit flipped");
+            assertEquals(1, differing, "seed=" + SEED + " packet " + seq + ": the sent bytes and CRCs with one bit flipped");
             // A CRC catches every single-bit error, and the VCRC is checked first.
             assertEquals(DropReason.BAD_VCRC, check(got), "packet " + seq);
         }
@@ -187,9 +190,9 @@ class PendingCrcsTest {
         scheduler.runUntilIdle(10_000);
 
         long corrupted = first.counters(Link.Direction.A_TO_B).corrupted();
-        assertTrue(corrupted > 50 && corrupted < 150, corrupted + " of 200 corrupted");
+        assertTrue(corrupted > 50 && corrupted < 150, "seed=" + SEED + ": " + corrupted + " of 200 corrupted");
         // Every single-bit error fails the VCRC the switch port checks (IBA 7.8.2).
-        assertEquals(corrupted + 1, sw.droppedBadVcrc(), "each corrupted packet and the bad one from outside");
+        assertEquals(corrupted + 1, sw.droppedBadVcrc(), "seed=" + SEED + ": each corrupted packet and the bad one from outside");
         assertEquals(201 - corrupted, atH2.packets.size());
         assertEquals(0, second.counters(Link.Direction.A_TO_B).corrupted());
         for (int i = 0; i < atH2.packets.size(); i++) {
