@@ -405,8 +405,9 @@ final class Completer {
             t.inflight.removeFirst();
             t.cursor--;
             sq.complete();
-            if (head.wqe.signaled()) {
-                transport.postCqe(t, true, sendCqe(t, head), false);
+            if (head.wqe.signaled() && !transport.postCqe(t, true, sendCqe(t, head), false)) {
+                // The CQ is in error: the QP went to ERR and flushed the rest.
+                return;
             }
             t.recycle(head);
         }

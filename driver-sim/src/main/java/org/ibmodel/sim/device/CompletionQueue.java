@@ -111,16 +111,17 @@ final class CompletionQueue {
 
     /**
      * Writes one CQE. {@code solicited} is the WQE's solicited flag; an error CQE satisfies a
-     * solicited arm too (IBA 11.4.2.2).
+     * solicited arm too (IBA 11.4.2.2). False when the CQ is overrun, now or before: the CQE is
+     * lost, and the work queue that wrote it can report nothing more (QpTable.catastrophic).
      */
-    void post(byte[] cqe, boolean solicited) {
+    boolean post(byte[] cqe, boolean solicited) {
         if (overrun) {
-            return;
+            return false;
         }
         if (full()) {
             overrun = true;
             eqs.post(EventType.CQ_ERROR, 0, cqn);
-            return;
+            return false;
         }
         ring.write(pi, cqe);
         pi = (pi + 1) & 0xffffff;
@@ -129,6 +130,7 @@ final class CompletionQueue {
             arm = 0;
             eqs.completion(compEqn, cqn);
         }
+        return true;
     }
 
     /**

@@ -245,6 +245,20 @@ final class QpTable {
         flush(qp);
     }
 
+    /**
+     * IBA 11.6.3.1, Local Work Queue Catastrophic Error: a work queue of {@code qp} could not
+     * write a CQE because its CQ is in error (overrun). The QP reports WQ_CATAS_ERROR
+     * (IB_EVENT_QP_FATAL) and enters ERR; its flushes go where they can, and a CQE for the CQ in
+     * error is lost. A QP already in ERR or RESET reports nothing more.
+     */
+    void catastrophic(QpContext qp) {
+        if (qp.state() == HwQpState.ERR || qp.state() == HwQpState.RESET) {
+            return;
+        }
+        eqs.post(EventType.WQ_CATAS_ERROR, 0, qp.qpn());
+        error(qp);
+    }
+
     private void flush(QpContext qp) {
         if (!qp.attached()) {
             return;

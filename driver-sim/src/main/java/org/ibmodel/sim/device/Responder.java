@@ -327,10 +327,11 @@ final class Responder {
     /** rxe_resp.c do_complete: the receive CQE (docs/HCA.md §6) once the message is whole. */
     private State complete() {
         byte[] cqe = recvCqe(qp, pkt, qp.recvOffset);
-        transport.postCqe(qp, false, cqe, pkt.bth().se());
+        boolean written = transport.postCqe(qp, false, cqe, pkt.bth().se());
         qp.recvWqe = -1;
         qp.recvOffset = 0;
-        return qp.ctx.datagram() ? State.DONE : State.ACKNOWLEDGE;
+        // A CQ in error put the QP in ERR: it acknowledges nothing more.
+        return !written || qp.ctx.datagram() ? State.DONE : State.ACKNOWLEDGE;
     }
 
     /** IBA 9.7.5.1.1: ACK the last packet of a message and any packet asking for one; UC never. */

@@ -465,11 +465,17 @@ public final class Transport implements TransportStage {
         return firmware.cqs().cq(t.ctx.cqn(send));
     }
 
-    void postCqe(TransportQp t, boolean send, byte[] cqe, boolean solicited) {
+    /**
+     * Writes a CQE of the QP's send or receive queue. False when its CQ is in error: the QP then
+     * had a catastrophic error and is in ERR (QpTable.catastrophic), and the caller stops.
+     */
+    boolean postCqe(TransportQp t, boolean send, byte[] cqe, boolean solicited) {
         CompletionQueue cq = cq(t, send);
-        if (cq != null) {
-            cq.post(cqe, solicited);
+        if (cq == null || cq.post(cqe, solicited)) {
+            return true;
         }
+        firmware.qps().catastrophic(t.ctx);
+        return false;
     }
 
     static byte[] errorCqe(int qpn, int wqe, boolean send, Syndrome s) {

@@ -86,6 +86,8 @@ final class TransportPair implements AutoCloseable {
 
     /** max_rd_atomic of both sides, and max_dest_rd_atomic unless a connection says otherwise. */
     static final int MAX_RD_ATOMIC = 4;
+    /** Entries of each side's CQ unless a test asks for fewer. */
+    static final int CQE = 1024;
     /** Hop limit of the GRHs a {@link Conn#withGrh()} connection sends. */
     static final int HOP_LIMIT = 1;
 
@@ -107,12 +109,12 @@ final class TransportPair implements AutoCloseable {
         /** Asynchronous events of this side's QP and SRQ, in order. */
         final List<IbEventType> events = new ArrayList<>();
 
-        Side(int index, QpType type, boolean withSrq) {
+        Side(int index, QpType type, boolean withSrq, int cqe) {
             this.index = index;
             host = world.host(index);
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
-            cq = Cq.create(dev, null, null, new CqInitAttr(1024, 0)).get();
+            cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
             IbEventHandler handler = e -> events.add(e.event());
             srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
             QpInitAttr init = QpInitAttr.of(type, cq, cq, new QpCap(512, 512, 4, 4, 0));
@@ -194,10 +196,16 @@ final class TransportPair implements AutoCloseable {
     /** With {@code ports} (1 or 2) ports on every HCA, each cabled to the switch. */
     TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
             boolean srqOnB, int lmc, int ports) {
+        this(seed, type, conn, beforeConnect, srqOnB, lmc, ports, CQE, CQE);
+    }
+
+    /** With each side's CQ (which both its queues use) created for {@code cqeA} and {@code cqeB} entries. */
+    TransportPair(long seed, QpType type, Conn conn, java.util.function.Consumer<TransportPair> beforeConnect,
+            boolean srqOnB, int lmc, int ports, int cqeA, int cqeB) {
         this.world = World.of(seed, 2, lmc, ports);
         this.type = type;
-        this.a = new Side(0, type, false);
-        this.b = new Side(1, type, srqOnB);
+        this.a = new Side(0, type, false, cqeA);
+        this.b = new Side(1, type, srqOnB, cqeB);
         if (beforeConnect != null) {
             beforeConnect.accept(this);
         }
