@@ -40,6 +40,8 @@ public final class QpContext {
     private SendQueue sq;
     /** RTS2SQD asked for an SQ_DRAINED event that the transport has not posted yet. */
     boolean sqDrainedPending;
+    /** COMM_EST was reported since the QP last entered RTR (ReceiveDemux). */
+    boolean commEstReported;
     /** The transport's state of this QP while it has one (Transport.qp, Transport.drop). */
     TransportQp transportQp;
     private RecvQueue rq;
@@ -131,6 +133,9 @@ public final class QpContext {
     }
 
     void state(HwQpState s) {
+        if (s == HwQpState.RTR && state != HwQpState.RTR) {
+            commEstReported = false;
+        }
         state = s;
         if (s != HwQpState.SQD) {
             // Only a drain that SQD is still waiting for is reported.

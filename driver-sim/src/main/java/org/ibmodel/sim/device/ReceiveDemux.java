@@ -72,6 +72,12 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.PKEY_MISMATCH);
             return;
         }
+        // IBA 11.6.3.1, Communication Established: the first packet a connected QP receives in
+        // RTR; the CM takes it for the RTU it may have missed (ib_cm_notify, IB_EVENT_COMM_EST).
+        if (s == HwQpState.RTR && !datagram && !ctx.commEstReported) {
+            ctx.commEstReported = true;
+            transport.event(t, EventType.COMM_EST);
+        }
         if (request) {
             transport.responder().receive(t, p);
         } else {

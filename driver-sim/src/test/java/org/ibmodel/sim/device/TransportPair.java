@@ -209,11 +209,20 @@ final class TransportPair implements AutoCloseable {
         if (beforeConnect != null) {
             beforeConnect.accept(this);
         }
-        connect(a, b, conn.psnA(), conn.psnB(), conn);
-        connect(b, a, conn.psnB(), conn.psnA(), conn);
+        connect(a, b, conn.psnA(), conn.psnB(), conn, true);
+        connect(b, a, conn.psnB(), conn.psnA(), conn, true);
     }
 
-    private void connect(Side me, Side peer, int mySq, int peerSq, Conn c) {
+    /**
+     * Takes host b's QP back to RESET and connects it again as far as RTR only, as the passive
+     * side of a CM connection whose RTU has not come: it receives but does not send.
+     */
+    void reconnectBToRtr(Conn c) {
+        assertEquals(0, b.qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        connect(b, a, c.psnB(), c.psnA(), c, false);
+    }
+
+    private void connect(Side me, Side peer, int mySq, int peerSq, Conn c, boolean toRts) {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = c.port();
         init.pkeyIndex = me == a ? c.pkeyIndexA() : 0;
@@ -245,6 +254,9 @@ final class TransportPair implements AutoCloseable {
             assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN, QpAttrMask.MAX_DEST_RD_ATOMIC,
                     QpAttrMask.MIN_RNR_TIMER)));
+            if (!toRts) {
+                return;
+            }
             rts.timeout = c.timeout();
             rts.retryCnt = c.retryCnt();
             rts.rnrRetry = c.rnrRetry();
@@ -254,7 +266,9 @@ final class TransportPair implements AutoCloseable {
         } else {
             assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
-            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            if (toRts) {
+                assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            }
         }
     }
 
