@@ -438,6 +438,18 @@ final class Completer {
     }
 
     /** (Re)starts the local ACK timer while a sent WQE waits for its acknowledgement. */
+    /**
+     * rxe_req.c update_state: a request packet went out; the timer starts unless it already
+     * runs. Without this a message that filled the window mid-send, all of whose ACKs and NAKs
+     * were lost, would wait for ever: the timer is otherwise armed only when a message's last
+     * packet is out and on each ACK.
+     */
+    void startTimer(TransportQp t) {
+        if (t.ackTimer == null || !t.ackTimer.isPending()) {
+            armTimer(t);
+        }
+    }
+
     void armTimer(TransportQp t) {
         if (t.ackTimer != null) {
             t.ackTimer.cancel();

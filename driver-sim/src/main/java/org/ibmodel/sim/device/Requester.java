@@ -356,6 +356,9 @@ final class Requester {
         }
         b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd());
         transport.send(t);
+        if (t.rc()) {
+            transport.completer().startTimer(t);
+        }
         TransportObserver obs = transport.observer();
         if (obs != null && t.rc()) {
             obs.reqSend(transport, t.qpn(), w.index(), t.cursorPsn);
