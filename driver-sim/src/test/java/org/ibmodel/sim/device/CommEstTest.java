@@ -29,8 +29,7 @@ class CommEstTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 7);
 
     private static String at(String what) {
-        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=CommEstTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+        return ReplayOnFailure.at("CommEstTest", SEED, what);
     }
 
     private static void sendTwo(TransportPair p, int tag) {

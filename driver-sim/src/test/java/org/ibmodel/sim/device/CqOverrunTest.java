@@ -28,8 +28,19 @@ class CqOverrunTest {
     private static final int MESSAGES = 40;
 
     private static String at(String what) {
-        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=CqOverrunTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+        return ReplayOnFailure.at("CqOverrunTest", SEED, what);
+    }
+
+    /** MESSAGES receives posted on b (wr_id 100 + i), MESSAGES 64-byte SENDs from a (wr_id i), run. */
+    private static void sendAll(TransportPair p) {
+        for (int i = 0; i < MESSAGES; i++) {
+            p.b.postRecv(100 + i, TransportPair.TARGET + i * 64L, 64);
+        }
+        p.a.fill(0, TransportPair.pattern(1, 64));
+        for (int i = 0; i < MESSAGES; i++) {
+            p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
+        }
+        p.settle();
     }
 
     @Test
@@ -39,14 +50,7 @@ class CqOverrunTest {
             // The ring holds one entry more than the CQ reports, as mlx4_ib_create_cq sizes it.
             int capacity = p.b.cq.cqe() + 1;
             assertTrue(capacity > 8 && capacity < MESSAGES, at("CQ ring of " + capacity + " entries"));
-            for (int i = 0; i < MESSAGES; i++) {
-                p.b.postRecv(100 + i, TransportPair.TARGET + i * 64L, 64);
-            }
-            p.a.fill(0, TransportPair.pattern(1, 64));
-            for (int i = 0; i < MESSAGES; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
-            }
-            p.settle();
+            sendAll(p);
 
             assertEquals(List.of(IbEventType.QP_FATAL), p.b.events, at("the receiver's QP events"));
             assertEquals(HwQpState.ERR, p.b.hwState(), at("receiver QP"));
@@ -80,14 +84,7 @@ class CqOverrunTest {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024), null,
                 false, 0, 1, 8, TransportPair.CQE)) {
             int capacity = p.a.cq.cqe() + 1;
-            for (int i = 0; i < MESSAGES; i++) {
-                p.b.postRecv(100 + i, TransportPair.TARGET + i * 64L, 64);
-            }
-            p.a.fill(0, TransportPair.pattern(2, 64));
-            for (int i = 0; i < MESSAGES; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
-            }
-            p.settle();
+            sendAll(p);
 
             assertEquals(List.of(IbEventType.QP_FATAL), p.a.events, at("the sender's QP events"));
             assertEquals(HwQpState.ERR, p.a.hwState(), at("sender QP"));

@@ -28,8 +28,7 @@ class DataDmaTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 7);
 
     private static String at(String what) {
-        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=DataDmaTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+        return ReplayOnFailure.at("DataDmaTest", SEED, what);
     }
 
     @Test

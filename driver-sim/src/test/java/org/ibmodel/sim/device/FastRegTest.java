@@ -34,8 +34,7 @@ class FastRegTest {
     }
 
     private static String at(String what) {
-        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=FastRegTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+        return ReplayOnFailure.at("FastRegTest", SEED, what);
     }
 
     /** ib_alloc_mr on b and ib_map_mr_sg over b's buffer at REGION, then the key's tag set to {@code tag}. */

@@ -39,8 +39,7 @@ class RcTransportTest {
     }
 
     private static String at(String what) {
-        return what + " (seed " + SEED + "; replay: mvn -B -pl driver-sim -am verify -Dtest=RcTransportTest"
-                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED + ")";
+        return ReplayOnFailure.at("RcTransportTest", SEED, what);
     }
 
     private static Wc one(List<Wc> wcs, String what) {

@@ -8,6 +8,12 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * tests read the seed from {@code -Dibmodel.seed}, defaulting to their own constant).
  */
 final class ReplayOnFailure implements TestWatcher {
+    /** {@code what}, with the seed and the command that replays test class {@code test} with it. */
+    static String at(String test, long seed, String what) {
+        return what + " (seed " + seed + "; replay: mvn -B -pl driver-sim -am verify -Dtest=" + test
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed + ")";
+    }
+
     @Override
     public void testFailed(ExtensionContext context, Throwable cause) {
         String cls = context.getRequiredTestClass().getSimpleName();
