@@ -172,25 +172,37 @@ class FirmwareTest {
         assertEquals(0, h.hca.firmware().live().get("mpt"));
     }
 
-    @Test
-    void shouldWriteMttEntriesAndTranslateThroughThem() {
-        h.init();
-        long region = h.mem.alloc(8192);
-        long mtt = h.mem.alloc(16);
+    /** A WRITE_MTT inbox putting {@code page0} and {@code page1} at entries 0 and 1 of {@code mtt}. */
+    private static byte[] writeMtt(long mtt, long page0, long page1) {
         byte[] w = new byte[0x28];
         Layout.WriteMtt.MTT_ADDR.set(w, 0, mtt);
         Layout.WriteMtt.COUNT.set(w, 0, 2);
-        Layout.WriteMtt.ENTRY.set(w, 0, region);
-        Layout.WriteMtt.ENTRY.set(w, 8, region + 4096);
-        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
-        assertEquals(region + 4096, java.nio.ByteBuffer.wrap(h.mem.read(mtt + 8, 8)).getLong());
+        Layout.WriteMtt.ENTRY.set(w, 0, page0);
+        Layout.WriteMtt.ENTRY.set(w, 8, page1);
+        return w;
+    }
 
+    /** Key 0x201 of PD 1: 8 KiB at virtual 0x7000_0000 in two 4 KiB pages through {@code mtt}. */
+    private static byte[] twoPageMpt(long mtt) {
         byte[] m = mpt(0x201, 1, false);
         Layout.Mpt.START.set(m, Layout.CTX, 0x7000_0000L);
         Layout.Mpt.LENGTH.set(m, Layout.CTX, 8192);
         Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt);
         Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 2);
         Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 12);
+        return m;
+    }
+
+    @Test
+    void shouldWriteMttEntriesAndTranslateThroughThem() {
+        h.init();
+        long region = h.mem.alloc(8192);
+        long mtt = h.mem.alloc(16);
+        byte[] w = writeMtt(mtt, region, region + 4096);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
+        assertEquals(region + 4096, java.nio.ByteBuffer.wrap(h.mem.read(mtt + 8, 8)).getLong());
+
+        byte[] m = twoPageMpt(mtt);
         assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
         Firmware fw = h.hca.firmware();
         assertEquals(region + 4096 + 0x10, fw.translate(0x201, 1, 0x7000_1010L, 16, Layout.Mpt.LOCAL_WRITE));
@@ -210,18 +222,9 @@ class FirmwareTest {
         long region = h.mem.alloc(8192);
         long other = h.mem.alloc(4096);
         long mtt = h.mem.alloc(16);
-        byte[] w = new byte[0x28];
-        Layout.WriteMtt.MTT_ADDR.set(w, 0, mtt);
-        Layout.WriteMtt.COUNT.set(w, 0, 2);
-        Layout.WriteMtt.ENTRY.set(w, 0, region);
-        Layout.WriteMtt.ENTRY.set(w, 8, region + 4096);
+        byte[] w = writeMtt(mtt, region, region + 4096);
         assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, w));
-        byte[] m = mpt(0x201, 1, false);
-        Layout.Mpt.START.set(m, Layout.CTX, 0x7000_0000L);
-        Layout.Mpt.LENGTH.set(m, Layout.CTX, 8192);
-        Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt);
-        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 2);
-        Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 12);
+        byte[] m = twoPageMpt(mtt);
         assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
         Firmware fw = h.hca.firmware();
         assertEquals(region + 4096 + 8, fw.translate(0x201, 1, 0x7000_1008L, 8, null));
