@@ -57,6 +57,9 @@ import org.openjdk.jmh.annotations.Warmup;
  *   <li>{@link #write1MiBTapped} — the same WRITE in a world with a tap on its links, as a run
  *       with a capture has: every packet's CRCs are then written by the first link and checked
  *       by the receiver, where without a tap they are left out (wire.Crcs).
+ *   <li>{@link #copyFloor1MiB} — the two copies a 1 MiB WRITE cannot avoid, page by page
+ *       through one packet buffer and nothing else: the most (b) could reach with every other
+ *       cost of a packet at zero.
  *   <li>{@link #vcrc1MiB} — the 16-bit VCRC over the 256 packets of a 1 MiB WRITE, each in a
  *       buffer already in cache: one such pass is part of what the tap costs.
  * </ul>
@@ -76,6 +79,8 @@ public class RcTransportBenchmark {
     static final int MTU = 4096;
     /** A RDMA WRITE middle packet's bytes under the VCRC: LRH 8, BTH 12, payload, ICRC 4. */
     static final int MIDDLE_FRAME = 8 + 12 + MTU + 4;
+    /** Where a middle packet's payload starts: after LRH and BTH. */
+    static final int MIDDLE_PAYLOAD = 8 + 12;
     static final int BUF = 4 << 20;
     static final long SEED = 0x5EED_BE4CL;
 
@@ -89,6 +94,9 @@ public class RcTransportBenchmark {
     private byte[] src;
     private byte[] dst;
     private byte[] frame;
+    /** Two 1 MiB buffers as host memory holds them, one array per 4 KiB page. */
+    private final byte[][] srcPages = new byte[MIB / MTU][MTU];
+    private final byte[][] dstPages = new byte[MIB / MTU][MTU];
 
     /** One host's PD, CQ, registered buffer and RC QP, as ibv_rc_pingpong sets them up. */
     static final class Side {
@@ -220,6 +228,20 @@ public class RcTransportBenchmark {
             got += n;
         }
         return got;
+    }
+
+    /**
+     * The copy floor under (b): a WRITE's two copies per packet, a source page into a packet's
+     * payload and the payload into a destination page, through one packet buffer as the pool
+     * hands it out.
+     */
+    @Benchmark
+    public byte[][] copyFloor1MiB() {
+        for (int i = 0; i < MIB / MTU; i++) {
+            System.arraycopy(srcPages[i], 0, frame, MIDDLE_PAYLOAD, MTU);
+            System.arraycopy(frame, MIDDLE_PAYLOAD, dstPages[i], 0, MTU);
+        }
+        return dstPages;
     }
 
     /** The CRC floor under (b): one VCRC pass over a 1 MiB WRITE's packets, LRH through ICRC. */
