@@ -64,6 +64,23 @@ final class Cmd {
         });
     }
 
+    /**
+     * A command with both mailboxes (MAD_IFC): {@code in} goes to the inbox page; on success
+     * {@code out} receives the start of the outbox.
+     */
+    int inOut(CmdOp op, int inModifier, int opcodeModifier, byte[] in, byte[] out) {
+        return hcrMutex.with(() -> {
+            byte[] page = new byte[MAILBOX_SIZE];
+            System.arraycopy(in, 0, page, 0, in.length);
+            memory.write(inbox, page);
+            int ret = post(op, opcodeModifier, inbox, inModifier, outbox);
+            if (ret == 0) {
+                memory.read(outbox, out, 0, out.length);
+            }
+            return ret;
+        });
+    }
+
     private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam) {
         waitGo();
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];

@@ -35,7 +35,8 @@ public enum CmdOp {
     ERR_QP(0x01e),
     RST_QP(0x021),
     QUERY_QP(0x022),
-    CONF_SPECIAL_QP(0x023);
+    CONF_SPECIAL_QP(0x023),
+    MAD_IFC(0x024);
 
     private final int value;
 

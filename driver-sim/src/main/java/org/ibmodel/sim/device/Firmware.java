@@ -2,6 +2,7 @@
 // from the firmware's side
 package org.ibmodel.sim.device;
 
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
@@ -31,6 +32,7 @@ public final class Firmware {
     private final EventQueue.Msix msix;
     private final TransportStage stage;
     private final HcaPort[] ports;
+    private final Sma sma;
     private final Map<Integer, Status> injected = new HashMap<>();
     private SysState state = SysState.RESET;
     private MptTable mpts;
@@ -49,6 +51,7 @@ public final class Firmware {
         for (int i = 0; i < ports.length; i++) {
             ports[i] = new HcaPort(i + 1, this, caps);
         }
+        this.sma = new Sma(caps, ports);
     }
 
     public SysState state() {
@@ -160,13 +163,14 @@ public final class Firmware {
             return inj;
         }
         byte[] in = null;
-        if (cmd.box() == Command.Box.IN) {
+        if (cmd.box() == Command.Box.IN || cmd.box() == Command.Box.IN_OUT) {
             if (!dma.mapped(c.inParam(), Layout.MAILBOX_SIZE)) {
                 return Status.BAD_PARAM;
             }
             in = dma.read(c.inParam(), Layout.MAILBOX_SIZE);
         }
-        boolean out = cmd.box() == Command.Box.OUT || (cmd.box() == Command.Box.OPT_OUT && c.outParam() != 0);
+        boolean out = cmd.box() == Command.Box.OUT || cmd.box() == Command.Box.IN_OUT
+                || (cmd.box() == Command.Box.OPT_OUT && c.outParam() != 0);
         if (out && !dma.mapped(c.outParam(), Layout.MAILBOX_SIZE)) {
             return Status.BAD_PARAM;
         }
@@ -306,6 +310,20 @@ public final class Firmware {
             return Status.BAD_INDEX;
         }
         p.set(in);
+        return Status.OK;
+    }
+
+    /** §3.8: one MAD for the agent; BAD_PKT, and no outbox written, for a class it does not serve. */
+    Status madIfc(HcrCommand c, byte[] in) {
+        HcaPort p = portOf(c);
+        if (p == null) {
+            return Status.BAD_INDEX;
+        }
+        byte[] response = sma.answer(p, Arrays.copyOf(in, Layout.Mad.SIZE));
+        if (response == null) {
+            return Status.BAD_PKT;
+        }
+        out(c, response, 0);
         return Status.OK;
     }
 

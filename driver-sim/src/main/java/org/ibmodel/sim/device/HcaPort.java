@@ -17,6 +17,16 @@ public final class HcaPort {
     /** IB_WIDTH_4X, IB_SPEED_EDR. */
     static final int WIDTH_4X = 2;
     static final int SPEED_EDR = 32;
+    /** PortInfo encodings (IBA 14.2.5.6): widths 1x and 4x; speeds SDR, DDR, QDR; ext FDR, EDR. */
+    static final int WIDTHS_SUPPORTED = 1 | 2;
+    static final int SPEEDS_SUPPORTED = 1 | 2 | 4;
+    static final int SPEED_QDR = 4;
+    static final int EXT_SPEEDS_SUPPORTED = 1 | 2;
+    static final int EXT_SPEED_EDR = 2;
+    /** PortInfo:LinkDownDefaultState Polling. */
+    static final int LINK_DOWN_POLLING = 2;
+    /** PortInfo's violation counters are 16 bits wide and stop at their maximum. */
+    static final int COUNTER_MAX = 0xffff;
 
     private final int num;
     private final Firmware firmware;
@@ -30,6 +40,8 @@ public final class HcaPort {
     private long gidPrefix = 0xfe80_0000_0000_0000L;
     private long portGuid;
     private int state = DOWN;
+    private int pkeyViolations;
+    private int qkeyViolations;
 
     HcaPort(int num, Firmware firmware, DevCaps caps) {
         this.num = num;
@@ -58,6 +70,36 @@ public final class HcaPort {
 
     public boolean linkUp() {
         return linkUp;
+    }
+
+    int physState() {
+        return linkUp ? PHYS_LINK_UP : PHYS_DISABLED;
+    }
+
+    int activeMtu() {
+        return activeMtu;
+    }
+
+    int smSl() {
+        return smSl;
+    }
+
+    /** PortInfo:P_KeyViolations: packets dropped at this port for their BTH P_Key. */
+    int pkeyViolations() {
+        return pkeyViolations;
+    }
+
+    /** PortInfo:Q_KeyViolations: datagrams dropped at this port for their DETH Q_Key. */
+    int qkeyViolations() {
+        return qkeyViolations;
+    }
+
+    void pkeyViolation() {
+        pkeyViolations = Math.min(COUNTER_MAX, pkeyViolations + 1);
+    }
+
+    void qkeyViolation() {
+        qkeyViolations = Math.min(COUNTER_MAX, qkeyViolations + 1);
     }
 
     /**
@@ -157,7 +199,7 @@ public final class HcaPort {
     byte[] query() {
         byte[] b = new byte[Layout.PortInfo.PKEY.offset() + 2 * pkeys.length + 4];
         Layout.PortInfo.PORT_STATE.set(b, 0, state);
-        Layout.PortInfo.PHYS_STATE.set(b, 0, linkUp ? PHYS_LINK_UP : PHYS_DISABLED);
+        Layout.PortInfo.PHYS_STATE.set(b, 0, physState());
         Layout.PortInfo.ACTIVE_MTU.set(b, 0, activeMtu);
         Layout.PortInfo.ACTIVE_WIDTH.set(b, 0, WIDTH_4X);
         Layout.PortInfo.ACTIVE_SPEED.set(b, 0, SPEED_EDR);

@@ -111,6 +111,76 @@ public final class Layout {
         public static final Field PKEY = f("pkey[0..n)", 0x20, 15, 0);
     }
 
+    /** §3.8 the MAD of a MAD_IFC inbox or outbox: common header and SMP fields. */
+    public static final class Mad {
+        public static final String SECTION = "3.8";
+        public static final int SIZE = 256;
+        /** Where the SMP's attribute starts; it is 64 bytes. */
+        public static final int DATA = 0x40;
+        public static final int DATA_SIZE = 64;
+        public static final Field BASE_VERSION = f("base_version", 0x00, 31, 24);
+        public static final Field MGMT_CLASS = f("mgmt_class", 0x00, 23, 16);
+        public static final Field CLASS_VERSION = f("class_version", 0x00, 15, 8);
+        public static final Field METHOD = f("method", 0x00, 7, 0);
+        public static final Field STATUS = f("status", 0x04, 31, 16);
+        public static final Field TID = f("tid", 0x08, 63, 0);
+        public static final Field ATTR_ID = f("attr_id", 0x10, 31, 16);
+        public static final Field ATTR_MOD = f("attr_mod", 0x14, 31, 0);
+        public static final Field M_KEY = f("m_key", 0x18, 63, 0);
+        public static final Field DR_SLID = f("dr_slid", 0x20, 31, 16);
+        public static final Field DR_DLID = f("dr_dlid", 0x20, 15, 0);
+    }
+
+    /** §3.9, offsets from {@link Mad#DATA}. */
+    public static final class NodeInfo {
+        public static final String SECTION = "3.9";
+        public static final Field BASE_VERSION = f("base_version", 0x00, 31, 24);
+        public static final Field CLASS_VERSION = f("class_version", 0x00, 23, 16);
+        public static final Field NODE_TYPE = f("node_type", 0x00, 15, 8);
+        public static final Field NUM_PORTS = f("num_ports", 0x00, 7, 0);
+        public static final Field SYS_IMAGE_GUID = f("sys_image_guid", 0x04, 63, 0);
+        public static final Field NODE_GUID = f("node_guid", 0x0c, 63, 0);
+        public static final Field PORT_GUID = f("port_guid", 0x14, 63, 0);
+        public static final Field PARTITION_CAP = f("partition_cap", 0x1c, 31, 16);
+        public static final Field DEVICE_ID = f("device_id", 0x1c, 15, 0);
+        public static final Field REVISION = f("revision", 0x20, 31, 0);
+        public static final Field LOCAL_PORT_NUM = f("local_port_num", 0x24, 31, 24);
+        public static final Field VENDOR_ID = f("vendor_id", 0x24, 23, 0);
+    }
+
+    /** §3.10 the PortInfo attribute, offsets from {@link Mad#DATA}. */
+    public static final class SmpPortInfo {
+        public static final String SECTION = "3.10";
+        public static final Field M_KEY = f("m_key", 0x00, 63, 0);
+        public static final Field GID_PREFIX = f("gid_prefix", 0x08, 63, 0);
+        public static final Field LID = f("lid", 0x10, 31, 16);
+        public static final Field MASTER_SM_LID = f("master_sm_lid", 0x10, 15, 0);
+        public static final Field CAPABILITY_MASK = f("capability_mask", 0x14, 31, 0);
+        public static final Field LOCAL_PORT_NUM = f("local_port_num", 0x1c, 31, 24);
+        public static final Field LINK_WIDTH_ENABLED = f("link_width_enabled", 0x1c, 23, 16);
+        public static final Field LINK_WIDTH_SUPPORTED = f("link_width_supported", 0x1c, 15, 8);
+        public static final Field LINK_WIDTH_ACTIVE = f("link_width_active", 0x1c, 7, 0);
+        public static final Field LINK_SPEED_SUPPORTED = f("link_speed_supported", 0x20, 31, 28);
+        public static final Field PORT_STATE = f("port_state", 0x20, 27, 24);
+        public static final Field PORT_PHYS_STATE = f("port_phys_state", 0x20, 23, 20);
+        public static final Field LINK_DOWN_DEFAULT_STATE = f("link_down_default_state", 0x20, 19, 16);
+        public static final Field LMC = f("lmc", 0x20, 10, 8);
+        public static final Field LINK_SPEED_ACTIVE = f("link_speed_active", 0x20, 7, 4);
+        public static final Field LINK_SPEED_ENABLED = f("link_speed_enabled", 0x20, 3, 0);
+        public static final Field NEIGHBOR_MTU = f("neighbor_mtu", 0x24, 31, 28);
+        public static final Field MASTER_SM_SL = f("master_sm_sl", 0x24, 27, 24);
+        public static final Field VL_CAP = f("vl_cap", 0x24, 23, 20);
+        public static final Field MTU_CAP = f("mtu_cap", 0x28, 19, 16);
+        public static final Field OPERATIONAL_VLS = f("operational_vls", 0x28, 7, 4);
+        public static final Field P_KEY_VIOLATIONS = f("p_key_violations", 0x2c, 15, 0);
+        public static final Field Q_KEY_VIOLATIONS = f("q_key_violations", 0x30, 31, 16);
+        public static final Field GUID_CAP = f("guid_cap", 0x30, 15, 8);
+        public static final Field SUBNET_TIMEOUT = f("subnet_timeout", 0x30, 4, 0);
+        public static final Field LINK_SPEED_EXT_ACTIVE = f("link_speed_ext_active", 0x3c, 15, 12);
+        public static final Field LINK_SPEED_EXT_SUPPORTED = f("link_speed_ext_supported", 0x3c, 11, 8);
+        public static final Field LINK_SPEED_EXT_ENABLED = f("link_speed_ext_enabled", 0x3c, 4, 0);
+    }
+
     /** §4.1 */
     public static final class Mpt {
         public static final String SECTION = "4.1";

@@ -70,6 +70,7 @@ final class ReceiveDemux {
         TransportQp t = transport.qp(ctx);
         if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
             transport.count(Transport.Drop.PKEY_MISMATCH);
+            transport.port(t).pkeyViolation();
             return;
         }
         // IBA 11.6.3.1, Communication Established: the first packet a connected QP receives in

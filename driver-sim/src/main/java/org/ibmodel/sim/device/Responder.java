@@ -474,6 +474,7 @@ final class Responder {
         int qkey = (int) qp.ctx.get(Layout.QpCtx.QKEY);
         if (pkt.deth().qKey() != qkey) {
             transport.count(Transport.Drop.QKEY_MISMATCH);
+            transport.port(qp).qkeyViolation();
             return State.DONE;
         }
         if (!takeRecvWqe(qp)) {

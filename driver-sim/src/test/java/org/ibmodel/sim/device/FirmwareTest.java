@@ -22,7 +22,7 @@ class FirmwareTest {
     @Test
     void shouldReturnBadOpForUnknownOpcode() {
         assertEquals(Status.BAD_OP, h.cmd(0x7ff, 0, 0, 0, 0, false));
-        assertEquals(Status.BAD_OP, h.cmd(0x024, 0, 0, 0, 0, false)); // MAD_IFC: no SMA yet
+        assertEquals(Status.BAD_OP, h.cmd(0x025, 0, 0, 0, 0, false));
     }
 
     @Test

@@ -163,6 +163,9 @@ class UdTransportTest {
     void shouldDropAndCountAWrongQkey() {
         try (TransportPair p = ud()) {
             assertDropped(p, datagram(p, 64, TransportPair.QKEY + 1), Transport.Drop.QKEY_MISMATCH);
+            // PortInfo:Q_KeyViolations of the receiving port (docs/HCA.md §3.10).
+            assertEquals(1, p.b.host.hca(0).firmware().port(1).qkeyViolations());
+            assertEquals(0, p.a.host.hca(0).firmware().port(1).qkeyViolations());
         }
     }
 
@@ -182,7 +185,20 @@ class UdTransportTest {
             p.settle();
             assertTrue(p.b.poll().isEmpty());
             assertEquals(1, p.b.transport().dropped(Transport.Drop.PKEY_MISMATCH));
+            assertEquals(1, p.b.host.hca(0).firmware().port(1).pkeyViolations());
+            assertEquals(0, p.b.host.hca(0).firmware().port(1).qkeyViolations());
         }
+    }
+
+    @Test
+    void shouldStopTheViolationCountersAtTheirSixteenBitMaximum() {
+        HcaPort port = new RawHca().hca.firmware().port(1);
+        for (int i = 0; i < HcaPort.COUNTER_MAX + 5; i++) {
+            port.pkeyViolation();
+        }
+        assertEquals(HcaPort.COUNTER_MAX, port.pkeyViolations());
+        port.qkeyViolation();
+        assertEquals(1, port.qkeyViolations());
     }
 
     @Test

@@ -1,0 +1,192 @@
+// docs/HCA.md §3.8-§3.10; IBA 13.4 (MAD header, status), 14.2.5 (SMA attributes);
+// include/rdma/ib_mad.h and ib_smi.h for the numbers
+package org.ibmodel.sim.device;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+
+/**
+ * The subnet management agent in firmware: answers the subnet management MADs that MAD_IFC hands
+ * it, Get only, from the node's and the ports' own state. Attributes are answered by the
+ * {@link Attr} table; the subnet is configured by SET_PORT, so there is no SubnSet yet.
+ */
+final class Sma {
+    static final int CLASS_SUBN_LID_ROUTED = 0x01;
+    static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
+    static final int METHOD_GET = 0x01;
+    static final int METHOD_SET = 0x02;
+    static final int METHOD_GET_RESP = 0x81;
+    /** MAD status, IBA 13.4.7: the invalid-field code in bits 4:2. */
+    static final int STATUS_BAD_VERSION = 0x0004;
+    static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
+    static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
+    static final int STATUS_INVALID_ATTRIB_VALUE = 0x001c;
+    static final String NODE_DESCRIPTION = "ibmodel HCA";
+    /** PortInfo:CapabilityMask IsExtendedSpeedsSupported (IB_PORT_EXTENDED_SPEEDS_SUP). */
+    static final int CAP_EXTENDED_SPEEDS = 1 << 14;
+    static final int PKEYS_PER_BLOCK = 32;
+    static final int GUIDS_PER_BLOCK = 8;
+
+    /** One attribute the agent answers: fills the 64 data bytes, or returns a MAD status. */
+    @FunctionalInterface
+    private interface Get {
+        int fill(Sma sma, HcaPort port, long attrMod, byte[] mad);
+    }
+
+    /** The attributes answered, by IBA attribute ID. */
+    enum Attr {
+        NODE_DESC(0x0010, Sma::nodeDesc),
+        NODE_INFO(0x0011, Sma::nodeInfo),
+        GUID_INFO(0x0014, Sma::guidInfo),
+        PORT_INFO(0x0015, Sma::portInfo),
+        PKEY_TABLE(0x0016, Sma::pkeyTable);
+
+        final int id;
+        private final Get get;
+
+        Attr(int id, Get get) {
+            this.id = id;
+            this.get = get;
+        }
+
+        static Attr of(int id) {
+            for (Attr a : values()) {
+                if (a.id == id) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
+    private final DevCaps caps;
+    private final HcaPort[] ports;
+
+    Sma(DevCaps caps, HcaPort[] ports) {
+        this.caps = caps;
+        this.ports = ports;
+    }
+
+    /**
+     * The response to {@code in}, a MAD for {@code port}; null for a class the agent does not
+     * serve, which the firmware reports as BAD_PKT. {@code in} is not changed.
+     */
+    byte[] answer(HcaPort port, byte[] in) {
+        int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(in, 0);
+        if (mgmtClass != CLASS_SUBN_LID_ROUTED && mgmtClass != CLASS_SUBN_DIRECTED_ROUTE) {
+            return null;
+        }
+        byte[] out = in.clone();
+        Arrays.fill(out, Layout.Mad.DATA, Layout.Mad.DATA + Layout.Mad.DATA_SIZE, (byte) 0);
+        Layout.Mad.METHOD.set(out, 0, METHOD_GET_RESP);
+        Layout.Mad.STATUS.set(out, 0, status(port, in, out));
+        return out;
+    }
+
+    private int status(HcaPort port, byte[] in, byte[] out) {
+        if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
+            return STATUS_BAD_VERSION;
+        }
+        int method = Layout.Mad.METHOD.getInt(in, 0);
+        if (method == METHOD_SET) {
+            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        if (method != METHOD_GET) {
+            return STATUS_UNSUPPORTED_METHOD;
+        }
+        Attr attr = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
+        if (attr == null) {
+            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        return attr.get.fill(this, port, Layout.Mad.ATTR_MOD.get(in, 0), out);
+    }
+
+    private int nodeDesc(HcaPort port, long attrMod, byte[] mad) {
+        byte[] text = NODE_DESCRIPTION.getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, mad, Layout.Mad.DATA, text.length);
+        return 0;
+    }
+
+    private int nodeInfo(HcaPort port, long attrMod, byte[] mad) {
+        int d = Layout.Mad.DATA;
+        Layout.NodeInfo.BASE_VERSION.set(mad, d, 1);
+        Layout.NodeInfo.CLASS_VERSION.set(mad, d, 1);
+        Layout.NodeInfo.NODE_TYPE.set(mad, d, 1);
+        Layout.NodeInfo.NUM_PORTS.set(mad, d, ports.length);
+        Layout.NodeInfo.SYS_IMAGE_GUID.set(mad, d, caps.sysImageGuid());
+        Layout.NodeInfo.NODE_GUID.set(mad, d, caps.nodeGuid());
+        Layout.NodeInfo.PORT_GUID.set(mad, d, port.gidInterfaceId(0));
+        Layout.NodeInfo.PARTITION_CAP.set(mad, d, caps.pkeyTableLen());
+        Layout.NodeInfo.DEVICE_ID.set(mad, d, caps.vendorPartId());
+        Layout.NodeInfo.LOCAL_PORT_NUM.set(mad, d, port.num());
+        Layout.NodeInfo.VENDOR_ID.set(mad, d, caps.vendorId());
+        return 0;
+    }
+
+    private int guidInfo(HcaPort port, long attrMod, byte[] mad) {
+        if (attrMod * GUIDS_PER_BLOCK >= caps.gidTableLen()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        for (int i = 0; i < GUIDS_PER_BLOCK; i++) {
+            long index = attrMod * GUIDS_PER_BLOCK + i;
+            if (index < caps.gidTableLen()) {
+                long guid = port.gidInterfaceId((int) index);
+                Field.putWord(mad, Layout.Mad.DATA + 8 * i, (int) (guid >>> 32));
+                Field.putWord(mad, Layout.Mad.DATA + 8 * i + 4, (int) guid);
+            }
+        }
+        return 0;
+    }
+
+    private int portInfo(HcaPort in, long attrMod, byte[] mad) {
+        if (attrMod > ports.length) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        HcaPort p = attrMod == 0 ? in : ports[(int) attrMod - 1];
+        int d = Layout.Mad.DATA;
+        Layout.SmpPortInfo.GID_PREFIX.set(mad, d, p.gidPrefix(0));
+        Layout.SmpPortInfo.LID.set(mad, d, p.lid());
+        Layout.SmpPortInfo.MASTER_SM_LID.set(mad, d, p.smLid());
+        Layout.SmpPortInfo.CAPABILITY_MASK.set(mad, d, CAP_EXTENDED_SPEEDS);
+        Layout.SmpPortInfo.LOCAL_PORT_NUM.set(mad, d, in.num());
+        Layout.SmpPortInfo.LINK_WIDTH_ENABLED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_WIDTH_SUPPORTED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(mad, d, HcaPort.WIDTH_4X);
+        Layout.SmpPortInfo.LINK_SPEED_SUPPORTED.set(mad, d, HcaPort.SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.PORT_STATE.set(mad, d, p.state());
+        Layout.SmpPortInfo.PORT_PHYS_STATE.set(mad, d, p.physState());
+        Layout.SmpPortInfo.LINK_DOWN_DEFAULT_STATE.set(mad, d, HcaPort.LINK_DOWN_POLLING);
+        Layout.SmpPortInfo.LMC.set(mad, d, p.lmc());
+        Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(mad, d, HcaPort.SPEED_QDR);
+        Layout.SmpPortInfo.LINK_SPEED_ENABLED.set(mad, d, HcaPort.SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.NEIGHBOR_MTU.set(mad, d, p.activeMtu());
+        Layout.SmpPortInfo.MASTER_SM_SL.set(mad, d, p.smSl());
+        Layout.SmpPortInfo.VL_CAP.set(mad, d, 1);
+        Layout.SmpPortInfo.MTU_CAP.set(mad, d, caps.maxMtu());
+        Layout.SmpPortInfo.OPERATIONAL_VLS.set(mad, d, 1);
+        Layout.SmpPortInfo.P_KEY_VIOLATIONS.set(mad, d, p.pkeyViolations());
+        Layout.SmpPortInfo.Q_KEY_VIOLATIONS.set(mad, d, p.qkeyViolations());
+        Layout.SmpPortInfo.GUID_CAP.set(mad, d, caps.gidTableLen());
+        Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(mad, d, HcaPort.EXT_SPEED_EDR);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_SUPPORTED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_ENABLED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
+        return 0;
+    }
+
+    private int pkeyTable(HcaPort port, long attrMod, byte[] mad) {
+        int len = port.pkeyTableLength();
+        if (attrMod * PKEYS_PER_BLOCK >= len) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        for (int i = 0; i < PKEYS_PER_BLOCK; i++) {
+            long index = attrMod * PKEYS_PER_BLOCK + i;
+            if (index < len) {
+                int at = Layout.Mad.DATA + 2 * i;
+                int pkey = port.pkey((int) index);
+                mad[at] = (byte) (pkey >>> 8);
+                mad[at + 1] = (byte) pkey;
+            }
+        }
+        return 0;
+    }
+}
