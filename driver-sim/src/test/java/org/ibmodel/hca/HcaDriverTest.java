@@ -61,6 +61,14 @@ class HcaDriverTest {
         assertEquals(HcaHost.LID, p.smLid);
         assertEquals(Mtu.MTU_4096, p.activeMtu);
         assertEquals(5, p.physState);
+        // From SubnGet(PortInfo) through MAD_IFC (docs/HCA.md §3.10), as mlx4's ib_link_query_port reads it.
+        assertEquals(32, p.activeSpeed, "IB_SPEED_EDR from LinkSpeedExtActive");
+        assertEquals(2, p.activeWidth, "IB_WIDTH_4X");
+        assertEquals(1 << 14, p.portCapFlags, "IB_PORT_EXTENDED_SPEEDS_SUP");
+        assertEquals(1, p.maxVlNum, "VL0 only");
+        assertEquals(Mtu.MTU_4096, p.maxMtu);
+        assertEquals(caps.gidTableLen(), p.gidTblLen);
+        assertEquals(caps.pkeyTableLen(), p.pkeyTblLen);
         assertEquals(Firmware.SysState.INITIALISED, h.fw.state());
         assertEquals(3, h.fw.live().get("eq"));
     }

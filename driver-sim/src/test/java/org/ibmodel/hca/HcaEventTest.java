@@ -13,6 +13,8 @@ import org.ibmodel.core.CqNotifyFlags;
 import org.ibmodel.core.Cqe;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.PollContext;
+import org.ibmodel.core.Port;
+import org.ibmodel.core.PortAttr;
 import org.ibmodel.core.PortState;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
@@ -30,6 +32,7 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.sim.device.HwQpState;
 import org.junit.jupiter.api.Test;
@@ -142,6 +145,52 @@ class HcaEventTest {
         down.settle();
         assertEquals(PortState.DOWN, down.dev.port(1).state());
         assertEquals(IbEventType.PORT_ERR, ev.types().get(ev.types().size() - 1));
+    }
+
+    @Test
+    void shouldReadANewPkeyTableIntoIbCoreThroughMadIfc() {
+        HcaHost.Events ev = h.new Events();
+        h.dev.registerEventHandler(ev);
+        int[] table = new int[34];
+        table[0] = 0x7fff;
+        table[1] = 0x8001;
+        table[2] = 0x0002;
+        table[33] = 0x8033;
+        assertEquals(0, h.drv.setPkeys(1, table));
+        h.settle();
+        Port port = h.dev.port(1);
+        assertEquals(0x7fff, port.pkey(0));
+        assertEquals(0x8033, port.pkey(33), "an entry of the second P_KeyTable block");
+        assertEquals(0x8001, port.pkey(1));
+        assertEquals(0x0002, port.pkey(2));
+        assertEquals(0, port.pkey(3));
+        assertEquals(2, port.findPkey(0x8002), "the limited-member entry, there being no full one");
+        assertTrue(ev.types().contains(IbEventType.PKEY_CHANGE), ev.types().toString());
+        assertEquals(HcaHost.LID, port.lid(), "the addresses stay as they were");
+        assertEquals(PortState.ACTIVE, port.state());
+
+        assertEquals(0, h.drv.setPkeys(1, new int[] {0xffff}));
+        h.settle();
+        assertEquals(0xffff, port.pkey(0));
+        assertEquals(0, port.pkey(1));
+        assertEquals(0, port.pkey(33));
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(2, new int[] {0xffff}));
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(1, new int[port.pkeyTableLength() + 1]));
+    }
+
+    @Test
+    void shouldRaiseLidChangeWhenAnActivePortIsGivenANewLid() {
+        HcaHost.Events ev = h.new Events();
+        h.dev.registerEventHandler(ev);
+        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3));
+        h.settle();
+        PortAttr a = h.dev.port(1).query();
+        assertEquals(0x42, a.lid);
+        assertEquals(1, a.lmc);
+        assertEquals(0x7, a.smLid);
+        assertEquals(3, a.smSl);
+        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.SM_CHANGE), ev.types(),
+                "the port stayed ACTIVE, so no PORT_CHANGE EQE: the driver re-reads what it set");
     }
 
     @Test

@@ -1,6 +1,7 @@
 // drivers/infiniband/hw/mlx4/main.c (mlx4_ib_add, mlx4_ib_query_device, mlx4_ib_query_port),
 // drivers/net/ethernet/mellanox/mlx4/main.c (mlx4_init_hca, mlx4_setup_hca),
-// drivers/infiniband/hw/mthca/mthca_pd.c and mthca_mr.c; docs/HCA.md
+// drivers/infiniband/hw/mthca/mthca_pd.c, mthca_mr.c, mthca_provider.c (the MAD_IFC queries) and
+// mthca_mad.c (smp_snoop); docs/HCA.md
 package org.ibmodel.hca;
 
 import java.util.List;
@@ -75,6 +76,21 @@ public final class HcaDriver implements DeviceOps {
     static final int MAX_FAST_REG_PAGES = 511;
     /** One entry of a fast-register page list (§5.7): a 64-bit page address. */
     private static final Field PAGE_ADDRESS = new Field("page address", 0, 63, 0);
+    /** One GUID of a GUIDInfo block. */
+    private static final Field GUID = new Field("guid", 0, 63, 0);
+    // include/rdma/ib_mad.h, ib_smi.h, ib_verbs.h: the SubnGet the query functions send.
+    static final int MGMT_CLASS_SUBN_LID_ROUTED = 0x01;
+    static final int METHOD_GET = 0x01;
+    static final int ATTR_GUID_INFO = 0x0014;
+    static final int ATTR_PORT_INFO = 0x0015;
+    static final int ATTR_PKEY_TABLE = 0x0016;
+    static final int PKEYS_PER_BLOCK = 32;
+    static final int GUIDS_PER_BLOCK = 8;
+    /** MAD_IFC opcode_modifier: ignore M_Key (bit 0) and B_Key (bit 1), as mthca's queries ask. */
+    static final int MAD_IFC_IGNORE_KEYS = 0x3;
+    static final int PORT_EXTENDED_SPEEDS_SUP = 1 << 14;
+    static final int SPEED_FDR = 16;
+    static final int SPEED_EDR = 32;
 
     private final IbCore core;
     private final Kernel kernel;
@@ -95,6 +111,8 @@ public final class HcaDriver implements DeviceOps {
     private Bitmap qpBitmap;
     private Bitmap srqBitmap;
     private int numPorts;
+    private int pkeyTableLen;
+    private int gidTableLen;
     private int firstQpn;
     private int keyTag;
     private long fwVer;
@@ -148,7 +166,8 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * mlx4_init_hca + mlx4_ib_add: QUERY_FW, QUERY_DEV_CAP, INIT_HCA, the EQs and their
-     * interrupts, the special QPs, INIT_PORT and QUERY_PORT on every port, then registration.
+     * interrupts, the special QPs, INIT_PORT and a SubnGet(PortInfo) on every port, then
+     * ib_core's P_Key and GID tables through MAD_IFC, then registration.
      * Returns 0 or a negative errno; on failure the device is left closed.
      */
     public int probe() {
@@ -183,7 +202,7 @@ public final class HcaDriver implements DeviceOps {
             ret = cmd.exec(CmdOp.INIT_PORT, p, 0, 0);
             if (ret == 0) {
                 ports[p - 1] = new PortAttr();
-                ret = queryPort(p, ports[p - 1], Hw.DevCap.MAX_MTU.getInt(cap, 0));
+                ret = queryPort(p, ports[p - 1]);
             }
         }
         if (ret != 0) {
@@ -191,6 +210,14 @@ public final class HcaDriver implements DeviceOps {
             return ret;
         }
         device = new IbDevice(core, name, this, attr, memory, Hw.DevCap.NODE_GUID.get(cap, 0), ports);
+        for (int p = 1; ret == 0 && p <= numPorts; p++) {
+            ret = updateCache(device.port(p));
+        }
+        if (ret != 0) {
+            device = null;
+            teardown();
+            return ret;
+        }
         ret = core.registerDevice(device);
         if (ret != 0) {
             device = null;
@@ -224,6 +251,8 @@ public final class HcaDriver implements DeviceOps {
         a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
         a.deviceCapFlags = 0;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
+        pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
+        gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);
         return a;
     }
 
@@ -277,23 +306,104 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
-    private int queryPort(int port, PortAttr a, int maxMtu) {
-        byte[] b = new byte[Hw.PortInfo.PKEY.offset()];
-        int ret = cmd.out(CmdOp.QUERY_PORT, port, b);
+    /**
+     * mthca_query_port / mlx4's ib_link_query_port: SubnGet(PortInfo) through MAD_IFC (§3.8,
+     * §3.10), the table lengths from QUERY_DEV_CAP.
+     */
+    private int queryPort(int port, PortAttr a) {
+        byte[] mad = new byte[Hw.Mad.SIZE];
+        int ret = subnGet(port, ATTR_PORT_INFO, port, mad);
         if (ret != 0) {
             return ret;
         }
-        a.state = PortState.values()[Hw.PortInfo.PORT_STATE.getInt(b, 0)];
-        a.physState = Hw.PortInfo.PHYS_STATE.getInt(b, 0);
-        a.activeMtu = Mtu.ofValue(Hw.PortInfo.ACTIVE_MTU.getInt(b, 0));
-        a.maxMtu = Mtu.ofValue(maxMtu);
-        a.activeWidth = Hw.PortInfo.ACTIVE_WIDTH.getInt(b, 0);
-        a.activeSpeed = Hw.PortInfo.ACTIVE_SPEED.getInt(b, 0);
-        a.lid = Hw.PortInfo.LID.getInt(b, 0);
-        a.smLid = Hw.PortInfo.SM_LID.getInt(b, 0);
-        a.lmc = Hw.PortInfo.LMC.getInt(b, 0);
-        a.smSl = Hw.PortInfo.SM_SL.getInt(b, 0);
+        int d = Hw.Mad.DATA;
+        a.state = PortState.values()[Hw.SmpPortInfo.PORT_STATE.getInt(mad, d)];
+        a.physState = Hw.SmpPortInfo.PORT_PHYS_STATE.getInt(mad, d);
+        a.lid = Hw.SmpPortInfo.LID.getInt(mad, d);
+        a.lmc = Hw.SmpPortInfo.LMC.getInt(mad, d);
+        a.smLid = Hw.SmpPortInfo.MASTER_SM_LID.getInt(mad, d);
+        a.smSl = Hw.SmpPortInfo.MASTER_SM_SL.getInt(mad, d);
+        a.portCapFlags = Hw.SmpPortInfo.CAPABILITY_MASK.getInt(mad, d);
+        a.activeWidth = Hw.SmpPortInfo.LINK_WIDTH_ACTIVE.getInt(mad, d);
+        a.activeSpeed = activeSpeed(mad, a.portCapFlags);
+        a.activeMtu = Mtu.ofValue(Hw.SmpPortInfo.NEIGHBOR_MTU.getInt(mad, d));
+        a.maxMtu = Mtu.ofValue(Hw.SmpPortInfo.MTU_CAP.getInt(mad, d));
+        a.maxVlNum = Hw.SmpPortInfo.VL_CAP.getInt(mad, d);
+        a.gidTblLen = gidTableLen;
+        a.pkeyTblLen = pkeyTableLen;
         return 0;
+    }
+
+    /** LinkSpeedActive is IB_SPEED_SDR/DDR/QDR; with extended speeds, FDR or EDR override it. */
+    private static int activeSpeed(byte[] mad, int capFlags) {
+        int d = Hw.Mad.DATA;
+        if ((capFlags & PORT_EXTENDED_SPEEDS_SUP) != 0) {
+            int ext = Hw.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.getInt(mad, d);
+            if ((ext & 1) != 0) {
+                return SPEED_FDR;
+            }
+            if ((ext & 2) != 0) {
+                return SPEED_EDR;
+            }
+        }
+        return Hw.SmpPortInfo.LINK_SPEED_ACTIVE.getInt(mad, d);
+    }
+
+    /**
+     * ib_cache_update for one port: the P_Key table 32 entries a block (P_KeyTable) and the GID
+     * table from the PortInfo prefix and eight GUIDs a block (GUIDInfo), as mthca_query_pkey and
+     * mthca_query_gid read them; ib_core's copy raises PKEY_CHANGE or GID_CHANGE where it differs.
+     */
+    private int updateCache(Port port) {
+        int p = port.portNum();
+        byte[] mad = new byte[Hw.Mad.SIZE];
+        for (int block = 0; block * PKEYS_PER_BLOCK < pkeyTableLen; block++) {
+            int ret = subnGet(p, ATTR_PKEY_TABLE, block, mad);
+            if (ret != 0) {
+                return ret;
+            }
+            for (int i = 0; i < PKEYS_PER_BLOCK && block * PKEYS_PER_BLOCK + i < pkeyTableLen; i++) {
+                int at = Hw.Mad.DATA + 2 * i;
+                port.setPkey(block * PKEYS_PER_BLOCK + i, ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff));
+            }
+        }
+        int ret = subnGet(p, ATTR_PORT_INFO, p, mad);
+        if (ret != 0) {
+            return ret;
+        }
+        long prefix = Hw.SmpPortInfo.GID_PREFIX.get(mad, Hw.Mad.DATA);
+        for (int block = 0; block * GUIDS_PER_BLOCK < gidTableLen; block++) {
+            ret = subnGet(p, ATTR_GUID_INFO, block, mad);
+            if (ret != 0) {
+                return ret;
+            }
+            for (int i = 0; i < GUIDS_PER_BLOCK && block * GUIDS_PER_BLOCK + i < gidTableLen; i++) {
+                long guid = GUID.get(mad, Hw.Mad.DATA + 8 * i);
+                // An unassigned entry is the zero GID, whatever the port's prefix.
+                port.setGid(block * GUIDS_PER_BLOCK + i, guid == 0 ? new byte[16] : Port.gid(prefix, guid));
+            }
+        }
+        return 0;
+    }
+
+    /**
+     * One SubnGet to the firmware's agent (mthca_MAD_IFC with M_Key and B_Key checks off):
+     * the response MAD in {@code mad}; -EINVAL when the agent answered with a MAD status.
+     */
+    private int subnGet(int port, int attrId, long attrMod, byte[] mad) {
+        byte[] in = new byte[Hw.Mad.SIZE];
+        Hw.Mad.BASE_VERSION.set(in, 0, 1);
+        Hw.Mad.MGMT_CLASS.set(in, 0, MGMT_CLASS_SUBN_LID_ROUTED);
+        Hw.Mad.CLASS_VERSION.set(in, 0, 1);
+        Hw.Mad.METHOD.set(in, 0, METHOD_GET);
+        Hw.Mad.ATTR_ID.set(in, 0, attrId);
+        Hw.Mad.ATTR_MOD.set(in, 0, attrMod);
+        int ret = cmd.inOut(CmdOp.MAD_IFC, port, MAD_IFC_IGNORE_KEYS, in, mad);
+        if (ret != 0) {
+            return ret;
+        }
+        // The kernel's query functions trust the answer; a status here means a driver bug.
+        return Hw.Mad.STATUS.getInt(mad, 0) == 0 ? 0 : Errno.EINVAL.negative();
     }
 
     /**
@@ -307,7 +417,48 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.LMC.set(b, 0, lmc);
         Hw.PortInfo.SM_LID.set(b, 0, smLid);
         Hw.PortInfo.SM_SL.set(b, 0, smSl);
-        return cmd.in(CmdOp.SET_PORT, port, 0, b);
+        return snooped(cmd.in(CmdOp.SET_PORT, port, 0, b));
+    }
+
+    /**
+     * SET_PORT with a new P_Key table ({@code pkeys[i]} is entry i, the rest 0) and the port's
+     * addresses as they are: what a subnet manager's SubnSet(P_KeyTable) does.
+     */
+    public int setPkeys(int port, int[] pkeys) {
+        kernel.mightSleep();
+        if (port < 1 || port > numPorts || pkeys.length > pkeyTableLen) {
+            return Errno.EINVAL.negative();
+        }
+        PortAttr a = new PortAttr();
+        int ret = queryPort(port, a);
+        if (ret != 0) {
+            return ret;
+        }
+        byte[] b = new byte[Hw.PortInfo.PKEY.offset() + 2 * pkeyTableLen];
+        Hw.PortInfo.LID.set(b, 0, a.lid);
+        Hw.PortInfo.LMC.set(b, 0, a.lmc);
+        Hw.PortInfo.SM_LID.set(b, 0, a.smLid);
+        Hw.PortInfo.SM_SL.set(b, 0, a.smSl);
+        Hw.PortInfo.SET_PKEY.set(b, 0, 1);
+        for (int i = 0; i < pkeys.length; i++) {
+            int at = Hw.PortInfo.PKEY.offset() + 4 * (i / 2);
+            int word = Field.word(b, at);
+            word = i % 2 == 0 ? (word & 0xffff) | (pkeys[i] << 16) : (word & 0xffff0000) | (pkeys[i] & 0xffff);
+            Field.putWord(b, at, word);
+        }
+        return snooped(cmd.in(CmdOp.SET_PORT, port, 0, b));
+    }
+
+    /**
+     * A port's configuration changed through this driver: the port-change work re-reads it, as
+     * mthca's smp_snoop raises LID_CHANGE and PKEY_CHANGE for the SubnSets it passes to firmware.
+     * SET_PORT itself posts an EQE only when the port enters or leaves ACTIVE.
+     */
+    private int snooped(int ret) {
+        if (ret == 0 && device != null) {
+            wq.queueWork(portWork);
+        }
+        return ret;
     }
 
     /** CLOSE_PORT: the link goes down; PORT_ERR follows through the EQ. */
@@ -347,7 +498,7 @@ public final class HcaDriver implements DeviceOps {
         }
     }
 
-    /** The port-change work: QUERY_PORT and hand the news to ib_core, which raises the events. */
+    /** The port-change work: PortInfo and the tables through MAD_IFC; ib_core raises the events. */
     private void refreshPorts() {
         IbDevice dev = device;
         if (dev == null) {
@@ -355,12 +506,13 @@ public final class HcaDriver implements DeviceOps {
         }
         for (int p = 1; p <= numPorts; p++) {
             PortAttr a = new PortAttr();
-            if (queryPort(p, a, a.maxMtu.value()) != 0) {
+            if (queryPort(p, a) != 0) {
                 continue;
             }
             Port port = dev.port(p);
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
+            updateCache(port);
             port.setState(a.state);
         }
     }
