@@ -2,6 +2,7 @@
 // ib_core upcall (docs/HCA.md §6-§9)
 package org.ibmodel.hca;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -176,6 +177,22 @@ class HcaEventTest {
         assertEquals(0, port.pkey(33));
         assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(2, new int[] {0xffff}));
         assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(1, new int[port.pkeyTableLength() + 1]));
+    }
+
+    @Test
+    void shouldReadANewPortGidIntoIbCoreThroughMadIfc() {
+        HcaHost.Events ev = h.new Events();
+        h.dev.registerEventHandler(ev);
+        long prefix = 0xfe80_0000_0000_00abL;
+        long guid = 0x0002_c903_00ab_cdefL;
+        assertEquals(0, h.drv.setGid(1, prefix, guid));
+        h.settle();
+        Port port = h.dev.port(1);
+        assertArrayEquals(Port.gid(prefix, guid), port.gid(0));
+        assertArrayEquals(new byte[16], port.gid(1), "unassigned entries stay the zero GID");
+        assertEquals(List.of(IbEventType.GID_CHANGE), ev.types());
+        assertEquals(HcaHost.LID, port.lid());
+        assertEquals(Errno.EINVAL.negative(), h.drv.setGid(0, prefix, guid));
     }
 
     @Test

@@ -426,7 +426,36 @@ public final class HcaDriver implements DeviceOps {
      */
     public int setPkeys(int port, int[] pkeys) {
         kernel.mightSleep();
-        if (port < 1 || port > numPorts || pkeys.length > pkeyTableLen) {
+        if (pkeys.length > pkeyTableLen) {
+            return Errno.EINVAL.negative();
+        }
+        return setPortKeepingAddresses(port, b -> {
+            Hw.PortInfo.SET_PKEY.set(b, 0, 1);
+            for (int i = 0; i < pkeys.length; i++) {
+                int at = Hw.PortInfo.PKEY.offset() + 4 * (i / 2);
+                int word = Field.word(b, at);
+                word = i % 2 == 0 ? (word & 0xffff) | (pkeys[i] << 16) : (word & 0xffff0000) | (pkeys[i] & 0xffff);
+                Field.putWord(b, at, word);
+            }
+        });
+    }
+
+    /**
+     * SET_PORT with a new port GID (subnet prefix and port GUID, GID table entry 0) and the
+     * port's addresses as they are: SubnSet(PortInfo:GidPrefix) plus the GUID an SM assigns.
+     */
+    public int setGid(int port, long prefix, long guid) {
+        kernel.mightSleep();
+        return setPortKeepingAddresses(port, b -> {
+            Hw.PortInfo.SET_GID.set(b, 0, 1);
+            Hw.PortInfo.GID_PREFIX.set(b, 0, prefix);
+            Hw.PortInfo.PORT_GUID.set(b, 0, guid);
+        });
+    }
+
+    /** SET_PORT with the port's LID, LMC and SM as PortInfo has them, and what {@code more} adds. */
+    private int setPortKeepingAddresses(int port, java.util.function.Consumer<byte[]> more) {
+        if (port < 1 || port > numPorts) {
             return Errno.EINVAL.negative();
         }
         PortAttr a = new PortAttr();
@@ -439,13 +468,7 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.LMC.set(b, 0, a.lmc);
         Hw.PortInfo.SM_LID.set(b, 0, a.smLid);
         Hw.PortInfo.SM_SL.set(b, 0, a.smSl);
-        Hw.PortInfo.SET_PKEY.set(b, 0, 1);
-        for (int i = 0; i < pkeys.length; i++) {
-            int at = Hw.PortInfo.PKEY.offset() + 4 * (i / 2);
-            int word = Field.word(b, at);
-            word = i % 2 == 0 ? (word & 0xffff) | (pkeys[i] << 16) : (word & 0xffff0000) | (pkeys[i] & 0xffff);
-            Field.putWord(b, at, word);
-        }
+        more.accept(b);
         return snooped(cmd.in(CmdOp.SET_PORT, port, 0, b));
     }
 
