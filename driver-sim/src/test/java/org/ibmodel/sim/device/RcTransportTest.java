@@ -343,6 +343,45 @@ class RcTransportTest {
     }
 
     @Test
+    void shouldSendInlineMessagesLongerThanTheMtuFromTheWqe() {
+        // Inline data is copied into the WQE at post time (docs/HCA.md §5.5): every packet of the
+        // message, the second and later ones included, must come from there, not from memory.
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_256)
+                .maxInline(900))) {
+            int tag = 0;
+            // 900 B fits the largest WQE, 63 * 16 bytes less the control, address and atomic segments.
+            for (int len : new int[] {256, 257, 700, 900}) {
+                byte[] data = TransportPair.pattern(++tag, len);
+                p.a.fill(0, data);
+                p.b.postRecv(tag, TransportPair.TARGET, 2048);
+                p.a.postSend(new SendWr().wrId(tag).opcode(WrOpcode.SEND).sgList(p.a.sge(0, len))
+                        .sendFlags(SendFlags.SIGNALED | SendFlags.INLINE));
+                p.a.fill(0, new byte[len]);
+                p.settle();
+                String what = "inline SEND of " + len + " B at MTU 256";
+                assertEquals(WcStatus.SUCCESS, one(p.a.poll(), what).status, at(what));
+                Wc r = one(p.b.poll(), what);
+                assertEquals(len, r.byteLen, at(what));
+                assertArrayEquals(data, p.b.read(TransportPair.TARGET, len), at(what));
+            }
+            // Two gather entries, gathered at post time into the WQE's one inline segment (§5.5).
+            byte[] first = TransportPair.pattern(7, 300);
+            byte[] second = TransportPair.pattern(8, 400);
+            p.a.fill(0, first);
+            p.a.fill(4096, second);
+            p.b.postRecv(9, TransportPair.TARGET, 2048);
+            p.a.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 300), p.a.sge(4096, 400))
+                    .sendFlags(SendFlags.SIGNALED | SendFlags.INLINE));
+            p.a.fill(0, new byte[300]);
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, one(p.a.poll(), "two-segment inline SEND").status);
+            assertEquals(700, one(p.b.poll(), "two-segment inline SEND").byteLen);
+            assertArrayEquals(first, p.b.read(TransportPair.TARGET, 300));
+            assertArrayEquals(second, p.b.read(TransportPair.TARGET + 300, 400));
+        }
+    }
+
+    @Test
     void shouldWrapPsnsPast0xFFFFFF() {
         TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_256).psns(0xFF_FFF8, 0xFF_FFFE);
         try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {

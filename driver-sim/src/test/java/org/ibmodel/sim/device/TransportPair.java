@@ -45,9 +45,9 @@ final class TransportPair implements AutoCloseable {
 
     /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
     record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
-            int pkeyIndexA, int maxDestRdAtomicB, boolean grh, int port) {
+            int pkeyIndexA, int maxDestRdAtomicB, boolean grh, int port, int maxInline) {
         Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
-            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false, 1);
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false, 1, 0);
         }
 
         static Conn standard(Mtu mtu) {
@@ -55,32 +55,42 @@ final class TransportPair implements AutoCloseable {
         }
 
         Conn psns(int a, int b) {
-            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh, port);
+            return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    grh, port, maxInline);
         }
 
         Conn retries(int retry, int rnr) {
-            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB, grh, port);
+            return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    grh, port, maxInline);
         }
 
         Conn pkeyIndexA(int index) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB, grh, port);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB,
+                    grh, port, maxInline);
         }
 
         /** Host b's responder resources (max_dest_rd_atomic); host a keeps {@link #MAX_RD_ATOMIC}. */
         Conn maxDestRdAtomicB(int n) {
-            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n, grh, port);
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n,
+                    grh, port, maxInline);
         }
 
         /** Both address paths carry a GRH to the peer port's GID 0. */
         Conn withGrh() {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    true, port);
+                    true, port, maxInline);
+        }
+
+        /** Both QPs created for {@code n} bytes of inline data (QpCap max_inline_data). */
+        Conn maxInline(int n) {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    grh, port, n);
         }
 
         /** Both QPs on HCA port {@code p}, addressed to the peer's port {@code p}. */
         Conn onPort(int p) {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    grh, p);
+                    grh, p, maxInline);
         }
     }
 
@@ -109,7 +119,7 @@ final class TransportPair implements AutoCloseable {
         /** Asynchronous events of this side's QP and SRQ, in order. */
         final List<IbEventType> events = new ArrayList<>();
 
-        Side(int index, QpType type, boolean withSrq, int cqe) {
+        Side(int index, QpType type, boolean withSrq, int cqe, int maxInline) {
             this.index = index;
             host = world.host(index);
             dev = host.driver(0).device();
@@ -117,7 +127,7 @@ final class TransportPair implements AutoCloseable {
             cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
             IbEventHandler handler = e -> events.add(e.event());
             srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
-            QpInitAttr init = QpInitAttr.of(type, cq, cq, new QpCap(512, 512, 4, 4, 0));
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, new QpCap(512, 512, 4, 4, maxInline));
             init.srq = srq;
             init.eventHandler = handler;
             qp = Qp.create(pd, init).get();
@@ -204,8 +214,8 @@ final class TransportPair implements AutoCloseable {
             boolean srqOnB, int lmc, int ports, int cqeA, int cqeB) {
         this.world = World.of(seed, 2, lmc, ports);
         this.type = type;
-        this.a = new Side(0, type, false, cqeA);
-        this.b = new Side(1, type, srqOnB, cqeB);
+        this.a = new Side(0, type, false, cqeA, conn.maxInline());
+        this.b = new Side(1, type, srqOnB, cqeB, conn.maxInline());
         if (beforeConnect != null) {
             beforeConnect.accept(this);
         }
