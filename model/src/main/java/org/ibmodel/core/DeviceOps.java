@@ -66,6 +66,16 @@ public interface DeviceOps {
         return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
     }
 
+    /**
+     * process_mad: a MAD for the device's own agents, received on {@code portNum} ({@code inWc}
+     * says from whom; null for one generated on this host). Returns {@link MadResult} bits, with
+     * the response in {@code outMad} when REPLY is set. A driver without agents of its own
+     * leaves it to the MAD layer: SUCCESS alone changes nothing there.
+     */
+    default int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
+        return MadResult.SUCCESS;
+    }
+
     int createAh(Ah ah, AhAttr attr);
 
     int destroyAh(Ah ah);

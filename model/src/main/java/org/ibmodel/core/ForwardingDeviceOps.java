@@ -120,6 +120,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
+        return real.processMad(flags, portNum, inWc, inMad, outMad);
+    }
+
+    @Override
     public int createAh(Ah ah, AhAttr attr) {
         return real.createAh(ah, attr);
     }

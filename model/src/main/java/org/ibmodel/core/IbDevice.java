@@ -69,6 +69,18 @@ public final class IbDevice {
         return ops;
     }
 
+    /**
+     * The MAD layer's call of the driver's process_mad (ib_mad.c), for a port of this device and
+     * 256-byte MADs; FAILURE, with nothing called, for anything else.
+     */
+    public int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
+        if (portNum < 1 || portNum > ports.length || inMad == null || outMad == null
+                || inMad.length != MadResult.MAD_SIZE || outMad.length != MadResult.MAD_SIZE) {
+            return MadResult.FAILURE;
+        }
+        return ops.processMad(flags, portNum, inWc, inMad, outMad);
+    }
+
     /** ib_query_device */
     public DeviceAttr attr() {
         return attr;

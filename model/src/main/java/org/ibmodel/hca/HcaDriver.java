@@ -78,16 +78,6 @@ public final class HcaDriver implements DeviceOps {
     private static final Field PAGE_ADDRESS = new Field("page address", 0, 63, 0);
     /** One GUID of a GUIDInfo block. */
     private static final Field GUID = new Field("guid", 0, 63, 0);
-    // include/rdma/ib_mad.h, ib_smi.h, ib_verbs.h: the SubnGet the query functions send.
-    static final int MGMT_CLASS_SUBN_LID_ROUTED = 0x01;
-    static final int METHOD_GET = 0x01;
-    static final int ATTR_GUID_INFO = 0x0014;
-    static final int ATTR_PORT_INFO = 0x0015;
-    static final int ATTR_PKEY_TABLE = 0x0016;
-    static final int PKEYS_PER_BLOCK = 32;
-    static final int GUIDS_PER_BLOCK = 8;
-    /** MAD_IFC opcode_modifier: ignore M_Key (bit 0) and B_Key (bit 1), as mthca's queries ask. */
-    static final int MAD_IFC_IGNORE_KEYS = 0x3;
     static final int PORT_EXTENDED_SPEEDS_SUP = 1 << 14;
     static final int SPEED_FDR = 16;
     static final int SPEED_EDR = 32;
@@ -98,6 +88,7 @@ public final class HcaDriver implements DeviceOps {
     private final HostMemory memory;
     private final String name;
     private final Cmd cmd;
+    private final HcaMad madIfc;
     private final SpinLock tableLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
     private final Map<Integer, HcaQp> qps = new TreeMap<>();
@@ -126,6 +117,7 @@ public final class HcaDriver implements DeviceOps {
         this.memory = pci.hostMemory();
         this.name = name;
         this.cmd = new Cmd(pci, kernel);
+        this.madIfc = new HcaMad(cmd);
         this.tableLock = new SpinLock(kernel, "hca->table_lock");
         this.eqs = new Eq[pci.msixVectors()];
         this.wq = kernel.allocWorkqueue(name + "_port");
@@ -312,7 +304,7 @@ public final class HcaDriver implements DeviceOps {
      */
     private int queryPort(int port, PortAttr a) {
         byte[] mad = new byte[Hw.Mad.SIZE];
-        int ret = subnGet(port, ATTR_PORT_INFO, port, mad);
+        int ret = madIfc.subnGet(port, HcaMad.ATTR_PORT_INFO, port, mad);
         if (ret != 0) {
             return ret;
         }
@@ -357,53 +349,33 @@ public final class HcaDriver implements DeviceOps {
     private int updateCache(Port port) {
         int p = port.portNum();
         byte[] mad = new byte[Hw.Mad.SIZE];
-        for (int block = 0; block * PKEYS_PER_BLOCK < pkeyTableLen; block++) {
-            int ret = subnGet(p, ATTR_PKEY_TABLE, block, mad);
+        for (int block = 0; block * HcaMad.PKEYS_PER_BLOCK < pkeyTableLen; block++) {
+            int ret = madIfc.subnGet(p, HcaMad.ATTR_PKEY_TABLE, block, mad);
             if (ret != 0) {
                 return ret;
             }
-            for (int i = 0; i < PKEYS_PER_BLOCK && block * PKEYS_PER_BLOCK + i < pkeyTableLen; i++) {
+            for (int i = 0; i < HcaMad.PKEYS_PER_BLOCK && block * HcaMad.PKEYS_PER_BLOCK + i < pkeyTableLen; i++) {
                 int at = Hw.Mad.DATA + 2 * i;
-                port.setPkey(block * PKEYS_PER_BLOCK + i, ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff));
+                port.setPkey(block * HcaMad.PKEYS_PER_BLOCK + i, ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff));
             }
         }
-        int ret = subnGet(p, ATTR_PORT_INFO, p, mad);
+        int ret = madIfc.subnGet(p, HcaMad.ATTR_PORT_INFO, p, mad);
         if (ret != 0) {
             return ret;
         }
         long prefix = Hw.SmpPortInfo.GID_PREFIX.get(mad, Hw.Mad.DATA);
-        for (int block = 0; block * GUIDS_PER_BLOCK < gidTableLen; block++) {
-            ret = subnGet(p, ATTR_GUID_INFO, block, mad);
+        for (int block = 0; block * HcaMad.GUIDS_PER_BLOCK < gidTableLen; block++) {
+            ret = madIfc.subnGet(p, HcaMad.ATTR_GUID_INFO, block, mad);
             if (ret != 0) {
                 return ret;
             }
-            for (int i = 0; i < GUIDS_PER_BLOCK && block * GUIDS_PER_BLOCK + i < gidTableLen; i++) {
+            for (int i = 0; i < HcaMad.GUIDS_PER_BLOCK && block * HcaMad.GUIDS_PER_BLOCK + i < gidTableLen; i++) {
                 long guid = GUID.get(mad, Hw.Mad.DATA + 8 * i);
                 // An unassigned entry is the zero GID, whatever the port's prefix.
-                port.setGid(block * GUIDS_PER_BLOCK + i, guid == 0 ? new byte[16] : Port.gid(prefix, guid));
+                port.setGid(block * HcaMad.GUIDS_PER_BLOCK + i, guid == 0 ? new byte[16] : Port.gid(prefix, guid));
             }
         }
         return 0;
-    }
-
-    /**
-     * One SubnGet to the firmware's agent (mthca_MAD_IFC with M_Key and B_Key checks off):
-     * the response MAD in {@code mad}; -EINVAL when the agent answered with a MAD status.
-     */
-    private int subnGet(int port, int attrId, long attrMod, byte[] mad) {
-        byte[] in = new byte[Hw.Mad.SIZE];
-        Hw.Mad.BASE_VERSION.set(in, 0, 1);
-        Hw.Mad.MGMT_CLASS.set(in, 0, MGMT_CLASS_SUBN_LID_ROUTED);
-        Hw.Mad.CLASS_VERSION.set(in, 0, 1);
-        Hw.Mad.METHOD.set(in, 0, METHOD_GET);
-        Hw.Mad.ATTR_ID.set(in, 0, attrId);
-        Hw.Mad.ATTR_MOD.set(in, 0, attrMod);
-        int ret = cmd.inOut(CmdOp.MAD_IFC, port, MAD_IFC_IGNORE_KEYS, in, mad);
-        if (ret != 0) {
-            return ret;
-        }
-        // The kernel's query functions trust the answer; a status here means a driver bug.
-        return Hw.Mad.STATUS.getInt(mad, 0) == 0 ? 0 : Errno.EINVAL.negative();
     }
 
     /**
@@ -772,6 +744,13 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /** The driver keeps the address vector; post_send copies it into each datagram segment. */
+    /** mthca_process_mad: what the firmware's agent should answer goes to MAD_IFC (HcaMad). */
+    @Override
+    public int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
+        kernel.mightSleep();
+        return madIfc.process(flags, portNum, inWc, inMad, outMad);
+    }
+
     @Override
     public int createAh(Ah ah, AhAttr attr) {
         ah.drv(attr);
