@@ -41,7 +41,8 @@ public enum Command {
     TO_ERR_QP(0x01e, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.modifyQp(QpTransition.TO_ERR, c, in)),
     TO_RST_QP(0x021, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.modifyQp(QpTransition.TO_RST, c, in)),
     QUERY_QP(0x022, Firmware.RUNNING, Box.OUT, Firmware::queryQp),
-    CONF_SPECIAL_QP(0x023, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.qps().confSpecial(c.inModifier(), c.inParam())),
+    CONF_SPECIAL_QP(0x023, Firmware.RUNNING, Box.NONE,
+            (fw, c, in) -> fw.qps().confSpecial(c.inModifier(), c.inParam())),
     MAD_IFC(0x024, Firmware.RUNNING, Box.IN_OUT, Firmware::madIfc);
 
     /** A command's work; the firmware has checked opcode and system state. */
