@@ -1,0 +1,143 @@
+// docs/HCA.md §3.8: MAD_IFC fed random MADs, against the rules the document states
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * Random MADs, most of them near the values the agent distinguishes, through the raw HCR: the
+ * command status, the echo of everything outside method, status and attribute, and the MAD
+ * status follow §3.8 as {@link #expectedStatus} restates it; the firmware never throws and never
+ * writes the outbox when it has no answer.
+ */
+class SmaPropertyTest {
+    private static final long DEFAULT_SEED = 0x5a_3a_d0L;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200) * 5;
+    private static final int[] ATTRS = {0x0010, 0x0011, 0x0014, 0x0015, 0x0016};
+    private static final byte UNTOUCHED = 0x5a;
+
+    /** One generated MAD_IFC: the port it names and the MAD's header values, the rest random. */
+    record Call(int port, int baseVersion, int mgmtClass, int classVersion, int method, int attrId, long attrMod,
+            long fill) {
+        byte[] mad() {
+            byte[] m = new byte[Layout.Mad.SIZE];
+            new SplittableRandom(fill).nextBytes(m);
+            Layout.Mad.BASE_VERSION.set(m, 0, baseVersion);
+            Layout.Mad.MGMT_CLASS.set(m, 0, mgmtClass);
+            Layout.Mad.CLASS_VERSION.set(m, 0, classVersion);
+            Layout.Mad.METHOD.set(m, 0, method);
+            Layout.Mad.ATTR_ID.set(m, 0, attrId);
+            Layout.Mad.ATTR_MOD.set(m, 0, attrMod);
+            return m;
+        }
+    }
+
+    /** Mostly one of {@code values} (each equally likely), else anything of {@code bits} bits. */
+    private static Gen<Integer> near(int percent, int[] values, int bits) {
+        Gen<Integer> any = integers().between(0, (1 << bits) - 1);
+        Gen<Integer> pick = arbitrary().pick(Arrays.stream(values).boxed().toList());
+        return integers().between(0, 99).flatMap(i -> i < percent ? pick : any);
+    }
+
+    /**
+     * Each header field is usually a value the agent tells apart, so that combinations deep in
+     * §3.8's rules (a Get of GUIDInfo block 2 on port 1, say) come up many times per run.
+     */
+    private static Gen<Call> calls() {
+        Gen<Integer> port = near(80, new int[] {1}, 2);
+        Gen<Integer> version = near(90, new int[] {1}, 8);
+        Gen<Integer> mgmtClass = near(90, new int[] {0x01, 0x81, 0x01, 0x81, 0x04, 0x07}, 8);
+        Gen<Integer> method = near(90, new int[] {0x01, 0x01, 0x01, 0x02, 0x05, 0x07, 0x81}, 8);
+        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020}, 16);
+        Gen<Long> attrMod = near(80, new int[] {0, 1, 2, 3}, 8).map(Integer::longValue)
+                .mix(longs().between(0, 0xffff_ffffL), 10);
+        Gen<Long> fill = longs().all();
+        return port.zip(version, mgmtClass, version, (p, bv, mc, cv) -> new int[] {p, bv, mc, cv})
+                .zip(method, attrId, attrMod, fill, (h, m, a, am, f) -> new Call(h[0], h[1], h[2], h[3], m, a, am, f));
+    }
+
+    /** §3.8 as the document words it, for a device whose one port has 64 P_Keys and 16 GIDs. */
+    static int expectedStatus(Call c, DevCaps caps) {
+        if (c.baseVersion() != 1 || c.classVersion() != 1) {
+            return Sma.STATUS_BAD_VERSION;
+        }
+        if (c.method() == 0x02) {
+            return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        if (c.method() != 0x01) {
+            return Sma.STATUS_UNSUPPORTED_METHOD;
+        }
+        if (Arrays.stream(ATTRS).noneMatch(a -> a == c.attrId())) {
+            return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        boolean inRange = switch (c.attrId()) {
+            case 0x0014 -> c.attrMod() < (caps.gidTableLen() + 7) / 8;
+            case 0x0015 -> c.attrMod() <= caps.numPorts();
+            case 0x0016 -> c.attrMod() < (caps.pkeyTableLen() + 31) / 32;
+            default -> true;
+        };
+        return inRange ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
+    }
+
+    @Test
+    void shouldAnswerEveryMadAsTheDocumentSays() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(200)
+                .withReporter(new SeedReporter("SmaPropertyTest", seed))
+                .forAll(calls())
+                .checkAssert(SmaPropertyTest::check);
+    }
+
+    /** One call on a fresh device, so that a failure cannot leave the next example a broken one. */
+    static void check(Call c) {
+        RawHca h = new RawHca();
+        h.init();
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        byte[] in = c.mad();
+        byte[] page = new byte[4096];
+        System.arraycopy(in, 0, page, 0, in.length);
+        h.mem.write(h.inbox, page);
+        Arrays.fill(page, UNTOUCHED);
+        h.mem.write(h.outbox, page);
+        Status s = h.cmd(Command.MAD_IFC.opcode(), c.port(), h.inbox, h.outbox, 0, false);
+        byte[] out = h.mem.read(h.outbox, Layout.Mad.SIZE);
+        boolean subnet = c.mgmtClass() == Sma.CLASS_SUBN_LID_ROUTED || c.mgmtClass() == Sma.CLASS_SUBN_DIRECTED_ROUTE;
+        if (c.port() != 1 || !subnet) {
+            assertEquals(c.port() != 1 ? Status.BAD_INDEX : Status.BAD_PKT, s, "command status");
+            byte[] none = new byte[Layout.Mad.SIZE];
+            Arrays.fill(none, UNTOUCHED);
+            assertArrayEquals(none, out, "no answer, so the outbox is as it was");
+            return;
+        }
+        assertEquals(Status.OK, s, "command status");
+        assertEquals(Sma.METHOD_GET_RESP, Layout.Mad.METHOD.getInt(out, 0), "method");
+        int status = expectedStatus(c, h.caps);
+        assertEquals(status, Layout.Mad.STATUS.getInt(out, 0), "MAD status");
+        // Everything but method (byte 3), status (bytes 4-5) and the attribute is the request's.
+        byte[] expected = in.clone();
+        expected[3] = out[3];
+        expected[4] = out[4];
+        expected[5] = out[5];
+        System.arraycopy(out, Layout.Mad.DATA, expected, Layout.Mad.DATA, Layout.Mad.DATA_SIZE);
+        assertArrayEquals(expected, out, "echo of the request");
+        byte[] data = Arrays.copyOfRange(out, Layout.Mad.DATA, Layout.Mad.DATA + Layout.Mad.DATA_SIZE);
+        if (status != 0) {
+            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE], data, "no attribute with an error status");
+        } else if (c.attrId() == 0x0011) {
+            assertEquals(h.caps.nodeGuid(), Layout.NodeInfo.NODE_GUID.get(out, Layout.Mad.DATA));
+        } else if (c.attrId() == 0x0015) {
+            assertEquals(HcaPort.INIT, Layout.SmpPortInfo.PORT_STATE.getInt(out, Layout.Mad.DATA));
+        }
+    }
+}
