@@ -83,6 +83,7 @@ final class Sma {
         return out;
     }
 
+    /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
     private int status(HcaPort port, byte[] in, byte[] out) {
         if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
             return STATUS_BAD_VERSION;
