@@ -211,6 +211,18 @@ class HcaEventTest {
     }
 
     @Test
+    void shouldFollowTheSubnetManagerOfTheWorldReaddressingAnActivePort() {
+        HcaHost.Events ev = h.new Events();
+        h.dev.registerEventHandler(ev);
+        h.fw.port(1).smSet(0x31, 0, 0x2, 0);
+        h.settle();
+        assertEquals(0x31, h.dev.port(1).lid());
+        assertEquals(0x2, h.dev.port(1).query().smLid);
+        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.SM_CHANGE), ev.types(),
+                "the port stayed ACTIVE: PORT_MNG_CHG, not PORT_CHANGE, tells the driver");
+    }
+
+    @Test
     void shouldFollowTheSubnetManagerOfTheWorld() {
         HcaHost.Events ev = h.new Events();
         h.dev.registerEventHandler(ev);

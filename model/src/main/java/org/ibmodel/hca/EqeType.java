@@ -20,7 +20,8 @@ public enum EqeType {
     WQ_ACCESS_ERROR(0x11, IbEventType.QP_ACCESS_ERR),
     SRQ_CATAS_ERROR(0x12, IbEventType.SRQ_ERR),
     SRQ_QP_LAST_WQE(0x13, IbEventType.QP_LAST_WQE_REACHED),
-    SRQ_LIMIT(0x14, IbEventType.SRQ_LIMIT_REACHED);
+    SRQ_LIMIT(0x14, IbEventType.SRQ_LIMIT_REACHED),
+    PORT_MNG_CHG(0x1d, null);
 
     private final int value;
     private final IbEventType event;

@@ -1,7 +1,7 @@
 // drivers/infiniband/hw/mlx4/main.c (mlx4_ib_add, mlx4_ib_query_device, mlx4_ib_query_port),
 // drivers/net/ethernet/mellanox/mlx4/main.c (mlx4_init_hca, mlx4_setup_hca),
-// drivers/infiniband/hw/mthca/mthca_pd.c, mthca_mr.c, mthca_provider.c (the MAD_IFC queries) and
-// mthca_mad.c (smp_snoop); docs/HCA.md
+// drivers/infiniband/hw/mthca/mthca_pd.c, mthca_mr.c, mthca_provider.c (the MAD_IFC queries);
+// docs/HCA.md
 package org.ibmodel.hca;
 
 import java.util.List;
@@ -380,7 +380,8 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * The static subnet set-up of docs/HCA.md §3.7: SET_PORT with the port's LID and the SM's.
-     * The port goes ACTIVE; PORT_CHANGE then reaches ib_core through the EQ.
+     * The port goes ACTIVE and PORT_CHANGE reaches ib_core through the EQ, or, already ACTIVE,
+     * PORT_MNG_CHG does.
      */
     public int setPort(int port, int lid, int lmc, int smLid, int smSl) {
         kernel.mightSleep();
@@ -389,7 +390,7 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.LMC.set(b, 0, lmc);
         Hw.PortInfo.SM_LID.set(b, 0, smLid);
         Hw.PortInfo.SM_SL.set(b, 0, smSl);
-        return snooped(cmd.in(CmdOp.SET_PORT, port, 0, b));
+        return cmd.in(CmdOp.SET_PORT, port, 0, b);
     }
 
     /**
@@ -441,19 +442,7 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.SM_LID.set(b, 0, a.smLid);
         Hw.PortInfo.SM_SL.set(b, 0, a.smSl);
         more.accept(b);
-        return snooped(cmd.in(CmdOp.SET_PORT, port, 0, b));
-    }
-
-    /**
-     * A port's configuration changed through this driver: the port-change work re-reads it, as
-     * mthca's smp_snoop raises LID_CHANGE and PKEY_CHANGE for the SubnSets it passes to firmware.
-     * SET_PORT itself posts an EQE only when the port enters or leaves ACTIVE.
-     */
-    private int snooped(int ret) {
-        if (ret == 0 && device != null) {
-            wq.queueWork(portWork);
-        }
-        return ret;
+        return cmd.in(CmdOp.SET_PORT, port, 0, b);
     }
 
     /** CLOSE_PORT: the link goes down; PORT_ERR follows through the EQ. */
@@ -537,8 +526,9 @@ public final class HcaDriver implements DeviceOps {
                     cq.ibCq().eventUpcall(IbEventType.CQ_ERR);
                 }
             }
-            // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling).
-            case PORT_CHANGE -> wq.queueWork(portWork);
+            // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
+            // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
+            case PORT_CHANGE, PORT_MNG_CHG -> wq.queueWork(portWork);
             case LOCAL_CATAS_ERROR -> {
                 if (device != null) {
                     device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));

@@ -17,7 +17,8 @@ public enum EventType {
     WQ_ACCESS_ERROR(0x11),
     SRQ_CATAS_ERROR(0x12),
     SRQ_QP_LAST_WQE(0x13),
-    SRQ_LIMIT(0x14);
+    SRQ_LIMIT(0x14),
+    PORT_MNG_CHG(0x1d);
 
     private final int value;
 

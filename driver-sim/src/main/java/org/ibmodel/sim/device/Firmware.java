@@ -190,14 +190,14 @@ public final class Firmware {
         return n >= 1 && n <= ports.length ? ports[n - 1] : null;
     }
 
-    /** A port entered or left ACTIVE: PORT_CHANGE (§7) on the EQ that takes it. */
-    void portEvent(int port, int subtype) {
+    /** PORT_CHANGE or PORT_MNG_CHG (§7) for {@code port}, on the EQ that takes the type. */
+    void portEvent(EventType type, int port, int subtype) {
         if (eqs == null) {
             return;
         }
-        byte[] eqe = EqTable.eqe(EventType.PORT_CHANGE, subtype, 0);
+        byte[] eqe = EqTable.eqe(type, subtype, 0);
         Layout.Eqe.PORT.set(eqe, 0, port);
-        eqs.post(EventType.PORT_CHANGE, eqe);
+        eqs.post(type, eqe);
     }
 
     // ---- command handlers, named as Command names them ----------------------------------

@@ -4,7 +4,8 @@ package org.ibmodel.sim.device;
 /**
  * One port of the HCA. Its logical state follows from the link and the LID: DOWN until
  * INIT_PORT, INIT while no LID is set, ACTIVE once one is (a static subnet: SET_PORT or the
- * world's subnet manager sets it). Entering or leaving ACTIVE posts a PORT_CHANGE EQE.
+ * world's subnet manager sets it). Entering or leaving ACTIVE posts a PORT_CHANGE EQE; a change
+ * of an ACTIVE port's addresses, P_Key table or GID posts PORT_MNG_CHG.
  */
 public final class HcaPort {
     /** ib_port_state values (include/rdma/ib_verbs.h). */
@@ -169,11 +170,7 @@ public final class HcaPort {
 
     /** The world's subnet manager assigns addresses (SubnSet(PortInfo) without the MADs). */
     public void smSet(int newLid, int newLmc, int newSmLid, int newSmSl) {
-        lid = newLid & 0xffff;
-        lmc = newLmc & 7;
-        smLid = newSmLid & 0xffff;
-        smSl = newSmSl & 0xf;
-        update();
+        update(setAddresses(newLid, newLmc, newSmLid, newSmSl) ? Layout.Eqe.MNG_PORT_INFO : 0);
     }
 
     /** The cable is pulled or plugged back (the link partner's side of INIT_PORT). */
@@ -183,17 +180,40 @@ public final class HcaPort {
     }
 
     void set(byte[] mb) {
+        boolean pkeysChanged = false;
         if (Layout.PortInfo.SET_PKEY.isSet(mb, 0)) {
             for (int i = 0; i < pkeys.length; i++) {
-                pkeys[i] = pkeyAt(mb, i);
+                int pkey = pkeyAt(mb, i);
+                pkeysChanged |= pkeys[i] != pkey;
+                pkeys[i] = pkey;
             }
         }
+        boolean gidChanged = false;
         if (Layout.PortInfo.SET_GID.isSet(mb, 0)) {
-            gidPrefix = Layout.PortInfo.GID_PREFIX.get(mb, 0);
-            portGuid = Layout.PortInfo.PORT_GUID.get(mb, 0);
+            long prefix = Layout.PortInfo.GID_PREFIX.get(mb, 0);
+            long guid = Layout.PortInfo.PORT_GUID.get(mb, 0);
+            gidChanged = prefix != gidPrefix || guid != portGuid;
+            gidPrefix = prefix;
+            portGuid = guid;
         }
-        smSet(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
+        boolean addressesChanged = setAddresses(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
                 Layout.PortInfo.SM_LID.getInt(mb, 0), Layout.PortInfo.SM_SL.getInt(mb, 0));
+        update(pkeysChanged ? Layout.Eqe.MNG_PKEY_TABLE : 0, gidChanged ? Layout.Eqe.MNG_GUID_INFO : 0,
+                addressesChanged ? Layout.Eqe.MNG_PORT_INFO : 0);
+    }
+
+    /** Takes the LID, LMC, SM LID and SM SL; true if any of them changed. */
+    private boolean setAddresses(int newLid, int newLmc, int newSmLid, int newSmSl) {
+        int l = newLid & 0xffff;
+        int m = newLmc & 7;
+        int sl = newSmLid & 0xffff;
+        int ss = newSmSl & 0xf;
+        boolean changed = l != lid || m != lmc || sl != smLid || ss != smSl;
+        lid = l;
+        lmc = m;
+        smLid = sl;
+        smSl = ss;
+        return changed;
     }
 
     byte[] query() {
@@ -228,14 +248,25 @@ public final class HcaPort {
         Field.putWord(b, at, word);
     }
 
-    private void update() {
+    /**
+     * The logical state after a change: entering or leaving ACTIVE is a PORT_CHANGE (§7); a port
+     * that stays ACTIVE reports each {@code changed} PORT_MNG_CHG subtype (0: none) instead, the
+     * way mlx4 firmware tells its driver that the SM changed a port's attributes.
+     */
+    private void update(int... changed) {
         int next = !linkUp ? DOWN : lid == 0 ? INIT : ACTIVE;
         int old = state;
         state = next;
         if (old != ACTIVE && next == ACTIVE) {
-            firmware.portEvent(num, Layout.Eqe.PORT_ACTIVE);
+            firmware.portEvent(EventType.PORT_CHANGE, num, Layout.Eqe.PORT_ACTIVE);
         } else if (old == ACTIVE && next != ACTIVE) {
-            firmware.portEvent(num, Layout.Eqe.PORT_DOWN);
+            firmware.portEvent(EventType.PORT_CHANGE, num, Layout.Eqe.PORT_DOWN);
+        } else if (next == ACTIVE) {
+            for (int subtype : changed) {
+                if (subtype != 0) {
+                    firmware.portEvent(EventType.PORT_MNG_CHG, num, subtype);
+                }
+            }
         }
     }
 }

@@ -128,6 +128,42 @@ class FirmwareTest {
     }
 
     @Test
+    void shouldReportChangesToAnActivePortWithPortMngChg() {
+        h.init();
+        long mask = EventType.PORT_CHANGE.maskBit() | EventType.PORT_MNG_CHG.maskBit();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, mask);
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        byte[] set = new byte[0x40];
+        Layout.PortInfo.LID.set(set, 0, 7);
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+        assertEquals(EventType.PORT_CHANGE.value(), Layout.Eqe.TYPE.getInt(eq.poll(), 0), "entering ACTIVE");
+        assertNull(eq.poll(), "the LID came with ACTIVE: no PORT_MNG_CHG as well");
+
+        // The same addresses again change nothing; a new P_Key table and a new LID are two changes.
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+        Layout.PortInfo.SET_PKEY.set(set, 0, 1);
+        HcaPort.pkeyAt(set, 0, 0xffff);
+        HcaPort.pkeyAt(set, 1, 0x8001);
+        Layout.PortInfo.LID.set(set, 0, 9);
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+        eq.arm();
+        List<Integer> subtypes = new java.util.ArrayList<>();
+        for (byte[] e = eq.poll(); e != null; e = eq.poll()) {
+            assertEquals(EventType.PORT_MNG_CHG.value(), Layout.Eqe.TYPE.getInt(e, 0));
+            assertEquals(1, Layout.Eqe.PORT.getInt(e, 0));
+            subtypes.add(Layout.Eqe.SUBTYPE.getInt(e, 0));
+        }
+        assertEquals(List.of(Layout.Eqe.MNG_PKEY_TABLE, Layout.Eqe.MNG_PORT_INFO), subtypes);
+
+        Layout.PortInfo.SET_GID.set(set, 0, 1);
+        Layout.PortInfo.GID_PREFIX.set(set, 0, 0xfe80_0000_0000_0001L);
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+        eq.arm();
+        assertEquals(Layout.Eqe.MNG_GUID_INFO, Layout.Eqe.SUBTYPE.getInt(eq.poll(), 0));
+        assertNull(eq.poll(), "P_Keys and LID as they were: only the GID changed");
+    }
+
+    @Test
     void shouldReturnBadIndexOrBadResStateForPortCommands() {
         h.init();
         assertEquals(Status.BAD_INDEX, h.cmd(Command.INIT_PORT, 2, 0));
