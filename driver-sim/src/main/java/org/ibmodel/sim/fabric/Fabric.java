@@ -1,6 +1,5 @@
 package org.ibmodel.sim.fabric;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -156,66 +155,113 @@ public final class Fabric {
     }
 
     /**
-     * Rewrites every switch's LFT: for each LID, a breadth-first search from its port over the
-     * links that are up gives each switch its hop count; the switch forwards on its
-     * lowest-numbered port whose neighbour is one hop closer. Switches that cannot reach a LID
-     * get no entry for it. Returns the number of entries written.
+     * Rewrites every switch's LFT, as OpenSM's min-hop engine does: for each LID in order, a
+     * breadth-first search from its port over the links that are up gives each switch its hop
+     * count; of a switch's ports whose neighbour is one hop closer, it forwards on the one that
+     * carries the fewest LIDs so far, the lowest-numbered on a tie (osm_switch_recommend_path's
+     * least-paths choice, every LID counted as with port_profile_switch_nodes off). So parallel
+     * cables and the spines of a fat tree share the LIDs, and the 2^LMC LIDs of one port take
+     * different paths. Left out: OpenSM's preference, under LMC, for a remote system not yet used
+     * by the port's other LIDs. Switches that cannot reach a LID get no entry for it. Returns the
+     * number of entries written.
      */
     public int computeForwardingTables() {
+        int n = switches.size();
+        // Per switch, its ports cabled to a switch over a link that is up, in port order, and
+        // the switch at the other end: the only ports a route to a LID beyond it can take.
+        int[][] trunkPorts = new int[n][];
+        int[][] trunkPeers = new int[n][];
         for (Switch sw : switches) {
             sw.clearRoutes();
+            int[] ports = new int[sw.numPorts()];
+            int[] peers = new int[sw.numPorts()];
+            int k = 0;
+            for (int p = 1; p <= sw.numPorts(); p++) {
+                Switch next = neighbour(sw.port(p));
+                if (next != null) {
+                    ports[k] = p;
+                    peers[k++] = next.index();
+                }
+            }
+            trunkPorts[sw.index()] = Arrays.copyOf(ports, k);
+            trunkPeers[sw.index()] = Arrays.copyOf(peers, k);
         }
-        int[] hops = new int[switches.size()];
-        ArrayDeque<Switch> frontier = new ArrayDeque<>();
+        int[][] dist = switchDistances(trunkPeers);
+        // Per switch and port, the LIDs routed through it so far.
+        int[][] paths = new int[n][];
+        for (Switch sw : switches) {
+            paths[sw.index()] = new int[sw.numPorts() + 1];
+        }
         int entries = 0;
         for (Map.Entry<Integer, FabricPort> e : lids.entrySet()) {
             int lid = e.getKey();
             FabricPort target = e.getValue();
-            Arrays.fill(hops, UNREACHED);
+            // The switch the LID is on or cabled to, and the hops from that switch to the LID.
+            Switch home;
+            int last;
             if (target.isSwitchPort()) {
-                Switch sw = target.owner();
-                hops[sw.index()] = 0;
-                sw.route(lid, 0);
-                entries++;
-                frontier.add(sw);
+                home = target.owner();
+                last = 0;
+                home.route(lid, 0);
             } else {
                 Link link = target.link();
-                FabricPort peer = target.peer();
-                if (link != null && link.state() == Link.State.UP && peer.isSwitchPort()) {
-                    Switch sw = peer.owner();
-                    hops[sw.index()] = 1;
-                    sw.route(lid, peer.portNum());
-                    entries++;
-                    frontier.add(sw);
-                }
-            }
-            // Breadth first, so each switch's hop count is its shortest distance to the LID.
-            while (!frontier.isEmpty()) {
-                Switch sw = frontier.poll();
-                for (int p = 1; p <= sw.numPorts(); p++) {
-                    Switch next = neighbour(sw.port(p));
-                    if (next != null && hops[next.index()] == UNREACHED) {
-                        hops[next.index()] = hops[sw.index()] + 1;
-                        frontier.add(next);
-                    }
-                }
-            }
-            for (Switch sw : switches) {
-                int h = hops[sw.index()];
-                if (h == UNREACHED || sw.route(lid) != Switch.NO_ROUTE) {
+                if (link == null || link.state() != Link.State.UP || !target.peer().isSwitchPort()) {
                     continue;
                 }
-                for (int p = 1; p <= sw.numPorts(); p++) {
-                    Switch next = neighbour(sw.port(p));
-                    if (next != null && hops[next.index()] == h - 1) {
-                        sw.route(lid, p);
-                        entries++;
-                        break;
+                FabricPort peer = target.peer();
+                home = peer.owner();
+                last = 1;
+                home.route(lid, peer.portNum());
+            }
+            entries++;
+            int to = home.index();
+            for (Switch sw : switches) {
+                int d = dist[sw.index()][to];
+                if (sw == home || d == UNREACHED) {
+                    continue;
+                }
+                // Every switch one hop closer to the home switch is one hop closer to the LID.
+                int[] ports = trunkPorts[sw.index()];
+                int[] peers = trunkPeers[sw.index()];
+                int[] counts = paths[sw.index()];
+                int best = Switch.NO_ROUTE;
+                for (int k = 0; k < ports.length; k++) {
+                    int p = ports[k];
+                    if (dist[peers[k]][to] == d - 1 && (best == Switch.NO_ROUTE || counts[p] < counts[best])) {
+                        best = p;
+                    }
+                }
+                sw.route(lid, best);
+                counts[best]++;
+                entries++;
+            }
+        }
+        return entries;
+    }
+
+    // Hops between every two switches over the trunks, breadth first from each; UNREACHED if none.
+    private static int[][] switchDistances(int[][] trunkPeers) {
+        int n = trunkPeers.length;
+        int[][] dist = new int[n][n];
+        int[] queue = new int[n];
+        for (int from = 0; from < n; from++) {
+            int[] d = dist[from];
+            Arrays.fill(d, UNREACHED);
+            d[from] = 0;
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = from;
+            while (head < tail) {
+                int at = queue[head++];
+                for (int next : trunkPeers[at]) {
+                    if (d[next] == UNREACHED) {
+                        d[next] = d[at] + 1;
+                        queue[tail++] = next;
                     }
                 }
             }
         }
-        return entries;
+        return dist;
     }
 
     // The switch at the far end of an up link from a switch port, or null.

@@ -5,9 +5,9 @@ import org.quicktheories.api.AsString;
 import org.quicktheories.core.Reporter;
 
 /** Reports a falsified property of {@code test} with the seed and the command that replays it. */
-record SeedReporter(String test, long seed) implements Reporter {
+public record SeedReporter(String test, long seed) implements Reporter {
 
-    static String replay(String test, long seed) {
+    public static String replay(String test, long seed) {
         return test + " failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
                 + " -Dtest=" + test + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
     }

@@ -47,13 +47,14 @@ class FabricTest {
     }
 
     @Test
-    void shouldComputeShortestPathLftsWithLowestPortOnTies() {
+    void shouldComputeShortestPathLftsSharingTiesByLeastPaths() {
         assertEquals(12, fabric.computeForwardingTables());
 
-        // sw1: hosts 1,2 direct; everything on sw2 via its lowest port to sw2, port 3
-        assertEquals(List.of(1, 2, 3, 3, 0, 3), lft(sw1));
-        // sw2: its lowest port to sw1 is 3 (the lower cable)
-        assertEquals(List.of(3, 3, 1, 2, 3, 0), lft(sw2));
+        // sw1: hosts 1,2 direct; LIDs on sw2 take ports 3 and 4 in turn (fewest LIDs so far,
+        // the lower port on a tie): LID 3 on 3, LID 4 on 4, sw2's LID 0x11 on 3 again
+        assertEquals(List.of(1, 2, 3, 4, 0, 3), lft(sw1));
+        // sw2: its two cables to sw1 are ports 3 (lower) and 4 (upper)
+        assertEquals(List.of(3, 4, 1, 2, 3, 0), lft(sw2));
         assertEquals(0x11, sw1.linearFdbTop());
     }
 
@@ -85,11 +86,13 @@ class FabricTest {
                 "90 h1/1->sw1/1 seq=100",
                 "90 h4/1->sw2/2 seq=200",
                 "320 sw1/3->sw2/4 seq=100",
-                "320 sw2/3->sw1/4 seq=200",
+                "320 sw2/4->sw1/3 seq=200",
                 "510 sw2/1->h3/1 seq=100",
                 "510 sw1/2->h2/1 seq=200"), crossings);
+        // LID 3 and LID 2 are each the first LID of their switch to take a cable: both the upper
         assertEquals(1, upper.counters(Link.Direction.A_TO_B).packetsDelivered());
-        assertEquals(1, lower.counters(Link.Direction.B_TO_A).packetsDelivered());
+        assertEquals(1, upper.counters(Link.Direction.B_TO_A).packetsDelivered());
+        assertEquals(0, lower.counters(Link.Direction.B_TO_A).packetsDelivered());
     }
 
     @Test
@@ -152,7 +155,8 @@ class FabricTest {
         fabric.computeForwardingTables();
         for (int lid = 0x40; lid < 0x44; lid++) {
             assertEquals(ports[3], fabric.portOfLid(lid));
-            assertEquals(3, sw1.route(lid), "sw1 towards h3, lowest port on the tie, for LID " + lid);
+            // Before them LID 4 took port 3 and 0x11 port 4; the range then alternates: two paths.
+            assertEquals(lid % 2 == 0 ? 3 : 4, sw1.route(lid), "sw1 towards h3, for LID " + lid);
             assertEquals(1, sw2.route(lid), "sw2 to h3 for LID " + lid);
         }
         assertEquals(Switch.NO_ROUTE, sw2.route(0x44), "one past the range");

@@ -1,0 +1,211 @@
+package org.ibmodel.sim.fabric;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.TreeMap;
+import org.ibmodel.sim.device.SeedReporter;
+import org.ibmodel.sim.sched.Scheduler;
+import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
+
+/**
+ * Random fabrics (switches cabled to each other at random, hosts with an LMC on random switch
+ * ports or on none, some links down): every LFT {@link Fabric#computeForwardingTables()} writes
+ * is the one the rule in its comment gives, restated here the plain way, one breadth-first
+ * search over the ports per LID; and following the tables from any switch with an entry reaches
+ * the LID without a loop.
+ */
+class FabricRoutingPropertyTest {
+    private static final long DEFAULT_SEED = 0x1f7_0b1eL;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200) * 2;
+    private static final int UNREACHED = -1;
+
+    /** Sizes to shrink towards, and the seed that places the cables within them. */
+    record Shape(int switches, int hosts, int trunks, int downPercent, long seed) {
+    }
+
+    private static Gen<Shape> shapes() {
+        return integers().between(1, 6).zip(integers().between(0, 10), integers().between(0, 14),
+                integers().between(0, 40), (s, h, t, d) -> new int[] {s, h, t, d})
+                .zip(longs().all(), (a, seed) -> new Shape(a[0], a[1], a[2], a[3], seed));
+    }
+
+    @Test
+    void shouldWriteTheLeastPathsMinHopTables() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(200)
+                .withReporter(new SeedReporter("FabricRoutingPropertyTest", seed))
+                .forAll(shapes())
+                .checkAssert(FabricRoutingPropertyTest::check);
+    }
+
+    static void check(Shape shape) {
+        Fabric fabric = build(shape);
+        fabric.computeForwardingTables();
+        List<Switch> switches = fabric.switches();
+        Map<Integer, int[]> expected = reference(fabric);
+        for (Map.Entry<Integer, int[]> e : expected.entrySet()) {
+            int lid = e.getKey();
+            for (Switch sw : switches) {
+                assertEquals(e.getValue()[sw.index()], sw.route(lid), shape + ": " + sw.name() + " LFT[" + lid + "]");
+                if (sw.route(lid) != Switch.NO_ROUTE) {
+                    assertEquals(fabric.portOfLid(lid), arrival(sw, lid, switches.size()),
+                            shape + ": from " + sw.name() + " to LID " + lid);
+                }
+            }
+        }
+        for (int lid = 1; lid < 0x200; lid++) {
+            if (!expected.containsKey(lid)) {
+                for (Switch sw : switches) {
+                    assertEquals(Switch.NO_ROUTE, sw.route(lid), shape + ": " + sw.name() + " routes free LID " + lid);
+                }
+            }
+        }
+    }
+
+    /** Switches of 2..8 ports; trunks between random free ports; hosts on random free ports. */
+    static Fabric build(Shape shape) {
+        SplittableRandom r = new SplittableRandom(shape.seed());
+        Fabric fabric = new Fabric(new Scheduler(shape.seed()));
+        List<FabricPort> free = new ArrayList<>();
+        for (int s = 0; s < shape.switches(); s++) {
+            Switch sw = fabric.addSwitch("sw" + s, r.nextInt(2, 9));
+            fabric.assignLid(sw.port(0), 0x100 + s);
+            for (int p = 1; p <= sw.numPorts(); p++) {
+                free.add(sw.port(p));
+            }
+        }
+        List<Link> links = new ArrayList<>();
+        for (int t = 0; t < shape.trunks() && free.size() >= 2; t++) {
+            FabricPort a = free.remove(r.nextInt(free.size()));
+            FabricPort b = free.remove(r.nextInt(free.size()));
+            if (a.owner() != b.owner()) {
+                links.add(fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0));
+            }
+        }
+        int lid = 4;
+        for (int h = 0; h < shape.hosts(); h++) {
+            int lmc = r.nextInt(3);
+            FabricPort port = fabric.addEndpointPort("h" + h, 1, (p, packet) -> { });
+            lid = (lid + (1 << lmc) - 1) & -(1 << lmc);
+            fabric.assignLid(port, lid, lmc);
+            lid += 1 << lmc;
+            if (!free.isEmpty() && r.nextInt(8) != 0) {
+                links.add(fabric.connect(port, free.remove(r.nextInt(free.size())), LinkWidth.WIDTH_4X, LinkSpeed.EDR,
+                        2.0));
+            }
+        }
+        for (Link link : links) {
+            if (r.nextInt(100) < shape.downPercent()) {
+                link.changeState(Link.State.DOWN);
+            }
+        }
+        return fabric;
+    }
+
+    /**
+     * The rule, the long way: LIDs in order; per LID, every switch's hop count by a breadth-first
+     * search over every port; a switch not holding the LID's own entry takes, among its ports
+     * whose switch is one hop closer, the one with the fewest LIDs so far, the lowest on a tie.
+     */
+    static Map<Integer, int[]> reference(Fabric fabric) {
+        List<Switch> switches = fabric.switches();
+        int[][] counts = new int[switches.size()][];
+        for (Switch sw : switches) {
+            counts[sw.index()] = new int[sw.numPorts() + 1];
+        }
+        Map<Integer, int[]> tables = new TreeMap<>();
+        for (int lid = 1; lid <= Switch.MAX_UNICAST_LID; lid++) {
+            FabricPort target = fabric.portOfLid(lid);
+            if (target == null) {
+                continue;
+            }
+            int[] hops = new int[switches.size()];
+            Arrays.fill(hops, UNREACHED);
+            int[] lft = new int[switches.size()];
+            Arrays.fill(lft, Switch.NO_ROUTE);
+            ArrayDeque<Switch> queue = new ArrayDeque<>();
+            if (target.isSwitchPort()) {
+                hops[target.owner().index()] = 0;
+                lft[target.owner().index()] = 0;
+                queue.add(target.owner());
+            } else if (target.link() != null && target.link().state() == Link.State.UP && target.peer().isSwitchPort()) {
+                Switch home = target.peer().owner();
+                hops[home.index()] = 1;
+                lft[home.index()] = target.peer().portNum();
+                queue.add(home);
+            } else {
+                continue;
+            }
+            while (!queue.isEmpty()) {
+                Switch sw = queue.poll();
+                for (int p = 1; p <= sw.numPorts(); p++) {
+                    Switch next = switchBehind(sw.port(p));
+                    if (next != null && hops[next.index()] == UNREACHED) {
+                        hops[next.index()] = hops[sw.index()] + 1;
+                        queue.add(next);
+                    }
+                }
+            }
+            for (Switch sw : switches) {
+                int i = sw.index();
+                if (hops[i] == UNREACHED || lft[i] != Switch.NO_ROUTE) {
+                    continue;
+                }
+                int best = Switch.NO_ROUTE;
+                for (int p = 1; p <= sw.numPorts(); p++) {
+                    Switch next = switchBehind(sw.port(p));
+                    if (next != null && hops[next.index()] == hops[i] - 1
+                            && (best == Switch.NO_ROUTE || counts[i][p] < counts[i][best])) {
+                        best = p;
+                    }
+                }
+                lft[i] = best;
+                counts[i][best]++;
+            }
+            tables.put(lid, lft);
+        }
+        return tables;
+    }
+
+    // Where a packet for `lid` ends, by the tables from `from`: a switch's port 0 or an HCA port;
+    // null on a missing entry or after more switches than there are.
+    private static FabricPort arrival(Switch from, int lid, int switches) {
+        Switch at = from;
+        for (int visited = 0; visited < switches; visited++) {
+            int port = at.route(lid);
+            if (port == Switch.NO_ROUTE) {
+                return null;
+            }
+            if (port == 0) {
+                return at.port(0);
+            }
+            FabricPort next = at.port(port).link().peerOf(at.port(port));
+            if (!next.isSwitchPort()) {
+                return next;
+            }
+            at = next.owner();
+        }
+        return null;
+    }
+
+    private static Switch switchBehind(FabricPort port) {
+        Link link = port.link();
+        if (link == null || link.state() != Link.State.UP) {
+            return null;
+        }
+        FabricPort peer = link.peerOf(port);
+        return peer.isSwitchPort() ? peer.owner() : null;
+    }
+}
