@@ -21,10 +21,9 @@ final class QpTable {
     private final long[] specialBase = {-1, -1};
 
     QpTable(int numQp, Dma dma, DevCaps caps, CqTable cqs, SrqTable srqs, EqTable eqs, TransportStage stage) {
+        // A context is made when its QPN is first named: a QPN never used is a RESET context
+        // either way, and a world of thousands of hosts would otherwise hold every one of them.
         this.qps = new QpContext[numQp];
-        for (int i = 0; i < numQp; i++) {
-            qps[i] = new QpContext(i);
-        }
         this.dma = dma;
         this.caps = caps;
         this.cqs = cqs;
@@ -34,14 +33,24 @@ final class QpTable {
     }
 
     QpContext qp(int qpn) {
-        return qpn >= 0 && qpn < qps.length ? qps[qpn] : null;
+        if (qpn < 0 || qpn >= qps.length) {
+            return null;
+        }
+        QpContext q = qps[qpn];
+        if (q == null) {
+            q = new QpContext(qpn);
+            qps[qpn] = q;
+        }
+        return q;
     }
 
     /** QPs whose context is attached (out of RESET). */
     int live() {
         int n = 0;
         for (QpContext q : qps) {
-            n += q.attached() || q.state() != HwQpState.RESET ? 1 : 0;
+            if (q != null && (q.attached() || q.state() != HwQpState.RESET)) {
+                n++;
+            }
         }
         return n;
     }
