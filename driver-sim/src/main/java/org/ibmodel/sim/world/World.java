@@ -1,5 +1,6 @@
-// A simulated subnet: hosts with one HCA each behind one switch, set up statically as an SM
-// would (IBA 14.4: LIDs, forwarding tables, ports to ACTIVE), with optional packet capture
+// A simulated subnet: hosts with one HCA each behind one switch or a fat tree of switches, set up
+// statically as an SM would (IBA 14.4: LIDs, forwarding tables, ports to ACTIVE), with optional
+// packet capture
 package org.ibmodel.sim.world;
 
 import org.ibmodel.sim.sched.Scheduler;
@@ -8,6 +9,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.ibmodel.report.PcapWriter;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Hca;
@@ -20,25 +22,32 @@ import org.ibmodel.sim.fabric.LinkWidth;
 import org.ibmodel.sim.fabric.Switch;
 
 /**
- * N hosts, each with one HCA of one or two ports running the {@link Transport}, every port cabled
- * to one switch. Port 1 of host i gets LID {@code FIRST_LID + i}, port 2 {@code FIRST_LID + n + i},
- * or with an LMC the 2^LMC LIDs from that shifted left by LMC; the switch's forwarding table is
- * computed and every
- * port is made ACTIVE by SET_PORT, the first host acting as subnet manager. Everything runs on
- * one {@link Scheduler} from one seed.
+ * N hosts, each with one HCA of one or two ports running the {@link Transport}, cabled as the
+ * {@link Topology} says: to one switch, or to the leaves of a fat tree. Port 1 of host i gets
+ * LID {@code FIRST_LID + i}, port 2 {@code FIRST_LID + n + i}, or with an LMC the 2^LMC LIDs from
+ * that shifted left by LMC; the switches take the LIDs from {@link #SWITCH_LID}, or from just
+ * after the hosts' when those reach it. The forwarding tables are computed (min-hop, the LIDs
+ * shared among equal paths, {@link Fabric#computeForwardingTables()}) and every port is made
+ * ACTIVE by SET_PORT, the first host acting as subnet manager. Everything runs on one
+ * {@link Scheduler} from one seed.
  */
 public final class World implements AutoCloseable {
     public static final int FIRST_LID = 1;
+    /** The first switch's LID, unless the hosts' LIDs reach it. */
     public static final int SWITCH_LID = 0x100;
-    /** Cable length of every link, metres. */
+    /** Cable length of every link from a host to its switch, metres. */
     public static final double CABLE_METRES = 2.0;
+    /** Cable length of every link between a leaf and a spine, metres: the switches share racks. */
+    public static final double TRUNK_METRES = 10.0;
+    /** Ports of the largest switch: LFT entries are one byte and 0xFF names no port (IBA 14.2.5.10). */
+    static final int MAX_SWITCH_PORTS = 254;
 
     private final int lmc;
     private final int hostCount;
     private final int portsPerHca;
+    private final Topology topology;
     private final Scheduler scheduler;
     private final Fabric fabric;
-    private final Switch sw;
     private final List<Host> hosts = new ArrayList<>();
     private final List<Transport> transports = new ArrayList<>();
     /** Per host, the cable of each port (index port - 1). */
@@ -47,24 +56,58 @@ public final class World implements AutoCloseable {
     private final List<Transport.Sent> captured = new ArrayList<>();
     private boolean logCapture;
 
-    private World(long seed, int n, int lmc, int ports) {
+    private World(long seed, int n, int lmc, int ports, Topology topology) {
         if (lmc < 0 || lmc > 7) {
             throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
         if (ports < 1 || ports > 2) {
             throw new IllegalArgumentException(ports + " ports per HCA: 1 or 2");
         }
-        if ((FIRST_LID + n * ports) << lmc > SWITCH_LID) {
-            throw new IllegalArgumentException(n + " hosts with " + ports + " ports and LMC " + lmc
-                    + " need LIDs up to " + (((FIRST_LID + n * ports) << lmc) - 1) + ", past the switch's " + SWITCH_LID);
+        if (n < 1) {
+            throw new IllegalArgumentException(n + " hosts: a world has at least one");
         }
         this.lmc = lmc;
         this.hostCount = n;
         this.portsPerHca = ports;
+        this.topology = topology;
+        int leaves = topology.leaves(n);
+        int switchCount = topology.isFatTree() ? leaves + topology.spines() : 1;
+        int hostLidEnd = (FIRST_LID + n * ports) << lmc;
+        int firstSwitchLid = Math.max(SWITCH_LID, hostLidEnd);
+        if (firstSwitchLid + switchCount - 1 > Switch.MAX_UNICAST_LID) {
+            throw new IllegalArgumentException(n + " hosts with " + ports + " ports and LMC " + lmc + " and "
+                    + switchCount + " switches need LIDs up to " + (firstSwitchLid + switchCount - 1)
+                    + ", past the last unicast LID " + Switch.MAX_UNICAST_LID);
+        }
+        int hostPortsPerSwitch = topology.isFatTree() ? topology.hostsPerLeaf() * ports : n * ports;
+        int switchPorts = topology.isFatTree() ? hostPortsPerSwitch + topology.spines() : hostPortsPerSwitch + 1;
+        if (switchPorts > MAX_SWITCH_PORTS || leaves > MAX_SWITCH_PORTS) {
+            throw new IllegalArgumentException(n + " hosts with " + ports + " ports on " + topology + " need switches of "
+                    + Math.max(switchPorts, leaves) + " ports; a switch has at most " + MAX_SWITCH_PORTS
+                    + (topology.isFatTree() ? "" : ": use a fat tree"));
+        }
         this.scheduler = new Scheduler(seed);
         this.fabric = new Fabric(scheduler);
-        this.sw = fabric.addSwitch("sw0", n * ports + 1);
-        fabric.assignLid(sw.port(0), SWITCH_LID);
+        List<Switch> edge = new ArrayList<>();
+        if (topology.isFatTree()) {
+            for (int l = 0; l < leaves; l++) {
+                edge.add(fabric.addSwitch("leaf" + l, switchPorts));
+            }
+            for (int k = 0; k < topology.spines(); k++) {
+                Switch spine = fabric.addSwitch("spine" + k, leaves);
+                for (int l = 0; l < leaves; l++) {
+                    fabric.connect(edge.get(l).port(hostPortsPerSwitch + k + 1), spine.port(l + 1), LinkWidth.WIDTH_4X,
+                            LinkSpeed.EDR, TRUNK_METRES);
+                }
+            }
+        } else {
+            edge.add(fabric.addSwitch("sw0", switchPorts));
+        }
+        List<Switch> all = fabric.switches();
+        for (int k = 0; k < all.size(); k++) {
+            fabric.assignLid(all.get(k).port(0), firstSwitchLid + k);
+        }
+        int perSwitch = topology.isFatTree() ? topology.hostsPerLeaf() : n;
         for (int i = 0; i < n; i++) {
             String name = "h" + i;
             Host host = new Host(name, scheduler);
@@ -76,13 +119,16 @@ public final class World implements AutoCloseable {
             if (ret != 0) {
                 throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
             }
+            Switch sw = edge.get(i / perSwitch);
+            int local = i % perSwitch;
             Link[] cables = new Link[ports];
             for (int p = 1; p <= ports; p++) {
                 FabricPort port = fabric.addEndpointPort(name + "-hca0", p, transport.sink(p));
                 transport.attach(p, port);
-                // Port 1 of every host first, then port 2: switch port n + i + 1 for host i's port 2.
-                cables[p - 1] = fabric.connect(port, sw.port((p - 1) * n + i + 1), LinkWidth.WIDTH_4X, LinkSpeed.EDR,
-                        CABLE_METRES);
+                // Port 1 of every host of a switch first, then port 2: switch port n + i + 1 for
+                // host i's port 2 on one switch.
+                cables[p - 1] = fabric.connect(port, sw.port((p - 1) * perSwitch + local + 1), LinkWidth.WIDTH_4X,
+                        LinkSpeed.EDR, CABLE_METRES);
                 fabric.assignLid(port, lid(i, p), lmc);
             }
             links.add(cables);
@@ -103,17 +149,36 @@ public final class World implements AutoCloseable {
 
     /** {@code n} hosts through one switch, everything derived from {@code seed}. */
     public static World of(long seed, int n) {
-        return new World(seed, n, 0, 1);
+        return new World(seed, n, 0, 1, Topology.ONE_SWITCH);
     }
 
     /** As {@link #of(long, int)}, every HCA port answering to 2^{@code lmc} LIDs (IBA 7.11.1). */
     public static World of(long seed, int n, int lmc) {
-        return new World(seed, n, lmc, 1);
+        return new World(seed, n, lmc, 1, Topology.ONE_SWITCH);
     }
 
     /** As {@link #of(long, int, int)} with {@code ports} (1 or 2) ports per HCA, each cabled to the switch. */
     public static World of(long seed, int n, int lmc, int ports) {
-        return new World(seed, n, lmc, ports);
+        return new World(seed, n, lmc, ports, Topology.ONE_SWITCH);
+    }
+
+    /** As {@link #of(long, int, int, int)}, the hosts cabled as {@code topology} says. */
+    public static World of(long seed, int n, int lmc, int ports, Topology topology) {
+        return new World(seed, n, lmc, ports, Objects.requireNonNull(topology, "topology"));
+    }
+
+    /** {@code n} single-port hosts on a fat tree of leaves of {@code hostsPerLeaf} and {@code spines} spines. */
+    public static World fatTree(long seed, int n, int hostsPerLeaf, int spines) {
+        return of(seed, n, 0, 1, Topology.fatTree(hostsPerLeaf, spines));
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** Hosts in this world. */
+    public int size() {
+        return hostCount;
     }
 
     public Scheduler scheduler() {
@@ -132,12 +197,12 @@ public final class World implements AutoCloseable {
         return transports.get(i);
     }
 
-    /** The cable between port 1 of host {@code i} and the switch. */
+    /** The cable between port 1 of host {@code i} and its switch. */
     public Link link(int i) {
         return link(i, 1);
     }
 
-    /** The cable between port {@code port} of host {@code i} and the switch. */
+    /** The cable between port {@code port} of host {@code i} and its switch. */
     public Link link(int i, int port) {
         return links.get(i)[port - 1];
     }

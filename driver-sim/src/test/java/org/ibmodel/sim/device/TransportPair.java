@@ -223,6 +223,16 @@ final class TransportPair implements AutoCloseable {
         connect(b, a, conn.psnB(), conn.psnA(), conn, true);
     }
 
+    /** Hosts {@code ia} and {@code ib} of {@code world} as sides a and b, connected as above. */
+    TransportPair(World world, int ia, int ib, QpType type, Conn conn) {
+        this.world = world;
+        this.type = type;
+        this.a = new Side(ia, type, false, CQE, conn.maxInline());
+        this.b = new Side(ib, type, false, CQE, conn.maxInline());
+        connect(a, b, conn.psnA(), conn.psnB(), conn, true);
+        connect(b, a, conn.psnB(), conn.psnA(), conn, true);
+    }
+
     /**
      * Takes host b's QP back to RESET and connects it again as far as RTR only, as the passive
      * side of a CM connection whose RTU has not come: it receives but does not send.
