@@ -252,6 +252,17 @@ public final class World implements AutoCloseable {
         return List.copyOf(captured);
     }
 
+    /**
+     * The subnet manager's sweep after links changed state (a heavy sweep of OpenSM, without its
+     * MADs): the forwarding tables are computed again over the links that are up, so traffic
+     * between two leaves moves off a trunk that failed. A static subnet has no other trigger:
+     * until this is called, packets routed over a dead link are lost. Returns the number of LFT
+     * entries written.
+     */
+    public int sweep() {
+        return fabric.computeForwardingTables();
+    }
+
     /** Runs the world and every kernel's deferred work until nothing is left. */
     public void settle() {
         while (true) {

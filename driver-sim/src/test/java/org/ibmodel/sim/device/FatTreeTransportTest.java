@@ -16,6 +16,8 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.fabric.Switch;
 import org.ibmodel.sim.wire.Bth;
 import org.ibmodel.sim.wire.Grh;
 import org.ibmodel.sim.wire.Lrh;
@@ -72,6 +74,40 @@ class FatTreeTransportTest {
                 exchange(p, "h0 to h1099");
                 List<String> path = pathsOf(hops, p, p.b).iterator().next();
                 assertEquals(List.of("h0-hca0", "leaf0", path.get(2), "leaf34"), path, at("a → b"));
+            }
+        }
+    }
+
+    @Test
+    void shouldMoveOffAFailedTrunkAtTheSubnetManagersSweep() {
+        for (boolean sweep : new boolean[] {true, false}) {
+            try (World w = World.fatTree(SEED, 8, 4, 2);
+                    TransportPair p = new TransportPair(w, 0, 4, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_4096))) {
+                Switch leaf0 = w.fabric().switches().get(0);
+                int up = leaf0.route(w.lid(4));
+                Link trunk = leaf0.port(up).link();
+                trunk.changeState(Link.State.DOWN);
+                byte[] data = TransportPair.pattern(9, LEN);
+                p.a.fill(0, data);
+                p.b.postRecv(1, TransportPair.TARGET, LEN);
+                p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN)));
+                // Two local ACK timeouts (4.096 us × 2^10 each) with every packet lost on the trunk.
+                w.runUntil(w.scheduler().now() + 9_000_000);
+                assertTrue(p.a.poll().isEmpty(), at("nothing completes over the dead trunk"));
+                if (sweep) {
+                    w.sweep();
+                    assertTrue(leaf0.route(w.lid(4)) != up, at("the sweep routes around port " + up));
+                }
+                p.settle();
+                List<Wc> wcs = p.a.poll();
+                assertEquals(1, wcs.size(), at("sweep " + sweep + ": " + wcs));
+                if (sweep) {
+                    assertEquals(WcStatus.SUCCESS, wcs.get(0).status, at("after the sweep: " + wcs));
+                    assertEquals(1, p.b.poll().size(), at("the SEND arrives once"));
+                    assertArrayEquals(data, p.b.read(TransportPair.TARGET, LEN), at("after the sweep"));
+                } else {
+                    assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, at("without a sweep: " + wcs));
+                }
             }
         }
     }
