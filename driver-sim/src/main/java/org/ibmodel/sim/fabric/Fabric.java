@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.ibmodel.sim.sched.Scheduler;
 
 /**
@@ -37,6 +38,8 @@ public final class Fabric {
     private final List<Link> links = new ArrayList<>();
     // Sorted so routing visits LIDs in one order on every run.
     private final TreeMap<Integer, FabricPort> lids = new TreeMap<>();
+    // MLID -> its member HCA ports, kept so that every sweep builds the trees again.
+    private final TreeMap<Integer, List<FabricPort>> groups = new TreeMap<>();
 
     public Fabric(Scheduler scheduler) {
         this.scheduler = Objects.requireNonNull(scheduler, "scheduler");
@@ -167,26 +170,13 @@ public final class Fabric {
      */
     public int computeForwardingTables() {
         int n = switches.size();
-        // Per switch, its ports cabled to a switch over a link that is up, in port order, and
-        // the switch at the other end: the only ports a route to a LID beyond it can take.
-        int[][] trunkPorts = new int[n][];
-        int[][] trunkPeers = new int[n][];
+        Trunks trunks = trunks();
+        int[][] trunkPorts = trunks.ports();
+        int[][] trunkPeers = trunks.peers();
+        int[][] dist = trunks.dist();
         for (Switch sw : switches) {
             sw.clearRoutes();
-            int[] ports = new int[sw.numPorts()];
-            int[] peers = new int[sw.numPorts()];
-            int k = 0;
-            for (int p = 1; p <= sw.numPorts(); p++) {
-                Switch next = neighbour(sw.port(p));
-                if (next != null) {
-                    ports[k] = p;
-                    peers[k++] = next.index();
-                }
-            }
-            trunkPorts[sw.index()] = Arrays.copyOf(ports, k);
-            trunkPeers[sw.index()] = Arrays.copyOf(peers, k);
         }
-        int[][] dist = switchDistances(trunkPeers);
         // Per switch and port, the LIDs routed through it so far.
         int[][] paths = new int[n][];
         for (Switch sw : switches) {
@@ -236,7 +226,160 @@ public final class Fabric {
                 entries++;
             }
         }
+        for (Switch sw : switches) {
+            sw.clearMulticastRoutes();
+        }
+        for (Map.Entry<Integer, List<FabricPort>> g : groups.entrySet()) {
+            writeMulticastTree(g.getKey(), g.getValue(), trunks);
+        }
         return entries;
+    }
+
+    /**
+     * Per switch, its ports cabled to a switch over a link that is up, in port order, the switch
+     * at the other end of each, and the hops between every two switches.
+     */
+    private record Trunks(int[][] ports, int[][] peers, int[][] dist) {
+    }
+
+    private Trunks trunks() {
+        int n = switches.size();
+        int[][] trunkPorts = new int[n][];
+        int[][] trunkPeers = new int[n][];
+        for (Switch sw : switches) {
+            int[] ports = new int[sw.numPorts()];
+            int[] peers = new int[sw.numPorts()];
+            int k = 0;
+            for (int p = 1; p <= sw.numPorts(); p++) {
+                Switch next = neighbour(sw.port(p));
+                if (next != null) {
+                    ports[k] = p;
+                    peers[k++] = next.index();
+                }
+            }
+            trunkPorts[sw.index()] = Arrays.copyOf(ports, k);
+            trunkPeers[sw.index()] = Arrays.copyOf(peers, k);
+        }
+        return new Trunks(trunkPorts, trunkPeers, switchDistances(trunkPeers));
+    }
+
+    /**
+     * Makes the HCA ports {@code members} the multicast group of {@code mlid} and writes its MFT
+     * entries, as the SM does when ports join a group (IBA 15.2.5.17 MCMemberRecord, without
+     * the SA's MADs). A port sends to the group only as a member: a send-only join is a
+     * membership too. No members removes the group. {@link #computeForwardingTables()} builds
+     * every group's tree again over the links then up.
+     */
+    public void setMulticastGroup(int mlid, List<FabricPort> members) {
+        if (mlid < Switch.FIRST_MULTICAST_LID || mlid > Switch.LAST_MULTICAST_LID) {
+            throw new IllegalArgumentException(String.format("LID %#x is not a multicast LID", mlid));
+        }
+        for (FabricPort m : members) {
+            checkOurs(m);
+            if (m.isSwitchPort()) {
+                throw new IllegalArgumentException(m + ": only HCA ports join multicast groups");
+            }
+        }
+        if (members.isEmpty()) {
+            groups.remove(mlid);
+        } else {
+            groups.put(mlid, List.copyOf(members));
+        }
+        writeMulticastTree(mlid, members, trunks());
+    }
+
+    /** The members of {@code mlid}'s group, none if it has no group. */
+    public List<FabricPort> multicastGroup(int mlid) {
+        return groups.getOrDefault(mlid, List.of());
+    }
+
+    /**
+     * One group's tree, in outline as OpenSM builds it (osm_mcast_mgr.c): rooted at the switch
+     * that reaches the most member switches and, of those, whose farthest member switch is
+     * nearest (the lowest-numbered on a tie), each switch joined
+     * to the tree by its breadth-first parent (the lowest port on a tie), and only the branches
+     * that lead to members kept. Every member's switch sends to the member; a packet from any
+     * member then reaches every other exactly once, the tree having no cycle. Members whose link
+     * is down, or that the root cannot reach, are left out until a sweep finds them.
+     */
+    private void writeMulticastTree(int mlid, List<FabricPort> members, Trunks trunks) {
+        int n = switches.size();
+        List<TreeSet<Integer>> out = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            out.add(new TreeSet<>());
+        }
+        List<int[]> attached = new ArrayList<>();
+        for (FabricPort m : members) {
+            Link link = m.link();
+            if (link != null && link.state() == Link.State.UP && m.peer().isSwitchPort()) {
+                attached.add(new int[] {m.peer().owner().index(), m.peer().portNum()});
+            }
+        }
+        // The root reaches the most member switches, then has the nearest farthest one.
+        int root = -1;
+        long rootCost = Long.MAX_VALUE;
+        for (int r = 0; r < n && !attached.isEmpty(); r++) {
+            int unreached = 0;
+            int farthest = 0;
+            for (int[] a : attached) {
+                int d = trunks.dist()[r][a[0]];
+                if (d == UNREACHED) {
+                    unreached++;
+                } else {
+                    farthest = Math.max(farthest, d);
+                }
+            }
+            long cost = (long) unreached << 32 | farthest;
+            if (cost < rootCost) {
+                root = r;
+                rootCost = cost;
+            }
+        }
+        if (root >= 0) {
+            // Breadth first from the root: each switch's port towards its parent, and the parent's port towards it.
+            int[] upPort = new int[n];
+            int[] downPort = new int[n];
+            int[] parent = new int[n];
+            Arrays.fill(parent, UNREACHED);
+            parent[root] = root;
+            int[] queue = new int[n];
+            int head = 0;
+            int tail = 0;
+            queue[tail++] = root;
+            while (head < tail) {
+                int at = queue[head++];
+                int[] ports = trunks.ports()[at];
+                int[] peers = trunks.peers()[at];
+                for (int k = 0; k < ports.length; k++) {
+                    int next = peers[k];
+                    if (parent[next] == UNREACHED) {
+                        parent[next] = at;
+                        downPort[next] = ports[k];
+                        upPort[next] = backPort(switches.get(at), ports[k]);
+                        queue[tail++] = next;
+                    }
+                }
+            }
+            for (int[] a : attached) {
+                if (parent[a[0]] == UNREACHED) {
+                    continue;
+                }
+                out.get(a[0]).add(a[1]);
+                for (int x = a[0]; x != root; x = parent[x]) {
+                    out.get(x).add(upPort[x]);
+                    out.get(parent[x]).add(downPort[x]);
+                }
+            }
+        }
+        for (Switch sw : switches) {
+            sw.setMulticastRoute(mlid, out.get(sw.index()).stream().mapToInt(Integer::intValue).toArray());
+        }
+    }
+
+    // The port at the far end of switch port `port`'s trunk, on the neighbouring switch.
+    private static int backPort(Switch sw, int port) {
+        FabricPort here = sw.port(port);
+        return here.link().peerOf(here).portNum();
     }
 
     // Hops between every two switches over the trunks, breadth first from each; UNREACHED if none.

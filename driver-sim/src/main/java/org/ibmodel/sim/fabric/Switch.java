@@ -14,9 +14,11 @@ import org.ibmodel.sim.wire.Vcrc;
  * latency after its last bit arrived; one whose DLID has no entry is dropped and counted, and so
  * is one failing the VCRC its input port checks (IBA 7.8.2), so a bit flipped on the way in goes
  * no further. The VCRC is passed on as it came: with no VL remapping nothing it covers changes.
+ * A packet for a multicast LID (0xC000..0xFFFE) is copied to every port of its multicast
+ * forwarding table entry but the one it came in by.
  *
- * <p>Left out: multicast forwarding tables, SL-to-VL mapping, the other link-level checks of a
- * switch port (LVer, PktLen against the length received), and the hardware limits on table size.
+ * <p>Left out: SL-to-VL mapping, the other link-level checks of a switch port (LVer, PktLen
+ * against the length received), and the hardware limits on table size.
  */
 public final class Switch {
 
@@ -28,6 +30,9 @@ public final class Switch {
      * addressing; OpenSM's IB_LID_UCAST_END_HO).
      */
     public static final int MAX_UNICAST_LID = 0xBFFF;
+    /** The multicast LIDs, forwarded by the multicast forwarding table. */
+    public static final int FIRST_MULTICAST_LID = 0xC000;
+    public static final int LAST_MULTICAST_LID = 0xFFFE;
 
     // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
     private static final int LFT_BLOCK = 64;
@@ -43,6 +48,12 @@ public final class Switch {
     private final DelayLine<byte[]> crossbar;
     private final int index;
     private byte[] lft = new byte[0];
+    /**
+     * The MFT (IBA 14.2.5.12 MulticastForwardingTable): per MLID from 0xC000, one bit per port
+     * (bit p of word p / 64); null where the MLID has no entry.
+     */
+    private long[][] mft = new long[0][];
+    private final PacketPool pool;
     private long forwarded;
     private long droppedNoRoute;
     private long droppedMalformed;
@@ -60,6 +71,7 @@ public final class Switch {
         this.name = Objects.requireNonNull(name, "name");
         this.latencyNs = latencyNs;
         this.index = index;
+        this.pool = pool;
         // Every packet takes the same latency through, so packets leave in the order they came.
         this.crossbar = new DelayLine<>(scheduler, "forward " + name, this::forward);
         this.ports = new FabricPort[numPorts + 1];
@@ -147,6 +159,65 @@ public final class Switch {
         lft = new byte[0];
     }
 
+    /**
+     * Sets the MFT entry of {@code mlid}: the ports a packet for it leaves by, the one it came in
+     * by excepted. No ports clears the entry. Port 0 is not a member: the model's switches join
+     * no group themselves.
+     */
+    public void setMulticastRoute(int mlid, int... outPorts) {
+        checkMulticast(mlid);
+        int i = mlid - FIRST_MULTICAST_LID;
+        if (outPorts.length == 0) {
+            if (i < mft.length) {
+                mft[i] = null;
+            }
+            return;
+        }
+        long[] mask = new long[(ports.length + 63) / 64];
+        for (int p : outPorts) {
+            if (p < 1 || p >= ports.length) {
+                throw new IllegalArgumentException("switch " + name + ": MFT[" + Integer.toHexString(mlid) + "] names port "
+                        + p + ", switch has ports 1.." + numPorts());
+            }
+            mask[p >>> 6] |= 1L << p;
+        }
+        if (i >= mft.length) {
+            mft = Arrays.copyOf(mft, (i / LFT_BLOCK + 1) * LFT_BLOCK);
+        }
+        mft[i] = mask;
+    }
+
+    /** The ports of {@code mlid}'s MFT entry in ascending order, none if it has no entry. */
+    public int[] multicastRoute(int mlid) {
+        checkMulticast(mlid);
+        int i = mlid - FIRST_MULTICAST_LID;
+        long[] mask = i < mft.length ? mft[i] : null;
+        if (mask == null) {
+            return new int[0];
+        }
+        int[] out = new int[Long.bitCount(mask[0]) + (mask.length > 1 ? bitCount(mask, 1) : 0)];
+        int k = 0;
+        for (int p = 1; p < ports.length; p++) {
+            if ((mask[p >>> 6] & 1L << p) != 0) {
+                out[k++] = p;
+            }
+        }
+        return out;
+    }
+
+    /** Empties the MFT. */
+    public void clearMulticastRoutes() {
+        mft = new long[0][];
+    }
+
+    private static int bitCount(long[] mask, int from) {
+        int n = 0;
+        for (int w = from; w < mask.length; w++) {
+            n += Long.bitCount(mask[w]);
+        }
+        return n;
+    }
+
     /** Index of the last LFT entry in use (SwitchInfo LinearFDBTop, IBA 14.2.5.4), -1 if empty. */
     public int linearFdbTop() {
         for (int i = lft.length - 1; i >= 0; i--) {
@@ -208,6 +279,10 @@ public final class Switch {
             in.pool().give(packet);
             return;
         }
+        if (dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID) {
+            replicate(in, packet, dlid, crcs);
+            return;
+        }
         int out = route(dlid);
         if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
             droppedNoRoute++;
@@ -215,6 +290,35 @@ public final class Switch {
             return;
         }
         crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
+    }
+
+    /**
+     * A multicast packet leaves by every port of its MFT entry but the one it came in by (IBA
+     * 18.2.4.3.3), each a copy in an array of its own; the one it came in goes to the first.
+     * None left, and it is dropped as unroutable.
+     */
+    private void replicate(FabricPort in, byte[] packet, int mlid, Crcs.State crcs) {
+        int i = mlid - FIRST_MULTICAST_LID;
+        long[] mask = i < mft.length ? mft[i] : null;
+        byte[] original = packet;
+        if (mask != null) {
+            for (int p = 1; p < ports.length; p++) {
+                if ((mask[p >>> 6] & 1L << p) == 0 || p == in.portNum()) {
+                    continue;
+                }
+                byte[] copy = original;
+                if (copy == null) {
+                    copy = pool.take(packet.length);
+                    System.arraycopy(packet, 0, copy, 0, packet.length);
+                }
+                original = null;
+                crossbar.add(scheduler.now() + latencyNs, copy, p | crcs.ordinal() << PORT_BITS);
+            }
+        }
+        if (original != null) {
+            droppedNoRoute++;
+            in.pool().give(original);
+        }
     }
 
     // The packet arrived in a pool array and leaves in the same one.
@@ -226,6 +330,12 @@ public final class Switch {
             ports[0].deliver(packet, crcs);
         } else {
             ports[out].xmit(packet, crcs);
+        }
+    }
+
+    private void checkMulticast(int mlid) {
+        if (mlid < FIRST_MULTICAST_LID || mlid > LAST_MULTICAST_LID) {
+            throw new IllegalArgumentException(String.format("switch %s: LID %#x is not a multicast LID", name, mlid));
         }
     }
 

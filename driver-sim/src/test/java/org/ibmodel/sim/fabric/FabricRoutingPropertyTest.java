@@ -76,6 +76,11 @@ class FabricRoutingPropertyTest {
 
     /** Switches of 2..8 ports; trunks between random free ports; hosts on random free ports. */
     static Fabric build(Shape shape) {
+        return build(shape, (p, packet) -> { });
+    }
+
+    /** As {@link #build(Shape)}, every host port's packets going to {@code sink}. */
+    static Fabric build(Shape shape, PacketSink sink) {
         SplittableRandom r = new SplittableRandom(shape.seed());
         Fabric fabric = new Fabric(new Scheduler(shape.seed()));
         List<FabricPort> free = new ArrayList<>();
@@ -97,7 +102,7 @@ class FabricRoutingPropertyTest {
         int lid = 4;
         for (int h = 0; h < shape.hosts(); h++) {
             int lmc = r.nextInt(3);
-            FabricPort port = fabric.addEndpointPort("h" + h, 1, (p, packet) -> { });
+            FabricPort port = fabric.addEndpointPort("h" + h, 1, sink);
             lid = (lid + (1 << lmc) - 1) & -(1 << lmc);
             fabric.assignLid(port, lid, lmc);
             lid += 1 << lmc;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.sim.fabric.TestPackets.Recorder;
 import org.ibmodel.sim.sched.Scheduler;
@@ -96,6 +97,45 @@ class SwitchTest {
         assertEquals(Switch.NO_ROUTE, sw.route(0x13F));
         sw.clearRoutes();
         assertEquals(Switch.NO_ROUTE, sw.route(0x7));
+    }
+
+    @Test
+    void shouldCopyAMulticastPacketToEveryPortOfItsEntryButTheOneItCameIn() {
+        sw.setMulticastRoute(0xC001, 1, 2, 3);
+        assertEquals(List.of(1, 2, 3), Arrays.stream(sw.multicastRoute(0xC001)).boxed().toList());
+
+        ports[1].send(packet(0xC001, 0x10, 7, 1000));
+        scheduler.runUntilIdle(100);
+
+        assertTrue(hosts[1].packets.isEmpty(), "not back to the sender's port");
+        assertEquals(List.of(7), hosts[2].seqs());
+        assertEquals(List.of(7), hosts[3].seqs());
+        assertTrue(hosts[2].packets.get(0) != hosts[3].packets.get(0), "each port its own copy");
+        assertEquals(Arrays.toString(hosts[2].packets.get(0)), Arrays.toString(hosts[3].packets.get(0)));
+        assertEquals(2, sw.forwarded());
+        assertEquals(0, sw.droppedNoRoute());
+    }
+
+    @Test
+    void shouldDropAMulticastPacketWithNoEntryOrNoOtherPort() {
+        sw.setMulticastRoute(0xC002, 2);
+        ports[2].send(packet(0xC002, 0x20, 1, 64));
+        ports[1].send(packet(0xC003, 0x10, 2, 64));
+        scheduler.runUntilIdle(100);
+        assertEquals(2, sw.droppedNoRoute());
+        for (int h = 1; h <= 3; h++) {
+            assertTrue(hosts[h].packets.isEmpty(), "host " + h);
+        }
+        sw.setMulticastRoute(0xC002);
+        assertEquals(0, sw.multicastRoute(0xC002).length, "no ports clears the entry");
+    }
+
+    @Test
+    void shouldRejectBadMftEntries() {
+        assertThrows(IllegalArgumentException.class, () -> sw.setMulticastRoute(0xBFFF, 1));
+        assertThrows(IllegalArgumentException.class, () -> sw.setMulticastRoute(0xFFFF, 1));
+        assertThrows(IllegalArgumentException.class, () -> sw.setMulticastRoute(0xC000, 0));
+        assertThrows(IllegalArgumentException.class, () -> sw.setMulticastRoute(0xC000, 9));
     }
 
     @Test
