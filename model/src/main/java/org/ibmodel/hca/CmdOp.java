@@ -36,7 +36,10 @@ public enum CmdOp {
     RST_QP(0x021),
     QUERY_QP(0x022),
     CONF_SPECIAL_QP(0x023),
-    MAD_IFC(0x024);
+    MAD_IFC(0x024),
+    READ_MGM(0x025),
+    WRITE_MGM(0x026),
+    MGID_HASH(0x027);
 
     private final int value;
 

@@ -79,6 +79,7 @@ public final class Hw {
         public static final Field SYS_IMAGE_GUID = f("sys_image_guid", 0x48, 63, 0);
         public static final Field VENDOR_ID = f("vendor_id", 0x50, 31, 16);
         public static final Field VENDOR_PART_ID = f("vendor_part_id", 0x50, 15, 0);
+        public static final Field MAX_MCG = f("max_mcg", 0x54, 31, 0);
     }
 
     /** §3.6 */
@@ -89,6 +90,8 @@ public final class Hw {
         public static final Field NUM_MPT = f("num_mpt", 0x08, 31, 0);
         public static final Field NUM_EQ = f("num_eq", 0x0c, 31, 0);
         public static final Field NUM_SRQ = f("num_srq", 0x10, 31, 0);
+        public static final Field NUM_MCG = f("num_mcg", 0x14, 31, 0);
+        public static final Field MCG_HASH_SIZE = f("mcg_hash_size", 0x18, 31, 0);
     }
 
     /** §3.7 QUERY_PORT outbox and SET_PORT inbox. */
@@ -179,6 +182,19 @@ public final class Hw {
         public static final Field LINK_SPEED_EXT_ACTIVE = f("link_speed_ext_active", 0x3c, 15, 12);
         public static final Field LINK_SPEED_EXT_SUPPORTED = f("link_speed_ext_supported", 0x3c, 11, 8);
         public static final Field LINK_SPEED_EXT_ENABLED = f("link_speed_ext_enabled", 0x3c, 4, 0);
+    }
+
+    /** §3.11 a multicast group entry (MGM or AMGM), the mailbox of READ_MGM and WRITE_MGM. */
+    public static final class Mgm {
+        public static final String SECTION = "3.11";
+        public static final int SIZE = 64;
+        /** QPs one entry holds, one word each from {@link #QP}. */
+        public static final int QPS = 8;
+        public static final Field NEXT_GID_INDEX = f("next_gid_index", 0x00, 31, 6);
+        public static final Field MGID_PREFIX = f("mgid_prefix", 0x10, 63, 0);
+        public static final Field MGID_INTERFACE_ID = f("mgid_interface_id", 0x18, 63, 0);
+        public static final Field QP_VALID = f("qp_valid", 0x20, 31);
+        public static final Field QP = f("qpn", 0x20, 23, 0);
     }
 
     /** §4.1 */

@@ -43,7 +43,10 @@ public enum Command {
     QUERY_QP(0x022, Firmware.RUNNING, Box.OUT, Firmware::queryQp),
     CONF_SPECIAL_QP(0x023, Firmware.RUNNING, Box.NONE,
             (fw, c, in) -> fw.qps().confSpecial(c.inModifier(), c.inParam())),
-    MAD_IFC(0x024, Firmware.RUNNING, Box.IN_OUT, Firmware::madIfc);
+    MAD_IFC(0x024, Firmware.RUNNING, Box.IN_OUT, Firmware::madIfc),
+    READ_MGM(0x025, Firmware.RUNNING, Box.OUT, Firmware::readMgm),
+    WRITE_MGM(0x026, Firmware.RUNNING, Box.IN, Firmware::writeMgm),
+    MGID_HASH(0x027, Firmware.RUNNING, Box.IN, Firmware::mgidHash);
 
     /** A command's work; the firmware has checked opcode and system state. */
     @FunctionalInterface

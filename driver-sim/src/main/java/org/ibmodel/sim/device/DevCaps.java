@@ -9,7 +9,7 @@ public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt,
         int maxSendSge, int maxRecvSge, int maxQpRdAtom, int maxQpInitRdAtom, int maxSrq, int maxSrqWr,
         int maxSrqSge, int numPorts, int maxMtu, int pkeyTableLen, int localCaAckDelay, int gidTableLen,
         int maxInlineData, int firstQpn, long nodeGuid, long sysImageGuid, int vendorId, int vendorPartId,
-        int msixVectors) {
+        int msixVectors, int maxMcg) {
 
     /** The largest EQ ring: 2^12 EQEs. */
     public static final int MAX_EQ_LOG_SIZE = 12;
@@ -28,7 +28,7 @@ public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt,
             throw new IllegalArgumentException(numPorts + " ports: an HCA here has 1 or 2");
         }
         return new DevCaps(256, 1024, 256, 4096, 1024, 256, 8, 16, 16, 16, 16, 64, 1024, 16, numPorts, 5, 64,
-                15, 16, 256, 0x40, nodeGuid, nodeGuid, 0x02c9, 0x1003, 3);
+                15, 16, 256, 0x40, nodeGuid, nodeGuid, 0x02c9, 0x1003, 3, 256);
     }
 
     public int log2(int v) {

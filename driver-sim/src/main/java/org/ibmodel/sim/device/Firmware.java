@@ -40,7 +40,10 @@ public final class Firmware {
     private CqTable cqs;
     private SrqTable srqs;
     private QpTable qps;
+    private McgTable mcgs;
     private long commands;
+    /** The immediate result of the command that just ran (MGID_HASH), for out_param; -1 if none. */
+    private long immediate = -1;
 
     Firmware(Dma dma, DevCaps caps, EventQueue.Msix msix, TransportStage stage) {
         this.dma = dma;
@@ -115,6 +118,23 @@ public final class Firmware {
         m.put("srq", srqs == null ? 0 : srqs.live());
         m.put("qp", qps == null ? 0 : qps.live());
         return m;
+    }
+
+    /** Multicast group entries in use (MGID not zero); 0 without a table. */
+    public int multicastEntries() {
+        return mcgs == null ? 0 : mcgs.live();
+    }
+
+    /** The multicast group entry naming {@code mgid}, found as a packet's would be; null if none. */
+    byte[] multicastGroup(long prefix, long interfaceId) {
+        return mcgs == null ? null : mcgs.find(prefix, interfaceId);
+    }
+
+    /** The immediate the last command left for out_param, once; -1 if it left none. */
+    long takeImmediate() {
+        long v = immediate;
+        immediate = -1;
+        return v;
     }
 
     MptTable mpts() {
@@ -213,7 +233,7 @@ public final class Firmware {
     }
 
     Status queryDevCap(HcrCommand c, byte[] in) {
-        byte[] b = new byte[0x54];
+        byte[] b = new byte[0x58];
         Layout.DevCap.MAX_QP.set(b, 0, caps.maxQp());
         Layout.DevCap.MAX_QP_WR.set(b, 0, caps.maxQpWr());
         Layout.DevCap.MAX_CQ.set(b, 0, caps.maxCq());
@@ -239,6 +259,7 @@ public final class Firmware {
         Layout.DevCap.SYS_IMAGE_GUID.set(b, 0, caps.sysImageGuid());
         Layout.DevCap.VENDOR_ID.set(b, 0, caps.vendorId());
         Layout.DevCap.VENDOR_PART_ID.set(b, 0, caps.vendorPartId());
+        Layout.DevCap.MAX_MCG.set(b, 0, caps.maxMcg());
         out(c, b, 0);
         return Status.OK;
     }
@@ -249,13 +270,16 @@ public final class Firmware {
         long numMpt = Layout.InitHca.NUM_MPT.get(in, 0);
         long numEq = Layout.InitHca.NUM_EQ.get(in, 0);
         long numSrq = Layout.InitHca.NUM_SRQ.get(in, 0);
+        long numMcg = Layout.InitHca.NUM_MCG.get(in, 0);
+        long hashSize = Layout.InitHca.MCG_HASH_SIZE.get(in, 0);
         if (numQp > caps.maxQp() || numCq > caps.maxCq() || numMpt > caps.maxMpt() || numEq > caps.maxEq()
-                || numSrq > caps.maxSrq()) {
+                || numSrq > caps.maxSrq() || numMcg > caps.maxMcg()) {
             return Status.EXCEED_LIM;
         }
-        if (numQp < caps.firstQpn() || numEq < 1) {
+        if (numQp < caps.firstQpn() || numEq < 1 || hashSize > numMcg || (numMcg > 0 && hashSize == 0)) {
             return Status.BAD_PARAM;
         }
+        mcgs = numMcg == 0 ? null : new McgTable((int) numMcg, (int) hashSize);
         mpts = new MptTable((int) numMpt, dma, caps);
         eqs = new EqTable((int) numEq, dma, msix, caps.msixVectors());
         cqs = new CqTable((int) numCq, dma, caps, eqs);
@@ -281,6 +305,7 @@ public final class Firmware {
         cqs = null;
         srqs = null;
         qps = null;
+        mcgs = null;
         state = SysState.RESET;
         return Status.OK;
     }
@@ -324,6 +349,33 @@ public final class Firmware {
             return Status.BAD_PKT;
         }
         out(c, response, 0);
+        return Status.OK;
+    }
+
+    Status readMgm(HcrCommand c, byte[] in) {
+        if (mcgs == null) {
+            return Status.BAD_INDEX;
+        }
+        byte[][] entry = new byte[1][];
+        Status s = mcgs.read(c.inModifier(), entry);
+        if (s == Status.OK) {
+            out(c, entry[0], 0);
+        }
+        return s;
+    }
+
+    Status writeMgm(HcrCommand c, byte[] in) {
+        return mcgs == null ? Status.BAD_INDEX : mcgs.write(c.inModifier(), in);
+    }
+
+    /** §3.11: the hash of the inbox's MGID, an immediate for out_param. */
+    Status mgidHash(HcrCommand c, byte[] in) {
+        if (mcgs == null) {
+            return Status.BAD_RES_STATE;
+        }
+        // The inbox holds the MGID alone, where an entry holds it from 0x10.
+        int base = -Layout.Mgm.MGID_PREFIX.offset();
+        immediate = mcgs.hash(Layout.Mgm.MGID_PREFIX.get(in, base), Layout.Mgm.MGID_INTERFACE_ID.get(in, base));
         return Status.OK;
     }
 

@@ -114,6 +114,11 @@ public final class Hca implements PciFunction {
     }
 
     private void finish(Status s) {
+        long imm = firmware.takeImmediate();
+        if (imm >= 0 && s == Status.OK) {
+            Layout.Hcr.OUT_PARAM_HI.set(bar0, 0, imm >>> 32);
+            Layout.Hcr.OUT_PARAM_LO.set(bar0, 0, imm & 0xffff_ffffL);
+        }
         int w = Field.word(bar0, Layout.Hcr.GO_WORD);
         w = Layout.Hcr.GO.insert(w, 0);
         w = Layout.Hcr.STATUS.insert(w, s.value());

@@ -19,6 +19,12 @@ final class ReceiveDemux {
         this.transport = transport;
     }
 
+    /** Multicast LIDs (IBA 4.1, 7.11.1); 0xFFFF is the permissive LID. */
+    static final int FIRST_MULTICAST_LID = 0xC000;
+    static final int LAST_MULTICAST_LID = 0xFFFE;
+    /** The DestQP of every multicast packet (HCA.md §3.11). */
+    static final int MULTICAST_QPN = 0xFF_FFFF;
+
     void receive(int portNum, byte[] bytes, Crcs.State crcs) {
         // The responder and completer are done with a packet when they return (rxe_recv.c
         // likewise frees the skb's packet info), so one view serves every packet. Only CRCs of
@@ -31,6 +37,11 @@ final class ReceiveDemux {
         Packet p = ((ParseResult.Valid) r).packet();
         Firmware fw = transport.firmware();
         HcaPort port = fw.port(portNum);
+        int dlid = p.lrh().dlid();
+        if (dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID) {
+            receiveMulticast(fw, portNum, p);
+            return;
+        }
         // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs.
         if (!port.ownsLid(p.lrh().dlid())) {
             transport.count(Transport.Drop.DLID_MISMATCH);
@@ -83,6 +94,46 @@ final class ReceiveDemux {
             transport.responder().receive(t, p);
         } else {
             transport.completer().receive(t, p);
+        }
+    }
+
+    /**
+     * HCA.md §3.11: the group's entry, found by the GRH's DGID, names the QPs that get a copy;
+     * each is a UD QP on this port that can receive and whose P_Key matches, and takes it as a
+     * UD receive. The responder is done with the packet when it returns, so one view serves all.
+     */
+    private void receiveMulticast(Firmware fw, int portNum, Packet p) {
+        if (!p.hasGrh() || p.bth().destQp() != MULTICAST_QPN || p.opcode().transport() != org.ibmodel.sim.wire.Transport.UD
+                || !p.opcode().isRequest()) {
+            transport.count(Transport.Drop.MULTICAST_INVALID);
+            return;
+        }
+        byte[] group = fw.multicastGroup(p.grh().dgidPrefix(), p.grh().dgidInterfaceId());
+        if (group == null) {
+            transport.count(Transport.Drop.MULTICAST_NO_GROUP);
+            return;
+        }
+        for (int i = 0; i < Layout.Mgm.QPS; i++) {
+            if (!Layout.Mgm.QP_VALID.isSet(group, 4 * i)) {
+                continue;
+            }
+            QpContext ctx = fw.qp(Layout.Mgm.QP.getInt(group, 4 * i));
+            if (ctx == null || ctx.sendQueue() == null || ctx.serviceType() != QpContext.UD || ctx.port() != portNum) {
+                transport.count(Transport.Drop.NO_SUCH_QP);
+                continue;
+            }
+            HwQpState s = ctx.state();
+            if (s != HwQpState.RTR && s != HwQpState.RTS && s != HwQpState.SQD && s != HwQpState.SQE) {
+                transport.count(Transport.Drop.QP_STATE);
+                continue;
+            }
+            TransportQp t = transport.qp(ctx);
+            if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+                transport.count(Transport.Drop.PKEY_MISMATCH);
+                transport.port(t).pkeyViolation();
+                continue;
+            }
+            transport.responder().receive(t, p);
         }
     }
 }

@@ -44,7 +44,11 @@ public final class Transport implements TransportStage {
         /** UD: a message longer than the receive buffer. */
         LENGTH,
         /** A GRH whose DGID is not the receiving port's GID. */
-        DGID_MISMATCH
+        DGID_MISMATCH,
+        /** For a multicast LID but no GRH, not a UD SEND, or DestQP not 0xFFFFFF (HCA.md §3.11). */
+        MULTICAST_INVALID,
+        /** For a multicast group no entry of the table names. */
+        MULTICAST_NO_GROUP
     }
 
     /** One packet the transport sent: what a capture should decode it as. */

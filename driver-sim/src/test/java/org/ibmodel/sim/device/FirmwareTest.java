@@ -1,6 +1,7 @@
 // docs/HCA.md §3: every command through the raw HCR, its success and its error statuses
 package org.ibmodel.sim.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -22,7 +23,67 @@ class FirmwareTest {
     @Test
     void shouldReturnBadOpForUnknownOpcode() {
         assertEquals(Status.BAD_OP, h.cmd(0x7ff, 0, 0, 0, 0, false));
-        assertEquals(Status.BAD_OP, h.cmd(0x025, 0, 0, 0, 0, false));
+        assertEquals(Status.BAD_OP, h.cmd(0x028, 0, 0, 0, 0, false));
+    }
+
+    // ---- multicast group table (§3.11) ------------------------------------------------------
+
+    private static byte[] mgid(long prefix, long interfaceId) {
+        byte[] m = new byte[16];
+        Layout.Mgm.MGID_PREFIX.set(m, -Layout.Mgm.MGID_PREFIX.offset(), prefix);
+        Layout.Mgm.MGID_INTERFACE_ID.set(m, -Layout.Mgm.MGID_PREFIX.offset(), interfaceId);
+        return m;
+    }
+
+    @Test
+    void shouldHashAnMgidIntoTheMgmAsTheDocumentSays() {
+        h.init();
+        long prefix = 0xff12_401b_ffff_0000L;
+        long iid = 0x0000_0000_ffff_ffffL;
+        assertEquals(Status.OK, h.in(Command.MGID_HASH, 0, mgid(prefix, iid)));
+        int words = 0;
+        for (long v : new long[] {prefix, iid}) {
+            for (int shift = 48; shift >= 0; shift -= 16) {
+                words ^= (int) (v >>> shift) & 0xffff;
+            }
+        }
+        assertEquals(words % RawHca.MCG_HASH_SIZE, h.outParam());
+        assertEquals(Status.OK, h.in(Command.MGID_HASH, 0, mgid(prefix, iid ^ 0x0001_0000)));
+        assertEquals((words ^ 1) % RawHca.MCG_HASH_SIZE, h.outParam(), "one word changed, the hash with it");
+    }
+
+    @Test
+    void shouldReadBackWhatWriteMgmWroteAndRefuseIndicesPastTheTable() {
+        h.init();
+        byte[] entry = new byte[Layout.Mgm.SIZE];
+        Layout.Mgm.NEXT_GID_INDEX.set(entry, 0, 9);
+        Layout.Mgm.MGID_PREFIX.set(entry, 0, 0xff12_0000_0000_0001L);
+        Layout.Mgm.QP_VALID.set(entry, 4, 1);
+        Layout.Mgm.QP.set(entry, 4, 0x4a);
+        assertEquals(Status.OK, h.in(Command.WRITE_MGM, RawHca.NUM_MCG - 1, entry));
+        assertArrayEquals(entry, java.util.Arrays.copyOf(h.out(Command.READ_MGM, RawHca.NUM_MCG - 1), Layout.Mgm.SIZE));
+        assertArrayEquals(new byte[Layout.Mgm.SIZE], java.util.Arrays.copyOf(h.out(Command.READ_MGM, 0), Layout.Mgm.SIZE),
+                "an entry never written is empty");
+        assertEquals(Status.BAD_INDEX, h.in(Command.WRITE_MGM, RawHca.NUM_MCG, entry));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.READ_MGM.opcode(), RawHca.NUM_MCG, 0, h.outbox, 0, false));
+    }
+
+    @Test
+    void shouldRefuseMulticastCommandsWithoutATableAndBadTableSizes() {
+        byte[] b = new byte[0x1c];
+        Layout.InitHca.NUM_QP.set(b, 0, RawHca.NUM_QP);
+        Layout.InitHca.NUM_EQ.set(b, 0, 1);
+        Layout.InitHca.NUM_MCG.set(b, 0, 8);
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT_HCA, 0, b), "a table with no MGM");
+        Layout.InitHca.MCG_HASH_SIZE.set(b, 0, 9);
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT_HCA, 0, b), "an MGM larger than the table");
+        Layout.InitHca.NUM_MCG.set(b, 0, h.caps.maxMcg() + 1);
+        assertEquals(Status.EXCEED_LIM, h.in(Command.INIT_HCA, 0, b));
+        Layout.InitHca.NUM_MCG.set(b, 0, 0);
+        Layout.InitHca.MCG_HASH_SIZE.set(b, 0, 0);
+        assertEquals(Status.OK, h.in(Command.INIT_HCA, 0, b));
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.MGID_HASH, 0, mgid(-1L, 1)));
+        assertEquals(Status.BAD_INDEX, h.in(Command.WRITE_MGM, 0, new byte[Layout.Mgm.SIZE]));
     }
 
     @Test

@@ -18,6 +18,8 @@ final class RawHca {
     static final int NUM_MPT = 32;
     static final int NUM_EQ = 3;
     static final int NUM_SRQ = 8;
+    static final int NUM_MCG = 16;
+    static final int MCG_HASH_SIZE = 8;
 
     final Scheduler scheduler = new Scheduler(7);
     final HostMemory mem = new HostMemory();
@@ -51,6 +53,11 @@ final class RawHca {
         return Status.of(w >>> 24);
     }
 
+    /** out_param as the device left it in the HCR. */
+    long outParam() {
+        return (hca.readl(PciFunction.BAR0, 0x0c) & 0xffff_ffffL) << 32 | (hca.readl(PciFunction.BAR0, 0x10) & 0xffff_ffffL);
+    }
+
     int lastToken() {
         return token;
     }
@@ -79,7 +86,9 @@ final class RawHca {
 
     /** INIT_HCA with the fixture's table sizes. */
     void init() {
-        byte[] b = new byte[0x14];
+        byte[] b = new byte[0x1c];
+        Layout.InitHca.NUM_MCG.set(b, 0, NUM_MCG);
+        Layout.InitHca.MCG_HASH_SIZE.set(b, 0, MCG_HASH_SIZE);
         Layout.InitHca.NUM_QP.set(b, 0, NUM_QP);
         Layout.InitHca.NUM_CQ.set(b, 0, NUM_CQ);
         Layout.InitHca.NUM_MPT.set(b, 0, NUM_MPT);
