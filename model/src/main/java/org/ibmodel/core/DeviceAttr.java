@@ -27,4 +27,8 @@ public final class DeviceAttr {
     public int maxAh = 1024;
     public int maxPkeys = 64;
     public int localCaAckDelay = 15;
+    /** Multicast groups, QPs per group and attachments in all; 0 without multicast. */
+    public int maxMcastGrp;
+    public int maxMcastQpAttach;
+    public int maxTotalMcastQpAttach;
 }

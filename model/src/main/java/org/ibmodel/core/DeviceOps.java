@@ -76,6 +76,24 @@ public interface DeviceOps {
         return MadResult.SUCCESS;
     }
 
+    /**
+     * Whether the driver has attach_mcast and detach_mcast: ib_attach_mcast and ib_detach_mcast
+     * answer -EOPNOTSUPP before any other check when it has not.
+     */
+    default boolean hasMulticast() {
+        return false;
+    }
+
+    /** attach_mcast: {@code qp} (UD) receives what is sent to the group {@code gid}, {@code lid}. */
+    default int attachMcast(Qp qp, byte[] gid, int lid) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
+    /** detach_mcast: {@code qp} leaves the group. */
+    default int detachMcast(Qp qp, byte[] gid, int lid) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
     int createAh(Ah ah, AhAttr attr);
 
     int destroyAh(Ah ah);

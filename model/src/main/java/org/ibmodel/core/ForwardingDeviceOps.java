@@ -125,6 +125,21 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean hasMulticast() {
+        return real.hasMulticast();
+    }
+
+    @Override
+    public int attachMcast(Qp qp, byte[] gid, int lid) {
+        return real.attachMcast(qp, gid, lid);
+    }
+
+    @Override
+    public int detachMcast(Qp qp, byte[] gid, int lid) {
+        return real.detachMcast(qp, gid, lid);
+    }
+
+    @Override
     public int createAh(Ah ah, AhAttr attr) {
         return real.createAh(ah, attr);
     }

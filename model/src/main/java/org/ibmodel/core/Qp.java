@@ -457,6 +457,56 @@ public final class Qp extends IbObject {
         return postRecv(List.of(wrs));
     }
 
+    /** The multicast LIDs (IBA 4.1; include/rdma/ib_verbs.h IB_MULTICAST_LID_BASE), 0xFFFF being permissive. */
+    public static final int MULTICAST_LID_BASE = 0xC000;
+    public static final int PERMISSIVE_LID = 0xFFFF;
+
+    /**
+     * ib_attach_mcast (drivers/infiniband/core/verbs.c): -EOPNOTSUPP if the driver has no
+     * attach_mcast; -EINVAL unless {@code gid} is a multicast GID (first byte 0xff), the QP is
+     * UD and {@code lid} a multicast LID (is_valid_mcast_lid on an IB port); else the driver's
+     * answer. Each attachment holds the QP, so it cannot be destroyed (-EBUSY) until detached.
+     */
+    public int attachMcast(byte[] gid, int lid) {
+        checkLive("ib_attach_mcast");
+        device().kernel().mightSleep();
+        int bad = checkMcast(gid, lid);
+        if (bad != 0) {
+            return bad;
+        }
+        int ret = device().ops().attachMcast(this, gid.clone(), lid);
+        if (ret == 0) {
+            get();
+        }
+        return ret;
+    }
+
+    /** ib_detach_mcast: the same checks, and the hold an attachment took is dropped. */
+    public int detachMcast(byte[] gid, int lid) {
+        checkLive("ib_detach_mcast");
+        device().kernel().mightSleep();
+        int bad = checkMcast(gid, lid);
+        if (bad != 0) {
+            return bad;
+        }
+        int ret = device().ops().detachMcast(this, gid.clone(), lid);
+        if (ret == 0) {
+            put();
+        }
+        return ret;
+    }
+
+    private int checkMcast(byte[] gid, int lid) {
+        if (!device().ops().hasMulticast()) {
+            return Errno.EOPNOTSUPP.negative();
+        }
+        if (gid == null || gid.length != 16 || (gid[0] & 0xff) != 0xff || type != QpType.UD
+                || lid < MULTICAST_LID_BASE || lid >= PERMISSIVE_LID) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
+
     /** ib_destroy_qp: -EBUSY while the QP is still held (multicast, shared), changing nothing. */
     public int destroy() {
         checkLive("ib_destroy_qp");

@@ -81,6 +81,25 @@ final class Cmd {
         });
     }
 
+    /**
+     * A command with an inbox and an immediate result (MGID_HASH, mthca_cmd_imm): on success
+     * {@code result[0]} receives out_param as the device left it in the HCR.
+     */
+    int inImm(CmdOp op, int inModifier, byte[] in, long[] result) {
+        return hcrMutex.with(() -> {
+            byte[] page = new byte[MAILBOX_SIZE];
+            System.arraycopy(in, 0, page, 0, in.length);
+            memory.write(inbox, page);
+            int ret = post(op, 0, inbox, inModifier, 0);
+            if (ret == 0) {
+                long hi = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_HI.offset()) & 0xffff_ffffL;
+                long lo = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_LO.offset()) & 0xffff_ffffL;
+                result[0] = hi << 32 | lo;
+            }
+            return ret;
+        });
+    }
+
     private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam) {
         waitGo();
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];

@@ -109,6 +109,7 @@ public final class HcaDriver implements DeviceOps {
     private long fwVer;
     private IbDevice device;
     private boolean hcaUp;
+    private HcaMcg mcg;
 
     public HcaDriver(IbCore core, PciFunction pci, String name) {
         this.core = core;
@@ -245,12 +246,16 @@ public final class HcaDriver implements DeviceOps {
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);
+        // mthca_query_device: every entry of the table, eight QPs each.
+        a.maxMcastGrp = Hw.DevCap.MAX_MCG.getInt(cap, 0);
+        a.maxMcastQpAttach = a.maxMcastGrp == 0 ? 0 : Hw.Mgm.QPS;
+        a.maxTotalMcastQpAttach = a.maxMcastGrp * a.maxMcastQpAttach;
         return a;
     }
 
     /** INIT_HCA with every table at the device's maximum (no ICM to budget for). */
     private int initHca(byte[] cap) {
-        byte[] in = new byte[0x14];
+        byte[] in = new byte[0x1c];
         int numQp = Hw.DevCap.MAX_QP.getInt(cap, 0);
         int numCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
         int numMpt = Hw.DevCap.MAX_MPT.getInt(cap, 0);
@@ -260,6 +265,11 @@ public final class HcaDriver implements DeviceOps {
         Hw.InitHca.NUM_MPT.set(in, 0, numMpt);
         Hw.InitHca.NUM_EQ.set(in, 0, eqs.length);
         Hw.InitHca.NUM_SRQ.set(in, 0, numSrq);
+        // Half of the multicast table is hashed (MGM), half chained from it (AMGM).
+        int numMcg = Hw.DevCap.MAX_MCG.getInt(cap, 0);
+        int hashSize = (numMcg + 1) / 2;
+        Hw.InitHca.NUM_MCG.set(in, 0, numMcg);
+        Hw.InitHca.MCG_HASH_SIZE.set(in, 0, hashSize);
         int ret = cmd.in(CmdOp.INIT_HCA, 0, 0, in);
         if (ret != 0) {
             return ret;
@@ -270,6 +280,7 @@ public final class HcaDriver implements DeviceOps {
         cqBitmap = new Bitmap("cq", 0, numCq);
         qpBitmap = new Bitmap("qp", firstQpn, numQp - firstQpn);
         srqBitmap = new Bitmap("srq", 0, numSrq);
+        mcg = numMcg == 0 ? null : new HcaMcg(cmd, kernel, hashSize, numMcg);
         return 0;
     }
 
@@ -739,6 +750,23 @@ public final class HcaDriver implements DeviceOps {
     public int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
         kernel.mightSleep();
         return madIfc.process(flags, portNum, inWc, inMad, outMad);
+    }
+
+    @Override
+    public boolean hasMulticast() {
+        return mcg != null;
+    }
+
+    @Override
+    public int attachMcast(Qp qp, byte[] gid, int lid) {
+        kernel.mightSleep();
+        return mcg.attach(qp.qpNum(), gid);
+    }
+
+    @Override
+    public int detachMcast(Qp qp, byte[] gid, int lid) {
+        kernel.mightSleep();
+        return mcg.detach(qp.qpNum(), gid);
     }
 
     @Override

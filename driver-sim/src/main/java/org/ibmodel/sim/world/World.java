@@ -253,6 +253,20 @@ public final class World implements AutoCloseable {
     }
 
     /**
+     * Port 1 of each of {@code hostIndices} joins the multicast group of {@code mlid}, as the SA
+     * records MCMemberRecord joins (IBA 15.2.5.17), and the switches' multicast forwarding tables
+     * are written; the group's MGID is the hosts' own business (ib_attach_mcast). A port sends to
+     * the group only as a member. Joining again replaces the member list; none removes the group.
+     */
+    public void joinMulticast(int mlid, int... hostIndices) {
+        List<FabricPort> members = new ArrayList<>();
+        for (int i : hostIndices) {
+            members.add(fabric.portOfLid(lid(i)));
+        }
+        fabric.setMulticastGroup(mlid, members);
+    }
+
+    /**
      * The subnet manager's sweep after links changed state (a heavy sweep of OpenSM, without its
      * MADs): the forwarding tables are computed again over the links that are up, so traffic
      * between two leaves moves off a trunk that failed. A static subnet has no other trigger:

@@ -1,0 +1,301 @@
+// UD multicast end to end: ib_attach_mcast through the driver's MGM table (docs/HCA.md §3.11),
+// the switches' MFTs and the device's multicast receive
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.world.Host;
+import org.ibmodel.sim.world.World;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * One sender and several receivers of a multicast group on a fat tree: every attached QP of a
+ * member port gets one copy, with the GRH; QPs not attached, hosts not members and the sender
+ * get none; detaching stops the copies; the driver's MGM chains survive groups that share a hash.
+ */
+@ExtendWith(ReplayOnFailure.class)
+class MulticastTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 7);
+    private static final int QKEY = 0x1234_5678;
+    private static final int MLID = 0xC001;
+    private static final int GRH = 40;
+    private static final int LEN = 300;
+
+    private static String at(String what) {
+        return ReplayOnFailure.at("MulticastTest", SEED, what);
+    }
+
+    /** An MGID of the IPoIB kind: ff12:401b:ffff::, the low 16 bits from {@code low}. */
+    static byte[] mgid(int low) {
+        byte[] g = new byte[16];
+        g[0] = (byte) 0xff;
+        g[1] = 0x12;
+        g[2] = 0x40;
+        g[3] = 0x1b;
+        g[4] = (byte) 0xff;
+        g[5] = (byte) 0xff;
+        g[14] = (byte) (low >>> 8);
+        g[15] = (byte) low;
+        return g;
+    }
+
+    /** A UD QP in RTS on port 1 of a host, with its own CQ and a registered buffer. */
+    static final class Node {
+        final Host host;
+        final Pd pd;
+        final Cq cq;
+        final Qp qp;
+        final Mr mr;
+        final long buf;
+
+        Node(World w, int host, int qkey) {
+            this.host = w.host(host);
+            IbDevice dev = this.host.driver(0).device();
+            pd = Pd.alloc(dev).get();
+            cq = Cq.create(dev, null, null, new CqInitAttr(64, 0)).get();
+            qp = Qp.create(pd, QpInitAttr.of(QpType.UD, cq, cq, new QpCap(16, 16, 1, 1, 0))).get();
+            buf = this.host.memory().alloc(1 << 16);
+            mr = Mr.reg(pd, buf, 1 << 16, buf, AccessFlags.LOCAL_WRITE).get();
+            QpAttr init = new QpAttr().state(QpState.INIT);
+            init.portNum = 1;
+            init.pkeyIndex = 0;
+            init.qkey = qkey;
+            assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                    QpAttrMask.QKEY)));
+            assertEquals(0, qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            QpAttr rts = new QpAttr().state(QpState.RTS);
+            rts.sqPsn = 0;
+            assertEquals(0, qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        }
+
+        void postRecvs(int n) {
+            for (int i = 0; i < n; i++) {
+                assertTrue(qp.postRecv(new RecvWr(i, new Sge(buf + 4096L * i, GRH + LEN, mr.lkey()))).ok());
+            }
+        }
+
+        void sendToGroup(byte[] mgid, int mlid, byte[] data) {
+            host.memory().write(buf + 60_000, data);
+            Ah ah = Ah.create(pd, new AhAttr(mlid, 0, 0, 0, 1, new AhAttr.Grh(mgid, 0, 0, 1, 0))).get();
+            assertTrue(qp.postSend(new SendWr().wrId(99).opcode(WrOpcode.SEND).sgList(new Sge(buf + 60_000, data.length,
+                    mr.lkey())).ah(ah).remoteQpn(0xFF_FFFF).remoteQkey(QKEY)).ok());
+        }
+
+        List<Wc> poll() {
+            List<Wc> out = new ArrayList<>();
+            Wc[] batch = {new Wc(), new Wc(), new Wc(), new Wc()};
+            int n;
+            while ((n = cq.poll(batch.length, batch)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    out.add(batch[i].copy());
+                }
+            }
+            return out;
+        }
+
+        /** The one receive that completed: its status, GRH flag, length, source QP and payload. */
+        void assertReceivedOnce(Node from, byte[] data, String who) {
+            List<Wc> wcs = poll();
+            assertEquals(1, wcs.size(), at(who + ": " + wcs));
+            Wc wc = wcs.get(0);
+            assertEquals(WcStatus.SUCCESS, wc.status, at(who + ": " + wc));
+            assertTrue((wc.wcFlags & WcFlags.GRH) != 0, at(who + ": the GRH came along"));
+            assertEquals(GRH + data.length, wc.byteLen, at(who));
+            assertEquals(from.qp.qpNum(), wc.srcQp, at(who + ": DETH source QP"));
+            assertArrayEquals(data, host.memory().read(buf + 4096L * wc.wrId + GRH, data.length), at(who));
+        }
+    }
+
+    @Test
+    void shouldDeliverOneCopyToEveryAttachedQpOfTheMemberPorts() {
+        try (World w = World.fatTree(SEED, 8, 4, 2)) {
+            // Hosts 0 (sender) and 1 on leaf0, 5 and 6 on leaf1 are members; 7 is not.
+            w.joinMulticast(MLID, 0, 1, 5, 6);
+            Node sender = new Node(w, 0, QKEY);
+            Node senderPeer = new Node(w, 0, QKEY);
+            Node near = new Node(w, 1, QKEY);
+            Node far = new Node(w, 5, QKEY);
+            Node farTwin = new Node(w, 5, QKEY);
+            Node unattached = new Node(w, 6, QKEY);
+            Node outsider = new Node(w, 7, QKEY);
+            byte[] g = mgid(1);
+            for (Node n : List.of(senderPeer, near, far, farTwin, outsider)) {
+                assertEquals(0, n.qp.attachMcast(g, MLID), at("attach"));
+                n.postRecvs(4);
+            }
+            unattached.postRecvs(4);
+            byte[] data = TransportPair.pattern(11, LEN);
+            sender.sendToGroup(g, MLID, data);
+            w.settle();
+            assertEquals(WcStatus.SUCCESS, sender.poll().get(0).status, at("the send completes"));
+            near.assertReceivedOnce(sender, data, "same leaf");
+            far.assertReceivedOnce(sender, data, "other leaf");
+            farTwin.assertReceivedOnce(sender, data, "second QP of the same host");
+            assertTrue(senderPeer.poll().isEmpty(), at("no loopback to the sender's own HCA"));
+            assertTrue(unattached.poll().isEmpty(), at("a QP not attached"));
+            assertTrue(outsider.poll().isEmpty(), at("a host not in the group"));
+            assertEquals(0, w.transport(5).dropped(Transport.Drop.NO_SUCH_QP), at("only the entry's valid words"));
+
+            assertEquals(Errno.EBUSY.negative(), far.qp.destroy(), at("an attached QP is held"));
+            assertEquals(0, far.qp.detachMcast(g, MLID));
+            assertEquals(Errno.EINVAL.negative(), far.qp.detachMcast(g, MLID), at("detach twice"));
+            byte[] second = TransportPair.pattern(12, LEN);
+            sender.sendToGroup(g, MLID, second);
+            w.settle();
+            assertTrue(far.poll().isEmpty(), at("detached"));
+            farTwin.assertReceivedOnce(sender, second, "still attached");
+            near.assertReceivedOnce(sender, second, "still attached");
+            assertEquals(0, far.qp.destroy(), at("destroyed once detached"));
+        }
+    }
+
+    @Test
+    void shouldDropACopyWhoseQkeyIsNotTheQps() {
+        try (World w = World.of(SEED, 3)) {
+            w.joinMulticast(MLID, 0, 1, 2);
+            Node sender = new Node(w, 0, QKEY);
+            Node right = new Node(w, 1, QKEY);
+            Node wrong = new Node(w, 2, QKEY + 1);
+            byte[] g = mgid(2);
+            for (Node n : List.of(right, wrong)) {
+                assertEquals(0, n.qp.attachMcast(g, MLID));
+                n.postRecvs(1);
+            }
+            long before = w.transport(2).dropped(Transport.Drop.QKEY_MISMATCH);
+            sender.sendToGroup(g, MLID, TransportPair.pattern(1, 64));
+            w.settle();
+            right.assertReceivedOnce(sender, TransportPair.pattern(1, 64), "matching Q_Key");
+            assertTrue(wrong.poll().isEmpty(), at("other Q_Key"));
+            assertEquals(before + 1, w.transport(2).dropped(Transport.Drop.QKEY_MISMATCH));
+        }
+    }
+
+    @Test
+    void shouldKeepGroupsWhoseMgidsShareAHashApartThroughTheAmgmChain() {
+        try (World w = World.of(SEED, 2)) {
+            // The hash XORs the MGID's 16-bit words modulo 128 (256 entries, half hashed):
+            // low words 0x0001, 0x0081 and 0x0101 share a slot, so two groups go to the AMGM.
+            int[] lows = {0x0001, 0x0081, 0x0101};
+            Node sender = new Node(w, 0, QKEY);
+            List<Node> members = new ArrayList<>();
+            for (int k = 0; k < lows.length; k++) {
+                w.joinMulticast(MLID + k, 0, 1);
+                Node n = new Node(w, 1, QKEY);
+                assertEquals(0, n.qp.attachMcast(mgid(lows[k]), MLID + k));
+                n.postRecvs(4);
+                members.add(n);
+            }
+            Firmware fw = w.host(1).hca(0).firmware();
+            assertEquals(3, fw.multicastEntries(), at("one MGM entry and two AMGM entries"));
+            for (int k = 0; k < lows.length; k++) {
+                byte[] data = TransportPair.pattern(20 + k, 64);
+                sender.sendToGroup(mgid(lows[k]), MLID + k, data);
+                w.settle();
+                for (int j = 0; j < lows.length; j++) {
+                    if (j == k) {
+                        members.get(j).assertReceivedOnce(sender, data, "group " + k);
+                    } else {
+                        assertTrue(members.get(j).poll().isEmpty(), at("group " + k + " reached QP of group " + j));
+                    }
+                }
+            }
+            // The middle of the chain leaves: the MGM slot's entry now points past it.
+            assertEquals(0, members.get(1).qp.detachMcast(mgid(lows[1]), MLID + 1));
+            assertEquals(2, fw.multicastEntries());
+            long noGroup = w.transport(1).dropped(Transport.Drop.MULTICAST_NO_GROUP);
+            sender.sendToGroup(mgid(lows[1]), MLID + 1, TransportPair.pattern(31, 64));
+            sender.sendToGroup(mgid(lows[2]), MLID + 2, TransportPair.pattern(32, 64));
+            w.settle();
+            assertEquals(noGroup + 1, w.transport(1).dropped(Transport.Drop.MULTICAST_NO_GROUP), at("group 1 is gone"));
+            members.get(2).assertReceivedOnce(sender, TransportPair.pattern(32, 64), "past the unlinked entry");
+            // The MGM slot's group leaves: the next of its chain moves into the slot.
+            assertEquals(0, members.get(0).qp.detachMcast(mgid(lows[0]), MLID));
+            assertEquals(1, fw.multicastEntries());
+            sender.sendToGroup(mgid(lows[2]), MLID + 2, TransportPair.pattern(33, 64));
+            w.settle();
+            members.get(2).assertReceivedOnce(sender, TransportPair.pattern(33, 64), "moved into the MGM slot");
+            assertEquals(0, members.get(2).qp.detachMcast(mgid(lows[2]), MLID + 2));
+            assertEquals(0, fw.multicastEntries(), at("the table is empty again"));
+            assertEquals(0, w.transport(1).dropped(Transport.Drop.NO_SUCH_QP), at("no empty word taken for a QP"));
+            // The freed AMGM entries are used again.
+            for (int k = 0; k < lows.length; k++) {
+                assertEquals(0, members.get(k).qp.attachMcast(mgid(lows[k]), MLID + k), at("again " + k));
+            }
+            assertEquals(3, fw.multicastEntries());
+        }
+    }
+
+    @Test
+    void shouldDropAMulticastPacketWithoutAGrhOrForOneQp() {
+        try (World w = World.of(SEED, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            Node sender = new Node(w, 0, QKEY);
+            Node member = new Node(w, 1, QKEY);
+            assertEquals(0, member.qp.attachMcast(mgid(4), MLID));
+            member.postRecvs(2);
+            sender.host.memory().write(sender.buf + 60_000, new byte[64]);
+            Ah noGrh = Ah.create(sender.pd, AhAttr.lid(1, MLID)).get();
+            Ah withGrh = Ah.create(sender.pd, new AhAttr(MLID, 0, 0, 0, 1, new AhAttr.Grh(mgid(4), 0, 0, 1, 0))).get();
+            Sge sge = new Sge(sender.buf + 60_000, 64, sender.mr.lkey());
+            assertTrue(sender.qp.postSend(
+                    new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(sge).ah(noGrh).remoteQpn(0xFF_FFFF).remoteQkey(QKEY),
+                    new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(sge).ah(withGrh).remoteQpn(member.qp.qpNum())
+                            .remoteQkey(QKEY)).ok());
+            w.settle();
+            assertTrue(member.poll().isEmpty(), at("neither is a multicast packet the device takes"));
+            assertEquals(2, w.transport(1).dropped(Transport.Drop.MULTICAST_INVALID), at("no GRH; DestQP not 0xFFFFFF"));
+        }
+    }
+
+    @Test
+    void shouldRefuseAttachmentsIbCoreOrTheDriverRefuse() {
+        try (World w = World.of(SEED, 1)) {
+            Node n = new Node(w, 0, QKEY);
+            byte[] unicast = mgid(3);
+            unicast[0] = (byte) 0xfe;
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(unicast, MLID), at("not a multicast GID"));
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(mgid(3), 0xBFFF), at("a unicast LID"));
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(mgid(3), 0xFFFF), at("the permissive LID"));
+            assertEquals(Errno.EINVAL.negative(), n.qp.detachMcast(mgid(3), MLID), at("never attached"));
+            assertEquals(0, n.qp.attachMcast(mgid(3), MLID));
+            assertEquals(0, n.qp.attachMcast(mgid(3), MLID), at("attached twice: the driver keeps one entry"));
+            assertEquals(2, n.qp.usecnt(), at("ib_core holds the QP once per successful attach"));
+            // Eight QPs to an entry (mthca's MTHCA_QP_PER_MGM with 64-byte entries): the ninth is -ENOMEM.
+            List<Node> more = new ArrayList<>();
+            for (int i = 0; i < 7; i++) {
+                Node m = new Node(w, 0, QKEY);
+                assertEquals(0, m.qp.attachMcast(mgid(3), MLID), at("QP " + (i + 2)));
+                more.add(m);
+            }
+            assertEquals(Errno.ENOMEM.negative(), new Node(w, 0, QKEY).qp.attachMcast(mgid(3), MLID), at("ninth"));
+        }
+    }
+}
