@@ -53,6 +53,9 @@ class HcaDriverTest {
         assertEquals(caps.maxSrqWr(), a.maxSrqWr);
         assertEquals(caps.maxQpInitRdAtom(), a.maxQpInitRdAtom);
         assertEquals(caps.sysImageGuid(), a.sysImageGuid);
+        assertEquals(caps.maxMcg(), a.maxMcastGrp);
+        assertEquals(8, a.maxMcastQpAttach, "eight QPs to a 64-byte MGM entry");
+        assertEquals(caps.maxMcg() * 8, a.maxTotalMcastQpAttach);
         assertEquals(((long) Firmware.FW_MAJOR << 32) | (Firmware.FW_MINOR << 16) | Firmware.FW_SUBMINOR, a.fwVer);
         assertEquals(caps.numPorts(), h.dev.numPorts());
         PortAttr p = h.dev.port(1).query();

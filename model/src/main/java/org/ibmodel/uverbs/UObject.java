@@ -29,6 +29,15 @@ public final class UObject {
     /** An MR's pinned pages and the address space they belong to (struct ib_umem). */
     long[] pinned;
     UserAddressSpace pinnedMm;
+    /** A QP's multicast attachments (ib_uqp_object.mcast_list), in the order made. */
+    final List<Mcast> mcast = new ArrayList<>();
+
+    /** struct ib_uverbs_mcast_entry */
+    record Mcast(byte[] gid, int lid) {
+        boolean is(byte[] g, int l) {
+            return lid == l && java.util.Arrays.equals(gid, g);
+        }
+    }
 
     UObject(UObjectType type, UverbsFile file, int id) {
         this.type = type;

@@ -4,15 +4,15 @@ package org.ibmodel.uverbs;
 
 import static org.ibmodel.uverbs.abi.IbUserVerbs.*;
 
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.kernel.Errno;
 
 /**
  * The legacy command table as data: command number -> struct sizes and handler. Commands the
  * table lists without a handler here (MODIFY_AH, memory windows, XRC, rereg) are the kernel's
  * "not supported" method for a device without those ops: verify_hdr with a request size of 0,
- * then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST are in that set too: ib_core's device ops have
- * no multicast attach, and uverbs disables a method whose op the device lacks
- * (UAPI_DEF_METHOD_NEEDS_FN).
+ * then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST need the device's attach_mcast and
+ * detach_mcast (UAPI_DEF_METHOD_NEEDS_FN): on a device without them they are that method too.
  */
 public final class UverbsApi {
     // include/uapi/rdma/ib_user_verbs.h: enum { IB_USER_VERBS_CMD_GET_CONTEXT, ... }
@@ -97,12 +97,20 @@ public final class UverbsApi {
         def(QUERY_SRQ, "QUERY_SRQ", QuerySrq.SIZE, QuerySrqResp.SIZE, false, UverbsCmd::querySrq);
         def(DESTROY_SRQ, "DESTROY_SRQ", DestroySrq.SIZE, DestroySrqResp.SIZE, false, UverbsCmd::destroySrq);
         def(POST_SRQ_RECV, "POST_SRQ_RECV", PostSrqRecv.SIZE, PostSrqRecvResp.SIZE, false, UverbsCmd::postSrqRecv);
+        WRITE[ATTACH_MCAST] = new WriteMethod(ATTACH_MCAST, "ATTACH_MCAST", AttachMcast.SIZE, 0, false,
+                UverbsCmd::attachMcast, DeviceOps::hasMulticast);
+        WRITE[DETACH_MCAST] = new WriteMethod(DETACH_MCAST, "DETACH_MCAST", DetachMcast.SIZE, 0, false,
+                UverbsCmd::detachMcast, DeviceOps::hasMulticast);
         for (int i = 0; i < WRITE.length; i++) {
             if (WRITE[i] == null) {
-                // uverbs_uapi.c: a command the device cannot serve gets the notsupp method.
-                WRITE[i] = new WriteMethod(i, "NOTSUPP", 0, 0, false, b -> Errno.EOPNOTSUPP.negative());
+                WRITE[i] = notSupported(i);
             }
         }
+    }
+
+    /** uverbs_uapi.c: a command the device cannot serve gets the notsupp method. */
+    static WriteMethod notSupported(int command) {
+        return new WriteMethod(command, "NOTSUPP", 0, 0, false, b -> Errno.EOPNOTSUPP.negative());
     }
 
     private UverbsApi() {

@@ -98,8 +98,8 @@ final class UverbsCmd {
         }
         IbDevice d = dev(b);
         DeviceAttr a = d.attr();
-        // copy_query_dev_fields; ib_core's model has no max_sge_rd, atomic_cap, MW, multicast
-        // or raw QP limits, which report 0 (none).
+        // copy_query_dev_fields; ib_core's model has no max_sge_rd, atomic_cap, MW or raw QP
+        // limits, which report 0 (none).
         QueryDeviceResp r = new QueryDeviceResp()
                 .fwVer(a.fwVer).nodeGuid(d.nodeGuid()).sysImageGuid(a.sysImageGuid)
                 .maxMrSize(a.maxMrSize).pageSizeCap(a.pageSizeCap)
@@ -109,7 +109,9 @@ final class UverbsCmd {
                 .maxCq(a.maxCq).maxCqe(a.maxCqe).maxMr(a.maxMr).maxPd(a.maxPd)
                 .maxQpRdAtom(a.maxQpRdAtom).maxQpInitRdAtom(a.maxQpInitRdAtom)
                 .maxAh(a.maxAh).maxSrq(a.maxSrq).maxSrqWr(a.maxSrqWr).maxSrqSge(a.maxSrqSge)
-                .maxPkeys(a.maxPkeys).localCaAckDelay(a.localCaAckDelay).physPortCnt(d.numPorts());
+                .maxPkeys(a.maxPkeys).localCaAckDelay(a.localCaAckDelay).physPortCnt(d.numPorts())
+                .maxMcastGrp(a.maxMcastGrp).maxMcastQpAttach(a.maxMcastQpAttach)
+                .maxTotalMcastQpAttach(a.maxTotalMcastQpAttach);
         return b.response(r.toBytes());
     }
 
@@ -782,6 +784,55 @@ final class UverbsCmd {
         PostResult pr = ((Qp) u.object).postRecv(wrs);
         int ret2 = b.response(new PostRecvResp().badWr(badWr(pr, wrs.size())).toBytes());
         return ret2 != 0 ? ret2 : pr.ret();
+    }
+
+    /**
+     * ib_uverbs_attach_mcast: -EINVAL for a handle naming no QP; an attachment the QP already
+     * has is 0 without asking ib_core again; otherwise ib_attach_mcast's answer, remembered on
+     * success so that closing the file can detach it.
+     */
+    static int attachMcast(Bundle b) {
+        int[] err = e();
+        AttachMcast cmd = new AttachMcast(b.request(AttachMcast.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (u == null) {
+            return Errno.EINVAL.negative();
+        }
+        byte[] gid = cmd.gid();
+        for (UObject.Mcast m : u.mcast) {
+            if (m.is(gid, cmd.mlid())) {
+                return 0;
+            }
+        }
+        int ret = ((Qp) u.object).attachMcast(gid, cmd.mlid());
+        if (ret == 0) {
+            u.mcast.add(new UObject.Mcast(gid, cmd.mlid()));
+        }
+        return ret;
+    }
+
+    /**
+     * ib_uverbs_detach_mcast: -EINVAL for a handle naming no QP or an attachment it does not
+     * have; otherwise the attachment is forgotten and ib_detach_mcast's answer returned.
+     */
+    static int detachMcast(Bundle b) {
+        int[] err = e();
+        DetachMcast cmd = new DetachMcast(b.request(DetachMcast.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (u == null) {
+            return Errno.EINVAL.negative();
+        }
+        byte[] gid = cmd.gid();
+        if (!u.mcast.removeIf(m -> m.is(gid, cmd.mlid()))) {
+            return Errno.EINVAL.negative();
+        }
+        return ((Qp) u.object).detachMcast(gid, cmd.mlid());
     }
 
     static int createSrq(Bundle b) {

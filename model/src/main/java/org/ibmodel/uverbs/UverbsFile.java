@@ -89,6 +89,9 @@ public final class UverbsFile implements OpenFile {
             return found.err();
         }
         WriteMethod m = found.method();
+        if (!m.servedBy(ibDevice().ops())) {
+            m = UverbsApi.notSupported(m.command());
+        }
         int inWords = hdr.inWords();
         int err = verifyHdr(hdr.command(), inWords, hdr.outWords(), count, m);
         if (err == VERIFY_DESTROY_CQ_COMPAT) {
@@ -274,6 +277,15 @@ public final class UverbsFile implements OpenFile {
                 }
             }
             case QP -> {
+                // uverbs_free_qp: a destroy command waits for the user's detaches (-EBUSY);
+                // closing the file detaches what is left, which nothing else would.
+                if (why == RemoveReason.DESTROY && !u.mcast.isEmpty()) {
+                    return Errno.EBUSY.negative();
+                }
+                for (UObject.Mcast m : u.mcast) {
+                    ((Qp) u.object).detachMcast(m.gid(), m.lid());
+                }
+                u.mcast.clear();
                 ret = ((Qp) u.object).destroy();
                 if (ret == 0) {
                     releaseEvents(u);

@@ -150,7 +150,15 @@ public final class Commands {
         return Command.write(UverbsApi.ATTACH_MCAST, new AttachMcast().qpHandle(qp), 0);
     }
 
+    public static byte[] attachMcast(int qp, byte[] gid, int mlid) {
+        return Command.write(UverbsApi.ATTACH_MCAST, new AttachMcast().qpHandle(qp).gid(gid).mlid(mlid), 0);
+    }
+
     public static byte[] detachMcast(int qp) {
         return Command.write(UverbsApi.DETACH_MCAST, new DetachMcast().qpHandle(qp), 0);
+    }
+
+    public static byte[] detachMcast(int qp, byte[] gid, int mlid) {
+        return Command.write(UverbsApi.DETACH_MCAST, new DetachMcast().qpHandle(qp).gid(gid).mlid(mlid), 0);
     }
 }
