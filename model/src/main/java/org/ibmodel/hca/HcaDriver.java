@@ -143,6 +143,8 @@ public final class HcaDriver implements DeviceOps {
         m.put("cq", tableLock.with(cqs::size));
         m.put("qp", tableLock.with(qps::size));
         m.put("srq", tableLock.with(srqs::size));
+        // Multicast groups chained past their hash slot; none once every QP has detached.
+        m.put("amgm", mcg == null ? 0 : mcg.amgmInUse());
         return m;
     }
 

@@ -33,6 +33,11 @@ final class HcaMcg {
         this.numMcg = numMcg;
     }
 
+    /** AMGM entries holding a group. */
+    int amgmInUse() {
+        return amgm.used();
+    }
+
     int attach(int qpn, byte[] gid) {
         return mutex.with(() -> {
             Found f = find(gid);
