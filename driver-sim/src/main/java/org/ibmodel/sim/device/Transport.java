@@ -342,8 +342,32 @@ public final class Transport implements TransportStage {
             sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
         }
         if (packet != frame) {
-            ports[portNum(t)].xmit(packet, Crcs.State.PENDING);
+            int port = portNum(t);
+            if (isMulticast(packet)) {
+                loopBack(port, packet);
+            }
+            ports[port].xmit(packet, Crcs.State.PENDING);
         }
+    }
+
+    private static boolean isMulticast(byte[] packet) {
+        int dlid = (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
+        return dlid >= ReceiveDemux.FIRST_MULTICAST_LID && dlid <= ReceiveDemux.LAST_MULTICAST_LID;
+    }
+
+    /**
+     * HCA.md §3.11: the HCA replicates a multicast packet it sends to the QPs of the same port
+     * attached to the group, the sender's own among them (IPoIB drops those by their SLID and
+     * source QP, ipoib_ib_handle_rx_wc). The copy is taken now and goes through the receive path
+     * as an event of its own at the same virtual time, after the sending stage has returned.
+     */
+    private void loopBack(int port, byte[] packet) {
+        byte[] copy = ports[port].pool().take(packet.length);
+        System.arraycopy(packet, 0, copy, 0, packet.length);
+        scheduler.schedule(0, name + " multicast loopback", () -> {
+            demux.receive(port, copy, Crcs.State.PENDING);
+            ports[port].pool().give(copy);
+        });
     }
 
     /** Gives up the packet begun: a DMA into it failed, and nothing is sent. */

@@ -17,8 +17,8 @@ import org.ibmodel.sim.world.World;
 import org.junit.jupiter.api.Test;
 
 /**
- * Three hosts on one switch, every host in every group's MLID; host 0 sends, hosts 1 and 2 have
- * three UD QPs each. Steps: a QP attaches to a group, detaches from it, or host 0 sends to the
+ * Three hosts on one switch, every host in every group's MLID; host 0 sends and each host has
+ * two UD QPs more, so host 0's get their copies through the HCA's loopback. Steps: a QP attaches to a group, detaches from it, or host 0 sends to the
  * group. Four of the six groups' MGIDs share one hash slot and two another, so the steps build,
  * cut and re-link AMGM chains. After every step the return code is the model's (0 for an attach,
  * -EINVAL for detaching what is not attached, -ENOMEM for a ninth QP: there are only six) and
@@ -51,7 +51,7 @@ class MulticastPropertyTest {
             MulticastTest.Node sender = new MulticastTest.Node(w, 0, QKEY);
             List<MulticastTest.Node> qps = new ArrayList<>();
             for (int q = 0; q < QPS; q++) {
-                MulticastTest.Node n = new MulticastTest.Node(w, 1 + q % 2, QKEY);
+                MulticastTest.Node n = new MulticastTest.Node(w, q % 3, QKEY);
                 n.postRecvs(8);
                 qps.add(n);
             }
@@ -93,14 +93,14 @@ class MulticastPropertyTest {
     }
 
     /**
-     * Each receiving host's driver holds an AMGM entry for every group with members there beyond
+     * Each host's driver holds an AMGM entry for every group with members there beyond
      * the first group of its hash slot (groups 0-3 share one slot, 4-5 another).
      */
     private static void assertChains(World w, Set<Long> attached, String at) {
-        for (int host = 1; host <= 2; host++) {
+        for (int host = 0; host <= 2; host++) {
             Set<Integer> groups = new HashSet<>();
             for (long k : attached) {
-                if (1 + (int) (k >>> 32) % 2 == host) {
+                if ((int) (k >>> 32) % 3 == host) {
                     groups.add((int) k);
                 }
             }

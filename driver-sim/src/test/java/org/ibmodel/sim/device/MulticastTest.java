@@ -38,8 +38,9 @@ import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * One sender and several receivers of a multicast group on a fat tree: every attached QP of a
- * member port gets one copy, with the GRH; QPs not attached, hosts not members and the sender
- * get none; detaching stops the copies; the driver's MGM chains survive groups that share a hash.
+ * member port gets one copy, with the GRH, those on the sender's own port through the HCA's
+ * loopback; QPs not attached and hosts not members get none; detaching stops the copies; the
+ * driver's MGM chains survive groups that share a hash.
  */
 @ExtendWith(ReplayOnFailure.class)
 class MulticastTest {
@@ -159,7 +160,7 @@ class MulticastTest {
             near.assertReceivedOnce(sender, data, "same leaf");
             far.assertReceivedOnce(sender, data, "other leaf");
             farTwin.assertReceivedOnce(sender, data, "second QP of the same host");
-            assertTrue(senderPeer.poll().isEmpty(), at("no loopback to the sender's own HCA"));
+            senderPeer.assertReceivedOnce(sender, data, "another QP on the sender's port: the HCA's loopback");
             assertTrue(unattached.poll().isEmpty(), at("a QP not attached"));
             assertTrue(outsider.poll().isEmpty(), at("a host not in the group"));
             assertEquals(0, w.transport(5).dropped(Transport.Drop.NO_SUCH_QP), at("only the entry's valid words"));
@@ -174,6 +175,30 @@ class MulticastTest {
             farTwin.assertReceivedOnce(sender, second, "still attached");
             near.assertReceivedOnce(sender, second, "still attached");
             assertEquals(0, far.qp.destroy(), at("destroyed once detached"));
+        }
+    }
+
+    @Test
+    void shouldLoopACopyBackToTheSendingQpItselfWhenItIsAttached() {
+        try (World w = World.of(SEED, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            Node sender = new Node(w, 0, QKEY);
+            Node remote = new Node(w, 1, QKEY);
+            for (Node n : List.of(sender, remote)) {
+                assertEquals(0, n.qp.attachMcast(mgid(5), MLID));
+                n.postRecvs(2);
+            }
+            byte[] data = TransportPair.pattern(5, 100);
+            sender.sendToGroup(mgid(5), MLID, data);
+            w.settle();
+            List<Wc> own = sender.poll();
+            assertEquals(2, own.size(), at("the send's completion and its own copy: " + own));
+            Wc copy = own.stream().filter(c -> c.wrId != 99).findFirst().orElseThrow();
+            assertEquals(WcStatus.SUCCESS, copy.status, at(copy.toString()));
+            assertEquals(sender.qp.qpNum(), copy.srcQp, at("what IPoIB drops: its own QP ..."));
+            assertEquals(w.lid(0), copy.slid, at("... and its own LID"));
+            assertArrayEquals(data, sender.host.memory().read(sender.buf + 4096L * copy.wrId + GRH, data.length));
+            remote.assertReceivedOnce(sender, data, "the other host, once: the switch sends nothing back");
         }
     }
 
