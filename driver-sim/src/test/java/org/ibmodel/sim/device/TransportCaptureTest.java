@@ -138,6 +138,39 @@ class TransportCaptureTest {
                 "no frame is Malformed");
     }
 
+    @Test
+    void shouldDecodeAMulticastSendOnEveryLinkOfItsTree() throws Exception {
+        Path mcPcap = dir.resolve("multicast.pcap");
+        int mlid = 0xC001;
+        byte[] mgid = MulticastTest.mgid(0x101);
+        int senderQpn;
+        try (org.ibmodel.sim.world.World w = org.ibmodel.sim.world.World.of(23, 3)) {
+            w.joinMulticast(mlid, 0, 1, 2);
+            w.capture(mcPcap);
+            MulticastTest.Node sender = new MulticastTest.Node(w, 0, 0x1234_5678);
+            for (int h = 1; h <= 2; h++) {
+                MulticastTest.Node n = new MulticastTest.Node(w, h, 0x1234_5678);
+                assertEquals(0, n.qp.attachMcast(mgid, mlid));
+                n.postRecvs(1);
+            }
+            sender.sendToGroup(mgid, mlid, TransportPair.pattern(3, 200));
+            w.settle();
+            senderQpn = sender.qp.qpNum();
+        }
+        List<String> lines = tshark(mcPcap, "-T", "fields", "-E", "separator=|", "-e", "infiniband.lrh.dlid",
+                "-e", "infiniband.bth.destqp", "-e", "infiniband.grh.dgid", "-e", "infiniband.deth.srcqp");
+        assertEquals(3, lines.size(), "to the switch, then to each member: " + lines);
+        for (String line : lines) {
+            String[] f = line.split("\\|", -1);
+            assertEquals(mlid, Integer.decode(f[0].trim()).intValue(), line);
+            assertEquals(0xFF_FFFF, Integer.decode(f[1].trim()).intValue(), line);
+            assertArrayEquals(mgid, java.net.InetAddress.getByName(f[2].trim()).getAddress(), line);
+            assertEquals(senderQpn, Integer.decode(f[3].trim()).intValue(), line);
+        }
+        assertTrue(tshark(mcPcap, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number").isEmpty(),
+                "no frame is Malformed");
+    }
+
     private static List<String> tshark(String... args) throws IOException, InterruptedException {
         return tshark(pcap, args);
     }
