@@ -4,14 +4,19 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.PortState;
 import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.Switch;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * How a {@link World} cables its hosts and routes its LIDs: one switch as before, or a two-level
@@ -115,6 +120,27 @@ class WorldTopologyTest {
                 assertEquals(4, uplinks.stream().distinct().count(),
                         "host " + i + "'s four LIDs leave leaf0 by four spines: " + uplinks);
             }
+        }
+    }
+
+    /** README.md, "A world of your own", call for call. */
+    @Test
+    void shouldRunTheReadmeExample(@TempDir Path dir) {
+        try (World w = World.fatTree(42, 1024, 32, 8)) {
+            w.capture(dir.resolve("out.pcap"));
+            w.joinMulticast(0xC001, 0, 5, 900);
+            IbDevice dev = w.host(5).driver(0).device();
+            assertEquals(PortState.ACTIVE, dev.port(1).state());
+            w.settle();
+            w.link(900).changeState(Link.State.DOWN);
+            w.sweep();
+            Switch leaf0 = w.fabric().switches().get(0);
+            assertEquals(Switch.NO_ROUTE, leaf0.route(w.lid(900)), "no route to a host whose cable is out");
+            assertTrue(leaf0.route(w.lid(5)) != Switch.NO_ROUTE);
+            assertEquals(3, w.fabric().multicastGroup(0xC001).size(), "the group keeps its members");
+            int[] leaf28 = w.fabric().switches().get(900 / 32).multicastRoute(0xC001);
+            assertTrue(Arrays.stream(leaf28).noneMatch(p -> p == 900 % 32 + 1),
+                    "the tree leaves out the member whose cable is out: " + Arrays.toString(leaf28));
         }
     }
 
