@@ -41,6 +41,7 @@ public final class Kernel {
     private final Workqueue systemWq = new Workqueue(this, "events");
     /** What the rest of the world does while a task here sleeps; nothing, on a kernel alone. */
     private BooleanSupplier elsewhere = () -> false;
+    private Runnable onQueued = () -> { };
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -100,6 +101,7 @@ public final class Kernel {
     /** raise_softirq() / tasklet_schedule(): allowed in any context, runs later in SOFTIRQ. */
     public void raiseSoftirq(String name, Runnable work) {
         softirqs.add(new Softirq(Objects.requireNonNull(name, "name"), Objects.requireNonNull(work, "work")));
+        onQueued.run();
     }
 
     /** alloc_workqueue(): its items run in PROCESS context, in one FIFO shared by all queues. */
@@ -163,6 +165,14 @@ public final class Kernel {
     }
 
     /**
+     * Tells whoever runs this kernel among many (a simulated world) that deferred work was
+     * queued, so that it need not ask every kernel after every event.
+     */
+    public void setOnQueued(Runnable hook) {
+        onQueued = Objects.requireNonNull(hook, "hook");
+    }
+
+    /**
      * schedule(): the calling task gives up the CPU. Deferred work runs first; if there is none,
      * the rest of the world takes a step.
      *
@@ -199,6 +209,7 @@ public final class Kernel {
 
     void enqueueWork(Work w) {
         works.add(w);
+        onQueued.run();
     }
 
     void dequeueWork(Work w) {

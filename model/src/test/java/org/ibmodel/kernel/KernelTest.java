@@ -16,6 +16,17 @@ class KernelTest {
     private final Kernel kernel = new Kernel("host0");
 
     @Test
+    void shouldTellItsHookWheneverDeferredWorkIsQueued() {
+        List<String> told = new ArrayList<>();
+        kernel.setOnQueued(() -> told.add("queued " + kernel.pendingCount()));
+        kernel.raiseSoftirq("rx", () -> { });
+        kernel.systemWq().queueWork(new Work("w", () -> { }));
+        assertEquals(List.of("queued 1", "queued 2"), told);
+        assertTrue(kernel.runPending());
+        assertEquals(2, told.size(), "running the work tells nothing");
+    }
+
+    @Test
     void shouldStartInProcessContext() {
         assertEquals("host0", kernel.name());
         assertEquals(ExecContext.PROCESS, kernel.context());

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.PortState;
+import org.ibmodel.kernel.Work;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.Switch;
@@ -37,6 +38,22 @@ class WorldTopologyTest {
                 assertEquals(i + 1, w.lid(i));
                 assertEquals(sw.port(i + 1), w.link(i).peerOf(w.fabric().portOfLid(w.lid(i))));
             }
+        }
+    }
+
+    @Test
+    void shouldRunWorkAnyHostQueuedWhenSettlingOrRunningOn() {
+        try (World w = World.fatTree(3, 40, 8, 2)) {
+            List<String> ran = new ArrayList<>();
+            for (int h : new int[] {33, 7}) {
+                w.host(h).kernel().systemWq().queueWork(new Work("w" + h, () -> ran.add("h" + h)));
+            }
+            w.settle();
+            assertEquals(List.of("h7", "h33"), ran, "in host order, as asking every host would");
+            w.host(12).kernel().raiseSoftirq("s", () -> ran.add("h12"));
+            w.link(0).changeState(Link.State.DOWN);
+            w.runUntil(w.scheduler().now() + 1_000);
+            assertEquals(List.of("h7", "h33", "h12"), ran);
         }
     }
 
