@@ -131,6 +131,58 @@ class UverbsMcastTest {
         assertTrue(calls.isEmpty(), calls.toString());
     }
 
+    /**
+     * The kernel's own trap, reproduced: uverbs keys a QP's attachments by MGID and MLID, drivers
+     * key their tables by MGID alone (mthca_mcg.c, mlx4 mcg.c, rxe_mcast.c each answer a second
+     * attach of a member with 0). Attaching one MGID under two MLIDs so holds the QP twice for one
+     * membership; on close ib_uverbs_detach_umcast's second detach fails unheard, ib_destroy_qp
+     * answers -EBUSY, and uverbs_destroy_ufile_hw WARNs with the QP still there.
+     */
+    @Test
+    void shouldWarnOnCloseAfterOneMgidWasAttachedUnderTwoMlidsAsTheKernelDoes() {
+        java.util.Set<String> members = new java.util.HashSet<>();
+        UverbsHost gidKeyed = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1,
+                real -> new ForwardingDeviceOps(real) {
+                    @Override
+                    public boolean hasMulticast() {
+                        return true;
+                    }
+
+                    @Override
+                    public int attachMcast(Qp qp, byte[] gid, int lid) {
+                        members.add(qp.qpNum() + HexFormat.of().formatHex(gid));
+                        return 0;
+                    }
+
+                    @Override
+                    public int detachMcast(Qp qp, byte[] gid, int lid) {
+                        return members.remove(qp.qpNum() + HexFormat.of().formatHex(gid)) ? 0 : Errno.EINVAL.negative();
+                    }
+                }));
+        Task q = gidKeyed.spawn("p1");
+        assertEquals(MEM, q.mm().mmap(MEM, 0x10000));
+        int f = gidKeyed.uverbs0().open(q);
+        byte[] c = Commands.getContext(RESP);
+        assertEquals(c.length, q.write(f, c));
+        assertTrue(q.write(f, Commands.allocPd(RESP)) > 0);
+        int pd = handle(q);
+        assertTrue(q.write(f, Commands.createCq(RESP, 1, 4, -1)) > 0);
+        int cq = handle(q);
+        assertTrue(q.write(f, Commands.createQp(RESP, 7, pd, cq, cq, -1, QpType.UD.value(), 4, 1)) > 0);
+        int qp = handle(q);
+        assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID)) > 0);
+        assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID + 1)) > 0, "another MLID: uverbs asks again");
+        org.ibmodel.kernel.KernelBug warn = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class, () -> q.close(f));
+        assertTrue(warn.getMessage().contains("cannot destroy") && warn.getMessage().contains("QP"), warn.getMessage());
+    }
+
+    private static int handle(Task t) {
+        byte[] b = new byte[4];
+        assertEquals(0, t.mm().copyFromUser(b, 0, RESP, 4));
+        return Le.u32(b, 0);
+    }
+
     @Test
     void shouldDetachWhatIsLeftWhenTheFileCloses() {
         int qp = qp(QpType.UD);

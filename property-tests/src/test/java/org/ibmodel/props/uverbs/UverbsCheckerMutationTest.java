@@ -69,6 +69,13 @@ class UverbsCheckerMutationTest {
     }
 
     @Test
+    void fuzzCatchesAMulticastAttachmentOutlivingItsQp() {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> UverbsFuzzTest.fuzz(11, 300_000, UobjectPolicy.KERNEL, true, new java.util.TreeMap<>()));
+        assertTrue(e.getMessage().contains("multicast"), e.getMessage());
+    }
+
+    @Test
     void fuzzCatchesAHandleResolvingAcrossFiles() {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> UverbsFuzzTest.fuzz(11, 20_000, CROSS_FILE_LOOKUP));

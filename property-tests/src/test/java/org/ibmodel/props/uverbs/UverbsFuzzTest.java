@@ -34,8 +34,14 @@ class UverbsFuzzTest {
     }
 
     static long fuzz(long seed, int writes, UobjectPolicy policy, java.util.Map<String, Long> results) {
+        return fuzz(seed, writes, policy, false, results);
+    }
+
+    /** With {@code forgetsDetach} the device keeps what it is told to detach: a bug to be caught. */
+    static long fuzz(long seed, int writes, UobjectPolicy policy, boolean forgetsDetach,
+            java.util.Map<String, Long> results) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        UverbsWorld w = new UverbsWorld(policy);
+        UverbsWorld w = new UverbsWorld(policy, forgetsDetach);
         byte[] last = new byte[8];
         long total = 0;
         try {
@@ -61,7 +67,7 @@ class UverbsFuzzTest {
                     }
                     total += w.writes;
                     w.results.forEach((k, v) -> results.merge(k, v, Long::sum));
-                    w = new UverbsWorld(policy);
+                    w = new UverbsWorld(policy, forgetsDetach);
                 }
             }
             String end = w.teardownError();
