@@ -186,12 +186,10 @@ public final class Fabric {
         for (Map.Entry<Integer, FabricPort> e : lids.entrySet()) {
             int lid = e.getKey();
             FabricPort target = e.getValue();
-            // The switch the LID is on or cabled to, and the hops from that switch to the LID.
+            // The switch the LID is on or cabled to: every other switch routes towards it.
             Switch home;
-            int last;
             if (target.isSwitchPort()) {
                 home = target.owner();
-                last = 0;
                 home.route(lid, 0);
             } else {
                 Link link = target.link();
@@ -200,7 +198,6 @@ public final class Fabric {
                 }
                 FabricPort peer = target.peer();
                 home = peer.owner();
-                last = 1;
                 home.route(lid, peer.portNum());
             }
             entries++;

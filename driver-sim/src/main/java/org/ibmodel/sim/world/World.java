@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
 import org.ibmodel.report.PcapWriter;
@@ -56,7 +57,7 @@ public final class World implements AutoCloseable {
     private final List<Transport.Sent> captured = new ArrayList<>();
     private boolean logCapture;
     /** Hosts whose kernel has queued deferred work since it last ran, by index. */
-    private final java.util.BitSet pending = new java.util.BitSet();
+    private final BitSet pending = new BitSet();
 
     private World(long seed, int n, int lmc, int ports, Topology topology) {
         if (lmc < 0 || lmc > 7) {
@@ -267,6 +268,9 @@ public final class World implements AutoCloseable {
     public void joinMulticast(int mlid, int... hostIndices) {
         List<FabricPort> members = new ArrayList<>();
         for (int i : hostIndices) {
+            if (i < 0 || i >= hostCount) {
+                throw new IllegalArgumentException("host " + i + ": the world has hosts 0.." + (hostCount - 1));
+            }
             members.add(fabric.portOfLid(lid(i)));
         }
         fabric.setMulticastGroup(mlid, members);

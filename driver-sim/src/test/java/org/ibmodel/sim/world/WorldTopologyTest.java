@@ -174,6 +174,10 @@ class WorldTopologyTest {
         assertThrows(IllegalArgumentException.class, () -> Topology.fatTree(0, 2));
         assertThrows(IllegalArgumentException.class, () -> Topology.fatTree(2, 0));
         assertThrows(IllegalArgumentException.class, () -> World.of(1, 0));
+        try (World w = World.of(1, 2)) {
+            assertThrows(IllegalArgumentException.class, () -> w.joinMulticast(0xC001, 0, 2), "no host 2");
+            assertThrows(IllegalArgumentException.class, () -> w.joinMulticast(0xBFFF, 0, 1), "a unicast LID");
+        }
     }
 
     private static boolean isSpine(Switch sw) {
