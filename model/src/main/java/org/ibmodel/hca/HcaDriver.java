@@ -754,6 +754,15 @@ public final class HcaDriver implements DeviceOps {
         return madIfc.process(flags, portNum, inWc, inMad, outMad);
     }
 
+    /**
+     * docs/HCA.md §5.9: an ah_attr static_rate as the device takes it: an ib_rate value from
+     * IB_RATE_2_5_GBPS (2) to IB_RATE_600_GBPS (22) passes through (the device knows them all);
+     * IB_RATE_PORT_CURRENT and anything else is 0, the port's rate.
+     */
+    static int staticRate(int ibRate) {
+        return ibRate >= 2 && ibRate <= 22 ? ibRate : 0;
+    }
+
     @Override
     public boolean hasMulticast() {
         return mcg != null;

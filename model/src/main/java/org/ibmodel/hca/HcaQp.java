@@ -286,6 +286,7 @@ final class HcaQp {
         Hw.Datagram.DLID.set(w, off, av.dlid());
         Hw.Datagram.SL.set(w, off, av.sl());
         Hw.Datagram.SRC_PATH_BITS.set(w, off, av.srcPathBits());
+        Hw.Datagram.STATIC_RATE.set(w, off, HcaDriver.staticRate(av.staticRate()));
         if (av.grh() != null) {
             Hw.Datagram.GRH.set(w, off, 1);
             Hw.Datagram.SGID_INDEX.set(w, off, av.grh().sgidIndex());

@@ -204,6 +204,7 @@ final class QpModify {
             Hw.QpCtx.DLID.set(b, c, av.dlid());
             Hw.QpCtx.SL.set(b, c, av.sl());
             Hw.QpCtx.SRC_PATH_BITS.set(b, c, av.srcPathBits());
+            Hw.QpCtx.STATIC_RATE.set(b, c, HcaDriver.staticRate(av.staticRate()));
             if (av.grh() != null) {
                 Hw.QpCtx.GRH.set(b, c, 1);
                 Hw.QpCtx.SGID_INDEX.set(b, c, av.grh().sgidIndex());

@@ -276,6 +276,7 @@ public final class Layout {
         public static final Field REMOTE_QPN = f("remote_qpn", 0x38, 23, 0);
         public static final Field DLID = f("dlid", 0x3c, 31, 16);
         public static final Field SL = f("sl", 0x3c, 15, 12);
+        public static final Field STATIC_RATE = f("static_rate", 0x3c, 11, 7);
         public static final Field SRC_PATH_BITS = f("src_path_bits", 0x3c, 6, 0);
         public static final Field GRH = f("grh", 0x40, 31);
         public static final Field SGID_INDEX = f("sgid_index", 0x40, 23, 16);
@@ -349,6 +350,7 @@ public final class Layout {
         public static final Field PD = f("pd", 0x00, 23, 0);
         public static final Field DLID = f("dlid", 0x04, 31, 16);
         public static final Field SL = f("sl", 0x04, 15, 12);
+        public static final Field STATIC_RATE = f("static_rate", 0x04, 11, 7);
         public static final Field SRC_PATH_BITS = f("src_path_bits", 0x04, 6, 0);
         public static final Field GRH = f("grh", 0x08, 31);
         public static final Field SGID_INDEX = f("sgid_index", 0x08, 23, 16);

@@ -30,6 +30,7 @@ public final class QpContext {
     private int sl;
     private int remoteQpn;
     private int srcPathBits;
+    private int staticRate;
     private int sendCqn;
     private int recvCqn;
     private int retryCnt;
@@ -62,6 +63,7 @@ public final class QpContext {
         sl = (int) get(Layout.QpCtx.SL);
         remoteQpn = (int) get(Layout.QpCtx.REMOTE_QPN);
         srcPathBits = (int) get(Layout.QpCtx.SRC_PATH_BITS);
+        staticRate = (int) get(Layout.QpCtx.STATIC_RATE);
         sendCqn = (int) get(Layout.QpCtx.SEND_CQN);
         recvCqn = (int) get(Layout.QpCtx.RECV_CQN);
         retryCnt = (int) get(Layout.QpCtx.RETRY_CNT);
@@ -118,6 +120,11 @@ public final class QpContext {
 
     int srcPathBits() {
         return srcPathBits;
+    }
+
+    /** §5.9: the address path's static rate code. */
+    int staticRate() {
+        return staticRate;
     }
 
     int cqn(boolean send) {

@@ -106,8 +106,8 @@ enum QpTransition {
             return List.of(Layout.QpCtx.REMOTE_ATOMIC, Layout.QpCtx.REMOTE_WRITE, Layout.QpCtx.REMOTE_READ);
         }
         if (optparBit == Layout.Optpar.ADDRESS_PATH) {
-            return List.of(Layout.QpCtx.DLID, Layout.QpCtx.SL, Layout.QpCtx.SRC_PATH_BITS, Layout.QpCtx.GRH,
-                    Layout.QpCtx.SGID_INDEX, Layout.QpCtx.HOP_LIMIT, Layout.QpCtx.TRAFFIC_CLASS,
+            return List.of(Layout.QpCtx.DLID, Layout.QpCtx.SL, Layout.QpCtx.STATIC_RATE, Layout.QpCtx.SRC_PATH_BITS,
+                    Layout.QpCtx.GRH, Layout.QpCtx.SGID_INDEX, Layout.QpCtx.HOP_LIMIT, Layout.QpCtx.TRAFFIC_CLASS,
                     Layout.QpCtx.FLOW_LABEL, Layout.QpCtx.DGID);
         }
         if (optparBit == Layout.Optpar.PKEY_INDEX) {

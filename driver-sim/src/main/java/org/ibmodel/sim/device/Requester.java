@@ -300,6 +300,10 @@ final class Requester {
         if (t.rc() && Psn.diff(t.cursorPsn, t.unackedPsn) >= WINDOW) {
             return State.DONE;
         }
+        if (t.pacedUntil > transport.scheduler().now()) {
+            waitForRate(t);
+            return State.DONE;
+        }
         int mtu = transport.mtu(t);
         int index = Psn.diff(t.cursorPsn, q.firstPsn);
         Opcode op = opcode(t, w.opcode(), index, q.packets);
@@ -355,7 +359,13 @@ final class Requester {
             t.packetsSinceAckReq = 0;
         }
         b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd());
-        transport.send(t);
+        int rate = t.ctx.datagram() ? Layout.Datagram.STATIC_RATE.getInt(w.bytes(), w.datagramOffset())
+                : t.ctx.staticRate();
+        long started = transport.scheduler().now();
+        long gap = StaticRate.gapNs(rate, transport.send(t));
+        if (gap > 0) {
+            t.pacedUntil = started + gap;
+        }
         if (t.rc()) {
             transport.completer().startTimer(t);
         }
@@ -370,6 +380,21 @@ final class Requester {
         }
         t.cursorPsn = Psn.add(t.cursorPsn, 1);
         return last ? State.NEXT_WQE : State.SEND_PACKET;
+    }
+
+    /** §5.9: the QP sends again when its static rate lets it; one event per QP, re-armed. */
+    private void waitForRate(TransportQp t) {
+        if (t.paceTimer == null) {
+            t.paceTimer = transport.scheduler().event(
+                    transport.name() + " qp 0x" + Integer.toHexString(t.qpn()) + " static rate", () -> {
+                        if (transport.live(t) != null) {
+                            run(t);
+                        }
+                    });
+        }
+        if (!t.paceTimer.isPending()) {
+            t.paceTimer.armAt(t.pacedUntil);
+        }
     }
 
     private static Opcode opcode(TransportQp t, SendOpcode op, int index, int packets) {

@@ -328,7 +328,7 @@ public final class Transport implements TransportStage {
      * hardware at line rate, and a model that computed every one would spend a fifth of its time
      * on CRCs nobody reads.
      */
-    void send(TransportQp t) {
+    int send(TransportQp t) {
         int len = builder.finishWithoutCrcs();
         byte[] packet = building;
         building = null;
@@ -348,6 +348,7 @@ public final class Transport implements TransportStage {
             }
             ports[port].xmit(packet, Crcs.State.PENDING);
         }
+        return len;
     }
 
     private static boolean isMulticast(byte[] packet) {

@@ -81,6 +81,9 @@ final class TransportQp {
     /** The local ACK timer: made on first use, then re-armed; pending while it runs. */
     Scheduler.Handle ackTimer;
     Scheduler.Handle rnrTimer;
+    /** §5.9: the earliest virtual time the next packet may start, and the event that waits for it. */
+    long pacedUntil;
+    Scheduler.Handle paceTimer;
     /** Set when the transport forgets this QP (Transport.drop); a dropped QP is never live again. */
     boolean dropped;
     /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
@@ -180,6 +183,9 @@ final class TransportQp {
         if (rnrTimer != null) {
             rnrTimer.cancel();
             rnrTimer = null;
+        }
+        if (paceTimer != null) {
+            paceTimer.cancel();
         }
     }
 }

@@ -45,9 +45,9 @@ final class TransportPair implements AutoCloseable {
 
     /** Connection parameters; the defaults are those of ibv_rc_pingpong but a short timeout. */
     record Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer,
-            int pkeyIndexA, int maxDestRdAtomicB, boolean grh, int port, int maxInline) {
+            int pkeyIndexA, int maxDestRdAtomicB, boolean grh, int port, int maxInline, int staticRate) {
         Conn(Mtu mtu, int psnA, int psnB, int timeout, int retryCnt, int rnrRetry, int minRnrTimer) {
-            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false, 1, 0);
+            this(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, 0, MAX_RD_ATOMIC, false, 1, 0, 0);
         }
 
         static Conn standard(Mtu mtu) {
@@ -56,41 +56,47 @@ final class TransportPair implements AutoCloseable {
 
         Conn psns(int a, int b) {
             return new Conn(mtu, a, b, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    grh, port, maxInline);
+                    grh, port, maxInline, staticRate);
         }
 
         Conn retries(int retry, int rnr) {
             return new Conn(mtu, psnA, psnB, timeout, retry, rnr, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    grh, port, maxInline);
+                    grh, port, maxInline, staticRate);
         }
 
         Conn pkeyIndexA(int index) {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, index, maxDestRdAtomicB,
-                    grh, port, maxInline);
+                    grh, port, maxInline, staticRate);
         }
 
         /** Host b's responder resources (max_dest_rd_atomic); host a keeps {@link #MAX_RD_ATOMIC}. */
         Conn maxDestRdAtomicB(int n) {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, n,
-                    grh, port, maxInline);
+                    grh, port, maxInline, staticRate);
         }
 
         /** Both address paths carry a GRH to the peer port's GID 0. */
         Conn withGrh() {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    true, port, maxInline);
+                    true, port, maxInline, staticRate);
         }
 
         /** Both QPs created for {@code n} bytes of inline data (QpCap max_inline_data). */
         Conn maxInline(int n) {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    grh, port, n);
+                    grh, port, n, staticRate);
+        }
+
+        /** Both address paths name static rate {@code code} (an ib_rate value, docs/HCA.md §5.9). */
+        Conn staticRate(int code) {
+            return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
+                    grh, port, maxInline, code);
         }
 
         /** Both QPs on HCA port {@code p}, addressed to the peer's port {@code p}. */
         Conn onPort(int p) {
             return new Conn(mtu, psnA, psnB, timeout, retryCnt, rnrRetry, minRnrTimer, pkeyIndexA, maxDestRdAtomicB,
-                    grh, p, maxInline);
+                    grh, p, maxInline, staticRate);
         }
     }
 
@@ -261,9 +267,8 @@ final class TransportPair implements AutoCloseable {
         assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
                 QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)));
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(c.mtu());
-        rtr.ahAttr = !c.grh() ? AhAttr.lid(c.port(), world.lid(peer.index, c.port()))
-                : new AhAttr(world.lid(peer.index, c.port()), 0, 0, 0, c.port(),
-                        new AhAttr.Grh(peer.dev.port(c.port()).gid(0), 0, 0, HOP_LIMIT, 0));
+        rtr.ahAttr = new AhAttr(world.lid(peer.index, c.port()), 0, 0, c.staticRate(), c.port(), !c.grh() ? null
+                : new AhAttr.Grh(peer.dev.port(c.port()).gid(0), 0, 0, HOP_LIMIT, 0));
         rtr.destQpNum = peer.qp.qpNum();
         rtr.rqPsn = peerSq;
         rtr.maxDestRdAtomic = me == b ? c.maxDestRdAtomicB() : MAX_RD_ATOMIC;
