@@ -13,6 +13,8 @@ public final class DeviceAttr {
     public int maxQp = 256;
     public int maxQpWr = 1024;
     public long deviceCapFlags;
+    /** IB_DEVICE_BLOCK_MULTICAST_LOOPBACK in deviceCapFlags. */
+    public static final long BLOCK_MULTICAST_LOOPBACK = 1L << 22;
     public int maxSendSge = 16;
     public int maxRecvSge = 16;
     public int maxCq = 256;

@@ -13,6 +13,13 @@ public final class QpInitAttr {
     public QpType qpType = QpType.RC;
     /** Only for SMI and GSI QPs, which belong to one port. */
     public int portNum;
+    /** enum ib_qp_create_flags bits; the driver refuses what it does not support. */
+    public int createFlags;
+
+    /** IB_QP_CREATE_IPOIB_UD_LSO */
+    public static final int CREATE_IPOIB_UD_LSO = 1 << 0;
+    /** IB_QP_CREATE_BLOCK_MULTICAST_LOOPBACK: the QP gets no copy of its own multicast sends. */
+    public static final int CREATE_BLOCK_MULTICAST_LOOPBACK = 1 << 1;
 
     public static QpInitAttr of(QpType type, Cq sendCq, Cq recvCq, QpCap cap) {
         QpInitAttr a = new QpInitAttr();

@@ -244,7 +244,7 @@ public final class HcaDriver implements DeviceOps {
         a.maxSrqSge = Hw.DevCap.MAX_SRQ_SGE.getInt(cap, 0);
         a.maxPkeys = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
-        a.deviceCapFlags = 0;
+        a.deviceCapFlags = DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);
@@ -771,7 +771,7 @@ public final class HcaDriver implements DeviceOps {
     @Override
     public int attachMcast(Qp qp, byte[] gid, int lid) {
         kernel.mightSleep();
-        return mcg.attach(qp.qpNum(), gid);
+        return mcg.attach(qp.qpNum(), ((HcaQp) qp.drv()).blockMulticastLoopback, gid);
     }
 
     @Override
@@ -873,6 +873,10 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public int createQp(Qp qp, QpInitAttr attr) {
+        // mlx4_ib_create_qp: any create flag but blocking multicast loopback is -EINVAL.
+        if ((attr.createFlags & ~QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0) {
+            return Errno.EINVAL.negative();
+        }
         boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
         int qpn;
         if (special) {
@@ -896,6 +900,7 @@ public final class HcaDriver implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         qp.assignQpNum(special ? (attr.qpType == QpType.SMI ? 0 : 1) : qpn);
+        hq.blockMulticastLoopback = (attr.createFlags & QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0;
         qp.drv(hq);
         tableLock.with(() -> {
             qps.put(qpn, hq);

@@ -38,7 +38,7 @@ final class HcaMcg {
         return amgm.used();
     }
 
-    int attach(int qpn, byte[] gid) {
+    int attach(int qpn, boolean blockLoopback, byte[] gid) {
         return mutex.with(() -> {
             Found f = find(gid);
             if (f.err() != 0) {
@@ -69,6 +69,7 @@ final class HcaMcg {
                 }
                 if (!Hw.Mgm.QP_VALID.isSet(entry, 4 * i)) {
                     Hw.Mgm.QP_VALID.set(entry, 4 * i, 1);
+                    Hw.Mgm.QP_BLOCK_LOOPBACK.set(entry, 4 * i, blockLoopback ? 1 : 0);
                     Hw.Mgm.QP.set(entry, 4 * i, qpn);
                     break;
                 }

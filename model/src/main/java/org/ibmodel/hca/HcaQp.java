@@ -46,6 +46,8 @@ final class HcaQp {
     private final WorkQueue rq;
     private final HcaSrq srq;
     private final DoorbellRecord db;
+    /** Created with IB_QP_CREATE_BLOCK_MULTICAST_LOOPBACK: attached with the MGM's block bit. */
+    boolean blockMulticastLoopback;
     /** The WQEs being built by post_send and post_recv, one stride each; the locks serialize them. */
     private byte[] sendWqeBuf = new byte[0];
     private byte[] recvWqeBuf = new byte[0];

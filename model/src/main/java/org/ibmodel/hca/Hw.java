@@ -194,6 +194,7 @@ public final class Hw {
         public static final Field MGID_PREFIX = f("mgid_prefix", 0x10, 63, 0);
         public static final Field MGID_INTERFACE_ID = f("mgid_interface_id", 0x18, 63, 0);
         public static final Field QP_VALID = f("qp_valid", 0x20, 31);
+        public static final Field QP_BLOCK_LOOPBACK = f("block_loopback", 0x20, 30);
         public static final Field QP = f("qpn", 0x20, 23, 0);
     }
 

@@ -26,6 +26,14 @@ final class ReceiveDemux {
     static final int MULTICAST_QPN = 0xFF_FFFF;
 
     void receive(int portNum, byte[] bytes, Crcs.State crcs) {
+        receive(portNum, bytes, crcs, -1);
+    }
+
+    /**
+     * As {@link #receive(int, byte[], Crcs.State)}; {@code loopbackFrom} is the QPN whose
+     * multicast send this is a loopback copy of, -1 for a packet from the wire.
+     */
+    void receive(int portNum, byte[] bytes, Crcs.State crcs, int loopbackFrom) {
         // The responder and completer are done with a packet when they return (rxe_recv.c
         // likewise frees the skb's packet info), so one view serves every packet. Only CRCs of
         // bytes that may have changed on the way are checked (wire.Crcs): the rest could only pass.
@@ -39,7 +47,7 @@ final class ReceiveDemux {
         HcaPort port = fw.port(portNum);
         int dlid = p.lrh().dlid();
         if (dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID) {
-            receiveMulticast(fw, portNum, p);
+            receiveMulticast(fw, portNum, p, loopbackFrom);
             return;
         }
         // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs.
@@ -102,7 +110,7 @@ final class ReceiveDemux {
      * each is a UD QP on this port that can receive and whose P_Key matches, and takes it as a
      * UD receive. The responder is done with the packet when it returns, so one view serves all.
      */
-    private void receiveMulticast(Firmware fw, int portNum, Packet p) {
+    private void receiveMulticast(Firmware fw, int portNum, Packet p, int loopbackFrom) {
         if (!p.hasGrh() || p.bth().destQp() != MULTICAST_QPN || p.opcode().transport() != org.ibmodel.sim.wire.Transport.UD
                 || !p.opcode().isRequest()) {
             transport.count(Transport.Drop.MULTICAST_INVALID);
@@ -117,7 +125,11 @@ final class ReceiveDemux {
             if (!Layout.Mgm.QP_VALID.isSet(group, 4 * i)) {
                 continue;
             }
-            QpContext ctx = fw.qp(Layout.Mgm.QP.getInt(group, 4 * i));
+            int qpn = Layout.Mgm.QP.getInt(group, 4 * i);
+            if (qpn == loopbackFrom && Layout.Mgm.QP_BLOCK_LOOPBACK.isSet(group, 4 * i)) {
+                continue;
+            }
+            QpContext ctx = fw.qp(qpn);
             if (ctx == null || ctx.sendQueue() == null || ctx.serviceType() != QpContext.UD || ctx.port() != portNum) {
                 transport.count(Transport.Drop.NO_SUCH_QP);
                 continue;

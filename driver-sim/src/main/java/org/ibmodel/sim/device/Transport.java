@@ -344,7 +344,7 @@ public final class Transport implements TransportStage {
         if (packet != frame) {
             int port = portNum(t);
             if (isMulticast(packet)) {
-                loopBack(port, packet);
+                loopBack(port, packet, t.qpn());
             }
             ports[port].xmit(packet, Crcs.State.PENDING);
         }
@@ -362,11 +362,11 @@ public final class Transport implements TransportStage {
      * source QP, ipoib_ib_handle_rx_wc). The copy is taken now and goes through the receive path
      * as an event of its own at the same virtual time, after the sending stage has returned.
      */
-    private void loopBack(int port, byte[] packet) {
+    private void loopBack(int port, byte[] packet, int sender) {
         byte[] copy = ports[port].pool().take(packet.length);
         System.arraycopy(packet, 0, copy, 0, packet.length);
         scheduler.schedule(0, name + " multicast loopback", () -> {
-            demux.receive(port, copy, Crcs.State.PENDING);
+            demux.receive(port, copy, Crcs.State.PENDING, sender);
             ports[port].pool().give(copy);
         });
     }

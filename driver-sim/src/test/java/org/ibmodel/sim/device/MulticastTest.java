@@ -78,11 +78,18 @@ class MulticastTest {
         final long buf;
 
         Node(World w, int host, int qkey) {
+            this(w, host, qkey, 0);
+        }
+
+        /** With {@code createFlags} (ib_qp_init_attr.create_flags) on the QP. */
+        Node(World w, int host, int qkey, int createFlags) {
             this.host = w.host(host);
             IbDevice dev = this.host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = Cq.create(dev, null, null, new CqInitAttr(64, 0)).get();
-            qp = Qp.create(pd, QpInitAttr.of(QpType.UD, cq, cq, new QpCap(16, 16, 1, 1, 0))).get();
+            QpInitAttr create = QpInitAttr.of(QpType.UD, cq, cq, new QpCap(16, 16, 1, 1, 0));
+            create.createFlags = createFlags;
+            qp = Qp.create(pd, create).get();
             buf = this.host.memory().alloc(1 << 16);
             mr = Mr.reg(pd, buf, 1 << 16, buf, AccessFlags.LOCAL_WRITE).get();
             QpAttr init = new QpAttr().state(QpState.INIT);
@@ -199,6 +206,46 @@ class MulticastTest {
             assertEquals(w.lid(0), copy.slid, at("... and its own LID"));
             assertArrayEquals(data, sender.host.memory().read(sender.buf + 4096L * copy.wrId + GRH, data.length));
             remote.assertReceivedOnce(sender, data, "the other host, once: the switch sends nothing back");
+        }
+    }
+
+    @Test
+    void shouldSpareASenderCreatedToBlockLoopbackItsOwnCopyOnly() {
+        try (World w = World.of(SEED, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            assertTrue((w.host(0).driver(0).device().attr().deviceCapFlags
+                    & org.ibmodel.core.DeviceAttr.BLOCK_MULTICAST_LOOPBACK) != 0, at("IB_DEVICE_BLOCK_MULTICAST_LOOPBACK"));
+            Node sender = new Node(w, 0, QKEY, QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK);
+            Node localPeer = new Node(w, 0, QKEY);
+            Node remote = new Node(w, 1, QKEY);
+            for (Node n : List.of(sender, localPeer, remote)) {
+                assertEquals(0, n.qp.attachMcast(mgid(6), MLID));
+                n.postRecvs(2);
+            }
+            byte[] data = TransportPair.pattern(6, 80);
+            sender.sendToGroup(mgid(6), MLID, data);
+            w.settle();
+            List<Wc> own = sender.poll();
+            assertEquals(1, own.size(), at("the send's completion alone: " + own));
+            assertEquals(99, own.get(0).wrId, at(own.toString()));
+            localPeer.assertReceivedOnce(sender, data, "another QP of the port still gets its loopback copy");
+            remote.assertReceivedOnce(sender, data, "the other host");
+            // And the other way round: the peer's send reaches the blocking QP, which only spares its own.
+            localPeer.sendToGroup(mgid(6), MLID, data);
+            w.settle();
+            sender.assertReceivedOnce(localPeer, data, "a copy of someone else's send");
+        }
+    }
+
+    @Test
+    void shouldRefuseCreateFlagsTheDriverDoesNotSupport() {
+        try (World w = World.of(SEED, 1)) {
+            IbDevice dev = w.host(0).driver(0).device();
+            Pd pd = Pd.alloc(dev).get();
+            Cq cq = Cq.create(dev, null, null, new CqInitAttr(4, 0)).get();
+            QpInitAttr init = QpInitAttr.of(QpType.UD, cq, cq, new QpCap(4, 4, 1, 1, 0));
+            init.createFlags = QpInitAttr.CREATE_IPOIB_UD_LSO;
+            assertEquals(Errno.EINVAL.negative(), Qp.create(pd, init).err(), at("LSO, which the device has not"));
         }
     }
 

@@ -327,6 +327,10 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int createQp(Qp qp, QpInitAttr attr) {
+        // rxe_create_qp: no create flag is supported.
+        if (attr.createFlags != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
         int qpn;
         if (attr.qpType == QpType.SMI || attr.qpType == QpType.GSI) {
             qpn = attr.qpType == QpType.SMI ? 0 : 1;

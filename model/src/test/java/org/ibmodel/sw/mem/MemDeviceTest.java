@@ -48,6 +48,17 @@ class MemDeviceTest {
         return wcs.stream().map(wc -> wc.status).toList();
     }
 
+    // drivers/infiniband/sw/rxe/rxe_verbs.c rxe_create_qp: no create flag is supported
+    @Test
+    void shouldRefuseEveryCreateFlagWithEopnotsupp() {
+        for (int flag : new int[] {QpInitAttr.CREATE_IPOIB_UD_LSO, QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK}) {
+            QpInitAttr init = QpInitAttr.of(QpType.UD, aCq, aCq, QpCap.of(4, 4, 1));
+            init.createFlags = flag;
+            assertEquals(Errno.EOPNOTSUPP.negative(), Qp.create(f.pd, init).err(), "flag " + flag);
+        }
+        assertEquals(3, f.dev.liveTotal(), "the fixture's PD and two CQs, no QP: " + f.dev.liveSummary());
+    }
+
     // drivers/infiniband/sw/rxe/rxe_verbs.c: rxe_post_send, a QP below RTS cannot send
     @Test
     void shouldReturnEinvalWithBadWrZeroForPostSendBeforeRts() {
