@@ -83,8 +83,10 @@ class HcaMadTest {
         assertEquals(MadResult.SUCCESS, process(mad(0x01, 0x81, NODE_INFO), out, null, false), "a GetResp");
         assertEquals(MadResult.SUCCESS, process(mad(0x07, 0x01, 0x0010), out, null, false), "CM class");
         assertEquals(MadResult.SUCCESS, process(mad(0x04, 0x05, 0x0012), out, null, false), "PMA trap");
-        // A PMA Get goes to the firmware, whose agent has no performance class: BAD_PKT.
-        assertEquals(MadResult.SUCCESS, process(mad(0x04, 0x01, 0x0012), out, null, true), "PMA Get");
+        // A vendor-class Get goes to the firmware, which has no agent for it: BAD_PKT.
+        assertEquals(MadResult.SUCCESS, process(mad(0x09, 0x01, 0x0012), out, null, true), "vendor class Get");
+        // A PMA Get goes to the firmware's performance agent, which answers (§3.12).
+        assertEquals(MadResult.SUCCESS | MadResult.REPLY, process(mad(0x04, 0x01, 0x0012), out, null, true), "PMA Get");
     }
 
     @Test

@@ -33,6 +33,7 @@ public final class Firmware {
     private final TransportStage stage;
     private final HcaPort[] ports;
     private final Sma sma;
+    private final Pma pma;
     private final Map<Integer, Status> injected = new HashMap<>();
     private SysState state = SysState.RESET;
     private MptTable mpts;
@@ -55,6 +56,7 @@ public final class Firmware {
             ports[i] = new HcaPort(i + 1, this, caps);
         }
         this.sma = new Sma(caps, ports);
+        this.pma = new Pma(ports);
     }
 
     public SysState state() {
@@ -344,7 +346,8 @@ public final class Firmware {
         if (p == null) {
             return Status.BAD_INDEX;
         }
-        byte[] response = sma.answer(p, Arrays.copyOf(in, Layout.Mad.SIZE));
+        byte[] mad = Arrays.copyOf(in, Layout.Mad.SIZE);
+        byte[] response = Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT ? pma.answer(mad) : sma.answer(p, mad);
         if (response == null) {
             return Status.BAD_PKT;
         }

@@ -43,6 +43,14 @@ public final class HcaPort {
     private int state = DOWN;
     private int pkeyViolations;
     private int qkeyViolations;
+    // §3.12 PortCounters: octets (reported divided by 4) and packets each way, and the errors.
+    private long xmitBytes;
+    private long rcvBytes;
+    private long xmitPackets;
+    private long rcvPackets;
+    private long rcvErrors;
+    private long xmitDiscards;
+    private long linkDowned;
 
     HcaPort(int num, Firmware firmware, DevCaps caps) {
         this.num = num;
@@ -101,6 +109,52 @@ public final class HcaPort {
 
     void qkeyViolation() {
         qkeyViolations = Math.min(COUNTER_MAX, qkeyViolations + 1);
+    }
+
+    /** A packet of {@code bytes} leaves by this port, or is discarded when its link is down. */
+    void transmitted(int bytes) {
+        if (!linkUp) {
+            xmitDiscards++;
+            return;
+        }
+        xmitBytes += bytes;
+        xmitPackets++;
+    }
+
+    /** A packet of {@code bytes} arrived from the link, whatever becomes of it. */
+    void received(int bytes) {
+        rcvBytes += bytes;
+        rcvPackets++;
+    }
+
+    /** The packet just received is dropped as malformed or for a CRC. */
+    void receiveError() {
+        rcvErrors++;
+    }
+
+    /**
+     * §3.12: the counters as PortCounters carries them, each stopped at the largest value its
+     * field holds, into the attribute at {@code d} of {@code mad}.
+     */
+    void portCounters(byte[] mad, int d) {
+        Layout.PortCounters.LINK_DOWNED_COUNTER.set(mad, d, Math.min(linkDowned, 0xff));
+        Layout.PortCounters.PORT_RCV_ERRORS.set(mad, d, Math.min(rcvErrors, 0xffff));
+        Layout.PortCounters.PORT_XMIT_DISCARDS.set(mad, d, Math.min(xmitDiscards, 0xffff));
+        Layout.PortCounters.PORT_XMIT_DATA.set(mad, d, Math.min(xmitBytes / 4, 0xffff_ffffL));
+        Layout.PortCounters.PORT_RCV_DATA.set(mad, d, Math.min(rcvBytes / 4, 0xffff_ffffL));
+        Layout.PortCounters.PORT_XMIT_PACKETS.set(mad, d, Math.min(xmitPackets, 0xffff_ffffL));
+        Layout.PortCounters.PORT_RCV_PACKETS.set(mad, d, Math.min(rcvPackets, 0xffff_ffffL));
+    }
+
+    /** §3.12 Set: clears the counters {@code select} names (IB_PMA_SEL_* bits). */
+    void clearCounters(int select) {
+        linkDowned = (select & 0x0004) != 0 ? 0 : linkDowned;
+        rcvErrors = (select & 0x0008) != 0 ? 0 : rcvErrors;
+        xmitDiscards = (select & 0x0040) != 0 ? 0 : xmitDiscards;
+        xmitBytes = (select & 0x1000) != 0 ? 0 : xmitBytes;
+        rcvBytes = (select & 0x2000) != 0 ? 0 : rcvBytes;
+        xmitPackets = (select & 0x4000) != 0 ? 0 : xmitPackets;
+        rcvPackets = (select & 0x8000) != 0 ? 0 : rcvPackets;
     }
 
     /**
@@ -175,6 +229,9 @@ public final class HcaPort {
 
     /** The cable is pulled or plugged back (the link partner's side of INIT_PORT). */
     public void link(boolean up) {
+        if (linkUp && !up) {
+            linkDowned++;
+        }
         linkUp = up;
         update();
     }

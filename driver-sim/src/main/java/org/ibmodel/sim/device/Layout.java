@@ -184,6 +184,30 @@ public final class Layout {
         public static final Field LINK_SPEED_EXT_ENABLED = f("link_speed_ext_enabled", 0x3c, 4, 0);
     }
 
+    /** §3.12 PortCounters, offsets from {@link Mad#DATA}. */
+    public static final class PortCounters {
+        public static final String SECTION = "3.12";
+        public static final Field PORT_SELECT = f("port_select", 0x00, 23, 16);
+        public static final Field COUNTER_SELECT = f("counter_select", 0x00, 15, 0);
+        public static final Field SYMBOL_ERROR_COUNTER = f("symbol_error_counter", 0x04, 31, 16);
+        public static final Field LINK_ERROR_RECOVERY_COUNTER = f("link_error_recovery_counter", 0x04, 15, 8);
+        public static final Field LINK_DOWNED_COUNTER = f("link_downed_counter", 0x04, 7, 0);
+        public static final Field PORT_RCV_ERRORS = f("port_rcv_errors", 0x08, 31, 16);
+        public static final Field PORT_RCV_REMOTE_PHYSICAL_ERRORS = f("port_rcv_remote_physical_errors", 0x08, 15, 0);
+        public static final Field PORT_RCV_SWITCH_RELAY_ERRORS = f("port_rcv_switch_relay_errors", 0x0c, 31, 16);
+        public static final Field PORT_XMIT_DISCARDS = f("port_xmit_discards", 0x0c, 15, 0);
+        public static final Field PORT_XMIT_CONSTRAINT_ERRORS = f("port_xmit_constraint_errors", 0x10, 31, 24);
+        public static final Field PORT_RCV_CONSTRAINT_ERRORS = f("port_rcv_constraint_errors", 0x10, 23, 16);
+        public static final Field LOCAL_LINK_INTEGRITY_ERRORS = f("local_link_integrity_errors", 0x10, 7, 4);
+        public static final Field EXCESSIVE_BUFFER_OVERRUN_ERRORS = f("excessive_buffer_overrun_errors", 0x10, 3, 0);
+        public static final Field VL15_DROPPED = f("vl15_dropped", 0x14, 15, 0);
+        public static final Field PORT_XMIT_DATA = f("port_xmit_data", 0x18, 31, 0);
+        public static final Field PORT_RCV_DATA = f("port_rcv_data", 0x1c, 31, 0);
+        public static final Field PORT_XMIT_PACKETS = f("port_xmit_packets", 0x20, 31, 0);
+        public static final Field PORT_RCV_PACKETS = f("port_rcv_packets", 0x24, 31, 0);
+        public static final Field PORT_XMIT_WAIT = f("port_xmit_wait", 0x28, 31, 0);
+    }
+
     /** §3.11 a multicast group entry (MGM or AMGM), the mailbox of READ_MGM and WRITE_MGM. */
     public static final class Mgm {
         public static final String SECTION = "3.11";

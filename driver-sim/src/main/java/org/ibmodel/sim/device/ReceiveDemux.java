@@ -40,6 +40,7 @@ final class ReceiveDemux {
         ParseResult r = view.parseInto(bytes, 0, bytes.length, crcs);
         if (!r.isValid()) {
             transport.countMalformed(r.dropReason().name());
+            transport.firmware().port(portNum).receiveError();
             return;
         }
         Packet p = ((ParseResult.Valid) r).packet();

@@ -100,6 +100,7 @@ public final class Transport implements TransportStage {
         return new PacketSink() {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
+                firmware.port(port).received(packet.length);
                 demux.receive(port, packet, Crcs.State.UNVERIFIED);
                 // The receive path keeps nothing of the packet (see ReceiveDemux).
                 fp.pool().give(packet);
@@ -107,6 +108,7 @@ public final class Transport implements TransportStage {
 
             @Override
             public void receive(FabricPort fp, byte[] packet, Crcs.State crcs) {
+                firmware.port(port).received(packet.length);
                 demux.receive(port, packet, crcs);
                 fp.pool().give(packet);
             }
@@ -343,6 +345,7 @@ public final class Transport implements TransportStage {
         }
         if (packet != frame) {
             int port = portNum(t);
+            firmware.port(port).transmitted(len);
             if (isMulticast(packet)) {
                 loopBack(port, packet, t.qpn());
             }

@@ -37,6 +37,10 @@ class SmaPropertyTest {
             Layout.Mad.METHOD.set(m, 0, method);
             Layout.Mad.ATTR_ID.set(m, 0, attrId);
             Layout.Mad.ATTR_MOD.set(m, 0, attrMod);
+            if (mgmtClass == Pma.CLASS_PERF_MGMT) {
+                // PortSelect from the modifier, so that it often names the port (§3.12).
+                Layout.PortCounters.PORT_SELECT.set(m, Layout.Mad.DATA, attrMod & 0xff);
+            }
             return m;
         }
     }
@@ -57,7 +61,7 @@ class SmaPropertyTest {
         Gen<Integer> version = near(90, new int[] {1}, 8);
         Gen<Integer> mgmtClass = near(90, new int[] {0x01, 0x81, 0x01, 0x81, 0x04, 0x07}, 8);
         Gen<Integer> method = near(90, new int[] {0x01, 0x01, 0x01, 0x02, 0x05, 0x07, 0x81}, 8);
-        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020}, 16);
+        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012}, 16);
         Gen<Long> attrMod = near(80, new int[] {0, 1, 2, 3}, 8).map(Integer::longValue)
                 .mix(longs().between(0, 0xffff_ffffL), 10);
         Gen<Long> fill = longs().all();
@@ -65,10 +69,20 @@ class SmaPropertyTest {
                 .zip(method, attrId, attrMod, fill, (h, m, a, am, f) -> new Call(h[0], h[1], h[2], h[3], m, a, am, f));
     }
 
-    /** §3.8 as the document words it, for a device whose one port has 64 P_Keys and 16 GIDs. */
+    /** §3.8 (and §3.12 for PerfMgt) as the document words it, for one port with 64 P_Keys and 16 GIDs. */
     static int expectedStatus(Call c, DevCaps caps) {
         if (c.baseVersion() != 1 || c.classVersion() != 1) {
             return Sma.STATUS_BAD_VERSION;
+        }
+        if (c.mgmtClass() == Pma.CLASS_PERF_MGMT) {
+            if (c.method() != 0x01 && c.method() != 0x02) {
+                return Sma.STATUS_UNSUPPORTED_METHOD;
+            }
+            if (c.attrId() != 0x0012) {
+                return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+            }
+            long select = c.attrMod() & 0xff;
+            return select >= 1 && select <= caps.numPorts() ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
         if (c.method() == 0x02) {
             return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
@@ -112,8 +126,9 @@ class SmaPropertyTest {
         h.mem.write(h.outbox, page);
         Status s = h.cmd(Command.MAD_IFC.opcode(), c.port(), h.inbox, h.outbox, 0, false);
         byte[] out = h.mem.read(h.outbox, Layout.Mad.SIZE);
-        boolean subnet = c.mgmtClass() == Sma.CLASS_SUBN_LID_ROUTED || c.mgmtClass() == Sma.CLASS_SUBN_DIRECTED_ROUTE;
-        if (c.port() != 1 || !subnet) {
+        boolean served = c.mgmtClass() == Sma.CLASS_SUBN_LID_ROUTED || c.mgmtClass() == Sma.CLASS_SUBN_DIRECTED_ROUTE
+                || c.mgmtClass() == Pma.CLASS_PERF_MGMT;
+        if (c.port() != 1 || !served) {
             assertEquals(c.port() != 1 ? Status.BAD_INDEX : Status.BAD_PKT, s, "command status");
             byte[] none = new byte[Layout.Mad.SIZE];
             Arrays.fill(none, UNTOUCHED);
@@ -129,11 +144,15 @@ class SmaPropertyTest {
         expected[3] = out[3];
         expected[4] = out[4];
         expected[5] = out[5];
-        System.arraycopy(out, Layout.Mad.DATA, expected, Layout.Mad.DATA, Layout.Mad.DATA_SIZE);
+        // The PerfMgt agent keeps PortSelect and CounterSelect, the first four bytes.
+        int kept = c.mgmtClass() == Pma.CLASS_PERF_MGMT ? 4 : 0;
+        System.arraycopy(out, Layout.Mad.DATA + kept, expected, Layout.Mad.DATA + kept, Layout.Mad.DATA_SIZE - kept);
         assertArrayEquals(expected, out, "echo of the request");
-        byte[] data = Arrays.copyOfRange(out, Layout.Mad.DATA, Layout.Mad.DATA + Layout.Mad.DATA_SIZE);
+        byte[] data = Arrays.copyOfRange(out, Layout.Mad.DATA + kept, Layout.Mad.DATA + Layout.Mad.DATA_SIZE);
         if (status != 0) {
-            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE], data, "no attribute with an error status");
+            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE - kept], data, "no attribute with an error status");
+        } else if (c.mgmtClass() == Pma.CLASS_PERF_MGMT) {
+            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE - kept], data, "a port that has sent nothing counts nothing");
         } else if (c.attrId() == 0x0011) {
             assertEquals(h.caps.nodeGuid(), Layout.NodeInfo.NODE_GUID.get(out, Layout.Mad.DATA));
         } else if (c.attrId() == 0x0015) {

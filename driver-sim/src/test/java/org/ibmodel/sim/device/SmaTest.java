@@ -183,9 +183,9 @@ class SmaTest {
     void shouldRefuseOtherClassesBadPortsAndAResetDevice() {
         assertEquals(Status.BAD_SYS_STATE, madIfc(1, get(Sma.Attr.NODE_INFO.id, 0)));
         h.init();
-        byte[] perf = get(0x0001, 0);
-        Layout.Mad.MGMT_CLASS.set(perf, 0, 0x04);
-        assertEquals(Status.BAD_PKT, madIfc(1, perf));
+        byte[] vendor = get(0x0001, 0);
+        Layout.Mad.MGMT_CLASS.set(vendor, 0, 0x09);
+        assertEquals(Status.BAD_PKT, madIfc(1, vendor), "a vendor class: the firmware has no agent for it");
         // No response: the outbox keeps what was there.
         assertEquals(0x5a, h.mem.read(h.outbox, 1)[0]);
         assertEquals(Status.BAD_INDEX, madIfc(0, get(Sma.Attr.NODE_INFO.id, 0)));
