@@ -104,6 +104,12 @@ class MulticastTest {
             assertEquals(0, qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
         }
 
+        /** ib_attach_mcast to the group, then {@code recvs} receives posted. */
+        void join(byte[] gid, int mlid, int recvs) {
+            assertEquals(0, qp.attachMcast(gid, mlid), at("attach"));
+            postRecvs(recvs);
+        }
+
         void postRecvs(int n) {
             for (int i = 0; i < n; i++) {
                 assertTrue(qp.postRecv(new RecvWr(i, new Sge(buf + 4096L * i, GRH + LEN, mr.lkey()))).ok());
@@ -156,8 +162,7 @@ class MulticastTest {
             Node outsider = new Node(w, 7, QKEY);
             byte[] g = mgid(1);
             for (Node n : List.of(senderPeer, near, far, farTwin, outsider)) {
-                assertEquals(0, n.qp.attachMcast(g, MLID), at("attach"));
-                n.postRecvs(4);
+                n.join(g, MLID, 4);
             }
             unattached.postRecvs(4);
             byte[] data = TransportPair.pattern(11, LEN);
@@ -192,8 +197,7 @@ class MulticastTest {
             Node sender = new Node(w, 0, QKEY);
             Node remote = new Node(w, 1, QKEY);
             for (Node n : List.of(sender, remote)) {
-                assertEquals(0, n.qp.attachMcast(mgid(5), MLID));
-                n.postRecvs(2);
+                n.join(mgid(5), MLID, 2);
             }
             byte[] data = TransportPair.pattern(5, 100);
             sender.sendToGroup(mgid(5), MLID, data);
@@ -219,8 +223,7 @@ class MulticastTest {
             Node localPeer = new Node(w, 0, QKEY);
             Node remote = new Node(w, 1, QKEY);
             for (Node n : List.of(sender, localPeer, remote)) {
-                assertEquals(0, n.qp.attachMcast(mgid(6), MLID));
-                n.postRecvs(2);
+                n.join(mgid(6), MLID, 2);
             }
             byte[] data = TransportPair.pattern(6, 80);
             sender.sendToGroup(mgid(6), MLID, data);
@@ -258,8 +261,7 @@ class MulticastTest {
             Node wrong = new Node(w, 2, QKEY + 1);
             byte[] g = mgid(2);
             for (Node n : List.of(right, wrong)) {
-                assertEquals(0, n.qp.attachMcast(g, MLID));
-                n.postRecvs(1);
+                n.join(g, MLID, 1);
             }
             long before = w.transport(2).dropped(Transport.Drop.QKEY_MISMATCH);
             sender.sendToGroup(g, MLID, TransportPair.pattern(1, 64));
@@ -281,8 +283,7 @@ class MulticastTest {
             for (int k = 0; k < lows.length; k++) {
                 w.joinMulticast(MLID + k, 0, 1);
                 Node n = new Node(w, 1, QKEY);
-                assertEquals(0, n.qp.attachMcast(mgid(lows[k]), MLID + k));
-                n.postRecvs(4);
+                n.join(mgid(lows[k]), MLID + k, 4);
                 members.add(n);
             }
             Firmware fw = w.host(1).hca(0).firmware();
