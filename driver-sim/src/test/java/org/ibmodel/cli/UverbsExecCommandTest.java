@@ -110,4 +110,36 @@ class UverbsExecCommandTest {
         assertTrue(lines[6].startsWith("{\"line\":7,\"ret\":8,\"errno\":null,\"data\":\"0200000040000000\""), lines[6]);
         assertTrue(lines[7].contains("\"errno\":null") && lines[8].contains("\"errno\":null"), o.out());
     }
+
+    // Multicast through uverbs, ib_core and the HCA driver's MGM table: an attached QP is held,
+    // and the process's exit detaches what it left attached before the QP goes.
+    @Test
+    void shouldAttachAUdQpToAGroupOnTheHcaAndDetachItOnExit() throws IOException {
+        byte[] mgid = new byte[16];
+        mgid[0] = (byte) 0xff;
+        mgid[1] = 0x12;
+        mgid[15] = 1;
+        String script = String.join("\n",
+                "mmap 20000 8192",
+                "open u",
+                "write u " + hex(Commands.getContext(0x20000)),
+                "write u " + hex(Commands.allocPd(0x20000)),
+                "write u " + hex(Commands.createCq(0x20000, 1, 16, -1)),
+                "write u " + hex(Commands.createQp(0x20000, 2, 0, 1, 1, -1, 4, 4, 1)),
+                "write u " + hex(Commands.attachMcast(2, mgid, 0xC001)),
+                "write u " + hex(Commands.destroyQp(0x20000, 2)),
+                "write u " + hex(Commands.detachMcast(2, mgid, 0xC001)),
+                "write u " + hex(Commands.detachMcast(2, mgid, 0xC001)),
+                "write u " + hex(Commands.attachMcast(2, mgid, 0xC001)),
+                "exit",
+                "");
+        Out o = run(script);
+        assertEquals(0, o.code(), "nothing outlives the process: " + o.err() + o.out());
+        String[] lines = o.out().split("\n");
+        assertTrue(lines[6].contains("\"errno\":null"), "attach: " + lines[6]);
+        assertTrue(lines[7].contains("\"errno\":\"EBUSY\""), "destroy while attached: " + lines[7]);
+        assertTrue(lines[8].contains("\"errno\":null"), "detach: " + lines[8]);
+        assertTrue(lines[9].contains("\"errno\":\"EINVAL\""), "detach again: " + lines[9]);
+        assertTrue(lines[10].contains("\"errno\":null"), "attach again, left for exit: " + lines[10]);
+    }
 }
