@@ -18,6 +18,7 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.world.World;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -77,18 +78,43 @@ class RcLossPropertyTest {
                 .checkAssert((worldSeed, mtu, faults, msgs) -> run(worldSeed, mtu, faults % 11, faults / 11, msgs));
     }
 
+    @Test
+    void shouldDeliverEveryMessageExactlyOnceInOrderAcrossAFatTreeUnderLossAndFlaps() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(Math.max(10, EXAMPLES / 4))
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("RcLossPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
+                        integers().between(0, 10 * 11 - 1),
+                        lists().of(integers().between(0, 4 * 16384 + 3).map(v -> new Msg(v % 4, v / 4 == 16384
+                                ? SLOT : v / 4))).ofSizeBetween(1, 6))
+                .checkAssert((worldSeed, mtu, faults, msgs) -> run(worldSeed, mtu, faults % 11, faults / 11, msgs, true));
+    }
+
     /** One scenario; {@code dropPercent} on every link, a flap of {@code flapMs} (0: none) of host 1's cable. */
     static void run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs) {
+        run(worldSeed, mtu, dropPercent, flapTenths, msgs, false);
+    }
+
+    /**
+     * As above; with {@code fatTree} the two hosts are the ends of a fat tree of two leaves of four
+     * hosts and two spines (host 0 and host 7), four links each way instead of two.
+     */
+    static void run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs, boolean fatTree) {
         TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - msgs.size(), 0x7000, TIMEOUT, 7, 7, 1);
-        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c)) {
+        try (TransportPair p = fatTree ? new TransportPair(World.fatTree(worldSeed, 8, 4, 2), 0, 7, QpType.RC, c)
+                : new TransportPair(worldSeed, QpType.RC, c)) {
             for (int i = 0; i < msgs.size() + 2; i++) {
                 p.b.postRecv(1000 + i, TransportPair.TARGET + (long) i * SLOT, SLOT);
             }
-            // dropPercent is the loss of the path, two links each way: each link drops 1 - sqrt(1 - p).
-            p.world.fabric().faults().dropProbability(1 - Math.sqrt(1 - dropPercent / 100.0));
+            // dropPercent is the loss of the path, k links each way: each link drops 1 - (1 - p)^(1/k).
+            int links = fatTree ? 4 : 2;
+            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 1.0 / links));
             if (flapTenths > 0) {
                 long now = p.world.scheduler().now();
-                p.world.fabric().faults().flap(p.world.link(1), now + 20_000, Math.min(MAX_FLAP_NS, flapTenths * 400_000L));
+                p.world.fabric().faults().flap(p.world.link(p.b.index), now + 20_000,
+                        Math.min(MAX_FLAP_NS, flapTenths * 400_000L));
             }
             for (int i = 0; i < msgs.size(); i++) {
                 Msg m = msgs.get(i);
