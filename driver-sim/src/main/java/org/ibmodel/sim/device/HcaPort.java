@@ -51,6 +51,8 @@ public final class HcaPort {
     private long rcvErrors;
     private long xmitDiscards;
     private long linkDowned;
+    private long multicastXmitPackets;
+    private long multicastRcvPackets;
 
     HcaPort(int num, Firmware firmware, DevCaps caps) {
         this.num = num;
@@ -112,19 +114,21 @@ public final class HcaPort {
     }
 
     /** A packet of {@code bytes} leaves by this port, or is discarded when its link is down. */
-    void transmitted(int bytes) {
+    void transmitted(int bytes, boolean multicast) {
         if (!linkUp) {
             xmitDiscards++;
             return;
         }
         xmitBytes += bytes;
         xmitPackets++;
+        multicastXmitPackets += multicast ? 1 : 0;
     }
 
     /** A packet of {@code bytes} arrived from the link, whatever becomes of it. */
-    void received(int bytes) {
+    void received(int bytes, boolean multicast) {
         rcvBytes += bytes;
         rcvPackets++;
+        multicastRcvPackets += multicast ? 1 : 0;
     }
 
     /** The packet just received is dropped as malformed or for a CRC. */
@@ -146,6 +150,33 @@ public final class HcaPort {
         Layout.PortCounters.PORT_RCV_PACKETS.set(mad, d, Math.min(rcvPackets, 0xffff_ffffL));
     }
 
+    /** §3.13: the 64-bit counters, unicast and multicast apart, into the attribute at {@code d}. */
+    void portCountersExt(byte[] mad, int d) {
+        Layout.PortCountersExt.PORT_XMIT_DATA.set(mad, d, xmitBytes / 4);
+        Layout.PortCountersExt.PORT_RCV_DATA.set(mad, d, rcvBytes / 4);
+        Layout.PortCountersExt.PORT_XMIT_PACKETS.set(mad, d, xmitPackets);
+        Layout.PortCountersExt.PORT_RCV_PACKETS.set(mad, d, rcvPackets);
+        Layout.PortCountersExt.PORT_UNICAST_XMIT_PACKETS.set(mad, d, xmitPackets - multicastXmitPackets);
+        Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS.set(mad, d, rcvPackets - multicastRcvPackets);
+        Layout.PortCountersExt.PORT_MULTICAST_XMIT_PACKETS.set(mad, d, multicastXmitPackets);
+        Layout.PortCountersExt.PORT_MULTICAST_RCV_PACKETS.set(mad, d, multicastRcvPackets);
+    }
+
+    /**
+     * §3.13 Set: clears what {@code select} names (IB_PMA_SELX_* bits). The unicast and multicast
+     * packet counts are parts of the packet counts, so clearing one part keeps the other.
+     */
+    void clearCountersExt(int select) {
+        xmitBytes = (select & 0x01) != 0 ? 0 : xmitBytes;
+        rcvBytes = (select & 0x02) != 0 ? 0 : rcvBytes;
+        long unicastXmit = (select & 0x14) != 0 ? 0 : xmitPackets - multicastXmitPackets;
+        long unicastRcv = (select & 0x28) != 0 ? 0 : rcvPackets - multicastRcvPackets;
+        multicastXmitPackets = (select & 0x44) != 0 ? 0 : multicastXmitPackets;
+        multicastRcvPackets = (select & 0x88) != 0 ? 0 : multicastRcvPackets;
+        xmitPackets = unicastXmit + multicastXmitPackets;
+        rcvPackets = unicastRcv + multicastRcvPackets;
+    }
+
     /** §3.12 Set: clears the counters {@code select} names (IB_PMA_SEL_* bits). */
     void clearCounters(int select) {
         linkDowned = (select & 0x0004) != 0 ? 0 : linkDowned;
@@ -153,8 +184,14 @@ public final class HcaPort {
         xmitDiscards = (select & 0x0040) != 0 ? 0 : xmitDiscards;
         xmitBytes = (select & 0x1000) != 0 ? 0 : xmitBytes;
         rcvBytes = (select & 0x2000) != 0 ? 0 : rcvBytes;
-        xmitPackets = (select & 0x4000) != 0 ? 0 : xmitPackets;
-        rcvPackets = (select & 0x8000) != 0 ? 0 : rcvPackets;
+        if ((select & 0x4000) != 0) {
+            xmitPackets = 0;
+            multicastXmitPackets = 0;
+        }
+        if ((select & 0x8000) != 0) {
+            rcvPackets = 0;
+            multicastRcvPackets = 0;
+        }
     }
 
     /**

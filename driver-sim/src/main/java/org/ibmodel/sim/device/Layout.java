@@ -208,6 +208,29 @@ public final class Layout {
         public static final Field PORT_XMIT_WAIT = f("port_xmit_wait", 0x28, 31, 0);
     }
 
+    /** §3.13 PortCountersExtended, offsets from {@link Mad#DATA}. */
+    public static final class PortCountersExt {
+        public static final String SECTION = "3.13";
+        public static final Field PORT_SELECT = f("ext_port_select", 0x00, 23, 16);
+        public static final Field COUNTER_SELECT = f("ext_counter_select", 0x00, 15, 0);
+        public static final Field PORT_XMIT_DATA = f("ext_port_xmit_data", 0x08, 63, 0);
+        public static final Field PORT_RCV_DATA = f("ext_port_rcv_data", 0x10, 63, 0);
+        public static final Field PORT_XMIT_PACKETS = f("ext_port_xmit_packets", 0x18, 63, 0);
+        public static final Field PORT_RCV_PACKETS = f("ext_port_rcv_packets", 0x20, 63, 0);
+        public static final Field PORT_UNICAST_XMIT_PACKETS = f("port_unicast_xmit_packets", 0x28, 63, 0);
+        public static final Field PORT_UNICAST_RCV_PACKETS = f("port_unicast_rcv_packets", 0x30, 63, 0);
+        public static final Field PORT_MULTICAST_XMIT_PACKETS = f("port_multicast_xmit_packets", 0x38, 63, 0);
+        public static final Field PORT_MULTICAST_RCV_PACKETS = f("port_multicast_rcv_packets", 0x40, 63, 0);
+    }
+
+    /** §3.14 the performance agent's ClassPortInfo, offsets from {@link Mad#DATA}. */
+    public static final class PmaClassPortInfo {
+        public static final String SECTION = "3.14";
+        public static final Field BASE_VERSION = f("cpi_base_version", 0x00, 31, 24);
+        public static final Field CLASS_VERSION = f("cpi_class_version", 0x00, 23, 16);
+        public static final Field CAPABILITY_MASK = f("capability_mask", 0x00, 15, 0);
+    }
+
     /** §3.11 a multicast group entry (MGM or AMGM), the mailbox of READ_MGM and WRITE_MGM. */
     public static final class Mgm {
         public static final String SECTION = "3.11";

@@ -9,7 +9,13 @@ import java.util.Arrays;
  */
 final class Pma {
     static final int CLASS_PERF_MGMT = 0x04;
+    static final int ATTR_CLASS_PORT_INFO = 0x0001;
     static final int ATTR_PORT_COUNTERS = 0x0012;
+    static final int ATTR_PORT_COUNTERS_EXT = 0x001D;
+    /** IB_PMA_CLASS_CAP_EXT_WIDTH: PortCountersExtended is there (include/rdma/ib_pma.h). */
+    static final int CAP_EXT_WIDTH = 1 << 9;
+    /** A PerfMgt MAD's attribute runs from 0x40 to the end of the 256-byte MAD. */
+    static final int DATA_SIZE = Layout.Mad.SIZE - Layout.Mad.DATA;
 
     private final HcaPort[] ports;
 
@@ -21,7 +27,7 @@ final class Pma {
     byte[] answer(byte[] in) {
         byte[] out = in.clone();
         // The response keeps PortSelect and CounterSelect; the counters are the agent's to fill.
-        Arrays.fill(out, Layout.Mad.DATA + 4, Layout.Mad.DATA + Layout.Mad.DATA_SIZE, (byte) 0);
+        Arrays.fill(out, Layout.Mad.DATA + 4, Layout.Mad.DATA + DATA_SIZE, (byte) 0);
         Layout.Mad.METHOD.set(out, 0, Sma.METHOD_GET_RESP);
         Layout.Mad.STATUS.set(out, 0, status(in, out));
         return out;
@@ -35,19 +41,36 @@ final class Pma {
         if (method != Sma.METHOD_GET && method != Sma.METHOD_SET) {
             return Sma.STATUS_UNSUPPORTED_METHOD;
         }
-        if (Layout.Mad.ATTR_ID.getInt(in, 0) != ATTR_PORT_COUNTERS) {
+        int attr = Layout.Mad.ATTR_ID.getInt(in, 0);
+        int d = Layout.Mad.DATA;
+        if (attr == ATTR_CLASS_PORT_INFO && method == Sma.METHOD_GET) {
+            Arrays.fill(out, d, d + 4, (byte) 0);
+            Layout.PmaClassPortInfo.BASE_VERSION.set(out, d, 1);
+            Layout.PmaClassPortInfo.CLASS_VERSION.set(out, d, 1);
+            Layout.PmaClassPortInfo.CAPABILITY_MASK.set(out, d, CAP_EXT_WIDTH);
+            return 0;
+        }
+        if (attr != ATTR_PORT_COUNTERS && attr != ATTR_PORT_COUNTERS_EXT) {
             return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
         }
-        int d = Layout.Mad.DATA;
+        // PortSelect and CounterSelect sit at the same place in both attributes.
         int select = Layout.PortCounters.PORT_SELECT.getInt(in, d);
         if (select < 1 || select > ports.length) {
             return Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
         HcaPort port = ports[select - 1];
-        if (method == Sma.METHOD_SET) {
-            port.clearCounters(Layout.PortCounters.COUNTER_SELECT.getInt(in, d));
+        int counters = Layout.PortCounters.COUNTER_SELECT.getInt(in, d);
+        if (attr == ATTR_PORT_COUNTERS) {
+            if (method == Sma.METHOD_SET) {
+                port.clearCounters(counters);
+            }
+            port.portCounters(out, d);
+        } else {
+            if (method == Sma.METHOD_SET) {
+                port.clearCountersExt(counters);
+            }
+            port.portCountersExt(out, d);
         }
-        port.portCounters(out, d);
         return 0;
     }
 }

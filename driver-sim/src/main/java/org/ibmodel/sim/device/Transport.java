@@ -100,7 +100,7 @@ public final class Transport implements TransportStage {
         return new PacketSink() {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
-                firmware.port(port).received(packet.length);
+                firmware.port(port).received(packet.length, isMulticast(packet));
                 demux.receive(port, packet, Crcs.State.UNVERIFIED);
                 // The receive path keeps nothing of the packet (see ReceiveDemux).
                 fp.pool().give(packet);
@@ -108,7 +108,7 @@ public final class Transport implements TransportStage {
 
             @Override
             public void receive(FabricPort fp, byte[] packet, Crcs.State crcs) {
-                firmware.port(port).received(packet.length);
+                firmware.port(port).received(packet.length, isMulticast(packet));
                 demux.receive(port, packet, crcs);
                 fp.pool().give(packet);
             }
@@ -345,8 +345,9 @@ public final class Transport implements TransportStage {
         }
         if (packet != frame) {
             int port = portNum(t);
-            firmware.port(port).transmitted(len);
-            if (isMulticast(packet)) {
+            boolean multicast = isMulticast(packet);
+            firmware.port(port).transmitted(len, multicast);
+            if (multicast) {
                 loopBack(port, packet, t.qpn());
             }
             ports[port].xmit(packet, Crcs.State.PENDING);
@@ -355,6 +356,9 @@ public final class Transport implements TransportStage {
     }
 
     private static boolean isMulticast(byte[] packet) {
+        if (packet.length < 4) {
+            return false;
+        }
         int dlid = (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
         return dlid >= ReceiveDemux.FIRST_MULTICAST_LID && dlid <= ReceiveDemux.LAST_MULTICAST_LID;
     }

@@ -125,6 +125,88 @@ class PortCountersTest {
     }
 
     @Test
+    void shouldReadDataAndPacketsFromTheExtendedCountersPastWhereThe32BitOnesStop() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            HcaPort port = p.a.host.hca(0).firmware().port(1);
+            long before = counters(p.a).portXmitData();
+            // 17 GiB sent: more octets / 4 than 32 bits hold.
+            for (int i = 0; i < 17; i++) {
+                port.transmitted(1 << 30, false);
+            }
+            PortCounters c = counters(p.a);
+            assertTrue(c.extended(), at("ClassPortInfo has IB_PMA_CLASS_CAP_EXT_WIDTH"));
+            assertEquals(before + (17L << 30) / 4, c.portXmitData(), at(c.toString()));
+            byte[] out = perfGet(p.a, 0x0012);
+            assertEquals(0xffff_ffffL, Layout.PortCounters.PORT_XMIT_DATA.get(out, Layout.Mad.DATA),
+                    at("PortCounters' 32-bit field stops at its largest value"));
+        }
+    }
+
+    @Test
+    void shouldCountMulticastPacketsApartFromUnicastOnes() {
+        try (org.ibmodel.sim.world.World w = org.ibmodel.sim.world.World.of(SEED, 2)) {
+            w.joinMulticast(0xC001, 0, 1);
+            MulticastTest.Node sender = new MulticastTest.Node(w, 0, 0x1234);
+            MulticastTest.Node member = new MulticastTest.Node(w, 1, 0x1234);
+            member.join(MulticastTest.mgid(9), 0xC001, 2);
+            PortCounters s0 = PortCounters.query(sender.qp.device(), 1).get();
+            PortCounters m0 = PortCounters.query(member.qp.device(), 1).get();
+            sender.sendToGroup(MulticastTest.mgid(9), 0xC001, TransportPair.pattern(1, 64));
+            sender.sendToGroup(MulticastTest.mgid(9), 0xC001, TransportPair.pattern(2, 64));
+            // And one unicast datagram, so that the member has both kinds to tell apart.
+            Ah unicast = Ah.create(sender.pd, AhAttr.lid(1, w.lid(1))).get();
+            assertTrue(sender.qp.postSend(new SendWr().wrId(7).opcode(WrOpcode.SEND)
+                    .sgList(new org.ibmodel.core.Sge(sender.buf + 60_000, 64, sender.mr.lkey())).ah(unicast)
+                    .remoteQpn(member.qp.qpNum()).remoteQkey(0x1234)).ok());
+            w.settle();
+            PortCounters s = PortCounters.query(sender.qp.device(), 1).get();
+            PortCounters m = PortCounters.query(member.qp.device(), 1).get();
+            assertEquals(2, s.multicastXmitPackets() - s0.multicastXmitPackets(), at(s.toString()));
+            assertEquals(1, s.unicastXmitPackets() - s0.unicastXmitPackets(), at("the one unicast datagram: " + s));
+            assertEquals(1, m.unicastRcvPackets() - m0.unicastRcvPackets(), at(m.toString()));
+            assertEquals(2, m.multicastRcvPackets() - m0.multicastRcvPackets(), at(m.toString()));
+            assertEquals(m.portRcvPackets(), m.unicastRcvPackets() + m.multicastRcvPackets(), at("the parts add up"));
+            // IB_PMA_SELX_PORT_MULTICAST_RCV_PACKETS clears that part alone; the total follows.
+            perfSet(member.qp.device(), 0x001D, 0x0080);
+            PortCounters cleared = PortCounters.query(member.qp.device(), 1).get();
+            assertEquals(0, cleared.multicastRcvPackets(), at(cleared.toString()));
+            assertEquals(m.unicastRcvPackets(), cleared.unicastRcvPackets(), at("unicast kept: " + cleared));
+            assertEquals(m.unicastRcvPackets(), cleared.portRcvPackets(), at("total without the multicast part"));
+            assertEquals(m.portRcvData(), cleared.portRcvData(), at("data not selected: kept"));
+        }
+    }
+
+    private static void perfSet(org.ibmodel.core.IbDevice dev, int attr, int select) {
+        byte[] in = new byte[MadResult.MAD_SIZE];
+        in[0] = 1;
+        in[1] = 0x04;
+        in[2] = 1;
+        in[3] = 0x02;
+        in[16] = (byte) (attr >>> 8);
+        in[17] = (byte) attr;
+        in[64 + 1] = 1;
+        in[64 + 2] = (byte) (select >>> 8);
+        in[64 + 3] = (byte) select;
+        assertEquals(MadResult.SUCCESS | MadResult.REPLY, dev.processMad(MadResult.IGNORE_MKEY, 1, null, in,
+                new byte[MadResult.MAD_SIZE]));
+    }
+
+    /** The PerfMgt Get of {@code attr} for port 1 straight through process_mad, the reply MAD. */
+    private static byte[] perfGet(TransportPair.Side side, int attr) {
+        byte[] in = new byte[MadResult.MAD_SIZE];
+        in[0] = 1;
+        in[1] = 0x04;
+        in[2] = 1;
+        in[3] = 0x01;
+        in[16] = (byte) (attr >>> 8);
+        in[17] = (byte) attr;
+        in[64 + 1] = 1;
+        byte[] out = new byte[MadResult.MAD_SIZE];
+        assertEquals(MadResult.SUCCESS | MadResult.REPLY, side.dev.processMad(MadResult.IGNORE_MKEY, 1, null, in, out));
+        return out;
+    }
+
+    @Test
     void shouldRefuseAPortTheDeviceHasNot() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             assertEquals(Errno.EINVAL, PortCounters.query(p.a.dev, 2).errno());

@@ -61,7 +61,8 @@ class SmaPropertyTest {
         Gen<Integer> version = near(90, new int[] {1}, 8);
         Gen<Integer> mgmtClass = near(90, new int[] {0x01, 0x81, 0x01, 0x81, 0x04, 0x07}, 8);
         Gen<Integer> method = near(90, new int[] {0x01, 0x01, 0x01, 0x02, 0x05, 0x07, 0x81}, 8);
-        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012}, 16);
+        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012, 0x001D, 0x0001},
+                16);
         Gen<Long> attrMod = near(80, new int[] {0, 1, 2, 3}, 8).map(Integer::longValue)
                 .mix(longs().between(0, 0xffff_ffffL), 10);
         Gen<Long> fill = longs().all();
@@ -78,7 +79,10 @@ class SmaPropertyTest {
             if (c.method() != 0x01 && c.method() != 0x02) {
                 return Sma.STATUS_UNSUPPORTED_METHOD;
             }
-            if (c.attrId() != 0x0012) {
+            if (c.attrId() == 0x0001 && c.method() == 0x01) {
+                return 0;
+            }
+            if (c.attrId() != 0x0012 && c.attrId() != 0x001D) {
                 return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
             }
             long select = c.attrMod() & 0xff;
@@ -144,15 +148,25 @@ class SmaPropertyTest {
         expected[3] = out[3];
         expected[4] = out[4];
         expected[5] = out[5];
-        // The PerfMgt agent keeps PortSelect and CounterSelect, the first four bytes.
-        int kept = c.mgmtClass() == Pma.CLASS_PERF_MGMT ? 4 : 0;
-        System.arraycopy(out, Layout.Mad.DATA + kept, expected, Layout.Mad.DATA + kept, Layout.Mad.DATA_SIZE - kept);
+        // The PerfMgt agent keeps PortSelect and CounterSelect, the first four bytes, and owns
+        // the attribute area to the end of the MAD; the subnet agent its 64 bytes.
+        boolean pma = c.mgmtClass() == Pma.CLASS_PERF_MGMT;
+        boolean classPortInfo = pma && c.attrId() == 0x0001 && status == 0;
+        int kept = pma && !classPortInfo ? 4 : 0;
+        int size = pma ? Pma.DATA_SIZE : Layout.Mad.DATA_SIZE;
+        System.arraycopy(out, Layout.Mad.DATA + kept, expected, Layout.Mad.DATA + kept, size - kept);
         assertArrayEquals(expected, out, "echo of the request");
-        byte[] data = Arrays.copyOfRange(out, Layout.Mad.DATA + kept, Layout.Mad.DATA + Layout.Mad.DATA_SIZE);
+        byte[] data = Arrays.copyOfRange(out, Layout.Mad.DATA + kept, Layout.Mad.DATA + size);
         if (status != 0) {
-            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE - kept], data, "no attribute with an error status");
-        } else if (c.mgmtClass() == Pma.CLASS_PERF_MGMT) {
-            assertArrayEquals(new byte[Layout.Mad.DATA_SIZE - kept], data, "a port that has sent nothing counts nothing");
+            assertArrayEquals(new byte[size - kept], data, "no attribute with an error status");
+        } else if (classPortInfo) {
+            byte[] cpi = new byte[size];
+            Layout.PmaClassPortInfo.BASE_VERSION.set(cpi, 0, 1);
+            Layout.PmaClassPortInfo.CLASS_VERSION.set(cpi, 0, 1);
+            Layout.PmaClassPortInfo.CAPABILITY_MASK.set(cpi, 0, Pma.CAP_EXT_WIDTH);
+            assertArrayEquals(cpi, data, "ClassPortInfo: versions and IB_PMA_CLASS_CAP_EXT_WIDTH, nothing else");
+        } else if (pma) {
+            assertArrayEquals(new byte[size - kept], data, "a port that has sent nothing counts nothing");
         } else if (c.attrId() == 0x0011) {
             assertEquals(h.caps.nodeGuid(), Layout.NodeInfo.NODE_GUID.get(out, Layout.Mad.DATA));
         } else if (c.attrId() == 0x0015) {
