@@ -347,7 +347,8 @@ public final class Firmware {
             return Status.BAD_INDEX;
         }
         byte[] mad = Arrays.copyOf(in, Layout.Mad.SIZE);
-        byte[] response = Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT ? pma.answer(mad) : sma.answer(p, mad);
+        boolean perf = Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT;
+        byte[] response = perf ? pma.answer(mad) : sma.answer(p, mad);
         if (response == null) {
             return Status.BAD_PKT;
         }

@@ -112,8 +112,8 @@ final class ReceiveDemux {
      * UD receive. The responder is done with the packet when it returns, so one view serves all.
      */
     private void receiveMulticast(Firmware fw, int portNum, Packet p, int loopbackFrom) {
-        if (!p.hasGrh() || p.bth().destQp() != MULTICAST_QPN || p.opcode().transport() != org.ibmodel.sim.wire.Transport.UD
-                || !p.opcode().isRequest()) {
+        boolean udSend = p.opcode().transport() == org.ibmodel.sim.wire.Transport.UD && p.opcode().isRequest();
+        if (!p.hasGrh() || p.bth().destQp() != MULTICAST_QPN || !udSend) {
             transport.count(Transport.Drop.MULTICAST_INVALID);
             return;
         }

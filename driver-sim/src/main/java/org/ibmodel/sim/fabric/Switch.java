@@ -176,8 +176,8 @@ public final class Switch {
         long[] mask = new long[(ports.length + 63) / 64];
         for (int p : outPorts) {
             if (p < 1 || p >= ports.length) {
-                throw new IllegalArgumentException("switch " + name + ": MFT[" + Integer.toHexString(mlid) + "] names port "
-                        + p + ", switch has ports 1.." + numPorts());
+                throw new IllegalArgumentException("switch " + name + ": MFT[" + Integer.toHexString(mlid)
+                        + "] names port " + p + ", switch has ports 1.." + numPorts());
             }
             mask[p >>> 6] |= 1L << p;
         }

@@ -85,8 +85,9 @@ public final class World implements AutoCloseable {
         int hostPortsPerSwitch = topology.isFatTree() ? topology.hostsPerLeaf() * ports : n * ports;
         int switchPorts = topology.isFatTree() ? hostPortsPerSwitch + topology.spines() : hostPortsPerSwitch + 1;
         if (switchPorts > MAX_SWITCH_PORTS || leaves > MAX_SWITCH_PORTS) {
-            throw new IllegalArgumentException(n + " hosts with " + ports + " ports on " + topology + " need switches of "
-                    + Math.max(switchPorts, leaves) + " ports; a switch has at most " + MAX_SWITCH_PORTS
+            throw new IllegalArgumentException(n + " hosts with " + ports + " ports on " + topology
+                    + " need switches of " + Math.max(switchPorts, leaves) + " ports; a switch has at most "
+                    + MAX_SWITCH_PORTS
                     + (topology.isFatTree() ? "" : ": use a fat tree"));
         }
         this.scheduler = new Scheduler(seed);

@@ -18,11 +18,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three hosts on one switch, every host in every group's MLID; host 0 sends and each host has
- * two UD QPs more, so host 0's get their copies through the HCA's loopback. Steps: a QP attaches to a group, detaches from it, or host 0 sends to the
- * group. Four of the six groups' MGIDs share one hash slot and two another, so the steps build,
- * cut and re-link AMGM chains. After every step the return code is the model's (0 for an attach,
- * -EINVAL for detaching what is not attached, -ENOMEM for a ninth QP: there are only six) and
- * after a send exactly the attached QPs have one completion.
+ * two UD QPs more, so host 0's get their copies through the HCA's loopback. Steps: a QP
+ * attaches to a group, detaches from it, or host 0 sends to the group. Four of the six groups'
+ * MGIDs share one hash slot and two another, so the steps build, cut and re-link AMGM chains.
+ * After every step the return code is the model's (0 for an attach, -EINVAL for detaching what
+ * is not attached; a ninth QP's -ENOMEM cannot happen, there are only six) and after a send
+ * exactly the attached QPs have one completion.
  */
 class MulticastPropertyTest {
     private static final long DEFAULT_SEED = 0x6d_c457L;
