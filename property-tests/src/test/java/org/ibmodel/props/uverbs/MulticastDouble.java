@@ -23,6 +23,8 @@ final class MulticastDouble extends ForwardingDeviceOps {
     private final boolean forgetsDetach;
     /** QP -> the MGIDs (hex) it is attached to. */
     private final Map<Qp, TreeSet<String>> table = new LinkedHashMap<>();
+    /** Attachments made, for the fuzz's report. */
+    long attached;
 
     MulticastDouble(DeviceOps real, boolean forgetsDetach) {
         super(real);
@@ -45,6 +47,7 @@ final class MulticastDouble extends ForwardingDeviceOps {
             return Errno.ENOMEM.negative();
         }
         table.computeIfAbsent(qp, k -> new TreeSet<>()).add(g);
+        attached++;
         return 0;
     }
 

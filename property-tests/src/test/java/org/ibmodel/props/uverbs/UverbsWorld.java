@@ -11,6 +11,7 @@ import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.UObject;
+import org.ibmodel.uverbs.UObjectType;
 import org.ibmodel.uverbs.UobjectPolicy;
 import org.ibmodel.uverbs.UverbsFile;
 import org.ibmodel.uverbs.UverbsHost;
@@ -89,8 +90,13 @@ final class UverbsWorld {
             case 2 -> Commands.allocPd(resp);
             case 3 -> Commands.createCq(resp, r, extra.nextInt(10) == 0 ? 1 << 20 : 1 + extra.nextInt(8),
                     extra.nextInt(4) == 0 ? fd + 1 : -1);
-            case 4 -> Commands.createQp(resp, r, h, h2, h2, extra.nextInt(4) == 0 ? h : -1,
-                    2 + extra.nextInt(3), extra.nextInt(20) == 0 ? 1 << 20 : 1 + extra.nextInt(4), 1);
+            // Half the QPs name a PD and a CQ the file has, so that QPs (UD ones among them, which
+            // multicast needs) exist often enough for what is done to them later.
+            case 4 -> extra.nextBoolean()
+                    ? Commands.createQp(resp, r, handleOf(t, fd, UObjectType.PD, h), handleOf(t, fd, UObjectType.CQ, h2),
+                            handleOf(t, fd, UObjectType.CQ, h2), -1, 2 + extra.nextInt(3), 1 + extra.nextInt(4), 1)
+                    : Commands.createQp(resp, r, h, h2, h2, extra.nextInt(4) == 0 ? h : -1,
+                            2 + extra.nextInt(3), extra.nextInt(20) == 0 ? 1 << 20 : 1 + extra.nextInt(4), 1);
             case 5 -> Commands.regMr(resp, h, extra.nextInt(8) == 0 ? UNMAPPED : BUF, 1 + extra.nextInt(9000),
                     extra.nextInt(8) == 0 ? UNMAPPED : BUF, AccessFlags.LOCAL_WRITE);
             case 6 -> Commands.createSrq(resp, r, h, 1 + extra.nextInt(8), 1);
@@ -182,6 +188,19 @@ final class UverbsWorld {
         return host.accountingError() == null ? null : "accounting: " + host.accountingError();
     }
 
+    /** The handle of an object of {@code type} in the file; {@code h} when it has none. */
+    private static int handleOf(Task t, int fd, UObjectType type, int h) {
+        if (t.files().get(fd) instanceof UverbsFile f) {
+            for (int k = 0; k < HANDLES + 2; k++) {
+                UObject u = f.resolve(k);
+                if (u != null && u.type() == type) {
+                    return k;
+                }
+            }
+        }
+        return h;
+    }
+
     /**
      * The handle of a UD QP of the file, the only kind that attaches, so that attachments happen
      * often enough to be undone; {@code h} when the file has none.
@@ -209,6 +228,7 @@ final class UverbsWorld {
 
     /** Every process exits; null when nothing is left on the device and nothing is pinned. */
     String teardownError() {
+        results.merge("multicast attachments made", mcast.attached, Long::sum);
         for (int i = 0; i < 2; i++) {
             procs[i].exit();
             if (procs[i].mm().pinCount() != 0) {
