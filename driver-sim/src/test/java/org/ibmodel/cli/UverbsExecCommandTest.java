@@ -84,17 +84,26 @@ class UverbsExecCommandTest {
         assertEquals(2, run("write nosuch 00\n").code());
     }
 
-    // The script runs on the HCA: the objects are made by firmware commands and a QP's queues
-    // live in host memory, and nothing survives the process.
-    @Test
-    void shouldCreateCqAndQpOnTheHcaAndLeaveNothingBehind() throws IOException {
-        String script = String.join("\n",
+    /**
+     * Script lines 1-6: memory, uverbs0 as u, a context, PD 0, CQ 1 and a QP (handle 2) of
+     * ib_qp_type {@code qpType} on them.
+     */
+    private static String objects(int qpType) {
+        return String.join("\n",
                 "mmap 20000 8192",
                 "open u",
                 "write u " + hex(Commands.getContext(0x20000)),
                 "write u " + hex(Commands.allocPd(0x20000)),
                 "write u " + hex(Commands.createCq(0x20000, 1, 16, -1)),
-                "write u " + hex(Commands.createQp(0x20000, 2, 0, 1, 1, -1, 2, 4, 1)),
+                "write u " + hex(Commands.createQp(0x20000, 2, 0, 1, 1, -1, qpType, 4, 1)));
+    }
+
+    // The script runs on the HCA: the objects are made by firmware commands and a QP's queues
+    // live in host memory, and nothing survives the process.
+    @Test
+    void shouldCreateCqAndQpOnTheHcaAndLeaveNothingBehind() throws IOException {
+        String script = String.join("\n",
+                objects(2),
                 "peek 20000 8",
                 "write u " + hex(Commands.destroyQp(0x20000, 2)),
                 "write u " + hex(Commands.destroyCq(0x20000, 1)),
@@ -120,12 +129,7 @@ class UverbsExecCommandTest {
         mgid[1] = 0x12;
         mgid[15] = 1;
         String script = String.join("\n",
-                "mmap 20000 8192",
-                "open u",
-                "write u " + hex(Commands.getContext(0x20000)),
-                "write u " + hex(Commands.allocPd(0x20000)),
-                "write u " + hex(Commands.createCq(0x20000, 1, 16, -1)),
-                "write u " + hex(Commands.createQp(0x20000, 2, 0, 1, 1, -1, 4, 4, 1)),
+                objects(4),
                 "write u " + hex(Commands.attachMcast(2, mgid, 0xC001)),
                 "write u " + hex(Commands.destroyQp(0x20000, 2)),
                 "write u " + hex(Commands.detachMcast(2, mgid, 0xC001)),

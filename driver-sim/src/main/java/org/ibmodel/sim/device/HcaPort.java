@@ -52,6 +52,23 @@ public final class HcaPort {
     private long xmitDiscards;
     private long linkDowned;
     private long multicastXmitPackets;
+    // CounterSelect bits of PortCounters and PortCountersExtended (include/rdma/ib_pma.h
+    // IB_PMA_SEL_* and IB_PMA_SELX_*), for the counters the ports keep.
+    static final int SEL_LINK_DOWNED = 0x0004;
+    static final int SEL_RCV_ERRORS = 0x0008;
+    static final int SEL_XMIT_DISCARDS = 0x0040;
+    static final int SEL_XMIT_DATA = 0x1000;
+    static final int SEL_RCV_DATA = 0x2000;
+    static final int SEL_XMIT_PACKETS = 0x4000;
+    static final int SEL_RCV_PACKETS = 0x8000;
+    static final int SELX_XMIT_DATA = 0x01;
+    static final int SELX_RCV_DATA = 0x02;
+    static final int SELX_XMIT_PACKETS = 0x04;
+    static final int SELX_RCV_PACKETS = 0x08;
+    static final int SELX_UNICAST_XMIT = 0x10;
+    static final int SELX_UNICAST_RCV = 0x20;
+    static final int SELX_MULTICAST_XMIT = 0x40;
+    static final int SELX_MULTICAST_RCV = 0x80;
     private long multicastRcvPackets;
 
     HcaPort(int num, Firmware firmware, DevCaps caps) {
@@ -167,28 +184,30 @@ public final class HcaPort {
      * packet counts are parts of the packet counts, so clearing one part keeps the other.
      */
     void clearCountersExt(int select) {
-        xmitBytes = (select & 0x01) != 0 ? 0 : xmitBytes;
-        rcvBytes = (select & 0x02) != 0 ? 0 : rcvBytes;
-        long unicastXmit = (select & 0x14) != 0 ? 0 : xmitPackets - multicastXmitPackets;
-        long unicastRcv = (select & 0x28) != 0 ? 0 : rcvPackets - multicastRcvPackets;
-        multicastXmitPackets = (select & 0x44) != 0 ? 0 : multicastXmitPackets;
-        multicastRcvPackets = (select & 0x88) != 0 ? 0 : multicastRcvPackets;
+        xmitBytes = (select & SELX_XMIT_DATA) != 0 ? 0 : xmitBytes;
+        rcvBytes = (select & SELX_RCV_DATA) != 0 ? 0 : rcvBytes;
+        long unicastXmit = (select & (SELX_XMIT_PACKETS | SELX_UNICAST_XMIT)) != 0 ? 0
+                : xmitPackets - multicastXmitPackets;
+        long unicastRcv = (select & (SELX_RCV_PACKETS | SELX_UNICAST_RCV)) != 0 ? 0
+                : rcvPackets - multicastRcvPackets;
+        multicastXmitPackets = (select & (SELX_XMIT_PACKETS | SELX_MULTICAST_XMIT)) != 0 ? 0 : multicastXmitPackets;
+        multicastRcvPackets = (select & (SELX_RCV_PACKETS | SELX_MULTICAST_RCV)) != 0 ? 0 : multicastRcvPackets;
         xmitPackets = unicastXmit + multicastXmitPackets;
         rcvPackets = unicastRcv + multicastRcvPackets;
     }
 
     /** §3.12 Set: clears the counters {@code select} names (IB_PMA_SEL_* bits). */
     void clearCounters(int select) {
-        linkDowned = (select & 0x0004) != 0 ? 0 : linkDowned;
-        rcvErrors = (select & 0x0008) != 0 ? 0 : rcvErrors;
-        xmitDiscards = (select & 0x0040) != 0 ? 0 : xmitDiscards;
-        xmitBytes = (select & 0x1000) != 0 ? 0 : xmitBytes;
-        rcvBytes = (select & 0x2000) != 0 ? 0 : rcvBytes;
-        if ((select & 0x4000) != 0) {
+        linkDowned = (select & SEL_LINK_DOWNED) != 0 ? 0 : linkDowned;
+        rcvErrors = (select & SEL_RCV_ERRORS) != 0 ? 0 : rcvErrors;
+        xmitDiscards = (select & SEL_XMIT_DISCARDS) != 0 ? 0 : xmitDiscards;
+        xmitBytes = (select & SEL_XMIT_DATA) != 0 ? 0 : xmitBytes;
+        rcvBytes = (select & SEL_RCV_DATA) != 0 ? 0 : rcvBytes;
+        if ((select & SEL_XMIT_PACKETS) != 0) {
             xmitPackets = 0;
             multicastXmitPackets = 0;
         }
-        if ((select & 0x8000) != 0) {
+        if ((select & SEL_RCV_PACKETS) != 0) {
             rcvPackets = 0;
             multicastRcvPackets = 0;
         }

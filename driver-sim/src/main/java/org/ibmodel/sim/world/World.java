@@ -184,11 +184,6 @@ public final class World implements AutoCloseable {
         return topology;
     }
 
-    /** Hosts in this world. */
-    public int size() {
-        return hostCount;
-    }
-
     public Scheduler scheduler() {
         return scheduler;
     }
