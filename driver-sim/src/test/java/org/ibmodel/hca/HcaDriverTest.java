@@ -1,6 +1,7 @@
 // Bring-up, object lifetimes and firmware refusals through ib_core on a host with the HCA
 package org.ibmodel.hca;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -174,6 +175,9 @@ class HcaDriverTest {
         assertEquals((1 << 3) | (1 << 9) | (1 << 11), rtr, "qkey, min_rnr_timer, max_dest_rd_atomic");
         int rts = QpModify.optpar(CmdOp.RTR2RTS_QP, HcaHost.RC_RTS);
         assertEquals((1 << 6) | (1 << 7) | (1 << 8) | (1 << 10), rts);
+        int apm = QpModify.optpar(CmdOp.RTS2RTS_QP, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
+                QpAttrMask.PATH_MIG_STATE));
+        assertEquals((1 << 12) | (1 << 13), apm, "alternate path, pm_state");
     }
 
     @Test
@@ -217,16 +221,48 @@ class HcaDriverTest {
     }
 
     @Test
-    void shouldRefuseUnsupportedAttributesWithoutACommand() {
+    void shouldLoadTheAlternatePathAndPathMigrationStateIntoTheContext() {
         Cq cq = h.cq(4);
         Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
         assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
-        long before = h.fw.commands();
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(Layout.QpCtx.PM_MIGRATED, c.get(Layout.QpCtx.PM_STATE), "RST2INIT: migrated");
         QpAttr a = HcaHost.rtr(1);
-        a.altAhAttr = AhAttr.lid(1, 3);
+        byte[] dgid = new byte[16];
+        dgid[0] = (byte) 0xfe;
+        dgid[15] = 9;
+        a.altAhAttr = new AhAttr(3, 5, 1, 7, 1, new AhAttr.Grh(dgid, 0x1234, 0, 2, 0x40));
         a.altPortNum = 1;
-        assertEquals(Errno.EOPNOTSUPP.negative(), qp.modify(a, HcaHost.RC_RTR | QpAttrMask.ALT_PATH.bit()));
-        assertEquals(before, h.fw.commands());
+        a.altPkeyIndex = 0;
+        a.altTimeout = 17;
+        assertEquals(0, qp.modify(a, HcaHost.RC_RTR | QpAttrMask.ALT_PATH.bit()));
+        assertEquals(3, c.get(Layout.QpCtx.ALT_DLID));
+        assertEquals(5, c.get(Layout.QpCtx.ALT_SL));
+        assertEquals(1, c.get(Layout.QpCtx.ALT_SRC_PATH_BITS));
+        assertEquals(7, c.get(Layout.QpCtx.ALT_STATIC_RATE));
+        assertEquals(1, c.get(Layout.QpCtx.ALT_PORT));
+        assertEquals(17, c.get(Layout.QpCtx.ALT_ACK_TIMEOUT));
+        assertEquals(1, c.get(Layout.QpCtx.ALT_GRH));
+        assertEquals(0x1234, c.get(Layout.QpCtx.ALT_FLOW_LABEL));
+        assertEquals(2, c.get(Layout.QpCtx.ALT_HOP_LIMIT));
+        assertEquals(0x40, c.get(Layout.QpCtx.ALT_TRAFFIC_CLASS));
+        assertArrayEquals(dgid, c.bytes(Layout.QpCtx.ALT_DGID));
+        assertEquals(0, qp.modify(HcaHost.rts(5), HcaHost.RC_RTS));
+        QpAttr rearm = new QpAttr().state(QpState.RTS);
+        rearm.pathMigState = 1;
+        assertEquals(0, qp.modify(rearm, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+        assertEquals(Layout.QpCtx.PM_REARM, c.get(Layout.QpCtx.PM_STATE));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(1, q.pathMigState, "IB_MIG_REARM read back from QUERY_QP");
+        assertEquals(17, q.altTimeout);
+        assertEquals(3, q.altAhAttr.dlid());
+        assertArrayEquals(dgid, q.altAhAttr.grh().dgid());
+        QpAttr bad = new QpAttr().state(QpState.RTS);
+        bad.pathMigState = 7;
+        assertEquals(Errno.EINVAL.negative(), qp.modify(bad, QpAttrMask.of(QpAttrMask.STATE,
+                QpAttrMask.PATH_MIG_STATE)), "no such ib_mig_state: the device refuses the armed it reads");
+        assertEquals(Layout.QpCtx.PM_REARM, c.get(Layout.QpCtx.PM_STATE));
     }
 
     @Test

@@ -34,6 +34,14 @@ public interface DeviceOps {
 
     int destroyQp(Qp qp);
 
+    /**
+     * ib_query_qp's driver half: {@code out} holds ib_core's copy of the attributes; a driver whose
+     * device changes some of them on its own (path migration) puts the device's in. 0 or -errno.
+     */
+    default int queryQp(Qp qp, QpAttr out) {
+        return 0;
+    }
+
     PostResult postSend(Qp qp, List<SendWr> wrs);
 
     PostResult postRecv(Qp qp, List<RecvWr> wrs);

@@ -60,6 +60,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int queryQp(Qp qp, QpAttr out) {
+        return real.queryQp(qp, out);
+    }
+
+    @Override
     public int destroyQp(Qp qp) {
         return real.destroyQp(qp);
     }

@@ -431,7 +431,8 @@ public final class Qp extends IbObject {
         out.curQpState = now.curQpState;
         out.portNum = now.portNum;
         out.cap = now.cap;
-        return 0;
+        // A QP in RESET has no context on the device to read.
+        return state == QpState.RESET ? 0 : device().ops().queryQp(this, out);
     }
 
     /** ib_post_send */

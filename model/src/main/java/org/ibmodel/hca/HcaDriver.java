@@ -941,6 +941,37 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mthca_query_qp: QUERY_QP, and the paths and pm_state as the context has them, which a
+     * migration changes without the driver (HCA.md §5.10). Only connected QPs have paths.
+     */
+    @Override
+    public int queryQp(Qp qp, QpAttr out) {
+        if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
+            return 0;
+        }
+        // The outbox holds the context after its first 8 bytes, as the transition commands' inbox does.
+        byte[] ctx = new byte[Hw.CTX + Hw.QpCtx.SIZE];
+        int ret = cmd.out(CmdOp.QUERY_QP, ((HcaQp) qp.drv()).qpn(), ctx);
+        if (ret != 0) {
+            return ret;
+        }
+        out.pathMigState = QpModify.migState(Hw.QpCtx.PM_STATE.getInt(ctx, Hw.CTX));
+        if (out.ahAttr != null) {
+            out.portNum = Hw.QpCtx.PORT.getInt(ctx, Hw.CTX);
+            out.pkeyIndex = Hw.QpCtx.PKEY_INDEX.getInt(ctx, Hw.CTX);
+            out.timeout = Hw.QpCtx.ACK_TIMEOUT.getInt(ctx, Hw.CTX);
+            out.ahAttr = QpModify.primaryPath(ctx, Hw.CTX);
+        }
+        if (out.altAhAttr != null) {
+            out.altPortNum = Hw.QpCtx.ALT_PORT.getInt(ctx, Hw.CTX);
+            out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, Hw.CTX);
+            out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, Hw.CTX);
+            out.altAhAttr = QpModify.alternatePath(ctx, Hw.CTX);
+        }
+        return 0;
+    }
+
     /** mlx4_ib_cq_clean on both CQs: no completion of a reset or destroyed QP is polled. */
     private void cleanCqs(HcaQp hq) {
         ((HcaCq) hq.ibQp().sendCq().drv()).clean(hq.qpn());

@@ -58,10 +58,30 @@ final class QpModify {
         OPTPAR.put(QpAttrMask.MIN_RNR_TIMER, Hw.Optpar.MIN_RNR_TIMER);
         OPTPAR.put(QpAttrMask.MAX_QP_RD_ATOMIC, Hw.Optpar.MAX_RD_ATOMIC);
         OPTPAR.put(QpAttrMask.MAX_DEST_RD_ATOMIC, Hw.Optpar.MAX_DEST_RD_ATOMIC);
+        OPTPAR.put(QpAttrMask.ALT_PATH, Hw.Optpar.ALT_ADDRESS_PATH);
+        OPTPAR.put(QpAttrMask.PATH_MIG_STATE, Hw.Optpar.PM_STATE);
     }
 
-    /** Attributes the driver cannot give the device: no alternate path, no rate limit. */
-    static final int UNSUPPORTED = QpAttrMask.of(QpAttrMask.ALT_PATH, QpAttrMask.RATE_LIMIT);
+    /** Attributes the driver cannot give the device: no rate limit (raw packet QPs only). */
+    static final int UNSUPPORTED = QpAttrMask.RATE_LIMIT.bit();
+
+    /** enum ib_mig_state (MIGRATED, REARM, ARMED) as §4.5's pm_state, as mthca_qp.c maps it. */
+    private static final int[] PM_STATE = {Hw.QpCtx.PM_MIGRATED, Hw.QpCtx.PM_REARM, Hw.QpCtx.PM_ARMED};
+
+    /** pm_state for an ib_mig_state; a value outside the enum leaves the bits 0, as mthca's switch does. */
+    static int pmState(int migState) {
+        return migState >= 0 && migState < PM_STATE.length ? PM_STATE[migState] : 0;
+    }
+
+    /** The ib_mig_state of a pm_state, -1 for none (mthca_qp.c, to_ib_mig_state). */
+    static int migState(int pmState) {
+        for (int i = 0; i < PM_STATE.length; i++) {
+            if (PM_STATE[i] == pmState) {
+                return i;
+            }
+        }
+        return -1;
+    }
 
     private QpModify() {
     }
@@ -128,6 +148,15 @@ final class QpModify {
         if (QpAttrMask.AV.isSet(mask)) {
             m.ahAttr = req.ahAttr;
         }
+        if (QpAttrMask.ALT_PATH.isSet(mask)) {
+            m.altAhAttr = req.altAhAttr;
+            m.altPortNum = req.altPortNum;
+            m.altPkeyIndex = req.altPkeyIndex;
+            m.altTimeout = req.altTimeout;
+        }
+        if (QpAttrMask.PATH_MIG_STATE.isSet(mask)) {
+            m.pathMigState = req.pathMigState;
+        }
         if (QpAttrMask.PATH_MTU.isSet(mask)) {
             m.pathMtuValue = req.pathMtuValue;
         }
@@ -161,6 +190,27 @@ final class QpModify {
         return m;
     }
 
+    /** The primary address path of a QP context (QUERY_QP), as mthca_query_qp's to_rdma_ah_attr reads it. */
+    static AhAttr primaryPath(byte[] c, int base) {
+        AhAttr.Grh grh = !Hw.QpCtx.GRH.isSet(c, base) ? null
+                : new AhAttr.Grh(Hw.QpCtx.DGID.bytes(c, base), Hw.QpCtx.FLOW_LABEL.getInt(c, base),
+                        Hw.QpCtx.SGID_INDEX.getInt(c, base), Hw.QpCtx.HOP_LIMIT.getInt(c, base),
+                        Hw.QpCtx.TRAFFIC_CLASS.getInt(c, base));
+        return new AhAttr(Hw.QpCtx.DLID.getInt(c, base), Hw.QpCtx.SL.getInt(c, base), Hw.QpCtx.SRC_PATH_BITS.getInt(c, base),
+                Hw.QpCtx.STATIC_RATE.getInt(c, base), Hw.QpCtx.PORT.getInt(c, base), grh);
+    }
+
+    /** The alternate path of a QP context (§5.10). */
+    static AhAttr alternatePath(byte[] c, int base) {
+        AhAttr.Grh grh = !Hw.QpCtx.ALT_GRH.isSet(c, base) ? null
+                : new AhAttr.Grh(Hw.QpCtx.ALT_DGID.bytes(c, base), Hw.QpCtx.ALT_FLOW_LABEL.getInt(c, base),
+                        Hw.QpCtx.ALT_SGID_INDEX.getInt(c, base), Hw.QpCtx.ALT_HOP_LIMIT.getInt(c, base),
+                        Hw.QpCtx.ALT_TRAFFIC_CLASS.getInt(c, base));
+        return new AhAttr(Hw.QpCtx.ALT_DLID.getInt(c, base), Hw.QpCtx.ALT_SL.getInt(c, base),
+                Hw.QpCtx.ALT_SRC_PATH_BITS.getInt(c, base), Hw.QpCtx.ALT_STATIC_RATE.getInt(c, base),
+                Hw.QpCtx.ALT_PORT.getInt(c, base), grh);
+    }
+
     /** §4.5 service type of an ib_qp_type. */
     static int serviceType(QpType t) {
         return switch (t) {
@@ -178,6 +228,7 @@ final class QpModify {
         Field.putWord(b, 0, optpar);
         int c = Hw.CTX;
         Hw.QpCtx.SERVICE_TYPE.set(b, c, serviceType(qp.type()));
+        Hw.QpCtx.PM_STATE.set(b, c, pmState(a.pathMigState));
         Hw.QpCtx.PD.set(b, c, HcaDriver.pdn(qp.pd()));
         Hw.QpCtx.SEND_CQN.set(b, c, ((HcaCq) qp.sendCq().drv()).cqn());
         Hw.QpCtx.RECV_CQN.set(b, c, ((HcaCq) qp.recvCq().drv()).cqn());
@@ -212,6 +263,24 @@ final class QpModify {
                 Hw.QpCtx.TRAFFIC_CLASS.set(b, c, av.grh().trafficClass());
                 Hw.QpCtx.FLOW_LABEL.set(b, c, av.grh().flowLabel());
                 Hw.QpCtx.DGID.bytes(b, c, av.grh().dgid());
+            }
+        }
+        AhAttr alt = a.altAhAttr;
+        if (alt != null) {
+            Hw.QpCtx.ALT_PKEY_INDEX.set(b, c, a.altPkeyIndex);
+            Hw.QpCtx.ALT_PORT.set(b, c, a.altPortNum);
+            Hw.QpCtx.ALT_DLID.set(b, c, alt.dlid());
+            Hw.QpCtx.ALT_SL.set(b, c, alt.sl());
+            Hw.QpCtx.ALT_SRC_PATH_BITS.set(b, c, alt.srcPathBits());
+            Hw.QpCtx.ALT_STATIC_RATE.set(b, c, HcaDriver.staticRate(alt.staticRate()));
+            Hw.QpCtx.ALT_ACK_TIMEOUT.set(b, c, a.altTimeout);
+            if (alt.grh() != null) {
+                Hw.QpCtx.ALT_GRH.set(b, c, 1);
+                Hw.QpCtx.ALT_SGID_INDEX.set(b, c, alt.grh().sgidIndex());
+                Hw.QpCtx.ALT_HOP_LIMIT.set(b, c, alt.grh().hopLimit());
+                Hw.QpCtx.ALT_TRAFFIC_CLASS.set(b, c, alt.grh().trafficClass());
+                Hw.QpCtx.ALT_FLOW_LABEL.set(b, c, alt.grh().flowLabel());
+                Hw.QpCtx.ALT_DGID.bytes(b, c, alt.grh().dgid());
             }
         }
         Hw.QpCtx.PATH_MTU.set(b, c, a.pathMtuValue);

@@ -258,11 +258,10 @@ final class Completer {
         if (at < 0) {
             return State.RETIRE;
         }
-        if (qp.retryLeft == 0) {
+        if (!retry(qp)) {
             qp.inflight.get(at).failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
             return State.RETIRE;
         }
-        qp.retryLeft--;
         if (lost >= 0) {
             // The responder got everything before the NAK's PSN, a READ or atomic among it whose
             // response is missing: go back to that one.
@@ -437,7 +436,24 @@ final class Completer {
         return b;
     }
 
-    /** (Re)starts the local ACK timer while a sent WQE waits for its acknowledgement. */
+    /**
+     * Takes one retry of retry_cnt, false when none is left. An armed QP whose retries ran out
+     * migrates to its alternate path instead and starts counting again (HCA.md §5.10; qib_rc.c,
+     * qib_restart_rc).
+     */
+    private boolean retry(TransportQp t) {
+        if (t.retryLeft > 0) {
+            t.retryLeft--;
+            return true;
+        }
+        if (t.ctx.pmState() != Layout.QpCtx.PM_ARMED) {
+            return false;
+        }
+        transport.migrate(t);
+        t.retryLeft = t.ctx.retryCnt();
+        return true;
+    }
+
     /**
      * rxe_req.c update_state: a request packet went out; the timer starts unless it already
      * runs. Without this a message that filled the window mid-send, all of whose ACKs and NAKs
@@ -450,6 +466,7 @@ final class Completer {
         }
     }
 
+    /** (Re)starts the local ACK timer while a sent WQE waits for its acknowledgement. */
     void armTimer(TransportQp t) {
         if (t.ackTimer != null) {
             t.ackTimer.cancel();
@@ -481,12 +498,11 @@ final class Completer {
             obs.compTimeout(transport, t.qpn());
         }
         TransportQp.Wqe head = t.inflight.get(0);
-        if (t.retryLeft == 0) {
+        if (!retry(t)) {
             head.failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
             retire(t);
             return;
         }
-        t.retryLeft--;
         int resume = head.wqe.opcode() == SendOpcode.RDMA_READ ? head.respPsn
                 : head.contains(t.unackedPsn) ? t.unackedPsn : head.firstPsn;
         goBack(t, 0, resume);

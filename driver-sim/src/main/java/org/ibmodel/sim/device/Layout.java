@@ -302,9 +302,14 @@ public final class Layout {
     /** §4.5 */
     public static final class QpCtx {
         public static final String SECTION = "4.5";
-        public static final int SIZE = 128;
+        public static final int SIZE = 160;
         public static final Field STATE = f("state", 0x00, 31, 28);
         public static final Field SERVICE_TYPE = f("service type", 0x00, 23, 16);
+        public static final Field PM_STATE = f("pm_state", 0x00, 12, 11);
+        /** pm_state values (mthca's MTHCA_QP_PM_*). */
+        public static final int PM_ARMED = 0;
+        public static final int PM_REARM = 1;
+        public static final int PM_MIGRATED = 3;
         public static final Field EN_SQD_ASYNC_NOTIFY = f("en_sqd_async_notify", 0x00, 0);
         public static final Field PD = f("pd", 0x04, 23, 0);
         public static final Field SEND_CQN = f("send_cqn", 0x08, 23, 0);
@@ -346,6 +351,19 @@ public final class Layout {
         public static final Field REMOTE_READ = f("remote_read", 0x64, 1);
         public static final Field SQ_CONSUMER_INDEX = f("sq_consumer_index", 0x68, 23, 0);
         public static final Field RQ_CONSUMER_INDEX = f("rq_consumer_index", 0x6c, 23, 0);
+        public static final Field ALT_PKEY_INDEX = f("alt_pkey_index", 0x70, 31, 16);
+        public static final Field ALT_PORT = f("alt_port", 0x70, 7, 0);
+        public static final Field ALT_DLID = f("alt_dlid", 0x74, 31, 16);
+        public static final Field ALT_SL = f("alt_sl", 0x74, 15, 12);
+        public static final Field ALT_STATIC_RATE = f("alt_static_rate", 0x74, 11, 7);
+        public static final Field ALT_SRC_PATH_BITS = f("alt_src_path_bits", 0x74, 6, 0);
+        public static final Field ALT_GRH = f("alt_grh", 0x78, 31);
+        public static final Field ALT_SGID_INDEX = f("alt_sgid_index", 0x78, 23, 16);
+        public static final Field ALT_HOP_LIMIT = f("alt_hop_limit", 0x78, 7, 0);
+        public static final Field ALT_TRAFFIC_CLASS = f("alt_traffic_class", 0x7c, 31, 24);
+        public static final Field ALT_FLOW_LABEL = f("alt_flow_label", 0x7c, 19, 0);
+        public static final Field ALT_DGID = f("alt_dgid", 0x80, 127, 0);
+        public static final Field ALT_ACK_TIMEOUT = f("alt_ack_timeout", 0x90, 24, 20);
     }
 
     /** §4.5 optpar: bits of the mailbox word at 0x00 of a QP transition. */
@@ -363,6 +381,8 @@ public final class Layout {
         public static final Field MIN_RNR_TIMER = f("min_rnr_timer", 0x00, 9);
         public static final Field MAX_RD_ATOMIC = f("max_rd_atomic", 0x00, 10);
         public static final Field MAX_DEST_RD_ATOMIC = f("max_dest_rd_atomic", 0x00, 11);
+        public static final Field ALT_ADDRESS_PATH = f("alternate path", 0x00, 12);
+        public static final Field PM_STATE = f("pm_state", 0x00, 13);
     }
 
     /** §4.6 */

@@ -36,6 +36,7 @@ public final class QpContext {
     private int retryCnt;
     private int rnrRetry;
     private int ackTimeout;
+    private int pmState;
     private boolean hasSrq;
     private boolean grh;
     private SendQueue sq;
@@ -69,6 +70,7 @@ public final class QpContext {
         retryCnt = (int) get(Layout.QpCtx.RETRY_CNT);
         rnrRetry = (int) get(Layout.QpCtx.RNR_RETRY);
         ackTimeout = (int) get(Layout.QpCtx.ACK_TIMEOUT);
+        pmState = (int) get(Layout.QpCtx.PM_STATE);
         hasSrq = get(Layout.QpCtx.HAS_SRQ) != 0;
         grh = get(Layout.QpCtx.GRH) != 0;
     }
@@ -83,6 +85,32 @@ public final class QpContext {
 
     int ackTimeout() {
         return ackTimeout;
+    }
+
+    /** §5.10: the path migration state, one of Layout.QpCtx.PM_*. */
+    int pmState() {
+        return pmState;
+    }
+
+    /** A QP in rearm whose peer has re-armed too (§5.10). */
+    void arm() {
+        Layout.QpCtx.PM_STATE.set(ctx, 0, Layout.QpCtx.PM_ARMED);
+        touched();
+    }
+
+    /** §5.10: the alternate path becomes the primary one; pm_state becomes migrated. */
+    void migrate() {
+        for (int i = 0; i < QpTransition.ALTERNATE_PATH.size(); i++) {
+            Field from = QpTransition.ALTERNATE_PATH.get(i);
+            Field to = QpTransition.PRIMARY_PATH.get(i);
+            if (from.width() > 64) {
+                to.bytes(ctx, 0, from.bytes(ctx, 0));
+            } else {
+                to.set(ctx, 0, from.get(ctx, 0));
+            }
+        }
+        Layout.QpCtx.PM_STATE.set(ctx, 0, Layout.QpCtx.PM_MIGRATED);
+        touched();
     }
 
     int pd() {

@@ -88,10 +88,21 @@ final class QpTable {
             }
             byte[] next = merge(t, qp.raw(), mailbox, optpar);
             Status s = check(qpn, t, next, optpar);
+            if (s == Status.OK) {
+                s = checkMigration(t, qp.raw(), next, optpar);
+            }
             if (s != Status.OK) {
                 return s;
             }
+            boolean migrate = Layout.Optpar.PM_STATE.extract(optpar) != 0
+                    && qp.pmState() == Layout.QpCtx.PM_ARMED
+                    && Layout.QpCtx.PM_STATE.getInt(next, 0) == Layout.QpCtx.PM_MIGRATED;
             qp.raw(next);
+            if (migrate) {
+                // §5.10: software asked an armed QP to migrate now (rdmavt's modify_qp does the same).
+                qp.migrate();
+                eqs.post(EventType.PATH_MIG, 0, qpn);
+            }
         }
         switch (t) {
             case RST2INIT -> attach(qp);
@@ -202,6 +213,31 @@ final class QpTable {
             return Status.BAD_PARAM;
         }
         return Status.OK;
+    }
+
+    /**
+     * §5.10: an alternate path must name a port and P_Key entry that exist; only migrated and
+     * rearm may be asked for, rearm neither from armed nor without an alternate path nor into
+     * anything but RTS, migrated not from rearm (rdmavt's modify_qp, IB_QP_PATH_MIG_STATE).
+     */
+    private Status checkMigration(QpTransition t, byte[] current, byte[] c, int optpar) {
+        if (Layout.Optpar.ALT_ADDRESS_PATH.extract(optpar) != 0) {
+            int port = Layout.QpCtx.ALT_PORT.getInt(c, 0);
+            if (port < 1 || port > caps.numPorts() || Layout.QpCtx.ALT_PKEY_INDEX.getInt(c, 0) >= caps.pkeyTableLen()) {
+                return Status.BAD_PARAM;
+            }
+        }
+        if (Layout.Optpar.PM_STATE.extract(optpar) == 0) {
+            return Status.OK;
+        }
+        int now = Layout.QpCtx.PM_STATE.getInt(current, 0);
+        boolean ok = switch (Layout.QpCtx.PM_STATE.getInt(c, 0)) {
+            case Layout.QpCtx.PM_REARM -> now != Layout.QpCtx.PM_ARMED && t.to() == HwQpState.RTS
+                    && Layout.QpCtx.ALT_PORT.getInt(c, 0) != 0;
+            case Layout.QpCtx.PM_MIGRATED -> now != Layout.QpCtx.PM_REARM;
+            default -> false;
+        };
+        return ok ? Status.OK : Status.BAD_PARAM;
     }
 
     private static boolean datagramService(int service) {

@@ -26,21 +26,24 @@ enum QpTransition {
             concat(group(Layout.Optpar.ADDRESS_PATH), List.of(Layout.QpCtx.PATH_MTU, Layout.QpCtx.REMOTE_QPN,
                     Layout.QpCtx.RQ_PSN)),
             Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX, Layout.Optpar.QKEY,
-            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_DEST_RD_ATOMIC),
+            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_DEST_RD_ATOMIC, Layout.Optpar.ALT_ADDRESS_PATH),
     RTR2RTS(EnumSet.of(RTR), RTS, true, List.of(Layout.QpCtx.SQ_PSN),
             Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT,
-            Layout.Optpar.RNR_RETRY, Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC),
+            Layout.Optpar.RNR_RETRY, Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC,
+            Layout.Optpar.ALT_ADDRESS_PATH, Layout.Optpar.PM_STATE),
     RTS2RTS(EnumSet.of(RTS), RTS, true, List.of(),
-            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER,
+            Layout.Optpar.ALT_ADDRESS_PATH, Layout.Optpar.PM_STATE),
     SQERR2RTS(EnumSet.of(SQE), RTS, true, List.of(), Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY),
     RTS2SQD(EnumSet.of(RTS), SQD, false, List.of()),
     SQD2SQD(EnumSet.of(SQD), SQD, true, List.of(),
             Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX, Layout.Optpar.PORT, Layout.Optpar.QKEY,
             Layout.Optpar.ADDRESS_PATH, Layout.Optpar.PATH_MTU, Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT,
             Layout.Optpar.RNR_RETRY, Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC,
-            Layout.Optpar.MAX_DEST_RD_ATOMIC),
+            Layout.Optpar.MAX_DEST_RD_ATOMIC, Layout.Optpar.ALT_ADDRESS_PATH, Layout.Optpar.PM_STATE),
     SQD2RTS(EnumSet.of(SQD), RTS, true, List.of(),
-            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER),
+            Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.QKEY, Layout.Optpar.MIN_RNR_TIMER,
+            Layout.Optpar.ALT_ADDRESS_PATH, Layout.Optpar.PM_STATE),
     TO_ERR(EnumSet.allOf(HwQpState.class), ERR, false, List.of()),
     TO_RST(EnumSet.allOf(HwQpState.class), RESET, false, List.of());
 
@@ -98,7 +101,22 @@ enum QpTransition {
     static final List<Field> OPTPAR = List.of(Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX,
             Layout.Optpar.PORT, Layout.Optpar.QKEY, Layout.Optpar.ADDRESS_PATH, Layout.Optpar.PATH_MTU,
             Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT, Layout.Optpar.RNR_RETRY,
-            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC, Layout.Optpar.MAX_DEST_RD_ATOMIC);
+            Layout.Optpar.MIN_RNR_TIMER, Layout.Optpar.MAX_RD_ATOMIC, Layout.Optpar.MAX_DEST_RD_ATOMIC,
+            Layout.Optpar.ALT_ADDRESS_PATH, Layout.Optpar.PM_STATE);
+
+    /** §5.10: the alternate path, which optpar bit 12 loads and a migration copies over the primary. */
+    static final List<Field> ALTERNATE_PATH = List.of(Layout.QpCtx.ALT_PKEY_INDEX, Layout.QpCtx.ALT_PORT,
+            Layout.QpCtx.ALT_DLID, Layout.QpCtx.ALT_SL, Layout.QpCtx.ALT_STATIC_RATE, Layout.QpCtx.ALT_SRC_PATH_BITS,
+            Layout.QpCtx.ALT_GRH, Layout.QpCtx.ALT_SGID_INDEX, Layout.QpCtx.ALT_HOP_LIMIT,
+            Layout.QpCtx.ALT_TRAFFIC_CLASS, Layout.QpCtx.ALT_FLOW_LABEL, Layout.QpCtx.ALT_DGID,
+            Layout.QpCtx.ALT_ACK_TIMEOUT);
+
+    /** The primary path's field for each of {@link #ALTERNATE_PATH}, in the same order. */
+    static final List<Field> PRIMARY_PATH = List.of(Layout.QpCtx.PKEY_INDEX, Layout.QpCtx.PORT,
+            Layout.QpCtx.DLID, Layout.QpCtx.SL, Layout.QpCtx.STATIC_RATE, Layout.QpCtx.SRC_PATH_BITS,
+            Layout.QpCtx.GRH, Layout.QpCtx.SGID_INDEX, Layout.QpCtx.HOP_LIMIT,
+            Layout.QpCtx.TRAFFIC_CLASS, Layout.QpCtx.FLOW_LABEL, Layout.QpCtx.DGID,
+            Layout.QpCtx.ACK_TIMEOUT);
 
     /** The context fields an optpar bit names (§4.5 optpar table). */
     static List<Field> group(Field optparBit) {
@@ -139,6 +157,12 @@ enum QpTransition {
         }
         if (optparBit == Layout.Optpar.MAX_DEST_RD_ATOMIC) {
             return List.of(Layout.QpCtx.MAX_DEST_RD_ATOMIC);
+        }
+        if (optparBit == Layout.Optpar.ALT_ADDRESS_PATH) {
+            return ALTERNATE_PATH;
+        }
+        if (optparBit == Layout.Optpar.PM_STATE) {
+            return List.of(Layout.QpCtx.PM_STATE);
         }
         throw new IllegalArgumentException("not an optpar bit: " + optparBit);
     }

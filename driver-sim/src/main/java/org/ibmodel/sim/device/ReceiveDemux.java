@@ -86,12 +86,25 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.QP_STATE);
             return;
         }
-        // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3).
         TransportQp t = transport.qp(ctx);
+        boolean migReq = p.bth().migReq();
+        if (!datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED) {
+            // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path.
+            if (!transport.byAlternatePath(t, portNum, p)) {
+                transport.count(Transport.Drop.PATH_MISMATCH);
+                return;
+            }
+            transport.migrate(t);
+        }
+        // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3).
         if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
             transport.count(Transport.Drop.PKEY_MISMATCH);
             transport.port(t).pkeyViolation();
             return;
+        }
+        if (!datagram && !migReq && ctx.pmState() == Layout.QpCtx.PM_REARM) {
+            // §5.10: the peer has re-armed as well.
+            ctx.arm();
         }
         // IBA 11.6.3.1, Communication Established: the first packet a connected QP receives in
         // RTR; the CM takes it for the RTU it may have missed (ib_cm_notify, IB_EVENT_COMM_EST).

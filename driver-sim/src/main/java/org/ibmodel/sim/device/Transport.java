@@ -13,6 +13,7 @@ import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.PacketSink;
 import org.ibmodel.sim.wire.Crcs;
 import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.Packet;
 import org.ibmodel.sim.wire.PacketBuilder;
 import org.ibmodel.sim.sched.Scheduler;
 
@@ -48,7 +49,9 @@ public final class Transport implements TransportStage {
         /** For a multicast LID but no GRH, not a UD SEND, or DestQP not 0xFFFFFF (HCA.md §3.11). */
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */
-        MULTICAST_NO_GROUP
+        MULTICAST_NO_GROUP,
+        /** MigReq set for an armed QP, but not by its alternate path (HCA.md §5.10). */
+        PATH_MISMATCH
     }
 
     /** One packet the transport sent: what a capture should decode it as. */
@@ -315,6 +318,8 @@ public final class Transport implements TransportStage {
     PacketBuilder beginToPeer(TransportQp t, Opcode op, int psn, int payloadLength) {
         QpContext c = t.ctx;
         PacketBuilder b = begin(t, op, c.grh(), c.dlid(), c.sl(), c.srcPathBits(), c.remoteQpn(), psn, payloadLength);
+        // §5.10: MigReq tells the peer this QP has migrated (qib_ruc.c, qib_make_ruc_header).
+        b.bth().migReq(c.pmState() == Layout.QpCtx.PM_MIGRATED);
         if (c.grh()) {
             byte[] raw = c.raw();
             grh(b, t, Layout.QpCtx.SGID_INDEX.getInt(raw, 0), Layout.QpCtx.HOP_LIMIT.getInt(raw, 0),
@@ -528,6 +533,31 @@ public final class Transport implements TransportStage {
     /** An affiliated asynchronous event of the QP (IBA 11.6.3.1). */
     void event(TransportQp t, EventType type) {
         firmware.eqs().post(type, 0, t.qpn());
+    }
+
+    /** §5.10: the QP takes its alternate path and says so to the driver. */
+    void migrate(TransportQp t) {
+        t.ctx.migrate();
+        event(t, EventType.PATH_MIG);
+    }
+
+    /**
+     * §5.10: whether a packet came by the QP's alternate path: to its port, from its LID, with a
+     * GRH from its GID exactly when it asks for one, and a P_Key its entry matches (qib_ruc.c,
+     * qib_ruc_check_hdr).
+     */
+    boolean byAlternatePath(TransportQp t, int portNum, Packet p) {
+        byte[] c = t.ctx.raw();
+        int altPort = Layout.QpCtx.ALT_PORT.getInt(c, 0);
+        if (altPort != portNum || p.lrh().slid() != Layout.QpCtx.ALT_DLID.getInt(c, 0)) {
+            return false;
+        }
+        boolean grh = Layout.QpCtx.ALT_GRH.isSet(c, 0);
+        if (p.hasGrh() != grh || grh && (p.grh().sgidPrefix() != Layout.QpCtx.ALT_DGID.high64(c, 0)
+                || p.grh().sgidInterfaceId() != Layout.QpCtx.ALT_DGID.low64(c, 0))) {
+            return false;
+        }
+        return pkeyMatches(p.bth().pKey(), firmware.port(altPort).pkey(Layout.QpCtx.ALT_PKEY_INDEX.getInt(c, 0)));
     }
 
     @Override

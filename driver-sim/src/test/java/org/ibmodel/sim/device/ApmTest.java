@@ -1,0 +1,244 @@
+// docs/HCA.md §5.10: automatic path migration (IBA 17.2.8), as drivers/infiniband/hw/qib/qib_rc.c
+// (qib_restart_rc), qib_ruc.c (qib_ruc_check_hdr, qib_migrate_qp) and sw/rdmavt/qp.c (modify_qp)
+// show it, driven here through ib_modify_qp on the HCA driver over a two-port fabric
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.wire.Bth;
+import org.ibmodel.sim.wire.Grh;
+import org.ibmodel.sim.wire.Lrh;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * An RC connection between two hosts with two ports each, port 1 the primary path and port 2 the
+ * alternate: armed, it survives the loss of port 1's cable without a subnet manager.
+ */
+@ExtendWith(ReplayOnFailure.class)
+class ApmTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 11);
+    private static final int LEN = 20_000;
+    /** enum ib_mig_state */
+    private static final int MIGRATED = 0;
+    private static final int REARM = 1;
+    private static final int ARMED = 2;
+
+    private static String at(String what) {
+        return ReplayOnFailure.at("ApmTest", SEED, what);
+    }
+
+    /** One packet on a cable: the host port it left or reached, and its BTH MigReq bit. */
+    record Seen(String link, int slid, boolean migReq) {
+    }
+
+    private static TransportPair pair(boolean grh) {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_4096);
+        return new TransportPair(SEED, QpType.RC, grh ? c.withGrh() : c, null, false, 0, 2);
+    }
+
+    private static List<Seen> tap(TransportPair p) {
+        List<Seen> seen = new ArrayList<>();
+        p.world.fabric().addTap((t, link, dir, packet) -> {
+            Lrh lrh = new Lrh().wrap(packet, 0);
+            int bthAt = Lrh.HEADER_LENGTH + (lrh.lnh() == Lrh.LNH_IBA_GLOBAL ? Grh.HEADER_LENGTH : 0);
+            seen.add(new Seen(link.name(), lrh.slid(), new Bth().wrap(packet, bthAt).migReq()));
+        });
+        return seen;
+    }
+
+    /** The alternate path to {@code peer}: its port 2, from this side's port 2, as the primary is laid out. */
+    private static QpAttr alternate(TransportPair p, TransportPair.Side peer, boolean grh) {
+        QpAttr a = new QpAttr();
+        a.altAhAttr = new AhAttr(p.world.lid(peer.index, 2), 0, 0, 0, 2, !grh ? null
+                : new AhAttr.Grh(peer.dev.port(2).gid(0), 0, 0, TransportPair.HOP_LIMIT, 0));
+        a.altPortNum = 2;
+        a.altPkeyIndex = 0;
+        a.altTimeout = 10;
+        return a;
+    }
+
+    private static int rearm(TransportPair p, TransportPair.Side me, boolean grh) {
+        QpAttr a = alternate(p, me == p.a ? p.b : p.a, grh).state(QpState.RTS);
+        a.pathMigState = REARM;
+        return me.qp.modify(a, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH, QpAttrMask.PATH_MIG_STATE));
+    }
+
+    private static QpAttr query(TransportPair.Side s) {
+        QpAttr q = new QpAttr();
+        assertEquals(0, s.qp.query(q));
+        return q;
+    }
+
+    /** A SEND from {@code from} to {@code to}; returns the sender's completion. */
+    private static Wc send(TransportPair p, TransportPair.Side from, TransportPair.Side to, int tag, String where) {
+        byte[] data = TransportPair.pattern(tag, LEN);
+        from.fill(0, data);
+        to.postRecv(tag, TransportPair.TARGET, LEN);
+        from.postSend(new SendWr().wrId(tag).opcode(WrOpcode.SEND).sgList(from.sge(0, LEN)));
+        p.settle();
+        List<Wc> sent = from.poll();
+        assertEquals(1, sent.size(), at(where + ": " + sent));
+        if (sent.get(0).status == WcStatus.SUCCESS) {
+            List<Wc> got = to.poll();
+            assertEquals(1, got.size(), at(where + ": received once: " + got));
+            assertArrayEquals(data, to.read(TransportPair.TARGET, LEN), at(where + ": bytes"));
+        }
+        return sent.get(0);
+    }
+
+    @Test
+    void shouldMigrateToTheAlternatePathWhenThePrimaryCableDies() {
+        for (boolean grh : new boolean[] {false, true}) {
+            String g = grh ? "with GRH: " : "LID routed: ";
+            try (TransportPair p = pair(grh)) {
+                List<Seen> seen = tap(p);
+                send(p, p.a, p.b, 1, g + "before");
+                assertTrue(seen.stream().allMatch(Seen::migReq), at(g + "a migrated QP sends MigReq: " + seen));
+                assertEquals(0, rearm(p, p.a, grh), at(g + "rearm a"));
+                assertEquals(0, rearm(p, p.b, grh), at(g + "rearm b"));
+                assertEquals(REARM, query(p.a).pathMigState, at(g + "a rearmed"));
+                seen.clear();
+                assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 2, g + "arming").status, at(g + "arming"));
+                assertTrue(seen.stream().noneMatch(Seen::migReq), at(g + "rearmed QPs send MigReq clear: " + seen));
+                assertEquals(ARMED, query(p.a).pathMigState, at(g + "a armed by b's ACK"));
+                assertEquals(ARMED, query(p.b).pathMigState, at(g + "b armed by a's SEND"));
+
+                p.world.link(0, 1).changeState(Link.State.DOWN);
+                seen.clear();
+                Wc wc = send(p, p.a, p.b, 3, g + "primary down");
+                assertEquals(WcStatus.SUCCESS, wc.status, at(g + "the SEND completes by the alternate path: " + wc));
+                assertEquals(List.of(IbEventType.PATH_MIG), p.a.events, at(g + "a's events"));
+                assertEquals(List.of(IbEventType.PATH_MIG), p.b.events, at(g + "b's events"));
+                String cable2 = p.world.link(0, 2).name();
+                assertTrue(seen.stream().anyMatch(s -> s.link().equals(cable2) && s.migReq()),
+                        at(g + "MigReq set on a's port 2 after the migration: " + seen));
+                for (TransportPair.Side s : List.of(p.a, p.b)) {
+                    TransportPair.Side peer = s == p.a ? p.b : p.a;
+                    QpAttr q = query(s);
+                    assertEquals(MIGRATED, q.pathMigState, at(g + "migrated"));
+                    assertEquals(2, q.portNum, at(g + "now on port 2"));
+                    assertEquals(p.world.lid(peer.index, 2), q.ahAttr.dlid(), at(g + "the alternate is the primary"));
+                    assertEquals(2, q.ahAttr.portNum(), at(g + "path's port"));
+                    assertEquals(grh, q.ahAttr.grh() != null, at(g + "GRH as the alternate path had it"));
+                }
+                seen.clear();
+                assertEquals(WcStatus.SUCCESS, send(p, p.b, p.a, 4, g + "b to a after").status, at(g + "b to a"));
+                List<String> ports2 = List.of(cable2, p.world.link(1, 2).name());
+                assertTrue(!seen.isEmpty() && seen.stream().allMatch(s -> s.migReq() && ports2.contains(s.link())),
+                        at(g + "both on port 2, MigReq set: " + seen));
+            }
+        }
+    }
+
+    @Test
+    void shouldFailWithRetryExceededWhenNotArmed() {
+        // The same outage with an alternate path loaded but only one side re-armed: never armed.
+        try (TransportPair p = pair(false)) {
+            assertEquals(0, rearm(p, p.a, false));
+            send(p, p.a, p.b, 1, "a rearmed, b migrated");
+            assertEquals(REARM, query(p.a).pathMigState, at("b's MigReq keeps a in rearm"));
+            p.world.link(0, 1).changeState(Link.State.DOWN);
+            assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, "primary down").status, at("no migration"));
+            assertTrue(p.a.events.isEmpty(), at("no PATH_MIG: " + p.a.events));
+        }
+    }
+
+    @Test
+    void shouldMigrateAtOnceWhenSoftwareAsksAnArmedQp() {
+        try (TransportPair p = pair(false)) {
+            assertEquals(0, rearm(p, p.a, false));
+            assertEquals(0, rearm(p, p.b, false));
+            send(p, p.a, p.b, 1, "arming");
+            QpAttr m = new QpAttr().state(QpState.RTS);
+            m.pathMigState = MIGRATED;
+            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+            p.settle();
+            long port1 = p.world.link(0, 1).counters().packetsSent() + p.world.link(1, 1).counters().packetsSent();
+            assertEquals(List.of(IbEventType.PATH_MIG), p.a.events, at("a migrated on request"));
+            assertEquals(2, query(p.a).portNum, at("a on port 2"));
+            assertTrue(p.b.events.isEmpty(), at("b has seen no MigReq yet"));
+            // a's next packet carries MigReq by the alternate path: b follows.
+            assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 2, "after").status);
+            assertEquals(List.of(IbEventType.PATH_MIG), p.b.events, at("b followed"));
+            assertEquals(MIGRATED, query(p.b).pathMigState);
+            assertEquals(port1, p.world.link(0, 1).counters().packetsSent() + p.world.link(1, 1).counters().packetsSent(),
+                    at("nothing used port 1 since"));
+        }
+    }
+
+    @Test
+    void shouldDropAMigrationThatDoesNotComeByTheAlternatePath() {
+        try (TransportPair p = pair(false)) {
+            // a's alternate path is its primary one (port 1); b expects a on port 2.
+            QpAttr same = new QpAttr().state(QpState.RTS);
+            same.altAhAttr = new AhAttr(p.world.lid(1, 1), 0, 0, 0, 1, null);
+            same.altPortNum = 1;
+            same.altTimeout = 10;
+            same.pathMigState = REARM;
+            assertEquals(0, p.a.qp.modify(same, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
+                    QpAttrMask.PATH_MIG_STATE)));
+            assertEquals(0, rearm(p, p.b, false));
+            send(p, p.a, p.b, 1, "arming");
+            assertEquals(ARMED, query(p.b).pathMigState);
+            QpAttr m = new QpAttr().state(QpState.RTS);
+            m.pathMigState = MIGRATED;
+            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+            assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, "wrong path").status,
+                    at("b drops every MigReq packet from port 1"));
+            assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > 0,
+                    at("counted: " + p.b.transport().drops()));
+            assertEquals(ARMED, query(p.b).pathMigState, at("b did not migrate"));
+            assertTrue(p.b.events.isEmpty(), at("no PATH_MIG on b: " + p.b.events));
+        }
+    }
+
+    @Test
+    void shouldRefuseWhatThePathMigrationStateMachineForbids() {
+        try (TransportPair p = pair(false)) {
+            int mask = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE);
+            QpAttr armed = new QpAttr().state(QpState.RTS);
+            armed.pathMigState = ARMED;
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(armed, mask), at("armed cannot be asked for"));
+            QpAttr rearm = new QpAttr().state(QpState.RTS);
+            rearm.pathMigState = REARM;
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(rearm, mask), at("rearm without an alternate path"));
+            QpAttr badPort = alternate(p, p.b, false).state(QpState.RTS);
+            badPort.altPortNum = 3;
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(badPort, QpAttrMask.of(QpAttrMask.STATE,
+                    QpAttrMask.ALT_PATH)), at("no port 3"));
+            assertEquals(MIGRATED, query(p.a).pathMigState, at("nothing changed"));
+            assertEquals(null, query(p.a).altAhAttr, at("no alternate path loaded"));
+
+            assertEquals(0, rearm(p, p.a, false));
+            QpAttr migrated = new QpAttr().state(QpState.RTS);
+            migrated.pathMigState = MIGRATED;
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(migrated, mask), at("migrated from rearm"));
+            assertEquals(0, rearm(p, p.b, false));
+            send(p, p.a, p.b, 1, "arming");
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(rearm, mask), at("rearm from armed"));
+            assertEquals(ARMED, query(p.a).pathMigState, at("still armed"));
+            assertEquals(1, query(p.a).portNum, at("still on the primary path"));
+            assertTrue(p.a.events.isEmpty(), at("no event: " + p.a.events));
+            assertFalse(p.a.transport().drops().containsKey(Transport.Drop.PATH_MISMATCH));
+        }
+    }
+}
