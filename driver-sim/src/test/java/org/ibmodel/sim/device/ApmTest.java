@@ -185,29 +185,72 @@ class ApmTest {
         }
     }
 
+    /** An alternate path of a's that b's alternate path does not match in one respect. */
+    enum WrongPath {
+        PORT, SLID, GRH, PKEY
+    }
+
     @Test
     void shouldDropAMigrationThatDoesNotComeByTheAlternatePath() {
+        for (WrongPath wrong : WrongPath.values()) {
+            try (TransportPair p = pair(false)) {
+                // b's alternate path: a's port 2, to b's port 2, no GRH, P_Key entry 0.
+                QpAttr alt = alternate(p, p.b, false).state(QpState.RTS);
+                switch (wrong) {
+                    // From a's port 2 (the right SLID) to b's port 1.
+                    case PORT -> alt.altAhAttr = new AhAttr(p.world.lid(1, 1), 0, 0, 0, 2, null);
+                    // From a's port 1 (another SLID) to b's port 2.
+                    case SLID -> {
+                        alt.altAhAttr = new AhAttr(p.world.lid(1, 2), 0, 0, 0, 1, null);
+                        alt.altPortNum = 1;
+                    }
+                    case GRH -> alt.altAhAttr = alternate(p, p.b, true).altAhAttr;
+                    // Entry 1 of a's port 2 is 0x8001, a partition b's entry 0 (0xFFFF) does not match.
+                    case PKEY -> {
+                        HcaPort port = p.a.host.hca(0).firmware().port(2);
+                        byte[] mb = port.query();
+                        HcaPort.pkeyAt(mb, 1, 0x8001);
+                        Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+                        port.set(mb);
+                        alt.altPkeyIndex = 1;
+                    }
+                    default -> throw new IllegalStateException(wrong.name());
+                }
+                alt.pathMigState = REARM;
+                assertEquals(0, p.a.qp.modify(alt, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
+                        QpAttrMask.PATH_MIG_STATE)), at(wrong + ": rearm a"));
+                assertEquals(0, rearm(p, p.b, false));
+                send(p, p.a, p.b, 1, wrong + ": arming");
+                assertEquals(ARMED, query(p.b).pathMigState, at(wrong + ": b armed"));
+                QpAttr m = new QpAttr().state(QpState.RTS);
+                m.pathMigState = MIGRATED;
+                assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+                assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, wrong + ": wrong path").status,
+                        at(wrong + ": b drops every MigReq packet that is not by its alternate path"));
+                assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > 0,
+                        at(wrong + ": counted: " + p.b.transport().drops()));
+                assertEquals(ARMED, query(p.b).pathMigState, at(wrong + ": b did not migrate"));
+                assertTrue(p.b.events.isEmpty(), at(wrong + ": no PATH_MIG on b: " + p.b.events));
+            }
+        }
+    }
+
+    @Test
+    void shouldCountItsRetriesAgainOnTheNewPath() {
         try (TransportPair p = pair(false)) {
-            // a's alternate path is its primary one (port 1); b expects a on port 2.
-            QpAttr same = new QpAttr().state(QpState.RTS);
-            same.altAhAttr = new AhAttr(p.world.lid(1, 1), 0, 0, 0, 1, null);
-            same.altPortNum = 1;
-            same.altTimeout = 10;
-            same.pathMigState = REARM;
-            assertEquals(0, p.a.qp.modify(same, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
-                    QpAttrMask.PATH_MIG_STATE)));
+            assertEquals(0, rearm(p, p.a, false));
             assertEquals(0, rearm(p, p.b, false));
             send(p, p.a, p.b, 1, "arming");
-            assertEquals(ARMED, query(p.b).pathMigState);
-            QpAttr m = new QpAttr().state(QpState.RTS);
-            m.pathMigState = MIGRATED;
-            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
-            assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, "wrong path").status,
-                    at("b drops every MigReq packet from port 1"));
-            assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > 0,
-                    at("counted: " + p.b.transport().drops()));
-            assertEquals(ARMED, query(p.b).pathMigState, at("b did not migrate"));
-            assertTrue(p.b.events.isEmpty(), at("no PATH_MIG on b: " + p.b.events));
+            // Port 1 dies for good; port 2 is down until two ACK timeouts (4.194 ms each) after the
+            // migration, which comes at the eighth (retry_cnt 7): the new path needs retries of its own.
+            long now = p.world.scheduler().now();
+            p.world.link(0, 1).changeState(Link.State.DOWN);
+            p.world.link(0, 2).changeState(Link.State.DOWN);
+            p.world.fabric().faults().linkUp(p.world.link(0, 2), now + 44_000_000L);
+            Wc wc = send(p, p.a, p.b, 2, "after two losses on the new path");
+            assertEquals(WcStatus.SUCCESS, wc.status, at("retries counted afresh on the new path: " + wc));
+            assertEquals(List.of(IbEventType.PATH_MIG), p.a.events);
+            assertTrue(p.world.scheduler().now() > now + 44_000_000L, at("completed only once port 2 was up"));
         }
     }
 
@@ -239,6 +282,22 @@ class ApmTest {
             assertEquals(1, query(p.a).portNum, at("still on the primary path"));
             assertTrue(p.a.events.isEmpty(), at("no event: " + p.a.events));
             assertFalse(p.a.transport().drops().containsKey(Transport.Drop.PATH_MISMATCH));
+
+            // In SQD: an alternate path may be loaded and a migration asked for; rearm only into RTS.
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+            p.settle();
+            int sqd = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE);
+            QpAttr withGrh = alternate(p, p.b, true).state(QpState.SQD);
+            assertEquals(0, p.a.qp.modify(withGrh, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH)),
+                    at("SQD2SQD loads an alternate path"));
+            assertTrue(query(p.a).altAhAttr.grh() != null, at("the new alternate path has a GRH"));
+            assertEquals(0, p.a.qp.modify(migrated.state(QpState.SQD), sqd), at("SQD2SQD migrates an armed QP"));
+            p.settle();
+            assertEquals(List.of(IbEventType.PATH_MIG), p.a.events, at("a migrated in SQD"));
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(rearm.state(QpState.SQD), sqd),
+                    at("rearm into SQD"));
+            assertEquals(0, p.a.qp.modify(rearm.state(QpState.RTS), sqd), at("rearm into RTS"));
+            assertEquals(REARM, query(p.a).pathMigState);
         }
     }
 }
