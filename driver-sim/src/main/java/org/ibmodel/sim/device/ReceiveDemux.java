@@ -95,6 +95,10 @@ final class ReceiveDemux {
                 return;
             }
             transport.migrate(t);
+        } else if (!datagram && !transport.byPrimaryPath(t, portNum, p)) {
+            // IBA 9.6.1.5: a connected QP takes packets from its peer's port only, by its own path.
+            transport.count(Transport.Drop.PATH_MISMATCH);
+            return;
         }
         // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3).
         if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {

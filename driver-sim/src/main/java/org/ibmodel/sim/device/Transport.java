@@ -50,7 +50,11 @@ public final class Transport implements TransportStage {
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */
         MULTICAST_NO_GROUP,
-        /** MigReq set for an armed QP, but not by its alternate path (HCA.md §5.10). */
+        /**
+         * RC or UC: not by the QP's path, the SLID not its DLID, another port, a GRH it does not
+         * expect or from another GID (IBA 9.6.1.5); or, with MigReq for an armed QP, not by its
+         * alternate path (HCA.md §5.10).
+         */
         PATH_MISMATCH
     }
 
@@ -539,6 +543,24 @@ public final class Transport implements TransportStage {
     void migrate(TransportQp t) {
         t.ctx.migrate();
         event(t, EventType.PATH_MIG);
+    }
+
+    /**
+     * IBA 9.6.1.5 (qib_ruc.c, qib_ruc_check_hdr): whether a packet for a connected QP came by its
+     * path: to its port, from the LID its address path names, with a GRH from the GID it names
+     * exactly when it asks for one. The P_Key is checked for every service after this.
+     */
+    boolean byPrimaryPath(TransportQp t, int portNum, Packet p) {
+        QpContext c = t.ctx;
+        if (c.port() != portNum || p.lrh().slid() != c.dlid() || p.hasGrh() != c.grh()) {
+            return false;
+        }
+        if (!c.grh()) {
+            return true;
+        }
+        byte[] raw = c.raw();
+        return p.grh().sgidPrefix() == Layout.QpCtx.DGID.high64(raw, 0)
+                && p.grh().sgidInterfaceId() == Layout.QpCtx.DGID.low64(raw, 0);
     }
 
     /**

@@ -235,6 +235,48 @@ class ApmTest {
         }
     }
 
+    /** How b's address path disagrees with the path a's packets take. */
+    enum Mismatch {
+        SLID, PORT, GRH, SGID
+    }
+
+    @Test
+    void shouldTakePacketsOnlyByTheQpsOwnPath() {
+        // IBA 9.6.1.5: b's QP is given, in SQD, an address path a's packets do not come by.
+        for (Mismatch m : Mismatch.values()) {
+            try (TransportPair p = pair(m == Mismatch.SGID)) {
+                assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 1, m + ": before").status);
+                assertEquals(0, p.b.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+                p.settle();
+                QpAttr av = new QpAttr().state(QpState.SQD);
+                int mask = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV);
+                av.ahAttr = switch (m) {
+                    // From b's port 1 to a's port 2: b expects a's port-2 LID as SLID.
+                    case SLID -> new AhAttr(p.world.lid(0, 2), 0, 0, 0, 1, null);
+                    // b's QP moves to port 2; a still sends to b's port 1.
+                    case PORT -> new AhAttr(p.world.lid(0, 1), 0, 0, 0, 2, null);
+                    case GRH -> new AhAttr(p.world.lid(0, 1), 0, 0, 0, 1,
+                            new AhAttr.Grh(p.a.dev.port(1).gid(0), 0, 0, TransportPair.HOP_LIMIT, 0));
+                    // Both send GRHs; b names a's port-2 GID, a's packets carry its port-1 GID.
+                    case SGID -> new AhAttr(p.world.lid(0, 1), 0, 0, 0, 1,
+                            new AhAttr.Grh(p.a.dev.port(2).gid(0), 0, 0, TransportPair.HOP_LIMIT, 0));
+                };
+                if (m == Mismatch.PORT) {
+                    av.portNum = 2;
+                    mask |= QpAttrMask.PORT.bit();
+                }
+                assertEquals(0, p.b.qp.modify(av, mask), at(m + ": SQD2SQD"));
+                assertEquals(0, p.b.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+                long before = p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L);
+                assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, m + ": after").status,
+                        at(m + ": b takes none of a's packets"));
+                assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > before,
+                        at(m + ": counted: " + p.b.transport().drops()));
+                assertTrue(p.b.poll().isEmpty(), at(m + ": nothing received"));
+            }
+        }
+    }
+
     @Test
     void shouldCountItsRetriesAgainOnTheNewPath() {
         try (TransportPair p = pair(false)) {
