@@ -23,9 +23,12 @@ import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.fabric.Switch;
 import org.ibmodel.sim.wire.Bth;
 import org.ibmodel.sim.wire.Grh;
 import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.world.Topology;
+import org.ibmodel.sim.world.World;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -147,6 +150,50 @@ class ApmTest {
                         at(g + "both on port 2, MigReq set: " + seen));
             }
         }
+    }
+
+    @Test
+    void shouldSurviveATrunkFailureOfAFatTreeOnTheLmcsOtherPath() {
+        // LMC 1: each port answers to two LIDs, which the least-paths routing sends over different
+        // spines. Primary path: the base LIDs; alternate: base + 1, with src_path_bits 1. The
+        // trunk the primary uses from a's leaf dies and no subnet manager sweeps.
+        try (World w = World.of(SEED, 8, 1, 1, Topology.fatTree(4, 2));
+                TransportPair p = new TransportPair(w, 0, 4, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_4096))) {
+            Switch leafA = w.fabric().switches().get(0);
+            Switch leafB = w.fabric().switches().get(1);
+            int up = leafA.route(w.lid(4));
+            assertTrue(leafA.route(w.lid(4) + 1) != up, at("b's two LIDs leave a's leaf by different spines"));
+            Link trunk = leafA.port(up).link();
+            String spine = trunk.peerOf(leafA.port(up)).node();
+            assertEquals(spine, uplink(leafB, w.lid(0)), at("b's packets to a's base LID cross that spine"));
+            assertTrue(!uplink(leafB, w.lid(0) + 1).equals(spine), at("a's LID + 1 comes back by the other"));
+            for (TransportPair.Side s : List.of(p.a, p.b)) {
+                TransportPair.Side peer = s == p.a ? p.b : p.a;
+                QpAttr a = new QpAttr().state(QpState.RTS);
+                a.altAhAttr = new AhAttr(w.lid(peer.index) + 1, 0, 1, 0, 1, null);
+                a.altPortNum = 1;
+                a.altTimeout = 10;
+                a.pathMigState = REARM;
+                assertEquals(0, s.qp.modify(a, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
+                        QpAttrMask.PATH_MIG_STATE)));
+            }
+            send(p, p.a, p.b, 1, "arming");
+            assertEquals(ARMED, query(p.a).pathMigState);
+            assertEquals(ARMED, query(p.b).pathMigState);
+            trunk.changeState(Link.State.DOWN);
+            assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 2, "trunk down").status, at("migrated round the trunk"));
+            assertEquals(WcStatus.SUCCESS, send(p, p.b, p.a, 3, "and back").status, at("b to a on the new path"));
+            assertEquals(List.of(IbEventType.PATH_MIG), p.a.events);
+            assertEquals(List.of(IbEventType.PATH_MIG), p.b.events);
+            assertEquals(w.lid(4) + 1, query(p.a).ahAttr.dlid(), at("a now sends to b's LID + 1"));
+            assertEquals(1, query(p.a).ahAttr.srcPathBits(), at("from its own LID + 1"));
+        }
+    }
+
+    /** The switch a leaf sends {@code dlid} up to. */
+    private static String uplink(Switch leaf, int dlid) {
+        int port = leaf.route(dlid);
+        return leaf.port(port).link().peerOf(leaf.port(port)).node();
     }
 
     @Test
