@@ -196,8 +196,9 @@ final class QpModify {
                 : new AhAttr.Grh(Hw.QpCtx.DGID.bytes(c, base), Hw.QpCtx.FLOW_LABEL.getInt(c, base),
                         Hw.QpCtx.SGID_INDEX.getInt(c, base), Hw.QpCtx.HOP_LIMIT.getInt(c, base),
                         Hw.QpCtx.TRAFFIC_CLASS.getInt(c, base));
-        return new AhAttr(Hw.QpCtx.DLID.getInt(c, base), Hw.QpCtx.SL.getInt(c, base), Hw.QpCtx.SRC_PATH_BITS.getInt(c, base),
-                Hw.QpCtx.STATIC_RATE.getInt(c, base), Hw.QpCtx.PORT.getInt(c, base), grh);
+        return new AhAttr(Hw.QpCtx.DLID.getInt(c, base), Hw.QpCtx.SL.getInt(c, base),
+                Hw.QpCtx.SRC_PATH_BITS.getInt(c, base), Hw.QpCtx.STATIC_RATE.getInt(c, base),
+                Hw.QpCtx.PORT.getInt(c, base), grh);
     }
 
     /** The alternate path of a QP context (§5.10). */
