@@ -197,6 +197,30 @@ class ApmTest {
     }
 
     @Test
+    void shouldMigrateAUcConnectionOnRequestAndHaveThePeerFollow() {
+        // UC has no ACKs and no retries: migration comes from software, and the peer follows the
+        // first packet that carries MigReq by its alternate path.
+        try (TransportPair p = new TransportPair(SEED, QpType.UC, TransportPair.Conn.standard(Mtu.MTU_2048),
+                null, false, 0, 2)) {
+            assertEquals(0, rearm(p, p.a, false));
+            assertEquals(0, rearm(p, p.b, false));
+            // Each side arms on a packet from the other with MigReq clear.
+            assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 1, "UC a to b").status);
+            assertEquals(WcStatus.SUCCESS, send(p, p.b, p.a, 2, "UC b to a").status);
+            assertEquals(ARMED, query(p.a).pathMigState, at("a armed"));
+            assertEquals(ARMED, query(p.b).pathMigState, at("b armed"));
+            QpAttr m = new QpAttr().state(QpState.RTS);
+            m.pathMigState = MIGRATED;
+            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+            p.world.link(0, 1).changeState(Link.State.DOWN);
+            assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 3, "UC after a migrated").status);
+            assertEquals(List.of(IbEventType.PATH_MIG), p.b.events, at("b followed a's MigReq"));
+            assertEquals(WcStatus.SUCCESS, send(p, p.b, p.a, 4, "UC b to a on port 2").status);
+            assertEquals(2, query(p.b).portNum, at("b on port 2"));
+        }
+    }
+
+    @Test
     void shouldFailWithRetryExceededWhenNotArmed() {
         // The same outage with an alternate path loaded but only one side re-armed: never armed.
         try (TransportPair p = pair(false)) {
