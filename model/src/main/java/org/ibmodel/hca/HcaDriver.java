@@ -961,13 +961,13 @@ public final class HcaDriver implements DeviceOps {
             out.portNum = Hw.QpCtx.PORT.getInt(ctx, Hw.CTX);
             out.pkeyIndex = Hw.QpCtx.PKEY_INDEX.getInt(ctx, Hw.CTX);
             out.timeout = Hw.QpCtx.ACK_TIMEOUT.getInt(ctx, Hw.CTX);
-            out.ahAttr = QpModify.primaryPath(ctx, Hw.CTX);
+            out.ahAttr = AddressPath.PRIMARY.read(ctx, Hw.CTX, out.portNum);
         }
         if (out.altAhAttr != null) {
             out.altPortNum = Hw.QpCtx.ALT_PORT.getInt(ctx, Hw.CTX);
             out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, Hw.CTX);
             out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, Hw.CTX);
-            out.altAhAttr = QpModify.alternatePath(ctx, Hw.CTX);
+            out.altAhAttr = AddressPath.ALTERNATE.read(ctx, Hw.CTX, out.altPortNum);
         }
         return 0;
     }

@@ -285,18 +285,7 @@ final class HcaQp {
         AhAttr av = (AhAttr) wr.ah().drv();
         Hw.Datagram.PORT.set(w, off, av.portNum());
         Hw.Datagram.PD.set(w, off, HcaDriver.pdn(wr.ah().pd()));
-        Hw.Datagram.DLID.set(w, off, av.dlid());
-        Hw.Datagram.SL.set(w, off, av.sl());
-        Hw.Datagram.SRC_PATH_BITS.set(w, off, av.srcPathBits());
-        Hw.Datagram.STATIC_RATE.set(w, off, HcaDriver.staticRate(av.staticRate()));
-        if (av.grh() != null) {
-            Hw.Datagram.GRH.set(w, off, 1);
-            Hw.Datagram.SGID_INDEX.set(w, off, av.grh().sgidIndex());
-            Hw.Datagram.HOP_LIMIT.set(w, off, av.grh().hopLimit());
-            Hw.Datagram.TRAFFIC_CLASS.set(w, off, av.grh().trafficClass());
-            Hw.Datagram.FLOW_LABEL.set(w, off, av.grh().flowLabel());
-            Hw.Datagram.DGID.bytes(w, off, av.grh().dgid());
-        }
+        AddressPath.DATAGRAM.write(w, off, av);
         Hw.Datagram.REMOTE_QPN.set(w, off, wr.remoteQpn());
         Hw.Datagram.QKEY.set(w, off, Integer.toUnsignedLong(wr.remoteQkey()));
     }

@@ -190,28 +190,6 @@ final class QpModify {
         return m;
     }
 
-    /** The primary address path of a QP context (QUERY_QP), as mthca_query_qp's to_rdma_ah_attr reads it. */
-    static AhAttr primaryPath(byte[] c, int base) {
-        AhAttr.Grh grh = !Hw.QpCtx.GRH.isSet(c, base) ? null
-                : new AhAttr.Grh(Hw.QpCtx.DGID.bytes(c, base), Hw.QpCtx.FLOW_LABEL.getInt(c, base),
-                        Hw.QpCtx.SGID_INDEX.getInt(c, base), Hw.QpCtx.HOP_LIMIT.getInt(c, base),
-                        Hw.QpCtx.TRAFFIC_CLASS.getInt(c, base));
-        return new AhAttr(Hw.QpCtx.DLID.getInt(c, base), Hw.QpCtx.SL.getInt(c, base),
-                Hw.QpCtx.SRC_PATH_BITS.getInt(c, base), Hw.QpCtx.STATIC_RATE.getInt(c, base),
-                Hw.QpCtx.PORT.getInt(c, base), grh);
-    }
-
-    /** The alternate path of a QP context (§5.10). */
-    static AhAttr alternatePath(byte[] c, int base) {
-        AhAttr.Grh grh = !Hw.QpCtx.ALT_GRH.isSet(c, base) ? null
-                : new AhAttr.Grh(Hw.QpCtx.ALT_DGID.bytes(c, base), Hw.QpCtx.ALT_FLOW_LABEL.getInt(c, base),
-                        Hw.QpCtx.ALT_SGID_INDEX.getInt(c, base), Hw.QpCtx.ALT_HOP_LIMIT.getInt(c, base),
-                        Hw.QpCtx.ALT_TRAFFIC_CLASS.getInt(c, base));
-        return new AhAttr(Hw.QpCtx.ALT_DLID.getInt(c, base), Hw.QpCtx.ALT_SL.getInt(c, base),
-                Hw.QpCtx.ALT_SRC_PATH_BITS.getInt(c, base), Hw.QpCtx.ALT_STATIC_RATE.getInt(c, base),
-                Hw.QpCtx.ALT_PORT.getInt(c, base), grh);
-    }
-
     /** §4.5 service type of an ib_qp_type. */
     static int serviceType(QpType t) {
         return switch (t) {
@@ -251,38 +229,14 @@ final class QpModify {
         Hw.QpCtx.PORT.set(b, c, qp.type() == QpType.SMI || qp.type() == QpType.GSI ? qp.portNum() : a.portNum);
         Hw.QpCtx.QKEY.set(b, c, Integer.toUnsignedLong(a.qkey));
         Hw.QpCtx.REMOTE_QPN.set(b, c, a.destQpNum);
-        AhAttr av = a.ahAttr;
-        if (av != null) {
-            Hw.QpCtx.DLID.set(b, c, av.dlid());
-            Hw.QpCtx.SL.set(b, c, av.sl());
-            Hw.QpCtx.SRC_PATH_BITS.set(b, c, av.srcPathBits());
-            Hw.QpCtx.STATIC_RATE.set(b, c, HcaDriver.staticRate(av.staticRate()));
-            if (av.grh() != null) {
-                Hw.QpCtx.GRH.set(b, c, 1);
-                Hw.QpCtx.SGID_INDEX.set(b, c, av.grh().sgidIndex());
-                Hw.QpCtx.HOP_LIMIT.set(b, c, av.grh().hopLimit());
-                Hw.QpCtx.TRAFFIC_CLASS.set(b, c, av.grh().trafficClass());
-                Hw.QpCtx.FLOW_LABEL.set(b, c, av.grh().flowLabel());
-                Hw.QpCtx.DGID.bytes(b, c, av.grh().dgid());
-            }
+        if (a.ahAttr != null) {
+            AddressPath.PRIMARY.write(b, c, a.ahAttr);
         }
-        AhAttr alt = a.altAhAttr;
-        if (alt != null) {
+        if (a.altAhAttr != null) {
             Hw.QpCtx.ALT_PKEY_INDEX.set(b, c, a.altPkeyIndex);
             Hw.QpCtx.ALT_PORT.set(b, c, a.altPortNum);
-            Hw.QpCtx.ALT_DLID.set(b, c, alt.dlid());
-            Hw.QpCtx.ALT_SL.set(b, c, alt.sl());
-            Hw.QpCtx.ALT_SRC_PATH_BITS.set(b, c, alt.srcPathBits());
-            Hw.QpCtx.ALT_STATIC_RATE.set(b, c, HcaDriver.staticRate(alt.staticRate()));
             Hw.QpCtx.ALT_ACK_TIMEOUT.set(b, c, a.altTimeout);
-            if (alt.grh() != null) {
-                Hw.QpCtx.ALT_GRH.set(b, c, 1);
-                Hw.QpCtx.ALT_SGID_INDEX.set(b, c, alt.grh().sgidIndex());
-                Hw.QpCtx.ALT_HOP_LIMIT.set(b, c, alt.grh().hopLimit());
-                Hw.QpCtx.ALT_TRAFFIC_CLASS.set(b, c, alt.grh().trafficClass());
-                Hw.QpCtx.ALT_FLOW_LABEL.set(b, c, alt.grh().flowLabel());
-                Hw.QpCtx.ALT_DGID.bytes(b, c, alt.grh().dgid());
-            }
+            AddressPath.ALTERNATE.write(b, c, a.altAhAttr);
         }
         Hw.QpCtx.PATH_MTU.set(b, c, a.pathMtuValue);
         Hw.QpCtx.ACK_TIMEOUT.set(b, c, a.timeout);

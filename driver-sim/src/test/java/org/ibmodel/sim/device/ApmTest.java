@@ -85,6 +85,13 @@ class ApmTest {
         return me.qp.modify(a, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH, QpAttrMask.PATH_MIG_STATE));
     }
 
+    /** RTS to RTS asking for pm_state migrated: an armed QP migrates at once. */
+    private static int migrateNow(TransportPair.Side s) {
+        QpAttr m = new QpAttr().state(QpState.RTS);
+        m.pathMigState = MIGRATED;
+        return s.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE));
+    }
+
     private static QpAttr query(TransportPair.Side s) {
         QpAttr q = new QpAttr();
         assertEquals(0, s.qp.query(q));
@@ -209,9 +216,7 @@ class ApmTest {
             assertEquals(WcStatus.SUCCESS, send(p, p.b, p.a, 2, "UC b to a").status);
             assertEquals(ARMED, query(p.a).pathMigState, at("a armed"));
             assertEquals(ARMED, query(p.b).pathMigState, at("b armed"));
-            QpAttr m = new QpAttr().state(QpState.RTS);
-            m.pathMigState = MIGRATED;
-            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+            assertEquals(0, migrateNow(p.a), at("software asks a to migrate"));
             p.world.link(0, 1).changeState(Link.State.DOWN);
             assertEquals(WcStatus.SUCCESS, send(p, p.a, p.b, 3, "UC after a migrated").status);
             assertEquals(List.of(IbEventType.PATH_MIG), p.b.events, at("b followed a's MigReq"));
@@ -239,9 +244,7 @@ class ApmTest {
             assertEquals(0, rearm(p, p.a, false));
             assertEquals(0, rearm(p, p.b, false));
             send(p, p.a, p.b, 1, "arming");
-            QpAttr m = new QpAttr().state(QpState.RTS);
-            m.pathMigState = MIGRATED;
-            assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+            assertEquals(0, migrateNow(p.a), at("software asks a to migrate"));
             p.settle();
             long port1 = p.world.link(0, 1).counters().packetsSent() + p.world.link(1, 1).counters().packetsSent();
             assertEquals(List.of(IbEventType.PATH_MIG), p.a.events, at("a migrated on request"));
@@ -293,9 +296,7 @@ class ApmTest {
                 assertEquals(0, rearm(p, p.b, false));
                 send(p, p.a, p.b, 1, wrong + ": arming");
                 assertEquals(ARMED, query(p.b).pathMigState, at(wrong + ": b armed"));
-                QpAttr m = new QpAttr().state(QpState.RTS);
-                m.pathMigState = MIGRATED;
-                assertEquals(0, p.a.qp.modify(m, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+                assertEquals(0, migrateNow(p.a), at("software asks a to migrate"));
                 assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, wrong + ": wrong path").status,
                         at(wrong + ": b drops every MigReq packet that is not by its alternate path"));
                 assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > 0,
