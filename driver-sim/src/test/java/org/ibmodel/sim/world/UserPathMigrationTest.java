@@ -1,0 +1,214 @@
+// Path migration as a user process sees it: libibverbs over uverbs over the HCA driver
+// (libibverbs/verbs.h ibv_modify_qp, ibv_get_async_event, ibv_query_qp; docs/HCA.md §5.10)
+package org.ibmodel.sim.world;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.mm.UserAddressSpace;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.uverbs.Uverbs;
+import org.ibmodel.uverbs.UverbsDevice;
+import org.ibmodel.uverbs.UverbsHost;
+import org.ibmodel.verbs.Ibv;
+import org.ibmodel.verbs.IbvAccessFlags;
+import org.ibmodel.verbs.IbvAsyncEvent;
+import org.ibmodel.verbs.IbvContext;
+import org.ibmodel.verbs.IbvCq;
+import org.ibmodel.verbs.IbvDevice;
+import org.ibmodel.verbs.IbvEventType;
+import org.ibmodel.verbs.IbvMr;
+import org.ibmodel.verbs.IbvPd;
+import org.ibmodel.verbs.IbvPortAttr;
+import org.ibmodel.verbs.IbvQp;
+import org.ibmodel.verbs.IbvQpAttr;
+import org.ibmodel.verbs.IbvQpAttrMask;
+import org.ibmodel.verbs.IbvQpCap;
+import org.ibmodel.verbs.IbvQpInitAttr;
+import org.ibmodel.verbs.IbvQpState;
+import org.ibmodel.verbs.IbvQpType;
+import org.ibmodel.verbs.IbvRecvWr;
+import org.ibmodel.verbs.IbvSendWr;
+import org.ibmodel.verbs.IbvSge;
+import org.ibmodel.verbs.IbvWc;
+import org.ibmodel.verbs.IbvWcStatus;
+import org.ibmodel.verbs.IbvWrOpcode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Two processes on two hosts with two-port HCAs connect an RC QP on port 1 as rc_pingpong does,
+ * load port 2 as the alternate path with ibv_modify_qp (IBV_QP_ALT_PATH | IBV_QP_PATH_MIG_STATE,
+ * IBV_MIG_REARM) and arm by one exchange. The client's port 1 cable then dies: the next SEND
+ * completes, each process reads IBV_EVENT_PATH_MIG for its QP from its async fd (the client
+ * IBV_EVENT_PORT_ERR for port 1 before it), and ibv_query_qp reports IBV_MIG_MIGRATED on port 2.
+ */
+class UserPathMigrationTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 5);
+    private static final int BUF = 64 * 1024;
+    private static final int SIZE = 256;
+    /** enum ibv_mig_state */
+    private static final int MIGRATED = 0;
+    private static final int REARM = 1;
+    private static final int ARMED = 2;
+
+    /** One process: its verbs objects on one host. */
+    private static final class Proc {
+        final World world;
+        final int index;
+        final Ibv ibv;
+        final IbvContext ctx;
+        final IbvPd pd;
+        final long buf;
+        final IbvMr mr;
+        final IbvCq cq;
+        final IbvQp qp;
+
+        Proc(World world, int index) {
+            this.world = world;
+            this.index = index;
+            Host host = world.host(index);
+            Uverbs uv = new Uverbs();
+            host.core().registerClient(uv);
+            host.settle();
+            UverbsDevice dev = uv.device("uverbs0");
+            Task task = new Task("apm", new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES));
+            ibv = new Ibv(task);
+            ctx = ibv.openDevice(ibv.getDeviceList(List.of(new IbvDevice(dev.name(), dev.ibDevice().name(),
+                    dev::open))).get(0));
+            pd = ctx.allocPd();
+            buf = ibv.alloc(BUF);
+            mr = pd.regMr(buf, BUF, IbvAccessFlags.LOCAL_WRITE);
+            cq = ctx.createCq(16, this, null, 0);
+            IbvQpInitAttr init = new IbvQpInitAttr();
+            init.sendCq = cq;
+            init.recvCq = cq;
+            init.cap = new IbvQpCap(4, 4, 1, 1);
+            init.qpType = IbvQpType.RC;
+            qp = pd.createQp(init);
+            assertNotNull(qp, "ibv_create_qp");
+            IbvQpAttr a = new IbvQpAttr();
+            a.qpState = IbvQpState.INIT;
+            a.portNum = 1;
+            assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
+                    | IbvQpAttrMask.ACCESS_FLAGS));
+        }
+
+        int lid(int port) {
+            IbvPortAttr p = new IbvPortAttr();
+            assertEquals(0, ctx.queryPort(port, p));
+            return p.lid;
+        }
+
+        void connect(Proc peer) {
+            IbvQpAttr a = new IbvQpAttr();
+            a.qpState = IbvQpState.RTR;
+            a.pathMtu = IbvQpType.MTU_1024;
+            a.destQpNum = peer.qp.qpNum();
+            a.rqPsn = 0;
+            a.minRnrTimer = 12;
+            a.ahAttr.dlid = peer.lid(1);
+            a.ahAttr.portNum = 1;
+            assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PATH_MTU
+                    | IbvQpAttrMask.DEST_QPN | IbvQpAttrMask.RQ_PSN | IbvQpAttrMask.MAX_DEST_RD_ATOMIC
+                    | IbvQpAttrMask.MIN_RNR_TIMER));
+            IbvQpAttr s = new IbvQpAttr();
+            s.qpState = IbvQpState.RTS;
+            s.timeout = 14;
+            s.retryCnt = 7;
+            s.rnrRetry = 7;
+            assertEquals(0, qp.modify(s, IbvQpAttrMask.STATE | IbvQpAttrMask.TIMEOUT | IbvQpAttrMask.RETRY_CNT
+                    | IbvQpAttrMask.RNR_RETRY | IbvQpAttrMask.SQ_PSN | IbvQpAttrMask.MAX_QP_RD_ATOMIC));
+        }
+
+        /** ibv_modify_qp(RTS, IBV_QP_ALT_PATH | IBV_QP_PATH_MIG_STATE): port 2, rearmed. */
+        int rearm(Proc peer) {
+            IbvQpAttr a = new IbvQpAttr();
+            a.qpState = IbvQpState.RTS;
+            a.altAhAttr.dlid = peer.lid(2);
+            a.altAhAttr.portNum = 2;
+            a.altPortNum = 2;
+            a.altTimeout = 14;
+            a.pathMigState = REARM;
+            return qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.ALT_PATH | IbvQpAttrMask.PATH_MIG_STATE);
+        }
+
+        IbvQpAttr query() {
+            IbvQpAttr a = new IbvQpAttr();
+            assertEquals(0, qp.query(a, IbvQpAttrMask.PATH_MIG_STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PORT
+                    | IbvQpAttrMask.ALT_PATH, new IbvQpInitAttr()));
+            return a;
+        }
+
+        IbvWc pollOne() {
+            IbvWc[] wc = {new IbvWc()};
+            for (int i = 0; i < 1000; i++) {
+                world.settle();
+                if (cq.poll(1, wc) == 1) {
+                    return wc[0];
+                }
+            }
+            throw new AssertionError("no completion");
+        }
+    }
+
+    /** A SEND of {@code text} from {@code from} to {@code to}, both completions checked. */
+    private static void send(Proc from, Proc to, String text) {
+        byte[] b = text.getBytes(StandardCharsets.US_ASCII);
+        assertEquals(0, to.qp.postRecv(new IbvRecvWr(1, new IbvSge(to.buf, SIZE, to.mr.lkey())), new IbvRecvWr[1]));
+        assertEquals(0, from.ibv.task().mm().copyToUser(from.buf + SIZE, b, 0, b.length));
+        assertEquals(0, from.qp.postSend(new IbvSendWr(2, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
+                new IbvSge(from.buf + SIZE, b.length, from.mr.lkey())), new IbvSendWr[1]));
+        IbvWc sent = from.pollOne();
+        assertEquals(IbvWcStatus.SUCCESS, sent.status, text + ": " + sent);
+        IbvWc got = to.pollOne();
+        assertEquals(IbvWcStatus.SUCCESS, got.status, text + ": " + got);
+        byte[] in = new byte[b.length];
+        assertEquals(0, to.ibv.task().mm().copyFromUser(in, 0, to.buf, b.length));
+        assertArrayEquals(b, in, text);
+    }
+
+    @Test
+    void shouldReportTheMigrationToTheProcessAndInQueryQp() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Proc client = new Proc(w, 0);
+            Proc server = new Proc(w, 1);
+            client.connect(server);
+            server.connect(client);
+            assertEquals(0, client.rearm(server), "ibv_modify_qp ALT_PATH | PATH_MIG_STATE");
+            assertEquals(0, server.rearm(client));
+            assertEquals(REARM, client.query().pathMigState);
+            send(client, server, "arm");
+            assertEquals(ARMED, client.query().pathMigState);
+            assertEquals(ARMED, server.query().pathMigState);
+            assertEquals(Errno.EINVAL.number(), client.rearm(server), "rearm from armed");
+
+            w.link(0, 1).changeState(Link.State.DOWN);
+            send(client, server, "after the cable");
+            // The client's port 1 went down first (IBV_EVENT_PORT_ERR), then its retries ran out.
+            IbvAsyncEvent portErr = client.ctx.getAsyncEvent();
+            assertNotNull(portErr, "the client's port event");
+            assertEquals(IbvEventType.PORT_ERR, portErr.eventType());
+            assertEquals(1, portErr.element());
+            for (Proc p : List.of(client, server)) {
+                IbvAsyncEvent ev = p.ctx.getAsyncEvent();
+                assertNotNull(ev, "PATH_MIG on host " + p.index);
+                assertEquals(IbvEventType.PATH_MIG, ev.eventType());
+                assertSame(p.qp, ev.element());
+                p.ctx.ackAsyncEvent(ev);
+                assertNull(p.ctx.getAsyncEvent(), "nothing more on host " + p.index);
+                IbvQpAttr q = p.query();
+                assertEquals(MIGRATED, q.pathMigState);
+                assertEquals(2, q.portNum);
+                assertEquals((p == client ? server : client).lid(2), q.ahAttr.dlid);
+            }
+            send(server, client, "and back");
+        }
+    }
+}
