@@ -23,6 +23,8 @@ final class Cmd {
     private final long outbox;
     private int lastStatus;
     private int token;
+    /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
+    private boolean internalError;
 
     Cmd(PciFunction pci, Kernel kernel) {
         this.pci = pci;
@@ -100,7 +102,27 @@ final class Cmd {
         });
     }
 
+    /** The device had a catastrophic error (HCA.md §2.1): from now on no command is posted. */
+    void internalError() {
+        internalError = true;
+    }
+
+    /**
+     * mlx4_internal_err_ret_value (drivers/net/ethernet/mellanox/mlx4/cmd.c): what a command
+     * returns once the device is in error, without reaching it. Commands that tear down succeed,
+     * so that everything can still be freed; the rest fail with -EIO.
+     */
+    static int internalErrorReturn(CmdOp op) {
+        return switch (op) {
+            case RST_QP, HW2SW_EQ, HW2SW_CQ, HW2SW_SRQ, HW2SW_MPT, CLOSE_HCA, CLOSE_PORT -> 0;
+            default -> CmdStatus.toErrno(CmdStatus.INTERNAL_ERR.value());
+        };
+    }
+
     private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam) {
+        if (internalError) {
+            return internalErrorReturn(op);
+        }
         waitGo();
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];
         Hw.Hcr.IN_PARAM_HI.set(hcr, 0, inParam >>> 32);

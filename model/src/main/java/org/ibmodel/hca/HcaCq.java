@@ -2,6 +2,8 @@
 // mlx4_ib_arm_cq, __mlx4_ib_cq_clean); docs/HCA.md §4.4, §6, §8
 package org.ibmodel.hca;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.IntFunction;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Wc;
@@ -23,6 +25,9 @@ final class HcaCq {
     private final DoorbellRecord db;
     /** The entry {@link #valid} reads into. */
     private final byte[] cqe = new byte[Hw.Cqe.SIZE];
+    /** mlx4_ib_cq's send_qp_list and recv_qp_list: the QPs using it, in creation order. */
+    final List<HcaQp> sendQps = new ArrayList<>();
+    final List<HcaQp> recvQps = new ArrayList<>();
     private long buffer;
     private int logSize;
     private int ci;
@@ -145,6 +150,33 @@ final class HcaCq {
             }
             if (consumed > 0) {
                 db.set(0, ci & 0xffffff);
+            }
+            return n;
+        });
+    }
+
+    /**
+     * mlx4_ib_poll_sw_comp: once the device is in error its CQEs are not read; every WQE still
+     * outstanding on a QP using this CQ completes with WR_FLUSH_ERR, the send queues' first and
+     * then the receive queues', each oldest first (HCA.md §2.1).
+     */
+    int pollSoftware(int num, Wc[] wc) {
+        return lock.with(() -> {
+            int n = 0;
+            for (int pass = 0; pass < 2; pass++) {
+                boolean send = pass == 0;
+                for (HcaQp qp : send ? sendQps : recvQps) {
+                    WorkQueue q = send ? qp.sq() : qp.rq();
+                    while (q != null && q.outstanding() > 0 && n < num) {
+                        if (wc[n] == null) {
+                            wc[n] = new Wc();
+                        }
+                        qp.flushed(q, send, wc[n++]);
+                    }
+                    if (n == num) {
+                        return n;
+                    }
+                }
             }
             return n;
         });

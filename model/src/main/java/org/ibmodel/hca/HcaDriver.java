@@ -4,8 +4,10 @@
 // docs/HCA.md
 package org.ibmodel.hca;
 
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Ah;
@@ -96,6 +98,11 @@ public final class HcaDriver implements DeviceOps {
     private final Eq[] eqs;
     private final Workqueue wq;
     private final Work portWork;
+    private final Work catasWork;
+    /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR (HCA.md §2.1). */
+    private boolean internalError;
+    /** What the catastrophic error buffer said when the error was found. */
+    private int catasCause;
     private Bitmap pdBitmap;
     private Bitmap mptBitmap;
     private Bitmap cqBitmap;
@@ -123,6 +130,7 @@ public final class HcaDriver implements DeviceOps {
         this.eqs = new Eq[pci.msixVectors()];
         this.wq = kernel.allocWorkqueue(name + "_port");
         this.portWork = new Work("hca_port_change", this::refreshPorts);
+        this.catasWork = new Work("hca_catas", this::enterErrorState);
     }
 
     /** The registered device; null before {@link #probe} succeeded. */
@@ -542,11 +550,8 @@ public final class HcaDriver implements DeviceOps {
             // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
             // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
             case PORT_CHANGE, PORT_MNG_CHG -> wq.queueWork(portWork);
-            case LOCAL_CATAS_ERROR -> {
-                if (device != null) {
-                    device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
-                }
-            }
+            // Entering the error state sleeps (commands, locks): mlx4's catas work does it.
+            case LOCAL_CATAS_ERROR -> wq.queueWork(catasWork);
             case SRQ_LIMIT, SRQ_CATAS_ERROR -> {
                 HcaSrq srq = tableLock.with(() -> srqs.get(object));
                 if (srq == null) {
@@ -855,6 +860,9 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+        if (internalError) {
+            return ((HcaCq) cq.drv()).pollSoftware(numEntries, wc);
+        }
         return ((HcaCq) cq.drv()).poll(numEntries, wc, this::qpByQpn);
     }
 
@@ -904,6 +912,8 @@ public final class HcaDriver implements DeviceOps {
         qp.drv(hq);
         tableLock.with(() -> {
             qps.put(qpn, hq);
+            ((HcaCq) qp.sendCq().drv()).sendQps.add(hq);
+            ((HcaCq) qp.recvCq().drv()).recvQps.add(hq);
         });
         return 0;
     }
@@ -992,6 +1002,8 @@ public final class HcaDriver implements DeviceOps {
         cleanCqs(hq);
         tableLock.with(() -> {
             qps.remove(hq.qpn());
+            ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
+            ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
         });
         if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
             qpBitmap.free(hq.qpn());
@@ -999,14 +1011,15 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    // mlx4_ib_post_send, _post_recv, _post_srq_recv: nothing is posted to a device in error.
     @Override
     public PostResult postSend(Qp qp, List<SendWr> wrs) {
-        return ((HcaQp) qp.drv()).postSend(wrs);
+        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postSend(wrs);
     }
 
     @Override
     public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
-        return ((HcaQp) qp.drv()).postRecv(wrs);
+        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postRecv(wrs);
     }
 
     // ---- SRQ ------------------------------------------------------------------------------
@@ -1058,6 +1071,51 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
-        return ((HcaSrq) srq.drv()).post(wrs);
+        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaSrq) srq.drv()).post(wrs);
+    }
+
+    // ---- catastrophic errors (HCA.md §2.1) ------------------------------------------------
+
+    /**
+     * mlx4_enter_error_state and mlx4_ib_handle_catas_error: no command reaches the device any
+     * more, ib_core hears IB_EVENT_DEVICE_FATAL, and every CQ with work outstanding on one of its
+     * QPs has its completion handler called, so that its consumer polls the flushed completions.
+     */
+    private void enterErrorState() {
+        if (internalError) {
+            return;
+        }
+        internalError = true;
+        cmd.internalError();
+        catasCause = pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset());
+        if (device == null) {
+            return;
+        }
+        device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
+        Set<HcaCq> woken = new LinkedHashSet<>();
+        tableLock.with(() -> {
+            for (HcaQp hq : qps.values()) {
+                if (hq.sq().outstanding() > 0) {
+                    woken.add((HcaCq) hq.ibQp().sendCq().drv());
+                }
+                if (hq.rq() != null && hq.rq().outstanding() > 0) {
+                    woken.add((HcaCq) hq.ibQp().recvCq().drv());
+                }
+            }
+        });
+        // mlx4 calls the handlers with interrupts off, as the interrupt handler would.
+        for (HcaCq cq : woken) {
+            kernel.runIn(ExecContext.HARDIRQ, () -> cq.ibCq().completionUpcall());
+        }
+    }
+
+    /** Whether the device had a catastrophic error (mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR). */
+    public boolean internalError() {
+        return internalError;
+    }
+
+    /** The catastrophic error buffer's catas_cause as read when the error was found; 0 before. */
+    public int catasCause() {
+        return catasCause;
     }
 }

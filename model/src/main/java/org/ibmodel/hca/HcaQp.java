@@ -350,6 +350,18 @@ final class HcaQp {
 
     // ---- poll_cq ------------------------------------------------------------------------
 
+    /** mlx4_ib_qp_sw_comp: the oldest WQE of {@code q} as a WR_FLUSH_ERR completion of no CQE. */
+    void flushed(WorkQueue q, boolean send, Wc wc) {
+        int index = q.tail();
+        clear(wc);
+        wc.wrId = q.wrId(index);
+        wc.wrCqe = q.wrCqe(index);
+        wc.status = WcStatus.WR_FLUSH_ERR;
+        wc.vendorErr = Syndrome.WR_FLUSH_ERR.value();
+        wc.opcode = send ? q.opcode(index).completion() : WcOpcode.RECV;
+        q.completeOldest();
+    }
+
     /** mlx4_ib_poll_one for a CQE of this QP: the WQE it names and everything §6 says. */
     void complete(byte[] cqe, Wc wc) {
         boolean send = Hw.Cqe.IS_SEND.isSet(cqe, 0);

@@ -94,6 +94,11 @@ final class WorkQueue {
         tail += ((wqeIndex - tail) & 0xffff) + 1;
     }
 
+    /** The oldest outstanding WQE completes without a CQE (a software flush). */
+    void completeOldest() {
+        tail++;
+    }
+
     /** After RESET the queue starts over at counter 0 (docs/HCA.md §5). */
     void reset() {
         head = 0;

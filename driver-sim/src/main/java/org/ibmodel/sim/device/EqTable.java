@@ -4,6 +4,7 @@ package org.ibmodel.sim.device;
 /** The EQ context table and the routing of events to EQs. */
 final class EqTable {
     private final EventQueue[] eqs;
+    private boolean halted;
     private final Dma dma;
     private final EventQueue.Msix msix;
     private final int msixVectors;
@@ -91,7 +92,15 @@ final class EqTable {
         post(type, eqe(type, subtype, object));
     }
 
+    /** §2.1: after a catastrophic error only command completions are still posted. */
+    void halt() {
+        halted = true;
+    }
+
     void post(EventType type, byte[] eqe) {
+        if (halted && type != EventType.CMD) {
+            return;
+        }
         for (EventQueue eq : eqs) {
             if (eq != null && eq.routes(type)) {
                 eq.post(eqe);

@@ -20,8 +20,11 @@ public final class Firmware {
     public static final int FW_SUBMINOR = 5000;
     public static final int CMD_INTERFACE_REV = 3;
 
-    /** Before INIT_HCA and after CLOSE_HCA the device is in RESET (§3.2). */
-    public enum SysState { RESET, INITIALISED }
+    /**
+     * Before INIT_HCA and after CLOSE_HCA the device is in RESET (§3.2); after a catastrophic
+     * error it is FATAL for good (§2.1).
+     */
+    public enum SysState { RESET, INITIALISED, FATAL }
 
     static final Set<SysState> ANY = EnumSet.allOf(SysState.class);
     static final Set<SysState> BEFORE_INIT = EnumSet.of(SysState.RESET);
@@ -173,6 +176,9 @@ public final class Firmware {
     }
 
     private Status run(HcrCommand c) {
+        if (state == SysState.FATAL) {
+            return Status.INTERNAL_ERR;
+        }
         Command cmd = Command.of(c.opcode());
         if (cmd == null) {
             return Status.BAD_OP;
@@ -289,6 +295,24 @@ public final class Firmware {
         qps = new QpTable((int) numQp, dma, caps, cqs, srqs, eqs, stage);
         state = SysState.INITIALISED;
         return Status.OK;
+    }
+
+    /**
+     * §2.1: a catastrophic error. A running device reports it with a LOCAL_CATAS_ERROR EQE and
+     * then stops: its QPs forget their work, its ports' links go down, doorbells are ignored, no
+     * other EQE is posted, and every command completes with INTERNAL_ERR.
+     */
+    void catastrophic() {
+        if (state == SysState.FATAL) {
+            return;
+        }
+        if (state == SysState.INITIALISED) {
+            eqs.post(EventType.LOCAL_CATAS_ERROR, 0, 0);
+            eqs.halt();
+            qps.forEach(stage::drop);
+        }
+        state = SysState.FATAL;
+        stage.halt();
     }
 
     Status closeHca(HcrCommand c, byte[] in) {

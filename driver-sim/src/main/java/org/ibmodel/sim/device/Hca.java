@@ -59,6 +59,18 @@ public final class Hca implements PciFunction {
         commandLatencyNs = ns;
     }
 
+    /**
+     * Fault injection: a catastrophic error with {@code cause} (non-zero) in the catastrophic
+     * error buffer (HCA.md §2.1); the device stops for good.
+     */
+    public void catastrophicError(int cause) {
+        if (cause == 0) {
+            throw new IllegalArgumentException("catas_cause 0 means no error");
+        }
+        Layout.Catas.CAUSE.set(bar0, 0, Integer.toUnsignedLong(cause));
+        firmware.catastrophic();
+    }
+
     /** MSI-X messages sent. */
     public long interrupts() {
         return interrupts;

@@ -24,6 +24,14 @@ public final class Layout {
         return new Field(name, offset, bit, bit);
     }
 
+    /** §2.1: BAR0 words the device writes after a catastrophic error. */
+    public static final class Catas {
+        public static final String SECTION = "2.1";
+        public static final Field CAUSE = f("catas_cause", 0x200, 31, 0);
+        /** catas_cause values. */
+        public static final int CAUSE_INTERNAL = 1;
+    }
+
     /** §3.1 the HCR, BAR0 + 0x000. */
     public static final class Hcr {
         public static final String SECTION = "3.1";

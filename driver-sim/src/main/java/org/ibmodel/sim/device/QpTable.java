@@ -72,6 +72,15 @@ final class QpTable {
         return false;
     }
 
+    /** Every QP context made so far, in QPN order. */
+    void forEach(java.util.function.Consumer<QpContext> action) {
+        for (QpContext qp : qps) {
+            if (qp != null) {
+                action.accept(qp);
+            }
+        }
+    }
+
     /** One transition command; {@code mailbox} is null for commands without one. */
     Status transition(QpTransition t, int qpn, byte[] mailbox, int opcodeModifier) {
         QpContext qp = qp(qpn);

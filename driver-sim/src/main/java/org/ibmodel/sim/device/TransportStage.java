@@ -18,4 +18,8 @@ public interface TransportStage {
 
     /** SQD2RTS: WQEs that waited in SQD may start now. */
     void resume(QpContext qp);
+
+    /** §2.1: the device failed; nothing more is sent or received. */
+    default void halt() {
+    }
 }

@@ -1,0 +1,119 @@
+// docs/HCA.md §2.1: a catastrophic HCA error as mlx4 handles it (drivers/net/ethernet/mellanox/
+// mlx4/catas.c, cmd.c mlx4_internal_err_ret_value; drivers/infiniband/hw/mlx4/main.c
+// mlx4_ib_handle_catas_error, cq.c mlx4_ib_poll_sw_comp)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.ResType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.hca.HcaDriver;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.fabric.Link;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Host a's HCA fails while its RC QP has sends waiting on RNR NAKs (b posted no receive) and
+ * receives posted: nothing is lost (each work request completes once, flushed, in order), nothing
+ * leaks (every object can still be destroyed and the driver removed), and the peer sees the link
+ * go down and its own work fail.
+ */
+@ExtendWith(ReplayOnFailure.class)
+class CatastrophicErrorTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 17);
+    private static final int LEN = 4096;
+
+    private static String at(String what) {
+        return ReplayOnFailure.at("CatastrophicErrorTest", SEED, what);
+    }
+
+    @Test
+    void shouldFlushEveryWorkRequestOnceAndLetEverythingBeFreed() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            List<IbEventType> deviceEvents = new ArrayList<>();
+            p.a.dev.registerEventHandler(e -> deviceEvents.add(e.event()));
+            for (int i = 0; i < 3; i++) {
+                p.a.postRecv(100 + i, TransportPair.TARGET + (long) i * LEN, LEN);
+            }
+            // b has no receive posted: the SENDs wait on RNR NAKs (rnr_retry 7 retries for ever),
+            // and the WRITE behind them waits with them.
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN)),
+                    new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN)),
+                    new SendWr().wrId(3).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
+                            .remoteAddr(p.b.buf).rkey(p.b.mr.rkey()));
+            p.world.runUntil(p.world.scheduler().now() + 2_000_000);
+            assertTrue(p.a.poll().isEmpty(), at("nothing completes before the error"));
+
+            HcaDriver drv = p.a.host.driver(0);
+            long upcalls = p.a.cq.upcalls();
+            p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            long sent = p.a.transport().packetsSent();
+            // Before the driver has heard of it, a command reaches the failed device: INTERNAL_ERR.
+            QpAttr rnr = new QpAttr().state(QpState.RTS);
+            rnr.minRnrTimer = 3;
+            assertEquals(Errno.EIO.negative(), p.a.qp.modify(rnr, QpAttrMask.of(QpAttrMask.STATE,
+                    QpAttrMask.MIN_RNR_TIMER)), at("a command to the failed device"));
+            p.settle();
+            assertEquals(upcalls + 1, p.a.cq.upcalls(), at("the CQ's completion handler was called once"));
+            assertEquals(List.of(IbEventType.DEVICE_FATAL), deviceEvents, at("ib_core heard it once"));
+            assertTrue(drv.internalError(), at("the driver is in its error state"));
+            assertEquals(Layout.Catas.CAUSE_INTERNAL, drv.catasCause(), at("it read the buffer"));
+            assertEquals(Link.State.DOWN, p.world.link(0).state(), at("a's port stopped"));
+            assertEquals(sent, p.a.transport().packetsSent(), at("the failed HCA sends nothing, retries included"));
+
+            // Nothing lost: one completion per work request, flushed, sends first, each in order.
+            List<Wc> wcs = p.a.poll();
+            List<Long> ids = new ArrayList<>();
+            for (Wc wc : wcs) {
+                assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at("flushed: " + wc));
+                assertEquals(p.a.qp, wc.qp, at("of a's QP"));
+                ids.add(wc.wrId);
+            }
+            assertEquals(List.of(1L, 2L, 3L, 100L, 101L, 102L), ids, at("every WR once, in order"));
+            assertTrue(p.a.poll().isEmpty(), at("and no more"));
+
+            // Posting fails; tearing down succeeds (mlx4_internal_err_ret_value).
+            PostResult send = p.a.qp.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 8)));
+            assertEquals(Errno.EIO.negative(), send.ret(), at("post_send"));
+            assertEquals(Errno.EIO.negative(), p.a.qp.postRecv(new RecvWr(5, p.a.sge(0, 8))).ret(), at("post_recv"));
+            assertEquals(Errno.EIO.negative(), p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()),
+                    at("2ERR_QP does not reach the device"));
+            assertEquals(0, p.a.qp.destroy(), at("destroy QP"));
+            assertEquals(0, p.a.mr.dereg(), at("dereg MR"));
+            assertEquals(0, p.a.cq.destroy(), at("destroy CQ"));
+            assertEquals(0, p.a.pd.dealloc(), at("dealloc PD"));
+            for (ResType t : ResType.values()) {
+                assertEquals(0, p.a.dev.liveCount(t), at("no " + t + " left"));
+            }
+            for (Map.Entry<String, Integer> e : drv.live().entrySet()) {
+                assertEquals(0, e.getValue(), at("driver table " + e.getKey() + " empty"));
+            }
+            drv.remove();
+
+            // The peer: its port is up, a's is down, and its RDMA WRITE to a runs out of retries.
+            p.b.postSend(new SendWr().wrId(9).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, 64))
+                    .remoteAddr(p.a.buf).rkey(0x1234));
+            p.settle();
+            List<Wc> b = p.b.poll();
+            assertEquals(WcStatus.RETRY_EXC_ERR, b.get(0).status, at("b's WRITE: " + b));
+            assertFalse(p.b.host.driver(0).internalError(), at("b's HCA is well"));
+        }
+    }
+}
