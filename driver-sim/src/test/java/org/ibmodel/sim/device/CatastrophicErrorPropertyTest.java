@@ -1,0 +1,135 @@
+// Property: whenever the HCA fails, every work request posted to it completes exactly once, in
+// order, and everything can be freed (docs/HCA.md §2.1; mlx4's error state)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.ResType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated scenarios on an RC pair: a world seed, a list of steps (host a posts a SEND, an RDMA
+ * WRITE or a receive; host b posts a receive; the world runs 1 µs to 5 ms; a polls its CQ) and
+ * the step after which a's HCA has a catastrophic error. Whatever was in flight then, sent,
+ * acknowledged or completed with its CQE not yet polled:
+ * <ul>
+ * <li>{@code exactlyOnce}: each work request a posted completes once, send and receive queue
+ *     each in posting order;</li>
+ * <li>{@code flushedAfter}: every completion polled after the error is WR_FLUSH_ERR;</li>
+ * <li>{@code freed}: QP, MR, CQ and PD are destroyed without error and nothing is left.</li>
+ * </ul>
+ * Replay a failure with the seed it prints:
+ * {@code mvn -B -pl driver-sim -am verify -Dtest=CatastrophicErrorPropertyTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class CatastrophicErrorPropertyTest {
+    private static final long DEFAULT_SEED = 0xca7a5;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
+    private static final int LEN = 2048;
+    private static final long[] RUN_NS = {1_000, 20_000, 300_000, 5_000_000};
+    /** Receive WR ids are offset so a completion tells its queue. */
+    private static final long RECV = 1_000_000;
+
+    /** One step: kind 0 a SENDs, 1 a WRITEs, 2 a posts a receive, 3 b posts a receive, 4 run, 5 a polls. */
+    record Step(int kind, int arg) {
+        @Override
+        public String toString() {
+            return switch (kind) {
+                case 0 -> "send";
+                case 1 -> "write";
+                case 2 -> "recv(a)";
+                case 3 -> "recv(b)";
+                case 4 -> "run(" + RUN_NS[arg % RUN_NS.length] + "ns)";
+                default -> "poll(a)";
+            };
+        }
+    }
+
+    @Test
+    void shouldCompleteEveryWorkRequestOnceWheneverTheHcaFails() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("CatastrophicErrorPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40),
+                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
+                                .ofSizeBetween(1, 20),
+                        integers().between(0, 20))
+                .checkAssert(CatastrophicErrorPropertyTest::run);
+    }
+
+    static void run(long worldSeed, List<Step> steps, int failAfter) {
+        String at = "steps " + steps + ", failing after " + Math.min(failAfter, steps.size());
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            List<Long> sends = new ArrayList<>();
+            List<Long> recvs = new ArrayList<>();
+            List<Wc> before = new ArrayList<>();
+            int bRecvs = 0;
+            for (int i = 0; i <= steps.size(); i++) {
+                if (i == Math.min(failAfter, steps.size())) {
+                    p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+                    p.settle();
+                    break;
+                }
+                Step s = steps.get(i);
+                switch (s.kind()) {
+                    case 0, 1 -> {
+                        long id = sends.size();
+                        SendWr wr = new SendWr().wrId(id).sgList(p.a.sge(0, LEN));
+                        wr = s.kind() == 0 ? wr.opcode(WrOpcode.SEND)
+                                : wr.opcode(WrOpcode.RDMA_WRITE).remoteAddr(p.b.buf).rkey(p.b.mr.rkey());
+                        if (p.a.qp.postSend(wr).ok()) {
+                            sends.add(id);
+                        }
+                    }
+                    case 2 -> {
+                        long id = RECV + recvs.size();
+                        p.a.postRecv(id, TransportPair.TARGET, LEN);
+                        recvs.add(id);
+                    }
+                    case 3 -> {
+                        if (bRecvs < 64) {
+                            p.b.postRecv(bRecvs++, TransportPair.TARGET, LEN);
+                        }
+                    }
+                    case 4 -> p.world.runUntil(p.world.scheduler().now() + RUN_NS[s.arg() % RUN_NS.length]);
+                    default -> before.addAll(p.a.poll());
+                }
+            }
+            List<Wc> after = p.a.poll();
+            for (Wc wc : after) {
+                assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushedAfter " + wc);
+            }
+            List<Long> gotSends = new ArrayList<>();
+            List<Long> gotRecvs = new ArrayList<>();
+            for (List<Wc> part : List.of(before, after)) {
+                for (Wc wc : part) {
+                    (wc.wrId >= RECV ? gotRecvs : gotSends).add(wc.wrId);
+                }
+            }
+            assertEquals(sends, gotSends, at + ": exactlyOnce, sends");
+            assertEquals(recvs, gotRecvs, at + ": exactlyOnce, receives");
+            assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
+            assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
+            assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
+            assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
+            for (ResType t : ResType.values()) {
+                assertTrue(p.a.dev.liveCount(t) == 0, at + ": freed, " + t);
+            }
+        }
+    }
+}
