@@ -1,5 +1,6 @@
-// Path migration as a user process sees it: libibverbs over uverbs over the HCA driver
-// (libibverbs/verbs.h ibv_modify_qp, ibv_get_async_event, ibv_query_qp; docs/HCA.md §5.10)
+// Path migration and a catastrophic HCA error as a user process sees them: libibverbs over uverbs
+// over the HCA driver (libibverbs/verbs.h ibv_modify_qp, ibv_get_async_event, ibv_query_qp;
+// docs/HCA.md §2.1, §5.10)
 package org.ibmodel.sim.world;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
@@ -43,13 +44,19 @@ import org.ibmodel.verbs.IbvWrOpcode;
 import org.junit.jupiter.api.Test;
 
 /**
- * Two processes on two hosts with two-port HCAs connect an RC QP on port 1 as rc_pingpong does,
- * load port 2 as the alternate path with ibv_modify_qp (IBV_QP_ALT_PATH | IBV_QP_PATH_MIG_STATE,
- * IBV_MIG_REARM) and arm by one exchange. The client's port 1 cable then dies: the next SEND
- * completes, each process reads IBV_EVENT_PATH_MIG for its QP from its async fd (the client
- * IBV_EVENT_PORT_ERR for port 1 before it), and ibv_query_qp reports IBV_MIG_MIGRATED on port 2.
+ * Two processes on two hosts with two-port HCAs connect an RC QP on port 1 as rc_pingpong does.
+ *
+ * <p>Path migration: they load port 2 as the alternate path with ibv_modify_qp
+ * (IBV_QP_ALT_PATH | IBV_QP_PATH_MIG_STATE, IBV_MIG_REARM) and arm by one exchange. The client's
+ * port 1 cable then dies: the next SEND completes, each process reads IBV_EVENT_PATH_MIG for its
+ * QP from its async fd (the client IBV_EVENT_PORT_ERR for port 1 before it), and ibv_query_qp
+ * reports IBV_MIG_MIGRATED on port 2.
+ *
+ * <p>A catastrophic error of the client's HCA: the client reads IBV_EVENT_DEVICE_FATAL, its
+ * posted receive completes flushed, posting fails with EIO, and everything it made is freed and
+ * the device closed without an error.
  */
-class UserPathMigrationTest {
+class UserAsyncEventsTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 5);
     private static final int BUF = 64 * 1024;
     private static final int SIZE = 256;
@@ -172,6 +179,37 @@ class UserPathMigrationTest {
         byte[] in = new byte[b.length];
         assertEquals(0, to.ibv.task().mm().copyFromUser(in, 0, to.buf, b.length));
         assertArrayEquals(b, in, text);
+    }
+
+    @Test
+    void shouldTellTheProcessTheDeviceFailedAndLetItCleanUp() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Proc client = new Proc(w, 0);
+            Proc server = new Proc(w, 1);
+            client.connect(server);
+            server.connect(client);
+            send(client, server, "before");
+            assertEquals(0, client.qp.postRecv(new IbvRecvWr(7, new IbvSge(client.buf, SIZE, client.mr.lkey())),
+                    new IbvRecvWr[1]));
+            w.host(0).hca(0).catastrophicError(1);
+            w.settle();
+            IbvAsyncEvent ev = client.ctx.getAsyncEvent();
+            assertNotNull(ev, "an async event");
+            assertEquals(IbvEventType.DEVICE_FATAL, ev.eventType());
+            client.ctx.ackAsyncEvent(ev);
+            IbvWc[] wc = {new IbvWc()};
+            assertEquals(1, client.cq.poll(1, wc), "the posted receive completes");
+            assertEquals(IbvWcStatus.WR_FLUSH_ERR, wc[0].status);
+            assertEquals(7, wc[0].wrId);
+            assertEquals(0, client.cq.poll(1, wc), "and nothing else");
+            assertEquals(Errno.EIO.number(), client.qp.postSend(new IbvSendWr(8, IbvWrOpcode.SEND,
+                    IbvWrOpcode.SEND_SIGNALED, new IbvSge(client.buf, 8, client.mr.lkey())), new IbvSendWr[1]));
+            assertEquals(0, client.qp.destroy(), "ibv_destroy_qp");
+            assertEquals(0, client.cq.destroy(), "ibv_destroy_cq");
+            assertEquals(0, client.mr.dereg(), "ibv_dereg_mr");
+            assertEquals(0, client.pd.dealloc(), "ibv_dealloc_pd");
+            assertEquals(0, client.ibv.closeDevice(client.ctx), "ibv_close_device");
+        }
     }
 
     @Test
