@@ -44,6 +44,7 @@ import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.SpinLock;
+import org.ibmodel.kernel.Timer;
 import org.ibmodel.kernel.Work;
 import org.ibmodel.kernel.Workqueue;
 import org.ibmodel.mm.HostMemory;
@@ -99,6 +100,9 @@ public final class HcaDriver implements DeviceOps {
     private final Workqueue wq;
     private final Work portWork;
     private final Work catasWork;
+    /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
+    public static final long CATAS_POLL_NS = 5_000_000_000L;
+    private final Timer catasTimer;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR (HCA.md §2.1). */
     private boolean internalError;
     /** What the catastrophic error buffer said when the error was found. */
@@ -131,6 +135,7 @@ public final class HcaDriver implements DeviceOps {
         this.wq = kernel.allocWorkqueue(name + "_port");
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
+        this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
     }
 
     /** The registered device; null before {@link #probe} succeeded. */
@@ -225,8 +230,11 @@ public final class HcaDriver implements DeviceOps {
         if (ret != 0) {
             device = null;
             teardown();
+            return ret;
         }
-        return ret;
+        // mlx4_start_catas_poll
+        catasTimer.mod(CATAS_POLL_NS);
+        return 0;
     }
 
     private DeviceAttr deviceAttr(byte[] cap) {
@@ -475,6 +483,8 @@ public final class HcaDriver implements DeviceOps {
     /** mlx4_ib_remove + mlx4_close_hca: unregister, close the ports, return the EQs, close. */
     public void remove() {
         kernel.mightSleep();
+        // mlx4_stop_catas_poll
+        catasTimer.del();
         if (device != null) {
             core.unregisterDevice(device);
             device = null;
@@ -1075,6 +1085,18 @@ public final class HcaDriver implements DeviceOps {
     }
 
     // ---- catastrophic errors (HCA.md §2.1) ------------------------------------------------
+
+    /**
+     * mlx4's poll_catas, a timer every 5 s: a non-zero catastrophic error buffer sends the
+     * driver into its error state, from a work item; otherwise the timer is armed again.
+     */
+    private void pollCatas() {
+        if (pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset()) != 0) {
+            wq.queueWork(catasWork);
+            return;
+        }
+        catasTimer.mod(CATAS_POLL_NS);
+    }
 
     /**
      * mlx4_enter_error_state and mlx4_ib_handle_catas_error: no command reaches the device any

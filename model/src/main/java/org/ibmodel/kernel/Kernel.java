@@ -42,6 +42,8 @@ public final class Kernel {
     /** What the rest of the world does while a task here sleeps; nothing, on a kernel alone. */
     private BooleanSupplier elsewhere = () -> false;
     private Runnable onQueued = () -> { };
+    /** What makes timers expire; null on a kernel alone, whose timers never do. */
+    private TimerBase timerBase;
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -96,6 +98,20 @@ public final class Kernel {
 
     public Lockdep lockdep() {
         return lockdep;
+    }
+
+    /** Sets the clock behind this kernel's timers (a simulated world's scheduler). */
+    public void setTimerBase(TimerBase base) {
+        timerBase = Objects.requireNonNull(base, "base");
+    }
+
+    TimerBase timerBase() {
+        return timerBase;
+    }
+
+    /** timer_setup(): a timer that runs {@code fn} in SOFTIRQ context when it expires. */
+    public Timer timerSetup(String name, Runnable fn) {
+        return new Timer(this, name, fn);
     }
 
     /** raise_softirq() / tasklet_schedule(): allowed in any context, runs later in SOFTIRQ. */

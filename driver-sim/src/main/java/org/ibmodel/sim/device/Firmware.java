@@ -298,16 +298,15 @@ public final class Firmware {
     }
 
     /**
-     * §2.1: a catastrophic error. A running device reports it with a LOCAL_CATAS_ERROR EQE and
-     * then stops: its QPs forget their work, its ports' links go down, doorbells are ignored, no
-     * other EQE is posted, and every command completes with INTERNAL_ERR.
+     * §2.1: a catastrophic error (the buffer says which). The device stops: its QPs forget their
+     * work, its ports' links go down, doorbells are ignored, no EQE but a command's is posted, and
+     * every command completes with INTERNAL_ERR.
      */
     void catastrophic() {
         if (state == SysState.FATAL) {
             return;
         }
         if (state == SysState.INITIALISED) {
-            eqs.post(EventType.LOCAL_CATAS_ERROR, 0, 0);
             eqs.halt();
             qps.forEach(stage::drop);
         }

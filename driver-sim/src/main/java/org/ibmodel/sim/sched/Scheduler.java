@@ -37,15 +37,18 @@ public final class Scheduler {
         private final Scheduler owner;
         private final String label;
         private final Runnable action;
+        /** Runs as time passes, but a world with only such events left is idle (kernel timers). */
+        private final boolean background;
         private long timeNs;
         private long seq;
         // Position in the owner's heap, -1 while not queued.
         private int index = -1;
 
-        private Handle(Scheduler owner, String label, Runnable action) {
+        private Handle(Scheduler owner, String label, Runnable action, boolean background) {
             this.owner = owner;
             this.label = Objects.requireNonNull(label, "label");
             this.action = Objects.requireNonNull(action, "action");
+            this.background = background;
         }
 
         /** When it runs, or last ran or was due. */
@@ -127,6 +130,8 @@ public final class Scheduler {
     private long now;
     private long nextSeq;
     private long ran;
+    /** Background handles queued. */
+    private long background;
     private Listener listener;
 
     public Scheduler(long seed) {
@@ -168,17 +173,26 @@ public final class Scheduler {
 
     /** Runs {@code action} {@code delayNs} from now; delay 0 runs after what is already due. */
     public Handle schedule(long delayNs, String label, Runnable action) {
-        return new Handle(this, label, action).arm(delayNs);
+        return new Handle(this, label, action, false).arm(delayNs);
     }
 
     /** Runs {@code action} at virtual time {@code timeNs}, which must not be in the past. */
     public Handle scheduleAt(long timeNs, String label, Runnable action) {
-        return new Handle(this, label, action).armAt(timeNs);
+        return new Handle(this, label, action, false).armAt(timeNs);
     }
 
     /** An event that is not queued yet: {@link Handle#arm} queues it, as often as needed. */
     public Handle event(String label, Runnable action) {
-        return new Handle(this, label, action);
+        return new Handle(this, label, action, false);
+    }
+
+    /**
+     * As {@link #event}, for a kernel timer: it runs when virtual time reaches it, but
+     * {@link #runUntilIdle} stops when nothing else is left, so a periodic timer (a driver's
+     * health poll) does not keep a quiet world busy for ever.
+     */
+    public Handle backgroundEvent(String label, Runnable action) {
+        return new Handle(this, label, action, true);
     }
 
     /**
@@ -235,6 +249,9 @@ public final class Scheduler {
     private void insert(Handle h, long timeNs, long seq) {
         h.timeNs = timeNs;
         h.seq = seq;
+        if (h.background) {
+            background++;
+        }
         if (hole) {
             // The event that just ran left the root empty; the next one queued (a wire's next
             // packet, say) takes it and sinks: one sift instead of one per removal and insert.
@@ -250,6 +267,9 @@ public final class Scheduler {
 
     private void remove(Handle h) {
         fill();
+        if (h.background) {
+            background--;
+        }
         int i = h.index;
         h.index = -1;
         Handle last = heap[--size];
@@ -266,6 +286,9 @@ public final class Scheduler {
     private Handle poll() {
         fill();
         Handle h = heap[0];
+        if (h.background) {
+            background--;
+        }
         h.index = -1;
         heap[0] = null;
         hole = true;
@@ -328,6 +351,11 @@ public final class Scheduler {
         return size;
     }
 
+    /** Pending events that are not {@link #backgroundEvent background} ones. */
+    public long pendingForeground() {
+        return pending() - background;
+    }
+
     /** Events run since the world started. */
     public long eventsRun() {
         return ran;
@@ -371,12 +399,13 @@ public final class Scheduler {
     }
 
     /**
-     * Runs until no event is left and returns how many ran. A world still busy after
-     * {@code maxEvents} is taken to be livelocked: the exception names the seed that replays it.
+     * Runs until no event is left but background ones, and returns how many ran. A world still
+     * busy after {@code maxEvents} is taken to be livelocked: the exception names the seed that
+     * replays it.
      */
     public long runUntilIdle(long maxEvents) {
         long n = 0;
-        while (pending() > 0) {
+        while (pendingForeground() > 0) {
             if (n == maxEvents) {
                 Handle next = heap[0];
                 throw new IllegalStateException(String.format(

@@ -8,6 +8,7 @@ import org.ibmodel.core.IbCore;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.TimerBase;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Hca;
@@ -39,7 +40,23 @@ public final class Host {
         this.scheduler = scheduler;
         this.kernel = new Kernel(name);
         this.core = new IbCore(kernel);
-        kernel.setElsewhere(scheduler::runNext);
+        // A sleeping task waits for something other than a timer: with only timers left there is
+        // nothing it can wait for, and it must not sleep through them for ever.
+        kernel.setElsewhere(() -> scheduler.pendingForeground() > 0 && scheduler.runNext());
+        kernel.setTimerBase((timer, expiry) -> {
+            Scheduler.Handle h = scheduler.backgroundEvent(timer, expiry);
+            return new TimerBase.Event() {
+                @Override
+                public void arm(long delayNs) {
+                    h.arm(delayNs);
+                }
+
+                @Override
+                public boolean cancel() {
+                    return h.cancel();
+                }
+            };
+        });
     }
 
     public String name() {

@@ -18,13 +18,16 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.hca.HcaDriver;
 import org.junit.jupiter.api.Test;
 
 /**
  * Generated scenarios on an RC pair: a world seed, a list of steps (host a posts a SEND, an RDMA
  * WRITE or a receive; host b posts a receive; the world runs 1 µs to 5 ms; a polls its CQ) and
- * the step after which a's HCA has a catastrophic error. Whatever was in flight then, sent,
- * acknowledged or completed with its CQE not yet polled:
+ * the step after which a's HCA has a catastrophic error; the steps after it run before the
+ * driver's next poll finds it (posts still succeed, polls find what the device wrote before), and
+ * then the world runs until it does. Whatever was in flight, sent, acknowledged or completed
+ * with its CQE not yet polled:
  * <ul>
  * <li>{@code exactlyOnce}: each work request a posted completes once, send and receive queue
  *     each in posting order;</li>
@@ -81,7 +84,11 @@ class CatastrophicErrorPropertyTest {
             int bRecvs = 0;
             for (int i = 0; i <= steps.size(); i++) {
                 if (i == Math.min(failAfter, steps.size())) {
+                    // The steps after it run in the 5 s before the driver's poll finds the error.
                     p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+                }
+                if (i == steps.size()) {
+                    p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS);
                     p.settle();
                     break;
                 }

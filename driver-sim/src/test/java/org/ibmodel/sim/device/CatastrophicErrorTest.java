@@ -45,6 +45,25 @@ class CatastrophicErrorTest {
     }
 
     @Test
+    void shouldFindTheErrorAtTheDriversNextPoll() {
+        // The driver polls the buffer every 5 s from probe (mlx4's poll_catas): an error at 12 s
+        // is found at the third poll, 15 s, and not before.
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            List<IbEventType> deviceEvents = new ArrayList<>();
+            p.a.dev.registerEventHandler(e -> deviceEvents.add(e.event()));
+            long poll = HcaDriver.CATAS_POLL_NS;
+            p.world.runUntil(12_000_000_000L);
+            p.settle();
+            assertTrue(deviceEvents.isEmpty(), at("two polls found nothing"));
+            p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            p.world.runUntil(3 * poll - 1_000_000);
+            assertTrue(deviceEvents.isEmpty(), at("not before the next poll"));
+            p.world.runUntil(3 * poll + 1_000_000);
+            assertEquals(List.of(IbEventType.DEVICE_FATAL), deviceEvents, at("found at the next poll"));
+        }
+    }
+
+    @Test
     void shouldFlushEveryWorkRequestOnceAndLetEverythingBeFreed() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             List<IbEventType> deviceEvents = new ArrayList<>();
@@ -64,12 +83,18 @@ class CatastrophicErrorTest {
             HcaDriver drv = p.a.host.driver(0);
             long upcalls = p.a.cq.upcalls();
             p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            long failedAt = p.world.scheduler().now();
             long sent = p.a.transport().packetsSent();
-            // Before the driver has heard of it, a command reaches the failed device: INTERNAL_ERR.
+            // Until the driver's next poll of the buffer (every 5 s) it does not know: a command
+            // reaches the failed device and gets INTERNAL_ERR, a send is posted as usual.
             QpAttr rnr = new QpAttr().state(QpState.RTS);
             rnr.minRnrTimer = 3;
             assertEquals(Errno.EIO.negative(), p.a.qp.modify(rnr, QpAttrMask.of(QpAttrMask.STATE,
                     QpAttrMask.MIN_RNR_TIMER)), at("a command to the failed device"));
+            p.a.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN)));
+            p.settle();
+            assertTrue(deviceEvents.isEmpty() && !drv.internalError(), at("not found before the poll"));
+            p.world.runUntil(failedAt + HcaDriver.CATAS_POLL_NS);
             p.settle();
             assertEquals(upcalls + 1, p.a.cq.upcalls(), at("the CQ's completion handler was called once"));
             assertEquals(List.of(IbEventType.DEVICE_FATAL), deviceEvents, at("ib_core heard it once"));
@@ -86,11 +111,11 @@ class CatastrophicErrorTest {
                 assertEquals(p.a.qp, wc.qp, at("of a's QP"));
                 ids.add(wc.wrId);
             }
-            assertEquals(List.of(1L, 2L, 3L, 100L, 101L, 102L), ids, at("every WR once, in order"));
+            assertEquals(List.of(1L, 2L, 3L, 4L, 100L, 101L, 102L), ids, at("every WR once, in order"));
             assertTrue(p.a.poll().isEmpty(), at("and no more"));
 
             // Posting fails; tearing down succeeds (mlx4_internal_err_ret_value).
-            PostResult send = p.a.qp.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 8)));
+            PostResult send = p.a.qp.postSend(new SendWr().wrId(5).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 8)));
             assertEquals(Errno.EIO.negative(), send.ret(), at("post_send"));
             assertEquals(Errno.EIO.negative(), p.a.qp.postRecv(new RecvWr(5, p.a.sge(0, 8))).ret(), at("post_recv"));
             assertEquals(Errno.EIO.negative(), p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()),

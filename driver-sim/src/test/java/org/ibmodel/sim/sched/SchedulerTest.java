@@ -140,6 +140,35 @@ class SchedulerTest {
     }
 
     @Test
+    void shouldLeaveBackgroundEventsToTimeAndNotWaitForThem() {
+        // A periodic timer that arms itself again for ever, and one foreground event.
+        Scheduler.Handle[] tick = new Scheduler.Handle[1];
+        tick[0] = scheduler.backgroundEvent("tick", () -> {
+            ran.add("tick@" + scheduler.now());
+            tick[0].arm(100);
+        });
+        tick[0].arm(100);
+        scheduler.schedule(150, "fg", log("fg"));
+        assertEquals(2, scheduler.pending());
+        assertEquals(1, scheduler.pendingForeground());
+        assertEquals(2, scheduler.runUntilIdle(10), "the tick at 100 comes first, then fg; then only the tick is left");
+        assertEquals(List.of("tick@100", "fg@150"), ran);
+        assertEquals(0, scheduler.pendingForeground());
+        assertEquals(1, scheduler.pending());
+        assertEquals(0, scheduler.runUntilIdle(10), "idle with a background event queued");
+        assertEquals(3, scheduler.runUntil(450), "time passing runs it");
+        assertEquals(List.of("tick@100", "fg@150", "tick@200", "tick@300", "tick@400"), ran);
+        assertTrue(tick[0].cancel());
+        assertEquals(0, scheduler.pending());
+        tick[0].arm(10);
+        scheduler.schedule(20, "fg2", log("fg2"));
+        tick[0].arm(30);
+        assertEquals(1, scheduler.pendingForeground(), "re-arming a queued background event counts it once");
+        assertEquals(1, scheduler.runUntilIdle(10));
+        assertEquals(1, scheduler.pending());
+    }
+
+    @Test
     void shouldNotRunCancelledEvent() {
         Scheduler.Handle a = scheduler.schedule(10, "a", log("a"));
         Scheduler.Handle b = scheduler.schedule(20, "b", log("b"));

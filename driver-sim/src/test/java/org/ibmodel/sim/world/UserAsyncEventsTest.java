@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
@@ -192,6 +193,9 @@ class UserAsyncEventsTest {
             assertEquals(0, client.qp.postRecv(new IbvRecvWr(7, new IbvSge(client.buf, SIZE, client.mr.lkey())),
                     new IbvRecvWr[1]));
             w.host(0).hca(0).catastrophicError(1);
+            w.settle();
+            assertNull(client.ctx.getAsyncEvent(), "nothing until the driver's next poll");
+            w.runUntil(w.scheduler().now() + HcaDriver.CATAS_POLL_NS);
             w.settle();
             IbvAsyncEvent ev = client.ctx.getAsyncEvent();
             assertNotNull(ev, "an async event");

@@ -1,0 +1,66 @@
+// include/linux/timer.h, kernel/time/timer.c: timer_setup, mod_timer, del_timer_sync
+package org.ibmodel.kernel;
+
+import java.util.Objects;
+
+/**
+ * A kernel timer: {@link #mod} arms it {@code delayNs} of virtual time ahead (mod_timer), its
+ * function runs once in SOFTIRQ context when that time comes and may arm it again. On a kernel
+ * without a {@link TimerBase} (no world around it) a timer never expires.
+ */
+public final class Timer {
+    private final Kernel kernel;
+    private final String name;
+    private final Runnable fn;
+    private TimerBase.Event event;
+    private boolean pending;
+
+    Timer(Kernel kernel, String name, Runnable fn) {
+        this.kernel = kernel;
+        this.name = Objects.requireNonNull(name, "name");
+        this.fn = Objects.requireNonNull(fn, "fn");
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** mod_timer: (re)arms the timer; returns whether it was pending. */
+    public boolean mod(long delayNs) {
+        boolean was = pending;
+        pending = true;
+        TimerBase base = kernel.timerBase();
+        if (base != null) {
+            if (event == null) {
+                event = base.event(kernel.name() + " timer " + name, this::expire);
+            }
+            event.arm(delayNs);
+        }
+        return was;
+    }
+
+    /** del_timer_sync: after it returns the function does not run (nothing runs concurrently here). */
+    public boolean del() {
+        boolean was = pending;
+        pending = false;
+        if (event != null) {
+            event.cancel();
+        }
+        return was;
+    }
+
+    public boolean pending() {
+        return pending;
+    }
+
+    private void expire() {
+        pending = false;
+        kernel.runIn(ExecContext.SOFTIRQ, fn);
+        kernel.runPending();
+    }
+
+    @Override
+    public String toString() {
+        return "timer " + name + (pending ? " (pending)" : "");
+    }
+}
