@@ -1,0 +1,96 @@
+package org.ibmodel.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** timer_setup / mod_timer / del_timer_sync on a clock the test turns by hand. */
+class TimerTest {
+    /** A clock with one slot per timer: the time it is due, or -1. */
+    private static final class ManualBase implements TimerBase {
+        final List<Runnable> expiries = new ArrayList<>();
+        final List<Long> due = new ArrayList<>();
+        long now;
+
+        @Override
+        public Event event(String name, Runnable expiry) {
+            int slot = expiries.size();
+            expiries.add(expiry);
+            due.add(-1L);
+            return new Event() {
+                @Override
+                public void arm(long delayNs) {
+                    due.set(slot, now + delayNs);
+                }
+
+                @Override
+                public boolean cancel() {
+                    boolean was = due.get(slot) >= 0;
+                    due.set(slot, -1L);
+                    return was;
+                }
+            };
+        }
+
+        void advance(long to) {
+            now = to;
+            for (int i = 0; i < due.size(); i++) {
+                if (due.get(i) >= 0 && due.get(i) <= now) {
+                    due.set(i, -1L);
+                    expiries.get(i).run();
+                }
+            }
+        }
+    }
+
+    @Test
+    void shouldRunInSoftirqWhenDueAndLetTheFunctionArmItAgain() {
+        Kernel k = new Kernel("t");
+        ManualBase base = new ManualBase();
+        k.setTimerBase(base);
+        List<String> seen = new ArrayList<>();
+        Timer[] t = new Timer[1];
+        t[0] = k.timerSetup("poll", () -> {
+            seen.add(k.context() + "@" + base.now);
+            if (seen.size() < 2) {
+                t[0].mod(5);
+            }
+        });
+        assertFalse(t[0].mod(5), "mod_timer of an idle timer returns 0");
+        assertTrue(t[0].pending());
+        base.advance(4);
+        assertTrue(seen.isEmpty(), "not before it is due");
+        base.advance(5);
+        assertEquals(List.of("SOFTIRQ@5"), seen);
+        assertTrue(t[0].pending(), "the function armed it again");
+        base.advance(10);
+        assertEquals(List.of("SOFTIRQ@5", "SOFTIRQ@10"), seen);
+        assertFalse(t[0].pending());
+        assertEquals(ExecContext.PROCESS, k.context());
+    }
+
+    @Test
+    void shouldNotRunAfterDelOrWithoutAClock() {
+        Kernel k = new Kernel("t");
+        ManualBase base = new ManualBase();
+        k.setTimerBase(base);
+        List<String> seen = new ArrayList<>();
+        Timer t = k.timerSetup("t", () -> seen.add("ran"));
+        t.mod(5);
+        assertTrue(t.mod(7), "mod_timer of a pending timer returns 1");
+        assertTrue(t.del());
+        assertFalse(t.del());
+        base.advance(100);
+        assertTrue(seen.isEmpty(), "a deleted timer does not run");
+
+        Kernel alone = new Kernel("alone");
+        Timer never = alone.timerSetup("never", () -> seen.add("never"));
+        never.mod(1);
+        assertTrue(never.pending(), "armed, on a kernel no clock turns");
+        assertTrue(seen.isEmpty());
+    }
+}
