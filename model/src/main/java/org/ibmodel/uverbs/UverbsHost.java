@@ -11,29 +11,51 @@ import org.ibmodel.mm.HostMemory;
 import org.ibmodel.mm.UserAddressSpace;
 
 /**
- * One host as user processes see it: a kernel, its memory, ib_core with one device made by a
- * factory (any ib_core device), and the uverbs client, whose first character device is
- * {@link #uverbs0()}. Deferred kernel work runs only in {@link #run()}.
+ * One host as user processes see it: a kernel, its memory, ib_core with one device (made by a
+ * factory, or registered already by a driver's probe), and the uverbs client, whose first
+ * character device is {@link #uverbs0()}. Deferred kernel work runs only in {@link #run()}.
  */
 public final class UverbsHost {
     /** The pages one process may map by default (64 MiB). */
     public static final int MAX_PAGES = 16384;
 
-    private final Kernel kernel = new Kernel("host");
-    private final HostMemory memory = new HostMemory();
-    private final IbCore core = new IbCore(kernel);
+    private final Kernel kernel;
+    private final HostMemory memory;
+    private final IbCore core;
     private final IbDevice device;
     private final UverbsDevice uverbs0;
+    private final Runnable run;
 
     public UverbsHost(BiFunction<IbCore, HostMemory, IbDevice> deviceFactory, UobjectPolicy policy) {
+        kernel = new Kernel("host");
+        memory = new HostMemory();
+        core = new IbCore(kernel);
+        run = kernel::runPending;
         device = deviceFactory.apply(core, memory);
         if (core.registerDevice(device) != 0) {
             throw new KernelBug(KernelBug.WARN_ON, "cannot register " + device);
         }
+        uverbs0 = addUverbs(policy);
+    }
+
+    /**
+     * A host whose {@code device} a driver has registered with {@code core} already; {@code run}
+     * is what happens between syscalls (a simulated world settling, its devices included).
+     */
+    public UverbsHost(IbCore core, HostMemory memory, IbDevice device, UobjectPolicy policy, Runnable run) {
+        this.kernel = core.kernel();
+        this.memory = memory;
+        this.core = core;
+        this.device = device;
+        this.run = run;
+        uverbs0 = addUverbs(policy);
+    }
+
+    private UverbsDevice addUverbs(UobjectPolicy policy) {
         Uverbs uverbs = new Uverbs(policy);
         core.registerClient(uverbs);
-        kernel.runPending();
-        uverbs0 = uverbs.device("uverbs0");
+        run.run();
+        return uverbs.device("uverbs0");
     }
 
     public UverbsHost(BiFunction<IbCore, HostMemory, IbDevice> deviceFactory) {
@@ -63,7 +85,7 @@ public final class UverbsHost {
 
     /** What the CPU does when a syscall returns: softirqs, interrupts and work items run. */
     public void run() {
-        kernel.runPending();
+        run.run();
     }
 
     /**

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 class UverbsFuzzTest {
     static final long DEFAULT_SEED = 0x5eed_f022L;
     static final int DEFAULT_WRITES = 300_000;
+    static final int DEFAULT_HCA_WRITES = 50_000;
 
     @Test
     void hostileWritesChangeNothingAndLeakNothing() {
@@ -25,6 +26,18 @@ class UverbsFuzzTest {
         java.util.Map<String, Long> results = new java.util.TreeMap<>();
         long done = fuzz(seed, writes, UobjectPolicy.KERNEL, results);
         System.out.printf("UverbsFuzzTest seed=%d writes=%d in %d ms; results %s%n", seed, done,
+                (System.nanoTime() - start) / 1_000_000, results);
+    }
+
+    /** The same on the simulated HCA's driver and device, with fewer writes: each is a command. */
+    @Test
+    void hostileWritesToTheHcaDriverChangeNothingAndLeakNothing() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int writes = Integer.getInteger("ibmodel.hcaWrites", DEFAULT_HCA_WRITES);
+        long start = System.nanoTime();
+        java.util.Map<String, Long> results = new java.util.TreeMap<>();
+        long done = fuzz(seed, writes, () -> UverbsWorld.onHca(seed, UobjectPolicy.KERNEL), results);
+        System.out.printf("UverbsFuzzTest on the HCA seed=%d writes=%d in %d ms; results %s%n", seed, done,
                 (System.nanoTime() - start) / 1_000_000, results);
     }
 
@@ -40,8 +53,14 @@ class UverbsFuzzTest {
     /** With {@code forgetsDetach} the device keeps what it is told to detach: a bug to be caught. */
     static long fuzz(long seed, int writes, UobjectPolicy policy, boolean forgetsDetach,
             java.util.Map<String, Long> results) {
+        return fuzz(seed, writes, () -> new UverbsWorld(policy, forgetsDetach), results);
+    }
+
+    /** Runs the fuzzer on worlds {@code worlds} makes, a fresh one now and then. */
+    static long fuzz(long seed, int writes, java.util.function.Supplier<UverbsWorld> worlds,
+            java.util.Map<String, Long> results) {
         SplittableRandom rnd = new SplittableRandom(seed);
-        UverbsWorld w = new UverbsWorld(policy, forgetsDetach);
+        UverbsWorld w = worlds.get();
         byte[] last = new byte[8];
         long total = 0;
         try {
@@ -67,7 +86,7 @@ class UverbsFuzzTest {
                     }
                     total += w.writes;
                     w.results.forEach((k, v) -> results.merge(k, v, Long::sum));
-                    w = new UverbsWorld(policy, forgetsDetach);
+                    w = worlds.get();
                 }
             }
             String end = w.teardownError();

@@ -9,6 +9,12 @@ import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.ResType;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Task;
+import org.ibmodel.hca.HcaDriver;
+import org.ibmodel.sim.device.DevCaps;
+import org.ibmodel.sim.device.Hca;
+import org.ibmodel.sim.device.Transport;
+import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.world.Host;
 import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.UObject;
 import org.ibmodel.uverbs.UObjectType;
@@ -46,7 +52,10 @@ final class UverbsWorld {
     /** How often each result came back: "ok" or the errno name. */
     final java.util.Map<String, Long> results = new java.util.TreeMap<>();
 
+    /** The in-memory device's multicast double; null on the HCA, whose driver is checked instead. */
     final MulticastDouble mcast;
+    /** The HCA driver's object tables, when the device is the simulated HCA. */
+    private final HcaDriver driver;
 
     UverbsWorld(UobjectPolicy policy) {
         this(policy, false);
@@ -58,6 +67,34 @@ final class UverbsWorld {
         host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1,
                 real -> made[0] = new MulticastDouble(real, forgetsDetach)), policy);
         mcast = made[0];
+        driver = null;
+        spawnAll();
+    }
+
+    private UverbsWorld(UverbsHost host, HcaDriver driver) {
+        this.host = host;
+        this.mcast = null;
+        this.driver = driver;
+        spawnAll();
+    }
+
+    /**
+     * uverbs over the simulated HCA: its driver, firmware and device on one host with no fabric
+     * (the port's link is down), everything else as on the in-memory device.
+     */
+    static UverbsWorld onHca(long seed, UobjectPolicy policy) {
+        Host h = new Host("fuzz", new Scheduler(seed));
+        Transport transport = new Transport(h.scheduler(), "fuzz");
+        Hca hca = h.plugHca(DevCaps.standard(0x0002_c903_0000_0001L, 1), transport);
+        transport.bind(hca);
+        if (h.loadDriver(hca, "hca0") != 0) {
+            throw new IllegalStateException("HCA driver probe failed");
+        }
+        HcaDriver d = h.driver(0);
+        return new UverbsWorld(new UverbsHost(h.core(), h.memory(), d.device(), policy, h::settle), d);
+    }
+
+    private void spawnAll() {
         for (int i = 0; i < 2; i++) {
             spawn(i);
         }
@@ -182,7 +219,7 @@ final class UverbsWorld {
                 }
             }
         }
-        if (mcast.staleError() != null) {
+        if (mcast != null && mcast.staleError() != null) {
             return mcast.staleError();
         }
         return host.accountingError() == null ? null : "accounting: " + host.accountingError();
@@ -228,7 +265,9 @@ final class UverbsWorld {
 
     /** Every process exits; null when nothing is left on the device and nothing is pinned. */
     String teardownError() {
-        results.merge("multicast attachments made", mcast.attached, Long::sum);
+        if (mcast != null) {
+            results.merge("multicast attachments made", mcast.attached, Long::sum);
+        }
         for (int i = 0; i < 2; i++) {
             procs[i].exit();
             if (procs[i].mm().pinCount() != 0) {
@@ -242,8 +281,15 @@ final class UverbsWorld {
         if (!host.uverbs0().openFiles().isEmpty()) {
             return "teardown: files still open";
         }
-        if (mcast.attachments() != 0) {
+        if (mcast != null && mcast.attachments() != 0) {
             return "teardown: " + mcast.attachments() + " multicast attachments left";
+        }
+        if (driver != null) {
+            for (java.util.Map.Entry<String, Integer> e : driver.live().entrySet()) {
+                if (e.getValue() != 0) {
+                    return "teardown: the HCA driver's " + e.getKey() + " table still holds " + e.getValue();
+                }
+            }
         }
         return null;
     }
