@@ -25,6 +25,8 @@ final class Cmd {
     private int token;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
     private boolean internalError;
+    /** Told when a tear-down command finds the device broken (the driver's error state). */
+    private Runnable onDeviceBroken = () -> { };
 
     Cmd(PciFunction pci, Kernel kernel) {
         this.pci = pci;
@@ -107,6 +109,10 @@ final class Cmd {
         internalError = true;
     }
 
+    void onDeviceBroken(Runnable r) {
+        onDeviceBroken = r;
+    }
+
     /**
      * mlx4_internal_err_ret_value (drivers/net/ethernet/mellanox/mlx4/cmd.c): what a command
      * returns once the device is in error, without reaching it. Commands that tear down succeed,
@@ -116,6 +122,14 @@ final class Cmd {
         return switch (op) {
             case RST_QP, HW2SW_EQ, HW2SW_CQ, HW2SW_SRQ, HW2SW_MPT, CLOSE_HCA, CLOSE_PORT -> 0;
             default -> CmdStatus.toErrno(CmdStatus.INTERNAL_ERR.value());
+        };
+    }
+
+    /** mlx4_closing_cmd_fatal_error: the tear-down commands whose failure means the device is gone. */
+    private static boolean closingFatal(CmdOp op) {
+        return switch (op) {
+            case RST_QP, HW2SW_EQ, HW2SW_CQ, HW2SW_SRQ, HW2SW_MPT, CLOSE_HCA -> true;
+            default -> false;
         };
     }
 
@@ -141,6 +155,14 @@ final class Cmd {
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
         int word = waitGo();
         lastStatus = Hw.Hcr.STATUS.extract(word);
+        if (lastStatus == CmdStatus.INTERNAL_ERR.value() && closingFatal(op)) {
+            // mlx4_cmd_poll: a tear-down command the device fails is fatal (mlx4_cmd_reset_flow):
+            // the driver enters its error state and the command counts as done, so that
+            // everything can still be freed. Other statuses are errnos as on mthca.
+            internalError = true;
+            onDeviceBroken.run();
+            return 0;
+        }
         return CmdStatus.toErrno(lastStatus);
     }
 

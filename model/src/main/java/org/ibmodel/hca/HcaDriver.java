@@ -136,6 +136,7 @@ public final class HcaDriver implements DeviceOps {
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
+        cmd.onDeviceBroken(() -> wq.queueWork(catasWork));
     }
 
     /** The registered device; null before {@link #probe} succeeded. */

@@ -64,6 +64,29 @@ class CatastrophicErrorTest {
     }
 
     @Test
+    void shouldEnterTheErrorStateWhenATearDownCommandFindsTheDeviceBroken() {
+        // mlx4_cmd_poll and mlx4_cmd_reset_flow: a failed 2RST_QP, HW2SW_CQ ... means the device
+        // is gone; the driver does not wait for its poll, and the destroy succeeds.
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            List<IbEventType> deviceEvents = new ArrayList<>();
+            p.a.dev.registerEventHandler(e -> deviceEvents.add(e.event()));
+            HcaDriver drv = p.a.host.driver(0);
+            p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            assertEquals(0, p.a.qp.destroy(), at("2RST_QP answered INTERNAL_ERR counts as done"));
+            p.settle();
+            assertTrue(drv.internalError(), at("and sent the driver into its error state"));
+            assertEquals(List.of(IbEventType.DEVICE_FATAL), deviceEvents, at("without waiting for the poll"));
+            assertEquals(0, p.a.mr.dereg(), at("dereg MR"));
+            assertEquals(0, p.a.cq.destroy(), at("destroy CQ"));
+            assertEquals(0, p.a.pd.dealloc(), at("dealloc PD"));
+            drv.remove();
+            for (Map.Entry<String, Integer> e : drv.live().entrySet()) {
+                assertEquals(0, e.getValue(), at("driver table " + e.getKey() + " empty"));
+            }
+        }
+    }
+
+    @Test
     void shouldFlushEveryWorkRequestOnceAndLetEverythingBeFreed() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             List<IbEventType> deviceEvents = new ArrayList<>();
