@@ -561,7 +561,8 @@ public final class HcaDriver implements DeviceOps {
             // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
             // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
             case PORT_CHANGE, PORT_MNG_CHG -> wq.queueWork(portWork);
-            // Entering the error state sleeps (commands, locks): mlx4's catas work does it.
+            // The device reports catastrophic errors in its buffer only (HCA.md §2.1); should an
+            // EQE say so, it is taken as the poll would take the buffer.
             case LOCAL_CATAS_ERROR -> wq.queueWork(catasWork);
             case SRQ_LIMIT, SRQ_CATAS_ERROR -> {
                 HcaSrq srq = tableLock.with(() -> srqs.get(object));

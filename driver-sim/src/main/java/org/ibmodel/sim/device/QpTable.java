@@ -3,6 +3,7 @@
 package org.ibmodel.sim.device;
 
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * The QP context table. The device keeps its own QP state machine: a transition command from
@@ -73,7 +74,7 @@ final class QpTable {
     }
 
     /** Every QP context made so far, in QPN order. */
-    void forEach(java.util.function.Consumer<QpContext> action) {
+    void forEach(Consumer<QpContext> action) {
         for (QpContext qp : qps) {
             if (qp != null) {
                 action.accept(qp);
