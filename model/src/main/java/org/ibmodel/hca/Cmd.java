@@ -105,8 +105,13 @@ final class Cmd {
     }
 
     /** The device had a catastrophic error (HCA.md §2.1): from now on no command is posted. */
-    void internalError() {
+    void enterInternalError() {
         internalError = true;
+    }
+
+    /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR, which the verbs check too. */
+    boolean internalError() {
+        return internalError;
     }
 
     void onDeviceBroken(Runnable r) {

@@ -103,8 +103,8 @@ public final class HcaDriver implements DeviceOps {
     /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
     public static final long CATAS_POLL_NS = 5_000_000_000L;
     private final Timer catasTimer;
-    /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR (HCA.md §2.1). */
-    private boolean internalError;
+    /** ib_core has been told of the catastrophic error (the error state itself is the command layer's). */
+    private boolean fatalReported;
     /** What the catastrophic error buffer said when the error was found. */
     private int catasCause;
     private Bitmap pdBitmap;
@@ -872,7 +872,7 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public int pollCq(Cq cq, int numEntries, Wc[] wc) {
-        if (internalError) {
+        if (cmd.internalError()) {
             return ((HcaCq) cq.drv()).pollSoftware(numEntries, wc);
         }
         return ((HcaCq) cq.drv()).poll(numEntries, wc, this::qpByQpn);
@@ -1026,12 +1026,12 @@ public final class HcaDriver implements DeviceOps {
     // mlx4_ib_post_send, _post_recv, _post_srq_recv: nothing is posted to a device in error.
     @Override
     public PostResult postSend(Qp qp, List<SendWr> wrs) {
-        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postSend(wrs);
+        return cmd.internalError() ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postSend(wrs);
     }
 
     @Override
     public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
-        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postRecv(wrs);
+        return cmd.internalError() ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaQp) qp.drv()).postRecv(wrs);
     }
 
     // ---- SRQ ------------------------------------------------------------------------------
@@ -1083,7 +1083,7 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public PostResult postSrqRecv(Srq srq, List<RecvWr> wrs) {
-        return internalError ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaSrq) srq.drv()).post(wrs);
+        return cmd.internalError() ? PostResult.fail(Errno.EIO.negative(), 0) : ((HcaSrq) srq.drv()).post(wrs);
     }
 
     // ---- catastrophic errors (HCA.md §2.1) ------------------------------------------------
@@ -1106,11 +1106,11 @@ public final class HcaDriver implements DeviceOps {
      * QPs has its completion handler called, so that its consumer polls the flushed completions.
      */
     private void enterErrorState() {
-        if (internalError) {
+        if (fatalReported) {
             return;
         }
-        internalError = true;
-        cmd.internalError();
+        fatalReported = true;
+        cmd.enterInternalError();
         catasCause = pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset());
         if (device == null) {
             return;
@@ -1135,7 +1135,7 @@ public final class HcaDriver implements DeviceOps {
 
     /** Whether the device had a catastrophic error (mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR). */
     public boolean internalError() {
-        return internalError;
+        return cmd.internalError();
     }
 
     /** The catastrophic error buffer's catas_cause as read when the error was found; 0 before. */
