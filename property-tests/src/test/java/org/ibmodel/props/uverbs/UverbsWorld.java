@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpStateTable;
 import org.ibmodel.core.ResType;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Task;
@@ -109,7 +111,7 @@ final class UverbsWorld {
     /** One syscall from the random number {@code r}; {@code extra} feeds its arguments. */
     void step(long r, SplittableRandom extra) {
         int p = (int) (r & 1);
-        int kind = (int) ((r >>> 1) % 20);
+        int kind = (int) ((r >>> 1) % 21);
         Task t = procs[p];
         List<Integer> fds = files.get(p);
         if (kind == 0 || fds.isEmpty()) {
@@ -168,6 +170,7 @@ final class UverbsWorld {
                 int g = extra.nextInt(3);
                 yield Commands.detachMcast(udQp(t, fd, h), mgid(g), 0xC000 + g);
             }
+            case 19 -> extra.nextBoolean() ? randomModify(h, extra) : legalModify(t, fd, h, extra);
             case 16 -> {
                 if (extra.nextInt(8) == 0) {
                     t.exit();
@@ -252,6 +255,88 @@ final class UverbsWorld {
             }
         }
         return h;
+    }
+
+    /** The attributes ib_modify_qp takes from user space, for {@link #randomModify}. */
+    private static final QpAttrMask[] MODIFY_ATTRS = {QpAttrMask.CUR_STATE, QpAttrMask.ACCESS_FLAGS,
+        QpAttrMask.PKEY_INDEX, QpAttrMask.PORT, QpAttrMask.QKEY, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+        QpAttrMask.TIMEOUT, QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.RQ_PSN,
+        QpAttrMask.MAX_QP_RD_ATOMIC, QpAttrMask.ALT_PATH, QpAttrMask.MIN_RNR_TIMER, QpAttrMask.SQ_PSN,
+        QpAttrMask.MAX_DEST_RD_ATOMIC, QpAttrMask.PATH_MIG_STATE, QpAttrMask.DEST_QPN};
+
+    /**
+     * MODIFY_QP to a random state with a random set of attributes, small values mostly in range:
+     * the driver's and the device's checks of every transition (the alternate path and path
+     * migration state among them) meet what a careless or hostile process sends.
+     */
+    private static byte[] randomModify(int h, SplittableRandom x) {
+        int mask = QpAttrMask.STATE.bit();
+        for (QpAttrMask a : MODIFY_ATTRS) {
+            if (x.nextInt(3) == 0) {
+                mask |= a.bit();
+            }
+        }
+        ModifyQp m = new ModifyQp().qpHandle(h).attrMask(mask).qpState(x.nextInt(8)).curQpState(x.nextInt(7))
+                .qpAccessFlags(x.nextInt(16)).pkeyIndex(x.nextInt(3)).portNum(x.nextInt(3)).qkey(x.nextInt())
+                .pathMtu(x.nextInt(7)).timeout(x.nextInt(33)).retryCnt(x.nextInt(9)).rnrRetry(x.nextInt(9))
+                .rqPsn(x.nextInt()).sqPsn(x.nextInt()).maxRdAtomic(x.nextInt(6)).maxDestRdAtomic(x.nextInt(6))
+                .minRnrTimer(x.nextInt(33)).destQpNum(x.nextInt(0x100)).pathMigState(x.nextInt(4))
+                .altPortNum(x.nextInt(3)).altPkeyIndex(x.nextInt(3)).altTimeout(x.nextInt(33));
+        for (var d : List.of(m.dest(), m.altDest())) {
+            d.dlid(x.nextInt(8)).sl(x.nextInt(16)).srcPathBits(x.nextInt(4)).staticRate(x.nextInt(24))
+                    .portNum(x.nextInt(3)).isGlobal(x.nextInt(4) == 0 ? 1 : 0).sgidIndex(x.nextInt(3))
+                    .hopLimit(x.nextInt(256));
+        }
+        return Commands.modifyQp(m);
+    }
+
+    /**
+     * MODIFY_QP of one of the file's QPs to a state the QP state table allows from where it is,
+     * with the attributes the move requires and some it allows, values mostly in range: so that
+     * QPs get to RTR, RTS and SQD, alternate paths and migration states included, often enough.
+     */
+    private static byte[] legalModify(Task t, int fd, int h, SplittableRandom x) {
+        org.ibmodel.core.Qp qp = null;
+        int handle = h;
+        if (t.files().get(fd) instanceof UverbsFile f) {
+            for (int k = 0; k < HANDLES + 2 && qp == null; k++) {
+                UObject u = f.resolve(k);
+                if (u != null && u.object() instanceof org.ibmodel.core.Qp q) {
+                    qp = q;
+                    handle = k;
+                }
+            }
+        }
+        if (qp == null) {
+            return randomModify(h, x);
+        }
+        List<QpState> next = new ArrayList<>();
+        for (QpState s : QpState.values()) {
+            QpStateTable.Transition tr = QpStateTable.lookup(qp.state(), s);
+            if (tr != null && QpStateTable.isModifyOk(qp.state(), s, qp.type(), QpAttrMask.STATE.bit()
+                    | tr.required(qp.type()))) {
+                next.add(s);
+            }
+        }
+        if (next.isEmpty()) {
+            return randomModify(h, x);
+        }
+        QpState to = next.get(x.nextInt(next.size()));
+        QpStateTable.Transition tr = QpStateTable.lookup(qp.state(), to);
+        int mask = QpAttrMask.STATE.bit() | tr.required(qp.type()) | (tr.optional(qp.type()) & x.nextInt());
+        mask &= ~QpAttrMask.CUR_STATE.bit();
+        ModifyQp m = new ModifyQp().qpHandle(handle).attrMask(mask).qpState(to.ordinal())
+                .qpAccessFlags(x.nextInt(8)).pkeyIndex(x.nextInt(8) == 0 ? 1 : 0).portNum(1).qkey(x.nextInt())
+                .pathMtu(1 + x.nextInt(x.nextInt(8) == 0 ? 7 : 5)).timeout(x.nextInt(20)).retryCnt(x.nextInt(8))
+                .rnrRetry(x.nextInt(8)).rqPsn(x.nextInt(1 << 24)).sqPsn(x.nextInt(1 << 24))
+                .maxRdAtomic(x.nextInt(5)).maxDestRdAtomic(x.nextInt(5)).minRnrTimer(x.nextInt(32))
+                .destQpNum(0x40 + x.nextInt(8)).pathMigState(x.nextInt(x.nextInt(8) == 0 ? 4 : 3))
+                .altPortNum(x.nextInt(8) == 0 ? 2 : 1).altPkeyIndex(0).altTimeout(x.nextInt(20));
+        for (var d : List.of(m.dest(), m.altDest())) {
+            d.dlid(1 + x.nextInt(4)).sl(x.nextInt(4)).srcPathBits(0).staticRate(x.nextInt(4) == 0 ? 3 : 0)
+                    .portNum(1).isGlobal(x.nextInt(4) == 0 ? 1 : 0).sgidIndex(0).hopLimit(1);
+        }
+        return Commands.modifyQp(m);
     }
 
     /** A multicast GID: ff12::k, one of a few so that attachments meet. */
