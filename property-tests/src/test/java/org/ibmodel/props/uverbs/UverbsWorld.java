@@ -132,8 +132,9 @@ final class UverbsWorld {
             // Half the QPs name a PD and a CQ the file has, so that QPs (UD ones among them, which
             // multicast needs) exist often enough for what is done to them later.
             case 4 -> extra.nextBoolean()
-                    ? Commands.createQp(resp, r, handleOf(t, fd, UObjectType.PD, h), handleOf(t, fd, UObjectType.CQ, h2),
-                            handleOf(t, fd, UObjectType.CQ, h2), -1, 2 + extra.nextInt(3), 1 + extra.nextInt(4), 1)
+                    ? Commands.createQp(resp, r, handleOf(t, fd, UObjectType.PD, h),
+                            handleOf(t, fd, UObjectType.CQ, h2), handleOf(t, fd, UObjectType.CQ, h2), -1,
+                            2 + extra.nextInt(3), 1 + extra.nextInt(4), 1)
                     : Commands.createQp(resp, r, h, h2, h2, extra.nextInt(4) == 0 ? h : -1,
                             2 + extra.nextInt(3), extra.nextInt(20) == 0 ? 1 << 20 : 1 + extra.nextInt(4), 1);
             case 5 -> Commands.regMr(resp, h, extra.nextInt(8) == 0 ? UNMAPPED : BUF, 1 + extra.nextInt(9000),
@@ -249,7 +250,8 @@ final class UverbsWorld {
         if (t.files().get(fd) instanceof UverbsFile f) {
             for (int k = 0; k < HANDLES + 2; k++) {
                 UObject u = f.resolve(k);
-                if (u != null && u.object() instanceof org.ibmodel.core.Qp qp && qp.type() == org.ibmodel.core.QpType.UD) {
+                if (u != null && u.object() instanceof org.ibmodel.core.Qp qp
+                        && qp.type() == org.ibmodel.core.QpType.UD) {
                     return k;
                 }
             }
