@@ -166,6 +166,12 @@ class UserAsyncEventsTest {
         }
     }
 
+    /** Both QPs to RTS on port 1, each towards the other: rc_pingpong's pp_connect_ctx. */
+    private static void connect(Proc client, Proc server) {
+        client.connect(server);
+        server.connect(client);
+    }
+
     /** A SEND of {@code text} from {@code from} to {@code to}, both completions checked. */
     private static void send(Proc from, Proc to, String text) {
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
@@ -187,8 +193,7 @@ class UserAsyncEventsTest {
         try (World w = World.of(SEED, 2, 0, 2)) {
             Proc client = new Proc(w, 0);
             Proc server = new Proc(w, 1);
-            client.connect(server);
-            server.connect(client);
+            connect(client, server);
             send(client, server, "before");
             assertEquals(0, client.qp.postRecv(new IbvRecvWr(7, new IbvSge(client.buf, SIZE, client.mr.lkey())),
                     new IbvRecvWr[1]));
@@ -221,8 +226,7 @@ class UserAsyncEventsTest {
         try (World w = World.of(SEED, 2, 0, 2)) {
             Proc client = new Proc(w, 0);
             Proc server = new Proc(w, 1);
-            client.connect(server);
-            server.connect(client);
+            connect(client, server);
             assertEquals(0, client.rearm(server), "ibv_modify_qp ALT_PATH | PATH_MIG_STATE");
             assertEquals(0, server.rearm(client));
             assertEquals(REARM, client.query().pathMigState);

@@ -21,23 +21,24 @@ class UverbsFuzzTest {
     @Test
     void hostileWritesChangeNothingAndLeakNothing() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        int writes = Integer.getInteger("ibmodel.writes", DEFAULT_WRITES);
-        long start = System.nanoTime();
-        java.util.Map<String, Long> results = new java.util.TreeMap<>();
-        long done = fuzz(seed, writes, UobjectPolicy.KERNEL, results);
-        System.out.printf("UverbsFuzzTest seed=%d writes=%d in %d ms; results %s%n", seed, done,
-                (System.nanoTime() - start) / 1_000_000, results);
+        report("", seed, Integer.getInteger("ibmodel.writes", DEFAULT_WRITES),
+                () -> new UverbsWorld(UobjectPolicy.KERNEL, false));
     }
 
     /** The same on the simulated HCA's driver and device, with fewer writes: each is a command. */
     @Test
     void hostileWritesToTheHcaDriverChangeNothingAndLeakNothing() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        int writes = Integer.getInteger("ibmodel.hcaWrites", DEFAULT_HCA_WRITES);
+        report(" on the HCA", seed, Integer.getInteger("ibmodel.hcaWrites", DEFAULT_HCA_WRITES),
+                () -> UverbsWorld.onHca(seed, UobjectPolicy.KERNEL));
+    }
+
+    /** Runs the fuzzer and prints what the writes came back with. */
+    private static void report(String where, long seed, int writes, java.util.function.Supplier<UverbsWorld> worlds) {
         long start = System.nanoTime();
         java.util.Map<String, Long> results = new java.util.TreeMap<>();
-        long done = fuzz(seed, writes, () -> UverbsWorld.onHca(seed, UobjectPolicy.KERNEL), results);
-        System.out.printf("UverbsFuzzTest on the HCA seed=%d writes=%d in %d ms; results %s%n", seed, done,
+        long done = fuzz(seed, writes, worlds, results);
+        System.out.printf("UverbsFuzzTest%s seed=%d writes=%d in %d ms; results %s%n", where, seed, done,
                 (System.nanoTime() - start) / 1_000_000, results);
     }
 
