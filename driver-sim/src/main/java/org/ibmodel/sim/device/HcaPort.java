@@ -256,6 +256,16 @@ public final class HcaPort {
         return pkeys[index];
     }
 
+    /** The first entry of the table {@code pkey} matches (IBA 10.9.3), -1 if none does. */
+    int pkeyIndexOf(int pkey) {
+        for (int i = 0; i < pkeys.length; i++) {
+            if (Transport.pkeyMatches(pkey, pkeys[i])) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     int pkeyTableLength() {
         return pkeys.length;
     }

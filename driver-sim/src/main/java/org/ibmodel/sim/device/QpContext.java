@@ -37,6 +37,8 @@ public final class QpContext {
     private int rnrRetry;
     private int ackTimeout;
     private int pmState;
+    /** 0 for an SMI QP, 1 for a GSI QP (the QPNs their packets name), -1 for any other. */
+    private int wellKnown = -1;
     private boolean hasSrq;
     private boolean grh;
     private SendQueue sq;
@@ -85,6 +87,15 @@ public final class QpContext {
 
     int ackTimeout() {
         return ackTimeout;
+    }
+
+    /** 0 for the SMI QP, 1 for the GSI QP of a port, -1 otherwise (IBA 13.5.1, 14.2.1). */
+    int wellKnown() {
+        return wellKnown;
+    }
+
+    void wellKnown(int n) {
+        wellKnown = n;
     }
 
     /** §5.10: the path migration state, one of Layout.QpCtx.PM_*. */

@@ -64,6 +64,18 @@ final class QpTable {
         return Status.OK;
     }
 
+    /** HCA.md §3.3: the SMI (0) or GSI (1) QP of {@code port}, or null when not configured. */
+    QpContext special(int which, int port) {
+        long b = specialBase[which];
+        return b < 0 || port < 1 || port > caps.numPorts() ? null : qps[(int) b + port - 1];
+    }
+
+    /** The port whose SMI (0) or GSI (1) QP {@code qpn} is, -1 if it is none. */
+    private int specialIndex(int which, int qpn) {
+        long b = specialBase[which];
+        return b >= 0 && qpn >= b && qpn < b + caps.numPorts() ? (int) (qpn - b) + 1 : -1;
+    }
+
     private boolean special(int qpn) {
         for (long b : specialBase) {
             if (b >= 0 && qpn >= b && qpn < b + caps.numPorts()) {
@@ -260,6 +272,7 @@ final class QpTable {
 
     private void attach(QpContext qp) {
         qp.attach(dma);
+        qp.wellKnown(specialIndex(0, qp.qpn()) >= 0 ? 0 : specialIndex(1, qp.qpn()) >= 0 ? 1 : -1);
         cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN)).attach();
         cqs.cq((int) qp.get(Layout.QpCtx.RECV_CQN)).attach();
         if (qp.hasSrq()) {

@@ -24,6 +24,12 @@ final class ReceiveDemux {
     static final int LAST_MULTICAST_LID = 0xFFFE;
     /** The DestQP of every multicast packet (HCA.md §3.11). */
     static final int MULTICAST_QPN = 0xFF_FFFF;
+    /** The permissive LID (IBA 4.1.2). */
+    static final int PERMISSIVE_LID = 0xFFFF;
+    /** The QPNs of the SMI and GSI on the wire (IBA 13.5.1, 14.2.1) and QP0's lane (IBA 7.6.5). */
+    static final int SMI_QPN = 0;
+    static final int GSI_QPN = 1;
+    static final int VL15 = 15;
 
     void receive(int portNum, byte[] bytes, Crcs.State crcs) {
         receive(portNum, bytes, crcs, -1);
@@ -51,9 +57,16 @@ final class ReceiveDemux {
             receiveMulticast(fw, portNum, p, loopbackFrom);
             return;
         }
-        // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs.
-        if (!port.ownsLid(p.lrh().dlid())) {
+        int destQp = p.bth().destQp();
+        // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs, and the permissive LID
+        // for its SMI QP (directed-route SMPs).
+        if (!port.ownsLid(dlid) && !(dlid == PERMISSIVE_LID && destQp == SMI_QPN)) {
             transport.count(Transport.Drop.DLID_MISMATCH);
+            return;
+        }
+        // IBA 7.6.5, 13.5.1: VL15 carries subnet management packets to QP0, and QP0 takes no other.
+        if ((p.lrh().vl() == VL15) != (destQp == SMI_QPN)) {
+            transport.count(Transport.Drop.VL15_MISMATCH);
             return;
         }
         // IBA 9.6.1 (header validation): a GRH must name the port's own GID; multicast is not modelled.
@@ -61,7 +74,8 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.DGID_MISMATCH);
             return;
         }
-        QpContext ctx = fw.qp(p.bth().destQp());
+        // QP0 and QP1 name the port's SMI and GSI QPs, wherever CONF_SPECIAL_QP put them.
+        QpContext ctx = destQp == SMI_QPN || destQp == GSI_QPN ? fw.qps().special(destQp, portNum) : fw.qp(destQp);
         if (ctx == null || ctx.sendQueue() == null) {
             transport.count(Transport.Drop.NO_SUCH_QP);
             return;
@@ -100,12 +114,20 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.PATH_MISMATCH);
             return;
         }
-        // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3).
-        if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+        // rxe_recv.c check_keys: the BTH P_Key against the QP's entry of the port's table (IBA 9.6.1.1, 10.9.3);
+        // QP0 checks none, QP1 takes any P_Key of the table and reports which entry it matched.
+        int pkeyIndex = ctx.pkeyIndex();
+        if (ctx.wellKnown() == GSI_QPN) {
+            pkeyIndex = port.pkeyIndexOf(p.bth().pKey());
+        } else if (ctx.wellKnown() != SMI_QPN && !Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+            pkeyIndex = -1;
+        }
+        if (pkeyIndex < 0) {
             transport.count(Transport.Drop.PKEY_MISMATCH);
             transport.port(t).pkeyViolation();
             return;
         }
+        t.rxPkeyIndex = pkeyIndex;
         if (!datagram && !migReq && ctx.pmState() == Layout.QpCtx.PM_REARM) {
             // §5.10: the peer has re-armed as well.
             ctx.arm();
@@ -163,6 +185,7 @@ final class ReceiveDemux {
                 transport.port(t).pkeyViolation();
                 continue;
             }
+            t.rxPkeyIndex = ctx.pkeyIndex();
             transport.responder().receive(t, p);
         }
     }

@@ -326,7 +326,16 @@ final class Requester {
                         Layout.Datagram.TRAFFIC_CLASS.getInt(wb, dg), Layout.Datagram.FLOW_LABEL.getInt(wb, dg),
                         Layout.Datagram.DGID.high64(wb, dg), Layout.Datagram.DGID.low64(wb, dg));
             }
-            b.deth().qKey(qkey).srcQp(t.qpn());
+            // The SMI and GSI QPs send as QP0 and QP1; QP0's packets go on VL15, a directed-route
+            // SMP to the permissive LID from it too (IBA 13.5.1, 7.6.5; mthca_qp.c build_mlx_header).
+            int wellKnown = t.ctx.wellKnown();
+            b.deth().qKey(qkey).srcQp(wellKnown >= 0 ? wellKnown : t.qpn());
+            if (wellKnown == ReceiveDemux.SMI_QPN) {
+                b.lrh().vl(ReceiveDemux.VL15);
+                if (Layout.Datagram.DLID.getInt(wb, dg) == ReceiveDemux.PERMISSIVE_LID) {
+                    b.lrh().slid(ReceiveDemux.PERMISSIVE_LID);
+                }
+            }
         } else {
             b = transport.beginToPeer(t, op, t.cursorPsn, payloadLength);
         }

@@ -467,12 +467,17 @@ final class Responder {
         transport.send(qp);
     }
 
+    /** IB_QP1_QKEY (include/rdma/ib_mad.h): the Q_Key every GSI packet carries. */
+    static final int GSI_QKEY = 0x8001_0000;
+
     // ---- UD -----------------------------------------------------------------------------------
 
     /** IBA 9.6.1.1 / 10.2.4: Q_Key check, a receive WQE, GRH room, then the payload. */
     private State datagram() {
-        int qkey = (int) qp.ctx.get(Layout.QpCtx.QKEY);
-        if (pkt.deth().qKey() != qkey) {
+        // IBA 13.5.1, 14.2.1: QP0 checks no Q_Key, QP1 the well-known one (rxe_recv.c check_keys).
+        int wellKnown = qp.ctx.wellKnown();
+        int qkey = wellKnown == ReceiveDemux.GSI_QPN ? GSI_QKEY : (int) qp.ctx.get(Layout.QpCtx.QKEY);
+        if (wellKnown != ReceiveDemux.SMI_QPN && pkt.deth().qKey() != qkey) {
             transport.count(Transport.Drop.QKEY_MISMATCH);
             transport.port(qp).qkeyViolation();
             return State.DONE;
@@ -558,7 +563,7 @@ final class Responder {
         Layout.Cqe.SLID.set(b, 0, p.lrh().slid());
         Layout.Cqe.SL.set(b, 0, p.lrh().sl());
         Layout.Cqe.GRH.set(b, 0, p.hasGrh() ? 1 : 0);
-        Layout.Cqe.PKEY_INDEX.set(b, 0, t.ctx.pkeyIndex());
+        Layout.Cqe.PKEY_INDEX.set(b, 0, t.rxPkeyIndex);
         Layout.Cqe.DLID_PATH_BITS.set(b, 0, transport.port(t).pathBits(p.lrh().dlid()));
         int opcode;
         if (o.isRdmaWrite()) {

@@ -46,6 +46,8 @@ public final class Transport implements TransportStage {
         LENGTH,
         /** A GRH whose DGID is not the receiving port's GID. */
         DGID_MISMATCH,
+        /** On VL15 but not for QP0, or for QP0 but not on VL15 (IBA 7.6.5, 13.5.1). */
+        VL15_MISMATCH,
         /** For a multicast LID but no GRH, not a UD SEND, or DestQP not 0xFFFFFF (HCA.md §3.11). */
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */

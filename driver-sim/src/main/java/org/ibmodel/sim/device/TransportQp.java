@@ -109,6 +109,8 @@ final class TransportQp {
     Opcode lastOpcode;
     /** The receive WQE of the message in progress: its counter, or -1. */
     int recvWqe = -1;
+    /** The P_Key table entry the packet being received matched: the QP's own but for the GSI's. */
+    int rxPkeyIndex;
     long recvWqeAddr;
     int recvStride;
     int recvOffset;

@@ -1,0 +1,260 @@
+// The SMI and GSI QPs on the wire (IBA 13.5.1, 14.2.1; drivers/infiniband/sw/rxe/rxe_recv.c
+// check_keys; drivers/infiniband/hw/mthca/mthca_qp.c build_mlx_header): QP0 and QP1 by number,
+// VL15, the permissive LID, QP1's well-known Q_Key and any P_Key of the table
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.wire.Bth;
+import org.ibmodel.sim.wire.Deth;
+import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.world.Host;
+import org.ibmodel.sim.world.World;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Two hosts with two-port HCAs, so that the device's own QPNs for the special QPs (SMI of port 1
+ * and 2 at 0 and 1, GSI at 2 and 3, as the driver configures them) differ from the numbers on the
+ * wire: every packet here is to or from QP0 or QP1 of port 1.
+ */
+@ExtendWith(ReplayOnFailure.class)
+class SpecialQpTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 13);
+    private static final int GSI_QKEY = 0x8001_0000;
+    private static final int LEN = 256;
+    private static final int GRH = 40;
+
+    private static String at(String what) {
+        return ReplayOnFailure.at("SpecialQpTest", SEED, what);
+    }
+
+    /** One host's verbs objects: a CQ, a buffer, and QPs made on demand. */
+    private static final class Side {
+        final Host host;
+        final IbDevice dev;
+        final Pd pd;
+        final Cq cq;
+        final long buf;
+        final Mr mr;
+
+        Side(World w, int i) {
+            host = w.host(i);
+            dev = host.driver(0).device();
+            pd = Pd.alloc(dev).get();
+            cq = Cq.create(dev, null, null, new CqInitAttr(64, 0)).get();
+            buf = host.memory().alloc(64 * 1024);
+            mr = Mr.reg(pd, buf, 64 * 1024, buf, AccessFlags.LOCAL_WRITE).get();
+        }
+
+        /** A QP of {@code type} on port 1 taken to RTS; {@code qkey} for UD and the GSI. */
+        Qp qp(QpType type, int qkey) {
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, QpCap.of(8, 8, 1));
+            init.portNum = 1;
+            Qp qp = Qp.create(pd, init).get();
+            QpAttr a = new QpAttr().state(QpState.INIT);
+            a.qkey = qkey;
+            a.portNum = 1;
+            int mask = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY);
+            assertEquals(0, qp.modify(a, type == QpType.UD ? mask | QpAttrMask.PORT.bit() : mask));
+            assertEquals(0, qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            assertEquals(0, qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE,
+                    QpAttrMask.SQ_PSN)));
+            for (int i = 0; i < 4; i++) {
+                assertTrue(qp.postRecv(new RecvWr(100 + i, new Sge(buf + (long) i * 1024, GRH + LEN, mr.lkey()))).ok());
+            }
+            return qp;
+        }
+
+        void send(Qp qp, int dlid, int remoteQpn, int remoteQkey) {
+            Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
+            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(buf + 8192, LEN, mr.lkey()))
+                    .ah(ah).remoteQpn(remoteQpn).remoteQkey(remoteQkey)).ok());
+        }
+
+        List<Wc> poll() {
+            List<Wc> out = new ArrayList<>();
+            Wc[] batch = new Wc[8];
+            int n;
+            while ((n = cq.poll(batch.length, batch)) > 0) {
+                for (int i = 0; i < n; i++) {
+                    out.add(batch[i].copy());
+                }
+            }
+            return out;
+        }
+
+        List<Wc> receives() {
+            return poll().stream().filter(wc -> wc.wrId >= 100).toList();
+        }
+    }
+
+    /** Packets on the links: LRH VL, SLID, DestQP, DETH SrcQP. */
+    record Seen(int vl, int slid, int destQp, int srcQp) {
+    }
+
+    private static List<Seen> tap(World w) {
+        List<Seen> seen = new ArrayList<>();
+        w.fabric().addTap((t, link, dir, packet) -> {
+            Lrh lrh = new Lrh().wrap(packet, 0);
+            Bth bth = new Bth().wrap(packet, Lrh.HEADER_LENGTH);
+            Deth deth = new Deth().wrap(packet, Lrh.HEADER_LENGTH + Bth.HEADER_LENGTH);
+            seen.add(new Seen(lrh.vl(), lrh.slid(), bth.destQp(), deth.srcQp()));
+        });
+        return seen;
+    }
+
+    @Test
+    void shouldCarryGsiPacketsBetweenQp1sWithTheWellKnownQkey() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            Qp gsiA = a.qp(QpType.GSI, GSI_QKEY);
+            // QP1 takes the well-known Q_Key whatever its context holds (rxe_recv.c check_keys).
+            Qp gsiB = b.qp(QpType.GSI, 0x55);
+            assertEquals(1, gsiA.qpNum());
+            List<Seen> seen = tap(w);
+            a.send(gsiA, w.lid(1), 1, GSI_QKEY);
+            w.settle();
+            List<Wc> got = b.receives();
+            assertEquals(1, got.size(), at("b's GSI QP got it: " + got));
+            assertEquals(WcStatus.SUCCESS, got.get(0).status);
+            assertEquals(1, got.get(0).srcQp, at("from QP1, not the device's own QPN"));
+            assertEquals(0, got.get(0).pkeyIndex, at("entry 0 of the table"));
+            assertTrue(seen.stream().allMatch(s -> s.vl() == 0 && s.destQp() == 1 && s.srcQp() == 1),
+                    at("QP1 to QP1 on VL0: " + seen));
+
+            // A UD QP reaches QP1 only with the well-known Q_Key as its own: a controlled Q_Key
+            // (high bit set) in a work request means the QP's own (IBA 10.2.4).
+            Qp ud = a.qp(QpType.UD, 0x1234);
+            Qp privileged = a.qp(QpType.UD, GSI_QKEY);
+            a.send(ud, w.lid(1), 1, GSI_QKEY);
+            a.send(ud, w.lid(1), 1, 0x1234);
+            a.send(privileged, w.lid(1), 1, GSI_QKEY);
+            w.settle();
+            got = b.receives();
+            assertEquals(1, got.size(), at("only the well-known Q_Key: " + got));
+            assertEquals(privileged.qpNum(), got.get(0).srcQp);
+            assertEquals(2, w.transport(1).dropped(Transport.Drop.QKEY_MISMATCH), at("two Q_Key violations"));
+            assertEquals(1, gsiB.qpNum(), at("b's GSI is QP1 too"));
+        }
+    }
+
+    @Test
+    void shouldTakeAnyPkeyOfTheTableAtTheGsiAndReportItsIndex() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            // Entry 1 of both port 1 tables: 0x8001, a partition of its own.
+            for (int i = 0; i < 2; i++) {
+                HcaPort port = w.host(i).hca(0).firmware().port(1);
+                byte[] mb = port.query();
+                HcaPort.pkeyAt(mb, 1, 0x8001);
+                Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+                port.set(mb);
+            }
+            w.settle();
+            QpInitAttr init = QpInitAttr.of(QpType.UD, a.cq, a.cq, QpCap.of(8, 8, 1));
+            Qp ud = Qp.create(a.pd, init).get();
+            QpAttr attr = new QpAttr().state(QpState.INIT);
+            attr.qkey = GSI_QKEY;
+            attr.portNum = 1;
+            attr.pkeyIndex = 1;
+            assertEquals(0, ud.modify(attr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                    QpAttrMask.QKEY)));
+            assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE,
+                    QpAttrMask.SQ_PSN)));
+            b.qp(QpType.GSI, GSI_QKEY);
+            Qp udB = b.qp(QpType.UD, GSI_QKEY);
+            a.send(ud, w.lid(1), 1, GSI_QKEY);
+            a.send(ud, w.lid(1), udB.qpNum(), GSI_QKEY);
+            w.settle();
+            List<Wc> got = b.receives();
+            assertEquals(1, got.size(), at("the GSI takes P_Key 0x8001, b's UD QP on entry 0 does not: " + got));
+            assertEquals(1, got.get(0).pkeyIndex, at("the entry it matched"));
+            assertEquals(1, w.transport(1).dropped(Transport.Drop.PKEY_MISMATCH));
+        }
+    }
+
+    @Test
+    void shouldCarrySmpsOnVl15ToQp0AndNothingElse() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            Qp smiA = a.qp(QpType.SMI, 0);
+            Qp smiB = b.qp(QpType.SMI, 0);
+            assertEquals(0, smiA.qpNum());
+            List<Seen> seen = tap(w);
+            List<byte[]> smps = new ArrayList<>();
+            w.fabric().addTap((t, link, dir, packet) -> smps.add(packet.clone()));
+            a.send(smiA, w.lid(1), 0, 0x77);
+            w.settle();
+            List<Wc> got = b.receives();
+            assertEquals(1, got.size(), at("the SMP, whose Q_Key QP0 does not check: " + got));
+            assertEquals(0, got.get(0).srcQp, at("from QP0"));
+            assertTrue(!seen.isEmpty() && seen.stream().allMatch(s -> s.vl() == 15 && s.destQp() == 0
+                    && s.srcQp() == 0), at("QP0 to QP0 on VL15: " + seen));
+
+            // Directed route: the permissive LID reaches the SMI of the port it arrives at. The
+            // model's switches do not route directed-route SMPs, so the packet is handed to b's
+            // port as if it came straight down a cable: the SMP above with DLID 0xFFFF.
+            byte[] dr = smps.get(0).clone();
+            dr[Lrh.DLID_OFFSET] = (byte) 0xFF;
+            dr[Lrh.DLID_OFFSET + 1] = (byte) 0xFF;
+            new org.ibmodel.sim.wire.Crcs().write(dr);
+            org.ibmodel.sim.fabric.FabricPort bPort = w.link(1, 1).a();
+            w.transport(1).sink(1).receive(bPort, dr);
+            w.settle();
+            assertEquals(1, b.receives().size(), at("a directed-route SMP is taken at the permissive LID"));
+            a.send(smiA, 0xFFFF, 0, 0);
+            w.settle();
+            assertEquals(0xFFFF, seen.get(seen.size() - 1).slid(), at("a directed-route SMP's SLID is permissive"));
+
+            // Not on VL15, or not for QP0: dropped; the permissive LID to any other QP: dropped.
+            Qp ud = a.qp(QpType.UD, 5);
+            Qp udB = b.qp(QpType.UD, 5);
+            smps.clear();
+            a.send(ud, w.lid(1), 0, 0);
+            a.send(ud, w.lid(1), udB.qpNum(), 5);
+            w.settle();
+            assertEquals(1, b.receives().size(), at("only the UD QP's own packet: nothing for QP0 off VL15"));
+            assertEquals(1, w.transport(1).dropped(Transport.Drop.VL15_MISMATCH), at("QP0 off VL15"));
+            byte[] toUd = smps.get(smps.size() - 1).clone();
+            dr = toUd;
+            dr[Lrh.DLID_OFFSET] = (byte) 0xFF;
+            dr[Lrh.DLID_OFFSET + 1] = (byte) 0xFF;
+            new org.ibmodel.sim.wire.Crcs().write(dr);
+            long before = w.transport(1).dropped(Transport.Drop.DLID_MISMATCH);
+            w.transport(1).sink(1).receive(bPort, dr);
+            w.settle();
+            assertEquals(before + 1, w.transport(1).dropped(Transport.Drop.DLID_MISMATCH),
+                    at("the permissive LID for any QP but QP0 is dropped"));
+            assertEquals(0, smiB.qpNum());
+        }
+    }
+}
