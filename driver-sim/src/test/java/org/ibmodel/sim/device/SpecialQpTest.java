@@ -92,8 +92,9 @@ class SpecialQpTest {
 
         void send(Qp qp, int dlid, int remoteQpn, int remoteQkey) {
             Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
-            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(buf + 8192, LEN, mr.lkey()))
-                    .ah(ah).remoteQpn(remoteQpn).remoteQkey(remoteQkey)).ok());
+            Sge payload = new Sge(buf + 8192, LEN, mr.lkey());
+            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(payload).ah(ah)
+                    .remoteQpn(remoteQpn).remoteQkey(remoteQkey)).ok());
         }
 
         List<Wc> poll() {
