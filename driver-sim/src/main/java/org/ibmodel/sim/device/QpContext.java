@@ -242,6 +242,7 @@ public final class QpContext {
     void detach() {
         sq = null;
         rq = null;
+        wellKnown = -1;
         ctx = new byte[Layout.QpCtx.SIZE];
         touched();
     }
