@@ -59,6 +59,8 @@ public final class HcaDriver implements DeviceOps {
     static final int EQ_LOG_SIZE = 8;
     static final int ASYNC_EQN = 0;
     static final int PAGE_SHIFT = 12;
+    /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
+    public static final long CATAS_POLL_NS = 5_000_000_000L;
 
     /** The PD number and the MPT of its local DMA lkey (mthca_pd_alloc's ntmr). */
     record HcaPd(int pdn, int mpt) {
@@ -100,8 +102,6 @@ public final class HcaDriver implements DeviceOps {
     private final Workqueue wq;
     private final Work portWork;
     private final Work catasWork;
-    /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
-    public static final long CATAS_POLL_NS = 5_000_000_000L;
     private final Timer catasTimer;
     /** ib_core has been told of the catastrophic error (the error state itself is the command layer's). */
     private boolean fatalReported;

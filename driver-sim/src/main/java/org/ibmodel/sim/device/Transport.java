@@ -57,9 +57,7 @@ public final class Transport implements TransportStage {
          * expect or from another GID (IBA 9.6.1.5); or, with MigReq for an armed QP, not by its
          * alternate path (HCA.md §5.10).
          */
-        PATH_MISMATCH,
-        /** The HCA had a catastrophic error (HCA.md §2.1). */
-        HALTED
+        PATH_MISMATCH
     }
 
     /** One packet the transport sent: what a capture should decode it as. */
@@ -86,8 +84,6 @@ public final class Transport implements TransportStage {
     private Completer completer;
     private ReceiveDemux demux;
     private boolean logSent;
-    /** HCA.md §2.1: after a catastrophic error. */
-    private boolean halted;
     private long packetsSent;
     private TransportObserver observer;
     private TransportPolicy policy = TransportPolicy.CORRECT;
@@ -113,11 +109,6 @@ public final class Transport implements TransportStage {
         return new PacketSink() {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
-                if (halted) {
-                    count(Drop.HALTED);
-                    fp.pool().give(packet);
-                    return;
-                }
                 firmware.port(port).received(packet.length, isMulticast(packet));
                 demux.receive(port, packet, Crcs.State.UNVERIFIED);
                 // The receive path keeps nothing of the packet (see ReceiveDemux).
@@ -126,11 +117,6 @@ public final class Transport implements TransportStage {
 
             @Override
             public void receive(FabricPort fp, byte[] packet, Crcs.State crcs) {
-                if (halted) {
-                    count(Drop.HALTED);
-                    fp.pool().give(packet);
-                    return;
-                }
                 firmware.port(port).received(packet.length, isMulticast(packet));
                 demux.receive(port, packet, crcs);
                 fp.pool().give(packet);
@@ -221,10 +207,9 @@ public final class Transport implements TransportStage {
         return t == null ? 0 : t.inflight.size();
     }
 
-    /** HCA.md §2.1: the ports stop, so their links go down; whatever still arrives is dropped. */
+    /** HCA.md §2.1: the ports stop, so their links go down and lose what is on them. */
     @Override
     public void halt() {
-        halted = true;
         for (FabricPort fp : ports) {
             if (fp != null && fp.link() != null) {
                 fp.link().changeState(Link.State.DOWN);

@@ -106,7 +106,10 @@ class CatastrophicErrorTest {
 
             HcaDriver drv = p.a.host.driver(0);
             long upcalls = p.a.cq.upcalls();
+            long interrupts = p.a.host.hca(0).interrupts();
             p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            assertEquals(interrupts, p.a.host.hca(0).interrupts(),
+                    at("no EQE, so no interrupt, for the link the failure took down"));
             long failedAt = p.world.scheduler().now();
             long sent = p.a.transport().packetsSent();
             // Until the driver's next poll of the buffer (every 5 s) it does not know: a command

@@ -150,6 +150,22 @@ class FirmwareTest {
         assertEquals(Status.BAD_INDEX.value(), Layout.Eqe.STATUS.getInt(e, 0));
     }
 
+    @Test
+    void shouldStillCompleteCommandsInEventModeAfterACatastrophicError() {
+        // HCA.md §2.1: INTERNAL_ERR for every command, and its CMD EQE, so that no driver in
+        // event mode waits for ever; no other EQE.
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CMD.maskBit() | EventType.PORT_CHANGE.maskBit());
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        assertEquals(Status.INTERNAL_ERR, h.cmd(Command.INIT_PORT.opcode(), 1, 0, 0, 0, true));
+        byte[] e = eq.poll();
+        assertNotNull(e);
+        assertEquals(EventType.CMD.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(Status.INTERNAL_ERR.value(), Layout.Eqe.STATUS.getInt(e, 0));
+        assertEquals(null, eq.poll(), "nothing else");
+        assertEquals(Layout.Catas.CAUSE_INTERNAL, h.hca.readl(PciFunction.BAR0, Layout.Catas.CAUSE.offset()));
+    }
+
     // ---- ports -------------------------------------------------------------------------
 
     @Test
