@@ -62,8 +62,8 @@ class FirmwareTest {
         Layout.Mgm.QP.set(entry, 4, 0x4a);
         assertEquals(Status.OK, h.in(Command.WRITE_MGM, RawHca.NUM_MCG - 1, entry));
         assertArrayEquals(entry, java.util.Arrays.copyOf(h.out(Command.READ_MGM, RawHca.NUM_MCG - 1), Layout.Mgm.SIZE));
-        assertArrayEquals(new byte[Layout.Mgm.SIZE], java.util.Arrays.copyOf(h.out(Command.READ_MGM, 0), Layout.Mgm.SIZE),
-                "an entry never written is empty");
+        byte[] unwritten = java.util.Arrays.copyOf(h.out(Command.READ_MGM, 0), Layout.Mgm.SIZE);
+        assertArrayEquals(new byte[Layout.Mgm.SIZE], unwritten, "an entry never written is empty");
         assertEquals(Status.BAD_INDEX, h.in(Command.WRITE_MGM, RawHca.NUM_MCG, entry));
         assertEquals(Status.BAD_INDEX, h.cmd(Command.READ_MGM.opcode(), RawHca.NUM_MCG, 0, h.outbox, 0, false));
     }
