@@ -92,6 +92,14 @@ public interface DeviceOps {
         return false;
     }
 
+    /**
+     * Whether the driver has disassociate_ucontext: uverbs can then take a device away from
+     * under open files (ib_uverbs_remove_one) instead of waiting for them to close.
+     */
+    default boolean hasDisassociateUcontext() {
+        return false;
+    }
+
     /** attach_mcast: {@code qp} (UD) receives what is sent to the group {@code gid}, {@code lid}. */
     default int attachMcast(Qp qp, byte[] gid, int lid) {
         return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();

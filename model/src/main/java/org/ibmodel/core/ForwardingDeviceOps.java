@@ -135,6 +135,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean hasDisassociateUcontext() {
+        return real.hasDisassociateUcontext();
+    }
+
+    @Override
     public int attachMcast(Qp qp, byte[] gid, int lid) {
         return real.attachMcast(qp, gid, lid);
     }

@@ -18,6 +18,8 @@ public final class UObject {
     Object object;
     boolean committed;
     boolean destroyed;
+    /** Destroyed with its device (RDMA_REMOVE_DRIVER_REMOVE): the handle stays until destroyed. */
+    boolean disassociated;
     /** ib_uevent_object.events_reported: async events about it read from the async file. */
     int eventsReported;
     /** ib_ucq_object.comp_events_reported */

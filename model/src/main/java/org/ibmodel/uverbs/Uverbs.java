@@ -49,13 +49,19 @@ public final class Uverbs implements IbClient {
     @Override
     public void remove(IbDevice device, Object clientData) {
         UverbsDevice ud = (UverbsDevice) clientData;
-        if (!ud.openFiles().isEmpty()) {
-            // The kernel disassociates open files (ib_uverbs_free_hw_resources); the model has
-            // no hot unplug while files are open.
-            throw new KernelBug(KernelBug.WARN_ON, ud.name() + " removed with files open");
+        boolean open = !ud.openFiles().isEmpty();
+        if (open && !device.ops().hasDisassociateUcontext()) {
+            // ib_uverbs_remove_one would wait for every file to close, and nothing else could
+            // run to close them.
+            throw new KernelBug(KernelBug.WARN_ON, ud.name() + " removed with files open and a driver that"
+                    + " cannot disassociate them: ib_uverbs_remove_one waits for ever");
         }
+        // cdev_device_del and ida_free: no new open, and the number is free for the next device.
         devices.remove(ud.name());
         used[Integer.parseInt(ud.name().substring("uverbs".length()))] = false;
+        if (open) {
+            ud.freeHwResources();
+        }
     }
 
     /** The character device by name (uverbs0, ...), or null. */

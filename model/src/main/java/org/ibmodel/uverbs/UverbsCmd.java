@@ -58,9 +58,15 @@ final class UverbsCmd {
         return new int[1];
     }
 
-    /** ib_uverbs_get_ucontext: every command but GET_CONTEXT needs one; -EINVAL before it. */
-    private static boolean noContext(Bundle b) {
-        return !b.file.hasContext();
+    /**
+     * ib_uverbs_get_ucontext_file: every command but GET_CONTEXT needs the file's context:
+     * -EIO once the device was taken away (disassociated), -EINVAL before GET_CONTEXT.
+     */
+    private static int ucontext(Bundle b) {
+        if (b.file.device().disassociated()) {
+            return Errno.EIO.negative();
+        }
+        return b.file.hasContext() ? 0 : Errno.EINVAL.negative();
     }
 
     private static IbDevice dev(Bundle b) {
@@ -73,7 +79,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        // ib_init_ucontext: a file has one context; a second GET_CONTEXT is -EINVAL.
+        // ib_alloc_ucontext: -EIO once the device is gone; ib_init_ucontext: a file has one
+        // context, so a second GET_CONTEXT is -EINVAL.
+        if (b.file.device().disassociated()) {
+            return Errno.EIO.negative();
+        }
         if (b.file.hasContext()) {
             return Errno.EINVAL.negative();
         }
@@ -93,8 +103,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         IbDevice d = dev(b);
         DeviceAttr a = d.attr();
@@ -121,8 +132,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         IbDevice d = dev(b);
         // ib_query_port: -EINVAL for a port the device does not have.
@@ -145,8 +157,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.PD);
         b.uobject = u;
@@ -170,8 +183,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.AH);
         b.uobject = u;
@@ -212,8 +226,9 @@ final class UverbsCmd {
         if ((cmd.start() & mask) != (cmd.hcaVa() & mask)) {
             return Errno.EINVAL.negative();
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.MR);
         b.uobject = u;
@@ -259,8 +274,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocFd(UObjectType.COMP_CHANNEL, b.task);
         b.uobject = u;
@@ -277,8 +293,9 @@ final class UverbsCmd {
         if (Integer.toUnsignedLong(cmd.compVector()) >= UverbsDevice.NUM_COMP_VECTORS) {
             return Errno.EINVAL.negative();
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.CQ);
         b.uobject = u;
@@ -426,8 +443,9 @@ final class UverbsCmd {
         if (type == null || type == QpType.SMI || type == QpType.GSI) {
             return Errno.EINVAL.negative();
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.QP);
         b.uobject = u;
@@ -841,8 +859,9 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (noContext(b)) {
-            return Errno.EINVAL.negative();
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
         }
         UObject u = b.file.allocIdr(UObjectType.SRQ);
         b.uobject = u;

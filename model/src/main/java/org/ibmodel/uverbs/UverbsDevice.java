@@ -16,6 +16,8 @@ public final class UverbsDevice {
     private final IbDevice ibDevice;
     private final UobjectPolicy policy;
     private final List<UverbsFile> files = new ArrayList<>();
+    /** uverbs_dev->ib_dev is NULL: the ib_device was removed from under the open files. */
+    private boolean disassociated;
 
     UverbsDevice(String name, IbDevice ibDevice, UobjectPolicy policy) {
         this.name = name;
@@ -36,6 +38,21 @@ public final class UverbsDevice {
         UverbsFile f = new UverbsFile(this, policy);
         files.add(f);
         return task.install(f);
+    }
+
+    public boolean disassociated() {
+        return disassociated;
+    }
+
+    /**
+     * ib_uverbs_free_hw_resources: the device is taken from every open file, oldest first;
+     * the files stay open, and leave this device's list.
+     */
+    void freeHwResources() {
+        disassociated = true;
+        while (!files.isEmpty()) {
+            files.remove(0).disassociate();
+        }
     }
 
     void fileClosed(UverbsFile f) {

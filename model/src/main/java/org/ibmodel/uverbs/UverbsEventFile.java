@@ -139,6 +139,19 @@ public final class UverbsEventFile implements OpenFile {
         }
     }
 
+    /**
+     * The device went away from under the context (uverbs_async_event_destroy_uobj with
+     * RDMA_REMOVE_DRIVER_REMOVE): no more events from it, and IB_EVENT_DEVICE_FATAL queued
+     * after the ones still unread, which stay readable until the fd is closed.
+     */
+    void deviceGone() {
+        if (portHandler != null) {
+            ufile.ibDevice().unregisterEventHandler(portHandler);
+            portHandler = null;
+        }
+        async(0, org.ibmodel.core.IbEventType.DEVICE_FATAL.ordinal(), null);
+    }
+
     /** The fd was closed: uverbs_uobject_fd_release destroys the uobject if the context has not. */
     @Override
     public void release() {

@@ -29,7 +29,7 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.CmdHdr;
  */
 public final class UverbsFile implements OpenFile {
     /** Why a uobject is destroyed (include/rdma/ib_verbs.h enum rdma_remove_reason). */
-    enum RemoveReason { DESTROY, CLOSE, ABORT }
+    enum RemoveReason { DESTROY, CLOSE, ABORT, DRIVER_REMOVE }
 
     private final UverbsDevice device;
     private final UobjectPolicy policy;
@@ -225,7 +225,7 @@ public final class UverbsFile implements OpenFile {
     int lookupDestroy(UObjectType type, int handle, UObject[] out) {
         UObject u = policy.lookup(this, handle);
         if (u == null) {
-            return Errno.ENOENT.negative();
+            return destroyRemnant(type, handle, out);
         }
         if (u.type() != type) {
             return Errno.EINVAL.negative();
@@ -234,6 +234,26 @@ public final class UverbsFile implements OpenFile {
             out[0] = u;
         }
         return destroyUobject(u, RemoveReason.DESTROY);
+    }
+
+    /**
+     * A destroy command for a handle whose object went with its device (DRIVER_REMOVE left the
+     * handle in the idr, object NULL): only the handle is left to free, and that succeeds, so
+     * that userspace can clean up after the device is gone. -ENOENT for a handle never given.
+     */
+    private int destroyRemnant(UObjectType type, int handle, UObject[] out) {
+        UObject u = idr.get(handle);
+        if (u == null || !u.committed || !u.disassociated) {
+            return Errno.ENOENT.negative();
+        }
+        if (u.type() != type) {
+            return Errno.EINVAL.negative();
+        }
+        idr.remove(handle);
+        if (out != null) {
+            out[0] = u;
+        }
+        return 0;
     }
 
     /** uverbs_destroy_uobject */
@@ -246,6 +266,13 @@ public final class UverbsFile implements OpenFile {
             return ret;
         }
         u.destroyed = true;
+        if (why == RemoveReason.DRIVER_REMOVE) {
+            // Only DESTROY frees the handle: a later destroy command still finds it.
+            u.disassociated = true;
+            u.object = null;
+            uobjects.remove(u);
+            return 0;
+        }
         // An object's handle can be in another file's table only under a broken lookup
         // policy; its own file frees it.
         u.file().forgetHandle(u);
@@ -297,8 +324,18 @@ public final class UverbsFile implements OpenFile {
                     releaseEvents(u);
                 }
             }
-            case COMP_CHANNEL, ASYNC_EVENT -> {
+            case COMP_CHANNEL -> {
                 ((UverbsEventFile) u.object).closeQueue();
+                ret = 0;
+            }
+            case ASYNC_EVENT -> {
+                UverbsEventFile f = (UverbsEventFile) u.object;
+                if (why == RemoveReason.DRIVER_REMOVE) {
+                    // uverbs_async_event_destroy_uobj: the file outlives the device to say so.
+                    f.deviceGone();
+                } else {
+                    f.closeQueue();
+                }
                 ret = 0;
             }
             default -> throw new IllegalStateException(u.toString());
@@ -332,7 +369,7 @@ public final class UverbsFile implements OpenFile {
         if (released) {
             return;
         }
-        destroyUfileHw();
+        destroyUfileHw(RemoveReason.CLOSE);
         released = true;
         device.fileClosed(this);
     }
@@ -343,11 +380,11 @@ public final class UverbsFile implements OpenFile {
      * forces them). Objects still used by newer ones (a CQ under a QP, a PD under an MR) go in
      * a later pass, so the order is always a valid dependency order.
      */
-    private void destroyUfileHw() {
+    private void destroyUfileHw(RemoveReason why) {
         while (!uobjects.isEmpty()) {
             boolean progress = false;
             for (UObject u : List.copyOf(uobjects)) {
-                if (u.live() && destroyUobject(u, RemoveReason.CLOSE) == 0) {
+                if (u.live() && destroyUobject(u, why) == 0) {
                     progress = true;
                 }
             }
@@ -356,7 +393,21 @@ public final class UverbsFile implements OpenFile {
                         + uobjects);
             }
         }
-        idr.clear();
+        if (why != RemoveReason.DRIVER_REMOVE) {
+            idr.clear();
+        }
+    }
+
+    /**
+     * ib_uverbs_free_hw_resources for this file: uverbs_destroy_ufile_hw with
+     * RDMA_REMOVE_DRIVER_REMOVE. Every object's hardware part is destroyed, oldest dependency
+     * last, while its handle stays for a destroy command to free; the context goes
+     * (ufile_destroy_ucontext); the async event file is told IB_EVENT_DEVICE_FATAL. The file
+     * stays open: from now on its commands fail with -EIO, or -EINVAL for one naming an object.
+     */
+    void disassociate() {
+        destroyUfileHw(RemoveReason.DRIVER_REMOVE);
+        ucontext = false;
     }
 
     // ---- accounting ---------------------------------------------------------------------

@@ -24,6 +24,7 @@ public final class UverbsHost {
     private final IbCore core;
     private final IbDevice device;
     private final UverbsDevice uverbs0;
+    private Uverbs uverbs;
     private final Runnable run;
 
     public UverbsHost(BiFunction<IbCore, HostMemory, IbDevice> deviceFactory, UobjectPolicy policy) {
@@ -52,7 +53,7 @@ public final class UverbsHost {
     }
 
     private UverbsDevice addUverbs(UobjectPolicy policy) {
-        Uverbs uverbs = new Uverbs(policy);
+        uverbs = new Uverbs(policy);
         core.registerClient(uverbs);
         run.run();
         return uverbs.device("uverbs0");
@@ -76,6 +77,15 @@ public final class UverbsHost {
 
     public UverbsDevice uverbs0() {
         return uverbs0;
+    }
+
+    /** The uverbs client, whose character devices come and go with ib_core's devices. */
+    public Uverbs uverbs() {
+        return uverbs;
+    }
+
+    public IbCore core() {
+        return core;
     }
 
     /** A new process with an empty address space. */
