@@ -109,6 +109,11 @@ final class Cmd {
         internalError = true;
     }
 
+    /** The device was reset and is probed again: commands reach it once more. */
+    void leaveInternalError() {
+        internalError = false;
+    }
+
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR, which the verbs check too. */
     boolean internalError() {
         return internalError;

@@ -61,6 +61,8 @@ public final class HcaDriver implements DeviceOps {
     static final int PAGE_SHIFT = 12;
     /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
     public static final long CATAS_POLL_NS = 5_000_000_000L;
+    /** mlx4_reset and mthca_reset: after the reset the device is left alone for one second. */
+    public static final long RESET_WAIT_NS = 1_000_000_000L;
 
     /** The PD number and the MPT of its local DMA lkey (mthca_pd_alloc's ntmr). */
     record HcaPd(int pdn, int mpt) {
@@ -103,6 +105,15 @@ public final class HcaDriver implements DeviceOps {
     private final Work portWork;
     private final Work catasWork;
     private final Timer catasTimer;
+    private final Timer resetTimer;
+    private final Work restartWork;
+    /**
+     * mthca's catas_reset_disable module parameter: when set, the driver stays in its error
+     * state after a catastrophic error instead of resetting the device and probing it again.
+     */
+    private boolean catasResetDisable;
+    private int restarts;
+    private int restartError;
     /** ib_core has been told of the catastrophic error (the error state itself is the command layer's). */
     private boolean fatalReported;
     /** What the catastrophic error buffer said when the error was found. */
@@ -136,6 +147,14 @@ public final class HcaDriver implements DeviceOps {
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
+        this.restartWork = new Work("hca_restart", this::restart);
+        Work resetDone = new Work("hca_catas_reset", () -> {
+            reportFatal();
+            // The rest of mlx4_handle_error_state: after ib_core's event work, which runs on
+            // another CPU while the driver starts to unload.
+            wq.queueWork(restartWork);
+        });
+        this.resetTimer = kernel.timerSetup("hca_reset_wait", () -> wq.queueWork(resetDone));
         cmd.onDeviceBroken(() -> wq.queueWork(catasWork));
     }
 
@@ -781,6 +800,12 @@ public final class HcaDriver implements DeviceOps {
     }
 
     @Override
+    public boolean hasDisassociateUcontext() {
+        // mlx4_ib_disassociate_ucontext: nothing of a context outlives the device.
+        return true;
+    }
+
+    @Override
     public boolean hasMulticast() {
         return mcg != null;
     }
@@ -1101,9 +1126,9 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mlx4_enter_error_state and mlx4_ib_handle_catas_error: no command reaches the device any
-     * more, ib_core hears IB_EVENT_DEVICE_FATAL, and every CQ with work outstanding on one of its
-     * QPs has its completion handler called, so that its consumer polls the flushed completions.
+     * mlx4_enter_error_state: no command reaches the device any more; the device is reset
+     * (mlx4_reset_master) and, a second later, the driver reports the error and restarts
+     * ({@link #restart}). With {@link #catasResetDisable} it reports the error at once and stays.
      */
     private void enterErrorState() {
         if (fatalReported) {
@@ -1112,6 +1137,34 @@ public final class HcaDriver implements DeviceOps {
         fatalReported = true;
         cmd.enterInternalError();
         catasCause = pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset());
+        if (catasResetDisable) {
+            reportFatal();
+            return;
+        }
+        pci.writel(PciFunction.BAR0, Hw.Reset.SW_RESET.offset(), Hw.Reset.SW_RESET.insert(0, 1));
+        resetTimer.mod(RESET_WAIT_NS);
+    }
+
+    /**
+     * mlx4_restart_one after mlx4_enter_error_state reported the error: the driver unloads (ib_core's clients are removed, so uverbs disassociates its open files and every
+     * object is destroyed, the commands answered from the error state) and probes the reset
+     * device again, registering a new ib_device under the same name.
+     */
+    private void restart() {
+        remove();
+        cmd.leaveInternalError();
+        fatalReported = false;
+        restarts++;
+        // mlx4 logs a failed load and leaves the device down; device() stays null.
+        restartError = probe();
+    }
+
+    /**
+     * mlx4_ib_handle_catas_error: ib_core hears IB_EVENT_DEVICE_FATAL, and every CQ with work
+     * outstanding on one of its QPs has its completion handler called, so that its consumer
+     * polls the flushed completions.
+     */
+    private void reportFatal() {
         if (device == null) {
             return;
         }
@@ -1131,6 +1184,21 @@ public final class HcaDriver implements DeviceOps {
         for (HcaCq cq : woken) {
             kernel.runIn(ExecContext.HARDIRQ, () -> cq.ibCq().completionUpcall());
         }
+    }
+
+    /** mthca's catas_reset_disable: stay in the error state instead of resetting the device. */
+    public void catasResetDisable(boolean disable) {
+        catasResetDisable = disable;
+    }
+
+    /** What the last restart's probe returned: 0, or the negative errno it failed with. */
+    public int restartError() {
+        return restartError;
+    }
+
+    /** Restarts after a catastrophic error so far (mlx4_restart_one). */
+    public int restarts() {
+        return restarts;
     }
 
     /** Whether the device had a catastrophic error (mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR). */

@@ -314,6 +314,29 @@ public final class Firmware {
         stage.halt();
     }
 
+    /**
+     * §2.2: the device resets. It stops as on a catastrophic error, then forgets everything:
+     * no contexts, no INIT_HCA, every port disabled with its power-on attributes and counters.
+     */
+    void reset() {
+        if (state == SysState.INITIALISED) {
+            eqs.halt();
+            qps.forEach(stage::drop);
+        }
+        stage.halt();
+        mpts = null;
+        eqs = null;
+        cqs = null;
+        srqs = null;
+        qps = null;
+        mcgs = null;
+        immediate = -1;
+        for (int i = 0; i < ports.length; i++) {
+            ports[i] = new HcaPort(i + 1, this, caps);
+        }
+        state = SysState.RESET;
+    }
+
     Status closeHca(HcrCommand c, byte[] in) {
         for (int n : live().values()) {
             if (n != 0) {
@@ -337,7 +360,15 @@ public final class Firmware {
 
     Status initPort(HcrCommand c, byte[] in) {
         HcaPort p = portOf(c);
-        return p == null ? Status.BAD_INDEX : p.init();
+        if (p == null) {
+            return Status.BAD_INDEX;
+        }
+        Status s = p.init();
+        if (s == Status.OK) {
+            // A port the device stopped trains its link again (§2.2).
+            stage.portEnabled(p.num());
+        }
+        return s;
     }
 
     Status closePort(HcrCommand c, byte[] in) {

@@ -31,6 +31,8 @@ public final class Hca implements PciFunction {
     private long commandLatencyNs;
     private boolean busy;
     private long interrupts;
+    /** Resets so far: a command still running when the device is reset never completes. */
+    private int generation;
 
     public Hca(String slot, HostMemory memory, Scheduler scheduler, IrqLine irqLine, DevCaps caps,
             TransportStage stage) {
@@ -71,6 +73,23 @@ public final class Hca implements PciFunction {
         firmware.catastrophic();
     }
 
+    /**
+     * §2.2: the reset register was written. Whatever the device was doing stops (a command in
+     * progress never completes, the links go down) and it comes back as at power-on: BAR0 clear,
+     * no INIT_HCA, every port disabled until INIT_PORT. The driver's interrupt handlers stay.
+     */
+    private void reset() {
+        generation++;
+        busy = false;
+        java.util.Arrays.fill(bar0, (byte) 0);
+        firmware.reset();
+    }
+
+    /** Device resets through the reset register (§2.2). */
+    public int resets() {
+        return generation;
+    }
+
     /** MSI-X messages sent. */
     public long interrupts() {
         return interrupts;
@@ -105,6 +124,12 @@ public final class Hca implements PciFunction {
             firmware.doorbell(offset, value);
             return;
         }
+        if (bar == BAR0 && offset == Layout.Reset.SW_RESET.offset()) {
+            if (Layout.Reset.SW_RESET.extract(value) != 0) {
+                reset();
+            }
+            return;
+        }
         if (bar != BAR0 || offset > Layout.Hcr.GO_WORD) {
             return;
         }
@@ -119,8 +144,12 @@ public final class Hca implements PciFunction {
             if (commandLatencyNs == 0) {
                 finish(firmware.execute(c));
             } else {
-                scheduler.schedule(commandLatencyNs, slot + " fw opcode 0x" + Integer.toHexString(c.opcode()),
-                        () -> finish(firmware.execute(c)));
+                int gen = generation;
+                scheduler.schedule(commandLatencyNs, slot + " fw opcode 0x" + Integer.toHexString(c.opcode()), () -> {
+                    if (gen == generation) {
+                        finish(firmware.execute(c));
+                    }
+                });
             }
         }
     }

@@ -32,6 +32,12 @@ public final class Layout {
         public static final int CAUSE_INTERNAL = 1;
     }
 
+    /** §2.2 the reset register, BAR0 + 0x300. */
+    public static final class Reset {
+        public static final String SECTION = "2.2";
+        public static final Field SW_RESET = f("sw_reset", 0x300, 0, 0);
+    }
+
     /** §3.1 the HCR, BAR0 + 0x000. */
     public static final class Hcr {
         public static final String SECTION = "3.1";

@@ -75,7 +75,8 @@ final class ReceiveDemux {
             return;
         }
         // QP0 and QP1 name the port's SMI and GSI QPs, wherever CONF_SPECIAL_QP put them.
-        QpContext ctx = destQp == SMI_QPN || destQp == GSI_QPN ? fw.qps().special(destQp, portNum) : fw.qp(destQp);
+        QpContext ctx = destQp != SMI_QPN && destQp != GSI_QPN ? fw.qp(destQp)
+                : fw.qps() == null ? null : fw.qps().special(destQp, portNum);
         if (ctx == null || ctx.sendQueue() == null) {
             transport.count(Transport.Drop.NO_SUCH_QP);
             return;

@@ -77,6 +77,8 @@ public final class Transport implements TransportStage {
     /** The array the packet begun is built in. */
     private byte[] building;
     private FabricPort[] ports = new FabricPort[0];
+    /** Ports whose link {@link #halt} took down, to come up when the port is enabled again. */
+    private boolean[] halted = new boolean[0];
     private Firmware firmware;
     private Dma dma;
     private Requester requester;
@@ -102,6 +104,7 @@ public final class Transport implements TransportStage {
         this.responder = new Responder(this);
         this.demux = new ReceiveDemux(this);
         this.ports = new FabricPort[firmware.caps().numPorts() + 1];
+        this.halted = new boolean[ports.length];
     }
 
     /** What the fabric delivers packets of HCA port {@code port} to. */
@@ -210,10 +213,20 @@ public final class Transport implements TransportStage {
     /** HCA.md §2.1: the ports stop, so their links go down and lose what is on them. */
     @Override
     public void halt() {
-        for (FabricPort fp : ports) {
-            if (fp != null && fp.link() != null) {
-                fp.link().changeState(Link.State.DOWN);
+        for (int p = 1; p < ports.length; p++) {
+            FabricPort fp = ports[p];
+            if (fp != null && fp.link() != null && fp.link().changeState(Link.State.DOWN)) {
+                halted[p] = true;
             }
+        }
+    }
+
+    /** §2.2: a port enabled after a reset brings up the link its device's failure took down. */
+    @Override
+    public void portEnabled(int port) {
+        if (port < ports.length && halted[port]) {
+            halted[port] = false;
+            ports[port].link().changeState(Link.State.UP);
         }
     }
 

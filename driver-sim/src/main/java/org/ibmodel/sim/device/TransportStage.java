@@ -22,4 +22,8 @@ public interface TransportStage {
     /** §2.1: the device failed; nothing more is sent or received. */
     default void halt() {
     }
+
+    /** INIT_PORT enabled {@code port}: a link {@link #halt} took down comes up again (§2.2). */
+    default void portEnabled(int port) {
+    }
 }

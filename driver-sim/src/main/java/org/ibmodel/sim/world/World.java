@@ -14,6 +14,7 @@ import java.util.Objects;
 import org.ibmodel.report.PcapWriter;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Hca;
+import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.fabric.Fabric;
 import org.ibmodel.sim.fabric.FabricPort;
@@ -275,12 +276,26 @@ public final class World implements AutoCloseable {
     /**
      * The subnet manager's sweep after links changed state (a heavy sweep of OpenSM, without its
      * MADs): the forwarding tables are computed again over the links that are up, so traffic
-     * between two leaves moves off a trunk that failed. A static subnet has no other trigger:
-     * until this is called, packets routed over a dead link are lost. Returns the number of LFT
-     * entries written.
+     * between two leaves moves off a trunk that failed, and an HCA port found in INIT (its
+     * device was reset and probed again) gets its LID back, as OpenSM gives a known port GUID
+     * its old LID, and goes ACTIVE. A static subnet has no other trigger: until this is called,
+     * packets routed over a dead link are lost and a reset port stays without a LID. Returns the
+     * number of LFT entries written.
      */
     public int sweep() {
-        return fabric.computeForwardingTables();
+        int written = fabric.computeForwardingTables();
+        for (int i = 0; i < hostCount; i++) {
+            Host host = hosts.get(i);
+            for (int p = 1; p <= portsPerHca; p++) {
+                if (host.hca(0).firmware().port(p).state() == HcaPort.INIT && host.driver(0).device() != null) {
+                    int ret = host.driver(0).setPort(p, lid(i, p), lmc, lid(0), 0);
+                    if (ret != 0) {
+                        throw new IllegalStateException("h" + i + ": SET_PORT on port " + p + " failed with " + ret);
+                    }
+                }
+            }
+        }
+        return written;
     }
 
     /** Runs the world and every kernel's deferred work until nothing is left. */

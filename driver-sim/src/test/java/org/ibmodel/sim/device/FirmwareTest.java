@@ -166,6 +166,44 @@ class FirmwareTest {
         assertEquals(Layout.Catas.CAUSE_INTERNAL, h.hca.readl(PciFunction.BAR0, Layout.Catas.CAUSE.offset()));
     }
 
+    @Test
+    void shouldComeBackAsAtPowerOnWhenTheResetRegisterIsWritten() {
+        // HCA.md §2.2: whatever the device did, failed or not, it forgets it all.
+        h.init();
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        byte[] set = new byte[0x40];
+        Layout.PortInfo.LID.set(set, 0, 7);
+        assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
+        assertEquals(HcaPort.ACTIVE, h.hca.firmware().port(1).state());
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        h.hca.writel(PciFunction.BAR0, Layout.Reset.SW_RESET.offset(), 0);
+        assertEquals(0, h.hca.resets(), "writing 0 does nothing");
+        assertEquals(Firmware.SysState.FATAL, h.hca.firmware().state());
+
+        h.hca.writel(PciFunction.BAR0, Layout.Reset.SW_RESET.offset(), Layout.Reset.SW_RESET.insert(0, 1));
+        assertEquals(1, h.hca.resets());
+        assertEquals(Firmware.SysState.RESET, h.hca.firmware().state());
+        assertEquals(0, h.hca.readl(PciFunction.BAR0, Layout.Catas.CAUSE.offset()), "the buffer is clear");
+        assertEquals(0, h.hca.readl(PciFunction.BAR0, Layout.Reset.SW_RESET.offset()), "the register reads 0");
+        assertEquals(HcaPort.DOWN, h.hca.firmware().port(1).state(), "the port disabled");
+        assertEquals(0, h.hca.firmware().port(1).lid(), "with its power-on LID");
+        assertEquals(Status.BAD_SYS_STATE, h.cmd(Command.INIT_PORT, 1, 0), "nothing before INIT_HCA");
+        h.init();
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        assertEquals(HcaPort.INIT, h.hca.firmware().port(1).state(), "up again, without a LID");
+    }
+
+    @Test
+    void shouldNeverCompleteACommandTheResetInterrupted() {
+        h.hca.commandLatencyNs(1_000);
+        h.hca.writel(PciFunction.BAR0, Layout.Hcr.GO_WORD, Layout.Hcr.OPCODE.insert(Layout.Hcr.GO.insert(0, 1),
+                Command.QUERY_FW.opcode()));
+        h.hca.writel(PciFunction.BAR0, Layout.Reset.SW_RESET.offset(), 1);
+        h.scheduler.runUntilIdle(100);
+        assertEquals(0, h.hca.readl(PciFunction.BAR0, Layout.Hcr.GO_WORD), "no status, no go: the HCR as at power-on");
+        assertEquals(0, h.hca.firmware().commands(), "the command never ran");
+    }
+
     // ---- ports -------------------------------------------------------------------------
 
     @Test

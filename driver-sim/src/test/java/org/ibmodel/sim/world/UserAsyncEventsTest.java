@@ -6,15 +6,18 @@ package org.ibmodel.sim.world;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import org.ibmodel.core.IbDevice;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
+import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.uverbs.Uverbs;
 import org.ibmodel.uverbs.UverbsDevice;
@@ -53,9 +56,13 @@ import org.junit.jupiter.api.Test;
  * QP from its async fd (the client IBV_EVENT_PORT_ERR for port 1 before it), and ibv_query_qp
  * reports IBV_MIG_MIGRATED on port 2.
  *
- * <p>A catastrophic error of the client's HCA: the client reads IBV_EVENT_DEVICE_FATAL, its
- * posted receive completes flushed, posting fails with EIO, and everything it made is freed and
- * the device closed without an error.
+ * <p>A catastrophic error of the client's HCA. By default the driver resets the device and
+ * probes it again: the client reads IBV_EVENT_DEVICE_FATAL twice (the driver's, then uverbs'
+ * when it takes the device from the open file), every verb but a destroy fails, destroying and
+ * closing succeed, and once the subnet manager has swept, the process opens the new device and
+ * talks to its peer again. With the reset disabled the driver stays in its error state: the
+ * client reads IBV_EVENT_DEVICE_FATAL, its posted receive completes flushed, posting fails with
+ * EIO, and everything it made is freed and the device closed without an error.
  */
 class UserAsyncEventsTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 5);
@@ -79,12 +86,21 @@ class UserAsyncEventsTest {
         final IbvQp qp;
 
         Proc(World world, int index) {
+            this(world, index, uverbs(world, index));
+        }
+
+        /** The uverbs client of a host, loaded once: /dev/infiniband/uverbsN appear. */
+        static Uverbs uverbs(World world, int index) {
+            Uverbs uv = new Uverbs();
+            world.host(index).core().registerClient(uv);
+            world.host(index).settle();
+            return uv;
+        }
+
+        Proc(World world, int index, Uverbs uv) {
             this.world = world;
             this.index = index;
             Host host = world.host(index);
-            Uverbs uv = new Uverbs();
-            host.core().registerClient(uv);
-            host.settle();
             UverbsDevice dev = uv.device("uverbs0");
             Task task = new Task("apm", new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES));
             ibv = new Ibv(task);
@@ -189,8 +205,72 @@ class UserAsyncEventsTest {
     }
 
     @Test
+    void shouldTellTheProcessTheDeviceWasResetAndLetItStartAgain() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Uverbs clientUverbs = Proc.uverbs(w, 0);
+            Uverbs serverUverbs = Proc.uverbs(w, 1);
+            Proc client = new Proc(w, 0, clientUverbs);
+            Proc server = new Proc(w, 1, serverUverbs);
+            connect(client, server);
+            send(client, server, "before");
+            HcaDriver drv = w.host(0).driver(0);
+            IbDevice before = drv.device();
+            w.host(0).hca(0).catastrophicError(1);
+            w.runUntil(w.scheduler().now() + HcaDriver.CATAS_POLL_NS);
+            w.settle();
+            assertEquals(1, w.host(0).hca(0).resets(), "the driver's poll found it and reset the device");
+            assertNull(client.ctx.getAsyncEvent(), "nothing said for the second the device is left alone");
+            w.runUntil(w.scheduler().now() + HcaDriver.RESET_WAIT_NS);
+            w.settle();
+            assertEquals(1, drv.restarts(), "then the driver restarted");
+            for (String who : List.of("the driver", "uverbs taking the device away")) {
+                IbvAsyncEvent ev = client.ctx.getAsyncEvent();
+                assertNotNull(ev, "IBV_EVENT_DEVICE_FATAL from " + who);
+                assertEquals(IbvEventType.DEVICE_FATAL, ev.eventType(), who);
+                client.ctx.ackAsyncEvent(ev);
+            }
+            assertNull(client.ctx.getAsyncEvent(), "nothing more");
+
+            // The objects went with the device: a command naming one gets EINVAL (the legacy
+            // commands' answer to a handle they cannot use), one needing the context EIO.
+            IbvWc[] wc = {new IbvWc()};
+            assertEquals(-1, client.cq.poll(1, wc), "ibv_poll_cq");
+            assertEquals(Errno.EINVAL.number(), client.ibv.errno());
+            assertEquals(Errno.EINVAL.number(), client.qp.postSend(new IbvSendWr(8, IbvWrOpcode.SEND,
+                    IbvWrOpcode.SEND_SIGNALED, new IbvSge(client.buf, 8, client.mr.lkey())), new IbvSendWr[1]));
+            assertEquals(Errno.EIO.number(), client.ctx.queryPort(1, new IbvPortAttr()), "ibv_query_port");
+            assertNull(client.ctx.allocPd(), "ibv_alloc_pd");
+            assertEquals(Errno.EIO.number(), client.ibv.errno());
+            assertEquals(0, client.qp.destroy(), "ibv_destroy_qp");
+            assertEquals(0, client.cq.destroy(), "ibv_destroy_cq");
+            assertEquals(0, client.mr.dereg(), "ibv_dereg_mr");
+            assertEquals(0, client.pd.dealloc(), "ibv_dealloc_pd");
+            assertEquals(0, client.ibv.closeDevice(client.ctx), "ibv_close_device");
+
+            // The device is back under the same name, its ports without a LID until the sweep.
+            assertNotNull(drv.device(), "probed again: " + drv.restartError());
+            assertNotSame(before, drv.device(), "a new ib_device");
+            assertEquals(before.name(), drv.device().name());
+            assertEquals(HcaPort.INIT, w.host(0).hca(0).firmware().port(1).state(), "no LID yet");
+            w.sweep();
+            w.settle();
+            assertEquals(HcaPort.ACTIVE, w.host(0).hca(0).firmware().port(1).state(), "swept");
+            assertEquals(w.lid(0), w.host(0).hca(0).firmware().port(1).lid(), "its LID as before");
+
+            // The application starts again, and its peer makes a new QP for it.
+            Proc again = new Proc(w, 0, clientUverbs);
+            Proc peer = new Proc(w, 1, serverUverbs);
+            connect(again, peer);
+            send(again, peer, "after the reset");
+            send(peer, again, "and back");
+            assertEquals(1, drv.live().get("qp"), "the driver holds the new QP only");
+        }
+    }
+
+    @Test
     void shouldTellTheProcessTheDeviceFailedAndLetItCleanUp() {
         try (World w = World.of(SEED, 2, 0, 2)) {
+            w.host(0).driver(0).catasResetDisable(true);
             Proc client = new Proc(w, 0);
             Proc server = new Proc(w, 1);
             connect(client, server);
