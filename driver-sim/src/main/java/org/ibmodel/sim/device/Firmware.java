@@ -306,12 +306,27 @@ public final class Firmware {
         if (state == SysState.FATAL) {
             return;
         }
+        stop();
+        state = SysState.FATAL;
+    }
+
+    /** No EQE but a command's from now on, every QP's work forgotten, the links down. */
+    private void stop() {
         if (state == SysState.INITIALISED) {
             eqs.halt();
             qps.forEach(stage::drop);
         }
-        state = SysState.FATAL;
         stage.halt();
+    }
+
+    /** What INIT_HCA made goes: every context and table. */
+    private void dropTables() {
+        mpts = null;
+        eqs = null;
+        cqs = null;
+        srqs = null;
+        qps = null;
+        mcgs = null;
     }
 
     /**
@@ -319,17 +334,8 @@ public final class Firmware {
      * no contexts, no INIT_HCA, every port disabled with its power-on attributes and counters.
      */
     void reset() {
-        if (state == SysState.INITIALISED) {
-            eqs.halt();
-            qps.forEach(stage::drop);
-        }
-        stage.halt();
-        mpts = null;
-        eqs = null;
-        cqs = null;
-        srqs = null;
-        qps = null;
-        mcgs = null;
+        stop();
+        dropTables();
         immediate = -1;
         for (int i = 0; i < ports.length; i++) {
             ports[i] = new HcaPort(i + 1, this, caps);
@@ -348,12 +354,7 @@ public final class Firmware {
                 p.close();
             }
         }
-        mpts = null;
-        eqs = null;
-        cqs = null;
-        srqs = null;
-        qps = null;
-        mcgs = null;
+        dropTables();
         state = SysState.RESET;
         return Status.OK;
     }
