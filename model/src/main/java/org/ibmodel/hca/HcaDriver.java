@@ -819,6 +819,12 @@ public final class HcaDriver implements DeviceOps {
     @Override
     public int detachMcast(Qp qp, byte[] gid, int lid) {
         kernel.mightSleep();
+        if (cmd.internalError()) {
+            // mlx4_internal_err_ret_value: once the device is in error a detach succeeds without
+            // reaching it, so that the QP can still be destroyed; the group table went with the
+            // device.
+            return 0;
+        }
         return mcg.detach(qp.qpNum(), gid);
     }
 

@@ -51,6 +51,9 @@ import org.junit.jupiter.api.Test;
 class DeviceResetTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 23);
     private static final int LEN = 4096;
+    private static final byte[] MGID = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0,
+        (byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff};
+    private static final int MLID = 0xc001;
 
     /** A kernel consumer in the style of ib_ipoib: its objects on every device it is given. */
     static final class Ulp implements IbClient {
@@ -61,6 +64,8 @@ class DeviceResetTest {
         Pd pd;
         Cq cq;
         Qp qp;
+        /** A UD QP in a multicast group, as IPoIB's: its detach must succeed on a failed device. */
+        Qp ud;
         Mr mr;
         long buf;
         IbEventHandler handler;
@@ -90,6 +95,8 @@ class DeviceResetTest {
             assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
                     QpAttrMask.ACCESS_FLAGS)));
             assertTrue(qp.postRecv(new RecvWr(41, new Sge(buf, LEN, mr.lkey()))).ok());
+            ud = Qp.create(pd, QpInitAttr.of(QpType.UD, cq, cq, new QpCap(4, 4, 1, 1, 0))).get();
+            assertEquals(0, ud.attachMcast(MGID, MLID));
             return 0;
         }
 
@@ -102,6 +109,8 @@ class DeviceResetTest {
                 wc[0] = new Wc();
             }
             assertEquals(0, qp.destroy());
+            assertEquals(0, ud.detachMcast(MGID, MLID), "ib_detach_mcast");
+            assertEquals(0, ud.destroy());
             assertEquals(0, mr.dereg());
             assertEquals(0, cq.destroy());
             assertEquals(0, pd.dealloc());

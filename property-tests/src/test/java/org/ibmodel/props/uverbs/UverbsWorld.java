@@ -21,6 +21,7 @@ import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.UObject;
 import org.ibmodel.uverbs.UObjectType;
 import org.ibmodel.uverbs.UobjectPolicy;
+import org.ibmodel.uverbs.UverbsDevice;
 import org.ibmodel.uverbs.UverbsFile;
 import org.ibmodel.uverbs.UverbsHost;
 import org.ibmodel.uverbs.abi.Commands;
@@ -58,6 +59,10 @@ final class UverbsWorld {
     final MulticastDouble mcast;
     /** The HCA driver's object tables, when the device is the simulated HCA. */
     private final HcaDriver driver;
+    /** The simulated HCA's host, which {@link #failHca} runs on in virtual time; else null. */
+    private final Host hcaHost;
+    /** ib_devices the HCA driver registered before a reset; each must be left with nothing. */
+    private final List<org.ibmodel.core.IbDevice> gone = new ArrayList<>();
 
     UverbsWorld(UobjectPolicy policy) {
         this(policy, false);
@@ -70,13 +75,15 @@ final class UverbsWorld {
                 real -> made[0] = new MulticastDouble(real, forgetsDetach)), policy);
         mcast = made[0];
         driver = null;
+        hcaHost = null;
         spawnAll();
     }
 
-    private UverbsWorld(UverbsHost host, HcaDriver driver) {
+    private UverbsWorld(UverbsHost host, HcaDriver driver, Host hcaHost) {
         this.host = host;
         this.mcast = null;
         this.driver = driver;
+        this.hcaHost = hcaHost;
         spawnAll();
     }
 
@@ -93,7 +100,53 @@ final class UverbsWorld {
             throw new IllegalStateException("HCA driver probe failed");
         }
         HcaDriver d = h.driver(0);
-        return new UverbsWorld(new UverbsHost(h.core(), h.memory(), d.device(), policy, h::settle), d);
+        return new UverbsWorld(new UverbsHost(h.core(), h.memory(), d.device(), policy, h::settle), d, h);
+    }
+
+    /**
+     * /dev/infiniband/uverbs0 as a process opening it now finds it: after the HCA was reset, the
+     * character device of the ib_device its driver registered again.
+     */
+    UverbsDevice uverbs0() {
+        UverbsDevice d = host.uverbs().device("uverbs0");
+        return d != null ? d : host.uverbs0();
+    }
+
+    /**
+     * On the HCA only: a catastrophic error, and virtual time until the driver found it, reset
+     * the device and probed it again (HCA.md §2.1, §2.2). Every open file loses its device
+     * (uverbs disassociates them) and keeps being written to; new opens reach the new device.
+     */
+    void failHca() {
+        if (hcaHost == null) {
+            return;
+        }
+        gone.add(uverbs0().ibDevice());
+        hcaHost.hca(0).catastrophicError(1);
+        long until = hcaHost.scheduler().now() + HcaDriver.CATAS_POLL_NS + HcaDriver.RESET_WAIT_NS + 1_000_000;
+        long next;
+        while ((next = hcaHost.scheduler().nextEventTime()) >= 0 && next <= until) {
+            hcaHost.scheduler().runNext();
+            hcaHost.settle();
+        }
+        hcaHost.settle();
+        if (driver.device() == null || driver.device() == gone.get(gone.size() - 1)) {
+            throw new AssertionError("the HCA driver did not come back after its reset: " + driver.restartError());
+        }
+        results.merge("HCA resets", 1L, Long::sum);
+    }
+
+    /** Every uverbs file the processes hold open, whichever device it was opened on. */
+    private List<UverbsFile> openFiles() {
+        List<UverbsFile> out = new ArrayList<>();
+        for (Task t : procs) {
+            for (Object f : t.files().values()) {
+                if (f instanceof UverbsFile u && !out.contains(u)) {
+                    out.add(u);
+                }
+            }
+        }
+        return out;
     }
 
     private void spawnAll() {
@@ -116,7 +169,7 @@ final class UverbsWorld {
         List<Integer> fds = files.get(p);
         if (kind == 0 || fds.isEmpty()) {
             if (fds.size() < 2) {
-                fds.add(host.uverbs0().open(t));
+                fds.add(uverbs0().open(t));
             }
             return;
         }
@@ -208,25 +261,40 @@ final class UverbsWorld {
         int p = rnd.nextInt(2);
         List<Integer> fds = files.get(p);
         if (fds.isEmpty()) {
-            fds.add(host.uverbs0().open(procs[p]));
+            fds.add(uverbs0().open(procs[p]));
         }
         return new int[] {p, fds.get(rnd.nextInt(fds.size()))};
     }
 
     /** Null when every per-step invariant holds, else which one broke. */
     String invariantError() {
-        for (UverbsFile f : host.uverbs0().openFiles()) {
+        for (UverbsFile f : openFiles()) {
             for (int h = 0; h < HANDLES + 2; h++) {
                 UObject u = f.resolve(h);
                 if (u != null && u.file() != f) {
                     return "own handles: handle " + h + " of a file resolves to " + u + " of another file";
                 }
             }
+            if (f.device().disassociated() && !f.objects().isEmpty()) {
+                return "disassociation: a file whose device was taken away still owns " + f.objects();
+            }
         }
         if (mcast != null && mcast.staleError() != null) {
             return mcast.staleError();
         }
-        return host.accountingError() == null ? null : "accounting: " + host.accountingError();
+        for (org.ibmodel.core.IbDevice d : gone) {
+            if (d.liveTotal() != 0) {
+                return "disassociation: the removed " + d.name() + " still has " + d.liveSummary();
+            }
+        }
+        UverbsDevice now = uverbs0();
+        for (ResType t : ResType.values()) {
+            if (now.ibDevice().liveCount(t) != now.liveCountOverFiles(t)) {
+                return "accounting: " + t + ": device has " + now.ibDevice().liveCount(t) + ", open files own "
+                        + now.liveCountOverFiles(t);
+            }
+        }
+        return null;
     }
 
     /** The handle of an object of {@code type} in the file; {@code h} when it has none. */
@@ -362,10 +430,10 @@ final class UverbsWorld {
             }
         }
         host.run();
-        if (host.device().liveTotal() != 0) {
-            return "teardown: objects left after every file closed: " + host.device().liveSummary();
+        if (uverbs0().ibDevice().liveTotal() != 0) {
+            return "teardown: objects left after every file closed: " + uverbs0().ibDevice().liveSummary();
         }
-        if (!host.uverbs0().openFiles().isEmpty()) {
+        if (!uverbs0().openFiles().isEmpty()) {
             return "teardown: files still open";
         }
         if (mcast != null && mcast.attachments() != 0) {
@@ -382,6 +450,6 @@ final class UverbsWorld {
     }
 
     int live(ResType t) {
-        return host.device().liveCount(t);
+        return uverbs0().ibDevice().liveCount(t);
     }
 }
