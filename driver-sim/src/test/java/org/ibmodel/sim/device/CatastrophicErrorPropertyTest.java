@@ -1,5 +1,6 @@
 // Property: whenever the HCA fails, every work request posted to it completes exactly once, in
-// order, and everything can be freed (docs/HCA.md §2.1; mlx4's error state)
+// order, and everything can be freed; with the reset, the device comes back (docs/HCA.md §2.1,
+// §2.2; mlx4's error state and restart)
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -11,6 +12,9 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ibmodel.core.IbClient;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.ResType;
@@ -26,8 +30,8 @@ import org.junit.jupiter.api.Test;
  * WRITE or a receive; host b posts a receive; the world runs 1 µs to 5 ms; a polls its CQ) and
  * the step after which a's HCA has a catastrophic error; the steps after it run before the
  * driver's next poll finds it (posts still succeed, polls find what the device wrote before), and
- * then the world runs until it does. Whatever was in flight, sent, acknowledged or completed
- * with its CQE not yet polled:
+ * then the world runs until it does, with the driver's reset disabled (the other property has it
+ * on). Whatever was in flight, sent, acknowledged or completed with its CQE not yet polled:
  * <ul>
  * <li>{@code exactlyOnce}: each work request a posted completes once, send and receive queue
  *     each in posting order;</li>
@@ -75,61 +79,142 @@ class CatastrophicErrorPropertyTest {
                 .checkAssert(CatastrophicErrorPropertyTest::run);
     }
 
+    /**
+     * The same with the driver's default reset: the device is reset and probed again, and the
+     * test, as a kernel consumer registered with ib_core, drains a's CQ and frees a's objects in
+     * its remove callback, as a ULP does. Besides {@code exactlyOnce} and {@code flushedAfter}
+     * (over what was polled before and what remove drained): {@code removed}, the consumer was
+     * asked to let go of the old device, and {@code back}, the driver registered a new one.
+     */
+    @Test
+    void shouldCompleteEveryWorkRequestOnceAndComeBackWheneverTheHcaIsReset() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("CatastrophicErrorPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40),
+                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
+                                .ofSizeBetween(1, 20),
+                        integers().between(0, 20))
+                .checkAssert(CatastrophicErrorPropertyTest::runWithReset);
+    }
+
+    /** What host a posted and what it polled before the end of the steps. */
+    private static final class Posted {
+        final List<Long> sends = new ArrayList<>();
+        final List<Long> recvs = new ArrayList<>();
+        final List<Wc> before = new ArrayList<>();
+    }
+
+    /** The steps, a's HCA failing after {@code failAfter} of them. */
+    private static Posted play(TransportPair p, List<Step> steps, int failAfter) {
+        Posted o = new Posted();
+        int bRecvs = 0;
+        for (int i = 0; i < steps.size() || i == Math.min(failAfter, steps.size()); i++) {
+            if (i == Math.min(failAfter, steps.size())) {
+                // The steps after it run in the 5 s before the driver's poll finds the error.
+                p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            }
+            if (i == steps.size()) {
+                break;
+            }
+            Step s = steps.get(i);
+            switch (s.kind()) {
+                case 0, 1 -> {
+                    long id = o.sends.size();
+                    SendWr wr = new SendWr().wrId(id).sgList(p.a.sge(0, LEN));
+                    wr = s.kind() == 0 ? wr.opcode(WrOpcode.SEND)
+                            : wr.opcode(WrOpcode.RDMA_WRITE).remoteAddr(p.b.buf).rkey(p.b.mr.rkey());
+                    if (p.a.qp.postSend(wr).ok()) {
+                        o.sends.add(id);
+                    }
+                }
+                case 2 -> {
+                    long id = RECV + o.recvs.size();
+                    p.a.postRecv(id, TransportPair.TARGET, LEN);
+                    o.recvs.add(id);
+                }
+                case 3 -> {
+                    if (bRecvs < 64) {
+                        p.b.postRecv(bRecvs++, TransportPair.TARGET, LEN);
+                    }
+                }
+                case 4 -> p.world.runUntil(p.world.scheduler().now() + RUN_NS[s.arg() % RUN_NS.length]);
+                default -> o.before.addAll(p.a.poll());
+            }
+        }
+        return o;
+    }
+
+    /** exactlyOnce and flushedAfter over what was polled before and {@code after} the error was found. */
+    private static void assertEachOnce(String at, Posted o, List<Wc> after) {
+        for (Wc wc : after) {
+            assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushedAfter " + wc);
+        }
+        List<Long> gotSends = new ArrayList<>();
+        List<Long> gotRecvs = new ArrayList<>();
+        for (List<Wc> part : List.of(o.before, after)) {
+            for (Wc wc : part) {
+                (wc.wrId >= RECV ? gotRecvs : gotSends).add(wc.wrId);
+            }
+        }
+        assertEquals(o.sends, gotSends, at + ": exactlyOnce, sends");
+        assertEquals(o.recvs, gotRecvs, at + ": exactlyOnce, receives");
+    }
+
+    static void runWithReset(long worldSeed, List<Step> steps, int failAfter) {
+        String at = "reset; steps " + steps + ", failing after " + Math.min(failAfter, steps.size());
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            HcaDriver drv = p.a.host.driver(0);
+            IbDevice old = p.a.dev;
+            List<Wc> drained = new ArrayList<>();
+            boolean[] removed = {false};
+            List<IbEventType> heard = new ArrayList<>();
+            old.registerEventHandler(e -> heard.add(e.event()));
+            assertEquals(0, p.a.host.core().registerClient(new IbClient() {
+                @Override
+                public String name() {
+                    return "consumer";
+                }
+
+                @Override
+                public int add(IbDevice device) {
+                    return 0;
+                }
+
+                @Override
+                public void remove(IbDevice device, Object clientData) {
+                    if (device != old) {
+                        return;
+                    }
+                    removed[0] = true;
+                    assertEquals(List.of(IbEventType.DEVICE_FATAL), heard, at + ": told, before removal");
+                    drained.addAll(p.a.poll());
+                    assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
+                    assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
+                    assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
+                    assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
+                }
+            }));
+            Posted o = play(p, steps, failAfter);
+            p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS + HcaDriver.RESET_WAIT_NS + 1_000_000);
+            p.settle();
+            assertTrue(removed[0], at + ": removed");
+            assertEachOnce(at, o, drained);
+            assertEquals(1, drv.restarts(), at + ": back, once");
+            assertTrue(drv.device() != null && drv.device() != old, at + ": back, " + drv.restartError());
+        }
+    }
+
     static void run(long worldSeed, List<Step> steps, int failAfter) {
         String at = "steps " + steps + ", failing after " + Math.min(failAfter, steps.size());
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
-            List<Long> sends = new ArrayList<>();
-            List<Long> recvs = new ArrayList<>();
-            List<Wc> before = new ArrayList<>();
-            int bRecvs = 0;
-            for (int i = 0; i <= steps.size(); i++) {
-                if (i == Math.min(failAfter, steps.size())) {
-                    // The steps after it run in the 5 s before the driver's poll finds the error.
-                    p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
-                }
-                if (i == steps.size()) {
-                    p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS);
-                    p.settle();
-                    break;
-                }
-                Step s = steps.get(i);
-                switch (s.kind()) {
-                    case 0, 1 -> {
-                        long id = sends.size();
-                        SendWr wr = new SendWr().wrId(id).sgList(p.a.sge(0, LEN));
-                        wr = s.kind() == 0 ? wr.opcode(WrOpcode.SEND)
-                                : wr.opcode(WrOpcode.RDMA_WRITE).remoteAddr(p.b.buf).rkey(p.b.mr.rkey());
-                        if (p.a.qp.postSend(wr).ok()) {
-                            sends.add(id);
-                        }
-                    }
-                    case 2 -> {
-                        long id = RECV + recvs.size();
-                        p.a.postRecv(id, TransportPair.TARGET, LEN);
-                        recvs.add(id);
-                    }
-                    case 3 -> {
-                        if (bRecvs < 64) {
-                            p.b.postRecv(bRecvs++, TransportPair.TARGET, LEN);
-                        }
-                    }
-                    case 4 -> p.world.runUntil(p.world.scheduler().now() + RUN_NS[s.arg() % RUN_NS.length]);
-                    default -> before.addAll(p.a.poll());
-                }
-            }
-            List<Wc> after = p.a.poll();
-            for (Wc wc : after) {
-                assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushedAfter " + wc);
-            }
-            List<Long> gotSends = new ArrayList<>();
-            List<Long> gotRecvs = new ArrayList<>();
-            for (List<Wc> part : List.of(before, after)) {
-                for (Wc wc : part) {
-                    (wc.wrId >= RECV ? gotRecvs : gotSends).add(wc.wrId);
-                }
-            }
-            assertEquals(sends, gotSends, at + ": exactlyOnce, sends");
-            assertEquals(recvs, gotRecvs, at + ": exactlyOnce, receives");
+            p.a.host.driver(0).catasResetDisable(true);
+            Posted o = play(p, steps, failAfter);
+            p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS);
+            p.settle();
+            assertEachOnce(at, o, p.a.poll());
             assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
             assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
             assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
