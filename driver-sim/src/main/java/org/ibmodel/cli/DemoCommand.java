@@ -52,6 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
     boolean singleHost;
 
+    @Option(names = "--catas", description = "then a catastrophic error of the client's HCA: the driver's poll, "
+            + "the reset, the processes told and taken off the device, the device back, a new ping-pong")
+    boolean catas;
+
     @Spec
     CommandSpec spec;
 
@@ -65,9 +69,12 @@ final class DemoCommand implements Callable<Integer> {
             if (pcap != null) {
                 throw new BadInputException("--pcap needs the fabric: drop --single-host");
             }
+            if (catas) {
+                throw new BadInputException("--catas needs the HCA: drop --single-host");
+            }
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
-            leaked = new PingPongTour(narrator, seed, pcap, buffer).run();
+            leaked = new PingPongTour(narrator, seed, pcap, buffer, catas).run();
         }
         if (buffer != null) {
             try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {

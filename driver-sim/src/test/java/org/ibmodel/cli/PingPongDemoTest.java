@@ -73,6 +73,45 @@ class PingPongDemoTest {
     }
 
     @Test
+    void shouldShowTheHcaFailTheResetAndANewPingPong() {
+        CliRun run = CliRun.of("demo", "--catas");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        String[] inOrder = {
+            "A catastrophic error on h0's HCA",
+            "t=5000000.000 us  h0: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds catas_cause 1",
+            "t=6000000.000 us  h0: a second later: IB_EVENT_DEVICE_FATAL",
+            "h0 client: ibv_get_async_event: read() of the async fd (4) -> IBV_EVENT_DEVICE_FATAL",
+            "the driver's event through ib_core, then uverbs' own as it took the device away",
+            "ibv_poll_cq(cq, 2) -> -1, errno EINVAL: the CQ went with the device",
+            "write(3, IB_USER_VERBS_CMD_DESTROY_QP, 24) = 24",
+            "h0 client: exit; uverbs0 has 0 files open, hca0 0 objects",
+            "h0: hca0 port 1 IB_PORT_INIT, LID 0",
+            "h0: hca0 port 1 IB_PORT_ACTIVE, LID 1",
+            "rc_pingpong starts again on both hosts, on the new hca0",
+            "h0 received \"pong 1\"",
+            "Tear down",
+        };
+        int at = 0;
+        for (String line : inOrder) {
+            int i = out.indexOf(line, at);
+            assertTrue(i >= 0, "after offset " + at + ": " + line + "\n" + out);
+            at = i + line.length();
+        }
+        assertTrue(out.contains("0 objects left allocated"), out);
+        // The second ping-pong adds four SENDs and their ACKs, and eight completions.
+        String quiet = CliRun.of("demo", "--quiet", "--catas").out();
+        assertTrue(quiet.startsWith("summary: seed 1, 28 packets, 19 work completions"), quiet);
+    }
+
+    @Test
+    void shouldRefuseACatastropheWithoutTheHca() {
+        CliRun run = CliRun.of("demo", "--single-host", "--catas");
+        assertEquals(2, run.exit());
+        assertTrue(run.err().contains("--catas needs the HCA"), run.err());
+    }
+
+    @Test
     void shouldRefuseACaptureWithoutAFabric() {
         CliRun run = CliRun.of("demo", "--single-host", "--pcap", dir.resolve("x.pcap").toString());
         assertEquals(2, run.exit());

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Tracer;
+import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
@@ -25,6 +26,7 @@ import org.ibmodel.uverbs.UverbsHost;
 import org.ibmodel.uverbs.WriteMethod;
 import org.ibmodel.verbs.Ibv;
 import org.ibmodel.verbs.IbvAccessFlags;
+import org.ibmodel.verbs.IbvAsyncEvent;
 import org.ibmodel.verbs.IbvCompChannel;
 import org.ibmodel.verbs.IbvContext;
 import org.ibmodel.verbs.IbvCq;
@@ -55,7 +57,10 @@ import org.ibmodel.verbs.IbvWrOpcode;
  * connect and ping-pong on completion events; then the client runs an RDMA WRITE, an RDMA READ
  * and a FETCH_AND_ADD on the server's buffer. Each operation is told from the verb through the
  * uverbs command the process writes, the packets on the wire and the completion interrupt to
- * the work completion polled.
+ * the work completion polled. With {@code catas}, the client's HCA then has a catastrophic
+ * error: the driver's poll finds it and resets the device, the process is told and loses the
+ * device under its open files, the driver probes the device again, the subnet manager gives the
+ * port its LID back, and a new pair of processes ping-pong on the new device.
  */
 public final class PingPongTour {
     /** rc_pingpong's wr_ids. */
@@ -83,7 +88,12 @@ public final class PingPongTour {
     private final long seed;
     private final Path pcap;
     private final TraceSink traceSink;
+    private final boolean catas;
     private World world;
+    /** Each host's uverbs client, loaded by its first process. */
+    private final Uverbs[] uverbsClients = new Uverbs[2];
+    /** Every process the tour started, for the final count of what is left. */
+    private final List<Proc> started = new ArrayList<>();
     /** What happened on the fabric and in interrupts since the processes last ran. */
     private final List<Moment> timeline = new ArrayList<>();
     private final int[] sentMark = new int[2];
@@ -124,10 +134,13 @@ public final class PingPongTour {
             this.psn = psn;
             this.host = world.host(index);
             this.name = host.name();
-            Uverbs uv = new Uverbs();
-            host.core().registerClient(uv);
-            host.settle();
-            this.uverbs = uv.device("uverbs0");
+            if (uverbsClients[index] == null) {
+                uverbsClients[index] = new Uverbs();
+                host.core().registerClient(uverbsClients[index]);
+                host.settle();
+            }
+            this.uverbs = uverbsClients[index].device("uverbs0");
+            started.add(this);
             this.task = new Task("rc_pingpong", new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES));
             task.strace(this::strace);
             this.ibv = new Ibv(task);
@@ -265,10 +278,16 @@ public final class PingPongTour {
     }
 
     public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink) {
+        this(narrator, seed, pcap, traceSink, false);
+    }
+
+    /** With {@code catas}, a catastrophic error of the client's HCA and the recovery follow the atomic. */
+    public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink, boolean catas) {
         this.n = narrator;
         this.seed = seed;
         this.pcap = pcap;
         this.traceSink = traceSink;
+        this.catas = catas;
     }
 
     /** Runs the tour; returns the number of objects and uverbs files left, plus one if data came wrong. */
@@ -318,37 +337,10 @@ public final class PingPongTour {
         }
 
         n.step("Exchange LID, QPN and PSN out of band, then pp_connect_ctx: INIT -> RTR -> RTS");
-        for (Proc p : procs) {
-            n.say("%s  local address:  LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), p.lid, p.qp.qpNum(),
-                    p.psn);
-        }
-        for (Proc p : procs) {
-            Proc r = p == a ? b : a;
-            n.say("%s  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), r.lid, r.qp.qpNum(),
-                    r.psn);
-        }
-        n.say("%s also tells the client its buffer: addr 0x%x, rkey 0x%08x", b.who(), b.buf, b.mr.rkey());
-        connect(a, b);
-        connect(b, a);
+        exchange(a, b);
 
         n.step("Ping-pong, %d iterations: the client sends, each side answers what it receives", ITERS);
-        long start = world.scheduler().now();
-        a.recvPending = true;
-        a.sendText("ping 0");
-        int idle = 0;
-        while (!(a.done() && b.done())) {
-            int before = completions;
-            settle();
-            a.turn();
-            b.turn();
-            idle = completions > before ? 0 : idle + 1;
-            if (idle >= 10) {
-                throw new IllegalStateException("no completion for 10 rounds: client rcnt=" + a.rcnt + " scnt="
-                        + a.scnt + ", server rcnt=" + b.rcnt + " scnt=" + b.scnt);
-            }
-        }
-        double usec = (world.scheduler().now() - start) / 1000.0;
-        n.say("%s: %d iters in %.3f usec of virtual time = %.3f usec/iter", a.who(), ITERS, usec, usec / ITERS);
+        pingPong(a, b);
 
         byte[] big = new byte[3 * MTU_BYTES + 100];
         new SplittableRandom(seed).nextBytes(big);
@@ -373,14 +365,22 @@ public final class PingPongTour {
         long counter = b.peekLong(b.buf + COUNTER_AT);
         n.say("original value returned to %s: %d; counter now %d", a.name, fetched, counter);
 
+        if (catas) {
+            catastrophe(a, b, psns);
+        }
+
         n.step("Tear down: pp_close_ctx, then the processes exit");
         for (Proc p : procs) {
             closeCtx(p);
         }
         world.settle();
         int leaked = 0;
-        for (Proc p : procs) {
-            leaked += p.uverbs.ibDevice().liveTotal() + p.uverbs.openFiles().size();
+        List<UverbsDevice> counted = new ArrayList<>();
+        for (Proc p : started) {
+            if (!counted.contains(p.uverbs)) {
+                counted.add(p.uverbs);
+                leaked += p.uverbs.ibDevice().liveTotal() + p.uverbs.openFiles().size();
+            }
         }
         long packets = world.transport(0).packetsSent() + world.transport(1).packetsSent();
         n.blank();
@@ -389,6 +389,120 @@ public final class PingPongTour {
                 pcap == null ? "" : ", capture in " + pcap);
         n.flush();
         return leaked + (same && back && fetched == 37 && counter == 42 ? 0 : 1);
+    }
+
+    /** The out-of-band exchange of rc_pingpong, then pp_connect_ctx on both sides. */
+    private void exchange(Proc a, Proc b) {
+        for (Proc p : List.of(a, b)) {
+            n.say("%s  local address:  LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), p.lid, p.qp.qpNum(),
+                    p.psn);
+        }
+        for (Proc p : List.of(a, b)) {
+            Proc r = p == a ? b : a;
+            n.say("%s  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), r.lid, r.qp.qpNum(),
+                    r.psn);
+        }
+        n.say("%s also tells the client its buffer: addr 0x%x, rkey 0x%08x", b.who(), b.buf, b.mr.rkey());
+        connect(a, b);
+        connect(b, a);
+    }
+
+    /** rc_pingpong's main loop: the client sends, each side answers what it receives. */
+    private void pingPong(Proc a, Proc b) {
+        long start = world.scheduler().now();
+        a.recvPending = true;
+        a.sendText("ping 0");
+        int idle = 0;
+        while (!(a.done() && b.done())) {
+            int before = completions;
+            settle();
+            a.turn();
+            b.turn();
+            idle = completions > before ? 0 : idle + 1;
+            if (idle >= 10) {
+                throw new IllegalStateException("no completion for 10 rounds: client rcnt=" + a.rcnt + " scnt="
+                        + a.scnt + ", server rcnt=" + b.rcnt + " scnt=" + b.scnt);
+            }
+        }
+        double usec = (world.scheduler().now() - start) / 1000.0;
+        n.say("%s: %d iters in %.3f usec of virtual time = %.3f usec/iter", a.who(), ITERS, usec, usec / ITERS);
+    }
+
+    /**
+     * The client's HCA fails (docs/HCA.md §2.1, §2.2): the driver's poll finds it and resets the
+     * device; a second later ib_core hears IB_EVENT_DEVICE_FATAL and the driver restarts, uverbs
+     * taking the device from the open files; the client learns it from its async fd, finds its
+     * objects gone and closes; the server closes too; the subnet manager sweeps; a new pair of
+     * processes ping-pongs on the new device.
+     */
+    private void catastrophe(Proc a, Proc b, SplittableRandom psns) {
+        Host h = a.host;
+        HcaDriver drv = h.driver(0);
+        settle();
+        n.step("A catastrophic error on %s's HCA: a hardware failure (docs/HCA.md §2.1)", a.name);
+        h.hca(0).catastrophicError(1);
+        n.say("%s: the device writes catas_cause 1 at BAR0 + 0x200 and stops: its QPs forget their work, its "
+                + "link goes down; no interrupt tells the driver", a.name);
+        settle();
+        while (h.hca(0).resets() == 0) {
+            runNext();
+        }
+        n.say("  t=%8.3f us  %s: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds "
+                + "catas_cause %d: no command reaches the device any more, and the driver resets it "
+                + "(sw_reset, BAR0 + 0x300)", world.scheduler().now() / 1000.0, a.name, drv.catasCause());
+        IbDevice old = drv.device();
+        while (drv.restarts() == 0) {
+            runNext();
+        }
+        settle();
+        n.say("  t=%8.3f us  %s: a second later: IB_EVENT_DEVICE_FATAL; the driver unloads, so ib_core removes "
+                + "its clients from %s (uverbs takes it away from the open files and destroys what they made), "
+                + "probes the device again and registers a new %s", world.scheduler().now() / 1000.0, a.name,
+                old.name(), drv.device().name());
+
+        n.step("The client hears it on its async fd, finds its objects gone, and closes");
+        IbvAsyncEvent ev;
+        int events = 0;
+        while ((ev = a.ctx.getAsyncEvent()) != null) {
+            a.verb("ibv_get_async_event: read() of the async fd (%d) -> IBV_EVENT_%s", a.ctx.asyncFd(),
+                    ev.eventType().name());
+            a.ctx.ackAsyncEvent(ev);
+            events++;
+        }
+        if (events == 2) {
+            n.say("    the driver's event through ib_core, then uverbs' own as it took the device away");
+        }
+        a.verb("ibv_poll_cq(cq, %d) -> %d, errno %s: the CQ went with the device", a.wc.length,
+                a.cq.poll(a.wc.length, a.wc), Errno.ofNumber(a.ibv.errno()).name());
+        closeCtx(a);
+        n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
+        closeCtx(b);
+
+        n.step("The subnet manager sweeps: %s's port, up again in INIT, gets its LID back", a.name);
+        n.say("%s: %s port 1 %s, LID %d", a.name, drv.device().name(), drv.device().port(1).state().kernelName(),
+                drv.device().port(1).lid());
+        world.sweep();
+        settle();
+        n.say("%s: %s port 1 %s, LID %d", a.name, drv.device().name(), drv.device().port(1).state().kernelName(),
+                drv.device().port(1).lid());
+
+        n.step("rc_pingpong starts again on both hosts, on the new %s", drv.device().name());
+        Proc a2 = new Proc(a.index, true, psns.nextInt(1 << 24));
+        Proc b2 = new Proc(b.index, false, psns.nextInt(1 << 24));
+        procs = List.of(a2, b2);
+        for (Proc p : procs) {
+            initCtx(p);
+        }
+        exchange(a2, b2);
+        pingPong(a2, b2);
+    }
+
+    /** Runs the next scheduler event and whatever kernel work it queued, telling the timeline. */
+    private void runNext() {
+        if (world.scheduler().nextEventTime() < 0) {
+            throw new IllegalStateException("nothing left to run");
+        }
+        world.runUntil(world.scheduler().nextEventTime());
     }
 
     /** pp_init_ctx, and what rc_pingpong's main does before the exchange. */
