@@ -79,8 +79,8 @@ class PingPongDemoTest {
         String out = run.out();
         String[] inOrder = {
             "A catastrophic error on h0's HCA",
-            "t=5000000.000 us  h0: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds catas_cause 1",
-            "t=6000000.000 us  h0: a second later: IB_EVENT_DEVICE_FATAL",
+            "h0: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds catas_cause 1",
+            "h0: a second later: IB_EVENT_DEVICE_FATAL",
             "h0 client: ibv_get_async_event: read() of the async fd (4) -> IBV_EVENT_DEVICE_FATAL",
             "the driver's event through ib_core, then uverbs' own as it took the device away",
             "ibv_poll_cq(cq, 2) -> -1, errno EINVAL: the CQ went with the device",

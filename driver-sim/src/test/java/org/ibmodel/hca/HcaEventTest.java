@@ -104,7 +104,7 @@ class HcaEventTest {
         HcaHost.toErr(qp);
         h.settle();
         assertEquals(List.of(ExecContext.HARDIRQ), upcalls, "one upcall per arm");
-        assertEquals(irqs + 1, h.hca.interrupts());
+        assertEquals(irqs + 2, h.hca.interrupts(), "the completion's and 2ERR_QP's command completion");
         assertEquals(2, HcaHost.poll(cq).size());
 
         // A completion between the last poll and the arm is not missed (§8).

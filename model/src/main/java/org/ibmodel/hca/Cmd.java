@@ -2,15 +2,19 @@
 // drivers/net/ethernet/mellanox/mlx4/cmd.c (mlx4_status_to_errno); docs/HCA.md §3.1, §3.2
 package org.ibmodel.hca;
 
+import java.util.ArrayDeque;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Mutex;
 import org.ibmodel.mm.HostMemory;
 
 /**
- * The command interface in polling mode: one command at a time under {@code hcr_mutex}, two
- * mailbox pages reused for every command, and the firmware status turned into an errno. The
- * caller sleeps (process context) until the device clears go.
+ * The command interface. Until the EQs are up it polls: one command at a time under
+ * {@code hcr_mutex}, the caller sleeping (process context) until the device clears go. Then,
+ * as mthca and mlx4 do, it uses events ({@link #useEvents}): each command takes a context whose
+ * token the HCR carries, and its caller sleeps until the CMD EQE with that token completes it
+ * (mthca_cmd_wait, mthca_cmd_event). Each command has mailbox pages of its own, from a pool
+ * (mthca_alloc_mailbox), and its firmware status is turned into an errno.
  */
 final class Cmd {
     static final int MAILBOX_SIZE = 4096;
@@ -19,22 +23,115 @@ final class Cmd {
     private final Kernel kernel;
     private final HostMemory memory;
     private final Mutex hcrMutex;
-    private final long inbox;
-    private final long outbox;
+    /** Mailbox pages free for the next command. */
+    private final ArrayDeque<Long> mailboxes = new ArrayDeque<>();
     private int lastStatus;
     private int token;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
     private boolean internalError;
     /** Told when a tear-down command finds the device broken (the driver's error state). */
     private Runnable onDeviceBroken = () -> { };
+    /** Event mode's contexts (struct mthca_cmd_context); null while polling. */
+    private Context[] contexts;
+    private int freeHead;
+    private int tokenMask;
+
+    /** One command waiting for its CMD EQE. */
+    private static final class Context {
+        int token;
+        int next;
+        boolean done;
+        int status;
+        long outParam;
+    }
 
     Cmd(PciFunction pci, Kernel kernel) {
         this.pci = pci;
         this.kernel = kernel;
         this.memory = pci.hostMemory();
         this.hcrMutex = new Mutex(kernel, "hcr_mutex");
-        this.inbox = memory.alloc(MAILBOX_SIZE);
-        this.outbox = memory.alloc(MAILBOX_SIZE);
+        // Two pages to start with, enough for any command while polling.
+        mailboxes.add(memory.alloc(MAILBOX_SIZE));
+        mailboxes.add(memory.alloc(MAILBOX_SIZE));
+    }
+
+    /**
+     * mthca_cmd_use_events: from now on commands complete by CMD EQE, up to {@code maxCmds}
+     * outstanding; each context starts with its index as token.
+     */
+    void useEvents(int maxCmds) {
+        contexts = new Context[maxCmds];
+        for (int i = 0; i < maxCmds; i++) {
+            contexts[i] = new Context();
+            contexts[i].token = i;
+            contexts[i].next = i + 1;
+        }
+        contexts[maxCmds - 1].next = -1;
+        freeHead = 0;
+        // The smallest power of two at or above maxCmds, less one.
+        int mask = 1;
+        while (mask < maxCmds) {
+            mask <<= 1;
+        }
+        tokenMask = mask - 1;
+    }
+
+    /** mthca_cmd_use_polling: back to polling, as before the EQs go. */
+    void usePolling() {
+        if (contexts != null) {
+            for (Context c : contexts) {
+                if (c.next == -2) {
+                    throw new KernelBug(KernelBug.WARN_ON, pci.slot() + ": back to polling with a command waiting");
+                }
+            }
+        }
+        contexts = null;
+    }
+
+    boolean usesEvents() {
+        return contexts != null;
+    }
+
+    /**
+     * mthca_cmd_event, from the async EQ's interrupt handler: the CMD EQE completes the command
+     * waiting under its token; a token no command waits under (one that gave up) is ignored.
+     */
+    void event(int eqeToken, int status, long outParam) {
+        if (contexts == null) {
+            return;
+        }
+        Context c = contexts[eqeToken & tokenMask];
+        if (c.token != eqeToken || c.next != -2) {
+            return;
+        }
+        c.status = status;
+        c.outParam = outParam;
+        c.done = true;
+    }
+
+    /**
+     * mlx4_cmd_wake_completions: the device is in error, so no CMD EQE will come; every command
+     * waiting completes with INTERNAL_ERR.
+     */
+    void wakeCompletions() {
+        if (contexts == null) {
+            return;
+        }
+        for (Context c : contexts) {
+            if (c.next == -2 && !c.done) {
+                c.status = CmdStatus.INTERNAL_ERR.value();
+                c.done = true;
+            }
+        }
+    }
+
+    private long takeMailbox() {
+        Long page = mailboxes.pollFirst();
+        return page != null ? page : memory.alloc(MAILBOX_SIZE);
+    }
+
+    private void releaseMailbox(long page) {
+        mailboxes.addFirst(page);
     }
 
     /** The firmware status of the last command, for diagnostics. */
@@ -44,28 +141,31 @@ final class Cmd {
 
     /** A command with immediate parameters only. */
     int exec(CmdOp op, int inModifier, long inParam, int opcodeModifier) {
-        return hcrMutex.with(() -> post(op, opcodeModifier, inParam, inModifier, 0));
+        return command(op, opcodeModifier, inParam, inModifier, 0, null);
     }
 
     /** A command with an inbox: {@code in} is copied to the mailbox page first. */
     int in(CmdOp op, int inModifier, int opcodeModifier, byte[] in) {
-        return hcrMutex.with(() -> {
-            byte[] page = new byte[MAILBOX_SIZE];
-            System.arraycopy(in, 0, page, 0, in.length);
-            memory.write(inbox, page);
-            return post(op, opcodeModifier, inbox, inModifier, 0);
-        });
+        long inbox = inbox(in);
+        try {
+            return command(op, opcodeModifier, inbox, inModifier, 0, null);
+        } finally {
+            releaseMailbox(inbox);
+        }
     }
 
     /** A command with an outbox; on success {@code out} receives the start of the mailbox. */
     int out(CmdOp op, int inModifier, byte[] out) {
-        return hcrMutex.with(() -> {
-            int ret = post(op, 0, 0, inModifier, outbox);
+        long outbox = takeMailbox();
+        try {
+            int ret = command(op, 0, 0, inModifier, outbox, null);
             if (ret == 0) {
                 memory.read(outbox, out, 0, out.length);
             }
             return ret;
-        });
+        } finally {
+            releaseMailbox(outbox);
+        }
     }
 
     /**
@@ -73,35 +173,107 @@ final class Cmd {
      * {@code out} receives the start of the outbox.
      */
     int inOut(CmdOp op, int inModifier, int opcodeModifier, byte[] in, byte[] out) {
-        return hcrMutex.with(() -> {
-            byte[] page = new byte[MAILBOX_SIZE];
-            System.arraycopy(in, 0, page, 0, in.length);
-            memory.write(inbox, page);
-            int ret = post(op, opcodeModifier, inbox, inModifier, outbox);
+        long inbox = inbox(in);
+        long outbox = takeMailbox();
+        try {
+            int ret = command(op, opcodeModifier, inbox, inModifier, outbox, null);
             if (ret == 0) {
                 memory.read(outbox, out, 0, out.length);
+            }
+            return ret;
+        } finally {
+            releaseMailbox(outbox);
+            releaseMailbox(inbox);
+        }
+    }
+
+    /**
+     * A command with an inbox and an immediate result (MGID_HASH, mthca_cmd_imm): on success
+     * {@code result[0]} receives out_param, from the HCR when polling, from the CMD EQE in
+     * event mode.
+     */
+    int inImm(CmdOp op, int inModifier, byte[] in, long[] result) {
+        long inbox = inbox(in);
+        try {
+            return command(op, 0, inbox, inModifier, 0, result);
+        } finally {
+            releaseMailbox(inbox);
+        }
+    }
+
+    private long inbox(byte[] in) {
+        long inbox = takeMailbox();
+        byte[] page = new byte[MAILBOX_SIZE];
+        System.arraycopy(in, 0, page, 0, in.length);
+        memory.write(inbox, page);
+        return inbox;
+    }
+
+    /** One command, polled or by event; {@code imm}, if given, receives out_param on success. */
+    private int command(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
+        if (internalError) {
+            return internalErrorReturn(op);
+        }
+        if (contexts != null) {
+            return waitEvent(op, opcodeModifier, inParam, inModifier, outParam, imm);
+        }
+        return hcrMutex.with(() -> {
+            int word = post(op, opcodeModifier, inParam, inModifier, outParam, 0, false);
+            int ret = finish(op, Hw.Hcr.STATUS.extract(word));
+            if (ret == 0 && imm != null) {
+                long hi = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_HI.offset()) & 0xffff_ffffL;
+                long lo = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_LO.offset()) & 0xffff_ffffL;
+                imm[0] = hi << 32 | lo;
             }
             return ret;
         });
     }
 
     /**
-     * A command with an inbox and an immediate result (MGID_HASH, mthca_cmd_imm): on success
-     * {@code result[0]} receives out_param as the device left it in the HCR.
+     * mthca_cmd_wait: take a free context (sleeping while all are taken), move its token on so
+     * that a late EQE of its last use is not taken for this one, post with e set, and sleep
+     * until the CMD EQE or the error state completes it.
      */
-    int inImm(CmdOp op, int inModifier, byte[] in, long[] result) {
-        return hcrMutex.with(() -> {
-            byte[] page = new byte[MAILBOX_SIZE];
-            System.arraycopy(in, 0, page, 0, in.length);
-            memory.write(inbox, page);
-            int ret = post(op, 0, inbox, inModifier, 0);
-            if (ret == 0) {
-                long hi = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_HI.offset()) & 0xffff_ffffL;
-                long lo = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_LO.offset()) & 0xffff_ffffL;
-                result[0] = hi << 32 | lo;
+    private int waitEvent(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
+        while (freeHead < 0) {
+            sleep(op, "no command context free");
+        }
+        Context[] all = contexts;
+        Context c = all[freeHead];
+        freeHead = c.next;
+        c.next = -2;
+        c.token = (c.token + tokenMask + 1) & 0xffff;
+        c.done = false;
+        try {
+            hcrMutex.with(() -> post(op, opcodeModifier, inParam, inModifier, outParam, c.token, true));
+            while (!c.done) {
+                sleep(op, "its CMD EQE never came");
             }
-            return ret;
-        });
+        } finally {
+            c.next = freeHead;
+            freeHead = indexOf(all, c);
+        }
+        int ret = finish(op, c.status);
+        if (ret == 0 && imm != null) {
+            imm[0] = c.outParam;
+        }
+        return ret;
+    }
+
+    private static int indexOf(Context[] all, Context c) {
+        for (int i = 0; i < all.length; i++) {
+            if (all[i] == c) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("context of another table");
+    }
+
+    private void sleep(CmdOp op, String why) {
+        if (!kernel.schedule()) {
+            throw new KernelBug(KernelBug.WARN_ON, pci.slot() + ": command " + op + " waits for ever: " + why
+                    + ", and nothing else can run");
+        }
     }
 
     /** The device had a catastrophic error (HCA.md §2.1): from now on no command is posted. */
@@ -143,10 +315,12 @@ final class Cmd {
         };
     }
 
-    private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam) {
-        if (internalError) {
-            return internalErrorReturn(op);
-        }
+    /**
+     * mthca_cmd_post: wait for go to be clear, write the parameters, then the word with go; when
+     * polling, sleep until go clears again. Returns the HCR's last word.
+     */
+    private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, int cmdToken,
+            boolean event) {
         waitGo();
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];
         Hw.Hcr.IN_PARAM_HI.set(hcr, 0, inParam >>> 32);
@@ -154,8 +328,9 @@ final class Cmd {
         Hw.Hcr.IN_MODIFIER.set(hcr, 0, inModifier);
         Hw.Hcr.OUT_PARAM_HI.set(hcr, 0, outParam >>> 32);
         Hw.Hcr.OUT_PARAM_LO.set(hcr, 0, outParam);
-        Hw.Hcr.TOKEN.set(hcr, 0, ++token);
+        Hw.Hcr.TOKEN.set(hcr, 0, event ? cmdToken : ++token & 0xffff);
         Hw.Hcr.GO.set(hcr, 0, 1);
+        Hw.Hcr.E.set(hcr, 0, event ? 1 : 0);
         Hw.Hcr.OPCODE_MODIFIER.set(hcr, 0, opcodeModifier);
         Hw.Hcr.OPCODE.set(hcr, 0, op.value());
         // mthca_cmd_post: the parameters first, the word with go last.
@@ -163,17 +338,21 @@ final class Cmd {
             pci.writel(PciFunction.BAR0, off, Field.word(hcr, off));
         }
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
-        int word = waitGo();
-        lastStatus = Hw.Hcr.STATUS.extract(word);
-        if (lastStatus == CmdStatus.INTERNAL_ERR.value() && closingFatal(op)) {
-            // mlx4_cmd_poll: a tear-down command the device fails is fatal (mlx4_cmd_reset_flow):
-            // the driver enters its error state and the command counts as done, so that
-            // everything can still be freed. Other statuses are errnos as on mthca.
+        return event ? 0 : waitGo();
+    }
+
+    /** A finished command's firmware status as the caller sees it. */
+    private int finish(CmdOp op, int status) {
+        lastStatus = status;
+        if (status == CmdStatus.INTERNAL_ERR.value() && closingFatal(op)) {
+            // mlx4_cmd_poll / mlx4_cmd_wait: a tear-down command the device fails is fatal
+            // (mlx4_cmd_reset_flow): the driver enters its error state and the command counts as
+            // done, so that everything can still be freed. Other statuses are errnos as on mthca.
             internalError = true;
             onDeviceBroken.run();
             return 0;
         }
-        return CmdStatus.toErrno(lastStatus);
+        return CmdStatus.toErrno(status);
     }
 
     /** mthca_cmd_poll: sleep until the device clears go; returns the HCR status word. */

@@ -129,6 +129,8 @@ public final class HcaDriver implements DeviceOps {
     private int firstQpn;
     private int keyTag;
     private long fwVer;
+    /** QUERY_FW's log_max_cmd: the commands event mode may have outstanding. */
+    private int maxCmds;
     private IbDevice device;
     private boolean hcaUp;
     private HcaMcg mcg;
@@ -200,7 +202,7 @@ public final class HcaDriver implements DeviceOps {
      */
     public int probe() {
         kernel.mightSleep();
-        byte[] fw = new byte[8];
+        byte[] fw = new byte[12];
         int ret = cmd.out(CmdOp.QUERY_FW, 0, fw);
         if (ret != 0) {
             return ret;
@@ -208,6 +210,7 @@ public final class HcaDriver implements DeviceOps {
         // ib_device_attr.fw_ver as mlx4 packs it: major << 32 | minor << 16 | subminor.
         fwVer = (Hw.QueryFw.FW_REV_MAJOR.get(fw, 0) << 32) | (Hw.QueryFw.FW_REV_MINOR.get(fw, 0) << 16)
                 | Hw.QueryFw.FW_REV_SUBMINOR.get(fw, 0);
+        maxCmds = 1 << Hw.QueryFw.LOG_MAX_CMD.getInt(fw, 0);
         byte[] cap = new byte[0x58];
         ret = cmd.out(CmdOp.QUERY_DEV_CAP, 0, cap);
         if (ret != 0) {
@@ -326,7 +329,7 @@ public final class HcaDriver implements DeviceOps {
     private int setupEqs() {
         long asyncMask = 0;
         for (EqeType t : EqeType.values()) {
-            if (t != EqeType.COMPLETION && t != EqeType.CMD) {
+            if (t != EqeType.COMPLETION) {
                 asyncMask |= t.maskBit();
             }
         }
@@ -344,6 +347,8 @@ public final class HcaDriver implements DeviceOps {
             pci.requestIrq(v, () -> eq.interrupt(this::dispatch));
             eq.arm();
         }
+        // mthca_cmd_use_events: the async EQ takes command completions from now on.
+        cmd.useEvents(maxCmds);
         return 0;
     }
 
@@ -516,6 +521,8 @@ public final class HcaDriver implements DeviceOps {
     }
 
     private void teardown() {
+        // mthca_cmd_use_polling: the EQs that complete commands are about to go.
+        cmd.usePolling();
         for (int v = eqs.length - 1; v >= 0; v--) {
             if (eqs[v] != null) {
                 pci.freeIrq(v);
@@ -561,7 +568,11 @@ public final class HcaDriver implements DeviceOps {
         }
         EqeType type = EqeType.of(Hw.Eqe.TYPE.getInt(eqe, 0));
         int object = Hw.Eqe.OBJECT.getInt(eqe, 0);
-        if (type == null || type == EqeType.CMD) {
+        if (type == null) {
+            return;
+        }
+        if (type == EqeType.CMD) {
+            cmd.event(Hw.Eqe.TOKEN.getInt(eqe, 0), Hw.Eqe.STATUS.getInt(eqe, 0), Hw.Eqe.OUT_PARAM.get(eqe, 0));
             return;
         }
         switch (type) {
@@ -1142,6 +1153,8 @@ public final class HcaDriver implements DeviceOps {
         }
         fatalReported = true;
         cmd.enterInternalError();
+        // mlx4_cmd_wake_completions: a command waiting for its CMD EQE gets INTERNAL_ERR.
+        cmd.wakeCompletions();
         catasCause = pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset());
         if (catasResetDisable) {
             reportFatal();

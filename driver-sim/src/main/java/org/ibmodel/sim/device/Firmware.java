@@ -19,6 +19,8 @@ public final class Firmware {
     public static final int FW_MINOR = 42;
     public static final int FW_SUBMINOR = 5000;
     public static final int CMD_INTERFACE_REV = 3;
+    /** Commands that may be outstanding in event mode, log2 (QUERY_FW, §3.4). */
+    public static final int LOG_MAX_CMD = 4;
 
     /**
      * Before INIT_HCA and after CLOSE_HCA the device is in RESET (§3.2); after a catastrophic
@@ -170,6 +172,9 @@ public final class Firmware {
             byte[] eqe = EqTable.eqe(EventType.CMD, 0, 0);
             Layout.Eqe.TOKEN.set(eqe, 0, c.token());
             Layout.Eqe.STATUS.set(eqe, 0, s.value());
+            if (s == Status.OK && immediate >= 0) {
+                Layout.Eqe.OUT_PARAM.set(eqe, 0, immediate);
+            }
             eqs.post(EventType.CMD, eqe);
         }
         return s;
@@ -231,11 +236,12 @@ public final class Firmware {
     // ---- command handlers, named as Command names them ----------------------------------
 
     Status queryFw(HcrCommand c, byte[] in) {
-        byte[] b = new byte[8];
+        byte[] b = new byte[12];
         Layout.QueryFw.FW_REV_MAJOR.set(b, 0, FW_MAJOR);
         Layout.QueryFw.FW_REV_MINOR.set(b, 0, FW_MINOR);
         Layout.QueryFw.FW_REV_SUBMINOR.set(b, 0, FW_SUBMINOR);
         Layout.QueryFw.CMD_INTERFACE_REV.set(b, 0, CMD_INTERFACE_REV);
+        Layout.QueryFw.LOG_MAX_CMD.set(b, 0, LOG_MAX_CMD);
         out(c, b, 0);
         return Status.OK;
     }

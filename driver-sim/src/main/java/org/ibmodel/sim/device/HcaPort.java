@@ -96,6 +96,11 @@ public final class HcaPort {
         return smLid;
     }
 
+    /** Packets received, all kinds (PortCountersExtended's PortRcvPkts). */
+    public long rcvPackets() {
+        return rcvPackets;
+    }
+
     public boolean linkUp() {
         return linkUp;
     }

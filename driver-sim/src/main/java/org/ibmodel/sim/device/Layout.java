@@ -63,6 +63,7 @@ public final class Layout {
         public static final Field FW_REV_MINOR = f("fw_rev_minor", 0x00, 15, 0);
         public static final Field FW_REV_SUBMINOR = f("fw_rev_subminor", 0x04, 31, 16);
         public static final Field CMD_INTERFACE_REV = f("cmd_interface_rev", 0x04, 15, 0);
+        public static final Field LOG_MAX_CMD = f("log_max_cmd", 0x08, 7, 0);
     }
 
     /** §3.5 */

@@ -1,0 +1,101 @@
+// drivers/infiniband/hw/mthca/mthca_cmd.c (mthca_cmd_use_events, mthca_cmd_wait, mthca_cmd_event,
+// mthca_cmd_use_polling) and drivers/net/ethernet/mellanox/mlx4/cmd.c (mlx4_cmd_wake_completions);
+// docs/HCA.md §3.1, §7
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.Qp;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.Command;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.Status;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Once its EQs are up the driver posts commands with e set and sleeps until the CMD EQE with the
+ * command's token completes it; a CMD EQE under a token no command waits with is ignored; the
+ * error state wakes a command whose EQE will never come; and before the EQs go, it polls again.
+ */
+class HcaCmdEventTest {
+    private final HcaHost h = new HcaHost();
+
+    private Qp rcQp() {
+        Cq cq = h.cq(8);
+        return h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+    }
+
+    @Test
+    void shouldSleepUntilTheCommandsEqeArrives() {
+        Qp qp = rcQp();
+        long irqs = h.hca.interrupts();
+        long before = h.scheduler.now();
+        h.hca.commandLatencyNs(10_000);
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(irqs + 1, h.hca.interrupts(), "the CMD EQE's interrupt on the async vector");
+        assertTrue(h.scheduler.now() >= before + 10_000, "the caller slept while the device worked");
+        int word = h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
+        assertEquals(1, Hw.Hcr.E.extract(word), "posted in event mode");
+        assertEquals(0, Hw.Hcr.GO.extract(word));
+        assertEquals(QpState.INIT, qp.state());
+    }
+
+    @Test
+    void shouldTurnTheEqesStatusIntoTheErrno() {
+        Qp qp = rcQp();
+        h.fw.injectStatus(Command.RST2INIT_QP.opcode(), Status.BAD_RES_STATE);
+        long irqs = h.hca.interrupts();
+        assertEquals(Errno.EBADF.negative(), qp.modify(HcaHost.init(), HcaHost.RC_INIT), "BAD_RES_STATE, by EQE");
+        assertEquals(irqs + 1, h.hca.interrupts());
+        assertEquals(QpState.RESET, qp.state());
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT), "the next command completes as usual");
+    }
+
+    @Test
+    void shouldWakeACommandWaitingWhenTheDeviceFails() {
+        Qp qp = rcQp();
+        // The command takes 10 s; the device fails at once; the driver's poll at 5 s finds it
+        // while the command still waits, and its EQE never comes (the reset forgets it).
+        h.hca.commandLatencyNs(10_000_000_000L);
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        int ret = qp.modify(HcaHost.init(), HcaHost.RC_INIT);
+        assertEquals(Errno.EIO.negative(), ret, "mlx4_cmd_wake_completions: INTERNAL_ERR");
+        assertTrue(h.drv.internalError());
+        assertTrue(h.scheduler.now() < 10_000_000_000L, "woken by the error state, not by the device");
+    }
+
+    @Test
+    void shouldIgnoreTheLateEqeOfACommandTheErrorStateWoke() {
+        // Without the reset the failed device still finishes the command, 10 s on, and posts
+        // its CMD EQE: by then no command waits under its token.
+        h.drv.catasResetDisable(true);
+        Qp qp = rcQp();
+        h.hca.commandLatencyNs(10_000_000_000L);
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        assertEquals(Errno.EIO.negative(), qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        long irqs = h.hca.interrupts();
+        long commands = h.fw.commands();
+        while (h.scheduler.nextEventTime() >= 0 && h.scheduler.nextEventTime() <= 11_000_000_000L) {
+            h.scheduler.runNext();
+            h.settle();
+        }
+        assertEquals(commands + 1, h.fw.commands(), "the device finished it");
+        assertEquals(irqs + 1, h.hca.interrupts(), "and its CMD EQE came, to be ignored");
+        assertEquals(0, qp.destroy(), "the driver goes on in its error state");
+    }
+
+    @Test
+    void shouldPollAgainBeforeTheEqsGo() {
+        // HW2SW_EQ of the async EQ could not complete by an EQE of that EQ: remove() polls.
+        assertEquals(0, h.pd.dealloc());
+        h.drv.remove();
+        for (var e : h.fw.live().entrySet()) {
+            assertEquals(0, e.getValue(), "device table " + e.getKey());
+        }
+    }
+}
