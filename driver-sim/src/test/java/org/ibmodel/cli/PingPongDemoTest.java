@@ -37,6 +37,13 @@ class PingPongDemoTest {
         assertTrue(out.contains("read back matches byte for byte"), out);
         assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
         assertTrue(out.contains("ib_uverbs_comp_handler runs in HARDIRQ"), out);
+        // Each verb that needs the firmware shows its commands, each completed by a CMD EQE.
+        int pd = out.indexOf("h0 client: ibv_alloc_pd");
+        int mpt = out.indexOf("h0: firmware finishes SW2HW_MPT: OK, and posts a CMD EQE", pd);
+        int irq = out.indexOf("h0: interrupt, MSI-X vector 0 (async and command EQ)", mpt);
+        int ret = out.indexOf("write(3, IB_USER_VERBS_CMD_ALLOC_PD, 16) = 16", pd);
+        assertTrue(pd >= 0 && mpt > pd && irq > mpt && ret > irq, out);
+        assertTrue(out.contains("h0: firmware finishes RTR2RTS_QP: OK, and posts a CMD EQE"), out);
         assertTrue(out.contains("h1 server: exit; uverbs0 has 0 files open, hca0 0 objects"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
     }
@@ -80,7 +87,10 @@ class PingPongDemoTest {
         String[] inOrder = {
             "A catastrophic error on h0's HCA",
             "h0: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds catas_cause 1",
-            "h0: a second later: IB_EVENT_DEVICE_FATAL",
+            "h0: a second after the reset: IB_EVENT_DEVICE_FATAL",
+            "h0: firmware finishes QUERY_FW: OK",
+            "h0: firmware finishes INIT_HCA: OK",
+            "h0: a new hca0 is registered",
             "h0 client: ibv_get_async_event: read() of the async fd (4) -> IBV_EVENT_DEVICE_FATAL",
             "the driver's event through ib_core, then uverbs' own as it took the device away",
             "ibv_poll_cq(cq, 2) -> -1, errno EINVAL: the CQ went with the device",

@@ -2,6 +2,9 @@
 // (docs/HCA.md §2)
 package org.ibmodel.sim.device;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Objects;
 import org.ibmodel.hca.PciFunction;
 import org.ibmodel.mm.HostMemory;
@@ -33,6 +36,27 @@ public final class Hca implements PciFunction {
     private long interrupts;
     /** Resets so far: a command still running when the device is reset never completes. */
     private int generation;
+    /** Commands finished, when asked for (a narrator's); null otherwise. */
+    private List<Executed> commandLog;
+
+    /** A command the device finished: when, which, how, and whether a CMD EQE reports it. */
+    public record Executed(long timeNs, int opcode, Status status, boolean event) {
+        /** The command's name as HCA.md §3.3 gives it, or its opcode. */
+        public String name() {
+            Command c = Command.of(opcode);
+            return c != null ? c.name() : String.format("opcode 0x%03x", opcode);
+        }
+    }
+
+    /** Starts keeping a log of finished commands ({@link #commandLog}). */
+    public void logCommands(boolean on) {
+        commandLog = on ? new ArrayList<>() : null;
+    }
+
+    /** The commands finished since logging began, oldest first. */
+    public List<Executed> commandLog() {
+        return commandLog == null ? List.of() : Collections.unmodifiableList(commandLog);
+    }
 
     public Hca(String slot, HostMemory memory, Scheduler scheduler, IrqLine irqLine, DevCaps caps,
             TransportStage stage) {
@@ -142,19 +166,22 @@ public final class Hca implements PciFunction {
             busy = true;
             HcrCommand c = HcrCommand.latch(bar0);
             if (commandLatencyNs == 0) {
-                finish(firmware.execute(c));
+                finish(c, firmware.execute(c));
             } else {
                 int gen = generation;
                 scheduler.schedule(commandLatencyNs, slot + " fw opcode 0x" + Integer.toHexString(c.opcode()), () -> {
                     if (gen == generation) {
-                        finish(firmware.execute(c));
+                        finish(c, firmware.execute(c));
                     }
                 });
             }
         }
     }
 
-    private void finish(Status s) {
+    private void finish(HcrCommand c, Status s) {
+        if (commandLog != null) {
+            commandLog.add(new Executed(scheduler.now(), c.opcode(), s, c.event()));
+        }
         long imm = firmware.takeImmediate();
         if (imm >= 0 && s == Status.OK) {
             Layout.Hcr.OUT_PARAM_HI.set(bar0, 0, imm >>> 32);

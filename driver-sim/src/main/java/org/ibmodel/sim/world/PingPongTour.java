@@ -15,6 +15,7 @@ import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
+import org.ibmodel.sim.device.Hca;
 import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.OpcodeTable;
@@ -97,6 +98,7 @@ public final class PingPongTour {
     /** What happened on the fabric and in interrupts since the processes last ran. */
     private final List<Moment> timeline = new ArrayList<>();
     private final int[] sentMark = new int[2];
+    private final int[] commandMark = new int[2];
     private int completions;
     private List<Proc> procs;
 
@@ -148,6 +150,8 @@ public final class PingPongTour {
 
         /** What strace(1) would print for the command the library wrote. */
         void strace(int fd, byte[] cmd, long ret) {
+            // What happened while the call slept (a firmware command's completion interrupt).
+            tell();
             ByteBuffer b = ByteBuffer.wrap(cmd).order(ByteOrder.LITTLE_ENDIAN);
             WriteMethod m = cmd.length >= 4 ? UverbsApi.entry(b.getInt(0)) : null;
             n.say("      write(%d, IB_USER_VERBS_CMD_%s, %d) = %d", fd, m == null ? "?" : m.name(), cmd.length, ret);
@@ -306,6 +310,7 @@ public final class PingPongTour {
         }
         for (int i = 0; i < 2; i++) {
             world.transport(i).logSent(true);
+            world.host(i).hca(0).logCommands(true);
         }
         if (traceSink != null) {
             Host h0 = world.host(0);
@@ -450,15 +455,12 @@ public final class PingPongTour {
         n.say("  t=%8.3f us  %s: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds "
                 + "catas_cause %d: no command reaches the device any more, and the driver resets it "
                 + "(sw_reset, BAR0 + 0x300)", world.scheduler().now() / 1000.0, a.name, drv.catasCause());
-        IbDevice old = drv.device();
         while (drv.restarts() == 0) {
             runNext();
         }
         settle();
-        n.say("  t=%8.3f us  %s: a second later: IB_EVENT_DEVICE_FATAL; the driver unloads, so ib_core removes "
-                + "its clients from %s (uverbs takes it away from the open files and destroys what they made), "
-                + "probes the device again and registers a new %s", world.scheduler().now() / 1000.0, a.name,
-                old.name(), drv.device().name());
+        n.say("%s: a new %s is registered; to ib_core it is as new as a hot-plugged device", a.name,
+                drv.device().name());
 
         n.step("The client hears it on its async fd, finds its objects gone, and closes");
         IbvAsyncEvent ev;
@@ -630,6 +632,11 @@ public final class PingPongTour {
     /** Runs the world until quiet and tells, in time order, the packets and interrupts. */
     private void settle() {
         world.settle();
+        tell();
+    }
+
+    /** Tells, in time order, the packets and interrupts since last told. */
+    private void tell() {
         List<Moment> moments = new ArrayList<>(timeline);
         timeline.clear();
         for (int i = 0; i < 2; i++) {
@@ -641,6 +648,12 @@ public final class PingPongTour {
                         s.psn(), s.destQp())));
             }
             sentMark[i] = t.sentLog().size();
+            List<Hca.Executed> log = world.host(i).hca(0).commandLog();
+            for (Hca.Executed c : log.subList(commandMark[i], log.size())) {
+                moments.add(new Moment(c.timeNs(), String.format("%s: firmware finishes %s: %s%s", world.host(i).name(),
+                        c.name(), c.status(), c.event() ? ", and posts a CMD EQE" : "")));
+            }
+            commandMark[i] = log.size();
         }
         // Stable: packets sent in one burst keep their order.
         moments.sort((x, y) -> Long.compare(x.timeNs(), y.timeNs()));
@@ -654,6 +667,13 @@ public final class PingPongTour {
      * async and command EQ, the others completion EQs (docs/HCA.md §2).
      */
     private void interrupt(long timeNs, long seq, String label) {
+        if (label.endsWith(" timer hca_reset_wait")) {
+            String host = label.substring(0, label.indexOf(' '));
+            timeline.add(new Moment(timeNs, host + ": a second after the reset: IB_EVENT_DEVICE_FATAL; the driver "
+                    + "unloads, so ib_core removes its clients from the device (uverbs takes it away from the open "
+                    + "files and destroys what they made), then probes the device again:"));
+            return;
+        }
         int irq = label.indexOf(" irq ");
         int msix = label.lastIndexOf(" msix ");
         if (irq < 0 || msix < 0) {
