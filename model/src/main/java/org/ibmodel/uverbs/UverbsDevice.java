@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.ResType;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 
 /** /dev/infiniband/uverbsN: the character device uverbs creates for one ib_core device. */
@@ -33,8 +34,14 @@ public final class UverbsDevice {
         return ibDevice;
     }
 
-    /** ib_uverbs_open: a new file with an empty handle table, installed in the task's fd table. */
+    /**
+     * ib_uverbs_open: a new file with an empty handle table, installed in the task's fd table;
+     * -EIO once the ib_device was taken away (a process that still holds the device node).
+     */
     public int open(Task task) {
+        if (disassociated) {
+            return Errno.EIO.negative();
+        }
         UverbsFile f = new UverbsFile(this, policy);
         files.add(f);
         return task.install(f);

@@ -100,6 +100,7 @@ class UverbsDisassociateTest {
         assertFalse(file.released(), "but the file is open");
         assertTrue(host.uverbs0().openFiles().isEmpty(), "the file left the device's list");
         assertNull(host.uverbs().device("uverbs0"), "no new open of the character device");
+        assertEquals(Errno.EIO.negative(), host.uverbs0().open(p), "nor through a node still held");
 
         // The async event file outlives the device to say so; the completion channel closed.
         OpenFile.ReadResult ev = p.read(asyncFd, AsyncEventDesc.SIZE);
