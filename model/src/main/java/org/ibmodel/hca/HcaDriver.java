@@ -507,6 +507,14 @@ public final class HcaDriver implements DeviceOps {
 
     /** mlx4_ib_remove + mlx4_close_hca: unregister, close the ports, return the EQs, close. */
     public void remove() {
+        // A reset under way ends here: its wait is cancelled, so nothing probes again (mlx4
+        // restarts only while not being deleted).
+        resetTimer.del();
+        unload();
+    }
+
+    /** mlx4_unload_one: what removing the driver and restarting it after a reset share. */
+    private void unload() {
         kernel.mightSleep();
         // mlx4_stop_catas_poll
         catasTimer.del();
@@ -1165,12 +1173,13 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mlx4_restart_one after mlx4_enter_error_state reported the error: the driver unloads (ib_core's clients are removed, so uverbs disassociates its open files and every
-     * object is destroyed, the commands answered from the error state) and probes the reset
-     * device again, registering a new ib_device under the same name.
+     * mlx4_restart_one after mlx4_enter_error_state reported the error: the driver unloads
+     * (ib_core's clients are removed, so uverbs disassociates its open files and every object is
+     * destroyed, the commands answered from the error state) and probes the reset device again,
+     * registering a new ib_device under the same name.
      */
     private void restart() {
-        remove();
+        unload();
         cmd.leaveInternalError();
         fatalReported = false;
         restarts++;

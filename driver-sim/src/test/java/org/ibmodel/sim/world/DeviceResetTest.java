@@ -200,6 +200,24 @@ class DeviceResetTest {
         }
     }
 
+    @Test
+    void shouldNotProbeAgainWhenTheDriverIsRemovedDuringTheReset() {
+        try (World w = World.of(SEED, 2)) {
+            HcaDriver drv = w.host(0).driver(0);
+            Hca hca = w.host(0).hca(0);
+            hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            w.runUntil(w.scheduler().now() + HcaDriver.CATAS_POLL_NS);
+            w.settle();
+            assertEquals(1, hca.resets());
+            drv.remove();
+            w.runUntil(w.scheduler().now() + 2 * HcaDriver.RESET_WAIT_NS);
+            w.settle();
+            assertEquals(0, drv.restarts(), "the module went away: no restart");
+            assertEquals(null, drv.device());
+            assertEquals(Firmware.SysState.RESET, hca.firmware().state(), "the device stays as the reset left it");
+        }
+    }
+
     private static Wc poll(Ulp u) {
         Wc[] wc = {new Wc()};
         assertEquals(1, u.cq.poll(1, wc), "a completion on " + u.host);
