@@ -70,6 +70,20 @@ class HcaCmdEventTest {
     }
 
     @Test
+    void shouldCompleteEveryCommandAtOnceOnAFailedDevice() {
+        // HCA.md §2.1: until its poll the driver does not know; each command reaches the failed
+        // device, which answers INTERNAL_ERR by CMD EQE, the EQ re-armed after each.
+        Qp qp = rcQp();
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        long t0 = h.scheduler.now();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Errno.EIO.negative(), qp.modify(HcaHost.init(), HcaHost.RC_INIT), "command " + i);
+        }
+        assertTrue(h.scheduler.now() - t0 < 1_000_000, "each by its EQE, none left for the poll 5 s on");
+        assertTrue(!h.drv.internalError(), "the poll has not come yet");
+    }
+
+    @Test
     void shouldIgnoreTheLateEqeOfACommandTheErrorStateWoke() {
         // Without the reset the failed device still finishes the command, 10 s on, and posts
         // its CMD EQE: by then no command waits under its token.

@@ -478,7 +478,11 @@ public final class Firmware {
     // ---- doorbells (§8) ------------------------------------------------------------------
 
     void doorbell(int offset, int value) {
-        if (state != SysState.INITIALISED) {
+        boolean eqDoorbell = offset >= Layout.Doorbell.EQ_CI.offset()
+                && (offset - Layout.Doorbell.EQ_CI.offset()) % 4 == 0;
+        // §2.1: a failed device still takes the EQs' doorbells, so that each command completion
+        // it posts interrupts the driver; every other doorbell is ignored.
+        if (state != SysState.INITIALISED && !(state == SysState.FATAL && eqDoorbell && eqs != null)) {
             return;
         }
         if (offset == Layout.Doorbell.SEND.offset()) {
@@ -489,7 +493,7 @@ public final class Firmware {
             }
         } else if (offset == Layout.Doorbell.CQ_ARM_CQN.offset()) {
             cqs.armDoorbell(value);
-        } else if (offset >= Layout.Doorbell.EQ_CI.offset() && (offset - Layout.Doorbell.EQ_CI.offset()) % 4 == 0) {
+        } else if (eqDoorbell) {
             eqs.doorbell((offset - Layout.Doorbell.EQ_CI.offset()) / 4, value);
         }
     }
