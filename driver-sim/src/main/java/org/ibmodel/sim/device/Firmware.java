@@ -380,7 +380,15 @@ public final class Firmware {
 
     Status closePort(HcrCommand c, byte[] in) {
         HcaPort p = portOf(c);
-        return p == null ? Status.BAD_INDEX : p.close();
+        if (p == null) {
+            return Status.BAD_INDEX;
+        }
+        Status s = p.close();
+        if (s == Status.OK) {
+            // The port stops driving its link: the link goes down, for the peer too (§3.7).
+            stage.portDisabled(p.num());
+        }
+        return s;
     }
 
     Status queryPort(HcrCommand c, byte[] in) {

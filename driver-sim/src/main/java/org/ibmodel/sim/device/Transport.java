@@ -77,7 +77,7 @@ public final class Transport implements TransportStage {
     /** The array the packet begun is built in. */
     private byte[] building;
     private FabricPort[] ports = new FabricPort[0];
-    /** Ports whose link {@link #halt} took down, to come up when the port is enabled again. */
+    /** Ports whose link the device took down (failure, reset, CLOSE_PORT), up again at INIT_PORT. */
     private boolean[] halted = new boolean[0];
     private Firmware firmware;
     private Dma dma;
@@ -221,7 +221,15 @@ public final class Transport implements TransportStage {
         }
     }
 
-    /** §2.2: a port enabled after a reset brings up the link its device's failure took down. */
+    @Override
+    public void portDisabled(int port) {
+        FabricPort fp = port < ports.length ? ports[port] : null;
+        if (fp != null && fp.link() != null && fp.link().changeState(Link.State.DOWN)) {
+            halted[port] = true;
+        }
+    }
+
+    /** §2.2, §3.7: a port enabled again brings up the link the device took down. */
     @Override
     public void portEnabled(int port) {
         if (port < ports.length && halted[port]) {

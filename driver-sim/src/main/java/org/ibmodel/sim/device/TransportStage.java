@@ -23,7 +23,11 @@ public interface TransportStage {
     default void halt() {
     }
 
-    /** INIT_PORT enabled {@code port}: a link {@link #halt} took down comes up again (§2.2). */
+    /** INIT_PORT enabled {@code port}: a link the device took down comes up again (§2.2). */
     default void portEnabled(int port) {
+    }
+
+    /** CLOSE_PORT disabled {@code port}: its link goes down until INIT_PORT (§3.7). */
+    default void portDisabled(int port) {
     }
 }
