@@ -434,11 +434,12 @@ final class Responder {
      * usual, and the QP enters ERR.
      */
     private State invalidateError() {
-        transport.postCqe(qp, false,
+        boolean written = transport.postCqe(qp, false,
                 Transport.errorCqe(qp.qpn(), qp.recvWqe, false, Syndrome.REMOTE_INVAL_REQ_ERR), false);
         qp.recvWqe = -1;
         qp.recvOffset = 0;
-        if (qp.rc()) {
+        // As in complete(): a completion lost to an overrun CQ is not acknowledged (§6).
+        if (qp.rc() && written) {
             sendAck(Aeth.ackSyndrome(credits(qp)), psn);
         }
         transport.error(qp);

@@ -102,4 +102,32 @@ class CqOverrunTest {
             assertTrue(p.b.poll().size() >= capacity, at("the receiver got at least what was completed"));
         }
     }
+
+    @Test
+    void shouldNotAcknowledgeASendWithInvalidateWhoseErrorCompletionFoundTheCqFull() {
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).retries(2, 7);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, conn, null, false, 0, 1, TransportPair.CQE, 8)) {
+            int capacity = p.b.cq.cqe() + 1;
+            for (int i = 0; i <= capacity; i++) {
+                p.b.postRecv(100 + i, TransportPair.TARGET + i * 64L, 64);
+            }
+            p.a.fill(0, TransportPair.pattern(1, 64));
+            for (int i = 0; i < capacity; i++) {
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
+            }
+            // An ordinary region's key cannot be invalidated: the receive fails (class J), and
+            // its error completion finds the CQ full.
+            p.a.postSend(new SendWr().wrId(50).opcode(WrOpcode.SEND_WITH_INV).sgList(p.a.sge(0, 64))
+                    .invalidateRkey(p.b.mr.rkey()));
+            p.settle();
+            assertEquals(List.of(IbEventType.QP_FATAL), p.b.events, at("the receiver's QP events"));
+            List<Wc> sent = p.a.poll();
+            assertEquals(capacity + 1, sent.size(), at("every send completes: " + sent));
+            for (int i = 0; i < capacity; i++) {
+                assertEquals(WcStatus.SUCCESS, sent.get(i).status, at("send " + i));
+            }
+            assertEquals(WcStatus.RETRY_EXC_ERR, sent.get(capacity).status,
+                    at("the SEND with invalidate whose completion was lost is not acknowledged"));
+        }
+    }
 }
