@@ -99,4 +99,18 @@ class HcaMadTest {
         assertEquals(MadResult.FAILURE, h.dev.processMad(0, 1, null, new byte[24], out), "short MAD");
         assertEquals(before, h.fw.commands(), "ib_core refuses them before the driver sees them");
     }
+
+    @Test
+    void shouldFailEveryMadOnceTheDriverIsInItsErrorState() {
+        byte[] out = new byte[MadResult.MAD_SIZE];
+        // The last command to reach the device leaves BAD_PKT (a vendor class it has no agent for).
+        assertEquals(MadResult.SUCCESS, process(mad(0x09, 0x01, 0x0012), out, null, true));
+        h.drv.catasResetDisable(true);
+        h.hca.catastrophicError(org.ibmodel.sim.device.Layout.Catas.CAUSE_INTERNAL);
+        h.scheduler.runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS + 1_000_000);
+        h.settle();
+        assertEquals(true, h.drv.internalError());
+        assertEquals(MadResult.FAILURE, process(mad(0x01, 0x01, NODE_INFO), out, null, false),
+                "MAD_IFC does not reach the device, and a BAD_PKT of before does not count");
+    }
 }

@@ -212,6 +212,8 @@ final class Cmd {
     /** One command, polled or by event; {@code imm}, if given, receives out_param on success. */
     private int command(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
         if (internalError) {
+            // Nothing reaches the device: the status is not one an earlier command left.
+            lastStatus = CmdStatus.INTERNAL_ERR.value();
             return internalErrorReturn(op);
         }
         if (contexts != null) {
