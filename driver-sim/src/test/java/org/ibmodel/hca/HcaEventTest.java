@@ -267,6 +267,10 @@ class HcaEventTest {
         HcaHost.toErr(qp);
         h.settle();
         assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events);
+        // ERR to ERR (as ib_drain_qp does to a QP already in error) reports nothing again.
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events, "once");
     }
 
     @Test

@@ -129,8 +129,9 @@ final class QpTable {
         switch (t) {
             case RST2INIT -> attach(qp);
             case TO_ERR -> {
+                boolean entering = qp.state() != HwQpState.ERR;
                 qp.state(HwQpState.ERR);
-                flush(qp);
+                flush(qp, entering);
             }
             case TO_RST -> reset(qp);
             case RTS2SQD -> {
@@ -310,7 +311,7 @@ final class QpTable {
             return;
         }
         qp.state(HwQpState.ERR);
-        flush(qp);
+        flush(qp, true);
     }
 
     /**
@@ -327,14 +328,18 @@ final class QpTable {
         error(qp);
     }
 
-    private void flush(QpContext qp) {
+    /** What is outstanding is flushed; {@code entering}: the QP has just entered ERR. */
+    private void flush(QpContext qp, boolean entering) {
         if (!qp.attached()) {
             return;
         }
         flushSq(qp);
         if (qp.hasSrq()) {
-            // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters the error state.
-            eqs.post(EventType.SRQ_QP_LAST_WQE, 0, qp.qpn());
+            // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters the error state,
+            // once: 2ERR of a QP already in ERR says nothing again.
+            if (entering) {
+                eqs.post(EventType.SRQ_QP_LAST_WQE, 0, qp.qpn());
+            }
         } else {
             flushRq(qp);
         }
