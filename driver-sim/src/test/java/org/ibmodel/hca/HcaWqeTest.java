@@ -14,12 +14,15 @@ import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.Layout;
@@ -210,6 +213,12 @@ class HcaWqeTest {
         assertEquals(Errno.EINVAL.negative(), qp.postSend(SendWr.send(1, a)).ret(), "INIT");
         assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
         assertEquals(0, qp.modify(HcaHost.rts(1), HcaHost.RC_RTS));
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.BIND_MW)).ret(),
+                "an opcode the device has none for");
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)).ret(),
+                "IB_WR_REG_MR without a region");
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                .sgList(new Sge(0x1_0000_1000L, 4, 1))).ret());
         PostResult r = qp.postSend(List.of(SendWr.send(1, a), SendWr.send(2, a, a)));
         assertEquals(Errno.EINVAL.negative(), r.ret());
         assertEquals(1, r.badWr());
@@ -217,11 +226,33 @@ class HcaWqeTest {
         assertEquals(Errno.ENOMEM.negative(), r.ret());
         assertEquals(1, r.badWr());
         assertEquals(2, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted ones");
-        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.BIND_MW)).ret(),
-                "an opcode the device has none for");
-        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)).ret(),
-                "IB_WR_REG_MR without a region");
-        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
-                .sgList(new Sge(0x1_0000_1000L, 4, 1))).ret());
+        // mlx4_ib_post_send: a full queue is -ENOMEM before the WR itself is looked at.
+        assertEquals(Errno.ENOMEM.negative(), qp.postSend(new SendWr().opcode(WrOpcode.BIND_MW)).ret(),
+                "full first");
+    }
+
+    @Test
+    void shouldWriteBackTheCapabilitiesTheRingsGive() {
+        // mlx4's set_kernel_sq_size and set_rq_size: rings of a power of two of WQEs, as many
+        // segments as their stride holds; the caller's ib_qp_cap says what it got.
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(3, 5, 1, 1, 0));
+        Qp qp = Qp.create(h.pd, init).get();
+        assertEquals(4, qp.cap().maxSendWr());
+        assertEquals(8, qp.cap().maxRecvWr());
+        assertTrue(qp.cap().maxSendSge() >= 1 && qp.cap().maxRecvSge() >= 1, qp.cap().toString());
+        assertEquals(qp.cap(), init.cap, "written into the caller's attributes");
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        for (int i = 0; i < 8; i++) {
+            assertTrue(qp.postRecv(new RecvWr(i, a)).ok(), "receive " + i);
+        }
+        assertEquals(Errno.ENOMEM.negative(), qp.postRecv(new RecvWr(8, a)).ret(), "the ninth");
+        Sge[] tooMany = new Sge[qp.cap().maxRecvSge() + 1];
+        java.util.Arrays.fill(tooMany, a);
+        assertEquals(Errno.ENOMEM.negative(), qp.postRecv(new RecvWr(9, tooMany)).ret(),
+                "mlx4_ib_post_recv: full before too many segments");
+        QpInitAttr onSrq = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 1, 1, 1, 0));
+        onSrq.srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+        assertEquals(Errno.EINVAL.negative(), Qp.create(h.pd, onSrq).err(), "a receive queue beside an SRQ");
     }
 }

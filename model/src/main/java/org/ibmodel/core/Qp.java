@@ -49,7 +49,7 @@ public final class Qp extends IbObject {
     private final Cq sendCq;
     private final Cq recvCq;
     private final Srq srq;
-    private final QpCap cap;
+    private QpCap cap;
     private final SigType sigType;
     private final IbEventHandler eventHandler;
     private final Object context;
@@ -64,8 +64,7 @@ public final class Qp extends IbObject {
         this.sendCq = init.sendCq;
         this.recvCq = init.recvCq;
         this.srq = init.srq;
-        this.cap = init.srq == null ? init.cap
-                : new QpCap(init.cap.maxSendWr(), 0, init.cap.maxSendSge(), 0, init.cap.maxInlineData());
+        this.cap = capOf(init);
         this.sigType = init.sqSigType;
         this.eventHandler = init.eventHandler;
         this.context = init.qpContext;
@@ -90,6 +89,9 @@ public final class Qp extends IbObject {
         if (ret != 0) {
             return Result.err(ret);
         }
+        // The driver may have written back what it made (a ring holds a power of two of WRs).
+        qp.cap = capOf(init);
+        qp.attr.cap = qp.cap;
         if (qp.qpNum < 0) {
             throw new KernelBug(KernelBug.WARN_ON, dev.name() + ": driver created a QP without a number");
         }
@@ -101,6 +103,12 @@ public final class Qp extends IbObject {
         }
         qp.live();
         return Result.of(qp);
+    }
+
+    /** The capabilities a QP reports: no receive queue of its own on an SRQ. */
+    private static QpCap capOf(QpInitAttr init) {
+        return init.srq == null ? init.cap
+                : new QpCap(init.cap.maxSendWr(), 0, init.cap.maxSendSge(), 0, init.cap.maxInlineData());
     }
 
     private static int checkInit(IbDevice dev, Pd pd, QpInitAttr init) {

@@ -947,6 +947,10 @@ public final class HcaDriver implements DeviceOps {
         if ((attr.createFlags & ~QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0) {
             return Errno.EINVAL.negative();
         }
+        // mlx4's set_rq_size: a QP on an SRQ has no receive queue to size.
+        if (attr.srq != null && (attr.cap.maxRecvWr() != 0)) {
+            return Errno.EINVAL.negative();
+        }
         boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
         int qpn;
         if (special) {
@@ -970,6 +974,7 @@ public final class HcaDriver implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         qp.assignQpNum(special ? (attr.qpType == QpType.SMI ? 0 : 1) : qpn);
+        attr.cap = hq.actualCap(attr.cap, device.attr().maxSendSge, device.attr().maxRecvSge);
         hq.blockMulticastLoopback = (attr.createFlags & QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0;
         qp.drv(hq);
         tableLock.with(() -> {

@@ -63,6 +63,19 @@ final class HcaQp {
         this.db = new DoorbellRecord(memory, 8);
     }
 
+    /**
+     * The capabilities the rings give, written back as mlx4's set_rq_size and set_kernel_sq_size
+     * write them into the caller's ib_qp_cap: as many WRs as a ring has entries (a power of two
+     * at or above what was asked), as many data segments as a WQE of the ring's stride holds
+     * after its other segments, up to the device's limits; the inline size as asked.
+     */
+    QpCap actualCap(QpCap asked, int maxSendSge, int maxRecvSge) {
+        int sendSge = Math.min(maxSendSge, (sq.stride() - sendHeaderSize(ibQp.type())) / Hw.Data.SIZE);
+        int recvWr = rq == null ? 0 : rq.entries();
+        int recvSge = rq == null ? 0 : Math.min(maxRecvSge, rq.stride() / Hw.Data.SIZE);
+        return new QpCap(sq.entries(), recvWr, sendSge, recvSge, asked.maxInlineData());
+    }
+
     /** Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. */
     static HcaQp create(Kernel kernel, PciFunction pci, Qp ibQp, int qpn, HcaSrq srq) {
         QpCap cap = ibQp.cap();
@@ -80,6 +93,12 @@ final class HcaQp {
 
     /** The largest send WQE the capabilities allow: control, then the segments of §5. */
     static int sendWqeSize(QpType type, QpCap cap) {
+        return sendHeaderSize(type)
+                + Math.max(Hw.Data.SIZE * cap.maxSendSge(), align16(Hw.Data.INLINE_HEADER + cap.maxInlineData()));
+    }
+
+    /** A send WQE's segments before its data: control, then datagram or remote address (and atomic). */
+    static int sendHeaderSize(QpType type) {
         int size = Hw.Ctrl.SIZE;
         if (type.datagram()) {
             size += Hw.Datagram.SIZE;
@@ -88,7 +107,7 @@ final class HcaQp {
         } else {
             size += Hw.Raddr.SIZE;
         }
-        return size + Math.max(Hw.Data.SIZE * cap.maxSendSge(), align16(Hw.Data.INLINE_HEADER + cap.maxInlineData()));
+        return size;
     }
 
     static int log2Ceil(int v) {
@@ -147,10 +166,8 @@ final class HcaQp {
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {
                 SendWr wr = wrs.get(i);
-                int err = checkSend(wr);
-                if (err == 0 && sq.outstanding() >= ibQp.cap().maxSendWr()) {
-                    err = Errno.ENOMEM.negative();
-                }
+                // mlx4_ib_post_send: a full queue (mlx4_wq_overflow) before anything of the WR.
+                int err = sq.outstanding() >= ibQp.cap().maxSendWr() ? Errno.ENOMEM.negative() : checkSend(wr);
                 if (err != 0) {
                     result = PostResult.fail(err, i);
                     break;
@@ -328,8 +345,9 @@ final class HcaQp {
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {
                 RecvWr wr = wrs.get(i);
-                int err = wr.numSge() > ibQp.cap().maxRecvSge() ? Errno.EINVAL.negative()
-                        : rq.outstanding() >= ibQp.cap().maxRecvWr() ? Errno.ENOMEM.negative() : 0;
+                // mlx4_ib_post_recv: a full queue first, then too many segments.
+                int err = rq.outstanding() >= ibQp.cap().maxRecvWr() ? Errno.ENOMEM.negative()
+                        : wr.numSge() > ibQp.cap().maxRecvSge() ? Errno.EINVAL.negative() : 0;
                 if (err != 0) {
                     result = PostResult.fail(err, i);
                     break;

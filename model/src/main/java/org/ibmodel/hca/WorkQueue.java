@@ -39,6 +39,11 @@ final class WorkQueue {
         return buffer;
     }
 
+    /** Entries in the ring. */
+    int entries() {
+        return 1 << logSize;
+    }
+
     int logSize() {
         return logSize;
     }

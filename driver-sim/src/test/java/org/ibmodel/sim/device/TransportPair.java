@@ -133,7 +133,9 @@ final class TransportPair implements AutoCloseable {
             cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
             IbEventHandler handler = e -> events.add(e.event());
             srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
-            QpInitAttr init = QpInitAttr.of(type, cq, cq, new QpCap(512, 512, 4, 4, maxInline));
+            // A QP on an SRQ has no receive queue to size (mlx4's set_rq_size refuses one).
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, withSrq ? new QpCap(512, 0, 4, 0, maxInline)
+                    : new QpCap(512, 512, 4, 4, maxInline));
             init.srq = srq;
             init.eventHandler = handler;
             qp = Qp.create(pd, init).get();
