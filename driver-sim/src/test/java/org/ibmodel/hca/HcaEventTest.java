@@ -282,6 +282,10 @@ class HcaEventTest {
         HcaHost.toErr(qp);
         Wc[] one = {new Wc()};
         assertEquals(1, cq.poll(1, one));
+        long commands = h.fw.commands();
+        assertEquals(0, cq.resize(6), "the size it has (8 entries)");
+        assertEquals(commands, h.fw.commands(), "mlx4_ib_resize_cq issues no command for it");
+        assertEquals(Errno.EINVAL.negative(), cq.resize(1), "2 entries cannot hold 2 completions and the empty slot");
         assertEquals(0, cq.resize(30));
         assertEquals(31, cq.cqe());
         assertEquals(List.of(2L, 3L), HcaHost.poll(cq).stream().map(w -> w.wrId).toList());

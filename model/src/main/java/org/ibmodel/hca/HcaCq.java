@@ -114,6 +114,17 @@ final class HcaCq {
         return Hw.Cqe.OWNER.getInt(cqe, 0) == ((n >>> logSize) & 1) ? cqe : null;
     }
 
+    /** mlx4_ib_get_outstanding_cqes: the CQEs written and not yet polled. */
+    int outstanding() {
+        return lock.with(() -> {
+            int n = 0;
+            while (n < (1 << logSize) && valid(ci + n) != null) {
+                n++;
+            }
+            return n;
+        });
+    }
+
     /** Whether a CQE waits at the consumer index (for IB_CQ_REPORT_MISSED_EVENTS). */
     boolean hasValid() {
         return lock.with(() -> valid(ci) != null);

@@ -906,6 +906,14 @@ public final class HcaDriver implements DeviceOps {
     public int resizeCq(Cq cq, int cqe) {
         HcaCq hc = (HcaCq) cq.drv();
         int log = HcaQp.log2Ceil(cqe + 1);
+        // mlx4_ib_resize_cq: the size it has already is done; one that cannot hold the
+        // completions not yet polled (and the one slot kept empty) is -EINVAL.
+        if ((1 << log) == cq.cqe() + 1) {
+            return 0;
+        }
+        if ((1 << log) < hc.outstanding() + 1) {
+            return Errno.EINVAL.negative();
+        }
         long buf = hc.prepareResize(log);
         int ret = cmd.in(CmdOp.RESIZE_CQ, hc.cqn(), 0, hc.mailbox(buf, log));
         if (ret != 0) {
