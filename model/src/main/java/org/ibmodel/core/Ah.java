@@ -23,6 +23,11 @@ public final class Ah extends IbObject {
         if (attr.grh() != null && attr.grh().dgid().length != 16) {
             return Result.err(Errno.EINVAL);
         }
+        // rdma_fill_sgid_attr: a GRH names its source GID by an index the port's table has.
+        int sgid = attr.grh() == null ? 0 : pd.device().port(attr.portNum()).checkSgidIndex(attr.grh().sgidIndex());
+        if (sgid != 0) {
+            return Result.err(sgid);
+        }
         Ah ah = new Ah(pd, attr);
         int ret = pd.device().ops().createAh(ah, attr);
         if (ret != 0) {

@@ -63,6 +63,23 @@ public final class Port {
         return gids[index].clone();
     }
 
+    /**
+     * rdma_get_gid_attr (drivers/infiniband/core/cache.c), as rdma_fill_sgid_attr uses it for a
+     * GRH's source GID: 0, -EINVAL for an index outside the table, -ENODATA for an entry with
+     * no GID (the cache keeps no zero GID of an InfiniBand port).
+     */
+    public int checkSgidIndex(int index) {
+        if (index < 0 || index >= gids.length) {
+            return org.ibmodel.kernel.Errno.EINVAL.negative();
+        }
+        for (byte b : gids[index]) {
+            if (b != 0) {
+                return 0;
+            }
+        }
+        return org.ibmodel.kernel.Errno.ENODATA.negative();
+    }
+
     /** ib_query_pkey: the P_Key, or -EINVAL for an index outside the table. */
     public int pkey(int index) {
         if (index < 0 || index >= pkeys.length) {

@@ -105,6 +105,11 @@ public final class Qp extends IbObject {
         return Result.of(qp);
     }
 
+    /** rdma_get_gid_attr's answer for an address vector's GRH source GID; 0 without a GRH. */
+    private static int sgidErr(IbDevice dev, AhAttr av) {
+        return av.grh() == null ? 0 : dev.port(av.portNum()).checkSgidIndex(av.grh().sgidIndex());
+    }
+
     /** The capabilities a QP reports: no receive queue of its own on an SRQ. */
     private static QpCap capOf(QpInitAttr init) {
         return init.srq == null ? init.cap
@@ -267,10 +272,20 @@ public final class Qp extends IbObject {
         if (AV.isSet(mask) && (a.ahAttr == null || !dev.isPortValid(a.ahAttr.portNum()))) {
             return Errno.EINVAL.negative();
         }
+        // rdma_fill_sgid_attr of the AV: rdma_check_ah_attr's port, then the GRH's source GID.
+        int sgid = AV.isSet(mask) ? sgidErr(dev, a.ahAttr) : 0;
+        if (sgid != 0) {
+            return sgid;
+        }
         if (ALT_PATH.isSet(mask) && (a.altAhAttr == null || !dev.isPortValid(a.altPortNum)
+                || !dev.isPortValid(a.altAhAttr.portNum())
                 || a.altPkeyIndex < 0 || a.altPkeyIndex >= dev.port(a.altPortNum).pkeyTableLength()
                 || a.altTimeout < 0 || a.altTimeout > 31)) {
             return Errno.EINVAL.negative();
+        }
+        sgid = ALT_PATH.isSet(mask) ? sgidErr(dev, a.altAhAttr) : 0;
+        if (sgid != 0) {
+            return sgid;
         }
         if (PATH_MTU.isSet(mask)) {
             Mtu mtu = Mtu.ofValue(a.pathMtuValue);
