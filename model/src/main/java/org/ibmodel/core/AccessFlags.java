@@ -12,10 +12,15 @@ public final class AccessFlags {
     public static final int MW_BIND = 1 << 4;
     public static final int ZERO_BASED = 1 << 5;
     public static final int ON_DEMAND = 1 << 6;
+    public static final int HUGETLB = 1 << 7;
+    public static final int FLUSH_GLOBAL = 1 << 8;
+    public static final int FLUSH_PERSISTENT = 1 << 9;
+    /** The optional range (IB_ACCESS_OPTIONAL): hints a device may ignore, relaxed ordering first. */
+    public static final int RELAXED_ORDERING = 1 << 20;
+    public static final int OPTIONAL = ((1 << 29) << 1) - 1 & ~(RELAXED_ORDERING - 1);
 
-    /** The flags this model's devices support; others are rejected with -EINVAL. */
-    public static final int SUPPORTED =
-            LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC | MW_BIND | ZERO_BASED;
+    /** IB_ACCESS_SUPPORTED: every flag up to FLUSH_PERSISTENT, and the optional range. */
+    public static final int SUPPORTED = ((FLUSH_PERSISTENT << 1) - 1) | OPTIONAL;
 
     private AccessFlags() {
     }
@@ -30,11 +35,12 @@ public final class AccessFlags {
         if ((flags & (REMOTE_WRITE | REMOTE_ATOMIC)) != 0 && (flags & LOCAL_WRITE) == 0) {
             return Errno.EINVAL.negative();
         }
-        if ((flags & ON_DEMAND) != 0) {
-            return Errno.EOPNOTSUPP.negative();
-        }
         if ((flags & ~SUPPORTED) != 0) {
             return Errno.EINVAL.negative();
+        }
+        // No device of the model pages on demand or has the FLUSH capabilities.
+        if ((flags & (ON_DEMAND | FLUSH_GLOBAL | FLUSH_PERSISTENT)) != 0) {
+            return Errno.EOPNOTSUPP.negative();
         }
         return 0;
     }

@@ -37,6 +37,21 @@ class MrTest {
         assertFalse(Mr.reg(f.pd, addr, 4096, addr, AccessFlags.REMOTE_ATOMIC | AccessFlags.LOCAL_WRITE).isErr());
     }
 
+    // include/rdma/ib_verbs.h ib_check_mr_access: IB_ACCESS_SUPPORTED, then the capabilities
+    @Test
+    void shouldTakeHintsAndRefuseWhatIsUnknownOrNeedsACapability() {
+        long addr = f.buf(4096);
+        int lw = AccessFlags.LOCAL_WRITE;
+        assertEquals(false, Mr.reg(f.pd, addr, 4096, addr, lw | AccessFlags.HUGETLB).isErr(), "HUGETLB");
+        assertEquals(false, Mr.reg(f.pd, addr, 4096, addr, lw | AccessFlags.RELAXED_ORDERING).isErr(),
+                "relaxed ordering, an optional hint");
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 4096, addr, lw | (1 << 12)).errno(), "an unknown flag");
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 4096, addr, lw | AccessFlags.ON_DEMAND | (1 << 30)).errno(),
+                "unknown before unsupported");
+        assertEquals(Errno.EOPNOTSUPP, Mr.reg(f.pd, addr, 4096, addr, lw | AccessFlags.ON_DEMAND).errno());
+        assertEquals(Errno.EOPNOTSUPP, Mr.reg(f.pd, addr, 4096, addr, lw | AccessFlags.FLUSH_GLOBAL).errno());
+    }
+
     // include/rdma/ib_verbs.h: ib_check_mr_access, remote read alone is fine
     @Test
     void shouldAcceptRemoteReadWithoutLocalWrite() {
