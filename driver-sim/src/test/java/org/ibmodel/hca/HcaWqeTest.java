@@ -255,4 +255,24 @@ class HcaWqeTest {
         onSrq.srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
         assertEquals(Errno.EINVAL.negative(), Qp.create(h.pd, onSrq).err(), "a receive queue beside an SRQ");
     }
+
+    @Test
+    void shouldSizeAnSrqAsMlx4AndTakeALimitUpToWhatItHolds() {
+        // mlx4_ib_create_srq: a ring of roundup_pow_of_two(max_wr + 1), one entry kept free,
+        // written back; mlx4_ib_modify_srq: a limit below the ring's size.
+        SrqAttr asked = new SrqAttr(4, 1, 0);
+        Srq srq = Srq.create(h.pd, null, asked).get();
+        assertEquals(7, srq.maxWr());
+        assertEquals(7, asked.maxWr, "written into the caller's attributes");
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 7), SrqAttr.LIMIT), "a limit of 7 on a ring of 8");
+        assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
+        Srq none = Srq.create(h.pd, null, new SrqAttr(0, 1, 0)).get();
+        assertEquals(0, none.maxWr(), "mlx4 takes an SRQ of no WRs");
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        assertEquals(Errno.ENOMEM.negative(), none.postRecv(new RecvWr(1, a)).ret());
+        for (int i = 0; i < 7; i++) {
+            assertTrue(srq.postRecv(new RecvWr(i, a)).ok(), "receive " + i);
+        }
+        assertEquals(Errno.ENOMEM.negative(), srq.postRecv(new RecvWr(7, a)).ret(), "the eighth");
+    }
 }

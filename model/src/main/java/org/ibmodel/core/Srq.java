@@ -13,7 +13,7 @@ public final class Srq extends IbObject {
     private final Pd pd;
     private final IbEventHandler eventHandler;
     private int maxWr;
-    private final int maxSge;
+    private int maxSge;
     private int srqLimit;
 
     private Srq(Pd pd, IbEventHandler eventHandler, SrqAttr attr) {
@@ -24,23 +24,27 @@ public final class Srq extends IbObject {
         this.maxSge = attr.maxSge;
     }
 
-    /** ib_create_srq: sizes within the device's max_srq_wr / max_srq_sge, else -EINVAL. */
+    /**
+     * ib_create_srq: sizes within the device's max_srq_wr / max_srq_sge, else -EINVAL; the
+     * driver may write back the size it made (mlx4 rounds the queue up).
+     */
     public static Result<Srq> create(Pd pd, IbEventHandler eventHandler, SrqAttr attr) {
         pd.checkLive("ib_create_srq");
         IbDevice dev = pd.device();
         dev.kernel().mightSleep();
-        if (attr.maxWr < 1 || attr.maxWr > dev.attr().maxSrqWr || attr.maxSge < 0
+        if (attr.maxWr < 0 || attr.maxWr > dev.attr().maxSrqWr || attr.maxSge < 0
                 || attr.maxSge > dev.attr().maxSrqSge) {
             return Result.err(Errno.EINVAL);
         }
-        if (dev.liveCount(ResType.SRQ) >= dev.attr().maxSrq) {
-            return Result.err(Errno.ENOMEM);
-        }
+        // How many SRQs the device takes is the driver's to say, after its own checks of the
+        // sizes (rxe's pool, mlx4's SRQ bitmap): -ENOMEM.
         Srq srq = new Srq(pd, eventHandler, attr);
         int ret = dev.ops().createSrq(srq, attr);
         if (ret != 0) {
             return Result.err(ret);
         }
+        srq.maxWr = attr.maxWr;
+        srq.maxSge = attr.maxSge;
         pd.get();
         srq.live();
         return Result.of(srq);
@@ -75,7 +79,7 @@ public final class Srq extends IbObject {
         }
         int newMax = (mask & SrqAttr.MAX_WR) != 0 ? attr.maxWr : maxWr;
         int newLimit = (mask & SrqAttr.LIMIT) != 0 ? attr.srqLimit : srqLimit;
-        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 1 || attr.maxWr > device().attr().maxSrqWr)) {
+        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 0 || attr.maxWr > device().attr().maxSrqWr)) {
             return Errno.EINVAL.negative();
         }
         // rxe_srq.c rxe_srq_chk_attr: the limit, new or still armed, must fit the queue.

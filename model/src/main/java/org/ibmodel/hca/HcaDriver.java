@@ -1115,6 +1115,8 @@ public final class HcaDriver implements DeviceOps {
         tableLock.with(() -> {
             srqs.put(srqn, hs);
         });
+        // mlx4_ib_create_srq writes back what the ring holds.
+        attr.maxWr = hs.capacity();
         return 0;
     }
 

@@ -16,11 +16,17 @@ final class HcaSrq {
     private final WorkQueue wq;
     private final DoorbellRecord db;
 
+    /** The WRs the ring takes: all its entries but the one kept free. */
+    int capacity() {
+        return wq.entries() - 1;
+    }
+
     HcaSrq(Kernel kernel, PciFunction pci, Srq ibSrq, int srqn) {
         this.ibSrq = ibSrq;
         this.srqn = srqn;
         this.pci = pci;
-        this.wq = new WorkQueue(kernel, pci.hostMemory(), "srq->lock", HcaQp.log2Ceil(Math.max(1, ibSrq.maxWr())),
+        // mlx4_ib_create_srq: a ring of roundup_pow_of_two(max_wr + 1) WQEs, one kept free.
+        this.wq = new WorkQueue(kernel, pci.hostMemory(), "srq->lock", HcaQp.log2Ceil(ibSrq.maxWr() + 1),
                 HcaQp.log2Ceil(Math.max(64, Hw.Data.SIZE * Math.max(1, ibSrq.maxSge()))));
         this.db = new DoorbellRecord(pci.hostMemory(), 4);
     }

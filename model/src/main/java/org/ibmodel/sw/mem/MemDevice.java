@@ -30,6 +30,7 @@ import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.ResType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Srq;
@@ -285,13 +286,22 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int createSrq(Srq srq, SrqAttr attr) {
+        // rxe_srq.c rxe_srq_chk_init: an SRQ of no WRs is -EINVAL.
+        if (attr.maxWr < 1) {
+            return Errno.EINVAL.negative();
+        }
+        // rxe_add_to_pool: the SRQ pool holds max_srq.
+        if (srq.device().liveCount(ResType.SRQ) >= srq.device().attr().maxSrq) {
+            return Errno.ENOMEM.negative();
+        }
         srq.drv(new SrqQueue());
         return 0;
     }
 
     @Override
     public int modifySrq(Srq srq, SrqAttr attr, int mask) {
-        if ((mask & SrqAttr.MAX_WR) != 0 && attr.maxWr < queue(srq).wrs.size()) {
+        // rxe_srq_chk_attr: no resize to nothing, nor below what is posted.
+        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 1 || attr.maxWr < queue(srq).wrs.size())) {
             return Errno.EINVAL.negative();
         }
         return 0;
