@@ -274,5 +274,13 @@ class HcaWqeTest {
             assertTrue(srq.postRecv(new RecvWr(i, a)).ok(), "receive " + i);
         }
         assertEquals(Errno.ENOMEM.negative(), srq.postRecv(new RecvWr(7, a)).ret(), "the eighth");
+        // mlx4_ib_post_recv on a QP whose receives come from the SRQ: its own queue is always full.
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 0, 1, 0, 0));
+        init.srq = srq;
+        Qp qp = Qp.create(h.pd, init).get();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        PostResult r = qp.postRecv(new RecvWr(9, a));
+        assertEquals(Errno.ENOMEM.negative(), r.ret());
+        assertEquals(0, r.badWr());
     }
 }

@@ -468,12 +468,9 @@ public final class Qp extends IbObject {
         return postSend(List.of(wrs));
     }
 
-    /** ib_post_recv; a QP on an SRQ has no receive queue of its own (-EINVAL). */
+    /** ib_post_recv: the driver's answer (a QP on an SRQ has no receive queue to post to). */
     public PostResult postRecv(List<RecvWr> wrs) {
         checkLive("ib_post_recv");
-        if (srq != null) {
-            return PostResult.fail(Errno.EINVAL.negative(), 0);
-        }
         return device().ops().postRecv(this, wrs);
     }
 

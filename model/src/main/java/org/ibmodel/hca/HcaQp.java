@@ -336,6 +336,10 @@ final class HcaQp {
     // ---- post_recv ----------------------------------------------------------------------
 
     PostResult postRecv(List<RecvWr> wrs) {
+        // mlx4_ib_post_recv: a QP on an SRQ has a receive queue of no entries, always full.
+        if (rq == null) {
+            return PostResult.fail(Errno.ENOMEM.negative(), 0);
+        }
         // rxe_post_recv: receives may be posted from INIT on.
         if (ibQp.state() == QpState.RESET) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);

@@ -468,8 +468,8 @@ public final class MemDevice implements DeviceOps {
     @Override
     public PostResult postRecv(Qp qp, List<RecvWr> wrs) {
         QpState s = qp.state();
-        // rxe_verbs.c rxe_post_recv: receives may be posted from INIT on.
-        if (s == QpState.RESET) {
+        // rxe_verbs.c rxe_post_recv: not to a QP on an SRQ; receives may be posted from INIT on.
+        if (qp.srq() != null || s == QpState.RESET) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
         QpQueues q = queues(qp);
