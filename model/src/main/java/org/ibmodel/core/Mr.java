@@ -128,40 +128,58 @@ public final class Mr extends IbObject {
     }
 
     /**
-     * ib_map_mr_sg with a page size of one host page: maps the DMA ranges {@code addrs[i]},
-     * {@code lens[i]} onto the region, which then starts at {@code addrs[0]}. As ib_sg_to_pages,
-     * a range after the first must start on a page and one before the last must end on one; the
-     * mapping stops before the first range that breaks this or needs more than max_num_sg pages,
-     * and the number of ranges mapped is returned (the caller compares it with its count).
+     * ib_map_mr_sg with a page size of one host page, through ib_sg_to_pages
+     * (drivers/infiniband/core/verbs.c): maps the DMA ranges {@code addrs[i]}, {@code lens[i]}
+     * onto the region, which then starts at {@code addrs[0]}. A range after the first that does
+     * not start a page, or follows one that did not end on a page, is taken into the last page
+     * when it continues the previous range exactly, and stops the mapping at a gap. When the
+     * region's max_num_sg pages are used up inside a range the mapping stops there too, its
+     * length counted as ib_sg_to_pages counts it, and the number of whole ranges mapped is
+     * returned; -ENOMEM when that happens inside the first (the driver's set_page refused).
      */
     public int mapSg(long[] addrs, int[] lens) {
         checkLive("ib_map_mr_sg");
         if (type != Type.MEM_REG || addrs.length != lens.length || addrs.length == 0) {
             return Errno.EINVAL.negative();
         }
-        long mask = HostMemory.PAGE_SIZE - 1;
+        long pageMask = ~(HostMemory.PAGE_SIZE - 1);
         long[] out = new long[maxNumSg];
         int n = 0;
-        int mapped = 0;
         long total = 0;
-        for (int i = 0; i < addrs.length; i++) {
-            long a = addrs[i];
-            long end = a + Integer.toUnsignedLong(lens[i]);
-            if (lens[i] == 0 || (i > 0 && (a & mask) != 0) || (i < addrs.length - 1 && (end & mask) != 0)) {
+        long lastEnd = 0;
+        long lastPageOff = 0;
+        int i;
+        ranges:
+        for (i = 0; i < addrs.length; i++) {
+            long dma = addrs[i];
+            long len = Integer.toUnsignedLong(lens[i]);
+            long end = dma + len;
+            long page = dma & pageMask;
+            long prev = dma;
+            // A later range not page-aligned on either side continues the last page, or is a gap.
+            boolean inLastPage = i > 0 && (lastPageOff != 0 || page != dma);
+            if (inLastPage && lastEnd != dma) {
                 break;
             }
-            int need = (int) (((end + mask) >>> HostMemory.PAGE_SHIFT) - (a >>> HostMemory.PAGE_SHIFT));
-            if (n + need > maxNumSg) {
-                break;
-            }
-            for (long page = a & ~mask; page < end; page += HostMemory.PAGE_SIZE) {
-                out[n++] = page;
-            }
-            total += end - a;
-            mapped++;
-        }
-        if (mapped == 0) {
-            return Errno.EINVAL.negative();
+            do {
+                if (!inLastPage) {
+                    // mlx4_set_page: -ENOMEM once max_pages are set.
+                    if (n == maxNumSg) {
+                        total += prev - dma;
+                        if (i == 0) {
+                            return Errno.ENOMEM.negative();
+                        }
+                        break ranges;
+                    }
+                    out[n++] = page;
+                    prev = page;
+                }
+                inLastPage = false;
+                page += HostMemory.PAGE_SIZE;
+            } while (page < end);
+            total += len;
+            lastEnd = end;
+            lastPageOff = end & ~pageMask;
         }
         long[] p = Arrays.copyOf(out, n);
         int ret = device().ops().mapMrSg(this, p);
@@ -171,8 +189,8 @@ public final class Mr extends IbObject {
         iova = addrs[0];
         length = total;
         pages = p;
-        pageOffset = (int) (addrs[0] & mask);
-        return mapped;
+        pageOffset = (int) (addrs[0] & ~pageMask);
+        return i;
     }
 
     /** ib_update_fast_reg_key: the low eight bits of both keys become {@code newKey}'s. */

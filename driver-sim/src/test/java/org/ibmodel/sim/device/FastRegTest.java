@@ -216,13 +216,28 @@ class FastRegTest {
     void shouldRefuseMappingsIbMapMrSgRefuses() {
         try (TransportPair p = rc()) {
             Mr mr = Mr.alloc(p.b.pd, 2).get();
-            assertEquals(Errno.EINVAL.negative(), mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}),
+            // ib_sg_to_pages with mlx4_set_page, which is -ENOMEM once the pages are used up.
+            assertEquals(Errno.ENOMEM.negative(), mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}),
                     "four pages with room for two");
             assertEquals(2, mr.mapSg(new long[] {p.b.buf + 100, p.b.buf + 8192}, new int[] {3996, 4096}),
                     "two ranges that end and start on page boundaries fill two pages");
             assertEquals(1, mr.mapSg(new long[] {p.b.buf, p.b.buf + 8192 + 8}, new int[] {4096, 64}),
                     "a second range not on a page boundary stops the mapping after the first");
             assertEquals(4096, mr.length());
+            assertEquals(2, mr.mapSg(new long[] {p.b.buf, p.b.buf + 100}, new int[] {100, 200}),
+                    "a range that continues the last exactly goes into its page");
+            assertEquals(300, mr.length());
+            assertEquals(1, mr.pages().length, "one page for both");
+            assertEquals(1, mr.mapSg(new long[] {p.b.buf, p.b.buf + 4096}, new int[] {4096, 3 * 4096}),
+                    "the pages run out inside the second range: one whole range mapped");
+            assertEquals(2, mr.pages().length);
+            assertEquals(4096, mr.length(), "and the length ib_sg_to_pages counts for it");
+            assertEquals(1, mr.mapSg(new long[] {p.b.buf, p.b.buf + 8192}, new int[] {100, 4096}),
+                    "a range after one that did not end on a page must continue it");
+            Mr three = Mr.alloc(p.b.pd, 3).get();
+            assertEquals(1, three.mapSg(new long[] {p.b.buf, p.b.buf + 4096}, new int[] {4096, 4 * 4096}));
+            // ib_sg_to_pages adds, for the range cut short, up to the start of its last page set.
+            assertEquals(2 * 4096, three.length());
             assertEquals(Errno.EINVAL.negative(), Mr.alloc(p.b.pd, 0).errno().negative());
             assertEquals(Errno.EINVAL.negative(), Mr.alloc(p.b.pd, 512).errno().negative(), "over mlx4's 511");
         }
