@@ -24,6 +24,7 @@ import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.hca.HcaDriver;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.dsl.TheoryBuilder3;
 
 /**
  * Generated scenarios on an RC pair: a world seed, a list of steps (host a posts a SEND, an RDMA
@@ -65,39 +66,35 @@ class CatastrophicErrorPropertyTest {
         }
     }
 
-    @Test
-    void shouldCompleteEveryWorkRequestOnceWheneverTheHcaFails() {
+    /** Generated scenarios: a world seed, the steps, and after how many of them a's HCA fails. */
+    private static TheoryBuilder3<Long, List<Step>, Integer> scenarios() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
+        return qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("CatastrophicErrorPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40),
                         lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
                                 .ofSizeBetween(1, 20),
-                        integers().between(0, 20))
-                .checkAssert(CatastrophicErrorPropertyTest::run);
+                        integers().between(0, 20));
+    }
+
+    @Test
+    void shouldCompleteEveryWorkRequestOnceWheneverTheHcaFails() {
+        scenarios().checkAssert(CatastrophicErrorPropertyTest::run);
     }
 
     /**
      * The same with the driver's default reset: the device is reset and probed again, and the
      * test, as a kernel consumer registered with ib_core, drains a's CQ and frees a's objects in
      * its remove callback, as a ULP does. Besides {@code exactlyOnce} and {@code flushedAfter}
-     * (over what was polled before and what remove drained): {@code removed}, the consumer was
-     * asked to let go of the old device, and {@code back}, the driver registered a new one.
+     * (over what was polled before and what remove drained): {@code told}, ib_core's event
+     * handlers heard IB_EVENT_DEVICE_FATAL once, before {@code removed}, the consumer was asked to
+     * let go of the old device, and {@code back}, the driver registered a new one, once.
      */
     @Test
     void shouldCompleteEveryWorkRequestOnceAndComeBackWheneverTheHcaIsReset() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("CatastrophicErrorPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40),
-                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
-                                .ofSizeBetween(1, 20),
-                        integers().between(0, 20))
-                .checkAssert(CatastrophicErrorPropertyTest::runWithReset);
+        scenarios().checkAssert(CatastrophicErrorPropertyTest::runWithReset);
     }
 
     /** What host a posted and what it polled before the end of the steps. */
