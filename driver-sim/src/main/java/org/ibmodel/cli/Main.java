@@ -39,6 +39,13 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setOut(out);
         cl.setErr(err);
+        // Bad usage is one line too, naming the command whose --help says more.
+        cl.setParameterExceptionHandler((ex, ignored) -> {
+            CommandLine line = ex.getCommandLine();
+            line.getErr().println("ibmodel: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()
+                    + " --help')");
+            return EXIT_USAGE;
+        });
         cl.setExecutionExceptionHandler((ex, line, parsed) -> {
             if (ex instanceof BadInputException) {
                 line.getErr().println("ibmodel: " + ex.getMessage());

@@ -8,11 +8,16 @@ import org.junit.jupiter.api.Test;
 class MainTest {
     @Test
     void shouldExitWithUsageOnUnknownSubcommand() {
-        // A name like no subcommand: for a near miss picocli suggests one instead of the usage.
+        // Bad usage is one line on stderr, pointing at the help that says more.
         CliRun run = CliRun.of("qqqq");
         assertEquals(2, run.exit());
-        assertTrue(run.err().contains("Unmatched argument"), run.err());
-        assertTrue(run.err().contains("Usage: ibmodel"), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("ibmodel: Unmatched argument"), run.err());
+        assertTrue(run.err().contains("(see 'ibmodel --help')"), run.err());
+        CliRun both = CliRun.of("qp-table", "--json", "--dot");
+        assertEquals(2, both.exit());
+        assertEquals(1, both.err().lines().count(), both.err());
+        assertTrue(both.err().contains("(see 'ibmodel qp-table --help')"), both.err());
     }
 
     @Test
