@@ -92,13 +92,21 @@ final class CheckCommand implements Callable<Integer> {
     }
 
     static String table(List<TlcResult> results) {
+        // The name columns as wide as their longest entry, so that the numbers line up.
+        int specWidth = "spec".length();
+        int cfgWidth = 30;
+        for (TlcResult r : results) {
+            specWidth = Math.max(specWidth, r.spec().length());
+            cfgWidth = Math.max(cfgWidth, r.cfg().length());
+        }
+        String head = "%-" + specWidth + "s %-" + cfgWidth + "s %10s %10s %6s  %-10s %8s%n";
+        String row = "%-" + specWidth + "s %-" + cfgWidth + "s %10d %10d %6d  %-10s %8.1f%n";
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "%-16s %-30s %10s %10s %6s  %-10s %8s%n",
-                "spec", "cfg", "generated", "distinct", "depth", "result", "seconds"));
+        b.append(String.format(Locale.ROOT, head, "spec", "cfg", "generated", "distinct", "depth", "result", "seconds"));
         for (TlcResult r : results) {
             String result = r.verdict().jsonName() + (r.property() != null ? " " + r.property() : "");
-            b.append(String.format(Locale.ROOT, "%-16s %-30s %10d %10d %6d  %-10s %8.1f%n", r.spec(), r.cfg(),
-                    r.generated(), r.distinct(), r.depth(), result, r.seconds()));
+            b.append(String.format(Locale.ROOT, row, r.spec(), r.cfg(), r.generated(), r.distinct(), r.depth(),
+                    result, r.seconds()));
         }
         return b.toString();
     }

@@ -47,7 +47,7 @@ class SpecManifestTest {
             for (SpecConfig c : dir.manifest(SpecDir.MANIFEST).configs()) {
                 specs.add(c.spec());
             }
-            assertEquals(Set.of("PathMigration", "QpStateMachine", "RcTransport", "WorkQueues"), specs);
+            assertEquals(Set.of("PathMigration", "QpStateMachine", "RcTransport", "UverbsDisassociate", "WorkQueues"), specs);
         }
     }
 }
