@@ -14,13 +14,18 @@ import org.ibmodel.traces.Tracepoint;
 /**
  * Rebuilds object lifecycles from a trace and checks the rules a kernel cannot break. Objects are
  * followed by their restrack id (a qp by its qp_num); an id freed and allocated again is a new
- * object. An object first seen in use is adopted: the trace began after it was made.
+ * object. An object first seen in use is adopted: the trace began after it was made, or it was
+ * made where no tracepoint fires (a user MR: ib_uverbs_reg_mr traces nothing). An MR id adopted
+ * and freed, seen again, is adopted again rather than freed twice: the same untraced path may have
+ * made a new MR under it (restrack ids start again on a device registered anew, as after an HCA
+ * reset).
  *
  * <p>Rules:
  * <ul>
  * <li>{@value #USE_AFTER_FREE}: an event on an id after its free/dereg/destroy, with no new
  *     alloc/attach in between;
- * <li>{@value #DOUBLE_FREE}: a second free/dereg/destroy of an id;
+ * <li>{@value #DOUBLE_FREE}: a second free/dereg/destroy of an id (of an MR, one the trace saw
+ *     allocated);
  * <li>{@value #ID_REUSED_WHILE_LIVE}: an alloc/attach of an id that is live (restrack's xarray
  *     holds one object per id and device);
  * <li>{@value #EVENT_DONE_WITHOUT_HANDLER}: cma_cm_event_handler fires cm_event_handler before
@@ -247,7 +252,7 @@ public final class Lifecycles implements TraceFollower {
 
     private void destroy(ObjectKind k, long id, int line, String event, Findings f) {
         Obj o = table(k).get(id);
-        if (o == null) {
+        if (o == null || madeUntraced(k, o)) {
             o = adopt(k, id, line);
         } else if (!o.live) {
             if (!(k == ObjectKind.CM_ID && id == 0)) {
@@ -264,13 +269,21 @@ public final class Lifecycles implements TraceFollower {
 
     private void use(ObjectKind k, long id, int line, String event, Findings f) {
         Obj o = table(k).get(id);
-        if (o == null) {
+        if (o == null || madeUntraced(k, o)) {
             adopt(k, id, line);
         } else if (!o.live) {
             f.violation(line, USE_AFTER_FREE, event + " on " + k.idName() + "=" + id + ", freed at line " + o.line
                     + " (" + o.lastEvent + ") with no new " + (k == ObjectKind.CM_ID ? "cm_id_attach" : "alloc")
                     + " since");
         }
+    }
+
+    /**
+     * Whether a freed object's id may have been given to a new object no tracepoint saw: an MR
+     * (user MRs are registered untraced, deregistered traced) that the trace never saw made.
+     */
+    private static boolean madeUntraced(ObjectKind k, Obj o) {
+        return k == ObjectKind.MR && !o.live && !o.createdInTrace;
     }
 
     private Obj adopt(ObjectKind k, long id, int line) {

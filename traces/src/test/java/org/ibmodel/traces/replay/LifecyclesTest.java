@@ -115,6 +115,19 @@ class LifecyclesTest {
     }
 
     @Test
+    void shouldAdoptAgainAnIdFreedWhoseAllocTheTraceNeverSaw() {
+        // A user MR's registration fires no tracepoint, and a device registered anew (an HCA
+        // reset) numbers its objects from 0 again: two MRs under one id, each seen only at its
+        // dereg, are two objects.
+        List<String> l = List.of(
+                "    ibmodel-demo-1000    [000] .....     6.000004: mr_dereg: mr.id=0",
+                "    ibmodel-demo-1000    [000] .....     6.000024: mr_dereg: mr.id=0");
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(0, 2, 0, 2), r.objects().get(ObjectKind.MR));
+    }
+
+    @Test
     void shouldCatchAnAllocOfALiveId() {
         List<String> l = lines();
         int alloc = find(l, "cq_alloc: cq.id=1");
