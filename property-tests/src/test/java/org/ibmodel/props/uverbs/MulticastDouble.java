@@ -36,6 +36,12 @@ final class MulticastDouble extends ForwardingDeviceOps {
         return true;
     }
 
+    /** The fuzz unplugs the device under open files: uverbs disassociates them. */
+    @Override
+    public boolean hasDisassociateUcontext() {
+        return true;
+    }
+
     @Override
     public int attachMcast(Qp qp, byte[] gid, int lid) {
         String g = HexFormat.of().formatHex(gid);

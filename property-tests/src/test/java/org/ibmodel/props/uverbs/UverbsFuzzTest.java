@@ -8,8 +8,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Writes random byte strings and mutated valid commands (bytes flipped, truncated or extended,
  * header words changed) to uverbs0 from two processes, interleaved with valid commands that
- * build objects to hit. On the HCA, now and then the device fails and its driver resets it and
- * probes it again under the open files, which uverbs disassociates. After every write nothing may
+ * build objects to hit. Now and then the device goes from under the open files, which uverbs
+ * disassociates: the HCA fails and its driver resets it and probes it again, the in-memory device
+ * is unplugged and another plugged. After every write nothing may
  * escape but an errno, and the {@link UverbsWorld} invariants must hold; at the end every process
  * exits and nothing may be left. Replay: {@code mvn -B -pl property-tests -am verify -Dtest=UverbsFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
@@ -18,8 +19,8 @@ class UverbsFuzzTest {
     static final long DEFAULT_SEED = 0x5eed_f022L;
     static final int DEFAULT_WRITES = 300_000;
     static final int DEFAULT_HCA_WRITES = 50_000;
-    /** One step in this many fails the HCA (a world on the in-memory device ignores it). */
-    static final int HCA_FAILURE_ODDS = 4_000;
+    /** One step in this many takes the device from under the open files. */
+    static final int DEVICE_LOSS_ODDS = 4_000;
 
     @Test
     void hostileWritesChangeNothingAndLeakNothing() {
@@ -79,9 +80,10 @@ class UverbsFuzzTest {
                     w.write(w.procs[pf[0]], pf[1], cmd);
                     last = cmd;
                 }
-                if (rnd.nextInt(HCA_FAILURE_ODDS) == 0) {
-                    // On the HCA: it fails, is reset and comes back under the open files.
-                    w.failHca();
+                if (rnd.nextInt(DEVICE_LOSS_ODDS) == 0) {
+                    // The device goes from under the open files: an HCA fails and is reset, the
+                    // in-memory device is unplugged and another plugged.
+                    w.loseDevice();
                 }
                 String bad = w.invariantError();
                 if (bad != null) {

@@ -56,7 +56,8 @@ final class UverbsWorld {
     final java.util.Map<String, Long> results = new java.util.TreeMap<>();
 
     /** The in-memory device's multicast double; null on the HCA, whose driver is checked instead. */
-    final MulticastDouble mcast;
+    MulticastDouble mcast;
+    private final boolean forgetsDetach;
     /** The HCA driver's object tables, when the device is the simulated HCA. */
     private final HcaDriver driver;
     /** The simulated HCA's host, which {@link #failHca} runs on in virtual time; else null. */
@@ -74,6 +75,7 @@ final class UverbsWorld {
         host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1,
                 real -> made[0] = new MulticastDouble(real, forgetsDetach)), policy);
         mcast = made[0];
+        this.forgetsDetach = forgetsDetach;
         driver = null;
         hcaHost = null;
         spawnAll();
@@ -82,6 +84,7 @@ final class UverbsWorld {
     private UverbsWorld(UverbsHost host, HcaDriver driver, Host hcaHost) {
         this.host = host;
         this.mcast = null;
+        this.forgetsDetach = false;
         this.driver = driver;
         this.hcaHost = hcaHost;
         spawnAll();
@@ -113,12 +116,14 @@ final class UverbsWorld {
     }
 
     /**
-     * On the HCA only: a catastrophic error, and virtual time until the driver found it, reset
-     * the device and probed it again (HCA.md §2.1, §2.2). Every open file loses its device
-     * (uverbs disassociates them) and keeps being written to; new opens reach the new device.
+     * The device goes from under the open files, which uverbs disassociates and which keep being
+     * written to; new opens reach the device that replaces it. On the HCA: a catastrophic error,
+     * and virtual time until the driver found it, reset the device and probed it again (HCA.md
+     * §2.1, §2.2). In memory: the device is unplugged and a new one, of the same name, plugged.
      */
-    void failHca() {
+    void loseDevice() {
         if (hcaHost == null) {
+            unplug();
             return;
         }
         gone.add(uverbs0().ibDevice());
@@ -134,6 +139,27 @@ final class UverbsWorld {
             throw new AssertionError("the HCA driver did not come back after its reset: " + driver.restartError());
         }
         results.merge("HCA resets", 1L, Long::sum);
+    }
+
+    private void unplug() {
+        org.ibmodel.core.IbDevice old = uverbs0().ibDevice();
+        gone.add(old);
+        if (mcast != null) {
+            results.merge("multicast attachments made", mcast.attached, Long::sum);
+        }
+        host.core().unregisterDevice(old);
+        if (mcast != null && mcast.attachments() != 0) {
+            throw new AssertionError("unplug: " + mcast.attachments() + " multicast attachments outlive their QPs");
+        }
+        MulticastDouble[] made = new MulticastDouble[1];
+        org.ibmodel.core.IbDevice next = MemDevice.create(host.core(), "mem0", host.memory(), 1,
+                real -> made[0] = new MulticastDouble(real, forgetsDetach));
+        if (host.core().registerDevice(next) != 0) {
+            throw new AssertionError("cannot plug a new in-memory device");
+        }
+        host.run();
+        mcast = made[0];
+        results.merge("device unplugs", 1L, Long::sum);
     }
 
     /** Every uverbs file the processes hold open, whichever device it was opened on. */
