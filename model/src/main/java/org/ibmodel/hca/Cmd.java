@@ -36,13 +36,24 @@ final class Cmd {
     private int freeHead;
     private int tokenMask;
 
+    /** Context.next of a context a command holds (others name the next free one, or none). */
+    private static final int IN_USE = -2;
+    private static final int NONE = -1;
+
     /** One command waiting for its CMD EQE. */
     private static final class Context {
+        final int index;
         int token;
         int next;
         boolean done;
         int status;
         long outParam;
+
+        Context(int index) {
+            this.index = index;
+            this.token = index;
+            this.next = index + 1;
+        }
     }
 
     Cmd(PciFunction pci, Kernel kernel) {
@@ -62,11 +73,9 @@ final class Cmd {
     void useEvents(int maxCmds) {
         contexts = new Context[maxCmds];
         for (int i = 0; i < maxCmds; i++) {
-            contexts[i] = new Context();
-            contexts[i].token = i;
-            contexts[i].next = i + 1;
+            contexts[i] = new Context(i);
         }
-        contexts[maxCmds - 1].next = -1;
+        contexts[maxCmds - 1].next = NONE;
         freeHead = 0;
         // The smallest power of two at or above maxCmds, less one.
         int mask = 1;
@@ -80,16 +89,12 @@ final class Cmd {
     void usePolling() {
         if (contexts != null) {
             for (Context c : contexts) {
-                if (c.next == -2) {
+                if (c.next == IN_USE) {
                     throw new KernelBug(KernelBug.WARN_ON, pci.slot() + ": back to polling with a command waiting");
                 }
             }
         }
         contexts = null;
-    }
-
-    boolean usesEvents() {
-        return contexts != null;
     }
 
     /**
@@ -101,7 +106,7 @@ final class Cmd {
             return;
         }
         Context c = contexts[eqeToken & tokenMask];
-        if (c.token != eqeToken || c.next != -2) {
+        if (c.token != eqeToken || c.next != IN_USE) {
             return;
         }
         c.status = status;
@@ -118,7 +123,7 @@ final class Cmd {
             return;
         }
         for (Context c : contexts) {
-            if (c.next == -2 && !c.done) {
+            if (c.next == IN_USE && !c.done) {
                 c.status = CmdStatus.INTERNAL_ERR.value();
                 c.done = true;
             }
@@ -237,13 +242,12 @@ final class Cmd {
      * until the CMD EQE or the error state completes it.
      */
     private int waitEvent(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
-        while (freeHead < 0) {
+        while (freeHead == NONE) {
             sleep(op, "no command context free");
         }
-        Context[] all = contexts;
-        Context c = all[freeHead];
+        Context c = contexts[freeHead];
         freeHead = c.next;
-        c.next = -2;
+        c.next = IN_USE;
         c.token = (c.token + tokenMask + 1) & 0xffff;
         c.done = false;
         try {
@@ -253,22 +257,13 @@ final class Cmd {
             }
         } finally {
             c.next = freeHead;
-            freeHead = indexOf(all, c);
+            freeHead = c.index;
         }
         int ret = finish(op, c.status);
         if (ret == 0 && imm != null) {
             imm[0] = c.outParam;
         }
         return ret;
-    }
-
-    private static int indexOf(Context[] all, Context c) {
-        for (int i = 0; i < all.length; i++) {
-            if (all[i] == c) {
-                return i;
-            }
-        }
-        throw new IllegalStateException("context of another table");
     }
 
     private void sleep(CmdOp op, String why) {
