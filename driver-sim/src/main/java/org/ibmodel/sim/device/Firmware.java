@@ -42,6 +42,8 @@ public final class Firmware {
     private final Map<Integer, Status> injected = new HashMap<>();
     private SysState state = SysState.RESET;
     private MptTable mpts;
+    /** The MPT checks' policy ({@link Transport#policy(TransportPolicy)}): the correct one but in mutation tests. */
+    private TransportPolicy policy = TransportPolicy.CORRECT;
     private EqTable eqs;
     private CqTable cqs;
     private SrqTable srqs;
@@ -114,6 +116,13 @@ public final class Firmware {
     /** §4.1 address resolution through a key, for the transport; -1 on a protection error. */
     public long translate(int key, int pd, long va, long len, Field access) {
         return mpts == null ? -1 : mpts.translate(key, pd, va, len, access);
+    }
+
+    void policy(TransportPolicy p) {
+        policy = p;
+        if (mpts != null) {
+            mpts.policy(p);
+        }
     }
 
     /** Objects in hardware ownership, by kind: what a leak check compares with zero. */
@@ -294,7 +303,7 @@ public final class Firmware {
             return Status.BAD_PARAM;
         }
         mcgs = numMcg == 0 ? null : new McgTable((int) numMcg, (int) hashSize);
-        mpts = new MptTable((int) numMpt, dma, caps);
+        mpts = new MptTable((int) numMpt, dma, caps, policy);
         eqs = new EqTable((int) numEq, dma, msix, caps.msixVectors());
         cqs = new CqTable((int) numCq, dma, caps, eqs);
         srqs = new SrqTable((int) numSrq, dma, caps, eqs);

@@ -27,6 +27,7 @@ final class MptTable {
     private final byte[] mtt = new byte[8];
     private final Dma dma;
     private final DevCaps caps;
+    private TransportPolicy policy;
     /*
      * The last MTT entry translate() read, like the HCA's own MTT cache: WRITE_MTT drops it (the
      * driver changes MTTs only through that command), and a new MPT is a new record, which misses.
@@ -35,11 +36,17 @@ final class MptTable {
     private long cachedSlot;
     private long cachedPage;
 
-    MptTable(int numMpt, Dma dma, DevCaps caps) {
+    MptTable(int numMpt, Dma dma, DevCaps caps, TransportPolicy policy) {
         this.mpts = new byte[numMpt][];
         this.decoded = new Decoded[numMpt];
         this.dma = dma;
         this.caps = caps;
+        this.policy = policy;
+    }
+
+    /** Mutation tests only: see {@link Transport#policy(TransportPolicy)}. */
+    void policy(TransportPolicy p) {
+        policy = p;
     }
 
     int live() {
@@ -143,7 +150,7 @@ final class MptTable {
      */
     boolean invalidate(int key, int pd) {
         byte[] e = fastRegEntry(key >>> 8, pd);
-        if (e == null || Layout.Mpt.FREE.isSet(e, 0) || Layout.Mpt.KEY.getInt(e, 0) != key) {
+        if (e == null || Layout.Mpt.FREE.isSet(e, 0) || !policy.keyMatches(Layout.Mpt.KEY.getInt(e, 0), key)) {
             return false;
         }
         Layout.Mpt.FREE.set(e, 0, 1);
@@ -181,19 +188,18 @@ final class MptTable {
     long translate(int key, int pd, long va, long len, Field access) {
         int index = key >>> 8;
         Decoded d = index < decoded.length ? decoded[index] : null;
-        if (d == null || d.key != key || d.pd != pd) {
+        if (d == null || !policy.keyMatches(d.key, key)) {
             return -1;
         }
+        long start = d.start;
         // The access bits are read from the entry itself: any of its fields may be asked for.
-        if (access != null && !access.isSet(d.entry, 0)) {
+        boolean accessBit = access == null || access.isSet(d.entry, 0);
+        boolean inRange = d.physical || len >= 0 && va >= start && va + len <= start + d.length;
+        if (!policy.keyAllows(d.pd == pd, accessBit, inRange)) {
             return -1;
         }
         if (d.physical) {
             return va;
-        }
-        long start = d.start;
-        if (len < 0 || va < start || va + len > start + d.length) {
-            return -1;
         }
         int lps = d.logPageSize;
         long page = 1L << lps;

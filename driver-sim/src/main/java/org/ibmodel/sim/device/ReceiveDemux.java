@@ -120,7 +120,7 @@ final class ReceiveDemux {
         int pkeyIndex = ctx.pkeyIndex();
         if (ctx.wellKnown() == GSI_QPN) {
             pkeyIndex = port.pkeyIndexOf(p.bth().pKey());
-        } else if (ctx.wellKnown() != SMI_QPN && !Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+        } else if (ctx.wellKnown() != SMI_QPN && !transport.policy().pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
             pkeyIndex = -1;
         }
         if (pkeyIndex < 0) {
@@ -181,7 +181,7 @@ final class ReceiveDemux {
                 continue;
             }
             TransportQp t = transport.qp(ctx);
-            if (!Transport.pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
+            if (!transport.policy().pkeyMatches(p.bth().pKey(), transport.pkey(t))) {
                 transport.count(Transport.Drop.PKEY_MISMATCH);
                 transport.port(t).pkeyViolation();
                 continue;

@@ -158,6 +158,7 @@ public final class Transport implements TransportStage {
     /** Mutation tests only: replaces the transport's own decisions with {@code p}. */
     void policy(TransportPolicy p) {
         policy = p;
+        firmware.policy(p);
     }
 
     TransportPolicy policy() {

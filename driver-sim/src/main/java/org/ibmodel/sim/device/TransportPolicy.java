@@ -1,4 +1,4 @@
-// Decisions of the RC transport that mutation tests replace with a known bug
+// Decisions of the transport that mutation tests replace with a known bug
 package org.ibmodel.sim.device;
 
 /**
@@ -24,5 +24,23 @@ interface TransportPolicy {
     /** Whether the requester waits for end-to-end credits (IBA 9.7.7.2, rdmavt); rxe never does. */
     default boolean honoursCredits() {
         return true;
+    }
+
+    /** HCA.md §4.1: whether a key names an MPT entry whose key is {@code mptKey}: index and tag alike. */
+    default boolean keyMatches(int mptKey, int key) {
+        return mptKey == key;
+    }
+
+    /**
+     * HCA.md §4.1: whether an access through a valid key passes, given the outcome of each check
+     * the device makes; every one must (rxe_resp.c check_rkey, rxe_mr.c mr_check_range).
+     */
+    default boolean keyAllows(boolean samePd, boolean accessBit, boolean inRange) {
+        return samePd && accessBit && inRange;
+    }
+
+    /** IBA 10.9.3: whether a packet's P_Key lets it reach a QP holding {@code qp} (rxe_recv.c check_keys). */
+    default boolean pkeyMatches(int packet, int qp) {
+        return Transport.pkeyMatches(packet, qp);
     }
 }
