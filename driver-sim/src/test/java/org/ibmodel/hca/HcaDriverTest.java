@@ -211,6 +211,54 @@ class HcaDriverTest {
     }
 
     @Test
+    void shouldWarnAndFreeItsSideWhenTheDeviceRefusesATearDown() {
+        Map<String, Integer> drvBefore = h.drv.live();
+        Map<String, Integer> fwBefore = h.fw.live();
+        Pd pd = Pd.alloc(h.dev).get();
+        Cq cq = h.cq(8);
+        Srq srq = Srq.create(pd, null, new SrqAttr(4, 1, 0)).get();
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        int qpn = qp.qpNum();
+
+        // mlx4 and mthca: the device keeps what it would not give back, the driver frees its side.
+        h.fw.injectStatus(Command.TO_RST_QP.opcode(), Status.BAD_QP_STATE);
+        assertEquals(0, qp.destroy(), "destroy_qp_common warns and goes on");
+        // Not INTERNAL_ERR: that one is the device failing, and the driver's error state answers 0.
+        h.fw.injectStatus(Command.HW2SW_CQ.opcode(), Status.BAD_INDEX);
+        assertEquals(0, cq.destroy(), "mlx4_cq_free warns and goes on");
+        h.fw.injectStatus(Command.HW2SW_SRQ.opcode(), Status.BAD_RES_STATE);
+        assertEquals(0, srq.destroy(), "mlx4_srq_free warns and goes on");
+        h.fw.injectStatus(Command.HW2SW_MPT.opcode(), Status.BAD_RES_STATE);
+        assertEquals(0, pd.dealloc(), "mthca_free_mr warns and goes on");
+
+        assertEquals(drvBefore, h.drv.live(), "the driver holds nothing of them");
+        assertEquals(HwQpState.INIT, h.fw.qp(qpn).state(), "the device still holds the QP in INIT");
+        for (String kind : new String[] {"cq", "srq", "mpt"}) {
+            assertEquals(fwBefore.get(kind) + 1, h.fw.live().get(kind), "the device still owns one " + kind);
+        }
+        java.util.List<String> log = h.kernel.dmesg();
+        assertEquals(4, log.size(), log.toString());
+        assertTrue(log.get(0).endsWith(String.format("2RST_QP failed (-22) for QPN %06x", qpn)), log.get(0));
+        assertTrue(log.get(1).matches(".*HW2SW_CQ failed \\(-9\\) for CQN [0-9a-f]{6}"), log.get(1));
+        assertTrue(log.get(2).matches(".*HW2SW_SRQ failed \\(-9\\) for SRQN [0-9a-f]{6}"), log.get(2));
+        assertTrue(log.get(3).matches(".*HW2SW_MPT failed \\(-9\\) for MPT [0-9a-f]{6}"), log.get(3));
+    }
+
+    @Test
+    void shouldKeepAnMrWhoseKeyTheDeviceWillNotGiveBack() {
+        Map<String, Integer> drvBefore = h.drv.live();
+        Mr mr = Mr.getDma(h.pd, AccessFlags.LOCAL_WRITE).get();
+        // mlx4_mr_free_reserved: a refused HW2SW_MPT fails the deregistration; the MR stays.
+        h.fw.injectStatus(Command.HW2SW_MPT.opcode(), Status.BAD_RES_STATE);
+        assertEquals(Errno.EBADF.negative(), mr.dereg());
+        assertEquals(drvBefore.get("mpt") + 1, h.drv.live().get("mpt"));
+        assertEquals(0, mr.dereg(), "and can be deregistered once the device lets go");
+        assertEquals(drvBefore, h.drv.live());
+        assertTrue(h.kernel.dmesg().isEmpty(), h.kernel.dmesg().toString());
+    }
+
+    @Test
     void shouldMapEveryFirmwareStatusToTheKernelErrno() {
         int[][] table = {{0x00, 0}, {0x01, -5}, {0x02, -1}, {0x03, -22}, {0x04, -6}, {0x05, -9}, {0x06, -16},
             {0x08, -12}, {0x09, -9}, {0x0a, -9}, {0x10, -22}, {0x20, -14}, {0x21, -16}, {0x30, -22}, {0x40, -12},

@@ -678,13 +678,14 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mthca_dealloc_pd (mthca_free_mr of the PD's key): a refused HW2SW_MPT is only warned
+     * about; the PD and its key's index are freed all the same.
+     */
     @Override
     public int deallocPd(Pd pd) {
         HcaPd p = (HcaPd) pd.drv();
-        int ret = cmd.exec(CmdOp.HW2SW_MPT, p.mpt(), 0, 0);
-        if (ret != 0) {
-            return ret;
-        }
+        warnIfRefused(cmd.exec(CmdOp.HW2SW_MPT, p.mpt(), 0, 0), "HW2SW_MPT", "MPT", p.mpt());
         mptBitmap.free(p.mpt());
         pdBitmap.free(p.pdn());
         return 0;
@@ -887,13 +888,11 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /** mlx4_cq_free: a refused HW2SW_CQ is warned about and the CQ freed anyway; destroy never fails. */
     @Override
     public int destroyCq(Cq cq) {
         HcaCq hc = (HcaCq) cq.drv();
-        int ret = cmd.exec(CmdOp.HW2SW_CQ, hc.cqn(), 0, 0);
-        if (ret != 0) {
-            return ret;
-        }
+        warnIfRefused(cmd.exec(CmdOp.HW2SW_CQ, hc.cqn(), 0, 0), "HW2SW_CQ", "CQN", hc.cqn());
         tableLock.with(() -> {
             cqs.remove(hc.cqn());
         });
@@ -1068,11 +1067,9 @@ public final class HcaDriver implements DeviceOps {
     @Override
     public int destroyQp(Qp qp) {
         HcaQp hq = (HcaQp) qp.drv();
+        // destroy_qp_common: a QP the device will not reset is warned about and destroyed anyway.
         if (qp.state() != QpState.RESET) {
-            int ret = cmd.exec(CmdOp.RST_QP, hq.qpn(), 0, 0);
-            if (ret != 0) {
-                return ret;
-            }
+            warnIfRefused(cmd.exec(CmdOp.RST_QP, hq.qpn(), 0, 0), "2RST_QP", "QPN", hq.qpn());
         }
         cleanCqs(hq);
         tableLock.with(() -> {
@@ -1084,6 +1081,17 @@ public final class HcaDriver implements DeviceOps {
             qpBitmap.free(hq.qpn());
         }
         return 0;
+    }
+
+    /**
+     * mlx4_warn after a tear-down command the device refused: the driver frees its side all the
+     * same, and the device keeps the context it would not give back (mlx4_cq_free, mlx4_srq_free,
+     * destroy_qp_common, mthca_free_mr).
+     */
+    private void warnIfRefused(int ret, String command, String what, int number) {
+        if (ret != 0) {
+            kernel.printk(String.format("%s: %s failed (%d) for %s %06x", pci.slot(), command, ret, what, number));
+        }
     }
 
     // mlx4_ib_post_send, _post_recv, _post_srq_recv: nothing is posted to a device in error.
@@ -1132,13 +1140,11 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /** mlx4_srq_free: a refused HW2SW_SRQ is warned about and the SRQ freed anyway. */
     @Override
     public int destroySrq(Srq srq) {
         HcaSrq hs = (HcaSrq) srq.drv();
-        int ret = cmd.exec(CmdOp.HW2SW_SRQ, hs.srqn(), 0, 0);
-        if (ret != 0) {
-            return ret;
-        }
+        warnIfRefused(cmd.exec(CmdOp.HW2SW_SRQ, hs.srqn(), 0, 0), "HW2SW_SRQ", "SRQN", hs.srqn());
         tableLock.with(() -> {
             srqs.remove(hs.srqn());
         });

@@ -44,6 +44,9 @@ public final class Kernel {
     private Runnable onQueued = () -> { };
     /** What makes timers expire; null on a kernel alone, whose timers never do. */
     private TimerBase timerBase;
+    /** The log buffer: the newest {@link #LOG_LINES} lines printk wrote. */
+    private final Deque<String> log = new ArrayDeque<>();
+    public static final int LOG_LINES = 256;
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -89,6 +92,19 @@ public final class Kernel {
         if (condition) {
             throw new KernelBug(KernelBug.WARN_ON, message + " at " + CallerSite.find());
         }
+    }
+
+    /** printk: a line for the kernel log (dev_warn, mlx4_warn); the oldest goes when the buffer is full. */
+    public void printk(String line) {
+        if (log.size() == LOG_LINES) {
+            log.removeFirst();
+        }
+        log.addLast(line);
+    }
+
+    /** dmesg: what printk wrote, oldest first. */
+    public List<String> dmesg() {
+        return List.copyOf(log);
     }
 
     /** in_atomic(): an interrupt context, or a spinlock held on this CPU. */
