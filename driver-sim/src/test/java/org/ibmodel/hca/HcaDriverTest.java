@@ -258,6 +258,54 @@ class HcaDriverTest {
         assertTrue(h.kernel.dmesg().isEmpty(), h.kernel.dmesg().toString());
     }
 
+    /**
+     * mthca_multicast_detach / mlx4_qp_detach_common: when a group's last member leaves, the one
+     * write that unlinks its entry comes last, so a detach refused at any of its commands leaves
+     * the QP a member and can be tried again. Groups 0x0001, 0x0081 and 0x0101 share a hash
+     * chain (MulticastTest), so each position in it is tried: the MGM slot, the middle, the end.
+     */
+    /** ff12:401b:ffff::low, the GIDs MulticastTest chains. */
+    private static byte[] chainMgid(int low) {
+        byte[] g = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
+        g[14] = (byte) (low >>> 8);
+        g[15] = (byte) low;
+        return g;
+    }
+
+    @Test
+    void shouldLeaveTheQpAMemberWhenADetachIsRefused() {
+        Cq cq = h.cq(8);
+        Qp[] qps = new Qp[3];
+        int[] lows = {0x0001, 0x0081, 0x0101};
+        for (int leaver = 0; leaver < lows.length; leaver++) {
+            for (int passing = 0; passing < 8; passing++) {
+                for (int k = 0; k < lows.length; k++) {
+                    qps[k] = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+                    assertEquals(0, qps[k].attachMcast(chainMgid(lows[k]), 0xc001 + k));
+                }
+                byte[] gid = chainMgid(lows[leaver]);
+                h.fw.injectStatusAfter(passing, Status.BAD_PARAM);
+                int ret = qps[leaver].detachMcast(gid, 0xc001 + leaver);
+                boolean refused = !h.fw.injectionPending(true);
+                String at = "group " + leaver + ", command " + (passing + 1) + " refused";
+                assertEquals(refused ? Errno.EINVAL.negative() : 0, ret, at);
+                if (refused) {
+                    assertEquals(0, qps[leaver].detachMcast(gid, 0xc001 + leaver), at + ": still a member");
+                }
+                assertEquals(Errno.EINVAL.negative(), qps[leaver].detachMcast(gid, 0xc001 + leaver), at + ": left");
+                for (int k = 0; k < lows.length; k++) {
+                    if (k != leaver) {
+                        assertEquals(0, qps[k].detachMcast(chainMgid(lows[k]),
+                                0xc001 + k), at + ": group " + k + " still there");
+                    }
+                    assertEquals(0, qps[k].destroy());
+                }
+                assertEquals(0, h.fw.multicastEntries(), at);
+                assertEquals(0, h.drv.live().get("amgm"), at);
+            }
+        }
+    }
+
     @Test
     void shouldMapEveryFirmwareStatusToTheKernelErrno() {
         int[][] table = {{0x00, 0}, {0x01, -5}, {0x02, -1}, {0x03, -22}, {0x04, -6}, {0x05, -9}, {0x06, -16},

@@ -112,13 +112,16 @@ final class HcaMcg {
             int lastWord = Hw.Mgm.QP.offset() + 4 * (count - 1);
             System.arraycopy(entry, lastWord, entry, Hw.Mgm.QP.offset() + 4 * loc, 4);
             Arrays.fill(entry, lastWord, lastWord + 4, (byte) 0);
-            int ret = cmd.in(CmdOp.WRITE_MGM, f.index(), 0, entry);
-            if (ret != 0 || count != 1) {
-                return ret;
+            if (count != 1) {
+                return cmd.in(CmdOp.WRITE_MGM, f.index(), 0, entry);
             }
+            // The group's last member left, so its entry goes. As in mthca_multicast_detach and
+            // mlx4_qp_detach_common, the one write that unlinks it comes last: a command refused on
+            // the way leaves the QP a member, and the verb can be tried again.
             int next = Hw.Mgm.NEXT_GID_INDEX.getInt(entry, 0);
+            int ret;
             if (f.prev() == -1) {
-                // The MGM slot emptied: the next group of the chain moves in, or the slot is cleared.
+                // The MGM slot empties: the next group of the chain moves in, or the slot is cleared.
                 byte[] replacement = new byte[Hw.Mgm.SIZE];
                 if (next != 0) {
                     ret = cmd.out(CmdOp.READ_MGM, next, replacement);

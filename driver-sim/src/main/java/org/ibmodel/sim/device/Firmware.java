@@ -40,6 +40,8 @@ public final class Firmware {
     private final Sma sma;
     private final Pma pma;
     private final Map<Integer, Status> injected = new HashMap<>();
+    private int countdown;
+    private Status countdownStatus;
     private SysState state = SysState.RESET;
     private MptTable mpts;
     /** The MPT checks' policy ({@link Transport#policy(TransportPolicy)}): the correct one but in mutation tests. */
@@ -86,6 +88,24 @@ public final class Firmware {
     /** Makes the next command with {@code opcode} fail with {@code status}, changing nothing. */
     public void injectStatus(int opcode, Status status) {
         injected.put(opcode, status);
+    }
+
+    /**
+     * Tests only: the command after the next {@code passing} (whatever their opcodes) fails with
+     * {@code status}, changing nothing; replaces an earlier such injection that has not fired.
+     */
+    public void injectStatusAfter(int passing, Status status) {
+        countdown = passing;
+        countdownStatus = status;
+    }
+
+    /** Whether the {@link #injectStatusAfter} failure is still to come; {@code cancel} drops it. */
+    public boolean injectionPending(boolean cancel) {
+        boolean pending = countdownStatus != null;
+        if (cancel) {
+            countdownStatus = null;
+        }
+        return pending;
     }
 
     /** The QP context of {@code qpn}, or null before INIT_HCA or out of range. */
@@ -202,6 +222,11 @@ public final class Firmware {
         }
         Status inj = injected.remove(c.opcode());
         if (inj != null) {
+            return inj;
+        }
+        if (countdownStatus != null && countdown-- == 0) {
+            inj = countdownStatus;
+            countdownStatus = null;
             return inj;
         }
         byte[] in = null;
