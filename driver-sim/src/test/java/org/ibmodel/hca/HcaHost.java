@@ -53,7 +53,12 @@ final class HcaHost {
     }
 
     HcaHost(int lid) {
-        host = Hosts.withHca(scheduler, "h1", lid);
+        this(lid, java.util.function.UnaryOperator.identity());
+    }
+
+    /** With the driver's ops seen by ib_core through {@code decorate}. */
+    HcaHost(int lid, java.util.function.UnaryOperator<org.ibmodel.core.DeviceOps> decorate) {
+        host = Hosts.withHca(scheduler, "h1", lid, decorate);
         kernel = host.kernel();
         drv = host.driver(0);
         dev = drv.device();

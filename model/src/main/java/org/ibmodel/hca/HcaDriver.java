@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
@@ -132,10 +133,20 @@ public final class HcaDriver implements DeviceOps {
     /** QUERY_FW's log_max_cmd: the commands event mode may have outstanding. */
     private int maxCmds;
     private IbDevice device;
+    private final UnaryOperator<DeviceOps> decorate;
     private boolean hcaUp;
     private HcaMcg mcg;
 
     public HcaDriver(IbCore core, PciFunction pci, String name) {
+        this(core, pci, name, UnaryOperator.identity());
+    }
+
+    /**
+     * With {@code decorate} put between ib_core and the driver's ops on every registration: a
+     * recorder, or a bug a test shows its checker catches (see ForwardingDeviceOps).
+     */
+    public HcaDriver(IbCore core, PciFunction pci, String name, UnaryOperator<DeviceOps> decorate) {
+        this.decorate = decorate;
         this.core = core;
         this.kernel = core.kernel();
         this.pci = pci;
@@ -240,7 +251,7 @@ public final class HcaDriver implements DeviceOps {
             teardown();
             return ret;
         }
-        device = new IbDevice(core, name, this, attr, memory, Hw.DevCap.NODE_GUID.get(cap, 0), ports);
+        device = new IbDevice(core, name, decorate.apply(this), attr, memory, Hw.DevCap.NODE_GUID.get(cap, 0), ports);
         for (int p = 1; ret == 0 && p <= numPorts; p++) {
             ret = updateCache(device.port(p));
         }

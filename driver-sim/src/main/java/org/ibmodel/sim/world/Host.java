@@ -106,7 +106,12 @@ public final class Host {
 
     /** Loads the HCA driver for {@code hca}: probe, then registration with ib_core. */
     public int loadDriver(Hca hca, String devName) {
-        HcaDriver d = new HcaDriver(core, hca, devName);
+        return loadDriver(hca, devName, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #loadDriver(Hca, String)}, with {@code decorate} between ib_core and the driver. */
+    public int loadDriver(Hca hca, String devName, java.util.function.UnaryOperator<org.ibmodel.core.DeviceOps> decorate) {
+        HcaDriver d = new HcaDriver(core, hca, devName, decorate);
         int ret = d.probe();
         if (ret == 0) {
             drivers.add(d);

@@ -19,10 +19,16 @@ public final class Hosts {
      * INIT. The world has run until the port change reached ib_core.
      */
     public static Host withHca(Scheduler scheduler, String name, int lid) {
+        return withHca(scheduler, name, lid, java.util.function.UnaryOperator.identity());
+    }
+
+    /** As {@link #withHca(Scheduler, String, int)}, the driver's ops seen through {@code decorate}. */
+    public static Host withHca(Scheduler scheduler, String name, int lid,
+            java.util.function.UnaryOperator<org.ibmodel.core.DeviceOps> decorate) {
         Host host = new Host(name, scheduler);
         long guid = GUID_BASE | ((long) (lid & 0xffff) << 16) | (name.hashCode() & 0xffffL);
         host.plugHca(DevCaps.standard(guid), new HoldingStage());
-        int ret = host.loadDriver(host.hca(0), "hca0");
+        int ret = host.loadDriver(host.hca(0), "hca0", decorate);
         if (ret != 0) {
             throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
         }
