@@ -127,19 +127,31 @@ public final class Mr extends IbObject {
         return r;
     }
 
+    /** {@link #mapSg(long[], int[], int[])} with no sg_offset (a NULL sg_offset_p). */
+    public int mapSg(long[] addrs, int[] lens) {
+        return mapSg(addrs, lens, null);
+    }
+
     /**
      * ib_map_mr_sg with a page size of one host page, through ib_sg_to_pages
-     * (drivers/infiniband/core/verbs.c): maps the DMA ranges {@code addrs[i]}, {@code lens[i]}
-     * onto the region, which then starts at {@code addrs[0]}. A range after the first that does
-     * not start a page, or follows one that did not end on a page, is taken into the last page
-     * when it continues the previous range exactly, and stops the mapping at a gap. When the
-     * region's max_num_sg pages are used up inside a range the mapping stops there too, its
-     * length counted as ib_sg_to_pages counts it, and the number of whole ranges mapped is
-     * returned; -ENOMEM when that happens inside the first (the driver's set_page refused).
+     * (drivers/infiniband/core/verbs.c): maps the DMA ranges {@code addrs[i]}, {@code lens[i]},
+     * the first from {@code sgOffset[0]} bytes in, onto the region, which then starts there. A
+     * range after the first that does not start a page, or follows one that did not end on a
+     * page, is taken into the last page when it continues the previous range exactly, and stops
+     * the mapping at a gap. When the region's max_num_sg pages are used up the mapping stops
+     * where the last page it could set begins: the region's length ends there, {@code sgOffset[0]}
+     * says how far into its range (so a caller maps the rest from there), and the number of
+     * whole ranges mapped is returned, or -ENOMEM when nothing at all could be mapped. After a
+     * whole mapping {@code sgOffset[0]} is 0. -EINVAL for no ranges, or an offset beyond the
+     * first range. {@code sgOffset} may be null, as sg_offset_p may be NULL; its value is
+     * unsigned, as in the kernel.
      */
-    public int mapSg(long[] addrs, int[] lens) {
+    public int mapSg(long[] addrs, int[] lens, int[] sgOffset) {
         checkLive("ib_map_mr_sg");
-        if (type != Type.MEM_REG || addrs.length != lens.length || addrs.length == 0) {
+        long offset = sgOffset == null ? 0 : Integer.toUnsignedLong(sgOffset[0]);
+        long startOffset = offset;
+        if (type != Type.MEM_REG || addrs.length != lens.length || addrs.length == 0
+                || offset > Integer.toUnsignedLong(lens[0])) {
             return Errno.EINVAL.negative();
         }
         long pageMask = ~(HostMemory.PAGE_SIZE - 1);
@@ -148,11 +160,13 @@ public final class Mr extends IbObject {
         long total = 0;
         long lastEnd = 0;
         long lastPageOff = 0;
+        int ret = 0;
+        boolean pagesRanOut = false;
         int i;
         ranges:
         for (i = 0; i < addrs.length; i++) {
-            long dma = addrs[i];
-            long len = Integer.toUnsignedLong(lens[i]);
+            long dma = addrs[i] + offset;
+            long len = Integer.toUnsignedLong(lens[i]) - offset;
             long end = dma + len;
             long page = dma & pageMask;
             long prev = dma;
@@ -165,10 +179,11 @@ public final class Mr extends IbObject {
                 if (!inLastPage) {
                     // mlx4_set_page: -ENOMEM once max_pages are set.
                     if (n == maxNumSg) {
+                        // The kernel's arithmetic, unsigned and wrapping as it is there.
+                        offset = (prev - addrs[i]) & 0xffff_ffffL;
                         total += prev - dma;
-                        if (i == 0) {
-                            return Errno.ENOMEM.negative();
-                        }
+                        ret = i != 0 || offset != 0 ? i : Errno.ENOMEM.negative();
+                        pagesRanOut = true;
                         break ranges;
                     }
                     out[n++] = page;
@@ -180,17 +195,29 @@ public final class Mr extends IbObject {
             total += len;
             lastEnd = end;
             lastPageOff = end & ~pageMask;
+            offset = 0;
         }
-        long[] p = Arrays.copyOf(out, n);
-        int ret = device().ops().mapMrSg(this, p);
+        if (!pagesRanOut) {
+            // Every range mapped, or a gap stopped the mapping at range i.
+            ret = i;
+            offset = 0;
+        }
+        if (sgOffset != null) {
+            sgOffset[0] = (int) offset;
+        }
         if (ret < 0) {
             return ret;
         }
-        iova = addrs[0];
+        long[] p = Arrays.copyOf(out, n);
+        int drv = device().ops().mapMrSg(this, p);
+        if (drv < 0) {
+            return drv;
+        }
+        iova = addrs[0] + startOffset;
         length = total;
         pages = p;
-        pageOffset = (int) (addrs[0] & ~pageMask);
-        return i;
+        pageOffset = (int) (iova & ~pageMask);
+        return ret;
     }
 
     /** ib_update_fast_reg_key: the low eight bits of both keys become {@code newKey}'s. */

@@ -212,13 +212,75 @@ class FastRegTest {
         }
     }
 
+    /**
+     * ib_map_mr_sg's sg_offset, as srp_map_finish_fr and the NFS and iSER clients use it: a
+     * mapping the region's pages cut short says where it stopped, and the next call, given that
+     * offset, maps the rest; each piece registers and is written through in turn.
+     */
+    @Test
+    void shouldMapTheRestOfARangeFromTheOffsetTheLastMappingStoppedAt() {
+        try (TransportPair p = rc()) {
+            Mr mr = Mr.alloc(p.b.pd, 2).get();
+            long start = p.b.buf + TransportPair.TARGET + 100;
+            int len = 3 * 4096;
+            int[] offset = {0};
+            long[] expectIova = {start, p.b.buf + TransportPair.TARGET + 4096, p.b.buf + TransportPair.TARGET + 8192};
+            long[] expectLength = {3996, 4096, 4196};
+            int[] expectRet = {0, 0, 1};
+            byte[] data = TransportPair.pattern(7, len);
+            for (int piece = 0; piece < 3; piece++) {
+                long from = start + Integer.toUnsignedLong(offset[0]);
+                assertEquals(expectRet[piece], mr.mapSg(new long[] {start}, new int[] {len}, offset), at("piece " + piece));
+                assertEquals(expectIova[piece], mr.iova(), at("piece " + piece + " starts where the last stopped"));
+                assertEquals(from, mr.iova());
+                assertEquals(expectLength[piece], mr.length(), at("piece " + piece));
+                assertEquals(piece < 2 ? from + expectLength[piece] - start : 0, Integer.toUnsignedLong(offset[0]),
+                        at("the offset to go on from, 0 once the range is done"));
+                mr.updateFastRegKey(piece + 1);
+                p.b.postSend(new SendWr().wrId(100 + piece).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), ACCESS)
+                        .sendFlags(SendFlags.SIGNALED));
+                p.settle();
+                assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR").status);
+                int n = (int) mr.length();
+                int at = (int) (mr.iova() - start);
+                p.a.fill(0, java.util.Arrays.copyOfRange(data, at, at + n));
+                p.a.postSend(new SendWr().wrId(piece).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, n))
+                        .remoteAddr(mr.iova()).rkey(mr.rkey()).sendFlags(SendFlags.SIGNALED));
+                p.settle();
+                assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "WRITE").status, at("piece " + piece));
+                p.b.postSend(new SendWr().wrId(200 + piece).opcode(WrOpcode.LOCAL_INV).invalidateRkey(mr.rkey())
+                        .sendFlags(SendFlags.SIGNALED));
+                p.settle();
+                assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "LOCAL_INV").status);
+            }
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET + 100, len), at("the three pieces make the range"));
+            // The offset is into the first range only.
+            Mr three = Mr.alloc(p.b.pd, 3).get();
+            long base = p.b.buf + TransportPair.TARGET;
+            int[] skip = {4096};
+            assertEquals(2, three.mapSg(new long[] {base, base + 8192}, new int[] {8192, 4096}, skip));
+            assertEquals(base + 4096, three.iova());
+            assertEquals(8192, three.length(), at("4 KiB of the first range and all of the second"));
+            assertEquals(0, skip[0]);
+            assertEquals(0, three.dereg());
+            int[] beyond = {len + 1};
+            assertEquals(Errno.EINVAL.negative(), mr.mapSg(new long[] {start}, new int[] {len}, beyond),
+                    at("an offset beyond the first range"));
+        }
+    }
+
     @Test
     void shouldRefuseMappingsIbMapMrSgRefuses() {
         try (TransportPair p = rc()) {
             Mr mr = Mr.alloc(p.b.pd, 2).get();
-            // ib_sg_to_pages with mlx4_set_page, which is -ENOMEM once the pages are used up.
-            assertEquals(Errno.ENOMEM.negative(), mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}),
-                    "four pages with room for two");
+            // ib_sg_to_pages with mlx4_set_page, which is -ENOMEM once the pages are used up: a
+            // range that runs out of pages after its first is mapped up to its last page's start.
+            assertEquals(0, mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}), "four pages, room for two");
+            assertEquals(3996, mr.length(), "up to where the second page begins");
+            Mr one = Mr.alloc(p.b.pd, 1).get();
+            assertEquals(Errno.ENOMEM.negative(), one.mapSg(new long[] {p.b.buf}, new int[] {2 * 4096}),
+                    "nothing mapped: the page set is where the range begins");
+            assertEquals(0, one.dereg());
             assertEquals(2, mr.mapSg(new long[] {p.b.buf + 100, p.b.buf + 8192}, new int[] {3996, 4096}),
                     "two ranges that end and start on page boundaries fill two pages");
             assertEquals(1, mr.mapSg(new long[] {p.b.buf, p.b.buf + 8192 + 8}, new int[] {4096, 64}),
