@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.ibmodel.report.HtmlReport;
 import org.ibmodel.sim.world.Narrator;
 import org.ibmodel.sim.world.PingPongTour;
 import org.ibmodel.sim.world.VerbsTour;
@@ -49,6 +50,10 @@ final class DemoCommand implements Callable<Integer> {
             description = "capture every packet on the fabric to FILE (pcap, ERF records; tshark reads it)")
     Path pcap;
 
+    @Option(names = "--html", paramLabel = "DIR",
+            description = "also write DIR/index.html: every step, with a ladder diagram of its packets on the wire")
+    Path html;
+
     @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
     boolean singleHost;
 
@@ -62,7 +67,13 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        Narrator narrator = new Narrator(out, quiet);
+        if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
+            throw new BadInputException("--html " + html + ": not a directory");
+        }
+        HtmlReport report = html == null ? null : new HtmlReport(singleHost
+                ? "ibmodel demo --single-host: the verbs on one host's in-memory device"
+                : "ibmodel demo: rc_pingpong between h0 and h1, seed " + seed);
+        Narrator narrator = report == null ? new Narrator(out, quiet) : new Narrator(out, quiet, report);
         TraceBuffer buffer = trace == null ? null : new TraceBuffer(TRACE_ENTRIES);
         int leaked;
         if (singleHost) {
@@ -74,7 +85,18 @@ final class DemoCommand implements Callable<Integer> {
             }
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
-            leaked = new PingPongTour(narrator, seed, pcap, buffer, catas).run();
+            PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer, catas);
+            if (report != null) {
+                tour.tap(report);
+            }
+            leaked = tour.run();
+        }
+        if (report != null) {
+            try {
+                report.write(html);
+            } catch (IOException e) {
+                throw new BadInputException("cannot write " + html.resolve("index.html") + ": " + e.getMessage());
+            }
         }
         if (buffer != null) {
             try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {

@@ -284,6 +284,8 @@ public final class PingPongTour {
         }
     }
 
+    private org.ibmodel.sim.fabric.PacketTap tap;
+
     public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink) {
         this(narrator, seed, pcap, traceSink, false);
     }
@@ -295,6 +297,12 @@ public final class PingPongTour {
         this.pcap = pcap;
         this.traceSink = traceSink;
         this.catas = catas;
+    }
+
+    /** Also shows every packet crossing a link to {@code t} (a report drawing the wire). */
+    public PingPongTour tap(org.ibmodel.sim.fabric.PacketTap t) {
+        this.tap = t;
+        return this;
     }
 
     /** Runs the tour; returns the number of objects and uverbs files left, plus one if data came wrong. */
@@ -310,6 +318,9 @@ public final class PingPongTour {
     private int tour() {
         if (pcap != null) {
             world.capture(pcap);
+        }
+        if (tap != null) {
+            world.fabric().addTap(tap);
         }
         for (int i = 0; i < 2; i++) {
             world.transport(i).logSent(true);

@@ -1,0 +1,122 @@
+package org.ibmodel.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** {@code ibmodel demo --html DIR}: the narrated run as one page, with the packets drawn. */
+class DemoHtmlTest {
+    @TempDir
+    Path dir;
+
+    private static Document parse(Path file) throws Exception {
+        DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
+        f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", false);
+        f.setFeature("http://apache.org/xml/features/nonvalidating/load-external-dtd", false);
+        f.setExpandEntityReferences(false);
+        return f.newDocumentBuilder().parse(file.toFile());
+    }
+
+    private static List<Element> byClass(Document d, String tag, String cls) {
+        List<Element> out = new ArrayList<>();
+        NodeList all = d.getElementsByTagName(tag);
+        for (int i = 0; i < all.getLength(); i++) {
+            Element e = (Element) all.item(i);
+            if (cls.equals(e.getAttribute("class"))) {
+                out.add(e);
+            }
+        }
+        return out;
+    }
+
+    /** The records of a pcap file (24-byte file header; each record a 16-byte header and its bytes). */
+    private static int pcapRecords(Path pcap) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+        int records = 0;
+        for (int at = 24; at < b.limit(); records++) {
+            at += 16 + b.getInt(at + 8);
+        }
+        return records;
+    }
+
+    @Test
+    void shouldDrawEveryLinkCrossingTheCaptureHolds() throws Exception {
+        Path html = dir.resolve("report");
+        Path pcap = dir.resolve("demo.pcap");
+        CliRun run = CliRun.of("demo", "--quiet", "--html", html.toString(), "--pcap", pcap.toString());
+        assertEquals(0, run.exit(), run.err());
+        Document d = parse(html.resolve("index.html"));
+        List<Element> frames = byClass(d, "g", "frame");
+        assertEquals(pcapRecords(pcap), frames.size(), "one arrow per record of the capture");
+        assertEquals(9, d.getElementsByTagName("section").getLength(), "a section per step");
+        assertTrue(d.getElementsByTagName("title").item(0).getTextContent().contains("seed 1"));
+        // Step 6 is the RDMA WRITE: its ladder goes h0 -> sw0 -> h1 and back with an ACK.
+        Element write = null;
+        NodeList sections = d.getElementsByTagName("section");
+        for (int i = 0; i < sections.getLength(); i++) {
+            if (((Element) sections.item(i)).getAttribute("id").equals("step-6")) {
+                write = (Element) sections.item(i);
+            }
+        }
+        assertTrue(write != null, "a section for step 6");
+        String text = write.getTextContent();
+        assertTrue(text.contains("RDMA WRITE First  psn"), text);
+        assertTrue(text.contains("h0-hca0 -> sw0"), text);
+        assertTrue(text.contains("sw0 -> h1-hca0"), text);
+        assertTrue(text.contains("RC Acknowledge, LID 2 to 1"), text);
+        assertTrue(text.contains("ibv_post_send(RDMA_WRITE, 3172 bytes"), "the narration follows: " + text);
+        // Arrows point from the sender's lifeline to the receiver's, never backwards in time.
+        NodeList lines = write.getElementsByTagName("line");
+        int arrows = 0;
+        for (int i = 0; i < lines.getLength(); i++) {
+            Element l = (Element) lines.item(i);
+            if (!l.getAttribute("class").equals("life")) {
+                arrows++;
+                assertTrue(Integer.parseInt(l.getAttribute("y2")) > Integer.parseInt(l.getAttribute("y1")));
+            }
+        }
+        assertEquals(10, arrows, "four WRITE packets and an ACK, two links each");
+    }
+
+    @Test
+    void shouldWriteTheSamePageForTheSameSeed() throws IOException {
+        assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("a").toString()).exit());
+        assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("b").toString()).exit());
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a/index.html")), Files.readAllBytes(dir.resolve("b/index.html")));
+    }
+
+    @Test
+    void shouldWriteTheStepsOfTheSingleHostWalkWithoutAWire() throws Exception {
+        Path html = dir.resolve("single");
+        CliRun run = CliRun.of("demo", "--single-host", "--quiet", "--html", html.toString());
+        assertEquals(0, run.exit(), run.err());
+        Document d = parse(html.resolve("index.html"));
+        assertEquals(0, d.getElementsByTagName("svg").getLength(), "no fabric, no packets");
+        assertTrue(d.getElementsByTagName("section").getLength() > 5);
+        assertTrue(d.getDocumentElement().getTextContent().contains("ib_destroy_cq while QPs use it: EBUSY"));
+    }
+
+    @Test
+    void shouldRefuseAFileForADirectory() throws IOException {
+        Path file = Files.writeString(dir.resolve("taken"), "x");
+        CliRun run = CliRun.of("demo", "--quiet", "--html", file.toString());
+        assertEquals(2, run.exit());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("not a directory"), run.err());
+        assertEquals("", run.out(), "nothing ran");
+    }
+}
