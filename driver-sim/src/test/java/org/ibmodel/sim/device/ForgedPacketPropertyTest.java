@@ -281,7 +281,7 @@ class ForgedPacketPropertyTest {
             assertTrue(bystander.postSend(new SendWr().wrId(3).opcode(WrOpcode.REG_MR).reg(fastReg, fastReg.rkey(),
                     remote).sendFlags(org.ibmodel.core.SendFlags.SIGNALED)).ok());
             world.settle();
-            assertEquals(WcStatus.SUCCESS, poll(cq).get(0).status, "REG_MR");
+            assertEquals(WcStatus.SUCCESS, TransportPair.pollAll(cq).get(0).status, "REG_MR");
 
             // Work the forger's packets may complete: receives on each QP, and an RDMA READ of
             // the victim's whose responses the forger may fake (its timeout outlasts the run).
@@ -385,7 +385,7 @@ class ForgedPacketPropertyTest {
             world.runUntil(world.scheduler().now() + 100_000);
             checkMemory(before, knowsRkey, knowsPkey, "after the last packet");
             if (!knowsPkey) {
-                for (Wc w : poll(cq)) {
+                for (Wc w : TransportPair.pollAll(cq)) {
                     assertEquals(READ_WR_ID, w.wrId, "noPartitionNoEntry: " + w);
                 }
             }
@@ -451,7 +451,7 @@ class ForgedPacketPropertyTest {
                             mrs[BYSTANDER].lkey()))).ok(), "bystanderUnharmed: post_send");
             world.settle();
             List<Wc> mine = new ArrayList<>();
-            for (Wc w : poll(cq)) {
+            for (Wc w : TransportPair.pollAll(cq)) {
                 if (w.qp == bystander) {
                     mine.add(w);
                 }
@@ -460,7 +460,7 @@ class ForgedPacketPropertyTest {
             for (Wc w : mine) {
                 assertEquals(WcStatus.SUCCESS, w.status, "bystanderUnharmed: " + w);
             }
-            List<Wc> theirs = poll(peerCq);
+            List<Wc> theirs = TransportPair.pollAll(peerCq);
             assertEquals(1, theirs.size(), "bystanderUnharmed: " + theirs);
             assertEquals(WcStatus.SUCCESS, theirs.get(0).status, "bystanderUnharmed: " + theirs.get(0));
             assertArrayEquals(data, world.host(PEER).memory().read(peerBuf, 4096), "bystanderUnharmed: RDMA WRITE");
@@ -494,18 +494,6 @@ class ForgedPacketPropertyTest {
             world.settle();
             assertEquals(driverBefore, victim.driver(0).live(), "noLeak: driver tables");
             assertEquals(firmwareBefore, victim.hca(0).firmware().live(), "noLeak: firmware tables");
-        }
-
-        private static List<Wc> poll(Cq q) {
-            List<Wc> out = new ArrayList<>();
-            Wc[] batch = new Wc[16];
-            int n;
-            while ((n = q.poll(batch.length, batch)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    out.add(batch[i].copy());
-                }
-            }
-            return out;
         }
     }
 

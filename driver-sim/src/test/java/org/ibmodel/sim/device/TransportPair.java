@@ -170,15 +170,7 @@ final class TransportPair implements AutoCloseable {
         }
 
         List<Wc> poll() {
-            List<Wc> out = new ArrayList<>();
-            Wc[] batch = new Wc[16];
-            int n;
-            while ((n = cq.poll(batch.length, batch)) > 0) {
-                for (int i = 0; i < n; i++) {
-                    out.add(batch[i].copy());
-                }
-            }
-            return out;
+            return pollAll(cq);
         }
 
         HwQpState hwState() {
@@ -301,6 +293,19 @@ final class TransportPair implements AutoCloseable {
 
     void settle() {
         world.settle();
+    }
+
+    /** Every completion {@code cq} holds, in order, each copied out of the poll batch. */
+    static List<Wc> pollAll(Cq cq) {
+        List<Wc> out = new ArrayList<>();
+        Wc[] batch = new Wc[16];
+        int n;
+        while ((n = cq.poll(batch.length, batch)) > 0) {
+            for (int i = 0; i < n; i++) {
+                out.add(batch[i].copy());
+            }
+        }
+        return out;
     }
 
     /** A repeatable pattern: byte i of message {@code tag} is a function of both. */
