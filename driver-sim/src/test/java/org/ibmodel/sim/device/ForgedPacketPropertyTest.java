@@ -36,6 +36,8 @@ import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
@@ -50,7 +52,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A forger on the fabric (host 2, writing bytes straight onto its cable) sends packets to a
- * victim (host 0): any opcode, to its RC, UC and UD QPs, QP0, QP1 or any QPN, with right or wrong
+ * victim (host 0): any opcode, to its RC (one on an SRQ), UC and UD QPs, QP0, QP1 or any QPN, with right or wrong
  * PSNs, SLIDs, P_Keys, Q_Keys, rkeys, addresses and lengths, some with a byte changed before or
  * after their CRCs or cut short. The victim's RC and UC QPs are connected to the forger's LID, so
  * its packets pass the path check; the forger knows the victim's QPNs and PSNs and, in some runs,
@@ -208,6 +210,7 @@ class ForgedPacketPropertyTest {
         /** Connected to the forger: several of each, as a forged packet that fails a check may end one. */
         final Qp[] rcs = new Qp[3];
         final Qp[] ucs = new Qp[2];
+        final Srq srq;
         final Qp ud;
         final Qp bystander;
         final Pd peerPd;
@@ -241,8 +244,10 @@ class ForgedPacketPropertyTest {
             for (int r = 0; r < REGIONS; r++) {
                 victim.memory().write(region(r), TransportPair.pattern(r, REGION));
             }
+            // The last RC QP receives from a shared receive queue, its limit armed.
+            srq = Srq.create(pd, null, new SrqAttr(8, 1, 2)).get();
             for (int i = 0; i < rcs.length; i++) {
-                rcs[i] = qp(QpType.RC);
+                rcs[i] = i < rcs.length - 1 ? qp(QpType.RC) : Qp.create(pd, srqInit()).get();
             }
             for (int i = 0; i < ucs.length; i++) {
                 ucs[i] = qp(QpType.UC);
@@ -287,7 +292,8 @@ class ForgedPacketPropertyTest {
             // the victim's whose responses the forger may fake (its timeout outlasts the run).
             for (int i = 0; i < 4; i++) {
                 for (int q = 0; q < rcs.length; q++) {
-                    assertTrue(rcs[q].postRecv(new RecvWr(4 * q + i, slice(4 * q + i))).ok());
+                    RecvWr wr = new RecvWr(4 * q + i, slice(4 * q + i));
+                    assertTrue((q < rcs.length - 1 ? rcs[q].postRecv(wr) : srq.postRecv(wr)).ok());
                 }
             }
             assertTrue(ucs[0].postRecv(new RecvWr(12, slice(12))).ok());
@@ -309,6 +315,12 @@ class ForgedPacketPropertyTest {
 
         Sge slice(int i) {
             return new Sge(region(RECV) + (long) i * SLICE, SLICE, mrs[RECV].lkey());
+        }
+
+        QpInitAttr srqInit() {
+            QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(16, 0, 1, 0, 0));
+            init.srq = srq;
+            return init;
         }
 
         Qp qp(QpType type) {
@@ -482,6 +494,7 @@ class ForgedPacketPropertyTest {
             for (Qp q : new Qp[] {rcs[0], rcs[1], rcs[2], ucs[0], ucs[1], ud, bystander}) {
                 assertEquals(0, q.destroy(), "noLeak: destroy " + q);
             }
+            assertEquals(0, srq.destroy(), "noLeak: destroy the SRQ");
             assertEquals(0, fastReg.dereg(), "noLeak: dereg the fast_reg MR");
             for (Mr m : mrs) {
                 if (m != null) {
