@@ -84,6 +84,10 @@ final class UverbsExecCommand implements Callable<Integer> {
         List<String> lines;
         try {
             lines = Files.readAllLines(script);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new BadInputException(script + ": not UTF-8 text, so not a script");
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new BadInputException("cannot read " + script + ": no such file");
         } catch (IOException e) {
             throw new BadInputException("cannot read " + script + ": " + e.getMessage());
         }

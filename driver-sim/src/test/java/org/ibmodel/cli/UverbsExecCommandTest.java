@@ -84,6 +84,20 @@ class UverbsExecCommandTest {
         assertEquals(2, run("write nosuch 00\n").code());
     }
 
+    @Test
+    void shouldSayABinaryOrMissingFileIsNoScript() throws IOException {
+        Path bin = Files.write(dir.resolve("bin"), new byte[] {(byte) 0xc3, 0x28, 0x0a, (byte) 0xff});
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(out), new PrintWriter(err), "uverbs-exec", bin.toString()));
+        assertTrue(err.toString().contains("not UTF-8 text"), err.toString());
+        assertEquals(1, err.toString().lines().count(), err.toString());
+        err.getBuffer().setLength(0);
+        assertEquals(2, Main.execute(new PrintWriter(out), new PrintWriter(err), "uverbs-exec",
+                dir.resolve("absent").toString()));
+        assertTrue(err.toString().contains("no such file"), err.toString());
+    }
+
     /**
      * Script lines 1-6: memory, uverbs0 as u, a context, PD 0, CQ 1 and a QP (handle 2) of
      * ib_qp_type {@code qpType} on them.
