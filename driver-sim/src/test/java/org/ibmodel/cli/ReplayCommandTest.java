@@ -37,6 +37,26 @@ class ReplayCommandTest {
         assertTrue(r.out().contains("\"violations\":[]"), r.out());
     }
 
+    /**
+     * The fabric demo's own traces, with and without the HCA failing: a reset device numbers
+     * its objects from 0 again, so ids freed with the old device come back on the new one.
+     */
+    @Test
+    void shouldReplayThePingPongTracesWithoutViolations() throws IOException {
+        for (String[] args : new String[][] {{}, {"--catas"}}) {
+            Path trace = dir.resolve("pingpong" + args.length + ".trace");
+            java.util.List<String> demo = new java.util.ArrayList<>(java.util.List.of("demo", "--quiet", "--trace",
+                    trace.toString()));
+            demo.addAll(java.util.List.of(args));
+            CliRun d = CliRun.of(demo.toArray(String[]::new));
+            assertEquals(0, d.exit(), d.err());
+            CliRun r = CliRun.of("replay", trace.toString(), "--json");
+            assertEquals(0, r.exit(), java.util.Arrays.toString(args) + ": " + r.out());
+            assertTrue(r.out().contains("\"violations\":[]"), r.out());
+            assertTrue(r.out().contains("\"unparsed\":[]"), r.out());
+        }
+    }
+
     @Test
     void shouldPrintASummaryByDefault() throws IOException {
         CliRun r = CliRun.of("replay", file("t", CLEAN).toString());
