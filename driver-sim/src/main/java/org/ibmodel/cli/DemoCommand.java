@@ -54,6 +54,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "also write DIR/index.html: every step, with a ladder diagram of its packets on the wire")
     Path html;
 
+    @Option(names = "--lose", paramLabel = "PACKET",
+            description = "lose on the wire the first RC packet of this IBTA name (\"RDMA WRITE Middle\", "
+                    + "\"Acknowledge\", \"ATOMIC Acknowledge\") and watch the transport recover")
+    String lose;
+
     @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
     boolean singleHost;
 
@@ -83,9 +88,20 @@ final class DemoCommand implements Callable<Integer> {
             if (catas) {
                 throw new BadInputException("--catas needs the HCA: drop --single-host");
             }
+            if (lose != null) {
+                throw new BadInputException("--lose needs the fabric: drop --single-host");
+            }
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
             PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer, catas);
+            if (lose != null) {
+                org.ibmodel.sim.wire.Opcode op = PingPongTour.rcOpcode(lose);
+                if (op == null) {
+                    throw new BadInputException("--lose: no RC packet is called '" + lose + "'; one of: "
+                            + String.join(", ", PingPongTour.rcOpcodeNames()));
+                }
+                tour.lose(op);
+            }
             if (report != null) {
                 tour.tap(report);
             }

@@ -64,6 +64,48 @@ class PingPongDemoTest {
     }
 
     @Test
+    void shouldLoseAWriteMiddleAndShowTheNakAndTheResend() {
+        CliRun run = CliRun.of("demo", "--lose", "RDMA WRITE Middle");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        int lost = out.indexOf("-- lost on the way (--lose)");
+        assertTrue(lost >= 0 && out.indexOf("-- lost on the way", lost + 1) < 0, "exactly one packet lost: " + out);
+        String lostLine = out.substring(out.lastIndexOf('\n', lost) + 1, lost);
+        assertTrue(lostLine.contains("RDMA WRITE Middle"), lostLine);
+        String psn = lostLine.substring(lostLine.indexOf("psn "), lostLine.indexOf("psn ") + 12);
+        int nak = out.indexOf("Acknowledge                  " + psn, lost);
+        assertTrue(nak > lost && out.substring(nak, out.indexOf('\n', nak)).endsWith("NAK psn sequence error"),
+                "the responder NAKs the PSN it expected: " + out);
+        int resend = out.indexOf("RDMA WRITE Middle            " + psn, nak);
+        assertTrue(resend > nak, "the requester goes back to it: " + out);
+        assertTrue(out.contains("h1's memory holds exactly the 3172 bytes written"), out);
+        assertTrue(out.contains("0 objects left allocated"), out);
+    }
+
+    @Test
+    void shouldLoseTheAtomicAckAndReplayTheAnswerWithoutAddingTwice() {
+        CliRun run = CliRun.of("demo", "--lose", "atomic acknowledge");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        int lost = out.indexOf("ATOMIC Acknowledge");
+        assertTrue(out.substring(lost, out.indexOf('\n', lost)).endsWith("lost on the way (--lose)"), out);
+        int again = out.indexOf("FetchAdd", lost);
+        assertTrue(again > lost && out.indexOf("ATOMIC Acknowledge", again) > again,
+                "after the ACK timeout the FetchAdd goes again and is answered: " + out);
+        // The responder answers the duplicate from its cache (IBA 9.7.5.2.4): 37 + 5 once.
+        assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
+    }
+
+    @Test
+    void shouldNameThePacketsItCanLose() {
+        CliRun run = CliRun.of("demo", "--lose", "WRITE Middle");
+        assertEquals(2, run.exit());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("one of: SEND First,") && run.err().contains("RDMA WRITE Middle"), run.err());
+        assertEquals(2, CliRun.of("demo", "--single-host", "--lose", "Acknowledge").exit());
+    }
+
+    @Test
     void shouldCaptureEveryPacketOnEveryLink() throws IOException {
         Path pcap = dir.resolve("demo.pcap");
         CliRun run = CliRun.of("demo", "--quiet", "--pcap", pcap.toString());

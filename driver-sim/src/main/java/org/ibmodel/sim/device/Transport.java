@@ -60,8 +60,22 @@ public final class Transport implements TransportStage {
         PATH_MISMATCH
     }
 
-    /** One packet the transport sent: what a capture should decode it as. */
-    public record Sent(long timeNs, int opcode, int psn, int destQp, int slid, int dlid) {
+    /**
+     * One packet the transport sent: what a capture should decode it as; {@code syndrome} is the
+     * AETH's (IBA 9.3.5) for a packet that has one, else -1.
+     */
+    public record Sent(long timeNs, int opcode, int psn, int destQp, int slid, int dlid, int syndrome) {
+        /** What bytes {@code packet} (LRH onwards) would be logged as, at {@code timeNs}. */
+        public static Sent of(long timeNs, byte[] packet) {
+            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
+            int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH
+                    + (lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
+            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, bthAt);
+            org.ibmodel.sim.wire.Opcode op = org.ibmodel.sim.wire.OpcodeTable.lookup(bth.opCode());
+            int aethAt = bthAt + org.ibmodel.sim.wire.Bth.HEADER_LENGTH;
+            int syndrome = op != null && op.hasAeth() && packet.length > aethAt ? packet[aethAt] & 0xff : -1;
+            return new Sent(timeNs, bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid(), syndrome);
+        }
     }
 
     private static final int PAGE = HostMemory.PAGE_SIZE;
@@ -382,9 +396,7 @@ public final class Transport implements TransportStage {
         }
         packetsSent++;
         if (logSent) {
-            org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
-            org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, org.ibmodel.sim.wire.Lrh.HEADER_LENGTH);
-            sentLog.add(new Sent(scheduler.now(), bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
+            sentLog.add(Sent.of(scheduler.now(), packet));
         }
         if (packet != frame) {
             int port = portNum(t);

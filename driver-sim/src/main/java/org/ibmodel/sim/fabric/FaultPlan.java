@@ -38,6 +38,8 @@ public final class FaultPlan {
     private double corrupt;
     /** The bit {@link #judge} drew to flip, in the packet it last found CORRUPT. */
     private int corruptBit;
+    /** Which packet an endpoint sends next is lost, once; null when none is to be. */
+    private java.util.function.Predicate<byte[]> loseFirst;
 
     FaultPlan(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -52,6 +54,17 @@ public final class FaultPlan {
     /** Bit-flip probability for every link without its own. */
     public FaultPlan corruptProbability(double p) {
         this.corrupt = checkProbability(p);
+        return this;
+    }
+
+    /**
+     * Loses, on its first cable, the first packet a host's HCA sends from now on for which
+     * {@code which} holds, and nothing after it: a packet a test or a demo picks by its headers
+     * (the one RDMA WRITE Middle, the first ACK). {@code which} sees each packet an HCA sends
+     * until it holds once, and must neither change nor keep the array.
+     */
+    public FaultPlan loseFirst(java.util.function.Predicate<byte[]> which) {
+        this.loseFirst = Objects.requireNonNull(which, "which");
         return this;
     }
 
@@ -104,11 +117,16 @@ public final class FaultPlan {
     }
 
     /**
-     * Decides one packet's fate; for a packet to corrupt it also draws the bit, which
+     * Decides one packet's fate, {@code fromEndpoint} when an HCA sent it onto {@code link} (not
+     * a switch); for a packet to corrupt it also draws the bit, which
      * {@link #corrupt} then flips. Draws happen in a fixed order (loss, then corruption, then
      * which bit) and only for non-zero rates, so a fault-free link draws nothing.
      */
-    Verdict judge(Link link, byte[] packet) {
+    Verdict judge(Link link, byte[] packet, boolean fromEndpoint) {
+        if (loseFirst != null && fromEndpoint && loseFirst.test(packet)) {
+            loseFirst = null;
+            return Verdict.DROP;
+        }
         // A fabric without faults, the usual case, needs no per-link lookup.
         if (drop == 0 && corrupt == 0 && perLink.isEmpty()) {
             return Verdict.PASS;

@@ -239,7 +239,7 @@ public final class Link {
         }
         w.busyUntil = start + lastSerializationNs;
         // A lost packet still used the wire: the loss happens on the way, not at the sender.
-        switch (faults.judge(this, packet)) {
+        switch (faults.judge(this, packet, !w.from.isSwitchPort())) {
             case DROP:
                 w.counters.droppedByFault++;
                 pool.give(packet);

@@ -90,6 +90,9 @@ public final class PingPongTour {
     private final Path pcap;
     private final TraceSink traceSink;
     private final boolean catas;
+    private Opcode lose;
+    /** The packet {@link #lose} took, as its sender logged it. */
+    private Transport.Sent lost;
     private World world;
     /** Each host's uverbs client, loaded by its first process. */
     private final Uverbs[] uverbsClients = new Uverbs[2];
@@ -299,6 +302,37 @@ public final class PingPongTour {
         this.catas = catas;
     }
 
+    /**
+     * Loses on the wire the first RC packet whose IBTA name is {@code name} ("RDMA WRITE
+     * Middle", "Acknowledge"), to watch the transport recover: a NAK and go-back-N, an ACK
+     * timeout and a duplicate, an atomic replayed from the responder's cache.
+     */
+    public PingPongTour lose(Opcode opcode) {
+        this.lose = opcode;
+        return this;
+    }
+
+    /** The RC opcode whose IBTA name is {@code name}, ignoring case; null if none. */
+    public static Opcode rcOpcode(String name) {
+        for (Opcode o : Opcode.values()) {
+            if (o.transport() == org.ibmodel.sim.wire.Transport.RC && o.ibtaName().equalsIgnoreCase(name.trim())) {
+                return o;
+            }
+        }
+        return null;
+    }
+
+    /** The IBTA names of the RC opcodes, for a message. */
+    public static List<String> rcOpcodeNames() {
+        List<String> names = new ArrayList<>();
+        for (Opcode o : Opcode.values()) {
+            if (o.transport() == org.ibmodel.sim.wire.Transport.RC) {
+                names.add(o.ibtaName());
+            }
+        }
+        return names;
+    }
+
     /** Also shows every packet crossing a link to {@code t} (a report drawing the wire). */
     public PingPongTour tap(org.ibmodel.sim.fabric.PacketTap t) {
         this.tap = t;
@@ -321,6 +355,16 @@ public final class PingPongTour {
         }
         if (tap != null) {
             world.fabric().addTap(tap);
+        }
+        if (lose != null) {
+            world.fabric().faults().loseFirst(p -> {
+                Transport.Sent s = Transport.Sent.of(world.scheduler().now(), p);
+                if (s.opcode() != lose.value()) {
+                    return false;
+                }
+                lost = s;
+                return true;
+            });
         }
         for (int i = 0; i < 2; i++) {
             world.transport(i).logSent(true);
@@ -657,9 +701,10 @@ public final class PingPongTour {
             Transport t = world.transport(i);
             for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
                 Opcode op = OpcodeTable.lookup(s.opcode());
-                moments.add(new Moment(s.timeNs(), String.format("wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x",
+                moments.add(new Moment(s.timeNs(), String.format("wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
-                        s.psn(), s.destQp())));
+                        s.psn(), s.destQp(), nak(s.syndrome()),
+                        s.equals(lost) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
             List<Hca.Executed> log = world.host(i).hca(0).commandLog();
@@ -699,6 +744,20 @@ public final class PingPongTour {
                 ? String.format("%s: interrupt, MSI-X vector 0 (async and command EQ)", host)
                 : String.format("%s: completion interrupt (MSI-X %d), ib_uverbs_comp_handler runs in HARDIRQ, "
                         + "queues a CQ event", host, vector)));
+    }
+
+    /** What an AETH says when it is not a plain ACK (IBA 9.7.5.2.2 - 9.7.5.2.6). */
+    private static String nak(int syndrome) {
+        if (syndrome < 0) {
+            return "";
+        }
+        return switch (org.ibmodel.sim.wire.Aeth.typeOf(syndrome)) {
+            case ACK -> "";
+            case RNR_NAK -> "  RNR NAK";
+            case NAK -> "  NAK " + org.ibmodel.sim.wire.Aeth.NakCode.ofValue(syndrome & 0x1f).name()
+                    .toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
+            case RESERVED -> "  reserved syndrome 0x" + Integer.toHexString(syndrome);
+        };
     }
 
     private static String wcOpcode(int opcode) {

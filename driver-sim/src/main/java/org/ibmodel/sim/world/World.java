@@ -242,11 +242,7 @@ public final class World implements AutoCloseable {
                 throw new UncheckedIOException(e);
             }
             if (logCapture && packet.length >= 20) {
-                org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
-                int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH
-                        + (lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
-                org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, bthAt);
-                captured.add(new Transport.Sent(timeNs, bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid()));
+                captured.add(Transport.Sent.of(timeNs, packet));
             }
         });
     }

@@ -42,6 +42,50 @@ class FaultPlanTest {
     }
 
     @Test
+    void shouldLoseOnlyTheFirstPacketAnEndpointSendsThatIsPicked() {
+        List<Integer> seen = new ArrayList<>();
+        fabric.faults().loseFirst(p -> {
+            seen.add(TestPackets.seq(p));
+            return TestPackets.seq(p) % 3 == 2;
+        });
+
+        sendAll();
+
+        assertEquals(List.of(0, 1, 2), seen, "asked until it picks one, then never again");
+        LinkCounters c = link.counters(Link.Direction.A_TO_B);
+        assertEquals(1, c.droppedByFault());
+        assertEquals(PACKETS - 1, atB.packets.size());
+        assertTrue(!atB.seqs().contains(2) && atB.seqs().contains(5), "only packet 2 is lost");
+    }
+
+    @Test
+    void shouldNeverAskAboutWhatASwitchSendsOn() {
+        Scheduler s = new Scheduler(SEED);
+        Fabric f = new Fabric(s);
+        Recorder atY = new Recorder(s);
+        FabricPort x = f.addEndpointPort("x", 1, new Recorder(s));
+        FabricPort y = f.addEndpointPort("y", 1, atY);
+        Switch sw = f.addSwitch("sw", 2);
+        f.connect(x, sw.port(1), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        f.connect(sw.port(2), y, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        f.assignLid(x, 1);
+        f.assignLid(y, 2);
+        f.assignLid(sw.port(0), 0x10);
+        f.computeForwardingTables();
+        int[] asked = {0};
+        f.faults().loseFirst(p -> {
+            asked[0]++;
+            return false;
+        });
+        for (int i = 0; i < 5; i++) {
+            x.send(packet(2, 1, i, LENGTH));
+        }
+        s.runUntilIdle(1000);
+        assertEquals(5, atY.packets.size(), "all crossed the switch");
+        assertEquals(5, asked[0], "once per packet x sent, never for the switch's copies");
+    }
+
+    @Test
     void shouldDropAtConfiguredRate() {
         fabric.faults().dropProbability(link, 0.1);
 
