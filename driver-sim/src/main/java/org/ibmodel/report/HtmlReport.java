@@ -28,7 +28,7 @@ import org.ibmodel.sim.world.Narrator;
 public final class HtmlReport implements Narrator.Listener, PacketTap {
     /** One link crossing: when it started and ended, between which nodes, and what it carried. */
     public record Frame(int step, long startNs, long endNs, String from, String to, String label, String detail,
-            boolean response) {
+            boolean response, boolean lost) {
     }
 
     private record Step(int number, String title, List<String> lines) {
@@ -69,6 +69,17 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
 
     @Override
     public void onPacket(long timeNs, Link link, Link.Direction direction, byte[] packet) {
+        // The tap sees the last bit arrive; the first left a serialization and a cable earlier.
+        long start = timeNs - link.serializationNs(packet.length) - link.propagationNs();
+        add(start, timeNs, link, direction, packet, false);
+    }
+
+    @Override
+    public void onLost(long timeNs, Link link, Link.Direction direction, byte[] packet) {
+        add(timeNs, timeNs + link.serializationNs(packet.length) + link.propagationNs(), link, direction, packet, true);
+    }
+
+    private void add(long start, long end, Link link, Link.Direction direction, byte[] packet, boolean lost) {
         String label = packet.length + " B";
         String detail = label;
         boolean response = false;
@@ -80,16 +91,19 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
                 Opcode op = OpcodeTable.lookup(bth.opCode());
                 response = op != null && op.isResponse();
                 String name = op == null ? String.format("opcode 0x%02x", bth.opCode()) : op.ibtaName();
+                int aethAt = bthAt + Bth.HEADER_LENGTH;
+                if (op != null && op.hasAeth() && packet.length > aethAt) {
+                    String nak = org.ibmodel.sim.wire.Aeth.nakText(packet[aethAt] & 0xff);
+                    name = nak.isEmpty() ? name : name + " (" + nak + ")";
+                }
                 label = String.format("%s  psn 0x%06x", name, bth.psn());
                 detail = String.format("%s %s, LID %d to %d, psn 0x%06x, dest qp 0x%06x, %d bytes",
                         op == null ? "" : op.transport(), name, lrh.slid(), lrh.dlid(), bth.psn(), bth.destQp(),
                         packet.length);
             }
         }
-        // The tap sees the last bit arrive; the first left a serialization and a cable earlier.
-        long start = timeNs - link.serializationNs(packet.length) - link.propagationNs();
-        frames.add(new Frame(steps.size() - 1, start, timeNs, link.from(direction).node(), link.to(direction).node(),
-                label, detail, response));
+        frames.add(new Frame(steps.size() - 1, start, end, link.from(direction).node(), link.to(direction).node(),
+                lost ? label + "  (lost)" : label, lost ? detail + ", lost on the way" : detail, response, lost));
     }
 
     /** The link crossings seen, in the order they ended. */
@@ -118,12 +132,15 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
                 .append(".life{stroke:#bbb;stroke-dasharray:4 3}\n")
                 .append(".req{stroke:#1f5fbf;fill:#1f5fbf}\n.resp{stroke:#2e7d3a;fill:#2e7d3a}\n")
                 .append("text.req,text.resp{stroke:none}\n.time{fill:#777}\n.node{font-weight:bold}\n")
+                .append(".lost{stroke:#c62828;stroke-width:2;fill:none}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(esc(title)).append("</h1>\n");
         for (String s : summary) {
             b.append("<p><code>").append(esc(s)).append("</code></p>\n");
         }
-        b.append("<p>").append(frames.size()).append(" link crossings; blue: requests, green: responses and ")
-                .append("acknowledgements. Time is the simulator's virtual time.</p>\n<ol>\n");
+        long lost = frames.stream().filter(Frame::lost).count();
+        b.append("<p>").append(frames.size() - lost).append(" link crossings").append(lost == 0 ? "" : ", " + lost
+                + " packet" + (lost == 1 ? "" : "s") + " lost on the way (crossed out)").append("; blue: requests, ")
+                .append("green: responses and acknowledgements. Time is the simulator's virtual time.</p>\n<ol>\n");
         for (Step s : steps) {
             if (s.number > 0) {
                 b.append("<li><a href=\"#step-").append(s.number).append("\">").append(esc(s.title))
@@ -180,6 +197,20 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
             int x1 = LEFT + COLUMN * nodes.indexOf(f.from);
             int x2 = LEFT + COLUMN * nodes.indexOf(f.to);
             String cls = f.response ? "resp" : "req";
+            if (f.lost) {
+                // Drawn dashed to half way, where the cable lost it, and crossed out there.
+                int xm = (x1 + x2) / 2;
+                int ym = y + SLANT / 2;
+                b.append(String.format(Locale.ROOT, "<g class=\"frame lost\"><title>%s -&gt; %s, from %.3f us: %s</title>"
+                        + "<text class=\"time\" x=\"4\" y=\"%d\">%.3f us</text>"
+                        + "<line class=\"%s\" stroke-dasharray=\"5 3\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
+                        + "<path class=\"lost\" d=\"M%d,%d L%d,%d M%d,%d L%d,%d\"/>"
+                        + "<text class=\"%s\" x=\"%d\" y=\"%d\" text-anchor=\"middle\">%s</text></g>%n",
+                        esc(f.from), esc(f.to), f.startNs / 1000.0, esc(f.detail), y + SLANT / 2, f.startNs / 1000.0,
+                        cls, x1, y, xm, ym, xm - 5, ym - 5, xm + 5, ym + 5, xm - 5, ym + 5, xm + 5, ym - 5, cls,
+                        (x1 + x2) / 2, y - 2, esc(f.label)));
+                continue;
+            }
             b.append(String.format(Locale.ROOT, "<g class=\"frame\"><title>%s -&gt; %s, %.3f to %.3f us: %s</title>"
                     + "<text class=\"time\" x=\"4\" y=\"%d\">%.3f us</text>"
                     + "<line class=\"%s\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" marker-end=\"url(#%s-%d)\"/>"

@@ -93,6 +93,22 @@ class DemoHtmlTest {
     }
 
     @Test
+    void shouldCrossOutALostPacketAndNameTheNak() throws Exception {
+        Path html = dir.resolve("lost");
+        Path pcap = dir.resolve("lost.pcap");
+        CliRun run = CliRun.of("demo", "--quiet", "--lose", "RDMA WRITE Middle", "--html", html.toString(), "--pcap",
+                pcap.toString());
+        assertEquals(0, run.exit(), run.err());
+        Document d = parse(html.resolve("index.html"));
+        List<Element> lost = byClass(d, "g", "frame lost");
+        assertEquals(1, lost.size(), "the one lost packet");
+        assertTrue(lost.get(0).getTextContent().contains("RDMA WRITE Middle"), lost.get(0).getTextContent());
+        assertTrue(lost.get(0).getTextContent().contains("lost on the way"), lost.get(0).getTextContent());
+        assertEquals(pcapRecords(pcap), byClass(d, "g", "frame").size(), "every crossing that arrived, as before");
+        assertTrue(d.getDocumentElement().getTextContent().contains("Acknowledge (NAK psn sequence error)"));
+    }
+
+    @Test
     void shouldWriteTheSamePageForTheSameSeed() throws IOException {
         assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("a").toString()).exit());
         assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("b").toString()).exit());

@@ -242,6 +242,9 @@ public final class Link {
         switch (faults.judge(this, packet, !w.from.isSwitchPort())) {
             case DROP:
                 w.counters.droppedByFault++;
+                if (!taps.isEmpty()) {
+                    taps.showLost(start, this, w.dir, packet);
+                }
                 pool.give(packet);
                 return;
             case CORRUPT:

@@ -8,4 +8,12 @@ package org.ibmodel.sim.fabric;
 @FunctionalInterface
 public interface PacketTap {
     void onPacket(long timeNs, Link link, Link.Direction direction, byte[] packet);
+
+    /**
+     * A packet a fault ({@link FaultPlan}) lost on {@code link}, at the time its first bit left;
+     * the bytes are as sent, their CRCs perhaps not written. Nothing by default: a capture holds
+     * only what arrived.
+     */
+    default void onLost(long timeNs, Link link, Link.Direction direction, byte[] packet) {
+    }
 }

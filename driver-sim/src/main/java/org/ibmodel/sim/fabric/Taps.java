@@ -21,6 +21,12 @@ final class Taps {
         return taps.isEmpty();
     }
 
+    void showLost(long timeNs, Link link, Link.Direction dir, byte[] packet) {
+        for (int i = 0; i < taps.size(); i++) {
+            taps.get(i).onLost(timeNs, link, dir, packet);
+        }
+    }
+
     void show(long timeNs, Link link, Link.Direction dir, byte[] packet) {
         for (int i = 0; i < taps.size(); i++) {
             taps.get(i).onPacket(timeNs, link, dir, packet);

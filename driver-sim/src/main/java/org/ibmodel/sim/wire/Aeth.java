@@ -154,6 +154,20 @@ public final class Aeth {
         return syndrome(nakSyndrome(code));
     }
 
+    /**
+     * What a syndrome says when it is not a plain ACK, in words ("NAK psn sequence error", "RNR
+     * NAK"); "" for an ACK (IBA 9.7.5.2).
+     */
+    public static String nakText(int syndrome) {
+        return switch (typeOf(syndrome)) {
+            case ACK -> "";
+            case RNR_NAK -> "RNR NAK";
+            case NAK -> "NAK " + NakCode.ofValue(syndrome & 0x1f).name().toLowerCase(java.util.Locale.ROOT)
+                    .replace('_', ' ');
+            case RESERVED -> "reserved syndrome 0x" + Integer.toHexString(syndrome);
+        };
+    }
+
     public static Type typeOf(int syndrome) {
         return TYPES[(syndrome >>> 5) & 0x3];
     }

@@ -748,16 +748,8 @@ public final class PingPongTour {
 
     /** What an AETH says when it is not a plain ACK (IBA 9.7.5.2.2 - 9.7.5.2.6). */
     private static String nak(int syndrome) {
-        if (syndrome < 0) {
-            return "";
-        }
-        return switch (org.ibmodel.sim.wire.Aeth.typeOf(syndrome)) {
-            case ACK -> "";
-            case RNR_NAK -> "  RNR NAK";
-            case NAK -> "  NAK " + org.ibmodel.sim.wire.Aeth.NakCode.ofValue(syndrome & 0x1f).name()
-                    .toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
-            case RESERVED -> "  reserved syndrome 0x" + Integer.toHexString(syndrome);
-        };
+        String text = syndrome < 0 ? "" : org.ibmodel.sim.wire.Aeth.nakText(syndrome);
+        return text.isEmpty() ? "" : "  " + text;
     }
 
     private static String wcOpcode(int opcode) {

@@ -44,6 +44,19 @@ class FaultPlanTest {
     @Test
     void shouldLoseOnlyTheFirstPacketAnEndpointSendsThatIsPicked() {
         List<Integer> seen = new ArrayList<>();
+        List<Integer> toldLost = new ArrayList<>();
+        int[] arrived = {0};
+        fabric.addTap(new PacketTap() {
+            @Override
+            public void onPacket(long timeNs, Link l, Link.Direction dir, byte[] packet) {
+                arrived[0]++;
+            }
+
+            @Override
+            public void onLost(long timeNs, Link l, Link.Direction dir, byte[] packet) {
+                toldLost.add(TestPackets.seq(packet));
+            }
+        });
         fabric.faults().loseFirst(p -> {
             seen.add(TestPackets.seq(p));
             return TestPackets.seq(p) % 3 == 2;
@@ -56,6 +69,8 @@ class FaultPlanTest {
         assertEquals(1, c.droppedByFault());
         assertEquals(PACKETS - 1, atB.packets.size());
         assertTrue(!atB.seqs().contains(2) && atB.seqs().contains(5), "only packet 2 is lost");
+        assertEquals(List.of(2), toldLost, "a tap is told of the loss");
+        assertEquals(PACKETS - 1, arrived[0]);
     }
 
     @Test
