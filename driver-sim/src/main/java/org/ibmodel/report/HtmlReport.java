@@ -187,7 +187,8 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
         b.append("</defs>\n");
         for (int i = 0; i < nodes.size(); i++) {
             int x = LEFT + COLUMN * i;
-            b.append(String.format(Locale.ROOT, "<text class=\"node\" x=\"%d\" y=\"14\" text-anchor=\"middle\">%s</text>"
+            b.append(String.format(Locale.ROOT, "<text class=\"node\" x=\"%d\" y=\"14\" "
+                    + "text-anchor=\"middle\">%s</text>"
                     + "<line class=\"life\" x1=\"%d\" y1=\"20\" x2=\"%d\" y2=\"%d\"/>%n", x, esc(nodes.get(i)), x, x,
                     height - 4));
         }
@@ -201,7 +202,8 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
                 // Drawn dashed to half way, where the cable lost it, and crossed out there.
                 int xm = (x1 + x2) / 2;
                 int ym = y + SLANT / 2;
-                b.append(String.format(Locale.ROOT, "<g class=\"frame lost\"><title>%s -&gt; %s, from %.3f us: %s</title>"
+                b.append(String.format(Locale.ROOT, "<g class=\"frame lost\">"
+                        + "<title>%s -&gt; %s, from %.3f us: %s</title>"
                         + "<text class=\"time\" x=\"4\" y=\"%d\">%.3f us</text>"
                         + "<line class=\"%s\" stroke-dasharray=\"5 3\" x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\"/>"
                         + "<path class=\"lost\" d=\"M%d,%d L%d,%d M%d,%d L%d,%d\"/>"

@@ -112,7 +112,8 @@ class DemoHtmlTest {
     void shouldWriteTheSamePageForTheSameSeed() throws IOException {
         assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("a").toString()).exit());
         assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("b").toString()).exit());
-        assertArrayEquals(Files.readAllBytes(dir.resolve("a/index.html")), Files.readAllBytes(dir.resolve("b/index.html")));
+        assertArrayEquals(Files.readAllBytes(dir.resolve("a/index.html")),
+                Files.readAllBytes(dir.resolve("b/index.html")));
     }
 
     @Test

@@ -345,7 +345,8 @@ class HcaCommandFailurePropertyTest {
                     }
                     QpType type = d % 2 == 0 ? QpType.RC : QpType.UD;
                     Srq srq = d % 3 == 0 ? pick(srqs, c >>> 8) : null;
-                    QpInitAttr init = QpInitAttr.of(type, cq, cq, srq != null ? QpCap.of(16, 0, 1) : QpCap.of(16, 16, 1));
+                    QpCap cap = srq != null ? QpCap.of(16, 0, 1) : QpCap.of(16, 16, 1);
+                    QpInitAttr init = QpInitAttr.of(type, cq, cq, cap);
                     init.srq = srq;
                     return Verb.of("ib_create_qp(" + type + (srq != null ? ", SRQ" : "") + ")", () -> {
                         Result<Qp> r = Qp.create(pd, init);

@@ -68,8 +68,8 @@ public final class Transport implements TransportStage {
         /** What bytes {@code packet} (LRH onwards) would be logged as, at {@code timeNs}. */
         public static Sent of(long timeNs, byte[] packet) {
             org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
-            int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH
-                    + (lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
+            boolean global = lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL;
+            int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH + (global ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
             org.ibmodel.sim.wire.Bth bth = new org.ibmodel.sim.wire.Bth().wrap(packet, bthAt);
             org.ibmodel.sim.wire.Opcode op = org.ibmodel.sim.wire.OpcodeTable.lookup(bth.opCode());
             int aethAt = bthAt + org.ibmodel.sim.wire.Bth.HEADER_LENGTH;

@@ -110,7 +110,8 @@ public final class Host {
     }
 
     /** As {@link #loadDriver(Hca, String)}, with {@code decorate} between ib_core and the driver. */
-    public int loadDriver(Hca hca, String devName, java.util.function.UnaryOperator<org.ibmodel.core.DeviceOps> decorate) {
+    public int loadDriver(Hca hca, String devName,
+            java.util.function.UnaryOperator<org.ibmodel.core.DeviceOps> decorate) {
         HcaDriver d = new HcaDriver(core, hca, devName, decorate);
         int ret = d.probe();
         if (ret == 0) {

@@ -701,7 +701,8 @@ public final class PingPongTour {
             Transport t = world.transport(i);
             for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
                 Opcode op = OpcodeTable.lookup(s.opcode());
-                moments.add(new Moment(s.timeNs(), String.format("wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
+                moments.add(new Moment(s.timeNs(), String.format(
+                        "wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
                         s.psn(), s.destQp(), nak(s.syndrome()),
                         s.equals(lost) ? "  -- lost on the way (--lose)" : "")));

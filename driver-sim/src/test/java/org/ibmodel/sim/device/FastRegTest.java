@@ -230,7 +230,8 @@ class FastRegTest {
             byte[] data = TransportPair.pattern(7, len);
             for (int piece = 0; piece < 3; piece++) {
                 long from = start + Integer.toUnsignedLong(offset[0]);
-                assertEquals(expectRet[piece], mr.mapSg(new long[] {start}, new int[] {len}, offset), at("piece " + piece));
+                assertEquals(expectRet[piece], mr.mapSg(new long[] {start}, new int[] {len}, offset),
+                        at("piece " + piece));
                 assertEquals(expectIova[piece], mr.iova(), at("piece " + piece + " starts where the last stopped"));
                 assertEquals(from, mr.iova());
                 assertEquals(expectLength[piece], mr.length(), at("piece " + piece));

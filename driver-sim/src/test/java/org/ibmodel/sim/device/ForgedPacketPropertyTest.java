@@ -189,7 +189,8 @@ class ForgedPacketPropertyTest {
                 .withShrinkCycles(20)
                 .withReporter(new SeedReporter("ForgedPacketPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), booleans().all(), booleans().all(),
-                        lists().of(lists().of(integers().between(0, Integer.MAX_VALUE)).ofSize(CHOICES).map(Forged::new))
+                        lists().of(lists().of(integers().between(0, Integer.MAX_VALUE)).ofSize(CHOICES)
+                                .map(Forged::new))
                                 .ofSizeBetween(1, MAX_PACKETS))
                 .checkAssert((worldSeed, knowsRkey, knowsPkey, packets) ->
                         new Run(worldSeed, policy).forge(knowsRkey, knowsPkey, packets));
@@ -587,7 +588,8 @@ class ForgedPacketPropertyTest {
                 case 1 -> cursor + 1;
                 default -> v >>> 2;
             }) & 0xffffff;
-            int slid = fault != Fault.SLID ? run.world.lid(FORGER) : v % 2 == 0 ? run.world.lid(PEER) : (v >>> 1) & 0xffff;
+            int slid = fault != Fault.SLID ? run.world.lid(FORGER)
+                    : v % 2 == 0 ? run.world.lid(PEER) : (v >>> 1) & 0xffff;
             int pkey = !knowsPkey || fault == Fault.PKEY && v % 2 == 0 ? wrongPkey(f.at(4))
                     : fault == Fault.PKEY ? 0x7fff : FULL_PKEY;
             int key = rkey(f.at(5), fault == Fault.RKEY || !knowsRkey);
@@ -696,7 +698,8 @@ class ForgedPacketPropertyTest {
             if (dlid != run.world.lid(VICTIM)) {
                 return "DLID 0x" + Integer.toHexString(dlid) + " is not the victim's";
             }
-            int bthAt = Lrh.HEADER_LENGTH + ((b[1] & 3) == Lrh.LNH_IBA_GLOBAL ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
+            boolean global = (b[1] & 3) == Lrh.LNH_IBA_GLOBAL;
+            int bthAt = Lrh.HEADER_LENGTH + (global ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
             if (b.length >= bthAt + 8) {
                 int qpn = (b[bthAt + 5] & 0xff) << 16 | (b[bthAt + 6] & 0xff) << 8 | (b[bthAt + 7] & 0xff);
                 if (qpn == run.bystander.qpNum()) {

@@ -38,7 +38,8 @@ class RecordedTraceMutationTest {
     private static final int DAMAGED = 60;
 
     private static final Pattern ALLOC = Pattern.compile(
-            " (cq_alloc: cq\\.id=(\\d+) |mr_alloc: pd\\.id=\\d+ mr\\.id=(\\d+) .* rc=0$|cm_id_attach: cm\\.id=(\\d+) )");
+            " (cq_alloc: cq\\.id=(\\d+) |mr_alloc: pd\\.id=\\d+ mr\\.id=(\\d+) .* rc=0$"
+                    + "|cm_id_attach: cm\\.id=(\\d+) )");
     private static final Pattern FREE = Pattern.compile(
             " (cq_free: cq\\.id=(\\d+)|mr_dereg: mr\\.id=(\\d+)|cm_id_destroy: cm\\.id=(\\d+) )");
     private static final Pattern POLL = Pattern.compile(" cq_poll: cq\\.id=(\\d+) ");
