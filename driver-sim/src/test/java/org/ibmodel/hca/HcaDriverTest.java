@@ -306,6 +306,58 @@ class HcaDriverTest {
         }
     }
 
+    /**
+     * ib_core leaves the values' ranges to the driver, and _mlx4_ib_modify_qp puts them into its
+     * context as they come: the bits beyond each field are lost, unknown access flags ignored.
+     */
+    @Test
+    void shouldPutValuesIntoTheContextAsTheyComeAsMlx4Does() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        QpAttr init = HcaHost.init();
+        init.qpAccessFlags |= 1 << 20;
+        assertEquals(0, qp.modify(init, HcaHost.RC_INIT), "an access flag no QP has is no error");
+        QpAttr rtr = HcaHost.rtr(0x100_0005);
+        rtr.minRnrTimer = 33;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        QpAttr rts = HcaHost.rts(1);
+        rts.timeout = 32;
+        rts.retryCnt = 9;
+        rts.rnrRetry = 8;
+        assertEquals(0, qp.modify(rts, HcaHost.RC_RTS));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(QpState.RTS, qp.state());
+        assertEquals(5, c.get(Layout.QpCtx.REMOTE_QPN), "24 bits of the destination QPN");
+        assertEquals(1, c.get(Layout.QpCtx.MIN_RNR_TIMER));
+        assertEquals(0, c.get(Layout.QpCtx.ACK_TIMEOUT), "a timeout of 32 is 0: no local ACK timeout at all");
+        assertEquals(1, c.get(Layout.QpCtx.RETRY_CNT));
+        assertEquals(0, c.get(Layout.QpCtx.RNR_RETRY));
+        assertEquals(1, c.get(Layout.QpCtx.REMOTE_WRITE), "the known flags as asked");
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_ATOMIC));
+    }
+
+    /** What _mlx4_ib_modify_qp and __mlx4_ib_modify_qp do refuse: read depths, a path MTU that is none. */
+    @Test
+    void shouldRefuseReadDepthsAboveTheDevicesAndAPathMtuThatIsNone() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        for (int mtu : new int[] {0, 6}) {
+            QpAttr a = HcaHost.rtr(1);
+            a.pathMtuValue = mtu;
+            assertEquals(Errno.EINVAL.negative(), qp.modify(a, HcaHost.RC_RTR), "path_mtu " + mtu);
+        }
+        QpAttr deep = HcaHost.rtr(1);
+        deep.maxDestRdAtomic = h.dev.attr().maxQpRdAtom + 1;
+        assertEquals(Errno.EINVAL.negative(), qp.modify(deep, HcaHost.RC_RTR));
+        assertEquals(QpState.INIT, qp.state());
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        QpAttr rts = HcaHost.rts(1);
+        rts.maxRdAtomic = h.dev.attr().maxQpInitRdAtom + 1;
+        assertEquals(Errno.EINVAL.negative(), qp.modify(rts, HcaHost.RC_RTS));
+        assertEquals(QpState.RTR, qp.state());
+    }
+
     @Test
     void shouldMapEveryFirmwareStatusToTheKernelErrno() {
         int[][] table = {{0x00, 0}, {0x01, -5}, {0x02, -1}, {0x03, -22}, {0x04, -6}, {0x05, -9}, {0x06, -16},

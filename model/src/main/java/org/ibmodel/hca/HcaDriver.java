@@ -1012,6 +1012,16 @@ public final class HcaDriver implements DeviceOps {
         if ((mask & QpModify.UNSUPPORTED) != 0) {
             return Errno.EOPNOTSUPP.negative();
         }
+        // _mlx4_ib_modify_qp and __mlx4_ib_modify_qp check the read depths against the device's
+        // and that the path MTU is one (256 to 4096); every other value goes into its context
+        // field as it comes, the bits beyond the field lost (a timeout of 32 is 0, no timeout).
+        if (QpAttrMask.MAX_QP_RD_ATOMIC.isSet(mask)
+                && (attr.maxRdAtomic < 0 || attr.maxRdAtomic > device.attr().maxQpInitRdAtom)
+                || QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask)
+                        && (attr.maxDestRdAtomic < 0 || attr.maxDestRdAtomic > device.attr().maxQpRdAtom)
+                || QpAttrMask.PATH_MTU.isSet(mask) && org.ibmodel.core.Mtu.ofValue(attr.pathMtuValue) == null) {
+            return Errno.EINVAL.negative();
+        }
         HcaQp hq = (HcaQp) qp.drv();
         CmdOp op = QpModify.command(cur, next);
         if (op == null) {

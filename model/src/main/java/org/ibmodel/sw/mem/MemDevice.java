@@ -26,6 +26,7 @@ import org.ibmodel.core.PortState;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
@@ -362,6 +363,10 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next) {
+        int err = chkAttr(qp, attr, mask);
+        if (err != 0) {
+            return err;
+        }
         QpQueues q = queues(qp);
         switch (next) {
             case RESET -> {
@@ -387,6 +392,41 @@ public final class MemDevice implements DeviceOps {
             }
         }
         return 0;
+    }
+
+    /** The access flags a QP takes (rxe_qp_chk_attr, rvt_modify_qp). */
+    private static final int QP_ACCESS = org.ibmodel.core.AccessFlags.LOCAL_WRITE
+            | org.ibmodel.core.AccessFlags.REMOTE_WRITE | org.ibmodel.core.AccessFlags.REMOTE_READ
+            | org.ibmodel.core.AccessFlags.REMOTE_ATOMIC | org.ibmodel.core.AccessFlags.MW_BIND;
+
+    /**
+     * The values ib_core leaves to the driver, checked as rxe_qp_chk_attr (rxe_qp.c) and
+     * rvt_modify_qp (rdmavt/qp.c) check them: a path MTU that is none or above the port's, a
+     * timeout or min_rnr_timer above 31, retry counts above 7 (IBA 9.7.5.2.8, 12.7.34), read
+     * depths above the device's, unknown access flags, a destination QPN wider than 24 bits
+     * (-EINVAL).
+     */
+    private int chkAttr(Qp qp, QpAttr a, int mask) {
+        int port = QpAttrMask.PORT.isSet(mask) ? a.portNum : qp.portNum();
+        if (QpAttrMask.PATH_MTU.isSet(mask)) {
+            org.ibmodel.core.Mtu mtu = org.ibmodel.core.Mtu.ofValue(a.pathMtuValue);
+            int p = device.isPortValid(port) ? port : 1;
+            if (mtu == null || mtu.value() > device.port(p).query().maxMtu.value()) {
+                return Errno.EINVAL.negative();
+            }
+        }
+        boolean bad = QpAttrMask.TIMEOUT.isSet(mask) && (a.timeout < 0 || a.timeout > 31)
+                || QpAttrMask.ALT_PATH.isSet(mask) && (a.altTimeout < 0 || a.altTimeout > 31)
+                || QpAttrMask.RETRY_CNT.isSet(mask) && (a.retryCnt < 0 || a.retryCnt > 7)
+                || QpAttrMask.RNR_RETRY.isSet(mask) && (a.rnrRetry < 0 || a.rnrRetry > 7)
+                || QpAttrMask.MIN_RNR_TIMER.isSet(mask) && (a.minRnrTimer < 0 || a.minRnrTimer > 31)
+                || QpAttrMask.MAX_QP_RD_ATOMIC.isSet(mask)
+                        && (a.maxRdAtomic < 0 || a.maxRdAtomic > device.attr().maxQpInitRdAtom)
+                || QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask)
+                        && (a.maxDestRdAtomic < 0 || a.maxDestRdAtomic > device.attr().maxQpRdAtom)
+                || QpAttrMask.ACCESS_FLAGS.isSet(mask) && (a.qpAccessFlags & ~QP_ACCESS) != 0
+                || QpAttrMask.DEST_QPN.isSet(mask) && (a.destQpNum & ~Qp.QPN_MASK) != 0;
+        return bad ? Errno.EINVAL.negative() : 0;
     }
 
     @Override

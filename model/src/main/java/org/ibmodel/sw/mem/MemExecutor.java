@@ -89,7 +89,8 @@ final class MemExecutor {
             Qp dest = dev.qp(wr.remoteQpn(), port.portNum());
             return dest != null && dest.type().datagram() ? dest : null;
         }
-        Qp dest = dev.qp(qp.attr().destQpNum, qp.portNum());
+        // The BTH has 24 bits for it (rxe's bth_set_qpn masks what modify_qp stored).
+        Qp dest = dev.qp(qp.attr().destQpNum & Qp.QPN_MASK, qp.portNum());
         return dest != null && dest.type() == qp.type() ? dest : null;
     }
 
