@@ -342,19 +342,24 @@ class HcaDriverTest {
         Cq cq = h.cq(4);
         Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
         assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
-        for (int mtu : new int[] {0, 6}) {
+        // 21 and 257 would fit their fields once cut to them (5 and 1): the driver refuses before.
+        for (int mtu : new int[] {0, 6, 21}) {
             QpAttr a = HcaHost.rtr(1);
             a.pathMtuValue = mtu;
             assertEquals(Errno.EINVAL.negative(), qp.modify(a, HcaHost.RC_RTR), "path_mtu " + mtu);
         }
-        QpAttr deep = HcaHost.rtr(1);
-        deep.maxDestRdAtomic = h.dev.attr().maxQpRdAtom + 1;
-        assertEquals(Errno.EINVAL.negative(), qp.modify(deep, HcaHost.RC_RTR));
+        for (int depth : new int[] {h.dev.attr().maxQpRdAtom + 1, 257}) {
+            QpAttr deep = HcaHost.rtr(1);
+            deep.maxDestRdAtomic = depth;
+            assertEquals(Errno.EINVAL.negative(), qp.modify(deep, HcaHost.RC_RTR), "max_dest_rd_atomic " + depth);
+        }
         assertEquals(QpState.INIT, qp.state());
         assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
-        QpAttr rts = HcaHost.rts(1);
-        rts.maxRdAtomic = h.dev.attr().maxQpInitRdAtom + 1;
-        assertEquals(Errno.EINVAL.negative(), qp.modify(rts, HcaHost.RC_RTS));
+        for (int depth : new int[] {h.dev.attr().maxQpInitRdAtom + 1, 257}) {
+            QpAttr rts = HcaHost.rts(1);
+            rts.maxRdAtomic = depth;
+            assertEquals(Errno.EINVAL.negative(), qp.modify(rts, HcaHost.RC_RTS), "max_rd_atomic " + depth);
+        }
         assertEquals(QpState.RTR, qp.state());
     }
 
