@@ -177,6 +177,58 @@ class UverbsMcastTest {
         assertTrue(warn.getMessage().contains("cannot destroy") && warn.getMessage().contains("QP"), warn.getMessage());
     }
 
+    /**
+     * The kernel's other trap: ib_uverbs_detach_mcast drops its record of the attachment before
+     * it asks the driver to detach (uverbs_cmd.c), so a detach the driver refuses leaves the QP
+     * attached, and held, with no record left; on close nothing detaches it, ib_destroy_qp
+     * answers -EBUSY and uverbs_destroy_ufile_hw WARNs. A detach can be refused when the device
+     * refuses one of its commands (HCA.md §3.11); a driver that refuses once shows it here.
+     */
+    @Test
+    void shouldWarnOnCloseAfterADetachTheDriverRefusedAsTheKernelDoes() {
+        boolean[] refuseNext = {false};
+        UverbsHost refusing = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1,
+                real -> new ForwardingDeviceOps(real) {
+                    @Override
+                    public boolean hasMulticast() {
+                        return true;
+                    }
+
+                    @Override
+                    public int attachMcast(Qp qp, byte[] gid, int lid) {
+                        return 0;
+                    }
+
+                    @Override
+                    public int detachMcast(Qp qp, byte[] gid, int lid) {
+                        if (refuseNext[0]) {
+                            refuseNext[0] = false;
+                            return Errno.EBUSY.negative();
+                        }
+                        return 0;
+                    }
+                }));
+        Task q = refusing.spawn("p1");
+        assertEquals(MEM, q.mm().mmap(MEM, 0x10000));
+        int f = refusing.uverbs0().open(q);
+        byte[] c = Commands.getContext(RESP);
+        assertEquals(c.length, q.write(f, c));
+        assertTrue(q.write(f, Commands.allocPd(RESP)) > 0);
+        int pd = handle(q);
+        assertTrue(q.write(f, Commands.createCq(RESP, 1, 4, -1)) > 0);
+        int cq = handle(q);
+        assertTrue(q.write(f, Commands.createQp(RESP, 7, pd, cq, cq, -1, QpType.UD.value(), 4, 1)) > 0);
+        int qp = handle(q);
+        assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID)) > 0);
+        refuseNext[0] = true;
+        assertEquals(Errno.EBUSY.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)));
+        assertEquals(Errno.EINVAL.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)),
+                "the record is gone: a second detach finds nothing to detach");
+        org.ibmodel.kernel.KernelBug warn = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class, () -> q.close(f));
+        assertTrue(warn.getMessage().contains("cannot destroy") && warn.getMessage().contains("QP"), warn.getMessage());
+    }
+
     private static int handle(Task t) {
         byte[] b = new byte[4];
         assertEquals(0, t.mm().copyFromUser(b, 0, RESP, 4));

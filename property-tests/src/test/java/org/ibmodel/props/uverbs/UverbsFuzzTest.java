@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
  * header words changed) to uverbs0 from two processes, interleaved with valid commands that
  * build objects to hit. Now and then the device goes from under the open files, which uverbs
  * disassociates: the HCA fails and its driver resets it and probes it again, the in-memory device
- * is unplugged and another plugged. After every write nothing may
+ * is unplugged and another plugged. On the HCA, one valid command in {@link #REFUSAL_ODDS} has one
+ * of its firmware commands refused (HcaCommandFailurePropertyTest does it verb by verb). After every write nothing may
  * escape but an errno, and the {@link UverbsWorld} invariants must hold; at the end every process
  * exits and nothing may be left. Replay: {@code mvn -B -pl property-tests -am verify -Dtest=UverbsFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
@@ -21,6 +22,8 @@ class UverbsFuzzTest {
     static final int DEFAULT_HCA_WRITES = 50_000;
     /** One step in this many takes the device from under the open files. */
     static final int DEVICE_LOSS_ODDS = 4_000;
+    /** On the HCA, one valid command in this many has one of its firmware commands refused. */
+    static final int REFUSAL_ODDS = 5;
 
     @Test
     void hostileWritesChangeNothingAndLeakNothing() {
@@ -71,6 +74,10 @@ class UverbsFuzzTest {
         try {
             while (total + w.writes < writes) {
                 int mode = rnd.nextInt(10);
+                boolean refusing = mode < 4 && rnd.nextInt(REFUSAL_ODDS) == 0;
+                if (refusing) {
+                    w.refuseACommand(rnd);
+                }
                 if (mode < 4) {
                     // A valid command (or a valid-shaped one with bad handles) from the world.
                     w.step(rnd.nextLong(), rnd);
@@ -79,6 +86,9 @@ class UverbsFuzzTest {
                     byte[] cmd = mode < 6 ? random(rnd) : mutate(rnd, last, w);
                     w.write(w.procs[pf[0]], pf[1], cmd);
                     last = cmd;
+                }
+                if (refusing) {
+                    w.endRefusal();
                 }
                 if (rnd.nextInt(DEVICE_LOSS_ODDS) == 0) {
                     // The device goes from under the open files: an HCA fails and is reset, the

@@ -141,6 +141,38 @@ final class UverbsWorld {
         results.merge("HCA resets", 1L, Long::sum);
     }
 
+    /** Refusals a command may meet: every firmware status but OK and INTERNAL_ERR (the device failing). */
+    private static final org.ibmodel.sim.device.Status[] REFUSALS = java.util.Arrays.stream(
+            org.ibmodel.sim.device.Status.values()).filter(s -> s != org.ibmodel.sim.device.Status.OK
+                    && s != org.ibmodel.sim.device.Status.INTERNAL_ERR).toArray(org.ibmodel.sim.device.Status[]::new);
+
+    /**
+     * On the HCA, the device refuses the next firmware command, with any status but INTERNAL_ERR,
+     * unless {@link #endRefusal} comes first: what a driver's error paths, and uverbs' unwinding
+     * behind them, must survive. Only the first command a step issues: a later one may be the
+     * tear-down of an object uverbs made and then aborts (a response it could not copy out), and
+     * the kernel WARNs when that fails (uverbs_destroy_uobject), as the model does; real devices
+     * refuse no tear-down but when they fail, which the driver answers itself. Nothing on the
+     * in-memory device.
+     */
+    void refuseACommand(java.util.SplittableRandom rnd) {
+        refusal = hcaHost == null ? null : REFUSALS[rnd.nextInt(REFUSALS.length)];
+    }
+
+    /** The refusal {@link #step} arms before its write, or null. */
+    private org.ibmodel.sim.device.Status refusal;
+
+    /** Ends a {@link #refuseACommand}, counting it in the results when a command met it. */
+    void endRefusal() {
+        if (armed && !hcaHost.hca(0).firmware().injectionPending(true)) {
+            results.merge("commands refused", 1L, Long::sum);
+        }
+        armed = false;
+        refusal = null;
+    }
+
+    private boolean armed;
+
     private void unplug() {
         org.ibmodel.core.IbDevice old = uverbs0().ibDevice();
         gone.add(old);
@@ -270,6 +302,13 @@ final class UverbsWorld {
             }
         };
         if (cmd != null) {
+            // Detaches are not refused: ib_uverbs_detach_mcast drops its record before it asks
+            // the driver, so a refused detach leaves the QP held and its file's close WARNs, as
+            // the kernel does (UverbsMcastTest shows it). Closes and exits write nothing here.
+            if (refusal != null && kind != 18) {
+                hcaHost.hca(0).firmware().injectStatusAfter(0, refusal);
+                armed = true;
+            }
             write(t, fd, cmd);
         }
     }
