@@ -162,15 +162,7 @@ class UverbsMcastTest {
         Task q = gidKeyed.spawn("p1");
         assertEquals(MEM, q.mm().mmap(MEM, 0x10000));
         int f = gidKeyed.uverbs0().open(q);
-        byte[] c = Commands.getContext(RESP);
-        assertEquals(c.length, q.write(f, c));
-        assertTrue(q.write(f, Commands.allocPd(RESP)) > 0);
-        int pd = handle(q);
-        assertTrue(q.write(f, Commands.createCq(RESP, 1, 4, -1)) > 0);
-        int cq = handle(q);
-        assertTrue(q.write(f, Commands.createQp(RESP, 7, pd, cq, cq, -1, QpType.UD.value(), 4, 1)) > 0);
-        int qp = handle(q);
-        assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID)) > 0);
+        int qp = attachedUdQp(q, f);
         assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID + 1)) > 0, "another MLID: uverbs asks again");
         org.ibmodel.kernel.KernelBug warn = org.junit.jupiter.api.Assertions.assertThrows(
                 org.ibmodel.kernel.KernelBug.class, () -> q.close(f));
@@ -211,6 +203,18 @@ class UverbsMcastTest {
         Task q = refusing.spawn("p1");
         assertEquals(MEM, q.mm().mmap(MEM, 0x10000));
         int f = refusing.uverbs0().open(q);
+        int qp = attachedUdQp(q, f);
+        refuseNext[0] = true;
+        assertEquals(Errno.EBUSY.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)));
+        assertEquals(Errno.EINVAL.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)),
+                "the record is gone: a second detach finds nothing to detach");
+        org.ibmodel.kernel.KernelBug warn = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class, () -> q.close(f));
+        assertTrue(warn.getMessage().contains("cannot destroy") && warn.getMessage().contains("QP"), warn.getMessage());
+    }
+
+    /** A context, a PD, a CQ and a UD QP on file {@code f}, the QP attached to group 1; its handle. */
+    private static int attachedUdQp(Task q, int f) {
         byte[] c = Commands.getContext(RESP);
         assertEquals(c.length, q.write(f, c));
         assertTrue(q.write(f, Commands.allocPd(RESP)) > 0);
@@ -220,13 +224,7 @@ class UverbsMcastTest {
         assertTrue(q.write(f, Commands.createQp(RESP, 7, pd, cq, cq, -1, QpType.UD.value(), 4, 1)) > 0);
         int qp = handle(q);
         assertTrue(q.write(f, Commands.attachMcast(qp, mgid(1), MLID)) > 0);
-        refuseNext[0] = true;
-        assertEquals(Errno.EBUSY.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)));
-        assertEquals(Errno.EINVAL.negative(), q.write(f, Commands.detachMcast(qp, mgid(1), MLID)),
-                "the record is gone: a second detach finds nothing to detach");
-        org.ibmodel.kernel.KernelBug warn = org.junit.jupiter.api.Assertions.assertThrows(
-                org.ibmodel.kernel.KernelBug.class, () -> q.close(f));
-        assertTrue(warn.getMessage().contains("cannot destroy") && warn.getMessage().contains("QP"), warn.getMessage());
+        return qp;
     }
 
     private static int handle(Task t) {
