@@ -52,7 +52,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A forger on the fabric (host 2, writing bytes straight onto its cable) sends packets to a
- * victim (host 0): any opcode, to its RC (one on an SRQ), UC and UD QPs, QP0, QP1 or any QPN, with right or wrong
+ * victim (host 0): any opcode, to its RC (one on an SRQ), UC and UD QPs (the UD one also through
+ * a multicast group it is attached to), QP0, QP1 or any QPN, with right or wrong
  * PSNs, SLIDs, P_Keys, Q_Keys, rkeys, addresses and lengths, some with a byte changed before or
  * after their CRCs or cut short. The victim's RC and UC QPs are connected to the forger's LID, so
  * its packets pass the path check; the forger knows the victim's QPNs and PSNs and, in some runs,
@@ -107,6 +108,10 @@ class ForgedPacketPropertyTest {
     private static final int RC_SQ_PSN = 0x7000;
     private static final int UC_RQ_PSN = 0x6000;
     private static final long READ_WR_ID = 0xbead;
+    /** The multicast group of the victim's UD QP, which the forger's port may send to. */
+    private static final int MLID = 0xc011;
+    private static final byte[] MGID = {(byte) 0xff, 0x12, 0x40, 0x1b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x11};
+    private static final int MULTICAST_QPN = 0xff_ffff;
 
     /** One forged packet, as the raw choices it is decoded from. */
     record Forged(List<Integer> choices) {
@@ -270,6 +275,9 @@ class ForgedPacketPropertyTest {
             assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
             QpAttr rts = new QpAttr().state(QpState.RTS);
             assertEquals(0, ud.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            // The switch forwards the group's packets between the victim and the forger.
+            world.joinMulticast(MLID, VICTIM, FORGER);
+            assertEquals(0, ud.attachMcast(MGID, MLID));
 
             Host peer = world.host(PEER);
             IbDevice peerDev = peer.driver(0).device();
@@ -492,6 +500,7 @@ class ForgedPacketPropertyTest {
         private Mr peerRemote;
 
         private void teardown() {
+            assertEquals(0, ud.detachMcast(MGID, MLID), "noLeak: detach from the group");
             for (Qp q : new Qp[] {rcs[0], rcs[1], rcs[2], ucs[0], ucs[1], ud, bystander}) {
                 assertEquals(0, q.destroy(), "noLeak: destroy " + q);
             }
@@ -557,6 +566,7 @@ class ForgedPacketPropertyTest {
             int t = f.at(0) % 16;
             int sel = f.at(0) >>> 4;
             int qpn;
+            boolean multicast = false;
             int[] cursors = null;
             int which = 0;
             org.ibmodel.sim.wire.Transport service;
@@ -570,8 +580,13 @@ class ForgedPacketPropertyTest {
                 qpn = run.ucs[which].qpNum();
                 cursors = ucPsn;
                 service = org.ibmodel.sim.wire.Transport.UC;
-            } else if (t < 14) {
+            } else if (t < 13) {
                 qpn = run.ud.qpNum();
+                service = org.ibmodel.sim.wire.Transport.UD;
+            } else if (t < 14) {
+                // To the multicast group the victim's UD QP is attached to (HCA.md §3.11).
+                multicast = true;
+                qpn = MULTICAST_QPN;
                 service = org.ibmodel.sim.wire.Transport.UD;
             } else if (t < 15) {
                 qpn = sel % 2;
@@ -606,15 +621,20 @@ class ForgedPacketPropertyTest {
                         default -> 0xffff_ffffL - f.at(8) % 4096;
                     };
             int qkey = fault != Fault.QKEY ? QKEY : v % 2 == 0 ? f.at(10) : 0x8000_0000 | f.at(10);
-            boolean grh = fault == Fault.GRH;
+            // A multicast packet must carry a GRH naming its group; a unicast one may carry one.
+            boolean grh = multicast != (fault == Fault.GRH);
             int flags = f.at(11);
 
             byte[] buf = new byte[PacketBuilder.frameLength(op, grh, payload)];
             builder.wrap(buf, 0).begin(op, grh);
             // QP0's packets go on VL15 and no other QP's do (IBA 7.6.5); a wrong lane breaks that.
-            builder.lrh().vl((qpn == 0) != (fault == Fault.VL) ? 15 : 0).dlid(run.world.lid(VICTIM)).slid(slid);
+            builder.lrh().vl((qpn == 0) != (fault == Fault.VL) ? 15 : 0).dlid(multicast ? MLID : run.world.lid(VICTIM))
+                    .slid(slid);
             if (grh) {
                 byte[] gid = run.dev.port(1).gid(0);
+                if (multicast) {
+                    gid = MGID;
+                }
                 builder.grh().hopLmt(1).dgid(word(gid, 0), word(gid, 8)).sgid(0xfe80L << 48, v);
             }
             builder.bth().pKey(pkey).destQp(qpn).psn(psn).ackReq((flags & 1) != 0).se((flags & 2) != 0)
@@ -695,7 +715,7 @@ class ForgedPacketPropertyTest {
                 return null;
             }
             int dlid = (b[2] & 0xff) << 8 | (b[3] & 0xff);
-            if (dlid != run.world.lid(VICTIM)) {
+            if (dlid != run.world.lid(VICTIM) && dlid != MLID) {
                 return "DLID 0x" + Integer.toHexString(dlid) + " is not the victim's";
             }
             boolean global = (b[1] & 3) == Lrh.LNH_IBA_GLOBAL;
