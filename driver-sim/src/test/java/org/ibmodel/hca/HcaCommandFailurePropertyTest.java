@@ -193,9 +193,12 @@ class HcaCommandFailurePropertyTest {
             }
             int ret = v.call.get();
             h.settle();
-            boolean refused = v.deviceRefuses || refusal != null && !h.fw.injectionPending(true);
+            // Cancelled whatever happened: an injection left armed would refuse a later command.
+            boolean fired = refusal != null && !h.fw.injectionPending(true);
+            boolean refused = v.deviceRefuses || fired;
             String what = v.name + (refusal == null ? "" : " (command " + (passing + 1) + " refused with " + refusal
-                    + (refused ? "" : ", not reached") + ")") + " = " + ret;
+                    + (fired ? "" : ", not reached") + ")") + (v.deviceRefuses ? " (the device refuses it itself)" : "")
+                    + " = " + ret;
             log.add(i + ": " + what);
 
             if (ret != 0 && v.create) {
