@@ -93,6 +93,8 @@ public final class PingPongTour {
     private Opcode lose;
     /** The packet {@link #lose} took, as its sender logged it. */
     private Transport.Sent lost;
+    /** A report's tap on the fabric, or null. */
+    private org.ibmodel.sim.fabric.PacketTap tap;
     private World world;
     /** Each host's uverbs client, loaded by its first process. */
     private final Uverbs[] uverbsClients = new Uverbs[2];
@@ -287,8 +289,6 @@ public final class PingPongTour {
         }
     }
 
-    private org.ibmodel.sim.fabric.PacketTap tap;
-
     public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink) {
         this(narrator, seed, pcap, traceSink, false);
     }
@@ -303,7 +303,7 @@ public final class PingPongTour {
     }
 
     /**
-     * Loses on the wire the first RC packet whose IBTA name is {@code name} ("RDMA WRITE
+     * Loses on the wire the first packet of {@code opcode} (see {@link #rcOpcode}: "RDMA WRITE
      * Middle", "Acknowledge"), to watch the transport recover: a NAK and go-back-N, an ACK
      * timeout and a duplicate, an atomic replayed from the responder's cache.
      */
