@@ -46,6 +46,9 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
     private final List<String> summary = new ArrayList<>();
     private final Lrh lrh = new Lrh();
     private final Bth bth = new Bth();
+    /** Every packet a host put on a cable, by its headers; and whether each one's latest copy was a resend. */
+    private final Set<String> sent = new java.util.HashSet<>();
+    private final java.util.Map<String, Boolean> resent = new java.util.HashMap<>();
 
     public HtmlReport(String title) {
         this.title = title;
@@ -100,6 +103,20 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
                 detail = String.format("%s %s, LID %d to %d, psn 0x%06x, dest qp 0x%06x, %d bytes",
                         op == null ? "" : op.transport(), name, lrh.slid(), lrh.dlid(), bth.psn(), bth.destQp(),
                         packet.length);
+                // A packet its sender put on the wire before (a retransmission, a duplicate ACK)
+                // says so on every hop; its first hop leaves a host, where sending again shows.
+                String key = lrh.slid() + "/" + lrh.dlid() + "/" + bth.opCode() + "/" + bth.psn() + "/" + bth.destQp();
+                boolean again;
+                if (hostNumber(link.from(direction).node()) >= 0) {
+                    again = !sent.add(key);
+                    resent.put(key, again);
+                } else {
+                    again = resent.getOrDefault(key, false);
+                }
+                if (again) {
+                    label += "  (again)";
+                    detail += ", sent before";
+                }
             }
         }
         frames.add(new Frame(steps.size() - 1, start, end, link.from(direction).node(), link.to(direction).node(),

@@ -90,6 +90,7 @@ class DemoHtmlTest {
             }
         }
         assertEquals(10, arrows, "four WRITE packets and an ACK, two links each");
+        assertTrue(!d.getDocumentElement().getTextContent().contains("(again)"), "nothing is resent on a clean run");
     }
 
     @Test
@@ -106,6 +107,11 @@ class DemoHtmlTest {
         assertTrue(lost.get(0).getTextContent().contains("lost on the way"), lost.get(0).getTextContent());
         assertEquals(pcapRecords(pcap), byClass(d, "g", "frame").size(), "every crossing that arrived, as before");
         assertTrue(d.getDocumentElement().getTextContent().contains("Acknowledge (NAK psn sequence error)"));
+        String lostLabel = lost.get(0).getTextContent();
+        String psn = lostLabel.substring(lostLabel.indexOf("psn 0x"), lostLabel.indexOf("psn 0x") + 12);
+        long again = byClass(d, "g", "frame").stream().map(Element::getTextContent)
+                .filter(t -> t.contains("RDMA WRITE Middle  " + psn + "  (again)")).count();
+        assertEquals(2, again, "the resent packet, on both its cables, says it was sent before");
     }
 
     @Test

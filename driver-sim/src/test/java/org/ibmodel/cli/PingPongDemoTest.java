@@ -78,6 +78,7 @@ class PingPongDemoTest {
                 "the responder NAKs the PSN it expected: " + out);
         int resend = out.indexOf("RDMA WRITE Middle            " + psn, nak);
         assertTrue(resend > nak, "the requester goes back to it: " + out);
+        assertTrue(out.substring(resend, out.indexOf('\n', resend)).contains("(again)"), "and says it is a resend");
         assertTrue(out.contains("h1's memory holds exactly the 3172 bytes written"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
     }

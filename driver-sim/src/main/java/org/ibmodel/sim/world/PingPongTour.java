@@ -93,6 +93,8 @@ public final class PingPongTour {
     private Opcode lose;
     /** The packet {@link #lose} took, as its sender logged it. */
     private Transport.Sent lost;
+    /** Every packet told, by its headers: one sent again (a retransmission) says so. */
+    private final java.util.Set<List<Integer>> sentBefore = new java.util.HashSet<>();
     /** A report's tap on the fabric, or null. */
     private org.ibmodel.sim.fabric.PacketTap tap;
     private World world;
@@ -704,7 +706,9 @@ public final class PingPongTour {
                 moments.add(new Moment(s.timeNs(), String.format(
                         "wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
-                        s.psn(), s.destQp(), nak(s.syndrome()),
+                        s.psn(), s.destQp(), nak(s.syndrome())
+                                + (sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp())) ? ""
+                                        : "  (again)"),
                         s.equals(lost) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
