@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.fabric.PacketTap;
+import org.ibmodel.sim.wire.Aeth;
 import org.ibmodel.sim.wire.Bth;
 import org.ibmodel.sim.wire.Grh;
 import org.ibmodel.sim.wire.Lrh;
@@ -44,8 +46,6 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
     private final List<Step> steps = new ArrayList<>();
     private final List<Frame> frames = new ArrayList<>();
     private final List<String> summary = new ArrayList<>();
-    private final Lrh lrh = new Lrh();
-    private final Bth bth = new Bth();
     /** Every packet a host put on a cable, by its headers; and whether each one's latest copy was a resend. */
     private final Set<String> sent = new java.util.HashSet<>();
     private final java.util.Map<String, Boolean> resent = new java.util.HashMap<>();
@@ -86,37 +86,31 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
         String label = packet.length + " B";
         String detail = label;
         boolean response = false;
-        if (packet.length >= Lrh.HEADER_LENGTH + Bth.HEADER_LENGTH) {
-            lrh.wrap(packet, 0);
-            int bthAt = Lrh.HEADER_LENGTH + (lrh.lnh() == Lrh.LNH_IBA_GLOBAL ? Grh.HEADER_LENGTH : 0);
-            if (packet.length >= bthAt + Bth.HEADER_LENGTH) {
-                bth.wrap(packet, bthAt);
-                Opcode op = OpcodeTable.lookup(bth.opCode());
-                response = op != null && op.isResponse();
-                String name = op == null ? String.format("opcode 0x%02x", bth.opCode()) : op.ibtaName();
-                int aethAt = bthAt + Bth.HEADER_LENGTH;
-                if (op != null && op.hasAeth() && packet.length > aethAt) {
-                    String nak = org.ibmodel.sim.wire.Aeth.nakText(packet[aethAt] & 0xff);
-                    name = nak.isEmpty() ? name : name + " (" + nak + ")";
-                }
-                label = String.format("%s  psn 0x%06x", name, bth.psn());
-                detail = String.format("%s %s, LID %d to %d, psn 0x%06x, dest qp 0x%06x, %d bytes",
-                        op == null ? "" : op.transport(), name, lrh.slid(), lrh.dlid(), bth.psn(), bth.destQp(),
-                        packet.length);
-                // A packet its sender put on the wire before (a retransmission, a duplicate ACK)
-                // says so on every hop; its first hop leaves a host, where sending again shows.
-                String key = lrh.slid() + "/" + lrh.dlid() + "/" + bth.opCode() + "/" + bth.psn() + "/" + bth.destQp();
-                boolean again;
-                if (hostNumber(link.from(direction).node()) >= 0) {
-                    again = !sent.add(key);
-                    resent.put(key, again);
-                } else {
-                    again = resent.getOrDefault(key, false);
-                }
-                if (again) {
-                    label += "  (again)";
-                    detail += ", sent before";
-                }
+        boolean global = packet.length > 1 && (packet[1] & 3) == Lrh.LNH_IBA_GLOBAL;
+        if (packet.length >= Lrh.HEADER_LENGTH + (global ? Grh.HEADER_LENGTH : 0) + Bth.HEADER_LENGTH) {
+            // What its sender's log would say of it (the same headers, the AETH's syndrome).
+            Transport.Sent h = Transport.Sent.of(0, packet);
+            Opcode op = OpcodeTable.lookup(h.opcode());
+            response = op != null && op.isResponse();
+            String name = op == null ? String.format("opcode 0x%02x", h.opcode()) : op.ibtaName();
+            String nak = h.syndrome() < 0 ? "" : Aeth.nakText(h.syndrome());
+            name = nak.isEmpty() ? name : name + " (" + nak + ")";
+            label = String.format("%s  psn 0x%06x", name, h.psn());
+            detail = String.format("%s %s, LID %d to %d, psn 0x%06x, dest qp 0x%06x, %d bytes",
+                    op == null ? "" : op.transport(), name, h.slid(), h.dlid(), h.psn(), h.destQp(), packet.length);
+            // A packet its sender put on the wire before (a retransmission, a duplicate ACK) says
+            // so on every hop; its first hop leaves a host, where sending it again shows.
+            String key = h.slid() + "/" + h.dlid() + "/" + h.opcode() + "/" + h.psn() + "/" + h.destQp();
+            boolean again;
+            if (hostNumber(link.from(direction).node()) >= 0) {
+                again = !sent.add(key);
+                resent.put(key, again);
+            } else {
+                again = resent.getOrDefault(key, false);
+            }
+            if (again) {
+                label += "  (again)";
+                detail += ", sent before";
             }
         }
         frames.add(new Frame(steps.size() - 1, start, end, link.from(direction).node(), link.to(direction).node(),
