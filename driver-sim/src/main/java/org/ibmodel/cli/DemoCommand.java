@@ -56,8 +56,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--lose", paramLabel = "PACKET",
             description = "lose on the wire the first RC packet of this IBTA name (\"RDMA WRITE Middle\", "
-                    + "\"Acknowledge\", \"ATOMIC Acknowledge\") and watch the transport recover")
-    String lose;
+                    + "\"Acknowledge\", \"ATOMIC Acknowledge\") and watch the transport recover; given again, "
+                    + "the first of the next name after that one (a WRITE Middle, then its NAK)")
+    java.util.List<String> lose = new java.util.ArrayList<>();
 
     @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
     boolean singleHost;
@@ -88,16 +89,16 @@ final class DemoCommand implements Callable<Integer> {
             if (catas) {
                 throw new BadInputException("--catas needs the HCA: drop --single-host");
             }
-            if (lose != null) {
+            if (!lose.isEmpty()) {
                 throw new BadInputException("--lose needs the fabric: drop --single-host");
             }
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
             PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer, catas);
-            if (lose != null) {
-                org.ibmodel.sim.wire.Opcode op = PingPongTour.rcOpcode(lose);
+            for (String name : lose) {
+                org.ibmodel.sim.wire.Opcode op = PingPongTour.rcOpcode(name);
                 if (op == null) {
-                    throw new BadInputException("--lose: no RC packet is called '" + lose + "'; one of: "
+                    throw new BadInputException("--lose: no RC packet is called '" + name + "'; one of: "
                             + String.join(", ", PingPongTour.rcOpcodeNames()));
                 }
                 tour.lose(op);

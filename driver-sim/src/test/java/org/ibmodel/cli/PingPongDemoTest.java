@@ -84,6 +84,26 @@ class PingPongDemoTest {
     }
 
     @Test
+    void shouldLoseTheNakTooAndRecoverAtTheAckTimeout() {
+        CliRun run = CliRun.of("demo", "--lose", "RDMA WRITE Middle", "--lose", "Acknowledge");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        int first = out.indexOf("-- lost on the way (--lose)");
+        int second = out.indexOf("-- lost on the way (--lose)", first + 1);
+        assertTrue(first >= 0 && second > first && out.indexOf("-- lost on the way", second + 1) < 0, out);
+        String nakLine = out.substring(out.lastIndexOf('\n', second) + 1, second);
+        assertTrue(nakLine.contains("Acknowledge") && nakLine.contains("NAK psn sequence error"),
+                "the second loss is the first Acknowledge after the first loss, its NAK: " + nakLine);
+        // With no NAK the requester learns of the gap only when its ACK timer fires (timeout 14:
+        // 4.096 us x 2^14 = 67 ms), and goes back to the first PSN not acknowledged.
+        int resend = out.indexOf("RDMA WRITE First", second);
+        String resendLine = out.substring(out.lastIndexOf('\n', resend) + 1, out.indexOf('\n', resend));
+        assertTrue(resendLine.contains("t=67") && resendLine.endsWith("(again)"), resendLine);
+        assertTrue(out.contains("h1's memory holds exactly the 3172 bytes written"), out);
+        assertTrue(out.contains("0 objects left allocated"), out);
+    }
+
+    @Test
     void shouldLoseTheAtomicAckAndReplayTheAnswerWithoutAddingTwice() {
         CliRun run = CliRun.of("demo", "--lose", "atomic acknowledge");
         assertEquals(0, run.exit(), run.err());

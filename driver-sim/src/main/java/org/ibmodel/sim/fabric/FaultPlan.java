@@ -38,8 +38,10 @@ public final class FaultPlan {
     private double corrupt;
     /** The bit {@link #judge} drew to flip, in the packet it last found CORRUPT. */
     private int corruptBit;
-    /** Which packet an endpoint sends next is lost, once; null when none is to be. */
-    private java.util.function.Predicate<byte[]> loseFirst;
+    /** Which packets an endpoint sends are lost; null when none is to be. */
+    private java.util.function.Predicate<byte[]> lose;
+    /** {@link #lose} takes one packet only, then asks no more. */
+    private boolean loseOnce;
 
     FaultPlan(Scheduler scheduler) {
         this.scheduler = scheduler;
@@ -64,7 +66,18 @@ public final class FaultPlan {
      * until it holds once, and must neither change nor keep the array.
      */
     public FaultPlan loseFirst(java.util.function.Predicate<byte[]> which) {
-        this.loseFirst = Objects.requireNonNull(which, "which");
+        this.lose = Objects.requireNonNull(which, "which");
+        this.loseOnce = true;
+        return this;
+    }
+
+    /**
+     * As {@link #loseFirst}, but every packet a host's HCA sends from now on for which
+     * {@code which} holds is lost, and {@code which} sees every one of them.
+     */
+    public FaultPlan loseEach(java.util.function.Predicate<byte[]> which) {
+        this.lose = Objects.requireNonNull(which, "which");
+        this.loseOnce = false;
         return this;
     }
 
@@ -123,8 +136,10 @@ public final class FaultPlan {
      * which bit) and only for non-zero rates, so a fault-free link draws nothing.
      */
     Verdict judge(Link link, byte[] packet, boolean fromEndpoint) {
-        if (loseFirst != null && fromEndpoint && loseFirst.test(packet)) {
-            loseFirst = null;
+        if (lose != null && fromEndpoint && lose.test(packet)) {
+            if (loseOnce) {
+                lose = null;
+            }
             return Verdict.DROP;
         }
         // A fabric without faults, the usual case, needs no per-link lookup.

@@ -90,9 +90,10 @@ public final class PingPongTour {
     private final Path pcap;
     private final TraceSink traceSink;
     private final boolean catas;
-    private Opcode lose;
-    /** The packet {@link #lose} took, as its sender logged it. */
-    private Transport.Sent lost;
+    /** The packets still to lose, by opcode, each the first of its kind after the one before. */
+    private final java.util.ArrayDeque<Opcode> lose = new java.util.ArrayDeque<>();
+    /** The packets lost, as their senders logged them. */
+    private final java.util.Set<Transport.Sent> lost = new java.util.HashSet<>();
     /** Every packet told, by its headers: one sent again (a retransmission) says so. */
     private final java.util.Set<List<Integer>> sentBefore = new java.util.HashSet<>();
     /** A report's tap on the fabric, or null. */
@@ -306,11 +307,12 @@ public final class PingPongTour {
 
     /**
      * Loses on the wire the first packet of {@code opcode} (see {@link #rcOpcode}: "RDMA WRITE
-     * Middle", "Acknowledge"), to watch the transport recover: a NAK and go-back-N, an ACK
-     * timeout and a duplicate, an atomic replayed from the responder's cache.
+     * Middle", "Acknowledge") after the packet the call before picked, to watch the transport
+     * recover: a NAK and go-back-N, an ACK timeout and a duplicate, an atomic replayed from the
+     * responder's cache; a WRITE Middle and then an Acknowledge lose the NAK too.
      */
     public PingPongTour lose(Opcode opcode) {
-        this.lose = opcode;
+        this.lose.add(opcode);
         return this;
     }
 
@@ -358,13 +360,14 @@ public final class PingPongTour {
         if (tap != null) {
             world.fabric().addTap(tap);
         }
-        if (lose != null) {
-            world.fabric().faults().loseFirst(p -> {
+        if (!lose.isEmpty()) {
+            world.fabric().faults().loseEach(p -> {
                 Transport.Sent s = Transport.Sent.of(world.scheduler().now(), p);
-                if (s.opcode() != lose.value()) {
+                if (lose.isEmpty() || s.opcode() != lose.peek().value()) {
                     return false;
                 }
-                lost = s;
+                lose.remove();
+                lost.add(s);
                 return true;
             });
         }
@@ -709,7 +712,7 @@ public final class PingPongTour {
                         s.psn(), s.destQp(), nak(s.syndrome())
                                 + (sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp())) ? ""
                                         : "  (again)"),
-                        s.equals(lost) ? "  -- lost on the way (--lose)" : "")));
+                        lost.contains(s) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
             List<Hca.Executed> log = world.host(i).hca(0).commandLog();

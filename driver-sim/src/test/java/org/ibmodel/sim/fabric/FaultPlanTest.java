@@ -74,6 +74,21 @@ class FaultPlanTest {
     }
 
     @Test
+    void shouldLoseEachPacketPickedAndKeepAsking() {
+        List<Integer> seen = new ArrayList<>();
+        fabric.faults().loseEach(p -> {
+            seen.add(TestPackets.seq(p));
+            return TestPackets.seq(p) % 1000 == 7;
+        });
+
+        sendAll();
+
+        assertEquals(PACKETS, seen.size(), "asked about every packet");
+        assertEquals(PACKETS / 1000, link.counters(Link.Direction.A_TO_B).droppedByFault());
+        assertTrue(atB.seqs().stream().noneMatch(s -> s % 1000 == 7) && atB.seqs().contains(8));
+    }
+
+    @Test
     void shouldNeverAskAboutWhatASwitchSendsOn() {
         Scheduler s = new Scheduler(SEED);
         Fabric f = new Fabric(s);
