@@ -144,6 +144,7 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
                 .append(".req{stroke:#1f5fbf;fill:#1f5fbf}\n.resp{stroke:#2e7d3a;fill:#2e7d3a}\n")
                 .append("text.req,text.resp{stroke:none}\n.time{fill:#777}\n.node{font-weight:bold}\n")
                 .append(".lost{stroke:#c62828;stroke-width:2;fill:none}\n")
+                .append("pre .lost{color:#c62828;font-weight:bold}\npre .nak{color:#b26a00}\npre .again{color:#6a1b9a}\n")
                 .append("</style>\n</head>\n<body>\n<h1>").append(esc(title)).append("</h1>\n");
         for (String s : summary) {
             b.append("<p><code>").append(esc(s)).append("</code></p>\n");
@@ -165,15 +166,38 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
             }
             b.append("<section id=\"step-").append(s.number).append("\">\n<h2>").append(s.number).append(". ")
                     .append(esc(s.title)).append("</h2>\n");
+            tally(b, s.number);
             ladder(b, s.number);
             b.append("<pre>");
             for (String line : s.lines) {
-                b.append(esc(line)).append('\n');
+                // What went wrong on the wire stands out: a loss, a NAK, a resend.
+                String cls = line.contains("lost on the way") ? "lost" : line.contains("  NAK ")
+                        || line.contains("  RNR NAK") ? "nak" : line.endsWith("(again)") ? "again" : null;
+                b.append(cls == null ? esc(line) : "<span class=\"" + cls + "\">" + esc(line) + "</span>")
+                        .append('\n');
             }
             b.append("</pre>\n</section>\n");
         }
         b.append("</body>\n</html>\n");
         return b.toString();
+    }
+
+    /** A line on what the step put on the wire: crossings, and any lost or sent again. */
+    private void tally(StringBuilder b, int step) {
+        List<Frame> mine = frames.stream().filter(f -> f.step == step).toList();
+        if (mine.isEmpty()) {
+            return;
+        }
+        long lost = mine.stream().filter(Frame::lost).count();
+        long again = mine.stream().filter(f -> f.label.contains("(again)")).count();
+        b.append("<p>").append(mine.size() - lost).append(" link crossing").append(mine.size() - lost == 1 ? "" : "s");
+        if (lost > 0) {
+            b.append(", ").append(lost).append(" packet").append(lost == 1 ? "" : "s").append(" lost");
+        }
+        if (again > 0) {
+            b.append(", ").append(again).append(" crossing").append(again == 1 ? "" : "s").append(" of packets sent again");
+        }
+        b.append(".</p>\n");
     }
 
     /** The step's link crossings as a ladder: a lifeline per node, an arrow per crossing. */

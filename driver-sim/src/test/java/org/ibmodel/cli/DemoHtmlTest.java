@@ -112,6 +112,8 @@ class DemoHtmlTest {
         long again = byClass(d, "g", "frame").stream().map(Element::getTextContent)
                 .filter(t -> t.contains("RDMA WRITE Middle  " + psn + "  (again)")).count();
         assertEquals(2, again, "the resent packet, on both its cables, says it was sent before");
+        assertTrue(d.getDocumentElement().getTextContent().contains("1 packet lost"), "the step's tally");
+        assertEquals(1, byClass(d, "span", "lost").size(), "the narration's line of the loss stands out");
     }
 
     @Test
