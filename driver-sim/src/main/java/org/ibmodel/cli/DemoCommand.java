@@ -76,6 +76,19 @@ final class DemoCommand implements Callable<Integer> {
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
         }
+        if (html != null) {
+            // Made before the run, so that a place the page cannot go stops nothing half way.
+            try {
+                Files.createDirectories(html);
+            } catch (IOException e) {
+                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                        : e instanceof java.nio.file.NoSuchFileException ? "its parent cannot hold one"
+                        : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                        : e.getClass().getSimpleName();
+                throw new BadInputException("--html " + html + ": cannot make the directory (" + why + ")");
+            }
+        }
         HtmlReport report = html == null ? null : new HtmlReport(singleHost
                 ? "ibmodel demo --single-host: the verbs on one host's in-memory device"
                 : "ibmodel demo: rc_pingpong between h0 and h1, seed " + seed);

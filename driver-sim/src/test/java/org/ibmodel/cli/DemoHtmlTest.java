@@ -143,5 +143,10 @@ class DemoHtmlTest {
         assertEquals(1, run.err().lines().count(), run.err());
         assertTrue(run.err().contains("not a directory"), run.err());
         assertEquals("", run.out(), "nothing ran");
+        CliRun under = CliRun.of("demo", "--quiet", "--html", file.resolve("sub").toString());
+        assertEquals(2, under.exit(), "a directory under a file cannot be made");
+        assertEquals(1, under.err().lines().count(), under.err());
+        assertTrue(under.err().contains("cannot make the directory"), under.err());
+        assertEquals("", under.out(), "nothing ran");
     }
 }
