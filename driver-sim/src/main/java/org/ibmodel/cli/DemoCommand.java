@@ -70,23 +70,38 @@ final class DemoCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    /** Why a file or directory could not be made, in words. */
+    private static String why(IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
+                : e instanceof java.nio.file.NoSuchFileException ? "its directory cannot hold it"
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : e.getClass().getSimpleName();
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
         }
+        // Every place the run writes to is made before the run, so that one the output cannot go
+        // to stops the demo before it starts, with one line, not after it ends or with a trace.
         if (html != null) {
-            // Made before the run, so that a place the page cannot go stops nothing half way.
             try {
                 Files.createDirectories(html);
             } catch (IOException e) {
-                String why = e instanceof java.nio.file.AccessDeniedException ? "permission denied"
-                        : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
-                        : e instanceof java.nio.file.NoSuchFileException ? "its parent cannot hold one"
-                        : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
-                        : e.getClass().getSimpleName();
-                throw new BadInputException("--html " + html + ": cannot make the directory (" + why + ")");
+                throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
+            }
+        }
+        for (Object[] option : new Object[][] {{"--pcap", pcap}, {"--trace", trace}}) {
+            Path file = (Path) option[1];
+            if (file != null) {
+                try {
+                    Files.newOutputStream(file).close();
+                } catch (IOException e) {
+                    throw new BadInputException(option[0] + " " + file + ": cannot write it (" + why(e) + ")");
+                }
             }
         }
         HtmlReport report = html == null ? null : new HtmlReport(singleHost

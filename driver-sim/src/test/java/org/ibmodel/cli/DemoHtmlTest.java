@@ -135,6 +135,19 @@ class DemoHtmlTest {
         assertTrue(d.getDocumentElement().getTextContent().contains("ib_destroy_cq while QPs use it: EBUSY"));
     }
 
+    /** Every output is made before the run: one that cannot be is one line, exit 2, nothing run. */
+    @Test
+    void shouldRefuseACaptureOrTraceThatCannotBeWrittenBeforeRunning() throws IOException {
+        Path file = Files.writeString(dir.resolve("plain"), "x");
+        for (String option : new String[] {"--pcap", "--trace"}) {
+            CliRun run = CliRun.of("demo", "--quiet", option, file.resolve("out").toString());
+            assertEquals(2, run.exit(), option);
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains(option) && run.err().contains("cannot write it"), run.err());
+            assertEquals("", run.out(), option + ": nothing ran");
+        }
+    }
+
     @Test
     void shouldRefuseAFileForADirectory() throws IOException {
         Path file = Files.writeString(dir.resolve("taken"), "x");
