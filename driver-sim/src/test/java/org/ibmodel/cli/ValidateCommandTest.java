@@ -105,5 +105,11 @@ class ValidateCommandTest {
         CliRun missing = CliRun.of("validate", dir.resolve("none.ndjson").toString());
         assertEquals(2, missing.exit());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        Path binary = dir.resolve("capture.pcap");
+        Files.write(binary, new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1, 2, 0, 4, 0});
+        CliRun notText = CliRun.of("validate", binary.toString());
+        assertEquals(2, notText.exit());
+        assertEquals("ibmodel: " + binary + ": not UTF-8 text, so not a recorded run (NDJSON)",
+                notText.err().strip());
     }
 }

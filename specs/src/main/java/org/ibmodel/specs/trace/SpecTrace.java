@@ -27,6 +27,8 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
     public static SpecTrace read(Path p) {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
             return parse(p.toString(), r);
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw new TraceFormatException(p.toString(), 0, "not UTF-8 text, so not a recorded run (NDJSON)");
         } catch (IOException e) {
             throw new TraceFormatException(p.toString(), 0, "cannot read: " + e.getMessage());
         }

@@ -4,7 +4,8 @@ package org.ibmodel.specs.trace;
 public final class TraceFormatException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
+    /** {@code line} 0 when the problem is the whole file's, not one line's. */
     public TraceFormatException(String file, int line, String message) {
-        super(file + ":" + line + ": " + message);
+        super(file + (line > 0 ? ":" + line : "") + ": " + message);
     }
 }
