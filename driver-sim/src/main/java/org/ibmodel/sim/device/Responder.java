@@ -281,7 +281,7 @@ final class Responder {
                 transport.discard(qp);
                 return State.DONE;
             }
-            transport.send(qp);
+            transport.sendResponse(qp);
         }
         return State.DONE;
     }
@@ -321,7 +321,7 @@ final class Responder {
         PacketBuilder b = transport.beginToPeer(qp, Opcode.RC_ATOMIC_ACKNOWLEDGE, atPsn, 0);
         b.aeth().ack(credits(qp)).msn(qp.msn);
         b.atomicAckEth().origRemData(orig);
-        transport.send(qp);
+        transport.sendResponse(qp);
     }
 
     /** rxe_resp.c do_complete: the receive CQE (docs/HCA.md §6) once the message is whole. */
@@ -465,7 +465,7 @@ final class Responder {
         b.aeth().syndrome(syndrome).msn(qp.msn);
         replySyndrome = syndrome;
         replyPsn = atPsn;
-        transport.send(qp);
+        transport.sendResponse(qp);
     }
 
     /** IB_QP1_QKEY (include/rdma/ib_mad.h): the Q_Key every GSI packet carries. */

@@ -216,6 +216,10 @@ public final class Transport implements TransportStage {
         if (t != null) {
             t.dropped = true;
             t.cancelTimers();
+            // Responses the rate still held die with the QP; their buffers go back to the pool.
+            for (TransportQp.Held h; (h = t.heldResponses.poll()) != null; ) {
+                ports[h.port()].pool().give(h.packet());
+            }
         }
     }
 
@@ -394,20 +398,69 @@ public final class Transport implements TransportStage {
         if (packet != frame && len != packet.length) {
             throw new IllegalStateException(name + ": packet of " + len + " bytes built in " + packet.length);
         }
+        transmit(portNum(t), packet, len, t.qpn());
+        return len;
+    }
+
+    private void transmit(int port, byte[] packet, int len, int sender) {
         packetsSent++;
         if (logSent) {
             sentLog.add(Sent.of(scheduler.now(), packet));
         }
         if (packet != frame) {
-            int port = portNum(t);
             boolean multicast = isMulticast(packet);
             firmware.port(port).transmitted(len, multicast);
             if (multicast) {
-                loopBack(port, packet, t.qpn());
+                loopBack(port, packet, sender);
             }
             ports[port].xmit(packet, Crcs.State.PENDING);
         }
-        return len;
+    }
+
+    /**
+     * §5.9: finishes a response (ACK, NAK, atomic ACK, RDMA READ response) and sends it when the
+     * QP's static rate lets it, after the responses held before it. The rate paces every packet
+     * the QP puts on the wire, its requests (Requester.sendPacket) and its responses alike.
+     */
+    void sendResponse(TransportQp t) {
+        long now = scheduler.now();
+        if (building == frame || (t.heldResponses.isEmpty() && t.pacedUntil <= now)) {
+            long gap = StaticRate.gapNs(t.ctx.staticRate(), send(t));
+            if (gap > 0) {
+                t.pacedUntil = now + gap;
+            }
+            return;
+        }
+        int len = builder.finishWithoutCrcs();
+        byte[] packet = building;
+        building = null;
+        if (len != packet.length) {
+            throw new IllegalStateException(name + ": packet of " + len + " bytes built in " + packet.length);
+        }
+        t.heldResponses.add(new TransportQp.Held(portNum(t), packet));
+        if (t.responseTimer == null) {
+            t.responseTimer = scheduler.event(name + " qp 0x" + Integer.toHexString(t.qpn()) + " static rate (responses)",
+                    () -> releaseResponse(t));
+        }
+        if (!t.responseTimer.isPending()) {
+            t.responseTimer.armAt(t.pacedUntil);
+        }
+    }
+
+    /** Sends the oldest held response once the rate allows; a request sent meanwhile moves it on. */
+    private void releaseResponse(TransportQp t) {
+        if (live(t) == null || t.heldResponses.isEmpty()) {
+            return;
+        }
+        long now = scheduler.now();
+        if (t.pacedUntil <= now) {
+            TransportQp.Held h = t.heldResponses.poll();
+            transmit(h.port(), h.packet(), h.packet().length, t.qpn());
+            t.pacedUntil = now + StaticRate.gapNs(t.ctx.staticRate(), h.packet().length);
+        }
+        if (!t.heldResponses.isEmpty()) {
+            t.responseTimer.armAt(Math.max(now, t.pacedUntil));
+        }
     }
 
     private static boolean isMulticast(byte[] packet) {

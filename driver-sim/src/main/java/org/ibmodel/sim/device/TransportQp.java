@@ -84,6 +84,13 @@ final class TransportQp {
     /** §5.9: the earliest virtual time the next packet may start, and the event that waits for it. */
     long pacedUntil;
     Scheduler.Handle paceTimer;
+    /** §5.9: responses built while the rate held the QP back, oldest first, and their timer. */
+    final ArrayDeque<Held> heldResponses = new ArrayDeque<>(0);
+    Scheduler.Handle responseTimer;
+
+    /** A finished packet waiting for its port. */
+    record Held(int port, byte[] packet) {
+    }
     /** Set when the transport forgets this QP (Transport.drop); a dropped QP is never live again. */
     boolean dropped;
     /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
@@ -188,6 +195,9 @@ final class TransportQp {
         }
         if (paceTimer != null) {
             paceTimer.cancel();
+        }
+        if (responseTimer != null) {
+            responseTimer.cancel();
         }
     }
 }

@@ -18,9 +18,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
- * The requester starts a paced QP's packets no closer than their length at the static rate, and
- * sends at the port's rate without one, with IB_RATE_PORT_CURRENT, a rate the port exceeds, or a
- * value that names no rate.
+ * A paced QP starts its packets, requests and responses alike, no closer than their length at the
+ * static rate, and sends at the port's rate without one, with IB_RATE_PORT_CURRENT, a rate the port
+ * exceeds, or a value that names no rate.
  */
 @ExtendWith(ReplayOnFailure.class)
 class StaticRateTest {
@@ -32,6 +32,8 @@ class StaticRateTest {
     private static final int LEN = 64 * 1024;
     /** A middle RC WRITE packet at MTU 4096: LRH 8, BTH 12, payload, ICRC 4, VCRC 2. */
     private static final int MIDDLE = 8 + 12 + 4096 + 4 + 2;
+    /** A READ response FIRST or LAST at MTU 4096: a middle one with an AETH. */
+    private static final int WITH_AETH = MIDDLE + 4;
 
     private static String at(String what) {
         return ReplayOnFailure.at("StaticRateTest", SEED, what);
@@ -103,6 +105,90 @@ class StaticRateTest {
             // LRH 8, BTH 12, DETH 8, 1,000 bytes, ICRC 4, VCRC 2 at 2,500 Mb/s.
             long gap = ((8 + 12 + 8 + 1000 + 4 + 2) * 8_000L + 2_499) / 2_500;
             assertEquals(List.of(starts.get(0), starts.get(0) + gap, starts.get(0) + 2 * gap), starts, at("UD at 2.5 Gb/s"));
+        }
+    }
+
+    /** Gap at 10 Gb/s after a packet of {@code bytes}, rounded up as the device does. */
+    private static long gap10(int bytes) {
+        return (bytes * 8_000L + 9_999) / 10_000;
+    }
+
+    /** Host a READs {@link #LEN} bytes from b; the start times of b's packets. */
+    private static List<Long> readResponseStarts(int rate) {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC,
+                TransportPair.Conn.standard(Mtu.MTU_4096).staticRate(rate))) {
+            byte[] data = TransportPair.pattern(2, LEN);
+            p.b.fill(TransportPair.TARGET, data);
+            p.b.transport().logSent(true);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(1, wcs.size(), at("rate " + rate + ": " + wcs));
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, at("rate " + rate));
+            assertArrayEquals(data, p.a.read(0, LEN), at("rate " + rate));
+            return p.b.transport().sentLog().stream().map(Transport.Sent::timeNs).toList();
+        }
+    }
+
+    @Test
+    void shouldPaceAnRdmaReadsResponsesAtTheRespondersStaticRate() {
+        List<Long> paced = readResponseStarts(RATE_10);
+        assertEquals(16, paced.size(), at("64 KiB of READ responses at MTU 4096: " + paced));
+        // The FIRST carries an AETH, the MIDDLEs do not.
+        assertEquals(gap10(WITH_AETH), paced.get(1) - paced.get(0), at("after FIRST: " + paced));
+        for (int i = 2; i < paced.size(); i++) {
+            assertEquals(gap10(MIDDLE), paced.get(i) - paced.get(i - 1), at("response " + i + ": " + paced));
+        }
+        List<Long> free = readResponseStarts(0);
+        assertEquals(16, free.size(), at("unpaced: " + free));
+        assertTrue(free.get(15) - free.get(0) < (paced.get(15) - paced.get(0)) / 5,
+                at("at the port's rate " + free + ", paced " + paced));
+    }
+
+    @Test
+    void shouldPaceRequestsAndResponsesOfOneQpAsOneStream() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC,
+                TransportPair.Conn.standard(Mtu.MTU_4096).staticRate(RATE_10))) {
+            byte[] readData = TransportPair.pattern(3, LEN);
+            byte[] writeData = TransportPair.pattern(4, LEN);
+            p.b.fill(TransportPair.TARGET, readData);
+            p.b.fill(0, writeData);
+            p.b.transport().logSent(true);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.b.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.b.sge(0, LEN))
+                    .remoteAddr(p.a.buf + TransportPair.TARGET).rkey(p.a.mr.rkey()));
+            p.settle();
+            assertEquals(List.of(WcStatus.SUCCESS), p.a.poll().stream().map(w -> w.status).toList(), at("READ"));
+            assertEquals(List.of(WcStatus.SUCCESS), p.b.poll().stream().map(w -> w.status).toList(), at("WRITE"));
+            assertArrayEquals(readData, p.a.read(0, LEN), at("READ data"));
+            assertArrayEquals(writeData, p.a.read(TransportPair.TARGET, LEN), at("WRITE data"));
+            List<Transport.Sent> sent = p.b.transport().sentLog();
+            assertEquals(32, sent.size(), at("16 READ responses and 16 WRITE packets: " + sent));
+            // Every packet b sends carries 4 KiB: none starts sooner than a middle packet's gap.
+            for (int i = 1; i < sent.size(); i++) {
+                long d = sent.get(i).timeNs() - sent.get(i - 1).timeNs();
+                assertTrue(d >= gap10(MIDDLE), at("packet " + i + " " + d + " ns after the one before: " + sent));
+            }
+        }
+    }
+
+    @Test
+    void shouldSendNoHeldResponseOnceTheQpIsReset() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC,
+                TransportPair.Conn.standard(Mtu.MTU_4096).staticRate(RATE_2_5))) {
+            p.b.transport().logSent(true);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            // 4 KiB at 2.5 Gb/s takes about 13 us: the first responses are out, the rest held.
+            p.world.runUntil(p.world.scheduler().now() + 40_000);
+            int before = p.b.transport().sentLog().size();
+            assertTrue(before > 0 && before < 16, at("some responses sent by 40 us: " + before));
+            assertEquals(0, p.b.qp.modify(new org.ibmodel.core.QpAttr().state(org.ibmodel.core.QpState.RESET),
+                    org.ibmodel.core.QpAttrMask.STATE.bit()));
+            p.world.runUntil(p.world.scheduler().now() + 1_000_000);
+            assertEquals(before, p.b.transport().sentLog().size(), at("a reset QP sends nothing it held"));
         }
     }
 }
