@@ -292,6 +292,10 @@ final class Responder {
         long va = pkt.atomicEth().va();
         int rkey = pkt.atomicEth().rKey();
         byte[] cur = transport.read(rkey, pd, va, 8, Layout.Mpt.ATOMIC);
+        if (cur == null) {
+            // checkRkey passed, so only a DMA the host refuses gets here: answered as a WRITE's is.
+            return State.ERR_RKEY_VIOLATION;
+        }
         // The operand is a 64-bit integer in host byte order, as the CPU sees it (rxe_resp.c
         // atomic_reply works on a native u64); the wire carries it big-endian.
         long orig = 0;
