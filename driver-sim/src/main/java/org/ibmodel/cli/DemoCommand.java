@@ -6,8 +6,11 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.ibmodel.report.HtmlReport;
+import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.world.Narrator;
 import org.ibmodel.sim.world.PingPongTour;
 import org.ibmodel.sim.world.VerbsTour;
@@ -58,7 +61,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "lose on the wire the first RC packet of this IBTA name (\"RDMA WRITE Middle\", "
                     + "\"Acknowledge\", \"ATOMIC Acknowledge\") and watch the transport recover; given again, "
                     + "the first of the next name after that one (a WRITE Middle, then its NAK)")
-    java.util.List<String> lose = new java.util.ArrayList<>();
+    List<String> lose = new ArrayList<>();
 
     @Option(names = "--single-host", description = "the verbs on one host's in-memory device, no fabric")
     boolean singleHost;
@@ -82,6 +85,28 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
+        // Every check of the command line comes before anything is made on disk, so that a refused
+        // one changes nothing: an existing capture or trace is not emptied, no directory is left.
+        if (singleHost) {
+            if (pcap != null) {
+                throw new BadInputException("--pcap needs the fabric: drop --single-host");
+            }
+            if (catas) {
+                throw new BadInputException("--catas needs the HCA: drop --single-host");
+            }
+            if (!lose.isEmpty()) {
+                throw new BadInputException("--lose needs the fabric: drop --single-host");
+            }
+        }
+        List<Opcode> lost = new ArrayList<>();
+        for (String name : lose) {
+            Opcode op = PingPongTour.rcOpcode(name);
+            if (op == null) {
+                throw new BadInputException("--lose: no RC packet is called '" + name + "'; one of: "
+                        + String.join(", ", PingPongTour.rcOpcodeNames()));
+            }
+            lost.add(op);
+        }
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
         }
@@ -111,24 +136,10 @@ final class DemoCommand implements Callable<Integer> {
         TraceBuffer buffer = trace == null ? null : new TraceBuffer(TRACE_ENTRIES);
         int leaked;
         if (singleHost) {
-            if (pcap != null) {
-                throw new BadInputException("--pcap needs the fabric: drop --single-host");
-            }
-            if (catas) {
-                throw new BadInputException("--catas needs the HCA: drop --single-host");
-            }
-            if (!lose.isEmpty()) {
-                throw new BadInputException("--lose needs the fabric: drop --single-host");
-            }
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
             PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer, catas);
-            for (String name : lose) {
-                org.ibmodel.sim.wire.Opcode op = PingPongTour.rcOpcode(name);
-                if (op == null) {
-                    throw new BadInputException("--lose: no RC packet is called '" + name + "'; one of: "
-                            + String.join(", ", PingPongTour.rcOpcodeNames()));
-                }
+            for (Opcode op : lost) {
                 tour.lose(op);
             }
             if (report != null) {

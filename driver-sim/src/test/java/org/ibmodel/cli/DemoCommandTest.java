@@ -1,11 +1,19 @@
 package org.ibmodel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class DemoCommandTest {
+    @TempDir
+    Path dir;
+
     @Test
     void shouldWalkThroughTheVerbsOnOneHostAndLeaveNothingAllocated() {
         CliRun run = CliRun.of("demo", "--single-host");
@@ -33,5 +41,35 @@ class DemoCommandTest {
     @Test
     void shouldBeDeterministic() {
         assertEquals(CliRun.of("demo", "--single-host").out(), CliRun.of("demo", "--single-host").out());
+    }
+
+    /** A refused command line changes nothing on disk: files given to it keep what they held. */
+    @Test
+    void shouldLeaveAnExistingCaptureAndTraceAloneWhenRefused() throws IOException {
+        Path pcap = Files.writeString(dir.resolve("old.pcap"), "an earlier capture");
+        Path trace = Files.writeString(dir.resolve("old.trace"), "an earlier trace");
+        CliRun run = CliRun.of("demo", "--single-host", "--pcap", pcap.toString(), "--trace", trace.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().contains("--pcap needs the fabric"), run.err());
+        assertEquals("an earlier capture", Files.readString(pcap));
+        assertEquals("an earlier trace", Files.readString(trace));
+        CliRun catas = CliRun.of("demo", "--single-host", "--catas", "--trace", trace.toString());
+        assertEquals(2, catas.exit(), catas.err());
+        assertEquals("an earlier trace", Files.readString(trace));
+    }
+
+    @Test
+    void shouldNotMakeTheHtmlDirectoryWhenRefused() {
+        Path html = dir.resolve("report");
+        for (String[] refused : new String[][] {
+            {"demo", "--single-host", "--catas", "--html", html.toString()},
+            {"demo", "--lose", "no such packet", "--html", html.toString()},
+        }) {
+            CliRun run = CliRun.of(refused);
+            assertEquals(2, run.exit(), run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertFalse(Files.exists(html), String.join(" ", refused) + " made " + html);
+        }
     }
 }
