@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code ibmodel check}: TLC on every configuration of the TLA+ specs (DESIGN.md §4). */
+/** {@code ibmodel check}: TLC on every configuration of the TLA+ specs; the help below gives its rows and JSON. */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = {"Model-check the TLA+ specifications with TLC.",
             "",

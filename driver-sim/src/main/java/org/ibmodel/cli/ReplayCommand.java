@@ -26,7 +26,8 @@ final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "the trace file")
     Path trace;
 
-    @Option(names = "--json", description = "print the report as JSON (DESIGN.md section 4)")
+    @Option(names = "--json", description = "JSON: {lines,events,event_counts,unparsed:[{line,text}],"
+            + "objects:{mr,cq,qp,cm_id},violations:[{line,rule,message}]} (README.md says more)")
     boolean json;
 
     @Spec

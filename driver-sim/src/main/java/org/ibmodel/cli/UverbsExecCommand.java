@@ -27,9 +27,9 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
- * {@code ibmodel uverbs-exec SCRIPT}: raw uverbs syscalls from a script (docs: DESIGN.md section
- * 4), one JSON object per script line, on one host with one device whose character device is
- * uverbs0. Deterministic: the script alone decides the output.
+ * {@code ibmodel uverbs-exec SCRIPT}: raw uverbs syscalls from a script (the help below gives its
+ * format and output), one JSON object per script line, on one host with one device whose
+ * character device is uverbs0. Deterministic: the script alone decides the output.
  */
 @Command(name = "uverbs-exec", mixinStandardHelpOptions = true,
         description = {"Run raw uverbs syscalls from a script, one JSON line per line.",

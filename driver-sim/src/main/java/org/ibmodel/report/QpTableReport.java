@@ -1,5 +1,5 @@
 // Renders drivers/infiniband/core/verbs.c qp_state_table (as QpStateTable holds it) for people
-// and tools: JSON with the contract of DESIGN §4, and a Graphviz digraph.
+// and tools: JSON as README.md's CLI section gives it, and a Graphviz digraph.
 package org.ibmodel.report;
 
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The check contract of DESIGN §4: rows, JSON, exit codes, one-line errors. */
+/** What check promises in its --help and README.md's CLI section: rows, JSON, exit codes, one-line errors. */
 class CheckCommandTest {
     private static final Pattern ROW = Pattern.compile(
             "\\{\"spec\":\"(\\w+)\",\"cfg\":\"([\\w.]+)\",\"generated\":(\\d+),\"distinct\":(\\d+),\"depth\":(\\d+),"

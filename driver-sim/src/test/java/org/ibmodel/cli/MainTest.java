@@ -1,8 +1,13 @@
 package org.ibmodel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 class MainTest {
@@ -40,6 +45,23 @@ class MainTest {
             CliRun run = CliRun.of(sub, "--help");
             assertEquals(0, run.exit(), sub);
             assertTrue(run.out().contains("Usage: ibmodel " + sub), run.out());
+        }
+    }
+
+    /** A document the help sends the reader to must be in the repository. */
+    @Test
+    void shouldNameInTheHelpOnlyDocumentsTheRepositoryHas() {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("README.md"))) {
+            root = root.getParent();
+        }
+        assertNotNull(root, "the repository above " + System.getProperty("user.dir"));
+        for (String sub : new String[] {"demo", "qp-table", "check", "replay", "validate", "uverbs-exec"}) {
+            String help = CliRun.of(sub, "--help").out();
+            Matcher doc = Pattern.compile("[\\w./-]+\\.md\\b").matcher(help);
+            while (doc.find()) {
+                assertTrue(Files.isRegularFile(root.resolve(doc.group())), sub + " --help names " + doc.group());
+            }
         }
     }
 

@@ -10,7 +10,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
-/** The qp-table contract of DESIGN §4, checked on the CLI's own output. */
+/** The qp-table contract of its --help and README.md's CLI section, checked on the CLI's own output. */
 class QpTableCommandTest {
     private static final Pattern ENTRY = Pattern.compile(
             "\\{\"from\":\"(IB_QPS_\\w+)\",\"to\":\"(IB_QPS_\\w+)\",\"qp_type\":\"(IB_QPT_\\w+)\","

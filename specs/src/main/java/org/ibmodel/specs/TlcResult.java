@@ -19,7 +19,7 @@ package org.ibmodel.specs;
 public record TlcResult(String spec, String cfg, long generated, long distinct, int depth, Verdict verdict,
         String property, double seconds, String error, boolean specError, String output) {
 
-    /** The {@code result} of DESIGN.md §4. */
+    /** The {@code result} of each row of {@code ibmodel check --json}. */
     public enum Verdict {
         OK, VIOLATION, ERROR;
 

@@ -15,9 +15,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Building a world of thousands of hosts (DESIGN §7): each host's kernel, HCA driver probe and
- * device bring-up through firmware commands, the fat tree's cables and LIDs, the forwarding
- * tables, SET_PORT on every port and the port events settled. One build per invocation, timed
+ * Building a world of thousands of hosts (README.md, "A world of your own"): each host's kernel,
+ * HCA driver probe and device bring-up through firmware commands, the fat tree's cables and LIDs,
+ * the forwarding tables, SET_PORT on every port and the port events settled. One build per invocation, timed
  * alone ({@link Mode#SingleShotTime}); under {@code -prof gc}, {@code gc.alloc.rate.norm} is
  * what the build allocates.
  */

@@ -225,8 +225,9 @@ public final class World implements AutoCloseable {
     }
 
     /**
-     * Writes every packet that crosses a link to {@code file} as a pcap of ERF records (DESIGN
-     * §4), stamped with virtual time, and keeps what each record holds in {@link #captured()}.
+     * Writes every packet that crosses a link to {@code file} as a pcap of ERF records (laid out
+     * in {@link PcapWriter}), stamped with virtual time, and keeps what each record holds in
+     * {@link #captured()}.
      */
     public void capture(Path file) {
         try {

@@ -23,9 +23,9 @@ import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
 
 /**
- * The validator catches the model bugs it is for (DESIGN.md §5): a driver is broken on purpose
- * under the recorder, and the validator must reject the run at the event the bug produced — not
- * earlier, not later. Each mutant runs on seeds until it has struck in {@link #RUNS} runs.
+ * The validator catches the model bugs it is for (specs/README.md, "Trace validation"): a driver
+ * is broken on purpose under the recorder, and the validator must reject the run at the event the
+ * bug produced — not earlier, not later. Each mutant runs on seeds until it has struck in {@link #RUNS} runs.
  */
 class SpecConformanceMutationTest {
     static final int RUNS = 5;

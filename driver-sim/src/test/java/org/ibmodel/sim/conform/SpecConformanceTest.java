@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Seeded random runs of the model, recorded and validated with TLC against QpStateMachine and
- * WorkQueues (DESIGN.md §5 layer 4): each run must be a behaviour of its specs. A failing run
- * prints its seed and the first event the specs cannot match.
+ * WorkQueues (specs/README.md, "Trace validation"): each run must be a behaviour of its specs. A
+ * failing run prints its seed and the first event the specs cannot match.
  */
 class SpecConformanceTest {
     static final int RUNS = 100;

@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Writes one packet of every opcode, local and global, to a pcap and has tshark decode it: the
- * independent check that our wire bytes and ERF records are what real tools expect (DESIGN §4).
+ * independent check that our wire bytes and ERF records (laid out in {@link PcapWriter}) are what
+ * real tools expect.
  * Skipped when tshark is missing, unless -Dibmodel.requireTshark=true (or the environment variable
  * IBMODEL_REQUIRE_TSHARK, which .ci/run sets) makes that a failure.
  */

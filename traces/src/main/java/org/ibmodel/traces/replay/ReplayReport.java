@@ -6,7 +6,7 @@ import java.util.Set;
 import org.ibmodel.traces.Layout;
 import org.ibmodel.traces.Unparsed;
 
-/** The outcome of a replay, printable as the JSON of DESIGN §4 or as a summary for people. */
+/** The outcome of a replay, printable as JSON (replay --json; README.md's CLI section) or as a summary for people. */
 public record ReplayReport(int lines, int events, Map<String, Long> eventCounts, List<Unparsed> unparsed,
         long unparsedTotal, Map<ObjectKind, ObjectCounts> objects, List<Violation> violations, long violationsTotal,
         Set<Layout> layouts) {
