@@ -366,8 +366,8 @@ class HcaDriverTest {
     @Test
     void shouldMapEveryFirmwareStatusToTheKernelErrno() {
         int[][] table = {{0x00, 0}, {0x01, -5}, {0x02, -1}, {0x03, -22}, {0x04, -6}, {0x05, -9}, {0x06, -16},
-            {0x08, -12}, {0x09, -9}, {0x0a, -9}, {0x10, -22}, {0x20, -14}, {0x21, -16}, {0x30, -22}, {0x40, -12},
-            {0x7f, -5}};
+            {0x08, -12}, {0x09, -9}, {0x0a, -9}, {0x0b, -14}, {0x0c, -23}, {0x10, -22}, {0x20, -14}, {0x21, -16},
+            {0x22, -11}, {0x30, -22}, {0x40, -12}, {0x50, -13}, {0x07, -5}, {0x7f, -5}};
         for (int[] row : table) {
             assertEquals(row[1], CmdStatus.toErrno(row[0]), "status 0x" + Integer.toHexString(row[0]));
         }

@@ -16,11 +16,15 @@ public enum CmdStatus {
     EXCEED_LIM(0x08, Errno.ENOMEM),
     BAD_RES_STATE(0x09, Errno.EBADF),
     BAD_INDEX(0x0a, Errno.EBADF),
+    BAD_NVMEM(0x0b, Errno.EFAULT),
+    ICM_ERROR(0x0c, Errno.ENFILE),
     BAD_QP_STATE(0x10, Errno.EINVAL),
     BAD_SEG_PARAM(0x20, Errno.EFAULT),
     REG_BOUND(0x21, Errno.EBUSY),
+    LAM_NOT_PRE(0x22, Errno.EAGAIN),
     BAD_PKT(0x30, Errno.EINVAL),
-    BAD_SIZE(0x40, Errno.ENOMEM);
+    BAD_SIZE(0x40, Errno.ENOMEM),
+    MULTI_FUNC_REQ(0x50, Errno.EACCES);
 
     private final int value;
     private final Errno errno;

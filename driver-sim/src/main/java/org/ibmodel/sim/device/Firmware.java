@@ -24,7 +24,7 @@ public final class Firmware {
 
     /**
      * Before INIT_HCA and after CLOSE_HCA the device is in RESET (§3.2); after a catastrophic
-     * error it is FATAL for good (§2.1).
+     * error it is FATAL until a reset (§2.1, §2.2).
      */
     public enum SysState { RESET, INITIALISED, FATAL }
 

@@ -87,7 +87,7 @@ public final class Hca implements PciFunction {
 
     /**
      * Fault injection: a catastrophic error with {@code cause} (non-zero) in the catastrophic
-     * error buffer (HCA.md §2.1); the device stops for good.
+     * error buffer (HCA.md §2.1); the device stops until it is reset (§2.2).
      */
     public void catastrophicError(int cause) {
         if (cause == 0) {

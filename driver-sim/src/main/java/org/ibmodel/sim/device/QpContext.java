@@ -3,7 +3,7 @@ package org.ibmodel.sim.device;
 
 /**
  * One entry of the device's QP table: the context as docs/HCA.md lays it out (kept as those
- * 128 bytes, read with the {@link Layout.QpCtx} fields), the device's own state, and the work
+ * 160 bytes, read with the {@link Layout.QpCtx} fields), the device's own state, and the work
  * queues it serves while the context is attached (RST2INIT until 2RST).
  */
 public final class QpContext {

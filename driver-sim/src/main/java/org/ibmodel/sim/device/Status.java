@@ -13,11 +13,16 @@ public enum Status {
     EXCEED_LIM(0x08),
     BAD_RES_STATE(0x09),
     BAD_INDEX(0x0a),
+    /** Never returned by this device, as ICM_ERROR, LAM_NOT_PRE and MULTI_FUNC_REQ (§3.2). */
+    BAD_NVMEM(0x0b),
+    ICM_ERROR(0x0c),
     BAD_QP_STATE(0x10),
     BAD_SEG_PARAM(0x20),
     REG_BOUND(0x21),
+    LAM_NOT_PRE(0x22),
     BAD_PKT(0x30),
-    BAD_SIZE(0x40);
+    BAD_SIZE(0x40),
+    MULTI_FUNC_REQ(0x50);
 
     private final int value;
 

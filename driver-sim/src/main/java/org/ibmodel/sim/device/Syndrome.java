@@ -1,4 +1,4 @@
-// docs/HCA.md §6; the numbers of drivers/infiniband/hw/mlx4/cq.c MLX4_CQE_SYNDROME_*
+// docs/HCA.md §6; the numbers of include/linux/mlx4/cq.h MLX4_CQE_SYNDROME_*
 package org.ibmodel.sim.device;
 
 /** The syndrome of an error CQE. */
