@@ -1,4 +1,4 @@
-// Placeholder transport: no wire yet (docs/HCA.md §5 fetch only)
+// A transport stage for an HCA with no fabric behind it (Hosts.withHca): docs/HCA.md §5 fetch only
 package org.ibmodel.sim.device;
 
 import java.util.ArrayList;
