@@ -6,6 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -82,6 +83,15 @@ final class DemoCommand implements Callable<Integer> {
                 : e.getClass().getSimpleName();
     }
 
+    /** The directories {@code dir} needs made, deepest first, so they can be removed in that order. */
+    private static List<Path> missingDirectories(Path dir) {
+        List<Path> missing = new ArrayList<>();
+        for (Path p = dir.toAbsolutePath(); p != null && !Files.exists(p); p = p.getParent()) {
+            missing.add(p);
+        }
+        return missing;
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -112,22 +122,41 @@ final class DemoCommand implements Callable<Integer> {
         }
         // Every place the run writes to is made before the run, so that one the output cannot go
         // to stops the demo before it starts, with one line, not after it ends or with a trace.
-        if (html != null) {
-            try {
-                Files.createDirectories(html);
-            } catch (IOException e) {
-                throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
-            }
-        }
-        for (Object[] option : new Object[][] {{"--pcap", pcap}, {"--trace", trace}}) {
-            Path file = (Path) option[1];
-            if (file != null) {
+        // A file is opened to append, so an existing one keeps its bytes until the run is over,
+        // and what was made for a refused command line is taken away again.
+        List<Path> made = new ArrayList<>();
+        try {
+            if (html != null) {
+                made.addAll(missingDirectories(html));
                 try {
-                    Files.newOutputStream(file).close();
+                    Files.createDirectories(html);
                 } catch (IOException e) {
-                    throw new BadInputException(option[0] + " " + file + ": cannot write it (" + why(e) + ")");
+                    throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
                 }
             }
+            for (Object[] option : new Object[][] {{"--pcap", pcap}, {"--trace", trace}}) {
+                Path file = (Path) option[1];
+                if (file != null) {
+                    boolean existed = Files.exists(file);
+                    try {
+                        Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
+                    } catch (IOException e) {
+                        throw new BadInputException(option[0] + " " + file + ": cannot write it (" + why(e) + ")");
+                    }
+                    if (!existed) {
+                        made.add(0, file);
+                    }
+                }
+            }
+        } catch (BadInputException e) {
+            for (Path p : made) {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException ignored) {
+                    // Best effort: the one line already says why the demo did not run.
+                }
+            }
+            throw e;
         }
         HtmlReport report = html == null ? null : new HtmlReport(singleHost
                 ? "ibmodel demo --single-host: the verbs on one host's in-memory device"

@@ -72,4 +72,29 @@ class DemoCommandTest {
             assertFalse(Files.exists(html), String.join(" ", refused) + " made " + html);
         }
     }
+
+    /**
+     * The outputs are made one after the other before the run: when a later one cannot be, an
+     * earlier one keeps what it held, and what was made for the refused command is gone again.
+     */
+    @Test
+    void shouldUndoTheOutputsMadeWhenALaterOneCannotBe() throws IOException {
+        Path plain = Files.writeString(dir.resolve("plain"), "x");
+        String unwritable = plain.resolve("out.trace").toString();
+        Path old = Files.writeString(dir.resolve("old.pcap"), "an earlier capture");
+        CliRun kept = CliRun.of("demo", "--quiet", "--pcap", old.toString(), "--trace", unwritable);
+        assertEquals(2, kept.exit(), kept.err());
+        assertEquals(1, kept.err().lines().count(), kept.err());
+        assertTrue(kept.err().contains("--trace") && kept.err().contains("cannot write it"), kept.err());
+        assertEquals("an earlier capture", Files.readString(old));
+
+        Path pcap = dir.resolve("new.pcap");
+        Path html = dir.resolve("report/ladder");
+        CliRun undone = CliRun.of("demo", "--quiet", "--html", html.toString(), "--pcap", pcap.toString(),
+                "--trace", unwritable);
+        assertEquals(2, undone.exit(), undone.err());
+        assertEquals("", undone.out(), "nothing ran");
+        assertFalse(Files.exists(pcap), "the capture made for the refused command is left");
+        assertFalse(Files.exists(dir.resolve("report")), "the directories made for the refused command are left");
+    }
 }
