@@ -38,11 +38,16 @@ class PingPongDemoTest {
         assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
         assertTrue(out.contains("ib_uverbs_comp_handler runs in HARDIRQ"), out);
         // Each verb that needs the firmware shows its commands, each completed by a CMD EQE.
-        int pd = out.indexOf("h0 client: ibv_alloc_pd");
-        int mpt = out.indexOf("h0: firmware finishes SW2HW_MPT: OK, and posts a CMD EQE", pd);
+        int mr = out.indexOf("h0 client: ibv_reg_mr");
+        int mtt = out.indexOf("h0: firmware finishes WRITE_MTT: OK, and posts a CMD EQE", mr);
+        int mpt = out.indexOf("h0: firmware finishes SW2HW_MPT: OK, and posts a CMD EQE", mtt);
         int irq = out.indexOf("h0: interrupt, MSI-X vector 0 (async and command EQ)", mpt);
-        int ret = out.indexOf("write(3, IB_USER_VERBS_CMD_ALLOC_PD, 16) = 16", pd);
-        assertTrue(pd >= 0 && mpt > pd && irq > mpt && ret > irq, out);
+        int ret = out.indexOf("write(3, IB_USER_VERBS_CMD_REG_MR, 48) = 48", mr);
+        assertTrue(mr >= 0 && mtt > mr && mpt > mtt && irq > mpt && ret > irq, out);
+        // A process's PD is a number only: no key over host memory, so no command (mthca_pd_alloc).
+        int pd = out.indexOf("h0 client: ibv_alloc_pd");
+        int pdRet = out.indexOf("write(3, IB_USER_VERBS_CMD_ALLOC_PD, 16) = 16", pd);
+        assertTrue(pd >= 0 && pdRet > pd && !out.substring(pd, pdRet).contains("firmware"), out);
         assertTrue(out.contains("h0: firmware finishes RTR2RTS_QP: OK, and posts a CMD EQE"), out);
         assertTrue(out.contains("h1 server: exit; uverbs0 has 0 files open, hca0 0 objects"), out);
         assertTrue(out.contains("0 objects left allocated"), out);

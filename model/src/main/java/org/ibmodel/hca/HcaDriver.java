@@ -65,7 +65,10 @@ public final class HcaDriver implements DeviceOps {
     /** mlx4_reset and mthca_reset: after the reset the device is left alone for one second. */
     public static final long RESET_WAIT_NS = 1_000_000_000L;
 
-    /** The PD number and the MPT of its local DMA lkey (mthca_pd_alloc's ntmr). */
+    /** The MPT of a process's PD, which has none. */
+    private static final int NO_MPT = -1;
+
+    /** The PD number and the MPT of its local DMA lkey (mthca_pd_alloc's ntmr), or NO_MPT. */
     record HcaPd(int pdn, int mpt) {
     }
 
@@ -670,11 +673,20 @@ public final class HcaDriver implements DeviceOps {
         return b;
     }
 
+    /**
+     * mthca_pd_alloc: a PD number, and for a kernel PD a no-translation MPT over all of host
+     * memory whose key is the PD's local DMA lkey; a process's PD gets no MPT (privileged is
+     * !udata in mthca_alloc_pd), so no key of it reaches past the regions the process registered.
+     */
     @Override
     public int allocPd(Pd pd) {
         int pdn = pdBitmap.alloc();
         if (pdn < 0) {
             return Errno.ENOMEM.negative();
+        }
+        if (pd.user()) {
+            pd.drv(new HcaPd(pdn, NO_MPT));
+            return 0;
         }
         int mpt = mptBitmap.alloc();
         if (mpt < 0) {
@@ -695,14 +707,16 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mthca_dealloc_pd (mthca_free_mr of the PD's key): a refused HW2SW_MPT is only warned
+     * mthca_dealloc_pd (mthca_free_mr of a kernel PD's key): a refused HW2SW_MPT is only warned
      * about; the PD and its key's index are freed all the same.
      */
     @Override
     public int deallocPd(Pd pd) {
         HcaPd p = (HcaPd) pd.drv();
-        warnIfRefused(cmd.exec(CmdOp.HW2SW_MPT, p.mpt(), 0, 0), "HW2SW_MPT", "MPT", p.mpt());
-        mptBitmap.free(p.mpt());
+        if (p.mpt() != NO_MPT) {
+            warnIfRefused(cmd.exec(CmdOp.HW2SW_MPT, p.mpt(), 0, 0), "HW2SW_MPT", "MPT", p.mpt());
+            mptBitmap.free(p.mpt());
+        }
         pdBitmap.free(p.pdn());
         return 0;
     }

@@ -163,7 +163,7 @@ final class UverbsCmd {
         }
         UObject u = b.file.allocIdr(UObjectType.PD);
         b.uobject = u;
-        Result<Pd> r = Pd.alloc(dev(b));
+        Result<Pd> r = Pd.allocUser(dev(b));
         if (r.isErr()) {
             return r.err();
         }

@@ -3,15 +3,18 @@ package org.ibmodel.verbs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.ResType;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.sw.mem.MemDevice;
 import org.junit.jupiter.api.Test;
 
 class IbvTest {
@@ -128,6 +131,35 @@ class IbvTest {
         assertEquals(IbvWcStatus.SUCCESS, recv.status);
         assertArrayEquals(msg, VerbsWorld.peek(ibv, buf + 2000, msg.length));
         assertEquals(0, cq.poll(4, wc));
+    }
+
+    /**
+     * The device's reserved lkey covers all host memory for kernel QPs only (mlx5 sets rlky in
+     * create_kernel_qp alone): a process naming it reads nothing, its SEND fails locally.
+     */
+    @Test
+    void shouldRefuseTheReservedLkeyToAProcess() {
+        byte[] secret = "kernel memory".getBytes();
+        long kernelPage = world.host.memory().alloc(4096);
+        world.host.memory().write(kernelPage, secret);
+        IbvPd pd = ctx.allocPd();
+        IbvCq cq = ctx.createCq(16, null, null, 0);
+        IbvQp qp = loopbackQp(pd, cq);
+        long buf = ibv.alloc(4096);
+        IbvMr mr = pd.regMr(buf, 4096, IbvAccessFlags.LOCAL_WRITE);
+        assertEquals(0, qp.postRecv(new IbvRecvWr(11, new IbvSge(buf, 64, mr.lkey())), null));
+        assertEquals(0, qp.postSend(new IbvSendWr(21, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
+                new IbvSge(kernelPage, secret.length, MemDevice.LOCAL_DMA_LKEY)), null));
+        world.run();
+        IbvWc[] wc = new IbvWc[4];
+        int n = cq.poll(4, wc);
+        assertTrue(n >= 1, "the SEND completes");
+        IbvWc send = wc[0].wrId == 21 ? wc[0] : wc[1];
+        assertEquals(IbvWcStatus.LOC_PROT_ERR, send.status, send.toString());
+        for (int i = 0; i < n; i++) {
+            assertFalse(wc[i].wrId == 11 && wc[i].status == IbvWcStatus.SUCCESS, "the receive got the bytes");
+        }
+        assertFalse(Arrays.equals(secret, VerbsWorld.peek(ibv, buf, secret.length)));
     }
 
     @Test

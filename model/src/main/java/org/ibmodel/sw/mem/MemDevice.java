@@ -142,7 +142,9 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int allocPd(Pd pd) {
-        pd.localDmaLkey(LOCAL_DMA_LKEY);
+        if (!pd.user()) {
+            pd.localDmaLkey(LOCAL_DMA_LKEY);
+        }
         return 0;
     }
 

@@ -320,9 +320,13 @@ final class MemExecutor {
         return true;
     }
 
-    /** An SGE is usable when its lkey names a live region of the QP's PD that covers it. */
+    /**
+     * An SGE is usable when its lkey names a live region of the QP's PD that covers it. The
+     * reserved lkey serves a kernel QP only (mlx5 sets the QP context's rlky bit in
+     * create_kernel_qp alone): a process's QP naming it is refused like any unknown key.
+     */
     private boolean localOk(Qp qp, Sge s, boolean write) {
-        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY) {
+        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY && !qp.pd().user()) {
             return dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
         }
         Mr mr = dev.mrByKey(s.lkey());
