@@ -9,6 +9,9 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -51,6 +54,36 @@ class PingPongDemoTest {
         assertTrue(out.contains("h0: firmware finishes RTR2RTS_QP: OK, and posts a CMD EQE"), out);
         assertTrue(out.contains("h1 server: exit; uverbs0 has 0 files open, hca0 0 objects"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
+    }
+
+    /**
+     * README.md shows the demo's output: every line of its excerpt (but the "..." that stands for
+     * lines left out) is a line the demo prints, in the same order, and its summary is the demo's.
+     */
+    @Test
+    void shouldPrintWhatTheReadmeShows() throws IOException {
+        Path root = Path.of(System.getProperty("user.dir")).toAbsolutePath();
+        while (root != null && !Files.isRegularFile(root.resolve("README.md"))) {
+            root = root.getParent();
+        }
+        assertTrue(root != null, "the repository above " + System.getProperty("user.dir"));
+        String readme = Files.readString(root.resolve("README.md"));
+        List<String> out = CliRun.of("demo").out().lines().toList();
+        int start = readme.indexOf("```\n 6. RDMA WRITE");
+        assertTrue(start >= 0, "README.md's demo excerpt");
+        String excerpt = readme.substring(start + 4, readme.indexOf("```", start + 4));
+        int at = 0;
+        for (String line : excerpt.lines().toList()) {
+            if (line.strip().equals("...")) {
+                continue;
+            }
+            int found = out.subList(at, out.size()).indexOf(line);
+            assertTrue(found >= 0, "README.md shows a line the demo does not print after line " + at + ":\n" + line);
+            at += found + 1;
+        }
+        Matcher summary = Pattern.compile("`(summary: [^`]*)`").matcher(readme);
+        assertTrue(summary.find(), "README.md quotes the summary");
+        assertEquals(out.get(out.size() - 1), summary.group(1), "README.md's summary line");
     }
 
     @Test
