@@ -2,6 +2,7 @@
 package org.ibmodel.core;
 
 import java.util.List;
+import org.ibmodel.mm.UserAddressSpace;
 
 /**
  * A send work request. One class carries the fields of the kernel's ib_send_wr and of the
@@ -25,6 +26,7 @@ public final class SendWr {
     private Mr regMr;
     private int regKey;
     private int regAccess;
+    private UserAddressSpace userMm;
 
     public static SendWr send(long wrId, Sge... sges) {
         return new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sgList(sges).sendFlags(SendFlags.SIGNALED);
@@ -189,6 +191,20 @@ public final class SendWr {
 
     public SendWr remoteQkey(int v) {
         remoteQkey = v;
+        return this;
+    }
+
+    /**
+     * The address space of the process that posted the WR through uverbs, in which its SGE
+     * addresses lie; null for a kernel consumer's WR, whose addresses are the kernel's. A driver
+     * that reads the data itself (IB_SEND_INLINE) copies from here, as copy_from_user would.
+     */
+    public UserAddressSpace userMm() {
+        return userMm;
+    }
+
+    public SendWr userMm(UserAddressSpace v) {
+        userMm = v;
         return this;
     }
 

@@ -172,7 +172,12 @@ final class HcaQp {
                     result = PostResult.fail(err, i);
                     break;
                 }
-                sq.post(sendWqe(wr), wr.wrId(), wr.wrCqe(), wr.opcode());
+                byte[] wqe = sendWqe(wr);
+                if (wqe == null) {
+                    result = PostResult.fail(Errno.EFAULT.negative(), i);
+                    break;
+                }
+                sq.post(wqe, wr.wrId(), wr.wrCqe(), wr.opcode());
                 posted++;
             }
             // The WRs before a bad one stay posted, so the doorbell rings for them too.
@@ -224,7 +229,10 @@ final class HcaQp {
         };
     }
 
-    /** One send WQE, §5: control, datagram, remote address, atomic, data or inline. */
+    /**
+     * One send WQE, §5: control, datagram, remote address, atomic, data or inline; null when the
+     * inline data of a process's WR is not in its address space.
+     */
     private byte[] sendWqe(SendWr wr) {
         // Built in one buffer per QP: WorkQueue.post copies it into the ring and keeps nothing.
         if (sendWqeBuf.length != sq.stride()) {
@@ -262,7 +270,14 @@ final class HcaQp {
             Hw.Data.BYTE_COUNT.set(w, off, len);
             int at = off + Hw.Data.INLINE_HEADER;
             for (Sge sge : wr.sgList()) {
-                memory.read(sge.addr(), w, at, sge.length());
+                // A process names its data by its own addresses, which are no host addresses: the
+                // bytes come through copy_from_user as rxe's and rdmavt's user QPs take them
+                // (drivers/infiniband/sw/rxe/rxe_verbs.c, drivers/infiniband/sw/rdmavt/qp.c).
+                if (wr.userMm() == null) {
+                    memory.read(sge.addr(), w, at, sge.length());
+                } else if (wr.userMm().copyFromUser(w, at, sge.addr(), sge.length()) != 0) {
+                    return null;
+                }
                 at += sge.length();
             }
             off += align16(Hw.Data.INLINE_HEADER + len);

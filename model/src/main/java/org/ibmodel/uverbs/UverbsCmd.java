@@ -716,7 +716,7 @@ final class UverbsCmd {
                 return Errno.EINVAL.negative();
             }
             WrOpcode op = wrOpcode(w.opcode());
-            SendWr wr = new SendWr().wrId(w.wrId()).sendFlags(w.sendFlags());
+            SendWr wr = new SendWr().wrId(w.wrId()).sendFlags(w.sendFlags()).userMm(b.task.mm());
             if (ud) {
                 if (op != WrOpcode.SEND && op != WrOpcode.SEND_WITH_IMM) {
                     return Errno.EINVAL.negative();
