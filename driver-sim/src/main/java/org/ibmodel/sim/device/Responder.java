@@ -219,7 +219,7 @@ final class Responder {
             return State.ATOMIC_REPLY;
         }
         if (op.isSend()) {
-            Syndrome s = transport.scatter(pd, recvSges(qp), qp.recvOffset, pkt.buffer(), pkt.payloadOffset(),
+            Syndrome s = transport.scatter(recvPd(qp), recvSges(qp), qp.recvOffset, pkt.buffer(), pkt.payloadOffset(),
                     pkt.payloadLength());
             if (s != null) {
                 recvError = s;
@@ -491,7 +491,7 @@ final class Responder {
             transport.count(Transport.Drop.NO_RECV_WQE);
             return State.DONE;
         }
-        int pd = qp.ctx.pd();
+        int pd = recvPd(qp);
         Transport.Segments sges = recvSges(qp);
         if (sges.total() < GRH_ROOM + pkt.payloadLength()) {
             transport.count(Transport.Drop.LENGTH);
@@ -542,6 +542,20 @@ final class Responder {
         }
         t.recvOffset = 0;
         return true;
+    }
+
+    /**
+     * The PD a receive WQE's lkeys must belong to: the SRQ's for a QP on an SRQ (§4.6), whose
+     * WQEs any QP of any PD may take, as rdmavt's init_sge takes srq->pd
+     * (drivers/infiniband/sw/rdmavt/qp.c); the QP's otherwise.
+     */
+    private int recvPd(TransportQp t) {
+        if (t.ctx.hasSrq()) {
+            SrqContext srq = transport.firmware().srq((int) t.ctx.get(Layout.QpCtx.SRQN));
+            // The SRQ stays in hardware ownership while a QP is attached to it (§4.5).
+            return srq == null ? -1 : srq.pd();
+        }
+        return t.ctx.pd();
     }
 
     private Transport.Segments recvSges(TransportQp t) {

@@ -6,6 +6,7 @@ package org.ibmodel.sw.mem;
 import java.util.List;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
 import org.ibmodel.core.Port;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpState;
@@ -129,7 +130,7 @@ final class MemExecutor {
             responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr, 0);
         }
-        if (!scatter(dest, rwr.sgList(), offset, payload)) {
+        if (!scatter(recvPd(dest), rwr.sgList(), offset, payload)) {
             complete(dest, rwc, WcStatus.LOC_PROT_ERR, false);
             responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr, 0);
@@ -180,7 +181,7 @@ final class MemExecutor {
         }
         byte[] data = new byte[len];
         dmaRead(mr, wr.remoteAddr(), data, 0, len);
-        if (!scatter(qp, wr.sgList(), 0, data)) {
+        if (!scatter(qp.pd(), wr.sgList(), 0, data)) {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
         return done(qp, wr, len);
@@ -206,7 +207,7 @@ final class MemExecutor {
         for (int i = 0; i < 8; i++) {
             result[i] = (byte) (old >>> (8 * i));
         }
-        if (!scatter(qp, wr.sgList(), 0, result)) {
+        if (!scatter(qp.pd(), wr.sgList(), 0, result)) {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
         mem.writeLong(hostAddr, updated);
@@ -279,7 +280,7 @@ final class MemExecutor {
     private byte[] gather(Qp qp, List<Sge> sges, boolean needWrite) {
         long total = 0;
         for (Sge s : sges) {
-            if (!localOk(qp, s, needWrite)) {
+            if (!localOk(qp.pd(), s, needWrite)) {
                 return null;
             }
             total += Integer.toUnsignedLong(s.length());
@@ -294,9 +295,9 @@ final class MemExecutor {
     }
 
     /** Writes {@code data} into the SGEs starting {@code skip} bytes in; false on protection error. */
-    private boolean scatter(Qp qp, List<Sge> sges, int skip, byte[] data) {
+    private boolean scatter(Pd pd, List<Sge> sges, int skip, byte[] data) {
         for (Sge s : sges) {
-            if (!localOk(qp, s, true)) {
+            if (!localOk(pd, s, true)) {
                 return false;
             }
         }
@@ -321,16 +322,16 @@ final class MemExecutor {
     }
 
     /**
-     * An SGE is usable when its lkey names a live region of the QP's PD that covers it. The
+     * An SGE is usable when its lkey names a live region of {@code pd} that covers it. The
      * reserved lkey serves a kernel QP only (mlx5 sets the QP context's rlky bit in
      * create_kernel_qp alone): a process's QP naming it is refused like any unknown key.
      */
-    private boolean localOk(Qp qp, Sge s, boolean write) {
-        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY && !qp.pd().user()) {
+    private boolean localOk(Pd pd, Sge s, boolean write) {
+        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY && !pd.user()) {
             return dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
         }
         Mr mr = dev.mrByKey(s.lkey());
-        if (mr == null || mr.freed() || mr.pd() != qp.pd()) {
+        if (mr == null || mr.freed() || mr.pd() != pd) {
             return false;
         }
         if (write && (mr.access() & AccessFlags.LOCAL_WRITE) == 0) {
@@ -338,6 +339,14 @@ final class MemExecutor {
         }
         return mr.covers(s.addr(), Integer.toUnsignedLong(s.length()))
                 && dmaMapped(mr, s.addr(), Integer.toUnsignedLong(s.length()));
+    }
+
+    /**
+     * The PD a receive's lkeys must belong to: the SRQ's when the QP takes its receives from one,
+     * as rdmavt's init_sge takes srq->pd (drivers/infiniband/sw/rdmavt/qp.c).
+     */
+    private static Pd recvPd(Qp qp) {
+        return qp.srq() != null ? qp.srq().pd() : qp.pd();
     }
 
     /** The region an SGE's lkey names; null for the reserved lkey, which maps host memory 1:1. */
