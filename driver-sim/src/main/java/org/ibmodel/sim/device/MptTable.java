@@ -194,7 +194,10 @@ final class MptTable {
         long start = d.start;
         // The access bits are read from the entry itself: any of its fields may be asked for.
         boolean accessBit = access == null || access.isSet(d.entry, 0);
-        boolean inRange = d.physical || len >= 0 && va >= start && va + len <= start + d.length;
+        // As an offset into the region, unsigned: va + len may wrap past 2^63 or 2^64 and seem to
+        // end inside it (rdmavt's rvt_lkey_ok likewise works from addr - base).
+        boolean inRange = d.physical || len >= 0 && Long.compareUnsigned(va, start) >= 0
+                && Long.compareUnsigned(len, d.length) <= 0 && Long.compareUnsigned(va - start, d.length - len) <= 0;
         if (!policy.keyAllows(d.pd == pd, accessBit, inRange)) {
             return -1;
         }
