@@ -595,6 +595,12 @@ final class UverbsCmd {
             a.pathMtu = mtu;
         }
         a.pathMigState = cmd.pathMigState();
+        // uverbs_cmd.c modify_qp: a controlled Q_Key (IBA 10.2.4, high bit set) needs privileged
+        // Q_Keys enabled or CAP_NET_RAW (rdma_nl_get_privileged_qkey), neither of which the model's
+        // processes have: a process holding QP1's could reach every GSI QP.
+        if (QpAttrMask.QKEY.isSet(mask) && (cmd.qkey() & Qp.QKEY_CONTROLLED) != 0) {
+            return Errno.EPERM.negative();
+        }
         a.qkey = cmd.qkey();
         a.rqPsn = cmd.rqPsn();
         a.sqPsn = cmd.sqPsn();
