@@ -88,7 +88,10 @@ final class MemExecutor {
                 return null;
             }
             Qp dest = dev.qp(wr.remoteQpn(), port.portNum());
-            return dest != null && dest.type().datagram() ? dest : null;
+            // IBA 7.6.5, 13.5.1: only QP0 sends on VL15 (mthca_qp.c build_mlx_header sets VL 15 for
+            // QP0 alone) and QP0 takes nothing else, so no other QP reaches the SMI QP, nor it them.
+            boolean smi = qp.type() == QpType.SMI;
+            return dest != null && dest.type().datagram() && (dest.type() == QpType.SMI) == smi ? dest : null;
         }
         // The BTH has 24 bits for it (rxe's bth_set_qpn masks what modify_qp stored).
         Qp dest = dev.qp(qp.attr().destQpNum & Qp.QPN_MASK, qp.portNum());
