@@ -571,12 +571,31 @@ final class UverbsCmd {
         }
         Qp qp = (Qp) u.object;
         IbDevice d = dev(b);
-        // modify_qp: ports are checked before ib_core sees the request.
+        // modify_qp: ports are checked before ib_core sees the request, an AV's against the QP's.
         if (QpAttrMask.PORT.isSet(mask) && !d.isPortValid(cmd.portNum())) {
             return Errno.EINVAL.negative();
         }
-        if (QpAttrMask.AV.isSet(mask) && !d.isPortValid(cmd.dest().portNum())) {
-            return Errno.EINVAL.negative();
+        int portNum = cmd.portNum();
+        if (QpAttrMask.AV.isSet(mask)) {
+            int avPort = cmd.dest().portNum();
+            if (!d.isPortValid(avPort)) {
+                return Errno.EINVAL.negative();
+            }
+            if (QpAttrMask.STATE.isSet(mask) && cmd.qpState() == QpState.RTR.ordinal()) {
+                // INIT->RTR takes no IB_QP_PORT: the AV must name the port RST->INIT gave the QP.
+                if (avPort != qp.portNum()) {
+                    return Errno.EINVAL.negative();
+                }
+            } else if (QpAttrMask.PORT.isSet(mask)) {
+                // SQD->SQD may move both; they must agree.
+                if (portNum != avPort) {
+                    return Errno.EINVAL.negative();
+                }
+            } else {
+                // A new primary AV alone moves the QP to its port (path migration is not tracked).
+                mask |= QpAttrMask.PORT.bit();
+                portNum = avPort;
+            }
         }
         if (QpAttrMask.ALT_PATH.isSet(mask) && (!d.isPortValid(cmd.altPortNum())
                 || !d.isPortValid(cmd.altDest().portNum()) || cmd.altPortNum() != cmd.altDest().portNum())) {
@@ -612,7 +631,7 @@ final class UverbsCmd {
         a.maxRdAtomic = cmd.maxRdAtomic();
         a.maxDestRdAtomic = cmd.maxDestRdAtomic();
         a.minRnrTimer = cmd.minRnrTimer();
-        a.portNum = cmd.portNum();
+        a.portNum = portNum;
         a.timeout = cmd.timeout();
         a.retryCnt = cmd.retryCnt();
         a.rnrRetry = cmd.rnrRetry();

@@ -74,7 +74,7 @@ class UserAsyncEventsTest {
     private static final int ARMED = 2;
 
     /** One process: its verbs objects on one host. */
-    private static final class Proc {
+    static final class Proc {
         final World world;
         final int index;
         final Ibv ibv;
@@ -183,13 +183,13 @@ class UserAsyncEventsTest {
     }
 
     /** Both QPs to RTS on port 1, each towards the other: rc_pingpong's pp_connect_ctx. */
-    private static void connect(Proc client, Proc server) {
+    static void connect(Proc client, Proc server) {
         client.connect(server);
         server.connect(client);
     }
 
     /** A SEND of {@code text} from {@code from} to {@code to}, both completions checked. */
-    private static void send(Proc from, Proc to, String text) {
+    static void send(Proc from, Proc to, String text) {
         byte[] b = text.getBytes(StandardCharsets.US_ASCII);
         assertEquals(0, to.qp.postRecv(new IbvRecvWr(1, new IbvSge(to.buf, SIZE, to.mr.lkey())), new IbvRecvWr[1]));
         assertEquals(0, from.ibv.task().mm().copyToUser(from.buf + SIZE, b, 0, b.length));
