@@ -25,6 +25,7 @@ import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.Result;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.ResType;
@@ -75,6 +76,27 @@ class HcaDriverTest {
         assertEquals(caps.pkeyTableLen(), p.pkeyTblLen);
         assertEquals(Firmware.SysState.INITIALISED, h.fw.state());
         assertEquals(3, h.fw.live().get("eq"));
+    }
+
+    /**
+     * mlx4's set_kernel_sq_size refuses an inline size whose WQE exceeds the largest descriptor:
+     * a size near 2^31 must not wrap into a small WQE that the inline data would then overrun.
+     */
+    @Test
+    void shouldRefuseAnInlineSizeNoWqeHolds() {
+        Map<String, Integer> before = h.drv.live();
+        Pd pd = Pd.alloc(h.dev).get();
+        Cq cq = Cq.create(h.dev, null, null, new CqInitAttr(10, 1)).get();
+        for (int inline : new int[] {0x7fff_fff0, 0x7fff_ffff, 1 << 20}) {
+            Result<Qp> r = Qp.create(pd, QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 4, 1, 1, inline)));
+            assertEquals(Errno.EINVAL, r.errno(), "max_inline_data " + inline);
+        }
+        Qp qp = Qp.create(pd, QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 4, 1, 1, 256))).get();
+        assertEquals(256, qp.cap().maxInlineData());
+        assertEquals(0, qp.destroy());
+        assertEquals(0, cq.destroy());
+        assertEquals(0, pd.dealloc());
+        assertEquals(before, h.drv.live(), "nothing left of the refused creates");
     }
 
     @Test

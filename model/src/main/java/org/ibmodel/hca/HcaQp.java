@@ -79,22 +79,26 @@ final class HcaQp {
     /** Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. */
     static HcaQp create(Kernel kernel, PciFunction pci, Qp ibQp, int qpn, HcaSrq srq) {
         QpCap cap = ibQp.cap();
-        int sendSize = sendWqeSize(ibQp.type(), cap);
-        int recvSize = Hw.Data.SIZE * Math.max(1, cap.maxRecvSge());
+        long sendSize = sendWqeSize(ibQp.type(), cap);
+        long recvSize = (long) Hw.Data.SIZE * Math.max(1, cap.maxRecvSge());
         if (sendSize > MAX_WQE_SIZE || recvSize > MAX_WQE_SIZE) {
             return null;
         }
         WorkQueue sq = new WorkQueue(kernel, pci.hostMemory(), "qp->sq.lock", log2Ceil(Math.max(1, cap.maxSendWr())),
-                log2Ceil(Math.max(64, sendSize)));
+                log2Ceil((int) Math.max(64, sendSize)));
         WorkQueue rq = srq != null ? null : new WorkQueue(kernel, pci.hostMemory(), "qp->rq.lock",
-                log2Ceil(Math.max(1, cap.maxRecvWr())), log2Ceil(Math.max(64, recvSize)));
+                log2Ceil(Math.max(1, cap.maxRecvWr())), log2Ceil((int) Math.max(64, recvSize)));
         return new HcaQp(ibQp, qpn, pci, sq, rq, srq);
     }
 
-    /** The largest send WQE the capabilities allow: control, then the segments of §5. */
-    static int sendWqeSize(QpType type, QpCap cap) {
-        return sendHeaderSize(type)
-                + Math.max(Hw.Data.SIZE * cap.maxSendSge(), align16(Hw.Data.INLINE_HEADER + cap.maxInlineData()));
+    /**
+     * The largest send WQE the capabilities allow: control, then the segments of §5. In 64 bits,
+     * so an inline size near 2^31 is too large a WQE (set_kernel_sq_size's -EINVAL), not a
+     * negative one.
+     */
+    static long sendWqeSize(QpType type, QpCap cap) {
+        long inline = (Hw.Data.INLINE_HEADER + Integer.toUnsignedLong(cap.maxInlineData()) + 15) & ~15L;
+        return sendHeaderSize(type) + Math.max((long) Hw.Data.SIZE * cap.maxSendSge(), inline);
     }
 
     /** A send WQE's segments before its data: control, then datagram or remote address (and atomic). */
