@@ -144,8 +144,7 @@ final class Requester {
     private State prepare(TransportQp t) {
         SendWqe w = t.pending.poll();
         int mtu = transport.mtu(t);
-        boolean allowed = w.opcode() != null && (t.rc()
-                || (t.serviceType() == QpContext.UC && !w.opcode().hasAtomic() && w.opcode() != SendOpcode.RDMA_READ)
+        boolean allowed = w.opcode() != null && (t.rc() || (t.serviceType() == QpContext.UC && ucOpcode(w.opcode()))
                 || (t.ctx.datagram() && (w.opcode() == SendOpcode.SEND || w.opcode() == SendOpcode.SEND_IMM)));
         TransportQp.Wqe q = t.newWqe();
         if (allowed && w.opcode().isLocal()) {
@@ -191,6 +190,16 @@ final class Requester {
             case LOCAL_LENGTH_ERR -> State.ERR_LOCAL_LENGTH;
             default -> State.ERR_LOCAL_QP_OP;
         };
+    }
+
+    /**
+     * Whether UC sends {@code op}: SEND and RDMA WRITE, with or without immediate, and the local
+     * operations. UC has no packet opcode for READ, atomics or SEND with Invalidate (rxe_req.c
+     * next_opcode_uc likewise fails the rest with IB_WC_LOC_QP_OP_ERR).
+     */
+    private static boolean ucOpcode(SendOpcode op) {
+        return op.isLocal() || op == SendOpcode.SEND || op == SendOpcode.SEND_IMM || op == SendOpcode.RDMA_WRITE
+                || op == SendOpcode.RDMA_WRITE_IMM;
     }
 
     /**
