@@ -1,4 +1,5 @@
-// include/linux/sched.h (struct task_struct), fs/file.c (the descriptor table), kernel/exit.c
+// include/linux/sched.h (struct task_struct), fs/file.c (the descriptor table), kernel/exit.c,
+// kernel/sys.c (setrlimit), include/linux/cred.h (the capabilities capable() tests)
 package org.ibmodel.kernel;
 
 import java.util.ArrayList;
@@ -15,12 +16,22 @@ import org.ibmodel.mm.UserAddressSpace;
 public final class Task {
     /** The first descriptor a file can get. */
     public static final int FIRST_FD = 3;
+    /** include/uapi/linux/resource.h MLOCK_LIMIT: a process's RLIMIT_MEMLOCK unless raised (since 5.16). */
+    public static final long MLOCK_LIMIT = 8L * 1024 * 1024;
+    /** RLIM_INFINITY, ~0UL: no limit. Limits are unsigned. */
+    public static final long RLIM_INFINITY = -1L;
+    /** include/uapi/linux/capability.h: lock memory beyond RLIMIT_MEMLOCK. */
+    public static final int CAP_IPC_LOCK = 14;
 
     private final String name;
     private final UserAddressSpace mm;
     private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
     private boolean exited;
     private Strace strace;
+    /** signal->rlim[RLIMIT_MEMLOCK].rlim_cur, in bytes */
+    private long rlimitMemlock = MLOCK_LIMIT;
+    /** cred->cap_effective: none, as for a process of an ordinary user. */
+    private long capEffective;
 
     /** What strace(1) attached to the process sees of its write() calls. */
     @FunctionalInterface
@@ -43,6 +54,29 @@ public final class Task {
 
     public boolean exited() {
         return exited;
+    }
+
+    /** rlimit(RLIMIT_MEMLOCK): the bytes the process may lock, unsigned. */
+    public long rlimitMemlock() {
+        return rlimitMemlock;
+    }
+
+    /**
+     * setrlimit(RLIMIT_MEMLOCK, bytes), as a process within its hard limit (or with
+     * CAP_SYS_RESOURCE) may set it; {@link #RLIM_INFINITY} for none. What is pinned already stays.
+     */
+    public void setrlimitMemlock(long bytes) {
+        rlimitMemlock = bytes;
+    }
+
+    /** capable(cap): whether the process holds the capability. */
+    public boolean capable(int cap) {
+        return (capEffective & (1L << cap)) != 0;
+    }
+
+    /** Gives the process the capability, or takes it away (capset, or running it as root). */
+    public void setCapability(int cap, boolean effective) {
+        capEffective = effective ? capEffective | (1L << cap) : capEffective & ~(1L << cap);
     }
 
     /** get_unused_fd_flags: the number the next installed file will get. */

@@ -32,6 +32,8 @@ public final class UserAddressSpace {
     private final TreeMap<Long, Long> pageTable = new TreeMap<>();
     /** host page address -> pin count */
     private final Map<Long, Integer> pins = new HashMap<>();
+    /** mm_struct.pinned_vm: pages long-term pinned on the process's behalf, in pages. */
+    private long pinnedVm;
 
     /**
      * @param maxPages the most pages the process may map at once (RLIMIT_AS in pages); mmap
@@ -177,6 +179,29 @@ public final class UserAddressSpace {
             n += v;
         }
         return n;
+    }
+
+    /** mm_struct.pinned_vm: what the regions of this process charge against RLIMIT_MEMLOCK. */
+    public long pinnedVm() {
+        return pinnedVm;
+    }
+
+    /**
+     * atomic64_add_return on pinned_vm: the count after {@code npages} more. The charge is per
+     * region, not per page: ib_umem_get (drivers/infiniband/core/umem.c) adds all of a region's
+     * pages whether or not another region pins them already, so a page in two regions counts twice.
+     */
+    public long pinnedVmAdd(long npages) {
+        pinnedVm += npages;
+        return pinnedVm;
+    }
+
+    /** atomic64_sub on pinned_vm; taking back more than was charged is a bug of the caller. */
+    public void pinnedVmSub(long npages) {
+        if (Long.compareUnsigned(npages, pinnedVm) > 0) {
+            throw new IllegalStateException("pinned_vm of " + pinnedVm + " pages less " + npages);
+        }
+        pinnedVm -= npages;
     }
 
     public int mappedPages() {
