@@ -35,7 +35,9 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.OpenFile;
+import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.HostMemory;
+import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.uverbs.abi.IbUserVerbs;
 import org.ibmodel.uverbs.abi.IbUserVerbs.*;
 
@@ -242,17 +244,13 @@ final class UverbsCmd {
         }
         long start = cmd.start();
         long length = cmd.length();
-        // ib_umem_get: an empty or wrapping range is -EINVAL; pages that are not mapped -EFAULT.
-        if (length == 0 || Long.compareUnsigned(start + length, start) < 0 || length < 0) {
-            return Errno.EINVAL.negative();
-        }
-        long[] pages = b.task.mm().pin(start, length);
+        long[] pages = umemGet(b.task, start, length, err);
         if (pages == null) {
-            return Errno.EFAULT.negative();
+            return err[0];
         }
         Result<Mr> r = Mr.regUser((Pd) pd.object, start, length, cmd.hcaVa(), cmd.accessFlags(), pages);
         if (r.isErr()) {
-            b.task.mm().unpin(pages);
+            umemRelease(b.task.mm(), pages);
             return r.err();
         }
         Mr mr = r.get();
@@ -260,6 +258,57 @@ final class UverbsCmd {
         u.pinned = pages;
         u.pinnedMm = b.task.mm();
         return b.response(new RegMrResp().mrHandle(u.id()).lkey(mr.lkey()).rkey(mr.rkey()).toBytes());
+    }
+
+    /**
+     * ib_umem_get (drivers/infiniband/core/umem.c): the host pages behind every page that
+     * [addr, addr+size) touches, pinned and charged to the process's pinned_vm; null with the
+     * errno in {@code err[0]} and nothing pinned or charged when it fails. A range that wraps,
+     * even only once rounded up to a page, is -EINVAL; a process that may lock nothing at all
+     * -EPERM (can_do_mlock, mm/mlock.c); no pages, or more than fit in 32 bits, -EINVAL; a
+     * charge past RLIMIT_MEMLOCK without CAP_IPC_LOCK -ENOMEM; then pages not mapped -EFAULT.
+     */
+    static long[] umemGet(Task task, long addr, long size, int[] err) {
+        long mask = HostMemory.PAGE_SIZE - 1;
+        long end = addr + size;
+        long alignedEnd = (end + mask) & ~mask;
+        if (Long.compareUnsigned(end, addr) < 0 || Long.compareUnsigned(alignedEnd, end) < 0) {
+            err[0] = Errno.EINVAL.negative();
+            return null;
+        }
+        if (task.rlimitMemlock() == 0 && !task.capable(Task.CAP_IPC_LOCK)) {
+            err[0] = Errno.EPERM.negative();
+            return null;
+        }
+        // ib_umem_num_pages: from the page addr is in to the page the last byte is in, so a region
+        // straddling a page boundary counts both pages.
+        long npages = (alignedEnd - (addr & ~mask)) >>> HostMemory.PAGE_SHIFT;
+        if (npages == 0 || Long.compareUnsigned(npages, 0xffff_ffffL) > 0) {
+            err[0] = Errno.EINVAL.negative();
+            return null;
+        }
+        // The pages are charged before they are pinned, and taken back at once past the limit.
+        UserAddressSpace mm = task.mm();
+        long lockLimit = task.rlimitMemlock() >>> HostMemory.PAGE_SHIFT;
+        long newPinned = mm.pinnedVmAdd(npages);
+        if (Long.compareUnsigned(newPinned, lockLimit) > 0 && !task.capable(Task.CAP_IPC_LOCK)) {
+            mm.pinnedVmSub(npages);
+            err[0] = Errno.ENOMEM.negative();
+            return null;
+        }
+        long[] pages = mm.pin(addr & ~mask, npages << HostMemory.PAGE_SHIFT);
+        if (pages == null) {
+            mm.pinnedVmSub(npages);
+            err[0] = Errno.EFAULT.negative();
+            return null;
+        }
+        return pages;
+    }
+
+    /** ib_umem_release: the pages are unpinned and their charge leaves the mm that pinned them. */
+    static void umemRelease(UserAddressSpace mm, long[] pages) {
+        mm.unpin(pages);
+        mm.pinnedVmSub(pages.length);
     }
 
     static int deregMr(Bundle b) {

@@ -291,8 +291,7 @@ public final class UverbsFile implements OpenFile {
             case MR -> {
                 ret = ((Mr) u.object).dereg();
                 if (ret == 0 && u.pinned != null) {
-                    // ib_umem_release
-                    u.pinnedMm.unpin(u.pinned);
+                    UverbsCmd.umemRelease(u.pinnedMm, u.pinned);
                     u.pinned = null;
                 }
             }

@@ -87,6 +87,7 @@ class UverbsDisassociateTest {
         int mr = u32(0);
         int lkey = u32(4);
         assertEquals(1, p.mm().pinCount() > 0 ? 1 : 0, "the MR pinned its page");
+        assertEquals(1, p.mm().pinnedVm(), "and charged it to pinned_vm");
         IbDevice dev = host.device();
         UverbsFile file = host.uverbs0().openFiles().get(0);
 
@@ -95,6 +96,7 @@ class UverbsDisassociateTest {
 
         assertEquals(0, dev.liveTotal(), "every object destroyed: " + dev.liveSummary());
         assertEquals(0, p.mm().pinCount(), "the MR's pages unpinned");
+        assertEquals(0, p.mm().pinnedVm(), "and uncharged (ib_umem_release)");
         assertTrue(host.uverbs0().disassociated());
         assertFalse(file.hasContext(), "the context went too (ufile_destroy_ucontext)");
         assertFalse(file.released(), "but the file is open");
@@ -126,6 +128,7 @@ class UverbsDisassociateTest {
         assertTrue(w(Commands.destroyQp(RESP, qp)) > 0, "destroy QP");
         assertEquals(Errno.ENOENT.negative(), w(Commands.destroyQp(RESP, qp)), "and only once");
         assertTrue(w(Commands.deregMr(mr)) > 0, "dereg MR");
+        assertEquals(0, p.mm().pinnedVm(), "the remnant's destroy gives nothing back twice");
         assertTrue(w(Commands.destroyCq(RESP, cq)) > 0, "destroy CQ");
         assertTrue(w(Commands.deallocPd(pd)) > 0, "dealloc PD");
         assertEquals(Errno.ENOENT.negative(), w(Commands.deallocPd(pd + 100)), "a handle never given");
