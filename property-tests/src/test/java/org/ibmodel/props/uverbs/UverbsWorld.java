@@ -493,6 +493,9 @@ final class UverbsWorld {
             if (procs[i].mm().pinCount() != 0) {
                 return "teardown: " + procs[i].mm().pinCount() + " user pages still pinned";
             }
+            if (procs[i].mm().pinnedVm() != 0) {
+                return "teardown: pinned_vm still " + procs[i].mm().pinnedVm() + " pages";
+            }
         }
         host.run();
         if (uverbs0().ibDevice().liveTotal() != 0) {
