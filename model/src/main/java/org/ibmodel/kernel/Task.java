@@ -1,5 +1,5 @@
 // include/linux/sched.h (struct task_struct), fs/file.c (the descriptor table), kernel/exit.c,
-// kernel/sys.c (setrlimit), include/linux/cred.h (the capabilities capable() tests)
+// kernel/sys.c (setrlimit), kernel/capability.c (capable)
 package org.ibmodel.kernel;
 
 import java.util.ArrayList;
