@@ -333,7 +333,13 @@ final class QpTable {
         if (!qp.attached()) {
             return;
         }
+        // The receive a half-arrived message took is outstanding and older than the RQ's rest; the
+        // transport forgets it with the SQ (rxe_resp.c check_resource flushes qp->resp.wqe first).
+        int taken = stage.recvInProgress(qp);
         flushSq(qp);
+        if (taken >= 0) {
+            cqs.cq((int) qp.get(Layout.QpCtx.RECV_CQN)).post(flushCqe(qp.qpn(), taken, false), false);
+        }
         if (qp.hasSrq()) {
             // IBA 10.3.1: a QP on an SRQ reports its last WQE when it enters the error state,
             // once: 2ERR of a QP already in ERR says nothing again.

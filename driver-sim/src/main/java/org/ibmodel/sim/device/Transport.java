@@ -224,6 +224,12 @@ public final class Transport implements TransportStage {
     }
 
     @Override
+    public int recvInProgress(QpContext qp) {
+        TransportQp t = qp.transportQp;
+        return t == null ? -1 : t.recvWqe;
+    }
+
+    @Override
     public int inProgress(QpContext qp) {
         TransportQp t = qp.transportQp;
         return t == null ? 0 : t.inflight.size();

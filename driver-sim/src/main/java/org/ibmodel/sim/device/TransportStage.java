@@ -16,6 +16,14 @@ public interface TransportStage {
      */
     int inProgress(QpContext qp);
 
+    /**
+     * The receive WQE (its counter, RQ or SRQ) a message still arriving has taken, or -1. The QP
+     * entering ERR flushes it before the WQEs not yet taken.
+     */
+    default int recvInProgress(QpContext qp) {
+        return -1;
+    }
+
     /** SQD2RTS: WQEs that waited in SQD may start now. */
     void resume(QpContext qp);
 
