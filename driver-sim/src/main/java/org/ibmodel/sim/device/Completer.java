@@ -154,11 +154,20 @@ final class Completer {
     /** rxe_comp.c do_read: a READ response implicitly acknowledges what precedes its request. */
     private State read() {
         TransportQp.Wqe w = qp.inflight.get(index);
+        int mtu = transport.mtu(qp);
+        long offset = (long) Psn.diff(psn, w.firstPsn) * mtu;
+        // IBA 9.7.4.1.5: every response but the READ's last carries path MTU bytes, and the last
+        // ends at the READ's length. Data lands by PSN, so a response of another length would
+        // leave a hole and a last one that comes early would complete what never arrived
+        // (rxe_comp.c do_read completes only once the whole length is in): it is dropped, and
+        // the ACK timer asks again.
+        long left = w.length - offset;
+        if (pkt.payloadLength() != Math.min(left, mtu) || pkt.opcode().isEnd() != (left <= mtu)) {
+            return State.DROP;
+        }
         if (!acknowledgeBefore(index)) {
             return State.DROP;
         }
-        int mtu = transport.mtu(qp);
-        long offset = (long) Psn.diff(psn, w.firstPsn) * mtu;
         Syndrome s = transport.scatter(qp.ctx.pd(), sges(w), offset, pkt.buffer(),
                 pkt.payloadOffset(), pkt.payloadLength());
         if (s != null) {

@@ -9,9 +9,12 @@ import java.util.List;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
 import org.ibmodel.sim.wire.Opcode;
 import org.junit.jupiter.api.Test;
 
@@ -62,6 +65,66 @@ class HostilePeerTest {
             assertEquals(1, wcs.get(0).wrId, "in order: " + wcs);
             assertEquals(WcStatus.WR_FLUSH_ERR, wcs.get(0).status, wcs.get(0).toString());
             assertEquals(WcStatus.WR_FLUSH_ERR, wcs.get(1).status, wcs.get(1).toString());
+        }
+    }
+
+    /** The victim reads 4 KiB (four response packets at path MTU 1024) into its region at 8 KiB. */
+    private static void postRead(HostilePeer h) {
+        assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base + 8192, 4096, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234)).ok());
+        h.world.runUntil(h.world.scheduler().now() + 2_000);
+    }
+
+    private static void readResponse(HostilePeer h, Opcode op, int psn, int len) {
+        h.send(op, psn, f -> {
+            f.syndrome = 0x1f;
+            f.msn = 1;
+            f.payload = payload(len);
+        });
+    }
+
+    /**
+     * A READ of 4 KiB answered by one RDMA READ RESPONSE ONLY of 16 bytes has not been carried
+     * out: the victim must not complete it successfully with 4080 bytes never written (rxe_comp.c
+     * do_read completes only once the whole length has arrived).
+     */
+    @Test
+    void shouldNotCompleteAReadWhoseResponseIsShorterThanAsked() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRead(h);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN, 16);
+            List<Wc> wcs = h.poll();
+            assertTrue(wcs.stream().noneMatch(w -> w.status == WcStatus.SUCCESS), "completed short: " + wcs);
+        }
+    }
+
+    /** As above with a FIRST of path MTU and a LAST at the second of the four response PSNs. */
+    @Test
+    void shouldNotCompleteAReadWhoseLastResponseComesEarly() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRead(h);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
+            List<Wc> wcs = h.poll();
+            assertTrue(wcs.stream().noneMatch(w -> w.status == WcStatus.SUCCESS), "completed short: " + wcs);
+        }
+    }
+
+    /** The same READ answered as a correct responder does still completes, its data in place. */
+    @Test
+    void shouldCompleteAReadAnsweredInFull() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRead(h);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, HostilePeer.SQ_PSN + 2, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 3, HostilePeer.MTU);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertEquals(4096, wcs.get(0).byteLen, wcs.toString());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(payload(HostilePeer.MTU),
+                    h.victim.memory().read(h.base + 8192 + 3 * HostilePeer.MTU, HostilePeer.MTU));
         }
     }
 }
