@@ -235,7 +235,8 @@ final class Completer {
             qp.rnrLeft--;
         }
         qp.rnrWait = true;
-        qp.cancelTimers();
+        // Only the requester waits: the responses the static rate holds keep their timer (§5.9).
+        qp.cancelRequesterTimers();
         TransportQp t = qp;
         int resume = psn;
         long delay = Aeth.rnrTimerNanos(pkt.aeth().value());

@@ -186,6 +186,14 @@ final class TransportQp {
     }
 
     void cancelTimers() {
+        cancelRequesterTimers();
+        if (responseTimer != null) {
+            responseTimer.cancel();
+        }
+    }
+
+    /** The ACK, RNR and pacing timers of the send side; the responder's held responses keep theirs. */
+    void cancelRequesterTimers() {
         if (ackTimer != null) {
             ackTimer.cancel();
         }
@@ -195,9 +203,6 @@ final class TransportQp {
         }
         if (paceTimer != null) {
             paceTimer.cancel();
-        }
-        if (responseTimer != null) {
-            responseTimer.cancel();
         }
     }
 }

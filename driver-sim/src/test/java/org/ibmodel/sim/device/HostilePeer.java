@@ -129,8 +129,19 @@ final class HostilePeer implements AutoCloseable {
         byte[] payload = new byte[0];
     }
 
-    /** Builds one packet of the peer's QP to the victim's and puts it on the cable. */
+    /** Puts one packet of the peer's QP on the cable and lets the world run 2 µs. */
     void send(Opcode op, int psn, Consumer<Fields> fill) {
+        put(op, psn, fill);
+        run(2_000);
+    }
+
+    /** Lets the world run {@code ns} nanoseconds. */
+    void run(long ns) {
+        world.runUntil(world.scheduler().now() + ns);
+    }
+
+    /** Builds one packet of the peer's QP to the victim's and puts it on the cable, right after the last. */
+    void put(Opcode op, int psn, Consumer<Fields> fill) {
         Fields f = new Fields();
         fill.accept(f);
         byte[] buf = new byte[PacketBuilder.frameLength(op, false, f.payload.length)];
@@ -157,7 +168,6 @@ final class HostilePeer implements AutoCloseable {
         }
         builder.finish();
         cable.send(buf);
-        world.runUntil(world.scheduler().now() + 2_000);
     }
 
     void send(Opcode op, int psn) {

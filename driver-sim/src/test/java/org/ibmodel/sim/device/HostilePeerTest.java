@@ -127,4 +127,37 @@ class HostilePeerTest {
                     h.victim.memory().read(h.base + 8192 + 3 * HostilePeer.MTU, HostilePeer.MTU));
         }
     }
+
+    /**
+     * §5.9: ACKs the victim's static rate holds back go out in turn. An RNR NAK for the victim's
+     * own SEND, arriving while they wait, stops its requester until the RNR timer; it must not
+     * strand the responder's ACKs, which a peer that sends nothing more would wait for until its
+     * ACK timeout.
+     */
+    @Test
+    void shouldStillSendHeldAcksAfterAnRnrNak() {
+        try (HostilePeer h = new HostilePeer(QpType.RC,
+                r -> r.ahAttr = new org.ibmodel.core.AhAttr(r.ahAttr.dlid(), 0, 0, 2, 1, null))) {
+            for (int i = 1; i <= 3; i++) {
+                assertTrue(h.qp.postRecv(new RecvWr(i, new Sge(h.base + 256L * i, 256, h.mr.lkey()))).ok());
+            }
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
+            h.run(2_000);
+            h.sent();
+            for (int i = 0; i < 3; i++) {
+                h.put(Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN + i, f -> {
+                    f.ackReq = true;
+                    f.payload = payload(8);
+                });
+            }
+            // RNR timer code 31, about 491 ms (IBA Table 45).
+            h.put(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(31));
+            h.run(20_000);
+            List<Transport.Sent> sent = h.sent();
+            assertTrue(sent.stream().anyMatch(p -> p.opcode() == Opcode.RC_ACKNOWLEDGE.value()
+                    && p.psn() == HostilePeer.RQ_PSN + 2), "the ACK of the third SEND: " + sent);
+        }
+    }
 }
