@@ -113,9 +113,14 @@ final class Completer {
         return true;
     }
 
-    /** rxe_comp.c check_psn: a response must concern a PSN sent and not yet acknowledged. */
+    /**
+     * rxe_comp.c check_psn: a response must concern a PSN sent and not yet acknowledged. A PSN
+     * the WQEs begun hold but the requester has not sent yet is no more sent than one past
+     * them: an ACK for it would acknowledge packets the peer never had, and a NAK would send
+     * the requester on past them (rxe_comp.c retries only while req.psn is past comp.psn).
+     */
     private State checkPsn() {
-        if (Psn.diff(psn, qp.nextPsn) >= 0 || Psn.diff(psn, Psn.add(qp.unackedPsn, -1)) < 0) {
+        if (Psn.diff(psn, qp.sentPsn) >= 0 || Psn.diff(psn, Psn.add(qp.unackedPsn, -1)) < 0) {
             return State.DROP;
         }
         Opcode op = pkt.opcode();

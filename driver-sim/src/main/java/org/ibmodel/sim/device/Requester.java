@@ -394,9 +394,12 @@ final class Requester {
         if (w.opcode() == SendOpcode.RDMA_READ) {
             // One request stands for all the response PSNs (IBA 9.7.2).
             t.cursorPsn = Psn.add(q.firstPsn, q.packets);
-            return State.NEXT_WQE;
+        } else {
+            t.cursorPsn = Psn.add(t.cursorPsn, 1);
         }
-        t.cursorPsn = Psn.add(t.cursorPsn, 1);
+        if (Psn.diff(t.cursorPsn, t.sentPsn) > 0) {
+            t.sentPsn = t.cursorPsn;
+        }
         return last ? State.NEXT_WQE : State.SEND_PACKET;
     }
 

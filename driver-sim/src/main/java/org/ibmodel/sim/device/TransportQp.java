@@ -67,6 +67,11 @@ final class TransportQp {
     /** Retired WQEs for {@link #newWqe}. */
     private final ArrayDeque<Wqe> retired = new ArrayDeque<>();
     int nextPsn;
+    /**
+     * The PSN after the highest one sent (a READ's response PSNs count once its request is
+     * out): a response for a PSN at or past it concerns nothing sent.
+     */
+    int sentPsn;
     /** Index into {@link #inflight} of the WQE being sent, and its next PSN. */
     int cursor;
     int cursorPsn;
@@ -135,6 +140,7 @@ final class TransportQp {
         this.nextPsn = (int) ctx.get(Layout.QpCtx.SQ_PSN);
         this.unackedPsn = nextPsn;
         this.cursorPsn = nextPsn;
+        this.sentPsn = nextPsn;
         this.ackPsn = Psn.add(nextPsn, -1);
         this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
         this.retryLeft = ctx.retryCnt();

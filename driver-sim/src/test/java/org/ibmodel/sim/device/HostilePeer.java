@@ -45,7 +45,7 @@ final class HostilePeer implements AutoCloseable {
     static final int RQ_PSN = 0x5000;
     static final int SQ_PSN = 0x7000;
     static final int MTU = 1024;
-    static final int REGION = 64 << 10;
+    static final int REGION = 256 << 10;
 
     final World world;
     final Host victim;

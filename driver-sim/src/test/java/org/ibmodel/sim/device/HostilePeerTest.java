@@ -160,4 +160,37 @@ class HostilePeerTest {
                     && p.psn() == HostilePeer.RQ_PSN + 2), "the ACK of the third SEND: " + sent);
         }
     }
+
+    /**
+     * A SEND of 100 packets: the victim sends the first 64 (its window) and waits for an ACK. A
+     * PSN sequence error NAK for a PSN it has not sent yet, or any ACK or NAK beyond what it
+     * sent, concerns nothing it sent and is dropped (rxe_comp.c retries only what was sent,
+     * req.psn past comp.psn). Following it would skip packets the peer never had, and the SEND
+     * would complete with them never sent.
+     */
+    @Test
+    void shouldNotSkipUnsentPacketsForANakBeyondWhatWasSent() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            int packets = 100;
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, packets * HostilePeer.MTU, h.mr.lkey()))).ok());
+            h.run(20_000);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 90, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.PSN_SEQUENCE_ERROR));
+            h.run(20_000);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + packets - 1, f -> f.syndrome = 0x1f);
+            h.run(20_000);
+            java.util.Set<Integer> sent = new java.util.TreeSet<>();
+            for (Transport.Sent p : h.sent()) {
+                sent.add(p.psn());
+            }
+            List<Wc> wcs = h.poll();
+            if (wcs.stream().anyMatch(w -> w.status == WcStatus.SUCCESS)) {
+                for (int i = 0; i < packets; i++) {
+                    assertTrue(sent.contains(HostilePeer.SQ_PSN + i), "completed " + wcs + " without sending PSN +"
+                            + i);
+                }
+            }
+        }
+    }
 }
