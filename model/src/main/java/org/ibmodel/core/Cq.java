@@ -54,7 +54,7 @@ public final class Cq extends IbObject {
         return b;
     }
 
-    /** ib_create_cq: -EINVAL for a size of 0 or above the device's max_cqe. */
+    /** ib_create_cq: the driver checks the size (rxe_cq_chk_attr, mlx4_ib_create_cq). */
     public static Result<Cq> create(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler,
             CqInitAttr attr) {
         return make(device, compHandler, eventHandler, null, attr);
@@ -80,12 +80,8 @@ public final class Cq extends IbObject {
     private static Result<Cq> make(IbDevice device, CompHandler comp, IbEventHandler ev, PollContext ctx,
             CqInitAttr attr) {
         device.kernel().mightSleep();
-        if (attr.cqe() < 1 || attr.cqe() > device.attr().maxCqe) {
-            return Result.err(Errno.EINVAL);
-        }
-        if (device.liveCount(ResType.CQ) >= device.attr().maxCq) {
-            return Result.err(Errno.ENOMEM);
-        }
+        // core/verbs.c __ib_create_cq and core/cq.c __ib_alloc_cq check neither the size nor how
+        // many CQs there are: the driver does, with its own errno.
         Cq cq = new Cq(device, comp, ev, ctx, attr.cqe());
         int ret = device.ops().createCq(cq, attr);
         if (ret != 0) {
@@ -134,13 +130,10 @@ public final class Cq extends IbObject {
         return device().ops().reqNotifyCq(this, flags);
     }
 
-    /** ib_resize_cq: -EINVAL outside 1..max_cqe; the driver refuses to drop queued entries. */
+    /** ib_resize_cq: the driver checks the size and refuses to drop queued entries. */
     public int resize(int newCqe) {
         checkLive("ib_resize_cq");
         device().kernel().mightSleep();
-        if (newCqe < 1 || newCqe > device().attr().maxCqe) {
-            return Errno.EINVAL.negative();
-        }
         return device().ops().resizeCq(this, newCqe);
     }
 

@@ -25,19 +25,15 @@ public final class Srq extends IbObject {
     }
 
     /**
-     * ib_create_srq: sizes within the device's max_srq_wr / max_srq_sge, else -EINVAL; the
-     * driver may write back the size it made (mlx4 rounds the queue up).
+     * ib_create_srq: the driver checks the sizes and may write back the size it made (mlx4
+     * rounds the queue up).
      */
     public static Result<Srq> create(Pd pd, IbEventHandler eventHandler, SrqAttr attr) {
         pd.checkLive("ib_create_srq");
         IbDevice dev = pd.device();
         dev.kernel().mightSleep();
-        if (attr.maxWr < 0 || attr.maxWr > dev.attr().maxSrqWr || attr.maxSge < 0
-                || attr.maxSge > dev.attr().maxSrqSge) {
-            return Result.err(Errno.EINVAL);
-        }
-        // How many SRQs the device takes is the driver's to say, after its own checks of the
-        // sizes (rxe's pool, mlx4's SRQ bitmap): -ENOMEM.
+        // core/verbs.c ib_create_srq_user checks no size and no count: rxe_srq_chk_init and its
+        // pool, mlx4_ib_create_srq and its SRQ bitmap do.
         Srq srq = new Srq(pd, eventHandler, attr);
         int ret = dev.ops().createSrq(srq, attr);
         if (ret != 0) {
@@ -68,24 +64,13 @@ public final class Srq extends IbObject {
     }
 
     /**
-     * ib_modify_srq: a limit above max_wr is -EINVAL, whether IB_SRQ_LIMIT sets it or it is
-     * still armed when IB_SRQ_MAX_WR shrinks the queue; IB_SRQ_MAX_WR resizes only when the
-     * driver can (it refuses to drop posted WRs).
+     * ib_modify_srq: straight to the driver (core/verbs.c checks nothing), which checks the size
+     * and the limit (rxe_srq_chk_attr; mlx4_ib_modify_srq, which cannot resize) and refuses to
+     * drop posted WRs.
      */
     public int modify(SrqAttr attr, int mask) {
         checkLive("ib_modify_srq");
-        if ((mask & ~(SrqAttr.MAX_WR | SrqAttr.LIMIT)) != 0) {
-            return Errno.EINVAL.negative();
-        }
         int newMax = (mask & SrqAttr.MAX_WR) != 0 ? attr.maxWr : maxWr;
-        int newLimit = (mask & SrqAttr.LIMIT) != 0 ? attr.srqLimit : srqLimit;
-        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 0 || attr.maxWr > device().attr().maxSrqWr)) {
-            return Errno.EINVAL.negative();
-        }
-        // rxe_srq.c rxe_srq_chk_attr: the limit, new or still armed, must fit the queue.
-        if (newLimit < 0 || newLimit > newMax) {
-            return Errno.EINVAL.negative();
-        }
         int ret = device().ops().modifySrq(this, attr, mask);
         if (ret != 0) {
             return ret;

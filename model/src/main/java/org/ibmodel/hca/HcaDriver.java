@@ -32,6 +32,7 @@ import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
@@ -83,6 +84,11 @@ public final class HcaDriver implements DeviceOps {
         }
     }
 
+    /**
+     * mlx4's MLX4_IB_SQ_MAX_SPARE: the WQEs of a send queue the driver keeps for itself (2048 bytes
+     * of headroom in 64-byte WQEs, and one more), which it takes off the device's max_qp_wr.
+     */
+    static final int SQ_MAX_SPARE = (2048 >> 6) + 1;
     /** mlx4's MLX4_MAX_FAST_REG_PAGES: the longest page list one IB_WR_REG_MR may carry. */
     static final int MAX_FAST_REG_PAGES = 511;
     /** One entry of a fast-register page list (§5.7): a 64-bit page address. */
@@ -116,6 +122,10 @@ public final class HcaDriver implements DeviceOps {
      * state after a catastrophic error instead of resetting the device and probing it again.
      */
     private boolean catasResetDisable;
+    /** The device's caps.max_wqes, max_sq_sg and max_rq_sg, as QUERY_DEV_CAP gave them. */
+    private int maxWqes;
+    private int maxSqSg;
+    private int maxRqSg;
     private int restarts;
     private int restartError;
     /** ib_core has been told of the catastrophic error (the error state itself is the command layer's). */
@@ -287,9 +297,13 @@ public final class HcaDriver implements DeviceOps {
         a.vendorPartId = Hw.DevCap.VENDOR_PART_ID.getInt(cap, 0);
         firstQpn = Hw.DevCap.FIRST_QPN.getInt(cap, 0);
         a.maxQp = Hw.DevCap.MAX_QP.getInt(cap, 0) - firstQpn;
-        a.maxQpWr = Hw.DevCap.MAX_QP_WR.getInt(cap, 0);
-        a.maxSendSge = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
-        a.maxRecvSge = Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0);
+        maxWqes = Hw.DevCap.MAX_QP_WR.getInt(cap, 0);
+        maxSqSg = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
+        maxRqSg = Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0);
+        // mlx4_ib_query_device: what create_qp takes, the spare WQEs off and one SGE limit for both.
+        a.maxQpWr = maxWqes - SQ_MAX_SPARE;
+        a.maxSendSge = Math.min(maxSqSg, maxRqSg);
+        a.maxRecvSge = a.maxSendSge;
         a.maxCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
         // mthca: one CQE of the ring stays empty, so a full ring is told from an empty one.
         a.maxCqe = Hw.DevCap.MAX_CQE.getInt(cap, 0) - 1;
@@ -899,6 +913,10 @@ public final class HcaDriver implements DeviceOps {
     /** mlx4_ib_create_cq: a ring of the next power of two above cqe, one entry kept free. */
     @Override
     public int createCq(Cq cq, CqInitAttr attr) {
+        // mlx4_ib_create_cq (hw/mlx4/cq.c): entries from 1 to caps.max_cqes, the max_cqe reported.
+        if (attr.cqe() < 1 || attr.cqe() > device.attr().maxCqe) {
+            return Errno.EINVAL.negative();
+        }
         int log = HcaQp.log2Ceil(attr.cqe() + 1);
         int cqn = cqBitmap.alloc();
         if (cqn < 0) {
@@ -934,13 +952,17 @@ public final class HcaDriver implements DeviceOps {
     @Override
     public int resizeCq(Cq cq, int cqe) {
         HcaCq hc = (HcaCq) cq.drv();
-        int log = HcaQp.log2Ceil(cqe + 1);
-        // mlx4_ib_resize_cq: the size it has already is done; one that cannot hold the
+        // mlx4_ib_resize_cq: entries from 1 to caps.max_cqes, and the ring they round up to at
+        // most one more, else -EINVAL; the size it has already is done; one that cannot hold the
         // completions not yet polled (and the one slot kept empty) is -EINVAL.
+        if (cqe < 1 || cqe > device.attr().maxCqe) {
+            return Errno.EINVAL.negative();
+        }
+        int log = HcaQp.log2Ceil(cqe + 1);
         if ((1 << log) == cq.cqe() + 1) {
             return 0;
         }
-        if ((1 << log) < hc.outstanding() + 1) {
+        if ((1 << log) > device.attr().maxCqe + 1 || (1 << log) < hc.outstanding() + 1) {
             return Errno.EINVAL.negative();
         }
         long buf = hc.prepareResize(log);
@@ -984,11 +1006,11 @@ public final class HcaDriver implements DeviceOps {
         if ((attr.createFlags & ~QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0) {
             return Errno.EINVAL.negative();
         }
-        // mlx4's set_rq_size: a QP on an SRQ has no receive queue to size.
-        if (attr.srq != null && (attr.cap.maxRecvWr() != 0)) {
-            return Errno.EINVAL.negative();
-        }
         boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
+        int err = checkQueueSizes(attr.cap, attr.srq != null, special);
+        if (err != 0) {
+            return err;
+        }
         int qpn;
         if (special) {
             // CONF_SPECIAL_QP put the SMI QPs at 0.. and the GSI QPs at num_ports.. (one per port).
@@ -1020,6 +1042,27 @@ public final class HcaDriver implements DeviceOps {
             ((HcaCq) qp.recvCq().drv()).recvQps.add(hq);
         });
         return 0;
+    }
+
+    /**
+     * mlx4's set_rq_size, then set_kernel_sq_size (hw/mlx4/qp.c), as u32s: WRs at most the
+     * device's max_wqes less the spare ones, SGEs at most the smaller of max_sq_sg and max_rq_sg,
+     * the receive limits checked even on an SRQ; then no receive WRs on an SRQ's QP; an SMI or GSI
+     * QP keeps two send SGEs of max_sq_sg for its header and checksum (all -EINVAL).
+     */
+    private int checkQueueSizes(QpCap c, boolean hasSrq, boolean special) {
+        int maxWr = maxWqes - SQ_MAX_SPARE;
+        int maxSg = Math.min(maxSqSg, maxRqSg);
+        boolean bad = above(c.maxRecvWr(), maxWr) || above(c.maxRecvSge(), maxSg)
+                || hasSrq && c.maxRecvWr() != 0
+                || above(c.maxSendWr(), maxWr) || above(c.maxSendSge(), maxSg)
+                || special && c.maxSendSge() + 2 > maxSqSg;
+        return bad ? Errno.EINVAL.negative() : 0;
+    }
+
+    /** The kernel's comparison of a u32 value with a limit. */
+    private static boolean above(int u32, int max) {
+        return Integer.compareUnsigned(u32, max) > 0;
     }
 
     /**
@@ -1149,6 +1192,11 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public int createSrq(Srq srq, SrqAttr attr) {
+        // mlx4_ib_create_srq (hw/mlx4/srq.c): max_wr below caps.max_srq_wqes, one above the
+        // max_srq_wr reported, and max_sge at most caps.max_srq_sge, as u32s (-EINVAL).
+        if (above(attr.maxWr, device.attr().maxSrqWr) || above(attr.maxSge, device.attr().maxSrqSge)) {
+            return Errno.EINVAL.negative();
+        }
         int srqn = srqBitmap.alloc();
         if (srqn < 0) {
             return Errno.ENOMEM.negative();
@@ -1168,10 +1216,16 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
-    /** mlx4_ib_modify_srq: the limit arms through ARM_SRQ; resizing is not supported (-EINVAL). */
+    /**
+     * mlx4_ib_modify_srq (hw/mlx4/srq.c): resizing is not supported and a limit the ring's WQEs
+     * do not exceed (as a u32) is refused (-EINVAL); the limit arms through ARM_SRQ.
+     */
     @Override
     public int modifySrq(Srq srq, SrqAttr attr, int mask) {
         if ((mask & SrqAttr.MAX_WR) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if ((mask & SrqAttr.LIMIT) != 0 && above(attr.srqLimit, ((HcaSrq) srq.drv()).capacity())) {
             return Errno.EINVAL.negative();
         }
         if ((mask & SrqAttr.LIMIT) != 0) {

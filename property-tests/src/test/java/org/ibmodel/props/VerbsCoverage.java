@@ -34,7 +34,8 @@ final class VerbsCoverage {
         bump("verb " + action.verb() + " " + outcome.key());
         if (action instanceof VerbsAction.ModifyQp || action instanceof VerbsAction.PostSend
                 || action instanceof VerbsAction.PostRecv || action instanceof VerbsAction.PostSrqRecv
-                || action instanceof VerbsAction.CreateQp || action instanceof VerbsAction.DrainQp
+                || action instanceof VerbsAction.CreateQp || action instanceof VerbsAction.CreateCq
+                || action instanceof VerbsAction.CreateSrq || action instanceof VerbsAction.DrainQp
                 || action instanceof VerbsAction.DeallocPd) {
             String r = reason.startsWith("bad-value:") ? "bad-value" : reason;
             bump("why " + action.verb() + " " + r + " " + outcome.key());
@@ -130,11 +131,15 @@ final class VerbsCoverage {
         c.add("state UC SQE");
         c.add("state UD SQE");
         verb(c, "ib_alloc_pd", "0");
-        verb(c, "ib_create_cq", "0", "-EINVAL", "-ENOMEM");
+        verb(c, "ib_create_cq", "0", "-EINVAL");
         verb(c, "ib_alloc_cq", "0", "-EINVAL");
         verb(c, "rdma_create_ah", "0", "-EINVAL");
-        verb(c, "ib_create_srq", "0", "-EINVAL", "-ENOMEM");
-        verb(c, "ib_create_qp", "0", "-EINVAL", "-ENOMEM", "-EOPNOTSUPP", "-EBUSY");
+        verb(c, "ib_create_srq", "0", "-EINVAL");
+        verb(c, "ib_create_qp", "0", "-EINVAL", "-EOPNOTSUPP", "-EBUSY");
+        // The in-memory device's pools are full as rxe's are: -EINVAL (rxe_add_to_pool).
+        c.add("why ib_create_cq max-cq -EINVAL");
+        c.add("why ib_create_srq max-srq -EINVAL");
+        c.add("why ib_create_qp max-qp -EINVAL");
         verb(c, "ib_modify_qp", "0", "-EINVAL");
         verb(c, "ib_post_send", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_post_recv", "0", "-EINVAL", "-ENOMEM");

@@ -336,7 +336,7 @@ final class VerbsModel {
                 return err(a, Errno.EINVAL, "bad-size");
             }
             if (live(srqs, s -> s.live) >= limits.maxSrq()) {
-                return err(a, Errno.ENOMEM, "max-srq");
+                return err(a, Errno.EINVAL, "max-srq"); // rxe_add_to_pool: a full pool
             }
             srqs.put(a.srq(), new MSrq(a.srq(), pds.get(a.pd()), a.maxWr(), a.maxSge()));
             return ok(a, "ok");
@@ -419,7 +419,7 @@ final class VerbsModel {
             return err(a, Errno.EINVAL, "bad-size");
         }
         if (live(cqs, c -> c.live) >= limits.maxCq()) {
-            return err(a, Errno.ENOMEM, "max-cq");
+            return err(a, Errno.EINVAL, "max-cq"); // rxe_add_to_pool: a full pool
         }
         cqs.put(a.cq(), new MCq(a.cq(), a.direct(), a.cqe()));
         return ok(a, "ok");
@@ -441,7 +441,7 @@ final class VerbsModel {
             return err(a, Errno.EINVAL, reason);
         }
         if (live(qps, q -> q.live) >= limits.maxQp()) {
-            return err(a, Errno.ENOMEM, "max-qp");
+            return err(a, Errno.EINVAL, "max-qp"); // rxe_add_to_pool: a full pool
         }
         if (special && live(qps, q -> q.live && q.type == QpType.GSI) > 0) {
             return err(a, Errno.EBUSY, "second-gsi");

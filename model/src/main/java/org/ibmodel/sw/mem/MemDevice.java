@@ -27,6 +27,7 @@ import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
@@ -194,6 +195,14 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int createCq(Cq cq, CqInitAttr attr) {
+        int err = chkCqe(attr.cqe());
+        if (err != 0) {
+            return err;
+        }
+        // rxe_add_to_pool (rxe_pool.c): a full pool is -EINVAL.
+        if (device.liveCount(ResType.CQ) >= device.attr().maxCq) {
+            return Errno.EINVAL.negative();
+        }
         cq.drv(new CqRing());
         return 0;
     }
@@ -205,11 +214,16 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int resizeCq(Cq cq, int cqe) {
-        if (cqe < ring(cq).entries.size()) {
+        if (chkCqe(cqe) != 0 || cqe < ring(cq).entries.size()) {
             return Errno.EINVAL.negative();
         }
         cq.cqe(cqe);
         return 0;
+    }
+
+    /** rxe_cq_chk_attr (rxe_cq.c): a size from 1 to the device's max_cqe, else -EINVAL. */
+    private int chkCqe(int cqe) {
+        return cqe <= 0 || cqe > device.attr().maxCqe ? Errno.EINVAL.negative() : 0;
     }
 
     @Override
@@ -289,13 +303,15 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int createSrq(Srq srq, SrqAttr attr) {
-        // rxe_srq.c rxe_srq_chk_init: an SRQ of no WRs is -EINVAL.
-        if (attr.maxWr < 1) {
+        // rxe_srq.c rxe_srq_chk_init: max_wr from 1 to max_srq_wr, max_sge at most max_srq_sge,
+        // as u32s (-EINVAL).
+        DeviceAttr a = device.attr();
+        if (attr.maxWr == 0 || above(attr.maxWr, a.maxSrqWr) || above(attr.maxSge, a.maxSrqSge)) {
             return Errno.EINVAL.negative();
         }
-        // rxe_add_to_pool: the SRQ pool holds max_srq.
-        if (srq.device().liveCount(ResType.SRQ) >= srq.device().attr().maxSrq) {
-            return Errno.ENOMEM.negative();
+        // rxe_add_to_pool (rxe_pool.c): the SRQ pool holds max_srq; a full one is -EINVAL.
+        if (device.liveCount(ResType.SRQ) >= a.maxSrq) {
+            return Errno.EINVAL.negative();
         }
         srq.drv(new SrqQueue());
         return 0;
@@ -303,8 +319,19 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int modifySrq(Srq srq, SrqAttr attr, int mask) {
-        // rxe_srq_chk_attr: no resize to nothing, nor below what is posted.
-        if ((mask & SrqAttr.MAX_WR) != 0 && (attr.maxWr < 1 || attr.maxWr < queue(srq).wrs.size())) {
+        // rxe_srq_chk_attr (rxe_srq.c), as u32s: a new size from 1 to max_srq_wr and not below
+        // an armed limit; a limit at most max_srq_wr and the queue's size before any resize. Then
+        // rxe_queue_resize refuses to drop what is posted (-EINVAL).
+        DeviceAttr a = device.attr();
+        boolean resize = (mask & SrqAttr.MAX_WR) != 0;
+        if (resize && (attr.maxWr == 0 || above(attr.maxWr, a.maxSrqWr)
+                || srq.srqLimit() != 0 && Integer.compareUnsigned(attr.maxWr, srq.srqLimit()) < 0)) {
+            return Errno.EINVAL.negative();
+        }
+        if ((mask & SrqAttr.LIMIT) != 0 && (above(attr.srqLimit, a.maxSrqWr) || above(attr.srqLimit, srq.maxWr()))) {
+            return Errno.EINVAL.negative();
+        }
+        if (resize && attr.maxWr < queue(srq).wrs.size()) {
             return Errno.EINVAL.negative();
         }
         return 0;
@@ -344,6 +371,14 @@ public final class MemDevice implements DeviceOps {
         if (attr.createFlags != 0) {
             return Errno.EOPNOTSUPP.negative();
         }
+        int err = chkCap(attr.cap, attr.srq != null);
+        if (err != 0) {
+            return err;
+        }
+        // rxe_add_to_pool (rxe_pool.c): a full pool is -EINVAL, not -ENOMEM.
+        if (device.liveCount(ResType.QP) >= device.attr().maxQp) {
+            return Errno.EINVAL.negative();
+        }
         int qpn;
         if (attr.qpType == QpType.SMI || attr.qpType == QpType.GSI) {
             qpn = attr.qpType == QpType.SMI ? 0 : 1;
@@ -361,6 +396,24 @@ public final class MemDevice implements DeviceOps {
             qps.put(qpn, qp);
         }
         return 0;
+    }
+
+    /**
+     * rxe_qp_chk_cap (rxe_qp.c): work requests and SGEs above the device's are -EINVAL, the
+     * receive ones only without an SRQ. The caps are u32 there, so a negative one is too large.
+     * No inline limit of its own: only one past the u32's sign bit is refused.
+     */
+    private int chkCap(QpCap c, boolean hasSrq) {
+        DeviceAttr a = device.attr();
+        boolean bad = above(c.maxSendWr(), a.maxQpWr) || above(c.maxSendSge(), a.maxSendSge)
+                || !hasSrq && (above(c.maxRecvWr(), a.maxQpWr) || above(c.maxRecvSge(), a.maxRecvSge))
+                || above(c.maxInlineData(), Integer.MAX_VALUE);
+        return bad ? Errno.EINVAL.negative() : 0;
+    }
+
+    /** The kernel's comparison of a u32 value with a limit. */
+    private static boolean above(int u32, int max) {
+        return Integer.compareUnsigned(u32, max) > 0;
     }
 
     @Override

@@ -1,0 +1,176 @@
+// The sizes and counts ib_core leaves to the driver, checked by the in-memory device as rxe does:
+// drivers/infiniband/sw/rxe/rxe_qp.c rxe_qp_chk_cap, rxe_cq.c rxe_cq_chk_attr, rxe_srq.c
+// rxe_srq_chk_init / rxe_srq_chk_attr, rxe_pool.c rxe_add_to_pool
+package org.ibmodel.sw.mem;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.DeviceAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
+import org.ibmodel.core.IbCore;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.Result;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Kernel;
+import org.ibmodel.mm.HostMemory;
+import org.junit.jupiter.api.Test;
+
+class MemDeviceCreateChecksTest {
+    private static final int EINVAL = Errno.EINVAL.negative();
+
+    /** How often ib_core handed each request to the driver: a refusal counted here is the driver's. */
+    private final Map<String, Integer> reached = new HashMap<>();
+    private final Kernel kernel = new Kernel("host");
+    private final IbDevice dev = MemDevice.create(new IbCore(kernel), "mem0", new HostMemory(), 1, this::counting);
+    private final DeviceAttr a = dev.attr();
+    private final Pd pd = Pd.alloc(dev).get();
+    private final Cq cq = Cq.create(dev, c -> { }, null, new CqInitAttr(16, 0)).get();
+
+    private DeviceOps counting(DeviceOps real) {
+        return new ForwardingDeviceOps(real) {
+            @Override
+            public int createQp(Qp qp, QpInitAttr init) {
+                reached.merge("createQp", 1, Integer::sum);
+                return super.createQp(qp, init);
+            }
+
+            @Override
+            public int createCq(Cq c, CqInitAttr attr) {
+                reached.merge("createCq", 1, Integer::sum);
+                return super.createCq(c, attr);
+            }
+
+            @Override
+            public int resizeCq(Cq c, int cqe) {
+                reached.merge("resizeCq", 1, Integer::sum);
+                return super.resizeCq(c, cqe);
+            }
+
+            @Override
+            public int createSrq(Srq srq, SrqAttr attr) {
+                reached.merge("createSrq", 1, Integer::sum);
+                return super.createSrq(srq, attr);
+            }
+
+            @Override
+            public int modifySrq(Srq srq, SrqAttr attr, int mask) {
+                reached.merge("modifySrq", 1, Integer::sum);
+                return super.modifySrq(srq, attr, mask);
+            }
+        };
+    }
+
+    private int refusals(String op, int calls) {
+        return reached.getOrDefault(op, 0) - calls;
+    }
+
+    private int createQp(QpCap cap, Srq srq) {
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, cap);
+        init.srq = srq;
+        Result<Qp> r = Qp.create(pd, init);
+        return r.isErr() ? -r.errno().number() : 0;
+    }
+
+    /** rxe_qp_chk_cap: each size above the device's, or negative (a u32 there), is the driver's -EINVAL. */
+    @Test
+    void shouldRefuseQpCapsAboveTheDevicesInTheDriver() {
+        QpCap[] bad = {
+            new QpCap(a.maxQpWr + 1, 1, 1, 1, 0),
+            new QpCap(1, a.maxQpWr + 1, 1, 1, 0),
+            new QpCap(1, 1, a.maxSendSge + 1, 1, 0),
+            new QpCap(1, 1, 1, a.maxRecvSge + 1, 0),
+            new QpCap(-1, 1, 1, 1, 0),
+            new QpCap(1, 1, 1, -1, 0),
+            new QpCap(1, 1, 1, 1, -1),
+        };
+        for (QpCap c : bad) {
+            assertEquals(EINVAL, createQp(c, null), c.toString());
+        }
+        assertEquals(bad.length, reached.get("createQp"), "every one reached the driver");
+        assertEquals(0, createQp(new QpCap(a.maxQpWr, a.maxQpWr, a.maxSendSge, a.maxRecvSge, 0), null));
+    }
+
+    /** rxe_qp_chk_cap leaves the receive sizes alone on an SRQ. */
+    @Test
+    void shouldIgnoreTheReceiveCapsOfAQpOnAnSrq() {
+        Srq srq = Srq.create(pd, null, new SrqAttr(4, 1, 0)).get();
+        assertEquals(0, createQp(new QpCap(1, a.maxQpWr + 1, 1, a.maxRecvSge + 1, 0), srq));
+    }
+
+    /** rxe_add_to_pool: one QP more than max_qp is -EINVAL, from the driver. */
+    @Test
+    void shouldRefuseAQpBeyondThePoolWithEinval() {
+        for (int i = 0; i < a.maxQp; i++) {
+            assertEquals(0, createQp(QpCap.of(1, 1, 1), null), "QP " + i);
+        }
+        assertEquals(EINVAL, createQp(QpCap.of(1, 1, 1), null));
+        assertEquals(a.maxQp + 1, reached.get("createQp"));
+    }
+
+    /** rxe_cq_chk_attr: a size of 0 or above max_cqe, on create and on resize; then a full pool. */
+    @Test
+    void shouldCheckCqSizesAndCountInTheDriver() {
+        int before = reached.getOrDefault("createCq", 0);
+        for (int cqe : new int[] {0, -1, a.maxCqe + 1}) {
+            assertEquals(Errno.EINVAL, Cq.create(dev, c -> { }, null, new CqInitAttr(cqe, 0)).errno(), "cqe " + cqe);
+            assertEquals(EINVAL, cq.resize(cqe), "resize to " + cqe);
+        }
+        assertEquals(3, refusals("createCq", before));
+        assertEquals(3, reached.get("resizeCq"));
+        assertEquals(16, cq.cqe());
+        for (int i = 1; i < a.maxCq; i++) {
+            assertFalse(Cq.create(dev, c -> { }, null, new CqInitAttr(1, 0)).isErr(), "CQ " + i);
+        }
+        assertEquals(Errno.EINVAL, Cq.create(dev, c -> { }, null, new CqInitAttr(1, 0)).errno());
+    }
+
+    /** rxe_srq_chk_init: max_wr from 1 to max_srq_wr and max_sge to max_srq_sge, as u32s; then a full pool. */
+    @Test
+    void shouldCheckSrqSizesAndCountInTheDriver() {
+        SrqAttr[] bad = {
+            new SrqAttr(0, 1, 0), new SrqAttr(a.maxSrqWr + 1, 1, 0), new SrqAttr(-1, 1, 0),
+            new SrqAttr(1, a.maxSrqSge + 1, 0), new SrqAttr(1, -1, 0),
+        };
+        for (SrqAttr s : bad) {
+            assertEquals(Errno.EINVAL, Srq.create(pd, null, s).errno(), s.maxWr + "/" + s.maxSge);
+        }
+        assertEquals(bad.length, reached.get("createSrq"));
+        for (int i = 0; i < a.maxSrq; i++) {
+            assertFalse(Srq.create(pd, null, new SrqAttr(a.maxSrqWr, a.maxSrqSge, 0)).isErr(), "SRQ " + i);
+        }
+        assertEquals(Errno.EINVAL, Srq.create(pd, null, new SrqAttr(1, 1, 0)).errno());
+    }
+
+    /**
+     * rxe_srq_chk_attr: a new size of 0, above max_srq_wr or below the armed limit; a limit above
+     * max_srq_wr or the queue's size, negative ones being large u32s.
+     */
+    @Test
+    void shouldCheckSrqModifyInTheDriver() {
+        Srq srq = Srq.create(pd, null, new SrqAttr(8, 1, 0)).get();
+        assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, 9), SrqAttr.LIMIT));
+        assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, -1), SrqAttr.LIMIT));
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
+        assertEquals(EINVAL, srq.modify(new SrqAttr(7, 0, 0), SrqAttr.MAX_WR), "below the armed limit");
+        assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(EINVAL, srq.modify(new SrqAttr(a.maxSrqWr + 1, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(EINVAL, srq.modify(new SrqAttr(-1, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(7, reached.get("modifySrq"), "every one reached the driver");
+        assertEquals(0, srq.modify(new SrqAttr(16, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(16, srq.query().maxWr);
+        assertEquals(8, srq.query().srqLimit);
+    }
+}
