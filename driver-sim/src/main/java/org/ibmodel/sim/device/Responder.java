@@ -185,6 +185,7 @@ final class Responder {
             qp.writeVa = pkt.reth().va();
             qp.writeRkey = pkt.reth().rKey();
             qp.writeLeft = len;
+            qp.writeLength = len;
         }
         if (op.isRdmaWrite() && pkt.payloadLength() > qp.writeLeft) {
             return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
@@ -330,7 +331,10 @@ final class Responder {
 
     /** rxe_resp.c do_complete: the receive CQE (docs/HCA.md §6) once the message is whole. */
     private State complete() {
-        byte[] cqe = recvCqe(qp, pkt, qp.recvOffset);
+        // A WRITE with immediate reports the bytes written, as rxe's do_complete (resp.length) and
+        // ibv_poll_cq's byte_len say; a SEND the bytes received.
+        int byteCnt = op.isRdmaWrite() ? (int) qp.writeLength : qp.recvOffset;
+        byte[] cqe = recvCqe(qp, pkt, byteCnt);
         boolean written = transport.postCqe(qp, false, cqe, pkt.bth().se());
         qp.recvWqe = -1;
         qp.recvOffset = 0;

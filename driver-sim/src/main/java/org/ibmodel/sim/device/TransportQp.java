@@ -130,6 +130,8 @@ final class TransportQp {
     long writeVa;
     int writeRkey;
     long writeLeft;
+    /** The open RDMA WRITE's DMA length, its receive CQE's byte count when it carries an immediate. */
+    long writeLength;
     /** UC: the rest of the current message is dropped (a packet of it was lost). */
     boolean dropMessage;
     /** RDMA READ and atomic requests kept to answer their repetitions. */

@@ -338,6 +338,7 @@ class RcTransportTest {
             assertTrue((r.get(0).wcFlags & WcFlags.WITH_IMM) != 0);
             assertEquals(WcOpcode.RECV_RDMA_WITH_IMM, r.get(1).opcode);
             assertEquals(0x0bad_beef, r.get(1).immData);
+            assertEquals(600, r.get(1).byteLen, "a WRITE with immediate reports the bytes written");
             assertArrayEquals(TransportPair.pattern(3, 600), p.b.read(8192, 600));
         }
     }
