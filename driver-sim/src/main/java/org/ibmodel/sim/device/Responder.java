@@ -1,6 +1,7 @@
 // The responder stage: drivers/infiniband/sw/rxe/rxe_resp.c (rxe_responder: check_psn,
-// check_op_seq, check_op_valid, check_resource, check_rkey, execute, do_complete, acknowledge,
-// duplicate_request); IBA 9.7.4 (responder), 9.7.5.1 (ACK generation), 9.8 (UC), 9.6.1.1 (UD)
+// check_op_seq, check_op_valid, check_resource, check_length, check_rkey, execute, do_complete,
+// acknowledge, duplicate_request); IBA 9.7.4 (responder), 9.7.5.1 (ACK generation), 9.8 (UC),
+// 9.6.1.1 (UD)
 package org.ibmodel.sim.device;
 
 import java.util.Arrays;
@@ -25,6 +26,7 @@ final class Responder {
         CHECK_OP_SEQ,
         CHECK_OP_VALID,
         CHECK_RESOURCE,
+        CHECK_LENGTH,
         CHECK_RKEY,
         EXECUTE,
         READ_REPLY,
@@ -81,6 +83,7 @@ final class Responder {
                 case CHECK_OP_SEQ -> checkOpSeq();
                 case CHECK_OP_VALID -> checkOpValid();
                 case CHECK_RESOURCE -> checkResource();
+                case CHECK_LENGTH -> checkLength();
                 case CHECK_RKEY -> checkRkey();
                 case EXECUTE -> execute();
                 case READ_REPLY -> readReply(psn, p.reth().va(), p.reth().rKey(), p.reth().dmaLen());
@@ -161,7 +164,7 @@ final class Responder {
      */
     private State checkResource() {
         if (op.isRdmaReadRequest() || op.isAtomic()) {
-            return maxDestRdAtomic() > 0 ? State.CHECK_RKEY : State.ERR_INVALID_REQUEST;
+            return maxDestRdAtomic() > 0 ? State.CHECK_LENGTH : State.ERR_INVALID_REQUEST;
         }
         if (op.requiresRecvWqe() && qp.recvWqe < 0 && !takeRecvWqe(qp)) {
             if (qp.rc()) {
@@ -169,6 +172,23 @@ final class Responder {
             }
             transport.count(Transport.Drop.NO_RECV_WQE);
             return State.DROP_MESSAGE;
+        }
+        return State.CHECK_LENGTH;
+    }
+
+    /**
+     * rxe_resp.c rxe_resp_check_length (IBA C9-92): a requester cuts a message into packets of
+     * the path MTU, so a FIRST or MIDDLE packet carries exactly the MTU, an ONLY at most the
+     * MTU and a LAST from 1 byte to the MTU. Any other was cut by no correct requester.
+     */
+    private State checkLength() {
+        if (op.hasPayload()) {
+            int mtu = transport.mtu(qp);
+            int len = pkt.payloadLength();
+            boolean ok = op.isOnly() ? len <= mtu : op.isEnd() ? len >= 1 && len <= mtu : len == mtu;
+            if (!ok) {
+                return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+            }
         }
         return State.CHECK_RKEY;
     }
@@ -187,7 +207,10 @@ final class Responder {
             qp.writeLeft = len;
             qp.writeLength = len;
         }
-        if (op.isRdmaWrite() && pkt.payloadLength() > qp.writeLeft) {
+        // rxe_resp.c check_rkey: the packet that ends a WRITE carries all that is left of its
+        // DMA length; a WRITE ending short would complete with bytes never written.
+        if (op.isRdmaWrite() && (pkt.payloadLength() > qp.writeLeft
+                || op.isEnd() && pkt.payloadLength() != qp.writeLeft)) {
             return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
         }
         if (op.isRdmaReadRequest()) {

@@ -189,6 +189,12 @@ final class HostilePeer implements AutoCloseable {
         return TransportPair.pollAll(cq);
     }
 
+    /** The victim QP's transport state, for a test that must stand in for traffic too long to send. */
+    TransportQp transportQp() {
+        Transport t = world.transport(VICTIM);
+        return t.qp(t.firmware().qp(qp.qpNum()));
+    }
+
     QpState state() {
         QpAttr a = new QpAttr();
         assertEquals(0, qp.query(a));

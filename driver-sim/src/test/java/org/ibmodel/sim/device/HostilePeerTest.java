@@ -193,4 +193,89 @@ class HostilePeerTest {
             }
         }
     }
+
+    private static void postRecvs(HostilePeer h, int n) {
+        for (int i = 1; i <= n; i++) {
+            assertTrue(h.qp.postRecv(new RecvWr(i, new Sge(h.base + 4096L * i, 4096, h.mr.lkey()))).ok());
+        }
+    }
+
+    /** The victim answered {@code psn} with NAK Invalid Request and its QP is in ERR. */
+    private static void assertInvalidRequest(HostilePeer h, int psn) {
+        h.world.settle();
+        List<Transport.Sent> sent = h.sent();
+        int nak = org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.INVALID_REQUEST);
+        assertTrue(sent.stream().anyMatch(p -> p.opcode() == Opcode.RC_ACKNOWLEDGE.value() && p.psn() == psn
+                && p.syndrome() == nak), "NAK Invalid Request for PSN 0x" + Integer.toHexString(psn) + ": " + sent);
+        assertEquals(QpState.ERR, h.state());
+        assertTrue(h.poll().stream().noneMatch(w -> w.status == WcStatus.SUCCESS), "nothing was received whole");
+    }
+
+    /**
+     * IBA C9-92 (rxe_resp.c check_length): a FIRST or MIDDLE packet carries exactly the path MTU,
+     * an ONLY at most the MTU, a LAST from 1 byte to the MTU. An RC responder answers any other
+     * with NAK Invalid Request and its QP enters ERR.
+     */
+    @Test
+    void shouldRefuseAFirstPacketShorterThanThePathMtu() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.RC_SEND_FIRST, HostilePeer.RQ_PSN, f -> f.payload = payload(HostilePeer.MTU / 2));
+            h.send(Opcode.RC_SEND_LAST, HostilePeer.RQ_PSN + 1, f -> f.payload = payload(HostilePeer.MTU / 2));
+            assertInvalidRequest(h, HostilePeer.RQ_PSN);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnOnlyPacketLongerThanThePathMtu() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN, f -> f.payload = payload(2 * HostilePeer.MTU));
+            assertInvalidRequest(h, HostilePeer.RQ_PSN);
+        }
+    }
+
+    @Test
+    void shouldRefuseAnEmptyLastPacket() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.RC_SEND_FIRST, HostilePeer.RQ_PSN, f -> f.payload = payload(HostilePeer.MTU));
+            h.send(Opcode.RC_SEND_LAST, HostilePeer.RQ_PSN + 1);
+            assertInvalidRequest(h, HostilePeer.RQ_PSN + 1);
+        }
+    }
+
+    /**
+     * rxe_resp.c check_rkey: the packet that ends an RDMA WRITE carries what is left of its RETH
+     * DMA length, no less; a WRITE ONLY of 16 bytes for a DMA length of 64 would complete with 48
+     * bytes never written.
+     */
+    @Test
+    void shouldRefuseAWriteThatEndsShortOfItsDmaLength() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            h.send(Opcode.RC_RDMA_WRITE_ONLY, HostilePeer.RQ_PSN, f -> {
+                f.va = h.base;
+                f.rkey = h.mr.rkey();
+                f.dmaLen = 64;
+                f.payload = payload(16);
+            });
+            assertInvalidRequest(h, HostilePeer.RQ_PSN);
+        }
+    }
+
+    /** On UC the same violation loses the message and nothing else: the receive serves the next one. */
+    @Test
+    void shouldDropAUcPacketLongerThanThePathMtu() {
+        try (HostilePeer h = new HostilePeer(QpType.UC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.UC_SEND_ONLY, HostilePeer.RQ_PSN, f -> f.payload = payload(2 * HostilePeer.MTU));
+            h.send(Opcode.UC_SEND_ONLY, HostilePeer.RQ_PSN + 1, f -> f.payload = payload(8));
+            h.world.settle();
+            assertEquals(QpState.RTS, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertEquals(8, wcs.get(0).byteLen, wcs.toString());
+        }
+    }
 }
