@@ -45,6 +45,9 @@ final class Responder {
         DONE
     }
 
+    /** The largest message, the port's max_msg_sz: a RETH or a SEND longer than it is refused. */
+    static final long MAX_MESSAGE = 1L << 31;
+
     /** IBA 11.4.1.1: a UD receive buffer starts with 40 bytes for the GRH. */
     static final int GRH_ROOM = Grh.HEADER_LENGTH;
 
@@ -189,6 +192,16 @@ final class Responder {
             if (!ok) {
                 return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
             }
+        }
+        // rxe_resp.c rxe_resp_check_length refuses a RETH longer than the largest message. rxe's
+        // receives are shorter than that (rxe_verbs.c post_one_recv), so a SEND that would pass
+        // it has overrun its receive; here a receive may be longer, and the SEND fails it.
+        if (op.hasReth() && Integer.toUnsignedLong(pkt.reth().dmaLen()) > MAX_MESSAGE) {
+            return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+        }
+        if (op.isSend() && qp.recvOffset + pkt.payloadLength() > MAX_MESSAGE) {
+            recvError = Syndrome.LOCAL_LENGTH_ERR;
+            return State.ERR_LENGTH;
         }
         return State.CHECK_RKEY;
     }
@@ -356,7 +369,7 @@ final class Responder {
     private State complete() {
         // A WRITE with immediate reports the bytes written, as rxe's do_complete (resp.length) and
         // ibv_poll_cq's byte_len say; a SEND the bytes received.
-        int byteCnt = op.isRdmaWrite() ? (int) qp.writeLength : qp.recvOffset;
+        int byteCnt = (int) (op.isRdmaWrite() ? qp.writeLength : qp.recvOffset);
         byte[] cqe = recvCqe(qp, pkt, byteCnt);
         boolean written = transport.postCqe(qp, false, cqe, pkt.bth().se());
         qp.recvWqe = -1;

@@ -125,7 +125,8 @@ final class TransportQp {
     int rxPkeyIndex;
     long recvWqeAddr;
     int recvStride;
-    int recvOffset;
+    /** Bytes of the message in progress received; up to 2^31, so a long. */
+    long recvOffset;
     /** The RDMA WRITE in progress: its next virtual address, key and bytes left. */
     long writeVa;
     int writeRkey;

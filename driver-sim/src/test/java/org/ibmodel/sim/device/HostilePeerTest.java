@@ -278,4 +278,57 @@ class HostilePeerTest {
             assertEquals(8, wcs.get(0).byteLen, wcs.toString());
         }
     }
+
+    /**
+     * rxe_resp.c rxe_resp_check_length: a RETH DMA length over 2^31, the largest message (the
+     * port's max_msg_sz), is an invalid request whatever the key; it is not a remote access error.
+     */
+    @Test
+    void shouldRefuseARethLongerThanTheLargestMessage() {
+        for (Opcode op : List.of(Opcode.RC_RDMA_WRITE_FIRST, Opcode.RC_RDMA_READ_REQUEST)) {
+            try (HostilePeer h = new HostilePeer(QpType.RC)) {
+                h.send(op, HostilePeer.RQ_PSN, f -> {
+                    f.va = h.base;
+                    f.rkey = h.mr.rkey();
+                    f.dmaLen = (int) ((1L << 31) + HostilePeer.MTU);
+                    f.payload = payload(op.hasPayload() ? HostilePeer.MTU : 0);
+                });
+                assertInvalidRequest(h, HostilePeer.RQ_PSN);
+            }
+        }
+    }
+
+    /**
+     * A SEND may not grow past 2^31 bytes either, however large the receive: its offset in the
+     * receive buffer would wrap. The receive's first segment is empty, at base + 2^31, so a
+     * wrapped offset would put data at base, outside the buffer; its second and third take the
+     * SEND's first 1 KiB and its bytes from 2^31 - 1 KiB. The test sets the offset the 2^21 - 1
+     * MIDDLE packets before would have left, as sending 2 GiB is out of reach. The LAST that
+     * takes the message past 2^31 fails the receive as one too long for its buffer.
+     */
+    @Test
+    void shouldRefuseASendLongerThanTheLargestMessage() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            int lkey = h.mr.lkey();
+            long third = h.base + (128 << 10) - ((1L << 31) - 4096 - HostilePeer.MTU);
+            assertTrue(h.qp.postRecv(new RecvWr(1, new Sge(h.base + (1L << 31), 0, lkey),
+                    new Sge(h.base + (64 << 10), 4096, lkey), new Sge(third, Integer.MAX_VALUE, lkey))).ok());
+            h.send(Opcode.RC_SEND_FIRST, HostilePeer.RQ_PSN, f -> f.payload = payload(HostilePeer.MTU));
+            h.transportQp().recvOffset = (int) ((1L << 31) - HostilePeer.MTU);
+            h.send(Opcode.RC_SEND_MIDDLE, HostilePeer.RQ_PSN + 1, f -> f.payload = payload(HostilePeer.MTU));
+            h.send(Opcode.RC_SEND_LAST, HostilePeer.RQ_PSN + 2, f -> f.payload = payload(HostilePeer.MTU));
+            h.world.settle();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(TransportPair.pattern(1, HostilePeer.MTU),
+                    h.victim.memory().read(h.base, HostilePeer.MTU), "written outside the receive buffer");
+            List<Transport.Sent> sent = h.sent();
+            int nak = org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.INVALID_REQUEST);
+            assertTrue(sent.stream().anyMatch(p -> p.psn() == HostilePeer.RQ_PSN + 2 && p.syndrome() == nak),
+                    sent.toString());
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.LOC_LEN_ERR, wcs.get(0).status, wcs.toString());
+            // The device's state: no event tells the driver of a receive that fails (§7).
+            assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
+        }
+    }
 }
