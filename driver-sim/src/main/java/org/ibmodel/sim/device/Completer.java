@@ -26,6 +26,7 @@ final class Completer {
         RNR_NAK,
         SEQ_NAK,
         ERROR_NAK,
+        BAD_RESPONSE,
         RETIRE,
         DROP,
         DONE
@@ -71,6 +72,7 @@ final class Completer {
                 case RNR_NAK -> rnrNak();
                 case SEQ_NAK -> seqNak();
                 case ERROR_NAK -> errorNak();
+                case BAD_RESPONSE -> badResponse();
                 case RETIRE -> retireAndSend();
                 case DROP -> drop();
                 case DONE -> State.DONE;
@@ -140,6 +142,13 @@ final class Completer {
 
     private State checkAck() {
         Opcode op = pkt.opcode();
+        // rxe_comp.c check_ack: a responder refuses a READ or an atomic with an ACKNOWLEDGE, so
+        // the AETH of a READ response or an ATOMIC ACKNOWLEDGE says ACK; a NAK or RNR NAK there
+        // answers the request neither way.
+        if ((op.isRdmaReadResponse() || op.hasAtomicAckEth()) && op.hasAeth()
+                && Aeth.typeOf(pkt.aeth().syndrome()) != Aeth.Type.ACK) {
+            return State.BAD_RESPONSE;
+        }
         if (op.isRdmaReadResponse()) {
             return State.READ;
         }
@@ -301,6 +310,19 @@ final class Completer {
             case INVALID_REQUEST -> Syndrome.REMOTE_INVAL_REQ_ERR;
             default -> Syndrome.REMOTE_OP_ERR;
         };
+        return State.RETIRE;
+    }
+
+    /**
+     * A response no correct responder sends fails its WQE with a bad response error (IBA's
+     * class for it, IB_WC_BAD_RESP_ERR; rxe_comp.c check_ack fails it too), once what precedes
+     * it is acknowledged; the QP enters ERR.
+     */
+    private State badResponse() {
+        if (!acknowledgeBefore(index)) {
+            return State.DROP;
+        }
+        qp.inflight.get(index).failure = Syndrome.BAD_RESP_ERR;
         return State.RETIRE;
     }
 

@@ -331,4 +331,50 @@ class HostilePeerTest {
             assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
         }
     }
+
+    /**
+     * rxe_comp.c check_ack: an RDMA READ response that carries an AETH, and an ATOMIC
+     * ACKNOWLEDGE, must say ACK; a responder NAKs a READ or an atomic with an ACKNOWLEDGE. One
+     * whose AETH is a NAK or an RNR NAK answers nothing: the WQE fails and the QP enters ERR.
+     */
+    @Test
+    void shouldFailAReadWhoseResponseCarriesANak() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base + 8192, HostilePeer.MTU, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234))
+                    .ok());
+            h.run(2_000);
+            h.send(Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN, f -> {
+                f.syndrome = org.ibmodel.sim.wire.Aeth.nakSyndrome(
+                        org.ibmodel.sim.wire.Aeth.NakCode.REMOTE_ACCESS_ERROR);
+                f.msn = 1;
+                f.payload = payload(HostilePeer.MTU);
+            });
+            assertBadResponse(h);
+        }
+    }
+
+    @Test
+    void shouldFailAnAtomicWhoseAcknowledgeCarriesAnRnrNak() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                    .sendFlags(SendFlags.SIGNALED).sgList(new Sge(h.base + 8192, 8, h.mr.lkey()))
+                    .remoteAddr(0x10_0000).rkey(0x1234).compareAdd(1)).ok());
+            h.run(2_000);
+            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> {
+                f.syndrome = org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(1);
+                f.msn = 1;
+                f.orig = 0x1234_5678L;
+            });
+            assertBadResponse(h);
+        }
+    }
+
+    private static void assertBadResponse(HostilePeer h) {
+        h.world.settle();
+        List<Wc> wcs = h.poll();
+        assertEquals(1, wcs.size(), wcs.toString());
+        assertEquals(WcStatus.BAD_RESP_ERR, wcs.get(0).status, wcs.toString());
+        assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
+    }
 }
