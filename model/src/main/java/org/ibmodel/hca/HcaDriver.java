@@ -1114,7 +1114,7 @@ public final class HcaDriver implements DeviceOps {
      */
     @Override
     public int queryQp(Qp qp, QpAttr out) {
-        if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
+        if (qp.type() == QpType.SMI || qp.type() == QpType.GSI) {
             return 0;
         }
         // The outbox holds the context after its first 8 bytes, as the transition commands' inbox does.
@@ -1122,6 +1122,19 @@ public final class HcaDriver implements DeviceOps {
         int ret = cmd.out(CmdOp.QUERY_QP, ((HcaQp) qp.drv()).qpn(), ctx);
         if (ret != 0) {
             return ret;
+        }
+        // mlx4_ib_query_qp takes the state from the device: an error completion or a send error
+        // moved the QP to ERR or SQE with no event, and the driver learns it here.
+        int state = Hw.QpCtx.STATE.getInt(ctx, Hw.CTX);
+        QpState hw = state < QpState.values().length ? QpState.ofValue(state) : null;
+        if (hw != null && hw != qp.state() && (hw == QpState.ERR || hw == QpState.SQE)) {
+            qp.deviceSetState(hw);
+        }
+        if (hw != null) {
+            out.qpState = hw;
+        }
+        if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
+            return 0;
         }
         out.pathMigState = QpModify.migState(Hw.QpCtx.PM_STATE.getInt(ctx, Hw.CTX));
         if (out.ahAttr != null) {

@@ -8,12 +8,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -83,6 +88,28 @@ class DataDmaTest {
                     at("what was sent is placed"));
             assertArrayEquals(new byte[length - placed], p.b.read(TransportPair.TARGET + placed, length - placed),
                     at("nothing after it"));
+        }
+    }
+
+    /**
+     * A local protection error moves the QP to ERR in the device and no event says so;
+     * ib_query_qp reports the device's state, as mlx4_ib_query_qp reads it back, and a modify
+     * from RTS is then refused as one from ERR is.
+     */
+    @Test
+    void shouldReportTheDevicesErrStateAfterAnErrorCompletion() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_256))) {
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(p.a.buf, 64, p.a.mr.lkey() ^ 0x80)));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(WcStatus.LOC_PROT_ERR, wcs.get(0).status, at("the SEND with a wrong key: " + wcs));
+            QpAttr attr = new QpAttr();
+            assertEquals(0, p.a.qp.query(attr), at("ib_query_qp"));
+            assertEquals(QpState.ERR, attr.qpState, at("the device's state"));
+            assertEquals(QpState.ERR, p.a.qp.state(), at("and the driver's"));
+            QpAttr rts = new QpAttr().state(QpState.RTS);
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(rts, QpAttrMask.STATE.bit()), at("RTS -> RTS"));
         }
     }
 }
