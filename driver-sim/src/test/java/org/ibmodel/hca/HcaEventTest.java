@@ -114,6 +114,31 @@ class HcaEventTest {
         assertEquals(2, upcalls.size());
     }
 
+    /**
+     * ib_req_notify_cq passes any flags on; mlx4_ib_arm_cq arms for the next completion unless
+     * they are exactly IB_CQ_SOLICITED, so flags with no arm bit, or both, arm and are no error.
+     */
+    @Test
+    void shouldArmForTheNextCompletionWithoutAnArmBit() {
+        Cq cq = Cq.create(h.dev, c -> upcalls.add(h.kernel.context()), null, new CqInitAttr(8, 0)).get();
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.REPORT_MISSED_EVENTS));
+        qp.postSend(SendWr.send(1, sge()));
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(List.of(ExecContext.HARDIRQ), upcalls, "armed for any completion");
+        assertEquals(1, HcaHost.poll(cq).size());
+
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.SOLICITED_MASK));
+        Qp other = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(other);
+        other.postSend(SendWr.send(2, sge()));
+        HcaHost.toErr(other);
+        h.settle();
+        assertEquals(2, upcalls.size(), "both arm bits arm too");
+    }
+
     @Test
     void shouldRaiseCqErrOnOverrun() {
         HcaHost.Events ev = h.new Events();

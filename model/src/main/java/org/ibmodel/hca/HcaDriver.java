@@ -989,6 +989,8 @@ public final class HcaDriver implements DeviceOps {
 
     @Override
     public int reqNotifyCq(Cq cq, int flags) {
+        // mlx4_ib_arm_cq (hw/mlx4/cq.c): anything but exactly IB_CQ_SOLICITED arms for the next
+        // completion, no arm bit at all or both included; no flags are refused.
         HcaCq hc = (HcaCq) cq.drv();
         boolean solicited = (flags & CqNotifyFlags.SOLICITED_MASK) == CqNotifyFlags.SOLICITED;
         hc.arm(solicited ? Hw.Doorbell.ARM_SOLICITED : Hw.Doorbell.ARM_NEXT);

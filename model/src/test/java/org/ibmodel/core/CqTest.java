@@ -174,16 +174,31 @@ class CqTest {
         assertEquals(1, upcalls.size());
     }
 
-    // drivers/infiniband/core/verbs.c: ib_req_notify_cq with neither NEXT_COMP nor SOLICITED
+    // include/rdma/ib_verbs.h ib_req_notify_cq refuses no flags; rxe_verbs.c rxe_req_notify_cq
+    // arms with the solicited bits there are: none arms nothing, yet missed events are reported
     @Test
-    void shouldRejectNotifyWithoutArmType() {
+    void shouldArmNothingWithoutAnArmTypeAndRefuseNothing() {
         Cq cq = f.cq(16, comp, null);
         Qp[] qp = pair(cq, f.cq(16));
 
-        assertEquals(Errno.EINVAL.negative(), cq.reqNotify(CqNotifyFlags.REPORT_MISSED_EVENTS));
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.REPORT_MISSED_EVENTS));
+        assertEquals(0, cq.reqNotify(0));
 
         sendInto(qp[0], qp[1], 1, SendFlags.SIGNALED);
-        assertTrue(upcalls.isEmpty(), "a rejected request arms nothing");
+        assertTrue(upcalls.isEmpty(), "no arm bit, no upcall");
+        assertEquals(1, cq.reqNotify(CqNotifyFlags.REPORT_MISSED_EVENTS), "the CQ holds a completion");
+    }
+
+    // rxe_verbs.c rxe_req_notify_cq: both arm bits arm for any completion, not only a solicited one
+    @Test
+    void shouldArmForAnyCompletionWithBothArmBits() {
+        Cq cq = f.cq(16, comp, null);
+        Qp[] qp = pair(cq, f.cq(16));
+
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.SOLICITED_MASK));
+
+        sendInto(qp[0], qp[1], 1, SendFlags.SIGNALED);
+        assertEquals(1, upcalls.size(), "an unsolicited send completion fired the arm");
     }
 
     // include/rdma/ib_verbs.h: IB_CQ_REPORT_MISSED_EVENTS

@@ -36,7 +36,7 @@ final class VerbsCoverage {
                 || action instanceof VerbsAction.PostRecv || action instanceof VerbsAction.PostSrqRecv
                 || action instanceof VerbsAction.CreateQp || action instanceof VerbsAction.CreateCq
                 || action instanceof VerbsAction.CreateSrq || action instanceof VerbsAction.DrainQp
-                || action instanceof VerbsAction.DeallocPd) {
+                || action instanceof VerbsAction.DeallocPd || action instanceof VerbsAction.ArmCq) {
             String r = reason.startsWith("bad-value:") ? "bad-value" : reason;
             bump("why " + action.verb() + " " + r + " " + outcome.key());
         }
@@ -146,7 +146,9 @@ final class VerbsCoverage {
         verb(c, "ib_post_srq_recv", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_poll_cq", "0", "n>0");
         verb(c, "ib_process_cq_direct", "0", "n>0");
-        verb(c, "ib_req_notify_cq", "0", "1", "-EINVAL");
+        verb(c, "ib_req_notify_cq", "0", "1");
+        // No flags are refused: without an arm bit rxe arms nothing (rxe_req_notify_cq).
+        c.add("why ib_req_notify_cq no-arm-bit 0");
         verb(c, "ib_drain_qp", "0", "WARN");
         verb(c, "ib_destroy_qp", "0");
         verb(c, "ib_destroy_cq", "0", "-EBUSY");

@@ -640,13 +640,12 @@ final class VerbsModel {
     private Prediction arm(ArmCq a) {
         MCq cq = cqs.get(a.cq());
         int how = a.flags() & IB_CQ_SOLICITED_MASK;
-        if (how != IB_CQ_SOLICITED && how != IB_CQ_NEXT_COMP) {
-            return err(a, Errno.EINVAL, "bad-flags");
-        }
-        // Arms add up until a completion fires them (rxe_verbs.c rxe_req_notify_cq).
+        // ib_req_notify_cq refuses no flags: rxe_verbs.c rxe_req_notify_cq adds whatever arm bits
+        // there are (none arms nothing, both arm for any completion) until a completion fires them.
         cq.armed |= how;
         boolean missed = (a.flags() & IB_CQ_REPORT_MISSED_EVENTS) != 0 && !cq.ring.isEmpty();
-        return new Prediction(Outcome.ret(a.verb(), missed ? 1 : 0), missed ? "missed-events" : "armed");
+        String why = missed ? "missed-events" : how == 0 ? "no-arm-bit" : "armed";
+        return new Prediction(Outcome.ret(a.verb(), missed ? 1 : 0), why);
     }
 
     /**

@@ -244,7 +244,7 @@ public final class MemDevice implements DeviceOps {
     public int reqNotifyCq(Cq cq, int flags) {
         CqRing r = ring(cq);
         // rxe_verbs.c rxe_req_notify_cq: arms add up, so a solicited request does not weaken a
-        // pending next-completion arm.
+        // pending next-completion arm; flags without a solicited bit arm nothing and are no error.
         r.armed |= flags & CqNotifyFlags.SOLICITED_MASK;
         if ((flags & CqNotifyFlags.REPORT_MISSED_EVENTS) != 0 && !r.entries.isEmpty()) {
             return 1;
