@@ -13,6 +13,7 @@ import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.DeviceAttr;
 import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.ForwardingDeviceOps;
+import org.ibmodel.core.Mr;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
@@ -64,6 +65,12 @@ class HcaCreateChecksTest {
             public int modifySrq(Srq srq, SrqAttr attr, int mask) {
                 reached.merge("modifySrq", 1, Integer::sum);
                 return super.modifySrq(srq, attr, mask);
+            }
+
+            @Override
+            public int allocMr(Mr mr, int maxNumSg) {
+                reached.merge("allocMr", 1, Integer::sum);
+                return super.allocMr(mr, maxNumSg);
             }
         };
     }
@@ -160,5 +167,19 @@ class HcaCreateChecksTest {
         assertEquals(3, reached.get("modifySrq"), "every one reached the driver");
         assertEquals(0, srq.modify(new SrqAttr(0, 0, max), SrqAttr.LIMIT));
         assertEquals(max, srq.srqLimit());
+    }
+
+    /**
+     * ib_alloc_mr checks no max_num_sg; mlx4_ib_alloc_mr refuses above MLX4_MAX_FAST_REG_PAGES,
+     * as a u32 (-EINVAL), and takes none at all.
+     */
+    @Test
+    void shouldCheckTheFastRegPagesInTheDriver() {
+        for (int n : new int[] {HcaDriver.MAX_FAST_REG_PAGES + 1, -1, Integer.MIN_VALUE}) {
+            assertEquals(Errno.EINVAL, Mr.alloc(h.pd, n).errno(), "max_num_sg " + n);
+        }
+        assertEquals(3, reached.get("allocMr"), "every one reached the driver");
+        assertFalse(Mr.alloc(h.pd, 0).isErr());
+        assertFalse(Mr.alloc(h.pd, HcaDriver.MAX_FAST_REG_PAGES).isErr());
     }
 }

@@ -55,7 +55,8 @@ public final class Mr extends IbObject {
 
     /**
      * Registers [start, start+length) mapped at {@code iova}, as the reg_user_mr path does:
-     * access checked first, then range and size against the device limits.
+     * access checked first, then the range as ib_umem_get takes it. No size limit: max_mr_size
+     * is reported, not checked, by ib_core (ib_reg_user_mr) and umem.c alike.
      */
     public static Result<Mr> reg(Pd pd, long start, long length, long iova, int access) {
         pd.checkLive("ib_reg_mr");
@@ -64,7 +65,14 @@ public final class Mr extends IbObject {
         if (err != 0) {
             return Result.err(err);
         }
-        if (length <= 0 || length > pd.device().attr().maxMrSize) {
+        // ib_umem_get (core/umem.c): a range that wraps, even once rounded up to a page, or of no
+        // pages or more than a u32 counts, is -EINVAL; then pages not mapped fault.
+        long mask = HostMemory.PAGE_SIZE - 1;
+        long end = start + length;
+        long alignedEnd = (end + mask) & ~mask;
+        long npages = (alignedEnd - (start & ~mask)) >>> HostMemory.PAGE_SHIFT;
+        if (Long.compareUnsigned(end, start) < 0 || Long.compareUnsigned(alignedEnd, end) < 0
+                || npages == 0 || Long.compareUnsigned(npages, 0xffff_ffffL) > 0) {
             return Result.err(Errno.EINVAL);
         }
         if (!pd.device().memory().isMapped(start, length)) {
@@ -93,7 +101,9 @@ public final class Mr extends IbObject {
         if (err != 0) {
             return Result.err(err);
         }
-        if (length <= 0 || length > pd.device().attr().maxMrSize) {
+        // The caller's ib_umem_get checked the range; no size limit, as above. An empty region
+        // inside a page gets a page from ib_umem_get and is refused here.
+        if (length <= 0) {
             return Result.err(Errno.EINVAL);
         }
         int offset = (int) (start & (HostMemory.PAGE_SIZE - 1));
@@ -107,18 +117,15 @@ public final class Mr extends IbObject {
 
     /**
      * ib_alloc_mr(pd, IB_MR_TYPE_MEM_REG, max_num_sg): a key with no mapping, for IB_WR_REG_MR
-     * after {@link #mapSg}. -EINVAL for no pages; -EOPNOTSUPP from a device without it.
+     * after {@link #mapSg}. -EOPNOTSUPP from a device without it. {@code maxNumSg} is a u32 and
+     * the driver's to check (core/verbs.c checks nothing): mlx4_ib_alloc_mr takes 0 to
+     * MLX4_MAX_FAST_REG_PAGES.
      */
     public static Result<Mr> alloc(Pd pd, int maxNumSg) {
         pd.checkLive("ib_alloc_mr");
-        Result<Mr> r;
-        if (maxNumSg <= 0) {
-            r = Result.err(Errno.EINVAL);
-        } else {
-            Mr mr = new Mr(pd, Type.MEM_REG, 0, 0, 0, new long[0], 0);
-            mr.maxNumSg = maxNumSg;
-            r = finish(pd, mr, pd.device().ops().allocMr(mr, maxNumSg));
-        }
+        Mr mr = new Mr(pd, Type.MEM_REG, 0, 0, 0, new long[0], 0);
+        mr.maxNumSg = maxNumSg;
+        Result<Mr> r = finish(pd, mr, pd.device().ops().allocMr(mr, maxNumSg));
         Tracer t = pd.device().core().tracer();
         if (t != null) {
             t.fire(new RdmaCore.MrAlloc(pd.resId(), r.isErr() ? 0 : r.get().resId(), "MEM_REG", maxNumSg,

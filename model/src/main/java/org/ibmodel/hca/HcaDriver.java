@@ -799,10 +799,12 @@ public final class HcaDriver implements DeviceOps {
      */
     @Override
     public int allocMr(Mr mr, int maxNumSg) {
-        if (maxNumSg > MAX_FAST_REG_PAGES) {
+        // mlx4_ib_alloc_mr (hw/mlx4/mr.c): max_num_sg, a u32, up to MLX4_MAX_FAST_REG_PAGES, else
+        // -EINVAL; none at all is taken (mapping onto it then finds no room).
+        if (Integer.compareUnsigned(maxNumSg, MAX_FAST_REG_PAGES) > 0) {
             return Errno.EINVAL.negative();
         }
-        long pageList = memory.alloc(8L * maxNumSg);
+        long pageList = memory.alloc(8L * Math.max(1, maxNumSg));
         int mpt = mptBitmap.alloc();
         if (mpt < 0) {
             return Errno.ENOMEM.negative();

@@ -91,7 +91,32 @@ class MrTest {
     @Test
     void shouldReturnEopnotsuppForAFastRegRegionOnADeviceWithoutOne() {
         assertEquals(Errno.EOPNOTSUPP, Mr.alloc(f.pd, 4).errno());
-        assertEquals(Errno.EINVAL, Mr.alloc(f.pd, 0).errno());
+        assertEquals(Errno.EOPNOTSUPP, Mr.alloc(f.pd, 0).errno(), "ib_alloc_mr does not look at max_num_sg");
+        assertNoMr();
+    }
+
+    // drivers/infiniband/core/verbs.c ib_reg_user_mr and core/umem.c ib_umem_get report max_mr_size
+    // but check no length against it: the driver gets a region longer than it
+    @Test
+    void shouldNotCheckTheLengthAgainstMaxMrSize() {
+        long two = f.buf(2 * 4096);
+        f.dev.attr().maxMrSize = 4096;
+
+        Mr mr = Mr.reg(f.pd, two, 2 * 4096, two, AccessFlags.LOCAL_WRITE).get();
+
+        assertEquals(2 * 4096, mr.length());
+    }
+
+    // drivers/infiniband/core/umem.c: ib_umem_get, a range of no pages or one that wraps is -EINVAL
+    @Test
+    void shouldReturnEinvalForNoPagesOrAWrappingRange() {
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 0, addr, AccessFlags.LOCAL_WRITE).errno());
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, -addr, addr, AccessFlags.LOCAL_WRITE).errno());
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, -4096, 4095, 0, AccessFlags.LOCAL_WRITE).errno(),
+                "wraps once rounded up to a page");
+        assertEquals(Errno.EINVAL, Mr.reg(f.pd, addr, 1L << 44, addr, AccessFlags.LOCAL_WRITE).errno(),
+                "more pages than a u32 counts");
+
         assertNoMr();
     }
 

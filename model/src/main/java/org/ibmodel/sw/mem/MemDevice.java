@@ -176,8 +176,10 @@ public final class MemDevice implements DeviceOps {
     }
 
     private int addMr(Mr mr) {
+        // rxe_get_dma_mr and rxe_reg_user_mr add to the MR pool first: rxe_add_to_pool
+        // (rxe_pool.c) refuses one past its max_elem with -EINVAL, not -ENOMEM.
         if (mrs.size() >= device.attr().maxMr) {
-            return Errno.ENOMEM.negative();
+            return Errno.EINVAL.negative();
         }
         int key = (nextKey++ << 8) | 0x42;
         mr.assignKeys(key, key);

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import java.util.HashMap;
 import java.util.Map;
+import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.DeviceAttr;
@@ -15,6 +16,7 @@ import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.IbCore;
 import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpCap;
@@ -34,7 +36,8 @@ class MemDeviceCreateChecksTest {
     /** How often ib_core handed each request to the driver: a refusal counted here is the driver's. */
     private final Map<String, Integer> reached = new HashMap<>();
     private final Kernel kernel = new Kernel("host");
-    private final IbDevice dev = MemDevice.create(new IbCore(kernel), "mem0", new HostMemory(), 1, this::counting);
+    private final HostMemory memory = new HostMemory();
+    private final IbDevice dev = MemDevice.create(new IbCore(kernel), "mem0", memory, 1, this::counting);
     private final DeviceAttr a = dev.attr();
     private final Pd pd = Pd.alloc(dev).get();
     private final Cq cq = Cq.create(dev, c -> { }, null, new CqInitAttr(16, 0)).get();
@@ -69,6 +72,18 @@ class MemDeviceCreateChecksTest {
             public int modifySrq(Srq srq, SrqAttr attr, int mask) {
                 reached.merge("modifySrq", 1, Integer::sum);
                 return super.modifySrq(srq, attr, mask);
+            }
+
+            @Override
+            public int regMr(Mr mr, long start, long length, long iova, int access) {
+                reached.merge("regMr", 1, Integer::sum);
+                return super.regMr(mr, start, length, iova, access);
+            }
+
+            @Override
+            public int getDmaMr(Mr mr, int access) {
+                reached.merge("getDmaMr", 1, Integer::sum);
+                return super.getDmaMr(mr, access);
             }
         };
     }
@@ -172,5 +187,18 @@ class MemDeviceCreateChecksTest {
         assertEquals(0, srq.modify(new SrqAttr(16, 0, 0), SrqAttr.MAX_WR));
         assertEquals(16, srq.query().maxWr);
         assertEquals(8, srq.query().srqLimit);
+    }
+
+    /** rxe_reg_user_mr and rxe_get_dma_mr: one MR past the pool's max_elem is -EINVAL (rxe_add_to_pool). */
+    @Test
+    void shouldRefuseAnMrBeyondThePoolWithEinval() {
+        long buf = memory.alloc(4096);
+        for (int i = 0; i < a.maxMr; i++) {
+            assertFalse(Mr.reg(pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).isErr(), "MR " + i);
+        }
+        assertEquals(Errno.EINVAL, Mr.reg(pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).errno());
+        assertEquals(Errno.EINVAL, Mr.getDma(pd, AccessFlags.LOCAL_WRITE).errno());
+        assertEquals(a.maxMr + 1, reached.get("regMr"));
+        assertEquals(1, reached.get("getDmaMr"), "refused by the driver");
     }
 }
