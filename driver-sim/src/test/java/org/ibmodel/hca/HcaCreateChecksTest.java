@@ -5,6 +5,7 @@ package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -22,6 +23,7 @@ import org.ibmodel.core.Result;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.sim.device.DevCaps;
 import org.junit.jupiter.api.Test;
 
@@ -181,5 +183,23 @@ class HcaCreateChecksTest {
         assertEquals(3, reached.get("allocMr"), "every one reached the driver");
         assertFalse(Mr.alloc(h.pd, 0).isErr());
         assertFalse(Mr.alloc(h.pd, HcaDriver.MAX_FAST_REG_PAGES).isErr());
+    }
+
+    /**
+     * Neither ib_core nor mlx4 checks a special QP's port (mlx4 trusts ib_mad's); a port the
+     * device does not have is a kernel bug. mlx4 lets a special QP receive from an SRQ.
+     */
+    @Test
+    void shouldLeaveASpecialQpsPortAndSrqToTheDriver() {
+        QpInitAttr gsi = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(1, 0, 1));
+        gsi.portNum = h.dev.numPorts() + 1;
+        KernelBug bug = assertThrows(KernelBug.class, () -> Qp.create(h.pd, gsi));
+        assertEquals(KernelBug.WARN_ON, bug.rule());
+        assertEquals(1, reached.get("createQp"), "ib_core passed it on");
+        gsi.portNum = 1;
+        gsi.srq = Srq.create(h.pd, null, new SrqAttr(4, 1, 0)).get();
+        Qp qp = Qp.create(h.pd, gsi).get();
+        assertEquals(1, qp.qpNum());
+        assertEquals(gsi.srq, qp.srq());
     }
 }

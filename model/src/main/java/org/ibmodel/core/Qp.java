@@ -127,16 +127,14 @@ public final class Qp extends IbObject {
         }
         if (init.srq != null) {
             init.srq.checkLive("ib_create_qp");
-            if (init.srq.device() != dev || init.qpType == QpType.SMI || init.qpType == QpType.GSI) {
+            if (init.srq.device() != dev) {
                 return Errno.EINVAL.negative();
             }
         }
-        if ((init.qpType == QpType.SMI || init.qpType == QpType.GSI) && !dev.isPortValid(init.portNum)) {
-            return Errno.EINVAL.negative();
-        }
-        // The capabilities and the number of QPs are the driver's to check (core/verbs.c create_qp
-        // checks neither): rxe_qp_chk_cap and its pool, mlx4's set_rq_size, set_kernel_sq_size and
-        // QP bitmap, each with its own limits and errno.
+        // The capabilities, the number of QPs and an SMI or GSI QP's port are the driver's to
+        // check (core/verbs.c create_qp checks none of them, nor an SRQ on a special QP):
+        // rxe_qp_chk_cap, rxe_qp_chk_init and its pool; mlx4's set_rq_size, set_kernel_sq_size
+        // and QP bitmap; each with its own limits and errno.
         return 0;
     }
 

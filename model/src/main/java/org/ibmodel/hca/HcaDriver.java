@@ -1017,6 +1017,13 @@ public final class HcaDriver implements DeviceOps {
         }
         int qpn;
         if (special) {
+            // mlx4 (hw/mlx4/qp.c get_sqp_num, mlx4_ib_create_qp) takes the port from its caller,
+            // ib_mad, unchecked: it makes the QP number from it and reads that port's data, out of
+            // bounds for a port the device does not have. Undefined there, a kernel bug here.
+            if (attr.portNum < 1 || attr.portNum > numPorts) {
+                throw new KernelBug(KernelBug.WARN_ON, device.name() + ": special QP on port " + attr.portNum
+                        + ", which mlx4 does not check");
+            }
             // CONF_SPECIAL_QP put the SMI QPs at 0.. and the GSI QPs at num_ports.. (one per port).
             qpn = (attr.qpType == QpType.SMI ? 0 : numPorts) + attr.portNum - 1;
             if (qpByQpn(qpn) != null) {

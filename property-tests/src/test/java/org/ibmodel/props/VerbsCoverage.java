@@ -140,6 +140,9 @@ final class VerbsCoverage {
         c.add("why ib_create_cq max-cq -EINVAL");
         c.add("why ib_create_srq max-srq -EINVAL");
         c.add("why ib_create_qp max-qp -EINVAL");
+        // A GSI QP's port is rxe_qp_chk_init's to check; it may have an SRQ.
+        c.add("why ib_create_qp gsi-bad-port -EINVAL");
+        c.add("why ib_create_qp gsi-with-srq 0");
         verb(c, "ib_modify_qp", "0", "-EINVAL");
         verb(c, "ib_post_send", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_post_recv", "0", "-EINVAL", "-ENOMEM");

@@ -425,7 +425,10 @@ final class VerbsModel {
         return ok(a, "ok");
     }
 
-    /** ib_create_qp: the type, then the sizes against the device, the QP count, the one GSI QP per port. */
+    /**
+     * ib_create_qp: the type, then, as rxe_qp_chk_init, the sizes against the device and a GSI
+     * QP's port (an SRQ is allowed it), the QP count, the one GSI QP per port.
+     */
     private Prediction createQp(CreateQp a) {
         String reason = a.flaw() == null ? "ok" : a.flaw();
         if (!(a.type() == QpType.RC || a.type() == QpType.UC || a.type() == QpType.UD || a.type() == QpType.GSI)) {
@@ -436,7 +439,6 @@ final class VerbsModel {
         if (c.maxSendWr() < 0 || c.maxRecvWr() < 0 || c.maxSendSge() < 0 || c.maxRecvSge() < 0
                 || c.maxSendWr() > limits.maxQpWr() || c.maxSendSge() > limits.maxSendSge()
                 || (a.srq() < 0 && (c.maxRecvWr() > limits.maxQpWr() || c.maxRecvSge() > limits.maxRecvSge()))
-                || (special && a.srq() >= 0)
                 || (special && (a.port() < 1 || a.port() > limits.numPorts()))) {
             return err(a, Errno.EINVAL, reason);
         }

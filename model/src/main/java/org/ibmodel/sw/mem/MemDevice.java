@@ -377,12 +377,18 @@ public final class MemDevice implements DeviceOps {
         if (err != 0) {
             return err;
         }
+        boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
+        // rxe_qp_chk_init (rxe_qp.c): after the sizes, a GSI QP's port must be the device's
+        // (-EINVAL); an SRQ is no matter. rxe has no SMI QP; this device's is checked alike.
+        if (special && !device.isPortValid(attr.portNum)) {
+            return Errno.EINVAL.negative();
+        }
         // rxe_add_to_pool (rxe_pool.c): a full pool is -EINVAL, not -ENOMEM.
         if (device.liveCount(ResType.QP) >= device.attr().maxQp) {
             return Errno.EINVAL.negative();
         }
         int qpn;
-        if (attr.qpType == QpType.SMI || attr.qpType == QpType.GSI) {
+        if (special) {
             qpn = attr.qpType == QpType.SMI ? 0 : 1;
             int key = (attr.portNum << 1) | qpn;
             if (specialQps.containsKey(key)) {

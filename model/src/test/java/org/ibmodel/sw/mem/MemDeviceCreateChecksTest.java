@@ -201,4 +201,24 @@ class MemDeviceCreateChecksTest {
         assertEquals(a.maxMr + 1, reached.get("regMr"));
         assertEquals(1, reached.get("getDmaMr"), "refused by the driver");
     }
+
+    /**
+     * rxe_qp_chk_init: a GSI QP's port is the driver's to check (-EINVAL), after its sizes; it may
+     * receive from an SRQ. ib_core checks neither.
+     */
+    @Test
+    void shouldCheckASpecialQpsPortInTheDriverAndAllowItAnSrq() {
+        QpInitAttr gsi = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(1, 1, 1));
+        for (int port : new int[] {0, 2, -1}) {
+            gsi.portNum = port;
+            assertEquals(Errno.EINVAL, Qp.create(pd, gsi).errno(), "port " + port);
+        }
+        assertEquals(3, reached.get("createQp"), "every one reached the driver");
+        gsi.portNum = 1;
+        gsi.srq = Srq.create(pd, null, new SrqAttr(4, 1, 0)).get();
+        gsi.cap = QpCap.of(1, 0, 1);
+        Qp qp = Qp.create(pd, gsi).get();
+        assertEquals(1, qp.qpNum());
+        assertEquals(gsi.srq, qp.srq());
+    }
 }
