@@ -449,7 +449,11 @@ final class VerbsModel {
             return err(a, Errno.EBUSY, "second-gsi");
         }
         MSrq srq = a.srq() < 0 ? null : srqs.get(a.srq());
-        QpCap cap = srq == null ? c : new QpCap(c.maxSendWr(), 0, c.maxSendSge(), 0, c.maxInlineData());
+        // rxe_qp_init_req: the send WQE holds the larger of the SGE list and the inline data, and
+        // the QP gets as many of each as it holds.
+        int wqe = Math.max(c.maxSendSge() * 16, c.maxInlineData());
+        QpCap cap = new QpCap(c.maxSendWr(), srq == null ? c.maxRecvWr() : 0, wqe / 16,
+                srq == null ? c.maxRecvSge() : 0, wqe);
         qps.put(a.qp(), new MQp(a.qp(), a.type(), pds.get(a.pd()), cqs.get(a.sendCq()), cqs.get(a.recvCq()), srq,
                 cap, a.sigType()));
         return new Prediction(Outcome.ret(a.verb(), 0), reason);

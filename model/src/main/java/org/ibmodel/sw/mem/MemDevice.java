@@ -398,6 +398,12 @@ public final class MemDevice implements DeviceOps {
         } else {
             qpn = nextQpn++;
         }
+        // rxe_qp_init_req: the send WQE is sized for the larger of the SGE list and the inline
+        // data, and both are written back from it (and reported by rxe_qp_to_attr): an inline
+        // limit of at least the SGE list's bytes, as many SGEs as the inline data's bytes take.
+        QpCap c = attr.cap;
+        int wqe = Math.max(c.maxSendSge() * SGE_SIZE, c.maxInlineData());
+        attr.cap = new QpCap(c.maxSendWr(), c.maxRecvWr(), wqe / SGE_SIZE, c.maxRecvSge(), wqe);
         qp.assignQpNum(qpn);
         qp.drv(new QpQueues());
         if (qpn > 1) {
@@ -408,15 +414,27 @@ public final class MemDevice implements DeviceOps {
 
     /**
      * rxe_qp_chk_cap (rxe_qp.c): work requests and SGEs above the device's are -EINVAL, the
-     * receive ones only without an SRQ. The caps are u32 there, so a negative one is too large.
-     * No inline limit of its own: only one past the u32's sign bit is refused.
+     * receive ones only without an SRQ, and so is inline data above what the largest send WQE's
+     * SGE list would take (rxe_param.h RXE_MAX_INLINE_DATA, 512 bytes for rxe's 32 SGEs).
+     * The caps are u32 there, so a negative one is too large.
      */
     private int chkCap(QpCap c, boolean hasSrq) {
         DeviceAttr a = device.attr();
         boolean bad = above(c.maxSendWr(), a.maxQpWr) || above(c.maxSendSge(), a.maxSendSge)
                 || !hasSrq && (above(c.maxRecvWr(), a.maxQpWr) || above(c.maxRecvSge(), a.maxRecvSge))
-                || above(c.maxInlineData(), Integer.MAX_VALUE);
+                || above(c.maxInlineData(), maxInlineData());
         return bad ? Errno.EINVAL.negative() : 0;
+    }
+
+    /** struct ib_sge: the bytes one SGE takes in a send WQE. */
+    static final int SGE_SIZE = 16;
+
+    /**
+     * RXE_MAX_INLINE_DATA: the room of the largest SGE list, max_send_sge SGEs. ib_query_device
+     * has no field for it; a QP's cap reports what it got.
+     */
+    int maxInlineData() {
+        return device.attr().maxSendSge * SGE_SIZE;
     }
 
     /** The kernel's comparison of a u32 value with a limit. */

@@ -19,6 +19,7 @@ import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpType;
@@ -220,5 +221,28 @@ class MemDeviceCreateChecksTest {
         Qp qp = Qp.create(pd, gsi).get();
         assertEquals(1, qp.qpNum());
         assertEquals(gsi.srq, qp.srq());
+    }
+
+    /**
+     * rxe_qp_chk_cap: inline data above RXE_MAX_INLINE_DATA, the largest SGE list's bytes, is the
+     * driver's -EINVAL; rxe_qp_init_req then sizes the send WQE for the larger of the two and
+     * gives the QP all it holds, which ib_query_qp reports.
+     */
+    @Test
+    void shouldCheckAndWriteBackTheInlineDataAsRxeDoes() {
+        int max = a.maxSendSge * 16;
+        assertEquals(EINVAL, createQp(new QpCap(1, 1, 1, 1, max + 1), null));
+        assertEquals(1, reached.get("createQp"), "refused by the driver");
+
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(1, 1, 2, 1, 0));
+        assertEquals(new QpCap(1, 1, 2, 1, 32), Qp.create(pd, init).get().cap(), "two SGEs hold 32 bytes");
+        init.cap = new QpCap(1, 1, 1, 1, 100);
+        Qp qp = Qp.create(pd, init).get();
+        assertEquals(new QpCap(1, 1, 6, 1, 100), qp.cap(), "100 bytes of inline data hold 6 SGEs");
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(100, q.cap.maxInlineData());
+        init.cap = new QpCap(1, 1, 1, 1, max);
+        assertEquals(a.maxSendSge, Qp.create(pd, init).get().cap().maxSendSge());
     }
 }
