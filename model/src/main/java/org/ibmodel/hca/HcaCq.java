@@ -125,11 +125,6 @@ final class HcaCq {
         });
     }
 
-    /** Whether a CQE waits at the consumer index (for IB_CQ_REPORT_MISSED_EVENTS). */
-    boolean hasValid() {
-        return lock.with(() -> valid(ci) != null);
-    }
-
     /** mlx4_ib_poll_cq: up to {@code num} completions, oldest first; CQEs of unknown QPs are dropped. */
     int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
         return lock.with(() -> {
