@@ -158,6 +158,18 @@ class HcaCreateChecksTest {
         assertFalse(Srq.create(h.pd, null, new SrqAttr(0, 1, 0)).isErr(), "mlx4 takes an SRQ of no WRs");
     }
 
+    /**
+     * mlx4_ib_query_device reports max_srq_wr one below the device's SRQ WQEs, because the ring is
+     * roundup_pow_of_two(max_wr + 1) with one entry kept free: an SRQ of max_srq_wr WRs fits it.
+     */
+    @Test
+    void shouldMakeAnSrqOfTheReportedMaxSrqWr() {
+        Result<Srq> r = Srq.create(h.pd, null, new SrqAttr(a.maxSrqWr, 1, 0));
+        assertFalse(r.isErr(), () -> "SRQ of max_srq_wr " + a.maxSrqWr + ": " + r.errno());
+        assertEquals(a.maxSrqWr, r.get().maxWr());
+        assertEquals(caps.maxSrqWr() - 1, a.maxSrqWr, "max_srq_wr is max_srq_wqes - 1");
+    }
+
     /** mlx4_ib_modify_srq: a limit the ring's WQEs do not exceed is -EINVAL; no resizing at all. */
     @Test
     void shouldCheckTheSrqLimitInTheDriver() {

@@ -52,7 +52,7 @@ class HcaDriverTest {
         assertEquals(caps.vendorPartId(), a.vendorPartId);
         assertEquals(caps.maxQp() - caps.firstQpn(), a.maxQp);
         assertEquals(caps.maxCqe() - 1, a.maxCqe);
-        assertEquals(caps.maxSrqWr(), a.maxSrqWr);
+        assertEquals(caps.maxSrqWr() - 1, a.maxSrqWr);
         assertEquals(caps.maxQpInitRdAtom(), a.maxQpInitRdAtom);
         assertEquals(caps.sysImageGuid(), a.sysImageGuid);
         assertEquals(caps.maxMcg(), a.maxMcastGrp);

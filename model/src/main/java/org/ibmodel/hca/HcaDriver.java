@@ -312,7 +312,9 @@ public final class HcaDriver implements DeviceOps {
         a.maxQpRdAtom = Hw.DevCap.MAX_QP_RD_ATOM.getInt(cap, 0);
         a.maxQpInitRdAtom = Hw.DevCap.MAX_QP_INIT_RD_ATOM.getInt(cap, 0);
         a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
-        a.maxSrqWr = Hw.DevCap.MAX_SRQ_WR.getInt(cap, 0);
+        // mlx4_ib_query_device: one below the ring the device takes, as createSrq rounds max_wr + 1
+        // up to a power of two; an SRQ of the max_srq_wr reported must fit.
+        a.maxSrqWr = Hw.DevCap.MAX_SRQ_WR.getInt(cap, 0) - 1;
         a.maxSrqSge = Hw.DevCap.MAX_SRQ_SGE.getInt(cap, 0);
         a.maxPkeys = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
