@@ -20,6 +20,8 @@ public final class Task {
     public static final long MLOCK_LIMIT = 8L * 1024 * 1024;
     /** RLIM_INFINITY, ~0UL: no limit. Limits are unsigned. */
     public static final long RLIM_INFINITY = -1L;
+    /** include/uapi/linux/capability.h: raw sockets, and for RDMA raw packet QPs and controlled Q_Keys. */
+    public static final int CAP_NET_RAW = 13;
     /** include/uapi/linux/capability.h: lock memory beyond RLIMIT_MEMLOCK. */
     public static final int CAP_IPC_LOCK = 14;
 

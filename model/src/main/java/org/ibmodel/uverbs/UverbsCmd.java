@@ -664,9 +664,10 @@ final class UverbsCmd {
         }
         a.pathMigState = cmd.pathMigState();
         // uverbs_cmd.c modify_qp: a controlled Q_Key (IBA 10.2.4, high bit set) needs privileged
-        // Q_Keys enabled or CAP_NET_RAW (rdma_nl_get_privileged_qkey), neither of which the model's
-        // processes have: a process holding QP1's could reach every GSI QP.
-        if (QpAttrMask.QKEY.isSet(mask) && (cmd.qkey() & Qp.QKEY_CONTROLLED) != 0) {
+        // Q_Keys enabled (rdma_nl_get_privileged_qkey, off here) or CAP_NET_RAW: otherwise a
+        // process holding QP1's could reach every GSI QP.
+        if (QpAttrMask.QKEY.isSet(mask) && (cmd.qkey() & Qp.QKEY_CONTROLLED) != 0
+                && !b.task.capable(Task.CAP_NET_RAW)) {
             return Errno.EPERM.negative();
         }
         a.qkey = cmd.qkey();

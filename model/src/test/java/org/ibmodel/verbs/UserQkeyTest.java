@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Task;
 import org.ibmodel.uverbs.UObject;
 import org.junit.jupiter.api.Test;
 
@@ -58,5 +59,14 @@ class UserQkeyTest {
         a.qkey = 0xffff_ffff;
         assertEquals(Errno.EPERM.number(), qp.modify(a, IbvQpAttrMask.QKEY));
         assertEquals(0x1111_0000, kernelView(qp).qkey);
+    }
+
+    /** With CAP_NET_RAW (rdma_uattrs_has_raw_cap) the process may hold a controlled Q_Key. */
+    @Test
+    void shouldLetAProcessWithCapNetRawHoldAControlledQkey() {
+        VerbsWorld.task(ibv).setCapability(Task.CAP_NET_RAW, true);
+        IbvQp qp = udQp();
+        assertEquals(0, toInit(qp, 0x8001_0000));
+        assertEquals(0x8001_0000, kernelView(qp).qkey);
     }
 }
