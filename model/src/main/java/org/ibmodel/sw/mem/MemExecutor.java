@@ -346,7 +346,9 @@ final class MemExecutor {
 
     /**
      * The PD a receive's lkeys must belong to: the SRQ's when the QP takes its receives from one,
-     * as rdmavt's init_sge takes srq->pd (drivers/infiniband/sw/rdmavt/qp.c).
+     * as rdmavt's init_sge takes srq->pd (drivers/infiniband/sw/rdmavt/qp.c) and the HCA does. rxe
+     * checks them against the QP's PD (rxe_resp.c send_data_in); here the device follows the SRQ
+     * owner's PD, which is what keeps a QP of another PD out of the SRQ owner's buffers.
      */
     private static Pd recvPd(Qp qp) {
         return qp.srq() != null ? qp.srq().pd() : qp.pd();
