@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
             "  process P            later lines act as process P (default p1)",
             "  open F               open /dev/infiniband/uverbs0 as file F",
             "  write F <hex>        write() a legacy command (ib_uverbs_cmd_hdr + body)",
-            "  mmap ADDR LEN        map zeroed user memory at ADDR (hex)",
+            "  mmap ADDR LEN        map LEN (decimal) zeroed bytes of user memory at ADDR (hex)",
             "  poke ADDR <hex>      store bytes into user memory",
             "  peek ADDR LEN        print user memory",
             "  read fdN LEN         read() an event fd the kernel returned",
@@ -46,6 +46,8 @@ import picocli.CommandLine.Spec;
             "",
             "Output: {\"line\":N,\"ret\":R,\"errno\":\"EINVAL\"|null} (+ \"fd\" for open,",
             "\"data\" for peek and read). A failing syscall has ret -1.",
+            "A process may pin 8 MiB with REG_MR (RLIMIT_MEMLOCK's default, no CAP_IPC_LOCK):",
+            "a registration past it fails with ENOMEM, as ib_umem_get does.",
             "Exit 0; 2 for a bad script line; 1 if objects outlive every process."})
 final class UverbsExecCommand implements Callable<Integer> {
     /**

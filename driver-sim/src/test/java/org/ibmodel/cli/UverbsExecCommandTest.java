@@ -53,6 +53,29 @@ class UverbsExecCommandTest {
             "exit",
             "");
 
+    /** The help's promise: 8 MiB of REG_MR per process, RLIMIT_MEMLOCK's default; past it ENOMEM. */
+    @Test
+    void shouldRefuseARegistrationPastTheMemlockLimitWithEnomem() throws IOException {
+        int mib = 1 << 20;
+        Out o = run(String.join("\n",
+                "mmap 10000 4096",
+                "mmap 1000000 " + 9 * mib,
+                "open u",
+                "write u " + hex(Commands.getContext(0x10000)),
+                "write u " + hex(Commands.allocPd(0x10000)),
+                "write u " + hex(Commands.regMr(0x10000, 0, 0x100_0000, 8 * mib, 0x100_0000, 1)),
+                "write u " + hex(Commands.regMr(0x10000, 0, 0x100_0000, 4096, 0x100_0000, 1)),
+                "write u " + hex(Commands.deregMr(1)),
+                "write u " + hex(Commands.regMr(0x10000, 0, 0x100_0000, 9 * mib, 0x100_0000, 1)),
+                "exit", ""));
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().split("\n");
+        assertTrue(lines[5].contains("\"errno\":null"), "8 MiB fits: " + lines[5]);
+        assertTrue(lines[6].contains("\"errno\":\"ENOMEM\""), "one page more does not: " + lines[6]);
+        assertTrue(lines[7].contains("\"errno\":null"), "dereg gives the 8 MiB back: " + lines[7]);
+        assertTrue(lines[8].contains("\"errno\":\"ENOMEM\""), "9 MiB at once does not fit: " + lines[8]);
+    }
+
     @Test
     void shouldPrintOneJsonLinePerSyscall() throws IOException {
         Out o = run(SCRIPT);
