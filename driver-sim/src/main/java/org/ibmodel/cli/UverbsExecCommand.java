@@ -47,7 +47,8 @@ import picocli.CommandLine.Spec;
             "Output: {\"line\":N,\"ret\":R,\"errno\":\"EINVAL\"|null} (+ \"fd\" for open,",
             "\"data\" for peek and read). A failing syscall has ret -1.",
             "A process may pin 8 MiB with REG_MR (RLIMIT_MEMLOCK's default, no CAP_IPC_LOCK):",
-            "a registration past it fails with ENOMEM, as ib_umem_get does.",
+            "a registration past it fails with ENOMEM, as ib_umem_get does. Nor has it",
+            "CAP_NET_RAW: MODIFY_QP to a controlled Q_Key (bit 31 set) fails with EPERM.",
             "Exit 0; 2 for a bad script line; 1 if objects outlive every process."})
 final class UverbsExecCommand implements Callable<Integer> {
     /**
