@@ -4,7 +4,11 @@ package org.ibmodel.core;
 
 import org.ibmodel.kernel.KernelBug;
 
-/** A protection domain: QPs, SRQs, MRs and AHs of one PD may only be used together. */
+/**
+ * A protection domain: QPs, MRs and AHs of one PD may only be used together. An SRQ may serve
+ * QPs of any PD; the receives taken from it reach memory through keys of the SRQ's PD. A kernel
+ * PD has a local DMA lkey over all of host memory; a process's PD has none.
+ */
 public final class Pd extends IbObject {
     private final boolean user;
     private int localDmaLkey;
