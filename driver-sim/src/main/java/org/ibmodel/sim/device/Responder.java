@@ -14,9 +14,10 @@ import org.ibmodel.sim.wire.PacketBuilder;
 
 /**
  * Executes request packets: checks the PSN, the opcode sequence, the QP's remote access, a
- * receive WQE and the remote key, then moves data (receive buffer, RDMA WRITE target, RDMA READ
- * source, atomic target), writes the receive CQE and acknowledges. Errors are states: an RC
- * responder NAKs them, a UC one drops the message, a UD one drops the packet.
+ * receive WQE, the packet's and the message's length and the remote key, then moves data
+ * (receive buffer, RDMA WRITE target, RDMA READ source, atomic target), writes the receive CQE
+ * and acknowledges. Errors are states: an RC responder NAKs them, a UC one drops the message, a
+ * UD one drops the packet.
  */
 final class Responder {
     /** The engine's states (rxe_resp.c enum resp_states). */
