@@ -11,8 +11,10 @@ import org.ibmodel.sim.wire.Packet;
 /**
  * Retires send WQEs: processes ACKs, NAKs, READ responses and ATOMIC ACKs, writes send CQEs in
  * order (signaled WQEs get one; unsignaled ones complete implicitly), and runs the local ACK
- * timeout and the RNR timer. An error completes the WQE it concerns with an error CQE and moves
- * the QP to ERR, which flushes the rest in order.
+ * timeout and the RNR timer. A response for a PSN not yet sent, or an RDMA READ response of
+ * another length than its PSN must carry, is dropped. An error, a READ response or ATOMIC
+ * ACKNOWLEDGE whose AETH is not an ACK included (BAD_RESP_ERR), completes the WQE it concerns with
+ * an error CQE and moves the QP to ERR, which flushes the rest in order.
  */
 final class Completer {
     /** The engine's states (rxe_comp.c enum comp_state). */
