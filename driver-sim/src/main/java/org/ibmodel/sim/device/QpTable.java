@@ -8,7 +8,8 @@ import java.util.function.Consumer;
 /**
  * The QP context table. The device keeps its own QP state machine: a transition command from
  * any state but its source is BAD_QP_STATE. Entering ERR completes every outstanding WQE of the
- * SQ and then the RQ with a WR_FLUSH_ERR CQE, in order; entering RESET discards them.
+ * SQ, then the receive WQE a half-arrived message took (from the RQ or the SRQ), then the RQ,
+ * with a WR_FLUSH_ERR CQE, in order; entering RESET discards them.
  */
 final class QpTable {
     private final QpContext[] qps;
