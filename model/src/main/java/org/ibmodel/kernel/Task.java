@@ -9,7 +9,8 @@ import java.util.TreeMap;
 import org.ibmodel.mm.UserAddressSpace;
 
 /**
- * A user process: its address space and its descriptor table. Descriptors 0 to 2 are taken (a
+ * A user process: its address space, its descriptor table, its RLIMIT_MEMLOCK (8 MiB unless set)
+ * and its effective capabilities (none unless given). Descriptors 0 to 2 are taken (a
  * process starts with stdin, stdout and stderr), so the first file opened gets 3, and each new
  * one the lowest free number, as get_unused_fd_flags gives.
  */
