@@ -14,7 +14,8 @@ import java.util.TreeMap;
  *
  * <p>Pinning counts references per host page, as pin_user_pages raises the page refcount: a
  * pinned page survives {@link #munmap} (the MR still reaches it) and the count must be back to
- * zero once every region over it is deregistered.
+ * zero once every region over it is deregistered. pinned_vm counts the pages of every region
+ * registered, a page in two regions twice, against the process's RLIMIT_MEMLOCK.
  */
 public final class UserAddressSpace {
     /** -EFAULT */
