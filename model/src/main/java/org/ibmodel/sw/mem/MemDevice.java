@@ -1,6 +1,7 @@
 // The verbs of a software device: queue checks as drivers/infiniband/sw/rxe/rxe_verbs.c makes
-// them, CQ notification as drivers/infiniband/sw/rxe/rxe_cq.c, CQ cleanup on reset/destroy as
-// drivers/infiniband/hw/mlx4/qp.c
+// them, sizes as rxe_qp.c, rxe_cq.c and rxe_srq.c check them and full pools as rxe_pool.c
+// refuses them (drivers/infiniband/sw/rxe), CQ notification as drivers/infiniband/sw/rxe/rxe_cq.c,
+// CQ cleanup on reset/destroy as drivers/infiniband/hw/mlx4/qp.c
 package org.ibmodel.sw.mem;
 
 import java.util.ArrayList;
@@ -50,9 +51,10 @@ import org.ibmodel.sw.mem.MemQueues.QpQueues;
 import org.ibmodel.sw.mem.MemQueues.SrqQueue;
 
 /**
- * The in-memory device. Posting checks and queues; the {@link MemExecutor} runs queued work
- * from a softirq; completions land in CQ rings and, when a CQ is armed, raise an interrupt that
- * reaches ib_core in hard-interrupt context.
+ * The in-memory device. Creating a QP, CQ or SRQ checks its sizes as rxe does, and a QP, CQ, SRQ
+ * or MR beyond the device's count is -EINVAL, as from rxe's full pool; posting checks and queues;
+ * the {@link MemExecutor} runs queued work from a softirq; completions land in CQ rings and, when
+ * a CQ is armed, raise an interrupt that reaches ib_core in hard-interrupt context.
  */
 public final class MemDevice implements DeviceOps {
     /** The reserved lkey that covers all host memory for local access (IB_DEVICE_LOCAL_DMA_LKEY). */
