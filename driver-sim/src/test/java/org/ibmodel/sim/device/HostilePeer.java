@@ -23,6 +23,8 @@ import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.wire.Opcode;
@@ -53,6 +55,8 @@ final class HostilePeer implements AutoCloseable {
     final Pd pd;
     final Cq cq;
     final Qp qp;
+    /** The SRQ the victim's QP takes its receives from, or null. */
+    final Srq srq;
     final long base;
     final Mr mr;
     private final FabricPort cable;
@@ -65,6 +69,11 @@ final class HostilePeer implements AutoCloseable {
 
     /** {@code rtr} may change the victim's RTR attributes before they are applied. */
     HostilePeer(QpType type, Consumer<QpAttr> rtr) {
+        this(type, rtr, false);
+    }
+
+    /** With {@code onSrq} the victim's QP takes its receives from an SRQ of its PD, {@link #srq}. */
+    HostilePeer(QpType type, Consumer<QpAttr> rtr, boolean onSrq) {
         world = World.of(0x4057_11e, 2);
         world.transport(VICTIM).logSent(true);
         victim = world.host(VICTIM);
@@ -75,7 +84,10 @@ final class HostilePeer implements AutoCloseable {
         victim.memory().write(base, TransportPair.pattern(1, REGION));
         mr = Mr.reg(pd, base, REGION, base, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
                 | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC).get();
-        qp = Qp.create(pd, QpInitAttr.of(type, cq, cq, new QpCap(16, 16, 4, 4, 0))).get();
+        srq = onSrq ? Srq.create(pd, null, new SrqAttr(16, 4, 0)).get() : null;
+        QpInitAttr attr = QpInitAttr.of(type, cq, cq, new QpCap(16, onSrq ? 0 : 16, 4, onSrq ? 0 : 4, 0));
+        attr.srq = srq;
+        qp = Qp.create(pd, attr).get();
         connect(type, rtr);
         cable = world.fabric().portOfLid(world.lid(PEER));
     }

@@ -49,6 +49,28 @@ class HostilePeerTest {
         }
     }
 
+    /**
+     * As above with the receives on an SRQ: the WQE the half-arrived message took completes in
+     * error, and only it; the SRQ's other WQE is not the failing QP's to flush (IBA 10.2.9.5).
+     */
+    @Test
+    void shouldCompleteTheSrqReceiveAMessageHadTakenWhenTheQpFails() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, q -> {
+        }, true)) {
+            for (int i = 1; i <= 2; i++) {
+                assertTrue(h.srq.postRecv(new RecvWr(i, new Sge(h.base + 4096L * i, 4096, h.mr.lkey()))).ok());
+            }
+            h.send(Opcode.RC_SEND_FIRST, HostilePeer.RQ_PSN, f -> f.payload = payload(HostilePeer.MTU));
+            h.send(Opcode.RC_SEND_FIRST, HostilePeer.RQ_PSN + 1, f -> f.payload = payload(HostilePeer.MTU));
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), "the receive the message took, and only it: " + wcs);
+            assertEquals(1, wcs.get(0).wrId);
+            assertTrue(wcs.get(0).status != WcStatus.SUCCESS, "nothing was received whole: " + wcs.get(0));
+        }
+    }
+
     /** As above with the victim on UC, whose QP a user moves to ERR with a message half received. */
     @Test
     void shouldFlushTheReceiveAUcMessageHadTakenWhenTheQpIsMovedToErr() {
