@@ -9,7 +9,9 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.uverbs.abi.Commands;
+import org.ibmodel.uverbs.abi.IbUserVerbs;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -155,6 +157,20 @@ class UverbsExecCommandTest {
         // create_qp's response: the QP handle (one handle space per file, so 2) and QPN 0x40, the HCA's first.
         assertTrue(lines[6].startsWith("{\"line\":7,\"ret\":8,\"errno\":null,\"data\":\"0200000040000000\""), lines[6]);
         assertTrue(lines[7].contains("\"errno\":null") && lines[8].contains("\"errno\":null"), o.out());
+    }
+
+    /** The help's promise: a script's process has no CAP_NET_RAW, so a controlled Q_Key is EPERM. */
+    @Test
+    void shouldRefuseAControlledQkeyToAScriptsProcess() throws IOException {
+        int init = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT, QpAttrMask.QKEY);
+        java.util.function.IntFunction<String> toInit = qkey -> "write u " + hex(Commands.modifyQp(
+                new IbUserVerbs.ModifyQp().qpHandle(2).attrMask(init).qpState(1).portNum(1).qkey(qkey)));
+        Out o = run(String.join("\n", objects(4), toInit.apply(0x8001_0000), toInit.apply(0x1111_0000),
+                "exit", ""));
+        assertEquals(0, o.code(), o.err() + o.out());
+        String[] lines = o.out().split("\n");
+        assertTrue(lines[6].contains("\"errno\":\"EPERM\""), "QP1's Q_Key: " + lines[6]);
+        assertTrue(lines[7].contains("\"errno\":null"), "an ordinary one: " + lines[7]);
     }
 
     // Multicast through uverbs, ib_core and the HCA driver's MGM table: an attached QP is held,
