@@ -222,10 +222,16 @@ class HcaWqeTest {
         PostResult r = qp.postSend(List.of(SendWr.send(1, a), SendWr.send(2, a, a)));
         assertEquals(Errno.EINVAL.negative(), r.ret());
         assertEquals(1, r.badWr());
+        assertEquals(1, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted one");
+        // All but one of the WRs the queue takes (max_send_wr, its spare WQEs kept back), then two.
+        int maxSendWr = qp.cap().maxSendWr();
+        for (int i = 1; i < maxSendWr - 1; i++) {
+            assertTrue(qp.postSend(SendWr.send(100 + i, a)).ok(), "send " + i);
+        }
         r = qp.postSend(List.of(SendWr.send(3, a), SendWr.send(4, a)));
         assertEquals(Errno.ENOMEM.negative(), r.ret());
         assertEquals(1, r.badWr());
-        assertEquals(2, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted ones");
+        assertEquals(maxSendWr, h.fw.qp(qp.qpNum()).sendQueue().producer(), "the doorbell rang for the posted ones");
         // mlx4_ib_post_send: a full queue is -ENOMEM before the WR itself is looked at.
         assertEquals(Errno.ENOMEM.negative(), qp.postSend(new SendWr().opcode(WrOpcode.BIND_MW)).ret(),
                 "full first");
@@ -234,10 +240,11 @@ class HcaWqeTest {
     @Test
     void shouldWriteBackTheCapabilitiesTheRingsGive() {
         // mlx4's set_kernel_sq_size and set_rq_size: rings of a power of two of WQEs, as many
-        // segments as their stride holds; the caller's ib_qp_cap says what it got.
+        // segments as their stride holds; the caller's ib_qp_cap says what it got. The send ring
+        // of 64-byte WQEs holds 3 + 33 spare, 64, of which 31 are the caller's (HcaQpCapTest).
         QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(3, 5, 1, 1, 0));
         Qp qp = Qp.create(h.pd, init).get();
-        assertEquals(4, qp.cap().maxSendWr());
+        assertEquals(31, qp.cap().maxSendWr());
         assertEquals(8, qp.cap().maxRecvWr());
         assertTrue(qp.cap().maxSendSge() >= 1 && qp.cap().maxRecvSge() >= 1, qp.cap().toString());
         assertEquals(qp.cap(), init.cap, "written into the caller's attributes");

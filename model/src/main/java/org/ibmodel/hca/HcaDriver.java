@@ -85,10 +85,10 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mlx4's MLX4_IB_SQ_MAX_SPARE: the WQEs of a send queue the driver keeps for itself (2048 bytes
-     * of headroom in 64-byte WQEs, and one more), which it takes off the device's max_qp_wr.
+     * mlx4's MLX4_IB_SQ_MAX_SPARE: the most WQEs a send queue keeps spare, those of the smallest
+     * stride, 64 bytes (HcaQp.sqHeadroom), which the driver takes off the device's max_qp_wr.
      */
-    static final int SQ_MAX_SPARE = (2048 >> 6) + 1;
+    static final int SQ_MAX_SPARE = HcaQp.sqHeadroom(6);
     /** mlx4's MLX4_MAX_FAST_REG_PAGES: the longest page list one IB_WR_REG_MR may carry. */
     static final int MAX_FAST_REG_PAGES = 511;
     /** One entry of a fast-register page list (§5.7): a 64-bit page address. */
@@ -1045,7 +1045,8 @@ public final class HcaDriver implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         qp.assignQpNum(special ? (attr.qpType == QpType.SMI ? 0 : 1) : qpn);
-        attr.cap = hq.actualCap(attr.cap, device.attr().maxSendSge, device.attr().maxRecvSge);
+        attr.cap = hq.actualCap(attr.cap, device.attr().maxQpWr, device.attr().maxSendSge,
+                device.attr().maxRecvSge);
         hq.blockMulticastLoopback = (attr.createFlags & QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0;
         qp.drv(hq);
         tableLock.with(() -> {

@@ -37,12 +37,16 @@ final class HcaQp {
     static final int DB_SQ = 4;
     /** §5.1: ds is 6 bits of 16-byte units. */
     static final int MAX_WQE_SIZE = 63 * 16;
+    /** mlx4's MLX4_IB_MAX_HEADROOM: the bytes of send WQEs kept spare (see sqHeadroom). */
+    static final int SQ_HEADROOM_BYTES = 2048;
 
     private final Qp ibQp;
     private final int qpn;
     private final PciFunction pci;
     private final HostMemory memory;
     private final WorkQueue sq;
+    /** mlx4's sq_spare_wqes: entries of the send ring never posted to (sqHeadroom). */
+    private final int sqSpare;
     private final WorkQueue rq;
     private final HcaSrq srq;
     private final DoorbellRecord db;
@@ -52,31 +56,42 @@ final class HcaQp {
     private byte[] sendWqeBuf = new byte[0];
     private byte[] recvWqeBuf = new byte[0];
 
-    private HcaQp(Qp ibQp, int qpn, PciFunction pci, WorkQueue sq, WorkQueue rq, HcaSrq srq) {
+    private HcaQp(Qp ibQp, int qpn, PciFunction pci, WorkQueue sq, int sqSpare, WorkQueue rq, HcaSrq srq) {
         this.ibQp = ibQp;
         this.qpn = qpn;
         this.pci = pci;
         this.memory = pci.hostMemory();
         this.sq = sq;
+        this.sqSpare = sqSpare;
         this.rq = rq;
         this.srq = srq;
         this.db = new DoorbellRecord(memory, 8);
     }
 
     /**
-     * The capabilities the rings give, written back as mlx4's set_rq_size and set_kernel_sq_size
-     * write them into the caller's ib_qp_cap: as many WRs as a ring has entries (a power of two
-     * at or above what was asked), as many data segments as a WQE of the ring's stride holds
-     * after its other segments, up to the device's limits; the inline size as asked.
+     * The capabilities the rings give, written back into the caller's ib_qp_cap as mlx4's
+     * set_kernel_sq_size and set_rq_size write them (drivers/infiniband/hw/mlx4/qp.c): the send
+     * ring's entries less its spare WQEs, the receive ring's entries, each at most
+     * {@code maxQpWr} (set_rq_size's bound, which the send side needs too: with WQEs above 64
+     * bytes fewer are spare and the ring less its spare could exceed what ib_query_device
+     * reported); as many data segments as a WQE of the ring's stride holds after its other
+     * segments, up to the device's limits; the inline size as asked (docs/HCA.md §4.5, §10).
+     * post_send and post_recv refuse a WR beyond these, so ib_query_qp reports what they allow.
      */
-    QpCap actualCap(QpCap asked, int maxSendSge, int maxRecvSge) {
-        int sendSge = Math.min(maxSendSge, (sq.stride() - sendHeaderSize(ibQp.type())) / Hw.Data.SIZE);
-        int recvWr = rq == null ? 0 : rq.entries();
+    QpCap actualCap(QpCap asked, int maxQpWr, int maxSendSge, int maxRecvSge) {
+        int sendWr = Math.min(maxQpWr, sq.entries() - sqSpare);
+        int sendSge = Math.min(maxSendSge,
+                (Math.min(MAX_WQE_SIZE, sq.stride()) - sendHeaderSize(ibQp.type())) / Hw.Data.SIZE);
+        int recvWr = rq == null ? 0 : Math.min(maxQpWr, rq.entries());
         int recvSge = rq == null ? 0 : Math.min(maxRecvSge, rq.stride() / Hw.Data.SIZE);
-        return new QpCap(sq.entries(), recvWr, sendSge, recvSge, asked.maxInlineData());
+        return new QpCap(sendWr, recvWr, sendSge, recvSge, asked.maxInlineData());
     }
 
-    /** Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. */
+    /**
+     * Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. The send
+     * ring holds the WRs asked and the spare WQEs of its stride, rounded up to a power of two,
+     * as set_kernel_sq_size sizes it (drivers/infiniband/hw/mlx4/qp.c).
+     */
     static HcaQp create(Kernel kernel, PciFunction pci, Qp ibQp, int qpn, HcaSrq srq) {
         QpCap cap = ibQp.cap();
         long sendSize = sendWqeSize(ibQp.type(), cap);
@@ -84,11 +99,23 @@ final class HcaQp {
         if (sendSize > MAX_WQE_SIZE || recvSize > MAX_WQE_SIZE) {
             return null;
         }
-        WorkQueue sq = new WorkQueue(kernel, pci.hostMemory(), "qp->sq.lock", log2Ceil(Math.max(1, cap.maxSendWr())),
-                log2Ceil((int) Math.max(64, sendSize)));
+        int sqLogStride = log2Ceil((int) Math.max(64, sendSize));
+        int sqSpare = sqHeadroom(sqLogStride);
+        WorkQueue sq = new WorkQueue(kernel, pci.hostMemory(), "qp->sq.lock", log2Ceil(cap.maxSendWr() + sqSpare),
+                sqLogStride);
         WorkQueue rq = srq != null ? null : new WorkQueue(kernel, pci.hostMemory(), "qp->rq.lock",
                 log2Ceil(Math.max(1, cap.maxRecvWr())), log2Ceil((int) Math.max(64, recvSize)));
-        return new HcaQp(ibQp, qpn, pci, sq, rq, srq);
+        return new HcaQp(ibQp, qpn, pci, sq, sqSpare, rq, srq);
+    }
+
+    /**
+     * mlx4's MLX4_IB_SQ_HEADROOM (drivers/infiniband/hw/mlx4/mlx4_ib.h): send WQEs never posted
+     * to, 2048 bytes of them and one more, room for mlx4's HCA to prefetch past the last WQE
+     * posted. This device reads no WQE at or beyond the producer counter (§5); the driver keeps
+     * them all the same, so its rings, and the WRs it takes, are mlx4's.
+     */
+    static int sqHeadroom(int logStride) {
+        return (SQ_HEADROOM_BYTES >> logStride) + 1;
     }
 
     /**
@@ -170,7 +197,8 @@ final class HcaQp {
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {
                 SendWr wr = wrs.get(i);
-                // mlx4_ib_post_send: a full queue (mlx4_wq_overflow) before anything of the WR.
+                // mlx4_ib_post_send: a full queue (mlx4_wq_overflow) before anything of the WR; full
+                // at max_post, the max_send_wr written back, the spare WQEs never posted to.
                 int err = sq.outstanding() >= ibQp.cap().maxSendWr() ? Errno.ENOMEM.negative() : checkSend(wr);
                 if (err != 0) {
                     result = PostResult.fail(err, i);
