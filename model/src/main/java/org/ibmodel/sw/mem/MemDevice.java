@@ -125,6 +125,11 @@ public final class MemDevice implements DeviceOps {
         return qps.get(n);
     }
 
+    /** Only a mutation test calls it: see {@link KeyCheck}. */
+    void keyCheck(KeyCheck check) {
+        executor.keyCheck(check);
+    }
+
     Mr mrByKey(int key) {
         return mrs.get(key);
     }

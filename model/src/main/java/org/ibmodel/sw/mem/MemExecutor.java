@@ -35,9 +35,15 @@ final class MemExecutor {
     static final int GRH_BYTES = 40;
 
     private final MemDevice dev;
+    private KeyCheck keyCheck = KeyCheck.CORRECT;
 
     MemExecutor(MemDevice dev) {
         this.dev = dev;
+    }
+
+    /** Only a mutation test installs another: see {@link KeyCheck}. */
+    void keyCheck(KeyCheck check) {
+        keyCheck = check;
     }
 
     /** Executes what every QP can execute now. */
@@ -251,11 +257,11 @@ final class MemExecutor {
 
     private Mr remoteMr(Qp dest, int rkey, long addr, long len, int access) {
         Mr mr = dev.mrByKey(rkey);
-        if (mr == null || mr.freed() || mr.pd() != dest.pd() || (mr.access() & access) == 0
-                || (dest.attr().qpAccessFlags & access) == 0 || !mr.covers(addr, len)) {
+        if (mr == null || mr.freed()) {
             return null;
         }
-        return mr;
+        boolean granted = (mr.access() & access) != 0 && (dest.attr().qpAccessFlags & access) != 0;
+        return keyCheck.allows(mr.pd() == dest.pd(), granted, mr.covers(addr, len)) ? mr : null;
     }
 
     private RecvWr takeRecv(Qp dest) {
@@ -330,18 +336,17 @@ final class MemExecutor {
      * create_kernel_qp alone): a process's QP naming it is refused like any unknown key.
      */
     private boolean localOk(Pd pd, Sge s, boolean write) {
-        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY && !pd.user()) {
-            return dev.memory().isMapped(s.addr(), Integer.toUnsignedLong(s.length()));
+        long len = Integer.toUnsignedLong(s.length());
+        if (s.lkey() == MemDevice.LOCAL_DMA_LKEY && keyCheck.reservedLkeyServes(pd)) {
+            return dev.memory().isMapped(s.addr(), len);
         }
         Mr mr = dev.mrByKey(s.lkey());
-        if (mr == null || mr.freed() || mr.pd() != pd) {
+        if (mr == null || mr.freed()) {
             return false;
         }
-        if (write && (mr.access() & AccessFlags.LOCAL_WRITE) == 0) {
-            return false;
-        }
-        return mr.covers(s.addr(), Integer.toUnsignedLong(s.length()))
-                && dmaMapped(mr, s.addr(), Integer.toUnsignedLong(s.length()));
+        boolean granted = !write || (mr.access() & AccessFlags.LOCAL_WRITE) != 0;
+        boolean inRange = mr.covers(s.addr(), len) && dmaMapped(mr, s.addr(), len);
+        return keyCheck.allows(mr.pd() == pd, granted, inRange);
     }
 
     /**
