@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.List;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.UverbsHost;
@@ -14,8 +16,18 @@ import org.ibmodel.uverbs.UverbsHost;
  * the host (to run deferred kernel work and count objects); the library sees the processes.
  */
 final class VerbsWorld {
-    final UverbsHost host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1));
-    final List<IbvDevice> sysfs = List.of(new IbvDevice("uverbs0", host.device().name(), host.uverbs0()::open));
+    final UverbsHost host;
+    final List<IbvDevice> sysfs;
+
+    VerbsWorld() {
+        this(UnaryOperator.identity());
+    }
+
+    /** A host whose device ops go through {@code wrap}: a mutation test breaks the device there. */
+    VerbsWorld(UnaryOperator<DeviceOps> wrap) {
+        host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1, wrap));
+        sysfs = List.of(new IbvDevice("uverbs0", host.device().name(), host.uverbs0()::open));
+    }
 
     Ibv process(String name) {
         return new Ibv(host.spawn(name));
