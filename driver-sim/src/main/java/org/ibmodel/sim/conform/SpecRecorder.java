@@ -186,7 +186,9 @@ public final class SpecRecorder {
                 live.put(qp.qpNum(), qp);
                 add(TraceAction.CreateQp, "qpn", qp.qpNum(), "type", qp.type().name(),
                         "sendCq", cqIds.getOrDefault(attr.sendCq, 0), "recvCq", cqIds.getOrDefault(attr.recvCq, 0),
-                        "maxSendWr", qp.cap().maxSendWr(), "maxRecvWr", qp.cap().maxRecvWr());
+                        // What the driver wrote back into attr.cap, which ib_core takes after this
+                        // returns: a consumer may post that many, more than it asked for.
+                        "maxSendWr", attr.cap.maxSendWr(), "maxRecvWr", attr.srq != null ? 0 : attr.cap.maxRecvWr());
             }
             return ret;
         }
