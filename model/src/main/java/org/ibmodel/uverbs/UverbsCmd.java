@@ -484,9 +484,9 @@ final class UverbsCmd {
             return err[0];
         }
         QpType type = qpType(cmd.qpType());
-        // create_qp: userspace makes RC, UC, UD and XRC QPs; raw packet QPs need CAP_NET_RAW,
-        // which the model's processes do not have.
-        if (type == QpType.RAW_PACKET) {
+        // create_qp: userspace makes RC, UC, UD and XRC QPs; raw packet QPs need CAP_NET_RAW
+        // (rdma_uattrs_has_raw_cap), and with it go on to the device, which makes none.
+        if (type == QpType.RAW_PACKET && !b.task.capable(Task.CAP_NET_RAW)) {
             return Errno.EPERM.negative();
         }
         if (type == null || type == QpType.SMI || type == QpType.GSI) {

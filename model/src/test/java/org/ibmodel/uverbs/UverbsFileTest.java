@@ -357,6 +357,19 @@ class UverbsFileTest {
         assertEquals(err(Errno.EINVAL), w(Commands.createQp(RESP, 1, pd, cq, cq, -1, QpType.SMI.value(), 1, 1)));
     }
 
+    // uverbs_cmd.c create_qp: CAP_NET_RAW (rdma_uattrs_has_raw_cap) lets the request through to a
+    // device that makes no raw packet QPs, which refuses it as rxe_qp_chk_init does (-EOPNOTSUPP)
+    @Test
+    void shouldPassARawPacketQpOfAProcessWithCapNetRawToTheDevice() {
+        context();
+        int pd = pd();
+        int cq = cq(4);
+        p.setCapability(Task.CAP_NET_RAW, true);
+        assertEquals(err(Errno.EOPNOTSUPP),
+                w(Commands.createQp(RESP, 1, pd, cq, cq, -1, QpType.RAW_PACKET.value(), 1, 1)));
+        assertEquals(0, host.device().liveCount(ResType.QP));
+    }
+
     // ---- objects in use ------------------------------------------------------------------
 
     @Test
