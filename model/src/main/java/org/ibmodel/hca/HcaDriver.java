@@ -1145,6 +1145,7 @@ public final class HcaDriver implements DeviceOps {
         }
         if (hw != null) {
             out.qpState = hw;
+            out.curQpState = hw;
         }
         if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
             return 0;

@@ -107,6 +107,7 @@ class DataDmaTest {
             QpAttr attr = new QpAttr();
             assertEquals(0, p.a.qp.query(attr), at("ib_query_qp"));
             assertEquals(QpState.ERR, attr.qpState, at("the device's state"));
+            assertEquals(QpState.ERR, attr.curQpState, at("cur_qp_state as mlx4_ib_query_qp fills it"));
             assertEquals(QpState.ERR, p.a.qp.state(), at("and the driver's"));
             QpAttr rts = new QpAttr().state(QpState.RTS);
             assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(rts, QpAttrMask.STATE.bit()), at("RTS -> RTS"));
