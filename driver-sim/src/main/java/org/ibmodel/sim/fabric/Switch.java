@@ -17,8 +17,14 @@ import org.ibmodel.sim.wire.Vcrc;
  * A packet for a multicast LID (0xC000..0xFFFE) is copied to every port of its multicast
  * forwarding table entry but the one it came in by.
  *
- * <p>Left out: SL-to-VL mapping, the other link-level checks of a switch port (LVer, PktLen
- * against the length received), and the hardware limits on table size.
+ * <p>The input port drops and counts as malformed, never forwarding it, a packet whose LVer is not
+ * 0 or whose PktLen does not match the length received (IBA 7.7), as the HCA's receive path does
+ * ({@code Packet.parse}). Both are checked after the VCRC, in the HCA's order: a bit flipped on
+ * the way into LVer or PktLen is then counted as the link error it is, and what is counted
+ * malformed was sent so.
+ *
+ * <p>Left out: virtual lanes (SL-to-VL mapping and the checks of a packet's VL) and the hardware
+ * limits on table size.
  */
 public final class Switch {
 
@@ -54,6 +60,7 @@ public final class Switch {
      */
     private long[][] mft = new long[0][];
     private final PacketPool pool;
+    private final Lrh lrh = new Lrh();
     private long forwarded;
     private long droppedNoRoute;
     private long droppedMalformed;
@@ -237,7 +244,11 @@ public final class Switch {
         return droppedNoRoute;
     }
 
-    /** Too short to carry a DLID and a VCRC. */
+    /**
+     * Too short to carry an LRH and a VCRC, or an LRH whose LVer is not 0 or whose PktLen does not
+     * match the length received (IBA 7.7). Malformed data packets are part of what PortRcvErrors
+     * counts (IBA 16.1.3.5).
+     */
     public long droppedMalformed() {
         return droppedMalformed;
     }
@@ -251,8 +262,8 @@ public final class Switch {
     }
 
     /**
-     * A switch port reads the DLID and checks the VCRC of a packet whose bytes may have changed
-     * on the way; it passes the packet on with its CRC state as it came ({@link Crcs}).
+     * A switch port reads the DLID and checks the VCRC and the LRH of a packet whose bytes may have
+     * changed on the way; it passes the packet on with its CRC state as it came ({@link Crcs}).
      */
     private final class PortSink implements PacketSink {
         @Override
@@ -276,6 +287,13 @@ public final class Switch {
         if (crcs == Crcs.State.UNVERIFIED
                 && Vcrc.compute(packet, 0, packet.length - Vcrc.LENGTH) != Vcrc.get(packet, packet.length - Vcrc.LENGTH)) {
             droppedBadVcrc++;
+            in.pool().give(packet);
+            return;
+        }
+        // Checked whatever the CRC state: a pending VCRC vouches for the bytes, not for the sender.
+        lrh.wrap(packet, 0);
+        if (lrh.lver() != 0 || lrh.pktLen() * 4 + Vcrc.LENGTH != packet.length) {
+            droppedMalformed++;
             in.pool().give(packet);
             return;
         }

@@ -68,7 +68,7 @@ class FabricMulticastPropertyTest {
         for (int i = 0; i < members.size(); i++) {
             FabricPort sender = members.get(i);
             received.clear();
-            sender.send(TestPackets.packet(MLID, sender.lid(), i, 64));
+            sender.send(TestPackets.packet(MLID, sender.lid(), i, 66));
             fabric.scheduler().runUntilIdle(10_000);
             String what = c + ", sender " + sender.name() + ", members " + names + ": " + received;
             received.forEach((port, seqs) -> {

@@ -73,22 +73,22 @@ class FabricTest {
         fabric.addTap((t, link, dir, p) -> crossings.add(t + " " + link.from(dir) + "->"
                 + link.to(dir) + " seq=" + TestPackets.seq(p)));
 
-        ports[1].send(packet(3, 1, 100, 1000));
-        ports[4].send(packet(2, 4, 200, 1000));
+        ports[1].send(packet(3, 1, 100, 1002));
+        ports[4].send(packet(2, 4, 200, 1002));
         scheduler.runUntilIdle(100);
 
         assertEquals(List.of(100), hosts[3].seqs());
         assertEquals(List.of(200), hosts[2].seqs());
-        // per hop: 80 ns wire + cable (10 ns for 2 m, 50 ns for 10 m), 100 ns in each switch
-        long expected = (80 + 10) + 100 + (80 + 50) + 100 + (80 + 10);
+        // per hop: 81 ns wire (80.16 rounded up) + cable (10 ns for 2 m, 50 ns for 10 m), 100 ns in each switch
+        long expected = (81 + 10) + 100 + (81 + 50) + 100 + (81 + 10);
         assertEquals(List.of(expected), hosts[3].times);
         assertEquals(List.of(
-                "90 h1/1->sw1/1 seq=100",
-                "90 h4/1->sw2/2 seq=200",
-                "320 sw1/3->sw2/4 seq=100",
-                "320 sw2/4->sw1/3 seq=200",
-                "510 sw2/1->h3/1 seq=100",
-                "510 sw1/2->h2/1 seq=200"), crossings);
+                "91 h1/1->sw1/1 seq=100",
+                "91 h4/1->sw2/2 seq=200",
+                "322 sw1/3->sw2/4 seq=100",
+                "322 sw2/4->sw1/3 seq=200",
+                "513 sw2/1->h3/1 seq=100",
+                "513 sw1/2->h2/1 seq=200"), crossings);
         // LID 3 and LID 2 are each the first LID of their switch to take a cable: both the upper
         assertEquals(1, upper.counters(Link.Direction.A_TO_B).packetsDelivered());
         assertEquals(1, upper.counters(Link.Direction.B_TO_A).packetsDelivered());
@@ -101,7 +101,7 @@ class FabricTest {
         fabric.computeForwardingTables();
 
         assertEquals(List.of(1, 2, 4, 4, 0, 4), lft(sw1));
-        ports[1].send(packet(3, 1, 1, 256));
+        ports[1].send(packet(3, 1, 1, 258));
         scheduler.runUntilIdle(100);
         assertEquals(List.of(1), hosts[3].seqs());
 

@@ -15,7 +15,7 @@ class FaultPlanTest {
 
     private static final long SEED = 0xFA017L;
     private static final int PACKETS = 10_000;
-    private static final int LENGTH = 64;
+    private static final int LENGTH = 66;
 
     private final Scheduler scheduler = new Scheduler(SEED);
     private final Fabric fabric = new Fabric(scheduler);
@@ -201,9 +201,9 @@ class FaultPlanTest {
         // The other link draws first, so a stream shared between links would show here.
         for (int i = 0; i < 1000; i++) {
             if (otherLinkBusy) {
-                pc.send(packet(4, 3, i, 32));
+                pc.send(packet(4, 3, i, 34));
             }
-            pa.send(packet(2, 1, i, 32));
+            pa.send(packet(2, 1, i, 34));
         }
         s.runUntilIdle(10_000);
         return rb.seqs();
@@ -211,14 +211,14 @@ class FaultPlanTest {
 
     @Test
     void shouldTakeLinkDownAndUpOnSchedule() {
-        // 1X SDR 1 m: a 1000-byte packet is 4000 ns on the wire plus 5 ns of cable.
+        // 1X SDR 1 m: a 1002-byte packet is 4008 ns on the wire plus 5 ns of cable.
         Link slow = fabric.connect(fabric.addEndpointPort("s", 1, new Recorder(scheduler)),
                 fabric.addEndpointPort("r", 1, atB), LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1.0);
         FabricPort s = slow.a();
         fabric.faults().flap(slow, 10_000, 5_000);
         for (long t = 0; t < 30_000; t += 4_000) {
             int seq = (int) (t / 4_000);
-            scheduler.scheduleAt(t, "send", () -> s.send(packet(2, 1, seq, 1000)));
+            scheduler.scheduleAt(t, "send", () -> s.send(packet(2, 1, seq, 1002)));
         }
 
         List<String> states = new ArrayList<>();

@@ -32,12 +32,12 @@ class LinkTest {
         Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
         assertEquals(10, link.propagationNs());
 
-        a.send(packet(2, 1, 0, 1000));
-        a.send(packet(2, 1, 1, 1000));
+        a.send(packet(2, 1, 0, 1002));
+        a.send(packet(2, 1, 1, 1002));
         scheduler.runUntilIdle(10);
 
-        // 80 ns on the wire + 10 ns of cable; the second waits for the first to clear the wire.
-        assertEquals(List.of(90L, 170L), atB.times);
+        // 81 ns on the wire (80.16 rounded up) + 10 ns of cable; the second waits for the first to clear the wire.
+        assertEquals(List.of(91L, 172L), atB.times);
         assertEquals(List.of(0, 1), atB.seqs());
         assertTrue(atA.packets.isEmpty());
     }
@@ -57,7 +57,7 @@ class LinkTest {
         while (sentA < perDirection || sentB < perDirection) {
             int burst = 1 + rnd.nextInt(8);
             for (int i = 0; i < burst; i++) {
-                int size = rnd.nextBoolean() ? 4000 + rnd.nextInt(200) : 12 + rnd.nextInt(60);
+                int size = rnd.nextBoolean() ? 4002 + 4 * rnd.nextInt(50) : 14 + 4 * rnd.nextInt(15);
                 if (rnd.nextBoolean() && sentA < perDirection) {
                     int seq = sentA++;
                     sizesAtoB.add(size);
@@ -94,10 +94,10 @@ class LinkTest {
 
     @Test
     void shouldDropInFlightAndWhileDownThenResumeAfterUp() {
-        // 1X SDR: a 1000-byte packet takes 4000 ns; cable 5 ns.
+        // 1X SDR: a 1002-byte packet takes 4008 ns; cable 5 ns.
         Link link = fabric.connect(a, b, LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1.0);
         for (int i = 0; i < 5; i++) {
-            a.send(packet(2, 1, i, 1000));
+            a.send(packet(2, 1, i, 1002));
         }
         scheduler.runUntil(6000);
         assertEquals(List.of(0), atB.seqs());
@@ -106,26 +106,26 @@ class LinkTest {
         assertTrue(link.changeState(Link.State.DOWN));
         assertFalse(link.changeState(Link.State.DOWN));
         for (int i = 5; i < 8; i++) {
-            a.send(packet(2, 1, i, 1000));
+            a.send(packet(2, 1, i, 1002));
         }
-        b.send(packet(1, 2, 100, 500));
+        b.send(packet(1, 2, 100, 502));
         scheduler.runUntilIdle(100);
         assertEquals(List.of(0), atB.seqs());
         assertTrue(atA.packets.isEmpty());
 
         link.changeState(Link.State.UP);
-        a.send(packet(2, 1, 8, 1000));
-        a.send(packet(2, 1, 9, 1000));
+        a.send(packet(2, 1, 8, 1002));
+        a.send(packet(2, 1, 9, 1002));
         long upAt = scheduler.now();
         scheduler.runUntilIdle(100);
 
         assertEquals(List.of(0, 8, 9), atB.seqs());
-        assertEquals(upAt + 4005, atB.times.get(1), "the wire starts empty after coming up");
+        assertEquals(upAt + 4013, atB.times.get(1), "the wire starts empty after coming up");
         LinkCounters ab = link.counters(Link.Direction.A_TO_B);
         assertEquals(10, ab.packetsSent());
-        assertEquals(10_000, ab.bytesSent());
+        assertEquals(10_020, ab.bytesSent());
         assertEquals(3, ab.packetsDelivered());
-        assertEquals(3_000, ab.bytesDelivered());
+        assertEquals(3_006, ab.bytesDelivered());
         assertEquals(7, ab.droppedLinkDown(), "4 in flight + 3 sent while down");
         assertEquals(0, ab.droppedByFault());
         assertEquals(1, link.counters(Link.Direction.B_TO_A).droppedLinkDown());
@@ -139,26 +139,26 @@ class LinkTest {
     void shouldGiveEveryLostPacketBackToThePoolAndPassDeliveredOnesOn() {
         Link link = fabric.connect(a, b, LinkWidth.WIDTH_1X, LinkSpeed.SDR, 1.0);
         PacketPool pool = a.pool();
-        byte[] p0 = pool.take(1000);
-        System.arraycopy(packet(2, 1, 0, 1000), 0, p0, 0, 1000);
+        byte[] p0 = pool.take(1002);
+        System.arraycopy(packet(2, 1, 0, 1002), 0, p0, 0, 1002);
         a.xmit(p0);
         for (int i = 1; i < 3; i++) {
-            a.send(packet(2, 1, i, 1000));
+            a.send(packet(2, 1, i, 1002));
         }
         scheduler.runUntil(6000);
         assertSame(p0, atB.packets.get(0), "xmit hands the array itself to the receiver");
 
-        assertEquals(0, pool.free(1000), "two still on the wire, one kept by the receiver");
+        assertEquals(0, pool.free(1002), "two still on the wire, one kept by the receiver");
         link.changeState(Link.State.DOWN);
-        assertEquals(2, pool.free(1000), "the two lost in flight came back");
-        a.send(packet(2, 1, 3, 1000));
-        assertEquals(2, pool.free(1000), "the copy sent while down came back");
+        assertEquals(2, pool.free(1002), "the two lost in flight came back");
+        a.send(packet(2, 1, 3, 1002));
+        assertEquals(2, pool.free(1002), "the copy sent while down came back");
 
         link.changeState(Link.State.UP);
         fabric.faults().dropProbability(link, 1.0);
-        a.send(packet(2, 1, 4, 1000));
+        a.send(packet(2, 1, 4, 1002));
         scheduler.runUntilIdle(10);
-        assertEquals(2, pool.free(1000), "a packet a fault drops comes back too");
+        assertEquals(2, pool.free(1002), "a packet a fault drops comes back too");
         assertEquals(2, pool.reused(), "each later send reused an array that came back");
         assertEquals(List.of(0), atB.seqs());
     }
@@ -166,7 +166,7 @@ class LinkTest {
     @Test
     void shouldCopyPacketSoSenderMayReuseItsBuffer() {
         fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
-        byte[] buf = packet(2, 1, 7, 64);
+        byte[] buf = packet(2, 1, 7, 66);
         byte[] original = buf.clone();
         a.send(buf);
         buf[20] ^= 0x55;
@@ -178,7 +178,7 @@ class LinkTest {
 
     @Test
     void shouldCountPacketsSentOnUnpluggedPort() {
-        a.send(packet(2, 1, 0, 64));
+        a.send(packet(2, 1, 0, 66));
 
         assertEquals(1, a.droppedNoLink());
         assertEquals(0, scheduler.pending());

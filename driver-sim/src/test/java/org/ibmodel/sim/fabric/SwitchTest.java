@@ -8,8 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Consumer;
 import org.ibmodel.sim.fabric.TestPackets.Recorder;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.wire.Vcrc;
 import org.junit.jupiter.api.Test;
 
 /** One switch, three hosts, LFT written by hand. */
@@ -25,7 +28,7 @@ class SwitchTest {
         for (int h = 1; h <= 3; h++) {
             hosts[h] = new Recorder(scheduler);
             ports[h] = fabric.addEndpointPort("h" + h, 1, hosts[h]);
-            // 4X EDR, 0 ns cable: a 1000-byte packet is 80 ns per hop
+            // 4X EDR, 0 ns cable: a 1002-byte packet is 81 ns per hop (80.16 rounded up)
             fabric.connectWithLatency(ports[h], sw.port(h), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 0);
         }
     }
@@ -35,18 +38,18 @@ class SwitchTest {
         assertEquals(0x1234, Switch.dlid(new byte[] {(byte) 0xf0, 0x02, 0x12, 0x34}));
         assertEquals(0xffff, Switch.dlid(new byte[] {0, 0, (byte) 0xff, (byte) 0xff, 0}));
         assertEquals(-1, Switch.dlid(new byte[] {0, 0, 1}));
-        assertEquals(0x0203, Switch.dlid(packet(0x0203, 1, 0, 16)));
+        assertEquals(0x0203, Switch.dlid(packet(0x0203, 1, 0, 18)));
     }
 
     @Test
     void shouldForwardByLftAfterSwitchLatency() {
         sw.route(0x30, 3);
 
-        ports[1].send(packet(0x30, 0x10, 0, 1000));
+        ports[1].send(packet(0x30, 0x10, 0, 1002));
         scheduler.runUntilIdle(10);
 
         assertEquals(List.of(0), hosts[3].seqs());
-        assertEquals(List.of(80L + 50 + 80), hosts[3].times);
+        assertEquals(List.of(81L + 50 + 81), hosts[3].times);
         assertTrue(hosts[2].packets.isEmpty());
         assertEquals(1, sw.forwarded());
     }
@@ -55,8 +58,8 @@ class SwitchTest {
     void shouldDropAndCountUnknownDlid() {
         sw.route(0x30, 3);
 
-        ports[1].send(packet(0x31, 0x10, 0, 64));
-        ports[1].send(packet(0xC001, 0x10, 1, 64)); // multicast: no MFT here
+        ports[1].send(packet(0x31, 0x10, 0, 66));
+        ports[1].send(packet(0xC001, 0x10, 1, 66)); // multicast: no MFT here
         ports[1].send(new byte[] {0, 0, 0});
         scheduler.runUntilIdle(10);
 
@@ -68,16 +71,69 @@ class SwitchTest {
         }
     }
 
+    // The LRH changed after the packet was built and its VCRC made right again, so that only the
+    // LRH checks can catch it.
+    private static byte[] withLrh(byte[] p, Consumer<Lrh> change) {
+        change.accept(new Lrh().wrap(p, 0));
+        Vcrc.put(p, p.length - Vcrc.LENGTH, Vcrc.compute(p, 0, p.length - Vcrc.LENGTH));
+        return p;
+    }
+
+    private void assertDroppedAsMalformedWhileAWellFormedOneGoesThrough(byte[] bad) {
+        sw.route(0x30, 3);
+        ports[1].send(bad);
+        ports[1].send(packet(0x30, 0x10, 2, 66));
+        scheduler.runUntilIdle(10);
+
+        assertEquals(1, sw.droppedMalformed());
+        assertEquals(0, sw.droppedBadVcrc(), "its VCRC is right");
+        assertEquals(0, sw.droppedNoRoute());
+        assertEquals(1, sw.forwarded(), "the well-formed one only");
+        assertEquals(List.of(2), hosts[3].seqs());
+        assertTrue(hosts[1].packets.isEmpty() && hosts[2].packets.isEmpty());
+    }
+
+    @Test
+    void shouldDropAnLverOtherThanZeroAsMalformed() {
+        assertDroppedAsMalformedWhileAWellFormedOneGoesThrough(
+                withLrh(packet(0x30, 0x10, 1, 66), lrh -> lrh.lver(1)));
+    }
+
+    @Test
+    void shouldDropAPktLenSayingMoreThanArrivedAsMalformed() {
+        assertDroppedAsMalformedWhileAWellFormedOneGoesThrough(
+                withLrh(packet(0x30, 0x10, 1, 66), lrh -> lrh.pktLen(lrh.pktLen() + 1)));
+    }
+
+    @Test
+    void shouldDropAPktLenSayingLessThanArrivedAsMalformed() {
+        assertDroppedAsMalformedWhileAWellFormedOneGoesThrough(
+                withLrh(packet(0x30, 0x10, 1, 66), lrh -> lrh.pktLen(lrh.pktLen() - 1)));
+    }
+
+    @Test
+    void shouldCountAnLverFlippedOnTheWayInAsABadVcrcNotAsMalformed() {
+        sw.route(0x30, 3);
+        byte[] p = packet(0x30, 0x10, 1, 66);
+        new Lrh().wrap(p, 0).lver(1);
+        ports[1].send(p);
+        scheduler.runUntilIdle(10);
+
+        assertEquals(1, sw.droppedBadVcrc());
+        assertEquals(0, sw.droppedMalformed(), "the VCRC is checked first");
+        assertEquals(0, sw.forwarded());
+    }
+
     @Test
     void shouldDeliverToManagementPortForPortZeroEntry() {
         sw.route(0x5, 0);
-        ports[2].send(packet(0x5, 0x20, 0, 64));
+        ports[2].send(packet(0x5, 0x20, 0, 66));
         scheduler.runUntilIdle(10);
         assertEquals(1, sw.droppedNoRoute(), "no management sink yet");
 
         List<Integer> atPort0 = new ArrayList<>();
         sw.managementSink((port, p) -> atPort0.add(port.portNum()));
-        ports[2].send(packet(0x5, 0x20, 1, 64));
+        ports[2].send(packet(0x5, 0x20, 1, 66));
         scheduler.runUntilIdle(10);
 
         assertEquals(List.of(0), atPort0);
@@ -104,7 +160,7 @@ class SwitchTest {
         sw.setMulticastRoute(0xC001, 1, 2, 3);
         assertEquals(List.of(1, 2, 3), Arrays.stream(sw.multicastRoute(0xC001)).boxed().toList());
 
-        ports[1].send(packet(0xC001, 0x10, 7, 1000));
+        ports[1].send(packet(0xC001, 0x10, 7, 1002));
         scheduler.runUntilIdle(100);
 
         assertTrue(hosts[1].packets.isEmpty(), "not back to the sender's port");
@@ -119,8 +175,8 @@ class SwitchTest {
     @Test
     void shouldDropAMulticastPacketWithNoEntryOrNoOtherPort() {
         sw.setMulticastRoute(0xC002, 2);
-        ports[2].send(packet(0xC002, 0x20, 1, 64));
-        ports[1].send(packet(0xC003, 0x10, 2, 64));
+        ports[2].send(packet(0xC002, 0x20, 1, 66));
+        ports[1].send(packet(0xC003, 0x10, 2, 66));
         scheduler.runUntilIdle(100);
         assertEquals(2, sw.droppedNoRoute());
         for (int h = 1; h <= 3; h++) {

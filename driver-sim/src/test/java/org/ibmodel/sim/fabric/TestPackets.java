@@ -3,29 +3,32 @@ package org.ibmodel.sim.fabric;
 import java.util.ArrayList;
 import java.util.List;
 import org.ibmodel.sim.sched.Scheduler;
+import org.ibmodel.sim.wire.Lrh;
 import org.ibmodel.sim.wire.Vcrc;
 
 /**
- * Packets for fabric tests: an LRH with DLID and SLID (IBA 7.7), then a 32-bit sequence number,
- * then filler, then a VCRC. Only what the fabric reads is filled in.
+ * Packets for fabric tests: an LRH (IBA 7.7), then a 32-bit sequence number, then filler, then a
+ * VCRC. The LRH is one a switch port takes: LVer 0 and a PktLen that matches the length. No
+ * transport headers: the fabric reads none.
  */
 final class TestPackets {
     static final int SEQ_OFFSET = 8;
-    static final int MIN_LENGTH = 12;
+    static final int MIN_LENGTH = SEQ_OFFSET + 4 + Vcrc.LENGTH;
 
     private TestPackets() {
     }
 
+    /**
+     * {@code length} is PktLen 4-byte words and the VCRC, so it is 2 more than a multiple of 4
+     * (IBA 7.7).
+     */
     static byte[] packet(int dlid, int slid, int seq, int length) {
-        if (length < MIN_LENGTH) {
-            throw new IllegalArgumentException("test packet of " + length + " bytes");
+        if (length < MIN_LENGTH || (length - Vcrc.LENGTH) % 4 != 0) {
+            throw new IllegalArgumentException("test packet of " + length + " bytes: PktLen words and a VCRC");
         }
         byte[] p = new byte[length];
-        p[1] = (byte) 0x02; // SL 0, LNH 2 = IBA local (IBA 7.7)
-        p[2] = (byte) (dlid >>> 8);
-        p[3] = (byte) dlid;
-        p[6] = (byte) (slid >>> 8);
-        p[7] = (byte) slid;
+        new Lrh().wrap(p, 0).lver(0).lnh(Lrh.LNH_IBA_LOCAL).dlid(dlid)
+                .pktLen((length - Vcrc.LENGTH) / 4).slid(slid);
         p[SEQ_OFFSET] = (byte) (seq >>> 24);
         p[SEQ_OFFSET + 1] = (byte) (seq >>> 16);
         p[SEQ_OFFSET + 2] = (byte) (seq >>> 8);
@@ -33,10 +36,8 @@ final class TestPackets {
         for (int i = SEQ_OFFSET + 4; i < length - Vcrc.LENGTH; i++) {
             p[i] = (byte) (seq * 31 + i);
         }
-        // Switch ports check it (IBA 7.8.2); a packet with no room for it is for a bare link.
-        if (length >= SEQ_OFFSET + 4 + Vcrc.LENGTH) {
-            Vcrc.put(p, length - Vcrc.LENGTH, Vcrc.compute(p, 0, length - Vcrc.LENGTH));
-        }
+        // Switch ports check it (IBA 7.8.2).
+        Vcrc.put(p, length - Vcrc.LENGTH, Vcrc.compute(p, 0, length - Vcrc.LENGTH));
         return p;
     }
 
