@@ -25,7 +25,6 @@ import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.device.MptCheckBug;
 import org.ibmodel.sim.device.SeedReporter;
 import org.ibmodel.uverbs.Uverbs;
-import org.ibmodel.uverbs.UverbsDevice;
 import org.ibmodel.uverbs.UverbsHost;
 import org.ibmodel.verbs.Ibv;
 import org.ibmodel.verbs.IbvAccessFlags;
@@ -34,7 +33,6 @@ import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvAsyncEvent;
 import org.ibmodel.verbs.IbvContext;
 import org.ibmodel.verbs.IbvCq;
-import org.ibmodel.verbs.IbvDevice;
 import org.ibmodel.verbs.IbvMr;
 import org.ibmodel.verbs.IbvPd;
 import org.ibmodel.verbs.IbvQp;
@@ -155,7 +153,7 @@ class ProcessIsolationPropertyTest {
                 if (bug != null) {
                     bug.install(world.transport(h));
                 }
-                uv[h] = Proc.uverbs(world, h);
+                uv[h] = UserProcess.uverbs(world, h);
                 driverBefore.add(world.host(h).driver(0).live());
                 firmwareBefore.add(world.host(h).hca(0).firmware().live());
             }
@@ -362,19 +360,9 @@ class ProcessIsolationPropertyTest {
             this.hostIndex = hostIndex;
             this.name = name;
             Host host = world.host(hostIndex);
-            UverbsDevice dev = uv.device("uverbs0");
             ibv = new Ibv(new Task(name, new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES)));
-            ctx = ibv.openDevice(ibv.getDeviceList(List.of(new IbvDevice(dev.name(), dev.ibDevice().name(),
-                    dev::open))).get(0));
+            ctx = UserProcess.openDevice(ibv, uv);
             assertNotNull(ctx, name + ": ibv_open_device");
-        }
-
-        /** The uverbs client of a host, loaded once: /dev/infiniband/uverbs0 appears. */
-        static Uverbs uverbs(World world, int index) {
-            Uverbs uv = new Uverbs();
-            world.host(index).core().registerClient(uv);
-            world.host(index).settle();
-            return uv;
         }
 
         int lid() {

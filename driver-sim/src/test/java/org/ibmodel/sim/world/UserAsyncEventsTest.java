@@ -15,30 +15,17 @@ import java.util.List;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
-import org.ibmodel.kernel.Task;
-import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.uverbs.Uverbs;
-import org.ibmodel.uverbs.UverbsDevice;
-import org.ibmodel.uverbs.UverbsHost;
-import org.ibmodel.verbs.Ibv;
-import org.ibmodel.verbs.IbvAccessFlags;
 import org.ibmodel.verbs.IbvAsyncEvent;
-import org.ibmodel.verbs.IbvContext;
-import org.ibmodel.verbs.IbvCq;
-import org.ibmodel.verbs.IbvDevice;
 import org.ibmodel.verbs.IbvEventType;
-import org.ibmodel.verbs.IbvMr;
-import org.ibmodel.verbs.IbvPd;
 import org.ibmodel.verbs.IbvPortAttr;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpAttr;
 import org.ibmodel.verbs.IbvQpAttrMask;
-import org.ibmodel.verbs.IbvQpCap;
 import org.ibmodel.verbs.IbvQpInitAttr;
 import org.ibmodel.verbs.IbvQpState;
-import org.ibmodel.verbs.IbvQpType;
 import org.ibmodel.verbs.IbvRecvWr;
 import org.ibmodel.verbs.IbvSendWr;
 import org.ibmodel.verbs.IbvSge;
@@ -73,82 +60,17 @@ class UserAsyncEventsTest {
     private static final int REARM = 1;
     private static final int ARMED = 2;
 
-    /** One process: its verbs objects on one host. */
-    static final class Proc {
-        final World world;
-        final int index;
-        final Ibv ibv;
-        final IbvContext ctx;
-        final IbvPd pd;
-        final long buf;
-        final IbvMr mr;
-        final IbvCq cq;
+    /** One process: its verbs objects on one host, with one RC QP in INIT on port 1. */
+    static final class Proc extends UserProcess {
         final IbvQp qp;
 
         Proc(World world, int index) {
             this(world, index, uverbs(world, index));
         }
 
-        /** The uverbs client of a host, loaded once: /dev/infiniband/uverbsN appear. */
-        static Uverbs uverbs(World world, int index) {
-            Uverbs uv = new Uverbs();
-            world.host(index).core().registerClient(uv);
-            world.host(index).settle();
-            return uv;
-        }
-
         Proc(World world, int index, Uverbs uv) {
-            this.world = world;
-            this.index = index;
-            Host host = world.host(index);
-            UverbsDevice dev = uv.device("uverbs0");
-            Task task = new Task("apm", new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES));
-            ibv = new Ibv(task);
-            ctx = ibv.openDevice(ibv.getDeviceList(List.of(new IbvDevice(dev.name(), dev.ibDevice().name(),
-                    dev::open))).get(0));
-            pd = ctx.allocPd();
-            buf = ibv.alloc(BUF);
-            mr = pd.regMr(buf, BUF, IbvAccessFlags.LOCAL_WRITE);
-            cq = ctx.createCq(16, this, null, 0);
-            IbvQpInitAttr init = new IbvQpInitAttr();
-            init.sendCq = cq;
-            init.recvCq = cq;
-            init.cap = new IbvQpCap(4, 4, 1, 1);
-            init.qpType = IbvQpType.RC;
-            qp = pd.createQp(init);
-            assertNotNull(qp, "ibv_create_qp");
-            IbvQpAttr a = new IbvQpAttr();
-            a.qpState = IbvQpState.INIT;
-            a.portNum = 1;
-            assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
-                    | IbvQpAttrMask.ACCESS_FLAGS));
-        }
-
-        int lid(int port) {
-            IbvPortAttr p = new IbvPortAttr();
-            assertEquals(0, ctx.queryPort(port, p));
-            return p.lid;
-        }
-
-        void connect(Proc peer) {
-            IbvQpAttr a = new IbvQpAttr();
-            a.qpState = IbvQpState.RTR;
-            a.pathMtu = IbvQpType.MTU_1024;
-            a.destQpNum = peer.qp.qpNum();
-            a.rqPsn = 0;
-            a.minRnrTimer = 12;
-            a.ahAttr.dlid = peer.lid(1);
-            a.ahAttr.portNum = 1;
-            assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PATH_MTU
-                    | IbvQpAttrMask.DEST_QPN | IbvQpAttrMask.RQ_PSN | IbvQpAttrMask.MAX_DEST_RD_ATOMIC
-                    | IbvQpAttrMask.MIN_RNR_TIMER));
-            IbvQpAttr s = new IbvQpAttr();
-            s.qpState = IbvQpState.RTS;
-            s.timeout = 14;
-            s.retryCnt = 7;
-            s.rnrRetry = 7;
-            assertEquals(0, qp.modify(s, IbvQpAttrMask.STATE | IbvQpAttrMask.TIMEOUT | IbvQpAttrMask.RETRY_CNT
-                    | IbvQpAttrMask.RNR_RETRY | IbvQpAttrMask.SQ_PSN | IbvQpAttrMask.MAX_QP_RD_ATOMIC));
+            super(world, index, uv, "apm", BUF);
+            qp = createRcQp();
         }
 
         /** ibv_modify_qp(RTS, IBV_QP_ALT_PATH | IBV_QP_PATH_MIG_STATE): port 2, rearmed. */
@@ -184,8 +106,7 @@ class UserAsyncEventsTest {
 
     /** Both QPs to RTS on port 1, each towards the other: rc_pingpong's pp_connect_ctx. */
     static void connect(Proc client, Proc server) {
-        client.connect(server);
-        server.connect(client);
+        UserProcess.connect(client, client.qp, server, server.qp);
     }
 
     /** A SEND of {@code text} from {@code from} to {@code to}, both completions checked. */
@@ -207,8 +128,8 @@ class UserAsyncEventsTest {
     @Test
     void shouldTellTheProcessTheDeviceWasResetAndLetItStartAgain() {
         try (World w = World.of(SEED, 2, 0, 2)) {
-            Uverbs clientUverbs = Proc.uverbs(w, 0);
-            Uverbs serverUverbs = Proc.uverbs(w, 1);
+            Uverbs clientUverbs = UserProcess.uverbs(w, 0);
+            Uverbs serverUverbs = UserProcess.uverbs(w, 1);
             Proc client = new Proc(w, 0, clientUverbs);
             Proc server = new Proc(w, 1, serverUverbs);
             connect(client, server);

@@ -3,7 +3,6 @@
 // drivers/infiniband/core/uverbs_cmd.c ib_uverbs_alloc_pd (alloc_pd with udata, no local_dma_lkey)
 package org.ibmodel.sim.world;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -15,28 +14,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Pd;
-import org.ibmodel.kernel.Task;
-import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.device.Firmware;
 import org.ibmodel.sim.device.Layout;
-import org.ibmodel.uverbs.Uverbs;
-import org.ibmodel.uverbs.UverbsDevice;
-import org.ibmodel.uverbs.UverbsHost;
-import org.ibmodel.verbs.Ibv;
-import org.ibmodel.verbs.IbvAccessFlags;
-import org.ibmodel.verbs.IbvContext;
-import org.ibmodel.verbs.IbvCq;
-import org.ibmodel.verbs.IbvDevice;
-import org.ibmodel.verbs.IbvMr;
 import org.ibmodel.verbs.IbvPd;
-import org.ibmodel.verbs.IbvPortAttr;
 import org.ibmodel.verbs.IbvQp;
-import org.ibmodel.verbs.IbvQpAttr;
-import org.ibmodel.verbs.IbvQpAttrMask;
-import org.ibmodel.verbs.IbvQpCap;
-import org.ibmodel.verbs.IbvQpInitAttr;
-import org.ibmodel.verbs.IbvQpState;
-import org.ibmodel.verbs.IbvQpType;
 import org.ibmodel.verbs.IbvRecvWr;
 import org.ibmodel.verbs.IbvSendWr;
 import org.ibmodel.verbs.IbvSge;
@@ -58,82 +39,6 @@ class UserLocalKeyTest {
     private static final int BUF = 16 * 1024;
     private static final byte[] SECRET = "the kernel's own bytes".getBytes(StandardCharsets.US_ASCII);
 
-    /** One process's device, PD, buffer, region and CQ. */
-    private static final class Proc {
-        final World world;
-        final Ibv ibv;
-        final IbvContext ctx;
-        final IbvPd pd;
-        final long buf;
-        final IbvMr mr;
-        final IbvCq cq;
-
-        Proc(World world, int index) {
-            this.world = world;
-            Host host = world.host(index);
-            Uverbs uv = new Uverbs();
-            host.core().registerClient(uv);
-            host.settle();
-            UverbsDevice dev = uv.device("uverbs0");
-            ibv = new Ibv(new Task("p" + index, new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES)));
-            ctx = ibv.openDevice(ibv.getDeviceList(List.of(new IbvDevice(dev.name(), dev.ibDevice().name(),
-                    dev::open))).get(0));
-            pd = ctx.allocPd();
-            buf = ibv.alloc(BUF);
-            mr = pd.regMr(buf, BUF, IbvAccessFlags.LOCAL_WRITE);
-            cq = ctx.createCq(16, this, null, 0);
-        }
-
-        int lid() {
-            IbvPortAttr p = new IbvPortAttr();
-            assertEquals(0, ctx.queryPort(1, p));
-            return p.lid;
-        }
-
-        IbvQp rcQp() {
-            IbvQpInitAttr init = new IbvQpInitAttr();
-            init.sendCq = cq;
-            init.recvCq = cq;
-            init.cap = new IbvQpCap(4, 4, 1, 1);
-            init.qpType = IbvQpType.RC;
-            IbvQp qp = pd.createQp(init);
-            assertNotNull(qp, "ibv_create_qp");
-            IbvQpAttr a = new IbvQpAttr();
-            a.qpState = IbvQpState.INIT;
-            a.portNum = 1;
-            assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
-                    | IbvQpAttrMask.ACCESS_FLAGS));
-            return qp;
-        }
-
-        IbvWc poll() {
-            IbvWc[] wc = {new IbvWc()};
-            world.settle();
-            return cq.poll(1, wc) == 1 ? wc[0] : null;
-        }
-    }
-
-    /** INIT -> RTR -> RTS towards {@code peer} on {@code peerLid}: rc_pingpong's pp_connect_ctx. */
-    private static void connect(IbvQp qp, IbvQp peer, int peerLid) {
-        IbvQpAttr a = new IbvQpAttr();
-        a.qpState = IbvQpState.RTR;
-        a.pathMtu = IbvQpType.MTU_1024;
-        a.destQpNum = peer.qpNum();
-        a.minRnrTimer = 12;
-        a.ahAttr.dlid = peerLid;
-        a.ahAttr.portNum = 1;
-        assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PATH_MTU
-                | IbvQpAttrMask.DEST_QPN | IbvQpAttrMask.RQ_PSN | IbvQpAttrMask.MAX_DEST_RD_ATOMIC
-                | IbvQpAttrMask.MIN_RNR_TIMER));
-        IbvQpAttr s = new IbvQpAttr();
-        s.qpState = IbvQpState.RTS;
-        s.timeout = 14;
-        s.retryCnt = 7;
-        s.rnrRetry = 7;
-        assertEquals(0, qp.modify(s, IbvQpAttrMask.STATE | IbvQpAttrMask.TIMEOUT | IbvQpAttrMask.RETRY_CNT
-                | IbvQpAttrMask.RNR_RETRY | IbvQpAttrMask.SQ_PSN | IbvQpAttrMask.MAX_QP_RD_ATOMIC));
-    }
-
     /** The keys of every valid MPT entry of h0's device. */
     private static List<Integer> deviceKeys(Firmware fw) {
         List<Integer> keys = new ArrayList<>();
@@ -154,7 +59,7 @@ class UserLocalKeyTest {
     void shouldGiveAProcessPdNoKeyOfItsOwn() {
         try (World w = World.of(SEED, 2)) {
             Firmware fw = w.host(0).hca(0).firmware();
-            Proc attacker = new Proc(w, 0);
+            UserProcess attacker = new UserProcess(w, 0, BUF);
             int before = fw.live().get("mpt");
             IbvPd second = attacker.ctx.allocPd();
             assertNotNull(second, "ibv_alloc_pd");
@@ -171,8 +76,8 @@ class UserLocalKeyTest {
     @Test
     void shouldNotLetAProcessReadHostMemoryThroughAKeyItDidNotRegister() {
         try (World w = World.of(SEED, 2)) {
-            Proc attacker = new Proc(w, 0);
-            Proc peer = new Proc(w, 1);
+            UserProcess attacker = new UserProcess(w, 0, BUF);
+            UserProcess peer = new UserProcess(w, 1, BUF);
             // A kernel PD, as a ULP's, so the device holds a key over all memory that is not the process's.
             Pd kernelPd = Pd.alloc(w.host(0).driver(0).device()).get();
             long secret = w.host(0).memory().alloc(4096);
@@ -182,10 +87,9 @@ class UserLocalKeyTest {
             keys.remove(Integer.valueOf(attacker.mr.lkey()));
             assertFalse(keys.isEmpty(), "the device holds keys besides the process's own: " + keys);
             for (int key : keys) {
-                IbvQp qp = attacker.rcQp();
-                IbvQp rq = peer.rcQp();
-                connect(qp, rq, peer.lid());
-                connect(rq, qp, attacker.lid());
+                IbvQp qp = attacker.createRcQp();
+                IbvQp rq = peer.createRcQp();
+                UserProcess.connect(attacker, qp, peer, rq);
                 assertEquals(0, peer.ibv.task().mm().copyToUser(peer.buf, new byte[SECRET.length], 0,
                         SECRET.length));
                 assertEquals(0, rq.postRecv(new IbvRecvWr(1, new IbvSge(peer.buf, BUF, peer.mr.lkey())),
@@ -193,17 +97,17 @@ class UserLocalKeyTest {
                 String what = String.format("SEND from the kernel's page %#x with key %#010x", secret, key);
                 assertEquals(0, qp.postSend(new IbvSendWr(2, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
                         new IbvSge(secret, SECRET.length, key)), new IbvSendWr[1]), what);
-                IbvWc wc = attacker.poll();
+                IbvWc wc = attacker.pollCq();
                 assertNotNull(wc, what + ": no completion (seed " + SEED + ")");
                 assertEquals(IbvWcStatus.LOC_PROT_ERR, wc.status, what + " (seed " + SEED + ")");
-                IbvWc got = peer.poll();
+                IbvWc got = peer.pollCq();
                 assertNotEquals(IbvWcStatus.SUCCESS, got == null ? null : got.status, what + " arrived");
                 byte[] in = new byte[SECRET.length];
                 assertEquals(0, peer.ibv.task().mm().copyFromUser(in, 0, peer.buf, SECRET.length));
                 assertFalse(Arrays.equals(SECRET, in), what + ": the peer holds the secret");
                 assertEquals(0, qp.destroy());
                 assertEquals(0, rq.destroy());
-                while (attacker.poll() != null || peer.poll() != null) {
+                while (attacker.pollCq() != null || peer.pollCq() != null) {
                     // flushed completions of the torn-down connection
                 }
             }

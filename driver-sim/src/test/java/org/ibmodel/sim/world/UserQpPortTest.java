@@ -9,7 +9,6 @@ import org.ibmodel.verbs.IbvQpAttr;
 import org.ibmodel.verbs.IbvQpAttrMask;
 import org.ibmodel.verbs.IbvQpInitAttr;
 import org.ibmodel.verbs.IbvQpState;
-import org.ibmodel.verbs.IbvQpType;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,16 +21,7 @@ class UserQpPortTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 13);
 
     private static int toRtr(Proc p, Proc peer, int avPort) {
-        IbvQpAttr a = new IbvQpAttr();
-        a.qpState = IbvQpState.RTR;
-        a.pathMtu = IbvQpType.MTU_1024;
-        a.destQpNum = peer.qp.qpNum();
-        a.minRnrTimer = 12;
-        a.ahAttr.dlid = peer.lid(avPort);
-        a.ahAttr.portNum = avPort;
-        return p.qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.AV | IbvQpAttrMask.PATH_MTU
-                | IbvQpAttrMask.DEST_QPN | IbvQpAttrMask.RQ_PSN | IbvQpAttrMask.MAX_DEST_RD_ATOMIC
-                | IbvQpAttrMask.MIN_RNR_TIMER);
+        return UserProcess.toRtr(p.qp, peer.qp, peer.lid(avPort), avPort);
     }
 
     private static IbvQpAttr query(Proc p) {

@@ -7,18 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.List;
-import org.ibmodel.kernel.Task;
-import org.ibmodel.mm.UserAddressSpace;
-import org.ibmodel.uverbs.Uverbs;
-import org.ibmodel.uverbs.UverbsDevice;
-import org.ibmodel.uverbs.UverbsHost;
-import org.ibmodel.verbs.Ibv;
-import org.ibmodel.verbs.IbvAccessFlags;
-import org.ibmodel.verbs.IbvContext;
-import org.ibmodel.verbs.IbvCq;
-import org.ibmodel.verbs.IbvDevice;
-import org.ibmodel.verbs.IbvMr;
-import org.ibmodel.verbs.IbvPd;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpType;
 import org.ibmodel.verbs.IbvRecvWr;
@@ -42,44 +30,29 @@ class UserUcSendInvTest {
     void shouldFailASendWithInvalidateOnAUcQpLocally() {
         for (int length : new int[] {64, 3000}) {
             try (World w = World.of(SEED, 2)) {
-                IbvContext[] ctx = new IbvContext[2];
+                UserProcess[] p = new UserProcess[2];
                 IbvQp[] qp = new IbvQp[2];
-                IbvCq[] cq = new IbvCq[2];
-                IbvMr[] mr = new IbvMr[2];
-                long[] buf = new long[2];
                 for (int h = 0; h < 2; h++) {
-                    ctx[h] = open(w, h);
-                    IbvPd pd = ctx[h].allocPd();
-                    buf[h] = ctx[h].ibv().alloc(BUF);
-                    mr[h] = pd.regMr(buf[h], BUF, IbvAccessFlags.LOCAL_WRITE);
-                    cq[h] = ctx[h].createCq(16, null, null, 0);
-                    qp[h] = ProcessIsolationPropertyTest.createQp(pd, cq[h], IbvQpType.UC, null, 0);
+                    p[h] = new UserProcess(w, h, BUF);
+                    qp[h] = ProcessIsolationPropertyTest.createQp(p[h].pd, p[h].cq, IbvQpType.UC, null, 0);
                     assertNotNull(qp[h], "ibv_create_qp");
                 }
                 for (int h = 0; h < 2; h++) {
                     assertEquals(0, ProcessIsolationPropertyTest.connect(qp[h], IbvQpType.UC, 0, qp[1 - h].qpNum(),
                             w.lid(1 - h), 0, 0, 0));
                 }
-                assertEquals(0, qp[1].postRecv(new IbvRecvWr(1, new IbvSge(buf[1], BUF, mr[1].lkey())),
+                assertEquals(0, qp[1].postRecv(new IbvRecvWr(1, new IbvSge(p[1].buf, BUF, p[1].mr.lkey())),
                         new IbvRecvWr[1]));
                 IbvSendWr wr = new IbvSendWr(2, IbvWrOpcode.SEND_WITH_INV, IbvWrOpcode.SEND_SIGNALED,
-                        new IbvSge(buf[0], length, mr[0].lkey()));
-                wr.immData = mr[1].rkey();
+                        new IbvSge(p[0].buf, length, p[0].mr.lkey()));
+                wr.immData = p[1].mr.rkey();
                 assertEquals(0, qp[0].postSend(wr, new IbvSendWr[1]), "ibv_post_send");
                 w.settle();
-                List<IbvWc> sent = ProcessIsolationPropertyTest.poll(cq[0]);
+                List<IbvWc> sent = ProcessIsolationPropertyTest.poll(p[0].cq);
                 assertEquals(1, sent.size(), "one completion for " + length + " bytes: " + sent);
                 assertEquals(IbvWcStatus.LOC_QP_OP_ERR, sent.get(0).status, length + " bytes");
-                assertEquals(List.of(), ProcessIsolationPropertyTest.poll(cq[1]), "nothing arrived");
+                assertEquals(List.of(), ProcessIsolationPropertyTest.poll(p[1].cq), "nothing arrived");
             }
         }
-    }
-
-    private static IbvContext open(World w, int h) {
-        Uverbs uv = ProcessIsolationPropertyTest.Proc.uverbs(w, h);
-        UverbsDevice dev = uv.device("uverbs0");
-        Ibv ibv = new Ibv(new Task("p" + h, new UserAddressSpace(w.host(h).memory(), UverbsHost.MAX_PAGES)));
-        return ibv.openDevice(ibv.getDeviceList(List.of(new IbvDevice(dev.name(), dev.ibDevice().name(),
-                dev::open))).get(0));
     }
 }
