@@ -78,9 +78,10 @@ class QpTest {
         assertNothingHeld();
     }
 
-    // drivers/infiniband/hw/mthca/mthca_qp.c: mthca_alloc_sqp, one GSI QP (QP1) per port
+    // One GSI QP (QP1) per port: the in-memory device answers a second as rxe_qp_chk_init does
+    // (drivers/infiniband/sw/rxe/rxe_qp.c), -EINVAL; mthca_alloc_sqp and the HCA driver say -EBUSY.
     @Test
-    void shouldReturnEbusyForSecondGsiOnSamePort() {
+    void shouldReturnEinvalForSecondGsiOnSamePort() {
         QpInitAttr gsi = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(4, 4, 1));
         gsi.portNum = Fixture.PORT;
         Qp first = Qp.create(f.pd, gsi).get();
@@ -88,7 +89,7 @@ class QpTest {
 
         Result<Qp> second = Qp.create(f.pd, gsi);
 
-        assertEquals(Errno.EBUSY, second.errno());
+        assertEquals(Errno.EINVAL, second.errno());
         assertEquals(1, liveQps());
         assertEquals(2, cq.usecnt());
         assertEquals(1, f.pd.usecnt());

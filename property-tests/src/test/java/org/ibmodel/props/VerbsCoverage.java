@@ -135,7 +135,7 @@ final class VerbsCoverage {
         verb(c, "ib_alloc_cq", "0", "-EINVAL");
         verb(c, "rdma_create_ah", "0", "-EINVAL");
         verb(c, "ib_create_srq", "0", "-EINVAL");
-        verb(c, "ib_create_qp", "0", "-EINVAL", "-EOPNOTSUPP", "-EBUSY");
+        verb(c, "ib_create_qp", "0", "-EINVAL", "-EOPNOTSUPP");
         // The in-memory device's pools are full as rxe's are: -EINVAL (rxe_add_to_pool).
         c.add("why ib_create_cq max-cq -EINVAL");
         c.add("why ib_create_srq max-srq -EINVAL");
@@ -143,6 +143,7 @@ final class VerbsCoverage {
         // A GSI QP's port is rxe_qp_chk_init's to check; it may have an SRQ.
         c.add("why ib_create_qp gsi-bad-port -EINVAL");
         c.add("why ib_create_qp gsi-with-srq 0");
+        c.add("why ib_create_qp second-gsi -EINVAL");
         verb(c, "ib_modify_qp", "0", "-EINVAL");
         verb(c, "ib_post_send", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_post_recv", "0", "-EINVAL", "-ENOMEM");

@@ -442,11 +442,11 @@ final class VerbsModel {
                 || (special && (a.port() < 1 || a.port() > limits.numPorts()))) {
             return err(a, Errno.EINVAL, reason);
         }
+        if (special && live(qps, q -> q.live && q.type == QpType.GSI) > 0) {
+            return err(a, Errno.EINVAL, "second-gsi"); // rxe_qp_chk_init, before the pool
+        }
         if (live(qps, q -> q.live) >= limits.maxQp()) {
             return err(a, Errno.EINVAL, "max-qp"); // rxe_add_to_pool: a full pool
-        }
-        if (special && live(qps, q -> q.live && q.type == QpType.GSI) > 0) {
-            return err(a, Errno.EBUSY, "second-gsi");
         }
         MSrq srq = a.srq() < 0 ? null : srqs.get(a.srq());
         // rxe_qp_init_req: the send WQE holds the larger of the SGE list and the inline data, and

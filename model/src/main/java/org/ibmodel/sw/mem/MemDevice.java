@@ -390,6 +390,12 @@ public final class MemDevice implements DeviceOps {
         if (special && !device.isPortValid(attr.portNum)) {
             return Errno.EINVAL.negative();
         }
+        int specialKey = (attr.portNum << 1) | (attr.qpType == QpType.SMI ? 0 : 1);
+        // rxe_qp_chk_init then refuses a second GSI QP of the port with -EINVAL (mthca and the
+        // HCA driver say -EBUSY), before the pool is asked.
+        if (special && specialQps.containsKey(specialKey)) {
+            return Errno.EINVAL.negative();
+        }
         // rxe_add_to_pool (rxe_pool.c): a full pool is -EINVAL, not -ENOMEM.
         if (device.liveCount(ResType.QP) >= device.attr().maxQp) {
             return Errno.EINVAL.negative();
@@ -397,11 +403,7 @@ public final class MemDevice implements DeviceOps {
         int qpn;
         if (special) {
             qpn = attr.qpType == QpType.SMI ? 0 : 1;
-            int key = (attr.portNum << 1) | qpn;
-            if (specialQps.containsKey(key)) {
-                return Errno.EBUSY.negative();
-            }
-            specialQps.put(key, qp);
+            specialQps.put(specialKey, qp);
         } else {
             qpn = nextQpn++;
         }
