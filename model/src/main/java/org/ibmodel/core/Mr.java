@@ -67,12 +67,8 @@ public final class Mr extends IbObject {
         }
         // ib_umem_get (core/umem.c): a range that wraps, even once rounded up to a page, or of no
         // pages or more than a u32 counts, is -EINVAL; then pages not mapped fault.
-        long mask = HostMemory.PAGE_SIZE - 1;
-        long end = start + length;
-        long alignedEnd = (end + mask) & ~mask;
-        long npages = (alignedEnd - (start & ~mask)) >>> HostMemory.PAGE_SHIFT;
-        if (Long.compareUnsigned(end, start) < 0 || Long.compareUnsigned(alignedEnd, end) < 0
-                || npages == 0 || Long.compareUnsigned(npages, 0xffff_ffffL) > 0) {
+        long npages = HostMemory.rangeWraps(start, length) ? 0 : HostMemory.pagesTouched(start, length);
+        if (npages == 0 || Long.compareUnsigned(npages, 0xffff_ffffL) > 0) {
             return Result.err(Errno.EINVAL);
         }
         if (!pd.device().memory().isMapped(start, length)) {

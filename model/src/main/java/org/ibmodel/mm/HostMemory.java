@@ -23,6 +23,26 @@ public final class HostMemory {
     private byte[][] pages = new byte[64][];
     private long next = BASE;
 
+    /**
+     * ib_umem_get's first check (drivers/infiniband/core/umem.c): whether [addr, addr+len) wraps
+     * past 2^64, its end as it is or rounded up to a page.
+     */
+    public static boolean rangeWraps(long addr, long len) {
+        long end = addr + len;
+        long alignedEnd = (end + PAGE_SIZE - 1) & ~(long) (PAGE_SIZE - 1);
+        return Long.compareUnsigned(end, addr) < 0 || Long.compareUnsigned(alignedEnd, end) < 0;
+    }
+
+    /**
+     * ib_umem_num_pages: the pages [addr, addr+len) touches, from the page addr is in to the
+     * page its end rounds up to, so a range straddling a boundary counts both; one page for an
+     * empty range inside a page. For a range that does not wrap ({@link #rangeWraps}).
+     */
+    public static long pagesTouched(long addr, long len) {
+        long mask = PAGE_SIZE - 1;
+        return (((addr + len + mask) & ~mask) - (addr & ~mask)) >>> PAGE_SHIFT;
+    }
+
     /** kmalloc: a zeroed, page-aligned buffer of at least {@code len} bytes. */
     public long alloc(long len) {
         if (len <= 0) {

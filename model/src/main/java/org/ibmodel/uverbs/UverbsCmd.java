@@ -269,10 +269,7 @@ final class UverbsCmd {
      * charge past RLIMIT_MEMLOCK without CAP_IPC_LOCK -ENOMEM; then pages not mapped -EFAULT.
      */
     static long[] umemGet(Task task, long addr, long size, int[] err) {
-        long mask = HostMemory.PAGE_SIZE - 1;
-        long end = addr + size;
-        long alignedEnd = (end + mask) & ~mask;
-        if (Long.compareUnsigned(end, addr) < 0 || Long.compareUnsigned(alignedEnd, end) < 0) {
+        if (HostMemory.rangeWraps(addr, size)) {
             err[0] = Errno.EINVAL.negative();
             return null;
         }
@@ -280,9 +277,7 @@ final class UverbsCmd {
             err[0] = Errno.EPERM.negative();
             return null;
         }
-        // ib_umem_num_pages: from the page addr is in to the page the last byte is in, so a region
-        // straddling a page boundary counts both pages.
-        long npages = (alignedEnd - (addr & ~mask)) >>> HostMemory.PAGE_SHIFT;
+        long npages = HostMemory.pagesTouched(addr, size);
         if (npages == 0 || Long.compareUnsigned(npages, 0xffff_ffffL) > 0) {
             err[0] = Errno.EINVAL.negative();
             return null;
@@ -296,7 +291,7 @@ final class UverbsCmd {
             err[0] = Errno.ENOMEM.negative();
             return null;
         }
-        long[] pages = mm.pin(addr & ~mask, npages << HostMemory.PAGE_SHIFT);
+        long[] pages = mm.pin(addr & -HostMemory.PAGE_SIZE, npages << HostMemory.PAGE_SHIFT);
         if (pages == null) {
             mm.pinnedVmSub(npages);
             err[0] = Errno.EFAULT.negative();
