@@ -122,10 +122,8 @@ public final class HcaDriver implements DeviceOps {
      * state after a catastrophic error instead of resetting the device and probing it again.
      */
     private boolean catasResetDisable;
-    /** The device's caps.max_wqes, max_sq_sg and max_rq_sg, as QUERY_DEV_CAP gave them. */
-    private int maxWqes;
+    /** The device's caps.max_sq_sg as QUERY_DEV_CAP gave it: a special QP's bound (checkQueueSizes). */
     private int maxSqSg;
-    private int maxRqSg;
     private int restarts;
     private int restartError;
     /** ib_core has been told of the catastrophic error (the error state itself is the command layer's). */
@@ -297,12 +295,10 @@ public final class HcaDriver implements DeviceOps {
         a.vendorPartId = Hw.DevCap.VENDOR_PART_ID.getInt(cap, 0);
         firstQpn = Hw.DevCap.FIRST_QPN.getInt(cap, 0);
         a.maxQp = Hw.DevCap.MAX_QP.getInt(cap, 0) - firstQpn;
-        maxWqes = Hw.DevCap.MAX_QP_WR.getInt(cap, 0);
         maxSqSg = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
-        maxRqSg = Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0);
         // mlx4_ib_query_device: what create_qp takes, the spare WQEs off and one SGE limit for both.
-        a.maxQpWr = maxWqes - SQ_MAX_SPARE;
-        a.maxSendSge = Math.min(maxSqSg, maxRqSg);
+        a.maxQpWr = Hw.DevCap.MAX_QP_WR.getInt(cap, 0) - SQ_MAX_SPARE;
+        a.maxSendSge = Math.min(maxSqSg, Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0));
         a.maxRecvSge = a.maxSendSge;
         a.maxCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
         // mthca: one CQE of the ring stays empty, so a full ring is told from an empty one.
@@ -1064,8 +1060,9 @@ public final class HcaDriver implements DeviceOps {
      * QP keeps two send SGEs of max_sq_sg for its header and checksum (all -EINVAL).
      */
     private int checkQueueSizes(QpCap c, boolean hasSrq, boolean special) {
-        int maxWr = maxWqes - SQ_MAX_SPARE;
-        int maxSg = Math.min(maxSqSg, maxRqSg);
+        // What mlx4_ib_query_device reports is what these checks allow.
+        int maxWr = device.attr().maxQpWr;
+        int maxSg = device.attr().maxSendSge;
         boolean bad = above(c.maxRecvWr(), maxWr) || above(c.maxRecvSge(), maxSg)
                 || hasSrq && c.maxRecvWr() != 0
                 || above(c.maxSendWr(), maxWr) || above(c.maxSendSge(), maxSg)
