@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
@@ -21,6 +22,7 @@ import org.ibmodel.core.IbCore;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.PortAttr;
 import org.ibmodel.core.PortState;
@@ -390,7 +392,9 @@ public final class MemDevice implements DeviceOps {
         if (special && !device.isPortValid(attr.portNum)) {
             return Errno.EINVAL.negative();
         }
-        int specialKey = (attr.portNum << 1) | (attr.qpType == QpType.SMI ? 0 : 1);
+        // The special QP's number and its key among the ports' special QPs (unused otherwise).
+        int qpn = attr.qpType == QpType.SMI ? 0 : 1;
+        int specialKey = (attr.portNum << 1) | qpn;
         // rxe_qp_chk_init then refuses a second GSI QP of the port with -EINVAL (mthca and the
         // HCA driver say -EBUSY), before the pool is asked.
         if (special && specialQps.containsKey(specialKey)) {
@@ -400,9 +404,7 @@ public final class MemDevice implements DeviceOps {
         if (device.liveCount(ResType.QP) >= device.attr().maxQp) {
             return Errno.EINVAL.negative();
         }
-        int qpn;
         if (special) {
-            qpn = attr.qpType == QpType.SMI ? 0 : 1;
             specialQps.put(specialKey, qp);
         } else {
             qpn = nextQpn++;
@@ -485,9 +487,8 @@ public final class MemDevice implements DeviceOps {
     }
 
     /** The access flags a QP takes (rxe_qp_chk_attr, rvt_modify_qp). */
-    private static final int QP_ACCESS = org.ibmodel.core.AccessFlags.LOCAL_WRITE
-            | org.ibmodel.core.AccessFlags.REMOTE_WRITE | org.ibmodel.core.AccessFlags.REMOTE_READ
-            | org.ibmodel.core.AccessFlags.REMOTE_ATOMIC | org.ibmodel.core.AccessFlags.MW_BIND;
+    private static final int QP_ACCESS = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
+            | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC | AccessFlags.MW_BIND;
 
     /**
      * The values ib_core leaves to the driver, checked as rxe_qp_chk_attr (rxe_qp.c) and
@@ -499,7 +500,7 @@ public final class MemDevice implements DeviceOps {
     private int chkAttr(Qp qp, QpAttr a, int mask) {
         int port = QpAttrMask.PORT.isSet(mask) ? a.portNum : qp.portNum();
         if (QpAttrMask.PATH_MTU.isSet(mask)) {
-            org.ibmodel.core.Mtu mtu = org.ibmodel.core.Mtu.ofValue(a.pathMtuValue);
+            Mtu mtu = Mtu.ofValue(a.pathMtuValue);
             int p = device.isPortValid(port) ? port : 1;
             if (mtu == null || mtu.value() > device.port(p).query().maxMtu.value()) {
                 return Errno.EINVAL.negative();
