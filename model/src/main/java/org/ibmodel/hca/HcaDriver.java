@@ -1091,7 +1091,7 @@ public final class HcaDriver implements DeviceOps {
                 && (attr.maxRdAtomic < 0 || attr.maxRdAtomic > device.attr().maxQpInitRdAtom)
                 || QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask)
                         && (attr.maxDestRdAtomic < 0 || attr.maxDestRdAtomic > device.attr().maxQpRdAtom)
-                || QpAttrMask.PATH_MTU.isSet(mask) && org.ibmodel.core.Mtu.ofValue(attr.pathMtuValue) == null) {
+                || QpAttrMask.PATH_MTU.isSet(mask) && Mtu.ofValue(attr.pathMtuValue) == null) {
             return Errno.EINVAL.negative();
         }
         HcaQp hq = (HcaQp) qp.drv();
