@@ -70,12 +70,14 @@ public final class Srq extends IbObject {
      */
     public int modify(SrqAttr attr, int mask) {
         checkLive("ib_modify_srq");
-        int newMax = (mask & SrqAttr.MAX_WR) != 0 ? attr.maxWr : maxWr;
         int ret = device().ops().modifySrq(this, attr, mask);
         if (ret != 0) {
             return ret;
         }
-        maxWr = newMax;
+        // The driver writes back the size it resized to (rxe_queue_resize rounds it up).
+        if ((mask & SrqAttr.MAX_WR) != 0) {
+            maxWr = attr.maxWr;
+        }
         if ((mask & SrqAttr.LIMIT) != 0) {
             srqLimit = attr.srqLimit;
         }

@@ -63,53 +63,56 @@ class SrqTest {
     // drivers/infiniband/sw/rxe/rxe_srq.c: rxe_srq_chk_attr, srq_limit above max_wr
     @Test
     void shouldReturnEinvalForLimitAboveMaxWr() {
-        Srq srq = srq(8);
+        Srq srq = srq(7);
 
-        assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(0, 0, 9), SrqAttr.LIMIT));
+        assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
 
         assertEquals(0, srq.srqLimit());
-        assertEquals(8, srq.query().maxWr);
-        assertEquals(0, srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
-        assertEquals(8, srq.query().srqLimit);
+        assertEquals(7, srq.query().maxWr);
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 7), SrqAttr.LIMIT));
+        assertEquals(7, srq.query().srqLimit);
     }
 
     // drivers/infiniband/sw/rxe/rxe_srq.c: rxe_srq_chk_attr, a resize may not drop posted WRs
     @Test
     void shouldReturnEinvalForMaxWrBelowPostedWrs() {
-        Srq srq = srq(8);
+        Srq srq = srq(7);
         postRecvs(srq, 4);
 
         assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(3, 0, 0), SrqAttr.MAX_WR));
 
-        assertEquals(8, srq.maxWr());
+        assertEquals(7, srq.maxWr());
+        // Four fit in the queue a size of 4 gets, seven WRs (rxe_queue_resize writes that back).
         assertEquals(0, srq.modify(new SrqAttr(4, 0, 0), SrqAttr.MAX_WR));
-        assertEquals(4, srq.maxWr());
+        assertEquals(7, srq.maxWr());
+        assertEquals(0, srq.modify(new SrqAttr(15, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(15, srq.maxWr());
     }
 
     // drivers/infiniband/sw/rxe/rxe_srq.c: rxe_srq_chk_attr, max_wr below the armed limit
     @Test
     void shouldReturnEinvalForMaxWrBelowArmedLimit() {
-        Srq srq = srq(8);
+        Srq srq = srq(15);
         assertEquals(0, srq.modify(new SrqAttr(0, 0, 6), SrqAttr.LIMIT));
 
         assertEquals(Errno.EINVAL.negative(), srq.modify(new SrqAttr(5, 0, 0), SrqAttr.MAX_WR));
 
-        assertEquals(8, srq.maxWr());
+        assertEquals(15, srq.maxWr());
         assertEquals(6, srq.srqLimit());
         assertEquals(0, srq.modify(new SrqAttr(6, 0, 0), SrqAttr.MAX_WR));
-        assertEquals(6, srq.maxWr());
+        assertEquals(7, srq.maxWr());
     }
 
     // drivers/infiniband/sw/rxe/rxe_verbs.c: rxe_post_srq_recv stops at the first WR that fails
     @Test
     void shouldStopPostingAtFullSrqWithBadWr() {
-        Srq srq = srq(2);
-        List<RecvWr> wrs = List.of(f.recv(0, dst, 64), f.recv(1, dst, 64), f.recv(2, dst, 64));
+        Srq srq = srq(3);
+        List<RecvWr> wrs = List.of(f.recv(0, dst, 64), f.recv(1, dst, 64), f.recv(2, dst, 64), f.recv(3, dst, 64));
 
         PostResult r = srq.postRecv(wrs);
 
         assertEquals(Errno.ENOMEM.negative(), r.ret());
-        assertEquals(2, r.badWr());
+        assertEquals(3, r.badWr());
         assertEquals(Errno.EINVAL.negative(),
                 srq(4).postRecv(new RecvWr(9, f.sge(dst, 8), f.sge(dst + 8, 8))).ret(), "num_sge above max_sge");
     }

@@ -338,7 +338,8 @@ final class VerbsModel {
             if (live(srqs, s -> s.live) >= limits.maxSrq()) {
                 return err(a, Errno.EINVAL, "max-srq"); // rxe_add_to_pool: a full pool
             }
-            srqs.put(a.srq(), new MSrq(a.srq(), pds.get(a.pd()), a.maxWr(), a.maxSge()));
+            // rxe_srq_chk_init: max_sge at least 1; the queue holds what rxe_queue_init makes.
+            srqs.put(a.srq(), new MSrq(a.srq(), pds.get(a.pd()), rxeQueue(a.maxWr()), Math.max(1, a.maxSge())));
             return ok(a, "ok");
         } else if (action instanceof CreateQp a) {
             return createQp(a);
@@ -421,8 +422,20 @@ final class VerbsModel {
         if (live(cqs, c -> c.live) >= limits.maxCq()) {
             return err(a, Errno.EINVAL, "max-cq"); // rxe_add_to_pool: a full pool
         }
-        cqs.put(a.cq(), new MCq(a.cq(), a.direct(), a.cqe()));
+        cqs.put(a.cq(), new MCq(a.cq(), a.direct(), rxeQueue(a.cqe())));
         return ok(a, "ok");
+    }
+
+    /**
+     * What rxe_queue_init (rxe_queue.c) makes of a queue asked for n entries: a power of two of
+     * slots with one always empty, that is the least 2^k - 1 not below n.
+     */
+    static int rxeQueue(int n) {
+        int k = 0;
+        while ((1L << k) - 1 < n) {
+            k++;
+        }
+        return (1 << k) - 1;
     }
 
     /**
@@ -452,7 +465,7 @@ final class VerbsModel {
         // rxe_qp_init_req: the send WQE holds the larger of the SGE list and the inline data, and
         // the QP gets as many of each as it holds.
         int wqe = Math.max(c.maxSendSge() * 16, c.maxInlineData());
-        QpCap cap = new QpCap(c.maxSendWr(), srq == null ? c.maxRecvWr() : 0, wqe / 16,
+        QpCap cap = new QpCap(rxeQueue(c.maxSendWr()), srq == null ? rxeQueue(c.maxRecvWr()) : 0, wqe / 16,
                 srq == null ? c.maxRecvSge() : 0, wqe);
         qps.put(a.qp(), new MQp(a.qp(), a.type(), pds.get(a.pd()), cqs.get(a.sendCq()), cqs.get(a.recvCq()), srq,
                 cap, a.sigType()));

@@ -215,6 +215,7 @@ public final class MemDevice implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         cq.drv(new CqRing());
+        cq.cqe(queueSlots(attr.cqe()));
         return 0;
     }
 
@@ -228,8 +229,21 @@ public final class MemDevice implements DeviceOps {
         if (chkCqe(cqe) != 0 || cqe < ring(cq).entries.size()) {
             return Errno.EINVAL.negative();
         }
-        cq.cqe(cqe);
+        cq.cqe(queueSlots(cqe));
         return 0;
+    }
+
+    /**
+     * rxe_queue_init (rxe_queue.c): a queue asked for n entries has roundup_pow_of_two(n + 1)
+     * slots, one of which always stays empty, so it holds one less: that count is what rxe writes
+     * back as a CQ's cqe (rxe_cq_from_init, rxe_cq_resize_queue), a QP's max_send_wr and
+     * max_recv_wr (rxe_init_sq, rxe_init_rq) and an SRQ's max_wr (rxe_srq_from_init,
+     * rxe_queue_resize), and what it lets be posted.
+     */
+    static int queueSlots(int n) {
+        int slots = n + 1;
+        int pow = slots <= 1 ? 1 : Integer.highestOneBit(slots - 1) << 1;
+        return pow - 1;
     }
 
     /** rxe_cq_chk_attr (rxe_cq.c): a size from 1 to the device's max_cqe, else -EINVAL. */
@@ -325,6 +339,10 @@ public final class MemDevice implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         srq.drv(new SrqQueue());
+        // rxe_srq_chk_init raises max_sge to RXE_MIN_SRQ_SGE (1); rxe_srq_from_init writes back
+        // the size its queue got.
+        attr.maxSge = Math.max(attr.maxSge, 1);
+        attr.maxWr = queueSlots(attr.maxWr);
         return 0;
     }
 
@@ -342,8 +360,12 @@ public final class MemDevice implements DeviceOps {
         if ((mask & SrqAttr.LIMIT) != 0 && (above(attr.srqLimit, a.maxSrqWr) || above(attr.srqLimit, srq.maxWr()))) {
             return Errno.EINVAL.negative();
         }
-        if (resize && attr.maxWr < queue(srq).wrs.size()) {
+        // resize_finish compares the resized queue's room, not the size asked, with what is posted.
+        if (resize && queueSlots(attr.maxWr) < queue(srq).wrs.size()) {
             return Errno.EINVAL.negative();
+        }
+        if (resize) {
+            attr.maxWr = queueSlots(attr.maxWr);
         }
         return 0;
     }
@@ -412,9 +434,12 @@ public final class MemDevice implements DeviceOps {
         // rxe_qp_init_req: the send WQE is sized for the larger of the SGE list and the inline
         // data, and both are written back from it (and reported by rxe_qp_to_attr): an inline
         // limit of at least the SGE list's bytes, as many SGEs as the inline data's bytes take.
+        // The queues hold what rxe_queue_init made of the counts asked (queueSlots); with an SRQ
+        // rxe makes no receive queue and leaves max_recv_wr as asked.
         QpCap c = attr.cap;
         int wqe = Math.max(c.maxSendSge() * SGE_SIZE, c.maxInlineData());
-        attr.cap = new QpCap(c.maxSendWr(), c.maxRecvWr(), wqe / SGE_SIZE, c.maxRecvSge(), wqe);
+        int recvWr = attr.srq != null ? c.maxRecvWr() : queueSlots(c.maxRecvWr());
+        attr.cap = new QpCap(queueSlots(c.maxSendWr()), recvWr, wqe / SGE_SIZE, c.maxRecvSge(), wqe);
         qp.assignQpNum(qpn);
         qp.drv(new QpQueues());
         if (qpn > 1) {

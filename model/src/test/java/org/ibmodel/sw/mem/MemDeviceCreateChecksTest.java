@@ -23,7 +23,9 @@ import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.Result;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.kernel.Errno;
@@ -100,6 +102,47 @@ class MemDeviceCreateChecksTest {
         return r.isErr() ? -r.errno().number() : 0;
     }
 
+    /**
+     * rxe_queue_init gives a queue asked for n entries roundup_pow_of_two(n + 1) slots and keeps one
+     * empty; rxe writes back, reports and lets be posted what that holds (rxe_init_sq, rxe_init_rq,
+     * rxe_cq_from_init, rxe_cq_resize_queue, rxe_srq_from_init, rxe_queue_resize).
+     */
+    @Test
+    void shouldWriteBackTheQueueSizesRxeMakes() {
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 8, 1));
+        Qp qp = Qp.create(pd, init).get();
+        assertEquals(7, init.cap.maxSendWr());
+        assertEquals(15, init.cap.maxRecvWr());
+        assertEquals(7, qp.cap().maxSendWr());
+        assertEquals(15, qp.cap().maxRecvWr());
+        Srq srq = Srq.create(pd, null, new SrqAttr(2, 0, 0)).get();
+        assertEquals(3, srq.maxWr());
+        assertEquals(1, srq.maxSge(), "rxe_srq_chk_init raises max_sge to RXE_MIN_SRQ_SGE");
+        QpInitAttr onSrq = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(1, 5, 1));
+        onSrq.srq = srq;
+        Qp.create(pd, onSrq).get();
+        assertEquals(1, onSrq.cap.maxSendWr(), "1 needs no more than two slots");
+        assertEquals(5, onSrq.cap.maxRecvWr(), "no receive queue of its own: left as asked");
+
+        for (int[] asked : new int[][] {{1, 1}, {2, 3}, {3, 3}, {4, 7}, {100, 127}, {128, 255}}) {
+            Cq c = Cq.create(dev, x -> { }, null, new CqInitAttr(asked[0], 0)).get();
+            assertEquals(asked[1], c.cqe(), "cqe " + asked[0]);
+        }
+        assertEquals(0, cq.resize(40));
+        assertEquals(63, cq.cqe());
+        assertEquals(0, srq.modify(new SrqAttr(9, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(15, srq.query().maxWr);
+        long buf = memory.alloc(4096);
+        Mr mr = Mr.reg(pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).get();
+        for (int i = 0; i < 6; i++) {
+            assertEquals(0, srq.postRecv(new RecvWr(i, new Sge(buf, 64, mr.lkey()))).ret(), "WR " + i);
+        }
+        // resize_finish compares the resized queue's room (7) with the six posted, not the 5 asked.
+        assertEquals(0, srq.modify(new SrqAttr(5, 0, 0), SrqAttr.MAX_WR));
+        assertEquals(7, srq.query().maxWr);
+        assertEquals(EINVAL, srq.modify(new SrqAttr(3, 0, 0), SrqAttr.MAX_WR));
+    }
+
     /** rxe_qp_chk_cap: each size above the device's, or negative (a u32 there), is the driver's -EINVAL. */
     @Test
     void shouldRefuseQpCapsAboveTheDevicesInTheDriver() {
@@ -146,7 +189,7 @@ class MemDeviceCreateChecksTest {
         }
         assertEquals(3, refusals("createCq", before));
         assertEquals(3, reached.get("resizeCq"));
-        assertEquals(16, cq.cqe());
+        assertEquals(31, cq.cqe(), "16 as rxe_queue_init makes it");
         for (int i = 1; i < a.maxCq; i++) {
             assertFalse(Cq.create(dev, c -> { }, null, new CqInitAttr(1, 0)).isErr(), "CQ " + i);
         }
@@ -176,18 +219,18 @@ class MemDeviceCreateChecksTest {
      */
     @Test
     void shouldCheckSrqModifyInTheDriver() {
-        Srq srq = Srq.create(pd, null, new SrqAttr(8, 1, 0)).get();
-        assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, 9), SrqAttr.LIMIT));
+        Srq srq = Srq.create(pd, null, new SrqAttr(7, 1, 0)).get();
+        assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
         assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, -1), SrqAttr.LIMIT));
-        assertEquals(0, srq.modify(new SrqAttr(0, 0, 8), SrqAttr.LIMIT));
-        assertEquals(EINVAL, srq.modify(new SrqAttr(7, 0, 0), SrqAttr.MAX_WR), "below the armed limit");
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 7), SrqAttr.LIMIT));
+        assertEquals(EINVAL, srq.modify(new SrqAttr(6, 0, 0), SrqAttr.MAX_WR), "below the armed limit");
         assertEquals(EINVAL, srq.modify(new SrqAttr(0, 0, 0), SrqAttr.MAX_WR));
         assertEquals(EINVAL, srq.modify(new SrqAttr(a.maxSrqWr + 1, 0, 0), SrqAttr.MAX_WR));
         assertEquals(EINVAL, srq.modify(new SrqAttr(-1, 0, 0), SrqAttr.MAX_WR));
         assertEquals(7, reached.get("modifySrq"), "every one reached the driver");
         assertEquals(0, srq.modify(new SrqAttr(16, 0, 0), SrqAttr.MAX_WR));
-        assertEquals(16, srq.query().maxWr);
-        assertEquals(8, srq.query().srqLimit);
+        assertEquals(31, srq.query().maxWr, "16 as rxe_queue_resize makes it");
+        assertEquals(7, srq.query().srqLimit);
     }
 
     /** rxe_reg_user_mr and rxe_get_dma_mr: one MR past the pool's max_elem is -EINVAL (rxe_add_to_pool). */

@@ -96,34 +96,35 @@ class MemDeviceTest {
     // drivers/infiniband/sw/rxe/rxe_verbs.c: post_one_send, a full queue is -ENOMEM at that WR
     @Test
     void shouldReturnEnomemAtFirstSendThatDoesNotFitAndKeepEarlierOnes() {
-        Qp a = rc(aCq, QpCap.of(2, 8, 1), SigType.ALL_WR);
+        Qp a = rc(aCq, QpCap.of(3, 8, 1), SigType.ALL_WR);
         Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
         Fixture.connect(a, b);
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < 4; i++) {
             assertTrue(b.postRecv(f.recv(100 + i, dst + 64L * i, 64)).ok());
         }
 
-        PostResult r = a.postSend(List.of(f.send(0, src, 8), f.send(1, src, 8), f.send(2, src, 8)));
+        PostResult r = a.postSend(List.of(f.send(0, src, 8), f.send(1, src, 8), f.send(2, src, 8), f.send(3, src, 8)));
 
-        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 2), r);
+        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 3), r);
         f.run();
         List<Wc> done = Fixture.poll(aCq);
-        assertEquals(List.of(0L, 1L), wrIds(done));
-        assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS), statuses(done));
-        assertEquals(List.of(100L, 101L), wrIds(Fixture.poll(bCq)));
+        assertEquals(List.of(0L, 1L, 2L), wrIds(done));
+        assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS), statuses(done));
+        assertEquals(List.of(100L, 101L, 102L), wrIds(Fixture.poll(bCq)));
     }
 
     // drivers/infiniband/sw/rxe/rxe_verbs.c: post_one_recv, a full queue is -ENOMEM at that WR
     @Test
     void shouldReturnEnomemAtFirstReceiveThatDoesNotFitAndKeepEarlierOnes() {
-        Qp a = rc(aCq, QpCap.of(8, 2, 1), SigType.ALL_WR);
+        Qp a = rc(aCq, QpCap.of(8, 3, 1), SigType.ALL_WR);
         assertEquals(0, a.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK));
 
-        PostResult r = a.postRecv(List.of(f.recv(0, dst, 64), f.recv(1, dst, 64), f.recv(2, dst, 64)));
+        PostResult r = a.postRecv(
+                List.of(f.recv(0, dst, 64), f.recv(1, dst, 64), f.recv(2, dst, 64), f.recv(3, dst, 64)));
 
-        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 2), r);
+        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 3), r);
         Fixture.toErr(a);
-        assertEquals(List.of(0L, 1L), wrIds(Fixture.poll(aCq)));
+        assertEquals(List.of(0L, 1L, 2L), wrIds(Fixture.poll(aCq)));
     }
 
     // drivers/infiniband/sw/rxe/rxe_verbs.c: validate_send_wr and post_one_recv check num_sge
