@@ -436,6 +436,9 @@ public final class TraceValidator {
                 for (String m : List.of(spec + ".tla", spec + "Trace.tla")) {
                     copyResource(m, dir.resolve(m));
                 }
+                for (String m : STANDARD_MODULES) {
+                    copyStandardModule(m, dir);
+                }
                 StringBuilder cfg = new StringBuilder("CONSTANTS\n");
                 constants.forEach((k, v) -> cfg.append("    ").append(k).append(" = ").append(v).append('\n'));
                 cfg.append("INIT Init\nNEXT Next\n");
@@ -475,6 +478,25 @@ public final class TraceValidator {
         /** The fingerprint of the state's TraceView: states with the same one have the same futures. */
         private long key(TLCState s) {
             return ((Value) tool.eval(view, Context.Empty, s)).fingerPrint(FP64.New());
+        }
+
+        /**
+         * The standard modules the specs extend, directly or through TLC. SANY looks for a module in
+         * the spec's directory before the tools' jar; one it takes from the jar it first writes into
+         * java.io.tmpdir, which every JVM on the machine shares, so two validations at once rewrite
+         * each other's copies while SANY reads them. A copy next to the spec keeps it out of there.
+         */
+        private static final List<String> STANDARD_MODULES = List.of("Naturals", "Integers", "Sequences",
+                "FiniteSets", "TLC");
+
+        private static void copyStandardModule(String name, Path dir) throws IOException {
+            String resource = "tla2sany/StandardModules/" + name + ".tla";
+            try (InputStream in = tlc2.TLC.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new SpecException(resource + ": not in the TLA+ tools");
+                }
+                Files.write(dir.resolve(name + ".tla"), in.readAllBytes());
+            }
         }
 
         private static void copyResource(String name, Path to) throws IOException {
