@@ -62,6 +62,11 @@ final class Responder {
     private Opcode op;
     private int psn;
     private Syndrome recvError;
+    /**
+     * Why a UC message is dropped, for a receive it took from an SRQ: rxe_resp.c completes that
+     * one in error (class E) instead of keeping it for the next message. Null: a plain drop.
+     */
+    private Syndrome dropStatus;
     // What this packet did, for the TransportObserver: executed, and the response sent (or -1).
     private boolean executed;
     private int replySyndrome;
@@ -77,6 +82,7 @@ final class Responder {
         op = p.opcode();
         psn = p.bth().psn();
         recvError = null;
+        dropStatus = null;
         executed = false;
         replySyndrome = -1;
         State s = State.GET_REQ;
@@ -144,10 +150,8 @@ final class Responder {
         if (OpcodeTable.mayFollow(qp.lastOpcode, op)) {
             return State.CHECK_OP_VALID;
         }
-        if (!qp.rc()) {
-            return State.DROP_MESSAGE;
-        }
-        return State.ERR_INVALID_REQUEST;
+        // rxe_resp.c: RC class C; UC class D1 (a plain drop) or, on an SRQ, E.
+        return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
     }
 
     /** rxe_resp.c check_op_valid: the QP must allow the remote operation (IBA 10.2.1 access flags). */
@@ -191,14 +195,14 @@ final class Responder {
             int len = pkt.payloadLength();
             boolean ok = op.isOnly() ? len <= mtu : op.isEnd() ? len >= 1 && len <= mtu : len == mtu;
             if (!ok) {
-                return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+                return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
             }
         }
         // rxe_resp.c rxe_resp_check_length refuses a RETH longer than the largest message. rxe's
         // receives are shorter than that (rxe_verbs.c post_one_recv), so a SEND that would pass
         // it has overrun its receive; here a receive may be longer, and the SEND fails it.
         if (op.hasReth() && Integer.toUnsignedLong(pkt.reth().dmaLen()) > MAX_MESSAGE) {
-            return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+            return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
         }
         if (op.isSend() && qp.recvOffset + pkt.payloadLength() > MAX_MESSAGE) {
             recvError = Syndrome.LOCAL_LENGTH_ERR;
@@ -214,7 +218,7 @@ final class Responder {
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
             if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
                     Layout.Mpt.REMOTE_WRITE) < 0) {
-                return qp.rc() ? State.ERR_RKEY_VIOLATION : State.DROP_MESSAGE;
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.REMOTE_ACCESS_ERR);
             }
             qp.writeVa = pkt.reth().va();
             qp.writeRkey = pkt.reth().rKey();
@@ -225,7 +229,7 @@ final class Responder {
         // DMA length; a WRITE ending short would complete with bytes never written.
         if (op.isRdmaWrite() && (pkt.payloadLength() > qp.writeLeft
                 || op.isEnd() && pkt.payloadLength() != qp.writeLeft)) {
-            return qp.rc() ? State.ERR_INVALID_REQUEST : State.DROP_MESSAGE;
+            return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
         }
         if (op.isRdmaReadRequest()) {
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
@@ -271,7 +275,7 @@ final class Responder {
         } else if (op.isRdmaWrite()) {
             if (!transport.write(qp.writeRkey, pd, qp.writeVa, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength(),
                     Layout.Mpt.REMOTE_WRITE)) {
-                return qp.rc() ? State.ERR_RKEY_VIOLATION : State.DROP_MESSAGE;
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.REMOTE_ACCESS_ERR);
             }
             qp.writeVa += pkt.payloadLength();
             qp.writeLeft -= pkt.payloadLength();
@@ -447,6 +451,15 @@ final class Responder {
      * affiliated asynchronous event, and move the QP to ERR.
      */
     private State fatal(Aeth.NakCode code, EventType event) {
+        // rxe_resp.c do_class_ac_error then do_complete: a receive the message holds completes with
+        // the error the requester is told of, before the QP's other WQEs are flushed.
+        if (qp.recvWqe >= 0) {
+            Syndrome s = code == Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.REMOTE_ACCESS_ERR
+                    : Syndrome.REMOTE_INVAL_REQ_ERR;
+            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
+            qp.recvWqe = -1;
+            qp.recvOffset = 0;
+        }
         sendAck(Aeth.nakSyndrome(code), psn);
         transport.event(qp, event);
         transport.error(qp);
@@ -462,15 +475,30 @@ final class Responder {
         return receiveError(Aeth.NakCode.REMOTE_OPERATIONAL_ERROR);
     }
 
+    /**
+     * A SEND the receive cannot hold is rxe's class C on RC, D or E on UC (a drop, which on an SRQ
+     * completes the receive); a receive WQE the device cannot write through (its lkey, PD or
+     * access) is class A on both (rxe_resp.c RESPST_ERR_MALFORMED_WQE): the receive completes in
+     * error and the QP enters ERR.
+     */
     private State receiveError(Aeth.NakCode code) {
-        if (!qp.rc()) {
-            return State.DROP_MESSAGE;
+        if (!qp.rc() && recvError == Syndrome.LOCAL_LENGTH_ERR) {
+            return ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
         }
-        sendAck(Aeth.nakSyndrome(code), psn);
         transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, recvError), false);
         qp.recvWqe = -1;
+        qp.recvOffset = 0;
+        if (qp.rc()) {
+            sendAck(Aeth.nakSyndrome(code), psn);
+        }
         transport.error(qp);
         return State.DONE;
+    }
+
+    /** A UC message is dropped; on an SRQ the receive it took completes with {@code classE}. */
+    private State ucDrop(Syndrome classE) {
+        dropStatus = classE;
+        return State.DROP_MESSAGE;
     }
 
     /**
@@ -494,6 +522,10 @@ final class Responder {
     /** UC: the message in progress is lost; its receive WQE serves the next one (rxe_resp.c drop_msg). */
     private State dropMessage() {
         transport.count(Transport.Drop.PARTIAL_MESSAGE);
+        if (dropStatus != null && qp.ctx.hasSrq() && qp.recvWqe >= 0) {
+            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, dropStatus), false);
+            qp.recvWqe = -1;
+        }
         abandonMessage();
         qp.expectedPsn = Psn.add(psn, 1);
         return State.DONE;

@@ -1,0 +1,147 @@
+// The responder's error classes and what each does with the receive a message holds: IBA 9.9.3
+// (responder classes A to E), as drivers/infiniband/sw/rxe/rxe_resp.c sorts them
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.sim.wire.Opcode;
+import org.junit.jupiter.api.Test;
+
+class ResponderErrorClassTest {
+    private static final int MTU = HostilePeer.MTU;
+    private static final int PSN = HostilePeer.RQ_PSN;
+
+    private static byte[] payload(int len) {
+        return TransportPair.pattern(5, len);
+    }
+
+    private static void postRecvs(HostilePeer h, int n) {
+        for (int i = 1; i <= n; i++) {
+            RecvWr wr = new RecvWr(i, new Sge(h.base + 4096L * i, 4096, h.mr.lkey()));
+            assertTrue((h.srq != null ? h.srq.postRecv(wr) : h.qp.postRecv(wr)).ok());
+        }
+    }
+
+    private static List<WcStatus> statuses(List<Wc> wcs) {
+        return wcs.stream().map(w -> w.status).toList();
+    }
+
+    /**
+     * Class C on RC (rxe_resp.c do_class_ac_error, then do_complete): a SEND FIRST inside a SEND
+     * is an invalid request; the receive the first one took completes with REM_INV_REQ_ERR, the
+     * one behind it is flushed as the QP enters ERR.
+     */
+    @Test
+    void shouldCompleteTheHeldReceiveWithRemoteInvalidRequest() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 2);
+            h.send(Opcode.RC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.RC_SEND_FIRST, PSN + 1, f -> f.payload = payload(MTU));
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(1L, 2L), wcs.stream().map(w -> w.wrId).toList());
+            assertEquals(List.of(WcStatus.REM_INV_REQ_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs));
+        }
+    }
+
+    /** The same for a packet whose length the path MTU rules out (IBA C9-92), on an SRQ. */
+    @Test
+    void shouldCompleteTheHeldSrqReceiveWithRemoteInvalidRequest() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, q -> {
+        }, true)) {
+            postRecvs(h, 2);
+            h.send(Opcode.RC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.RC_SEND_MIDDLE, PSN + 1, f -> f.payload = payload(MTU / 2));
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), "the SRQ's other receive is not the QP's to flush: " + wcs);
+            assertEquals(WcStatus.REM_INV_REQ_ERR, wcs.get(0).status, wcs.toString());
+        }
+    }
+
+    /**
+     * An RDMA WRITE with immediate takes a receive; a bad rkey is class C too, and the receive
+     * completes with REM_ACCESS_ERR (rxe_resp.c RESPST_ERR_RKEY_VIOLATION).
+     */
+    @Test
+    void shouldCompleteTheReceiveOfAWriteWithImmediateWithRemoteAccessError() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.RC_RDMA_WRITE_ONLY_WITH_IMMEDIATE, PSN, f -> {
+                f.va = h.base;
+                f.rkey = h.mr.rkey() ^ 0x100;
+                f.dmaLen = 16;
+                f.imm = 0x1234;
+                f.payload = payload(16);
+            });
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            assertEquals(List.of(WcStatus.REM_ACCESS_ERR), statuses(h.poll()));
+        }
+    }
+
+    /**
+     * Class E (rxe_resp.c, UC on an SRQ): a message dropped for its length completes the SRQ
+     * receive it took with REM_INV_REQ_ERR, as that receive cannot wait for the next message;
+     * the QP stays in RTS and the next message takes the next receive.
+     */
+    @Test
+    void shouldCompleteAUcSrqReceiveOfADroppedMessageAndCarryOn() {
+        try (HostilePeer h = new HostilePeer(QpType.UC, q -> {
+        }, true)) {
+            postRecvs(h, 2);
+            h.send(Opcode.UC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.UC_SEND_LAST, PSN + 1);
+            h.send(Opcode.UC_SEND_ONLY, PSN + 2, f -> f.payload = payload(8));
+            h.world.settle();
+            assertEquals(QpState.RTS, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(1L, 2L), wcs.stream().map(w -> w.wrId).toList());
+            assertEquals(List.of(WcStatus.REM_INV_REQ_ERR, WcStatus.SUCCESS), statuses(wcs));
+            assertEquals(8, wcs.get(1).byteLen);
+        }
+    }
+
+    /** Class D on UC without an SRQ: the message is lost, its receive serves the next one. */
+    @Test
+    void shouldKeepAUcReceiveOfADroppedMessageForTheNext() {
+        try (HostilePeer h = new HostilePeer(QpType.UC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.UC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.UC_SEND_LAST, PSN + 1);
+            h.send(Opcode.UC_SEND_ONLY, PSN + 2, f -> f.payload = payload(8));
+            h.world.settle();
+            assertEquals(QpState.RTS, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(1L), wcs.stream().map(w -> w.wrId).toList());
+            assertEquals(List.of(WcStatus.SUCCESS), statuses(wcs));
+        }
+    }
+
+    /**
+     * Class A, every transport (rxe_resp.c RESPST_ERR_MALFORMED_WQE): a receive the device cannot
+     * write through completes in error and the QP enters ERR, on UC as on RC.
+     */
+    @Test
+    void shouldFailAUcQpWhoseReceiveCannotBeWritten() {
+        try (HostilePeer h = new HostilePeer(QpType.UC)) {
+            assertTrue(h.qp.postRecv(new RecvWr(1, new Sge(h.base, 64, h.mr.lkey() ^ 0x100))).ok());
+            postRecvs(h, 1);
+            h.send(Opcode.UC_SEND_ONLY, PSN, f -> f.payload = payload(8));
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs));
+        }
+    }
+}
