@@ -152,6 +152,7 @@ final class Requester {
         }
         int length;
         Syndrome failure = null;
+        boolean oversizeDatagram = false;
         if (!allowed) {
             failure = Syndrome.LOCAL_QP_OP_ERR;
             length = 0;
@@ -163,11 +164,13 @@ final class Requester {
                 failure = Syndrome.LOCAL_PROT_ERR;
                 length = 0;
             } else if (t.ctx.datagram() && length > mtu) {
-                failure = Syndrome.LOCAL_LENGTH_ERR;
+                // IBA C10-93.1.1, quoted in rxe_req.c (rxe_requester): a UD message longer than the
+                // port's MTU emits no packet and is no error; it completes as if sent.
+                oversizeDatagram = true;
             }
         }
         int packets = w.opcode() != null && w.opcode().hasAtomic() ? 1 : Math.max(1, (length + mtu - 1) / mtu);
-        if (failure != null) {
+        if (failure != null || oversizeDatagram) {
             packets = 1;
         }
         q.set(w, t.nextPsn, packets, length);
@@ -182,6 +185,9 @@ final class Requester {
         }
         t.inflight.add(q);
         t.cursorPsn = q.firstPsn;
+        if (oversizeDatagram) {
+            return State.NEXT_WQE;
+        }
         if (failure == null) {
             return State.SEND_PACKET;
         }

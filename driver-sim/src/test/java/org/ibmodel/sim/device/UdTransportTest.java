@@ -211,13 +211,32 @@ class UdTransportTest {
         }
     }
 
+    /**
+     * IBA C10-93.1.1, as rxe_req.c quotes it: a UD message longer than the port's MTU (its active
+     * MTU, 4096 here) emits no packet and is no error; the WR completes successfully and the QP
+     * goes on sending.
+     */
     @Test
-    void shouldFailADatagramLongerThanTheMtuLocally() {
+    void shouldSendNothingForADatagramLongerThanTheMtuAndCompleteIt() {
         try (TransportPair p = ud()) {
-            // The port's active MTU, 4096, bounds a UD message.
+            p.b.postRecv(1, TransportPair.TARGET, GRH + 8192);
+            long sentBefore = p.a.transport().packetsSent();
             p.a.postSend(datagram(p, 4097, TransportPair.QKEY));
             p.settle();
-            assertEquals(WcStatus.LOC_LEN_ERR, p.a.poll().get(0).status);
+            List<Wc> s = p.a.poll();
+            assertEquals(1, s.size(), "" + s);
+            assertEquals(WcStatus.SUCCESS, s.get(0).status);
+            assertEquals(4097, s.get(0).wrId);
+            assertEquals(sentBefore, p.a.transport().packetsSent(), "no packet emitted");
+            assertTrue(p.b.poll().isEmpty(), "nothing received");
+            assertEquals(HwQpState.RTS, p.a.hwState());
+            // The next datagram, of the MTU exactly, goes out as usual.
+            p.a.postSend(datagram(p, 4096, TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            List<Wc> r = p.b.poll();
+            assertEquals(1, r.size(), "" + r);
+            assertEquals(GRH + 4096, r.get(0).byteLen);
         }
     }
 }
