@@ -437,7 +437,7 @@ public final class Qp extends IbObject {
 
     /**
      * ib_attach_mcast (drivers/infiniband/core/verbs.c): -EOPNOTSUPP if the driver has no
-     * attach_mcast; -EINVAL unless {@code gid} is a multicast GID (first byte 0xff), the QP is
+     * attach_mcast; -EINVAL unless {@code gid} is a multicast GID ({@link #isMulticastGid}), the QP is
      * UD and {@code lid} a multicast LID (is_valid_mcast_lid on an IB port); else the driver's
      * answer. Each attachment holds the QP, so it cannot be destroyed (-EBUSY) until detached.
      */
@@ -474,11 +474,27 @@ public final class Qp extends IbObject {
         if (!device().ops().hasMulticast()) {
             return Errno.EOPNOTSUPP.negative();
         }
-        if (gid == null || gid.length != 16 || (gid[0] & 0xff) != 0xff || type != QpType.UD
+        if (gid == null || gid.length != 16 || !isMulticastGid(gid) || type != QpType.UD
                 || lid < MULTICAST_LID_BASE || lid >= PERMISSIVE_LID) {
             return Errno.EINVAL.negative();
         }
         return 0;
+    }
+
+    /**
+     * rdma_is_multicast_addr (include/rdma/ib_addr.h): an IPv6 multicast address (first byte
+     * 0xff), or an IPv4-mapped one (::ffff:a.b.c.d) of an IPv4 multicast address, 224.0.0.0/4.
+     */
+    static boolean isMulticastGid(byte[] gid) {
+        if ((gid[0] & 0xff) == 0xff) {
+            return true;
+        }
+        for (int i = 0; i < 10; i++) {
+            if (gid[i] != 0) {
+                return false;
+            }
+        }
+        return (gid[10] & 0xff) == 0xff && (gid[11] & 0xff) == 0xff && (gid[12] & 0xf0) == 0xe0;
     }
 
     /** ib_destroy_qp: -EBUSY while the QP is still held (multicast, shared), changing nothing. */

@@ -348,6 +348,40 @@ class MulticastTest {
         }
     }
 
+    /** ::ffff:a.b.c.d, an IPv4-mapped GID. */
+    private static byte[] v4Mapped(int a, int b, int c, int d) {
+        byte[] g = new byte[16];
+        g[10] = (byte) 0xff;
+        g[11] = (byte) 0xff;
+        g[12] = (byte) a;
+        g[13] = (byte) b;
+        g[14] = (byte) c;
+        g[15] = (byte) d;
+        return g;
+    }
+
+    /**
+     * rdma_is_multicast_addr (include/rdma/ib_addr.h), which ib_attach_mcast and ib_detach_mcast
+     * ask: a GID starting 0xff, or an IPv4-mapped one of an IPv4 multicast address (224.0.0.0/4).
+     */
+    @Test
+    void shouldTakeAnIpv4MappedMulticastGidAsIbCoreDoes() {
+        try (World w = World.of(SEED, 1)) {
+            Node n = new Node(w, 0, QKEY);
+            assertEquals(0, n.qp.attachMcast(v4Mapped(224, 0, 0, 251), MLID), at("::ffff:224.0.0.251"));
+            assertEquals(0, n.qp.attachMcast(v4Mapped(239, 255, 255, 250), MLID), at("::ffff:239.255.255.250"));
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(v4Mapped(10, 1, 2, 3), MLID), at("IPv4 unicast"));
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(v4Mapped(240, 0, 0, 1), MLID), at("240/4"));
+            byte[] notMapped = v4Mapped(224, 0, 0, 251);
+            notMapped[11] = 0;
+            assertEquals(Errno.EINVAL.negative(), n.qp.attachMcast(notMapped, MLID), at("not IPv4-mapped"));
+            assertEquals(2, n.qp.usecnt());
+            assertEquals(0, n.qp.detachMcast(v4Mapped(224, 0, 0, 251), MLID), at("detach"));
+            assertEquals(0, n.qp.detachMcast(v4Mapped(239, 255, 255, 250), MLID), at("detach"));
+            assertEquals(0, n.qp.usecnt());
+        }
+    }
+
     @Test
     void shouldRefuseAttachmentsIbCoreOrTheDriverRefuse() {
         try (World w = World.of(SEED, 1)) {
