@@ -459,6 +459,11 @@ final class HcaQp {
         if (send) {
             SendOpcode op = SendOpcode.of(opcode);
             wc.opcode = op != null ? op.completion() : posted.completion();
+            // mlx4_ib_poll_one: the send side of SEND_IMM and RDMA_WRITE_IMM completes with
+            // IB_WC_WITH_IMM too (with no imm_data), as the receive side does.
+            if (op != null && op.wr().hasImmediate()) {
+                wc.wcFlags |= WcFlags.WITH_IMM;
+            }
             return;
         }
         wc.opcode = opcode == Hw.Cqe.RECV_RDMA_WRITE_IMM ? WcOpcode.RECV_RDMA_WITH_IMM : WcOpcode.RECV;
