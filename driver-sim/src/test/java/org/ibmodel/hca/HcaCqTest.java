@@ -86,4 +86,18 @@ class HcaCqTest {
             assertSame(qp, w.qp, ops[i].name());
         }
     }
+
+    /** mlx4_ib_poll_one: RDMA_READ reports the CQE's byte count, an atomic always 8 bytes. */
+    @Test
+    void shouldReportEightBytesForAnAtomicAndTheByteCountForARead() {
+        postSends(4);
+        sendCqe(0, SendOpcode.RDMA_READ, 3000);
+        sendCqe(1, SendOpcode.ATOMIC_CS, 16);
+        sendCqe(2, SendOpcode.ATOMIC_FA, 0);
+        sendCqe(3, SendOpcode.ATOMIC_FA, 8);
+        List<Wc> wcs = HcaHost.poll(cq);
+        assertEquals(List.of(WcOpcode.RDMA_READ, WcOpcode.COMP_SWAP, WcOpcode.FETCH_ADD, WcOpcode.FETCH_ADD),
+                wcs.stream().map(w -> w.opcode).toList());
+        assertEquals(List.of(3000, 8, 8, 8), wcs.stream().map(w -> w.byteLen).toList());
+    }
 }

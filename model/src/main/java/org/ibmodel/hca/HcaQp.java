@@ -39,6 +39,8 @@ final class HcaQp {
     static final int MAX_WQE_SIZE = 63 * 16;
     /** mlx4's MLX4_IB_MAX_HEADROOM: the bytes of send WQEs kept spare (see sqHeadroom). */
     static final int SQ_HEADROOM_BYTES = 2048;
+    /** The byte_len of an atomic's send completion: the 64-bit original value it returns. */
+    static final int ATOMIC_BYTE_LEN = 8;
 
     private final Qp ibQp;
     private final int qpn;
@@ -463,6 +465,11 @@ final class HcaQp {
             // IB_WC_WITH_IMM too (with no imm_data), as the receive side does.
             if (op != null && op.wr().hasImmediate()) {
                 wc.wcFlags |= WcFlags.WITH_IMM;
+            }
+            // mlx4_ib_poll_one: an RDMA_READ reports the CQE's byte count, an atomic the 8 bytes
+            // of its result whatever the CQE says.
+            if (op != null && op.hasAtomic()) {
+                wc.byteLen = ATOMIC_BYTE_LEN;
             }
             return;
         }
