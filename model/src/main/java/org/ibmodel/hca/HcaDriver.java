@@ -1119,8 +1119,9 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mthca_query_qp: QUERY_QP, and the paths and pm_state as the context has them, which a
-     * migration changes without the driver (HCA.md §5.10). Only connected QPs have paths.
+     * mlx4_ib_query_qp: QUERY_QP, and every attribute as the context holds it: a value cut to its
+     * field when it went in is reported cut, and the paths and pm_state as a migration left them
+     * (HCA.md §5.10). Only connected QPs have paths.
      */
     @Override
     public int queryQp(Qp qp, QpAttr out) {
@@ -1133,9 +1134,10 @@ public final class HcaDriver implements DeviceOps {
         if (ret != 0) {
             return ret;
         }
+        int c = Hw.CTX;
         // mlx4_ib_query_qp takes the state from the device: an error completion or a send error
         // moved the QP to ERR or SQE with no event, and the driver learns it here.
-        int state = Hw.QpCtx.STATE.getInt(ctx, Hw.CTX);
+        int state = Hw.QpCtx.STATE.getInt(ctx, c);
         QpState hw = state < QpState.values().length ? QpState.ofValue(state) : null;
         if (hw != null && hw != qp.state() && (hw == QpState.ERR || hw == QpState.SQE)) {
             qp.deviceSetState(hw);
@@ -1144,21 +1146,35 @@ public final class HcaDriver implements DeviceOps {
             out.qpState = hw;
             out.curQpState = hw;
         }
+        Mtu mtu = Mtu.ofValue(Hw.QpCtx.PATH_MTU.getInt(ctx, c));
+        if (mtu != null) {
+            out.pathMtu = mtu;
+        }
+        out.pathMtuValue = Hw.QpCtx.PATH_MTU.getInt(ctx, c);
+        out.pathMigState = QpModify.migState(Hw.QpCtx.PM_STATE.getInt(ctx, c));
+        out.qkey = Hw.QpCtx.QKEY.getInt(ctx, c);
+        out.rqPsn = Hw.QpCtx.RQ_PSN.getInt(ctx, c);
+        out.sqPsn = Hw.QpCtx.SQ_PSN.getInt(ctx, c);
+        out.destQpNum = Hw.QpCtx.REMOTE_QPN.getInt(ctx, c);
+        out.pkeyIndex = Hw.QpCtx.PKEY_INDEX.getInt(ctx, c);
+        out.portNum = Hw.QpCtx.PORT.getInt(ctx, c);
+        out.minRnrTimer = Hw.QpCtx.MIN_RNR_TIMER.getInt(ctx, c);
+        out.timeout = Hw.QpCtx.ACK_TIMEOUT.getInt(ctx, c);
+        out.retryCnt = Hw.QpCtx.RETRY_CNT.getInt(ctx, c);
+        out.rnrRetry = Hw.QpCtx.RNR_RETRY.getInt(ctx, c);
+        out.maxRdAtomic = Hw.QpCtx.MAX_RD_ATOMIC.getInt(ctx, c);
+        out.maxDestRdAtomic = Hw.QpCtx.MAX_DEST_RD_ATOMIC.getInt(ctx, c);
         if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
             return 0;
         }
-        out.pathMigState = QpModify.migState(Hw.QpCtx.PM_STATE.getInt(ctx, Hw.CTX));
         if (out.ahAttr != null) {
-            out.portNum = Hw.QpCtx.PORT.getInt(ctx, Hw.CTX);
-            out.pkeyIndex = Hw.QpCtx.PKEY_INDEX.getInt(ctx, Hw.CTX);
-            out.timeout = Hw.QpCtx.ACK_TIMEOUT.getInt(ctx, Hw.CTX);
-            out.ahAttr = AddressPath.PRIMARY.read(ctx, Hw.CTX, out.portNum);
+            out.ahAttr = AddressPath.PRIMARY.read(ctx, c, out.portNum);
         }
         if (out.altAhAttr != null) {
-            out.altPortNum = Hw.QpCtx.ALT_PORT.getInt(ctx, Hw.CTX);
-            out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, Hw.CTX);
-            out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, Hw.CTX);
-            out.altAhAttr = AddressPath.ALTERNATE.read(ctx, Hw.CTX, out.altPortNum);
+            out.altPortNum = Hw.QpCtx.ALT_PORT.getInt(ctx, c);
+            out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, c);
+            out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, c);
+            out.altAhAttr = AddressPath.ALTERNATE.read(ctx, c, out.altPortNum);
         }
         return 0;
     }

@@ -1,0 +1,52 @@
+// drivers/infiniband/hw/mlx4/qp.c: mlx4_ib_query_qp reads the attributes back from the QP context
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.junit.jupiter.api.Test;
+
+class HcaQueryQpTest {
+    private final HcaHost h = new HcaHost();
+
+    private Qp rcQp() {
+        Cq cq = h.cq(4);
+        return h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+    }
+
+    /**
+     * _mlx4_ib_modify_qp puts values into their context fields as they come, and mlx4_ib_query_qp
+     * reports each field as the device holds it: what was cut to the field is reported cut.
+     */
+    @Test
+    void shouldReportValuesCutToTheirContextFields() {
+        Qp qp = rcQp();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpAttr rtr = HcaHost.rtr(0x100_0005);
+        rtr.minRnrTimer = 33;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        QpAttr rts = HcaHost.rts(0x123);
+        rts.timeout = 32;
+        rts.retryCnt = 9;
+        rts.rnrRetry = 15;
+        assertEquals(0, qp.modify(rts, HcaHost.RC_RTS));
+
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(QpState.RTS, q.qpState);
+        assertEquals(5, q.destQpNum, "dest_qp_num: the context's 24 bits");
+        assertEquals(1, q.minRnrTimer, "min_rnr_timer: 5 bits");
+        assertEquals(0, q.timeout, "timeout: 5 bits, 32 is 0");
+        assertEquals(1, q.retryCnt, "retry_cnt: 3 bits");
+        assertEquals(7, q.rnrRetry, "rnr_retry: 3 bits");
+        assertEquals(0x4242, q.rqPsn);
+        assertEquals(0x123, q.sqPsn);
+        assertEquals(1, q.portNum);
+        assertEquals(0, q.pkeyIndex);
+    }
+}
