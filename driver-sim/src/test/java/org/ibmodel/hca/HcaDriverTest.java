@@ -194,7 +194,9 @@ class HcaDriverTest {
     void shouldSendOnlyTheAttributesTheMaskNamesAsOptpar() {
         assertEquals(0, QpModify.optpar(CmdOp.RST2INIT_QP, HcaHost.RC_INIT));
         int rtr = QpModify.optpar(CmdOp.INIT2RTR_QP, HcaHost.RC_RTR | QpAttrMask.QKEY.bit());
-        assertEquals((1 << 3) | (1 << 9) | (1 << 11), rtr, "qkey, min_rnr_timer, max_dest_rd_atomic");
+        // __mlx4_ib_modify_qp: max_dest_rd_atomic names the remote access bits too (to_mlx4_access_flags).
+        assertEquals(1 | (1 << 3) | (1 << 9) | (1 << 11), rtr,
+                "remote access, qkey, min_rnr_timer, max_dest_rd_atomic");
         int rts = QpModify.optpar(CmdOp.RTR2RTS_QP, HcaHost.RC_RTS);
         assertEquals((1 << 6) | (1 << 7) | (1 << 8) | (1 << 10), rts);
         int apm = QpModify.optpar(CmdOp.RTS2RTS_QP, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,

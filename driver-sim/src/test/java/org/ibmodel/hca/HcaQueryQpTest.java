@@ -3,12 +3,15 @@ package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.QpContext;
 import org.junit.jupiter.api.Test;
 
 class HcaQueryQpTest {
@@ -48,5 +51,50 @@ class HcaQueryQpTest {
         assertEquals(0x123, q.sqPsn);
         assertEquals(1, q.portNum);
         assertEquals(0, q.pkeyIndex);
+    }
+
+    /**
+     * to_mlx4_access_flags: while max_dest_rd_atomic is 0 the context takes remote write alone, and
+     * mlx4_ib_query_qp reports the remote bits the context has (never LOCAL_WRITE); a later
+     * max_dest_rd_atomic gives back the flags asked for, since the driver keeps them.
+     */
+    @Test
+    void shouldDropRemoteReadAndAtomicWhileNoResponderResources() {
+        Qp qp = rcQp();
+        QpAttr init = HcaHost.init();
+        init.qpAccessFlags |= AccessFlags.REMOTE_ATOMIC;
+        assertEquals(0, qp.modify(init, HcaHost.RC_INIT));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(1, c.get(Layout.QpCtx.REMOTE_WRITE));
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_READ), "no responder resources yet");
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_ATOMIC));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(AccessFlags.REMOTE_WRITE, q.qpAccessFlags);
+
+        QpAttr rtr = HcaHost.rtr(1);
+        rtr.maxDestRdAtomic = 0;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        assertEquals(0, qp.query(q));
+        assertEquals(AccessFlags.REMOTE_WRITE, q.qpAccessFlags, "max_dest_rd_atomic 0");
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_READ));
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_ATOMIC));
+    }
+
+    /** INIT->RTR with max_dest_rd_atomic re-enables what the INIT access flags asked for. */
+    @Test
+    void shouldGiveBackRemoteReadAndAtomicWithResponderResources() {
+        Qp qp = rcQp();
+        QpAttr init = HcaHost.init();
+        init.qpAccessFlags |= AccessFlags.REMOTE_ATOMIC;
+        assertEquals(0, qp.modify(init, HcaHost.RC_INIT));
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(1, c.get(Layout.QpCtx.REMOTE_READ));
+        assertEquals(1, c.get(Layout.QpCtx.REMOTE_ATOMIC));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC,
+                q.qpAccessFlags);
     }
 }

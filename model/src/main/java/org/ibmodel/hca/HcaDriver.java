@@ -1156,6 +1156,7 @@ public final class HcaDriver implements DeviceOps {
         out.rqPsn = Hw.QpCtx.RQ_PSN.getInt(ctx, c);
         out.sqPsn = Hw.QpCtx.SQ_PSN.getInt(ctx, c);
         out.destQpNum = Hw.QpCtx.REMOTE_QPN.getInt(ctx, c);
+        out.qpAccessFlags = QpModify.accessFlags(ctx, c);
         out.pkeyIndex = Hw.QpCtx.PKEY_INDEX.getInt(ctx, c);
         out.portNum = Hw.QpCtx.PORT.getInt(ctx, c);
         out.minRnrTimer = Hw.QpCtx.MIN_RNR_TIMER.getInt(ctx, c);

@@ -122,12 +122,40 @@ final class QpModify {
         }
         int word = 0;
         int named = mask & ~alwaysTaken(op);
+        // __mlx4_ib_modify_qp: a new max_dest_rd_atomic recomputes the remote access bits too.
+        if (QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(named)) {
+            named |= QpAttrMask.ACCESS_FLAGS.bit();
+        }
         for (Map.Entry<QpAttrMask, Field> e : OPTPAR.entrySet()) {
             if (e.getKey().isSet(named)) {
                 word = e.getValue().insert(word, 1);
             }
         }
         return word;
+    }
+
+    /**
+     * to_mlx4_access_flags (drivers/infiniband/hw/mlx4/qp.c): a QP that keeps no responder
+     * resources takes no RDMA READ or atomic, whatever its access flags say; the flags themselves
+     * stay with ib_core, so a later max_dest_rd_atomic gives them back.
+     */
+    static int remoteAccess(int accessFlags, int maxDestRdAtomic) {
+        return maxDestRdAtomic == 0 ? accessFlags & AccessFlags.REMOTE_WRITE : accessFlags;
+    }
+
+    /** The ib access flags of the context's remote access bits (mlx4's to_ib_qp_access_flags). */
+    static int accessFlags(byte[] b, int c) {
+        int flags = 0;
+        if (Hw.QpCtx.REMOTE_READ.isSet(b, c)) {
+            flags |= AccessFlags.REMOTE_READ;
+        }
+        if (Hw.QpCtx.REMOTE_WRITE.isSet(b, c)) {
+            flags |= AccessFlags.REMOTE_WRITE;
+        }
+        if (Hw.QpCtx.REMOTE_ATOMIC.isSet(b, c)) {
+            flags |= AccessFlags.REMOTE_ATOMIC;
+        }
+        return flags;
     }
 
     /** The QP's attributes with those {@code mask} names replaced by {@code req}'s. */
@@ -247,9 +275,10 @@ final class QpModify {
         Hw.QpCtx.RQ_PSN.set(b, c, a.rqPsn);
         Hw.QpCtx.MAX_RD_ATOMIC.set(b, c, a.maxRdAtomic);
         Hw.QpCtx.MAX_DEST_RD_ATOMIC.set(b, c, a.maxDestRdAtomic);
-        Hw.QpCtx.REMOTE_ATOMIC.set(b, c, (a.qpAccessFlags & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
-        Hw.QpCtx.REMOTE_WRITE.set(b, c, (a.qpAccessFlags & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
-        Hw.QpCtx.REMOTE_READ.set(b, c, (a.qpAccessFlags & AccessFlags.REMOTE_READ) != 0 ? 1 : 0);
+        int access = remoteAccess(a.qpAccessFlags, a.maxDestRdAtomic);
+        Hw.QpCtx.REMOTE_ATOMIC.set(b, c, (access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
+        Hw.QpCtx.REMOTE_WRITE.set(b, c, (access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
+        Hw.QpCtx.REMOTE_READ.set(b, c, (access & AccessFlags.REMOTE_READ) != 0 ? 1 : 0);
         return b;
     }
 }
