@@ -97,4 +97,30 @@ class HcaQueryQpTest {
         assertEquals(AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC,
                 q.qpAccessFlags);
     }
+
+    /**
+     * __mlx4_ib_modify_qp keeps the read depths as log2 (fls(n - 1)), so the device runs with the
+     * next power of two, and mlx4_ib_query_qp reports 1 << log2: 3 comes back as 4, 0 as 1.
+     */
+    @Test
+    void shouldRoundTheReadDepthsUpToAPowerOfTwo() {
+        Qp qp = rcQp();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(1, q.maxRdAtomic, "a depth never given is 2^0");
+        assertEquals(1, q.maxDestRdAtomic);
+        QpAttr rtr = HcaHost.rtr(1);
+        rtr.maxDestRdAtomic = 3;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        QpAttr rts = HcaHost.rts(1);
+        rts.maxRdAtomic = 5;
+        assertEquals(0, qp.modify(rts, HcaHost.RC_RTS));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(4, c.get(Layout.QpCtx.MAX_DEST_RD_ATOMIC), "the device keeps 4 responder resources");
+        assertEquals(8, c.get(Layout.QpCtx.MAX_RD_ATOMIC));
+        assertEquals(0, qp.query(q));
+        assertEquals(4, q.maxDestRdAtomic);
+        assertEquals(8, q.maxRdAtomic);
+    }
 }

@@ -1163,8 +1163,8 @@ public final class HcaDriver implements DeviceOps {
         out.timeout = Hw.QpCtx.ACK_TIMEOUT.getInt(ctx, c);
         out.retryCnt = Hw.QpCtx.RETRY_CNT.getInt(ctx, c);
         out.rnrRetry = Hw.QpCtx.RNR_RETRY.getInt(ctx, c);
-        out.maxRdAtomic = Hw.QpCtx.MAX_RD_ATOMIC.getInt(ctx, c);
-        out.maxDestRdAtomic = Hw.QpCtx.MAX_DEST_RD_ATOMIC.getInt(ctx, c);
+        out.maxRdAtomic = QpModify.reportedDepth(Hw.QpCtx.MAX_RD_ATOMIC.getInt(ctx, c));
+        out.maxDestRdAtomic = QpModify.reportedDepth(Hw.QpCtx.MAX_DEST_RD_ATOMIC.getInt(ctx, c));
         if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
             return 0;
         }

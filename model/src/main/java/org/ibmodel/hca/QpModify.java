@@ -135,6 +135,19 @@ final class QpModify {
     }
 
     /**
+     * __mlx4_ib_modify_qp keeps a read depth as fls(n - 1), a log2, so the device runs with the
+     * next power of two; 0 stays 0 (HCA.md §4.5: one outstanding read, no responder resources).
+     */
+    static int readDepth(int n) {
+        return n <= 0 ? 0 : 1 << (Integer.SIZE - Integer.numberOfLeadingZeros(n - 1));
+    }
+
+    /** mlx4_ib_query_qp's 1 << log2 of a context's depth: a depth of 0 is 2^0. */
+    static int reportedDepth(int depth) {
+        return Math.max(1, depth);
+    }
+
+    /**
      * to_mlx4_access_flags (drivers/infiniband/hw/mlx4/qp.c): a QP that keeps no responder
      * resources takes no RDMA READ or atomic, whatever its access flags say; the flags themselves
      * stay with ib_core, so a later max_dest_rd_atomic gives them back.
@@ -273,8 +286,8 @@ final class QpModify {
         Hw.QpCtx.MIN_RNR_TIMER.set(b, c, a.minRnrTimer);
         Hw.QpCtx.SQ_PSN.set(b, c, a.sqPsn);
         Hw.QpCtx.RQ_PSN.set(b, c, a.rqPsn);
-        Hw.QpCtx.MAX_RD_ATOMIC.set(b, c, a.maxRdAtomic);
-        Hw.QpCtx.MAX_DEST_RD_ATOMIC.set(b, c, a.maxDestRdAtomic);
+        Hw.QpCtx.MAX_RD_ATOMIC.set(b, c, readDepth(a.maxRdAtomic));
+        Hw.QpCtx.MAX_DEST_RD_ATOMIC.set(b, c, readDepth(a.maxDestRdAtomic));
         int access = remoteAccess(a.qpAccessFlags, a.maxDestRdAtomic);
         Hw.QpCtx.REMOTE_ATOMIC.set(b, c, (access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
         Hw.QpCtx.REMOTE_WRITE.set(b, c, (access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
