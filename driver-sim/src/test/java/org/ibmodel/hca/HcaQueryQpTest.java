@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Cq;
+import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
@@ -122,5 +124,33 @@ class HcaQueryQpTest {
         assertEquals(0, qp.query(q));
         assertEquals(4, q.maxDestRdAtomic);
         assertEquals(8, q.maxRdAtomic);
+    }
+
+    /**
+     * __mlx4_ib_modify_qp gives a UD QP's context a 4096-byte MTU whatever the port's (the device
+     * sends UD at the port's own), and mlx4_ib_query_qp reads it back: IB_MTU_4096 with QKEY and the
+     * PSNs as the context holds them.
+     */
+    @Test
+    void shouldReportA4096MtuForAUdQp() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.qkey = 0x1111_0000;
+        assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+                QpAttrMask.PORT, QpAttrMask.QKEY)));
+        assertEquals(0, qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        QpAttr rts = new QpAttr().state(QpState.RTS);
+        rts.sqPsn = 0x77;
+        assertEquals(0, qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        assertEquals(Mtu.MTU_4096.value(), h.fw.qp(qp.qpNum()).get(Layout.QpCtx.PATH_MTU));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(Mtu.MTU_4096, q.pathMtu);
+        assertEquals(Mtu.MTU_4096.value(), q.pathMtuValue);
+        assertEquals(0x1111_0000, q.qkey);
+        assertEquals(0x77, q.sqPsn);
+        assertEquals(1, q.portNum);
     }
 }

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -279,7 +280,9 @@ final class QpModify {
             Hw.QpCtx.ALT_ACK_TIMEOUT.set(b, c, a.altTimeout);
             AddressPath.ALTERNATE.write(b, c, a.altAhAttr);
         }
-        Hw.QpCtx.PATH_MTU.set(b, c, a.pathMtuValue);
+        // __mlx4_ib_modify_qp: UD, GSI and SMI QPs get a 4096-byte MTU in every context; the
+        // device sends datagrams at its max_mtu (§3.5), and ib_query_qp reads the 4096 back.
+        Hw.QpCtx.PATH_MTU.set(b, c, qp.type().datagram() ? Mtu.MTU_4096.value() : a.pathMtuValue);
         Hw.QpCtx.ACK_TIMEOUT.set(b, c, a.timeout);
         Hw.QpCtx.RETRY_CNT.set(b, c, a.retryCnt);
         Hw.QpCtx.RNR_RETRY.set(b, c, a.rnrRetry);
