@@ -10,6 +10,7 @@ import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.sim.device.Layout;
@@ -152,5 +153,24 @@ class HcaQueryQpTest {
         assertEquals(0x1111_0000, q.qkey);
         assertEquals(0x77, q.sqPsn);
         assertEquals(1, q.portNum);
+    }
+
+    /** mlx4_ib_query_qp reads the GSI QP's context as any other: QUERY_QP, then each field. */
+    @Test
+    void shouldReadTheGsiQpFromItsContext() {
+        Cq cq = h.cq(4);
+        QpInitAttr gsi = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(4, 4, 1));
+        gsi.portNum = 1;
+        Qp qp = Qp.create(h.pd, gsi).get();
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.qkey = 0x8001_0000;
+        assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(QpState.INIT, q.qpState);
+        assertEquals(Mtu.MTU_4096, q.pathMtu, "the GSI QP's context MTU");
+        assertEquals(0x8001_0000, q.qkey);
+        assertEquals(1, q.portNum);
+        assertEquals(0, q.pkeyIndex);
     }
 }

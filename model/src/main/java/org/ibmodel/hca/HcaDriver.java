@@ -1121,13 +1121,10 @@ public final class HcaDriver implements DeviceOps {
     /**
      * mlx4_ib_query_qp: QUERY_QP, and every attribute as the context holds it: a value cut to its
      * field when it went in is reported cut, and the paths and pm_state as a migration left them
-     * (HCA.md §5.10). Only connected QPs have paths.
+     * (HCA.md §5.10). Only connected QPs have paths; the SMI and GSI QPs are read as any other.
      */
     @Override
     public int queryQp(Qp qp, QpAttr out) {
-        if (qp.type() == QpType.SMI || qp.type() == QpType.GSI) {
-            return 0;
-        }
         // The outbox holds the context after its first 8 bytes, as the transition commands' inbox does.
         byte[] ctx = new byte[Hw.CTX + Hw.QpCtx.SIZE];
         int ret = cmd.out(CmdOp.QUERY_QP, ((HcaQp) qp.drv()).qpn(), ctx);
