@@ -32,6 +32,7 @@ import org.ibmodel.core.SigType;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.OpenFile;
@@ -451,10 +452,12 @@ final class UverbsCmd {
 
     /** copy_wc_to_user */
     private static IbUserVerbs.Wc wc(Wc w) {
-        return new IbUserVerbs.Wc().wrId(w.wrId).status(w.status.value()).opcode(w.opcode.value())
-                .vendorErr(w.vendorErr).byteLen(w.byteLen).immData(w.immData)
+        IbUserVerbs.Wc k = new IbUserVerbs.Wc().wrId(w.wrId).status(w.status.value()).opcode(w.opcode.value())
+                .vendorErr(w.vendorErr).byteLen(w.byteLen)
                 .qpNum(w.qp == null ? 0 : w.qp.qpNum()).srcQp(w.srcQp).wcFlags(w.wcFlags)
                 .pkeyIndex(w.pkeyIndex).slid(w.slid).sl(w.sl).dlidPathBits(w.dlidPathBits).portNum(w.portNum);
+        // ex is a union: imm_data network order, invalidate_rkey host order.
+        return (w.wcFlags & WcFlags.WITH_INVALIDATE) != 0 ? k.invalidateRkey(w.immData) : k.immData(w.immData);
     }
 
     static int reqNotifyCq(Bundle b) {
@@ -804,8 +807,12 @@ final class UverbsCmd {
                 return Errno.EINVAL.negative();
             }
             wr.opcode(op);
-            if (op.hasImmediate() || op == WrOpcode.SEND_WITH_INV) {
+            // uverbs_cmd.c ib_uverbs_post_send: imm_data passed on as the __be32 it is,
+            // invalidate_rkey as the __u32.
+            if (op.hasImmediate()) {
                 wr.immData(w.immData());
+            } else if (op == WrOpcode.SEND_WITH_INV) {
+                wr.invalidateRkey(w.invalidateRkey());
             }
             wr.sgList(sges(b, sgBase, sgInd, numSge));
             sgInd += (int) numSge;

@@ -84,6 +84,7 @@ public final class IbvCq {
             w.opcode = k.opcode();
             w.vendorErr = k.vendorErr();
             w.byteLen = k.byteLen();
+            // ibv_cmd_poll_cq copies the ex union as it is; imm_data reads it as the __be32.
             w.immData = k.immData();
             w.qpNum = k.qpNum();
             w.srcQp = k.srcQp();

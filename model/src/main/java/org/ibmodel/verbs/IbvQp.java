@@ -179,7 +179,12 @@ public final class IbvQp {
         for (int i = 0; i < wrs.size(); i++) {
             IbvSendWr w = wrs.get(i);
             SendWr k = new SendWr(body, PostSend.SIZE + i * SendWr.SIZE).wrId(w.wrId).numSge(w.sgList.size())
-                    .opcode(w.opcode).sendFlags(w.sendFlags).immData(w.immData);
+                    .opcode(w.opcode).sendFlags(w.sendFlags);
+            if (w.opcode == IbvWrOpcode.SEND_WITH_INV) {
+                k.invalidateRkey(w.immData);
+            } else {
+                k.immData(w.immData);
+            }
             if (init.qpType == IbvQpType.UD) {
                 k.ah(w.ah == null ? 0 : w.ah.handle()).remoteQpn(w.remoteQpn).remoteQkey(w.remoteQkey);
             } else if (IbvWrOpcode.isRdma(w.opcode)) {

@@ -8,6 +8,7 @@ public final class IbvWc {
     public int opcode;
     public int vendorErr;
     public int byteLen;
+    /** imm_data, the __be32 member of the union, as its value. */
     public int immData;
     public int qpNum;
     public int srcQp;
@@ -16,6 +17,14 @@ public final class IbvWc {
     public int slid;
     public int sl;
     public int dlidPathBits;
+
+    /**
+     * invalidated_rkey: the union's other member, the same four bytes read in host order (a
+     * little-endian host), for a completion with IB_WC_WITH_INVALIDATE.
+     */
+    public int invalidatedRkey() {
+        return Integer.reverseBytes(immData);
+    }
 
     @Override
     public String toString() {

@@ -63,6 +63,14 @@ public abstract class AbiStruct<T extends AbiStruct<T>> {
         Le.u64(buf, base + off, v);
     }
 
+    protected final int be32(int off) {
+        return Integer.reverseBytes(u32(off));
+    }
+
+    protected final void be32(int off, int v) {
+        u32(off, Integer.reverseBytes(v));
+    }
+
     protected final long be64(int off) {
         return Long.reverseBytes(u64(off));
     }

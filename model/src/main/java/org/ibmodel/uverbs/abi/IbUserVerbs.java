@@ -3,7 +3,8 @@ package org.ibmodel.uverbs.abi;
 
 /**
  * The structs of the uverbs write() ABI as flyweights over a byte array: little-endian like the
- * x86-64 kernel (the header's __u* fields are host order), with each field's offset a named
+ * x86-64 kernel (the header's __u* fields are host order; its one __be32, ex.imm_data of a work
+ * completion and of a send WR, is network order), with each field's offset a named
  * constant computed from the C layout (natural alignment, explicit reserved padding). Every
  * struct is sized to a multiple of 8 bytes, as the header requires for 32/64-bit compatibility.
  * Union members of ib_uverbs_send_wr are separate accessors over the same bytes: {@code rkey}
@@ -1414,11 +1415,22 @@ public final class IbUserVerbs {
             return this;
         }
 
+        /** ex.imm_data, a __be32: the bytes in network order, as the kernel copies ib_wc's. */
         public int immData() {
-            return u32(IMM_DATA_OFFSET);
+            return be32(IMM_DATA_OFFSET);
         }
 
         public Wc immData(int v) {
+            be32(IMM_DATA_OFFSET, v);
+            return this;
+        }
+
+        /** ex.invalidate_rkey, the other member of the union: a __u32, host order. */
+        public int invalidateRkey() {
+            return u32(IMM_DATA_OFFSET);
+        }
+
+        public Wc invalidateRkey(int v) {
             u32(IMM_DATA_OFFSET, v);
             return this;
         }
@@ -2938,11 +2950,22 @@ public final class IbUserVerbs {
             return this;
         }
 
+        /** ex.imm_data, a __be32: the bytes in network order, as ib_uverbs_post_send passes them on. */
         public int immData() {
-            return u32(IMM_DATA_OFFSET);
+            return be32(IMM_DATA_OFFSET);
         }
 
         public SendWr immData(int v) {
+            be32(IMM_DATA_OFFSET, v);
+            return this;
+        }
+
+        /** ex.invalidate_rkey, the other member of the union: a __u32, host order. */
+        public int invalidateRkey() {
+            return u32(IMM_DATA_OFFSET);
+        }
+
+        public SendWr invalidateRkey(int v) {
             u32(IMM_DATA_OFFSET, v);
             return this;
         }
