@@ -1149,6 +1149,8 @@ public final class HcaDriver implements DeviceOps {
         }
         out.pathMtuValue = Hw.QpCtx.PATH_MTU.getInt(ctx, c);
         out.pathMigState = QpModify.migState(Hw.QpCtx.PM_STATE.getInt(ctx, c));
+        // mlx4_ib_query_qp: sq_draining while the device's state is SQ_DRAINING (its SQD not yet drained).
+        out.sqDraining = out.qpState == QpState.SQD && Hw.QpCtx.SQ_DRAINING.getInt(ctx, c) != 0;
         out.qkey = Hw.QpCtx.QKEY.getInt(ctx, c);
         out.rqPsn = Hw.QpCtx.RQ_PSN.getInt(ctx, c);
         out.sqPsn = Hw.QpCtx.SQ_PSN.getInt(ctx, c);

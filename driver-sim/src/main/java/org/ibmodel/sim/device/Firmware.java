@@ -513,7 +513,10 @@ public final class Firmware {
         if (qp == null) {
             return Status.BAD_INDEX;
         }
-        out(c, qp.image(), Layout.CTX);
+        byte[] image = qp.image();
+        // §4.5: still draining while a WQE begun before SQD has not completed.
+        Layout.QpCtx.SQ_DRAINING.set(image, 0, qp.state() == HwQpState.SQD && stage.inProgress(qp) > 0 ? 1 : 0);
+        out(c, image, Layout.CTX);
         return Status.OK;
     }
 

@@ -325,6 +325,8 @@ public final class Layout {
         public static final int PM_ARMED = 0;
         public static final int PM_REARM = 1;
         public static final int PM_MIGRATED = 3;
+        /** Read only: in SQD, set until the last WQE in progress completes (mlx4's SQ_DRAINING state). */
+        public static final Field SQ_DRAINING = f("sq_draining", 0x00, 1);
         public static final Field EN_SQD_ASYNC_NOTIFY = f("en_sqd_async_notify", 0x00, 0);
         public static final Field PD = f("pd", 0x04, 23, 0);
         public static final Field SEND_CQN = f("send_cqn", 0x08, 23, 0);

@@ -3,6 +3,7 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -205,10 +206,18 @@ class RcTransportTest {
             QpAttr sqd = new QpAttr().state(QpState.SQD);
             sqd.enSqdAsyncNotify = true;
             assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            QpAttr draining = new QpAttr();
+            assertEquals(0, p.a.qp.query(draining));
+            assertEquals(QpState.SQD, draining.qpState);
+            assertTrue(draining.sqDraining, at("WRITEs in progress: still draining"));
             p.settle();
             List<Wc> drained = p.a.poll();
             assertEquals(List.of(IbEventType.SQ_DRAINED), p.a.events, at("one SQ_DRAINED event"));
             assertEquals(HwQpState.SQD, p.a.hwState());
+            QpAttr done = new QpAttr();
+            assertEquals(0, p.a.qp.query(done));
+            assertEquals(QpState.SQD, done.qpState);
+            assertFalse(done.sqDraining, at("drained"));
             assertEquals(started, drained.size(), at("the started WRITEs completed, no new one began"));
             assertArrayEquals(new byte[len], p.b.read(TransportPair.TARGET + started * 4096L, len),
                     at("the first WRITE that waits has not landed"));
