@@ -114,6 +114,26 @@ class HcaWqeTest {
     }
 
     @Test
+    void shouldLeaveTheControlImmZeroForOpcodesWithNeitherImmediateNorInvalidate() {
+        // mlx4 send_ieth (drivers/infiniband/hw/mlx4/qp.c): imm_data for SEND_WITH_IMM and
+        // RDMA_WRITE_WITH_IMM, invalidate_rkey for SEND_WITH_INV, 0 for every other opcode, whatever
+        // the union ex holds; LOCAL_INV's key goes in its own segment only.
+        Qp qp = rcAtRts();
+        Sge a = new Sge(0x1_0000_1000L, 64, h.pd.localDmaLkey());
+        assertTrue(qp.postSend(
+                new SendWr().opcode(WrOpcode.SEND).sgList(a).immData(0x5a5a5a5a),
+                new SendWr().opcode(WrOpcode.RDMA_WRITE).sgList(a).remoteAddr(0x10).rkey(3).immData(0x11),
+                new SendWr().opcode(WrOpcode.RDMA_READ).sgList(a).remoteAddr(0x20).rkey(3).immData(0x22),
+                new SendWr().opcode(WrOpcode.LOCAL_INV).invalidateRkey(0x4567)).ok());
+        assertCtrl(sqWqe(qp, 0), 0x0a, 2, true, false, false, 0);
+        assertCtrl(sqWqe(qp, 1), 0x08, 3, true, false, false, 0);
+        assertCtrl(sqWqe(qp, 2), 0x10, 3, true, false, false, 0);
+        byte[] inv = sqWqe(qp, 3);
+        assertCtrl(inv, 0x1b, 2, true, false, false, 0);
+        assertEquals(0x4567, word(inv, 16 + 4), "the local-invalidate segment's key");
+    }
+
+    @Test
     void shouldWriteAtomicsWithRemoteAddressAndAtomicSegments() {
         Qp qp = rcAtRts();
         Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());

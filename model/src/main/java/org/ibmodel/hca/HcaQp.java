@@ -326,8 +326,17 @@ final class HcaQp {
         Hw.Ctrl.DS.set(w, 0, off / 16);
         Hw.Ctrl.SIGNALED.set(w, 0, ibQp.sigType() == SigType.ALL_WR || wr.signaled() ? 1 : 0);
         Hw.Ctrl.SOLICITED.set(w, 0, (wr.sendFlags() & SendFlags.SOLICITED) != 0 ? 1 : 0);
-        Hw.Ctrl.IMM.set(w, 0, wr.immData());
+        Hw.Ctrl.IMM.set(w, 0, sendIeth(wr, op));
         return w;
+    }
+
+    /**
+     * mlx4 send_ieth (drivers/infiniband/hw/mlx4/qp.c): the control segment's imm is imm_data for
+     * the opcodes with immediate, the rkey to invalidate for SEND_INVAL, and 0 for the rest, whatever
+     * the WR's union ex holds (LOCAL_INVAL's key goes in its own segment, §5.8).
+     */
+    private static int sendIeth(SendWr wr, SendOpcode op) {
+        return op.wr().hasImmediate() || op == SendOpcode.SEND_INVAL ? wr.immData() : 0;
     }
 
     /** mlx4 set_reg_seg: the mapping ib_map_mr_sg gave the region, with the WR's key and access. */
