@@ -176,6 +176,55 @@ class HcaWqeTest {
                 .sendFlags(SendFlags.INLINE).sgList(new Sge(src, 65, 0))).ret());
     }
 
+    /** The inline segment at {@code off}: its byte_count with the inline bit, then its bytes. */
+    private static void assertInline(byte[] w, int off, byte[] data, int from, int len) {
+        assertEquals(0x80000000 | len, word(w, off), "inline byte_count at " + off);
+        for (int i = 0; i < len; i++) {
+            assertEquals(data[from + i], w[off + 4 + i], "inline byte " + (from + i));
+        }
+    }
+
+    @Test
+    void shouldSplitInlineDataSoNoSegmentCrossesA64ByteBoundary() {
+        // drivers/infiniband/hw/mlx4/qp.c build_mlx_header and drivers/net/ethernet/mellanox/mlx4/
+        // en_tx.c build_inline_wqe: an inline segment ends at the WQE's next 64-byte boundary and
+        // the rest of the data follows in a new one (libmlx4's mlx4_post_send likewise).
+        Qp qp = h.qp(QpType.RC, cq, new QpCap(16, 16, 4, 4, 200));
+        HcaHost.toRts(qp);
+        long src = h.host.memory().alloc(256);
+        byte[] data = new byte[200];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 7 + 3);
+        }
+        h.host.memory().write(src, data);
+        assertTrue(qp.postSend(
+                new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE)
+                        .sgList(new Sge(src, 30, 0), new Sge(src + 30, 70, 0)),
+                new SendWr().opcode(WrOpcode.RDMA_WRITE).sendFlags(SendFlags.INLINE).remoteAddr(0x40).rkey(5)
+                        .sgList(new Sge(src, 200, 0)),
+                new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).sgList(new Sge(src, 44, 0)),
+                new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).sgList(new Sge(src, 0, 0)))
+                .ok());
+        // SEND of 100 bytes gathered from two buffers: 44 bytes up to offset 64, then 56.
+        byte[] send = sqWqe(qp, 0);
+        assertInline(send, 16, data, 0, 44);
+        assertInline(send, 64, data, 44, 56);
+        assertCtrl(send, 0x0a, 8, true, false, false, 0);
+        // RDMA WRITE of 200 bytes after its remote address segment: 28, 60, 60, then 52.
+        byte[] write = sqWqe(qp, 1);
+        assertInline(write, 32, data, 0, 28);
+        assertInline(write, 64, data, 28, 60);
+        assertInline(write, 128, data, 88, 60);
+        assertInline(write, 192, data, 148, 52);
+        assertCtrl(write, 0x08, 16, true, false, false, 0);
+        // Exactly up to the boundary: one segment, and no empty one after it.
+        byte[] exact = sqWqe(qp, 2);
+        assertInline(exact, 16, data, 0, 44);
+        assertCtrl(exact, 0x0a, 4, true, false, false, 0);
+        // No data: no inline segment at all.
+        assertCtrl(sqWqe(qp, 3), 0x0a, 1, true, false, false, 0);
+    }
+
     @Test
     void shouldCopyTheAddressVectorIntoTheDatagramSegment() {
         Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));

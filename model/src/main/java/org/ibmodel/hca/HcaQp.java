@@ -126,8 +126,21 @@ final class HcaQp {
      * negative one.
      */
     static long sendWqeSize(QpType type, QpCap cap) {
-        long inline = (Hw.Data.INLINE_HEADER + Integer.toUnsignedLong(cap.maxInlineData()) + 15) & ~15L;
+        long data = Integer.toUnsignedLong(cap.maxInlineData());
+        long inline = (data + Hw.Data.INLINE_HEADER * Math.max(1, inlineSegments(type, data)) + 15) & ~15L;
         return sendHeaderSize(type) + Math.max((long) Hw.Data.SIZE * cap.maxSendSge(), inline);
+    }
+
+    /**
+     * The inline segments {@code len} bytes may take, one per 64-byte chunk of the WQE (libmlx4's
+     * num_inline_segs, rdma-core providers/mlx4/qp.c): a datagram's data starts on a boundary,
+     * after the control and datagram segments; another's as late as 32 bytes in, after the control
+     * and remote address segments.
+     */
+    static long inlineSegments(QpType type, long len) {
+        long start = type.datagram() ? 0 : Hw.Ctrl.SIZE + Hw.Raddr.SIZE;
+        long chunk = Hw.Data.INLINE_ALIGN - Hw.Data.INLINE_HEADER;
+        return (len + start + chunk - 1) / chunk;
     }
 
     /** A send WQE's segments before its data: control, then datagram or remote address (and atomic). */
@@ -299,22 +312,10 @@ final class HcaQp {
             off += Hw.LocalInv.SIZE;
         }
         if ((wr.sendFlags() & SendFlags.INLINE) != 0) {
-            int len = (int) wr.length();
-            Hw.Data.INLINE.set(w, off, 1);
-            Hw.Data.BYTE_COUNT.set(w, off, len);
-            int at = off + Hw.Data.INLINE_HEADER;
-            for (Sge sge : wr.sgList()) {
-                // A process names its data by its own addresses, which are no host addresses: the
-                // bytes come through copy_from_user as rxe's and rdmavt's user QPs take them
-                // (drivers/infiniband/sw/rxe/rxe_verbs.c, drivers/infiniband/sw/rdmavt/qp.c).
-                if (wr.userMm() == null) {
-                    memory.read(sge.addr(), w, at, sge.length());
-                } else if (wr.userMm().copyFromUser(w, at, sge.addr(), sge.length()) != 0) {
-                    return null;
-                }
-                at += sge.length();
+            off = inlineSegments(w, off, wr);
+            if (off < 0) {
+                return null;
             }
-            off += align16(Hw.Data.INLINE_HEADER + len);
         } else {
             for (Sge sge : wr.sgList()) {
                 dataSeg(w, off, sge);
@@ -337,6 +338,57 @@ final class HcaQp {
      */
     private static int sendIeth(SendWr wr, SendOpcode op) {
         return op.wr().hasImmediate() || op == SendOpcode.SEND_INVAL ? wr.immData() : 0;
+    }
+
+    /**
+     * The WR's data gathered into inline segments from {@code off} (§5.5): the first word of each
+     * is its byte_count with the inline bit, and none crosses a 64-byte boundary of the WQE, so one
+     * that reaches a boundary ends there and the rest of the data follows in the next (mlx4's rule:
+     * drivers/infiniband/hw/mlx4/qp.c build_mlx_header, drivers/net/ethernet/mellanox/mlx4/en_tx.c
+     * build_inline_wqe; libmlx4's mlx4_post_send builds a WR's inline data the same way, and no
+     * segment for no data). WQEs start on 64-byte boundaries: the ring is page-aligned and its
+     * stride at least 64. Returns the offset after the last segment, 16-byte aligned, or -1 when a
+     * process's data is not in its address space.
+     */
+    private int inlineSegments(byte[] w, int off, SendWr wr) {
+        int seg = off;
+        int at = seg + Hw.Data.INLINE_HEADER;
+        int segLen = 0;
+        for (Sge sge : wr.sgList()) {
+            long addr = sge.addr();
+            int left = sge.length();
+            while (left > 0) {
+                int n = Math.min(left, Hw.Data.INLINE_ALIGN - (at & (Hw.Data.INLINE_ALIGN - 1)));
+                // A process names its data by its own addresses, which are no host addresses: the
+                // bytes come through copy_from_user as rxe's and rdmavt's user QPs take them
+                // (drivers/infiniband/sw/rxe/rxe_verbs.c, drivers/infiniband/sw/rdmavt/qp.c).
+                if (wr.userMm() == null) {
+                    memory.read(addr, w, at, n);
+                } else if (wr.userMm().copyFromUser(w, at, addr, n) != 0) {
+                    return -1;
+                }
+                addr += n;
+                left -= n;
+                at += n;
+                segLen += n;
+                if ((at & (Hw.Data.INLINE_ALIGN - 1)) == 0) {
+                    inlineHeader(w, seg, segLen);
+                    segLen = 0;
+                    seg = at;
+                    at = seg + Hw.Data.INLINE_HEADER;
+                }
+            }
+        }
+        if (segLen == 0) {
+            return seg;
+        }
+        inlineHeader(w, seg, segLen);
+        return align16(at);
+    }
+
+    private static void inlineHeader(byte[] w, int off, int len) {
+        Hw.Data.INLINE.set(w, off, 1);
+        Hw.Data.BYTE_COUNT.set(w, off, len);
     }
 
     /** mlx4 set_reg_seg: the mapping ib_map_mr_sg gave the region, with the WR's key and access. */

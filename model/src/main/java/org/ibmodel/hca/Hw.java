@@ -498,6 +498,8 @@ public final class Hw {
         public static final int INVALID_LKEY = 0x100;
         /** Inline data follows the first word of the inline segment. */
         public static final int INLINE_HEADER = 4;
+        /** mlx4's MLX4_INLINE_ALIGN: no inline segment crosses a 64-byte boundary of the WQE. */
+        public static final int INLINE_ALIGN = 64;
     }
 
     /** §6 */

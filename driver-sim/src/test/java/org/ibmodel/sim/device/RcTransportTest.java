@@ -357,10 +357,11 @@ class RcTransportTest {
         // Inline data is copied into the WQE at post time (docs/HCA.md §5.5): every packet of the
         // message, the second and later ones included, must come from there, not from memory.
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_256)
-                .maxInline(900))) {
+                .maxInline(896))) {
             int tag = 0;
-            // 900 B fits the largest WQE, 63 * 16 bytes less the control, address and atomic segments.
-            for (int len : new int[] {256, 257, 700, 900}) {
+            // 896 B fits the largest WQE, 63 * 16 bytes less the control, address and atomic segments
+            // and the 4-byte header of each 64-byte chunk's inline segment (§5.5).
+            for (int len : new int[] {256, 257, 700, 896}) {
                 byte[] data = TransportPair.pattern(++tag, len);
                 p.a.fill(0, data);
                 p.b.postRecv(tag, TransportPair.TARGET, 2048);
@@ -374,7 +375,7 @@ class RcTransportTest {
                 assertEquals(len, r.byteLen, at(what));
                 assertArrayEquals(data, p.b.read(TransportPair.TARGET, len), at(what));
             }
-            // Two gather entries, gathered at post time into the WQE's one inline segment (§5.5).
+            // Two gather entries, gathered at post time into the WQE's inline segments (§5.5).
             byte[] first = TransportPair.pattern(7, 300);
             byte[] second = TransportPair.pattern(8, 400);
             p.a.fill(0, first);
