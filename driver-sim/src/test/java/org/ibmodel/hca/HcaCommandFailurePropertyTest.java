@@ -220,6 +220,8 @@ class HcaCommandFailurePropertyTest {
                 if (v.pins != null) {
                     pinned.addAll(v.pins);
                 }
+            }
+            if (refused && (v.tearDown || v.warns)) {
                 assertEquals(warningsBefore + 1, h.kernel.dmesg().size(), "errnoOfTheRefusal: one warning for " + what);
             } else {
                 assertEquals(warningsBefore, h.kernel.dmesg().size(), "errnoOfTheRefusal: no warning for " + what
@@ -278,6 +280,8 @@ class HcaCommandFailurePropertyTest {
             int alsoAllowed = 1;
             boolean create;
             boolean tearDown;
+            /** A refused command of it is warned about (the MPT and MTT commands of mthca and mlx4). */
+            boolean warns;
             /** The device refuses the tear-down whatever is injected (it still holds a user). */
             boolean deviceRefuses;
             /** What a refused tear-down leaves pinned in the device (a kept QP's CQ and SRQ). */
@@ -296,6 +300,11 @@ class HcaCommandFailurePropertyTest {
 
             Verb creates() {
                 create = true;
+                return this;
+            }
+
+            Verb warnsWhenRefused() {
+                warns = true;
                 return this;
             }
 
@@ -330,7 +339,7 @@ class HcaCommandFailurePropertyTest {
             Pd pd = pick(pds, a.get(5));
             switch (a.get(0) % 13) {
                 case 0:
-                    return Verb.of("ib_alloc_pd", () -> add(Pd.alloc(h.dev), pds)).creates();
+                    return Verb.of("ib_alloc_pd", () -> add(Pd.alloc(h.dev), pds)).creates().warnsWhenRefused();
                 case 1: {
                     int cqe = 1 + c % 4000;
                     return Verb.of("ib_create_cq(" + cqe + ")", () -> add(Cq.create(h.dev, null, null,
@@ -363,13 +372,15 @@ class HcaCommandFailurePropertyTest {
                     long len = 1 + c % (BUF - 1);
                     long off = d % (BUF - len + 1);
                     return Verb.of("ib_reg_mr(" + len + " B)", () -> add(Mr.reg(pd, buf + off, len, buf + off,
-                            AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE), mrs)).creates();
+                            AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE), mrs)).creates().warnsWhenRefused();
                 }
                 case 5:
-                    return Verb.of("ib_get_dma_mr", () -> add(Mr.getDma(pd, AccessFlags.LOCAL_WRITE), mrs)).creates();
+                    return Verb.of("ib_get_dma_mr", () -> add(Mr.getDma(pd, AccessFlags.LOCAL_WRITE), mrs)).creates()
+                            .warnsWhenRefused();
                 case 6: {
                     int n = 1 + c % 256;
-                    return Verb.of("ib_alloc_mr(" + n + ")", () -> add(Mr.alloc(pd, n), mrs)).creates();
+                    return Verb.of("ib_alloc_mr(" + n + ")", () -> add(Mr.alloc(pd, n), mrs)).creates()
+                            .warnsWhenRefused();
                 }
                 case 7:
                     return modify(pick(qps, c), d);
@@ -510,7 +521,8 @@ class HcaCommandFailurePropertyTest {
                 }
                 case 3: {
                     Mr mr = pick(mrs, c);
-                    return mr == null ? null : Verb.of("ib_dereg_mr", () -> removeIfOk(mr.dereg(), mrs, mr));
+                    return mr == null ? null : Verb.of("ib_dereg_mr", () -> removeIfOk(mr.dereg(), mrs, mr))
+                            .warnsWhenRefused();
                 }
                 default: {
                     Pd pd = pick(pds, c);

@@ -273,13 +273,45 @@ class HcaDriverTest {
     void shouldKeepAnMrWhoseKeyTheDeviceWillNotGiveBack() {
         Map<String, Integer> drvBefore = h.drv.live();
         Mr mr = Mr.getDma(h.pd, AccessFlags.LOCAL_WRITE).get();
-        // mlx4_mr_free_reserved: a refused HW2SW_MPT fails the deregistration; the MR stays.
+        // mlx4_mr_free_reserved: a refused HW2SW_MPT is warned about and fails the deregistration;
+        // the MR stays.
         h.fw.injectStatus(Command.HW2SW_MPT.opcode(), Status.BAD_RES_STATE);
         assertEquals(Errno.EBADF.negative(), mr.dereg());
         assertEquals(drvBefore.get("mpt") + 1, h.drv.live().get("mpt"));
+        assertEquals(1, h.kernel.dmesg().size(), h.kernel.dmesg().toString());
+        assertTrue(h.kernel.dmesg().get(0).endsWith("HW2SW_MPT failed (-9), MR has MWs bound to it"),
+                h.kernel.dmesg().get(0));
         assertEquals(0, mr.dereg(), "and can be deregistered once the device lets go");
         assertEquals(drvBefore, h.drv.live());
-        assertTrue(h.kernel.dmesg().isEmpty(), h.kernel.dmesg().toString());
+        assertEquals(1, h.kernel.dmesg().size(), "no warning for the deregistration that passed");
+    }
+
+    /**
+     * mthca_mr_alloc and mlx4_mr_enable warn about a refused SW2HW_MPT, __mthca_write_mtt about a
+     * refused WRITE_MTT; the verb fails with the mapped errno and leaves nothing behind.
+     */
+    @Test
+    void shouldWarnWhenTheDeviceRefusesAKeyOrItsTranslation() {
+        Map<String, Integer> before = h.drv.live();
+        long buf = h.host.memory().alloc(2 * 4096);
+        h.fw.injectStatus(Command.SW2HW_MPT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Mr.getDma(h.pd, AccessFlags.LOCAL_WRITE).errno());
+        h.fw.injectStatus(Command.SW2HW_MPT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Mr.reg(h.pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).errno());
+        h.fw.injectStatus(Command.SW2HW_MPT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Mr.alloc(h.pd, 4).errno());
+        h.fw.injectStatus(Command.SW2HW_MPT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Pd.alloc(h.dev).errno(), "a kernel PD's local DMA key");
+        h.fw.injectStatus(Command.WRITE_MTT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL, Mr.reg(h.pd, buf, 2 * 4096, buf, AccessFlags.LOCAL_WRITE).errno());
+
+        java.util.List<String> log = h.kernel.dmesg();
+        assertEquals(5, log.size(), log.toString());
+        for (int i = 0; i < 4; i++) {
+            assertTrue(log.get(i).endsWith("SW2HW_MPT failed (-22)"), log.get(i));
+        }
+        assertTrue(log.get(4).endsWith("WRITE_MTT failed (-22)"), log.get(4));
+        assertEquals(before, h.drv.live());
     }
 
     /**

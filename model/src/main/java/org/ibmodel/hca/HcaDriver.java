@@ -686,6 +686,18 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
+     * SW2HW_MPT, warned about when refused, as mthca_mr_alloc (hw/mthca/mthca_mr.c) and
+     * mlx4_mr_enable (drivers/net/ethernet/mellanox/mlx4/mr.c) do; the caller unwinds.
+     */
+    private int sw2hwMpt(int mpt, byte[] mailbox) {
+        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0, mailbox);
+        if (ret != 0) {
+            kernel.printk(String.format("%s: SW2HW_MPT failed (%d)", pci.slot(), ret));
+        }
+        return ret;
+    }
+
+    /**
      * mthca_pd_alloc: a PD number, and for a kernel PD a no-translation MPT over all of host
      * memory whose key is the PD's local DMA lkey; a process's PD gets no MPT (privileged is
      * !udata in mthca_alloc_pd), so no key of it reaches past the regions the process registered.
@@ -706,8 +718,7 @@ public final class HcaDriver implements DeviceOps {
             return Errno.ENOMEM.negative();
         }
         int key = nextKey(mpt);
-        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0,
-                mptMailbox(key, pdn, AccessFlags.LOCAL_WRITE, true, 0, -1L, 0, 0));
+        int ret = sw2hwMpt(mpt, mptMailbox(key, pdn, AccessFlags.LOCAL_WRITE, true, 0, -1L, 0, 0));
         if (ret != 0) {
             mptBitmap.free(mpt);
             pdBitmap.free(pdn);
@@ -767,6 +778,8 @@ public final class HcaDriver implements DeviceOps {
             }
             int ret = cmd.in(CmdOp.WRITE_MTT, 0, 0, b);
             if (ret != 0) {
+                // __mthca_write_mtt (hw/mthca/mthca_mr.c) warns about a refused WRITE_MTT.
+                kernel.printk(String.format("%s: WRITE_MTT failed (%d)", pci.slot(), ret));
                 return ret;
             }
             done += n;
@@ -780,8 +793,7 @@ public final class HcaDriver implements DeviceOps {
             return Errno.ENOMEM.negative();
         }
         int key = nextKey(mpt);
-        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0,
-                mptMailbox(key, pdn(mr.pd()), access, physical, start, length, mtt, entries));
+        int ret = sw2hwMpt(mpt, mptMailbox(key, pdn(mr.pd()), access, physical, start, length, mtt, entries));
         if (ret != 0) {
             mptBitmap.free(mpt);
             return ret;
@@ -810,7 +822,7 @@ public final class HcaDriver implements DeviceOps {
         int key = nextKey(mpt);
         byte[] b = mptMailbox(key, pdn(mr.pd()), 0, false, 0, 0, pageList, maxNumSg);
         Hw.Mpt.FAST_REG.set(b, Hw.CTX, 1);
-        int ret = cmd.in(CmdOp.SW2HW_MPT, mpt, 0, b);
+        int ret = sw2hwMpt(mpt, b);
         if (ret != 0) {
             mptBitmap.free(mpt);
             return ret;
@@ -835,11 +847,16 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mlx4_ib_dereg_mr through mlx4_mr_free_reserved (drivers/net/ethernet/mellanox/mlx4/mr.c): a
+     * refused HW2SW_MPT is warned about and fails the deregistration; the key stays the device's.
+     */
     @Override
     public int deregMr(Mr mr) {
         int mpt = ((HcaMr) mr.drv()).mpt();
         int ret = cmd.exec(CmdOp.HW2SW_MPT, mpt, 0, 0);
         if (ret != 0) {
+            kernel.printk(String.format("%s: HW2SW_MPT failed (%d), MR has MWs bound to it", pci.slot(), ret));
             return ret;
         }
         mptBitmap.free(mpt);
