@@ -190,9 +190,10 @@ final class HcaCq {
 
     /**
      * __mlx4_ib_cq_clean: removes the CQEs of {@code qpn} that software has not consumed,
-     * sliding the others towards the producer end so the order of what remains holds.
+     * sliding the others towards the producer end so the order of what remains holds; the SRQ
+     * WQEs the removed receive CQEs name are freed, as nobody will poll them.
      */
-    void clean(int qpn) {
+    void clean(int qpn, HcaSrq srq) {
         lock.with(() -> {
             int pi = ci;
             while (pi - ci < (1 << logSize) && valid(pi) != null) {
@@ -202,6 +203,10 @@ final class HcaCq {
             for (int n = pi - 1; n - ci >= 0; n--) {
                 byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
                 if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn) {
+                    // The receive WQE of a dropped CQE goes back on its SRQ's list, never to complete.
+                    if (srq != null && !Hw.Cqe.IS_SEND.isSet(cqe, 0)) {
+                        srq.free(Hw.Cqe.WQE_INDEX.getInt(cqe, 0));
+                    }
                     freed++;
                 } else if (freed > 0) {
                     int dest = n + freed;

@@ -1198,9 +1198,12 @@ public final class HcaDriver implements DeviceOps {
 
     /** mlx4_ib_cq_clean on both CQs: no completion of a reset or destroyed QP is polled. */
     private void cleanCqs(HcaQp hq) {
-        ((HcaCq) hq.ibQp().sendCq().drv()).clean(hq.qpn());
-        if (hq.ibQp().recvCq() != hq.ibQp().sendCq()) {
-            ((HcaCq) hq.ibQp().recvCq().drv()).clean(hq.qpn());
+        HcaCq send = (HcaCq) hq.ibQp().sendCq().drv();
+        HcaCq recv = (HcaCq) hq.ibQp().recvCq().drv();
+        // Receive CQEs are only on the receive CQ: only its cleaning frees SRQ WQEs.
+        recv.clean(hq.qpn(), hq.srq());
+        if (recv != send) {
+            send.clean(hq.qpn(), null);
         }
     }
 

@@ -506,11 +506,15 @@ final class HcaQp {
             wc.wrCqe = sq.wrCqe(index);
             posted = sq.opcode(index);
             sq.completeUpTo(index);
+        } else if (srq != null) {
+            // mlx4_ib_poll_one: an SRQ's WQEs complete in any order; this one goes back on its list.
+            wc.wrId = srq.wrId(index);
+            wc.wrCqe = srq.wrCqe(index);
+            srq.free(index);
         } else {
-            WorkQueue q = srq != null ? srq.wq() : rq;
-            wc.wrId = q.wrId(index);
-            wc.wrCqe = q.wrCqe(index);
-            q.completeUpTo(index);
+            wc.wrId = rq.wrId(index);
+            wc.wrCqe = rq.wrCqe(index);
+            rq.completeUpTo(index);
         }
         if (opcode == Hw.Cqe.OPCODE_ERROR) {
             wc.status = Syndrome.statusOf(Hw.Cqe.SYNDROME.getInt(cqe, 0));

@@ -403,6 +403,13 @@ public final class Hw {
     }
 
     /** §4.6 */
+    /** The first 16 bytes of an SRQ WQE: its link in the SRQ's free list (mlx4_wqe_srq_next_seg). */
+    public static final class SrqNext {
+        public static final String SECTION = "5.12";
+        public static final int SIZE = 16;
+        public static final Field NEXT_WQE_INDEX = f("next_wqe_index", 0x00, 15, 0);
+    }
+
     public static final class SrqCtx {
         public static final String SECTION = "4.6";
         public static final int SIZE = 32;

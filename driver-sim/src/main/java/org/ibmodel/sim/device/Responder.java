@@ -603,6 +603,7 @@ final class Responder {
             t.recvWqe = n;
             t.recvWqeAddr = srq.wqeAddress(n);
             t.recvStride = srq.stride();
+            t.recvSgeOffset = Layout.SrqNext.SIZE;
         } else {
             RecvQueue rq = t.ctx.recvQueue();
             int n = rq.take();
@@ -612,6 +613,7 @@ final class Responder {
             t.recvWqe = n;
             t.recvWqeAddr = rq.wqeAddress(n);
             t.recvStride = rq.stride();
+            t.recvSgeOffset = 0;
         }
         t.recvOffset = 0;
         return true;
@@ -640,7 +642,8 @@ final class Responder {
             recvWqeBytes = new byte[t.recvStride];
         }
         transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
-        return new Transport.Segments(recvWqeBytes, 0, t.recvStride);
+        // An SRQ WQE's data segments follow its next segment (§5.12).
+        return new Transport.Segments(recvWqeBytes, t.recvSgeOffset, t.recvStride);
     }
 
     // CQ.post copies the CQE into the ring at once, so one buffer serves every receive CQE.

@@ -1,7 +1,10 @@
 // docs/HCA.md §4.6; the limit event as IBA 10.2.9.4 and drivers/infiniband/sw/rxe/rxe_resp.c get_srq_wqe
 package org.ibmodel.sim.device;
 
-/** One SRQ in hardware ownership: a ring of receive WQEs and an armed limit. */
+/**
+ * One SRQ in hardware ownership: receive WQEs taken along their next_wqe_index links (§5.12),
+ * starting from WQE 0, as many as the producer counter says are posted; and an armed limit.
+ */
 public final class SrqContext {
     private final int srqn;
     private final Dma dma;
@@ -13,6 +16,8 @@ public final class SrqContext {
     private final long dbRecord;
     private int limit;
     private int consumer;
+    /** The WQE taken next: 0 at first, then the link of the WQE last taken. */
+    private int next;
     private int users;
 
     SrqContext(int srqn, byte[] mailbox, Dma dma, EqTable eqs) {
@@ -90,14 +95,17 @@ public final class SrqContext {
     }
 
     /**
-     * The responder takes the next WQE: its counter, or -1 when none is posted. Falling below
+     * The responder takes the next WQE: its index, or -1 when none is posted. Falling below
      * the armed limit raises SRQ_LIMIT once and disarms (IBA 10.2.9.4).
      */
     public int take() {
         if (posted() <= 0) {
             return -1;
         }
-        int n = consumer++;
+        int n = next;
+        // The driver set the link before it posted the WQE; freed WQEs join the list after it.
+        next = Layout.SrqNext.NEXT_WQE_INDEX.extract(dma.read32(wqeAddress(n))) & (size() - 1);
+        consumer++;
         if (limit != 0 && posted() < limit) {
             limit = 0;
             eqs.post(EventType.SRQ_LIMIT, 0, srqn);

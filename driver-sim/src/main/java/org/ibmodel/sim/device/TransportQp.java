@@ -125,6 +125,8 @@ final class TransportQp {
     int rxPkeyIndex;
     long recvWqeAddr;
     int recvStride;
+    /** Where the taken WQE's data segments begin: after an SRQ WQE's next segment (§5.12). */
+    int recvSgeOffset;
     /** Bytes of the message in progress received; up to 2^31, so a long. */
     long recvOffset;
     /** The RDMA WRITE in progress: its next virtual address, key and bytes left. */

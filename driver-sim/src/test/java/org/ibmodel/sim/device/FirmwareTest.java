@@ -563,7 +563,10 @@ class FirmwareTest {
         h.init();
         RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.SRQ_LIMIT.maskBit());
         long db = h.mem.alloc(4);
-        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, h.mem.alloc(512), db)));
+        long buf = h.mem.alloc(512);
+        link(buf, 0, 1);
+        link(buf, 1, 2);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, buf, db)));
         assertEquals(Status.BAD_PARAM, h.cmd(Command.ARM_SRQ, 2, 9));
         assertEquals(Status.OK, h.cmd(Command.ARM_SRQ, 2, 3));
         h.mem.write(db, new byte[] {0, 0, 0, 4});
@@ -577,6 +580,33 @@ class FirmwareTest {
         assertEquals(0, srq.limit());
         srq.take();
         assertNull(eq.poll());
+    }
+
+    /** Writes WQE {@code from}'s next_wqe_index (§5.12) in an SRQ of 64-byte WQEs at {@code buf}. */
+    private void link(long buf, int from, int to) {
+        byte[] next = new byte[Layout.SrqNext.SIZE];
+        Layout.SrqNext.NEXT_WQE_INDEX.set(next, 0, to);
+        h.mem.write(buf + 64L * from, next);
+    }
+
+    /** §5.12: the device takes an SRQ's WQEs along their links, not in ring order. */
+    @Test
+    void shouldTakeSrqWqesAlongTheirLinks() {
+        h.init();
+        long db = h.mem.alloc(4);
+        long buf = h.mem.alloc(512);
+        link(buf, 0, 5);
+        link(buf, 5, 2);
+        link(buf, 2, 7);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, buf, db)));
+        h.mem.write(db, new byte[] {0, 0, 0, 3});
+        SrqContext srq = h.hca.firmware().srq(2);
+        assertEquals(0, srq.take());
+        assertEquals(5, srq.take());
+        assertEquals(2, srq.take());
+        assertEquals(-1, srq.take(), "three posted");
+        h.mem.write(db, new byte[] {0, 0, 0, 4});
+        assertEquals(7, srq.take());
     }
 
     @Test

@@ -88,11 +88,24 @@ final class HostilePeer implements AutoCloseable {
         QpInitAttr attr = QpInitAttr.of(type, cq, cq, new QpCap(16, onSrq ? 0 : 16, 4, onSrq ? 0 : 4, 0));
         attr.srq = srq;
         qp = Qp.create(pd, attr).get();
-        connect(type, rtr);
+        connect(qp, PEER_QPN, type, rtr);
         cable = world.fabric().portOfLid(world.lid(PEER));
     }
 
-    private void connect(QpType type, Consumer<QpAttr> rtrChange) {
+    /**
+     * Another QP of the victim's, of the same type, on the same PD, CQ and SRQ (if any), connected to
+     * the peer's QP {@code peerQpn}: packets for it go through {@link #put(Qp, Opcode, int, Consumer)}.
+     */
+    Qp secondQp(QpType type, int peerQpn) {
+        QpInitAttr attr = QpInitAttr.of(type, cq, cq, new QpCap(16, srq != null ? 0 : 16, 4, srq != null ? 0 : 4, 0));
+        attr.srq = srq;
+        Qp q = Qp.create(pd, attr).get();
+        connect(q, peerQpn, type, r -> {
+        });
+        return q;
+    }
+
+    private void connect(Qp qp, int peerQpn, QpType type, Consumer<QpAttr> rtrChange) {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = 1;
         init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
@@ -101,7 +114,7 @@ final class HostilePeer implements AutoCloseable {
                 QpAttrMask.ACCESS_FLAGS)));
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(Mtu.MTU_1024);
         rtr.ahAttr = AhAttr.lid(1, world.lid(PEER));
-        rtr.destQpNum = PEER_QPN;
+        rtr.destQpNum = peerQpn;
         rtr.rqPsn = RQ_PSN;
         rtr.maxDestRdAtomic = 4;
         rtr.minRnrTimer = 1;
@@ -154,12 +167,17 @@ final class HostilePeer implements AutoCloseable {
 
     /** Builds one packet of the peer's QP to the victim's and puts it on the cable, right after the last. */
     void put(Opcode op, int psn, Consumer<Fields> fill) {
+        put(qp, op, psn, fill);
+    }
+
+    /** As {@link #put(Opcode, int, Consumer)}, to the victim's QP {@code to}. */
+    void put(Qp to, Opcode op, int psn, Consumer<Fields> fill) {
         Fields f = new Fields();
         fill.accept(f);
         byte[] buf = new byte[PacketBuilder.frameLength(op, false, f.payload.length)];
         builder.wrap(buf, 0).begin(op, false);
         builder.lrh().vl(0).dlid(world.lid(VICTIM)).slid(world.lid(PEER));
-        builder.bth().pKey(0xffff).destQp(qp.qpNum()).psn(psn & Psn.MASK).ackReq(f.ackReq);
+        builder.bth().pKey(0xffff).destQp(to.qpNum()).psn(psn & Psn.MASK).ackReq(f.ackReq);
         if (op.hasReth()) {
             builder.reth().va(f.va).rKey(f.rkey).dmaLen(f.dmaLen);
         }
