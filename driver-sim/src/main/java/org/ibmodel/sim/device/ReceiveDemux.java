@@ -53,15 +53,22 @@ final class ReceiveDemux {
         Firmware fw = transport.firmware();
         HcaPort port = fw.port(portNum);
         int dlid = p.lrh().dlid();
-        if (dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID) {
-            receiveMulticast(fw, portNum, p, loopbackFrom);
-            return;
-        }
+        boolean multicast = dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID;
         int destQp = p.bth().destQp();
         // IBA 7.11.1: a port accepts packets for any of its 2^LMC LIDs, and the permissive LID
         // for its SMI QP (directed-route SMPs).
-        if (!port.ownsLid(dlid) && !(dlid == PERMISSIVE_LID && destQp == SMI_QPN)) {
+        if (!multicast && !port.ownsLid(dlid) && !(dlid == PERMISSIVE_LID && destQp == SMI_QPN)) {
             transport.count(Transport.Drop.DLID_MISMATCH);
+            return;
+        }
+        // IBA 9.6.1.4.1, 9.6.1.5.1 (drivers/infiniband/hw/qib/qib_ud.c qib_ud_rcv): the permissive
+        // LID is QP0's alone, as SLID too; any other QP, a multicast group's included, drops it.
+        if (p.lrh().slid() == PERMISSIVE_LID && destQp != SMI_QPN) {
+            transport.count(Transport.Drop.SLID_PERMISSIVE);
+            return;
+        }
+        if (multicast) {
+            receiveMulticast(fw, portNum, p, loopbackFrom);
             return;
         }
         // IBA 7.6.5, 13.5.1: VL15 carries subnet management packets to QP0, and QP0 takes no other.

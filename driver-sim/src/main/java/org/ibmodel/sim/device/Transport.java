@@ -48,6 +48,8 @@ public final class Transport implements TransportStage {
         DGID_MISMATCH,
         /** On VL15 but not for QP0, or for QP0 but not on VL15 (IBA 7.6.5, 13.5.1). */
         VL15_MISMATCH,
+        /** SLID 0xFFFF, the permissive LID, on a packet for a QP other than QP0 (IBA 9.6.1.4.1). */
+        SLID_PERMISSIVE,
         /** For a multicast LID but no GRH, not a UD SEND, or DestQP not 0xFFFFFF (HCA.md §3.11). */
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */

@@ -258,4 +258,38 @@ class SpecialQpTest {
             assertEquals(0, smiB.qpNum());
         }
     }
+
+    @Test
+    void shouldDropAPermissiveSlidForAnyQpButQp0() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            Qp ud = a.qp(QpType.UD, 5);
+            Qp udB = b.qp(QpType.UD, 5);
+            Qp gsiA = a.qp(QpType.GSI, GSI_QKEY);
+            b.qp(QpType.GSI, GSI_QKEY);
+            List<byte[]> sent = new ArrayList<>();
+            w.fabric().addTap((t, link, dir, packet) -> sent.add(packet.clone()));
+            a.send(ud, w.lid(1), udB.qpNum(), 5);
+            w.settle();
+            assertEquals(1, b.receives().size(), at("the UD send as sent is taken"));
+            a.send(gsiA, w.lid(1), 1, GSI_QKEY);
+            w.settle();
+            assertEquals(1, b.receives().size(), at("the GSI send as sent is taken"));
+
+            // IBA 9.6.1.4.1, 9.6.1.5.1 (drivers/infiniband/hw/qib/qib_ud.c qib_ud_rcv): the
+            // permissive LID is QP0's alone, as SLID as well as DLID.
+            org.ibmodel.sim.fabric.FabricPort bPort = w.link(1, 1).a();
+            for (byte[] packet : sent) {
+                byte[] p = packet.clone();
+                new Lrh().wrap(p, 0).slid(0xFFFF);
+                new org.ibmodel.sim.wire.Crcs().write(p);
+                w.transport(1).sink(1).receive(bPort, p);
+            }
+            w.settle();
+            assertEquals(0, b.receives().size(), at("neither the UD QP nor QP1 takes SLID 0xFFFF"));
+            assertEquals(sent.size(), w.transport(1).dropped(Transport.Drop.SLID_PERMISSIVE),
+                    at("each counted: " + w.transport(1).drops()));
+        }
+    }
 }
