@@ -846,11 +846,14 @@ final class VerbsModel {
         flushRq(dest);
     }
 
-    /** The WR succeeded: a completion if it was signaled or the QP signals all. */
+    /**
+     * The WR succeeded: a completion if it was signaled or the QP signals all, whose byte_len is
+     * the WR's length, the sum of its SGEs (rxe_comp.c make_send_cqe reports wqe->dma.length).
+     */
     private void done(MQp q, SendSpec w) {
         if (w.signaled() || q.sigType == SigType.ALL_WR) {
             complete(q.scq, w.wrId(), q, WcStatus.SUCCESS, w.opcode() == WrOpcode.RDMA_WRITE
-                    ? WcOpcode.RDMA_WRITE : WcOpcode.SEND, 0, false);
+                    ? WcOpcode.RDMA_WRITE : WcOpcode.SEND, w.length(), false);
         } else {
             fate(w.wrId(), Fate.QUEUED, Fate.RETIRED);
         }

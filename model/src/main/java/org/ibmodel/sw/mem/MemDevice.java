@@ -41,6 +41,7 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
@@ -676,7 +677,7 @@ public final class MemDevice implements DeviceOps {
         QpQueues q = queues(qp);
         while (!q.sq.isEmpty()) {
             SendWr wr = q.sq.poll();
-            complete(qp.sendCq(), sendWc(qp, wr, WcStatus.WR_FLUSH_ERR, 0), false);
+            complete(qp.sendCq(), sendWc(qp, wr, WcStatus.WR_FLUSH_ERR), false);
         }
         q.rnrWait = false;
     }
@@ -688,14 +689,25 @@ public final class MemDevice implements DeviceOps {
         }
     }
 
-    static Wc sendWc(Qp qp, SendWr wr, WcStatus status, int byteLen) {
+    /**
+     * rxe_comp.c make_send_cqe: every send completion carries wr_id, status and qp; a successful
+     * one also its opcode, IB_WC_WITH_IMM for the two opcodes with immediate data, and byte_len
+     * the WR's length (wqe->dma.length, its SGEs' sum). A failed or flushed one leaves them as
+     * the zeroed CQE had them: opcode 0 (IB_WC_SEND), byte_len 0, no flags.
+     */
+    static Wc sendWc(Qp qp, SendWr wr, WcStatus status) {
         Wc wc = new Wc();
         wc.wrId = wr.wrId();
         wc.wrCqe = wr.wrCqe();
         wc.status = status;
-        wc.opcode = wr.opcode().completion();
-        wc.byteLen = byteLen;
         wc.qp = qp;
+        if (status == WcStatus.SUCCESS) {
+            wc.opcode = wr.opcode().completion();
+            wc.byteLen = (int) wr.length();
+            if (wr.opcode().hasImmediate()) {
+                wc.wcFlags = WcFlags.WITH_IMM;
+            }
+        }
         return wc;
     }
 

@@ -71,10 +71,10 @@ final class MemExecutor {
         Qp dest = destination(qp, wr);
         if (dest == null || !receiving(dest) || !pkeysMatch(qp, dest)) {
             // Nothing answers: RC retries until its counter runs out; UC and UD lose the message.
-            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.RETRY_EXC_ERR) : done(qp, wr, 0);
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.RETRY_EXC_ERR) : done(qp, wr);
         }
         if (qp.type().datagram() && !qkeyMatches(qp, wr, dest)) {
-            return done(qp, wr, 0);
+            return done(qp, wr);
         }
         q.rnrWait = false;
         return switch (wr.opcode()) {
@@ -137,12 +137,12 @@ final class MemExecutor {
         if (payload.length + offset > rwr.length()) {
             complete(dest, rwc, WcStatus.LOC_LEN_ERR, false);
             responderError(dest, qp);
-            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr, 0);
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr);
         }
         if (!scatter(recvPd(dest), rwr.sgList(), offset, payload)) {
             complete(dest, rwc, WcStatus.LOC_PROT_ERR, false);
             responderError(dest, qp);
-            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr, 0);
+            return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr);
         }
         rwc.byteLen = payload.length + offset;
         fillRecvSource(rwc, qp, dest);
@@ -154,7 +154,7 @@ final class MemExecutor {
             rwc.immData = wr.immData();
         }
         complete(dest, rwc, null, (wr.sendFlags() & SendFlags.SOLICITED) != 0);
-        return done(qp, wr, 0);
+        return done(qp, wr);
     }
 
     private boolean write(Qp qp, SendWr wr, Qp dest, byte[] payload) {
@@ -179,7 +179,7 @@ final class MemExecutor {
             fillRecvSource(rwc, qp, dest);
             complete(dest, rwc, null, (wr.sendFlags() & SendFlags.SOLICITED) != 0);
         }
-        return done(qp, wr, 0);
+        return done(qp, wr);
     }
 
     private boolean read(Qp qp, SendWr wr, Qp dest) {
@@ -193,7 +193,7 @@ final class MemExecutor {
         if (!scatter(qp.pd(), wr.sgList(), 0, data)) {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
-        return done(qp, wr, len);
+        return done(qp, wr);
     }
 
     private boolean atomic(Qp qp, SendWr wr, Qp dest) {
@@ -220,13 +220,13 @@ final class MemExecutor {
             return fail(qp, wr, WcStatus.LOC_PROT_ERR);
         }
         mem.writeLong(hostAddr, updated);
-        return done(qp, wr, 8);
+        return done(qp, wr);
     }
 
     /** No receive WR at the target: RNR NAK; infinite retry waits, anything else fails now. */
     private boolean noReceive(Qp qp, SendWr wr) {
         if (qp.type() != QpType.RC) {
-            return done(qp, wr, 0);
+            return done(qp, wr);
         }
         if (qp.attr().rnrRetry == Qp.RNR_RETRY_INFINITE) {
             MemDevice.queues(qp).rnrWait = true;
@@ -237,7 +237,7 @@ final class MemExecutor {
 
     private boolean remoteAccessError(Qp qp, SendWr wr, Qp dest) {
         if (qp.type() != QpType.RC) {
-            return done(qp, wr, 0);
+            return done(qp, wr);
         }
         responderError(dest, qp);
         return fail(qp, wr, WcStatus.REM_ACCESS_ERR);
@@ -413,10 +413,10 @@ final class MemExecutor {
     }
 
     /** The WR succeeded: it leaves the queue, with a CQE if it was signaled. */
-    private boolean done(Qp qp, SendWr wr, int byteLen) {
+    private boolean done(Qp qp, SendWr wr) {
         MemDevice.queues(qp).sq.poll();
         if (wr.signaled() || qp.sigType() == SigType.ALL_WR) {
-            dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, WcStatus.SUCCESS, byteLen), false);
+            dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, WcStatus.SUCCESS), false);
         }
         return true;
     }
@@ -427,7 +427,7 @@ final class MemExecutor {
      */
     private boolean fail(Qp qp, SendWr wr, WcStatus status) {
         MemDevice.queues(qp).sq.poll();
-        dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, status, 0), false);
+        dev.complete(qp.sendCq(), MemDevice.sendWc(qp, wr, status), false);
         if (qp.type() == QpType.RC) {
             dev.qpError(qp);
         } else {

@@ -263,6 +263,54 @@ class MemExecutorTest {
         assertArrayEquals(new byte[64], f.mem.read(dst, 64));
     }
 
+    // drivers/infiniband/sw/rxe/rxe_comp.c: make_send_cqe, a successful send completion carries
+    // IB_WC_WITH_IMM for SEND_WITH_IMM and RDMA_WRITE_WITH_IMM, and byte_len the WR's length
+    @Test
+    void shouldReportImmediateFlagAndLengthOnSuccessfulSendCompletion() {
+        connect(7);
+        long target = f.buf(64);
+        Mr mr = f.mr(target, 64, Fixture.ALL_ACCESS);
+        assertTrue(b.postRecv(f.recv(20, f.buf(256), 256)).ok());
+        assertTrue(b.postRecv(f.recv(21, f.buf(8), 8)).ok());
+        assertTrue(b.postRecv(f.recv(22, f.buf(64), 64)).ok());
+
+        assertTrue(a.postSend(f.send(10, f.pattern(100, 1), 100).opcode(WrOpcode.SEND_WITH_IMM).immData(9)).ok());
+        assertTrue(a.postSend(rdma(WrOpcode.RDMA_WRITE_WITH_IMM, f.sge(f.pattern(48, 2), 48), target, mr.rkey())
+                .wrId(11).immData(10)).ok());
+        assertTrue(a.postSend(f.send(12, f.pattern(30, 3), 30)).ok());
+        f.run();
+
+        List<Wc> wcs = Fixture.poll(aCq);
+        assertEquals(List.of(WcFlags.WITH_IMM, WcFlags.WITH_IMM, 0), wcs.stream().map(wc -> wc.wcFlags).toList());
+        assertEquals(List.of(100, 48, 30), wcs.stream().map(wc -> wc.byteLen).toList());
+        assertEquals(List.of(WcOpcode.SEND, WcOpcode.RDMA_WRITE, WcOpcode.SEND),
+                wcs.stream().map(wc -> wc.opcode).toList());
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_comp.c: make_send_cqe, a failed or flushed send completion
+    // carries wr_id, status and qp only: opcode stays 0 (IB_WC_SEND), byte_len 0, no flags
+    @Test
+    void shouldReportOnlyStatusOnFailedAndFlushedSendCompletions() {
+        connect(7);
+        long target = f.buf(64);
+        Mr mr = f.mr(target, 64, Fixture.ALL_ACCESS);
+
+        assertTrue(a.postSend(rdma(WrOpcode.RDMA_WRITE_WITH_IMM, f.sge(f.pattern(64, 5), 64), target,
+                mr.rkey() + 0x100)).ok());
+        assertTrue(a.postSend(rdma(WrOpcode.RDMA_READ, f.sge(f.buf(16), 16), target, mr.rkey()).wrId(2)).ok());
+        f.run();
+
+        List<Wc> wcs = Fixture.poll(aCq);
+        assertEquals(List.of(WcStatus.REM_ACCESS_ERR, WcStatus.WR_FLUSH_ERR),
+                wcs.stream().map(wc -> wc.status).toList());
+        for (Wc wc : wcs) {
+            assertEquals(WcOpcode.SEND, wc.opcode, wc.toString());
+            assertEquals(0, wc.byteLen, wc.toString());
+            assertEquals(0, wc.wcFlags, wc.toString());
+            assertSame(a, wc.qp);
+        }
+    }
+
     // ---- RNR -----------------------------------------------------------------------------------
 
     // drivers/infiniband/sw/rxe/rxe_comp.c: rnr_retry 7 retries until the responder has a receive
