@@ -89,6 +89,8 @@ final class VerbsModel {
     static final int CONTROLLED_QKEY = 0x8000_0000;
     /** IBA 11.4.1.2: a UD receive buffer starts with 40 bytes for the GRH. */
     static final int GRH_BYTES = 40;
+    /** The active MTU of every port of the device under test (PortAttr's IB_MTU_4096), in bytes. */
+    static final int PORT_MTU = 4096;
     /** IBA 9.7.5.2.8: rnr_retry 7 retries forever. */
     static final int RNR_INFINITE = 7;
     static final int RECV_LEN = 128;
@@ -752,6 +754,11 @@ final class VerbsModel {
     /** Executes the head of {@code q}'s send queue; false when it must wait for a receive WR. */
     private boolean execute(MQp q) {
         SendSpec w = q.sq.poll();
+        if (q.type == QpType.UD && w.length() > PORT_MTU) {
+            // IBA C10-93.1.1: a UD message above the port's MTU is not sent, and is no error.
+            done(q, w);
+            return true;
+        }
         if (w.badLkey()) {
             fail(q, w, WcStatus.LOC_PROT_ERR);
             return true;

@@ -61,6 +61,12 @@ final class MemExecutor {
     /** @return false when the WR must wait */
     private boolean execute(Qp qp, SendWr wr) {
         QpQueues q = MemDevice.queues(qp);
+        if (qp.type() == QpType.UD && wr.length() > portMtu(qp)) {
+            // rxe_req.c rxe_requester, IBA C10-93.1.1: a UD message longer than the port's MTU
+            // emits no packet and raises no error; it completes as a successful send, before its
+            // SGEs are read.
+            return done(qp, wr);
+        }
         byte[] payload = null;
         if (wr.opcode() != WrOpcode.RDMA_READ && !wr.opcode().isAtomic()) {
             payload = gather(qp, wr.sgList(), false);
@@ -84,6 +90,11 @@ final class MemExecutor {
             case ATOMIC_CMP_AND_SWP, ATOMIC_FETCH_AND_ADD -> atomic(qp, wr, dest);
             default -> fail(qp, wr, WcStatus.LOC_QP_OP_ERR);
         };
+    }
+
+    /** rxe_req.c get_mtu: a UD QP's limit is its port's active MTU (rxe's port.mtu_cap). */
+    private int portMtu(Qp qp) {
+        return dev.device().port(qp.portNum()).query().activeMtu.bytes();
     }
 
     private Qp destination(Qp qp, SendWr wr) {

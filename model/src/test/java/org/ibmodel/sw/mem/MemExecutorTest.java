@@ -415,6 +415,27 @@ class MemExecutorTest {
         assertEquals(WcStatus.LOC_LEN_ERR, only(Fixture.poll(bCq)).status);
     }
 
+    // drivers/infiniband/sw/rxe/rxe_req.c: rxe_requester, a UD message longer than the port's MTU
+    // emits no packet and completes successfully (IBA C10-93.1.1)
+    @Test
+    void shouldCompleteUdMessageLongerThanPortMtuWithoutSendingIt() {
+        Qp sender = ud(aCq, QKEY);
+        Qp receiver = ud(bCq, QKEY);
+        int len = f.dev.port(Fixture.PORT).query().activeMtu.bytes() + 1;
+        assertTrue(receiver.postRecv(f.recv(1, f.buf(8192), 8192)).ok());
+
+        assertTrue(sender.postSend(udSend(2, f.pattern(len, 14), len, receiver, QKEY)).ok());
+        f.run();
+
+        Wc wc = only(Fixture.poll(aCq));
+        assertEquals(WcStatus.SUCCESS, wc.status);
+        assertEquals(len, wc.byteLen);
+        assertEquals(QpState.RTS, sender.state());
+        assertTrue(Fixture.poll(bCq).isEmpty(), "nothing was sent");
+        Fixture.toErr(receiver);
+        assertEquals(WcStatus.WR_FLUSH_ERR, only(Fixture.poll(bCq)).status, "the receive was not consumed");
+    }
+
     // drivers/infiniband/sw/rxe/rxe_recv.c: check_keys, a UD datagram with the wrong Q_Key is
     // silently dropped (IBA 10.2.4)
     @Test
