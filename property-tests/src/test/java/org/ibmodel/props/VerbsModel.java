@@ -787,6 +787,17 @@ final class VerbsModel {
             return transportDone(q, w, WcStatus.RNR_RETRY_EXC_ERR);
         }
         int need = w.length() + (dest.datagram() ? GRH_BYTES : 0);
+        if (dest.datagram() && need > r.length()) {
+            // A datagram that does not fit the receive with its GRH is dropped; with an SRQ the
+            // receive it took reports an invalid request (IBA 10.2 class D and E errors).
+            if (dest.srq == null) {
+                dest.rq.addFirst(r);
+            } else {
+                complete(dest.rcq, r.wrId(), dest, WcStatus.REM_INV_REQ_ERR, null, 0, false);
+            }
+            done(q, w);
+            return true;
+        }
         if (need > r.length()) {
             complete(dest.rcq, r.wrId(), dest, WcStatus.LOC_LEN_ERR, null, 0, false);
             responderError(dest, q);

@@ -139,12 +139,25 @@ final class MemExecutor {
     }
 
     private boolean send(Qp qp, SendWr wr, Qp dest, byte[] payload) {
+        int offset = dest.type().datagram() ? GRH_BYTES : 0;
+        RecvWr head = dest.srq() == null ? MemDevice.queues(dest).rq.peek() : null;
+        if (dest.type().datagram() && head != null && payload.length + offset > head.length()) {
+            // rxe_resp.c rxe_resp_check_length: a UD or GSI receive that cannot hold the GRH and
+            // the payload is a length error, class D without an SRQ: the message is dropped and
+            // the receive WQE, never consumed, waits for the next one. UD never learns of it.
+            return done(qp, wr);
+        }
         RecvWr rwr = takeRecv(dest);
         if (rwr == null) {
             return noReceive(qp, wr);
         }
-        int offset = dest.type().datagram() ? GRH_BYTES : 0;
         Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
+        if (dest.type().datagram() && payload.length + offset > rwr.length()) {
+            // ... and class E with an SRQ (rxe_responder, RESPST_ERR_LENGTH): the WQE taken from
+            // the SRQ completes with IB_WC_REM_INV_REQ_ERR; the QP stays where it is.
+            complete(dest, rwc, WcStatus.REM_INV_REQ_ERR, false);
+            return done(qp, wr);
+        }
         if (payload.length + offset > rwr.length()) {
             complete(dest, rwc, WcStatus.LOC_LEN_ERR, false);
             responderError(dest, qp);

@@ -20,6 +20,8 @@ import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.SigType;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
@@ -401,10 +403,11 @@ class MemExecutorTest {
         assertEquals(WcStatus.SUCCESS, only(Fixture.poll(aCq)).status);
     }
 
-    // drivers/infiniband/sw/rxe/rxe_resp.c: check_length, without room for the GRH the message
-    // does not fit
+    // drivers/infiniband/sw/rxe/rxe_resp.c: rxe_resp_check_length, a UD receive without room for
+    // the 40 GRH bytes and the payload is a class D error: the message is dropped and the receive
+    // stays posted; the sender never learns of it
     @Test
-    void shouldReportLocLenErrForUdReceiveWithoutGrhRoom() {
+    void shouldDropUdMessageWhoseReceiveLacksGrhRoom() {
         Qp sender = ud(aCq, QKEY);
         Qp receiver = ud(bCq, QKEY);
         assertTrue(receiver.postRecv(f.recv(1, f.buf(100), 100)).ok());
@@ -412,7 +415,35 @@ class MemExecutorTest {
         assertTrue(sender.postSend(udSend(2, f.pattern(100, 11), 100, receiver, QKEY)).ok());
         f.run();
 
-        assertEquals(WcStatus.LOC_LEN_ERR, only(Fixture.poll(bCq)).status);
+        assertTrue(Fixture.poll(bCq).isEmpty());
+        assertEquals(WcStatus.SUCCESS, only(Fixture.poll(aCq)).status);
+        assertEquals(QpState.RTS, receiver.state());
+        Fixture.toErr(receiver);
+        Wc flushed = only(Fixture.poll(bCq));
+        assertEquals(1L, flushed.wrId, "the receive was not consumed");
+        assertEquals(WcStatus.WR_FLUSH_ERR, flushed.status);
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_resp.c: rxe_responder, the same length error on a QP with an
+    // SRQ is class E: the SRQ's receive completes with IB_WC_REM_INV_REQ_ERR, the QP stays
+    @Test
+    void shouldCompleteTooSmallSrqReceiveOfUdWithRemInvReqErr() {
+        Qp sender = ud(aCq, QKEY);
+        Srq srq = Srq.create(f.pd, null, new SrqAttr(4, 1, 0)).get();
+        QpInitAttr init = QpInitAttr.of(QpType.UD, bCq, bCq, QpCap.of(8, 8, 1));
+        init.srq = srq;
+        Qp receiver = f.qp(init);
+        Fixture.udToRts(receiver, QKEY);
+        assertTrue(srq.postRecv(f.recv(1, f.buf(100), 100)).ok());
+
+        assertTrue(sender.postSend(udSend(2, f.pattern(100, 11), 100, receiver, QKEY)).ok());
+        f.run();
+
+        Wc recv = only(Fixture.poll(bCq));
+        assertEquals(1L, recv.wrId);
+        assertEquals(WcStatus.REM_INV_REQ_ERR, recv.status);
+        assertEquals(QpState.RTS, receiver.state());
+        assertEquals(WcStatus.SUCCESS, only(Fixture.poll(aCq)).status);
     }
 
     // drivers/infiniband/sw/rxe/rxe_req.c: rxe_requester, a UD message longer than the port's MTU
