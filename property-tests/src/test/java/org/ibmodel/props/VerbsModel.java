@@ -603,6 +603,14 @@ final class VerbsModel {
         if (w.inline() && w.length() > q.cap.maxInlineData()) {
             return "inline-too-long";
         }
+        // Inline data goes with sends and RDMA writes only (rxe_opcode.c WR_INLINE_MASK).
+        if (w.inline() && (w.opcode() == WrOpcode.RDMA_READ || w.opcode().isAtomic())) {
+            return "inline-not-allowed";
+        }
+        // An atomic carries exactly 8 bytes (rxe_verbs.c validate_send_wr).
+        if (w.opcode().isAtomic() && w.length() != 8) {
+            return "atomic-length";
+        }
         boolean opOk = switch (q.type) {
             case RC -> w.opcode() != WrOpcode.LSO && w.opcode() != WrOpcode.BIND_MW;
             case UC -> w.opcode() == WrOpcode.SEND || w.opcode() == WrOpcode.SEND_WITH_IMM

@@ -594,15 +594,23 @@ public final class MemDevice implements DeviceOps {
         return result;
     }
 
-    /** rxe_verbs.c validate_send_wr: the WR must fit the QP and the QP type must allow it. */
+    /** IBA's largest message, 2^31 bytes (rxe_verbs.c validate_send_wr). */
+    static final long MAX_MSG_SIZE = 1L << 31;
+
+    /**
+     * rxe_verbs.c validate_send_wr: the WR must fit the QP and the QP type must allow it; its
+     * SGEs may add up to 2^31 bytes; an atomic's to 8 in all, at an 8-byte aligned remote address;
+     * inline data only for the opcodes rxe_opcode.c gives WR_INLINE_MASK (sends and writes).
+     */
     private static int checkSendWr(Qp qp, SendWr wr) {
-        if (wr.numSge() > qp.cap().maxSendSge()) {
-            return Errno.EINVAL.negative();
-        }
-        if ((wr.sendFlags() & SendFlags.INLINE) != 0 && wr.length() > qp.cap().maxInlineData()) {
+        if (wr.numSge() > qp.cap().maxSendSge() || wr.length() > MAX_MSG_SIZE) {
             return Errno.EINVAL.negative();
         }
         WrOpcode op = wr.opcode();
+        if ((wr.sendFlags() & SendFlags.INLINE) != 0
+                && (wr.length() > qp.cap().maxInlineData() || !(op.consumesRecv() || op == WrOpcode.RDMA_WRITE))) {
+            return Errno.EINVAL.negative();
+        }
         boolean ok = switch (qp.type()) {
             case RC -> op != WrOpcode.LSO && op != WrOpcode.BIND_MW;
             case UC -> op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM || op == WrOpcode.RDMA_WRITE
@@ -616,7 +624,7 @@ public final class MemDevice implements DeviceOps {
         if (qp.type().datagram() && (wr.ah() == null || wr.ah().freed() || wr.ah().pd() != qp.pd())) {
             return Errno.EINVAL.negative();
         }
-        if (op.isAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {
+        if (op.isAtomic() && (wr.length() != 8 || (wr.remoteAddr() & 7) != 0)) {
             return Errno.EINVAL.negative();
         }
         return 0;

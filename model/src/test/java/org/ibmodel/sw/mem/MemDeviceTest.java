@@ -160,6 +160,51 @@ class MemDeviceTest {
         assertTrue(Fixture.poll(aCq).isEmpty());
     }
 
+    // drivers/infiniband/sw/rxe/rxe_verbs.c: validate_send_wr asks an atomic for 8 bytes in all,
+    // however many SGEs carry them
+    @Test
+    void shouldAcceptAtomicWhoseSgesSumToEightBytes() {
+        Qp a = rc(aCq, QpCap.of(8, 8, 2), SigType.ALL_WR);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Fixture.connect(a, b);
+        long remote = f.buf(8);
+        f.mem.writeLong(remote, 0x1122_3344_5566_7788L);
+        int rkey = f.mr(remote, 8, Fixture.ALL_ACCESS).rkey();
+        SendWr fetchAdd = new SendWr().wrId(1).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                .sgList(f.sge(dst, 4), f.sge(dst + 100, 4)).remoteAddr(remote).rkey(rkey).compareAdd(1);
+
+        assertEquals(PostResult.OK, a.postSend(fetchAdd));
+        f.run();
+
+        assertEquals(List.of(WcStatus.SUCCESS), statuses(Fixture.poll(aCq)));
+        assertEquals(0x5566_7788L, f.mem.readLong(dst) & 0xffff_ffffL);
+        assertEquals(0x1122_3344L, f.mem.readLong(dst + 100) & 0xffff_ffffL);
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_verbs.c: validate_send_wr refuses with -EINVAL an atomic whose
+    // remote address is not 8-byte aligned, inline data on an opcode without WR_INLINE_MASK, and
+    // a message above 2^31 bytes (IBA's largest)
+    @Test
+    void shouldReturnEinvalForMisalignedAtomicInlineReadAndOversizedMessage() {
+        Qp a = rc(aCq, QpCap.of(8, 8, 2), SigType.ALL_WR);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Fixture.connect(a, b);
+        long remote = f.buf(16);
+        int rkey = f.mr(remote, 16, Fixture.ALL_ACCESS).rkey();
+        SendWr misaligned = new SendWr().wrId(1).opcode(WrOpcode.ATOMIC_CMP_AND_SWP).sgList(f.sge(dst, 8))
+                .remoteAddr(remote + 4).rkey(rkey);
+        SendWr inlineRead = new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(f.sge(dst, 8))
+                .remoteAddr(remote).rkey(rkey).sendFlags(SendFlags.INLINE);
+        SendWr huge = SendWr.send(3, f.sge(src, 0x4000_0000), f.sge(src, 0x4000_0001));
+
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), a.postSend(misaligned));
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), a.postSend(inlineRead));
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), a.postSend(huge));
+        f.run();
+        assertTrue(Fixture.poll(aCq).isEmpty());
+        assertEquals(QpState.RTS, a.state());
+    }
+
     // drivers/infiniband/sw/rxe/rxe_verbs.c: in ERR, new WRs are completed as flushed
     @Test
     void shouldCompletePostsInErrWithFlushErr() {
