@@ -654,11 +654,12 @@ final class VerbsModel {
     private Prediction enqueueRecvs(String verb, List<RecvSpec> wrs, Deque<RecvSpec> queue, int maxSge, int maxWr) {
         for (int i = 0; i < wrs.size(); i++) {
             RecvSpec r = wrs.get(i);
-            if (r.numSge() > maxSge) {
-                return new Prediction(Outcome.post(verb, Errno.EINVAL.negative(), i), "too-many-sge");
-            }
+            // A full queue is reported before a WR that could never fit (rxe_verbs.c post_one_recv).
             if (queue.size() >= maxWr) {
                 return new Prediction(Outcome.post(verb, Errno.ENOMEM.negative(), i), "queue-full");
+            }
+            if (r.numSge() > maxSge) {
+                return new Prediction(Outcome.post(verb, Errno.EINVAL.negative(), i), "too-many-sge");
             }
             queue.add(r);
             posted(r.wrId());

@@ -382,12 +382,9 @@ public final class MemDevice implements DeviceOps {
         PostResult result = PostResult.OK;
         for (int i = 0; i < wrs.size(); i++) {
             RecvWr wr = wrs.get(i);
-            if (wr.numSge() > srq.maxSge()) {
-                result = PostResult.fail(Errno.EINVAL.negative(), i);
-                break;
-            }
-            if (q.wrs.size() >= srq.maxWr()) {
-                result = PostResult.fail(Errno.ENOMEM.negative(), i);
+            int err = checkRecvWr(wr, q.wrs.size(), srq.maxWr(), srq.maxSge());
+            if (err != 0) {
+                result = PostResult.fail(err, i);
                 break;
             }
             q.wrs.add(wr);
@@ -641,12 +638,9 @@ public final class MemDevice implements DeviceOps {
         PostResult result = PostResult.OK;
         for (int i = 0; i < wrs.size(); i++) {
             RecvWr wr = wrs.get(i);
-            if (wr.numSge() > qp.cap().maxRecvSge()) {
-                result = PostResult.fail(Errno.EINVAL.negative(), i);
-                break;
-            }
-            if (q.rq.size() >= qp.cap().maxRecvWr()) {
-                result = PostResult.fail(Errno.ENOMEM.negative(), i);
+            int err = checkRecvWr(wr, q.rq.size(), qp.cap().maxRecvWr(), qp.cap().maxRecvSge());
+            if (err != 0) {
+                result = PostResult.fail(err, i);
                 break;
             }
             q.rq.add(wr);
@@ -658,6 +652,18 @@ public final class MemDevice implements DeviceOps {
             kick();
         }
         return result;
+    }
+
+    /**
+     * rxe_verbs.c post_one_recv, for a QP's queue and an SRQ's alike: a full queue is -ENOMEM,
+     * tested first; then more SGEs than the queue takes, or SGEs adding up to 2^31 bytes or more
+     * (IBA's largest message), are -EINVAL.
+     */
+    private static int checkRecvWr(RecvWr wr, int queued, int maxWr, int maxSge) {
+        if (queued >= maxWr) {
+            return Errno.ENOMEM.negative();
+        }
+        return wr.numSge() > maxSge || wr.length() >= MAX_MSG_SIZE ? Errno.EINVAL.negative() : 0;
     }
 
     /**

@@ -19,6 +19,8 @@ import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.SigType;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
@@ -144,6 +146,25 @@ class MemDeviceTest {
         f.run();
         assertEquals(List.of(0L), wrIds(Fixture.poll(aCq)));
         assertEquals(List.of(10L), wrIds(Fixture.poll(bCq)));
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_verbs.c: post_one_recv tests a full queue (-ENOMEM) before
+    // num_sge, and refuses with -EINVAL a receive of 2^31 bytes or more; on an SRQ too
+    @Test
+    void shouldCheckFullQueueFirstAndRefuseReceivesOfTwoGigabytes() {
+        Qp a = rc(aCq, QpCap.of(8, 3, 2), SigType.ALL_WR);
+        assertEquals(0, a.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK));
+        Srq srq = Srq.create(f.pd, null, new SrqAttr(3, 2, 0)).get();
+        RecvWr twoGigabytes = new RecvWr(9, f.sge(dst, 0x4000_0000), f.sge(dst, 0x4000_0000));
+        RecvWr threeSges = new RecvWr(4, f.sge(dst, 8), f.sge(dst, 8), f.sge(dst, 8));
+
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), a.postRecv(twoGigabytes));
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), srq.postRecv(twoGigabytes));
+        List<RecvWr> three = List.of(f.recv(1, dst, 64), f.recv(2, dst, 64), f.recv(3, dst, 64));
+        assertEquals(PostResult.OK, a.postRecv(three));
+        assertEquals(PostResult.OK, srq.postRecv(three));
+        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 0), a.postRecv(threeSges));
+        assertEquals(PostResult.fail(Errno.ENOMEM.negative(), 0), srq.postRecv(threeSges));
     }
 
     // drivers/infiniband/sw/rxe/rxe_verbs.c: validate_send_wr, UD QPs only send
