@@ -218,6 +218,8 @@ final class VerbsModel {
         /** Connected QPs: IB_QP_DEST_QPN named the QP itself. */
         boolean destSelf;
         int rnrRetry;
+        /** qp_access_flags, as the last IB_QP_ACCESS_FLAGS set them since RESET. */
+        int accessFlags;
         final Deque<SendSpec> sq = new ArrayDeque<>();
         final Deque<RecvSpec> rq = new ArrayDeque<>();
         boolean live = true;
@@ -493,6 +495,7 @@ final class VerbsModel {
             cleanCqs(q);
             q.destSelf = false;
             q.rnrRetry = 0;
+            q.accessFlags = 0;
         } else if (next == QpState.ERR) {
             // IBA 10.3.1: outstanding work requests complete with IB_WC_WR_FLUSH_ERR.
             flushSq(q);
@@ -504,6 +507,9 @@ final class VerbsModel {
         }
         if ((mask & RNR_RETRY) != 0) {
             q.rnrRetry = v.rnrRetry;
+        }
+        if ((mask & ACCESS_FLAGS) != 0) {
+            q.accessFlags = v.qpAccessFlags;
         }
         return ok(a, a.kind());
     }
@@ -779,6 +785,11 @@ final class VerbsModel {
         }
         if (q.datagram() && w.qkey() == QkeyMode.MISMATCH) {
             // IBA 10.2.4: a datagram with the wrong Q_Key is silently dropped.
+            done(q, w);
+            return true;
+        }
+        if (w.opcode() == WrOpcode.RDMA_WRITE && w.length() == 0 && (dest.accessFlags & IB_ACCESS_REMOTE_WRITE) != 0) {
+            // IBA C9-88: a zero-byte write carries no rkey worth checking, so it cannot fail on one.
             done(q, w);
             return true;
         }

@@ -182,8 +182,9 @@ final class MemExecutor {
     }
 
     private boolean write(Qp qp, SendWr wr, Qp dest, byte[] payload) {
-        Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), payload.length, AccessFlags.REMOTE_WRITE);
-        if (mr == null) {
+        boolean keyless = keyless(dest, payload.length, AccessFlags.REMOTE_WRITE);
+        Mr mr = keyless ? null : remoteMr(dest, wr.rkey(), wr.remoteAddr(), payload.length, AccessFlags.REMOTE_WRITE);
+        if (!keyless && mr == null) {
             return remoteAccessError(qp, wr, dest);
         }
         RecvWr rwr = null;
@@ -193,7 +194,9 @@ final class MemExecutor {
                 return noReceive(qp, wr);
             }
         }
-        dmaWrite(mr, wr.remoteAddr(), payload, 0, payload.length);
+        if (!keyless) {
+            dmaWrite(mr, wr.remoteAddr(), payload, 0, payload.length);
+        }
         if (rwr != null) {
             Wc rwc = MemDevice.recvWc(dest, rwr, WcStatus.SUCCESS);
             rwc.opcode = WcOpcode.RECV_RDMA_WITH_IMM;
@@ -208,6 +211,9 @@ final class MemExecutor {
 
     private boolean read(Qp qp, SendWr wr, Qp dest) {
         int len = (int) wr.length();
+        if (keyless(dest, len, AccessFlags.REMOTE_READ)) {
+            return done(qp, wr);
+        }
         Mr mr = remoteMr(dest, wr.rkey(), wr.remoteAddr(), len, AccessFlags.REMOTE_READ);
         if (mr == null) {
             return remoteAccessError(qp, wr, dest);
@@ -277,6 +283,14 @@ final class MemExecutor {
         if (dest != requester && dest.type() == QpType.RC && dest.state() != QpState.ERR) {
             dev.qpError(dest);
         }
+    }
+
+    /**
+     * rxe_resp.c check_rkey, IBA C9-88: a zero-byte RDMA READ or WRITE need not carry a valid
+     * rkey or address, so neither is looked at; the responder QP must still allow the access.
+     */
+    private static boolean keyless(Qp dest, long len, int access) {
+        return len == 0 && (dest.attr().qpAccessFlags & access) != 0;
     }
 
     private Mr remoteMr(Qp dest, int rkey, long addr, long len, int access) {

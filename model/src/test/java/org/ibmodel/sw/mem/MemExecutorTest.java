@@ -217,6 +217,24 @@ class MemExecutorTest {
         assertArrayEquals(new byte[64], f.mem.read(target, 64), "nothing was written");
     }
 
+    // drivers/infiniband/sw/rxe/rxe_resp.c: check_rkey, a zero-byte RDMA READ or WRITE need not
+    // name a valid rkey or address, so none is checked (IBA C9-88)
+    @Test
+    void shouldNotCheckRkeyOfZeroLengthReadOrWrite() {
+        connect(7);
+
+        assertTrue(a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).remoteAddr(0x1234).rkey(0x7777)
+                .sendFlags(SendFlags.SIGNALED)).ok());
+        assertTrue(a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).remoteAddr(0x1234).rkey(0x7777)
+                .sendFlags(SendFlags.SIGNALED)).ok());
+        f.run();
+
+        List<Wc> wcs = Fixture.poll(aCq);
+        assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS), wcs.stream().map(wc -> wc.status).toList());
+        assertEquals(QpState.RTS, a.state());
+        assertEquals(QpState.RTS, b.state());
+    }
+
     // drivers/infiniband/sw/rxe/rxe_resp.c: check_rkey, an MR without remote write refuses a WRITE
     @Test
     void shouldFailWriteIntoReadOnlyRegionWithRemAccessErr() {
