@@ -543,6 +543,22 @@ public final class MemDevice implements DeviceOps {
         return bad ? Errno.EINVAL.negative() : 0;
     }
 
+    /**
+     * rxe_qp_from_attr (rxe_qp.c) keeps max_rd_atomic and max_dest_rd_atomic rounded up to a
+     * power of two, 0 staying 0, and rxe_qp_to_attr reports what it kept; ib_core holds the
+     * depths as asked, so the rounding is applied here.
+     */
+    @Override
+    public int queryQp(Qp qp, QpAttr out) {
+        out.maxRdAtomic = readDepth(out.maxRdAtomic);
+        out.maxDestRdAtomic = readDepth(out.maxDestRdAtomic);
+        return 0;
+    }
+
+    private static int readDepth(int n) {
+        return n <= 1 ? Math.max(n, 0) : Integer.highestOneBit(n - 1) << 1;
+    }
+
     @Override
     public int destroyQp(Qp qp) {
         qps.remove(qp.qpNum());

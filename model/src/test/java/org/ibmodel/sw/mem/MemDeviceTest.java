@@ -226,6 +226,33 @@ class MemDeviceTest {
         assertEquals(QpState.RTS, a.state());
     }
 
+    // drivers/infiniband/sw/rxe/rxe_qp.c: rxe_qp_from_attr keeps max_rd_atomic and
+    // max_dest_rd_atomic rounded up to a power of two (0 stays 0), and rxe_qp_to_attr reports them
+    @Test
+    void shouldReportReadDepthsRoundedUpToPowerOfTwo() {
+        Qp a = rc(aCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        assertEquals(0, a.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK));
+        QpAttr rtr = Fixture.rcRtrAttr(b.qpNum());
+        rtr.maxDestRdAtomic = 3;
+        assertEquals(0, a.modify(rtr, Fixture.RC_RTR_MASK));
+        QpAttr rts = Fixture.rcRtsAttr(7);
+        rts.maxRdAtomic = 5;
+        assertEquals(0, a.modify(rts, Fixture.RC_RTS_MASK));
+
+        QpAttr out = new QpAttr();
+        assertEquals(0, a.query(out));
+        assertEquals(4, out.maxDestRdAtomic);
+        assertEquals(8, out.maxRdAtomic);
+
+        assertEquals(0, b.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK));
+        QpAttr noResources = Fixture.rcRtrAttr(a.qpNum());
+        noResources.maxDestRdAtomic = 0;
+        assertEquals(0, b.modify(noResources, Fixture.RC_RTR_MASK));
+        assertEquals(0, b.query(out));
+        assertEquals(0, out.maxDestRdAtomic);
+    }
+
     // drivers/infiniband/sw/rxe/rxe_verbs.c: in ERR, new WRs are completed as flushed
     @Test
     void shouldCompletePostsInErrWithFlushErr() {
