@@ -13,6 +13,14 @@ public final class DeviceAttr {
     public int maxQp = 256;
     public int maxQpWr = 1024;
     public long deviceCapFlags;
+    /** IB_DEVICE_CHANGE_PHY_PORT in deviceCapFlags. */
+    public static final long CHANGE_PHY_PORT = 1L << 5;
+    /** IB_DEVICE_PORT_ACTIVE_EVENT in deviceCapFlags. */
+    public static final long PORT_ACTIVE_EVENT = 1L << 10;
+    /** IB_DEVICE_SYS_IMAGE_GUID in deviceCapFlags. */
+    public static final long SYS_IMAGE_GUID = 1L << 11;
+    /** IB_DEVICE_RC_RNR_NAK_GEN in deviceCapFlags. */
+    public static final long RC_RNR_NAK_GEN = 1L << 12;
     /** IB_DEVICE_BLOCK_MULTICAST_LOOPBACK in deviceCapFlags. */
     public static final long BLOCK_MULTICAST_LOOPBACK = 1L << 22;
     public int maxSendSge = 16;

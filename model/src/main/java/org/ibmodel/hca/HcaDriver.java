@@ -314,7 +314,10 @@ public final class HcaDriver implements DeviceOps {
         a.maxSrqSge = Hw.DevCap.MAX_SRQ_SGE.getInt(cap, 0);
         a.maxPkeys = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
-        a.deviceCapFlags = DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
+        // mlx4_ib_query_device: set whatever the firmware reports (mthca_dev_lim too, but for the
+        // loopback blocking).
+        a.deviceCapFlags = DeviceAttr.CHANGE_PHY_PORT | DeviceAttr.PORT_ACTIVE_EVENT | DeviceAttr.SYS_IMAGE_GUID
+                | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);

@@ -1,0 +1,24 @@
+// What ib_query_device reports for the HCA, field by field against mlx4_ib_query_device
+// (drivers/infiniband/hw/mlx4/main.c) and mthca_query_device (drivers/infiniband/hw/mthca/mthca_provider.c)
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.ibmodel.core.DeviceAttr;
+import org.junit.jupiter.api.Test;
+
+class HcaQueryDeviceTest {
+    private final HcaHost h = new HcaHost();
+
+    /**
+     * mlx4_ib_query_device sets these four whatever the firmware says, as mthca_dev_lim does
+     * (drivers/infiniband/hw/mthca/mthca_main.c), and mlx4 adds multicast loopback blocking.
+     */
+    @Test
+    void shouldReportTheCapabilityFlagsEveryMellanoxHcaHas() {
+        long flags = h.dev.attr().deviceCapFlags;
+        long always = DeviceAttr.CHANGE_PHY_PORT | DeviceAttr.PORT_ACTIVE_EVENT | DeviceAttr.SYS_IMAGE_GUID
+                | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
+        assertEquals(always, flags & always, "device_cap_flags 0x" + Long.toHexString(flags));
+    }
+}
