@@ -21,4 +21,10 @@ class HcaQueryDeviceTest {
                 | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
         assertEquals(always, flags & always, "device_cap_flags 0x" + Long.toHexString(flags));
     }
+
+    /** Both drivers: no limit on one region's length (~0ull), as the device checks none. */
+    @Test
+    void shouldReportNoLimitOnTheLengthOfARegion() {
+        assertEquals(-1L, h.dev.attr().maxMrSize, "max_mr_size ~0ull");
+    }
 }

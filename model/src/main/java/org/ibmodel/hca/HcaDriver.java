@@ -293,6 +293,8 @@ public final class HcaDriver implements DeviceOps {
         a.sysImageGuid = Hw.DevCap.SYS_IMAGE_GUID.get(cap, 0);
         a.vendorId = Hw.DevCap.VENDOR_ID.getInt(cap, 0);
         a.vendorPartId = Hw.DevCap.VENDOR_PART_ID.getInt(cap, 0);
+        // mlx4_ib_query_device and mthca_query_device: ~0ull, no limit.
+        a.maxMrSize = -1L;
         firstQpn = Hw.DevCap.FIRST_QPN.getInt(cap, 0);
         a.maxQp = Hw.DevCap.MAX_QP.getInt(cap, 0) - firstQpn;
         maxSqSg = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
