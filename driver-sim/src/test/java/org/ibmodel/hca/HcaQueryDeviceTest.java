@@ -27,4 +27,13 @@ class HcaQueryDeviceTest {
     void shouldReportNoLimitOnTheLengthOfARegion() {
         assertEquals(-1L, h.dev.attr().maxMrSize, "max_mr_size ~0ull");
     }
+
+    /**
+     * mlx4 and mthca: ~(u32)(min_page_sz - 1), every page size from the smallest the MPT takes
+     * (log_page_size 12, docs/HCA.md §4.1) to 2^31.
+     */
+    @Test
+    void shouldReportEveryPageSizeFromFourKibibytes() {
+        assertEquals(0xffff_f000L, h.dev.attr().pageSizeCap, "page_size_cap");
+    }
 }

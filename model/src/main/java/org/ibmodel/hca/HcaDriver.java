@@ -295,6 +295,8 @@ public final class HcaDriver implements DeviceOps {
         a.vendorPartId = Hw.DevCap.VENDOR_PART_ID.getInt(cap, 0);
         // mlx4_ib_query_device and mthca_query_device: ~0ull, no limit.
         a.maxMrSize = -1L;
+        // mlx4 and mthca: ~(u32)(min_page_sz - 1); the MPT's smallest page is the 4 KiB one (§4.1).
+        a.pageSizeCap = ~((1L << PAGE_SHIFT) - 1) & 0xffff_ffffL;
         firstQpn = Hw.DevCap.FIRST_QPN.getInt(cap, 0);
         a.maxQp = Hw.DevCap.MAX_QP.getInt(cap, 0) - firstQpn;
         maxSqSg = Hw.DevCap.MAX_SEND_SGE.getInt(cap, 0);
