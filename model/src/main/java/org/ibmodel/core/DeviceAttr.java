@@ -31,6 +31,8 @@ public final class DeviceAttr {
     public int maxPd = 256;
     public int maxQpRdAtom = 16;
     public int maxQpInitRdAtom = 16;
+    /** Responder resources of the whole device; 0 when the driver does not say. */
+    public int maxResRdAtom;
     public int maxSrq = 64;
     public int maxSrqWr = 1024;
     public int maxSrqSge = 16;

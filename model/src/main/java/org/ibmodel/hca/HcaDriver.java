@@ -311,6 +311,8 @@ public final class HcaDriver implements DeviceOps {
         a.maxPd = Hw.DevCap.MAX_PD.getInt(cap, 0);
         a.maxQpRdAtom = Hw.DevCap.MAX_QP_RD_ATOM.getInt(cap, 0);
         a.maxQpInitRdAtom = Hw.DevCap.MAX_QP_INIT_RD_ATOM.getInt(cap, 0);
+        // mlx4_ib_query_device and mthca_query_device: every QP with all its responder resources.
+        a.maxResRdAtom = a.maxQpRdAtom * a.maxQp;
         a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
         // mlx4_ib_query_device: one below the ring the device takes, as createSrq rounds max_wr + 1
         // up to a power of two; an SRQ of the max_srq_wr reported must fit.

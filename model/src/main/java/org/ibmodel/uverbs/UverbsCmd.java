@@ -121,7 +121,7 @@ final class UverbsCmd {
                 .maxQp(a.maxQp).maxQpWr(a.maxQpWr).deviceCapFlags((int) a.deviceCapFlags)
                 .maxSge(Math.min(a.maxSendSge, a.maxRecvSge))
                 .maxCq(a.maxCq).maxCqe(a.maxCqe).maxMr(a.maxMr).maxPd(a.maxPd)
-                .maxQpRdAtom(a.maxQpRdAtom).maxQpInitRdAtom(a.maxQpInitRdAtom)
+                .maxQpRdAtom(a.maxQpRdAtom).maxQpInitRdAtom(a.maxQpInitRdAtom).maxResRdAtom(a.maxResRdAtom)
                 .maxAh(a.maxAh).maxSrq(a.maxSrq).maxSrqWr(a.maxSrqWr).maxSrqSge(a.maxSrqSge)
                 .maxPkeys(a.maxPkeys).localCaAckDelay(a.localCaAckDelay).physPortCnt(d.numPorts())
                 .maxMcastGrp(a.maxMcastGrp).maxMcastQpAttach(a.maxMcastQpAttach)

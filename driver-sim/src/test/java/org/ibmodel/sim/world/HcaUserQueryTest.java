@@ -1,0 +1,29 @@
+// ibv_query_device and ibv_query_port on the HCA, as a process sees them through uverbs
+// (drivers/infiniband/core/uverbs_cmd.c copy_query_dev_fields, ib_uverbs_query_port) against what
+// mlx4_ib_query_device and ib_link_query_port (drivers/infiniband/hw/mlx4/main.c) fill in
+package org.ibmodel.sim.world;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.ibmodel.verbs.IbvDeviceAttr;
+import org.junit.jupiter.api.Test;
+
+class HcaUserQueryTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 7);
+
+    private static IbvDeviceAttr queryDevice(World w) {
+        UserProcess p = new UserProcess(w, 0, 4096);
+        IbvDeviceAttr a = new IbvDeviceAttr();
+        assertEquals(0, p.ctx.queryDevice(a));
+        return a;
+    }
+
+    /** mlx4 and mthca: max_res_rd_atom is max_qp_rd_atom for every QP the device has. */
+    @Test
+    void shouldReportResponderResourcesForEveryQp() {
+        try (World w = World.of(SEED, 1)) {
+            IbvDeviceAttr a = queryDevice(w);
+            assertEquals(a.maxQpRdAtom * a.maxQp, a.maxResRdAtom, "max_res_rd_atom");
+        }
+    }
+}
