@@ -33,6 +33,10 @@ public final class DeviceAttr {
     public int maxQpInitRdAtom = 16;
     /** Responder resources of the whole device; 0 when the driver does not say. */
     public int maxResRdAtom;
+    /** enum ib_atomic_cap: IB_ATOMIC_NONE, IB_ATOMIC_HCA, IB_ATOMIC_GLOB. */
+    public static final int ATOMIC_NONE = 0;
+    public static final int ATOMIC_HCA = 1;
+    public int atomicCap = ATOMIC_NONE;
     public int maxSrq = 64;
     public int maxSrqWr = 1024;
     public int maxSrqSge = 16;

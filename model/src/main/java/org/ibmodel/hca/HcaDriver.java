@@ -313,6 +313,9 @@ public final class HcaDriver implements DeviceOps {
         a.maxQpInitRdAtom = Hw.DevCap.MAX_QP_INIT_RD_ATOM.getInt(cap, 0);
         // mlx4_ib_query_device and mthca_query_device: every QP with all its responder resources.
         a.maxResRdAtom = a.maxQpRdAtom * a.maxQp;
+        // IB_ATOMIC_HCA, what mlx4 and mthca report when the firmware has atomics: this device
+        // always executes them (§5.4), atomically against each other on the one HCA.
+        a.atomicCap = DeviceAttr.ATOMIC_HCA;
         a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
         // mlx4_ib_query_device: one below the ring the device takes, as createSrq rounds max_wr + 1
         // up to a power of two; an SRQ of the max_srq_wr reported must fit.

@@ -112,8 +112,8 @@ final class UverbsCmd {
         }
         IbDevice d = dev(b);
         DeviceAttr a = d.attr();
-        // copy_query_dev_fields; ib_core's model has no max_sge_rd, atomic_cap, MW or raw QP
-        // limits, which report 0 (none).
+        // copy_query_dev_fields; ib_core's model has no max_sge_rd, MW or raw QP limits, which
+        // report 0 (none).
         QueryDeviceResp r = new QueryDeviceResp()
                 .fwVer(a.fwVer).nodeGuid(d.nodeGuid()).sysImageGuid(a.sysImageGuid)
                 .maxMrSize(a.maxMrSize).pageSizeCap(a.pageSizeCap)
@@ -122,6 +122,7 @@ final class UverbsCmd {
                 .maxSge(Math.min(a.maxSendSge, a.maxRecvSge))
                 .maxCq(a.maxCq).maxCqe(a.maxCqe).maxMr(a.maxMr).maxPd(a.maxPd)
                 .maxQpRdAtom(a.maxQpRdAtom).maxQpInitRdAtom(a.maxQpInitRdAtom).maxResRdAtom(a.maxResRdAtom)
+                .atomicCap(a.atomicCap)
                 .maxAh(a.maxAh).maxSrq(a.maxSrq).maxSrqWr(a.maxSrqWr).maxSrqSge(a.maxSrqSge)
                 .maxPkeys(a.maxPkeys).localCaAckDelay(a.localCaAckDelay).physPortCnt(d.numPorts())
                 .maxMcastGrp(a.maxMcastGrp).maxMcastQpAttach(a.maxMcastQpAttach)

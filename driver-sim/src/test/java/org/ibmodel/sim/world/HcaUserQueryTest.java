@@ -26,4 +26,15 @@ class HcaUserQueryTest {
             assertEquals(a.maxQpRdAtom * a.maxQp, a.maxResRdAtom, "max_res_rd_atom");
         }
     }
+
+    /**
+     * mlx4 and mthca: IB_ATOMIC_HCA when the device executes atomics (MLX4_DEV_CAP_FLAG_ATOMIC,
+     * DEV_LIM_FLAG_ATOMIC), as this one does (docs/HCA.md §5.4).
+     */
+    @Test
+    void shouldReportAtomicsAtomicAcrossTheHca() {
+        try (World w = World.of(SEED, 1)) {
+            assertEquals(1, queryDevice(w).atomicCap, "IB_ATOMIC_HCA");
+        }
+    }
 }
