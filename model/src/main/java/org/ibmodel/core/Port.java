@@ -127,6 +127,20 @@ public final class Port {
         }
     }
 
+    /**
+     * The link as the driver's query_port read it last: physical state, widths, speeds, MTUs, VLs
+     * and capability mask. None of these raises an event of its own.
+     */
+    public void setLink(PortAttr a) {
+        attr.physState = a.physState;
+        attr.activeWidth = a.activeWidth;
+        attr.activeSpeed = a.activeSpeed;
+        attr.activeMtu = a.activeMtu;
+        attr.maxMtu = a.maxMtu;
+        attr.maxVlNum = a.maxVlNum;
+        attr.portCapFlags = a.portCapFlags;
+    }
+
     public void setLid(int lid, int lmc) {
         if (attr.lid == lid && attr.lmc == lmc) {
             return;

@@ -96,6 +96,7 @@ public final class HcaDriver implements DeviceOps {
     /** One GUID of a GUIDInfo block. */
     private static final Field GUID = new Field("guid", 0, 63, 0);
     static final int PORT_EXTENDED_SPEEDS_SUP = 1 << 14;
+    static final int SPEED_SDR = 1;
     static final int SPEED_FDR = 16;
     static final int SPEED_EDR = 32;
 
@@ -420,6 +421,11 @@ public final class HcaDriver implements DeviceOps {
         a.maxVlNum = Hw.SmpPortInfo.VL_CAP.getInt(mad, d);
         a.gidTblLen = gidTableLen;
         a.pkeyTblLen = pkeyTableLen;
+        // ib_link_query_port (drivers/infiniband/hw/mlx4/main.c): firmware may show a stale speed
+        // for a link that is down.
+        if (a.state == PortState.DOWN) {
+            a.activeSpeed = SPEED_SDR;
+        }
         return 0;
     }
 
@@ -603,6 +609,9 @@ public final class HcaDriver implements DeviceOps {
                 continue;
             }
             Port port = dev.port(p);
+            // What ib_query_port would read now (the kernel asks the driver on every call), in place
+            // before any event below reaches a client.
+            port.setLink(a);
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
             updateCache(port);

@@ -6,6 +6,7 @@ package org.ibmodel.sim.world;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.ibmodel.verbs.IbvDeviceAttr;
+import org.ibmodel.verbs.IbvPortAttr;
 import org.junit.jupiter.api.Test;
 
 class HcaUserQueryTest {
@@ -35,6 +36,29 @@ class HcaUserQueryTest {
     void shouldReportAtomicsAtomicAcrossTheHca() {
         try (World w = World.of(SEED, 1)) {
             assertEquals(1, queryDevice(w).atomicCap, "IB_ATOMIC_HCA");
+        }
+    }
+
+    /**
+     * ib_link_query_port reads PortInfo afresh on every call and reports IB_SPEED_SDR for a port
+     * that is DOWN, whatever speed the firmware still shows; a port closed after it was up must not
+     * keep the speed and physical state it had.
+     */
+    @Test
+    void shouldReportTheLinkOfAPortThatWentDown() {
+        try (World w = World.of(SEED, 1)) {
+            UserProcess p = new UserProcess(w, 0, 4096);
+            IbvPortAttr up = new IbvPortAttr();
+            assertEquals(0, p.ctx.queryPort(1, up));
+            assertEquals(4, up.state, "IB_PORT_ACTIVE");
+            assertEquals(32, up.activeSpeed, "IB_SPEED_EDR");
+            assertEquals(0, w.host(0).driver(0).closePort(1));
+            w.settle();
+            IbvPortAttr down = new IbvPortAttr();
+            assertEquals(0, p.ctx.queryPort(1, down));
+            assertEquals(1, down.state, "IB_PORT_DOWN");
+            assertEquals(1, down.activeSpeed, "IB_SPEED_SDR");
+            assertEquals(3, down.physState, "Disabled");
         }
     }
 }
