@@ -317,6 +317,8 @@ public final class HcaDriver implements DeviceOps {
         // IB_ATOMIC_HCA, what mlx4 and mthca report when the firmware has atomics: this device
         // always executes them (§5.4), atomically against each other on the one HCA.
         a.atomicCap = DeviceAttr.ATOMIC_HCA;
+        // mlx4_ib_query_device: INT_MAX, as an AH is the driver's copy of its attributes (createAh).
+        a.maxAh = Integer.MAX_VALUE;
         a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);
         // mlx4_ib_query_device: one below the ring the device takes, as createSrq rounds max_wr + 1
         // up to a power of two; an SRQ of the max_srq_wr reported must fit.

@@ -61,4 +61,12 @@ class HcaUserQueryTest {
             assertEquals(3, down.physState, "Disabled");
         }
     }
+
+    /** mlx4_ib_query_device: INT_MAX address handles, which live in software only. */
+    @Test
+    void shouldReportAddressHandlesWithoutALimit() {
+        try (World w = World.of(SEED, 1)) {
+            assertEquals(Integer.MAX_VALUE, queryDevice(w).maxAh, "max_ah");
+        }
+    }
 }
