@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Cq;
+import org.ibmodel.core.Mr;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
@@ -358,5 +360,24 @@ class HcaWqeTest {
         PostResult r = qp.postRecv(new RecvWr(9, a));
         assertEquals(Errno.ENOMEM.negative(), r.ret());
         assertEquals(0, r.badWr());
+    }
+
+    /**
+     * A REG_MR that also carries data segments: mlx4 writes them after the 48-byte fast-register
+     * segment, room its RC WQEs keep for masked atomics, which this device has none of. A WQE
+     * that does not fit the ring's stride is refused, not written past it into the next WQE.
+     */
+    @Test
+    void shouldRefuseARegMrWhoseDataSegmentsWouldNotFitTheStride() {
+        Qp qp = h.qp(QpType.RC, cq, new QpCap(16, 16, 1, 1, 0));
+        HcaHost.toRts(qp);
+        Mr mr = Mr.alloc(h.pd, 4).get();
+        assertEquals(1, mr.mapSg(new long[] {0x1_0000_0000L}, new int[] {4096}));
+        Sge data = new Sge(0x1_0000_1000L, 64, h.pd.localDmaLkey());
+        SendWr withData = new SendWr().wrId(1).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), AccessFlags.LOCAL_WRITE)
+                .sgList(data);
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), qp.postSend(List.of(withData)));
+        SendWr plain = new SendWr().wrId(2).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), AccessFlags.LOCAL_WRITE);
+        assertTrue(qp.postSend(plain).ok());
     }
 }

@@ -262,7 +262,49 @@ final class HcaQp {
                 || (wr.regKey() >>> 8) != h.mpt())) {
             return Errno.EINVAL.negative();
         }
+        // mlx4 writes a local operation's data segments after its fast-register or invalidate
+        // segment, into the room its RC WQEs keep for masked atomics; this device has none, so a
+        // REG_MR with data may not fit the stride. The driver refuses it rather than write past.
+        if (wqeBytes(wr, op) > sq.stride()) {
+            return Errno.EINVAL.negative();
+        }
         return 0;
+    }
+
+    /** The bytes of {@code wr}'s WQE: the segments {@link #sendWqe} writes, in its order. */
+    private int wqeBytes(SendWr wr, SendOpcode op) {
+        int off = Hw.Ctrl.SIZE;
+        if (ibQp.type().datagram()) {
+            off += Hw.Datagram.SIZE;
+        }
+        if (op.hasRemoteAddress()) {
+            off += Hw.Raddr.SIZE;
+        }
+        if (op.hasAtomic()) {
+            off += Hw.Atomic.SIZE;
+        }
+        if (op == SendOpcode.FAST_REG) {
+            off += Hw.FastReg.SIZE;
+        } else if (op == SendOpcode.LOCAL_INVAL) {
+            off += Hw.LocalInv.SIZE;
+        }
+        if ((wr.sendFlags() & SendFlags.INLINE) == 0) {
+            return off + Hw.Data.SIZE * wr.numSge();
+        }
+        // Inline data as inlineSegments lays it out: a new segment at every 64-byte boundary.
+        int seg = off;
+        int at = seg + Hw.Data.INLINE_HEADER;
+        long left = wr.length();
+        while (left > 0) {
+            int n = (int) Math.min(left, Hw.Data.INLINE_ALIGN - (at & (Hw.Data.INLINE_ALIGN - 1)));
+            left -= n;
+            at += n;
+            if (left > 0 && (at & (Hw.Data.INLINE_ALIGN - 1)) == 0) {
+                seg = at;
+                at = seg + Hw.Data.INLINE_HEADER;
+            }
+        }
+        return at == seg + Hw.Data.INLINE_HEADER ? seg : align16(at);
     }
 
     /** Opcodes each transport allows (IBA Table 38's columns). */
