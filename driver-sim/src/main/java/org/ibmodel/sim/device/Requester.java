@@ -382,7 +382,9 @@ final class Requester {
         if (ackReq) {
             t.packetsSinceAckReq = 0;
         }
-        b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd());
+        // IBA 9.2.3, rxe_req.c init_req_packet: SE only ends a SEND or a WRITE with immediate.
+        boolean completesReceive = op.isSend() || op.isRdmaWrite() && op.hasImmDt();
+        b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd() && completesReceive);
         int rate = t.ctx.datagram() ? Layout.Datagram.STATIC_RATE.getInt(w.bytes(), w.datagramOffset())
                 : t.ctx.staticRate();
         long started = transport.scheduler().now();

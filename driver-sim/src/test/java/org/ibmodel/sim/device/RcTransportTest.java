@@ -190,6 +190,46 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * IBA 9.2.3 and rxe_req.c init_req_packet: the BTH's solicited event bit goes on the last packet
+     * of a SEND or an RDMA WRITE with immediate, the messages whose receive completes; an RDMA
+     * WRITE without immediate completes none, so IB_SEND_SOLICITED on it sets no bit.
+     */
+    @Test
+    void shouldSetTheSolicitedEventBitOnlyOnMessagesThatCompleteAReceive() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            List<String> lastPackets = new ArrayList<>();
+            Link[] aCable = new Link[1];
+            p.world.fabric().addTap((t, link, dir, packet) -> {
+                // a's first packet crosses a's cable first; the copy the switch forwards is not counted.
+                if (aCable[0] == null) {
+                    aCable[0] = link;
+                }
+                if (link != aCable[0]) {
+                    return;
+                }
+                int opcode = packet[8] & 0xff;
+                // RC SEND LAST/ONLY (with immediate), RDMA WRITE LAST/ONLY (with immediate).
+                if (opcode == 0x02 || opcode == 0x03 || opcode == 0x04 || opcode == 0x05 || opcode == 0x08
+                        || opcode == 0x09 || opcode == 0x0a || opcode == 0x0b) {
+                    lastPackets.add(Integer.toHexString(opcode) + " SE=" + ((packet[9] >> 7) & 1));
+                }
+            });
+            p.b.postRecv(1, TransportPair.TARGET, 4096);
+            p.b.postRecv(2, TransportPair.TARGET + 4096, 4096);
+            p.a.fill(0, TransportPair.pattern(4, 2000));
+            int solicited = SendFlags.SOLICITED | SendFlags.SIGNALED;
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 2000))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET + 8192).rkey(p.b.mr.rkey()).sendFlags(solicited));
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(p.a.sge(0, 2000))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET + 12288).rkey(p.b.mr.rkey()).immData(7)
+                    .sendFlags(solicited));
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 2000)).sendFlags(solicited));
+            p.settle();
+            assertEquals(List.of("8 SE=0", "9 SE=1", "2 SE=1"), lastPackets, at("SE bits"));
+        }
+    }
+
     @Test
     void shouldFinishTheMessagesInProgressInSqdReportTheDrainAndResumeInRts() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
