@@ -162,7 +162,8 @@ final class VerbsCoverage {
         for (String why : List.of("next", "attrs-only", "to-err")) {
             c.add("why ib_modify_qp " + why + " 0");
         }
-        for (String why : List.of("missing-required", "wrong-state", "bad-value", "extra-bit", "bad-cur-state")) {
+        for (String why : List.of("missing-required", "wrong-state", "bad-value", "extra-bit", "bad-cur-state",
+                "sq-draining")) {
             c.add("why ib_modify_qp " + why + " -EINVAL");
         }
         for (String why : List.of("wrong-state", "too-many-sge", "bad-opcode", "inline-too-long", "bad-ah")) {

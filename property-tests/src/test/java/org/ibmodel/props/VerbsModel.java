@@ -73,7 +73,8 @@ import org.ibmodel.props.VerbsAction.WcView;
  * completion (an unsignaled success), is discarded by a reset or destroy of its QP or SRQ, or is
  * lost to a CQ overrun, which raises IB_EVENT_CQ_ERR; an armed CQ raises one completion upcall
  * and disarms; no upcall or event reaches a destroyed CQ; use counts follow the objects that
- * hold a PD, CQ or SRQ.
+ * hold a PD, CQ or SRQ; a QP moved to SQD drains until the device next runs, and meanwhile
+ * leaves SQD only for ERR.
  *
  * <p>Left out: memory regions and RDMA reads (a write always carries an rkey no region has),
  * SRQ limits, QP asynchronous events, ib_drain_qp on UD and GSI QPs (its marker is an RDMA
@@ -220,6 +221,11 @@ final class VerbsModel {
         int rnrRetry;
         /** qp_access_flags, as the last IB_QP_ACCESS_FLAGS set them since RESET. */
         int accessFlags;
+        /**
+         * In SQD: the send queue has not run since the QP was moved to SQD, so its drain is not
+         * over (rxe's sq_draining).
+         */
+        boolean draining;
         final Deque<SendSpec> sq = new ArrayDeque<>();
         final Deque<RecvSpec> rq = new ArrayDeque<>();
         boolean live = true;
@@ -490,6 +496,15 @@ final class VerbsModel {
         if (!QpTableSpec.isModifyOk(cur, next, q.type, mask) || cur != q.state || !valuesOk(mask, v, a.dest())) {
             return err(a, Errno.EINVAL, a.kind());
         }
+        // A QP still draining its send queue may leave SQD only for ERR (rxe_qp.c __qp_chk_state).
+        boolean moves = (mask & STATE) != 0;
+        if (moves && cur == QpState.SQD && q.draining && next != QpState.ERR) {
+            return err(a, Errno.EINVAL, "sq-draining");
+        }
+        // Every move to SQD, SQD->SQD too, drains until the device next serves the send queues.
+        if (moves) {
+            q.draining = next == QpState.SQD;
+        }
         if (next == QpState.RESET) {
             discardQueues(q);
             cleanCqs(q);
@@ -752,6 +767,8 @@ final class VerbsModel {
             }
         }
         for (MQp q : order) {
+            // Between two runs no WR is under way, so a QP in SQD has drained by now.
+            q.draining = false;
             while (q.state == QpState.RTS && !q.sq.isEmpty()) {
                 if (!execute(q)) {
                     break;

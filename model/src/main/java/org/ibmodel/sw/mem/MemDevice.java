@@ -483,6 +483,15 @@ public final class MemDevice implements DeviceOps {
             return err;
         }
         QpQueues q = queues(qp);
+        boolean toState = QpAttrMask.STATE.isSet(mask);
+        // rxe_qp.c __qp_chk_state: while the send queue drains, SQD may only be left for ERR.
+        if (toState && cur == QpState.SQD && q.sqDraining && next != QpState.ERR) {
+            return Errno.EINVAL.negative();
+        }
+        if (next != QpState.SQD) {
+            q.sqDraining = false;
+            q.sqdNotify = false;
+        }
         switch (next) {
             case RESET -> {
                 q.sq.clear();
@@ -498,8 +507,13 @@ public final class MemDevice implements DeviceOps {
                 }
             }
             case SQD -> {
-                if (attr.enSqdAsyncNotify && q.sq.isEmpty()) {
-                    interrupt(qp, () -> qp.eventUpcall(IbEventType.SQ_DRAINED));
+                if (toState) {
+                    // rxe_qp_sqd: every move to SQD drains until the send queue next runs. The
+                    // event is the one RTS->SQD asked for (mlx4 qp.c sqd_event, IBA 11.6.3).
+                    q.sqDraining = true;
+                    q.sqdNotify = cur == QpState.RTS && QpAttrMask.EN_SQD_ASYNC_NOTIFY.isSet(mask)
+                            && attr.enSqdAsyncNotify;
+                    kick();
                 }
             }
             case RTS -> kick();
@@ -552,6 +566,8 @@ public final class MemDevice implements DeviceOps {
     public int queryQp(Qp qp, QpAttr out) {
         out.maxRdAtomic = readDepth(out.maxRdAtomic);
         out.maxDestRdAtomic = readDepth(out.maxDestRdAtomic);
+        // rxe_qp_to_attr reports attr.sq_draining.
+        out.sqDraining = qp.state() == QpState.SQD && queues(qp).sqDraining;
         return 0;
     }
 
@@ -688,9 +704,25 @@ public final class MemDevice implements DeviceOps {
      */
     void qpError(Qp qp) {
         qp.deviceSetState(QpState.ERR);
+        queues(qp).sqDraining = false;
+        queues(qp).sqdNotify = false;
         flushSq(qp);
         flushRq(qp);
         lastWqeReached(qp);
+    }
+
+    /**
+     * The send queue of a QP in SQD has run: no WR is in progress between two runs of the executor
+     * (an RNR-waiting one is retried by the next run, as rxe's req_retry puts it back to posted),
+     * so the drain ends (rxe_req.c req_check_sq_drain_done) and the event asked for is raised.
+     */
+    void sqDrained(Qp qp) {
+        QpQueues q = queues(qp);
+        q.sqDraining = false;
+        if (q.sqdNotify) {
+            q.sqdNotify = false;
+            interrupt(qp, () -> qp.eventUpcall(IbEventType.SQ_DRAINED));
+        }
     }
 
     /** IBA 10.3.1: a QP on an SRQ reports its last WQE whenever it enters ERR. */

@@ -50,6 +50,9 @@ final class MemExecutor {
     void run(List<Qp> qps) {
         for (Qp qp : qps) {
             QpQueues q = MemDevice.queues(qp);
+            if (qp.state() == QpState.SQD && q.sqDraining) {
+                dev.sqDrained(qp);
+            }
             while (qp.state() == QpState.RTS && !q.sq.isEmpty()) {
                 if (!execute(qp, q.sq.peek())) {
                     break;

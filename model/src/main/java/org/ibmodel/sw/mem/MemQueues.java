@@ -16,6 +16,13 @@ final class MemQueues {
         final ArrayDeque<RecvWr> rq = new ArrayDeque<>();
         /** Sends wait for a receive at the target (RNR with rnr_retry 7). */
         boolean rnrWait;
+        /**
+         * rxe's attr.sq_draining: set by a move to SQD, cleared by the next run of the send queue
+         * (rxe_qp.c rxe_qp_sqd, rxe_req.c req_check_sq_drain_done).
+         */
+        boolean sqDraining;
+        /** RTS->SQD asked for IB_EVENT_SQ_DRAINED and the drain has not ended yet. */
+        boolean sqdNotify;
     }
 
     /** The CQE ring of a CQ and its notification arm. */

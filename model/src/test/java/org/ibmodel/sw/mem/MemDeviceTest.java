@@ -3,14 +3,17 @@
 package org.ibmodel.sw.mem;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Fixture;
+import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
@@ -313,5 +316,80 @@ class MemDeviceTest {
         assertEquals(0, a.modify(new QpAttr().state(QpState.RESET), 1));
 
         assertEquals(List.of(2L), wrIds(Fixture.poll(aCq)));
+    }
+
+    private static QpAttr query(Qp qp) {
+        QpAttr out = new QpAttr();
+        assertEquals(0, qp.query(out));
+        return out;
+    }
+
+    private static int toSqd(Qp qp, boolean notify) {
+        QpAttr sqd = new QpAttr().state(QpState.SQD);
+        sqd.enSqdAsyncNotify = notify;
+        return qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY));
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_qp.c: rxe_qp_sqd sets attr.sq_draining, which the send task
+    // clears (rxe_req.c req_check_sq_drain_done); meanwhile __qp_chk_state refuses every move out
+    // of SQD but to ERR with -EINVAL, and rxe_qp_to_attr reports sq_draining
+    @Test
+    void shouldRefuseLeavingSqdButToErrWhileSqDraining() {
+        Qp a = rc(aCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Fixture.connect(a, b);
+
+        assertEquals(0, toSqd(a, false));
+
+        assertTrue(query(a).sqDraining, "draining until the send task has run");
+        assertEquals(Errno.EINVAL.negative(), a.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+        assertEquals(Errno.EINVAL.negative(), a.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+        assertEquals(Errno.EINVAL.negative(), a.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        assertEquals(QpState.SQD, a.state());
+        f.run();
+        assertFalse(query(a).sqDraining);
+        assertEquals(0, a.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+        assertTrue(query(a).sqDraining, "SQD->SQD drains again (rxe_qp_sqd)");
+        f.run();
+        assertEquals(0, a.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+        assertFalse(query(a).sqDraining);
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_qp.c: __qp_chk_state lets a draining QP go to ERR
+    @Test
+    void shouldMoveDrainingQpToErr() {
+        Qp a = rc(aCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Fixture.connect(a, b);
+        assertEquals(0, toSqd(a, false));
+
+        Fixture.toErr(a);
+
+        assertFalse(query(a).sqDraining, "sq_draining belongs to SQD");
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_req.c: req_check_sq_drain_done ends the drain when no WQE is
+    // in progress, WQEs posted and not begun included (SQD begins none); IB_EVENT_SQ_DRAINED
+    // follows when RTS->SQD asked for it (mlx4 qp.c: sqd_event)
+    @Test
+    void shouldReportSqDrainedWhenTheSendTaskRunsWithWrsStillQueued() {
+        Fixture.Events events = f.events();
+        QpInitAttr init = QpInitAttr.of(QpType.RC, aCq, aCq, QpCap.of(8, 8, 1));
+        init.eventHandler = events;
+        Qp a = f.qp(init);
+        Qp b = rc(bCq, QpCap.of(8, 8, 1), SigType.ALL_WR);
+        Fixture.connect(a, b);
+        assertTrue(a.postSend(List.of(f.send(1, src, 8), f.send(2, src, 8))).ok());
+
+        assertEquals(0, toSqd(a, true));
+        f.run();
+
+        assertEquals(List.of(IbEventType.SQ_DRAINED), events.types());
+        assertFalse(query(a).sqDraining);
+        assertTrue(Fixture.poll(aCq).isEmpty(), "SQD begins no queued WR");
+        assertTrue(b.postRecv(List.of(f.recv(10, dst, 64), f.recv(11, dst, 64))).ok());
+        assertEquals(0, a.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+        f.run();
+        assertEquals(List.of(1L, 2L), wrIds(Fixture.poll(aCq)));
     }
 }
