@@ -280,6 +280,34 @@ class HcaEventTest {
         assertEquals(0, srq.srqLimit());
     }
 
+    // drivers/infiniband/hw/mlx4/srq.c: mlx4_ib_query_srq reads limit_watermark back with
+    // QUERY_SRQ (mlx4/srq.c mlx4_srq_query): a limit the device fired and disarmed reads 0 at once
+    @Test
+    void shouldQueryTheLimitTheDeviceHoldsOnceItFiredBeforeTheEventIsHandled() {
+        List<IbEventType> events = new ArrayList<>();
+        Srq srq = Srq.create(h.pd, e -> events.add(e.event()), new SrqAttr(8, 1, 0)).get();
+        for (int i = 0; i < 4; i++) {
+            assertTrue(srq.postRecv(new RecvWr(i, sge())).ok());
+        }
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 3), SrqAttr.LIMIT));
+        SrqAttr armed = new SrqAttr(0, 0, 0);
+        assertEquals(0, srq.query(armed));
+        assertEquals(3, armed.srqLimit);
+        assertEquals(15, armed.maxWr, "mlx4: msrq.max - 1, the ring of 16 less the WQE kept free");
+        assertEquals(1, armed.maxSge);
+        org.ibmodel.sim.device.SrqContext dev = h.fw.srq(((HcaSrq) srq.drv()).srqn());
+        dev.take();
+        dev.take();
+        assertTrue(events.isEmpty(), "the SRQ_LIMIT EQE is not handled yet");
+
+        SrqAttr fired = new SrqAttr(0, 0, 0);
+        assertEquals(0, srq.query(fired));
+
+        assertEquals(0, fired.srqLimit, "the device disarmed");
+        h.settle();
+        assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), events);
+    }
+
     @Test
     void shouldReportLastWqeReachedForAQpOnAnSrq() {
         List<IbEventType> events = new ArrayList<>();

@@ -50,6 +50,14 @@ public interface DeviceOps {
 
     int modifySrq(Srq srq, SrqAttr attr, int mask);
 
+    /**
+     * query_srq: fills max_wr, max_sge and srq_limit as the driver and its device hold them now.
+     * 0 or -errno; a driver without it leaves ib_query_srq -EOPNOTSUPP (core/verbs.c).
+     */
+    default int querySrq(Srq srq, SrqAttr out) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
     int destroySrq(Srq srq);
 
     PostResult postSrqRecv(Srq srq, List<RecvWr> wrs);

@@ -90,6 +90,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int querySrq(Srq srq, SrqAttr out) {
+        return real.querySrq(srq, out);
+    }
+
+    @Override
     public int destroySrq(Srq srq) {
         return real.destroySrq(srq);
     }

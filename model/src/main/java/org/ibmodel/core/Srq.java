@@ -58,7 +58,10 @@ public final class Srq extends IbObject {
         return maxSge;
     }
 
-    /** The armed limit, 0 when not armed. */
+    /**
+     * The limit last armed through ib_modify_srq, 0 once the driver reported it reached; what
+     * the device holds now, ib_query_srq asks the driver.
+     */
     public int srqLimit() {
         return srqLimit;
     }
@@ -84,10 +87,29 @@ public final class Srq extends IbObject {
         return 0;
     }
 
-    /** ib_query_srq */
-    public SrqAttr query() {
+    /**
+     * ib_query_srq: the driver's answer, as core/verbs.c asks it (-EOPNOTSUPP without
+     * query_srq). ib_core keeps no limit of its own there: mlx4_ib_query_srq reads the device's
+     * back (QUERY_SRQ), so a limit the device fired and disarmed reads 0 before the event is
+     * handled; rxe_query_srq returns its own srq->limit.
+     */
+    public int query(SrqAttr out) {
         checkLive("ib_query_srq");
-        return new SrqAttr(maxWr, maxSge, srqLimit);
+        return device().ops().querySrq(this, out);
+    }
+
+    /**
+     * ib_query_srq for a caller that has no errno to pass on. A driver's refusal is a bug of
+     * such a caller's; one that can return it calls {@link #query(SrqAttr)}.
+     */
+    public SrqAttr query() {
+        SrqAttr out = new SrqAttr(0, 0, 0);
+        int ret = query(out);
+        if (ret != 0) {
+            throw new IllegalStateException(device().name() + ": ib_query_srq of " + this + " failed with " + ret
+                    + ", which this caller cannot return");
+        }
+        return out;
     }
 
     /** ib_post_srq_recv */

@@ -22,6 +22,7 @@ public enum CmdOp {
     RESIZE_CQ(0x02c),
     SW2HW_SRQ(0x035),
     HW2SW_SRQ(0x036),
+    QUERY_SRQ(0x037),
     ARM_SRQ(0x040),
     RST2INIT_QP(0x019),
     INIT2INIT_QP(0x02d),

@@ -1317,6 +1317,25 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mlx4_ib_query_srq (hw/mlx4/srq.c): the limit as the device holds it, read back with
+     * QUERY_SRQ (mlx4_srq_query's limit_watermark), so 0 once the device fired SRQ_LIMIT; max_wr
+     * the ring's WQEs less the one kept free (msrq.max - 1) and max_sge as created (msrq.max_gs).
+     */
+    @Override
+    public int querySrq(Srq srq, SrqAttr out) {
+        HcaSrq hs = (HcaSrq) srq.drv();
+        byte[] ctx = new byte[Hw.CTX + Hw.SrqCtx.SIZE];
+        int ret = cmd.out(CmdOp.QUERY_SRQ, hs.srqn(), ctx);
+        if (ret != 0) {
+            return ret;
+        }
+        out.srqLimit = Hw.SrqCtx.LIMIT.getInt(ctx, Hw.CTX);
+        out.maxWr = hs.capacity();
+        out.maxSge = srq.maxSge();
+        return 0;
+    }
+
     /** mlx4_srq_free: a refused HW2SW_SRQ is warned about and the SRQ freed anyway. */
     @Override
     public int destroySrq(Srq srq) {

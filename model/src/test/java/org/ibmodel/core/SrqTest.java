@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.sw.mem.MemDevice;
 import org.junit.jupiter.api.Test;
 
 class SrqTest {
@@ -155,6 +156,41 @@ class SrqTest {
 
         assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), srqEvents.types());
         assertEquals(0, srq.srqLimit());
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_verbs.c: rxe_query_srq reports the queue's room, max_sge and
+    // its own srq->limit, which get_srq_wqe (rxe_resp.c) clears as it fires the event
+    @Test
+    void shouldQueryTheSizesAndTheLimitTheDriverHolds() {
+        Srq srq = srq(8);
+        Qp[] qp = pairOnSrq(srq);
+        postRecvs(srq, 4);
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 4), SrqAttr.LIMIT));
+        SrqAttr out = new SrqAttr(0, 0, 0);
+
+        assertEquals(0, srq.query(out));
+
+        assertEquals(List.of(15, 1, 4), List.of(out.maxWr, out.maxSge, out.srqLimit));
+        send(qp[0], 1);
+        f.run();
+        assertEquals(0, srq.query(out));
+        assertEquals(0, out.srqLimit, "disarmed as it fired");
+    }
+
+    // drivers/infiniband/core/verbs.c: ib_query_srq returns the driver's query_srq, errno included
+    @Test
+    void shouldReturnWhatTheDriversQuerySrqReturns() {
+        IbDevice dev = MemDevice.create(f.core, "mem1", f.mem, 2, ops -> new ForwardingDeviceOps(ops) {
+            @Override
+            public int querySrq(Srq srq, SrqAttr out) {
+                return Errno.EIO.negative();
+            }
+        });
+        assertEquals(0, f.core.registerDevice(dev));
+        f.run();
+        Srq srq = Srq.create(Pd.alloc(dev).get(), null, new SrqAttr(8, 1, 0)).get();
+
+        assertEquals(Errno.EIO.negative(), srq.query(new SrqAttr(0, 0, 0)));
     }
 
     // drivers/infiniband/core/verbs.c: re-arming after the event arms again

@@ -28,6 +28,7 @@ public enum Command {
     RESIZE_CQ(0x02c, Firmware.RUNNING, Box.IN, (fw, c, in) -> fw.cqs().resize(c.inModifier(), in)),
     SW2HW_SRQ(0x035, Firmware.RUNNING, Box.IN, (fw, c, in) -> fw.srqs().sw2hw(c.inModifier(), in)),
     HW2SW_SRQ(0x036, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.srqs().hw2sw(c.inModifier())),
+    QUERY_SRQ(0x037, Firmware.RUNNING, Box.OUT, Firmware::querySrq),
     ARM_SRQ(0x040, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.srqs().arm(c.inModifier(), c.inParam())),
     RST2INIT_QP(0x019, Firmware.RUNNING, Box.IN, (fw, c, in) -> fw.modifyQp(QpTransition.RST2INIT, c, in)),
     INIT2INIT_QP(0x02d, Firmware.RUNNING, Box.IN, (fw, c, in) -> fw.modifyQp(QpTransition.INIT2INIT, c, in)),

@@ -508,6 +508,16 @@ public final class Firmware {
         return qps.transition(t, c.inModifier(), in, c.opcodeModifier());
     }
 
+    /** §3.3 QUERY_SRQ: the SRQ context (§4.6), with the limit as it is now (0 once fired). */
+    Status querySrq(HcrCommand c, byte[] in) {
+        byte[][] ctx = new byte[1][];
+        Status s = srqs.query(c.inModifier(), ctx);
+        if (s == Status.OK) {
+            out(c, ctx[0], Layout.CTX);
+        }
+        return s;
+    }
+
     Status queryQp(HcrCommand c, byte[] in) {
         QpContext qp = qps.qp(c.inModifier());
         if (qp == null) {

@@ -1,4 +1,4 @@
-// docs/HCA.md §3.3 (SW2HW_SRQ, HW2SW_SRQ, ARM_SRQ)
+// docs/HCA.md §3.3 (SW2HW_SRQ, HW2SW_SRQ, QUERY_SRQ, ARM_SRQ)
 package org.ibmodel.sim.device;
 
 /** The SRQ context table. */
@@ -54,6 +54,19 @@ final class SrqTable {
             return Status.BAD_RES_STATE;
         }
         srqs[srqn] = null;
+        return Status.OK;
+    }
+
+    /** QUERY_SRQ: the context of an SRQ in hardware ownership, into {@code ctx[0]}. */
+    Status query(int srqn, byte[][] ctx) {
+        if (!inRange(srqn)) {
+            return Status.BAD_INDEX;
+        }
+        SrqContext s = srqs[srqn];
+        if (s == null) {
+            return Status.BAD_RES_STATE;
+        }
+        ctx[0] = s.context();
         return Status.OK;
     }
 

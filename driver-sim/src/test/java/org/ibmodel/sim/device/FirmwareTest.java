@@ -582,6 +582,39 @@ class FirmwareTest {
         assertNull(eq.poll());
     }
 
+    /** §3.3: QUERY_SRQ's opcode, mlx4's MLX4_CMD_QUERY_SRQ (include/linux/mlx4/cmd.h). */
+    private static final int QUERY_SRQ = 0x037;
+
+    /** §3.3 QUERY_SRQ: the SRQ context of §4.6, the limit as the device holds it now. */
+    @Test
+    void shouldQuerySrqContextWithTheLimitDisarmedOnceFired() {
+        h.init();
+        long db = h.mem.alloc(4);
+        long buf = h.mem.alloc(512);
+        link(buf, 0, 1);
+        link(buf, 1, 2);
+        long outbox = h.mem.alloc(4096);
+        assertEquals(Status.BAD_RES_STATE, h.cmd(QUERY_SRQ, 2, 0, outbox, 0, false));
+        assertEquals(Status.BAD_INDEX, h.cmd(QUERY_SRQ, RawHca.NUM_SRQ, 0, outbox, 0, false));
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, buf, db)));
+        assertEquals(Status.OK, h.cmd(Command.ARM_SRQ, 2, 3));
+
+        assertEquals(Status.OK, h.cmd(QUERY_SRQ, 2, 0, outbox, 0, false));
+        byte[] q = h.mem.read(outbox, 4096);
+        assertEquals(3, Layout.SrqCtx.LIMIT.getInt(q, Layout.CTX));
+        assertEquals(1, Layout.SrqCtx.PD.getInt(q, Layout.CTX));
+        assertEquals(3, Layout.SrqCtx.LOG_SIZE.getInt(q, Layout.CTX));
+        assertEquals(6, Layout.SrqCtx.LOG_STRIDE.getInt(q, Layout.CTX));
+        assertEquals(buf, Layout.SrqCtx.BUFFER.get(q, Layout.CTX));
+        assertEquals(db, Layout.SrqCtx.DB_RECORD.get(q, Layout.CTX));
+        h.mem.write(db, new byte[] {0, 0, 0, 4});
+        SrqContext srq = h.hca.firmware().srq(2);
+        srq.take();
+        srq.take();
+        assertEquals(Status.OK, h.cmd(QUERY_SRQ, 2, 0, outbox, 0, false));
+        assertEquals(0, Layout.SrqCtx.LIMIT.getInt(h.mem.read(outbox, 4096), Layout.CTX), "fired and disarmed");
+    }
+
     /** Writes WQE {@code from}'s next_wqe_index (§5.12) in an SRQ of 64-byte WQEs at {@code buf}. */
     private void link(long buf, int from, int to) {
         byte[] next = new byte[Layout.SrqNext.SIZE];

@@ -353,21 +353,38 @@ public final class MemDevice implements DeviceOps {
         // an armed limit; a limit at most max_srq_wr and the queue's size before any resize. Then
         // rxe_queue_resize refuses to drop what is posted (-EINVAL).
         DeviceAttr a = device.attr();
+        SrqQueue q = queue(srq);
         boolean resize = (mask & SrqAttr.MAX_WR) != 0;
         if (resize && (attr.maxWr == 0 || above(attr.maxWr, a.maxSrqWr)
-                || srq.srqLimit() != 0 && Integer.compareUnsigned(attr.maxWr, srq.srqLimit()) < 0)) {
+                || q.limit != 0 && Integer.compareUnsigned(attr.maxWr, q.limit) < 0)) {
             return Errno.EINVAL.negative();
         }
         if ((mask & SrqAttr.LIMIT) != 0 && (above(attr.srqLimit, a.maxSrqWr) || above(attr.srqLimit, srq.maxWr()))) {
             return Errno.EINVAL.negative();
         }
         // resize_finish compares the resized queue's room, not the size asked, with what is posted.
-        if (resize && queueSlots(attr.maxWr) < queue(srq).wrs.size()) {
+        if (resize && queueSlots(attr.maxWr) < q.wrs.size()) {
             return Errno.EINVAL.negative();
         }
         if (resize) {
             attr.maxWr = queueSlots(attr.maxWr);
         }
+        // rxe_srq_from_attr: the limit is the driver's own (srq->limit).
+        if ((mask & SrqAttr.LIMIT) != 0) {
+            q.limit = attr.srqLimit;
+        }
+        return 0;
+    }
+
+    /**
+     * rxe_query_srq (rxe_verbs.c): max_wr the queue's room, max_sge as created, and its own
+     * srq->limit, which the responder clears as it fires the event.
+     */
+    @Override
+    public int querySrq(Srq srq, SrqAttr out) {
+        out.maxWr = srq.maxWr();
+        out.maxSge = srq.maxSge();
+        out.srqLimit = queue(srq).limit;
         return 0;
     }
 

@@ -310,10 +310,12 @@ final class MemExecutor {
         if (srq == null) {
             return MemDevice.queues(dest).rq.poll();
         }
-        RecvWr wr = MemDevice.queue(srq).wrs.poll();
-        if (wr != null && srq.srqLimit() > 0 && MemDevice.queue(srq).wrs.size() < srq.srqLimit()) {
+        MemQueues.SrqQueue q = MemDevice.queue(srq);
+        RecvWr wr = q.wrs.poll();
+        if (wr != null && q.limit > 0 && q.wrs.size() < q.limit) {
             // rxe_resp.c get_srq_wqe: the limit disarms as the WQE that crosses it is taken, so
             // the WQEs taken after it raise nothing; the handler runs in the responder's context.
+            q.limit = 0;
             srq.limitReached();
         }
         return wr;

@@ -33,8 +33,9 @@ final class MemQueues {
         boolean overrun;
     }
 
-    /** Posted receives of an SRQ. */
+    /** Posted receives of an SRQ and its armed limit (rxe's srq->limit), 0 when not armed. */
     static final class SrqQueue {
         final ArrayDeque<RecvWr> wrs = new ArrayDeque<>();
+        int limit;
     }
 }
