@@ -981,7 +981,11 @@ final class UverbsCmd {
         if (u == null) {
             return Errno.EINVAL.negative();
         }
-        SrqAttr a = ((Srq) u.object).query();
+        SrqAttr a = new SrqAttr(0, 0, 0);
+        int ret = ((Srq) u.object).query(a);
+        if (ret != 0) {
+            return ret;
+        }
         return b.response(new QuerySrqResp().maxWr(a.maxWr).maxSge(a.maxSge).srqLimit(a.srqLimit).toBytes());
     }
 
