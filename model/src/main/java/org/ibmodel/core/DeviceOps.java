@@ -10,6 +10,12 @@ import java.util.List;
  * allocated by ib_core; a driver keeps its private state in {@code drv(...)} of each object.
  */
 public interface DeviceOps {
+    /**
+     * query_port: the port's attributes as the driver knows them now, into {@code out}, a new
+     * PortAttr; ib_query_port calls it on every query (the port number is valid). 0 or -errno.
+     */
+    int queryPort(int portNum, PortAttr out);
+
     int allocPd(Pd pd);
 
     int deallocPd(Pd pd);

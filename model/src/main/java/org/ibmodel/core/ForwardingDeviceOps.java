@@ -15,6 +15,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int queryPort(int portNum, PortAttr out) {
+        return real.queryPort(portNum, out);
+    }
+
+    @Override
     public int allocPd(Pd pd) {
         return real.allocPd(pd);
     }

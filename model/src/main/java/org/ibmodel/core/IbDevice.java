@@ -105,6 +105,19 @@ public final class IbDevice {
         return portNum >= 1 && portNum <= ports.length;
     }
 
+    /**
+     * ib_query_port (drivers/infiniband/core/device.c): -EINVAL for a port the device does not
+     * have, else whatever the driver's query_port reports now; nothing comes from the cache, so
+     * counters such as bad_pkey_cntr are as live as the driver makes them. {@code out} is a new
+     * PortAttr.
+     */
+    public int queryPort(int portNum, PortAttr out) {
+        if (!isPortValid(portNum)) {
+            return org.ibmodel.kernel.Errno.EINVAL.negative();
+        }
+        return ops.queryPort(portNum, out);
+    }
+
     public Port port(int portNum) {
         if (!isPortValid(portNum)) {
             throw new IllegalArgumentException(name + " has no port " + portNum);

@@ -42,7 +42,11 @@ public final class Port {
         return portNum;
     }
 
-    /** ib_query_port: a copy of the attributes. */
+    /**
+     * ib_core's copy of the attributes, as the driver last reported them with the port's events
+     * (port state and LMC are what core/cache.c caches). ib_query_port asks the driver instead:
+     * {@link IbDevice#queryPort}.
+     */
     public PortAttr query() {
         return attr.copy();
     }

@@ -9,6 +9,10 @@ public final class PortAttr {
     public int gidTblLen = 16;
     public int portCapFlags;
     public int maxMsgSz = 1 << 31;
+    /** PortInfo:P_KeyViolations as the driver read it: packets dropped for their P_Key. */
+    public int badPkeyCntr;
+    /** PortInfo:Q_KeyViolations as the driver read it: datagrams dropped for their Q_Key. */
+    public int qkeyViolCntr;
     public int pkeyTblLen = 64;
     public int lid;
     public int smLid;
@@ -24,21 +28,28 @@ public final class PortAttr {
 
     public PortAttr copy() {
         PortAttr c = new PortAttr();
-        c.state = state;
-        c.maxMtu = maxMtu;
-        c.activeMtu = activeMtu;
-        c.gidTblLen = gidTblLen;
-        c.portCapFlags = portCapFlags;
-        c.maxMsgSz = maxMsgSz;
-        c.pkeyTblLen = pkeyTblLen;
-        c.lid = lid;
-        c.smLid = smLid;
-        c.lmc = lmc;
-        c.smSl = smSl;
-        c.maxVlNum = maxVlNum;
-        c.activeWidth = activeWidth;
-        c.activeSpeed = activeSpeed;
-        c.physState = physState;
+        c.set(this);
         return c;
+    }
+
+    /** Every field of {@code from} into this one. */
+    public void set(PortAttr from) {
+        state = from.state;
+        maxMtu = from.maxMtu;
+        activeMtu = from.activeMtu;
+        gidTblLen = from.gidTblLen;
+        portCapFlags = from.portCapFlags;
+        maxMsgSz = from.maxMsgSz;
+        badPkeyCntr = from.badPkeyCntr;
+        qkeyViolCntr = from.qkeyViolCntr;
+        pkeyTblLen = from.pkeyTblLen;
+        lid = from.lid;
+        smLid = from.smLid;
+        lmc = from.lmc;
+        smSl = from.smSl;
+        maxVlNum = from.maxVlNum;
+        activeWidth = from.activeWidth;
+        activeSpeed = from.activeSpeed;
+        physState = from.physState;
     }
 }

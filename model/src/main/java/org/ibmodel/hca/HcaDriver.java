@@ -400,9 +400,11 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * mthca_query_port / mlx4's ib_link_query_port: SubnGet(PortInfo) through MAD_IFC (§3.8,
-     * §3.10), the table lengths from QUERY_DEV_CAP.
+     * §3.10) on every call, the table lengths from QUERY_DEV_CAP. The violation counters are the
+     * device's own, read live.
      */
-    private int queryPort(int port, PortAttr a) {
+    @Override
+    public int queryPort(int port, PortAttr a) {
         byte[] mad = new byte[Hw.Mad.SIZE];
         int ret = madIfc.subnGet(port, HcaMad.ATTR_PORT_INFO, port, mad);
         if (ret != 0) {
@@ -421,6 +423,8 @@ public final class HcaDriver implements DeviceOps {
         a.activeMtu = Mtu.ofValue(Hw.SmpPortInfo.NEIGHBOR_MTU.getInt(mad, d));
         a.maxMtu = Mtu.ofValue(Hw.SmpPortInfo.MTU_CAP.getInt(mad, d));
         a.maxVlNum = Hw.SmpPortInfo.VL_CAP.getInt(mad, d);
+        a.badPkeyCntr = Hw.SmpPortInfo.P_KEY_VIOLATIONS.getInt(mad, d);
+        a.qkeyViolCntr = Hw.SmpPortInfo.Q_KEY_VIOLATIONS.getInt(mad, d);
         a.gidTblLen = gidTableLen;
         a.pkeyTblLen = pkeyTableLen;
         // ib_link_query_port (drivers/infiniband/hw/mlx4/main.c): firmware may show a stale speed

@@ -141,13 +141,15 @@ final class UverbsCmd {
             return ctxErr;
         }
         IbDevice d = dev(b);
-        // ib_query_port: -EINVAL for a port the device does not have.
-        if (!d.isPortValid(cmd.portNum())) {
-            return Errno.EINVAL.negative();
+        PortAttr p = new PortAttr();
+        int ret = d.queryPort(cmd.portNum(), p);
+        if (ret != 0) {
+            return ret;
         }
-        PortAttr p = d.port(cmd.portNum()).query();
+        // copy_port_attr_to_resp (drivers/infiniband/core/uverbs_std_types_device.c)
         QueryPortResp r = new QueryPortResp()
-                .portCapFlags(p.portCapFlags).maxMsgSz(p.maxMsgSz).gidTblLen(p.gidTblLen)
+                .portCapFlags(p.portCapFlags).maxMsgSz(p.maxMsgSz)
+                .badPkeyCntr(p.badPkeyCntr).qkeyViolCntr(p.qkeyViolCntr).gidTblLen(p.gidTblLen)
                 .pkeyTblLen(p.pkeyTblLen).lid(p.lid).smLid(p.smLid).state(p.state.ordinal())
                 .maxMtu(p.maxMtu.value()).activeMtu(p.activeMtu.value()).lmc(p.lmc)
                 .maxVlNum(p.maxVlNum).smSl(p.smSl).activeWidth(p.activeWidth)

@@ -9,6 +9,11 @@ final class NoDriverOps implements DeviceOps {
     }
 
     @Override
+    public int queryPort(int portNum, PortAttr out) {
+        throw called("queryPort");
+    }
+
+    @Override
     public int allocPd(Pd pd) {
         throw called("allocPd");
     }

@@ -12,6 +12,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Arrays;
 import java.util.List;
+import org.ibmodel.core.ForwardingDeviceOps;
+import org.ibmodel.core.PortAttr;
 import org.ibmodel.core.ResType;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sw.mem.MemDevice;
@@ -65,6 +67,29 @@ class IbvTest {
         assertEquals(0, ctx.queryPort(1, p));
         assertEquals(1, p.lid);
         assertEquals(IbvPortAttr.PORT_ACTIVE, p.state);
+    }
+
+    /**
+     * ib_uverbs_query_port asks ib_query_port, which asks the driver (drivers/infiniband/core/
+     * device.c), and copies its counters into the response (copy_port_attr_to_resp).
+     */
+    @Test
+    void shouldReportThePortCountersTheDriverReads() {
+        VerbsWorld counting = new VerbsWorld(real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int queryPort(int portNum, PortAttr out) {
+                int ret = real.queryPort(portNum, out);
+                out.badPkeyCntr = 3;
+                out.qkeyViolCntr = 5;
+                return ret;
+            }
+        });
+        IbvContext c = counting.open(counting.process("p1"));
+        IbvPortAttr p = new IbvPortAttr();
+        assertEquals(0, c.queryPort(1, p));
+        assertEquals(3, p.badPkeyCntr, "bad_pkey_cntr");
+        assertEquals(5, p.qkeyViolCntr, "qkey_viol_cntr");
+        assertEquals(1, p.lid);
     }
 
     @Test

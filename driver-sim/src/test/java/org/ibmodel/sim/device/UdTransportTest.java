@@ -10,6 +10,7 @@ import java.util.List;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Mtu;
+import org.ibmodel.core.PortAttr;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
@@ -187,6 +188,38 @@ class UdTransportTest {
             assertEquals(1, p.b.transport().dropped(Transport.Drop.PKEY_MISMATCH));
             assertEquals(1, p.b.host.hca(0).firmware().port(1).pkeyViolations());
             assertEquals(0, p.b.host.hca(0).firmware().port(1).qkeyViolations());
+        }
+    }
+
+    /**
+     * ib_query_port asks the driver every time (drivers/infiniband/core/device.c), and mlx4's
+     * ib_link_query_port reads the counters out of a fresh PortInfo: a drop shows at once.
+     */
+    @Test
+    void shouldReportTheViolationCountersThroughIbQueryPort() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_2048).pkeyIndexA(1);
+        try (TransportPair p = new TransportPair(SEED, QpType.UD, c, pair -> {
+            HcaPort port = pair.a.host.hca(0).firmware().port(1);
+            byte[] mb = port.query();
+            HcaPort.pkeyAt(mb, 1, 0x8001);
+            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+            port.set(mb);
+        })) {
+            assertDropped(p, datagram(p, 64, TransportPair.QKEY), Transport.Drop.PKEY_MISMATCH);
+            PortAttr b = new PortAttr();
+            assertEquals(0, p.b.dev.queryPort(1, b));
+            assertEquals(1, b.badPkeyCntr, "bad_pkey_cntr");
+            assertEquals(0, b.qkeyViolCntr, "qkey_viol_cntr");
+        }
+        try (TransportPair p = ud()) {
+            assertDropped(p, datagram(p, 64, TransportPair.QKEY + 1), Transport.Drop.QKEY_MISMATCH);
+            PortAttr b = new PortAttr();
+            assertEquals(0, p.b.dev.queryPort(1, b));
+            assertEquals(1, b.qkeyViolCntr, "qkey_viol_cntr");
+            assertEquals(0, b.badPkeyCntr, "bad_pkey_cntr");
+            PortAttr a = new PortAttr();
+            assertEquals(0, p.a.dev.queryPort(1, a));
+            assertEquals(0, a.qkeyViolCntr, "the sender's port saw nothing");
         }
     }
 

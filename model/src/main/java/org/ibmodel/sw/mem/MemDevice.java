@@ -107,6 +107,17 @@ public final class MemDevice implements DeviceOps {
         return dev;
     }
 
+    /**
+     * rxe_query_port (drivers/infiniband/sw/rxe/rxe_verbs.c) copies the port's attributes the
+     * driver keeps; this device keeps them in the Port that ib_core holds, where whoever plays
+     * the subnet manager sets them.
+     */
+    @Override
+    public int queryPort(int portNum, PortAttr out) {
+        out.set(device.port(portNum).query());
+        return 0;
+    }
+
     Kernel kernel() {
         return kernel;
     }
