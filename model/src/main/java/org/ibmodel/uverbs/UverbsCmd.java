@@ -101,14 +101,15 @@ final class UverbsCmd {
     }
 
     static int queryDevice(Bundle b) {
+        // ib_uverbs_query_device: the context first, then the request.
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
+        }
         int[] err = e();
         b.request(QueryDevice.SIZE, err);
         if (err[0] != 0) {
             return err[0];
-        }
-        int ctxErr = ucontext(b);
-        if (ctxErr != 0) {
-            return ctxErr;
         }
         IbDevice d = dev(b);
         DeviceAttr a = d.attr();
@@ -131,14 +132,15 @@ final class UverbsCmd {
     }
 
     static int queryPort(Bundle b) {
+        // ib_uverbs_query_port: the context first, then the request.
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
+        }
         int[] err = e();
         QueryPort cmd = new QueryPort(b.request(QueryPort.SIZE, err), 0);
         if (err[0] != 0) {
             return err[0];
-        }
-        int ctxErr = ucontext(b);
-        if (ctxErr != 0) {
-            return ctxErr;
         }
         IbDevice d = dev(b);
         PortAttr p = new PortAttr();

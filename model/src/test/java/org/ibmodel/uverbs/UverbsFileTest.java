@@ -130,6 +130,22 @@ class UverbsFileTest {
 
     // ---- uverbs_cmd.c: the context --------------------------------------------------------
 
+    /**
+     * ib_uverbs_query_device and ib_uverbs_query_port take the context before the request
+     * (uverbs_cmd.c), so with no context the stray input is never looked at: -EINVAL, not the
+     * -EOPNOTSUPP of uverbs_request.
+     */
+    @Test
+    void shouldAskTheQueriesForTheContextBeforeTheRequest() {
+        byte[] device = Arrays.copyOf(Le8.of(RESP), 16);
+        device[12] = 1;
+        assertEquals(err(Errno.EINVAL), w(Command.write(UverbsApi.QUERY_DEVICE, device, 176)));
+        byte[] port = Arrays.copyOf(Le8.of(RESP), 24);
+        port[8] = 1;
+        port[20] = 1;
+        assertEquals(err(Errno.EINVAL), w(Command.write(UverbsApi.QUERY_PORT, port, 40)));
+    }
+
     @Test
     void shouldRejectCommandsBeforeGetContext() {
         assertEquals(err(Errno.EINVAL), w(Commands.allocPd(RESP)));
