@@ -58,6 +58,9 @@ class HcaDriverTest {
         assertEquals(caps.maxMcg(), a.maxMcastGrp);
         assertEquals(8, a.maxMcastQpAttach, "eight QPs to a 64-byte MGM entry");
         assertEquals(caps.maxMcg() * 8, a.maxTotalMcastQpAttach);
+        assertEquals(a.maxSendSge, a.maxSgeRd, "max_sge_rd, as mthca_query_device");
+        assertEquals(511, a.maxFastRegPageListLen, "MLX4_MAX_FAST_REG_PAGES");
+        assertEquals(DeviceAttr.ATOMIC_NONE, a.maskedAtomicCap, "no masked atomics");
         assertEquals(((long) Firmware.FW_MAJOR << 32) | (Firmware.FW_MINOR << 16) | Firmware.FW_SUBMINOR, a.fwVer);
         assertEquals(caps.numPorts(), h.dev.numPorts());
         PortAttr p = h.dev.port(1).query();

@@ -25,6 +25,8 @@ public final class DeviceAttr {
     public static final long BLOCK_MULTICAST_LOOPBACK = 1L << 22;
     public int maxSendSge = 16;
     public int maxRecvSge = 16;
+    /** SGEs an RDMA READ work request may scatter into; 0 when the driver does not say. */
+    public int maxSgeRd;
     public int maxCq = 256;
     public int maxCqe = 4096;
     public int maxMr = 1024;
@@ -37,6 +39,10 @@ public final class DeviceAttr {
     public static final int ATOMIC_NONE = 0;
     public static final int ATOMIC_HCA = 1;
     public int atomicCap = ATOMIC_NONE;
+    /** The same for masked compare-and-swap and fetch-and-add. */
+    public int maskedAtomicCap = ATOMIC_NONE;
+    /** Pages one IB_WR_REG_MR may map (ib_alloc_mr's max_num_sg); 0 without fast registration. */
+    public int maxFastRegPageListLen;
     public int maxSrq = 64;
     public int maxSrqWr = 1024;
     public int maxSrqSge = 16;

@@ -305,6 +305,9 @@ public final class HcaDriver implements DeviceOps {
         a.maxQpWr = Hw.DevCap.MAX_QP_WR.getInt(cap, 0) - SQ_MAX_SPARE;
         a.maxSendSge = Math.min(maxSqSg, Hw.DevCap.MAX_RECV_SGE.getInt(cap, 0));
         a.maxRecvSge = a.maxSendSge;
+        // mthca_query_device: an RDMA READ scatters into as many SGEs as a send WQE carries; its
+        // WQE has the remote address segment of an RDMA WRITE's.
+        a.maxSgeRd = a.maxSendSge;
         a.maxCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
         // mthca: one CQE of the ring stays empty, so a full ring is told from an empty one.
         a.maxCqe = Hw.DevCap.MAX_CQE.getInt(cap, 0) - 1;
@@ -317,6 +320,11 @@ public final class HcaDriver implements DeviceOps {
         // IB_ATOMIC_HCA, what mlx4 and mthca report when the firmware has atomics: this device
         // always executes them (§5.4), atomically against each other on the one HCA.
         a.atomicCap = DeviceAttr.ATOMIC_HCA;
+        // mlx4 reports masked atomics as it reports atomics; this device has none (HcaQp's WQEs
+        // carry no masked atomic segment), so IB_ATOMIC_NONE, as mthca leaves it.
+        a.maskedAtomicCap = DeviceAttr.ATOMIC_NONE;
+        // mlx4_ib_query_device: MLX4_MAX_FAST_REG_PAGES, what allocMr takes.
+        a.maxFastRegPageListLen = MAX_FAST_REG_PAGES;
         // mlx4_ib_query_device: INT_MAX, as an AH is the driver's copy of its attributes (createAh).
         a.maxAh = Integer.MAX_VALUE;
         a.maxSrq = Hw.DevCap.MAX_SRQ.getInt(cap, 0);

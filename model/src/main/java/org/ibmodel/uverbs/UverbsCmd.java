@@ -113,14 +113,14 @@ final class UverbsCmd {
         }
         IbDevice d = dev(b);
         DeviceAttr a = d.attr();
-        // copy_query_dev_fields; ib_core's model has no max_sge_rd, MW or raw QP limits, which
-        // report 0 (none).
+        // copy_query_dev_fields; ib_core's model has no EE, RDD, MW or raw QP limits, which report
+        // 0 (none), and the response has no masked atomics or fast registration.
         QueryDeviceResp r = new QueryDeviceResp()
                 .fwVer(a.fwVer).nodeGuid(d.nodeGuid()).sysImageGuid(a.sysImageGuid)
                 .maxMrSize(a.maxMrSize).pageSizeCap(a.pageSizeCap)
                 .vendorId(a.vendorId).vendorPartId(a.vendorPartId).hwVer(a.hwVer)
                 .maxQp(a.maxQp).maxQpWr(a.maxQpWr).deviceCapFlags((int) a.deviceCapFlags)
-                .maxSge(Math.min(a.maxSendSge, a.maxRecvSge))
+                .maxSge(Math.min(a.maxSendSge, a.maxRecvSge)).maxSgeRd(a.maxSgeRd)
                 .maxCq(a.maxCq).maxCqe(a.maxCqe).maxMr(a.maxMr).maxPd(a.maxPd)
                 .maxQpRdAtom(a.maxQpRdAtom).maxQpInitRdAtom(a.maxQpInitRdAtom).maxResRdAtom(a.maxResRdAtom)
                 .atomicCap(a.atomicCap)

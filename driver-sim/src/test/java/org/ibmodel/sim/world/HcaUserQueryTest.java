@@ -62,6 +62,19 @@ class HcaUserQueryTest {
         }
     }
 
+    /**
+     * copy_query_dev_fields passes max_sge_rd on; mthca_query_device reports the send SGE limit
+     * for it, an RDMA READ's WQE having the segments of an RDMA WRITE's.
+     */
+    @Test
+    void shouldReportTheSgesOfAnRdmaRead() {
+        try (World w = World.of(SEED, 1)) {
+            IbvDeviceAttr a = queryDevice(w);
+            assertEquals(w.host(0).driver(0).device().attr().maxSendSge, a.maxSgeRd, "max_sge_rd");
+            assertEquals(a.maxSge, a.maxSgeRd);
+        }
+    }
+
     /** mlx4_ib_query_device: INT_MAX address handles, which live in software only. */
     @Test
     void shouldReportAddressHandlesWithoutALimit() {
