@@ -120,7 +120,10 @@ public final class IbvContext {
 
     // ---- verbs ---------------------------------------------------------------------------
 
-    /** ibv_query_device: QUERY_DEVICE (ibv_cmd_query_device). Returns 0 or errno. */
+    /**
+     * ibv_query_device: QUERY_DEVICE (ibv_cmd_query_device), every field of the response copied
+     * as libibverbs' copy_query_dev_fields does. Returns 0 or errno.
+     */
     public int queryDevice(IbvDeviceAttr attr) {
         int ret = execute(IbUserVerbsCmd.QUERY_DEVICE, new QueryDevice().response(resp), QueryDeviceResp.SIZE);
         if (ret != 0) {
@@ -145,10 +148,22 @@ public final class IbvContext {
         attr.maxMr = r.maxMr();
         attr.maxPd = r.maxPd();
         attr.maxQpRdAtom = r.maxQpRdAtom();
-        attr.maxQpInitRdAtom = r.maxQpInitRdAtom();
+        attr.maxEeRdAtom = r.maxEeRdAtom();
         attr.maxResRdAtom = r.maxResRdAtom();
+        attr.maxQpInitRdAtom = r.maxQpInitRdAtom();
+        attr.maxEeInitRdAtom = r.maxEeInitRdAtom();
         attr.atomicCap = r.atomicCap();
+        attr.maxEe = r.maxEe();
+        attr.maxRdd = r.maxRdd();
+        attr.maxMw = r.maxMw();
+        attr.maxRawIpv6Qp = r.maxRawIpv6Qp();
+        attr.maxRawEthyQp = r.maxRawEthyQp();
+        attr.maxMcastGrp = r.maxMcastGrp();
+        attr.maxMcastQpAttach = r.maxMcastQpAttach();
+        attr.maxTotalMcastQpAttach = r.maxTotalMcastQpAttach();
         attr.maxAh = r.maxAh();
+        attr.maxFmr = r.maxFmr();
+        attr.maxMapPerFmr = r.maxMapPerFmr();
         attr.maxSrq = r.maxSrq();
         attr.maxSrqWr = r.maxSrqWr();
         attr.maxSrqSge = r.maxSrqSge();

@@ -4,7 +4,9 @@
 package org.ibmodel.sim.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import org.ibmodel.core.DeviceAttr;
 import org.ibmodel.verbs.IbvDeviceAttr;
 import org.ibmodel.verbs.IbvPortAttr;
 import org.junit.jupiter.api.Test;
@@ -72,6 +74,23 @@ class HcaUserQueryTest {
             IbvDeviceAttr a = queryDevice(w);
             assertEquals(w.host(0).driver(0).device().attr().maxSendSge, a.maxSgeRd, "max_sge_rd");
             assertEquals(a.maxSge, a.maxSgeRd);
+        }
+    }
+
+    /**
+     * libibverbs' copy_query_dev_fields copies every field of the response, the multicast limits
+     * of mthca_query_device among them.
+     */
+    @Test
+    void shouldReportTheMulticastLimits() {
+        try (World w = World.of(SEED, 1)) {
+            IbvDeviceAttr a = queryDevice(w);
+            DeviceAttr k = w.host(0).driver(0).device().attr();
+            assertTrue(k.maxMcastGrp > 0);
+            assertEquals(k.maxMcastGrp, a.maxMcastGrp, "max_mcast_grp");
+            assertEquals(8, a.maxMcastQpAttach, "max_mcast_qp_attach");
+            assertEquals(k.maxTotalMcastQpAttach, a.maxTotalMcastQpAttach, "max_total_mcast_qp_attach");
+            assertEquals(0, a.maxMw, "no memory windows");
         }
     }
 
