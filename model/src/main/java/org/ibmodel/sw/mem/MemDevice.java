@@ -98,6 +98,9 @@ public final class MemDevice implements DeviceOps {
         DeviceAttr attr = new DeviceAttr();
         attr.vendorId = 0x02c9;
         attr.deviceCapFlags = 1L << 15; // IB_DEVICE_LOCAL_DMA_LKEY
+        // rxe_init_device_param (drivers/infiniband/sw/rxe/rxe.c): atomics are executed one at a
+        // time on the device (MemExecutor.atomic), IB_ATOMIC_HCA.
+        attr.atomicCap = DeviceAttr.ATOMIC_HCA;
         PortAttr port = new PortAttr();
         IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;
