@@ -101,6 +101,10 @@ public final class MemDevice implements DeviceOps {
         // rxe_init_device_param (drivers/infiniband/sw/rxe/rxe.c): atomics are executed one at a
         // time on the device (MemExecutor.atomic), IB_ATOMIC_HCA.
         attr.atomicCap = DeviceAttr.ATOMIC_HCA;
+        // rxe_param.h: RXE_MAX_QP_RD_ATOM, RXE_MAX_QP_INIT_RD_ATOM, RXE_MAX_RES_RD_ATOM.
+        attr.maxQpRdAtom = 128;
+        attr.maxQpInitRdAtom = 128;
+        attr.maxResRdAtom = 0x3f000;
         PortAttr port = new PortAttr();
         IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;

@@ -17,4 +17,17 @@ class MemDeviceQueryTest {
         assertEquals(DeviceAttr.ATOMIC_HCA, f.dev.attr().atomicCap, "atomic_cap");
         assertEquals(DeviceAttr.ATOMIC_NONE, f.dev.attr().maskedAtomicCap, "rxe sets no masked_atomic_cap");
     }
+
+    /**
+     * rxe_param.h: RXE_MAX_QP_RD_ATOM and RXE_MAX_QP_INIT_RD_ATOM 128 RDMA READs and atomics in
+     * flight per QP each way, RXE_MAX_RES_RD_ATOM 0x3f000 for the device; modify_qp takes depths
+     * up to the first two.
+     */
+    @Test
+    void shouldReportRxesReadAndAtomicDepths() {
+        DeviceAttr a = f.dev.attr();
+        assertEquals(128, a.maxQpRdAtom, "max_qp_rd_atom");
+        assertEquals(128, a.maxQpInitRdAtom, "max_qp_init_rd_atom");
+        assertEquals(0x3f000, a.maxResRdAtom, "max_res_rd_atom");
+    }
 }
