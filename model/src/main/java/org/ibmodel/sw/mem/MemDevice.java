@@ -105,6 +105,9 @@ public final class MemDevice implements DeviceOps {
         attr.maxQpRdAtom = 128;
         attr.maxQpInitRdAtom = 128;
         attr.maxResRdAtom = 0x3f000;
+        // RXE_MAX_MR_SIZE and RXE_PAGE_SIZE_CAP: regions of any length, pages from 4 KiB up.
+        attr.maxMrSize = -1L;
+        attr.pageSizeCap = 0xffff_f000L;
         PortAttr port = new PortAttr();
         IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;

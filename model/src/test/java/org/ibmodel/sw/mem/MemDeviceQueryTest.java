@@ -30,4 +30,14 @@ class MemDeviceQueryTest {
         assertEquals(128, a.maxQpInitRdAtom, "max_qp_init_rd_atom");
         assertEquals(0x3f000, a.maxResRdAtom, "max_res_rd_atom");
     }
+
+    /**
+     * rxe_param.h: RXE_MAX_MR_SIZE ~0ull, no limit on one region's length, and RXE_PAGE_SIZE_CAP
+     * 0xfffff000, every page size from 4 KiB to 2^31.
+     */
+    @Test
+    void shouldReportRxesRegionCaps() {
+        assertEquals(-1L, f.dev.attr().maxMrSize, "max_mr_size");
+        assertEquals(0xffff_f000L, f.dev.attr().pageSizeCap, "page_size_cap");
+    }
 }
