@@ -108,6 +108,8 @@ public final class MemDevice implements DeviceOps {
         // RXE_MAX_MR_SIZE and RXE_PAGE_SIZE_CAP: regions of any length, pages from 4 KiB up.
         attr.maxMrSize = -1L;
         attr.pageSizeCap = 0xffff_f000L;
+        // RXE_MAX_SGE_RD, reported whatever max_send_sge a QP may have.
+        attr.maxSgeRd = 32;
         PortAttr port = new PortAttr();
         IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;

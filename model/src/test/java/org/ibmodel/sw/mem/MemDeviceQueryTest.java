@@ -40,4 +40,10 @@ class MemDeviceQueryTest {
         assertEquals(-1L, f.dev.attr().maxMrSize, "max_mr_size");
         assertEquals(0xffff_f000L, f.dev.attr().pageSizeCap, "page_size_cap");
     }
+
+    /** rxe_param.h: RXE_MAX_SGE_RD, the SGEs of an RDMA READ. */
+    @Test
+    void shouldReportRxesReadSges() {
+        assertEquals(32, f.dev.attr().maxSgeRd, "max_sge_rd");
+    }
 }
