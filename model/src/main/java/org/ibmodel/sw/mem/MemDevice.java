@@ -111,6 +111,9 @@ public final class MemDevice implements DeviceOps {
         // RXE_MAX_SGE_RD, reported whatever max_send_sge a QP may have.
         attr.maxSgeRd = 32;
         PortAttr port = new PortAttr();
+        // rxe_init_port_param: RXE_PORT_GID_TBL_LEN GIDs, RXE_PORT_MAX_VL_NUM (VL0 only).
+        port.gidTblLen = 1024;
+        port.maxVlNum = 1;
         IbDevice dev = new IbDevice(core, name, wrap.apply(drv), attr, memory, 0x0002_c903_0000_1000L + lid * 0x100L, port);
         drv.device = dev;
         dev.port(1).setLid(lid, 0);

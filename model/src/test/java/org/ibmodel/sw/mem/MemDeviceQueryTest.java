@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import org.ibmodel.core.DeviceAttr;
 import org.ibmodel.core.Fixture;
+import org.ibmodel.core.PortAttr;
 import org.junit.jupiter.api.Test;
 
 class MemDeviceQueryTest {
@@ -45,5 +46,20 @@ class MemDeviceQueryTest {
     @Test
     void shouldReportRxesReadSges() {
         assertEquals(32, f.dev.attr().maxSgeRd, "max_sge_rd");
+    }
+
+    /**
+     * rxe_init_port_param: RXE_PORT_GID_TBL_LEN 1024 GIDs and RXE_PORT_MAX_VL_NUM 1, VL0 only,
+     * as ib_query_port asks the driver for them.
+     */
+    @Test
+    void shouldReportRxesGidTableAndVls() {
+        PortAttr p = new PortAttr();
+        assertEquals(0, f.dev.queryPort(Fixture.PORT, p));
+        assertEquals(1024, p.gidTblLen, "gid_tbl_len");
+        assertEquals(1, p.maxVlNum, "max_vl_num");
+        assertEquals(1 << 31, p.maxMsgSz, "max_msg_sz, RXE_PORT_MAX_MSG_SZ");
+        assertEquals(64, f.dev.attr().maxPkeys, "max_pkeys, RXE_MAX_PKEYS");
+        assertEquals(15, f.dev.attr().localCaAckDelay, "RXE_LOCAL_CA_ACK_DELAY");
     }
 }
