@@ -495,9 +495,8 @@ final class Completer {
 
     /**
      * rxe_req.c update_state: a request packet went out; the timer starts unless it already
-     * runs. Without this a message that filled the window mid-send, all of whose ACKs and NAKs
-     * were lost, would wait for ever: the timer is otherwise armed only when a message's last
-     * packet is out and on each ACK.
+     * runs. Sending never restarts it: only a response does (retireAndSend), a retry and the end
+     * of an RNR wait.
      */
     void startTimer(TransportQp t) {
         if (t.ackTimer == null || !t.ackTimer.isPending()) {

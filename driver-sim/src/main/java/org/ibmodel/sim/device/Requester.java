@@ -435,7 +435,12 @@ final class Requester {
         return t.rc() ? rc : OpcodeTable.lookup(rc.value() | 0x20);
     }
 
-    /** The WQE's last packet is out: the cursor moves on; UC and UD WQEs are done now. */
+    /**
+     * The WQE's last packet is out: the cursor moves on; UC and UD WQEs are done now. An RC WQE's
+     * packets started the ACK timer if it was not running (sendPacket); it is not restarted here,
+     * or a stream of new messages would put off the timeout of an older one (rxe_req.c
+     * update_state; hfi1 rc.c hfi1_rc_send_complete starts it only when not running either).
+     */
     private State nextWqe(TransportQp t) {
         TransportQp.Wqe q = t.inflight.get(t.cursor);
         t.cursor++;
@@ -445,8 +450,6 @@ final class Requester {
         if (!t.rc()) {
             q.done = true;
             transport.completer().retire(t);
-        } else {
-            transport.completer().armTimer(t);
         }
         return State.GET_WQE;
     }

@@ -74,6 +74,12 @@ final class HostilePeer implements AutoCloseable {
 
     /** With {@code onSrq} the victim's QP takes its receives from an SRQ of its PD, {@link #srq}. */
     HostilePeer(QpType type, Consumer<QpAttr> rtr, boolean onSrq) {
+        this(type, rtr, onSrq, r -> {
+        });
+    }
+
+    /** {@code rts} may change the victim's RTS attributes (timeout, retry counts) before they are applied. */
+    HostilePeer(QpType type, Consumer<QpAttr> rtr, boolean onSrq, Consumer<QpAttr> rts) {
         world = World.of(0x4057_11e, 2);
         world.transport(VICTIM).logSent(true);
         victim = world.host(VICTIM);
@@ -88,7 +94,7 @@ final class HostilePeer implements AutoCloseable {
         QpInitAttr attr = QpInitAttr.of(type, cq, cq, new QpCap(16, onSrq ? 0 : 16, 4, onSrq ? 0 : 4, 0));
         attr.srq = srq;
         qp = Qp.create(pd, attr).get();
-        connect(qp, PEER_QPN, type, rtr);
+        connect(qp, PEER_QPN, type, rtr, rts);
         cable = world.fabric().portOfLid(world.lid(PEER));
     }
 
@@ -101,11 +107,12 @@ final class HostilePeer implements AutoCloseable {
         attr.srq = srq;
         Qp q = Qp.create(pd, attr).get();
         connect(q, peerQpn, type, r -> {
+        }, r -> {
         });
         return q;
     }
 
-    private void connect(Qp qp, int peerQpn, QpType type, Consumer<QpAttr> rtrChange) {
+    private void connect(Qp qp, int peerQpn, QpType type, Consumer<QpAttr> rtrChange, Consumer<QpAttr> rtsChange) {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = 1;
         init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
@@ -130,6 +137,7 @@ final class HostilePeer implements AutoCloseable {
             rts.retryCnt = 7;
             rts.rnrRetry = 7;
             rts.maxRdAtomic = 4;
+            rtsChange.accept(rts);
             assertEquals(0, qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
                     QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
         } else {
