@@ -28,6 +28,7 @@ final class Completer {
         RNR_NAK,
         SEQ_NAK,
         ERROR_NAK,
+        ERROR_RETRY,
         BAD_RESPONSE,
         RETIRE,
         DROP,
@@ -46,6 +47,8 @@ final class Completer {
     private Packet pkt;
     private int psn;
     private int index;
+    /** ERROR_RETRY: the in-flight READ or atomic whose response a later response says was lost. */
+    private int lost;
     /** The packet's credits let more messages begin; a dropped one still wakes the requester. */
     private boolean creditRaised;
 
@@ -74,6 +77,7 @@ final class Completer {
                 case RNR_NAK -> rnrNak();
                 case SEQ_NAK -> seqNak();
                 case ERROR_NAK -> errorNak();
+                case ERROR_RETRY -> errorRetry();
                 case BAD_RESPONSE -> badResponse();
                 case RETIRE -> retireAndSend();
                 case DROP -> drop();
@@ -222,15 +226,30 @@ final class Completer {
 
     /** An ACK for every PSN up to and including its own (IBA 9.7.5.1.2, coalesced ACKs). */
     private State ack() {
-        int lost = acknowledgeUpTo(psn);
-        if (lost >= 0 && (!qp.respRetried || Psn.diff(psn, qp.respRetryPsn) > 0)) {
-            // The responder executed a READ or atomic whose response never came: ask again, once
-            // per ACK PSN (duplicate ACKs of the same PSN would otherwise each restart the window).
-            qp.respRetried = true;
-            qp.respRetryPsn = psn;
-            TransportQp.Wqe w = qp.inflight.get(lost);
-            goBack(qp, lost, w.respPsn);
+        lost = acknowledgeUpTo(psn);
+        // The responder executed a READ or atomic whose response never came.
+        return lost >= 0 ? State.ERROR_RETRY : State.RETIRE;
+    }
+
+    /**
+     * rxe_comp.c check_psn, COMPST_ERROR_RETRY (hfi1 rc.c do_rc_ack, hfi1_restart_rc): a
+     * response past a READ or atomic still waiting for its own means that one was lost. The
+     * requester goes back to it, and that is a retry counted against retry_cnt, RETRY_EXC_ERR
+     * when none is left. Only one such retry is started until the responses move on
+     * (comp.started_retry, hfi1's RVT_R_RDMAR_SEQ): the ACKs of what was sent before it would
+     * each start another.
+     */
+    private State errorRetry() {
+        if (qp.startedRetry) {
+            return State.RETIRE;
         }
+        TransportQp.Wqe w = qp.inflight.get(lost);
+        if (!retry(qp)) {
+            w.failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
+            return State.RETIRE;
+        }
+        qp.startedRetry = true;
+        goBack(qp, lost, w.respPsn);
         return State.RETIRE;
     }
 
@@ -380,36 +399,28 @@ final class Completer {
                 break;
             }
             if (w.readOrAtomic()) {
+                // What the ACK says past the READ or atomic is no progress: its response is
+                // missing (rxe_comp.c check_psn retries without reset_retry_counters).
                 progress(Psn.add(w.firstPsn, -1));
-                heard(upTo);
                 return i;
             }
             w.done = true;
         }
         progress(upTo);
-        heard(upTo);
         return -1;
     }
 
     /**
-     * The responder has executed everything up to {@code upTo}: that is progress even while a
-     * READ response before it is missing, so the retry budgets refill.
+     * The responder has everything up to {@code psn}: the window moves and the retry budgets
+     * refill (rxe_comp.c reset_retry_counters, started_retry included).
      */
-    private void heard(int upTo) {
-        if (Psn.diff(upTo, qp.ackPsn) > 0) {
-            qp.ackPsn = upTo;
-            qp.retryLeft = qp.ctx.retryCnt();
-            qp.rnrLeft = qp.ctx.rnrRetry();
-        }
-    }
-
-    /** The responder has everything up to {@code psn}: the window moves and the retry budgets refill. */
     private void progress(int upTo) {
         int next = Psn.add(upTo, 1);
         if (Psn.diff(next, qp.unackedPsn) > 0) {
             qp.unackedPsn = next;
             qp.retryLeft = qp.ctx.retryCnt();
             qp.rnrLeft = qp.ctx.rnrRetry();
+            qp.startedRetry = false;
         }
     }
 
@@ -543,6 +554,8 @@ final class Completer {
         }
         int resume = head.wqe.opcode() == SendOpcode.RDMA_READ ? head.respPsn
                 : head.contains(t.unackedPsn) ? t.unackedPsn : head.firstPsn;
+        // rxe_comp.c: a timeout retries whatever was started, and is a started retry itself.
+        t.startedRetry = true;
         goBack(t, 0, resume);
         armTimer(t);
         transport.requester().run(t);

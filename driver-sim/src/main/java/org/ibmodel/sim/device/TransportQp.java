@@ -78,8 +78,6 @@ final class TransportQp {
     /** Everything before this PSN is acknowledged. */
     int unackedPsn;
     int packetsSinceAckReq;
-    /** The highest PSN any ACK or NAK has reported executed. */
-    int ackPsn;
     int retryLeft;
     int rnrLeft;
     boolean rnrWait;
@@ -98,9 +96,11 @@ final class TransportQp {
     }
     /** Set when the transport forgets this QP (Transport.drop); a dropped QP is never live again. */
     boolean dropped;
-    /** An ACK passed an unanswered READ or atomic and the requester went back for it at this ACK PSN. */
-    boolean respRetried;
-    int respRetryPsn;
+    /**
+     * The requester went back for a READ or atomic response a later response passed, or on a
+     * timeout; no other such retry starts until the responses move on (rxe comp.started_retry).
+     */
+    boolean startedRetry;
     /** A local error stopped the requester; nothing further is sent. */
     boolean requesterHalted;
     /*
@@ -146,7 +146,6 @@ final class TransportQp {
         this.unackedPsn = nextPsn;
         this.cursorPsn = nextPsn;
         this.sentPsn = nextPsn;
-        this.ackPsn = Psn.add(nextPsn, -1);
         this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
         this.retryLeft = ctx.retryCnt();
         this.rnrLeft = ctx.rnrRetry();

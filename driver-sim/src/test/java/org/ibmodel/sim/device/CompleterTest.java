@@ -2,6 +2,7 @@
 // 9.7.6; drivers/infiniband/sw/rxe/rxe_comp.c and rxe_req.c, drivers/infiniband/hw/hfi1/rc.c
 package org.ibmodel.sim.device;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -11,6 +12,8 @@ import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.sim.wire.Opcode;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,20 @@ class CompleterTest {
     private static void postWrite(HostilePeer h, long wrId) {
         assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.RDMA_WRITE).sendFlags(SendFlags.SIGNALED)
                 .sgList(new Sge(h.base, 8, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234)).ok());
+    }
+
+    /** An RDMA READ of one path MTU into the victim's region at 8 KiB: one request, one response PSN. */
+    private static void postRead(HostilePeer h, long wrId) {
+        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base + 8192, HostilePeer.MTU, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234))
+                .ok());
+    }
+
+    private static void ack(HostilePeer h, int psn) {
+        h.send(Opcode.RC_ACKNOWLEDGE, psn, f -> {
+            f.syndrome = 0x1f;
+            f.msn = 1;
+        });
     }
 
     /** The times at which the victim sent a request with {@code psn}, in order. */
@@ -57,6 +74,56 @@ class CompleterTest {
             long waited = first.get(1) - first.get(0);
             assertTrue(waited >= TIMEOUT_NS && waited < TIMEOUT_NS + TIMEOUT_NS / 4,
                     "resent " + waited + " ns after it was first sent; the ACK timeout is " + TIMEOUT_NS + " ns");
+        }
+    }
+
+    /**
+     * An ACK for a PSN past an RDMA READ whose response never came says the response was lost:
+     * the requester goes back to the READ, and that is a retry like any other, counted against
+     * retry_cnt (rxe_comp.c check_psn to COMPST_ERROR_RETRY; hfi1 rc.c do_rc_ack,
+     * hfi1_restart_rc). With retry_cnt 0 none is left: the READ completes with RETRY_EXC_ERR,
+     * the QP enters ERR and the WRITE behind it is flushed.
+     */
+    @Test
+    void shouldCountTheRetryOfAReadWhoseResponseAnAckPassed() {
+        try (HostilePeer h = peer(r -> r.retryCnt = 0)) {
+            postRead(h, 1);
+            postWrite(h, 2);
+            // The driver's doorbell takes the device some 20 µs to answer: wait for the requests.
+            h.run(50_000);
+            h.sent();
+            ack(h, HostilePeer.SQ_PSN + 1);
+            // Well within the ACK timeout of about 4.3 s: the ACK itself ends the READ.
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(2, wcs.size(), wcs.toString());
+            assertEquals(1, wcs.get(0).wrId, wcs.toString());
+            assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, wcs.toString());
+            assertEquals(WcStatus.WR_FLUSH_ERR, wcs.get(1).status, wcs.toString());
+            assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
+        }
+    }
+
+    /**
+     * Once the requester went back for a lost READ response, further ACKs past the READ, sent
+     * for what was on the wire before the retry, start no other retry until the READ's response
+     * arrives (rxe_comp.c comp.started_retry; hfi1's RVT_R_RDMAR_SEQ): the READ is asked for
+     * once, not once per ACK.
+     */
+    @Test
+    void shouldGoBackForALostReadResponseOnceUntilItArrives() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postRead(h, 1);
+            postWrite(h, 2);
+            postWrite(h, 3);
+            // The driver's doorbell takes the device some 20 µs to answer: wait for the requests.
+            h.run(50_000);
+            h.sent();
+            ack(h, HostilePeer.SQ_PSN + 1);
+            ack(h, HostilePeer.SQ_PSN + 2);
+            List<Long> reads = sentAt(h.sent(), HostilePeer.SQ_PSN);
+            assertEquals(1, reads.size(), "the READ request is resent once: " + reads);
         }
     }
 }
