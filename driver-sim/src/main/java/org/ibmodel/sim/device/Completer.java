@@ -142,6 +142,12 @@ final class Completer {
             if (w.done || read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic()) || psn != w.respPsn) {
                 return State.DROP;
             }
+            // It acknowledges what precedes its request, and says that a READ or atomic there
+            // still without its response lost it (rxe_comp.c check_psn; hfi1 rc.c do_rc_ack).
+            lost = acknowledgeUpTo(Psn.add(w.firstPsn, -1));
+            if (lost >= 0) {
+                return State.ERROR_RETRY;
+            }
         }
         return State.CHECK_ACK;
     }
@@ -171,7 +177,7 @@ final class Completer {
         };
     }
 
-    /** rxe_comp.c do_read: a READ response implicitly acknowledges what precedes its request. */
+    /** rxe_comp.c do_read: the data lands in the WQE's scatter list by its PSN. */
     private State read() {
         TransportQp.Wqe w = qp.inflight.get(index);
         int mtu = transport.mtu(qp);
@@ -183,9 +189,6 @@ final class Completer {
         // the ACK timer asks again.
         long left = w.length - offset;
         if (pkt.payloadLength() != Math.min(left, mtu) || pkt.opcode().isEnd() != (left <= mtu)) {
-            return State.DROP;
-        }
-        if (!acknowledgeBefore(index)) {
             return State.DROP;
         }
         Syndrome s = transport.scatter(qp.ctx.pd(), sges(w), offset, pkt.buffer(),
@@ -205,9 +208,6 @@ final class Completer {
     /** rxe_comp.c do_atomic: the original remote value goes to the WQE's buffer. */
     private State atomic() {
         TransportQp.Wqe w = qp.inflight.get(index);
-        if (!acknowledgeBefore(index)) {
-            return State.DROP;
-        }
         byte[] orig = new byte[8];
         long v = pkt.atomicAckEth().origRemData();
         // Host byte order in the requester's buffer, as rxe_comp.c do_atomic stores a native u64.
@@ -337,12 +337,9 @@ final class Completer {
     /**
      * A response no correct responder sends fails its WQE with a bad response error (IBA's
      * class for it, IB_WC_BAD_RESP_ERR; rxe_comp.c check_ack fails it too), once what precedes
-     * it is acknowledged; the QP enters ERR.
+     * it is acknowledged (checkPsn); the QP enters ERR.
      */
     private State badResponse() {
-        if (!acknowledgeBefore(index)) {
-            return State.DROP;
-        }
         qp.inflight.get(index).failure = Syndrome.BAD_RESP_ERR;
         return State.RETIRE;
     }
@@ -369,19 +366,6 @@ final class Completer {
 
     private static Transport.Segments sges(TransportQp.Wqe w) {
         return new Transport.Segments(w.wqe.bytes(), w.wqe.dataOffset(), w.wqe.ds() * Layout.Data.SIZE);
-    }
-
-    /** Everything before in-flight WQE {@code i} is acknowledged; false if a READ or atomic there is unanswered. */
-    private boolean acknowledgeBefore(int i) {
-        for (int k = 0; k < i; k++) {
-            TransportQp.Wqe w = qp.inflight.get(k);
-            if (!w.done && w.readOrAtomic()) {
-                return false;
-            }
-        }
-        TransportQp.Wqe w = qp.inflight.get(i);
-        acknowledgeUpTo(Psn.add(w.firstPsn, -1));
-        return true;
     }
 
     /**

@@ -126,4 +126,28 @@ class CompleterTest {
             assertEquals(1, reads.size(), "the READ request is resent once: " + reads);
         }
     }
+
+    /**
+     * A READ response for a later READ while an earlier READ has none says the earlier one's
+     * response was lost: the requester asks for it again at once (rxe_comp.c check_psn to
+     * COMPST_ERROR_RETRY; hfi1 rc.c do_rc_ack restarts it), not only when the ACK timer fires.
+     */
+    @Test
+    void shouldAskAgainAtOnceForAReadALaterReadResponsePassed() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postRead(h, 1);
+            postRead(h, 2);
+            h.run(50_000);
+            h.sent();
+            h.send(Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN + 1, f -> {
+                f.syndrome = 0x1f;
+                f.msn = 2;
+                f.payload = TransportPair.pattern(7, HostilePeer.MTU);
+            });
+            h.run(20_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the first READ is asked for again");
+            assertTrue(h.poll().isEmpty(), "nothing completes before the first READ's response");
+        }
+    }
 }
