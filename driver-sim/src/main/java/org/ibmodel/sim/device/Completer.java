@@ -142,14 +142,19 @@ final class Completer {
             if (w.done || read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic()) || psn != w.respPsn) {
                 return State.DROP;
             }
-            // It acknowledges what precedes its request, and says that a READ or atomic there
-            // still without its response lost it (rxe_comp.c check_psn; hfi1 rc.c do_rc_ack).
             lost = acknowledgeUpTo(Psn.add(w.firstPsn, -1));
-            if (lost >= 0) {
-                return State.ERROR_RETRY;
+        } else {
+            Aeth.Type type = Aeth.typeOf(pkt.aeth().syndrome());
+            if (type == Aeth.Type.RESERVED) {
+                return State.DROP;
             }
+            // An ACK covers its own PSN, a NAK or RNR NAK those before it (IBA 9.7.5.1.2).
+            lost = acknowledgeUpTo(type == Aeth.Type.ACK ? psn : Psn.add(psn, -1));
         }
-        return State.CHECK_ACK;
+        // A response acknowledges what precedes it, and says that a READ or atomic there still
+        // without its response lost it: that is retried before the response itself counts
+        // (rxe_comp.c check_psn; hfi1 rc.c do_rc_ack).
+        return lost >= 0 ? State.ERROR_RETRY : State.CHECK_ACK;
     }
 
     private State checkAck() {
@@ -224,16 +229,15 @@ final class Completer {
         return State.RETIRE;
     }
 
-    /** An ACK for every PSN up to and including its own (IBA 9.7.5.1.2, coalesced ACKs). */
+    /** An ACK for every PSN up to and including its own (IBA 9.7.5.1.2, coalesced ACKs; checkPsn). */
     private State ack() {
-        lost = acknowledgeUpTo(psn);
-        // The responder executed a READ or atomic whose response never came.
-        return lost >= 0 ? State.ERROR_RETRY : State.RETIRE;
+        return State.RETIRE;
     }
 
     /**
      * rxe_comp.c check_psn, COMPST_ERROR_RETRY (hfi1 rc.c do_rc_ack, hfi1_restart_rc): a
-     * response past a READ or atomic still waiting for its own means that one was lost. The
+     * response past a READ or atomic still waiting for its own (an ACK, a NAK, an RNR NAK, a READ
+     * response or ATOMIC ACKNOWLEDGE for a later request) means that one was lost. The
      * requester goes back to it, and that is a retry counted against retry_cnt, RETRY_EXC_ERR
      * when none is left. Only one such retry is started until the responses move on
      * (comp.started_retry, hfi1's RVT_R_RDMAR_SEQ): the ACKs of what was sent before it would
@@ -255,7 +259,6 @@ final class Completer {
 
     /** IBA 9.7.5.2.8: wait the RNR timer the NAK names, then resend from its PSN. */
     private State rnrNak() {
-        acknowledgeUpTo(Psn.add(psn, -1));
         int at = qp.indexOf(psn);
         if (at < 0) {
             return State.DROP;
@@ -294,7 +297,6 @@ final class Completer {
 
     /** IBA 9.7.5.2.1: a PSN sequence error NAK asks for go-back-N from its PSN. */
     private State seqNak() {
-        int lost = acknowledgeUpTo(Psn.add(psn, -1));
         if (qp.rnrWait) {
             // The RNR timer decides when to resend; this NAK concerns the same gap.
             return State.RETIRE;
@@ -307,12 +309,6 @@ final class Completer {
             qp.inflight.get(at).failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
             return State.RETIRE;
         }
-        if (lost >= 0) {
-            // The responder got everything before the NAK's PSN, a READ or atomic among it whose
-            // response is missing: go back to that one.
-            goBack(qp, lost, qp.inflight.get(lost).respPsn);
-            return State.RETIRE;
-        }
         TransportQp.Wqe w = qp.inflight.get(at);
         goBack(qp, at, w.wqe.opcode() == SendOpcode.RDMA_READ ? w.respPsn : psn);
         return State.RETIRE;
@@ -320,7 +316,6 @@ final class Completer {
 
     /** IBA 9.7.5.2.3-5: remote access, invalid request and operational errors end the QP. */
     private State errorNak() {
-        acknowledgeUpTo(Psn.add(psn, -1));
         int at = qp.indexOf(psn);
         if (at < 0) {
             return State.DROP;

@@ -150,4 +150,53 @@ class CompleterTest {
             assertTrue(h.poll().isEmpty(), "nothing completes before the first READ's response");
         }
     }
+
+    private static void postSend(HostilePeer h, long wrId) {
+        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
+    }
+
+    /**
+     * A PSN sequence error NAK past a READ without its response says that response was lost,
+     * as an ACK does: rxe_comp.c check_psn retries the READ before it looks at the NAK. With
+     * retry_cnt 0 the READ completes with RETRY_EXC_ERR at once and the QP enters ERR, not
+     * when the ACK timer fires (and never, were the timeout 0).
+     */
+    @Test
+    void shouldFailAReadASequenceNakPassedWhenNoRetryIsLeft() {
+        try (HostilePeer h = peer(r -> r.retryCnt = 0)) {
+            postRead(h, 1);
+            postWrite(h, 2);
+            postWrite(h, 3);
+            h.run(50_000);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 2, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.PSN_SEQUENCE_ERROR));
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(3, wcs.size(), wcs.toString());
+            assertEquals(1, wcs.get(0).wrId, wcs.toString());
+            assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, wcs.toString());
+            assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
+        }
+    }
+
+    /**
+     * An RNR NAK past a READ without its response: the READ's response was lost, and the
+     * requester asks for it again at once (rxe_comp.c check_psn) rather than waiting out the RNR
+     * timer and resending from the NAK's PSN, past the READ.
+     */
+    @Test
+    void shouldAskAgainForAReadAnRnrNakPassed() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postRead(h, 1);
+            postSend(h, 2);
+            h.run(50_000);
+            h.sent();
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 1, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(1));
+            h.run(20_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the READ is asked for again");
+        }
+    }
 }
