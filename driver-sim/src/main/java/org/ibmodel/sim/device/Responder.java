@@ -59,6 +59,8 @@ final class Responder {
     private Packet pkt;
     /** The receive WQE {@link #recvSges} reads, grown to the largest stride seen. */
     private byte[] recvWqeBytes = new byte[0];
+    /** The last view of {@link #recvWqeBytes} handed out. */
+    private Transport.Segments recvSegments = Transport.Segments.NONE;
     private Opcode op;
     private int psn;
     private Syndrome recvError;
@@ -642,8 +644,14 @@ final class Responder {
             recvWqeBytes = new byte[t.recvStride];
         }
         transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
-        // An SRQ WQE's data segments follow its next segment (§5.12).
-        return new Transport.Segments(recvWqeBytes, t.recvSgeOffset, t.recvStride);
+        // An SRQ WQE's data segments follow its next segment (§5.12). The view reads the buffer in
+        // place, so one per buffer, offset and stride serves every packet.
+        Transport.Segments s = recvSegments;
+        if (s.wqe() != recvWqeBytes || s.from() != t.recvSgeOffset || s.to() != t.recvStride) {
+            s = new Transport.Segments(recvWqeBytes, t.recvSgeOffset, t.recvStride);
+            recvSegments = s;
+        }
+        return s;
     }
 
     // CQ.post copies the CQE into the ring at once, so one buffer serves every receive CQE.
