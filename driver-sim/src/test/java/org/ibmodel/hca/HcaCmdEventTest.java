@@ -70,6 +70,18 @@ class HcaCmdEventTest {
     }
 
     @Test
+    void shouldAnswerAWokenTearDownCommandAsTheErrorStateDoes() {
+        // mlx4_cmd_wait: a command the error state wakes returns mlx4_internal_err_ret_value, so
+        // CLOSE_PORT, which tears down, succeeds as it would had it been posted a moment later.
+        h.hca.commandLatencyNs(10_000_000_000L);
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        assertEquals(0, h.drv.closePort(1), "woken by the error state");
+        assertTrue(h.drv.internalError());
+        assertTrue(h.scheduler.now() < 10_000_000_000L, "woken by the error state, not by the device");
+        assertEquals(0, h.drv.closePort(1), "answered from the error state");
+    }
+
+    @Test
     void shouldCompleteEveryCommandAtOnceOnAFailedDevice() {
         // HCA.md §2.1: until its poll the driver does not know; each command reaches the failed
         // device, which answers INTERNAL_ERR by CMD EQE, the EQ re-armed after each.

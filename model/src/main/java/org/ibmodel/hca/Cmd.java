@@ -341,6 +341,12 @@ final class Cmd {
     /** A finished command's firmware status as the caller sees it. */
     private int finish(CmdOp op, int status) {
         lastStatus = status;
+        if (status != CmdStatus.OK.value() && internalError) {
+            // mlx4_cmd_wait (drivers/net/ethernet/mellanox/mlx4/cmd.c): a command that fails once
+            // the driver is in its error state, as one mlx4_cmd_wake_completions woke, returns
+            // mlx4_internal_err_ret_value, as a command posted after it would.
+            return internalErrorReturn(op);
+        }
         if (status == CmdStatus.INTERNAL_ERR.value() && closingFatal(op)) {
             // mlx4_cmd_poll / mlx4_cmd_wait: a tear-down command the device fails is fatal
             // (mlx4_cmd_reset_flow): the driver enters its error state and the command counts as
