@@ -4,6 +4,7 @@
 // docs/HCA.md
 package org.ibmodel.hca;
 
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -109,7 +110,11 @@ public final class HcaDriver implements DeviceOps {
     private final HcaMad madIfc;
     private final SpinLock tableLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
-    private final Map<Integer, HcaQp> qps = new TreeMap<>();
+    /**
+     * By QPN, iterated in creation order: mlx4_ib_dev's qp_list, to whose tail create_qp_common
+     * adds each QP (drivers/infiniband/hw/mlx4/qp.c), and which mlx4_ib_handle_catas_error walks.
+     */
+    private final Map<Integer, HcaQp> qps = new LinkedHashMap<>();
     private final Map<Integer, HcaSrq> srqs = new TreeMap<>();
     private final Eq[] eqs;
     private final Workqueue wq;
