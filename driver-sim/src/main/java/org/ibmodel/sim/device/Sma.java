@@ -25,6 +25,8 @@ final class Sma {
     /** PortInfo:CapabilityMask IsExtendedSpeedsSupported (IB_PORT_EXTENDED_SPEEDS_SUP). */
     static final int CAP_EXTENDED_SPEEDS = 1 << 14;
     static final int PKEYS_PER_BLOCK = 32;
+    /** P_KeyTable's attribute modifier: the block number, bits 15:0. */
+    static final long PKEY_BLOCK_MASK = 0xffff;
     static final int GUIDS_PER_BLOCK = 8;
 
     /** One attribute the agent answers: fills the 64 data bytes, or returns a MAD status. */
@@ -175,12 +177,15 @@ final class Sma {
     }
 
     private int pkeyTable(HcaPort port, long attrMod, byte[] mad) {
+        // IBA 14.2.5.7: the block is in bits 15:0; bits 31:16 are a switch's port number, which
+        // a channel adapter ignores (drivers/infiniband/hw/qib/qib_mad.c subn_get_pkeytable).
+        long block = attrMod & PKEY_BLOCK_MASK;
         int len = port.pkeyTableLength();
-        if (attrMod * PKEYS_PER_BLOCK >= len) {
+        if (block * PKEYS_PER_BLOCK >= len) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
         for (int i = 0; i < PKEYS_PER_BLOCK; i++) {
-            long index = attrMod * PKEYS_PER_BLOCK + i;
+            long index = block * PKEYS_PER_BLOCK + i;
             if (index < len) {
                 int at = Layout.Mad.DATA + 2 * i;
                 int pkey = port.pkey((int) index);

@@ -137,6 +137,22 @@ class SmaTest {
         assertEquals(Sma.STATUS_INVALID_ATTRIB_VALUE, status(answer(1, get(Sma.Attr.PKEY_TABLE.id, blocks))));
     }
 
+    /**
+     * IBA 14.2.5.7: P_KeyTable's modifier carries the block in bits 15:0; bits 31:16 name a
+     * switch port, and a channel adapter ignores them (qib_mad.c subn_get_pkeytable masks them).
+     */
+    @Test
+    void shouldTakeThePkeyBlockFromTheLowSixteenBitsOfTheModifier() {
+        portUp();
+        byte[] b0 = answer(1, get(Sma.Attr.PKEY_TABLE.id, 0x0001_0000L));
+        assertEquals(0, status(b0));
+        assertEquals(0xffff, pkey(b0, 0));
+        assertEquals(0x8001, pkey(b0, 1));
+        byte[] b1 = answer(1, get(Sma.Attr.PKEY_TABLE.id, 0xffff_0001L));
+        assertEquals(0, status(b1));
+        assertEquals(0x7abc, pkey(b1, 1));
+    }
+
     private static int pkey(byte[] mad, int i) {
         int at = Layout.Mad.DATA + 2 * i;
         return ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff);
