@@ -113,4 +113,27 @@ class HcaMadTest {
         assertEquals(MadResult.FAILURE, process(mad(0x01, 0x01, NODE_INFO), out, null, false),
                 "MAD_IFC does not reach the device, and a BAD_PKT of before does not count");
     }
+
+    /** A PortInfo response with LinkSpeedActive {@code speed} and LinkSpeedExtActive {@code ext}. */
+    private static byte[] portInfo(int speed, int ext) {
+        byte[] m = mad(0x01, 0x81, PORT_INFO);
+        Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(m, Layout.Mad.DATA, speed);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(m, Layout.Mad.DATA, ext);
+        return m;
+    }
+
+    /**
+     * drivers/infiniband/hw/mlx4/main.c ib_link_query_port: LinkSpeedExtActive is a value, 1 FDR
+     * and 2 EDR (IBA 14.2.5.6); any other value leaves LinkSpeedActive as it is.
+     */
+    @Test
+    void shouldTakeLinkSpeedExtActiveAsAValueNotAMask() {
+        int ext = HcaDriver.PORT_EXTENDED_SPEEDS_SUP;
+        int qdr = 4;
+        assertEquals(HcaDriver.SPEED_FDR, HcaDriver.activeSpeed(portInfo(qdr, 1), ext));
+        assertEquals(HcaDriver.SPEED_EDR, HcaDriver.activeSpeed(portInfo(qdr, 2), ext));
+        assertEquals(qdr, HcaDriver.activeSpeed(portInfo(qdr, 3), ext));
+        assertEquals(qdr, HcaDriver.activeSpeed(portInfo(qdr, 0), ext));
+        assertEquals(qdr, HcaDriver.activeSpeed(portInfo(qdr, 2), 0), "no IsExtendedSpeedsSupported");
+    }
 }

@@ -448,19 +448,22 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
-    /** LinkSpeedActive is IB_SPEED_SDR/DDR/QDR; with extended speeds, FDR or EDR override it. */
-    private static int activeSpeed(byte[] mad, int capFlags) {
+    /**
+     * LinkSpeedActive is IB_SPEED_SDR/DDR/QDR; with extended speeds, LinkSpeedExtActive 1 (FDR) or
+     * 2 (EDR) overrides it. It is a value, not a mask of speeds: ib_link_query_port
+     * (drivers/infiniband/hw/mlx4/main.c) switches on it and leaves any other value alone.
+     */
+    static int activeSpeed(byte[] mad, int capFlags) {
         int d = Hw.Mad.DATA;
-        if ((capFlags & PORT_EXTENDED_SPEEDS_SUP) != 0) {
-            int ext = Hw.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.getInt(mad, d);
-            if ((ext & 1) != 0) {
-                return SPEED_FDR;
-            }
-            if ((ext & 2) != 0) {
-                return SPEED_EDR;
-            }
+        int speed = Hw.SmpPortInfo.LINK_SPEED_ACTIVE.getInt(mad, d);
+        if ((capFlags & PORT_EXTENDED_SPEEDS_SUP) == 0) {
+            return speed;
         }
-        return Hw.SmpPortInfo.LINK_SPEED_ACTIVE.getInt(mad, d);
+        return switch (Hw.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.getInt(mad, d)) {
+            case 1 -> SPEED_FDR;
+            case 2 -> SPEED_EDR;
+            default -> speed;
+        };
     }
 
     /**
