@@ -1,6 +1,8 @@
 // docs/HCA.md §3.7 (INIT_PORT, CLOSE_PORT, QUERY_PORT, SET_PORT); logical states of IBA 14.2.5.6
 package org.ibmodel.sim.device;
 
+import org.ibmodel.sim.wire.Vcrc;
+
 /**
  * One port of the HCA. Its logical state follows from the link and the LID: DOWN until
  * INIT_PORT, INIT while no LID is set, ACTIVE once one is (a static subnet: SET_PORT or the
@@ -43,7 +45,8 @@ public final class HcaPort {
     private int state = DOWN;
     private int pkeyViolations;
     private int qkeyViolations;
-    // §3.12 PortCounters: octets (reported divided by 4) and packets each way, and the errors.
+    // §3.12 PortCounters: octets from the LRH to the ICRC (reported divided by 4) and packets each
+    // way, and the errors.
     private long xmitBytes;
     private long rcvBytes;
     private long xmitPackets;
@@ -141,16 +144,24 @@ public final class HcaPort {
             xmitDiscards++;
             return;
         }
-        xmitBytes += bytes;
+        xmitBytes += dataOctets(bytes);
         xmitPackets++;
         multicastXmitPackets += multicast ? 1 : 0;
     }
 
     /** A packet of {@code bytes} arrived from the link, whatever becomes of it. */
     void received(int bytes, boolean multicast) {
-        rcvBytes += bytes;
+        rcvBytes += dataOctets(bytes);
         rcvPackets++;
         multicastRcvPackets += multicast ? 1 : 0;
+    }
+
+    /**
+     * IBA 16.1.3.5 PortXmitData and PortRcvData: the octets between the start-of-packet delimiter
+     * and the VCRC, neither included, so LRH through ICRC, the words LRH:PktLen counts.
+     */
+    private static int dataOctets(int packetBytes) {
+        return Math.max(0, packetBytes - Vcrc.LENGTH);
     }
 
     /** The packet just received is dropped as malformed or for a CRC. */

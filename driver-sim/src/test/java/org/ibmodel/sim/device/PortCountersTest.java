@@ -52,15 +52,38 @@ class PortCountersTest {
             LinkCounters in = p.world.link(0).counters(Link.Direction.B_TO_A);
             PortCounters c = counters(p.a);
             assertEquals(out.packetsSent(), c.portXmitPackets(), at("sent: " + c));
-            assertEquals(out.bytesSent() / 4, c.portXmitData(), at("octets / 4: " + c));
+            // Each packet's octets from the LRH to the ICRC, a multiple of 4: all but its VCRC.
+            long vcrcs = org.ibmodel.sim.wire.Vcrc.LENGTH;
+            assertEquals((out.bytesSent() - vcrcs * out.packetsSent()) / 4, c.portXmitData(), at("words: " + c));
             assertEquals(in.packetsDelivered(), c.portRcvPackets(), at("received: " + c));
-            assertEquals(in.bytesDelivered() / 4, c.portRcvData(), at("received octets / 4: " + c));
+            assertEquals((in.bytesDelivered() - vcrcs * in.packetsDelivered()) / 4, c.portRcvData(),
+                    at("received words: " + c));
             // 5 SEND packets, 32 WRITE packets, 1 READ request; 4 READ responses and ACKs back.
             assertEquals(38, c.portXmitPackets(), at(c.toString()));
             assertTrue(c.portRcvPackets() >= 5, at(c.toString()));
             assertEquals(0, c.portRcvErrors() + c.portXmitDiscards() + c.linkDowned(), at("no trouble: " + c));
             PortCounters b = counters(p.b);
             assertEquals(c.portXmitPackets(), b.portRcvPackets(), at("a clean fabric: what a sent, b got"));
+        }
+    }
+
+    /**
+     * IBA 16.1.3.5 PortXmitData and PortRcvData: the octets between the start-of-packet delimiter
+     * and the VCRC, neither included, divided by 4; LRH:PktLen counts the same words (IBA 7.7.8).
+     */
+    @Test
+    void shouldCountDataWordsFromTheLrhToTheIcrc() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            HcaPort port = p.a.host.hca(0).firmware().port(1);
+            PortCounters before = counters(p.a);
+            // Two packets of 40 octets LRH through ICRC, each with its 2-octet VCRC.
+            port.transmitted(42, false);
+            port.transmitted(42, false);
+            port.received(42, false);
+            port.received(42, false);
+            PortCounters c = counters(p.a);
+            assertEquals(20, c.portXmitData() - before.portXmitData(), at(c.toString()));
+            assertEquals(20, c.portRcvData() - before.portRcvData(), at(c.toString()));
         }
     }
 
@@ -131,7 +154,7 @@ class PortCountersTest {
             long before = counters(p.a).portXmitData();
             // 17 GiB sent: more octets / 4 than 32 bits hold.
             for (int i = 0; i < 17; i++) {
-                port.transmitted(1 << 30, false);
+                port.transmitted((1 << 30) + org.ibmodel.sim.wire.Vcrc.LENGTH, false);
             }
             PortCounters c = counters(p.a);
             assertTrue(c.extended(), at("ClassPortInfo has IB_PMA_CLASS_CAP_EXT_WIDTH"));
