@@ -56,7 +56,8 @@ public record PortCounters(long symbolError, long linkErrorRecovery, long linkDo
                 ext ? u(x, d + 56, 8) : 0, ext ? u(x, d + 64, 8) : 0));
     }
 
-    // get_perf_mad: a PerfMgt Get of attr with PortSelect = port; null unless SUCCESS | REPLY.
+    // get_perf_mad: a PerfMgt Get of attr with PortSelect = port, except for ClassPortInfo, which
+    // has no PortSelect; null unless SUCCESS | REPLY.
     private static byte[] get(IbDevice dev, int port, int attr) {
         byte[] in = new byte[MadResult.MAD_SIZE];
         in[0] = 1;
@@ -65,7 +66,9 @@ public record PortCounters(long symbolError, long linkErrorRecovery, long linkDo
         in[3] = METHOD_GET;
         in[16] = (byte) (attr >>> 8);
         in[17] = (byte) attr;
-        in[DATA + 1] = (byte) port;
+        if (attr != ATTR_CLASS_PORT_INFO) {
+            in[DATA + 1] = (byte) port;
+        }
         byte[] out = new byte[MadResult.MAD_SIZE];
         int r = dev.processMad(MadResult.IGNORE_MKEY, port, null, in, out);
         return r == (MadResult.SUCCESS | MadResult.REPLY) ? out : null;
