@@ -88,7 +88,8 @@ public final class UverbsApi {
         def(REQ_NOTIFY_CQ, "REQ_NOTIFY_CQ", ReqNotifyCq.SIZE, 0, false, UverbsCmd::reqNotifyCq);
         def(CREATE_QP, "CREATE_QP", CreateQp.SIZE, CreateQpResp.SIZE, true, UverbsCmd::createQp);
         def(QUERY_QP, "QUERY_QP", QueryQp.SIZE, QueryQpResp.SIZE, false, UverbsCmd::queryQp);
-        def(MODIFY_QP, "MODIFY_QP", ModifyQp.SIZE, 0, true, UverbsCmd::modifyQp);
+        // UAPI_DEF_WRITE_I: the legacy MODIFY_QP carries no driver data, unlike MODIFY_SRQ.
+        def(MODIFY_QP, "MODIFY_QP", ModifyQp.SIZE, 0, false, UverbsCmd::modifyQp);
         def(DESTROY_QP, "DESTROY_QP", DestroyQp.SIZE, DestroyQpResp.SIZE, false, UverbsCmd::destroyQp);
         def(POST_SEND, "POST_SEND", PostSend.SIZE, PostSendResp.SIZE, false, UverbsCmd::postSend);
         def(POST_RECV, "POST_RECV", PostRecv.SIZE, PostRecvResp.SIZE, false, UverbsCmd::postRecv);

@@ -128,6 +128,23 @@ class UverbsFileTest {
         assertEquals(err(Errno.EOPNOTSUPP), w(Command.write(UverbsApi.QUERY_DEVICE, body, 176)));
     }
 
+    /**
+     * MODIFY_QP is UAPI_DEF_WRITE_I in uverbs_cmd.c's uverbs_def_write_intf: no driver data, so
+     * ucore.inlen is all of the input and uverbs_request wants what follows the struct zeroed.
+     */
+    @Test
+    void shouldRejectNonZeroInputPastAModifyQpWithEopnotsupp() {
+        context();
+        int qp = qp(pd(), cq(4));
+        ModifyQp init = new ModifyQp().qpHandle(qp).attrMask(QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+                QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)).qpState(1).portNum(1);
+        byte[] body = Arrays.copyOf(init.toBytes(), ModifyQp.SIZE + 8);
+        body[ModifyQp.SIZE] = 1;
+        assertEquals(err(Errno.EOPNOTSUPP), w(Command.write(UverbsApi.MODIFY_QP, body, 0)));
+        body[ModifyQp.SIZE] = 0;
+        assertEquals(8 + body.length, w(Command.write(UverbsApi.MODIFY_QP, body, 0)), "zeroes past it are fine");
+    }
+
     // ---- uverbs_cmd.c: the context --------------------------------------------------------
 
     /**
