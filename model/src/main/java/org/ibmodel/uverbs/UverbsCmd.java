@@ -82,22 +82,30 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        // ib_alloc_ucontext: -EIO once the device is gone; ib_init_ucontext: a file has one
-        // context, so a second GET_CONTEXT is -EINVAL.
+        // ib_alloc_ucontext: -EIO once the device is gone.
         if (b.file.device().disassociated()) {
             return Errno.EIO.negative();
-        }
-        if (b.file.hasContext()) {
-            return Errno.EINVAL.negative();
         }
         UObject u = b.file.allocFd(UObjectType.ASYNC_EVENT, b.task);
         b.uobject = u;
         UverbsEventFile f = new UverbsEventFile(b.file, u, false);
         u.object = f;
+        // The response goes out before ib_init_ucontext looks at the file: a second GET_CONTEXT
+        // writes the fd it then gives back, and a faulting response leaves no context behind.
+        int ret = b.response(new GetContextResp().asyncFd(u.id()).numCompVectors(UverbsDevice.NUM_COMP_VECTORS)
+                .toBytes());
+        if (ret != 0) {
+            return ret;
+        }
+        // ib_init_ucontext: a file has one context.
+        if (b.file.hasContext()) {
+            return Errno.EINVAL.negative();
+        }
         b.file.setContext();
+        // ib_uverbs_init_async_event_file
         b.file.asyncFile(f);
         f.registerPortEvents();
-        return b.response(new GetContextResp().asyncFd(u.id()).numCompVectors(UverbsDevice.NUM_COMP_VECTORS).toBytes());
+        return 0;
     }
 
     static int queryDevice(Bundle b) {

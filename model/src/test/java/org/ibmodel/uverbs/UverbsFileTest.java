@@ -266,6 +266,27 @@ class UverbsFileTest {
     void shouldUndoTheAsyncFileWhenTheContextResponseFaults() {
         assertEquals(err(Errno.EFAULT), w(Commands.getContext(UNMAPPED)));
         assertEquals(1, p.files().size());
+        // ib_uverbs_get_context writes the response before ib_init_ucontext: no context was
+        // made, so the next GET_CONTEXT succeeds.
+        assertFalse(host.uverbs0().openFiles().get(0).hasContext());
+        context();
+        assertEquals(2, p.files().size());
+    }
+
+    /**
+     * ib_uverbs_get_context (uverbs_cmd.c) reserves the async fd and writes the response before
+     * ib_init_ucontext finds the file's context: a second GET_CONTEXT leaves the fd it gave
+     * back in the response and fails with -EINVAL, or with -EFAULT when the response faults.
+     */
+    @Test
+    void shouldWriteTheResponseBeforeRefusingASecondGetContext() {
+        context();
+        assertEquals(0, p.mm().copyToUser(RESP, new byte[8], 0, 8));
+        assertEquals(err(Errno.EINVAL), w(Commands.getContext(RESP)));
+        assertEquals(fd + 2, u32(0), "async_fd: the next unused fd, put back");
+        assertEquals(1, u32(4), "num_comp_vectors");
+        assertEquals(err(Errno.EFAULT), w(Commands.getContext(UNMAPPED)));
+        assertEquals(2, p.files().size());
     }
 
     // ---- memory registration ------------------------------------------------------------
