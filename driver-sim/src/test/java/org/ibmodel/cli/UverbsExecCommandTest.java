@@ -92,7 +92,8 @@ class UverbsExecCommandTest {
         // p2 writes to its own file: its first PD would be handle 0 there too.
         assertEquals("{\"line\":12,\"ret\":-1,\"errno\":\"EFAULT\"}", lines[10]);
         assertEquals("{\"line\":14,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[12]);
-        assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EIO\"}", lines[14]);
+        // The async queue stays open after the context is closed (uverbs_async_event_destroy_uobj).
+        assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[14]);
     }
 
     @Test

@@ -62,6 +62,14 @@ public final class UverbsEventFile implements OpenFile {
         ufile.ibDevice().registerEventHandler(portHandler);
     }
 
+    /** ib_unregister_event_handler: device and port events stop; the queue keeps what it has. */
+    void unregisterPortEvents() {
+        if (portHandler != null) {
+            ufile.ibDevice().unregisterEventHandler(portHandler);
+            portHandler = null;
+        }
+    }
+
     private void portEvent(IbEvent e) {
         long element = e.event().scope() == org.ibmodel.core.IbEventType.Scope.PORT ? e.portNum() : 0;
         async(element, e.event().ordinal(), null);
@@ -119,8 +127,9 @@ public final class UverbsEventFile implements OpenFile {
     }
 
     /**
-     * The hardware part goes (ib_uverbs_comp_event_close / the async file's destroy): the queue
-     * closes and its events are freed.
+     * The queue closes and its events are freed: a completion channel's when its uobject is
+     * destroyed (uverbs_completion_event_file_destroy_uobj), an async file's only when its fd is
+     * released (uverbs_async_event_release -> ib_uverbs_free_event_queue).
      */
     void closeQueue() {
         if (closed) {
@@ -133,10 +142,7 @@ public final class UverbsEventFile implements OpenFile {
             }
         }
         events.clear();
-        if (portHandler != null) {
-            ufile.ibDevice().unregisterEventHandler(portHandler);
-            portHandler = null;
-        }
+        unregisterPortEvents();
     }
 
     /**
@@ -145,17 +151,20 @@ public final class UverbsEventFile implements OpenFile {
      * after the ones still unread, which stay readable until the fd is closed.
      */
     void deviceGone() {
-        if (portHandler != null) {
-            ufile.ibDevice().unregisterEventHandler(portHandler);
-            portHandler = null;
-        }
+        unregisterPortEvents();
         async(0, org.ibmodel.core.IbEventType.DEVICE_FATAL.ordinal(), null);
     }
 
-    /** The fd was closed: uverbs_uobject_fd_release destroys the uobject if the context has not. */
+    /**
+     * The fd was closed: uverbs_uobject_fd_release destroys the uobject if the context has not;
+     * an async file then frees its queue (uverbs_async_event_release).
+     */
     @Override
     public void release() {
         ufile.fdReleased(uobj);
+        if (!comp) {
+            closeQueue();
+        }
     }
 
     @Override

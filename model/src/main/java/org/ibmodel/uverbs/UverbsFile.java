@@ -328,12 +328,14 @@ public final class UverbsFile implements OpenFile {
                 ret = 0;
             }
             case ASYNC_EVENT -> {
+                // uverbs_async_event_destroy_uobj (uverbs_std_types_async_fd.c): the handler goes,
+                // the queue stays open with what it holds until the fd is released; a removed
+                // device says so first.
                 UverbsEventFile f = (UverbsEventFile) u.object;
                 if (why == RemoveReason.DRIVER_REMOVE) {
-                    // uverbs_async_event_destroy_uobj: the file outlives the device to say so.
                     f.deviceGone();
                 } else {
-                    f.closeQueue();
+                    f.unregisterPortEvents();
                 }
                 ret = 0;
             }
