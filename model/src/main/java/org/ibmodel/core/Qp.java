@@ -200,13 +200,20 @@ public final class Qp extends IbObject {
     }
 
     /**
-     * ib_modify_qp. The asserted current state is IB_QP_CUR_STATE's when given; the table
+     * ib_modify_qp. The paths' source GIDs are looked up first, as ib_core does before the
+     * driver runs; the asserted current state is IB_QP_CUR_STATE's when given; the table
      * decides whether the move and its mask are legal, the attribute values are then checked,
      * and only a fully valid request reaches the driver and changes the QP.
      */
     public int modify(QpAttr req, int mask) {
         checkLive("ib_modify_qp");
         device().kernel().mightSleep();
+        // _ib_modify_qp fills the source GIDs of the paths first, whatever the move, so its errno
+        // comes before any the driver's checks would give.
+        int err = fillSgidAttrs(req, mask);
+        if (err != 0) {
+            return err;
+        }
         QpState cur = CUR_STATE.isSet(mask) ? req.curQpState : state;
         QpState next = STATE.isSet(mask) ? req.qpState : cur;
         if ((mask & ~QpAttrMask.ALL) != 0 || cur == null || next == null) {
@@ -220,7 +227,7 @@ public final class Qp extends IbObject {
         if (cur != state) {
             return Errno.EINVAL.negative();
         }
-        int err = checkAttrValues(req, mask);
+        err = checkAttrValues(req, mask);
         if (err != 0) {
             return err;
         }
@@ -233,6 +240,31 @@ public final class Qp extends IbObject {
             return ret;
         }
         apply(masked, mask, next);
+        return 0;
+    }
+
+    /**
+     * _ib_modify_qp (drivers/infiniband/core/verbs.c): rdma_fill_sgid_attr of the AV, then of the
+     * alternate path's AV, each rdma_check_ah_attr's port and then the GRH's source GID. The
+     * alternate path's own port and P_Key index are checked later (core/security.c, the driver).
+     */
+    private int fillSgidAttrs(QpAttr a, int mask) {
+        IbDevice dev = device();
+        if (AV.isSet(mask)) {
+            if (a.ahAttr == null || !dev.isPortValid(a.ahAttr.portNum())) {
+                return Errno.EINVAL.negative();
+            }
+            int sgid = sgidErr(dev, a.ahAttr);
+            if (sgid != 0) {
+                return sgid;
+            }
+        }
+        if (ALT_PATH.isSet(mask)) {
+            if (a.altAhAttr == null || !dev.isPortValid(a.altAhAttr.portNum())) {
+                return Errno.EINVAL.negative();
+            }
+            return sgidErr(dev, a.altAhAttr);
+        }
         return 0;
     }
 
@@ -252,22 +284,9 @@ public final class Qp extends IbObject {
                 && (!dev.isPortValid(port) || a.pkeyIndex < 0 || a.pkeyIndex >= dev.port(port).pkeyTableLength())) {
             return Errno.EINVAL.negative();
         }
-        if (AV.isSet(mask) && (a.ahAttr == null || !dev.isPortValid(a.ahAttr.portNum()))) {
-            return Errno.EINVAL.negative();
-        }
-        // rdma_fill_sgid_attr of the AV: rdma_check_ah_attr's port, then the GRH's source GID.
-        int sgid = AV.isSet(mask) ? sgidErr(dev, a.ahAttr) : 0;
-        if (sgid != 0) {
-            return sgid;
-        }
-        if (ALT_PATH.isSet(mask) && (a.altAhAttr == null || !dev.isPortValid(a.altPortNum)
-                || !dev.isPortValid(a.altAhAttr.portNum())
+        if (ALT_PATH.isSet(mask) && (!dev.isPortValid(a.altPortNum)
                 || a.altPkeyIndex < 0 || a.altPkeyIndex >= dev.port(a.altPortNum).pkeyTableLength())) {
             return Errno.EINVAL.negative();
-        }
-        sgid = ALT_PATH.isSet(mask) ? sgidErr(dev, a.altAhAttr) : 0;
-        if (sgid != 0) {
-            return sgid;
         }
         // Path MTU, timeouts, retry counts, read depths, access flags and the destination QPN are
         // not the core's to check: rxe_qp_chk_attr refuses some, mlx4 shifts them into its context

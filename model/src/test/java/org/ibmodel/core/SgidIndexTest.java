@@ -48,4 +48,33 @@ class SgidIndexTest {
         alt.altAhAttr = new AhAttr(Fixture.LID, 0, 0, 0, 9, null);
         assertEquals(Errno.EINVAL.negative(), qp.modify(alt, mask), "rdma_check_ah_attr: the alternate AV's port");
     }
+
+    // drivers/infiniband/core/verbs.c _ib_modify_qp: rdma_fill_sgid_attr runs before the driver
+    // checks the move (ib_modify_qp_is_ok) or any P_Key index
+    @Test
+    void shouldLookUpTheAvSourceGidBeforeTheMoveIsChecked() {
+        Cq cq = f.cq(8);
+        Qp qp = f.qp(QpType.RC, cq, QpCap.of(1, 1, 1));
+        QpAttr init = Fixture.rcInitAttr();
+        init.ahAttr = withGrh(1);
+
+        assertEquals(Errno.ENODATA.negative(), qp.modify(init, Fixture.RC_INIT_MASK | QpAttrMask.AV.bit()),
+                "RESET->INIT does not take an AV, but its GID is looked up first");
+        assertEquals(QpState.RESET, qp.state());
+    }
+
+    @Test
+    void shouldLookUpTheAlternateSourceGidBeforeTheAlternatePkeyIndex() {
+        Cq cq = f.cq(8);
+        Qp qp = f.qp(QpType.RC, cq, QpCap.of(1, 1, 1));
+        assertEquals(0, qp.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK));
+        QpAttr rtr = Fixture.rcRtrAttr(qp.qpNum());
+        rtr.altAhAttr = withGrh(3);
+        rtr.altPortNum = Fixture.PORT;
+        rtr.altPkeyIndex = f.dev.port(Fixture.PORT).pkeyTableLength();
+        rtr.altTimeout = 14;
+
+        assertEquals(Errno.ENODATA.negative(), qp.modify(rtr, Fixture.RC_RTR_MASK | QpAttrMask.ALT_PATH.bit()));
+        assertEquals(QpState.INIT, qp.state());
+    }
 }
