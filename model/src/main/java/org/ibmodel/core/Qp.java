@@ -214,9 +214,15 @@ public final class Qp extends IbObject {
         if (err != 0) {
             return err;
         }
+        // The drivers the model follows refuse any bit beyond the standard ones, IB_QP_RATE_LIMIT
+        // included, before they look at anything else (mlx4_ib_modify_qp in
+        // drivers/infiniband/hw/mlx4/qp.c, rxe_modify_qp in drivers/infiniband/sw/rxe/rxe_verbs.c).
+        if ((mask & ~QpAttrMask.STANDARD_BITS) != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
         QpState cur = CUR_STATE.isSet(mask) ? req.curQpState : state;
         QpState next = STATE.isSet(mask) ? req.qpState : cur;
-        if ((mask & ~QpAttrMask.ALL) != 0 || cur == null || next == null) {
+        if (cur == null || next == null) {
             return Errno.EINVAL.negative();
         }
         if (!QpStateTable.isModifyOk(cur, next, type, mask)) {

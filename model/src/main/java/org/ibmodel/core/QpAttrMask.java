@@ -29,8 +29,14 @@ public enum QpAttrMask {
     DEST_QPN(1 << 20),
     RATE_LIMIT(1 << 25);
 
-    /** Every bit the model knows; a mask with any other bit is rejected with -EINVAL. */
+    /** Every bit the model knows. */
     public static final int ALL = allBits();
+
+    /**
+     * IB_QP_ATTR_STANDARD_BITS (include/rdma/ib_verbs.h, GENMASK(20, 0)): IB_QP_STATE up to
+     * IB_QP_DEST_QPN. IB_QP_RATE_LIMIT and the reserved bits lie above it.
+     */
+    public static final int STANDARD_BITS = (1 << 21) - 1;
 
     private final int bit;
 

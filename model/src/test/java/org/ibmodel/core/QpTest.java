@@ -265,12 +265,17 @@ class QpTest {
         assertEquals(0, query(qp).maxRdAtomic);
     }
 
-    // include/rdma/ib_verbs.h: enum ib_qp_attr_mask, reserved bits are not attributes
+    // mlx4_ib_modify_qp (hw/mlx4/qp.c), rxe_modify_qp (sw/rxe/rxe_verbs.c): a bit beyond
+    // IB_QP_ATTR_STANDARD_BITS is -EOPNOTSUPP, before the move is checked
     @Test
-    void shouldReturnEinvalForUnknownMaskBit() {
+    void shouldReturnEopnotsuppForAMaskBitBeyondTheStandardOnes() {
         Qp qp = f.rcQp(cq, cq);
 
-        assertEquals(Errno.EINVAL.negative(), qp.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK | (1 << 21)));
+        assertEquals(Errno.EOPNOTSUPP.negative(), qp.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK | (1 << 21)));
+        assertEquals(Errno.EOPNOTSUPP.negative(),
+                qp.modify(Fixture.rcInitAttr(), Fixture.RC_INIT_MASK | QpAttrMask.RATE_LIMIT.bit()));
+        assertEquals(Errno.EOPNOTSUPP.negative(), qp.modify(new QpAttr().state(QpState.SQD),
+                QpAttrMask.STATE.bit() | (1 << 31)), "RESET->SQD is no move either");
 
         assertEquals(QpState.RESET, qp.state());
     }

@@ -144,7 +144,9 @@ final class VerbsCoverage {
         c.add("why ib_create_qp gsi-bad-port -EINVAL");
         c.add("why ib_create_qp gsi-with-srq 0");
         c.add("why ib_create_qp second-gsi -EINVAL");
-        verb(c, "ib_modify_qp", "0", "-EINVAL");
+        verb(c, "ib_modify_qp", "0", "-EINVAL", "-EOPNOTSUPP");
+        // A bit beyond IB_QP_ATTR_STANDARD_BITS (rxe_modify_qp).
+        c.add("why ib_modify_qp extra-bit -EOPNOTSUPP");
         verb(c, "ib_post_send", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_post_recv", "0", "-EINVAL", "-ENOMEM");
         verb(c, "ib_post_srq_recv", "0", "-EINVAL", "-ENOMEM");

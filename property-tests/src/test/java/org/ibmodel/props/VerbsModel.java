@@ -493,6 +493,13 @@ final class VerbsModel {
         QpAttr v = a.attr();
         QpState cur = (mask & CUR_STATE) != 0 ? v.curQpState : q.state;
         QpState next = (mask & STATE) != 0 ? v.qpState : cur;
+        // ib_core looks up the paths' GIDs first (verbs.c _ib_modify_qp); then rxe_modify_qp
+        // refuses bits beyond IB_QP_ATTR_STANDARD_BITS (GENMASK(20, 0)) before anything else.
+        boolean pathsOk = ((mask & AV) == 0 || v.ahAttr != null && portOk(v.ahAttr.portNum()))
+                && ((mask & ALT_PATH) == 0 || v.altAhAttr != null && portOk(v.altAhAttr.portNum()));
+        if (pathsOk && (mask & ~STANDARD_BITS) != 0) {
+            return err(a, Errno.EOPNOTSUPP, a.kind());
+        }
         if (!QpTableSpec.isModifyOk(cur, next, q.type, mask) || cur != q.state || !valuesOk(mask, v, a.dest())) {
             return err(a, Errno.EINVAL, a.kind());
         }
@@ -530,6 +537,9 @@ final class VerbsModel {
     }
 
     /** Field widths from IBA 9.7 and 12.7, ranges from the device and port attributes. */
+    /** IB_QP_STATE through IB_QP_DEST_QPN. */
+    private static final int STANDARD_BITS = (1 << 21) - 1;
+
     private boolean valuesOk(int mask, QpAttr a, Dest dest) {
         boolean ok = true;
         if ((mask & PORT) != 0) {
