@@ -97,13 +97,14 @@ public final class Port {
     }
 
     /**
-     * ib_find_pkey: the index of a P_Key matching in its low 15 bits, preferring the full
-     * member entry; -ENOENT when there is none.
+     * ib_find_pkey (drivers/infiniband/core/device.c): the index of a P_Key matching in its low
+     * 15 bits, preferring the full member entry; -ENOENT when there is none. Every entry of the
+     * table is compared, an empty one too.
      */
     public int findPkey(int pkey) {
         int partial = -1;
         for (int i = 0; i < pkeys.length; i++) {
-            if (pkeys[i] == 0 || (pkeys[i] & 0x7fff) != (pkey & 0x7fff)) {
+            if ((pkeys[i] & 0x7fff) != (pkey & 0x7fff)) {
                 continue;
             }
             if ((pkeys[i] & 0x8000) != 0) {

@@ -122,6 +122,18 @@ class PortTest {
         assertEquals(7, port.findPkey(0x8042), "a limited member is used when there is no full one");
     }
 
+    // drivers/infiniband/core/device.c: ib_find_pkey compares every entry's low 15 bits, an
+    // empty (zero) entry's too, so the invalid P_Key 0x8000 finds the first empty entry
+    @Test
+    void shouldCompareEmptyEntriesInFindPkeyAsTheKernelDoes() {
+        assertEquals(1, port.findPkey(0x8000), "entry 1 is 0x0000: a limited-member match");
+        assertEquals(1, port.findPkey(0x0000));
+
+        port.setPkey(3, 0x8000);
+
+        assertEquals(3, port.findPkey(0x0000), "a full-member entry is still preferred");
+    }
+
     // drivers/infiniband/core/device.c: ib_find_pkey
     @Test
     void shouldReturnEnoentForAbsentPkey() {
