@@ -1141,9 +1141,8 @@ public final class HcaDriver implements DeviceOps {
      */
     @Override
     public int modifyQp(Qp qp, QpAttr attr, int mask, QpState cur, QpState next) {
-        if ((mask & QpModify.UNSUPPORTED) != 0) {
-            return Errno.EOPNOTSUPP.negative();
-        }
+        // mlx4_ib_modify_qp's -EOPNOTSUPP for bits beyond IB_QP_ATTR_STANDARD_BITS (IB_QP_RATE_LIMIT
+        // among them) is made before the transition table, where the model checks that: Qp.modify.
         // _mlx4_ib_modify_qp and __mlx4_ib_modify_qp check the read depths against the device's
         // and that the path MTU is one (256 to 4096); every other value goes into its context
         // field as it comes, the bits beyond the field lost (a timeout of 32 is 0, no timeout).

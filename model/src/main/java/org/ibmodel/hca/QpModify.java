@@ -63,9 +63,6 @@ final class QpModify {
         OPTPAR.put(QpAttrMask.PATH_MIG_STATE, Hw.Optpar.PM_STATE);
     }
 
-    /** Attributes the driver cannot give the device: no rate limit (raw packet QPs only). */
-    static final int UNSUPPORTED = QpAttrMask.RATE_LIMIT.bit();
-
     /** enum ib_mig_state (MIGRATED, REARM, ARMED) as §4.5's pm_state, as mthca_qp.c maps it. */
     private static final int[] PM_STATE = {Hw.QpCtx.PM_MIGRATED, Hw.QpCtx.PM_REARM, Hw.QpCtx.PM_ARMED};
 
