@@ -58,6 +58,17 @@ public final class Tshark {
         // as malformed RPC-over-RDMA; the packets themselves are what is under test.
         List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString(), "--disable-protocol", "rpcordma"));
         cmd.addAll(List.of(args));
+        return lines(tmp, cmd);
+    }
+
+    /** As {@link #run}, with every dissector tshark enables by default, as a user opening the file sees it. */
+    public static List<String> runAsIs(Path tmp, Path pcap, String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("tshark", "-r", pcap.toString()));
+        cmd.addAll(List.of(args));
+        return lines(tmp, cmd);
+    }
+
+    private static List<String> lines(Path tmp, List<String> cmd) throws IOException, InterruptedException {
         Path out = Files.createTempFile(tmp, "tshark", ".out");
         Path err = Files.createTempFile(tmp, "tshark", ".err");
         Process p = new ProcessBuilder(cmd).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
