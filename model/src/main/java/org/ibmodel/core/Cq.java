@@ -16,6 +16,8 @@ import org.ibmodel.traces.RdmaCore;
 public final class Cq extends IbObject {
     /** IB_POLL_BATCH: completions fetched per ib_poll_cq call when ib_core reaps. */
     public static final int POLL_BATCH = 16;
+    /** IB_POLL_BATCH_DIRECT: the smaller batch of ib_process_cq_direct, whose array is on the stack. */
+    public static final int POLL_BATCH_DIRECT = 8;
     /** IB_POLL_BUDGET_IRQ */
     public static final int POLL_BUDGET_IRQ = 256;
     /** IB_POLL_BUDGET_WORKQUEUE */
@@ -42,12 +44,12 @@ public final class Cq extends IbObject {
         this.eventHandler = eventHandler;
         this.pollCtx = pollCtx;
         this.cqe = cqe;
-        this.batch = pollCtx == null ? null : newBatch();
+        this.batch = pollCtx == null ? null : newBatch(POLL_BATCH);
         this.pollWork = new Work("ib_cq_poll_work", this::pollWork);
     }
 
-    private static Wc[] newBatch() {
-        Wc[] b = new Wc[POLL_BATCH];
+    private static Wc[] newBatch(int size) {
+        Wc[] b = new Wc[size];
         for (int i = 0; i < b.length; i++) {
             b[i] = new Wc();
         }
@@ -177,11 +179,12 @@ public final class Cq extends IbObject {
         if (pollCtx != PollContext.DIRECT) {
             throw new KernelBug(KernelBug.WARN_ON, "ib_process_cq_direct on a " + pollCtx + " CQ");
         }
-        return process(budget < 0 ? Integer.MAX_VALUE : budget);
+        // drivers/infiniband/core/cq.c: ib_process_cq_direct polls into its own, smaller array.
+        return process(budget < 0 ? Integer.MAX_VALUE : budget, newBatch(POLL_BATCH_DIRECT));
     }
 
-    /** __ib_process_cq: poll in batches and hand each completion to its wr_cqe. */
-    private int process(int budget) {
+    /** __ib_process_cq: poll in batches of {@code wcs.length} and hand each completion to its wr_cqe. */
+    private int process(int budget, Wc[] wcs) {
         Tracer t = tracer();
         if (t != null) {
             long now = t.nowNs();
@@ -189,8 +192,8 @@ public final class Cq extends IbObject {
         }
         int completed = 0;
         while (completed < budget) {
-            int want = Math.min(POLL_BATCH, budget - completed);
-            int n = poll(want, batch);
+            int want = Math.min(wcs.length, budget - completed);
+            int n = poll(want, wcs);
             if (t != null) {
                 // __poll_cq: every ib_poll_cq of __ib_process_cq, the last empty one included.
                 t.fire(new RdmaCore.CqPoll(resId(), want, n));
@@ -199,7 +202,7 @@ public final class Cq extends IbObject {
                 break;
             }
             for (int i = 0; i < n; i++) {
-                Wc wc = batch[i];
+                Wc wc = wcs[i];
                 if (wc.wrCqe != null) {
                     wc.wrCqe.done(this, wc);
                 } else if (wc.status == WcStatus.SUCCESS) {
@@ -262,7 +265,7 @@ public final class Cq extends IbObject {
         if (freed()) {
             return;
         }
-        int completed = process(POLL_BUDGET_IRQ);
+        int completed = process(POLL_BUDGET_IRQ, batch);
         if (completed < POLL_BUDGET_IRQ) {
             if (reqNotify(POLL_FLAGS) > 0) {
                 traceSchedule(false);
@@ -280,7 +283,7 @@ public final class Cq extends IbObject {
         if (freed()) {
             return;
         }
-        int completed = process(POLL_BUDGET_WORKQUEUE);
+        int completed = process(POLL_BUDGET_WORKQUEUE, batch);
         if (completed >= POLL_BUDGET_WORKQUEUE || reqNotify(POLL_FLAGS) > 0) {
             device().core().compWq(pollCtx).queueWork(pollWork);
         }

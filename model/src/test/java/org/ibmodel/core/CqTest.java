@@ -13,6 +13,9 @@ import java.util.List;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.traces.RdmaCore;
+import org.ibmodel.traces.TraceBuffer;
+import org.ibmodel.traces.TraceRecord;
 import org.junit.jupiter.api.Test;
 
 class CqTest {
@@ -285,6 +288,38 @@ class CqTest {
         assertEquals(List.of(0L, 1L, 2L, 3L, 4L), done.wrIds());
         assertEquals(0, cq.processDirect(-1));
         assertEquals(ExecContext.PROCESS, done.contexts.get(0));
+    }
+
+    // drivers/infiniband/core/cq.c: ib_process_cq_direct polls IB_POLL_BATCH_DIRECT (8) at a time,
+    // and __ib_process_cq stops after a poll that returns less than the batch
+    @Test
+    void shouldPollDirectCqInBatchesOfEight() {
+        TraceBuffer buffer = new TraceBuffer(256);
+        Fixture.Done done = f.done();
+        Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.DIRECT).get();
+        Qp[] qp = pair(cq, f.cq(16));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(qp[1].postRecv(f.recv(i, dst, 64)).ok());
+            assertTrue(qp[0].postSend(f.send(i, src, 64).wrCqe(done)).ok());
+        }
+        f.run();
+        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+
+        assertEquals(10, cq.processDirect(-1));
+
+        assertEquals(List.of(new RdmaCore.CqPoll(cq.resId(), 8, 8), new RdmaCore.CqPoll(cq.resId(), 8, 2)),
+                cqPolls(buffer));
+        assertEquals(10, done.wcs.size());
+    }
+
+    private static List<RdmaCore.CqPoll> cqPolls(TraceBuffer buffer) {
+        List<RdmaCore.CqPoll> polls = new ArrayList<>();
+        for (TraceRecord r : buffer.records()) {
+            if (r.event() instanceof RdmaCore.CqPoll p) {
+                polls.add(p);
+            }
+        }
+        return polls;
     }
 
     // drivers/infiniband/core/cq.c: ib_process_cq_direct WARNs on a CQ it does not own
