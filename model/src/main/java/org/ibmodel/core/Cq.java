@@ -180,7 +180,7 @@ public final class Cq extends IbObject {
             throw new KernelBug(KernelBug.WARN_ON, "ib_process_cq_direct on a " + pollCtx + " CQ");
         }
         // drivers/infiniband/core/cq.c: ib_process_cq_direct polls into its own, smaller array.
-        return process(budget < 0 ? Integer.MAX_VALUE : budget, newBatch(POLL_BATCH_DIRECT));
+        return process(budget, newBatch(POLL_BATCH_DIRECT));
     }
 
     /** __ib_process_cq: poll in batches of {@code wcs.length} and hand each completion to its wr_cqe. */
@@ -191,8 +191,9 @@ public final class Cq extends IbObject {
             t.fire(new RdmaCore.CqProcess(resId(), (now - traceTimestampNs) / 1000, traceInterrupt), now);
         }
         int completed = 0;
-        while (completed < budget) {
-            int want = Math.min(wcs.length, budget - completed);
+        while (true) {
+            // min_t(u32, batch, budget - completed): a budget of -1 never bounds the poll size.
+            int want = (int) Math.min(wcs.length, Integer.toUnsignedLong(budget - completed));
             int n = poll(want, wcs);
             if (t != null) {
                 // __poll_cq: every ib_poll_cq of __ib_process_cq, the last empty one included.
@@ -210,7 +211,7 @@ public final class Cq extends IbObject {
                 }
             }
             completed += n;
-            if (n < want) {
+            if (n != wcs.length || (budget != -1 && completed >= budget)) {
                 break;
             }
         }

@@ -312,6 +312,30 @@ class CqTest {
         assertEquals(10, done.wcs.size());
     }
 
+    // drivers/infiniband/core/cq.c __ib_process_cq: only -1 leaves the budget unbounded; the poll
+    // size is min_t(u32, batch, budget - completed), so a budget of 0 still calls ib_poll_cq for
+    // none, and another negative budget reaps one batch
+    @Test
+    void shouldTreatOnlyMinusOneAsUnboundedDirectBudget() {
+        TraceBuffer buffer = new TraceBuffer(256);
+        Fixture.Done done = f.done();
+        Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.DIRECT).get();
+        Qp[] qp = pair(cq, f.cq(16));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(qp[1].postRecv(f.recv(i, dst, 64)).ok());
+            assertTrue(qp[0].postSend(f.send(i, src, 64).wrCqe(done)).ok());
+        }
+        f.run();
+        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+
+        assertEquals(0, cq.processDirect(0));
+        assertEquals(8, cq.processDirect(-2));
+
+        assertEquals(List.of(new RdmaCore.CqPoll(cq.resId(), 0, 0), new RdmaCore.CqPoll(cq.resId(), 8, 8)),
+                cqPolls(buffer));
+        assertEquals(8, done.wcs.size());
+    }
+
     private static List<RdmaCore.CqPoll> cqPolls(TraceBuffer buffer) {
         List<RdmaCore.CqPoll> polls = new ArrayList<>();
         for (TraceRecord r : buffer.records()) {
