@@ -172,13 +172,11 @@ public final class Cq extends IbObject {
 
     /**
      * ib_process_cq_direct: reap up to {@code budget} completions (-1: no limit) in the caller's
-     * context. Only for IB_POLL_DIRECT CQs.
+     * context. Meant for IB_POLL_DIRECT CQs, yet the kernel checks no poll context: on another
+     * CQ it may run beside that CQ's own poller (drivers/infiniband/core/cq.c).
      */
     public int processDirect(int budget) {
         checkLive("ib_process_cq_direct");
-        if (pollCtx != PollContext.DIRECT) {
-            throw new KernelBug(KernelBug.WARN_ON, "ib_process_cq_direct on a " + pollCtx + " CQ");
-        }
         // drivers/infiniband/core/cq.c: ib_process_cq_direct polls into its own, smaller array.
         return process(budget, newBatch(POLL_BATCH_DIRECT));
     }
