@@ -30,7 +30,9 @@ public final class Cq extends IbObject {
     private final PollContext pollCtx;
     private final Wc[] batch;
     private final Work pollWork;
+    // struct irq_poll's IRQ_POLL_F_SCHED and IRQ_POLL_F_DISABLE bits (lib/irq_poll.c)
     private boolean irqPollScheduled;
+    private boolean irqPollDisabled;
     private int cqe;
     private long upcalls;
     // struct ib_cq's timestamp and interrupt: written only by the cq_schedule and cq_reschedule
@@ -160,6 +162,12 @@ public final class Cq extends IbObject {
         if (usecnt() != 0) {
             throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq with usecnt " + usecnt());
         }
+        // drivers/infiniband/core/cq.c: the poller is stopped before cq_free and destroy_cq.
+        if (pollCtx == PollContext.SOFTIRQ) {
+            irqPollDisable();
+        } else if (pollCtx == PollContext.WORKQUEUE || pollCtx == PollContext.UNBOUND_WORKQUEUE) {
+            device().core().compWq(pollCtx).cancelWork(pollWork);
+        }
         Tracer t = tracer();
         if (t != null) {
             t.fire(new RdmaCore.CqFree(resId()));
@@ -234,11 +242,7 @@ public final class Cq extends IbObject {
         switch (pollCtx) {
             case SOFTIRQ -> {
                 traceSchedule(true);
-                // irq_poll_sched: scheduling twice before it runs is one run.
-                if (!irqPollScheduled) {
-                    irqPollScheduled = true;
-                    device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
-                }
+                irqPollSched();
             }
             case WORKQUEUE, UNBOUND_WORKQUEUE -> {
                 traceSchedule(true);
@@ -258,21 +262,51 @@ public final class Cq extends IbObject {
         }
     }
 
-    /** ib_poll_handler */
+    /**
+     * irq_poll_sched (lib/irq_poll.c): nothing while disabled or already scheduled, so an
+     * interrupt taken before or while the handler runs adds no run.
+     */
+    private void irqPollSched() {
+        if (irqPollDisabled || irqPollScheduled) {
+            return;
+        }
+        irqPollScheduled = true;
+        device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
+    }
+
+    /**
+     * irq_poll_disable (lib/irq_poll.c): sleeps until a scheduled run has finished (the softirq
+     * still runs the handler of a disabled iop), then keeps the scheduled bit so that nothing
+     * schedules the handler again.
+     */
+    private void irqPollDisable() {
+        irqPollDisabled = true;
+        while (irqPollScheduled) {
+            if (!device().kernel().schedule()) {
+                throw new KernelBug(KernelBug.WARN_ON, "irq_poll_disable: scheduled poll of " + this + " never ran");
+            }
+        }
+        irqPollScheduled = true;
+        irqPollDisabled = false;
+    }
+
+    /** ib_poll_handler, as irq_poll_softirq (lib/irq_poll.c) runs it. */
     private void irqPoll() {
-        irqPollScheduled = false;
         if (freed()) {
             return;
         }
         int completed = process(POLL_BUDGET_IRQ, batch);
         if (completed < POLL_BUDGET_IRQ) {
+            irqPollScheduled = false; // irq_poll_complete
             if (reqNotify(POLL_FLAGS) > 0) {
                 traceSchedule(false);
-                irqPollScheduled = true;
-                device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
+                irqPollSched();
             }
+        } else if (irqPollDisabled) {
+            // irq_poll_softirq completes a disabled iop that used its whole weight.
+            irqPollScheduled = false;
         } else {
-            irqPollScheduled = true;
+            // irq_poll_softirq keeps an iop that used its whole weight scheduled, at the list's tail.
             device().kernel().raiseSoftirq("irq_poll", this::irqPoll);
         }
     }

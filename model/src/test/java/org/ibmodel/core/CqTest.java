@@ -336,6 +336,25 @@ class CqTest {
         assertEquals(8, done.wcs.size());
     }
 
+    // drivers/infiniband/core/cq.c ib_free_cq calls irq_poll_disable before cq_free and destroy_cq;
+    // lib/irq_poll.c: irq_poll_disable sleeps until a scheduled poll has run, and irq_poll_softirq
+    // still runs the handler of a disabled iop, so an interrupt taken just before ib_free_cq is
+    // reaped, not dropped
+    @Test
+    void shouldRunScheduledIrqPollBeforeFreeingSoftirqCq() {
+        TraceBuffer buffer = new TraceBuffer(256);
+        Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.SOFTIRQ).get();
+        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+        f.kernel.runIn(ExecContext.HARDIRQ, cq::completionUpcall);
+
+        cq.freeCq();
+        f.run();
+
+        assertEquals(List.of("cq_schedule", "cq_process", "cq_poll", "cq_free"),
+                buffer.records().stream().map(r -> r.event().name()).toList());
+        assertTrue(cq.freed());
+    }
+
     private static List<RdmaCore.CqPoll> cqPolls(TraceBuffer buffer) {
         List<RdmaCore.CqPoll> polls = new ArrayList<>();
         for (TraceRecord r : buffer.records()) {
