@@ -98,20 +98,6 @@ public final class Srq extends IbObject {
         return device().ops().querySrq(this, out);
     }
 
-    /**
-     * ib_query_srq for a caller that has no errno to pass on. A driver's refusal is a bug of
-     * such a caller's; one that can return it calls {@link #query(SrqAttr)}.
-     */
-    public SrqAttr query() {
-        SrqAttr out = new SrqAttr(0, 0, 0);
-        int ret = query(out);
-        if (ret != 0) {
-            throw new IllegalStateException(device().name() + ": ib_query_srq of " + this + " failed with " + ret
-                    + ", which this caller cannot return");
-        }
-        return out;
-    }
-
     /** ib_post_srq_recv */
     public PostResult postRecv(List<RecvWr> wrs) {
         checkLive("ib_post_srq_recv");

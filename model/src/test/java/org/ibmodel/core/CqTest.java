@@ -297,13 +297,7 @@ class CqTest {
         TraceBuffer buffer = new TraceBuffer(256);
         Fixture.Done done = f.done();
         Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.DIRECT).get();
-        Qp[] qp = pair(cq, f.cq(16));
-        for (int i = 0; i < 10; i++) {
-            assertTrue(qp[1].postRecv(f.recv(i, dst, 64)).ok());
-            assertTrue(qp[0].postSend(f.send(i, src, 64).wrCqe(done)).ok());
-        }
-        f.run();
-        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+        tenCompletionsTraced(cq, done, buffer);
 
         assertEquals(10, cq.processDirect(-1));
 
@@ -320,13 +314,7 @@ class CqTest {
         TraceBuffer buffer = new TraceBuffer(256);
         Fixture.Done done = f.done();
         Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.DIRECT).get();
-        Qp[] qp = pair(cq, f.cq(16));
-        for (int i = 0; i < 10; i++) {
-            assertTrue(qp[1].postRecv(f.recv(i, dst, 64)).ok());
-            assertTrue(qp[0].postSend(f.send(i, src, 64).wrCqe(done)).ok());
-        }
-        f.run();
-        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+        tenCompletionsTraced(cq, done, buffer);
 
         assertEquals(0, cq.processDirect(0));
         assertEquals(8, cq.processDirect(-2));
@@ -353,6 +341,17 @@ class CqTest {
         assertEquals(List.of("cq_schedule", "cq_process", "cq_poll", "cq_free"),
                 buffer.records().stream().map(r -> r.event().name()).toList());
         assertTrue(cq.freed());
+    }
+
+    /** Ten SENDs whose completions on {@code cq} call {@code done}, then the tracer on {@code buffer}. */
+    private void tenCompletionsTraced(Cq cq, Fixture.Done done, TraceBuffer buffer) {
+        Qp[] qp = pair(cq, f.cq(16));
+        for (int i = 0; i < 10; i++) {
+            assertTrue(qp[1].postRecv(f.recv(i, dst, 64)).ok());
+            assertTrue(qp[0].postSend(f.send(i, src, 64).wrCqe(done)).ok());
+        }
+        f.run();
+        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
     }
 
     private static List<RdmaCore.CqPoll> cqPolls(TraceBuffer buffer) {
