@@ -53,6 +53,17 @@ public final class Main implements Runnable {
             }
             throw ex;
         });
+        // picocli lets --help pass with words no command knows ("ibmodel run --help" would print
+        // the top-level help and exit 0); those words are bad usage whatever else is asked for.
+        cl.setExecutionStrategy(parsed -> {
+            for (CommandLine.ParseResult level = parsed; level != null; level = level.subcommand()) {
+                if (!level.unmatched().isEmpty()) {
+                    throw new CommandLine.UnmatchedArgumentException(level.commandSpec().commandLine(),
+                            level.unmatched());
+                }
+            }
+            return new CommandLine.RunLast().execute(parsed);
+        });
         return cl.execute(args);
     }
 

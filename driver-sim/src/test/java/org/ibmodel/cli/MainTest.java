@@ -25,6 +25,19 @@ class MainTest {
         assertTrue(both.err().contains("(see 'ibmodel qp-table --help')"), both.err());
     }
 
+    /** --help does not hide a word the command does not know: `ibmodel run --help` is bad usage. */
+    @Test
+    void shouldExitWithUsageOnUnknownSubcommandEvenWithHelp() {
+        CliRun run = CliRun.of("run", "--help");
+        assertEquals(2, run.exit(), run.out());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("ibmodel: Unmatched argument"), run.err());
+        assertTrue(run.err().contains("'run'"), run.err());
+        CliRun extra = CliRun.of("demo", "extra", "--help");
+        assertEquals(2, extra.exit(), extra.out());
+        assertTrue(extra.err().contains("(see 'ibmodel demo --help')"), extra.err());
+    }
+
     @Test
     void shouldExitWithUsageOnUnknownFlag() {
         CliRun run = CliRun.of("demo", "--no-such-flag");
