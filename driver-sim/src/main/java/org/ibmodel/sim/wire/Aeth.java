@@ -168,8 +168,14 @@ public final class Aeth {
         };
     }
 
+    /**
+     * The syndrome's type from bits 6-5. Bit 7 is reserved, 0 in every assigned syndrome, and the
+     * kernel reads the type as the top three bits (include/rdma/ib_hdrs.h IB_AETH_NAK_SHIFT,
+     * drivers/infiniband/sw/rxe/rxe_hdr.h AETH_TYPE_MASK 0xe0): a syndrome with bit 7 set is
+     * neither ACK nor NAK but reserved, and the requester ignores it.
+     */
     public static Type typeOf(int syndrome) {
-        return TYPES[(syndrome >>> 5) & 0x3];
+        return (syndrome & 0x80) != 0 ? Type.RESERVED : TYPES[(syndrome >>> 5) & 0x3];
     }
 
     private static final Type[] TYPES = Type.values();

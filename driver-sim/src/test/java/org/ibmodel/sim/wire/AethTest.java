@@ -92,6 +92,19 @@ class AethTest {
     }
 
     @Test
+    void shouldTreatEverySyndromeWithItsTopBitSetAsReserved() {
+        // The type is the syndrome's top three bits (include/rdma/ib_hdrs.h IB_AETH_NAK_SHIFT 29,
+        // drivers/infiniband/sw/rxe/rxe_hdr.h AETH_TYPE_MASK 0xe0); bit 7 is 0 in every assigned one.
+        for (int s = 0x80; s <= 0xFF; s++) {
+            assertEquals(Aeth.Type.RESERVED, Aeth.typeOf(s), "syndrome 0x" + Integer.toHexString(s));
+        }
+        assertEquals(Aeth.Type.ACK, Aeth.typeOf(0x1F));
+        assertEquals(Aeth.Type.NAK, Aeth.typeOf(0x7F));
+        assertTrue(aeth.syndrome(0x80).toString().contains("(reserved)"), aeth.toString());
+        assertEquals("reserved syndrome 0x9f", Aeth.nakText(0x9F));
+    }
+
+    @Test
     void shouldPrintTheDecodedSyndrome() {
         assertTrue(aeth.nak(Aeth.NakCode.REMOTE_ACCESS_ERROR).msn(3).toString()
             .contains("Syndrome=0x62 (NAK REMOTE_ACCESS_ERROR) MSN=0x000003"), aeth.toString());
