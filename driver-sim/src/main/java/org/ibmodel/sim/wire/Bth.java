@@ -14,14 +14,16 @@ import static org.ibmodel.sim.wire.BigEndian.hex;
  *  |    OpCode     |S|M|Pad| TVer  |             P_Key             |
  *  |               |E| |Cnt|       |                               |
  *  +---------------+-+-+---+-------+-------------------------------+
- *  |    Resv8a     |                    DestQP                     |
- *  +-+-------------+-----------------------------------------------+
+ *  |F|B|  Resv6a   |                    DestQP                     |
+ *  +-+-+-----------+-----------------------------------------------+
  *  |A|   Resv7     |                      PSN                      |
  *  +-+-------------+-----------------------------------------------+
  * </pre>
  *
- * Resv8a is reserved but variant: a switch may one day use it, so the ICRC covers it as ones
- * (IBA 7.8.1).
+ * The byte before DestQP was Resv8a, reserved but variant; congestion control (IBA Annex A10)
+ * took its top two bits for FECN and BECN, which a switch may set on the way (include/rdma/ib_hdrs.h
+ * IB_FECN_SHIFT, IB_BECN_SHIFT; drivers/infiniband/sw/rxe/rxe_hdr.h BTH_FECN_MASK, BTH_BECN_MASK,
+ * BTH_RESV6A_MASK). The ICRC still covers the whole byte as ones (IBA 7.8.1; rxe_icrc.c).
  */
 public final class Bth {
     public static final int HEADER_LENGTH = 12;
@@ -114,13 +116,43 @@ public final class Bth {
         return this;
     }
 
-    /** Reserved (variant), 8 bits. */
+    /** The whole variant byte before DestQP (FECN, BECN, Resv6a): what the ICRC reads as ones. */
     public int resv8a() {
         return BigEndian.u8(buffer, offset + RESV8A_OFFSET);
     }
 
     public Bth resv8a(int resv8a) {
         BigEndian.put8(buffer, offset + RESV8A_OFFSET, fits("Resv8a", resv8a, 8));
+        return this;
+    }
+
+    /** F: Forward Explicit Congestion Notification, set by a congested switch (IBA A10). */
+    public boolean fecn() {
+        return (buffer[offset + RESV8A_OFFSET] & 0x80) != 0;
+    }
+
+    public Bth fecn(boolean f) {
+        BigEndian.putBits(buffer, offset + RESV8A_OFFSET, 0x80, f ? 0x80 : 0);
+        return this;
+    }
+
+    /** B: Backward Explicit Congestion Notification, returned to the source of a FECN. */
+    public boolean becn() {
+        return (buffer[offset + RESV8A_OFFSET] & 0x40) != 0;
+    }
+
+    public Bth becn(boolean b) {
+        BigEndian.putBits(buffer, offset + RESV8A_OFFSET, 0x40, b ? 0x40 : 0);
+        return this;
+    }
+
+    /** Reserved (variant), 6 bits. */
+    public int resv6a() {
+        return buffer[offset + RESV8A_OFFSET] & 0x3F;
+    }
+
+    public Bth resv6a(int resv6a) {
+        BigEndian.putBits(buffer, offset + RESV8A_OFFSET, 0x3F, fits("Resv6a", resv6a, 6));
         return this;
     }
 
@@ -158,7 +190,7 @@ public final class Bth {
     public String toString() {
         return "BTH[OpCode=" + hex(opCode(), 2) + " SE=" + (se() ? 1 : 0) + " M=" + (migReq() ? 1 : 0)
             + " PadCnt=" + padCnt() + " TVer=" + tVer() + " P_Key=" + hex(pKey(), 4)
-            + " Resv8a=" + hex(resv8a(), 2) + " DestQP=" + hex(destQp(), 6) + " A=" + (ackReq() ? 1 : 0)
-            + " PSN=" + hex(psn(), 6) + "]";
+            + " F=" + (fecn() ? 1 : 0) + " B=" + (becn() ? 1 : 0) + " Resv6a=" + hex(resv6a(), 2)
+            + " DestQP=" + hex(destQp(), 6) + " A=" + (ackReq() ? 1 : 0) + " PSN=" + hex(psn(), 6) + "]";
     }
 }

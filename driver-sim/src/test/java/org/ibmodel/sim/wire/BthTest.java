@@ -40,7 +40,7 @@ class BthTest {
 
     @Test
     void shouldLayOutFieldsAsIbaDrawsThem() {
-        // IBA 9.2: OpCode | SE M PadCnt TVer | P_Key | Resv8a | DestQP | A Resv7 | PSN
+        // IBA 9.2: OpCode | SE M PadCnt TVer | P_Key | F B Resv6a | DestQP | A Resv7 | PSN
         bth.opCode(0x04).se(true).migReq(false).padCnt(2).tVer(0).pKey(0xFFFF).destQp(0x000012).ackReq(true).psn(0x000102);
 
         byte[] expected = {0, 0x04, (byte) 0xA0, (byte) 0xFF, (byte) 0xFF, 0, 0, 0, 0x12, (byte) 0x80, 0, 0x01, 0x02, 0};
@@ -69,10 +69,35 @@ class BthTest {
     }
 
     @Test
+    void shouldKeepFecnAndBecnInTheTopBitsOfTheByteBeforeDestQp() {
+        // include/rdma/ib_hdrs.h IB_FECN_SHIFT 31, IB_BECN_SHIFT 30 of the BTH's second word;
+        // drivers/infiniband/sw/rxe/rxe_hdr.h BTH_FECN_MASK, BTH_BECN_MASK, BTH_RESV6A_MASK.
+        bth.destQp(0xFFFFFF).fecn(true);
+        assertEquals(0x80, buf[AT + 4] & 0xFF);
+        assertTrue(bth.fecn());
+        assertFalse(bth.becn());
+
+        bth.fecn(false).becn(true);
+        assertEquals(0x40, buf[AT + 4] & 0xFF);
+        assertTrue(bth.becn());
+        assertFalse(bth.fecn());
+
+        bth.resv6a(0x3F);
+        assertEquals(0x7F, buf[AT + 4] & 0xFF, "Resv6a is the byte's low six bits");
+        assertEquals(0x7F, bth.resv8a(), "the whole byte, as the ICRC masks it");
+        assertEquals(0xFFFFFF, bth.destQp());
+        assertThrows(IllegalArgumentException.class, () -> bth.resv6a(0x40));
+
+        buf[AT + 4] = (byte) 0xC0;
+        String s = bth.toString();
+        assertTrue(s.contains(" F=1 B=1 Resv6a=0x00 "), s);
+    }
+
+    @Test
     void shouldPrintIbtaFieldNames() {
         String s = bth.opCode(0x11).destQp(0x12).psn(7).toString();
 
         assertTrue(s.contains("OpCode=0x11") && s.contains("DestQP=0x000012") && s.contains("PSN=0x000007")
-            && s.contains("P_Key=") && s.contains("Resv8a="), s);
+            && s.contains("P_Key=") && s.contains("F=0 B=0 Resv6a="), s);
     }
 }
