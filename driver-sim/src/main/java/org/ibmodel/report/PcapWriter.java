@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Objects;
 
 /**
  * Writes InfiniBand packets to a classic pcap file with link type 197 (ERF), one record per
@@ -69,7 +70,10 @@ public final class PcapWriter implements Closeable {
         return new PcapWriter(Files.newOutputStream(file));
     }
 
-    /** Appends one packet seen at virtual time {@code nowNanos}. */
+    /**
+     * Appends one packet seen at virtual time {@code nowNanos}. A time or length the format
+     * cannot hold, or a range outside {@code packet}, is refused before anything is written.
+     */
     public void write(long nowNanos, byte[] packet, int offset, int length) throws IOException {
         if (nowNanos < 0 || nowNanos / NANOS_PER_SECOND > 0xFFFF_FFFFL) {
             throw new IllegalArgumentException("record " + records + ": time " + nowNanos
@@ -80,6 +84,9 @@ public final class PcapWriter implements Closeable {
             throw new IllegalArgumentException("record " + records + ": packet of " + length
                 + " bytes does not fit an ERF record");
         }
+        // Checked before the first byte goes out: a half-written record would put every later
+        // record out of step for a reader.
+        Objects.checkFromIndexSize(offset, length, packet.length);
         long seconds = nowNanos / NANOS_PER_SECOND;
         long nanos = nowNanos % NANOS_PER_SECOND;
 

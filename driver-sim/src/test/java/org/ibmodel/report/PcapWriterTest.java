@@ -74,6 +74,20 @@ class PcapWriterTest {
     }
 
     @Test
+    void shouldWriteNoPartOfARecordWhosePacketRangeIsOutsideItsArray() throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (PcapWriter w = new PcapWriter(out)) {
+            assertThrows(IndexOutOfBoundsException.class, () -> w.write(0, new byte[26], 4, 26));
+            assertThrows(IndexOutOfBoundsException.class, () -> w.write(0, new byte[26], -1, 26));
+            assertEquals(0, w.records());
+            w.write(0, new byte[26], 0, 26);
+        }
+        // Only the global header and the one good record: a reader stays in step.
+        assertEquals(PcapWriter.GLOBAL_HEADER_LENGTH + PcapWriter.RECORD_HEADER_LENGTH
+            + PcapWriter.ERF_HEADER_LENGTH + 26, out.size());
+    }
+
+    @Test
     void shouldRefuseTimesAndLengthsTheFormatCannotHold() throws IOException {
         try (PcapWriter w = new PcapWriter(new ByteArrayOutputStream())) {
             assertThrows(IllegalArgumentException.class, () -> w.write(-1, new byte[26], 0, 26));
