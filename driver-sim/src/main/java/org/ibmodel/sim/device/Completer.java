@@ -90,8 +90,13 @@ final class Completer {
 
     private State getAck() {
         psn = pkt.bth().psn();
-        // Credits count even on an ACK that acknowledges nothing new (rdmavt "ghost" ACKs).
-        creditRaised = qp.rc() && credit();
+        // qib_rc.c / hfi1 rc.c rcv_resp: credits come with a response for a PSN sent and not yet
+        // acknowledged, or with an ACKNOWLEDGE of the last PSN acknowledged (a "ghost" ACK,
+        // which acknowledges nothing new); an older or a future one grants nothing.
+        int sinceLast = Psn.diff(psn, Psn.add(qp.unackedPsn, -1));
+        boolean current = Psn.diff(psn, qp.sentPsn) < 0
+                && (sinceLast > 0 || (sinceLast == 0 && pkt.opcode() == Opcode.RC_ACKNOWLEDGE));
+        creditRaised = qp.rc() && current && credit();
         return qp.rc() && !qp.inflight.isEmpty() ? State.CHECK_PSN : State.DROP;
     }
 

@@ -199,4 +199,76 @@ class CompleterTest {
             assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the READ is asked for again");
         }
     }
+
+    /** An ACKNOWLEDGE of {@code psn} saying {@code msn} messages are done and {@code credits} receive WQEs are free. */
+    private static void ack(HostilePeer h, int psn, int msn, int credits) {
+        h.send(Opcode.RC_ACKNOWLEDGE, psn, f -> {
+            f.syndrome = org.ibmodel.sim.wire.Aeth.ackSyndrome(org.ibmodel.sim.wire.Aeth.creditCode(credits));
+            f.msn = msn;
+        });
+    }
+
+    /** SENDs 1-3 out, the first two ACKed with no credit to spare; SEND 4 posted and waiting for credit. */
+    private static void sendsWaitingForCredit(HostilePeer h) {
+        for (int i = 1; i <= 4; i++) {
+            postSend(h, i);
+        }
+        h.run(50_000);
+        ack(h, HostilePeer.SQ_PSN, 1, 0);
+        ack(h, HostilePeer.SQ_PSN + 1, 2, 0);
+        h.run(20_000);
+        List<Transport.Sent> sent = h.sent();
+        assertEquals(1, sentAt(sent, HostilePeer.SQ_PSN + 2).size(), "SEND 3 goes one past the limit: " + sent);
+        assertEquals(0, sentAt(sent, HostilePeer.SQ_PSN + 3).size(), "SEND 4 waits for credit: " + sent);
+    }
+
+    /**
+     * Only an ACK that acknowledges something, or repeats the last one acknowledged (a "ghost"
+     * ACK), updates the credits (qib_rc.c and hfi1 rc.c rcv_resp, rvt_get_credit): an older one,
+     * which the completer drops, grants nothing, whatever its AETH says.
+     */
+    @Test
+    void shouldTakeNoCreditFromAnAckOlderThanTheLastAcknowledged() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            sendsWaitingForCredit(h);
+            ack(h, HostilePeer.SQ_PSN, 1, 8);
+            h.run(20_000);
+            assertEquals(0, sentAt(h.sent(), HostilePeer.SQ_PSN + 3).size(), "SEND 4 still waits for credit");
+        }
+    }
+
+    /** A ghost ACK, the last PSN acknowledged once more, brings credit: the waiting SEND goes at once. */
+    @Test
+    void shouldTakeCreditFromAnAckOfTheLastAcknowledgedPsn() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            sendsWaitingForCredit(h);
+            ack(h, HostilePeer.SQ_PSN + 1, 2, 8);
+            h.run(20_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN + 3).size(), "SEND 4 goes on the ghost ACK's credit");
+        }
+    }
+
+    /**
+     * With nothing in flight the completer has nothing to acknowledge, but a ghost ACK's credit
+     * still wakes the requester (rvt_get_credit schedules the send engine): here the peer's ACK
+     * of SEND 1 said no message was done, so SEND 2 waits, until a ghost ACK says one is.
+     */
+    @Test
+    void shouldWakeTheRequesterOnCreditWithNothingInFlight() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postSend(h, 1);
+            postSend(h, 2);
+            h.run(50_000);
+            ack(h, HostilePeer.SQ_PSN, 0, 0);
+            h.run(20_000);
+            assertEquals(0, sentAt(h.sent(), HostilePeer.SQ_PSN + 1).size(), "SEND 2 waits for credit");
+            assertEquals(1, h.poll().size(), "SEND 1 completed: nothing is in flight");
+            ack(h, HostilePeer.SQ_PSN, 1, 0);
+            h.run(20_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN + 1).size(), "SEND 2 goes on the ghost ACK's credit");
+        }
+    }
 }
