@@ -271,4 +271,108 @@ class CompleterTest {
             assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN + 1).size(), "SEND 2 goes on the ghost ACK's credit");
         }
     }
+
+    /**
+     * rxe_comp.c check_psn: a response for a PSN not yet sent concerns nothing, even the next one
+     * the requester would use: it is dropped and counted, and the WRITE before it still waits.
+     */
+    @Test
+    void shouldDropAnAckForThePsnAfterTheLastSent() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postWrite(h, 1);
+            h.run(50_000);
+            h.sent();
+            Transport victim = h.world.transport(HostilePeer.VICTIM);
+            long before = victim.dropped(Transport.Drop.STALE_RESPONSE);
+            ack(h, HostilePeer.SQ_PSN + 1);
+            h.run(20_000);
+            assertEquals(List.of(), h.poll(), "the WRITE is not acknowledged");
+            assertEquals(before + 1, victim.dropped(Transport.Drop.STALE_RESPONSE), "the ACK is counted as stale");
+        }
+    }
+
+    /**
+     * A response that makes progress gives the requester its retries back (IBA 9.7.6.1.3;
+     * rxe_comp.c reset_retry_counters): an atomic resent once, then answered, leaves retry_cnt 1
+     * whole for the WRITE after it, whose own ACK is late once too.
+     */
+    @Test
+    void shouldGiveTheRetriesBackWhenAnAtomicIsAnswered() {
+        try (HostilePeer h = peer(r -> {
+            r.timeout = TIMEOUT;
+            r.retryCnt = 1;
+        })) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.ATOMIC_FETCH_AND_ADD)
+                    .sendFlags(SendFlags.SIGNALED).sgList(new Sge(h.base, 8, h.mr.lkey())).remoteAddr(0x10_0000)
+                    .rkey(0x1234).compareAdd(1)).ok());
+            h.run(50_000);
+            h.run(TIMEOUT_NS + TIMEOUT_NS / 2);
+            assertEquals(2, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the atomic is sent and resent once");
+            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> {
+                f.syndrome = 0x1f;
+                f.msn = 1;
+                f.orig = 5;
+            });
+            postWrite(h, 2);
+            h.run(50_000);
+            h.run(TIMEOUT_NS + TIMEOUT_NS / 2);
+            assertEquals(2, sentAt(h.sent(), HostilePeer.SQ_PSN + 1).size(), "the WRITE is sent and resent once");
+            ack(h, HostilePeer.SQ_PSN + 1);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(2, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(1).status, wcs.toString());
+        }
+    }
+
+    /**
+     * An RNR NAK stops the retransmit timer while the RNR timer runs (qib_rc.c do_rc_ack,
+     * rvt_stop_rc_timers then rvt_add_rnr_timer): an ACK timeout far shorter than the RNR wait
+     * takes no retry from retry_cnt 0, and the SEND goes again when the RNR timer ends.
+     */
+    @Test
+    void shouldNotTimeOutWhileWaitingOutAnRnrNak() {
+        try (HostilePeer h = peer(r -> {
+            r.timeout = TIMEOUT;
+            r.retryCnt = 0;
+        })) {
+            postSend(h, 1);
+            h.run(50_000);
+            h.sent();
+            // Timer code 0: 655.36 ms, some 150 ACK timeouts.
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(0));
+            h.run(600_000_000L);
+            assertEquals(List.of(), h.poll(), "nothing completes while the RNR timer runs");
+            assertEquals(0, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "nothing is resent before it ends");
+            // The clock moves by events only, so this runs to 700 ms after the NAK.
+            h.run(700_000_000L);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the SEND goes again after 655.36 ms");
+        }
+    }
+
+    /**
+     * A PSN sequence error NAK in the middle of a message resends from the PSN it names, not
+     * from the message's first packet (IBA 9.7.5.1.5; rxe_comp.c COMPST_ERROR_RETRY from the
+     * NAK's PSN).
+     */
+    @Test
+    void shouldResendFromTheNakedPsnInTheMiddleOfAMessage() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 3 * HostilePeer.MTU, h.mr.lkey()))).ok());
+            h.run(50_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN + 2).size(), "three packets out");
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 1, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.PSN_SEQUENCE_ERROR));
+            h.run(20_000);
+            List<Transport.Sent> again = h.sent();
+            assertEquals(0, sentAt(again, HostilePeer.SQ_PSN).size(), "the first packet was received: " + again);
+            assertEquals(1, sentAt(again, HostilePeer.SQ_PSN + 1).size(), "resent from the NAK's PSN: " + again);
+            assertEquals(1, sentAt(again, HostilePeer.SQ_PSN + 2).size(), again.toString());
+        }
+    }
 }
