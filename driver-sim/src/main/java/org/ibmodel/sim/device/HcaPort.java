@@ -4,19 +4,24 @@ package org.ibmodel.sim.device;
 import org.ibmodel.sim.wire.Vcrc;
 
 /**
- * One port of the HCA. Its logical state follows from the link and the LID: DOWN until
- * INIT_PORT, INIT while no LID is set, ACTIVE once one is (a static subnet: SET_PORT or the
- * world's subnet manager sets it). Entering or leaving ACTIVE posts a PORT_CHANGE EQE; a change
- * of an ACTIVE port's addresses, P_Key table or GID posts PORT_MNG_CHG.
+ * One port of the HCA. Its logical state follows from INIT_PORT, the cable and the LID: DOWN until
+ * INIT_PORT has opened the port and while its cable has no partner, INIT while no LID is set,
+ * ACTIVE once one is (a static subnet: SET_PORT or the world's subnet manager sets it). Entering
+ * or leaving ACTIVE posts a PORT_CHANGE EQE; a change of an ACTIVE port's addresses, P_Key table
+ * or GID posts PORT_MNG_CHG.
  */
 public final class HcaPort {
     /** ib_port_state values (include/rdma/ib_verbs.h). */
     public static final int DOWN = 1;
     public static final int INIT = 2;
     public static final int ACTIVE = 4;
-    /** PortPhysicalState: 5 LinkUp, 3 Disabled (IBA 14.2.5.6). */
+    /**
+     * PortPhysicalState (IBA 14.2.5.6; include/rdma/ib_verbs.h enum ib_port_phys_state): 5 LinkUp,
+     * 3 Disabled (the port closed), 2 Polling (open, looking for a partner on its cable).
+     */
     static final int PHYS_LINK_UP = 5;
     static final int PHYS_DISABLED = 3;
+    static final int PHYS_POLLING = 2;
     /** IB_WIDTH_4X, IB_SPEED_EDR. */
     static final int WIDTH_4X = 2;
     static final int SPEED_EDR = 32;
@@ -35,7 +40,10 @@ public final class HcaPort {
     private final Firmware firmware;
     private final int[] pkeys;
     private final int activeMtu;
-    private boolean linkUp;
+    /** INIT_PORT has opened the port and no CLOSE_PORT closed it since. */
+    private boolean opened;
+    /** The cable has a partner (the fabric's link state; up until the fabric says otherwise). */
+    private boolean cableUp = true;
     private int lid;
     private int lmc;
     private int smLid;
@@ -104,12 +112,22 @@ public final class HcaPort {
         return rcvPackets;
     }
 
+    /** INIT_PORT has opened the port (CLOSE_PORT closes it); its cable may still be down. */
     public boolean linkUp() {
-        return linkUp;
+        return opened;
     }
 
+    /**
+     * A closed port is Disabled; an open one polls for a partner until its cable has one, as its
+     * LinkDownDefaultState (Polling) says (IBA 14.2.5.6 PortPhysicalState, LinkDownDefaultState).
+     */
     int physState() {
-        return linkUp ? PHYS_LINK_UP : PHYS_DISABLED;
+        return !opened ? PHYS_DISABLED : cableUp ? PHYS_LINK_UP : PHYS_POLLING;
+    }
+
+    /** The link is up: the port is open and its cable has a partner. */
+    private boolean trained() {
+        return opened && cableUp;
     }
 
     int activeMtu() {
@@ -140,7 +158,7 @@ public final class HcaPort {
 
     /** A packet of {@code bytes} leaves by this port, or is discarded when its link is down. */
     void transmitted(int bytes, boolean multicast) {
-        if (!linkUp) {
+        if (!trained()) {
             xmitDiscards++;
             return;
         }
@@ -287,19 +305,19 @@ public final class HcaPort {
     }
 
     Status init() {
-        if (linkUp) {
+        if (opened) {
             return Status.BAD_RES_STATE;
         }
-        linkUp = true;
+        opened = true;
         update();
         return Status.OK;
     }
 
     Status close() {
-        if (!linkUp) {
+        if (!opened) {
             return Status.BAD_RES_STATE;
         }
-        linkUp = false;
+        opened = false;
         update();
         return Status.OK;
     }
@@ -309,12 +327,16 @@ public final class HcaPort {
         update(setAddresses(newLid, newLmc, newSmLid, newSmSl) ? Layout.Eqe.MNG_PORT_INFO : 0);
     }
 
-    /** The cable is pulled or plugged back (the link partner's side of INIT_PORT). */
+    /**
+     * The cable is pulled or plugged back, or the partner's port closed or opened. Only a link
+     * that was up and goes down counts in LinkDownedCounter; a port INIT_PORT has not opened stays
+     * DOWN whatever its cable does.
+     */
     public void link(boolean up) {
-        if (linkUp && !up) {
+        if (trained() && !up) {
             linkDowned++;
         }
-        linkUp = up;
+        cableUp = up;
         update();
     }
 
@@ -393,7 +415,7 @@ public final class HcaPort {
      * way mlx4 firmware tells its driver that the SM changed a port's attributes.
      */
     private void update(int... changed) {
-        int next = !linkUp ? DOWN : lid == 0 ? INIT : ACTIVE;
+        int next = !trained() ? DOWN : lid == 0 ? INIT : ACTIVE;
         int old = state;
         state = next;
         if (old != ACTIVE && next == ACTIVE) {
