@@ -6,7 +6,7 @@ import org.ibmodel.sim.wire.Crcs;
 /**
  * One end of a link: a port of an HCA or of a switch. Switch port 0 is the switch's own
  * management port (the switch model of IBA chapter 18); it has no cable and is reached only
- * through the forwarding table.
+ * through the forwarding table, or by the permissive LID.
  */
 public final class FabricPort {
     private final String node;

@@ -15,7 +15,8 @@ import org.ibmodel.sim.wire.Vcrc;
  * is one failing the VCRC its input port checks (IBA 7.8.2), so a bit flipped on the way in goes
  * no further. The VCRC is passed on as it came: with no VL remapping nothing it covers changes.
  * A packet for a multicast LID (0xC000..0xFFFE) is copied to every port of its multicast
- * forwarding table entry but the one it came in by.
+ * forwarding table entry but the one it came in by. A packet for the permissive LID (0xFFFF), a
+ * directed-route SMP, goes to the switch's own management port, port 0, whatever the LFT holds.
  *
  * <p>The input port drops and counts as malformed, never forwarding it, a packet whose LVer is not
  * 0 or whose PktLen does not match the length received (IBA 7.7), as the HCA's receive path does
@@ -39,6 +40,12 @@ public final class Switch {
     /** The multicast LIDs, forwarded by the multicast forwarding table. */
     public static final int FIRST_MULTICAST_LID = 0xC000;
     public static final int LAST_MULTICAST_LID = 0xFFFE;
+    /**
+     * The permissive LID (include/rdma/ib_verbs.h IB_LID_PERMISSIVE): the DLID of a directed-route
+     * SMP, which each switch on the path takes in at its management port, where its SMI moves the
+     * SMP on by its hop pointer (drivers/infiniband/core/smi.c smi_handle_dr_smp_recv).
+     */
+    public static final int PERMISSIVE_LID = 0xFFFF;
 
     // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
     private static final int LFT_BLOCK = 64;
@@ -239,7 +246,7 @@ public final class Switch {
         return forwarded;
     }
 
-    /** DLID with no LFT entry, or routed to port 0 with no management sink. */
+    /** DLID with no LFT entry, or routed to port 0 (the permissive LID too) with no management sink. */
     public long droppedNoRoute() {
         return droppedNoRoute;
     }
@@ -301,7 +308,7 @@ public final class Switch {
             replicate(in, packet, dlid, crcs);
             return;
         }
-        int out = route(dlid);
+        int out = dlid == PERMISSIVE_LID ? 0 : route(dlid);
         if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
             droppedNoRoute++;
             in.pool().give(packet);

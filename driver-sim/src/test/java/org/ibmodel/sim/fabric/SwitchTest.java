@@ -139,6 +139,30 @@ class SwitchTest {
         assertEquals(List.of(0), atPort0);
     }
 
+    /**
+     * A directed-route SMP carries the permissive DLID, and every switch on its path takes it in at
+     * its own management port (drivers/infiniband/core/smi.c smi_handle_dr_smp_recv
+     * runs on a switch's port 0), whatever the LFT says.
+     */
+    @Test
+    void shouldTakeThePermissiveLidInAtTheManagementPort() {
+        ports[1].send(packet(0xFFFF, 0xFFFF, 0, 66));
+        scheduler.runUntilIdle(10);
+        assertEquals(1, sw.droppedNoRoute(), "no management sink");
+
+        List<Integer> atPort0 = new ArrayList<>();
+        sw.managementSink((port, p) -> atPort0.add(TestPackets.seq(p)));
+        sw.route(0x30, 3);
+        ports[1].send(packet(0xFFFF, 0xFFFF, 1, 66));
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of(1), atPort0);
+        assertEquals(1, sw.forwarded());
+        for (int h = 1; h <= 3; h++) {
+            assertTrue(hosts[h].packets.isEmpty(), "host " + h);
+        }
+    }
+
     @Test
     void shouldGrowLftInBlocksAndReportTop() {
         assertEquals(-1, sw.linearFdbTop());
