@@ -7,8 +7,9 @@ package org.ibmodel.sim.fabric;
  * (include/rdma/ib_verbs.h).
  *
  * <p>Only the line code is charged: start/end delimiters, idles, skip ordered sets and FEC are
- * left out. HDR is taken with 64b/66b like EDR; real HDR lanes run PAM4 with RS-FEC, which gives
- * a 50 Gb/s data rate rather than the 51.5 Gb/s here.
+ * left out. HDR, NDR and XDR are taken with 64b/66b like EDR; real lanes of those speeds run PAM4
+ * with RS-FEC, which gives data rates of 50, 100 and 200 Gb/s rather than the 51.5, 103 and
+ * 206 Gb/s here.
  */
 public enum LinkSpeed {
     // signalling rate per lane in kb/s, so every row is an exact integer
@@ -18,7 +19,11 @@ public enum LinkSpeed {
     FDR10(10_312_500L, LineCode.B64B66B, 8),
     FDR(14_062_500L, LineCode.B64B66B, 16),
     EDR(25_781_250L, LineCode.B64B66B, 32),
-    HDR(53_125_000L, LineCode.B64B66B, 64);
+    HDR(53_125_000L, LineCode.B64B66B, 64),
+    // IB_SPEED_NDR and IB_SPEED_XDR (include/rdma/ib_verbs.h); their lanes signal at twice and four
+    // times HDR's rate (drivers/infiniband/core/verbs.c ib_rate_to_mbps: 400 Gb/s is 425,000 Mb/s).
+    NDR(106_250_000L, LineCode.B64B66B, 128),
+    XDR(212_500_000L, LineCode.B64B66B, 256);
 
     /** Data bits carried per signalled bit. */
     public enum LineCode {

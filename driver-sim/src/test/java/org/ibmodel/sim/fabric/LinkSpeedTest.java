@@ -59,6 +59,22 @@ class LinkSpeedTest {
         assertEquals("4X", LinkWidth.WIDTH_4X.toString());
     }
 
+    /** include/rdma/ib_verbs.h enum ib_port_speed goes on past HDR: IB_SPEED_NDR 128, IB_SPEED_XDR 256. */
+    @Test
+    void shouldHaveEveryKernelSpeedUpToXdr() {
+        assertEquals(128, LinkSpeed.valueOf("NDR").ibSpeed());
+        assertEquals(256, LinkSpeed.valueOf("XDR").ibSpeed());
+        assertEquals(106.25, LinkSpeed.valueOf("NDR").signalGbps(), 1e-12);
+        assertEquals(212.5, LinkSpeed.valueOf("XDR").signalGbps(), 1e-12);
+        // 4X NDR: 4 x 106.25 x 64/66 = 412.12 Gb/s, 1000 bytes = 19.41 ns
+        assertEquals(20, LinkSpeed.valueOf("NDR").serializationNs(1000, LinkWidth.WIDTH_4X));
+        // 1X XDR: 212.5 x 64/66 = 206.06 Gb/s, 1030 bytes = 8240 bits = 39.99 ns
+        assertEquals(40, LinkSpeed.valueOf("XDR").serializationNs(1030, LinkWidth.WIDTH_1X));
+        for (LinkSpeed s : LinkSpeed.values()) {
+            assertEquals(1, Integer.bitCount(s.ibSpeed()), s + " is one bit of ib_port_speed");
+        }
+    }
+
     @Test
     void shouldRejectNegativeLength() {
         assertThrows(IllegalArgumentException.class,
