@@ -5,8 +5,9 @@
  *   <li>{@link org.ibmodel.sim.fabric.Link}: full duplex, one packet at a time per direction,
  *       never reordering; timing from {@link org.ibmodel.sim.fabric.LinkWidth} x
  *       {@link org.ibmodel.sim.fabric.LinkSpeed} plus cable propagation.</li>
- *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear forwarding by DLID after a fixed
- *       latency; a packet failing its VCRC is dropped at the port it came in on.</li>
+ *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear and multicast forwarding by DLID after a
+ *       fixed latency, the permissive LID to its management port; a packet failing its VCRC or with
+ *       a malformed LRH is dropped at the port it came in on.</li>
  *   <li>{@link org.ibmodel.sim.fabric.Fabric}: builds the topology, assigns LIDs, computes
  *       shortest-path forwarding tables and fans every packet out to
  *       {@link org.ibmodel.sim.fabric.PacketTap}s for capture.</li>
@@ -21,9 +22,8 @@
  * fixed and they are skipped. What anyone sees on a link is byte for byte what was sent.
  *
  * <p>Left out: credit-based flow control and virtual lanes (buffers are unbounded, so nothing is
- * lost to congestion), multicast, partitions enforced at switches, the link training state
- * machine (a link is UP or DOWN), and subnet management packets: LIDs and tables are written
- * directly. Time and randomness come only from the world's
+ * lost to congestion), partitions enforced at switches, the link training state machine (a link
+ * is UP or DOWN), and subnet management packets: LIDs and tables are written directly. Time and randomness come only from the world's
  * {@link org.ibmodel.sim.sched.Scheduler}.
  */
 package org.ibmodel.sim.fabric;
