@@ -182,7 +182,7 @@ public final class HcaPort {
         return Math.max(0, packetBytes - Vcrc.LENGTH);
     }
 
-    /** The packet just received is dropped as malformed or for a CRC. */
+    /** The packet just received is dropped for a CRC or as malformed at the link layer (IBA 16.1.3.5). */
     void receiveError() {
         rcvErrors++;
     }

@@ -46,7 +46,9 @@ final class ReceiveDemux {
         ParseResult r = view.parseInto(bytes, 0, bytes.length, crcs);
         if (!r.isValid()) {
             transport.countMalformed(r.dropReason().name());
-            transport.firmware().port(portNum).receiveError();
+            if (r.dropReason().portRcvError()) {
+                transport.firmware().port(portNum).receiveError();
+            }
             return;
         }
         Packet p = ((ParseResult.Valid) r).packet();

@@ -7,30 +7,41 @@ package org.ibmodel.sim.wire;
  */
 public enum DropReason {
     /** Shorter than the smallest packet its headers need. */
-    TOO_SHORT("shorter than its headers"),
+    TOO_SHORT("shorter than its headers", true),
     /** VCRC mismatch: corrupted on the last link. */
-    BAD_VCRC("VCRC mismatch"),
+    BAD_VCRC("VCRC mismatch", true),
     /** LRH:LVer is not 0. */
-    BAD_LVER("unsupported link version"),
+    BAD_LVER("unsupported link version", true),
     /** LRH:LNH is raw or IP, not an IBA transport packet. */
-    BAD_LNH("LNH is not IBA local or IBA global"),
+    BAD_LNH("LNH is not IBA local or IBA global", false),
     /** LRH:PktLen (or GRH:PayLen) disagrees with the bytes received, or a no-payload opcode has bytes left over. */
-    BAD_LENGTH("length field disagrees with the packet"),
+    BAD_LENGTH("length field disagrees with the packet", true),
     /** GRH:IPVer is not 6 or GRH:NxtHdr is not the IBA transport. */
-    BAD_GRH("GRH IPVer or NxtHdr invalid"),
+    BAD_GRH("GRH IPVer or NxtHdr invalid", false),
     /** ICRC mismatch: corrupted between the two end nodes. */
-    BAD_ICRC("ICRC mismatch"),
+    BAD_ICRC("ICRC mismatch", true),
     /** BTH:OpCode is reserved or of a transport the model does not implement. */
-    UNKNOWN_OPCODE("unknown opcode"),
+    UNKNOWN_OPCODE("unknown opcode", false),
     /** BTH:TVer is not 0. */
-    BAD_TVER("unsupported transport header version"),
+    BAD_TVER("unsupported transport header version", false),
     /** BTH:PadCnt is larger than the payload, or non-zero without a payload. */
-    BAD_PAD("pad count does not fit the payload");
+    BAD_PAD("pad count does not fit the payload", false);
 
     private final String description;
+    private final boolean portRcvError;
 
-    DropReason(String description) {
+    DropReason(String description, boolean portRcvError) {
         this.description = description;
+        this.portRcvError = portRcvError;
+    }
+
+    /**
+     * Whether the port counts it in PortRcvErrors: local physical errors (ICRC, VCRC) and
+     * malformed data packets (LVer, length), IBA 16.1.3.5; a packet the link layer took whole
+     * but whose network or transport header the node refuses is dropped without it.
+     */
+    public boolean portRcvError() {
+        return portRcvError;
     }
 
     public String description() {

@@ -160,6 +160,9 @@ final class HostilePeer implements AutoCloseable {
         long orig;
         int imm;
         byte[] payload = new byte[0];
+        /** Changes the packet's bytes after its headers are built, before its CRCs are. */
+        Consumer<byte[]> raw = b -> {
+        };
     }
 
     /** Puts one packet of the peer's QP on the cable and lets the world run 2 µs. */
@@ -204,6 +207,7 @@ final class HostilePeer implements AutoCloseable {
         if (f.payload.length > 0) {
             System.arraycopy(f.payload, 0, buf, builder.payloadRoom(f.payload.length), f.payload.length);
         }
+        f.raw.accept(buf);
         builder.finish();
         cable.send(buf);
     }

@@ -147,6 +147,24 @@ class PortCountersTest {
         }
     }
 
+    /**
+     * IBA 16.1.3.5: PortRcvErrors counts local physical errors (ICRC, VCRC) and data packets
+     * malformed at the link layer (LVer, length, VL); a packet the link layer took whole but whose
+     * transport header the HCA refuses (here BTH:TVer 1) is dropped and not counted there.
+     */
+    @Test
+    void shouldCountOnlyLinkLevelTroubleAsReceiveErrors() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            Transport victim = h.world.transport(HostilePeer.VICTIM);
+            // BTH byte 1 (SE, M, PadCnt, TVer): TVer in its low four bits, after the 8-byte LRH.
+            h.send(org.ibmodel.sim.wire.Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN, f -> f.raw = b -> b[9] |= 1);
+            assertEquals(1L, victim.malformed().get("BAD_TVER"), at("the TVer 1 packet is dropped"));
+            assertEquals(0, PortCounters.query(h.dev, 1).get().portRcvErrors(), at("not a receive error"));
+            // (A packet malformed at the link layer, LVer say, goes no further than the switch;
+            // shouldCountCorruptedPacketsAsReceiveErrors has the HCA count those it gets.)
+        }
+    }
+
     @Test
     void shouldReadDataAndPacketsFromTheExtendedCountersPastWhereThe32BitOnesStop() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
