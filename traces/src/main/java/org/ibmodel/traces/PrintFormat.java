@@ -13,10 +13,17 @@ import java.util.List;
  * mail-wrapped lines or padded by trace-cmd still reads.
  *
  * <p>Conversions: {@code %d %u %ld %lu %lld %llu} (decimal), {@code %x %02x %08x %llx %016llx}
- * (hexadecimal), {@code %s}, {@code %p}, {@code %pISpc}, {@code %pI6c} (a string token).
+ * (hexadecimal), {@code %s}, {@code %p}, {@code %pISpc}, {@code %pI6c} (a string token). As in
+ * lib/vsprintf.c, a number is printed as its conversion's type holds it: an int for {@code %d},
+ * an unsigned int for {@code %u} and {@code %x} ({@code h}: short, {@code hh}: char), a 64-bit
+ * long with {@code l} or {@code ll} (the kernels traced are LP64). Reading takes only what such a
+ * conversion can print: no sign on an unsigned one, no value beyond its type.
  */
 public final class PrintFormat {
-    enum Kind { DEC, HEX, STR }
+    enum Kind { DEC, UDEC, HEX, STR }
+
+    /** The largest unsigned 64-bit value divided by ten: one more decimal digit would overflow past it. */
+    private static final long U64_TENTH = 0x1999999999999999L;
 
     private final String text;
     private final char[][] literals;
@@ -26,8 +33,17 @@ public final class PrintFormat {
     private final int[] cuts;
     private final Kind[] kinds;
     private final int[] widths;
+    /** The bits of each number's type: 8, 16, 32 or 64. */
+    private final int[] bits;
+    /**
+     * For a decimal conversion the largest value it prints (unsigned), for a hexadecimal one the most
+     * digits; {@code negMax} the largest magnitude of a negative value a signed one prints.
+     */
+    private final long[] max;
+    private final long[] negMax;
 
-    private PrintFormat(String text, List<String> literals, List<Kind> kinds, List<Integer> widths) {
+    private PrintFormat(String text, List<String> literals, List<Kind> kinds, List<Integer> widths,
+            List<Integer> bits) {
         this.text = text;
         this.literals = new char[literals.size()][];
         this.cuts = new int[literals.size()];
@@ -44,6 +60,21 @@ public final class PrintFormat {
         }
         this.kinds = kinds.toArray(new Kind[0]);
         this.widths = widths.stream().mapToInt(Integer::intValue).toArray();
+        this.bits = bits.stream().mapToInt(Integer::intValue).toArray();
+        this.max = new long[this.kinds.length];
+        this.negMax = new long[this.kinds.length];
+        for (int k = 0; k < this.kinds.length; k++) {
+            int b = this.bits[k];
+            if (this.kinds[k] == Kind.DEC) {
+                max[k] = (1L << (b - 1)) - 1;
+                negMax[k] = 1L << (b - 1);
+            } else if (this.kinds[k] == Kind.UDEC) {
+                max[k] = b == 64 ? -1L : (1L << b) - 1;
+            } else if (this.kinds[k] == Kind.HEX) {
+                // The most hexadecimal digits the type prints, or the width if zero-padded wider.
+                max[k] = Math.max(b / 4, this.widths[k]);
+            }
+        }
     }
 
     /** Compiles a printk format string. */
@@ -51,6 +82,7 @@ public final class PrintFormat {
         List<String> lits = new ArrayList<>();
         List<Kind> kinds = new ArrayList<>();
         List<Integer> widths = new ArrayList<>();
+        List<Integer> bits = new ArrayList<>();
         StringBuilder lit = new StringBuilder();
         int i = 0;
         while (i < fmt.length()) {
@@ -68,12 +100,19 @@ public final class PrintFormat {
             while (Character.isDigit(fmt.charAt(i))) {
                 width = width * 10 + (fmt.charAt(i++) - '0');
             }
+            int longs = 0;
+            int shorts = 0;
             while (fmt.charAt(i) == 'l' || fmt.charAt(i) == 'h') {
-                i++;
+                if (fmt.charAt(i++) == 'l') {
+                    longs++;
+                } else {
+                    shorts++;
+                }
             }
             char conv = fmt.charAt(i++);
             Kind k = switch (conv) {
-                case 'd', 'u', 'i' -> Kind.DEC;
+                case 'd', 'i' -> Kind.DEC;
+                case 'u' -> Kind.UDEC;
                 case 'x' -> Kind.HEX;
                 case 's' -> Kind.STR;
                 case 'p' -> {
@@ -88,9 +127,10 @@ public final class PrintFormat {
             lit.setLength(0);
             kinds.add(k);
             widths.add(width);
+            bits.add(longs > 0 ? 64 : shorts == 1 ? 16 : shorts > 1 ? 8 : 32);
         }
         lits.add(lit.toString());
-        return new PrintFormat(fmt, lits, kinds, widths);
+        return new PrintFormat(fmt, lits, kinds, widths, bits);
     }
 
     /** The number of values the format prints. */
@@ -112,9 +152,13 @@ public final class PrintFormat {
             sb.append(literals[k]);
             Object v = values[k];
             switch (kinds[k]) {
-                case DEC -> sb.append(((Long) v).longValue());
+                case DEC -> {
+                    int shift = 64 - bits[k];
+                    sb.append((Long) v << shift >> shift);
+                }
+                case UDEC -> sb.append(Long.toUnsignedString(truncate((Long) v, bits[k])));
                 case HEX -> {
-                    String h = Long.toHexString((Long) v);
+                    String h = Long.toHexString(truncate((Long) v, bits[k]));
                     for (int pad = widths[k] - h.length(); pad > 0; pad--) {
                         sb.append('0');
                     }
@@ -124,6 +168,11 @@ public final class PrintFormat {
             }
         }
         sb.append(literals[kinds.length]);
+    }
+
+    /** {@code v} cut to its low {@code bits} bits, as a conversion to an unsigned type of that width cuts it. */
+    private static long truncate(long v, int bits) {
+        return bits == 64 ? v : v & ((1L << bits) - 1);
     }
 
     /**
@@ -183,18 +232,21 @@ public final class PrintFormat {
         for (int k = 0; k < kinds.length && p >= 0; k++) {
             char[] next = literals[k + 1];
             switch (kinds[k]) {
-                case DEC -> {
-                    int start = p;
-                    boolean neg = p < to && s[p] == '-';
+                case DEC, UDEC -> {
+                    boolean neg = kinds[k] == Kind.DEC && p < to && s[p] == '-';
                     if (neg) {
                         p++;
                     }
                     long v = 0;
                     int digits = p;
                     while (p < to && s[p] >= '0' && s[p] <= '9') {
-                        v = v * 10 + (s[p++] - '0');
+                        int d = s[p++] - '0';
+                        if (Long.compareUnsigned(v, U64_TENTH) > 0 || v == U64_TENTH && d > 5) {
+                            return false;
+                        }
+                        v = v * 10 + d;
                     }
-                    if (p == digits || p - start > 20) {
+                    if (p == digits || Long.compareUnsigned(v, neg ? negMax[k] : max[k]) > 0) {
                         return false;
                     }
                     out.nums[k] = neg ? -v : v;
@@ -210,7 +262,7 @@ public final class PrintFormat {
                         v = (v << 4) | d;
                         p++;
                     }
-                    if (p == digits || p - digits > 16) {
+                    if (p == digits || p - digits > max[k]) {
                         return false;
                     }
                     out.nums[k] = v;
@@ -242,9 +294,8 @@ public final class PrintFormat {
         for (int k = 0; k < kinds.length && p >= 0; k++) {
             byte[] next = asciiLiterals[k + 1];
             switch (kinds[k]) {
-                case DEC -> {
-                    int start = p;
-                    boolean neg = p < to && s[p] == '-';
+                case DEC, UDEC -> {
+                    boolean neg = kinds[k] == Kind.DEC && p < to && s[p] == '-';
                     if (neg) {
                         p++;
                     }
@@ -252,10 +303,13 @@ public final class PrintFormat {
                     int digits = p;
                     int c;
                     while (p < to && (c = s[p] - '0') >= 0 && c <= 9) {
+                        if (Long.compareUnsigned(v, U64_TENTH) > 0 || v == U64_TENTH && c > 5) {
+                            return false;
+                        }
                         v = v * 10 + c;
                         p++;
                     }
-                    if (p == digits || p - start > 20) {
+                    if (p == digits || Long.compareUnsigned(v, neg ? negMax[k] : max[k]) > 0) {
                         return false;
                     }
                     out.nums[k] = neg ? -v : v;
@@ -268,7 +322,7 @@ public final class PrintFormat {
                         v = (v << 4) | d;
                         p++;
                     }
-                    if (p == digits || p - digits > 16) {
+                    if (p == digits || p - digits > max[k]) {
                         return false;
                     }
                     out.nums[k] = v;
