@@ -45,4 +45,21 @@ public final class IbMad {
             return new MadEvent(tp, Arrays.asList(v.toArray()), variant);
         }
     }
+
+    /**
+     * ib_mad_opa_smi_template (ib_mad_handle_opa_smi, ib_mad_handle_out_opa_smi) and
+     * ib_mad_opa_ib_template (ib_mad_handle_ib_smi, ib_mad_handle_out_ib_smi): a directed-route
+     * SMP's hop pointer and count, M_Key, DR SLID and DLID, and both paths as {@code %*ph} printed
+     * them (hex bytes separated by spaces).
+     */
+    public record Smp(Tracepoint tracepoint, long hopPtr, long hopCnt, long mkey, long drSlid, long drDlid,
+            String initialPath, String returnPath) implements Tracepoint.Event {
+        public Object[] values() {
+            return new Object[] {hopPtr, hopCnt, mkey, drSlid, drDlid, initialPath, returnPath};
+        }
+
+        static Smp of(Tracepoint tp, int variant, PrintFormat.Values v) {
+            return new Smp(tp, v.num(0), v.num(1), v.num(2), v.num(3), v.num(4), v.str(5), v.str(6));
+        }
+    }
 }

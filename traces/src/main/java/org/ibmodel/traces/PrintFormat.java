@@ -13,14 +13,16 @@ import java.util.List;
  * mail-wrapped lines or padded by trace-cmd still reads.
  *
  * <p>Conversions: {@code %d %u %ld %lu %lld %llu} (decimal), {@code %x %02x %08x %llx %016llx}
- * (hexadecimal), {@code %s}, {@code %p}, {@code %pISpc}, {@code %pI6c} (a string token). As in
+ * (hexadecimal), {@code %s}, {@code %p}, {@code %pISpc}, {@code %pI6c} (a string token), and
+ * {@code %*ph} (a buffer as hex bytes, two digits each, one space between them; the value is that
+ * text, so the byte count that {@code *} takes from the arguments is not a value). As in
  * lib/vsprintf.c, a number is printed as its conversion's type holds it: an int for {@code %d},
  * an unsigned int for {@code %u} and {@code %x} ({@code h}: short, {@code hh}: char), a 64-bit
  * long with {@code l} or {@code ll} (the kernels traced are LP64). Reading takes only what such a
  * conversion can print: no sign on an unsigned one, no value beyond its type.
  */
 public final class PrintFormat {
-    enum Kind { DEC, UDEC, HEX, STR }
+    enum Kind { DEC, UDEC, HEX, STR, BYTES }
 
     /** The largest unsigned 64-bit value divided by ten: one more decimal digit would overflow past it. */
     private static final long U64_TENTH = 0x1999999999999999L;
@@ -96,6 +98,19 @@ public final class PrintFormat {
                 i++;
                 continue;
             }
+            if (fmt.startsWith("*ph", i)) {
+                // lib/vsprintf.c hex_string; the C/D/N suffixes (other separators) are not used here.
+                i += 3;
+                if (i < fmt.length() && Character.isLetterOrDigit(fmt.charAt(i))) {
+                    throw new IllegalArgumentException("conversion %*ph" + fmt.charAt(i) + " in \"" + fmt + "\"");
+                }
+                lits.add(lit.toString());
+                lit.setLength(0);
+                kinds.add(Kind.BYTES);
+                widths.add(0);
+                bits.add(8);
+                continue;
+            }
             int width = 0;
             while (Character.isDigit(fmt.charAt(i))) {
                 width = width * 10 + (fmt.charAt(i++) - '0');
@@ -164,7 +179,7 @@ public final class PrintFormat {
                     }
                     sb.append(h);
                 }
-                case STR -> sb.append((String) v);
+                case STR, BYTES -> sb.append((String) v);
             }
         }
         sb.append(literals[kinds.length]);
@@ -205,7 +220,8 @@ public final class PrintFormat {
         Object[] toArray() {
             Object[] out = new Object[format.kinds.length];
             for (int k = 0; k < out.length; k++) {
-                out[k] = format.kinds[k] == Kind.STR ? (Object) strs[k] : (Object) nums[k];
+                Kind kind = format.kinds[k];
+                out[k] = kind == Kind.STR || kind == Kind.BYTES ? (Object) strs[k] : (Object) nums[k];
             }
             return out;
         }
@@ -275,6 +291,11 @@ public final class PrintFormat {
                     out.strs[k] = strings == null ? new String(s, p, end - p) : strings.intern(s, p, end);
                     p = end;
                 }
+                case BYTES -> {
+                    int end = bytesEnd(s, p, to);
+                    out.strs[k] = strings == null ? new String(s, p, end - p) : strings.intern(s, p, end);
+                    p = end;
+                }
             }
             if (p >= 0) {
                 p = matchLiteral(s, p, to, next);
@@ -336,12 +357,51 @@ public final class PrintFormat {
                             : strings.intern(s, p, end);
                     p = end;
                 }
+                case BYTES -> {
+                    int end = bytesEnd(s, p, to);
+                    out.strs[k] = strings == null ? new String(s, p, end - p, StandardCharsets.ISO_8859_1)
+                            : strings.intern(s, p, end);
+                    p = end;
+                }
             }
             if (p >= 0) {
                 p = matchLiteral(s, p, to, next);
             }
         }
         return p >= 0 && skipWs(s, p, to) == to;
+    }
+
+    /**
+     * Where the hex bytes {@code %*ph} printed at {@code s[p, to)} end: pairs of hex digits, one
+     * space between pairs, none at all for a zero count. A pair is taken only when whitespace or
+     * the end follows it, so a garbled byte ends the run and the literal after it then fails.
+     */
+    private static int bytesEnd(byte[] s, int p, int to) {
+        int end = p;
+        int q = p;
+        while (q + 2 <= to && hexDigit(s[q]) >= 0 && hexDigit(s[q + 1]) >= 0 && (q + 2 == to || isWs(s[q + 2]))) {
+            end = q + 2;
+            if (q + 2 == to || s[q + 2] != ' ') {
+                break;
+            }
+            q += 3;
+        }
+        return end;
+    }
+
+    /** {@link #bytesEnd(byte[], int, int)} on characters. */
+    private static int bytesEnd(char[] s, int p, int to) {
+        int end = p;
+        int q = p;
+        while (q + 2 <= to && Character.digit(s[q], 16) >= 0 && s[q] < 0x80 && Character.digit(s[q + 1], 16) >= 0
+                && s[q + 1] < 0x80 && (q + 2 == to || isWs(s[q + 2]))) {
+            end = q + 2;
+            if (q + 2 == to || s[q + 2] != ' ') {
+                break;
+            }
+            q += 3;
+        }
+        return end;
     }
 
     /** The value of an ASCII hexadecimal digit, or -1: what Character.digit(c, 16) gives for ASCII. */

@@ -110,6 +110,11 @@ public enum Tracepoint {
     IB_MAD_SEND_DONE_AGENT(Sys.IB_MAD, "ib_mad_send_done_agent", Fmt.MAD_AGENT, IbMad.MadEvent::of),
     IB_MAD_CREATE_AGENT(Sys.IB_MAD, "ib_mad_create_agent", Fmt.MAD_AGENT, IbMad.MadEvent::of),
     IB_MAD_UNREGISTER_AGENT(Sys.IB_MAD, "ib_mad_unregister_agent", Fmt.MAD_AGENT, IbMad.MadEvent::of),
+    // handle_opa_smi and handle_ib_smi (a directed-route SMP received), handle_outgoing_dr_smp (one sent)
+    IB_MAD_HANDLE_OPA_SMI(Sys.IB_MAD, "ib_mad_handle_opa_smi", Fmt.SMP_OPA, IbMad.Smp::of),
+    IB_MAD_HANDLE_OUT_OPA_SMI(Sys.IB_MAD, "ib_mad_handle_out_opa_smi", Fmt.SMP_OPA, IbMad.Smp::of),
+    IB_MAD_HANDLE_IB_SMI(Sys.IB_MAD, "ib_mad_handle_ib_smi", Fmt.SMP_IB, IbMad.Smp::of),
+    IB_MAD_HANDLE_OUT_IB_SMI(Sys.IB_MAD, "ib_mad_handle_out_ib_smi", Fmt.SMP_IB, IbMad.Smp::of),
 
     // ib_umad: drivers/infiniband/core/user_mad.c
     IB_UMAD_WRITE(Sys.IB_UMAD, "ib_umad_write", Fmt.UMAD, IbMad.MadEvent::of),
@@ -258,6 +263,14 @@ public enum Tracepoint {
         static final String MAD_RECV = "%d:%d QP%d : RECV WC Status %d : length %d : "
                 + "hdr : base_ver 0x%02x class 0x%02x class_ver 0x%02x method 0x%02x status 0x%04x class_specific 0x%04x "
                 + "tid 0x%016llx attr_id 0x%04x attr_mod 0x%08x slid 0x%08x src QP%d, sl %d";
+        /**
+         * ib_mad_opa_smi_template; ib_mad_opa_ib_template prints the same words (its "OPA SMP:"
+         * too) with 16-bit DR LIDs. Each path is OPA_SMP_MAX_PATH_HOPS or IB_SMP_MAX_PATH_HOPS
+         * (64) bytes.
+         */
+        static final String SMP_OPA = "OPA SMP: hop_ptr %d hop_cnt %d mkey 0x%016llx dr_slid 0x%08x dr_dlid 0x%08x "
+                + "initial_path %*ph return_path %*ph ";
+        static final String SMP_IB = SMP_OPA.replace("0x%08x", "0x%04x");
         static final String MAD_AGENT = "%d:%d mad agent : hi_tid 0x%08x class 0x%02x class_ver 0x%02x";
         static final String UMAD = "%d:%d umad_hdr: id 0x%08x status 0x%08x ms %u ret %u len %u QP%u qkey 0x%08x "
                 + "lid 0x%04x sl %u path_bits 0x%x grh 0x%x gidi %u hop_lim %u traf_cl %u gid %pI6c flow 0x%08x "
