@@ -15,7 +15,9 @@ import java.util.Set;
  *
  * <p>A record line is {@code TASK-PID [CPU] FLAGS SECS.USECS: EVENT: BODY}; FLAGS and a
  * {@code (TGID)} column after TASK-PID are optional, and a function-tracer line has
- * {@code FUNC <-PARENT} in place of {@code EVENT: BODY}.
+ * {@code FUNC <-PARENT} in place of {@code EVENT: BODY}. A stack trace has {@code <stack trace>}
+ * or {@code <user stack trace>} there and one {@code  => FRAME} line per frame after it
+ * (trace_stack_print and trace_user_stack_print in kernel/trace/trace_output.c).
  */
 public final class TraceReader {
     /** Lines longer than this are cut and reported as unparsed. */
@@ -26,6 +28,10 @@ public final class TraceReader {
     static final int WRAP_WIDTH = 60;
     /** The first bytes of a trace-cmd binary file (trace-cmd/lib/trace-cmd/trace-output.c). */
     private static final String TRACE_DAT_MAGIC = "\u0017\u0008Dtracing";
+    /** What trace_output.c prints for a kernel_stack and a user_stack entry, and before each frame. */
+    private static final String KERNEL_STACK = "<stack trace>";
+    private static final String USER_STACK = "<user stack trace>";
+    private static final String FRAME = " => ";
 
     /** What the reader found, in file order. */
     public interface Handler {
@@ -56,6 +62,8 @@ public final class TraceReader {
     private String pName;
     private Tracepoint pTp;
     private boolean pFunction;
+    /** The entry name of a pending stack trace (kernel_stack, user_stack); null for any other record. */
+    private String pStack;
     private final StringBuilder pBody = new StringBuilder();
     /** The body on the first line, when kept; pBody holds the whole body once wrapped. */
     private String pText;
@@ -138,6 +146,16 @@ public final class TraceReader {
                 continue;
             }
             if (startRecord(l, from, n, atColumns, h)) {
+                continue;
+            }
+            if (pStack != null && startsWith(l, from, n, FRAME)) {
+                if (!pWrapped) {
+                    pBody.setLength(0);
+                    pBody.append(pText);
+                    pWrapped = true;
+                }
+                pBody.append('\n').append(FRAME);
+                appendTrimmed(pBody, l, from + FRAME.length(), n);
                 continue;
             }
             if (pName != null && isContinuation(n - from)) {
@@ -272,10 +290,16 @@ public final class TraceReader {
         pFunction = function;
         pParsed = null;
         pText = null;
+        pStack = null;
         if (function) {
             pName = RawEvent.FUNCTION;
             pTp = null;
-            pText = new String(l, body, n - body);
+            pText = new String(l, body, n - body).stripTrailing();
+            pStack = pText.equals(KERNEL_STACK) ? RawEvent.KERNEL_STACK
+                    : pText.equals(USER_STACK) ? RawEvent.USER_STACK : null;
+            if (pStack == null) {
+                pText = new String(l, body, n - body);
+            }
         } else {
             pName = interner.intern(l, body, e);
             pTp = tracepoint(pName);
@@ -434,6 +458,7 @@ public final class TraceReader {
         pFlags = aFlags;
         pTime = hTime;
         pFunction = false;
+        pStack = null;
         pName = name;
         pTp = tp;
         pParsed = parsed;
@@ -779,6 +804,10 @@ public final class TraceReader {
             // A typed record continues until its body reads in full.
             return pending() == null;
         }
+        if (pStack != null) {
+            // Only its frames continue a stack trace.
+            return false;
+        }
         return pLastLen >= WRAP_WIDTH || pFunction && body().indexOf("<-") < 0;
     }
 
@@ -812,6 +841,8 @@ public final class TraceReader {
                 pName = null;
                 return;
             }
+        } else if (pStack != null) {
+            event = RawEvent.stack(pStack, body());
         } else if (pFunction) {
             String text = body();
             if (text.indexOf("<-") < 0) {
@@ -824,7 +855,7 @@ public final class TraceReader {
         } else {
             event = RawEvent.event(pName, body());
         }
-        if (pWrapped) {
+        if (pWrapped && pStack == null) {
             saw(Layout.WRAPPED);
         }
         records++;
