@@ -85,8 +85,8 @@ public final class FtraceWriter {
                     sb.append(h.flags()).append(' ');
                 }
             }
-            default -> {
-            }
+            // trace_print_time prints " %5lu.%06lu": its own space even with no flags column.
+            default -> sb.append(' ');
         }
         String secs = Long.toString(h.timeUs() / 1_000_000L);
         pad(5 - secs.length());

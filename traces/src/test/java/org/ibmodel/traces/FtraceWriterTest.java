@@ -43,6 +43,27 @@ class FtraceWriterTest {
         }
     }
 
+    /**
+     * kernel/trace/trace_output.c trace_print_context prints {@code "[%03d] "}, the irq-info flags
+     * when that option is on, then trace_print_time's {@code " %5lu.%06lu"}: the timestamp has a
+     * space of its own before its padding, with or without the flags column.
+     */
+    @Test
+    void shouldPadTheTimestampAsTheKernelDoesWithAndWithoutFlags() throws IOException {
+        String body = "23.446433: cq_poll: cq.id=3 requested 16, returned 2\n";
+        String flags5 = "           rping-164     [000] .....    " + body;
+        TraceRecord r = Samples.read(flags5).records().get(0);
+        assertEquals(flags5, writeOne(r, Layout.SYSFS_FLAGS5));
+        assertEquals("           rping-164     [000]     " + body, writeOne(r, Layout.SYSFS_NO_FLAGS));
+        assertEquals("           rping-164   [000] ....    " + body, writeOne(r, Layout.SYSFS_FLAGS4));
+    }
+
+    private static String writeOne(TraceRecord r, Layout layout) throws IOException {
+        StringBuilder sb = new StringBuilder();
+        new FtraceWriter(sb, layout).write(r);
+        return sb.toString();
+    }
+
     @Test
     void shouldKeepTheOldestEntriesOutOfAFullBuffer() throws IOException {
         TraceBuffer b = new TraceBuffer(2);
