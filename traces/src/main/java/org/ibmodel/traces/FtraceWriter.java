@@ -88,12 +88,19 @@ public final class FtraceWriter {
             // trace_print_time prints " %5lu.%06lu": its own space even with no flags column.
             default -> sb.append(' ');
         }
-        String secs = Long.toString(h.timeUs() / 1_000_000L);
-        pad(5 - secs.length());
-        sb.append(secs).append('.');
-        String us = Long.toString(h.timeUs() % 1_000_000L);
-        pad(6 - us.length(), '0');
-        sb.append(us).append(": ");
+        if (h.rawClock()) {
+            // trace_print_time: a clock not counted in nanoseconds prints its count, "%12llu".
+            String count = Long.toUnsignedString(h.timeUs());
+            pad(12 - count.length());
+            sb.append(count).append(": ");
+        } else {
+            String secs = Long.toString(h.timeUs() / 1_000_000L);
+            pad(5 - secs.length());
+            sb.append(secs).append('.');
+            String us = Long.toString(h.timeUs() % 1_000_000L);
+            pad(6 - us.length(), '0');
+            sb.append(us).append(": ");
+        }
         TraceEvent e = r.event();
         if (e instanceof RawEvent raw && raw.function()) {
             sb.append(raw.text());

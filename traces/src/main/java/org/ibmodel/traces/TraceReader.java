@@ -59,6 +59,7 @@ public final class TraceReader {
     private int pCpu;
     private String pFlags;
     private long pTime;
+    private boolean pRawClock;
     private String pName;
     private Tracepoint pTp;
     private boolean pFunction;
@@ -99,6 +100,8 @@ public final class TraceReader {
     private int hClose;
     private boolean hTgid;
     private long hTime;
+    /** Whether the timestamp just read was a clock's count (%12llu) rather than seconds and microseconds. */
+    private boolean hRawClock;
 
     public TraceReader() {
         this(true);
@@ -269,6 +272,7 @@ public final class TraceReader {
             }
         }
         long time = hTime;
+        boolean rawClock = hRawClock;
         int body = PrintFormat.skipWs(l, tokEnd, n);
         // EVENT: or, for the function tracer, FUNC <-PARENT.
         int e = body;
@@ -287,6 +291,7 @@ public final class TraceReader {
         pCpu = hCpu;
         pFlags = flagsFrom < 0 ? null : interner.intern(l, flagsFrom, flagsTo);
         pTime = time;
+        pRawClock = rawClock;
         pFunction = function;
         pParsed = null;
         pText = null;
@@ -457,6 +462,7 @@ public final class TraceReader {
         pCpu = aCpu;
         pFlags = aFlags;
         pTime = hTime;
+        pRawClock = hRawClock;
         pFunction = false;
         pStack = null;
         pName = name;
@@ -591,6 +597,7 @@ public final class TraceReader {
                 long f = Ascii.word(l, p + d + 1);
                 if (Ascii.digits(f) == 6) {
                     hTime = Ascii.digitsValue(w, d) * 1_000_000L + Ascii.digitsValue(f, 6);
+                    hRawClock = false;
                     return colon + 1;
                 }
             }
@@ -602,9 +609,11 @@ public final class TraceReader {
             secs = secs * 10 + c;
             k++;
         }
+        int secsEnd = k;
         long frac = 0;
         int digits = 0;
-        if (k > p && k < n && l[k] == '.') {
+        boolean dot = k > p && k < n && l[k] == '.';
+        if (dot) {
             k++;
             while (k < n && (c = l[k] - '0') >= 0 && c <= 9) {
                 if (digits < 6) {
@@ -617,11 +626,15 @@ public final class TraceReader {
         if (k >= n || l[k] != ':' || k + 1 - p < 3 || k + 1 < n && !PrintFormat.isWs(l[k + 1])) {
             return -1;
         }
+        if (!dot) {
+            return count(new String(l, p, secsEnd - p, StandardCharsets.ISO_8859_1)) ? k + 1 : -1;
+        }
         while (digits > 0 && digits < 6) {
             frac *= 10;
             digits++;
         }
         hTime = secs * 1_000_000L + frac;
+        hRawClock = false;
         return k + 1;
     }
 
@@ -761,9 +774,11 @@ public final class TraceReader {
             secs = secs * 10 + (c - '0');
             k++;
         }
+        int secsEnd = k;
         long frac = 0;
         int digits = 0;
-        if (k > p && k < n && l[k] == '.') {
+        boolean dot = k > p && k < n && l[k] == '.';
+        if (dot) {
             k++;
             while (k < n && (c = l[k]) >= '0' && c <= '9') {
                 if (digits < 6) {
@@ -776,12 +791,30 @@ public final class TraceReader {
         if (k >= n || l[k] != ':' || k + 1 - p < 3 || k + 1 < n && !PrintFormat.isWs(l[k + 1])) {
             return -1;
         }
+        if (!dot) {
+            return count(new String(l, p, secsEnd - p)) ? k + 1 : -1;
+        }
         while (digits > 0 && digits < 6) {
             frac *= 10;
             digits++;
         }
         hTime = secs * 1_000_000L + frac;
+        hRawClock = false;
         return k + 1;
+    }
+
+    /**
+     * A timestamp without a dot: trace_print_time's {@code %12llu} of a clock not counted in
+     * nanoseconds. Its count, unsigned, into {@link #hTime}; false when it is past 64 bits.
+     */
+    private boolean count(String digits) {
+        try {
+            hTime = Long.parseUnsignedLong(digits);
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        hRawClock = true;
+        return true;
     }
 
     /** Appends {@code l[from, n)} without leading and trailing spaces and controls, as String.trim. */
@@ -831,7 +864,7 @@ public final class TraceReader {
     }
 
     private void emit(Handler h) {
-        TraceHeader header = new TraceHeader(pComm, pPid, pCpu, pFlags, pTime);
+        TraceHeader header = new TraceHeader(pComm, pPid, pCpu, pFlags, pTime, pRawClock);
         TraceEvent event;
         if (pTp != null) {
             event = pending();
