@@ -13,7 +13,7 @@ public final class FtraceWriter {
     private final Layout layout;
     private final StringBuilder sb = new StringBuilder(256);
 
-    /** @param layout SYSFS_FLAGS5, SYSFS_FLAGS4, SYSFS_NO_FLAGS or TRACE_CMD */
+    /** @param layout SYSFS_FLAGS5, SYSFS_FLAGS4, SYSFS_FLAGS7, SYSFS_NO_FLAGS or TRACE_CMD */
     public FtraceWriter(Appendable out, Layout layout) {
         if (layout == Layout.WRAPPED || layout == Layout.TGID) {
             throw new IllegalArgumentException("the writer does not produce " + layout);
@@ -44,6 +44,18 @@ public final class FtraceWriter {
                     #           TASK-PID     CPU#  |||||  TIMESTAMP  FUNCTION
                     #              | |         |   |||||     |         |
                     """);
+            case SYSFS_FLAGS7 -> out.append("""
+                    #                                _-------=> irqs-off/BH-disabled
+                    #                               / _------=> need-resched
+                    #                              | / _-----=> need-resched-lazy
+                    #                              || / _----=> hardirq/softirq
+                    #                              ||| / _---=> preempt-depth
+                    #                              |||| / _--=> preempt-lazy-depth
+                    #                              ||||| / _-=> migrate-disable
+                    #                              |||||| /     delay
+                    #           TASK-PID     CPU#  |||||||  TIMESTAMP  FUNCTION
+                    #              | |         |   |||||||      |         |
+                    """);
             case SYSFS_FLAGS4 -> out.append("""
                     #                              _-----=> irqs-off
                     #                             / _----=> need-resched
@@ -68,7 +80,7 @@ public final class FtraceWriter {
         sb.append(h.comm()).append('-');
         int pidStart = sb.length();
         sb.append(h.pid());
-        pad((layout == Layout.SYSFS_FLAGS5 || layout == Layout.SYSFS_NO_FLAGS ? 7 : 5) - (sb.length() - pidStart));
+        pad((layout == Layout.SYSFS_FLAGS4 || layout == Layout.TRACE_CMD ? 5 : 7) - (sb.length() - pidStart));
         sb.append(" [");
         if (h.cpu() < 100) {
             sb.append('0');
@@ -80,6 +92,7 @@ public final class FtraceWriter {
         switch (layout) {
             case SYSFS_FLAGS5 -> sb.append(flags(h.flags(), 5)).append(' ');
             case SYSFS_FLAGS4 -> sb.append(flags(h.flags(), 4)).append(' ');
+            case SYSFS_FLAGS7 -> sb.append(flags(h.flags(), 7)).append(' ');
             case TRACE_CMD -> {
                 if (h.flags() != null) {
                     sb.append(h.flags()).append(' ');
@@ -117,14 +130,32 @@ public final class FtraceWriter {
         out.append(sb);
     }
 
+    /**
+     * Where each flag of a column of 4, 5 or 7 sits among the seven an RT kernel prints (irqs-off,
+     * need-resched, need-resched-lazy, hardirq/softirq, preempt-depth, preempt-lazy-depth,
+     * migrate-disable), from trace_print_lat_fmt, by width; a flag a width does not print is not listed.
+     */
+    private static final int[][] FLAG_COLUMNS = {
+        null, null, null, null, {0, 1, 3, 4}, {0, 1, 3, 4, 6}, null, {0, 1, 2, 3, 4, 5, 6}};
+
+    /** The flags as a column {@code width} wide prints them; a flag the record lacks prints as '.'. */
     private static String flags(String f, int width) {
-        if (f == null) {
-            return width == 5 ? "....." : "....";
-        }
-        if (f.length() == width) {
+        if (f != null && f.length() == width) {
             return f;
         }
-        return width == 4 ? f.substring(0, 4) : (f + ".....").substring(0, 5);
+        char[] all = ".......".toCharArray();
+        if (f != null && f.length() < FLAG_COLUMNS.length && FLAG_COLUMNS[f.length()] != null) {
+            int[] from = FLAG_COLUMNS[f.length()];
+            for (int k = 0; k < from.length; k++) {
+                all[from[k]] = f.charAt(k);
+            }
+        }
+        int[] to = FLAG_COLUMNS[width];
+        char[] out = new char[to.length];
+        for (int k = 0; k < to.length; k++) {
+            out[k] = all[to[k]];
+        }
+        return new String(out);
     }
 
     private void pad(int n) {

@@ -6,6 +6,11 @@ public enum Layout {
     SYSFS_FLAGS5,
     /** /sys/kernel/tracing/trace with irq-info on, 4-character flags (before Linux 5.14). */
     SYSFS_FLAGS4,
+    /**
+     * /sys/kernel/tracing/trace of a PREEMPT_RT kernel built from the RT patch set (before Linux
+     * 6.12) with irq-info on: 7-character flags, need-resched-lazy and preempt-lazy-depth added.
+     */
+    SYSFS_FLAGS7,
     /** /sys/kernel/tracing/trace with the irq-info option off: no flags column. */
     SYSFS_NO_FLAGS,
     /** the record-tgid option: a {@code (  tgid)} column after TASK-PID. */

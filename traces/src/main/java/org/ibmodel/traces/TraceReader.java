@@ -259,8 +259,7 @@ public final class TraceReader {
         int tokEnd = timestamp(l, p, n);
         if (tokEnd < 0) {
             int flagsEnd = tokenEnd(l, p, n);
-            int len = flagsEnd - p;
-            if (len < 4 || len > 5) {
+            if (!flagsWidth(flagsEnd - p)) {
                 return false;
             }
             flagsFrom = p;
@@ -322,8 +321,7 @@ public final class TraceReader {
         if (hTgid) {
             saw(Layout.TGID);
         }
-        saw(flagsFrom < 0 ? Layout.SYSFS_NO_FLAGS
-                : flagsTo - flagsFrom == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        saw(flagsLayout(flagsFrom < 0 ? 0 : flagsTo - flagsFrom));
         return true;
     }
 
@@ -472,8 +470,7 @@ public final class TraceReader {
         pTextLen = n - from;
         pLastLen = n - from;
         pWrapped = false;
-        saw(aFlags == null ? Layout.SYSFS_NO_FLAGS
-                : aFlags.length() == 5 ? Layout.SYSFS_FLAGS5 : Layout.SYSFS_FLAGS4);
+        saw(flagsLayout(aFlags == null ? 0 : aFlags.length()));
         return true;
     }
 
@@ -524,8 +521,7 @@ public final class TraceReader {
             while (flagsEnd < n && !PrintFormat.isWs(l[flagsEnd])) {
                 flagsEnd++;
             }
-            int len = flagsEnd - p;
-            if (len < 4 || len > 5) {
+            if (!flagsWidth(flagsEnd - p)) {
                 return -1;
             }
             flags = interner.intern(l, p, flagsEnd);
@@ -577,6 +573,25 @@ public final class TraceReader {
         commLow[slot] = low;
         commHigh[slot] = high;
         return comm;
+    }
+
+    /**
+     * Whether a token of this length can be the irq-info flags column (trace_print_lat_fmt in
+     * kernel/trace/trace_output.c): 4 characters before Linux 5.14, 5 since (migrate-disable),
+     * 7 on a kernel with the PREEMPT_RT patch set (need-resched-lazy, preempt-lazy-depth).
+     */
+    private static boolean flagsWidth(int len) {
+        return len == 4 || len == 5 || len == 7;
+    }
+
+    /** The layout a flags column of this width (0: none) says the trace has. */
+    private static Layout flagsLayout(int width) {
+        return switch (width) {
+            case 0 -> Layout.SYSFS_NO_FLAGS;
+            case 4 -> Layout.SYSFS_FLAGS4;
+            case 7 -> Layout.SYSFS_FLAGS7;
+            default -> Layout.SYSFS_FLAGS5;
+        };
     }
 
     /** The slot of a comm column, from its two words. */
