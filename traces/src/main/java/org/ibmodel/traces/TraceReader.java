@@ -42,6 +42,8 @@ public final class TraceReader {
 
     /** The width ftrace pads a comm to in the TASK-PID column (trace_print_context: {@code "%16s-%-7d"}). */
     static final int COMM_WIDTH = 16;
+    /** The longest comm ftrace prints: TASK_COMM_LEN (include/linux/sched.h) less its NUL. */
+    static final int COMM_MAX = 15;
 
     /** The layouts seen so far, one bit per {@link Layout#ordinal}: set on every record, so no Set call. */
     private int layouts;
@@ -359,7 +361,8 @@ public final class TraceReader {
                 commTo = k + 1;
             }
         }
-        if (i < 0 || l[i] == '#') {
+        // A comm that fills the column is longer than COMM_MAX: not what "%16s" printed.
+        if (i < 0 || l[i] == '#' || i == from) {
             return false;
         }
         int k = dash + 1;
@@ -565,7 +568,7 @@ public final class TraceReader {
                 commTo = k + 1;
             }
         }
-        if (i < 0 || l[i] == '#') {
+        if (i < 0 || l[i] == '#' || i == from) {
             return null;
         }
         comm = interner.intern(l, i, commTo);
@@ -721,6 +724,9 @@ public final class TraceReader {
         int commTo = dash;
         while (commTo > i && PrintFormat.isWs(l[commTo - 1])) {
             commTo--;
+        }
+        if (commTo - i > COMM_MAX) {
+            return false;
         }
         hCommFrom = i;
         hCommTo = commTo;
