@@ -122,6 +122,7 @@ public final class TraceReader {
             // The usual line is read on its bytes; the trace.dat magic has control bytes, so a
             // trace.dat never gets past control() to be read this way.
             if (columns && src.ascii() && !src.control() && !src.overlong()
+                    && (pStack == null || !isFrame(src.bytes(), src.from(), src.to()))
                     && asciiRecord(src.bytes(), src.from(), src.to(), h)) {
                 continue;
             }
@@ -144,6 +145,20 @@ public final class TraceReader {
                 continue;
             }
             int from = unquote(l, n);
+            // While a stack trace is open, a line that starts as trace_stack_print starts a frame is one.
+            if (pStack != null && startsWith(l, from, n, FRAME)) {
+                if (!pWrapped) {
+                    pBody.setLength(0);
+                    pBody.append(pText);
+                    pWrapped = true;
+                }
+                int end = n;
+                while (end > from + FRAME.length() && l[end - 1] <= ' ') {
+                    end--;
+                }
+                pBody.append('\n').append(l, from, end - from);
+                continue;
+            }
             // A line in the sysfs columns is never a meta line (sysfsColumns checks its first characters).
             boolean atColumns = columns && sysfsColumns(l, from, n);
             if (!atColumns && isMeta(l, from, n)) {
@@ -151,16 +166,6 @@ public final class TraceReader {
                 continue;
             }
             if (startRecord(l, from, n, atColumns, h)) {
-                continue;
-            }
-            if (pStack != null && startsWith(l, from, n, FRAME)) {
-                if (!pWrapped) {
-                    pBody.setLength(0);
-                    pBody.append(pText);
-                    pWrapped = true;
-                }
-                pBody.append('\n').append(FRAME);
-                appendTrimmed(pBody, l, from + FRAME.length(), n);
                 continue;
             }
             if (pName != null && isContinuation(n - from)) {
@@ -207,6 +212,11 @@ public final class TraceReader {
             }
         }
         return seen;
+    }
+
+    /** Whether the ASCII line {@code l[from, to)} starts with {@link #FRAME}. */
+    private static boolean isFrame(byte[] l, int from, int to) {
+        return to - from >= 4 && l[from] == ' ' && l[from + 1] == '=' && l[from + 2] == '>' && l[from + 3] == ' ';
     }
 
     /** A mail reply quotes with {@code > }; the trace is what follows. Where it starts. */

@@ -36,6 +36,22 @@ class StackTraceRecordTest {
         assertEquals(27_561598L, r.records().get(1).header().timeUs());
     }
 
+    /** A line that starts with " => " while a stack trace is open is its frame, kept as printed. */
+    @Test
+    void shouldTakeEveryFrameLineAsItIs() throws IOException {
+        String odd = STACK + " =>         worker-178     [000] .....    33.288374: cq_free: cq.id=1\n";
+        Samples.Read r = Samples.read(POLL + odd + POLL);
+        assertEquals(List.of(), r.unparsed());
+        assertEquals(List.of("cq_poll", "kernel_stack", "cq_poll"),
+                r.records().stream().map(x -> x.event().name()).toList());
+        StringBuilder sb = new StringBuilder();
+        FtraceWriter w = new FtraceWriter(sb, Layout.SYSFS_FLAGS5);
+        for (TraceRecord x : r.records()) {
+            w.write(x);
+        }
+        assertEquals(POLL + odd + POLL, sb.toString());
+    }
+
     @Test
     void shouldWriteAStackTraceBackAsTheKernelPrintsIt() throws IOException {
         String text = POLL + STACK + USER;
