@@ -32,7 +32,9 @@ import org.ibmodel.traces.Tracepoint;
  *     the consumer's handler and cm_event_done after it, so a done needs its handler;
  * <li>{@value #RDMA_CM_EVENT_IN_WRONG_STATE}: cma_ib_handler delivers events of a connection only
  *     in RDMA_CM_CONNECT and TIMEWAIT_EXIT only in RDMA_CM_DISCONNECT (it moves CONNECT to
- *     DISCONNECT when it delivers DISCONNECTED);
+ *     DISCONNECT when it delivers DISCONNECTED). An id reaches RDMA_CM_CONNECT by a traced
+ *     cm_send_req, cm_send_sidr_req or CONNECT_REQUEST, or, once ROUTE_RESOLVED was delivered,
+ *     by an rdma_connect over iWARP, which cma_connect_iw does without a tracepoint;
  * <li>{@value #IB_CM_STATE_TRANSITION}: an icm_* record whose state cm.c cannot reach from the
  *     state the previous record of that local_id printed ({@link IbCmState}).
  * </ul>
@@ -48,7 +50,7 @@ public final class Lifecycles implements TraceFollower {
     public static final String IB_CM_STATE_TRANSITION = "ib_cm_state_transition";
 
     /** What a replay knows of an rdma_cm id's state (enum rdma_cm_state in cma_priv.h). */
-    enum CmPhase { UNKNOWN, ATTACHED, CONNECT, DISCONNECT }
+    enum CmPhase { UNKNOWN, ATTACHED, ROUTE_RESOLVED, CONNECT, DISCONNECT }
 
     private static final class Obj {
         boolean live;
@@ -182,6 +184,12 @@ public final class Lifecycles implements TraceFollower {
         String ev = h.event();
         switch (ev) {
             case "CONNECT_REQUEST" -> o.phase = CmPhase.CONNECT;
+            case "ROUTE_RESOLVED" -> {
+                // rdma_connect may now move it to RDMA_CM_CONNECT untraced (cma_connect_iw).
+                if (o.phase == CmPhase.ATTACHED) {
+                    o.phase = CmPhase.ROUTE_RESOLVED;
+                }
+            }
             case "ESTABLISHED", "DISCONNECTED", "REJECTED", "CONNECT_RESPONSE" -> {
                 if (o.phase == CmPhase.ATTACHED || o.phase == CmPhase.DISCONNECT) {
                     f.violation(line, RDMA_CM_EVENT_IN_WRONG_STATE, ev + " on cm.id=" + h.cmId() + " in "
@@ -194,7 +202,7 @@ public final class Lifecycles implements TraceFollower {
                 }
             }
             case "TIMEWAIT_EXIT" -> {
-                if (o.phase == CmPhase.ATTACHED || o.phase == CmPhase.CONNECT) {
+                if (o.phase == CmPhase.ATTACHED || o.phase == CmPhase.ROUTE_RESOLVED || o.phase == CmPhase.CONNECT) {
                     f.violation(line, RDMA_CM_EVENT_IN_WRONG_STATE, ev + " on cm.id=" + h.cmId() + " in "
                             + stateName(o.phase) + "; cma_ib_handler delivers it only in RDMA_CM_DISCONNECT");
                 }
@@ -206,7 +214,8 @@ public final class Lifecycles implements TraceFollower {
 
     private static String stateName(CmPhase p) {
         return switch (p) {
-            case ATTACHED -> "a state before RDMA_CM_CONNECT (no cm_send_req or CONNECT_REQUEST seen)";
+            case ATTACHED -> "a state before RDMA_CM_CONNECT (no cm_send_req, ROUTE_RESOLVED or CONNECT_REQUEST seen)";
+            case ROUTE_RESOLVED -> "RDMA_CM_ROUTE_RESOLVED or RDMA_CM_CONNECT (no DISCONNECTED seen)";
             case CONNECT -> "RDMA_CM_CONNECT";
             case DISCONNECT -> "RDMA_CM_DISCONNECT (DISCONNECTED already delivered)";
             case UNKNOWN -> "an unknown state";
