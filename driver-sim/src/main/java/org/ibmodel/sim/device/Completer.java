@@ -150,10 +150,8 @@ final class Completer {
             lost = acknowledgeUpTo(Psn.add(w.firstPsn, -1));
         } else {
             Aeth.Type type = Aeth.typeOf(pkt.aeth().syndrome());
-            if (type == Aeth.Type.RESERVED) {
-                return State.DROP;
-            }
-            // An ACK covers its own PSN, a NAK or RNR NAK those before it (IBA 9.7.5.1.2).
+            // An ACK covers its own PSN, a NAK or RNR NAK those before it (IBA 9.7.5.1.2); so does
+            // a reserved type, whose code alone is then ignored (qib_rc.c, hfi1 rc.c do_rc_ack).
             lost = acknowledgeUpTo(type == Aeth.Type.ACK ? psn : Psn.add(psn, -1));
         }
         // A response acknowledges what precedes it, and says that a READ or atomic there still
@@ -183,7 +181,8 @@ final class Completer {
             case RNR_NAK -> State.RNR_NAK;
             case NAK -> Aeth.NakCode.ofValue(syndrome & 0x1f) == Aeth.NakCode.PSN_SEQUENCE_ERROR
                     ? State.SEQ_NAK : State.ERROR_NAK;
-            case RESERVED -> State.DROP;
+            // Ignored once what precedes it is acknowledged (qib_rc.c do_rc_ack "reserved").
+            case RESERVED -> State.RETIRE;
         };
     }
 

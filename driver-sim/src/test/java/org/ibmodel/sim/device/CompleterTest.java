@@ -375,4 +375,28 @@ class CompleterTest {
             assertEquals(1, sentAt(again, HostilePeer.SQ_PSN + 2).size(), again.toString());
         }
     }
+
+    /**
+     * A response whose AETH has a reserved type still says, like a NAK, that everything before
+     * its PSN arrived; only the code itself is ignored (qib_rc.c and hfi1 rc.c do_rc_ack
+     * complete the WQEs before acting on the syndrome). WRITE 1 completes, WRITE 2 still waits.
+     */
+    @Test
+    void shouldAcknowledgeWhatPrecedesAReservedSyndromeAndIgnoreTheRest() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postWrite(h, 1);
+            postWrite(h, 2);
+            h.run(50_000);
+            h.sent();
+            // Type 010b, reserved (IBA 9.7.5.1.1).
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 1, f -> f.syndrome = 0x40);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(1, wcs.get(0).wrId, wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertEquals(HwQpState.RTS, h.transportQp().ctx.state());
+        }
+    }
 }
