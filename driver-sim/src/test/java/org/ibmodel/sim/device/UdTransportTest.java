@@ -76,6 +76,20 @@ class UdTransportTest {
         }
     }
 
+    /**
+     * A receive completion reports the service level the datagram came on, the LRH's SL, which
+     * the sender's address vector chose (mlx4 cq.c takes wc->sl from the CQE's sl_vid).
+     */
+    @Test
+    void shouldReportTheServiceLevelTheDatagramCameOn() {
+        try (TransportPair p = ud()) {
+            Ah ah = Ah.create(p.a.pd, new AhAttr(p.world.lid(1), 5, 0, 0, 1, null)).get();
+            Wc w = deliverOne(p, new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)).ah(ah)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            assertEquals(5, w.sl, w.toString());
+        }
+    }
+
     private static SendWr globalDatagram(TransportPair p, int len, byte[] dgid) {
         AhAttr av = new AhAttr(p.world.lid(1), 0, 0, 0, 1, new AhAttr.Grh(dgid, 0x12345, 0, 64, 0x20));
         Ah ah = Ah.create(p.a.pd, av).get();
