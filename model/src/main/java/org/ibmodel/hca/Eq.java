@@ -10,6 +10,13 @@ import org.ibmodel.mm.HostMemory;
  * consumes EQEs by owner bit, hands each to the dispatcher, and re-arms.
  */
 final class Eq {
+    /**
+     * MLX4_NUM_SPARE_EQE (drivers/net/ethernet/mellanox/mlx4/eq.c), MTHCA_NUM_SPARE_EQE
+     * (drivers/infiniband/hw/mthca/mthca_eq.c): the handler tells the device its consumer index
+     * at least this often, and every EQ has this many entries more than it could ever hold.
+     */
+    static final int NUM_SPARE_EQE = 0x80;
+
     private final PciFunction pci;
     private final HostMemory memory;
     private final int eqn;
@@ -56,14 +63,25 @@ final class Eq {
         return b;
     }
 
-    /** eq_set_ci: the consumer index, and a request for the next interrupt. */
+    /** eq_set_ci(eq, 1): the consumer index, and a request for the next interrupt. */
     void arm() {
-        pci.writel(PciFunction.BAR2, Hw.Doorbell.EQ_CI.offset() + 4 * eqn,
-                Hw.Doorbell.EQ_ARM.insert(Hw.Doorbell.EQ_CI.insert(0, ci), 1));
+        setCi(true);
     }
 
-    /** The interrupt handler body, in HARDIRQ: every valid EQE, then re-arm. */
+    /** eq_set_ci: the consumer index, with {@code reqNot} a request for the next interrupt. */
+    private void setCi(boolean reqNot) {
+        pci.writel(PciFunction.BAR2, Hw.Doorbell.EQ_CI.offset() + 4 * eqn,
+                Hw.Doorbell.EQ_ARM.insert(Hw.Doorbell.EQ_CI.insert(0, ci), reqNot ? 1 : 0));
+    }
+
+    /**
+     * The interrupt handler body, in HARDIRQ: every valid EQE, then re-arm. mlx4_eq_int and
+     * mthca_eq_int write the consumer index without arming every NUM_SPARE_EQE EQEs: the device
+     * may add EQEs while the handler runs (a completion handler that re-arms a CQ with CQEs
+     * waiting makes one at once), and it would take a ring the handler is emptying for full.
+     */
     void interrupt(Consumer<byte[]> dispatch) {
+        int setCi = 0;
         while (true) {
             byte[] eqe = memory.read(buffer + (long) (ci & ((1 << logSize) - 1)) * Hw.Eqe.SIZE, Hw.Eqe.SIZE);
             // next_eqe_sw: valid when the owner bit matches this pass around the ring.
@@ -73,6 +91,10 @@ final class Eq {
             ci++;
             handled++;
             dispatch.accept(eqe);
+            if (++setCi >= NUM_SPARE_EQE) {
+                setCi(false);
+                setCi = 0;
+            }
         }
         arm();
     }
