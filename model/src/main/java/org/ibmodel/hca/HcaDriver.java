@@ -58,8 +58,8 @@ import org.ibmodel.mm.HostMemory;
  * contexts, work requests in rings in host memory, completions and events arrive by owner bit.
  */
 public final class HcaDriver implements DeviceOps {
-    /** EQEs per event queue. */
-    static final int EQ_LOG_SIZE = 8;
+    /** MLX4_NUM_ASYNC_EQE (drivers/net/ethernet/mellanox/mlx4/eq.c): the async EQ's entries, spares apart. */
+    static final int NUM_ASYNC_EQE = 0x100;
     static final int ASYNC_EQN = 0;
     static final int PAGE_SHIFT = 12;
     /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
@@ -254,7 +254,7 @@ public final class HcaDriver implements DeviceOps {
         if (ret != 0) {
             return ret;
         }
-        ret = setupEqs();
+        ret = setupEqs(Hw.DevCap.MAX_CQ.getInt(cap, 0));
         if (ret == 0) {
             ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, 0, 0, 0);
         }
@@ -384,8 +384,19 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mlx4_init_eq_table's sizes, rounded up to a power of two: the async EQ NUM_ASYNC_EQE
+     * entries, a completion EQ one per CQ (a CQ has at most one COMPLETION EQE per arm), each
+     * with Eq.NUM_SPARE_EQE more for what comes while the handler has not yet written its
+     * consumer index. With no completion EQ (one vector) the async EQ takes the CQs' EQEs too.
+     */
+    static int eqLogSize(int eqn, int numEqs, int numCq) {
+        int nent = (eqn == ASYNC_EQN ? NUM_ASYNC_EQE : 0) + (eqn != ASYNC_EQN || numEqs == 1 ? numCq : 0);
+        return HcaQp.log2Ceil(nent + Eq.NUM_SPARE_EQE);
+    }
+
     /** One EQ per MSI-X vector: EQ 0 takes every async event, the others completions (§2). */
-    private int setupEqs() {
+    private int setupEqs(int numCq) {
         long asyncMask = 0;
         for (EqeType t : EqeType.values()) {
             if (t != EqeType.COMPLETION) {
@@ -393,7 +404,7 @@ public final class HcaDriver implements DeviceOps {
             }
         }
         for (int v = 0; v < eqs.length; v++) {
-            Eq eq = new Eq(pci, v, v, EQ_LOG_SIZE);
+            Eq eq = new Eq(pci, v, v, eqLogSize(v, eqs.length, numCq));
             int ret = cmd.in(CmdOp.SW2HW_EQ, v, 0, eq.mailbox());
             if (ret != 0) {
                 return ret;
