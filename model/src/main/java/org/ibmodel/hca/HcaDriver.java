@@ -681,9 +681,16 @@ public final class HcaDriver implements DeviceOps {
                     cq.ibCq().eventUpcall(IbEventType.CQ_ERR);
                 }
             }
+            // mlx4_eq_int (drivers/net/ethernet/mellanox/mlx4/eq.c) and mthca_eq_int's port_change:
+            // each PORT_CHANGE EQE is IB_EVENT_PORT_ACTIVE (subtype active) or IB_EVENT_PORT_ERR,
+            // dispatched from the interrupt, whatever the port's state when the work reads it.
+            case PORT_CHANGE -> {
+                portChange(Hw.Eqe.PORT.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.PORT_ACTIVE);
+                wq.queueWork(portWork);
+            }
             // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
             // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
-            case PORT_CHANGE, PORT_MNG_CHG -> wq.queueWork(portWork);
+            case PORT_MNG_CHG -> wq.queueWork(portWork);
             // The device reports catastrophic errors in its buffer only (HCA.md §2.1); should an
             // EQE say so, it is taken as the poll would take the buffer.
             case LOCAL_CATAS_ERROR -> wq.queueWork(catasWork);
@@ -710,6 +717,23 @@ public final class HcaDriver implements DeviceOps {
                 }
                 qp.ibQp().eventUpcall(ev);
             }
+        }
+    }
+
+    /**
+     * One PORT_CHANGE EQE: ib_core's port crosses into or out of ACTIVE as the EQE says, which
+     * raises the event; a port that went down and came back before the work read it has thus
+     * raised PORT_ERR and PORT_ACTIVE, as mlx4 does. The work then reads the rest of the port.
+     */
+    private void portChange(int portNum, boolean active) {
+        IbDevice dev = device;
+        if (dev == null || !dev.isPortValid(portNum)) {
+            return;
+        }
+        Port port = dev.port(portNum);
+        boolean up = port.state() == PortState.ACTIVE || port.state() == PortState.ACTIVE_DEFER;
+        if (active != up) {
+            port.setState(active ? PortState.ACTIVE : PortState.DOWN);
         }
     }
 
