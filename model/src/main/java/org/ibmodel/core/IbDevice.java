@@ -173,10 +173,21 @@ public final class IbDevice {
         });
     }
 
+    /** drivers/infiniband/core/cache.c is_cache_update_event: the events whose work updates the cache first. */
+    private static boolean isCacheUpdateEvent(IbEventType type) {
+        return switch (type) {
+            case PORT_ERR, PORT_ACTIVE, LID_CHANGE, PKEY_CHANGE, CLIENT_REREGISTER, GID_CHANGE -> true;
+            default -> false;
+        };
+    }
+
     /**
      * ib_dispatch_event: device and port events reach the registered handlers from a work item
      * on ib_wq, in process context, after the cache has been updated
-     * (drivers/infiniband/core/cache.c ib_cache_event_task).
+     * (drivers/infiniband/core/cache.c ib_cache_event_task; ib_generic_event_task for the rest).
+     * IB_EVENT_GID_CHANGE only updates the cache: ib_cache_event_task leaves it to
+     * dispatch_gid_change_event, which only the RoCE GID table's adds and deletes call, so on an
+     * InfiniBand port no client hears of it.
      */
     public void dispatchEvent(IbEvent event) {
         if (event.event().scope() != IbEventType.Scope.PORT
@@ -187,7 +198,11 @@ public final class IbDevice {
         if (!registered) {
             return;
         }
-        core.ibWq().queueWork(new Work("ib_cache_event_task", () -> {
+        boolean cacheUpdate = isCacheUpdateEvent(event.event());
+        core.ibWq().queueWork(new Work(cacheUpdate ? "ib_cache_event_task" : "ib_generic_event_task", () -> {
+            if (event.event() == IbEventType.GID_CHANGE) {
+                return;
+            }
             List<IbEventHandler> snapshot = eventHandlerLock.with(() -> List.copyOf(eventHandlers));
             for (IbEventHandler h : snapshot) {
                 h.handle(event);

@@ -60,7 +60,7 @@ class PortTest {
         }
     }
 
-    // drivers/infiniband/core/cache.c: LID, P_Key, SM and GID changes are port events
+    // drivers/infiniband/core/cache.c: LID, P_Key and SM changes are port events
     @Test
     void shouldDeliverLidPkeySmAndGidChangesInProcessContext() {
         port.setLid(7, 0);
@@ -71,12 +71,25 @@ class PortTest {
 
         f.run();
 
-        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.PKEY_CHANGE, IbEventType.SM_CHANGE,
-                IbEventType.GID_CHANGE), events.types());
-        assertEquals(List.of(ExecContext.PROCESS, ExecContext.PROCESS, ExecContext.PROCESS, ExecContext.PROCESS),
-                events.contexts);
+        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.PKEY_CHANGE, IbEventType.SM_CHANGE),
+                events.types(), "GID_CHANGE updates the cache only");
+        assertEquals(List.of(ExecContext.PROCESS, ExecContext.PROCESS, ExecContext.PROCESS), events.contexts);
         assertEquals(7, port.lid());
         assertEquals(0x8001, port.pkey(1));
+    }
+
+    // drivers/infiniband/core/cache.c ib_cache_event_task: IB_EVENT_GID_CHANGE from a driver updates
+    // the GID cache and reaches no client; clients hear of GIDs from dispatch_gid_change_event,
+    // which only the RoCE GID table's adds and deletes call
+    @Test
+    void shouldUpdateTheGidTableWithoutTellingClientsOfGidChange() {
+        byte[] gid = Port.gid(Port.DEFAULT_GID_PREFIX, 0x1234);
+        port.setGid(1, gid);
+        port.setLid(7, 0);
+        f.run();
+
+        assertArrayEquals(gid, port.gid(1));
+        assertEquals(List.of(IbEventType.LID_CHANGE), events.types());
     }
 
     // drivers/infiniband/core/cache.c: an update that changes nothing is no event
