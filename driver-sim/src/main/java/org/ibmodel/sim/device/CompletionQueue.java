@@ -135,7 +135,9 @@ final class CompletionQueue {
 
     /**
      * CQ_ARM (§8). A CQE already valid at the consumer index raises the event at once, so a
-     * completion between the driver's last poll and the arm is never missed.
+     * completion between the driver's last poll and the arm is never missed. A solicited arm
+     * leaves a CQ armed for the next completion as it was (IBA 11.4.2.2), as rxe_req_notify_cq
+     * (drivers/infiniband/sw/rxe/rxe_verbs.c) keeps IB_CQ_NEXT_COMP.
      */
     void arm(int cmd) {
         if (cmd != Layout.Doorbell.ARM_SOLICITED && cmd != Layout.Doorbell.ARM_NEXT) {
@@ -146,7 +148,9 @@ final class CompletionQueue {
             eqs.completion(compEqn, cqn);
             return;
         }
-        arm = cmd;
+        if (arm != Layout.Doorbell.ARM_NEXT) {
+            arm = cmd;
+        }
     }
 
     /** RESIZE_CQ: BAD_SIZE when the unconsumed CQEs do not fit; they move to the new ring. */
