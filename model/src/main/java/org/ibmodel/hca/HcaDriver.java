@@ -1459,15 +1459,15 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * mlx4_ib_handle_catas_error: ib_core hears IB_EVENT_DEVICE_FATAL, and every CQ with work
-     * outstanding on one of its QPs has its completion handler called, so that its consumer
-     * polls the flushed completions.
+     * mlx4_ib_event on MLX4_DEV_EVENT_CATASTROPHIC_ERROR (drivers/infiniband/hw/mlx4/main.c):
+     * mlx4_ib_handle_catas_error first calls the completion handler of every CQ with work
+     * outstanding on one of its QPs, so that its consumer polls the flushed completions; then
+     * ib_core hears IB_EVENT_DEVICE_FATAL.
      */
     private void reportFatal() {
         if (device == null) {
             return;
         }
-        device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
         Set<HcaCq> woken = new LinkedHashSet<>();
         tableLock.with(() -> {
             for (HcaQp hq : qps.values()) {
@@ -1483,6 +1483,7 @@ public final class HcaDriver implements DeviceOps {
         for (HcaCq cq : woken) {
             kernel.runIn(ExecContext.HARDIRQ, () -> cq.ibCq().completionUpcall());
         }
+        device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
     }
 
     /** mthca's catas_reset_disable: stay in the error state instead of resetting the device. */
