@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import org.ibmodel.core.QpType;
 import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.OpcodeTable;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,7 +23,8 @@ class ResponderDuplicateTest {
 
     /** The victim's packets since the last look, as opcode@psn. */
     private static List<String> answers(HostilePeer h) {
-        return h.sent().stream().map(s -> org.ibmodel.sim.wire.OpcodeTable.lookup(s.opcode()) + "@" + Integer.toHexString(s.psn())).toList();
+        return h.sent().stream().map(s -> OpcodeTable.lookup(s.opcode()) + "@" + Integer.toHexString(s.psn()))
+                .toList();
     }
 
     private static String at(Opcode op, int psn) {
@@ -74,7 +76,8 @@ class ResponderDuplicateTest {
                     org.ibmodel.core.AccessFlags.LOCAL_WRITE | org.ibmodel.core.AccessFlags.REMOTE_READ).get();
             h.send(Opcode.RC_RDMA_READ_REQUEST, PSN, read(h, 4096, 512).andThen(f -> f.rkey = other.rkey()));
             assertEquals(List.of(), answers(h), "through another rkey");
-            h.send(Opcode.RC_RDMA_READ_REQUEST, Psn.add(PSN, 1), read(h, 4096, 512).andThen(f -> f.rkey = other.rkey()));
+            h.send(Opcode.RC_RDMA_READ_REQUEST, Psn.add(PSN, 1),
+                    read(h, 4096, 512).andThen(f -> f.rkey = other.rkey()));
             assertEquals(1, answers(h).size(), "which serves a new READ");
         }
     }
