@@ -190,6 +190,48 @@ class MulticastTest {
         }
     }
 
+    /** IBA 7.11.2 (include/rdma/ib_verbs.h IB_MULTICAST_LID_BASE): multicast LIDs are 0xC000 to 0xFFFE. */
+    @Test
+    void shouldDeliverOnTheFirstAndTheLastMulticastLid() {
+        for (int mlid : new int[] {0xC000, 0xFFFE}) {
+            try (World w = World.of(SEED, 2)) {
+                w.joinMulticast(mlid, 0, 1);
+                Node sender = new Node(w, 0, QKEY);
+                Node remote = new Node(w, 1, QKEY);
+                remote.join(mgid(7), mlid, 1);
+                byte[] data = TransportPair.pattern(7, 64);
+                sender.sendToGroup(mgid(7), mlid, data);
+                w.settle();
+                remote.assertReceivedOnce(sender, data, "MLID 0x" + Integer.toHexString(mlid));
+            }
+        }
+    }
+
+    /**
+     * rxe_recv.c check_keys for each QP of the group: a copy whose P_Key the QP's partition does
+     * not take is dropped and counted in the port's P_Key violations, as for unicast.
+     */
+    @Test
+    void shouldDropAndCountACopyWhosePkeyTheQpDoesNotTake() {
+        try (World w = World.of(SEED, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            // The sender's port has only partition 0x8001, which the receiver's QP (0xFFFF) is not in.
+            HcaPort port = w.host(0).hca(0).firmware().port(1);
+            byte[] mb = port.query();
+            HcaPort.pkeyAt(mb, 0, 0x8001);
+            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+            port.set(mb);
+            Node sender = new Node(w, 0, QKEY);
+            Node remote = new Node(w, 1, QKEY);
+            remote.join(mgid(8), MLID, 1);
+            sender.sendToGroup(mgid(8), MLID, TransportPair.pattern(8, 64));
+            w.settle();
+            assertTrue(remote.poll().isEmpty(), at("no copy taken"));
+            assertEquals(1, w.transport(1).dropped(Transport.Drop.PKEY_MISMATCH), at("dropped for its P_Key"));
+            assertEquals(1, w.host(1).hca(0).firmware().port(1).pkeyViolations(), at("PortInfo:P_KeyViolations"));
+        }
+    }
+
     @Test
     void shouldLoopACopyBackToTheSendingQpItselfWhenItIsAttached() {
         try (World w = World.of(SEED, 2)) {
