@@ -35,6 +35,23 @@ public final class HcaPort {
     static final int LINK_DOWN_POLLING = 2;
     /** PortInfo's violation counters are 16 bits wide and stop at their maximum. */
     static final int COUNTER_MAX = 0xffff;
+    // What a logical state lets through the port, by direction and kind: subnet management
+    // packets (VL15) and the rest.
+    private static final int SMP_IN = 1;
+    private static final int SMP_OUT = 2;
+    private static final int DATA_IN = 4;
+    private static final int DATA_OUT = 8;
+    /**
+     * IBA 7.2 (link states) and 14.2.5.6 (PortState), by ib_port_state: what a port in each
+     * state receives and sends. A port that is DOWN has no link: nothing passes.
+     */
+    private static final int[] PASSES = new int[ACTIVE + 1];
+
+    static {
+        PASSES[DOWN] = 0;
+        PASSES[INIT] = SMP_IN | SMP_OUT | DATA_IN | DATA_OUT;
+        PASSES[ACTIVE] = SMP_IN | SMP_OUT | DATA_IN | DATA_OUT;
+    }
 
     private final int num;
     private final Firmware firmware;
@@ -51,6 +68,8 @@ public final class HcaPort {
     private long gidPrefix = 0xfe80_0000_0000_0000L;
     private long portGuid;
     private int state = DOWN;
+    /** {@code PASSES[state]}, kept with the state: the data path reads it for every packet. */
+    private int passes = PASSES[DOWN];
     private int pkeyViolations;
     private int qkeyViolations;
     // §3.12 PortCounters: octets from the LRH to the ICRC (reported divided by 4) and packets each
@@ -156,15 +175,33 @@ public final class HcaPort {
         qkeyViolations = Math.min(COUNTER_MAX, qkeyViolations + 1);
     }
 
-    /** A packet of {@code bytes} leaves by this port, or is discarded when its link is down. */
-    void transmitted(int bytes, boolean multicast) {
-        if (!trained()) {
+    /**
+     * Whether the port's state lets a packet in (IBA 7.2): {@code smp} when it came on VL15. A
+     * packet refused here never reached the port's link layer and counts nowhere in its counters.
+     */
+    boolean receives(boolean smp) {
+        return (passes & (smp ? SMP_IN : DATA_IN)) != 0;
+    }
+
+    /**
+     * A packet of {@code bytes} ({@code smp}: on VL15) leaves by this port if its state lets it
+     * send one (IBA 7.2); otherwise it is discarded and counted in PortXmitDiscards, the outbound
+     * packets a port discards because it is down (IBA 16.1.3.5). Returns whether it leaves.
+     */
+    boolean transmit(int bytes, boolean multicast, boolean smp) {
+        if ((passes & (smp ? SMP_OUT : DATA_OUT)) == 0) {
             xmitDiscards++;
-            return;
+            return false;
         }
         xmitBytes += dataOctets(bytes);
         xmitPackets++;
         multicastXmitPackets += multicast ? 1 : 0;
+        return true;
+    }
+
+    /** {@link #transmit} of a packet that is not a subnet management packet. */
+    void transmitted(int bytes, boolean multicast) {
+        transmit(bytes, multicast, false);
     }
 
     /** A packet of {@code bytes} arrived from the link, whatever becomes of it. */
@@ -418,6 +455,7 @@ public final class HcaPort {
         int next = !trained() ? DOWN : lid == 0 ? INIT : ACTIVE;
         int old = state;
         state = next;
+        passes = PASSES[next];
         if (old != ACTIVE && next == ACTIVE) {
             firmware.portEvent(EventType.PORT_CHANGE, num, Layout.Eqe.PORT_ACTIVE);
         } else if (old == ACTIVE && next != ACTIVE) {

@@ -59,7 +59,9 @@ public final class Transport implements TransportStage {
          * expect or from another GID (IBA 9.6.1.5); or, with MigReq for an armed QP, not by its
          * alternate path (HCA.md §5.10).
          */
-        PATH_MISMATCH
+        PATH_MISMATCH,
+        /** The receiving port's state does not take the packet: a DOWN port takes none (IBA 7.2). */
+        PORT_STATE
     }
 
     /**
@@ -128,16 +130,20 @@ public final class Transport implements TransportStage {
         return new PacketSink() {
             @Override
             public void receive(FabricPort fp, byte[] packet) {
-                firmware.port(port).received(packet.length, isMulticast(packet));
-                demux.receive(port, packet, Crcs.State.UNVERIFIED);
-                // The receive path keeps nothing of the packet (see ReceiveDemux).
-                fp.pool().give(packet);
+                receive(fp, packet, Crcs.State.UNVERIFIED);
             }
 
             @Override
             public void receive(FabricPort fp, byte[] packet, Crcs.State crcs) {
-                firmware.port(port).received(packet.length, isMulticast(packet));
-                demux.receive(port, packet, crcs);
+                // IBA 7.2: what the port takes depends on its state, a field kept with it.
+                HcaPort p = firmware.port(port);
+                if (p.receives(onVl15(packet))) {
+                    p.received(packet.length, isMulticast(packet));
+                    demux.receive(port, packet, crcs);
+                } else {
+                    count(Drop.PORT_STATE);
+                }
+                // The receive path keeps nothing of the packet (see ReceiveDemux).
                 fp.pool().give(packet);
             }
 
@@ -417,7 +423,13 @@ public final class Transport implements TransportStage {
         }
         if (packet != frame) {
             boolean multicast = isMulticast(packet);
-            firmware.port(port).transmitted(len, multicast);
+            // IBA 7.2: a port sends only what its state lets it; the rest it discards, as
+            // qib_sdma_verbs_send (drivers/infiniband/hw/qib/qib_sdma.c) completes a request
+            // whose link is not active without sending it: the QP goes on as if it had gone.
+            if (!firmware.port(port).transmit(len, multicast, onVl15(packet))) {
+                ports[port].pool().give(packet);
+                return;
+            }
             if (multicast) {
                 loopBack(port, packet, sender);
             }
@@ -469,6 +481,11 @@ public final class Transport implements TransportStage {
         if (!t.heldResponses.isEmpty()) {
             t.responseTimer.armAt(Math.max(now, t.pacedUntil));
         }
+    }
+
+    /** Whether a packet (LRH onwards) is on VL15, a subnet management packet's lane (IBA 7.6.5). */
+    private static boolean onVl15(byte[] packet) {
+        return packet.length > 0 && (packet[0] & 0xf0) >>> 4 == ReceiveDemux.VL15;
     }
 
     private static boolean isMulticast(byte[] packet) {
