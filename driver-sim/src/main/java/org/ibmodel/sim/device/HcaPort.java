@@ -14,6 +14,8 @@ public final class HcaPort {
     /** ib_port_state values (include/rdma/ib_verbs.h). */
     public static final int DOWN = 1;
     public static final int INIT = 2;
+    /** No path of this model leads to ARMED yet (no SubnSet(PortInfo)); its row of the table is kept. */
+    public static final int ARMED = 3;
     public static final int ACTIVE = 4;
     /**
      * PortPhysicalState (IBA 14.2.5.6; include/rdma/ib_verbs.h enum ib_port_phys_state): 5 LinkUp,
@@ -43,13 +45,16 @@ public final class HcaPort {
     private static final int DATA_OUT = 8;
     /**
      * IBA 7.2 (link states) and 14.2.5.6 (PortState), by ib_port_state: what a port in each
-     * state receives and sends. A port that is DOWN has no link: nothing passes.
+     * state receives and sends. A port that is DOWN has no link: nothing passes. In INIT the link
+     * carries subnet management packets only; ARMED receives everything and still sends only
+     * those; ACTIVE passes everything.
      */
     private static final int[] PASSES = new int[ACTIVE + 1];
 
     static {
         PASSES[DOWN] = 0;
-        PASSES[INIT] = SMP_IN | SMP_OUT | DATA_IN | DATA_OUT;
+        PASSES[INIT] = SMP_IN | SMP_OUT;
+        PASSES[ARMED] = SMP_IN | SMP_OUT | DATA_IN;
         PASSES[ACTIVE] = SMP_IN | SMP_OUT | DATA_IN | DATA_OUT;
     }
 

@@ -60,7 +60,10 @@ public final class Transport implements TransportStage {
          * alternate path (HCA.md §5.10).
          */
         PATH_MISMATCH,
-        /** The receiving port's state does not take the packet: a DOWN port takes none (IBA 7.2). */
+        /**
+         * The receiving port's state does not take the packet (IBA 7.2): a DOWN port takes none,
+         * one in INIT only subnet management packets (VL15).
+         */
         PORT_STATE
     }
 
