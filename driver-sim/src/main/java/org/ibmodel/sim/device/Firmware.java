@@ -371,7 +371,8 @@ public final class Firmware {
 
     /**
      * §2.2: the device resets. It stops as on a catastrophic error, then forgets everything:
-     * no contexts, no INIT_HCA, every port disabled with its power-on attributes and counters.
+     * no contexts, no INIT_HCA, every port disabled with its power-on attributes and counters,
+     * and the state of the link on its cable as the fabric has it.
      */
     void reset() {
         stop();
@@ -379,6 +380,8 @@ public final class Firmware {
         immediate = -1;
         for (int i = 0; i < ports.length; i++) {
             ports[i] = new HcaPort(i + 1, this, caps);
+            // The ports are new, their cables are not: a reset does not plug a cable back in.
+            stage.cable(i + 1);
         }
         state = SysState.RESET;
     }

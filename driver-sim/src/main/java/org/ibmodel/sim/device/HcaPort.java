@@ -64,7 +64,11 @@ public final class HcaPort {
     private final int activeMtu;
     /** INIT_PORT has opened the port and no CLOSE_PORT closed it since. */
     private boolean opened;
-    /** The cable has a partner (the fabric's link state; up until the fabric says otherwise). */
+    /**
+     * The cable has a partner: the fabric's link state, which the fabric tells the port when it
+     * changes and the device when it makes the port anew (a reset); up until the fabric says
+     * otherwise, so a device with no fabric behind it has its ports' links up.
+     */
     private boolean cableUp = true;
     private int lid;
     private int lmc;
@@ -378,6 +382,15 @@ public final class HcaPort {
         if (trained() && !up) {
             linkDowned++;
         }
+        cableUp = up;
+        update();
+    }
+
+    /**
+     * What the fabric says of the cable of a port the device has just made (§2.2): whether its
+     * link is up. Not a change of the link, so nothing is counted.
+     */
+    void cable(boolean up) {
         cableUp = up;
         update();
     }

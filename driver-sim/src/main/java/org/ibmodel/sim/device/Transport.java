@@ -274,6 +274,15 @@ public final class Transport implements TransportStage {
         }
     }
 
+    /** §2.2: a port the device made anew takes its cable's state from the link plugged into it. */
+    @Override
+    public void cable(int port) {
+        FabricPort fp = port < ports.length ? ports[port] : null;
+        if (fp != null && fp.link() != null) {
+            firmware.port(port).cable(fp.link().state() == Link.State.UP);
+        }
+    }
+
     @Override
     public void resume(QpContext qp) {
         TransportQp t = qp.transportQp;

@@ -38,4 +38,11 @@ public interface TransportStage {
     /** CLOSE_PORT disabled {@code port}: its link goes down until INIT_PORT (§3.7). */
     default void portDisabled(int port) {
     }
+
+    /**
+     * The device made HCA port {@code port} anew (a reset, §2.2): tell it what the fabric knows of
+     * the link on its cable, which no reset of the device changes.
+     */
+    default void cable(int port) {
+    }
 }
