@@ -1,6 +1,8 @@
 // docs/HCA.md §3.7 (INIT_PORT, CLOSE_PORT, QUERY_PORT, SET_PORT); logical states of IBA 14.2.5.6
 package org.ibmodel.sim.device;
 
+import org.ibmodel.sim.fabric.LinkSpeed;
+import org.ibmodel.sim.fabric.LinkWidth;
 import org.ibmodel.sim.wire.Vcrc;
 
 /**
@@ -24,15 +26,20 @@ public final class HcaPort {
     static final int PHYS_LINK_UP = 5;
     static final int PHYS_DISABLED = 3;
     static final int PHYS_POLLING = 2;
-    /** IB_WIDTH_4X, IB_SPEED_EDR. */
-    static final int WIDTH_4X = 2;
-    static final int SPEED_EDR = 32;
-    /** PortInfo encodings (IBA 14.2.5.6): widths 1x and 4x; speeds SDR, DDR, QDR; ext FDR, EDR. */
-    static final int WIDTHS_SUPPORTED = 1 | 2;
+    /**
+     * PortInfo encodings (IBA 14.2.5.6) of what the port runs at: widths 1x, 4x, 8x and 12x
+     * (LinkWidthSupported bits 0-3; 2x needs CapabilityMask2, which this port does not have);
+     * speeds SDR, DDR and QDR (LinkSpeedSupported), FDR and EDR (LinkSpeedExtSupported), and FDR10,
+     * which PortInfo shows as QDR. Enabled is supported; active is the link's.
+     */
+    static final int WIDTHS_SUPPORTED = 1 | 2 | 4 | 8;
     static final int SPEEDS_SUPPORTED = 1 | 2 | 4;
     static final int SPEED_QDR = 4;
     static final int EXT_SPEEDS_SUPPORTED = 1 | 2;
+    static final int EXT_SPEED_FDR = 1;
     static final int EXT_SPEED_EDR = 2;
+    /** What {@link #supports} takes, in words. */
+    static final String SUPPORTED = "an HCA port runs at 1X, 4X, 8X or 12X and SDR, DDR, QDR, FDR10, FDR or EDR";
     /** PortInfo:LinkDownDefaultState Polling. */
     static final int LINK_DOWN_POLLING = 2;
     /** PortInfo's violation counters are 16 bits wide and stop at their maximum. */
@@ -70,6 +77,11 @@ public final class HcaPort {
      * otherwise, so a device with no fabric behind it has its ports' links up.
      */
     private boolean cableUp = true;
+    /** The width and speed of the link on the cable (4x EDR until the fabric says). */
+    private LinkWidth width = LinkWidth.WIDTH_4X;
+    private LinkSpeed speed = LinkSpeed.EDR;
+    /** The link's data rate in Mb/s, which a static rate is measured against (§5.9). */
+    private long rateMbps = rateMbps(width, speed);
     private int lid;
     private int lmc;
     private int smLid;
@@ -160,6 +172,54 @@ public final class HcaPort {
 
     int activeMtu() {
         return activeMtu;
+    }
+
+    /** LinkWidthActive: the width of the link on the cable. */
+    LinkWidth width() {
+        return width;
+    }
+
+    /** The lane speed of the link on the cable. */
+    LinkSpeed speed() {
+        return speed;
+    }
+
+    /** §5.9: the port's rate, its link's data rate (lanes x lane data rate) in Mb/s; 4x EDR is 100,000. */
+    long rateMbps() {
+        return rateMbps;
+    }
+
+    private static long rateMbps(LinkWidth w, LinkSpeed s) {
+        return Math.round(w.lanes() * s.dataGbpsPerLane() * 1000);
+    }
+
+    /** Whether the port can run at a link of {@code w} and {@code s} ({@link #SUPPORTED}). */
+    static boolean supports(LinkWidth w, LinkSpeed s) {
+        return (WIDTHS_SUPPORTED & w.ibWidth()) != 0 && linkSpeedActive(s) != 0;
+    }
+
+    /**
+     * PortInfo:LinkSpeedActive of a lane speed (IBA 14.2.5.6): 1 SDR, 2 DDR, 4 QDR. FDR and EDR
+     * show QDR here and themselves in LinkSpeedExtActive, which mlx4's ib_link_query_port
+     * (drivers/infiniband/hw/mlx4/main.c) prefers when CapabilityMask has IsExtendedSpeedsSupported;
+     * FDR10 is QDR to PortInfo, which only Mellanox's ExtendedPortInfo tells apart. 0: not supported.
+     */
+    static int linkSpeedActive(LinkSpeed s) {
+        return switch (s) {
+            case SDR -> 1;
+            case DDR -> 2;
+            case QDR, FDR10, FDR, EDR -> SPEED_QDR;
+            default -> 0;
+        };
+    }
+
+    /** PortInfo:LinkSpeedExtActive (IBA 14.2.5.6): 1 FDR, 2 EDR, 0 for a speed that is not extended. */
+    static int linkSpeedExtActive(LinkSpeed s) {
+        return switch (s) {
+            case FDR -> EXT_SPEED_FDR;
+            case EDR -> EXT_SPEED_EDR;
+            default -> 0;
+        };
     }
 
     int smSl() {
@@ -387,10 +447,15 @@ public final class HcaPort {
     }
 
     /**
-     * What the fabric says of the cable of a port the device has just made (§2.2): whether its
-     * link is up. Not a change of the link, so nothing is counted.
+     * What the fabric says of the port's cable when it is attached or the device has made the port
+     * anew (§2.2): whether its link is up, and its width and speed, which the port then reports
+     * and runs at ({@link #supports} them: Transport checks). Not a change of the link, so nothing
+     * is counted.
      */
-    void cable(boolean up) {
+    void cable(boolean up, LinkWidth w, LinkSpeed s) {
+        width = w;
+        speed = s;
+        rateMbps = rateMbps(w, s);
         cableUp = up;
         update();
     }
@@ -437,8 +502,8 @@ public final class HcaPort {
         Layout.PortInfo.PORT_STATE.set(b, 0, state);
         Layout.PortInfo.PHYS_STATE.set(b, 0, physState());
         Layout.PortInfo.ACTIVE_MTU.set(b, 0, activeMtu);
-        Layout.PortInfo.ACTIVE_WIDTH.set(b, 0, WIDTH_4X);
-        Layout.PortInfo.ACTIVE_SPEED.set(b, 0, SPEED_EDR);
+        Layout.PortInfo.ACTIVE_WIDTH.set(b, 0, width.ibWidth());
+        Layout.PortInfo.ACTIVE_SPEED.set(b, 0, speed.ibSpeed());
         Layout.PortInfo.LID.set(b, 0, lid);
         Layout.PortInfo.SM_LID.set(b, 0, smLid);
         Layout.PortInfo.LMC.set(b, 0, lmc);

@@ -154,13 +154,13 @@ final class Sma {
         Layout.SmpPortInfo.LOCAL_PORT_NUM.set(mad, d, in.num());
         Layout.SmpPortInfo.LINK_WIDTH_ENABLED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);
         Layout.SmpPortInfo.LINK_WIDTH_SUPPORTED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);
-        Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(mad, d, HcaPort.WIDTH_4X);
+        Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(mad, d, p.width().ibWidth());
         Layout.SmpPortInfo.LINK_SPEED_SUPPORTED.set(mad, d, HcaPort.SPEEDS_SUPPORTED);
         Layout.SmpPortInfo.PORT_STATE.set(mad, d, p.state());
         Layout.SmpPortInfo.PORT_PHYS_STATE.set(mad, d, p.physState());
         Layout.SmpPortInfo.LINK_DOWN_DEFAULT_STATE.set(mad, d, HcaPort.LINK_DOWN_POLLING);
         Layout.SmpPortInfo.LMC.set(mad, d, p.lmc());
-        Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(mad, d, HcaPort.SPEED_QDR);
+        Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(mad, d, HcaPort.linkSpeedActive(p.speed()));
         Layout.SmpPortInfo.LINK_SPEED_ENABLED.set(mad, d, HcaPort.SPEEDS_SUPPORTED);
         Layout.SmpPortInfo.NEIGHBOR_MTU.set(mad, d, p.activeMtu());
         Layout.SmpPortInfo.MASTER_SM_SL.set(mad, d, p.smSl());
@@ -170,7 +170,7 @@ final class Sma {
         Layout.SmpPortInfo.P_KEY_VIOLATIONS.set(mad, d, p.pkeyViolations());
         Layout.SmpPortInfo.Q_KEY_VIOLATIONS.set(mad, d, p.qkeyViolations());
         Layout.SmpPortInfo.GUID_CAP.set(mad, d, caps.gidTableLen());
-        Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(mad, d, HcaPort.EXT_SPEED_EDR);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(mad, d, HcaPort.linkSpeedExtActive(p.speed()));
         Layout.SmpPortInfo.LINK_SPEED_EXT_SUPPORTED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
         Layout.SmpPortInfo.LINK_SPEED_EXT_ENABLED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
         return 0;

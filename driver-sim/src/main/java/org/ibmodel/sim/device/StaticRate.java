@@ -2,11 +2,8 @@
 // drivers/infiniband/core/verbs.c ib_rate_to_mbps gives them
 package org.ibmodel.sim.device;
 
-/** Pacing a QP to a static rate below the port's. */
+/** Pacing a QP to a static rate below its port's (HcaPort.rateMbps, its link's data rate). */
 final class StaticRate {
-    /** The port's rate: 4x EDR. */
-    static final long PORT_MBPS = 100_000;
-
     // Index: rate code; value: Mb/s, 0 for a code that names no rate.
     private static final long[] MBPS = new long[32];
 
@@ -24,11 +21,11 @@ final class StaticRate {
 
     /**
      * How long after a packet of {@code bytes} started the next may start, in ns; 0 when
-     * {@code code} does not slow the QP below the port's rate.
+     * {@code code} does not slow the QP below {@code portMbps}, the rate of the port it sends by.
      */
-    static long gapNs(int code, int bytes) {
+    static long gapNs(int code, int bytes, long portMbps) {
         long mbps = code >= 0 && code < MBPS.length ? MBPS[code] : 0;
-        if (mbps == 0 || mbps >= PORT_MBPS) {
+        if (mbps == 0 || mbps >= portMbps) {
             return 0;
         }
         // bytes × 8 bits at mbps Mb/s, in ns, rounded up: a packet never starts early.

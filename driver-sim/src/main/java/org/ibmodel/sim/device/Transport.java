@@ -157,9 +157,13 @@ public final class Transport implements TransportStage {
         };
     }
 
-    /** The fabric port HCA port {@code port} sends on. */
+    /**
+     * The fabric port HCA port {@code port} sends on. Once it is cabled, the HCA port takes the
+     * state, width and speed of its link.
+     */
     public void attach(int port, FabricPort fabricPort) {
         ports[port] = fabricPort;
+        cable(port);
     }
 
     public String name() {
@@ -274,13 +278,23 @@ public final class Transport implements TransportStage {
         }
     }
 
-    /** §2.2: a port the device made anew takes its cable's state from the link plugged into it. */
+    /**
+     * §2.2, §3.7: the HCA port takes the state, width and speed of the link plugged into it, when
+     * it is attached and when the device makes it anew. A link the port cannot run at is a wiring
+     * mistake: the model's link has one width and speed for both ends, which the port must support.
+     */
     @Override
     public void cable(int port) {
         FabricPort fp = port < ports.length ? ports[port] : null;
-        if (fp != null && fp.link() != null) {
-            firmware.port(port).cable(fp.link().state() == Link.State.UP);
+        Link l = fp == null ? null : fp.link();
+        if (l == null) {
+            return;
         }
+        if (!HcaPort.supports(l.width(), l.speed())) {
+            throw new IllegalArgumentException(name + " port " + port + " cannot run link " + l + ": "
+                    + HcaPort.SUPPORTED);
+        }
+        firmware.port(port).cable(l.state() == Link.State.UP, l.width(), l.speed());
     }
 
     @Override
@@ -457,7 +471,7 @@ public final class Transport implements TransportStage {
     void sendResponse(TransportQp t) {
         long now = scheduler.now();
         if (building == frame || (t.heldResponses.isEmpty() && t.pacedUntil <= now)) {
-            long gap = StaticRate.gapNs(t.ctx.staticRate(), send(t));
+            long gap = StaticRate.gapNs(t.ctx.staticRate(), send(t), port(t).rateMbps());
             if (gap > 0) {
                 t.pacedUntil = now + gap;
             }
@@ -488,7 +502,8 @@ public final class Transport implements TransportStage {
         if (t.pacedUntil <= now) {
             TransportQp.Held h = t.heldResponses.poll();
             transmit(h.port(), h.packet(), h.packet().length, t.qpn());
-            t.pacedUntil = now + StaticRate.gapNs(t.ctx.staticRate(), h.packet().length);
+            t.pacedUntil = now + StaticRate.gapNs(t.ctx.staticRate(), h.packet().length,
+                    firmware.port(h.port()).rateMbps());
         }
         if (!t.heldResponses.isEmpty()) {
             t.responseTimer.armAt(Math.max(now, t.pacedUntil));

@@ -61,6 +61,11 @@ public final class World implements AutoCloseable {
     private final BitSet pending = new BitSet();
 
     private World(long seed, int n, int lmc, int ports, Topology topology) {
+        this(seed, n, lmc, ports, topology, LinkWidth.WIDTH_4X, LinkSpeed.EDR);
+    }
+
+    /** Hosts cabled to their switch by links of {@code width} and {@code speed}. */
+    private World(long seed, int n, int lmc, int ports, Topology topology, LinkWidth width, LinkSpeed speed) {
         if (lmc < 0 || lmc > 7) {
             throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
@@ -131,11 +136,12 @@ public final class World implements AutoCloseable {
             Link[] cables = new Link[ports];
             for (int p = 1; p <= ports; p++) {
                 FabricPort port = fabric.addEndpointPort(name + "-hca0", p, transport.sink(p));
-                transport.attach(p, port);
                 // Port 1 of every host of a switch first, then port 2: switch port n + i + 1 for
                 // host i's port 2 on one switch.
-                cables[p - 1] = fabric.connect(port, sw.port((p - 1) * perSwitch + local + 1), LinkWidth.WIDTH_4X,
-                        LinkSpeed.EDR, CABLE_METRES);
+                cables[p - 1] = fabric.connect(port, sw.port((p - 1) * perSwitch + local + 1), width, speed,
+                        CABLE_METRES);
+                // Attached once cabled: the HCA port takes the link's width and speed.
+                transport.attach(p, port);
                 fabric.assignLid(port, lid(i, p), lmc);
             }
             links.add(cables);
@@ -169,6 +175,15 @@ public final class World implements AutoCloseable {
     /** As {@link #of(long, int, int)} with {@code ports} (1 or 2) ports per HCA, each cabled to the switch. */
     public static World of(long seed, int n, int lmc, int ports) {
         return new World(seed, n, lmc, ports, Topology.ONE_SWITCH);
+    }
+
+    /**
+     * {@code n} single-port hosts through one switch, each cabled by a link of {@code width} and
+     * {@code speed}, which its HCA port reports and runs at.
+     */
+    public static World of(long seed, int n, LinkWidth width, LinkSpeed speed) {
+        return new World(seed, n, 0, 1, Topology.ONE_SWITCH, Objects.requireNonNull(width, "width"),
+                Objects.requireNonNull(speed, "speed"));
     }
 
     /** As {@link #of(long, int, int, int)}, the hosts cabled as {@code topology} says. */
