@@ -3,15 +3,15 @@
 package org.ibmodel.core;
 
 import org.ibmodel.kernel.Errno;
-import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Work;
 import org.ibmodel.traces.RdmaCore;
 
 /**
- * A completion queue. A CQ from {@link #create} calls its {@link CompHandler} from the device's
- * interrupt; a CQ from {@link #alloc} has ib_core reap it in its {@link PollContext} and call
- * each work request's {@link Cqe#done}.
+ * A completion queue. A CQ from {@link #create} or {@link #createUser} has its {@link CompHandler}
+ * called by the driver in interrupt context (mlx4 defers a user CQ's to a tasklet); a CQ from
+ * {@link #alloc} has ib_core reap it in its {@link PollContext} and call each work request's
+ * {@link Cqe#done}.
  */
 public final class Cq extends IbObject {
     /** IB_POLL_BATCH: completions fetched per ib_poll_cq call when ib_core reaps. */
@@ -26,6 +26,8 @@ public final class Cq extends IbObject {
     static final int POLL_FLAGS = CqNotifyFlags.NEXT_COMP | CqNotifyFlags.REPORT_MISSED_EVENTS;
 
     private final CompHandler compHandler;
+    /** cq->uobject: made for a process through uverbs, whose driver call carried udata. */
+    private final boolean user;
     private final IbEventHandler eventHandler;
     private final PollContext pollCtx;
     private final Wc[] batch;
@@ -40,9 +42,11 @@ public final class Cq extends IbObject {
     private long traceTimestampNs;
     private boolean traceInterrupt;
 
-    private Cq(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler, PollContext pollCtx, int cqe) {
+    private Cq(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler, PollContext pollCtx, int cqe,
+            boolean user) {
         super(device, ResType.CQ);
         this.compHandler = compHandler;
+        this.user = user;
         this.eventHandler = eventHandler;
         this.pollCtx = pollCtx;
         this.cqe = cqe;
@@ -61,7 +65,17 @@ public final class Cq extends IbObject {
     /** ib_create_cq: the driver checks the size (rxe_cq_chk_attr, mlx4_ib_create_cq). */
     public static Result<Cq> create(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler,
             CqInitAttr attr) {
-        return make(device, compHandler, eventHandler, null, attr);
+        return make(device, compHandler, eventHandler, null, attr, false);
+    }
+
+    /**
+     * ib_uverbs_create_cq (drivers/infiniband/core/uverbs_cmd.c): a process's CQ. uverbs sets
+     * cq->uobject before it asks the driver, and asks with udata, so the driver knows the CQ is a
+     * user one (mlx4_ib_create_cq then defers its completion handler to a tasklet).
+     */
+    public static Result<Cq> createUser(IbDevice device, CompHandler compHandler, IbEventHandler eventHandler,
+            CqInitAttr attr) {
+        return make(device, compHandler, eventHandler, null, attr, true);
     }
 
     /**
@@ -69,7 +83,7 @@ public final class Cq extends IbObject {
      * at once unless it is polled directly.
      */
     public static Result<Cq> alloc(IbDevice device, int nrCqe, int compVector, PollContext ctx) {
-        Result<Cq> r = make(device, null, null, ctx, new CqInitAttr(nrCqe, compVector));
+        Result<Cq> r = make(device, null, null, ctx, new CqInitAttr(nrCqe, compVector), false);
         if (!r.isErr() && ctx != PollContext.DIRECT) {
             r.get().reqNotify(CqNotifyFlags.NEXT_COMP);
         }
@@ -82,17 +96,22 @@ public final class Cq extends IbObject {
     }
 
     private static Result<Cq> make(IbDevice device, CompHandler comp, IbEventHandler ev, PollContext ctx,
-            CqInitAttr attr) {
+            CqInitAttr attr, boolean user) {
         device.kernel().mightSleep();
         // core/verbs.c __ib_create_cq and core/cq.c __ib_alloc_cq check neither the size nor how
         // many CQs there are: the driver does, with its own errno.
-        Cq cq = new Cq(device, comp, ev, ctx, attr.cqe());
+        Cq cq = new Cq(device, comp, ev, ctx, attr.cqe(), user);
         int ret = device.ops().createCq(cq, attr);
         if (ret != 0) {
             return Result.err(ret);
         }
         cq.live();
         return Result.of(cq);
+    }
+
+    /** Made for a process through uverbs (cq->uobject set); the driver was asked with udata. */
+    public boolean user() {
+        return user;
     }
 
     /** The number of entries the CQ holds. */
@@ -225,12 +244,13 @@ public final class Cq extends IbObject {
     }
 
     /**
-     * Called by the driver from its interrupt handler, in hard-interrupt context: the kernel's
-     * {@code cq->comp_handler(cq, cq->cq_context)}.
+     * The kernel's {@code cq->comp_handler(cq, cq->cq_context)}, called by the driver in interrupt
+     * context: from its interrupt handler (HARDIRQ), or from a tasklet it defers to (SOFTIRQ), as
+     * mlx4 does for a user CQ (drivers/net/ethernet/mellanox/mlx4/cq.c mlx4_cq_tasklet_cb).
      */
     public void completionUpcall() {
-        if (device().kernel().context() != ExecContext.HARDIRQ) {
-            throw new KernelBug(KernelBug.WARN_ON, "completion upcall outside hard-interrupt context");
+        if (!device().kernel().context().atomic()) {
+            throw new KernelBug(KernelBug.WARN_ON, "completion upcall outside interrupt context");
         }
         upcalls++;
         if (pollCtx == null) {

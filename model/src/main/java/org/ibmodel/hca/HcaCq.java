@@ -1,5 +1,6 @@
 // drivers/infiniband/hw/mlx4/cq.c (mlx4_ib_create_cq, get_sw_cqe, mlx4_ib_poll_cq,
-// mlx4_ib_arm_cq, __mlx4_ib_cq_clean); docs/HCA.md §4.4, §6, §8
+// mlx4_ib_arm_cq, __mlx4_ib_cq_clean), drivers/net/ethernet/mellanox/mlx4/cq.c (mlx4_cq_completion,
+// mlx4_cq_free); docs/HCA.md §4.4, §6, §8
 package org.ibmodel.hca;
 
 import java.util.ArrayList;
@@ -7,7 +8,9 @@ import java.util.List;
 import java.util.function.IntFunction;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Wc;
+import org.ibmodel.kernel.Completion;
 import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.SpinLock;
 import org.ibmodel.mm.HostMemory;
 
@@ -25,6 +28,14 @@ final class HcaCq {
     private final DoorbellRecord db;
     /** The entry {@link #valid} reads into. */
     private final byte[] cqe = new byte[Hw.Cqe.SIZE];
+    /** tasklet_ctx.priv: the tasklet of the CQ's completion EQ. */
+    private final EqTasklet tasklet;
+    /** mlx4_cq's refcount: the CQ's own, plus one while it waits on the tasklet's list. */
+    private int refcount = 1;
+    /** mlx4_cq's free: completed when the last reference goes. */
+    private final Completion free;
+    /** tasklet_ctx.list non-empty: on the tasklet's list, guarded by its lock. */
+    boolean taskletListed;
     /** mlx4_ib_cq's send_qp_list and recv_qp_list: the QPs using it, in creation order. */
     final List<HcaQp> sendQps = new ArrayList<>();
     final List<HcaQp> recvQps = new ArrayList<>();
@@ -32,8 +43,10 @@ final class HcaCq {
     private int logSize;
     private int ci;
 
-    HcaCq(Kernel kernel, PciFunction pci, int cqn, int compEqn, Cq ibCq, int logSize) {
+    HcaCq(Kernel kernel, PciFunction pci, int cqn, int compEqn, EqTasklet tasklet, Cq ibCq, int logSize) {
         this.cqn = cqn;
+        this.tasklet = tasklet;
+        this.free = new Completion(kernel);
         this.compEqn = compEqn;
         this.ibCq = ibCq;
         this.pci = pci;
@@ -46,6 +59,46 @@ final class HcaCq {
 
     int cqn() {
         return cqn;
+    }
+
+    /**
+     * The core CQ's comp, as mlx4_cq_completion calls it from the interrupt: for a CQ made
+     * with udata mlx4_ib_create_cq leaves it mlx4_add_cq_to_tasklet, whose tasklet calls the
+     * handler in SOFTIRQ; for a kernel CQ it is mlx4_ib_cq_comp, the handler called at once.
+     */
+    void comp() {
+        if (ibCq.user()) {
+            tasklet.add(this);
+        } else {
+            ibCq.completionUpcall();
+        }
+    }
+
+    /** refcount_inc */
+    void get() {
+        if (refcount == 0) {
+            throw new KernelBug(KernelBug.KREF_USE_AFTER_FREE, "cqn " + cqn + ": reference taken on a freed CQ");
+        }
+        refcount++;
+    }
+
+    /** refcount_dec_and_test, and complete(&cq->free) on the last reference. */
+    void put() {
+        if (refcount == 0) {
+            throw new KernelBug(KernelBug.KREF_UNDERFLOW, "cqn " + cqn + ": reference dropped on a freed CQ");
+        }
+        if (--refcount == 0) {
+            free.complete();
+        }
+    }
+
+    /**
+     * mlx4_cq_free once the CQ left the table: its own reference goes, then it waits for the
+     * tasklet to run the handler of a CQ still on its list; after this no handler runs for it.
+     */
+    void release() {
+        put();
+        free.waitForCompletion();
     }
 
     Cq ibCq() {

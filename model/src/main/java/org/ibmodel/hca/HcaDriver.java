@@ -117,6 +117,8 @@ public final class HcaDriver implements DeviceOps {
     private final Map<Integer, HcaQp> qps = new LinkedHashMap<>();
     private final Map<Integer, HcaSrq> srqs = new TreeMap<>();
     private final Eq[] eqs;
+    /** Each EQ's tasklet_ctx (mlx4_create_eq sets one up per EQ). */
+    private final EqTasklet[] eqTasklets;
     private final Workqueue wq;
     private final Work portWork;
     private final Work catasWork;
@@ -173,6 +175,10 @@ public final class HcaDriver implements DeviceOps {
         this.madIfc = new HcaMad(cmd);
         this.tableLock = new SpinLock(kernel, "hca->table_lock");
         this.eqs = new Eq[pci.msixVectors()];
+        this.eqTasklets = new EqTasklet[eqs.length];
+        for (int v = 0; v < eqs.length; v++) {
+            eqTasklets[v] = new EqTasklet(kernel, v);
+        }
         this.wq = kernel.allocWorkqueue(name + "_port");
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
@@ -670,9 +676,10 @@ public final class HcaDriver implements DeviceOps {
         }
         switch (type) {
             case COMPLETION -> {
+                // mlx4_cq_completion: a CQ no longer in the table (mlx4_cq_free took it out) gets nothing.
                 HcaCq cq = tableLock.with(() -> cqs.get(object));
                 if (cq != null) {
-                    cq.ibCq().completionUpcall();
+                    cq.comp();
                 }
             }
             case CQ_ERROR -> {
@@ -1005,7 +1012,11 @@ public final class HcaDriver implements DeviceOps {
         return comp <= 0 ? ASYNC_EQN : 1 + Math.floorMod(compVector, comp);
     }
 
-    /** mlx4_ib_create_cq: a ring of the next power of two above cqe, one entry kept free. */
+    /**
+     * mlx4_ib_create_cq: a ring of the next power of two above cqe, one entry kept free. A CQ
+     * asked for with udata ({@link Cq#user}) has its completion handler deferred to its EQ's
+     * tasklet ({@link HcaCq#comp}).
+     */
     @Override
     public int createCq(Cq cq, CqInitAttr attr) {
         // mlx4_ib_create_cq (hw/mlx4/cq.c): entries from 1 to caps.max_cqes, the max_cqe reported.
@@ -1017,7 +1028,8 @@ public final class HcaDriver implements DeviceOps {
         if (cqn < 0) {
             return Errno.ENOMEM.negative();
         }
-        HcaCq hc = new HcaCq(kernel, pci, cqn, compEqn(attr.compVector()), cq, log);
+        int eqn = compEqn(attr.compVector());
+        HcaCq hc = new HcaCq(kernel, pci, cqn, eqn, eqTasklets[eqn], cq, log);
         int ret = cmd.in(CmdOp.SW2HW_CQ, cqn, 0, hc.mailbox());
         if (ret != 0) {
             cqBitmap.free(cqn);
@@ -1031,7 +1043,11 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
-    /** mlx4_cq_free: a refused HW2SW_CQ is warned about and the CQ freed anyway; destroy never fails. */
+    /**
+     * mlx4_cq_free: a refused HW2SW_CQ is warned about and the CQ freed anyway; destroy never
+     * fails. Out of the table no EQE reaches the CQ; a handler the tasklet still owes it runs
+     * before the CQ is freed (the wait for cq->free).
+     */
     @Override
     public int destroyCq(Cq cq) {
         HcaCq hc = (HcaCq) cq.drv();
@@ -1039,6 +1055,7 @@ public final class HcaDriver implements DeviceOps {
         tableLock.with(() -> {
             cqs.remove(hc.cqn());
         });
+        hc.release();
         cqBitmap.free(hc.cqn());
         return 0;
     }
@@ -1479,9 +1496,10 @@ public final class HcaDriver implements DeviceOps {
                 }
             }
         });
-        // mlx4 calls the handlers with interrupts off, as the interrupt handler would.
+        // mlx4 calls each CQ's comp with interrupts off, as the interrupt handler would: a user
+        // CQ's goes on its EQ's tasklet.
         for (HcaCq cq : woken) {
-            kernel.runIn(ExecContext.HARDIRQ, () -> cq.ibCq().completionUpcall());
+            kernel.runIn(ExecContext.HARDIRQ, cq::comp);
         }
         device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
     }

@@ -130,6 +130,11 @@ public final class Kernel {
         return new Timer(this, name, fn);
     }
 
+    /** tasklet_setup(): a tasklet that runs {@code fn} in SOFTIRQ context once scheduled. */
+    public Tasklet taskletSetup(String name, Runnable fn) {
+        return new Tasklet(this, name, fn);
+    }
+
     /** raise_softirq() / tasklet_schedule(): allowed in any context, runs later in SOFTIRQ. */
     public void raiseSoftirq(String name, Runnable work) {
         softirqs.add(new Softirq(Objects.requireNonNull(name, "name"), Objects.requireNonNull(work, "work")));

@@ -10,7 +10,8 @@
  *       graph and reports inversions and recursive locking with the sites involved.</li>
  *   <li>Object lifetime with {@link org.ibmodel.kernel.Kref}, waiting with
  *       {@link org.ibmodel.kernel.Completion}.</li>
- *   <li>Deferred work: softirqs and {@link org.ibmodel.kernel.Workqueue}s, run in a fixed order
+ *   <li>Deferred work: softirqs, {@link org.ibmodel.kernel.Tasklet}s and
+ *       {@link org.ibmodel.kernel.Workqueue}s, run in a fixed order
  *       only when {@link org.ibmodel.kernel.Kernel#runPending()} is called.</li>
  *   <li>{@link org.ibmodel.kernel.Errno}, the error numbers verbs return.</li>
  * </ul>

@@ -369,7 +369,7 @@ final class UverbsCmd {
             channel = ef;
         }
         final UverbsEventFile ch = channel;
-        Result<Cq> r = Cq.create(dev(b), cq -> {
+        Result<Cq> r = Cq.createUser(dev(b), cq -> {
             if (ch != null) {
                 ch.completion(u);
             }
