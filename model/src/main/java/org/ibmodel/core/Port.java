@@ -5,7 +5,8 @@ import java.util.Arrays;
 
 /**
  * One port of a device: its attributes and its GID and P_Key tables. Changes made here by the
- * driver (or the subnet manager through it) dispatch the kernel's port events.
+ * driver (or the subnet manager through it) dispatch the kernel's port events; a new P_Key table
+ * is only cached, the driver raising the event.
  */
 public final class Port {
     /** The default P_Key, full membership (IBA 10.9.1.2). */
@@ -164,15 +165,19 @@ public final class Port {
         device.dispatchEvent(IbEvent.port(device, IbEventType.SM_CHANGE, portNum));
     }
 
-    public void setPkey(int index, int pkey) {
-        if (index < 0 || index >= pkeys.length) {
-            throw new IllegalArgumentException("pkey index " + index + " outside table of " + pkeys.length);
+    /**
+     * ib_cache_update's P_Key part (drivers/infiniband/core/cache.c): ib_core's copy of the whole
+     * table, as the driver read it, replaced at once. It raises no event: IB_EVENT_PKEY_CHANGE is
+     * the driver's to dispatch, once for each change its device told it of (mlx4's
+     * handle_port_mgmt_change_event, mthca's smp_snoop), whatever number of entries changed.
+     */
+    public void setPkeys(int[] table) {
+        if (table.length != pkeys.length) {
+            throw new IllegalArgumentException("pkey table of " + table.length + " for a port with " + pkeys.length);
         }
-        if (pkeys[index] == (pkey & 0xffff)) {
-            return;
+        for (int i = 0; i < pkeys.length; i++) {
+            pkeys[i] = table[i] & 0xffff;
         }
-        pkeys[index] = pkey & 0xffff;
-        device.dispatchEvent(IbEvent.port(device, IbEventType.PKEY_CHANGE, portNum));
     }
 
     public void setGid(int index, byte[] gid) {

@@ -144,6 +144,11 @@ public final class HcaDriver implements DeviceOps {
     private Bitmap qpBitmap;
     private Bitmap srqBitmap;
     private int numPorts;
+    /**
+     * By port: the PORT_MNG_CHG EQEs for the P_Key table the port work has not yet reported, each
+     * to be one IB_EVENT_PKEY_CHANGE (mlx4 queues a work per EQE); guarded by tableLock.
+     */
+    private int[] pkeyChanges = new int[1];
     private int pkeyTableLen;
     private int gidTableLen;
     private int firstQpn;
@@ -350,6 +355,7 @@ public final class HcaDriver implements DeviceOps {
         a.deviceCapFlags = DeviceAttr.CHANGE_PHY_PORT | DeviceAttr.PORT_ACTIVE_EVENT | DeviceAttr.SYS_IMAGE_GUID
                 | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
+        pkeyChanges = new int[numPorts + 1];
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);
         // mthca_query_device: every entry of the table, eight QPs each.
@@ -486,21 +492,25 @@ public final class HcaDriver implements DeviceOps {
     /**
      * ib_cache_update for one port: the P_Key table 32 entries a block (P_KeyTable) and the GID
      * table from the PortInfo prefix and eight GUIDs a block (GUIDInfo), as mthca_query_pkey and
-     * mthca_query_gid read them; ib_core's copy raises PKEY_CHANGE or GID_CHANGE where it differs.
+     * mthca_query_gid read them. The P_Key table reaches ib_core's copy whole, once every block
+     * is read (the reads sleep, and events queued before may reach clients meanwhile), and raises
+     * no event; a GID that differs raises GID_CHANGE.
      */
     private int updateCache(Port port) {
         int p = port.portNum();
         byte[] mad = new byte[Hw.Mad.SIZE];
-        for (int block = 0; block * HcaMad.PKEYS_PER_BLOCK < pkeyTableLen; block++) {
+        int[] table = new int[port.pkeyTableLength()];
+        for (int block = 0; block * HcaMad.PKEYS_PER_BLOCK < table.length; block++) {
             int ret = madIfc.subnGet(p, HcaMad.ATTR_PKEY_TABLE, block, mad);
             if (ret != 0) {
                 return ret;
             }
-            for (int i = 0; i < HcaMad.PKEYS_PER_BLOCK && block * HcaMad.PKEYS_PER_BLOCK + i < pkeyTableLen; i++) {
+            for (int i = 0; i < HcaMad.PKEYS_PER_BLOCK && block * HcaMad.PKEYS_PER_BLOCK + i < table.length; i++) {
                 int at = Hw.Mad.DATA + 2 * i;
-                port.setPkey(block * HcaMad.PKEYS_PER_BLOCK + i, ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff));
+                table[block * HcaMad.PKEYS_PER_BLOCK + i] = ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff);
             }
         }
+        port.setPkeys(table);
         int ret = madIfc.subnGet(p, HcaMad.ATTR_PORT_INFO, p, mad);
         if (ret != 0) {
             return ret;
@@ -636,14 +646,28 @@ public final class HcaDriver implements DeviceOps {
         }
     }
 
-    /** The port-change work: PortInfo and the tables through MAD_IFC; ib_core raises the events. */
+    /**
+     * The port-change work: PortInfo and the tables through MAD_IFC; ib_core raises the events of
+     * the addresses, the driver one IB_EVENT_PKEY_CHANGE for each P_Key table EQE
+     * (drivers/infiniband/hw/mlx4/main.c handle_port_mgmt_change_event, MLX4_DEV_PMC_SUBTYPE_PKEY_TABLE),
+     * once ib_core's copy holds the whole new table: drivers/infiniband/core/cache.c
+     * ib_cache_event_task runs ib_cache_update before the clients hear of the change.
+     */
     private void refreshPorts() {
         IbDevice dev = device;
         if (dev == null) {
             return;
         }
         for (int p = 1; p <= numPorts; p++) {
+            // EQEs that come while the tables are read queue this work again, and are its next run's.
+            int portNum = p;
+            int pkeyEvents = tableLock.with(() -> {
+                int n = pkeyChanges[portNum];
+                pkeyChanges[portNum] = 0;
+                return n;
+            });
             PortAttr a = new PortAttr();
+            // ib_cache_update fails with ib_query_port, and the clients hear nothing.
             if (queryPort(p, a) != 0) {
                 continue;
             }
@@ -653,7 +677,11 @@ public final class HcaDriver implements DeviceOps {
             port.setLink(a);
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
-            updateCache(port);
+            if (updateCache(port) == 0) {
+                for (int i = 0; i < pkeyEvents; i++) {
+                    dev.dispatchEvent(IbEvent.port(dev, IbEventType.PKEY_CHANGE, p));
+                }
+            }
             port.setState(a.state);
         }
     }
@@ -697,7 +725,15 @@ public final class HcaDriver implements DeviceOps {
             }
             // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
             // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
-            case PORT_MNG_CHG -> wq.queueWork(portWork);
+            case PORT_MNG_CHG -> {
+                int p = Hw.Eqe.PORT.getInt(eqe, 0);
+                if (Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.MNG_PKEY_TABLE && p >= 1 && p <= numPorts) {
+                    tableLock.with(() -> {
+                        pkeyChanges[p]++;
+                    });
+                }
+                wq.queueWork(portWork);
+            }
             // The device reports catastrophic errors in its buffer only (HCA.md §2.1); should an
             // EQE say so, it is taken as the poll would take the buffer.
             case LOCAL_CATAS_ERROR -> wq.queueWork(catasWork);

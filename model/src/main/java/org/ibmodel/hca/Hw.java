@@ -552,6 +552,10 @@ public final class Hw {
         public static final Field OWNER = f("owner", 0x1c, 7);
         public static final int PORT_ACTIVE = 4;
         public static final int PORT_DOWN = 1;
+        /** PORT_MNG_CHG subtypes, mlx4's MLX4_DEV_PMC_SUBTYPE_*: the attribute that changed. */
+        public static final int MNG_GUID_INFO = 0x14;
+        public static final int MNG_PORT_INFO = 0x15;
+        public static final int MNG_PKEY_TABLE = 0x16;
     }
 
     /** §8 doorbells in BAR2 (the UAR page). */

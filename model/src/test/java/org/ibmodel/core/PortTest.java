@@ -21,6 +21,16 @@ class PortTest {
         f.dev.registerEventHandler(events);
     }
 
+    /** The port's P_Key table with the default P_Key at 0 and {@code entries} as (index, P_Key) pairs. */
+    private int[] pkeys(int... entries) {
+        int[] table = new int[port.pkeyTableLength()];
+        table[0] = Port.DEFAULT_PKEY;
+        for (int i = 0; i < entries.length; i += 2) {
+            table[entries[i]] = entries[i + 1];
+        }
+        return table;
+    }
+
     /** A device whose driver must not be called: the port rules live in ib_core alone. */
     private IbDevice bareDevice(long nodeGuid) {
         DeviceOps ops = new NoDriverOps();
@@ -64,7 +74,8 @@ class PortTest {
     @Test
     void shouldDeliverLidPkeySmAndGidChangesInProcessContext() {
         port.setLid(7, 0);
-        port.setPkey(1, 0x8001);
+        port.setPkeys(pkeys(1, 0x8001));
+        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.PKEY_CHANGE, Fixture.PORT));
         port.setSm(3, 0);
         port.setGid(1, Port.gid(Port.DEFAULT_GID_PREFIX, 0x1234));
         assertTrue(events.events.isEmpty());
@@ -92,11 +103,23 @@ class PortTest {
         assertEquals(List.of(IbEventType.LID_CHANGE), events.types());
     }
 
+    // drivers/infiniband/core/cache.c ib_cache_update: the P_Key table is cached whole; the event
+    // is the driver's, one per change its device reported (mlx4 handle_port_mgmt_change_event)
+    @Test
+    void shouldCacheANewPkeyTableWithoutAnEventOfItsOwn() {
+        port.setPkeys(pkeys(1, 0x8001, 2, 0x0002, 3, 0x8003));
+        f.run();
+
+        assertTrue(events.events.isEmpty(), events.types().toString());
+        assertEquals(List.of(0xffff, 0x8001, 0x0002, 0x8003, 0), List.of(port.pkey(0), port.pkey(1), port.pkey(2),
+                port.pkey(3), port.pkey(4)));
+    }
+
     // drivers/infiniband/core/cache.c: an update that changes nothing is no event
     @Test
     void shouldNotDispatchWhenNothingChanged() {
         port.setLid(port.lid(), 0);
-        port.setPkey(0, Port.DEFAULT_PKEY);
+        port.setPkeys(pkeys());
         port.setState(PortState.ACTIVE);
         port.setGid(0, port.gid(0));
         f.run();
@@ -126,9 +149,7 @@ class PortTest {
     // drivers/infiniband/core/device.c: ib_find_pkey prefers the full member entry
     @Test
     void shouldPreferFullMembershipInFindPkey() {
-        port.setPkey(3, 0x1234);
-        port.setPkey(5, 0x9234);
-        port.setPkey(7, 0x0042);
+        port.setPkeys(pkeys(3, 0x1234, 5, 0x9234, 7, 0x0042));
 
         assertEquals(5, port.findPkey(0x1234));
         assertEquals(5, port.findPkey(0x9234));
@@ -142,7 +163,7 @@ class PortTest {
         assertEquals(1, port.findPkey(0x8000), "entry 1 is 0x0000: a limited-member match");
         assertEquals(1, port.findPkey(0x0000));
 
-        port.setPkey(3, 0x8000);
+        port.setPkeys(pkeys(3, 0x8000));
 
         assertEquals(3, port.findPkey(0x0000), "a full-member entry is still preferred");
     }

@@ -1,0 +1,64 @@
+// drivers/infiniband/hw/mlx4/main.c handle_port_mgmt_change_event: one IB_EVENT_PKEY_CHANGE per
+// PORT_MNG_CHG EQE of subtype MLX4_DEV_PMC_SUBTYPE_PKEY_TABLE; drivers/infiniband/core/cache.c
+// ib_cache_event_task reads the whole table (ib_cache_update) before the clients hear of it
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Port;
+import org.ibmodel.core.PortAttr;
+import org.junit.jupiter.api.Test;
+
+class HcaPkeyChangeTest {
+    private final HcaHost h = new HcaHost();
+    private final Port port = h.dev.port(1);
+    /** Each event's type, and for PKEY_CHANGE entries 0, 1, 2 and 33 as the client saw them. */
+    private final List<String> seen = new ArrayList<>();
+
+    {
+        h.dev.registerEventHandler(e -> seen.add(e.event() != IbEventType.PKEY_CHANGE ? e.event().kernelName()
+                : String.format("%s %04x %04x %04x %04x", e.event().kernelName(), port.pkey(0), port.pkey(1),
+                        port.pkey(2), port.pkey(33))));
+    }
+
+    @Test
+    void shouldRaiseOnePkeyChangeForATableChangedInManyEntries() {
+        int[] table = new int[34];
+        table[0] = 0x7fff;
+        table[1] = 0x8001;
+        table[2] = 0x0002;
+        table[33] = 0x8033;
+
+        assertEquals(0, h.drv.setPkeys(1, table));
+        h.settle();
+
+        assertEquals(List.of("IB_EVENT_PKEY_CHANGE 7fff 8001 0002 8033"), seen,
+                "one SET_PORT, one PORT_MNG_CHG EQE, one event, the whole new table in place");
+    }
+
+    @Test
+    void shouldRaiseOnePkeyChangeForEachTableChange() {
+        assertEquals(0, h.drv.setPkeys(1, new int[] {0xffff, 0x8001}));
+        h.settle();
+        assertEquals(0, h.drv.setPkeys(1, new int[] {0xffff, 0x8001, 0x8002}));
+        h.settle();
+        // The same table again: the device posts no EQE, so there is no event.
+        assertEquals(0, h.drv.setPkeys(1, new int[] {0xffff, 0x8001, 0x8002}));
+        h.settle();
+
+        assertEquals(List.of("IB_EVENT_PKEY_CHANGE ffff 8001 0000 0000", "IB_EVENT_PKEY_CHANGE ffff 8001 8002 0000"),
+                seen);
+    }
+
+    @Test
+    void shouldRaiseNoPkeyChangeForAnAddressChange() {
+        PortAttr a = port.query();
+        assertEquals(0, h.drv.setPort(1, HcaHost.LID + 1, a.lmc, a.smLid, a.smSl));
+        h.settle();
+
+        assertEquals(List.of("IB_EVENT_LID_CHANGE"), seen);
+    }
+}
