@@ -756,8 +756,8 @@ public final class PingPongTour {
         int vector = Integer.parseInt(label.substring(msix + 6));
         timeline.add(new Moment(timeNs, vector == 0
                 ? String.format("%s: interrupt, MSI-X vector 0 (async and command EQ)", host)
-                : String.format("%s: completion interrupt (MSI-X %d), ib_uverbs_comp_handler runs in HARDIRQ, "
-                        + "queues a CQ event", host, vector)));
+                : String.format("%s: completion interrupt (MSI-X %d); the EQ's tasklet runs ib_uverbs_comp_handler"
+                        + " in SOFTIRQ (a user CQ, as on mlx4), queues a CQ event", host, vector)));
     }
 
     /** What an AETH says when it is not a plain ACK (IBA 9.7.5.2.2 - 9.7.5.2.6). */
