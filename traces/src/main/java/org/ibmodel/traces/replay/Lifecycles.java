@@ -2,8 +2,10 @@
 // cma.c (rdma_cm ids and their events), cm.c (IB CM states)
 package org.ibmodel.traces.replay;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.ibmodel.traces.IbCma;
 import org.ibmodel.traces.RdmaCma;
@@ -38,8 +40,12 @@ import org.ibmodel.traces.Tracepoint;
  * <li>{@value #IB_CM_STATE_TRANSITION}: an icm_* record whose state cm.c cannot reach from the
  *     state the previous record of that local_id printed ({@link IbCmState}).
  * </ul>
- * An rdma_cm id prints as 0 until cma_attach_to_dev gives it a restrack id, so events with
- * {@code cm.id=0} are matched by their addresses and never count as use after free.
+ * An rdma_cm id prints as 0 until it has a restrack id, so events with {@code cm.id=0} are matched
+ * by their addresses and never count as use after free. Since cma.c adds the id to restrack right
+ * after cma_attach_to_dev (5.12 on), cm_id_attach itself prints 0: such an attach waits, counted
+ * as made, for the first event of an id not seen before with its addresses (the same source, its
+ * port bound since if it printed port 0, and the same destination unless the attach had none
+ * yet), which is the id it numbered.
  */
 public final class Lifecycles implements TraceFollower {
     public static final String USE_AFTER_FREE = "use_after_free";
@@ -68,6 +74,26 @@ public final class Lifecycles implements TraceFollower {
     private final Map<String, Pending> handlers = new HashMap<>();
     private final Map<String, Boolean> seenCmKeys = new HashMap<>();
     private final Map<Long, IbCmState> icmStates = new HashMap<>();
+    /** cm_id_attach records that printed cm.id=0, not yet matched to the id they numbered. */
+    private final List<Unnumbered> unnumbered = new ArrayList<>();
+
+    /** An attach of an id restrack had not numbered yet: its addresses and line. */
+    private record Unnumbered(String src, String dst, int line) {
+        /** Whether an event of a new id with these addresses is of the id this attach made. */
+        boolean numbers(String eventSrc, String eventDst, boolean exact) {
+            return sameSource(eventSrc) && (dst.equals(eventDst) || (!exact && dst.equals("(einval)")));
+        }
+
+        /** The same source, or its address with the port bound after the attach (it printed port 0). */
+        private boolean sameSource(String eventSrc) {
+            if (src.equals(eventSrc)) {
+                return true;
+            }
+            int port = src.lastIndexOf(':');
+            return src.endsWith(":0") && eventSrc.lastIndexOf(':') == port
+                    && eventSrc.startsWith(src.substring(0, port));
+        }
+    }
 
     public Lifecycles() {
         for (ObjectKind k : ObjectKind.values()) {
@@ -123,16 +149,36 @@ public final class Lifecycles implements TraceFollower {
         String name = c.name();
         String key = id != 0 ? Long.toString(id) : "0|" + c.src() + "|" + c.dst();
         boolean seenBefore = seenCmKeys.containsKey(key);
+        if (id != 0 && !table(ObjectKind.CM_ID).containsKey(id) && c.tracepoint() != Tracepoint.CM_ID_ATTACH) {
+            Unnumbered u = takeUnnumbered(c.src(), c.dst());
+            if (u != null) {
+                Obj o = new Obj();
+                o.live = true;
+                o.createdInTrace = true;
+                o.line = u.line();
+                o.lastEvent = Tracepoint.CM_ID_ATTACH.eventName();
+                o.phase = CmPhase.ATTACHED;
+                table(ObjectKind.CM_ID).put(id, o);
+            }
+        }
         switch (c.tracepoint()) {
             case CM_ID_ATTACH -> {
-                create(ObjectKind.CM_ID, id, line, name, f);
-                table(ObjectKind.CM_ID).get(id).phase = CmPhase.ATTACHED;
+                if (id == 0) {
+                    unnumbered.add(new Unnumbered(c.src(), c.dst(), line));
+                    counts.get(ObjectKind.CM_ID)[0]++;
+                } else {
+                    create(ObjectKind.CM_ID, id, line, name, f);
+                    table(ObjectKind.CM_ID).get(id).phase = CmPhase.ATTACHED;
+                }
                 handlers.remove(key);
                 seenBefore = true;
             }
             case CM_ID_DESTROY -> {
-                if (id != 0 || liveZero()) {
+                if (id != 0) {
                     destroy(ObjectKind.CM_ID, id, line, name, f);
+                } else if (takeUnnumbered(c.src(), c.dst()) != null) {
+                    // An attached id never numbered (or restrack's id 0 itself) goes.
+                    counts.get(ObjectKind.CM_ID)[1]++;
                 }
                 handlers.remove(key);
             }
@@ -234,9 +280,19 @@ public final class Lifecycles implements TraceFollower {
         }
     }
 
-    private boolean liveZero() {
-        Obj o = table(ObjectKind.CM_ID).get(0L);
-        return o != null && o.live;
+    /**
+     * The oldest waiting unnumbered attach with these addresses, taken off the list: one with the
+     * same destination first, else one made before the id had a destination.
+     */
+    private Unnumbered takeUnnumbered(String src, String dst) {
+        for (boolean exact : new boolean[] {true, false}) {
+            for (int i = 0; i < unnumbered.size(); i++) {
+                if (unnumbered.get(i).numbers(src, dst, exact)) {
+                    return unnumbered.remove(i);
+                }
+            }
+        }
+        return null;
     }
 
     private Map<Long, Obj> table(ObjectKind k) {
@@ -245,7 +301,7 @@ public final class Lifecycles implements TraceFollower {
 
     private void create(ObjectKind k, long id, int line, String event, Findings f) {
         Obj o = table(k).get(id);
-        if (o != null && o.live && !(k == ObjectKind.CM_ID && id == 0)) {
+        if (o != null && o.live) {
             f.violation(line, ID_REUSED_WHILE_LIVE, event + " of " + k.idName() + "=" + id + " while it is live ("
                     + (o.createdInTrace ? "allocated at line " + o.line : "in use since line " + o.line)
                     + ", no free since)");
@@ -264,10 +320,8 @@ public final class Lifecycles implements TraceFollower {
         if (o == null || madeUntraced(k, o)) {
             o = adopt(k, id, line);
         } else if (!o.live) {
-            if (!(k == ObjectKind.CM_ID && id == 0)) {
-                f.violation(line, DOUBLE_FREE, event + " of " + k.idName() + "=" + id + ", already freed at line "
-                        + o.line + " (" + o.lastEvent + ")");
-            }
+            f.violation(line, DOUBLE_FREE, event + " of " + k.idName() + "=" + id + ", already freed at line "
+                    + o.line + " (" + o.lastEvent + ")");
             return;
         }
         o.live = false;
@@ -309,7 +363,7 @@ public final class Lifecycles implements TraceFollower {
     public Map<ObjectKind, ObjectCounts> counts() {
         Map<ObjectKind, ObjectCounts> out = new EnumMap<>(ObjectKind.class);
         for (ObjectKind k : ObjectKind.values()) {
-            long live = 0;
+            long live = k == ObjectKind.CM_ID ? unnumbered.size() : 0;
             for (Obj o : table(k).values()) {
                 if (o.live && o.createdInTrace) {
                     live++;
