@@ -30,7 +30,8 @@ public final class HcaPort {
      * PortInfo encodings (IBA 14.2.5.6) of what the port runs at: widths 1x, 4x, 8x and 12x
      * (LinkWidthSupported bits 0-3; 2x needs CapabilityMask2, which this port does not have);
      * speeds SDR, DDR and QDR (LinkSpeedSupported), FDR and EDR (LinkSpeedExtSupported), and FDR10,
-     * which PortInfo shows as QDR. Enabled is supported; active is the link's.
+     * which PortInfo shows as QDR and Mellanox's ExtendedPortInfo names (its LinkSpeedSupported
+     * bit 0). Enabled is supported; active is the link's.
      */
     static final int WIDTHS_SUPPORTED = 1 | 2 | 4 | 8;
     static final int SPEEDS_SUPPORTED = 1 | 2 | 4;
@@ -38,6 +39,8 @@ public final class HcaPort {
     static final int EXT_SPEEDS_SUPPORTED = 1 | 2;
     static final int EXT_SPEED_FDR = 1;
     static final int EXT_SPEED_EDR = 2;
+    static final int MLNX_SPEEDS_SUPPORTED = 1;
+    static final int MLNX_SPEED_FDR10 = 1;
     /** What {@link #supports} takes, in words. */
     static final String SUPPORTED = "an HCA port runs at 1X, 4X, 8X or 12X and SDR, DDR, QDR, FDR10, FDR or EDR";
     /** PortInfo:LinkDownDefaultState Polling. */
@@ -211,6 +214,14 @@ public final class HcaPort {
             case QDR, FDR10, FDR, EDR -> SPEED_QDR;
             default -> 0;
         };
+    }
+
+    /**
+     * ExtendedPortInfo:LinkSpeedActive (Mellanox's vendor attribute 0xff90, docs/HCA.md §3.15): 1
+     * FDR10, 0 for any other speed; mlx4's ib_link_query_port asks for it when PortInfo says QDR.
+     */
+    static int mlnxLinkSpeedActive(LinkSpeed s) {
+        return s == LinkSpeed.FDR10 ? MLNX_SPEED_FDR10 : 0;
     }
 
     /** PortInfo:LinkSpeedExtActive (IBA 14.2.5.6): 1 FDR, 2 EDR, 0 for a speed that is not extended. */

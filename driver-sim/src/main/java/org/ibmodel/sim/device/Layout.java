@@ -246,6 +246,18 @@ public final class Layout {
         public static final Field CAPABILITY_MASK = f("capability_mask", 0x00, 15, 0);
     }
 
+    /**
+     * §3.15 Mellanox's vendor ExtendedPortInfo attribute (0xff90), offsets from {@link Mad#DATA}:
+     * opensm's ib_mlnx_ext_port_info_t; bit 0 of the speed fields is FDR10.
+     */
+    public static final class ExtPortInfo {
+        public static final String SECTION = "3.15";
+        public static final Field STATE_CHANGE_ENABLE = f("state_change_enable", 0x00, 7, 0);
+        public static final Field LINK_SPEED_SUPPORTED = f("link_speed_supported", 0x04, 7, 0);
+        public static final Field LINK_SPEED_ENABLED = f("link_speed_enabled", 0x08, 7, 0);
+        public static final Field LINK_SPEED_ACTIVE = f("link_speed_active", 0x0c, 7, 0);
+    }
+
     /** §3.11 a multicast group entry (MGM or AMGM), the mailbox of READ_MGM and WRITE_MGM. */
     public static final class Mgm {
         public static final String SECTION = "3.11";

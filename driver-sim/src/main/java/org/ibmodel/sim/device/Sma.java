@@ -1,5 +1,5 @@
-// docs/HCA.md §3.8-§3.10; IBA 13.4 (MAD header, status), 14.2.5 (SMA attributes);
-// include/rdma/ib_mad.h and ib_smi.h for the numbers
+// docs/HCA.md §3.8-§3.10, §3.15; IBA 13.4 (MAD header, status), 14.2.5 (SMA attributes);
+// include/rdma/ib_mad.h and ib_smi.h for the numbers, include/linux/mlx4/device.h for 0xff90
 package org.ibmodel.sim.device;
 
 import java.nio.charset.StandardCharsets;
@@ -35,13 +35,15 @@ final class Sma {
         int fill(Sma sma, HcaPort port, long attrMod, byte[] mad);
     }
 
-    /** The attributes answered, by IBA attribute ID. */
+    /** The attributes answered, by attribute ID: IBA's, and one of Mellanox's vendor range (0xff00-0xffff). */
     enum Attr {
         NODE_DESC(0x0010, Sma::nodeDesc),
         NODE_INFO(0x0011, Sma::nodeInfo),
         GUID_INFO(0x0014, Sma::guidInfo),
         PORT_INFO(0x0015, Sma::portInfo),
-        PKEY_TABLE(0x0016, Sma::pkeyTable);
+        PKEY_TABLE(0x0016, Sma::pkeyTable),
+        /** MLX4_ATTR_EXTENDED_PORT_INFO: tells FDR10 from QDR (§3.15). */
+        EXTENDED_PORT_INFO(0xff90, Sma::extendedPortInfo);
 
         final int id;
         private final Get get;
@@ -173,6 +175,22 @@ final class Sma {
         Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(mad, d, HcaPort.linkSpeedExtActive(p.speed()));
         Layout.SmpPortInfo.LINK_SPEED_EXT_SUPPORTED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
         Layout.SmpPortInfo.LINK_SPEED_EXT_ENABLED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
+        return 0;
+    }
+
+    /**
+     * Mellanox's ExtendedPortInfo, about port attr_mod (the port of in_modifier when it is 0), as
+     * PortInfo: the port supports and has enabled FDR10, and runs at it when its link does.
+     */
+    private int extendedPortInfo(HcaPort in, long attrMod, byte[] mad) {
+        if (attrMod > ports.length) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        HcaPort p = attrMod == 0 ? in : ports[(int) attrMod - 1];
+        int d = Layout.Mad.DATA;
+        Layout.ExtPortInfo.LINK_SPEED_SUPPORTED.set(mad, d, HcaPort.MLNX_SPEEDS_SUPPORTED);
+        Layout.ExtPortInfo.LINK_SPEED_ENABLED.set(mad, d, HcaPort.MLNX_SPEEDS_SUPPORTED);
+        Layout.ExtPortInfo.LINK_SPEED_ACTIVE.set(mad, d, HcaPort.mlnxLinkSpeedActive(p.speed()));
         return 0;
     }
 

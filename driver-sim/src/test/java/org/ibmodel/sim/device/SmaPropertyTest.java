@@ -22,7 +22,7 @@ import org.quicktheories.core.Gen;
 class SmaPropertyTest {
     private static final long DEFAULT_SEED = 0x5a_3a_d0L;
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200) * 5;
-    private static final int[] ATTRS = {0x0010, 0x0011, 0x0014, 0x0015, 0x0016};
+    private static final int[] ATTRS = {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0xff90};
     private static final byte UNTOUCHED = 0x5a;
 
     /** One generated MAD_IFC: the port it names and the MAD's header values, the rest random. */
@@ -61,8 +61,8 @@ class SmaPropertyTest {
         Gen<Integer> version = near(90, new int[] {1}, 8);
         Gen<Integer> mgmtClass = near(90, new int[] {0x01, 0x81, 0x01, 0x81, 0x04, 0x07}, 8);
         Gen<Integer> method = near(90, new int[] {0x01, 0x01, 0x01, 0x02, 0x05, 0x07, 0x81}, 8);
-        Gen<Integer> attrId = near(90, new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012, 0x001D, 0x0001},
-                16);
+        Gen<Integer> attrId = near(90,
+                new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012, 0x001D, 0x0001, 0xff90, 0xff91}, 16);
         Gen<Long> attrMod = near(80, new int[] {0, 1, 2, 3}, 8).map(Integer::longValue)
                 .mix(longs().between(0, 0xffff_ffffL), 10);
         Gen<Long> fill = longs().all();
@@ -99,7 +99,7 @@ class SmaPropertyTest {
         }
         boolean inRange = switch (c.attrId()) {
             case 0x0014 -> c.attrMod() < (caps.gidTableLen() + 7) / 8;
-            case 0x0015 -> c.attrMod() <= caps.numPorts();
+            case 0x0015, 0xff90 -> c.attrMod() <= caps.numPorts();
             case 0x0016 -> c.attrMod() < (caps.pkeyTableLen() + 31) / 32;
             default -> true;
         };
@@ -171,6 +171,9 @@ class SmaPropertyTest {
             assertEquals(h.caps.nodeGuid(), Layout.NodeInfo.NODE_GUID.get(out, Layout.Mad.DATA));
         } else if (c.attrId() == 0x0015) {
             assertEquals(HcaPort.INIT, Layout.SmpPortInfo.PORT_STATE.getInt(out, Layout.Mad.DATA));
+        } else if (c.attrId() == 0xff90) {
+            assertEquals(1, Layout.ExtPortInfo.LINK_SPEED_SUPPORTED.getInt(out, Layout.Mad.DATA), "FDR10 supported");
+            assertEquals(0, Layout.ExtPortInfo.LINK_SPEED_ACTIVE.getInt(out, Layout.Mad.DATA), "4x EDR is not FDR10");
         }
     }
 }
