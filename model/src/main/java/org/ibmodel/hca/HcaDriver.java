@@ -98,8 +98,12 @@ public final class HcaDriver implements DeviceOps {
     private static final Field GUID = new Field("guid", 0, 63, 0);
     static final int PORT_EXTENDED_SPEEDS_SUP = 1 << 14;
     static final int SPEED_SDR = 1;
+    static final int SPEED_QDR = 4;
+    static final int SPEED_FDR10 = 8;
     static final int SPEED_FDR = 16;
     static final int SPEED_EDR = 32;
+    /** ExtendedPortInfo:LinkSpeedActive's FDR10 bit (opensm's ib_mlnx_ext_port_info_t). */
+    static final int MLNX_SPEED_FDR10 = 1;
 
     private final IbCore core;
     private final Kernel kernel;
@@ -436,8 +440,8 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * mthca_query_port / mlx4's ib_link_query_port: SubnGet(PortInfo) through MAD_IFC (§3.8,
-     * §3.10) on every call, the table lengths from QUERY_DEV_CAP. The violation counters are the
-     * device's own, read live.
+     * §3.10) on every call, the table lengths from QUERY_DEV_CAP, and SubnGet(ExtendedPortInfo)
+     * (§3.15) only when PortInfo says QDR. The violation counters are the device's own, read live.
      */
     @Override
     public int queryPort(int port, PortAttr a) {
@@ -463,6 +467,12 @@ public final class HcaDriver implements DeviceOps {
         a.qkeyViolCntr = Hw.SmpPortInfo.Q_KEY_VIOLATIONS.getInt(mad, d);
         a.gidTblLen = gidTableLen;
         a.pkeyTblLen = pkeyTableLen;
+        if (a.activeSpeed == SPEED_QDR) {
+            ret = fdr10(port, a);
+            if (ret != 0) {
+                return ret;
+            }
+        }
         // ib_link_query_port (drivers/infiniband/hw/mlx4/main.c): firmware may show a stale speed
         // for a link that is down.
         if (a.state == PortState.DOWN) {
@@ -487,6 +497,26 @@ public final class HcaDriver implements DeviceOps {
             case 2 -> SPEED_EDR;
             default -> speed;
         };
+    }
+
+    /**
+     * ib_link_query_port (drivers/infiniband/hw/mlx4/main.c) on a port PortInfo calls QDR with no
+     * extended speed, which an FDR10 link is to it: Mellanox's ExtendedPortInfo (§3.15) has FDR10
+     * in LinkSpeedActive bit 0. mlx4 reads that bit whatever the MAD status; an agent without the
+     * attribute answers with a status and a zeroed attribute (§3.8), so the port stays QDR either
+     * way. Only a failed command is an error.
+     */
+    private int fdr10(int port, PortAttr a) {
+        byte[] mad = new byte[Hw.Mad.SIZE];
+        int ret = madIfc.subnGetAnyStatus(port, HcaMad.ATTR_EXTENDED_PORT_INFO, port, mad);
+        if (ret != 0) {
+            return ret;
+        }
+        boolean answered = Hw.Mad.STATUS.getInt(mad, 0) == 0;
+        if (answered && (Hw.ExtPortInfo.LINK_SPEED_ACTIVE.getInt(mad, Hw.Mad.DATA) & MLNX_SPEED_FDR10) != 0) {
+            a.activeSpeed = SPEED_FDR10;
+        }
+        return 0;
     }
 
     /**

@@ -24,6 +24,8 @@ final class HcaMad {
     static final int ATTR_PORT_INFO = 0x0015;
     static final int ATTR_PKEY_TABLE = 0x0016;
     static final int ATTR_SM_INFO = 0x0020;
+    /** MLX4_ATTR_EXTENDED_PORT_INFO (include/linux/mlx4/device.h): Mellanox's vendor attribute, §3.15. */
+    static final int ATTR_EXTENDED_PORT_INFO = 0xff90;
     static final int ATTR_VENDOR_MASK = 0xff00;
     static final int PKEYS_PER_BLOCK = 32;
     static final int GUIDS_PER_BLOCK = 8;
@@ -47,6 +49,18 @@ final class HcaMad {
      * status, which the kernel's query functions would not notice.
      */
     int subnGet(int port, int attrId, long attrMod, byte[] mad) {
+        int ret = subnGetAnyStatus(port, attrId, attrMod, mad);
+        if (ret != 0) {
+            return ret;
+        }
+        return Hw.Mad.STATUS.getInt(mad, 0) == 0 ? 0 : Errno.EINVAL.negative();
+    }
+
+    /**
+     * The same SubnGet as mlx4_MAD_IFC sends it: 0 or the command's errno, the MAD status left in
+     * the response for the caller to judge.
+     */
+    int subnGetAnyStatus(int port, int attrId, long attrMod, byte[] mad) {
         byte[] in = new byte[Hw.Mad.SIZE];
         Hw.Mad.BASE_VERSION.set(in, 0, 1);
         Hw.Mad.MGMT_CLASS.set(in, 0, MGMT_CLASS_SUBN_LID_ROUTED);
@@ -54,11 +68,7 @@ final class HcaMad {
         Hw.Mad.METHOD.set(in, 0, METHOD_GET);
         Hw.Mad.ATTR_ID.set(in, 0, attrId);
         Hw.Mad.ATTR_MOD.set(in, 0, attrMod);
-        int ret = cmd.inOut(CmdOp.MAD_IFC, port, MAD_IFC_IGNORE_MKEY | MAD_IFC_IGNORE_BKEY, in, mad);
-        if (ret != 0) {
-            return ret;
-        }
-        return Hw.Mad.STATUS.getInt(mad, 0) == 0 ? 0 : Errno.EINVAL.negative();
+        return cmd.inOut(CmdOp.MAD_IFC, port, MAD_IFC_IGNORE_MKEY | MAD_IFC_IGNORE_BKEY, in, mad);
     }
 
     /**
