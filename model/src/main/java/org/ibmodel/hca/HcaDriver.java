@@ -756,7 +756,7 @@ public final class HcaDriver implements DeviceOps {
             // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
             // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
             case PORT_MNG_CHG -> {
-                int p = Hw.Eqe.PORT.getInt(eqe, 0);
+                int p = Hw.Eqe.PMC_PORT.getInt(eqe, 0);
                 if (Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.MNG_PKEY_TABLE && p >= 1 && p <= numPorts) {
                     tableLock.with(() -> {
                         pkeyChanges[p]++;

@@ -123,6 +123,7 @@ public final class Hw {
         public static final Field SM_SL = f("sm_sl", 0x08, 27, 24);
         public static final Field SET_PKEY = f("set_pkey", 0x08, 0);
         public static final Field SET_GID = f("set_gid", 0x08, 1);
+        public static final Field CLIENT_REREGISTER = f("client_reregister", 0x08, 2);
         public static final Field GID_PREFIX = f("gid_prefix", 0x10, 63, 0);
         public static final Field PORT_GUID = f("port_guid", 0x18, 63, 0);
         /** Entry i is the (1 - i % 2) half of the word at PKEY.offset + 4 * (i / 2). */
@@ -562,12 +563,28 @@ public final class Hw {
         public static final Field PORT = f("port", 0x0c, 31, 28);
         public static final Field OUT_PARAM = f("out_param", 0x0c, 63, 0);
         public static final Field OWNER = f("owner", 0x1c, 7);
+        /**
+         * PORT_MNG_CHG (include/linux/mlx4/device.h struct mlx4_eqe, event.port_mgmt_change): the
+         * port, and for subtype PortInfo the changed-attribute mask and the port's new values.
+         */
+        public static final Field PMC_PORT = f("pmc_port", 0x04, 7, 0);
+        public static final Field MSTR_SM_LID = f("mstr_sm_lid", 0x08, 31, 16);
+        public static final Field PORT_LID = f("port_lid", 0x08, 15, 0);
+        public static final Field CHANGED_ATTR = f("changed_attr", 0x0c, 31, 0);
+        public static final Field MSTR_SM_SL = f("mstr_sm_sl", 0x10, 3, 0);
+        public static final Field GID_PREFIX = f("gid_prefix", 0x14, 63, 0);
         public static final int PORT_ACTIVE = 4;
         public static final int PORT_DOWN = 1;
         /** PORT_MNG_CHG subtypes, mlx4's MLX4_DEV_PMC_SUBTYPE_*: the attribute that changed. */
         public static final int MNG_GUID_INFO = 0x14;
         public static final int MNG_PORT_INFO = 0x15;
         public static final int MNG_PKEY_TABLE = 0x16;
+        /** changed_attr bits (include/linux/mlx4/device.h MLX4_EQ_PORT_INFO_*_MASK). */
+        public static final int MSTR_SM_LID_CHANGE = 1 << 0;
+        public static final int GID_PFX_CHANGE = 1 << 1;
+        public static final int LID_CHANGE = 1 << 2;
+        public static final int CLIENT_REREG = 1 << 3;
+        public static final int MSTR_SM_SL_CHANGE = 1 << 4;
     }
 
     /** §8 doorbells in BAR2 (the UAR page). */

@@ -257,7 +257,14 @@ public final class Firmware {
         return n >= 1 && n <= ports.length ? ports[n - 1] : null;
     }
 
-    /** PORT_CHANGE or PORT_MNG_CHG (§7) for {@code port}, on the EQ that takes the type. */
+    /** A PORT_MNG_CHG EQE (§7) a port built, on the EQ that takes the type. */
+    void portMngChg(byte[] eqe) {
+        if (eqs != null) {
+            eqs.post(EventType.PORT_MNG_CHG, eqe);
+        }
+    }
+
+    /** PORT_CHANGE (§7) for {@code port}, on the EQ that takes the type. */
     void portEvent(EventType type, int port, int subtype) {
         if (eqs == null) {
             return;

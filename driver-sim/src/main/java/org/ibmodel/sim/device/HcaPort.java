@@ -9,8 +9,8 @@ import org.ibmodel.sim.wire.Vcrc;
  * One port of the HCA. Its logical state follows from INIT_PORT, the cable and the LID: DOWN until
  * INIT_PORT has opened the port and while its cable has no partner, INIT while no LID is set,
  * ACTIVE once one is (a static subnet: SET_PORT or the world's subnet manager sets it). Entering
- * or leaving ACTIVE posts a PORT_CHANGE EQE; a change of an ACTIVE port's addresses, P_Key table
- * or GID posts PORT_MNG_CHG.
+ * or leaving ACTIVE posts a PORT_CHANGE EQE; a change of the port's addresses, P_Key table or GID,
+ * whatever its state, posts PORT_MNG_CHG first.
  */
 public final class HcaPort {
     /** ib_port_state values (include/rdma/ib_verbs.h). */
@@ -441,7 +441,16 @@ public final class HcaPort {
 
     /** The world's subnet manager assigns addresses (SubnSet(PortInfo) without the MADs). */
     public void smSet(int newLid, int newLmc, int newSmLid, int newSmSl) {
-        update(setAddresses(newLid, newLmc, newSmLid, newSmSl) ? Layout.Eqe.MNG_PORT_INFO : 0);
+        update(false, false, setAddresses(newLid, newLmc, newSmLid, newSmSl));
+    }
+
+    /**
+     * The world's subnet manager sets PortInfo:ClientReregister (IBA 14.2.5.6) and nothing else,
+     * asking the port's clients to register with the SA again, as OpenSM does for a port it has
+     * found anew or after it took the subnet over.
+     */
+    public void smClientReregister() {
+        update(false, false, Layout.Eqe.CLIENT_REREG);
     }
 
     /**
@@ -480,27 +489,35 @@ public final class HcaPort {
                 pkeys[i] = pkey;
             }
         }
-        boolean gidChanged = false;
+        boolean guidChanged = false;
+        int portInfoChanged = 0;
         if (Layout.PortInfo.SET_GID.isSet(mb, 0)) {
             long prefix = Layout.PortInfo.GID_PREFIX.get(mb, 0);
             long guid = Layout.PortInfo.PORT_GUID.get(mb, 0);
-            gidChanged = prefix != gidPrefix || guid != portGuid;
+            // The prefix is PortInfo's (GidPrefix), the port GUID entry 0 of GUIDInfo.
+            portInfoChanged |= prefix != gidPrefix ? Layout.Eqe.GID_PFX_CHANGE : 0;
+            guidChanged = guid != portGuid;
             gidPrefix = prefix;
             portGuid = guid;
         }
-        boolean addressesChanged = setAddresses(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
+        portInfoChanged |= setAddresses(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
                 Layout.PortInfo.SM_LID.getInt(mb, 0), Layout.PortInfo.SM_SL.getInt(mb, 0));
-        update(pkeysChanged ? Layout.Eqe.MNG_PKEY_TABLE : 0, gidChanged ? Layout.Eqe.MNG_GUID_INFO : 0,
-                addressesChanged ? Layout.Eqe.MNG_PORT_INFO : 0);
+        portInfoChanged |= Layout.PortInfo.CLIENT_REREGISTER.isSet(mb, 0) ? Layout.Eqe.CLIENT_REREG : 0;
+        update(pkeysChanged, guidChanged, portInfoChanged);
     }
 
-    /** Takes the LID, LMC, SM LID and SM SL; true if any of them changed. */
-    private boolean setAddresses(int newLid, int newLmc, int newSmLid, int newSmSl) {
+    /**
+     * Takes the LID, LMC, SM LID and SM SL; returns the changed_attr bits (§7) of what changed. A
+     * new LMC changes the LIDs the port answers to, so it is a LID change.
+     */
+    private int setAddresses(int newLid, int newLmc, int newSmLid, int newSmSl) {
         int l = newLid & 0xffff;
         int m = newLmc & 7;
         int sl = newSmLid & 0xffff;
         int ss = newSmSl & 0xf;
-        boolean changed = l != lid || m != lmc || sl != smLid || ss != smSl;
+        int changed = (l != lid || m != lmc ? Layout.Eqe.LID_CHANGE : 0)
+                | (sl != smLid ? Layout.Eqe.MSTR_SM_LID_CHANGE : 0)
+                | (ss != smSl ? Layout.Eqe.MSTR_SM_SL_CHANGE : 0);
         lid = l;
         lmc = m;
         smLid = sl;
@@ -540,26 +557,49 @@ public final class HcaPort {
         Field.putWord(b, at, word);
     }
 
+    /** The logical state after a change of the link or of INIT_PORT and CLOSE_PORT. */
+    private void update() {
+        update(false, false, 0);
+    }
+
     /**
-     * The logical state after a change: entering or leaving ACTIVE is a PORT_CHANGE (§7); a port
-     * that stays ACTIVE reports each {@code changed} PORT_MNG_CHG subtype (0: none) instead, the
-     * way mlx4 firmware tells its driver that the SM changed a port's attributes.
+     * The logical state after a set (§3.7): PORT_MNG_CHG for what the set changed, the way mlx4
+     * firmware tells its driver that the SM changed a port's attributes, whatever the port's
+     * state (smp_snoop in drivers/infiniband/hw/mthca/mthca_mad.c, which such firmware replaces,
+     * raises its events for every SubnSet it sees); then a PORT_CHANGE if the set moved the port
+     * into or out of ACTIVE (§7).
      */
-    private void update(int... changed) {
+    private void update(boolean pkeysChanged, boolean guidChanged, int portInfoChanged) {
         int next = !trained() ? DOWN : lid == 0 ? INIT : ACTIVE;
         int old = state;
         state = next;
         passes = PASSES[next];
+        if (pkeysChanged) {
+            firmware.portMngChg(mngChg(Layout.Eqe.MNG_PKEY_TABLE));
+        }
+        if (guidChanged) {
+            firmware.portMngChg(mngChg(Layout.Eqe.MNG_GUID_INFO));
+        }
+        if (portInfoChanged != 0) {
+            byte[] eqe = mngChg(Layout.Eqe.MNG_PORT_INFO);
+            Layout.Eqe.CHANGED_ATTR.set(eqe, 0, portInfoChanged);
+            Layout.Eqe.PORT_LID.set(eqe, 0, lid);
+            Layout.Eqe.MSTR_SM_LID.set(eqe, 0, smLid);
+            Layout.Eqe.MSTR_SM_SL.set(eqe, 0, smSl);
+            Layout.Eqe.GID_PREFIX.set(eqe, 0, gidPrefix);
+            firmware.portMngChg(eqe);
+        }
         if (old != ACTIVE && next == ACTIVE) {
             firmware.portEvent(EventType.PORT_CHANGE, num, Layout.Eqe.PORT_ACTIVE);
         } else if (old == ACTIVE && next != ACTIVE) {
             firmware.portEvent(EventType.PORT_CHANGE, num, Layout.Eqe.PORT_DOWN);
-        } else if (next == ACTIVE) {
-            for (int subtype : changed) {
-                if (subtype != 0) {
-                    firmware.portEvent(EventType.PORT_MNG_CHG, num, subtype);
-                }
-            }
         }
+    }
+
+    /** A PORT_MNG_CHG EQE of {@code subtype} for this port (§7). */
+    private byte[] mngChg(int subtype) {
+        byte[] eqe = EqTable.eqe(EventType.PORT_MNG_CHG, subtype, 0);
+        Layout.Eqe.PMC_PORT.set(eqe, 0, num);
+        return eqe;
     }
 }

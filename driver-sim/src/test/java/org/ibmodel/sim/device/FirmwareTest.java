@@ -243,7 +243,7 @@ class FirmwareTest {
     }
 
     @Test
-    void shouldReportChangesToAnActivePortWithPortMngChg() {
+    void shouldReportChangesToAPortWithPortMngChg() {
         h.init();
         long mask = EventType.PORT_CHANGE.maskBit() | EventType.PORT_MNG_CHG.maskBit();
         RawHca.EqRing eq = h.new EqRing(0, 4, 0, mask);
@@ -251,8 +251,11 @@ class FirmwareTest {
         byte[] set = new byte[0x40];
         Layout.PortInfo.LID.set(set, 0, 7);
         assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
-        assertEquals(EventType.PORT_CHANGE.value(), Layout.Eqe.TYPE.getInt(eq.poll(), 0), "entering ACTIVE");
-        assertNull(eq.poll(), "the LID came with ACTIVE: no PORT_MNG_CHG as well");
+        byte[] lid = eq.poll();
+        assertEquals(EventType.PORT_MNG_CHG.value(), Layout.Eqe.TYPE.getInt(lid, 0), "the set first");
+        assertEquals(Layout.Eqe.LID_CHANGE, Layout.Eqe.CHANGED_ATTR.getInt(lid, 0));
+        assertEquals(EventType.PORT_CHANGE.value(), Layout.Eqe.TYPE.getInt(eq.poll(), 0), "then entering ACTIVE");
+        assertNull(eq.poll());
 
         // The same addresses again change nothing; a new P_Key table and a new LID are two changes.
         assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
@@ -265,16 +268,20 @@ class FirmwareTest {
         List<Integer> subtypes = new java.util.ArrayList<>();
         for (byte[] e = eq.poll(); e != null; e = eq.poll()) {
             assertEquals(EventType.PORT_MNG_CHG.value(), Layout.Eqe.TYPE.getInt(e, 0));
-            assertEquals(1, Layout.Eqe.PORT.getInt(e, 0));
+            assertEquals(1, Layout.Eqe.PMC_PORT.getInt(e, 0));
             subtypes.add(Layout.Eqe.SUBTYPE.getInt(e, 0));
         }
         assertEquals(List.of(Layout.Eqe.MNG_PKEY_TABLE, Layout.Eqe.MNG_PORT_INFO), subtypes);
 
         Layout.PortInfo.SET_GID.set(set, 0, 1);
         Layout.PortInfo.GID_PREFIX.set(set, 0, 0xfe80_0000_0000_0001L);
+        Layout.PortInfo.PORT_GUID.set(set, 0, 0x1234);
         assertEquals(Status.OK, h.in(Command.SET_PORT, 1, set));
         eq.arm();
-        assertEquals(Layout.Eqe.MNG_GUID_INFO, Layout.Eqe.SUBTYPE.getInt(eq.poll(), 0));
+        assertEquals(Layout.Eqe.MNG_GUID_INFO, Layout.Eqe.SUBTYPE.getInt(eq.poll(), 0), "the port GUID");
+        byte[] prefix = eq.poll();
+        assertEquals(Layout.Eqe.MNG_PORT_INFO, Layout.Eqe.SUBTYPE.getInt(prefix, 0), "the GID prefix");
+        assertEquals(Layout.Eqe.GID_PFX_CHANGE, Layout.Eqe.CHANGED_ATTR.getInt(prefix, 0));
         assertNull(eq.poll(), "P_Keys and LID as they were: only the GID changed");
     }
 
