@@ -1,12 +1,13 @@
 // drivers/infiniband/core/cache.c: the per-port GID and P_Key tables and cached port attributes
 package org.ibmodel.core;
 
-import java.util.Arrays;
 
 /**
- * One port of a device: its attributes and its GID and P_Key tables. Changes made here by the
- * driver (or the subnet manager through it) dispatch the kernel's port events; a new P_Key table
- * is only cached, the driver raising the event.
+ * One port of a device: its attributes and its GID and P_Key tables. Only crossing into or out of
+ * ACTIVE dispatches an event here; the rest is a cache, as ib_cache_update keeps it, and raises
+ * nothing: LID_CHANGE, PKEY_CHANGE, GID_CHANGE and CLIENT_REREGISTER are the driver's to dispatch
+ * when its device says so (mlx4's handle_port_mgmt_change_event, mthca's smp_snoop), and no
+ * kernel code derives them from comparing ib_core's copy with the port.
  */
 public final class Port {
     /** The default P_Key, full membership (IBA 10.9.1.2). */
@@ -147,22 +148,20 @@ public final class Port {
         attr.portCapFlags = a.portCapFlags;
     }
 
+    /** The port's LID and LMC as the driver read them; no event (the driver raises LID_CHANGE). */
     public void setLid(int lid, int lmc) {
-        if (attr.lid == lid && attr.lmc == lmc) {
-            return;
-        }
         attr.lid = lid;
         attr.lmc = lmc;
-        device.dispatchEvent(IbEvent.port(device, IbEventType.LID_CHANGE, portNum));
     }
 
+    /**
+     * The SM's LID and SL as the driver read them; no event: no kernel driver of an InfiniBand
+     * port raises IB_EVENT_SM_CHANGE for them (mlx4 and mthca only move their SM address handle,
+     * update_sm_ah).
+     */
     public void setSm(int smLid, int smSl) {
-        if (attr.smLid == smLid && attr.smSl == smSl) {
-            return;
-        }
         attr.smLid = smLid;
         attr.smSl = smSl;
-        device.dispatchEvent(IbEvent.port(device, IbEventType.SM_CHANGE, portNum));
     }
 
     /**
@@ -180,15 +179,12 @@ public final class Port {
         }
     }
 
+    /** ib_cache_update's GID part: entry {@code index} as the driver read it; no event of its own. */
     public void setGid(int index, byte[] gid) {
         if (index < 0 || index >= gids.length || gid.length != 16) {
             throw new IllegalArgumentException("gid index " + index + " or length " + gid.length);
         }
-        if (Arrays.equals(gids[index], gid)) {
-            return;
-        }
         gids[index] = gid.clone();
-        device.dispatchEvent(IbEvent.port(device, IbEventType.GID_CHANGE, portNum));
     }
 
     @Override

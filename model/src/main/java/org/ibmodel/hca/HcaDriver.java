@@ -4,6 +4,7 @@
 // docs/HCA.md
 package org.ibmodel.hca;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -149,10 +150,10 @@ public final class HcaDriver implements DeviceOps {
     private Bitmap srqBitmap;
     private int numPorts;
     /**
-     * By port: the PORT_MNG_CHG EQEs for the P_Key table the port work has not yet reported, each
-     * to be one IB_EVENT_PKEY_CHANGE (mlx4 queues a work per EQE); guarded by tableLock.
+     * By port: the events the PORT_MNG_CHG EQEs asked for, in EQE order, that the port work has
+     * not yet dispatched (mlx4 handles each EQE in a work of its own); guarded by tableLock.
      */
-    private int[] pkeyChanges = new int[1];
+    private final Map<Integer, List<IbEventType>> mngEvents = new TreeMap<>();
     private int pkeyTableLen;
     private int gidTableLen;
     private int firstQpn;
@@ -359,7 +360,6 @@ public final class HcaDriver implements DeviceOps {
         a.deviceCapFlags = DeviceAttr.CHANGE_PHY_PORT | DeviceAttr.PORT_ACTIVE_EVENT | DeviceAttr.SYS_IMAGE_GUID
                 | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
-        pkeyChanges = new int[numPorts + 1];
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);
         // mthca_query_device: every entry of the table, eight QPs each.
@@ -523,8 +523,8 @@ public final class HcaDriver implements DeviceOps {
      * ib_cache_update for one port: the P_Key table 32 entries a block (P_KeyTable) and the GID
      * table from the PortInfo prefix and eight GUIDs a block (GUIDInfo), as mthca_query_pkey and
      * mthca_query_gid read them. The P_Key table reaches ib_core's copy whole, once every block
-     * is read (the reads sleep, and events queued before may reach clients meanwhile), and raises
-     * no event; a GID that differs raises GID_CHANGE.
+     * is read (the reads sleep, and events queued before may reach clients meanwhile); nothing
+     * here raises an event.
      */
     private int updateCache(Port port) {
         int p = port.portNum();
@@ -677,11 +677,10 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * The port-change work: PortInfo and the tables through MAD_IFC; ib_core raises the events of
-     * the addresses, the driver one IB_EVENT_PKEY_CHANGE for each P_Key table EQE
-     * (drivers/infiniband/hw/mlx4/main.c handle_port_mgmt_change_event, MLX4_DEV_PMC_SUBTYPE_PKEY_TABLE),
-     * once ib_core's copy holds the whole new table: drivers/infiniband/core/cache.c
-     * ib_cache_event_task runs ib_cache_update before the clients hear of the change.
+     * The port-change work: PortInfo and the tables through MAD_IFC into ib_core's copy, then the
+     * events the PORT_MNG_CHG EQEs asked for ({@link #portMgmtChangeEvents}), once ib_core's copy
+     * holds the new port: drivers/infiniband/core/cache.c ib_cache_event_task runs ib_cache_update
+     * before the clients hear of a change. Nothing is raised for what merely differs from the copy.
      */
     private void refreshPorts() {
         IbDevice dev = device;
@@ -691,10 +690,9 @@ public final class HcaDriver implements DeviceOps {
         for (int p = 1; p <= numPorts; p++) {
             // EQEs that come while the tables are read queue this work again, and are its next run's.
             int portNum = p;
-            int pkeyEvents = tableLock.with(() -> {
-                int n = pkeyChanges[portNum];
-                pkeyChanges[portNum] = 0;
-                return n;
+            List<IbEventType> events = tableLock.with(() -> {
+                List<IbEventType> pending = mngEvents.remove(portNum);
+                return pending == null ? List.<IbEventType>of() : pending;
             });
             PortAttr a = new PortAttr();
             // ib_cache_update fails with ib_query_port, and the clients hear nothing.
@@ -708,8 +706,8 @@ public final class HcaDriver implements DeviceOps {
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
             if (updateCache(port) == 0) {
-                for (int i = 0; i < pkeyEvents; i++) {
-                    dev.dispatchEvent(IbEvent.port(dev, IbEventType.PKEY_CHANGE, p));
+                for (IbEventType e : events) {
+                    dev.dispatchEvent(IbEvent.port(dev, e, p));
                 }
             }
             port.setState(a.state);
@@ -753,13 +751,15 @@ public final class HcaDriver implements DeviceOps {
                 portChange(Hw.Eqe.PORT.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.PORT_ACTIVE);
                 wq.queueWork(portWork);
             }
-            // Querying the port sleeps, so it runs from a work item (mlx4_ib_event's handling);
-            // PORT_MNG_CHG says an ACTIVE port's attributes changed (mlx4's handle_port_mgmt_change_event).
+            // PORT_MNG_CHG says the SM changed a port's attributes: the events come from the EQE
+            // (handle_port_mgmt_change_event), and reach clients from the port work, after it has read
+            // the port into ib_core's copy (reading sleeps).
             case PORT_MNG_CHG -> {
                 int p = Hw.Eqe.PMC_PORT.getInt(eqe, 0);
-                if (Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.MNG_PKEY_TABLE && p >= 1 && p <= numPorts) {
+                if (p >= 1 && p <= numPorts) {
+                    List<IbEventType> events = portMgmtChangeEvents(eqe);
                     tableLock.with(() -> {
-                        pkeyChanges[p]++;
+                        mngEvents.computeIfAbsent(p, k -> new ArrayList<>()).addAll(events);
                     });
                 }
                 wq.queueWork(portWork);
@@ -789,6 +789,44 @@ public final class HcaDriver implements DeviceOps {
                     qp.ibQp().deviceSetState(QpState.ERR);
                 }
                 qp.ibQp().eventUpcall(ev);
+            }
+        }
+    }
+
+    /**
+     * The events of one PORT_MNG_CHG EQE, in the order drivers/infiniband/hw/mlx4/mad.c
+     * handle_port_mgmt_change_event dispatches them. PortInfo: its changed_attr mask says which
+     * (an SM LID or SL change only moves the driver's SM address handle, update_sm_ah, which needs
+     * the MAD layer's send agent this model has not: no event, and mlx4 raises no IB_EVENT_SM_CHANGE);
+     * P_KeyTable one PKEY_CHANGE, GUIDInfo one GID_CHANGE, whatever the number of entries changed.
+     */
+    private List<IbEventType> portMgmtChangeEvents(byte[] eqe) {
+        int subtype = Hw.Eqe.SUBTYPE.getInt(eqe, 0);
+        switch (subtype) {
+            case Hw.Eqe.MNG_PORT_INFO -> {
+                int changed = Hw.Eqe.CHANGED_ATTR.getInt(eqe, 0);
+                List<IbEventType> events = new ArrayList<>(3);
+                if ((changed & Hw.Eqe.LID_CHANGE) != 0) {
+                    events.add(IbEventType.LID_CHANGE);
+                }
+                if ((changed & Hw.Eqe.GID_PFX_CHANGE) != 0) {
+                    events.add(IbEventType.GID_CHANGE);
+                }
+                // handle_client_rereg_event
+                if ((changed & Hw.Eqe.CLIENT_REREG) != 0) {
+                    events.add(IbEventType.CLIENT_REREGISTER);
+                }
+                return events;
+            }
+            case Hw.Eqe.MNG_PKEY_TABLE -> {
+                return List.of(IbEventType.PKEY_CHANGE);
+            }
+            case Hw.Eqe.MNG_GUID_INFO -> {
+                return List.of(IbEventType.GID_CHANGE);
+            }
+            default -> {
+                kernel.printk(String.format("%s: PORT_MNG_CHG of unknown subtype 0x%x", name, subtype));
+                return List.of();
             }
         }
     }

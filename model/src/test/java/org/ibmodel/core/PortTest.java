@@ -70,23 +70,41 @@ class PortTest {
         }
     }
 
-    // drivers/infiniband/core/cache.c: LID, P_Key and SM changes are port events
+    // drivers/infiniband/core/cache.c: the events a driver dispatches reach clients from ib_wq
     @Test
-    void shouldDeliverLidPkeySmAndGidChangesInProcessContext() {
+    void shouldDeliverTheDriversPortEventsInProcessContext() {
         port.setLid(7, 0);
         port.setPkeys(pkeys(1, 0x8001));
-        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.PKEY_CHANGE, Fixture.PORT));
-        port.setSm(3, 0);
-        port.setGid(1, Port.gid(Port.DEFAULT_GID_PREFIX, 0x1234));
+        for (IbEventType t : List.of(IbEventType.LID_CHANGE, IbEventType.PKEY_CHANGE, IbEventType.GID_CHANGE,
+                IbEventType.CLIENT_REREGISTER)) {
+            f.dev.dispatchEvent(IbEvent.port(f.dev, t, Fixture.PORT));
+        }
         assertTrue(events.events.isEmpty());
 
         f.run();
 
-        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.PKEY_CHANGE, IbEventType.SM_CHANGE),
+        assertEquals(List.of(IbEventType.LID_CHANGE, IbEventType.PKEY_CHANGE, IbEventType.CLIENT_REREGISTER),
                 events.types(), "GID_CHANGE updates the cache only");
         assertEquals(List.of(ExecContext.PROCESS, ExecContext.PROCESS, ExecContext.PROCESS), events.contexts);
         assertEquals(7, port.lid());
         assertEquals(0x8001, port.pkey(1));
+    }
+
+    // drivers/infiniband/core/cache.c ib_cache_update compares nothing and raises nothing: LID,
+    // SM and GID changes are events only when the driver says so (mlx4 mad.c
+    // handle_port_mgmt_change_event), and none is ever IB_EVENT_SM_CHANGE
+    @Test
+    void shouldRaiseNothingWhenTheDriverUpdatesTheCopy() {
+        byte[] gid = Port.gid(Port.DEFAULT_GID_PREFIX | 1, 0x1234);
+        port.setLid(7, 1);
+        port.setSm(3, 2);
+        port.setGid(0, gid);
+        f.run();
+
+        assertEquals(List.of(), events.types());
+        PortAttr a = port.query();
+        assertEquals(List.of(7, 1, 3, 2), List.of(a.lid, a.lmc, a.smLid, a.smSl));
+        assertArrayEquals(gid, port.gid(0));
     }
 
     // drivers/infiniband/core/cache.c ib_cache_event_task: IB_EVENT_GID_CHANGE from a driver updates
@@ -96,7 +114,8 @@ class PortTest {
     void shouldUpdateTheGidTableWithoutTellingClientsOfGidChange() {
         byte[] gid = Port.gid(Port.DEFAULT_GID_PREFIX, 0x1234);
         port.setGid(1, gid);
-        port.setLid(7, 0);
+        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.GID_CHANGE, Fixture.PORT));
+        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.LID_CHANGE, Fixture.PORT));
         f.run();
 
         assertArrayEquals(gid, port.gid(1));
@@ -131,7 +150,7 @@ class PortTest {
     @Test
     void shouldStopDeliveringAfterUnregisterEventHandler() {
         f.dev.unregisterEventHandler(events);
-        port.setLid(9, 0);
+        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.LID_CHANGE, Fixture.PORT));
         f.run();
 
         assertTrue(events.events.isEmpty());
@@ -225,6 +244,7 @@ class PortTest {
         bare.registerEventHandler(seen);
         bare.port(1).setState(PortState.ACTIVE);
         bare.port(1).setLid(9, 0);
+        bare.dispatchEvent(IbEvent.port(bare, IbEventType.LID_CHANGE, 1));
         f.run();
 
         assertTrue(seen.events.isEmpty(), seen.types().toString());

@@ -368,6 +368,8 @@ class IbvTest {
     @Test
     void shouldReportPortEventsWithThePortNumber() {
         world.host.device().port(1).setLid(5, 0);
+        world.host.device().dispatchEvent(org.ibmodel.core.IbEvent.port(world.host.device(),
+                org.ibmodel.core.IbEventType.LID_CHANGE, 1));
         world.run();
         IbvAsyncEvent ev = ctx.getAsyncEvent();
         assertNotNull(ev);
