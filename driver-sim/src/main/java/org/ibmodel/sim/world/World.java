@@ -286,6 +286,21 @@ public final class World implements AutoCloseable {
     }
 
     /**
+     * The subnet manager sets PortInfo:ClientReregister (IBA 14.2.5.6) on host {@code i}'s port
+     * {@code port} and changes nothing else, as OpenSM does for a port it has found anew or when it
+     * has taken the subnet over: the port's clients get IB_EVENT_CLIENT_REREGISTER and are to join
+     * their multicast groups and register their services with the SA again. Delivered by
+     * {@link #settle()}.
+     */
+    public void clientReregister(int i, int port) {
+        if (i < 0 || i >= hostCount || port < 1 || port > portsPerHca) {
+            throw new IllegalArgumentException("host " + i + " port " + port + ": the world has hosts 0.."
+                    + (hostCount - 1) + " with ports 1.." + portsPerHca);
+        }
+        hosts.get(i).hca(0).firmware().port(port).smClientReregister();
+    }
+
+    /**
      * The subnet manager's sweep after links changed state (a heavy sweep of OpenSM, without its
      * MADs): the forwarding tables are computed again over the links that are up, so traffic
      * between two leaves moves off a trunk that failed, and an HCA port found in INIT (its
