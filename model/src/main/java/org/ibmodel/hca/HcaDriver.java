@@ -151,7 +151,7 @@ public final class HcaDriver implements DeviceOps {
     private int numPorts;
     /**
      * By port: the events the PORT_MNG_CHG EQEs asked for, in EQE order, that the port work has
-     * not yet dispatched (mlx4 handles each EQE in a work of its own); guarded by tableLock.
+     * not yet dispatched; guarded by tableLock.
      */
     private final Map<Integer, List<IbEventType>> mngEvents = new TreeMap<>();
     private int pkeyTableLen;
@@ -562,8 +562,8 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * The static subnet set-up of docs/HCA.md §3.7: SET_PORT with the port's LID and the SM's.
-     * The port goes ACTIVE and PORT_CHANGE reaches ib_core through the EQ, or, already ACTIVE,
-     * PORT_MNG_CHG does.
+     * What changed comes back as PORT_MNG_CHG through the EQ, and a port that goes ACTIVE (or
+     * leaves it, for LID 0) as PORT_CHANGE after it.
      */
     public int setPort(int port, int lid, int lmc, int smLid, int smSl) {
         kernel.mightSleep();
@@ -752,8 +752,9 @@ public final class HcaDriver implements DeviceOps {
                 wq.queueWork(portWork);
             }
             // PORT_MNG_CHG says the SM changed a port's attributes: the events come from the EQE
-            // (handle_port_mgmt_change_event), and reach clients from the port work, after it has read
-            // the port into ib_core's copy (reading sleeps).
+            // (handle_port_mgmt_change_event, which mlx4_ib_event runs at once for a device that is
+            // no SR-IOV master). They wait here for the port work, which reads the port into ib_core's
+            // copy (reading sleeps), as ib_cache_event_task updates the cache before any client hears.
             case PORT_MNG_CHG -> {
                 int p = Hw.Eqe.PMC_PORT.getInt(eqe, 0);
                 if (p >= 1 && p <= numPorts) {
