@@ -45,6 +45,12 @@ class RecordedTracesTest {
         }
     }
 
+    private static ReplayReport replay(Path p) throws IOException {
+        try (InputStream in = Files.newInputStream(p)) {
+            return new Replay().run(in);
+        }
+    }
+
     @Test
     void shouldHaveRecordings() throws IOException {
         assertFalse(recordings().isEmpty(), "no .trace files in " + recordedDir());
@@ -59,10 +65,7 @@ class RecordedTracesTest {
     @TestFactory
     Stream<DynamicTest> everyRecordedCmIdIsMadeByItsAttach() throws IOException {
         return recordings().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            ReplayReport r;
-            try (InputStream in = Files.newInputStream(p)) {
-                r = new Replay().run(in);
-            }
+            ReplayReport r = replay(p);
             String name = p.getFileName().toString();
             ObjectCounts c = r.objects().get(ObjectKind.CM_ID);
             assertEquals(0, c.adopted(), name + ": " + c);
@@ -74,10 +77,7 @@ class RecordedTracesTest {
     @TestFactory
     Stream<DynamicTest> everyRecordingReplaysCleanly() throws IOException {
         return recordings().stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
-            ReplayReport r;
-            try (InputStream in = Files.newInputStream(p)) {
-                r = new Replay().run(in);
-            }
+            ReplayReport r = replay(p);
             String name = p.getFileName().toString();
             List<Integer> allowed = JUSTIFIED_UNPARSED.getOrDefault(name, List.of());
             List<Unparsed> unexpected = r.unparsed().stream().filter(u -> !allowed.contains(u.line()))
