@@ -242,6 +242,15 @@ final class TransportPair implements AutoCloseable {
         connect(b, a, c.psnB(), c.psnA(), c, false);
     }
 
+    /** Takes both QPs back to RESET and connects them again, to RTS, as {@code c} says. */
+    void reconnect(Conn c) {
+        for (Side s : List.of(a, b)) {
+            assertEquals(0, s.qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        }
+        connect(a, b, c.psnA(), c.psnB(), c, true);
+        connect(b, a, c.psnB(), c.psnA(), c, true);
+    }
+
     private void connect(Side me, Side peer, int mySq, int peerSq, Conn c, boolean toRts) {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = c.port();
