@@ -68,6 +68,41 @@ class FastRegTest {
         return wcs.get(0);
     }
 
+    /** b registers a fresh key with {@code access}; a then runs {@code granted} and {@code refused} through it. */
+    private static void accessRun(int access, WrOpcode granted, WrOpcode refused) {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 0x33);
+            p.b.postSend(new SendWr().wrId(100).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), access)
+                    .sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR").status);
+            for (WrOpcode op : List.of(granted, refused)) {
+                SendWr wr = new SendWr().wrId(op.ordinal()).opcode(op).rkey(mr.rkey()).sendFlags(SendFlags.SIGNALED);
+                if (op == WrOpcode.ATOMIC_FETCH_AND_ADD) {
+                    wr.sgList(p.a.sge(4096, 8)).remoteAddr(mr.iova() + 4).compareAdd(1);
+                } else {
+                    wr.sgList(p.a.sge(4096, 64)).remoteAddr(mr.iova());
+                }
+                p.a.postSend(wr);
+                p.settle();
+                String what = op + " through a key registered with access 0x" + Integer.toHexString(access);
+                assertEquals(op == granted ? WcStatus.SUCCESS : WcStatus.REM_ACCESS_ERR, only(p.a.poll(), what).status,
+                        at(what));
+            }
+        }
+    }
+
+    /** mlx4 set_reg_seg: the key grants the remote access the REG_MR asked for, and no other. */
+    @Test
+    void shouldGrantOnlyTheRemoteAccessTheRegistrationAsked() {
+        accessRun(AccessFlags.REMOTE_READ, WrOpcode.RDMA_READ, WrOpcode.RDMA_WRITE);
+        accessRun(AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE, WrOpcode.RDMA_WRITE, WrOpcode.RDMA_READ);
+        accessRun(AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_ATOMIC, WrOpcode.ATOMIC_FETCH_AND_ADD,
+                WrOpcode.RDMA_WRITE);
+        accessRun(AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE, WrOpcode.RDMA_WRITE,
+                WrOpcode.ATOMIC_FETCH_AND_ADD);
+    }
+
     @Test
     void shouldOpenAWriteOnlyAfterRegistrationAndCloseItWithALocalInvalidate() {
         try (TransportPair p = rc()) {
