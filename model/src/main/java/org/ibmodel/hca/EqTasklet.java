@@ -17,8 +17,6 @@ final class EqTasklet {
     private final SpinLock lock;
     /** tasklet_ctx->list: added to by the interrupt handler. */
     private final Deque<HcaCq> list = new ArrayDeque<>();
-    /** tasklet_ctx->process_list: what the tasklet took from the list and has not yet run. */
-    private final Deque<HcaCq> processList = new ArrayDeque<>();
     private final Tasklet task;
 
     EqTasklet(Kernel kernel, int eqn) {
@@ -51,6 +49,8 @@ final class EqTasklet {
      * virtual time stands still while a tasklet runs, so here the whole list is run at once.
      */
     private void run() {
+        // tasklet_ctx->process_list: what the tasklet took from the list and has not yet run.
+        Deque<HcaCq> processList = new ArrayDeque<>();
         lock.with(() -> {
             processList.addAll(list);
             list.clear();

@@ -400,7 +400,7 @@ public final class Firmware {
             }
         }
         for (HcaPort p : ports) {
-            if (p.linkUp()) {
+            if (p.opened()) {
                 p.close();
             }
         }

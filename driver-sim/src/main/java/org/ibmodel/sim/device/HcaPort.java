@@ -156,7 +156,7 @@ public final class HcaPort {
     }
 
     /** INIT_PORT has opened the port (CLOSE_PORT closes it); its cable may still be down. */
-    public boolean linkUp() {
+    public boolean opened() {
         return opened;
     }
 
@@ -277,11 +277,6 @@ public final class HcaPort {
         xmitPackets++;
         multicastXmitPackets += multicast ? 1 : 0;
         return true;
-    }
-
-    /** {@link #transmit} of a packet that is not a subnet management packet. */
-    void transmitted(int bytes, boolean multicast) {
-        transmit(bytes, multicast, false);
     }
 
     /** A packet of {@code bytes} arrived from the link, whatever becomes of it. */

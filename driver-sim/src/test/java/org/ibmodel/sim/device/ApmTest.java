@@ -281,11 +281,7 @@ class ApmTest {
                     case GRH -> alt.altAhAttr = alternate(p, p.b, true).altAhAttr;
                     // Entry 1 of a's port 2 is 0x8001, a partition b's entry 0 (0xFFFF) does not match.
                     case PKEY -> {
-                        HcaPort port = p.a.host.hca(0).firmware().port(2);
-                        byte[] mb = port.query();
-                        HcaPort.pkeyAt(mb, 1, 0x8001);
-                        Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
-                        port.set(mb);
+                        TransportPair.setPkey(p.a.host.hca(0).firmware().port(2), 1, 0x8001);
                         alt.altPkeyIndex = 1;
                     }
                     default -> throw new IllegalStateException(wrong.name());

@@ -216,11 +216,7 @@ class MulticastTest {
         try (World w = World.of(SEED, 2)) {
             w.joinMulticast(MLID, 0, 1);
             // The sender's port has only partition 0x8001, which the receiver's QP (0xFFFF) is not in.
-            HcaPort port = w.host(0).hca(0).firmware().port(1);
-            byte[] mb = port.query();
-            HcaPort.pkeyAt(mb, 0, 0x8001);
-            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
-            port.set(mb);
+            TransportPair.setPkey(w.host(0).hca(0).firmware().port(1), 0, 0x8001);
             Node sender = new Node(w, 0, QKEY);
             Node remote = new Node(w, 1, QKEY);
             remote.join(mgid(8), MLID, 1);

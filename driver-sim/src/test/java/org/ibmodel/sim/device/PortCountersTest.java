@@ -77,8 +77,8 @@ class PortCountersTest {
             HcaPort port = p.a.host.hca(0).firmware().port(1);
             PortCounters before = counters(p.a);
             // Two packets of 40 octets LRH through ICRC, each with its 2-octet VCRC.
-            port.transmitted(42, false);
-            port.transmitted(42, false);
+            port.transmit(42, false, false);
+            port.transmit(42, false, false);
             port.received(42, false);
             port.received(42, false);
             PortCounters c = counters(p.a);
@@ -172,7 +172,7 @@ class PortCountersTest {
             long before = counters(p.a).portXmitData();
             // 17 GiB sent: more octets / 4 than 32 bits hold.
             for (int i = 0; i < 17; i++) {
-                port.transmitted((1 << 30) + org.ibmodel.sim.wire.Vcrc.LENGTH, false);
+                port.transmit((1 << 30) + org.ibmodel.sim.wire.Vcrc.LENGTH, false, false);
             }
             PortCounters c = counters(p.a);
             assertTrue(c.extended(), at("ClassPortInfo has IB_PMA_CLASS_CAP_EXT_WIDTH"));

@@ -172,11 +172,7 @@ class SpecialQpTest {
             Side b = new Side(w, 1);
             // Entry 1 of both port 1 tables: 0x8001, a partition of its own.
             for (int i = 0; i < 2; i++) {
-                HcaPort port = w.host(i).hca(0).firmware().port(1);
-                byte[] mb = port.query();
-                HcaPort.pkeyAt(mb, 1, 0x8001);
-                Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
-                port.set(mb);
+                TransportPair.setPkey(w.host(i).hca(0).firmware().port(1), 1, 0x8001);
             }
             w.settle();
             QpInitAttr init = QpInitAttr.of(QpType.UD, a.cq, a.cq, QpCap.of(8, 8, 1));

@@ -242,6 +242,14 @@ final class TransportPair implements AutoCloseable {
         connect(b, a, c.psnB(), c.psnA(), c, false);
     }
 
+    /** SET_PORT on {@code port} with P_Key table entry {@code index} = {@code pkey}, as the SM would set it. */
+    static void setPkey(HcaPort port, int index, int pkey) {
+        byte[] mb = port.query();
+        HcaPort.pkeyAt(mb, index, pkey);
+        Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
+        port.set(mb);
+    }
+
     /** Takes both QPs back to RESET and connects them again, to RTS, as {@code c} says. */
     void reconnect(Conn c) {
         for (Side s : List.of(a, b)) {

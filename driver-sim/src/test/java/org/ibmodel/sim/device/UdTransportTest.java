@@ -188,13 +188,8 @@ class UdTransportTest {
     void shouldDropAndCountAWrongPkey() {
         // Host a's P_Key table gets entry 1 = 0x8001, a partition host b is not in; a's QP uses it.
         TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_2048).pkeyIndexA(1);
-        try (TransportPair p = new TransportPair(SEED, QpType.UD, c, pair -> {
-            HcaPort port = pair.a.host.hca(0).firmware().port(1);
-            byte[] mb = port.query();
-            HcaPort.pkeyAt(mb, 1, 0x8001);
-            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
-            port.set(mb);
-        })) {
+        try (TransportPair p = new TransportPair(SEED, QpType.UD, c,
+                pair -> TransportPair.setPkey(pair.a.host.hca(0).firmware().port(1), 1, 0x8001))) {
             p.b.postRecv(1, TransportPair.TARGET, GRH + 64);
             p.a.postSend(datagram(p, 64, TransportPair.QKEY));
             p.settle();
@@ -212,13 +207,8 @@ class UdTransportTest {
     @Test
     void shouldReportTheViolationCountersThroughIbQueryPort() {
         TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_2048).pkeyIndexA(1);
-        try (TransportPair p = new TransportPair(SEED, QpType.UD, c, pair -> {
-            HcaPort port = pair.a.host.hca(0).firmware().port(1);
-            byte[] mb = port.query();
-            HcaPort.pkeyAt(mb, 1, 0x8001);
-            Layout.PortInfo.SET_PKEY.set(mb, 0, 1);
-            port.set(mb);
-        })) {
+        try (TransportPair p = new TransportPair(SEED, QpType.UD, c,
+                pair -> TransportPair.setPkey(pair.a.host.hca(0).firmware().port(1), 1, 0x8001))) {
             assertDropped(p, datagram(p, 64, TransportPair.QKEY), Transport.Drop.PKEY_MISMATCH);
             PortAttr b = new PortAttr();
             assertEquals(0, p.b.dev.queryPort(1, b));
