@@ -402,6 +402,8 @@ public final class Firmware {
         for (HcaPort p : ports) {
             if (p.opened()) {
                 p.close();
+                // As CLOSE_PORT: the port stops driving its link (§3.7).
+                stage.portDisabled(p.num());
             }
         }
         dropTables();

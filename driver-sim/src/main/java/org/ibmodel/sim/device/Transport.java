@@ -98,8 +98,6 @@ public final class Transport implements TransportStage {
     /** The array the packet begun is built in. */
     private byte[] building;
     private FabricPort[] ports = new FabricPort[0];
-    /** Ports whose link the device took down (failure, reset, CLOSE_PORT), up again at INIT_PORT. */
-    private boolean[] halted = new boolean[0];
     private Firmware firmware;
     private Dma dma;
     private Requester requester;
@@ -125,7 +123,6 @@ public final class Transport implements TransportStage {
         this.responder = new Responder(this);
         this.demux = new ReceiveDemux(this);
         this.ports = new FabricPort[firmware.caps().numPorts() + 1];
-        this.halted = new boolean[ports.length];
     }
 
     /** What the fabric delivers packets of HCA port {@code port} to. */
@@ -163,6 +160,8 @@ public final class Transport implements TransportStage {
      */
     public void attach(int port, FabricPort fabricPort) {
         ports[port] = fabricPort;
+        // A port the device has not opened does not drive the link it is plugged into.
+        fabricPort.enable(firmware.port(port).opened());
         cable(port);
     }
 
@@ -250,31 +249,29 @@ public final class Transport implements TransportStage {
         return t == null ? 0 : t.inflight.size();
     }
 
-    /** HCA.md §2.1: the ports stop, so their links go down and lose what is on them. */
+    /** HCA.md §2.1: the ports stop driving their links, which go down and lose what is on them. */
     @Override
     public void halt() {
         for (int p = 1; p < ports.length; p++) {
-            FabricPort fp = ports[p];
-            if (fp != null && fp.link() != null && fp.link().changeState(Link.State.DOWN)) {
-                halted[p] = true;
+            if (ports[p] != null) {
+                ports[p].enable(false);
             }
         }
     }
 
+    /** The port stops driving its link: the link goes down, for the peer too (§3.7). */
     @Override
     public void portDisabled(int port) {
-        FabricPort fp = port < ports.length ? ports[port] : null;
-        if (fp != null && fp.link() != null && fp.link().changeState(Link.State.DOWN)) {
-            halted[port] = true;
+        if (port < ports.length && ports[port] != null) {
+            ports[port].enable(false);
         }
     }
 
-    /** §2.2, §3.7: a port enabled again brings up the link the device took down. */
+    /** §2.2, §3.7: an opened port drives its link, which trains if the cable and the peer let it. */
     @Override
     public void portEnabled(int port) {
-        if (port < ports.length && halted[port]) {
-            halted[port] = false;
-            ports[port].link().changeState(Link.State.UP);
+        if (port < ports.length && ports[port] != null) {
+            ports[port].enable(true);
         }
     }
 

@@ -27,15 +27,15 @@ public interface TransportStage {
     /** SQD2RTS: WQEs that waited in SQD may start now. */
     void resume(QpContext qp);
 
-    /** §2.1: the device failed; nothing more is sent or received. */
+    /** §2.1: the device failed; nothing more is sent or received, its ports drive no link. */
     default void halt() {
     }
 
-    /** INIT_PORT enabled {@code port}: a link the device took down comes up again (§2.2). */
+    /** INIT_PORT enabled {@code port}: it drives its link, which comes up if its cable is (§2.2). */
     default void portEnabled(int port) {
     }
 
-    /** CLOSE_PORT disabled {@code port}: its link goes down until INIT_PORT (§3.7). */
+    /** CLOSE_PORT or CLOSE_HCA disabled {@code port}: its link goes down until INIT_PORT (§3.7). */
     default void portDisabled(int port) {
     }
 

@@ -18,6 +18,7 @@ public final class FabricPort {
     private int lid;
     private int lmc;
     private long droppedNoLink;
+    private boolean enabled = true;
 
     FabricPort(String node, int portNum, Switch owner, PacketSink sink, PacketPool pool) {
         this.node = Objects.requireNonNull(node, "node");
@@ -68,6 +69,26 @@ public final class FabricPort {
     /** The port's LID mask control: it answers to 2^lmc LIDs from {@link #lid()} (IBA 7.11.1). */
     public int lmc() {
         return lmc;
+    }
+
+    /** The port drives its link: a switch port always, an HCA port while its device has it open. */
+    public boolean enabled() {
+        return enabled;
+    }
+
+    /**
+     * The port starts or stops driving its link. A link is up only while both its ports drive it,
+     * so a port that stops takes it down for its peer too, and one that starts brings it up if
+     * the cable and the peer allow (IBA 14.2.5.6: a Disabled port does not train).
+     */
+    public void enable(boolean on) {
+        if (on == enabled) {
+            return;
+        }
+        enabled = on;
+        if (link != null) {
+            link.endChanged();
+        }
     }
 
     /** Packets sent with no cable plugged in: lost like on an unplugged port. */

@@ -28,7 +28,10 @@ public final class Link {
         B_TO_A
     }
 
-    /** Physical link state as the ports see it. */
+    /**
+     * Physical link state: of the link as the ports see it ({@link #state()}), or of the cable
+     * alone ({@link #cableState()}).
+     */
     public enum State {
         UP,
         DOWN
@@ -73,7 +76,10 @@ public final class Link {
     private final long propagationNs;
     private final Wire aToB;
     private final Wire bToA;
-    private State state = State.UP;
+    // Plugged in and whole (UP), or pulled (DOWN): what faults and tests change.
+    private State cable = State.UP;
+    // The link trained over it: the cable UP and neither end disabled.
+    private State state;
     private long linkDowned;
     // The serialization time of the last length sent: packets of one flow repeat their length,
     // and the exact ceiling division costs more than the rest of a transmit.
@@ -97,6 +103,7 @@ public final class Link {
         this.name = a.name() + "<->" + b.name();
         this.aToB = new Wire(Direction.A_TO_B, a, b);
         this.bToA = new Wire(Direction.B_TO_A, b, a);
+        this.state = trained();
     }
 
     static long propagationNs(double metres) {
@@ -130,8 +137,17 @@ public final class Link {
         return propagationNs;
     }
 
+    /**
+     * The link as both ports see it: UP only while the cable is and both ports drive it (an HCA
+     * port the device has not opened, or has closed, does not; IBA 14.2.5.6, PortPhysicalState Disabled).
+     */
     public State state() {
         return state;
+    }
+
+    /** The cable alone, whatever its ports do: what {@link #changeState} changes. */
+    public State cableState() {
+        return cable;
     }
 
     /** Times the link went from UP to DOWN (PortCounters LinkDownedCounter). */
@@ -186,14 +202,35 @@ public final class Link {
     }
 
     /**
-     * The one way the state changes. Going DOWN loses every packet on the wire in both
-     * directions, as a pulled cable would; going UP starts with empty wires. Returns false if
-     * the link already was in {@code next}.
+     * Plugs the cable back ({@code UP}) or pulls it ({@code DOWN}). The link follows unless a
+     * port keeps it down. Going DOWN loses every packet on the wire in both directions, as a
+     * pulled cable would; going UP starts with empty wires. Returns false if the cable already
+     * was in {@code next}.
      */
     public boolean changeState(State next) {
         Objects.requireNonNull(next, "next");
-        if (next == state) {
+        if (next == cable) {
             return false;
+        }
+        cable = next;
+        retrain();
+        return true;
+    }
+
+    /** An end began or stopped driving the link ({@link FabricPort#enable}). */
+    void endChanged() {
+        retrain();
+    }
+
+    private State trained() {
+        return cable == State.UP && a.enabled() && b.enabled() ? State.UP : State.DOWN;
+    }
+
+    // The one way the link's state changes: both ends are told.
+    private void retrain() {
+        State next = trained();
+        if (next == state) {
+            return;
         }
         state = next;
         if (next == State.DOWN) {
@@ -203,7 +240,6 @@ public final class Link {
         }
         a.linkStateChanged(next);
         b.linkStateChanged(next);
-        return true;
     }
 
     private void flush(Wire w) {

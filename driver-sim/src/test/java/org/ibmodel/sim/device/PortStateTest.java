@@ -2,6 +2,7 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -36,7 +37,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A port passes packets as its logical state says (IBA 7.2): a DOWN port (not opened, or closed)
- * neither sends nor receives, even when the link on its cable is up; a port in INIT sends and
+ * neither sends nor receives, and a closed one takes its link down for its peer too; a port in INIT sends and
  * receives subnet management packets (VL15, QP0) only. What it may not send it discards, and the
  * QP goes on as if it had gone: a UD send completes, an RC QP retries until it gives up.
  */
@@ -56,15 +57,19 @@ class PortStateTest {
         p.settle();
     }
 
-    /** CLOSE_PORT on port 1 of {@code s}, whose link then comes up again from the other end. */
-    private static void closeWithLinkUp(TransportPair p, TransportPair.Side s) {
+    /**
+     * CLOSE_PORT on port 1 of {@code s}: the port stops driving its link, which goes down for the
+     * switch port at its other end too, and stays down whatever the cable does until INIT_PORT.
+     */
+    private static void close(TransportPair p, TransportPair.Side s) {
         assertEquals(0, s.host.driver(0).closePort(1));
         p.settle();
         Link cable = p.world.link(s.index);
-        assertEquals(Link.State.DOWN, cable.state());
-        assertTrue(cable.changeState(Link.State.UP));
-        p.settle();
-        assertEquals(HcaPort.DOWN, port(s).state(), "a closed port stays DOWN whatever its cable does");
+        assertEquals(Link.State.DOWN, cable.state(), "the switch sees the link down");
+        assertEquals(Link.State.UP, cable.cableState(), "though the cable is still plugged in");
+        assertFalse(cable.changeState(Link.State.UP), "the cable was never pulled");
+        assertEquals(HcaPort.PHYS_DISABLED, port(s).physState());
+        assertEquals(HcaPort.DOWN, port(s).state());
     }
 
     private static long xmitDiscards(HcaPort port) {
@@ -74,15 +79,25 @@ class PortStateTest {
     }
 
     @Test
-    void shouldReceiveNothingOnAClosedPortWhoseLinkIsUp() {
+    void shouldReceiveNothingOnAClosedPort() {
         try (TransportPair p = new TransportPair(SEED, QpType.UD, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             p.b.postRecv(1, TransportPair.TARGET, LEN + 40);
-            closeWithLinkUp(p, p.b);
+            List<byte[]> sent = new ArrayList<>();
+            p.world.fabric().addTap((t, link, dir, packet) -> sent.add(packet.clone()));
+            close(p, p.b);
             long received = port(p.b).rcvPackets();
             sendAToB(p);
-            List<Wc> sent = p.a.poll();
-            assertEquals(1, sent.size());
-            assertEquals(WcStatus.SUCCESS, sent.get(0).status);
+            List<Wc> done = p.a.poll();
+            assertEquals(1, done.size());
+            assertEquals(WcStatus.SUCCESS, done.get(0).status);
+            assertEquals(List.of(), p.b.poll(), "a closed port takes nothing in");
+            assertEquals(1, p.world.link(p.b.index).counters(Link.Direction.B_TO_A).droppedLinkDown(),
+                    "the switch sent it onto a link that is down");
+
+            // The same datagram handed to the DOWN port as if straight off its cable: dropped.
+            assertEquals(1, sent.size(), "only the hop to the switch: " + sent.size());
+            p.b.transport().sink(1).receive(p.world.link(p.b.index).a(), sent.get(0), Crcs.State.UNVERIFIED);
+            p.settle();
             assertEquals(List.of(), p.b.poll(), "a DOWN port takes nothing in");
             assertEquals(1, p.b.transport().dropped(Transport.Drop.PORT_STATE));
             assertEquals(received, port(p.b).rcvPackets(), "nor counts it: it has no link");
@@ -90,10 +105,10 @@ class PortStateTest {
     }
 
     @Test
-    void shouldSendNothingFromAClosedPortWhoseLinkIsUp() {
+    void shouldSendNothingFromAClosedPort() {
         try (TransportPair p = new TransportPair(SEED, QpType.UD, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             p.b.postRecv(1, TransportPair.TARGET, LEN + 40);
-            closeWithLinkUp(p, p.a);
+            close(p, p.a);
             long discards = xmitDiscards(port(p.a));
             long onWire = p.world.link(0).counters(Link.Direction.A_TO_B).packetsSent();
             sendAToB(p);

@@ -21,17 +21,26 @@ final class RawHca {
     static final int NUM_MCG = 16;
     static final int MCG_HASH_SIZE = 8;
 
-    final Scheduler scheduler = new Scheduler(7);
+    final Scheduler scheduler;
     final HostMemory mem = new HostMemory();
-    final HoldingStage stage = new HoldingStage();
+    /** The stage that holds what the device fetches, or null when it has a real transport. */
+    final HoldingStage stage;
     final DevCaps caps = DevCaps.standard(0x0002_c903_0000_0100L);
     final List<Integer> fired = new ArrayList<>();
-    final Hca hca = new Hca("0000:01:00.0", mem, scheduler, (label, h) -> h, caps, stage);
+    final Hca hca;
     final long inbox = mem.alloc(4096);
     final long outbox = mem.alloc(4096);
     private int token;
 
     RawHca() {
+        this(new Scheduler(7), new HoldingStage());
+    }
+
+    /** An HCA whose packets go to {@code transport}, which the caller binds to {@link #hca}. */
+    RawHca(Scheduler scheduler, TransportStage transport) {
+        this.scheduler = scheduler;
+        this.stage = transport instanceof HoldingStage held ? held : null;
+        this.hca = new Hca("0000:01:00.0", mem, scheduler, (label, h) -> h, caps, transport);
         for (int v = 0; v < caps.msixVectors(); v++) {
             int vector = v;
             hca.requestIrq(v, () -> fired.add(vector));
