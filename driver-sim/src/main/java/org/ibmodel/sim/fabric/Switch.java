@@ -72,6 +72,11 @@ public final class Switch {
     private long droppedNoRoute;
     private long droppedMalformed;
     private long droppedBadVcrc;
+    // Per port, as its PortCounters count them (IBA 16.1.3.5): what came in and was dropped for
+    // a link error or a malformed LRH, what came in and could not be relayed, what could not leave.
+    private final long[] rcvErrors;
+    private final long[] relayErrors;
+    private final long[] xmitDiscards;
 
     Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index) {
         // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
@@ -89,6 +94,9 @@ public final class Switch {
         // Every packet takes the same latency through, so packets leave in the order they came.
         this.crossbar = new DelayLine<>(scheduler, "forward " + name, this::forward);
         this.ports = new FabricPort[numPorts + 1];
+        this.rcvErrors = new long[numPorts + 1];
+        this.relayErrors = new long[numPorts + 1];
+        this.xmitDiscards = new long[numPorts + 1];
         ports[0] = new FabricPort(name, 0, this, null, pool);
         for (int p = 1; p <= numPorts; p++) {
             ports[p] = new FabricPort(name, p, this, new PortSink(), pool);
@@ -269,6 +277,32 @@ public final class Switch {
     }
 
     /**
+     * PortCounters:PortRcvErrors of port {@code p} (IBA 16.1.3.5): packets it took in and dropped
+     * for a bad VCRC or a malformed LRH, its share of {@link #droppedBadVcrc()} and
+     * {@link #droppedMalformed()}.
+     */
+    public long portRcvErrors(int p) {
+        return rcvErrors[port(p).portNum()];
+    }
+
+    /**
+     * PortCounters:PortRcvSwitchRelayErrors of port {@code p} (IBA 16.1.3.5): packets it took in
+     * that the switch could not relay (no LFT or MFT entry, or no management port to take them),
+     * its share of {@link #droppedNoRoute()}.
+     */
+    public long portRcvSwitchRelayErrors(int p) {
+        return relayErrors[port(p).portNum()];
+    }
+
+    /**
+     * PortCounters:PortXmitDiscards of port {@code p} (IBA 16.1.3.5): packets relayed to it that
+     * it discarded because its link was down or it had no cable.
+     */
+    public long portXmitDiscards(int p) {
+        return xmitDiscards[port(p).portNum()];
+    }
+
+    /**
      * A switch port reads the DLID and checks the VCRC and the LRH of a packet whose bytes may have
      * changed on the way; it passes the packet on with its CRC state as it came ({@link Crcs}).
      */
@@ -288,12 +322,14 @@ public final class Switch {
         int dlid = dlid(packet);
         if (dlid < 0 || packet.length < LRH_AND_VCRC) {
             droppedMalformed++;
+            rcvErrors[in.portNum()]++;
             in.pool().give(packet);
             return;
         }
         if (crcs == Crcs.State.UNVERIFIED
                 && Vcrc.compute(packet, 0, packet.length - Vcrc.LENGTH) != Vcrc.get(packet, packet.length - Vcrc.LENGTH)) {
             droppedBadVcrc++;
+            rcvErrors[in.portNum()]++;
             in.pool().give(packet);
             return;
         }
@@ -301,6 +337,7 @@ public final class Switch {
         lrh.wrap(packet, 0);
         if (lrh.lver() != 0 || lrh.pktLen() * 4 + Vcrc.LENGTH != packet.length) {
             droppedMalformed++;
+            rcvErrors[in.portNum()]++;
             in.pool().give(packet);
             return;
         }
@@ -311,6 +348,7 @@ public final class Switch {
         int out = dlid == PERMISSIVE_LID ? 0 : route(dlid);
         if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
             droppedNoRoute++;
+            relayErrors[in.portNum()]++;
             in.pool().give(packet);
             return;
         }
@@ -342,6 +380,7 @@ public final class Switch {
         }
         if (original != null) {
             droppedNoRoute++;
+            relayErrors[in.portNum()]++;
             in.pool().give(original);
         }
     }
@@ -353,9 +392,14 @@ public final class Switch {
         Crcs.State crcs = Crcs.State.of(tag >>> PORT_BITS);
         if (out == 0) {
             ports[0].deliver(packet, crcs);
-        } else {
-            ports[out].xmit(packet, crcs);
+            return;
         }
+        Link link = ports[out].link();
+        if (link == null || link.state() != Link.State.UP) {
+            // The port counts it; the link (or the port with no cable) counts it lost too.
+            xmitDiscards[out]++;
+        }
+        ports[out].xmit(packet, crcs);
     }
 
     private void checkMulticast(int mlid) {

@@ -71,6 +71,41 @@ class SwitchTest {
         }
     }
 
+    @Test
+    void shouldCountEachDropOnThePortItBelongsTo() {
+        sw.route(0x30, 3);
+        sw.route(0x40, 4); // port 4 has no cable
+        ports[1].send(packet(0x31, 0x10, 0, 66)); // no route: port 1's relay error
+        ports[2].send(new byte[] {0, 0, 0}); // malformed: port 2's receive error
+        byte[] flipped = packet(0x30, 0x10, 1, 66);
+        flipped[8] ^= 1; // bad VCRC: port 2's receive error
+        ports[2].send(flipped);
+        ports[2].send(packet(0x40, 0x10, 2, 66)); // out of port 4: its transmit discard
+        scheduler.runUntilIdle(10);
+        fabric.links().stream().filter(l -> l.b() == sw.port(3)).findFirst().orElseThrow()
+                .changeState(Link.State.DOWN);
+        ports[1].send(packet(0x30, 0x10, 3, 66)); // out of port 3, its link down
+        scheduler.runUntilIdle(10);
+
+        assertEquals(List.of(1L, 0L, 0L, 0L), perPort(sw::portRcvSwitchRelayErrors));
+        assertEquals(List.of(0L, 2L, 0L, 0L), perPort(sw::portRcvErrors));
+        assertEquals(List.of(0L, 0L, 1L, 1L), perPort(sw::portXmitDiscards));
+        assertEquals(1, sw.droppedNoRoute());
+        assertEquals(1, sw.droppedMalformed());
+        assertEquals(1, sw.droppedBadVcrc());
+        assertEquals(0, sw.portRcvErrors(0) + sw.portRcvSwitchRelayErrors(0) + sw.portXmitDiscards(0));
+        assertThrows(IllegalArgumentException.class, () -> sw.portXmitDiscards(9));
+    }
+
+    // Ports 1 to 4.
+    private static List<Long> perPort(java.util.function.IntToLongFunction counter) {
+        List<Long> l = new ArrayList<>();
+        for (int p = 1; p <= 4; p++) {
+            l.add(counter.applyAsLong(p));
+        }
+        return l;
+    }
+
     // The LRH changed after the packet was built and its VCRC made right again, so that only the
     // LRH checks can catch it.
     private static byte[] withLrh(byte[] p, Consumer<Lrh> change) {
