@@ -103,12 +103,15 @@ public final class FaultPlan {
         return r == null || Double.isNaN(r.corrupt) ? corrupt : r.corrupt;
     }
 
-    /** Takes {@code link} down at virtual time {@code atNs}. */
+    /** Pulls {@code link}'s cable at virtual time {@code atNs}: the link goes down. */
     public Scheduler.Handle linkDown(Link link, long atNs) {
         return at(link, atNs, Link.State.DOWN);
     }
 
-    /** Brings {@code link} up at virtual time {@code atNs}. */
+    /**
+     * Plugs {@code link}'s cable back at virtual time {@code atNs}: the link comes up if both its
+     * ports drive it ({@link Link#state()}).
+     */
     public Scheduler.Handle linkUp(Link link, long atNs) {
         return at(link, atNs, Link.State.UP);
     }
