@@ -792,6 +792,69 @@ class FirmwareTest {
         assertEquals(HwQpState.INIT, h.hca.firmware().qp(0x43).state());
     }
 
+    /**
+     * RST2INIT of QP {@code r} with an RC context on CQ 1 whose {@code field, value} pairs are
+     * changed; the QP is back in RESET after. A refused context must leave it in RESET.
+     */
+    private Status rst2init(RawHca.QpRings r, Object... fieldValues) {
+        byte[] box = r.init(QpContext.RC, 1);
+        for (int i = 0; i < fieldValues.length; i += 2) {
+            ((Field) fieldValues[i]).set(box, Layout.CTX, ((Number) fieldValues[i + 1]).longValue());
+        }
+        Status s = h.in(Command.RST2INIT_QP, r.qpn, box);
+        assertEquals(s == Status.OK ? HwQpState.INIT : HwQpState.RESET, h.hca.firmware().qp(r.qpn).state(),
+                "after " + s);
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, r.qpn, 0));
+        return s;
+    }
+
+    /** §4.5: every field the device checks in a QP context, at its limit and one past it. */
+    @Test
+    void shouldCheckEachQpContextFieldAtItsLimit() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 0, srqContext(3, h.mem.alloc(512), h.mem.alloc(4))));
+        RawHca.QpRings r = h.new QpRings(0x45, 3);
+        int maxLog = h.caps.log2(h.caps.maxQpWr());
+        long big = h.mem.alloc(64L << maxLog);
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.SERVICE_TYPE, 2), "no such service");
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.PD, h.caps.maxPd() - 1));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.PD, h.caps.maxPd()));
+        assertEquals(Status.BAD_RESOURCE, rst2init(r, Layout.QpCtx.HAS_SRQ, 1, Layout.QpCtx.SRQN, 1), "no SRQ 1");
+
+        // Queue sizes: up to max_qp_wr WQEs each way.
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.SQ_LOG_SIZE, maxLog, Layout.QpCtx.SQ_ADDR, big));
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.RQ_LOG_SIZE, maxLog, Layout.QpCtx.RQ_ADDR, big));
+        assertEquals(Status.EXCEED_LIM, rst2init(r, Layout.QpCtx.RQ_LOG_SIZE, maxLog + 1, Layout.QpCtx.RQ_ADDR, big));
+
+        // Strides: from 64 bytes to a page; an RQ on an SRQ has none.
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.SQ_LOG_STRIDE, DevCaps.MIN_LOG_STRIDE - 1));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.SQ_LOG_STRIDE, DevCaps.MAX_LOG_STRIDE + 1));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.RQ_LOG_STRIDE, DevCaps.MIN_LOG_STRIDE - 1));
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.SQ_LOG_SIZE, 0, Layout.QpCtx.SQ_LOG_STRIDE,
+                DevCaps.MAX_LOG_STRIDE, Layout.QpCtx.RQ_LOG_SIZE, 0, Layout.QpCtx.RQ_LOG_STRIDE, DevCaps.MAX_LOG_STRIDE));
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.HAS_SRQ, 1, Layout.QpCtx.SRQN, 0,
+                Layout.QpCtx.RQ_LOG_STRIDE, 0, Layout.QpCtx.RQ_ADDR, 0));
+
+        // Rings and doorbell record in mapped memory, the whole ring: these fill one page of 4 KiB.
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.SQ_LOG_SIZE, 7), "8 KiB of SQ on one page");
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.RQ_LOG_SIZE, 7), "8 KiB of RQ on one page");
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.DB_RECORD, 0));
+
+        // The port and P_Key index name entries that exist.
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.PORT, 0));
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.PKEY_INDEX, h.caps.pkeyTableLen() - 1));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.PKEY_INDEX, h.caps.pkeyTableLen()));
+
+        // RDMA READ and atomic depths within what QUERY_DEV_CAP reports.
+        assertEquals(Status.OK, rst2init(r, Layout.QpCtx.MAX_RD_ATOMIC, h.caps.maxQpInitRdAtom(),
+                Layout.QpCtx.MAX_DEST_RD_ATOMIC, h.caps.maxQpRdAtom()));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.MAX_RD_ATOMIC, h.caps.maxQpInitRdAtom() + 1));
+        assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.MAX_DEST_RD_ATOMIC, h.caps.maxQpRdAtom() + 1));
+        assertEquals(0, h.hca.firmware().live().get("qp"));
+    }
+
     @Test
     void shouldAcceptSpecialQpsOnlyAtTheConfiguredNumbers() {
         h.init();
