@@ -84,6 +84,7 @@ class FirmwareTest {
         assertEquals(Status.OK, h.in(Command.INIT_HCA, 0, b));
         assertEquals(Status.BAD_RES_STATE, h.in(Command.MGID_HASH, 0, mgid(-1L, 1)));
         assertEquals(Status.BAD_INDEX, h.in(Command.WRITE_MGM, 0, new byte[Layout.Mgm.SIZE]));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.READ_MGM.opcode(), 0, 0, h.outbox, 0, false));
     }
 
     @Test
@@ -96,6 +97,31 @@ class FirmwareTest {
         assertEquals(h.caps.nodeGuid(), Layout.DevCap.NODE_GUID.get(cap, 0));
         assertEquals(0x02c9, Layout.DevCap.VENDOR_ID.getInt(cap, 0));
         assertEquals(1, Layout.DevCap.NUM_PORTS.getInt(cap, 0));
+        // The driver sizes everything from these (mlx4_QUERY_DEV_CAP): each one as the device has it.
+        long[][] fields = {
+            {Layout.DevCap.MAX_QP_WR.get(cap, 0), h.caps.maxQpWr()}, {Layout.DevCap.MAX_CQ.get(cap, 0), h.caps.maxCq()},
+            {Layout.DevCap.MAX_CQE.get(cap, 0), h.caps.maxCqe()}, {Layout.DevCap.MAX_MPT.get(cap, 0), h.caps.maxMpt()},
+            {Layout.DevCap.MAX_PD.get(cap, 0), h.caps.maxPd()}, {Layout.DevCap.MAX_EQ.get(cap, 0), h.caps.maxEq()},
+            {Layout.DevCap.MAX_SEND_SGE.get(cap, 0), h.caps.maxSendSge()},
+            {Layout.DevCap.MAX_RECV_SGE.get(cap, 0), h.caps.maxRecvSge()},
+            {Layout.DevCap.MAX_QP_RD_ATOM.get(cap, 0), h.caps.maxQpRdAtom()},
+            {Layout.DevCap.MAX_QP_INIT_RD_ATOM.get(cap, 0), h.caps.maxQpInitRdAtom()},
+            {Layout.DevCap.MAX_SRQ.get(cap, 0), h.caps.maxSrq()},
+            {Layout.DevCap.MAX_SRQ_WR.get(cap, 0), h.caps.maxSrqWr()},
+            {Layout.DevCap.MAX_SRQ_SGE.get(cap, 0), h.caps.maxSrqSge()},
+            {Layout.DevCap.MAX_MTU.get(cap, 0), h.caps.maxMtu()},
+            {Layout.DevCap.PKEY_TABLE_LEN.get(cap, 0), h.caps.pkeyTableLen()},
+            {Layout.DevCap.LOCAL_CA_ACK_DELAY.get(cap, 0), h.caps.localCaAckDelay()},
+            {Layout.DevCap.GID_TABLE_LEN.get(cap, 0), h.caps.gidTableLen()},
+            {Layout.DevCap.MAX_INLINE_DATA.get(cap, 0), h.caps.maxInlineData()},
+            {Layout.DevCap.FIRST_QPN.get(cap, 0), h.caps.firstQpn()},
+            {Layout.DevCap.SYS_IMAGE_GUID.get(cap, 0), h.caps.sysImageGuid()},
+            {Layout.DevCap.VENDOR_PART_ID.get(cap, 0), h.caps.vendorPartId()},
+            {Layout.DevCap.MAX_MCG.get(cap, 0), h.caps.maxMcg()},
+        };
+        for (int i = 0; i < fields.length; i++) {
+            assertEquals(fields[i][1], fields[i][0], "QUERY_DEV_CAP field " + i);
+        }
     }
 
     @Test
@@ -125,6 +151,69 @@ class FirmwareTest {
         assertEquals(Status.OK, h.cmd(Command.HW2SW_EQ, eq.eqn, 0));
         assertEquals(Status.OK, h.cmd(Command.CLOSE_HCA, 0, 0));
         assertEquals(Firmware.SysState.RESET, h.hca.firmware().state());
+    }
+
+    /** An INIT_HCA inbox with every table at the device's limit. */
+    private byte[] initHcaAtLimits() {
+        byte[] b = new byte[0x1c];
+        Layout.InitHca.NUM_QP.set(b, 0, h.caps.maxQp());
+        Layout.InitHca.NUM_CQ.set(b, 0, h.caps.maxCq());
+        Layout.InitHca.NUM_MPT.set(b, 0, h.caps.maxMpt());
+        Layout.InitHca.NUM_EQ.set(b, 0, h.caps.maxEq());
+        Layout.InitHca.NUM_SRQ.set(b, 0, h.caps.maxSrq());
+        Layout.InitHca.NUM_MCG.set(b, 0, h.caps.maxMcg());
+        Layout.InitHca.MCG_HASH_SIZE.set(b, 0, h.caps.maxMcg());
+        return b;
+    }
+
+    /** §3.6: each table may be as large as QUERY_DEV_CAP says and no larger; an MGM may fill the table. */
+    @Test
+    void shouldTakeInitHcaAtEveryLimitAndRefuseOnePast() {
+        assertEquals(Status.OK, h.in(Command.INIT_HCA, 0, initHcaAtLimits()));
+        assertEquals(Status.OK, h.cmd(Command.CLOSE_HCA, 0, 0));
+        Field[] counts = {Layout.InitHca.NUM_QP, Layout.InitHca.NUM_CQ, Layout.InitHca.NUM_MPT, Layout.InitHca.NUM_EQ,
+            Layout.InitHca.NUM_SRQ, Layout.InitHca.NUM_MCG};
+        for (Field f : counts) {
+            byte[] b = initHcaAtLimits();
+            f.set(b, 0, f.get(b, 0) + 1);
+            assertEquals(Status.EXCEED_LIM, h.in(Command.INIT_HCA, 0, b), f.toString());
+            assertEquals(Firmware.SysState.RESET, h.hca.firmware().state());
+        }
+        // The reserved QPs below first_qpn must fit, and one EQ at least.
+        byte[] b = initHcaAtLimits();
+        Layout.InitHca.NUM_QP.set(b, 0, h.caps.firstQpn() - 1);
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT_HCA, 0, b));
+        Layout.InitHca.NUM_QP.set(b, 0, h.caps.firstQpn());
+        Layout.InitHca.NUM_EQ.set(b, 0, 0);
+        assertEquals(Status.BAD_PARAM, h.in(Command.INIT_HCA, 0, b));
+        Layout.InitHca.NUM_EQ.set(b, 0, 1);
+        assertEquals(Status.OK, h.in(Command.INIT_HCA, 0, b));
+    }
+
+    /** §3.2: CLOSE_HCA takes the ports down and forgets the tables INIT_HCA made. */
+    @Test
+    void shouldCloseTheOpenPortsAndForgetTheTablesOnCloseHca() {
+        h.init();
+        assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
+        assertNotNull(h.hca.firmware().qp(0x40));
+        assertEquals(Status.OK, h.cmd(Command.CLOSE_HCA, 0, 0));
+        assertEquals(false, h.hca.firmware().port(1).opened());
+        assertEquals(HcaPort.DOWN, h.hca.firmware().port(1).state());
+        assertNull(h.hca.firmware().qp(0x40), "no QP table");
+        assertEquals(Status.BAD_SYS_STATE, h.cmd(Command.INIT_PORT, 1, 0));
+    }
+
+    /** §3.3: an outbox named in out_param must be mapped, even for a command whose outbox is optional. */
+    @Test
+    void shouldRefuseAnUnmappedOptionalOutboxChangingNothing() {
+        h.init();
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 3, mpt(0x305, 1, true)));
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.HW2SW_MPT.opcode(), 3, 0, 0x10, 0, false));
+        assertNotNull(h.hca.firmware().mpt(3), "still in hardware ownership");
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, 0);
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.HW2SW_EQ.opcode(), eq.eqn, 0, 0x10, 0, false));
+        assertNotNull(h.hca.firmware().eqContext(eq.eqn));
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.MAD_IFC.opcode(), 1, h.inbox, 0x10, 0, false));
     }
 
     @Test
@@ -191,6 +280,22 @@ class FirmwareTest {
         h.init();
         assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
         assertEquals(HcaPort.INIT, h.hca.firmware().port(1).state(), "up again, without a LID");
+    }
+
+    /** §2.2: a reset without a catastrophic error first stops the device: no WQE stays in progress. */
+    @Test
+    void shouldDropEveryQpsWorkAndTableOnAReset() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        qp.postSends(2);
+        assertEquals(2, h.stage.held(0x40).size());
+        h.hca.writel(PciFunction.BAR0, Layout.Reset.SW_RESET.offset(), Layout.Reset.SW_RESET.insert(0, 1));
+        assertTrue(h.stage.held(0x40).isEmpty(), "the transport forgot the QP's WQEs");
+        assertNull(h.hca.firmware().qp(0x40), "no QP table");
+        assertNull(h.hca.firmware().cqContext(1));
+        assertEquals(1, h.hca.firmware().port(1).num(), "the new port numbered as the old");
     }
 
     @Test
@@ -294,6 +399,10 @@ class FirmwareTest {
         assertEquals(Status.OK, h.cmd(Command.INIT_PORT, 1, 0));
         assertEquals(Status.BAD_RES_STATE, h.cmd(Command.INIT_PORT, 1, 0));
         assertEquals(Status.BAD_PARAM, h.cmd(Command.QUERY_PORT.opcode(), 1, 0, 0x10, 0, false));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.CLOSE_PORT, 2, 0));
+        assertEquals(Status.BAD_INDEX, h.in(Command.SET_PORT, 0, new byte[0x40]));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.MAD_IFC.opcode(), 2, h.inbox, h.outbox, 0, false));
+        assertEquals(HcaPort.INIT, h.hca.firmware().port(1).state(), "port 1 untouched");
     }
 
     // ---- MPT and MTT -------------------------------------------------------------------
@@ -772,6 +881,7 @@ class FirmwareTest {
         h.new CqRing(1, 3, 0);
         RawHca.QpRings r = h.new QpRings(0x43, 3);
         assertEquals(Status.BAD_INDEX, h.in(Command.RST2INIT_QP, RawHca.NUM_QP, r.init(QpContext.RC, 1)));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.QUERY_QP.opcode(), RawHca.NUM_QP, 0, h.outbox, 0, false));
         assertEquals(Status.BAD_RESOURCE, h.in(Command.RST2INIT_QP, 0x43, r.init(QpContext.RC, 5)));
         byte[] big = r.init(QpContext.RC, 1);
         Layout.QpCtx.SQ_LOG_SIZE.set(big, Layout.CTX, 11);
