@@ -11,8 +11,10 @@ import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
@@ -79,5 +81,30 @@ class HcaCqCleanTest {
         // An 8-entry ring: from index 5 the six CQEs run to index 10, past the end; the clean
         // moves CQE 1 from index 5 to 8 and CQE 3 from 7 to 9, into the next lap.
         interleaveThenReset(5);
+    }
+
+    /**
+     * __mlx4_ib_modify_qp to RESET and destroy_qp_common clean both of the QP's CQs: the send
+     * CQ's flushed sends go as well as the receive CQ's flushed receives.
+     */
+    @Test
+    void shouldCleanTheSendCqAsWellAsTheReceiveCq() {
+        Cq send = h.cq(7);
+        Cq recv = h.cq(7);
+        Cq shared = h.cq(7);
+        Qp keep = h.qp(QpType.RC, shared, QpCap.of(4, 4, 1));
+        Qp gone = Qp.create(h.pd, QpInitAttr.of(QpType.RC, send, recv, QpCap.of(4, 4, 1))).get();
+        Qp destroyed = Qp.create(h.pd, QpInitAttr.of(QpType.RC, send, recv, QpCap.of(4, 4, 1))).get();
+        for (Qp qp : List.of(keep, gone, destroyed)) {
+            HcaHost.toRts(qp);
+            assertTrue(qp.postRecv(new RecvWr(10, sge())).ok());
+            HcaHost.toErr(qp);
+            flushed(qp, 1);
+        }
+        assertEquals(0, gone.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        assertEquals(0, destroyed.destroy());
+        assertEquals(List.of(), HcaHost.poll(send), "the sends of both");
+        assertEquals(List.of(), HcaHost.poll(recv), "the receives of both");
+        assertEquals(List.of(10L, 1L), HcaHost.poll(shared).stream().map(w -> w.wrId).toList());
     }
 }
