@@ -500,4 +500,89 @@ class HcaDriverTest {
         assertEquals(1, h.fw.qp(1).get(Layout.QpCtx.PORT));
         assertFalse(h.fw.qp(1).state() == HwQpState.RESET);
     }
+
+    /** mthca_mr_alloc / mlx4_mr_enable: each access flag the region was asked for, and no other, in its MPT. */
+    @Test
+    void shouldPutExactlyTheAskedAccessIntoTheMpt() {
+        long buf = h.host.memory().alloc(4096);
+        int[] flags = {AccessFlags.LOCAL_WRITE, AccessFlags.REMOTE_READ,
+            AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_ATOMIC};
+        for (int access : flags) {
+            Mr mr = Mr.reg(h.pd, buf, 4096, buf, access).get();
+            byte[] mpt = h.fw.mpt(mr.lkey() >>> 8);
+            String at = "access 0x" + Integer.toHexString(access);
+            assertEquals((access & AccessFlags.LOCAL_WRITE) != 0 ? 1 : 0, Layout.Mpt.LOCAL_WRITE.getInt(mpt, 0), at);
+            assertEquals((access & AccessFlags.REMOTE_READ) != 0 ? 1 : 0, Layout.Mpt.REMOTE_READ.getInt(mpt, 0), at);
+            assertEquals((access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0, Layout.Mpt.REMOTE_WRITE.getInt(mpt, 0),
+                    at);
+            assertEquals((access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0, Layout.Mpt.ATOMIC.getInt(mpt, 0), at);
+            assertEquals(0, mr.dereg());
+        }
+    }
+
+    /**
+     * to_mlx4_access_flags and the read depths: a QP that allows no remote write has none in its
+     * context; max_dest_rd_atomic 0 keeps no responder resources and so no remote read.
+     */
+    @Test
+    void shouldLeaveOutTheRemoteAccessNotAskedForAndWithoutResponderResources() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        QpAttr init = HcaHost.init();
+        init.qpAccessFlags = AccessFlags.REMOTE_READ;
+        assertEquals(0, qp.modify(init, HcaHost.RC_INIT));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_WRITE));
+        QpAttr rtr = HcaHost.rtr(1);
+        rtr.maxDestRdAtomic = 0;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        assertEquals(0, c.get(Layout.QpCtx.MAX_DEST_RD_ATOMIC), "no responder resources");
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_READ), "so no RDMA READ");
+        assertEquals(0, c.get(Layout.QpCtx.REMOTE_WRITE));
+    }
+
+    /** _mlx4_ib_modify_qp refuses only depths above the device's: the device's own and 0 pass. */
+    @Test
+    void shouldTakeReadDepthsUpToTheDevicesOwn() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpAttr rtr = HcaHost.rtr(1);
+        rtr.maxDestRdAtomic = h.dev.attr().maxQpRdAtom;
+        assertEquals(0, qp.modify(rtr, HcaHost.RC_RTR));
+        QpAttr rts = HcaHost.rts(1);
+        rts.maxRdAtomic = h.dev.attr().maxQpInitRdAtom;
+        assertEquals(0, qp.modify(rts, HcaHost.RC_RTS));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(h.dev.attr().maxQpRdAtom, c.get(Layout.QpCtx.MAX_DEST_RD_ATOMIC));
+        assertEquals(h.dev.attr().maxQpInitRdAtom, c.get(Layout.QpCtx.MAX_RD_ATOMIC));
+        Qp none = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, none.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, none.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        rts.maxRdAtomic = 0;
+        assertEquals(0, none.modify(rts, HcaHost.RC_RTS));
+        assertEquals(0, h.fw.qp(none.qpNum()).get(Layout.QpCtx.MAX_RD_ATOMIC), "max_rd_atomic 0");
+    }
+
+    /** mlx4_ib_query_device: max_res_rd_atom is every QP with all its responder resources. */
+    @Test
+    void shouldReportTheResponderResourcesOfEveryQp() {
+        DevCaps caps = h.fw.caps();
+        assertEquals(caps.maxQpRdAtom() * (caps.maxQp() - caps.firstQpn()), h.dev.attr().maxResRdAtom);
+    }
+
+    /**
+     * mlx4_ib_create_cq: comp_vector picks a completion EQ modulo their number, the async EQ
+     * taking none (EQ 0 is async here, EQs 1 and 2 complete).
+     */
+    @Test
+    void shouldSpreadCompletionVectorsOverTheCompletionEqs() {
+        int[] expected = {1, 2, 1, 2, 1};
+        for (int vector = 0; vector < expected.length; vector++) {
+            Cq cq = Cq.create(h.dev, null, null, new CqInitAttr(4, vector)).get();
+            byte[] ctx = h.fw.cqContext(((HcaCq) cq.drv()).cqn());
+            assertEquals(expected[vector], Layout.CqCtx.COMP_EQN.getInt(ctx, 0), "comp_vector " + vector);
+            assertEquals(0, cq.destroy());
+        }
+    }
 }
