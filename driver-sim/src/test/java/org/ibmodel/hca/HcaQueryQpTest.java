@@ -173,4 +173,25 @@ class HcaQueryQpTest {
         assertEquals(1, q.portNum);
         assertEquals(0, q.pkeyIndex);
     }
+
+    /**
+     * mlx4_ib_query_qp reads the paths of a connected QP, UC as RC, from the context: a static
+     * rate the device does not know went in as 0, the port's rate, and is read back so.
+     */
+    @Test
+    void shouldReadTheAddressPathOfAUcQpFromTheDevice() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.UC, cq, QpCap.of(2, 2, 1));
+        QpAttr init = HcaHost.init();
+        init.qpAccessFlags = AccessFlags.REMOTE_WRITE;
+        assertEquals(0, qp.modify(init, HcaHost.RC_INIT));
+        QpAttr rtr = HcaHost.rtr(7);
+        rtr.ahAttr = new org.ibmodel.core.AhAttr(0x22, 3, 0, 30, 1, null);
+        assertEquals(0, qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+                QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(0x22, q.ahAttr.dlid());
+        assertEquals(0, q.ahAttr.staticRate(), "IB_RATE_PORT_CURRENT, as the context holds it");
+    }
 }
