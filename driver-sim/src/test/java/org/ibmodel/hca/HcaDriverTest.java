@@ -585,4 +585,57 @@ class HcaDriverTest {
             assertEquals(0, cq.destroy());
         }
     }
+
+    /**
+     * mthca_multicast_attach: an entry holds eight QPs, a ninth is -ENOMEM; a member leaving a
+     * full entry is replaced by the last one. A refused write leaves the entry as it was, while
+     * other members stay (mthca_multicast_detach returns the command's errno).
+     */
+    @Test
+    void shouldKeepAFullGroupPackedAndAMemberWhoseDetachIsRefused() {
+        Cq cq = h.cq(8);
+        byte[] gid = chainMgid(0x0001);
+        Qp[] qps = new Qp[9];
+        for (int k = 0; k < qps.length; k++) {
+            qps[k] = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+        }
+        for (int k = 0; k < 8; k++) {
+            assertEquals(0, qps[k].attachMcast(gid, 0xc001), "member " + k);
+        }
+        assertEquals(Errno.ENOMEM.negative(), qps[8].attachMcast(gid, 0xc001), "a ninth");
+        assertEquals(0, qps[2].detachMcast(gid, 0xc001), "from a full entry");
+        assertEquals(0, qps[8].attachMcast(gid, 0xc001), "the leaver's place is free");
+        h.fw.injectStatus(Command.WRITE_MGM.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL.negative(), qps[5].detachMcast(gid, 0xc001), "the write refused");
+        assertEquals(0, qps[5].detachMcast(gid, 0xc001), "still a member");
+        for (int k : new int[] {0, 1, 3, 4, 6, 7, 8}) {
+            assertEquals(0, qps[k].detachMcast(gid, 0xc001), "member " + k);
+        }
+        assertEquals(0, h.fw.multicastEntries());
+    }
+
+    /**
+     * mlx4_qp_attach_common: an attach that needs a chain entry and whose write or link is
+     * refused gives the entry back to the bitmap; the group can be attached again.
+     */
+    @Test
+    void shouldGiveBackTheChainEntryOfARefusedAttach() {
+        Cq cq = h.cq(8);
+        Qp qp = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.attachMcast(chainMgid(0x0001), 0xc001));
+        for (int passing = 0;; passing++) {
+            h.fw.injectStatusAfter(passing, Status.BAD_PARAM);
+            int ret = qp.attachMcast(chainMgid(0x0081), 0xc001);
+            if (h.fw.injectionPending(true)) {
+                assertEquals(0, ret);
+                break;
+            }
+            assertEquals(Errno.EINVAL.negative(), ret, "command " + (passing + 1) + " refused");
+            assertEquals(0, h.drv.live().get("amgm"), "command " + (passing + 1) + " refused");
+        }
+        assertEquals(1, h.drv.live().get("amgm"));
+        assertEquals(0, qp.detachMcast(chainMgid(0x0081), 0xc001));
+        assertEquals(0, qp.detachMcast(chainMgid(0x0001), 0xc001));
+        assertEquals(0, h.drv.live().get("amgm"));
+    }
 }
