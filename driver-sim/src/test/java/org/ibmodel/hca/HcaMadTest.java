@@ -136,4 +136,22 @@ class HcaMadTest {
         assertEquals(qdr, HcaDriver.activeSpeed(portInfo(qdr, 0), ext));
         assertEquals(qdr, HcaDriver.activeSpeed(portInfo(qdr, 2), 0), "no IsExtendedSpeedsSupported");
     }
+
+    /**
+     * mthca_MAD_IFC: the caller's IB_MAD_IGNORE_MKEY and IB_MAD_IGNORE_BKEY become the opcode
+     * modifier's bits 0 and 1, so that the firmware checks the keys unless told not to.
+     */
+    @Test
+    void shouldTellTheFirmwareWhichKeysToIgnore() {
+        int[][] rows = {{0, 0}, {MadResult.IGNORE_MKEY, 1}, {MadResult.IGNORE_BKEY, 2},
+            {MadResult.IGNORE_MKEY | MadResult.IGNORE_BKEY, 3}};
+        for (int[] row : rows) {
+            byte[] out = new byte[MadResult.MAD_SIZE];
+            int r = h.dev.processMad(row[0], 1, null, mad(0x01, 0x01, NODE_INFO), out);
+            assertEquals(MadResult.SUCCESS | MadResult.REPLY, r);
+            int word = h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
+            assertEquals(0x024, Hw.Hcr.OPCODE.extract(word), "MAD_IFC");
+            assertEquals(row[1], Hw.Hcr.OPCODE_MODIFIER.extract(word), "flags " + row[0]);
+        }
+    }
 }
