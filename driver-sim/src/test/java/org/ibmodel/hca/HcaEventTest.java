@@ -391,4 +391,31 @@ class HcaEventTest {
         assertEquals(0, qp.destroy());
         cq.freeCq();
     }
+
+    /**
+     * mlx4_eq_int writes the consumer index, unarmed, every MLX4_NUM_SPARE_EQE EQEs: a completion
+     * handler that re-arms with a CQE still unpolled gets its next EQE at once, within the same
+     * interrupt, and a thousand of them, more than the EQ holds, are all delivered.
+     */
+    @Test
+    void shouldKeepTheEqFromFillingWhileTheHandlerRuns() {
+        int rounds = 1000;
+        int[] calls = new int[1];
+        Cq[] self = new Cq[1];
+        self[0] = Cq.create(h.dev, c -> {
+            if (++calls[0] < rounds) {
+                self[0].reqNotify(CqNotifyFlags.NEXT_COMP);
+            }
+        }, null, new CqInitAttr(8, 0)).get();
+        Qp qp = h.qp(QpType.RC, self[0], QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        HcaHost.toErr(qp);
+        assertEquals(0, self[0].reqNotify(CqNotifyFlags.NEXT_COMP));
+        long irqs = h.hca.interrupts();
+        assertTrue(qp.postSend(SendWr.send(1, sge())).ok());
+        h.settle();
+        assertEquals(rounds, calls[0], "one upcall per arm, none lost to a full EQ");
+        assertTrue(h.hca.interrupts() - irqs < 10, "in a few interrupts");
+        assertEquals(1, HcaHost.poll(self[0]).size());
+    }
 }
