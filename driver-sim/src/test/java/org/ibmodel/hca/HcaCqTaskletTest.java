@@ -91,4 +91,21 @@ class HcaCqTaskletTest {
         h.settle();
         assertEquals(1, freedAtUpcall.size());
     }
+
+    /**
+     * mlx4_cq_tasklet_cb empties the list it runs: a later completion of another CQ finds the
+     * list empty, so schedules the tasklet again, and each handler runs once per listing.
+     */
+    @Test
+    void shouldRunTheTaskletAgainForTheNextCompletionAfterARun() {
+        List<String> upcalls = new ArrayList<>();
+        Cq a = Cq.createUser(h.dev, c -> upcalls.add("a"), null, new CqInitAttr(8, 0)).get();
+        Cq b = Cq.createUser(h.dev, c -> upcalls.add("b"), null, new CqInitAttr(8, 0)).get();
+        h.kernel.runIn(ExecContext.HARDIRQ, ((HcaCq) a.drv())::comp);
+        h.kernel.runPending();
+        h.kernel.runIn(ExecContext.HARDIRQ, ((HcaCq) b.drv())::comp);
+        assertEquals(1, h.kernel.pendingCount(), "scheduled again");
+        h.kernel.runPending();
+        assertEquals(List.of("a", "b"), upcalls);
+    }
 }
