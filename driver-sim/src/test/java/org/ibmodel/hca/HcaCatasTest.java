@@ -65,4 +65,27 @@ class HcaCatasTest {
         assertTrue(h.drv.internalError());
         assertEquals(List.of("first QP's CQ", "second QP's CQ"), upcalls);
     }
+
+    /**
+     * mlx4_ib_handle_catas_error calls the handler of a CQ only for a QP with work outstanding
+     * on it (sq.head != sq.tail, rq.head != rq.tail): an idle QP's CQ hears nothing.
+     */
+    @Test
+    void shouldCallOnlyTheHandlersOfCqsWithWorkOutstanding() {
+        h.drv.catasResetDisable(true);
+        List<String> upcalls = new ArrayList<>();
+        Cq idle = Cq.create(h.dev, c -> upcalls.add("idle"), null, new CqInitAttr(8, 0)).get();
+        Cq sendCq = Cq.create(h.dev, c -> upcalls.add("send"), null, new CqInitAttr(8, 0)).get();
+        Cq recvCq = Cq.create(h.dev, c -> upcalls.add("recv"), null, new CqInitAttr(8, 0)).get();
+        QpCap cap = QpCap.of(4, 4, 1);
+        Qp quiet = Qp.create(h.pd, QpInitAttr.of(QpType.RC, idle, idle, cap)).get();
+        Qp receiving = Qp.create(h.pd, QpInitAttr.of(QpType.RC, sendCq, recvCq, cap)).get();
+        assertEquals(0, quiet.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, receiving.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, receiving.postRecv(new RecvWr(1)).ret());
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
+        assertTrue(h.drv.internalError());
+        assertEquals(List.of("recv"), upcalls, "only the receive CQ of the QP with a receive posted");
+    }
 }
