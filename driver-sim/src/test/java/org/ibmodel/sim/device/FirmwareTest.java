@@ -424,6 +424,7 @@ class FirmwareTest {
         assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_MPT, 3, mpt(0x305, 1, true)));
         assertEquals(Status.OK, h.cmd(Command.HW2SW_MPT.opcode(), 3, 0, h.outbox, 0, false));
         assertEquals(0x305, Layout.Mpt.KEY.getInt(h.mem.read(h.outbox, 4096), Layout.CTX));
+        assertEquals(0, Layout.Mpt.VALID.getInt(h.mem.read(h.outbox, 4096), Layout.CTX), "back in software ownership");
         assertNull(h.hca.firmware().mpt(3));
         assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_MPT, 3, 0));
     }
@@ -510,6 +511,91 @@ class FirmwareTest {
         Layout.Mpt.MTT_ADDR.set(m, Layout.CTX, mtt2);
         assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
         assertEquals(region + 8, fw.translate(0x201, 1, 0x7000_1008L, 8, null), "after the MPT was replaced");
+    }
+
+    /** §4.1, §4.2: indices past the table and MTTs that are not all host memory. */
+    @Test
+    void shouldRefuseMptIndicesPastTheTableAndMttsNotWhollyMapped() {
+        h.init();
+        Firmware fw = h.hca.firmware();
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_MPT, RawHca.NUM_MPT, 0));
+        assertNull(fw.mpt(RawHca.NUM_MPT));
+        assertNull(fw.mpt(-1));
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 0, mpt(0x07, 1, true)));
+        assertNotNull(fw.mpt(0), "index 0 is an entry like the others");
+        assertEquals(-1, fw.translate(RawHca.NUM_MPT << 8, 1, 0, 8, null), "a key past the table");
+
+        long mtt = h.mem.alloc(4096);
+        byte[] m = twoPageMpt(mtt);
+        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 4096 / 8 + 1);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_MPT, 2, m), "an MTT one entry longer than its page");
+        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, 4096 / 8);
+        Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 11);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_MPT, 2, m), "pages below 4 KiB");
+        Layout.Mpt.LOG_PAGE_SIZE.set(m, Layout.CTX, 12);
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 2, m));
+
+        assertEquals(Status.BAD_PARAM, h.in(Command.WRITE_MTT, 0, writeMtt(0x10, 0, 0)), "MTT not host memory");
+        long region = h.mem.alloc(8192);
+        assertEquals(Status.OK, h.in(Command.WRITE_MTT, 0, writeMtt(mtt, region, region + 4096)));
+        assertEquals(region + 8, fw.translate(0x201, 1, 0x7000_0008L, 0, null), "an empty access inside the region");
+    }
+
+    /** A fast_reg MPT of PD 1 at index 4, room for {@code pages} pages, registered by no FAST_REG yet. */
+    private void fastRegMpt(int pages) {
+        byte[] m = mpt(0x400, 1, false);
+        Layout.Mpt.FAST_REG.set(m, Layout.CTX, 1);
+        Layout.Mpt.MTT_ENTRIES.set(m, Layout.CTX, pages);
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 4, m));
+    }
+
+    /** A FAST_REG segment (§5.7) giving key {@code key} local write over [start, start+length). */
+    private static byte[] fastRegSeg(int key, long list, long start, long length, int pages, int logPageSize) {
+        byte[] seg = new byte[Layout.FastReg.SIZE];
+        Layout.FastReg.KEY.set(seg, 0, Integer.toUnsignedLong(key));
+        Layout.FastReg.LOCAL_WRITE.set(seg, 0, 1);
+        Layout.FastReg.PAGE_LIST.set(seg, 0, list);
+        Layout.FastReg.START.set(seg, 0, start);
+        Layout.FastReg.LENGTH.set(seg, 0, length);
+        Layout.FastReg.PAGE_COUNT.set(seg, 0, pages);
+        Layout.FastReg.LOG_PAGE_SIZE.set(seg, 0, logPageSize);
+        return seg;
+    }
+
+    /**
+     * §5.7: a FAST_REG passes only with pages of 4 KiB or more, no more than the entry has room
+     * for, enough of them to cover the region from its offset in the first page, and a page list
+     * in host memory; then the key translates through that list with that page size.
+     */
+    @Test
+    void shouldRegisterAFastRegKeyOnlyWhenItsPagesCoverTheRegion() {
+        h.init();
+        fastRegMpt(3);
+        MptTable mpts = h.hca.firmware().mpts();
+        long page0 = h.mem.alloc(8192);
+        long list = h.mem.alloc(3 * 8);
+        h.mem.write(list, java.nio.ByteBuffer.allocate(24).putLong(page0).putLong(page0 + 8192).putLong(0).array());
+        long start = 0x9000_0064L;
+        long page = 8192;
+        // Three 8 KiB pages hold [start, start + 3 pages - 0x64) and not one byte more.
+        long fits = 3 * page - 0x64;
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(0x4a5, list, start, fits, 3, 11), 0), "2 KiB pages");
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(0x4a5, list, start, fits, 4, 13), 0), "4 pages in room for 3");
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(0x4a5, list, start, -1, 3, 13), 0), "a negative length");
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(0x4a5, list, start, fits + 1, 3, 13), 0), "a byte past");
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(0x4a5, 0x10, start, fits, 3, 13), 0), "no page list");
+        assertEquals(false, mpts.fastReg(1, fastRegSeg(RawHca.NUM_MPT << 8, list, start, fits, 3, 13), 0));
+        assertEquals(false, mpts.invalidate(RawHca.NUM_MPT << 8, 1), "a key past the table");
+        assertEquals(-1, h.hca.firmware().translate(0x4a5, 1, start, 8, null), "still free");
+        assertEquals(true, mpts.fastReg(1, fastRegSeg(0x4a4, list, 0x9000_0000L, 3 * 4096, 3, 12), 0), "4 KiB pages");
+        assertEquals(true, mpts.invalidate(0x4a4, 1));
+
+        assertEquals(true, mpts.fastReg(1, fastRegSeg(0x4a5, list, start, fits, 3, 13), 0));
+        byte[] e = h.hca.firmware().mpt(4);
+        assertEquals(list, Layout.Mpt.MTT_ADDR.get(e, 0));
+        assertEquals(13, Layout.Mpt.LOG_PAGE_SIZE.getInt(e, 0));
+        assertEquals(page0 + 8192 + 0x10, h.hca.firmware().translate(0x4a5, 1, 0x9000_2010L, 8, Layout.Mpt.LOCAL_WRITE),
+                "the second 8 KiB page");
     }
 
     // ---- EQs ---------------------------------------------------------------------------
@@ -943,7 +1029,8 @@ class FirmwareTest {
         assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.SQ_LOG_STRIDE, DevCaps.MAX_LOG_STRIDE + 1));
         assertEquals(Status.BAD_PARAM, rst2init(r, Layout.QpCtx.RQ_LOG_STRIDE, DevCaps.MIN_LOG_STRIDE - 1));
         assertEquals(Status.OK, rst2init(r, Layout.QpCtx.SQ_LOG_SIZE, 0, Layout.QpCtx.SQ_LOG_STRIDE,
-                DevCaps.MAX_LOG_STRIDE, Layout.QpCtx.RQ_LOG_SIZE, 0, Layout.QpCtx.RQ_LOG_STRIDE, DevCaps.MAX_LOG_STRIDE));
+                DevCaps.MAX_LOG_STRIDE, Layout.QpCtx.RQ_LOG_SIZE, 0,
+                Layout.QpCtx.RQ_LOG_STRIDE, DevCaps.MAX_LOG_STRIDE));
         assertEquals(Status.OK, rst2init(r, Layout.QpCtx.HAS_SRQ, 1, Layout.QpCtx.SRQN, 0,
                 Layout.QpCtx.RQ_LOG_STRIDE, 0, Layout.QpCtx.RQ_ADDR, 0));
 
