@@ -124,4 +124,41 @@ class HcaCmdEventTest {
             assertEquals(0, e.getValue(), "device table " + e.getKey());
         }
     }
+
+    /**
+     * mthca_alloc_mailbox / mthca_free_mailbox: each command's mailbox pages go back to the pool
+     * when it completes, whether it has an inbox, an outbox, both or an immediate result; once
+     * the pool holds enough, commands take no more host memory.
+     */
+    @Test
+    void shouldReuseTheMailboxPagesOfFinishedCommands() {
+        Qp qp = rcQp();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        Cq cq = h.cq(4);
+        Qp ud = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+        byte[] mgid = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        Runnable round = () -> {
+            assertEquals(0, qp.query(new org.ibmodel.core.QpAttr()), "QUERY_QP: an outbox");
+            byte[] mad = new byte[org.ibmodel.core.MadResult.MAD_SIZE];
+            Layout.Mad.BASE_VERSION.set(mad, 0, 1);
+            Layout.Mad.MGMT_CLASS.set(mad, 0, 0x01);
+            Layout.Mad.CLASS_VERSION.set(mad, 0, 1);
+            Layout.Mad.METHOD.set(mad, 0, 0x01);
+            Layout.Mad.ATTR_ID.set(mad, 0, 0x0011);
+            h.dev.processMad(0, 1, null, mad, new byte[mad.length]);
+            assertEquals(0, ud.attachMcast(mgid, 0xc001), "MGID_HASH, READ_MGM, WRITE_MGM");
+            assertEquals(0, ud.detachMcast(mgid, 0xc001));
+            assertEquals(0, h.drv.setPort(1, HcaHost.LID, 0, HcaHost.LID, 0), "SET_PORT: an inbox");
+            h.settle();
+        };
+        round.run();
+        long before = h.host.memory().alloc(1);
+        for (int i = 0; i < 20; i++) {
+            round.run();
+        }
+        long after = h.host.memory().alloc(1);
+        // One page and the guard page after it.
+        assertEquals(before + 2 * org.ibmodel.mm.HostMemory.PAGE_SIZE, after,
+                "no host memory taken by the commands between");
+    }
 }
