@@ -4,12 +4,16 @@
 package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Port;
 import org.ibmodel.core.PortAttr;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.Command;
+import org.ibmodel.sim.device.Status;
 import org.junit.jupiter.api.Test;
 
 class HcaPkeyChangeTest {
@@ -60,5 +64,55 @@ class HcaPkeyChangeTest {
         h.settle();
 
         assertEquals(List.of("IB_EVENT_LID_CHANGE"), seen);
+    }
+
+    /**
+     * A P_Key table set by SET_PORT keeps the port's addresses as PortInfo has them (LID, LMC,
+     * the SM's LID and SL); a table as long as the port's is taken, a longer one refused.
+     */
+    @Test
+    void shouldKeepThePortsAddressesAndTakeAWholeTable() {
+        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3));
+        h.settle();
+        int[] table = new int[port.pkeyTableLength()];
+        table[0] = 0xffff;
+        table[table.length - 1] = 0x8077;
+        assertEquals(0, h.drv.setPkeys(1, table));
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(1, new int[table.length + 1]));
+        h.settle();
+        PortAttr a = port.query();
+        assertEquals(0x42, a.lid);
+        assertEquals(1, a.lmc);
+        assertEquals(0x7, a.smLid);
+        assertEquals(3, a.smSl);
+        assertEquals(0x8077, port.pkey(table.length - 1));
+    }
+
+    /** SET_PORT and CLOSE_PORT refused, or the PortInfo read before refused: the command's errno. */
+    @Test
+    void shouldReturnTheErrnoOfARefusedPortCommand() {
+        h.fw.injectStatus(Command.SET_PORT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPort(1, 0x42, 0, 0x42, 0));
+        h.fw.injectStatus(Command.SET_PORT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(1, new int[] {0xffff}));
+        h.fw.injectStatus(Command.MAD_IFC.opcode(), Status.BAD_RES_STATE);
+        assertEquals(Errno.EBADF.negative(), h.drv.setGid(1, 0xfe80_0000_0000_0000L, 1));
+        h.fw.injectStatus(Command.CLOSE_PORT.opcode(), Status.BAD_PARAM);
+        assertEquals(Errno.EINVAL.negative(), h.drv.closePort(1));
+        h.settle();
+        assertEquals(HcaHost.LID, port.query().lid, "nothing changed");
+        assertEquals(List.of(), seen);
+    }
+
+    /** mlx4_unload_one closes every port before the HCA. */
+    @Test
+    void shouldCloseThePortsOnRemove() {
+        assertEquals(0, h.pd.dealloc());
+        h.hca.logCommands(true);
+        h.drv.remove();
+        List<String> names = h.hca.commandLog().stream().map(e -> e.name()).toList();
+        assertEquals(names.indexOf("CLOSE_PORT"), names.lastIndexOf("CLOSE_PORT"), names.toString());
+        assertTrue(names.indexOf("CLOSE_PORT") >= 0 && names.indexOf("CLOSE_PORT") < names.indexOf("CLOSE_HCA"),
+                names.toString());
     }
 }
