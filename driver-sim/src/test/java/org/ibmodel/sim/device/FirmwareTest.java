@@ -620,6 +620,42 @@ class FirmwareTest {
         assertEquals(4, Layout.EqCtx.LOG_SIZE.getInt(h.mem.read(h.outbox, 64), Layout.CTX));
     }
 
+    /** Runs QUERY_FW in event mode: one CMD EQE. */
+    private void cmdEvent() {
+        assertEquals(Status.OK, h.cmd(Command.QUERY_FW.opcode(), 0, 0, h.outbox, 0, true));
+    }
+
+    /**
+     * §8: the device drops an EQE that finds the ring full by the consumer index last written,
+     * and a consumer index written without the arm bit makes room without raising the vector.
+     * HW2SW_EQ returns the context as it stands (§4.3).
+     */
+    @Test
+    void shouldDropAnEqeThatFindsTheRingFullUntilTheConsumerIndexMoves() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 1, EventType.CMD.maskBit());
+        for (int i = 0; i < 17; i++) {
+            cmdEvent();
+        }
+        assertEquals(List.of(1), h.fired, "one interrupt, the EQ not re-armed");
+        for (int i = 0; i < 16; i++) {
+            assertEquals(h.lastToken() - 16 + i, Layout.Eqe.TOKEN.getInt(eq.poll(), 0), "EQE " + i);
+        }
+        assertNull(eq.poll(), "the seventeenth found the ring full");
+        h.hca.writel(PciFunction.BAR2, 0x800 + 4 * eq.eqn, eq.ci);
+        cmdEvent();
+        assertEquals(h.lastToken(), Layout.Eqe.TOKEN.getInt(eq.poll(), 0), "room again");
+        assertEquals(List.of(1), h.fired, "no arm, no interrupt");
+
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_EQ.opcode(), eq.eqn, 0, h.outbox, 0, false));
+        byte[] c = h.mem.read(h.outbox, 64);
+        assertEquals(1, Layout.EqCtx.STATE.getInt(c, Layout.CTX), "fired");
+        assertEquals(1, Layout.EqCtx.MSIX_VECTOR.getInt(c, Layout.CTX));
+        assertEquals(eq.buf, Layout.EqCtx.BUFFER.get(c, Layout.CTX));
+        assertEquals(16, Layout.EqCtx.CONSUMER_INDEX.getInt(c, Layout.CTX));
+        assertEquals(17, Layout.EqCtx.PRODUCER_INDEX.getInt(c, Layout.CTX));
+    }
+
     // ---- CQs ---------------------------------------------------------------------------
 
     @Test
@@ -642,6 +678,50 @@ class FirmwareTest {
     private int eq0() {
         h.new EqRing(0, 4, 0, ~0L);
         return 0;
+    }
+
+    /** §3.3, §4.4: CQ commands on CQs that are not there, rings not in host memory, and the context. */
+    @Test
+    void shouldRefuseCqCommandsOnAbsentCqsAndRingsNotInHostMemory() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        byte[] c = cq.context(0);
+        Layout.CqCtx.LOG_SIZE.set(c, Layout.CTX, 8);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_CQ, 2, c), "8 KiB of CQEs on one page");
+        assertEquals(Status.BAD_PARAM, h.in(Command.RESIZE_CQ, 1, c));
+        c = cq.context(0);
+        Layout.CqCtx.DB_RECORD.set(c, Layout.CTX, 0);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_CQ, 2, c));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_CQ, RawHca.NUM_CQ, 0));
+        assertEquals(Status.BAD_INDEX, h.in(Command.RESIZE_CQ, RawHca.NUM_CQ, cq.context(0)));
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.RESIZE_CQ, 2, cq.context(0)), "CQ 2 in software ownership");
+        assertEquals(Status.BAD_RESOURCE, h.in(Command.RESIZE_CQ, 1, cq.context(2)), "no EQ 2");
+        // An arm for a CQ number past the table is ignored, as any doorbell for no object.
+        h.hca.writel(PciFunction.BAR2, 0x20, (Layout.Doorbell.ARM_NEXT << 24) | RawHca.NUM_CQ);
+
+        byte[] ctx = h.hca.firmware().cqContext(1);
+        assertEquals(3, Layout.CqCtx.LOG_SIZE.getInt(ctx, 0));
+        assertEquals(0, Layout.CqCtx.COMP_EQN.getInt(ctx, 0));
+        assertEquals(cq.buf, Layout.CqCtx.BUFFER.get(ctx, 0));
+        assertEquals(cq.db, Layout.CqCtx.DB_RECORD.get(ctx, 0));
+        assertEquals(CompletionQueue.STATE_OK, Layout.CqCtx.STATE.getInt(ctx, 0));
+    }
+
+    /** RESIZE_CQ: a new ring exactly as large as the unconsumed CQEs takes them all. */
+    @Test
+    void shouldResizeCqToARingTheUnconsumedCqesExactlyFill() {
+        h.init();
+        eq0();
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        RawHca.QpRings qp = flushingQp();
+        qp.postSends(4);
+        RawHca.CqRing four = h.new CqRing(2, 2, 0);
+        assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, four.context(0)));
+        for (int n = 0; n < 4; n++) {
+            assertEquals(n, Layout.Cqe.WQE_INDEX.getInt(four.poll(), 0));
+        }
+        assertNull(four.poll());
     }
 
     @Test
@@ -856,6 +936,44 @@ class FirmwareTest {
         assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 0, c));
         assertEquals(Status.BAD_RES_STATE, h.in(Command.SW2HW_SRQ, 0, c));
         assertEquals(Status.OK, h.cmd(Command.HW2SW_SRQ, 0, 0));
+    }
+
+    /** §3.3, §4.6: SRQ commands past the table, bad strides, PD and rings, and the limits ARM_SRQ takes. */
+    @Test
+    void shouldRefuseSrqContextsAndLimitsPastWhatTheDeviceTakes() {
+        h.init();
+        long buf = h.mem.alloc(4096);
+        long db = h.mem.alloc(4);
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_SRQ, RawHca.NUM_SRQ, 0));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.ARM_SRQ, RawHca.NUM_SRQ, 1));
+        byte[] c = srqContext(0, buf, db);
+        Layout.SrqCtx.LOG_STRIDE.set(c, Layout.CTX, DevCaps.MIN_LOG_STRIDE - 1);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_SRQ, 1, c));
+        Layout.SrqCtx.LOG_STRIDE.set(c, Layout.CTX, DevCaps.MAX_LOG_STRIDE + 1);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_SRQ, 1, c));
+        c = srqContext(0, buf, db);
+        Layout.SrqCtx.PD.set(c, Layout.CTX, h.caps.maxPd());
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_SRQ, 1, c));
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_SRQ, 1, srqContext(7, buf, db)), "8 KiB on one page");
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_SRQ, 1, srqContext(3, buf, 0)), "no doorbell record");
+        assertEquals(0, h.hca.firmware().live().get("srq"));
+
+        c = srqContext(0, buf, db);
+        Layout.SrqCtx.LOG_STRIDE.set(c, Layout.CTX, DevCaps.MAX_LOG_STRIDE);
+        Layout.SrqCtx.PD.set(c, Layout.CTX, h.caps.maxPd() - 1);
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 1, c), "one WQE of a page");
+        assertEquals(Status.OK, h.in(Command.SW2HW_SRQ, 2, srqContext(3, buf, db)));
+        assertEquals(Status.OK, h.cmd(Command.ARM_SRQ, 2, 8), "a limit of the whole ring");
+        assertEquals(Status.OK, h.cmd(Command.ARM_SRQ, 2, 0), "0 disarms");
+        assertEquals(0, h.hca.firmware().srq(2).limit());
+
+        eq0();
+        h.new CqRing(1, 3, 0);
+        RawHca.QpRings r = h.new QpRings(0x46, 3);
+        byte[] init = r.init(QpContext.RC, 1);
+        Layout.QpCtx.HAS_SRQ.set(init, Layout.CTX, 1);
+        Layout.QpCtx.SRQN.set(init, Layout.CTX, RawHca.NUM_SRQ);
+        assertEquals(Status.BAD_RESOURCE, h.in(Command.RST2INIT_QP, 0x46, init), "an SRQ past the table");
     }
 
     // ---- QPs ---------------------------------------------------------------------------
