@@ -13,6 +13,7 @@ import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.kernel.Errno;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -63,5 +64,27 @@ class HcaCqResizeTest {
             flushed(qp, 1000 + 10L * batch, 10);
             assertEquals(range(1000 + 10L * batch, 10), ids(cq), "batch " + batch);
         }
+    }
+
+    /**
+     * mlx4_ib_resize_cq: entries + 1 rounded up to a power of two, one CQE kept free; a ring
+     * that holds exactly the CQEs waiting and the free one is taken, a smaller one is -EINVAL;
+     * one entry is the smallest CQ.
+     */
+    @Test
+    void shouldTakeARingThatJustHoldsTheWaitingCqes() {
+        Cq cq = h.cq(30);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(32, 1, 1));
+        HcaHost.toRts(qp);
+        HcaHost.toErr(qp);
+        assertEquals(0, cq.resize(8));
+        assertEquals(15, cq.cqe(), "8 + 1 rounds up to 16");
+        flushed(qp, 1, 7);
+        assertEquals(Errno.EINVAL.negative(), cq.resize(3), "4 entries cannot hold 7 CQEs");
+        assertEquals(0, cq.resize(7), "8 entries hold 7 CQEs and the free one");
+        assertEquals(7, cq.cqe());
+        assertEquals(range(1, 7), ids(cq));
+        assertEquals(0, cq.resize(1));
+        assertEquals(1, cq.cqe(), "a ring of two");
     }
 }
