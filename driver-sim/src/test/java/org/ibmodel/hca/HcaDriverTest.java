@@ -638,4 +638,23 @@ class HcaDriverTest {
         assertEquals(0, qp.detachMcast(chainMgid(0x0001), 0xc001));
         assertEquals(0, h.drv.live().get("amgm"));
     }
+
+    /**
+     * mthca's IB_MIG_MIGRATED is pm_state 3: asking a migrated QP for MIGRATED again is no
+     * error; a value beyond enum ib_mig_state is pm_state 0, ARMED, which the device refuses.
+     */
+    @Test
+    void shouldAskForMigratedAsPmStateMigrated() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        HcaHost.toRts(qp);
+        QpAttr migrated = new QpAttr().state(QpState.RTS);
+        migrated.pathMigState = 0;
+        assertEquals(0, qp.modify(migrated, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+        assertEquals(Layout.QpCtx.PM_MIGRATED, h.fw.qp(qp.qpNum()).get(Layout.QpCtx.PM_STATE));
+        // One past the last ib_mig_state: mthca's switch leaves pm_state 0, which the device refuses.
+        migrated.pathMigState = 3;
+        assertEquals(Errno.EINVAL.negative(), qp.modify(migrated,
+                QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
+    }
 }
