@@ -7,8 +7,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.CqNotifyFlags;
 import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Pd;
 import org.ibmodel.core.Port;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Firmware;
@@ -29,11 +39,15 @@ class HcaProbeTest {
 
     /** The standard caps with other P_Key and GID table lengths. */
     private static DevCaps tables(int pkeys, int gids) {
+        return caps(pkeys, gids, DevCaps.standard(GUID).msixVectors());
+    }
+
+    private static DevCaps caps(int pkeys, int gids, int vectors) {
         DevCaps s = DevCaps.standard(GUID);
         return new DevCaps(s.maxQp(), s.maxQpWr(), s.maxCq(), s.maxCqe(), s.maxMpt(), s.maxPd(), s.maxEq(),
                 s.maxSendSge(), s.maxRecvSge(), s.maxQpRdAtom(), s.maxQpInitRdAtom(), s.maxSrq(), s.maxSrqWr(),
                 s.maxSrqSge(), s.numPorts(), s.maxMtu(), pkeys, s.localCaAckDelay(), gids, s.maxInlineData(),
-                s.firstQpn(), s.nodeGuid(), s.sysImageGuid(), s.vendorId(), s.vendorPartId(), s.msixVectors(),
+                s.firstQpn(), s.nodeGuid(), s.sysImageGuid(), s.vendorId(), s.vendorPartId(), vectors,
                 s.maxMcg());
     }
 
@@ -119,5 +133,33 @@ class HcaProbeTest {
         for (int i = 1; i < 12; i++) {
             assertArrayEquals(new byte[16], port.gid(i), "GID " + i + ": no GUID assigned");
         }
+    }
+
+    /**
+     * With a single MSI-X vector there is one EQ: the async EQ takes the completions too (as
+     * mlx4 with one vector shares it), sized for every CQ's EQE besides its own.
+     */
+    @Test
+    void shouldCompleteOnTheAsyncEqWhenThereIsOneVector() {
+        DevCaps one = caps(64, 16, 1);
+        Hca hca = plug(one);
+        assertEquals(0, host.loadDriver(hca, "hca0"));
+        IbDevice dev = host.driver(0).device();
+        byte[] eq = hca.firmware().eqContext(0);
+        assertEquals(HcaQp.log2Ceil(HcaDriver.NUM_ASYNC_EQE + one.maxCq() + Eq.NUM_SPARE_EQE),
+                org.ibmodel.sim.device.Layout.EqCtx.LOG_SIZE.getInt(eq, 0));
+        Pd pd = Pd.alloc(dev).get();
+        int[] calls = new int[1];
+        Cq cq = Cq.create(dev, c -> calls[0]++, null, new CqInitAttr(4, 3)).get();
+        byte[] ctx = hca.firmware().cqContext(((HcaCq) cq.drv()).cqn());
+        assertEquals(0, org.ibmodel.sim.device.Layout.CqCtx.COMP_EQN.getInt(ctx, 0), "comp_vector 3 on EQ 0");
+        Qp qp = Qp.create(pd, QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(2, 2, 1))).get();
+        HcaHost.toRts(qp);
+        HcaHost.toErr(qp);
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+        assertTrue(qp.postSend(SendWr.send(1, new Sge(0x1_0000_1000L, 8, pd.localDmaLkey()))).ok());
+        host.settle();
+        assertEquals(1, calls[0], "the completion's EQE, by the async EQ");
+        assertEquals(1, HcaHost.poll(cq).size());
     }
 }
