@@ -642,6 +642,12 @@ class FirmwareTest {
             assertEquals(h.lastToken() - 16 + i, Layout.Eqe.TOKEN.getInt(eq.poll(), 0), "EQE " + i);
         }
         assertNull(eq.poll(), "the seventeenth found the ring full");
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.MAP_EQ, RawHca.NUM_EQ, EventType.CMD.maskBit()));
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_EQ, RawHca.NUM_EQ, 0));
+        byte[] unmapped = new byte[Layout.CTX + 32];
+        Layout.EqCtx.LOG_SIZE.set(unmapped, Layout.CTX, 4);
+        Layout.EqCtx.BUFFER.set(unmapped, Layout.CTX, 0x10);
+        assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_EQ, 1, unmapped), "no EQ ring in host memory");
         h.hca.writel(PciFunction.BAR2, 0x800 + 4 * eq.eqn, eq.ci);
         cmdEvent();
         assertEquals(h.lastToken(), Layout.Eqe.TOKEN.getInt(eq.poll(), 0), "room again");
@@ -685,7 +691,8 @@ class FirmwareTest {
     void shouldRefuseCqCommandsOnAbsentCqsAndRingsNotInHostMemory() {
         h.init();
         eq0();
-        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        h.new EqRing(1, 4, 1, 0);
+        RawHca.CqRing cq = h.new CqRing(1, 3, 1);
         byte[] c = cq.context(0);
         Layout.CqCtx.LOG_SIZE.set(c, Layout.CTX, 8);
         assertEquals(Status.BAD_PARAM, h.in(Command.SW2HW_CQ, 2, c), "8 KiB of CQEs on one page");
@@ -697,12 +704,13 @@ class FirmwareTest {
         assertEquals(Status.BAD_INDEX, h.in(Command.RESIZE_CQ, RawHca.NUM_CQ, cq.context(0)));
         assertEquals(Status.BAD_RES_STATE, h.in(Command.RESIZE_CQ, 2, cq.context(0)), "CQ 2 in software ownership");
         assertEquals(Status.BAD_RESOURCE, h.in(Command.RESIZE_CQ, 1, cq.context(2)), "no EQ 2");
+        assertEquals(Status.BAD_RESOURCE, h.in(Command.SW2HW_CQ, 2, cq.context(RawHca.NUM_EQ)), "an EQ past the table");
         // An arm for a CQ number past the table is ignored, as any doorbell for no object.
         h.hca.writel(PciFunction.BAR2, 0x20, (Layout.Doorbell.ARM_NEXT << 24) | RawHca.NUM_CQ);
 
         byte[] ctx = h.hca.firmware().cqContext(1);
         assertEquals(3, Layout.CqCtx.LOG_SIZE.getInt(ctx, 0));
-        assertEquals(0, Layout.CqCtx.COMP_EQN.getInt(ctx, 0));
+        assertEquals(1, Layout.CqCtx.COMP_EQN.getInt(ctx, 0));
         assertEquals(cq.buf, Layout.CqCtx.BUFFER.get(ctx, 0));
         assertEquals(cq.db, Layout.CqCtx.DB_RECORD.get(ctx, 0));
         assertEquals(CompletionQueue.STATE_OK, Layout.CqCtx.STATE.getInt(ctx, 0));
@@ -1180,6 +1188,63 @@ class FirmwareTest {
         RawHca.QpRings gsi = h.new QpRings(1, 3);
         assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.UD, 1)));
         assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.SPECIAL, 1)));
+    }
+
+    /** §4.5 optpar: each bit loads its own fields; a path MTU loaded after INIT2RTR is checked as there. */
+    @Test
+    void shouldLoadTheFieldsEachOptparBitNamesAndCheckThem() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        RawHca.QpRings r = h.new QpRings(0x47, 3);
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 0x47, r.init(QpContext.RC, 1)));
+        QpContext qp = h.hca.firmware().qp(0x47);
+        byte[] box = ctx();
+        Layout.QpCtx.PKEY_INDEX.set(box, Layout.CTX, 5);
+        Layout.QpCtx.QKEY.set(box, Layout.CTX, 0x1234);
+        Field.putWord(box, 0, 1 << Layout.Optpar.PKEY_INDEX.lo() | 1 << Layout.Optpar.QKEY.lo());
+        assertEquals(Status.OK, h.in(Command.INIT2INIT_QP, 0x47, box));
+        assertEquals(5, qp.get(Layout.QpCtx.PKEY_INDEX));
+        assertEquals(0x1234, qp.get(Layout.QpCtx.QKEY));
+        assertEquals(1, qp.get(Layout.QpCtx.PORT), "port not in optpar: kept");
+
+        drive(r, HwQpState.SQD);
+        box = ctx();
+        Field.putWord(box, 0, 1 << Layout.Optpar.PATH_MTU.lo());
+        assertEquals(Status.BAD_PARAM, h.in(Command.SQD2SQD_QP, r.qpn, box), "path MTU 0");
+        assertEquals(HwQpState.SQD, qp.state());
+        Layout.QpCtx.PATH_MTU.set(box, Layout.CTX, 4);
+        assertEquals(Status.OK, h.in(Command.SQD2SQD_QP, r.qpn, box));
+        assertEquals(4, qp.get(Layout.QpCtx.PATH_MTU));
+    }
+
+    /** §4.5: QUERY_QP reports how far the device has consumed each work queue. */
+    @Test
+    void shouldReportTheConsumerIndicesOfBothQueuesInQueryQp() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 4, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        qp.postSends(3);
+        qp.postRecvs(2);
+        assertEquals(Status.OK, h.cmd(Command.TO_ERR_QP, 0x40, 0));
+        byte[] q = h.out(Command.QUERY_QP, 0x40);
+        assertEquals(3, Layout.QpCtx.SQ_CONSUMER_INDEX.getInt(q, Layout.CTX));
+        assertEquals(2, Layout.QpCtx.RQ_CONSUMER_INDEX.getInt(q, Layout.CTX));
+    }
+
+    /** §5: the device reads no more than a ring of send WQEs ahead of the oldest it has not completed. */
+    @Test
+    void shouldFetchNoMoreThanARingOfSendWqes() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 4, 0);
+        RawHca.QpRings qp = h.rcQpToRts(0x40, 1);
+        qp.postSends(10);
+        assertEquals(8, h.stage.held(0x40).size(), "an 8-entry SQ");
+        for (int i = 0; i < 8; i++) {
+            assertEquals(i, h.stage.held(0x40).get(i).index(), "WQE " + i);
+        }
     }
 
     // ---- flush ------------------------------------------------------------------------
