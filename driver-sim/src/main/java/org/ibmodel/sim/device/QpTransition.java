@@ -85,19 +85,6 @@ enum QpTransition {
         return optparAllowed;
     }
 
-    /** Whether the transition takes {@code f}, always or through a set optpar bit. */
-    boolean takes(Field f, int optpar) {
-        if (this == RST2INIT || always.contains(f)) {
-            return true;
-        }
-        for (Field bit : OPTPAR) {
-            if (bit.extract(optpar) != 0 && group(bit).contains(f)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     static final List<Field> OPTPAR = List.of(Layout.Optpar.REMOTE_ACCESS, Layout.Optpar.PKEY_INDEX,
             Layout.Optpar.PORT, Layout.Optpar.QKEY, Layout.Optpar.ADDRESS_PATH, Layout.Optpar.PATH_MTU,
             Layout.Optpar.ACK_TIMEOUT, Layout.Optpar.RETRY_CNT, Layout.Optpar.RNR_RETRY,
