@@ -744,6 +744,23 @@ class FirmwareTest {
     }
 
     @Test
+    void shouldHoldBothCqsOfAQpWhoseSendAndReceiveCqsDiffer() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        h.new CqRing(2, 3, 0);
+        RawHca.QpRings qp = h.new QpRings(0x40, 3);
+        byte[] ctx = qp.init(QpContext.RC, 1);
+        Layout.QpCtx.RECV_CQN.set(ctx, Layout.CTX, 2);
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 0x40, ctx));
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_CQ, 1, 0), "the send CQ is in use");
+        assertEquals(Status.BAD_RES_STATE, h.cmd(Command.HW2SW_CQ, 2, 0), "the receive CQ is in use");
+        assertEquals(Status.OK, h.cmd(Command.TO_RST_QP, 0x40, 0));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_CQ, 1, 0));
+        assertEquals(Status.OK, h.cmd(Command.HW2SW_CQ, 2, 0));
+    }
+
+    @Test
     void shouldRaiseOneCompletionEqePerArmAndAtOnceWhenACqeIsAlreadyValid() {
         h.init();
         RawHca.EqRing eq = h.new EqRing(1, 4, 1, 0);
