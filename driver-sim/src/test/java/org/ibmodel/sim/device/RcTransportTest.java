@@ -281,6 +281,28 @@ class RcTransportTest {
     }
 
     @Test
+    void shouldReportNoDrainForAnSqdLeftBeforeItDrained() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            int n = 4;
+            p.a.fill(0, TransportPair.pattern(9, 3000));
+            for (int i = 0; i < n; i++) {
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 3000))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
+            }
+            QpAttr sqd = new QpAttr().state(QpState.SQD);
+            sqd.enSqdAsyncNotify = true;
+            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            // Back to RTS while the WRITEs are still on the wire: the drain asked for never ends.
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(n, wcs.size(), at("every WRITE completed: " + wcs));
+            assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.SUCCESS), at("" + wcs));
+            assertTrue(p.a.events.isEmpty(), at("no SQ_DRAINED once the QP left SQD: " + p.a.events));
+        }
+    }
+
+    @Test
     void shouldRetransmitInSqdAndReportNoDrainUnlessAsked() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
             p.b.postRecv(1, TransportPair.TARGET, 4096);
