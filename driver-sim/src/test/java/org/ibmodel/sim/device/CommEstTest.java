@@ -80,6 +80,24 @@ class CommEstTest {
     }
 
     @Test
+    void shouldReportCommEstAgainEachTimeTheQpEntersRtr() {
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, conn)) {
+            p.reconnectBToRtr(conn);
+            sendTwo(p, 1);
+            assertAllSucceeded(p.b.poll(), 2, "receives of the first connection");
+            p.a.poll();
+            // A new connection on the same QPs: both reset, b passive in RTR again.
+            p.reconnect(conn);
+            p.reconnectBToRtr(conn);
+            sendTwo(p, 2);
+            assertAllSucceeded(p.b.poll(), 2, "receives of the second connection");
+            assertEquals(List.of(IbEventType.COMM_EST, IbEventType.COMM_EST), p.b.events,
+                    at("one event per entry into RTR"));
+        }
+    }
+
+    @Test
     void shouldReportNothingForAQpInRtsOrAUdQp() {
         for (QpType type : List.of(QpType.RC, QpType.UD)) {
             try (TransportPair p = new TransportPair(SEED, type, TransportPair.Conn.standard(Mtu.MTU_1024))) {
