@@ -3,6 +3,7 @@
 package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,7 +15,11 @@ import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.Command;
+import org.ibmodel.sim.device.Firmware;
 import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.Status;
 import org.junit.jupiter.api.Test;
 
 /** What the driver does for its consumers when it finds the device failed. */
@@ -87,5 +92,23 @@ class HcaCatasTest {
         runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
         assertTrue(h.drv.internalError());
         assertEquals(List.of("recv"), upcalls, "only the receive CQ of the QP with a receive posted");
+    }
+
+    /**
+     * mlx4_restart_one after the reset: a probe the reset device refuses leaves the driver without
+     * a device, the error logged as restartError, the device closed and ib_core without it.
+     */
+    @Test
+    void shouldStayDownWhenTheRestartsProbeIsRefused() {
+        assertEquals(0, h.pd.dealloc());
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        // Nothing reaches the failed device; the first command after its reset is the probe's QUERY_FW.
+        h.fw.injectStatus(Command.QUERY_FW.opcode(), Status.BAD_SYS_STATE);
+        runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS + 2 * HcaDriver.RESET_WAIT_NS);
+        assertEquals(1, h.drv.restarts());
+        assertEquals(Errno.ENXIO.negative(), h.drv.restartError());
+        assertNull(h.drv.device());
+        assertTrue(h.host.core().devices().isEmpty());
+        assertEquals(Firmware.SysState.RESET, h.fw.state());
     }
 }
