@@ -1235,6 +1235,35 @@ class FirmwareTest {
         assertEquals(4, qp.get(Layout.QpCtx.PATH_MTU));
     }
 
+    /** §5.10: an alternate path names a port of the device and an entry of its P_Key table. */
+    @Test
+    void shouldRefuseAnAlternatePathToAPortOrPkeyEntryThatIsNotThere() {
+        h.init();
+        eq0();
+        h.new CqRing(1, 3, 0);
+        h.rcQpToRts(0x40, 1);
+        QpContext qp = h.hca.firmware().qp(0x40);
+        int[][] refused = {{0, 0}, {h.caps.numPorts() + 1, 0}, {1, h.caps.pkeyTableLen()}};
+        for (int[] path : refused) {
+            assertEquals(Status.BAD_PARAM, h.in(Command.RTS2RTS_QP, 0x40, altPath(path[0], path[1])),
+                    "port " + path[0] + ", P_Key index " + path[1]);
+        }
+        assertEquals(0, qp.get(Layout.QpCtx.ALT_PORT), "nothing loaded");
+        int last = h.caps.pkeyTableLen() - 1;
+        assertEquals(Status.OK, h.in(Command.RTS2RTS_QP, 0x40, altPath(h.caps.numPorts(), last)));
+        assertEquals(h.caps.numPorts(), qp.get(Layout.QpCtx.ALT_PORT));
+        assertEquals(last, qp.get(Layout.QpCtx.ALT_PKEY_INDEX));
+    }
+
+    private static byte[] altPath(int port, int pkeyIndex) {
+        byte[] box = ctx();
+        Layout.QpCtx.ALT_PORT.set(box, Layout.CTX, port);
+        Layout.QpCtx.ALT_PKEY_INDEX.set(box, Layout.CTX, pkeyIndex);
+        Layout.QpCtx.ALT_DLID.set(box, Layout.CTX, 5);
+        Field.putWord(box, 0, 1 << Layout.Optpar.ALT_ADDRESS_PATH.lo());
+        return box;
+    }
+
     /** §4.5: QUERY_QP reports how far the device has consumed each work queue. */
     @Test
     void shouldReportTheConsumerIndicesOfBothQueuesInQueryQp() {
