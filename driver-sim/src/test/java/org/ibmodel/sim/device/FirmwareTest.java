@@ -1205,6 +1205,20 @@ class FirmwareTest {
         RawHca.QpRings gsi = h.new QpRings(1, 3);
         assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.UD, 1)));
         assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.SPECIAL, 1)));
+        // The first QPN past the range (one per port) is an ordinary QP again.
+        int past = 1 + h.caps.numPorts();
+        RawHca.QpRings next = h.new QpRings(past, 3);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, past, next.init(QpContext.SPECIAL, 1)));
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, past, next.init(QpContext.UD, 1)));
+    }
+
+    /** §3.3: the special QPs of every port must fit in the QP table. */
+    @Test
+    void shouldRefuseSpecialQpsPastTheEndOfTheQpTable() {
+        h.init();
+        int last = RawHca.NUM_QP - h.caps.numPorts();
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.CONF_SPECIAL_QP, 0, last + 1));
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 0, last));
     }
 
     /** §4.5 optpar: each bit loads its own fields; a path MTU loaded after INIT2RTR is checked as there. */
