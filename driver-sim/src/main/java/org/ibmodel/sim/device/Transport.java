@@ -253,25 +253,25 @@ public final class Transport implements TransportStage {
     @Override
     public void halt() {
         for (int p = 1; p < ports.length; p++) {
-            if (ports[p] != null) {
-                ports[p].enable(false);
-            }
+            drive(p, false);
         }
     }
 
     /** The port stops driving its link: the link goes down, for the peer too (§3.7). */
     @Override
     public void portDisabled(int port) {
-        if (port < ports.length && ports[port] != null) {
-            ports[port].enable(false);
-        }
+        drive(port, false);
     }
 
     /** §2.2, §3.7: an opened port drives its link, which trains if the cable and the peer let it. */
     @Override
     public void portEnabled(int port) {
+        drive(port, true);
+    }
+
+    private void drive(int port, boolean on) {
         if (port < ports.length && ports[port] != null) {
-            ports[port].enable(true);
+            ports[port].enable(on);
         }
     }
 

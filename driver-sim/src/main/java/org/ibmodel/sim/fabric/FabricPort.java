@@ -87,7 +87,7 @@ public final class FabricPort {
         }
         enabled = on;
         if (link != null) {
-            link.endChanged();
+            link.retrain();
         }
     }
 
@@ -115,15 +115,16 @@ public final class FabricPort {
      * {@link #xmit(byte[])} with what is known of the packet's CRCs: an HCA sends them
      * {@link Crcs.State#PENDING}, and the fabric writes them wherever something could see or
      * change the bytes ({@link Crcs}); a packet from anywhere else is
-     * {@link Crcs.State#UNVERIFIED}.
+     * {@link Crcs.State#UNVERIFIED}. Returns false when the packet could not leave: no cable, or
+     * the link is down.
      */
-    public void xmit(byte[] packet, Crcs.State crcs) {
+    public boolean xmit(byte[] packet, Crcs.State crcs) {
         if (link == null) {
             droppedNoLink++;
             pool.give(packet);
-            return;
+            return false;
         }
-        link.transmit(this, packet, crcs);
+        return link.transmit(this, packet, crcs);
     }
 
     /** Where the packets sent through this port come from and go back to. */

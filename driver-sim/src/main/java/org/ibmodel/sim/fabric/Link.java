@@ -217,17 +217,12 @@ public final class Link {
         return true;
     }
 
-    /** An end began or stopped driving the link ({@link FabricPort#enable}). */
-    void endChanged() {
-        retrain();
-    }
-
     private State trained() {
         return cable == State.UP && a.enabled() && b.enabled() ? State.UP : State.DOWN;
     }
 
-    // The one way the link's state changes: both ends are told.
-    private void retrain() {
+    // The one way the link's state changes, when the cable or an end's drive does: both ends are told.
+    void retrain() {
         State next = trained();
         if (next == state) {
             return;
@@ -252,9 +247,10 @@ public final class Link {
 
     /**
      * Sends a packet the link takes over: it comes from {@link #pool} and goes back there or on.
-     * {@code crcs}: what is known of its CRCs (the DelayLine tag carries it across).
+     * {@code crcs}: what is known of its CRCs (the DelayLine tag carries it across). Returns false
+     * when the link is down and the packet never left; one a fault loses still left.
      */
-    void transmit(FabricPort from, byte[] packet, Crcs.State crcs) {
+    boolean transmit(FabricPort from, byte[] packet, Crcs.State crcs) {
         Wire w = wireFrom(from);
         if (packet.length == 0) {
             throw new IllegalArgumentException(String.format(
@@ -266,7 +262,7 @@ public final class Link {
         if (state == State.DOWN) {
             w.counters.droppedLinkDown++;
             pool.give(packet);
-            return;
+            return false;
         }
         long start = Math.max(scheduler.now(), w.busyUntil);
         if (packet.length != lastLength) {
@@ -282,7 +278,7 @@ public final class Link {
                     taps.showLost(start, this, w.dir, packet);
                 }
                 pool.give(packet);
-                return;
+                return true;
             case CORRUPT:
                 w.counters.corrupted++;
                 // The CRCs must be the sent bytes' for the receiver to find the damage.
@@ -294,6 +290,7 @@ public final class Link {
                 break;
         }
         w.inFlight.add(w.busyUntil + propagationNs, packet, crcs.ordinal());
+        return true;
     }
 
     private void arrive(Wire w, byte[] packet, Crcs.State crcs) {

@@ -394,12 +394,10 @@ public final class Switch {
             ports[0].deliver(packet, crcs);
             return;
         }
-        Link link = ports[out].link();
-        if (link == null || link.state() != Link.State.UP) {
+        if (!ports[out].xmit(packet, crcs)) {
             // The port counts it; the link (or the port with no cable) counts it lost too.
             xmitDiscards[out]++;
         }
-        ports[out].xmit(packet, crcs);
     }
 
     private void checkMulticast(int mlid) {
