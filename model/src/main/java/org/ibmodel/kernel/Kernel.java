@@ -220,6 +220,38 @@ public final class Kernel {
         return runPending() || elsewhere.getAsBoolean();
     }
 
+    /**
+     * wait_event_timeout(): the calling task sleeps until {@code condition} holds or
+     * {@code timeoutNs} of virtual time have passed, and returns whether it holds. The timeout
+     * is a timer the task waits for, so a world runs up to it even when nothing but timers is
+     * left; on a kernel without a timer base it never expires, and a wait nothing can end is a
+     * bug, as in {@link Completion#waitForCompletion}.
+     */
+    public boolean waitEventTimeout(BooleanSupplier condition, long timeoutNs, String what) {
+        mightSleep();
+        if (condition.getAsBoolean()) {
+            return true;
+        }
+        if (timeoutNs <= 0) {
+            return false;
+        }
+        boolean[] expired = {false};
+        Timer timeout = new Timer(this, what, () -> expired[0] = true, true);
+        timeout.mod(timeoutNs);
+        try {
+            while (!condition.getAsBoolean() && !expired[0]) {
+                if (!schedule()) {
+                    throw new KernelBug(KernelBug.COMPLETION_DEADLOCK, "wait_event_timeout at " + CallerSite.find()
+                            + " on " + name + " (" + what + ") can never finish: nothing pending here or"
+                            + " elsewhere can end it");
+                }
+            }
+        } finally {
+            timeout.del();
+        }
+        return condition.getAsBoolean();
+    }
+
     /** Softirqs plus work items queued on all workqueues. */
     public int pendingCount() {
         return softirqs.size() + works.size();

@@ -12,13 +12,20 @@ public final class Timer {
     private final Kernel kernel;
     private final String name;
     private final Runnable fn;
+    /** A sleeping task's timeout ({@link TimerBase#timeout}) rather than a timer of its own. */
+    private final boolean wakesSleeper;
     private TimerBase.Event event;
     private boolean pending;
 
     Timer(Kernel kernel, String name, Runnable fn) {
+        this(kernel, name, fn, false);
+    }
+
+    Timer(Kernel kernel, String name, Runnable fn, boolean wakesSleeper) {
         this.kernel = kernel;
         this.name = Objects.requireNonNull(name, "name");
         this.fn = Objects.requireNonNull(fn, "fn");
+        this.wakesSleeper = wakesSleeper;
     }
 
     public String name() {
@@ -32,7 +39,8 @@ public final class Timer {
         TimerBase base = kernel.timerBase();
         if (base != null) {
             if (event == null) {
-                event = base.event(kernel.name() + " timer " + name, this::expire);
+                String label = kernel.name() + " timer " + name;
+                event = wakesSleeper ? base.timeout(label, this::expire) : base.event(label, this::expire);
             }
             event.arm(delayNs);
         }

@@ -6,6 +6,14 @@ public interface TimerBase {
     /** One timer's event; {@code expiry} runs when virtual time reaches it. */
     Event event(String name, Runnable expiry);
 
+    /**
+     * A timeout a sleeping task waits for (schedule_timeout's timer): unlike a periodic timer it
+     * is something to wait for, so a world keeps running up to it while the task sleeps.
+     */
+    default Event timeout(String name, Runnable expiry) {
+        return event(name, expiry);
+    }
+
     /** A timer's place on the clock. */
     interface Event {
         /** Queues it {@code delayNs} from now, taking it off first if it was queued. */

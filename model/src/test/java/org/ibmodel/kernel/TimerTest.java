@@ -2,6 +2,7 @@ package org.ibmodel.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -14,7 +15,14 @@ class TimerTest {
     private static final class ManualBase implements TimerBase {
         final List<Runnable> expiries = new ArrayList<>();
         final List<Long> due = new ArrayList<>();
+        final List<String> timeouts = new ArrayList<>();
         long now;
+
+        @Override
+        public Event timeout(String name, Runnable expiry) {
+            timeouts.add(name);
+            return event(name, expiry);
+        }
 
         @Override
         public Event event(String name, Runnable expiry) {
@@ -92,5 +100,47 @@ class TimerTest {
         never.mod(1);
         assertTrue(never.pending(), "armed, on a kernel no clock turns");
         assertTrue(seen.isEmpty());
+    }
+
+    /** wait_event_timeout on a world that turns the clock one nanosecond per step it is asked for. */
+    private static Kernel ticking(ManualBase base, Runnable eachStep) {
+        Kernel k = new Kernel("t");
+        k.setTimerBase(base);
+        k.setElsewhere(() -> {
+            base.advance(base.now + 1);
+            eachStep.run();
+            return true;
+        });
+        return k;
+    }
+
+    @Test
+    void shouldWaitForTheConditionUntilTheTimeoutAndTakeItsTimerOff() {
+        ManualBase base = new ManualBase();
+        boolean[] ready = {false};
+        Kernel k = ticking(base, () -> ready[0] = base.now == 3);
+        assertTrue(k.waitEventTimeout(() -> ready[0], 10, "ready"));
+        assertEquals(3, base.now, "woken when the condition held, not at the timeout");
+        assertEquals(List.of("t timer ready"), base.timeouts, "a timeout the world runs up to");
+        assertEquals(List.of(-1L), base.due, "the timeout was taken off");
+    }
+
+    @Test
+    void shouldReturnFalseOnceTheTimeoutPasses() {
+        ManualBase base = new ManualBase();
+        Kernel k = ticking(base, () -> { });
+        assertFalse(k.waitEventTimeout(() -> false, 10, "never"));
+        assertEquals(10, base.now, "gave up exactly at the timeout");
+        assertTrue(k.waitEventTimeout(() -> true, 0, "now"), "a condition that holds needs no wait");
+        assertFalse(k.waitEventTimeout(() -> false, 0, "now"), "a zero timeout only checks");
+        assertEquals(10, base.now);
+    }
+
+    @Test
+    void shouldCallAWaitNothingCanEndABug() {
+        Kernel alone = new Kernel("alone");
+        KernelBug bug = assertThrows(KernelBug.class, () -> alone.waitEventTimeout(() -> false, 10, "go bit"));
+        assertEquals(KernelBug.COMPLETION_DEADLOCK, bug.rule());
+        assertTrue(bug.getMessage().contains("go bit"), bug.getMessage());
     }
 }

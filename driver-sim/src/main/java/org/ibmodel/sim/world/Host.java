@@ -40,23 +40,35 @@ public final class Host {
         this.scheduler = scheduler;
         this.kernel = new Kernel(name);
         this.core = new IbCore(kernel);
-        // A sleeping task waits for something other than a timer: with only timers left there is
-        // nothing it can wait for, and it must not sleep through them for ever.
+        // A sleeping task waits for something other than a timer (but its own timeout): with only
+        // timers left there is nothing it can wait for, and it must not sleep through them for ever.
         kernel.setElsewhere(() -> scheduler.pendingForeground() > 0 && scheduler.runNext());
-        kernel.setTimerBase((timer, expiry) -> {
-            Scheduler.Handle h = scheduler.backgroundEvent(timer, expiry);
-            return new TimerBase.Event() {
-                @Override
-                public void arm(long delayNs) {
-                    h.arm(delayNs);
-                }
+        kernel.setTimerBase(new TimerBase() {
+            @Override
+            public Event event(String timer, Runnable expiry) {
+                return wrap(scheduler.backgroundEvent(timer, expiry));
+            }
 
-                @Override
-                public boolean cancel() {
-                    return h.cancel();
-                }
-            };
+            @Override
+            public Event timeout(String timer, Runnable expiry) {
+                // A task sleeps on it: the world must run up to it.
+                return wrap(scheduler.event(timer, expiry));
+            }
         });
+    }
+
+    private static TimerBase.Event wrap(Scheduler.Handle h) {
+        return new TimerBase.Event() {
+            @Override
+            public void arm(long delayNs) {
+                h.arm(delayNs);
+            }
+
+            @Override
+            public boolean cancel() {
+                return h.cancel();
+            }
+        };
     }
 
     public String name() {
