@@ -3,6 +3,7 @@
 package org.ibmodel.hca;
 
 import java.util.ArrayDeque;
+import java.util.function.BooleanSupplier;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Mutex;
@@ -18,6 +19,10 @@ import org.ibmodel.mm.HostMemory;
  */
 final class Cmd {
     static final int MAILBOX_SIZE = 4096;
+    /** MLX4_CMD_TIME_CLASS_A, _B and _C (include/linux/mlx4/cmd.h): 60 s for every command. */
+    static final long CMD_TIMEOUT_NS = 60_000_000_000L;
+    /** GO_BIT_TIMEOUT_MSECS (drivers/net/ethernet/mellanox/mlx4/cmd.c): an event-mode post's wait for go. */
+    static final long GO_BIT_TIMEOUT_NS = 10_000_000_000L;
 
     private final PciFunction pci;
     private final Kernel kernel;
@@ -225,7 +230,14 @@ final class Cmd {
             return waitEvent(op, opcodeModifier, inParam, inModifier, outParam, imm);
         }
         return hcrMutex.with(() -> {
-            int word = post(op, opcodeModifier, inParam, inModifier, outParam, 0, false);
+            // mlx4_cmd_poll: go must be clear already, and clear again within the timeout.
+            if (!post(op, opcodeModifier, inParam, inModifier, outParam, 0, false)) {
+                return resetFlow(op);
+            }
+            if (!sleepUntil(this::goClear, CMD_TIMEOUT_NS, op, "HCR go bit never clears")) {
+                return timedOut(op);
+            }
+            int word = pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
             int ret = finish(op, Hw.Hcr.STATUS.extract(word));
             if (ret == 0 && imm != null) {
                 long hi = pci.readl(PciFunction.BAR0, Hw.Hcr.OUT_PARAM_HI.offset()) & 0xffff_ffffL;
@@ -237,9 +249,9 @@ final class Cmd {
     }
 
     /**
-     * mthca_cmd_wait: take a free context (sleeping while all are taken), move its token on so
-     * that a late EQE of its last use is not taken for this one, post with e set, and sleep
-     * until the CMD EQE or the error state completes it.
+     * mthca_cmd_wait / mlx4_cmd_wait: take a free context (sleeping while all are taken), move
+     * its token on so that a late EQE of its last use is not taken for this one, post with e
+     * set, and sleep until the CMD EQE or the error state completes it, or the timeout passes.
      */
     private int waitEvent(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
         while (freeHead == NONE) {
@@ -251,9 +263,13 @@ final class Cmd {
         c.token = (c.token + tokenMask + 1) & 0xffff;
         c.done = false;
         try {
-            hcrMutex.with(() -> post(op, opcodeModifier, inParam, inModifier, outParam, c.token, true));
-            while (!c.done) {
-                sleep(op, "its CMD EQE never came");
+            boolean posted = hcrMutex.with(() -> post(op, opcodeModifier, inParam, inModifier, outParam, c.token,
+                    true));
+            if (!posted) {
+                return resetFlow(op);
+            }
+            if (!sleepUntil(() -> c.done, CMD_TIMEOUT_NS, op, "its CMD EQE never came")) {
+                return timedOut(op);
             }
         } finally {
             c.next = freeHead;
@@ -264,6 +280,39 @@ final class Cmd {
             imm[0] = c.outParam;
         }
         return ret;
+    }
+
+    /**
+     * wait_for_completion_timeout, or the jiffies loops of mlx4_cmd_poll and mlx4_cmd_post:
+     * sleeps until {@code cond} holds or {@code timeoutNs} of virtual time have passed.
+     */
+    private boolean sleepUntil(BooleanSupplier cond, long timeoutNs, CmdOp op, String why) {
+        return kernel.waitEventTimeout(cond, timeoutNs, pci.slot() + " " + op.docName() + ": " + why);
+    }
+
+    private boolean goClear() {
+        return Hw.Hcr.GO.extract(pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD)) == 0;
+    }
+
+    /**
+     * mlx4_cmd_poll / mlx4_cmd_wait: the device did not finish the command in time. The driver
+     * logs it and takes the reset flow.
+     */
+    private int timedOut(CmdOp op) {
+        kernel.printk(String.format("%s: command 0x%x timed out (go bit not cleared)", pci.slot(), op.value()));
+        return resetFlow(op);
+    }
+
+    /**
+     * mlx4_cmd_reset_flow: the device no longer answers as it should, so the driver enters its
+     * error state (which resets the device) and the command returns what a command posted in
+     * that state returns: 0 for a tear-down, so that everything can still be freed, else -EIO.
+     */
+    private int resetFlow(CmdOp op) {
+        lastStatus = CmdStatus.INTERNAL_ERR.value();
+        internalError = true;
+        onDeviceBroken.run();
+        return internalErrorReturn(op);
     }
 
     private void sleep(CmdOp op, String why) {
@@ -313,12 +362,16 @@ final class Cmd {
     }
 
     /**
-     * mthca_cmd_post: wait for go to be clear, write the parameters, then the word with go; when
-     * polling, sleep until go clears again. Returns the HCR's last word.
+     * mlx4_cmd_post: wait for go to be clear (in event mode up to {@link #GO_BIT_TIMEOUT_NS},
+     * another command may still hold the HCR; when polling not at all, as none can), write the
+     * parameters, then the word with go. Returns false, posting nothing, if go stayed set.
      */
-    private int post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, int cmdToken,
+    private boolean post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, int cmdToken,
             boolean event) {
-        waitGo();
+        if (!sleepUntil(this::goClear, event ? GO_BIT_TIMEOUT_NS : 0, op, "HCR go bit never clears")) {
+            kernel.printk(String.format("%s: command 0x%x not posted: HCR busy", pci.slot(), op.value()));
+            return false;
+        }
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];
         Hw.Hcr.IN_PARAM_HI.set(hcr, 0, inParam >>> 32);
         Hw.Hcr.IN_PARAM_LO.set(hcr, 0, inParam);
@@ -335,7 +388,7 @@ final class Cmd {
             pci.writel(PciFunction.BAR0, off, Field.word(hcr, off));
         }
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
-        return event ? 0 : waitGo();
+        return true;
     }
 
     /** A finished command's firmware status as the caller sees it. */
@@ -351,24 +404,8 @@ final class Cmd {
             // mlx4_cmd_poll / mlx4_cmd_wait: a tear-down command the device fails is fatal
             // (mlx4_cmd_reset_flow): the driver enters its error state and the command counts as
             // done, so that everything can still be freed. Other statuses are errnos as on mthca.
-            internalError = true;
-            onDeviceBroken.run();
-            return 0;
+            return resetFlow(op);
         }
         return CmdStatus.toErrno(status);
-    }
-
-    /** mthca_cmd_poll: sleep until the device clears go; returns the HCR status word. */
-    private int waitGo() {
-        while (true) {
-            int word = pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
-            if (Hw.Hcr.GO.extract(word) == 0) {
-                return word;
-            }
-            if (!kernel.schedule()) {
-                throw new KernelBug(KernelBug.WARN_ON, pci.slot() + ": HCR go bit never clears and nothing"
-                        + " else can run");
-            }
-        }
     }
 }

@@ -195,6 +195,11 @@ public final class HcaDriver implements DeviceOps {
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
         this.restartWork = new Work("hca_restart", this::restart);
         Work resetDone = new Work("hca_catas_reset", () -> {
+            if (device == null) {
+                // mlx4_handle_error_state restarts only a device that is up: a probe the error
+                // cut short stays failed, a device being removed stays removed; both are reset.
+                return;
+            }
             reportFatal();
             // The rest of mlx4_handle_error_state: after ib_core's event work, which runs on
             // another CPU while the driver starts to unload.
@@ -251,6 +256,9 @@ public final class HcaDriver implements DeviceOps {
      */
     public int probe() {
         kernel.mightSleep();
+        // A load starts with the device state up (mlx4_load_one), whatever the last one left.
+        cmd.leaveInternalError();
+        fatalReported = false;
         byte[] fw = new byte[12];
         int ret = cmd.out(CmdOp.QUERY_FW, 0, fw);
         if (ret != 0) {
@@ -636,7 +644,7 @@ public final class HcaDriver implements DeviceOps {
     /** mlx4_ib_remove + mlx4_close_hca: unregister, close the ports, return the EQs, close. */
     public void remove() {
         // A reset under way ends here: its wait is cancelled, so nothing probes again (mlx4
-        // restarts only while not being deleted).
+        // restarts only while not being deleted: mlx4_handle_error_state).
         resetTimer.del();
         unload();
     }
@@ -1573,8 +1581,6 @@ public final class HcaDriver implements DeviceOps {
      */
     private void restart() {
         unload();
-        cmd.leaveInternalError();
-        fatalReported = false;
         restarts++;
         // mlx4 logs a failed load and leaves the device down; device() stays null.
         restartError = probe();

@@ -33,6 +33,8 @@ public final class Hca implements PciFunction {
     private final Runnable[] handlers;
     private long commandLatencyNs;
     private boolean busy;
+    /** The command interface has hung ({@link #hangCommands}): go stays set until a reset. */
+    private boolean hung;
     private long interrupts;
     /** Resets so far: a command still running when the device is reset never completes. */
     private int generation;
@@ -98,6 +100,20 @@ public final class Hca implements PciFunction {
     }
 
     /**
+     * Fault injection: the firmware stops answering commands (HCA.md §3.1). The command in
+     * progress, if any, and every one posted later neither run nor complete: go stays set and no
+     * CMD EQE comes, until the device is reset (§2.2). Doorbells and the transport go on.
+     */
+    public void hangCommands() {
+        hung = true;
+    }
+
+    /** Whether the command interface has hung and no reset has cleared it since. */
+    public boolean commandsHung() {
+        return hung;
+    }
+
+    /**
      * §2.2: the reset register was written. Whatever the device was doing stops (a command in
      * progress never completes, the links go down) and it comes back as at power-on: BAR0 clear,
      * no INIT_HCA, every port disabled until INIT_PORT. The driver's interrupt handlers stay.
@@ -105,6 +121,7 @@ public final class Hca implements PciFunction {
     private void reset() {
         generation++;
         busy = false;
+        hung = false;
         java.util.Arrays.fill(bar0, (byte) 0);
         firmware.reset();
     }
@@ -165,12 +182,15 @@ public final class Hca implements PciFunction {
         if (offset == Layout.Hcr.GO_WORD && Layout.Hcr.GO.extract(value) != 0) {
             busy = true;
             HcrCommand c = HcrCommand.latch(bar0);
+            if (hung) {
+                return;
+            }
             if (commandLatencyNs == 0) {
                 finish(c, firmware.execute(c));
             } else {
                 int gen = generation;
                 scheduler.schedule(commandLatencyNs, slot + " fw opcode 0x" + Integer.toHexString(c.opcode()), () -> {
-                    if (gen == generation) {
+                    if (gen == generation && !hung) {
                         finish(c, firmware.execute(c));
                     }
                 });
