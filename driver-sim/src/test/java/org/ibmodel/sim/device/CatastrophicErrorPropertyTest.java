@@ -47,9 +47,9 @@ class CatastrophicErrorPropertyTest {
     private static final long DEFAULT_SEED = 0xca7a5;
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
     private static final int LEN = 2048;
-    private static final long[] RUN_NS = {1_000, 20_000, 300_000, 5_000_000};
+    static final long[] RUN_NS = {1_000, 20_000, 300_000, 5_000_000};
     /** Receive WR ids are offset so a completion tells its queue. */
-    private static final long RECV = 1_000_000;
+    static final long RECV = 1_000_000;
 
     /** One step: kind 0 a SENDs, 1 a WRITEs, 2 a posts a receive, 3 b posts a receive, 4 run, 5 a polls. */
     record Step(int kind, int arg) {
@@ -98,7 +98,7 @@ class CatastrophicErrorPropertyTest {
     }
 
     /** What host a posted and what it polled before the end of the steps. */
-    private static final class Posted {
+    static final class Posted {
         final List<Long> sends = new ArrayList<>();
         final List<Long> recvs = new ArrayList<>();
         final List<Wc> before = new ArrayList<>();
@@ -106,12 +106,17 @@ class CatastrophicErrorPropertyTest {
 
     /** The steps, a's HCA failing after {@code failAfter} of them. */
     private static Posted play(TransportPair p, List<Step> steps, int failAfter) {
+        // The steps after it run in the 5 s before the driver's poll finds the error.
+        return play(p, steps, failAfter, () -> p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL));
+    }
+
+    /** The steps, {@code fault} striking after {@code failAfter} of them. */
+    static Posted play(TransportPair p, List<Step> steps, int failAfter, Runnable fault) {
         Posted o = new Posted();
         int bRecvs = 0;
         for (int i = 0; i < steps.size() || i == Math.min(failAfter, steps.size()); i++) {
             if (i == Math.min(failAfter, steps.size())) {
-                // The steps after it run in the 5 s before the driver's poll finds the error.
-                p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+                fault.run();
             }
             if (i == steps.size()) {
                 break;
@@ -149,15 +154,20 @@ class CatastrophicErrorPropertyTest {
         for (Wc wc : after) {
             assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushedAfter " + wc);
         }
+        assertEachOnce(at, o.sends, o.recvs, o.before, after);
+    }
+
+    /** exactlyOnce: each work request posted completes once, each queue in posting order. */
+    static void assertEachOnce(String at, List<Long> sends, List<Long> recvs, List<Wc> before, List<Wc> after) {
         List<Long> gotSends = new ArrayList<>();
         List<Long> gotRecvs = new ArrayList<>();
-        for (List<Wc> part : List.of(o.before, after)) {
+        for (List<Wc> part : List.of(before, after)) {
             for (Wc wc : part) {
                 (wc.wrId >= RECV ? gotRecvs : gotSends).add(wc.wrId);
             }
         }
-        assertEquals(o.sends, gotSends, at + ": exactlyOnce, sends");
-        assertEquals(o.recvs, gotRecvs, at + ": exactlyOnce, receives");
+        assertEquals(sends, gotSends, at + ": exactlyOnce, sends");
+        assertEquals(recvs, gotRecvs, at + ": exactlyOnce, receives");
     }
 
     static void runWithReset(long worldSeed, List<Step> steps, int failAfter) {

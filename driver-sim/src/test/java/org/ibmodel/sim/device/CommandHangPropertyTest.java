@@ -1,0 +1,132 @@
+// Property: whenever the HCA's firmware stops answering commands, the driver's next command times
+// out, every work request completes exactly once, and the reset device comes back (docs/HCA.md
+// §3.1; mlx4_cmd_wait, mlx4_cmd_reset_flow, mlx4_handle_error_state)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.IbClient;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEventType;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.hca.HcaDriver;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Posted;
+import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Step;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios of {@link CatastrophicErrorPropertyTest} (a world seed, host a's SENDs, WRITEs and
+ * receives, b's receives, runs of the world and polls), but what strikes after some step is a
+ * firmware hang on a's HCA: its transport goes on, its commands neither run nor complete. Once the
+ * steps are done a moves its QP to ERR, the first command since the hang. Whatever was in flight:
+ * <ul>
+ * <li>{@code timedOut}: the modify returns -EIO no sooner than 60 s later, the QP as it was;</li>
+ * <li>{@code told}: ib_core's handlers hear IB_EVENT_DEVICE_FATAL once, before {@code removed},
+ *     the consumer asked to let go of the old device, which frees everything without error;</li>
+ * <li>{@code exactlyOnce}: each work request a posted completes once, each queue in order, and
+ *     what is polled once the driver is in its error state is WR_FLUSH_ERR;</li>
+ * <li>{@code back}: the reset cleared the hang and the driver registered a new device, once.</li>
+ * </ul>
+ * RNR retries are finite here: a SEND with no receive at b ends instead of retrying through the
+ * minute the command waits. Replay a failure with the seed it prints:
+ * {@code mvn -B -pl driver-sim -am verify -Dtest=CommandHangPropertyTest
+ * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class CommandHangPropertyTest {
+    private static final long DEFAULT_SEED = 0x4a96;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 100);
+    /** MLX4_CMD_TIME_CLASS_A, _B and _C. */
+    private static final long TIMEOUT_NS = 60_000_000_000L;
+
+    @Test
+    void shouldTimeOutCompleteEveryWorkRequestOnceAndComeBack() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("CommandHangPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40),
+                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
+                                .ofSizeBetween(1, 20),
+                        integers().between(0, 20))
+                .checkAssert(CommandHangPropertyTest::run);
+    }
+
+    static void run(long worldSeed, List<Step> steps, int hangAfter) {
+        String at = "steps " + steps + ", hanging after " + Math.min(hangAfter, steps.size());
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).retries(7, 6);
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn)) {
+            HcaDriver drv = p.a.host.driver(0);
+            Hca hca = p.a.host.hca(0);
+            IbDevice old = p.a.dev;
+            List<Wc> drained = new ArrayList<>();
+            boolean[] removed = {false};
+            List<IbEventType> heard = new ArrayList<>();
+            old.registerEventHandler(e -> heard.add(e.event()));
+            assertEquals(0, p.a.host.core().registerClient(new IbClient() {
+                @Override
+                public String name() {
+                    return "consumer";
+                }
+
+                @Override
+                public int add(IbDevice device) {
+                    return 0;
+                }
+
+                @Override
+                public void remove(IbDevice device, Object clientData) {
+                    if (device != old) {
+                        return;
+                    }
+                    removed[0] = true;
+                    assertEquals(List.of(IbEventType.DEVICE_FATAL), heard, at + ": told, before removal");
+                    drained.addAll(p.a.poll());
+                    assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
+                    assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
+                    assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
+                    assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
+                }
+            }));
+            Posted o = CatastrophicErrorPropertyTest.play(p, steps, hangAfter, hca::hangCommands);
+            QpState before = p.a.qp.state();
+            long t0 = p.world.scheduler().now();
+            int ret = p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit());
+            long waited = p.world.scheduler().now() - t0;
+            assertEquals(Errno.EIO.negative(), ret, at + ": timedOut");
+            assertTrue(waited >= TIMEOUT_NS, at + ": timedOut after " + waited + " ns");
+            assertEquals(before, p.a.qp.state(), at + ": timedOut, the QP as it was");
+            assertTrue(drv.internalError(), at + ": error state");
+            // In the error state, before the reset's wait is over, polls flush in software.
+            List<Wc> after = p.a.poll();
+            // The error state's work, queued as the command gave up, runs first.
+            p.settle();
+            p.world.runUntil(p.world.scheduler().now() + HcaDriver.RESET_WAIT_NS + 1_000_000);
+            p.settle();
+            assertTrue(removed[0], at + ": removed");
+            after.addAll(drained);
+            for (Wc wc : after) {
+                assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushed in the error state " + wc);
+            }
+            List<Wc> beforeError = new ArrayList<>(o.before);
+            CatastrophicErrorPropertyTest.assertEachOnce(at, o.sends, o.recvs, beforeError, after);
+            assertTrue(!hca.commandsHung(), at + ": back, the hang cleared");
+            assertEquals(1, drv.restarts(), at + ": back, once");
+            assertTrue(drv.device() != null && drv.device() != old, at + ": back, " + drv.restartError());
+        }
+    }
+}
