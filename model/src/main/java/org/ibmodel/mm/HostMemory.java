@@ -2,11 +2,15 @@
 package org.ibmodel.mm;
 
 import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
 
 /**
  * The memory of one simulated host: sparse 4 KiB pages, allocated on demand by {@link #alloc}.
  * Buffers that verbs consumers register and post live here, and devices read and write them as
- * DMA would. Access to an address that was never allocated fails, like a DMA fault.
+ * DMA would. Access to an address that was never allocated, or was freed, fails, like a DMA
+ * fault: {@link #free} unmaps a buffer's pages for good (addresses are never handed out twice),
+ * so a device still using a freed ring faults instead of reading what came after it.
  */
 public final class HostMemory {
     public static final int PAGE_SHIFT = 12;
@@ -22,6 +26,9 @@ public final class HostMemory {
      */
     private byte[][] pages = new byte[64][];
     private long next = BASE;
+    /** Pages of each buffer {@link #alloc} handed out and {@link #free} has not taken back, by address. */
+    private final Map<Long, Long> live = new HashMap<>();
+    private long livePages;
 
     /**
      * ib_umem_get's first check (drivers/infiniband/core/umem.c): whether [addr, addr+len) wraps
@@ -62,7 +69,36 @@ public final class HostMemory {
         }
         // A guard page between allocations makes an overrun fault instead of reaching a neighbour.
         next += (pagesNeeded + 1) << PAGE_SHIFT;
+        live.put(addr, pagesNeeded);
+        livePages += pagesNeeded;
         return addr;
+    }
+
+    /**
+     * kfree / dma_free_coherent of a buffer {@link #alloc} returned: its pages are unmapped, and
+     * any later access to them faults.
+     *
+     * @throws IllegalArgumentException for an address alloc did not return, or one already freed
+     */
+    public void free(long addr) {
+        Long n = live.remove(addr);
+        if (n == null) {
+            throw new IllegalArgumentException(String.format("free of 0x%x, which is not an allocated buffer", addr));
+        }
+        for (long i = 0; i < n; i++) {
+            pages[(int) ((addr >>> PAGE_SHIFT) - BASE_PAGE + i)] = null;
+        }
+        livePages -= n;
+    }
+
+    /** Bytes allocated and not freed, in whole pages. */
+    public long allocatedBytes() {
+        return livePages << PAGE_SHIFT;
+    }
+
+    /** Buffers allocated and not freed. */
+    public int allocations() {
+        return live.size();
     }
 
     /** Whether every byte of [addr, addr+len) is backed by a page. */
