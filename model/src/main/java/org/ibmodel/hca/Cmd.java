@@ -144,6 +144,13 @@ final class Cmd {
         mailboxes.addFirst(page);
     }
 
+    /** mthca_cleanup_cmd's pci_pool_destroy: the pooled mailbox pages go back; later commands take new ones. */
+    void freeMailboxes() {
+        while (!mailboxes.isEmpty()) {
+            memory.free(mailboxes.pollFirst());
+        }
+    }
+
     /** The firmware status of the last command, for diagnostics. */
     int lastStatus() {
         return lastStatus;

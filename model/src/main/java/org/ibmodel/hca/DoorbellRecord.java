@@ -20,6 +20,11 @@ final class DoorbellRecord {
         return addr;
     }
 
+    /** mlx4_db_free: the record's memory goes back once the device no longer reads it. */
+    void free() {
+        memory.free(addr);
+    }
+
     void set(int offset, int value) {
         Field.putWord(word, 0, value);
         memory.write(addr + offset, word);

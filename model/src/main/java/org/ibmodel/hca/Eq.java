@@ -45,6 +45,11 @@ final class Eq {
         return eqn;
     }
 
+    /** mlx4_free_eq: the ring goes back once the device has let go of the EQ (HW2SW_EQ). */
+    void free() {
+        memory.free(buffer);
+    }
+
     int vector() {
         return vector;
     }

@@ -150,9 +150,17 @@ final class HcaCq {
         return newBuffer(log);
     }
 
+    /** RESIZE_CQ took the new ring: the old one goes back (mlx4_ib_resize_cq's free of the old buffer). */
     void switchTo(long buf, int log) {
+        memory.free(buffer);
         buffer = buf;
         logSize = log;
+    }
+
+    /** The ring and the doorbell record, once the device has let go of the CQ (HW2SW_CQ). */
+    void freeBuffers() {
+        memory.free(buffer);
+        db.free();
     }
 
     private long address(int n) {

@@ -75,10 +75,13 @@ public final class HcaDriver implements DeviceOps {
     record HcaPd(int pdn, int mpt) {
     }
 
-    /** The MPT index of a memory region and its translation table, if any. */
-    record HcaMr(int mpt, long pageList) {
-        HcaMr(int mpt) {
-            this(mpt, 0);
+    /**
+     * The MPT index of a memory region, the fast_reg page list if it is one, and the host memory
+     * of its translation table (the MTT or the page list), 0 if it has none.
+     */
+    record HcaMr(int mpt, long pageList, long table) {
+        HcaMr(int mpt, long table) {
+            this(mpt, 0, table);
         }
 
         boolean fastReg() {
@@ -431,6 +434,7 @@ public final class HcaDriver implements DeviceOps {
             Eq eq = new Eq(pci, v, v, eqLogSize(v, eqs.length, numCq));
             int ret = cmd.in(CmdOp.SW2HW_EQ, v, 0, eq.mailbox());
             if (ret != 0) {
+                eq.free();
                 return ret;
             }
             eqs[v] = eq;
@@ -671,6 +675,7 @@ public final class HcaDriver implements DeviceOps {
             if (eqs[v] != null) {
                 pci.freeIrq(v);
                 cmd.exec(CmdOp.HW2SW_EQ, v, 0, 0);
+                eqs[v].free();
                 eqs[v] = null;
             }
         }
@@ -682,6 +687,7 @@ public final class HcaDriver implements DeviceOps {
             }
             hcaUp = false;
         }
+        cmd.freeMailboxes();
     }
 
     /**
@@ -978,11 +984,16 @@ public final class HcaDriver implements DeviceOps {
             if (ret != 0) {
                 // __mthca_write_mtt (hw/mthca/mthca_mr.c) warns about a refused WRITE_MTT.
                 kernel.printk(String.format("%s: WRITE_MTT failed (%d)", pci.slot(), ret));
+                memory.free(mtt);
                 return ret;
             }
             done += n;
         }
-        return addMpt(mr, access, false, iova, length, mtt, pages);
+        int ret = addMpt(mr, access, false, iova, length, mtt, pages);
+        if (ret != 0) {
+            memory.free(mtt);
+        }
+        return ret;
     }
 
     private int addMpt(Mr mr, int access, boolean physical, long start, long length, long mtt, int entries) {
@@ -996,7 +1007,7 @@ public final class HcaDriver implements DeviceOps {
             mptBitmap.free(mpt);
             return ret;
         }
-        mr.drv(new HcaMr(mpt));
+        mr.drv(new HcaMr(mpt, mtt));
         mr.assignKeys(key, key);
         return 0;
     }
@@ -1012,20 +1023,21 @@ public final class HcaDriver implements DeviceOps {
         if (Integer.compareUnsigned(maxNumSg, MAX_FAST_REG_PAGES) > 0) {
             return Errno.EINVAL.negative();
         }
-        long pageList = memory.alloc(8L * Math.max(1, maxNumSg));
         int mpt = mptBitmap.alloc();
         if (mpt < 0) {
             return Errno.ENOMEM.negative();
         }
+        long pageList = memory.alloc(8L * Math.max(1, maxNumSg));
         int key = nextKey(mpt);
         byte[] b = mptMailbox(key, pdn(mr.pd()), 0, false, 0, 0, pageList, maxNumSg);
         Hw.Mpt.FAST_REG.set(b, Hw.CTX, 1);
         int ret = sw2hwMpt(mpt, b);
         if (ret != 0) {
             mptBitmap.free(mpt);
+            memory.free(pageList);
             return ret;
         }
-        mr.drv(new HcaMr(mpt, pageList));
+        mr.drv(new HcaMr(mpt, pageList, pageList));
         mr.assignKeys(key, key);
         return 0;
     }
@@ -1051,13 +1063,17 @@ public final class HcaDriver implements DeviceOps {
      */
     @Override
     public int deregMr(Mr mr) {
-        int mpt = ((HcaMr) mr.drv()).mpt();
-        int ret = cmd.exec(CmdOp.HW2SW_MPT, mpt, 0, 0);
+        HcaMr h = (HcaMr) mr.drv();
+        int ret = cmd.exec(CmdOp.HW2SW_MPT, h.mpt(), 0, 0);
         if (ret != 0) {
             kernel.printk(String.format("%s: HW2SW_MPT failed (%d), MR has MWs bound to it", pci.slot(), ret));
             return ret;
         }
-        mptBitmap.free(mpt);
+        mptBitmap.free(h.mpt());
+        if (h.table() != 0) {
+            // mlx4_mtt_cleanup: the translation goes once the device no longer reads it.
+            memory.free(h.table());
+        }
         return 0;
     }
 
@@ -1145,6 +1161,7 @@ public final class HcaDriver implements DeviceOps {
         HcaCq hc = new HcaCq(kernel, pci, cqn, eqn, eqTasklets[eqn], cq, log);
         int ret = cmd.in(CmdOp.SW2HW_CQ, cqn, 0, hc.mailbox());
         if (ret != 0) {
+            hc.freeBuffers();
             cqBitmap.free(cqn);
             return ret;
         }
@@ -1169,6 +1186,7 @@ public final class HcaDriver implements DeviceOps {
             cqs.remove(hc.cqn());
         });
         hc.release();
+        hc.freeBuffers();
         cqBitmap.free(hc.cqn());
         return 0;
     }
@@ -1193,6 +1211,7 @@ public final class HcaDriver implements DeviceOps {
         long buf = hc.prepareResize(log);
         int ret = cmd.in(CmdOp.RESIZE_CQ, hc.cqn(), 0, hc.mailbox(buf, log));
         if (ret != 0) {
+            memory.free(buf);
             return ret;
         }
         hc.switchTo(buf, log);
@@ -1427,6 +1446,7 @@ public final class HcaDriver implements DeviceOps {
             ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
             ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
         });
+        hq.freeBuffers();
         if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
             qpBitmap.free(hq.qpn());
         }
@@ -1471,6 +1491,7 @@ public final class HcaDriver implements DeviceOps {
         HcaSrq hs = new HcaSrq(kernel, pci, srq, srqn);
         int ret = cmd.in(CmdOp.SW2HW_SRQ, srqn, 0, hs.mailbox(pdn(srq.pd())));
         if (ret != 0) {
+            hs.freeBuffers();
             srqBitmap.free(srqn);
             return ret;
         }
@@ -1528,6 +1549,7 @@ public final class HcaDriver implements DeviceOps {
         tableLock.with(() -> {
             srqs.remove(hs.srqn());
         });
+        hs.freeBuffers();
         srqBitmap.free(hs.srqn());
         return 0;
     }

@@ -185,6 +185,15 @@ final class HcaQp {
         return srq;
     }
 
+    /** The rings and the doorbell record, once the device has let go of the QP (2RST_QP). */
+    void freeBuffers() {
+        sq.free();
+        if (rq != null) {
+            rq.free();
+        }
+        db.free();
+    }
+
     DoorbellRecord db() {
         return db;
     }

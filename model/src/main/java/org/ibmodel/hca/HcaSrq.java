@@ -77,6 +77,12 @@ final class HcaSrq {
         return srqn;
     }
 
+    /** The ring and the doorbell record, once the device has let go of the SRQ (HW2SW_SRQ). */
+    void freeBuffers() {
+        memory.free(buffer);
+        db.free();
+    }
+
     Srq ibSrq() {
         return ibSrq;
     }

@@ -39,6 +39,11 @@ final class WorkQueue {
         return buffer;
     }
 
+    /** mlx4_buf_free: the ring goes back once the device no longer reads it. */
+    void free() {
+        memory.free(buffer);
+    }
+
     /** Entries in the ring. */
     int entries() {
         return 1 << logSize;
