@@ -152,6 +152,9 @@ class HcaEventTest {
         assertEquals(List.of(IbEventType.CQ_ERR), ev.types());
         assertEquals(cq, ev.events.get(0).cq());
         assertEquals(List.of(ExecContext.HARDIRQ), ev.contexts);
+        // mlx4_eq_int's warning, with the syndrome.
+        String line = String.format("%s: CQ overrun on CQN %06x", h.hca.slot(), ((HcaCq) cq.drv()).cqn());
+        assertTrue(h.kernel.dmesg().contains(line), h.kernel.dmesg().toString());
     }
 
     @Test

@@ -753,6 +753,11 @@ public final class HcaDriver implements DeviceOps {
                 }
             }
             case CQ_ERROR -> {
+                // mlx4_eq_int warns with the syndrome, then mlx4_cq_event (a CQN no longer in the
+                // table, whose destroy the device refused, only warns).
+                kernel.printk(String.format("%s: CQ %s on CQN %06x", pci.slot(),
+                        Hw.Eqe.CQ_SYNDROME.getInt(eqe, 0) == Hw.Eqe.CQ_OVERRUN ? "overrun" : "access violation",
+                        object));
                 HcaCq cq = tableLock.with(() -> cqs.get(object));
                 if (cq != null) {
                     cq.ibCq().eventUpcall(IbEventType.CQ_ERR);

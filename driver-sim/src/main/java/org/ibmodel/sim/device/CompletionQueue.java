@@ -1,15 +1,18 @@
-// docs/HCA.md §4.4, §6, §8 (CQ_ARM); overrun as drivers/net/ethernet/mellanox/mlx4/eq.c
-// reports MLX4_EVENT_TYPE_CQ_ERROR
+// docs/HCA.md §4.4, §6, §6.1, §8 (CQ_ARM); overrun and access violation as
+// drivers/net/ethernet/mellanox/mlx4/eq.c reports MLX4_EVENT_TYPE_CQ_ERROR, the states as
+// drivers/infiniband/hw/mthca/mthca_cq.c numbers them
 package org.ibmodel.sim.device;
 
 /**
  * One CQ in hardware ownership. A CQE goes to the ring unless the ring is full (the consumer
  * index in the doorbell record says so): then the CQ is overrun for good and reports CQ_ERROR.
- * An armed CQ sends one COMPLETION EQE to its EQ.
+ * A ring or doorbell record the device cannot reach (§6.1) puts it in error the same way, with
+ * the other CQ_ERROR syndrome. An armed CQ sends one COMPLETION EQE to its EQ.
  */
 final class CompletionQueue {
     static final int STATE_OK = 0;
     static final int STATE_OVERRUN = 9;
+    static final int STATE_WRITE_FAIL = 0xa;
 
     private final int cqn;
     private final Dma dma;
@@ -20,7 +23,8 @@ final class CompletionQueue {
     private int pi;
     /** The consumer index as last read from the doorbell record; the real one is never behind it. */
     private int knownCi;
-    private boolean overrun;
+    /** STATE_OK, or the error that stopped the CQ for good. */
+    private int state = STATE_OK;
     private int arm;
     private int users;
 
@@ -60,8 +64,19 @@ final class CompletionQueue {
         return pi;
     }
 
+    /** Whether the CQ is in error: overrun, or a DMA fault (§6.1). */
     boolean overrun() {
-        return overrun;
+        return state != STATE_OK;
+    }
+
+    /** The CQ stops for good and reports CQ_ERROR with {@code syndrome} (§7), once. */
+    private void fail(int newState, int syndrome) {
+        if (state == STATE_OK) {
+            state = newState;
+            byte[] eqe = EqTable.eqe(EventType.CQ_ERROR, 0, cqn);
+            Layout.Eqe.CQ_SYNDROME.set(eqe, 0, syndrome);
+            eqs.post(EventType.CQ_ERROR, eqe);
+        }
     }
 
     int armed() {
@@ -100,7 +115,7 @@ final class CompletionQueue {
 
     byte[] context() {
         byte[] b = new byte[Layout.CqCtx.SIZE];
-        Layout.CqCtx.STATE.set(b, 0, overrun ? STATE_OVERRUN : STATE_OK);
+        Layout.CqCtx.STATE.set(b, 0, state);
         Layout.CqCtx.LOG_SIZE.set(b, 0, ring.logSize());
         Layout.CqCtx.COMP_EQN.set(b, 0, compEqn);
         Layout.CqCtx.BUFFER.set(b, 0, ring.buffer());
@@ -115,15 +130,19 @@ final class CompletionQueue {
      * lost, and the work queue that wrote it can report nothing more (QpTable.catastrophic).
      */
     boolean post(byte[] cqe, boolean solicited) {
-        if (overrun) {
+        if (state != STATE_OK) {
             return false;
         }
-        if (full()) {
-            overrun = true;
-            eqs.post(EventType.CQ_ERROR, 0, cqn);
+        try {
+            if (full()) {
+                fail(STATE_OVERRUN, Layout.Eqe.CQ_OVERRUN);
+                return false;
+            }
+            ring.write(pi, cqe);
+        } catch (DmaFault f) {
+            fail(STATE_WRITE_FAIL, Layout.Eqe.CQ_ACCESS_VIOLATION);
             return false;
         }
-        ring.write(pi, cqe);
         pi = (pi + 1) & 0xffffff;
         boolean error = Layout.Cqe.OPCODE.getInt(cqe, 0) == Layout.Cqe.OPCODE_ERROR;
         if (arm == Layout.Doorbell.ARM_NEXT || (arm == Layout.Doorbell.ARM_SOLICITED && (solicited || error))) {
@@ -143,7 +162,14 @@ final class CompletionQueue {
         if (cmd != Layout.Doorbell.ARM_SOLICITED && cmd != Layout.Doorbell.ARM_NEXT) {
             return;
         }
-        if (outstanding() != 0) {
+        int outstanding;
+        try {
+            outstanding = outstanding();
+        } catch (DmaFault f) {
+            fail(STATE_WRITE_FAIL, Layout.Eqe.CQ_ACCESS_VIOLATION);
+            return;
+        }
+        if (outstanding != 0) {
             arm = 0;
             eqs.completion(compEqn, cqn);
             return;
@@ -156,14 +182,20 @@ final class CompletionQueue {
     /** RESIZE_CQ: BAD_SIZE when the unconsumed CQEs do not fit; they move to the new ring. */
     Status resize(byte[] mailbox) {
         int newLog = Layout.CqCtx.LOG_SIZE.getInt(mailbox, Layout.CTX);
-        if (outstanding() > (1 << newLog)) {
-            return Status.BAD_SIZE;
+        try {
+            if (outstanding() > (1 << newLog)) {
+                return Status.BAD_SIZE;
+            }
+            CqeWriter next = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX), newLog);
+            for (int n = consumerIndex(); n != pi; n = (n + 1) & 0xffffff) {
+                next.write(n, ring.read(n));
+            }
+            ring = next;
+            return Status.OK;
+        } catch (DmaFault f) {
+            // §6.1: the old ring or the doorbell record is gone; the CQ keeps its ring, in error.
+            fail(STATE_WRITE_FAIL, Layout.Eqe.CQ_ACCESS_VIOLATION);
+            return Status.BAD_PARAM;
         }
-        CqeWriter next = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX), newLog);
-        for (int n = consumerIndex(); n != pi; n = (n + 1) & 0xffffff) {
-            next.write(n, ring.read(n));
-        }
-        ring = next;
-        return Status.OK;
     }
 }

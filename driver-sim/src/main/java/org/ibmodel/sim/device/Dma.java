@@ -3,7 +3,10 @@ package org.ibmodel.sim.device;
 
 import org.ibmodel.mm.HostMemory;
 
-/** The device's DMA engine: big-endian loads and stores to the host memory it sits in. */
+/**
+ * The device's DMA engine: big-endian loads and stores to the host memory it sits in. An access
+ * to memory that is not there throws {@link DmaFault} for the stage that made it to handle.
+ */
 final class Dma {
     private final HostMemory memory;
     /** The word {@link #read32} loads through; the device runs one step at a time. */
@@ -17,20 +20,27 @@ final class Dma {
         return memory.isMapped(addr, len);
     }
 
+    /** @throws DmaFault where the memory is not there, as for every access here but try* */
     byte[] read(long addr, int len) {
-        return memory.read(addr, len);
+        byte[] b = new byte[len];
+        read(addr, b, 0, len);
+        return b;
     }
 
     void write(long addr, byte[] b) {
-        memory.write(addr, b);
+        write(addr, b, 0, b.length);
     }
 
     void read(long addr, byte[] dst, int off, int len) {
-        memory.read(addr, dst, off, len);
+        if (!memory.tryRead(addr, dst, off, len)) {
+            throw new DmaFault(addr, len);
+        }
     }
 
     void write(long addr, byte[] src, int off, int len) {
-        memory.write(addr, src, off, len);
+        if (!memory.tryWrite(addr, src, off, len)) {
+            throw new DmaFault(addr, len);
+        }
     }
 
     /** A read that returns false, copying nothing, from memory that is not there. */
@@ -44,13 +54,13 @@ final class Dma {
     }
 
     int read32(long addr) {
-        memory.read(addr, word, 0, word.length);
+        read(addr, word, 0, word.length);
         return Field.word(word, 0);
     }
 
     void write32(long addr, int v) {
         byte[] b = new byte[4];
         Field.putWord(b, 0, v);
-        memory.write(addr, b);
+        write(addr, b);
     }
 }

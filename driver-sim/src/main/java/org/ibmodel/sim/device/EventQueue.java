@@ -18,6 +18,8 @@ final class EventQueue {
     private boolean fired;
     private long eventMask;
     private long overruns;
+    /** EQEs lost to a ring the device could not write (§6.1). */
+    private long faults;
 
     /** The MSI-X side of the device, as an EQ sees it. */
     interface Msix {
@@ -90,6 +92,10 @@ final class EventQueue {
         return overruns;
     }
 
+    long faults() {
+        return faults;
+    }
+
     byte[] context() {
         byte[] b = new byte[Layout.EqCtx.SIZE];
         Layout.EqCtx.STATE.set(b, 0, fired ? 1 : 0);
@@ -108,7 +114,11 @@ final class EventQueue {
             return;
         }
         Layout.Eqe.OWNER.set(eqe, 0, (pi >>> logSize) & 1);
-        dma.write(buffer + (long) (pi & (size() - 1)) * Layout.Eqe.SIZE, eqe);
+        if (!dma.tryWrite(buffer + (long) (pi & (size() - 1)) * Layout.Eqe.SIZE, eqe, 0, eqe.length)) {
+            // §6.1: a ring the driver freed takes nothing; the EQE is lost, and counted.
+            faults++;
+            return;
+        }
         pi = (pi + 1) & 0xffffff;
         if (!fired) {
             fired = true;

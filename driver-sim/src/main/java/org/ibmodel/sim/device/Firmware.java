@@ -128,6 +128,12 @@ public final class Firmware {
         return eq == null ? null : eq.context();
     }
 
+    /** EQEs lost because the EQ's ring was not there (§6.1); 0 for an EQ not in hardware ownership. */
+    public long eqFaults(int eqn) {
+        EventQueue eq = eqs == null ? null : eqs.eq(eqn);
+        return eq == null ? 0 : eq.faults();
+    }
+
     /** A valid MPT entry, or null. */
     public byte[] mpt(int index) {
         return mpts == null ? null : mpts.entry(index);

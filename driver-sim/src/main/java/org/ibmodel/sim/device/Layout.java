@@ -561,6 +561,10 @@ public final class Layout {
         public static final Field PORT = f("port", 0x0c, 31, 28);
         public static final Field OUT_PARAM = f("out_param", 0x0c, 63, 0);
         public static final Field OWNER = f("owner", 0x1c, 7);
+        /** CQ_ERROR (mlx4_eqe event.cq_err.syndrome): why the CQ stopped. */
+        public static final Field CQ_SYNDROME = f("cq_syndrome", 0x0c, 7, 0);
+        public static final int CQ_OVERRUN = 1;
+        public static final int CQ_ACCESS_VIOLATION = 2;
         /**
          * PORT_MNG_CHG (include/linux/mlx4/device.h struct mlx4_eqe, event.port_mgmt_change): the
          * port, and for subtype PortInfo the changed-attribute mask and the port's new values.

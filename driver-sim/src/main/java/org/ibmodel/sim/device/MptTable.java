@@ -208,7 +208,16 @@ final class MptTable {
         long page = 1L << lps;
         long slot = (va - (start & ~(page - 1))) >>> lps;
         if (d != cachedMpt || slot != cachedSlot) {
-            dma.read(d.mttAddr + slot * 8, mtt, 0, mtt.length);
+            if (slot < Integer.toUnsignedLong(Layout.Mpt.MTT_ENTRIES.getInt(d.entry, 0))) {
+                if (!dma.tryRead(d.mttAddr + slot * 8, mtt, 0, mtt.length)) {
+                    // §6.1: a translation table the driver freed translates nothing.
+                    return -1;
+                }
+            } else {
+                // Past the table, which the range check keeps a translation from reaching: a
+                // device that skipped it reads whatever lies there, or faults.
+                dma.read(d.mttAddr + slot * 8, mtt, 0, mtt.length);
+            }
             cachedPage = MTT_ENTRY.get(mtt, 0);
             cachedMpt = d;
             cachedSlot = slot;

@@ -298,7 +298,15 @@ final class QpTable {
 
     /** Fetches new send WQEs for the transport while the QP sends. */
     private void fetch(QpContext qp) {
-        for (SendWqe w : qp.sendQueue().fetch()) {
+        List<SendWqe> wqes;
+        try {
+            wqes = qp.sendQueue().fetch();
+        } catch (DmaFault f) {
+            // §6.1: the send queue's ring or doorbell record is not there any more.
+            catastrophic(qp);
+            return;
+        }
+        for (SendWqe w : wqes) {
             stage.submit(qp, w);
         }
     }
@@ -317,7 +325,8 @@ final class QpTable {
 
     /**
      * IBA 11.6.3.1, Local Work Queue Catastrophic Error: a work queue of {@code qp} could not
-     * write a CQE because its CQ is in error (overrun). The QP reports WQ_CATAS_ERROR
+     * write a CQE because its CQ is in error (overrun or a DMA fault, §6.1), or could not reach
+     * its own ring, doorbell record or SRQ (§6.1). The QP reports WQ_CATAS_ERROR
      * (IB_EVENT_QP_FATAL) and enters ERR; its flushes go where they can, and a CQE for the CQ in
      * error is lost. A QP already in ERR or RESET reports nothing more.
      */

@@ -88,6 +88,23 @@ final class Responder {
         executed = false;
         replySyndrome = -1;
         State s = State.GET_REQ;
+        try {
+            s = run(s, t, p);
+        } catch (ReceiveQueueGone g) {
+            // §6.1: the packet is dropped with the QP.
+            transport.firmware().qps().catastrophic(t.ctx);
+        }
+        TransportObserver obs = transport.observer();
+        if (obs != null && t.rc()) {
+            obs.respRecv(transport, t.qpn(), psn, executed, replySyndrome < 0 ? TransportObserver.Reply.NONE
+                    : TransportObserver.Reply.of(replySyndrome), replyPsn);
+        }
+        qp = null;
+        pkt = null;
+    }
+
+    private State run(State first, TransportQp t, Packet p) {
+        State s = first;
         while (s != State.DONE) {
             s = switch (s) {
                 case GET_REQ -> t.ctx.datagram() ? datagram() : State.CHECK_PSN;
@@ -114,13 +131,7 @@ final class Responder {
                 case DONE -> State.DONE;
             };
         }
-        TransportObserver obs = transport.observer();
-        if (obs != null && t.rc()) {
-            obs.respRecv(transport, t.qpn(), psn, executed, replySyndrome < 0 ? TransportObserver.Reply.NONE
-                    : TransportObserver.Reply.of(replySyndrome), replyPsn);
-        }
-        qp = null;
-        pkt = null;
+        return s;
     }
 
     // ---- RC and UC ----------------------------------------------------------------------------
@@ -594,8 +605,29 @@ final class Responder {
 
     // ---- receive WQEs and CQEs ----------------------------------------------------------------
 
+    /**
+     * §6.1: the QP's receive queue, or its SRQ, is not there any more (a DMA fault on its ring or
+     * doorbell record, or an SRQ an earlier one put in error). Only the receive queue's accesses
+     * throw it; a DMA fault anywhere else is a bug in the device.
+     */
+    private static final class ReceiveQueueGone extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        ReceiveQueueGone(DmaFault cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
     /** Takes the next receive WQE from the SRQ or the RQ; false when none is posted. */
     private boolean takeRecvWqe(TransportQp t) {
+        try {
+            return takeRecvWqeOrFault(t);
+        } catch (DmaFault f) {
+            throw new ReceiveQueueGone(f);
+        }
+    }
+
+    private boolean takeRecvWqeOrFault(TransportQp t) {
         if (t.ctx.hasSrq()) {
             SrqContext srq = transport.firmware().srq((int) t.ctx.get(Layout.QpCtx.SRQN));
             int n = srq == null ? -1 : srq.take();
@@ -643,7 +675,17 @@ final class Responder {
         if (recvWqeBytes.length < t.recvStride) {
             recvWqeBytes = new byte[t.recvStride];
         }
-        transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
+        try {
+            transport.readHost(t.recvWqeAddr, recvWqeBytes, t.recvStride);
+        } catch (DmaFault f) {
+            if (t.ctx.hasSrq()) {
+                SrqContext srq = transport.firmware().srq((int) t.ctx.get(Layout.QpCtx.SRQN));
+                if (srq != null) {
+                    srq.fail();
+                }
+            }
+            throw new ReceiveQueueGone(f);
+        }
         // An SRQ WQE's data segments follow its next segment (§5.12). The view reads the buffer in
         // place, so one per buffer, offset and stride serves every packet.
         Transport.Segments s = recvSegments;
@@ -700,6 +742,10 @@ final class Responder {
             return Aeth.CREDIT_INVALID;
         }
         RecvQueue rq = t.ctx.recvQueue();
-        return Aeth.creditCode(rq.producer() - rq.consumer());
+        try {
+            return Aeth.creditCode(rq.producer() - rq.consumer());
+        } catch (DmaFault f) {
+            throw new ReceiveQueueGone(f);
+        }
     }
 }

@@ -27,6 +27,8 @@ public final class SendQueue {
     private final List<SendWqe> fetchedNow = new ArrayList<>();
     private int fetched;
     private int consumer;
+    /** The producer counter as last read, for a drain that cannot read it any more (§6.1). */
+    private int knownProducer;
 
     SendQueue(Dma dma, long addr, int logSize, int logStride, long dbRecord, boolean datagram) {
         this.dma = dma;
@@ -39,7 +41,8 @@ public final class SendQueue {
     }
 
     public int producer() {
-        return dma.read32(dbRecord + DB_SQ_OFFSET);
+        knownProducer = dma.read32(dbRecord + DB_SQ_OFFSET);
+        return knownProducer;
     }
 
     public int consumer() {
@@ -89,7 +92,12 @@ public final class SendQueue {
     /** Every outstanding WQE counter, oldest first; the queue is then empty. */
     List<Integer> drain() {
         List<Integer> out = new ArrayList<>();
-        int producer = producer();
+        int producer;
+        try {
+            producer = producer();
+        } catch (DmaFault f) {
+            producer = knownProducer;
+        }
         for (int n = consumer; n != producer; n++) {
             out.add(n);
         }

@@ -19,6 +19,8 @@ public final class SrqContext {
     /** The WQE taken next: 0 at first, then the link of the WQE last taken. */
     private int next;
     private int users;
+    /** §6.1: a DMA fault on the SRQ's ring or doorbell record put it in error for good. */
+    private boolean error;
 
     SrqContext(int srqn, byte[] mailbox, Dma dma, EqTable eqs) {
         this.srqn = srqn;
@@ -86,7 +88,32 @@ public final class SrqContext {
 
     /** WQEs posted and not yet taken. */
     public int posted() {
-        return dma.read32(dbRecord) - consumer;
+        if (error) {
+            throw new DmaFault("SRQ " + srqn + " in error");
+        }
+        try {
+            return dma.read32(dbRecord) - consumer;
+        } catch (DmaFault f) {
+            fail();
+            throw f;
+        }
+    }
+
+    /**
+     * §6.1, IBA 11.6.3.1: the device could not reach the SRQ's ring or doorbell record. The SRQ
+     * reports SRQ_CATAS_ERROR once and gives no WQE any more; a QP that needs one from it has a
+     * catastrophic error of its own (QpTable.catastrophic).
+     */
+    void fail() {
+        if (!error) {
+            error = true;
+            eqs.post(EventType.SRQ_CATAS_ERROR, 0, srqn);
+        }
+    }
+
+    /** Whether a DMA fault put the SRQ in error. */
+    public boolean inError() {
+        return error;
     }
 
     /** The host address of receive WQE {@code n}. */
@@ -104,7 +131,14 @@ public final class SrqContext {
         }
         int n = next;
         // The driver set the link before it posted the WQE; freed WQEs join the list after it.
-        next = Layout.SrqNext.NEXT_WQE_INDEX.extract(dma.read32(wqeAddress(n))) & (size() - 1);
+        int link;
+        try {
+            link = dma.read32(wqeAddress(n));
+        } catch (DmaFault f) {
+            fail();
+            throw f;
+        }
+        next = Layout.SrqNext.NEXT_WQE_INDEX.extract(link) & (size() - 1);
         consumer++;
         if (limit != 0 && posted() < limit) {
             limit = 0;

@@ -800,6 +800,7 @@ class FirmwareTest {
         byte[] e = eq.poll();
         assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
         assertEquals(1, Layout.Eqe.OBJECT.getInt(e, 0));
+        assertEquals(Layout.Eqe.CQ_OVERRUN, Layout.Eqe.CQ_SYNDROME.getInt(e, 0));
         assertEquals(CompletionQueue.STATE_OVERRUN, Layout.CqCtx.STATE.getInt(h.hca.firmware().cqContext(1), 0));
         assertEquals(4, Layout.CqCtx.PRODUCER_INDEX.getInt(h.hca.firmware().cqContext(1), 0));
         assertNull(eq.poll(), "overrun is reported once");
