@@ -153,4 +153,23 @@ class DmaFaultTest {
             assertTrue(!p.b.host.driver(0).internalError(), "nothing else stopped");
         }
     }
+
+    @Test
+    void shouldFailTheQpWhoseDestroyTheDeviceRefusedWhenTrafficStillReachesIt() {
+        try (TransportPair p = pair(false)) {
+            // destroy_qp_common frees the rings even when 2RST_QP is refused (§3.2): the device
+            // keeps a context in RTS whose receive queue is gone.
+            int qpn = p.b.qp.qpNum();
+            Firmware fw = p.b.host.hca(0).firmware();
+            fw.injectStatus(Command.TO_RST_QP.opcode(), Status.BAD_RES_STATE);
+            assertEquals(0, p.b.qp.destroy());
+            assertEquals(HwQpState.RTS, fw.qp(qpn).state());
+            send(p, 7);
+            p.settle();
+            assertEquals(HwQpState.ERR, fw.qp(qpn).state(), "a catastrophic error, the driver not told");
+            List<Wc> a = p.a.poll();
+            assertEquals(1, a.size(), "" + a);
+            assertEquals(WcStatus.RETRY_EXC_ERR, a.get(0).status);
+        }
+    }
 }
