@@ -91,6 +91,9 @@ final class Responder {
         try {
             s = run(s, t, p);
         } catch (ReceiveQueueGone g) {
+            if (!transport.policy().containsQueueFaults()) {
+                throw g;
+            }
             // §6.1: the packet is dropped with the QP.
             transport.firmware().qps().catastrophic(t.ctx);
         }

@@ -39,6 +39,14 @@ interface TransportPolicy {
         return samePd && accessBit && inRange;
     }
 
+    /**
+     * HCA.md §6.1, IBA 11.6.3.1: whether a receive queue the device cannot reach any more fails
+     * its QP (a Local Work Queue Catastrophic Error) rather than escaping the device.
+     */
+    default boolean containsQueueFaults() {
+        return true;
+    }
+
     /** IBA 10.9.3: whether a packet's P_Key lets it reach a QP holding {@code qp} (rxe_recv.c check_keys). */
     default boolean pkeyMatches(int packet, int qp) {
         return Transport.pkeyMatches(packet, qp);

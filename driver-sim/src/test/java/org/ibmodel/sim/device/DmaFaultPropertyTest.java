@@ -1,0 +1,145 @@
+// Property: whatever structure of the responder's the driver frees under its device, and
+// whenever, the device fails that object and nothing else (docs/HCA.md §6.1)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.Wc;
+import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Posted;
+import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Step;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The scenarios of {@link CatastrophicErrorPropertyTest} on an RC pair (host a's SENDs, WRITEs
+ * and receives, b's receives, runs of the world and polls), but what strikes after some step is
+ * host b's driver freeing one structure b's device still uses: its CQ's ring or doorbell record,
+ * its QP's receive ring or doorbell record, or its MR's translation table. From then on b posts
+ * nothing (its driver would touch the freed memory itself), the world runs until a's retries are
+ * spent, and a's QP is moved to ERR so that what it still holds is flushed. Whatever was in flight:
+ * <ul>
+ * <li>{@code noOops}: nothing leaves a verb, a settle or a poll but its return value;</li>
+ * <li>{@code exactlyOnce}: each work request a posted completes once, each queue in posting
+ *     order, with whatever status b's failure gave it;</li>
+ * <li>{@code contained}: b's device is still up, and a's driver is not in its error state.</li>
+ * </ul>
+ * A device that lets a receive queue's fault out is found
+ * ({@link #shouldFindADeviceThatLetsAQueueFaultOut}).
+ * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
+ * -Dtest=DmaFaultPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class DmaFaultPropertyTest {
+    private static final long DEFAULT_SEED = 0xd3a;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 100);
+    /** Long enough for a's retries (2 of them, 4.096 µs x 2^10 each) to run out. */
+    private static final long SETTLE_NS = 50_000_000;
+
+    /** What b's driver frees. */
+    enum Freed {
+        CQ_RING, CQ_DB_RECORD, RQ_RING, QP_DB_RECORD, MTT;
+
+        long address(TransportPair p) {
+            Firmware fw = p.b.host.hca(0).firmware();
+            QpContext qp = fw.qp(p.b.qp.qpNum());
+            byte[] cq = fw.cqContext((int) qp.get(Layout.QpCtx.RECV_CQN));
+            return switch (this) {
+                case CQ_RING -> Layout.CqCtx.BUFFER.get(cq, 0);
+                case CQ_DB_RECORD -> Layout.CqCtx.DB_RECORD.get(cq, 0);
+                case RQ_RING -> qp.get(Layout.QpCtx.RQ_ADDR);
+                case QP_DB_RECORD -> qp.get(Layout.QpCtx.DB_RECORD);
+                case MTT -> Layout.Mpt.MTT_ADDR.get(fw.mpt(p.b.mr.rkey() >>> 8), 0);
+            };
+        }
+    }
+
+    @Test
+    void shouldFailOnlyTheObjectWhoseMemoryIsGone() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("DmaFaultPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40),
+                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
+                                .ofSizeBetween(1, 20),
+                        integers().between(0, 20 * Freed.values().length - 1))
+                .checkAssert(DmaFaultPropertyTest::run);
+    }
+
+    /** A device whose responder lets a receive queue's fault out is found (noOops). */
+    @Test
+    void shouldFindADeviceThatLetsAQueueFaultOut() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        AssertionError e = assertThrows(AssertionError.class, () -> qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("DmaFaultPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40),
+                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
+                                .ofSizeBetween(1, 20),
+                        integers().between(0, 20 * Freed.values().length - 1))
+                .checkAssert((w, steps, choice) -> run(w, steps, choice, LETS_QUEUE_FAULTS_OUT)));
+        assertTrue(e.getMessage().contains("noOops"), e.getMessage());
+    }
+
+    private static final TransportPolicy LETS_QUEUE_FAULTS_OUT = new TransportPolicy() {
+        @Override
+        public boolean containsQueueFaults() {
+            return false;
+        }
+    };
+
+    static void run(long worldSeed, List<Step> steps, int choice) {
+        run(worldSeed, steps, choice, TransportPolicy.CORRECT);
+    }
+
+    /** The scenario with b's transport deciding as {@code policy} does. */
+    private static void run(long worldSeed, List<Step> steps, int choice, TransportPolicy policy) {
+        Freed what = Freed.values()[choice % Freed.values().length];
+        int after = choice / Freed.values().length;
+        String at = "steps " + steps + ", freeing b's " + what + " after " + Math.min(after, steps.size());
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).retries(2, 2);
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn)) {
+            p.b.transport().policy(policy);
+            boolean[] freed = {false};
+            List<Step> playable = new ArrayList<>();
+            for (int i = 0; i < steps.size(); i++) {
+                // After the free b posts nothing: its driver would write into freed memory itself.
+                Step s = steps.get(i);
+                playable.add(i >= after && s.kind() == 3 ? new Step(4, 0) : s);
+            }
+            Posted o;
+            List<Wc> after2;
+            try {
+                o = CatastrophicErrorPropertyTest.play(p, playable, after, () -> {
+                    p.b.memory().free(what.address(p));
+                    freed[0] = true;
+                });
+                p.world.runUntil(p.world.scheduler().now() + SETTLE_NS);
+                p.settle();
+                // a then stops too, so that its receives b never sent to complete, flushed.
+                assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), at);
+                p.settle();
+                after2 = p.a.poll();
+            } catch (RuntimeException e) {
+                throw new AssertionError("noOops: " + at + ": " + e, e);
+            }
+            assertTrue(freed[0], at);
+            CatastrophicErrorPropertyTest.assertEachOnce(at, o.sends, o.recvs, o.before, after2);
+            assertEquals(Firmware.SysState.INITIALISED, p.b.host.hca(0).firmware().state(), at + ": contained");
+            assertTrue(!p.a.host.driver(0).internalError(), at + ": contained, a");
+        }
+    }
+}
