@@ -71,6 +71,11 @@ final class DemoCommand implements Callable<Integer> {
             + "the reset, the processes told and taken off the device, the device back, a new ping-pong")
     boolean catas;
 
+    @Option(names = "--hang", description = "then the firmware of the client's HCA stops answering commands: "
+            + "the driver's next command times out after 60 s of virtual time, the reset, the device back, a new "
+            + "ping-pong")
+    boolean hang;
+
     @Spec
     CommandSpec spec;
 
@@ -104,6 +109,9 @@ final class DemoCommand implements Callable<Integer> {
             if (catas) {
                 throw new BadInputException("--catas needs the HCA: drop --single-host");
             }
+            if (hang) {
+                throw new BadInputException("--hang needs the HCA: drop --single-host");
+            }
             if (!lose.isEmpty()) {
                 throw new BadInputException("--lose needs the fabric: drop --single-host");
             }
@@ -116,6 +124,9 @@ final class DemoCommand implements Callable<Integer> {
                         + String.join(", ", PingPongTour.rcOpcodeNames()));
             }
             lost.add(op);
+        }
+        if (catas && hang) {
+            throw new BadInputException("--catas and --hang each end the first ping-pong: give one of them");
         }
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
@@ -167,7 +178,8 @@ final class DemoCommand implements Callable<Integer> {
         if (singleHost) {
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
-            PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer, catas);
+            PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer,
+                    catas ? PingPongTour.Fault.CATAS : hang ? PingPongTour.Fault.HANG : PingPongTour.Fault.NONE);
             for (Opcode op : lost) {
                 tour.lose(op);
             }

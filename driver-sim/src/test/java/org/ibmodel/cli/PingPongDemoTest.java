@@ -216,6 +216,49 @@ class PingPongDemoTest {
     }
 
     @Test
+    void shouldShowACommandTimeOutTheResetAndANewPingPong() {
+        CliRun run = CliRun.of("demo", "--hang");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        String[] inOrder = {
+            "The firmware of h0's HCA stops answering commands",
+            "h0 client: ibv_destroy_qp",
+            "write(3, IB_USER_VERBS_CMD_DESTROY_QP, 24) = 24",
+            "t=60000027.448 us  h0: dmesg: 0000:03:00.0: command 0x21 timed out (go bit not cleared)",
+            "h0: the driver's 2RST_QP waited 60 s of virtual time",
+            "h0 client: ibv_destroy_cq",
+            "h0 client: exit; uverbs0 has 0 files open, hca0 0 objects",
+            "h0: a second after the reset: IB_EVENT_DEVICE_FATAL",
+            "h0: firmware finishes QUERY_FW: OK",
+            "h0: the reset cleared the hang; a new hca0 is registered",
+            "h1 server: exit; uverbs0 has 0 files open, hca0 0 objects",
+            "h0: hca0 port 1 IB_PORT_ACTIVE, LID 1",
+            "rc_pingpong starts again on both hosts, on the new hca0",
+            "h0 received \"pong 1\"",
+            "Tear down",
+        };
+        int at = 0;
+        for (String line : inOrder) {
+            int i = out.indexOf(line, at);
+            assertTrue(i >= 0, "after offset " + at + ": " + line + "\n" + out);
+            at = i + line.length();
+        }
+        assertTrue(out.contains("0 objects left allocated"), out);
+        String quiet = CliRun.of("demo", "--quiet", "--hang").out();
+        assertTrue(quiet.startsWith("summary: seed 1, 28 packets, 19 work completions, 61"), quiet);
+    }
+
+    @Test
+    void shouldRefuseAHangWithoutTheHcaOrWithACatastrophe() {
+        CliRun single = CliRun.of("demo", "--single-host", "--hang");
+        assertEquals(2, single.exit());
+        assertTrue(single.err().contains("--hang needs the HCA"), single.err());
+        CliRun both = CliRun.of("demo", "--catas", "--hang");
+        assertEquals(2, both.exit());
+        assertTrue(both.err().contains("give one of them"), both.err());
+    }
+
+    @Test
     void shouldRefuseACatastropheWithoutTheHca() {
         CliRun run = CliRun.of("demo", "--single-host", "--catas");
         assertEquals(2, run.exit());

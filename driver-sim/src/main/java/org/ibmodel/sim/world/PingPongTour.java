@@ -61,9 +61,14 @@ import org.ibmodel.verbs.IbvWrOpcode;
  * the work completion polled. With {@code catas}, the client's HCA then has a catastrophic
  * error: the driver's poll finds it and resets the device, the process is told and loses the
  * device under its open files, the driver probes the device again, the subnet manager gives the
- * port its LID back, and a new pair of processes ping-pong on the new device.
+ * port its LID back, and a new pair of processes ping-pong on the new device. With a firmware
+ * hang instead, the client's first command as it closes gets no answer: the driver gives up after
+ * the command timeout and takes the same reset and restart.
  */
 public final class PingPongTour {
+    /** What happens to the client's HCA after the atomic, if anything. */
+    public enum Fault { NONE, CATAS, HANG }
+
     /** rc_pingpong's wr_ids. */
     private static final long RECV_WRID = 1;
     private static final long SEND_WRID = 2;
@@ -95,7 +100,7 @@ public final class PingPongTour {
     private final long seed;
     private final Path pcap;
     private final TraceSink traceSink;
-    private final boolean catas;
+    private final Fault fault;
     /** The packets still to lose, by opcode, each the first of its kind after the one before. */
     private final java.util.ArrayDeque<Opcode> lose = new java.util.ArrayDeque<>();
     /** The packets lost, as their senders logged them. */
@@ -304,11 +309,16 @@ public final class PingPongTour {
 
     /** With {@code catas}, a catastrophic error of the client's HCA and the recovery follow the atomic. */
     public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink, boolean catas) {
+        this(narrator, seed, pcap, traceSink, catas ? Fault.CATAS : Fault.NONE);
+    }
+
+    /** With a {@code fault} of the client's HCA, and the recovery, after the atomic. */
+    public PingPongTour(Narrator narrator, long seed, Path pcap, TraceSink traceSink, Fault fault) {
         this.n = narrator;
         this.seed = seed;
         this.pcap = pcap;
         this.traceSink = traceSink;
-        this.catas = catas;
+        this.fault = fault;
     }
 
     /**
@@ -439,8 +449,10 @@ public final class PingPongTour {
         long counter = b.peekLong(b.buf + COUNTER_AT);
         n.say("original value returned to %s: %d; counter now %d", a.name, fetched, counter);
 
-        if (catas) {
+        if (fault == Fault.CATAS) {
             catastrophe(a, b, psns);
+        } else if (fault == Fault.HANG) {
+            hang(a, b, psns);
         }
 
         n.step("Tear down: pp_close_ctx, then the processes exit");
@@ -548,7 +560,51 @@ public final class PingPongTour {
         closeCtx(a);
         n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
         closeCtx(b);
+        backOnTheNewDevice(a, b, psns);
+    }
 
+    /**
+     * The client's firmware stops answering commands (docs/HCA.md §3.1): nothing shows until the
+     * client closes and the driver's first command gets no answer. After 60 s of virtual time the
+     * driver logs it and takes mlx4's reset flow; the client's tear-down goes on, answered from
+     * the error state; a second after the reset the driver reports the error and restarts.
+     */
+    private void hang(Proc a, Proc b, SplittableRandom psns) {
+        Host h = a.host;
+        HcaDriver drv = h.driver(0);
+        settle();
+        n.step("The firmware of %s's HCA stops answering commands (docs/HCA.md §3.1)", a.name);
+        h.hca(0).hangCommands();
+        n.say("%s: from now on go stays set in the HCR and no CMD EQE comes; doorbells and the transport "
+                + "go on, so nothing shows until the driver needs the firmware", a.name);
+
+        n.step("The client closes: the driver's first command gets no answer");
+        int logged = h.kernel().dmesg().size();
+        long t0 = world.scheduler().now();
+        a.verb("ibv_destroy_qp");
+        check(a.qp.destroy(), "ibv_destroy_qp");
+        List<String> log = h.kernel().dmesg();
+        for (String line : log.subList(Math.min(logged, log.size()), log.size())) {
+            n.say("  t=%8.3f us  %s: dmesg: %s", world.scheduler().now() / 1000.0, a.name, line);
+        }
+        n.say("%s: the driver's 2RST_QP waited %.0f s of virtual time (MLX4_CMD_TIME_CLASS_A) and gave up: "
+                + "the driver entered its error state, which resets the device, and counted the tear-down as "
+                + "done (mlx4_cmd_reset_flow), so ibv_destroy_qp returned 0 and what follows is answered "
+                + "without the device", a.name, (world.scheduler().now() - t0) / 1e9);
+        closeAfterQp(a);
+        while (drv.restarts() == 0) {
+            runNext();
+        }
+        settle();
+        n.say("%s: the reset cleared the hang; a new %s is registered", a.name, drv.device().name());
+        n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
+        closeCtx(b);
+        backOnTheNewDevice(a, b, psns);
+    }
+
+    /** The subnet manager gives the client's port its LID back, and a new pair ping-pongs. */
+    private void backOnTheNewDevice(Proc a, Proc b, SplittableRandom psns) {
+        HcaDriver drv = a.host.driver(0);
         n.step("The subnet manager sweeps: %s's port, up again in INIT, gets its LID back", a.name);
         n.say("%s: %s port 1 %s, LID %d", a.name, drv.device().name(), drv.device().port(1).state().kernelName(),
                 drv.device().port(1).lid());
@@ -683,6 +739,11 @@ public final class PingPongTour {
     private void closeCtx(Proc p) {
         p.verb("ibv_destroy_qp");
         check(p.qp.destroy(), "ibv_destroy_qp");
+        closeAfterQp(p);
+    }
+
+    /** pp_close_ctx after its ibv_destroy_qp, and the process's exit. */
+    private void closeAfterQp(Proc p) {
         p.verb("ibv_destroy_cq");
         check(p.cq.destroy(), "ibv_destroy_cq");
         p.verb("ibv_dereg_mr");

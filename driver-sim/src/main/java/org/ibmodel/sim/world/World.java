@@ -336,8 +336,12 @@ public final class World implements AutoCloseable {
         }
     }
 
-    /** Runs until virtual time {@code timeNs}, kernels' deferred work included. */
+    /**
+     * Runs until virtual time {@code timeNs}, kernels' deferred work included: work already queued
+     * runs first, as a kworker would before the next event, not after it.
+     */
     public void runUntil(long timeNs) {
+        runPendingWork();
         long next;
         while ((next = scheduler.nextEventTime()) >= 0 && next <= timeNs) {
             scheduler.runNext();
