@@ -115,6 +115,21 @@ class HcaCommandFailurePropertyTest {
         }, "nothingLeftOnFailure");
     }
 
+    @Test
+    void shouldFindACreateThatLeaksHostMemoryWhenItFails() {
+        assertFalsified(real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int createSrq(Srq srq, SrqAttr attr) {
+                int ret = real.createSrq(srq, attr);
+                if (ret != 0) {
+                    // The bug: the ring of a create the device refused is never given back.
+                    srq.pd().device().memory().alloc(4096);
+                }
+                return ret;
+            }
+        }, "nothingLeftOnFailure: host memory");
+    }
+
     private static void assertFalsified(UnaryOperator<DeviceOps> bug, String... expected) {
         AssertionError e = assertThrows(AssertionError.class, () -> check(bug, MUTANT_EXAMPLES));
         assertTrue(Arrays.stream(expected).anyMatch(e.getMessage()::contains), e.getMessage());
@@ -140,6 +155,8 @@ class HcaCommandFailurePropertyTest {
         final Map<String, Integer> drvBase;
         final Map<String, Integer> fwBase;
         final long buf;
+        /** Host memory held once the run's buffer is made: what the driver holds after a full teardown. */
+        final long memBase;
         final List<Pd> pds = new ArrayList<>();
         final List<Cq> cqs = new ArrayList<>();
         final List<Srq> srqs = new ArrayList<>();
@@ -157,6 +174,7 @@ class HcaCommandFailurePropertyTest {
         Run(UnaryOperator<DeviceOps> decorate) {
             h = new HcaHost(HcaHost.LID, decorate);
             buf = h.host.memory().alloc(BUF);
+            memBase = h.host.memory().allocatedBytes();
             drvBase = h.drv.live();
             fwBase = h.fw.live();
             pds.add(h.pd);
@@ -185,6 +203,7 @@ class HcaCommandFailurePropertyTest {
                 v.prepare.run();
             }
             Map<String, Integer> drvBefore = h.drv.live();
+            long memBefore = h.host.memory().allocatedBytes();
             Map<String, Integer> fwBefore = h.fw.live();
             Map<ResType, Integer> coreBefore = coreCounts();
             int warningsBefore = h.kernel.dmesg().size();
@@ -203,6 +222,8 @@ class HcaCommandFailurePropertyTest {
 
             if (ret != 0 && v.create) {
                 assertEquals(drvBefore, h.drv.live(), "nothingLeftOnFailure: driver tables after " + what);
+                assertEquals(memBefore, h.host.memory().allocatedBytes(),
+                        "nothingLeftOnFailure: host memory after " + what);
                 assertEquals(fwBefore, h.fw.live(), "nothingLeftOnFailure: firmware tables after " + what);
                 assertEquals(coreBefore, coreCounts(), "nothingLeftOnFailure: ib_core's objects after " + what);
             }
@@ -581,6 +602,7 @@ class HcaCommandFailurePropertyTest {
             }
             h.settle();
             assertEquals(drvBase, h.drv.live(), "teardown: the driver's tables");
+            assertEquals(memBase, h.host.memory().allocatedBytes(), "teardown: the host memory the driver holds");
             Map<String, Integer> want = new HashMap<>(fwBase);
             for (String kind : new String[] {"cq", "srq", "mpt"}) {
                 want.merge(kind, abandoned.get(kind), Integer::sum);
