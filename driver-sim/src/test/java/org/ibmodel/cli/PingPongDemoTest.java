@@ -203,12 +203,7 @@ class PingPongDemoTest {
             "h0 received \"pong 1\"",
             "Tear down",
         };
-        int at = 0;
-        for (String line : inOrder) {
-            int i = out.indexOf(line, at);
-            assertTrue(i >= 0, "after offset " + at + ": " + line + "\n" + out);
-            at = i + line.length();
-        }
+        assertInOrder(out, inOrder);
         assertTrue(out.contains("0 objects left allocated"), out);
         // The second ping-pong adds four SENDs and their ACKs, and eight completions.
         String quiet = CliRun.of("demo", "--quiet", "--catas").out();
@@ -237,12 +232,7 @@ class PingPongDemoTest {
             "h0 received \"pong 1\"",
             "Tear down",
         };
-        int at = 0;
-        for (String line : inOrder) {
-            int i = out.indexOf(line, at);
-            assertTrue(i >= 0, "after offset " + at + ": " + line + "\n" + out);
-            at = i + line.length();
-        }
+        assertInOrder(out, inOrder);
         assertTrue(out.contains("0 objects left allocated"), out);
         String quiet = CliRun.of("demo", "--quiet", "--hang").out();
         assertTrue(quiet.startsWith("summary: seed 1, 28 packets, 19 work completions, 61"), quiet);
@@ -256,6 +246,16 @@ class PingPongDemoTest {
         CliRun both = CliRun.of("demo", "--catas", "--hang");
         assertEquals(2, both.exit());
         assertTrue(both.err().contains("give one of them"), both.err());
+    }
+
+    /** Each of {@code lines} appears in {@code out}, each after the one before. */
+    private static void assertInOrder(String out, String... lines) {
+        int at = 0;
+        for (String line : lines) {
+            int i = out.indexOf(line, at);
+            assertTrue(i >= 0, "after offset " + at + ": " + line + "\n" + out);
+            at = i + line.length();
+        }
     }
 
     @Test

@@ -68,15 +68,70 @@ class CatastrophicErrorPropertyTest {
 
     /** Generated scenarios: a world seed, the steps, and after how many of them a's HCA fails. */
     private static TheoryBuilder3<Long, List<Step>, Integer> scenarios() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        return scenarios("CatastrophicErrorPropertyTest", DEFAULT_SEED, EXAMPLES, 20);
+    }
+
+    /**
+     * Scenarios for {@code test} (its seed, unless -Dibmodel.seed names one): a world seed, up to
+     * 20 steps, and a choice from 0 to {@code maxChoice} (the step a fault strikes after, and
+     * whatever else the test reads from it).
+     */
+    static TheoryBuilder3<Long, List<Step>, Integer> scenarios(String test, long defaultSeed, int examples,
+            int maxChoice) {
+        long seed = Long.getLong("ibmodel.seed", defaultSeed);
         return qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
+                .withExamples(examples)
                 .withShrinkCycles(30)
-                .withReporter(new SeedReporter("CatastrophicErrorPropertyTest", seed))
+                .withReporter(new SeedReporter(test, seed))
                 .forAll(longs().between(0, 1L << 40),
                         lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
                                 .ofSizeBetween(1, 20),
-                        integers().between(0, 20));
+                        integers().between(0, maxChoice));
+    }
+
+    /**
+     * A kernel consumer registered with ib_core, as a ULP is: asked to let go of {@code old}, it
+     * checks ib_core's handlers heard IB_EVENT_DEVICE_FATAL (and nothing else) first, drains a's
+     * CQ and frees a's objects, each without error.
+     */
+    static final class FreeingConsumer implements IbClient {
+        final List<Wc> drained = new ArrayList<>();
+        final List<IbEventType> heard = new ArrayList<>();
+        boolean removed;
+        private final TransportPair p;
+        private final IbDevice old;
+        private final String at;
+
+        FreeingConsumer(TransportPair p, String at) {
+            this.p = p;
+            this.old = p.a.dev;
+            this.at = at;
+            old.registerEventHandler(e -> heard.add(e.event()));
+        }
+
+        @Override
+        public String name() {
+            return "consumer";
+        }
+
+        @Override
+        public int add(IbDevice device) {
+            return 0;
+        }
+
+        @Override
+        public void remove(IbDevice device, Object clientData) {
+            if (device != old) {
+                return;
+            }
+            removed = true;
+            assertEquals(List.of(IbEventType.DEVICE_FATAL), heard, at + ": told, before removal");
+            drained.addAll(p.a.poll());
+            assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
+            assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
+            assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
+            assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
+        }
     }
 
     @Test
@@ -175,40 +230,13 @@ class CatastrophicErrorPropertyTest {
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             HcaDriver drv = p.a.host.driver(0);
             IbDevice old = p.a.dev;
-            List<Wc> drained = new ArrayList<>();
-            boolean[] removed = {false};
-            List<IbEventType> heard = new ArrayList<>();
-            old.registerEventHandler(e -> heard.add(e.event()));
-            assertEquals(0, p.a.host.core().registerClient(new IbClient() {
-                @Override
-                public String name() {
-                    return "consumer";
-                }
-
-                @Override
-                public int add(IbDevice device) {
-                    return 0;
-                }
-
-                @Override
-                public void remove(IbDevice device, Object clientData) {
-                    if (device != old) {
-                        return;
-                    }
-                    removed[0] = true;
-                    assertEquals(List.of(IbEventType.DEVICE_FATAL), heard, at + ": told, before removal");
-                    drained.addAll(p.a.poll());
-                    assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
-                    assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
-                    assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
-                    assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
-                }
-            }));
+            FreeingConsumer consumer = new FreeingConsumer(p, at);
+            assertEquals(0, p.a.host.core().registerClient(consumer));
             Posted o = play(p, steps, failAfter);
             p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS + HcaDriver.RESET_WAIT_NS + 1_000_000);
             p.settle();
-            assertTrue(removed[0], at + ": removed");
-            assertEachOnce(at, o, drained);
+            assertTrue(consumer.removed, at + ": removed");
+            assertEachOnce(at, o, consumer.drained);
             assertEquals(1, drv.restarts(), at + ": back, once");
             assertTrue(drv.device() != null && drv.device() != old, at + ": back, " + drv.restartError());
         }

@@ -5,16 +5,10 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.integers;
-import static org.quicktheories.generators.SourceDSL.lists;
-import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.ibmodel.core.IbClient;
 import org.ibmodel.core.IbDevice;
-import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -24,6 +18,7 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.FreeingConsumer;
 import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Posted;
 import org.ibmodel.sim.device.CatastrophicErrorPropertyTest.Step;
 import org.junit.jupiter.api.Test;
@@ -54,15 +49,7 @@ class CommandHangPropertyTest {
 
     @Test
     void shouldTimeOutCompleteEveryWorkRequestOnceAndComeBack() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("CommandHangPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40),
-                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
-                                .ofSizeBetween(1, 20),
-                        integers().between(0, 20))
+        CatastrophicErrorPropertyTest.scenarios("CommandHangPropertyTest", DEFAULT_SEED, EXAMPLES, 20)
                 .checkAssert(CommandHangPropertyTest::run);
     }
 
@@ -73,35 +60,8 @@ class CommandHangPropertyTest {
             HcaDriver drv = p.a.host.driver(0);
             Hca hca = p.a.host.hca(0);
             IbDevice old = p.a.dev;
-            List<Wc> drained = new ArrayList<>();
-            boolean[] removed = {false};
-            List<IbEventType> heard = new ArrayList<>();
-            old.registerEventHandler(e -> heard.add(e.event()));
-            assertEquals(0, p.a.host.core().registerClient(new IbClient() {
-                @Override
-                public String name() {
-                    return "consumer";
-                }
-
-                @Override
-                public int add(IbDevice device) {
-                    return 0;
-                }
-
-                @Override
-                public void remove(IbDevice device, Object clientData) {
-                    if (device != old) {
-                        return;
-                    }
-                    removed[0] = true;
-                    assertEquals(List.of(IbEventType.DEVICE_FATAL), heard, at + ": told, before removal");
-                    drained.addAll(p.a.poll());
-                    assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
-                    assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
-                    assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
-                    assertEquals(0, p.a.pd.dealloc(), at + ": freed, PD");
-                }
-            }));
+            FreeingConsumer consumer = new FreeingConsumer(p, at);
+            assertEquals(0, p.a.host.core().registerClient(consumer));
             Posted o = CatastrophicErrorPropertyTest.play(p, steps, hangAfter, hca::hangCommands);
             QpState before = p.a.qp.state();
             long t0 = p.world.scheduler().now();
@@ -117,8 +77,8 @@ class CommandHangPropertyTest {
             p.settle();
             p.world.runUntil(p.world.scheduler().now() + HcaDriver.RESET_WAIT_NS + 1_000_000);
             p.settle();
-            assertTrue(removed[0], at + ": removed");
-            after.addAll(drained);
+            assertTrue(consumer.removed, at + ": removed");
+            after.addAll(consumer.drained);
             for (Wc wc : after) {
                 assertEquals(WcStatus.WR_FLUSH_ERR, wc.status, at + ": flushed in the error state " + wc);
             }

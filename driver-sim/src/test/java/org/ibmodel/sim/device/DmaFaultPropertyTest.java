@@ -5,10 +5,6 @@ package org.ibmodel.sim.device;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.integers;
-import static org.quicktheories.generators.SourceDSL.lists;
-import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -66,32 +62,21 @@ class DmaFaultPropertyTest {
 
     @Test
     void shouldFailOnlyTheObjectWhoseMemoryIsGone() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("DmaFaultPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40),
-                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
-                                .ofSizeBetween(1, 20),
-                        integers().between(0, 20 * Freed.values().length - 1))
-                .checkAssert(DmaFaultPropertyTest::run);
+        scenarios().checkAssert(DmaFaultPropertyTest::run);
     }
 
     /** A device whose responder lets a receive queue's fault out is found (noOops). */
     @Test
     void shouldFindADeviceThatLetsAQueueFaultOut() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        AssertionError e = assertThrows(AssertionError.class, () -> qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("DmaFaultPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40),
-                        lists().of(integers().between(0, 6 * 8 - 1).map(v -> new Step(v % 6, v / 6)))
-                                .ofSizeBetween(1, 20),
-                        integers().between(0, 20 * Freed.values().length - 1))
+        AssertionError e = assertThrows(AssertionError.class, () -> scenarios()
                 .checkAssert((w, steps, choice) -> run(w, steps, choice, LETS_QUEUE_FAULTS_OUT)));
         assertTrue(e.getMessage().contains("noOops"), e.getMessage());
+    }
+
+    /** The scenarios, the choice naming what is freed and after which step. */
+    private static org.quicktheories.dsl.TheoryBuilder3<Long, List<Step>, Integer> scenarios() {
+        return CatastrophicErrorPropertyTest.scenarios("DmaFaultPropertyTest", DEFAULT_SEED, EXAMPLES,
+                20 * Freed.values().length - 1);
     }
 
     private static final TransportPolicy LETS_QUEUE_FAULTS_OUT = new TransportPolicy() {
