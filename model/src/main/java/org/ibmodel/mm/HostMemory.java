@@ -155,7 +155,13 @@ public final class HostMemory {
 
     /** {@link #read} that returns false, copying nothing, where it would fault. */
     public boolean tryRead(long addr, byte[] dst, int off, int len) {
-        if (within(addr, len) == null && !isMapped(addr, len)) {
+        // The one-page case, a DMA's usual one, in one lookup.
+        byte[] one = within(addr, len);
+        if (one != null) {
+            System.arraycopy(one, (int) (addr & (PAGE_SIZE - 1)), dst, off, len);
+            return true;
+        }
+        if (!isMapped(addr, len)) {
             return false;
         }
         read(addr, dst, off, len);
@@ -164,7 +170,12 @@ public final class HostMemory {
 
     /** {@link #write} that returns false, changing nothing, where it would fault. */
     public boolean tryWrite(long addr, byte[] src, int off, int len) {
-        if (within(addr, len) == null && !isMapped(addr, len)) {
+        byte[] one = within(addr, len);
+        if (one != null) {
+            System.arraycopy(src, off, one, (int) (addr & (PAGE_SIZE - 1)), len);
+            return true;
+        }
+        if (!isMapped(addr, len)) {
             return false;
         }
         write(addr, src, off, len);
