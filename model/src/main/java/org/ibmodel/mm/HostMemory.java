@@ -234,7 +234,7 @@ public final class HostMemory {
     private void check(long addr, long len) {
         if (!isMapped(addr, len)) {
             throw new IllegalArgumentException(String.format(
-                    "DMA to unmapped host memory [0x%x, +%d)", addr, len));
+                    "access to unmapped host memory [0x%x, +%d): never allocated, or freed", addr, len));
         }
     }
 }

@@ -35,7 +35,8 @@ class HostMemoryTest {
         assertFalse(m.isMapped(a + HostMemory.PAGE_SIZE, 1), "the second page too");
         assertFalse(m.tryRead(a + 8, new byte[4], 0, 4));
         assertFalse(m.tryWrite(a + HostMemory.PAGE_SIZE, new byte[4], 0, 4));
-        assertThrows(IllegalArgumentException.class, () -> m.read(a, 4));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.read(a, 4));
+        assertTrue(e.getMessage().contains("never allocated, or freed"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.readLong(a));
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, m.read(b, 8), "the next buffer is untouched");
         assertTrue(m.alloc(8) > b, "a freed address is never handed out again");
