@@ -15,7 +15,9 @@ import org.ibmodel.mm.HostMemory;
  * as mthca and mlx4 do, it uses events ({@link #useEvents}): each command takes a context whose
  * token the HCR carries, and its caller sleeps until the CMD EQE with that token completes it
  * (mthca_cmd_wait, mthca_cmd_event). Each command has mailbox pages of its own, from a pool
- * (mthca_alloc_mailbox), and its firmware status is turned into an errno.
+ * (mthca_alloc_mailbox), and its firmware status is turned into an errno. A command the device
+ * does not finish in time takes mlx4's reset flow; specs/src/main/tla/HcaCommands.tla is that
+ * protocol, checked by TLC.
  */
 final class Cmd {
     static final int MAILBOX_SIZE = 4096;

@@ -47,7 +47,8 @@ class SpecManifestTest {
             for (SpecConfig c : dir.manifest(SpecDir.MANIFEST).configs()) {
                 specs.add(c.spec());
             }
-            assertEquals(Set.of("PathMigration", "QpStateMachine", "RcTransport", "UverbsDisassociate", "WorkQueues"), specs);
+            assertEquals(Set.of("HcaCommands", "PathMigration", "QpStateMachine", "RcTransport", "UverbsDisassociate",
+                    "WorkQueues"), specs);
         }
     }
 }

@@ -1,0 +1,4 @@
+--------------------------- MODULE MCHcaCommands ---------------------------
+(* Finite values for HcaCommands are set in the cfg file. *)
+EXTENDS HcaCommands
+=============================================================================
