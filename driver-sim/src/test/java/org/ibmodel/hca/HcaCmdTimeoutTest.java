@@ -17,7 +17,9 @@ import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.Qp;
+import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Work;
 import org.ibmodel.sim.device.Firmware;
 import org.junit.jupiter.api.Test;
 
@@ -61,6 +63,10 @@ class HcaCmdTimeoutTest {
         assertEquals(QpState.RESET, qp.state());
         assertTrue(logged("command 0x19 timed out (go bit not cleared)"), h.kernel.dmesg().toString());
         assertTrue(h.drv.internalError());
+        long t1 = h.scheduler.now();
+        assertEquals(Errno.EIO, Cq.create(h.dev, null, null, new CqInitAttr(8, 0)).errno(),
+                "a command in the error state fails without reaching the device");
+        assertEquals(t1, h.scheduler.now(), "at once");
         // The error state answers the tear-downs without the device, so everything can be freed.
         assertEquals(0, qp.destroy());
         assertEquals(0, cq.destroy());
@@ -108,6 +114,31 @@ class HcaCmdTimeoutTest {
         assertWaitedOneTimeout(t0);
         assertEquals(commands, h.fw.commands(), "RST2INIT_QP, posted before the hang, never ran");
         assertEquals(QpState.RESET, qp.state());
+    }
+
+    @Test
+    void shouldGiveUpPostingWhenAnotherCommandHoldsTheHcrTooLong() {
+        // mlx4_cmd_post in event mode: go still set after GO_BIT_TIMEOUT_MSECS is -EIO and the
+        // reset flow. A command that takes 15 s holds the HCR; a work item that runs while its
+        // caller sleeps posts a second one.
+        Cq cq = h.cq(8);
+        Qp first = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        Qp second = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        h.hca.commandLatencyNs(15_000_000_000L);
+        int[] secondRet = {1};
+        long[] secondAt = {0};
+        h.kernel.systemWq().queueWork(new Work("second command", () -> {
+            secondRet[0] = second.modify(HcaHost.init(), HcaHost.RC_INIT);
+            secondAt[0] = h.scheduler.now();
+        }));
+        long t0 = h.scheduler.now();
+        int firstRet = first.modify(HcaHost.init(), HcaHost.RC_INIT);
+        assertEquals(Errno.EIO.negative(), secondRet[0], "not posted: the HCR stayed busy");
+        assertEquals(t0 + 10_000_000_000L, secondAt[0], "after GO_BIT_TIMEOUT_MSECS");
+        assertTrue(logged("command 0x19 not posted: HCR busy"), h.kernel.dmesg().toString());
+        assertTrue(h.drv.internalError(), "the reset flow");
+        assertEquals(Errno.EIO.negative(), firstRet, "the error state woke the first one too");
+        assertEquals(QpState.RESET, second.state());
     }
 
     @Test
