@@ -2,7 +2,9 @@
 // drivers/net/ethernet/mellanox/mlx4/eq.c (MLX4_EVENT_TYPE_CQ_ERROR and its syndrome)
 package org.ibmodel.sim.device;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -87,6 +89,7 @@ class DmaFaultTest {
         try (TransportPair p = pair(true)) {
             p.b.postRecv(1, TransportPair.TARGET, LEN);
             SrqContext srq = p.b.host.hca(0).firmware().srq((int) ctx(p.b).get(Layout.QpCtx.SRQN));
+            assertFalse(srq.inError());
             p.b.memory().free(Layout.SrqCtx.DB_RECORD.get(srq.context(), 0));
             send(p, 7);
             p.settle();
@@ -125,14 +128,39 @@ class DmaFaultTest {
     @Test
     void shouldRefuseAccessThroughAnMrWhoseTranslationTableIsGone() {
         try (TransportPair p = pair(false)) {
+            // A WRITE to one page first, so that the device has read that page's MTT entry.
+            p.a.fill(0, TransportPair.pattern(3, LEN));
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
             byte[] mpt = p.b.host.hca(0).firmware().mpt(p.b.mr.rkey() >>> 8);
             p.b.memory().free(Layout.Mpt.MTT_ADDR.get(mpt, 0));
+            // The next page's entry cannot be read: the WRITE lands nowhere, not on the page before.
+            p.a.fill(0, TransportPair.pattern(4, LEN));
             p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
-                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+                    .remoteAddr(p.b.buf + TransportPair.TARGET + 4096).rkey(p.b.mr.rkey()));
             p.settle();
             List<Wc> a = p.a.poll();
             assertEquals(1, a.size(), "" + a);
             assertEquals(WcStatus.REM_ACCESS_ERR, a.get(0).status);
+            assertArrayEquals(TransportPair.pattern(3, LEN), p.b.read(TransportPair.TARGET, LEN));
+            assertArrayEquals(new byte[LEN], p.b.read(TransportPair.TARGET + 4096, LEN));
+        }
+    }
+
+    @Test
+    void shouldStopACqWhoseDoorbellRecordIsGoneWhenItIsArmed() {
+        try (TransportPair p = pair(false)) {
+            Firmware fw = p.b.host.hca(0).firmware();
+            int cqn = (int) ctx(p.b).get(Layout.QpCtx.RECV_CQN);
+            p.b.memory().free(Layout.CqCtx.DB_RECORD.get(fw.cqContext(cqn), 0));
+            // CQ_ARM makes the device read the consumer index, to raise the event at once if due.
+            assertEquals(0, p.b.cq.reqNotify(org.ibmodel.core.CqNotifyFlags.NEXT_COMP));
+            assertEquals(CompletionQueue.STATE_WRITE_FAIL, Layout.CqCtx.STATE.getInt(fw.cqContext(cqn), 0));
+            p.settle();
+            assertTrue(dmesg(p.b).stream().anyMatch(l -> l.endsWith(String.format("CQ access violation on CQN %06x",
+                    cqn))), dmesg(p.b).toString());
         }
     }
 
