@@ -50,4 +50,24 @@ class HostMemoryTest {
         assertThrows(IllegalArgumentException.class, () -> m.free(a), "a double free");
         assertEquals(0, m.allocations());
     }
+
+    @Test
+    void shouldTryAcrossPagesAndRefuseAcrossAGuardPageCopyingNothing() {
+        long a = m.alloc(2L * HostMemory.PAGE_SIZE);
+        byte[] data = new byte[64];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i + 1);
+        }
+        long across = a + HostMemory.PAGE_SIZE - 32;
+        assertTrue(m.tryWrite(across, data, 0, data.length), "two pages of one buffer");
+        byte[] back = new byte[64];
+        assertTrue(m.tryRead(across, back, 0, back.length));
+        assertArrayEquals(data, back);
+        long end = a + 2L * HostMemory.PAGE_SIZE - 32;
+        byte[] untouched = new byte[64];
+        assertFalse(m.tryWrite(end, data, 0, data.length), "into the guard page after it");
+        assertFalse(m.tryRead(end, untouched, 0, untouched.length));
+        assertArrayEquals(new byte[64], untouched, "nothing copied");
+        assertArrayEquals(new byte[32], m.read(end, 32), "nothing written either");
+    }
 }
