@@ -732,6 +732,30 @@ class FirmwareTest {
         assertNull(four.poll());
     }
 
+    /**
+     * §6.1: a RESIZE_CQ that faults on the old ring as it moves the unconsumed CQEs (a driver
+     * that freed it first) is BAD_PARAM, and the CQ stops with the access-violation syndrome. The
+     * model's driver reads the ring itself before it resizes, so only a raw device gets here.
+     */
+    @Test
+    void shouldStopACqWhoseOldRingIsGoneAsItResizes() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
+        RawHca.CqRing cq = h.new CqRing(1, 3, 0);
+        RawHca.QpRings qp = flushingQp();
+        qp.postSends(2);
+        h.mem.free(cq.buf);
+        RawHca.CqRing next = h.new CqRing(2, 3, 0);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RESIZE_CQ, 1, next.context(0)));
+        byte[] ctx = h.hca.firmware().cqContext(1);
+        assertEquals(CompletionQueue.STATE_WRITE_FAIL, Layout.CqCtx.STATE.getInt(ctx, 0));
+        assertEquals(cq.buf, Layout.CqCtx.BUFFER.get(ctx, 0), "the CQ keeps its ring");
+        byte[] e = eq.poll();
+        assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
+        assertEquals(1, Layout.Eqe.OBJECT.getInt(e, 0));
+        assertEquals(Layout.Eqe.CQ_ACCESS_VIOLATION, Layout.Eqe.CQ_SYNDROME.getInt(e, 0));
+    }
+
     @Test
     void shouldRefuseToDestroyCqWhileQpUsesIt() {
         h.init();
