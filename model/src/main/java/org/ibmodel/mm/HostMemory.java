@@ -29,6 +29,11 @@ public final class HostMemory {
     /** Pages of each buffer {@link #alloc} handed out and {@link #free} has not taken back, by address. */
     private final Map<Long, Long> live = new HashMap<>();
     private long livePages;
+    /** Where each freed page's buffer was freed, for the report of a later access (as KASAN's). */
+    private final Map<Long, String> freedAt = new HashMap<>();
+    /** Frames of the caller a free records. */
+    private static final int FREE_FRAMES = 3;
+    private static final StackWalker WALKER = StackWalker.getInstance();
 
     /**
      * ib_umem_get's first check (drivers/infiniband/core/umem.c): whether [addr, addr+len) wraps
@@ -85,10 +90,23 @@ public final class HostMemory {
         if (n == null) {
             throw new IllegalArgumentException(String.format("free of 0x%x, which is not an allocated buffer", addr));
         }
+        String site = freeSite();
         for (long i = 0; i < n; i++) {
             pages[(int) ((addr >>> PAGE_SHIFT) - BASE_PAGE + i)] = null;
+            freedAt.put((addr >>> PAGE_SHIFT) + i, site);
         }
         livePages -= n;
+    }
+
+    /** The free's caller, its caller and theirs, innermost first: "A.f(A.java:1) < B.g(B.java:2)". */
+    private static String freeSite() {
+        return WALKER.walk(frames -> frames
+                .filter(f -> !f.getClassName().equals(HostMemory.class.getName()))
+                .limit(FREE_FRAMES)
+                .map(f -> f.getClassName().substring(f.getClassName().lastIndexOf('.') + 1) + "."
+                        + f.getMethodName() + "(" + f.getFileName() + ":" + f.getLineNumber() + ")")
+                .reduce((a, b) -> a + " < " + b)
+                .orElse("<unknown>"));
     }
 
     /** Bytes allocated and not freed, in whole pages. */
@@ -233,6 +251,13 @@ public final class HostMemory {
 
     private void check(long addr, long len) {
         if (!isMapped(addr, len)) {
+            for (long p = addr >>> PAGE_SHIFT; len > 0 && p <= (addr + len - 1) >>> PAGE_SHIFT; p++) {
+                String site = freedAt.get(p);
+                if (site != null) {
+                    throw new IllegalArgumentException(String.format(
+                            "use after free: access to host memory [0x%x, +%d), freed at %s", addr, len, site));
+                }
+            }
             throw new IllegalArgumentException(String.format(
                     "access to unmapped host memory [0x%x, +%d): never allocated, or freed", addr, len));
         }

@@ -36,7 +36,11 @@ class HostMemoryTest {
         assertFalse(m.tryRead(a + 8, new byte[4], 0, 4));
         assertFalse(m.tryWrite(a + HostMemory.PAGE_SIZE, new byte[4], 0, 4));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> m.read(a, 4));
-        assertTrue(e.getMessage().contains("never allocated, or freed"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("use after free: access to host memory"), e.getMessage());
+        assertTrue(e.getMessage().contains("freed at HostMemoryTest.shouldFaultOnEveryPageOfAFreedBufferAndLeave"),
+                "the site of the free: " + e.getMessage());
+        IllegalArgumentException wild = assertThrows(IllegalArgumentException.class, () -> m.read(0x10, 4));
+        assertTrue(wild.getMessage().contains("never allocated, or freed"), wild.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.readLong(a));
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, m.read(b, 8), "the next buffer is untouched");
         assertTrue(m.alloc(8) > b, "a freed address is never handed out again");
