@@ -3,6 +3,8 @@
 package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Cq;
@@ -52,7 +54,7 @@ class HcaHostMemoryTest {
         Mr mr = Mr.reg(h.pd, buf, 4L * HostMemory.PAGE_SIZE, buf, AccessFlags.LOCAL_WRITE).get();
         Mr fast = Mr.alloc(h.pd, 16).get();
         Mr dma = Mr.getDma(h.pd, AccessFlags.LOCAL_WRITE).get();
-        assertEquals(true, memory.allocatedBytes() > bytes, "the objects hold memory");
+        assertTrue(memory.allocatedBytes() > bytes, "the objects hold memory");
 
         for (Qp q : new Qp[] {rc, ud, shared}) {
             assertEquals(0, q.destroy());
@@ -90,6 +92,18 @@ class HcaHostMemoryTest {
         assertHeldAsBefore(bytes, buffers, "after the CQ");
     }
 
+    /** A driver that touched a ring after destroy_cq gave it back would be told where that was. */
+    @Test
+    void shouldNameWhereTheDriverFreedARing() {
+        Cq cq = h.cq(8);
+        long ring = ((HcaCq) cq.drv()).buffer();
+        assertEquals(0, cq.destroy());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> memory.read(ring, 32));
+        assertTrue(e.getMessage().contains("freed at HcaCq.freeBuffers(HcaCq.java:")
+                && e.getMessage().contains("< HcaDriver.destroyCq(HcaDriver.java:"), e.getMessage());
+    }
+
     private void catastrophicErrorAndRestart(int restarts) {
         h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
         long until = h.scheduler.now() + HcaDriver.CATAS_POLL_NS + 2 * HcaDriver.RESET_WAIT_NS;
@@ -109,7 +123,7 @@ class HcaHostMemoryTest {
         long once = memory.allocatedBytes();
         int onceBuffers = memory.allocations();
         // The first probe's mailbox pool may have grown further than a restart's needs.
-        assertEquals(true, once <= probed, once + " bytes after a restart, " + probed + " after the probe");
+        assertTrue(once <= probed, once + " bytes after a restart, " + probed + " after the probe");
         catastrophicErrorAndRestart(2);
         assertHeldAsBefore(once, onceBuffers, "after a second restart");
         h.drv.remove();
