@@ -76,16 +76,13 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * The MPT index of a memory region, the fast_reg page list if it is one, and the host memory
-     * of its translation table (the MTT or the page list), 0 if it has none.
+     * The MPT index of a memory region and the host memory of its translation table, 0 if it has
+     * none: the MTT, or for a fast_reg MR the page list map_mr_sg fills.
      */
-    record HcaMr(int mpt, long pageList, long table) {
-        HcaMr(int mpt, long table) {
-            this(mpt, 0, table);
-        }
-
-        boolean fastReg() {
-            return pageList != 0;
+    record HcaMr(int mpt, long table, boolean fastReg) {
+        /** A fast_reg MR's page list. */
+        long pageList() {
+            return table;
         }
     }
 
@@ -1012,7 +1009,7 @@ public final class HcaDriver implements DeviceOps {
             mptBitmap.free(mpt);
             return ret;
         }
-        mr.drv(new HcaMr(mpt, mtt));
+        mr.drv(new HcaMr(mpt, mtt, false));
         mr.assignKeys(key, key);
         return 0;
     }
@@ -1042,7 +1039,7 @@ public final class HcaDriver implements DeviceOps {
             memory.free(pageList);
             return ret;
         }
-        mr.drv(new HcaMr(mpt, pageList, pageList));
+        mr.drv(new HcaMr(mpt, pageList, true));
         mr.assignKeys(key, key);
         return 0;
     }

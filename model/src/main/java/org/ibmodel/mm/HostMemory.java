@@ -259,7 +259,7 @@ public final class HostMemory {
                 }
             }
             throw new IllegalArgumentException(String.format(
-                    "access to unmapped host memory [0x%x, +%d): never allocated, or freed", addr, len));
+                    "access to host memory [0x%x, +%d) that was never allocated", addr, len));
         }
     }
 }

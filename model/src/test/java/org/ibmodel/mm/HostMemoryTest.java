@@ -40,7 +40,7 @@ class HostMemoryTest {
         assertTrue(e.getMessage().contains("freed at HostMemoryTest.shouldFaultOnEveryPageOfAFreedBufferAndLeave"),
                 "the site of the free: " + e.getMessage());
         IllegalArgumentException wild = assertThrows(IllegalArgumentException.class, () -> m.read(0x10, 4));
-        assertTrue(wild.getMessage().contains("never allocated, or freed"), wild.getMessage());
+        assertTrue(wild.getMessage().contains("never allocated"), wild.getMessage());
         assertThrows(IllegalArgumentException.class, () -> m.readLong(a));
         assertArrayEquals(new byte[] {1, 2, 3, 4, 5, 6, 7, 8}, m.read(b, 8), "the next buffer is untouched");
         assertTrue(m.alloc(8) > b, "a freed address is never handed out again");

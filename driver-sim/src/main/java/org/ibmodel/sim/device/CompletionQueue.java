@@ -64,11 +64,6 @@ final class CompletionQueue {
         return pi;
     }
 
-    /** Whether the CQ is in error: overrun, or a DMA fault (§6.1). */
-    boolean overrun() {
-        return state != STATE_OK;
-    }
-
     /** The CQ stops for good and reports CQ_ERROR with {@code syndrome} (§7), once. */
     private void fail(int newState, int syndrome) {
         if (state == STATE_OK) {
