@@ -533,8 +533,6 @@ public final class Hw {
         public static final Field SRC_QPN = f("src_qpn", 0x08, 23, 0);
         public static final Field SL = f("sl", 0x0c, 31, 28);
         public static final Field SLID = f("slid", 0x0c, 15, 0);
-        public static final Field WITH_INVALIDATE = f("with_invalidate", 0x10, 2);
-        public static final Field WITH_IMM = f("with_imm", 0x10, 1);
         public static final Field BYTE_CNT = f("byte_cnt", 0x14, 31, 0);
         public static final Field PKEY_INDEX = f("pkey_index", 0x18, 31, 16);
         public static final Field WQE_INDEX = f("wqe_index", 0x18, 15, 0);

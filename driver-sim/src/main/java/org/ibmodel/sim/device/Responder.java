@@ -725,11 +725,9 @@ final class Responder {
         }
         Layout.Cqe.OPCODE.set(b, 0, opcode);
         if (o.hasImmDt()) {
-            Layout.Cqe.WITH_IMM.set(b, 0, 1);
             Layout.Cqe.IMM.set(b, 0, Integer.toUnsignedLong(p.immDt().immDt()));
         }
         if (o.hasIeth()) {
-            Layout.Cqe.WITH_INVALIDATE.set(b, 0, 1);
             Layout.Cqe.IMM.set(b, 0, Integer.toUnsignedLong(p.ieth().rKey()));
         }
         return b;
