@@ -69,6 +69,8 @@ final class Responder {
      * one in error (class E) instead of keeping it for the next message. Null: a plain drop.
      */
     private Syndrome dropStatus;
+    /** What a dropped UC message is counted as: one reason per packet. */
+    private Transport.Drop dropReason;
     // What this packet did, for the TransportObserver: executed, and the response sent (or -1).
     private boolean executed;
     private int replySyndrome;
@@ -85,6 +87,7 @@ final class Responder {
         psn = p.bth().psn();
         recvError = null;
         dropStatus = null;
+        dropReason = Transport.Drop.PARTIAL_MESSAGE;
         executed = false;
         replySyndrome = -1;
         State s = State.GET_REQ;
@@ -194,7 +197,7 @@ final class Responder {
             if (qp.rc()) {
                 return State.ERR_RNR;
             }
-            transport.count(Transport.Drop.NO_RECV_WQE);
+            dropReason = Transport.Drop.NO_RECV_WQE;
             return State.DROP_MESSAGE;
         }
         return State.CHECK_LENGTH;
@@ -537,7 +540,7 @@ final class Responder {
 
     /** UC: the message in progress is lost; its receive WQE serves the next one (rxe_resp.c drop_msg). */
     private State dropMessage() {
-        transport.count(Transport.Drop.PARTIAL_MESSAGE);
+        transport.count(dropReason);
         if (dropStatus != null && qp.ctx.hasSrq() && qp.recvWqe >= 0) {
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, dropStatus), false);
             qp.recvWqe = -1;

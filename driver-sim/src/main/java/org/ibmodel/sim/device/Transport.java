@@ -36,7 +36,10 @@ public final class Transport implements TransportStage {
         QKEY_MISMATCH,
         /** UD or UC: no receive WQE posted. */
         NO_RECV_WQE,
-        /** UC: the rest of a message one of whose packets was lost. */
+        /**
+         * UC: a packet of a message dropped, one of whose packets was lost or which a check
+         * refused (its length, key or opcode, the QP's access).
+         */
         PARTIAL_MESSAGE,
         OUT_OF_SEQUENCE,
         DUPLICATE,

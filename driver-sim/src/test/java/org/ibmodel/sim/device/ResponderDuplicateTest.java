@@ -114,6 +114,24 @@ class ResponderDuplicateTest {
         }
     }
 
+    /**
+     * rxe_resp.c rxe_recheck_mr: a duplicate READ executes again only through a region still
+     * there; once it is deregistered, the duplicate is a remote access error, not a silent drop.
+     */
+    @Test
+    void shouldRefuseADuplicateReadWhoseRegionHasGone() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            h.send(Opcode.RC_RDMA_READ_REQUEST, PSN, read(h, 4096, 512));
+            assertEquals(List.of(at(Opcode.RC_RDMA_READ_RESPONSE_ONLY, PSN)), answers(h));
+            assertEquals(0, h.mr.dereg());
+            h.send(Opcode.RC_RDMA_READ_REQUEST, PSN, read(h, 4096, 512));
+            List<Transport.Sent> sent = h.sent();
+            assertEquals(1, sent.size(), sent.toString());
+            assertEquals(org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.REMOTE_ACCESS_ERROR),
+                    sent.get(0).syndrome(), sent.toString());
+        }
+    }
+
     private static String bytes(byte[] b) {
         StringBuilder s = new StringBuilder();
         for (byte x : b) {

@@ -129,6 +129,44 @@ class ResponderErrorClassTest {
     }
 
     /**
+     * rxe_resp.c RESPST_ERR_LENGTH on UC: a SEND longer than its receive is class D without an
+     * SRQ (the message is dropped and counted, the receive serves the next one) and class E on
+     * one (the receive completes with REM_INV_REQ_ERR); the QP stays in RTS either way, where
+     * on RC the same SEND is class C and ends the connection. A SEND with no receive posted at
+     * all is dropped and counted too.
+     */
+    @Test
+    void shouldDropAUcSendLongerThanItsReceive() {
+        for (boolean onSrq : new boolean[] {false, true}) {
+            try (HostilePeer h = new HostilePeer(QpType.UC, q -> {
+            }, onSrq)) {
+                Transport t = h.world.transport(HostilePeer.VICTIM);
+                h.send(Opcode.UC_SEND_ONLY, PSN, f -> f.payload = payload(8));
+                assertEquals(1, t.dropped(Transport.Drop.NO_RECV_WQE), "no receive posted");
+                RecvWr small = new RecvWr(1, new Sge(h.base + 4096, 8, h.mr.lkey()));
+                RecvWr next = new RecvWr(2, new Sge(h.base + 8192, 64, h.mr.lkey()));
+                for (RecvWr wr : List.of(small, next)) {
+                    assertTrue((onSrq ? h.srq.postRecv(wr) : h.qp.postRecv(wr)).ok());
+                }
+                h.send(Opcode.UC_SEND_ONLY, PSN + 1, f -> f.payload = payload(16));
+                h.send(Opcode.UC_SEND_ONLY, PSN + 2, f -> f.payload = payload(8));
+                h.world.settle();
+                assertEquals(QpState.RTS, h.state());
+                assertEquals(1, t.dropped(Transport.Drop.PARTIAL_MESSAGE), "the long SEND is dropped");
+                List<Wc> wcs = h.poll();
+                if (onSrq) {
+                    assertEquals(List.of(1L, 2L), wcs.stream().map(w -> w.wrId).toList());
+                    assertEquals(List.of(WcStatus.REM_INV_REQ_ERR, WcStatus.SUCCESS), statuses(wcs));
+                } else {
+                    assertEquals(List.of(1L), wcs.stream().map(w -> w.wrId).toList());
+                    assertEquals(List.of(WcStatus.SUCCESS), statuses(wcs));
+                }
+                assertEquals(8, wcs.get(wcs.size() - 1).byteLen, wcs.toString());
+            }
+        }
+    }
+
+    /**
      * Class A, every transport (rxe_resp.c RESPST_ERR_MALFORMED_WQE): a receive the device cannot
      * write through completes in error and the QP enters ERR, on UC as on RC.
      */
