@@ -184,6 +184,115 @@ class HostilePeerTest {
     }
 
     /**
+     * IBA 9.7.5.2.8: an RNR NAK stops the local ACK timer; the requester waits out the RNR timer
+     * and sends again, and only then does the ACK timer run. With an ACK timeout of 8 µs, no
+     * retries and an RNR wait of about 491 ms, the SEND is sent again after the wait (a timer left
+     * running would fail it with RETRY_EXC_ERR within microseconds), and fails only once that goes
+     * unanswered.
+     */
+    @Test
+    void shouldNotTimeOutWhileWaitingOutAnRnrNak() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, r -> {
+        }, false, r -> {
+            r.timeout = 1;
+            r.retryCnt = 0;
+            r.rnrRetry = 1;
+        })) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
+            h.run(1_000);
+            assertEquals(1, h.sent().size(), "the SEND");
+            // RNR timer code 31, about 491 ms (IBA Table 45).
+            h.put(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome =
+                    org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(31));
+            long nak = h.world.scheduler().now();
+            h.run(1_000_000);
+            assertEquals(List.of(), h.poll(), "nothing completes during the RNR wait");
+            assertEquals(QpState.RTS, h.state());
+            h.run(500_000_000);
+            List<Transport.Sent> again = h.sent();
+            assertEquals(1, again.size(), again.toString());
+            assertEquals(HostilePeer.SQ_PSN, again.get(0).psn(), again.toString());
+            assertTrue(again.get(0).timeNs() - nak >= org.ibmodel.sim.wire.Aeth.rnrTimerNanos(31),
+                    "sent again after the RNR wait: " + again);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, wcs.toString());
+        }
+    }
+
+    /**
+     * The edges of rxe_comp.c check_psn's window: with a SEND's first 64 packets sent (its
+     * window), an ACK of the first PSN not sent is as stale as one further on, and one older than
+     * the last PSN acknowledged is stale too; each is dropped and counted, acknowledges nothing and
+     * sends nothing on. The ACK of the last PSN sent lets the rest go.
+     */
+    @Test
+    void shouldDropAnAckJustOutsideWhatWasSentAndNotYetAcknowledged() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            int packets = 100;
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, packets * HostilePeer.MTU, h.mr.lkey()))).ok());
+            h.run(20_000);
+            assertEquals(Requester.WINDOW, h.sent().size());
+            int firstUnsent = HostilePeer.SQ_PSN + Requester.WINDOW;
+            Transport t = h.world.transport(HostilePeer.VICTIM);
+            for (int psn : new int[] {firstUnsent, HostilePeer.SQ_PSN - 2}) {
+                h.send(Opcode.RC_ACKNOWLEDGE, psn, f -> f.syndrome = 0x1f);
+                h.run(20_000);
+                assertEquals(List.of(), h.sent(), "sent on for an ACK of +" + (psn - HostilePeer.SQ_PSN));
+            }
+            assertEquals(2, t.dropped(Transport.Drop.STALE_RESPONSE));
+            h.send(Opcode.RC_ACKNOWLEDGE, firstUnsent - 1, f -> f.syndrome = 0x1f);
+            h.run(20_000);
+            java.util.TreeSet<Integer> more = new java.util.TreeSet<>();
+            h.sent().forEach(p -> more.add(p.psn()));
+            assertEquals(firstUnsent, (int) more.first(), more.toString());
+            assertEquals(HostilePeer.SQ_PSN + packets - 1, (int) more.last(), more.toString());
+            assertEquals(List.of(), h.poll());
+        }
+    }
+
+    /**
+     * IBA 9.7.6.1.3, rxe_comp.c: a local ACK timeout resends from the oldest PSN not acknowledged,
+     * not from the message's first: a SEND whose first packet was acknowledged goes again from
+     * its second; an RDMA READ that had its first response asks again from its second (IBA
+     * 9.7.5.1.1: the new request's PSN is that of the response it still needs).
+     */
+    @Test
+    void shouldResendFromTheOldestUnacknowledgedPsnOnATimeout() {
+        for (WrOpcode op : List.of(WrOpcode.SEND, WrOpcode.RDMA_READ)) {
+            try (HostilePeer h = new HostilePeer(QpType.RC, r -> {
+            }, false, r -> r.timeout = 1)) {
+                boolean read = op == WrOpcode.RDMA_READ;
+                SendWr wr = new SendWr().wrId(9).opcode(op).sendFlags(SendFlags.SIGNALED)
+                        .sgList(new Sge(h.base, 3 * HostilePeer.MTU, h.mr.lkey()));
+                if (read) {
+                    wr.remoteAddr(0x10_0000).rkey(0x1234);
+                }
+                assertTrue(h.qp.postSend(wr).ok());
+                h.run(1_000);
+                assertEquals(read ? 1 : 3, h.sent().size(), op.toString());
+                if (read) {
+                    h.put(Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN, f -> {
+                        f.syndrome = 0x1f;
+                        f.payload = payload(HostilePeer.MTU);
+                    });
+                } else {
+                    h.put(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = 0x1f);
+                }
+                // The ACK timeout of 4.096 us x 2^1, and then some.
+                h.run(12_000);
+                List<Transport.Sent> again = h.sent();
+                assertTrue(!again.isEmpty(), op + ": nothing sent again");
+                assertEquals(HostilePeer.SQ_PSN + 1, again.get(0).psn(), op + ": " + again);
+                assertEquals((read ? Opcode.RC_RDMA_READ_REQUEST : Opcode.RC_SEND_MIDDLE).value(),
+                        again.get(0).opcode(), op + ": " + again);
+            }
+        }
+    }
+
+    /**
      * A SEND of 100 packets: the victim sends the first 64 (its window) and waits for an ACK. A
      * PSN sequence error NAK for a PSN it has not sent yet, or any ACK or NAK beyond what it
      * sent, concerns nothing it sent and is dropped (rxe_comp.c retries only what was sent,

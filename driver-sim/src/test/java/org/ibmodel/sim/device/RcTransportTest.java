@@ -646,6 +646,33 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * An RDMA READ's or an atomic's local buffer is written only when the response comes
+     * (rxe_comp.c do_read and do_atomic): an lkey it cannot be written through fails the WQE then,
+     * with LOC_PROT_ERR; the QP enters ERR, the WQE behind it is flushed and the buffer is as it was.
+     */
+    @Test
+    void shouldReportLocalProtectionErrorForAResponseItCannotPlace() {
+        for (WrOpcode op : List.of(WrOpcode.RDMA_READ, WrOpcode.ATOMIC_FETCH_AND_ADD)) {
+            try (TransportPair p = rc(Mtu.MTU_1024)) {
+                int len = op == WrOpcode.RDMA_READ ? 64 : 8;
+                p.b.fill(TransportPair.TARGET, TransportPair.pattern(9, 64));
+                byte[] before = p.a.read(0, len);
+                p.a.postSend(new SendWr().wrId(1).opcode(op)
+                        .sgList(new org.ibmodel.core.Sge(p.a.buf, len, p.a.mr.lkey() ^ 0x100))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()).compareAdd(1),
+                        new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(4096, 16))
+                        .remoteAddr(p.b.buf + 8192).rkey(p.b.mr.rkey()));
+                p.settle();
+                List<Wc> wcs = p.a.poll();
+                assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR), statuses(wcs), at(op + ": " + wcs));
+                assertEquals(1, wcs.get(0).wrId, at(op + ": " + wcs));
+                assertArrayEquals(before, p.a.read(0, len), at(op + ": the local buffer"));
+                assertEquals(HwQpState.ERR, p.a.hwState(), at(op + ": requester QP"));
+            }
+        }
+    }
+
     @Test
     void shouldReportLocalProtectionErrorForABadLkey() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {

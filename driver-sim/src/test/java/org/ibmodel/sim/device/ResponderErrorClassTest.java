@@ -12,6 +12,7 @@ import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
+import org.ibmodel.sim.wire.Aeth;
 import org.ibmodel.sim.wire.Opcode;
 import org.junit.jupiter.api.Test;
 
@@ -162,6 +163,71 @@ class ResponderErrorClassTest {
                     assertEquals(List.of(WcStatus.SUCCESS), statuses(wcs));
                 }
                 assertEquals(8, wcs.get(wcs.size() - 1).byteLen, wcs.toString());
+            }
+        }
+    }
+
+    /**
+     * On RC a SEND longer than its receive is class C (rxe_resp.c RESPST_ERR_LENGTH): NAK Invalid
+     * Request, the receive completes with LOC_LEN_ERR. A receive the device cannot write through
+     * (its lkey) is class A (RESPST_ERR_MALFORMED_WQE): NAK Remote Operational Error, LOC_PROT_ERR.
+     * Either way the QP enters ERR.
+     */
+    @Test
+    void shouldTellAnRcSenderWhyItsSendFailed() {
+        for (boolean badKey : new boolean[] {false, true}) {
+            try (HostilePeer h = new HostilePeer(QpType.RC)) {
+                int lkey = badKey ? h.mr.lkey() ^ 0x100 : h.mr.lkey();
+                assertTrue(h.qp.postRecv(new RecvWr(1, new Sge(h.base + 4096, 8, lkey))).ok());
+                h.send(Opcode.RC_SEND_ONLY, PSN, f -> f.payload = payload(badKey ? 8 : 16));
+                h.world.settle();
+                List<Transport.Sent> sent = h.sent();
+                assertEquals(1, sent.size(), sent.toString());
+                Aeth.NakCode code = badKey ? Aeth.NakCode.REMOTE_OPERATIONAL_ERROR : Aeth.NakCode.INVALID_REQUEST;
+                assertEquals(Aeth.nakSyndrome(code), sent.get(0).syndrome(), code + ": " + sent);
+                assertEquals(QpState.ERR, h.state());
+                assertEquals(List.of(badKey ? WcStatus.LOC_PROT_ERR : WcStatus.LOC_LEN_ERR), statuses(h.poll()));
+            }
+        }
+    }
+
+    /**
+     * A region deregistered in the middle of an RDMA WRITE (the device looks its key up for every
+     * packet, as an HCA's MPT lookup does): the next packet is a remote access error on RC, class C,
+     * and loses the message on UC, whose QP carries on. That packet's bytes are not written.
+     */
+    @Test
+    void shouldRefuseTheRestOfAWriteWhoseRegionHasGone() {
+        for (QpType type : List.of(QpType.RC, QpType.UC)) {
+            try (HostilePeer h = new HostilePeer(type)) {
+                boolean rc = type == QpType.RC;
+                long va = h.base + 4096;
+                h.send(rc ? Opcode.RC_RDMA_WRITE_FIRST : Opcode.UC_RDMA_WRITE_FIRST, PSN, f -> {
+                    f.va = va;
+                    f.rkey = h.mr.rkey();
+                    f.dmaLen = 2 * MTU;
+                    f.payload = payload(MTU);
+                });
+                assertEquals(0, h.mr.dereg());
+                h.send(rc ? Opcode.RC_RDMA_WRITE_LAST : Opcode.UC_RDMA_WRITE_LAST, PSN + 1,
+                        f -> f.payload = payload(MTU));
+                h.world.settle();
+                org.junit.jupiter.api.Assertions.assertArrayEquals(
+                        java.util.Arrays.copyOfRange(TransportPair.pattern(1, HostilePeer.REGION), 4096 + MTU,
+                                4096 + 2 * MTU),
+                        h.victim.memory().read(va + MTU, MTU), "the LAST was written");
+                List<Transport.Sent> sent = h.sent();
+                if (rc) {
+                    assertEquals(1, sent.size(), sent.toString());
+                    assertEquals(Aeth.nakSyndrome(Aeth.NakCode.REMOTE_ACCESS_ERROR), sent.get(0).syndrome(),
+                            sent.toString());
+                    assertEquals(PSN + 1, sent.get(0).psn(), sent.toString());
+                    assertEquals(QpState.ERR, h.state());
+                } else {
+                    assertEquals(List.of(), sent);
+                    assertEquals(QpState.RTS, h.state());
+                    assertEquals(1, h.world.transport(HostilePeer.VICTIM).dropped(Transport.Drop.PARTIAL_MESSAGE));
+                }
             }
         }
     }
