@@ -251,6 +251,28 @@ class CompleterTest {
     }
 
     /**
+     * Only an ACK carries credits (rvt_get_credit is called for ACKs alone): the low five bits of
+     * an RNR NAK are its timer. Code 31, the longest wait, is also the credit code that lifts flow
+     * control, so a completer that read credits from any AETH would let SEND 4 follow SEND 3 when
+     * the wait ends; SEND 3 goes again, SEND 4 still waits for credit.
+     */
+    @Test
+    void shouldTakeNoCreditFromAnRnrNak() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            sendsWaitingForCredit(h);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 2, f -> {
+                f.syndrome = org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(31);
+                f.msn = 2;
+            });
+            h.run(600_000_000L);
+            List<Transport.Sent> sent = h.sent();
+            assertEquals(1, sentAt(sent, HostilePeer.SQ_PSN + 2).size(), "SEND 3 goes again: " + sent);
+            assertEquals(0, sentAt(sent, HostilePeer.SQ_PSN + 3).size(), "SEND 4 still waits for credit: " + sent);
+        }
+    }
+
+    /**
      * With nothing in flight the completer has nothing to acknowledge, but a ghost ACK's credit
      * still wakes the requester (rvt_get_credit schedules the send engine): here the peer's ACK
      * of SEND 1 said no message was done, so SEND 2 waits, until a ghost ACK says one is.
