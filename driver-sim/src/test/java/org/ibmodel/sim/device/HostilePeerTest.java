@@ -293,6 +293,34 @@ class HostilePeerTest {
     }
 
     /**
+     * IBA 9.7.5.2.1, rxe_comp.c COMPST_ERROR_RETRY: each PSN sequence error NAK spends a retry
+     * of retry_cnt, as a timeout does. With one retry the first NAK sends the SEND again; the
+     * second fails it at once with RETRY_EXC_ERR, not sending it again, and the QP enters ERR.
+     */
+    @Test
+    void shouldSpendARetryOnEachSequenceErrorNak() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, r -> {
+        }, false, r -> r.retryCnt = 1)) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
+            h.run(2_000);
+            assertEquals(1, h.sent().size());
+            int nak = org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.PSN_SEQUENCE_ERROR);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = nak);
+            List<Transport.Sent> again = h.sent();
+            assertEquals(1, again.size(), again.toString());
+            assertEquals(HostilePeer.SQ_PSN, again.get(0).psn(), again.toString());
+            assertEquals(List.of(), h.poll());
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = nak);
+            assertEquals(List.of(), h.sent(), "not sent again");
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, wcs.toString());
+            assertEquals(QpState.ERR, h.state());
+        }
+    }
+
+    /**
      * A SEND of 100 packets: the victim sends the first 64 (its window) and waits for an ACK. A
      * PSN sequence error NAK for a PSN it has not sent yet, or any ACK or NAK beyond what it
      * sent, concerns nothing it sent and is dropped (rxe_comp.c retries only what was sent,
