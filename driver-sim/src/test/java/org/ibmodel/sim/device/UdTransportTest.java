@@ -77,6 +77,29 @@ class UdTransportTest {
     }
 
     /**
+     * IBA 9.6.1 (UD SEND only with immediate): a datagram's immediate data reaches the receive
+     * completion, with IB_WC_WITH_IMM; the sender's completion carries the flag too (mlx4_ib_poll_one).
+     */
+    @Test
+    void shouldDeliverADatagramsImmediateData() {
+        try (TransportPair p = ud()) {
+            p.b.postRecv(7, TransportPair.TARGET, GRH + 2048);
+            p.a.postSend(datagram(p, 16, TransportPair.QKEY).opcode(WrOpcode.SEND_WITH_IMM).immData(0x5eed_f00d));
+            p.settle();
+            Wc s = p.a.poll().get(0);
+            assertEquals(WcStatus.SUCCESS, s.status, s.toString());
+            assertEquals(WcFlags.WITH_IMM, s.wcFlags & WcFlags.WITH_IMM, s.toString());
+            List<Wc> r = p.b.poll();
+            assertEquals(1, r.size(), r.toString());
+            Wc w = r.get(0);
+            assertEquals(WcOpcode.RECV, w.opcode, w.toString());
+            assertEquals(WcFlags.WITH_IMM, w.wcFlags & WcFlags.WITH_IMM, w.toString());
+            assertEquals(0x5eed_f00d, w.immData, w.toString());
+            assertEquals(GRH + 16, w.byteLen, w.toString());
+        }
+    }
+
+    /**
      * A receive completion reports the service level the datagram came on, the LRH's SL, which
      * the sender's address vector chose (mlx4 cq.c takes wc->sl from the CQE's sl_vid).
      */
