@@ -133,6 +133,41 @@ class HostilePeerTest {
     }
 
     /** The same READ answered as a correct responder does still completes, its data in place. */
+    /**
+     * rxe_comp.c check_psn and check_ack: a response must be the one its WQE waits for. An ATOMIC
+     * ACKNOWLEDGE for a READ's PSN, a READ response ahead of the one expected and one repeated
+     * after the READ is done are dropped and counted; they place no data and complete nothing,
+     * and the READ answered in order completes once.
+     */
+    @Test
+    void shouldDropAResponseItsReadDoesNotWaitFor() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRead(h);
+            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> {
+                f.syndrome = 0x1f;
+                f.msn = 1;
+                f.orig = -1;
+            });
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
+            Transport t = h.world.transport(HostilePeer.VICTIM);
+            assertEquals(2, t.dropped(Transport.Drop.STALE_RESPONSE));
+            assertEquals(List.of(), h.poll());
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    java.util.Arrays.copyOfRange(TransportPair.pattern(1, HostilePeer.REGION), 8192, 8192 + 4096),
+                    h.victim.memory().read(h.base + 8192, 4096), "nothing placed");
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN, HostilePeer.MTU);
+            for (int i = 1; i < 3; i++) {
+                readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, HostilePeer.SQ_PSN + i, HostilePeer.MTU);
+            }
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 3, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 3, HostilePeer.MTU);
+            assertEquals(3, t.dropped(Transport.Drop.STALE_RESPONSE), "the LAST again");
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+        }
+    }
+
     @Test
     void shouldCompleteAReadAnsweredInFull() {
         try (HostilePeer h = new HostilePeer(QpType.RC)) {
