@@ -5,6 +5,7 @@ package org.ibmodel.sim.device;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Mr;
@@ -101,6 +102,46 @@ class FastRegTest {
                 WrOpcode.RDMA_WRITE);
         accessRun(AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE, WrOpcode.RDMA_WRITE,
                 WrOpcode.ATOMIC_FETCH_AND_ADD);
+    }
+
+    /**
+     * A region's pages need not follow each other in host memory: mapped from two pages in
+     * reverse order, a WRITE and a READ across the boundary between its first and second page
+     * each move their halves through the page the MPT names for them (§4.1, the MTT per page).
+     */
+    @Test
+    void shouldMoveDataAcrossPagesMappedOutOfOrder() {
+        try (TransportPair p = rc()) {
+            long first = p.b.buf + TransportPair.TARGET + 8192;
+            long second = p.b.buf + TransportPair.TARGET;
+            Mr mr = Mr.alloc(p.b.pd, 4).get();
+            assertEquals(2, mr.mapSg(new long[] {first, second}, new int[] {4096, 4096}));
+            p.b.postSend(reg(mr));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR").status);
+
+            byte[] data = TransportPair.pattern(4, 64);
+            p.a.fill(0, data);
+            long across = mr.iova() + 4096 - 32;
+            p.a.postSend(write(p, 1, mr.rkey(), across, 64));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "WRITE").status);
+            assertArrayEquals(Arrays.copyOfRange(data, 0, 32), p.b.memory().read(first + 4096 - 32, 32),
+                    at("the first half at the end of the region's first page"));
+            assertArrayEquals(Arrays.copyOfRange(data, 32, 64), p.b.memory().read(second, 32),
+                    at("the second half at the start of its second page"));
+            assertArrayEquals(new byte[32], p.b.memory().read(first + 4096, 32),
+                    at("nothing where the first page continues in host memory"));
+
+            p.b.memory().write(first + 4096 - 32, TransportPair.pattern(5, 32));
+            p.b.memory().write(second, TransportPair.pattern(6, 32));
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(4096, 64))
+                    .remoteAddr(across).rkey(mr.rkey()).sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.a.poll(), "READ").status);
+            assertArrayEquals(TransportPair.pattern(5, 32), p.a.read(4096, 32), at("the READ's first half"));
+            assertArrayEquals(TransportPair.pattern(6, 32), p.a.read(4096 + 32, 32), at("the READ's second half"));
+        }
     }
 
     @Test
