@@ -165,6 +165,27 @@ class PortCountersTest {
         }
     }
 
+    /**
+     * Below 2^32 the PortCounters attribute's 32-bit data and packet fields (IBA 16.1.3.5) hold
+     * what PortCountersExtended holds: data in 4-octet words, packets one by one.
+     */
+    @Test
+    void shouldReportTheSameDataAndPacketsInThe32BitCounters() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            p.b.postRecv(1, TransportPair.TARGET, 4096);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 4096)));
+            p.settle();
+            PortCounters c = counters(p.a);
+            byte[] out = perfGet(p.a, 0x0012);
+            int d = Layout.Mad.DATA;
+            assertEquals(c.portXmitData(), Layout.PortCounters.PORT_XMIT_DATA.get(out, d), at(c.toString()));
+            assertEquals(c.portRcvData(), Layout.PortCounters.PORT_RCV_DATA.get(out, d), at(c.toString()));
+            assertEquals(c.portXmitPackets(), Layout.PortCounters.PORT_XMIT_PACKETS.get(out, d), at(c.toString()));
+            assertEquals(c.portRcvPackets(), Layout.PortCounters.PORT_RCV_PACKETS.get(out, d), at(c.toString()));
+            assertTrue(c.portXmitPackets() >= 4 && c.portRcvPackets() >= 1, at(c.toString()));
+        }
+    }
+
     @Test
     void shouldReadDataAndPacketsFromTheExtendedCountersPastWhereThe32BitOnesStop() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
