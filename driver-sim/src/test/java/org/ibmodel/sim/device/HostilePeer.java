@@ -26,6 +26,7 @@ import org.ibmodel.core.QpType;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.PacketBuilder;
@@ -235,6 +236,16 @@ final class HostilePeer implements AutoCloseable {
     TransportQp transportQp() {
         Transport t = world.transport(VICTIM);
         return t.qp(t.firmware().qp(qp.qpNum()));
+    }
+
+    /** After the world settles the QP is still in RTS, and one receive completed whole: {@code byteLen} bytes. */
+    void assertOneReceive(int byteLen) {
+        world.settle();
+        assertEquals(QpState.RTS, state());
+        List<Wc> wcs = poll();
+        assertEquals(1, wcs.size(), wcs.toString());
+        assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+        assertEquals(byteLen, wcs.get(0).byteLen, wcs.toString());
     }
 
     QpState state() {

@@ -473,12 +473,7 @@ class HostilePeerTest {
             postRecvs(h, 1);
             h.send(Opcode.UC_SEND_ONLY, HostilePeer.RQ_PSN, f -> f.payload = payload(2 * HostilePeer.MTU));
             h.send(Opcode.UC_SEND_ONLY, HostilePeer.RQ_PSN + 1, f -> f.payload = payload(8));
-            h.world.settle();
-            assertEquals(QpState.RTS, h.state());
-            List<Wc> wcs = h.poll();
-            assertEquals(1, wcs.size(), wcs.toString());
-            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
-            assertEquals(8, wcs.get(0).byteLen, wcs.toString());
+            h.assertOneReceive(8);
         }
     }
 

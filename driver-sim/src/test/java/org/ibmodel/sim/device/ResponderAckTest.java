@@ -124,8 +124,9 @@ class ResponderAckTest {
             });
             h.world.settle();
             List<Transport.Sent> sent = h.sent();
-            assertEquals(List.of(Opcode.RC_RDMA_READ_RESPONSE_FIRST.value(), Opcode.RC_RDMA_READ_RESPONSE_MIDDLE.value(),
-                    Opcode.RC_RDMA_READ_RESPONSE_LAST.value()), sent.stream().map(Transport.Sent::opcode).toList());
+            assertEquals(List.of(Opcode.RC_RDMA_READ_RESPONSE_FIRST.value(),
+                    Opcode.RC_RDMA_READ_RESPONSE_MIDDLE.value(), Opcode.RC_RDMA_READ_RESPONSE_LAST.value()),
+                    sent.stream().map(Transport.Sent::opcode).toList());
             int ack = Aeth.ackSyndrome(Aeth.creditCode(4));
             assertEquals(ack, sent.get(0).syndrome(), sent.toString());
             assertEquals(ack, sent.get(2).syndrome(), sent.toString());

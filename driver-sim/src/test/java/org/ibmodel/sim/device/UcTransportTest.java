@@ -53,8 +53,8 @@ class UcTransportTest {
                     at("" + sends));
             List<Wc> recvs = p.b.poll();
             assertEquals(2, recvs.size(), at("" + recvs));
-            assertEquals(List.of(WcOpcode.RECV, WcOpcode.RECV_RDMA_WITH_IMM), recvs.stream().map(w -> w.opcode).toList(),
-                    at("" + recvs));
+            assertEquals(List.of(WcOpcode.RECV, WcOpcode.RECV_RDMA_WITH_IMM),
+                    recvs.stream().map(w -> w.opcode).toList(), at("" + recvs));
             assertEquals(List.of(0x11, 0x22), recvs.stream().map(w -> w.immData).toList(), at("" + recvs));
             for (Wc w : recvs) {
                 assertEquals(WcFlags.WITH_IMM, w.wcFlags & WcFlags.WITH_IMM, at("" + w));
@@ -98,7 +98,8 @@ class UcTransportTest {
             p.a.postSend(new SendWr().wrId(4).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 64)).remoteAddr(mr.iova())
                     .rkey(mr.rkey()));
             p.settle();
-            assertArrayEquals(data, p.b.read(TransportPair.TARGET, 64), at("nothing lands once the key is invalidated"));
+            assertArrayEquals(data, p.b.read(TransportPair.TARGET, 64),
+                    at("nothing lands once the key is invalidated"));
             assertEquals(1, p.b.transport().dropped(Transport.Drop.PARTIAL_MESSAGE), at("the WRITE is dropped"));
         }
     }
