@@ -2,8 +2,10 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.MadResult;
@@ -111,6 +113,30 @@ class PortCountersTest {
             assertEquals(before.portRcvPackets(), after.portRcvPackets(), at("not selected: kept"));
             assertEquals(before.portRcvData(), after.portRcvData(), at("not selected: kept"));
             assertTrue(before.portXmitPackets() > 0 && before.portRcvPackets() > 0, at(before.toString()));
+        }
+    }
+
+    /** Each IB_PMA_SEL_* bit of a PortCounters Set clears its own counter and no other (IBA 16.1.3.5). */
+    @Test
+    void shouldClearEachCounterByItsOwnSelectBit() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            HcaPort port = p.a.host.hca(0).firmware().port(1);
+            port.received(42, false);
+            port.receiveError();
+            port.link(false);
+            assertFalse(port.transmit(42, false, false), at("a port whose link is down sends nothing"));
+            port.link(true);
+            java.util.function.Function<PortCounters, List<Long>> all = c -> List.of(c.linkDowned(),
+                    c.portRcvErrors(), c.portXmitDiscards(), c.portRcvData(), c.portRcvPackets());
+            int[] bits = {HcaPort.SEL_LINK_DOWNED, HcaPort.SEL_RCV_ERRORS, HcaPort.SEL_XMIT_DISCARDS,
+                HcaPort.SEL_RCV_DATA, HcaPort.SEL_RCV_PACKETS};
+            List<Long> expected = new java.util.ArrayList<>(all.apply(counters(p.a)));
+            assertTrue(expected.stream().allMatch(v -> v > 0), at("every counter counted: " + expected));
+            for (int i = 0; i < bits.length; i++) {
+                port.clearCounters(bits[i]);
+                expected.set(i, 0L);
+                assertEquals(expected, all.apply(counters(p.a)), at("select 0x" + Integer.toHexString(bits[i])));
+            }
         }
     }
 
