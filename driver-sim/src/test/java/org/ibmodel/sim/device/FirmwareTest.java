@@ -1137,6 +1137,11 @@ class FirmwareTest {
         assertEquals(Status.BAD_INDEX, h.in(Command.RST2INIT_QP, RawHca.NUM_QP, r.init(QpContext.RC, 1)));
         assertEquals(Status.BAD_INDEX, h.cmd(Command.QUERY_QP.opcode(), RawHca.NUM_QP, 0, h.outbox, 0, false));
         assertEquals(Status.BAD_RESOURCE, h.in(Command.RST2INIT_QP, 0x43, r.init(QpContext.RC, 5)));
+        for (Field cqn : List.of(Layout.QpCtx.SEND_CQN, Layout.QpCtx.RECV_CQN)) {
+            byte[] oneCq = r.init(QpContext.RC, 1);
+            cqn.set(oneCq, Layout.CTX, 5);
+            assertEquals(Status.BAD_RESOURCE, h.in(Command.RST2INIT_QP, 0x43, oneCq), "no CQ 5 as " + cqn);
+        }
         byte[] big = r.init(QpContext.RC, 1);
         Layout.QpCtx.SQ_LOG_SIZE.set(big, Layout.CTX, 11);
         assertEquals(Status.EXCEED_LIM, h.in(Command.RST2INIT_QP, 0x43, big));
