@@ -33,6 +33,15 @@ class PortCountersTest {
         return ReplayOnFailure.at("PortCountersTest", SEED, what);
     }
 
+    /** An RC pair at MTU 1024 once a SEND of 4 KiB from a to b has completed. */
+    private static TransportPair afterOneSend() {
+        TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024));
+        p.b.postRecv(1, TransportPair.TARGET, 4096);
+        p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 4096)));
+        p.settle();
+        return p;
+    }
+
     private static PortCounters counters(TransportPair.Side s) {
         return PortCounters.query(s.dev, 1).get();
     }
@@ -91,10 +100,7 @@ class PortCountersTest {
 
     @Test
     void shouldClearOnlyTheCountersASetSelects() {
-        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
-            p.b.postRecv(1, TransportPair.TARGET, 4096);
-            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 4096)));
-            p.settle();
+        try (TransportPair p = afterOneSend()) {
             PortCounters before = counters(p.a);
             byte[] set = new byte[MadResult.MAD_SIZE];
             set[0] = 1;
@@ -197,10 +203,7 @@ class PortCountersTest {
      */
     @Test
     void shouldReportTheSameDataAndPacketsInThe32BitCounters() {
-        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
-            p.b.postRecv(1, TransportPair.TARGET, 4096);
-            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 4096)));
-            p.settle();
+        try (TransportPair p = afterOneSend()) {
             PortCounters c = counters(p.a);
             byte[] out = perfGet(p.a, 0x0012);
             int d = Layout.Mad.DATA;
