@@ -308,6 +308,56 @@ class HcaWqeTest {
                 "full first");
     }
 
+    /**
+     * docs/HCA.md §10, as rxe's validate_send_wr: ib_post_send refuses up front, with -EINVAL, an
+     * opcode the QP's type has no packet for (a READ or atomic on UC, a WRITE on UD), a send in
+     * RTR, and a UD send without an AH of the QP's PD; ib_post_recv one with more data segments
+     * than max_recv_sge, and takes exactly that many.
+     */
+    @Test
+    void shouldRefuseWrsTheQpCannotCarry() {
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        Qp uc = h.qp(QpType.UC, cq, QpCap.of(4, 4, 2));
+        assertEquals(0, uc.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, uc.modify(HcaHost.rtr(1), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV,
+                QpAttrMask.PATH_MTU, QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
+        assertEquals(Errno.EINVAL.negative(), uc.postSend(SendWr.send(1, a)).ret(), "RTR");
+        assertEquals(0, uc.modify(HcaHost.rts(1), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        for (WrOpcode op : List.of(WrOpcode.RDMA_READ, WrOpcode.ATOMIC_CMP_AND_SWP, WrOpcode.ATOMIC_FETCH_AND_ADD)) {
+            assertEquals(Errno.EINVAL.negative(), uc.postSend(new SendWr().opcode(op).sgList(
+                    new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey())).remoteAddr(0x2000).rkey(1)).ret(), "UC " + op);
+        }
+        assertTrue(uc.postSend(new SendWr().opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(a).remoteAddr(0x2000)
+                .rkey(1)).ok(), "UC takes a WRITE with immediate");
+        int maxSge = uc.cap().maxRecvSge();
+        Sge[] sges = new Sge[maxSge + 1];
+        java.util.Arrays.fill(sges, a);
+        assertTrue(uc.postRecv(new RecvWr(1, java.util.Arrays.copyOf(sges, maxSge))).ok(), "max_recv_sge segments");
+        assertEquals(Errno.EINVAL.negative(), uc.postRecv(new RecvWr(2, sges)).ret(), "one past max_recv_sge");
+
+        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.qkey = 0x1111;
+        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                QpAttrMask.QKEY)));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        Ah ah = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
+        Ah foreign = Ah.create(org.ibmodel.core.Pd.alloc(h.dev).get(), AhAttr.lid(1, 0x33)).get();
+        Ah gone = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
+        assertEquals(0, gone.destroy());
+        assertEquals(Errno.EINVAL.negative(), ud.postSend(new SendWr().opcode(WrOpcode.RDMA_WRITE).sgList(a).ah(ah)
+                .remoteQpn(0x55).remoteAddr(0x2000).rkey(1)).ret(), "UD has no WRITE");
+        assertEquals(Errno.EINVAL.negative(), ud.postSend(new SendWr().opcode(WrOpcode.SEND).sgList(a)
+                .remoteQpn(0x55)).ret(), "no AH");
+        assertEquals(Errno.EINVAL.negative(), ud.postSend(new SendWr().opcode(WrOpcode.SEND).sgList(a).ah(foreign)
+                .remoteQpn(0x55)).ret(), "an AH of another PD");
+        assertEquals(Errno.EINVAL.negative(), ud.postSend(new SendWr().opcode(WrOpcode.SEND).sgList(a).ah(gone)
+                .remoteQpn(0x55)).ret(), "a destroyed AH");
+        assertTrue(ud.postSend(new SendWr().opcode(WrOpcode.SEND).sgList(a).ah(ah).remoteQpn(0x55)).ok());
+    }
+
     @Test
     void shouldWriteBackTheCapabilitiesTheRingsGive() {
         // mlx4's set_kernel_sq_size and set_rq_size: rings of a power of two of WQEs, as many
