@@ -57,6 +57,19 @@ class HcaWqeTest {
         return qp;
     }
 
+    /** A UD QP of Q_Key 0x1111 on port 1, in RTS. */
+    private Qp udAtRts() {
+        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.qkey = 0x1111;
+        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                QpAttrMask.QKEY)));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        return ud;
+    }
+
     private void assertCtrl(byte[] w, int opcode, int ds, boolean signaled, boolean solicited, boolean fence, int imm) {
         assertEquals(opcode, w[3] & 0xff, "opcode");
         assertEquals(ds, w[7] & 0x3f, "ds");
@@ -229,14 +242,7 @@ class HcaWqeTest {
 
     @Test
     void shouldCopyTheAddressVectorIntoTheDatagramSegment() {
-        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
-        QpAttr init = new QpAttr().state(QpState.INIT);
-        init.portNum = 1;
-        init.qkey = 0x1111;
-        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
-                QpAttrMask.QKEY)));
-        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
-        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        Qp ud = udAtRts();
         byte[] dgid = new byte[16];
         dgid[0] = (byte) 0xfe;
         dgid[15] = 0x42;
@@ -335,14 +341,7 @@ class HcaWqeTest {
         assertTrue(uc.postRecv(new RecvWr(1, java.util.Arrays.copyOf(sges, maxSge))).ok(), "max_recv_sge segments");
         assertEquals(Errno.EINVAL.negative(), uc.postRecv(new RecvWr(2, sges)).ret(), "one past max_recv_sge");
 
-        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
-        QpAttr init = new QpAttr().state(QpState.INIT);
-        init.portNum = 1;
-        init.qkey = 0x1111;
-        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
-                QpAttrMask.QKEY)));
-        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
-        assertEquals(0, ud.modify(new QpAttr().state(QpState.RTS), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        Qp ud = udAtRts();
         Ah ah = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
         Ah foreign = Ah.create(org.ibmodel.core.Pd.alloc(h.dev).get(), AhAttr.lid(1, 0x33)).get();
         Ah gone = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
