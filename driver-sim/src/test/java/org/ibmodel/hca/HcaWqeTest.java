@@ -59,7 +59,11 @@ class HcaWqeTest {
 
     /** A UD QP of Q_Key 0x1111 on port 1, in RTS. */
     private Qp udAtRts() {
-        Qp ud = h.qp(QpType.UD, cq, QpCap.of(4, 4, 1));
+        return udAtRts(QpCap.of(4, 4, 1));
+    }
+
+    private Qp udAtRts(QpCap cap) {
+        Qp ud = h.qp(QpType.UD, cq, cap);
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = 1;
         init.qkey = 0x1111;
@@ -409,6 +413,138 @@ class HcaWqeTest {
         PostResult r = qp.postRecv(new RecvWr(9, a));
         assertEquals(Errno.ENOMEM.negative(), r.ret());
         assertEquals(0, r.badWr());
+    }
+
+    private Qp ucAtRts(QpCap cap) {
+        Qp uc = h.qp(QpType.UC, cq, cap);
+        assertEquals(0, uc.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, uc.modify(HcaHost.rtr(1), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV,
+                QpAttrMask.PATH_MTU, QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
+        assertEquals(0, uc.modify(HcaHost.rts(1), QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+        return uc;
+    }
+
+    /** The device's SQ stride for {@code qp}, whose context a QP in RESET gets by going to INIT. */
+    private int sqLogStride(Qp qp) {
+        if (qp.state() == QpState.RESET) {
+            QpAttr init = HcaHost.init();
+            init.qkey = 0x1111;
+            int mask = qp.type() == QpType.UD ? QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+                    QpAttrMask.PORT, QpAttrMask.QKEY) : HcaHost.RC_INIT;
+            assertEquals(0, qp.modify(init, mask));
+        }
+        return (int) h.fw.qp(((HcaQp) qp.drv()).qpn()).get(Layout.QpCtx.SQ_LOG_STRIDE);
+    }
+
+    /**
+     * docs/HCA.md §10: the send stride holds the largest WQE max_inline_data asks for, counting a
+     * header for each 64-byte chunk the data touches (libmlx4's num_inline_segs) after the
+     * segments each type puts first: RC's control, remote address and atomic (48 bytes, its data
+     * chunked as if from byte 32), UC's control and remote address (32), UD's control and datagram
+     * (64, its data from a boundary). Worked by hand for a stride of 128: RC takes 72 bytes
+     * (48 + 72 + 2 headers = 128), UC 88 (32 + 88 + 2 headers), UD 60 (64 + 60 + 1 header); one
+     * byte more and the WQE needs 256. A WR of exactly max_inline_data is then posted.
+     */
+    @Test
+    void shouldSizeTheSendStrideForTheLargestInlineWqe() {
+        long src = h.host.memory().alloc(128);
+        Sge[] fits = {new Sge(src, 72, 0), new Sge(src, 88, 0), new Sge(src, 60, 0)};
+        Qp rc = h.qp(QpType.RC, cq, new QpCap(4, 4, 1, 1, 72));
+        Qp uc = ucAtRts(new QpCap(4, 4, 1, 1, 88));
+        Qp ud = udAtRts(new QpCap(4, 4, 1, 1, 60));
+        assertEquals(List.of(7, 7, 7), List.of(sqLogStride(rc), sqLogStride(uc), sqLogStride(ud)));
+        assertEquals(8, sqLogStride(h.qp(QpType.RC, cq, new QpCap(4, 4, 1, 1, 73))), "RC, 73 bytes");
+        assertEquals(8, sqLogStride(h.qp(QpType.UC, cq, new QpCap(4, 4, 1, 1, 89))), "UC, 89 bytes");
+        assertEquals(8, sqLogStride(h.qp(QpType.UD, cq, new QpCap(4, 4, 1, 1, 61))), "UD, 61 bytes");
+
+        HcaHost.toRts(rc);
+        SendWr write = new SendWr().opcode(WrOpcode.RDMA_WRITE).sendFlags(SendFlags.INLINE).remoteAddr(0x40).rkey(5);
+        assertTrue(rc.postSend(write.sgList(fits[0])).ok(), "RC WRITE of 72 inline bytes");
+        assertCtrl(sqWqe(rc, 0), 0x08, 7, true, false, false, 0);
+        assertTrue(uc.postSend(write.sgList(fits[1])).ok(), "UC WRITE of 88 inline bytes");
+        assertCtrl(sqWqe(uc, 0), 0x08, 8, true, false, false, 0);
+        Ah ah = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
+        assertTrue(ud.postSend(new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).ah(ah).remoteQpn(0x55)
+                .sgList(fits[2])).ok(), "UD SEND of 60 inline bytes");
+        byte[] w = sqWqe(ud, 0);
+        assertCtrl(w, 0x0a, 8, true, false, false, 0);
+        assertEquals(0x80000000 | 60, word(w, 64), "one inline segment from the boundary after the datagram");
+    }
+
+    /**
+     * §5.1's ds counts 63 × 16 bytes: a UD QP takes 884 inline bytes (64 + 884 + 15 headers = 1008,
+     * a stride of 1024) and not 885 (64 + 885 + 15 headers, 960 once padded, is 1024); a SEND of
+     * all 884 is a WQE of ds 63.
+     */
+    @Test
+    void shouldTakeInlineDataUpToTheLargestDescriptor() {
+        assertEquals(Errno.EINVAL, Qp.create(h.pd, QpInitAttr.of(QpType.UD, cq, cq, new QpCap(4, 4, 1, 1, 885)))
+                .errno());
+        Qp ud = udAtRts(new QpCap(4, 4, 1, 1, 884));
+        assertEquals(10, sqLogStride(ud));
+        Ah ah = Ah.create(h.pd, AhAttr.lid(1, 0x33)).get();
+        assertTrue(ud.postSend(new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).ah(ah).remoteQpn(0x55)
+                .sgList(new Sge(h.host.memory().alloc(1024), 884, 0))).ok());
+        byte[] w = sqWqe(ud, 0);
+        assertCtrl(w, 0x0a, 63, true, false, false, 0);
+        assertEquals(0x80000000 | 44, word(w, 960), "the last inline segment");
+    }
+
+    /**
+     * The WQE's segments as written, not as estimated, decide whether it fits: on a stride of 128
+     * (five send SGEs) a REG_MR takes four data segments after its 48-byte fast-register segment
+     * (16 + 48 + 64 = 128) and not five, a LOCAL_INV five (16 + 16 + 80); on a stride of 64 a
+     * REG_MR's inline data does not fit where a SEND's does.
+     */
+    @Test
+    void shouldTakeALocalOperationsSegmentsUpToTheStrideExactly() {
+        Qp qp = h.qp(QpType.RC, cq, new QpCap(16, 16, 5, 1, 0));
+        HcaHost.toRts(qp);
+        assertEquals(7, sqLogStride(qp));
+        Mr mr = Mr.alloc(h.pd, 4).get();
+        assertEquals(1, mr.mapSg(new long[] {0x1_0000_0000L}, new int[] {4096}));
+        Sge[] five = new Sge[5];
+        java.util.Arrays.fill(five, new Sge(0x1_0000_1000L, 64, h.pd.localDmaLkey()));
+        SendWr reg = new SendWr().opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), AccessFlags.LOCAL_WRITE);
+        assertEquals(PostResult.fail(Errno.EINVAL.negative(), 0), qp.postSend(List.of(reg.sgList(five))));
+        assertTrue(qp.postSend(reg.sgList(java.util.Arrays.copyOf(five, 4))).ok(), "four data segments fit");
+        assertCtrl(sqWqe(qp, 0), 0x19, 8, true, false, false, 0);
+        assertTrue(qp.postSend(new SendWr().opcode(WrOpcode.LOCAL_INV).invalidateRkey(mr.rkey()).sgList(five)).ok());
+        assertCtrl(sqWqe(qp, 1), 0x1b, 7, true, false, false, 0);
+
+        Qp small = h.qp(QpType.RC, cq, new QpCap(16, 16, 1, 1, 12));
+        HcaHost.toRts(small);
+        assertEquals(6, sqLogStride(small));
+        Sge twelve = new Sge(h.host.memory().alloc(64), 12, 0);
+        assertEquals(Errno.EINVAL.negative(), small.postSend(new SendWr().opcode(WrOpcode.REG_MR)
+                .reg(mr, mr.rkey(), AccessFlags.LOCAL_WRITE).sendFlags(SendFlags.INLINE).sgList(twelve)).ret());
+        assertTrue(small.postSend(new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).sgList(twelve)).ok());
+    }
+
+    /**
+     * docs/HCA.md §10, struct ib_reg_wr: the region must come from ib_alloc_mr and be mapped, and
+     * the key must be one of its own MPT's (any tag); otherwise -EINVAL and nothing posted.
+     */
+    @Test
+    void shouldRefuseARegMrOfAnUnmappedOrOrdinaryRegionOrAnotherRegionsKey() {
+        Qp qp = rcAtRts();
+        Mr mr = Mr.alloc(h.pd, 4).get();
+        Mr other = Mr.alloc(h.pd, 4).get();
+        long buf = h.host.memory().alloc(8192);
+        Mr ordinary = Mr.reg(h.pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).get();
+        int access = AccessFlags.LOCAL_WRITE;
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)
+                .reg(mr, mr.rkey(), access)).ret(), "not mapped");
+        assertEquals(1, mr.mapSg(new long[] {buf}, new int[] {4096}));
+        assertEquals(1, other.mapSg(new long[] {buf}, new int[] {4096}));
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)
+                .reg(mr, other.rkey(), access)).ret(), "another region's key");
+        assertEquals(Errno.EINVAL.negative(), qp.postSend(new SendWr().opcode(WrOpcode.REG_MR)
+                .reg(ordinary, ordinary.rkey(), access)).ret(), "a region of ib_reg_mr");
+        assertEquals(0, h.fw.qp(qp.qpNum()).sendQueue().producer(), "nothing posted");
+        int retagged = (mr.rkey() & ~0xff) | ((mr.rkey() + 1) & 0xff);
+        assertTrue(qp.postSend(new SendWr().opcode(WrOpcode.REG_MR).reg(mr, retagged, access)).ok(), "a new tag");
+        assertEquals(retagged, word(sqWqe(qp, 0), 16 + 4), "the fast-register segment's key");
     }
 
     /**

@@ -228,12 +228,12 @@ final class HcaQp {
                     result = PostResult.fail(err, i);
                     break;
                 }
-                byte[] wqe = sendWqe(wr);
-                if (wqe == null) {
-                    result = PostResult.fail(Errno.EFAULT.negative(), i);
+                err = sendWqe(wr);
+                if (err != 0) {
+                    result = PostResult.fail(err, i);
                     break;
                 }
-                sq.post(wqe, wr.wrId(), wr.wrCqe(), wr.opcode());
+                sq.post(sendWqeBuf, wr.wrId(), wr.wrCqe(), wr.opcode());
                 posted++;
             }
             // The WRs before a bad one stay posted, so the doorbell rings for them too.
@@ -271,49 +271,7 @@ final class HcaQp {
                 || (wr.regKey() >>> 8) != h.mpt())) {
             return Errno.EINVAL.negative();
         }
-        // mlx4 writes a local operation's data segments after its fast-register or invalidate
-        // segment, into the room its RC WQEs keep for masked atomics; this device has none, so a
-        // REG_MR with data may not fit the stride. The driver refuses it rather than write past.
-        if (wqeBytes(wr, op) > sq.stride()) {
-            return Errno.EINVAL.negative();
-        }
         return 0;
-    }
-
-    /** The bytes of {@code wr}'s WQE: the segments {@link #sendWqe} writes, in its order. */
-    private int wqeBytes(SendWr wr, SendOpcode op) {
-        int off = Hw.Ctrl.SIZE;
-        if (ibQp.type().datagram()) {
-            off += Hw.Datagram.SIZE;
-        }
-        if (op.hasRemoteAddress()) {
-            off += Hw.Raddr.SIZE;
-        }
-        if (op.hasAtomic()) {
-            off += Hw.Atomic.SIZE;
-        }
-        if (op == SendOpcode.FAST_REG) {
-            off += Hw.FastReg.SIZE;
-        } else if (op == SendOpcode.LOCAL_INVAL) {
-            off += Hw.LocalInv.SIZE;
-        }
-        if ((wr.sendFlags() & SendFlags.INLINE) == 0) {
-            return off + Hw.Data.SIZE * wr.numSge();
-        }
-        // Inline data as inlineSegments lays it out: a new segment at every 64-byte boundary.
-        int seg = off;
-        int at = seg + Hw.Data.INLINE_HEADER;
-        long left = wr.length();
-        while (left > 0) {
-            int n = (int) Math.min(left, Hw.Data.INLINE_ALIGN - (at & (Hw.Data.INLINE_ALIGN - 1)));
-            left -= n;
-            at += n;
-            if (left > 0 && (at & (Hw.Data.INLINE_ALIGN - 1)) == 0) {
-                seg = at;
-                at = seg + Hw.Data.INLINE_HEADER;
-            }
-        }
-        return at == seg + Hw.Data.INLINE_HEADER ? seg : align16(at);
     }
 
     /** Opcodes each transport allows (IBA Table 38's columns). */
@@ -328,10 +286,16 @@ final class HcaQp {
     }
 
     /**
-     * One send WQE, §5: control, datagram, remote address, atomic, data or inline; null when the
-     * inline data of a process's WR is not in its address space.
+     * One send WQE, §5, built in {@code sendWqeBuf}: control, datagram, remote address, atomic,
+     * data or inline. 0, or -EINVAL when the segments would not fit the ring's stride, or -EFAULT
+     * when the inline data of a process's WR is not in its address space. The headers always fit
+     * (the smallest stride, 64, holds a REG_MR's control and fast-register segments); what follows
+     * them may not: mlx4 writes a local operation's data segments after its fast-register or
+     * invalidate segment, into the room its RC WQEs keep for masked atomics, which this device has
+     * not, so a REG_MR with data can need more than the stride, and is refused rather than written
+     * past it into the next WQE.
      */
-    private byte[] sendWqe(SendWr wr) {
+    private int sendWqe(SendWr wr) {
         // Built in one buffer per QP: WorkQueue.post copies it into the ring and keeps nothing.
         if (sendWqeBuf.length != sq.stride()) {
             sendWqeBuf = new byte[sq.stride()];
@@ -365,9 +329,12 @@ final class HcaQp {
         if ((wr.sendFlags() & SendFlags.INLINE) != 0) {
             off = inlineSegments(w, off, wr);
             if (off < 0) {
-                return null;
+                return off;
             }
         } else {
+            if (off + Hw.Data.SIZE * wr.numSge() > w.length) {
+                return Errno.EINVAL.negative();
+            }
             for (Sge sge : wr.sgList()) {
                 dataSeg(w, off, sge);
                 off += Hw.Data.SIZE;
@@ -379,7 +346,7 @@ final class HcaQp {
         Hw.Ctrl.SIGNALED.set(w, 0, ibQp.sigType() == SigType.ALL_WR || wr.signaled() ? 1 : 0);
         Hw.Ctrl.SOLICITED.set(w, 0, (wr.sendFlags() & SendFlags.SOLICITED) != 0 ? 1 : 0);
         Hw.Ctrl.IMM.set(w, 0, sendIeth(wr, op));
-        return w;
+        return 0;
     }
 
     /**
@@ -398,8 +365,9 @@ final class HcaQp {
      * drivers/infiniband/hw/mlx4/qp.c build_mlx_header, drivers/net/ethernet/mellanox/mlx4/en_tx.c
      * build_inline_wqe; libmlx4's mlx4_post_send builds a WR's inline data the same way, and no
      * segment for no data). WQEs start on 64-byte boundaries: the ring is page-aligned and its
-     * stride at least 64. Returns the offset after the last segment, 16-byte aligned, or -1 when a
-     * process's data is not in its address space.
+     * stride at least 64. Returns the offset after the last segment, 16-byte aligned, -EINVAL when
+     * the data would go past the stride, or -EFAULT when a process's data is not in its address
+     * space.
      */
     private int inlineSegments(byte[] w, int off, SendWr wr) {
         int seg = off;
@@ -410,13 +378,16 @@ final class HcaQp {
             int left = sge.length();
             while (left > 0) {
                 int n = Math.min(left, Hw.Data.INLINE_ALIGN - (at & (Hw.Data.INLINE_ALIGN - 1)));
+                if (at + n > w.length) {
+                    return Errno.EINVAL.negative();
+                }
                 // A process names its data by its own addresses, which are no host addresses: the
                 // bytes come through copy_from_user as rxe's and rdmavt's user QPs take them
                 // (drivers/infiniband/sw/rxe/rxe_verbs.c, drivers/infiniband/sw/rdmavt/qp.c).
                 if (wr.userMm() == null) {
                     memory.read(addr, w, at, n);
                 } else if (wr.userMm().copyFromUser(w, at, addr, n) != 0) {
-                    return -1;
+                    return Errno.EFAULT.negative();
                 }
                 addr += n;
                 left -= n;
