@@ -15,6 +15,10 @@ import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.Command;
 import org.ibmodel.sim.device.Firmware;
@@ -92,6 +96,34 @@ class HcaCatasTest {
         runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
         assertTrue(h.drv.internalError());
         assertEquals(List.of("recv"), upcalls, "only the receive CQ of the QP with a receive posted");
+    }
+
+    /**
+     * mlx4_ib_poll_sw_comp: once the device has failed, poll_cq reads no CQE. Every WQE still
+     * outstanding on the CQ's QPs completes with WR_FLUSH_ERR, the send queues' before the receive
+     * queues', each oldest first: a send with its WR's opcode, a receive as IB_WC_RECV.
+     */
+    @Test
+    void shouldFlushEveryOutstandingWqeInSoftwareOnceTheDeviceHasFailed() {
+        h.drv.catasResetDisable(true);
+        Cq cq = h.cq(16);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        assertEquals(0, qp.postRecv(new RecvWr(10, a)).ret());
+        assertEquals(0, qp.postRecv(new RecvWr(11, a)).ret());
+        assertTrue(qp.postSend(SendWr.send(1, a), new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(a)
+                .remoteAddr(0x2000).rkey(1)).ok());
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
+        assertTrue(h.drv.internalError());
+        List<String> polled = new ArrayList<>();
+        for (Wc wc : HcaHost.poll(cq)) {
+            polled.add(wc.wrId + " " + wc.opcode + " " + wc.status);
+        }
+        assertEquals(List.of("1 SEND WR_FLUSH_ERR", "2 RDMA_WRITE WR_FLUSH_ERR", "10 RECV WR_FLUSH_ERR",
+                "11 RECV WR_FLUSH_ERR"), polled);
+        assertEquals(List.of(), HcaHost.poll(cq), "each once");
     }
 
     /**

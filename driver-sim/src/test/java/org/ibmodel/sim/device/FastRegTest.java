@@ -13,6 +13,7 @@ import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
@@ -102,6 +103,37 @@ class FastRegTest {
                 WrOpcode.RDMA_WRITE);
         accessRun(AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE, WrOpcode.RDMA_WRITE,
                 WrOpcode.ATOMIC_FETCH_AND_ADD);
+    }
+
+    /**
+     * mlx4 set_reg_seg's local write bit: the device writes into a fast-registered region through
+     * its key only when the registration asked for IB_ACCESS_LOCAL_WRITE. b READs 64 bytes of a's
+     * buffer into its region: LOC_PROT_ERR without the bit, the bytes with it.
+     */
+    @Test
+    void shouldWriteLocallyThroughAKeyOnlyWhenTheRegistrationAskedForLocalWrite() {
+        for (boolean localWrite : new boolean[] {false, true}) {
+            try (TransportPair p = rc()) {
+                Mr mr = mapped(p, 0x44);
+                int access = AccessFlags.REMOTE_READ | (localWrite ? AccessFlags.LOCAL_WRITE : 0);
+                p.b.postSend(new SendWr().wrId(100).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), access)
+                        .sendFlags(SendFlags.SIGNALED));
+                p.settle();
+                assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR").status);
+                byte[] source = new byte[64];
+                java.util.Arrays.fill(source, (byte) 0x5a);
+                p.a.fill(0, source);
+                p.b.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(new Sge(mr.iova(), 64, mr.lkey()))
+                        .remoteAddr(p.a.buf).rkey(p.a.mr.rkey()).sendFlags(SendFlags.SIGNALED));
+                p.settle();
+                String what = "a READ into a region registered " + (localWrite ? "with" : "without") + " LOCAL_WRITE";
+                assertEquals(localWrite ? WcStatus.SUCCESS : WcStatus.LOC_PROT_ERR, only(p.b.poll(), what).status,
+                        at(what));
+                if (localWrite) {
+                    assertArrayEquals(source, p.b.read(REGION, 64), at(what));
+                }
+            }
+        }
     }
 
     /**

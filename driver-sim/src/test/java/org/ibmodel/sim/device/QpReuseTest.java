@@ -61,4 +61,28 @@ class QpReuseTest {
             exchange(p, 21, 4);
         }
     }
+
+    /**
+     * IBA 10.3.1: going to RESET removes every WQE without a completion. Receives posted before
+     * the RESET are gone afterwards (the doorbell record's counter starts over with the ring), so
+     * a SEND on the new connection finds none: RNR NAKs until a's rnr_retry runs out, and b
+     * completes nothing.
+     */
+    @Test
+    void shouldForgetTheReceivesPostedBeforeReset() {
+        TransportPair.Conn c = TransportPair.Conn.standard(Mtu.MTU_1024).retries(7, 1);
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+            exchange(p, 1, 2);
+            p.b.postRecv(5, TransportPair.TARGET, 4096);
+            p.b.postRecv(6, TransportPair.TARGET, 4096);
+            p.reconnect(c.psns(0x33_0000, 0x44_0000));
+            p.a.postSend(new SendWr().wrId(7).sendFlags(SendFlags.SIGNALED).opcode(org.ibmodel.core.WrOpcode.SEND)
+                    .sgList(p.a.sge(0, 64)));
+            p.settle();
+            List<Wc> sent = p.a.poll();
+            assertEquals(1, sent.size(), sent.toString());
+            assertEquals(WcStatus.RNR_RETRY_EXC_ERR, sent.get(0).status);
+            assertEquals(List.of(), p.b.poll(), "b's receives went with the RESET");
+        }
+    }
 }
