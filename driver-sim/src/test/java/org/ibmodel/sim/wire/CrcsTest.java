@@ -98,6 +98,12 @@ class CrcsTest {
         assertEquals(Vcrc.get(finished, finished.length - Vcrc.LENGTH), view.vcrc());
         assertArrayEquals(finished, pending, "the CRCs are written into the packet");
         assertTrue(view.toString().contains("ICRC=" + BigEndian.hex(Icrc.get(finished, crcStart(finished)), 8)));
+        // Each accessor writes them by itself: the VCRC asked for first.
+        byte[] other = withoutCrcs(Opcode.UD_SEND_ONLY, true);
+        Packet first = Packet.reusable();
+        first.parseInto(other, 0, other.length, Crcs.State.PENDING);
+        assertEquals(Vcrc.get(finished, finished.length - Vcrc.LENGTH), first.vcrc(), "the VCRC asked for first");
+        assertArrayEquals(finished, other);
 
         // A later ordinary parse of the same view checks again.
         pending[20] ^= 1;

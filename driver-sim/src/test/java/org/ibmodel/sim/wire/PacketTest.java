@@ -221,6 +221,16 @@ class PacketTest {
         WireFixture.recrc(pkt);
 
         assertEquals(DropReason.TOO_SHORT, reason(pkt));
+        // The detail counts from the BTH: its 12 bytes and the AtomicETH's 28, 12 present.
+        ParseResult.Dropped local = (ParseResult.Dropped) Packet.parse(pkt, 0, pkt.length);
+        assertEquals(Opcode.RC_COMPARE_SWAP + " needs 40 header bytes after the LRH, 12 present", local.detail());
+        byte[] gbuf = new byte[128];
+        len = new PacketBuilder().wrap(gbuf, 0).begin(Opcode.RC_SEND_ONLY, true).finish();
+        byte[] global = Arrays.copyOf(gbuf, len);
+        new Bth().wrap(global, Lrh.HEADER_LENGTH + Grh.HEADER_LENGTH).opCode(Opcode.RC_COMPARE_SWAP.value());
+        WireFixture.recrc(global);
+        assertEquals(Opcode.RC_COMPARE_SWAP + " needs 40 header bytes after the LRH/GRH, 12 present",
+            ((ParseResult.Dropped) Packet.parse(global, 0, global.length)).detail());
     }
 
     @Test
