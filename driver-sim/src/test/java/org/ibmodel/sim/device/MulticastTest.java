@@ -16,6 +16,7 @@ import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
+import org.ibmodel.core.PortCounters;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -200,11 +201,22 @@ class MulticastTest {
                 Node remote = new Node(w, 1, QKEY);
                 remote.join(mgid(7), mlid, 1);
                 byte[] data = TransportPair.pattern(7, 64);
+                long sent = multicastPackets(sender, true);
+                long got = multicastPackets(remote, false);
                 sender.sendToGroup(mgid(7), mlid, data);
                 w.settle();
-                remote.assertReceivedOnce(sender, data, "MLID 0x" + Integer.toHexString(mlid));
+                String what = "MLID 0x" + Integer.toHexString(mlid);
+                remote.assertReceivedOnce(sender, data, what);
+                // And both ports count it with their multicast packets (PortCountersExtended).
+                assertEquals(sent + 1, multicastPackets(sender, true), at(what + ": PortMulticastXmitPkts"));
+                assertEquals(got + 1, multicastPackets(remote, false), at(what + ": PortMulticastRcvPkts"));
             }
         }
+    }
+
+    private static long multicastPackets(Node n, boolean xmit) {
+        PortCounters c = PortCounters.query(n.qp.device(), 1).get();
+        return xmit ? c.multicastXmitPackets() : c.multicastRcvPackets();
     }
 
     /**
