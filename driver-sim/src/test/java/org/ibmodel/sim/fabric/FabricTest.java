@@ -124,6 +124,32 @@ class FabricTest {
         assertEquals(9, loose.lid());
     }
 
+    /**
+     * Two HCAs cabled back to back, no switch between them (as two hosts of ibv_rc_pingpong
+     * often are): no switch routes their LIDs, and each gets the other's packets over the cable.
+     */
+    @Test
+    void shouldRouteNoSwitchToHcasCabledBackToBack() {
+        Recorder r8 = new Recorder(scheduler);
+        Recorder r9 = new Recorder(scheduler);
+        FabricPort a = fabric.addEndpointPort("h8", 1, r8);
+        FabricPort b = fabric.addEndpointPort("h9", 1, r9);
+        fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        fabric.assignLid(a, 8);
+        fabric.assignLid(b, 9);
+
+        assertEquals(12, fabric.computeForwardingTables(), "the switched fabric's entries only");
+        for (int lid : new int[] {8, 9}) {
+            assertEquals(Switch.NO_ROUTE, sw1.route(lid));
+            assertEquals(Switch.NO_ROUTE, sw2.route(lid));
+        }
+        a.send(packet(9, 8, 1, 66));
+        b.send(packet(8, 9, 2, 66));
+        scheduler.runUntilIdle(100);
+        assertEquals(List.of(1), r9.seqs());
+        assertEquals(List.of(2), r8.seqs());
+    }
+
     @Test
     void shouldRejectDuplicateLidsAndNames() {
         assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[2], 1));

@@ -121,6 +121,7 @@ class SwitchTest {
         scheduler.runUntilIdle(10);
 
         assertEquals(1, sw.droppedMalformed());
+        assertEquals(List.of(1L, 0L, 0L, 0L), perPort(sw::portRcvErrors), "a receive error of the port it came in by");
         assertEquals(0, sw.droppedBadVcrc(), "its VCRC is right");
         assertEquals(0, sw.droppedNoRoute());
         assertEquals(1, sw.forwarded(), "the well-formed one only");
@@ -229,6 +230,36 @@ class SwitchTest {
         assertEquals(Arrays.toString(hosts[2].packets.get(0)), Arrays.toString(hosts[3].packets.get(0)));
         assertEquals(2, sw.forwarded());
         assertEquals(0, sw.droppedNoRoute());
+    }
+
+    /**
+     * MFT entries of a switch wider than 64 ports span several 64-bit words of port mask, and an
+     * MLID far from 0xC000 grows the table past its first block.
+     */
+    @Test
+    void shouldReplicateToPortsBeyondTheFirst64() {
+        Scheduler sched = new Scheduler(5);
+        Fabric wide = new Fabric(sched);
+        Switch big = wide.addSwitch("big", 130, 50);
+        int[] at = {1, 63, 64, 100, 129};
+        Recorder[] rec = new Recorder[at.length];
+        FabricPort[] eps = new FabricPort[at.length];
+        for (int i = 0; i < at.length; i++) {
+            rec[i] = new Recorder(sched);
+            eps[i] = wide.addEndpointPort("e" + at[i], 1, rec[i]);
+            wide.connectWithLatency(eps[i], big.port(at[i]), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 0);
+        }
+        int mlid = 0xC000 + 700;
+        big.setMulticastRoute(mlid, 129, 64, 1, 100, 63);
+        assertEquals(List.of(1, 63, 64, 100, 129), Arrays.stream(big.multicastRoute(mlid)).boxed().toList());
+        assertEquals(0, big.multicastRoute(0xC000 + 699).length, "its neighbour has no entry");
+
+        eps[3].send(packet(mlid, 0x10, 5, 66));
+        sched.runUntilIdle(100);
+        for (int i = 0; i < at.length; i++) {
+            assertEquals(at[i] == 100 ? List.of() : List.of(5), rec[i].seqs(), "port " + at[i]);
+        }
+        assertEquals(4, big.forwarded());
     }
 
     @Test

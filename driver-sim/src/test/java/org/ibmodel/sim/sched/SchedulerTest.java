@@ -285,11 +285,15 @@ class SchedulerTest {
         scheduler.schedule(10, "a", () -> { });
         scheduler.runUntilIdle(1);
 
-        assertThrows(IllegalArgumentException.class, () -> scheduler.schedule(-1, "x", () -> { }));
+        String negative = assertThrows(IllegalArgumentException.class, () -> scheduler.schedule(-1, "x", () -> { }))
+                .getMessage();
+        assertTrue(negative.contains("negative delay -1ns for 'x'") && negative.contains("t=10ns"), negative);
         assertThrows(IllegalArgumentException.class, () -> scheduler.scheduleAt(9, "x", () -> { }));
         assertThrows(IllegalArgumentException.class, () -> scheduler.runUntil(9));
-        assertThrows(IllegalArgumentException.class,
-                () -> scheduler.schedule(Long.MAX_VALUE, "x", () -> { }));
+        String overflow = assertThrows(IllegalArgumentException.class,
+                () -> scheduler.schedule(Long.MAX_VALUE, "x", () -> { })).getMessage();
+        assertTrue(overflow.contains("overflows virtual time"), overflow);
+        assertTrue(overflow.startsWith("seed="), "the seed that replays it: " + overflow);
     }
 
     @Test
