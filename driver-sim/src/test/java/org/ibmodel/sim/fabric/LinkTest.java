@@ -102,13 +102,15 @@ class LinkTest {
         scheduler.runUntil(6000);
         assertEquals(List.of(0), atB.seqs());
         assertEquals(4, link.inFlight(Link.Direction.A_TO_B));
+        b.send(packet(1, 2, 100, 502));
+        assertEquals(1, link.inFlight(Link.Direction.B_TO_A), "one on its way back when the cable goes");
 
         assertTrue(link.changeState(Link.State.DOWN));
         assertFalse(link.changeState(Link.State.DOWN));
         for (int i = 5; i < 8; i++) {
             a.send(packet(2, 1, i, 1002));
         }
-        b.send(packet(1, 2, 100, 502));
+        b.send(packet(1, 2, 101, 502));
         scheduler.runUntilIdle(100);
         assertEquals(List.of(0), atB.seqs());
         assertTrue(atA.packets.isEmpty());
@@ -128,8 +130,8 @@ class LinkTest {
         assertEquals(3_006, ab.bytesDelivered());
         assertEquals(7, ab.droppedLinkDown(), "4 in flight + 3 sent while down");
         assertEquals(0, ab.droppedByFault());
-        assertEquals(1, link.counters(Link.Direction.B_TO_A).droppedLinkDown());
-        assertEquals(8, link.counters().droppedLinkDown());
+        assertEquals(2, link.counters(Link.Direction.B_TO_A).droppedLinkDown(), "1 in flight + 1 sent while down");
+        assertEquals(9, link.counters().droppedLinkDown());
         assertEquals(1, link.linkDowned());
         assertEquals(List.of(Link.State.DOWN, Link.State.UP), atA.states);
         assertEquals(List.of(Link.State.DOWN, Link.State.UP), atB.states);

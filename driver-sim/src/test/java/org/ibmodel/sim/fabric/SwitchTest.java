@@ -97,6 +97,24 @@ class SwitchTest {
         assertThrows(IllegalArgumentException.class, () -> sw.portXmitDiscards(9));
     }
 
+    /**
+     * A packet a fault loses on the way out still left the switch's port: the link counts the
+     * loss, the port no transmit discard (PortXmitDiscards counts only what could not leave).
+     */
+    @Test
+    void shouldNotCountAPacketAFaultLosesOnTheWayOutAsATransmitDiscard() {
+        sw.route(0x30, 3);
+        Link out = fabric.links().stream().filter(l -> l.b() == sw.port(3)).findFirst().orElseThrow();
+        fabric.faults().dropProbability(out, 1.0);
+        ports[1].send(packet(0x30, 0x10, 1, 66));
+        scheduler.runUntilIdle(10);
+
+        assertTrue(hosts[3].packets.isEmpty());
+        assertEquals(1, sw.forwarded());
+        assertEquals(1, out.counters().droppedByFault());
+        assertEquals(List.of(0L, 0L, 0L, 0L), perPort(sw::portXmitDiscards));
+    }
+
     // Ports 1 to 4.
     private static List<Long> perPort(java.util.function.IntToLongFunction counter) {
         List<Long> l = new ArrayList<>();
