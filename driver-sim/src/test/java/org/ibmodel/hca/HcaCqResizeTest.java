@@ -57,8 +57,11 @@ class HcaCqResizeTest {
         assertEquals(List.of(), ids(cq), "nothing the device has not written");
         // The consumer index is at 7 of the 32-entry ring: up to the end of its first lap, where
         // the entries of the second lap have not been written yet, then four laps more.
-        flushed(qp, 300, 25);
-        assertEquals(range(300, 25), ids(cq), "to the end of the first lap");
+        flushed(qp, 300, 8);
+        assertEquals(range(300, 8), ids(cq), "part of the first lap");
+        assertEquals(List.of(), ids(cq), "the rest of the first lap starts owned by the device");
+        flushed(qp, 308, 17);
+        assertEquals(range(308, 17), ids(cq), "to the end of the first lap");
         assertEquals(List.of(), ids(cq), "the second lap's entries start owned by the device");
         for (int batch = 0; batch < 13; batch++) {
             flushed(qp, 1000 + 10L * batch, 10);

@@ -405,6 +405,12 @@ class HcaWqeTest {
             assertTrue(srq.postRecv(new RecvWr(i, a)).ok(), "receive " + i);
         }
         assertEquals(Errno.ENOMEM.negative(), srq.postRecv(new RecvWr(7, a)).ret(), "the eighth");
+        // mlx4_ib_post_srq_recv: more segments than max_sge, -EINVAL (checked before the full queue).
+        Srq roomy = Srq.create(h.pd, null, new SrqAttr(4, 1, 0)).get();
+        PostResult two = roomy.postRecv(List.of(new RecvWr(1, a), new RecvWr(2, a, a)));
+        assertEquals(Errno.EINVAL.negative(), two.ret(), "two segments on an SRQ of max_sge 1");
+        assertEquals(1, two.badWr());
+        assertEquals(Errno.EINVAL.negative(), srq.postRecv(new RecvWr(8, a, a)).ret(), "too many, and full");
         // mlx4_ib_post_recv on a QP whose receives come from the SRQ: its own queue is always full.
         QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 0, 1, 0, 0));
         init.srq = srq;
