@@ -68,4 +68,28 @@ class SrqOutOfOrderTest {
             assertArrayEquals(want, got, "the message is in WQE 0's buffer");
         }
     }
+    /**
+     * __mlx4_ib_cq_clean: a QP destroyed with receive CQEs not yet polled gives the SRQ WQEs those
+     * CQEs name back to the SRQ's free list, as no one will poll them; the full SRQ then takes as
+     * many new receives again, and the CQ gives nothing of the QP.
+     */
+    @Test
+    void shouldGiveTheSrqBackTheWqesOfADestroyedQpsUnpolledReceives() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, q -> {
+        }, true)) {
+            Qp second = h.secondQp(QpType.RC, SECOND_PEER_QPN);
+            int max = h.srq.maxWr();
+            for (int i = 0; i < max; i++) {
+                assertEquals(0, h.srq.postRecv(recv(h, i)).ret(), "WR " + i + " of " + max);
+            }
+            h.put(second, Opcode.RC_SEND_ONLY, PSN, f -> f.payload = TransportPair.pattern(31, 8));
+            h.put(second, Opcode.RC_SEND_ONLY, PSN + 1, f -> f.payload = TransportPair.pattern(32, 8));
+            h.world.settle();
+            assertEquals(0, second.destroy());
+            assertEquals(List.of(), h.poll(), "the destroyed QP's CQEs went with it");
+            assertEquals(0, h.srq.postRecv(recv(h, 200)).ret(), "the first WQE back");
+            assertEquals(0, h.srq.postRecv(recv(h, 201)).ret(), "the second WQE back");
+            assertEquals(Errno.ENOMEM.negative(), h.srq.postRecv(recv(h, 202)).ret(), "and no more");
+        }
+    }
 }
