@@ -198,6 +198,20 @@ class LinkTest {
                 () -> fabric.connect(a, c, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0));
     }
 
+    /** Cable lengths: none is a length (a backplane), a negative one or NaN is not. */
+    @Test
+    void shouldTakeACableOfNoLengthButNotANegativeOne() {
+        assertEquals(0, fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 0.0).propagationNs());
+        FabricPort c = fabric.addEndpointPort("hostC", 1, atA);
+        FabricPort d = fabric.addEndpointPort("hostD", 1, atB);
+        for (double metres : new double[] {-0.1, Double.NaN}) {
+            assertThrows(IllegalArgumentException.class,
+                    () -> fabric.connect(c, d, LinkWidth.WIDTH_4X, LinkSpeed.EDR, metres), metres + " m");
+        }
+        assertThrows(IllegalArgumentException.class,
+                () -> fabric.connectWithLatency(c, d, LinkWidth.WIDTH_4X, LinkSpeed.EDR, -1), "-1 ns");
+    }
+
     @Test
     void shouldKnowItsEndsAndDirections() {
         Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
