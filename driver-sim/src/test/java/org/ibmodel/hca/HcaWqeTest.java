@@ -528,6 +528,25 @@ class HcaWqeTest {
     }
 
     /**
+     * §4.5: the context of a QP on an SRQ names that SRQ, not merely that it has one; the device
+     * takes the QP's receive WQEs from the SRQ the context names.
+     */
+    @Test
+    void shouldNameTheQpsOwnSrqInItsContext() {
+        Srq first = Srq.create(h.pd, null, new SrqAttr(4, 1, 0)).get();
+        Srq second = Srq.create(h.pd, null, new SrqAttr(4, 1, 0)).get();
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, new QpCap(4, 0, 1, 0, 0));
+        init.srq = second;
+        Qp qp = Qp.create(h.pd, init).get();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpContext c = h.fw.qp(qp.qpNum());
+        assertEquals(1, c.get(Layout.QpCtx.HAS_SRQ));
+        int srqn = ((HcaSrq) second.drv()).srqn();
+        assertTrue(srqn != ((HcaSrq) first.drv()).srqn());
+        assertEquals(srqn, c.get(Layout.QpCtx.SRQN));
+    }
+
+    /**
      * docs/HCA.md §10, struct ib_reg_wr: the region must come from ib_alloc_mr and be mapped, and
      * the key must be one of its own MPT's (any tag); otherwise -EINVAL and nothing posted.
      */
