@@ -27,6 +27,14 @@ class SrqOutOfOrderTest {
         return new RecvWr(wrId, new Sge(h.base + 4096L * (wrId % 60), 4096, h.mr.lkey()));
     }
 
+    /** Posts receives 0, 1, ... until the SRQ holds as many as it takes. */
+    private static void fill(HostilePeer h) {
+        int max = h.srq.maxWr();
+        for (int i = 0; i < max; i++) {
+            assertEquals(0, h.srq.postRecv(recv(h, i)).ret(), "WR " + i + " of " + max);
+        }
+    }
+
     /**
      * QP 1 takes the SRQ's first WQE for a two-packet SEND; QP 2 takes the second for a SEND ONLY
      * and completes first. Polling that completion frees the second WQE only: the first is still
@@ -38,10 +46,7 @@ class SrqOutOfOrderTest {
         try (HostilePeer h = new HostilePeer(QpType.RC, q -> {
         }, true)) {
             Qp second = h.secondQp(QpType.RC, SECOND_PEER_QPN);
-            int max = h.srq.maxWr();
-            for (int i = 0; i < max; i++) {
-                assertEquals(0, h.srq.postRecv(recv(h, i)).ret(), "WR " + i + " of " + max);
-            }
+            fill(h);
             byte[] first = TransportPair.pattern(21, MTU);
             byte[] last = TransportPair.pattern(22, 16);
             h.send(Opcode.RC_SEND_FIRST, PSN, f -> f.payload = first);
@@ -78,10 +83,7 @@ class SrqOutOfOrderTest {
         try (HostilePeer h = new HostilePeer(QpType.RC, q -> {
         }, true)) {
             Qp second = h.secondQp(QpType.RC, SECOND_PEER_QPN);
-            int max = h.srq.maxWr();
-            for (int i = 0; i < max; i++) {
-                assertEquals(0, h.srq.postRecv(recv(h, i)).ret(), "WR " + i + " of " + max);
-            }
+            fill(h);
             h.put(second, Opcode.RC_SEND_ONLY, PSN, f -> f.payload = TransportPair.pattern(31, 8));
             h.put(second, Opcode.RC_SEND_ONLY, PSN + 1, f -> f.payload = TransportPair.pattern(32, 8));
             h.world.settle();
