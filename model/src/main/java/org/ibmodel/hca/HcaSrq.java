@@ -23,7 +23,6 @@ final class HcaSrq {
     final SpinLock lock;
     private final Srq ibSrq;
     private final int srqn;
-    private final PciFunction pci;
     private final HostMemory memory;
     private final int logSize;
     private final int logStride;
@@ -40,7 +39,6 @@ final class HcaSrq {
     HcaSrq(Kernel kernel, PciFunction pci, Srq ibSrq, int srqn) {
         this.ibSrq = ibSrq;
         this.srqn = srqn;
-        this.pci = pci;
         this.memory = pci.hostMemory();
         this.lock = new SpinLock(kernel, "srq->lock");
         // mlx4_ib_create_srq: roundup_pow_of_two(max_wr + 1) WQEs, each the next segment and the
@@ -132,11 +130,11 @@ final class HcaSrq {
                 write(head, wr);
                 posted++;
             }
+            // mlx4_ib_post_srq_recv: the doorbell record alone, no doorbell register; the device
+            // reads the counter when it next needs a WQE (docs/HCA.md §8).
             if (posted > 0) {
                 wqeCtr += posted;
                 db.set(0, wqeCtr);
-                pci.writel(PciFunction.BAR2, Hw.Doorbell.RECV.offset(),
-                        Hw.Doorbell.RECV_SRQ | Hw.Doorbell.RECV.insert(0, srqn));
             }
             return result;
         });

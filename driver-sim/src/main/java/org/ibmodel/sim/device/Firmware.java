@@ -561,9 +561,7 @@ public final class Firmware {
         if (offset == Layout.Doorbell.SEND.offset()) {
             qps.sendDoorbell(Layout.Doorbell.SEND.extract(value));
         } else if (offset == Layout.Doorbell.RECV.offset()) {
-            if ((value & Layout.Doorbell.RECV_SRQ) == 0) {
-                qps.recvDoorbell(Layout.Doorbell.RECV.extract(value));
-            }
+            qps.recvDoorbell(Layout.Doorbell.RECV.extract(value));
         } else if (offset == Layout.Doorbell.CQ_ARM_CQN.offset()) {
             cqs.armDoorbell(value);
         } else if (eqDoorbell) {

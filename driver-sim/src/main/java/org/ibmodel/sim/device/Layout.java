@@ -597,8 +597,6 @@ public final class Layout {
         /** EQ n's doorbell is at EQ_ARM.offset + 4 * n. */
         public static final Field EQ_ARM = f("EQ arm", 0x800, 31);
         public static final Field EQ_CI = f("EQ consumer index", 0x800, 23, 0);
-        /** RECV: bit 31 set names an SRQ. */
-        public static final int RECV_SRQ = 1 << 31;
         public static final int ARM_SOLICITED = 1;
         public static final int ARM_NEXT = 2;
     }
