@@ -127,6 +127,27 @@ class HcaCatasTest {
     }
 
     /**
+     * HCA.md §2.1: a failed device ignores every doorbell but its EQs'. Before the driver's poll
+     * finds the failure it still posts and rings; the device's send queue does not move.
+     */
+    @Test
+    void shouldIgnoreASendDoorbellOnceFailed() {
+        h.drv.catasResetDisable(true);
+        Qp qp = h.qp(QpType.RC, h.cq(8), QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
+        org.ibmodel.sim.device.HoldingStage stage = (org.ibmodel.sim.device.HoldingStage) h.hca.transport();
+        assertTrue(qp.postSend(SendWr.send(1, a)).ok());
+        assertEquals(1, stage.held(qp.qpNum()).size(), "fetched on its doorbell");
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        assertEquals(0, stage.held(qp.qpNum()).size(), "the failed device forgot it");
+        assertTrue(qp.postSend(SendWr.send(2, a)).ok(), "the driver does not know yet");
+        h.settle();
+        assertEquals(0, stage.held(qp.qpNum()).size(), "the SEND doorbell ignored");
+        assertTrue(!h.drv.internalError(), "the poll has not come yet");
+    }
+
+    /**
      * mlx4_restart_one after the reset: a probe the reset device refuses leaves the driver without
      * a device, the error logged as restartError, the device closed and ib_core without it.
      */
