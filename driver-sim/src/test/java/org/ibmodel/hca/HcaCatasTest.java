@@ -22,6 +22,7 @@ import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.Command;
 import org.ibmodel.sim.device.Firmware;
+import org.ibmodel.sim.device.HoldingStage;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Status;
 import org.junit.jupiter.api.Test;
@@ -136,7 +137,7 @@ class HcaCatasTest {
         Qp qp = h.qp(QpType.RC, h.cq(8), QpCap.of(4, 4, 1));
         HcaHost.toRts(qp);
         Sge a = new Sge(0x1_0000_1000L, 8, h.pd.localDmaLkey());
-        org.ibmodel.sim.device.HoldingStage stage = (org.ibmodel.sim.device.HoldingStage) h.hca.transport();
+        HoldingStage stage = (HoldingStage) h.hca.transport();
         assertTrue(qp.postSend(SendWr.send(1, a)).ok());
         assertEquals(1, stage.held(qp.qpNum()).size(), "fetched on its doorbell");
         h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);

@@ -73,6 +73,7 @@ class SrqOutOfOrderTest {
             assertArrayEquals(want, got, "the message is in WQE 0's buffer");
         }
     }
+
     /**
      * __mlx4_ib_cq_clean: a QP destroyed with receive CQEs not yet polled gives the SRQ WQEs those
      * CQEs name back to the SRQ's free list, as no one will poll them; the full SRQ then takes as
