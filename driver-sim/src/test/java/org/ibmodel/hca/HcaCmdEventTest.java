@@ -126,6 +126,36 @@ class HcaCmdEventTest {
     }
 
     /**
+     * mthca_cmd_poll: a polled command with an immediate result (MGID_HASH, mthca_cmd_imm) reads
+     * out_param from the HCR once go clears, as event mode takes it from the CMD EQE. The
+     * driver's own commands run by event by then, so a second command interface polls the same
+     * device here.
+     */
+    @Test
+    void shouldReadAPolledCommandsImmediateResultFromTheHcr() {
+        Cmd polled = new Cmd(h.hca, h.kernel);
+        int hashSize = (h.fw.caps().maxMcg() + 1) / 2;
+        long irqs = h.hca.interrupts();
+        for (long iid : new long[] {0x0000_0000_0000_0001L, 0x0000_0000_ffff_fff3L}) {
+            long prefix = 0xff12_401b_ffff_0000L;
+            byte[] mgid = new byte[16];
+            for (int i = 0; i < 8; i++) {
+                mgid[i] = (byte) (prefix >>> (56 - 8 * i));
+                mgid[8 + i] = (byte) (iid >>> (56 - 8 * i));
+            }
+            // docs/HCA.md §3.11: the MGID's eight 16-bit words XORed, modulo the hash size.
+            long x = prefix ^ iid;
+            int expected = (int) ((x ^ x >>> 16 ^ x >>> 32 ^ x >>> 48) & 0xffff) % hashSize;
+            assertTrue(expected != 0, "a bucket other than 0, so a result never read shows");
+            long[] result = {-1};
+            assertEquals(0, polled.inImm(CmdOp.MGID_HASH, 0, mgid, result));
+            assertEquals(expected, result[0], String.format("MGID_HASH of ...%016x", iid));
+            assertEquals(0, Hw.Hcr.E.extract(h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD)), "posted polling");
+        }
+        assertEquals(irqs, h.hca.interrupts(), "no CMD EQE for a polled command");
+    }
+
+    /**
      * mthca_alloc_mailbox / mthca_free_mailbox: each command's mailbox pages go back to the pool
      * when it completes, whether it has an inbox, an outbox, both or an immediate result; once
      * the pool holds enough, commands take no more host memory.
