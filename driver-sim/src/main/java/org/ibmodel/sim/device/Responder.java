@@ -149,6 +149,8 @@ final class Responder {
             // IBA 9.8.3: UC has no retry; a gap loses the message in progress, never part of it.
             if (d != 0) {
                 transport.count(Transport.Drop.OUT_OF_SEQUENCE);
+                // Class E: the SRQ WQE that message took fails even if this packet starts the next one.
+                failSrqWqe(Syndrome.REMOTE_INVAL_REQ_ERR);
                 abandonMessage();
                 qp.expectedPsn = psn;
             }
@@ -541,13 +543,23 @@ final class Responder {
     /** UC: the message in progress is lost; its receive WQE serves the next one (rxe_resp.c drop_msg). */
     private State dropMessage() {
         transport.count(dropReason);
-        if (dropStatus != null && qp.ctx.hasSrq() && qp.recvWqe >= 0) {
-            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, dropStatus), false);
-            qp.recvWqe = -1;
+        if (dropStatus != null) {
+            failSrqWqe(dropStatus);
         }
         abandonMessage();
         qp.expectedPsn = Psn.add(psn, 1);
         return State.DONE;
+    }
+
+    /**
+     * rxe_resp.c class E: a UC message lost after it took a WQE from an SRQ completes that WQE
+     * with {@code status}, since it cannot go back to the queue; a receive queue's WQE is kept.
+     */
+    private void failSrqWqe(Syndrome status) {
+        if (qp.ctx.hasSrq() && qp.recvWqe >= 0) {
+            transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, status), false);
+            qp.recvWqe = -1;
+        }
     }
 
     private void abandonMessage() {
