@@ -25,6 +25,7 @@ import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.SigType;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
@@ -126,6 +127,11 @@ final class TransportPair implements AutoCloseable {
         final List<IbEventType> events = new ArrayList<>();
 
         Side(int index, QpType type, boolean withSrq, int cqe, int maxInline) {
+            this(index, type, withSrq, cqe, maxInline, null, SigType.ALL_WR);
+        }
+
+        /** With {@code cap} for the QP's queues unless null, and its send queue's signalling. */
+        Side(int index, QpType type, boolean withSrq, int cqe, int maxInline, QpCap cap, SigType sig) {
             this.index = index;
             host = world.host(index);
             dev = host.driver(0).device();
@@ -134,8 +140,9 @@ final class TransportPair implements AutoCloseable {
             IbEventHandler handler = e -> events.add(e.event());
             srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
             // A QP on an SRQ has no receive queue to size (mlx4's set_rq_size refuses one).
-            QpInitAttr init = QpInitAttr.of(type, cq, cq, withSrq ? new QpCap(512, 0, 4, 0, maxInline)
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, cap != null ? cap : withSrq ? new QpCap(512, 0, 4, 0, maxInline)
                     : new QpCap(512, 512, 4, 4, maxInline));
+            init.sqSigType = sig;
             init.srq = srq;
             init.eventHandler = handler;
             qp = Qp.create(pd, init).get();
@@ -219,6 +226,16 @@ final class TransportPair implements AutoCloseable {
         if (beforeConnect != null) {
             beforeConnect.accept(this);
         }
+        connect(a, b, conn.psnA(), conn.psnB(), conn, true);
+        connect(b, a, conn.psnB(), conn.psnA(), conn, true);
+    }
+
+    /** With host a's QP created for {@code capA} and {@code sigA} (IB_SIGNAL_REQ_WR: only WRs that ask complete). */
+    TransportPair(long seed, QpType type, Conn conn, QpCap capA, SigType sigA) {
+        this.world = World.of(seed, 2, 0, 1);
+        this.type = type;
+        this.a = new Side(0, type, false, CQE, conn.maxInline(), capA, sigA);
+        this.b = new Side(1, type, false, CQE, conn.maxInline());
         connect(a, b, conn.psnA(), conn.psnB(), conn, true);
         connect(b, a, conn.psnB(), conn.psnA(), conn, true);
     }
