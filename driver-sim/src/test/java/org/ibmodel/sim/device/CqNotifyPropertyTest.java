@@ -65,7 +65,8 @@ class CqNotifyPropertyTest {
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("CqNotifyPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40),
-                        lists().of(integers().between(0, 20 * 8 - 1).map(CqNotifyPropertyTest::step)).ofSizeBetween(1, 30))
+                        lists().of(integers().between(0, 20 * 8 - 1).map(CqNotifyPropertyTest::step))
+                                .ofSizeBetween(1, 30))
                 .checkAssert(CqNotifyPropertyTest::run);
     }
 
@@ -73,8 +74,16 @@ class CqNotifyPropertyTest {
     private static Step step(int v) {
         int k = v % 20;
         int arg = v / 20;
-        return k < 5 ? new Step(SEND, arg % 2) : k < 8 ? new Step(WRITE_IMM, arg % 2) : k < 11 ? new Step(POLL, 1 + arg % 3)
-                : k < 19 ? new Step(ARM, arg) : new Step(ERR, 0);
+        if (k < 5) {
+            return new Step(SEND, arg % 2);
+        }
+        if (k < 8) {
+            return new Step(WRITE_IMM, arg % 2);
+        }
+        if (k < 11) {
+            return new Step(POLL, 1 + arg % 3);
+        }
+        return k < 19 ? new Step(ARM, arg) : new Step(ERR, 0);
     }
 
     /** The ib_req_notify_cq flags of an ARM step: the arm bits 0-3, and REPORT_MISSED_EVENTS by the next bit. */
@@ -103,8 +112,9 @@ class CqNotifyPropertyTest {
                         }
                         SendWr wr = new SendWr().wrId(n).sgList(p.a.sge(0, 16))
                                 .sendFlags(s.arg() == 1 ? SendFlags.SOLICITED : 0);
-                        p.a.postSend(s.kind() == SEND ? wr.opcode(WrOpcode.SEND) : wr.opcode(WrOpcode.RDMA_WRITE_WITH_IMM)
-                                .remoteAddr(p.b.buf + (1 << 20) + n * 64L).rkey(p.b.mr.rkey()).immData(n));
+                        p.a.postSend(s.kind() == SEND ? wr.opcode(WrOpcode.SEND)
+                                : wr.opcode(WrOpcode.RDMA_WRITE_WITH_IMM).remoteAddr(p.b.buf + (1 << 20) + n * 64L)
+                                        .rkey(p.b.mr.rkey()).immData(n));
                         n++;
                         posted--;
                         p.settle();
@@ -138,7 +148,8 @@ class CqNotifyPropertyTest {
                             continue;
                         }
                         failed = true;
-                        assertEquals(0, p.b.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
+                        assertEquals(0, p.b.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()),
+                                "to ERR");
                         p.settle();
                         // Every receive still posted completes in error, and an error wakes either arm.
                         if (armed != NONE && posted > 0) {

@@ -67,7 +67,8 @@ class FencePropertyTest {
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("FencePropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 10),
-                        lists().of(integers().between(0, 32 * 6145 - 1).map(FencePropertyTest::wr)).ofSizeBetween(1, 14))
+                        lists().of(integers().between(0, 32 * 6145 - 1).map(FencePropertyTest::wr))
+                                .ofSizeBetween(1, 14))
                 .checkAssert((worldSeed, mtu, drop, wrs) -> {
                     int[] seen = run(worldSeed, mtu, drop, wrs);
                     limited[0] += seen[0] > 0 ? 1 : 0;
@@ -75,7 +76,8 @@ class FencePropertyTest {
                 });
         // The scenarios must meet both waits, or the property holds for nothing.
         assertTrue(limited[0] >= EXAMPLES / 10, limited[0] + " of " + EXAMPLES + " runs reached max_rd_atomic");
-        assertTrue(fenced[0] >= EXAMPLES / 10, fenced[0] + " of " + EXAMPLES + " runs fenced a WR behind a READ or atomic");
+        assertTrue(fenced[0] >= EXAMPLES / 10, fenced[0] + " of " + EXAMPLES
+                + " runs fenced a WR behind a READ or atomic");
     }
 
     /** Mostly READs and atomics, so that max_rd_atomic is reached; one WR in four fenced. */
@@ -172,7 +174,8 @@ class FencePropertyTest {
                 switch (w.op()) {
                     case READ -> assertArrayEquals(data, p.a.read(LANDING + at, w.size()), "exactlyOnce: READ " + i);
                     case FETCH_ADD -> {
-                        assertEquals(counter, p.a.memory().readLong(p.a.buf + LANDING + at), "exactlyOnce: FETCH_ADD " + i);
+                        assertEquals(counter, p.a.memory().readLong(p.a.buf + LANDING + at),
+                                "exactlyOnce: FETCH_ADD " + i);
                         counter += w.size() + 1;
                     }
                     case WRITE -> assertArrayEquals(data, p.b.read(LANDING + at, w.size()), "exactlyOnce: WRITE " + i);

@@ -47,8 +47,8 @@ class MrDeregPropertyTest {
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("MrDeregPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 6 * 100 - 1),
-                        lists().of(integers().between(1, SLOT)).ofSizeBetween(1, 8))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
+                        integers().between(0, 6 * 100 - 1), lists().of(integers().between(1, SLOT)).ofSizeBetween(1, 8))
                 .checkAssert((worldSeed, mtu, f, sizes) -> cut[0] += run(worldSeed, mtu, f % 6, f / 6, sizes));
         // The deregistration must fall among the WRITEs often, or the property holds for nothing.
         assertTrue(cut[0] >= EXAMPLES / 5, cut[0] + " of " + EXAMPLES + " runs refused a WRITE");
@@ -63,8 +63,9 @@ class MrDeregPropertyTest {
             p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
             for (int i = 0; i < sizes.size(); i++) {
                 p.a.fill((long) i * SLOT, TransportPair.pattern(i, sizes.get(i)));
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge((long) i * SLOT, sizes.get(i)))
-                        .remoteAddr(base + (long) i * SLOT).rkey(region.rkey()));
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE)
+                        .sgList(p.a.sge((long) i * SLOT, sizes.get(i))).remoteAddr(base + (long) i * SLOT)
+                        .rkey(region.rkey()));
             }
             p.world.runUntil(p.world.scheduler().now() + deregAfterUs * 1000L);
             assertEquals(0, region.dereg(), "ib_dereg_mr");

@@ -31,17 +31,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated scenarios on an RC pair whose sender's QP signals only the WRs that ask
- * (IB_SIGNAL_REQ_WR) and has a send queue of 2-16 WRs (3 to 27 once mlx4's sizing has rounded it): a world seed, a path MTU, a loss of 0-8 %
- * and a list of steps: a posts an RDMA WRITE or a SEND (0 B to 2 KiB, signalled or not), the
- * world runs 1 µs to 100 µs, a polls up to four completions, or a moves its QP to ERR (once; it
- * posts nothing after). Invariants: {@code fullQueue}, ib_post_send refuses with -ENOMEM exactly
- * when the WRs posted since the last one a polled completion retired fill max_send_wr, and takes
- * the WR otherwise; {@code signalledOnly}, the completions a polls are the signalled WRs, in
- * order, each once with SUCCESS, followed after an ERR by every WR not yet done, signalled or
- * not, in order with WR_FLUSH_ERR; {@code delivered}, every WR before the first flushed one left
- * its bytes at b, and each SEND among them took b's receives in order.
- * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
- * -Dtest=SignalingPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ * (IB_SIGNAL_REQ_WR) and has a send queue of 2-16 WRs (3 to 27 once mlx4's sizing has rounded it):
+ * a world seed, a path MTU, a loss of 0-8 % and a list of steps: a posts an RDMA WRITE or a SEND
+ * (0 B to 2 KiB, signalled or not), the world runs 1 µs to 100 µs, a polls up to four completions,
+ * or a moves its QP to ERR (once; it posts nothing after). Invariants: {@code fullQueue},
+ * ib_post_send refuses with -ENOMEM exactly when the WRs posted since the last one a polled
+ * completion retired fill max_send_wr, and takes the WR otherwise; {@code signalledOnly}, the
+ * completions a polls are the signalled WRs, in order, each once with SUCCESS, followed after an
+ * ERR by every WR not yet done, signalled or not, in order with WR_FLUSH_ERR; {@code delivered},
+ * every WR before the first flushed one left its bytes at b, and each SEND among them took b's
+ * receives in order. Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am
+ * verify -Dtest=SignalingPropertyTest -Dsurefire.failIfNoSpecifiedTests=false
+ * -Dibmodel.seed=SEED}.
  */
 class SignalingPropertyTest {
     private static final long DEFAULT_SEED = 0x5195_10ad;
@@ -82,7 +83,8 @@ class SignalingPropertyTest {
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("SignalingPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 9 * 15 - 1),
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
+                        integers().between(0, 9 * 15 - 1),
                         lists().of(integers().between(0, Integer.MAX_VALUE).map(v -> step(v % 10, v / 10)))
                                 .ofSizeBetween(1, 40))
                 .checkAssert((worldSeed, mtu, f, steps) -> {

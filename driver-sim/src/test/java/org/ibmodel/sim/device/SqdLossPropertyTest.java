@@ -35,8 +35,9 @@ import org.junit.jupiter.api.Test;
  * QP still in SQD is let drain, checked, and moved back to RTS, and the world settles.
  * Invariants: {@code noStartInSqd}, while the QP is in SQD no WR whose first packet has not gone
  * out yet sends one; {@code drainedOnce}, SQ_DRAINED comes at most once per entry to SQD, and for
- * the entry the world settles in it comes, with ib_query_qp then reporting sq_draining false; {@code exactlyOnce}, every WR completes once in
- * order with SUCCESS, every SEND is received once in order and every byte is where it belongs.
+ * the entry the world settles in it comes, with ib_query_qp then reporting sq_draining false;
+ * {@code exactlyOnce}, every WR completes once in order with SUCCESS, every SEND is received once
+ * in order and every byte is where it belongs.
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
  * -Dtest=SqdLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
  */

@@ -123,8 +123,10 @@ final class TransportPair implements AutoCloseable {
         final Mr mr;
         final long buf;
         final Srq srq;
-        /** Asynchronous events of this side's QP and SRQ, in order. */
+        /** Asynchronous events of this side's QPs and SRQ, in order. */
         final List<IbEventType> events = new ArrayList<>();
+        private final IbEventHandler handler = e -> events.add(e.event());
+        private final int maxInline;
 
         Side(int index, QpType type, boolean withSrq, int cqe, int maxInline) {
             this(index, type, withSrq, cqe, maxInline, null, SigType.ALL_WR);
@@ -137,18 +139,24 @@ final class TransportPair implements AutoCloseable {
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
-            IbEventHandler handler = e -> events.add(e.event());
+            this.maxInline = maxInline;
             srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
-            // A QP on an SRQ has no receive queue to size (mlx4's set_rq_size refuses one).
-            QpInitAttr init = QpInitAttr.of(type, cq, cq, cap != null ? cap : withSrq ? new QpCap(512, 0, 4, 0, maxInline)
-                    : new QpCap(512, 512, 4, 4, maxInline));
-            init.sqSigType = sig;
-            init.srq = srq;
-            init.eventHandler = handler;
-            qp = Qp.create(pd, init).get();
+            qp = newQp(type, cap, sig);
             buf = host.memory().alloc(BUF);
             mr = Mr.reg(pd, buf, BUF, buf, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
                     | AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC).get();
+        }
+
+        /** A QP on this side's PD, CQ and SRQ (if any), reporting to {@link #events}. */
+        Qp newQp(QpType type, QpCap cap, SigType sig) {
+            // A QP on an SRQ has no receive queue to size (mlx4's set_rq_size refuses one).
+            QpCap c = cap != null ? cap : srq != null ? new QpCap(512, 0, 4, 0, maxInline)
+                    : new QpCap(512, 512, 4, 4, maxInline);
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, c);
+            init.sqSigType = sig;
+            init.srq = srq;
+            init.eventHandler = handler;
+            return Qp.create(pd, init).get();
         }
 
         HostMemory memory() {
@@ -276,35 +284,51 @@ final class TransportPair implements AutoCloseable {
         connect(b, a, c.psnB(), c.psnA(), c, true);
     }
 
+    /**
+     * A second connection of the same type between the two sides: a new QP on each, on the side's
+     * PD, CQ and SRQ, connected as the first; {@code [a's, b's]}.
+     */
+    Qp[] connectAnother(Conn c) {
+        Qp qa = a.newQp(type, null, SigType.ALL_WR);
+        Qp qb = b.newQp(type, null, SigType.ALL_WR);
+        connect(a, qa, b, qb, c.psnA(), c.psnB(), c, true);
+        connect(b, qb, a, qa, c.psnB(), c.psnA(), c, true);
+        return new Qp[] {qa, qb};
+    }
+
     private void connect(Side me, Side peer, int mySq, int peerSq, Conn c, boolean toRts) {
+        connect(me, me.qp, peer, peer.qp, mySq, peerSq, c, toRts);
+    }
+
+    private void connect(Side me, Qp mine, Side peer, Qp theirs, int mySq, int peerSq, Conn c, boolean toRts) {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.portNum = c.port();
         init.pkeyIndex = me == a ? c.pkeyIndexA() : 0;
         if (type == QpType.UD) {
             init.qkey = QKEY;
-            assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+            assertEquals(0, mine.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
                     QpAttrMask.PORT, QpAttrMask.QKEY)));
-            assertEquals(0, me.qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            assertEquals(0, mine.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
             QpAttr rts = new QpAttr().state(QpState.RTS);
             rts.sqPsn = mySq;
-            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            assertEquals(0, mine.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
             return;
         }
         init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
                 | (type == QpType.RC ? AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC : 0);
-        assertEquals(0, me.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
+        assertEquals(0, mine.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX,
                 QpAttrMask.PORT, QpAttrMask.ACCESS_FLAGS)));
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(c.mtu());
         rtr.ahAttr = new AhAttr(world.lid(peer.index, c.port()), 0, 0, c.staticRate(), c.port(), !c.grh() ? null
                 : new AhAttr.Grh(peer.dev.port(c.port()).gid(0), 0, 0, HOP_LIMIT, 0));
-        rtr.destQpNum = peer.qp.qpNum();
+        rtr.destQpNum = theirs.qpNum();
         rtr.rqPsn = peerSq;
         rtr.maxDestRdAtomic = me == b ? c.maxDestRdAtomicB() : MAX_RD_ATOMIC;
         rtr.minRnrTimer = c.minRnrTimer();
         QpAttr rts = new QpAttr().state(QpState.RTS);
         rts.sqPsn = mySq;
         if (type == QpType.RC) {
-            assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+            assertEquals(0, mine.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN, QpAttrMask.MAX_DEST_RD_ATOMIC,
                     QpAttrMask.MIN_RNR_TIMER)));
             if (!toRts) {
@@ -314,13 +338,13 @@ final class TransportPair implements AutoCloseable {
             rts.retryCnt = c.retryCnt();
             rts.rnrRetry = c.rnrRetry();
             rts.maxRdAtomic = MAX_RD_ATOMIC;
-            assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
+            assertEquals(0, mine.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
                     QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
         } else {
-            assertEquals(0, me.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+            assertEquals(0, mine.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)));
             if (toRts) {
-                assertEquals(0, me.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+                assertEquals(0, mine.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
             }
         }
     }

@@ -130,7 +130,8 @@ class UdDatagramPropertyTest {
                 for (int j = from; j < sent.size() && match < 0; j++) {
                     Datagram d = sent.get(j);
                     if (d.accepted() && w.byteLen == GRH_ROOM + d.size()
-                            && java.util.Arrays.equals(TransportPair.pattern(j, d.size()), p.b.read(at + GRH_ROOM, d.size()))
+                            && java.util.Arrays.equals(TransportPair.pattern(j, d.size()),
+                                    p.b.read(at + GRH_ROOM, d.size()))
                             && (!d.imm() || w.immData == imm(j))) {
                         match = j;
                     }
