@@ -624,12 +624,11 @@ public final class PingPongTour {
         pingPong(a2, b2);
     }
 
-    /** Runs the next scheduler event and whatever kernel work it queued, telling the timeline. */
+    /** Runs the kernels' queued work, or the next scheduler event and the work it queues. */
     private void runNext() {
-        if (world.scheduler().nextEventTime() < 0) {
+        if (!world.runNext()) {
             throw new IllegalStateException("nothing left to run");
         }
-        world.runUntil(world.scheduler().nextEventTime());
     }
 
     /** pp_init_ctx, and what rc_pingpong's main does before the exchange. */

@@ -338,7 +338,9 @@ public final class World implements AutoCloseable {
 
     /**
      * Runs until virtual time {@code timeNs}, kernels' deferred work included: work already queued
-     * runs first, as a kworker would before the next event, not after it.
+     * runs first, as a kworker would before the next event, not after it. The clock then reads
+     * {@code timeNs}, as after {@link Scheduler#runUntil}, so steps of {@code now() + d} add up to
+     * time passing even when nothing is due within them.
      */
     public void runUntil(long timeNs) {
         runPendingWork();
@@ -347,6 +349,26 @@ public final class World implements AutoCloseable {
             scheduler.runNext();
             runPendingWork();
         }
+        // Nothing is left at or before timeNs: this only moves the clock (a time already past
+        // leaves it where it is).
+        if (timeNs > scheduler.now()) {
+            scheduler.runUntil(timeNs);
+        }
+    }
+
+    /**
+     * One step: the kernels' deferred work if any is queued, else the next event and the work it
+     * queues. False when there was nothing to run. The clock moves only to an event that runs.
+     */
+    public boolean runNext() {
+        if (runPendingWork()) {
+            return true;
+        }
+        if (!scheduler.runNext()) {
+            return false;
+        }
+        runPendingWork();
+        return true;
     }
 
     /**
