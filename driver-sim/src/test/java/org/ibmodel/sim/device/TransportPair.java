@@ -103,6 +103,8 @@ final class TransportPair implements AutoCloseable {
 
     /** max_rd_atomic of both sides, and max_dest_rd_atomic unless a connection says otherwise. */
     static final int MAX_RD_ATOMIC = 4;
+    /** WRs of host b's SRQ unless a test asks for another size. */
+    static final int SRQ_WR = 64;
     /** Entries of each side's CQ unless a test asks for fewer. */
     static final int CQE = 1024;
     /** Hop limit of the GRHs a {@link Conn#withGrh()} connection sends. */
@@ -129,18 +131,21 @@ final class TransportPair implements AutoCloseable {
         private final int maxInline;
 
         Side(int index, QpType type, boolean withSrq, int cqe, int maxInline) {
-            this(index, type, withSrq, cqe, maxInline, null, SigType.ALL_WR);
+            this(index, type, withSrq ? SRQ_WR : 0, cqe, maxInline, null, SigType.ALL_WR);
         }
 
-        /** With {@code cap} for the QP's queues unless null, and its send queue's signalling. */
-        Side(int index, QpType type, boolean withSrq, int cqe, int maxInline, QpCap cap, SigType sig) {
+        /**
+         * With an SRQ of {@code srqWr} WRs (0: none), {@code cap} for the QP's queues unless null,
+         * and its send queue's signalling.
+         */
+        Side(int index, QpType type, int srqWr, int cqe, int maxInline, QpCap cap, SigType sig) {
             this.index = index;
             host = world.host(index);
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
             this.maxInline = maxInline;
-            srq = withSrq ? Srq.create(pd, handler, new SrqAttr(64, 4, 0)).get() : null;
+            srq = srqWr > 0 ? Srq.create(pd, handler, new SrqAttr(srqWr, 4, 0)).get() : null;
             qp = newQp(type, cap, sig);
             buf = host.memory().alloc(BUF);
             mr = Mr.reg(pd, buf, BUF, buf, AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
@@ -242,8 +247,18 @@ final class TransportPair implements AutoCloseable {
     TransportPair(long seed, QpType type, Conn conn, QpCap capA, SigType sigA) {
         this.world = World.of(seed, 2, 0, 1);
         this.type = type;
-        this.a = new Side(0, type, false, CQE, conn.maxInline(), capA, sigA);
+        this.a = new Side(0, type, 0, CQE, conn.maxInline(), capA, sigA);
         this.b = new Side(1, type, false, CQE, conn.maxInline());
+        connect(a, b, conn.psnA(), conn.psnB(), conn, true);
+        connect(b, a, conn.psnB(), conn.psnA(), conn, true);
+    }
+
+    /** With host b's QP on an SRQ of {@code srqWrB} WRs. */
+    TransportPair(long seed, QpType type, Conn conn, int srqWrB) {
+        this.world = World.of(seed, 2, 0, 1);
+        this.type = type;
+        this.a = new Side(0, type, false, CQE, conn.maxInline());
+        this.b = new Side(1, type, srqWrB, CQE, conn.maxInline(), null, SigType.ALL_WR);
         connect(a, b, conn.psnA(), conn.psnB(), conn, true);
         connect(b, a, conn.psnB(), conn.psnA(), conn, true);
     }
