@@ -101,7 +101,7 @@ class FencePropertyTest {
             p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
             Set<Integer> started = new HashSet<>();
             Set<Integer> outstanding = new HashSet<>();
-            p.a.transport().observer(new TransportObserver() {
+            p.a.transport().observer(new TransportWatch() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     assertTrue(wqe < wrs.size(), "WQE " + wqe + " of " + wrs.size());
@@ -120,15 +120,6 @@ class FencePropertyTest {
                         outstanding.add(wqe);
                     }
                 }
-
-                @Override
-                public void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) { }
-
-                @Override
-                public void compRecv(Transport t, int qpn, Reply type, int psn) { }
-
-                @Override
-                public void compTimeout(Transport t, int qpn) { }
 
                 @Override
                 public void compDone(Transport t, int qpn, int wqe, Syndrome status) {

@@ -93,7 +93,7 @@ class RnrLossPropertyTest {
             p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
             int[] seen = new int[2];
             int[] waitingAt = {-1};
-            p.a.transport().observer(new TransportObserver() {
+            p.a.transport().observer(new TransportWatch() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     if (waitingAt[0] >= 0) {
@@ -101,9 +101,6 @@ class RnrLossPropertyTest {
                         waitingAt[0] = -1;
                     }
                 }
-
-                @Override
-                public void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) { }
 
                 @Override
                 public void compRecv(Transport t, int qpn, Reply type, int psn) {
@@ -117,9 +114,6 @@ class RnrLossPropertyTest {
                 public void compTimeout(Transport t, int qpn) {
                     seen[1]++;
                 }
-
-                @Override
-                public void compDone(Transport t, int qpn, int wqe, Syndrome status) { }
             });
             int sent = 0;
             int posted = 0;

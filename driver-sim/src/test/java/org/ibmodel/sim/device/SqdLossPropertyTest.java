@@ -85,25 +85,13 @@ class SqdLossPropertyTest {
             p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
             Set<Integer> started = new HashSet<>();
             boolean[] inSqd = {false};
-            p.a.transport().observer(new TransportObserver() {
+            p.a.transport().observer(new TransportWatch() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     if (started.add(wqe)) {
                         assertFalse(inSqd[0], "noStartInSqd: WQE " + wqe + " started in SQD, at PSN " + psn);
                     }
                 }
-
-                @Override
-                public void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) { }
-
-                @Override
-                public void compRecv(Transport t, int qpn, Reply type, int psn) { }
-
-                @Override
-                public void compTimeout(Transport t, int qpn) { }
-
-                @Override
-                public void compDone(Transport t, int qpn, int wqe, Syndrome status) { }
             });
             List<Step> posted = new ArrayList<>();
             int entries = 0;
