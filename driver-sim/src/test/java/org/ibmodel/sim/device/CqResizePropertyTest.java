@@ -95,7 +95,7 @@ class CqResizePropertyTest {
             for (int k = 0; k < 4 * steps.size(); k++) {
                 p.b.postRecv(1000 + k, TransportPair.TARGET + k * 512L, 512);
             }
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             int posted = 0;
             int polled = 0;
             Wc[] wc = new Wc[8];

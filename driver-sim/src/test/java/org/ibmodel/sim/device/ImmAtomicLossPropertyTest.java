@@ -108,8 +108,7 @@ class ImmAtomicLossPropertyTest {
         for (int k = 0; k < n + 2; k++) {
             p.b.postRecv(1000 + k, TransportPair.TARGET + (long) k * SLOT, SLOT);
         }
-        // dropPercent is the loss of the path, two links each way.
-        p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+        p.pathLoss(dropPercent);
         return p;
     }
 

@@ -60,7 +60,7 @@ class MrDeregPropertyTest {
             long base = p.b.host.memory().alloc((long) SLOT * sizes.size());
             Mr region = Mr.reg(p.b.pd, base, (long) SLOT * sizes.size(), base,
                     AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE).get();
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             for (int i = 0; i < sizes.size(); i++) {
                 p.a.fill((long) i * SLOT, TransportPair.pattern(i, sizes.get(i)));
                 p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE)

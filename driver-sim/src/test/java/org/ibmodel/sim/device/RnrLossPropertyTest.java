@@ -89,8 +89,7 @@ class RnrLossPropertyTest {
         int sends = (int) steps.stream().filter(s -> s.kind() == SEND).count();
         TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - sends, 0x7000, 10, 7, 7, 1);
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c, q -> { }, srq)) {
-            // dropPercent is the loss of the path, two links each way.
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+                p.pathLoss(dropPercent);
             int[] seen = new int[2];
             int[] waitingAt = {-1};
             p.a.transport().observer(new TransportWatch() {

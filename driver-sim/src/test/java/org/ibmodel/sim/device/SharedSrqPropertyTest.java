@@ -119,7 +119,7 @@ class SharedSrqPropertyTest {
             Qp[] second = p.connectAnother(c.psns(0x300, 0x400));
             Qp[] senders = {p.a.qp, second[0]};
             Qp[] receivers = {p.b.qp, second[1]};
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             Receives posted = new Receives();
             for (int slot = 0; slot < firstReceives; slot++) {
                 posted.post(p, slot);

@@ -120,7 +120,7 @@ class SignalingPropertyTest {
             for (int k = 0; k < steps.size(); k++) {
                 p.b.postRecv(1000 + k, TransportPair.TARGET + (long) k * SLOT, SLOT);
             }
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             List<Step> posted = new ArrayList<>();
             List<Wc> polled = new ArrayList<>();
             int retired = 0;

@@ -82,7 +82,7 @@ class SqdLossPropertyTest {
             for (int k = 0; k < wrs; k++) {
                 p.b.postRecv(1000 + k, TransportPair.TARGET + (long) k * SLOT, SLOT);
             }
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             Set<Integer> started = new HashSet<>();
             boolean[] inSqd = {false};
             p.a.transport().observer(new TransportWatch() {

@@ -368,6 +368,14 @@ final class TransportPair implements AutoCloseable {
         world.settle();
     }
 
+    /**
+     * A path between the two hosts that loses {@code percent} % of the packets: each of its two
+     * links (host to switch, switch to host) drops its share, 1 - (1 - p)^(1/2).
+     */
+    void pathLoss(int percent) {
+        world.fabric().faults().dropProbability(1 - Math.pow(1 - percent / 100.0, 0.5));
+    }
+
     /** Every completion {@code cq} holds, in order, each copied out of the poll batch. */
     static List<Wc> pollAll(Cq cq) {
         List<Wc> out = new ArrayList<>();

@@ -91,7 +91,7 @@ class UdDatagramPropertyTest {
             for (int k = 0; k < sent.size(); k++) {
                 p.b.postRecv(1000 + k, TransportPair.TARGET + (long) k * SLOT, GRH_ROOM + mtu.bytes());
             }
-            p.world.fabric().faults().dropProbability(1 - Math.pow(1 - dropPercent / 100.0, 0.5));
+            p.pathLoss(dropPercent);
             byte[] dgid = p.b.dev.port(1).gid(0);
             for (int i = 0; i < sent.size(); i++) {
                 Datagram d = sent.get(i);
