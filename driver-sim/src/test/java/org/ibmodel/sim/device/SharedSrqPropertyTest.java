@@ -1,4 +1,4 @@
-// Property: two RC connections receiving from one SRQ, its WQEs completing out of the order they
+// Property: two RC (or UC) connections receiving from one SRQ, its WQEs completing out of the order they
 // were posted and posted again as they are polled (IBA 10.2.9; docs/HCA.md §4.6, §5.12;
 // drivers/infiniband/hw/mlx4/srq.c mlx4_ib_free_srq_wqe)
 package org.ibmodel.sim.device;
@@ -74,6 +74,20 @@ class SharedSrqPropertyTest {
         assertTrue(crossed[0] >= EXAMPLES / 10, crossed[0] + " of " + EXAMPLES + " runs completed WQEs out of order");
     }
 
+    @Test
+    void ucTwoConnectionsOneSrq() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("SharedSrqPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
+                        integers().between(0, 9 * SRQ_WR - 1),
+                        lists().of(integers().between(0, Integer.MAX_VALUE).map(SharedSrqPropertyTest::step))
+                                .ofSizeBetween(1, 60))
+                .checkAssert((worldSeed, mtu, f, steps) -> runUc(worldSeed, mtu, f % 9, 1 + f / 9, steps));
+    }
+
     private static Step step(int v) {
         int k = v % 10;
         int arg = v / 10;
@@ -99,6 +113,8 @@ class SharedSrqPropertyTest {
 
         /** Whether a WR completed while one posted before it was still waiting. */
         boolean crossed;
+        /** The slot the last completion freed. */
+        int lastSlot;
 
         /** The slot of WR {@code id}, which leaves the posted set; -1 if it was not there. */
         int complete(long id) {
@@ -183,6 +199,97 @@ class SharedSrqPropertyTest {
             }
             return posted.crossed ? 1 : 0;
         }
+    }
+
+    /**
+     * The same steps on two UC connections. UC has no RNR NAK and no retry: a message that finds
+     * the SRQ empty or loses a packet is lost, and one that loses a packet after taking a WQE
+     * completes that WQE with REM_INV_REQ_ERR (class E). At the end b posts what the SRQ holds
+     * and the world settles. Invariants ({@code ucWholeOrNothing}): every successful completion
+     * names a WR posted and not yet completed whose buffer holds a whole message of its
+     * connection sent after the last one received there; the only error is class E's, and
+     * without loss there is none; every SEND completes at a with SUCCESS.
+     */
+    static void runUc(long worldSeed, Mtu mtu, int dropPercent, int firstReceives, List<Step> steps) {
+        TransportPair.Conn c = TransportPair.Conn.standard(mtu);
+        try (TransportPair p = new TransportPair(worldSeed, QpType.UC, c, SRQ_WR)) {
+            Qp[] second = p.connectAnother(c.psns(0x300, 0x400));
+            Qp[] senders = {p.a.qp, second[0]};
+            Qp[] receivers = {p.b.qp, second[1]};
+            p.pathLoss(dropPercent);
+            Receives posted = new Receives();
+            for (int slot = 0; slot < firstReceives; slot++) {
+                posted.post(p, slot);
+            }
+            List<List<Integer>> sent = List.of(new ArrayList<>(), new ArrayList<>());
+            int[] next = {0, 0};
+            int messages = 0;
+            int errors = 0;
+            for (Step s : steps) {
+                switch (s.kind()) {
+                    case SEND -> {
+                        int conn = s.arg() % 2;
+                        int size = s.arg() / 2;
+                        long src = (long) messages * SLOT;
+                        p.a.fill(src, TransportPair.pattern(100 * conn + sent.get(conn).size(), size));
+                        assertTrue(senders[conn].postSend(new SendWr().wrId(messages).opcode(WrOpcode.SEND)
+                                .sgList(p.a.sge(src, size))).ok(), "post_send");
+                        sent.get(conn).add(size);
+                        messages++;
+                    }
+                    case RUN -> p.world.runUntil(p.world.scheduler().now() + s.arg() * 1000L);
+                    default -> {
+                        for (Wc w : poll(p, s.arg())) {
+                            errors += checkUc(p, w, posted, receivers, sent, next) ? 0 : 1;
+                            posted.post(p, posted.lastSlot);
+                        }
+                    }
+                }
+            }
+            for (int free = 0; posted.ids.size() < SRQ_WR; free++) {
+                if (!posted.slots.contains(free)) {
+                    posted.post(p, free);
+                }
+            }
+            p.settle();
+            for (Wc w : poll(p, Integer.MAX_VALUE)) {
+                errors += checkUc(p, w, posted, receivers, sent, next) ? 0 : 1;
+            }
+            if (dropPercent == 0) {
+                assertEquals(0, errors, "ucWholeOrNothing: no message is cut short without loss");
+            }
+            List<Wc> done = p.a.poll();
+            assertEquals(messages, done.size(), "ucWholeOrNothing: a SEND completion each: " + done);
+            for (Wc w : done) {
+                assertEquals(WcStatus.SUCCESS, w.status, "ucWholeOrNothing: " + w);
+            }
+        }
+    }
+
+    /** One UC receive completion as {@link #runUc} says; false for a class E error. */
+    private static boolean checkUc(TransportPair p, Wc w, Receives posted, Qp[] receivers, List<List<Integer>> sent,
+            int[] next) {
+        String what = "ucWholeOrNothing: " + w;
+        int conn = w.qp == receivers[0] ? 0 : w.qp == receivers[1] ? 1 : -1;
+        assertTrue(conn >= 0, what + ": a QP of b's two");
+        int slot = posted.complete(w.wrId);
+        assertTrue(slot >= 0, what + ": a WR posted and not completed before");
+        posted.lastSlot = slot;
+        if (w.status != WcStatus.SUCCESS) {
+            assertEquals(WcStatus.REM_INV_REQ_ERR, w.status, what + ": class E is the only error");
+            return false;
+        }
+        List<Integer> sizes = sent.get(conn);
+        byte[] bytes = p.b.read(TransportPair.TARGET + (long) slot * SLOT, w.byteLen);
+        int j = next[conn];
+        while (j < sizes.size() && !(sizes.get(j) == w.byteLen
+                && java.util.Arrays.equals(bytes, TransportPair.pattern(100 * conn + j, sizes.get(j))))) {
+            j++;
+        }
+        assertTrue(j < sizes.size(), what + ": no whole message of connection " + conn + " sent after message "
+                + (next[conn] - 1) + ": " + sizes);
+        next[conn] = j + 1;
+        return true;
     }
 
     /** b's completions, up to {@code max}, each copied. */
