@@ -67,6 +67,77 @@ class PostListPropertyTest {
                 .checkAssert(PostListPropertyTest::run);
     }
 
+    /**
+     * The same for ib_post_recv on b's receive queue: lists of one to six receives, one in four
+     * with one SGE more than max_recv_sge. {@code badWr} as above; {@code postedOnly}: a's SENDs,
+     * one per receive posted, land in exactly the receives posted, in order, each once, scattered
+     * over the receive's SGEs.
+     */
+    @Test
+    void onlyTheReceivesBeforeTheFirstRefusedOneArePosted() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("PostListPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
+                        lists().of(lists().of(integers().between(0, Integer.MAX_VALUE).map(PostListPropertyTest::wr))
+                                .ofSizeBetween(1, 6)).ofSizeBetween(1, 8))
+                .checkAssert(PostListPropertyTest::runRecv);
+    }
+
+    static void runRecv(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(mtu))) {
+            p.pathLoss(dropPercent);
+            int maxSge = p.b.qp.cap().maxRecvSge();
+            List<Wr> posted = new ArrayList<>();
+            for (List<Wr> call : calls) {
+                List<org.ibmodel.core.RecvWr> wrs = new ArrayList<>();
+                int firstBad = -1;
+                for (int k = 0; k < call.size(); k++) {
+                    Wr w = call.get(k);
+                    int id = posted.size() + k;
+                    long at = TransportPair.TARGET + (long) id * SLOT;
+                    // A good receive spreads SLOT bytes over its SGEs; a bad one has one SGE too many.
+                    int n = w.kind() == GOOD ? Math.min(w.sges(), maxSge) : maxSge + 1;
+                    Sge[] sges = new Sge[n];
+                    for (int j = 0; j < n; j++) {
+                        sges[j] = p.b.sge(at + (long) j * (SLOT / n), j == n - 1 ? SLOT - j * (SLOT / n) : SLOT / n);
+                    }
+                    wrs.add(new org.ibmodel.core.RecvWr(id, sges));
+                    if (w.kind() != GOOD && firstBad < 0) {
+                        firstBad = k;
+                    }
+                }
+                PostResult r = p.b.qp.postRecv(wrs);
+                String what = "badWr: " + call.stream().map(w -> w.kind() == GOOD ? "RECV(" + w.sges() + " SGEs)"
+                        : "RECV(too many SGEs)").toList();
+                assertEquals(firstBad < 0 ? 0 : Errno.EINVAL.negative(), r.ret(), what);
+                if (firstBad >= 0) {
+                    assertEquals(firstBad, r.badWr(), what);
+                }
+                posted.addAll(call.subList(0, firstBad < 0 ? call.size() : firstBad));
+            }
+            for (int i = 0; i < posted.size(); i++) {
+                int size = posted.get(i).size();
+                p.a.fill((long) i * SLOT, TransportPair.pattern(i, size));
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.SEND).sgList(p.a.sge((long) i * SLOT, size)));
+            }
+            p.settle();
+            List<Wc> got = p.b.poll();
+            assertEquals(posted.size(), got.size(), "postedOnly: one receive completion per receive posted: " + got);
+            for (int i = 0; i < posted.size(); i++) {
+                Wc w = got.get(i);
+                assertEquals(i, w.wrId, "postedOnly: the receives posted, in order, none refused or after one");
+                assertEquals(WcStatus.SUCCESS, w.status, "postedOnly: " + w);
+                assertEquals(posted.get(i).size(), w.byteLen, "postedOnly: " + w);
+                assertArrayEquals(TransportPair.pattern(i, posted.get(i).size()),
+                        p.b.read(TransportPair.TARGET + (long) i * SLOT, posted.get(i).size()),
+                        "postedOnly: SEND " + i);
+            }
+        }
+    }
+
     /** Three WRs in four are good. */
     private static Wr wr(int v) {
         int kind = v % 8 < 6 ? GOOD : 1 + v % 3;
