@@ -1,0 +1,190 @@
+// Property: gather and scatter lists of several segments under random loss, where a retry must
+// restart part way through a list (IBA 9.7.7.1 go-back-N; rxe_req.c and rxe_comp.c retries;
+// docs/HCA.md §5.5)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.arbitrary;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated scenarios on an RC pair: a world seed, a path MTU, a loss of 0-10 % on the path and
+ * a list of messages, each a SEND, an RDMA WRITE or an RDMA READ of 1 B to 16 KiB whose local
+ * side is one to four segments cut at random points, in pieces of a's buffer out of order and
+ * apart; a SEND lands in a receive of one to four segments cut the same way. Packets cross
+ * segment boundaries anywhere, and a retry after a loss starts in the middle of a list.
+ * Invariants ({@code gatherScatter}): every WR completes once in order with SUCCESS; every byte
+ * gathered from the segments in list order arrives where it belongs: a WRITE's at b's address, a
+ * READ's scattered over a's segments in order, a SEND's over the receive's segments in order.
+ * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
+ * -Dtest=MultiSgeLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class MultiSgeLossPropertyTest {
+    private static final long DEFAULT_SEED = 0x5e9_10ad;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
+    private static final int MAX = 16 << 10;
+    /** Each message's pieces live in a window of its own, 128 KiB apart, a quarter per piece. */
+    private static final int WINDOW = 128 << 10;
+    /** Where b's receives are, away from the WRITEs' targets. */
+    private static final long RECEIVES = TransportPair.TARGET + (1 << 20);
+    private static final int SEND = 0;
+    private static final int WRITE = 1;
+    private static final int READ = 2;
+
+    /** A message: its opcode, size, and the seeds of its local and (for a SEND) receive lists. */
+    record Msg(int op, int size, long local, long remote) {
+        @Override
+        public String toString() {
+            return new String[] {"SEND", "WRITE", "READ"}[op] + "(" + size + ")";
+        }
+    }
+
+    @Test
+    void gatherScatter() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("MultiSgeLossPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 10),
+                        lists().of(longs().between(0, Long.MAX_VALUE).map(MultiSgeLossPropertyTest::msg))
+                                .ofSizeBetween(1, 6))
+                .checkAssert(MultiSgeLossPropertyTest::run);
+    }
+
+    private static Msg msg(long v) {
+        return new Msg((int) (v % 3), 1 + (int) (v / 3 % MAX), v * 0x9e37_79b9_7f4a_7c15L, v ^ 0x5eed);
+    }
+
+    /**
+     * {@code size} bytes cut into one to four segments at points {@code seed} picks, each placed
+     * in {@code window} at an offset of its own, later segments lower: {@code [offset, length]} pairs.
+     */
+    static List<long[]> cut(int size, long seed, long window) {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        int n = Math.min(size, 1 + r.nextInt(4));
+        List<Integer> points = new ArrayList<>();
+        while (points.size() < n - 1) {
+            int at = 1 + r.nextInt(size - 1);
+            if (!points.contains(at)) {
+                points.add(at);
+            }
+        }
+        points.sort(null);
+        List<long[]> out = new ArrayList<>();
+        int from = 0;
+        for (int k = 0; k < n; k++) {
+            int to = k < n - 1 ? points.get(k) : size;
+            // Segment k sits in the (n - k)th quarter of the window, so the list runs downwards.
+            long at = window + (long) (n - 1 - k) * (WINDOW / 4) + r.nextInt(64);
+            out.add(new long[] {at, to - from});
+            from = to;
+        }
+        return out;
+    }
+
+    private static Sge[] sges(TransportPair.Side side, List<long[]> pieces) {
+        Sge[] out = new Sge[pieces.size()];
+        for (int k = 0; k < out.length; k++) {
+            out[k] = side.sge(pieces.get(k)[0], (int) pieces.get(k)[1]);
+        }
+        return out;
+    }
+
+    /** The bytes of the pieces, in list order. */
+    private static byte[] gather(TransportPair.Side side, List<long[]> pieces) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (long[] piece : pieces) {
+            out.writeBytes(side.read(piece[0], (int) piece[1]));
+        }
+        return out.toByteArray();
+    }
+
+    private static void scatter(TransportPair.Side side, List<long[]> pieces, byte[] data) {
+        int at = 0;
+        for (long[] piece : pieces) {
+            side.fill(piece[0], java.util.Arrays.copyOfRange(data, at, at + (int) piece[1]));
+            at += (int) piece[1];
+        }
+    }
+
+    static void run(long worldSeed, Mtu mtu, int dropPercent, List<Msg> msgs) {
+        TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - 16 * msgs.size(), 0x7000, 10, 7, 7, 1);
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c)) {
+            p.pathLoss(dropPercent);
+            int sends = 0;
+            List<List<long[]>> locals = new ArrayList<>();
+            List<List<long[]>> receives = new ArrayList<>();
+            for (int i = 0; i < msgs.size(); i++) {
+                Msg m = msgs.get(i);
+                byte[] data = TransportPair.pattern(i, m.size());
+                List<long[]> local = cut(m.size(), m.local(), (long) i * WINDOW);
+                locals.add(local);
+                long remote = TransportPair.TARGET + (long) i * WINDOW;
+                SendWr wr = new SendWr().wrId(i).sgList(sges(p.a, local));
+                switch (m.op()) {
+                    case SEND -> {
+                        List<long[]> recv = cut(m.size(), m.remote(), RECEIVES + (long) sends * WINDOW);
+                        receives.add(recv);
+                        assertEquals(true, p.b.qp.postRecv(new RecvWr(1000 + sends, sges(p.b, recv))).ok(),
+                                "post_recv");
+                        sends++;
+                        scatter(p.a, local, data);
+                        wr.opcode(WrOpcode.SEND);
+                    }
+                    case WRITE -> {
+                        scatter(p.a, local, data);
+                        wr.opcode(WrOpcode.RDMA_WRITE).remoteAddr(p.b.buf + remote).rkey(p.b.mr.rkey());
+                    }
+                    default -> {
+                        p.b.fill(remote - TransportPair.TARGET, data);
+                        wr.opcode(WrOpcode.RDMA_READ).remoteAddr(p.b.buf + remote - TransportPair.TARGET)
+                                .rkey(p.b.mr.rkey());
+                    }
+                }
+                p.a.postSend(wr);
+            }
+            p.settle();
+
+            List<Wc> done = p.a.poll();
+            assertEquals(msgs.size(), done.size(), "gatherScatter: one completion per WR: " + done);
+            List<Wc> received = p.b.poll();
+            assertEquals(sends, received.size(), "gatherScatter: one receive per SEND: " + received);
+            int r = 0;
+            for (int i = 0; i < msgs.size(); i++) {
+                Msg m = msgs.get(i);
+                String what = "gatherScatter: " + m + " " + i + " over " + locals.get(i).size() + " segments";
+                assertEquals(i, done.get(i).wrId, what);
+                assertEquals(WcStatus.SUCCESS, done.get(i).status, what + ": " + done.get(i));
+                byte[] data = TransportPair.pattern(i, m.size());
+                long remote = TransportPair.TARGET + (long) i * WINDOW;
+                switch (m.op()) {
+                    case SEND -> {
+                        assertEquals(m.size(), received.get(r).byteLen, what);
+                        assertArrayEquals(data, gather(p.b, receives.get(r)), what + " into "
+                                + receives.get(r).size() + " segments");
+                        r++;
+                    }
+                    case WRITE -> assertArrayEquals(data, p.b.read(remote, m.size()), what);
+                    default -> assertArrayEquals(data, gather(p.a, locals.get(i)), what);
+                }
+            }
+        }
+    }
+}
