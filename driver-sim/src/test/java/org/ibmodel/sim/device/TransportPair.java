@@ -15,6 +15,7 @@ import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Pd;
+import org.ibmodel.core.PollContext;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -139,11 +140,17 @@ final class TransportPair implements AutoCloseable {
          * and its send queue's signalling.
          */
         Side(int index, QpType type, int srqWr, int cqe, int maxInline, QpCap cap, SigType sig) {
+            this(index, type, srqWr, cqe, maxInline, cap, sig, null);
+        }
+
+        /** With a CQ from ib_alloc_cq polled in {@code poll}'s context, or from ib_create_cq if null. */
+        Side(int index, QpType type, int srqWr, int cqe, int maxInline, QpCap cap, SigType sig, PollContext poll) {
             this.index = index;
             host = world.host(index);
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
-            cq = Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
+            cq = poll != null ? Cq.alloc(dev, cqe, 0, poll).get()
+                    : Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
             this.maxInline = maxInline;
             srq = srqWr > 0 ? Srq.create(pd, handler, new SrqAttr(srqWr, 4, 0)).get() : null;
             qp = newQp(type, cap, sig);
@@ -203,7 +210,7 @@ final class TransportPair implements AutoCloseable {
     }
 
     TransportPair(long seed, QpType type, Conn conn) {
-        this(seed, type, conn, null);
+        this(seed, type, conn, (java.util.function.Consumer<TransportPair>) null);
     }
 
     /** {@code beforeConnect} runs once both sides exist, before any QP leaves RESET. */
@@ -248,6 +255,16 @@ final class TransportPair implements AutoCloseable {
         this.world = World.of(seed, 2, 0, 1);
         this.type = type;
         this.a = new Side(0, type, 0, CQE, conn.maxInline(), capA, sigA);
+        this.b = new Side(1, type, false, CQE, conn.maxInline());
+        connect(a, b, conn.psnA(), conn.psnB(), conn, true);
+        connect(b, a, conn.psnB(), conn.psnA(), conn, true);
+    }
+
+    /** With host a's CQ from ib_alloc_cq, polled in {@code pollA}'s context (ib_drain_qp needs one). */
+    TransportPair(long seed, QpType type, Conn conn, PollContext pollA) {
+        this.world = World.of(seed, 2, 0, 1);
+        this.type = type;
+        this.a = new Side(0, type, 0, CQE, conn.maxInline(), null, SigType.ALL_WR, pollA);
         this.b = new Side(1, type, false, CQE, conn.maxInline());
         connect(a, b, conn.psnA(), conn.psnB(), conn, true);
         connect(b, a, conn.psnB(), conn.psnA(), conn, true);
