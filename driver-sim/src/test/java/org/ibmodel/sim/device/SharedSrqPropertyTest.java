@@ -128,76 +128,110 @@ class SharedSrqPropertyTest {
         }
     }
 
-    /** One scenario; 1 when some receive completed before one posted earlier, else 0. */
-    static int run(long worldSeed, Mtu mtu, int dropPercent, int firstReceives, List<Step> steps) {
-        TransportPair.Conn c = TransportPair.Conn.standard(mtu);
-        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c, SRQ_WR)) {
+    /** Two connections of one type between a and b, b's QPs on one SRQ, its first receives posted. */
+    private static final class Conns implements AutoCloseable {
+        final TransportPair p;
+        final Qp[] senders;
+        final Qp[] receivers;
+        final Receives posted = new Receives();
+        /** The sizes of the messages sent on each connection. */
+        final List<List<Integer>> sent = List.of(new ArrayList<>(), new ArrayList<>());
+        int messages;
+
+        Conns(long worldSeed, QpType type, Mtu mtu, int dropPercent, int firstReceives) {
+            TransportPair.Conn c = TransportPair.Conn.standard(mtu);
+            p = new TransportPair(worldSeed, type, c, SRQ_WR);
             Qp[] second = p.connectAnother(c.psns(0x300, 0x400));
-            Qp[] senders = {p.a.qp, second[0]};
-            Qp[] receivers = {p.b.qp, second[1]};
+            senders = new Qp[] {p.a.qp, second[0]};
+            receivers = new Qp[] {p.b.qp, second[1]};
             p.pathLoss(dropPercent);
-            Receives posted = new Receives();
             for (int slot = 0; slot < firstReceives; slot++) {
                 posted.post(p, slot);
             }
-            List<List<Integer>> sent = List.of(new ArrayList<>(), new ArrayList<>());
+        }
+
+        /** A SEND step: the next message, on the connection the step names. */
+        void send(Step s) {
+            int conn = s.arg() % 2;
+            int size = s.arg() / 2;
+            long src = (long) messages * SLOT;
+            p.a.fill(src, TransportPair.pattern(100 * conn + sent.get(conn).size(), size));
+            assertTrue(senders[conn].postSend(new SendWr().wrId(messages).opcode(WrOpcode.SEND)
+                    .sgList(p.a.sge(src, size))).ok(), "post_send");
+            sent.get(conn).add(size);
+            messages++;
+        }
+
+        /** A RUN step. */
+        void run(Step s) {
+            p.world.runUntil(p.world.scheduler().now() + s.arg() * 1000L);
+        }
+
+        /** A free buffer slot for one more receive. */
+        int freeSlot() {
+            int free = 0;
+            while (posted.slots.contains(free)) {
+                free++;
+            }
+            return free;
+        }
+
+        /** Every SEND completed at a with SUCCESS. */
+        void checkSends(String property) {
+            List<Wc> done = p.a.poll();
+            assertEquals(messages, done.size(), property + ": a SEND completion each: " + done);
+            for (Wc w : done) {
+                assertEquals(WcStatus.SUCCESS, w.status, property + ": " + w);
+            }
+        }
+
+        @Override
+        public void close() {
+            p.close();
+        }
+    }
+
+    /** One scenario; 1 when some receive completed before one posted earlier, else 0. */
+    static int run(long worldSeed, Mtu mtu, int dropPercent, int firstReceives, List<Step> steps) {
+        try (Conns k = new Conns(worldSeed, QpType.RC, mtu, dropPercent, firstReceives)) {
+            TransportPair p = k.p;
             int[] got = {0, 0};
-            int messages = 0;
             for (Step s : steps) {
                 switch (s.kind()) {
-                    case SEND -> {
-                        int conn = s.arg() % 2;
-                        int size = s.arg() / 2;
-                        int tag = 100 * conn + sent.get(conn).size();
-                        long src = (long) messages * SLOT;
-                        p.a.fill(src, TransportPair.pattern(tag, size));
-                        assertTrue(senders[conn].postSend(new SendWr().wrId(messages).opcode(WrOpcode.SEND)
-                                .sgList(p.a.sge(src, size))).ok(), "post_send");
-                        sent.get(conn).add(size);
-                        messages++;
-                    }
-                    case RUN -> p.world.runUntil(p.world.scheduler().now() + s.arg() * 1000L);
+                    case SEND -> k.send(s);
+                    case RUN -> k.run(s);
                     default -> {
                         for (Wc w : poll(p, s.arg())) {
-                            int slot = check(p, w, posted, receivers, sent, got);
-                            posted.post(p, slot);
+                            k.posted.post(p, check(p, w, k.posted, k.receivers, k.sent, got));
                         }
                     }
                 }
             }
             // Receives for the SENDs still without one, as many as the SRQ holds at a time, until
-            // every SEND has arrived.
-            // Not settle(): a SEND waiting for a receive the SRQ has no room for yet meets RNR NAKs
-            // for ever (rnr_retry 7), so the world is never idle. b polls every 50 µs, as a
-            // program would: an RNR NAK does not reset the retry count (rxe_comp.c resets it on
-            // progress only), so a sender starved for long under loss could spend its retries
-            // on lost RNR NAKs and end in RETRY_EXC_ERR, which is right but not what this tests.
-            for (int round = 0; got[0] + got[1] < messages; round++) {
+            // every SEND has arrived. Not settle(): a SEND waiting for a receive the SRQ has no
+            // room for yet meets RNR NAKs for ever (rnr_retry 7), so the world is never idle. b
+            // polls every 50 µs, as a program would: an RNR NAK does not reset the retry count
+            // (rxe_comp.c resets it on progress only), so a sender starved for long under loss
+            // could spend its retries on lost RNR NAKs and end in RETRY_EXC_ERR, which is right
+            // but not what this tests.
+            for (int round = 0; got[0] + got[1] < k.messages; round++) {
                 int r = round;
                 assertTrue(r <= 2000, () -> "exactlyOnce: SENDs that never arrive: " + got[0] + " and "
-                        + got[1] + " of " + sent + " after " + r + " rounds; a's completions " + p.a.poll());
-                int needed = messages - got[0] - got[1] - posted.ids.size();
-                for (int k = 0; k < needed && posted.ids.size() < SRQ_WR; k++) {
-                    int free = 0;
-                    while (posted.slots.contains(free)) {
-                        free++;
-                    }
-                    posted.post(p, free);
+                        + got[1] + " of " + k.sent + " after " + r + " rounds; a's completions " + p.a.poll());
+                int needed = k.messages - got[0] - got[1] - k.posted.ids.size();
+                for (int n = 0; n < needed && k.posted.ids.size() < SRQ_WR; n++) {
+                    k.posted.post(p, k.freeSlot());
                 }
                 p.world.runUntil(p.world.scheduler().now() + 50_000);
                 for (Wc w : poll(p, Integer.MAX_VALUE)) {
-                    check(p, w, posted, receivers, sent, got);
+                    check(p, w, k.posted, k.receivers, k.sent, got);
                 }
             }
             p.settle();
-            assertEquals(sent.get(0).size(), got[0], "exactlyOnce: connection 0 " + sent.get(0));
-            assertEquals(sent.get(1).size(), got[1], "exactlyOnce: connection 1 " + sent.get(1));
-            List<Wc> done = p.a.poll();
-            assertEquals(messages, done.size(), "exactlyOnce: a SEND completion each: " + done);
-            for (Wc w : done) {
-                assertEquals(WcStatus.SUCCESS, w.status, "exactlyOnce: " + w);
-            }
-            return posted.crossed ? 1 : 0;
+            assertEquals(k.sent.get(0).size(), got[0], "exactlyOnce: connection 0 " + k.sent.get(0));
+            assertEquals(k.sent.get(1).size(), got[1], "exactlyOnce: connection 1 " + k.sent.get(1));
+            k.checkSends("exactlyOnce");
+            return k.posted.crossed ? 1 : 0;
         }
     }
 
@@ -211,58 +245,33 @@ class SharedSrqPropertyTest {
      * without loss there is none; every SEND completes at a with SUCCESS.
      */
     static void runUc(long worldSeed, Mtu mtu, int dropPercent, int firstReceives, List<Step> steps) {
-        TransportPair.Conn c = TransportPair.Conn.standard(mtu);
-        try (TransportPair p = new TransportPair(worldSeed, QpType.UC, c, SRQ_WR)) {
-            Qp[] second = p.connectAnother(c.psns(0x300, 0x400));
-            Qp[] senders = {p.a.qp, second[0]};
-            Qp[] receivers = {p.b.qp, second[1]};
-            p.pathLoss(dropPercent);
-            Receives posted = new Receives();
-            for (int slot = 0; slot < firstReceives; slot++) {
-                posted.post(p, slot);
-            }
-            List<List<Integer>> sent = List.of(new ArrayList<>(), new ArrayList<>());
+        try (Conns k = new Conns(worldSeed, QpType.UC, mtu, dropPercent, firstReceives)) {
+            TransportPair p = k.p;
             int[] next = {0, 0};
-            int messages = 0;
             int errors = 0;
             for (Step s : steps) {
                 switch (s.kind()) {
-                    case SEND -> {
-                        int conn = s.arg() % 2;
-                        int size = s.arg() / 2;
-                        long src = (long) messages * SLOT;
-                        p.a.fill(src, TransportPair.pattern(100 * conn + sent.get(conn).size(), size));
-                        assertTrue(senders[conn].postSend(new SendWr().wrId(messages).opcode(WrOpcode.SEND)
-                                .sgList(p.a.sge(src, size))).ok(), "post_send");
-                        sent.get(conn).add(size);
-                        messages++;
-                    }
-                    case RUN -> p.world.runUntil(p.world.scheduler().now() + s.arg() * 1000L);
+                    case SEND -> k.send(s);
+                    case RUN -> k.run(s);
                     default -> {
                         for (Wc w : poll(p, s.arg())) {
-                            errors += checkUc(p, w, posted, receivers, sent, next) ? 0 : 1;
-                            posted.post(p, posted.lastSlot);
+                            errors += checkUc(p, w, k.posted, k.receivers, k.sent, next) ? 0 : 1;
+                            k.posted.post(p, k.posted.lastSlot);
                         }
                     }
                 }
             }
-            for (int free = 0; posted.ids.size() < SRQ_WR; free++) {
-                if (!posted.slots.contains(free)) {
-                    posted.post(p, free);
-                }
+            while (k.posted.ids.size() < SRQ_WR) {
+                k.posted.post(p, k.freeSlot());
             }
             p.settle();
             for (Wc w : poll(p, Integer.MAX_VALUE)) {
-                errors += checkUc(p, w, posted, receivers, sent, next) ? 0 : 1;
+                errors += checkUc(p, w, k.posted, k.receivers, k.sent, next) ? 0 : 1;
             }
             if (dropPercent == 0) {
                 assertEquals(0, errors, "ucWholeOrNothing: no message is cut short without loss");
             }
-            List<Wc> done = p.a.poll();
-            assertEquals(messages, done.size(), "ucWholeOrNothing: a SEND completion each: " + done);
-            for (Wc w : done) {
-                assertEquals(WcStatus.SUCCESS, w.status, "ucWholeOrNothing: " + w);
-            }
+            k.checkSends("ucWholeOrNothing");
         }
     }
 
