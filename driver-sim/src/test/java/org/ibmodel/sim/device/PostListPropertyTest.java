@@ -23,6 +23,7 @@ import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.core.Gen;
 
 /**
  * Generated scenarios on an RC pair (each QP taking up to four SGEs and no inline data): a world
@@ -62,8 +63,7 @@ class PostListPropertyTest {
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("PostListPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
-                        lists().of(lists().of(integers().between(0, Integer.MAX_VALUE).map(PostListPropertyTest::wr))
-                                .ofSizeBetween(1, 6)).ofSizeBetween(1, 8))
+                        calls())
                 .checkAssert(PostListPropertyTest::run);
     }
 
@@ -81,8 +81,7 @@ class PostListPropertyTest {
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("PostListPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
-                        lists().of(lists().of(integers().between(0, Integer.MAX_VALUE).map(PostListPropertyTest::wr))
-                                .ofSizeBetween(1, 6)).ofSizeBetween(1, 8))
+                        calls())
                 .checkAssert(PostListPropertyTest::runRecv);
     }
 
@@ -136,6 +135,12 @@ class PostListPropertyTest {
                         "postedOnly: SEND " + i);
             }
         }
+    }
+
+    /** One to eight calls of one to six WRs each. */
+    private static Gen<List<List<Wr>>> calls() {
+        return lists().of(lists().of(integers().between(0, Integer.MAX_VALUE).map(PostListPropertyTest::wr))
+                .ofSizeBetween(1, 6)).ofSizeBetween(1, 8);
     }
 
     /** Three WRs in four are good. */
