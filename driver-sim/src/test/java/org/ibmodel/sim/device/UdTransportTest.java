@@ -11,8 +11,11 @@ import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
@@ -58,6 +61,30 @@ class UdTransportTest {
         assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "UD send completes: no ACK");
         assertTrue(p.b.poll().isEmpty(), "nothing received");
         assertEquals(1, p.b.transport().dropped(reason), reason + " counted");
+    }
+
+    /**
+     * docs/HCA.md §5.10, §10: a UD send that fails (here a bad lkey) completes in error and moves
+     * the QP to ERR, as rxe does, not to SQE as mlx4's hardware would: query_qp says so, and the
+     * receive the QP had posted is flushed.
+     */
+    @Test
+    void shouldMoveAUdQpToErrOnASendError() {
+        try (TransportPair p = ud()) {
+            p.a.postRecv(9, TransportPair.TARGET, GRH + 64);
+            Ah ah = Ah.create(p.a.pd, AhAttr.lid(1, p.world.lid(1))).get();
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(p.a.buf, 16, p.a.mr.lkey() ^ 0x100))
+                    .ah(ah).remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR),
+                    wcs.stream().map(w -> w.status).toList(), wcs.toString());
+            assertEquals(9, wcs.get(1).wrId, "the receive flushed");
+            QpAttr q = new QpAttr();
+            assertEquals(0, p.a.qp.query(q));
+            assertEquals(QpState.ERR, q.qpState);
+            assertTrue(p.b.poll().isEmpty(), "nothing reached b");
+        }
     }
 
     @Test
