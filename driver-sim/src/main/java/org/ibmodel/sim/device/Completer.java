@@ -427,7 +427,7 @@ final class Completer {
                 done(t, head, head.failure);
                 sq.complete();
                 transport.postCqe(t, true, Transport.errorCqe(t.qpn(), head.wqe.index(), true, head.failure), false);
-                transport.error(t);
+                transport.sendError(t);
                 return;
             }
             if (!transport.policy().retirable(t)) {

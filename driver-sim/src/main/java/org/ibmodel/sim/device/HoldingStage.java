@@ -20,6 +20,11 @@ public final class HoldingStage implements TransportStage {
         held.remove(qp.qpn());
     }
 
+    @Override
+    public void dropSends(QpContext qp) {
+        held.remove(qp.qpn());
+    }
+
     /** Held WQEs never finish: each counts as in progress. */
     @Override
     public int inProgress(QpContext qp) {

@@ -324,6 +324,27 @@ final class QpTable {
     }
 
     /**
+     * A UD or UC send WQE completed in error (IBA 10.3.1): the QP enters SQE, with no event, and
+     * what its send queue still holds is flushed; it goes on receiving until SQERR2RTS.
+     */
+    void sendQueueError(QpContext qp) {
+        if (qp.state() != HwQpState.RTS && qp.state() != HwQpState.SQD) {
+            return;
+        }
+        qp.state(HwQpState.SQE);
+        flushSends(qp);
+    }
+
+    /** The send queue's WQEs flushed while the receive side goes on (SQE). */
+    private void flushSends(QpContext qp) {
+        stage.dropSends(qp);
+        CompletionQueue cq = cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN));
+        for (int n : qp.sendQueue().drain()) {
+            cq.post(flushCqe(qp.qpn(), n, true), false);
+        }
+    }
+
+    /**
      * IBA 11.6.3.1, Local Work Queue Catastrophic Error: a work queue of {@code qp} could not
      * write a CQE because its CQ is in error (overrun or a DMA fault, §6.1), or could not reach
      * its own ring, doorbell record or SRQ (§6.1). The QP reports WQ_CATAS_ERROR
@@ -387,7 +408,7 @@ final class QpTable {
         return b;
     }
 
-    /** SEND doorbell: a QP in ERR flushes what was posted; one that sends fetches it. */
+    /** SEND doorbell: a QP in ERR or SQE flushes what was posted; one that sends fetches it. */
     void sendDoorbell(int qpn) {
         QpContext qp = qp(qpn);
         if (qp == null || !qp.attached()) {
@@ -395,6 +416,8 @@ final class QpTable {
         }
         if (qp.state() == HwQpState.ERR) {
             flushSq(qp);
+        } else if (qp.state() == HwQpState.SQE) {
+            flushSends(qp);
         } else if (qp.state().sends()) {
             fetch(qp);
         }

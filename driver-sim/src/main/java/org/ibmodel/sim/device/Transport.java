@@ -241,6 +241,24 @@ public final class Transport implements TransportStage {
     }
 
     @Override
+    public void dropSends(QpContext qp) {
+        TransportQp t = qp.transportQp;
+        if (t == null) {
+            return;
+        }
+        t.cancelRequesterTimers();
+        t.rnrWait = false;
+        // The local error that led here halted the requester; SQERR2RTS starts it afresh.
+        t.requesterHalted = false;
+        while (!t.inflight.isEmpty()) {
+            t.recycle(t.inflight.removeFirst());
+        }
+        t.pending.clear();
+        t.cursor = 0;
+        t.cursorPsn = t.nextPsn;
+    }
+
+    @Override
     public int recvInProgress(QpContext qp) {
         TransportQp t = qp.transportQp;
         return t == null ? -1 : t.recvWqe;
@@ -683,6 +701,18 @@ public final class Transport implements TransportStage {
     /** The QP enters ERR: what is outstanding is flushed in order (QpTable.error). */
     void error(TransportQp t) {
         firmware.qps().error(t.ctx);
+    }
+
+    /**
+     * A send WQE completed in error: an RC QP enters ERR; a UD or UC QP enters SQE (IBA 10.3.1,
+     * as mlx4's hardware does), its send queue flushed and its receive side going on.
+     */
+    void sendError(TransportQp t) {
+        if (t.rc()) {
+            error(t);
+        } else {
+            firmware.qps().sendQueueError(t.ctx);
+        }
     }
 
     /** An affiliated asynchronous event of the QP (IBA 11.6.3.1). */

@@ -11,6 +11,12 @@ public interface TransportStage {
     void drop(QpContext qp);
 
     /**
+     * The QP entered SQE: forget its send WQEs (they are flushed) and stop its requester, but
+     * keep its receive side, which goes on receiving.
+     */
+    void dropSends(QpContext qp);
+
+    /**
      * Send WQEs begun and not completed: what SQD waits for before the SQ is drained (IBA
      * 10.3.1: messages in progress finish, new ones do not start).
      */

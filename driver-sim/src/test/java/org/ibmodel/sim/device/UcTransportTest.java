@@ -10,9 +10,13 @@ import java.util.List;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Mtu;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
@@ -31,6 +35,47 @@ class UcTransportTest {
 
     private static String at(String what) {
         return ReplayOnFailure.at("UcTransportTest", SEED, what);
+    }
+
+    /**
+     * IBA 10.3.1, docs/HCA.md §5.10: a UC SEND that fails locally (a bad lkey) moves the QP to SQE
+     * with no event; it goes on receiving (b's three-packet SEND lands), and after SQE to RTS its
+     * next SEND arrives at the PSN b expects, the failed one having taken none.
+     */
+    @Test
+    void shouldMoveToSqeOnASendErrorKeepReceivingAndSendAgainAfterRts() {
+        try (TransportPair p = uc()) {
+            p.a.postRecv(7, 0, 4096);
+            p.b.postRecv(8, 0, 4096);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(p.a.buf, 64, p.a.mr.lkey() ^ 0x100)));
+            p.settle();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR), p.a.poll().stream().map(w -> w.status).toList());
+            QpAttr q = new QpAttr();
+            assertEquals(0, p.a.qp.query(q));
+            assertEquals(QpState.SQE, q.qpState, at("a UC send error leaves the QP in SQE"));
+            assertEquals(List.of(), p.a.events, at("with no event"));
+
+            byte[] data = TransportPair.pattern(3, 3000);
+            p.b.fill(0, data);
+            p.b.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 3000)));
+            p.settle();
+            List<Wc> got = p.a.poll();
+            assertEquals(List.of(7L), got.stream().map(w -> w.wrId).toList(), at("received in SQE: " + got));
+            assertEquals(WcStatus.SUCCESS, got.get(0).status);
+            assertArrayEquals(data, p.a.read(0, 3000));
+
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS),
+                    QpAttrMask.STATE.bit()), "SQE to RTS");
+            p.a.fill(8192, TransportPair.pattern(4, 100));
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.SEND).sgList(p.a.sge(8192, 100)));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            List<Wc> atB = p.b.poll().stream().filter(w -> w.wrId == 8).toList();
+            assertEquals(1, atB.size(), at("a's SEND after RTS reached b"));
+            assertEquals(0, p.b.transport().dropped(Transport.Drop.OUT_OF_SEQUENCE), at("at the PSN b expected"));
+            assertArrayEquals(TransportPair.pattern(4, 100), p.b.read(0, 100));
+        }
     }
 
     /**

@@ -12,6 +12,7 @@ import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.PortAttr;
 import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
@@ -64,26 +65,62 @@ class UdTransportTest {
     }
 
     /**
-     * docs/HCA.md §5.10, §10: a UD send that fails (here a bad lkey) completes in error and moves
-     * the QP to ERR, as rxe does, not to SQE as mlx4's hardware would: query_qp says so, and the
-     * receive the QP had posted is flushed.
+     * docs/HCA.md §5.10 (IBA 10.3.1): a UD send that fails (here a bad lkey) completes in error and
+     * moves the QP to SQE, as mlx4's hardware does, with no event: query_qp says so; the WR behind
+     * it is flushed and never sent; the QP goes on receiving; a send posted in SQE is flushed; SQE
+     * to RTS (as IPoIB's ipoib_qp_state_validate_work does) and it sends again.
      */
     @Test
-    void shouldMoveAUdQpToErrOnASendError() {
+    void shouldMoveAUdQpToSqeOnASendErrorAndBackToRtsWhenAsked() {
         try (TransportPair p = ud()) {
             p.a.postRecv(9, TransportPair.TARGET, GRH + 64);
-            Ah ah = Ah.create(p.a.pd, AhAttr.lid(1, p.world.lid(1))).get();
+            Ah toB = Ah.create(p.a.pd, AhAttr.lid(1, p.world.lid(1))).get();
+            // The bad WR and a good one behind it, in one call: the good one is flushed, never sent.
+            p.a.fill(4096, TransportPair.pattern(11, 16));
             p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(p.a.buf, 16, p.a.mr.lkey() ^ 0x100))
-                    .ah(ah).remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+                    .ah(toB).remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY),
+                    new SendWr().wrId(11).opcode(WrOpcode.SEND).sgList(p.a.sge(4096, 16)).ah(toB)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
             p.settle();
             List<Wc> wcs = p.a.poll();
             assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR),
                     wcs.stream().map(w -> w.status).toList(), wcs.toString());
-            assertEquals(9, wcs.get(1).wrId, "the receive flushed");
             QpAttr q = new QpAttr();
             assertEquals(0, p.a.qp.query(q));
-            assertEquals(QpState.ERR, q.qpState);
-            assertTrue(p.b.poll().isEmpty(), "nothing reached b");
+            assertEquals(QpState.SQE, q.qpState, "a send error leaves a UD QP in SQE");
+            assertEquals(List.of(), p.a.events, "with no event");
+
+            // Still receiving: a datagram from b lands in the receive a posted before the error.
+            Ah toA = Ah.create(p.b.pd, AhAttr.lid(1, p.world.lid(0))).get();
+            p.b.fill(0, TransportPair.pattern(5, 32));
+            p.b.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 32)).ah(toA)
+                    .remoteQpn(p.a.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            // A send posted in SQE completes flushed.
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 16)).ah(toB)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            List<Wc> got = p.a.poll();
+            assertEquals(2, got.size(), got.toString());
+            Wc recv = got.stream().filter(w -> w.wrId == 9).findFirst().orElseThrow();
+            assertEquals(WcStatus.SUCCESS, recv.status, "received in SQE: " + recv);
+            assertArrayEquals(TransportPair.pattern(5, 32), p.a.read(TransportPair.TARGET + GRH, 32));
+            Wc flushed = got.stream().filter(w -> w.wrId == 3).findFirst().orElseThrow();
+            assertEquals(WcStatus.WR_FLUSH_ERR, flushed.status, "posted in SQE: " + flushed);
+
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()), "SQE to RTS");
+            assertEquals(HwQpState.RTS, p.a.hwState(), "the device back in RTS");
+            p.b.postRecv(10, TransportPair.TARGET, GRH + 64);
+            p.a.fill(0, TransportPair.pattern(4, 16));
+            p.a.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 16)).ah(toB)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            List<Wc> again = p.a.poll();
+            assertEquals(List.of(4L), again.stream().map(w -> w.wrId).toList(), "only the new send: " + again);
+            assertEquals(WcStatus.SUCCESS, again.get(0).status, "sending again in RTS");
+            List<Wc> atB = p.b.poll();
+            assertEquals(List.of(2L, 10L), atB.stream().map(w -> w.wrId).toList(), "b's send, then the datagram");
+            assertArrayEquals(TransportPair.pattern(4, 16), p.b.read(TransportPair.TARGET + GRH, 16),
+                    "the new send's bytes, not the flushed one's");
         }
     }
 
