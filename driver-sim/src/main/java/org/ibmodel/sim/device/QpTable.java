@@ -338,10 +338,7 @@ final class QpTable {
     /** The send queue's WQEs flushed while the receive side goes on (SQE). */
     private void flushSends(QpContext qp) {
         stage.dropSends(qp);
-        CompletionQueue cq = cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN));
-        for (int n : qp.sendQueue().drain()) {
-            cq.post(flushCqe(qp.qpn(), n, true), false);
-        }
+        postSqFlushes(qp);
     }
 
     /**
@@ -384,6 +381,11 @@ final class QpTable {
 
     private void flushSq(QpContext qp) {
         stage.drop(qp);
+        postSqFlushes(qp);
+    }
+
+    /** A WR_FLUSH_ERR CQE for every WQE the send queue still holds, in order. */
+    private void postSqFlushes(QpContext qp) {
         CompletionQueue cq = cqs.cq((int) qp.get(Layout.QpCtx.SEND_CQN));
         for (int n : qp.sendQueue().drain()) {
             cq.post(flushCqe(qp.qpn(), n, true), false);
