@@ -24,6 +24,7 @@ import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.core.Gen;
+import org.quicktheories.dsl.TheoryBuilder4;
 
 /**
  * Generated scenarios on an RC pair (each QP taking up to four SGEs and no inline data): a world
@@ -57,14 +58,7 @@ class PostListPropertyTest {
 
     @Test
     void onlyTheWrsBeforeTheFirstRefusedOneArePosted() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("PostListPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
-                        calls())
-                .checkAssert(PostListPropertyTest::run);
+        scenarios().checkAssert(PostListPropertyTest::run);
     }
 
     /**
@@ -75,14 +69,7 @@ class PostListPropertyTest {
      */
     @Test
     void onlyTheReceivesBeforeTheFirstRefusedOneArePosted() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("PostListPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
-                        calls())
-                .checkAssert(PostListPropertyTest::runRecv);
+        scenarios().checkAssert(PostListPropertyTest::runRecv);
     }
 
     static void runRecv(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
@@ -135,6 +122,17 @@ class PostListPropertyTest {
                         "postedOnly: SEND " + i);
             }
         }
+    }
+
+    /** A world seed, a path MTU, a loss of 0-5 % and the calls; the seed from -Dibmodel.seed. */
+    private static TheoryBuilder4<Long, Mtu, Integer, List<List<Wr>>> scenarios() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        return qt().withFixedSeed(seed)
+                .withExamples(EXAMPLES)
+                .withShrinkCycles(30)
+                .withReporter(new SeedReporter("PostListPropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 5),
+                        calls());
     }
 
     /** One to eight calls of one to six WRs each. */

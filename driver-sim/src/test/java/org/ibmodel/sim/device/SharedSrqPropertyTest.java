@@ -23,6 +23,7 @@ import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.dsl.TheoryBuilder4;
 
 /**
  * Generated scenarios: two RC connections between hosts a and b, b's two QPs on one SRQ of six
@@ -59,33 +60,32 @@ class SharedSrqPropertyTest {
 
     @Test
     void twoConnectionsOneSrq() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         int[] crossed = {0};
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("SharedSrqPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
-                        integers().between(0, 9 * SRQ_WR - 1),
-                        lists().of(integers().between(0, Integer.MAX_VALUE).map(SharedSrqPropertyTest::step))
-                                .ofSizeBetween(1, 60))
-                .checkAssert((worldSeed, mtu, f, steps) -> crossed[0] += run(worldSeed, mtu, f % 9, 1 + f / 9, steps));
+        scenarios().checkAssert((worldSeed, mtu, f, steps) ->
+                crossed[0] += run(worldSeed, mtu, f % 9, 1 + f / 9, steps));
         // The WQEs must complete out of the order they were posted, or the free list is never tried.
         assertTrue(crossed[0] >= EXAMPLES / 10, crossed[0] + " of " + EXAMPLES + " runs completed WQEs out of order");
     }
 
     @Test
     void ucTwoConnectionsOneSrq() {
+        scenarios().checkAssert((worldSeed, mtu, f, steps) -> runUc(worldSeed, mtu, f % 9, 1 + f / 9, steps));
+    }
+
+    /**
+     * A world seed, a path MTU, a loss (modulo 9) and first receives (the rest) packed in one
+     * value, and the steps; the seed from -Dibmodel.seed.
+     */
+    private static TheoryBuilder4<Long, Mtu, Integer, List<Step>> scenarios() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
+        return qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("SharedSrqPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
                         integers().between(0, 9 * SRQ_WR - 1),
                         lists().of(integers().between(0, Integer.MAX_VALUE).map(SharedSrqPropertyTest::step))
-                                .ofSizeBetween(1, 60))
-                .checkAssert((worldSeed, mtu, f, steps) -> runUc(worldSeed, mtu, f % 9, 1 + f / 9, steps));
+                                .ofSizeBetween(1, 60));
     }
 
     private static Step step(int v) {
