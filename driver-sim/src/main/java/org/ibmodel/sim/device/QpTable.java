@@ -307,6 +307,11 @@ final class QpTable {
             return;
         }
         for (SendWqe w : wqes) {
+            // A WQE before this one failed and took the QP out of RTS (to SQE or ERR): the rest
+            // were flushed with the queue, and must not reach the transport as well.
+            if (!qp.state().sends()) {
+                break;
+            }
             stage.submit(qp, w);
         }
     }
@@ -332,11 +337,6 @@ final class QpTable {
             return;
         }
         qp.state(HwQpState.SQE);
-        flushSends(qp);
-    }
-
-    /** The send queue's WQEs flushed while the receive side goes on (SQE). */
-    private void flushSends(QpContext qp) {
         stage.dropSends(qp);
         postSqFlushes(qp);
     }
@@ -419,7 +419,8 @@ final class QpTable {
         if (qp.state() == HwQpState.ERR) {
             flushSq(qp);
         } else if (qp.state() == HwQpState.SQE) {
-            flushSends(qp);
+            // The transport forgot the send side on entering SQE; only the new WQEs are left.
+            postSqFlushes(qp);
         } else if (qp.state().sends()) {
             fetch(qp);
         }

@@ -11,8 +11,8 @@ public interface TransportStage {
     void drop(QpContext qp);
 
     /**
-     * The QP entered SQE: forget its send WQEs (they are flushed) and stop its requester, but
-     * keep its receive side, which goes on receiving.
+     * The QP entered SQE: forget its send WQEs (they are flushed) and reset its requester for
+     * SQERR2RTS, but keep its receive side, which goes on receiving.
      */
     void dropSends(QpContext qp);
 
