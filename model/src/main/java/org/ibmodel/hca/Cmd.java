@@ -32,6 +32,7 @@ final class Cmd {
     private final Mutex hcrMutex;
     /** Mailbox pages free for the next command. */
     private final ArrayDeque<Long> mailboxes = new ArrayDeque<>();
+    private int poolPages;
     private int lastStatus;
     private int token;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
@@ -71,6 +72,7 @@ final class Cmd {
         // Two pages to start with, enough for any command while polling.
         mailboxes.add(memory.alloc(MAILBOX_SIZE));
         mailboxes.add(memory.alloc(MAILBOX_SIZE));
+        poolPages = 2;
     }
 
     /**
@@ -139,7 +141,20 @@ final class Cmd {
 
     private long takeMailbox() {
         Long page = mailboxes.pollFirst();
-        return page != null ? page : memory.alloc(MAILBOX_SIZE);
+        if (page != null) {
+            return page;
+        }
+        poolPages++;
+        return memory.alloc(MAILBOX_SIZE);
+    }
+
+    /**
+     * Pages the mailbox pool holds, free or lent to a command in flight: it grows when more
+     * commands are in flight at once than it has pages and gives none back until
+     * {@link #freeMailboxes}, as a dma_pool keeps its pages.
+     */
+    int poolPages() {
+        return poolPages;
     }
 
     private void releaseMailbox(long page) {
@@ -150,6 +165,7 @@ final class Cmd {
     void freeMailboxes() {
         while (!mailboxes.isEmpty()) {
             memory.free(mailboxes.pollFirst());
+            poolPages--;
         }
     }
 

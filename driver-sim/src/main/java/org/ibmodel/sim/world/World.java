@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.report.PcapWriter;
 import org.ibmodel.sim.device.DevCaps;
 import org.ibmodel.sim.device.Hca;
@@ -61,11 +63,15 @@ public final class World implements AutoCloseable {
     private final BitSet pending = new BitSet();
 
     private World(long seed, int n, int lmc, int ports, Topology topology) {
-        this(seed, n, lmc, ports, topology, LinkWidth.WIDTH_4X, LinkSpeed.EDR);
+        this(seed, n, lmc, ports, topology, LinkWidth.WIDTH_4X, LinkSpeed.EDR, UnaryOperator.identity());
     }
 
-    /** Hosts cabled to their switch by links of {@code width} and {@code speed}. */
-    private World(long seed, int n, int lmc, int ports, Topology topology, LinkWidth width, LinkSpeed speed) {
+    /**
+     * Hosts cabled to their switch by links of {@code width} and {@code speed}, ib_core seeing
+     * each driver's ops through {@code decorate}.
+     */
+    private World(long seed, int n, int lmc, int ports, Topology topology, LinkWidth width, LinkSpeed speed,
+            UnaryOperator<DeviceOps> decorate) {
         if (lmc < 0 || lmc > 7) {
             throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
@@ -127,7 +133,7 @@ public final class World implements AutoCloseable {
             long guid = Hosts.GUID_BASE | ((long) lid(i) << 16);
             Hca hca = host.plugHca(DevCaps.standard(guid, ports), transport);
             transport.bind(hca);
-            int ret = host.loadDriver(hca, "hca0");
+            int ret = host.loadDriver(hca, "hca0", decorate);
             if (ret != 0) {
                 throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
             }
@@ -183,7 +189,16 @@ public final class World implements AutoCloseable {
      */
     public static World of(long seed, int n, LinkWidth width, LinkSpeed speed) {
         return new World(seed, n, 0, 1, Topology.ONE_SWITCH, Objects.requireNonNull(width, "width"),
-                Objects.requireNonNull(speed, "speed"));
+                Objects.requireNonNull(speed, "speed"), UnaryOperator.identity());
+    }
+
+    /**
+     * As {@link #of(long, int)}, ib_core seeing every host's driver through {@code decorate}: how
+     * a checker's own tests put a deliberately broken driver under it.
+     */
+    public static World of(long seed, int n, UnaryOperator<DeviceOps> decorate) {
+        return new World(seed, n, 0, 1, Topology.ONE_SWITCH, LinkWidth.WIDTH_4X, LinkSpeed.EDR,
+                Objects.requireNonNull(decorate, "decorate"));
     }
 
     /** As {@link #of(long, int, int, int)}, the hosts cabled as {@code topology} says. */

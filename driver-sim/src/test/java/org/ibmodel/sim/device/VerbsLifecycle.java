@@ -1,0 +1,1091 @@
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.kernel.Errno;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Mtu;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.Result;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Srq;
+import org.ibmodel.core.SrqAttr;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcFlags;
+import org.ibmodel.core.WcOpcode;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sim.world.Host;
+import org.ibmodel.sim.world.World;
+
+/**
+ * One run of {@link VerbsLifecyclePropertyTest}: two hosts of a {@link World}, each with a PD,
+ * three CQ slots, an SRQ, a registered buffer and two more registrations of it that come and go;
+ * RC, UC and UD QPs created in pairs (one on each host) and connected; and a list of commands
+ * decoded from integers. Every completion is checked as it is polled against a ledger of what
+ * was posted; the end of the run tears everything down and checks that nothing was lost and
+ * nothing is left.
+ */
+final class VerbsLifecycle implements AutoCloseable {
+    static final int BUF = 8 << 20;
+    /** Bytes [0, SOURCE) of each buffer hold a fixed pattern that RDMA READs fetch; nothing writes there. */
+    static final int SOURCE = 1 << 20;
+    static final int MAX_PAIRS = 4;
+    static final int MAX_SEND = 20_000;
+    static final int MAX_UD = 1024;
+    static final int GRH = 40;
+    static final int QKEY = 0x1111_2222;
+    static final int CQE = 512;
+    static final int SRQ_WR = 32;
+    /** ack_timeout 10 (about 4 ms) and three retries: a QP whose peer is gone fails within 20 ms. */
+    static final int TIMEOUT = 10;
+    static final int RETRY = 3;
+    /**
+     * min_rnr_timer 14 (1.28 ms, IBA 9.7.5.2.8) and six RNR retries: a SEND waits about 8 ms for a
+     * receive to be posted, long enough for later steps to post one, and still ends (never 7).
+     */
+    static final int MIN_RNR_TIMER = 14;
+    static final int RNR_RETRY = 6;
+    static final int ALL_ACCESS = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ
+            | AccessFlags.REMOTE_ATOMIC;
+    private static final WrOpcode[] RC_OPS = {WrOpcode.SEND, WrOpcode.SEND_WITH_IMM, WrOpcode.RDMA_WRITE,
+        WrOpcode.RDMA_WRITE_WITH_IMM, WrOpcode.RDMA_READ, WrOpcode.ATOMIC_CMP_AND_SWP, WrOpcode.ATOMIC_FETCH_AND_ADD};
+    private static final WrOpcode[] UC_OPS = {WrOpcode.SEND, WrOpcode.SEND_WITH_IMM, WrOpcode.RDMA_WRITE,
+        WrOpcode.RDMA_WRITE_WITH_IMM};
+    private static final WrOpcode[] UD_OPS = {WrOpcode.SEND, WrOpcode.SEND_WITH_IMM};
+
+    /** What a run reached, summed over runs for the coverage floors. */
+    static final class Coverage {
+        final Map<String, Integer> seen = new TreeMap<>();
+
+        void hit(String what) {
+            seen.merge(what, 1, Integer::sum);
+        }
+
+        int get(String what) {
+            return seen.getOrDefault(what, 0);
+        }
+    }
+
+    /** Where a remote access is aimed: the main registration, an extra one, or past the buffer. */
+    enum Target { MAIN, EXTRA, OUT_OF_RANGE }
+
+    final class Side {
+        final int index;
+        final Host host;
+        final IbDevice dev;
+        final Pd pd;
+        final Cq[] cqs = new Cq[3];
+        final Srq srq;
+        final Mr main;
+        final Mr[] extra = new Mr[2];
+        /** rkeys of registrations deregistered during the run. */
+        final List<Integer> staleRkeys = new ArrayList<>();
+        final long buf;
+        long bump = SOURCE;
+        Ah ah;
+
+        Side(int index) {
+            this.index = index;
+            host = world.host(index);
+            dev = host.driver(0).device();
+            pd = Pd.alloc(dev).get();
+            for (int i = 0; i < 2; i++) {
+                cqs[i] = Cq.create(dev, null, null, new CqInitAttr(CQE, 0)).get();
+            }
+            srq = Srq.create(pd, null, new SrqAttr(SRQ_WR, 1, 0)).get();
+            buf = host.memory().alloc(BUF);
+            host.memory().write(buf, source(index, 0, SOURCE));
+            main = Mr.reg(pd, buf, BUF, buf, ALL_ACCESS).get();
+        }
+
+        HostMemory memory() {
+            return host.memory();
+        }
+
+        /** A fresh 64-byte aligned slot of {@code len} bytes, or -1 when the buffer is used up. */
+        long slot(int len) {
+            long at = bump;
+            if (at + len > BUF) {
+                return -1;
+            }
+            bump = (at + len + 63) & ~63L;
+            return at;
+        }
+
+        Sge sge(long off, int len) {
+            return new Sge(buf + off, len, main.lkey());
+        }
+
+        HwQpState hwState(Qp qp) {
+            QpContext c = host.hca(0).firmware().qp(qp.qpNum());
+            return c == null ? null : c.state();
+        }
+    }
+
+    /** One QP of a pair. */
+    final class Q {
+        final String name;
+        final Side side;
+        final Qp qp;
+        final QpType type;
+        final boolean onSrq;
+        Q peer;
+        final Mtu mtu;
+        /** Bumped by every reset and by the destroy: what a WR posted before can no longer expect. */
+        int epoch;
+        boolean destroyed;
+        /** Times the device has been seen to take the QP into ERR or SQE. */
+        int errorEntries;
+        boolean inError;
+        final Deque<Long> sq = new ArrayDeque<>();
+        final Deque<Long> rq = new ArrayDeque<>();
+        final int sqCap;
+        final int rqCap;
+        /** A send completion other than SUCCESS or WR_FLUSH_ERR was reaped; only flushes may follow. */
+        boolean sendFailed;
+
+        Q(String name, Side side, Qp qp, QpType type, boolean onSrq, Mtu mtu) {
+            this.name = name;
+            this.side = side;
+            this.qp = qp;
+            this.type = type;
+            this.onSrq = onSrq;
+            this.mtu = mtu;
+            QpAttr a = new QpAttr();
+            assertEquals(0, qp.query(a), name + " ib_query_qp");
+            sqCap = a.cap.maxSendWr();
+            rqCap = a.cap.maxRecvWr();
+        }
+
+        int maxSend() {
+            return type == QpType.UD ? MAX_UD : MAX_SEND;
+        }
+
+        @Override
+        public String toString() {
+            return name + "(" + type + " qpn 0x" + Integer.toHexString(qp.qpNum()) + ")";
+        }
+    }
+
+    /** A posted work request and what its completion must agree with. */
+    record W(long id, Q q, Side srqSide, WrOpcode op, int size, long local, long remote, Target target,
+            int remoteRkey, boolean rkeyLive, int peerEpoch, int errorMark, long compare, long swapAdd,
+            int remoteQpn) {
+        boolean send() {
+            return op != null;
+        }
+
+        /**
+         * The remote key and address were good when the WR was posted, or are never looked at: an
+         * RDMA READ or WRITE of no bytes has its R_Key checked by no one (rxe_resp.c check_rkey).
+         */
+        boolean remoteOk() {
+            return target == Target.MAIN || target == Target.EXTRA && rkeyLive || size == 0 && !op.isAtomic();
+        }
+    }
+
+    final World world;
+    final Side[] sides = new Side[2];
+    final List<Q[]> pairs = new ArrayList<>();
+    final Map<Qp, Q> byQp = new IdentityHashMap<>();
+    final Map<Long, W> ledger = new LinkedHashMap<>();
+    final Map<Long, WcStatus> done = new HashMap<>();
+    /** Sends (and WRITEs with immediate) whose message a receive completion reported. */
+    final Set<Long> received = new HashSet<>();
+    final Coverage coverage;
+    final StringBuilder log = new StringBuilder();
+    private final Map<String, Integer>[] baseline;
+    private long nextId = 1;
+    private int pairCount;
+
+    @SuppressWarnings("unchecked")
+    VerbsLifecycle(long worldSeed, UnaryOperator<DeviceOps> decorate, Coverage coverage) {
+        this.world = World.of(worldSeed, 2, decorate);
+        this.coverage = coverage;
+        baseline = new Map[2];
+        for (int i = 0; i < 2; i++) {
+            baseline[i] = resources(world.host(i));
+        }
+        for (int i = 0; i < 2; i++) {
+            sides[i] = new Side(i);
+        }
+    }
+
+    /** What the host holds: ib_core objects, the driver's tables, the device's contexts, DMA memory. */
+    private static Map<String, Integer> resources(Host h) {
+        Map<String, Integer> m = new TreeMap<>();
+        m.put("ib_core objects", h.driver(0).device().liveTotal());
+        h.driver(0).live().forEach((k, v) -> m.put("driver " + k, v));
+        h.hca(0).firmware().live().forEach((k, v) -> m.put("device " + k, v));
+        // The command mailbox pool grows with the commands in flight at once and keeps its pages.
+        m.put("memory allocations", h.memory().allocations() - h.driver(0).mailboxPages());
+        return m;
+    }
+
+    /** The bytes a READ of [off, off + len) of host {@code index}'s source area returns. */
+    static byte[] source(int index, long off, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            long at = off + i;
+            b[i] = (byte) (index * 101 + at * 13 + (at >>> 9));
+        }
+        return b;
+    }
+
+    /** The payload of work request {@code id}: its id in the first eight bytes, then a pattern. */
+    static byte[] payload(long id, int len) {
+        byte[] b = new byte[len];
+        for (int i = 0; i < len; i++) {
+            b[i] = i < 8 ? (byte) (id >>> (8 * i)) : (byte) (id * 31 + i * 7 + (i >>> 8));
+        }
+        return b;
+    }
+
+    private void note(String s) {
+        log.append(String.format("%10.3f us  ", world.scheduler().now() / 1000.0)).append(s).append('\n');
+    }
+
+    String where() {
+        return "\nsteps so far:\n" + log;
+    }
+
+    // ---- commands ----
+
+    /** Runs command {@code c}. */
+    void step(int c) {
+        sample();
+        int kind = c % 32;
+        int arg = c / 32;
+        // Weighted so that traffic mostly flows: a pair torn down at every other step carries nothing.
+        switch (kind) {
+            case 0, 1 -> createPair(arg);
+            case 2, 3, 4, 5, 6, 7, 8, 9 -> postSend(arg);
+            case 10, 11, 12, 13, 14 -> postRecv(arg);
+            case 15, 16 -> postSrqRecv(arg);
+            case 17, 18 -> modify(arg);
+            case 19 -> destroy(arg);
+            case 20, 21, 22, 23, 24 -> run(arg);
+            case 25, 26, 27, 28 -> poll(arg);
+            case 29 -> registration(arg);
+            default -> faultOrCq(arg);
+        }
+        sample();
+    }
+
+    private Q[] pair(int arg) {
+        List<Q[]> live = new ArrayList<>();
+        for (Q[] p : pairs) {
+            if (!p[0].destroyed || !p[1].destroyed) {
+                live.add(p);
+            }
+        }
+        return live.isEmpty() ? null : live.get(arg % live.size());
+    }
+
+    private Q liveQ(int arg) {
+        Q[] p = pair(arg);
+        if (p == null) {
+            return null;
+        }
+        Q q = p[(arg / 8) % 2];
+        return q.destroyed ? q.peer : q;
+    }
+
+    void createPair(int arg) {
+        long livePairs = pairs.stream().filter(p -> !p[0].destroyed || !p[1].destroyed).count();
+        if (livePairs >= MAX_PAIRS) {
+            return;
+        }
+        QpType type = new QpType[] {QpType.RC, QpType.RC, QpType.UC, QpType.UD}[arg % 4];
+        Mtu mtu = new Mtu[] {Mtu.MTU_1024, Mtu.MTU_4096, Mtu.MTU_256, Mtu.MTU_2048}[(arg / 4) % 4];
+        boolean srqB = type != QpType.UD && (arg / 16) % 3 == 0;
+        int cqA = (arg / 48) % 3;
+        int cqB = (arg / 144) % 3;
+        int id = pairCount++;
+        Q a = newQ("q" + id + "a", sides[0], type, false, cqA, mtu);
+        Q b = newQ("q" + id + "b", sides[1], type, srqB, cqB, mtu);
+        a.peer = b;
+        b.peer = a;
+        pairs.add(new Q[] {a, b});
+        int psnA = (arg * 7919) & 0xff_ffff;
+        int psnB = (arg * 104_729 + 12_345) & 0xff_ffff;
+        connect(a, psnA, psnB);
+        connect(b, psnB, psnA);
+        note("create " + a + " and " + b + (srqB ? " on the SRQ" : "") + ", " + mtu);
+        coverage.hit("pair " + type);
+    }
+
+    private Q newQ(String name, Side s, QpType type, boolean onSrq, int cqSlot, Mtu mtu) {
+        Cq cq = s.cqs[cqSlot] != null ? s.cqs[cqSlot] : s.cqs[0];
+        Cq rcq = s.cqs[(cqSlot + 1) % 3] != null ? s.cqs[(cqSlot + 1) % 3] : s.cqs[0];
+        QpInitAttr init = QpInitAttr.of(type, cq, rcq, onSrq ? new QpCap(4, 0, 1, 0, 0) : new QpCap(4, 6, 1, 1, 0));
+        init.srq = onSrq ? s.srq : null;
+        Result<Qp> r = Qp.create(s.pd, init);
+        assertTrue(!r.isErr(), name + ": ib_create_qp failed with " + (r.isErr() ? r.err() : 0));
+        Q q = new Q(name, s, r.get(), type, onSrq, mtu);
+        byQp.put(q.qp, q);
+        return q;
+    }
+
+    private void connect(Q q, int mySq, int peerSq) {
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.pkeyIndex = 0;
+        if (q.type == QpType.UD) {
+            init.qkey = QKEY;
+            expect0(q, q.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                    QpAttrMask.QKEY)), "to INIT");
+            expect0(q, q.qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()), "to RTR");
+            QpAttr rts = new QpAttr().state(QpState.RTS);
+            rts.sqPsn = mySq;
+            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)), "to RTS");
+            if (q.side.ah == null) {
+                q.side.ah = Ah.create(q.side.pd, AhAttr.lid(1, world.lid(1 - q.side.index))).get();
+            }
+            return;
+        }
+        init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
+                | (q.type == QpType.RC ? AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC : 0);
+        expect0(q, q.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                QpAttrMask.ACCESS_FLAGS)), "to INIT");
+        QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(q.mtu);
+        rtr.ahAttr = AhAttr.lid(1, world.lid(1 - q.side.index));
+        rtr.destQpNum = q.peer.qp.qpNum();
+        rtr.rqPsn = peerSq;
+        QpAttr rts = new QpAttr().state(QpState.RTS);
+        rts.sqPsn = mySq;
+        if (q.type == QpType.RC) {
+            rtr.maxDestRdAtomic = 4;
+            rtr.minRnrTimer = MIN_RNR_TIMER;
+            expect0(q, q.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+                    QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN, QpAttrMask.MAX_DEST_RD_ATOMIC,
+                    QpAttrMask.MIN_RNR_TIMER)), "to RTR");
+            rts.timeout = TIMEOUT;
+            rts.retryCnt = RETRY;
+            rts.rnrRetry = RNR_RETRY;
+            rts.maxRdAtomic = 4;
+            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
+                    QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)), "to RTS");
+        } else {
+            expect0(q, q.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+                    QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)), "to RTR");
+            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)), "to RTS");
+        }
+    }
+
+    private void expect0(Q q, int ret, String what) {
+        assertEquals(0, ret, q + " " + what + where());
+    }
+
+    void postSend(int arg) {
+        Q q = liveQ(arg);
+        if (q == null) {
+            return;
+        }
+        arg /= 16;
+        int count = 1 + arg % 3;
+        arg /= 3;
+        List<SendWr> wrs = new ArrayList<>();
+        List<W> ws = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            W w = buildSend(q, arg);
+            if (w == null) {
+                return;
+            }
+            ws.add(w);
+            wrs.add(sendWr(q, w));
+            arg = arg * 31 + 17;
+        }
+        QpState state = q.qp.state();
+        int outstanding = q.sq.size();
+        PostResult r = q.qp.postSend(wrs);
+        int posted = r.ok() ? count : r.badWr();
+        note("post_send " + q + " " + ws.stream().map(w -> w.op() + "#" + w.id() + "(" + w.size() + ", "
+                + w.target() + ")").toList() + " -> " + r.ret() + (r.ok() ? "" : " bad_wr " + r.badWr()));
+        boolean sends = state == QpState.RTS || state == QpState.SQD || state == QpState.SQE
+                || state == QpState.ERR;
+        if (!sends) {
+            assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r,
+                    "ib_post_send on " + q + " in " + state + where());
+        } else {
+            int room = Math.max(0, q.sqCap - outstanding);
+            PostResult want = count <= room ? PostResult.OK : new PostResult(Errno.ENOMEM.negative(), room);
+            assertEquals(want, r, "ib_post_send of " + count + " on " + q + " in " + state + " with "
+                    + outstanding + " of " + q.sqCap + " outstanding" + where());
+            if (!r.ok()) {
+                coverage.hit("post_send ENOMEM");
+            }
+        }
+        for (int i = 0; i < posted; i++) {
+            W w = ws.get(i);
+            ledger.put(w.id(), w);
+            q.sq.addLast(w.id());
+            coverage.hit("posted " + q.type + " " + w.op() + (state == QpState.RTS ? "" : " in " + state));
+        }
+    }
+
+    private W buildSend(Q q, int arg) {
+        WrOpcode[] ops = q.type == QpType.RC ? RC_OPS : q.type == QpType.UC ? UC_OPS : UD_OPS;
+        WrOpcode op = ops[arg % ops.length];
+        arg /= ops.length;
+        Side me = q.side;
+        Side peer = sides[1 - me.index];
+        int size;
+        if (op == WrOpcode.ATOMIC_CMP_AND_SWP || op == WrOpcode.ATOMIC_FETCH_AND_ADD) {
+            size = 8;
+        } else {
+            int s = arg % 64;
+            size = s < 4 ? s * 3 : s < 48 ? 8 + s * 61 : 8 + s * 311;
+            size = Math.min(size, q.maxSend());
+            if (op == WrOpcode.SEND || op == WrOpcode.SEND_WITH_IMM) {
+                size = Math.max(size, size == 0 ? 0 : 8);
+            }
+        }
+        arg /= 64;
+        long id = nextId++;
+        long local = me.slot(Math.max(size, 8));
+        if (local < 0) {
+            return null;
+        }
+        long remote = -1;
+        Target target = Target.MAIN;
+        int rkey = 0;
+        boolean rkeyLive = false;
+        long compare = 0;
+        long swapAdd = 0;
+        boolean rdma = op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM || op == WrOpcode.RDMA_READ
+                || op == WrOpcode.ATOMIC_CMP_AND_SWP || op == WrOpcode.ATOMIC_FETCH_AND_ADD;
+        if (rdma) {
+            if (op == WrOpcode.RDMA_READ) {
+                remote = (arg * 4099L) % (SOURCE - size);
+            } else {
+                remote = peer.slot(Math.max(size, 8));
+                if (remote < 0) {
+                    return null;
+                }
+            }
+            int t = (arg / 7) % 8;
+            target = t < 5 ? Target.MAIN : t < 7 ? Target.EXTRA : Target.OUT_OF_RANGE;
+            rkey = peer.main.rkey();
+            if (target == Target.EXTRA) {
+                Mr x = peer.extra[t - 5];
+                if (x != null) {
+                    rkey = x.rkey();
+                    rkeyLive = true;
+                } else if (!peer.staleRkeys.isEmpty()) {
+                    rkey = peer.staleRkeys.get(arg % peer.staleRkeys.size());
+                } else {
+                    target = Target.MAIN;
+                }
+            }
+            if (op == WrOpcode.ATOMIC_CMP_AND_SWP || op == WrOpcode.ATOMIC_FETCH_AND_ADD) {
+                long init = 0x1000_0000_0000L + id;
+                peer.memory().writeLong(peer.buf + remote, init);
+                compare = arg % 2 == 0 ? init : init + 1;
+                swapAdd = 0x77_0000L + id;
+            }
+        }
+        if (op != WrOpcode.RDMA_READ && op != WrOpcode.ATOMIC_CMP_AND_SWP && op != WrOpcode.ATOMIC_FETCH_AND_ADD) {
+            me.memory().write(me.buf + local, payload(id, size));
+        }
+        int remoteQpn = q.type == QpType.UD ? udTarget(q, arg) : 0;
+        return new W(id, q, null, op, size, local, remote, target, rkey, rkeyLive, q.peer.epoch, errorMark(q),
+                compare, swapAdd, remoteQpn);
+    }
+
+    /** A UD send goes to the peer, or to another UD QP of the other host, or to no QP at all. */
+    private int udTarget(Q q, int arg) {
+        List<Q> uds = new ArrayList<>();
+        for (Q[] p : pairs) {
+            Q other = p[1 - q.side.index];
+            if (other.type == QpType.UD && !other.destroyed) {
+                uds.add(other);
+            }
+        }
+        if (arg % 5 == 4 || uds.isEmpty()) {
+            return 0xff_fff0;
+        }
+        return arg % 5 == 0 ? uds.get(arg % uds.size()).qp.qpNum() : q.peer.qp.qpNum();
+    }
+
+    /** Where the QP's errors stood when a WR was posted: entries into ERR or SQE so far, and whether in one. */
+    private static int errorMark(Q q) {
+        return q.errorEntries * 2 + (q.inError ? 1 : 0);
+    }
+
+    private SendWr sendWr(Q q, W w) {
+        SendWr wr = new SendWr().wrId(w.id()).opcode(w.op());
+        if (w.size() > 0 || w.op() == WrOpcode.ATOMIC_CMP_AND_SWP || w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD) {
+            wr.sgList(q.side.sge(w.local(), w.size()));
+        }
+        Side peer = sides[1 - q.side.index];
+        if (w.remote() >= 0) {
+            long addr = w.target() == Target.OUT_OF_RANGE ? peer.buf + BUF + w.remote() : peer.buf + w.remote();
+            wr.remoteAddr(addr).rkey(w.remoteRkey());
+        }
+        if (w.op() == WrOpcode.SEND_WITH_IMM || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM) {
+            wr.immData((int) w.id());
+        }
+        if (w.op() == WrOpcode.ATOMIC_CMP_AND_SWP) {
+            wr.compareAdd(w.compare()).swap(w.swapAdd());
+        } else if (w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD) {
+            wr.compareAdd(w.swapAdd());
+        }
+        if (q.type == QpType.UD) {
+            wr.ah(q.side.ah).remoteQpn(w.remoteQpn()).remoteQkey(QKEY);
+        }
+        return wr;
+    }
+
+    void postRecv(int arg) {
+        Q q = liveQ(arg);
+        if (q == null || q.onSrq) {
+            return;
+        }
+        int count = 1 + (arg / 16) % 4;
+        List<RecvWr> wrs = new ArrayList<>();
+        List<W> ws = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            W w = buildRecv(q.side, q, q.maxSend() + (q.type == QpType.UD ? GRH : 0));
+            if (w == null) {
+                return;
+            }
+            ws.add(w);
+            wrs.add(new RecvWr(w.id(), q.side.sge(w.local(), w.size())));
+        }
+        QpState state = q.qp.state();
+        int outstanding = q.rq.size();
+        PostResult r = q.qp.postRecv(wrs);
+        note("post_recv " + q + " " + ws.stream().map(W::id).toList() + " -> " + r.ret());
+        if (state == QpState.RESET) {
+            assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r, "ib_post_recv on " + q + " in RESET"
+                    + where());
+        } else {
+            int room = Math.max(0, q.rqCap - outstanding);
+            PostResult want = count <= room ? PostResult.OK : new PostResult(Errno.ENOMEM.negative(), room);
+            assertEquals(want, r, "ib_post_recv of " + count + " on " + q + " in " + state + " with "
+                    + outstanding + " of " + q.rqCap + " outstanding" + where());
+            if (!r.ok()) {
+                coverage.hit("post_recv ENOMEM");
+            }
+        }
+        int posted = r.ok() ? count : r.badWr();
+        for (int i = 0; i < posted; i++) {
+            ledger.put(ws.get(i).id(), ws.get(i));
+            q.rq.addLast(ws.get(i).id());
+        }
+    }
+
+    private W buildRecv(Side s, Q q, int len) {
+        long local = s.slot(len);
+        if (local < 0) {
+            return null;
+        }
+        return new W(nextId++, q, q == null ? s : null, null, len, local, -1, Target.MAIN, 0, false, 0,
+                q == null ? 0 : errorMark(q), 0, 0, 0);
+    }
+
+    void postSrqRecv(int arg) {
+        Side s = sides[arg % 2];
+        int count = 1 + (arg / 2) % 4;
+        List<RecvWr> wrs = new ArrayList<>();
+        List<W> ws = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            W w = buildRecv(s, null, MAX_SEND);
+            if (w == null) {
+                return;
+            }
+            ws.add(w);
+            wrs.add(new RecvWr(w.id(), s.sge(w.local(), w.size())));
+        }
+        PostResult r = s.srq.postRecv(wrs);
+        note("post_srq_recv h" + s.index + " " + ws.stream().map(W::id).toList() + " -> " + r.ret());
+        assertTrue(r.ok() || r.ret() == Errno.ENOMEM.negative(), "ib_post_srq_recv: " + r + where());
+        int posted = r.ok() ? count : r.badWr();
+        for (int i = 0; i < posted; i++) {
+            ledger.put(ws.get(i).id(), ws.get(i));
+        }
+    }
+
+    void modify(int arg) {
+        Q q = liveQ(arg);
+        if (q == null) {
+            return;
+        }
+        int what = (arg / 16) % 4;
+        if (what == 2 && (arg / 64) % 2 == 0) {
+            // As ipoib_qp_state_validate_work does before it takes a QP out of SQE: ib_query_qp, whose
+            // answer (mlx4_ib_query_qp) is the device's state.
+            QpAttr seen = new QpAttr();
+            expect0(q, q.qp.query(seen), "ib_query_qp");
+            note("query " + q + ": " + seen.qpState);
+        }
+        QpState before = q.qp.state();
+        HwQpState hw = q.side.hwState(q.qp);
+        // The device refuses a move from a state it is not in (the error it entered on its own).
+        boolean agree = hw != null && hw.name().equals(before.name());
+        int ret;
+        String move;
+        switch (what) {
+            case 0 -> {
+                move = "ERR";
+                ret = q.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit());
+                // qp_state_table (drivers/infiniband/core/verbs.c): every state but RESET may go to ERR.
+                assertEquals(before == QpState.RESET ? Errno.EINVAL.negative() : 0, ret, q + " to ERR from "
+                        + before + where());
+            }
+            case 1 -> {
+                move = "SQD";
+                ret = q.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit());
+                if (before == QpState.RTS && agree) {
+                    expect0(q, ret, "RTS to SQD");
+                } else if (before != QpState.SQD) {
+                    assertEquals(Errno.EINVAL.negative(), ret, q + " to SQD from " + before + ", the device's "
+                            + hw + where());
+                }
+            }
+            case 2 -> {
+                move = "RTS";
+                ret = q.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
+                boolean legal = before == QpState.RTS || before == QpState.SQD || before == QpState.SQE;
+                assertEquals(legal && agree ? 0 : Errno.EINVAL.negative(), ret, q + " to RTS from " + before
+                        + ", the device's " + hw + where());
+            }
+            default -> {
+                move = "RESET and reconnect";
+                reconnect(q.destroyed || q.peer.destroyed ? q : null, q);
+                ret = 0;
+            }
+        }
+        note("modify " + q + " " + before + " (device " + hw + ") -> " + move + ": " + ret + ", now " + q.qp.state());
+        if (ret == 0) {
+            coverage.hit("modify to " + move + " from " + before);
+        }
+        if (q.qp.state() == QpState.RTS && (before == QpState.SQE || before == QpState.SQD)) {
+            q.sendFailed = false;
+        }
+    }
+
+    /** Both QPs of {@code q}'s pair (only {@code q} if {@code only} is set) back to RESET and connected again. */
+    private void reconnect(Q only, Q q) {
+        List<Q> both = only != null ? List.of(q) : List.of(q, q.peer);
+        for (Q x : both) {
+            expect0(x, x.qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()), "to RESET");
+            resetLedger(x);
+        }
+        if (only != null) {
+            return;
+        }
+        int psnA = (int) (nextId * 7919) & 0xff_ffff;
+        int psnB = (int) (nextId * 104_729 + 3) & 0xff_ffff;
+        connect(q, psnA, psnB);
+        connect(q.peer, psnB, psnA);
+    }
+
+    /** A reset or destroy: the QP's queues are emptied, its completions not yet reaped dropped. */
+    private void resetLedger(Q q) {
+        q.epoch++;
+        q.sq.clear();
+        q.rq.clear();
+        q.sendFailed = false;
+        q.inError = false;
+    }
+
+    void destroy(int arg) {
+        Q q = liveQ(arg);
+        if (q == null) {
+            return;
+        }
+        boolean busy = !q.sq.isEmpty() || !q.rq.isEmpty();
+        int ret = q.qp.destroy();
+        note("destroy " + q + (busy ? " with WRs outstanding" : "") + ": " + ret);
+        expect0(q, ret, "ib_destroy_qp");
+        q.destroyed = true;
+        resetLedger(q);
+        coverage.hit("destroy QP" + (busy ? " with WRs outstanding" : ""));
+    }
+
+    void run(int arg) {
+        long[] steps = {0, 2_000, 20_000, 200_000, 2_000_000, -1};
+        long d = steps[arg % steps.length];
+        if (d < 0) {
+            world.settle();
+            note("settle");
+        } else if (d == 0) {
+            world.runNext();
+        } else {
+            world.runUntil(world.scheduler().now() + d);
+            note("run " + d / 1000 + " us");
+        }
+    }
+
+    void poll(int arg) {
+        Side s = sides[arg % 2];
+        int slot = (arg / 2) % 3;
+        Cq cq = s.cqs[slot];
+        if (cq == null) {
+            return;
+        }
+        int budget = 1 + (arg / 6) % 8;
+        Wc[] wc = new Wc[budget];
+        int n = cq.poll(budget, wc);
+        for (int i = 0; i < n; i++) {
+            reap(s, cq, wc[i]);
+        }
+    }
+
+    void registration(int arg) {
+        Side s = sides[arg % 2];
+        int k = (arg / 2) % 2;
+        Mr x = s.extra[k];
+        if (x != null) {
+            int rkey = x.rkey();
+            assertEquals(0, x.dereg(), "ib_dereg_mr" + where());
+            s.staleRkeys.add(rkey);
+            s.extra[k] = null;
+            note("dereg h" + s.index + " extra " + k + " rkey 0x" + Integer.toHexString(rkey));
+            coverage.hit("dereg MR");
+        } else {
+            s.extra[k] = Mr.reg(s.pd, s.buf, BUF, s.buf, ALL_ACCESS).get();
+            note("reg h" + s.index + " extra " + k + " rkey 0x" + Integer.toHexString(s.extra[k].rkey()));
+        }
+    }
+
+    void faultOrCq(int arg) {
+        int what = arg % 4;
+        if (what == 0) {
+            double p = new double[] {0, 0.02, 0.05}[(arg / 4) % 3];
+            world.fabric().faults().dropProbability(p);
+            note("loss " + p);
+        } else if (what == 1) {
+            long now = world.scheduler().now();
+            world.fabric().faults().flap(world.link((arg / 4) % 2), now + 1_000, 50_000 + (arg % 7) * 200_000L);
+            note("flap of h" + (arg / 4) % 2 + "'s cable");
+        } else {
+            Side s = sides[arg % 2];
+            if (s.cqs[2] == null) {
+                s.cqs[2] = Cq.create(s.dev, null, null, new CqInitAttr(CQE, 0)).get();
+                note("create CQ 2 on h" + s.index);
+            } else {
+                boolean used = false;
+                for (Q q : byQp.values()) {
+                    used |= !q.destroyed && (q.qp.sendCq() == s.cqs[2] || q.qp.recvCq() == s.cqs[2]);
+                }
+                int ret = s.cqs[2].destroy();
+                note("destroy CQ 2 on h" + s.index + ": " + ret);
+                assertEquals(used ? Errno.EBUSY.negative() : 0, ret, "ib_destroy_cq of a CQ "
+                        + (used ? "" : "not ") + "in use" + where());
+                if (ret == 0) {
+                    s.cqs[2] = null;
+                }
+                coverage.hit("destroy CQ" + (used ? " in use" : ""));
+            }
+        }
+    }
+
+    /** Notes every QP the device has taken into ERR or SQE since the last look. */
+    private void sample() {
+        for (Q q : byQp.values()) {
+            if (q.destroyed) {
+                continue;
+            }
+            HwQpState h = q.side.hwState(q.qp);
+            boolean err = h == HwQpState.ERR || h == HwQpState.SQE;
+            if (err && !q.inError) {
+                q.errorEntries++;
+            }
+            q.inError = err;
+        }
+    }
+
+    // ---- checks ----
+
+    private void reap(Side s, Cq cq, Wc wc) {
+        W w = ledger.get(wc.wrId);
+        Q q = byQp.get(wc.qp);
+        String what = "completion " + wc + " on h" + s.index;
+        note("reaped " + wc.status + " " + wc.opcode + " #" + wc.wrId + " of " + q);
+        assertNotNull(w, what + ": no such WR was posted" + where());
+        assertNotNull(q, what + ": no such QP" + where());
+        assertTrue(!done.containsKey(w.id()), what + ": WR " + w.id() + " already completed with "
+                + done.get(w.id()) + where());
+        done.put(w.id(), wc.status);
+        coverage.hit((w.send() ? w.op() + " " : "recv ") + q.type + " " + wc.status);
+        if (w.send()) {
+            reapSend(q, cq, wc, w, what);
+        } else {
+            reapRecv(q, cq, wc, w, what);
+        }
+    }
+
+    private void reapSend(Q q, Cq cq, Wc wc, W w, String what) {
+        assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
+        assertTrue(cq == q.qp.sendCq(), what + ": not on the QP's send CQ" + where());
+        assertEquals(q.sq.peekFirst(), (Long) w.id(), what + ": send queue completes out of order " + q.sq
+                + where());
+        q.sq.removeFirst();
+        Side peer = sides[1 - q.side.index];
+        switch (wc.status) {
+            case SUCCESS -> {
+                assertTrue(!q.sendFailed, what + ": success after an error completion" + where());
+                assertEquals(w.op().completion(), wc.opcode, what + ": opcode" + where());
+                if (q.type == QpType.RC) {
+                    assertTrue(w.remote() < 0 || w.remoteOk(), what + ": succeeded with a bad rkey or address"
+                            + where());
+                    checkRcData(q, w, peer, what);
+                }
+            }
+            case WR_FLUSH_ERR -> checkFlush(q, w, what);
+            case RETRY_EXC_ERR, RNR_RETRY_EXC_ERR, REM_ACCESS_ERR, REM_INV_REQ_ERR, REM_OP_ERR -> {
+                assertEquals(QpType.RC, q.type, what + ": a remote error on " + q.type + where());
+                if (wc.status == WcStatus.REM_ACCESS_ERR) {
+                    assertTrue(!w.remoteOk() || w.target() == Target.EXTRA, what
+                            + ": remote access error on a good rkey and address" + where());
+                }
+                if (wc.status == WcStatus.RNR_RETRY_EXC_ERR) {
+                    assertTrue(w.op() == WrOpcode.SEND || w.op() == WrOpcode.SEND_WITH_IMM
+                            || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM, what + ": RNR on " + w.op() + where());
+                }
+                q.sendFailed = true;
+            }
+            default -> fail(what + ": unexpected status" + where());
+        }
+    }
+
+    /** An RC requester's SUCCESS means the responder has executed it: its bytes are in place. */
+    private void checkRcData(Q q, W w, Side peer, String what) {
+        Side me = q.side;
+        switch (w.op()) {
+            case RDMA_WRITE, RDMA_WRITE_WITH_IMM -> assertArrayEquals(payload(w.id(), w.size()),
+                    peer.memory().read(peer.buf + w.remote(), w.size()), what + ": WRITE's bytes at the peer"
+                    + where());
+            case RDMA_READ -> assertArrayEquals(source(peer.index, w.remote(), w.size()),
+                    me.memory().read(me.buf + w.local(), w.size()), what + ": READ's bytes" + where());
+            case ATOMIC_CMP_AND_SWP, ATOMIC_FETCH_AND_ADD -> {
+                long init = 0x1000_0000_0000L + w.id();
+                assertEquals(init, me.memory().readLong(me.buf + w.local()), what + ": original value" + where());
+                long now = peer.memory().readLong(peer.buf + w.remote());
+                long want = w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD ? init + w.swapAdd()
+                        : w.compare() == init ? w.swapAdd() : init;
+                assertEquals(want, now, what + ": remote value after the atomic" + where());
+            }
+            default -> {
+            }
+        }
+    }
+
+    /** A flush needs the QP in ERR or SQE at some moment since the WR was posted. */
+    private void checkFlush(Q q, W w, String what) {
+        assertTrue((w.errorMark() & 1) == 1 || q.errorEntries > w.errorMark() >> 1,
+                what + ": flushed, but the QP was not in ERR or SQE at any time since the WR was posted" + where());
+    }
+
+    private void reapRecv(Q q, Cq cq, Wc wc, W w, String what) {
+        assertTrue(cq == q.qp.recvCq(), what + ": not on the QP's receive CQ" + where());
+        if (w.srqSide() != null) {
+            assertTrue(q.onSrq && q.side == w.srqSide(), what + ": SRQ WR completed on " + q + where());
+        } else {
+            assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
+            assertEquals(q.rq.peekFirst(), (Long) w.id(), what + ": receive queue completes out of order " + q.rq
+                    + where());
+            q.rq.removeFirst();
+        }
+        switch (wc.status) {
+            case SUCCESS -> checkReceived(q, wc, w, what);
+            case WR_FLUSH_ERR -> {
+                if (w.srqSide() == null) {
+                    checkFlush(q, w, what);
+                }
+            }
+            case REM_INV_REQ_ERR -> assertEquals(QpType.UC, q.type, what + ": class E error on " + q.type
+                    + where());
+            // A WRITE with immediate takes its receive before the rkey check fails (rxe_resp.c checks
+            // resources first); RC's class C error completes that receive (IBA 9.9.3), and so does a
+            // UC QP on an SRQ, which drops the message (rxe_resp.c, RESPST_ERR_RKEY_VIOLATION).
+            case REM_ACCESS_ERR -> assertTrue((q.type == QpType.RC || q.onSrq) && ledger.values().stream().anyMatch(x -> x.q()
+                    == q.peer && x.op() == WrOpcode.RDMA_WRITE_WITH_IMM && (!x.remoteOk() || x.target()
+                    == Target.EXTRA)), what + ": no WRITE with immediate to a bad key or address came" + where());
+            default -> fail(what + ": unexpected status" + where());
+        }
+    }
+
+    private void checkReceived(Q q, Wc wc, W w, String what) {
+        Side me = q.side;
+        int grh = q.type == QpType.UD ? GRH : 0;
+        if (wc.opcode == WcOpcode.RECV_RDMA_WITH_IMM) {
+            assertTrue((wc.wcFlags & WcFlags.WITH_IMM) != 0, what + ": no IB_WC_WITH_IMM" + where());
+            W sent = ledger.get((long) wc.immData);
+            assertNotNull(sent, what + ": immediate names no WR" + where());
+            assertEquals(WrOpcode.RDMA_WRITE_WITH_IMM, sent.op(), what + ": immediate of " + sent + where());
+            assertTrue(sent.q() == q.peer, what + ": WRITE came from " + sent.q() + where());
+            assertTrue(received.add(sent.id()), what + ": WRITE " + sent.id() + " reported twice" + where());
+            Side peerSide = sides[1 - me.index];
+            if (sent.target() == Target.MAIN) {
+                assertArrayEquals(payload(sent.id(), sent.size()), me.memory().read(me.buf + sent.remote(),
+                        sent.size()), what + ": bytes of WRITE " + sent.id() + where());
+            }
+            assertTrue(peerSide != me, "two sides");
+            return;
+        }
+        assertEquals(WcOpcode.RECV, wc.opcode, what + ": opcode" + where());
+        int len = wc.byteLen - grh;
+        boolean imm = (wc.wcFlags & WcFlags.WITH_IMM) != 0;
+        long id = 0;
+        if (len == 0 && imm) {
+            // A message of no bytes is known by its immediate.
+            id = wc.immData & 0xffff_ffffL;
+        } else if (len == 0) {
+            assertTrue(ledger.values().stream().anyMatch(x -> x.op() == WrOpcode.SEND && x.size() == 0
+                    && x.q().type == q.type && x.q().side != me), what + ": no empty SEND was posted" + where());
+            return;
+        } else {
+            assertTrue(len >= 8, what + ": a message of " + len + " bytes was never sent" + where());
+            byte[] head = me.memory().read(me.buf + w.local() + grh, 8);
+            for (int i = 7; i >= 0; i--) {
+                id = id << 8 | (head[i] & 0xff);
+            }
+        }
+        W sent = ledger.get(id);
+        assertNotNull(sent, what + ": carries WR id " + id + ", never sent" + where());
+        assertTrue(sent.send() && (sent.op() == WrOpcode.SEND || sent.op() == WrOpcode.SEND_WITH_IMM),
+                what + ": matched " + sent + where());
+        if (q.type == QpType.UD) {
+            assertTrue(sent.q().type == QpType.UD && sent.q().side != me && sent.remoteQpn() == q.qp.qpNum(),
+                    what + ": datagram " + sent.id() + " was sent by " + sent.q() + " to QPN 0x"
+                    + Integer.toHexString(sent.remoteQpn()) + where());
+            assertEquals(sent.q().qp.qpNum(), wc.srcQp, what + ": source QP" + where());
+        } else {
+            assertTrue(sent.q() == q.peer, what + ": message " + sent.id() + " was sent by " + sent.q() + where());
+        }
+        assertEquals(sent.size(), len, what + ": length of message " + sent.id() + where());
+        assertArrayEquals(payload(sent.id(), sent.size()), me.memory().read(me.buf + w.local() + grh, len),
+                what + ": bytes of message " + sent.id() + where());
+        assertEquals(sent.op() == WrOpcode.SEND_WITH_IMM, imm, what + ": IB_WC_WITH_IMM" + where());
+        if (imm) {
+            assertEquals((int) sent.id(), wc.immData, what + ": immediate" + where());
+        }
+        assertTrue(received.add(sent.id()), what + ": message " + sent.id() + " delivered twice" + where());
+    }
+
+    // ---- teardown ----
+
+    /** Every QP to ERR, the world settled, every CQ reaped; then the ledger is checked and all destroyed. */
+    void finish() {
+        sample();
+        for (Q q : byQp.values()) {
+            if (!q.destroyed && q.qp.state() != QpState.RESET) {
+                expect0(q, q.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
+            }
+        }
+        note("teardown: every QP to ERR");
+        world.settle();
+        sample();
+        for (Side s : sides) {
+            for (Cq cq : s.cqs) {
+                if (cq != null) {
+                    Wc[] wc = new Wc[16];
+                    int n;
+                    while ((n = cq.poll(wc.length, wc)) > 0) {
+                        for (int i = 0; i < n; i++) {
+                            reap(s, cq, wc[i]);
+                        }
+                    }
+                }
+            }
+        }
+        for (Q q : byQp.values()) {
+            if (!q.destroyed) {
+                assertTrue(q.sq.isEmpty() && q.rq.isEmpty(), q + " still has WRs after its flush: send "
+                        + q.sq + " receive " + q.rq + where());
+            }
+        }
+        for (W w : ledger.values()) {
+            if (!w.send() || !done.containsKey(w.id()) || done.get(w.id()) != WcStatus.SUCCESS) {
+                continue;
+            }
+            Q q = w.q();
+            // An empty SEND without immediate carries nothing to know it by.
+            boolean delivers = q.type == QpType.RC && (w.op() == WrOpcode.SEND && w.size() > 0
+                    || w.op() == WrOpcode.SEND_WITH_IMM || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM);
+            if (delivers && !q.peer.destroyed && q.peer.epoch == w.peerEpoch()) {
+                assertTrue(received.contains(w.id()), "RC " + w.op() + " " + w.id() + " of " + q
+                        + " completed successfully but " + q.peer + " never reported it" + where());
+                coverage.hit("RC delivery checked");
+            }
+        }
+        destroyAll();
+    }
+
+    private void destroyAll() {
+        for (Q q : byQp.values()) {
+            if (!q.destroyed) {
+                expect0(q, q.qp.destroy(), "ib_destroy_qp");
+                q.destroyed = true;
+            }
+        }
+        for (Side s : sides) {
+            if (s.ah != null) {
+                assertEquals(0, s.ah.destroy(), "rdma_destroy_ah");
+            }
+            assertEquals(0, s.srq.destroy(), "ib_destroy_srq");
+            for (Cq cq : s.cqs) {
+                if (cq != null) {
+                    assertEquals(0, cq.destroy(), "ib_destroy_cq");
+                }
+            }
+            for (Mr x : s.extra) {
+                if (x != null) {
+                    assertEquals(0, x.dereg(), "ib_dereg_mr");
+                }
+            }
+            assertEquals(0, s.main.dereg(), "ib_dereg_mr");
+            assertEquals(0, s.pd.dealloc(), "ib_dealloc_pd");
+            s.memory().free(s.buf);
+        }
+        world.settle();
+        for (int i = 0; i < 2; i++) {
+            assertEquals(baseline[i], resources(world.host(i)), "h" + i + " holds what it held before the run"
+                    + where());
+        }
+    }
+
+    @Override
+    public void close() {
+        world.close();
+    }
+}

@@ -1,0 +1,90 @@
+// Property: random verb sequences on two hosts' HCAs with traffic in flight keep every work
+// request's fate and leave nothing behind (drivers/infiniband/core/verbs.c; hw/mlx4/qp.c, cq.c)
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.DeviceOps;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Generated runs of {@link VerbsLifecycle}: a world seed and 10-60 commands, each creating a pair
+ * of RC, UC or UD QPs (one on each host, on any of the CQs, a receiving RC or UC QP sometimes on
+ * the host's SRQ), posting lists of sends (SEND and WRITE with and without immediate, READ,
+ * compare-and-swap, fetch-and-add, 0 B to 20 KB, aimed at a good, a deregistered or an
+ * out-of-range remote buffer), receives or SRQ receives, moving a QP to ERR, SQD or RTS or both of
+ * a pair through RESET and connecting them again, destroying a QP with work outstanding,
+ * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
+ * deregistering a memory region, setting the loss, flapping a cable, creating or destroying a
+ * CQ. The invariants, checked as each completion is polled and after a teardown that takes every
+ * QP to ERR and reaps every CQ:
+ * <ul>
+ * <li>{@code verbs}: post_send and post_recv return what the QP's state and its queue's room say
+ *     (-EINVAL before RTS or in RESET, -ENOMEM and bad_wr at the first WR with no room);
+ *     modify_qp and destroy_cq answer as ib_core's state table and use counts say;
+ * <li>{@code exactlyOnce}: every completion names a WR posted on its QP (or the QP's SRQ), on
+ *     the right CQ, once; each queue completes in posting order; after the teardown every WR of
+ *     a QP neither reset nor destroyed since has completed;
+ * <li>{@code statuses}: SUCCESS has the WR's opcode and never follows an error on the same send
+ *     queue; WR_FLUSH_ERR only after the device was seen to take the QP to ERR or SQE; remote
+ *     errors only on RC, REM_ACCESS_ERR never for a good key and address;
+ * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
+ *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
+ *     length, immediate and source are those of a message sent to it, each message received at
+ *     most once, and every RC SEND that succeeded received, unless its receiver was reset or
+ *     destroyed since;
+ * <li>{@code nothingLeft}: once everything is destroyed, each host holds exactly the ib_core
+ *     objects, driver table entries, device contexts and DMA allocations it held before.
+ * </ul>
+ * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
+ * -Dtest=VerbsLifecyclePropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
+ */
+class VerbsLifecyclePropertyTest {
+    private static final long DEFAULT_SEED = 0x11fe_c7c1eL;
+    private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
+
+    @Test
+    void shouldKeepEveryWorkRequestsFateAndLeaveNothingBehind() {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        VerbsLifecycle.Coverage c = check(seed, EXAMPLES, UnaryOperator.identity());
+        System.out.println("VerbsLifecyclePropertyTest coverage: " + c.seen);
+        // The runs must reach what the property is about, or it proves nothing.
+        for (Map.Entry<String, Integer> floor : Map.of("RDMA_WRITE RC SUCCESS", 15, "RDMA_READ RC SUCCESS", 10,
+                "ATOMIC_FETCH_AND_ADD RC SUCCESS", 10, "SEND UD SUCCESS", 50, "recv RC SUCCESS", 20,
+                "recv UC SUCCESS", 15, "SEND RC WR_FLUSH_ERR", 10, "destroy QP with WRs outstanding", 25,
+                "RC delivery checked", 15, "post_recv ENOMEM", 15).entrySet()) {
+            assertTrue(c.get(floor.getKey()) >= floor.getValue(), "coverage: " + floor.getKey() + " reached "
+                    + c.get(floor.getKey()) + " times, fewer than " + floor.getValue() + ": " + c.seen);
+        }
+        for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR")) {
+            assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
+                    + c.seen);
+        }
+    }
+
+    /** Runs {@code examples} generated runs with the drivers seen through {@code decorate}. */
+    static VerbsLifecycle.Coverage check(long seed, int examples, UnaryOperator<DeviceOps> decorate) {
+        VerbsLifecycle.Coverage coverage = new VerbsLifecycle.Coverage();
+        qt().withFixedSeed(seed)
+                .withExamples(examples)
+                .withShrinkCycles(20)
+                .withReporter(new SeedReporter("VerbsLifecyclePropertyTest", seed))
+                .forAll(longs().between(0, 1L << 40), lists().of(integers().between(0, 1 << 26)).ofSizeBetween(10, 60))
+                .checkAssert((worldSeed, commands) -> {
+                    try (VerbsLifecycle run = new VerbsLifecycle(worldSeed, decorate, coverage)) {
+                        for (int c : commands) {
+                            run.step(c);
+                        }
+                        run.finish();
+                    }
+                });
+        return coverage;
+    }
+}
