@@ -101,8 +101,11 @@ final class VerbsLifecycle implements AutoCloseable {
         }
     }
 
-    /** Where a remote access is aimed: the main registration, an extra one, or past the buffer. */
-    enum Target { MAIN, EXTRA, OUT_OF_RANGE }
+    /**
+     * Where a remote access is aimed: the main registration, an extra one, past the end of the
+     * buffer, or across its end (starting inside, ending outside).
+     */
+    enum Target { MAIN, EXTRA, OUT_OF_RANGE, PAST_END }
 
     final class Side {
         final int index;
@@ -500,7 +503,8 @@ final class VerbsLifecycle implements AutoCloseable {
                 }
             }
             int t = (arg / 7) % 8;
-            target = t < 5 ? Target.MAIN : t < 7 ? Target.EXTRA : Target.OUT_OF_RANGE;
+            target = t < 5 ? Target.MAIN : t < 7 ? Target.EXTRA
+                    : size >= 2 && !op.isAtomic() && (arg / 56) % 2 == 0 ? Target.PAST_END : Target.OUT_OF_RANGE;
             rkey = peer.main.rkey();
             if (target == Target.EXTRA) {
                 Mr x = peer.extra[t - 5];
@@ -555,7 +559,11 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         Side peer = sides[1 - q.side.index];
         if (w.remote() >= 0) {
-            long addr = w.target() == Target.OUT_OF_RANGE ? peer.buf + BUF + w.remote() : peer.buf + w.remote();
+            long addr = switch (w.target()) {
+                case OUT_OF_RANGE -> peer.buf + BUF + w.remote();
+                case PAST_END -> peer.buf + BUF - w.size() / 2;
+                default -> peer.buf + w.remote();
+            };
             wr.remoteAddr(addr).rkey(w.remoteRkey());
         }
         if (w.op() == WrOpcode.SEND_WITH_IMM || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM) {
