@@ -70,6 +70,8 @@ final class VerbsLifecycle implements AutoCloseable {
     static final int GRH = 40;
     static final int QKEY = 0x1111_2222;
     static final int CQE = 512;
+    /** An lkey no memory region has. */
+    static final int BAD_LKEY = 0xbad00;
     static final int SRQ_WR = 32;
     /** ack_timeout 10 (about 4 ms) and three retries: a QP whose peer is gone fails within 20 ms. */
     static final int TIMEOUT = 10;
@@ -179,8 +181,13 @@ final class VerbsLifecycle implements AutoCloseable {
         final Deque<Long> rq = new ArrayDeque<>();
         final int sqCap;
         final int rqCap;
-        /** A send completion other than SUCCESS or WR_FLUSH_ERR was reaped; only flushes may follow. */
-        boolean sendFailed;
+        /**
+         * After a send completion other than SUCCESS or WR_FLUSH_ERR, the WRs numbered below this
+         * were posted before the QP was taken back to RTS and may only be flushed; 0 when none.
+         */
+        long flushBelow;
+        /** The first WR number of each time the QP was taken from SQE back to RTS. */
+        final List<Long> recoveries = new ArrayList<>();
 
         Q(String name, Side side, Qp qp, QpType type, boolean onSrq, Mtu mtu) {
             this.name = name;
@@ -208,7 +215,7 @@ final class VerbsLifecycle implements AutoCloseable {
     /** A posted work request and what its completion must agree with. */
     record W(long id, Q q, Side srqSide, WrOpcode op, int size, long local, long remote, Target target,
             int remoteRkey, boolean rkeyLive, int peerEpoch, int errorMark, long compare, long swapAdd,
-            int remoteQpn) {
+            int remoteQpn, boolean badLkey) {
         boolean send() {
             return op != null;
         }
@@ -376,7 +383,7 @@ final class VerbsLifecycle implements AutoCloseable {
             expect0(q, q.qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()), "to RTR");
             QpAttr rts = new QpAttr().state(QpState.RTS);
             rts.sqPsn = mySq;
-            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)), "to RTS");
+            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
             if (q.side.ah == null) {
                 q.side.ah = Ah.create(q.side.pd, AhAttr.lid(1, world.lid(1 - q.side.index))).get();
             }
@@ -402,17 +409,32 @@ final class VerbsLifecycle implements AutoCloseable {
             rts.retryCnt = RETRY;
             rts.rnrRetry = RNR_RETRY;
             rts.maxRdAtomic = 4;
-            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
-                    QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)), "to RTS");
+            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
+                    QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
         } else {
             expect0(q, q.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)), "to RTR");
-            expect0(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)), "to RTS");
+            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
         }
     }
 
+    /**
+     * RTR to RTS. A QP receives in RTR, so the device may have taken it to ERR on its own (a receive
+     * whose lkey no region has): then the device refuses the move and the QP stays there.
+     */
+    private void toRts(Q q, int ret) {
+        if (ret != 0 && q.side.hwState(q.qp) == HwQpState.ERR) {
+            assertEquals(Errno.EINVAL.negative(), ret, q + " to RTS from RTR, the device's ERR" + where());
+            note(q + " entered ERR in RTR; RTR to RTS refused");
+            coverage.hit("ERR in RTR");
+            return;
+        }
+        expect0(q, ret, "to RTS");
+    }
+
     private void expect0(Q q, int ret, String what) {
-        assertEquals(0, ret, q + " " + what + where());
+        assertEquals(0, ret, q + " " + what + " (now " + q.qp.state() + ", the device's " + q.side.hwState(q.qp)
+                + ")" + where());
     }
 
     void postSend(int arg) {
@@ -528,8 +550,10 @@ final class VerbsLifecycle implements AutoCloseable {
             me.memory().write(me.buf + local, payload(id, size));
         }
         int remoteQpn = q.type == QpType.UD ? udTarget(q, arg) : 0;
+        // Now and then a gather list whose lkey no region has: a local protection error.
+        boolean badLkey = size > 0 && !op.isAtomic() && op != WrOpcode.RDMA_READ && id % 13 == 5;
         return new W(id, q, null, op, size, local, remote, target, rkey, rkeyLive, q.peer.epoch, errorMark(q),
-                compare, swapAdd, remoteQpn);
+                compare, swapAdd, remoteQpn, badLkey);
     }
 
     /** A UD send goes to the peer, or to another UD QP of the other host, or to no QP at all. */
@@ -555,7 +579,7 @@ final class VerbsLifecycle implements AutoCloseable {
     private SendWr sendWr(Q q, W w) {
         SendWr wr = new SendWr().wrId(w.id()).opcode(w.op());
         if (w.size() > 0 || w.op() == WrOpcode.ATOMIC_CMP_AND_SWP || w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD) {
-            wr.sgList(q.side.sge(w.local(), w.size()));
+            wr.sgList(sge(q.side, w));
         }
         Side peer = sides[1 - q.side.index];
         if (w.remote() >= 0) {
@@ -589,12 +613,12 @@ final class VerbsLifecycle implements AutoCloseable {
         List<RecvWr> wrs = new ArrayList<>();
         List<W> ws = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            W w = buildRecv(q.side, q, q.maxSend() + (q.type == QpType.UD ? GRH : 0));
+            W w = buildRecv(q.side, q, q.maxSend() + (q.type == QpType.UD ? GRH : 0), nextId % 17 == 7);
             if (w == null) {
                 return;
             }
             ws.add(w);
-            wrs.add(new RecvWr(w.id(), q.side.sge(w.local(), w.size())));
+            wrs.add(new RecvWr(w.id(), sge(q.side, w)));
         }
         QpState state = q.qp.state();
         int outstanding = q.rq.size();
@@ -619,13 +643,18 @@ final class VerbsLifecycle implements AutoCloseable {
         }
     }
 
-    private W buildRecv(Side s, Q q, int len) {
+    private W buildRecv(Side s, Q q, int len, boolean badLkey) {
         long local = s.slot(len);
         if (local < 0) {
             return null;
         }
         return new W(nextId++, q, q == null ? s : null, null, len, local, -1, Target.MAIN, 0, false, 0,
-                q == null ? 0 : errorMark(q), 0, 0, 0);
+                q == null ? 0 : errorMark(q), 0, 0, 0, badLkey);
+    }
+
+    /** The scatter/gather entry of {@code w}: its slot, under an lkey no region has if it asks for one. */
+    private static Sge sge(Side s, W w) {
+        return new Sge(s.buf + w.local(), w.size(), w.badLkey() ? BAD_LKEY : s.main.lkey());
     }
 
     void postSrqRecv(int arg) {
@@ -634,12 +663,12 @@ final class VerbsLifecycle implements AutoCloseable {
         List<RecvWr> wrs = new ArrayList<>();
         List<W> ws = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            W w = buildRecv(s, null, MAX_SEND);
+            W w = buildRecv(s, null, MAX_SEND, nextId % 17 == 7);
             if (w == null) {
                 return;
             }
             ws.add(w);
-            wrs.add(new RecvWr(w.id(), s.sge(w.local(), w.size())));
+            wrs.add(new RecvWr(w.id(), sge(s, w)));
         }
         PostResult r = s.srq.postRecv(wrs);
         note("post_srq_recv h" + s.index + " " + ws.stream().map(W::id).toList() + " -> " + r.ret());
@@ -656,7 +685,17 @@ final class VerbsLifecycle implements AutoCloseable {
             return;
         }
         int what = (arg / 16) % 4;
-        if (what == 2 && (arg / 64) % 2 == 0) {
+        if (what == 2 && (arg / 128) % 2 == 0) {
+            // Half the moves to RTS go to a QP in SQE or SQD, if there is one.
+            for (Q x : byQp.values()) {
+                HwQpState h = x.destroyed ? null : x.side.hwState(x.qp);
+                if (h == HwQpState.SQE || h == HwQpState.SQD) {
+                    q = x;
+                    break;
+                }
+            }
+        }
+        if (what == 2 && (arg / 64) % 4 != 0) {
             // As ipoib_qp_state_validate_work does before it takes a QP out of SQE: ib_query_qp, whose
             // answer (mlx4_ib_query_qp) is the device's state.
             QpAttr seen = new QpAttr();
@@ -704,8 +743,12 @@ final class VerbsLifecycle implements AutoCloseable {
         if (ret == 0) {
             coverage.hit("modify to " + move + " from " + before);
         }
-        if (q.qp.state() == QpState.RTS && (before == QpState.SQE || before == QpState.SQD)) {
-            q.sendFailed = false;
+        if (ret == 0 && before == QpState.SQE) {
+            // SQERR2RTS: what is posted from now on is sent again.
+            q.recoveries.add(nextId);
+            if (q.flushBelow == Long.MAX_VALUE) {
+                q.flushBelow = nextId;
+            }
         }
     }
 
@@ -730,7 +773,8 @@ final class VerbsLifecycle implements AutoCloseable {
         q.epoch++;
         q.sq.clear();
         q.rq.clear();
-        q.sendFailed = false;
+        q.flushBelow = 0;
+        q.recoveries.clear();
         q.inError = false;
     }
 
@@ -870,7 +914,8 @@ final class VerbsLifecycle implements AutoCloseable {
         Side peer = sides[1 - q.side.index];
         switch (wc.status) {
             case SUCCESS -> {
-                assertTrue(!q.sendFailed, what + ": success after an error completion" + where());
+                assertTrue(w.id() >= q.flushBelow, what + ": success after an error completion, posted before the"
+                        + " QP was taken back to RTS" + where());
                 assertEquals(w.op().completion(), wc.opcode, what + ": opcode" + where());
                 if (q.type == QpType.RC) {
                     assertTrue(w.remote() < 0 || w.remoteOk(), what + ": succeeded with a bad rkey or address"
@@ -879,20 +924,35 @@ final class VerbsLifecycle implements AutoCloseable {
                 }
             }
             case WR_FLUSH_ERR -> checkFlush(q, w, what);
+            case LOC_PROT_ERR -> {
+                assertTrue(w.badLkey(), what + ": local protection error with a good lkey" + where());
+                failed(q, w);
+            }
             case RETRY_EXC_ERR, RNR_RETRY_EXC_ERR, REM_ACCESS_ERR, REM_INV_REQ_ERR, REM_OP_ERR -> {
                 assertEquals(QpType.RC, q.type, what + ": a remote error on " + q.type + where());
                 if (wc.status == WcStatus.REM_ACCESS_ERR) {
                     assertTrue(!w.remoteOk() || w.target() == Target.EXTRA, what
                             + ": remote access error on a good rkey and address" + where());
                 }
+                if (wc.status == WcStatus.REM_OP_ERR) {
+                    // The responder could not scatter into a receive (IBA 9.9.3, class B).
+                    assertTrue(ledger.values().stream().anyMatch(x -> !x.send() && x.badLkey() && (x.q() == q.peer
+                            || q.peer.onSrq && x.srqSide() == q.peer.side)), what
+                            + ": remote operational error with no receive of a bad lkey" + where());
+                }
                 if (wc.status == WcStatus.RNR_RETRY_EXC_ERR) {
                     assertTrue(w.op() == WrOpcode.SEND || w.op() == WrOpcode.SEND_WITH_IMM
                             || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM, what + ": RNR on " + w.op() + where());
                 }
-                q.sendFailed = true;
+                failed(q, w);
             }
             default -> fail(what + ": unexpected status" + where());
         }
+    }
+
+    /** WR {@code w} failed: until the QP's first return to RTS after it, its send queue only flushes. */
+    private static void failed(Q q, W w) {
+        q.flushBelow = q.recoveries.stream().filter(r -> r > w.id()).findFirst().orElse(Long.MAX_VALUE);
     }
 
     /** An RC requester's SUCCESS means the responder has executed it: its bytes are in place. */
@@ -941,6 +1001,8 @@ final class VerbsLifecycle implements AutoCloseable {
                 }
             }
             case REM_INV_REQ_ERR -> assertEquals(QpType.UC, q.type, what + ": class E error on " + q.type
+                    + where());
+            case LOC_PROT_ERR -> assertTrue(w.badLkey(), what + ": local protection error with a good lkey"
                     + where());
             // A WRITE with immediate takes its receive before the rkey check fails (rxe_resp.c checks
             // resources first); RC's class C error completes that receive (IBA 9.9.3), and so does a
@@ -1014,7 +1076,18 @@ final class VerbsLifecycle implements AutoCloseable {
 
     /** Every QP to ERR, the world settled, every CQ reaped; then the ledger is checked and all destroyed. */
     void finish() {
+        // Liveness first: once nothing is left to happen, a QP the device has in RTS has finished
+        // every send (sent, acknowledged or failed); only receives may wait.
+        world.settle();
+        note("teardown: settled");
         sample();
+        reapAll();
+        for (Q q : byQp.values()) {
+            if (!q.destroyed && q.side.hwState(q.qp) == HwQpState.RTS) {
+                assertTrue(q.sq.isEmpty(), q + " is in RTS with nothing left to happen, yet sends " + q.sq
+                        + " never completed" + where());
+            }
+        }
         for (Q q : byQp.values()) {
             if (!q.destroyed && q.qp.state() != QpState.RESET) {
                 expect0(q, q.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
@@ -1023,19 +1096,7 @@ final class VerbsLifecycle implements AutoCloseable {
         note("teardown: every QP to ERR");
         world.settle();
         sample();
-        for (Side s : sides) {
-            for (Cq cq : s.cqs) {
-                if (cq != null) {
-                    Wc[] wc = new Wc[16];
-                    int n;
-                    while ((n = cq.poll(wc.length, wc)) > 0) {
-                        for (int i = 0; i < n; i++) {
-                            reap(s, cq, wc[i]);
-                        }
-                    }
-                }
-            }
-        }
+        reapAll();
         for (Q q : byQp.values()) {
             if (!q.destroyed) {
                 assertTrue(q.sq.isEmpty() && q.rq.isEmpty(), q + " still has WRs after its flush: send "
@@ -1057,6 +1118,22 @@ final class VerbsLifecycle implements AutoCloseable {
             }
         }
         destroyAll();
+    }
+
+    private void reapAll() {
+        for (Side s : sides) {
+            for (Cq cq : s.cqs) {
+                if (cq != null) {
+                    Wc[] wc = new Wc[16];
+                    int n;
+                    while ((n = cq.poll(wc.length, wc)) > 0) {
+                        for (int i = 0; i < n; i++) {
+                            reap(s, cq, wc[i]);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private void destroyAll() {

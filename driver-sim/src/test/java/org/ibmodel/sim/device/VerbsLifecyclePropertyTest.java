@@ -19,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * of RC, UC or UD QPs (one on each host, on any of the CQs, a receiving RC or UC QP sometimes on
  * the host's SRQ), posting lists of sends (SEND and WRITE with and without immediate, READ,
  * compare-and-swap, fetch-and-add, 0 B to 20 KB, aimed at a good, a deregistered or an
- * out-of-range remote buffer), receives or SRQ receives, moving a QP to ERR, SQD or RTS or both of
+ * out-of-range remote buffer, some with an lkey no region has), receives or SRQ receives (some
+ * with such an lkey), moving a QP to ERR, SQD or RTS (after ib_query_qp, as IPoIB takes a QP out
+ * of SQE) or both of
  * a pair through RESET and connecting them again, destroying a QP with work outstanding,
  * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
  * deregistering a memory region, setting the loss, flapping a cable, creating or destroying a
@@ -33,8 +35,12 @@ import org.junit.jupiter.api.Test;
  *     the right CQ, once; each queue completes in posting order; after the teardown every WR of
  *     a QP neither reset nor destroyed since has completed;
  * <li>{@code statuses}: SUCCESS has the WR's opcode and never follows an error on the same send
- *     queue; WR_FLUSH_ERR only after the device was seen to take the QP to ERR or SQE; remote
- *     errors only on RC, REM_ACCESS_ERR never for a good key and address;
+ *     queue until the QP is taken back to RTS; WR_FLUSH_ERR only after the device was seen to take
+ *     the QP to ERR or SQE; LOC_PROT_ERR only for a bad lkey; remote errors only on RC,
+ *     REM_ACCESS_ERR never for a good key and address, REM_OP_ERR only after a receive with a bad
+ *     lkey;
+ * <li>{@code liveness}: once the world has settled, a QP the device has in RTS has completed every
+ *     send;
  * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
  *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
  *     length, immediate and source are those of a message sent to it, each message received at
@@ -63,7 +69,8 @@ class VerbsLifecyclePropertyTest {
             assertTrue(c.get(floor.getKey()) >= floor.getValue(), "coverage: " + floor.getKey() + " reached "
                     + c.get(floor.getKey()) + " times, fewer than " + floor.getValue() + ": " + c.seen);
         }
-        for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR")) {
+        assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
+        for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
                     + c.seen);
         }
