@@ -26,6 +26,7 @@ import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.DeviceOps;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Pd;
@@ -177,6 +178,11 @@ final class VerbsLifecycle implements AutoCloseable {
         /** Times the device has been seen to take the QP into ERR or SQE. */
         int errorEntries;
         boolean inError;
+        /** Entries into ERR alone, seen by {@link #sample}. */
+        int errEntries;
+        HwQpState lastSeen;
+        /** The QP's asynchronous events, in order. */
+        final List<IbEventType> events;
         final Deque<Long> sq = new ArrayDeque<>();
         final Deque<Long> rq = new ArrayDeque<>();
         final int sqCap;
@@ -189,7 +195,8 @@ final class VerbsLifecycle implements AutoCloseable {
         /** The first WR number of each time the QP was taken from SQE back to RTS. */
         final List<Long> recoveries = new ArrayList<>();
 
-        Q(String name, Side side, Qp qp, QpType type, boolean onSrq, Mtu mtu) {
+        Q(String name, Side side, Qp qp, QpType type, boolean onSrq, Mtu mtu, List<IbEventType> events) {
+            this.events = events;
             this.name = name;
             this.side = side;
             this.qp = qp;
@@ -365,9 +372,14 @@ final class VerbsLifecycle implements AutoCloseable {
         Cq rcq = s.cqs[(cqSlot + 1) % 3] != null ? s.cqs[(cqSlot + 1) % 3] : s.cqs[0];
         QpInitAttr init = QpInitAttr.of(type, cq, rcq, onSrq ? new QpCap(4, 0, 1, 0, 0) : new QpCap(4, 6, 1, 1, 0));
         init.srq = onSrq ? s.srq : null;
+        List<IbEventType> events = new ArrayList<>();
+        init.eventHandler = e -> {
+            events.add(e.event());
+            note("event " + e.event() + " on " + name);
+        };
         Result<Qp> r = Qp.create(s.pd, init);
         assertTrue(!r.isErr(), name + ": ib_create_qp failed with " + (r.isErr() ? r.err() : 0));
-        Q q = new Q(name, s, r.get(), type, onSrq, mtu);
+        Q q = new Q(name, s, r.get(), type, onSrq, mtu, events);
         byQp.put(q.qp, q);
         return q;
     }
@@ -378,12 +390,12 @@ final class VerbsLifecycle implements AutoCloseable {
         init.pkeyIndex = 0;
         if (q.type == QpType.UD) {
             init.qkey = QKEY;
-            expect0(q, q.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+            expect0(q, modifyQp(q, init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
                     QpAttrMask.QKEY)), "to INIT");
-            expect0(q, q.qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()), "to RTR");
+            expect0(q, modifyQp(q, new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()), "to RTR");
             QpAttr rts = new QpAttr().state(QpState.RTS);
             rts.sqPsn = mySq;
-            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            toRts(q, modifyQp(q, rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
             if (q.side.ah == null) {
                 q.side.ah = Ah.create(q.side.pd, AhAttr.lid(1, world.lid(1 - q.side.index))).get();
             }
@@ -391,7 +403,7 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         init.qpAccessFlags = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE
                 | (q.type == QpType.RC ? AccessFlags.REMOTE_READ | AccessFlags.REMOTE_ATOMIC : 0);
-        expect0(q, q.qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+        expect0(q, modifyQp(q, init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
                 QpAttrMask.ACCESS_FLAGS)), "to INIT");
         QpAttr rtr = new QpAttr().state(QpState.RTR).pathMtu(q.mtu);
         rtr.ahAttr = AhAttr.lid(1, world.lid(1 - q.side.index));
@@ -402,19 +414,19 @@ final class VerbsLifecycle implements AutoCloseable {
         if (q.type == QpType.RC) {
             rtr.maxDestRdAtomic = 4;
             rtr.minRnrTimer = MIN_RNR_TIMER;
-            expect0(q, q.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+            expect0(q, modifyQp(q, rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN, QpAttrMask.MAX_DEST_RD_ATOMIC,
                     QpAttrMask.MIN_RNR_TIMER)), "to RTR");
             rts.timeout = TIMEOUT;
             rts.retryCnt = RETRY;
             rts.rnrRetry = RNR_RETRY;
             rts.maxRdAtomic = 4;
-            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
+            toRts(q, modifyQp(q, rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT,
                     QpAttrMask.RETRY_CNT, QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)));
         } else {
-            expect0(q, q.qp.modify(rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
+            expect0(q, modifyQp(q, rtr, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.AV, QpAttrMask.PATH_MTU,
                     QpAttrMask.DEST_QPN, QpAttrMask.RQ_PSN)), "to RTR");
-            toRts(q, q.qp.modify(rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            toRts(q, modifyQp(q, rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
         }
     }
 
@@ -711,14 +723,14 @@ final class VerbsLifecycle implements AutoCloseable {
         switch (what) {
             case 0 -> {
                 move = "ERR";
-                ret = q.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit());
+                ret = modifyQp(q, new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit());
                 // qp_state_table (drivers/infiniband/core/verbs.c): every state but RESET may go to ERR.
                 assertEquals(before == QpState.RESET ? Errno.EINVAL.negative() : 0, ret, q + " to ERR from "
                         + before + where());
             }
             case 1 -> {
                 move = "SQD";
-                ret = q.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit());
+                ret = modifyQp(q, new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit());
                 if (before == QpState.RTS && agree) {
                     expect0(q, ret, "RTS to SQD");
                 } else if (before != QpState.SQD) {
@@ -728,7 +740,7 @@ final class VerbsLifecycle implements AutoCloseable {
             }
             case 2 -> {
                 move = "RTS";
-                ret = q.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
+                ret = modifyQp(q, new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
                 boolean legal = before == QpState.RTS || before == QpState.SQD || before == QpState.SQE;
                 assertEquals(legal && agree ? 0 : Errno.EINVAL.negative(), ret, q + " to RTS from " + before
                         + ", the device's " + hw + where());
@@ -756,7 +768,7 @@ final class VerbsLifecycle implements AutoCloseable {
     private void reconnect(Q only, Q q) {
         List<Q> both = only != null ? List.of(q) : List.of(q, q.peer);
         for (Q x : both) {
-            expect0(x, x.qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()), "to RESET");
+            expect0(x, modifyQp(x, new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()), "to RESET");
             resetLedger(x);
         }
         if (only != null) {
@@ -839,7 +851,11 @@ final class VerbsLifecycle implements AutoCloseable {
     }
 
     void faultOrCq(int arg) {
-        int what = arg % 4;
+        int what = arg % 5;
+        if (what == 4) {
+            resizeCq(arg / 5);
+            return;
+        }
         if (what == 0) {
             double p = new double[] {0, 0.02, 0.05}[(arg / 4) % 3];
             world.fabric().faults().dropProbability(p);
@@ -870,6 +886,32 @@ final class VerbsLifecycle implements AutoCloseable {
         }
     }
 
+    /** ib_resize_cq with completions queued: none may be lost or repeated (the ledger checks). */
+    private void resizeCq(int arg) {
+        Side s = sides[arg % 2];
+        Cq cq = s.cqs[(arg / 2) % 3];
+        if (cq == null) {
+            return;
+        }
+        // Never below what the QPs on one CQ can have outstanding (4 x (31 + 8) + an SRQ of 32).
+        int size = new int[] {200, 256, 512, 1024}[(arg / 6) % 4];
+        int ret = cq.resize(size);
+        note("resize a CQ of h" + s.index + " to " + size + ": " + ret);
+        assertEquals(0, ret, "ib_resize_cq to " + size + where());
+        coverage.hit("resize CQ");
+    }
+
+    /**
+     * ib_modify_qp, with a look at every QP's state before and after: a modify command takes
+     * time, in which the device may take a QP to ERR that the move (a reset) then takes out again.
+     */
+    private int modifyQp(Q q, QpAttr attr, int mask) {
+        sample();
+        int ret = q.qp.modify(attr, mask);
+        sample();
+        return ret;
+    }
+
     /** Notes every QP the device has taken into ERR or SQE since the last look. */
     private void sample() {
         for (Q q : byQp.values()) {
@@ -877,6 +919,10 @@ final class VerbsLifecycle implements AutoCloseable {
                 continue;
             }
             HwQpState h = q.side.hwState(q.qp);
+            if (h == HwQpState.ERR && q.lastSeen != HwQpState.ERR) {
+                q.errEntries++;
+            }
+            q.lastSeen = h;
             boolean err = h == HwQpState.ERR || h == HwQpState.SQE;
             if (err && !q.inError) {
                 q.errorEntries++;
@@ -1090,7 +1136,7 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         for (Q q : byQp.values()) {
             if (!q.destroyed && q.qp.state() != QpState.RESET) {
-                expect0(q, q.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
+                expect0(q, modifyQp(q, new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
             }
         }
         note("teardown: every QP to ERR");
@@ -1103,6 +1149,7 @@ final class VerbsLifecycle implements AutoCloseable {
                         + q.sq + " receive " + q.rq + where());
             }
         }
+        checkEvents();
         for (W w : ledger.values()) {
             if (!w.send() || !done.containsKey(w.id()) || done.get(w.id()) != WcStatus.SUCCESS) {
                 continue;
@@ -1118,6 +1165,43 @@ final class VerbsLifecycle implements AutoCloseable {
             }
         }
         destroyAll();
+    }
+
+    /**
+     * The QPs' asynchronous events (include/rdma/ib_verbs.h enum ib_event_type, from mlx4's EQEs):
+     * a QP on an SRQ reports its last WQE once per entry into ERR (IBA 10.3.1); a responder that
+     * refused a remote access reports QP_ACCESS_ERR, only after its peer aimed one at a bad key or
+     * address; nothing reports a fatal error, as no queue is corrupt and no CQ overruns, nor an
+     * invalid request, as every request is well formed and every receive large enough.
+     */
+    private void checkEvents() {
+        for (Q q : byQp.values()) {
+            long lastWqe = q.events.stream().filter(e -> e == IbEventType.QP_LAST_WQE_REACHED).count();
+            long access = q.events.stream().filter(e -> e == IbEventType.QP_ACCESS_ERR).count();
+            String what = q + " events " + q.events;
+            if (q.onSrq && !q.destroyed) {
+                assertEquals(q.errEntries, lastWqe, what + ": one QP_LAST_WQE_REACHED per entry into ERR"
+                        + where());
+            } else if (!q.onSrq) {
+                assertEquals(0, lastWqe, what + ": QP_LAST_WQE_REACHED without an SRQ" + where());
+            }
+            long badAccesses = ledger.values().stream().filter(x -> x.send() && x.q() == q.peer && x.remote() >= 0
+                    && (!x.remoteOk() || x.target() == Target.EXTRA)).count();
+            assertTrue(access <= badAccesses, what + ": QP_ACCESS_ERR without a bad remote access" + where());
+            // A REM_ACCESS_ERR NAK comes from a responder that refused the access (IBA 11.6.3.1).
+            boolean nakked = ledger.values().stream().anyMatch(x -> x.send() && x.q() == q.peer
+                    && done.get(x.id()) == WcStatus.REM_ACCESS_ERR);
+            if (nakked && !q.destroyed) {
+                assertTrue(access > 0, what + ": " + q.peer + " got REM_ACCESS_ERR but no QP_ACCESS_ERR here"
+                        + where());
+            }
+            for (IbEventType e : q.events) {
+                // COMM_EST: a connected QP received in RTR (IBA 11.6.2), while a pair is reconnected.
+                assertTrue(e == IbEventType.QP_LAST_WQE_REACHED || e == IbEventType.QP_ACCESS_ERR
+                        || e == IbEventType.COMM_EST && q.type != QpType.UD, what + ": " + e + where());
+                coverage.hit("event " + e);
+            }
+        }
     }
 
     private void reapAll() {

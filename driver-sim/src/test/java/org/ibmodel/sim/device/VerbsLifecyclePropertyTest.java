@@ -24,8 +24,8 @@ import org.junit.jupiter.api.Test;
  * of SQE) or both of
  * a pair through RESET and connecting them again, destroying a QP with work outstanding,
  * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
- * deregistering a memory region, setting the loss, flapping a cable, creating or destroying a
- * CQ. The invariants, checked as each completion is polled and after a teardown that takes every
+ * deregistering a memory region, setting the loss, flapping a cable, creating, destroying or
+ * resizing a CQ. The invariants, checked as each completion is polled and after a teardown that takes every
  * QP to ERR and reaps every CQ:
  * <ul>
  * <li>{@code verbs}: post_send and post_recv return what the QP's state and its queue's room say
@@ -41,6 +41,9 @@ import org.junit.jupiter.api.Test;
  *     lkey;
  * <li>{@code liveness}: once the world has settled, a QP the device has in RTS has completed every
  *     send;
+ * <li>{@code events}: a QP on an SRQ reports QP_LAST_WQE_REACHED once per entry into ERR, a
+ *     responder that refused a remote access QP_ACCESS_ERR (and one whose requester got
+ *     REM_ACCESS_ERR does), and no other event comes but COMM_EST on a connected QP;
  * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
  *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
  *     length, immediate and source are those of a message sent to it, each message received at
@@ -70,6 +73,8 @@ class VerbsLifecyclePropertyTest {
                     + c.get(floor.getKey()) + " times, fewer than " + floor.getValue() + ": " + c.seen);
         }
         assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
+        assertTrue(c.get("event QP_ACCESS_ERR") >= 5 && c.get("event QP_LAST_WQE_REACHED") >= 20
+                && c.get("resize CQ") >= 20, "coverage: events and resizes: " + c.seen);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
                     + c.seen);
