@@ -49,6 +49,7 @@ import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.world.Host;
 import org.ibmodel.sim.world.World;
@@ -238,6 +239,8 @@ final class VerbsLifecycle implements AutoCloseable {
 
     final World world;
     final Side[] sides = new Side[2];
+    /** Hosts whose HCA has had a catastrophic error (at most one per run; the driver's reset is off). */
+    final boolean[] dead = new boolean[2];
     final List<Q[]> pairs = new ArrayList<>();
     final Map<Qp, Q> byQp = new IdentityHashMap<>();
     final Map<Long, W> ledger = new LinkedHashMap<>();
@@ -260,7 +263,14 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         for (int i = 0; i < 2; i++) {
             sides[i] = new Side(i);
+            // HCA.md 2.1: with the reset off the driver stays in its error state until removed.
+            world.host(i).driver(0).catasResetDisable(true);
         }
+    }
+
+    /** The driver of host {@code i} has found its HCA's catastrophic error and is in its error state. */
+    boolean detected(int i) {
+        return world.host(i).driver(0).internalError();
     }
 
     /** What the host holds: ib_core objects, the driver's tables, the device's contexts, DMA memory. */
@@ -345,7 +355,7 @@ final class VerbsLifecycle implements AutoCloseable {
 
     void createPair(int arg) {
         long livePairs = pairs.stream().filter(p -> !p[0].destroyed || !p[1].destroyed).count();
-        if (livePairs >= MAX_PAIRS) {
+        if (livePairs >= MAX_PAIRS || dead[0] || dead[1]) {
             return;
         }
         QpType type = new QpType[] {QpType.RC, QpType.RC, QpType.UC, QpType.UD}[arg % 4];
@@ -476,7 +486,11 @@ final class VerbsLifecycle implements AutoCloseable {
                 + w.target() + ")").toList() + " -> " + r.ret() + (r.ok() ? "" : " bad_wr " + r.badWr()));
         boolean sends = state == QpState.RTS || state == QpState.SQD || state == QpState.SQE
                 || state == QpState.ERR;
-        if (!sends) {
+        if (detected(q.side.index)) {
+            // HCA.md 2.1: in the driver's error state every post fails with -EIO.
+            assertEquals(new PostResult(Errno.EIO.negative(), 0), r, "ib_post_send on " + q + ", HCA failed"
+                    + where());
+        } else if (!sends) {
             assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r,
                     "ib_post_send on " + q + " in " + state + where());
         } else {
@@ -636,7 +650,10 @@ final class VerbsLifecycle implements AutoCloseable {
         int outstanding = q.rq.size();
         PostResult r = q.qp.postRecv(wrs);
         note("post_recv " + q + " " + ws.stream().map(W::id).toList() + " -> " + r.ret());
-        if (state == QpState.RESET) {
+        if (detected(q.side.index)) {
+            assertEquals(new PostResult(Errno.EIO.negative(), 0), r, "ib_post_recv on " + q + ", HCA failed"
+                    + where());
+        } else if (state == QpState.RESET) {
             assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r, "ib_post_recv on " + q + " in RESET"
                     + where());
         } else {
@@ -682,9 +699,13 @@ final class VerbsLifecycle implements AutoCloseable {
             ws.add(w);
             wrs.add(new RecvWr(w.id(), sge(s, w)));
         }
+        boolean failed = detected(s.index);
         PostResult r = s.srq.postRecv(wrs);
         note("post_srq_recv h" + s.index + " " + ws.stream().map(W::id).toList() + " -> " + r.ret());
-        assertTrue(r.ok() || r.ret() == Errno.ENOMEM.negative(), "ib_post_srq_recv: " + r + where());
+        if (failed) {
+            assertEquals(new PostResult(Errno.EIO.negative(), 0), r, "ib_post_srq_recv, HCA failed" + where());
+        }
+        assertTrue(r.ok() || r.ret() == Errno.ENOMEM.negative() || failed, "ib_post_srq_recv: " + r + where());
         int posted = r.ok() ? count : r.badWr();
         for (int i = 0; i < posted; i++) {
             ledger.put(ws.get(i).id(), ws.get(i));
@@ -697,6 +718,10 @@ final class VerbsLifecycle implements AutoCloseable {
             return;
         }
         int what = (arg / 16) % 4;
+        if (dead[q.side.index] || dead[q.peer.side.index]) {
+            modifyDead(q, what);
+            return;
+        }
         if (what == 2 && (arg / 128) % 2 == 0) {
             // Half the moves to RTS go to a QP in SQE or SQD, if there is one.
             for (Q x : byQp.values()) {
@@ -761,6 +786,39 @@ final class VerbsLifecycle implements AutoCloseable {
             if (q.flushBelow == Long.MAX_VALUE) {
                 q.flushBelow = nextId;
             }
+        }
+    }
+
+    /**
+     * A move of a QP of a pair one of whose HCAs has failed (HCA.md 2.1): ib_core's table still
+     * refuses what it refuses; past it, a failed HCA's driver answers -EIO, but 0 to 2RST_QP, a
+     * tear-down command; a reset pair is not connected again.
+     */
+    private void modifyDead(Q q, int what) {
+        QpState before = q.qp.state();
+        boolean mine = dead[q.side.index];
+        if (what == 3) {
+            for (Q x : q.peer.destroyed ? List.of(q) : List.of(q, q.peer)) {
+                if (x.qp.state() != QpState.RESET) {
+                    expect0(x, modifyQp(x, new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()), "to RESET");
+                }
+                resetLedger(x);
+            }
+            note("modify " + q + " and its peer to RESET, an HCA failed");
+            coverage.hit("reset after a catastrophic error");
+            return;
+        }
+        QpState to = new QpState[] {QpState.ERR, QpState.SQD, QpState.RTS}[what];
+        int ret = modifyQp(q, new QpAttr().state(to), QpAttrMask.STATE.bit());
+        note("modify " + q + " " + before + " -> " + to + ": " + ret + (mine ? ", its HCA failed" : ""));
+        boolean legal = to == QpState.ERR ? before != QpState.RESET
+                : to == QpState.SQD ? before == QpState.RTS || before == QpState.SQD
+                : before == QpState.RTS || before == QpState.SQD || before == QpState.SQE;
+        if (mine) {
+            assertEquals(legal ? Errno.EIO.negative() : Errno.EINVAL.negative(), ret, q + " to " + to + " from "
+                    + before + ", its HCA failed" + where());
+        } else {
+            assertTrue(ret == 0 || ret == Errno.EINVAL.negative(), q + " to " + to + ": " + ret + where());
         }
     }
 
@@ -844,6 +902,11 @@ final class VerbsLifecycle implements AutoCloseable {
             s.extra[k] = null;
             note("dereg h" + s.index + " extra " + k + " rkey 0x" + Integer.toHexString(rkey));
             coverage.hit("dereg MR");
+        } else if (dead[s.index]) {
+            // SW2HW_MPT is no tear-down command: before the driver knows, the device answers
+            // INTERNAL_ERR (-EIO); after, the driver does.
+            Result<Mr> r = Mr.reg(s.pd, s.buf, BUF, s.buf, ALL_ACCESS);
+            assertTrue(r.isErr() && r.err() == Errno.EIO.negative(), "ib_reg_mr on a failed HCA: " + r + where());
         } else {
             s.extra[k] = Mr.reg(s.pd, s.buf, BUF, s.buf, ALL_ACCESS).get();
             note("reg h" + s.index + " extra " + k + " rkey 0x" + Integer.toHexString(s.extra[k].rkey()));
@@ -851,9 +914,19 @@ final class VerbsLifecycle implements AutoCloseable {
     }
 
     void faultOrCq(int arg) {
-        int what = arg % 5;
+        int what = arg % 6;
         if (what == 4) {
-            resizeCq(arg / 5);
+            resizeCq(arg / 6);
+            return;
+        }
+        if (what == 5) {
+            if ((arg / 6) % 4 == 0 && !dead[0] && !dead[1]) {
+                int h = (arg / 24) % 2;
+                dead[h] = true;
+                world.host(h).hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+                note("catastrophic error of h" + h + "'s HCA");
+                coverage.hit("catastrophic error");
+            }
             return;
         }
         if (what == 0) {
@@ -866,7 +939,11 @@ final class VerbsLifecycle implements AutoCloseable {
             note("flap of h" + (arg / 4) % 2 + "'s cable");
         } else {
             Side s = sides[arg % 2];
-            if (s.cqs[2] == null) {
+            if (s.cqs[2] == null && dead[s.index]) {
+                Result<Cq> r = Cq.create(s.dev, null, null, new CqInitAttr(CQE, 0));
+                assertTrue(r.isErr() && r.err() == Errno.EIO.negative(), "ib_create_cq on a failed HCA: " + r
+                        + where());
+            } else if (s.cqs[2] == null) {
                 s.cqs[2] = Cq.create(s.dev, null, null, new CqInitAttr(CQE, 0)).get();
                 note("create CQ 2 on h" + s.index);
             } else {
@@ -895,9 +972,12 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         // Never below what the QPs on one CQ can have outstanding (4 x (31 + 8) + an SRQ of 32).
         int size = new int[] {200, 256, 512, 1024}[(arg / 6) % 4];
+        // mlx4_ib_resize_cq: the ring rounds up to a power of two above the size; the one it has
+        // already needs no command, so it is done even on a failed HCA.
+        boolean same = Integer.highestOneBit(size) * 2 == cq.cqe() + 1;
         int ret = cq.resize(size);
         note("resize a CQ of h" + s.index + " to " + size + ": " + ret);
-        assertEquals(0, ret, "ib_resize_cq to " + size + where());
+        assertEquals(dead[s.index] && !same ? Errno.EIO.negative() : 0, ret, "ib_resize_cq to " + size + where());
         coverage.hit("resize CQ");
     }
 
@@ -915,7 +995,7 @@ final class VerbsLifecycle implements AutoCloseable {
     /** Notes every QP the device has taken into ERR or SQE since the last look. */
     private void sample() {
         for (Q q : byQp.values()) {
-            if (q.destroyed) {
+            if (q.destroyed || dead[q.side.index]) {
                 continue;
             }
             HwQpState h = q.side.hwState(q.qp);
@@ -1025,7 +1105,8 @@ final class VerbsLifecycle implements AutoCloseable {
 
     /** A flush needs the QP in ERR or SQE at some moment since the WR was posted. */
     private void checkFlush(Q q, W w, String what) {
-        assertTrue((w.errorMark() & 1) == 1 || q.errorEntries > w.errorMark() >> 1,
+        // A failed HCA's driver flushes everything outstanding itself (HCA.md 2.1).
+        assertTrue(dead[q.side.index] || (w.errorMark() & 1) == 1 || q.errorEntries > w.errorMark() >> 1,
                 what + ": flushed, but the QP was not in ERR or SQE at any time since the WR was posted" + where());
     }
 
@@ -1122,6 +1203,11 @@ final class VerbsLifecycle implements AutoCloseable {
 
     /** Every QP to ERR, the world settled, every CQ reaped; then the ledger is checked and all destroyed. */
     void finish() {
+        if (dead[0] || dead[1]) {
+            // The driver's catas timer finds the error within its period (HCA.md 2.1).
+            world.runUntil(world.scheduler().now() + HcaDriver.CATAS_POLL_NS + 1_000_000);
+            assertTrue(detected(dead[0] ? 0 : 1), "the failed HCA's driver never noticed" + where());
+        }
         // Liveness first: once nothing is left to happen, a QP the device has in RTS has finished
         // every send (sent, acknowledged or failed); only receives may wait.
         world.settle();
@@ -1129,13 +1215,14 @@ final class VerbsLifecycle implements AutoCloseable {
         sample();
         reapAll();
         for (Q q : byQp.values()) {
-            if (!q.destroyed && q.side.hwState(q.qp) == HwQpState.RTS) {
+            if (!q.destroyed && !dead[q.side.index] && q.side.hwState(q.qp) == HwQpState.RTS) {
                 assertTrue(q.sq.isEmpty(), q + " is in RTS with nothing left to happen, yet sends " + q.sq
                         + " never completed" + where());
             }
         }
         for (Q q : byQp.values()) {
-            if (!q.destroyed && q.qp.state() != QpState.RESET) {
+            // A failed HCA's QPs need no move: its driver has flushed them already.
+            if (!q.destroyed && !dead[q.side.index] && q.qp.state() != QpState.RESET) {
                 expect0(q, modifyQp(q, new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()), "to ERR");
             }
         }
@@ -1158,7 +1245,8 @@ final class VerbsLifecycle implements AutoCloseable {
             // An empty SEND without immediate carries nothing to know it by.
             boolean delivers = q.type == QpType.RC && (w.op() == WrOpcode.SEND && w.size() > 0
                     || w.op() == WrOpcode.SEND_WITH_IMM || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM);
-            if (delivers && !q.peer.destroyed && q.peer.epoch == w.peerEpoch()) {
+            // A failed HCA's driver reports every receive not yet polled as flushed (HCA.md 2.1).
+            if (delivers && !q.peer.destroyed && q.peer.epoch == w.peerEpoch() && !dead[q.peer.side.index]) {
                 assertTrue(received.contains(w.id()), "RC " + w.op() + " " + w.id() + " of " + q
                         + " completed successfully but " + q.peer + " never reported it" + where());
                 coverage.hit("RC delivery checked");
@@ -1179,7 +1267,11 @@ final class VerbsLifecycle implements AutoCloseable {
             long lastWqe = q.events.stream().filter(e -> e == IbEventType.QP_LAST_WQE_REACHED).count();
             long access = q.events.stream().filter(e -> e == IbEventType.QP_ACCESS_ERR).count();
             String what = q + " events " + q.events;
-            if (q.onSrq && !q.destroyed) {
+            if (q.onSrq && !q.destroyed && dead[q.side.index]) {
+                // Events the device had not yet written when it failed are lost.
+                assertTrue(lastWqe <= q.errEntries, what + ": more QP_LAST_WQE_REACHED than entries into ERR"
+                        + where());
+            } else if (q.onSrq && !q.destroyed) {
                 assertEquals(q.errEntries, lastWqe, what + ": one QP_LAST_WQE_REACHED per entry into ERR"
                         + where());
             } else if (!q.onSrq) {
@@ -1191,7 +1283,7 @@ final class VerbsLifecycle implements AutoCloseable {
             // A REM_ACCESS_ERR NAK comes from a responder that refused the access (IBA 11.6.3.1).
             boolean nakked = ledger.values().stream().anyMatch(x -> x.send() && x.q() == q.peer
                     && done.get(x.id()) == WcStatus.REM_ACCESS_ERR);
-            if (nakked && !q.destroyed) {
+            if (nakked && !q.destroyed && !dead[q.side.index]) {
                 assertTrue(access > 0, what + ": " + q.peer + " got REM_ACCESS_ERR but no QP_ACCESS_ERR here"
                         + where());
             }
@@ -1248,8 +1340,14 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         world.settle();
         for (int i = 0; i < 2; i++) {
-            assertEquals(baseline[i], resources(world.host(i)), "h" + i + " holds what it held before the run"
-                    + where());
+            Map<String, Integer> want = new TreeMap<>(baseline[i]);
+            Map<String, Integer> now = resources(world.host(i));
+            if (dead[i]) {
+                // A failed device hears no tear-down command: only the host's side must be clean.
+                want.keySet().removeIf(k -> k.startsWith("device "));
+                now.keySet().removeIf(k -> k.startsWith("device "));
+            }
+            assertEquals(want, now, "h" + i + " holds what it held before the run" + where());
         }
     }
 

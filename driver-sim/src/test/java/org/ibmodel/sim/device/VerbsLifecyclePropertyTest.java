@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * a pair through RESET and connecting them again, destroying a QP with work outstanding,
  * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
  * deregistering a memory region, setting the loss, flapping a cable, creating, destroying or
- * resizing a CQ. The invariants, checked as each completion is polled and after a teardown that takes every
+ * resizing a CQ, or, once in some runs, failing one host's HCA (a catastrophic error, the driver's
+ * reset off: docs/HCA.md 2.1). The invariants, checked as each completion is polled and after a teardown that takes every
  * QP to ERR and reaps every CQ:
  * <ul>
  * <li>{@code verbs}: post_send and post_recv return what the QP's state and its queue's room say
@@ -49,8 +50,13 @@ import org.junit.jupiter.api.Test;
  *     length, immediate and source are those of a message sent to it, each message received at
  *     most once, and every RC SEND that succeeded received, unless its receiver was reset or
  *     destroyed since;
+ * <li>{@code failedHca}: once a host's HCA has failed and its driver has noticed, its posts fail
+ *     with -EIO, so do its commands but the tear-down ones (2RST_QP, HW2SW_*), and its polls flush
+ *     every WR outstanding, each once; the other host's QPs fail or go on as their peers' absence
+ *     makes them;
  * <li>{@code nothingLeft}: once everything is destroyed, each host holds exactly the ib_core
- *     objects, driver table entries, device contexts and DMA allocations it held before.
+ *     objects, driver table entries, device contexts (not on a failed HCA, which hears no
+ *     tear-down command) and DMA allocations it held before.
  * </ul>
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
  * -Dtest=VerbsLifecyclePropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
@@ -74,7 +80,8 @@ class VerbsLifecyclePropertyTest {
         }
         assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
         assertTrue(c.get("event QP_ACCESS_ERR") >= 5 && c.get("event QP_LAST_WQE_REACHED") >= 20
-                && c.get("resize CQ") >= 20, "coverage: events and resizes: " + c.seen);
+                && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5,
+                "coverage: events, resizes and failed HCAs: " + c.seen);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
                     + c.seen);
