@@ -117,7 +117,11 @@ final class VerbsLifecycle implements AutoCloseable {
         final IbDevice dev;
         final Pd pd;
         final Cq[] cqs = new Cq[3];
-        final Srq srq;
+        /** The host's SRQ, null while destroyed. */
+        Srq srq;
+        /** SRQ limits armed, and SRQ_LIMIT_REACHED events heard, over the run. */
+        int limitsArmed;
+        int limitEvents;
         final Mr main;
         final Mr[] extra = new Mr[2];
         /** rkeys of registrations deregistered during the run. */
@@ -134,7 +138,7 @@ final class VerbsLifecycle implements AutoCloseable {
             for (int i = 0; i < 2; i++) {
                 cqs[i] = Cq.create(dev, null, null, new CqInitAttr(CQE, 0)).get();
             }
-            srq = Srq.create(pd, null, new SrqAttr(SRQ_WR, 1, 0)).get();
+            srq = newSrq().get();
             buf = host.memory().alloc(BUF);
             host.memory().write(buf, source(index, 0, SOURCE));
             main = Mr.reg(pd, buf, BUF, buf, ALL_ACCESS).get();
@@ -142,6 +146,15 @@ final class VerbsLifecycle implements AutoCloseable {
 
         HostMemory memory() {
             return host.memory();
+        }
+
+        Result<Srq> newSrq() {
+            return Srq.create(pd, e -> {
+                assertEquals(IbEventType.SRQ_LIMIT_REACHED, e.event(), "an SRQ's event" + where());
+                limitEvents++;
+                coverage.hit("event SRQ_LIMIT_REACHED");
+                note("event " + e.event() + " on h" + index + "'s SRQ");
+            }, new SrqAttr(SRQ_WR, 1, 0));
         }
 
         /** A fresh 64-byte aligned slot of {@code len} bytes, or -1 when the buffer is used up. */
@@ -245,6 +258,8 @@ final class VerbsLifecycle implements AutoCloseable {
     final Map<Qp, Q> byQp = new IdentityHashMap<>();
     final Map<Long, W> ledger = new LinkedHashMap<>();
     final Map<Long, WcStatus> done = new HashMap<>();
+    /** The SRQ each SRQ receive was posted to. */
+    final Map<Long, Srq> srqOf = new HashMap<>();
     /** Sends (and WRITEs with immediate) whose message a receive completion reported. */
     final Set<Long> received = new HashSet<>();
     final Coverage coverage;
@@ -323,7 +338,8 @@ final class VerbsLifecycle implements AutoCloseable {
             case 0, 1 -> createPair(arg);
             case 2, 3, 4, 5, 6, 7, 8, 9 -> postSend(arg);
             case 10, 11, 12, 13, 14 -> postRecv(arg);
-            case 15, 16 -> postSrqRecv(arg);
+            case 15 -> postSrqRecv(arg);
+            case 16 -> srqLife(arg);
             case 17, 18 -> modify(arg);
             case 19 -> destroy(arg);
             case 20, 21, 22, 23, 24 -> run(arg);
@@ -360,7 +376,7 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         QpType type = new QpType[] {QpType.RC, QpType.RC, QpType.UC, QpType.UD}[arg % 4];
         Mtu mtu = new Mtu[] {Mtu.MTU_1024, Mtu.MTU_4096, Mtu.MTU_256, Mtu.MTU_2048}[(arg / 4) % 4];
-        boolean srqB = type != QpType.UD && (arg / 16) % 3 == 0;
+        boolean srqB = type != QpType.UD && (arg / 16) % 3 == 0 && sides[1].srq != null;
         int cqA = (arg / 48) % 3;
         int cqB = (arg / 144) % 3;
         int id = pairCount++;
@@ -688,6 +704,9 @@ final class VerbsLifecycle implements AutoCloseable {
 
     void postSrqRecv(int arg) {
         Side s = sides[arg % 2];
+        if (s.srq == null) {
+            return;
+        }
         int count = 1 + (arg / 2) % 4;
         List<RecvWr> wrs = new ArrayList<>();
         List<W> ws = new ArrayList<>();
@@ -709,6 +728,45 @@ final class VerbsLifecycle implements AutoCloseable {
         int posted = r.ok() ? count : r.badWr();
         for (int i = 0; i < posted; i++) {
             ledger.put(ws.get(i).id(), ws.get(i));
+            srqOf.put(ws.get(i).id(), s.srq);
+        }
+    }
+
+    /**
+     * ib_modify_srq arming the limit, ib_destroy_srq (-EBUSY while a QP uses it, ib_core's use
+     * count; its WRs go with it) or ib_create_srq; a failed HCA's driver answers the arming and
+     * the creation with -EIO and the destruction with 0 (HW2SW_SRQ tears down).
+     */
+    void srqLife(int arg) {
+        Side s = sides[arg % 2];
+        int what = (arg / 2) % 3;
+        if (s.srq == null) {
+            Result<Srq> r = s.newSrq();
+            note("create h" + s.index + "'s SRQ: " + (r.isErr() ? r.err() : 0));
+            if (dead[s.index]) {
+                assertTrue(r.isErr() && r.err() == Errno.EIO.negative(), "ib_create_srq on a failed HCA" + where());
+            } else {
+                s.srq = r.get();
+            }
+        } else if (what == 0) {
+            int limit = 1 + (arg / 6) % 8;
+            int ret = s.srq.modify(new SrqAttr(0, 0, limit), SrqAttr.LIMIT);
+            note("arm h" + s.index + "'s SRQ limit at " + limit + ": " + ret);
+            assertEquals(dead[s.index] ? Errno.EIO.negative() : 0, ret, "ib_modify_srq, IB_SRQ_LIMIT" + where());
+            if (ret == 0) {
+                s.limitsArmed++;
+                coverage.hit("arm SRQ limit");
+            }
+        } else if (what == 1) {
+            boolean used = byQp.values().stream().anyMatch(q -> !q.destroyed && q.qp.srq() == s.srq);
+            int ret = s.srq.destroy();
+            note("destroy h" + s.index + "'s SRQ: " + ret);
+            assertEquals(used ? Errno.EBUSY.negative() : 0, ret, "ib_destroy_srq of an SRQ " + (used ? "" : "not ")
+                    + "in use" + where());
+            if (ret == 0) {
+                s.srq = null;
+            }
+            coverage.hit("destroy SRQ" + (used ? " in use" : ""));
         }
     }
 
@@ -1113,7 +1171,8 @@ final class VerbsLifecycle implements AutoCloseable {
     private void reapRecv(Q q, Cq cq, Wc wc, W w, String what) {
         assertTrue(cq == q.qp.recvCq(), what + ": not on the QP's receive CQ" + where());
         if (w.srqSide() != null) {
-            assertTrue(q.onSrq && q.side == w.srqSide(), what + ": SRQ WR completed on " + q + where());
+            assertTrue(q.onSrq && q.qp.srq() == srqOf.get(w.id()), what + ": SRQ WR completed on " + q
+                    + ", not on its SRQ" + where());
         } else {
             assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
             assertEquals(q.rq.peekFirst(), (Long) w.id(), what + ": receive queue completes out of order " + q.rq
@@ -1323,7 +1382,11 @@ final class VerbsLifecycle implements AutoCloseable {
             if (s.ah != null) {
                 assertEquals(0, s.ah.destroy(), "rdma_destroy_ah");
             }
-            assertEquals(0, s.srq.destroy(), "ib_destroy_srq");
+            if (s.srq != null) {
+                assertEquals(0, s.srq.destroy(), "ib_destroy_srq");
+            }
+            assertTrue(s.limitEvents <= s.limitsArmed, "h" + s.index + ": " + s.limitEvents
+                    + " SRQ_LIMIT_REACHED for " + s.limitsArmed + " arms" + where());
             for (Cq cq : s.cqs) {
                 if (cq != null) {
                     assertEquals(0, cq.destroy(), "ib_destroy_cq");

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * a pair through RESET and connecting them again, destroying a QP with work outstanding,
  * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
  * deregistering a memory region, setting the loss, flapping a cable, creating, destroying or
- * resizing a CQ, or, once in some runs, failing one host's HCA (a catastrophic error, the driver's
+ * resizing a CQ, arming an SRQ's limit, destroying an SRQ (in use or not) or creating it again,
+ * or, once in some runs, failing one host's HCA (a catastrophic error, the driver's
  * reset off: docs/HCA.md 2.1). The invariants, checked as each completion is polled and after a teardown that takes every
  * QP to ERR and reaps every CQ:
  * <ul>
@@ -44,7 +45,8 @@ import org.junit.jupiter.api.Test;
  *     send;
  * <li>{@code events}: a QP on an SRQ reports QP_LAST_WQE_REACHED once per entry into ERR, a
  *     responder that refused a remote access QP_ACCESS_ERR (and one whose requester got
- *     REM_ACCESS_ERR does), and no other event comes but COMM_EST on a connected QP;
+ *     REM_ACCESS_ERR does), and no other event comes but COMM_EST on a connected QP; an SRQ
+ *     reports SRQ_LIMIT_REACHED at most once per arming;
  * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
  *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
  *     length, immediate and source are those of a message sent to it, each message received at
@@ -80,7 +82,8 @@ class VerbsLifecyclePropertyTest {
         }
         assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
         assertTrue(c.get("event QP_ACCESS_ERR") >= 5 && c.get("event QP_LAST_WQE_REACHED") >= 20
-                && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5,
+                && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5 && c.get("destroy SRQ") >= 20
+                && c.get("destroy SRQ in use") >= 3,
                 "coverage: events, resizes and failed HCAs: " + c.seen);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
