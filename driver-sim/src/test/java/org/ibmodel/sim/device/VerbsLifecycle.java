@@ -71,6 +71,11 @@ final class VerbsLifecycle implements AutoCloseable {
     static final int MAX_UD = 1024;
     static final int GRH = 40;
     static final int QKEY = 0x1111_2222;
+    /** The multicast group both hosts' ports join (IBA 4.1: C000-FFFE), and its MGID. */
+    static final int MLID = 0xc001;
+    static final byte[] MGID = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+    /** The destination QPN of a multicast datagram (IBA 9.6.1.1, 0xFFFFFF). */
+    static final int MCAST_QPN = 0xff_ffff;
     static final int CQE = 512;
     /** An lkey no memory region has. */
     static final int BAD_LKEY = 0xbad00;
@@ -129,6 +134,8 @@ final class VerbsLifecycle implements AutoCloseable {
         final long buf;
         long bump = SOURCE;
         Ah ah;
+        /** The address handle of the multicast group, with the GRH that names its MGID. */
+        Ah mcastAh;
 
         Side(int index) {
             this.index = index;
@@ -195,6 +202,9 @@ final class VerbsLifecycle implements AutoCloseable {
         /** Entries into ERR alone, seen by {@link #sample}. */
         int errEntries;
         HwQpState lastSeen;
+        /** Attached to the multicast group now, and ever. */
+        boolean attached;
+        boolean everAttached;
         /** The QP's asynchronous events, in order. */
         final List<IbEventType> events;
         final Deque<Long> sq = new ArrayDeque<>();
@@ -262,6 +272,8 @@ final class VerbsLifecycle implements AutoCloseable {
     final Map<Long, Srq> srqOf = new HashMap<>();
     /** Sends (and WRITEs with immediate) whose message a receive completion reported. */
     final Set<Long> received = new HashSet<>();
+    /** Multicast datagrams received, as "id@QP": once per receiving QP. */
+    final Set<String> mcastReceived = new HashSet<>();
     final Coverage coverage;
     final StringBuilder log = new StringBuilder();
     private final Map<String, Integer>[] baseline;
@@ -271,6 +283,7 @@ final class VerbsLifecycle implements AutoCloseable {
     @SuppressWarnings("unchecked")
     VerbsLifecycle(long worldSeed, UnaryOperator<DeviceOps> decorate, Coverage coverage) {
         this.world = World.of(worldSeed, 2, decorate);
+        world.joinMulticast(MLID, 0, 1);
         this.coverage = coverage;
         baseline = new Map[2];
         for (int i = 0; i < 2; i++) {
@@ -296,6 +309,7 @@ final class VerbsLifecycle implements AutoCloseable {
         h.hca(0).firmware().live().forEach((k, v) -> m.put("device " + k, v));
         // The command mailbox pool grows with the commands in flight at once and keeps its pages.
         m.put("memory allocations", h.memory().allocations() - h.driver(0).mailboxPages());
+        m.put("device multicast entries", h.hca(0).firmware().multicastEntries());
         return m;
     }
 
@@ -340,7 +354,8 @@ final class VerbsLifecycle implements AutoCloseable {
             case 10, 11, 12, 13, 14 -> postRecv(arg);
             case 15 -> postSrqRecv(arg);
             case 16 -> srqLife(arg);
-            case 17, 18 -> modify(arg);
+            case 17 -> modify(arg);
+            case 18 -> multicast(arg);
             case 19 -> destroy(arg);
             case 20, 21, 22, 23, 24 -> run(arg);
             case 25, 26, 27, 28 -> poll(arg);
@@ -424,6 +439,8 @@ final class VerbsLifecycle implements AutoCloseable {
             toRts(q, modifyQp(q, rts, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
             if (q.side.ah == null) {
                 q.side.ah = Ah.create(q.side.pd, AhAttr.lid(1, world.lid(1 - q.side.index))).get();
+                q.side.mcastAh = Ah.create(q.side.pd, new AhAttr(MLID, 0, 0, 0, 1, new AhAttr.Grh(MGID, 0, 0, 1, 0)))
+                        .get();
             }
             return;
         }
@@ -598,7 +615,7 @@ final class VerbsLifecycle implements AutoCloseable {
                 compare, swapAdd, remoteQpn, badLkey);
     }
 
-    /** A UD send goes to the peer, or to another UD QP of the other host, or to no QP at all. */
+    /** A UD send goes to the peer, another UD QP of the other host, the multicast group or no QP at all. */
     private int udTarget(Q q, int arg) {
         List<Q> uds = new ArrayList<>();
         for (Q[] p : pairs) {
@@ -606,6 +623,9 @@ final class VerbsLifecycle implements AutoCloseable {
             if (other.type == QpType.UD && !other.destroyed) {
                 uds.add(other);
             }
+        }
+        if (arg % 5 == 3) {
+            return MCAST_QPN;
         }
         if (arg % 5 == 4 || uds.isEmpty()) {
             return 0xff_fff0;
@@ -641,7 +661,8 @@ final class VerbsLifecycle implements AutoCloseable {
             wr.compareAdd(w.swapAdd());
         }
         if (q.type == QpType.UD) {
-            wr.ah(q.side.ah).remoteQpn(w.remoteQpn()).remoteQkey(QKEY);
+            wr.ah(w.remoteQpn() == MCAST_QPN ? q.side.mcastAh : q.side.ah).remoteQpn(w.remoteQpn())
+                    .remoteQkey(QKEY);
         }
         return wr;
     }
@@ -767,6 +788,27 @@ final class VerbsLifecycle implements AutoCloseable {
                 s.srq = null;
             }
             coverage.hit("destroy SRQ" + (used ? " in use" : ""));
+        }
+    }
+
+    /** ib_attach_mcast or ib_detach_mcast of a UD QP and the group both hosts' ports joined. */
+    void multicast(int arg) {
+        List<Q> uds = byQp.values().stream().filter(x -> x.type == QpType.UD && !x.destroyed).toList();
+        if (uds.isEmpty()) {
+            return;
+        }
+        Q q = uds.get(arg % uds.size());
+        boolean knows = detected(q.side.index);
+        int ret = q.attached ? q.qp.detachMcast(MGID, MLID) : q.qp.attachMcast(MGID, MLID);
+        note((q.attached ? "detach " : "attach ") + q + ": " + ret);
+        // A failed HCA answers the group table's commands INTERNAL_ERR (-EIO); once its driver
+        // knows, a detach succeeds without it (mlx4_internal_err_ret_value), an attach fails.
+        int want = !dead[q.side.index] || q.attached && knows ? 0 : Errno.EIO.negative();
+        assertEquals(want, ret, (q.attached ? "ib_detach_mcast " : "ib_attach_mcast ") + q + where());
+        if (ret == 0) {
+            coverage.hit(q.attached ? "detach" : "attach");
+            q.attached = !q.attached;
+            q.everAttached |= q.attached;
         }
     }
 
@@ -914,6 +956,12 @@ final class VerbsLifecycle implements AutoCloseable {
         boolean busy = !q.sq.isEmpty() || !q.rq.isEmpty();
         int ret = q.qp.destroy();
         note("destroy " + q + (busy ? " with WRs outstanding" : "") + ": " + ret);
+        if (q.attached) {
+            // ib_attach_mcast holds the QP (core/verbs.c): -EBUSY until it is detached.
+            assertEquals(Errno.EBUSY.negative(), ret, "ib_destroy_qp of an attached QP" + where());
+            coverage.hit("destroy QP attached");
+            return;
+        }
         expect0(q, ret, "ib_destroy_qp");
         q.destroyed = true;
         resetLedger(q);
@@ -1227,7 +1275,7 @@ final class VerbsLifecycle implements AutoCloseable {
             id = wc.immData & 0xffff_ffffL;
         } else if (len == 0) {
             assertTrue(ledger.values().stream().anyMatch(x -> x.op() == WrOpcode.SEND && x.size() == 0
-                    && x.q().type == q.type && x.q().side != me), what + ": no empty SEND was posted" + where());
+                    && x.q().type == q.type), what + ": no empty SEND was posted" + where());
             return;
         } else {
             assertTrue(len >= 8, what + ": a message of " + len + " bytes was never sent" + where());
@@ -1240,7 +1288,15 @@ final class VerbsLifecycle implements AutoCloseable {
         assertNotNull(sent, what + ": carries WR id " + id + ", never sent" + where());
         assertTrue(sent.send() && (sent.op() == WrOpcode.SEND || sent.op() == WrOpcode.SEND_WITH_IMM),
                 what + ": matched " + sent + where());
-        if (q.type == QpType.UD) {
+        boolean mcast = sent.remoteQpn() == MCAST_QPN;
+        if (q.type == QpType.UD && mcast) {
+            // Every QP attached to the group gets a copy, the sender's host's too (the HCA's
+            // loopback, HCA.md 3.11), the sender itself included.
+            assertTrue(sent.q().type == QpType.UD && q.everAttached, what + ": multicast datagram " + sent.id()
+                    + " reached " + q + ", never attached" + where());
+            assertTrue((wc.wcFlags & WcFlags.GRH) != 0, what + ": a multicast datagram without its GRH" + where());
+            assertEquals(sent.q().qp.qpNum(), wc.srcQp, what + ": source QP" + where());
+        } else if (q.type == QpType.UD) {
             assertTrue(sent.q().type == QpType.UD && sent.q().side != me && sent.remoteQpn() == q.qp.qpNum(),
                     what + ": datagram " + sent.id() + " was sent by " + sent.q() + " to QPN 0x"
                     + Integer.toHexString(sent.remoteQpn()) + where());
@@ -1255,7 +1311,13 @@ final class VerbsLifecycle implements AutoCloseable {
         if (imm) {
             assertEquals((int) sent.id(), wc.immData, what + ": immediate" + where());
         }
-        assertTrue(received.add(sent.id()), what + ": message " + sent.id() + " delivered twice" + where());
+        if (mcast) {
+            assertTrue(mcastReceived.add(sent.id() + "@" + q.name), what + ": multicast datagram " + sent.id()
+                    + " delivered twice to " + q + where());
+            coverage.hit("multicast received" + (sent.q().side == me ? " by loopback" : ""));
+        } else {
+            assertTrue(received.add(sent.id()), what + ": message " + sent.id() + " delivered twice" + where());
+        }
     }
 
     // ---- teardown ----
@@ -1373,7 +1435,12 @@ final class VerbsLifecycle implements AutoCloseable {
 
     private void destroyAll() {
         for (Q q : byQp.values()) {
-            if (!q.destroyed) {
+            if (!q.destroyed && q.attached) {
+                // By now a failed HCA's driver knows, and a detach succeeds without the device.
+                assertEquals(0, q.qp.detachMcast(MGID, MLID), "ib_detach_mcast " + q + where());
+                q.attached = false;
+            }
+            if (!q.destroyed && !q.attached) {
                 expect0(q, q.qp.destroy(), "ib_destroy_qp");
                 q.destroyed = true;
             }
@@ -1381,6 +1448,7 @@ final class VerbsLifecycle implements AutoCloseable {
         for (Side s : sides) {
             if (s.ah != null) {
                 assertEquals(0, s.ah.destroy(), "rdma_destroy_ah");
+                assertEquals(0, s.mcastAh.destroy(), "rdma_destroy_ah");
             }
             if (s.srq != null) {
                 assertEquals(0, s.srq.destroy(), "ib_destroy_srq");

@@ -25,7 +25,8 @@ import org.junit.jupiter.api.Test;
  * a pair through RESET and connecting them again, destroying a QP with work outstanding,
  * running the world for 0 to 2 ms or until it settles, polling a CQ, registering or
  * deregistering a memory region, setting the loss, flapping a cable, creating, destroying or
- * resizing a CQ, arming an SRQ's limit, destroying an SRQ (in use or not) or creating it again,
+ * resizing a CQ, attaching a UD QP to the multicast group both hosts' ports joined or detaching
+ * it (UD sends go to the group too), arming an SRQ's limit, destroying an SRQ (in use or not) or creating it again,
  * or, once in some runs, failing one host's HCA (a catastrophic error, the driver's
  * reset off: docs/HCA.md 2.1). The invariants, checked as each completion is polled and after a teardown that takes every
  * QP to ERR and reaps every CQ:
@@ -50,7 +51,8 @@ import org.junit.jupiter.api.Test;
  * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
  *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
  *     length, immediate and source are those of a message sent to it, each message received at
- *     most once, and every RC SEND that succeeded received, unless its receiver was reset or
+ *     most once (a multicast datagram once by each QP ever attached, the sender's host's included,
+ *     with its GRH), an attached QP's destroy refused with -EBUSY, and every RC SEND that succeeded received, unless its receiver was reset or
  *     destroyed since;
  * <li>{@code failedHca}: once a host's HCA has failed and its driver has noticed, its posts fail
  *     with -EIO, so do its commands but the tear-down ones (2RST_QP, HW2SW_*), and its polls flush
@@ -83,7 +85,9 @@ class VerbsLifecyclePropertyTest {
         assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
         assertTrue(c.get("event QP_ACCESS_ERR") >= 5 && c.get("event QP_LAST_WQE_REACHED") >= 20
                 && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5 && c.get("destroy SRQ") >= 20
-                && c.get("destroy SRQ in use") >= 3,
+                && c.get("destroy SRQ in use") >= 3 && c.get("attach") >= 20 && c.get("detach") >= 5
+                && c.get("destroy QP attached") >= 3
+                && c.get("multicast received") + c.get("multicast received by loopback") >= 2,
                 "coverage: events, resizes and failed HCAs: " + c.seen);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
