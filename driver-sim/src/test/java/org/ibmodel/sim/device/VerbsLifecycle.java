@@ -40,7 +40,9 @@ import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.Result;
+import org.ibmodel.core.SendFlags;
 import org.ibmodel.core.SendWr;
+import org.ibmodel.core.SigType;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
@@ -202,6 +204,8 @@ final class VerbsLifecycle implements AutoCloseable {
         /** Entries into ERR alone, seen by {@link #sample}. */
         int errEntries;
         HwQpState lastSeen;
+        /** Created with IB_SIGNAL_REQ_WR: only the WRs that ask complete when they succeed. */
+        boolean selective;
         /** Attached to the multicast group now, and ever. */
         boolean attached;
         boolean everAttached;
@@ -246,7 +250,7 @@ final class VerbsLifecycle implements AutoCloseable {
     /** A posted work request and what its completion must agree with. */
     record W(long id, Q q, Side srqSide, WrOpcode op, int size, long local, long remote, Target target,
             int remoteRkey, boolean rkeyLive, int peerEpoch, int errorMark, long compare, long swapAdd,
-            int remoteQpn, boolean badLkey) {
+            int remoteQpn, boolean badLkey, boolean signaled) {
         boolean send() {
             return op != null;
         }
@@ -395,8 +399,9 @@ final class VerbsLifecycle implements AutoCloseable {
         int cqA = (arg / 48) % 3;
         int cqB = (arg / 144) % 3;
         int id = pairCount++;
-        Q a = newQ("q" + id + "a", sides[0], type, false, cqA, mtu);
-        Q b = newQ("q" + id + "b", sides[1], type, srqB, cqB, mtu);
+        boolean selective = (arg / 432) % 3 == 0;
+        Q a = newQ("q" + id + "a", sides[0], type, false, cqA, mtu, selective);
+        Q b = newQ("q" + id + "b", sides[1], type, srqB, cqB, mtu, selective);
         a.peer = b;
         b.peer = a;
         pairs.add(new Q[] {a, b});
@@ -408,11 +413,12 @@ final class VerbsLifecycle implements AutoCloseable {
         coverage.hit("pair " + type);
     }
 
-    private Q newQ(String name, Side s, QpType type, boolean onSrq, int cqSlot, Mtu mtu) {
+    private Q newQ(String name, Side s, QpType type, boolean onSrq, int cqSlot, Mtu mtu, boolean selective) {
         Cq cq = s.cqs[cqSlot] != null ? s.cqs[cqSlot] : s.cqs[0];
         Cq rcq = s.cqs[(cqSlot + 1) % 3] != null ? s.cqs[(cqSlot + 1) % 3] : s.cqs[0];
         QpInitAttr init = QpInitAttr.of(type, cq, rcq, onSrq ? new QpCap(4, 0, 1, 0, 0) : new QpCap(4, 6, 1, 1, 0));
         init.srq = onSrq ? s.srq : null;
+        init.sqSigType = selective ? SigType.REQ_WR : SigType.ALL_WR;
         List<IbEventType> events = new ArrayList<>();
         init.eventHandler = e -> {
             events.add(e.event());
@@ -421,6 +427,7 @@ final class VerbsLifecycle implements AutoCloseable {
         Result<Qp> r = Qp.create(s.pd, init);
         assertTrue(!r.isErr(), name + ": ib_create_qp failed with " + (r.isErr() ? r.err() : 0));
         Q q = new Q(name, s, r.get(), type, onSrq, mtu, events);
+        q.selective = selective;
         byQp.put(q.qp, q);
         return q;
     }
@@ -612,7 +619,7 @@ final class VerbsLifecycle implements AutoCloseable {
         // Now and then a gather list whose lkey no region has: a local protection error.
         boolean badLkey = size > 0 && !op.isAtomic() && op != WrOpcode.RDMA_READ && id % 13 == 5;
         return new W(id, q, null, op, size, local, remote, target, rkey, rkeyLive, q.peer.epoch, errorMark(q),
-                compare, swapAdd, remoteQpn, badLkey);
+                compare, swapAdd, remoteQpn, badLkey, !q.selective || id % 3 != 0);
     }
 
     /** A UD send goes to the peer, another UD QP of the other host, the multicast group or no QP at all. */
@@ -639,7 +646,7 @@ final class VerbsLifecycle implements AutoCloseable {
     }
 
     private SendWr sendWr(Q q, W w) {
-        SendWr wr = new SendWr().wrId(w.id()).opcode(w.op());
+        SendWr wr = new SendWr().wrId(w.id()).opcode(w.op()).sendFlags(w.signaled() ? SendFlags.SIGNALED : 0);
         if (w.size() > 0 || w.op() == WrOpcode.ATOMIC_CMP_AND_SWP || w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD) {
             wr.sgList(sge(q.side, w));
         }
@@ -715,7 +722,7 @@ final class VerbsLifecycle implements AutoCloseable {
             return null;
         }
         return new W(nextId++, q, q == null ? s : null, null, len, local, -1, Target.MAIN, 0, false, 0,
-                q == null ? 0 : errorMark(q), 0, 0, 0, badLkey);
+                q == null ? 0 : errorMark(q), 0, 0, 0, badLkey, true);
     }
 
     /** The scatter/gather entry of {@code w}: its slot, under an lkey no region has if it asks for one. */
@@ -1140,10 +1147,19 @@ final class VerbsLifecycle implements AutoCloseable {
     private void reapSend(Q q, Cq cq, Wc wc, W w, String what) {
         assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
         assertTrue(cq == q.qp.sendCq(), what + ": not on the QP's send CQ" + where());
-        assertEquals(q.sq.peekFirst(), (Long) w.id(), what + ": send queue completes out of order " + q.sq
-                + where());
-        q.sq.removeFirst();
+        assertTrue(q.sq.contains(w.id()), what + ": not outstanding on its send queue " + q.sq + where());
+        // A completion retires the unsignalled WRs before it, which succeeded (IBA 10.8.3: a send
+        // queue completes in order, and an error or a flush is reported whatever the WR asked).
         Side peer = sides[1 - q.side.index];
+        while (q.sq.peekFirst() != w.id()) {
+            W before = ledger.get(q.sq.removeFirst());
+            assertTrue(!before.signaled(), what + ": send queue completes out of order: signalled WR "
+                    + before.id() + " is older" + where());
+            retire(q, before, peer, what);
+        }
+        q.sq.removeFirst();
+        assertTrue(w.signaled() || wc.status != WcStatus.SUCCESS, what + ": an unsignalled WR completed with"
+                + " SUCCESS" + where());
         switch (wc.status) {
             case SUCCESS -> {
                 assertTrue(w.id() >= q.flushBelow, what + ": success after an error completion, posted before the"
@@ -1179,6 +1195,17 @@ final class VerbsLifecycle implements AutoCloseable {
                 failed(q, w);
             }
             default -> fail(what + ": unexpected status" + where());
+        }
+    }
+
+    /** An unsignalled WR that a later completion, or the end of the run, shows succeeded. */
+    private void retire(Q q, W w, Side peer, String what) {
+        done.put(w.id(), WcStatus.SUCCESS);
+        coverage.hit("unsignalled " + q.type + " retired");
+        if (q.type == QpType.RC) {
+            assertTrue(w.remote() < 0 || w.remoteOk(), what + ": unsignalled WR " + w.id()
+                    + " succeeded with a bad rkey or address" + where());
+            checkRcData(q, w, peer, what + ", retiring unsignalled WR " + w.id());
         }
     }
 
@@ -1337,7 +1364,8 @@ final class VerbsLifecycle implements AutoCloseable {
         reapAll();
         for (Q q : byQp.values()) {
             if (!q.destroyed && !dead[q.side.index] && q.side.hwState(q.qp) == HwQpState.RTS) {
-                assertTrue(q.sq.isEmpty(), q + " is in RTS with nothing left to happen, yet sends " + q.sq
+                assertTrue(q.sq.stream().noneMatch(id -> ledger.get(id).signaled()), q
+                        + " is in RTS with nothing left to happen, yet signalled sends among " + q.sq
                         + " never completed" + where());
             }
         }
@@ -1353,6 +1381,10 @@ final class VerbsLifecycle implements AutoCloseable {
         reapAll();
         for (Q q : byQp.values()) {
             if (!q.destroyed) {
+                // What is left of the send queue completed, unsignalled, before the flush.
+                while (!q.sq.isEmpty() && !ledger.get(q.sq.peekFirst()).signaled()) {
+                    retire(q, ledger.get(q.sq.removeFirst()), sides[1 - q.side.index], "teardown");
+                }
                 assertTrue(q.sq.isEmpty() && q.rq.isEmpty(), q + " still has WRs after its flush: send "
                         + q.sq + " receive " + q.rq + where());
             }

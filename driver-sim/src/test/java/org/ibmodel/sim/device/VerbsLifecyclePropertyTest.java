@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated runs of {@link VerbsLifecycle}: a world seed and 10-60 commands, each creating a pair
- * of RC, UC or UD QPs (one on each host, on any of the CQs, a receiving RC or UC QP sometimes on
+ * of RC, UC or UD QPs (one on each host, on any of the CQs, some signalling only the WRs that ask, a receiving RC or UC QP sometimes on
  * the host's SRQ), posting lists of sends (SEND and WRITE with and without immediate, READ,
  * compare-and-swap, fetch-and-add, 0 B to 20 KB, aimed at a good, a deregistered or an
  * out-of-range remote buffer, some with an lkey no region has), receives or SRQ receives (some
@@ -35,7 +35,9 @@ import org.junit.jupiter.api.Test;
  *     (-EINVAL before RTS or in RESET, -ENOMEM and bad_wr at the first WR with no room);
  *     modify_qp and destroy_cq answer as ib_core's state table and use counts say;
  * <li>{@code exactlyOnce}: every completion names a WR posted on its QP (or the QP's SRQ), on
- *     the right CQ, once; each queue completes in posting order; after the teardown every WR of
+ *     the right CQ, once; each queue completes in posting order, a send completion retiring the
+ *     unsignalled WRs before it (which succeeded: their bytes are checked too), and no
+ *     unsignalled WR completes with SUCCESS; after the teardown every WR of
  *     a QP neither reset nor destroyed since has completed;
  * <li>{@code statuses}: SUCCESS has the WR's opcode and never follows an error on the same send
  *     queue until the QP is taken back to RTS; WR_FLUSH_ERR only after the device was seen to take
@@ -87,7 +89,8 @@ class VerbsLifecyclePropertyTest {
                 && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5 && c.get("destroy SRQ") >= 20
                 && c.get("destroy SRQ in use") >= 3 && c.get("attach") >= 20 && c.get("detach") >= 5
                 && c.get("destroy QP attached") >= 3
-                && c.get("multicast received") + c.get("multicast received by loopback") >= 2,
+                && c.get("multicast received") + c.get("multicast received by loopback") >= 2
+                && c.get("unsignalled RC retired") >= 10,
                 "coverage: events, resizes and failed HCAs: " + c.seen);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
             assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
