@@ -411,6 +411,15 @@ final class VerbsLifecycle implements AutoCloseable {
         connect(b, psnB, psnA);
         note("create " + a + " and " + b + (srqB ? " on the SRQ" : "") + ", " + mtu);
         coverage.hit("pair " + type);
+        if (type == QpType.UD && (arg / 1296) % 2 == 0) {
+            // Half the UD pairs join the multicast group at once, as IPoIB's QP does.
+            for (Q q : List.of(a, b)) {
+                assertEquals(0, q.qp.attachMcast(MGID, MLID), "ib_attach_mcast " + q + where());
+                q.attached = true;
+                q.everAttached = true;
+                coverage.hit("attach");
+            }
+        }
     }
 
     private Q newQ(String name, Side s, QpType type, boolean onSrq, int cqSlot, Mtu mtu, boolean selective) {
@@ -1043,9 +1052,11 @@ final class VerbsLifecycle implements AutoCloseable {
             return;
         }
         if (what == 0) {
-            double p = new double[] {0, 0.02, 0.05}[(arg / 4) % 3];
-            world.fabric().faults().dropProbability(p);
-            note("loss " + p);
+            double p = new double[] {0, 0.02, 0.05}[(arg / 6) % 3];
+            // Some of the damage is bit flips: the CRCs catch them and the packet is dropped.
+            double corrupt = (arg / 18) % 2 == 0 ? 0 : 0.01;
+            world.fabric().faults().dropProbability(p).corruptProbability(corrupt);
+            note("loss " + p + ", corruption " + corrupt);
         } else if (what == 1) {
             long now = world.scheduler().now();
             world.fabric().faults().flap(world.link((arg / 4) % 2), now + 1_000, 50_000 + (arg % 7) * 200_000L);
