@@ -24,6 +24,8 @@ public final class IbUserVerbsCmd {
     public static final int DESTROY_QP = 27;
     public static final int POST_SEND = 28;
     public static final int POST_RECV = 29;
+    public static final int ATTACH_MCAST = 30;
+    public static final int DETACH_MCAST = 31;
     public static final int CREATE_SRQ = 32;
     public static final int DESTROY_SRQ = 35;
     public static final int POST_SRQ_RECV = 36;

@@ -4,7 +4,9 @@ package org.ibmodel.verbs;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ibmodel.uverbs.abi.IbUserVerbs.AttachMcast;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyQp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.DetachMcast;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyQpResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ModifyQp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.PostRecv;
@@ -263,6 +265,19 @@ public final class IbvQp {
         } else {
             out[0] = ret != 0 && !wrs.isEmpty() ? wrs.get(0) : null;
         }
+    }
+
+    /**
+     * ibv_attach_mcast (libibverbs/cmd.c ibv_cmd_attach_mcast): ATTACH_MCAST of the QP to the
+     * group of {@code gid} and {@code lid}; nothing comes back. Returns 0 or errno.
+     */
+    public int attachMcast(byte[] gid, int lid) {
+        return context().execute(IbUserVerbsCmd.ATTACH_MCAST, new AttachMcast().gid(gid).qpHandle(handle).mlid(lid), 0);
+    }
+
+    /** ibv_detach_mcast: DETACH_MCAST, as {@link #attachMcast}. Returns 0 or errno. */
+    public int detachMcast(byte[] gid, int lid) {
+        return context().execute(IbUserVerbsCmd.DETACH_MCAST, new DetachMcast().gid(gid).qpHandle(handle).mlid(lid), 0);
     }
 
     /**
