@@ -20,6 +20,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.ibmodel.sim.device.SeedReporter;
 import org.ibmodel.verbs.IbvAccessFlags;
+import org.ibmodel.verbs.IbvAh;
+import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvMr;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpAttr;
@@ -38,19 +40,22 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated scenarios on two hosts: process a on h0 and process b on h1, each with a region over
- * its buffer open to remote reads, writes and atomics and two RC QPs connected to the other's;
- * a list of steps (b SENDs, WRITEs, READs or fetch-and-adds to a, a SENDs or WRITEs to b, either
- * posts receives, the world runs 1 µs to 5 ms, either polls) and the step after which a's task
- * exits, closing its uverbs file with whatever is in flight; b goes on with the steps after it.
+ * its buffer open to remote reads, writes and atomics, two RC QPs connected to the other's and a
+ * UD QP (a's attached to a multicast group both hosts' ports joined); a list of steps (b SENDs,
+ * WRITEs, READs or fetch-and-adds to a or sends a datagram to the group, a SENDs or WRITEs to b,
+ * either posts receives, the world runs 1 µs to 5 ms, either polls) and the step after which a's
+ * task exits, closing its uverbs file with whatever is in flight and its UD QP still attached; b
+ * goes on with the steps after it.
  * The invariants, once the world has settled:
  * <ul>
- * <li>{@code nothingLeft}: h0 holds the ib_core objects, driver table entries, device contexts
- *     and pinned pages it held before a opened the device;</li>
+ * <li>{@code nothingLeft}: h0 holds the ib_core objects, driver table entries, device contexts,
+ *     multicast group entries and pinned pages it held before a opened the device;</li>
  * <li>{@code untouched}: a's memory once the exit has returned stays as it is: no DMA reaches
  *     it through a region or QP that is gone;</li>
  * <li>{@code peerCompletes}: each WR b posted completes once, in order per QP, SUCCESS for a run of
  *     them and then an error (RETRY_EXC_ERR once a's QP is gone) followed by flushes; a READ that
- *     succeeded brought a's bytes, a fetch-and-add a's counter.</li>
+ *     succeeded brought a's bytes, a fetch-and-add a's counter; each datagram completes with
+ *     SUCCESS.</li>
  * </ul>
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
  * -Dtest=UserExitPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
@@ -62,7 +67,14 @@ class UserExitPropertyTest {
     /** Bytes [0, SOURCE) of a's buffer hold a pattern b READs; the rest is written by b's WRITEs. */
     private static final int SOURCE = 64 << 10;
     private static final int LEN = 3000;
+    /** IBA 11.4.1.2: a UD receive buffer starts with 40 bytes for the GRH. */
+    private static final int GRH = 40;
     private static final long[] RUN_NS = {1_000, 20_000, 300_000, 5_000_000};
+    private static final int QKEY = 0x1111_2222;
+    /** A multicast group both hosts' ports join, which a's UD QP is attached to. */
+    private static final int MLID = 0xc003;
+    private static final byte[] MGID = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 3};
     private static final int ACCESS = IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.REMOTE_WRITE
             | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC;
 
@@ -71,6 +83,8 @@ class UserExitPropertyTest {
         final UserProcess p;
         final IbvMr mr;
         final IbvQp[] qps = new IbvQp[2];
+        final IbvQp ud;
+        final IbvAh group;
 
         Proc(World w, int index) {
             p = new UserProcess(w, index, BUF);
@@ -91,6 +105,22 @@ class UserExitPropertyTest {
                 assertEquals(0, qps[i].modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX
                         | IbvQpAttrMask.PORT | IbvQpAttrMask.ACCESS_FLAGS));
             }
+            IbvQpInitAttr init = new IbvQpInitAttr();
+            init.sendCq = p.cq;
+            init.recvCq = p.cq;
+            init.cap = new IbvQpCap(8, 8, 1, 1);
+            init.qpType = IbvQpType.UD;
+            ud = p.pd.createQp(init);
+            assertNotNull(ud, "ibv_create_qp, UD");
+            assertEquals(0, ProcessIsolationPropertyTest.connect(ud, IbvQpType.UD, 0, 0, 0, 0, 0, QKEY), "UD to RTS");
+            IbvAhAttr g = new IbvAhAttr();
+            g.dlid = MLID;
+            g.isGlobal = true;
+            g.dgid = MGID.clone();
+            g.hopLimit = 1;
+            g.portNum = 1;
+            group = p.pd.createAh(g);
+            assertNotNull(group, "ibv_create_ah");
         }
 
         byte[] read(long off, int len) {
@@ -113,7 +143,7 @@ class UserExitPropertyTest {
         @Override
         public String toString() {
             return new String[] {"b SEND", "b WRITE", "b READ", "b FETCH_ADD", "a SEND", "a WRITE", "recv", "run",
-                "poll"}[kind] + "(" + arg + ")";
+                "poll", "b multicast"}[kind] + "(" + arg + ")";
         }
     }
 
@@ -125,8 +155,8 @@ class UserExitPropertyTest {
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(20)
                 .withReporter(new SeedReporter("UserExitPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), lists().of(integers().between(0, 9 * 1000 - 1)
-                        .map(v -> new Step(v % 9, v / 9))).ofSizeBetween(1, 30), integers().between(0, 30))
+                .forAll(longs().between(0, 1L << 40), lists().of(integers().between(0, 10 * 1000 - 1)
+                        .map(v -> new Step(v % 10, v / 10))).ofSizeBetween(1, 30), integers().between(0, 30))
                 .checkAssert((worldSeed, steps, exitAfter) -> exitedWithWork[0] += run(worldSeed, steps, exitAfter));
         // The runs must reach what the property is about: a exiting with b's requests in flight.
         assertTrue(exitedWithWork[0] >= EXAMPLES / 4, "coverage: only " + exitedWithWork[0]
@@ -137,6 +167,7 @@ class UserExitPropertyTest {
     static int run(long worldSeed, List<Step> steps, int exitAfter) {
         String at = "steps " + steps + ", exiting after " + Math.min(exitAfter, steps.size());
         try (World w = World.of(worldSeed, 2)) {
+            w.joinMulticast(MLID, 0, 1);
             UserProcess.uverbs(w, 0);
             Host h0 = w.host(0);
             Map<String, Integer> before = resources(h0);
@@ -147,6 +178,9 @@ class UserExitPropertyTest {
                 connect(b.qps[i], a.qps[i], a.p.lid());
             }
             a.write(0, pattern(-1, SOURCE));
+            // a exits attached: closing its file must detach before the QP goes (uverbs_free_qp).
+            assertEquals(0, a.ud.attachMcast(MGID, MLID), "ibv_attach_mcast");
+            List<Long> datagrams = new ArrayList<>();
             // b's WRs by QP, in posting order; what each polled completion said.
             List<List<Long>> posted = List.of(new ArrayList<>(), new ArrayList<>());
             Map<Long, IbvWcStatus> done = new HashMap<>();
@@ -189,8 +223,18 @@ class UserExitPropertyTest {
                     }
                     case 6 -> {
                         Proc who = s.arg() % 2 == 0 || !aLive ? b : a;
-                        who.qps[(s.arg() / 2) % 2].postRecv(new IbvRecvWr(0, who.sge(2 * SOURCE, LEN)),
-                                new IbvRecvWr[1]);
+                        IbvQp qp = s.arg() % 3 == 0 && who == a ? a.ud : who.qps[(s.arg() / 2) % 2];
+                        qp.postRecv(new IbvRecvWr(0, who.sge(2 * SOURCE, GRH + LEN)), new IbvRecvWr[1]);
+                    }
+                    case 9 -> {
+                        long id = next++;
+                        IbvSendWr wr = new IbvSendWr(id, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED, b.sge(0, LEN));
+                        wr.ah = b.group;
+                        wr.remoteQpn = 0xff_ffff;
+                        wr.remoteQkey = QKEY;
+                        if (b.ud.postSend(wr, new IbvSendWr[1]) == 0) {
+                            datagrams.add(id);
+                        }
                     }
                     case 7 -> w.runUntil(w.scheduler().now() + RUN_NS[s.arg() % RUN_NS.length]);
                     default -> {
@@ -229,6 +273,9 @@ class UserExitPropertyTest {
                         fetched.add(readLong(b, 3 * SOURCE + id * 8));
                     }
                 }
+            }
+            for (long id : datagrams) {
+                assertEquals(IbvWcStatus.SUCCESS, done.get(id), at + ": peerCompletes, datagram " + id);
             }
             // Each add that succeeded saw a different count, below the number of adds sent.
             long adds = what.values().stream().filter(s -> s.kind() == 3).count();
@@ -312,6 +359,7 @@ class UserExitPropertyTest {
         m.put("ib_core objects", h.driver(0).device().liveTotal());
         h.driver(0).live().forEach((k, v) -> m.put("driver " + k, v));
         h.hca(0).firmware().live().forEach((k, v) -> m.put("device " + k, v));
+        m.put("device multicast entries", h.hca(0).firmware().multicastEntries());
         return m;
     }
 
