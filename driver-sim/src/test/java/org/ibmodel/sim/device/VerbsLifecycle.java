@@ -543,19 +543,27 @@ final class VerbsLifecycle implements AutoCloseable {
             assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r,
                     "ib_post_send on " + q + " in " + state + where());
         } else {
-            int room = Math.max(0, q.sqCap - outstanding);
-            PostResult want = count <= room ? PostResult.OK : new PostResult(Errno.ENOMEM.negative(), room);
-            assertEquals(want, r, "ib_post_send of " + count + " on " + q + " in " + state + " with "
-                    + outstanding + " of " + q.sqCap + " outstanding" + where());
-            if (!r.ok()) {
-                coverage.hit("post_send ENOMEM");
-            }
+            checkRoom("ib_post_send", q, state, count, outstanding, q.sqCap, r);
         }
         for (int i = 0; i < posted; i++) {
             W w = ws.get(i);
             ledger.put(w.id(), w);
             q.sq.addLast(w.id());
             coverage.hit("posted " + q.type + " " + w.op() + (state == QpState.RTS ? "" : " in " + state));
+        }
+    }
+
+    /**
+     * A post of {@code count} WRs to a queue of {@code cap} with {@code outstanding} not yet
+     * retired: all of them, or -ENOMEM with bad_wr at the first that finds no room (mlx4_wq_overflow).
+     */
+    private void checkRoom(String verb, Q q, QpState state, int count, int outstanding, int cap, PostResult r) {
+        int room = Math.max(0, cap - outstanding);
+        PostResult want = count <= room ? PostResult.OK : new PostResult(Errno.ENOMEM.negative(), room);
+        assertEquals(want, r, verb + " of " + count + " on " + q + " in " + state + " with " + outstanding + " of "
+                + cap + " outstanding" + where());
+        if (!r.ok()) {
+            coverage.hit(verb.substring(3) + " ENOMEM");
         }
     }
 
@@ -710,13 +718,7 @@ final class VerbsLifecycle implements AutoCloseable {
             assertEquals(new PostResult(Errno.EINVAL.negative(), 0), r, "ib_post_recv on " + q + " in RESET"
                     + where());
         } else {
-            int room = Math.max(0, q.rqCap - outstanding);
-            PostResult want = count <= room ? PostResult.OK : new PostResult(Errno.ENOMEM.negative(), room);
-            assertEquals(want, r, "ib_post_recv of " + count + " on " + q + " in " + state + " with "
-                    + outstanding + " of " + q.rqCap + " outstanding" + where());
-            if (!r.ok()) {
-                coverage.hit("post_recv ENOMEM");
-            }
+            checkRoom("ib_post_recv", q, state, count, outstanding, q.rqCap, r);
         }
         int posted = r.ok() ? count : r.badWr();
         for (int i = 0; i < posted; i++) {
