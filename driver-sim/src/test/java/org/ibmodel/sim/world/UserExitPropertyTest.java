@@ -33,6 +33,8 @@ import org.ibmodel.verbs.IbvQpType;
 import org.ibmodel.verbs.IbvRecvWr;
 import org.ibmodel.verbs.IbvSendWr;
 import org.ibmodel.verbs.IbvSge;
+import org.ibmodel.verbs.IbvSrq;
+import org.ibmodel.verbs.IbvSrqAttr;
 import org.ibmodel.verbs.IbvWc;
 import org.ibmodel.verbs.IbvWcStatus;
 import org.ibmodel.verbs.IbvWrOpcode;
@@ -40,12 +42,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Generated scenarios on two hosts: process a on h0 and process b on h1, each with a region over
- * its buffer open to remote reads, writes and atomics, two RC QPs connected to the other's and a
- * UD QP (a's attached to a multicast group both hosts' ports joined); a list of steps (b SENDs,
- * WRITEs, READs or fetch-and-adds to a or sends a datagram to the group, a SENDs or WRITEs to b,
- * either posts receives, the world runs 1 µs to 5 ms, either polls) and the step after which a's
- * task exits, closing its uverbs file with whatever is in flight and its UD QP still attached; b
- * goes on with the steps after it.
+ * its buffer open to remote reads, writes and atomics, three RC QPs connected to the other's (the
+ * third on an SRQ, which must outlive it as the exit destroys them) and a UD QP (a's attached to a
+ * multicast group both hosts' ports joined); a list of steps (b SENDs, WRITEs, READs or fetch-and-
+ * adds to a or sends a datagram to the group, a SENDs or WRITEs to b, either posts receives, the
+ * world runs 1 µs to 5 ms, either polls) and the step after which a's task exits, closing its
+ * uverbs file with whatever is in flight and its UD QP still attached; b goes on with the steps
+ * after it.
  * The invariants, once the world has settled:
  * <ul>
  * <li>{@code nothingLeft}: h0 holds the ib_core objects, driver table entries, device contexts,
@@ -82,7 +85,9 @@ class UserExitPropertyTest {
     private static final class Proc {
         final UserProcess p;
         final IbvMr mr;
-        final IbvQp[] qps = new IbvQp[2];
+        /** Three RC QPs, the third taking its receives from {@link #srq}. */
+        final IbvQp[] qps = new IbvQp[3];
+        final IbvSrq srq;
         final IbvQp ud;
         final IbvAh group;
 
@@ -90,11 +95,14 @@ class UserExitPropertyTest {
             p = new UserProcess(w, index, BUF);
             mr = p.pd.regMr(p.buf, BUF, ACCESS);
             assertNotNull(mr, "ibv_reg_mr");
-            for (int i = 0; i < 2; i++) {
+            srq = p.pd.createSrq(null, new IbvSrqAttr(16, 1, 0));
+            assertNotNull(srq, "ibv_create_srq");
+            for (int i = 0; i < 3; i++) {
                 IbvQpInitAttr init = new IbvQpInitAttr();
                 init.sendCq = p.cq;
                 init.recvCq = p.cq;
-                init.cap = new IbvQpCap(8, 8, 1, 1);
+                init.srq = i == 2 ? srq : null;
+                init.cap = new IbvQpCap(8, i == 2 ? 0 : 8, 1, i == 2 ? 0 : 1);
                 init.qpType = IbvQpType.RC;
                 qps[i] = p.pd.createQp(init);
                 assertNotNull(qps[i], "ibv_create_qp");
@@ -173,7 +181,7 @@ class UserExitPropertyTest {
             Map<String, Integer> before = resources(h0);
             Proc a = new Proc(w, 0);
             Proc b = new Proc(w, 1);
-            for (int i = 0; i < 2; i++) {
+            for (int i = 0; i < 3; i++) {
                 connect(a.qps[i], b.qps[i], b.p.lid());
                 connect(b.qps[i], a.qps[i], a.p.lid());
             }
@@ -182,7 +190,7 @@ class UserExitPropertyTest {
             assertEquals(0, a.ud.attachMcast(MGID, MLID), "ibv_attach_mcast");
             List<Long> datagrams = new ArrayList<>();
             // b's WRs by QP, in posting order; what each polled completion said.
-            List<List<Long>> posted = List.of(new ArrayList<>(), new ArrayList<>());
+            List<List<Long>> posted = List.of(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
             Map<Long, IbvWcStatus> done = new HashMap<>();
             Map<Long, Step> what = new HashMap<>();
             List<Long> fetched = new ArrayList<>();
@@ -204,7 +212,7 @@ class UserExitPropertyTest {
                 boolean aLive = atExit == null;
                 switch (s.kind()) {
                     case 0, 1, 2, 3 -> {
-                        int q = s.arg() % 2;
+                        int q = s.arg() % 3;
                         long id = next++;
                         IbvSendWr wr = bRequest(a, b, s, id);
                         if (b.qps[q].postSend(wr, new IbvSendWr[1]) == 0) {
@@ -218,13 +226,20 @@ class UserExitPropertyTest {
                                     IbvWrOpcode.SEND_SIGNALED, a.sge(SOURCE, LEN));
                             wr.remoteAddr = b.p.buf + 5 * SOURCE;
                             wr.rkey = b.mr.rkey();
-                            a.qps[s.arg() % 2].postSend(wr, new IbvSendWr[1]);
+                            a.qps[s.arg() % 3].postSend(wr, new IbvSendWr[1]);
                         }
                     }
                     case 6 -> {
                         Proc who = s.arg() % 2 == 0 || !aLive ? b : a;
-                        IbvQp qp = s.arg() % 3 == 0 && who == a ? a.ud : who.qps[(s.arg() / 2) % 2];
-                        qp.postRecv(new IbvRecvWr(0, who.sge(2 * SOURCE, GRH + LEN)), new IbvRecvWr[1]);
+                        IbvRecvWr wr = new IbvRecvWr(0, who.sge(2 * SOURCE, GRH + LEN));
+                        int q = (s.arg() / 2) % 3;
+                        if (s.arg() % 3 == 0 && who == a) {
+                            a.ud.postRecv(wr, new IbvRecvWr[1]);
+                        } else if (q == 2) {
+                            who.srq.postRecv(wr, new IbvRecvWr[1]);
+                        } else {
+                            who.qps[q].postRecv(wr, new IbvRecvWr[1]);
+                        }
                     }
                     case 9 -> {
                         long id = next++;
@@ -254,7 +269,7 @@ class UserExitPropertyTest {
             Map<String, Integer> after = resources(h0);
             assertEquals(before, after, at + ": nothingLeft on h0");
             assertEquals(0, a.p.ibv.task().mm().pinCount(), at + ": nothingLeft, a's pinned pages");
-            for (int q = 0; q < 2; q++) {
+            for (int q = 0; q < 3; q++) {
                 boolean failed = false;
                 for (long id : posted.get(q)) {
                     IbvWcStatus st = done.get(id);
