@@ -44,11 +44,11 @@ import org.junit.jupiter.api.Test;
  * Generated scenarios on two hosts: process a on h0 and process b on h1, each with a region over
  * its buffer open to remote reads, writes and atomics, three RC QPs connected to the other's (the
  * third on an SRQ, which must outlive it as the exit destroys them) and a UD QP (a's attached to a
- * multicast group both hosts' ports joined); a list of steps (b SENDs, WRITEs, READs or fetch-and-
- * adds to a or sends a datagram to the group, a SENDs or WRITEs to b, either posts receives, the
- * world runs 1 µs to 5 ms, either polls) and the step after which a's task exits, closing its
- * uverbs file with whatever is in flight and its UD QP still attached; b goes on with the steps
- * after it.
+ * multicast group both hosts' ports joined); a list of steps (b SENDs, WRITEs, READs or
+ * fetch-and-adds to a or sends a datagram to the group, a SENDs or WRITEs to b, either posts
+ * receives, the world runs 1 µs to 5 ms, either polls) and the step after which a's task exits,
+ * closing its uverbs file with whatever is in flight and its UD QP still attached; b goes on with
+ * the steps after it.
  * The invariants, once the world has settled:
  * <ul>
  * <li>{@code nothingLeft}: h0 holds the ib_core objects, driver table entries, device contexts,
