@@ -68,7 +68,7 @@ class NoBackDoorTest {
                 n++;
             }
         }
-        assertEquals(23, n);
+        assertEquals(25, n);
     }
 
     @Test
