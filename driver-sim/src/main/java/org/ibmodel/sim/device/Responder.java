@@ -461,7 +461,8 @@ final class Responder {
 
     /** IBA 9.7.5.2.8: no receive WQE: RNR NAK with the QP's min_rnr_timer; the PSN does not advance. */
     private State rnr() {
-        // The RNR NAK already asks for a resend from this PSN; the rest of the gap gets no NAK.
+        // The RNR NAK already asks for a resend from this PSN; the rest of the gap gets no NAK
+        // (hw/hfi1/rc.c: the RNR NAK sets r_nak_state, which holds back sequence NAKs).
         qp.nakSent = true;
         sendAck(Aeth.rnrNakSyndrome((int) qp.ctx.get(Layout.QpCtx.MIN_RNR_TIMER)), psn);
         return State.DONE;
