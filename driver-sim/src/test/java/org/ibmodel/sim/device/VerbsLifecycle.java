@@ -1,21 +1,14 @@
 package org.ibmodel.sim.device;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.ibmodel.core.AccessFlags;
@@ -47,8 +40,6 @@ import org.ibmodel.core.Sge;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
-import org.ibmodel.core.WcFlags;
-import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.hca.HcaDriver;
@@ -270,14 +261,8 @@ final class VerbsLifecycle implements AutoCloseable {
     final boolean[] dead = new boolean[2];
     final List<Q[]> pairs = new ArrayList<>();
     final Map<Qp, Q> byQp = new IdentityHashMap<>();
-    final Map<Long, W> ledger = new LinkedHashMap<>();
-    final Map<Long, WcStatus> done = new HashMap<>();
-    /** The SRQ each SRQ receive was posted to. */
-    final Map<Long, Srq> srqOf = new HashMap<>();
-    /** Sends (and WRITEs with immediate) whose message a receive completion reported. */
-    final Set<Long> received = new HashSet<>();
-    /** Multicast datagrams received, as "id@QP": once per receiving QP. */
-    final Set<String> mcastReceived = new HashSet<>();
+    /** What was posted and what became of it: every completion is checked against it. */
+    final LifecycleLedger book = new LifecycleLedger(this);
     final Coverage coverage;
     final StringBuilder log = new StringBuilder();
     private final Map<String, Integer>[] baseline;
@@ -336,7 +321,7 @@ final class VerbsLifecycle implements AutoCloseable {
         return b;
     }
 
-    private void note(String s) {
+    void note(String s) {
         log.append(String.format("%10.3f us  ", world.scheduler().now() / 1000.0)).append(s).append('\n');
     }
 
@@ -547,7 +532,7 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         for (int i = 0; i < posted; i++) {
             W w = ws.get(i);
-            ledger.put(w.id(), w);
+            book.ledger.put(w.id(), w);
             q.sq.addLast(w.id());
             coverage.hit("posted " + q.type + " " + w.op() + (state == QpState.RTS ? "" : " in " + state));
         }
@@ -658,7 +643,7 @@ final class VerbsLifecycle implements AutoCloseable {
     }
 
     /** Where the QP's errors stood when a WR was posted: entries into ERR or SQE so far, and whether in one. */
-    private static int errorMark(Q q) {
+    static int errorMark(Q q) {
         return q.errorEntries * 2 + (q.inError ? 1 : 0);
     }
 
@@ -722,7 +707,7 @@ final class VerbsLifecycle implements AutoCloseable {
         }
         int posted = r.ok() ? count : r.badWr();
         for (int i = 0; i < posted; i++) {
-            ledger.put(ws.get(i).id(), ws.get(i));
+            book.ledger.put(ws.get(i).id(), ws.get(i));
             q.rq.addLast(ws.get(i).id());
         }
     }
@@ -766,8 +751,8 @@ final class VerbsLifecycle implements AutoCloseable {
         assertTrue(r.ok() || r.ret() == Errno.ENOMEM.negative() || failed, "ib_post_srq_recv: " + r + where());
         int posted = r.ok() ? count : r.badWr();
         for (int i = 0; i < posted; i++) {
-            ledger.put(ws.get(i).id(), ws.get(i));
-            srqOf.put(ws.get(i).id(), s.srq);
+            book.ledger.put(ws.get(i).id(), ws.get(i));
+            book.srqOf.put(ws.get(i).id(), s.srq);
         }
     }
 
@@ -1011,7 +996,7 @@ final class VerbsLifecycle implements AutoCloseable {
         Wc[] wc = new Wc[budget];
         int n = cq.poll(budget, wc);
         for (int i = 0; i < n; i++) {
-            reap(s, cq, wc[i]);
+            book.reap(s, cq, wc[i]);
         }
     }
 
@@ -1137,230 +1122,6 @@ final class VerbsLifecycle implements AutoCloseable {
         }
     }
 
-    // ---- checks ----
-
-    private void reap(Side s, Cq cq, Wc wc) {
-        W w = ledger.get(wc.wrId);
-        Q q = byQp.get(wc.qp);
-        String what = "completion " + wc + " on h" + s.index;
-        note("reaped " + wc.status + " " + wc.opcode + " #" + wc.wrId + " of " + q);
-        assertNotNull(w, what + ": no such WR was posted" + where());
-        assertNotNull(q, what + ": no such QP" + where());
-        assertTrue(!done.containsKey(w.id()), what + ": WR " + w.id() + " already completed with "
-                + done.get(w.id()) + where());
-        done.put(w.id(), wc.status);
-        coverage.hit((w.send() ? w.op() + " " : "recv ") + q.type + " " + wc.status);
-        if (w.send()) {
-            reapSend(q, cq, wc, w, what);
-        } else {
-            reapRecv(q, cq, wc, w, what);
-        }
-    }
-
-    private void reapSend(Q q, Cq cq, Wc wc, W w, String what) {
-        assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
-        assertTrue(cq == q.qp.sendCq(), what + ": not on the QP's send CQ" + where());
-        assertTrue(q.sq.contains(w.id()), what + ": not outstanding on its send queue " + q.sq + where());
-        // A completion retires the unsignalled WRs before it, which succeeded (IBA 10.8.3: a send
-        // queue completes in order, and an error or a flush is reported whatever the WR asked).
-        Side peer = sides[1 - q.side.index];
-        while (q.sq.peekFirst() != w.id()) {
-            W before = ledger.get(q.sq.removeFirst());
-            assertTrue(!before.signaled(), what + ": send queue completes out of order: signalled WR "
-                    + before.id() + " is older" + where());
-            retire(q, before, peer, what);
-        }
-        q.sq.removeFirst();
-        assertTrue(w.signaled() || wc.status != WcStatus.SUCCESS, what + ": an unsignalled WR completed with"
-                + " SUCCESS" + where());
-        switch (wc.status) {
-            case SUCCESS -> {
-                assertTrue(w.id() >= q.flushBelow, what + ": success after an error completion, posted before the"
-                        + " QP was taken back to RTS" + where());
-                assertEquals(w.op().completion(), wc.opcode, what + ": opcode" + where());
-                if (q.type == QpType.RC) {
-                    assertTrue(w.remote() < 0 || w.remoteOk(), what + ": succeeded with a bad rkey or address"
-                            + where());
-                    checkRcData(q, w, peer, what);
-                }
-            }
-            case WR_FLUSH_ERR -> checkFlush(q, w, what);
-            case LOC_PROT_ERR -> {
-                assertTrue(w.badLkey(), what + ": local protection error with a good lkey" + where());
-                failed(q, w);
-            }
-            case RETRY_EXC_ERR, RNR_RETRY_EXC_ERR, REM_ACCESS_ERR, REM_INV_REQ_ERR, REM_OP_ERR -> {
-                assertEquals(QpType.RC, q.type, what + ": a remote error on " + q.type + where());
-                if (wc.status == WcStatus.REM_ACCESS_ERR) {
-                    assertTrue(!w.remoteOk() || w.target() == Target.EXTRA, what
-                            + ": remote access error on a good rkey and address" + where());
-                }
-                if (wc.status == WcStatus.REM_OP_ERR) {
-                    // The responder could not scatter into a receive (IBA 9.9.3, class B).
-                    assertTrue(ledger.values().stream().anyMatch(x -> !x.send() && x.badLkey() && (x.q() == q.peer
-                            || q.peer.onSrq && x.srqSide() == q.peer.side)), what
-                            + ": remote operational error with no receive of a bad lkey" + where());
-                }
-                if (wc.status == WcStatus.RNR_RETRY_EXC_ERR) {
-                    assertTrue(w.op() == WrOpcode.SEND || w.op() == WrOpcode.SEND_WITH_IMM
-                            || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM, what + ": RNR on " + w.op() + where());
-                }
-                failed(q, w);
-            }
-            default -> fail(what + ": unexpected status" + where());
-        }
-    }
-
-    /** An unsignalled WR that a later completion, or the end of the run, shows succeeded. */
-    private void retire(Q q, W w, Side peer, String what) {
-        done.put(w.id(), WcStatus.SUCCESS);
-        coverage.hit("unsignalled " + q.type + " retired");
-        if (q.type == QpType.RC) {
-            assertTrue(w.remote() < 0 || w.remoteOk(), what + ": unsignalled WR " + w.id()
-                    + " succeeded with a bad rkey or address" + where());
-            checkRcData(q, w, peer, what + ", retiring unsignalled WR " + w.id());
-        }
-    }
-
-    /** WR {@code w} failed: until the QP's first return to RTS after it, its send queue only flushes. */
-    private static void failed(Q q, W w) {
-        q.flushBelow = q.recoveries.stream().filter(r -> r > w.id()).findFirst().orElse(Long.MAX_VALUE);
-    }
-
-    /** An RC requester's SUCCESS means the responder has executed it: its bytes are in place. */
-    private void checkRcData(Q q, W w, Side peer, String what) {
-        Side me = q.side;
-        switch (w.op()) {
-            case RDMA_WRITE, RDMA_WRITE_WITH_IMM -> assertArrayEquals(payload(w.id(), w.size()),
-                    peer.memory().read(peer.buf + w.remote(), w.size()), what + ": WRITE's bytes at the peer"
-                    + where());
-            case RDMA_READ -> assertArrayEquals(source(peer.index, w.remote(), w.size()),
-                    me.memory().read(me.buf + w.local(), w.size()), what + ": READ's bytes" + where());
-            case ATOMIC_CMP_AND_SWP, ATOMIC_FETCH_AND_ADD -> {
-                long init = 0x1000_0000_0000L + w.id();
-                assertEquals(init, me.memory().readLong(me.buf + w.local()), what + ": original value" + where());
-                long now = peer.memory().readLong(peer.buf + w.remote());
-                long want = w.op() == WrOpcode.ATOMIC_FETCH_AND_ADD ? init + w.swapAdd()
-                        : w.compare() == init ? w.swapAdd() : init;
-                assertEquals(want, now, what + ": remote value after the atomic" + where());
-            }
-            default -> {
-            }
-        }
-    }
-
-    /** A flush needs the QP in ERR or SQE at some moment since the WR was posted. */
-    private void checkFlush(Q q, W w, String what) {
-        // A failed HCA's driver flushes everything outstanding itself (HCA.md 2.1).
-        assertTrue(dead[q.side.index] || (w.errorMark() & 1) == 1 || q.errorEntries > w.errorMark() >> 1,
-                what + ": flushed, but the QP was not in ERR or SQE at any time since the WR was posted" + where());
-    }
-
-    private void reapRecv(Q q, Cq cq, Wc wc, W w, String what) {
-        assertTrue(cq == q.qp.recvCq(), what + ": not on the QP's receive CQ" + where());
-        if (w.srqSide() != null) {
-            assertTrue(q.onSrq && q.qp.srq() == srqOf.get(w.id()), what + ": SRQ WR completed on " + q
-                    + ", not on its SRQ" + where());
-        } else {
-            assertTrue(w.q() == q, what + ": WR was posted on " + w.q() + where());
-            assertEquals(q.rq.peekFirst(), (Long) w.id(), what + ": receive queue completes out of order " + q.rq
-                    + where());
-            q.rq.removeFirst();
-        }
-        switch (wc.status) {
-            case SUCCESS -> checkReceived(q, wc, w, what);
-            case WR_FLUSH_ERR -> {
-                if (w.srqSide() == null) {
-                    checkFlush(q, w, what);
-                }
-            }
-            case REM_INV_REQ_ERR -> assertEquals(QpType.UC, q.type, what + ": class E error on " + q.type
-                    + where());
-            case LOC_PROT_ERR -> assertTrue(w.badLkey(), what + ": local protection error with a good lkey"
-                    + where());
-            // A WRITE with immediate takes its receive before the rkey check fails (rxe_resp.c checks
-            // resources first); RC's class C error completes that receive (IBA 9.9.3), and so does a
-            // UC QP on an SRQ, which drops the message (rxe_resp.c, RESPST_ERR_RKEY_VIOLATION).
-            case REM_ACCESS_ERR -> assertTrue((q.type == QpType.RC || q.onSrq) && ledger.values().stream()
-                    .anyMatch(x -> x.q() == q.peer && x.op() == WrOpcode.RDMA_WRITE_WITH_IMM
-                            && (!x.remoteOk() || x.target() == Target.EXTRA)),
-                    what + ": no WRITE with immediate to a bad key or address came" + where());
-            default -> fail(what + ": unexpected status" + where());
-        }
-    }
-
-    private void checkReceived(Q q, Wc wc, W w, String what) {
-        Side me = q.side;
-        int grh = q.type == QpType.UD ? GRH : 0;
-        if (wc.opcode == WcOpcode.RECV_RDMA_WITH_IMM) {
-            assertTrue((wc.wcFlags & WcFlags.WITH_IMM) != 0, what + ": no IB_WC_WITH_IMM" + where());
-            W sent = ledger.get((long) wc.immData);
-            assertNotNull(sent, what + ": immediate names no WR" + where());
-            assertEquals(WrOpcode.RDMA_WRITE_WITH_IMM, sent.op(), what + ": immediate of " + sent + where());
-            assertTrue(sent.q() == q.peer, what + ": WRITE came from " + sent.q() + where());
-            assertTrue(received.add(sent.id()), what + ": WRITE " + sent.id() + " reported twice" + where());
-            Side peerSide = sides[1 - me.index];
-            if (sent.target() == Target.MAIN) {
-                assertArrayEquals(payload(sent.id(), sent.size()), me.memory().read(me.buf + sent.remote(),
-                        sent.size()), what + ": bytes of WRITE " + sent.id() + where());
-            }
-            assertTrue(peerSide != me, "two sides");
-            return;
-        }
-        assertEquals(WcOpcode.RECV, wc.opcode, what + ": opcode" + where());
-        int len = wc.byteLen - grh;
-        boolean imm = (wc.wcFlags & WcFlags.WITH_IMM) != 0;
-        long id = 0;
-        if (len == 0 && imm) {
-            // A message of no bytes is known by its immediate.
-            id = wc.immData & 0xffff_ffffL;
-        } else if (len == 0) {
-            assertTrue(ledger.values().stream().anyMatch(x -> x.op() == WrOpcode.SEND && x.size() == 0
-                    && x.q().type == q.type), what + ": no empty SEND was posted" + where());
-            return;
-        } else {
-            assertTrue(len >= 8, what + ": a message of " + len + " bytes was never sent" + where());
-            byte[] head = me.memory().read(me.buf + w.local() + grh, 8);
-            for (int i = 7; i >= 0; i--) {
-                id = id << 8 | (head[i] & 0xff);
-            }
-        }
-        W sent = ledger.get(id);
-        assertNotNull(sent, what + ": carries WR id " + id + ", never sent" + where());
-        assertTrue(sent.send() && (sent.op() == WrOpcode.SEND || sent.op() == WrOpcode.SEND_WITH_IMM),
-                what + ": matched " + sent + where());
-        boolean mcast = sent.remoteQpn() == MCAST_QPN;
-        if (q.type == QpType.UD && mcast) {
-            // Every QP attached to the group gets a copy, the sender's host's too (the HCA's
-            // loopback, HCA.md 3.11), the sender itself included.
-            assertTrue(sent.q().type == QpType.UD && q.everAttached, what + ": multicast datagram " + sent.id()
-                    + " reached " + q + ", never attached" + where());
-            assertTrue((wc.wcFlags & WcFlags.GRH) != 0, what + ": a multicast datagram without its GRH" + where());
-            assertEquals(sent.q().qp.qpNum(), wc.srcQp, what + ": source QP" + where());
-        } else if (q.type == QpType.UD) {
-            assertTrue(sent.q().type == QpType.UD && sent.q().side != me && sent.remoteQpn() == q.qp.qpNum(),
-                    what + ": datagram " + sent.id() + " was sent by " + sent.q() + " to QPN 0x"
-                    + Integer.toHexString(sent.remoteQpn()) + where());
-            assertEquals(sent.q().qp.qpNum(), wc.srcQp, what + ": source QP" + where());
-        } else {
-            assertTrue(sent.q() == q.peer, what + ": message " + sent.id() + " was sent by " + sent.q() + where());
-        }
-        assertEquals(sent.size(), len, what + ": length of message " + sent.id() + where());
-        assertArrayEquals(payload(sent.id(), sent.size()), me.memory().read(me.buf + w.local() + grh, len),
-                what + ": bytes of message " + sent.id() + where());
-        assertEquals(sent.op() == WrOpcode.SEND_WITH_IMM, imm, what + ": IB_WC_WITH_IMM" + where());
-        if (imm) {
-            assertEquals((int) sent.id(), wc.immData, what + ": immediate" + where());
-        }
-        if (mcast) {
-            assertTrue(mcastReceived.add(sent.id() + "@" + q.name), what + ": multicast datagram " + sent.id()
-                    + " delivered twice to " + q + where());
-            coverage.hit("multicast received" + (sent.q().side == me ? " by loopback" : ""));
-        } else {
-            assertTrue(received.add(sent.id()), what + ": message " + sent.id() + " delivered twice" + where());
-        }
-    }
-
     // ---- teardown ----
 
     /** Every QP to ERR, the world settled, every CQ reaped; then the ledger is checked and all destroyed. */
@@ -1378,7 +1139,7 @@ final class VerbsLifecycle implements AutoCloseable {
         reapAll();
         for (Q q : byQp.values()) {
             if (!q.destroyed && !dead[q.side.index] && q.side.hwState(q.qp) == HwQpState.RTS) {
-                assertTrue(q.sq.stream().noneMatch(id -> ledger.get(id).signaled()), q
+                assertTrue(q.sq.stream().noneMatch(id -> book.ledger.get(id).signaled()), q
                         + " is in RTS with nothing left to happen, yet signalled sends among " + q.sq
                         + " never completed" + where());
             }
@@ -1396,16 +1157,16 @@ final class VerbsLifecycle implements AutoCloseable {
         for (Q q : byQp.values()) {
             if (!q.destroyed) {
                 // What is left of the send queue completed, unsignalled, before the flush.
-                while (!q.sq.isEmpty() && !ledger.get(q.sq.peekFirst()).signaled()) {
-                    retire(q, ledger.get(q.sq.removeFirst()), sides[1 - q.side.index], "teardown");
+                while (!q.sq.isEmpty() && !book.ledger.get(q.sq.peekFirst()).signaled()) {
+                    book.retire(q, book.ledger.get(q.sq.removeFirst()), sides[1 - q.side.index], "teardown");
                 }
                 assertTrue(q.sq.isEmpty() && q.rq.isEmpty(), q + " still has WRs after its flush: send "
                         + q.sq + " receive " + q.rq + where());
             }
         }
-        checkEvents();
-        for (W w : ledger.values()) {
-            if (!w.send() || !done.containsKey(w.id()) || done.get(w.id()) != WcStatus.SUCCESS) {
+        book.checkEvents();
+        for (W w : book.ledger.values()) {
+            if (!w.send() || !book.done.containsKey(w.id()) || book.done.get(w.id()) != WcStatus.SUCCESS) {
                 continue;
             }
             Q q = w.q();
@@ -1414,53 +1175,12 @@ final class VerbsLifecycle implements AutoCloseable {
                     || w.op() == WrOpcode.SEND_WITH_IMM || w.op() == WrOpcode.RDMA_WRITE_WITH_IMM);
             // A failed HCA's driver reports every receive not yet polled as flushed (HCA.md 2.1).
             if (delivers && !q.peer.destroyed && q.peer.epoch == w.peerEpoch() && !dead[q.peer.side.index]) {
-                assertTrue(received.contains(w.id()), "RC " + w.op() + " " + w.id() + " of " + q
+                assertTrue(book.received.contains(w.id()), "RC " + w.op() + " " + w.id() + " of " + q
                         + " completed successfully but " + q.peer + " never reported it" + where());
                 coverage.hit("RC delivery checked");
             }
         }
         destroyAll();
-    }
-
-    /**
-     * The QPs' asynchronous events (include/rdma/ib_verbs.h enum ib_event_type, from mlx4's EQEs):
-     * a QP on an SRQ reports its last WQE once per entry into ERR (IBA 10.3.1); a responder that
-     * refused a remote access reports QP_ACCESS_ERR, only after its peer aimed one at a bad key or
-     * address; nothing reports a fatal error, as no queue is corrupt and no CQ overruns, nor an
-     * invalid request, as every request is well formed and every receive large enough.
-     */
-    private void checkEvents() {
-        for (Q q : byQp.values()) {
-            long lastWqe = q.events.stream().filter(e -> e == IbEventType.QP_LAST_WQE_REACHED).count();
-            long access = q.events.stream().filter(e -> e == IbEventType.QP_ACCESS_ERR).count();
-            String what = q + " events " + q.events;
-            if (q.onSrq && !q.destroyed && dead[q.side.index]) {
-                // Events the device had not yet written when it failed are lost.
-                assertTrue(lastWqe <= q.errEntries, what + ": more QP_LAST_WQE_REACHED than entries into ERR"
-                        + where());
-            } else if (q.onSrq && !q.destroyed) {
-                assertEquals(q.errEntries, lastWqe, what + ": one QP_LAST_WQE_REACHED per entry into ERR"
-                        + where());
-            } else if (!q.onSrq) {
-                assertEquals(0, lastWqe, what + ": QP_LAST_WQE_REACHED without an SRQ" + where());
-            }
-            long badAccesses = ledger.values().stream().filter(x -> x.send() && x.q() == q.peer && x.remote() >= 0
-                    && (!x.remoteOk() || x.target() == Target.EXTRA)).count();
-            assertTrue(access <= badAccesses, what + ": QP_ACCESS_ERR without a bad remote access" + where());
-            // A REM_ACCESS_ERR NAK comes from a responder that refused the access (IBA 11.6.3.1).
-            boolean nakked = ledger.values().stream().anyMatch(x -> x.send() && x.q() == q.peer
-                    && done.get(x.id()) == WcStatus.REM_ACCESS_ERR);
-            if (nakked && !q.destroyed && !dead[q.side.index]) {
-                assertTrue(access > 0, what + ": " + q.peer + " got REM_ACCESS_ERR but no QP_ACCESS_ERR here"
-                        + where());
-            }
-            for (IbEventType e : q.events) {
-                // COMM_EST: a connected QP received in RTR (IBA 11.6.2), while a pair is reconnected.
-                assertTrue(e == IbEventType.QP_LAST_WQE_REACHED || e == IbEventType.QP_ACCESS_ERR
-                        || e == IbEventType.COMM_EST && q.type != QpType.UD, what + ": " + e + where());
-                coverage.hit("event " + e);
-            }
-        }
     }
 
     private void reapAll() {
@@ -1471,7 +1191,7 @@ final class VerbsLifecycle implements AutoCloseable {
                     int n;
                     while ((n = cq.poll(wc.length, wc)) > 0) {
                         for (int i = 0; i < n; i++) {
-                            reap(s, cq, wc[i]);
+                            book.reap(s, cq, wc[i]);
                         }
                     }
                 }
