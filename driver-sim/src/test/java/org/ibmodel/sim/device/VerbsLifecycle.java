@@ -875,7 +875,7 @@ final class VerbsLifecycle implements AutoCloseable {
             }
             default -> {
                 move = "RESET and reconnect";
-                reconnect(q.destroyed || q.peer.destroyed ? q : null, q);
+                reconnect(q);
                 ret = 0;
             }
         }
@@ -925,14 +925,16 @@ final class VerbsLifecycle implements AutoCloseable {
         }
     }
 
-    /** Both QPs of {@code q}'s pair (only {@code q} if {@code only} is set) back to RESET and connected again. */
-    private void reconnect(Q only, Q q) {
-        List<Q> both = only != null ? List.of(q) : List.of(q, q.peer);
-        for (Q x : both) {
+    /**
+     * Both QPs of {@code q}'s pair back to RESET and connected again, with new PSNs; if its peer is
+     * gone, {@code q} alone to RESET, where it stays.
+     */
+    private void reconnect(Q q) {
+        for (Q x : q.peer.destroyed ? List.of(q) : List.of(q, q.peer)) {
             expect0(x, modifyQp(x, new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()), "to RESET");
             resetLedger(x);
         }
-        if (only != null) {
+        if (q.peer.destroyed) {
             return;
         }
         int psnA = (int) (nextId * 7919) & 0xff_ffff;
