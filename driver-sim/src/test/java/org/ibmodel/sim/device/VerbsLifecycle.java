@@ -48,12 +48,12 @@ import org.ibmodel.sim.world.Host;
 import org.ibmodel.sim.world.World;
 
 /**
- * One run of {@link VerbsLifecyclePropertyTest}: two hosts of a {@link World}, each with a PD,
- * three CQ slots, an SRQ, a registered buffer and two more registrations of it that come and go;
- * RC, UC and UD QPs created in pairs (one on each host) and connected; and a list of commands
- * decoded from integers. Every completion is checked as it is polled against a ledger of what
- * was posted; the end of the run tears everything down and checks that nothing was lost and
- * nothing is left.
+ * One run of {@link VerbsLifecyclePropertyTest}: two hosts of a {@link World} whose ports share a
+ * multicast group, each with a PD, three CQ slots, an SRQ that comes and goes, a registered buffer
+ * and two more registrations of it that come and go; RC, UC and UD QPs created in pairs (one on
+ * each host) and connected; and a list of commands decoded from integers. Every completion is
+ * checked as it is polled against the {@link LifecycleLedger} of what was posted; the end of the
+ * run tears everything down and checks that nothing was lost and nothing is left.
  */
 final class VerbsLifecycle implements AutoCloseable {
     static final int BUF = 8 << 20;
