@@ -18,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.DeviceOps;
 import org.ibmodel.sim.device.SeedReporter;
 import org.ibmodel.verbs.IbvAccessFlags;
 import org.ibmodel.verbs.IbvAh;
@@ -158,23 +160,33 @@ class UserExitPropertyTest {
     @Test
     void shouldLeaveNothingAndTouchNothingAfterAProcessExitsWithWorkInFlight() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int exitedWithWork = check(seed, EXAMPLES, UnaryOperator.identity());
+        // The runs must reach what the property is about: a exiting with b's requests in flight.
+        assertTrue(exitedWithWork >= EXAMPLES / 4, "coverage: only " + exitedWithWork
+                + " runs exited with work in flight");
+    }
+
+    /**
+     * {@code examples} generated scenarios with both hosts' drivers seen through {@code decorate};
+     * the number of them in which a exited with b's requests in flight.
+     */
+    static int check(long seed, int examples, UnaryOperator<DeviceOps> decorate) {
         int[] exitedWithWork = {0};
         qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
+                .withExamples(examples)
                 .withShrinkCycles(20)
                 .withReporter(new SeedReporter("UserExitPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), lists().of(integers().between(0, 10 * 1000 - 1)
                         .map(v -> new Step(v % 10, v / 10))).ofSizeBetween(1, 30), integers().between(0, 30))
-                .checkAssert((worldSeed, steps, exitAfter) -> exitedWithWork[0] += run(worldSeed, steps, exitAfter));
-        // The runs must reach what the property is about: a exiting with b's requests in flight.
-        assertTrue(exitedWithWork[0] >= EXAMPLES / 4, "coverage: only " + exitedWithWork[0]
-                + " runs exited with work in flight");
+                .checkAssert((worldSeed, steps, exitAfter) ->
+                        exitedWithWork[0] += run(worldSeed, steps, exitAfter, decorate));
+        return exitedWithWork[0];
     }
 
     /** One scenario; 1 if a exited while b had WRs outstanding. */
-    static int run(long worldSeed, List<Step> steps, int exitAfter) {
+    static int run(long worldSeed, List<Step> steps, int exitAfter, UnaryOperator<DeviceOps> decorate) {
         String at = "steps " + steps + ", exiting after " + Math.min(exitAfter, steps.size());
-        try (World w = World.of(worldSeed, 2)) {
+        try (World w = World.of(worldSeed, 2, decorate)) {
             w.joinMulticast(MLID, 0, 1);
             UserProcess.uverbs(w, 0);
             Host h0 = w.host(0);

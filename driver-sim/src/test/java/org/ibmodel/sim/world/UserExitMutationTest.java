@@ -1,0 +1,72 @@
+package org.ibmodel.sim.world;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.Wc;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link UserExitPropertyTest} catches the bugs it exists for: each test puts a deliberately
+ * broken driver under both hosts' ib_core and requires the property to fail with the seed and
+ * the replay command.
+ */
+class UserExitMutationTest {
+    private static final long SEED = 20261126L;
+    private static final int EXAMPLES = 40;
+
+    private static void assertCaught(UnaryOperator<DeviceOps> mutant, String what) {
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> UserExitPropertyTest.check(SEED, EXAMPLES, mutant), what + " went unnoticed");
+        assertTrue(e.getMessage().contains("-Dibmodel.seed=" + SEED), e.getMessage());
+    }
+
+    @Test
+    void shouldCatchARegionTheDriverNeverDeregisters() {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int deregMr(Mr mr) {
+                return 0;
+            }
+        }, "a dereg_mr that leaves the key on the device");
+    }
+
+    /** a's QPs go on after the exit: their RNR retries (rnr_retry 7) keep the world from settling. */
+    @Test
+    void shouldCatchAQpTheDriverNeverDestroys() {
+        assertCaught(real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int destroyQp(Qp qp) {
+                return 0;
+            }
+        }, "a destroy_qp that leaves the QP on the device");
+    }
+
+    @Test
+    void shouldCatchAPeerCompletionReportedTwice() {
+        // uverbs polls one entry at a time (ib_uverbs_poll_cq): the copy comes on the next call.
+        assertCaught(real -> new ForwardingDeviceOps(real) {
+            private Wc last;
+
+            @Override
+            public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+                int n = real.pollCq(cq, numEntries, wc);
+                if (n == 0 && last != null && numEntries > 0) {
+                    wc[0] = last;
+                    last = null;
+                    return 1;
+                }
+                if (n > 0 && wc[n - 1].wrId != 0) {
+                    last = wc[n - 1].copy();
+                }
+                return n;
+            }
+        }, "a duplicated completion");
+    }
+}
