@@ -167,9 +167,6 @@ final class VerbsLifecycle implements AutoCloseable {
             return at;
         }
 
-        Sge sge(long off, int len) {
-            return new Sge(buf + off, len, main.lkey());
-        }
 
         HwQpState hwState(Qp qp) {
             QpContext c = host.hca(0).firmware().qp(qp.qpNum());
