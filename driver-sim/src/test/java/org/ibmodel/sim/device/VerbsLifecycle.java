@@ -167,7 +167,6 @@ final class VerbsLifecycle implements AutoCloseable {
             return at;
         }
 
-
         HwQpState hwState(Qp qp) {
             QpContext c = host.hca(0).firmware().qp(qp.qpNum());
             return c == null ? null : c.state();
