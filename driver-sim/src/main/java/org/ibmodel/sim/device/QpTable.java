@@ -101,7 +101,7 @@ final class QpTable {
         if (qp == null) {
             return Status.BAD_INDEX;
         }
-        if (!t.allowedFrom(qp.state())) {
+        if (!t.allowedFrom(qp.state()) || t.needsDrainedSq() && stage.inProgress(qp) > 0) {
             return Status.BAD_QP_STATE;
         }
         if (t.takesMailbox()) {

@@ -69,6 +69,15 @@ enum QpTransition {
         return from.contains(s);
     }
 
+    /**
+     * Whether the transition waits for the send queue to have drained (§4.5): SQD is left for
+     * itself or RTS only once no WQE begun before it is in progress, so that new attributes never
+     * meet a message in flight (rxe_qp.c rxe_qp_chk_attr refuses the same moves).
+     */
+    boolean needsDrainedSq() {
+        return this == SQD2SQD || this == SQD2RTS;
+    }
+
     HwQpState to() {
         return to;
     }

@@ -23,6 +23,7 @@ import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.fabric.Link;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -281,7 +282,50 @@ class RcTransportTest {
     }
 
     @Test
-    void shouldReportNoDrainForAnSqdLeftBeforeItDrained() {
+    void shouldRefuseToLeaveSqdForRtsOrSqdWhileItDrains() {
+        // rxe_qp.c rxe_qp_chk_attr: until the send queue has drained, SQD is left only for ERR
+        // (and, on this device, RESET): a changed path or timeout must not meet a message in flight.
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            // As above: 22 of the 40 WRITEs start, so the drain outlasts the commands below.
+            int n = 40;
+            int started = (Requester.WINDOW + 2) / 3;
+            p.a.fill(0, TransportPair.pattern(9, 3000));
+            for (int i = 0; i < n; i++) {
+                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 3000))
+                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
+            }
+            QpAttr sqd = new QpAttr().state(QpState.SQD);
+            sqd.enSqdAsyncNotify = true;
+            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(new QpAttr().state(QpState.RTS),
+                    QpAttrMask.STATE.bit()), at("SQD2RTS while the WRITEs are on the wire"));
+            QpAttr timeout = new QpAttr().state(QpState.SQD);
+            timeout.timeout = 20;
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(timeout,
+                    QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.TIMEOUT)), at("SQD2SQD while draining"));
+            QpAttr still = new QpAttr();
+            assertEquals(0, p.a.qp.query(still));
+            assertEquals(QpState.SQD, still.qpState, at("the refused moves changed nothing"));
+            assertTrue(still.sqDraining, at("still draining"));
+            assertEquals(10, still.timeout, at("the refused SQD2SQD left the timeout"));
+
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(started, wcs.size(), at("every WRITE in progress completed: " + wcs));
+            assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.SUCCESS), at("" + wcs));
+            assertEquals(List.of(IbEventType.SQ_DRAINED), p.a.events, at("the drain reported once"));
+            assertEquals(0, p.a.qp.modify(timeout, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.TIMEOUT)),
+                    at("SQD2SQD once drained"));
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()),
+                    at("SQD2RTS once drained"));
+            p.settle();
+            assertEquals(n - started, p.a.poll().size(), at("the waiting WRITEs went after SQD2RTS"));
+            assertEquals(20, p.a.qp.query(still) == 0 ? still.timeout : -1, at("the timeout of the SQD2SQD"));
+        }
+    }
+
+    @Test
+    void shouldReportNoDrainForAnSqdLeftForErrBeforeItDrained() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
             int n = 4;
             p.a.fill(0, TransportPair.pattern(9, 3000));
@@ -292,12 +336,12 @@ class RcTransportTest {
             QpAttr sqd = new QpAttr().state(QpState.SQD);
             sqd.enSqdAsyncNotify = true;
             assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
-            // Back to RTS while the WRITEs are still on the wire: the drain asked for never ends.
-            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+            // To ERR while the WRITEs are still on the wire: the drain asked for never ends.
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()));
             p.settle();
             List<Wc> wcs = p.a.poll();
             assertEquals(n, wcs.size(), at("every WRITE completed: " + wcs));
-            assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.SUCCESS), at("" + wcs));
+            assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.WR_FLUSH_ERR), at("" + wcs));
             assertTrue(p.a.events.isEmpty(), at("no SQ_DRAINED once the QP left SQD: " + p.a.events));
         }
     }

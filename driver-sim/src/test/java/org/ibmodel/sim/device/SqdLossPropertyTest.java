@@ -26,6 +26,7 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,6 +37,8 @@ import org.junit.jupiter.api.Test;
  * Invariants: {@code noStartInSqd}, while the QP is in SQD no WR whose first packet has not gone
  * out yet sends one; {@code drainedOnce}, SQ_DRAINED comes at most once per entry to SQD, and for
  * the entry the world settles in it comes, with ib_query_qp then reporting sq_draining false;
+ * {@code leftOnceDrained}, SQD2RTS is refused only with -EINVAL, only before this entry's SQ_DRAINED
+ * came, and leaves the QP in SQD (rxe_qp.c rxe_qp_chk_attr; docs/HCA.md §4.5);
  * {@code exactlyOnce}, every WR completes once in order with SUCCESS, every SEND is received once
  * in order and every byte is where it belongs.
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
@@ -50,6 +53,8 @@ class SqdLossPropertyTest {
     private static final int RUN = 2;
     private static final int TO_SQD = 3;
     private static final int TO_RTS = 4;
+    /** What {@link #run} adds to its result when the scenario had an SQD2RTS refused. */
+    private static final int REFUSED = 1 << 16;
 
     record Step(int kind, int arg) {
         @Override
@@ -62,6 +67,7 @@ class SqdLossPropertyTest {
     void sqdUnderLoss() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         int[] drainedMidway = {0};
+        int[] refusedIn = {0};
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
@@ -69,12 +75,21 @@ class SqdLossPropertyTest {
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 10),
                         lists().of(integers().between(0, 5 * (SLOT + 1) - 1).map(v -> new Step(v % 5, v / 5)))
                                 .ofSizeBetween(1, 20))
-                .checkAssert((worldSeed, mtu, drop, steps) -> drainedMidway[0] += run(worldSeed, mtu, drop, steps));
+                .checkAssert((worldSeed, mtu, drop, steps) -> {
+                    int r = run(worldSeed, mtu, drop, steps);
+                    drainedMidway[0] += r & (REFUSED - 1);
+                    refusedIn[0] += r / REFUSED;
+                });
         assertTrue(drainedMidway[0] >= EXAMPLES / 10, drainedMidway[0] + " of " + EXAMPLES
                 + " runs drained in SQD before their end");
+        assertTrue(refusedIn[0] >= EXAMPLES / 20, refusedIn[0] + " of " + EXAMPLES
+                + " runs had an SQD2RTS refused while the QP drained");
     }
 
-    /** One scenario; 1 when an SQ_DRAINED came before the end, else 0. */
+    /**
+     * One scenario; 1 when an SQ_DRAINED came before the end, else 0, plus {@link #REFUSED} when an
+     * SQD2RTS was refused while the QP drained.
+     */
     static int run(long worldSeed, Mtu mtu, int dropPercent, List<Step> steps) {
         int wrs = (int) steps.stream().filter(s -> s.kind() <= SEND).count();
         TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - 4 * wrs, 0x7000, 10, 7, 7, 1);
@@ -95,6 +110,7 @@ class SqdLossPropertyTest {
             });
             List<Step> posted = new ArrayList<>();
             int entries = 0;
+            int refused = 0;
             for (Step s : steps) {
                 switch (s.kind()) {
                     case WRITE, SEND -> {
@@ -121,8 +137,18 @@ class SqdLossPropertyTest {
                         if (inSqd[0]) {
                             // The device may start the waiting WRs within the command itself.
                             inSqd[0] = false;
-                            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()),
-                                    "SQD to RTS");
+                            boolean drainSeen = drains(p) == entries;
+                            int ret = p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
+                            if (ret != 0) {
+                                assertFalse(drainSeen, "leftOnceDrained: SQD2RTS refused after this SQD's "
+                                        + "SQ_DRAINED: " + ret);
+                                assertEquals(Errno.EINVAL.negative(), ret, "leftOnceDrained: SQD2RTS while draining");
+                                QpAttr q = new QpAttr();
+                                assertEquals(0, p.a.qp.query(q));
+                                assertEquals(QpState.SQD, q.qpState, "leftOnceDrained: a refused SQD2RTS left SQD");
+                                inSqd[0] = true;
+                                refused++;
+                            }
                         }
                     }
                 }
@@ -165,7 +191,7 @@ class SqdLossPropertyTest {
                 }
             }
             assertEquals(r, received.size(), "exactlyOnce: one receive per SEND");
-            return drainedBeforeEnd;
+            return drainedBeforeEnd + (refused > 0 ? REFUSED : 0);
         }
     }
 

@@ -866,8 +866,15 @@ final class VerbsLifecycle implements AutoCloseable {
                 move = "RTS";
                 ret = modifyQp(q, new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
                 boolean legal = before == QpState.RTS || before == QpState.SQD || before == QpState.SQE;
-                assertEquals(legal && agree ? 0 : Errno.EINVAL.negative(), ret, q + " to RTS from " + before
-                        + ", the device's " + hw + where());
+                if (before == QpState.SQD && agree && ret == Errno.EINVAL.negative()) {
+                    // HCA.md §4.5: refused while the send queue drains, leaving the QP in SQD.
+                    assertEquals(HwQpState.SQD, q.side.hwState(q.qp), q + ": a refused SQD2RTS" + where());
+                    assertEquals(QpState.SQD, q.qp.state(), q + ": a refused SQD2RTS" + where());
+                    coverage.hit("SQD2RTS refused while draining");
+                } else {
+                    assertEquals(legal && agree ? 0 : Errno.EINVAL.negative(), ret, q + " to RTS from " + before
+                            + ", the device's " + hw + where());
+                }
             }
             default -> {
                 move = "RESET and reconnect";
