@@ -821,8 +821,8 @@ final class VerbsLifecycle implements AutoCloseable {
             modifyDead(q, what);
             return;
         }
-        if (what == 2 && (arg / 128) % 2 == 0) {
-            // Half the moves to RTS go to a QP in SQE or SQD, if there is one.
+        if (what == 2 && (arg / 128) % 4 != 0) {
+            // Three moves to RTS in four go to a QP in SQE or SQD, if there is one.
             for (Q x : byQp.values()) {
                 HwQpState h = x.destroyed ? null : x.side.hwState(x.qp);
                 if (h == HwQpState.SQE || h == HwQpState.SQD) {
