@@ -160,6 +160,17 @@ public final class Cq extends IbObject {
         return device().ops().resizeCq(this, newCqe);
     }
 
+    /**
+     * rdma_set_cq_moderation (drivers/infiniband/core/verbs.c): the driver's modify_cq holds the
+     * completion event back for {@code cqCount} completions or {@code cqPeriod} µs, whichever comes
+     * first (0: no such bound). Both are u16 in the kernel, so only their low 16 bits are passed on.
+     * -EOPNOTSUPP when the driver has no modify_cq, as rxe has none.
+     */
+    public int setModeration(int cqCount, int cqPeriod) {
+        checkLive("rdma_set_cq_moderation");
+        return device().ops().modifyCq(this, cqCount & 0xffff, cqPeriod & 0xffff);
+    }
+
     /** ib_destroy_cq: -EBUSY while a QP or SRQ still uses the CQ, changing nothing. */
     public int destroy() {
         checkLive("ib_destroy_cq");

@@ -26,6 +26,15 @@ public interface DeviceOps {
 
     int resizeCq(Cq cq, int cqe);
 
+    /**
+     * modify_cq: hold the CQ's completion event back until {@code cqCount} completions have come
+     * or {@code cqPeriod} µs have passed (each a u16, 0: no bound). A driver without one (rxe) leaves
+     * ib_core to answer -EOPNOTSUPP.
+     */
+    default int modifyCq(Cq cq, int cqCount, int cqPeriod) {
+        return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();
+    }
+
     /** Copies up to {@code numEntries} completions into {@code wc}; returns how many, or -errno. */
     int pollCq(Cq cq, int numEntries, Wc[] wc);
 

@@ -45,6 +45,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public int modifyCq(Cq cq, int cqCount, int cqPeriod) {
+        return real.modifyCq(cq, cqCount, cqPeriod);
+    }
+
+    @Override
     public int pollCq(Cq cq, int numEntries, Wc[] wc) {
         return real.pollCq(cq, numEntries, wc);
     }

@@ -1201,6 +1201,19 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * mlx4_ib_modify_cq, mlx4_cq_modify (drivers/net/ethernet/mellanox/mlx4/cq.c): the command mlx4
+     * calls MODIFY_CQ, here RESIZE_CQ, with opcode modifier 1 and a context holding only
+     * cq_max_count and cq_period (HCA.md §8).
+     */
+    @Override
+    public int modifyCq(Cq cq, int cqCount, int cqPeriod) {
+        byte[] b = new byte[Hw.CTX + Hw.CqCtx.SIZE];
+        Hw.CqCtx.CQ_MAX_COUNT.set(b, Hw.CTX, cqCount);
+        Hw.CqCtx.CQ_PERIOD.set(b, Hw.CTX, cqPeriod);
+        return cmd.in(CmdOp.RESIZE_CQ, ((HcaCq) cq.drv()).cqn(), 1, b);
+    }
+
     /** mlx4_ib_resize_cq: a new ring; the device moves unconsumed CQEs or refuses (BAD_SIZE). */
     @Override
     public int resizeCq(Cq cq, int cqe) {

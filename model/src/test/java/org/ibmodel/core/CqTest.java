@@ -13,6 +13,7 @@ import java.util.List;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.traces.RdmaCore;
 import org.ibmodel.traces.TraceBuffer;
 import org.ibmodel.traces.TraceRecord;
@@ -431,5 +432,29 @@ class CqTest {
         KernelBug bug = assertThrows(KernelBug.class, () -> cq.reqNotify(CqNotifyFlags.NEXT_COMP));
 
         assertEquals("use_after_free", bug.rule());
+    }
+
+    @Test
+    void shouldAnswerEopnotsuppToModerationWithoutADriverModifyCq() {
+        // rdma_set_cq_moderation: rxe has no modify_cq, nor has the in-memory device.
+        assertEquals(Errno.EOPNOTSUPP.negative(), f.cq(16).setModeration(4, 10));
+    }
+
+    @Test
+    void shouldHandTheDriverModerationAsTheKernelsU16sAndNotWhenDestroyed() {
+        List<String> calls = new ArrayList<>();
+        IbDevice dev = MemDevice.create(f.core, "mem1", f.mem, 2, real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int modifyCq(Cq cq, int cqCount, int cqPeriod) {
+                calls.add(cqCount + "/" + cqPeriod);
+                return 0;
+            }
+        });
+        Cq cq = Cq.create(dev, null, null, new CqInitAttr(16, 0)).get();
+        assertEquals(0, cq.setModeration(0x10003, 0xffff));
+        assertEquals(List.of("3/65535"), calls, "u16 arguments keep their low 16 bits");
+        assertEquals(0, cq.destroy());
+        assertEquals("use_after_free", assertThrows(KernelBug.class, () -> cq.setModeration(1, 1)).rule());
+        assertEquals(1, calls.size());
     }
 }

@@ -1,13 +1,16 @@
-// docs/HCA.md §4.4, §6, §6.1, §8 (CQ_ARM); overrun and access violation as
+// docs/HCA.md §4.4, §6, §6.1, §8 (CQ_ARM, event moderation); overrun and access violation as
 // drivers/net/ethernet/mellanox/mlx4/eq.c reports MLX4_EVENT_TYPE_CQ_ERROR, the states as
 // drivers/infiniband/hw/mthca/mthca_cq.c numbers them
 package org.ibmodel.sim.device;
+
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * One CQ in hardware ownership. A CQE goes to the ring unless the ring is full (the consumer
  * index in the doorbell record says so): then the CQ is overrun for good and reports CQ_ERROR.
  * A ring or doorbell record the device cannot reach (§6.1) puts it in error the same way, with
- * the other CQ_ERROR syndrome. An armed CQ sends one COMPLETION EQE to its EQ.
+ * the other CQ_ERROR syndrome. An armed CQ sends one COMPLETION EQE to its EQ, at once or, with
+ * event moderation, after a count of CQEs or a period (§8).
  */
 final class CompletionQueue {
     static final int STATE_OK = 0;
@@ -27,11 +30,22 @@ final class CompletionQueue {
     private int state = STATE_OK;
     private int arm;
     private int users;
+    private final Scheduler scheduler;
+    /** cq_max_count and cq_period (µs) of §4.4; both 0: no moderation. */
+    private int maxCount;
+    private int periodUs;
+    /** CQEs that satisfied the arm since it was set, while moderation holds the event back. */
+    private int pending;
+    private Scheduler.Handle periodTimer;
+    /** False once the CQ went back to software or the device dropped its tables. */
+    private boolean live = true;
 
-    CompletionQueue(int cqn, byte[] mailbox, Dma dma, EqTable eqs) {
+    CompletionQueue(int cqn, byte[] mailbox, Dma dma, EqTable eqs, Scheduler scheduler) {
         this.cqn = cqn;
         this.dma = dma;
         this.eqs = eqs;
+        this.scheduler = scheduler;
+        moderate(mailbox);
         this.compEqn = Layout.CqCtx.COMP_EQN.getInt(mailbox, Layout.CTX);
         this.dbRecord = Layout.CqCtx.DB_RECORD.get(mailbox, Layout.CTX);
         this.ring = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX),
@@ -116,6 +130,8 @@ final class CompletionQueue {
         Layout.CqCtx.BUFFER.set(b, 0, ring.buffer());
         Layout.CqCtx.DB_RECORD.set(b, 0, dbRecord);
         Layout.CqCtx.PRODUCER_INDEX.set(b, 0, pi);
+        Layout.CqCtx.CQ_PERIOD.set(b, 0, periodUs);
+        Layout.CqCtx.CQ_MAX_COUNT.set(b, 0, maxCount);
         return b;
     }
 
@@ -141,10 +157,59 @@ final class CompletionQueue {
         pi = (pi + 1) & 0xffffff;
         boolean error = Layout.Cqe.OPCODE.getInt(cqe, 0) == Layout.Cqe.OPCODE_ERROR;
         if (arm == Layout.Doorbell.ARM_NEXT || (arm == Layout.Doorbell.ARM_SOLICITED && (solicited || error))) {
-            arm = 0;
-            eqs.completion(compEqn, cqn);
+            satisfied();
         }
         return true;
+    }
+
+    /** A CQE satisfied the arm: the event now, or when the moderation's count or period says. */
+    private void satisfied() {
+        pending++;
+        if (maxCount == 0 && periodUs == 0 || maxCount != 0 && pending >= maxCount) {
+            raise();
+        } else if (periodUs != 0 && periodTimer == null) {
+            periodTimer = scheduler.schedule(periodUs * 1000L, "cq 0x" + Integer.toHexString(cqn)
+                    + " moderation period", this::periodEnded);
+        }
+    }
+
+    private void periodEnded() {
+        periodTimer = null;
+        if (live && arm != 0 && pending > 0) {
+            raise();
+        }
+    }
+
+    /** The COMPLETION EQE; the CQ is disarmed and the moderation starts again. */
+    private void raise() {
+        arm = 0;
+        pending = 0;
+        if (periodTimer != null) {
+            periodTimer.cancel();
+            periodTimer = null;
+        }
+        eqs.completion(compEqn, cqn);
+    }
+
+    /**
+     * SW2HW_CQ's context, or RESIZE_CQ with opcode modifier 1 (§3.3): cq_max_count and cq_period.
+     * A count the CQEs held back already reach raises the event; a running period keeps its length.
+     */
+    void moderate(byte[] mailbox) {
+        maxCount = Layout.CqCtx.CQ_MAX_COUNT.getInt(mailbox, Layout.CTX);
+        periodUs = Layout.CqCtx.CQ_PERIOD.getInt(mailbox, Layout.CTX);
+        if (pending > 0 && (maxCount == 0 && periodUs == 0 || maxCount != 0 && pending >= maxCount)) {
+            raise();
+        }
+    }
+
+    /** HW2SW_CQ, or the device dropped its tables: no event is raised for this CQ any more. */
+    void retire() {
+        live = false;
+        if (periodTimer != null) {
+            periodTimer.cancel();
+            periodTimer = null;
+        }
     }
 
     /**
@@ -165,8 +230,7 @@ final class CompletionQueue {
             return;
         }
         if (outstanding != 0) {
-            arm = 0;
-            eqs.completion(compEqn, cqn);
+            raise();
             return;
         }
         if (arm != Layout.Doorbell.ARM_NEXT) {

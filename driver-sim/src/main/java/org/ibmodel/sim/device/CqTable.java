@@ -1,5 +1,7 @@
-// docs/HCA.md §3.3 (SW2HW_CQ, HW2SW_CQ, RESIZE_CQ), §8 (CQ_ARM)
+// docs/HCA.md §3.3 (SW2HW_CQ, HW2SW_CQ, RESIZE_CQ), §8 (CQ_ARM, event moderation)
 package org.ibmodel.sim.device;
+
+import org.ibmodel.sim.sched.Scheduler;
 
 /** The CQ context table. */
 final class CqTable {
@@ -7,12 +9,14 @@ final class CqTable {
     private final Dma dma;
     private final DevCaps caps;
     private final EqTable eqs;
+    private final Scheduler scheduler;
 
-    CqTable(int numCq, Dma dma, DevCaps caps, EqTable eqs) {
+    CqTable(int numCq, Dma dma, DevCaps caps, EqTable eqs, Scheduler scheduler) {
         this.cqs = new CompletionQueue[numCq];
         this.dma = dma;
         this.caps = caps;
         this.eqs = eqs;
+        this.scheduler = scheduler;
     }
 
     CompletionQueue cq(int cqn) {
@@ -42,7 +46,7 @@ final class CqTable {
         if (s != Status.OK) {
             return s;
         }
-        cqs[cqn] = new CompletionQueue(cqn, mailbox, dma, eqs);
+        cqs[cqn] = new CompletionQueue(cqn, mailbox, dma, eqs, scheduler);
         return Status.OK;
     }
 
@@ -53,16 +57,34 @@ final class CqTable {
         if (cqs[cqn] == null || cqs[cqn].users() > 0) {
             return Status.BAD_RES_STATE;
         }
+        cqs[cqn].retire();
         cqs[cqn] = null;
         return Status.OK;
     }
 
-    Status resize(int cqn, byte[] mailbox) {
+    /** The device drops its tables (CLOSE_HCA, a reset): no CQ raises an event any more. */
+    void retireAll() {
+        for (CompletionQueue cq : cqs) {
+            if (cq != null) {
+                cq.retire();
+            }
+        }
+    }
+
+    /** RESIZE_CQ: opcode modifier 0 resizes, 1 sets the event moderation (§3.3). */
+    Status modify(int cqn, int opcodeModifier, byte[] mailbox) {
+        if (opcodeModifier != 0 && opcodeModifier != 1) {
+            return Status.BAD_PARAM;
+        }
         if (!inRange(cqn)) {
             return Status.BAD_INDEX;
         }
         if (cqs[cqn] == null) {
             return Status.BAD_RES_STATE;
+        }
+        if (opcodeModifier == 1) {
+            cqs[cqn].moderate(mailbox);
+            return Status.OK;
         }
         Status s = CompletionQueue.check(mailbox, dma, caps, eqs);
         if (s != Status.OK) {

@@ -82,7 +82,7 @@ final class EqTable {
     /** A COMPLETION EQE for {@code cqn} on its CQ's EQ. */
     void completion(int eqn, int cqn) {
         EventQueue eq = eq(eqn);
-        if (eq != null) {
+        if (eq != null && !halted) {
             eq.post(eqe(EventType.COMPLETION, 0, cqn));
         }
     }

@@ -7,6 +7,7 @@ import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
+import org.ibmodel.sim.sched.Scheduler;
 
 /**
  * The HCA firmware: executes one command at a time from the {@link Command} table, reads and
@@ -33,6 +34,8 @@ public final class Firmware {
     static final Set<SysState> RUNNING = EnumSet.of(SysState.INITIALISED);
 
     private final Dma dma;
+    /** The device's clock, for the CQs' event moderation periods (§8). */
+    private final Scheduler scheduler;
     private final DevCaps caps;
     private final EventQueue.Msix msix;
     private final TransportStage stage;
@@ -55,8 +58,9 @@ public final class Firmware {
     /** The immediate result of the command that just ran (MGID_HASH), for out_param; -1 if none. */
     private long immediate = -1;
 
-    Firmware(Dma dma, DevCaps caps, EventQueue.Msix msix, TransportStage stage) {
+    Firmware(Dma dma, DevCaps caps, EventQueue.Msix msix, TransportStage stage, Scheduler scheduler) {
         this.dma = dma;
+        this.scheduler = scheduler;
         this.caps = caps;
         this.msix = msix;
         this.stage = stage;
@@ -343,7 +347,7 @@ public final class Firmware {
         mcgs = numMcg == 0 ? null : new McgTable((int) numMcg, (int) hashSize);
         mpts = new MptTable((int) numMpt, dma, caps, policy);
         eqs = new EqTable((int) numEq, dma, msix, caps.msixVectors());
-        cqs = new CqTable((int) numCq, dma, caps, eqs);
+        cqs = new CqTable((int) numCq, dma, caps, eqs, scheduler);
         srqs = new SrqTable((int) numSrq, dma, caps, eqs);
         qps = new QpTable((int) numQp, dma, caps, cqs, srqs, eqs, stage);
         state = SysState.INITIALISED;
@@ -374,6 +378,9 @@ public final class Firmware {
 
     /** What INIT_HCA made goes: every context and table. */
     private void dropTables() {
+        if (cqs != null) {
+            cqs.retireAll();
+        }
         mpts = null;
         eqs = null;
         cqs = null;

@@ -70,7 +70,7 @@ public final class Hca implements PciFunction {
         this.handlers = new Runnable[caps.msixVectors()];
         this.caps = caps;
         this.stage = stage;
-        this.firmware = new Firmware(new Dma(memory), caps, this::fire, stage);
+        this.firmware = new Firmware(new Dma(memory), caps, this::fire, stage, scheduler);
     }
 
     public Firmware firmware() {

@@ -325,6 +325,8 @@ public final class Layout {
         public static final Field BUFFER = f("buffer address", 0x08, 63, 0);
         public static final Field DB_RECORD = f("db_record", 0x10, 63, 0);
         public static final Field PRODUCER_INDEX = f("producer_index", 0x18, 23, 0);
+        public static final Field CQ_PERIOD = f("cq_period", 0x1c, 31, 16);
+        public static final Field CQ_MAX_COUNT = f("cq_max_count", 0x1c, 15, 0);
     }
 
     /** §4.5 */

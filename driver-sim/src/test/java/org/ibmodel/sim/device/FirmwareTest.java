@@ -716,6 +716,28 @@ class FirmwareTest {
         assertEquals(CompletionQueue.STATE_OK, Layout.CqCtx.STATE.getInt(ctx, 0));
     }
 
+    /** RESIZE_CQ with opcode modifier 1 reads only the moderation; other modifiers are BAD_PARAM. */
+    @Test
+    void shouldTakeOnlyTheModerationFromAModerationRequest() {
+        h.init();
+        eq0();
+        h.new EqRing(1, 4, 1, 0);
+        RawHca.CqRing cq = h.new CqRing(1, 3, 1);
+        byte[] m = new byte[Layout.CTX + Layout.CqCtx.SIZE];
+        Layout.CqCtx.CQ_MAX_COUNT.set(m, Layout.CTX, 16);
+        Layout.CqCtx.CQ_PERIOD.set(m, Layout.CTX, 50);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RESIZE_CQ, 1, m, 2), "opcode modifier 2");
+        assertEquals(Status.BAD_INDEX, h.in(Command.RESIZE_CQ, RawHca.NUM_CQ, m, 1));
+        assertEquals(Status.BAD_RES_STATE, h.in(Command.RESIZE_CQ, 2, m, 1), "CQ 2 in software ownership");
+        assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, m, 1), "no ring, buffer or EQ in a moderation request");
+        byte[] ctx = h.hca.firmware().cqContext(1);
+        assertEquals(16, Layout.CqCtx.CQ_MAX_COUNT.getInt(ctx, 0));
+        assertEquals(50, Layout.CqCtx.CQ_PERIOD.getInt(ctx, 0));
+        assertEquals(3, Layout.CqCtx.LOG_SIZE.getInt(ctx, 0), "the ring as it was");
+        assertEquals(cq.buf, Layout.CqCtx.BUFFER.get(ctx, 0));
+        assertEquals(1, Layout.CqCtx.COMP_EQN.getInt(ctx, 0));
+    }
+
     /** RESIZE_CQ: a new ring exactly as large as the unconsumed CQEs takes them all. */
     @Test
     void shouldResizeCqToARingTheUnconsumedCqesExactlyFill() {
