@@ -91,7 +91,7 @@ public final class RdmaCore {
         }
     }
 
-    /** rdma_set_cq_moderation. */
+    /** ib_cq_rdma_dim_work (drivers/infiniband/core/cq.c): DIM gave a CQ a new moderation. */
     public record CqModify(long cqId, long comps, long usec) implements Tracepoint.Event {
         public Tracepoint tracepoint() {
             return Tracepoint.CQ_MODIFY;
