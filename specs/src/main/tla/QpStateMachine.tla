@@ -22,10 +22,10 @@
 (*    drivers/infiniband/sw/rxe/rxe_verbs.c post_send / post_recv).        *)
 (*                                                                         *)
 (* Left out: attribute values (only which attributes were given), the      *)
-(* XRC and raw packet types (the Java table has them; they are checked    *)
-(* there), path migration (PathMigration.tla), SQD draining events, and    *)
-(* what the work requests do: the queues are counters here; WorkQueues.tla *)
-(* models their contents.                                                  *)
+(* XRC and raw packet types (the Java table has them; they are checked     *)
+(* there), path migration (PathMigration.tla), SQD draining (SqDrain.tla), *)
+(* and what the work requests do: the queues are counters here;            *)
+(* WorkQueues.tla models their contents.                                   *)
 (* A modify that ib_modify_qp_is_ok refuses changes nothing and is not a   *)
 (* step.                                                                   *)
 (***************************************************************************)
@@ -60,7 +60,7 @@ vars == <<qpType, state, attrs, sqLen, rqLen>>
 -----------------------------------------------------------------------------
 (***************************************************************************)
 (* The transition table, verbs.c qp_state_table: one cell per valid        *)
-(* (current, next) pair, each with the required and the optional          *)
+(* (current, next) pair, each with the required and the optional           *)
 (* attributes per QP type.  A type with nothing listed in a valid cell may *)
 (* make the move with IB_QP_STATE alone.                                   *)
 (***************************************************************************)
@@ -289,7 +289,7 @@ Spec == Init /\ [][Next]_vars /\ Fairness
 
 -----------------------------------------------------------------------------
 (***************************************************************************)
-(* What a QP must have been told before it can receive and before it can  *)
+(* What a QP must have been told before it can receive and before it can   *)
 (* send, stated per type apart from the table (IBA 11.2.5.2 and 9.7):      *)
 (* every QP knows its partition; connected QPs their port, peer and PSNs;  *)
 (* RC its retry policy; datagram QPs their Q_Key.                          *)

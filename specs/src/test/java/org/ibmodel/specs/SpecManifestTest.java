@@ -47,7 +47,7 @@ class SpecManifestTest {
             for (SpecConfig c : dir.manifest(SpecDir.MANIFEST).configs()) {
                 specs.add(c.spec());
             }
-            assertEquals(Set.of("HcaCommands", "PathMigration", "QpStateMachine", "RcTransport", "UverbsDisassociate",
+            assertEquals(Set.of("HcaCommands", "PathMigration", "QpStateMachine", "RcTransport", "SqDrain", "UverbsDisassociate",
                     "WorkQueues"), specs);
         }
     }

@@ -43,7 +43,7 @@ class SpecMutationTest {
             for (SpecConfig m : dir.manifest(MUTANTS).configs()) {
                 perSpec.merge(m.spec(), 1, Integer::sum);
             }
-            assertEquals(6, perSpec.size(), perSpec.toString());
+            assertEquals(7, perSpec.size(), perSpec.toString());
             perSpec.forEach((spec, n) -> assertTrue(n >= 2, spec + " has " + n + " mutants"));
         }
     }
