@@ -43,6 +43,21 @@ class CqModerationTest {
         return n;
     }
 
+    /** Moderation {@code count} / {@code periodUs} on a's CQ, armed for the next completion; the time then. */
+    private static long moderatedAndArmed(TransportPair p, int count, int periodUs) {
+        assertEquals(0, p.a.cq.setModeration(count, periodUs));
+        assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+        return p.world.scheduler().now();
+    }
+
+    /** One WRITE's completion held back by a 100 µs period, 20 µs after the arm (returned). */
+    private static long oneHeldBack(TransportPair p) {
+        long t0 = moderatedAndArmed(p, 0, 100);
+        write(p, 1);
+        p.world.runUntil(t0 + 20 * US);
+        return t0;
+    }
+
     private static String at(TransportPair p, String what) {
         return what + " (at " + p.world.scheduler().now() / US + " us)";
     }
@@ -50,8 +65,7 @@ class CqModerationTest {
     @Test
     void shouldHoldTheEventBackUntilTheCountIsReachedAndCountAgainAfterTheNextArm() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(4, 0));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+            moderatedAndArmed(p, 4, 0);
             for (int i = 0; i < 3; i++) {
                 write(p, i);
                 p.settle();
@@ -72,11 +86,7 @@ class CqModerationTest {
     @Test
     void shouldRaiseTheEventAPeriodAfterTheFirstHeldBackCompletion() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(0, 100));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
-            long t0 = p.world.scheduler().now();
-            write(p, 1);
-            p.world.runUntil(t0 + 20 * US);
+            long t0 = oneHeldBack(p);
             assertEquals(1, p.a.poll().size(), at(p, "the WRITE completed within 20 us"));
             p.world.runUntil(t0 + 100 * US);
             assertEquals(0, p.a.cq.upcalls(), at(p, "the period runs from the completion, after t0"));
@@ -90,9 +100,7 @@ class CqModerationTest {
     @Test
     void shouldRaiseTheEventAtTheCountBeforeThePeriodEnds() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(2, 1000));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
-            long t0 = p.world.scheduler().now();
+            long t0 = moderatedAndArmed(p, 2, 1000);
             write(p, 1);
             write(p, 2);
             p.world.runUntil(t0 + 50 * US);
@@ -105,8 +113,7 @@ class CqModerationTest {
     @Test
     void shouldApplyANewCountToTheCompletionsHeldBack() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(10, 0));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+            moderatedAndArmed(p, 10, 0);
             write(p, 1);
             write(p, 2);
             p.settle();
@@ -125,11 +132,7 @@ class CqModerationTest {
     @Test
     void shouldRaiseNothingForAPeriodStillRunningWhenTheCqIsDestroyed() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(0, 100));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
-            long t0 = p.world.scheduler().now();
-            write(p, 1);
-            p.world.runUntil(t0 + 20 * US);
+            oneHeldBack(p);
             assertEquals(0, p.a.cq.upcalls(), at(p, "held back"));
             assertEquals(0, p.a.qp.destroy());
             assertEquals(0, p.a.cq.destroy(), "HW2SW_CQ with a period running");
@@ -145,8 +148,7 @@ class CqModerationTest {
     @Test
     void shouldPassOnlyTheLow16BitsAsTheKernelsU16Does() {
         try (TransportPair p = rc()) {
-            assertEquals(0, p.a.cq.setModeration(0x10002, 0x10000));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+            moderatedAndArmed(p, 0x10002, 0x10000);
             write(p, 1);
             p.settle();
             assertEquals(0, p.a.cq.upcalls(), at(p, "a count of 2, no period"));
@@ -160,11 +162,7 @@ class CqModerationTest {
     void shouldRaiseNothingForAPeriodRunningWhenTheHcaFailsAndThenFailWithEio() {
         try (TransportPair p = rc()) {
             p.a.host.driver(0).catasResetDisable(true);
-            assertEquals(0, p.a.cq.setModeration(0, 100));
-            assertEquals(0, p.a.cq.reqNotify(CqNotifyFlags.NEXT_COMP));
-            long t0 = p.world.scheduler().now();
-            write(p, 1);
-            p.world.runUntil(t0 + 20 * US);
+            long t0 = oneHeldBack(p);
             p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
             long eqes = eqes(p.a);
             p.world.runUntil(t0 + 300 * US);

@@ -231,6 +231,20 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * {@code n} WRITEs of {@code len} bytes from a's buffer into b's (the i-th at TARGET + i × 4 KiB),
+     * then RTS2SQD asking for SQ_DRAINED.
+     */
+    private static void writesThenSqd(TransportPair p, int n, int len) {
+        for (int i = 0; i < n; i++) {
+            p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
+        }
+        QpAttr sqd = new QpAttr().state(QpState.SQD);
+        sqd.enSqdAsyncNotify = true;
+        assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+    }
+
     @Test
     void shouldFinishTheMessagesInProgressInSqdReportTheDrainAndResumeInRts() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
@@ -240,13 +254,7 @@ class RcTransportTest {
             int len = 3000;
             int started = (Requester.WINDOW + 2) / 3;
             p.a.fill(0, TransportPair.pattern(8, len));
-            for (int i = 0; i < n; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
-                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
-            }
-            QpAttr sqd = new QpAttr().state(QpState.SQD);
-            sqd.enSqdAsyncNotify = true;
-            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            writesThenSqd(p, n, len);
             QpAttr draining = new QpAttr();
             assertEquals(0, p.a.qp.query(draining));
             assertEquals(QpState.SQD, draining.qpState);
@@ -290,13 +298,7 @@ class RcTransportTest {
             int n = 40;
             int started = (Requester.WINDOW + 2) / 3;
             p.a.fill(0, TransportPair.pattern(9, 3000));
-            for (int i = 0; i < n; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 3000))
-                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
-            }
-            QpAttr sqd = new QpAttr().state(QpState.SQD);
-            sqd.enSqdAsyncNotify = true;
-            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            writesThenSqd(p, n, 3000);
             assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(new QpAttr().state(QpState.RTS),
                     QpAttrMask.STATE.bit()), at("SQD2RTS while the WRITEs are on the wire"));
             QpAttr timeout = new QpAttr().state(QpState.SQD);
@@ -329,13 +331,7 @@ class RcTransportTest {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
             int n = 4;
             p.a.fill(0, TransportPair.pattern(9, 3000));
-            for (int i = 0; i < n; i++) {
-                p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 3000))
-                        .remoteAddr(p.b.buf + TransportPair.TARGET + i * 4096L).rkey(p.b.mr.rkey()));
-            }
-            QpAttr sqd = new QpAttr().state(QpState.SQD);
-            sqd.enSqdAsyncNotify = true;
-            assertEquals(0, p.a.qp.modify(sqd, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)));
+            writesThenSqd(p, n, 3000);
             // To ERR while the WRITEs are still on the wire: the drain asked for never ends.
             assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit()));
             p.settle();
