@@ -115,6 +115,11 @@ public interface DeviceOps {
         return false;
     }
 
+    /** Whether the driver has modify_cq: uverbs' EX_MODIFY_CQ needs it (UAPI_DEF_METHOD_NEEDS_FN). */
+    default boolean hasModifyCq() {
+        return false;
+    }
+
     /**
      * Whether the driver has disassociate_ucontext: uverbs can then take a device away from
      * under open files (ib_uverbs_remove_one) instead of waiting for them to close.

@@ -150,6 +150,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean hasModifyCq() {
+        return real.hasModifyCq();
+    }
+
+    @Override
     public boolean hasDisassociateUcontext() {
         return real.hasDisassociateUcontext();
     }

@@ -1116,6 +1116,11 @@ public final class HcaDriver implements DeviceOps {
     }
 
     @Override
+    public boolean hasModifyCq() {
+        return true;
+    }
+
+    @Override
     public int attachMcast(Qp qp, byte[] gid, int lid) {
         kernel.mightSleep();
         return mcg.attach(qp.qpNum(), ((HcaQp) qp.drv()).blockMulticastLoopback, gid);

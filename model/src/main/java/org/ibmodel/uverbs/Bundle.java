@@ -1,10 +1,12 @@
 // drivers/infiniband/core/uverbs_main.c: the uverbs_attr_bundle ib_uverbs_write builds for a
-// legacy command (ucore in/out buffers), uverbs_request and uverbs_response of uverbs_cmd.c
+// legacy or an extended command (ucore in/out buffers), uverbs_request and uverbs_response of
+// uverbs_cmd.c
 package org.ibmodel.uverbs;
 
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CmdHdr;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExCmdHdr;
 import org.ibmodel.uverbs.abi.Le;
 
 /**
@@ -17,15 +19,25 @@ public final class Bundle {
     final UverbsFile file;
     final Task task;
     private final byte[] write;
+    /** Where the request starts in the write: past the header, and the extended header if any. */
+    private final int base;
     private final int inLen;
     final long response;
     private final int outLen;
     UObject uobject;
 
-    Bundle(UverbsFile file, Task task, byte[] write, WriteMethod m, int inLen, int outLen) {
+    private Bundle(UverbsFile file, Task task, byte[] write, int base, int inLen, long response, int outLen) {
         this.file = file;
         this.task = task;
         this.write = write;
+        this.base = base;
+        this.inLen = inLen;
+        this.response = response;
+        this.outLen = outLen;
+    }
+
+    /** A legacy command's bundle: {@code inLen} bytes after the header, {@code outLen} of response. */
+    static Bundle legacy(UverbsFile file, Task task, byte[] write, WriteMethod m, int inLen, int outLen) {
         int in = inLen;
         int out = outLen;
         if (m.hasUdata()) {
@@ -34,10 +46,17 @@ public final class Bundle {
                 out = m.respSize();
             }
         }
-        this.inLen = in;
-        this.outLen = m.hasResp() ? out : 0;
         // The response pointer is the first u64 of every command that has one (get_user).
-        this.response = m.hasResp() ? Le.u64(write, CmdHdr.SIZE) : 0;
+        long response = m.hasResp() ? Le.u64(write, CmdHdr.SIZE) : 0;
+        return new Bundle(file, task, write, CmdHdr.SIZE, in, response, m.hasResp() ? out : 0);
+    }
+
+    /**
+     * An extended command's bundle: ucore is in_words and out_words of 8 bytes after both headers,
+     * the response at ex_hdr.response; the provider words after them are the driver's.
+     */
+    static Bundle ex(UverbsFile file, Task task, byte[] write, int inLen, long response, int outLen) {
+        return new Bundle(file, task, write, CmdHdr.SIZE + ExCmdHdr.SIZE, inLen, response, outLen);
     }
 
     /**
@@ -47,13 +66,13 @@ public final class Bundle {
      */
     byte[] request(int size, int[] err) {
         byte[] out = new byte[size];
-        if (CmdHdr.SIZE + Math.min(inLen, size) > write.length) {
+        if (base + Math.min(inLen, size) > write.length) {
             err[0] = Errno.EFAULT.negative();
             return out;
         }
-        System.arraycopy(write, CmdHdr.SIZE, out, 0, Math.min(inLen, size));
+        System.arraycopy(write, base, out, 0, Math.min(inLen, size));
         for (int i = size; i < inLen; i++) {
-            if (write[CmdHdr.SIZE + i] != 0) {
+            if (write[base + i] != 0) {
                 err[0] = Errno.EOPNOTSUPP.negative();
                 return out;
             }
@@ -70,7 +89,7 @@ public final class Bundle {
     /** A byte of the request at {@code off} past the header; only for offsets below inLen. */
     byte[] requestBytes(int off, int len) {
         byte[] out = new byte[len];
-        System.arraycopy(write, CmdHdr.SIZE + off, out, 0, len);
+        System.arraycopy(write, base + off, out, 0, len);
         return out;
     }
 

@@ -8,7 +8,8 @@ import org.ibmodel.core.DeviceOps;
 import org.ibmodel.kernel.Errno;
 
 /**
- * The legacy command table as data: command number -> struct sizes and handler. Commands the
+ * The command tables as data, legacy and extended: command number -> struct sizes and handler.
+ * Of the extended commands only EX_MODIFY_CQ is here (on a device with modify_cq). Commands the
  * table lists without a handler here (MODIFY_AH, memory windows, XRC, rereg) are the kernel's
  * "not supported" method for a device without those ops: verify_hdr with a request size of 0,
  * then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST need the device's attach_mcast and
@@ -58,12 +59,17 @@ public final class UverbsApi {
     public static final int CREATE_XSRQ = 39;
     public static final int OPEN_QP = 40;
 
+    // enum { IB_USER_VERBS_EX_CMD_... }: the extended commands the kernel defines from
+    // IB_USER_VERBS_CMD_THRESHOLD (50) on; EX_MODIFY_CQ is the last.
+    public static final int EX_MODIFY_CQ = 57;
+
     /** IB_USER_VERBS_CMD_COMMAND_MASK */
     public static final int COMMAND_MASK = 0xff;
     /** IB_USER_VERBS_CMD_FLAG_EXTENDED, the top bit of the command word. */
     public static final int FLAG_EXTENDED = 0x8000_0000;
 
     private static final WriteMethod[] WRITE = new WriteMethod[OPEN_QP + 1];
+    private static final WriteMethod[] WRITE_EX = new WriteMethod[EX_MODIFY_CQ + 1];
 
     private static void def(int cmd, String name, int req, int resp, boolean udata, WriteMethod.Handler h) {
         WRITE[cmd] = new WriteMethod(cmd, name, req, resp, udata, h);
@@ -107,6 +113,15 @@ public final class UverbsApi {
                 WRITE[i] = notSupported(i);
             }
         }
+        WRITE_EX[EX_MODIFY_CQ] = new WriteMethod(EX_MODIFY_CQ, "EX_MODIFY_CQ", ExModifyCq.SIZE, 0, false,
+                UverbsCmd::exModifyCq, DeviceOps::hasModifyCq, true);
+        // The kernel's other extended methods (EX_QUERY_DEVICE, EX_CREATE_CQ, EX_CREATE_QP,
+        // EX_MODIFY_QP, flows, WQs and RSS tables) are not in the model: the notsupp method.
+        for (int i = 0; i < WRITE_EX.length; i++) {
+            if (WRITE_EX[i] == null) {
+                WRITE_EX[i] = notSupported(i);
+            }
+        }
     }
 
     /** uverbs_uapi.c: a command the device cannot serve gets the notsupp method. */
@@ -123,17 +138,23 @@ public final class UverbsApi {
 
     /**
      * uapi_get_method: bits outside the command byte and the extended flag are -EINVAL; numbers
-     * past the table, and every extended command (the model serves none), -EOPNOTSUPP.
+     * past the legacy or the extended table, -EOPNOTSUPP.
      */
     static Lookup method(int command) {
         if ((command & ~(FLAG_EXTENDED | COMMAND_MASK)) != 0) {
             return new Lookup(null, Errno.EINVAL.negative());
         }
         int idx = command & COMMAND_MASK;
-        if ((command & FLAG_EXTENDED) != 0 || idx >= WRITE.length) {
+        WriteMethod[] table = (command & FLAG_EXTENDED) != 0 ? WRITE_EX : WRITE;
+        if (idx >= table.length) {
             return new Lookup(null, Errno.EOPNOTSUPP.negative());
         }
-        return new Lookup(WRITE[idx], 0);
+        return new Lookup(table[idx], 0);
+    }
+
+    /** The extended table's entry for a command number, for tools and tests. */
+    public static WriteMethod entryEx(int command) {
+        return command >= 0 && command < WRITE_EX.length ? WRITE_EX[command] : null;
     }
 
     /** The table entry for a command number, for tools and tests. */

@@ -488,6 +488,30 @@ final class UverbsCmd {
         return 0;
     }
 
+    /**
+     * ib_uverbs_ex_modify_cq: an attr_mask of 0 or a reserved word set is -EINVAL, a mask bit
+     * past IB_CQ_MODERATE -EOPNOTSUPP, a handle naming no CQ -EINVAL; then
+     * rdma_set_cq_moderation's answer.
+     */
+    static int exModifyCq(Bundle b) {
+        int[] err = e();
+        ExModifyCq cmd = new ExModifyCq(b.request(ExModifyCq.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        if (cmd.attrMask() == 0 || cmd.reserved() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if (Integer.compareUnsigned(cmd.attrMask(), ExModifyCq.ATTR_MODERATE) > 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
+        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
+        if (u == null) {
+            return Errno.EINVAL.negative();
+        }
+        return ((Cq) u.object).setModeration(cmd.cqCount(), cmd.cqPeriod());
+    }
+
     static int createQp(Bundle b) {
         int[] err = e();
         CreateQp cmd = new CreateQp(b.request(CreateQp.SIZE, err), 0);

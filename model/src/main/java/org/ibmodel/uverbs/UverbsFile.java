@@ -20,7 +20,9 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.OpenFile;
 import org.ibmodel.kernel.Task;
+import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CmdHdr;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExCmdHdr;
 
 /**
  * One open of /dev/infiniband/uverbsN: the handle table every command of this file resolves
@@ -92,14 +94,27 @@ public final class UverbsFile implements OpenFile {
         if (!m.servedBy(ibDevice().ops())) {
             m = UverbsApi.notSupported(m.command());
         }
-        int inWords = hdr.inWords();
-        int err = verifyHdr(hdr.command(), inWords, hdr.outWords(), count, m);
-        if (err == VERIFY_DESTROY_CQ_COMPAT) {
-            inWords = 6;
-        } else if (err != 0) {
-            return err;
+        Bundle b;
+        if (m.ex()) {
+            if (count < CmdHdr.SIZE + ExCmdHdr.SIZE) {
+                return Errno.EINVAL.negative();
+            }
+            ExCmdHdr ex = new ExCmdHdr(buf, CmdHdr.SIZE);
+            int err = verifyHdrEx(hdr, ex, count, m);
+            if (err != 0) {
+                return err;
+            }
+            b = Bundle.ex(this, task, buf, hdr.inWords() * 8, ex.response(), hdr.outWords() * 8);
+        } else {
+            int inWords = hdr.inWords();
+            int err = verifyHdr(hdr.command(), inWords, hdr.outWords(), count, m);
+            if (err == VERIFY_DESTROY_CQ_COMPAT) {
+                inWords = 6;
+            } else if (err != 0) {
+                return err;
+            }
+            b = Bundle.legacy(this, task, buf, m, inWords * 4 - CmdHdr.SIZE, hdr.outWords() * 4);
         }
-        Bundle b = new Bundle(this, task, buf, m, inWords * 4 - CmdHdr.SIZE, hdr.outWords() * 4);
         int ret = m.handler().handle(b);
         // uverbs_finalize_object(bundle.uobject, UVERBS_ACCESS_NEW, true, !ret)
         if (b.uobject != null) {
@@ -113,6 +128,40 @@ public final class UverbsFile implements OpenFile {
     }
 
     private static final int VERIFY_DESTROY_CQ_COMPAT = 1;
+
+    /**
+     * uverbs_main.c verify_hdr, for an extended command: the core and provider words make up
+     * what follows the two headers, the core request fits, the reserved word is 0, and a
+     * response pointer comes with room for the response in user space (access_ok), or none with
+     * no out words at all.
+     */
+    private static int verifyHdrEx(CmdHdr hdr, ExCmdHdr ex, int count, WriteMethod m) {
+        int rest = count - CmdHdr.SIZE - ExCmdHdr.SIZE;
+        if ((hdr.inWords() + ex.providerInWords()) * 8L != rest) {
+            return Errno.EINVAL.negative();
+        }
+        if (hdr.inWords() * 8 < m.reqSize()) {
+            return Errno.ENOSPC.negative();
+        }
+        if (ex.cmdHdrReserved() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if (ex.response() != 0) {
+            if (hdr.outWords() == 0 && ex.providerOutWords() == 0) {
+                return Errno.EINVAL.negative();
+            }
+            if (hdr.outWords() * 8 < m.respSize()) {
+                return Errno.ENOSPC.negative();
+            }
+            long end = ex.response() + (hdr.outWords() + ex.providerOutWords()) * 8L;
+            if (ex.response() < 0 || end < ex.response() || end > UserAddressSpace.TASK_SIZE) {
+                return Errno.EFAULT.negative();
+            }
+        } else if (hdr.outWords() != 0 || ex.providerOutWords() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        return 0;
+    }
 
     /** uverbs_main.c verify_hdr, for the legacy (not extended) commands. */
     private static int verifyHdr(int command, int inWords, int outWords, int count, WriteMethod m) {

@@ -97,6 +97,19 @@ public final class IbvContext {
         return execute(command, body.toBytes(), outBytes);
     }
 
+    /**
+     * execute_cmd_write_ex_req (libibverbs/cmd_write.h): an extended command with a request and
+     * no response. 0 or the errno, as {@link #execute}.
+     */
+    int executeExReq(int command, AbiStruct<?> body) {
+        byte[] cmd = Command.writeEx(command, body.toBytes(), 0, 0);
+        long r = ibv.task().write(cmdFd, cmd);
+        if (r == cmd.length) {
+            return 0;
+        }
+        return ibv.fail(r < 0 ? (int) -r : EIO);
+    }
+
     /** The first {@code len} bytes of the response area. */
     byte[] response(int len) {
         byte[] b = new byte[len];

@@ -1,9 +1,10 @@
-// libibverbs/verbs.h: struct ibv_cq; cmd.c ibv_cmd_poll_cq, ibv_cmd_req_notify_cq,
-// ibv_cmd_destroy_cq; verbs.c ibv_ack_cq_events
+// libibverbs/verbs.h: struct ibv_cq, ibv_modify_cq; cmd.c ibv_cmd_poll_cq, ibv_cmd_req_notify_cq,
+// ibv_cmd_destroy_cq, ibv_cmd_modify_cq; verbs.c ibv_ack_cq_events
 package org.ibmodel.verbs;
 
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyCqResp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExModifyCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.PollCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.PollCqResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ReqNotifyCq;
@@ -102,6 +103,24 @@ public final class IbvCq {
         return ctx.execute(IbUserVerbsCmd.REQ_NOTIFY_CQ,
                 new ReqNotifyCq().cqHandle(handle).solicitedOnly(solicitedOnly ? 1 : 0), 0);
     }
+
+    /**
+     * ibv_modify_cq with IBV_CQ_ATTR_MODERATE: the completion event held back until
+     * {@code cqCount} completions or {@code cqPeriod} µs (ibv_cmd_modify_cq, as libmlx4's
+     * modify_cq calls it). {@code attrMask} from IBV_CQ_ATTR_RESERVED on is EINVAL before any
+     * command. Returns 0 or errno.
+     */
+    public int modify(int attrMask, int cqCount, int cqPeriod) {
+        if (Integer.compareUnsigned(attrMask, ATTR_RESERVED) >= 0) {
+            return ctx.ibv().fail(IbvContext.EINVAL);
+        }
+        return ctx.executeExReq(IbUserVerbsCmd.EX_MODIFY_CQ, new ExModifyCq().cqHandle(handle).attrMask(attrMask)
+                .cqCount(cqCount).cqPeriod(cqPeriod));
+    }
+
+    /** enum ibv_cq_attr_mask: IBV_CQ_ATTR_MODERATE and the first value past the known ones. */
+    public static final int ATTR_MODERATE = 1;
+    static final int ATTR_RESERVED = 2;
 
     /** ibv_ack_cq_events: acknowledge {@code nevents} events got from the channel. */
     public void ackEvents(int nevents) {

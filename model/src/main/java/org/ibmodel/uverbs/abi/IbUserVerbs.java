@@ -15,6 +15,128 @@ public final class IbUserVerbs {
     private IbUserVerbs() {
     }
 
+    /**
+     * struct ib_uverbs_ex_cmd_hdr (16 bytes), after struct ib_uverbs_cmd_hdr in an extended
+     * command, whose in_words and out_words then count 8-byte words of the core request and
+     * response only.
+     */
+    public static final class ExCmdHdr extends AbiStruct<ExCmdHdr> {
+        public static final int SIZE = 16;
+        public static final int RESPONSE_OFFSET = 0;
+        public static final int PROVIDER_IN_WORDS_OFFSET = 8;
+        public static final int PROVIDER_OUT_WORDS_OFFSET = 10;
+        public static final int CMD_HDR_RESERVED_OFFSET = 12;
+
+        public ExCmdHdr(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExCmdHdr() {
+            this(new byte[SIZE], 0);
+        }
+
+        public long response() {
+            return u64(RESPONSE_OFFSET);
+        }
+
+        public ExCmdHdr response(long v) {
+            u64(RESPONSE_OFFSET, v);
+            return this;
+        }
+
+        public int providerInWords() {
+            return u16(PROVIDER_IN_WORDS_OFFSET);
+        }
+
+        public ExCmdHdr providerInWords(int v) {
+            u16(PROVIDER_IN_WORDS_OFFSET, v);
+            return this;
+        }
+
+        public int providerOutWords() {
+            return u16(PROVIDER_OUT_WORDS_OFFSET);
+        }
+
+        public ExCmdHdr providerOutWords(int v) {
+            u16(PROVIDER_OUT_WORDS_OFFSET, v);
+            return this;
+        }
+
+        public int cmdHdrReserved() {
+            return u32(CMD_HDR_RESERVED_OFFSET);
+        }
+
+        public ExCmdHdr cmdHdrReserved(int v) {
+            u32(CMD_HDR_RESERVED_OFFSET, v);
+            return this;
+        }
+    }
+
+    /** struct ib_uverbs_ex_modify_cq (16 bytes) with its struct ib_uverbs_cq_moderation attr. */
+    public static final class ExModifyCq extends AbiStruct<ExModifyCq> {
+        public static final int SIZE = 16;
+        public static final int CQ_HANDLE_OFFSET = 0;
+        public static final int ATTR_MASK_OFFSET = 4;
+        public static final int CQ_COUNT_OFFSET = 8;
+        public static final int CQ_PERIOD_OFFSET = 10;
+        public static final int RESERVED_OFFSET = 12;
+        /** enum ib_uverbs_cq_modify_attr_mask (IB_CQ_MODERATE in the kernel). */
+        public static final int ATTR_MODERATE = 1;
+
+        public ExModifyCq(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExModifyCq() {
+            this(new byte[SIZE], 0);
+        }
+
+        public int cqHandle() {
+            return u32(CQ_HANDLE_OFFSET);
+        }
+
+        public ExModifyCq cqHandle(int v) {
+            u32(CQ_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int attrMask() {
+            return u32(ATTR_MASK_OFFSET);
+        }
+
+        public ExModifyCq attrMask(int v) {
+            u32(ATTR_MASK_OFFSET, v);
+            return this;
+        }
+
+        public int cqCount() {
+            return u16(CQ_COUNT_OFFSET);
+        }
+
+        public ExModifyCq cqCount(int v) {
+            u16(CQ_COUNT_OFFSET, v);
+            return this;
+        }
+
+        public int cqPeriod() {
+            return u16(CQ_PERIOD_OFFSET);
+        }
+
+        public ExModifyCq cqPeriod(int v) {
+            u16(CQ_PERIOD_OFFSET, v);
+            return this;
+        }
+
+        public int reserved() {
+            return u32(RESERVED_OFFSET);
+        }
+
+        public ExModifyCq reserved(int v) {
+            u32(RESERVED_OFFSET, v);
+            return this;
+        }
+    }
+
     /** struct ib_uverbs_cmd_hdr (8 bytes). */
     public static final class CmdHdr extends AbiStruct<CmdHdr> {
         public static final int SIZE = 8;
