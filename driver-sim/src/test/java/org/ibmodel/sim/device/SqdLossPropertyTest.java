@@ -37,8 +37,9 @@ import org.junit.jupiter.api.Test;
  * Invariants: {@code noStartInSqd}, while the QP is in SQD no WR whose first packet has not gone
  * out yet sends one; {@code drainedOnce}, SQ_DRAINED comes at most once per entry to SQD, and for
  * the entry the world settles in it comes, with ib_query_qp then reporting sq_draining false;
- * {@code leftOnceDrained}, SQD2RTS is refused only with -EINVAL, only before this entry's SQ_DRAINED
- * came, and leaves the QP in SQD (rxe_qp.c rxe_qp_chk_attr; docs/HCA.md §4.5);
+ * {@code leftOnceDrained}, SQD2RTS succeeds only once every WQE begun before SQD has completed, and
+ * is refused only with -EINVAL, only before this entry's SQ_DRAINED came, leaving the QP in SQD
+ * (rxe_qp.c rxe_qp_chk_attr; docs/HCA.md §4.5; SqDrain.tla's InFlightUnderCurrentAttrs);
  * {@code exactlyOnce}, every WR completes once in order with SUCCESS, every SEND is received once
  * in order and every byte is where it belongs.
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
@@ -99,6 +100,7 @@ class SqdLossPropertyTest {
             }
             p.pathLoss(dropPercent);
             Set<Integer> started = new HashSet<>();
+            Set<Integer> completed = new HashSet<>();
             boolean[] inSqd = {false};
             p.a.transport().observer(new TransportWatch() {
                 @Override
@@ -107,7 +109,14 @@ class SqdLossPropertyTest {
                         assertFalse(inSqd[0], "noStartInSqd: WQE " + wqe + " started in SQD, at PSN " + psn);
                     }
                 }
+
+                @Override
+                public void compDone(Transport t, int qpn, int wqe, Syndrome status) {
+                    completed.add(wqe);
+                }
             });
+            // The WQEs begun before the QP last entered SQD (none begins in SQD).
+            Set<Integer> beforeSqd = new HashSet<>();
             List<Step> posted = new ArrayList<>();
             int entries = 0;
             int refused = 0;
@@ -130,6 +139,8 @@ class SqdLossPropertyTest {
                             assertEquals(0, p.a.qp.modify(sqd,
                                     QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.EN_SQD_ASYNC_NOTIFY)), "to SQD");
                             inSqd[0] = true;
+                            beforeSqd.clear();
+                            beforeSqd.addAll(started);
                             entries++;
                         }
                     }
@@ -139,7 +150,13 @@ class SqdLossPropertyTest {
                             inSqd[0] = false;
                             boolean drainSeen = drains(p) == entries;
                             int ret = p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit());
-                            if (ret != 0) {
+                            if (ret == 0) {
+                                // SqDrain.tla InFlightUnderCurrentAttrs: left only once all of them completed.
+                                Set<Integer> inFlight = new HashSet<>(beforeSqd);
+                                inFlight.removeAll(completed);
+                                assertTrue(inFlight.isEmpty(), "leftOnceDrained: SQD2RTS taken with WQEs "
+                                        + inFlight + " in progress");
+                            } else {
                                 assertFalse(drainSeen, "leftOnceDrained: SQD2RTS refused after this SQD's "
                                         + "SQ_DRAINED: " + ret);
                                 assertEquals(Errno.EINVAL.negative(), ret, "leftOnceDrained: SQD2RTS while draining");
