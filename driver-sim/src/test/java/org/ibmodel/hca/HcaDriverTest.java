@@ -61,6 +61,8 @@ class HcaDriverTest {
         assertEquals(a.maxSendSge, a.maxSgeRd, "max_sge_rd, as mthca_query_device");
         assertEquals(511, a.maxFastRegPageListLen, "MLX4_MAX_FAST_REG_PAGES");
         assertEquals(DeviceAttr.ATOMIC_NONE, a.maskedAtomicCap, "no masked atomics");
+        assertEquals(0xffff, a.maxCqModerationCount, "MLX4_MAX_CQ_COUNT");
+        assertEquals(0xffff, a.maxCqModerationPeriod, "MLX4_MAX_CQ_PERIOD");
         assertEquals(((long) Firmware.FW_MAJOR << 32) | (Firmware.FW_MINOR << 16) | Firmware.FW_SUBMINOR, a.fwVer);
         assertEquals(caps.numPorts(), h.dev.numPorts());
         PortAttr p = h.dev.port(1).query();

@@ -53,4 +53,10 @@ public final class DeviceAttr {
     public int maxMcastGrp;
     public int maxMcastQpAttach;
     public int maxTotalMcastQpAttach;
+    /**
+     * struct ib_cq_caps: the largest count and period (µs) rdma_set_cq_moderation takes; 0 on a
+     * device without modify_cq.
+     */
+    public int maxCqModerationCount;
+    public int maxCqModerationPeriod;
 }

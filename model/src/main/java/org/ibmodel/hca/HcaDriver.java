@@ -360,6 +360,10 @@ public final class HcaDriver implements DeviceOps {
         // mlx4 reports masked atomics as it reports atomics; this device has none (HcaQp's WQEs
         // carry no masked atomic segment), so IB_ATOMIC_NONE, as mthca leaves it.
         a.maskedAtomicCap = DeviceAttr.ATOMIC_NONE;
+        // mlx4_ib_query_device: MLX4_MAX_CQ_COUNT and MLX4_MAX_CQ_PERIOD (include/linux/mlx4/cq.h),
+        // all that the 16-bit cq_max_count and cq_period of the CQ context hold (HCA.md §4.4).
+        a.maxCqModerationCount = 0xffff;
+        a.maxCqModerationPeriod = 0xffff;
         // mlx4_ib_query_device: MLX4_MAX_FAST_REG_PAGES, what allocMr takes.
         a.maxFastRegPageListLen = MAX_FAST_REG_PAGES;
         // mlx4_ib_query_device: INT_MAX, as an AH is the driver's copy of its attributes (createAh).

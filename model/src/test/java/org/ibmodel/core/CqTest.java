@@ -438,6 +438,8 @@ class CqTest {
     void shouldAnswerEopnotsuppToModerationWithoutADriverModifyCq() {
         // rdma_set_cq_moderation: rxe has no modify_cq, nor has the in-memory device.
         assertEquals(Errno.EOPNOTSUPP.negative(), f.cq(16).setModeration(4, 10));
+        assertEquals(0, f.dev.attr().maxCqModerationCount, "ib_cq_caps: none");
+        assertEquals(0, f.dev.attr().maxCqModerationPeriod);
     }
 
     @Test
