@@ -81,6 +81,11 @@ public final class Bundle {
         return out;
     }
 
+    /** ucore.outlen: the response bytes userspace gave room for. */
+    int outLen() {
+        return outLen;
+    }
+
     /** The bytes of the request after the core struct (work requests and SGEs of post commands). */
     int inLen() {
         return inLen;

@@ -119,11 +119,16 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        IbDevice d = dev(b);
+        return b.response(deviceFields(dev(b)).toBytes());
+    }
+
+    /**
+     * copy_query_dev_fields; ib_core's model has no EE, RDD, MW or raw QP limits, which report 0
+     * (none), and the response has no masked atomics or fast registration.
+     */
+    private static QueryDeviceResp deviceFields(IbDevice d) {
         DeviceAttr a = d.attr();
-        // copy_query_dev_fields; ib_core's model has no EE, RDD, MW or raw QP limits, which report
-        // 0 (none), and the response has no masked atomics or fast registration.
-        QueryDeviceResp r = new QueryDeviceResp()
+        return new QueryDeviceResp()
                 .fwVer(a.fwVer).nodeGuid(d.nodeGuid()).sysImageGuid(a.sysImageGuid)
                 .maxMrSize(a.maxMrSize).pageSizeCap(a.pageSizeCap)
                 .vendorId(a.vendorId).vendorPartId(a.vendorPartId).hwVer(a.hwVer)
@@ -136,6 +141,33 @@ final class UverbsCmd {
                 .maxPkeys(a.maxPkeys).localCaAckDelay(a.localCaAckDelay).physPortCnt(d.numPorts())
                 .maxMcastGrp(a.maxMcastGrp).maxMcastQpAttach(a.maxMcastQpAttach)
                 .maxTotalMcastQpAttach(a.maxTotalMcastQpAttach);
+    }
+
+    /**
+     * ib_uverbs_ex_query_device: the context first, then the request, whose comp_mask and
+     * reserved word must be 0 (-EINVAL); the legacy fields, device_cap_flags_ex (all 64 bits) and
+     * the CQ moderation caps. The model's devices have no ODP, timestamps, RSS, WQs, raw packet
+     * caps, tag matching or device memory, which report 0. response_length is the bytes filled:
+     * the response, or as much of it as userspace gave room for (uverbs_response_length).
+     */
+    static int exQueryDevice(Bundle b) {
+        int ctxErr = ucontext(b);
+        if (ctxErr != 0) {
+            return ctxErr;
+        }
+        int[] err = e();
+        ExQueryDevice cmd = new ExQueryDevice(b.request(ExQueryDevice.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        if (cmd.compMask() != 0 || cmd.reserved() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        IbDevice d = dev(b);
+        DeviceAttr a = d.attr();
+        ExQueryDeviceResp r = new ExQueryDeviceResp().base(deviceFields(d)).deviceCapFlagsEx(a.deviceCapFlags)
+                .maxCqModerationCount(a.maxCqModerationCount).maxCqModerationPeriod(a.maxCqModerationPeriod)
+                .responseLength(Math.min(b.outLen(), ExQueryDeviceResp.SIZE));
         return b.response(r.toBytes());
     }
 

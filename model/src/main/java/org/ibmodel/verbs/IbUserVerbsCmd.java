@@ -29,7 +29,8 @@ public final class IbUserVerbsCmd {
     public static final int CREATE_SRQ = 32;
     public static final int DESTROY_SRQ = 35;
     public static final int POST_SRQ_RECV = 36;
-    /** An extended command (IB_USER_VERBS_CMD_FLAG_EXTENDED), numbered in the extended table. */
+    /** Extended commands (IB_USER_VERBS_CMD_FLAG_EXTENDED), numbered in the extended table. */
+    public static final int EX_QUERY_DEVICE = 1;
     public static final int EX_MODIFY_CQ = 57;
 
     private IbUserVerbsCmd() {

@@ -14,6 +14,8 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.CreateCompChannel;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CreateCompChannelResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CreateCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CreateCqResp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExQueryDevice;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExQueryDeviceResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.QueryDevice;
 import org.ibmodel.uverbs.abi.IbUserVerbs.QueryDeviceResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.QueryPort;
@@ -142,7 +144,36 @@ public final class IbvContext {
         if (ret != 0) {
             return ret;
         }
-        QueryDeviceResp r = new QueryDeviceResp(response(QueryDeviceResp.SIZE), 0);
+        copyQueryDevFields(new QueryDeviceResp(response(QueryDeviceResp.SIZE), 0), attr);
+        return 0;
+    }
+
+    /**
+     * ibv_query_device_ex with no input: EX_QUERY_DEVICE (ibv_cmd_query_device_any over write(),
+     * execute_cmd_write_ex), the legacy fields into {@code orig_attr} and, as far as the kernel's
+     * response_length says it filled them, device_cap_flags_ex and cq_mod_caps. Returns 0 or errno.
+     */
+    public int queryDeviceEx(IbvDeviceAttrEx attr) {
+        int size = ExQueryDeviceResp.SIZE;
+        ibv.task().mm().clearUser(resp, size);
+        byte[] cmd = Command.writeEx(IbUserVerbsCmd.EX_QUERY_DEVICE, new ExQueryDevice().toBytes(), resp, size);
+        long w = ibv.task().write(cmdFd, cmd);
+        if (w != cmd.length) {
+            return ibv.fail(w < 0 ? (int) -w : EIO);
+        }
+        ExQueryDeviceResp r = new ExQueryDeviceResp(response(size), 0);
+        copyQueryDevFields(r.base(), attr.origAttr);
+        attr.compMask = r.compMask();
+        int filled = r.responseLength();
+        attr.deviceCapFlagsEx = filled >= ExQueryDeviceResp.DEVICE_CAP_FLAGS_EX_OFFSET + 8 ? r.deviceCapFlagsEx() : 0;
+        boolean cqCaps = filled >= ExQueryDeviceResp.MAX_CQ_MODERATION_PERIOD_OFFSET + 2;
+        attr.maxCqCount = cqCaps ? r.maxCqModerationCount() : 0;
+        attr.maxCqPeriod = cqCaps ? r.maxCqModerationPeriod() : 0;
+        return 0;
+    }
+
+    /** copy_query_dev_fields: every field of the legacy response. */
+    private static void copyQueryDevFields(QueryDeviceResp r, IbvDeviceAttr attr) {
         attr.fwVer = r.fwVer();
         attr.nodeGuid = r.nodeGuid();
         attr.sysImageGuid = r.sysImageGuid();
@@ -183,7 +214,6 @@ public final class IbvContext {
         attr.maxPkeys = r.maxPkeys();
         attr.localCaAckDelay = r.localCaAckDelay();
         attr.physPortCnt = r.physPortCnt();
-        return 0;
     }
 
     /** ibv_query_port: QUERY_PORT (ibv_cmd_query_port). Returns 0 or errno. */

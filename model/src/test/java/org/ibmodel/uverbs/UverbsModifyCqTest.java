@@ -147,9 +147,9 @@ class UverbsModifyCqTest {
         cq();
         // Past the extended table: uapi_get_method's -EOPNOTSUPP.
         assertEquals(Errno.EOPNOTSUPP.negative(), w(Command.writeEx(UverbsApi.EX_MODIFY_CQ + 1, new byte[16], 0, 0)));
-        // A number the model's table does not serve (EX_QUERY_DEVICE) is the notsupp method, which
+        // A number the model's table does not serve (EX_CREATE_CQ) is the notsupp method, which
         // verify_hdr checks as a legacy command: in_words counts 4-byte words of the whole write.
-        assertEquals(Errno.EINVAL.negative(), w(Command.writeEx(UverbsApi.QUERY_DEVICE, new byte[16], 0, 0)));
+        assertEquals(Errno.EINVAL.negative(), w(Command.writeEx(UverbsApi.CREATE_CQ, new byte[16], 0, 0)));
     }
 
     @Test

@@ -70,7 +70,7 @@ class NoBackDoorTest {
                 n++;
             }
         }
-        assertEquals(26, n);
+        assertEquals(27, n);
     }
 
     @Test

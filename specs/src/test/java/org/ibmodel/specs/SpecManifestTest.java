@@ -47,8 +47,8 @@ class SpecManifestTest {
             for (SpecConfig c : dir.manifest(SpecDir.MANIFEST).configs()) {
                 specs.add(c.spec());
             }
-            assertEquals(Set.of("HcaCommands", "PathMigration", "QpStateMachine", "RcTransport", "SqDrain", "UverbsDisassociate",
-                    "WorkQueues"), specs);
+            assertEquals(Set.of("HcaCommands", "PathMigration", "QpStateMachine", "RcTransport", "SqDrain",
+                    "UverbsDisassociate", "WorkQueues"), specs);
         }
     }
 }

@@ -12,6 +12,8 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.Firmware;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.verbs.IbvCq;
+import org.ibmodel.verbs.IbvDeviceAttr;
+import org.ibmodel.verbs.IbvDeviceAttrEx;
 import org.junit.jupiter.api.Test;
 
 /** A process moderates its CQ's events: the values reach the device's CQ context. */
@@ -27,6 +29,22 @@ class UserCqModerationTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void shouldReportTheHcasModerationLimitsThroughIbvQueryDeviceEx() {
+        try (World w = World.of(3, 2)) {
+            UserProcess p = new UserProcess(w, 0, 1 << 16);
+            IbvDeviceAttrEx ex = new IbvDeviceAttrEx();
+            assertEquals(0, p.ctx.queryDeviceEx(ex), "ibv_query_device_ex");
+            assertEquals(0xffff, ex.maxCqCount, "MLX4_MAX_CQ_COUNT");
+            assertEquals(0xffff, ex.maxCqPeriod, "MLX4_MAX_CQ_PERIOD");
+            IbvDeviceAttr legacy = new IbvDeviceAttr();
+            assertEquals(0, p.ctx.queryDevice(legacy), "ibv_query_device");
+            assertEquals(legacy.maxCqe, ex.origAttr.maxCqe, "orig_attr as ibv_query_device gives it");
+            assertEquals(legacy.maxQp, ex.origAttr.maxQp);
+            assertEquals(legacy.deviceCapFlags & 0xffff_ffffL, ex.deviceCapFlagsEx, "the same flags, 64 bits wide");
+        }
     }
 
     @Test

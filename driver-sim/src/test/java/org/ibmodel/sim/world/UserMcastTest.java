@@ -85,7 +85,8 @@ class UserMcastTest {
             });
             assertEquals(KernelBug.WARN_ON, bug.rule());
             assertTrue(bug.getMessage().contains("uverbs_destroy_ufile_hw cannot destroy [QP"), bug.getMessage());
-            assertEquals(1, w.host(0).hca(0).firmware().multicastEntries(), "the group entry the detach could not clear");
+            assertEquals(1, w.host(0).hca(0).firmware().multicastEntries(),
+                    "the group entry the detach could not clear");
         }
     }
 

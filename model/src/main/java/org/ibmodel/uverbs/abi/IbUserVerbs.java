@@ -72,6 +72,125 @@ public final class IbUserVerbs {
         }
     }
 
+    /** struct ib_uverbs_ex_query_device (8 bytes). */
+    public static final class ExQueryDevice extends AbiStruct<ExQueryDevice> {
+        public static final int SIZE = 8;
+        public static final int COMP_MASK_OFFSET = 0;
+        public static final int RESERVED_OFFSET = 4;
+
+        public ExQueryDevice(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExQueryDevice() {
+            this(new byte[SIZE], 0);
+        }
+
+        public int compMask() {
+            return u32(COMP_MASK_OFFSET);
+        }
+
+        public ExQueryDevice compMask(int v) {
+            u32(COMP_MASK_OFFSET, v);
+            return this;
+        }
+
+        public int reserved() {
+            return u32(RESERVED_OFFSET);
+        }
+
+        public ExQueryDevice reserved(int v) {
+            u32(RESERVED_OFFSET, v);
+            return this;
+        }
+    }
+
+    /**
+     * struct ib_uverbs_ex_query_device_resp (304 bytes): the legacy response as {@code base},
+     * then comp_mask and response_length (the bytes the kernel filled), struct
+     * ib_uverbs_odp_caps, timestamp_mask, hca_core_clock, device_cap_flags_ex, struct
+     * ib_uverbs_rss_caps, max_wq_type_rq, raw_packet_caps, struct ib_uverbs_tm_caps, struct
+     * ib_uverbs_cq_moderation_caps, max_dm_size, xrc_odp_caps. Accessors for the fields this
+     * model reports; the others keep their offsets as constants.
+     */
+    public static final class ExQueryDeviceResp extends AbiStruct<ExQueryDeviceResp> {
+        public static final int SIZE = 304;
+        public static final int BASE_OFFSET = 0;
+        public static final int COMP_MASK_OFFSET = 176;
+        public static final int RESPONSE_LENGTH_OFFSET = 180;
+        public static final int ODP_CAPS_OFFSET = 184;
+        public static final int TIMESTAMP_MASK_OFFSET = 208;
+        public static final int HCA_CORE_CLOCK_OFFSET = 216;
+        public static final int DEVICE_CAP_FLAGS_EX_OFFSET = 224;
+        public static final int RSS_CAPS_OFFSET = 232;
+        public static final int MAX_WQ_TYPE_RQ_OFFSET = 248;
+        public static final int RAW_PACKET_CAPS_OFFSET = 252;
+        public static final int TM_CAPS_OFFSET = 256;
+        public static final int MAX_CQ_MODERATION_COUNT_OFFSET = 280;
+        public static final int MAX_CQ_MODERATION_PERIOD_OFFSET = 282;
+        public static final int MAX_DM_SIZE_OFFSET = 288;
+        public static final int XRC_ODP_CAPS_OFFSET = 296;
+        /** offsetofend(response_length): the least response verify_hdr takes (UAPI_DEF_WRITE_IO_EX). */
+        public static final int MIN_SIZE = 184;
+
+        public ExQueryDeviceResp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExQueryDeviceResp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public QueryDeviceResp base() {
+            return new QueryDeviceResp(buf, base + BASE_OFFSET);
+        }
+
+        public ExQueryDeviceResp base(QueryDeviceResp v) {
+            bytes(BASE_OFFSET, v.toBytes());
+            return this;
+        }
+
+        public int compMask() {
+            return u32(COMP_MASK_OFFSET);
+        }
+
+        public int responseLength() {
+            return u32(RESPONSE_LENGTH_OFFSET);
+        }
+
+        public ExQueryDeviceResp responseLength(int v) {
+            u32(RESPONSE_LENGTH_OFFSET, v);
+            return this;
+        }
+
+        public long deviceCapFlagsEx() {
+            return u64(DEVICE_CAP_FLAGS_EX_OFFSET);
+        }
+
+        public ExQueryDeviceResp deviceCapFlagsEx(long v) {
+            u64(DEVICE_CAP_FLAGS_EX_OFFSET, v);
+            return this;
+        }
+
+        public int maxCqModerationCount() {
+            return u16(MAX_CQ_MODERATION_COUNT_OFFSET);
+        }
+
+        public ExQueryDeviceResp maxCqModerationCount(int v) {
+            u16(MAX_CQ_MODERATION_COUNT_OFFSET, v);
+            return this;
+        }
+
+        public int maxCqModerationPeriod() {
+            return u16(MAX_CQ_MODERATION_PERIOD_OFFSET);
+        }
+
+        public ExQueryDeviceResp maxCqModerationPeriod(int v) {
+            u16(MAX_CQ_MODERATION_PERIOD_OFFSET, v);
+            return this;
+        }
+    }
+
     /** struct ib_uverbs_ex_modify_cq (16 bytes) with its struct ib_uverbs_cq_moderation attr. */
     public static final class ExModifyCq extends AbiStruct<ExModifyCq> {
         public static final int SIZE = 16;
