@@ -6,14 +6,15 @@ import org.ibmodel.uverbs.UobjectPolicy;
 import org.junit.jupiter.api.Test;
 
 /**
- * Writes random byte strings and mutated valid commands (bytes flipped, truncated or extended,
- * header words changed) to uverbs0 from two processes, interleaved with valid commands that
- * build objects to hit. Now and then the device goes from under the open files, which uverbs
- * disassociates: the HCA fails and its driver resets it and probes it again, the in-memory device
- * is unplugged and another plugged. On the HCA, one valid command in {@link #REFUSAL_ODDS} has one
- * of its firmware commands refused (HcaCommandFailurePropertyTest does it verb by verb). After every write nothing may
- * escape but an errno, and the {@link UverbsWorld} invariants must hold; at the end every process
- * exits and nothing may be left. Replay: {@code mvn -B -pl property-tests -am verify -Dtest=UverbsFuzzTest
+ * Writes random byte strings, extended commands around random bytes, and mutated valid commands
+ * (bytes flipped, truncated or extended, header words changed) to uverbs0 from two processes,
+ * interleaved with valid commands that build objects to hit. Now and then the device goes from
+ * under the open files, which uverbs disassociates: the HCA fails and its driver resets it and
+ * probes it again, the in-memory device is unplugged and another plugged. On the HCA, one valid
+ * command in {@link #REFUSAL_ODDS} has one of its firmware commands refused
+ * (HcaCommandFailurePropertyTest does it verb by verb). After every write nothing may escape but
+ * an errno, and the {@link UverbsWorld} invariants must hold; at the end every process exits and
+ * nothing may be left. Replay: {@code mvn -B -pl property-tests -am verify -Dtest=UverbsFuzzTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
  */
 class UverbsFuzzTest {
@@ -84,7 +85,10 @@ class UverbsFuzzTest {
                 } else {
                     int[] pf = w.target(rnd);
                     byte[] cmd = mode < 6 ? random(rnd) : mutate(rnd, last, w);
-                    w.write(w.procs[pf[0]], pf[1], cmd);
+                    long r = w.write(w.procs[pf[0]], pf[1], cmd);
+                    if (cmd.length >= 4 && (cmd[3] & 0x80) != 0 && r >= 0) {
+                        w.results.merge("extended ok", 1L, Long::sum);
+                    }
                     last = cmd;
                 }
                 if (refusing) {
@@ -126,6 +130,9 @@ class UverbsFuzzTest {
     private static byte[] random(SplittableRandom rnd) {
         byte[] b = new byte[rnd.nextInt(160)];
         rnd.nextBytes(b);
+        if (b.length >= 24 && rnd.nextInt(4) == 0) {
+            return extended(rnd, b);
+        }
         if (b.length >= 8 && rnd.nextBoolean()) {
             // Keep the command small and in_words honest often enough to reach the handlers.
             b[0] = (byte) rnd.nextInt(42);
@@ -138,10 +145,54 @@ class UverbsFuzzTest {
         return b;
     }
 
+    /**
+     * An extended command around random bytes: the flag and a number the extended table has
+     * (EX_QUERY_DEVICE, EX_MODIFY_CQ) or any, in_words honest often enough to reach the handlers,
+     * out words, a response pointer (none, the response area, unmapped) and provider words.
+     */
+    private static byte[] extended(SplittableRandom rnd, byte[] b) {
+        int number = switch (rnd.nextInt(3)) {
+            case 0 -> org.ibmodel.uverbs.UverbsApi.EX_QUERY_DEVICE;
+            case 1 -> org.ibmodel.uverbs.UverbsApi.EX_MODIFY_CQ;
+            default -> rnd.nextInt(64);
+        };
+        b = java.util.Arrays.copyOf(b, 24 + (b.length - 24) / 8 * 8);
+        org.ibmodel.uverbs.abi.Le.u32(b, 0, number | org.ibmodel.uverbs.abi.Command.FLAG_EXTENDED);
+        if (rnd.nextInt(4) > 0) {
+            u16(b, 4, (b.length - 24) / 8);
+            // struct ib_uverbs_ex_cmd_hdr at 8: no provider words, cmd_hdr_reserved 0.
+            u16(b, 16, 0);
+            u16(b, 18, 0);
+            org.ibmodel.uverbs.abi.Le.u32(b, 20, 0);
+        }
+        int out = new int[] {0, 23, 38, rnd.nextInt(64)}[rnd.nextInt(4)];
+        u16(b, 6, out);
+        long[] responses = {0, UverbsWorld.RESP, UverbsWorld.UNMAPPED, rnd.nextLong()};
+        org.ibmodel.uverbs.abi.Le.u64(b, 8, responses[rnd.nextInt(responses.length)]);
+        if (number == org.ibmodel.uverbs.UverbsApi.EX_MODIFY_CQ && rnd.nextBoolean() && b.length >= 40) {
+            // A plausible request: a small CQ handle, IB_CQ_MODERATE, no reserved bits.
+            org.ibmodel.uverbs.abi.Le.u32(b, 24, rnd.nextInt(4));
+            org.ibmodel.uverbs.abi.Le.u32(b, 28, 1);
+            org.ibmodel.uverbs.abi.Le.u32(b, 36, 0);
+        }
+        return b;
+    }
+
+    private static void u16(byte[] b, int off, int v) {
+        b[off] = (byte) v;
+        b[off + 1] = (byte) (v >>> 8);
+    }
+
     private static byte[] mutate(SplittableRandom rnd, byte[] base, UverbsWorld w) {
-        byte[] b = base.length >= 8 && rnd.nextInt(3) > 0 ? base.clone()
-                : org.ibmodel.uverbs.abi.Commands.createQp(UverbsWorld.RESP, 1, rnd.nextInt(4), rnd.nextInt(4),
-                        rnd.nextInt(4), -1, 2, 4, 1);
+        byte[] b = base.length >= 8 && rnd.nextInt(3) > 0 ? base.clone() : switch (rnd.nextInt(3)) {
+            case 0 -> org.ibmodel.uverbs.abi.Command.writeEx(org.ibmodel.uverbs.UverbsApi.EX_MODIFY_CQ,
+                    new org.ibmodel.uverbs.abi.IbUserVerbs.ExModifyCq().cqHandle(rnd.nextInt(4)).attrMask(1)
+                            .cqCount(rnd.nextInt(8)).cqPeriod(rnd.nextInt(8)).toBytes(), 0, 0);
+            case 1 -> org.ibmodel.uverbs.abi.Command.writeEx(org.ibmodel.uverbs.UverbsApi.EX_QUERY_DEVICE,
+                    new byte[8], UverbsWorld.RESP, 304);
+            default -> org.ibmodel.uverbs.abi.Commands.createQp(UverbsWorld.RESP, 1, rnd.nextInt(4), rnd.nextInt(4),
+                    rnd.nextInt(4), -1, 2, 4, 1);
+        };
         switch (rnd.nextInt(5)) {
             case 0 -> b[rnd.nextInt(b.length)] ^= (byte) (1 << rnd.nextInt(8));
             case 1 -> b = java.util.Arrays.copyOf(b, rnd.nextInt(b.length + 1));
