@@ -5,9 +5,8 @@ package org.ibmodel.uverbs;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.function.UnaryOperator;
 import org.ibmodel.kernel.Errno;
-import org.ibmodel.kernel.Task;
-import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.abi.Command;
 import org.ibmodel.uverbs.abi.Commands;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ExQueryDevice;
@@ -17,81 +16,56 @@ import org.junit.jupiter.api.Test;
 
 /** EX_QUERY_DEVICE on the in-memory device: its checks, and the response as far as there is room. */
 class UverbsExQueryDeviceTest {
-    static final long MEM = 0x10000;
-    static final long RESP = 0x10000;
+    static final long RESP = OneProcess.RESP;
 
-    final UverbsHost host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1));
-    final Task p = host.spawn("p1");
-    final int fd;
-
-    UverbsExQueryDeviceTest() {
-        assertEquals(MEM, p.mm().mmap(MEM, 0x10000));
-        fd = host.uverbs0().open(p);
-    }
-
-    long w(byte[] cmd) {
-        long r = p.write(fd, cmd);
-        host.run();
-        return r;
-    }
-
-    byte[] resp(int len) {
-        byte[] b = new byte[len];
-        assertEquals(0, p.mm().copyFromUser(b, 0, RESP, len));
-        return b;
-    }
+    final OneProcess t = new OneProcess(UnaryOperator.identity());
 
     static byte[] query(ExQueryDevice cmd, int outBytes) {
         return Command.writeEx(UverbsApi.EX_QUERY_DEVICE, cmd.toBytes(), RESP, outBytes);
     }
 
-    void context() {
-        byte[] c = Commands.getContext(RESP);
-        assertEquals(c.length, w(c));
-    }
-
     @Test
     void shouldAnswerTheLegacyFieldsAndTheExtendedOnesWithTheirLength() {
-        context();
+        t.context();
         byte[] legacy = Commands.queryDevice(RESP);
-        assertEquals(legacy.length, w(legacy));
-        byte[] base = resp(QueryDeviceResp.SIZE);
+        assertEquals(legacy.length, t.w(legacy));
+        byte[] base = t.resp(QueryDeviceResp.SIZE);
 
         byte[] cmd = query(new ExQueryDevice(), ExQueryDeviceResp.SIZE);
-        assertEquals(cmd.length, w(cmd));
-        ExQueryDeviceResp r = new ExQueryDeviceResp(resp(ExQueryDeviceResp.SIZE), 0);
+        assertEquals(cmd.length, t.w(cmd));
+        ExQueryDeviceResp r = new ExQueryDeviceResp(t.resp(ExQueryDeviceResp.SIZE), 0);
         assertArrayEquals(base, r.base().toBytes(), "base: the legacy response");
         assertEquals(ExQueryDeviceResp.SIZE, r.responseLength(), "response_length: all of it");
         assertEquals(0, r.compMask());
-        assertEquals(host.device().attr().deviceCapFlags, r.deviceCapFlagsEx());
+        assertEquals(t.host.device().attr().deviceCapFlags, r.deviceCapFlagsEx());
         assertEquals(0, r.maxCqModerationCount(), "no modify_cq, as rxe");
         assertEquals(0, r.maxCqModerationPeriod());
     }
 
     @Test
     void shouldFillOnlyWhatUserspaceGaveRoomFor() {
-        context();
+        t.context();
         // An older library's response: up to response_length, the least verify_hdr takes.
-        assertEquals(0, p.mm().copyToUser(RESP, new byte[512], 0, 512));
+        assertEquals(0, t.p.mm().copyToUser(RESP, new byte[512], 0, 512));
         byte[] marker = {(byte) 0xaa};
-        assertEquals(0, p.mm().copyToUser(RESP + ExQueryDeviceResp.MIN_SIZE, marker, 0, 1));
+        assertEquals(0, t.p.mm().copyToUser(RESP + ExQueryDeviceResp.MIN_SIZE, marker, 0, 1));
         byte[] cmd = query(new ExQueryDevice(), ExQueryDeviceResp.MIN_SIZE);
-        assertEquals(cmd.length, w(cmd));
-        ExQueryDeviceResp r = new ExQueryDeviceResp(resp(ExQueryDeviceResp.SIZE), 0);
+        assertEquals(cmd.length, t.w(cmd));
+        ExQueryDeviceResp r = new ExQueryDeviceResp(t.resp(ExQueryDeviceResp.SIZE), 0);
         assertEquals(ExQueryDeviceResp.MIN_SIZE, r.responseLength(), "uverbs_response_length");
-        assertEquals((byte) 0xaa, resp(ExQueryDeviceResp.MIN_SIZE + 1)[ExQueryDeviceResp.MIN_SIZE],
+        assertEquals((byte) 0xaa, t.resp(ExQueryDeviceResp.MIN_SIZE + 1)[ExQueryDeviceResp.MIN_SIZE],
                 "nothing written past the room given");
         // One word short of response_length: -ENOSPC.
-        assertEquals(Errno.ENOSPC.negative(), w(query(new ExQueryDevice(), ExQueryDeviceResp.MIN_SIZE - 8)));
+        assertEquals(Errno.ENOSPC.negative(), t.w(query(new ExQueryDevice(), ExQueryDeviceResp.MIN_SIZE - 8)));
     }
 
     @Test
     void shouldRefuseWithoutAContextAndWithCompMaskOrReservedSet() {
-        assertEquals(Errno.EINVAL.negative(), w(query(new ExQueryDevice(), ExQueryDeviceResp.SIZE)), "no context");
-        context();
-        assertEquals(Errno.EINVAL.negative(), w(query(new ExQueryDevice().compMask(1), ExQueryDeviceResp.SIZE)));
-        assertEquals(Errno.EINVAL.negative(), w(query(new ExQueryDevice().reserved(1), ExQueryDeviceResp.SIZE)));
-        assertEquals(Errno.ENOSPC.negative(), w(Command.writeEx(UverbsApi.EX_QUERY_DEVICE, new byte[0], RESP,
+        assertEquals(Errno.EINVAL.negative(), t.w(query(new ExQueryDevice(), ExQueryDeviceResp.SIZE)), "no context");
+        t.context();
+        assertEquals(Errno.EINVAL.negative(), t.w(query(new ExQueryDevice().compMask(1), ExQueryDeviceResp.SIZE)));
+        assertEquals(Errno.EINVAL.negative(), t.w(query(new ExQueryDevice().reserved(1), ExQueryDeviceResp.SIZE)));
+        assertEquals(Errno.ENOSPC.negative(), t.w(Command.writeEx(UverbsApi.EX_QUERY_DEVICE, new byte[0], RESP,
                 ExQueryDeviceResp.SIZE)), "no request at all");
     }
 }

@@ -8,38 +8,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.kernel.Errno;
-import org.ibmodel.kernel.Task;
-import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.abi.Command;
 import org.ibmodel.uverbs.abi.Commands;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CmdHdr;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ExCmdHdr;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ExModifyCq;
-import org.ibmodel.uverbs.abi.Le;
 import org.junit.jupiter.api.Test;
 
 /**
- * EX_MODIFY_CQ, the one extended command: the extended header's checks, the command's own, and
+ * EX_MODIFY_CQ: the extended header's checks (verify_hdr), the command's own, and
  * what reaches the driver's modify_cq (a recording double over the in-memory device); on a
  * device without modify_cq, as rxe, the notsupp method.
  */
 class UverbsModifyCqTest {
-    static final long MEM = 0x10000;
-    static final long RESP = 0x10000;
-
     final List<String> calls = new ArrayList<>();
-    final UverbsHost host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1, this::withModifyCq));
-    final Task p = host.spawn("p1");
-    final int fd;
-
-    UverbsModifyCqTest() {
-        assertEquals(MEM, p.mm().mmap(MEM, 0x10000));
-        fd = host.uverbs0().open(p);
-    }
+    final OneProcess t = new OneProcess(this::withModifyCq);
 
     private DeviceOps withModifyCq(DeviceOps real) {
         return new ForwardingDeviceOps(real) {
@@ -56,20 +44,11 @@ class UverbsModifyCqTest {
         };
     }
 
-    long w(byte[] cmd) {
-        long r = p.write(fd, cmd);
-        host.run();
-        return r;
-    }
-
     /** A context and a CQ: the CQ's handle. */
     int cq() {
-        byte[] c = Commands.getContext(RESP);
-        assertEquals(c.length, w(c));
-        assertTrue(w(Commands.createCq(RESP, 1, 4, -1)) > 0);
-        byte[] b = new byte[4];
-        assertEquals(0, p.mm().copyFromUser(b, 0, RESP, 4));
-        return Le.u32(b, 0);
+        t.context();
+        assertTrue(t.w(Commands.createCq(OneProcess.RESP, 1, 4, -1)) > 0);
+        return t.u32(0);
     }
 
     static byte[] modify(int cq, int mask, int count, int period) {
@@ -80,20 +59,20 @@ class UverbsModifyCqTest {
     @Test
     void shouldHandTheModerationToTheDriver() {
         byte[] cmd = modify(cq(), ExModifyCq.ATTR_MODERATE, 16, 50);
-        assertEquals(cmd.length, w(cmd));
+        assertEquals(cmd.length, t.w(cmd));
         assertEquals(List.of("16/50"), calls);
     }
 
     @Test
     void shouldRefuseWhatIbUverbsExModifyCqRefuses() {
         int cq = cq();
-        assertEquals(Errno.EINVAL.negative(), w(modify(cq, 0, 16, 50)), "no attribute");
-        assertEquals(Errno.EOPNOTSUPP.negative(), w(modify(cq, 2, 16, 50)), "a mask bit past IB_CQ_MODERATE");
-        assertEquals(Errno.EOPNOTSUPP.negative(), w(modify(cq, -1, 16, 50)), "the top bit, unsigned");
+        assertEquals(Errno.EINVAL.negative(), t.w(modify(cq, 0, 16, 50)), "no attribute");
+        assertEquals(Errno.EOPNOTSUPP.negative(), t.w(modify(cq, 2, 16, 50)), "a mask bit past IB_CQ_MODERATE");
+        assertEquals(Errno.EOPNOTSUPP.negative(), t.w(modify(cq, -1, 16, 50)), "the top bit, unsigned");
         byte[] reserved = modify(cq, 1, 16, 50);
         reserved[CmdHdr.SIZE + ExCmdHdr.SIZE + ExModifyCq.RESERVED_OFFSET] = 1;
-        assertEquals(Errno.EINVAL.negative(), w(reserved), "the reserved word");
-        assertEquals(Errno.EINVAL.negative(), w(modify(cq + 1, 1, 16, 50)), "a handle naming no CQ");
+        assertEquals(Errno.EINVAL.negative(), t.w(reserved), "the reserved word");
+        assertEquals(Errno.EINVAL.negative(), t.w(modify(cq + 1, 1, 16, 50)), "a handle naming no CQ");
         assertTrue(calls.isEmpty(), calls.toString());
     }
 
@@ -103,42 +82,42 @@ class UverbsModifyCqTest {
         byte[] good = modify(cq, 1, 16, 50);
         byte[] shortWrite = new byte[CmdHdr.SIZE + 8];
         System.arraycopy(good, 0, shortWrite, 0, shortWrite.length);
-        assertEquals(Errno.EINVAL.negative(), w(shortWrite), "shorter than both headers");
+        assertEquals(Errno.EINVAL.negative(), t.w(shortWrite), "shorter than both headers");
 
         byte[] words = good.clone();
         new CmdHdr(words, 0).inWords(3);
-        assertEquals(Errno.EINVAL.negative(), w(words), "in_words not the bytes after the headers");
+        assertEquals(Errno.EINVAL.negative(), t.w(words), "in_words not the bytes after the headers");
         new CmdHdr(words, 0).inWords(1);
-        assertEquals(Errno.EINVAL.negative(), w(words), "in_words short of the bytes after the headers");
+        assertEquals(Errno.EINVAL.negative(), t.w(words), "in_words short of the bytes after the headers");
         byte[] provider = good.clone();
         new ExCmdHdr(provider, CmdHdr.SIZE).providerInWords(1);
-        assertEquals(Errno.EINVAL.negative(), w(provider), "provider words the write does not carry");
+        assertEquals(Errno.EINVAL.negative(), t.w(provider), "provider words the write does not carry");
 
         byte[] small = Command.writeEx(UverbsApi.EX_MODIFY_CQ, new byte[8], 0, 0);
-        assertEquals(Errno.ENOSPC.negative(), w(small), "8 bytes cannot hold the 16-byte request");
+        assertEquals(Errno.ENOSPC.negative(), t.w(small), "8 bytes cannot hold the 16-byte request");
 
         byte[] reserved = good.clone();
         new ExCmdHdr(reserved, CmdHdr.SIZE).cmdHdrReserved(1);
-        assertEquals(Errno.EINVAL.negative(), w(reserved), "cmd_hdr_reserved");
+        assertEquals(Errno.EINVAL.negative(), t.w(reserved), "cmd_hdr_reserved");
 
         byte[] outWithoutResponse = good.clone();
         new CmdHdr(outWithoutResponse, 0).outWords(1);
-        assertEquals(Errno.EINVAL.negative(), w(outWithoutResponse), "out words and no response pointer");
+        assertEquals(Errno.EINVAL.negative(), t.w(outWithoutResponse), "out words and no response pointer");
 
         byte[] responseWithoutOut = good.clone();
-        new ExCmdHdr(responseWithoutOut, CmdHdr.SIZE).response(RESP);
-        assertEquals(Errno.EINVAL.negative(), w(responseWithoutOut), "a response pointer and no out words");
+        new ExCmdHdr(responseWithoutOut, CmdHdr.SIZE).response(OneProcess.RESP);
+        assertEquals(Errno.EINVAL.negative(), t.w(responseWithoutOut), "a response pointer and no out words");
 
         byte[] kernelResponse = good.clone();
         new CmdHdr(kernelResponse, 0).outWords(1);
         new ExCmdHdr(kernelResponse, CmdHdr.SIZE).response(0xffff_8000_0000_0000L);
-        assertEquals(Errno.EFAULT.negative(), w(kernelResponse), "a response pointer into the kernel (access_ok)");
+        assertEquals(Errno.EFAULT.negative(), t.w(kernelResponse), "a response pointer into the kernel (access_ok)");
 
         byte[] trailing = Command.writeEx(UverbsApi.EX_MODIFY_CQ, java.util.Arrays.copyOf(
                 new ExModifyCq().cqHandle(cq).attrMask(1).cqCount(3).cqPeriod(4).toBytes(), 24), 0, 0);
-        assertEquals(trailing.length, w(trailing), "a longer request whose extra bytes are zero");
+        assertEquals(trailing.length, t.w(trailing), "a longer request whose extra bytes are zero");
         trailing[trailing.length - 1] = 1;
-        assertEquals(Errno.EOPNOTSUPP.negative(), w(trailing), "uverbs_request: extra bytes not zero");
+        assertEquals(Errno.EOPNOTSUPP.negative(), t.w(trailing), "uverbs_request: extra bytes not zero");
         assertEquals(List.of("3/4"), calls);
     }
 
@@ -146,25 +125,21 @@ class UverbsModifyCqTest {
     void shouldAnswerOtherExtendedNumbersAsTheKernelsTableDoes() {
         cq();
         // Past the extended table: uapi_get_method's -EOPNOTSUPP.
-        assertEquals(Errno.EOPNOTSUPP.negative(), w(Command.writeEx(UverbsApi.EX_MODIFY_CQ + 1, new byte[16], 0, 0)));
+        assertEquals(Errno.EOPNOTSUPP.negative(), t.w(Command.writeEx(UverbsApi.EX_MODIFY_CQ + 1, new byte[16], 0, 0)));
         // A number the model's table does not serve (EX_CREATE_CQ) is the notsupp method, which
         // verify_hdr checks as a legacy command: in_words counts 4-byte words of the whole write.
-        assertEquals(Errno.EINVAL.negative(), w(Command.writeEx(UverbsApi.CREATE_CQ, new byte[16], 0, 0)));
+        assertEquals(Errno.EINVAL.negative(), t.w(Command.writeEx(UverbsApi.CREATE_CQ, new byte[16], 0, 0)));
     }
 
     @Test
     void shouldServeNoModerationOnADeviceWithoutModifyCq() {
-        UverbsHost rxe = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1));
-        Task t = rxe.spawn("p2");
-        assertEquals(MEM, t.mm().mmap(MEM, 0x10000));
-        int f = rxe.uverbs0().open(t);
-        byte[] c = Commands.getContext(RESP);
-        assertEquals(c.length, t.write(f, c));
-        assertTrue(t.write(f, Commands.createCq(RESP, 1, 4, -1)) > 0);
+        OneProcess rxe = new OneProcess(UnaryOperator.identity());
+        rxe.context();
+        assertTrue(rxe.w(Commands.createCq(OneProcess.RESP, 1, 4, -1)) > 0);
         // The notsupp method: the extended framing fails its legacy check, -EINVAL, before any handler.
-        assertEquals(Errno.EINVAL.negative(), t.write(f, modify(0, ExModifyCq.ATTR_MODERATE, 16, 50)));
+        assertEquals(Errno.EINVAL.negative(), rxe.w(modify(0, ExModifyCq.ATTR_MODERATE, 16, 50)));
         // A write framed as a legacy command of that number gets to the handler: -EOPNOTSUPP.
-        assertEquals(Errno.EOPNOTSUPP.negative(), t.write(f, Command.write(UverbsApi.EX_MODIFY_CQ
+        assertEquals(Errno.EOPNOTSUPP.negative(), rxe.w(Command.write(UverbsApi.EX_MODIFY_CQ
                 | Command.FLAG_EXTENDED, new byte[0], 0)));
     }
 }
