@@ -36,9 +36,8 @@ final class CompletionQueue {
     private int periodUs;
     /** CQEs that satisfied the arm since it was set, while moderation holds the event back. */
     private int pending;
+    /** The period running, from the first CQE held back; only while the CQ is armed. */
     private Scheduler.Handle periodTimer;
-    /** False once the CQ went back to software or the device dropped its tables. */
-    private boolean live = true;
 
     CompletionQueue(int cqn, byte[] mailbox, Dma dma, EqTable eqs, Scheduler scheduler) {
         this.cqn = cqn;
@@ -165,19 +164,20 @@ final class CompletionQueue {
     /** A CQE satisfied the arm: the event now, or when the moderation's count or period says. */
     private void satisfied() {
         pending++;
-        if (maxCount == 0 && periodUs == 0 || maxCount != 0 && pending >= maxCount) {
+        if (due()) {
             raise();
         } else if (periodUs != 0 && periodTimer == null) {
             periodTimer = scheduler.schedule(periodUs * 1000L, "cq 0x" + Integer.toHexString(cqn)
-                    + " moderation period", this::periodEnded);
+                    + " moderation period", () -> {
+                        periodTimer = null;
+                        raise();
+                    });
         }
     }
 
-    private void periodEnded() {
-        periodTimer = null;
-        if (live && arm != 0 && pending > 0) {
-            raise();
-        }
+    /** The CQEs held back are enough: no moderation, or its count reached. */
+    private boolean due() {
+        return maxCount == 0 && periodUs == 0 || maxCount != 0 && pending >= maxCount;
     }
 
     /** The COMPLETION EQE; the CQ is disarmed and the moderation starts again. */
@@ -198,14 +198,13 @@ final class CompletionQueue {
     void moderate(byte[] mailbox) {
         maxCount = Layout.CqCtx.CQ_MAX_COUNT.getInt(mailbox, Layout.CTX);
         periodUs = Layout.CqCtx.CQ_PERIOD.getInt(mailbox, Layout.CTX);
-        if (pending > 0 && (maxCount == 0 && periodUs == 0 || maxCount != 0 && pending >= maxCount)) {
+        if (pending > 0 && due()) {
             raise();
         }
     }
 
-    /** HW2SW_CQ, or the device dropped its tables: no event is raised for this CQ any more. */
+    /** HW2SW_CQ, or the device dropped its tables: a period still running raises nothing. */
     void retire() {
-        live = false;
         if (periodTimer != null) {
             periodTimer.cancel();
             periodTimer = null;
