@@ -677,10 +677,36 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        int mask = cmd.attrMask();
-        if ((mask & ~((LEGACY_LAST_QP_ATTR_MASK << 1) - 1)) != 0) {
+        if ((cmd.attrMask() & ~((LEGACY_LAST_QP_ATTR_MASK << 1) - 1)) != 0) {
             return Errno.EOPNOTSUPP.negative();
         }
+        return modifyQp(b, cmd, 0);
+    }
+
+    /**
+     * ib_uverbs_ex_modify_qp: the legacy request with rate_limit after it; mask bits beyond the
+     * standard ones but IB_QP_RATE_LIMIT are -EOPNOTSUPP; on success the response's
+     * response_length (uverbs_response_length).
+     */
+    static int exModifyQp(Bundle b) {
+        int[] err = e();
+        ExModifyQp cmd = new ExModifyQp(b.request(ExModifyQp.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        if ((cmd.base().attrMask() & ~(QpAttrMask.STANDARD_BITS | QpAttrMask.RATE_LIMIT.bit())) != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
+        int ret = modifyQp(b, cmd.base(), cmd.rateLimit());
+        if (ret != 0) {
+            return ret;
+        }
+        return b.response(new ExModifyQpResp().responseLength(Math.min(b.outLen(), ExModifyQpResp.SIZE)).toBytes());
+    }
+
+    /** modify_qp (uverbs_cmd.c): what the legacy and the extended MODIFY_QP share. */
+    private static int modifyQp(Bundle b, ModifyQp cmd, int rateLimit) {
+        int mask = cmd.attrMask();
         UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
         if (u == null) {
             return Errno.EINVAL.negative();
@@ -754,6 +780,9 @@ final class UverbsCmd {
         a.rnrRetry = cmd.rnrRetry();
         a.altPortNum = cmd.altPortNum();
         a.altTimeout = cmd.altTimeout();
+        if (QpAttrMask.RATE_LIMIT.isSet(mask)) {
+            a.rateLimit = rateLimit;
+        }
         if (QpAttrMask.AV.isSet(mask)) {
             a.ahAttr = ahAttr(cmd.dest());
         }

@@ -72,6 +72,71 @@ public final class IbUserVerbs {
         }
     }
 
+    /**
+     * struct ib_uverbs_ex_modify_qp (120 bytes): struct ib_uverbs_modify_qp as {@code base}, then
+     * rate_limit and a reserved word.
+     */
+    public static final class ExModifyQp extends AbiStruct<ExModifyQp> {
+        public static final int SIZE = 120;
+        public static final int BASE_OFFSET = 0;
+        public static final int RATE_LIMIT_OFFSET = 112;
+        public static final int RESERVED_OFFSET = 116;
+
+        public ExModifyQp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExModifyQp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public ModifyQp base() {
+            return new ModifyQp(buf, base + BASE_OFFSET);
+        }
+
+        public ExModifyQp base(ModifyQp v) {
+            bytes(BASE_OFFSET, v.toBytes());
+            return this;
+        }
+
+        public int rateLimit() {
+            return u32(RATE_LIMIT_OFFSET);
+        }
+
+        public ExModifyQp rateLimit(int v) {
+            u32(RATE_LIMIT_OFFSET, v);
+            return this;
+        }
+    }
+
+    /** struct ib_uverbs_ex_modify_qp_resp (8 bytes). */
+    public static final class ExModifyQpResp extends AbiStruct<ExModifyQpResp> {
+        public static final int SIZE = 8;
+        public static final int COMP_MASK_OFFSET = 0;
+        public static final int RESPONSE_LENGTH_OFFSET = 4;
+
+        public ExModifyQpResp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExModifyQpResp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public int compMask() {
+            return u32(COMP_MASK_OFFSET);
+        }
+
+        public int responseLength() {
+            return u32(RESPONSE_LENGTH_OFFSET);
+        }
+
+        public ExModifyQpResp responseLength(int v) {
+            u32(RESPONSE_LENGTH_OFFSET, v);
+            return this;
+        }
+    }
+
     /** struct ib_uverbs_ex_query_device (8 bytes). */
     public static final class ExQueryDevice extends AbiStruct<ExQueryDevice> {
         public static final int SIZE = 8;
