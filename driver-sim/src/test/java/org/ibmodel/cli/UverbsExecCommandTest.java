@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HexFormat;
 import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.uverbs.UverbsApi;
+import org.ibmodel.uverbs.abi.Command;
 import org.ibmodel.uverbs.abi.Commands;
 import org.ibmodel.uverbs.abi.IbUserVerbs;
 import org.junit.jupiter.api.Test;
@@ -158,6 +160,26 @@ class UverbsExecCommandTest {
         // create_qp's response: the QP handle (one handle space per file, so 2) and QPN 0x40, the HCA's first.
         assertTrue(lines[6].startsWith("{\"line\":7,\"ret\":8,\"errno\":null,\"data\":\"0200000040000000\""), lines[6]);
         assertTrue(lines[7].contains("\"errno\":null") && lines[8].contains("\"errno\":null"), o.out());
+    }
+
+    /** The help's promise: a write may be an extended command, the ex header after the header. */
+    @Test
+    void shouldRunExtendedCommandsOnTheHca() throws IOException {
+        String script = String.join("\n",
+                objects(2),
+                "write u " + hex(Command.writeEx(UverbsApi.EX_MODIFY_CQ, new IbUserVerbs.ExModifyCq().cqHandle(1)
+                        .attrMask(IbUserVerbs.ExModifyCq.ATTR_MODERATE).cqCount(16).cqPeriod(50).toBytes(), 0, 0)),
+                "write u " + hex(Command.writeEx(UverbsApi.EX_QUERY_DEVICE, new byte[8], 0x20000,
+                        IbUserVerbs.ExQueryDeviceResp.SIZE)),
+                "peek 20118 4",
+                "exit",
+                "");
+        Out o = run(script);
+        assertEquals(0, o.code(), o.err() + o.out());
+        String[] lines = o.out().split("\n");
+        assertTrue(lines[6].startsWith("{\"line\":7,\"ret\":40,\"errno\":null"), "EX_MODIFY_CQ: " + lines[6]);
+        assertTrue(lines[7].contains("\"errno\":null"), "EX_QUERY_DEVICE: " + lines[7]);
+        assertTrue(lines[8].contains("\"data\":\"ffffffff\""), "its CQ moderation caps: " + lines[8]);
     }
 
     /** The help's promise: a script's process has no CAP_NET_RAW, so a controlled Q_Key is EPERM. */
