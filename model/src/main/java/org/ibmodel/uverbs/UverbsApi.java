@@ -9,11 +9,12 @@ import org.ibmodel.kernel.Errno;
 
 /**
  * The command tables as data, legacy and extended: command number -> struct sizes and handler.
- * Of the extended commands EX_QUERY_DEVICE, EX_MODIFY_QP and EX_MODIFY_CQ (on a device with
- * modify_cq) are here. Commands the table lists without a handler here (MODIFY_AH, memory
- * windows, XRC, rereg) are the kernel's "not supported" method for a device without those ops:
- * verify_hdr with a request size of 0, then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST need the device's attach_mcast and
- * detach_mcast (UAPI_DEF_METHOD_NEEDS_FN): on a device without them they are that method too.
+ * Of the extended commands EX_QUERY_DEVICE, EX_CREATE_QP, EX_MODIFY_QP and EX_MODIFY_CQ (on a
+ * device with modify_cq) are here. Commands the table lists without a handler here (MODIFY_AH,
+ * memory windows, XRC, rereg) are the kernel's "not supported" method for a device without those
+ * ops: verify_hdr with a request size of 0, then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST need
+ * the device's attach_mcast and detach_mcast (UAPI_DEF_METHOD_NEEDS_FN): on a device without them
+ * they are that method too.
  */
 public final class UverbsApi {
     // include/uapi/rdma/ib_user_verbs.h: enum { IB_USER_VERBS_CMD_GET_CONTEXT, ... }
@@ -62,6 +63,7 @@ public final class UverbsApi {
     // enum { IB_USER_VERBS_EX_CMD_... }: the extended commands, four numbered as their legacy
     // counterparts, the rest from IB_USER_VERBS_CMD_THRESHOLD (50) on; EX_MODIFY_CQ is the last.
     public static final int EX_QUERY_DEVICE = QUERY_DEVICE;
+    public static final int EX_CREATE_QP = CREATE_QP;
     public static final int EX_MODIFY_QP = MODIFY_QP;
     public static final int EX_MODIFY_CQ = 57;
 
@@ -118,12 +120,14 @@ public final class UverbsApi {
         // UAPI_DEF_WRITE_IO_EX: the request up to reserved, the response up to response_length.
         WRITE_EX[EX_QUERY_DEVICE] = new WriteMethod(EX_QUERY_DEVICE, "EX_QUERY_DEVICE", ExQueryDevice.SIZE,
                 ExQueryDeviceResp.MIN_SIZE, false, UverbsCmd::exQueryDevice, ops -> true, true);
+        WRITE_EX[EX_CREATE_QP] = new WriteMethod(EX_CREATE_QP, "EX_CREATE_QP", ExCreateQp.MIN_SIZE,
+                ExCreateQpResp.SIZE, false, UverbsCmd::exCreateQp, ops -> true, true);
         WRITE_EX[EX_MODIFY_QP] = new WriteMethod(EX_MODIFY_QP, "EX_MODIFY_QP", ModifyQp.SIZE,
                 ExModifyQpResp.SIZE, false, UverbsCmd::exModifyQp, ops -> true, true);
         WRITE_EX[EX_MODIFY_CQ] = new WriteMethod(EX_MODIFY_CQ, "EX_MODIFY_CQ", ExModifyCq.SIZE, 0, false,
                 UverbsCmd::exModifyCq, DeviceOps::hasModifyCq, true);
-        // The kernel's other extended methods (EX_CREATE_CQ, EX_CREATE_QP, flows, WQs and RSS
-        // tables) are not in the model: the notsupp method.
+        // The kernel's other extended methods (EX_CREATE_CQ, flows, WQs and RSS tables) are not in
+        // the model: the notsupp method.
         for (int i = 0; i < WRITE_EX.length; i++) {
             if (WRITE_EX[i] == null) {
                 WRITE_EX[i] = notSupported(i);

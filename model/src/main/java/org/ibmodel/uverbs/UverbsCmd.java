@@ -550,6 +550,51 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
+        return createQp(b, new QpRequest(cmd.userHandle(), cmd.pdHandle(), cmd.sendCqHandle(), cmd.recvCqHandle(),
+                cmd.srqHandle(), cmd.maxSendWr(), cmd.maxRecvWr(), cmd.maxSendSge(), cmd.maxRecvSge(),
+                cmd.maxInlineData(), cmd.sqSigAll(), cmd.qpType(), cmd.isSrq(), 0, 0, 0), false);
+    }
+
+    /** IB_UVERBS_CREATE_QP_MASK_IND_TABLE: the QP receives through an RSS indirection table. */
+    static final int CREATE_QP_MASK_IND_TABLE = 1;
+    /** IB_QP_CREATE_SOURCE_QPN: the QP sends as another QPN (an IPoIB enhanced mode QP). */
+    static final int CREATE_SOURCE_QPN = 1 << 10;
+    /**
+     * The create flags create_qp lets a process ask for (uverbs_cmd.c): BLOCK_MULTICAST_LOOPBACK,
+     * CROSS_CHANNEL, MANAGED_SEND, MANAGED_RECV, SCATTER_FCS, CVLAN_STRIPPING, SOURCE_QPN and
+     * PCI_WRITE_END_PADDING; the device then takes what it has.
+     */
+    static final int USER_CREATE_FLAGS = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 8) | (1 << 9)
+            | CREATE_SOURCE_QPN | (1 << 11);
+
+    /**
+     * ib_uverbs_ex_create_qp: comp_mask bits past IB_UVERBS_CREATE_QP_MASK_IND_TABLE and the
+     * reserved byte are -EINVAL; then create_qp as for CREATE_QP, with the create flags, and the
+     * extended response with its response_length.
+     */
+    static int exCreateQp(Bundle b) {
+        int[] err = e();
+        ExCreateQp cmd = new ExCreateQp(b.request(ExCreateQp.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        if ((cmd.compMask() & ~CREATE_QP_MASK_IND_TABLE) != 0 || cmd.reserved() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        return createQp(b, new QpRequest(cmd.userHandle(), cmd.pdHandle(), cmd.sendCqHandle(), cmd.recvCqHandle(),
+                cmd.srqHandle(), cmd.maxSendWr(), cmd.maxRecvWr(), cmd.maxSendSge(), cmd.maxRecvSge(),
+                cmd.maxInlineData(), cmd.sqSigAll(), cmd.qpType(), cmd.isSrq(), cmd.compMask(), cmd.createFlags(),
+                cmd.sourceQpn()), true);
+    }
+
+    /** What create_qp takes: struct ib_uverbs_ex_create_qp, of which the legacy request fills part. */
+    private record QpRequest(long userHandle, int pdHandle, int sendCqHandle, int recvCqHandle, int srqHandle,
+            int maxSendWr, int maxRecvWr, int maxSendSge, int maxRecvSge, int maxInlineData, int sqSigAll,
+            int qpType, int isSrq, int compMask, int createFlags, int sourceQpn) {
+    }
+
+    /** create_qp (uverbs_cmd.c): what CREATE_QP and EX_CREATE_QP share. */
+    private static int createQp(Bundle b, QpRequest cmd, boolean ex) {
         QpType type = qpType(cmd.qpType());
         // create_qp: userspace makes RC, UC, UD and XRC QPs; raw packet QPs need CAP_NET_RAW
         // (rdma_uattrs_has_raw_cap), and with it go on to the device, which makes none.
@@ -565,6 +610,10 @@ final class UverbsCmd {
         }
         UObject u = b.file.allocIdr(UObjectType.QP);
         b.uobject = u;
+        if ((cmd.compMask() & CREATE_QP_MASK_IND_TABLE) != 0) {
+            // rwq_ind_tbl_handle names an RSS indirection table, and the model has none.
+            return Errno.EINVAL.negative();
+        }
         if (type == QpType.XRC_TGT) {
             // Its pd_handle names an XRC domain, and the model has none.
             return Errno.EINVAL.negative();
@@ -589,6 +638,12 @@ final class UverbsCmd {
         if (pd == null || scq == null) {
             return Errno.EINVAL.negative();
         }
+        if ((cmd.createFlags() & ~USER_CREATE_FLAGS) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if ((cmd.createFlags() & CREATE_SOURCE_QPN) != 0 && !b.task.capable(Task.CAP_NET_RAW)) {
+            return Errno.EPERM.negative();
+        }
         QpInitAttr init = new QpInitAttr();
         init.eventHandler = ev -> asyncEvent(u, ev);
         init.sendCq = (Cq) scq.object;
@@ -598,6 +653,7 @@ final class UverbsCmd {
         init.sqSigType = cmd.sqSigAll() != 0 ? SigType.ALL_WR : SigType.REQ_WR;
         init.cap = new QpCap(cmd.maxSendWr(), cmd.maxRecvWr(), cmd.maxSendSge(), cmd.maxRecvSge(),
                 cmd.maxInlineData());
+        init.createFlags = cmd.createFlags();
         Result<Qp> r = Qp.create((Pd) pd.object, init);
         if (r.isErr()) {
             return r.err();
@@ -606,9 +662,11 @@ final class UverbsCmd {
         u.object = qp;
         u.userHandle = cmd.userHandle();
         QpCap c = qp.cap();
-        return b.response(new CreateQpResp().qpHandle(u.id()).qpn(qp.qpNum()).maxSendWr(c.maxSendWr())
+        CreateQpResp base = new CreateQpResp().qpHandle(u.id()).qpn(qp.qpNum()).maxSendWr(c.maxSendWr())
                 .maxRecvWr(c.maxRecvWr()).maxSendSge(c.maxSendSge()).maxRecvSge(c.maxRecvSge())
-                .maxInlineData(c.maxInlineData()).toBytes());
+                .maxInlineData(c.maxInlineData());
+        return b.response(!ex ? base.toBytes() : new ExCreateQpResp().base(base)
+                .responseLength(Math.min(b.outLen(), ExCreateQpResp.SIZE)).toBytes());
     }
 
     private static QpType qpType(int value) {

@@ -31,6 +31,7 @@ public final class IbUserVerbsCmd {
     public static final int POST_SRQ_RECV = 36;
     /** Extended commands (IB_USER_VERBS_CMD_FLAG_EXTENDED), numbered in the extended table. */
     public static final int EX_QUERY_DEVICE = 1;
+    public static final int EX_CREATE_QP = 24;
     public static final int EX_MODIFY_CQ = 57;
 
     private IbUserVerbsCmd() {

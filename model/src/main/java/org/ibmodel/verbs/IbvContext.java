@@ -104,7 +104,19 @@ public final class IbvContext {
      * no response. 0 or the errno, as {@link #execute}.
      */
     int executeExReq(int command, AbiStruct<?> body) {
-        byte[] cmd = Command.writeEx(command, body.toBytes(), 0, 0);
+        return writeEx(Command.writeEx(command, body.toBytes(), 0, 0));
+    }
+
+    /**
+     * execute_cmd_write_ex: an extended command with its response of {@code outBytes} in the
+     * response area, cleared first. 0 or the errno, as {@link #execute}.
+     */
+    int executeEx(int command, AbiStruct<?> body, int outBytes) {
+        ibv.task().mm().clearUser(resp, outBytes);
+        return writeEx(Command.writeEx(command, body.toBytes(), resp, outBytes));
+    }
+
+    private int writeEx(byte[] cmd) {
         long r = ibv.task().write(cmdFd, cmd);
         if (r == cmd.length) {
             return 0;
@@ -155,11 +167,9 @@ public final class IbvContext {
      */
     public int queryDeviceEx(IbvDeviceAttrEx attr) {
         int size = ExQueryDeviceResp.SIZE;
-        ibv.task().mm().clearUser(resp, size);
-        byte[] cmd = Command.writeEx(IbUserVerbsCmd.EX_QUERY_DEVICE, new ExQueryDevice().toBytes(), resp, size);
-        long w = ibv.task().write(cmdFd, cmd);
-        if (w != cmd.length) {
-            return ibv.fail(w < 0 ? (int) -w : EIO);
+        int ret = executeEx(IbUserVerbsCmd.EX_QUERY_DEVICE, new ExQueryDevice(), size);
+        if (ret != 0) {
+            return ret;
         }
         ExQueryDeviceResp r = new ExQueryDeviceResp(response(size), 0);
         copyQueryDevFields(r.base(), attr.origAttr);

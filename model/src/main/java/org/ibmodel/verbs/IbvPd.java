@@ -9,6 +9,8 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.CreateQpResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CreateSrq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.CreateSrqResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DeallocPd;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExCreateQp;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ExCreateQpResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.RegMr;
 import org.ibmodel.uverbs.abi.IbUserVerbs.RegMrResp;
 
@@ -59,6 +61,9 @@ public final class IbvPd {
         }
         IbvQp qp = new IbvQp(this, attr);
         long uh = ctx.register(qp);
+        if (attr.createFlags != 0) {
+            return createQpEx(qp, uh, attr);
+        }
         CreateQp c = new CreateQp().response(ctx.resp()).userHandle(uh).pdHandle(handle)
                 .sendCqHandle(attr.sendCq.handle()).recvCqHandle(attr.recvCq.handle())
                 .maxSendWr(attr.cap.maxSendWr).maxRecvWr(attr.cap.maxRecvWr).maxSendSge(attr.cap.maxSendSge)
@@ -72,6 +77,33 @@ public final class IbvPd {
             return null;
         }
         CreateQpResp r = new CreateQpResp(ctx.response(CreateQpResp.SIZE), 0);
+        attr.cap.maxSendWr = r.maxSendWr();
+        attr.cap.maxRecvWr = r.maxRecvWr();
+        attr.cap.maxSendSge = r.maxSendSge();
+        attr.cap.maxRecvSge = r.maxRecvSge();
+        attr.cap.maxInlineData = r.maxInlineData();
+        qp.created(r.qpHandle(), r.qpn(), uh);
+        return qp;
+    }
+
+    /**
+     * ibv_create_qp_ex with create flags: EX_CREATE_QP (ibv_cmd_create_qp_ex2 over write(), as
+     * libmlx4 sends it when create flags are asked for), the base of its response as CREATE_QP's.
+     */
+    private IbvQp createQpEx(IbvQp qp, long uh, IbvQpInitAttr attr) {
+        ExCreateQp c = new ExCreateQp().userHandle(uh).pdHandle(handle)
+                .sendCqHandle(attr.sendCq.handle()).recvCqHandle(attr.recvCq.handle())
+                .maxSendWr(attr.cap.maxSendWr).maxRecvWr(attr.cap.maxRecvWr).maxSendSge(attr.cap.maxSendSge)
+                .maxRecvSge(attr.cap.maxRecvSge).maxInlineData(attr.cap.maxInlineData)
+                .sqSigAll(attr.sqSigAll ? 1 : 0).qpType(attr.qpType).createFlags(attr.createFlags);
+        if (attr.srq != null) {
+            c.isSrq(1).srqHandle(attr.srq.handle());
+        }
+        if (ctx.executeEx(IbUserVerbsCmd.EX_CREATE_QP, c, ExCreateQpResp.SIZE) != 0) {
+            ctx.unregister(uh);
+            return null;
+        }
+        CreateQpResp r = new ExCreateQpResp(ctx.response(ExCreateQpResp.SIZE), 0).base();
         attr.cap.maxSendWr = r.maxSendWr();
         attr.cap.maxRecvWr = r.maxRecvWr();
         attr.cap.maxSendSge = r.maxSendSge();

@@ -1,8 +1,14 @@
-// libibverbs/verbs.h: struct ibv_qp_init_attr
+// libibverbs/verbs.h: struct ibv_qp_init_attr, and of struct ibv_qp_init_attr_ex its create_flags
 package org.ibmodel.verbs;
 
-/** What ibv_create_qp takes; {@link #cap} comes back with the sizes the kernel granted. */
+/**
+ * What ibv_create_qp takes; {@link #cap} comes back with the sizes the kernel granted. With
+ * {@link #createFlags} set it is ibv_create_qp_ex with IBV_QP_INIT_ATTR_CREATE_FLAGS.
+ */
 public final class IbvQpInitAttr {
+    /** enum ibv_qp_create_flags: IBV_QP_CREATE_BLOCK_SELF_MCAST_LB, no copy of its own multicast sends. */
+    public static final int CREATE_BLOCK_SELF_MCAST_LB = 1 << 1;
+
     public Object qpContext;
     public IbvCq sendCq;
     public IbvCq recvCq;
@@ -10,4 +16,6 @@ public final class IbvQpInitAttr {
     public IbvQpCap cap = new IbvQpCap();
     public int qpType = IbvQpType.RC;
     public boolean sqSigAll;
+    /** ibv_qp_init_attr_ex.create_flags; 0: ibv_create_qp. */
+    public int createFlags;
 }

@@ -70,7 +70,7 @@ class NoBackDoorTest {
                 n++;
             }
         }
-        assertEquals(27, n);
+        assertEquals(28, n);
     }
 
     @Test

@@ -10,26 +10,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpCap;
 import org.ibmodel.verbs.IbvQpInitAttr;
 import org.ibmodel.verbs.IbvQpType;
+import org.ibmodel.verbs.IbvRecvWr;
+import org.ibmodel.verbs.IbvSendWr;
+import org.ibmodel.verbs.IbvSge;
+import org.ibmodel.verbs.IbvWc;
+import org.ibmodel.verbs.IbvWrOpcode;
 import org.junit.jupiter.api.Test;
 
 class UserMcastTest {
     private static final int MLID = 0xc002;
+    private static final int QKEY = 0x1111_2222;
     private static final byte[] MGID = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 2};
 
     private static IbvQp ud(UserProcess p) {
+        return ud(p, 0);
+    }
+
+    /** A UD QP with create flags: ibv_create_qp_ex's IBV_QP_INIT_ATTR_CREATE_FLAGS when not 0. */
+    private static IbvQp ud(UserProcess p, int createFlags) {
+        IbvQp qp = p.pd.createQp(udInit(p, createFlags));
+        assertNotNull(qp, "ibv_create_qp");
+        return qp;
+    }
+
+    private static IbvQpInitAttr udInit(UserProcess p, int createFlags) {
         IbvQpInitAttr init = new IbvQpInitAttr();
+        init.createFlags = createFlags;
         init.sendCq = p.cq;
         init.recvCq = p.cq;
         init.cap = new IbvQpCap(4, 4, 1, 1);
         init.qpType = IbvQpType.UD;
-        IbvQp qp = p.pd.createQp(init);
-        assertNotNull(qp, "ibv_create_qp");
-        return qp;
+        return init;
     }
 
     @Test
@@ -103,6 +120,50 @@ class UserMcastTest {
             p.ibv.task().exit();
             w.settle();
             assertEquals(0, w.host(0).driver(0).live().get("qp"), "the QP destroyed");
+        }
+    }
+
+    /**
+     * ibv_create_qp_ex with IBV_QP_CREATE_BLOCK_SELF_MCAST_LB through EX_CREATE_QP: the HCA spares
+     * the QP its own copy of a datagram it sends to a group it is attached to, while another QP of
+     * the process gets the loopback copy (mlx4's MLX4_IB_QP_BLOCK_MULTICAST_LOOPBACK). A flag the
+     * HCA's driver does not take (SCATTER_FCS) passes uverbs and is refused by the driver.
+     */
+    @Test
+    void shouldSpareAQpCreatedToBlockSelfLoopbackItsOwnCopy() {
+        try (World w = World.of(3, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            UserProcess p = new UserProcess(w, 0, 1 << 16);
+            assertEquals(null, p.pd.createQp(udInit(p, 1 << 8)), "IBV_QP_CREATE_SCATTER_FCS");
+            IbvQp blocking = ud(p, IbvQpInitAttr.CREATE_BLOCK_SELF_MCAST_LB);
+            IbvQp other = ud(p);
+            for (IbvQp q : new IbvQp[] {blocking, other}) {
+                assertEquals(0, ProcessIsolationPropertyTest.connect(q, IbvQpType.UD, 0, 0, 0, 0, 0, QKEY));
+                assertEquals(0, q.attachMcast(MGID, MLID), "ibv_attach_mcast");
+                long id = q == blocking ? 10 : 20;
+                assertEquals(0, q.postRecv(new IbvRecvWr(id, new IbvSge(p.buf + id * 256, 256, p.mr.lkey())),
+                        new IbvRecvWr[1]), "ibv_post_recv");
+            }
+            IbvAhAttr g = new IbvAhAttr();
+            g.dlid = MLID;
+            g.isGlobal = true;
+            g.dgid = MGID.clone();
+            g.hopLimit = 1;
+            g.portNum = 1;
+            IbvSendWr wr = new IbvSendWr(1, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
+                    new IbvSge(p.buf, 64, p.mr.lkey()));
+            wr.ah = p.pd.createAh(g);
+            wr.remoteQpn = 0xff_ffff;
+            wr.remoteQkey = QKEY;
+            assertEquals(0, blocking.postSend(wr, new IbvSendWr[1]), "ibv_post_send to the group");
+            w.settle();
+            IbvWc[] wc = {new IbvWc(), new IbvWc(), new IbvWc(), new IbvWc()};
+            int n = p.cq.poll(wc.length, wc);
+            java.util.Set<Long> ids = new java.util.TreeSet<>();
+            for (int i = 0; i < n; i++) {
+                ids.add(wc[i].wrId);
+            }
+            assertEquals(java.util.Set.of(1L, 20L), ids, "the send and the other QP's copy, not the sender's own");
         }
     }
 }

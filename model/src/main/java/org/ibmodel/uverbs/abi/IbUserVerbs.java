@@ -73,6 +73,238 @@ public final class IbUserVerbs {
     }
 
     /**
+     * struct ib_uverbs_ex_create_qp (64 bytes): the legacy request's fields without its response
+     * pointer, then comp_mask, create_flags, rwq_ind_tbl_handle and source_qpn.
+     */
+    public static final class ExCreateQp extends AbiStruct<ExCreateQp> {
+        public static final int SIZE = 64;
+        /** offsetofend(comp_mask): the least request verify_hdr takes (UAPI_DEF_WRITE_IO_EX). */
+        public static final int MIN_SIZE = 52;
+        public static final int USER_HANDLE_OFFSET = 0;
+        public static final int PD_HANDLE_OFFSET = 8;
+        public static final int SEND_CQ_HANDLE_OFFSET = 12;
+        public static final int RECV_CQ_HANDLE_OFFSET = 16;
+        public static final int SRQ_HANDLE_OFFSET = 20;
+        public static final int MAX_SEND_WR_OFFSET = 24;
+        public static final int MAX_RECV_WR_OFFSET = 28;
+        public static final int MAX_SEND_SGE_OFFSET = 32;
+        public static final int MAX_RECV_SGE_OFFSET = 36;
+        public static final int MAX_INLINE_DATA_OFFSET = 40;
+        public static final int SQ_SIG_ALL_OFFSET = 44;
+        public static final int QP_TYPE_OFFSET = 45;
+        public static final int IS_SRQ_OFFSET = 46;
+        public static final int RESERVED_OFFSET = 47;
+        public static final int COMP_MASK_OFFSET = 48;
+        public static final int CREATE_FLAGS_OFFSET = 52;
+        public static final int RWQ_IND_TBL_HANDLE_OFFSET = 56;
+        public static final int SOURCE_QPN_OFFSET = 60;
+
+        public ExCreateQp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExCreateQp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public long userHandle() {
+            return u64(USER_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp userHandle(long v) {
+            u64(USER_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int pdHandle() {
+            return u32(PD_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp pdHandle(int v) {
+            u32(PD_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int sendCqHandle() {
+            return u32(SEND_CQ_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp sendCqHandle(int v) {
+            u32(SEND_CQ_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int recvCqHandle() {
+            return u32(RECV_CQ_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp recvCqHandle(int v) {
+            u32(RECV_CQ_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int srqHandle() {
+            return u32(SRQ_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp srqHandle(int v) {
+            u32(SRQ_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int maxSendWr() {
+            return u32(MAX_SEND_WR_OFFSET);
+        }
+
+        public ExCreateQp maxSendWr(int v) {
+            u32(MAX_SEND_WR_OFFSET, v);
+            return this;
+        }
+
+        public int maxRecvWr() {
+            return u32(MAX_RECV_WR_OFFSET);
+        }
+
+        public ExCreateQp maxRecvWr(int v) {
+            u32(MAX_RECV_WR_OFFSET, v);
+            return this;
+        }
+
+        public int maxSendSge() {
+            return u32(MAX_SEND_SGE_OFFSET);
+        }
+
+        public ExCreateQp maxSendSge(int v) {
+            u32(MAX_SEND_SGE_OFFSET, v);
+            return this;
+        }
+
+        public int maxRecvSge() {
+            return u32(MAX_RECV_SGE_OFFSET);
+        }
+
+        public ExCreateQp maxRecvSge(int v) {
+            u32(MAX_RECV_SGE_OFFSET, v);
+            return this;
+        }
+
+        public int maxInlineData() {
+            return u32(MAX_INLINE_DATA_OFFSET);
+        }
+
+        public ExCreateQp maxInlineData(int v) {
+            u32(MAX_INLINE_DATA_OFFSET, v);
+            return this;
+        }
+
+        public int sqSigAll() {
+            return u8(SQ_SIG_ALL_OFFSET);
+        }
+
+        public ExCreateQp sqSigAll(int v) {
+            u8(SQ_SIG_ALL_OFFSET, v);
+            return this;
+        }
+
+        public int qpType() {
+            return u8(QP_TYPE_OFFSET);
+        }
+
+        public ExCreateQp qpType(int v) {
+            u8(QP_TYPE_OFFSET, v);
+            return this;
+        }
+
+        public int isSrq() {
+            return u8(IS_SRQ_OFFSET);
+        }
+
+        public ExCreateQp isSrq(int v) {
+            u8(IS_SRQ_OFFSET, v);
+            return this;
+        }
+
+        public int reserved() {
+            return u8(RESERVED_OFFSET);
+        }
+
+        public ExCreateQp reserved(int v) {
+            u8(RESERVED_OFFSET, v);
+            return this;
+        }
+
+        public int compMask() {
+            return u32(COMP_MASK_OFFSET);
+        }
+
+        public ExCreateQp compMask(int v) {
+            u32(COMP_MASK_OFFSET, v);
+            return this;
+        }
+
+        public int createFlags() {
+            return u32(CREATE_FLAGS_OFFSET);
+        }
+
+        public ExCreateQp createFlags(int v) {
+            u32(CREATE_FLAGS_OFFSET, v);
+            return this;
+        }
+
+        public int rwqIndTblHandle() {
+            return u32(RWQ_IND_TBL_HANDLE_OFFSET);
+        }
+
+        public ExCreateQp rwqIndTblHandle(int v) {
+            u32(RWQ_IND_TBL_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int sourceQpn() {
+            return u32(SOURCE_QPN_OFFSET);
+        }
+
+        public ExCreateQp sourceQpn(int v) {
+            u32(SOURCE_QPN_OFFSET, v);
+            return this;
+        }
+    }
+
+    /** struct ib_uverbs_ex_create_qp_resp (40 bytes): the legacy response, comp_mask, response_length. */
+    public static final class ExCreateQpResp extends AbiStruct<ExCreateQpResp> {
+        public static final int SIZE = 40;
+        public static final int BASE_OFFSET = 0;
+        public static final int COMP_MASK_OFFSET = 32;
+        public static final int RESPONSE_LENGTH_OFFSET = 36;
+
+        public ExCreateQpResp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExCreateQpResp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public CreateQpResp base() {
+            return new CreateQpResp(buf, base + BASE_OFFSET);
+        }
+
+        public ExCreateQpResp base(CreateQpResp v) {
+            bytes(BASE_OFFSET, v.toBytes());
+            return this;
+        }
+
+        public int responseLength() {
+            return u32(RESPONSE_LENGTH_OFFSET);
+        }
+
+        public ExCreateQpResp responseLength(int v) {
+            u32(RESPONSE_LENGTH_OFFSET, v);
+            return this;
+        }
+    }
+
+    /**
      * struct ib_uverbs_ex_modify_qp (120 bytes): struct ib_uverbs_modify_qp as {@code base}, then
      * rate_limit and a reserved word.
      */
