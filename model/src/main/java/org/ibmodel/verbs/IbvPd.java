@@ -76,7 +76,11 @@ public final class IbvPd {
             ctx.unregister(uh);
             return null;
         }
-        CreateQpResp r = new CreateQpResp(ctx.response(CreateQpResp.SIZE), 0);
+        return created(qp, uh, attr, new CreateQpResp(ctx.response(CreateQpResp.SIZE), 0));
+    }
+
+    /** The granted sizes written back to {@code attr.cap}, and the QP given its handle and QPN. */
+    private static IbvQp created(IbvQp qp, long uh, IbvQpInitAttr attr, CreateQpResp r) {
         attr.cap.maxSendWr = r.maxSendWr();
         attr.cap.maxRecvWr = r.maxRecvWr();
         attr.cap.maxSendSge = r.maxSendSge();
@@ -103,14 +107,7 @@ public final class IbvPd {
             ctx.unregister(uh);
             return null;
         }
-        CreateQpResp r = new ExCreateQpResp(ctx.response(ExCreateQpResp.SIZE), 0).base();
-        attr.cap.maxSendWr = r.maxSendWr();
-        attr.cap.maxRecvWr = r.maxRecvWr();
-        attr.cap.maxSendSge = r.maxSendSge();
-        attr.cap.maxRecvSge = r.maxRecvSge();
-        attr.cap.maxInlineData = r.maxInlineData();
-        qp.created(r.qpHandle(), r.qpn(), uh);
-        return qp;
+        return created(qp, uh, attr, new ExCreateQpResp(ctx.response(ExCreateQpResp.SIZE), 0).base());
     }
 
     /** ibv_create_srq: CREATE_SRQ (ibv_cmd_create_srq); the granted sizes come back in {@code attr}. */
