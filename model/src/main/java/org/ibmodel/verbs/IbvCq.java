@@ -14,6 +14,9 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.Wc;
 public final class IbvCq {
     /** The most completions one POLL_CQ response fits in the context's response area. */
     static final int MAX_POLL = (IbvContext.RESP_BYTES - PollCqResp.SIZE) / Wc.SIZE;
+    /** enum ibv_cq_attr_mask: IBV_CQ_ATTR_MODERATE and the first value past the known ones. */
+    public static final int ATTR_MODERATE = 1;
+    static final int ATTR_RESERVED = 2;
 
     private final IbvContext ctx;
     private final Object cqContext;
@@ -117,10 +120,6 @@ public final class IbvCq {
         return ctx.executeExReq(IbUserVerbsCmd.EX_MODIFY_CQ, new ExModifyCq().cqHandle(handle).attrMask(attrMask)
                 .cqCount(cqCount).cqPeriod(cqPeriod));
     }
-
-    /** enum ibv_cq_attr_mask: IBV_CQ_ATTR_MODERATE and the first value past the known ones. */
-    public static final int ATTR_MODERATE = 1;
-    static final int ATTR_RESERVED = 2;
 
     /** ibv_ack_cq_events: acknowledge {@code nevents} events got from the channel. */
     public void ackEvents(int nevents) {
