@@ -24,7 +24,6 @@ import org.ibmodel.kernel.Task;
 import org.ibmodel.sw.mem.MemDevice;
 import org.ibmodel.uverbs.abi.Commands;
 import org.ibmodel.uverbs.abi.IbUserVerbs.AsyncEventDesc;
-import org.ibmodel.uverbs.abi.Le;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,8 +34,7 @@ import org.junit.jupiter.api.Test;
  * files to close.
  */
 class UverbsDisassociateTest {
-    static final long MEM = 0x10000;
-    static final long RESP = 0x10000;
+    static final long RESP = OneProcess.RESP;
     static final long BUF = 0x12000;
 
     /** MemDevice as a driver that has disassociate_ucontext. */
@@ -49,26 +47,17 @@ class UverbsDisassociateTest {
         };
     }
 
-    final UverbsHost host = new UverbsHost((core, mem) -> MemDevice.create(core, "mem0", mem, 1,
-            UverbsDisassociateTest::disassociating));
-    final Task p = host.spawn("p1");
-    final int fd;
-
-    UverbsDisassociateTest() {
-        assertEquals(MEM, p.mm().mmap(MEM, 0x10000));
-        fd = host.uverbs0().open(p);
-    }
+    final OneProcess t = new OneProcess(UverbsDisassociateTest::disassociating);
+    final UverbsHost host = t.host;
+    final Task p = t.p;
+    final int fd = t.fd;
 
     long w(byte[] cmd) {
-        long r = p.write(fd, cmd);
-        host.run();
-        return r;
+        return t.w(cmd);
     }
 
     int u32(int off) {
-        byte[] b = new byte[4];
-        assertEquals(0, p.mm().copyFromUser(b, 0, RESP + off, 4));
-        return Le.u32(b, 0);
+        return t.u32(off);
     }
 
     int made(byte[] cmd) {

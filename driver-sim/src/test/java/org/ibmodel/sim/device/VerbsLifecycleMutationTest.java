@@ -14,6 +14,7 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
+import org.ibmodel.sim.BrokenDrivers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -95,12 +96,7 @@ class VerbsLifecycleMutationTest {
 
     @Test
     void shouldCatchAQpTheDriverNeverDestroys() {
-        assertCaught(real -> new ForwardingDeviceOps(real) {
-            @Override
-            public int destroyQp(Qp qp) {
-                return 0;
-            }
-        }, "a destroy_qp that leaves the QP on the device");
+        assertCaught(BrokenDrivers.destroyQpDoesNothing(), "a destroy_qp that leaves the QP on the device");
     }
 
     @Test

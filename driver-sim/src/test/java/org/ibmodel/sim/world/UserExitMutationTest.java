@@ -8,8 +8,8 @@ import org.ibmodel.core.Cq;
 import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.Mr;
-import org.ibmodel.core.Qp;
 import org.ibmodel.core.Wc;
+import org.ibmodel.sim.BrokenDrivers;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,12 +40,7 @@ class UserExitMutationTest {
     /** a's QPs go on after the exit: their RNR retries (rnr_retry 7) keep the world from settling. */
     @Test
     void shouldCatchAQpTheDriverNeverDestroys() {
-        assertCaught(real -> new ForwardingDeviceOps(real) {
-            @Override
-            public int destroyQp(Qp qp) {
-                return 0;
-            }
-        }, "a destroy_qp that leaves the QP on the device");
+        assertCaught(BrokenDrivers.destroyQpDoesNothing(), "a destroy_qp that leaves the QP on the device");
     }
 
     @Test

@@ -23,7 +23,6 @@ import org.ibmodel.core.DeviceOps;
 import org.ibmodel.sim.device.SeedReporter;
 import org.ibmodel.verbs.IbvAccessFlags;
 import org.ibmodel.verbs.IbvAh;
-import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvMr;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpAttr;
@@ -123,14 +122,7 @@ class UserExitPropertyTest {
             ud = p.pd.createQp(init);
             assertNotNull(ud, "ibv_create_qp, UD");
             assertEquals(0, ProcessIsolationPropertyTest.connect(ud, IbvQpType.UD, 0, 0, 0, 0, 0, QKEY), "UD to RTS");
-            IbvAhAttr g = new IbvAhAttr();
-            g.dlid = MLID;
-            g.isGlobal = true;
-            g.dgid = MGID.clone();
-            g.hopLimit = 1;
-            g.portNum = 1;
-            group = p.pd.createAh(g);
-            assertNotNull(group, "ibv_create_ah");
+            group = p.groupAh(MGID, MLID);
         }
 
         byte[] read(long off, int len) {

@@ -10,7 +10,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.KernelBug;
-import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvQp;
 import org.ibmodel.verbs.IbvQpCap;
 import org.ibmodel.verbs.IbvQpInitAttr;
@@ -144,15 +143,9 @@ class UserMcastTest {
                 assertEquals(0, q.postRecv(new IbvRecvWr(id, new IbvSge(p.buf + id * 256, 256, p.mr.lkey())),
                         new IbvRecvWr[1]), "ibv_post_recv");
             }
-            IbvAhAttr g = new IbvAhAttr();
-            g.dlid = MLID;
-            g.isGlobal = true;
-            g.dgid = MGID.clone();
-            g.hopLimit = 1;
-            g.portNum = 1;
             IbvSendWr wr = new IbvSendWr(1, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
                     new IbvSge(p.buf, 64, p.mr.lkey()));
-            wr.ah = p.pd.createAh(g);
+            wr.ah = p.groupAh(MGID, MLID);
             wr.remoteQpn = 0xff_ffff;
             wr.remoteQkey = QKEY;
             assertEquals(0, blocking.postSend(wr, new IbvSendWr[1]), "ibv_post_send to the group");

@@ -13,6 +13,8 @@ import org.ibmodel.uverbs.UverbsDevice;
 import org.ibmodel.uverbs.UverbsHost;
 import org.ibmodel.verbs.Ibv;
 import org.ibmodel.verbs.IbvAccessFlags;
+import org.ibmodel.verbs.IbvAh;
+import org.ibmodel.verbs.IbvAhAttr;
 import org.ibmodel.verbs.IbvContext;
 import org.ibmodel.verbs.IbvCq;
 import org.ibmodel.verbs.IbvDevice;
@@ -63,6 +65,22 @@ class UserProcess {
         buf = ibv.alloc(bufLen);
         mr = pd.regMr(buf, bufLen, IbvAccessFlags.LOCAL_WRITE);
         cq = ctx.createCq(16, this, null, 0);
+    }
+
+    /**
+     * ibv_create_ah for a multicast group on port 1: its MLID, and its MGID in a GRH of hop limit
+     * 1, as a datagram to the group is addressed.
+     */
+    IbvAh groupAh(byte[] mgid, int mlid) {
+        IbvAhAttr g = new IbvAhAttr();
+        g.dlid = mlid;
+        g.isGlobal = true;
+        g.dgid = mgid.clone();
+        g.hopLimit = 1;
+        g.portNum = 1;
+        IbvAh ah = pd.createAh(g);
+        assertNotNull(ah, "ibv_create_ah");
+        return ah;
     }
 
     /** The uverbs client of a host, loaded once: /dev/infiniband/uverbsN appear. */
