@@ -9,7 +9,8 @@ import java.util.Map;
  * predicate {@code Is<name>} of QpStateMachineTrace.tla and WorkQueuesTrace.tla), and lists the
  * fields a line must carry. The recorder is org.ibmodel.sim.conform.SpecRecorder. The events of
  * {@link #transport() RcTransport} are matched by RcTransportTrace.tla and recorded by
- * org.ibmodel.sim.conform.RcTransportRecorder.
+ * org.ibmodel.sim.conform.RcTransportRecorder; those of {@link #sqDrain() SqDrain} by
+ * SqDrainTrace.tla and org.ibmodel.sim.conform.SqDrainRecorder.
  */
 public enum TraceAction {
     /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
@@ -61,7 +62,26 @@ public enum TraceAction {
     /** The {@code at}-th oldest request in flight was duplicated. */
     ChanDupReq(Map.of("at", Kind.INT, "psn", Kind.INT)),
     /** The {@code at}-th oldest response in flight was duplicated. */
-    ChanDupAck(Map.of("at", Kind.INT, "psn", Kind.INT));
+    ChanDupAck(Map.of("at", Kind.INT, "psn", Kind.INT)),
+
+    // ---- SqDrain: one RC QP's send queue through RTS, SQD and back ----
+
+    /** The QP's user posted a send WR. */
+    Post(Map.of()),
+    /** The requester sent the first packet of WQE {@code wr} (WQEs numbered in posting order). */
+    Begin(Map.of("wr", Kind.INT)),
+    /** The completer retired WQE {@code wr} with success, posting {@code drained} SQ_DRAINED events. */
+    Complete(Map.of("wr", Kind.INT, "drained", Kind.INT)),
+    /** RTS2SQD_QP succeeded, asking for the event or not, posting {@code drained} SQ_DRAINED events. */
+    ToSqd(Map.of("notify", Kind.BOOL, "drained", Kind.INT)),
+    /** SQD2SQD_QP or SQD2RTS_QP succeeded ({@code to} SQD or RTS), changing attributes or not. */
+    LeaveSqd(Map.of("to", Kind.STRING, "change", Kind.BOOL)),
+    /** SQD2SQD_QP or SQD2RTS_QP was refused with BAD_QP_STATE. */
+    RefuseLeaveSqd(Map.of("to", Kind.STRING)),
+    /** 2ERR_QP succeeded, or a WQE completed in error. */
+    ToErr(Map.of()),
+    /** An SQ_DRAINED event posted in no step that may post one. */
+    SqDrained(Map.of());
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -78,9 +98,23 @@ public enum TraceAction {
         return fields;
     }
 
-    /** Whether this is an event of RcTransport (the others are QpStateMachine's and WorkQueues'). */
+    /** Whether this is an event of RcTransport (those before it are QpStateMachine's and WorkQueues'). */
     public boolean transport() {
-        return ordinal() >= ReqSend.ordinal();
+        return ordinal() >= ReqSend.ordinal() && !sqDrain();
+    }
+
+    /** Whether this is an event of SqDrain. */
+    public boolean sqDrain() {
+        return ordinal() >= Post.ordinal();
+    }
+
+    /** Whether a trace of {@code spec} (one of {@link SpecTrace#SPECS}) may hold this event. */
+    public boolean of(String spec) {
+        return switch (spec) {
+            case "RcTransport" -> transport();
+            case "SqDrain" -> sqDrain();
+            default -> !transport() && !sqDrain();
+        };
     }
 
     /** Whether a verb of this kind flushes inside the call when the QP is in ERR or SQE. */

@@ -59,8 +59,9 @@ import util.UniqueString;
  * <p>QpStateMachine describes one QP: each QP of the trace is checked on its own with the events
  * naming it. WorkQueues describes the QPs of one CQ: their numbers become q1, q2, ... in creation
  * order. RcTransport describes one RC QP and its peer: the trace's header gives the constants
- * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). TLC keeps its state in static fields,
- * so one spec is loaded at a time.
+ * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). SqDrain describes one QP's send
+ * queue; its constants are bounds, set from the traces themselves. TLC keeps its state in static
+ * fields, so one spec is loaded at a time.
  */
 public final class TraceValidator {
     /** More candidate states than this after one event is a run the validator gives up on. */
@@ -105,11 +106,17 @@ public final class TraceValidator {
     public static synchronized List<Verdict> validateAll(List<SpecTrace> traces) {
         Mismatch[] first = new Mismatch[traces.size()];
         long[] visited = new long[traces.size()];
+        // An event of another spec than the trace names is its mismatch; such a trace is not walked.
+        boolean[] foreign = new boolean[traces.size()];
+        for (int i = 0; i < traces.size(); i++) {
+            first[i] = foreignEvent(traces.get(i));
+            foreign[i] = first[i] != null;
+        }
         // QpStateMachine: one load for all traces, MaxWr the largest queue.
         List<Integer> qsm = new ArrayList<>();
         int maxWr = 1;
         for (int i = 0; i < traces.size(); i++) {
-            if (traces.get(i).specs().contains("QpStateMachine")) {
+            if (!foreign[i] && traces.get(i).specs().contains("QpStateMachine")) {
                 qsm.add(i);
                 for (SpecEvent e : traces.get(i).events()) {
                     if (e.action() == TraceAction.CreateQp) {
@@ -139,7 +146,7 @@ public final class TraceValidator {
         int maxPosts = 1;
         for (int i = 0; i < traces.size(); i++) {
             SpecTrace t = traces.get(i);
-            if (!t.specs().contains("WorkQueues")) {
+            if (foreign[i] || !t.specs().contains("WorkQueues")) {
                 continue;
             }
             Shape s = Shape.of(t);
@@ -175,7 +182,7 @@ public final class TraceValidator {
         Map<List<Long>, List<Integer>> byConn = new LinkedHashMap<>();
         for (int i = 0; i < traces.size(); i++) {
             SpecTrace t = traces.get(i);
-            if (!t.specs().contains("RcTransport")) {
+            if (foreign[i] || !t.specs().contains("RcTransport")) {
                 continue;
             }
             List<Long> conn = new ArrayList<>();
@@ -208,7 +215,32 @@ public final class TraceValidator {
             k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
             try (Loaded spec = new Loaded("RcTransport", k)) {
                 for (int i : g.getValue()) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::rcValue);
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
+        // SqDrain: one load for all traces, each bound the most any of them needs.
+        List<Integer> sqd = new ArrayList<>();
+        long[] bounds = {1, 1, 1};
+        for (int i = 0; i < traces.size(); i++) {
+            if (!foreign[i] && traces.get(i).specs().contains("SqDrain")) {
+                sqd.add(i);
+                long[] b = sqDrainBounds(traces.get(i));
+                for (int k = 0; k < b.length; k++) {
+                    bounds[k] = Math.max(bounds[k], b[k]);
+                }
+            }
+        }
+        if (!sqd.isEmpty()) {
+            Map<String, String> k = new LinkedHashMap<>();
+            k.put("MaxWqe", String.valueOf(bounds[0]));
+            k.put("MaxEntries", String.valueOf(bounds[1]));
+            k.put("MaxAttr", String.valueOf(bounds[2]));
+            try (Loaded spec = new Loaded("SqDrain", k)) {
+                for (int i : sqd) {
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
                     visited[i] += w.visited;
                     first[i] = earlier(first[i], w.mismatch);
                 }
@@ -219,6 +251,19 @@ public final class TraceValidator {
             out.add(new Verdict(traces.get(i), first[i], visited[i]));
         }
         return out;
+    }
+
+    /** The first event that is not an event of every spec the trace names, as a mismatch; null if none. */
+    static Mismatch foreignEvent(SpecTrace t) {
+        for (SpecEvent e : t.events()) {
+            for (String spec : t.specs()) {
+                if (!e.action().of(spec)) {
+                    return new Mismatch(spec, e.seq(), e.line(), e.action().name(), "an event of " + spec,
+                            spec + " has no " + e.action().name() + ": see specs/src/main/tla/" + spec + "Trace.tla");
+                }
+            }
+        }
+        return null;
     }
 
     private static Mismatch earlier(Mismatch a, Mismatch b) {
@@ -360,8 +405,23 @@ public final class TraceValidator {
         return record(f);
     }
 
-    /** The event as RcTransportTrace's e: its fields as they are, lists as tuples. */
-    private static Value rcValue(SpecEvent e) {
+    /** SqDrain's constants for one trace: its Posts, its ToSqds and its attribute changes. */
+    static long[] sqDrainBounds(SpecTrace t) {
+        long[] b = new long[3];
+        for (SpecEvent e : t.events()) {
+            switch (e.action()) {
+                case Post -> b[0]++;
+                case ToSqd -> b[1]++;
+                case LeaveSqd -> b[2] += e.bool("change") ? 1 : 0;
+                default -> {
+                }
+            }
+        }
+        return b;
+    }
+
+    /** The event as RcTransportTrace's and SqDrainTrace's e: its fields as they are, lists as tuples. */
+    private static Value plainValue(SpecEvent e) {
         Map<String, Value> f = new LinkedHashMap<>();
         for (Map.Entry<String, Object> en : e.fields().entrySet()) {
             Value v = plain(en.getValue());
