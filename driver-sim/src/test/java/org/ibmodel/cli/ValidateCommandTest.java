@@ -57,6 +57,31 @@ class ValidateCommandTest {
         assertTrue(bad.out().startsWith(p + ":7: seq 6: RespRecv is not a step of RcTransport"), bad.out());
     }
 
+    /** SqDrain: a WRITE in progress at RTS2SQD, SQD2RTS refused until it completes with the event. */
+    private static final String SQD = """
+            {"trace":"ibmodel-spec","specs":["SqDrain"],"seed":3}
+            {"seq":1,"ev":"Post"}
+            {"seq":2,"ev":"Begin","wr":1}
+            {"seq":3,"ev":"ToSqd","notify":true,"drained":0}
+            {"seq":4,"ev":"RefuseLeaveSqd","to":"RTS"}
+            {"seq":5,"ev":"Complete","wr":1,"drained":1}
+            {"seq":6,"ev":"LeaveSqd","to":"RTS","change":false}
+            """;
+
+    @Test
+    void shouldValidateAnSqDrainTrace() throws IOException {
+        CliRun r = CliRun.of("validate", file("sqd.ndjson", SQD).toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("6 events, a behaviour of SqDrain"), r.out());
+        // The device takes SQD2RTS with the WRITE still in progress.
+        Path p = file("sqd-bad.ndjson", SQD.replace("{\"seq\":4,\"ev\":\"RefuseLeaveSqd\",\"to\":\"RTS\"}",
+                "{\"seq\":4,\"ev\":\"LeaveSqd\",\"to\":\"RTS\",\"change\":false}"));
+        CliRun bad = CliRun.of("validate", p.toString());
+        assertEquals(1, bad.exit(), bad.out() + bad.err());
+        assertTrue(bad.out().startsWith(p + ":5: seq 4: LeaveSqd is not a step of SqDrain"), bad.out());
+        assertTrue(bad.out().contains("expected: LeaveSqd (IsLeaveSqd)"), bad.out());
+    }
+
     private Path file(String name, String text) throws IOException {
         Path p = dir.resolve(name);
         Files.writeString(p, text, StandardCharsets.UTF_8);

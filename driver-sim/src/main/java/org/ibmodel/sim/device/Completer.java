@@ -444,7 +444,7 @@ final class Completer {
             t.recycle(head);
         }
         // IBA 11.6.3 (SQ Drained): after the CQE of the last WQE that was in progress.
-        if (t.inflight.isEmpty() && t.ctx.sqDrainedPending) {
+        if (t.inflight.isEmpty() && t.ctx.sqDrainedPending && transport.policy().drainedAtLastCompletion()) {
             t.ctx.sqDrainedPending = false;
             transport.event(t, EventType.SQ_DRAINED);
         }

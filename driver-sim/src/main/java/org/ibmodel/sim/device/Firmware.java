@@ -153,6 +153,9 @@ public final class Firmware {
         if (mpts != null) {
             mpts.policy(p);
         }
+        if (qps != null) {
+            qps.policy(p);
+        }
     }
 
     /** Objects in hardware ownership, by kind: what a leak check compares with zero. */
@@ -349,7 +352,7 @@ public final class Firmware {
         eqs = new EqTable((int) numEq, dma, msix, caps.msixVectors());
         cqs = new CqTable((int) numCq, dma, caps, eqs, scheduler);
         srqs = new SrqTable((int) numSrq, dma, caps, eqs);
-        qps = new QpTable((int) numQp, dma, caps, cqs, srqs, eqs, stage);
+        qps = new QpTable((int) numQp, dma, caps, cqs, srqs, eqs, stage, policy);
         state = SysState.INITIALISED;
         return Status.OK;
     }

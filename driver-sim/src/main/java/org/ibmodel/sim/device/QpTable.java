@@ -19,10 +19,12 @@ final class QpTable {
     private final SrqTable srqs;
     private final EqTable eqs;
     private final TransportStage stage;
+    private TransportPolicy policy;
     /** CONF_SPECIAL_QP bases: [0] SMI, [1] GSI; -1 until configured. */
     private final long[] specialBase = {-1, -1};
 
-    QpTable(int numQp, Dma dma, DevCaps caps, CqTable cqs, SrqTable srqs, EqTable eqs, TransportStage stage) {
+    QpTable(int numQp, Dma dma, DevCaps caps, CqTable cqs, SrqTable srqs, EqTable eqs, TransportStage stage,
+            TransportPolicy policy) {
         // A context is made when its QPN is first named: a QPN never used is a RESET context
         // either way, and a world of thousands of hosts would otherwise hold every one of them.
         this.qps = new QpContext[numQp];
@@ -32,6 +34,12 @@ final class QpTable {
         this.srqs = srqs;
         this.eqs = eqs;
         this.stage = stage;
+        this.policy = policy;
+    }
+
+    /** Mutation tests only: see {@link Transport#policy(TransportPolicy)}. */
+    void policy(TransportPolicy p) {
+        policy = p;
     }
 
     QpContext qp(int qpn) {
@@ -101,7 +109,28 @@ final class QpTable {
         if (qp == null) {
             return Status.BAD_INDEX;
         }
-        if (!t.allowedFrom(qp.state()) || t.needsDrainedSq() && stage.inProgress(qp) > 0) {
+        Status s = apply(t, qp, mailbox, opcodeModifier);
+        if (s != Status.OK) {
+            stage.answered(qp, t, opcodeModifier, optpar(t, mailbox), s);
+        }
+        // §4.5: asked for at RTS2SQD, the event comes at once when nothing is in progress, else
+        // when the transport retires the last WQE that is.
+        if (s == Status.OK && t == QpTransition.RTS2SQD && qp.sqDrainedPending && stage.inProgress(qp) == 0) {
+            qp.sqDrainedPending = false;
+            eqs.post(EventType.SQ_DRAINED, 0, qpn);
+            stage.sqDrainedPosted(qp);
+        }
+        return s;
+    }
+
+    private static boolean optpar(QpTransition t, byte[] mailbox) {
+        return t.takesMailbox() && Field.word(mailbox, Layout.Optpar.REMOTE_ACCESS.offset()) != 0;
+    }
+
+    private Status apply(QpTransition t, QpContext qp, byte[] mailbox, int opcodeModifier) {
+        int qpn = qp.qpn();
+        if (!t.allowedFrom(qp.state())
+                || t.needsDrainedSq() && stage.inProgress(qp) > 0 && policy.leavesSqdOnlyDrained()) {
             return Status.BAD_QP_STATE;
         }
         if (t.takesMailbox()) {
@@ -127,6 +156,8 @@ final class QpTable {
                 eqs.post(EventType.PATH_MIG, 0, qpn);
             }
         }
+        // Reported as it takes effect, before what it starts: SQD2RTS may begin WQEs within the command.
+        stage.answered(qp, t, opcodeModifier, optpar(t, mailbox), Status.OK);
         switch (t) {
             case RST2INIT -> attach(qp);
             case TO_ERR -> {
@@ -140,12 +171,7 @@ final class QpTable {
                 boolean notify = (opcodeModifier & 1) != 0;
                 Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, notify ? 1 : 0);
                 qp.touched();
-                // Drained once the WQEs in progress complete: now, or when the transport retires the last.
-                if (notify && stage.inProgress(qp) == 0) {
-                    eqs.post(EventType.SQ_DRAINED, 0, qpn);
-                } else {
-                    qp.sqDrainedPending = notify;
-                }
+                qp.sqDrainedPending = notify;
             }
             default -> {
                 qp.state(t.to());

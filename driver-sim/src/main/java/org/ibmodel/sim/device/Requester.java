@@ -107,7 +107,7 @@ final class Requester {
         if (t.cursor < t.inflight.size()) {
             return State.SEND_PACKET;
         }
-        return t.pending.isEmpty() || !s.sends() ? State.DONE : State.CHECK_LIMITS;
+        return t.pending.isEmpty() || !transport.policy().mayBegin(s) ? State.DONE : State.CHECK_LIMITS;
     }
 
     /** IBA 9.4.4 / 10.8.3.3: max_rd_atomic outstanding READ and atomics; a fenced WQE waits for them. */

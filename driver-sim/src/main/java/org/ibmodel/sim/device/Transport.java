@@ -323,6 +323,20 @@ public final class Transport implements TransportStage {
         }
     }
 
+    @Override
+    public void answered(QpContext qp, QpTransition t, int opcodeModifier, boolean optpar, Status status) {
+        if (observer != null) {
+            observer.qpCommand(this, qp.qpn(), t.name(), opcodeModifier, optpar, status);
+        }
+    }
+
+    @Override
+    public void sqDrainedPosted(QpContext qp) {
+        if (observer != null) {
+            observer.sqDrained(this, qp.qpn());
+        }
+    }
+
     // ---- shared by the stages -----------------------------------------------------------------
 
     Scheduler scheduler() {
@@ -718,6 +732,9 @@ public final class Transport implements TransportStage {
     /** An affiliated asynchronous event of the QP (IBA 11.6.3.1). */
     void event(TransportQp t, EventType type) {
         firmware.eqs().post(type, 0, t.qpn());
+        if (type == EventType.SQ_DRAINED) {
+            sqDrainedPosted(t.ctx);
+        }
     }
 
     /** §5.10: the QP takes its alternate path and says so to the driver. */

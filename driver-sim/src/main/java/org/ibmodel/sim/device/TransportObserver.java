@@ -1,12 +1,15 @@
-// The recording points of the RC transport, one per action of specs/src/main/tla/RcTransport.tla
+// The recording points of the RC transport, one per action of specs/src/main/tla/RcTransport.tla,
+// and of the firmware's QP commands and SQ_DRAINED events that specs/src/main/tla/SqDrain.tla needs
 package org.ibmodel.sim.device;
 
 /**
  * What a {@link Transport} tells an observer about its RC QPs, named as the actions of
  * RcTransport.tla they are part of (ReqSend, RespRecv, CompRecv, CompTimeout) and called where
- * the model takes that step. Unset (the default) nothing is called; an observer only reads what
- * it is given and never changes what the transport does. The recorder is
- * org.ibmodel.sim.conform.RcTransportRecorder.
+ * the model takes that step; and, through the same transport, what its HCA's firmware answered
+ * to QP transition commands and when it posted SQ_DRAINED (SqDrain.tla's ToSqd, LeaveSqd and
+ * the events of its Complete and ToSqd). Unset (the default) nothing is called; an observer only
+ * reads what it is given and never changes what the device does. The recorders are
+ * org.ibmodel.sim.conform.RcTransportRecorder and SqDrainRecorder.
  */
 public interface TransportObserver {
     /** A response's kind as RcTransport names it (IBA 9.7.5.1, AETH syndrome). */
@@ -47,4 +50,21 @@ public interface TransportObserver {
 
     /** Part of CompRecv or CompTimeout: the completer retired send WQE {@code wqe} with this status (null: success). */
     void compDone(Transport t, int qpn, int wqe, Syndrome status);
+
+    /**
+     * The firmware answered a QP transition command (docs/HCA.md §3.3: {@code transition} is
+     * RTS2SQD, SQD2RTS, TO_ERR...) with {@code status}: called as a transition takes effect,
+     * before anything it starts (SQD2RTS may begin WQEs within the command), or as it is refused.
+     * {@code optpar}: it carried optional parameters, so it changed the QP's attributes.
+     */
+    default void qpCommand(Transport t, int qpn, String transition, int opcodeModifier, boolean optpar,
+            Status status) {
+    }
+
+    /**
+     * The device posted SQ_DRAINED for the QP (§4.5) as part of the step reported last: the
+     * retirement of the last WQE in progress, or an RTS2SQD that found none.
+     */
+    default void sqDrained(Transport t, int qpn) {
+    }
 }

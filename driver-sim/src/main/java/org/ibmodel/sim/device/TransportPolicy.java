@@ -47,6 +47,27 @@ interface TransportPolicy {
         return true;
     }
 
+    /**
+     * §4.5: whether the requester may begin a new WQE in hardware state {@code s}: in the sending
+     * states only, never in SQD (IBA 10.3.1; SqDrain.tla MayBegin).
+     */
+    default boolean mayBegin(HwQpState s) {
+        return s.sends();
+    }
+
+    /**
+     * §3.3: whether SQD2SQD and SQD2RTS wait for the send queue to drain (rxe_qp.c
+     * rxe_qp_chk_attr; SqDrain.tla MayLeaveSqd).
+     */
+    default boolean leavesSqdOnlyDrained() {
+        return true;
+    }
+
+    /** §4.5: whether retiring the last WQE in progress posts the SQ_DRAINED asked for (IBA 11.6.3). */
+    default boolean drainedAtLastCompletion() {
+        return true;
+    }
+
     /** IBA 10.9.3: whether a packet's P_Key lets it reach a QP holding {@code qp} (rxe_recv.c check_keys). */
     default boolean pkeyMatches(int packet, int qp) {
         return Transport.pkeyMatches(packet, qp);

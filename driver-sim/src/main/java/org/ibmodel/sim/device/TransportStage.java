@@ -33,6 +33,18 @@ public interface TransportStage {
     /** SQD2RTS: WQEs that waited in SQD may start now. */
     void resume(QpContext qp);
 
+    /**
+     * The firmware answered QP transition command {@code t} (§3.3) with {@code status}: as the
+     * transition takes effect, before anything it starts, or as it is refused. {@code optpar}: the
+     * command carried optional parameters. For a {@link TransportObserver} only: nothing changes.
+     */
+    default void answered(QpContext qp, QpTransition t, int opcodeModifier, boolean optpar, Status status) {
+    }
+
+    /** The firmware posted SQ_DRAINED for the QP (§4.5). For a {@link TransportObserver} only. */
+    default void sqDrainedPosted(QpContext qp) {
+    }
+
     /** §2.1: the device failed; nothing more is sent or received, its ports drive no link. */
     default void halt() {
     }
