@@ -22,7 +22,8 @@ import java.util.Map;
 public record SpecTrace(String file, List<String> specs, Map<String, Object> header, List<SpecEvent> events) {
     public static final String FORMAT = "ibmodel-spec";
     /** The specs a trace may name. */
-    public static final List<String> SPECS = List.of("QpStateMachine", "WorkQueues", "RcTransport", "SqDrain");
+    public static final List<String> SPECS = List.of("QpStateMachine", "WorkQueues", "RcTransport", "SqDrain",
+            "HcaCommands");
 
     public static SpecTrace read(Path p) {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {

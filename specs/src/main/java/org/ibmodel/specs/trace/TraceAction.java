@@ -10,7 +10,9 @@ import java.util.Map;
  * fields a line must carry. The recorder is org.ibmodel.sim.conform.SpecRecorder. The events of
  * {@link #transport() RcTransport} are matched by RcTransportTrace.tla and recorded by
  * org.ibmodel.sim.conform.RcTransportRecorder; those of {@link #sqDrain() SqDrain} by
- * SqDrainTrace.tla and org.ibmodel.sim.conform.SqDrainRecorder.
+ * SqDrainTrace.tla and org.ibmodel.sim.conform.SqDrainRecorder; those of
+ * {@link #hcaCommands() HcaCommands} by HcaCommandsTrace.tla and
+ * org.ibmodel.sim.conform.HcaCommandsRecorder.
  */
 public enum TraceAction {
     /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
@@ -81,7 +83,24 @@ public enum TraceAction {
     /** 2ERR_QP succeeded, or a WQE completed in error. */
     ToErr(Map.of()),
     /** An SQ_DRAINED event posted in no step that may post one. */
-    SqDrained(Map.of());
+    SqDrained(Map.of()),
+
+    // ---- HcaCommands: the HCA driver's command interface in event mode ----
+
+    /** The driver begins command {@code op}; {@code answered}: in its error state, without the device. */
+    CmdIssue(Map.of("op", Kind.STRING, "answered", Kind.BOOL)),
+    /** The HCR was written with go set for command {@code cmd} (numbered from 1) after {@code gen} restarts. */
+    CmdPost(Map.of("cmd", Kind.INT, "gen", Kind.INT)),
+    /** The driver's wait for go, or for the CMD EQE, ran out. */
+    CmdTimeOut(Map.of()),
+    /** The device cleared go for command {@code cmd} of generation {@code gen} and posted its CMD EQE. */
+    CmdDeviceFinish(Map.of("cmd", Kind.INT, "gen", Kind.INT)),
+    /** The firmware stopped answering commands. */
+    CmdHang(Map.of()),
+    /** The CMD EQE of command {@code cmd}, {@code gen} reached the driver; {@code completed} its command. */
+    CmdDeliver(Map.of("cmd", Kind.INT, "gen", Kind.INT, "completed", Kind.BOOL)),
+    /** The driver leaves its error state to probe the reset device again. */
+    CmdResetAndRestart(Map.of());
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -100,12 +119,21 @@ public enum TraceAction {
 
     /** Whether this is an event of RcTransport (those before it are QpStateMachine's and WorkQueues'). */
     public boolean transport() {
-        return ordinal() >= ReqSend.ordinal() && !sqDrain();
+        return between(ReqSend, ChanDupAck);
     }
 
     /** Whether this is an event of SqDrain. */
     public boolean sqDrain() {
-        return ordinal() >= Post.ordinal();
+        return between(Post, SqDrained);
+    }
+
+    /** Whether this is an event of HcaCommands. */
+    public boolean hcaCommands() {
+        return between(CmdIssue, CmdResetAndRestart);
+    }
+
+    private boolean between(TraceAction first, TraceAction last) {
+        return ordinal() >= first.ordinal() && ordinal() <= last.ordinal();
     }
 
     /** Whether a trace of {@code spec} (one of {@link SpecTrace#SPECS}) may hold this event. */
@@ -113,7 +141,8 @@ public enum TraceAction {
         return switch (spec) {
             case "RcTransport" -> transport();
             case "SqDrain" -> sqDrain();
-            default -> !transport() && !sqDrain();
+            case "HcaCommands" -> hcaCommands();
+            default -> !transport() && !sqDrain() && !hcaCommands();
         };
     }
 

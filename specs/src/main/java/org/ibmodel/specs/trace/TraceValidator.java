@@ -60,8 +60,8 @@ import util.UniqueString;
  * naming it. WorkQueues describes the QPs of one CQ: their numbers become q1, q2, ... in creation
  * order. RcTransport describes one RC QP and its peer: the trace's header gives the constants
  * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). SqDrain describes one QP's send
- * queue; its constants are bounds, set from the traces themselves. TLC keeps its state in static
- * fields, so one spec is loaded at a time.
+ * queue, HcaCommands one driver's commands; their constants are bounds, set from the traces
+ * themselves. TLC keeps its state in static fields, so one spec is loaded at a time.
  */
 public final class TraceValidator {
     /** More candidate states than this after one event is a run the validator gives up on. */
@@ -246,6 +246,25 @@ public final class TraceValidator {
                 }
             }
         }
+        // HcaCommands: one load for all traces, NumCmds the most commands any of them issues.
+        List<Integer> cmds = new ArrayList<>();
+        long numCmds = 1;
+        for (int i = 0; i < traces.size(); i++) {
+            if (!foreign[i] && traces.get(i).specs().contains("HcaCommands")) {
+                cmds.add(i);
+                numCmds = Math.max(numCmds, traces.get(i).events().stream()
+                        .filter(e -> e.action() == TraceAction.CmdIssue).count());
+            }
+        }
+        if (!cmds.isEmpty()) {
+            try (Loaded spec = new Loaded("HcaCommands", Map.of("NumCmds", String.valueOf(numCmds)))) {
+                for (int i : cmds) {
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < traces.size(); i++) {
             out.add(new Verdict(traces.get(i), first[i], visited[i]));
@@ -420,7 +439,7 @@ public final class TraceValidator {
         return b;
     }
 
-    /** The event as RcTransportTrace's and SqDrainTrace's e: its fields as they are, lists as tuples. */
+    /** The event as the e of RcTransportTrace, SqDrainTrace and HcaCommandsTrace: its fields as they are. */
     private static Value plainValue(SpecEvent e) {
         Map<String, Value> f = new LinkedHashMap<>();
         for (Map.Entry<String, Object> en : e.fields().entrySet()) {

@@ -1,0 +1,83 @@
+// HcaCommandsTrace.tla on hand-written traces: a command, a hang, its timeout, the error state
+// and the restart, and the ways a driver could leave the spec (specs/src/main/tla/HcaCommands.tla)
+package org.ibmodel.specs.trace;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import org.junit.jupiter.api.Test;
+
+class HcaCommandsTraceTest {
+    private static final String HEADER = "{\"trace\":\"ibmodel-spec\",\"specs\":[\"HcaCommands\"]}\n";
+
+    /**
+     * A command answered by its EQE; the firmware hangs under the second, which times out; the
+     * third is answered in the error state; the restart; a fourth command on the reset device.
+     */
+    static final String GOOD = HEADER + """
+            {"seq":1,"ev":"CmdIssue","op":"SW2HW_CQ","answered":false}
+            {"seq":2,"ev":"CmdPost","cmd":1,"gen":0}
+            {"seq":3,"ev":"CmdDeviceFinish","cmd":1,"gen":0}
+            {"seq":4,"ev":"CmdDeliver","cmd":1,"gen":0,"completed":true}
+            {"seq":5,"ev":"CmdIssue","op":"HW2SW_CQ","answered":false}
+            {"seq":6,"ev":"CmdPost","cmd":2,"gen":0}
+            {"seq":7,"ev":"CmdHang"}
+            {"seq":8,"ev":"CmdTimeOut"}
+            {"seq":9,"ev":"CmdIssue","op":"MAD_IFC","answered":true}
+            {"seq":10,"ev":"CmdResetAndRestart"}
+            {"seq":11,"ev":"CmdIssue","op":"MAD_IFC","answered":false}
+            {"seq":12,"ev":"CmdPost","cmd":4,"gen":1}
+            {"seq":13,"ev":"CmdDeviceFinish","cmd":4,"gen":1}
+            {"seq":14,"ev":"CmdDeliver","cmd":4,"gen":1,"completed":true}
+            """;
+
+    @Test
+    void shouldAcceptAHangItsTimeoutAndTheRestart() {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("good.ndjson", GOOD));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+    }
+
+    @Test
+    void shouldRejectACommandPostedInTheErrorState() {
+        String bad = GOOD.replace("{\"seq\":9,\"ev\":\"CmdIssue\",\"op\":\"MAD_IFC\",\"answered\":true}",
+                "{\"seq\":9,\"ev\":\"CmdIssue\",\"op\":\"MAD_IFC\",\"answered\":false}");
+        assertMismatch(bad, 9, "CmdIssue");
+    }
+
+    @Test
+    void shouldRejectAnEqeOfAnotherCommandTakenAsItsOwn() {
+        String bad = GOOD.replace("{\"seq\":3,\"ev\":\"CmdDeviceFinish\",\"cmd\":1,\"gen\":0}",
+                "{\"seq\":3,\"ev\":\"CmdDeviceFinish\",\"cmd\":2,\"gen\":0}");
+        assertMismatch(bad, 3, "CmdDeviceFinish");
+    }
+
+    @Test
+    void shouldRejectAnEqeThatCompletesNothingClaimedToComplete() {
+        String bad = GOOD.replace("{\"seq\":4,\"ev\":\"CmdDeliver\",\"cmd\":1,\"gen\":0,\"completed\":true}",
+                "{\"seq\":4,\"ev\":\"CmdDeliver\",\"cmd\":1,\"gen\":0,\"completed\":false}");
+        assertMismatch(bad, 4, "CmdDeliver");
+    }
+
+    @Test
+    void shouldRejectAHungDeviceFinishing() {
+        String bad = GOOD.replace("{\"seq\":8,\"ev\":\"CmdTimeOut\"}",
+                "{\"seq\":8,\"ev\":\"CmdDeviceFinish\",\"cmd\":2,\"gen\":0}");
+        assertMismatch(bad, 8, "CmdDeviceFinish");
+    }
+
+    @Test
+    void shouldRejectARestartWithoutATimeout() {
+        String bad = GOOD.replace("{\"seq\":5,\"ev\":\"CmdIssue\",\"op\":\"HW2SW_CQ\",\"answered\":false}",
+                "{\"seq\":5,\"ev\":\"CmdResetAndRestart\"}");
+        assertMismatch(bad, 5, "CmdResetAndRestart");
+    }
+
+    private static void assertMismatch(String trace, long seq, String event) {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", trace));
+        assertNotNull(v.mismatch(), trace);
+        assertEquals(seq, v.mismatch().seq(), String.valueOf(v.mismatch()));
+        assertEquals(event, v.mismatch().event());
+        assertEquals("HcaCommands", v.mismatch().spec());
+    }
+}
