@@ -43,6 +43,8 @@ final class Cmd {
     private Context[] contexts;
     private int freeHead;
     private int tokenMask;
+    private CmdObserver observer;
+    private CmdPolicy policy = CmdPolicy.CORRECT;
 
     /** Context.next of a context a command holds (others name the next free one, or none). */
     private static final int IN_USE = -2;
@@ -94,6 +96,16 @@ final class Cmd {
         tokenMask = mask - 1;
     }
 
+    /** Tells {@code o} each step of the commands HcaCommands.tla describes (null: nobody). */
+    void observer(CmdObserver o) {
+        observer = o;
+    }
+
+    /** Mutation tests only: replaces the command interface's own decisions with {@code p}. */
+    void policy(CmdPolicy p) {
+        policy = p;
+    }
+
     /** mthca_cmd_use_polling: back to polling, as before the EQs go. */
     void usePolling() {
         if (contexts != null) {
@@ -115,7 +127,11 @@ final class Cmd {
             return;
         }
         Context c = contexts[eqeToken & tokenMask];
-        if (c.token != eqeToken || c.next != IN_USE) {
+        boolean waiting = c.token == eqeToken && c.next == IN_USE;
+        if (observer != null) {
+            observer.deliver(eqeToken, waiting && !c.done);
+        }
+        if (!waiting) {
             return;
         }
         c.status = status;
@@ -246,7 +262,10 @@ final class Cmd {
 
     /** One command, polled or by event; {@code imm}, if given, receives out_param on success. */
     private int command(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, long[] imm) {
-        if (internalError) {
+        if (observer != null && (internalError || contexts != null)) {
+            observer.issue(op.name(), internalError && policy.answeredInErrorState());
+        }
+        if (internalError && policy.answeredInErrorState()) {
             // Nothing reaches the device: the status is not one an earlier command left.
             lastStatus = CmdStatus.INTERNAL_ERR.value();
             return internalErrorReturn(op);
@@ -291,9 +310,11 @@ final class Cmd {
             boolean posted = hcrMutex.with(() -> post(op, opcodeModifier, inParam, inModifier, outParam, c.token,
                     true));
             if (!posted) {
+                timeOut();
                 return resetFlow(op);
             }
             if (!sleepUntil(() -> c.done, CMD_TIMEOUT_NS, op, "its CMD EQE never came")) {
+                timeOut();
                 return timedOut(op);
             }
         } finally {
@@ -313,6 +334,12 @@ final class Cmd {
      */
     private boolean sleepUntil(BooleanSupplier cond, long timeoutNs, CmdOp op, String why) {
         return kernel.waitEventTimeout(cond, timeoutNs, pci.slot() + " " + op.docName() + ": " + why);
+    }
+
+    private void timeOut() {
+        if (observer != null) {
+            observer.timeOut();
+        }
     }
 
     private boolean goClear() {
@@ -335,8 +362,10 @@ final class Cmd {
      */
     private int resetFlow(CmdOp op) {
         lastStatus = CmdStatus.INTERNAL_ERR.value();
-        internalError = true;
-        onDeviceBroken.run();
+        if (policy.resetFlow()) {
+            internalError = true;
+            onDeviceBroken.run();
+        }
         return internalErrorReturn(op);
     }
 
@@ -354,6 +383,9 @@ final class Cmd {
 
     /** The device was reset and is probed again: commands reach it once more. */
     void leaveInternalError() {
+        if (internalError && observer != null) {
+            observer.restart();
+        }
         internalError = false;
     }
 
@@ -411,6 +443,10 @@ final class Cmd {
         // mthca_cmd_post: the parameters first, the word with go last.
         for (int off = 0; off < Hw.Hcr.GO_WORD; off += 4) {
             pci.writel(PciFunction.BAR0, off, Field.word(hcr, off));
+        }
+        if (event && observer != null) {
+            // Told before the write: a device without latency runs the command within it.
+            observer.post(cmdToken);
         }
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
         return true;

@@ -1669,6 +1669,19 @@ public final class HcaDriver implements DeviceOps {
         device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
     }
 
+    /**
+     * Tells {@code o} what the command interface does in event mode and in the error state
+     * (specs/src/main/tla/HcaCommands.tla's driver actions); null, the default: nobody.
+     */
+    public void cmdObserver(CmdObserver o) {
+        cmd.observer(o);
+    }
+
+    /** Mutation tests only: the command interface decides as {@code p} does. */
+    void cmdPolicy(CmdPolicy p) {
+        cmd.policy(p);
+    }
+
     /** mthca's catas_reset_disable: stay in the error state instead of resetting the device. */
     public void catasResetDisable(boolean disable) {
         catasResetDisable = disable;

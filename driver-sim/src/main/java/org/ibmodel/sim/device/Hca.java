@@ -35,6 +35,25 @@ public final class Hca implements PciFunction {
     private boolean busy;
     /** The command interface has hung ({@link #hangCommands}): go stays set until a reset. */
     private boolean hung;
+    private CommandObserver commandObserver;
+
+    /**
+     * What the device tells an observer about its command interface: the device actions of
+     * specs/src/main/tla/HcaCommands.tla (DeviceFinish, Hang). The recorder is
+     * org.ibmodel.sim.conform.HcaCommandsRecorder.
+     */
+    public interface CommandObserver {
+        /** The device cleared go for the event-mode command with this token and posted its CMD EQE. */
+        void finished(int token);
+
+        /** The firmware stopped answering commands ({@link #hangCommands}). */
+        void hung();
+    }
+
+    /** Tells {@code o} each event-mode command finished and each hang (null, the default: nobody). */
+    public void commandObserver(CommandObserver o) {
+        commandObserver = o;
+    }
     private long interrupts;
     /** Resets so far: a command still running when the device is reset never completes. */
     private int generation;
@@ -106,6 +125,9 @@ public final class Hca implements PciFunction {
      */
     public void hangCommands() {
         hung = true;
+        if (commandObserver != null) {
+            commandObserver.hung();
+        }
     }
 
     /** Whether the command interface has hung and no reset has cleared it since. */
@@ -212,6 +234,9 @@ public final class Hca implements PciFunction {
         w = Layout.Hcr.STATUS.insert(w, s.value());
         Field.putWord(bar0, Layout.Hcr.GO_WORD, w);
         busy = false;
+        if (c.event() && commandObserver != null) {
+            commandObserver.finished(c.token());
+        }
     }
 
     private static void checkOffset(int offset) {

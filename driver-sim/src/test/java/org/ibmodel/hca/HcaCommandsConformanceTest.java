@@ -1,0 +1,205 @@
+// Conformance of the HCA driver's command interface to specs/src/main/tla/HcaCommands.tla: seeded
+// runs against a firmware that is slow or hangs, recorded and validated with TLC, and two of the
+// spec's mutants made in the driver's Java, each rejected at the event it produces
+package org.ibmodel.hca;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.function.Predicate;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.Result;
+import org.ibmodel.sim.conform.HcaCommandsRecorder;
+import org.ibmodel.specs.trace.SpecEvent;
+import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.specs.trace.TraceAction;
+import org.ibmodel.specs.trace.TraceValidator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One scenario per seed on one host's HCA, the driver in event mode: 4-30 steps, each a command
+ * from the test's process (ib_query_port, which is MAD_IFC, or a CQ created and destroyed,
+ * SW2HW_CQ and HW2SW_CQ), the firmware answering at once, after 1-100 µs or, now and then, after
+ * 70 s (the command times out); the firmware hanging, once, between steps or under a command in
+ * progress; or the world running 0-3 s, in which the error state's reset and restart happen. The
+ * driver is recorded by {@link HcaCommandsRecorder} and the traces validated against
+ * HcaCommands. Replay one run: {@code -Dtest=HcaCommandsConformanceTest -Dibmodel.seed=SEED}.
+ */
+class HcaCommandsConformanceTest {
+    /** Seeded runs per build: {@code -Dibmodel.cmdRuns=N} for more. */
+    private static final int RUNS = Integer.getInteger("ibmodel.cmdRuns", 60);
+    /** Longer than MLX4_CMD_TIME_CLASS_A: the command times out. */
+    private static final long SLOW_NS = 70_000_000_000L;
+
+    @Test
+    void shouldValidateEverySeededRunAgainstHcaCommands() {
+        Long only = Long.getLong("ibmodel.seed");
+        List<SpecTrace> traces = new ArrayList<>();
+        for (long seed = only != null ? only : 1; seed <= (only != null ? only : RUNS); seed++) {
+            traces.add(record(seed, CmdPolicy.CORRECT));
+        }
+        for (TraceValidator.Verdict v : TraceValidator.validateAll(traces)) {
+            assertTrue(v.ok(), () -> "seed " + v.trace().header().get("seed") + ": " + v.mismatch() + "\n"
+                    + v.trace().toNdjson() + "replay: mvn -B -pl driver-sim -am verify"
+                    + " -Dtest=HcaCommandsConformanceTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed="
+                    + v.trace().header().get("seed"));
+        }
+        if (only != null) {
+            return;
+        }
+        List<SpecEvent> all = traces.stream().flatMap(t -> t.events().stream()).toList();
+        // What the runs must have exercised for the check to mean something.
+        assertSeen(all, "a command completed by its EQE", e -> e.action() == TraceAction.CmdDeliver
+                && e.bool("completed"));
+        assertSeen(all, "a hang", e -> e.action() == TraceAction.CmdHang);
+        assertSeen(all, "a timeout", e -> e.action() == TraceAction.CmdTimeOut);
+        assertSeen(all, "a command answered in the error state", e -> e.action() == TraceAction.CmdIssue
+                && e.bool("answered"));
+        assertSeen(all, "a restart", e -> e.action() == TraceAction.CmdResetAndRestart);
+        assertSeen(all, "a command of the restarted device", e -> e.action() == TraceAction.CmdPost
+                && e.num("gen") > 0);
+        for (SpecTrace t : traces) {
+            List<SpecEvent> es = t.events();
+            for (int i = 1; i < es.size(); i++) {
+                if (es.get(i).action() == TraceAction.CmdHang && es.get(i - 1).action() == TraceAction.CmdPost) {
+                    return;
+                }
+            }
+        }
+        throw new AssertionError("no hang under a command in progress in " + RUNS + " runs");
+    }
+
+    /** AnsweredInErrorState: the driver posts commands in its error state too. */
+    private static final CmdPolicy POSTS_IN_ERROR_STATE = new CmdPolicy() {
+        @Override
+        public boolean answeredInErrorState() {
+            return false;
+        }
+    };
+
+    /** ResetFlow, as mthca has it: a command that timed out leaves the driver out of its error state. */
+    private static final CmdPolicy NO_RESET_FLOW = new CmdPolicy() {
+        @Override
+        public boolean resetFlow() {
+            return false;
+        }
+    };
+
+    @Test
+    void shouldRejectACommandPostedInTheErrorState() {
+        assertRejectedAtTheIssueAfterATimeout(POSTS_IN_ERROR_STATE);
+    }
+
+    @Test
+    void shouldRejectATimeoutThatTakesNoResetFlow() {
+        assertRejectedAtTheIssueAfterATimeout(NO_RESET_FLOW);
+    }
+
+    /**
+     * With {@code bug}, the first seed whose run issues a command after a timeout: the driver
+     * should be in its error state then and answer it at once, and the validator rejects that
+     * command's CmdIssue, which says it went to the device.
+     */
+    private static void assertRejectedAtTheIssueAfterATimeout(CmdPolicy bug) {
+        for (long seed = 1; seed <= 200; seed++) {
+            SpecTrace t = record(seed, bug);
+            long bugSeq = 0;
+            boolean timedOut = false;
+            for (SpecEvent e : t.events()) {
+                timedOut |= e.action() == TraceAction.CmdTimeOut;
+                if (timedOut && e.action() == TraceAction.CmdIssue) {
+                    bugSeq = e.seq();
+                    break;
+                }
+            }
+            if (bugSeq > 0) {
+                TraceValidator.Mismatch m = TraceValidator.validate(t).mismatch();
+                String why = "seed " + seed + ": the bug is at seq " + bugSeq + "; the validator: " + m + "\n"
+                        + t.toNdjson();
+                assertNotNull(m, why);
+                assertEquals(bugSeq, m.seq(), why);
+                assertEquals(TraceAction.CmdIssue.name(), m.event(), why);
+                return;
+            }
+        }
+        throw new AssertionError("no run in 200 seeds issued a command after a timeout");
+    }
+
+    private static void assertSeen(List<SpecEvent> all, String what, Predicate<SpecEvent> p) {
+        assertTrue(all.stream().anyMatch(p), "no " + what + " in " + RUNS + " runs");
+    }
+
+    // ---- the runs ---------------------------------------------------------------------------
+
+    /** The run of {@code seed}, the driver's command interface deciding as {@code policy} does. */
+    static SpecTrace record(long seed, CmdPolicy policy) {
+        SplittableRandom r = new SplittableRandom(seed);
+        HcaHost h = new HcaHost();
+        assertEquals(0, h.pd.dealloc());
+        h.drv.cmdPolicy(policy);
+        HcaCommandsRecorder rec = new HcaCommandsRecorder(h.drv, h.hca);
+        boolean hangLeft = true;
+        int steps = 4 + r.nextInt(27);
+        for (int k = 0; k < steps; k++) {
+            int kind = r.nextInt(20);
+            if (kind < 12) {
+                int latency = r.nextInt(20);
+                long ns = latency < 13 ? 0 : latency < 19 ? 1_000 + r.nextInt(100_000) : SLOW_NS;
+                h.hca.commandLatencyNs(ns);
+                if (ns > 0 && hangLeft && r.nextInt(8) == 0) {
+                    // The firmware hangs under the command about to be posted.
+                    hangLeft = false;
+                    h.scheduler.schedule(ns / 2, "firmware hangs", h.hca::hangCommands);
+                }
+                command(h, r.nextBoolean());
+                h.hca.commandLatencyNs(0);
+            } else if (kind < 14) {
+                if (hangLeft) {
+                    hangLeft = false;
+                    h.hca.hangCommands();
+                }
+            } else {
+                runFor(h, r.nextLong(3_000_000_000L));
+            }
+        }
+        // Let a reset and restart still due happen.
+        runFor(h, 2 * HcaDriver.RESET_WAIT_NS);
+        SpecTrace t = rec.trace(Map.of("seed", seed, "resets", (long) h.hca.resets(),
+                "restarts", (long) h.drv.restarts()));
+        rec.detach();
+        return t;
+    }
+
+    /** ib_query_port (MAD_IFC), or a CQ created and destroyed, on the driver's device of the moment. */
+    private static void command(HcaHost h, boolean port) {
+        IbDevice dev = h.drv.device();
+        if (dev == null) {
+            return;
+        }
+        if (port) {
+            dev.queryPort(1, new PortAttr());
+            return;
+        }
+        Result<Cq> cq = Cq.create(dev, null, null, new CqInitAttr(8, 0));
+        if (!cq.isErr()) {
+            assertEquals(0, cq.get().destroy(), "HW2SW_CQ succeeds or is answered");
+        }
+    }
+
+    private static void runFor(HcaHost h, long ns) {
+        long until = h.scheduler.now() + ns;
+        while (h.scheduler.nextEventTime() >= 0 && h.scheduler.nextEventTime() <= until) {
+            h.scheduler.runNext();
+            h.settle();
+        }
+        h.settle();
+    }
+}
