@@ -146,18 +146,23 @@ CompAck(m) ==
 (* A NAK (sequence error or RNR) names the first WR the responder did not  *)
 (* execute: the ones before it are implicitly ACKed, and it is resent if   *)
 (* the counter allows, else it fails with err and the QP goes to ERR.      *)
-(* Progress before the NAK resets the counter first.                       *)
+(* Progress before the NAK resets both counters first, as an ACK does      *)
+(* (rxe_comp.c check_psn: a WR completed by a later response calls         *)
+(* reset_retry_counters), then the NAK's own counter counts this retry.   *)
 (***************************************************************************)
 CompNak(m, counter, max, err) ==
     LET k == PsnToIndex(m.psn)
         acked == compl \o Repeat("SUCCESS", k - Una)
-        left == IF k > Una THEN max ELSE counter
+        progress == k > Una
+        left == IF progress THEN max ELSE counter
     IN IF left > 0
           THEN /\ compl' = acked
                /\ sendNext' = k
                /\ IF err = "RETRY_EXC_ERR"
-                     THEN retry' = RetryLeft(left) /\ UNCHANGED rnrRetry
-                     ELSE rnrRetry' = RetryLeft(left) /\ UNCHANGED retry
+                     THEN /\ retry' = RetryLeft(left)
+                          /\ rnrRetry' = IF progress THEN MaxRnrRetry ELSE rnrRetry
+                     ELSE /\ rnrRetry' = RetryLeft(left)
+                          /\ retry' = IF progress THEN MaxRetry ELSE retry
           ELSE /\ compl' = Append(acked, err)
                /\ UNCHANGED <<sendNext, retry, rnrRetry>>
 
