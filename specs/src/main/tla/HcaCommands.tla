@@ -18,19 +18,23 @@
 (*    then restarts (a new EQ: EQEs of the old device are gone) and leaves *)
 (*    the error state;                                                     *)
 (*  - the device clears go when it finishes a command and posts its CMD    *)
-(*    EQE; its firmware may hang once, after which it finishes nothing.    *)
+(*    EQE; its firmware may hang once, after which it finishes nothing;    *)
+(*  - the other way into the error state: the driver's health poll finds a *)
+(*    catastrophic error (catas.c poll_catas, mlx4_enter_error_state) once *)
+(*    and wakes a command waiting for its EQE (mlx4_cmd_wake_completions); *)
+(*    the reset and restart follow as after a timeout.                     *)
 (*                                                                         *)
 (* Left out: several commands waiting at once (each would be this, with a  *)
 (* context of its own), polling mode, command statuses other than OK, and  *)
-(* the catastrophic error buffer (a path of its own, CatastrophicError-    *)
-(* PropertyTest).                                                          *)
+(* how the poll finds the error (the buffer of docs/HCA.md §2.1,           *)
+(* CatastrophicErrorPropertyTest).                                         *)
 (***************************************************************************)
 EXTENDS Naturals, Sequences
 
 CONSTANTS
     NumCmds     \* commands the driver issues, one after another
 
-Results == {"ok", "timeout", "answered"}
+Results == {"ok", "timeout", "answered", "woken"}
 
 VARIABLES
     drv,        \* the driver: idle (between commands), posting (waiting for go), waiting (for its EQE)
@@ -44,11 +48,13 @@ VARIABLES
     hangs,      \* hangs so far (at most one)
     gen,        \* the device's generation: resets so far
     eqes,       \* CMD EQEs posted and not yet handled: <<index, generation>>
-    postedInError \* a command reached the device while the driver was in its error state
+    postedInError, \* a command reached the device while the driver was in its error state
+    catas       \* catastrophic errors found so far (at most one)
 
-vars == <<drv, issued, results, errState, resetting, go, held, hung, hangs, gen, eqes, postedInError>>
+vars == <<drv, issued, results, errState, resetting, go, held, hung, hangs, gen, eqes, postedInError, catas>>
 
-MaxGen == NumCmds
+\* A restart after each timeout, and one after the catastrophic error.
+MaxGen == NumCmds + 1
 
 TypeOK ==
     /\ drv \in {"idle", "posting", "waiting"}
@@ -63,6 +69,7 @@ TypeOK ==
     /\ gen \in 0..MaxGen
     /\ eqes \subseteq (1..NumCmds) \X (0..MaxGen)
     /\ postedInError \in BOOLEAN
+    /\ catas \in 0..1
 
 Init ==
     /\ drv = "idle"
@@ -77,6 +84,7 @@ Init ==
     /\ gen = 0
     /\ eqes = {}
     /\ postedInError = FALSE
+    /\ catas = 0
 
 (* The checks a mutant replaces. *)
 \* mlx4_cmd_wait: the CMD EQE completes the command whose token it carries, of this device.
@@ -87,6 +95,8 @@ AnsweredInErrorState == errState
 MayTimeOut == TRUE
 \* mlx4_cmd_reset_flow: a timeout enters the error state.
 ResetFlow == TRUE
+\* mlx4_enter_error_state: a catastrophic error resets the device too.
+CatasResets == TRUE
 
 Finish(r) ==
     /\ drv' = "idle"
@@ -101,7 +111,7 @@ Issue ==
             /\ UNCHANGED drv
        ELSE /\ drv' = "posting"
             /\ UNCHANGED results
-    /\ UNCHANGED <<errState, resetting, go, held, hung, hangs, gen, eqes, postedInError>>
+    /\ UNCHANGED <<errState, resetting, go, held, hung, hangs, gen, eqes, postedInError, catas>>
 
 (* mlx4_cmd_post: the HCR is written once go is clear (the reset flow clears a stuck one). *)
 Post ==
@@ -110,7 +120,7 @@ Post ==
     /\ go' = TRUE
     /\ held' = <<issued, gen>>
     /\ drv' = "waiting"
-    /\ UNCHANGED <<issued, results, errState, resetting, hung, hangs, gen, eqes>>
+    /\ UNCHANGED <<issued, results, errState, resetting, hung, hangs, gen, eqes, catas>>
 
 (* A wait for go, or for the EQE, runs out: the reset flow. *)
 TimeOut ==
@@ -119,7 +129,7 @@ TimeOut ==
     /\ Finish("timeout")
     /\ errState' = ResetFlow
     /\ resetting' = ResetFlow
-    /\ UNCHANGED <<issued, go, held, hung, hangs, gen, eqes, postedInError>>
+    /\ UNCHANGED <<issued, go, held, hung, hangs, gen, eqes, postedInError, catas>>
 
 Deliver(e) ==
     /\ e \in eqes
@@ -127,19 +137,19 @@ Deliver(e) ==
     /\ IF drv = "waiting" /\ TokenMatches(e)
        THEN Finish("ok")
        ELSE UNCHANGED <<drv, results>>      \* a token no command waits under is ignored
-    /\ UNCHANGED <<issued, errState, resetting, go, held, hung, hangs, gen, postedInError>>
+    /\ UNCHANGED <<issued, errState, resetting, go, held, hung, hangs, gen, postedInError, catas>>
 
 DeviceFinish ==
     /\ go /\ ~hung
     /\ go' = FALSE
     /\ eqes' = eqes \cup {held}
-    /\ UNCHANGED <<drv, issued, results, errState, resetting, held, hung, hangs, gen, postedInError>>
+    /\ UNCHANGED <<drv, issued, results, errState, resetting, held, hung, hangs, gen, postedInError, catas>>
 
 Hang ==
     /\ hangs = 0
     /\ hung' = TRUE
     /\ hangs' = 1
-    /\ UNCHANGED <<drv, issued, results, errState, resetting, go, held, gen, eqes, postedInError>>
+    /\ UNCHANGED <<drv, issued, results, errState, resetting, go, held, gen, eqes, postedInError, catas>>
 
 (* The error state resets the device, and the driver probes it again: a new EQ, commands again. *)
 ResetAndRestart ==
@@ -150,10 +160,22 @@ ResetAndRestart ==
     /\ eqes' = {}
     /\ resetting' = FALSE
     /\ errState' = FALSE
-    /\ UNCHANGED <<drv, issued, results, held, hangs, postedInError>>
+    /\ UNCHANGED <<drv, issued, results, held, hangs, postedInError, catas>>
+
+(* The health poll finds a catastrophic error: the error state and its reset, as a timeout's;  *)
+(* a command waiting for its EQE returns at once. A post is not interrupted: it follows its   *)
+(* issue at once unless another command holds go, which one command at a time never does but *)
+(* after a timeout, in the error state already.                                               *)
+CatasError ==
+    /\ catas = 0 /\ ~errState /\ drv # "posting"
+    /\ catas' = 1
+    /\ errState' = TRUE
+    /\ resetting' = CatasResets
+    /\ IF drv = "waiting" THEN Finish("woken") ELSE UNCHANGED <<drv, results>>
+    /\ UNCHANGED <<issued, go, held, hung, hangs, gen, eqes, postedInError>>
 
 Next ==
-    \/ Issue \/ Post \/ TimeOut \/ DeviceFinish \/ Hang \/ ResetAndRestart
+    \/ Issue \/ Post \/ TimeOut \/ DeviceFinish \/ Hang \/ ResetAndRestart \/ CatasError
     \/ \E e \in eqes : Deliver(e)
 
 (* The device and the driver's own steps are fair; the driver need not issue more commands. *)

@@ -24,6 +24,8 @@
 (*    e.completed: it completed the command waiting.                       *)
 (*  - CmdResetAndRestart: the driver leaves its error state to probe the   *)
 (*    reset device again.                                                  *)
+(*  - CmdCatas: the health poll found a catastrophic error: the error     *)
+(*    state, a command waiting for its EQE woken.                          *)
 (* Left out, as in the spec: the polled commands of bring-up (the driver   *)
 (* polls until its EQs are up, a restart's probe included: those are not   *)
 (* recorded), and command statuses. The validator sets NumCmds to the most *)
@@ -53,6 +55,8 @@ IsCmdDeliver(e) ==
     /\ (drv = "waiting" /\ drv' = "idle") = e.completed
 
 IsCmdResetAndRestart(e) == ResetAndRestart
+
+IsCmdCatas(e) == CatasError
 
 \* No hidden steps: the validator's HcaRun and flush closures have nothing to take.
 HcaStep == FALSE

@@ -15,4 +15,8 @@ MutNoResetFlow == FALSE
 \* The error state does not answer commands itself: one reaches the device between the
 \* timeout and the reset. Violates NoPostInErrorState.
 MutPostInErrorState == FALSE
+
+\* A catastrophic error that leaves the device as it is (mthca's catas_reset_disable): firmware
+\* that hung under a command the error woke is never reset. Violates RecoversFromAHang.
+MutNoCatasReset == FALSE
 =============================================================================

@@ -100,7 +100,9 @@ public enum TraceAction {
     /** The CMD EQE of command {@code cmd}, {@code gen} reached the driver; {@code completed} its command. */
     CmdDeliver(Map.of("cmd", Kind.INT, "gen", Kind.INT, "completed", Kind.BOOL)),
     /** The driver leaves its error state to probe the reset device again. */
-    CmdResetAndRestart(Map.of());
+    CmdResetAndRestart(Map.of()),
+    /** The driver's health poll found a catastrophic error: its error state, a waiting command woken. */
+    CmdCatas(Map.of());
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -129,7 +131,7 @@ public enum TraceAction {
 
     /** Whether this is an event of HcaCommands. */
     public boolean hcaCommands() {
-        return between(CmdIssue, CmdResetAndRestart);
+        return between(CmdIssue, CmdCatas);
     }
 
     private boolean between(TraceAction first, TraceAction last) {

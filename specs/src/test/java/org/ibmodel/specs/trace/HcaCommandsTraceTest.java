@@ -73,6 +73,40 @@ class HcaCommandsTraceTest {
         assertMismatch(bad, 5, "CmdResetAndRestart");
     }
 
+    /** A catastrophic error under a command waiting for its EQE: woken, answered, restarted. */
+    static final String CATAS = HEADER + """
+            {"seq":1,"ev":"CmdIssue","op":"SW2HW_CQ","answered":false}
+            {"seq":2,"ev":"CmdPost","cmd":1,"gen":0}
+            {"seq":3,"ev":"CmdCatas"}
+            {"seq":4,"ev":"CmdIssue","op":"HW2SW_CQ","answered":true}
+            {"seq":5,"ev":"CmdResetAndRestart"}
+            {"seq":6,"ev":"CmdIssue","op":"MAD_IFC","answered":false}
+            {"seq":7,"ev":"CmdPost","cmd":3,"gen":1}
+            {"seq":8,"ev":"CmdDeviceFinish","cmd":3,"gen":1}
+            {"seq":9,"ev":"CmdDeliver","cmd":3,"gen":1,"completed":true}
+            """;
+
+    @Test
+    void shouldAcceptACatastrophicErrorWakingTheCommandWaiting() {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("catas.ndjson", CATAS));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+    }
+
+    @Test
+    void shouldRejectACommandLeftWaitingByACatastrophicError() {
+        // The woken command no longer waits: the device's late EQE for it completes nothing.
+        String late = HEADER + """
+                {"seq":1,"ev":"CmdIssue","op":"SW2HW_CQ","answered":false}
+                {"seq":2,"ev":"CmdPost","cmd":1,"gen":0}
+                {"seq":3,"ev":"CmdCatas"}
+                {"seq":4,"ev":"CmdDeviceFinish","cmd":1,"gen":0}
+                {"seq":5,"ev":"CmdDeliver","cmd":1,"gen":0,"completed":false}
+                """;
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("late.ndjson", late));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+        assertMismatch(late.replace("\"completed\":false", "\"completed\":true"), 5, "CmdDeliver");
+    }
+
     private static void assertMismatch(String trace, long seq, String event) {
         TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", trace));
         assertNotNull(v.mismatch(), trace);
