@@ -376,8 +376,14 @@ final class Cmd {
         }
     }
 
-    /** The device had a catastrophic error (HCA.md §2.1): from now on no command is posted. */
+    /**
+     * The driver's error state, for a catastrophic error (HCA.md §2.1) or after the reset flow:
+     * from now on no command is posted.
+     */
     void enterInternalError() {
+        if (!internalError && observer != null) {
+            observer.catastrophic();
+        }
         internalError = true;
     }
 

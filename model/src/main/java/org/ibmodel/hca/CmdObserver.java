@@ -1,5 +1,5 @@
 // The recording points of the driver's command interface, one per driver action of
-// specs/src/main/tla/HcaCommands.tla (Issue, Post, TimeOut, Deliver, ResetAndRestart)
+// specs/src/main/tla/HcaCommands.tla (Issue, Post, TimeOut, Deliver, ResetAndRestart, CatasError)
 package org.ibmodel.hca;
 
 /**
@@ -23,4 +23,10 @@ public interface CmdObserver {
 
     /** The driver leaves its error state to probe the reset device again. */
     void restart();
+
+    /**
+     * The driver enters its error state for a catastrophic error its health poll found, not for a
+     * command that timed out (whose {@link #timeOut} says so); a command waiting is woken.
+     */
+    void catastrophic();
 }

@@ -87,6 +87,11 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
         add(TraceAction.CmdResetAndRestart);
     }
 
+    @Override
+    public void catastrophic() {
+        add(TraceAction.CmdCatas);
+    }
+
     // ---- the device ---------------------------------------------------------------------------
 
     @Override
