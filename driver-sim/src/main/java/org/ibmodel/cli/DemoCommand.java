@@ -46,6 +46,11 @@ final class DemoCommand implements Callable<Integer> {
             description = "write the kernel's tracepoints (of host h0) to FILE as /sys/kernel/tracing/trace shows them")
     Path trace;
 
+    @Option(names = "--spec-trace", paramLabel = "FILE",
+            description = "write the firmware commands of the client's HCA driver to FILE as a trace of the "
+                    + "HcaCommands TLA+ spec (NDJSON); ibmodel validate FILE checks it")
+    Path specTrace;
+
     @Option(names = "--seed", paramLabel = "N", defaultValue = "1",
             description = "seed of the simulated world (default: ${DEFAULT-VALUE})")
     long seed;
@@ -112,6 +117,9 @@ final class DemoCommand implements Callable<Integer> {
             if (hang) {
                 throw new BadInputException("--hang needs the HCA: drop --single-host");
             }
+            if (specTrace != null) {
+                throw new BadInputException("--spec-trace needs the HCA: drop --single-host");
+            }
             if (!lose.isEmpty()) {
                 throw new BadInputException("--lose needs the fabric: drop --single-host");
             }
@@ -145,7 +153,8 @@ final class DemoCommand implements Callable<Integer> {
                     throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
                 }
             }
-            for (Object[] option : new Object[][] {{"--pcap", pcap}, {"--trace", trace}}) {
+            Object[][] files = {{"--pcap", pcap}, {"--trace", trace}, {"--spec-trace", specTrace}};
+            for (Object[] option : files) {
                 Path file = (Path) option[1];
                 if (file != null) {
                     boolean existed = Files.exists(file);
@@ -183,10 +192,20 @@ final class DemoCommand implements Callable<Integer> {
             for (Opcode op : lost) {
                 tour.lose(op);
             }
+            if (specTrace != null) {
+                tour.recordCommands();
+            }
             if (report != null) {
                 tour.tap(report);
             }
             leaked = tour.run();
+            if (specTrace != null) {
+                try (Writer w = Files.newBufferedWriter(specTrace, StandardCharsets.UTF_8)) {
+                    tour.commandTrace().write(w);
+                } catch (IOException e) {
+                    throw new BadInputException("cannot write " + specTrace + ": " + e.getMessage());
+                }
+            }
         }
         if (report != null) {
             try {

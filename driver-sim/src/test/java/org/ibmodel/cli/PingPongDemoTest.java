@@ -248,6 +248,36 @@ class PingPongDemoTest {
         assertTrue(both.err().contains("give one of them"), both.err());
     }
 
+    /**
+     * --spec-trace: the client's driver's commands as an HcaCommands trace, the hang's timeout,
+     * error state and restart in it, and ibmodel validate takes it; the catastrophic error's too.
+     */
+    @Test
+    void shouldWriteTheCommandsAsATraceThatValidates() throws IOException {
+        Path hang = dir.resolve("hang.ndjson");
+        CliRun run = CliRun.of("demo", "--quiet", "--hang", "--spec-trace", hang.toString());
+        assertEquals(0, run.exit(), run.err());
+        String text = Files.readString(hang);
+        assertTrue(text.startsWith("{\"trace\":\"ibmodel-spec\",\"specs\":[\"HcaCommands\"]"), text);
+        assertInOrder(text, "\"ev\":\"CmdIssue\",\"op\":\"RST2INIT_QP\"", "\"ev\":\"CmdHang\"",
+                "\"ev\":\"CmdIssue\",\"op\":\"RST_QP\",\"answered\":false", "\"ev\":\"CmdTimeOut\"",
+                "\"ev\":\"CmdIssue\",\"op\":\"HW2SW_CQ\",\"answered\":true", "\"ev\":\"CmdResetAndRestart\"",
+                "\"ev\":\"CmdPost\",\"cmd\":");
+        CliRun valid = CliRun.of("validate", hang.toString());
+        assertEquals(0, valid.exit(), valid.out() + valid.err());
+        assertTrue(valid.out().contains("a behaviour of HcaCommands"), valid.out());
+
+        Path catas = dir.resolve("catas.ndjson");
+        assertEquals(0, CliRun.of("demo", "--quiet", "--catas", "--spec-trace", catas.toString()).exit());
+        assertTrue(Files.readString(catas).contains("\"ev\":\"CmdCatas\""));
+        assertEquals(0, CliRun.of("validate", catas.toString()).exit());
+
+        CliRun single = CliRun.of("demo", "--single-host", "--spec-trace", dir.resolve("no.ndjson").toString());
+        assertEquals(2, single.exit());
+        assertTrue(single.err().contains("--spec-trace needs the HCA"), single.err());
+        assertTrue(Files.notExists(dir.resolve("no.ndjson")));
+    }
+
     /** Each of {@code lines} appears in {@code out}, each after the one before. */
     private static void assertInOrder(String out, String... lines) {
         int at = 0;

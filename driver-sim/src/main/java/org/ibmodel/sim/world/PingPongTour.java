@@ -15,10 +15,12 @@ import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
+import org.ibmodel.sim.conform.HcaCommandsRecorder;
 import org.ibmodel.sim.device.Hca;
 import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.OpcodeTable;
+import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.traces.TraceSink;
 import org.ibmodel.uverbs.Uverbs;
 import org.ibmodel.uverbs.UverbsApi;
@@ -109,6 +111,8 @@ public final class PingPongTour {
     private final java.util.Set<List<Integer>> sentBefore = new java.util.HashSet<>();
     /** A report's tap on the fabric, or null. */
     private org.ibmodel.sim.fabric.PacketTap tap;
+    private boolean recordCommands;
+    private SpecTrace commandTrace;
     private World world;
     /** Each host's uverbs client, loaded by its first process. */
     private final Uverbs[] uverbsClients = new Uverbs[2];
@@ -359,6 +363,20 @@ public final class PingPongTour {
         return this;
     }
 
+    /**
+     * Also records the commands of the client's HCA driver from the end of its bring-up, as a
+     * trace of specs/src/main/tla/HcaCommands.tla ({@link #commandTrace}).
+     */
+    public PingPongTour recordCommands() {
+        this.recordCommands = true;
+        return this;
+    }
+
+    /** The commands recorded ({@link #recordCommands}) once the tour has run; null before. */
+    public SpecTrace commandTrace() {
+        return commandTrace;
+    }
+
     /** Runs the tour; returns the number of objects and uverbs files left, plus one if data came wrong. */
     public int run() {
         world = World.of(seed, 2);
@@ -396,6 +414,23 @@ public final class PingPongTour {
             h0.core().tracer(new Tracer(h0.kernel(), traceSink, () -> world.scheduler().now()).task("ibmodel-demo", 1000));
         }
         world.scheduler().listener(this::interrupt);
+        // The client's driver is up and in event mode: its commands from here on.
+        HcaCommandsRecorder commands = recordCommands
+                ? new HcaCommandsRecorder(world.host(0).driver(0), world.host(0).hca(0))
+                : null;
+        try {
+            return steps();
+        } finally {
+            if (commands != null) {
+                commandTrace = commands.trace(java.util.Map.of("seed", seed, "host", world.host(0).name(),
+                        "fault", fault.name()));
+                commands.detach();
+            }
+        }
+    }
+
+    /** The tour's steps, from the boot on, in a world set up for them. */
+    private int steps() {
         n.step("Boot (seed %d): two hosts, each with an HCA, through one 4X EDR switch", seed);
         for (int i = 0; i < 2; i++) {
             IbDevice dev = world.host(i).driver(0).device();
