@@ -27,6 +27,8 @@ public final class IbUserVerbsCmd {
     public static final int ATTACH_MCAST = 30;
     public static final int DETACH_MCAST = 31;
     public static final int CREATE_SRQ = 32;
+    public static final int MODIFY_SRQ = 33;
+    public static final int QUERY_SRQ = 34;
     public static final int DESTROY_SRQ = 35;
     public static final int POST_SRQ_RECV = 36;
     /** Extended commands (IB_USER_VERBS_CMD_FLAG_EXTENDED), numbered in the extended table. */

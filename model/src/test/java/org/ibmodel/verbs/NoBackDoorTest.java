@@ -70,7 +70,7 @@ class NoBackDoorTest {
                 n++;
             }
         }
-        assertEquals(28, n);
+        assertEquals(30, n);
     }
 
     @Test
