@@ -15,6 +15,7 @@ public final class IbUserVerbsCmd {
     public static final int DEREG_MR = 13;
     public static final int CREATE_COMP_CHANNEL = 17;
     public static final int CREATE_CQ = 18;
+    public static final int RESIZE_CQ = 19;
     public static final int DESTROY_CQ = 20;
     public static final int POLL_CQ = 21;
     public static final int REQ_NOTIFY_CQ = 23;

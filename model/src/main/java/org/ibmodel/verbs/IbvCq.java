@@ -1,5 +1,5 @@
 // libibverbs/verbs.h: struct ibv_cq, ibv_modify_cq; cmd.c ibv_cmd_poll_cq, ibv_cmd_req_notify_cq,
-// ibv_cmd_destroy_cq, ibv_cmd_modify_cq; verbs.c ibv_ack_cq_events
+// ibv_cmd_resize_cq, ibv_cmd_destroy_cq, ibv_cmd_modify_cq; verbs.c ibv_ack_cq_events
 package org.ibmodel.verbs;
 
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyCq;
@@ -8,6 +8,8 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.ExModifyCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.PollCq;
 import org.ibmodel.uverbs.abi.IbUserVerbs.PollCqResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.ReqNotifyCq;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ResizeCq;
+import org.ibmodel.uverbs.abi.IbUserVerbs.ResizeCqResp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.Wc;
 
 /** A completion queue. */
@@ -119,6 +121,20 @@ public final class IbvCq {
         }
         return ctx.executeExReq(IbUserVerbsCmd.EX_MODIFY_CQ, new ExModifyCq().cqHandle(handle).attrMask(attrMask)
                 .cqCount(cqCount).cqPeriod(cqPeriod));
+    }
+
+    /**
+     * ibv_resize_cq: RESIZE_CQ for at least {@code cqe} entries; on success {@link #cqe()} is what
+     * the kernel's response says the CQ now has. The completions not yet polled stay. Returns 0 or
+     * errno (EINVAL for a size the device cannot take or one too small for them).
+     */
+    public int resize(int cqe) {
+        int ret = ctx.execute(IbUserVerbsCmd.RESIZE_CQ, new ResizeCq().response(ctx.resp()).cqHandle(handle).cqe(cqe),
+                ResizeCqResp.SIZE);
+        if (ret == 0) {
+            this.cqe = new ResizeCqResp(ctx.response(ResizeCqResp.SIZE), 0).cqe();
+        }
+        return ret;
     }
 
     /** ibv_ack_cq_events: acknowledge {@code nevents} events got from the channel. */

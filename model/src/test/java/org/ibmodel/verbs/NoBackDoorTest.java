@@ -70,7 +70,7 @@ class NoBackDoorTest {
                 n++;
             }
         }
-        assertEquals(30, n);
+        assertEquals(31, n);
     }
 
     @Test
