@@ -2,15 +2,11 @@
 // specs/src/main/tla/HcaCommands.tla, matched by HcaCommandsTrace.tla (one event per spec action)
 package org.ibmodel.sim.conform;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.ibmodel.hca.CmdObserver;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.sim.device.Hca;
-import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.specs.trace.TraceAction;
 
@@ -25,8 +21,7 @@ import org.ibmodel.specs.trace.TraceAction;
 public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserver {
     private final HcaDriver driver;
     private final Hca hca;
-    private final List<TraceAction> actions = new ArrayList<>();
-    private final List<Map<String, Object>> fields = new ArrayList<>();
+    private final EventLog log = new EventLog("HcaCommands");
     /** Per HCR token, the command posted with it last: {index, generation}. */
     private final Map<Integer, long[]> posted = new HashMap<>();
     private long issued;
@@ -48,12 +43,7 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
 
     /** The trace so far, its header carrying {@code extra} (seed, scenario). */
     public SpecTrace trace(Map<String, Object> extra) {
-        List<SpecEvent> events = new ArrayList<>();
-        for (int i = 0; i < actions.size(); i++) {
-            events.add(new SpecEvent(i + 1, i + 2, actions.get(i), fields.get(i)));
-        }
-        return new SpecTrace("(recorded)", List.of("HcaCommands"), SpecTrace.header(List.of("HcaCommands"), extra),
-                List.copyOf(events));
+        return log.trace(extra);
     }
 
     // ---- the driver ---------------------------------------------------------------------------
@@ -113,11 +103,6 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
     }
 
     private void add(TraceAction a, Object... kv) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            f.put((String) kv[i], kv[i + 1]);
-        }
-        actions.add(a);
-        fields.add(f);
+        log.add(a, kv);
     }
 }

@@ -2,16 +2,12 @@
 // specs/src/main/tla/SqDrain.tla, matched by SqDrainTrace.tla (one logged event per spec action)
 package org.ibmodel.sim.conform;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.ibmodel.sim.device.Status;
 import org.ibmodel.sim.device.Syndrome;
 import org.ibmodel.sim.device.Transport;
 import org.ibmodel.sim.device.TransportObserver;
-import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.specs.trace.TraceAction;
 
@@ -35,8 +31,7 @@ import org.ibmodel.specs.trace.TraceAction;
 public final class SqDrainRecorder implements TransportObserver {
     private final Transport side;
     private final int qpn;
-    private final List<TraceAction> actions = new ArrayList<>();
-    private final List<Map<String, Object>> fields = new ArrayList<>();
+    private final EventLog log = new EventLog("SqDrain");
     /** The WQEs begun and not completed (their device index), with their WR numbers. */
     private final Map<Integer, Integer> begun = new HashMap<>();
     private int wrs;
@@ -63,12 +58,7 @@ public final class SqDrainRecorder implements TransportObserver {
 
     /** The trace so far, its header carrying {@code extra} (seed, scenario). */
     public SpecTrace trace(Map<String, Object> extra) {
-        List<SpecEvent> events = new ArrayList<>();
-        for (int i = 0; i < actions.size(); i++) {
-            events.add(new SpecEvent(i + 1, i + 2, actions.get(i), new LinkedHashMap<>(fields.get(i))));
-        }
-        return new SpecTrace("(recorded)", List.of("SqDrain"), SpecTrace.header(List.of("SqDrain"), extra),
-                List.copyOf(events));
+        return log.trace(extra);
     }
 
     // ---- TransportObserver ------------------------------------------------------------------
@@ -79,18 +69,6 @@ public final class SqDrainRecorder implements TransportObserver {
             begun.put(wqe, ++wrs);
             add(TraceAction.Begin, "wr", (long) wrs);
         }
-    }
-
-    @Override
-    public void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) {
-    }
-
-    @Override
-    public void compRecv(Transport t, int qpn, Reply type, int psn) {
-    }
-
-    @Override
-    public void compTimeout(Transport t, int qpn) {
     }
 
     @Override
@@ -143,9 +121,8 @@ public final class SqDrainRecorder implements TransportObserver {
         if (!mine(t, qpn)) {
             return;
         }
-        int last = actions.size() - 1;
-        if (last >= 0 && (actions.get(last) == TraceAction.Complete || actions.get(last) == TraceAction.ToSqd)) {
-            fields.get(last).merge("drained", 1L, (a, b) -> (Long) a + (Long) b);
+        if (log.last() == TraceAction.Complete || log.last() == TraceAction.ToSqd) {
+            log.lastFields().merge("drained", 1L, (a, b) -> (Long) a + (Long) b);
         } else {
             add(TraceAction.SqDrained);
         }
@@ -163,11 +140,6 @@ public final class SqDrainRecorder implements TransportObserver {
     }
 
     private void add(TraceAction a, Object... kv) {
-        Map<String, Object> f = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            f.put((String) kv[i], kv[i + 1]);
-        }
-        actions.add(a);
-        fields.add(f);
+        log.add(a, kv);
     }
 }

@@ -8,8 +8,8 @@ package org.ibmodel.sim.device;
  * the model takes that step; and, through the same transport, what its HCA's firmware answered
  * to QP transition commands and when it posted SQ_DRAINED (SqDrain.tla's ToSqd, LeaveSqd and
  * the events of its Complete and ToSqd). Unset (the default) nothing is called; an observer only
- * reads what it is given and never changes what the device does. The recorders are
- * org.ibmodel.sim.conform.RcTransportRecorder and SqDrainRecorder.
+ * reads what it is given and never changes what the device does, and overrides only the steps it
+ * watches. The recorders are org.ibmodel.sim.conform.RcTransportRecorder and SqDrainRecorder.
  */
 public interface TransportObserver {
     /** A response's kind as RcTransport names it (IBA 9.7.5.1, AETH syndrome). */
@@ -34,22 +34,27 @@ public interface TransportObserver {
     }
 
     /** ReqSend: the requester put the request packet with this PSN of send WQE {@code wqe} on the wire. */
-    void reqSend(Transport t, int qpn, int wqe, int psn);
+    default void reqSend(Transport t, int qpn, int wqe, int psn) {
+    }
 
     /**
      * RespRecv: the responder processed the request with this PSN: whether it executed it, and
      * the response it sent ({@link Reply#NONE} for none) with its PSN.
      */
-    void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn);
+    default void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) {
+    }
 
     /** CompRecv: the completer takes a response; the retirements it causes follow as {@link #compDone}. */
-    void compRecv(Transport t, int qpn, Reply type, int psn);
+    default void compRecv(Transport t, int qpn, Reply type, int psn) {
+    }
 
     /** CompTimeout: the local ACK timer fired with requests outstanding; retirements follow. */
-    void compTimeout(Transport t, int qpn);
+    default void compTimeout(Transport t, int qpn) {
+    }
 
     /** Part of CompRecv or CompTimeout: the completer retired send WQE {@code wqe} with this status (null: success). */
-    void compDone(Transport t, int qpn, int wqe, Syndrome status);
+    default void compDone(Transport t, int qpn, int wqe, Syndrome status) {
+    }
 
     /**
      * The firmware answered a QP transition command (docs/HCA.md §3.3: {@code transition} is

@@ -101,7 +101,7 @@ class FencePropertyTest {
             p.pathLoss(dropPercent);
             Set<Integer> started = new HashSet<>();
             Set<Integer> outstanding = new HashSet<>();
-            p.a.transport().observer(new TransportWatch() {
+            p.a.transport().observer(new TransportObserver() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     assertTrue(wqe < wrs.size(), "WQE " + wqe + " of " + wrs.size());

@@ -92,7 +92,7 @@ class RnrLossPropertyTest {
                 p.pathLoss(dropPercent);
             int[] seen = new int[2];
             int[] waitingAt = {-1};
-            p.a.transport().observer(new TransportWatch() {
+            p.a.transport().observer(new TransportObserver() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     if (waitingAt[0] >= 0) {

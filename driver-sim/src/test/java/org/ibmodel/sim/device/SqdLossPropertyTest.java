@@ -102,7 +102,7 @@ class SqdLossPropertyTest {
             Set<Integer> started = new HashSet<>();
             Set<Integer> completed = new HashSet<>();
             boolean[] inSqd = {false};
-            p.a.transport().observer(new TransportWatch() {
+            p.a.transport().observer(new TransportObserver() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
                     if (started.add(wqe)) {

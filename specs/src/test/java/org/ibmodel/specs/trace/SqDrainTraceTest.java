@@ -4,7 +4,6 @@ package org.ibmodel.specs.trace;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +33,7 @@ class SqDrainTraceTest {
 
     @Test
     void shouldAcceptADrainWithItsEvent() {
-        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("good.ndjson", GOOD));
-        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+        TraceAsserts.assertAccepted(GOOD);
     }
 
     @Test
@@ -101,10 +99,6 @@ class SqDrainTraceTest {
     }
 
     private static void assertMismatch(String trace, long seq, String event) {
-        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", trace));
-        assertNotNull(v.mismatch(), trace);
-        assertEquals(seq, v.mismatch().seq(), String.valueOf(v.mismatch()));
-        assertEquals(event, v.mismatch().event());
-        assertEquals("SqDrain", v.mismatch().spec());
+        TraceAsserts.assertMismatch("SqDrain", trace, seq, event);
     }
 }
