@@ -258,11 +258,15 @@ class PingPongDemoTest {
         CliRun run = CliRun.of("demo", "--quiet", "--hang", "--spec-trace", hang.toString());
         assertEquals(0, run.exit(), run.err());
         String text = Files.readString(hang);
-        assertTrue(text.startsWith("{\"trace\":\"ibmodel-spec\",\"specs\":[\"HcaCommands\"]"), text);
+        assertTrue(text.startsWith("{\"trace\":\"ibmodel-spec\",\"specs\":[\"HcaCommands\"],\"seed\":1,\"host\":\"h0\","
+                + "\"fault\":\"HANG\"}\n"), text);
         assertInOrder(text, "\"ev\":\"CmdIssue\",\"op\":\"RST2INIT_QP\"", "\"ev\":\"CmdHang\"",
                 "\"ev\":\"CmdIssue\",\"op\":\"RST_QP\",\"answered\":false", "\"ev\":\"CmdTimeOut\"",
                 "\"ev\":\"CmdIssue\",\"op\":\"HW2SW_CQ\",\"answered\":true", "\"ev\":\"CmdResetAndRestart\"",
                 "\"ev\":\"CmdPost\",\"cmd\":");
+        Path again = dir.resolve("again.ndjson");
+        assertEquals(0, CliRun.of("demo", "--quiet", "--hang", "--spec-trace", again.toString()).exit());
+        assertEquals(text, Files.readString(again), "the same seed writes the same trace");
         CliRun valid = CliRun.of("validate", hang.toString());
         assertEquals(0, valid.exit(), valid.out() + valid.err());
         assertTrue(valid.out().contains("a behaviour of HcaCommands"), valid.out());

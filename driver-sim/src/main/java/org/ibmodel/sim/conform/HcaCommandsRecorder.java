@@ -51,35 +51,35 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
     @Override
     public void issue(String op, boolean answered) {
         issued++;
-        add(TraceAction.CmdIssue, "op", op, "answered", answered);
+        log.add(TraceAction.CmdIssue, "op", op, "answered", answered);
     }
 
     @Override
     public void post(int token) {
         posted.put(token, new long[] {issued, generation});
-        add(TraceAction.CmdPost, "cmd", issued, "gen", generation);
+        log.add(TraceAction.CmdPost, "cmd", issued, "gen", generation);
     }
 
     @Override
     public void timeOut() {
-        add(TraceAction.CmdTimeOut);
+        log.add(TraceAction.CmdTimeOut);
     }
 
     @Override
     public void deliver(int token, boolean completed) {
         long[] c = command(token);
-        add(TraceAction.CmdDeliver, "cmd", c[0], "gen", c[1], "completed", completed);
+        log.add(TraceAction.CmdDeliver, "cmd", c[0], "gen", c[1], "completed", completed);
     }
 
     @Override
     public void restart() {
         generation++;
-        add(TraceAction.CmdResetAndRestart);
+        log.add(TraceAction.CmdResetAndRestart);
     }
 
     @Override
     public void catastrophic() {
-        add(TraceAction.CmdCatas);
+        log.add(TraceAction.CmdCatas);
     }
 
     // ---- the device ---------------------------------------------------------------------------
@@ -87,12 +87,12 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
     @Override
     public void finished(int token) {
         long[] c = command(token);
-        add(TraceAction.CmdDeviceFinish, "cmd", c[0], "gen", c[1]);
+        log.add(TraceAction.CmdDeviceFinish, "cmd", c[0], "gen", c[1]);
     }
 
     @Override
     public void hung() {
-        add(TraceAction.CmdHang);
+        log.add(TraceAction.CmdHang);
     }
 
     // ---- helpers ------------------------------------------------------------------------------
@@ -100,9 +100,5 @@ public final class HcaCommandsRecorder implements CmdObserver, Hca.CommandObserv
     /** The command a token was last posted with; one never posted is command 0, which no step takes. */
     private long[] command(int token) {
         return posted.getOrDefault(token, new long[] {0, generation});
-    }
-
-    private void add(TraceAction a, Object... kv) {
-        log.add(a, kv);
     }
 }

@@ -52,7 +52,7 @@ public final class SqDrainRecorder implements TransportObserver {
     /** The QP's user is about to post one send WR. */
     public void post() {
         if (!ended) {
-            add(TraceAction.Post);
+            log.add(TraceAction.Post);
         }
     }
 
@@ -67,7 +67,7 @@ public final class SqDrainRecorder implements TransportObserver {
     public void reqSend(Transport t, int qpn, int wqe, int psn) {
         if (mine(t, qpn) && !begun.containsKey(wqe)) {
             begun.put(wqe, ++wrs);
-            add(TraceAction.Begin, "wr", (long) wrs);
+            log.add(TraceAction.Begin, "wr", (long) wrs);
         }
     }
 
@@ -80,7 +80,7 @@ public final class SqDrainRecorder implements TransportObserver {
         if (status != null) {
             end(TraceAction.ToErr);
         } else {
-            add(TraceAction.Complete, "wr", (long) (wr == null ? 0 : wr), "drained", 0L);
+            log.add(TraceAction.Complete, "wr", (long) (wr == null ? 0 : wr), "drained", 0L);
         }
     }
 
@@ -94,15 +94,15 @@ public final class SqDrainRecorder implements TransportObserver {
         switch (transition) {
             case "RTS2SQD" -> {
                 if (ok) {
-                    add(TraceAction.ToSqd, "notify", (opcodeModifier & 1) != 0, "drained", 0L);
+                    log.add(TraceAction.ToSqd, "notify", (opcodeModifier & 1) != 0, "drained", 0L);
                 }
             }
             case "SQD2SQD", "SQD2RTS" -> {
                 String to = transition.substring(4);
                 if (ok) {
-                    add(TraceAction.LeaveSqd, "to", to, "change", optpar);
+                    log.add(TraceAction.LeaveSqd, "to", to, "change", optpar);
                 } else if (status == Status.BAD_QP_STATE) {
-                    add(TraceAction.RefuseLeaveSqd, "to", to);
+                    log.add(TraceAction.RefuseLeaveSqd, "to", to);
                 }
             }
             case "TO_ERR" -> {
@@ -124,7 +124,7 @@ public final class SqDrainRecorder implements TransportObserver {
         if (log.last() == TraceAction.Complete || log.last() == TraceAction.ToSqd) {
             log.lastFields().merge("drained", 1L, (a, b) -> (Long) a + (Long) b);
         } else {
-            add(TraceAction.SqDrained);
+            log.add(TraceAction.SqDrained);
         }
     }
 
@@ -135,11 +135,7 @@ public final class SqDrainRecorder implements TransportObserver {
     }
 
     private void end(TraceAction a) {
-        add(a);
+        log.add(a);
         ended = true;
-    }
-
-    private void add(TraceAction a, Object... kv) {
-        log.add(a, kv);
     }
 }

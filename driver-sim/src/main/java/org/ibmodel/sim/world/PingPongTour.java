@@ -422,8 +422,12 @@ public final class PingPongTour {
             return steps();
         } finally {
             if (commands != null) {
-                commandTrace = commands.trace(java.util.Map.of("seed", seed, "host", world.host(0).name(),
-                        "fault", fault.name()));
+                // In this order on every run: the file is the same for the same seed.
+                java.util.Map<String, Object> header = new java.util.LinkedHashMap<>();
+                header.put("seed", seed);
+                header.put("host", world.host(0).name());
+                header.put("fault", fault.name());
+                commandTrace = commands.trace(header);
                 commands.detach();
             }
         }
