@@ -57,9 +57,9 @@ class SpecConformanceTest {
             all.addAll(SpecWalk.run(seed, SpecWalk.Scope.QP_STATES, STEPS).events());
         }
         for (TraceAction a : TraceAction.values()) {
-            // RcTransport's, SqDrain's and HcaCommands' events come from the HCA and its driver
-            // (RcTransportConformanceTest, SqDrainConformanceTest, HcaCommandsConformanceTest).
-            assertTrue(a.transport() || a.sqDrain() || a.hcaCommands() || all.stream().anyMatch(e -> e.action() == a),
+            // The other specs' events come from the HCA, its driver and uverbs (RcTransport-,
+            // SqDrain-, HcaCommands- and UverbsDisassociateConformanceTest).
+            assertTrue(a.transport() || a.sqDrain() || a.hcaCommands() || a.uverbsDisassociate() || all.stream().anyMatch(e -> e.action() == a),
                     "no " + a + " in " + RUNS + " runs");
         }
         assertTrue(all.stream().anyMatch(e -> e.action() == TraceAction.UserPoll

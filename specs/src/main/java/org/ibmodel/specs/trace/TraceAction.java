@@ -12,7 +12,9 @@ import java.util.Map;
  * org.ibmodel.sim.conform.RcTransportRecorder; those of {@link #sqDrain() SqDrain} by
  * SqDrainTrace.tla and org.ibmodel.sim.conform.SqDrainRecorder; those of
  * {@link #hcaCommands() HcaCommands} by HcaCommandsTrace.tla and
- * org.ibmodel.sim.conform.HcaCommandsRecorder.
+ * org.ibmodel.sim.conform.HcaCommandsRecorder; those of
+ * {@link #uverbsDisassociate() UverbsDisassociate} by UverbsDisassociateTrace.tla and
+ * org.ibmodel.sim.conform.UverbsDisassociateRecorder.
  */
 public enum TraceAction {
     /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
@@ -102,7 +104,28 @@ public enum TraceAction {
     /** The driver leaves its error state to probe the reset device again. */
     CmdResetAndRestart(Map.of()),
     /** The driver's health poll found a catastrophic error: its error state, a waiting command woken. */
-    CmdCatas(Map.of());
+    CmdCatas(Map.of()),
+
+    // ---- UverbsDisassociate: uverbs files over a device that goes away ----
+
+    /** A create command of file {@code file} ("f1", ...) reserved handle {@code handle}. */
+    UvBeginCreate(Map.of("file", Kind.STRING, "handle", Kind.INT)),
+    /** The driver made the object of {@code file}'s create command. */
+    UvDriverCreate(Map.of("file", Kind.STRING, "handle", Kind.INT)),
+    /** The new object's handle was published. */
+    UvCommit(Map.of("file", Kind.STRING, "handle", Kind.INT)),
+    /** A destroy command freed {@code handle}; {@code remnant}: a remnant of removal. */
+    UvDestroy(Map.of("file", Kind.STRING, "handle", Kind.INT, "remnant", Kind.BOOL)),
+    /** The file was released. */
+    UvClose(Map.of("file", Kind.STRING)),
+    /** Removal cleared the device pointer. */
+    UvClearDevice(Map.of()),
+    /** Removal waited for the read sections begun before. */
+    UvSynchronized(Map.of()),
+    /** Removal destroyed {@code file}'s objects, {@code hw} hardware parts. */
+    UvDestroyFile(Map.of("file", Kind.STRING, "hw", Kind.INT)),
+    /** Removal is over. */
+    UvRemoved(Map.of());
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -134,6 +157,11 @@ public enum TraceAction {
         return between(CmdIssue, CmdCatas);
     }
 
+    /** Whether this is an event of UverbsDisassociate. */
+    public boolean uverbsDisassociate() {
+        return between(UvBeginCreate, UvRemoved);
+    }
+
     private boolean between(TraceAction first, TraceAction last) {
         return ordinal() >= first.ordinal() && ordinal() <= last.ordinal();
     }
@@ -144,7 +172,8 @@ public enum TraceAction {
             case "RcTransport" -> transport();
             case "SqDrain" -> sqDrain();
             case "HcaCommands" -> hcaCommands();
-            default -> !transport() && !sqDrain() && !hcaCommands();
+            case "UverbsDisassociate" -> uverbsDisassociate();
+            default -> !transport() && !sqDrain() && !hcaCommands() && !uverbsDisassociate();
         };
     }
 

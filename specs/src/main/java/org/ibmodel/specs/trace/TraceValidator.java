@@ -61,7 +61,8 @@ import util.UniqueString;
  * order. RcTransport describes one RC QP and its peer: the trace's header gives the constants
  * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). SqDrain describes one QP's send
  * queue, HcaCommands one driver's commands; their constants are bounds, set from the traces
- * themselves. TLC keeps its state in static fields, so one spec is loaded at a time.
+ * themselves. UverbsDisassociate describes the files open on one uverbs device: as many as the
+ * header's {@code files}. TLC keeps its state in static fields, so one spec is loaded at a time.
  */
 public final class TraceValidator {
     /** More candidate states than this after one event is a run the validator gives up on. */
@@ -265,6 +266,46 @@ public final class TraceValidator {
                 }
             }
         }
+        // UverbsDisassociate: one load per number of files (the header's), MaxObjs the most creates
+        // of one file in any trace of the group.
+        Map<Long, List<Integer>> byFiles = new TreeMap<>();
+        for (int i = 0; i < traces.size(); i++) {
+            SpecTrace t = traces.get(i);
+            if (foreign[i] || !t.specs().contains("UverbsDisassociate")) {
+                continue;
+            }
+            if (!(t.header().get("files") instanceof Long n) || n < 1) {
+                first[i] = earlier(first[i], new Mismatch("UverbsDisassociate", 0, 1, "header", "Init",
+                        "the header needs the integer files, at least 1"));
+                continue;
+            }
+            byFiles.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
+        }
+        for (Map.Entry<Long, List<Integer>> g : byFiles.entrySet()) {
+            long maxObjs = 1;
+            for (int i : g.getValue()) {
+                Map<Object, Long> creates = new java.util.HashMap<>();
+                for (SpecEvent e : traces.get(i).events()) {
+                    if (e.action() == TraceAction.UvBeginCreate) {
+                        maxObjs = Math.max(maxObjs, creates.merge(e.fields().get("file"), 1L, Long::sum));
+                    }
+                }
+            }
+            StringBuilder files = new StringBuilder("{");
+            for (long f = 1; f <= g.getKey(); f++) {
+                files.append(f > 1 ? ", " : "").append("\"f").append(f).append('"');
+            }
+            Map<String, String> k = new LinkedHashMap<>();
+            k.put("Files", files.append('}').toString());
+            k.put("MaxObjs", String.valueOf(maxObjs));
+            try (Loaded spec = new Loaded("UverbsDisassociate", k)) {
+                for (int i : g.getValue()) {
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < traces.size(); i++) {
             out.add(new Verdict(traces.get(i), first[i], visited[i]));
@@ -439,7 +480,7 @@ public final class TraceValidator {
         return b;
     }
 
-    /** The event as the e of RcTransportTrace, SqDrainTrace and HcaCommandsTrace: its fields as they are. */
+    /** The event as the e of the traces of RcTransport and the specs after it: its fields as they are. */
     private static Value plainValue(SpecEvent e) {
         Map<String, Value> f = new LinkedHashMap<>();
         for (Map.Entry<String, Object> en : e.fields().entrySet()) {
