@@ -2,9 +2,10 @@
 package org.ibmodel.uverbs;
 
 /**
- * The two places where ownership of user objects is decided, as a seam: which object a handle
- * names, and what happens to a new object when its command fails. {@link #KERNEL} is the
- * kernel's behaviour; tests substitute broken variants to show their checkers catch them.
+ * The places where ownership of user objects is decided, as a seam: which object a handle names,
+ * what happens to a new object when its command fails, and to a file's objects when its device
+ * goes. {@link #KERNEL} is the kernel's behaviour; tests substitute broken variants to show their
+ * checkers catch them.
  */
 public interface UobjectPolicy {
     /** The committed object {@code handle} names in {@code file}, or null (-ENOENT). */
@@ -12,6 +13,11 @@ public interface UobjectPolicy {
 
     /** rdma_alloc_abort_uobject: destroy the new object's hardware part and free its handle. */
     void abort(UverbsFile file, UObject uobj);
+
+    /** uverbs_destroy_ufile_hw at removal: the file's objects go with the device. */
+    default boolean removalDestroysHw() {
+        return true;
+    }
 
     UobjectPolicy KERNEL = new UobjectPolicy() {
         @Override

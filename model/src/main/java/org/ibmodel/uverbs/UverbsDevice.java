@@ -19,6 +19,8 @@ public final class UverbsDevice {
     private final List<UverbsFile> files = new ArrayList<>();
     /** uverbs_dev->ib_dev is NULL: the ib_device was removed from under the open files. */
     private boolean disassociated;
+    private UverbsObserver observer = new UverbsObserver() {
+    };
 
     UverbsDevice(String name, IbDevice ibDevice, UobjectPolicy policy) {
         this.name = name;
@@ -51,15 +53,30 @@ public final class UverbsDevice {
         return disassociated;
     }
 
+    /** Tells {@code o} each step of UverbsDisassociate.tla this device takes (null: nobody). */
+    public void observer(UverbsObserver o) {
+        observer = o != null ? o : new UverbsObserver() {
+        };
+    }
+
+    UverbsObserver observer() {
+        return observer;
+    }
+
     /**
      * ib_uverbs_free_hw_resources: the device is taken from every open file, oldest first;
-     * the files stay open, and leave this device's list.
+     * the files stay open, and leave this device's list. No command runs alongside here, so the
+     * wait for the ones begun before (synchronize_srcu) is over at once.
      */
     void freeHwResources() {
         disassociated = true;
+        observer.deviceCleared();
+        observer.readersGone();
         while (!files.isEmpty()) {
-            files.remove(0).disassociate();
+            UverbsFile f = files.remove(0);
+            observer.fileDestroyed(f, f.disassociate());
         }
+        observer.removed();
     }
 
     void fileClosed(UverbsFile f) {

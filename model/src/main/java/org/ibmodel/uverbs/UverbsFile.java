@@ -120,6 +120,9 @@ public final class UverbsFile implements OpenFile {
         if (b.uobject != null) {
             if (ret == 0) {
                 commit(b.uobject, task);
+                if (!b.uobject.type().isFd()) {
+                    device.observer().committed(this, b.uobject.id());
+                }
             } else {
                 policy.abort(this, b.uobject);
             }
@@ -209,6 +212,7 @@ public final class UverbsFile implements OpenFile {
         }
         UObject u = new UObject(type, this, id);
         idr.put(id, u);
+        device.observer().createBegun(this, id);
         return u;
     }
 
@@ -274,7 +278,11 @@ public final class UverbsFile implements OpenFile {
     int lookupDestroy(UObjectType type, int handle, UObject[] out) {
         UObject u = policy.lookup(this, handle);
         if (u == null) {
-            return destroyRemnant(type, handle, out);
+            int ret = destroyRemnant(type, handle, out);
+            if (ret == 0) {
+                device.observer().destroyed(this, handle, true);
+            }
+            return ret;
         }
         if (u.type() != type) {
             return Errno.EINVAL.negative();
@@ -282,7 +290,11 @@ public final class UverbsFile implements OpenFile {
         if (out != null) {
             out[0] = u;
         }
-        return destroyUobject(u, RemoveReason.DESTROY);
+        int ret = destroyUobject(u, RemoveReason.DESTROY);
+        if (ret == 0 && !u.type().isFd()) {
+            device.observer().destroyed(this, handle, false);
+        }
+        return ret;
     }
 
     /**
@@ -422,6 +434,7 @@ public final class UverbsFile implements OpenFile {
         destroyUfileHw(RemoveReason.CLOSE);
         released = true;
         device.fileClosed(this);
+        device.observer().closed(this);
     }
 
     /**
@@ -454,10 +467,25 @@ public final class UverbsFile implements OpenFile {
      * last, while its handle stays for a destroy command to free; the context goes
      * (ufile_destroy_ucontext); the async event file is told IB_EVENT_DEVICE_FATAL. The file
      * stays open: from now on its commands fail with -EIO, or -EINVAL for one naming an object.
+     * Returns how many objects with a hardware part (not event files) it destroyed.
      */
-    void disassociate() {
-        destroyUfileHw(RemoveReason.DRIVER_REMOVE);
+    int disassociate() {
+        int hw = liveIdrObjects();
+        if (policy.removalDestroysHw()) {
+            destroyUfileHw(RemoveReason.DRIVER_REMOVE);
+        }
         ucontext = false;
+        return hw - liveIdrObjects();
+    }
+
+    private int liveIdrObjects() {
+        int n = 0;
+        for (UObject u : uobjects) {
+            if (u.live() && !u.type().isFd()) {
+                n++;
+            }
+        }
+        return n;
     }
 
     // ---- accounting ---------------------------------------------------------------------
