@@ -19,8 +19,7 @@ public final class UverbsDevice {
     private final List<UverbsFile> files = new ArrayList<>();
     /** uverbs_dev->ib_dev is NULL: the ib_device was removed from under the open files. */
     private boolean disassociated;
-    private UverbsObserver observer = new UverbsObserver() {
-    };
+    private UverbsObserver observer = NOBODY;
 
     UverbsDevice(String name, IbDevice ibDevice, UobjectPolicy policy) {
         this.name = name;
@@ -55,9 +54,11 @@ public final class UverbsDevice {
 
     /** Tells {@code o} each step of UverbsDisassociate.tla this device takes (null: nobody). */
     public void observer(UverbsObserver o) {
-        observer = o != null ? o : new UverbsObserver() {
-        };
+        observer = o != null ? o : NOBODY;
     }
+
+    private static final UverbsObserver NOBODY = new UverbsObserver() {
+    };
 
     UverbsObserver observer() {
         return observer;
@@ -65,8 +66,9 @@ public final class UverbsDevice {
 
     /**
      * ib_uverbs_free_hw_resources: the device is taken from every open file, oldest first;
-     * the files stay open, and leave this device's list. No command runs alongside here, so the
-     * wait for the ones begun before (synchronize_srcu) is over at once.
+     * the files stay open, and leave this device's list. The model runs one command at a time and
+     * none across a removal, so the wait for the ones begun before (synchronize_srcu) is over at
+     * once.
      */
     void freeHwResources() {
         disassociated = true;
