@@ -23,7 +23,7 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
     public static final String FORMAT = "ibmodel-spec";
     /** The specs a trace may name. */
     public static final List<String> SPECS = List.of("QpStateMachine", "WorkQueues", "RcTransport", "SqDrain",
-            "HcaCommands", "UverbsDisassociate");
+            "HcaCommands", "UverbsDisassociate", "PathMigration");
 
     public static SpecTrace read(Path p) {
         try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {

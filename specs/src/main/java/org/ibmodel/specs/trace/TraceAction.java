@@ -14,7 +14,9 @@ import java.util.Map;
  * {@link #hcaCommands() HcaCommands} by HcaCommandsTrace.tla and
  * org.ibmodel.sim.conform.HcaCommandsRecorder; those of
  * {@link #uverbsDisassociate() UverbsDisassociate} by UverbsDisassociateTrace.tla and
- * org.ibmodel.sim.conform.UverbsDisassociateRecorder.
+ * org.ibmodel.sim.conform.UverbsDisassociateRecorder; those of
+ * {@link #pathMigration() PathMigration} by PathMigrationTrace.tla and
+ * org.ibmodel.sim.conform.PathMigrationRecorder.
  */
 public enum TraceAction {
     /** ib_create_cq: {@code cq} numbers the CQ within the trace, {@code depth} its entries. */
@@ -125,7 +127,22 @@ public enum TraceAction {
     /** Removal destroyed {@code file}'s objects, {@code hw} hardware parts. */
     UvDestroyFile(Map.of("file", Kind.STRING, "hw", Kind.INT)),
     /** Removal is over. */
-    UvRemoved(Map.of());
+    UvRemoved(Map.of()),
+
+    // ---- PathMigration: QPs "A" and "B", path k the ports k of both HCAs ----
+
+    /** A packet of {@code q} left by port {@code k} with MigReq {@code mig}. */
+    ApmSend(Map.of("q", Kind.STRING, "k", Kind.INT, "mig", Kind.BOOL)),
+    /** A packet for {@code q} came in by port {@code k}; {@code pm} its migration state after. */
+    ApmReceive(Map.of("q", Kind.STRING, "k", Kind.INT, "mig", Kind.BOOL, "pm", Kind.STRING)),
+    /** A modify loaded {@code q}'s alternate path with REARM. */
+    ApmRearm(Map.of("q", Kind.STRING)),
+    /** A modify migrated armed {@code q} at once. */
+    ApmMigrateNow(Map.of("q", Kind.STRING)),
+    /** {@code q}'s retries ran out and it migrated. */
+    ApmExhaust(Map.of("q", Kind.STRING)),
+    /** Path {@code k} failed. */
+    ApmFailPath(Map.of("k", Kind.INT));
 
     /** The JSON kinds of fields. */
     public enum Kind {
@@ -162,6 +179,11 @@ public enum TraceAction {
         return between(UvBeginCreate, UvRemoved);
     }
 
+    /** Whether this is an event of PathMigration. */
+    public boolean pathMigration() {
+        return between(ApmSend, ApmFailPath);
+    }
+
     private boolean between(TraceAction first, TraceAction last) {
         return ordinal() >= first.ordinal() && ordinal() <= last.ordinal();
     }
@@ -173,7 +195,8 @@ public enum TraceAction {
             case "SqDrain" -> sqDrain();
             case "HcaCommands" -> hcaCommands();
             case "UverbsDisassociate" -> uverbsDisassociate();
-            default -> !transport() && !sqDrain() && !hcaCommands() && !uverbsDisassociate();
+            case "PathMigration" -> pathMigration();
+            default -> ordinal() < ReqSend.ordinal();
         };
     }
 

@@ -62,7 +62,8 @@ import util.UniqueString;
  * ({@link #RC_HEADER}), PSNs stay the wire's (PsnMod 2^24). SqDrain describes one QP's send
  * queue, HcaCommands one driver's commands; their constants are bounds, set from the traces
  * themselves. UverbsDisassociate describes the files open on one uverbs device: as many as the
- * header's {@code files}. TLC keeps its state in static fields, so one spec is loaded at a time.
+ * header's {@code files}. PathMigration describes two QPs "A" and "B". TLC keeps its state in
+ * static fields, so one spec is loaded at a time.
  */
 public final class TraceValidator {
     /** More candidate states than this after one event is a run the validator gives up on. */
@@ -300,6 +301,33 @@ public final class TraceValidator {
             k.put("MaxObjs", String.valueOf(maxObjs));
             try (Loaded spec = new Loaded("UverbsDisassociate", k)) {
                 for (int i : g.getValue()) {
+                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
+                    visited[i] += w.visited;
+                    first[i] = earlier(first[i], w.mismatch);
+                }
+            }
+        }
+        // PathMigration: one load for all traces, MaxRearm the most rearms of one QP in any.
+        List<Integer> apm = new ArrayList<>();
+        long maxRearm = 1;
+        for (int i = 0; i < traces.size(); i++) {
+            if (!foreign[i] && traces.get(i).specs().contains("PathMigration")) {
+                apm.add(i);
+                Map<Object, Long> rearms = new java.util.HashMap<>();
+                for (SpecEvent e : traces.get(i).events()) {
+                    if (e.action() == TraceAction.ApmRearm) {
+                        maxRearm = Math.max(maxRearm, rearms.merge(e.fields().get("q"), 1L, Long::sum));
+                    }
+                }
+            }
+        }
+        if (!apm.isEmpty()) {
+            Map<String, String> k = new LinkedHashMap<>();
+            k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
+            k.put("MaxRearm", String.valueOf(maxRearm));
+            k.put("MaxFail", "1");
+            try (Loaded spec = new Loaded("PathMigration", k)) {
+                for (int i : apm) {
                     Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
                     visited[i] += w.visited;
                     first[i] = earlier(first[i], w.mismatch);
