@@ -479,10 +479,10 @@ final class Completer {
             t.retryLeft--;
             return true;
         }
-        if (t.ctx.pmState() != Layout.QpCtx.PM_ARMED) {
+        if (!transport.policy().migratesOnExhaustion(t.ctx.pmState())) {
             return false;
         }
-        transport.migrate(t);
+        transport.migrate(t, "retries");
         t.retryLeft = t.ctx.retryCnt();
         return true;
     }

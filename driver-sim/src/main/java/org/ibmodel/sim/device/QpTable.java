@@ -155,6 +155,9 @@ final class QpTable {
                 qp.migrate();
                 eqs.post(EventType.PATH_MIG, 0, qpn);
             }
+            if (migrate || Layout.Optpar.PM_STATE.extract(optpar) != 0 && qp.pmState() == Layout.QpCtx.PM_REARM) {
+                stage.pathCommand(qp);
+            }
         }
         // Reported as it takes effect, before what it starts: SQD2RTS may begin WQEs within the command.
         stage.answered(qp, t, opcodeModifier, optpar(t, mailbox), Status.OK);

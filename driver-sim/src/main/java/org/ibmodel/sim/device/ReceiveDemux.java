@@ -112,13 +112,17 @@ final class ReceiveDemux {
         }
         TransportQp t = transport.qp(ctx);
         boolean migReq = p.bth().migReq();
+        TransportObserver obs = transport.observer();
+        if (obs != null && !datagram) {
+            obs.received(transport, t.qpn(), portNum, migReq);
+        }
         if (!datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED) {
             // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path.
             if (!transport.byAlternatePath(t, portNum, p)) {
                 transport.count(Transport.Drop.PATH_MISMATCH);
                 return;
             }
-            transport.migrate(t);
+            transport.migrate(t, "packet");
         } else if (!datagram && !transport.byPrimaryPath(t, portNum, p)) {
             // IBA 9.6.1.5: a connected QP takes packets from its peer's port only, by its own path.
             transport.count(Transport.Drop.PATH_MISMATCH);
@@ -141,6 +145,7 @@ final class ReceiveDemux {
         if (!datagram && !migReq && ctx.pmState() == Layout.QpCtx.PM_REARM) {
             // §5.10: the peer has re-armed as well.
             ctx.arm();
+            transport.pathMigration(ctx, "packet");
         }
         // IBA 11.6.3.1, Communication Established: the first packet a connected QP receives in
         // RTR; the CM takes it for the RTU it may have missed (ib_cm_notify, IB_EVENT_COMM_EST).

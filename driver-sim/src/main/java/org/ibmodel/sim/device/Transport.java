@@ -331,6 +331,11 @@ public final class Transport implements TransportStage {
     }
 
     @Override
+    public void pathCommand(QpContext qp) {
+        pathMigration(qp, "command");
+    }
+
+    @Override
     public void sqDrainedPosted(QpContext qp) {
         if (observer != null) {
             observer.sqDrained(this, qp.qpn());
@@ -476,6 +481,9 @@ public final class Transport implements TransportStage {
 
     private void transmit(int port, byte[] packet, int len, int sender) {
         packetsSent++;
+        if (observer != null) {
+            observer.sent(this, sender, port, migReq(packet));
+        }
         if (logSent) {
             sentLog.add(Sent.of(scheduler.now(), packet));
         }
@@ -737,10 +745,26 @@ public final class Transport implements TransportStage {
         }
     }
 
-    /** §5.10: the QP takes its alternate path and says so to the driver. */
-    void migrate(TransportQp t) {
+    /** §5.10: the QP takes its alternate path, by {@code cause} (see TransportObserver), and says so. */
+    void migrate(TransportQp t, String cause) {
         t.ctx.migrate();
+        pathMigration(t.ctx, cause);
         event(t, EventType.PATH_MIG);
+    }
+
+    /** Tells the observer the QP's path migration state, changed by {@code cause}. */
+    void pathMigration(QpContext qp, String cause) {
+        if (observer != null) {
+            int pm = qp.pmState();
+            observer.pathMigration(this, qp.qpn(), pm == Layout.QpCtx.PM_MIGRATED ? "MIGRATED"
+                    : pm == Layout.QpCtx.PM_REARM ? "REARM" : "ARMED", cause);
+        }
+    }
+
+    /** The MigReq bit of a packet's BTH, after the LRH and a GRH if the LRH says one follows. */
+    private static boolean migReq(byte[] packet) {
+        int bth = (packet[1] & 0x3) == 0x3 ? 48 : 8;
+        return packet.length > bth + 1 && (packet[bth + 1] & 0x40) != 0;
     }
 
     /**

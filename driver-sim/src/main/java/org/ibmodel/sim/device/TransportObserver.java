@@ -72,4 +72,24 @@ public interface TransportObserver {
      */
     default void sqDrained(Transport t, int qpn) {
     }
+
+    /** PathMigration.tla's Send: a packet of QP {@code qpn} left by {@code port}, MigReq as given. */
+    default void sent(Transport t, int qpn, int port, boolean migReq) {
+    }
+
+    /**
+     * PathMigration.tla's Receive: a packet for connected QP {@code qpn} came in by {@code port},
+     * MigReq as given; reported before the path checks, whose outcome {@link #pathMigration} adds.
+     */
+    default void received(Transport t, int qpn, int port, boolean migReq) {
+    }
+
+    /**
+     * The QP's path migration state is now {@code pmState} (MIGRATED, REARM or ARMED, §5.10), by
+     * {@code cause}: "command" (a modify loaded the alternate and rearmed, or migrated an armed QP
+     * at once), "packet" (the packet just received armed it or made it follow its peer) or
+     * "retries" (its retries ran out while armed).
+     */
+    default void pathMigration(Transport t, int qpn, String pmState, String cause) {
+    }
 }

@@ -68,6 +68,15 @@ interface TransportPolicy {
         return true;
     }
 
+    /**
+     * §5.10: whether a QP in path migration state {@code pmState} whose retries ran out migrates
+     * to its alternate path: only an armed one (qib_rc.c qib_restart_rc; PathMigration.tla
+     * MigratesOnExhaustion).
+     */
+    default boolean migratesOnExhaustion(int pmState) {
+        return pmState == Layout.QpCtx.PM_ARMED;
+    }
+
     /** IBA 10.9.3: whether a packet's P_Key lets it reach a QP holding {@code qp} (rxe_recv.c check_keys). */
     default boolean pkeyMatches(int packet, int qp) {
         return Transport.pkeyMatches(packet, qp);

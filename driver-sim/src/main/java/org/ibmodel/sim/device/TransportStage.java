@@ -45,6 +45,13 @@ public interface TransportStage {
     default void sqDrainedPosted(QpContext qp) {
     }
 
+    /**
+     * A command loaded the QP's alternate path and rearmed it, or migrated it at once (§5.10).
+     * For a {@link TransportObserver} only.
+     */
+    default void pathCommand(QpContext qp) {
+    }
+
     /** §2.1: the device failed; nothing more is sent or received, its ports drive no link. */
     default void halt() {
     }
