@@ -11,7 +11,10 @@ import org.ibmodel.mm.HostMemory;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.PacketSink;
+import org.ibmodel.sim.wire.Bth;
 import org.ibmodel.sim.wire.Crcs;
+import org.ibmodel.sim.wire.Grh;
+import org.ibmodel.sim.wire.Lrh;
 import org.ibmodel.sim.wire.Opcode;
 import org.ibmodel.sim.wire.Packet;
 import org.ibmodel.sim.wire.PacketBuilder;
@@ -110,6 +113,9 @@ public final class Transport implements TransportStage {
     private boolean logSent;
     private long packetsSent;
     private TransportObserver observer;
+    /** Views over a packet sent, for what its headers tell the observer. */
+    private final Lrh sentLrh = new Lrh();
+    private final Bth sentBth = new Bth();
     private TransportPolicy policy = TransportPolicy.CORRECT;
 
     public Transport(Scheduler scheduler, String name) {
@@ -762,9 +768,10 @@ public final class Transport implements TransportStage {
     }
 
     /** The MigReq bit of a packet's BTH, after the LRH and a GRH if the LRH says one follows. */
-    private static boolean migReq(byte[] packet) {
-        int bth = (packet[1] & 0x3) == 0x3 ? 48 : 8;
-        return packet.length > bth + 1 && (packet[bth + 1] & 0x40) != 0;
+    private boolean migReq(byte[] packet) {
+        int bth = Lrh.HEADER_LENGTH
+                + (sentLrh.wrap(packet, 0).lnh() == Lrh.LNH_IBA_GLOBAL ? Grh.HEADER_LENGTH : 0);
+        return packet.length >= bth + Bth.HEADER_LENGTH && sentBth.wrap(packet, bth).migReq();
     }
 
     /**
