@@ -4,15 +4,11 @@
 package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.IbDevice;
@@ -22,6 +18,7 @@ import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.sim.conform.HcaCommandsRecorder;
 import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
 import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
@@ -44,39 +41,24 @@ class HcaCommandsConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstHcaCommands() {
-        Long only = Long.getLong("ibmodel.seed");
-        List<SpecTrace> traces = new ArrayList<>();
-        for (long seed = only != null ? only : 1; seed <= (only != null ? only : RUNS); seed++) {
-            traces.add(record(seed, CmdPolicy.CORRECT));
-        }
-        for (SpecTrace t : traces) {
-            assertFalse(t.header().containsKey("kernelBug"), () -> "seed " + t.header().get("seed") + ": "
-                    + t.header().get("kernelBug"));
-        }
-        for (TraceValidator.Verdict v : TraceValidator.validateAll(traces)) {
-            assertTrue(v.ok(), () -> "seed " + v.trace().header().get("seed") + ": " + v.mismatch() + "\n"
-                    + v.trace().toNdjson() + "replay: mvn -B -pl driver-sim -am verify"
-                    + " -Dtest=HcaCommandsConformanceTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed="
-                    + v.trace().header().get("seed"));
-        }
-        if (only != null) {
+        SeededRuns runs = SeededRuns.validated("HcaCommandsConformanceTest", RUNS, seed -> record(seed, CmdPolicy.CORRECT));
+        if (runs.replay()) {
             return;
         }
-        List<SpecEvent> all = traces.stream().flatMap(t -> t.events().stream()).toList();
         // What the runs must have exercised for the check to mean something.
-        assertSeen(all, "a command completed by its EQE", e -> e.action() == TraceAction.CmdDeliver
+        runs.assertSeen("a command completed by its EQE", e -> e.action() == TraceAction.CmdDeliver
                 && e.bool("completed"));
-        assertSeen(all, "a hang", e -> e.action() == TraceAction.CmdHang);
-        assertSeen(all, "a timeout", e -> e.action() == TraceAction.CmdTimeOut);
-        assertSeen(all, "a command answered in the error state", e -> e.action() == TraceAction.CmdIssue
+        runs.assertSeen("a hang", e -> e.action() == TraceAction.CmdHang);
+        runs.assertSeen("a timeout", e -> e.action() == TraceAction.CmdTimeOut);
+        runs.assertSeen("a command answered in the error state", e -> e.action() == TraceAction.CmdIssue
                 && e.bool("answered"));
-        assertSeen(all, "a restart", e -> e.action() == TraceAction.CmdResetAndRestart);
-        assertSeen(all, "a command of the restarted device", e -> e.action() == TraceAction.CmdPost
+        runs.assertSeen("a restart", e -> e.action() == TraceAction.CmdResetAndRestart);
+        runs.assertSeen("a command of the restarted device", e -> e.action() == TraceAction.CmdPost
                 && e.num("gen") > 0);
-        assertSeen(all, "a catastrophic error", e -> e.action() == TraceAction.CmdCatas);
-        assertTrue(traces.stream().anyMatch(t -> underCommand(t, TraceAction.CmdHang)),
+        runs.assertSeen("a catastrophic error", e -> e.action() == TraceAction.CmdCatas);
+        assertTrue(runs.traces().stream().anyMatch(t -> underCommand(t, TraceAction.CmdHang)),
                 "no hang under a command in progress in " + RUNS + " runs");
-        assertTrue(traces.stream().anyMatch(t -> underCommand(t, TraceAction.CmdCatas)),
+        assertTrue(runs.traces().stream().anyMatch(t -> underCommand(t, TraceAction.CmdCatas)),
                 "no catastrophic error waking a command in " + RUNS + " runs");
     }
 
@@ -152,10 +134,6 @@ class HcaCommandsConformanceTest {
             }
         }
         throw new AssertionError("no run in 200 seeds issued a command after a timeout");
-    }
-
-    private static void assertSeen(List<SpecEvent> all, String what, Predicate<SpecEvent> p) {
-        assertTrue(all.stream().anyMatch(p), "no " + what + " in " + RUNS + " runs");
     }
 
     // ---- the runs ---------------------------------------------------------------------------

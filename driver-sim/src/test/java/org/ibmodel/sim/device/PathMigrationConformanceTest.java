@@ -5,14 +5,11 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpAttr;
@@ -25,6 +22,7 @@ import org.ibmodel.sim.conform.PathMigrationRecorder;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
 import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
@@ -49,30 +47,19 @@ class PathMigrationConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstPathMigration() {
-        Long only = Long.getLong("ibmodel.seed");
-        List<SpecTrace> traces = new ArrayList<>();
-        for (long seed = only != null ? only : 1; seed <= (only != null ? only : RUNS); seed++) {
-            traces.add(record(seed, TransportPolicy.CORRECT));
-        }
-        for (TraceValidator.Verdict v : TraceValidator.validateAll(traces)) {
-            assertTrue(v.ok(), () -> "seed " + v.trace().header().get("seed") + ": " + v.mismatch() + "\n"
-                    + v.trace().toNdjson() + "replay: mvn -B -pl driver-sim -am verify"
-                    + " -Dtest=PathMigrationConformanceTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed="
-                    + v.trace().header().get("seed"));
-        }
-        if (only != null) {
+        SeededRuns runs = SeededRuns.validated("PathMigrationConformanceTest", RUNS, seed -> record(seed, TransportPolicy.CORRECT));
+        if (runs.replay()) {
             return;
         }
-        List<SpecEvent> all = traces.stream().flatMap(t -> t.events().stream()).toList();
         // What the runs must have exercised for the check to mean something.
-        assertSeen(all, "a QP armed by its peer's packet", e -> e.action() == TraceAction.ApmReceive
+        runs.assertSeen("a QP armed by its peer's packet", e -> e.action() == TraceAction.ApmReceive
                 && e.str("pm").equals("ARMED"));
-        assertSeen(all, "a QP following its peer's migration", e -> e.action() == TraceAction.ApmReceive
+        runs.assertSeen("a QP following its peer's migration", e -> e.action() == TraceAction.ApmReceive
                 && e.bool("mig") && e.str("pm").equals("MIGRATED"));
-        assertSeen(all, "a migration on exhausted retries", e -> e.action() == TraceAction.ApmExhaust);
-        assertSeen(all, "a migration asked for", e -> e.action() == TraceAction.ApmMigrateNow);
-        assertSeen(all, "a failed path", e -> e.action() == TraceAction.ApmFailPath);
-        assertSeen(all, "a packet by port 2", e -> e.action() == TraceAction.ApmSend && e.num("k") == 2);
+        runs.assertSeen("a migration on exhausted retries", e -> e.action() == TraceAction.ApmExhaust);
+        runs.assertSeen("a migration asked for", e -> e.action() == TraceAction.ApmMigrateNow);
+        runs.assertSeen("a failed path", e -> e.action() == TraceAction.ApmFailPath);
+        runs.assertSeen("a packet by port 2", e -> e.action() == TraceAction.ApmSend && e.num("k") == 2);
     }
 
     /** PathMigration.tla's MigrateWhenRearmed: a QP in REARM migrates when its retries run out. */
@@ -120,10 +107,6 @@ class PathMigrationConformanceTest {
             }
         }
         return 0;
-    }
-
-    private static void assertSeen(List<SpecEvent> all, String what, Predicate<SpecEvent> p) {
-        assertTrue(all.stream().anyMatch(p), "no " + what + " in " + RUNS + " runs");
     }
 
     // ---- the runs ---------------------------------------------------------------------------

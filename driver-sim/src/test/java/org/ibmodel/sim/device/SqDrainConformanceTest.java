@@ -5,13 +5,10 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 import java.util.function.ToLongFunction;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpAttr;
@@ -23,6 +20,7 @@ import org.ibmodel.core.WrOpcode;
 import org.ibmodel.sim.conform.SqDrainRecorder;
 import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
 import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
@@ -43,31 +41,21 @@ class SqDrainConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstSqDrain() {
-        Long only = Long.getLong("ibmodel.seed");
-        List<SpecTrace> traces = new ArrayList<>();
-        for (long seed = only != null ? only : 1; seed <= (only != null ? only : RUNS); seed++) {
-            traces.add(record(seed, TransportPolicy.CORRECT));
-        }
-        for (TraceValidator.Verdict v : TraceValidator.validateAll(traces)) {
-            assertTrue(v.ok(), () -> "seed " + v.trace().header().get("seed") + ": " + v.mismatch() + "\n"
-                    + v.trace().toNdjson() + "replay: mvn -B -pl driver-sim -am verify -Dtest=SqDrainConformanceTest"
-                    + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + v.trace().header().get("seed"));
-        }
-        if (only != null) {
+        SeededRuns runs = SeededRuns.validated("SqDrainConformanceTest", RUNS, seed -> record(seed, TransportPolicy.CORRECT));
+        if (runs.replay()) {
             return;
         }
-        List<SpecEvent> all = traces.stream().flatMap(t -> t.events().stream()).toList();
         // What the runs must have exercised for the check to mean something.
-        assertSeen(all, "an SQ_DRAINED at RTS2SQD", e -> e.action() == TraceAction.ToSqd && e.num("drained") == 1);
-        assertSeen(all, "an SQ_DRAINED at the last completion",
+        runs.assertSeen("an SQ_DRAINED at RTS2SQD", e -> e.action() == TraceAction.ToSqd && e.num("drained") == 1);
+        runs.assertSeen("an SQ_DRAINED at the last completion",
                 e -> e.action() == TraceAction.Complete && e.num("drained") == 1);
-        assertSeen(all, "an RTS2SQD without the event", e -> e.action() == TraceAction.ToSqd && !e.bool("notify"));
-        assertSeen(all, "a refusal while draining", e -> e.action() == TraceAction.RefuseLeaveSqd);
-        assertSeen(all, "an SQD2SQD changing attributes", e -> e.action() == TraceAction.LeaveSqd
+        runs.assertSeen("an RTS2SQD without the event", e -> e.action() == TraceAction.ToSqd && !e.bool("notify"));
+        runs.assertSeen("a refusal while draining", e -> e.action() == TraceAction.RefuseLeaveSqd);
+        runs.assertSeen("an SQD2SQD changing attributes", e -> e.action() == TraceAction.LeaveSqd
                 && e.str("to").equals("SQD") && e.bool("change"));
-        assertSeen(all, "an SQD2RTS", e -> e.action() == TraceAction.LeaveSqd && e.str("to").equals("RTS"));
-        assertSeen(all, "a 2ERR", e -> e.action() == TraceAction.ToErr);
-        for (SpecTrace t : traces) {
+        runs.assertSeen("an SQD2RTS", e -> e.action() == TraceAction.LeaveSqd && e.str("to").equals("RTS"));
+        runs.assertSeen("a 2ERR", e -> e.action() == TraceAction.ToErr);
+        for (SpecTrace t : runs.traces()) {
             List<SpecEvent> es = t.events();
             for (int i = 1; i < es.size(); i++) {
                 if (es.get(i).action() == TraceAction.Begin && es.get(i - 1).action() == TraceAction.LeaveSqd
@@ -183,10 +171,6 @@ class SqDrainConformanceTest {
             s.step(e);
         }
         return 0;
-    }
-
-    private static void assertSeen(List<SpecEvent> all, String what, Predicate<SpecEvent> p) {
-        assertTrue(all.stream().anyMatch(p), "no " + what + " in " + RUNS + " runs");
     }
 
     // ---- the runs ---------------------------------------------------------------------------

@@ -4,7 +4,6 @@
 package org.ibmodel.sim.world;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,7 +12,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.function.Predicate;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Task;
@@ -21,6 +19,7 @@ import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.conform.UverbsDisassociateRecorder;
 import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
 import org.ibmodel.specs.trace.TraceValidator;
 import org.ibmodel.uverbs.UObject;
@@ -49,36 +48,33 @@ class UverbsDisassociateConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstUverbsDisassociate() {
-        Long only = Long.getLong("ibmodel.seed");
-        List<SpecTrace> traces = new ArrayList<>();
-        for (long seed = only != null ? only : 1; seed <= (only != null ? only : RUNS); seed++) {
-            traces.add(record(seed, UobjectPolicy.KERNEL));
-        }
-        for (SpecTrace t : traces) {
-            assertFalse(t.header().containsKey("kernelBug"), () -> "seed " + t.header().get("seed") + ": "
-                    + t.header().get("kernelBug"));
-        }
-        for (TraceValidator.Verdict v : TraceValidator.validateAll(traces)) {
-            assertTrue(v.ok(), () -> "seed " + v.trace().header().get("seed") + ": " + v.mismatch() + "\n"
-                    + v.trace().toNdjson() + "replay: mvn -B -pl driver-sim -am verify"
-                    + " -Dtest=UverbsDisassociateConformanceTest -Dsurefire.failIfNoSpecifiedTests=false"
-                    + " -Dibmodel.seed=" + v.trace().header().get("seed"));
-        }
-        if (only != null) {
+        SeededRuns runs = SeededRuns.validated("UverbsDisassociateConformanceTest", RUNS,
+                seed -> record(seed, UobjectPolicy.KERNEL));
+        if (runs.replay()) {
             return;
         }
-        List<SpecEvent> all = traces.stream().flatMap(t -> t.events().stream()).toList();
         // What the runs must have exercised for the check to mean something.
-        assertSeen(all, "a removal", e -> e.action() == TraceAction.UvRemoved);
-        assertSeen(all, "a removal destroying objects", e -> e.action() == TraceAction.UvDestroyFile
+        runs.assertSeen("a removal", e -> e.action() == TraceAction.UvRemoved);
+        runs.assertSeen("a removal destroying objects", e -> e.action() == TraceAction.UvDestroyFile
                 && e.num("hw") > 0);
-        assertSeen(all, "a remnant freed", e -> e.action() == TraceAction.UvDestroy && e.bool("remnant"));
-        assertSeen(all, "a live object destroyed", e -> e.action() == TraceAction.UvDestroy && !e.bool("remnant"));
-        assertSeen(all, "a file closed", e -> e.action() == TraceAction.UvClose);
-        assertSeen(all, "a handle reused", e -> e.action() == TraceAction.UvBeginCreate && e.num("handle") == 1
-                && all.indexOf(e) > 2);
-        assertTrue(traces.stream().anyMatch(t -> (Long) t.header().get("refused") > 0),
+        runs.assertSeen("a remnant freed", e -> e.action() == TraceAction.UvDestroy && e.bool("remnant"));
+        runs.assertSeen("a live object destroyed", e -> e.action() == TraceAction.UvDestroy && !e.bool("remnant"));
+        runs.assertSeen("a file closed", e -> e.action() == TraceAction.UvClose);
+        assertTrue(runs.traces().stream().anyMatch(UverbsDisassociateConformanceTest::reusesAHandle),
+                "no handle reused in " + RUNS + " runs");
+        assertTrue(runs.traces().stream().anyMatch(t -> (Long) t.header().get("refused") > 0),
                 "no create refused after a removal in " + RUNS + " runs");
+    }
+
+    /** Whether a file of {@code t} reserved a handle it had reserved before (one freed since). */
+    private static boolean reusesAHandle(SpecTrace t) {
+        java.util.Set<String> reserved = new java.util.HashSet<>();
+        for (SpecEvent e : t.events()) {
+            if (e.action() == TraceAction.UvBeginCreate && !reserved.add(e.str("file") + "/" + e.num("handle"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** UverbsDisassociate's KeepHw: removal leaves the files' objects on the device. */
@@ -123,10 +119,6 @@ class UverbsDisassociateConformanceTest {
             return;
         }
         throw new AssertionError("no run in 100 seeds removed the device from a file holding objects");
-    }
-
-    private static void assertSeen(List<SpecEvent> all, String what, Predicate<SpecEvent> p) {
-        assertTrue(all.stream().anyMatch(p), "no " + what + " in " + RUNS + " runs");
     }
 
     // ---- the runs ---------------------------------------------------------------------------

@@ -215,13 +215,7 @@ public final class TraceValidator {
             k.put("MaxRetry", String.valueOf(c.get(2)));
             k.put("MaxRnrRetry", String.valueOf(Math.min(c.get(3), 6)));
             k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
-            try (Loaded spec = new Loaded("RcTransport", k)) {
-                for (int i : g.getValue()) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
-                    visited[i] += w.visited;
-                    first[i] = earlier(first[i], w.mismatch);
-                }
-            }
+            walkPlain("RcTransport", k, g.getValue(), traces, first, visited);
         }
         // SqDrain: one load for all traces, each bound the most any of them needs.
         List<Integer> sqd = new ArrayList<>();
@@ -240,13 +234,7 @@ public final class TraceValidator {
             k.put("MaxWqe", String.valueOf(bounds[0]));
             k.put("MaxEntries", String.valueOf(bounds[1]));
             k.put("MaxAttr", String.valueOf(bounds[2]));
-            try (Loaded spec = new Loaded("SqDrain", k)) {
-                for (int i : sqd) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
-                    visited[i] += w.visited;
-                    first[i] = earlier(first[i], w.mismatch);
-                }
-            }
+            walkPlain("SqDrain", k, sqd, traces, first, visited);
         }
         // HcaCommands: one load for all traces, NumCmds the most commands any of them issues.
         List<Integer> cmds = new ArrayList<>();
@@ -259,13 +247,7 @@ public final class TraceValidator {
             }
         }
         if (!cmds.isEmpty()) {
-            try (Loaded spec = new Loaded("HcaCommands", Map.of("NumCmds", String.valueOf(numCmds)))) {
-                for (int i : cmds) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
-                    visited[i] += w.visited;
-                    first[i] = earlier(first[i], w.mismatch);
-                }
-            }
+            walkPlain("HcaCommands", Map.of("NumCmds", String.valueOf(numCmds)), cmds, traces, first, visited);
         }
         // UverbsDisassociate: one load per number of files (the header's), MaxObjs the most creates
         // of one file in any trace of the group.
@@ -299,13 +281,7 @@ public final class TraceValidator {
             Map<String, String> k = new LinkedHashMap<>();
             k.put("Files", files.append('}').toString());
             k.put("MaxObjs", String.valueOf(maxObjs));
-            try (Loaded spec = new Loaded("UverbsDisassociate", k)) {
-                for (int i : g.getValue()) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
-                    visited[i] += w.visited;
-                    first[i] = earlier(first[i], w.mismatch);
-                }
-            }
+            walkPlain("UverbsDisassociate", k, g.getValue(), traces, first, visited);
         }
         // PathMigration: one load for all traces, MaxRearm the most rearms of one QP in any.
         List<Integer> apm = new ArrayList<>();
@@ -326,13 +302,7 @@ public final class TraceValidator {
             k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
             k.put("MaxRearm", String.valueOf(maxRearm));
             k.put("MaxFail", "1");
-            try (Loaded spec = new Loaded("PathMigration", k)) {
-                for (int i : apm) {
-                    Walk w = spec.walk(traces.get(i).events(), TraceValidator::plainValue);
-                    visited[i] += w.visited;
-                    first[i] = earlier(first[i], w.mismatch);
-                }
-            }
+            walkPlain("PathMigration", k, apm, traces, first, visited);
         }
         List<Verdict> out = new ArrayList<>();
         for (int i = 0; i < traces.size(); i++) {
@@ -352,6 +322,21 @@ public final class TraceValidator {
             }
         }
         return null;
+    }
+
+    /**
+     * Loads {@code spec}'s trace module with {@code constants} and walks traces {@code group},
+     * each event's fields as they are ({@link #plainValue}).
+     */
+    private static void walkPlain(String spec, Map<String, String> constants, List<Integer> group,
+            List<SpecTrace> traces, Mismatch[] first, long[] visited) {
+        try (Loaded loaded = new Loaded(spec, constants)) {
+            for (int i : group) {
+                Walk w = loaded.walk(traces.get(i).events(), TraceValidator::plainValue);
+                visited[i] += w.visited;
+                first[i] = earlier(first[i], w.mismatch);
+            }
+        }
     }
 
     private static Mismatch earlier(Mismatch a, Mismatch b) {
