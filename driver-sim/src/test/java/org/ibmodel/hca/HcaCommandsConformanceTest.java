@@ -41,7 +41,8 @@ class HcaCommandsConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstHcaCommands() {
-        SeededRuns runs = SeededRuns.validated("HcaCommandsConformanceTest", RUNS, seed -> record(seed, CmdPolicy.CORRECT));
+        SeededRuns runs = SeededRuns.validated("HcaCommandsConformanceTest", RUNS,
+                seed -> record(seed, CmdPolicy.CORRECT));
         if (runs.replay()) {
             return;
         }

@@ -47,7 +47,8 @@ class PathMigrationConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstPathMigration() {
-        SeededRuns runs = SeededRuns.validated("PathMigrationConformanceTest", RUNS, seed -> record(seed, TransportPolicy.CORRECT));
+        SeededRuns runs = SeededRuns.validated("PathMigrationConformanceTest", RUNS,
+                seed -> record(seed, TransportPolicy.CORRECT));
         if (runs.replay()) {
             return;
         }

@@ -41,7 +41,8 @@ class SqDrainConformanceTest {
 
     @Test
     void shouldValidateEverySeededRunAgainstSqDrain() {
-        SeededRuns runs = SeededRuns.validated("SqDrainConformanceTest", RUNS, seed -> record(seed, TransportPolicy.CORRECT));
+        SeededRuns runs = SeededRuns.validated("SqDrainConformanceTest", RUNS,
+                seed -> record(seed, TransportPolicy.CORRECT));
         if (runs.replay()) {
             return;
         }
