@@ -128,8 +128,8 @@ final class Responder {
                 case DUPLICATE -> duplicate();
                 case ERR_PSN_OUT_OF_SEQ -> outOfSequence();
                 case ERR_RNR -> rnr();
-                case ERR_RKEY_VIOLATION -> fatal(Aeth.NakCode.REMOTE_ACCESS_ERROR, EventType.WQ_ACCESS_ERROR);
-                case ERR_INVALID_REQUEST -> fatal(Aeth.NakCode.INVALID_REQUEST, EventType.WQ_INVAL_REQ_ERROR);
+                case ERR_RKEY_VIOLATION -> fatal(Aeth.NakCode.REMOTE_ACCESS_ERROR, EventType.WQ_ACCESS_ERROR, psn);
+                case ERR_INVALID_REQUEST -> fatal(Aeth.NakCode.INVALID_REQUEST, EventType.WQ_INVAL_REQ_ERROR, psn);
                 case ERR_LENGTH -> lengthError();
                 case ERR_PROTECTION -> protectionError();
                 case ERR_INVALIDATE_RKEY -> invalidateError();
@@ -341,8 +341,10 @@ final class Responder {
             // Read from memory straight into the packet, as the HCA's DMA does.
             if (!transport.read(rkey, pd, va + (long) i * mtu, b.buffer(), b.payloadRoom(n), n,
                     Layout.Mpt.REMOTE_READ)) {
+                // rxe_resp.c read_reply: a copy that fails is an rkey violation (class C), told
+                // at the PSN of the response that could not be sent.
                 transport.discard(qp);
-                return State.DONE;
+                return fatal(Aeth.NakCode.REMOTE_ACCESS_ERROR, EventType.WQ_ACCESS_ERROR, Psn.add(firstPsn, i));
             }
             transport.sendResponse(qp);
         }
@@ -472,7 +474,7 @@ final class Responder {
      * A class of error that ends the connection (IBA 9.7.5.2.3-4, 11.6.3.1): NAK it, report the
      * affiliated asynchronous event, and move the QP to ERR.
      */
-    private State fatal(Aeth.NakCode code, EventType event) {
+    private State fatal(Aeth.NakCode code, EventType event, int nakPsn) {
         // rxe_resp.c do_class_ac_error then do_complete: a receive the message holds completes with
         // the error the requester is told of, before the QP's other WQEs are flushed.
         if (qp.recvWqe >= 0) {
@@ -482,7 +484,7 @@ final class Responder {
             qp.recvWqe = -1;
             qp.recvOffset = 0;
         }
-        sendAck(Aeth.nakSyndrome(code), psn);
+        sendAck(Aeth.nakSyndrome(code), nakPsn);
         transport.event(qp, event);
         transport.error(qp);
         return State.DONE;

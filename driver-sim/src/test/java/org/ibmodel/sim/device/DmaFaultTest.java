@@ -150,6 +150,32 @@ class DmaFaultTest {
     }
 
     @Test
+    void shouldNakAReadWhoseNextPageCannotBeRead() {
+        try (TransportPair p = pair(false)) {
+            // A WRITE to one page first, so that the device has read that page's MTT entry.
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            byte[] mpt = p.b.host.hca(0).firmware().mpt(p.b.mr.rkey() >>> 8);
+            p.b.memory().free(Layout.Mpt.MTT_ADDR.get(mpt, 0));
+            // The READ's first response comes from the page whose entry the device holds, its
+            // second from the next page, whose entry it cannot read (rxe_resp.c read_reply: a
+            // copy that fails is a remote access error, class C).
+            p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(0, 2 * LEN))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET + 4096 - LEN).rkey(p.b.mr.rkey()));
+            p.settle();
+            List<Wc> a = p.a.poll();
+            assertEquals(1, a.size(), "" + a);
+            assertEquals(WcStatus.REM_ACCESS_ERR, a.get(0).status);
+            assertEquals(List.of(IbEventType.QP_ACCESS_ERR), p.b.events);
+            assertEquals(HwQpState.ERR, p.b.hwState());
+            // Told at once, not by a retried READ that reaches the bad page first.
+            assertEquals(0L, p.b.transport().drops().getOrDefault(Transport.Drop.DUPLICATE, 0L));
+        }
+    }
+
+    @Test
     void shouldStopACqWhoseDoorbellRecordIsGoneWhenItIsArmed() {
         try (TransportPair p = pair(false)) {
             Firmware fw = p.b.host.hca(0).firmware();
