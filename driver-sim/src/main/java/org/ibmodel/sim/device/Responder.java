@@ -616,8 +616,11 @@ final class Responder {
             s = transport.scatter(pd, sges, GRH_ROOM, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength());
         }
         if (s != null) {
+            // IBA 10.3.1: a receive error puts a UD QP in ERR too (SQE is for send errors); rxe
+            // (RESPST_ERR_MALFORMED_WQE) and hfi1_ud_rcv (rvt_rc_error) agree.
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
             qp.recvWqe = -1;
+            transport.error(qp);
             return State.DONE;
         }
         qp.recvOffset = GRH_ROOM + pkt.payloadLength();

@@ -15,6 +15,7 @@ import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
@@ -323,6 +324,28 @@ class UdTransportTest {
         assertEquals(HcaPort.COUNTER_MAX, port.pkeyViolations());
         port.qkeyViolation();
         assertEquals(1, port.qkeyViolations());
+    }
+
+    /**
+     * IBA 10.3.1: an error on the receive queue puts any QP, UD too, in ERR (SQE is for send
+     * errors only). A receive WQE whose lkey the device cannot write through completes in error
+     * and the QP enters ERR, as rxe (RESPST_ERR_MALFORMED_WQE) and hfi1 (hfi1_ud_rcv, then
+     * rvt_rc_error) do: the next datagram finds no QP to take it, and its receive is flushed.
+     */
+    @Test
+    void shouldFailTheQpOnAReceiveItCannotWriteThrough() {
+        try (TransportPair p = ud()) {
+            assertTrue(p.b.qp.postRecv(new RecvWr(1, new Sge(p.b.buf, GRH + 64, p.b.mr.lkey() ^ 0x80))).ok());
+            p.b.postRecv(2, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(datagram(p, 64, TransportPair.QKEY));
+            p.a.postSend(datagram(p, 32, TransportPair.QKEY));
+            p.settle();
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS), p.a.poll().stream().map(w -> w.status).toList());
+            List<Wc> r = p.b.poll();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.WR_FLUSH_ERR), r.stream().map(w -> w.status).toList(),
+                    "" + r);
+            assertEquals(HwQpState.ERR, p.b.hwState());
+        }
     }
 
     @Test
