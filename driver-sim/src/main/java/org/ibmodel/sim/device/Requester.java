@@ -90,31 +90,34 @@ final class Requester {
 
     /**
      * The WQE at the cursor: one already started (a retry, or the rest of a message) or the next
-     * pending. In SQD the started ones go on and no new one starts (IBA 10.3.1).
+     * pending. In SQD the started ones go on and no new one starts (IBA 10.3.1); after a local
+     * error, the ones before the failed WQE go on (a retry resends them) and nothing from it on.
      */
     private State getWqe(TransportQp t) {
         HwQpState s = t.ctx.state();
-        if (t.requesterHalted || t.rnrWait || !(s.sends() || s == HwQpState.SQD)) {
+        if (t.rnrWait || !(s.sends() || s == HwQpState.SQD)) {
             return State.DONE;
         }
-        // A local operation was carried out when first reached; going back does not repeat it.
-        while (t.cursor < t.inflight.size() && t.inflight.get(t.cursor).local()) {
-            t.cursor++;
-            if (t.cursor < t.inflight.size()) {
-                t.cursorPsn = t.inflight.get(t.cursor).firstPsn;
-            }
-        }
         if (t.cursor < t.inflight.size()) {
-            return State.SEND_PACKET;
+            return t.inflight.get(t.cursor).failure != null ? State.DONE : State.SEND_PACKET;
         }
-        return t.pending.isEmpty() || !transport.policy().mayBegin(s) ? State.DONE : State.CHECK_LIMITS;
+        return t.requesterHalted || t.pending.isEmpty() || !transport.policy().mayBegin(s) ? State.DONE
+                : State.CHECK_LIMITS;
     }
 
-    /** IBA 9.4.4 / 10.8.3.3: max_rd_atomic outstanding READ and atomics; a fenced WQE waits for them. */
+    /**
+     * IBA 9.4.4 / 10.8.3.3: max_rd_atomic outstanding READ and atomics; a fenced WQE waits for
+     * them. A local operation waits until every WQE before it has completed (IBA 10.6.5.1, the
+     * Local Invalidate Fence: rxe_req.c rxe_wqe_is_fenced for LOCAL_INV, hfi1 rc.c
+     * hfi1_make_rc_req for REG_MR too), so a READ into a region lands before its key goes.
+     */
     private State checkLimits(TransportQp t) {
         SendWqe w = t.pending.peek();
         if (w.opcode() == null) {
             return State.PREPARE;
+        }
+        if (w.opcode().isLocal() && !t.inflight.isEmpty()) {
+            return State.DONE;
         }
         boolean rdAtomic = w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic();
         // Only a READ, an atomic or a fenced WQE waits for the outstanding ones: count them then.
@@ -455,8 +458,9 @@ final class Requester {
     }
 
     /**
-     * A local error on the WQE just prepared: nothing more is sent, and the error CQE is written
-     * in order, once everything before it completed (rxe_comp.c reports it from the completer).
+     * A local error on the WQE just prepared: nothing from it on is sent, and the error CQE is
+     * written in order, once everything before it completed (rxe_comp.c reports it from the
+     * completer); what precedes it is still resent when a retry asks.
      */
     private State localError(TransportQp t, Syndrome s) {
         t.requesterHalted = true;

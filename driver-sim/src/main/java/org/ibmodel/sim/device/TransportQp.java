@@ -49,11 +49,6 @@ final class TransportQp {
             return wqe.opcode() == SendOpcode.RDMA_READ || wqe.opcode().hasAtomic();
         }
 
-        /** A FAST_REG or LOCAL_INVAL carried out: no packet, nothing to send again. */
-        boolean local() {
-            return packets == 0;
-        }
-
         boolean contains(int psn) {
             return Psn.diff(psn, firstPsn) >= 0 && Psn.diff(psn, lastPsn()) <= 0;
         }

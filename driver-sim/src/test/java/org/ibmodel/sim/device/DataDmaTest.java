@@ -92,6 +92,34 @@ class DataDmaTest {
     }
 
     /**
+     * A local error stops the requester at its WQE, not behind it: a SEND before it that the
+     * peer answered with an RNR NAK is sent again when the RNR timer ends and completes; the
+     * failed WQE's error follows it in order (IBA 10.8.3.1; rxe_comp.c req_retry resends what
+     * was started before a WQE in error). Before, the halted requester resent nothing, and the
+     * SEND ran out of RNR retries.
+     */
+    @Test
+    void shouldStillResendWhatPrecedesAWqeThatFailedLocally() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC,
+                TransportPair.Conn.standard(Mtu.MTU_1024).retries(7, 3))) {
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64))
+                    .sendFlags(SendFlags.SIGNALED),
+                    new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(new Sge(p.a.buf, 64, p.a.mr.lkey() ^ 0x80))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()).sendFlags(SendFlags.SIGNALED));
+            // No receive yet: the SEND is RNR NAKed; the receive comes while the requester waits.
+            p.world.runUntil(p.world.scheduler().now() + 30_000);
+            assertTrue(p.a.poll().isEmpty(), at("nothing completes while the SEND waits"));
+            p.b.postRecv(5, TransportPair.TARGET, 64);
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(List.of(1L, 2L), wcs.stream().map(w -> w.wrId).toList(), at("" + wcs));
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.LOC_PROT_ERR), wcs.stream().map(w -> w.status).toList(),
+                    at("" + wcs));
+            assertEquals(WcStatus.SUCCESS, p.b.poll().get(0).status, at("the SEND arrived"));
+        }
+    }
+
+    /**
      * A local protection error moves the QP to ERR in the device and no event says so;
      * ib_query_qp reports the device's state, as mlx4_ib_query_qp reads it back, and a modify
      * from RTS is then refused as one from ERR is.

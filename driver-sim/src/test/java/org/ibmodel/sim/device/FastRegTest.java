@@ -255,6 +255,36 @@ class FastRegTest {
         }
     }
 
+    /**
+     * A local invalidate waits until every WQE before it has completed (IBA 10.6.5.1, the Local
+     * Invalidate Fence, which rxe_req.c rxe_wqe_is_fenced applies to every LOCAL_INV, and hfi1
+     * hfi1_make_rc_req to every local operation): a READ into the region, posted just before, has
+     * its data in place before the key goes. Before, the key went when the requester reached the
+     * LOCAL_INV, and the READ's response found it gone.
+     */
+    @Test
+    void shouldInvalidateOnlyOnceTheWqesBeforeItHaveCompleted() {
+        try (TransportPair p = rc()) {
+            Mr mr = mapped(p, 0x33);
+            p.b.postSend(reg(mr));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, only(p.b.poll(), "REG_MR").status);
+            p.a.fill(0, TransportPair.pattern(8, 3000));
+            p.b.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_READ).sgList(new Sge(mr.iova(), 3000, mr.lkey()))
+                    .remoteAddr(p.a.buf).rkey(p.a.mr.rkey()).sendFlags(SendFlags.SIGNALED),
+                    new SendWr().wrId(2).opcode(WrOpcode.LOCAL_INV).invalidateRkey(mr.rkey())
+                    .sendFlags(SendFlags.SIGNALED));
+            p.settle();
+            List<Wc> wcs = p.b.poll();
+            assertEquals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS), wcs.stream().map(w -> w.status).toList(),
+                    at("" + wcs));
+            assertEquals(List.of(WcOpcode.RDMA_READ, WcOpcode.LOCAL_INV), wcs.stream().map(w -> w.opcode).toList(),
+                    at("" + wcs));
+            assertArrayEquals(TransportPair.pattern(8, 3000), p.b.read(REGION, 3000));
+            assertWriteRefused(p, mr.rkey(), mr.iova(), "a WRITE through the invalidated key");
+        }
+    }
+
     @Test
     void shouldNotCarryOutALocalOperationAgainWhenGoingBackPastIt() {
         try (TransportPair p = rc()) {
