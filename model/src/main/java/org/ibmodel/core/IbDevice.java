@@ -27,6 +27,8 @@ public final class IbDevice {
     private boolean registered;
     private final Restrack restrack = new Restrack();
     private final long nodeGuid;
+    /** ib_device.num_comp_vectors: the completion vectors a CQ may name; set by the driver. */
+    private int numCompVectors = 1;
 
     /**
      * @param portAttrs one entry per port, numbered from 1
@@ -51,6 +53,19 @@ public final class IbDevice {
         for (ResType t : ResType.values()) {
             live.put(t, 0);
         }
+    }
+
+    /** ib_device.num_comp_vectors, which uverbs reports and checks CREATE_CQ against. */
+    public int numCompVectors() {
+        return numCompVectors;
+    }
+
+    /** The driver sets it before ib_register_device (mlx4: its completion EQs). */
+    public void setNumCompVectors(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException(name + ": num_comp_vectors " + n);
+        }
+        numCompVectors = n;
     }
 
     public String name() {

@@ -306,6 +306,8 @@ public final class HcaDriver implements DeviceOps {
             return ret;
         }
         device = new IbDevice(core, name, decorate.apply(this), attr, memory, Hw.DevCap.NODE_GUID.get(cap, 0), ports);
+        // mlx4_ib_add: num_comp_vectors is the number of completion EQs (compEqn maps onto them).
+        device.setNumCompVectors(Math.max(1, eqs.length - 1));
         for (int p = 1; ret == 0 && p <= numPorts; p++) {
             ret = updateCache(device.port(p));
         }

@@ -92,7 +92,7 @@ final class UverbsCmd {
         u.object = f;
         // The response goes out before ib_init_ucontext looks at the file: a second GET_CONTEXT
         // writes the fd it then gives back, and a faulting response leaves no context behind.
-        int ret = b.response(new GetContextResp().asyncFd(u.id()).numCompVectors(UverbsDevice.NUM_COMP_VECTORS)
+        int ret = b.response(new GetContextResp().asyncFd(u.id()).numCompVectors(b.file.device().numCompVectors())
                 .toBytes());
         if (ret != 0) {
             return ret;
@@ -380,7 +380,8 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        if (Integer.toUnsignedLong(cmd.compVector()) >= UverbsDevice.NUM_COMP_VECTORS) {
+        // ib_uverbs_create_cq: against the device's num_comp_vectors, copied when uverbs added it.
+        if (Integer.toUnsignedLong(cmd.compVector()) >= b.file.device().numCompVectors()) {
             return Errno.EINVAL.negative();
         }
         int ctxErr = ucontext(b);

@@ -10,12 +10,11 @@ import org.ibmodel.kernel.Task;
 
 /** /dev/infiniband/uverbsN: the character device uverbs creates for one ib_core device. */
 public final class UverbsDevice {
-    /** The completion vectors uverbs reports (ib_device.num_comp_vectors); ib_core's model has one. */
-    public static final int NUM_COMP_VECTORS = 1;
-
     private final String name;
     private final IbDevice ibDevice;
     private final UobjectPolicy policy;
+    /** ib_uverbs_add_one copies the device's num_comp_vectors: it outlives a disassociation. */
+    private final int numCompVectors;
     private final List<UverbsFile> files = new ArrayList<>();
     /** uverbs_dev->ib_dev is NULL: the ib_device was removed from under the open files. */
     private boolean disassociated;
@@ -25,6 +24,12 @@ public final class UverbsDevice {
         this.name = name;
         this.ibDevice = ibDevice;
         this.policy = policy;
+        this.numCompVectors = ibDevice.numCompVectors();
+    }
+
+    /** The completion vectors GET_CONTEXT reports and CREATE_CQ checks against. */
+    public int numCompVectors() {
+        return numCompVectors;
     }
 
     public String name() {

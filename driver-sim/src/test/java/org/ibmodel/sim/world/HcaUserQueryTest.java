@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.ibmodel.core.DeviceAttr;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.verbs.IbvDeviceAttr;
 import org.ibmodel.verbs.IbvPortAttr;
 import org.junit.jupiter.api.Test;
@@ -19,6 +20,22 @@ class HcaUserQueryTest {
         IbvDeviceAttr a = new IbvDeviceAttr();
         assertEquals(0, p.ctx.queryDevice(a));
         return a;
+    }
+
+    /**
+     * GET_CONTEXT reports the device's num_comp_vectors, which mlx4_ib_add sets to its completion
+     * EQs (two here), and CREATE_CQ takes any vector below it (ib_uverbs_add_one copies it,
+     * create_cq checks it); the vector past the last is -EINVAL.
+     */
+    @Test
+    void shouldOfferEveryCompletionVectorOfTheHca() {
+        try (World w = World.of(SEED, 1)) {
+            UserProcess p = new UserProcess(w, 0, 4096);
+            assertEquals(2, p.ctx.numCompVectors(), "num_comp_vectors");
+            assertTrue(p.ctx.createCq(4, null, null, 1) != null, "a CQ on vector 1: errno " + p.ibv.errno());
+            assertEquals(null, p.ctx.createCq(4, null, null, 2), "vector 2");
+            assertEquals(Errno.EINVAL.number(), p.ibv.errno());
+        }
     }
 
     /** mlx4 and mthca: max_res_rd_atom is max_qp_rd_atom for every QP the device has. */
