@@ -74,6 +74,8 @@ public final class UverbsApi {
 
     private static final WriteMethod[] WRITE = new WriteMethod[OPEN_QP + 1];
     private static final WriteMethod[] WRITE_EX = new WriteMethod[EX_MODIFY_CQ + 1];
+    /** ib_uverbs_notsupp; declared before the tables are filled with it. */
+    private static final WriteMethod.Handler NOTSUPP = b -> Errno.EOPNOTSUPP.negative();
 
     private static void def(int cmd, String name, int req, int resp, boolean udata, WriteMethod.Handler h) {
         WRITE[cmd] = new WriteMethod(cmd, name, req, resp, udata, h);
@@ -137,7 +139,7 @@ public final class UverbsApi {
 
     /** uverbs_uapi.c: a command the device cannot serve gets the notsupp method. */
     static WriteMethod notSupported(int command) {
-        return new WriteMethod(command, "NOTSUPP", 0, 0, false, b -> Errno.EOPNOTSUPP.negative());
+        return new WriteMethod(command, "NOTSUPP", 0, 0, false, NOTSUPP);
     }
 
     private UverbsApi() {
@@ -149,18 +151,33 @@ public final class UverbsApi {
 
     /**
      * uapi_get_method: bits outside the command byte and the extended flag are -EINVAL; numbers
-     * past the legacy or the extended table, -EOPNOTSUPP.
+     * past the legacy or the device's extended table, -EOPNOTSUPP.
      */
-    static Lookup method(int command) {
+    static Lookup method(int command, DeviceOps ops) {
         if ((command & ~(FLAG_EXTENDED | COMMAND_MASK)) != 0) {
             return new Lookup(null, Errno.EINVAL.negative());
         }
         int idx = command & COMMAND_MASK;
-        WriteMethod[] table = (command & FLAG_EXTENDED) != 0 ? WRITE_EX : WRITE;
-        if (idx >= table.length) {
+        boolean ex = (command & FLAG_EXTENDED) != 0;
+        if (idx >= (ex ? numWriteEx(ops) : WRITE.length)) {
             return new Lookup(null, Errno.EOPNOTSUPP.negative());
         }
-        return new Lookup(table[idx], 0);
+        return new Lookup(ex ? WRITE_EX[idx] : WRITE[idx], 0);
+    }
+
+    /**
+     * uapi_finalize: the extended table ends after the last method the device serves, since
+     * uapi_finalize_disable deleted the ones it does not first. A device without modify_cq (nor
+     * flows or WQs, which the model leaves out) ends at EX_MODIFY_QP, as rxe's does; the HCA's,
+     * like mlx4's, at EX_MODIFY_CQ.
+     */
+    static int numWriteEx(DeviceOps ops) {
+        for (int i = WRITE_EX.length - 1; i >= 0; i--) {
+            if (WRITE_EX[i].handler() != NOTSUPP && WRITE_EX[i].servedBy(ops)) {
+                return i + 1;
+            }
+        }
+        return 0;
     }
 
     /** The extended table's entry for a command number, for tools and tests. */

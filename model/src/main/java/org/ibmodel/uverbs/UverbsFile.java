@@ -86,7 +86,7 @@ public final class UverbsFile implements OpenFile {
             return Errno.EINVAL.negative();
         }
         CmdHdr hdr = new CmdHdr(buf, 0);
-        UverbsApi.Lookup found = UverbsApi.method(hdr.command());
+        UverbsApi.Lookup found = UverbsApi.method(hdr.command(), ibDevice().ops());
         if (found.err() != 0) {
             return found.err();
         }
