@@ -12,7 +12,14 @@ public final class DeviceAttr {
     public int hwVer;
     public int maxQp = 256;
     public int maxQpWr = 1024;
+    /** enum ib_device_cap_flags: what uverbs reports to user space (ib_uverbs_device_cap_flags). */
     public long deviceCapFlags;
+    /** IB_DEVICE_BAD_PKEY_CNTR: PortInfo's P_Key violation counter counts. */
+    public static final long BAD_PKEY_CNTR = 1L << 1;
+    /** IB_DEVICE_BAD_QKEY_CNTR: and the Q_Key one. */
+    public static final long BAD_QKEY_CNTR = 1L << 2;
+    /** IB_DEVICE_AUTO_PATH_MIG: alternate paths and migration. */
+    public static final long AUTO_PATH_MIG = 1L << 4;
     /** IB_DEVICE_CHANGE_PHY_PORT in deviceCapFlags. */
     public static final long CHANGE_PHY_PORT = 1L << 5;
     /** IB_DEVICE_PORT_ACTIVE_EVENT in deviceCapFlags. */
@@ -21,8 +28,17 @@ public final class DeviceAttr {
     public static final long SYS_IMAGE_GUID = 1L << 11;
     /** IB_DEVICE_RC_RNR_NAK_GEN in deviceCapFlags. */
     public static final long RC_RNR_NAK_GEN = 1L << 12;
-    /** IB_DEVICE_BLOCK_MULTICAST_LOOPBACK in deviceCapFlags. */
-    public static final long BLOCK_MULTICAST_LOOPBACK = 1L << 22;
+    /** IB_DEVICE_MEM_MGT_EXTENSIONS: IB_WR_REG_MR, IB_WR_LOCAL_INV and SEND with invalidate. */
+    public static final long MEM_MGT_EXTENSIONS = 1L << 21;
+    /**
+     * enum ib_kernel_cap_flags: for kernel ULPs only, never reported to user space (since Linux
+     * 5.19 they are apart from deviceCapFlags).
+     */
+    public long kernelCapFlags;
+    /** IBK_LOCAL_DMA_LKEY: one lkey reaches all local memory without a registration. */
+    public static final long IBK_LOCAL_DMA_LKEY = 1L << 0;
+    /** IBK_BLOCK_MULTICAST_LOOPBACK: IB_QP_CREATE_BLOCK_MULTICAST_LOOPBACK is honoured. */
+    public static final long IBK_BLOCK_MULTICAST_LOOPBACK = 1L << 5;
     public int maxSendSge = 16;
     public int maxRecvSge = 16;
     /** SGEs an RDMA READ work request may scatter into; 0 when the driver does not say. */

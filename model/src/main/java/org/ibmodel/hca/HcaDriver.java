@@ -377,10 +377,14 @@ public final class HcaDriver implements DeviceOps {
         a.maxSrqSge = Hw.DevCap.MAX_SRQ_SGE.getInt(cap, 0);
         a.maxPkeys = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         a.localCaAckDelay = Hw.DevCap.LOCAL_CA_ACK_DELAY.getInt(cap, 0);
-        // mlx4_ib_query_device: set whatever the firmware reports (mthca_dev_lim too, but for the
-        // loopback blocking).
+        // mlx4_ib_query_device: four whatever the firmware reports (mthca_dev_lim too), and what
+        // this device always has: violation counters (§3.10), path migration (§5.10) and fast
+        // registration with both invalidates (§5.7, §5.8). Multicast loopback blocking is a
+        // kernel-only flag, which uverbs does not pass on.
         a.deviceCapFlags = DeviceAttr.CHANGE_PHY_PORT | DeviceAttr.PORT_ACTIVE_EVENT | DeviceAttr.SYS_IMAGE_GUID
-                | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BLOCK_MULTICAST_LOOPBACK;
+                | DeviceAttr.RC_RNR_NAK_GEN | DeviceAttr.BAD_PKEY_CNTR | DeviceAttr.BAD_QKEY_CNTR
+                | DeviceAttr.AUTO_PATH_MIG | DeviceAttr.MEM_MGT_EXTENSIONS;
+        a.kernelCapFlags = DeviceAttr.IBK_BLOCK_MULTICAST_LOOPBACK;
         numPorts = Hw.DevCap.NUM_PORTS.getInt(cap, 0);
         pkeyTableLen = Hw.DevCap.PKEY_TABLE_LEN.getInt(cap, 0);
         gidTableLen = Hw.DevCap.GID_TABLE_LEN.getInt(cap, 0);

@@ -97,7 +97,7 @@ public final class MemDevice implements DeviceOps {
         MemDevice drv = new MemDevice(core.kernel(), memory);
         DeviceAttr attr = new DeviceAttr();
         attr.vendorId = 0x02c9;
-        attr.deviceCapFlags = 1L << 15; // IB_DEVICE_LOCAL_DMA_LKEY
+        attr.kernelCapFlags = DeviceAttr.IBK_LOCAL_DMA_LKEY;
         // rxe_init_device_param (drivers/infiniband/sw/rxe/rxe.c): atomics are executed one at a
         // time on the device (MemExecutor.atomic), IB_ATOMIC_HCA.
         attr.atomicCap = DeviceAttr.ATOMIC_HCA;
