@@ -232,7 +232,8 @@ class HcaCommandFailurePropertyTest {
                 assertEquals(hwName(v.hwBefore), hwName(hw(v.modified)), "failedModifyChangesNothing: device after "
                         + what);
             }
-            int expected = !refused ? v.unrefused : v.tearDown ? 0 : org.ibmodel.hca.CmdStatus.toErrno(refusal.value());
+            int expected = !refused ? v.unrefused : v.tearDown ? 0 : v.refusedAs != 0 ? v.refusedAs
+                    : org.ibmodel.hca.CmdStatus.toErrno(refusal.value());
             if (ret != expected && !(!refused && v.alsoAllowed == ret)) {
                 fail("errnoOfTheRefusal: " + what + ", expected " + expected);
             }
@@ -303,6 +304,8 @@ class HcaCommandFailurePropertyTest {
             boolean tearDown;
             /** A refused command of it is warned about (the MPT and MTT commands of mthca and mlx4). */
             boolean warns;
+            /** What it returns when refused, whatever the status; 0: mlx4_status_to_errno of it. */
+            int refusedAs;
             /** The device refuses the tear-down whatever is injected (it still holds a user). */
             boolean deviceRefuses;
             /** What a refused tear-down leaves pinned in the device (a kept QP's CQ and SRQ). */
@@ -332,6 +335,12 @@ class HcaCommandFailurePropertyTest {
             Verb tearsDown(String fwTable) {
                 tearDown = true;
                 table = fwTable;
+                return this;
+            }
+
+            /** A refusal of any status is {@code errno}. */
+            Verb refusedAs(int errno) {
+                refusedAs = errno;
                 return this;
             }
 
@@ -407,7 +416,9 @@ class HcaCommandFailurePropertyTest {
                     return modify(pick(qps, c), d);
                 case 8: {
                     TQp t = pick(qps, c);
-                    return t == null ? null : Verb.of("ib_query_qp", () -> t.qp.query(new QpAttr()));
+                    // mlx4_ib_query_qp: a failed QUERY_QP is -EINVAL, whatever the status.
+                    return t == null ? null : Verb.of("ib_query_qp", () -> t.qp.query(new QpAttr()))
+                            .refusedAs(Errno.EINVAL.negative());
                 }
                 case 9: {
                     Cq cq = pick(cqs, c);

@@ -1408,9 +1408,9 @@ public final class HcaDriver implements DeviceOps {
     public int queryQp(Qp qp, QpAttr out) {
         // The outbox holds the context after its first 8 bytes, as the transition commands' inbox does.
         byte[] ctx = new byte[Hw.CTX + Hw.QpCtx.SIZE];
-        int ret = cmd.out(CmdOp.QUERY_QP, ((HcaQp) qp.drv()).qpn(), ctx);
-        if (ret != 0) {
-            return ret;
+        // mlx4_ib_query_qp: a QUERY_QP that fails, whatever its status, is -EINVAL.
+        if (cmd.out(CmdOp.QUERY_QP, ((HcaQp) qp.drv()).qpn(), ctx) != 0) {
+            return Errno.EINVAL.negative();
         }
         int c = Hw.CTX;
         // mlx4_ib_query_qp takes the state from the device: an error completion or a send error
