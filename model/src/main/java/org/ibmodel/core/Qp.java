@@ -200,9 +200,9 @@ public final class Qp extends IbObject {
     }
 
     /**
-     * ib_modify_qp. The paths' source GIDs are looked up first, as ib_core does before the
-     * driver runs; the asserted current state is IB_QP_CUR_STATE's when given; the table
-     * decides whether the move and its mask are legal, the attribute values are then checked,
+     * ib_modify_qp. The paths' source GIDs are looked up first and the ports and P_Key indexes
+     * checked, as ib_core does before the driver runs; the asserted current state is
+     * IB_QP_CUR_STATE's when given; the table decides whether the move and its mask are legal,
      * and only a fully valid request reaches the driver and changes the QP.
      */
     public int modify(QpAttr req, int mask) {
@@ -211,6 +211,12 @@ public final class Qp extends IbObject {
         // _ib_modify_qp fills the source GIDs of the paths first, whatever the move, so its errno
         // comes before any the driver's checks would give.
         int err = fillSgidAttrs(req, mask);
+        if (err != 0) {
+            return err;
+        }
+        // ib_security_modify_qp (drivers/infiniband/core/security.c) then checks the ports and
+        // P_Key indexes the request names against the port's table, still before the driver.
+        err = checkAttrValues(req, mask);
         if (err != 0) {
             return err;
         }
@@ -232,10 +238,6 @@ public final class Qp extends IbObject {
         // command for cur->next); a wrong assertion fails there.
         if (cur != state) {
             return Errno.EINVAL.negative();
-        }
-        err = checkAttrValues(req, mask);
-        if (err != 0) {
-            return err;
         }
         QpAttr masked = req.copy();
         // verbs.c: PSNs are masked to 24 bits with a warning, not rejected.

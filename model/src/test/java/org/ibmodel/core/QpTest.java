@@ -280,6 +280,18 @@ class QpTest {
         assertEquals(QpState.RESET, qp.state());
     }
 
+    // core/security.c ib_security_modify_qp checks the port and P_Key index a request names
+    // before the driver sees it, so a bad index is -EINVAL even beside a bit the driver refuses
+    @Test
+    void shouldCheckThePkeyIndexBeforeTheDriverRefusesAMaskBit() {
+        Qp qp = f.rcQp(cq, cq);
+        QpAttr init = Fixture.rcInitAttr();
+        init.pkeyIndex = 9999;
+
+        assertEquals(Errno.EINVAL.negative(), qp.modify(init, Fixture.RC_INIT_MASK | QpAttrMask.RATE_LIMIT.bit()));
+        assertEquals(QpState.RESET, qp.state());
+    }
+
     // drivers/infiniband/core/verbs.c: a QP back in RESET forgets its connection
     @Test
     void shouldClearAttributesOnReset() {
