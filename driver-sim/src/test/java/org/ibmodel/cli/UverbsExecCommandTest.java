@@ -87,7 +87,8 @@ class UverbsExecCommandTest {
         String[] lines = o.out().split("\n");
         assertEquals("{\"line\":3,\"ret\":3,\"errno\":null,\"fd\":3}", lines[1]);
         assertEquals("{\"line\":4,\"ret\":16,\"errno\":null}", lines[2]);
-        assertEquals("{\"line\":5,\"ret\":8,\"errno\":null,\"data\":\"0400000001000000\"}", lines[3]);
+        // GET_CONTEXT's response: async_fd 4, num_comp_vectors 2 (the HCA's completion EQs).
+        assertEquals("{\"line\":5,\"ret\":8,\"errno\":null,\"data\":\"0400000002000000\"}", lines[3]);
         assertEquals("{\"line\":7,\"ret\":-1,\"errno\":\"EFAULT\"}", lines[5]);
         assertEquals("{\"line\":8,\"ret\":-1,\"errno\":\"EINVAL\"}", lines[6]);
         assertEquals("{\"line\":9,\"ret\":-1,\"errno\":\"ENOENT\"}", lines[7]);

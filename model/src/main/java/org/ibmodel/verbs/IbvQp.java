@@ -4,6 +4,7 @@ package org.ibmodel.verbs;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.uverbs.abi.IbUserVerbs.AttachMcast;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyQp;
 import org.ibmodel.uverbs.abi.IbUserVerbs.DestroyQpResp;
@@ -68,26 +69,86 @@ public final class IbvQp {
     }
 
     /**
-     * ibv_modify_qp: MODIFY_QP with every field of {@code attr} and the mask, as
-     * copy_modify_qp_fields fills struct ib_uverbs_modify_qp; the kernel checks which fields the
-     * transition needs. Returns 0 or errno.
+     * ibv_modify_qp: MODIFY_QP with the fields the mask names, as copy_modify_qp_fields fills
+     * struct ib_uverbs_modify_qp (the rest zero); the kernel checks which fields the transition
+     * needs. A bit from IBV_QP_RATE_LIMIT on only the extended command carries: EOPNOTSUPP with
+     * nothing written (ibv_cmd_modify_qp). Returns 0 or errno.
      */
     public int modify(IbvQpAttr attr, int attrMask) {
-        ModifyQp m = new ModifyQp().qpHandle(handle).attrMask(attrMask).qkey(attr.qkey).rqPsn(attr.rqPsn)
-                .sqPsn(attr.sqPsn).destQpNum(attr.destQpNum).qpAccessFlags(attr.qpAccessFlags)
-                .pkeyIndex(attr.pkeyIndex).altPkeyIndex(attr.altPkeyIndex).qpState(attr.qpState.ordinal())
-                .curQpState(attr.curQpState.ordinal()).pathMtu(attr.pathMtu).pathMigState(attr.pathMigState)
-                .enSqdAsyncNotify(attr.enSqdAsyncNotify ? 1 : 0).maxRdAtomic(attr.maxRdAtomic)
-                .maxDestRdAtomic(attr.maxDestRdAtomic).minRnrTimer(attr.minRnrTimer).portNum(attr.portNum)
-                .timeout(attr.timeout).retryCnt(attr.retryCnt).rnrRetry(attr.rnrRetry).altPortNum(attr.altPortNum)
-                .altTimeout(attr.altTimeout);
-        dest(m.dest(), attr.ahAttr);
-        dest(m.altDest(), attr.altAhAttr);
+        if ((attrMask & ~(IbvQpAttrMask.RATE_LIMIT - 1)) != 0) {
+            return context().ibv().fail(Errno.EOPNOTSUPP.number());
+        }
+        ModifyQp m = new ModifyQp().qpHandle(handle).attrMask(attrMask);
+        if (has(attrMask, IbvQpAttrMask.STATE)) {
+            m.qpState(attr.qpState.ordinal());
+        }
+        if (has(attrMask, IbvQpAttrMask.CUR_STATE)) {
+            m.curQpState(attr.curQpState.ordinal());
+        }
+        if (has(attrMask, IbvQpAttrMask.EN_SQD_ASYNC_NOTIFY)) {
+            m.enSqdAsyncNotify(attr.enSqdAsyncNotify ? 1 : 0);
+        }
+        if (has(attrMask, IbvQpAttrMask.ACCESS_FLAGS)) {
+            m.qpAccessFlags(attr.qpAccessFlags);
+        }
+        if (has(attrMask, IbvQpAttrMask.PKEY_INDEX)) {
+            m.pkeyIndex(attr.pkeyIndex);
+        }
+        if (has(attrMask, IbvQpAttrMask.PORT)) {
+            m.portNum(attr.portNum);
+        }
+        if (has(attrMask, IbvQpAttrMask.QKEY)) {
+            m.qkey(attr.qkey);
+        }
+        if (has(attrMask, IbvQpAttrMask.AV)) {
+            dest(m.dest(), attr.ahAttr);
+        }
+        if (has(attrMask, IbvQpAttrMask.PATH_MTU)) {
+            m.pathMtu(attr.pathMtu);
+        }
+        if (has(attrMask, IbvQpAttrMask.TIMEOUT)) {
+            m.timeout(attr.timeout);
+        }
+        if (has(attrMask, IbvQpAttrMask.RETRY_CNT)) {
+            m.retryCnt(attr.retryCnt);
+        }
+        if (has(attrMask, IbvQpAttrMask.RNR_RETRY)) {
+            m.rnrRetry(attr.rnrRetry);
+        }
+        if (has(attrMask, IbvQpAttrMask.RQ_PSN)) {
+            m.rqPsn(attr.rqPsn);
+        }
+        if (has(attrMask, IbvQpAttrMask.MAX_QP_RD_ATOMIC)) {
+            m.maxRdAtomic(attr.maxRdAtomic);
+        }
+        if (has(attrMask, IbvQpAttrMask.ALT_PATH)) {
+            m.altPkeyIndex(attr.altPkeyIndex).altPortNum(attr.altPortNum).altTimeout(attr.altTimeout);
+            dest(m.altDest(), attr.altAhAttr);
+        }
+        if (has(attrMask, IbvQpAttrMask.MIN_RNR_TIMER)) {
+            m.minRnrTimer(attr.minRnrTimer);
+        }
+        if (has(attrMask, IbvQpAttrMask.SQ_PSN)) {
+            m.sqPsn(attr.sqPsn);
+        }
+        if (has(attrMask, IbvQpAttrMask.MAX_DEST_RD_ATOMIC)) {
+            m.maxDestRdAtomic(attr.maxDestRdAtomic);
+        }
+        if (has(attrMask, IbvQpAttrMask.PATH_MIG_STATE)) {
+            m.pathMigState(attr.pathMigState);
+        }
+        if (has(attrMask, IbvQpAttrMask.DEST_QPN)) {
+            m.destQpNum(attr.destQpNum);
+        }
         int ret = context().execute(IbUserVerbsCmd.MODIFY_QP, m, 0);
-        if (ret == 0 && (attrMask & IbvQpAttrMask.STATE) != 0) {
+        if (ret == 0 && has(attrMask, IbvQpAttrMask.STATE)) {
             state = attr.qpState;
         }
         return ret;
+    }
+
+    private static boolean has(int mask, int bit) {
+        return (mask & bit) != 0;
     }
 
     private static void dest(QpDest d, IbvAhAttr a) {
@@ -147,7 +208,8 @@ public final class IbvQp {
         attr.cap.maxInlineData = r.maxInlineData();
         dest(attr.ahAttr, r.dest());
         dest(attr.altAhAttr, r.altDest());
-        if (attr.qpState != null) {
+        // ibv_query_qp: ibv_qp's state is taken only when the mask asked for it.
+        if (has(attrMask, IbvQpAttrMask.STATE) && attr.qpState != null) {
             state = attr.qpState;
         }
         if (initAttr != null) {

@@ -24,6 +24,8 @@ public final class IbvQpAttrMask {
     public static final int PATH_MIG_STATE = 1 << 18;
     public static final int CAP = 1 << 19;
     public static final int DEST_QPN = 1 << 20;
+    /** IBV_QP_RATE_LIMIT: the first bit only ibv_cmd_modify_qp_ex carries. */
+    public static final int RATE_LIMIT = 1 << 25;
 
     private IbvQpAttrMask() {
     }
