@@ -659,4 +659,66 @@ class HcaDriverTest {
         assertEquals(Errno.EINVAL.negative(), qp.modify(migrated,
                 QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PATH_MIG_STATE)));
     }
+
+    /** The firmware commands the driver issues while {@code body} runs, by name. */
+    private java.util.List<String> commandsOf(Runnable body) {
+        java.util.List<String> ops = new java.util.ArrayList<>();
+        h.drv.cmdObserver(new org.ibmodel.hca.CmdObserver() {
+            @Override
+            public void issue(String op, boolean answered) {
+                ops.add(op);
+            }
+
+            @Override
+            public void post(int token) {
+            }
+
+            @Override
+            public void timeOut() {
+            }
+
+            @Override
+            public void deliver(int token, boolean completed) {
+            }
+
+            @Override
+            public void restart() {
+            }
+
+            @Override
+            public void catastrophic() {
+            }
+        });
+        body.run();
+        h.drv.cmdObserver(null);
+        return ops;
+    }
+
+    /**
+     * ib_attach_mcast and ib_detach_mcast check the LID with is_valid_mcast_lid, which asks
+     * ib_query_qp for the QP's state and port first (drivers/infiniband/core/verbs.c): on the
+     * HCA a QUERY_QP before the group's commands, for a QP out of RESET (mlx4_ib_query_qp reads
+     * nothing for one in RESET). A refused QUERY_QP only sends the check the slow way.
+     */
+    @Test
+    void shouldQueryTheQpBeforeAttachingItToAGroup() {
+        Cq cq = h.cq(4);
+        Qp ud = h.qp(QpType.UD, cq, QpCap.of(2, 2, 1));
+        byte[] mgid = {(byte) 0xff, 0x12, 0x40, 0x1b, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+        java.util.List<String> reset = commandsOf(() -> assertEquals(0, ud.attachMcast(mgid, 0xc001)));
+        assertFalse(reset.contains("QUERY_QP"), "" + reset);
+        assertEquals(0, ud.detachMcast(mgid, 0xc001));
+        QpAttr init = new QpAttr().state(QpState.INIT);
+        init.portNum = 1;
+        init.qkey = 0x11;
+        assertEquals(0, ud.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.PORT,
+                QpAttrMask.QKEY)));
+        java.util.List<String> attach = commandsOf(() -> assertEquals(0, ud.attachMcast(mgid, 0xc001)));
+        assertEquals("QUERY_QP", attach.get(0), "" + attach);
+        assertEquals(1, attach.stream().filter("QUERY_QP"::equals).count(), "" + attach);
+        java.util.List<String> detach = commandsOf(() -> assertEquals(0, ud.detachMcast(mgid, 0xc001)));
+        assertEquals("QUERY_QP", detach.get(0), "" + detach);
+        h.fw.injectStatusAfter(0, Status.BAD_PARAM);
+        assertEquals(0, ud.attachMcast(mgid, 0xc001), "the refused QUERY_QP fails nothing");
+    }
 }

@@ -501,8 +501,14 @@ public final class Qp extends IbObject {
         if (!device().ops().hasMulticast()) {
             return Errno.EOPNOTSUPP.negative();
         }
-        if (gid == null || gid.length != 16 || !isMulticastGid(gid) || type != QpType.UD
-                || lid < MULTICAST_LID_BASE || lid >= PERMISSIVE_LID) {
+        if (gid == null || gid.length != 16 || !isMulticastGid(gid) || type != QpType.UD) {
+            return Errno.EINVAL.negative();
+        }
+        // is_valid_mcast_lid asks ib_query_qp for the QP's state and port, to check the LID on
+        // that port only; failing that (its answer is not otherwise used), on every port. Each
+        // port here is InfiniBand, so either way the LID must be a multicast one.
+        query(new QpAttr());
+        if (lid < MULTICAST_LID_BASE || lid >= PERMISSIVE_LID) {
             return Errno.EINVAL.negative();
         }
         return 0;
