@@ -144,10 +144,17 @@ final class Completer {
             }
             TransportQp.Wqe w = qp.inflight.get(index);
             boolean read = w.wqe.opcode() == SendOpcode.RDMA_READ;
-            if (w.done || read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic()) || psn != w.respPsn) {
+            // rxe_comp.c check_ack: a READ response for a WQE that is no READ, or an ATOMIC
+            // ACKNOWLEDGE for one that is no atomic, answers nothing asked: the WQE fails (hfi1
+            // rc.c ack_op_err too), once what precedes it is acknowledged.
+            boolean unexpected = read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic());
+            if (w.done || read && Psn.diff(psn, w.respPsn) < 0 || !unexpected && psn != w.respPsn) {
                 return State.DROP;
             }
             lost = acknowledgeUpTo(Psn.add(w.firstPsn, -1));
+            if (unexpected) {
+                return State.BAD_RESPONSE;
+            }
         } else {
             Aeth.Type type = Aeth.typeOf(pkt.aeth().syndrome());
             // An ACK covers its own PSN, a NAK or RNR NAK those before it (IBA 9.7.5.1.2); so does

@@ -134,23 +134,17 @@ class HostilePeerTest {
 
     /** The same READ answered as a correct responder does still completes, its data in place. */
     /**
-     * rxe_comp.c check_psn and check_ack: a response must be the one its WQE waits for. An ATOMIC
-     * ACKNOWLEDGE for a READ's PSN, a READ response ahead of the one expected and one repeated
-     * after the READ is done are dropped and counted; they place no data and complete nothing,
-     * and the READ answered in order completes once.
+     * rxe_comp.c check_psn: a response must be the one its WQE waits for. A READ response ahead
+     * of the one expected and one repeated after the READ is done are dropped and counted; they
+     * place no data and complete nothing, and the READ answered in order completes once.
      */
     @Test
     void shouldDropAResponseItsReadDoesNotWaitFor() {
         try (HostilePeer h = new HostilePeer(QpType.RC)) {
             postRead(h);
-            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> {
-                f.syndrome = 0x1f;
-                f.msn = 1;
-                f.orig = -1;
-            });
             readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
             Transport t = h.world.transport(HostilePeer.VICTIM);
-            assertEquals(2, t.dropped(Transport.Drop.STALE_RESPONSE));
+            assertEquals(1, t.dropped(Transport.Drop.STALE_RESPONSE));
             assertEquals(List.of(), h.poll());
             org.junit.jupiter.api.Assertions.assertArrayEquals(
                     java.util.Arrays.copyOfRange(TransportPair.pattern(1, HostilePeer.REGION), 8192, 8192 + 4096),
@@ -161,10 +155,43 @@ class HostilePeerTest {
             }
             readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 3, HostilePeer.MTU);
             readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 3, HostilePeer.MTU);
-            assertEquals(3, t.dropped(Transport.Drop.STALE_RESPONSE), "the LAST again");
+            assertEquals(2, t.dropped(Transport.Drop.STALE_RESPONSE), "the LAST again");
             List<Wc> wcs = h.poll();
             assertEquals(1, wcs.size(), wcs.toString());
             assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+        }
+    }
+
+    /**
+     * rxe_comp.c check_ack: an ATOMIC ACKNOWLEDGE for a READ, or a READ response for a WQE that
+     * is no READ, answers nothing the requester asked; the WQE fails and the QP enters ERR
+     * (hfi1 rc.c fails it too, ack_op_err), with IBA's class for an unexpected opcode in a
+     * response, BAD_RESP_ERR. Nothing is placed.
+     */
+    @Test
+    void shouldFailAReadAnsweredByAnAtomicAcknowledge() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRead(h);
+            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> {
+                f.syndrome = 0x1f;
+                f.msn = 1;
+                f.orig = -1;
+            });
+            assertBadResponse(h);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(
+                    java.util.Arrays.copyOfRange(TransportPair.pattern(1, HostilePeer.REGION), 8192, 8192 + 4096),
+                    h.victim.memory().read(h.base + 8192, 4096), "nothing placed");
+        }
+    }
+
+    @Test
+    void shouldFailASendAnsweredByAReadResponse() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 64, h.mr.lkey()))).ok());
+            h.run(2_000);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN, 64);
+            assertBadResponse(h);
         }
     }
 
