@@ -56,9 +56,16 @@ final class Requester {
         OPCODES.put(SendOpcode.ATOMIC_FA, new Opcode[] {null, null, null, Opcode.RC_FETCH_ADD});
     }
 
-    /** Unacknowledged PSNs an RC QP may have on the wire before it waits for an ACK. */
+    /**
+     * Unacknowledged PSNs an RC QP may have on the wire before it waits for an ACK (rxe's
+     * RXE_MAX_UNACKED_PSNS is 128; a hardware HCA's limit is its own).
+     */
     static final int WINDOW = 64;
-    /** rxe_req.c: the AckReq bit is set at least every this many packets (RXE_MAX_PKT_PER_ACK). */
+    /**
+     * The AckReq bit is set at least every this many packets, as hfi1 and qib ask for an ACK
+     * every HFI1_PSN_CREDIT (16) PSNs of a long message (hw/hfi1/rc.c); rxe_req.c waits for
+     * RXE_MAX_PKT_PER_ACK (64).
+     */
     static final int PACKETS_PER_ACK_REQ = 16;
 
     private final Transport transport;
