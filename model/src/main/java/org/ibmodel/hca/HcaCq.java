@@ -19,6 +19,7 @@ import org.ibmodel.mm.HostMemory;
  * published in a doorbell record, and the translation of CQEs into work completions.
  */
 final class HcaCq {
+    private final Kernel kernel;
     private final int cqn;
     private final int compEqn;
     private final Cq ibCq;
@@ -44,6 +45,7 @@ final class HcaCq {
     private int ci;
 
     HcaCq(Kernel kernel, PciFunction pci, int cqn, int compEqn, EqTasklet tasklet, Cq ibCq, int logSize) {
+        this.kernel = kernel;
         this.cqn = cqn;
         this.tasklet = tasklet;
         this.free = new Completion(kernel);
@@ -186,7 +188,11 @@ final class HcaCq {
         });
     }
 
-    /** mlx4_ib_poll_cq: up to {@code num} completions, oldest first; CQEs of unknown QPs are dropped. */
+    /**
+     * mlx4_ib_poll_cq: up to {@code num} completions, oldest first. A CQE of a QPN the driver does
+     * not know (a QP the device kept after refusing its 2RST_QP, §3.2) is consumed with a warning
+     * and ends the poll there, as mlx4_ib_poll_one's -EINVAL does; the next poll goes on after it.
+     */
     int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
         return lock.with(() -> {
             int n = 0;
@@ -207,7 +213,8 @@ final class HcaCq {
                     qpn = cqeQpn;
                 }
                 if (qp == null) {
-                    continue;
+                    kernel.printk(String.format("CQ %06x with entry for unknown QPN %06x", cqn, cqeQpn));
+                    break;
                 }
                 if (wc[n] == null) {
                     wc[n] = new Wc();

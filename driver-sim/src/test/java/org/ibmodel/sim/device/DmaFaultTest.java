@@ -226,4 +226,30 @@ class DmaFaultTest {
             assertEquals(WcStatus.RETRY_EXC_ERR, a.get(0).status);
         }
     }
+
+    /**
+     * A QP the device kept after refusing its 2RST_QP still completes the SEND it had on the
+     * wire, to a CQ the driver still has: the CQE names a QPN the driver no longer knows.
+     * mlx4_ib_poll_one warns and ends the poll there, the CQE consumed.
+     */
+    @Test
+    void shouldWarnOfACqeForAQpTheDriverNoLongerKnows() {
+        // rnr_retry 7: the SEND waits for a receive for as long as it takes.
+        try (TransportPair p = new TransportPair(11, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024)
+                .retries(2, 7), null, false)) {
+            int qpn = p.a.qp.qpNum();
+            int cqn = (int) ctx(p.a).get(Layout.QpCtx.SEND_CQN);
+            // No receive yet: the SEND waits out an RNR NAK while its QP is destroyed.
+            p.a.postSend(new SendWr().wrId(7).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN))
+                    .sendFlags(org.ibmodel.core.SendFlags.SIGNALED));
+            p.world.runUntil(p.world.scheduler().now() + 30_000);
+            p.a.host.hca(0).firmware().injectStatus(Command.TO_RST_QP.opcode(), Status.BAD_RES_STATE);
+            assertEquals(0, p.a.qp.destroy());
+            p.b.postRecv(1, TransportPair.TARGET, LEN);
+            p.settle();
+            assertEquals(List.of(), p.a.poll());
+            String warning = String.format("CQ %06x with entry for unknown QPN %06x", cqn, qpn);
+            assertTrue(dmesg(p.a).stream().anyMatch(l -> l.endsWith(warning)), dmesg(p.a).toString());
+        }
+    }
 }
