@@ -24,7 +24,10 @@ public final class RdmaCma {
         String dst();
     }
 
-    /** cma_fsm_class: cm_send_rtu, cm_send_rej, cm_send_mra, cm_send_sidr_req/rep, cm_disconnect, cm_sent_drep, cm_sent_dreq, cm_id_destroy. */
+    /**
+     * cma_fsm_class: cm_send_rtu, cm_send_rej, cm_prepare_mra (cm_send_mra before),
+     * cm_send_sidr_req/rep, cm_disconnect, cm_sent_drep, cm_sent_dreq, cm_id_destroy.
+     */
     public record CmaFsm(Tracepoint tracepoint, long cmId, String src, String dst, long tos, int variant)
             implements IdEvent {
         public Object[] values() {

@@ -33,6 +33,12 @@ public enum Tracepoint {
     // rdma_cma: drivers/infiniband/core/cma.c
     CM_SEND_RTU(Sys.RDMA_CMA, "cm_send_rtu", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),
     CM_SEND_REJ(Sys.RDMA_CMA, "cm_send_rej", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),
+    /**
+     * cm_send_mra's name since "IB/cm: Remove dead code and adjust naming" (2025), which renamed
+     * icm_send_mra_unknown_err too.
+     */
+    CM_PREPARE_MRA(Sys.RDMA_CMA, "cm_prepare_mra", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),
+    /** The name of cm_prepare_mra in kernels before it was renamed. */
     CM_SEND_MRA(Sys.RDMA_CMA, "cm_send_mra", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),
     CM_SEND_SIDR_REQ(Sys.RDMA_CMA, "cm_send_sidr_req", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),
     CM_SEND_SIDR_REP(Sys.RDMA_CMA, "cm_send_sidr_rep", Fmt.CMA_FSM, RdmaCma.CmaFsm::of),

@@ -29,7 +29,10 @@ import org.ibmodel.traces.Tracepoint;
  * <li>{@value #DOUBLE_FREE}: a second free/dereg/destroy of an id (of an MR, one the trace saw
  *     allocated);
  * <li>{@value #ID_REUSED_WHILE_LIVE}: an alloc/attach of an id that is live (restrack's xarray
- *     holds one object per id and device);
+ *     holds one object per id and device). rdma_core's and most rdma_cma events print no device,
+ *     so an id may be live once on each device the trace shows (cm_add_one, cm_id_attach, the
+ *     MAD events' device index); a QP number never counts, as ib_destroy_qp fires no tracepoint
+ *     (only rdma_destroy_qp fires cm_qp_destroy) and the HCA gives the number again;
  * <li>{@value #EVENT_DONE_WITHOUT_HANDLER}: cma_cm_event_handler fires cm_event_handler before
  *     the consumer's handler and cm_event_done after it, so a done needs its handler;
  * <li>{@value #RDMA_CM_EVENT_IN_WRONG_STATE}: cma_ib_handler delivers events of a connection only
@@ -59,7 +62,8 @@ public final class Lifecycles implements TraceFollower {
     enum CmPhase { UNKNOWN, ATTACHED, ROUTE_RESOLVED, CONNECT, DISCONNECT }
 
     private static final class Obj {
-        boolean live;
+        /** Objects live under this id: at most one per device. */
+        int live;
         boolean createdInTrace;
         int line;
         String lastEvent;
@@ -74,6 +78,9 @@ public final class Lifecycles implements TraceFollower {
     private final Map<String, Pending> handlers = new HashMap<>();
     private final Map<String, Boolean> seenCmKeys = new HashMap<>();
     private final Map<Long, IbCmState> icmStates = new HashMap<>();
+    /** Devices the trace names (cm_add_one, cm_id_attach) and MAD device indexes it shows. */
+    private final java.util.Set<String> deviceNames = new java.util.HashSet<>();
+    private final java.util.Set<Long> deviceIndexes = new java.util.HashSet<>();
     /** cm_id_attach records that printed cm.id=0, not yet matched to the id they numbered. */
     private final List<Unnumbered> unnumbered = new ArrayList<>();
 
@@ -109,6 +116,13 @@ public final class Lifecycles implements TraceFollower {
         }
         int line = r.line();
         String name = e.name();
+        if (e instanceof RdmaCma.CmaClient c) {
+            deviceNames.add(c.device());
+        } else if (e instanceof RdmaCma.CmIdAttach c) {
+            deviceNames.add(c.device());
+        } else if (e instanceof org.ibmodel.traces.IbMad.MadEvent m) {
+            deviceIndexes.add(m.devIndex());
+        }
         if (e instanceof RdmaCore.CqAlloc a) {
             create(ObjectKind.CQ, a.cqId(), line, name, f);
         } else if (e instanceof RdmaCore.CqFree a) {
@@ -153,7 +167,7 @@ public final class Lifecycles implements TraceFollower {
             Unnumbered u = takeUnnumbered(c.src(), c.dst());
             if (u != null) {
                 Obj o = new Obj();
-                o.live = true;
+                o.live = 1;
                 o.createdInTrace = true;
                 o.line = u.line();
                 o.lastEvent = Tracepoint.CM_ID_ATTACH.eventName();
@@ -210,7 +224,7 @@ public final class Lifecycles implements TraceFollower {
             }
         } else if (c instanceof RdmaCma.CmEventHandler h) {
             handlers.put(key, new Pending(h.event(), line));
-            if (o != null && o.live) {
+            if (o != null && o.live > 0) {
                 checkCmEvent(o, h, line, f);
             }
         } else if (c instanceof RdmaCma.CmEventDone d) {
@@ -299,15 +313,23 @@ public final class Lifecycles implements TraceFollower {
         return tables.get(k);
     }
 
+    /** Devices the trace has shown so far, at least one. */
+    private int devices() {
+        return Math.max(1, Math.max(deviceNames.size(), deviceIndexes.size()));
+    }
+
     private void create(ObjectKind k, long id, int line, String event, Findings f) {
         Obj o = table(k).get(id);
-        if (o != null && o.live) {
+        int live = o == null || k == ObjectKind.QP ? 0 : o.live;
+        if (live >= devices()) {
             f.violation(line, ID_REUSED_WHILE_LIVE, event + " of " + k.idName() + "=" + id + " while it is live ("
                     + (o.createdInTrace ? "allocated at line " + o.line : "in use since line " + o.line)
-                    + ", no free since)");
+                    + ", no free since" + (devices() > 1 ? ", on each of the " + devices() + " devices the trace "
+                    + "shows" : "") + ")");
+            live--;
         }
         o = new Obj();
-        o.live = true;
+        o.live = live + 1;
         o.createdInTrace = true;
         o.line = line;
         o.lastEvent = event;
@@ -319,12 +341,12 @@ public final class Lifecycles implements TraceFollower {
         Obj o = table(k).get(id);
         if (o == null || madeUntraced(k, o)) {
             o = adopt(k, id, line);
-        } else if (!o.live) {
+        } else if (o.live == 0) {
             f.violation(line, DOUBLE_FREE, event + " of " + k.idName() + "=" + id + ", already freed at line "
                     + o.line + " (" + o.lastEvent + ")");
             return;
         }
-        o.live = false;
+        o.live--;
         o.line = line;
         o.lastEvent = event;
         counts.get(k)[1]++;
@@ -334,7 +356,7 @@ public final class Lifecycles implements TraceFollower {
         Obj o = table(k).get(id);
         if (o == null || madeUntraced(k, o)) {
             adopt(k, id, line);
-        } else if (!o.live) {
+        } else if (o.live == 0) {
             f.violation(line, USE_AFTER_FREE, event + " on " + k.idName() + "=" + id + ", freed at line " + o.line
                     + " (" + o.lastEvent + ") with no new " + (k == ObjectKind.CM_ID ? "cm_id_attach" : "alloc")
                     + " since");
@@ -346,12 +368,12 @@ public final class Lifecycles implements TraceFollower {
      * (user MRs are registered untraced, deregistered traced) that the trace never saw made.
      */
     private static boolean madeUntraced(ObjectKind k, Obj o) {
-        return k == ObjectKind.MR && !o.live && !o.createdInTrace;
+        return k == ObjectKind.MR && o.live == 0 && !o.createdInTrace;
     }
 
     private Obj adopt(ObjectKind k, long id, int line) {
         Obj o = new Obj();
-        o.live = true;
+        o.live = 1;
         o.line = line;
         o.lastEvent = "adopted";
         table(k).put(id, o);
@@ -365,8 +387,8 @@ public final class Lifecycles implements TraceFollower {
         for (ObjectKind k : ObjectKind.values()) {
             long live = k == ObjectKind.CM_ID ? unnumbered.size() : 0;
             for (Obj o : table(k).values()) {
-                if (o.live && o.createdInTrace) {
-                    live++;
+                if (o.createdInTrace) {
+                    live += o.live;
                 }
             }
             long[] c = counts.get(k);

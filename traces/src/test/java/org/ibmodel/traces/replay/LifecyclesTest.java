@@ -135,6 +135,73 @@ class LifecyclesTest {
         assertEquals(List.of(Lifecycles.ID_REUSED_WHILE_LIVE), rules(replay(l)));
     }
 
+    private static String at(double time, String event) {
+        return String.format("    kworker/u4:1-58      [001] .....  %.6f: %s", time, event);
+    }
+
+    /**
+     * restrack numbers each device's objects from 0 (rdma_restrack_add, one xarray per device and
+     * type), and rdma_core's events print no device: on a host with two HCAs the trace shows two
+     * live CQs with id 0, as ib_mad's port open makes one on each.
+     */
+    @Test
+    void shouldAcceptOneLiveObjectPerIdOnEachDeviceTheTraceShows() {
+        List<String> l = List.of(
+                at(1.0, "cm_add_one: device name=mlx4_0"),
+                at(1.1, "cm_add_one: device name=mlx4_1"),
+                at(2.0, "cq_alloc: cq.id=0 nr_cqe=8192 comp_vector=0 poll_ctx=UNBOUND_WORKQUEUE"),
+                at(2.1, "cq_alloc: cq.id=0 nr_cqe=8192 comp_vector=0 poll_ctx=UNBOUND_WORKQUEUE"),
+                at(3.0, "cq_poll: cq.id=0 requested 16, returned 0"),
+                at(4.0, "cq_free: cq.id=0"),
+                at(4.1, "cq_free: cq.id=0"));
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(2, 2, 0, 0), r.objects().get(ObjectKind.CQ));
+    }
+
+    @Test
+    void shouldCatchMoreLiveObjectsOfAnIdThanTheTraceShowsDevices() {
+        List<String> two = new ArrayList<>(List.of(
+                at(1.0, "cm_add_one: device name=mlx4_0"),
+                at(1.1, "cm_add_one: device name=mlx4_1"),
+                at(2.0, "cq_alloc: cq.id=0 nr_cqe=8192 comp_vector=0 poll_ctx=UNBOUND_WORKQUEUE"),
+                at(2.1, "cq_alloc: cq.id=0 nr_cqe=8192 comp_vector=0 poll_ctx=UNBOUND_WORKQUEUE"),
+                at(2.2, "cq_alloc: cq.id=0 nr_cqe=8192 comp_vector=0 poll_ctx=UNBOUND_WORKQUEUE")));
+        ReplayReport r = replay(two);
+        assertEquals(List.of(Lifecycles.ID_REUSED_WHILE_LIVE), rules(r));
+        assertEquals(5, r.violations().get(0).line());
+        // The third alloc took the place of a live one: two frees end them, a third is one too many.
+        two.addAll(List.of(at(3.0, "cq_free: cq.id=0"), at(3.1, "cq_free: cq.id=0"), at(3.2, "cq_free: cq.id=0")));
+        assertEquals(List.of(Lifecycles.ID_REUSED_WHILE_LIVE, Lifecycles.DOUBLE_FREE), rules(replay(two)));
+    }
+
+    /**
+     * Only rdma_destroy_qp fires cm_qp_destroy; a ULP that destroys its QP with ib_destroy_qp
+     * (ib_srp's srp_destroy_qp) leaves no trace, and the HCA gives the number again.
+     */
+    @Test
+    void shouldAcceptAQpNumberGivenAgainAfterAnUntracedDestroy() {
+        List<String> l = List.of(
+                at(1.0, "cm_qp_create: cm.id=41 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 pd.id=5 qp_type=RC "
+                        + "send_wr=64 recv_wr=2 qp_num=49 rc=0"),
+                at(2.0, "cm_qp_create: cm.id=45 src=192.0.2.1:40120 dst=192.0.2.2:7174 tos=0 pd.id=5 qp_type=RC "
+                        + "send_wr=64 recv_wr=2 qp_num=49 rc=0"));
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(2, r.objects().get(ObjectKind.QP).created());
+        assertEquals(1, r.objects().get(ObjectKind.QP).live());
+    }
+
+    /** cma.c calls trace_cm_prepare_mra where it called trace_cm_send_mra: a use of the id either way. */
+    @Test
+    void shouldTakeAPrepareMraAsAUseOfItsId() {
+        List<String> l = List.of(
+                at(1.0, "cm_id_attach: cm.id=2 src=192.0.2.1:7174 dst=192.0.2.1:46820 device=mlx4_0"),
+                at(2.0, "cm_id_destroy: cm.id=2 src=192.0.2.1:7174 dst=192.0.2.1:46820 tos=0"),
+                at(3.0, "cm_prepare_mra: cm.id=2 src=192.0.2.1:7174 dst=192.0.2.1:46820 tos=0"));
+        assertEquals(List.of(Lifecycles.USE_AFTER_FREE), rules(replay(l)));
+    }
+
     @Test
     void shouldCatchTimewaitExitSwappedBeforeDisconnected() {
         List<String> l = lines();
