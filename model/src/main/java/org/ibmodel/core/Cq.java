@@ -255,14 +255,13 @@ public final class Cq extends IbObject {
     }
 
     /**
-     * The kernel's {@code cq->comp_handler(cq, cq->cq_context)}, called by the driver in interrupt
-     * context: from its interrupt handler (HARDIRQ), or from a tasklet it defers to (SOFTIRQ), as
-     * mlx4 does for a user CQ (drivers/net/ethernet/mellanox/mlx4/cq.c mlx4_cq_tasklet_cb).
+     * The kernel's {@code cq->comp_handler(cq, cq->cq_context)}, called by the driver from its
+     * interrupt handler (HARDIRQ), a tasklet it defers to (SOFTIRQ, as mlx4 does for a user CQ:
+     * mlx4_cq_tasklet_cb) or a task of its own in process context (rxe's work items, siw's
+     * kthreads): the verbs put no rule on where, and ib_cq_completion_softirq and
+     * ib_cq_completion_workqueue schedule their poll from any context.
      */
     public void completionUpcall() {
-        if (!device().kernel().context().atomic()) {
-            throw new KernelBug(KernelBug.WARN_ON, "completion upcall outside interrupt context");
-        }
         upcalls++;
         if (pollCtx == null) {
             if (compHandler != null) {

@@ -344,6 +344,29 @@ class CqTest {
         assertTrue(cq.freed());
     }
 
+    /**
+     * Verbs put no context rule on the driver's comp_handler call: rxe's tasks, work items since
+     * they left tasklets, and siw's kthreads call it in process context, and ib_cq_completion_softirq
+     * and ib_cq_completion_workqueue (core/cq.c) schedule their poll from any context.
+     */
+    @Test
+    void shouldTakeACompletionUpcallFromProcessContext() {
+        TraceBuffer buffer = new TraceBuffer(256);
+        f.core.tracer(new Tracer(f.kernel, buffer, Tracer.steppingClock(0, 1_000L)));
+        for (PollContext ctx : List.of(PollContext.SOFTIRQ, PollContext.WORKQUEUE)) {
+            Cq cq = Cq.alloc(f.dev, 16, 0, ctx).get();
+            assertEquals(ExecContext.PROCESS, f.kernel.context());
+            cq.completionUpcall();
+            f.run();
+            assertEquals(1, cq.upcalls());
+            cq.freeCq();
+            f.run();
+        }
+        List<String> each = List.of("cq_alloc", "cq_schedule", "cq_process", "cq_poll", "cq_free");
+        assertEquals(java.util.stream.Stream.concat(each.stream(), each.stream()).toList(),
+                buffer.records().stream().map(r -> r.event().name()).toList());
+    }
+
     /** Ten SENDs whose completions on {@code cq} call {@code done}, then the tracer on {@code buffer}. */
     private void tenCompletionsTraced(Cq cq, Fixture.Done done, TraceBuffer buffer) {
         Qp[] qp = pair(cq, f.cq(16));
