@@ -721,4 +721,19 @@ class HcaDriverTest {
         h.fw.injectStatusAfter(0, Status.BAD_PARAM);
         assertEquals(0, ud.attachMcast(mgid, 0xc001), "the refused QUERY_QP fails nothing");
     }
+
+    /**
+     * mlx4's query_gid (and mthca's) joins the port's GID prefix to the GUIDInfo entry, so an
+     * entry the SM left unassigned reads as fe80::0, not the zero GID, and ib_core's cache keeps
+     * it as a GID like any other (add_modify_gid skips only the zero GID): an AH whose GRH names
+     * it is made, where a device with an empty entry answers -ENODATA.
+     */
+    @Test
+    void shouldReadAnUnassignedGuidAsThePrefixAlone() {
+        byte[] gid = h.dev.port(1).gid(1);
+        byte[] prefixOnly = org.ibmodel.core.Port.gid(0xfe80_0000_0000_0000L, 0);
+        assertArrayEquals(prefixOnly, gid);
+        AhAttr a = new AhAttr(0x22, 0, 0, 0, 1, new AhAttr.Grh(h.dev.port(1).gid(0), 0, 1, 64, 0));
+        assertFalse(Ah.create(h.pd, a).isErr(), "sgid_index 1");
+    }
 }

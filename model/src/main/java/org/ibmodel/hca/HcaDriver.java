@@ -580,8 +580,9 @@ public final class HcaDriver implements DeviceOps {
             }
             for (int i = 0; i < HcaMad.GUIDS_PER_BLOCK && block * HcaMad.GUIDS_PER_BLOCK + i < gidTableLen; i++) {
                 long guid = GUID.get(mad, Hw.Mad.DATA + 8 * i);
-                // An unassigned entry is the zero GID, whatever the port's prefix.
-                port.setGid(block * HcaMad.GUIDS_PER_BLOCK + i, guid == 0 ? new byte[16] : Port.gid(prefix, guid));
+                // __mlx4_ib_query_gid, mthca_query_gid: the prefix and the entry's GUID, so an
+                // entry the SM left unassigned is prefix::0, which ib_core keeps as a GID.
+                port.setGid(block * HcaMad.GUIDS_PER_BLOCK + i, Port.gid(prefix, guid));
             }
         }
         return 0;

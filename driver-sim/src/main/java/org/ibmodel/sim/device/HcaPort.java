@@ -360,11 +360,12 @@ public final class HcaPort {
     }
 
     /**
-     * Subnet prefix of entry {@code index} of the port's GID table: entry 0 is the port's GID
-     * (SET_PORT's prefix and port GUID); the others are unassigned, the zero GID.
+     * Subnet prefix of entry {@code index} of the port's GID table, the port's for every entry
+     * (a GID is the prefix and the GUIDInfo entry): entry 0 is the port's GID (SET_PORT's prefix
+     * and port GUID); the others have no GUID assigned, so they are the prefix alone.
      */
     long gidPrefix(int index) {
-        return index == 0 ? gidPrefix : 0;
+        return gidPrefix;
     }
 
     /** Interface ID of entry {@code index} of the GID table, as {@link #gidPrefix(int)}. */
