@@ -74,7 +74,8 @@ class HcaDriverTest {
         // From SubnGet(PortInfo) through MAD_IFC (docs/HCA.md §3.10), as mlx4's ib_link_query_port reads it.
         assertEquals(32, p.activeSpeed, "IB_SPEED_EDR from LinkSpeedExtActive");
         assertEquals(2, p.activeWidth, "IB_WIDTH_4X");
-        assertEquals(1 << 14, p.portCapFlags, "IB_PORT_EXTENDED_SPEEDS_SUP");
+        assertEquals(1 << 5 | 1 << 14 | 1 << 25, p.portCapFlags,
+                "IB_PORT_AUTO_MIGR_SUP | IB_PORT_EXTENDED_SPEEDS_SUP | IB_PORT_CLIENT_REG_SUP");
         assertEquals(1, p.maxVlNum, "VL0 only");
         assertEquals(Mtu.MTU_4096, p.maxMtu);
         assertEquals(caps.gidTableLen(), p.gidTblLen);

@@ -155,9 +155,9 @@ public final class Port {
     }
 
     /**
-     * The SM's LID and SL as the driver read them; no event: no kernel driver of an InfiniBand
-     * port raises IB_EVENT_SM_CHANGE for them (mlx4 and mthca only move their SM address handle,
-     * update_sm_ah).
+     * The SM's LID and SL as the driver read them; no event: mlx4 and mthca raise no
+     * IB_EVENT_SM_CHANGE for them, they only move their SM address handle (update_sm_ah); qib and
+     * hfi1, whose SMA runs in the driver, do raise it.
      */
     public void setSm(int smLid, int smSl) {
         attr.smLid = smLid;

@@ -24,6 +24,10 @@ final class Sma {
     static final String NODE_DESCRIPTION = "ibmodel HCA";
     /** PortInfo:CapabilityMask IsExtendedSpeedsSupported (IB_PORT_EXTENDED_SPEEDS_SUP). */
     static final int CAP_EXTENDED_SPEEDS = 1 << 14;
+    /** IsAutomaticMigrationSupported (IB_PORT_AUTO_MIGR_SUP): the port migrates paths (HCA.md §5.10). */
+    static final int CAP_AUTO_MIGR = 1 << 5;
+    /** IsClientReregistrationSupported (IB_PORT_CLIENT_REG_SUP): it takes ClientReregister (§3.7). */
+    static final int CAP_CLIENT_REG = 1 << 25;
     static final int PKEYS_PER_BLOCK = 32;
     /** P_KeyTable's attribute modifier: the block number, bits 15:0. */
     static final long PKEY_BLOCK_MASK = 0xffff;
@@ -152,7 +156,7 @@ final class Sma {
         Layout.SmpPortInfo.GID_PREFIX.set(mad, d, p.gidPrefix(0));
         Layout.SmpPortInfo.LID.set(mad, d, p.lid());
         Layout.SmpPortInfo.MASTER_SM_LID.set(mad, d, p.smLid());
-        Layout.SmpPortInfo.CAPABILITY_MASK.set(mad, d, CAP_EXTENDED_SPEEDS);
+        Layout.SmpPortInfo.CAPABILITY_MASK.set(mad, d, CAP_AUTO_MIGR | CAP_EXTENDED_SPEEDS | CAP_CLIENT_REG);
         Layout.SmpPortInfo.LOCAL_PORT_NUM.set(mad, d, in.num());
         Layout.SmpPortInfo.LINK_WIDTH_ENABLED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);
         Layout.SmpPortInfo.LINK_WIDTH_SUPPORTED.set(mad, d, HcaPort.WIDTHS_SUPPORTED);

@@ -106,7 +106,10 @@ class SmaTest {
             assertEquals(h.caps.maxMtu(), Layout.SmpPortInfo.NEIGHBOR_MTU.getInt(r, d));
             assertEquals(h.caps.maxMtu(), Layout.SmpPortInfo.MTU_CAP.getInt(r, d));
             assertEquals(2, Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.getInt(r, d));
-            assertEquals(Sma.CAP_EXTENDED_SPEEDS, Layout.SmpPortInfo.CAPABILITY_MASK.getInt(r, d));
+            // IsAutomaticMigrationSupported (5), IsExtendedSpeedsSupported (14) and
+            // IsClientReregistrationSupported (25): an SM sends ClientReregister only to a port
+            // that says it takes it (include/rdma/ib_verbs.h IB_PORT_CLIENT_REG_SUP).
+            assertEquals(1 << 5 | 1 << 14 | 1 << 25, Layout.SmpPortInfo.CAPABILITY_MASK.getInt(r, d));
             assertEquals(2, Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.getInt(r, d));
             assertEquals(h.caps.gidTableLen(), Layout.SmpPortInfo.GUID_CAP.getInt(r, d));
             assertEquals(1, Layout.SmpPortInfo.LOCAL_PORT_NUM.getInt(r, d));
