@@ -332,6 +332,39 @@ class HcaEventTest {
         assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events, "once");
     }
 
+    /**
+     * ib_drain_qp of a QP on an SRQ (drivers/infiniband/core/verbs.c __ib_drain_srq, Linux 6.11
+     * on): after the send queue, the QP in ERR, it waits for IB_EVENT_QP_LAST_WQE_REACHED, which
+     * ib_core's own QP event handler notes before the ULP's hears it, then reaps the receive CQ
+     * directly, so the receives the QP had taken have completed when it returns.
+     */
+    @Test
+    void shouldDrainAQpOnAnSrqUntilItsLastWqeIsReached() {
+        List<IbEventType> events = new ArrayList<>();
+        Cq cq = Cq.alloc(h.dev, 16, 0, PollContext.SOFTIRQ).get();
+        Srq srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 0, 1));
+        init.srq = srq;
+        init.eventHandler = e -> events.add(e.event());
+        Qp qp = Qp.create(h.pd, init).get();
+        HcaHost.toRts(qp);
+        org.ibmodel.traces.TraceBuffer buffer = new org.ibmodel.traces.TraceBuffer(64);
+        h.dev.core().tracer(new org.ibmodel.core.Tracer(h.kernel, buffer,
+                org.ibmodel.core.Tracer.steppingClock(0, 1_000L)));
+        qp.drain();
+        h.dev.core().tracer(null);
+        assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events, "heard before the drain returned");
+        // The send queue's drain ends with cq_drain_complete; the SRQ's reaps the CQ directly
+        // after it (ib_process_cq_direct: cq_process, then a poll that finds nothing left).
+        List<String> names = buffer.records().stream().map(r -> r.event().name()).toList();
+        int sq = names.indexOf("cq_drain_complete");
+        assertTrue(sq >= 0, "" + names);
+        assertEquals(List.of("cq_process", "cq_poll"), names.subList(sq + 1, names.size()), "" + names);
+        assertEquals(0, qp.destroy());
+        assertEquals(0, srq.destroy());
+        cq.freeCq();
+    }
+
     @Test
     void shouldResizeTheCqKeepingWhatWasNotPolled() {
         Cq cq = h.cq(4);

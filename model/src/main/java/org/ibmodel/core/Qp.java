@@ -49,6 +49,8 @@ public final class Qp extends IbObject {
     private QpCap cap;
     private final SigType sigType;
     private final IbEventHandler eventHandler;
+    /** qp->srq_completion: completed by ib_core's QP event handler on LAST_WQE_REACHED. */
+    private final Completion srqCompletion;
     private final Object context;
     private final QpAttr attr = new QpAttr();
     private QpState state = QpState.RESET;
@@ -64,6 +66,7 @@ public final class Qp extends IbObject {
         this.cap = capOf(init);
         this.sigType = init.sqSigType;
         this.eventHandler = init.eventHandler;
+        this.srqCompletion = new Completion(pd.device().kernel());
         this.context = init.qpContext;
         this.attr.portNum = init.portNum;
         this.attr.cap = cap;
@@ -415,10 +418,17 @@ public final class Qp extends IbObject {
         state = next;
     }
 
-    /** The driver reports an affiliated asynchronous event (QP_FATAL, COMM_EST, ...). */
+    /**
+     * The driver reports an affiliated asynchronous event (QP_FATAL, COMM_EST, ...). ib_core's
+     * own handler (__ib_qp_event_handler, verbs.c) notes LAST_WQE_REACHED of a QP on an SRQ for
+     * ib_drain_qp, then passes every event to the ULP's.
+     */
     public void eventUpcall(IbEventType type) {
         if (type.scope() != IbEventType.Scope.QP) {
             throw new IllegalArgumentException(type + " is not a QP event");
+        }
+        if (type == IbEventType.QP_LAST_WQE_REACHED && srq != null) {
+            srqCompletion.complete();
         }
         if (eventHandler != null) {
             eventHandler.handle(IbEvent.qp(this, type));
@@ -566,11 +576,43 @@ public final class Qp extends IbObject {
         recvCq.traceDrainComplete();
     }
 
-    /** ib_drain_qp: the send queue, then the receive queue unless the QP uses an SRQ. */
+    /** ib_drain_qp: the send queue, then the receive queue or, for a QP on an SRQ, what it took. */
     public void drain() {
         drainSq();
         if (srq == null) {
             drainRq();
+        } else {
+            drainSrq();
+        }
+    }
+
+    /** How long __ib_drain_srq waits for LAST_WQE_REACHED (wait_for_completion_timeout, 60 s). */
+    static final long SRQ_DRAIN_TIMEOUT_NS = 60_000_000_000L;
+
+    /**
+     * __ib_drain_srq (verbs.c, Linux 6.11 on), IBA's advice for a QP on an SRQ: in ERR, wait for
+     * the Last WQE Reached event, then reap the receive CQ directly, at most its size, so the
+     * receives the QP had taken are completed. Without the event in time it reaps nothing.
+     */
+    private void drainSrq() {
+        checkLive("ib_drain_qp");
+        device().kernel().mightSleep();
+        int ret = modify(new QpAttr().state(QpState.ERR), STATE.bit());
+        if (ret != 0) {
+            throw new KernelBug(KernelBug.WARN_ON, "failed to drain shared recv queue: " + ret);
+        }
+        if (!device().kernel().waitEventTimeoutOrExpire(srqCompletion::done, SRQ_DRAIN_TIMEOUT_NS,
+                "ib_drain_qp: LAST_WQE_REACHED of " + this)) {
+            return;
+        }
+        srqCompletion.tryWaitForCompletion();
+        int polled = 0;
+        while (polled != recvCq.cqe()) {
+            int n = recvCq.processDirect(recvCq.cqe() - polled);
+            if (n == 0) {
+                return;
+            }
+            polled += n;
         }
     }
 

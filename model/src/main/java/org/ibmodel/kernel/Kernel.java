@@ -252,6 +252,25 @@ public final class Kernel {
         return condition.getAsBoolean();
     }
 
+    /**
+     * wait_event_timeout() for a wait whose timeout is the kernel's own way out (ib_drain_qp's
+     * wait for an event a device may never send), not a device's answer: on a kernel without a
+     * timer base, when nothing here or elsewhere can end it, the task sleeps the timeout out and
+     * it returns false, where {@link #waitEventTimeout} calls the wait a bug.
+     */
+    public boolean waitEventTimeoutOrExpire(BooleanSupplier condition, long timeoutNs, String what) {
+        if (timerBase != null) {
+            return waitEventTimeout(condition, timeoutNs, what);
+        }
+        mightSleep();
+        while (!condition.getAsBoolean()) {
+            if (timeoutNs <= 0 || !schedule()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Softirqs plus work items queued on all workqueues. */
     public int pendingCount() {
         return softirqs.size() + works.size();

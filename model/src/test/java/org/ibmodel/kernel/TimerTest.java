@@ -136,6 +136,28 @@ class TimerTest {
         assertEquals(10, base.now);
     }
 
+    /**
+     * A wait whose timeout is the kernel's own way out (ib_drain_qp's for a Last WQE Reached that
+     * never comes) times out on a kernel alone instead of being called a bug; with a clock it
+     * waits the timeout out as any wait_event_timeout.
+     */
+    @Test
+    void shouldLetAWaitThatMayExpireExpireOnAKernelAlone() {
+        Kernel alone = new Kernel("alone");
+        assertFalse(alone.waitEventTimeoutOrExpire(() -> false, 10, "last WQE"));
+        int[] runs = {0};
+        alone.raiseSoftirq("work", () -> runs[0]++);
+        assertFalse(alone.waitEventTimeoutOrExpire(() -> false, 10, "last WQE"));
+        assertEquals(1, runs[0], "what was pending ran first");
+        boolean[] set = {false};
+        alone.raiseSoftirq("set", () -> set[0] = true);
+        assertTrue(alone.waitEventTimeoutOrExpire(() -> set[0], 10, "set"));
+        ManualBase base = new ManualBase();
+        Kernel k = ticking(base, () -> { });
+        assertFalse(k.waitEventTimeoutOrExpire(() -> false, 10, "never"));
+        assertEquals(10, base.now, "gave up exactly at the timeout");
+    }
+
     @Test
     void shouldCallAWaitNothingCanEndABug() {
         Kernel alone = new Kernel("alone");
