@@ -313,16 +313,20 @@ class HcaEventTest {
         assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), events);
     }
 
-    @Test
-    void shouldReportLastWqeReachedForAQpOnAnSrq() {
-        List<IbEventType> events = new ArrayList<>();
-        Cq cq = h.cq(8);
-        Srq srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+    /** An RC QP in RTS on {@code srq}, its events into {@code events}. */
+    private Qp rtsQpOnSrq(Cq cq, Srq srq, List<IbEventType> events) {
         QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 0, 1));
         init.srq = srq;
         init.eventHandler = e -> events.add(e.event());
         Qp qp = Qp.create(h.pd, init).get();
         HcaHost.toRts(qp);
+        return qp;
+    }
+
+    @Test
+    void shouldReportLastWqeReachedForAQpOnAnSrq() {
+        List<IbEventType> events = new ArrayList<>();
+        Qp qp = rtsQpOnSrq(h.cq(8), Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get(), events);
         HcaHost.toErr(qp);
         h.settle();
         assertEquals(List.of(IbEventType.QP_LAST_WQE_REACHED), events);
@@ -343,11 +347,7 @@ class HcaEventTest {
         List<IbEventType> events = new ArrayList<>();
         Cq cq = Cq.alloc(h.dev, 16, 0, PollContext.SOFTIRQ).get();
         Srq srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
-        QpInitAttr init = QpInitAttr.of(QpType.RC, cq, cq, QpCap.of(4, 0, 1));
-        init.srq = srq;
-        init.eventHandler = e -> events.add(e.event());
-        Qp qp = Qp.create(h.pd, init).get();
-        HcaHost.toRts(qp);
+        Qp qp = rtsQpOnSrq(cq, srq, events);
         org.ibmodel.traces.TraceBuffer buffer = new org.ibmodel.traces.TraceBuffer(64);
         h.dev.core().tracer(new org.ibmodel.core.Tracer(h.kernel, buffer,
                 org.ibmodel.core.Tracer.steppingClock(0, 1_000L)));

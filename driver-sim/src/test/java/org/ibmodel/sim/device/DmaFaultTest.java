@@ -125,17 +125,24 @@ class DmaFaultTest {
         }
     }
 
+    /**
+     * A WRITE of a's first LEN bytes to b's TARGET, so that the device has read that page's MTT
+     * entry, then b's driver frees the MR's translation table under it.
+     */
+    private static void writeThenFreeTheTranslationTable(TransportPair p) {
+        p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
+                .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+        p.settle();
+        assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+        byte[] mpt = p.b.host.hca(0).firmware().mpt(p.b.mr.rkey() >>> 8);
+        p.b.memory().free(Layout.Mpt.MTT_ADDR.get(mpt, 0));
+    }
+
     @Test
     void shouldRefuseAccessThroughAnMrWhoseTranslationTableIsGone() {
         try (TransportPair p = pair(false)) {
-            // A WRITE to one page first, so that the device has read that page's MTT entry.
             p.a.fill(0, TransportPair.pattern(3, LEN));
-            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
-                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
-            p.settle();
-            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
-            byte[] mpt = p.b.host.hca(0).firmware().mpt(p.b.mr.rkey() >>> 8);
-            p.b.memory().free(Layout.Mpt.MTT_ADDR.get(mpt, 0));
+            writeThenFreeTheTranslationTable(p);
             // The next page's entry cannot be read: the WRITE lands nowhere, not on the page before.
             p.a.fill(0, TransportPair.pattern(4, LEN));
             p.a.postSend(new SendWr().wrId(3).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
@@ -152,13 +159,7 @@ class DmaFaultTest {
     @Test
     void shouldNakAReadWhoseNextPageCannotBeRead() {
         try (TransportPair p = pair(false)) {
-            // A WRITE to one page first, so that the device has read that page's MTT entry.
-            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, LEN))
-                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
-            p.settle();
-            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
-            byte[] mpt = p.b.host.hca(0).firmware().mpt(p.b.mr.rkey() >>> 8);
-            p.b.memory().free(Layout.Mpt.MTT_ADDR.get(mpt, 0));
+            writeThenFreeTheTranslationTable(p);
             // The READ's first response comes from the page whose entry the device holds, its
             // second from the next page, whose entry it cannot read (rxe_resp.c read_reply: a
             // copy that fails is a remote access error, class C).
