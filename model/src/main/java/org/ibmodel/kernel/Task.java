@@ -36,10 +36,13 @@ public final class Task {
     /** cred->cap_effective: none, as for a process of an ordinary user. */
     private long capEffective;
 
-    /** What strace(1) attached to the process sees of its write() calls. */
+    /** What strace(1) attached to the process sees of its write() and close() calls. */
     @FunctionalInterface
     public interface Strace {
         void write(int fd, byte[] buf, long ret);
+
+        default void close(int fd, int ret) {
+        }
     }
 
     public Task(String name, UserAddressSpace mm) {
@@ -136,11 +139,14 @@ public final class Task {
     /** close(fd): the descriptor goes, and with it the file (no descriptor is ever shared). */
     public int close(int fd) {
         OpenFile f = fds.remove(fd);
-        if (f == null) {
-            return Errno.EBADF.negative();
+        if (f != null) {
+            f.release();
         }
-        f.release();
-        return 0;
+        int ret = f == null ? Errno.EBADF.negative() : 0;
+        if (strace != null) {
+            strace.close(fd, ret);
+        }
+        return ret;
     }
 
     /** do_exit: every descriptor is closed, lowest first (close_files). */

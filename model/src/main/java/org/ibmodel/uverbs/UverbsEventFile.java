@@ -104,6 +104,15 @@ public final class UverbsEventFile implements OpenFile {
         events.removeIf(ev -> ev.owner() == owner);
     }
 
+    /**
+     * The file is opened O_RDONLY (UVERBS_TYPE_ALLOC_FD in uverbs_std_types.c and
+     * uverbs_std_types_async_fd.c), so vfs_write answers -EBADF before looking for a write op.
+     */
+    @Override
+    public long write(Task task, byte[] buf) {
+        return Errno.EBADF.negative();
+    }
+
     @Override
     public ReadResult read(Task task, int count) {
         UverbsEvent ev = events.peekFirst();

@@ -98,7 +98,7 @@ public final class Ibv {
         return new IbvContext(this, device, fd, gc.asyncFd(), gc.numCompVectors(), resp);
     }
 
-    /** ibv_close_device: close the async-event fd, then the command fd; the kernel frees the rest. */
+    /** ibv_close_device: close the command fd, then the async-event fd; the kernel frees the rest. */
     public int closeDevice(IbvContext ctx) {
         return ctx.close();
     }

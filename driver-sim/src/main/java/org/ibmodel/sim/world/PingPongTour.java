@@ -790,7 +790,7 @@ public final class PingPongTour {
         check(p.pd.dealloc(), "ibv_dealloc_pd");
         p.verb("ibv_destroy_comp_channel: close(%d)", p.channel.fd());
         check(p.channel.destroy(), "ibv_destroy_comp_channel");
-        p.verb("ibv_close_device: close(%d), close(%d)", p.ctx.asyncFd(), p.ctx.cmdFd());
+        p.verb("ibv_close_device: close(%d), close(%d)", p.ctx.cmdFd(), p.ctx.asyncFd());
         check(p.ibv.closeDevice(p.ctx), "ibv_close_device");
         p.task.exit();
         n.say("%s: exit; %s has %d files open, %s %d objects", p.who(), p.uverbs.name(),
