@@ -83,9 +83,13 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.DGID_MISMATCH);
             return;
         }
-        // QP0 and QP1 name the port's SMI and GSI QPs, wherever CONF_SPECIAL_QP put them.
+        // QP0 and QP1 name the port's SMI and GSI QPs, wherever CONF_SPECIAL_QP put them; the
+        // device's own QPNs for them name nothing on the wire (IBA 13.5.1, 14.2.1).
         QpContext ctx = destQp != SMI_QPN && destQp != GSI_QPN ? fw.qp(destQp)
                 : fw.qps() == null ? null : fw.qps().special(destQp, portNum);
+        if (ctx != null && destQp != SMI_QPN && destQp != GSI_QPN && ctx.wellKnown() >= 0) {
+            ctx = null;
+        }
         if (ctx == null || ctx.sendQueue() == null) {
             transport.count(Transport.Drop.NO_SUCH_QP);
             return;

@@ -165,6 +165,28 @@ class SpecialQpTest {
         }
     }
 
+    /**
+     * On the wire the SMI and GSI QPs are QP0 and QP1 and nothing else (IBA 13.5.1, 14.2.1): the
+     * device's own QPNs for them (2 and 3, the GSI QPs of ports 1 and 2 here) name no QP a packet
+     * can reach, so a datagram to them is dropped as one to no QP, however well it imitates GSI
+     * traffic (qib and hfi1 keep the special QPs at 0 and 1, where no other number reaches them).
+     */
+    @Test
+    void shouldNotLetADatagramReachASpecialQpByTheDevicesOwnQpn() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            b.qp(QpType.GSI, GSI_QKEY);
+            Qp privileged = a.qp(QpType.UD, GSI_QKEY);
+            for (int deviceQpn : new int[] {2, 3}) {
+                a.send(privileged, w.lid(1), deviceQpn, GSI_QKEY);
+            }
+            w.settle();
+            assertEquals(List.of(), b.receives(), at("no GSI QP took them"));
+            assertEquals(2, w.transport(1).dropped(Transport.Drop.NO_SUCH_QP), at("both dropped as to no QP"));
+        }
+    }
+
     @Test
     void shouldTakeAnyPkeyOfTheTableAtTheGsiAndReportItsIndex() {
         try (World w = World.of(SEED, 2, 0, 2)) {
