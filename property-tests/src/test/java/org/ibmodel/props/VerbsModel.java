@@ -226,6 +226,12 @@ final class VerbsModel {
          * over (rxe's sq_draining).
          */
         boolean draining;
+        /**
+         * On an SRQ: Last WQE Reached events raised (the QP entered ERR) and not yet delivered,
+         * and those delivered that no ib_drain_qp has waited for yet (qp->srq_completion).
+         */
+        int lastWqeRaised;
+        int lastWqeDelivered;
         final Deque<SendSpec> sq = new ArrayDeque<>();
         final Deque<RecvSpec> rq = new ArrayDeque<>();
         boolean live = true;
@@ -522,6 +528,7 @@ final class VerbsModel {
             // IBA 10.3.1: outstanding work requests complete with IB_WC_WR_FLUSH_ERR.
             flushSq(q);
             flushRq(q);
+            enterErr(q);
         }
         q.state = next;
         if ((mask & DEST_QPN) != 0) {
@@ -726,13 +733,43 @@ final class VerbsModel {
         drainQueue(q, q.scq, out);
         if (q.srq == null) {
             drainQueue(q, q.rcq, out);
+        } else {
+            drainSrq(q, out);
         }
         return new Prediction(new Outcome(a.verb(), 0, -1, List.copyOf(out), null), "ok");
+    }
+
+    /**
+     * __ib_drain_srq: the QP in ERR, wait for a Last WQE Reached not waited for before (deferred
+     * work runs meanwhile, which delivers a pending one); with none to come the wait expires and
+     * nothing more is reaped. Then the receive CQ is reaped directly, at most its size.
+     */
+    private void drainSrq(MQp q, List<WcView> out) {
+        if (q.lastWqeDelivered == 0) {
+            progress();
+        }
+        if (q.lastWqeDelivered == 0) {
+            return;
+        }
+        q.lastWqeDelivered--;
+        for (WcView wc : reap(q.rcq, q.rcq.cqe)) {
+            if (wc.wrId() != 0) {
+                out.add(wc);
+            }
+        }
+    }
+
+    /** The QP enters ERR: on an SRQ the device raises Last WQE Reached (IBA 10.3.1). */
+    private static void enterErr(MQp q) {
+        if (q.state != QpState.ERR && q.srq != null) {
+            q.lastWqeRaised++;
+        }
     }
 
     private void drainQueue(MQp q, MCq cq, List<WcView> out) {
         flushSq(q);
         flushRq(q);
+        enterErr(q);
         q.state = QpState.ERR;
         if (cq.ring.size() >= cq.cqe) {
             throw new IllegalStateException("model: drain marker of qp" + q.id + " would overrun cq" + cq.id);
@@ -790,6 +827,10 @@ final class VerbsModel {
             cq.pendingUpcalls = 0;
             cq.errors += cq.pendingErrors;
             cq.pendingErrors = 0;
+        }
+        for (MQp q : qps.values()) {
+            q.lastWqeDelivered += q.lastWqeRaised;
+            q.lastWqeRaised = 0;
         }
     }
 
@@ -906,6 +947,7 @@ final class VerbsModel {
         if (dest == requester || dest.type != QpType.RC || dest.state == QpState.ERR) {
             return;
         }
+        enterErr(dest);
         dest.state = QpState.ERR;
         flushSq(dest);
         flushRq(dest);
@@ -931,6 +973,7 @@ final class VerbsModel {
     private void fail(MQp q, SendSpec w, WcStatus status) {
         complete(q.scq, w.wrId(), q, status, null, 0, false);
         if (q.type == QpType.RC) {
+            enterErr(q);
             q.state = QpState.ERR;
             flushSq(q);
             flushRq(q);
