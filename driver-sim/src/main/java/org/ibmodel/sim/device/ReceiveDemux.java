@@ -69,13 +69,14 @@ final class ReceiveDemux {
             transport.count(Transport.Drop.SLID_PERMISSIVE);
             return;
         }
-        if (multicast) {
-            receiveMulticast(fw, portNum, p, loopbackFrom);
-            return;
-        }
-        // IBA 7.6.5, 13.5.1: VL15 carries subnet management packets to QP0, and QP0 takes no other.
+        // IBA 7.6.5, 13.5.1: VL15 carries subnet management packets to QP0, and QP0 takes no
+        // other; a multicast group's packet is no SMP either.
         if ((p.lrh().vl() == VL15) != (destQp == SMI_QPN)) {
             transport.count(Transport.Drop.VL15_MISMATCH);
+            return;
+        }
+        if (multicast) {
+            receiveMulticast(fw, portNum, p, loopbackFrom);
             return;
         }
         // IBA 9.6.1 (header validation): a GRH must name the port's own GID; multicast is not modelled.

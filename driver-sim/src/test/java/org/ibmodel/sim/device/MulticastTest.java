@@ -240,6 +240,32 @@ class MulticastTest {
         }
     }
 
+    /**
+     * VL15 carries QP0's packets and nothing else (IBA 7.6.5, 13.5.1; §5.11), a multicast group's
+     * included: the group's packet resent on VL15 is dropped and counted, not copied to members.
+     */
+    @Test
+    void shouldDropAMulticastPacketOnVl15() {
+        try (World w = World.of(SEED, 2)) {
+            w.joinMulticast(MLID, 0, 1);
+            Node sender = new Node(w, 0, QKEY);
+            Node remote = new Node(w, 1, QKEY);
+            remote.join(mgid(8), MLID, 2);
+            List<byte[]> sent = new ArrayList<>();
+            w.fabric().addTap((t, link, dir, packet) -> sent.add(packet.clone()));
+            sender.sendToGroup(mgid(8), MLID, TransportPair.pattern(8, 64));
+            w.settle();
+            remote.assertReceivedOnce(sender, TransportPair.pattern(8, 64), "the group's packet on VL0");
+            byte[] vl15 = sent.get(sent.size() - 1).clone();
+            new org.ibmodel.sim.wire.Lrh().wrap(vl15, 0).vl(15);
+            new org.ibmodel.sim.wire.Crcs().write(vl15);
+            w.transport(1).sink(1).receive(w.link(1, 1).a(), vl15);
+            w.settle();
+            assertTrue(remote.poll().isEmpty(), at("no copy on VL15"));
+            assertEquals(1, w.transport(1).dropped(Transport.Drop.VL15_MISMATCH), at("counted"));
+        }
+    }
+
     @Test
     void shouldLoopACopyBackToTheSendingQpItselfWhenItIsAttached() {
         try (World w = World.of(SEED, 2)) {
