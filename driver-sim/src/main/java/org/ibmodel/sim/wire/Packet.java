@@ -308,7 +308,10 @@ public final class Packet {
             sb.append(' ').append(ext.of(h));
         }
         sb.append(" payload=").append(payloadLength).append(" PadCnt=").append(padCnt)
-            .append(" ICRC=").append(BigEndian.hex(icrc(), 8)).append(" VCRC=").append(BigEndian.hex(vcrc(), 4));
+            // The CRCs go out least significant byte first; printed in the order of the wire, as
+            // tshark shows the two fields, so the two can be read side by side.
+            .append(" ICRC=").append(BigEndian.hex(Integer.reverseBytes(icrc()), 8))
+            .append(" VCRC=").append(BigEndian.hex(Integer.reverseBytes(vcrc()) >>> 16, 4));
         return sb.toString();
     }
 }

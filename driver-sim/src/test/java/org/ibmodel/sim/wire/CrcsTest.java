@@ -97,7 +97,12 @@ class CrcsTest {
         assertEquals(Icrc.get(finished, crcStart(finished)), view.icrc());
         assertEquals(Vcrc.get(finished, finished.length - Vcrc.LENGTH), view.vcrc());
         assertArrayEquals(finished, pending, "the CRCs are written into the packet");
-        assertTrue(view.toString().contains("ICRC=" + BigEndian.hex(Icrc.get(finished, crcStart(finished)), 8)));
+        // Printed as the wire carries them, first byte first, as tshark shows the two fields.
+        int at = crcStart(finished);
+        String icrcBytes = String.format("0x%02x%02x%02x%02x", finished[at], finished[at + 1], finished[at + 2],
+                finished[at + 3]);
+        String vcrcBytes = String.format("0x%02x%02x", finished[finished.length - 2], finished[finished.length - 1]);
+        assertTrue(view.toString().endsWith(" ICRC=" + icrcBytes + " VCRC=" + vcrcBytes), view.toString());
         // Each accessor writes them by itself: the VCRC asked for first.
         byte[] other = withoutCrcs(Opcode.UD_SEND_ONLY, true);
         Packet first = Packet.reusable();
