@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
-import org.ibmodel.kernel.SpinLock;
+import org.ibmodel.kernel.Mutex;
 import org.ibmodel.kernel.Work;
 import org.ibmodel.mm.HostMemory;
 
@@ -22,7 +22,12 @@ public final class IbDevice {
     private final Port[] ports;
     private final Map<IbClient, Object> clientData = new IdentityHashMap<>();
     private final List<IbEventHandler> eventHandlers = new ArrayList<>();
-    private final SpinLock eventHandlerLock;
+    /**
+     * event_handler_rwsem: taken for write to register or unregister a handler (it may sleep), and
+     * for read while the handlers run; the model's sleeping lock has no readers, which no
+     * dispatch needs, as one work item runs at a time.
+     */
+    private final Mutex eventHandlerLock;
     private final Map<ResType, Integer> live = new EnumMap<>(ResType.class);
     private boolean registered;
     private final Restrack restrack = new Restrack();
@@ -45,7 +50,7 @@ public final class IbDevice {
         this.attr = attr;
         this.memory = memory;
         this.nodeGuid = nodeGuid;
-        this.eventHandlerLock = new SpinLock(core.kernel(), "ib_device->event_handler_lock");
+        this.eventHandlerLock = new Mutex(core.kernel(), "ib_device->event_handler_rwsem");
         this.ports = new Port[portAttrs.length];
         for (int i = 0; i < portAttrs.length; i++) {
             ports[i] = new Port(this, i + 1, portAttrs[i], nodeGuid + i + 1);
@@ -218,10 +223,13 @@ public final class IbDevice {
             if (event.event() == IbEventType.GID_CHANGE) {
                 return;
             }
-            List<IbEventHandler> snapshot = eventHandlerLock.with(() -> List.copyOf(eventHandlers));
-            for (IbEventHandler h : snapshot) {
-                h.handle(event);
-            }
+            // ib_dispatch_event_clients: the handlers run under the lock, so one that unregisters
+            // itself deadlocks, as in the kernel.
+            eventHandlerLock.with(() -> {
+                for (IbEventHandler h : List.copyOf(eventHandlers)) {
+                    h.handle(event);
+                }
+            });
         }));
     }
 

@@ -107,6 +107,26 @@ class PortTest {
         assertArrayEquals(gid, port.gid(0));
     }
 
+    // drivers/infiniband/core/device.c: ib_register_event_handler takes event_handler_rwsem for
+    // write, which sleeps, and ib_dispatch_event_clients holds it for read while the handlers run,
+    // so registering from softirq context is a might_sleep bug and a handler that unregisters
+    // itself deadlocks
+    @Test
+    void shouldKeepTheEventHandlerListUnderASleepingLockHeldWhileHandlersRun() {
+        IbEventHandler nothing = e -> { };
+        org.ibmodel.kernel.KernelBug sleep = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class,
+                () -> f.kernel.runIn(ExecContext.SOFTIRQ, () -> f.dev.registerEventHandler(nothing)));
+        assertEquals(org.ibmodel.kernel.KernelBug.MIGHT_SLEEP, sleep.rule());
+        IbEventHandler[] self = new IbEventHandler[1];
+        self[0] = e -> f.dev.unregisterEventHandler(self[0]);
+        f.dev.registerEventHandler(self[0]);
+        f.dev.dispatchEvent(IbEvent.port(f.dev, IbEventType.LID_CHANGE, Fixture.PORT));
+        org.ibmodel.kernel.KernelBug deadlock = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class, f::run);
+        assertEquals(org.ibmodel.kernel.KernelBug.LOCKDEP_RECURSIVE, deadlock.rule());
+    }
+
     // drivers/infiniband/core/cache.c ib_cache_event_task: IB_EVENT_GID_CHANGE from a driver updates
     // the GID cache and reaches no client; clients hear of GIDs from dispatch_gid_change_event,
     // which only the RoCE GID table's adds and deletes call
