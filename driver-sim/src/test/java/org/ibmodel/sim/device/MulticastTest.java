@@ -294,7 +294,8 @@ class MulticastTest {
         try (World w = World.of(SEED, 2)) {
             w.joinMulticast(MLID, 0, 1);
             assertTrue((w.host(0).driver(0).device().attr().kernelCapFlags
-                    & org.ibmodel.core.DeviceAttr.IBK_BLOCK_MULTICAST_LOOPBACK) != 0, at("IBK_BLOCK_MULTICAST_LOOPBACK"));
+                    & org.ibmodel.core.DeviceAttr.IBK_BLOCK_MULTICAST_LOOPBACK) != 0,
+                    at("IBK_BLOCK_MULTICAST_LOOPBACK"));
             Node sender = new Node(w, 0, QKEY, QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK);
             Node localPeer = new Node(w, 0, QKEY);
             Node remote = new Node(w, 1, QKEY);
