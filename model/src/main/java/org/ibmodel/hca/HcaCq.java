@@ -9,6 +9,7 @@ import java.util.function.IntFunction;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Wc;
 import org.ibmodel.kernel.Completion;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.SpinLock;
@@ -191,7 +192,8 @@ final class HcaCq {
     /**
      * mlx4_ib_poll_cq: up to {@code num} completions, oldest first. A CQE of a QPN the driver does
      * not know (a QP the device kept after refusing its 2RST_QP, §3.2) is consumed with a warning
-     * and ends the poll there, as mlx4_ib_poll_one's -EINVAL does; the next poll goes on after it.
+     * and the poll fails with mlx4_ib_poll_one's -EINVAL, the completions it had already taken
+     * consumed with it; the next poll goes on after them.
      */
     int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
         return lock.with(() -> {
@@ -214,6 +216,7 @@ final class HcaCq {
                 }
                 if (qp == null) {
                     kernel.printk(String.format("CQ %06x with entry for unknown QPN %06x", cqn, cqeQpn));
+                    n = Errno.EINVAL.negative();
                     break;
                 }
                 if (wc[n] == null) {
