@@ -4,7 +4,6 @@
 package org.ibmodel.hca;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -20,7 +19,6 @@ import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
-import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -113,28 +111,16 @@ class HcaCommandsConformanceTest {
      * command's CmdIssue, which says it went to the device.
      */
     private static void assertRejectedAtTheIssueAfterATimeout(CmdPolicy bug) {
-        for (long seed = 1; seed <= 200; seed++) {
-            SpecTrace t = record(seed, bug);
-            long bugSeq = 0;
+        SeededRuns.assertRejectedAtTheBug(200, seed -> record(seed, bug), t -> {
             boolean timedOut = false;
             for (SpecEvent e : t.events()) {
                 timedOut |= e.action() == TraceAction.CmdTimeOut;
                 if (timedOut && e.action() == TraceAction.CmdIssue) {
-                    bugSeq = e.seq();
-                    break;
+                    return e.seq();
                 }
             }
-            if (bugSeq > 0) {
-                TraceValidator.Mismatch m = TraceValidator.validate(t).mismatch();
-                String why = "seed " + seed + ": the bug is at seq " + bugSeq + "; the validator: " + m + "\n"
-                        + t.toNdjson();
-                assertNotNull(m, why);
-                assertEquals(bugSeq, m.seq(), why);
-                assertEquals(TraceAction.CmdIssue.name(), m.event(), why);
-                return;
-            }
-        }
-        throw new AssertionError("no run in 200 seeds issued a command after a timeout");
+            return 0;
+        }, TraceAction.CmdIssue);
     }
 
     // ---- the runs ---------------------------------------------------------------------------

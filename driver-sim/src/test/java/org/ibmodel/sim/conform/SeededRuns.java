@@ -1,15 +1,19 @@
 // The seeded runs of a conformance test, recorded and validated against their specs with TLC
 package org.ibmodel.sim.conform;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongFunction;
 import java.util.function.Predicate;
+import java.util.function.ToLongFunction;
 import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
+import org.ibmodel.specs.trace.TraceAction;
 import org.ibmodel.specs.trace.TraceValidator;
 
 /**
@@ -59,6 +63,29 @@ public final class SeededRuns {
     /** Every event of every run, in order. */
     public List<SpecEvent> events() {
         return traces.stream().flatMap(t -> t.events().stream()).toList();
+    }
+
+    /**
+     * A mutation test of the validator: of seeds 1 to {@code seeds} recorded with a bug, the first
+     * whose trace shows it ({@code where} gives the seq of the event it made, or 0) is rejected at
+     * that seq, on an event of kind {@code at}; failing that, no run made the bug show.
+     */
+    public static void assertRejectedAtTheBug(int seeds, LongFunction<SpecTrace> record,
+            ToLongFunction<SpecTrace> where, TraceAction at) {
+        for (long seed = 1; seed <= seeds; seed++) {
+            SpecTrace t = record.apply(seed);
+            long bugSeq = where.applyAsLong(t);
+            if (bugSeq > 0) {
+                TraceValidator.Mismatch m = TraceValidator.validate(t).mismatch();
+                String why = "seed " + seed + ": the bug is at seq " + bugSeq + "; the validator: " + m + "\n"
+                        + t.toNdjson();
+                assertNotNull(m, why);
+                assertEquals(bugSeq, m.seq(), why);
+                assertEquals(at.name(), m.event(), why);
+                return;
+            }
+        }
+        throw new AssertionError("no run in " + seeds + " seeds made the bug show (" + at + ")");
     }
 
     /** Some run had an event {@code p} finds: what the runs must exercise for the check to mean something. */

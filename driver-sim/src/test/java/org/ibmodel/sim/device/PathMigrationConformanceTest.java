@@ -4,7 +4,6 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
-import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,20 +71,8 @@ class PathMigrationConformanceTest {
 
     @Test
     void shouldRejectAMigrationFromRearm() {
-        for (long seed = 1; seed <= 300; seed++) {
-            SpecTrace t = record(seed, MIGRATES_WHEN_REARMED);
-            long bugSeq = firstExhaustInRearm(t);
-            if (bugSeq > 0) {
-                TraceValidator.Mismatch m = TraceValidator.validate(t).mismatch();
-                String why = "seed " + seed + ": the bug is at seq " + bugSeq + "; the validator: " + m + "\n"
-                        + t.toNdjson();
-                assertNotNull(m, why);
-                assertEquals(bugSeq, m.seq(), why);
-                assertEquals(TraceAction.ApmExhaust.name(), m.event(), why);
-                return;
-            }
-        }
-        throw new AssertionError("no run in 300 seeds had a QP in REARM run out of retries");
+        SeededRuns.assertRejectedAtTheBug(300, seed -> record(seed, MIGRATES_WHEN_REARMED),
+                PathMigrationConformanceTest::firstExhaustInRearm, TraceAction.ApmExhaust);
     }
 
     /** The seq of the first ApmExhaust of a QP the trace says is in REARM, or 0. */

@@ -4,7 +4,6 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,6 @@ import org.ibmodel.specs.trace.SpecEvent;
 import org.ibmodel.specs.trace.SpecTrace;
 import org.ibmodel.sim.conform.SeededRuns;
 import org.ibmodel.specs.trace.TraceAction;
-import org.ibmodel.specs.trace.TraceValidator;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -115,20 +113,7 @@ class SqDrainConformanceTest {
      * bug produced, judged from the trace alone) is rejected by the validator at that event.
      */
     private static void assertRejected(TransportPolicy bug, ToLongFunction<SpecTrace> where, TraceAction at) {
-        for (long seed = 1; seed <= 300; seed++) {
-            SpecTrace t = record(seed, bug);
-            long bugSeq = where.applyAsLong(t);
-            if (bugSeq > 0) {
-                TraceValidator.Mismatch m = TraceValidator.validate(t).mismatch();
-                String why = "seed " + seed + ": the bug is at seq " + bugSeq + "; the validator: " + m + "\n"
-                        + t.toNdjson();
-                assertNotNull(m, why);
-                assertEquals(bugSeq, m.seq(), why);
-                assertEquals(at.name(), m.event(), why);
-                return;
-            }
-        }
-        throw new AssertionError("no run in 300 seeds made the bug show");
+        SeededRuns.assertRejectedAtTheBug(300, seed -> record(seed, bug), where, at);
     }
 
     /** What a trace says of the QP so far, as SqDrain would have it. */
