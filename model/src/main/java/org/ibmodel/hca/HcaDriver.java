@@ -1098,7 +1098,6 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
-    /** The driver keeps the address vector; post_send copies it into each datagram segment. */
     /** mthca_process_mad: what the firmware's agent should answer goes to MAD_IFC (HcaMad). */
     @Override
     public int processMad(int flags, int portNum, Wc inWc, byte[] inMad, byte[] outMad) {
@@ -1149,6 +1148,7 @@ public final class HcaDriver implements DeviceOps {
         return mcg.detach(qp.qpNum(), gid);
     }
 
+    /** The driver keeps the address vector; post_send copies it into each datagram segment. */
     @Override
     public int createAh(Ah ah, AhAttr attr) {
         ah.drv(attr);
