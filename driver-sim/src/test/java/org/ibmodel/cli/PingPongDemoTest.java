@@ -194,7 +194,7 @@ class PingPongDemoTest {
             "h0: a new hca0 is registered",
             "h0 client: ibv_get_async_event: read() of the async fd (4) -> IBV_EVENT_DEVICE_FATAL",
             "the driver's event through ib_core, then uverbs' own as it took the device away",
-            "ibv_poll_cq(cq, 2) -> -1, errno EINVAL: the CQ went with the device",
+            "ibv_poll_cq(cq, 2) -> -1, errno EIO: the device is gone",
             "write(3, IB_USER_VERBS_CMD_DESTROY_QP, 24) = 24",
             "h0 client: exit; uverbs0 has 0 files open, hca0 0 objects",
             "h0: hca0 port 1 IB_PORT_INIT, LID 0",

@@ -241,10 +241,11 @@ final class UverbsCmd {
         if (!dev(b).isPortValid(ua.portNum())) {
             return Errno.EINVAL.negative();
         }
-        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pd == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
+        if (pdR.isErr()) {
+            return pdR.err();
         }
+        UObject pd = pdR.get();
         AhAttr.Grh grh = ua.isGlobal() != 0
                 ? new AhAttr.Grh(ua.dgid(), ua.flowLabel(), ua.sgidIndex(), ua.hopLimit(), ua.trafficClass()) : null;
         AhAttr attr = new AhAttr(ua.dlid(), ua.sl(), ua.srcPathBits(), ua.staticRate(), ua.portNum(), grh);
@@ -284,10 +285,11 @@ final class UverbsCmd {
         if (ret != 0) {
             return ret;
         }
-        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pd == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
+        if (pdR.isErr()) {
+            return pdR.err();
         }
+        UObject pd = pdR.get();
         long start = cmd.start();
         long length = cmd.length();
         long[] pages = umemGet(b.task, start, length, err);
@@ -430,10 +432,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         Cq cq = (Cq) u.object;
         int ret = cq.resize(cmd.cqe());
         if (ret != 0) {
@@ -467,10 +470,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         Cq cq = (Cq) u.object;
         Wc[] one = {new Wc()};
         long ne = Integer.toUnsignedLong(cmd.ne());
@@ -512,10 +516,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         // The return of ib_req_notify_cq is not passed on.
         ((Cq) u.object).reqNotify(cmd.solicitedOnly() != 0 ? CqNotifyFlags.SOLICITED : CqNotifyFlags.NEXT_COMP);
         return 0;
@@ -523,7 +528,7 @@ final class UverbsCmd {
 
     /**
      * ib_uverbs_ex_modify_cq: an attr_mask of 0 or a reserved word set is -EINVAL, a mask bit
-     * past IB_CQ_MODERATE -EOPNOTSUPP, a handle naming no CQ -EINVAL; then
+     * past IB_CQ_MODERATE -EOPNOTSUPP, then the CQ's lookup (UverbsFile.lookupRead), then
      * rdma_set_cq_moderation's answer.
      */
     static int exModifyCq(Bundle b) {
@@ -538,10 +543,11 @@ final class UverbsCmd {
         if (Integer.compareUnsigned(cmd.attrMask(), ExModifyCq.ATTR_MODERATE) > 0) {
             return Errno.EOPNOTSUPP.negative();
         }
-        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         return ((Cq) u.object).setModeration(cmd.cqCount(), cmd.cqPeriod());
     }
 
@@ -619,26 +625,35 @@ final class UverbsCmd {
             // Its pd_handle names an XRC domain, and the model has none.
             return Errno.EINVAL.negative();
         }
+        // create_qp: the SRQ, the receive CQ, the send CQ and the PD are looked up in that order,
+        // and the first lookup to fail gives the command its error.
         UObject srq = null;
         if (cmd.isSrq() != 0) {
-            srq = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-            if (srq == null) {
-                return Errno.EINVAL.negative();
+            Result<UObject> r = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
+            if (r.isErr()) {
+                return r.err();
             }
+            srq = r.get();
         }
         UObject rcq = null;
         if (cmd.recvCqHandle() != cmd.sendCqHandle()) {
-            rcq = b.file.lookupRead(UObjectType.CQ, cmd.recvCqHandle());
-            if (rcq == null) {
-                return Errno.EINVAL.negative();
+            Result<UObject> r = b.file.lookupRead(UObjectType.CQ, cmd.recvCqHandle());
+            if (r.isErr()) {
+                return r.err();
             }
+            rcq = r.get();
         }
-        UObject scq = b.file.lookupRead(UObjectType.CQ, cmd.sendCqHandle());
+        Result<UObject> scqR = b.file.lookupRead(UObjectType.CQ, cmd.sendCqHandle());
+        if (scqR.isErr()) {
+            return scqR.err();
+        }
+        UObject scq = scqR.get();
         rcq = rcq != null ? rcq : scq;
-        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pd == null || scq == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
+        if (pdR.isErr()) {
+            return pdR.err();
         }
+        UObject pd = pdR.get();
         if ((cmd.createFlags() & ~USER_CREATE_FLAGS) != 0) {
             return Errno.EINVAL.negative();
         }
@@ -685,10 +700,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         QpAttr a = new QpAttr();
         int ret = qp.query(a);
@@ -766,10 +782,11 @@ final class UverbsCmd {
     /** modify_qp (uverbs_cmd.c): what the legacy and the extended MODIFY_QP share. */
     private static int modifyQp(Bundle b, ModifyQp cmd, int rateLimit) {
         int mask = cmd.attrMask();
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         IbDevice d = dev(b);
         // modify_qp: ports are checked before ib_core sees the request, an AV's against the QP's.
@@ -928,10 +945,11 @@ final class UverbsCmd {
         if (ret != 0) {
             return ret;
         }
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         boolean ud = qp.type() == QpType.UD;
         int sgBase = PostSend.SIZE + cmd.wqeSize() * cmd.wrCount();
@@ -951,10 +969,11 @@ final class UverbsCmd {
                 if (op != WrOpcode.SEND && op != WrOpcode.SEND_WITH_IMM) {
                     return Errno.EINVAL.negative();
                 }
-                UObject ah = b.file.lookupRead(UObjectType.AH, w.ah());
-                if (ah == null) {
-                    return Errno.EINVAL.negative();
+                Result<UObject> ahR = b.file.lookupRead(UObjectType.AH, w.ah());
+                if (ahR.isErr()) {
+                    return ahR.err();
                 }
+                UObject ah = ahR.get();
                 wr.ah((Ah) ah.object).remoteQpn(w.remoteQpn()).remoteQkey(w.remoteQkey());
             } else if (op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM || op == WrOpcode.RDMA_READ) {
                 wr.remoteAddr(w.remoteAddr()).rkey(w.rkey());
@@ -1029,19 +1048,20 @@ final class UverbsCmd {
         if (wrs == null) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         PostResult pr = ((Qp) u.object).postRecv(wrs);
         int ret2 = b.response(new PostRecvResp().badWr(badWr(pr, wrs.size())).toBytes());
         return ret2 != 0 ? ret2 : pr.ret();
     }
 
     /**
-     * ib_uverbs_attach_mcast: -EINVAL for a handle naming no QP; an attachment the QP already
-     * has is 0 without asking ib_core again; otherwise ib_attach_mcast's answer, remembered on
-     * success so that closing the file can detach it.
+     * ib_uverbs_attach_mcast: the QP's lookup error (UverbsFile.lookupRead); an attachment the
+     * QP already has is 0 without asking ib_core again; otherwise ib_attach_mcast's answer,
+     * remembered on success so that closing the file can detach it.
      */
     static int attachMcast(Bundle b) {
         int[] err = e();
@@ -1049,10 +1069,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         byte[] gid = cmd.gid();
         for (UObject.Mcast m : u.mcast) {
             if (m.is(gid, cmd.mlid())) {
@@ -1067,8 +1088,8 @@ final class UverbsCmd {
     }
 
     /**
-     * ib_uverbs_detach_mcast: -EINVAL for a handle naming no QP or an attachment it does not
-     * have; otherwise the attachment is forgotten and ib_detach_mcast's answer returned.
+     * ib_uverbs_detach_mcast: the QP's lookup error (UverbsFile.lookupRead), -EINVAL for an
+     * attachment it does not have; otherwise the attachment is forgotten and ib_detach_mcast's answer returned.
      */
     static int detachMcast(Bundle b) {
         int[] err = e();
@@ -1076,10 +1097,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         byte[] gid = cmd.gid();
         if (!u.mcast.removeIf(m -> m.is(gid, cmd.mlid()))) {
             return Errno.EINVAL.negative();
@@ -1099,10 +1121,11 @@ final class UverbsCmd {
         }
         UObject u = b.file.allocIdr(UObjectType.SRQ);
         b.uobject = u;
-        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pd == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
+        if (pdR.isErr()) {
+            return pdR.err();
         }
+        UObject pd = pdR.get();
         Result<Srq> r = Srq.create((Pd) pd.object, ev -> asyncEvent(u, ev),
                 new SrqAttr(cmd.maxWr(), cmd.maxSge(), cmd.srqLimit()));
         if (r.isErr()) {
@@ -1120,10 +1143,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         return ((Srq) u.object).modify(new SrqAttr(cmd.maxWr(), 0, cmd.srqLimit()), cmd.attrMask());
     }
 
@@ -1133,10 +1157,11 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         SrqAttr a = new SrqAttr(0, 0, 0);
         int ret = ((Srq) u.object).query(a);
         if (ret != 0) {
@@ -1169,10 +1194,11 @@ final class UverbsCmd {
         if (wrs == null) {
             return err[0];
         }
-        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (u == null) {
-            return Errno.EINVAL.negative();
+        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
+        if (uR.isErr()) {
+            return uR.err();
         }
+        UObject u = uR.get();
         PostResult pr = ((Srq) u.object).postRecv(wrs);
         int ret2 = b.response(new PostSrqRecvResp().badWr(badWr(pr, wrs.size())).toBytes());
         return ret2 != 0 ? ret2 : pr.ret();

@@ -15,6 +15,7 @@ import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.ResType;
+import org.ibmodel.core.Result;
 import org.ibmodel.core.Srq;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.KernelBug;
@@ -263,12 +264,19 @@ public final class UverbsFile implements OpenFile {
     }
 
     /**
-     * uobj_get_obj_read: the object {@code handle} names, of {@code type}; null when there is
-     * none or it is of another type (the legacy handlers then return -EINVAL).
+     * uobj_get_obj_read, whose error the handlers pass on since Linux 6.15 (before, every failed
+     * lookup was -EINVAL): rdma_lookup_get_uobject's -EIO once the device was taken away, -ENOENT
+     * when the handle names nothing (lookup_get_idr_uobject), -EINVAL for an object of another type.
      */
-    UObject lookupRead(UObjectType type, int handle) {
+    Result<UObject> lookupRead(UObjectType type, int handle) {
+        if (device.disassociated()) {
+            return Result.err(Errno.EIO);
+        }
         UObject u = policy.lookup(this, handle);
-        return u != null && u.type() == type ? u : null;
+        if (u == null) {
+            return Result.err(Errno.ENOENT);
+        }
+        return u.type() == type ? Result.of(u) : Result.err(Errno.EINVAL);
     }
 
     /**
@@ -466,7 +474,7 @@ public final class UverbsFile implements OpenFile {
      * RDMA_REMOVE_DRIVER_REMOVE. Every object's hardware part is destroyed, oldest dependency
      * last, while its handle stays for a destroy command to free; the context goes
      * (ufile_destroy_ucontext); the async event file is told IB_EVENT_DEVICE_FATAL. The file
-     * stays open: from now on its commands fail with -EIO, or -EINVAL for one naming an object.
+     * stays open: from now on its commands fail with -EIO; a destroy command still frees a handle.
      * Returns how many objects with a hardware part (not event files) it destroyed.
      */
     int disassociate() {

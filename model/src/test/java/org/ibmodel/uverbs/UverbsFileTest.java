@@ -171,8 +171,8 @@ class UverbsFileTest {
         assertEquals(err(Errno.EINVAL), w(Commands.allocPd(RESP)));
         assertEquals(err(Errno.EINVAL), w(Commands.queryDevice(RESP)));
         assertEquals(err(Errno.EINVAL), w(Commands.createCq(RESP, 1, 4, -1)));
-        assertEquals(err(Errno.EINVAL), w(Commands.pollCq(RESP, 0, 1)));
-        // rdma_core.c: a destroy looks the handle up first and finds nothing.
+        // rdma_core.c: a command naming an object looks its handle up first and finds nothing.
+        assertEquals(err(Errno.ENOENT), w(Commands.pollCq(RESP, 0, 1)));
         assertEquals(err(Errno.ENOENT), w(Commands.deallocPd(0)));
         assertNoObjects();
     }
@@ -207,8 +207,24 @@ class UverbsFileTest {
     void shouldNotFindAHandleThatDoesNotExist() {
         context();
         assertEquals(err(Errno.ENOENT), w(Commands.deallocPd(5)));
-        assertEquals(err(Errno.EINVAL), w(Commands.createQp(RESP, 1, 5, 6, 6, -1, 2, 1, 1)));
-        assertEquals(err(Errno.EINVAL), w(Commands.pollCq(RESP, 42, 1)));
+        // lookup_get_idr_uobject's -ENOENT, which the handlers pass on (Linux 6.15).
+        assertEquals(err(Errno.ENOENT), w(Commands.createQp(RESP, 1, 5, 6, 6, -1, 2, 1, 1)));
+        assertEquals(err(Errno.ENOENT), w(Commands.pollCq(RESP, 42, 1)));
+    }
+
+    @Test
+    void shouldAnswerCreateQpWithItsFirstFailedLookup() {
+        context();
+        int pd = pd();
+        int cq = cq(4);
+        int rc = QpType.RC.value();
+        // create_qp looks up the SRQ, the receive CQ, the send CQ and then the PD.
+        assertEquals(err(Errno.EINVAL), w(Commands.createQp(RESP, 7, 9, cq, cq, pd, rc, 4, 1)), "a PD as SRQ");
+        assertEquals(err(Errno.ENOENT), w(Commands.createQp(RESP, 7, 9, pd, 8, -1, rc, 4, 1)), "no receive CQ");
+        assertEquals(err(Errno.EINVAL), w(Commands.createQp(RESP, 7, 9, pd, cq, -1, rc, 4, 1)), "a PD as send CQ");
+        assertEquals(err(Errno.ENOENT), w(Commands.createQp(RESP, 7, 9, cq, cq, -1, rc, 4, 1)), "no PD");
+        assertEquals(err(Errno.EINVAL), w(Commands.createQp(RESP, 7, cq, cq, cq, -1, rc, 4, 1)), "a CQ as PD");
+        assertEquals(0, host.device().liveCount(ResType.QP));
     }
 
     @Test
@@ -227,7 +243,7 @@ class UverbsFileTest {
         int pd = pd();
         assertTrue(w(Commands.deallocPd(pd)) > 0);
         assertEquals(err(Errno.ENOENT), w(Commands.deallocPd(pd)));
-        assertEquals(err(Errno.EINVAL), w(Commands.regMr(RESP, pd, BUF, 4096, BUF, 0)));
+        assertEquals(err(Errno.ENOENT), w(Commands.regMr(RESP, pd, BUF, 4096, BUF, 0)));
     }
 
     @Test
@@ -240,7 +256,7 @@ class UverbsFileTest {
         assertTrue(w(q, qfd, Commands.getContext(RESP)) > 0);
         // Each ib_uverbs_file has its own idr: handle 0 of p1 is nothing in p2's file.
         assertEquals(err(Errno.ENOENT), w(q, qfd, Commands.deallocPd(pd)));
-        assertEquals(err(Errno.EINVAL), w(q, qfd, Commands.regMr(RESP, pd, BUF, 4096, BUF, 0)));
+        assertEquals(err(Errno.ENOENT), w(q, qfd, Commands.regMr(RESP, pd, BUF, 4096, BUF, 0)));
         // The same process with a second open file does not see it either.
         int fd2 = host.uverbs0().open(p);
         assertTrue(w(p, fd2, Commands.getContext(RESP)) > 0);

@@ -126,8 +126,8 @@ class UverbsMcastTest {
         unicast[0] = (byte) 0xfe;
         assertEquals(Errno.EINVAL.negative(), w(Commands.attachMcast(ud, unicast, MLID)), "a unicast GID");
         assertEquals(Errno.EINVAL.negative(), w(Commands.attachMcast(ud, mgid(1), 0x0042)), "a unicast LID");
-        assertEquals(Errno.EINVAL.negative(), w(Commands.attachMcast(ud + 40, mgid(1), MLID)), "no such QP");
-        assertEquals(Errno.EINVAL.negative(), w(Commands.detachMcast(ud + 40, mgid(1), MLID)), "no such QP");
+        assertEquals(Errno.ENOENT.negative(), w(Commands.attachMcast(ud + 40, mgid(1), MLID)), "no such QP");
+        assertEquals(Errno.ENOENT.negative(), w(Commands.detachMcast(ud + 40, mgid(1), MLID)), "no such QP");
         assertTrue(calls.isEmpty(), calls.toString());
     }
 

@@ -72,7 +72,7 @@ class UverbsModifyCqTest {
         byte[] reserved = modify(cq, 1, 16, 50);
         reserved[CmdHdr.SIZE + ExCmdHdr.SIZE + ExModifyCq.RESERVED_OFFSET] = 1;
         assertEquals(Errno.EINVAL.negative(), t.w(reserved), "the reserved word");
-        assertEquals(Errno.EINVAL.negative(), t.w(modify(cq + 1, 1, 16, 50)), "a handle naming no CQ");
+        assertEquals(Errno.ENOENT.negative(), t.w(modify(cq + 1, 1, 16, 50)), "a handle naming no CQ");
         assertTrue(calls.isEmpty(), calls.toString());
     }
 

@@ -594,7 +594,7 @@ public final class PingPongTour {
         if (events == 2) {
             n.say("    the driver's event through ib_core, then uverbs' own as it took the device away");
         }
-        a.verb("ibv_poll_cq(cq, %d) -> %d, errno %s: the CQ went with the device", a.wc.length,
+        a.verb("ibv_poll_cq(cq, %d) -> %d, errno %s: the device is gone", a.wc.length,
                 a.cq.poll(a.wc.length, a.wc), Errno.ofNumber(a.ibv.errno()).name());
         closeCtx(a);
         n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());

@@ -152,12 +152,12 @@ class UserAsyncEventsTest {
             }
             assertNull(client.ctx.getAsyncEvent(), "nothing more");
 
-            // The objects went with the device: a command naming one gets EINVAL (the legacy
-            // commands' answer to a handle they cannot use), one needing the context EIO.
+            // The device is gone: every command but a destroy gets EIO, one naming an object
+            // too (rdma_lookup_get_uobject's error, passed on since Linux 6.15).
             IbvWc[] wc = {new IbvWc()};
             assertEquals(-1, client.cq.poll(1, wc), "ibv_poll_cq");
-            assertEquals(Errno.EINVAL.number(), client.ibv.errno());
-            assertEquals(Errno.EINVAL.number(), client.qp.postSend(new IbvSendWr(8, IbvWrOpcode.SEND,
+            assertEquals(Errno.EIO.number(), client.ibv.errno());
+            assertEquals(Errno.EIO.number(), client.qp.postSend(new IbvSendWr(8, IbvWrOpcode.SEND,
                     IbvWrOpcode.SEND_SIGNALED, new IbvSge(client.buf, 8, client.mr.lkey())), new IbvSendWr[1]));
             assertEquals(Errno.EIO.number(), client.ctx.queryPort(1, new IbvPortAttr()), "ibv_query_port");
             assertNull(client.ctx.allocPd(), "ibv_alloc_pd");
