@@ -66,6 +66,11 @@ public final class Srq extends IbObject {
         return srqLimit;
     }
 
+    /** Whether the SRQ has an event handler (srq->event_handler), which rxe's responder asks. */
+    public boolean hasEventHandler() {
+        return eventHandler != null;
+    }
+
     /**
      * ib_modify_srq: straight to the driver (core/verbs.c checks nothing), which checks the size
      * and the limit (rxe_srq_chk_attr; mlx4_ib_modify_srq, which cannot resize) and refuses to

@@ -142,6 +142,41 @@ class SrqTest {
         assertEquals(1, srqEvents.events.size());
     }
 
+    // drivers/infiniband/sw/rxe/rxe_srq.c: rxe_srq_from_init arms the srq_limit the SRQ is
+    // created with
+    @Test
+    void shouldArmTheLimitTheSrqIsCreatedWith() {
+        Srq srq = Srq.create(f.pd, srqEvents, new SrqAttr(8, 1, 3)).get();
+        SrqAttr out = new SrqAttr(0, 0, 0);
+        assertEquals(0, srq.query(out));
+        assertEquals(3, out.srqLimit);
+        Qp[] qp = pairOnSrq(srq);
+        postRecvs(srq, 5);
+
+        send(qp[0], 3);
+        f.run();
+
+        assertEquals(List.of(IbEventType.SRQ_LIMIT_REACHED), srqEvents.types());
+    }
+
+    // drivers/infiniband/sw/rxe/rxe_resp.c: get_srq_wqe disarms the limit only for an SRQ with an
+    // event handler, the one it can tell
+    @Test
+    void shouldKeepTheLimitArmedOnAnSrqWithoutAnEventHandler() {
+        Srq srq = Srq.create(f.pd, null, new SrqAttr(8, 1, 0)).get();
+        Qp[] qp = pairOnSrq(srq);
+        postRecvs(srq, 5);
+        assertEquals(0, srq.modify(new SrqAttr(0, 0, 3), SrqAttr.LIMIT));
+
+        send(qp[0], 3);
+        f.run();
+
+        SrqAttr out = new SrqAttr(0, 0, 0);
+        assertEquals(0, srq.query(out));
+        assertEquals(3, out.srqLimit);
+        assertEquals(3, srq.srqLimit());
+    }
+
     // drivers/infiniband/sw/rxe/rxe_resp.c: get_srq_wqe clears the limit as it takes the WQE that
     // crosses it, so WQEs taken before the event is delivered do not raise it again
     @Test

@@ -365,7 +365,10 @@ public final class MemDevice implements DeviceOps {
         if (device.liveCount(ResType.SRQ) >= a.maxSrq) {
             return Errno.EINVAL.negative();
         }
-        srq.drv(new SrqQueue());
+        SrqQueue q = new SrqQueue();
+        // rxe_srq_from_init: the limit asked for at creation is armed.
+        q.limit = attr.srqLimit;
+        srq.drv(q);
         // rxe_srq_chk_init raises max_sge to RXE_MIN_SRQ_SGE (1); rxe_srq_from_init writes back
         // the size its queue got.
         attr.maxSge = Math.max(attr.maxSge, 1);

@@ -312,9 +312,10 @@ final class MemExecutor {
         }
         MemQueues.SrqQueue q = MemDevice.queue(srq);
         RecvWr wr = q.wrs.poll();
-        if (wr != null && q.limit > 0 && q.wrs.size() < q.limit) {
+        if (wr != null && q.limit > 0 && srq.hasEventHandler() && q.wrs.size() < q.limit) {
             // rxe_resp.c get_srq_wqe: the limit disarms as the WQE that crosses it is taken, so
             // the WQEs taken after it raise nothing; the handler runs in the responder's context.
+            // An SRQ without a handler keeps its limit armed: there is no one to tell.
             q.limit = 0;
             srq.limitReached();
         }
