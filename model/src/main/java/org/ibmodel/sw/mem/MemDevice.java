@@ -316,6 +316,9 @@ public final class MemDevice implements DeviceOps {
             return;
         }
         r.entries.add(wc);
+        // A solicited arm fires on an unsuccessful completion too (ibv_req_notify_cq(3): "a CQE is
+        // solicited if ... the status is not successful"), as the HCA does; here the device
+        // departs from rxe, whose completer posts every send CQE as unsolicited.
         boolean fire = (r.armed & CqNotifyFlags.NEXT_COMP) != 0
                 || ((r.armed & CqNotifyFlags.SOLICITED) != 0 && (solicited || wc.status != WcStatus.SUCCESS));
         if (fire) {
