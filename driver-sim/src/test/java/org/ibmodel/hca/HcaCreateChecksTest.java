@@ -130,6 +130,28 @@ class HcaCreateChecksTest {
         assertEquals(0, createQp(QpType.GSI, new QpCap(1, 1, caps.maxSendSge() - 2, 1, 0), null));
     }
 
+    /**
+     * create_qp_common adds a receive SGE to an SMI or GSI QP's (for the SR-IOV tunnel header,
+     * native mode too) before set_rq_size compares them with the limit.
+     */
+    @Test
+    void shouldCountTheExtraReceiveSgeOfASpecialQp() {
+        assertEquals(EINVAL, createQp(QpType.GSI, new QpCap(1, 1, 1, a.maxRecvSge, 0), null));
+        assertEquals(0, createQp(QpType.RC, new QpCap(1, 1, 1, a.maxRecvSge, 0), null), "not on an RC QP");
+        assertEquals(0, createQp(QpType.GSI, new QpCap(1, 1, 1, a.maxRecvSge - 1, 0), null));
+    }
+
+    /**
+     * create_qp_common sizes the queues (set_kernel_sq_size's -EINVAL for a WQE too large) before
+     * it takes a QP number, and mthca_alloc_sqp before it finds the special QP taken (-EBUSY).
+     */
+    @Test
+    void shouldRefuseAWqeTooLargeBeforeTakingAQpNumber() {
+        assertEquals(0, createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 0), null));
+        assertEquals(Errno.EBUSY.negative(), createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 0), null));
+        assertEquals(EINVAL, createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 2000), null), "inline past the ds");
+    }
+
     /** mlx4_ib_create_cq and mlx4_ib_resize_cq: entries from 1 to max_cqes, else -EINVAL. */
     @Test
     void shouldCheckCqSizesInTheDriver() {

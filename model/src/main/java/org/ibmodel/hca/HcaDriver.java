@@ -1291,7 +1291,7 @@ public final class HcaDriver implements DeviceOps {
             return Errno.EINVAL.negative();
         }
         boolean special = attr.qpType == QpType.SMI || attr.qpType == QpType.GSI;
-        int err = checkQueueSizes(attr.cap, attr.srq != null, special);
+        int err = checkQueueSizes(attr.qpType, attr.cap, attr.srq != null, special);
         if (err != 0) {
             return err;
         }
@@ -1317,12 +1317,6 @@ public final class HcaDriver implements DeviceOps {
         }
         HcaSrq srq = attr.srq == null ? null : (HcaSrq) attr.srq.drv();
         HcaQp hq = HcaQp.create(kernel, pci, qp, qpn, srq);
-        if (hq == null) {
-            if (!special) {
-                qpBitmap.free(qpn);
-            }
-            return Errno.EINVAL.negative();
-        }
         qp.assignQpNum(special ? (attr.qpType == QpType.SMI ? 0 : 1) : qpn);
         attr.cap = hq.actualCap(attr.cap, device.attr().maxQpWr, device.attr().maxSendSge,
                 device.attr().maxRecvSge);
@@ -1340,16 +1334,22 @@ public final class HcaDriver implements DeviceOps {
      * mlx4's set_rq_size, then set_kernel_sq_size (hw/mlx4/qp.c), as u32s: WRs at most the
      * device's max_wqes less the spare ones, SGEs at most the smaller of max_sq_sg and max_rq_sg,
      * the receive limits checked even on an SRQ; then no receive WRs on an SRQ's QP; an SMI or GSI
-     * QP keeps two send SGEs of max_sq_sg for its header and checksum (all -EINVAL).
+     * QP keeps two send SGEs of max_sq_sg for its header and checksum; then WQEs that fit §5.1's
+     * ds (all -EINVAL). All before a QP number is taken, as create_qp_common and mthca_alloc_sqp
+     * size the queues first.
      */
-    private int checkQueueSizes(QpCap c, boolean hasSrq, boolean special) {
+    private int checkQueueSizes(QpType type, QpCap c, boolean hasSrq, boolean special) {
         // What mlx4_ib_query_device reports is what these checks allow.
         int maxWr = device.attr().maxQpWr;
         int maxSg = device.attr().maxSendSge;
-        boolean bad = above(c.maxRecvWr(), maxWr) || above(c.maxRecvSge(), maxSg)
+        // create_qp_common adds a receive SGE to an SMI or GSI QP's before set_rq_size checks them
+        // (the SR-IOV tunnel header's, added whatever the mode).
+        long recvSge = Integer.toUnsignedLong(c.maxRecvSge()) + (special ? 1 : 0);
+        boolean bad = above(c.maxRecvWr(), maxWr) || recvSge > maxSg
                 || hasSrq && c.maxRecvWr() != 0
                 || above(c.maxSendWr(), maxWr) || above(c.maxSendSge(), maxSg)
-                || special && c.maxSendSge() + 2 > maxSqSg;
+                || special && c.maxSendSge() + 2 > maxSqSg
+                || !HcaQp.wqesFit(type, c);
         return bad ? Errno.EINVAL.negative() : 0;
     }
 

@@ -89,18 +89,27 @@ final class HcaQp {
         return new QpCap(sendWr, recvWr, sendSge, recvSge, asked.maxInlineData());
     }
 
+    /** Whether a send and a receive WQE of these capabilities fit §5.1's ds. */
+    static boolean wqesFit(QpType type, QpCap cap) {
+        return sendWqeSize(type, cap) <= MAX_WQE_SIZE && recvWqeSize(cap) <= MAX_WQE_SIZE;
+    }
+
+    private static long recvWqeSize(QpCap cap) {
+        return (long) Hw.Data.SIZE * Math.max(1, cap.maxRecvSge());
+    }
+
     /**
-     * Sizes the rings from the capabilities; null when a WQE would not fit §5.1's ds. The send
-     * ring holds the WRs asked and the spare WQEs of its stride, rounded up to a power of two,
-     * as set_kernel_sq_size sizes it (drivers/infiniband/hw/mlx4/qp.c).
+     * Sizes the rings from the capabilities, which {@link #wqesFit}. The send ring holds the WRs
+     * asked and the spare WQEs of its stride, rounded up to a power of two, as set_kernel_sq_size
+     * sizes it (drivers/infiniband/hw/mlx4/qp.c).
      */
     static HcaQp create(Kernel kernel, PciFunction pci, Qp ibQp, int qpn, HcaSrq srq) {
         QpCap cap = ibQp.cap();
-        long sendSize = sendWqeSize(ibQp.type(), cap);
-        long recvSize = (long) Hw.Data.SIZE * Math.max(1, cap.maxRecvSge());
-        if (sendSize > MAX_WQE_SIZE || recvSize > MAX_WQE_SIZE) {
-            return null;
+        if (!wqesFit(ibQp.type(), cap)) {
+            throw new IllegalArgumentException("WQEs of " + cap + " do not fit a ds of " + MAX_WQE_SIZE + " bytes");
         }
+        long sendSize = sendWqeSize(ibQp.type(), cap);
+        long recvSize = recvWqeSize(cap);
         int sqLogStride = log2Ceil((int) Math.max(64, sendSize));
         int sqSpare = sqHeadroom(sqLogStride);
         WorkQueue sq = new WorkQueue(kernel, pci.hostMemory(), "qp->sq.lock", log2Ceil(cap.maxSendWr() + sqSpare),
