@@ -174,9 +174,13 @@ public final class IbvQp {
     /**
      * ibv_query_qp: QUERY_QP with the mask; {@code attr} gets the response and {@code initAttr}
      * (if given) the creation attributes with the current sizes, as ibv_cmd_query_qp fills both.
+     * A bit from IBV_QP_RATE_LIMIT on is EOPNOTSUPP with nothing written, as for a modify.
      * Returns 0 or errno.
      */
     public int query(IbvQpAttr attr, int attrMask, IbvQpInitAttr initAttr) {
+        if ((attrMask & ~(IbvQpAttrMask.RATE_LIMIT - 1)) != 0) {
+            return context().ibv().fail(Errno.EOPNOTSUPP.number());
+        }
         int ret = context().execute(IbUserVerbsCmd.QUERY_QP, new QueryQp().response(context().resp())
                 .qpHandle(handle).attrMask(attrMask), QueryQpResp.SIZE);
         if (ret != 0) {

@@ -66,6 +66,17 @@ class IbvQpModifyTest {
         assertTrue(writes.isEmpty(), "no write()");
     }
 
+    /** ibv_cmd_query_qp refuses the same bits before it writes QUERY_QP. */
+    @Test
+    void shouldRefuseToQueryARateLimitWithoutWritingToTheKernel() {
+        IbvQpAttr a = new IbvQpAttr();
+        assertEquals(Errno.EOPNOTSUPP.number(), qp.query(a, IbvQpAttrMask.STATE | IbvQpAttrMask.RATE_LIMIT, null));
+        assertEquals(Errno.EOPNOTSUPP.number(), ibv.errno());
+        assertTrue(writes.isEmpty(), "no write()");
+        assertEquals(0, qp.query(a, IbvQpAttrMask.STATE, null));
+        assertEquals(1, writes.size());
+    }
+
     /**
      * copy_modify_qp_fields copies only the fields the mask names; the rest of the command is
      * zero, so what strace shows of a RESET->INIT carries no stale path or PSN.
