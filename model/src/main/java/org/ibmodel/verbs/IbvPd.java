@@ -59,6 +59,10 @@ public final class IbvPd {
         if (attr.sendCq == null || attr.recvCq == null) {
             return ctx.ibv().failNull(IbvContext.EINVAL);
         }
+        // ibv_cmd_create_qp_ex2: a flag the library does not know is refused before any write().
+        if ((attr.createFlags & ~IbvQpInitAttr.CREATE_QP_EX2_SUP_CREATE_FLAGS) != 0) {
+            return ctx.ibv().failNull(IbvContext.EINVAL);
+        }
         IbvQp qp = new IbvQp(this, attr);
         long uh = ctx.register(qp);
         if (attr.createFlags != 0) {

@@ -8,6 +8,14 @@ package org.ibmodel.verbs;
 public final class IbvQpInitAttr {
     /** enum ibv_qp_create_flags: IBV_QP_CREATE_BLOCK_SELF_MCAST_LB, no copy of its own multicast sends. */
     public static final int CREATE_BLOCK_SELF_MCAST_LB = 1 << 1;
+    /** The other flags of enum ibv_qp_create_flags, IBV_QP_CREATE_SCATTER_FCS to PCI_WRITE_END_PADDING. */
+    public static final int CREATE_SCATTER_FCS = 1 << 8;
+    public static final int CREATE_CVLAN_STRIPPING = 1 << 9;
+    public static final int CREATE_SOURCE_QPN = 1 << 10;
+    public static final int CREATE_PCI_WRITE_END_PADDING = 1 << 11;
+    /** libibverbs/cmd.c CREATE_QP_EX2_SUP_CREATE_FLAGS: the flags ibv_cmd_create_qp_ex2 passes on. */
+    static final int CREATE_QP_EX2_SUP_CREATE_FLAGS = CREATE_BLOCK_SELF_MCAST_LB | CREATE_SCATTER_FCS
+            | CREATE_CVLAN_STRIPPING | CREATE_SOURCE_QPN | CREATE_PCI_WRITE_END_PADDING;
 
     public Object qpContext;
     public IbvCq sendCq;

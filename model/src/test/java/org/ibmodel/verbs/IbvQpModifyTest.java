@@ -66,6 +66,19 @@ class IbvQpModifyTest {
         assertTrue(writes.isEmpty(), "no write()");
     }
 
+    /**
+     * ibv_cmd_create_qp_ex2 refuses create flags it does not know (bit 0, the kernel's
+     * IPOIB_UD_LSO, among them) with EINVAL before it writes EX_CREATE_QP.
+     */
+    @Test
+    void shouldRefuseAnUnknownCreateFlagWithoutWritingToTheKernel() {
+        IbvQpInitAttr init = VerbsWorld.rcInit(cq, 4);
+        init.createFlags = 1;
+        assertEquals(null, pd.createQp(init));
+        assertEquals(Errno.EINVAL.number(), ibv.errno());
+        assertTrue(writes.isEmpty(), "no write()");
+    }
+
     /** ibv_cmd_query_qp refuses the same bits before it writes QUERY_QP. */
     @Test
     void shouldRefuseToQueryARateLimitWithoutWritingToTheKernel() {
