@@ -259,7 +259,9 @@ public final class HcaDriver implements DeviceOps {
     /**
      * mlx4_init_hca + mlx4_ib_add: QUERY_FW, QUERY_DEV_CAP, INIT_HCA, the EQs and their
      * interrupts, the special QPs, INIT_PORT and a SubnGet(PortInfo) on every port, then
-     * ib_core's P_Key and GID tables through MAD_IFC, then registration.
+     * ib_core's P_Key and GID tables through MAD_IFC, then registration. mlx4 leaves INIT_PORT to
+     * QP0's move to RTR, which ib_mad makes; with no MAD layer the probe opens the ports
+     * (docs/HCA.md §10).
      * Returns 0 or a negative errno; on failure the device is left closed.
      */
     public int probe() {
