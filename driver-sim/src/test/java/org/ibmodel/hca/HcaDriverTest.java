@@ -159,6 +159,18 @@ class HcaDriverTest {
         assertEquals(buf + 7, h.fw.translate(h.pd.localDmaLkey(), pdn(h.pd), buf + 7, 8, Layout.Mpt.LOCAL_WRITE));
     }
 
+    /** An empty region inside a page: one MTT entry, an MPT of length 0 that translates nothing. */
+    @Test
+    void shouldRegisterAnEmptyRegionThatTranslatesNothing() {
+        long buf = h.host.memory().alloc(4096);
+        long[] page = {buf};
+        Mr mr = Mr.regUser(h.pd, buf + 8, 0, buf + 8, AccessFlags.LOCAL_WRITE, page).get();
+        assertNotNull(h.fw.mpt(mr.lkey() >>> 8));
+        assertEquals(-1, h.fw.translate(mr.lkey(), pdn(h.pd), buf + 8, 1, Layout.Mpt.LOCAL_WRITE));
+        assertEquals(0, mr.dereg());
+        assertNull(h.fw.mpt(mr.lkey() >>> 8));
+    }
+
     private static int pdn(Pd pd) {
         return HcaDriver.pdn(pd);
     }

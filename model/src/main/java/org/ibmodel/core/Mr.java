@@ -97,11 +97,8 @@ public final class Mr extends IbObject {
         if (err != 0) {
             return Result.err(err);
         }
-        // The caller's ib_umem_get checked the range; no size limit, as above. An empty region
-        // inside a page gets a page from ib_umem_get and is refused here.
-        if (length <= 0) {
-            return Result.err(Errno.EINVAL);
-        }
+        // The caller's ib_umem_get checked the range; no size limit, as above, and no least one:
+        // an empty region inside a page has its page from ib_umem_get and is registered.
         int offset = (int) (start & (HostMemory.PAGE_SIZE - 1));
         if (pages.length != pageCount(offset, length)) {
             throw new IllegalArgumentException(pages.length + " pages for " + length + " bytes at offset " + offset);
