@@ -171,6 +171,15 @@ final class Responder {
         if (OpcodeTable.mayFollow(qp.lastOpcode, op)) {
             return State.CHECK_OP_VALID;
         }
+        if (!qp.rc() && op.isStart()) {
+            // hfi1/uc.c hfi1_uc_rcv: a message that starts in sequence while another is unfinished
+            // (a sender recovered from SQE) abandons that one, as a PSN gap does, and is taken.
+            // rxe drops it too (class D1); it is a correct sender's message.
+            transport.count(Transport.Drop.OUT_OF_SEQUENCE);
+            failSrqWqe(Syndrome.REMOTE_INVAL_REQ_ERR);
+            abandonMessage();
+            return State.CHECK_OP_VALID;
+        }
         // rxe_resp.c: RC class C; UC class D1 (a plain drop) or, on an SRQ, E.
         return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
     }

@@ -130,6 +130,50 @@ class ResponderErrorClassTest {
     }
 
     /**
+     * UC (hfi1/uc.c hfi1_uc_rcv, its "inv" path): a FIRST or ONLY in sequence while a message is
+     * unfinished, as after a sender's SQE recovery, abandons that message and starts the new one;
+     * its receive serves the new message. rxe drops the new message as well.
+     */
+    @Test
+    void shouldStartANewUcMessageThatFollowsAnUnfinishedOne() {
+        try (HostilePeer h = new HostilePeer(QpType.UC)) {
+            postRecvs(h, 1);
+            h.send(Opcode.UC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.UC_SEND_ONLY, PSN + 1, f -> f.payload = payload(8));
+            h.send(Opcode.UC_SEND_MIDDLE, PSN + 2, f -> f.payload = payload(MTU));
+            h.world.settle();
+            assertEquals(QpState.RTS, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(1L), wcs.stream().map(w -> w.wrId).toList());
+            assertEquals(List.of(WcStatus.SUCCESS), statuses(wcs));
+            assertEquals(8, wcs.get(0).byteLen);
+        }
+    }
+
+    /** The same on an SRQ: the receive the abandoned message took completes with REM_INV_REQ_ERR. */
+    @Test
+    void shouldStartANewUcMessageAfterAnUnfinishedOneOnAnSrq() {
+        try (HostilePeer h = new HostilePeer(QpType.UC, q -> {
+        }, true)) {
+            postRecvs(h, 2);
+            h.send(Opcode.UC_SEND_FIRST, PSN, f -> f.payload = payload(MTU));
+            h.send(Opcode.UC_RDMA_WRITE_ONLY_WITH_IMMEDIATE, PSN + 1, f -> {
+                f.va = h.base;
+                f.rkey = h.mr.rkey();
+                f.dmaLen = 16;
+                f.imm = 0x1234;
+                f.payload = payload(16);
+            });
+            h.world.settle();
+            assertEquals(QpState.RTS, h.state());
+            List<Wc> wcs = h.poll();
+            assertEquals(List.of(1L, 2L), wcs.stream().map(w -> w.wrId).toList());
+            assertEquals(List.of(WcStatus.REM_INV_REQ_ERR, WcStatus.SUCCESS), statuses(wcs));
+            assertEquals(16, wcs.get(1).byteLen);
+        }
+    }
+
+    /**
      * rxe_resp.c RESPST_ERR_LENGTH on UC: a SEND longer than its receive is class D without an
      * SRQ (the message is dropped and counted, the receive serves the next one) and class E on
      * one (the receive completes with REM_INV_REQ_ERR); the QP stays in RTS either way, where
