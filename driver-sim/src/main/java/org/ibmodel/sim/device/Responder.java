@@ -590,6 +590,8 @@ final class Responder {
 
     /** IB_QP1_QKEY (include/rdma/ib_mad.h): the Q_Key every GSI packet carries. */
     static final int GSI_QKEY = 0x8001_0000;
+    /** IB_MGMT_MAD_SIZE (include/rdma/ib_mad.h): a MAD's bytes. */
+    static final int MAD_SIZE = 256;
 
     // ---- UD -----------------------------------------------------------------------------------
 
@@ -601,6 +603,11 @@ final class Responder {
         if (wellKnown != ReceiveDemux.SMI_QPN && pkt.deth().qKey() != qkey) {
             transport.count(Transport.Drop.QKEY_MISMATCH);
             transport.port(qp).qkeyViolation();
+            return State.DONE;
+        }
+        // IBA 13.5.3.1: QP0 and QP1 take MADs, SEND Only of 256 bytes (qib_ud_rcv drops the rest).
+        if (wellKnown >= 0 && (op != Opcode.UD_SEND_ONLY || pkt.payloadLength() != MAD_SIZE)) {
+            transport.count(Transport.Drop.MAD_INVALID);
             return State.DONE;
         }
         if (!takeRecvWqe(qp)) {

@@ -60,6 +60,8 @@ public final class Transport implements TransportStage {
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */
         MULTICAST_NO_GROUP,
+        /** For QP0 or QP1 but not a MAD: a UD SEND Only of 256 bytes (IBA 13.5.3.1). */
+        MAD_INVALID,
         /**
          * RC or UC: not by the QP's path, the SLID not its DLID, another port, a GRH it does not
          * expect or from another GID (IBA 9.6.1.5); or, with MigReq for an armed QP, not by its

@@ -43,7 +43,8 @@ import org.junit.jupiter.api.Test;
  */
 class PortStateTest {
     private static final long SEED = Long.getLong("ibmodel.seed", 41);
-    private static final int LEN = 100;
+    /** An SMP: a MAD of 256 bytes (IBA 13.5.3.1). */
+    private static final int LEN = 256;
 
     private static HcaPort port(TransportPair.Side s) {
         return s.host.hca(0).firmware().port(1);

@@ -91,9 +91,13 @@ class SpecialQpTest {
         }
 
         void send(Qp qp, int dlid, int remoteQpn, int remoteQkey) {
+            send(qp, dlid, remoteQpn, remoteQkey, WrOpcode.SEND, LEN);
+        }
+
+        void send(Qp qp, int dlid, int remoteQpn, int remoteQkey, WrOpcode opcode, int len) {
             Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
-            Sge payload = new Sge(buf + 8192, LEN, mr.lkey());
-            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(payload).ah(ah)
+            Sge payload = new Sge(buf + 8192, len, mr.lkey());
+            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(opcode).sgList(payload).ah(ah)
                     .remoteQpn(remoteQpn).remoteQkey(remoteQkey)).ok());
         }
 
@@ -162,6 +166,29 @@ class SpecialQpTest {
             assertEquals(privileged.qpNum(), got.get(0).srcQp);
             assertEquals(2, w.transport(1).dropped(Transport.Drop.QKEY_MISMATCH), at("two Q_Key violations"));
             assertEquals(1, gsiB.qpNum(), at("b's GSI is QP1 too"));
+        }
+    }
+
+    /**
+     * IBA 13.5.3.1: what QP0 and QP1 take is a MAD, a SEND Only of 256 bytes; a datagram of
+     * another length, or with immediate data, is dropped (qib_ud_rcv, which takes immediate data
+     * only for QPs above 1).
+     */
+    @Test
+    void shouldTakeOnlyMadsAtTheGsi() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            b.qp(QpType.GSI, GSI_QKEY);
+            Qp privileged = a.qp(QpType.UD, GSI_QKEY);
+            a.send(privileged, w.lid(1), 1, GSI_QKEY, WrOpcode.SEND, 100);
+            a.send(privileged, w.lid(1), 1, GSI_QKEY, WrOpcode.SEND_WITH_IMM, LEN);
+            a.send(privileged, w.lid(1), 1, GSI_QKEY, WrOpcode.SEND, LEN);
+            w.settle();
+            List<Wc> got = b.receives();
+            assertEquals(1, got.size(), at("only the MAD: " + got));
+            assertEquals(GRH + LEN, got.get(0).byteLen);
+            assertEquals(2, w.transport(1).dropped(Transport.Drop.MAD_INVALID), at("the other two dropped"));
         }
     }
 
