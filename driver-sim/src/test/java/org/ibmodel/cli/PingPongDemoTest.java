@@ -52,6 +52,8 @@ class PingPongDemoTest {
         int pdRet = out.indexOf("write(3, IB_USER_VERBS_CMD_ALLOC_PD, 16) = 16", pd);
         assertTrue(pd >= 0 && pdRet > pd && !out.substring(pd, pdRet).contains("firmware"), out);
         assertTrue(out.contains("h0: firmware finishes RTR2RTS_QP: OK, and posts a CMD EQE"), out);
+        // Commands by the names docs/HCA.md §3.3 gives them: 2RST_QP, not the Java TO_RST_QP.
+        assertTrue(out.contains("h0: firmware finishes 2RST_QP: OK"), out);
         assertTrue(out.contains("h1 server: exit; uverbs0 has 0 files open, hca0 0 objects"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
     }

@@ -65,7 +65,7 @@ public final class Hca implements PciFunction {
         /** The command's name as HCA.md §3.3 gives it, or its opcode. */
         public String name() {
             Command c = Command.of(opcode);
-            return c != null ? c.name() : String.format("opcode 0x%03x", opcode);
+            return c != null ? c.docName() : String.format("opcode 0x%03x", opcode);
         }
     }
 
