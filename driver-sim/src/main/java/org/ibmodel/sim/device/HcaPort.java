@@ -150,6 +150,11 @@ public final class HcaPort {
         return smLid;
     }
 
+    /** Packets sent, all kinds (PortCountersExtended's PortXmitPkts). */
+    public long xmitPackets() {
+        return xmitPackets;
+    }
+
     /** Packets received, all kinds (PortCountersExtended's PortRcvPkts). */
     public long rcvPackets() {
         return rcvPackets;
@@ -269,13 +274,24 @@ public final class HcaPort {
      * packets a port discards because it is down (IBA 16.1.3.5). Returns whether it leaves.
      */
     boolean transmit(int bytes, boolean multicast, boolean smp) {
-        if ((passes & (smp ? SMP_OUT : DATA_OUT)) == 0) {
-            xmitDiscards++;
+        if (!maySend(smp)) {
             return false;
         }
         xmitBytes += dataOctets(bytes);
         xmitPackets++;
         multicastXmitPackets += multicast ? 1 : 0;
+        return true;
+    }
+
+    /**
+     * Whether the port's state lets it send a packet of the kind (IBA 7.2); one it may not send
+     * counts in PortXmitDiscards.
+     */
+    boolean maySend(boolean smp) {
+        if ((passes & (smp ? SMP_OUT : DATA_OUT)) == 0) {
+            xmitDiscards++;
+            return false;
+        }
         return true;
     }
 

@@ -497,10 +497,20 @@ public final class Transport implements TransportStage {
         }
         if (packet != frame) {
             boolean multicast = isMulticast(packet);
+            HcaPort hp = firmware.port(port);
             // IBA 7.2: a port sends only what its state lets it; the rest it discards, as
             // qib_sdma_verbs_send (drivers/infiniband/hw/qib/qib_sdma.c) completes a request
             // whose link is not active without sending it: the QP goes on as if it had gone.
-            if (!firmware.port(port).transmit(len, multicast, onVl15(packet))) {
+            if (!multicast && hp.ownsLid(dlid(packet))) {
+                // Never on the link, so counted neither way, as a multicast copy (§3.12).
+                if (hp.maySend(onVl15(packet))) {
+                    loopBackUnicast(port, packet, sender);
+                } else {
+                    ports[port].pool().give(packet);
+                }
+                return;
+            }
+            if (!hp.transmit(len, multicast, onVl15(packet))) {
                 ports[port].pool().give(packet);
                 return;
             }
@@ -509,6 +519,22 @@ public final class Transport implements TransportStage {
             }
             ports[port].xmit(packet, Crcs.State.PENDING);
         }
+    }
+
+    private static int dlid(byte[] packet) {
+        return (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
+    }
+
+    /**
+     * A packet for one of the port's own LIDs goes from its send side to its receive side inside
+     * the HCA and never reaches the cable, as rxe (rxe_loopback), hfi1 (ud_loopback) and qib
+     * (qib_ud_loopback) deliver it: at the same virtual time, as an event of its own.
+     */
+    private void loopBackUnicast(int port, byte[] packet, int sender) {
+        scheduler.schedule(0, name + " loopback", () -> {
+            demux.receive(port, packet, Crcs.State.PENDING, sender);
+            ports[port].pool().give(packet);
+        });
     }
 
     /**
@@ -567,7 +593,7 @@ public final class Transport implements TransportStage {
         if (packet.length < 4) {
             return false;
         }
-        int dlid = (packet[2] & 0xff) << 8 | (packet[3] & 0xff);
+        int dlid = dlid(packet);
         return dlid >= ReceiveDemux.FIRST_MULTICAST_LID && dlid <= ReceiveDemux.LAST_MULTICAST_LID;
     }
 
