@@ -23,6 +23,8 @@ public final class SendWr {
     private Ah ah;
     private int remoteQpn;
     private int remoteQkey;
+    /** ib_ud_wr.pkey_index: valid for the GSI QP only. */
+    private int pkeyIndex;
     private Mr regMr;
     private int regKey;
     private int regAccess;
@@ -191,6 +193,16 @@ public final class SendWr {
 
     public SendWr remoteQkey(int v) {
         remoteQkey = v;
+        return this;
+    }
+
+    public int pkeyIndex() {
+        return pkeyIndex;
+    }
+
+    /** The P_Key table entry a GSI datagram goes out with (ib_ud_wr.pkey_index). */
+    public SendWr pkeyIndex(int v) {
+        pkeyIndex = v;
         return this;
     }
 

@@ -271,6 +271,11 @@ final class HcaQp {
                 && (wr.ah() == null || wr.ah().freed() || wr.ah().pd() != ibQp.pd())) {
             return Errno.EINVAL.negative();
         }
+        // mlx4 build_mlx_header: QP1 sends with the P_Key the WR names, ib_get_cached_pkey's
+        // -EINVAL for an entry the port's table does not have.
+        if (ibQp.type() == QpType.GSI && ibQp.device().port(ibQp.portNum()).pkey(wr.pkeyIndex()) < 0) {
+            return Errno.EINVAL.negative();
+        }
         if (op.hasAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {
             return Errno.EINVAL.negative();
         }
@@ -446,6 +451,7 @@ final class HcaQp {
         AddressPath.DATAGRAM.write(w, off, av);
         Hw.Datagram.REMOTE_QPN.set(w, off, wr.remoteQpn());
         Hw.Datagram.QKEY.set(w, off, Integer.toUnsignedLong(wr.remoteQkey()));
+        Hw.Datagram.PKEY_INDEX.set(w, off, wr.pkeyIndex());
     }
 
     static void dataSeg(byte[] w, int off, Sge sge) {

@@ -467,6 +467,7 @@ public final class Hw {
         public static final Field DGID = f("dgid", 0x10, 127, 0);
         public static final Field REMOTE_QPN = f("remote_qpn", 0x20, 23, 0);
         public static final Field QKEY = f("qkey", 0x24, 31, 0);
+        public static final Field PKEY_INDEX = f("pkey_index", 0x28, 15, 0);
     }
 
     /** §5.3 */

@@ -419,6 +419,11 @@ public final class HcaPort {
         return pkeys[index];
     }
 
+    /** The entry {@code index} of the table, or 0, the invalid P_Key, for one it does not have. */
+    int pkeyOrInvalid(int index) {
+        return index >= 0 && index < pkeys.length ? pkeys[index] : 0;
+    }
+
     /** The first entry of the table {@code pkey} matches (IBA 10.9.3), -1 if none does. */
     int pkeyIndexOf(int pkey) {
         for (int i = 0; i < pkeys.length; i++) {

@@ -355,6 +355,11 @@ final class Requester {
             // SMP to the permissive LID from it too (IBA 13.5.1, 7.6.5; mthca_qp.c build_mlx_header).
             int wellKnown = t.ctx.wellKnown();
             b.deth().qKey(qkey).srcQp(wellKnown >= 0 ? wellKnown : t.qpn());
+            if (wellKnown == ReceiveDemux.GSI_QPN) {
+                // §5.2: QP1 sends each datagram on the partition its WQE names; past the table,
+                // with the invalid P_Key 0, which no port takes.
+                b.bth().pKey(transport.port(t).pkeyOrInvalid(Layout.Datagram.PKEY_INDEX.getInt(wb, dg)));
+            }
             if (wellKnown == ReceiveDemux.SMI_QPN) {
                 b.lrh().vl(ReceiveDemux.VL15);
                 if (Layout.Datagram.DLID.getInt(wb, dg) == ReceiveDemux.PERMISSIVE_LID) {

@@ -29,6 +29,7 @@ import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.wire.Bth;
 import org.ibmodel.sim.wire.Deth;
 import org.ibmodel.sim.wire.Lrh;
@@ -244,6 +245,40 @@ class SpecialQpTest {
             assertEquals(1, got.size(), at("the GSI takes P_Key 0x8001, b's UD QP on entry 0 does not: " + got));
             assertEquals(1, got.get(0).pkeyIndex, at("the entry it matched"));
             assertEquals(1, w.transport(1).dropped(Transport.Drop.PKEY_MISMATCH));
+        }
+    }
+
+    /**
+     * A GSI send names the P_Key table entry it goes out with (ib_ud_wr.pkey_index, as mlx4's
+     * build_mlx_header reads it for QP1 only), so that a reply goes out on the partition of its
+     * request; an index past the table fails the post with -EINVAL (ib_get_cached_pkey).
+     */
+    @Test
+    void shouldSendEachGsiDatagramWithThePkeyItsWorkRequestNames() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            for (int i = 0; i < 2; i++) {
+                TransportPair.setPkey(w.host(i).hca(0).firmware().port(1), 1, 0x8001);
+            }
+            w.settle();
+            Qp gsiA = a.qp(QpType.GSI, GSI_QKEY);
+            b.qp(QpType.GSI, GSI_QKEY);
+            List<Integer> pkeys = new ArrayList<>();
+            w.fabric().addTap((t, link, dir, packet) -> pkeys.add(new Bth().wrap(packet, Lrh.HEADER_LENGTH).pKey()));
+            Ah ah = Ah.create(a.pd, AhAttr.lid(1, w.lid(1))).get();
+            for (int index : new int[] {1, 0}) {
+                assertTrue(gsiA.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(a.buf + 8192, LEN,
+                        a.mr.lkey())).ah(ah).remoteQpn(1).remoteQkey(GSI_QKEY).pkeyIndex(index)).ok());
+            }
+            w.settle();
+            assertEquals(List.of(0x8001, 0x8001, 0xffff, 0xffff), pkeys.stream().sorted().toList(),
+                    at("each on its own partition, both hops"));
+            assertEquals(List.of(1, 0), b.receives().stream().map(wc -> wc.pkeyIndex).toList());
+            int tableLen = a.dev.port(1).pkeyTableLength();
+            assertEquals(Errno.EINVAL.negative(), gsiA.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(a.buf + 8192, LEN, a.mr.lkey())).ah(ah).remoteQpn(1).remoteQkey(GSI_QKEY)
+                    .pkeyIndex(tableLen)).ret(), at("no such entry"));
         }
     }
 
