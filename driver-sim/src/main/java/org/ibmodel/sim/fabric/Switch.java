@@ -346,7 +346,8 @@ public final class Switch {
             return;
         }
         int out = dlid == PERMISSIVE_LID ? 0 : route(dlid);
-        if (out == NO_ROUTE || (out == 0 && ports[0].sink() == null)) {
+        // IBA 16.1.3.5 PortRcvSwitchRelayErrors: no route, or one back out the port it came in by.
+        if (out == NO_ROUTE || out == in.portNum() || (out == 0 && ports[0].sink() == null)) {
             droppedNoRoute++;
             relayErrors[in.portNum()]++;
             in.pool().give(packet);

@@ -71,6 +71,22 @@ class SwitchTest {
         }
     }
 
+    /**
+     * IBA 16.1.3.5 PortRcvSwitchRelayErrors counts, among the packets a switch cannot relay, a
+     * unicast one whose output port is its input port (looping): dropped, not sent back.
+     */
+    @Test
+    void shouldDropAUnicastPacketWhoseRouteLeadsBackOutItsOwnPort() {
+        sw.route(0x10, 1);
+
+        ports[1].send(packet(0x10, 0x10, 0, 66));
+        scheduler.runUntilIdle(10);
+
+        assertTrue(hosts[1].packets.isEmpty(), "not sent back to its sender");
+        assertEquals(0, sw.forwarded());
+        assertEquals(1, sw.portRcvSwitchRelayErrors(1));
+    }
+
     @Test
     void shouldCountEachDropOnThePortItBelongsTo() {
         sw.route(0x30, 3);
