@@ -162,7 +162,8 @@ public final class Fabric {
      * breadth-first search from its port over the links that are up gives each switch its hop
      * count; of a switch's ports whose neighbour is one hop closer, it forwards on the one that
      * carries the fewest LIDs so far, the lowest-numbered on a tie (osm_switch_recommend_path's
-     * least-paths choice, every LID counted as with port_profile_switch_nodes off). So parallel
+     * least-paths choice, counting the LIDs of end ports and not of switches, as OpenSM does with
+     * port_profile_switch_nodes off, its default). So parallel
      * cables and the spines of a fat tree share the LIDs, and the 2^LMC LIDs of one port take
      * different paths. Left out: OpenSM's preference, under LMC, for a remote system not yet used
      * by the port's other LIDs. Switches that cannot reach a LID get no entry for it. Returns the
@@ -219,7 +220,10 @@ public final class Fabric {
                     }
                 }
                 sw.route(lid, best);
-                counts[best]++;
+                // osm_ucast_mgr.c: a switch's LID is left out of the count (port_profile_switch_nodes off).
+                if (!target.isSwitchPort()) {
+                    counts[best]++;
+                }
                 entries++;
             }
         }

@@ -122,7 +122,8 @@ class FabricRoutingPropertyTest {
     /**
      * The rule, the long way: LIDs in order; per LID, every switch's hop count by a breadth-first
      * search over every port; a switch not holding the LID's own entry takes, among its ports
-     * whose switch is one hop closer, the one with the fewest LIDs so far, the lowest on a tie.
+     * whose switch is one hop closer, the one with the fewest end ports' LIDs so far (switches'
+     * LIDs are not counted), the lowest on a tie.
      */
     static Map<Integer, int[]> reference(Fabric fabric) {
         List<Switch> switches = fabric.switches();
@@ -177,7 +178,9 @@ class FabricRoutingPropertyTest {
                     }
                 }
                 lft[i] = best;
-                counts[i][best]++;
+                if (!target.isSwitchPort()) {
+                    counts[i][best]++;
+                }
             }
             tables.put(lid, lft);
         }

@@ -58,6 +58,30 @@ class FabricTest {
         assertEquals(0x11, sw1.linearFdbTop());
     }
 
+    /**
+     * OpenSM's least-paths choice counts the LIDs of end ports only (osm_ucast_mgr.c, with
+     * port_profile_switch_nodes off, its default): a switch's LID routed first does not push the
+     * hosts after it onto the other cable.
+     */
+    @Test
+    void shouldNotCountSwitchLidsWhenSharingEqualPaths() {
+        Fabric f = new Fabric(new Scheduler(7));
+        Switch a = f.addSwitch("a", 4);
+        Switch b = f.addSwitch("b", 4);
+        f.connect(a.port(3), b.port(3), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 10);
+        f.connect(a.port(4), b.port(4), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 10);
+        f.assignLid(a.port(0), 1);
+        f.assignLid(b.port(0), 2);
+        for (int h = 1; h <= 2; h++) {
+            FabricPort p = f.addEndpointPort("g" + h, 1, new Recorder(f.scheduler()));
+            f.connect(p, b.port(h), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
+            f.assignLid(p, 4 + h);
+        }
+        f.computeForwardingTables();
+        assertEquals(3, a.route(2), "b's LID: the lower of two equal ports");
+        assertEquals(List.of(3, 4), List.of(a.route(5), a.route(6)), "the hosts spread from port 3 on");
+    }
+
     private static List<Integer> lft(Switch sw) {
         List<Integer> out = new ArrayList<>();
         for (int lid : new int[] {1, 2, 3, 4, 0x10, 0x11}) {
@@ -181,8 +205,9 @@ class FabricTest {
         fabric.computeForwardingTables();
         for (int lid = 0x40; lid < 0x44; lid++) {
             assertEquals(ports[3], fabric.portOfLid(lid));
-            // Before them LID 4 took port 3 and 0x11 port 4; the range then alternates: two paths.
-            assertEquals(lid % 2 == 0 ? 3 : 4, sw1.route(lid), "sw1 towards h3, for LID " + lid);
+            // Before them LID 4 took port 3 (sw2's own 0x11 is not counted); the range then
+            // alternates from port 4: two paths.
+            assertEquals(lid % 2 == 0 ? 4 : 3, sw1.route(lid), "sw1 towards h3, for LID " + lid);
             assertEquals(1, sw2.route(lid), "sw2 to h3 for LID " + lid);
         }
         assertEquals(Switch.NO_ROUTE, sw2.route(0x44), "one past the range");
