@@ -157,6 +157,50 @@ class PingPongDemoTest {
         assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
     }
 
+    /**
+     * Losing a packet and its seven resends (retry_cnt 7) fails the SEND with RETRY_EXC_ERR: the
+     * client says so as rc_pingpong does and exits 1, its peer is stopped, the processes' files
+     * close and take every object with them; the capture is written whole.
+     */
+    @Test
+    void shouldEndThePingPongAsRcPingpongDoesWhenTheRetriesRunOut() throws IOException {
+        Path pcap = dir.resolve("failed.pcap");
+        Path trace = dir.resolve("failed.trace");
+        String[] args = new String[2 + 2 * 8 + 4];
+        args[0] = "demo";
+        args[1] = "--quiet";
+        for (int i = 0; i < 8; i++) {
+            args[2 + 2 * i] = "--lose";
+            args[3 + 2 * i] = "SEND Only";
+        }
+        args[args.length - 4] = "--pcap";
+        args[args.length - 3] = pcap.toString();
+        args[args.length - 2] = "--trace";
+        args[args.length - 1] = trace.toString();
+        CliRun run = CliRun.of(args);
+        assertEquals(1, run.exit(), run.err());
+        assertEquals("", run.err());
+        String out = run.out();
+        assertTrue(out.contains("h0 client: Failed status transport retry counter exceeded (12) for wr_id 2"), out);
+        assertTrue(out.contains("summary: seed 1,") && out.contains("0 objects left allocated"), out);
+        assertEquals(24, Files.size(pcap), "a whole capture: its header, no packet having crossed a link");
+        assertTrue(Files.readString(trace).startsWith("# tracer: nop"), "the kernel trace is written too");
+
+        String[] loudArgs = java.util.Arrays.copyOf(args, args.length - 4);
+        loudArgs[1] = "--seed=1";
+        CliRun loud = CliRun.of(loudArgs);
+        assertTrue(loud.out().contains("rc_pingpong returns 1"), loud.out());
+        assertTrue(loud.out().contains("h1 server: exit; uverbs0 has 0 files open"), loud.out());
+    }
+
+    /** A --lose that no packet of the run matched is said, not passed over in silence. */
+    @Test
+    void shouldSayWhichLossNeverHappened() {
+        CliRun run = CliRun.of("demo", "--quiet", "--lose", "SEND Last with Immediate");
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("--lose: no SEND Last with Immediate packet was sent"), run.out());
+    }
+
     @Test
     void shouldNameThePacketsItCanLose() {
         CliRun run = CliRun.of("demo", "--lose", "WRITE Middle");

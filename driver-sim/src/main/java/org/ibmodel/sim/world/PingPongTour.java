@@ -276,7 +276,9 @@ public final class PingPongTour {
             n.say("    -> wr_id %d %s, opcode %s, byte_len %d, qp_num 0x%06x", w.wrId, w.status.name(),
                     wcOpcode(w.opcode), w.byteLen, w.qpNum);
             if (w.status != IbvWcStatus.SUCCESS) {
-                throw new IllegalStateException(who() + ": unexpected " + w);
+                // rc_pingpong.c: a completion in error is reported, and main returns 1.
+                n.always("%s: Failed status %s (%d) for wr_id %d", who(), w.status.str(), w.status.ordinal(), w.wrId);
+                throw new Failed(this);
             }
             if (w.wrId == SEND_WRID) {
                 scnt++;
@@ -433,6 +435,17 @@ public final class PingPongTour {
         }
     }
 
+    /** A process's completion in error ended its rc_pingpong. */
+    private static final class Failed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final transient Proc proc;
+
+        Failed(Proc proc) {
+            super(proc.name, null, false, false);
+            this.proc = proc;
+        }
+    }
+
     /** The tour's steps, from the boot on, in a world set up for them. */
     private int steps() {
         n.step("Boot (seed %d): two hosts, each with an HCA, through one 4X EDR switch", seed);
@@ -462,6 +475,23 @@ public final class PingPongTour {
         n.step("Exchange LID, QPN and PSN out of band, then pp_connect_ctx: INIT -> RTR -> RTS");
         exchange(a, b);
 
+        try {
+            return afterConnect(a, b, psns);
+        } catch (Failed f) {
+            n.step("%s: rc_pingpong returns 1 on the failed completion; its peer, left waiting, is stopped",
+                    f.proc.who());
+            for (Proc p : procs) {
+                p.task.exit();
+                n.say("%s: exit; %s has %d files open, %s %d objects", p.who(), p.uverbs.name(),
+                        p.uverbs.openFiles().size(), p.uverbs.ibDevice().name(), p.uverbs.ibDevice().liveTotal());
+            }
+            world.settle();
+            return summary() + 1;
+        }
+    }
+
+    /** From the first ping to the processes' exit; a completion in error ends it early (Failed). */
+    private int afterConnect(Proc a, Proc b, SplittableRandom psns) {
         n.step("Ping-pong, %d iterations: the client sends, each side answers what it receives", ITERS);
         pingPong(a, b);
 
@@ -499,6 +529,11 @@ public final class PingPongTour {
             closeCtx(p);
         }
         world.settle();
+        return summary() + (same && back && fetched == 37 && counter == 42 ? 0 : 1);
+    }
+
+    /** The summary line; returns the objects and open files left on the devices the processes used. */
+    private int summary() {
         int leaked = 0;
         List<UverbsDevice> counted = new ArrayList<>();
         for (Proc p : started) {
@@ -509,11 +544,14 @@ public final class PingPongTour {
         }
         long packets = world.transport(0).packetsSent() + world.transport(1).packetsSent();
         n.blank();
+        for (Opcode op : lose) {
+            n.always("--lose: no %s packet was sent after the ones lost before it", op.ibtaName());
+        }
         n.always("summary: seed %d, %d packets, %d work completions, %.3f us of virtual time, %d objects left allocated%s",
                 seed, packets, completions, world.scheduler().now() / 1000.0, leaked,
                 pcap == null ? "" : ", capture in " + pcap);
         n.flush();
-        return leaked + (same && back && fetched == 37 && counter == 42 ? 0 : 1);
+        return leaked;
     }
 
     /** The out-of-band exchange of rc_pingpong, then pp_connect_ctx on both sides. */
