@@ -102,6 +102,21 @@ final class DemoCommand implements Callable<Integer> {
         return missing;
     }
 
+    /** Whether two output options name one file (both given, the same path or, existing, the same file). */
+    private static boolean sameFile(Path a, Path b) {
+        if (a == null || b == null) {
+            return false;
+        }
+        if (a.toAbsolutePath().normalize().equals(b.toAbsolutePath().normalize())) {
+            return true;
+        }
+        try {
+            return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -135,6 +150,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (catas && hang) {
             throw new BadInputException("--catas and --hang each end the first ping-pong: give one of them");
+        }
+        String[][] outputs = {{"--pcap", String.valueOf(pcap)}, {"--trace", String.valueOf(trace)},
+            {"--spec-trace", String.valueOf(specTrace)}};
+        Path[] outputPaths = {pcap, trace, specTrace};
+        for (int i = 0; i < outputPaths.length; i++) {
+            for (int j = i + 1; j < outputPaths.length; j++) {
+                if (sameFile(outputPaths[i], outputPaths[j])) {
+                    throw new BadInputException(outputs[i][0] + " and " + outputs[j][0] + " name the same file, "
+                            + outputs[i][1] + ": one would lose the other");
+                }
+            }
         }
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
@@ -198,7 +224,15 @@ final class DemoCommand implements Callable<Integer> {
             if (report != null) {
                 tour.tap(report);
             }
-            leaked = tour.run();
+            try {
+                leaked = tour.run();
+            } catch (java.io.UncheckedIOException e) {
+                // The capture is written as the packets cross and closed at the end.
+                if (pcap == null) {
+                    throw e;
+                }
+                throw new BadInputException("cannot write " + pcap + ": " + e.getCause().getMessage());
+            }
             if (specTrace != null) {
                 try (Writer w = Files.newBufferedWriter(specTrace, StandardCharsets.UTF_8)) {
                     tour.commandTrace().write(w);

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -57,6 +58,33 @@ class DemoCommandTest {
         CliRun catas = CliRun.of("demo", "--single-host", "--catas", "--trace", trace.toString());
         assertEquals(2, catas.exit(), catas.err());
         assertEquals("an earlier trace", Files.readString(trace));
+    }
+
+    /** Two outputs to one file would leave one of them lost: refused before anything is written. */
+    @Test
+    void shouldRefuseTwoOutputsToOneFile() throws IOException {
+        Path same = Files.writeString(dir.resolve("same"), "an earlier file");
+        for (String[] refused : new String[][] {
+            {"demo", "--pcap", same.toString(), "--trace", same.toString()},
+            {"demo", "--trace", same.toString(), "--spec-trace", dir.resolve(".").resolve("same").toString()},
+        }) {
+            CliRun run = CliRun.of(refused);
+            assertEquals(2, run.exit(), run.err());
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains("the same file"), run.err());
+            assertEquals("an earlier file", Files.readString(same));
+        }
+    }
+
+    /** A capture that cannot be written out at the end is one line on stderr, not a stack trace. */
+    @Test
+    void shouldSayWhenTheCaptureCannotBeWritten() {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is not there to fill");
+        CliRun run = CliRun.of("demo", "--quiet", "--pcap", full.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertEquals(1, run.err().lines().count(), run.err());
+        assertTrue(run.err().startsWith("ibmodel: cannot write /dev/full"), run.err());
     }
 
     @Test
