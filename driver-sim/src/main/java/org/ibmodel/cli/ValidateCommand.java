@@ -34,8 +34,14 @@ final class ValidateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!Files.isRegularFile(trace)) {
+        if (Files.isDirectory(trace)) {
+            throw new BadInputException(trace + ": is a directory");
+        }
+        if (!Files.exists(trace)) {
             throw new BadInputException("no such file: " + trace);
+        }
+        if (!Files.isRegularFile(trace)) {
+            throw new BadInputException(trace + ": not a regular file");
         }
         TraceValidator.Verdict v;
         long start = System.nanoTime();

@@ -118,6 +118,31 @@ class ValidateCommandTest {
         assertTrue(r.out().startsWith(p + ":7: seq 6: UserModify is not a step of QpStateMachine"), r.out());
     }
 
+    /** A number out of the range its field can hold is a malformed trace, named by its line. */
+    @Test
+    void shouldRefuseAFieldOutOfRangeWithItsLine() throws IOException {
+        for (String bad : new String[] {"\"depth\":2147483648", "\"depth\":-1"}) {
+            Path p = file("range.ndjson", GOOD.replace("\"depth\":2", bad));
+            CliRun r = CliRun.of("validate", p.toString());
+            assertEquals(2, r.exit(), r.out() + r.err());
+            assertEquals("ibmodel: " + p + ":2: CreateCq: \"depth\" is out of range (0 to 2147483647)", r.err().strip());
+        }
+    }
+
+    /** Header constants out of their range are named, not handed to TLC. */
+    @Test
+    void shouldNameTheRangesOfTheHeaderConstants() throws IOException {
+        Path rc = file("rc.ndjson", RC.replace("\"retryCnt\":7", "\"retryCnt\":8"));
+        CliRun r = CliRun.of("validate", rc.toString());
+        assertEquals(1, r.exit(), r.out() + r.err());
+        assertTrue(r.out().contains("retryCnt and rnrRetry 0 to 7"), r.out());
+        Path uv = file("uv.ndjson", "{\"trace\":\"ibmodel-spec\",\"specs\":[\"UverbsDisassociate\"],"
+                + "\"files\":2000000000}\n");
+        CliRun u = CliRun.of("validate", uv.toString());
+        assertEquals(1, u.exit(), u.out() + u.err());
+        assertTrue(u.out().contains("the header needs the integer files, 1 to 1000"), u.out());
+    }
+
     @Test
     void shouldNameFileAndLineOfAMalformedTrace() throws IOException {
         Path p = file("broken.ndjson", GOOD.replace("{\"seq\":5,\"ev\":\"UserModify\"", "{\"seq\":5,\"ev\":\"UserModfy\""));
@@ -130,6 +155,9 @@ class ValidateCommandTest {
         CliRun missing = CliRun.of("validate", dir.resolve("none.ndjson").toString());
         assertEquals(2, missing.exit());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        CliRun directory = CliRun.of("validate", dir.toString());
+        assertEquals(2, directory.exit());
+        assertEquals("ibmodel: " + dir + ": is a directory", directory.err().strip());
         Path binary = dir.resolve("capture.pcap");
         Files.write(binary, new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1, 2, 0, 4, 0});
         CliRun notText = CliRun.of("validate", binary.toString());

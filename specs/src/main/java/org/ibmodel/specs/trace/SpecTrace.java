@@ -115,6 +115,13 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
                 throw new TraceFormatException(file, lineNo, ev + ": \"" + f.getKey() + "\" is not "
                         + f.getValue().name().toLowerCase(java.util.Locale.ROOT));
             }
+            // Numbers, handles, depths and PSNs are the spec's naturals, within a Java int (TLC's);
+            // a wr_id is the kernel's u64 and goes through as it is.
+            if (f.getValue() == TraceAction.Kind.INT && !f.getKey().equals("wrId")
+                    && ((Long) v < 0 || (Long) v > Integer.MAX_VALUE)) {
+                throw new TraceFormatException(file, lineNo, ev + ": \"" + f.getKey() + "\" is out of range (0 to "
+                        + Integer.MAX_VALUE + ")");
+            }
         }
         return new SpecEvent(seq, lineNo, a, fields);
     }

@@ -71,6 +71,22 @@ public final class TraceValidator {
 
     /** The header fields of an RcTransport trace: the spec's constants NumWr, StartPsn, Window, MaxRetry, MaxRnrRetry. */
     public static final List<String> RC_HEADER = List.of("numWr", "startPsn", "window", "retryCnt", "rnrRetry");
+    /** UverbsDisassociate's files in validation: each is a model value of the constant Files. */
+    static final long MAX_FILES = 1000;
+
+    /**
+     * The largest value of an RcTransport header constant: PSNs are 24 bits, the window at most
+     * half their space (IBA 9.7.1), retry_cnt and rnr_retry 3-bit fields of the QP context.
+     */
+    private static long rcHeaderMax(String h) {
+        return switch (h) {
+            case "startPsn" -> RC_PSN_MOD - 1;
+            case "window" -> RC_PSN_MOD / 2;
+            case "retryCnt", "rnrRetry" -> 7;
+            default -> Integer.MAX_VALUE;
+        };
+    }
+
     /** RcTransport's PSN modulus in validation: the wire's, 2^24 (IBA 9.7.1). */
     public static final long RC_PSN_MOD = 1L << 24;
     /** RcTransport's channel capacity in validation: no run comes near it, so only ChanLose events lose packets. */
@@ -189,9 +205,11 @@ public final class TraceValidator {
             }
             List<Long> conn = new ArrayList<>();
             for (String h : RC_HEADER) {
-                if (!(t.header().get(h) instanceof Long n) || n < 0) {
+                if (!(t.header().get(h) instanceof Long n) || n < 0 || n > rcHeaderMax(h)) {
                     first[i] = earlier(first[i], new Mismatch("RcTransport", 0, 1, "header", "Init",
-                            "the header needs integer " + String.join(", ", RC_HEADER)));
+                            "the header needs the integers numWr 0 to " + Integer.MAX_VALUE + ", startPsn 0 to "
+                                    + (RC_PSN_MOD - 1) + ", window 0 to " + RC_PSN_MOD / 2
+                                    + ", retryCnt and rnrRetry 0 to 7"));
                     conn = null;
                     break;
                 }
@@ -257,9 +275,9 @@ public final class TraceValidator {
             if (foreign[i] || !t.specs().contains("UverbsDisassociate")) {
                 continue;
             }
-            if (!(t.header().get("files") instanceof Long n) || n < 1) {
+            if (!(t.header().get("files") instanceof Long n) || n < 1 || n > MAX_FILES) {
                 first[i] = earlier(first[i], new Mismatch("UverbsDisassociate", 0, 1, "header", "Init",
-                        "the header needs the integer files, at least 1"));
+                        "the header needs the integer files, 1 to " + MAX_FILES));
                 continue;
             }
             byFiles.computeIfAbsent(n, k -> new ArrayList<>()).add(i);
