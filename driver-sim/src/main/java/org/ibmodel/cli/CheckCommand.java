@@ -46,6 +46,9 @@ final class CheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (jobs < 1) {
+            throw new BadInputException("-j " + jobs + ": at least one TLC run at a time");
+        }
         List<TlcResult> results;
         try (SpecDir specs = dir != null ? SpecDir.of(dir) : SpecDir.fromClasspath(SpecDir.MANIFEST)) {
             List<SpecConfig> configs = select(specs, specs.manifest(SpecDir.MANIFEST).configs());

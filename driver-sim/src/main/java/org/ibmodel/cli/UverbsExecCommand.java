@@ -98,7 +98,12 @@ final class UverbsExecCommand implements Callable<Integer> {
         var out = spec.commandLine().getOut();
         Run run = new Run(HCA.create());
         for (int i = 0; i < lines.size(); i++) {
-            String json = run.line(i + 1, lines.get(i));
+            String json;
+            try {
+                json = run.line(i + 1, lines.get(i));
+            } catch (BadInputException e) {
+                throw new BadInputException(script + ":" + e.getMessage());
+            }
             if (json != null) {
                 out.println(json);
             }
@@ -154,7 +159,7 @@ final class UverbsExecCommand implements Callable<Integer> {
                 settle.run();
                 return json;
             } catch (BadInputException e) {
-                throw new BadInputException("line " + no + ": " + e.getMessage());
+                throw new BadInputException(no + ": " + e.getMessage());
             }
         }
 

@@ -99,4 +99,13 @@ class CheckCommandTest {
         assertEquals(2, dir.exit());
         assertEquals("ibmodel: " + tmp.resolve("nope") + ": no such directory\n", dir.err());
     }
+
+    @Test
+    void shouldRefuseFewerThanOneJob() {
+        for (String j : new String[] {"0", "-1"}) {
+            CliRun run = CliRun.of("check", "-j", j, "MCQpStateMachine.cfg");
+            assertEquals(2, run.exit(), run.out() + run.err());
+            assertEquals("ibmodel: -j " + j + ": at least one TLC run at a time\n", run.err());
+        }
+    }
 }

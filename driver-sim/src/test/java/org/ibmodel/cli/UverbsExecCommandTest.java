@@ -108,7 +108,8 @@ class UverbsExecCommandTest {
     void shouldRejectABadLineWithItsNumber() throws IOException {
         Out o = run("open u\nwrite u zz\n");
         assertEquals(2, o.code());
-        assertTrue(o.err().contains("line 2"), o.err());
+        // FILE:LINE, as replay and validate name a bad line.
+        assertEquals("ibmodel: " + dir.resolve("s.uv") + ":2: bad hex bytes 'zz'", o.err().strip());
         assertEquals(2, run("frobnicate\n").code());
         assertEquals(2, run("write nosuch 00\n").code());
     }
