@@ -165,6 +165,9 @@ final class DemoCommand implements Callable<Integer> {
         if (html != null && Files.exists(html) && !Files.isDirectory(html)) {
             throw new BadInputException("--html " + html + ": not a directory");
         }
+        if (html != null && Files.isDirectory(html.resolve("index.html"))) {
+            throw new BadInputException("--html " + html + ": its index.html is a directory");
+        }
         // Every place the run writes to is made before the run, so that one the output cannot go
         // to stops the demo before it starts, with one line, not after it ends or with a trace.
         // A file is opened to append, so an existing one keeps its bytes until the run is over,

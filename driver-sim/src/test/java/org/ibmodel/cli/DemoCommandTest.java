@@ -76,6 +76,18 @@ class DemoCommandTest {
         }
     }
 
+    /** An HTML page that could not be written at the end is refused before the run. */
+    @Test
+    void shouldRefuseAnHtmlDirectoryWhoseIndexIsADirectory() throws IOException {
+        Path html = Files.createDirectories(dir.resolve("hx").resolve("index.html")).getParent();
+        Path trace = dir.resolve("new.trace");
+        CliRun run = CliRun.of("demo", "--quiet", "--html", html.toString(), "--trace", trace.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("", run.out(), "no summary: the demo did not run");
+        assertTrue(run.err().contains("index.html is a directory"), run.err());
+        assertFalse(Files.exists(trace));
+    }
+
     /** A capture that cannot be written out at the end is one line on stderr, not a stack trace. */
     @Test
     void shouldSayWhenTheCaptureCannotBeWritten() {
