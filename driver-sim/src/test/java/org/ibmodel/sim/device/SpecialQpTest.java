@@ -119,6 +119,14 @@ class SpecialQpTest {
         }
     }
 
+    /** Entry 1 of both hosts' port 1 P_Key tables: 0x8001, a partition of its own. */
+    private static void partition8001(World w) {
+        for (int i = 0; i < 2; i++) {
+            TransportPair.setPkey(w.host(i).hca(0).firmware().port(1), 1, 0x8001);
+        }
+        w.settle();
+    }
+
     /** Packets on the links: LRH VL, SLID, DestQP, DETH SrcQP. */
     record Seen(int vl, int slid, int destQp, int srcQp) {
     }
@@ -220,11 +228,7 @@ class SpecialQpTest {
         try (World w = World.of(SEED, 2, 0, 2)) {
             Side a = new Side(w, 0);
             Side b = new Side(w, 1);
-            // Entry 1 of both port 1 tables: 0x8001, a partition of its own.
-            for (int i = 0; i < 2; i++) {
-                TransportPair.setPkey(w.host(i).hca(0).firmware().port(1), 1, 0x8001);
-            }
-            w.settle();
+            partition8001(w);
             QpInitAttr init = QpInitAttr.of(QpType.UD, a.cq, a.cq, QpCap.of(8, 8, 1));
             Qp ud = Qp.create(a.pd, init).get();
             QpAttr attr = new QpAttr().state(QpState.INIT);
@@ -258,10 +262,7 @@ class SpecialQpTest {
         try (World w = World.of(SEED, 2, 0, 2)) {
             Side a = new Side(w, 0);
             Side b = new Side(w, 1);
-            for (int i = 0; i < 2; i++) {
-                TransportPair.setPkey(w.host(i).hca(0).firmware().port(1), 1, 0x8001);
-            }
-            w.settle();
+            partition8001(w);
             Qp gsiA = a.qp(QpType.GSI, GSI_QKEY);
             b.qp(QpType.GSI, GSI_QKEY);
             List<Integer> pkeys = new ArrayList<>();
