@@ -151,14 +151,12 @@ final class DemoCommand implements Callable<Integer> {
         if (catas && hang) {
             throw new BadInputException("--catas and --hang each end the first ping-pong: give one of them");
         }
-        String[][] outputs = {{"--pcap", String.valueOf(pcap)}, {"--trace", String.valueOf(trace)},
-            {"--spec-trace", String.valueOf(specTrace)}};
-        Path[] outputPaths = {pcap, trace, specTrace};
-        for (int i = 0; i < outputPaths.length; i++) {
-            for (int j = i + 1; j < outputPaths.length; j++) {
-                if (sameFile(outputPaths[i], outputPaths[j])) {
-                    throw new BadInputException(outputs[i][0] + " and " + outputs[j][0] + " name the same file, "
-                            + outputs[i][1] + ": one would lose the other");
+        Object[][] files = {{"--pcap", pcap}, {"--trace", trace}, {"--spec-trace", specTrace}};
+        for (int i = 0; i < files.length; i++) {
+            for (int j = i + 1; j < files.length; j++) {
+                if (sameFile((Path) files[i][1], (Path) files[j][1])) {
+                    throw new BadInputException(files[i][0] + " and " + files[j][0] + " name the same file, "
+                            + files[i][1] + ": one would lose the other");
                 }
             }
         }
@@ -182,7 +180,6 @@ final class DemoCommand implements Callable<Integer> {
                     throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
                 }
             }
-            Object[][] files = {{"--pcap", pcap}, {"--trace", trace}, {"--spec-trace", specTrace}};
             for (Object[] option : files) {
                 Path file = (Path) option[1];
                 if (file != null) {
