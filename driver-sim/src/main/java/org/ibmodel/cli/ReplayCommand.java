@@ -21,7 +21,8 @@ import picocli.CommandLine.Spec;
             "",
             "Rebuilds the lifecycles of CQs, MRs, QPs and rdma_cm ids from the rdma_core,",
             "rdma_cma and ib_cma tracepoints and reports rule violations with line numbers.",
-            "Exit code 0: no violation; 1: violations; 2: nothing in the file could be read."})
+            "Exit code 0: no violation; 1: violations; 2: nothing in the file could be read",
+            "(with --strict: a line could not be read)."})
 final class ReplayCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "the trace file")
     Path trace;
@@ -29,6 +30,9 @@ final class ReplayCommand implements Callable<Integer> {
     @Option(names = "--json", description = "JSON: {lines,events,event_counts,unparsed:[{line,text}],"
             + "objects:{mr,cq,qp,cm_id},violations:[{line,rule,message}]} (README.md says more)")
     boolean json;
+
+    @Option(names = "--strict", description = "fail (exit 2) when a line could not be read, after the report")
+    boolean strict;
 
     @Spec
     CommandSpec spec;
@@ -57,6 +61,12 @@ final class ReplayCommand implements Callable<Integer> {
         }
         out.print(json ? report.toJson() + "\n" : report.toText(trace.toString()));
         out.flush();
+        if (strict && report.unparsedTotal() > 0) {
+            var first = report.unparsed().get(0);
+            throw new BadInputException(trace + ":" + first.line() + ": " + first.reason() + " ("
+                    + report.unparsedTotal() + " line" + (report.unparsedTotal() == 1 ? "" : "s")
+                    + " not read; --strict)");
+        }
         return report.violationsTotal() == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
     }
 }

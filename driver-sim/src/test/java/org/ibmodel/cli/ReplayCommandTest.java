@@ -95,4 +95,22 @@ class ReplayCommandTest {
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().contains("\"unparsed\":[{\"line\":1,\"text\":\"\\\\x01\\\\x02garbage\"}]"), r.out());
     }
+
+    /**
+     * --strict: a line that could not be read fails the replay (exit 2) after the report, naming
+     * the first such line, so that a CI job does not pass on a damaged trace.
+     */
+    @Test
+    void shouldFailOnAnUnreadLineWhenStrict() throws IOException {
+        String damaged = CLEAN.replace("2417.319317: cq_poll: cq.id=0 requested 16, returned 3", "2417.3193");
+        Path t = file("damaged.trace", damaged);
+        CliRun lenient = CliRun.of("replay", t.toString());
+        assertEquals(0, lenient.exit(), lenient.err());
+        CliRun strict = CliRun.of("replay", "--strict", t.toString());
+        assertEquals(2, strict.exit(), strict.out() + strict.err());
+        assertTrue(strict.out().contains("unparsed lines: 1"), strict.out());
+        assertEquals(1, strict.err().lines().count(), strict.err());
+        assertTrue(strict.err().startsWith("ibmodel: " + t + ":3: "), strict.err());
+        assertEquals(0, CliRun.of("replay", "--strict", file("clean.trace", CLEAN).toString()).exit());
+    }
 }
