@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
             "specs/src/main/tla/*Trace.tla). TLC walks the trace in order; the first event",
             "no step of the spec can match is reported with its line.",
             "Exit 0: the trace is a behaviour of its specs; 1: an event is not (line,",
-            "event and expected action printed); 2: the trace is malformed."})
+            "event and expected action printed); 2: the trace is malformed (its header's",
+            "constants missing or out of range included)."})
 final class ValidateCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "TRACE", description = "the NDJSON trace file")
     Path trace;
@@ -60,6 +61,10 @@ final class ValidateCommand implements Callable<Integer> {
             return Main.EXIT_OK;
         }
         TraceValidator.Mismatch m = v.mismatch();
+        if (m.seq() == 0) {
+            // The header's constants are wrong or missing: no spec could be loaded for the trace.
+            throw new BadInputException(trace + ":" + m.line() + ": " + m.spec() + ": " + m.detail());
+        }
         out.printf("%s:%d: seq %d: %s is not a step of %s%n", trace, m.line(), m.seq(), m.event(), m.spec());
         if (m.seq() >= 1 && m.seq() <= t.events().size()) {
             out.println("  event:    " + t.events().get((int) m.seq() - 1).toJson());

@@ -129,18 +129,23 @@ class ValidateCommandTest {
         }
     }
 
-    /** Header constants out of their range are named, not handed to TLC. */
+    /**
+     * Header constants missing or out of their range make the trace malformed (exit 2), named
+     * with the header's line, not a behaviour the spec refuses (exit 1), nor handed to TLC.
+     */
     @Test
     void shouldNameTheRangesOfTheHeaderConstants() throws IOException {
         Path rc = file("rc.ndjson", RC.replace("\"retryCnt\":7", "\"retryCnt\":8"));
         CliRun r = CliRun.of("validate", rc.toString());
-        assertEquals(1, r.exit(), r.out() + r.err());
-        assertTrue(r.out().contains("retryCnt and rnrRetry 0 to 7"), r.out());
+        assertEquals(2, r.exit(), r.out() + r.err());
+        assertTrue(r.err().startsWith("ibmodel: " + rc + ":1: RcTransport: the header needs"), r.err());
+        assertTrue(r.err().contains("retryCnt and rnrRetry 0 to 7"), r.err());
         Path uv = file("uv.ndjson", "{\"trace\":\"ibmodel-spec\",\"specs\":[\"UverbsDisassociate\"],"
                 + "\"files\":2000000000}\n");
         CliRun u = CliRun.of("validate", uv.toString());
-        assertEquals(1, u.exit(), u.out() + u.err());
-        assertTrue(u.out().contains("the header needs the integer files, 1 to 1000"), u.out());
+        assertEquals(2, u.exit(), u.out() + u.err());
+        assertEquals("ibmodel: " + uv + ":1: UverbsDisassociate: the header needs the integer files, 1 to 1000",
+                u.err().strip());
     }
 
     @Test
