@@ -82,6 +82,16 @@ class CheckCommandTest {
         assertTrue(!run.err().contains("Exception"), run.err());
     }
 
+    /** A cfg TLC cannot read names its line, exit 2, as a module that does not parse. */
+    @Test
+    void shouldExitTwoWithFileAndLineForACfgThatDoesNotParse() throws IOException {
+        counterSpecs(COUNTER, "Counter.cfg", "GARBAGE LINE\nSPECIFICATION Spec\n");
+        CliRun run = CliRun.of("check", "--dir", tmp.toString());
+        assertEquals(2, run.exit(), run.out() + run.err());
+        assertEquals("ibmodel: " + tmp + "/Counter.cfg:1: It was expecting a keyword, but did not find it.\n",
+                run.err());
+    }
+
     @Test
     void shouldExitTwoForAMissingCfg() throws IOException {
         counterSpecs(COUNTER, "Missing.cfg", "SPECIFICATION Spec\n");

@@ -21,6 +21,9 @@ public final class TlcOutput {
             Pattern.compile("(?m)^line (\\d+), col \\d+ to line \\d+, col \\d+ of module (\\w+)\\s*$");
     private static final Pattern CFG_ERROR =
             Pattern.compile("error when trying to read the configuration file (\\S+?):?\\s*\\n(.*)");
+    /** A cfg TLC's reader refused, with its line (tlc2.tool.ConfigFileException). */
+    private static final Pattern CFG_AT =
+            Pattern.compile("TLC found an error in the configuration file at line (\\d+)\\s*\\n(.*)");
     private static final Pattern MISSING_MODULE = Pattern.compile("Cannot find source file for module (\\w+)");
 
     /** The keywords that open a section of a TLC cfg file. */
@@ -46,6 +49,10 @@ public final class TlcOutput {
             depth = Integer.parseInt(d.group(1));
         }
         String specError = specError(out, dir);
+        Matcher cfgAt = CFG_AT.matcher(out);
+        if (specError == null && cfgAt.find()) {
+            specError = dir.name(c.cfg()) + ":" + cfgAt.group(1) + ": " + cfgAt.group(2).trim();
+        }
         if (specError != null) {
             return result(c, generated, distinct, depth, TlcResult.Verdict.ERROR, null, seconds, specError, true, out);
         }
