@@ -241,11 +241,10 @@ final class UverbsCmd {
         if (!dev(b).isPortValid(ua.portNum())) {
             return Errno.EINVAL.negative();
         }
-        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pdR.isErr()) {
-            return pdR.err();
+        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle(), err);
+        if (pd == null) {
+            return err[0];
         }
-        UObject pd = pdR.get();
         AhAttr.Grh grh = ua.isGlobal() != 0
                 ? new AhAttr.Grh(ua.dgid(), ua.flowLabel(), ua.sgidIndex(), ua.hopLimit(), ua.trafficClass()) : null;
         AhAttr attr = new AhAttr(ua.dlid(), ua.sl(), ua.srcPathBits(), ua.staticRate(), ua.portNum(), grh);
@@ -285,11 +284,10 @@ final class UverbsCmd {
         if (ret != 0) {
             return ret;
         }
-        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pdR.isErr()) {
-            return pdR.err();
+        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle(), err);
+        if (pd == null) {
+            return err[0];
         }
-        UObject pd = pdR.get();
         long start = cmd.start();
         long length = cmd.length();
         long[] pages = umemGet(b.task, start, length, err);
@@ -432,11 +430,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         Cq cq = (Cq) u.object;
         int ret = cq.resize(cmd.cqe());
         if (ret != 0) {
@@ -470,11 +467,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         Cq cq = (Cq) u.object;
         Wc[] one = {new Wc()};
         long ne = Integer.toUnsignedLong(cmd.ne());
@@ -516,11 +512,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         // The return of ib_req_notify_cq is not passed on.
         ((Cq) u.object).reqNotify(cmd.solicitedOnly() != 0 ? CqNotifyFlags.SOLICITED : CqNotifyFlags.NEXT_COMP);
         return 0;
@@ -543,11 +538,10 @@ final class UverbsCmd {
         if (Integer.compareUnsigned(cmd.attrMask(), ExModifyCq.ATTR_MODERATE) > 0) {
             return Errno.EOPNOTSUPP.negative();
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.CQ, cmd.cqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         return ((Cq) u.object).setModeration(cmd.cqCount(), cmd.cqPeriod());
     }
 
@@ -602,6 +596,7 @@ final class UverbsCmd {
 
     /** create_qp (uverbs_cmd.c): what CREATE_QP and EX_CREATE_QP share. */
     private static int createQp(Bundle b, QpRequest cmd, boolean ex) {
+        int[] err = e();
         QpType type = qpType(cmd.qpType());
         // create_qp: userspace makes RC, UC, UD and XRC QPs; raw packet QPs need CAP_NET_RAW
         // (rdma_uattrs_has_raw_cap), and with it go on to the device, which makes none.
@@ -629,31 +624,27 @@ final class UverbsCmd {
         // and the first lookup to fail gives the command its error.
         UObject srq = null;
         if (cmd.isSrq() != 0) {
-            Result<UObject> r = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-            if (r.isErr()) {
-                return r.err();
+            srq = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle(), err);
+            if (srq == null) {
+                return err[0];
             }
-            srq = r.get();
         }
         UObject rcq = null;
         if (cmd.recvCqHandle() != cmd.sendCqHandle()) {
-            Result<UObject> r = b.file.lookupRead(UObjectType.CQ, cmd.recvCqHandle());
-            if (r.isErr()) {
-                return r.err();
+            rcq = b.file.lookupRead(UObjectType.CQ, cmd.recvCqHandle(), err);
+            if (rcq == null) {
+                return err[0];
             }
-            rcq = r.get();
         }
-        Result<UObject> scqR = b.file.lookupRead(UObjectType.CQ, cmd.sendCqHandle());
-        if (scqR.isErr()) {
-            return scqR.err();
+        UObject scq = b.file.lookupRead(UObjectType.CQ, cmd.sendCqHandle(), err);
+        if (scq == null) {
+            return err[0];
         }
-        UObject scq = scqR.get();
         rcq = rcq != null ? rcq : scq;
-        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pdR.isErr()) {
-            return pdR.err();
+        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle(), err);
+        if (pd == null) {
+            return err[0];
         }
-        UObject pd = pdR.get();
         if ((cmd.createFlags() & ~USER_CREATE_FLAGS) != 0) {
             return Errno.EINVAL.negative();
         }
@@ -700,11 +691,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         QpAttr a = new QpAttr();
         int ret = qp.query(a);
@@ -781,12 +771,12 @@ final class UverbsCmd {
 
     /** modify_qp (uverbs_cmd.c): what the legacy and the extended MODIFY_QP share. */
     private static int modifyQp(Bundle b, ModifyQp cmd, int rateLimit) {
+        int[] err = e();
         int mask = cmd.attrMask();
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         IbDevice d = dev(b);
         // modify_qp: ports are checked before ib_core sees the request, an AV's against the QP's.
@@ -945,11 +935,10 @@ final class UverbsCmd {
         if (ret != 0) {
             return ret;
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         Qp qp = (Qp) u.object;
         boolean ud = qp.type() == QpType.UD;
         int sgBase = PostSend.SIZE + cmd.wqeSize() * cmd.wrCount();
@@ -969,11 +958,10 @@ final class UverbsCmd {
                 if (op != WrOpcode.SEND && op != WrOpcode.SEND_WITH_IMM) {
                     return Errno.EINVAL.negative();
                 }
-                Result<UObject> ahR = b.file.lookupRead(UObjectType.AH, w.ah());
-                if (ahR.isErr()) {
-                    return ahR.err();
+                UObject ah = b.file.lookupRead(UObjectType.AH, w.ah(), err);
+                if (ah == null) {
+                    return err[0];
                 }
-                UObject ah = ahR.get();
                 wr.ah((Ah) ah.object).remoteQpn(w.remoteQpn()).remoteQkey(w.remoteQkey());
             } else if (op == WrOpcode.RDMA_WRITE || op == WrOpcode.RDMA_WRITE_WITH_IMM || op == WrOpcode.RDMA_READ) {
                 wr.remoteAddr(w.remoteAddr()).rkey(w.rkey());
@@ -1048,11 +1036,10 @@ final class UverbsCmd {
         if (wrs == null) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         PostResult pr = ((Qp) u.object).postRecv(wrs);
         int ret2 = b.response(new PostRecvResp().badWr(badWr(pr, wrs.size())).toBytes());
         return ret2 != 0 ? ret2 : pr.ret();
@@ -1069,11 +1056,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         byte[] gid = cmd.gid();
         for (UObject.Mcast m : u.mcast) {
             if (m.is(gid, cmd.mlid())) {
@@ -1097,11 +1083,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.QP, cmd.qpHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         byte[] gid = cmd.gid();
         if (!u.mcast.removeIf(m -> m.is(gid, cmd.mlid()))) {
             return Errno.EINVAL.negative();
@@ -1121,11 +1106,10 @@ final class UverbsCmd {
         }
         UObject u = b.file.allocIdr(UObjectType.SRQ);
         b.uobject = u;
-        Result<UObject> pdR = b.file.lookupRead(UObjectType.PD, cmd.pdHandle());
-        if (pdR.isErr()) {
-            return pdR.err();
+        UObject pd = b.file.lookupRead(UObjectType.PD, cmd.pdHandle(), err);
+        if (pd == null) {
+            return err[0];
         }
-        UObject pd = pdR.get();
         Result<Srq> r = Srq.create((Pd) pd.object, ev -> asyncEvent(u, ev),
                 new SrqAttr(cmd.maxWr(), cmd.maxSge(), cmd.srqLimit()));
         if (r.isErr()) {
@@ -1143,11 +1127,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         return ((Srq) u.object).modify(new SrqAttr(cmd.maxWr(), 0, cmd.srqLimit()), cmd.attrMask());
     }
 
@@ -1157,11 +1140,10 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         SrqAttr a = new SrqAttr(0, 0, 0);
         int ret = ((Srq) u.object).query(a);
         if (ret != 0) {
@@ -1194,11 +1176,10 @@ final class UverbsCmd {
         if (wrs == null) {
             return err[0];
         }
-        Result<UObject> uR = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle());
-        if (uR.isErr()) {
-            return uR.err();
+        UObject u = b.file.lookupRead(UObjectType.SRQ, cmd.srqHandle(), err);
+        if (u == null) {
+            return err[0];
         }
-        UObject u = uR.get();
         PostResult pr = ((Srq) u.object).postRecv(wrs);
         int ret2 = b.response(new PostSrqRecvResp().badWr(badWr(pr, wrs.size())).toBytes());
         return ret2 != 0 ? ret2 : pr.ret();

@@ -15,7 +15,6 @@ import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.ResType;
-import org.ibmodel.core.Result;
 import org.ibmodel.core.Srq;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.KernelBug;
@@ -266,17 +265,20 @@ public final class UverbsFile implements OpenFile {
     /**
      * uobj_get_obj_read, whose error the handlers pass on since Linux 6.15 (before, every failed
      * lookup was -EINVAL): rdma_lookup_get_uobject's -EIO once the device was taken away, -ENOENT
-     * when the handle names nothing (lookup_get_idr_uobject), -EINVAL for an object of another type.
+     * when the handle names nothing (lookup_get_idr_uobject), -EINVAL for an object of another type;
+     * null with that errno in {@code err[0]}.
      */
-    Result<UObject> lookupRead(UObjectType type, int handle) {
+    UObject lookupRead(UObjectType type, int handle, int[] err) {
         if (device.disassociated()) {
-            return Result.err(Errno.EIO);
+            err[0] = Errno.EIO.negative();
+            return null;
         }
         UObject u = policy.lookup(this, handle);
-        if (u == null) {
-            return Result.err(Errno.ENOENT);
+        if (u == null || u.type() != type) {
+            err[0] = (u == null ? Errno.ENOENT : Errno.EINVAL).negative();
+            return null;
         }
-        return u.type() == type ? Result.of(u) : Result.err(Errno.EINVAL);
+        return u;
     }
 
     /**
