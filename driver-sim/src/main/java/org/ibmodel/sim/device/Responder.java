@@ -148,10 +148,7 @@ final class Responder {
         if (!qp.rc()) {
             // IBA 9.8.3: UC has no retry; a gap loses the message in progress, never part of it.
             if (d != 0) {
-                transport.count(Transport.Drop.OUT_OF_SEQUENCE);
-                // Class E: the SRQ WQE that message took fails even if this packet starts the next one.
-                failSrqWqe(Syndrome.REMOTE_INVAL_REQ_ERR);
-                abandonMessage();
+                loseUcMessage();
                 qp.expectedPsn = psn;
             }
             return State.CHECK_OP_SEQ;
@@ -175,9 +172,7 @@ final class Responder {
             // hfi1/uc.c hfi1_uc_rcv: a message that starts in sequence while another is unfinished
             // (a sender recovered from SQE) abandons that one, as a PSN gap does, and is taken.
             // rxe drops it too (class D1); it is a correct sender's message.
-            transport.count(Transport.Drop.OUT_OF_SEQUENCE);
-            failSrqWqe(Syndrome.REMOTE_INVAL_REQ_ERR);
-            abandonMessage();
+            loseUcMessage();
             return State.CHECK_OP_VALID;
         }
         // rxe_resp.c: RC class C; UC class D1 (a plain drop) or, on an SRQ, E.
@@ -572,6 +567,16 @@ final class Responder {
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, status), false);
             qp.recvWqe = -1;
         }
+    }
+
+    /**
+     * UC: the message in progress is lost out of sequence; the SRQ WQE it took fails (class E)
+     * even when the packet at hand starts the next message.
+     */
+    private void loseUcMessage() {
+        transport.count(Transport.Drop.OUT_OF_SEQUENCE);
+        failSrqWqe(Syndrome.REMOTE_INVAL_REQ_ERR);
+        abandonMessage();
     }
 
     private void abandonMessage() {

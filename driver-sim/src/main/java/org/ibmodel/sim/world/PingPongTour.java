@@ -481,9 +481,7 @@ public final class PingPongTour {
             n.step("%s: rc_pingpong returns 1 on the failed completion; its peer, left waiting, is stopped",
                     f.proc.who());
             for (Proc p : procs) {
-                p.task.exit();
-                n.say("%s: exit; %s has %d files open, %s %d objects", p.who(), p.uverbs.name(),
-                        p.uverbs.openFiles().size(), p.uverbs.ibDevice().name(), p.uverbs.ibDevice().liveTotal());
+                exit(p);
             }
             world.settle();
             return summary() + 1;
@@ -830,6 +828,11 @@ public final class PingPongTour {
         check(p.channel.destroy(), "ibv_destroy_comp_channel");
         p.verb("ibv_close_device: close(%d), close(%d)", p.ctx.cmdFd(), p.ctx.asyncFd());
         check(p.ibv.closeDevice(p.ctx), "ibv_close_device");
+        exit(p);
+    }
+
+    /** The process exits, its files closing whatever it left; what is left on its device is told. */
+    private void exit(Proc p) {
         p.task.exit();
         n.say("%s: exit; %s has %d files open, %s %d objects", p.who(), p.uverbs.name(),
                 p.uverbs.openFiles().size(), p.uverbs.ibDevice().name(), p.uverbs.ibDevice().liveTotal());
