@@ -1,6 +1,12 @@
 package org.ibmodel.cli;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.StringReader;
+import java.nio.ByteBuffer;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -77,18 +83,37 @@ final class UverbsExecCommand implements Callable<Integer> {
     /** The largest peek or read a script may ask for. */
     static final int MAX_LEN = 1 << 20;
 
+    /** The longest script read: far past any written by hand, short of /dev/zero's endless one. */
+    static final int MAX_SCRIPT = 64 << 20;
+
     @Parameters(index = "0", paramLabel = "SCRIPT", description = "the script file")
     Path script;
 
     @Spec
     CommandSpec spec;
 
+    /** The script's lines, split as Files.readAllLines does, from at most MAX_SCRIPT bytes of UTF-8. */
+    static List<String> readScript(Path script) throws IOException {
+        byte[] bytes;
+        try (InputStream in = Files.newInputStream(script)) {
+            bytes = in.readNBytes(MAX_SCRIPT + 1);
+        }
+        if (bytes.length > MAX_SCRIPT) {
+            throw new BadInputException(script + ": longer than " + (MAX_SCRIPT >> 20) + " MiB, so not a script");
+        }
+        String text = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(ByteBuffer.wrap(bytes)).toString();
+        return new BufferedReader(new StringReader(text)).lines().toList();
+    }
+
     @Override
     public Integer call() {
         List<String> lines;
         try {
-            lines = Files.readAllLines(script);
-        } catch (java.nio.charset.MalformedInputException e) {
+            lines = readScript(script);
+        } catch (java.nio.charset.CharacterCodingException e) {
             throw new BadInputException(script + ": not UTF-8 text, so not a script");
         } catch (java.nio.file.NoSuchFileException e) {
             throw new BadInputException("cannot read " + script + ": no such file");

@@ -128,6 +128,18 @@ class UverbsExecCommandTest {
         assertTrue(err.toString().contains("no such file"), err.toString());
     }
 
+    /** /dev/zero, one endless line: refused once the read passes any script's length, not read forever. */
+    @Test
+    void shouldRefuseAScriptLongerThanAnyScript() throws IOException {
+        Path zero = Path.of("/dev/zero");
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isReadable(zero), "no /dev/zero on this machine");
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertEquals(2, Main.execute(new PrintWriter(out), new PrintWriter(err), "uverbs-exec", zero.toString()));
+        assertEquals("ibmodel: /dev/zero: longer than 64 MiB, so not a script", err.toString().strip());
+        assertEquals("", out.toString());
+    }
+
     /**
      * Script lines 1-6: memory, uverbs0 as u, a context, PD 0, CQ 1 and a QP (handle 2) of
      * ib_qp_type {@code qpType} on them.
