@@ -166,44 +166,62 @@ final class DemoCommand implements Callable<Integer> {
         if (html != null && Files.isDirectory(html.resolve("index.html"))) {
             throw new BadInputException("--html " + html + ": its index.html is a directory");
         }
-        // Every place the run writes to is made before the run, so that one the output cannot go
-        // to stops the demo before it starts, with one line, not after it ends or with a trace.
-        // A file is opened to append, so an existing one keeps its bytes until the run is over,
-        // and what was made for a refused command line is taken away again.
-        List<Path> made = new ArrayList<>();
-        try {
+        // Every output is staged before the run, under a hidden name beside it (StagedOutputs), so
+        // that one the run cannot write stops the demo before it starts, with one line, and a
+        // failure later (a full disk) leaves every existing output as it was and nothing half made.
+        List<Path> made = html == null ? List.of() : missingDirectories(html);
+        boolean committed = false;
+        try (StagedOutputs staging = new StagedOutputs()) {
+            Path htmlOut = null;
             if (html != null) {
-                made.addAll(missingDirectories(html));
                 try {
                     Files.createDirectories(html);
                 } catch (IOException e) {
                     throw new BadInputException("--html " + html + ": cannot make the directory (" + why(e) + ")");
                 }
+                htmlOut = stage(staging, "--html", html, html.resolve("index.html"));
             }
-            for (Object[] option : files) {
-                Path file = (Path) option[1];
-                if (file != null) {
-                    boolean existed = Files.exists(file);
+            Path pcapOut = stage(staging, "--pcap", pcap, pcap);
+            Path traceOut = stage(staging, "--trace", trace, trace);
+            Path specOut = stage(staging, "--spec-trace", specTrace, specTrace);
+            int leaked = run(out, lost, pcapOut, traceOut, specOut, htmlOut);
+            try {
+                staging.commit();
+            } catch (IOException e) {
+                throw new BadInputException("cannot write the outputs: " + e.getMessage());
+            }
+            committed = true;
+            return leaked == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
+        } finally {
+            if (!committed) {
+                for (Path p : made) {
                     try {
-                        Files.newOutputStream(file, StandardOpenOption.CREATE, StandardOpenOption.APPEND).close();
-                    } catch (IOException e) {
-                        throw new BadInputException(option[0] + " " + file + ": cannot write it (" + why(e) + ")");
-                    }
-                    if (!existed) {
-                        made.add(0, file);
+                        Files.deleteIfExists(p);
+                    } catch (IOException ignored) {
+                        // Best effort: the one line already says why the demo did not finish.
                     }
                 }
             }
-        } catch (BadInputException e) {
-            for (Path p : made) {
-                try {
-                    Files.deleteIfExists(p);
-                } catch (IOException ignored) {
-                    // Best effort: the one line already says why the demo did not run.
-                }
-            }
-            throw e;
         }
+    }
+
+    /** Stages {@code file} for {@code option}, given as {@code given}; null when the option is not. */
+    private static Path stage(StagedOutputs staging, String option, Path given, Path file) {
+        if (given == null) {
+            return null;
+        }
+        try {
+            if (Files.isRegularFile(file) && !Files.isWritable(file)) {
+                throw new java.nio.file.AccessDeniedException(file.toString());
+            }
+            return staging.stage(file);
+        } catch (IOException e) {
+            throw new BadInputException(option + " " + given + ": cannot write it (" + why(e) + ")");
+        }
+    }
+
+    /** The demo itself, its outputs written to the staged files; the count of objects left allocated. */
+    private int run(PrintWriter out, List<Opcode> lost, Path pcapOut, Path traceOut, Path specOut, Path htmlOut) {
         HtmlReport report = html == null ? null : new HtmlReport(singleHost
                 ? "ibmodel demo --single-host: the verbs on one host's in-memory device"
                 : "ibmodel demo: rc_pingpong between h0 and h1, seed " + seed);
@@ -213,8 +231,9 @@ final class DemoCommand implements Callable<Integer> {
         if (singleHost) {
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
-            PingPongTour tour = new PingPongTour(narrator, seed, pcap, buffer,
+            PingPongTour tour = new PingPongTour(narrator, seed, pcapOut, buffer,
                     catas ? PingPongTour.Fault.CATAS : hang ? PingPongTour.Fault.HANG : PingPongTour.Fault.NONE);
+            tour.showCaptureAs(pcap);
             for (Opcode op : lost) {
                 tour.lose(op);
             }
@@ -234,7 +253,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw new BadInputException("cannot write " + pcap + ": " + e.getCause().getMessage());
             }
             if (specTrace != null) {
-                try (Writer w = Files.newBufferedWriter(specTrace, StandardCharsets.UTF_8)) {
+                try (Writer w = Files.newBufferedWriter(specOut, StandardCharsets.UTF_8)) {
                     tour.commandTrace().write(w);
                 } catch (IOException e) {
                     throw new BadInputException("cannot write " + specTrace + ": " + e.getMessage());
@@ -243,18 +262,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         if (report != null) {
             try {
-                report.write(html);
+                report.writeFile(htmlOut);
             } catch (IOException e) {
                 throw new BadInputException("cannot write " + html.resolve("index.html") + ": " + e.getMessage());
             }
         }
         if (buffer != null) {
-            try (Writer w = Files.newBufferedWriter(trace, StandardCharsets.UTF_8)) {
+            try (Writer w = Files.newBufferedWriter(traceOut, StandardCharsets.UTF_8)) {
                 buffer.writeTo(w, Layout.SYSFS_FLAGS5, 1);
             } catch (IOException e) {
                 throw new BadInputException("cannot write " + trace + ": " + e.getMessage());
             }
         }
-        return leaked == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
+        return leaked;
     }
 }

@@ -125,7 +125,11 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
     /** Writes {@code dir}/index.html, making {@code dir} if needed. */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Path file = dir.resolve("index.html");
+        return writeFile(dir.resolve("index.html"));
+    }
+
+    /** Writes the page to {@code file}, whatever its name. */
+    public Path writeFile(Path file) throws IOException {
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             w.write(render());
         }

@@ -136,5 +136,45 @@ class DemoCommandTest {
         assertEquals("", undone.out(), "nothing ran");
         assertFalse(Files.exists(pcap), "the capture made for the refused command is left");
         assertFalse(Files.exists(dir.resolve("report")), "the directories made for the refused command are left");
+        assertEquals(java.util.List.of(), partFiles(), "staged outputs left behind");
+    }
+
+    /**
+     * An output that fails after the run (/dev/full as a full disk) leaves the others as they
+     * were: an earlier capture keeps its bytes, a new page is not made, nothing half written stays.
+     */
+    @Test
+    void shouldLeaveEveryOutputAsItWasWhenOneFailsAfterTheRun() throws IOException {
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "/dev/full is not there to fill");
+        Path old = Files.writeString(dir.resolve("old.pcap"), "an earlier capture");
+        Path html = dir.resolve("report");
+        CliRun run = CliRun.of("demo", "--quiet", "--pcap", old.toString(), "--html", html.toString(),
+                "--trace", full.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertTrue(run.err().startsWith("ibmodel: cannot write /dev/full"), run.err());
+        assertTrue(run.out().startsWith("summary:"), "the demo ran: " + run.out());
+        assertEquals("an earlier capture", Files.readString(old));
+        assertFalse(Files.exists(html), "the page's directory was made for a run whose outputs failed");
+        assertEquals(java.util.List.of(), partFiles(), "staged outputs left behind");
+    }
+
+    /** A run that succeeds replaces the outputs and leaves none of its staged files. */
+    @Test
+    void shouldReplaceTheOutputsWhenTheRunSucceeds() throws IOException {
+        Path old = Files.writeString(dir.resolve("old.pcap"), "an earlier capture");
+        Path trace = dir.resolve("t.trace");
+        CliRun run = CliRun.of("demo", "--quiet", "--pcap", old.toString(), "--trace", trace.toString());
+        assertEquals(0, run.exit(), run.err());
+        assertTrue(run.out().contains("capture in " + old), run.out());
+        assertTrue(Files.size(old) > 1000, "the capture was not written over the earlier one");
+        assertTrue(Files.readString(trace).startsWith("# tracer: nop"), "no trace written");
+        assertEquals(java.util.List.of(), partFiles(), "staged outputs left behind");
+    }
+
+    private java.util.List<Path> partFiles() throws IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(p -> p.getFileName().toString().endsWith(".part")).toList();
+        }
     }
 }

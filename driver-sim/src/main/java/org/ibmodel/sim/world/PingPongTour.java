@@ -101,6 +101,8 @@ public final class PingPongTour {
     private final Narrator n;
     private final long seed;
     private final Path pcap;
+    /** The capture's name in the summary: the file it becomes, when written under another first. */
+    private Path pcapShown;
     private final TraceSink traceSink;
     private final Fault fault;
     /** The packets still to lose, by opcode, each the first of its kind after the one before. */
@@ -323,8 +325,15 @@ public final class PingPongTour {
         this.n = narrator;
         this.seed = seed;
         this.pcap = pcap;
+        this.pcapShown = pcap;
         this.traceSink = traceSink;
         this.fault = fault;
+    }
+
+    /** Names the capture {@code name} in the summary: it is written elsewhere and moved there after the run. */
+    public PingPongTour showCaptureAs(Path name) {
+        this.pcapShown = name;
+        return this;
     }
 
     /**
@@ -547,7 +556,7 @@ public final class PingPongTour {
         }
         n.always("summary: seed %d, %d packets, %d work completions, %.3f us of virtual time, %d objects left allocated%s",
                 seed, packets, completions, world.scheduler().now() / 1000.0, leaked,
-                pcap == null ? "" : ", capture in " + pcap);
+                pcap == null ? "" : ", capture in " + pcapShown);
         n.flush();
         return leaked;
     }
