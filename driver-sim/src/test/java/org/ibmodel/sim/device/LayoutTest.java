@@ -150,10 +150,17 @@ class LayoutTest {
     }
 
     private static void assertMatchesDoc(String side, Map<String, Map<String, Row>> decl) {
+        List<String> errors = mismatches(side, decl, FIELDS);
+        assertTrue(errors.isEmpty(), String.join("\n", errors));
+    }
+
+    /** Every way {@code decl} and the document's tables {@code docFields} differ, one line each. */
+    static List<String> mismatches(String side, Map<String, Map<String, Row>> decl,
+            Map<String, Map<String, Row>> docFields) {
         List<String> errors = new ArrayList<>();
         TreeSet<String> covered = new TreeSet<>();
         for (Map.Entry<String, Map<String, Row>> s : decl.entrySet()) {
-            Map<String, Row> doc = FIELDS.get(s.getKey());
+            Map<String, Row> doc = docFields.get(s.getKey());
             if (doc == null) {
                 errors.add(side + ": no table in docs/HCA.md §" + s.getKey());
                 continue;
@@ -170,14 +177,31 @@ class LayoutTest {
                 }
             }
         }
-        for (Map.Entry<String, Map<String, Row>> s : FIELDS.entrySet()) {
+        for (Map.Entry<String, Map<String, Row>> s : docFields.entrySet()) {
             for (String n : s.getValue().keySet()) {
                 if (!covered.contains(s.getKey() + "/" + n)) {
                     errors.add(side + ": §" + s.getKey() + " field '" + n + "' is declared nowhere");
                 }
             }
         }
-        assertTrue(errors.isEmpty(), String.join("\n", errors));
+        return errors;
+    }
+
+    /** The check itself catches what it exists for: a moved field, a missing one, an extra one. */
+    @Test
+    void shouldCatchADocumentThatDiffersFromTheDeclarations() throws Exception {
+        Map<String, Map<String, Row>> decl = declared(Layout.class, Field.class);
+        Map<String, Map<String, Row>> doc = new LinkedHashMap<>();
+        FIELDS.forEach((k, v) -> doc.put(k, new LinkedHashMap<>(v)));
+        assertEquals(List.of(), mismatches("device", decl, doc));
+        doc.get("4.5").put("sq_psn", new Row("sq_psn", 0x5c, 23, 1));
+        doc.get("8").remove("EQ arm");
+        doc.get("5.1").put("spare", new Row("spare", 0x3c, 7, 0));
+        String errors = String.join("\n", mismatches("device", decl, doc));
+        for (String expected : List.of("QpCtx.SQ_PSN = Row[name=sq_psn, offset=92, hi=23, lo=0] but §4.5 says",
+                "Doorbell.EQ_ARM: §8 has no field 'EQ arm'", "§5.1 field 'spare' is declared nowhere")) {
+            assertTrue(errors.contains(expected), "missed: " + expected + " in\n" + errors);
+        }
     }
 
     @Test
@@ -234,6 +258,11 @@ class LayoutTest {
 
     @Test
     void shouldNumberSendOpcodesSyndromesAndEventsAsTheDocument() {
+        // Every value has its row, so a row taken out of the document is noticed too.
+        assertEquals(SendOpcode.values().length, ENTRIES.get("5.6").size());
+        assertEquals(org.ibmodel.hca.SendOpcode.values().length, ENTRIES.get("5.6").size());
+        assertEquals(Syndrome.values().length, ENTRIES.get("6").size());
+        assertEquals(org.ibmodel.hca.Syndrome.values().length, ENTRIES.get("6").size());
         for (Entry e : ENTRIES.get("5.6")) {
             assertEquals(e.value(), SendOpcode.valueOf(e.name()).value());
             org.ibmodel.hca.SendOpcode d = org.ibmodel.hca.SendOpcode.valueOf(e.name());
