@@ -78,6 +78,37 @@ class PathMigrationPropertyTest {
 
     @Test
     void shouldKeepTheSpecsInvariantsAndDeliverExactlyOnce() {
+        int[] armed = {0};
+        int[] migrated = {0};
+        check(TransportPolicy.CORRECT, seen -> {
+            armed[0] += seen[0] > 0 ? 1 : 0;
+            migrated[0] += seen[1] > 0 ? 1 : 0;
+        });
+        // The scenarios must reach what the property is about, or it holds for nothing.
+        assertTrue(armed[0] >= EXAMPLES / 10, armed[0] + " of " + EXAMPLES + " runs armed a QP");
+        assertTrue(migrated[0] >= EXAMPLES / 20, migrated[0] + " of " + EXAMPLES + " runs migrated an armed QP");
+    }
+
+    /**
+     * A device that migrates on exhausted retries from REARM as well as ARMED (a path it was never
+     * told is usable: IBA 17.2.8 allows it only from ARMED) breaks the property.
+     */
+    @Test
+    void shouldCatchAMigrationFromRearm() {
+        TransportPolicy fromRearm = new TransportPolicy() {
+            @Override
+            public boolean migratesOnExhaustion(int pmState) {
+                return pmState == Layout.QpCtx.PM_ARMED || pmState == Layout.QpCtx.PM_REARM;
+            }
+        };
+        AssertionError e = org.junit.jupiter.api.Assertions.assertThrows(AssertionError.class,
+                () -> check(fromRearm, seen -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        // Two QPs migrated, each onto a path the other has left: PathMigration.tla's MigratedAgree.
+        assertTrue(e.getMessage().contains("MigratedAgree"), e.getMessage());
+    }
+
+    private static void check(TransportPolicy policy, java.util.function.Consumer<int[]> seen) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
@@ -86,7 +117,7 @@ class PathMigrationPropertyTest {
                 .forAll(longs().between(0, 1L << 40),
                         lists().of(integers().between(0, 6 * 20 - 1).map(v -> new Step(v % 6, v / 6)))
                                 .ofSizeBetween(1, 24))
-                .checkAssert(PathMigrationPropertyTest::run);
+                .checkAssert((worldSeed, steps) -> seen.accept(run(worldSeed, steps, policy)));
     }
 
     /** The path state of one QP as its context holds it. */
@@ -102,9 +133,14 @@ class PathMigrationPropertyTest {
                 (int) c.get(Layout.QpCtx.ALT_PORT), c.state());
     }
 
-    static void run(long worldSeed, List<Step> steps) {
+    /** One scenario; how many steps left a QP armed, and how many migrations an armed QP made. */
+    static int[] run(long worldSeed, List<Step> steps, TransportPolicy policy) {
         TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn, null, false, 0, 2)) {
+            p.a.transport().policy(policy);
+            p.b.transport().policy(policy);
+            int[] seen = new int[2];
+            Paths[] last = {paths(p.a), paths(p.b)};
             int[] sent = new int[2];
             boolean lost = false;
             for (TransportPair.Side s : List.of(p.a, p.b)) {
@@ -138,6 +174,13 @@ class PathMigrationPropertyTest {
                     }
                 }
                 checkInvariants(p, at);
+                Paths[] now = {paths(p.a), paths(p.b)};
+                for (int i = 0; i < 2; i++) {
+                    seen[0] += now[i].pm() == Layout.QpCtx.PM_ARMED ? 1 : 0;
+                    seen[1] += last[i].pm() == Layout.QpCtx.PM_ARMED && now[i].pm() == Layout.QpCtx.PM_MIGRATED
+                            && now[i].port() != last[i].port() ? 1 : 0;
+                }
+                last = now;
             }
             p.settle();
             String at = "at the end of " + steps;
@@ -145,6 +188,7 @@ class PathMigrationPropertyTest {
             List<Wc> wb = p.b.poll();
             exactlyOnceInOrder(wa, wb, sent[0], at + ", a to b");
             exactlyOnceInOrder(wb, wa, sent[1], at + ", b to a");
+            return seen;
         }
     }
 
