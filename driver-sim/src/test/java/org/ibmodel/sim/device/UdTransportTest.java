@@ -23,6 +23,7 @@ import org.ibmodel.core.WcFlags;
 import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.wire.Grh;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -122,6 +123,43 @@ class UdTransportTest {
             assertEquals(List.of(2L, 10L), atB.stream().map(w -> w.wrId).toList(), "b's send, then the datagram");
             assertArrayEquals(TransportPair.pattern(4, 16), p.b.read(TransportPair.TARGET + GRH, 16),
                     "the new send's bytes, not the flushed one's");
+        }
+    }
+
+    /**
+     * IB_QP_CUR_STATE says which state the caller knows the QP is in when ib_core's copy is stale:
+     * after a send error moved it to SQE unseen, SQE to RTS with the bit goes through without a
+     * query first (_mlx4_ib_modify_qp takes the caller's state; SQERR2RTS_QP), and a state the QP
+     * is not in is refused by the device (BAD_QP_STATE, -EINVAL), changing nothing.
+     */
+    @Test
+    void shouldLeaveSqeForRtsWhenTheCallerSaysTheQpIsInSqe() {
+        try (TransportPair p = ud()) {
+            Ah toB = Ah.create(p.a.pd, AhAttr.lid(1, p.world.lid(1))).get();
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(p.a.buf, 16, p.a.mr.lkey() ^ 0x100))
+                    .ah(toB).remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.LOC_PROT_ERR, p.a.poll().get(0).status);
+            assertEquals(HwQpState.SQE, p.a.hwState());
+            assertEquals(QpState.RTS, p.a.qp.state(), "ib_core's copy has not seen the error");
+
+            QpAttr wrong = new QpAttr().state(QpState.RTS);
+            wrong.curQpState = QpState.SQD;
+            int mask = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.CUR_STATE);
+            assertEquals(Errno.EINVAL.negative(), p.a.qp.modify(wrong, mask), "SQD2RTS of a QP in SQE");
+            assertEquals(HwQpState.SQE, p.a.hwState(), "a refused modify changes nothing");
+
+            QpAttr sqe = new QpAttr().state(QpState.RTS);
+            sqe.curQpState = QpState.SQE;
+            assertEquals(0, p.a.qp.modify(sqe, mask), "SQE to RTS, told");
+            assertEquals(HwQpState.RTS, p.a.hwState());
+            assertEquals(QpState.RTS, p.a.qp.state());
+            p.b.postRecv(10, TransportPair.TARGET, GRH + 64);
+            p.a.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 16)).ah(toB)
+                    .remoteQpn(p.b.qp.qpNum()).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status, "sending again");
+            assertEquals(List.of(10L), p.b.poll().stream().map(w -> w.wrId).toList());
         }
     }
 
