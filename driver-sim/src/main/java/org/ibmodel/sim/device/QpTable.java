@@ -150,6 +150,7 @@ final class QpTable {
                     && qp.pmState() == Layout.QpCtx.PM_ARMED
                     && Layout.QpCtx.PM_STATE.getInt(next, 0) == Layout.QpCtx.PM_MIGRATED;
             qp.raw(next);
+            stage.contextLoaded(qp, t, optpar);
             if (migrate) {
                 // §5.10: software asked an armed QP to migrate now (rdmavt's modify_qp does the same).
                 qp.migrate();

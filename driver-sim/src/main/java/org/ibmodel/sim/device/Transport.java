@@ -343,6 +343,35 @@ public final class Transport implements TransportStage {
         pathMigration(qp, "command");
     }
 
+    /**
+     * A QP that sent or received already (a passive side receiving in RTR) has its transport state
+     * from then; a later command's PSNs and retry counts reach it at once, as rxe_qp_from_attr and
+     * rvt_modify_qp set req.psn, resp.psn, comp.retry_cnt and comp.rnr_retry at the modify.
+     */
+    @Override
+    public void contextLoaded(QpContext ctx, QpTransition t, int optpar) {
+        TransportQp q = ctx.transportQp;
+        if (q == null || q.dropped) {
+            return;
+        }
+        if (t.always().contains(Layout.QpCtx.SQ_PSN)) {
+            int psn = (int) ctx.get(Layout.QpCtx.SQ_PSN);
+            q.nextPsn = psn;
+            q.unackedPsn = psn;
+            q.cursorPsn = psn;
+            q.sentPsn = psn;
+        }
+        if (t.always().contains(Layout.QpCtx.RQ_PSN)) {
+            q.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
+        }
+        if (Layout.Optpar.RETRY_CNT.extract(optpar) != 0) {
+            q.retryLeft = ctx.retryCnt();
+        }
+        if (Layout.Optpar.RNR_RETRY.extract(optpar) != 0) {
+            q.rnrLeft = ctx.rnrRetry();
+        }
+    }
+
     @Override
     public void sqDrainedPosted(QpContext qp) {
         if (observer != null) {

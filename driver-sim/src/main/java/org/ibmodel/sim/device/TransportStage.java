@@ -52,6 +52,13 @@ public interface TransportStage {
     default void pathCommand(QpContext qp) {
     }
 
+    /**
+     * Transition {@code t} wrote its mailbox into the QP's context, with optional parameters
+     * {@code optpar}: what the transport keeps of the context (PSNs, retry budgets) is taken again.
+     */
+    default void contextLoaded(QpContext qp, QpTransition t, int optpar) {
+    }
+
     /** §2.1: the device failed; nothing more is sent or received, its ports drive no link. */
     default void halt() {
     }

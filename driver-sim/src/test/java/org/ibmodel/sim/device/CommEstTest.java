@@ -79,6 +79,42 @@ class CommEstTest {
         }
     }
 
+    /**
+     * A QP that received in RTR has its transport state from then; RTR2RTS's sq_psn, retry_cnt
+     * and rnr_retry must still reach it, as rxe_qp_from_attr and rvt_modify_qp apply them at the
+     * modify: it sends from that PSN, and the peer takes its messages.
+     */
+    @Test
+    void shouldSendFromTheRtr2RtsPsnAfterReceivingInRtr() {
+        for (QpType type : List.of(QpType.RC, QpType.UC)) {
+            TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
+            try (TransportPair p = new TransportPair(SEED, type, conn)) {
+                p.reconnectBToRtr(conn);
+                sendTwo(p, 1);
+                assertAllSucceeded(p.b.poll(), 2, type + " receives in RTR");
+                p.a.poll();
+                // The PSN a expects from b; b's context held another (0) when its transport began.
+                QpAttr rts = new QpAttr().state(QpState.RTS);
+                rts.sqPsn = conn.psnB();
+                int mask = type == QpType.RC
+                        ? QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT, QpAttrMask.RETRY_CNT,
+                                QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)
+                        : QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN);
+                rts.timeout = conn.timeout();
+                rts.retryCnt = conn.retryCnt();
+                rts.rnrRetry = conn.rnrRetry();
+                rts.maxRdAtomic = TransportPair.MAX_RD_ATOMIC;
+                assertEquals(0, p.b.qp.modify(rts, mask), at(type + ": RTR to RTS"));
+                p.b.fill(0, TransportPair.pattern(3, 64));
+                p.a.postRecv(30, TransportPair.TARGET, 64);
+                p.b.postSend(new SendWr().wrId(31).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 64)));
+                p.settle();
+                assertAllSucceeded(p.b.poll(), 1, type + " b sends from its RTR2RTS PSN");
+                assertAllSucceeded(p.a.poll(), 1, type + " a receives it");
+            }
+        }
+    }
+
     @Test
     void shouldReportCommEstAgainEachTimeTheQpEntersRtr() {
         TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);

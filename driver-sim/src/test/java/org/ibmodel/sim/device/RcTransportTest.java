@@ -342,6 +342,36 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * SQD2SQD's retry_cnt takes effect at once (rxe_qp_from_attr sets comp.retry_cnt at the
+     * modify; rvt_modify_qp s_retry), not at the QP's next progress: with 0 retries, a WRITE into
+     * a dead fabric is sent once and fails with RETRY_EXC_ERR.
+     */
+    @Test
+    void shouldSpendTheRetryCountOfSqd2SqdFromTheNextWqe() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.a.fill(0, TransportPair.pattern(5, 512));
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 512))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.a.poll().get(0).status);
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+            p.settle();
+            QpAttr none = new QpAttr().state(QpState.SQD);
+            none.retryCnt = 0;
+            assertEquals(0, p.a.qp.modify(none, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.RETRY_CNT)));
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()));
+            long before = p.a.transport().packetsSent();
+            p.world.fabric().faults().dropProbability(1.0);
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 512))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.settle();
+            List<Wc> wcs = p.a.poll();
+            assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, at("" + wcs));
+            assertEquals(1, p.a.transport().packetsSent() - before, at("sent once, retried never"));
+        }
+    }
+
     @Test
     void shouldRetransmitInSqdAndReportNoDrainUnlessAsked() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
