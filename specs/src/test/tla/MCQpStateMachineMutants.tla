@@ -16,4 +16,14 @@ MutPostSendAcceptedInRtr == {"RTR", "RTS", "SQD", "SQE", "ERR"}
 
 \* ib_post_recv accepted in RESET: violates NoWorkInReset.
 MutPostRecvAcceptedInReset == {"RESET", "INIT", "RTR", "RTS", "SQD", "SQE", "ERR"}
+
+\* A send error moves the QP to SQE whatever its type: the error path does not tell reliable QPs
+\* from unreliable ones, so a failed RC send leaves the QP in SQE (which SQE2RTS resumes)
+\* instead of ERR with both queues flushed, as IBA 10.3.1 has it. Violates SqeOnlyUnreliable.
+MutHcaSendErrorAlwaysSqe ==
+    /\ state = "RTS"
+    /\ sqLen > 0
+    /\ sqLen' = sqLen - 1
+    /\ state' = "SQE"
+    /\ UNCHANGED <<qpType, attrs, rqLen>>
 =============================================================================

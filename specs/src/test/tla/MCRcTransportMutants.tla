@@ -13,4 +13,18 @@ MutAckIndexOneTooFar(a) ==
 
 \* A retry does not use up the counter: violates AllWrsComplete.
 MutRetryLeftNoDecrement(r) == r
+
+\* The completer goes on taking responses once the QP has failed, where it should drop them
+\* and only flush: a late ACK completes the WRs behind the failed one with SUCCESS. Violates
+\* ErrorThenFlush.
+MutCompRecvAfterError ==
+    /\ ackChan # <<>>
+    /\ ackChan' = Tail(ackChan)
+    /\ LET m == Head(ackChan)
+       IN IF ~Matches(m.psn)
+             THEN UNCHANGED <<sendNext, retry, rnrRetry, compl>>
+          ELSE IF m.type = "ACK" THEN CompAck(m)
+          ELSE IF m.type = "NAK_SEQ" THEN CompNak(m, retry, MaxRetry, "RETRY_EXC_ERR")
+          ELSE CompNak(m, rnrRetry, MaxRnrRetry, "RNR_RETRY_EXC_ERR")
+    /\ UNCHANGED <<sentMax, reqChan, ePsn, nakSent, recvPosted, executed>>
 =============================================================================

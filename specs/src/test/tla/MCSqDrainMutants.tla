@@ -16,4 +16,17 @@ MutBeginInSqd == state # "ERR"
 \* The completion of the last WQE in progress forgets the event asked for: it never comes.
 \* Violates DrainReported.
 MutNoEventAtLastCompletion == FALSE
+
+\* SQD2SQD starts the drain of RTS2SQD again (a drain begun whenever the new state is SQD,
+\* without checking that the QP is in SQD already): the queue being drained, the SQ_DRAINED
+\* this entry has posted is posted a second time. Violates DrainedOnce.
+MutLeaveSqdRedrains(to, change) ==
+    /\ state = "SQD"
+    /\ MayLeaveSqd
+    /\ change => attr < MaxAttr
+    /\ state' = to
+    /\ attr' = IF change THEN attr + 1 ELSE attr
+    /\ asked' = (asked /\ to = "SQD")
+    /\ events' = IF to = "SQD" /\ events > 0 THEN events + 1 ELSE events
+    /\ UNCHANGED <<waiting, inFlight, posts, entries>>
 =============================================================================

@@ -14,4 +14,21 @@ MutNoDeviceCheck == TRUE
 
 \* Removal frees the handles but leaves the objects on the device. Violates NoObjectAfterRemoval.
 MutKeepHw(f) == hw
+
+\* Closing a file frees its handles without destroying its objects (release skips
+\* uverbs_destroy_ufile_hw): what a process leaves when it exits stays on the device, named by
+\* no handle. Violates NoLeak.
+MutCloseKeepsHw(f) ==
+    /\ ~closed[f] /\ cmd[f] = "idle"
+    /\ closed' = [closed EXCEPT ![f] = TRUE]
+    /\ handle' = [handle EXCEPT ![f] = [h \in Handles |-> "free"]]
+    /\ UNCHANGED <<devUp, phase, cmd, pending, hw, destroyed, made>>
+
+\* Removal's cleanup of a file stops after its first object, where it should go on until the
+\* file has none: the others stay on the device while their handles become remnants. Violates
+\* RemnantsEmpty (and NoLeak in the same state, so the cfg checks RemnantsEmpty alone).
+MutDestroyFirstHw(f) ==
+    IF \E h \in Handles : <<f, h>> \in hw
+       THEN hw \ {<<f, CHOOSE h \in Handles : <<f, h>> \in hw>>}
+       ELSE hw
 =============================================================================

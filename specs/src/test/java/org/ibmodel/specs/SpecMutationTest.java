@@ -3,10 +3,14 @@ package org.ibmodel.specs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,6 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class SpecMutationTest {
     private static final String MUTANTS = "mutants.json";
+
+    /** States the variables' types only: a mutant breaks a rule of the protocol, not a type. */
+    private static final Set<String> NOT_TARGETED = Set.of("TypeOK");
 
     @Test
     void everyMutantShouldViolateItsNamedProperty() {
@@ -45,6 +52,27 @@ class SpecMutationTest {
             }
             assertEquals(7, perSpec.size(), perSpec.toString());
             perSpec.forEach((spec, n) -> assertTrue(n >= 2, spec + " has " + n + " mutants"));
+        }
+    }
+
+    /** A property no mutant breaks could be vacuous, and the build would not know. */
+    @Test
+    void everyCheckedPropertyShouldBeViolatedByAMutant() throws IOException {
+        try (SpecDir dir = SpecDir.fromClasspath(SpecDir.MANIFEST, MUTANTS)) {
+            Set<String> violated = new TreeSet<>();
+            for (SpecConfig m : dir.manifest(MUTANTS).configs()) {
+                violated.add(m.spec() + "." + m.violates());
+            }
+            Set<String> missing = new TreeSet<>();
+            for (SpecConfig c : dir.manifest(SpecDir.MANIFEST).configs()) {
+                List<String> cfg = Files.readAllLines(dir.root().resolve(c.cfg()));
+                for (String p : TlcOutput.section(cfg, "INVARIANT", "INVARIANTS", "PROPERTY", "PROPERTIES")) {
+                    if (!NOT_TARGETED.contains(p) && !violated.contains(c.spec() + "." + p)) {
+                        missing.add(c.spec() + "." + p);
+                    }
+                }
+            }
+            assertTrue(missing.isEmpty(), "no mutant violates " + String.join(", ", missing));
         }
     }
 }
