@@ -377,10 +377,12 @@ final class Completer {
     /**
      * Marks done every SEND and WRITE whose last PSN is at or before {@code upTo}. Returns the
      * index of a READ or atomic the ACK passed without its response (so the response was lost),
-     * or -1.
+     * or -1. Every WQE begun counts, those at or past the cursor too: after a go-back the
+     * responder may acknowledge what the requester is about to send again (rxe_comp.c check_psn
+     * works from the oldest WQE, whatever the requester's position).
      */
     private int acknowledgeUpTo(int upTo) {
-        for (int i = 0; i < qp.cursor && i < qp.inflight.size(); i++) {
+        for (int i = 0; i < qp.inflight.size(); i++) {
             TransportQp.Wqe w = qp.inflight.get(i);
             if (w.done) {
                 continue;
@@ -395,6 +397,15 @@ final class Completer {
                 return i;
             }
             w.done = true;
+        }
+        // The requester does not send again what the responder has (hfi1 rc.c do_rc_ack: a
+        // partial ACK of a resent operation moves the send PSN on), and retiring the WQEs
+        // behind the cursor keeps it on a WQE still in flight.
+        while (qp.cursor < qp.inflight.size() && qp.inflight.get(qp.cursor).done) {
+            qp.cursor++;
+            if (qp.cursor < qp.inflight.size()) {
+                qp.cursorPsn = qp.inflight.get(qp.cursor).firstPsn;
+            }
         }
         progress(upTo);
         return -1;

@@ -372,6 +372,42 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * A go-back leaves the cursor before a READ already sent; an ACK for a later WRITE then passes
+     * the READ without its response. That says the response was lost (hfi1 rc.c do_rc_ack,
+     * rxe_comp.c check_psn): the READ is asked again, and the window must not move past it, or
+     * every answer to it is dropped as stale and it fails on a clean fabric. The static rate
+     * holds the READ's second request back until the WRITE's duplicate ACK has come.
+     */
+    @Test
+    void shouldAskForAReadAgainWhenAnAckPassesItAfterAGoBack() {
+        for (int rate : new int[] {0, 2}) {
+            TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).staticRate(rate);
+            try (TransportPair p = new TransportPair(SEED, QpType.RC, conn)) {
+                p.b.postRecv(1, TransportPair.TARGET, 4096);
+                byte[] remote = TransportPair.pattern(rate + 1, 1024);
+                p.b.fill(3 * 65536, remote);
+                // The first three responses of b (ACKs and READ responses: opcodes 13 to 18) are lost.
+                int[] lost = {0};
+                p.world.fabric().faults().loseEach(b -> {
+                    int op = b[8] & 0xff;
+                    return op >= 13 && op <= 18 && ++lost[0] <= 3;
+                });
+                p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 1024)),
+                        new SendWr().wrId(2).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(65536, 1024))
+                                .remoteAddr(p.b.buf + 3 * 65536).rkey(p.b.mr.rkey()),
+                        new SendWr().wrId(3).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 1024))
+                                .remoteAddr(p.b.buf + 5 * 65536).rkey(p.b.mr.rkey()));
+                p.settle();
+                List<Wc> wcs = p.a.poll();
+                String what = "static rate " + rate + ": " + wcs;
+                assertEquals(List.of(1L, 2L, 3L), wcs.stream().map(w -> w.wrId).toList(), at(what));
+                assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.SUCCESS), at(what));
+                assertArrayEquals(remote, p.a.read(65536, 1024), at("the READ's data, " + what));
+            }
+        }
+    }
+
     @Test
     void shouldRetransmitInSqdAndReportNoDrainUnlessAsked() {
         try (TransportPair p = rc(Mtu.MTU_1024)) {
