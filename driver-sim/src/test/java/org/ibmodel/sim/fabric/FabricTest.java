@@ -4,6 +4,7 @@ import static org.ibmodel.sim.fabric.TestPackets.packet;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -221,14 +222,21 @@ class FabricTest {
 
     @Test
     void shouldRefuseAnLmcRangeThatIsMisalignedOverlapsOrSitsOnASwitch() {
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x42, 2), "misaligned");
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0, 1), "holds LID 1 of h1");
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x10, 1), "sw1's LID");
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(sw1.port(0), 0x20, 1), "switch LMC");
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0x40, 8), "LMC 8");
-        assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(ports[3], 0xBFFE, 2), "past unicast");
+        // Each refused for its own reason, not the first check that happens to fire.
+        refused("base LID 0x42 is not a multiple of 2^LMC = 4", () -> fabric.assignLid(ports[3], 0x42, 2));
+        refused("LIDs 0x0..0x1 are not unicast", () -> fabric.assignLid(ports[3], 0, 1));
+        refused("LID 0x2 already on", () -> fabric.assignLid(ports[3], 2, 1));
+        refused("LID 0x10 already on", () -> fabric.assignLid(ports[3], 0x10, 1));
+        refused("a switch has one LID, on port 0", () -> fabric.assignLid(sw1.port(0), 0x20, 1));
+        refused("LMC 8 is not 0..7", () -> fabric.assignLid(ports[3], 0x40, 8));
+        refused("LIDs 0xbffe..0xc001 are not unicast", () -> fabric.assignLid(ports[3], 0xBFFE, 2));
         assertEquals(3, ports[3].lid(), "nothing changed");
         assertEquals(ports[3], fabric.portOfLid(3));
+    }
+
+    private static void refused(String why, org.junit.jupiter.api.function.Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call, why);
+        assertTrue(e.getMessage().contains(why), "refused for '" + e.getMessage() + "', not '" + why + "'");
     }
 
     @Test

@@ -33,8 +33,27 @@ class TraceValidatorTest {
         assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
     }
 
+    /** Two signaled sends of one QP polled newest first: a send queue completes in order. */
     @Test
-    void shouldReportSwappedCompletionsAtTheFirstPoll() {
+    void shouldRejectSendCompletionsOutOfPostingOrder() {
+        String bad = GOOD.replace("\"wr\":2,\"wrId\":101,\"signaled\":false", "\"wr\":2,\"wrId\":101,\"signaled\":true")
+                .replace("{\"seq\":12,\"ev\":\"UserDestroy\",\"qpn\":64}",
+                        "{\"seq\":12,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":2,\"wrId\":101,"
+                        + "\"kind\":\"send\",\"status\":\"SUCCESS\"}\n"
+                        + "{\"seq\":13,\"ev\":\"UserDestroy\",\"qpn\":64}");
+        String inOrder = bad.replace("\"seq\":11,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102",
+                "\"seq\":11,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":2,\"wrId\":101")
+                .replace("\"seq\":12,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":2,\"wrId\":101",
+                        "\"seq\":12,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102");
+        TraceValidator.Verdict ok = TraceValidator.validate(SpecTrace.parse("in-order.ndjson", inOrder));
+        assertNull(ok.mismatch(), () -> String.valueOf(ok.mismatch()));
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bad.ndjson", bad));
+        assertEquals(11, v.mismatch().seq(), String.valueOf(v.mismatch()));
+        assertEquals("UserPoll", v.mismatch().event());
+    }
+
+    @Test
+    void shouldAcceptRecvAndSendCompletionsOfOneQpInEitherOrder() {
         String bad = GOOD.replace("{\"seq\":10,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":1,\"wrId\":100,\"kind\":\"recv\"",
                 "{\"seq\":10,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102,\"kind\":\"send\"")
                 .replace("{\"seq\":11,\"ev\":\"UserPoll\",\"cq\":1,\"qpn\":64,\"wr\":3,\"wrId\":102,\"kind\":\"send\"",
