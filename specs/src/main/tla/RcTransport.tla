@@ -59,6 +59,7 @@ VARIABLES
     sentMax,      \* requester: one past the highest WR index transmitted
     retry,        \* completer: transport retries left
     rnrRetry,     \* completer: RNR retries left
+    startedRetry, \* completer: a go-back is under way (rxe comp.started_retry)
     compl,        \* completer: compl[i] is the completion status of WR i, in order
     reqChan,      \* requests in flight, oldest first
     ackChan,      \* responses in flight, oldest first
@@ -67,7 +68,7 @@ VARIABLES
     recvPosted,   \* responder: receive WRs its user has posted
     executed      \* responder: the WR indices executed, in order (history)
 
-vars == <<sendNext, sentMax, retry, rnrRetry, compl, reqChan, ackChan,
+vars == <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, reqChan, ackChan,
           ePsn, nakSent, recvPosted, executed>>
 
 \* The oldest WR not yet completed.
@@ -86,6 +87,7 @@ TypeOK ==
     /\ sentMax \in 1..NumWr + 1
     /\ retry \in 0..MaxRetry
     /\ rnrRetry \in 0..MaxRnrRetry
+    /\ startedRetry \in BOOLEAN
     /\ compl \in Seq(Statuses) /\ Len(compl) <= NumWr
     /\ reqChan \in Seq(Request) /\ Len(reqChan) <= ChanCap
     /\ ackChan \in Seq(Response) /\ Len(ackChan) <= ChanCap
@@ -99,6 +101,7 @@ Init ==
     /\ sentMax = 1
     /\ retry = MaxRetry
     /\ rnrRetry = MaxRnrRetry
+    /\ startedRetry = FALSE
     /\ compl = <<>>
     /\ reqChan = <<>>
     /\ ackChan = <<>>
@@ -119,7 +122,7 @@ ReqSend ==
     /\ reqChan' = Append(reqChan, [psn |-> Psn(sendNext), wr |-> sendNext])
     /\ sendNext' = sendNext + 1
     /\ sentMax' = Max(sentMax, sendNext + 1)
-    /\ UNCHANGED <<retry, rnrRetry, compl, ackChan, ePsn, nakSent, recvPosted, executed>>
+    /\ UNCHANGED <<retry, rnrRetry, startedRetry, compl, ackChan, ePsn, nakSent, recvPosted, executed>>
 
 -----------------------------------------------------------------------------
 (* Completer (rxe_comp.c)                                                  *)
@@ -141,30 +144,39 @@ CompAck(m) ==
        /\ sendNext' = Max(sendNext, k + 1)
        /\ retry' = MaxRetry
        /\ rnrRetry' = MaxRnrRetry
+       /\ startedRetry' = FALSE
 
 (***************************************************************************)
 (* A NAK (sequence error or RNR) names the first WR the responder did not  *)
 (* execute: the ones before it are implicitly ACKed, and it is resent if   *)
 (* the counter allows, else it fails with err and the QP goes to ERR.      *)
-(* Progress before the NAK resets both counters first, as an ACK does      *)
-(* (rxe_comp.c check_psn: a WR completed by a later response calls         *)
-(* reset_retry_counters), then the NAK's own counter counts this retry.   *)
+(* Progress before the NAK resets both counters and ends a retry under way *)
+(* first, as an ACK does (rxe_comp.c check_psn: a WR completed by a later  *)
+(* response calls reset_retry_counters), then the NAK's own counter counts *)
+(* this retry.  A sequence error NAK while a go-back is under way and      *)
+(* nothing progressed starts no other (rxe_comp.c COMPST_ERROR_RETRY:      *)
+(* started_retry); only the ACK timer does then.  An RNR NAK always waits  *)
+(* and resends.                                                            *)
 (***************************************************************************)
 CompNak(m, counter, max, err) ==
     LET k == PsnToIndex(m.psn)
         acked == compl \o Repeat("SUCCESS", k - Una)
         progress == k > Una
         left == IF progress THEN max ELSE counter
-    IN IF left > 0
+        seq == err = "RETRY_EXC_ERR"
+    IN IF seq /\ startedRetry /\ ~progress
+          THEN UNCHANGED <<compl, sendNext, retry, rnrRetry, startedRetry>>
+       ELSE IF left > 0
           THEN /\ compl' = acked
                /\ sendNext' = k
-               /\ IF err = "RETRY_EXC_ERR"
+               /\ startedRetry' = (seq \/ (startedRetry /\ ~progress))
+               /\ IF seq
                      THEN /\ retry' = RetryLeft(left)
                           /\ rnrRetry' = IF progress THEN MaxRnrRetry ELSE rnrRetry
                      ELSE /\ rnrRetry' = RetryLeft(left)
                           /\ retry' = IF progress THEN MaxRetry ELSE retry
           ELSE /\ compl' = Append(acked, err)
-               /\ UNCHANGED <<sendNext, retry, rnrRetry>>
+               /\ UNCHANGED <<sendNext, retry, rnrRetry, startedRetry>>
 
 \* Take the oldest response; one naming no outstanding WR (a stale
 \* duplicate) or arriving after the QP failed is dropped.
@@ -173,22 +185,24 @@ CompRecv ==
     /\ ackChan' = Tail(ackChan)
     /\ LET m == Head(ackChan)
        IN IF Failed \/ ~Matches(m.psn)
-             THEN UNCHANGED <<sendNext, retry, rnrRetry, compl>>
+             THEN UNCHANGED <<sendNext, retry, rnrRetry, startedRetry, compl>>
           ELSE IF m.type = "ACK" THEN CompAck(m)
           ELSE IF m.type = "NAK_SEQ" THEN CompNak(m, retry, MaxRetry, "RETRY_EXC_ERR")
           ELSE CompNak(m, rnrRetry, MaxRnrRetry, "RNR_RETRY_EXC_ERR")
     /\ UNCHANGED <<sentMax, reqChan, ePsn, nakSent, recvPosted, executed>>
 
-\* The local ACK timeout (IBA 9.7.6.1.1): go back to the oldest unacknowledged WR.
+\* The local ACK timeout (IBA 9.7.6.1.1): go back to the oldest unacknowledged WR,
+\* whether a go-back is under way or not, and that is one now.
 CompTimeout ==
     /\ ~Failed
     /\ Una < sendNext
     /\ IF retry > 0
           THEN /\ retry' = RetryLeft(retry)
                /\ sendNext' = Una
+               /\ startedRetry' = TRUE
                /\ UNCHANGED compl
           ELSE /\ compl' = Append(compl, "RETRY_EXC_ERR")
-               /\ UNCHANGED <<retry, sendNext>>
+               /\ UNCHANGED <<retry, sendNext, startedRetry>>
     /\ UNCHANGED <<sentMax, rnrRetry, reqChan, ackChan, ePsn, nakSent, recvPosted, executed>>
 
 \* In ERR the remaining WRs complete with WR_FLUSH_ERR, in order.
@@ -196,7 +210,7 @@ CompFlush ==
     /\ Failed
     /\ Len(compl) < NumWr
     /\ compl' = Append(compl, "WR_FLUSH_ERR")
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, reqChan, ackChan, ePsn,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, reqChan, ackChan, ePsn,
                    nakSent, recvPosted, executed>>
 
 -----------------------------------------------------------------------------
@@ -233,13 +247,13 @@ RespRecv ==
                   /\ nakSent' = TRUE
                   /\ UNCHANGED <<executed, ePsn>>
           ELSE UNCHANGED <<ackChan, executed, ePsn, nakSent>>
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, recvPosted>>
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, recvPosted>>
 
 \* The responder's user posts a receive WR; it need not.
 RespPostRecv ==
     /\ recvPosted < NumWr
     /\ recvPosted' = recvPosted + 1
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, reqChan, ackChan,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, reqChan, ackChan,
                    ePsn, nakSent, executed>>
 
 -----------------------------------------------------------------------------
@@ -250,24 +264,24 @@ Double(s, i) == SubSeq(s, 1, i) \o <<s[i]>> \o SubSeq(s, i + 1, Len(s))
 
 ChanLoseReq ==
     /\ \E i \in DOMAIN reqChan : reqChan' = Remove(reqChan, i)
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, ackChan, ePsn,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, ackChan, ePsn,
                    nakSent, recvPosted, executed>>
 
 ChanLoseAck ==
     /\ \E i \in DOMAIN ackChan : ackChan' = Remove(ackChan, i)
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, reqChan, ePsn,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, reqChan, ePsn,
                    nakSent, recvPosted, executed>>
 
 ChanDupReq ==
     /\ Len(reqChan) < ChanCap
     /\ \E i \in DOMAIN reqChan : reqChan' = Double(reqChan, i)
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, ackChan, ePsn,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, ackChan, ePsn,
                    nakSent, recvPosted, executed>>
 
 ChanDupAck ==
     /\ Len(ackChan) < ChanCap
     /\ \E i \in DOMAIN ackChan : ackChan' = Double(ackChan, i)
-    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, compl, reqChan, ePsn,
+    /\ UNCHANGED <<sendNext, sentMax, retry, rnrRetry, startedRetry, compl, reqChan, ePsn,
                    nakSent, recvPosted, executed>>
 
 Next ==

@@ -22,7 +22,7 @@ MutCompRecvAfterError ==
     /\ ackChan' = Tail(ackChan)
     /\ LET m == Head(ackChan)
        IN IF ~Matches(m.psn)
-             THEN UNCHANGED <<sendNext, retry, rnrRetry, compl>>
+             THEN UNCHANGED <<sendNext, retry, rnrRetry, startedRetry, compl>>
           ELSE IF m.type = "ACK" THEN CompAck(m)
           ELSE IF m.type = "NAK_SEQ" THEN CompNak(m, retry, MaxRetry, "RETRY_EXC_ERR")
           ELSE CompNak(m, rnrRetry, MaxRnrRetry, "RNR_RETRY_EXC_ERR")

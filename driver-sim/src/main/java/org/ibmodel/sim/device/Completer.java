@@ -306,20 +306,26 @@ final class Completer {
         return State.RETIRE;
     }
 
-    /** IBA 9.7.5.2.1: a PSN sequence error NAK asks for go-back-N from its PSN. */
+    /**
+     * IBA 9.7.5.2.1: a PSN sequence error NAK asks for go-back-N from its PSN. One that comes
+     * while a go-back is under way and nothing progressed since (checkPsn would have ended it)
+     * starts no other and spends no retry: the resent packets may be on their way, and only the
+     * ACK timer starts another retry then (rxe_comp.c COMPST_ERROR_RETRY, started_retry).
+     */
     private State seqNak() {
         if (qp.rnrWait) {
             // The RNR timer decides when to resend; this NAK concerns the same gap.
             return State.RETIRE;
         }
         int at = qp.indexOf(psn);
-        if (at < 0) {
+        if (at < 0 || qp.startedRetry) {
             return State.RETIRE;
         }
         if (!retry(qp)) {
             qp.inflight.get(at).failure = Syndrome.TRANSPORT_RETRY_EXC_ERR;
             return State.RETIRE;
         }
+        qp.startedRetry = true;
         TransportQp.Wqe w = qp.inflight.get(at);
         goBack(qp, at, w.wqe.opcode() == SendOpcode.RDMA_READ ? w.respPsn : psn);
         return State.RETIRE;

@@ -355,26 +355,36 @@ class HostilePeerTest {
     }
 
     /**
-     * IBA 9.7.5.2.1, rxe_comp.c COMPST_ERROR_RETRY: each PSN sequence error NAK spends a retry
-     * of retry_cnt, as a timeout does. With one retry the first NAK sends the SEND again; the
-     * second fails it at once with RETRY_EXC_ERR, not sending it again, and the QP enters ERR.
+     * IBA 9.7.5.2.1, rxe_comp.c COMPST_ERROR_RETRY: a PSN sequence error NAK spends a retry of
+     * retry_cnt and starts a go-back; a second one before anything progressed starts no other
+     * (started_retry) and spends nothing: only the ACK timer retries then. With two retries: the
+     * first NAK resends the SEND, the second is ignored, the timeout resends it with the last
+     * retry, and the next timeout fails it with RETRY_EXC_ERR; the QP enters ERR.
      */
     @Test
-    void shouldSpendARetryOnEachSequenceErrorNak() {
+    void shouldStartOneGoBackForSequenceErrorNaksUntilTheTimerFires() {
         try (HostilePeer h = new HostilePeer(QpType.RC, r -> {
-        }, false, r -> r.retryCnt = 1)) {
+        }, false, r -> {
+            r.retryCnt = 2;
+            r.timeout = 1;
+        })) {
             assertTrue(h.qp.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
                     .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
-            h.run(2_000);
+            h.run(1_000);
             assertEquals(1, h.sent().size());
             int nak = org.ibmodel.sim.wire.Aeth.nakSyndrome(org.ibmodel.sim.wire.Aeth.NakCode.PSN_SEQUENCE_ERROR);
             h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = nak);
             List<Transport.Sent> again = h.sent();
-            assertEquals(1, again.size(), again.toString());
+            assertEquals(1, again.size(), "the first NAK sends it again: " + again);
             assertEquals(HostilePeer.SQ_PSN, again.get(0).psn(), again.toString());
-            assertEquals(List.of(), h.poll());
             h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = nak);
-            assertEquals(List.of(), h.sent(), "not sent again");
+            assertEquals(List.of(), h.sent(), "the second, during the go-back, starts none");
+            assertEquals(List.of(), h.poll(), "and fails nothing");
+            // The ACK timeout of 4.096 us x 2^1, and then some: the last retry.
+            h.run(12_000);
+            assertEquals(1, h.sent().size(), "the timer resends it");
+            assertEquals(List.of(), h.poll());
+            h.run(12_000);
             List<Wc> wcs = h.poll();
             assertEquals(1, wcs.size(), wcs.toString());
             assertEquals(WcStatus.RETRY_EXC_ERR, wcs.get(0).status, wcs.toString());
