@@ -152,12 +152,6 @@ final class ReceiveDemux {
             ctx.arm();
             transport.pathMigration(ctx, "packet");
         }
-        // IBA 11.6.3.1, Communication Established: the first packet a connected QP receives in
-        // RTR; the CM takes it for the RTU it may have missed (ib_cm_notify, IB_EVENT_COMM_EST).
-        if (s == HwQpState.RTR && !datagram && !ctx.commEstReported) {
-            ctx.commEstReported = true;
-            transport.event(t, EventType.COMM_EST);
-        }
         if (request) {
             transport.responder().receive(t, p);
         } else {

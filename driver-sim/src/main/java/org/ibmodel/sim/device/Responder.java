@@ -166,6 +166,7 @@ final class Responder {
     /** rxe_resp.c check_op_seq: the table of legal successors inside a message. */
     private State checkOpSeq() {
         if (OpcodeTable.mayFollow(qp.lastOpcode, op)) {
+            communicationEstablished();
             return State.CHECK_OP_VALID;
         }
         if (!qp.rc() && op.isStart()) {
@@ -173,10 +174,25 @@ final class Responder {
             // (a sender recovered from SQE) abandons that one, as a PSN gap does, and is taken.
             // rxe drops it too (class D1); it is a correct sender's message.
             loseUcMessage();
+            communicationEstablished();
             return State.CHECK_OP_VALID;
         }
         // rxe_resp.c: RC class C; UC class D1 (a plain drop) or, on an SRQ, E.
         return qp.rc() ? State.ERR_INVALID_REQUEST : ucDrop(Syndrome.REMOTE_INVAL_REQ_ERR);
+    }
+
+    /**
+     * IBA 11.6.3.1, Communication Established: the first request a connected QP takes in RTR;
+     * the CM takes it for the RTU it may have missed (ib_cm_notify). Only one whose PSN and
+     * place in its message are right counts (qib_rc.c qib_rc_rcv, hfi1 rc.c hfi1_rc_rcv raise
+     * it after those checks): a stale packet of an earlier connection on the QPN does not.
+     */
+    private void communicationEstablished() {
+        QpContext ctx = qp.ctx;
+        if (ctx.state() == HwQpState.RTR && !ctx.commEstReported) {
+            ctx.commEstReported = true;
+            transport.event(qp, EventType.COMM_EST);
+        }
     }
 
     /** rxe_resp.c check_op_valid: the QP must allow the remote operation (IBA 10.2.1 access flags). */

@@ -115,6 +115,26 @@ class CommEstTest {
         }
     }
 
+    /**
+     * A packet the responder refuses does not establish communication (qib_rc_rcv, hfi1_rc_rcv
+     * raise the event after the PSN and opcode checks): a QP in RTR that expects another PSN
+     * than the sender's (a stale connection on the QPN) reports nothing while it NAKs or re-ACKs.
+     */
+    @Test
+    void shouldNotReportCommEstForARequestOutOfSequence() {
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
+        for (int offset : new int[] {-0x10, 0x10}) {
+            try (TransportPair p = new TransportPair(SEED, QpType.RC, conn)) {
+                p.reconnectBToRtr(conn.psns(conn.psnA() + offset, conn.psnB()));
+                p.b.postRecv(1, TransportPair.TARGET, 64);
+                p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 64)));
+                p.settle();
+                assertEquals(List.of(), p.b.events, at("b expects PSN a's + " + offset));
+                assertEquals(List.of(), p.b.poll(), at("nothing received"));
+            }
+        }
+    }
+
     @Test
     void shouldReportCommEstAgainEachTimeTheQpEntersRtr() {
         TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
