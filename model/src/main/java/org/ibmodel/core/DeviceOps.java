@@ -128,6 +128,24 @@ public interface DeviceOps {
         return false;
     }
 
+    /**
+     * Whether the driver has drain_sq and drain_rq: ib_drain_sq and ib_drain_rq call them instead
+     * of their own __ib_drain_sq and __ib_drain_rq (drivers/infiniband/core/verbs.c).
+     */
+    default boolean hasDrain() {
+        return false;
+    }
+
+    /** drain_sq: {@code qp}'s send queue drained, as __ib_drain_sq promises. */
+    default void drainSq(Qp qp) {
+        throw new UnsupportedOperationException("drain_sq");
+    }
+
+    /** drain_rq: {@code qp}'s receive queue drained, as __ib_drain_rq promises. */
+    default void drainRq(Qp qp) {
+        throw new UnsupportedOperationException("drain_rq");
+    }
+
     /** attach_mcast: {@code qp} (UD) receives what is sent to the group {@code gid}, {@code lid}. */
     default int attachMcast(Qp qp, byte[] gid, int lid) {
         return org.ibmodel.kernel.Errno.EOPNOTSUPP.negative();

@@ -160,6 +160,21 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean hasDrain() {
+        return real.hasDrain();
+    }
+
+    @Override
+    public void drainSq(Qp qp) {
+        real.drainSq(qp);
+    }
+
+    @Override
+    public void drainRq(Qp qp) {
+        real.drainRq(qp);
+    }
+
+    @Override
     public int attachMcast(Qp qp, byte[] gid, int lid) {
         return real.attachMcast(qp, gid, lid);
     }

@@ -565,13 +565,21 @@ public final class Qp extends IbObject {
      * so every WR posted before has completed. Needs a CQ from ib_alloc_cq.
      */
     public void drainSq() {
-        drain(sendCq, true);
+        if (device().ops().hasDrain()) {
+            device().ops().drainSq(this);
+        } else {
+            drain(sendCq, true);
+        }
         sendCq.traceDrainComplete();
     }
 
     /** ib_drain_rq */
     public void drainRq() {
-        drain(recvCq, false);
+        if (device().ops().hasDrain()) {
+            device().ops().drainRq(this);
+        } else {
+            drain(recvCq, false);
+        }
         recvCq.traceDrainComplete();
     }
 
@@ -633,6 +641,15 @@ public final class Qp extends IbObject {
         if (!pr.ok()) {
             throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + (send ? "send" : "recv") + " queue: " + pr.ret());
         }
+        awaitDrainMarker(cq, done);
+    }
+
+    /**
+     * The wait of a drain: until the marker WR's completion, {@code done}, has been reaped from
+     * {@code cq}, polling it here when it is an IB_POLL_DIRECT CQ (__ib_drain_sq; the drivers'
+     * handle_drain_completion too).
+     */
+    public void awaitDrainMarker(Cq cq, Completion done) {
         if (cq.pollContext() == PollContext.DIRECT) {
             while (!done.tryWaitForCompletion()) {
                 if (cq.processDirect(-1) == 0 && !device().kernel().runPending()) {

@@ -18,6 +18,7 @@ import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.CqNotifyFlags;
+import org.ibmodel.core.Cqe;
 import org.ibmodel.core.DeviceAttr;
 import org.ibmodel.core.DeviceOps;
 import org.ibmodel.core.IbCore;
@@ -29,6 +30,7 @@ import org.ibmodel.core.Mtu;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Port;
 import org.ibmodel.core.PortAttr;
+import org.ibmodel.core.PollContext;
 import org.ibmodel.core.PortState;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.Qp;
@@ -43,6 +45,8 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Srq;
 import org.ibmodel.core.SrqAttr;
 import org.ibmodel.core.Wc;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.Completion;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.Kernel;
@@ -1125,6 +1129,53 @@ public final class HcaDriver implements DeviceOps {
     @Override
     public boolean hasMulticast() {
         return mcg != null;
+    }
+
+    @Override
+    public boolean hasDrain() {
+        return true;
+    }
+
+    @Override
+    public void drainSq(Qp qp) {
+        drain(qp, true);
+    }
+
+    @Override
+    public void drainRq(Qp qp) {
+        drain(qp, false);
+    }
+
+    /**
+     * mlx4_ib_drain_sq and mlx4_ib_drain_rq (drivers/infiniband/hw/mlx4/qp.c): ib_core's drain,
+     * but through a device in its error state too, where ULPs drain as they tear down after
+     * IB_EVENT_DEVICE_FATAL. The move to ERR may fail there; the marker is posted anyway (a
+     * drain's post is not refused for the error state) and completes flushed by the software
+     * poll (§8); handle_drain_completion calls the CQ's handler so that its consumer polls it.
+     */
+    private void drain(Qp qp, boolean send) {
+        String what = send ? "send" : "recv";
+        kernel.mightSleep();
+        Cq cq = send ? qp.sendCq() : qp.recvCq();
+        if (cq.pollContext() == null) {
+            throw new KernelBug(KernelBug.WARN_ON, "drain of a QP whose CQ is not from ib_alloc_cq");
+        }
+        int ret = qp.modify(new QpAttr().state(QpState.ERR), QpAttrMask.STATE.bit());
+        if (ret != 0 && !cmd.internalError()) {
+            throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + what + " queue: " + ret);
+        }
+        Completion done = new Completion(kernel);
+        Cqe marker = (c, wc) -> done.complete();
+        HcaQp hq = (HcaQp) qp.drv();
+        PostResult pr = send ? hq.postSend(List.of(new SendWr().opcode(WrOpcode.RDMA_WRITE).wrCqe(marker)))
+                : hq.postRecv(List.of(new RecvWr(0, marker, List.of())));
+        if (!pr.ok()) {
+            throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + what + " queue: " + pr.ret());
+        }
+        if (cq.pollContext() != PollContext.DIRECT && cmd.internalError()) {
+            kernel.runIn(ExecContext.HARDIRQ, ((HcaCq) cq.drv())::comp);
+        }
+        qp.awaitDrainMarker(cq, done);
     }
 
     @Override

@@ -10,8 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ibmodel.core.Cqe;
 import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Mtu;
+import org.ibmodel.core.PollContext;
 import org.ibmodel.core.PostResult;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -87,6 +89,40 @@ class CatastrophicErrorTest {
             drv.remove();
             for (Map.Entry<String, Integer> e : drv.live().entrySet()) {
                 assertEquals(0, e.getValue(), at("driver table " + e.getKey() + " empty"));
+            }
+        }
+    }
+
+    /**
+     * mlx4_ib_drain_sq and mlx4_ib_drain_rq: a ULP tearing down after IB_EVENT_DEVICE_FATAL drains
+     * its QP. The move to ERR fails with the device (-EIO), and the drain goes on where
+     * __ib_drain_sq would warn and give up: the receive posted before completes flushed, each
+     * marker is flushed too, and ib_drain_qp returns, for a CQ its consumer polls from a work
+     * item as for one the drain polls itself. (The latter has no work outstanding when the
+     * device fails: mlx4_ib_handle_catas_error would call its handler, ib_cq_completion_direct,
+     * which warns of an unsolicited completion.)
+     */
+    @Test
+    void shouldDrainAQpOnAFailedDevice() {
+        for (PollContext poll : List.of(PollContext.WORKQUEUE, PollContext.DIRECT)) {
+            try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024),
+                    poll)) {
+                p.a.host.driver(0).catasResetDisable(true);
+                List<String> done = new ArrayList<>();
+                Cqe recvDone = (cq, wc) -> done.add(wc.wrId + " " + wc.status);
+                boolean work = poll != PollContext.DIRECT;
+                if (work) {
+                    assertTrue(p.a.qp.postRecv(new RecvWr(500, recvDone, List.of(p.a.sge(3L << 20, 64)))).ok());
+                }
+                p.a.host.hca(0).catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+                p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS + 1_000_000L);
+                p.settle();
+                assertTrue(p.a.host.driver(0).internalError(), at(poll + ": in the error state"));
+                assertEquals(Errno.EIO.negative(), p.a.qp.modify(new QpAttr().state(QpState.ERR),
+                        QpAttrMask.STATE.bit()), at(poll + ": no command reaches the device"));
+                p.a.qp.drain();
+                assertEquals(work ? List.of("500 WR_FLUSH_ERR") : List.of(), done,
+                        at(poll + ": the receive, flushed, once"));
             }
         }
     }
