@@ -1,8 +1,10 @@
 package org.ibmodel.sim.device;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.UnaryOperator;
 import org.ibmodel.core.Cq;
@@ -20,16 +22,23 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link VerbsLifecyclePropertyTest} catches the bugs it exists for: each test puts a deliberately
  * broken driver between ib_core and the HCA driver of both hosts and requires the property to
- * fail with the seed and the replay command.
+ * fail with the seed and the replay command, by the invariant that bug breaks.
  */
 class VerbsLifecycleMutationTest {
     private static final long SEED = 20261126L;
     private static final int EXAMPLES = 60;
 
-    private static void assertCaught(UnaryOperator<DeviceOps> mutant, String what) {
+    /**
+     * {@code mutant} fails the property with the seed, by a check whose message has one of
+     * {@code checks}. SeedReporter reports whatever a run throws, so an exception is not a catch.
+     */
+    private static void assertCaught(UnaryOperator<DeviceOps> mutant, String what, String... checks) {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> VerbsLifecyclePropertyTest.check(SEED, EXAMPLES, mutant), what + " went unnoticed");
         assertTrue(e.getMessage().contains("-Dibmodel.seed=" + SEED), e.getMessage());
+        assertInstanceOf(AssertionError.class, e.getCause(), what + " crashed the run: " + e.getMessage());
+        assertTrue(Arrays.stream(checks).anyMatch(e.getCause().getMessage()::contains),
+                what + " caught, but by none of " + Arrays.toString(checks) + ": " + e.getMessage());
     }
 
     /** A poll whose answer {@code bend} may change in place (returning the new count). */
@@ -54,7 +63,7 @@ class VerbsLifecycleMutationTest {
                 return n + 1;
             }
             return n;
-        }), "a duplicated completion");
+        }), "a duplicated completion", "already completed");
     }
 
     @Test
@@ -67,7 +76,8 @@ class VerbsLifecycleMutationTest {
                 }
             }
             return n;
-        }), "a send's WR_FLUSH_ERR completion dropped");
+        }), "a send's WR_FLUSH_ERR completion dropped",
+                "send queue completes out of order", "still has WRs after its flush");
     }
 
     @Test
@@ -79,7 +89,7 @@ class VerbsLifecycleMutationTest {
                 }
             }
             return n;
-        }), "byte_len one short");
+        }), "byte_len one short", "length of message");
     }
 
     @Test
@@ -91,12 +101,13 @@ class VerbsLifecycleMutationTest {
                 }
             }
             return n;
-        }), "REM_ACCESS_ERR turned into SUCCESS");
+        }), "REM_ACCESS_ERR turned into SUCCESS", "succeeded with a bad rkey or address");
     }
 
     @Test
     void shouldCatchAQpTheDriverNeverDestroys() {
-        assertCaught(BrokenDrivers.destroyQpDoesNothing(), "a destroy_qp that leaves the QP on the device");
+        assertCaught(BrokenDrivers.destroyQpDoesNothing(), "a destroy_qp that leaves the QP on the device",
+                "holds what it held before the run");
     }
 
     @Test
@@ -106,6 +117,7 @@ class VerbsLifecycleMutationTest {
             public PostResult postSend(Qp qp, List<SendWr> wrs) {
                 return wrs.size() < 2 ? real.postSend(qp, wrs) : real.postSend(qp, wrs.subList(0, wrs.size() - 1));
             }
-        }, "post_send returning 0 without posting its last WR");
+        }, "post_send returning 0 without posting its last WR",
+                "never completed", "still has WRs after its flush");
     }
 }

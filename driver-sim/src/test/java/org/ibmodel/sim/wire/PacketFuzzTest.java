@@ -15,14 +15,23 @@ import org.junit.jupiter.api.Test;
  * {@link Crcs.State}: whatever the bytes, the answer is a packet or a {@link DropReason}, never an
  * exception. Frames are forged with a PktLen, LNH and (for global ones) GRH that agree with their
  * length, so that the checks past the link layer run too, with and without the CRC checks.
+ * {@link PacketFuzzMutationTest} runs the same checks over broken parsers.
  */
 class PacketFuzzTest {
-    private static final long SEED = 0x1B_F022L;
+    static final long SEED = 0x1B_F022L;
+
+    /** The step under test: a frame, whole, into a view. */
+    @FunctionalInterface
+    interface Parser {
+        ParseResult parse(Packet view, byte[] frame, Crcs.State crcs);
+    }
+
+    static final Parser PARSE_INTO = (view, frame, crcs) -> view.parseInto(frame, 0, frame.length, crcs);
 
     /** Parses {@code frame} and fails with the seed and the bytes if anything is thrown. */
-    private static ParseResult parse(Packet view, byte[] frame, Crcs.State crcs, String what) {
+    private static ParseResult parse(Parser parser, Packet view, byte[] frame, Crcs.State crcs, String what) {
         try {
-            ParseResult r = view.parseInto(frame, 0, frame.length, crcs);
+            ParseResult r = parser.parse(view, frame, crcs);
             if (r.isValid()) {
                 // Every accessor of a valid packet must work too.
                 Packet p = r.packet();
@@ -30,7 +39,7 @@ class PacketFuzzTest {
                 p.copyPayload(new byte[p.payloadLength()], 0);
                 assertNotNull(p.toString());
             } else {
-                assertNotNull(r.dropReason(), what);
+                assertNotNull(r.dropReason(), what + ": dropped without a reason");
                 assertNotNull(r.toString());
             }
             return r;
@@ -67,6 +76,20 @@ class PacketFuzzTest {
 
     @Test
     void shouldAnswerEveryForgedFrameWithAPacketOrADropReason() {
+        answerForgedFrames(PARSE_INTO);
+    }
+
+    @Test
+    void shouldDropEveryCutOrStretchedPacketUnderEveryCrcState() {
+        dropCutOrStretchedPackets(PARSE_INTO);
+    }
+
+    @Test
+    void shouldDropCutPacketsWhosePktLenWasMadeToAgree() {
+        dropCutPacketsWhosePktLenAgrees(PARSE_INTO);
+    }
+
+    static void answerForgedFrames(Parser parser) {
         Random rnd = new Random(SEED);
         Packet view = Packet.reusable();
         int valid = 0;
@@ -79,15 +102,14 @@ class PacketFuzzTest {
             if (crcs == Crcs.State.UNVERIFIED && rnd.nextBoolean()) {
                 WireFixture.recrc(f);
             }
-            if (parse(view, f, crcs, "case " + i).isValid()) {
+            if (parse(parser, view, f, crcs, "case " + i).isValid()) {
                 valid++;
             }
         }
         assertTrue(valid > 0, "seed " + SEED + ": no forged frame got past the checks");
     }
 
-    @Test
-    void shouldDropEveryCutOrStretchedPacketUnderEveryCrcState() {
+    static void dropCutOrStretchedPackets(Parser parser) {
         Packet view = Packet.reusable();
         for (Opcode op : Opcode.values()) {
             for (boolean global : new boolean[] {false, true}) {
@@ -98,17 +120,18 @@ class PacketFuzzTest {
                             continue;
                         }
                         byte[] f = Arrays.copyOf(pkt, len);
-                        ParseResult r = parse(view, f, crcs, op + " global=" + global + " len=" + len);
-                        assertFalse(r.isValid(), op + " global=" + global + " len=" + len + " crcs=" + crcs);
+                        String what = op + " global=" + global + " cut or stretched to " + len + " of " + pkt.length
+                                + " bytes";
+                        assertFalse(parse(parser, view, f, crcs, what).isValid(), what + ", crcs=" + crcs
+                                + ": parsed valid");
                     }
-                    assertTrue(parse(view, pkt.clone(), crcs, op + " whole").isValid(), op + " " + crcs);
+                    assertTrue(parse(parser, view, pkt.clone(), crcs, op + " whole").isValid(), op + " " + crcs);
                 }
             }
         }
     }
 
-    @Test
-    void shouldDropCutPacketsWhosePktLenWasMadeToAgree() {
+    static void dropCutPacketsWhosePktLenAgrees(Parser parser) {
         // A frame cut at a word boundary and given a matching PktLen (and PayLen) and fresh CRCs
         // passes the link layer; what is left must still be refused for its opcode's sake.
         Packet view = Packet.reusable();
@@ -124,9 +147,10 @@ class PacketFuzzTest {
                         new Grh().wrap(f, Lrh.HEADER_LENGTH).payLen(len - bth - Vcrc.LENGTH);
                     }
                     WireFixture.recrc(f);
-                    ParseResult r = parse(view, f, Crcs.State.UNVERIFIED, op + " global=" + global + " len=" + len);
+                    String what = op + " global=" + global + " len=" + len;
+                    ParseResult r = parse(parser, view, f, Crcs.State.UNVERIFIED, what);
                     if (len < minimum) {
-                        assertEquals(DropReason.TOO_SHORT, r.dropReason(), op + " global=" + global + " len=" + len);
+                        assertEquals(DropReason.TOO_SHORT, r.dropReason(), what + ", short of its opcode's headers");
                     } else {
                         // Shorter payload, same PadCnt: valid only if the pad still fits.
                         assertTrue(r.isValid() || r.dropReason() == DropReason.BAD_PAD, r.toString());

@@ -1,5 +1,7 @@
 package org.ibmodel.sim.world;
 
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -15,16 +17,29 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link UserExitPropertyTest} catches the bugs it exists for: each test puts a deliberately
  * broken driver under both hosts' ib_core and requires the property to fail with the seed and
- * the replay command.
+ * the replay command, by the invariant that bug breaks.
  */
 class UserExitMutationTest {
     private static final long SEED = 20261126L;
     private static final int EXAMPLES = 40;
 
-    private static void assertCaught(UnaryOperator<DeviceOps> mutant, String what) {
+    /** The failure of the property with both hosts' drivers seen through {@code mutant}: what the run threw. */
+    private static Throwable falsify(UnaryOperator<DeviceOps> mutant, String what) {
         AssertionError e = assertThrows(AssertionError.class,
                 () -> UserExitPropertyTest.check(SEED, EXAMPLES, mutant), what + " went unnoticed");
         assertTrue(e.getMessage().contains("-Dibmodel.seed=" + SEED), e.getMessage());
+        assertNotNull(e.getCause(), e.getMessage());
+        return e.getCause();
+    }
+
+    /**
+     * {@code mutant} fails the property by the check whose message has {@code check}: SeedReporter
+     * reports whatever a run throws, so an exception is not a catch.
+     */
+    private static void assertCaught(UnaryOperator<DeviceOps> mutant, String what, String check) {
+        Throwable cause = falsify(mutant, what);
+        assertInstanceOf(AssertionError.class, cause, what + " crashed the run: " + cause);
+        assertTrue(cause.getMessage().contains(check), what + " caught, but not by " + check + ": " + cause);
     }
 
     @Test
@@ -34,13 +49,19 @@ class UserExitMutationTest {
             public int deregMr(Mr mr) {
                 return 0;
             }
-        }, "a dereg_mr that leaves the key on the device");
+        }, "a dereg_mr that leaves the key on the device", "nothingLeft on h0");
     }
 
-    /** a's QPs go on after the exit: their RNR retries (rnr_retry 7) keep the world from settling. */
+    /**
+     * a's QPs go on after the exit: their RNR retries (rnr_retry 7) keep the world from settling,
+     * and the scheduler's livelock check, not an invariant, is what fails.
+     */
     @Test
     void shouldCatchAQpTheDriverNeverDestroys() {
-        assertCaught(BrokenDrivers.destroyQpDoesNothing(), "a destroy_qp that leaves the QP on the device");
+        Throwable cause = falsify(BrokenDrivers.destroyQpDoesNothing(),
+                "a destroy_qp that leaves the QP on the device");
+        assertInstanceOf(IllegalStateException.class, cause, cause.toString());
+        assertTrue(cause.getMessage().contains("not idle after"), cause.toString());
     }
 
     @Test
@@ -62,6 +83,6 @@ class UserExitMutationTest {
                 }
                 return n;
             }
-        }, "a duplicated completion");
+        }, "a duplicated completion", "completed twice");
     }
 }

@@ -1,18 +1,27 @@
 package org.ibmodel.props.uverbs;
 
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
+import java.util.TreeMap;
 import org.ibmodel.uverbs.UObject;
 import org.ibmodel.uverbs.UobjectPolicy;
 import org.ibmodel.uverbs.UverbsFile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 /**
  * The uverbs checkers catch the bugs they exist for: each broken {@link UobjectPolicy} must make
- * its checker fail, naming the seed and the replay command.
+ * its checker fail, naming the seed and the replay command, by the check that bug breaks; the
+ * fuzzer's on the in-memory device and on the HCA driver alike.
  */
 class UverbsCheckerMutationTest {
+    /** Writes the fuzzer gets to catch a mutant on the HCA: some 2 s if it never does. */
+    private static final int HCA_WRITES = 20_000;
+
     /** A handle not found in its own file resolves in another file of the device. */
     static final UobjectPolicy CROSS_FILE_LOOKUP = new UobjectPolicy() {
         @Override
@@ -51,34 +60,60 @@ class UverbsCheckerMutationTest {
 
     @Test
     void statefulCheckerCatchesAHandleResolvingAcrossFiles() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> UverbsStatefulTest.check(7, 400, CROSS_FILE_LOOKUP));
-        assertTrue(e.getMessage().contains("-Dibmodel.seed=7"), e.getMessage());
+        assertCaught(() -> UverbsStatefulTest.check(7, 400, CROSS_FILE_LOOKUP), 7, "own handles");
     }
 
     @Test
     void statefulCheckerCatchesALeakOnAFailedResponse() {
-        AssertionError e = assertThrows(AssertionError.class, () -> UverbsStatefulTest.check(7, 400, LEAK_ON_ABORT));
-        assertTrue(e.getMessage().contains("accounting") || e.getMessage().contains("teardown"), e.getMessage());
+        assertCaught(() -> UverbsStatefulTest.check(7, 400, LEAK_ON_ABORT), 7, "accounting: ", "teardown: ");
     }
 
     @Test
     void fuzzCatchesALeakOnAFailedResponse() {
-        AssertionError e = assertThrows(AssertionError.class, () -> UverbsFuzzTest.fuzz(11, 20_000, LEAK_ON_ABORT));
-        assertTrue(e.getMessage().contains("-Dibmodel.seed=11"), e.getMessage());
+        assertCaught(() -> UverbsFuzzTest.fuzz(11, 20_000, LEAK_ON_ABORT), 11, "accounting: ", "teardown: ");
     }
 
     @Test
     void fuzzCatchesAMulticastAttachmentOutlivingItsQp() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> UverbsFuzzTest.fuzz(11, 300_000, UobjectPolicy.KERNEL, true, new java.util.TreeMap<>()));
-        assertTrue(e.getMessage().contains("multicast"), e.getMessage());
+        assertCaught(() -> UverbsFuzzTest.fuzz(11, 300_000, UobjectPolicy.KERNEL, true, new TreeMap<>()), 11,
+                "multicast attachments", "multicast: destroyed");
     }
 
     @Test
     void fuzzCatchesAHandleResolvingAcrossFiles() {
-        AssertionError e = assertThrows(AssertionError.class,
-                () -> UverbsFuzzTest.fuzz(11, 20_000, CROSS_FILE_LOOKUP));
-        assertTrue(e.getMessage().contains("own handles"), e.getMessage());
+        assertCaught(() -> UverbsFuzzTest.fuzz(11, 20_000, CROSS_FILE_LOOKUP), 11, "own handles");
+    }
+
+    @Test
+    void hcaFuzzCatchesAHandleResolvingAcrossFiles() {
+        assertCaught(() -> fuzzOnHca(11, CROSS_FILE_LOOKUP), 11, "own handles");
+    }
+
+    @Test
+    void hcaFuzzCatchesALeakOnAFailedResponse() {
+        assertCaught(() -> fuzzOnHca(11, LEAK_ON_ABORT), 11, "accounting: ", "teardown: ");
+    }
+
+    /** The fuzzer as {@link UverbsFuzzTest} runs it on the HCA driver, with {@code policy} in uverbs. */
+    private static void fuzzOnHca(long seed, UobjectPolicy policy) {
+        UverbsFuzzTest.fuzz(seed, HCA_WRITES, () -> UverbsWorld.onHca(seed, policy), new TreeMap<>());
+    }
+
+    /**
+     * {@code checker} fails naming {@code seed}, by a check whose message has one of
+     * {@code checks}. The checkers report an exception that escapes a step too, with the seed:
+     * that alone would take any bug that throws for a catch.
+     */
+    private static void assertCaught(Executable checker, long seed, String... checks) {
+        AssertionError e = assertThrows(AssertionError.class, checker, "the broken policy went unnoticed");
+        String m = e.getMessage();
+        assertTrue(m.contains("-Dibmodel.seed=" + seed), m);
+        assertFalse(m.contains("escaped"), "the checker crashed: " + m);
+        for (Throwable c = e.getCause(); c != null; c = c.getCause()) {
+            // An exception thrown by the checks themselves is reported without "escaped".
+            assertInstanceOf(AssertionError.class, c, "the checker crashed: " + m);
+        }
+        assertTrue(Arrays.stream(checks).anyMatch(m::contains), "caught, but by none of " + Arrays.toString(checks)
+                + ": " + m);
     }
 }
