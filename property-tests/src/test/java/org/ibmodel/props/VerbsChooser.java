@@ -263,7 +263,7 @@ final class VerbsChooser {
                 case 1 -> wrongState(q, d);
                 case 2 -> badValue(q, d);
                 case 3 -> extraBit(q, d);
-                default -> badCurState(q, d);
+                default -> assertedCurState(q, d);
             };
         };
     }
@@ -419,7 +419,11 @@ final class VerbsChooser {
         return extraBit(q, d);
     }
 
-    private ModifyQp badCurState(MQp q, Dice d) {
+    /**
+     * A move with IB_QP_CUR_STATE, asserting mostly a state the QP is not in: ib_core and rxe take
+     * the caller's word, and the transition table decides for the state asserted.
+     */
+    private ModifyQp assertedCurState(MQp q, Dice d) {
         QpState to = d.pick(QpTableSpec.successors(q.state, q.type));
         QpTableSpec.Cell c = QpTableSpec.cell(q.state, to, q.type);
         QpAttr a = goodAttr(d, to, q.state);
@@ -428,7 +432,7 @@ final class VerbsChooser {
             others.remove(q.state);
             a.curQpState = d.pick(others);
         }
-        return new ModifyQp(q.id, "bad-cur-state", STATE | CUR_STATE | c.required(), a, Dest.SELF);
+        return new ModifyQp(q.id, "asserted-cur-state", STATE | CUR_STATE | c.required(), a, Dest.SELF);
     }
 
     /** Values every check accepts; the destination and rnr_retry vary because the data path uses them. */

@@ -161,10 +161,10 @@ final class VerbsCoverage {
         verb(c, "ib_destroy_srq", "0", "-EBUSY");
         verb(c, "rdma_destroy_ah", "0");
         verb(c, "ib_dealloc_pd", "0", "WARN");
-        for (String why : List.of("next", "attrs-only", "to-err")) {
+        for (String why : List.of("next", "attrs-only", "to-err", "asserted-cur-state")) {
             c.add("why ib_modify_qp " + why + " 0");
         }
-        for (String why : List.of("missing-required", "wrong-state", "bad-value", "extra-bit", "bad-cur-state",
+        for (String why : List.of("missing-required", "wrong-state", "bad-value", "extra-bit", "asserted-cur-state",
                 "sq-draining")) {
             c.add("why ib_modify_qp " + why + " -EINVAL");
         }
