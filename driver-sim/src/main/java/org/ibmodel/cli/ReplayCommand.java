@@ -31,7 +31,8 @@ final class ReplayCommand implements Callable<Integer> {
             + "objects:{mr,cq,qp,cm_id},violations:[{line,rule,message}]} (README.md says more)")
     boolean json;
 
-    @Option(names = "--strict", description = "fail (exit 2) when a line could not be read, after the report")
+    @Option(names = "--strict", description = "fail (exit 2) when a line could not be read or the kernel lost "
+            + "events (the ring buffer overflowed), after the report")
     boolean strict;
 
     @Spec
@@ -66,6 +67,11 @@ final class ReplayCommand implements Callable<Integer> {
             throw new BadInputException(trace + ":" + first.line() + ": " + first.reason() + " ("
                     + report.unparsedTotal() + " line" + (report.unparsedTotal() == 1 ? "" : "s")
                     + " not read; --strict)");
+        }
+        if (strict && !report.lost().isEmpty()) {
+            var first = report.lost().get(0);
+            throw new BadInputException(trace + ":" + first.line() + ": CPU " + first.cpu() + " lost "
+                    + first.events() + " events (" + report.lostEvents() + " lost in all; --strict)");
         }
         return report.violationsTotal() == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
     }

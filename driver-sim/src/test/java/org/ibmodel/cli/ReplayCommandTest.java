@@ -113,4 +113,18 @@ class ReplayCommandTest {
         assertTrue(strict.err().startsWith("ibmodel: " + t + ":3: "), strict.err());
         assertEquals(0, CliRun.of("replay", "--strict", file("clean.trace", CLEAN).toString()).exit());
     }
+
+    /** Events the kernel lost make a trace incomplete: said in the report, and --strict fails on them. */
+    @Test
+    void shouldReportLostEventsAndFailOnThemWhenStrict() throws IOException {
+        int at = CLEAN.indexOf('\n', CLEAN.indexOf('\n') + 1) + 1;
+        Path t = file("lost.trace", CLEAN.substring(0, at) + "CPU:3 [LOST 120 EVENTS]\n" + CLEAN.substring(at));
+        CliRun lenient = CliRun.of("replay", t.toString());
+        assertEquals(0, lenient.exit(), lenient.err());
+        assertTrue(lenient.out().contains("lost events: 120 (the ring buffer overflowed; records are missing)\n"
+                + "  line 3: CPU 3 lost 120 events\n"), lenient.out());
+        CliRun strict = CliRun.of("replay", "--strict", t.toString());
+        assertEquals(2, strict.exit(), strict.out() + strict.err());
+        assertEquals("ibmodel: " + t + ":3: CPU 3 lost 120 events (120 lost in all; --strict)", strict.err().strip());
+    }
 }

@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads ftrace text as it is found: /sys/kernel/tracing/trace with or without the irq-flags
@@ -38,6 +40,18 @@ public final class TraceReader {
         void record(TraceRecord record);
 
         void unparsed(Unparsed problem);
+
+        /** The kernel lost records here: the ring buffer of a CPU overflowed. */
+        default void lost(Lost lost) {
+        }
+
+        /**
+         * The header's entries-in-buffer/entries-written (trace_print_header, print_event_info):
+         * the buffer held {@code inBuffer} of the {@code written} records; the rest, the oldest,
+         * were overwritten before the trace was read.
+         */
+        default void entries(long inBuffer, long written) {
+        }
     }
 
     /** The width ftrace pads a comm to in the TASK-PID column (trace_print_context: {@code "%16s-%-7d"}). */
@@ -163,6 +177,7 @@ public final class TraceReader {
             boolean atColumns = columns && sysfsColumns(l, from, n);
             if (!atColumns && isMeta(l, from, n)) {
                 flush(h);
+                meta(l, from, n, h);
                 continue;
             }
             if (startRecord(l, from, n, atColumns, h)) {
@@ -244,6 +259,27 @@ public final class TraceReader {
         return startsWith(l, from, n, "CPU ") || startsWith(l, from, n, "CPU:")
                 || startsWith(l, from, n, "version = ") || startsWith(l, from, n, "##### CPU");
     }
+
+    /** What a meta line says of records the trace lacks: a lost-events marker, the header's entry counts. */
+    private void meta(char[] l, int from, int n, Handler h) {
+        String line = new String(l, from, n - from).strip();
+        Matcher m = LOST.matcher(line);
+        if (m.matches()) {
+            h.lost(new Lost(lines, Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
+            return;
+        }
+        m = ENTRIES.matcher(line);
+        if (m.lookingAt()) {
+            h.entries(Long.parseLong(m.group(1)), Long.parseLong(m.group(2)));
+        }
+    }
+
+    /** kernel/trace/trace.c print_trace_line: "CPU:%d [LOST %lu EVENTS]". */
+    private static final Pattern LOST =
+            Pattern.compile("CPU:(\\d{1,9}) \\[LOST (\\d{1,18}) EVENTS\\]");
+    /** kernel/trace/trace.c print_event_info: "# entries-in-buffer/entries-written: %lu/%lu   #P:%d". */
+    private static final Pattern ENTRIES =
+            Pattern.compile("# entries-in-buffer/entries-written: (\\d{1,18})/(\\d{1,18})");
 
     private static boolean startsWith(char[] l, int from, int n, String prefix) {
         int len = prefix.length();

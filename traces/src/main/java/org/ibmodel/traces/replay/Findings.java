@@ -2,17 +2,31 @@ package org.ibmodel.traces.replay;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.ibmodel.traces.Lost;
 
 /** What followers report while a trace is replayed; keeps at most {@link #KEEP} violations. */
 public final class Findings {
     static final int KEEP = 1000;
     private final List<Violation> violations = new ArrayList<>();
     private long total;
+    /** The first loss of records so far, or null: what follows it may be its doing. */
+    private Lost firstLoss;
 
     public void violation(int line, String rule, String message) {
         total++;
         if (violations.size() < KEEP) {
+            if (firstLoss != null) {
+                message += " (" + firstLoss.events() + " events lost on CPU " + firstLoss.cpu() + " at line "
+                        + firstLoss.line() + " before it)";
+            }
             violations.add(new Violation(line, rule, message));
+        }
+    }
+
+    /** The kernel lost records at {@code lost}; violations found from now on say so. */
+    void lost(Lost lost) {
+        if (firstLoss == null) {
+            firstLoss = lost;
         }
     }
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.ibmodel.traces.Lost;
 import org.ibmodel.traces.TraceReader;
 import org.ibmodel.traces.TraceRecord;
 import org.ibmodel.traces.Unparsed;
@@ -36,6 +37,8 @@ public final class Replay {
         Map<String, Long> eventCounts = new TreeMap<>();
         List<Unparsed> unparsed = new ArrayList<>();
         long[] unparsedTotal = {0};
+        List<Lost> lost = new ArrayList<>();
+        long[] overwritten = {0, 0};
         TraceReader reader = new TraceReader();
         reader.read(in, new TraceReader.Handler() {
             @Override
@@ -53,11 +56,26 @@ public final class Replay {
                     unparsed.add(problem);
                 }
             }
+
+            @Override
+            public void lost(Lost l) {
+                findings.lost(l);
+                if (lost.size() < KEEP_UNPARSED) {
+                    lost.add(l);
+                }
+            }
+
+            @Override
+            public void entries(long inBuffer, long written) {
+                overwritten[0] = Math.max(0, written - inBuffer);
+                overwritten[1] = written;
+            }
         });
         for (TraceFollower f : followers) {
             f.finish(findings);
         }
         return new ReplayReport(reader.lines(), reader.records(), eventCounts, unparsed, unparsedTotal[0],
-                lifecycles.counts(), findings.violations(), findings.total(), reader.layouts());
+                lifecycles.counts(), findings.violations(), findings.total(), reader.layouts(), lost, overwritten[0],
+                overwritten[1]);
     }
 }

@@ -4,12 +4,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.ibmodel.traces.Layout;
+import org.ibmodel.traces.Lost;
 import org.ibmodel.traces.Unparsed;
 
-/** The outcome of a replay, printable as JSON (replay --json; README.md's CLI section) or as a summary for people. */
+/**
+ * The outcome of a replay, printable as JSON (replay --json; README.md's CLI section) or as a
+ * summary for people. {@code lost}: where the kernel lost records; {@code overwritten}: the oldest
+ * records the ring buffer overwrote before the trace was read, of {@code entriesWritten} (the
+ * header's entries-in-buffer/entries-written says so; 0 and 0 without one).
+ */
 public record ReplayReport(int lines, int events, Map<String, Long> eventCounts, List<Unparsed> unparsed,
         long unparsedTotal, Map<ObjectKind, ObjectCounts> objects, List<Violation> violations, long violationsTotal,
-        Set<Layout> layouts) {
+        Set<Layout> layouts, List<Lost> lost, long overwritten, long entriesWritten) {
+
+    /** Events the kernel lost in the middle of the trace, in all. */
+    public long lostEvents() {
+        long n = 0;
+        for (Lost l : lost) {
+            n += l.events();
+        }
+        return n;
+    }
 
     /** True when no line could be read as a trace record although the input had some text. */
     public boolean nothingRead() {
@@ -63,6 +78,19 @@ public record ReplayReport(int lines, int events, Map<String, Long> eventCounts,
         if (violationsTotal > violations.size()) {
             sb.append(",\"violations_omitted\":").append(violationsTotal - violations.size());
         }
+        if (!lost.isEmpty()) {
+            sb.append(",\"lost\":[");
+            sep = "";
+            for (Lost l : lost) {
+                sb.append(sep).append("{\"line\":").append(l.line()).append(",\"cpu\":").append(l.cpu())
+                        .append(",\"events\":").append(l.events()).append('}');
+                sep = ",";
+            }
+            sb.append(']');
+        }
+        if (overwritten > 0) {
+            sb.append(",\"overwritten\":").append(overwritten);
+        }
         sb.append('}');
         return sb.toString();
     }
@@ -96,6 +124,19 @@ public record ReplayReport(int lines, int events, Map<String, Long> eventCounts,
             }
             if (unparsedTotal > unparsed.size()) {
                 sb.append("  ... and ").append(unparsedTotal - unparsed.size()).append(" more\n");
+            }
+        }
+        if (overwritten > 0) {
+            sb.append("overwritten: ").append(overwritten).append(" of ").append(entriesWritten)
+                    .append(" entries written, the oldest, before the first record: objects made then are")
+                    .append(" adopted when first seen\n");
+        }
+        if (!lost.isEmpty()) {
+            sb.append("lost events: ").append(lostEvents())
+                    .append(" (the ring buffer overflowed; records are missing)\n");
+            for (Lost l : lost) {
+                sb.append("  line ").append(l.line()).append(": CPU ").append(l.cpu()).append(" lost ")
+                        .append(l.events()).append(" events\n");
             }
         }
         sb.append("violations: ").append(violationsTotal).append('\n');

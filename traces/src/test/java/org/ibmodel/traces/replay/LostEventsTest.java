@@ -1,0 +1,58 @@
+package org.ibmodel.traces.replay;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.ibmodel.traces.Lost;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The ring buffer overflows: ftrace prints "CPU:%d [LOST %lu EVENTS]" where records are missing
+ * (kernel/trace/trace.c print_trace_line), in trace and trace_pipe alike, and the header's
+ * entries-in-buffer/entries-written says how many were overwritten. A replay says so, and marks
+ * the violations after a loss as possibly the loss's doing.
+ */
+class LostEventsTest {
+    private static ReplayReport replay(String trace) throws IOException {
+        return new Replay().run(new ByteArrayInputStream(trace.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static final String TRACE = "# tracer: nop\n"
+            + "#\n"
+            + "# entries-in-buffer/entries-written: 3/8   #P:4\n"
+            + "#\n"
+            + "  rping-1  [001] ..... 1.000001: cq_alloc: cq.id=4 nr_cqe=16 comp_vector=0 poll_ctx=DIRECT\n"
+            + "CPU:1 [LOST 5 EVENTS]\n"
+            + "  rping-1  [001] ..... 1.000003: cq_alloc: cq.id=4 nr_cqe=16 comp_vector=0 poll_ctx=DIRECT\n";
+
+    @Test
+    void shouldReportLostEventsAndQualifyTheViolationsAfterThem() throws IOException {
+        ReplayReport r = replay(TRACE);
+        assertEquals(List.of(new Lost(6, 1, 5)), r.lost());
+        assertEquals(5, r.overwritten());
+        assertEquals(1, r.violationsTotal());
+        Violation v = r.violations().get(0);
+        assertEquals(7, v.line());
+        assertTrue(v.message().endsWith("(5 events lost on CPU 1 at line 6 before it)"), v.message());
+        String text = r.toText("t");
+        assertTrue(text.contains("lost events: 5 (the ring buffer overflowed; records are missing)\n"
+                + "  line 6: CPU 1 lost 5 events\n"), text);
+        assertTrue(text.contains("overwritten: 5 of 8 entries written, the oldest, before the first record"), text);
+        String json = r.toJson();
+        assertTrue(json.contains(",\"lost\":[{\"line\":6,\"cpu\":1,\"events\":5}],\"overwritten\":5"), json);
+    }
+
+    @Test
+    void shouldSayNothingOfLossesInACompleteTrace() throws IOException {
+        ReplayReport r = replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]\n", "").replace("3/8", "2/2"));
+        assertEquals(List.of(), r.lost());
+        assertEquals(0, r.overwritten());
+        assertTrue(!r.toText("t").contains("lost") && !r.toText("t").contains("overwritten"), r.toText("t"));
+        assertTrue(!r.violations().get(0).message().contains("lost"), r.violations().get(0).message());
+        assertTrue(!r.toJson().contains("lost"), r.toJson());
+    }
+}
