@@ -28,6 +28,12 @@ public final class TraceReader {
     static final int SHOW = 160;
     /** A line at least this long may have been wrapped by a mail client. */
     static final int WRAP_WIDTH = 60;
+    /**
+     * Nor longer than this: mail clients wrap at 72 to 78 columns (RFC 5322 2.1.1 asks for 78),
+     * so a longer line of an event the reader does not know was not wrapped, and a line after it
+     * that is no record is reported, not taken as the rest of its body.
+     */
+    static final int WRAP_MAX = 80;
     /** The first bytes of a trace-cmd binary file (trace-cmd/lib/trace-cmd/trace-output.c). */
     private static final String TRACE_DAT_MAGIC = "\u0017\u0008Dtracing";
     /** What trace_output.c prints for a kernel_stack and a user_stack entry, and before each frame. */
@@ -908,7 +914,7 @@ public final class TraceReader {
             // Only its frames continue a stack trace.
             return false;
         }
-        return pLastLen >= WRAP_WIDTH || pFunction && body().indexOf("<-") < 0;
+        return pLastLen >= WRAP_WIDTH && pLastLen <= WRAP_MAX || pFunction && body().indexOf("<-") < 0;
     }
 
     /** The typed body; read when the first line is, and again from the joined text once wrapped. */

@@ -79,6 +79,23 @@ class TraceReaderTest {
         assertEquals("ib_poll_handler <-irq_poll_softirq", fn.text());
     }
 
+    /**
+     * A line after a record of an event the reader does not know is taken as the rest of its body
+     * only when the record's line could have been wrapped by a mail client: a sysfs line longer
+     * than any mail client wraps at was not, and the garbage after it is reported.
+     */
+    @Test
+    void shouldReportGarbageAfterALongRecordOfAnUnknownEvent() {
+        String svc = "         nfsd-1234    [002] .....  1000.000001: svcrdma_post_send: cq.id=7 cid=42 "
+                + "sc_sges=1 inv_rkey=0x00000000\n";
+        Samples.Read r = Samples.read(svc + "this line is garbage and no record\n"
+                + "  <idle>-0  [000] ..s1. 1000.000002: cq_schedule: cq.id=3\n");
+        assertEquals(2, r.records().size(), r.records().toString());
+        assertEquals(List.of(2), r.unparsed().stream().map(Unparsed::line).collect(Collectors.toList()));
+        assertEquals("cq.id=7 cid=42 sc_sges=1 inv_rkey=0x00000000",
+                ((RawEvent) r.records().get(0).event()).text());
+    }
+
     @Test
     void shouldReportAKnownEventWithAMalformedBody() {
         Samples.Read r = Samples.read("  <idle>-0  [000] ..s1. 10.000001: cq_poll: cq.id=zz requested 16\n");
