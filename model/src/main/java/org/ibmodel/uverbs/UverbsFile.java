@@ -264,18 +264,26 @@ public final class UverbsFile implements OpenFile {
 
     /**
      * uobj_get_obj_read, whose error the handlers pass on since Linux 6.15 (before, every failed
-     * lookup was -EINVAL): rdma_lookup_get_uobject's -EIO once the device was taken away, -ENOENT
-     * when the handle names nothing (lookup_get_idr_uobject), -EINVAL for an object of another type;
-     * null with that errno in {@code err[0]}.
+     * lookup was -EINVAL): rdma_lookup_get_uobject's -ENOENT when the handle names nothing
+     * (lookup_get_idr_uobject), -EINVAL for an object of another type, and only then -EIO once
+     * the device was taken away (a removed device's handles stay, as remnants); null with that
+     * errno in {@code err[0]}.
      */
     UObject lookupRead(UObjectType type, int handle, int[] err) {
-        if (device.disassociated()) {
-            err[0] = Errno.EIO.negative();
+        UObject u = policy.lookup(this, handle);
+        if (u == null) {
+            // A remnant is still in the idr: found, its type checked, and then the device is gone.
+            UObject remnant = idr.get(handle);
+            boolean found = remnant != null && remnant.committed && remnant.disassociated;
+            err[0] = (!found ? Errno.ENOENT : remnant.type() != type ? Errno.EINVAL : Errno.EIO).negative();
             return null;
         }
-        UObject u = policy.lookup(this, handle);
-        if (u == null || u.type() != type) {
-            err[0] = (u == null ? Errno.ENOENT : Errno.EINVAL).negative();
+        if (u.type() != type) {
+            err[0] = Errno.EINVAL.negative();
+            return null;
+        }
+        if (device.disassociated()) {
+            err[0] = Errno.EIO.negative();
             return null;
         }
         return u;

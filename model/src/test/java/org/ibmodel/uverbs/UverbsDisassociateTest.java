@@ -112,6 +112,9 @@ class UverbsDisassociateTest {
         assertEquals(Errno.EIO.negative(), w(Commands.pollCq(RESP, cq, 1)));
         assertEquals(Errno.EIO.negative(), w(Commands.postSend(RESP, qp, 1, WrOpcode.SEND.value(), BUF, 8, lkey)));
         assertEquals(Errno.EIO.negative(), w(Commands.queryQp(RESP, qp, 0)));
+        // The handle is looked up and its type checked first: -ENOENT and -EINVAL come before -EIO.
+        assertEquals(Errno.ENOENT.negative(), w(Commands.pollCq(RESP, cq + 100, 1)), "a handle never given");
+        assertEquals(Errno.EINVAL.negative(), w(Commands.pollCq(RESP, qp, 1)), "a QP's handle is no CQ");
 
         // Destroying frees the handles left behind, once each, and only as their own type.
         assertEquals(Errno.EINVAL.negative(), w(Commands.destroyCq(RESP, qp)), "a QP's handle is no CQ");
