@@ -928,12 +928,13 @@ final class UverbsCmd {
         if (err[0] != 0 && err[0] != Errno.EOPNOTSUPP.negative()) {
             return err[0];
         }
-        if (Integer.toUnsignedLong(cmd.wqeSize()) < IbUserVerbs.SendWr.SIZE) {
-            return Errno.EINVAL.negative();
-        }
         int ret = postLayout(b, PostSend.SIZE, cmd.wqeSize(), cmd.wrCount(), cmd.sgeCount());
         if (ret != 0) {
             return ret;
+        }
+        // Linux commit 1956f0a74ccf: after uverbs_request_finish, before anything reads a WR.
+        if (Integer.toUnsignedLong(cmd.wqeSize()) < IbUserVerbs.SendWr.SIZE) {
+            return Errno.EINVAL.negative();
         }
         UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
         if (u == null) {

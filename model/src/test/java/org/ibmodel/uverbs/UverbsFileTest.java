@@ -421,6 +421,29 @@ class UverbsFileTest {
         assertEquals(err(Errno.EINVAL), w(c));
     }
 
+    /**
+     * ib_uverbs_post_send reads the WR array's extent (-ENOSPC past the write, -EOPNOTSUPP for
+     * non-zero bytes after it) before it refuses a wqe_size smaller than struct ib_uverbs_send_wr
+     * (Linux commit 1956f0a74ccf, in the stable kernels): a command short of its WRs is -ENOSPC.
+     */
+    @Test
+    void shouldCheckThePostSendLayoutBeforeTheWqeSize() {
+        context();
+        int pd = pd();
+        int cq = cq(4);
+        int qp = qp(pd, cq);
+        byte[] core = new org.ibmodel.uverbs.abi.IbUserVerbs.PostSend().response(RESP).qpHandle(qp).wrCount(1)
+                .sgeCount(0).wqeSize(16).toBytes();
+        int resp = org.ibmodel.uverbs.abi.IbUserVerbs.PostSendResp.SIZE;
+        assertEquals(err(Errno.ENOSPC), w(Command.write(UverbsApi.POST_SEND, core, resp)), "one WR declared, none sent");
+        byte[] dirty = new byte[24];
+        Arrays.fill(dirty, 16, 24, (byte) 1);
+        assertEquals(err(Errno.EOPNOTSUPP), w(Command.write(UverbsApi.POST_SEND, Command.concat(core, dirty), resp)),
+                "bytes past the WRs");
+        assertEquals(err(Errno.EINVAL), w(Command.write(UverbsApi.POST_SEND, Command.concat(core, new byte[16]), resp)),
+                "a WR smaller than struct ib_uverbs_send_wr");
+    }
+
     @Test
     void shouldRejectRawPacketQpsWithEpermAndSmiWithEinval() {
         context();
