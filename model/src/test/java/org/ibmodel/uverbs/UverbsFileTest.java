@@ -435,7 +435,8 @@ class UverbsFileTest {
         byte[] core = new org.ibmodel.uverbs.abi.IbUserVerbs.PostSend().response(RESP).qpHandle(qp).wrCount(1)
                 .sgeCount(0).wqeSize(16).toBytes();
         int resp = org.ibmodel.uverbs.abi.IbUserVerbs.PostSendResp.SIZE;
-        assertEquals(err(Errno.ENOSPC), w(Command.write(UverbsApi.POST_SEND, core, resp)), "one WR declared, none sent");
+        assertEquals(err(Errno.ENOSPC), w(Command.write(UverbsApi.POST_SEND, core, resp)),
+                "one WR declared, none sent");
         byte[] dirty = new byte[24];
         Arrays.fill(dirty, 16, 24, (byte) 1);
         assertEquals(err(Errno.EOPNOTSUPP), w(Command.write(UverbsApi.POST_SEND, Command.concat(core, dirty), resp)),
