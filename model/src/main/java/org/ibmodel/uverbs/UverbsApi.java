@@ -9,7 +9,7 @@ import org.ibmodel.kernel.Errno;
 
 /**
  * The command tables as data, legacy and extended: command number -> struct sizes and handler.
- * Of the extended commands EX_QUERY_DEVICE, EX_CREATE_QP, EX_MODIFY_QP and EX_MODIFY_CQ (on a
+ * Of the extended commands EX_QUERY_DEVICE, EX_CREATE_CQ, EX_CREATE_QP, EX_MODIFY_QP and EX_MODIFY_CQ (on a
  * device with modify_cq) are here. Commands the table lists without a handler here (MODIFY_AH,
  * memory windows, XRC, rereg) are the kernel's "not supported" method for a device without those
  * ops: verify_hdr with a request size of 0, then -EOPNOTSUPP. ATTACH_MCAST and DETACH_MCAST need
@@ -65,6 +65,7 @@ public final class UverbsApi {
     public static final int EX_QUERY_DEVICE = QUERY_DEVICE;
     public static final int EX_CREATE_QP = CREATE_QP;
     public static final int EX_MODIFY_QP = MODIFY_QP;
+    public static final int EX_CREATE_CQ = CREATE_CQ;
     public static final int EX_MODIFY_CQ = 57;
 
     /** IB_USER_VERBS_CMD_COMMAND_MASK */
@@ -128,8 +129,10 @@ public final class UverbsApi {
                 ExModifyQpResp.SIZE, false, UverbsCmd::exModifyQp, ops -> true, true);
         WRITE_EX[EX_MODIFY_CQ] = new WriteMethod(EX_MODIFY_CQ, "EX_MODIFY_CQ", ExModifyCq.SIZE, 0, false,
                 UverbsCmd::exModifyCq, DeviceOps::hasModifyCq, true);
-        // The kernel's other extended methods (EX_CREATE_CQ, flows, WQs and RSS tables) are not in
-        // the model: the notsupp method.
+        WRITE_EX[EX_CREATE_CQ] = new WriteMethod(EX_CREATE_CQ, "EX_CREATE_CQ", ExCreateCq.SIZE,
+                ExCreateCqResp.SIZE, false, UverbsCmd::exCreateCq, ops -> true, true);
+        // The kernel's other extended methods (flows, WQs and RSS tables) are not in the model:
+        // the notsupp method.
         for (int i = 0; i < WRITE_EX.length; i++) {
             if (WRITE_EX[i] == null) {
                 WRITE_EX[i] = notSupported(i);

@@ -380,8 +380,30 @@ final class UverbsCmd {
         if (err[0] != 0) {
             return err[0];
         }
-        // ib_uverbs_create_cq: against the device's num_comp_vectors, copied when uverbs added it.
-        if (Integer.toUnsignedLong(cmd.compVector()) >= b.file.device().numCompVectors()) {
+        return createCq(b, cmd.userHandle(), cmd.cqe(), cmd.compVector(), cmd.compChannel(), 0, false);
+    }
+
+    /**
+     * ib_uverbs_ex_create_cq: comp_mask and the reserved word must be 0; the flags go to the
+     * driver with the rest.
+     */
+    static int exCreateCq(Bundle b) {
+        int[] err = e();
+        ExCreateCq cmd = new ExCreateCq(b.request(ExCreateCq.SIZE, err), 0);
+        if (err[0] != 0) {
+            return err[0];
+        }
+        if (cmd.compMask() != 0 || cmd.reserved() != 0) {
+            return Errno.EINVAL.negative();
+        }
+        return createCq(b, cmd.userHandle(), cmd.cqe(), cmd.compVector(), cmd.compChannel(), cmd.flags(), true);
+    }
+
+    /** create_cq (uverbs_cmd.c), which both commands end in. */
+    private static int createCq(Bundle b, long userHandle, int cqe, int compVector, int compChannel, int flags,
+            boolean ex) {
+        // Against the device's num_comp_vectors, copied when uverbs added it.
+        if (Integer.toUnsignedLong(compVector) >= b.file.device().numCompVectors()) {
             return Errno.EINVAL.negative();
         }
         int ctxErr = ucontext(b);
@@ -391,29 +413,36 @@ final class UverbsCmd {
         UObject u = b.file.allocIdr(UObjectType.CQ);
         b.uobject = u;
         UverbsEventFile channel = null;
-        if (cmd.compChannel() >= 0) {
+        if (compChannel >= 0) {
             // ib_uverbs_lookup_comp_file -> lookup_get_fd_uobject: the fd must be a completion
             // channel of this very file.
-            OpenFile f = b.task.file(cmd.compChannel());
+            OpenFile f = b.task.file(compChannel);
             if (!(f instanceof UverbsEventFile ef) || !ef.isCompChannel() || ef.ufile() != b.file
                     || !ef.uobject().live()) {
                 return Errno.EBADF.negative();
             }
             channel = ef;
         }
+        // The drivers' first check (rxe_create_cq; mlx4_ib_create_cq takes only
+        // IB_UVERBS_CQ_FLAGS_TIMESTAMP_COMPLETION, and the model keeps no completion timestamps).
+        if (flags != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
         final UverbsEventFile ch = channel;
         Result<Cq> r = Cq.createUser(dev(b), cq -> {
             if (ch != null) {
                 ch.completion(u);
             }
-        }, ev -> asyncEvent(u, ev), new CqInitAttr(cmd.cqe(), cmd.compVector()));
+        }, ev -> asyncEvent(u, ev), new CqInitAttr(cqe, compVector));
         if (r.isErr()) {
             return r.err();
         }
         u.object = r.get();
-        u.userHandle = cmd.userHandle();
+        u.userHandle = userHandle;
         u.compChannel = channel;
-        return b.response(new CreateCqResp().cqHandle(u.id()).cqe(r.get().cqe()).toBytes());
+        CreateCqResp base = new CreateCqResp().cqHandle(u.id()).cqe(r.get().cqe());
+        return b.response(!ex ? base.toBytes() : new ExCreateCqResp().base(base)
+                .responseLength(Math.min(b.outLen(), ExCreateCqResp.SIZE)).toBytes());
     }
 
     /** ib_uverbs_cq/qp/srq_event_handler -> ib_uverbs_async_handler with the user_handle. */

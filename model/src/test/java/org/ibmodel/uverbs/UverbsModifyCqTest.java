@@ -126,9 +126,12 @@ class UverbsModifyCqTest {
         cq();
         // Past the extended table: uapi_get_method's -EOPNOTSUPP.
         assertEquals(Errno.EOPNOTSUPP.negative(), t.w(Command.writeEx(UverbsApi.EX_MODIFY_CQ + 1, new byte[16], 0, 0)));
-        // A number the model's table does not serve (EX_CREATE_CQ) is the notsupp method, which
-        // verify_hdr checks as a legacy command: in_words counts 4-byte words of the whole write.
-        assertEquals(Errno.EINVAL.negative(), t.w(Command.writeEx(UverbsApi.CREATE_CQ, new byte[16], 0, 0)));
+        // A number the model's table does not serve (EX_CREATE_FLOW, 50: the device has no
+        // create_flow) is the notsupp method, which verify_hdr checks as a legacy command:
+        // in_words counts 4-byte words of the whole write.
+        assertEquals(Errno.EINVAL.negative(), t.w(Command.writeEx(50, new byte[16], 0, 0)));
+        // EX_CREATE_CQ is served: 16 bytes are short of its 32-byte request.
+        assertEquals(Errno.ENOSPC.negative(), t.w(Command.writeEx(UverbsApi.EX_CREATE_CQ, new byte[16], 0, 0)));
     }
 
     @Test

@@ -1729,6 +1729,123 @@ public final class IbUserVerbs {
         }
     }
 
+    /** struct ib_uverbs_ex_create_cq (32 bytes): the extended CREATE_CQ, with comp_mask and flags. */
+    public static final class ExCreateCq extends AbiStruct<ExCreateCq> {
+        public static final int SIZE = 32;
+        public static final int USER_HANDLE_OFFSET = 0;
+        public static final int CQE_OFFSET = 8;
+        public static final int COMP_VECTOR_OFFSET = 12;
+        public static final int COMP_CHANNEL_OFFSET = 16;
+        public static final int COMP_MASK_OFFSET = 20;
+        public static final int FLAGS_OFFSET = 24;
+        public static final int RESERVED_OFFSET = 28;
+
+        public ExCreateCq(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExCreateCq() {
+            this(new byte[SIZE], 0);
+        }
+
+        public long userHandle() {
+            return u64(USER_HANDLE_OFFSET);
+        }
+
+        public ExCreateCq userHandle(long v) {
+            u64(USER_HANDLE_OFFSET, v);
+            return this;
+        }
+
+        public int cqe() {
+            return u32(CQE_OFFSET);
+        }
+
+        public ExCreateCq cqe(int v) {
+            u32(CQE_OFFSET, v);
+            return this;
+        }
+
+        public int compVector() {
+            return u32(COMP_VECTOR_OFFSET);
+        }
+
+        public ExCreateCq compVector(int v) {
+            u32(COMP_VECTOR_OFFSET, v);
+            return this;
+        }
+
+        public int compChannel() {
+            return u32(COMP_CHANNEL_OFFSET);
+        }
+
+        public ExCreateCq compChannel(int v) {
+            u32(COMP_CHANNEL_OFFSET, v);
+            return this;
+        }
+
+        public int compMask() {
+            return u32(COMP_MASK_OFFSET);
+        }
+
+        public ExCreateCq compMask(int v) {
+            u32(COMP_MASK_OFFSET, v);
+            return this;
+        }
+
+        public int flags() {
+            return u32(FLAGS_OFFSET);
+        }
+
+        public ExCreateCq flags(int v) {
+            u32(FLAGS_OFFSET, v);
+            return this;
+        }
+
+        public int reserved() {
+            return u32(RESERVED_OFFSET);
+        }
+
+        public ExCreateCq reserved(int v) {
+            u32(RESERVED_OFFSET, v);
+            return this;
+        }
+    }
+
+    /** struct ib_uverbs_ex_create_cq_resp (16 bytes): the legacy response as base, comp_mask, response_length. */
+    public static final class ExCreateCqResp extends AbiStruct<ExCreateCqResp> {
+        public static final int SIZE = 16;
+        public static final int BASE_OFFSET = 0;
+        public static final int COMP_MASK_OFFSET = 8;
+        public static final int RESPONSE_LENGTH_OFFSET = 12;
+
+        public ExCreateCqResp(byte[] buf, int base) {
+            super(buf, base, SIZE);
+        }
+
+        public ExCreateCqResp() {
+            this(new byte[SIZE], 0);
+        }
+
+        public CreateCqResp base() {
+            return new CreateCqResp(buf, base + BASE_OFFSET);
+        }
+
+        public ExCreateCqResp base(CreateCqResp v) {
+            bytes(BASE_OFFSET, v.toBytes());
+            return this;
+        }
+
+        public int responseLength() {
+            return u32(RESPONSE_LENGTH_OFFSET);
+        }
+
+        public ExCreateCqResp responseLength(int v) {
+            u32(RESPONSE_LENGTH_OFFSET, v);
+            return this;
+        }
+    }
+
     /** struct ib_uverbs_create_cq_resp (8 bytes). */
     public static final class CreateCqResp extends AbiStruct<CreateCqResp> {
         public static final int SIZE = 8;

@@ -151,16 +151,17 @@ class UverbsFuzzTest {
 
     /**
      * An extended command around random bytes: the flag and a number the extended table has
-     * (EX_QUERY_DEVICE, EX_MODIFY_CQ, EX_MODIFY_QP, EX_CREATE_QP) or any, in_words honest often
+     * (EX_QUERY_DEVICE, EX_MODIFY_CQ, EX_MODIFY_QP, EX_CREATE_QP, EX_CREATE_CQ) or any, in_words honest often
      * enough to reach the handlers, out words, a response pointer (none, the response area,
      * unmapped) and provider words.
      */
     private static byte[] extended(SplittableRandom rnd, byte[] b) {
-        int number = switch (rnd.nextInt(5)) {
+        int number = switch (rnd.nextInt(6)) {
             case 0 -> org.ibmodel.uverbs.UverbsApi.EX_QUERY_DEVICE;
             case 1 -> org.ibmodel.uverbs.UverbsApi.EX_MODIFY_CQ;
             case 2 -> org.ibmodel.uverbs.UverbsApi.EX_MODIFY_QP;
             case 3 -> org.ibmodel.uverbs.UverbsApi.EX_CREATE_QP;
+            case 4 -> org.ibmodel.uverbs.UverbsApi.EX_CREATE_CQ;
             default -> rnd.nextInt(64);
         };
         b = java.util.Arrays.copyOf(b, 24 + (b.length - 24) / 8 * 8);
