@@ -4,12 +4,15 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Mtu;
@@ -25,11 +28,12 @@ import org.junit.jupiter.api.Test;
 /**
  * Generated scenarios: a world seed and up to 16 operations on one fast-register region of host
  * b, each posted alone and run to completion. A reference of two facts, "registered" and the
- * current key, predicts every completion: REG_MR needs a free region and makes the next tag
- * current; LOCAL_INV and SEND with invalidate need the current key of a registered region and
- * free it; a remote WRITE passes only through the current key of a registered region. The first
- * operation the reference says must fail is checked for its status and ends the scenario (it
- * moves a QP to ERR). Every failure prints the seed and the command that replays it.
+ * current key, predicts every completion ({@code keyLifeCycle}): REG_MR needs a free region and
+ * makes the next tag current; LOCAL_INV and SEND with invalidate need the current key of a
+ * registered region and free it; a remote WRITE passes only through the current key of a
+ * registered region. The first operation the reference says must fail is checked for its status
+ * and ends the scenario (it moves a QP to ERR). Every failure prints the seed and the command that
+ * replays it.
  */
 class FastRegPropertyTest {
     private static final long DEFAULT_SEED = 0xfa57_4e6L;
@@ -44,17 +48,56 @@ class FastRegPropertyTest {
 
     @Test
     void shouldAnswerEveryOperationAsTheKeysLifeCycleSays() {
+        int[] invalidated = {0};
+        int[] stale = {0};
+        check(TransportPolicy.CORRECT, EXAMPLES, seen -> {
+            invalidated[0] += seen[0] ? 1 : 0;
+            stale[0] += seen[1] ? 1 : 0;
+        });
+        // The scenarios must reach what the property is about, or it holds for nothing: a key
+        // registered and then invalidated, and a key one tag behind refused while its region is
+        // registered under the current one.
+        assertTrue(invalidated[0] >= EXAMPLES / 30, invalidated[0] + " of " + EXAMPLES + " runs invalidated a key");
+        assertTrue(stale[0] >= EXAMPLES / 30, stale[0] + " of " + EXAMPLES + " runs refused a stale key");
+    }
+
+    /**
+     * An MPT lookup that matches a key's index but not its tag (the low byte fast_reg moves on,
+     * IBA 10.6.3.1) lets a stale key reach the region.
+     */
+    @Test
+    void shouldCatchAStaleKeyPassing() {
+        TransportPolicy indexOnly = new TransportPolicy() {
+            @Override
+            public boolean keyMatches(int mptKey, int key) {
+                return mptKey >>> 8 == key >>> 8;
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, () -> check(indexOnly, EXAMPLES, seen -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        assertTrue(e.getMessage().contains("keyLifeCycle"), e.getMessage());
+        assertTrue(e.getMessage().contains("STALE_KEY"), e.getMessage());
+    }
+
+    private static void check(TransportPolicy policy, int examples, Consumer<boolean[]> seen) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
+                .withExamples(examples)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("FastRegPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), lists().of(arbitrary().enumValues(Op.class)).ofSizeBetween(1, 16))
-                .checkAssert(FastRegPropertyTest::run);
+                .checkAssert((worldSeed, ops) -> seen.accept(run(worldSeed, ops, policy)));
     }
 
-    static void run(long worldSeed, List<Op> ops) {
+    /**
+     * One scenario; whether a registered key was invalidated, and whether a stale key was refused
+     * while the region was registered.
+     */
+    static boolean[] run(long worldSeed, List<Op> ops, TransportPolicy policy) {
+        boolean[] seen = new boolean[2];
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_2048))) {
+            p.a.transport().policy(policy);
+            p.b.transport().policy(policy);
             Mr mr = Mr.alloc(p.b.pd, 4).get();
             assertEquals(1, mr.mapSg(new long[] {p.b.buf + REGION}, new int[] {LENGTH}));
             boolean registered = false;
@@ -64,15 +107,15 @@ class FastRegPropertyTest {
                 Op op = ops.get(i);
                 // The key one tag behind the current one: never the current key.
                 int stale = (current & 0xffffff00) | ((current - 1) & 0xff);
-                String at = "operation " + i + " " + op + " of " + ops + " (registered " + registered + ", key 0x"
-                        + Integer.toHexString(current) + ")";
+                String at = "keyLifeCycle: operation " + i + " " + op + " of " + ops + " (registered " + registered
+                        + ", key 0x" + Integer.toHexString(current) + ")";
                 switch (op) {
                     case REG -> {
                         mr.updateFastRegKey(++tag);
                         p.b.postSend(new SendWr().wrId(i).opcode(WrOpcode.REG_MR).reg(mr, mr.rkey(), ACCESS)
                                 .sendFlags(SendFlags.SIGNALED));
                         if (!expect(settle(p, p.b), registered ? WcStatus.LOC_QP_OP_ERR : WcStatus.SUCCESS, at)) {
-                            return;
+                            return seen;
                         }
                         registered = true;
                         current = mr.rkey();
@@ -82,9 +125,11 @@ class FastRegPropertyTest {
                         p.b.postSend(new SendWr().wrId(i).opcode(WrOpcode.LOCAL_INV).invalidateRkey(key)
                                 .sendFlags(SendFlags.SIGNALED));
                         boolean ok = registered && key == current;
+                        seen[1] |= registered && !ok;
                         if (!expect(settle(p, p.b), ok ? WcStatus.SUCCESS : WcStatus.LOC_QP_OP_ERR, at)) {
-                            return;
+                            return seen;
                         }
+                        seen[0] = true;
                         registered = false;
                     }
                     case SEND_WITH_INV -> {
@@ -95,9 +140,10 @@ class FastRegPropertyTest {
                         assertEquals(WcStatus.SUCCESS, sent.get(0).status, at + ": the sender is ACKed either way");
                         List<Wc> got = p.b.poll();
                         if (!expect(got, registered ? WcStatus.SUCCESS : WcStatus.REM_INV_REQ_ERR, at)) {
-                            return;
+                            return seen;
                         }
                         assertEquals(WcFlags.WITH_INVALIDATE, got.get(0).wcFlags & WcFlags.WITH_INVALIDATE, at);
+                        seen[0] = true;
                         registered = false;
                     }
                     case WRITE, WRITE_STALE_KEY -> {
@@ -107,8 +153,9 @@ class FastRegPropertyTest {
                         p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(16384, LENGTH))
                                 .remoteAddr(mr.iova()).rkey(key).sendFlags(SendFlags.SIGNALED));
                         boolean ok = registered && key == current;
+                        seen[1] |= registered && !ok;
                         if (!expect(settle(p, p.a), ok ? WcStatus.SUCCESS : WcStatus.REM_ACCESS_ERR, at)) {
-                            return;
+                            return seen;
                         }
                         assertArrayEquals(data, p.b.read(REGION, LENGTH), at + ": the WRITE landed");
                     }
@@ -116,6 +163,7 @@ class FastRegPropertyTest {
                 }
             }
         }
+        return seen;
     }
 
     private static List<Wc> settle(TransportPair p, TransportPair.Side side) {

@@ -5,6 +5,7 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
@@ -15,6 +16,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
@@ -72,24 +74,82 @@ class ImmAtomicLossPropertyTest {
 
     @Test
     void rcExactlyOnce() {
+        int[] replayed = {0};
+        checkRc(TransportPolicy.CORRECT, replay -> replayed[0] += replay ? 1 : 0);
+        // The scenarios must reach what the property is about, or it holds for nothing: a
+        // COMPARE_SWAP b had executed came again, to be answered from the cache.
+        assertTrue(replayed[0] >= EXAMPLES / 15, replayed[0] + " of " + EXAMPLES + " runs replayed a COMPARE_SWAP");
+    }
+
+    @Test
+    void ucWholeOrNothing() {
+        int[] cut = {0};
+        int[] classE = {0};
+        checkUc(TransportPolicy.CORRECT, seen -> {
+            cut[0] += seen[0] ? 1 : 0;
+            classE[0] += seen[1] ? 1 : 0;
+        });
+        // As above: b lost part of a message and dropped the rest, and on an SRQ failed the WQE it took.
+        assertTrue(cut[0] >= EXAMPLES / 5, cut[0] + " of " + EXAMPLES + " runs lost part of a message");
+        assertTrue(classE[0] >= EXAMPLES / 20, classE[0] + " of " + EXAMPLES + " runs failed an SRQ's WQE");
+    }
+
+    /**
+     * A responder that takes the request it executed last for a new one when it comes again (a
+     * PSN compare off by one, rxe_resp.c check_psn) executes an atomic twice instead of replaying it.
+     */
+    @Test
+    void shouldCatchAnAtomicExecutedTwice() {
+        TransportPolicy lastTakenAgain = new TransportPolicy() {
+            @Override
+            public int psnDiff(int psn, int expected) {
+                int d = Psn.diff(psn, expected);
+                return d == -1 ? 0 : d;
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, () -> checkRc(lastTakenAgain, replay -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        assertTrue(e.getMessage().contains("rcExactlyOnce"), e.getMessage());
+    }
+
+    /**
+     * A UC responder whose PSN check misses a gap of one packet completes a message without the
+     * packet lost from its middle.
+     */
+    @Test
+    void shouldCatchAMissedGapOfOnePacket() {
+        TransportPolicy gapMissed = new TransportPolicy() {
+            @Override
+            public int psnDiff(int psn, int expected) {
+                int d = Psn.diff(psn, expected);
+                return d == 1 ? 0 : d;
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, () -> checkUc(gapMissed, seen -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        assertTrue(e.getMessage().contains("ucWholeOrNothing"), e.getMessage());
+    }
+
+    private static void checkRc(TransportPolicy policy, Consumer<Boolean> replayed) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("ImmAtomicLossPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), lossAndSrq(), messages(4))
-                .checkAssert((worldSeed, mtu, f, msgs) -> runRc(worldSeed, mtu, f % 11, f > 10, msgs));
+                .checkAssert((worldSeed, mtu, f, msgs) -> replayed.accept(
+                        runRc(worldSeed, mtu, f % 11, f > 10, msgs, policy)));
     }
 
-    @Test
-    void ucWholeOrNothing() {
+    private static void checkUc(TransportPolicy policy, Consumer<boolean[]> seen) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("ImmAtomicLossPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), lossAndSrq(), messages(2))
-                .checkAssert((worldSeed, mtu, f, msgs) -> runUc(worldSeed, mtu, f % 11, f > 10, msgs));
+                .checkAssert((worldSeed, mtu, f, msgs) -> seen.accept(
+                        runUc(worldSeed, mtu, f % 11, f > 10, msgs, policy)));
     }
 
     /** A loss of 0-10 % (the value modulo 11) and, above 10, receives from an SRQ. */
@@ -102,14 +162,22 @@ class ImmAtomicLossPropertyTest {
                 .ofSizeBetween(1, 8);
     }
 
-    private static TransportPair pair(long worldSeed, QpType type, Mtu mtu, int dropPercent, boolean srq, int n) {
-        TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - n, 0x7000, 10, 7, 7, 1);
+    private static TransportPair pair(long worldSeed, QpType type, Mtu mtu, int dropPercent, boolean srq, int n,
+            TransportPolicy policy) {
+        TransportPair.Conn c = new TransportPair.Conn(mtu, firstPsn(n), 0x7000, 10, 7, 7, 1);
         TransportPair p = new TransportPair(worldSeed, type, c, q -> { }, srq);
+        p.a.transport().policy(policy);
+        p.b.transport().policy(policy);
         for (int k = 0; k < n + 2; k++) {
             p.b.postRecv(1000 + k, TransportPair.TARGET + (long) k * SLOT, SLOT);
         }
         p.pathLoss(dropPercent);
         return p;
+    }
+
+    /** a's first PSN for {@code n} messages: close enough to 2^24 that the PSNs wrap. */
+    private static int firstPsn(int n) {
+        return 0xFF_FFF0 - n;
     }
 
     /** Posts message {@code i}; {@code word} is what the remote word holds when it executes. */
@@ -137,8 +205,29 @@ class ImmAtomicLossPropertyTest {
         return 0x5a5a_0000_0000_0000L | i + 1;
     }
 
-    static void runRc(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Msg> msgs) {
-        try (TransportPair p = pair(worldSeed, QpType.RC, mtu, dropPercent, srq, msgs.size())) {
+    /** One RC scenario; whether b met again a COMPARE_SWAP it had executed. */
+    static boolean runRc(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Msg> msgs,
+            TransportPolicy policy) {
+        try (TransportPair p = pair(worldSeed, QpType.RC, mtu, dropPercent, srq, msgs.size(), policy)) {
+            // The PSN of each COMPARE_SWAP: a message takes one per packet, an atomic one.
+            Set<Integer> swaps = new HashSet<>();
+            int psn = firstPsn(msgs.size());
+            for (Msg m : msgs) {
+                if (m.op() == SWAP_HIT || m.op() == SWAP_MISS) {
+                    swaps.add(psn);
+                }
+                psn = Psn.add(psn, m.op() >= SWAP_HIT ? 1 : Math.max(1, (m.size() + mtu.bytes() - 1) / mtu.bytes()));
+            }
+            boolean[] replayed = {false};
+            long[] duplicates = {0};
+            p.b.transport().observer(new TransportObserver() {
+                @Override
+                public void respRecv(Transport t, int qpn, int at, boolean executed, Reply reply, int replyPsn) {
+                    long d = t.dropped(Transport.Drop.DUPLICATE);
+                    replayed[0] |= d > duplicates[0] && swaps.contains(at);
+                    duplicates[0] = d;
+                }
+            });
             long word = 0;
             for (int i = 0; i < msgs.size(); i++) {
                 post(p, i, msgs.get(i), word);
@@ -183,11 +272,17 @@ class ImmAtomicLossPropertyTest {
             }
             assertEquals(expected, p.b.memory().readLong(p.b.buf + WORD), "rcExactlyOnce: the word after the swaps");
             assertEquals(HwQpState.RTS, p.a.hwState(), "the requester QP stays in RTS");
+            return replayed[0];
         }
     }
 
-    static void runUc(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Msg> msgs) {
-        try (TransportPair p = pair(worldSeed, QpType.UC, mtu, dropPercent, srq, msgs.size())) {
+    /**
+     * One UC scenario; whether b dropped a packet of a message it had lost part of, and whether a
+     * receive completed in error (class E).
+     */
+    static boolean[] runUc(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Msg> msgs,
+            TransportPolicy policy) {
+        try (TransportPair p = pair(worldSeed, QpType.UC, mtu, dropPercent, srq, msgs.size(), policy)) {
             for (int i = 0; i < msgs.size(); i++) {
                 post(p, i, msgs.get(i), 0);
             }
@@ -198,9 +293,11 @@ class ImmAtomicLossPropertyTest {
                 assertEquals(WcStatus.SUCCESS, w.status, "ucWholeOrNothing: " + w);
             }
             int next = 0;
+            boolean classE = false;
             Set<Long> used = new HashSet<>();
             for (Wc w : p.b.poll()) {
                 if (w.status != WcStatus.SUCCESS) {
+                    classE = true;
                     // IBA class E, rxe_resp.c: a message abandoned after it took an SRQ's WQE
                     // completes that WQE, which cannot go back to the queue, in error.
                     assertTrue(srq, "ucWholeOrNothing: only a receive from an SRQ completes in error: " + w);
@@ -227,6 +324,7 @@ class ImmAtomicLossPropertyTest {
             if (dropPercent == 0) {
                 assertEquals(msgs.size(), next, "without loss UC delivers everything");
             }
+            return new boolean[] {p.b.transport().dropped(Transport.Drop.PARTIAL_MESSAGE) > 0, classE};
         }
     }
 

@@ -3,6 +3,7 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -36,15 +37,30 @@ class MulticastPropertyTest {
     @Test
     void shouldDeliverToExactlyTheAttachedQpsWhateverTheOrderOfChanges() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int[] chained = {0};
+        int[] relinked = {0};
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(100)
                 .withReporter(new SeedReporter("MulticastPropertyTest", seed))
                 .forAll(lists().of(integers().between(0, 3 * QPS * LOWS.length - 1)).ofSizeBetween(1, 40))
-                .checkAssert(MulticastPropertyTest::check);
+                .checkAssert(steps -> {
+                    boolean[] seen = check(steps);
+                    chained[0] += seen[0] ? 1 : 0;
+                    relinked[0] += seen[1] ? 1 : 0;
+                });
+        // The scenarios must reach what the property is about, or it holds for nothing: a send to a
+        // group that shares its hash slot on a host with another (an MGM with an AMGM behind it),
+        // and a send into a slot whose chain a detach had cut.
+        assertTrue(chained[0] >= EXAMPLES / 4, chained[0] + " of " + EXAMPLES + " runs sent along a chain");
+        assertTrue(relinked[0] >= EXAMPLES / 20, relinked[0] + " of " + EXAMPLES + " runs sent along a chain cut");
     }
 
-    static void check(List<Integer> steps) {
+    /**
+     * One scenario; whether a send went to a group sharing its slot on a host with another, and
+     * whether one went into a slot after a detach took a group out of a chain there.
+     */
+    static boolean[] check(List<Integer> steps) {
         try (World w = World.of(1, 3)) {
             for (int g = 0; g < LOWS.length; g++) {
                 w.joinMulticast(mlid(g), 0, 1, 2);
@@ -60,6 +76,8 @@ class MulticastPropertyTest {
             int[] posted = new int[QPS];
             java.util.Arrays.fill(posted, 8);
             int sent = 0;
+            boolean[] seen = new boolean[2];
+            boolean[] cut = new boolean[2];
             for (int i = 0; i < steps.size(); i++) {
                 int s = steps.get(i);
                 int op = s % 3;
@@ -73,8 +91,15 @@ class MulticastPropertyTest {
                 } else if (op == 1) {
                     int want = attached.remove(key(q, g)) ? 0 : Errno.EINVAL.negative();
                     assertEquals(want, n.qp.detachMcast(MulticastTest.mgid(LOWS[g]), mlid(g)), at);
+                    Set<Integer> left = groups(attached, q % 3);
+                    cut[slot(g)] |= want == 0 && !left.contains(g) && left.stream().anyMatch(o -> slot(o) == slot(g));
                 } else {
                     assertChains(w, attached, at);
+                    seen[1] |= cut[slot(g)];
+                    for (int host = 0; host <= 2; host++) {
+                        Set<Integer> there = groups(attached, host);
+                        seen[0] |= there.contains(g) && there.stream().anyMatch(o -> o != g && slot(o) == slot(g));
+                    }
                     sender.sendToGroup(MulticastTest.mgid(LOWS[g]), mlid(g), TransportPair.pattern(sent++, 32));
                     w.settle();
                     sender.poll();
@@ -90,7 +115,24 @@ class MulticastPropertyTest {
                     }
                 }
             }
+            return seen;
         }
+    }
+
+    /** The groups with a QP of {@code host} attached; QP q is on host q % 3. */
+    private static Set<Integer> groups(Set<Long> attached, int host) {
+        Set<Integer> out = new HashSet<>();
+        for (long k : attached) {
+            if ((int) (k >>> 32) % 3 == host) {
+                out.add((int) k);
+            }
+        }
+        return out;
+    }
+
+    /** The hash slot of a group: groups 0-3 share one, 4-5 another. */
+    private static int slot(int group) {
+        return group < 4 ? 0 : 1;
     }
 
     /**
@@ -99,12 +141,7 @@ class MulticastPropertyTest {
      */
     private static void assertChains(World w, Set<Long> attached, String at) {
         for (int host = 0; host <= 2; host++) {
-            Set<Integer> groups = new HashSet<>();
-            for (long k : attached) {
-                if ((int) (k >>> 32) % 3 == host) {
-                    groups.add((int) k);
-                }
-            }
+            Set<Integer> groups = groups(attached, host);
             int slots = (groups.stream().anyMatch(g -> g < 4) ? 1 : 0) + (groups.stream().anyMatch(g -> g >= 4) ? 1 : 0);
             assertEquals(groups.size() - slots, w.host(host).driver(0).live().get("amgm"),
                     at + ": AMGM entries on host " + host + " for groups " + groups);

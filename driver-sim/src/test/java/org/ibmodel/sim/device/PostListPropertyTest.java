@@ -4,6 +4,7 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -58,7 +59,11 @@ class PostListPropertyTest {
 
     @Test
     void onlyTheWrsBeforeTheFirstRefusedOneArePosted() {
-        scenarios().checkAssert(PostListPropertyTest::run);
+        int[] cut = {0};
+        scenarios().checkAssert((worldSeed, mtu, drop, calls) -> cut[0] += run(worldSeed, mtu, drop, calls) ? 1 : 0);
+        // The scenarios must reach what the property is about, or it holds for nothing: a list cut
+        // at a refused WR with WRs on both sides of it, the ones before posted, the ones after not.
+        assertTrue(cut[0] >= EXAMPLES / 3, cut[0] + " of " + EXAMPLES + " runs cut a list between two WRs");
     }
 
     /**
@@ -69,14 +74,25 @@ class PostListPropertyTest {
      */
     @Test
     void onlyTheReceivesBeforeTheFirstRefusedOneArePosted() {
-        scenarios().checkAssert(PostListPropertyTest::runRecv);
+        int[] cut = {0};
+        scenarios().checkAssert((worldSeed, mtu, drop, calls) ->
+                cut[0] += runRecv(worldSeed, mtu, drop, calls) ? 1 : 0);
+        // As above, for receives.
+        assertTrue(cut[0] >= EXAMPLES / 3, cut[0] + " of " + EXAMPLES + " runs cut a list between two receives");
     }
 
-    static void runRecv(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
+    /** Whether {@code firstBad} cuts a list of {@code size} WRs with some on each side of the refused one. */
+    private static boolean cutBetween(int firstBad, int size) {
+        return firstBad > 0 && firstBad < size - 1;
+    }
+
+    /** One scenario of receives; whether a list was cut between two receives. */
+    static boolean runRecv(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(mtu))) {
             p.pathLoss(dropPercent);
             int maxSge = p.b.qp.cap().maxRecvSge();
             List<Wr> posted = new ArrayList<>();
+            boolean cut = false;
             for (List<Wr> call : calls) {
                 List<org.ibmodel.core.RecvWr> wrs = new ArrayList<>();
                 int firstBad = -1;
@@ -103,6 +119,7 @@ class PostListPropertyTest {
                     assertEquals(firstBad, r.badWr(), what);
                 }
                 posted.addAll(call.subList(0, firstBad < 0 ? call.size() : firstBad));
+                cut |= cutBetween(firstBad, call.size());
             }
             for (int i = 0; i < posted.size(); i++) {
                 int size = posted.get(i).size();
@@ -121,6 +138,7 @@ class PostListPropertyTest {
                         p.b.read(TransportPair.TARGET + (long) i * SLOT, posted.get(i).size()),
                         "postedOnly: SEND " + i);
             }
+            return cut;
         }
     }
 
@@ -147,10 +165,12 @@ class PostListPropertyTest {
         return new Wr(kind, v / 8 % (SLOT + 1), 1 + v / 8 / (SLOT + 1) % 4);
     }
 
-    static void run(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
+    /** One scenario of WRITEs; whether a list was cut between two WRs. */
+    static boolean run(long worldSeed, Mtu mtu, int dropPercent, List<List<Wr>> calls) {
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(mtu))) {
             p.pathLoss(dropPercent);
             List<Wr> posted = new ArrayList<>();
+            boolean cut = false;
             for (List<Wr> call : calls) {
                 List<SendWr> wrs = new ArrayList<>();
                 int firstBad = -1;
@@ -169,6 +189,7 @@ class PostListPropertyTest {
                     assertEquals(firstBad, r.badWr(), what);
                 }
                 posted.addAll(call.subList(0, firstBad < 0 ? call.size() : firstBad));
+                cut |= cutBetween(firstBad, call.size());
                 p.world.runUntil(p.world.scheduler().now() + 20_000);
             }
             p.settle();
@@ -182,6 +203,7 @@ class PostListPropertyTest {
                         p.b.read(TransportPair.TARGET + (long) i * SLOT, posted.get(i).size()),
                         "postedOnly: WRITE " + i);
             }
+            return cut;
         }
     }
 

@@ -4,6 +4,8 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -11,6 +13,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.List;
+import java.util.function.Consumer;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.SendWr;
@@ -66,45 +69,68 @@ class RcLossPropertyTest {
 
     @Test
     void shouldDeliverEveryMessageExactlyOnceInOrderUnderLossAndFlaps() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
-        qt().withFixedSeed(seed)
-                .withExamples(EXAMPLES)
-                .withShrinkCycles(30)
-                .withReporter(new SeedReporter("RcLossPropertyTest", seed))
-                .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
-                        integers().between(0, 10 * 11 - 1),
-                        lists().of(integers().between(0, 4 * 16384 + 3).map(v -> new Msg(v % 4, v / 4 == 16384
-                                ? SLOT : v / 4))).ofSizeBetween(1, 6))
-                .checkAssert((worldSeed, mtu, faults, msgs) -> run(worldSeed, mtu, faults % 11, faults / 11, msgs));
+        int[] resent = {0};
+        check(TransportPolicy.CORRECT, EXAMPLES, false, again -> resent[0] += again ? 1 : 0);
+        // The scenarios must reach what the property is about, or it holds for nothing: a request
+        // the responder had already executed comes again, and must not be executed twice.
+        assertTrue(resent[0] >= EXAMPLES / 5, resent[0] + " of " + EXAMPLES + " runs resent an executed request");
     }
 
     @Test
     void shouldDeliverEveryMessageExactlyOnceInOrderAcrossAFatTreeUnderLossAndFlaps() {
+        int examples = Math.max(10, EXAMPLES / 4);
+        int[] resent = {0};
+        check(TransportPolicy.CORRECT, examples, true, again -> resent[0] += again ? 1 : 0);
+        assertTrue(resent[0] >= examples / 6, resent[0] + " of " + examples + " runs resent an executed request");
+    }
+
+    /**
+     * A responder that takes the request it executed last for a new one when it comes again (a
+     * PSN compare off by one, rxe_resp.c check_psn) executes a SEND or an atomic twice.
+     */
+    @Test
+    void shouldCatchALastRequestExecutedTwice() {
+        TransportPolicy lastTakenAgain = new TransportPolicy() {
+            @Override
+            public int psnDiff(int psn, int expected) {
+                int d = Psn.diff(psn, expected);
+                return d == -1 ? 0 : d;
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> check(lastTakenAgain, EXAMPLES, false, again -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        assertTrue(e.getMessage().contains("exactlyOnceInOrder"), e.getMessage());
+    }
+
+    /** The property over {@code examples} scenarios, on a device deciding as {@code policy} does. */
+    private static void check(TransportPolicy policy, int examples, boolean fatTree, Consumer<Boolean> resent) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
-                .withExamples(Math.max(10, EXAMPLES / 4))
+                .withExamples(examples)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("RcLossPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class),
                         integers().between(0, 10 * 11 - 1),
                         lists().of(integers().between(0, 4 * 16384 + 3).map(v -> new Msg(v % 4, v / 4 == 16384
                                 ? SLOT : v / 4))).ofSizeBetween(1, 6))
-                .checkAssert((worldSeed, mtu, faults, msgs) -> run(worldSeed, mtu, faults % 11, faults / 11, msgs, true));
-    }
-
-    /** One scenario; {@code dropPercent} on every link, a flap of {@code flapMs} (0: none) of host 1's cable. */
-    static void run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs) {
-        run(worldSeed, mtu, dropPercent, flapTenths, msgs, false);
+                .checkAssert((worldSeed, mtu, faults, msgs) -> resent.accept(
+                        run(worldSeed, mtu, faults % 11, faults / 11, msgs, fatTree, policy)));
     }
 
     /**
-     * As above; with {@code fatTree} the two hosts are the ends of a fat tree of two leaves of four
-     * hosts and two spines (host 0 and host 7), four links each way instead of two.
+     * One scenario: {@code dropPercent} on the path, a flap of {@code flapTenths} × 0.4 ms (0: none)
+     * of host b's cable. With {@code fatTree} the two hosts are the ends of a fat tree of two leaves
+     * of four hosts and two spines (host 0 and host 7), four links each way instead of two. Whether
+     * host b met again a request it had executed (its response lost, or resent after a flap).
      */
-    static void run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs, boolean fatTree) {
+    static boolean run(long worldSeed, Mtu mtu, int dropPercent, int flapTenths, List<Msg> msgs, boolean fatTree,
+            TransportPolicy policy) {
         TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - msgs.size(), 0x7000, TIMEOUT, 7, 7, 1);
         try (TransportPair p = fatTree ? new TransportPair(World.fatTree(worldSeed, 8, 4, 2), 0, 7, QpType.RC, c)
                 : new TransportPair(worldSeed, QpType.RC, c)) {
+            p.a.transport().policy(policy);
+            p.b.transport().policy(policy);
             for (int i = 0; i < msgs.size() + 2; i++) {
                 p.b.postRecv(1000 + i, TransportPair.TARGET + (long) i * SLOT, SLOT);
             }
@@ -183,6 +209,7 @@ class RcLossPropertyTest {
             }
             assertEquals(counter, p.b.memory().readLong(p.b.buf + COUNTER), "exactlyOnceInOrder: each add once");
             assertEquals(HwQpState.RTS, p.a.hwState(), "the requester QP stays in RTS");
+            return p.b.transport().dropped(Transport.Drop.DUPLICATE) > 0;
         }
     }
 }

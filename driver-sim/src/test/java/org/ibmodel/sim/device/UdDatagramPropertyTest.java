@@ -58,13 +58,25 @@ class UdDatagramPropertyTest {
     @Test
     void datagramsAsTheirKeysSay() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int[] wrong = {0};
+        int[] own = {0};
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
                 .withReporter(new SeedReporter("UdDatagramPropertyTest", seed))
                 .forAll(longs().between(0, 1L << 40), arbitrary().enumValues(Mtu.class), integers().between(0, 21),
                         lists().of(longs().between(0, Long.MAX_VALUE)).ofSizeBetween(1, 10))
-                .checkAssert((worldSeed, mtu, f, draws) -> run(worldSeed, mtu, f % 11, f > 10, draws));
+                .checkAssert((worldSeed, mtu, f, draws) -> {
+                    boolean[] seen = run(worldSeed, mtu, f % 11, f > 10, draws);
+                    wrong[0] += seen[0] ? 1 : 0;
+                    own[0] += seen[1] ? 1 : 0;
+                });
+        // The scenarios must reach what the property is about, or it holds for nothing: a datagram
+        // with a wrong Q_Key reached b (not lost on the way) and was dropped, and one whose Q_Key
+        // had the high bit set was taken with the sending QP's own.
+        assertTrue(wrong[0] >= EXAMPLES / 3, wrong[0] + " of " + EXAMPLES + " runs dropped a wrong Q_Key at b");
+        assertTrue(own[0] >= EXAMPLES / 3,
+                own[0] + " of " + EXAMPLES + " runs took a datagram sent with the QP's own Q_Key");
     }
 
     private static Datagram datagram(long v, Mtu mtu) {
@@ -81,7 +93,11 @@ class UdDatagramPropertyTest {
         return 0x0d00_0000 | i;
     }
 
-    static void run(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Long> draws) {
+    /**
+     * One scenario; whether b dropped a datagram for its Q_Key, and whether it received one sent
+     * with the high bit set.
+     */
+    static boolean[] run(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Long> draws) {
         List<Datagram> sent = new ArrayList<>();
         for (long d : draws) {
             sent.add(datagram(d, mtu));
@@ -120,6 +136,7 @@ class UdDatagramPropertyTest {
             }
             int next = 0;
             int received = 0;
+            boolean own = false;
             for (Wc w : p.b.poll()) {
                 // The SRQ hands its WQEs out in the order posted, as the receive queue does.
                 assertEquals(1000 + received, w.wrId, "acceptedOnly: receives in the order posted: " + w);
@@ -150,6 +167,7 @@ class UdDatagramPropertyTest {
                 assertArrayEquals(TransportPair.pattern(match, d.size()), p.b.read(at + GRH_ROOM, d.size()), what);
                 next = match + 1;
                 received++;
+                own |= d.qkey() == OWN;
             }
             if (dropPercent == 0) {
                 long right = sent.stream().filter(Datagram::accepted).count();
@@ -157,6 +175,7 @@ class UdDatagramPropertyTest {
                 assertEquals(sent.size() - right, p.b.transport().dropped(Transport.Drop.QKEY_MISMATCH),
                         "noLossNoGap: each wrong Q_Key counted");
             }
+            return new boolean[] {p.b.transport().dropped(Transport.Drop.QKEY_MISMATCH) > 0, own};
         }
     }
 }
