@@ -979,8 +979,13 @@ final class UverbsCmd {
             IbUserVerbs.SendWr w = new IbUserVerbs.SendWr(
                     b.requestBytes(PostSend.SIZE + i * cmd.wqeSize(), IbUserVerbs.SendWr.SIZE), 0);
             long numSge = Integer.toUnsignedLong(w.numSge());
-            if (numSge + sgInd > sgeCount) {
+            // ib_uverbs_post_send adds them as u32: a num_sge that wraps the sum passes, and
+            // alloc_wr refuses so many SGEs (-ENOMEM); sge_count is too small for any other to.
+            if (((numSge + sgInd) & 0xFFFF_FFFFL) > sgeCount) {
                 return Errno.EINVAL.negative();
+            }
+            if (numSge + sgInd > 0xFFFF_FFFFL) {
+                return Errno.ENOMEM.negative();
             }
             WrOpcode op = wrOpcode(w.opcode());
             SendWr wr = new SendWr().wrId(w.wrId()).sendFlags(w.sendFlags()).userMm(b.task.mm());

@@ -445,6 +445,32 @@ class UverbsFileTest {
                 "a WR smaller than struct ib_uverbs_send_wr");
     }
 
+    /**
+     * ib_uverbs_post_send sums num_sge and the SGEs taken so far as u32: a second WR claiming
+     * 0xffffffff SGEs after one with 1 wraps the sum to 0, passes the sge_count check, and
+     * alloc_wr refuses that many SGEs: -ENOMEM. Alone, the same WR is -EINVAL.
+     */
+    @Test
+    void shouldAnswerAWrappingSgeCountAsTheKernelsAllocationDoes() {
+        context();
+        int pd = pd();
+        int cq = cq(4);
+        int qp = qp(pd, cq);
+        org.ibmodel.uverbs.abi.IbUserVerbs.PostSend core = new org.ibmodel.uverbs.abi.IbUserVerbs.PostSend()
+                .response(RESP).qpHandle(qp).wrCount(2).sgeCount(1)
+                .wqeSize(org.ibmodel.uverbs.abi.IbUserVerbs.SendWr.SIZE);
+        byte[] one = new org.ibmodel.uverbs.abi.IbUserVerbs.SendWr().wrId(1).numSge(1)
+                .opcode(WrOpcode.SEND.value()).toBytes();
+        byte[] huge = new org.ibmodel.uverbs.abi.IbUserVerbs.SendWr().wrId(2).numSge(0xffff_ffff)
+                .opcode(WrOpcode.SEND.value()).toBytes();
+        byte[] sge = new org.ibmodel.uverbs.abi.IbUserVerbs.Sge().addr(BUF).length(8).lkey(0).toBytes();
+        int resp = org.ibmodel.uverbs.abi.IbUserVerbs.PostSendResp.SIZE;
+        assertEquals(err(Errno.ENOMEM), w(Command.write(UverbsApi.POST_SEND,
+                Command.concat(core.toBytes(), one, huge, sge), resp)), "1 + 0xffffffff wraps to 0");
+        assertEquals(err(Errno.EINVAL), w(Command.write(UverbsApi.POST_SEND,
+                Command.concat(core.toBytes(), huge, one, sge), resp)), "0 + 0xffffffff does not");
+    }
+
     @Test
     void shouldRejectRawPacketQpsWithEpermAndSmiWithEinval() {
         context();
