@@ -980,18 +980,20 @@ final class UverbsCmd {
                     b.requestBytes(PostSend.SIZE + i * cmd.wqeSize(), IbUserVerbs.SendWr.SIZE), 0);
             long numSge = Integer.toUnsignedLong(w.numSge());
             // ib_uverbs_post_send adds them as u32: a num_sge that wraps the sum passes, and
-            // alloc_wr refuses so many SGEs (-ENOMEM); sge_count is too small for any other to.
+            // alloc_wr, once the opcode is known good, refuses so many SGEs (-ENOMEM); sge_count
+            // is too small for any other num_sge to reach its limit.
             if (((numSge + sgInd) & 0xFFFF_FFFFL) > sgeCount) {
                 return Errno.EINVAL.negative();
             }
-            if (numSge + sgInd > 0xFFFF_FFFFL) {
-                return Errno.ENOMEM.negative();
-            }
+            boolean unallocatable = numSge + sgInd > 0xFFFF_FFFFL;
             WrOpcode op = wrOpcode(w.opcode());
             SendWr wr = new SendWr().wrId(w.wrId()).sendFlags(w.sendFlags()).userMm(b.task.mm());
             if (ud) {
                 if (op != WrOpcode.SEND && op != WrOpcode.SEND_WITH_IMM) {
                     return Errno.EINVAL.negative();
+                }
+                if (unallocatable) {
+                    return Errno.ENOMEM.negative();
                 }
                 UObject ah = b.file.lookupRead(UObjectType.AH, w.ah(), err);
                 if (ah == null) {
@@ -1004,6 +1006,9 @@ final class UverbsCmd {
                 wr.remoteAddr(w.remoteAddr()).compareAdd(w.compareAdd()).swap(w.swap()).rkey(w.atomicRkey());
             } else if (op != WrOpcode.SEND && op != WrOpcode.SEND_WITH_IMM && op != WrOpcode.SEND_WITH_INV) {
                 return Errno.EINVAL.negative();
+            }
+            if (unallocatable) {
+                return Errno.ENOMEM.negative();
             }
             wr.opcode(op);
             // uverbs_cmd.c ib_uverbs_post_send: imm_data passed on as the __be32 it is,
