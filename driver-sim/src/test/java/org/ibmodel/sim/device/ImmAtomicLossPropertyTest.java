@@ -5,7 +5,6 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
@@ -100,16 +99,7 @@ class ImmAtomicLossPropertyTest {
      */
     @Test
     void shouldCatchAnAtomicExecutedTwice() {
-        TransportPolicy lastTakenAgain = new TransportPolicy() {
-            @Override
-            public int psnDiff(int psn, int expected) {
-                int d = Psn.diff(psn, expected);
-                return d == -1 ? 0 : d;
-            }
-        };
-        AssertionError e = assertThrows(AssertionError.class, () -> checkRc(lastTakenAgain, replay -> { }));
-        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
-        assertTrue(e.getMessage().contains("rcExactlyOnce"), e.getMessage());
+        TransportMutants.assertCaught(() -> checkRc(TransportMutants.LAST_TAKEN_AGAIN, replay -> { }), "rcExactlyOnce");
     }
 
     /**
@@ -118,16 +108,8 @@ class ImmAtomicLossPropertyTest {
      */
     @Test
     void shouldCatchAMissedGapOfOnePacket() {
-        TransportPolicy gapMissed = new TransportPolicy() {
-            @Override
-            public int psnDiff(int psn, int expected) {
-                int d = Psn.diff(psn, expected);
-                return d == 1 ? 0 : d;
-            }
-        };
-        AssertionError e = assertThrows(AssertionError.class, () -> checkUc(gapMissed, seen -> { }));
-        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
-        assertTrue(e.getMessage().contains("ucWholeOrNothing"), e.getMessage());
+        TransportMutants.assertCaught(() -> checkUc(TransportMutants.GAP_OF_ONE_MISSED, seen -> { }),
+                "ucWholeOrNothing");
     }
 
     private static void checkRc(TransportPolicy policy, Consumer<Boolean> replayed) {
