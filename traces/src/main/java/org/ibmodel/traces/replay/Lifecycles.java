@@ -320,7 +320,9 @@ public final class Lifecycles implements TraceFollower {
 
     private void create(ObjectKind k, long id, int line, String event, Findings f) {
         Obj o = table(k).get(id);
-        int live = o == null || k == ObjectKind.QP ? 0 : o.live;
+        // A QP number given again may follow a destroy no tracepoint shows (ib_destroy_qp), so it
+        // is no reuse; one live QP of the number on each other device the trace shows stays.
+        int live = o == null ? 0 : k == ObjectKind.QP ? Math.min(o.live, devices() - 1) : o.live;
         if (live >= devices()) {
             f.violation(line, ID_REUSED_WHILE_LIVE, event + " of " + k.idName() + "=" + id + " while it is live ("
                     + (o.createdInTrace ? "allocated at line " + o.line : "in use since line " + o.line)

@@ -192,6 +192,23 @@ class LifecyclesTest {
         assertEquals(1, r.objects().get(ObjectKind.QP).live());
     }
 
+    /** QP numbers are each HCA's own: two devices may each have QP 49 live, and each goes once. */
+    @Test
+    void shouldAcceptOneLiveQpOfANumberOnEachDeviceTheTraceShows() {
+        List<String> l = List.of(
+                at(1.0, "cm_add_one: device name=mlx4_0"),
+                at(1.1, "cm_add_one: device name=mlx4_1"),
+                at(2.0, "cm_qp_create: cm.id=41 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 pd.id=5 qp_type=RC "
+                        + "send_wr=64 recv_wr=2 qp_num=49 rc=0"),
+                at(2.1, "cm_qp_create: cm.id=45 src=192.0.3.1:40120 dst=192.0.3.2:7174 tos=0 pd.id=5 qp_type=RC "
+                        + "send_wr=64 recv_wr=2 qp_num=49 rc=0"),
+                at(3.0, "cm_qp_destroy: cm.id=41 src=192.0.2.1:40119 dst=192.0.2.2:7174 tos=0 qp_num=49"),
+                at(3.1, "cm_qp_destroy: cm.id=45 src=192.0.3.1:40120 dst=192.0.3.2:7174 tos=0 qp_num=49"));
+        ReplayReport r = replay(l);
+        assertEquals(List.of(), r.violations());
+        assertEquals(new ObjectCounts(2, 2, 0, 0), r.objects().get(ObjectKind.QP));
+    }
+
     /** cma.c calls trace_cm_prepare_mra where it called trace_cm_send_mra: a use of the id either way. */
     @Test
     void shouldTakeAPrepareMraAsAUseOfItsId() {
