@@ -4,6 +4,8 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -12,6 +14,11 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.IbClient;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.IbEventType;
@@ -20,9 +27,11 @@ import org.ibmodel.core.QpType;
 import org.ibmodel.core.ResType;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.hca.HcaDriver;
+import org.ibmodel.sim.world.World;
 import org.junit.jupiter.api.Test;
 import org.quicktheories.dsl.TheoryBuilder3;
 
@@ -39,6 +48,8 @@ import org.quicktheories.dsl.TheoryBuilder3;
  * <li>{@code flushedAfter}: every completion polled after the error is WR_FLUSH_ERR;</li>
  * <li>{@code freed}: QP, MR, CQ and PD are destroyed without error and nothing is left.</li>
  * </ul>
+ * A driver whose software flush forgets the receive queues is found
+ * ({@link #shouldCatchAFlushThatForgetsTheReceiveQueues}).
  * Replay a failure with the seed it prints:
  * {@code mvn -B -pl driver-sim -am verify -Dtest=CatastrophicErrorPropertyTest
  * -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
@@ -136,7 +147,9 @@ class CatastrophicErrorPropertyTest {
 
     @Test
     void shouldCompleteEveryWorkRequestOnceWheneverTheHcaFails() {
-        scenarios().checkAssert(CatastrophicErrorPropertyTest::run);
+        int[] reached = new int[2];
+        check(UnaryOperator.identity(), seen -> count(reached, seen));
+        assertReached(reached);
     }
 
     /**
@@ -149,7 +162,68 @@ class CatastrophicErrorPropertyTest {
      */
     @Test
     void shouldCompleteEveryWorkRequestOnceAndComeBackWheneverTheHcaIsReset() {
-        scenarios().checkAssert(CatastrophicErrorPropertyTest::runWithReset);
+        int[] reached = new int[2];
+        scenarios().checkAssert((worldSeed, steps, failAfter) -> count(reached,
+                runWithReset(worldSeed, steps, failAfter)));
+        assertReached(reached);
+    }
+
+    /**
+     * A software flush that forgets the receive queues (mlx4_ib_poll_sw_comp without its pass
+     * over recv_qp_list): once the device has failed, the receives a posted never complete.
+     */
+    @Test
+    void shouldCatchAFlushThatForgetsTheReceiveQueues() {
+        UnaryOperator<DeviceOps> sendQueuesOnly = real -> new ForwardingDeviceOps(real) {
+            @Override
+            public int pollCq(Cq cq, int numEntries, Wc[] wc) {
+                int n = real.pollCq(cq, numEntries, wc);
+                if (!((HcaDriver) real).internalError()) {
+                    return n;
+                }
+                int kept = 0;
+                for (int i = 0; i < n; i++) {
+                    if (wc[i].opcode != WcOpcode.RECV) {
+                        // Swapped, not copied: the caller's Wc objects stay distinct.
+                        Wc w = wc[kept];
+                        wc[kept++] = wc[i];
+                        wc[i] = w;
+                    }
+                }
+                return kept;
+            }
+        };
+        AssertionError e = assertThrows(AssertionError.class, () -> check(sendQueuesOnly, seen -> { }));
+        assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
+        assertInstanceOf(AssertionError.class, e.getCause(), e.getMessage());
+        assertTrue(e.getMessage().contains("exactlyOnce, receives"), e.getMessage());
+    }
+
+    /**
+     * The property over the scenarios, ib_core seeing a's and b's drivers through {@code decorate};
+     * {@code seen} hears what each run reached (see {@link #run}).
+     */
+    private static void check(UnaryOperator<DeviceOps> decorate, Consumer<int[]> seen) {
+        scenarios().checkAssert((worldSeed, steps, failAfter) -> seen.accept(run(worldSeed, steps, failAfter,
+                decorate)));
+    }
+
+    /** Counts in {@code reached} the runs whose {@code seen} (see {@link #run}) is not zero. */
+    private static void count(int[] reached, int[] seen) {
+        for (int i = 0; i < reached.length; i++) {
+            reached[i] += seen[i] > 0 ? 1 : 0;
+        }
+    }
+
+    /**
+     * The scenarios must reach what the property is about, or it holds for nothing: the driver
+     * found the error with a SEND or WRITE of a's outstanding, and with a completion the device
+     * had written before it failed that a had not polled.
+     */
+    private static void assertReached(int[] reached) {
+        assertTrue(reached[0] >= EXAMPLES / 2, reached[0] + " of " + EXAMPLES + " runs flushed an outstanding send");
+        assertTrue(reached[1] >= EXAMPLES / 12,
+                reached[1] + " of " + EXAMPLES + " runs failed with a completion not yet polled");
     }
 
     /** What host a posted and what it polled before the end of the steps. */
@@ -204,6 +278,19 @@ class CatastrophicErrorPropertyTest {
         return o;
     }
 
+    /** The SENDs and WRITEs among {@code after}: work requests of a's send queue flushed. */
+    static int flushedSends(List<Wc> after) {
+        return (int) after.stream().filter(wc -> wc.wrId < RECV && wc.status == WcStatus.WR_FLUSH_ERR).count();
+    }
+
+    /** CQEs the device wrote to {@code s}'s CQ that its driver has not polled. */
+    static int unpolledCqes(TransportPair.Side s) {
+        Firmware fw = s.host.hca(0).firmware();
+        byte[] cq = fw.cqContext((int) fw.qp(s.qp.qpNum()).get(Layout.QpCtx.RECV_CQN));
+        int ci = Field.word(s.memory().read(Layout.CqCtx.DB_RECORD.get(cq, 0), 4), 0);
+        return (Layout.CqCtx.PRODUCER_INDEX.getInt(cq, 0) - ci) & 0xffffff;
+    }
+
     /** exactlyOnce and flushedAfter over what was polled before and {@code after} the error was found. */
     private static void assertEachOnce(String at, Posted o, List<Wc> after) {
         for (Wc wc : after) {
@@ -225,7 +312,8 @@ class CatastrophicErrorPropertyTest {
         assertEquals(recvs, gotRecvs, at + ": exactlyOnce, receives");
     }
 
-    static void runWithReset(long worldSeed, List<Step> steps, int failAfter) {
+    /** One scenario with the reset; what it reached, as {@link #run} says. */
+    static int[] runWithReset(long worldSeed, List<Step> steps, int failAfter) {
         String at = "reset; steps " + steps + ", failing after " + Math.min(failAfter, steps.size());
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
             HcaDriver drv = p.a.host.driver(0);
@@ -233,23 +321,34 @@ class CatastrophicErrorPropertyTest {
             FreeingConsumer consumer = new FreeingConsumer(p, at);
             assertEquals(0, p.a.host.core().registerClient(consumer));
             Posted o = play(p, steps, failAfter);
+            int unpolled = unpolledCqes(p.a);
             p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS + HcaDriver.RESET_WAIT_NS + 1_000_000);
             p.settle();
             assertTrue(consumer.removed, at + ": removed");
             assertEachOnce(at, o, consumer.drained);
             assertEquals(1, drv.restarts(), at + ": back, once");
             assertTrue(drv.device() != null && drv.device() != old, at + ": back, " + drv.restartError());
+            return new int[] {flushedSends(consumer.drained), unpolled};
         }
     }
 
-    static void run(long worldSeed, List<Step> steps, int failAfter) {
+    /**
+     * One scenario, ib_core seeing the drivers through {@code decorate}; how many of a's SENDs
+     * and WRITEs were polled flushed after the error was found, and how many completions the
+     * device had written that a had not polled when it was found (the device stopped at the
+     * error, and nothing polls between the last step and the driver finding it).
+     */
+    static int[] run(long worldSeed, List<Step> steps, int failAfter, UnaryOperator<DeviceOps> decorate) {
         String at = "steps " + steps + ", failing after " + Math.min(failAfter, steps.size());
-        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+        TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024);
+        try (TransportPair p = new TransportPair(World.of(worldSeed, 2, decorate), 0, 1, QpType.RC, conn)) {
             p.a.host.driver(0).catasResetDisable(true);
             Posted o = play(p, steps, failAfter);
+            int unpolled = unpolledCqes(p.a);
             p.world.runUntil(p.world.scheduler().now() + HcaDriver.CATAS_POLL_NS);
             p.settle();
-            assertEachOnce(at, o, p.a.poll());
+            List<Wc> after = p.a.poll();
+            assertEachOnce(at, o, after);
             assertEquals(0, p.a.qp.destroy(), at + ": freed, QP");
             assertEquals(0, p.a.mr.dereg(), at + ": freed, MR");
             assertEquals(0, p.a.cq.destroy(), at + ": freed, CQ");
@@ -257,6 +356,7 @@ class CatastrophicErrorPropertyTest {
             for (ResType t : ResType.values()) {
                 assertTrue(p.a.dev.liveCount(t) == 0, at + ": freed, " + t);
             }
+            return new int[] {flushedSends(after), unpolled};
         }
     }
 }

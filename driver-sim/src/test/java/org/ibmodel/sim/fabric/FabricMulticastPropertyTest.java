@@ -7,6 +7,7 @@ import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -41,15 +42,31 @@ class FabricMulticastPropertyTest {
     @Test
     void shouldReachEveryOtherMemberOnceAndNoOneElse() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int[] replicated = {0};
+        int[] roundALoop = {0};
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(200)
                 .withReporter(new SeedReporter("FabricMulticastPropertyTest", seed))
                 .forAll(cases())
-                .checkAssert(FabricMulticastPropertyTest::check);
+                .checkAssert(c -> {
+                    boolean[] seen = check(c);
+                    replicated[0] += seen[0] ? 1 : 0;
+                    roundALoop[0] += seen[1] ? 1 : 0;
+                });
+        // The scenarios must reach what the property is about, or it holds for nothing: a packet
+        // a switch sent out by more than one port, and one that went from switch to switch where
+        // the trunks close a loop (parallel cables too), which the tree must leave open.
+        assertTrue(replicated[0] >= EXAMPLES / 14, replicated[0] + " of " + EXAMPLES + " runs replicated a packet");
+        assertTrue(roundALoop[0] >= EXAMPLES / 16,
+                roundALoop[0] + " of " + EXAMPLES + " runs crossed a trunk of a fabric with a loop");
     }
 
-    static void check(Case c) {
+    /**
+     * One case; whether a send reached two members or more (a switch replicated it), and whether
+     * one reached a member on another switch while the trunks that are up close a loop.
+     */
+    static boolean[] check(Case c) {
         Map<String, List<Integer>> received = new HashMap<>();
         Fabric fabric = FabricRoutingPropertyTest.build(c.shape(),
                 (port, packet) -> received.computeIfAbsent(port.name(), k -> new ArrayList<>()).add(TestPackets.seq(packet)));
@@ -65,6 +82,8 @@ class FabricMulticastPropertyTest {
         Set<String> names = new HashSet<>();
         members.forEach(m -> names.add(m.name()));
         boolean onepiece = onePiece(fabric, members);
+        boolean loop = loop(fabric);
+        boolean[] seen = new boolean[2];
         for (int i = 0; i < members.size(); i++) {
             FabricPort sender = members.get(i);
             received.clear();
@@ -76,6 +95,10 @@ class FabricMulticastPropertyTest {
                 assertEquals(1, seqs.size(), "once: " + port + " in " + what);
             });
             assertTrue(!received.containsKey(sender.name()), "back to the sender in " + what);
+            seen[0] |= received.size() >= 2;
+            for (FabricPort m : members) {
+                seen[1] |= loop && received.containsKey(m.name()) && m.peer().owner() != sender.peer().owner();
+            }
             if (onepiece && attached(sender)) {
                 for (FabricPort m : members) {
                     if (m != sender && attached(m)) {
@@ -84,6 +107,33 @@ class FabricMulticastPropertyTest {
                 }
             }
         }
+        return seen;
+    }
+
+    // Whether the trunks that are up close a loop: one joins two switches already joined.
+    private static boolean loop(Fabric fabric) {
+        List<Switch> switches = fabric.switches();
+        int[] root = new int[switches.size()];
+        Arrays.setAll(root, i -> i);
+        for (Link link : fabric.links()) {
+            if (link.state() != Link.State.UP || !link.a().isSwitchPort() || !link.b().isSwitchPort()) {
+                continue;
+            }
+            int a = root(root, link.a().owner().index());
+            int b = root(root, link.b().owner().index());
+            if (a == b) {
+                return true;
+            }
+            root[a] = b;
+        }
+        return false;
+    }
+
+    private static int root(int[] root, int i) {
+        while (root[i] != i) {
+            i = root[i];
+        }
+        return i;
     }
 
     private static boolean attached(FabricPort hca) {

@@ -1,6 +1,7 @@
 package org.ibmodel.sim.fabric;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
@@ -42,15 +43,30 @@ class FabricRoutingPropertyTest {
     @Test
     void shouldWriteTheLeastPathsMinHopTables() {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
+        int[] detour = {0};
+        int[] spread = {0};
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(200)
                 .withReporter(new SeedReporter("FabricRoutingPropertyTest", seed))
                 .forAll(shapes())
-                .checkAssert(FabricRoutingPropertyTest::check);
+                .checkAssert(shape -> {
+                    boolean[] seen = check(shape);
+                    detour[0] += seen[0] ? 1 : 0;
+                    spread[0] += seen[1] ? 1 : 0;
+                });
+        // The scenarios must reach what the property is about, or it holds for nothing: a route
+        // around a link that is down, longer than with every cable up, and the LIDs of one LMC
+        // port sent out by different ports of a switch.
+        assertTrue(detour[0] >= EXAMPLES / 15, detour[0] + " of " + EXAMPLES + " runs routed around a link down");
+        assertTrue(spread[0] >= EXAMPLES / 8, spread[0] + " of " + EXAMPLES + " runs spread an LMC port's paths");
     }
 
-    static void check(Shape shape) {
+    /**
+     * One fabric; whether a switch reaches another over more hops than it would with every cable
+     * up, and whether a switch routes two LIDs of one port by different ports.
+     */
+    static boolean[] check(Shape shape) {
         Fabric fabric = build(shape);
         fabric.computeForwardingTables();
         List<Switch> switches = fabric.switches();
@@ -72,6 +88,47 @@ class FabricRoutingPropertyTest {
                 }
             }
         }
+        boolean[] seen = new boolean[2];
+        int[][] up = hops(fabric, true);
+        int[][] cabled = hops(fabric, false);
+        for (int i = 0; i < up.length; i++) {
+            for (int j = 0; j < up.length; j++) {
+                seen[0] |= up[i][j] != UNREACHED && up[i][j] > cabled[i][j];
+            }
+        }
+        for (FabricPort port : fabric.endpointPorts()) {
+            for (int lid = port.lid() + 1; lid < port.lid() + (1 << port.lmc()); lid++) {
+                for (Switch sw : switches) {
+                    seen[1] |= expected.containsKey(lid) && sw.route(lid) != sw.route(port.lid());
+                }
+            }
+        }
+        return seen;
+    }
+
+    /** Hops between every two switches over the trunks that are up, or over every trunk unless {@code upOnly}. */
+    private static int[][] hops(Fabric fabric, boolean upOnly) {
+        List<Switch> switches = fabric.switches();
+        int[][] hops = new int[switches.size()][switches.size()];
+        for (Switch from : switches) {
+            int[] d = hops[from.index()];
+            Arrays.fill(d, UNREACHED);
+            d[from.index()] = 0;
+            ArrayDeque<Switch> queue = new ArrayDeque<>(List.of(from));
+            while (!queue.isEmpty()) {
+                Switch sw = queue.poll();
+                for (int p = 1; p <= sw.numPorts(); p++) {
+                    Link link = sw.port(p).link();
+                    FabricPort peer = link == null ? null : link.peerOf(sw.port(p));
+                    if (peer != null && peer.isSwitchPort() && (!upOnly || link.state() == Link.State.UP)
+                            && d[peer.owner().index()] == UNREACHED) {
+                        d[peer.owner().index()] = d[sw.index()] + 1;
+                        queue.add(peer.owner());
+                    }
+                }
+            }
+        }
+        return hops;
     }
 
     /** Switches of 2..8 ports; trunks between random free ports; hosts on random free ports. */
