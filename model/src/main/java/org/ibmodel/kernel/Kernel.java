@@ -177,11 +177,21 @@ public final class Kernel {
                     return null;
                 });
             }
-            if (works.isEmpty()) {
+            // A work item never runs inside itself: queued again while it runs (and sleeps), it
+            // waits for that run to end, as process_one_work hands it to the worker already
+            // running it (find_worker_executing_work; workqueue.c's non-reentrancy).
+            Work w = null;
+            for (Work queued : works) {
+                if (!queued.running()) {
+                    w = queued;
+                    break;
+                }
+            }
+            if (w == null) {
                 return ran > 0;
             }
             checkLivelock(ran++);
-            Work w = works.poll();
+            works.remove(w);
             // The pending bit clears before the function runs, so it may requeue itself.
             w.markIdle();
             // A kworker is another task: its locks start a chain of their own.

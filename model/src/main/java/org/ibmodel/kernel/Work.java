@@ -10,6 +10,8 @@ public final class Work {
     private final Runnable fn;
     /** The queue it sits on while pending; null otherwise. */
     private Workqueue owner;
+    /** Its function is running (a kworker executes it, perhaps asleep in it). */
+    private boolean running;
 
     /** INIT_WORK(). */
     public Work(String name, Runnable fn) {
@@ -38,8 +40,18 @@ public final class Work {
         owner = null;
     }
 
+    /** Whether its function is running now (work_busy's WORK_BUSY_RUNNING). */
+    public boolean running() {
+        return running;
+    }
+
     void run() {
-        fn.run();
+        running = true;
+        try {
+            fn.run();
+        } finally {
+            running = false;
+        }
     }
 
     @Override

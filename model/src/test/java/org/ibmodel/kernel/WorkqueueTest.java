@@ -98,6 +98,34 @@ class WorkqueueTest {
         assertEquals(3, runs[0]);
     }
 
+    /**
+     * A work item queued again while it runs and sleeps does not run inside itself: its next run
+     * waits for this one to end (workqueue.c's non-reentrancy), while other work runs meanwhile.
+     */
+    @Test
+    void shouldNeverRunAWorkInsideItself() {
+        int[] depth = {0};
+        int[] deepest = {0};
+        int[] runs = {0};
+        Work[] self = new Work[1];
+        self[0] = new Work("poll", () -> {
+            deepest[0] = Math.max(deepest[0], ++depth[0]);
+            if (++runs[0] == 1) {
+                assertTrue(wq.queueWork(self[0]), "queued again while it runs");
+                wq.queueWork(work("other"));
+                kernel.schedule();
+                assertEquals(List.of("other"), ran, "other work ran while it slept");
+            }
+            depth[0]--;
+        });
+        wq.queueWork(self[0]);
+
+        kernel.runPending();
+
+        assertEquals(1, deepest[0], "ran inside itself");
+        assertEquals(2, runs[0], "and ran again after");
+    }
+
     @Test
     void shouldAcceptWorkQueuedFromHardirq() {
         kernel.runIn(ExecContext.HARDIRQ, () -> wq.queueWork(work("bottom-half")));
