@@ -180,13 +180,7 @@ public final class Kernel {
             // A work item never runs inside itself: queued again while it runs (and sleeps), it
             // waits for that run to end, as process_one_work hands it to the worker already
             // running it (find_worker_executing_work; workqueue.c's non-reentrancy).
-            Work w = null;
-            for (Work queued : works) {
-                if (!queued.running()) {
-                    w = queued;
-                    break;
-                }
-            }
+            Work w = nextRunnable();
             if (w == null) {
                 return ran > 0;
             }
@@ -200,6 +194,16 @@ public final class Kernel {
                 return null;
             });
         }
+    }
+
+    /** The first queued work item not running already, or null. */
+    private Work nextRunnable() {
+        for (Work queued : works) {
+            if (!queued.running()) {
+                return queued;
+            }
+        }
+        return null;
     }
 
     /**
