@@ -24,7 +24,13 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.Sge;
 /** A queue pair. Its QPN comes from CREATE_QP (QUERY_QP does not report it). */
 public final class IbvQp {
     private final IbvPd pd;
-    private final IbvQpInitAttr init;
+    // struct ibv_qp: what ibv_create_qp copies from the init attributes (create_qp_handle_resp_common),
+    // so the caller may reuse them for another QP.
+    private final Object qpContext;
+    private final IbvCq sendCq;
+    private final IbvCq recvCq;
+    private final IbvSrq srq;
+    private final int qpType;
     private int handle;
     private int qpNum;
     private long userHandle;
@@ -33,7 +39,11 @@ public final class IbvQp {
 
     IbvQp(IbvPd pd, IbvQpInitAttr init) {
         this.pd = pd;
-        this.init = init;
+        this.qpContext = init.qpContext;
+        this.sendCq = init.sendCq;
+        this.recvCq = init.recvCq;
+        this.srq = init.srq;
+        this.qpType = init.qpType;
     }
 
     void created(int handle, int qpNum, long userHandle) {
@@ -51,7 +61,7 @@ public final class IbvQp {
     }
 
     public Object qpContext() {
-        return init.qpContext;
+        return qpContext;
     }
 
     public int handle() {
@@ -217,12 +227,15 @@ public final class IbvQp {
             state = attr.qpState;
         }
         if (initAttr != null) {
-            initAttr.qpContext = init.qpContext;
-            initAttr.sendCq = init.sendCq;
-            initAttr.recvCq = init.recvCq;
-            initAttr.srq = init.srq;
-            initAttr.qpType = init.qpType;
-            initAttr.cap = attr.cap;
+            initAttr.qpContext = qpContext;
+            initAttr.sendCq = sendCq;
+            initAttr.recvCq = recvCq;
+            initAttr.srq = srq;
+            initAttr.qpType = qpType;
+            // ibv_cmd_query_qp fills attr->cap and init_attr->cap each.
+            initAttr.cap = new IbvQpCap(attr.cap.maxSendWr, attr.cap.maxRecvWr, attr.cap.maxSendSge,
+                    attr.cap.maxRecvSge);
+            initAttr.cap.maxInlineData = attr.cap.maxInlineData;
             initAttr.sqSigAll = r.sqSigAll() != 0;
         }
         return 0;
@@ -253,7 +266,7 @@ public final class IbvQp {
             } else {
                 k.immData(w.immData);
             }
-            if (init.qpType == IbvQpType.UD) {
+            if (qpType == IbvQpType.UD) {
                 k.ah(w.ah == null ? 0 : w.ah.handle()).remoteQpn(w.remoteQpn).remoteQkey(w.remoteQkey);
             } else if (IbvWrOpcode.isRdma(w.opcode)) {
                 k.remoteAddr(w.remoteAddr).rkey(w.rkey);
@@ -321,15 +334,18 @@ public final class IbvQp {
         }
     }
 
-    /** resp.bad_wr counts from 1; 0 with an error means the whole chain (the first request). */
+    /**
+     * resp.bad_wr counts from 1; 0 with an error means the whole chain (the first request). A
+     * post that succeeds leaves {@code out} as it was (ibv_cmd_post_send writes *bad_wr only then).
+     */
     private static <T> void badWr(List<T> wrs, int bad, int ret, T[] out) {
         if (out == null || out.length == 0) {
             return;
         }
         if (bad > 0 && bad <= wrs.size()) {
             out[0] = wrs.get(bad - 1);
-        } else {
-            out[0] = ret != 0 && !wrs.isEmpty() ? wrs.get(0) : null;
+        } else if (ret != 0 && !wrs.isEmpty()) {
+            out[0] = wrs.get(0);
         }
     }
 

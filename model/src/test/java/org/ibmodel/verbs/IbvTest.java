@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -129,6 +130,63 @@ class IbvTest {
         assertEquals(0, cq.destroy());
         assertEquals(0, ch.destroy());
         assertEquals(0, world.liveObjects(), world.liveSummary());
+    }
+
+    /**
+     * ibv_destroy_comp_channel returns EBUSY without setting errno, and otherwise closes the fd
+     * without looking at the result: an fd already closed still gives 0.
+     */
+    @Test
+    void shouldDestroyACompChannelAsLibibverbsDoes() {
+        IbvCompChannel ch = ctx.createCompChannel();
+        IbvCq cq = ctx.createCq(10, "ctx", ch, 0);
+        assertEquals(Errno.EBUSY.number(), ch.destroy());
+        assertEquals(0, ibv.errno(), "errno untouched");
+        assertEquals(0, cq.destroy());
+        assertEquals(0, ibv.task().close(ch.fd()));
+        assertEquals(0, ch.destroy(), "close's EBADF is not looked at");
+    }
+
+    /**
+     * ibv_create_qp copies qp_context, the CQs, the SRQ and the type into the ibv_qp: one init
+     * structure may make several QPs, and changing it later changes none of them.
+     */
+    @Test
+    void shouldKeepWhatAQpWasCreatedWithWhenTheInitAttributesAreReused() {
+        IbvPd pd = ctx.allocPd();
+        IbvCq cq1 = ctx.createCq(8, null, null, 0);
+        IbvCq cq2 = ctx.createCq(8, null, null, 0);
+        IbvQpInitAttr init = VerbsWorld.rcInit(cq1, 8);
+        init.qpContext = "first";
+        IbvQp qp1 = pd.createQp(init);
+        init.qpType = IbvQpType.UD;
+        init.sendCq = cq2;
+        init.recvCq = cq2;
+        init.qpContext = "second";
+        IbvQp qp2 = pd.createQp(init);
+        assertNotNull(qp2);
+        assertEquals("first", qp1.qpContext());
+        IbvQpAttr attr = new IbvQpAttr();
+        IbvQpInitAttr out = new IbvQpInitAttr();
+        assertEquals(0, qp1.query(attr, IbvQpAttrMask.CAP, out));
+        assertEquals(IbvQpType.RC, out.qpType);
+        assertSame(cq1, out.sendCq);
+        assertNotSame(attr.cap, out.cap, "attr.cap and init_attr.cap are each filled");
+        assertEquals(attr.cap.maxSendWr, out.cap.maxSendWr);
+    }
+
+    /** ibv_cmd_post_recv writes *bad_wr only on failure: a successful post leaves it alone. */
+    @Test
+    void shouldLeaveBadWrAloneWhenAPostSucceeds() {
+        IbvPd pd = ctx.allocPd();
+        IbvCq cq = ctx.createCq(8, null, null, 0);
+        IbvQp qp = pd.createQp(VerbsWorld.rcInit(cq, 8));
+        assertEquals(0, VerbsWorld.toInit(qp, 1));
+        IbvRecvWr wr = new IbvRecvWr();
+        IbvRecvWr sentinel = new IbvRecvWr();
+        IbvRecvWr[] bad = {sentinel};
+        assertEquals(0, qp.postRecv(wr, bad));
+        assertSame(sentinel, bad[0]);
     }
 
     @Test
