@@ -73,7 +73,9 @@ public final class IbvCq {
     public int poll(int ne, IbvWc[] wc) {
         int n = Math.min(Math.min(ne, wc.length), MAX_POLL);
         if (n < 0) {
-            ctx.ibv().fail(IbvContext.EINVAL);
+            // ibv_cmd_poll_cq mallocs sizeof *resp + ne * sizeof(struct ib_uverbs_wc): a negative
+            // size, which malloc refuses.
+            ctx.ibv().fail(org.ibmodel.kernel.Errno.ENOMEM.number());
             return -1;
         }
         int size = PollCqResp.SIZE + n * Wc.SIZE;

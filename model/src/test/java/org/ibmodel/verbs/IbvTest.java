@@ -175,6 +175,14 @@ class IbvTest {
         assertEquals(attr.cap.maxSendWr, out.cap.maxSendWr);
     }
 
+    /** ibv_cmd_poll_cq mallocs a response sized by ne: a negative ne fails there, ENOMEM. */
+    @Test
+    void shouldFailAPollOfANegativeCountAsItsAllocationDoes() {
+        IbvCq cq = ctx.createCq(8, null, null, 0);
+        assertEquals(-1, cq.poll(-1, new IbvWc[1]));
+        assertEquals(Errno.ENOMEM.number(), ibv.errno());
+    }
+
     /** ibv_cmd_post_recv writes *bad_wr only on failure: a successful post leaves it alone. */
     @Test
     void shouldLeaveBadWrAloneWhenAPostSucceeds() {
