@@ -47,8 +47,18 @@ public final class Timer {
         return was;
     }
 
-    /** del_timer_sync: after it returns the function does not run (nothing runs concurrently here). */
+    /**
+     * del_timer_sync: after it returns the function does not run (nothing runs concurrently here).
+     * It waits for a running callback, so it may not be called from a hard interrupt, and lockdep
+     * holds the timer's map across it as across the callback (timer_delete_sync, call_timer_fn):
+     * deleting under a lock the callback takes is a deadlock, reported as a lock-order cycle.
+     */
     public boolean del() {
+        if (kernel.context() == ExecContext.HARDIRQ && !wakesSleeper) {
+            throw new KernelBug(KernelBug.WARN_ON, "del_timer_sync of " + name + " in hard interrupt context");
+        }
+        kernel.lockdep().acquire(lockdepMap(), "del_timer_sync(" + name + ")");
+        kernel.lockdep().release(lockdepMap());
         boolean was = pending;
         pending = false;
         if (event != null) {
@@ -63,8 +73,20 @@ public final class Timer {
 
     private void expire() {
         pending = false;
-        kernel.runIn(ExecContext.SOFTIRQ, fn);
+        kernel.runIn(ExecContext.SOFTIRQ, () -> {
+            kernel.lockdep().acquire(lockdepMap(), "call_timer_fn(" + name + ")");
+            try {
+                fn.run();
+            } finally {
+                kernel.lockdep().release(lockdepMap());
+            }
+        });
         kernel.runPending();
+    }
+
+    /** The timer's lockdep_map: one class per timer, as timer_setup's static key makes it. */
+    private String lockdepMap() {
+        return "timer " + name;
     }
 
     @Override

@@ -102,6 +102,40 @@ class TimerTest {
         assertTrue(seen.isEmpty());
     }
 
+    /**
+     * del_timer_sync waits for a running callback: under a lock the callback takes it deadlocks,
+     * which lockdep reports as a cycle through the timer's map whichever comes first (the
+     * timer_delete_sync / call_timer_fn pair); from a hard interrupt it warns.
+     */
+    @Test
+    void shouldReportDeletingSynchronouslyUnderALockTheCallbackTakes() {
+        for (boolean ranFirst : new boolean[] {true, false}) {
+            Kernel k = new Kernel("t");
+            ManualBase base = new ManualBase();
+            k.setTimerBase(base);
+            SpinLock lock = new SpinLock(k, "qp->lock");
+            Timer t = k.timerSetup("retrans", () -> lock.with(() -> { }));
+            if (ranFirst) {
+                t.mod(1);
+                base.advance(1);
+                KernelBug bug = assertThrows(KernelBug.class, () -> lock.with(t::del));
+                assertEquals(KernelBug.LOCKDEP_CIRCULAR, bug.rule(), bug.getMessage());
+            } else {
+                // Deleted under the lock before it ever ran: the order del made is the one the
+                // callback breaks when it first runs.
+                assertFalse(lock.with(t::del));
+                t.mod(1);
+                KernelBug late = assertThrows(KernelBug.class, () -> base.advance(1));
+                assertEquals(KernelBug.LOCKDEP_CIRCULAR, late.rule(), late.getMessage());
+            }
+        }
+        Kernel k = new Kernel("t");
+        Timer t = k.timerSetup("poll", () -> { });
+        KernelBug irq = assertThrows(KernelBug.class, () -> k.runIn(ExecContext.HARDIRQ, t::del));
+        assertEquals(KernelBug.WARN_ON, irq.rule());
+        assertFalse(new Kernel("ok").timerSetup("t", () -> { }).del(), "outside them it is fine");
+    }
+
     /** wait_event_timeout on a world that turns the clock one nanosecond per step it is asked for. */
     private static Kernel ticking(ManualBase base, Runnable eachStep) {
         Kernel k = new Kernel("t");
