@@ -35,6 +35,8 @@ public final class Cq extends IbObject {
     // struct irq_poll's IRQ_POLL_F_SCHED and IRQ_POLL_F_DISABLE bits (lib/irq_poll.c)
     private boolean irqPollScheduled;
     private boolean irqPollDisabled;
+    /** Freed by ib_destroy_cq while its poller could still run (see {@link #destroy(boolean)}). */
+    private boolean abandonedPoller;
     private int cqe;
     private long upcalls;
     // struct ib_cq's timestamp and interrupt: written only by the cq_schedule and cq_reschedule
@@ -173,6 +175,15 @@ public final class Cq extends IbObject {
 
     /** ib_destroy_cq: -EBUSY while a QP or SRQ still uses the CQ, changing nothing. */
     public int destroy() {
+        return destroy(false);
+    }
+
+    /**
+     * ib_destroy_cq_user stops no poller: an ib_alloc_cq'd CQ destroyed with ib_destroy_cq
+     * instead of ib_free_cq leaves a scheduled ib_poll_handler or ib_cq_poll_work to run on the
+     * freed CQ ({@link #abandonedPoller}); ib_free_cq stops it first.
+     */
+    private int destroy(boolean pollerStopped) {
         checkLive("ib_destroy_cq");
         device().kernel().mightSleep();
         if (usecnt() != 0) {
@@ -182,9 +193,17 @@ public final class Cq extends IbObject {
         if (ret != 0) {
             return ret;
         }
-        device().core().compWq(pollCtx == null ? PollContext.WORKQUEUE : pollCtx).cancelWork(pollWork);
+        abandonedPoller = !pollerStopped && pollCtx != null && pollCtx != PollContext.DIRECT;
         free();
         return 0;
+    }
+
+    /** A poll found the CQ freed: a bug only if ib_destroy_cq freed it under a live poller. */
+    private void pollAfterFree(String poller) {
+        if (abandonedPoller) {
+            throw new KernelBug(KernelBug.KREF_USE_AFTER_FREE, poller + " on " + this
+                    + ", freed by ib_destroy_cq: an ib_alloc_cq'd CQ is freed with ib_free_cq");
+        }
     }
 
     /** ib_free_cq: for ib_alloc_cq'd CQs; a CQ still in use is a caller bug the kernel WARNs on. */
@@ -202,7 +221,7 @@ public final class Cq extends IbObject {
         if (t != null) {
             t.fire(new RdmaCore.CqFree(resId()));
         }
-        int ret = destroy();
+        int ret = destroy(true);
         if (ret != 0) {
             throw new KernelBug(KernelBug.WARN_ON, "ib_free_cq: destroy failed " + Errno.ofNumber(ret));
         }
@@ -323,6 +342,7 @@ public final class Cq extends IbObject {
     /** ib_poll_handler, as irq_poll_softirq (lib/irq_poll.c) runs it. */
     private void irqPoll() {
         if (freed()) {
+            pollAfterFree("ib_poll_handler");
             return;
         }
         int completed = process(POLL_BUDGET_IRQ, batch);
@@ -344,6 +364,7 @@ public final class Cq extends IbObject {
     /** ib_cq_poll_work */
     private void pollWork() {
         if (freed()) {
+            pollAfterFree("ib_cq_poll_work");
             return;
         }
         int completed = process(POLL_BUDGET_WORKQUEUE, batch);

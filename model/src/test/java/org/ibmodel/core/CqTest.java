@@ -345,6 +345,26 @@ class CqTest {
     }
 
     /**
+     * ib_destroy_cq on an ib_alloc_cq'd CQ stops no poller (ib_destroy_cq_user): the poll its
+     * interrupt scheduled then runs on the freed CQ, a use after free; ib_free_cq stops it first.
+     */
+    @Test
+    void shouldCatchAPollerLeftRunningByIbDestroyCq() {
+        for (PollContext ctx : List.of(PollContext.SOFTIRQ, PollContext.WORKQUEUE)) {
+            Cq cq = Cq.alloc(f.dev, 16, 0, ctx).get();
+            f.kernel.runIn(ExecContext.HARDIRQ, cq::completionUpcall);
+            assertEquals(0, cq.destroy(), ctx + ": ib_destroy_cq itself succeeds");
+            KernelBug bug = assertThrows(KernelBug.class, f::run, ctx.name());
+            assertEquals(KernelBug.KREF_USE_AFTER_FREE, bug.rule(), bug.getMessage());
+        }
+        Cq cq = Cq.alloc(f.dev, 16, 0, PollContext.WORKQUEUE).get();
+        f.kernel.runIn(ExecContext.HARDIRQ, cq::completionUpcall);
+        cq.freeCq();
+        f.run();
+        assertTrue(cq.freed(), "ib_free_cq stops the poller");
+    }
+
+    /**
      * Verbs put no context rule on the driver's comp_handler call: rxe's tasks, work items since
      * they left tasklets, and siw's kthreads call it in process context, and ib_cq_completion_softirq
      * and ib_cq_completion_workqueue (core/cq.c) schedule their poll from any context.
