@@ -48,6 +48,21 @@ class CommEstTest {
         }
     }
 
+    /** RTR to RTS for host b's QP, with the connection's send PSN and, for RC, its retry attributes. */
+    private static void bToRts(TransportPair p, QpType type, TransportPair.Conn conn) {
+        QpAttr rts = new QpAttr().state(QpState.RTS);
+        rts.sqPsn = conn.psnB();
+        int mask = type == QpType.RC
+                ? QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT, QpAttrMask.RETRY_CNT,
+                        QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)
+                : QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN);
+        rts.timeout = conn.timeout();
+        rts.retryCnt = conn.retryCnt();
+        rts.rnrRetry = conn.rnrRetry();
+        rts.maxRdAtomic = TransportPair.MAX_RD_ATOMIC;
+        assertEquals(0, p.b.qp.modify(rts, mask), at(type + ": RTR to RTS"));
+    }
+
     @Test
     void shouldReportCommEstOnceForTheFirstPacketAConnectedQpReceivesInRtr() {
         for (QpType type : List.of(QpType.RC, QpType.UC)) {
@@ -61,17 +76,7 @@ class CommEstTest {
                 assertAllSucceeded(p.a.poll(), 2, type + " sends to a QP in RTR");
 
                 // What the CM does on the event: RTR to RTS. No further event.
-                QpAttr rts = new QpAttr().state(QpState.RTS);
-                rts.sqPsn = conn.psnB();
-                int mask = type == QpType.RC
-                        ? QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT, QpAttrMask.RETRY_CNT,
-                                QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)
-                        : QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN);
-                rts.timeout = conn.timeout();
-                rts.retryCnt = conn.retryCnt();
-                rts.rnrRetry = conn.rnrRetry();
-                rts.maxRdAtomic = TransportPair.MAX_RD_ATOMIC;
-                assertEquals(0, p.b.qp.modify(rts, mask), at(type + ": RTR to RTS"));
+                bToRts(p, type, conn);
                 sendTwo(p, 2);
                 assertEquals(List.of(IbEventType.COMM_EST), p.b.events, at(type + ": events after RTS"));
                 assertAllSucceeded(p.b.poll(), 2, type + " receives in RTS");
@@ -94,17 +99,7 @@ class CommEstTest {
                 assertAllSucceeded(p.b.poll(), 2, type + " receives in RTR");
                 p.a.poll();
                 // The PSN a expects from b; b's context held another (0) when its transport began.
-                QpAttr rts = new QpAttr().state(QpState.RTS);
-                rts.sqPsn = conn.psnB();
-                int mask = type == QpType.RC
-                        ? QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN, QpAttrMask.TIMEOUT, QpAttrMask.RETRY_CNT,
-                                QpAttrMask.RNR_RETRY, QpAttrMask.MAX_QP_RD_ATOMIC)
-                        : QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN);
-                rts.timeout = conn.timeout();
-                rts.retryCnt = conn.retryCnt();
-                rts.rnrRetry = conn.rnrRetry();
-                rts.maxRdAtomic = TransportPair.MAX_RD_ATOMIC;
-                assertEquals(0, p.b.qp.modify(rts, mask), at(type + ": RTR to RTS"));
+                bToRts(p, type, conn);
                 p.b.fill(0, TransportPair.pattern(3, 64));
                 p.a.postRecv(30, TransportPair.TARGET, 64);
                 p.b.postSend(new SendWr().wrId(31).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 64)));
