@@ -8,6 +8,8 @@ public final class IbvAccessFlags {
     public static final int REMOTE_READ = 1 << 2;
     public static final int REMOTE_ATOMIC = 1 << 3;
     public static final int MW_BIND = 1 << 4;
+    /** IBV_ACCESS_ON_DEMAND: on-demand paging (the model's devices offer none). */
+    public static final int ON_DEMAND = 1 << 6;
 
     private IbvAccessFlags() {
     }

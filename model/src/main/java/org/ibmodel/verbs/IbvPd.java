@@ -42,6 +42,11 @@ public final class IbvPd {
      * (ibv_reg_mr registers at the buffer's own address).
      */
     public IbvMr regMr(long addr, long length, int access) {
+        // ibv_cmd_reg_mr: on demand over the whole address space (length SIZE_MAX) is implicit
+        // ODP, which takes no address; one given is refused before any write().
+        if ((access & IbvAccessFlags.ON_DEMAND) != 0 && length == -1L && addr != 0) {
+            return ctx.ibv().failNull(IbvContext.EINVAL);
+        }
         int ret = ctx.execute(IbUserVerbsCmd.REG_MR, new RegMr().response(ctx.resp()).start(addr).length(length)
                 .hcaVa(addr).pdHandle(handle).accessFlags(access), RegMrResp.SIZE);
         if (ret != 0) {

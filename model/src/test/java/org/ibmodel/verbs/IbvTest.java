@@ -183,6 +183,22 @@ class IbvTest {
         assertEquals(Errno.ENOMEM.number(), ibv.errno());
     }
 
+    /**
+     * ibv_cmd_reg_mr refuses implicit ODP (ON_DEMAND over length SIZE_MAX) with an address before
+     * any write(): EINVAL from the library, not the device's EOPNOTSUPP for ON_DEMAND.
+     */
+    @Test
+    void shouldRefuseImplicitOdpWithAnAddressBeforeAnyCommand() {
+        IbvPd pd = ctx.allocPd();
+        long buf = ibv.alloc(4096);
+        int mrs = world.host.device().liveCount(ResType.MR);
+        assertNull(pd.regMr(buf, -1L, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.ON_DEMAND));
+        assertEquals(Errno.EINVAL.number(), ibv.errno());
+        assertNull(pd.regMr(buf, 4096, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.ON_DEMAND));
+        assertEquals(Errno.EOPNOTSUPP.number(), ibv.errno(), "a bounded ODP region reaches the device");
+        assertEquals(mrs, world.host.device().liveCount(ResType.MR));
+    }
+
     /** ibv_cmd_post_recv writes *bad_wr only on failure: a successful post leaves it alone. */
     @Test
     void shouldLeaveBadWrAloneWhenAPostSucceeds() {
