@@ -408,10 +408,7 @@ final class Completer {
         // partial ACK of a resent operation moves the send PSN on), and retiring the WQEs
         // behind the cursor keeps it on a WQE still in flight.
         while (qp.cursor < qp.inflight.size() && qp.inflight.get(qp.cursor).done) {
-            qp.cursor++;
-            if (qp.cursor < qp.inflight.size()) {
-                qp.cursorPsn = qp.inflight.get(qp.cursor).firstPsn;
-            }
+            qp.advanceCursor();
         }
         progress(upTo);
         return -1;

@@ -458,10 +458,7 @@ final class Requester {
      */
     private State nextWqe(TransportQp t) {
         TransportQp.Wqe q = t.inflight.get(t.cursor);
-        t.cursor++;
-        if (t.cursor < t.inflight.size()) {
-            t.cursorPsn = t.inflight.get(t.cursor).firstPsn;
-        }
+        t.advanceCursor();
         if (!t.rc()) {
             q.done = true;
             transport.completer().retire(t);

@@ -355,11 +355,7 @@ public final class Transport implements TransportStage {
             return;
         }
         if (t.always().contains(Layout.QpCtx.SQ_PSN)) {
-            int psn = (int) ctx.get(Layout.QpCtx.SQ_PSN);
-            q.nextPsn = psn;
-            q.unackedPsn = psn;
-            q.cursorPsn = psn;
-            q.sentPsn = psn;
+            q.sendFrom((int) ctx.get(Layout.QpCtx.SQ_PSN));
         }
         if (t.always().contains(Layout.QpCtx.RQ_PSN)) {
             q.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);

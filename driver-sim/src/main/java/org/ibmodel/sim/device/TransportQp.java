@@ -137,13 +137,26 @@ final class TransportQp {
 
     TransportQp(QpContext ctx) {
         this.ctx = ctx;
-        this.nextPsn = (int) ctx.get(Layout.QpCtx.SQ_PSN);
-        this.unackedPsn = nextPsn;
-        this.cursorPsn = nextPsn;
-        this.sentPsn = nextPsn;
+        sendFrom((int) ctx.get(Layout.QpCtx.SQ_PSN));
         this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
         this.retryLeft = ctx.retryCnt();
         this.rnrLeft = ctx.rnrRetry();
+    }
+
+    /** The send side starts at {@code psn}, nothing sent or acknowledged (IB_QP_SQ_PSN). */
+    void sendFrom(int psn) {
+        nextPsn = psn;
+        unackedPsn = psn;
+        cursorPsn = psn;
+        sentPsn = psn;
+    }
+
+    /** The cursor moves to the next WQE begun, at its first PSN; past the last, to none yet. */
+    void advanceCursor() {
+        cursor++;
+        if (cursor < inflight.size()) {
+            cursorPsn = inflight.get(cursor).firstPsn;
+        }
     }
 
     int qpn() {
