@@ -9,7 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.function.BiConsumer;
 import org.ibmodel.core.Mtu;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -24,9 +24,10 @@ import org.junit.jupiter.api.Test;
  * The scenarios of {@link CatastrophicErrorPropertyTest} on an RC pair (host a's SENDs, WRITEs
  * and receives, b's receives, runs of the world and polls), but what strikes after some step is
  * host b's driver freeing one structure b's device still uses: its CQ's ring or doorbell record,
- * its QP's receive ring or doorbell record, or its MR's translation table. From then on b posts
- * nothing (its driver would touch the freed memory itself), the world runs until a's retries are
- * spent, and a's QP is moved to ERR so that what it still holds is flushed. Whatever was in flight:
+ * its QP's receive ring or doorbell record, or its MR's translation table. A freed receive ring or
+ * record stops b posting receives (its driver would write into the freed memory itself; a CQ or an
+ * MR it only polls or names), the world runs until a's retries are spent, and a's QP is moved to
+ * ERR so that what it still holds is flushed. Whatever was in flight:
  * <ul>
  * <li>{@code noOops}: nothing leaves a verb, a settle or a poll but its return value;</li>
  * <li>{@code exactlyOnce}: each work request a posted completes once, each queue in posting
@@ -48,6 +49,11 @@ class DmaFaultPropertyTest {
     enum Freed {
         CQ_RING, CQ_DB_RECORD, RQ_RING, QP_DB_RECORD, MTT;
 
+        /** Posting a receive writes this: b's driver cannot post once it is freed. */
+        boolean isReceiveQueue() {
+            return this == RQ_RING || this == QP_DB_RECORD;
+        }
+
         long address(TransportPair p) {
             Firmware fw = p.b.host.hca(0).firmware();
             QpContext qp = fw.qp(p.b.qp.qpNum());
@@ -64,17 +70,22 @@ class DmaFaultPropertyTest {
 
     @Test
     void shouldFailOnlyTheObjectWhoseMemoryIsGone() {
-        int[] hit = {0};
-        check(TransportPolicy.CORRECT, failed -> hit[0] += failed ? 1 : 0);
-        // The scenarios must reach what the property is about, or it holds for nothing: b's
-        // device used the freed memory, and its QP or CQ failed for it.
-        assertTrue(hit[0] >= EXAMPLES / 6, hit[0] + " of " + EXAMPLES + " runs failed the object freed");
+        int[] hit = new int[Freed.values().length];
+        check(TransportPolicy.CORRECT, (what, ok) -> hit[what.ordinal()] += ok ? 1 : 0);
+        // The scenarios must reach what the property is about, for each structure, or it holds
+        // for nothing: b's device used the freed memory, and the object it belongs to failed for it.
+        for (Freed what : Freed.values()) {
+            assertTrue(hit[what.ordinal()] >= EXAMPLES / Freed.values().length / 10,
+                    hit[what.ordinal()] + " runs failed the object when " + what + " was freed: "
+                            + java.util.Arrays.toString(hit));
+        }
     }
 
     /** A device whose responder lets a receive queue's fault out is found (noOops). */
     @Test
     void shouldFindADeviceThatLetsAQueueFaultOut() {
-        AssertionError e = assertThrows(AssertionError.class, () -> check(LETS_QUEUE_FAULTS_OUT, failed -> { }));
+        AssertionError e = assertThrows(AssertionError.class,
+                () -> check(LETS_QUEUE_FAULTS_OUT, (what, failed) -> { }));
         assertTrue(e.getMessage().contains("-Dibmodel.seed="), e.getMessage());
         // The fault escaping the device is the bug, which run reports as noOops, not as a crash.
         assertInstanceOf(AssertionError.class, e.getCause(), e.getMessage());
@@ -83,12 +94,13 @@ class DmaFaultPropertyTest {
 
     /**
      * The property over the scenarios, b's transport deciding as {@code policy} does;
-     * {@code failed} hears whether each run failed b's QP or CQ.
+     * {@code failed} hears what each run freed and whether that failed its object.
      */
-    private static void check(TransportPolicy policy, Consumer<Boolean> failed) {
+    private static void check(TransportPolicy policy, BiConsumer<Freed, Boolean> failed) {
         CatastrophicErrorPropertyTest.scenarios("DmaFaultPropertyTest", DEFAULT_SEED, EXAMPLES,
                 20 * Freed.values().length - 1)
-                .checkAssert((worldSeed, steps, choice) -> failed.accept(run(worldSeed, steps, choice, policy)));
+                .checkAssert((worldSeed, steps, choice) -> failed.accept(Freed.values()[choice % Freed.values().length],
+                        run(worldSeed, steps, choice, policy)));
     }
 
     private static final TransportPolicy LETS_QUEUE_FAULTS_OUT = new TransportPolicy() {
@@ -107,14 +119,17 @@ class DmaFaultPropertyTest {
         int after = choice / Freed.values().length;
         String at = "steps " + steps + ", freeing b's " + what + " after " + Math.min(after, steps.size());
         TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).retries(2, 2);
-        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn)) {
+        // The device reads a CQ's doorbell record only when the ring may be full (HCA.md §5), and b
+        // never polls: a CQ of two entries fills after two receives.
+        int cqeB = what == Freed.CQ_DB_RECORD ? 1 : TransportPair.CQE;
+        try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn, null, false, 0, 1,
+                TransportPair.CQE, cqeB)) {
             p.b.transport().policy(policy);
             boolean[] freed = {false};
             List<Step> playable = new ArrayList<>();
             for (int i = 0; i < steps.size(); i++) {
-                // After the free b posts nothing: its driver would write into freed memory itself.
                 Step s = steps.get(i);
-                playable.add(i >= after && s.kind() == 3 ? new Step(4, 0) : s);
+                playable.add(i >= after && s.kind() == 3 && what.isReceiveQueue() ? new Step(4, 0) : s);
             }
             Posted o;
             List<Wc> after2;
@@ -138,7 +153,13 @@ class DmaFaultPropertyTest {
             assertTrue(!p.a.host.driver(0).internalError(), at + ": contained, a");
             Firmware fw = p.b.host.hca(0).firmware();
             byte[] cq = fw.cqContext((int) fw.qp(p.b.qp.qpNum()).get(Layout.QpCtx.RECV_CQN));
-            return p.b.hwState() == HwQpState.ERR || Layout.CqCtx.STATE.getInt(cq, 0) != CompletionQueue.STATE_OK;
+            int cqState = Layout.CqCtx.STATE.getInt(cq, 0);
+            return switch (what) {
+                // The fault's own state, not an overrun of the small CQ.
+                case CQ_RING, CQ_DB_RECORD -> cqState == CompletionQueue.STATE_WRITE_FAIL;
+                case RQ_RING, QP_DB_RECORD, MTT -> p.b.hwState() == HwQpState.ERR
+                        || cqState != CompletionQueue.STATE_OK;
+            };
         }
     }
 }
