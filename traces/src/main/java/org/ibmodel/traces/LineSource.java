@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Lines from a byte stream with bounded memory: a line longer than {@link #maxLine} bytes keeps
- * its first {@code maxLine} bytes and the rest is skipped (its full length is reported). A line's
+ * its first {@code maxLine} bytes and the rest is skipped (its full length is reported), up to
+ * {@link #maxScan} bytes: a stream with no newline in that many is no text, and the line ends
+ * there ({@link #endless}), so that /dev/zero or a disk image is not read to its end. A line's
  * bytes are handed out where they are ({@link #bytes}: the read buffer when the whole line is in
  * it); they are decoded into one reused character buffer only when {@link #chars} asks, as UTF-8
  * when the line has non-ASCII bytes, otherwise one byte to one character.
@@ -21,6 +23,7 @@ final class LineSource {
 
     private final InputStream in;
     private final int maxLine;
+    private final long maxScan;
     private final byte[] buf = new byte[1 << 16];
     private int pos;
     private int limit;
@@ -37,10 +40,16 @@ final class LineSource {
     private long fullLength;
     private boolean control;
     private boolean eof;
+    private boolean endless;
 
     LineSource(InputStream in, int maxLine) {
+        this(in, maxLine, Long.MAX_VALUE);
+    }
+
+    LineSource(InputStream in, int maxLine, long maxScan) {
         this.in = in;
         this.maxLine = maxLine;
+        this.maxScan = maxScan;
         this.line = new byte[256];
         this.chars = new char[256];
     }
@@ -56,6 +65,7 @@ final class LineSource {
         lineLen = 0;
         fullLength = 0;
         control = false;
+        endless = false;
         boolean high = false;
         boolean any = false;
         while (true) {
@@ -106,6 +116,10 @@ final class LineSource {
             }
             append(b, start, i);
             if (newline) {
+                break;
+            }
+            if (fullLength >= maxScan) {
+                endless = true;
                 break;
             }
         }
@@ -232,6 +246,11 @@ final class LineSource {
 
     boolean overlong() {
         return fullLength > maxLine;
+    }
+
+    /** Whether the last line ended at {@code maxScan} bytes without a newline; the rest is unread. */
+    boolean endless() {
+        return endless;
     }
 
     /** Whether the last line holds control characters other than tab and CR (binary data). */

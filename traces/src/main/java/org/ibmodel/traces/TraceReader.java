@@ -24,6 +24,11 @@ import java.util.regex.Pattern;
 public final class TraceReader {
     /** Lines longer than this are cut and reported as unparsed. */
     public static final int MAX_LINE = 64 * 1024;
+    /**
+     * Input with no newline in this many bytes is not a text trace, and reading stops there: a
+     * trace line is a few hundred bytes (trace_seq holds one page), and /dev/zero has no end.
+     */
+    public static final long MAX_SCAN = 16L << 20;
     /** Unparsed text is cut to this many characters in reports. */
     static final int SHOW = 160;
     /** A line at least this long may have been wrapped by a mail client. */
@@ -136,7 +141,7 @@ public final class TraceReader {
 
     /** Reads {@code in} to its end, reporting every record and every line that is not one. */
     public void read(InputStream in, Handler h) throws IOException {
-        LineSource src = new LineSource(in, MAX_LINE);
+        LineSource src = new LineSource(in, MAX_LINE, MAX_SCAN);
         while (src.advance()) {
             lines++;
             // The usual line is read on its bytes; the trace.dat magic has control bytes, so a
@@ -151,6 +156,12 @@ public final class TraceReader {
             if (lines == 1 && startsWith(l, 0, n, TRACE_DAT_MAGIC)) {
                 h.unparsed(new Unparsed(1, show(l, 0, n),
                         "a trace-cmd binary file (trace.dat); convert it with `trace-cmd report`"));
+                return;
+            }
+            if (src.endless()) {
+                flush(h);
+                h.unparsed(new Unparsed(lines, show(l, 0, n), "no newline in " + src.fullLength()
+                        + " bytes: not a text trace; the rest is not read"));
                 return;
             }
             if (src.overlong()) {

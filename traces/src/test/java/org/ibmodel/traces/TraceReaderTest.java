@@ -155,6 +155,36 @@ class TraceReaderTest {
         assertTrue(u.text().length() < 200);
     }
 
+    /** /dev/zero, or a disk image: no newline ever comes, and the reader stops instead of reading on. */
+    @Test
+    void shouldStopAtInputWithNoNewlineInSixteenMegabytes() {
+        long[] read = {0};
+        InputStream zeros = new InputStream() {
+            @Override
+            public int read() {
+                return read[0]++ < 64L << 20 ? 0 : -1;
+            }
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                int n = (int) Math.min(len, (64L << 20) - read[0]);
+                if (n <= 0) {
+                    return -1;
+                }
+                java.util.Arrays.fill(b, off, off + n, (byte) 0);
+                read[0] += n;
+                return n;
+            }
+        };
+        Samples.Read r = Samples.read(zeros);
+        assertEquals(0, r.records().size());
+        assertEquals(1, r.unparsed().size(), r.unparsed().toString());
+        Unparsed u = r.unparsed().get(0);
+        assertEquals(1, u.line());
+        assertTrue(u.reason().contains("not a text trace"), u.reason());
+        assertTrue(read[0] <= TraceReader.MAX_SCAN + (1 << 16), read[0] + " bytes read");
+    }
+
     @Test
     void shouldNameATraceCmdBinaryFile() {
         Samples.Read r = Samples.read("\u0017\u0008Dtracing6\u0000\u0000");
