@@ -166,16 +166,40 @@ public final class Grh {
             + " SGID=" + gid(sgidPrefix(), sgidInterfaceId()) + " DGID=" + gid(dgidPrefix(), dgidInterfaceId()) + "]";
     }
 
-    /** IPv6-style text, eight groups of 16 bits, as ibv_devinfo and tshark print GIDs. */
+    /**
+     * IPv6 text as inet_ntop writes it and tshark prints a GRH's GIDs (RFC 5952): groups without
+     * leading zeros, the longest run of two or more zero groups (the first of equal runs) as "::".
+     */
     static String gid(long prefix, long interfaceId) {
-        StringBuilder sb = new StringBuilder(39);
+        int[] g = new int[8];
         for (int i = 0; i < 8; i++) {
             long half = i < 4 ? prefix : interfaceId;
-            int group = (int) (half >>> (48 - 16 * (i % 4))) & 0xFFFF;
-            if (i > 0) {
+            g[i] = (int) (half >>> (48 - 16 * (i % 4))) & 0xFFFF;
+        }
+        int runAt = -1;
+        int runLen = 1;
+        for (int i = 0; i < 8; ) {
+            int j = i;
+            while (j < 8 && g[j] == 0) {
+                j++;
+            }
+            if (j - i > runLen) {
+                runAt = i;
+                runLen = j - i;
+            }
+            i = j == i ? i + 1 : j;
+        }
+        StringBuilder sb = new StringBuilder(39);
+        for (int i = 0; i < 8; i++) {
+            if (i == runAt) {
+                sb.append("::");
+                i += runLen - 1;
+                continue;
+            }
+            if (i > 0 && sb.charAt(sb.length() - 1) != ':') {
                 sb.append(':');
             }
-            sb.append(Integer.toHexString(group));
+            sb.append(Integer.toHexString(g[i]));
         }
         return sb.toString();
     }

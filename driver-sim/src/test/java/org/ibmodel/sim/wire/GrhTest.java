@@ -63,7 +63,20 @@ class GrhTest {
     void shouldPrintGidsLikeIpv6() {
         grh.sgid(0xFE80_0000_0000_0000L, 0x0002_C903_0000_1234L);
 
-        assertTrue(grh.toString().contains("SGID=fe80:0:0:0:2:c903:0:1234 DGID="), "eight groups: " + grh);
+        assertTrue(grh.toString().contains("SGID=fe80::2:c903:0:1234 DGID="), "as tshark prints it: " + grh);
         assertTrue(grh.toString().contains("HopLmt="), grh.toString());
+    }
+
+    /** RFC 5952 4.2: the longest run of zero groups, the first of equal ones, never a single one. */
+    @Test
+    void shouldCompressTheLongestRunOfZeroGroupsAsInetNtopDoes() {
+        assertEquals("::", Grh.gid(0, 0));
+        assertEquals("::1", Grh.gid(0, 1));
+        assertEquals("1::", Grh.gid(0x0001_0000_0000_0000L, 0));
+        assertEquals("ff12:401b:ffff::1", Grh.gid(0xFF12_401B_FFFF_0000L, 0x0000_0000_0000_0001L));
+        assertEquals("1:0:1:1:1:1:1:1", Grh.gid(0x0001_0000_0001_0001L, 0x0001_0001_0001_0001L));
+        assertEquals("1::1:0:0:1:1", Grh.gid(0x0001_0000_0000_0001L, 0x0000_0000_0001_0001L));
+        assertEquals("1:0:0:1::1", Grh.gid(0x0001_0000_0000_0001L, 0x0000_0000_0000_0001L));
+        assertEquals("fe80::2:c903:a:b", Grh.gid(0xFE80_0000_0000_0000L, 0x0002_C903_000A_000BL));
     }
 }

@@ -86,6 +86,28 @@ class TsharkDecodeTest {
         }
     }
 
+    /** Our GRH text ({@link Grh#toString}) prints a GID as tshark does. */
+    @Test
+    void shouldPrintEveryGidAsTsharkDoes() throws Exception {
+        List<String> lines = tshark("-T", "fields", "-E", "separator=|",
+            "-e", "infiniband.grh.sgid", "-e", "infiniband.grh.dgid");
+
+        assertEquals(written.size(), lines.size(), "one line per packet: " + lines);
+        int global = 0;
+        for (int i = 0; i < written.size(); i++) {
+            Expected e = written.get(i);
+            if (!e.global()) {
+                continue;
+            }
+            global++;
+            int k = WireFixture.key(e.op(), true);
+            String want = Grh.gid(0xFE80_0000_0000_0000L, 0x0002_C903_0000_1000L + k) + "|"
+                + Grh.gid(0xFE80_0000_0000_0000L, 0x0002_C903_0000_2000L + k);
+            assertEquals(want, lines.get(i).trim(), "frame " + (i + 1) + " " + e.op());
+        }
+        assertEquals(Opcode.values().length, global);
+    }
+
     @Test
     void shouldFindNoMalformedPacket() throws Exception {
         List<String> malformed = tshark("-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
