@@ -394,9 +394,12 @@ public final class HcaPort {
         return lmc;
     }
 
-    /** The path bits of a LID: its low LMC bits. */
+    /**
+     * The path bits of a DLID: its low LMC bits; none for a multicast or the permissive LID, which
+     * name no path of the port's (qib_ud.c qib_ud_rcv, hfi1/ud.c hfi1_ud_rcv).
+     */
     int pathBits(int lid) {
-        return lid & ((1 << lmc) - 1);
+        return lid >= ReceiveDemux.FIRST_MULTICAST_LID ? 0 : lid & ((1 << lmc) - 1);
     }
 
     /** Whether a DLID is one of the port's 2^LMC LIDs; none while the port has LID 0. */

@@ -214,6 +214,27 @@ class MulticastTest {
         }
     }
 
+    /**
+     * A multicast LID has no path bits: qib_ud_rcv and hfi1_ud_rcv report dlid_path_bits 0 for a
+     * DLID at or above IB_MULTICAST_LID_BASE, whatever the receiving port's LMC.
+     */
+    @Test
+    void shouldReportNoPathBitsForAMulticastDlid() {
+        try (World w = World.of(SEED, 2, 2)) {
+            int mlid = 0xC003;
+            w.joinMulticast(mlid, 0, 1);
+            Node sender = new Node(w, 0, QKEY);
+            Node remote = new Node(w, 1, QKEY);
+            remote.join(mgid(3), mlid, 1);
+            sender.sendToGroup(mgid(3), mlid, TransportPair.pattern(3, 64));
+            w.settle();
+            List<Wc> wcs = remote.poll();
+            assertEquals(1, wcs.size(), at("delivered: " + wcs));
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, at(wcs.get(0).toString()));
+            assertEquals(0, wcs.get(0).dlidPathBits, at("LMC 2, MLID 0xc003"));
+        }
+    }
+
     private static long multicastPackets(Node n, boolean xmit) {
         PortCounters c = PortCounters.query(n.qp.device(), 1).get();
         return xmit ? c.multicastXmitPackets() : c.multicastRcvPackets();
