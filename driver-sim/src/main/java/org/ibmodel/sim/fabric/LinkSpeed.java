@@ -6,10 +6,10 @@ package org.ibmodel.sim.fabric;
  * LinkSpeedExtActive value (IBA 14.2.5.6) as the kernel folds it into {@code enum ib_port_speed}
  * (include/rdma/ib_verbs.h).
  *
- * <p>Only the line code is charged: start/end delimiters, idles, skip ordered sets and FEC are
- * left out. HDR, NDR and XDR are taken with 64b/66b like EDR; real lanes of those speeds run PAM4
- * with RS-FEC, which gives data rates of 50, 100 and 200 Gb/s rather than the 51.5, 103 and
- * 206 Gb/s here.
+ * <p>Only the line code is charged: start/end delimiters, idles and skip ordered sets are left
+ * out. HDR, NDR and XDR lanes carry 64b/66b blocks transcoded to 256b/257b under RS(544,514) FEC,
+ * 16 data bits in 17, so 50, 100 and 200 Gb/s of data per lane, the rates the kernel prints for
+ * them (drivers/infiniband/core/sysfs.c rate_show: 4X HDR is 200 Gb/sec).
  */
 public enum LinkSpeed {
     // signalling rate per lane in kb/s, so every row is an exact integer
@@ -19,16 +19,18 @@ public enum LinkSpeed {
     FDR10(10_312_500L, LineCode.B64B66B, 8),
     FDR(14_062_500L, LineCode.B64B66B, 16),
     EDR(25_781_250L, LineCode.B64B66B, 32),
-    HDR(53_125_000L, LineCode.B64B66B, 64),
+    HDR(53_125_000L, LineCode.RS_FEC_544_514, 64),
     // IB_SPEED_NDR and IB_SPEED_XDR (include/rdma/ib_verbs.h); their lanes signal at twice and four
     // times HDR's rate (drivers/infiniband/core/verbs.c ib_rate_to_mbps: 400 Gb/s is 425,000 Mb/s).
-    NDR(106_250_000L, LineCode.B64B66B, 128),
-    XDR(212_500_000L, LineCode.B64B66B, 256);
+    NDR(106_250_000L, LineCode.RS_FEC_544_514, 128),
+    XDR(212_500_000L, LineCode.RS_FEC_544_514, 256);
 
     /** Data bits carried per signalled bit. */
     public enum LineCode {
         B8B10B(8, 10),
-        B64B66B(64, 66);
+        B64B66B(64, 66),
+        /** 64b/66b, 256b/257b transcoding and RS(544,514): (64/66)(264/257)(514/544) = 16/17. */
+        RS_FEC_544_514(16, 17);
 
         final int dataBits;
         final int lineBits;

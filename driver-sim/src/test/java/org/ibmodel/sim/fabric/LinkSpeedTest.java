@@ -31,8 +31,8 @@ class LinkSpeedTest {
         assertEquals(10, LinkSpeed.FDR.serializationNs(64, LinkWidth.WIDTH_4X));
         // 12X QDR: 96 Gb/s, 1200 bytes = 9600 bits = exactly 100 ns
         assertEquals(100, LinkSpeed.QDR.serializationNs(1200, LinkWidth.WIDTH_12X));
-        // 2X HDR: 2 x 53.125 x 64/66 = 103.03 Gb/s, 1000 bytes = 77.65 ns
-        assertEquals(78, LinkSpeed.HDR.serializationNs(1000, LinkWidth.WIDTH_2X));
+        // 2X HDR: 2 x 53.125 x 16/17 = 100 Gb/s, 1000 bytes = exactly 80 ns
+        assertEquals(80, LinkSpeed.HDR.serializationNs(1000, LinkWidth.WIDTH_2X));
     }
 
     @Test
@@ -43,7 +43,10 @@ class LinkSpeedTest {
         assertEquals(10.0, LinkSpeed.FDR10.dataGbpsPerLane(), 1e-12);
         assertEquals(14.0625 * 64 / 66, LinkSpeed.FDR.dataGbpsPerLane(), 1e-12);
         assertEquals(25.0, LinkSpeed.EDR.dataGbpsPerLane(), 1e-12);
-        assertEquals(53.125 * 64 / 66, LinkSpeed.HDR.dataGbpsPerLane(), 1e-12);
+        // sysfs.c rate_show: HDR, NDR and XDR lanes carry 50, 100 and 200 Gb/s.
+        assertEquals(50.0, LinkSpeed.HDR.dataGbpsPerLane(), 1e-12);
+        assertEquals(100.0, LinkSpeed.NDR.dataGbpsPerLane(), 1e-12);
+        assertEquals(200.0, LinkSpeed.XDR.dataGbpsPerLane(), 1e-12);
         assertEquals(25.78125, LinkSpeed.EDR.signalGbps(), 1e-12);
     }
 
@@ -66,10 +69,10 @@ class LinkSpeedTest {
         assertEquals(256, LinkSpeed.valueOf("XDR").ibSpeed());
         assertEquals(106.25, LinkSpeed.valueOf("NDR").signalGbps(), 1e-12);
         assertEquals(212.5, LinkSpeed.valueOf("XDR").signalGbps(), 1e-12);
-        // 4X NDR: 4 x 106.25 x 64/66 = 412.12 Gb/s, 1000 bytes = 19.41 ns
+        // 4X NDR: 400 Gb/s, 1000 bytes = exactly 20 ns
         assertEquals(20, LinkSpeed.valueOf("NDR").serializationNs(1000, LinkWidth.WIDTH_4X));
-        // 1X XDR: 212.5 x 64/66 = 206.06 Gb/s, 1030 bytes = 8240 bits = 39.99 ns
-        assertEquals(40, LinkSpeed.valueOf("XDR").serializationNs(1030, LinkWidth.WIDTH_1X));
+        // 1X XDR: 200 Gb/s, 1030 bytes = 8240 bits = 41.2 ns
+        assertEquals(42, LinkSpeed.valueOf("XDR").serializationNs(1030, LinkWidth.WIDTH_1X));
         for (LinkSpeed s : LinkSpeed.values()) {
             assertEquals(1, Integer.bitCount(s.ibSpeed()), s + " is one bit of ib_port_speed");
         }
