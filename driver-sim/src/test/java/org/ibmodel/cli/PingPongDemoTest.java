@@ -226,6 +226,66 @@ class PingPongDemoTest {
         assertEquals(40, records);
     }
 
+    /**
+     * A "wire" line's time is when the packet starts onto its first cable: the capture sees it
+     * arrive one serialization (4X EDR) and one cable's delay later, the same delay for every
+     * packet, so back-to-back packets of one message are told one serialization apart.
+     */
+    @Test
+    void shouldTellEachPacketWhenItStartsOntoTheWire() throws IOException {
+        Path pcap = dir.resolve("wire.pcap");
+        CliRun run = CliRun.of("demo", "--pcap", pcap.toString());
+        assertEquals(0, run.exit(), run.err());
+        // The first frame of each packet in the capture: its arrival at the end of its first cable.
+        java.util.Map<String, long[]> firstArrival = new java.util.HashMap<>();
+        ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(pcap)).order(ByteOrder.LITTLE_ENDIAN);
+        for (int at = 24; at < b.limit(); at += 16 + b.getInt(at + 8)) {
+            int erf = at + 16;
+            long ts = b.getLong(erf);
+            long ns = (ts >>> 32) * 1_000_000_000L + ((ts & 0xffffffffL) * 1_000_000_000L + (1L << 31) >>> 32);
+            ByteBuffer ib = b.duplicate().order(ByteOrder.BIG_ENDIAN);
+            int wlen = ib.getShort(erf + 14) & 0xffff;
+            int lrh = erf + 16;
+            int slid = ib.getShort(lrh + 6) & 0xffff;
+            int dlid = ib.getShort(lrh + 2) & 0xffff;
+            int opcode = ib.get(lrh + 8) & 0xff;
+            int psn = ib.getInt(lrh + 16) & 0xffffff;
+            firstArrival.putIfAbsent(slid + ">" + dlid + " " + opcode + " " + psn, new long[] {ns, wlen});
+        }
+        Matcher m = Pattern.compile("t=\\s*(\\d+)\\.(\\d{3}) us  wire LID (\\d+) -> (\\d+)  (.+?)\\s+psn 0x(\\p{XDigit}{6})")
+                .matcher(run.out());
+        java.util.Set<Long> delays = new java.util.TreeSet<>();
+        int told = 0;
+        List<Long> writeStarts = new java.util.ArrayList<>();
+        while (m.find()) {
+            long wireNs = Long.parseLong(m.group(1)) * 1000 + Long.parseLong(m.group(2));
+            org.ibmodel.sim.wire.Opcode op = org.ibmodel.sim.wire.Opcode.values()[0];
+            for (org.ibmodel.sim.wire.Opcode o : org.ibmodel.sim.wire.Opcode.values()) {
+                if (o.ibtaName().equals(m.group(5)) && o.value() < 0x20) {
+                    op = o;
+                }
+            }
+            String key = m.group(3) + ">" + m.group(4) + " " + op.value() + " " + Integer.parseInt(m.group(6), 16);
+            long[] arrival = firstArrival.get(key);
+            assertTrue(arrival != null, "no frame in the capture for " + m.group());
+            long ser = org.ibmodel.sim.fabric.LinkSpeed.EDR.serializationNs(arrival[1],
+                    org.ibmodel.sim.fabric.LinkWidth.WIDTH_4X);
+            delays.add(arrival[0] - wireNs - ser);
+            if (m.group(5).startsWith("RDMA WRITE")) {
+                writeStarts.add(wireNs);
+            }
+            told++;
+        }
+        assertEquals(20, told, run.out());
+        // One cable delay, give or take the nanosecond the ERF timestamp rounds to.
+        assertTrue(delays.size() <= 2 && ((java.util.TreeSet<Long>) delays).last()
+                - ((java.util.TreeSet<Long>) delays).first() <= 1, "delay after serialization: " + delays);
+        assertEquals(4, writeStarts.size(), writeStarts.toString());
+        for (int i = 1; i < writeStarts.size(); i++) {
+            assertTrue(writeStarts.get(i) > writeStarts.get(i - 1), "one after another: " + writeStarts);
+        }
+    }
+
     @Test
     void shouldShowTheHcaFailTheResetAndANewPingPong() {
         CliRun run = CliRun.of("demo", "--catas");

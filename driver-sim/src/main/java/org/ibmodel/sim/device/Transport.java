@@ -77,11 +77,18 @@ public final class Transport implements TransportStage {
 
     /**
      * One packet the transport sent: what a capture should decode it as; {@code syndrome} is the
-     * AETH's (IBA 9.3.5) for a packet that has one, else -1.
+     * AETH's (IBA 9.3.5) for a packet that has one, else -1. {@code timeNs} is when the device
+     * handed it to its port, {@code wireNs} when its first bit goes onto the wire, later while the
+     * port's wire is still busy with the packets before it.
      */
-    public record Sent(long timeNs, int opcode, int psn, int destQp, int slid, int dlid, int syndrome) {
-        /** What bytes {@code packet} (LRH onwards) would be logged as, at {@code timeNs}. */
+    public record Sent(long timeNs, long wireNs, int opcode, int psn, int destQp, int slid, int dlid, int syndrome) {
+        /** What bytes {@code packet} (LRH onwards) would be logged as, handed over at {@code timeNs}. */
         public static Sent of(long timeNs, byte[] packet) {
+            return of(timeNs, timeNs, packet);
+        }
+
+        /** As {@link #of(long, byte[])}, starting onto the wire at {@code wireNs}. */
+        public static Sent of(long timeNs, long wireNs, byte[] packet) {
             org.ibmodel.sim.wire.Lrh lrh = new org.ibmodel.sim.wire.Lrh().wrap(packet, 0);
             boolean global = lrh.lnh() == org.ibmodel.sim.wire.Lrh.LNH_IBA_GLOBAL;
             int bthAt = org.ibmodel.sim.wire.Lrh.HEADER_LENGTH + (global ? org.ibmodel.sim.wire.Grh.HEADER_LENGTH : 0);
@@ -89,7 +96,13 @@ public final class Transport implements TransportStage {
             org.ibmodel.sim.wire.Opcode op = org.ibmodel.sim.wire.OpcodeTable.lookup(bth.opCode());
             int aethAt = bthAt + org.ibmodel.sim.wire.Bth.HEADER_LENGTH;
             int syndrome = op != null && op.hasAeth() && packet.length > aethAt ? packet[aethAt] & 0xff : -1;
-            return new Sent(timeNs, bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid(), syndrome);
+            return new Sent(timeNs, wireNs, bth.opCode(), bth.psn(), bth.destQp(), lrh.slid(), lrh.dlid(),
+                    syndrome);
+        }
+
+        /** This record without its wait for the wire, as {@link #of(long, byte[])} makes it at hand-over. */
+        public Sent handedOver() {
+            return new Sent(timeNs, timeNs, opcode, psn, destQp, slid, dlid, syndrome);
         }
     }
 
@@ -518,7 +531,9 @@ public final class Transport implements TransportStage {
             observer.sent(this, sender, port, migReq(packet));
         }
         if (logSent) {
-            sentLog.add(Sent.of(scheduler.now(), packet));
+            long now = scheduler.now();
+            FabricPort fp = port < ports.length ? ports[port] : null;
+            sentLog.add(Sent.of(now, fp == null ? now : fp.wireFreeAt(now), packet));
         }
         if (packet != frame) {
             boolean multicast = isMulticast(packet);

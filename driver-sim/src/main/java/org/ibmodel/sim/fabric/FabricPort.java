@@ -56,6 +56,17 @@ public final class FabricPort {
         return link;
     }
 
+    /**
+     * When a packet sent now would start onto the wire: now, or later while the packets before it
+     * are still being clocked out; {@code now} with no link.
+     */
+    public long wireFreeAt(long now) {
+        if (link == null) {
+            return now;
+        }
+        return link.busyUntil(link.from(Link.Direction.A_TO_B) == this ? Link.Direction.A_TO_B : Link.Direction.B_TO_A);
+    }
+
     /** The port at the far end of the link, or null when nothing is plugged in. */
     public FabricPort peer() {
         return link == null ? null : link.peerOf(this);

@@ -107,7 +107,7 @@ public final class PingPongTour {
     private final Fault fault;
     /** The packets still to lose, by opcode, each the first of its kind after the one before. */
     private final java.util.ArrayDeque<Opcode> lose = new java.util.ArrayDeque<>();
-    /** The packets lost, as their senders logged them. */
+    /** The packets lost, as their senders handed them over (the fault judges them then). */
     private final java.util.Set<Transport.Sent> lost = new java.util.HashSet<>();
     /** Every packet told, by its headers: one sent again (a retransmission) says so. */
     private final java.util.Set<List<Integer>> sentBefore = new java.util.HashSet<>();
@@ -861,13 +861,13 @@ public final class PingPongTour {
             Transport t = world.transport(i);
             for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
                 Opcode op = OpcodeTable.lookup(s.opcode());
-                moments.add(new Moment(s.timeNs(), String.format(
+                moments.add(new Moment(s.wireNs(), String.format(
                         "wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
                         s.psn(), s.destQp(), nak(s.syndrome())
                                 + (sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp())) ? ""
                                         : "  (again)"),
-                        lost.contains(s) ? "  -- lost on the way (--lose)" : "")));
+                        lost.contains(s.handedOver()) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
             List<Hca.Executed> log = world.host(i).hca(0).commandLog();
