@@ -40,12 +40,13 @@ class HcaResourceLimitTest {
     private final Firmware fw = host.hca(0).firmware();
 
     /**
-     * Plugs an HCA with two PDs, two MPTs, two CQs, two QPs, one SRQ and {@code maxMcg} multicast
-     * entries (half hashed) and loads its driver.
+     * Plugs an HCA with two PDs, two MPTs past the firmware's own, two CQs, two QPs, one SRQ and
+     * {@code maxMcg} multicast entries (half hashed) and loads its driver.
      */
     private static HcaDriver load(Host host, int maxMcg) {
         DevCaps s = DevCaps.standard(GUID);
-        DevCaps small = new DevCaps(FIRST_QPN + 2, s.maxQpWr(), 2, s.maxCqe(), 2, 2, s.maxEq(), s.maxSendSge(),
+        DevCaps small = new DevCaps(FIRST_QPN + 2, s.maxQpWr(), 2, s.maxCqe(), s.firstMpt() + 2, 2, s.maxEq(),
+                s.maxSendSge(),
                 s.maxRecvSge(), s.maxQpRdAtom(), s.maxQpInitRdAtom(), 1, s.maxSrqWr(), s.maxSrqSge(), s.numPorts(),
                 s.maxMtu(), s.pkeyTableLen(), s.localCaAckDelay(), s.gidTableLen(), s.maxInlineData(), FIRST_QPN,
                 s.nodeGuid(), s.sysImageGuid(), s.vendorId(), s.vendorPartId(), s.msixVectors(), maxMcg);
@@ -69,7 +70,7 @@ class HcaResourceLimitTest {
         // A PD number free but no MPT for its local DMA key: the number goes back.
         assertEquals(0, first.dealloc());
         Mr dma = Mr.getDma(second, AccessFlags.LOCAL_WRITE).get();
-        assertEquals(0, dma.lkey() >>> 8, "round robin came back to MPT 0");
+        assertEquals(fw.caps().firstMpt(), dma.lkey() >>> 8, "round robin came back to the first MPT");
         assertEquals(Errno.ENOMEM, Pd.alloc(dev).errno(), "no MPT for the local DMA key");
         assertEquals(1, drv.live().get("pd"), "the PD number of the refused PD was given back");
 
@@ -83,6 +84,25 @@ class HcaResourceLimitTest {
         assertEquals(0, second.dealloc());
         assertEquals(0, drv.live().get("pd"));
         assertEquals(0, drv.live().get("mpt"));
+    }
+
+    /**
+     * mlx4_init_mr_table reserves the firmware's MPTs: none is handed out, so no key is 0x100, the
+     * invalid lkey that ends a WQE's data segments (a region with that key would read as empty).
+     */
+    @Test
+    void shouldNeverHandOutTheFirmwaresMptsNorTheInvalidLkey() {
+        int first = fw.caps().firstMpt();
+        assertEquals(2, dev.attr().maxMr, "max_mr: the MPTs past the firmware's");
+        Pd pd = Pd.alloc(dev).get();
+        long buf = host.memory().alloc(4096);
+        for (int i = 0; i < 600; i++) {
+            Mr mr = Mr.reg(pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).get();
+            assertTrue(mr.lkey() >>> 8 >= first, "registration " + i + ": key 0x" + Integer.toHexString(mr.lkey()));
+            assertTrue(mr.lkey() != Hw.Data.INVALID_LKEY, "registration " + i);
+            assertEquals(0, mr.dereg());
+        }
+        assertEquals(0, pd.dealloc());
     }
 
     @Test

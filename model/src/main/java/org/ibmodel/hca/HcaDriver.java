@@ -282,7 +282,7 @@ public final class HcaDriver implements DeviceOps {
         fwVer = (Hw.QueryFw.FW_REV_MAJOR.get(fw, 0) << 32) | (Hw.QueryFw.FW_REV_MINOR.get(fw, 0) << 16)
                 | Hw.QueryFw.FW_REV_SUBMINOR.get(fw, 0);
         maxCmds = 1 << Hw.QueryFw.LOG_MAX_CMD.getInt(fw, 0);
-        byte[] cap = new byte[0x58];
+        byte[] cap = new byte[0x5c];
         ret = cmd.out(CmdOp.QUERY_DEV_CAP, 0, cap);
         if (ret != 0) {
             return ret;
@@ -356,7 +356,8 @@ public final class HcaDriver implements DeviceOps {
         a.maxCq = Hw.DevCap.MAX_CQ.getInt(cap, 0);
         // mthca: one CQE of the ring stays empty, so a full ring is told from an empty one.
         a.maxCqe = Hw.DevCap.MAX_CQE.getInt(cap, 0) - 1;
-        a.maxMr = Hw.DevCap.MAX_MPT.getInt(cap, 0);
+        // mlx4_ib_query_device: max_mr is the MPTs the driver may use, the reserved ones off.
+        a.maxMr = Hw.DevCap.MAX_MPT.getInt(cap, 0) - Hw.DevCap.FIRST_MPT.getInt(cap, 0);
         a.maxPd = Hw.DevCap.MAX_PD.getInt(cap, 0);
         a.maxQpRdAtom = Hw.DevCap.MAX_QP_RD_ATOM.getInt(cap, 0);
         a.maxQpInitRdAtom = Hw.DevCap.MAX_QP_INIT_RD_ATOM.getInt(cap, 0);
@@ -424,7 +425,9 @@ public final class HcaDriver implements DeviceOps {
         }
         hcaUp = true;
         pdBitmap = new Bitmap("pd", 0, Hw.DevCap.MAX_PD.getInt(cap, 0));
-        mptBitmap = new Bitmap("mpt", 0, numMpt);
+        // mlx4_init_mr_table: the firmware's reserved MPTs are never handed out (§3.5 first_mpt).
+        int firstMpt = Hw.DevCap.FIRST_MPT.getInt(cap, 0);
+        mptBitmap = new Bitmap("mpt", firstMpt, numMpt - firstMpt);
         cqBitmap = new Bitmap("cq", 0, numCq);
         qpBitmap = new Bitmap("qp", firstQpn, numQp - firstQpn);
         srqBitmap = new Bitmap("srq", 0, numSrq);

@@ -95,6 +95,7 @@ public final class Hw {
         public static final Field VENDOR_ID = f("vendor_id", 0x50, 31, 16);
         public static final Field VENDOR_PART_ID = f("vendor_part_id", 0x50, 15, 0);
         public static final Field MAX_MCG = f("max_mcg", 0x54, 31, 0);
+        public static final Field FIRST_MPT = f("first_mpt", 0x58, 31, 0);
     }
 
     /** §3.6 */

@@ -31,6 +31,14 @@ public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt,
                 15, 16, 256, 0x40, nodeGuid, nodeGuid, 0x02c9, 0x1003, 3, 256);
     }
 
+    /**
+     * MPT indexes below this are the firmware's (mlx4's reserved_mrws): a key of index 1 and tag
+     * 0 would be 0x100, the invalid lkey that ends a data-segment list (§5).
+     */
+    public int firstMpt() {
+        return 2;
+    }
+
     public int log2(int v) {
         return 31 - Integer.numberOfLeadingZeros(v);
     }

@@ -301,7 +301,7 @@ public final class Firmware {
     }
 
     Status queryDevCap(HcrCommand c, byte[] in) {
-        byte[] b = new byte[0x58];
+        byte[] b = new byte[0x5c];
         Layout.DevCap.MAX_QP.set(b, 0, caps.maxQp());
         Layout.DevCap.MAX_QP_WR.set(b, 0, caps.maxQpWr());
         Layout.DevCap.MAX_CQ.set(b, 0, caps.maxCq());
@@ -328,6 +328,7 @@ public final class Firmware {
         Layout.DevCap.VENDOR_ID.set(b, 0, caps.vendorId());
         Layout.DevCap.VENDOR_PART_ID.set(b, 0, caps.vendorPartId());
         Layout.DevCap.MAX_MCG.set(b, 0, caps.maxMcg());
+        Layout.DevCap.FIRST_MPT.set(b, 0, caps.firstMpt());
         out(c, b, 0);
         return Status.OK;
     }

@@ -63,7 +63,7 @@ final class MptTable {
     }
 
     Status sw2hw(int index, byte[] mailbox) {
-        if (index < 0 || index >= mpts.length) {
+        if (index < caps.firstMpt() || index >= mpts.length) {
             return Status.BAD_INDEX;
         }
         if (mpts[index] != null) {

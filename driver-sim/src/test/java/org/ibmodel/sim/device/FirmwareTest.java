@@ -118,6 +118,7 @@ class FirmwareTest {
             {Layout.DevCap.SYS_IMAGE_GUID.get(cap, 0), h.caps.sysImageGuid()},
             {Layout.DevCap.VENDOR_PART_ID.get(cap, 0), h.caps.vendorPartId()},
             {Layout.DevCap.MAX_MCG.get(cap, 0), h.caps.maxMcg()},
+            {Layout.DevCap.FIRST_MPT.get(cap, 0), h.caps.firstMpt()},
         };
         for (int i = 0; i < fields.length; i++) {
             assertEquals(fields[i][1], fields[i][0], "QUERY_DEV_CAP field " + i);
@@ -521,8 +522,12 @@ class FirmwareTest {
         assertEquals(Status.BAD_INDEX, h.cmd(Command.HW2SW_MPT, RawHca.NUM_MPT, 0));
         assertNull(fw.mpt(RawHca.NUM_MPT));
         assertNull(fw.mpt(-1));
-        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 0, mpt(0x07, 1, true)));
-        assertNotNull(fw.mpt(0), "index 0 is an entry like the others");
+        // The firmware's own indexes (§3.5 first_mpt): index 1 and tag 0 would be the invalid lkey.
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_MPT, 0, mpt(0x07, 1, true)));
+        assertEquals(Status.BAD_INDEX, h.in(Command.SW2HW_MPT, 1, mpt(Layout.Data.INVALID_LKEY, 1, true)));
+        assertNull(fw.mpt(1));
+        assertEquals(Status.OK, h.in(Command.SW2HW_MPT, 4, mpt(0x407, 1, true)));
+        assertNotNull(fw.mpt(4), "an index above them is an entry like the others");
         assertEquals(-1, fw.translate(RawHca.NUM_MPT << 8, 1, 0, 8, null), "a key past the table");
 
         long mtt = h.mem.alloc(4096);
