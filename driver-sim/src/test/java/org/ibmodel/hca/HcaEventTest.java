@@ -337,6 +337,33 @@ class HcaEventTest {
     }
 
     /**
+     * mlx4_ib_qp_event (drivers/infiniband/hw/mlx4/qp.c, Linux 6.6 on) queues a QP's event on an
+     * ordered workqueue: the handler runs in process context and may sleep (here ib_query_qp,
+     * which waits for its command), and the QP is not freed before it has run.
+     */
+    @Test
+    void shouldCallTheQpEventHandlerInProcessContextBeforeTheQpIsFreed() {
+        List<ExecContext> where = new ArrayList<>();
+        boolean[] destroyed = {false};
+        QpInitAttr init = QpInitAttr.of(QpType.RC, h.cq(8), h.cq(8), QpCap.of(4, 0, 1));
+        init.srq = Srq.create(h.pd, null, new SrqAttr(8, 1, 0)).get();
+        init.eventHandler = e -> {
+            where.add(h.kernel.context());
+            assertTrue(!destroyed[0], "the handler ran after destroy returned");
+            QpAttr now = new QpAttr();
+            assertEquals(0, e.qp().query(now), "ib_query_qp sleeps: legal here");
+            assertEquals(QpState.ERR, now.qpState);
+        };
+        Qp qp = Qp.create(h.pd, init).get();
+        HcaHost.toRts(qp);
+        HcaHost.toErr(qp);
+        assertEquals(0, qp.destroy());
+        destroyed[0] = true;
+        h.settle();
+        assertEquals(List.of(ExecContext.PROCESS), where, "QP_LAST_WQE_REACHED, once");
+    }
+
+    /**
      * ib_drain_qp of a QP on an SRQ (drivers/infiniband/core/verbs.c __ib_drain_srq, Linux 6.11
      * on): after the send queue, the QP in ERR, it waits for IB_EVENT_QP_LAST_WQE_REACHED, which
      * ib_core's own QP event handler notes before the ULP's hears it, then reaps the receive CQ

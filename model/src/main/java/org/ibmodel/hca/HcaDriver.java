@@ -129,6 +129,8 @@ public final class HcaDriver implements DeviceOps {
     /** Each EQ's tasklet_ctx (mlx4_create_eq sets one up per EQ). */
     private final EqTasklet[] eqTasklets;
     private final Workqueue wq;
+    /** mlx4_ib_qp_event_wq: QP events reach the consumer from it, in process context. */
+    private final Workqueue qpEventWq;
     private final Work portWork;
     private final Work catasWork;
     private final Timer catasTimer;
@@ -194,6 +196,7 @@ public final class HcaDriver implements DeviceOps {
             eqTasklets[v] = new EqTasklet(kernel, v);
         }
         this.wq = kernel.allocWorkqueue(name + "_port");
+        this.qpEventWq = kernel.allocWorkqueue("mlx4_ib_qp_event_wq");
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
@@ -833,7 +836,13 @@ public final class HcaDriver implements DeviceOps {
                 if (ev == IbEventType.QP_FATAL || ev == IbEventType.QP_REQ_ERR || ev == IbEventType.QP_ACCESS_ERR) {
                     qp.ibQp().deviceSetState(QpState.ERR);
                 }
-                qp.ibQp().eventUpcall(ev);
+                // mlx4_ib_qp_event (drivers/infiniband/hw/mlx4/qp.c, since Linux 6.6): the handler
+                // runs from an ordered workqueue, so it may sleep; the QP is held until it has run.
+                qp.eventsPending++;
+                qpEventWq.queueWork(new Work("mlx4_ib_handle_qp_event", () -> {
+                    qp.eventsPending--;
+                    qp.ibQp().eventUpcall(ev);
+                }));
             }
         }
     }
@@ -1541,6 +1550,10 @@ public final class HcaDriver implements DeviceOps {
             ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
             ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
         });
+        // mlx4_qp_free: the last reference, an event's work not yet run, is waited for.
+        if (hq.eventsPending > 0) {
+            qpEventWq.flush();
+        }
         hq.freeBuffers();
         if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
             qpBitmap.free(hq.qpn());
