@@ -35,6 +35,26 @@ class HcaPortMgmtChangeTest {
         assertEquals(3, a.smSl);
     }
 
+    /**
+     * A port brought up by SET_PORT: the device posts the new LID's PORT_MNG_CHG EQE, then the
+     * port's PORT_CHANGE, and a client hears LID_CHANGE and PORT_ACTIVE in that order, each only
+     * once ib_core's copy of the port has been read again (ib_cache_event_task: ib_cache_update,
+     * then ib_dispatch_event_clients), LID, LMC and state included.
+     */
+    @Test
+    void shouldTellPortActiveOnlyAfterIbCoresCopyOfThePortIsRead() {
+        HcaHost down = new HcaHost(0);
+        Port p = down.dev.port(1);
+        List<String> heard = new ArrayList<>();
+        down.dev.registerEventHandler(e -> heard.add(String.format("%s lid %#x lmc %d %s",
+                e.event().kernelName(), p.lid(), p.query().lmc, p.state())));
+        assertEquals(0, down.drv.setPort(1, 0x40, 2, 0x40, 0));
+        down.settle();
+
+        assertEquals(List.of("IB_EVENT_LID_CHANGE lid 0x40 lmc 2 ACTIVE", "IB_EVENT_PORT_ACTIVE lid 0x40 lmc 2 ACTIVE"),
+                heard);
+    }
+
     @Test
     void shouldRaiseNothingWhenOnlyTheSubnetManagerMoved() {
         h.fw.port(1).smSet(HcaHost.LID, 0, 0x9, 2);

@@ -135,6 +135,14 @@ public final class Port {
     }
 
     /**
+     * ib_cache_update's port_state: ib_core's copy of the state as the driver read it, no event
+     * (the driver dispatches PORT_ACTIVE and PORT_ERR from its device's port-change events).
+     */
+    public void cacheState(PortState state) {
+        attr.state = state;
+    }
+
+    /**
      * The link as the driver's query_port read it last: physical state, widths, speeds, MTUs, VLs
      * and capability mask. None of these raises an event of its own.
      */

@@ -156,8 +156,8 @@ public final class HcaDriver implements DeviceOps {
     private Bitmap srqBitmap;
     private int numPorts;
     /**
-     * By port: the events the PORT_MNG_CHG EQEs asked for, in EQE order, that the port work has
-     * not yet dispatched; guarded by tableLock.
+     * By port: the events the PORT_CHANGE and PORT_MNG_CHG EQEs asked for, in EQE order, that the
+     * port work has not yet dispatched; guarded by tableLock.
      */
     private final Map<Integer, List<IbEventType>> mngEvents = new TreeMap<>();
     private int pkeyTableLen;
@@ -748,11 +748,11 @@ public final class HcaDriver implements DeviceOps {
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
             if (updateCache(port) == 0) {
+                port.cacheState(a.state);
                 for (IbEventType e : events) {
                     dev.dispatchEvent(IbEvent.port(dev, e, p));
                 }
             }
-            port.setState(a.state);
         }
     }
 
@@ -886,20 +886,20 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * One PORT_CHANGE EQE: ib_core's port crosses into or out of ACTIVE as the EQE says, which
-     * raises the event; a port that went down and came back before the work read it has thus
-     * raised PORT_ERR and PORT_ACTIVE, as mlx4 does. The work then reads the rest of the port.
+     * One PORT_CHANGE EQE is one IB_EVENT_PORT_ACTIVE or IB_EVENT_PORT_ERR, as the EQE says
+     * (mlx4_ib_event): a port that went down and came back before the work read it raises both.
+     * Clients hear it from the port work, after ib_core's copy of the port has been read again
+     * (ib_cache_event_task runs ib_cache_update before ib_dispatch_event_clients).
      */
     private void portChange(int portNum, boolean active) {
         IbDevice dev = device;
         if (dev == null || !dev.isPortValid(portNum)) {
             return;
         }
-        Port port = dev.port(portNum);
-        boolean up = port.state() == PortState.ACTIVE || port.state() == PortState.ACTIVE_DEFER;
-        if (active != up) {
-            port.setState(active ? PortState.ACTIVE : PortState.DOWN);
-        }
+        IbEventType e = active ? IbEventType.PORT_ACTIVE : IbEventType.PORT_ERR;
+        tableLock.with(() -> {
+            mngEvents.computeIfAbsent(portNum, k -> new ArrayList<>()).add(e);
+        });
     }
 
     // ---- PD, MR, AH -----------------------------------------------------------------------
