@@ -280,13 +280,15 @@ final class Responder {
             }
         }
         if (op.isAtomic()) {
-            // IBA 9.4.5: the atomic target is 8 bytes, naturally aligned.
-            if ((pkt.atomicEth().va() & 7) != 0) {
-                return State.ERR_INVALID_REQUEST;
-            }
+            // The key first, as rxe_resp.c check_rkey does; the alignment after it, as
+            // rxe_atomic_reply checks it (RESPST_ERR_MISALIGNED_ATOMIC): IBA 9.4.5, the atomic
+            // target is 8 bytes, naturally aligned.
             if (transport.firmware().translate(pkt.atomicEth().rKey(), pd, pkt.atomicEth().va(), 8,
                     Layout.Mpt.ATOMIC) < 0) {
                 return State.ERR_RKEY_VIOLATION;
+            }
+            if ((pkt.atomicEth().va() & 7) != 0) {
+                return State.ERR_INVALID_REQUEST;
             }
         }
         return State.EXECUTE;

@@ -155,13 +155,27 @@ class ResponderAccessTest {
         }
     }
 
-    /** IBA 9.4.5: an atomic's target is 8 bytes, naturally aligned; another is an invalid request. */
+    /**
+     * IBA 9.4.5: an atomic's target is 8 bytes, naturally aligned; another is an invalid request,
+     * once its key has passed.
+     */
     @Test
     void shouldRefuseAnAtomicNotNaturallyAligned() {
         try (HostilePeer h = new HostilePeer(QpType.RC)) {
             long va = h.base + 4096 + 4;
             h.send(Opcode.RC_FETCH_ADD, PSN, at(h, Opcode.RC_FETCH_ADD, va));
             assertNak(h, Aeth.NakCode.INVALID_REQUEST, PSN);
+            assertUntouched(h, va - 4, 16);
+        }
+        // The key is checked first (rxe_resp.c check_rkey, then rxe_atomic_reply's alignment): a
+        // misaligned atomic through a wrong key is a remote access error.
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            long va = h.base + 4096 + 4;
+            h.send(Opcode.RC_FETCH_ADD, PSN, f -> {
+                at(h, Opcode.RC_FETCH_ADD, va).accept(f);
+                f.rkey ^= 0x100;
+            });
+            assertNak(h, Aeth.NakCode.REMOTE_ACCESS_ERROR, PSN);
             assertUntouched(h, va - 4, 16);
         }
     }
