@@ -160,14 +160,14 @@ final class Requester {
         if (allowed && w.opcode().isLocal()) {
             return local(t, w, q);
         }
-        int length;
+        long length;
         Syndrome failure = null;
         boolean oversizeDatagram = false;
         if (!allowed) {
             failure = Syndrome.LOCAL_QP_OP_ERR;
             length = 0;
         } else if (w.opcode() == SendOpcode.RDMA_READ || w.opcode().hasAtomic()) {
-            length = (int) new Transport.Segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE).total();
+            length = new Transport.Segments(w.bytes(), w.dataOffset(), w.ds() * Layout.Data.SIZE).total();
         } else {
             length = messageLength(t, w);
             if (length < 0) {
@@ -179,7 +179,12 @@ final class Requester {
                 oversizeDatagram = true;
             }
         }
-        int packets = w.opcode() != null && w.opcode().hasAtomic() ? 1 : Math.max(1, (length + mtu - 1) / mtu);
+        // IBA 9.4: a message is at most 2^31 bytes; a longer one is a local length error.
+        if (failure == null && length > Responder.MAX_MESSAGE) {
+            failure = Syndrome.LOCAL_LENGTH_ERR;
+            length = 0;
+        }
+        int packets = w.opcode() != null && w.opcode().hasAtomic() ? 1 : (int) Math.max(1, (length + mtu - 1) / mtu);
         if (failure != null || oversizeDatagram) {
             packets = 1;
         }
@@ -246,11 +251,11 @@ final class Requester {
      * The length of a SEND's or WRITE's message, each data segment checked for local access
      * through its lkey; -1 on a protection error. Inline data counts what the WQE holds.
      */
-    private int messageLength(TransportQp t, SendWqe w) {
+    private long messageLength(TransportQp t, SendWqe w) {
         byte[] b = w.bytes();
         int end = w.ds() * Layout.Data.SIZE;
         int pd = t.ctx.pd();
-        int length = 0;
+        long length = 0;
         for (int off = w.dataOffset(); off + Layout.Data.SIZE <= end;) {
             int count = Layout.Data.BYTE_COUNT.getInt(b, off);
             if (Layout.Data.INLINE.isSet(b, off)) {
@@ -332,7 +337,7 @@ final class Requester {
         int mtu = transport.mtu(t);
         int index = Psn.diff(t.cursorPsn, q.firstPsn);
         Opcode op = opcode(t, w.opcode(), index, q.packets);
-        int payloadLength = op.hasPayload() ? Math.min(mtu, q.length - index * mtu) : 0;
+        int payloadLength = op.hasPayload() ? (int) Math.min(mtu, q.length - (long) index * mtu) : 0;
         PacketBuilder b;
         if (t.ctx.datagram()) {
             byte[] wb = w.bytes();

@@ -22,15 +22,15 @@ final class TransportQp {
         SendWqe wqe;
         int firstPsn;
         int packets;
-        /** Message bytes; the data is read from host memory packet by packet. */
-        int length;
+        /** Message bytes, at most 2^31; the data is read from host memory packet by packet. */
+        long length;
         /** READ: the next response PSN expected. */
         int respPsn;
         boolean done;
         /** A local error found when the WQE was built; reported when it reaches the head. */
         Syndrome failure;
 
-        Wqe set(SendWqe wqe, int firstPsn, int packets, int length) {
+        Wqe set(SendWqe wqe, int firstPsn, int packets, long length) {
             this.wqe = wqe;
             this.firstPsn = firstPsn;
             this.packets = packets;

@@ -62,6 +62,34 @@ class RequesterLimitsTest {
         });
     }
 
+    /**
+     * IBA 9.4 (max_msg_sz, rxe_resp.c check_length's 1 << 31): a message of 2^31 bytes goes out,
+     * one a byte longer is a local length error before any packet. The segments go through the
+     * PD's local DMA key, which covers all of host memory, so no protection check stops them.
+     */
+    @Test
+    void shouldSendAMessageOfTwoGibibytesAndRefuseALongerOneWithALengthError() {
+        try (HostilePeer h = peer(1)) {
+            int lkey = h.pd.localDmaLkey();
+            SendWr max = new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 1 << 30, lkey), new Sge(h.base, 1 << 30, lkey));
+            post(h, max);
+            List<Integer> sent = requests(h);
+            assertTrue(!sent.isEmpty() && sent.get(0) == Opcode.RC_SEND_FIRST.value(), "2^31 bytes begin: " + sent);
+            assertTrue(h.poll().isEmpty(), "nothing completed yet");
+        }
+        try (HostilePeer h = peer(1)) {
+            int lkey = h.pd.localDmaLkey();
+            SendWr over = new SendWr().wrId(2).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, 1 << 30, lkey), new Sge(h.base, 1 << 30, lkey), new Sge(h.base, 1, lkey));
+            post(h, over);
+            assertEquals(List.of(), requests(h), "no packet");
+            List<org.ibmodel.core.Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(org.ibmodel.core.WcStatus.LOC_LEN_ERR, wcs.get(0).status, wcs.toString());
+        }
+    }
+
     @Test
     void shouldHoldTheReadPastMaxRdAtomicUntilAResponseCompletesOne() {
         try (HostilePeer h = peer(2)) {
