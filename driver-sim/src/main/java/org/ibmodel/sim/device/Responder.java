@@ -259,7 +259,7 @@ final class Responder {
             long len = Integer.toUnsignedLong(pkt.reth().dmaLen());
             if (len != 0 && transport.firmware().translate(pkt.reth().rKey(), pd, pkt.reth().va(), len,
                     Layout.Mpt.REMOTE_WRITE) < 0) {
-                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.REMOTE_ACCESS_ERR);
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.LOCAL_ACCESS_ERR);
             }
             qp.writeVa = pkt.reth().va();
             qp.writeRkey = pkt.reth().rKey();
@@ -318,7 +318,7 @@ final class Responder {
         } else if (op.isRdmaWrite()) {
             if (!transport.write(qp.writeRkey, pd, qp.writeVa, pkt.buffer(), pkt.payloadOffset(), pkt.payloadLength(),
                     Layout.Mpt.REMOTE_WRITE)) {
-                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.REMOTE_ACCESS_ERR);
+                return qp.rc() ? State.ERR_RKEY_VIOLATION : ucDrop(Syndrome.LOCAL_ACCESS_ERR);
             }
             qp.writeVa += pkt.payloadLength();
             qp.writeLeft -= pkt.payloadLength();
@@ -497,10 +497,12 @@ final class Responder {
      * affiliated asynchronous event, and move the QP to ERR.
      */
     private State fatal(Aeth.NakCode code, EventType event, int nakPsn) {
-        // rxe_resp.c do_class_ac_error then do_complete: a receive the message holds completes with
-        // the error the requester is told of, before the QP's other WQEs are flushed.
+        // rxe_resp.c do_class_ac_error then do_complete: a receive the message holds completes in
+        // error before the QP's other WQEs are flushed. Only an RDMA WRITE with immediate holds one
+        // through a key violation, and its receive reports LOCAL_ACCESS_ERR, as IBA 11.6.2 defines
+        // IB_WC_LOC_ACCESS_ERR (mlx4 has the CQE syndrome for it; rxe says REM_ACCESS_ERR).
         if (qp.recvWqe >= 0) {
-            Syndrome s = code == Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.REMOTE_ACCESS_ERR
+            Syndrome s = code == Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.LOCAL_ACCESS_ERR
                     : Syndrome.REMOTE_INVAL_REQ_ERR;
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
             qp.recvWqe = -1;

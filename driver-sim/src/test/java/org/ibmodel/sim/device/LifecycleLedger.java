@@ -195,8 +195,9 @@ final class LifecycleLedger {
                     + run.where());
             // A WRITE with immediate takes its receive before the rkey check fails (rxe_resp.c checks
             // resources first); RC's class C error completes that receive (IBA 9.9.3), and so does a
-            // UC QP on an SRQ, which drops the message (rxe_resp.c, RESPST_ERR_RKEY_VIOLATION).
-            case REM_ACCESS_ERR -> assertTrue((q.type == QpType.RC || q.onSrq) && ledger.values().stream()
+            // UC QP on an SRQ, which drops the message (rxe_resp.c, RESPST_ERR_RKEY_VIOLATION), with
+            // the status IBA 11.6.2 gives a protection error on a WRITE with immediate's receiver.
+            case LOC_ACCESS_ERR -> assertTrue((q.type == QpType.RC || q.onSrq) && ledger.values().stream()
                     .anyMatch(x -> x.q() == q.peer && x.op() == WrOpcode.RDMA_WRITE_WITH_IMM
                             && (!x.remoteOk() || x.target() == Target.EXTRA)),
                     what + ": no WRITE with immediate to a bad key or address came" + run.where());

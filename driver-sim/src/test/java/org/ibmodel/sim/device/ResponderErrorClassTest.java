@@ -71,11 +71,13 @@ class ResponderErrorClassTest {
     }
 
     /**
-     * An RDMA WRITE with immediate takes a receive; a bad rkey is class C too, and the receive
-     * completes with REM_ACCESS_ERR (rxe_resp.c RESPST_ERR_RKEY_VIOLATION).
+     * An RDMA WRITE with immediate takes a receive; a bad rkey is class C too (rxe_resp.c
+     * RESPST_ERR_RKEY_VIOLATION), and the receive completes with LOC_ACCESS_ERR, the status IBA
+     * 11.6.2 gives a protection error on a local buffer while a WRITE with immediate is processed
+     * (mlx4's LOCAL_ACCESS_ERR syndrome; rxe reports REM_ACCESS_ERR there).
      */
     @Test
-    void shouldCompleteTheReceiveOfAWriteWithImmediateWithRemoteAccessError() {
+    void shouldCompleteTheReceiveOfAWriteWithImmediateWithLocalAccessError() {
         try (HostilePeer h = new HostilePeer(QpType.RC)) {
             postRecvs(h, 1);
             h.send(Opcode.RC_RDMA_WRITE_ONLY_WITH_IMMEDIATE, PSN, f -> {
@@ -87,7 +89,7 @@ class ResponderErrorClassTest {
             });
             h.world.settle();
             assertEquals(QpState.ERR, h.state());
-            assertEquals(List.of(WcStatus.REM_ACCESS_ERR), statuses(h.poll()));
+            assertEquals(List.of(WcStatus.LOC_ACCESS_ERR), statuses(h.poll()));
         }
     }
 
