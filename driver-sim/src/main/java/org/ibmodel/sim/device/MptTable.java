@@ -145,12 +145,13 @@ final class MptTable {
     }
 
     /**
-     * LOCAL_INVAL, or a SEND with invalidate at the responder (§5.8): frees the registered
-     * fast_reg entry of {@code pd} whose key is {@code key}; false, changing nothing, otherwise.
+     * LOCAL_INVAL, or a SEND with invalidate at the responder (§5.8): frees the fast_reg entry of
+     * {@code pd} whose key is {@code key}, registered or already free (rxe_mr.c rxe_invalidate_mr
+     * checks the key and the type, not the state); false, changing nothing, otherwise.
      */
     boolean invalidate(int key, int pd) {
         byte[] e = fastRegEntry(key >>> 8, pd);
-        if (e == null || Layout.Mpt.FREE.isSet(e, 0) || !policy.keyMatches(Layout.Mpt.KEY.getInt(e, 0), key)) {
+        if (e == null || !policy.keyMatches(Layout.Mpt.KEY.getInt(e, 0), key)) {
             return false;
         }
         Layout.Mpt.FREE.set(e, 0, 1);
