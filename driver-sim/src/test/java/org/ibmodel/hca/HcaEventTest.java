@@ -116,6 +116,27 @@ class HcaEventTest {
     }
 
     /**
+     * __ib_create_cq keeps a NULL comp_handler and mlx4_ib_cq_comp calls it unchecked: a CQ made
+     * without one, armed, oopses at its first completion event. Unarmed, it is polled as usual.
+     */
+    @Test
+    void shouldOopsAtTheEventOfAnArmedCqThatHasNoCompletionHandler() {
+        Cq cq = Cq.create(h.dev, null, null, new CqInitAttr(8, 0)).get();
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+        HcaHost.toRts(qp);
+        qp.postSend(SendWr.send(1, sge()));
+        HcaHost.toErr(qp);
+        h.settle();
+        assertEquals(1, HcaHost.poll(cq).size(), "never armed: polled as usual");
+
+        assertEquals(0, cq.reqNotify(CqNotifyFlags.NEXT_COMP));
+        qp.postSend(SendWr.send(2, sge()));
+        org.ibmodel.kernel.KernelBug bug = org.junit.jupiter.api.Assertions.assertThrows(
+                org.ibmodel.kernel.KernelBug.class, h::settle);
+        assertEquals(org.ibmodel.kernel.KernelBug.NULL_POINTER, bug.rule(), bug.getMessage());
+    }
+
+    /**
      * ib_req_notify_cq passes any flags on; mlx4_ib_arm_cq arms for the next completion unless
      * they are exactly IB_CQ_SOLICITED, so flags with no arm bit, or both, arm and are no error.
      */

@@ -72,7 +72,7 @@ final class HcaHost {
     }
 
     Cq cq(int cqe) {
-        return Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
+        return Cq.create(dev, c -> { }, null, new CqInitAttr(cqe, 0)).get();
     }
 
     Qp qp(QpType type, Cq cq, QpCap cap) {

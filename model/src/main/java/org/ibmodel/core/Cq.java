@@ -283,9 +283,13 @@ public final class Cq extends IbObject {
     public void completionUpcall() {
         upcalls++;
         if (pollCtx == null) {
-            if (compHandler != null) {
-                compHandler.complete(this);
+            // __ib_create_cq keeps whatever comp_handler it was given, and mlx4_ib_cq_comp calls
+            // it unchecked: a CQ created without one and armed oopses at its first event.
+            if (compHandler == null) {
+                throw new KernelBug(KernelBug.NULL_POINTER, "cq->comp_handler is NULL (a CQ created without"
+                        + " a completion handler was armed and its event came)");
             }
+            compHandler.complete(this);
             return;
         }
         switch (pollCtx) {

@@ -23,6 +23,8 @@ public final class KernelBug extends RuntimeException {
     public static final String KREF_USE_AFTER_FREE = "kref_use_after_free";
     /** wait_for_completion() that nothing left in the system can complete. */
     public static final String COMPLETION_DEADLOCK = "completion_deadlock";
+    /** A call through a NULL function pointer: the oops of "BUG: kernel NULL pointer dereference". */
+    public static final String NULL_POINTER = "null_pointer_dereference";
     /** Generic WARN_ON(). */
     public static final String WARN_ON = "warn_on";
 

@@ -150,7 +150,7 @@ final class TransportPair implements AutoCloseable {
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = poll != null ? Cq.alloc(dev, cqe, 0, poll).get()
-                    : Cq.create(dev, null, null, new CqInitAttr(cqe, 0)).get();
+                    : Cq.create(dev, c -> { }, null, new CqInitAttr(cqe, 0)).get();
             this.maxInline = maxInline;
             srq = srqWr > 0 ? Srq.create(pd, handler, new SrqAttr(srqWr, 4, 0)).get() : null;
             qp = newQp(type, cap, sig);

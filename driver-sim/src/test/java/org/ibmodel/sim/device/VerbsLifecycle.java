@@ -136,7 +136,7 @@ final class VerbsLifecycle implements AutoCloseable {
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             for (int i = 0; i < 2; i++) {
-                cqs[i] = Cq.create(dev, null, null, new CqInitAttr(CQE, 0)).get();
+                cqs[i] = Cq.create(dev, c -> { }, null, new CqInitAttr(CQE, 0)).get();
             }
             srq = newSrq().get();
             buf = host.memory().alloc(BUF);
@@ -1079,11 +1079,11 @@ final class VerbsLifecycle implements AutoCloseable {
         } else {
             Side s = sides[arg % 2];
             if (s.cqs[2] == null && dead[s.index]) {
-                Result<Cq> r = Cq.create(s.dev, null, null, new CqInitAttr(CQE, 0));
+                Result<Cq> r = Cq.create(s.dev, c -> { }, null, new CqInitAttr(CQE, 0));
                 assertTrue(r.isErr() && r.err() == Errno.EIO.negative(), "ib_create_cq on a failed HCA: " + r
                         + where());
             } else if (s.cqs[2] == null) {
-                s.cqs[2] = Cq.create(s.dev, null, null, new CqInitAttr(CQE, 0)).get();
+                s.cqs[2] = Cq.create(s.dev, c -> { }, null, new CqInitAttr(CQE, 0)).get();
                 note("create CQ 2 on h" + s.index);
             } else {
                 boolean used = false;

@@ -86,7 +86,7 @@ class DeviceResetTest {
             handler = e -> log.add("event " + e.event());
             device.registerEventHandler(handler);
             pd = Pd.alloc(device).get();
-            cq = Cq.create(device, null, null, new CqInitAttr(64, 0)).get();
+            cq = Cq.create(device, c -> { }, null, new CqInitAttr(64, 0)).get();
             qp = Qp.create(pd, QpInitAttr.of(QpType.RC, cq, cq, new QpCap(16, 16, 1, 1, 0))).get();
             buf = host.memory().alloc(LEN);
             mr = Mr.reg(pd, buf, LEN, buf, AccessFlags.LOCAL_WRITE).get();
