@@ -2,7 +2,6 @@
 // docs/HCA.md §4.3, §7, §8, §9
 package org.ibmodel.hca;
 
-import java.util.function.Consumer;
 import org.ibmodel.mm.HostMemory;
 
 /**
@@ -85,7 +84,12 @@ final class Eq {
      * may add EQEs while the handler runs (a completion handler that re-arms a CQ with CQEs
      * waiting makes one at once), and it would take a ring the handler is emptying for full.
      */
-    void interrupt(Consumer<byte[]> dispatch) {
+    /** One EQE to dispatch, with the EQ's number and the EQE's index (mlx4_eq_int's eq->cons_index). */
+    interface Dispatch {
+        void eqe(byte[] eqe, int eqn, int index);
+    }
+
+    void interrupt(Dispatch dispatch) {
         int setCi = 0;
         while (true) {
             byte[] eqe = memory.read(buffer + (long) (ci & ((1 << logSize) - 1)) * Hw.Eqe.SIZE, Hw.Eqe.SIZE);
@@ -93,9 +97,9 @@ final class Eq {
             if (Hw.Eqe.OWNER.getInt(eqe, 0) != ((ci >>> logSize) & 1)) {
                 break;
             }
-            ci++;
+            int index = ci++;
             handled++;
-            dispatch.accept(eqe);
+            dispatch.eqe(eqe, eqn, index);
             if (++setCi >= NUM_SPARE_EQE) {
                 setCi(false);
                 setCi = 0;

@@ -16,6 +16,8 @@ public enum EqeType {
     LOCAL_CATAS_ERROR(0x08, IbEventType.DEVICE_FATAL),
     PORT_CHANGE(0x09, null),
     CMD(0x0a, null),
+    /** mlx4's MLX4_EVENT_TYPE_EQ_OVERFLOW: the device could not write an EQE. */
+    EQ_OVERFLOW(0x0f, null),
     WQ_INVAL_REQ_ERROR(0x10, IbEventType.QP_REQ_ERR),
     WQ_ACCESS_ERROR(0x11, IbEventType.QP_ACCESS_ERR),
     SRQ_CATAS_ERROR(0x12, IbEventType.SRQ_ERR),

@@ -451,9 +451,12 @@ public final class HcaDriver implements DeviceOps {
 
     /** One EQ per MSI-X vector: EQ 0 takes every async event, the others completions (§2). */
     private int setupEqs(int numCq) {
+        // MLX4_ASYNC_EVENT_MASK (drivers/net/ethernet/mellanox/mlx4/eq.c): every event but the
+        // completions, and not LOCAL_CATAS_ERROR, which mlx4 finds by polling the catas buffer
+        // (nor EQ_OVERFLOW, which an EQ reports of itself, unmapped).
         long asyncMask = 0;
         for (EqeType t : EqeType.values()) {
-            if (t != EqeType.COMPLETION) {
+            if (t != EqeType.COMPLETION && t != EqeType.LOCAL_CATAS_ERROR && t != EqeType.EQ_OVERFLOW) {
                 asyncMask |= t.maskBit();
             }
         }
@@ -758,14 +761,22 @@ public final class HcaDriver implements DeviceOps {
 
     // ---- events (HARDIRQ) -----------------------------------------------------------------
 
-    /** mlx4_eq_int's dispatch of one EQE. */
-    private void dispatch(byte[] eqe) {
+    /** mlx4_eq_int's dispatch of one EQE, entry {@code index} of EQ {@code eqn}. */
+    private void dispatch(byte[] eqe, int eqn, int index) {
         if (kernel.context() != ExecContext.HARDIRQ) {
             throw new KernelBug(KernelBug.WARN_ON, name + ": EQE dispatched outside hard-interrupt context");
         }
         EqeType type = EqeType.of(Hw.Eqe.TYPE.getInt(eqe, 0));
         int object = Hw.Eqe.OBJECT.getInt(eqe, 0);
-        if (type == null) {
+        // mlx4_eq_int's default case: a type it has no case for (LOCAL_CATAS_ERROR among them,
+        // which its mask never asks for) is logged and skipped.
+        if (type == null || type == EqeType.LOCAL_CATAS_ERROR) {
+            kernel.printk(String.format("%s: Unhandled event %02x(%02x) on EQ %d at index %d", pci.slot(),
+                    Hw.Eqe.TYPE.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0), eqn, index));
+            return;
+        }
+        if (type == EqeType.EQ_OVERFLOW) {
+            kernel.printk(String.format("%s: EQ overrun on EQN %d", pci.slot(), eqn));
             return;
         }
         if (type == EqeType.CMD) {
@@ -812,12 +823,11 @@ public final class HcaDriver implements DeviceOps {
                 }
                 wq.queueWork(portWork);
             }
-            // The device reports catastrophic errors in its buffer only (HCA.md §2.1); should an
-            // EQE say so, it is taken as the poll would take the buffer.
-            case LOCAL_CATAS_ERROR -> wq.queueWork(catasWork);
             case SRQ_LIMIT, SRQ_CATAS_ERROR -> {
                 HcaSrq srq = tableLock.with(() -> srqs.get(object));
                 if (srq == null) {
+                    // mlx4_srq_event (drivers/net/ethernet/mellanox/mlx4/srq.c)
+                    kernel.printk(String.format("%s: Async event for bogus SRQ %08x", pci.slot(), object));
                     return;
                 }
                 if (type == EqeType.SRQ_LIMIT) {

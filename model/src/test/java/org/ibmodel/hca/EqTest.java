@@ -102,7 +102,7 @@ class EqTest {
         dev.post(0);
         // Each dispatch makes the device add one more EQE, as a completion handler that re-arms
         // a CQ with CQEs waiting does.
-        eq.interrupt(eqe -> {
+        eq.interrupt((eqe, eqn, index) -> {
             int n = Hw.Eqe.OBJECT.getInt(eqe, 0);
             seen.add(n);
             if (n + 1 < total) {
@@ -133,7 +133,7 @@ class EqTest {
             dev.post(i);
         }
         List<Integer> seen = new ArrayList<>();
-        eq.interrupt(eqe -> seen.add(Hw.Eqe.OBJECT.getInt(eqe, 0)));
+        eq.interrupt((eqe, eqn, index) -> seen.add(Hw.Eqe.OBJECT.getInt(eqe, 0)));
         assertEquals(List.of(0, 1, 2), seen);
         assertEquals(1, dev.doorbells.size());
         assertEquals(1, Hw.Doorbell.EQ_ARM.extract(dev.doorbells.get(0)));
