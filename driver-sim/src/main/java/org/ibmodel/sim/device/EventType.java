@@ -13,6 +13,8 @@ public enum EventType {
     LOCAL_CATAS_ERROR(0x08),
     PORT_CHANGE(0x09),
     CMD(0x0a),
+    /** Never written here: an EQE with no room is dropped and counted (EventQueue.overruns). */
+    EQ_OVERFLOW(0x0f),
     WQ_INVAL_REQ_ERROR(0x10),
     WQ_ACCESS_ERROR(0x11),
     SRQ_CATAS_ERROR(0x12),
