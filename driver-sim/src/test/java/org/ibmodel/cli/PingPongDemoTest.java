@@ -252,7 +252,8 @@ class PingPongDemoTest {
             int psn = ib.getInt(lrh + 16) & 0xffffff;
             firstArrival.putIfAbsent(slid + ">" + dlid + " " + opcode + " " + psn, new long[] {ns, wlen});
         }
-        Matcher m = Pattern.compile("t=\\s*(\\d+)\\.(\\d{3}) us  wire LID (\\d+) -> (\\d+)  (.+?)\\s+psn 0x(\\p{XDigit}{6})")
+        Matcher m = Pattern.compile(
+                "t=\\s*(\\d+)\\.(\\d{3}) us  wire LID (\\d+) -> (\\d+)  (.+?)\\s+psn 0x(\\p{XDigit}{6})")
                 .matcher(run.out());
         java.util.Set<Long> delays = new java.util.TreeSet<>();
         int told = 0;
