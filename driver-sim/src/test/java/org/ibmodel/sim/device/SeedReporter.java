@@ -8,8 +8,12 @@ import org.quicktheories.core.Reporter;
 public record SeedReporter(String test, long seed) implements Reporter {
 
     public static String replay(String test, long seed) {
+        // The number of examples is part of the run: a failure found with more may not come back
+        // with the default.
+        String examples = System.getProperty("ibmodel.examples");
         return test + " failed with seed " + seed + "; replay with:\n  mvn -B -pl driver-sim -am verify"
-                + " -Dtest=" + test + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed;
+                + " -Dtest=" + test + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + seed
+                + (examples == null ? "" : " -Dibmodel.examples=" + examples);
     }
 
     @Override

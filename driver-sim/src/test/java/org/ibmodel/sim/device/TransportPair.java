@@ -406,11 +406,16 @@ final class TransportPair implements AutoCloseable {
         return out;
     }
 
-    /** A repeatable pattern: byte i of message {@code tag} is a function of both. */
+    /**
+     * A repeatable pattern: byte i of message {@code tag} is a hash of both, so that no shift of
+     * the data within a message (a packet's payload taken from the wrong offset) leaves it equal.
+     */
     static byte[] pattern(int tag, int len) {
         byte[] b = new byte[len];
+        long t = tag * 0x9E37_79B9_7F4A_7C15L;
         for (int i = 0; i < len; i++) {
-            b[i] = (byte) (tag * 31 + i * 7 + (i >>> 8));
+            long x = (t + i) * 0xBF58_476D_1CE4_E5B9L;
+            b[i] = (byte) (x ^ x >>> 31 ^ x >>> 47);
         }
         return b;
     }
