@@ -342,9 +342,17 @@ public final class World implements AutoCloseable {
 
     /** Runs the world and every kernel's deferred work until nothing is left. */
     public void settle() {
+        settle(1_000_000);
+    }
+
+    /**
+     * {@link #settle()}, taking the world for livelocked only after {@code maxEvents} events
+     * without a pause (a megabyte at a 256-byte MTU under loss needs a few million).
+     */
+    public void settle(long maxEvents) {
         while (true) {
             boolean ran = runPendingWork();
-            long events = scheduler.runUntilIdle(1_000_000);
+            long events = scheduler.runUntilIdle(maxEvents);
             if (!ran && events == 0) {
                 return;
             }

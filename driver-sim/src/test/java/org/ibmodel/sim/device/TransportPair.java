@@ -385,6 +385,11 @@ final class TransportPair implements AutoCloseable {
         world.settle();
     }
 
+    /** {@link #settle()} with a budget of {@code maxEvents} events before a livelock is called. */
+    void settle(long maxEvents) {
+        world.settle(maxEvents);
+    }
+
     /**
      * A path between the two hosts that loses {@code percent} % of the packets: each of its two
      * links (host to switch, switch to host) drops its share, 1 - (1 - p)^(1/2).
