@@ -215,7 +215,8 @@ final class Responder {
         if (op.isRdmaReadRequest() || op.isAtomic()) {
             return maxDestRdAtomic() > 0 ? State.CHECK_LENGTH : State.ERR_INVALID_REQUEST;
         }
-        if (op.requiresRecvWqe() && qp.recvWqe < 0 && !takeRecvWqe(qp)) {
+        if (op.requiresRecvWqe() && qp.recvWqe < 0
+                && (!transport.policy().receiverReady(psn) || !takeRecvWqe(qp))) {
             if (qp.rc()) {
                 return State.ERR_RNR;
             }

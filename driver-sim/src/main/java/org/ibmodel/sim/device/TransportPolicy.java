@@ -16,6 +16,14 @@ interface TransportPolicy {
         return Psn.diff(psn, expected);
     }
 
+    /**
+     * IBA 9.7.5.2.8 (rxe_resp.c check_resource): whether the responder may look for a receive WQE
+     * for the request with this PSN, rather than answer it with an RNR NAK at once.
+     */
+    default boolean receiverReady(int psn) {
+        return true;
+    }
+
     /** rxe_comp.c do_complete: whether the oldest in-flight WQE of {@code t} may be retired. */
     default boolean retirable(TransportQp t) {
         return t.inflight.get(0).done;

@@ -32,7 +32,9 @@ import org.junit.jupiter.api.Test;
  * next receive WR posted, with the message's length and bytes; a's QP stays in RTS. And
  * ({@code rnrTimerOnly}) with nothing lost, the RNR timer alone resends: the ACK timer never
  * fires; ({@code rnrResend}) the first request packet a sends after an RNR NAK is the one the
- * NAK names (IBA 9.7.5.2.8: nothing goes out while the timer runs).
+ * NAK names (IBA 9.7.5.2.8: nothing goes out while the timer runs); ({@code rnrJustified}) b
+ * sends an RNR NAK only for the first packet of a SEND that has no receive posted for it (IBA
+ * 9.7.5.2.8: receiver not ready).
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
  * -Dtest=RnrLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
  */
@@ -54,9 +56,30 @@ class RnrLossPropertyTest {
 
     @Test
     void exactlyOnceAfterRnr() {
-        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         int[] rnr = {0};
         int[] both = {0};
+        check(TransportPolicy.CORRECT, rnr, both);
+        // The scenarios must reach what the property is about, or it holds for nothing.
+        assertTrue(rnr[0] >= EXAMPLES / 5, rnr[0] + " of " + EXAMPLES + " runs met an RNR NAK");
+        assertTrue(both[0] >= EXAMPLES / 20, both[0] + " of " + EXAMPLES + " runs met an RNR NAK and an ACK timeout");
+    }
+
+    /** A responder that NAKs a SEND's first packet once, receive or not, is caught by rnrJustified. */
+    @Test
+    void shouldCatchAnRnrNakWithAReceivePosted() {
+        TransportPolicy nakOnce = new TransportPolicy() {
+            private final java.util.Set<Integer> naked = new java.util.HashSet<>();
+
+            @Override
+            public boolean receiverReady(int psn) {
+                return (psn & 1) != 0 || !naked.add(psn);
+            }
+        };
+        TransportMutants.assertCaught(() -> check(nakOnce, new int[1], new int[1]), "rnrJustified");
+    }
+
+    private static void check(TransportPolicy policy, int[] rnr, int[] both) {
+        long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
                 .withExamples(EXAMPLES)
                 .withShrinkCycles(30)
@@ -65,13 +88,10 @@ class RnrLossPropertyTest {
                         lists().of(integers().between(0, 3 * 6145 - 1).map(RnrLossPropertyTest::step))
                                 .ofSizeBetween(1, 12))
                 .checkAssert((worldSeed, mtu, f, steps) -> {
-                    int[] seen = run(worldSeed, mtu, f % 11, f > 10, steps);
+                    int[] seen = run(worldSeed, mtu, f % 11, f > 10, steps, policy);
                     rnr[0] += seen[0] > 0 ? 1 : 0;
                     both[0] += seen[0] > 0 && seen[1] > 0 ? 1 : 0;
                 });
-        // The scenarios must reach what the property is about, or it holds for nothing.
-        assertTrue(rnr[0] >= EXAMPLES / 5, rnr[0] + " of " + EXAMPLES + " runs met an RNR NAK");
-        assertTrue(both[0] >= EXAMPLES / 20, both[0] + " of " + EXAMPLES + " runs met an RNR NAK and an ACK timeout");
     }
 
     private static Step step(int v) {
@@ -85,13 +105,38 @@ class RnrLossPropertyTest {
     }
 
     /** One scenario; the RNR NAKs and the ACK timeouts host a's QP met. */
-    static int[] run(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Step> steps) {
+    static int[] run(long worldSeed, Mtu mtu, int dropPercent, boolean srq, List<Step> steps, TransportPolicy policy) {
         int sends = (int) steps.stream().filter(s -> s.kind() == SEND).count();
         TransportPair.Conn c = new TransportPair.Conn(mtu, 0xFF_FFF0 - sends, 0x7000, 10, 7, 7, 1);
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, c, q -> { }, srq)) {
-                p.pathLoss(dropPercent);
+            p.pathLoss(dropPercent);
+            p.b.transport().policy(policy);
             int[] seen = new int[2];
             int[] waitingAt = {-1};
+            int[] posted = {0};
+            // The PSN of each SEND's first packet: where b needs a receive for it.
+            List<Step> sendSteps = steps.stream().filter(s -> s.kind() == SEND).toList();
+            int[] firstPsn = new int[sends];
+            int psn = c.psnA();
+            for (int i = 0; i < sends; i++) {
+                firstPsn[i] = psn;
+                psn = Psn.add(psn, Math.max(1, (sendSteps.get(i).arg() + mtu.bytes() - 1) / mtu.bytes()));
+            }
+            p.b.transport().observer(new TransportObserver() {
+                @Override
+                public void respRecv(Transport t, int qpn, int psn, boolean executed, Reply reply, int replyPsn) {
+                    if (reply != Reply.RNR_NAK) {
+                        return;
+                    }
+                    int message = -1;
+                    for (int i = 0; i < sends; i++) {
+                        message = firstPsn[i] == psn ? i : message;
+                    }
+                    assertTrue(message >= 0, "rnrJustified: an RNR NAK for PSN " + psn + ", no SEND's first packet");
+                    assertTrue(posted[0] <= message, "rnrJustified: an RNR NAK for SEND " + message + " with "
+                            + posted[0] + " receives posted");
+                }
+            });
             p.a.transport().observer(new TransportObserver() {
                 @Override
                 public void reqSend(Transport t, int qpn, int wqe, int psn) {
@@ -115,7 +160,6 @@ class RnrLossPropertyTest {
                 }
             });
             int sent = 0;
-            int posted = 0;
             for (Step s : steps) {
                 switch (s.kind()) {
                     case SEND -> {
@@ -125,8 +169,8 @@ class RnrLossPropertyTest {
                         sent++;
                     }
                     case RECV -> {
-                        for (int k = 0; k < s.arg(); k++, posted++) {
-                            p.b.postRecv(1000 + posted, TransportPair.TARGET + (long) posted * SLOT, SLOT);
+                        for (int k = 0; k < s.arg(); k++, posted[0]++) {
+                            p.b.postRecv(1000 + posted[0], TransportPair.TARGET + (long) posted[0] * SLOT, SLOT);
                         }
                     }
                     default -> p.world.runUntil(p.world.scheduler().now() + s.arg() * 1000L);
@@ -134,8 +178,8 @@ class RnrLossPropertyTest {
             }
             // A SEND still short of a receive meets an RNR NAK now, before the last receives come.
             p.world.runUntil(p.world.scheduler().now() + 1_000_000);
-            for (; posted < sends; posted++) {
-                p.b.postRecv(1000 + posted, TransportPair.TARGET + (long) posted * SLOT, SLOT);
+            for (; posted[0] < sends; posted[0]++) {
+                p.b.postRecv(1000 + posted[0], TransportPair.TARGET + (long) posted[0] * SLOT, SLOT);
             }
             p.settle();
 
