@@ -37,7 +37,8 @@ import org.junit.jupiter.api.Test;
  * segment boundaries anywhere, and a retry after a loss starts in the middle of a list.
  * Invariants ({@code gatherScatter}): every WR completes once in order with SUCCESS; every byte
  * gathered from the segments in list order arrives where it belongs: a WRITE's at b's address, a
- * READ's scattered over a's segments in order, a SEND's over the receive's segments in order.
+ * READ's scattered over a's segments in order, a SEND's over the receive's segments in order; and
+ * the 64 bytes either side of every place written to are as they were (no segment overrun).
  * Replay a failure with the seed it prints: {@code mvn -B -pl driver-sim -am verify
  * -Dtest=MultiSgeLossPropertyTest -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=SEED}.
  */
@@ -141,6 +142,29 @@ class MultiSgeLossPropertyTest {
         return out.toByteArray();
     }
 
+    /** Bytes either side of every place a message is written to, filled before and checked after. */
+    private static final int GUARD = 64;
+    private static final byte FILLER = (byte) 0x5a;
+
+    /** Filler over each piece and the guards either side of it. */
+    private static void guard(TransportPair.Side side, List<long[]> pieces) {
+        for (long[] piece : pieces) {
+            byte[] f = new byte[(int) piece[1] + 2 * GUARD];
+            java.util.Arrays.fill(f, FILLER);
+            side.fill(piece[0] - GUARD, f);
+        }
+    }
+
+    /** The guards either side of each piece are filler still. */
+    private static void assertGuarded(TransportPair.Side side, List<long[]> pieces, String what) {
+        byte[] f = new byte[GUARD];
+        java.util.Arrays.fill(f, FILLER);
+        for (long[] piece : pieces) {
+            assertArrayEquals(f, side.read(piece[0] - GUARD, GUARD), what + ": the bytes before a segment");
+            assertArrayEquals(f, side.read(piece[0] + piece[1], GUARD), what + ": the bytes after a segment");
+        }
+    }
+
     private static void scatter(TransportPair.Side side, List<long[]> pieces, byte[] data) {
         int at = 0;
         for (long[] piece : pieces) {
@@ -177,7 +201,8 @@ class MultiSgeLossPropertyTest {
             for (int i = 0; i < msgs.size(); i++) {
                 Msg m = msgs.get(i);
                 byte[] data = TransportPair.pattern(i, m.size());
-                List<long[]> local = cut(m.size(), m.local(), (long) i * WINDOW);
+                // A page in, so that the guard before a first piece is in the buffer too.
+                List<long[]> local = cut(m.size(), m.local(), 4096 + (long) i * WINDOW);
                 locals.add(local);
                 long remote = TransportPair.TARGET + (long) i * WINDOW;
                 SendWr wr = new SendWr().wrId(i).sgList(sges(p.a, local));
@@ -185,6 +210,7 @@ class MultiSgeLossPropertyTest {
                     case SEND -> {
                         List<long[]> recv = cut(m.size(), m.remote(), RECEIVES + (long) sends * WINDOW);
                         receives.add(recv);
+                        guard(p.b, recv);
                         assertEquals(true, p.b.qp.postRecv(new RecvWr(1000 + sends, sges(p.b, recv))).ok(),
                                 "post_recv");
                         sends++;
@@ -192,10 +218,12 @@ class MultiSgeLossPropertyTest {
                         wr.opcode(WrOpcode.SEND);
                     }
                     case WRITE -> {
+                        guard(p.b, List.of(new long[] {remote, m.size()}));
                         scatter(p.a, local, data);
                         wr.opcode(WrOpcode.RDMA_WRITE).remoteAddr(p.b.buf + remote).rkey(p.b.mr.rkey());
                     }
                     default -> {
+                        guard(p.a, local);
                         p.b.fill(remote - TransportPair.TARGET, data);
                         wr.opcode(WrOpcode.RDMA_READ).remoteAddr(p.b.buf + remote - TransportPair.TARGET)
                                 .rkey(p.b.mr.rkey());
@@ -222,10 +250,17 @@ class MultiSgeLossPropertyTest {
                         assertEquals(m.size(), received.get(r).byteLen, what);
                         assertArrayEquals(data, gather(p.b, receives.get(r)), what + " into "
                                 + receives.get(r).size() + " segments");
+                        assertGuarded(p.b, receives.get(r), what);
                         r++;
                     }
-                    case WRITE -> assertArrayEquals(data, p.b.read(remote, m.size()), what);
-                    default -> assertArrayEquals(data, gather(p.a, locals.get(i)), what);
+                    case WRITE -> {
+                        assertArrayEquals(data, p.b.read(remote, m.size()), what);
+                        assertGuarded(p.b, List.of(new long[] {remote, m.size()}), what);
+                    }
+                    default -> {
+                        assertArrayEquals(data, gather(p.a, locals.get(i)), what);
+                        assertGuarded(p.a, locals.get(i), what);
+                    }
                 }
             }
             return midList[0];
