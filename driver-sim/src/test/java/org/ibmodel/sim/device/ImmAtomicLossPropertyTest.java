@@ -179,8 +179,13 @@ class ImmAtomicLossPropertyTest {
             }
             default -> p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.ATOMIC_CMP_AND_SWP)
                     .sgList(p.a.sge(ORIGINALS + 8L * i, 8)).remoteAddr(p.b.buf + WORD).rkey(p.b.mr.rkey())
-                    .compareAdd(m.op() == SWAP_HIT ? word : word + 1).swap(swapValue(i)));
+                    .compareAdd(m.op() == SWAP_HIT ? word : missing(word, i)).swap(swapValue(i)));
         }
+    }
+
+    /** A compare value that misses {@code word}: in its low word, or only in its high one. */
+    private static long missing(long word, int i) {
+        return word ^ (i % 2 == 0 ? 1 : 1L << 40);
     }
 
     private static long swapValue(int i) {
