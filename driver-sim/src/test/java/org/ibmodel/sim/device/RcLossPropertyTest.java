@@ -38,7 +38,9 @@ import org.junit.jupiter.api.Test;
  *     and no more (spare receives stay unused); each FETCH_ADD returns the counter's value after
  *     the adds before it and the counter ends at the sum of all (an atomic is executed once);
  * <li>{@code byteExact}: every SEND, WRITE and READ leaves the destination equal to the source,
- *     and the 64 bytes either side of it, and of the counter, as they were.
+ *     and the 64 bytes either side of it, and of the counter, as they were; a READ at an odd
+ *     place in the list that fits the last WRITE before it reads that WRITE's bytes (requests
+ *     are executed in order, IBA 9.5).
  * </ul>
  * A second property makes the fabric lose every packet after the first few, for good: the requester's
  * completions are successes, one RETRY_EXC_ERR and flushes, in posting order, its QP ends in ERR,
@@ -102,6 +104,22 @@ class RcLossPropertyTest {
         return lists().of(integers().between(0, 3).zip(sizes(), Msg::new)).ofSizeBetween(1, 6);
     }
 
+    /**
+     * The message whose bytes READ {@code i} reads: a READ at an odd place in the list reads what
+     * the last WRITE before it wrote, when that is at least as long (IBA 9.5: a responder executes
+     * requests in order, so the READ sees the WRITE); any other READ reads a source of its own.
+     */
+    static int readsFrom(List<Msg> msgs, int i) {
+        if (i % 2 == 1) {
+            for (int j = i - 1; j >= 0; j--) {
+                if (msgs.get(j).op() == 1) {
+                    return msgs.get(j).size() >= msgs.get(i).size() ? j : i;
+                }
+            }
+        }
+        return i;
+    }
+
     /** Each message's offset on both sides: one after the other, a guard either side, 4 KiB aligned. */
     static long[] layout(List<Msg> msgs) {
         long[] at = new long[msgs.size()];
@@ -133,14 +151,16 @@ class RcLossPropertyTest {
     @Test
     void shouldDeliverEveryMessageExactlyOnceInOrderUnderLossAndFlaps() {
         int[] resent = {0};
-        int[] large = {0};
-        check(TransportPolicy.CORRECT, EXAMPLES, false, again -> resent[0] += again ? 1 : 0, large);
+        int[] reached = {0, 0};
+        check(TransportPolicy.CORRECT, EXAMPLES, false, again -> resent[0] += again ? 1 : 0, reached);
         // The scenarios must reach what the property is about, or it holds for nothing: a request
         // the responder had already executed comes again, and must not be executed twice; and
         // messages of half a mebibyte and more are among them.
         assertTrue(resent[0] >= EXAMPLES / 5, resent[0] + " of " + EXAMPLES + " runs resent an executed request"
                 + floor());
-        assertTrue(large[0] >= EXAMPLES / 10, large[0] + " of " + EXAMPLES + " runs sent 512 KiB or more at once"
+        assertTrue(reached[0] >= EXAMPLES / 10, reached[0] + " of " + EXAMPLES + " runs sent 512 KiB or more at once"
+                + floor());
+        assertTrue(reached[1] >= EXAMPLES / 20, reached[1] + " of " + EXAMPLES + " runs read what a WRITE before wrote"
                 + floor());
     }
 
@@ -263,7 +283,7 @@ class RcLossPropertyTest {
 
     /** The property over {@code examples} scenarios, on a device deciding as {@code policy} does. */
     private static void check(TransportPolicy policy, int examples, boolean fatTree, Consumer<Boolean> resent,
-            int[] large) {
+            int[] reached) {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         qt().withFixedSeed(seed)
                 .withExamples(examples)
@@ -273,7 +293,11 @@ class RcLossPropertyTest {
                         integers().between(0, 10 * 11 - 1), messages())
                 .checkAssert((worldSeed, mtu, faults, msgs) -> {
                     List<Msg> fit = fitted(msgs);
-                    large[0] += fit.stream().anyMatch(m -> m.size() >= MIB / 2 && m.op() != 3) ? 1 : 0;
+                    reached[0] += fit.stream().anyMatch(m -> m.size() >= MIB / 2 && m.op() != 3) ? 1 : 0;
+                    if (reached.length > 1) {
+                        reached[1] += java.util.stream.IntStream.range(0, fit.size())
+                                .anyMatch(i -> fit.get(i).op() == 2 && readsFrom(fit, i) != i) ? 1 : 0;
+                    }
                     resent.accept(run(worldSeed, mtu, faults % 11, faults / 11, fit, fatTree, policy));
                 });
     }
@@ -363,7 +387,9 @@ class RcLossPropertyTest {
                 }
                 case 1 -> guard(p.b, at[i], m.size());
                 case 2 -> {
-                    p.b.fill(at[i], TransportPair.pattern(i, m.size()));
+                    if (readsFrom(msgs, i) == i) {
+                        p.b.fill(at[i], TransportPair.pattern(i, m.size()));
+                    }
                     guard(p.a, dst, m.size());
                 }
                 default -> guard(p.a, dst, 8);
@@ -390,7 +416,7 @@ class RcLossPropertyTest {
                         .sgList(p.a.sge(dst, 8)).remoteAddr(p.b.buf + COUNTER).rkey(p.b.mr.rkey())
                         .compareAdd(m.size()));
                 default -> p.a.postSend(new SendWr().wrId(i).opcode(WrOpcode.RDMA_READ).sgList(p.a.sge(dst, m.size()))
-                        .remoteAddr(p.b.buf + src).rkey(p.b.mr.rkey()));
+                        .remoteAddr(p.b.buf + at[readsFrom(msgs, i)]).rkey(p.b.mr.rkey()));
             }
         }
         return initial;
@@ -430,9 +456,12 @@ class RcLossPropertyTest {
                     counter += m.size();
                 }
                 default -> {
-                    assertArrayEquals(data, p.a.read(dst, m.size()), "byteExact: READ " + i);
+                    int from = readsFrom(msgs, i);
+                    byte[] read = java.util.Arrays.copyOf(TransportPair.pattern(from, msgs.get(from).size()), m.size());
+                    assertArrayEquals(read, p.a.read(dst, m.size()), "byteExact: READ " + i
+                            + (from == i ? "" : " of WRITE " + from + "'s bytes"));
                     assertGuarded(p.a, dst, m.size(), "READ " + i);
-                    assertArrayEquals(data, p.b.read(src, m.size()), "byteExact: READ " + i + "'s source");
+                    assertArrayEquals(read, p.b.read(at[from], m.size()), "byteExact: READ " + i + "'s source");
                 }
             }
         }
