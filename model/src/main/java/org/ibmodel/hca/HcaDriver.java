@@ -847,12 +847,9 @@ public final class HcaDriver implements DeviceOps {
                     qp.ibQp().deviceSetState(QpState.ERR);
                 }
                 // mlx4_ib_qp_event (drivers/infiniband/hw/mlx4/qp.c, since Linux 6.6): the handler
-                // runs from an ordered workqueue, so it may sleep; the QP is held until it has run.
-                qp.eventsPending++;
-                qpEventWq.queueWork(new Work("mlx4_ib_handle_qp_event", () -> {
-                    qp.eventsPending--;
-                    qp.ibQp().eventUpcall(ev);
-                }));
+                // runs from an ordered workqueue, so it may sleep. mlx4 holds the QP until it has
+                // run; here destroy_qp's 2RST_QP sleeps, and the queued work runs first.
+                qpEventWq.queueWork(new Work("mlx4_ib_handle_qp_event", () -> qp.ibQp().eventUpcall(ev)));
             }
         }
     }
@@ -1560,10 +1557,6 @@ public final class HcaDriver implements DeviceOps {
             ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
             ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
         });
-        // mlx4_qp_free: the last reference, an event's work not yet run, is waited for.
-        if (hq.eventsPending > 0) {
-            qpEventWq.flush();
-        }
         hq.freeBuffers();
         if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
             qpBitmap.free(hq.qpn());

@@ -44,8 +44,6 @@ final class HcaQp {
 
     private final Qp ibQp;
     private final int qpn;
-    /** Events queued on mlx4_ib_qp_event_wq and not yet run: each holds the QP (mlx4_put_qp). */
-    int eventsPending;
     private final PciFunction pci;
     private final HostMemory memory;
     private final WorkQueue sq;
