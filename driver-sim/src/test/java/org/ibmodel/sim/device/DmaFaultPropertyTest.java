@@ -120,11 +120,14 @@ class DmaFaultPropertyTest {
         String at = "steps " + steps + ", freeing b's " + what + " after " + Math.min(after, steps.size());
         TransportPair.Conn conn = TransportPair.Conn.standard(Mtu.MTU_1024).retries(2, 2);
         // The device reads a CQ's doorbell record only when the ring may be full (HCA.md §5), and b
-        // never polls: a CQ of two entries fills after two receives.
+        // never polls: a CQ of two entries fills after two receives, and b has four from the start.
         int cqeB = what == Freed.CQ_DB_RECORD ? 1 : TransportPair.CQE;
         try (TransportPair p = new TransportPair(worldSeed, QpType.RC, conn, null, false, 0, 1,
                 TransportPair.CQE, cqeB)) {
             p.b.transport().policy(policy);
+            for (int k = 0; what == Freed.CQ_DB_RECORD && k < 4; k++) {
+                p.b.postRecv(100 + k, TransportPair.TARGET, 4096);
+            }
             boolean[] freed = {false};
             List<Step> playable = new ArrayList<>();
             for (int i = 0; i < steps.size(); i++) {
