@@ -723,9 +723,10 @@ public final class HcaDriver implements DeviceOps {
 
     /**
      * The port-change work: PortInfo and the tables through MAD_IFC into ib_core's copy, then the
-     * events the PORT_MNG_CHG EQEs asked for ({@link #portMgmtChangeEvents}), once ib_core's copy
-     * holds the new port: drivers/infiniband/core/cache.c ib_cache_event_task runs ib_cache_update
-     * before the clients hear of a change. Nothing is raised for what merely differs from the copy.
+     * events the PORT_CHANGE and PORT_MNG_CHG EQEs asked for ({@link #portChange},
+     * {@link #portMgmtChangeEvents}), once ib_core's copy holds the new port:
+     * drivers/infiniband/core/cache.c ib_cache_event_task runs ib_cache_update before the clients
+     * hear of a change. Nothing is raised for what merely differs from the copy.
      */
     private void refreshPorts() {
         IbDevice dev = device;
@@ -804,7 +805,7 @@ public final class HcaDriver implements DeviceOps {
             }
             // mlx4_eq_int (drivers/net/ethernet/mellanox/mlx4/eq.c) and mthca_eq_int's port_change:
             // each PORT_CHANGE EQE is IB_EVENT_PORT_ACTIVE (subtype active) or IB_EVENT_PORT_ERR,
-            // dispatched from the interrupt, whatever the port's state when the work reads it.
+            // whatever the port's state when the work reads it; the work tells the clients.
             case PORT_CHANGE -> {
                 portChange(Hw.Eqe.PORT.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.PORT_ACTIVE);
                 wq.queueWork(portWork);

@@ -499,12 +499,13 @@ final class Responder {
      */
     private State fatal(Aeth.NakCode code, EventType event, int nakPsn) {
         // rxe_resp.c do_class_ac_error then do_complete: a receive the message holds completes in
-        // error before the QP's other WQEs are flushed. Only an RDMA WRITE with immediate holds one
-        // through a key violation, and its receive reports LOCAL_ACCESS_ERR, as IBA 11.6.2 defines
-        // IB_WC_LOC_ACCESS_ERR (mlx4 has the CQE syndrome for it; rxe says REM_ACCESS_ERR).
+        // error before the QP's other WQEs are flushed. An RDMA WRITE with immediate refused for its
+        // key reports LOCAL_ACCESS_ERR, as IBA 11.6.2 defines IB_WC_LOC_ACCESS_ERR (mlx4 has the CQE
+        // syndrome for it; rxe says REM_ACCESS_ERR). A SEND's receive, held when a duplicate READ
+        // in its midst is refused, gets the requester's error, as rxe gives it.
         if (qp.recvWqe >= 0) {
-            Syndrome s = code == Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.LOCAL_ACCESS_ERR
-                    : Syndrome.REMOTE_INVAL_REQ_ERR;
+            Syndrome s = code != Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.REMOTE_INVAL_REQ_ERR
+                    : op.isRdmaWrite() ? Syndrome.LOCAL_ACCESS_ERR : Syndrome.REMOTE_ACCESS_ERR;
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
             qp.recvWqe = -1;
             qp.recvOffset = 0;

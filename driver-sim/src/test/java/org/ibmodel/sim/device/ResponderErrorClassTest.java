@@ -94,6 +94,33 @@ class ResponderErrorClassTest {
     }
 
     /**
+     * A duplicate READ within a SEND (its response lost) whose region has gone since (rxe_resp.c
+     * rxe_recheck_mr) is a remote access error: the receive the SEND holds completes with the
+     * requester's REM_ACCESS_ERR, the status of a WRITE with immediate's receive being its own.
+     */
+    @Test
+    void shouldCompleteTheReceiveOfASendWithRemoteAccessErrorWhenADuplicateReadIsRefused() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            long region = h.base + 16 * 4096L;
+            org.ibmodel.core.Mr read = org.ibmodel.core.Mr.reg(h.pd, region, 4096, region,
+                    org.ibmodel.core.AccessFlags.LOCAL_WRITE | org.ibmodel.core.AccessFlags.REMOTE_READ).get();
+            postRecvs(h, 1);
+            java.util.function.Consumer<HostilePeer.Fields> request = f -> {
+                f.va = region;
+                f.rkey = read.rkey();
+                f.dmaLen = 16;
+            };
+            h.send(Opcode.RC_RDMA_READ_REQUEST, PSN, request);
+            h.send(Opcode.RC_SEND_FIRST, PSN + 1, f -> f.payload = payload(MTU));
+            assertEquals(0, read.dereg());
+            h.send(Opcode.RC_RDMA_READ_REQUEST, PSN, request);
+            h.world.settle();
+            assertEquals(QpState.ERR, h.state());
+            assertEquals(List.of(WcStatus.REM_ACCESS_ERR), statuses(h.poll()));
+        }
+    }
+
+    /**
      * Class E (rxe_resp.c, UC on an SRQ): a message dropped for its length completes the SRQ
      * receive it took with REM_INV_REQ_ERR, as that receive cannot wait for the next message;
      * the QP stays in RTS and the next message takes the next receive.
