@@ -13,7 +13,8 @@ public enum EqeType {
     CQ_ERROR(0x04, IbEventType.CQ_ERR),
     WQ_CATAS_ERROR(0x05, IbEventType.QP_FATAL),
     PATH_MIG_FAILED(0x07, IbEventType.PATH_MIG_ERR),
-    LOCAL_CATAS_ERROR(0x08, IbEventType.DEVICE_FATAL),
+    /** Not asked for (MLX4_ASYNC_EVENT_MASK): the catastrophic error is found by polling. */
+    LOCAL_CATAS_ERROR(0x08, null),
     PORT_CHANGE(0x09, null),
     CMD(0x0a, null),
     /** mlx4's MLX4_EVENT_TYPE_EQ_OVERFLOW: the device could not write an EQE. */
