@@ -56,6 +56,7 @@ import org.quicktheories.dsl.TheoryBuilder3;
  */
 class CatastrophicErrorPropertyTest {
     private static final long DEFAULT_SEED = 0xca7a5;
+    private static final SeedReporter REPORTER = SeedReporter.of("CatastrophicErrorPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
     private static final int LEN = 2048;
     static final long[] RUN_NS = {1_000, 20_000, 300_000, 5_000_000};
@@ -221,9 +222,9 @@ class CatastrophicErrorPropertyTest {
      * had written before it failed that a had not polled.
      */
     private static void assertReached(int[] reached) {
-        assertTrue(reached[0] >= EXAMPLES / 2, reached[0] + " of " + EXAMPLES + " runs flushed an outstanding send");
-        assertTrue(reached[1] >= EXAMPLES / 12,
-                reached[1] + " of " + EXAMPLES + " runs failed with a completion not yet polled");
+        REPORTER.assertReached(reached[0], EXAMPLES / 2, "of " + EXAMPLES + " runs flushed an outstanding send");
+        REPORTER.assertReached(reached[1], EXAMPLES / 12,
+                "of " + EXAMPLES + " runs failed with a completion not yet polled");
     }
 
     /** What host a posted and what it polled before the end of the steps. */

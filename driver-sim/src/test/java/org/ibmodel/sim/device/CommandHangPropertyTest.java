@@ -63,7 +63,8 @@ class CommandHangPropertyTest {
         check(UnaryOperator.identity(), flushed -> caught[0] += flushed > 0 ? 1 : 0);
         // The scenarios must reach what the property is about, or it holds for nothing: the
         // command timed out with a SEND or WRITE of a's still outstanding, flushed in the error state.
-        assertTrue(caught[0] >= EXAMPLES * 2 / 5, caught[0] + " of " + EXAMPLES + " runs flushed an outstanding send");
+        SeedReporter.of("CommandHangPropertyTest", DEFAULT_SEED).assertReached(caught[0], EXAMPLES * 2 / 5,
+                "of " + EXAMPLES + " runs flushed an outstanding send");
     }
 
     /**

@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class CqNotifyPropertyTest {
     private static final long DEFAULT_SEED = 0xc9_a4e;
+    private static final SeedReporter REPORTER = SeedReporter.of("CqNotifyPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int NONE = 0;
     private static final int FOR_SOLICITED = 1;
@@ -81,8 +82,9 @@ class CqNotifyPropertyTest {
                     seen[1] += r[1];
                 });
         // The runs must reach moderation's two ways of raising a held-back event.
-        assertTrue(seen[0] >= EXAMPLES / 10 && seen[1] >= EXAMPLES / 10, seen[0] + " upcalls at a moderation's count, "
-                + seen[1] + " at its period's end, in " + EXAMPLES + " runs");
+        REPORTER.assertReached(seen[0], EXAMPLES / 10, "upcalls at a moderation's count in " + EXAMPLES + " runs");
+        REPORTER.assertReached(seen[1], EXAMPLES / 10, "upcalls at a moderation's period's end in " + EXAMPLES
+                + " runs");
     }
 
     /** Arms most often, so that arms meet both waiting and arriving completions. */

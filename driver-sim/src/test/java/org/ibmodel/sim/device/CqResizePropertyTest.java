@@ -3,7 +3,6 @@
 package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -36,6 +35,7 @@ import org.junit.jupiter.api.Test;
  */
 class CqResizePropertyTest {
     private static final long DEFAULT_SEED = 0xc9_5125;
+    private static final SeedReporter REPORTER = SeedReporter.of("CqResizePropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int POST = 0;
     private static final int RUN = 1;
@@ -67,8 +67,8 @@ class CqResizePropertyTest {
                     moved[0] += seen[1] > 0 ? 1 : 0;
                 });
         // The scenarios must reach both answers, and resizes with completions waiting.
-        assertTrue(refused[0] >= EXAMPLES / 20, refused[0] + " of " + EXAMPLES + " runs had a resize refused");
-        assertTrue(moved[0] >= EXAMPLES / 10, moved[0] + " of " + EXAMPLES + " runs resized with CQEs waiting");
+        REPORTER.assertReached(refused[0], EXAMPLES / 20, "of " + EXAMPLES + " runs had a resize refused");
+        REPORTER.assertReached(moved[0], EXAMPLES / 10, "of " + EXAMPLES + " runs resized with CQEs waiting");
     }
 
     private static Step step(int kind, int v) {

@@ -75,8 +75,8 @@ class DmaFaultPropertyTest {
         // The scenarios must reach what the property is about, for each structure, or it holds
         // for nothing: b's device used the freed memory, and the object it belongs to failed for it.
         for (Freed what : Freed.values()) {
-            assertTrue(hit[what.ordinal()] >= EXAMPLES / Freed.values().length / 10,
-                    hit[what.ordinal()] + " runs failed the object when " + what + " was freed: "
+            SeedReporter.of("DmaFaultPropertyTest", DEFAULT_SEED).assertReached(hit[what.ordinal()],
+                    EXAMPLES / Freed.values().length / 10, "runs failed the object when " + what + " was freed "
                             + java.util.Arrays.toString(hit));
         }
     }

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.Test;
  */
 class FencePropertyTest {
     private static final long DEFAULT_SEED = 0xfe_2ce;
+    private static final SeedReporter REPORTER = SeedReporter.of("FencePropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 8 << 10;
     private static final int READ = 0;
@@ -75,9 +76,9 @@ class FencePropertyTest {
                     fenced[0] += seen[1] > 0 ? 1 : 0;
                 });
         // The scenarios must meet both waits, or the property holds for nothing.
-        assertTrue(limited[0] >= EXAMPLES / 10, limited[0] + " of " + EXAMPLES + " runs reached max_rd_atomic");
-        assertTrue(fenced[0] >= EXAMPLES / 10, fenced[0] + " of " + EXAMPLES
-                + " runs fenced a WR behind a READ or atomic");
+        REPORTER.assertReached(limited[0], EXAMPLES / 10, "of " + EXAMPLES + " runs reached max_rd_atomic");
+        REPORTER.assertReached(fenced[0], EXAMPLES / 10,
+                "of " + EXAMPLES + " runs fenced a WR behind a READ or atomic");
     }
 
     /** Mostly READs and atomics, so that max_rd_atomic is reached; one WR in four fenced. */

@@ -47,6 +47,7 @@ import org.quicktheories.core.Gen;
  */
 class ImmAtomicLossPropertyTest {
     private static final long DEFAULT_SEED = 0x1aa_10ad;
+    private static final SeedReporter REPORTER = SeedReporter.of("ImmAtomicLossPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 8 << 10;
     private static final int SEND_IMM = 0;
@@ -77,7 +78,7 @@ class ImmAtomicLossPropertyTest {
         checkRc(TransportPolicy.CORRECT, replay -> replayed[0] += replay ? 1 : 0);
         // The scenarios must reach what the property is about, or it holds for nothing: a
         // COMPARE_SWAP b had executed came again, to be answered from the cache.
-        assertTrue(replayed[0] >= EXAMPLES / 15, replayed[0] + " of " + EXAMPLES + " runs replayed a COMPARE_SWAP");
+        REPORTER.assertReached(replayed[0], EXAMPLES / 15, "of " + EXAMPLES + " runs replayed a COMPARE_SWAP");
     }
 
     @Test
@@ -89,8 +90,8 @@ class ImmAtomicLossPropertyTest {
             classE[0] += seen[1] ? 1 : 0;
         });
         // As above: b lost part of a message and dropped the rest, and on an SRQ failed the WQE it took.
-        assertTrue(cut[0] >= EXAMPLES / 5, cut[0] + " of " + EXAMPLES + " runs lost part of a message");
-        assertTrue(classE[0] >= EXAMPLES / 20, classE[0] + " of " + EXAMPLES + " runs failed an SRQ's WQE");
+        REPORTER.assertReached(cut[0], EXAMPLES / 5, "of " + EXAMPLES + " runs lost part of a message");
+        REPORTER.assertReached(classE[0], EXAMPLES / 20, "of " + EXAMPLES + " runs failed an SRQ's WQE");
     }
 
     /**

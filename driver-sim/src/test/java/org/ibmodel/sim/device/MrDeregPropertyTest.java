@@ -4,7 +4,6 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -51,7 +50,8 @@ class MrDeregPropertyTest {
                         integers().between(0, 6 * 100 - 1), lists().of(integers().between(1, SLOT)).ofSizeBetween(1, 8))
                 .checkAssert((worldSeed, mtu, f, sizes) -> cut[0] += run(worldSeed, mtu, f % 6, f / 6, sizes));
         // The deregistration must fall among the WRITEs often, or the property holds for nothing.
-        assertTrue(cut[0] >= EXAMPLES / 5, cut[0] + " of " + EXAMPLES + " runs refused a WRITE");
+        SeedReporter.of("MrDeregPropertyTest", DEFAULT_SEED).assertReached(cut[0], EXAMPLES / 5,
+                "of " + EXAMPLES + " runs refused a WRITE");
     }
 
     /** One scenario; 1 when a WRITE was refused. */

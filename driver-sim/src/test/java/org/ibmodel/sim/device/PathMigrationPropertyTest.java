@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class PathMigrationPropertyTest {
     private static final long DEFAULT_SEED = 0x17_28;
+    private static final SeedReporter REPORTER = SeedReporter.of("PathMigrationPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 200);
     private static final int LEN = 512;
     private static final int RECEIVES = 64;
@@ -85,8 +86,8 @@ class PathMigrationPropertyTest {
             migrated[0] += seen[1] > 0 ? 1 : 0;
         });
         // The scenarios must reach what the property is about, or it holds for nothing.
-        assertTrue(armed[0] >= EXAMPLES / 10, armed[0] + " of " + EXAMPLES + " runs armed a QP");
-        assertTrue(migrated[0] >= EXAMPLES / 20, migrated[0] + " of " + EXAMPLES + " runs migrated an armed QP");
+        REPORTER.assertReached(armed[0], EXAMPLES / 10, "of " + EXAMPLES + " runs armed a QP");
+        REPORTER.assertReached(migrated[0], EXAMPLES / 20, "of " + EXAMPLES + " runs migrated an armed QP");
     }
 
     /**

@@ -4,7 +4,6 @@ package org.ibmodel.sim.device;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -41,6 +40,7 @@ import org.quicktheories.dsl.TheoryBuilder4;
  */
 class PostListPropertyTest {
     private static final long DEFAULT_SEED = 0xbad_5e9;
+    private static final SeedReporter REPORTER = SeedReporter.of("PostListPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 4 << 10;
     private static final int GOOD = 0;
@@ -63,7 +63,7 @@ class PostListPropertyTest {
         scenarios().checkAssert((worldSeed, mtu, drop, calls) -> cut[0] += run(worldSeed, mtu, drop, calls) ? 1 : 0);
         // The scenarios must reach what the property is about, or it holds for nothing: a list cut
         // at a refused WR with WRs on both sides of it, the ones before posted, the ones after not.
-        assertTrue(cut[0] >= EXAMPLES / 3, cut[0] + " of " + EXAMPLES + " runs cut a list between two WRs");
+        REPORTER.assertReached(cut[0], EXAMPLES / 3, "of " + EXAMPLES + " runs cut a list between two WRs");
     }
 
     /**
@@ -78,7 +78,7 @@ class PostListPropertyTest {
         scenarios().checkAssert((worldSeed, mtu, drop, calls) ->
                 cut[0] += runRecv(worldSeed, mtu, drop, calls) ? 1 : 0);
         // As above, for receives.
-        assertTrue(cut[0] >= EXAMPLES / 3, cut[0] + " of " + EXAMPLES + " runs cut a list between two receives");
+        REPORTER.assertReached(cut[0], EXAMPLES / 3, "of " + EXAMPLES + " runs cut a list between two receives");
     }
 
     /** Whether {@code firstBad} cuts a list of {@code size} WRs with some on each side of the refused one. */

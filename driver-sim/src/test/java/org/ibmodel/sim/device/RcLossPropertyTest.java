@@ -77,10 +77,8 @@ class RcLossPropertyTest {
     /** Events a settle may take: a mebibyte at a 256-byte MTU under 10 % loss takes millions. */
     private static final long MAX_EVENTS = 50_000_000;
 
-    /** A coverage floor missed: the scenarios of this seed, and how to run them again. */
-    private static String floor() {
-        return "\n" + SeedReporter.replay("RcLossPropertyTest", Long.getLong("ibmodel.seed", DEFAULT_SEED));
-    }
+    /** Says, when a coverage floor is missed, the seed and how to run its scenarios again. */
+    private static final SeedReporter REPORTER = SeedReporter.of("RcLossPropertyTest", DEFAULT_SEED);
 
     /** One generated message: 0 SEND, 1 RDMA WRITE, 2 RDMA READ, 3 FETCH_ADD of {@code size}. */
     record Msg(int op, int size) {
@@ -156,12 +154,9 @@ class RcLossPropertyTest {
         // The scenarios must reach what the property is about, or it holds for nothing: a request
         // the responder had already executed comes again, and must not be executed twice; and
         // messages of half a mebibyte and more are among them.
-        assertTrue(resent[0] >= EXAMPLES / 5, resent[0] + " of " + EXAMPLES + " runs resent an executed request"
-                + floor());
-        assertTrue(reached[0] >= EXAMPLES / 10, reached[0] + " of " + EXAMPLES + " runs sent 512 KiB or more at once"
-                + floor());
-        assertTrue(reached[1] >= EXAMPLES / 20, reached[1] + " of " + EXAMPLES + " runs read what a WRITE before wrote"
-                + floor());
+        REPORTER.assertReached(resent[0], EXAMPLES / 5, "of " + EXAMPLES + " runs resent an executed request");
+        REPORTER.assertReached(reached[0], EXAMPLES / 10, "of " + EXAMPLES + " runs sent 512 KiB or more at once");
+        REPORTER.assertReached(reached[1], EXAMPLES / 20, "of " + EXAMPLES + " runs read what a WRITE before wrote");
     }
 
     @Test
@@ -169,8 +164,7 @@ class RcLossPropertyTest {
         int examples = Math.max(10, EXAMPLES / 4);
         int[] resent = {0};
         check(TransportPolicy.CORRECT, examples, true, again -> resent[0] += again ? 1 : 0, new int[2]);
-        assertTrue(resent[0] >= examples / 6, resent[0] + " of " + examples + " runs resent an executed request"
-                + floor());
+        REPORTER.assertReached(resent[0], examples / 6, "of " + examples + " runs resent an executed request");
     }
 
     /**
@@ -198,8 +192,7 @@ class RcLossPropertyTest {
         int[] exceeded = {0};
         checkOutage(TransportPolicy.CORRECT, examples, e -> exceeded[0] += e ? 1 : 0);
         // Most runs must meet the outage with work outstanding, or it proves nothing.
-        assertTrue(exceeded[0] >= examples / 3, exceeded[0] + " of " + examples + " runs ran out of retries"
-                + floor());
+        REPORTER.assertReached(exceeded[0], examples / 3, "of " + examples + " runs ran out of retries");
     }
 
     /** A requester that, out of retries, goes on trying (as one migrating on exhaustion with no path armed). */

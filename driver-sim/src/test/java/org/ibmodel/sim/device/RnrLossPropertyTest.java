@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  */
 class RnrLossPropertyTest {
     private static final long DEFAULT_SEED = 0x2e_10ad;
+    private static final SeedReporter REPORTER = SeedReporter.of("RnrLossPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 8 << 10;
     private static final int SEND = 0;
@@ -60,8 +61,8 @@ class RnrLossPropertyTest {
         int[] both = {0};
         check(TransportPolicy.CORRECT, rnr, both);
         // The scenarios must reach what the property is about, or it holds for nothing.
-        assertTrue(rnr[0] >= EXAMPLES / 5, rnr[0] + " of " + EXAMPLES + " runs met an RNR NAK");
-        assertTrue(both[0] >= EXAMPLES / 20, both[0] + " of " + EXAMPLES + " runs met an RNR NAK and an ACK timeout");
+        REPORTER.assertReached(rnr[0], EXAMPLES / 5, "of " + EXAMPLES + " runs met an RNR NAK");
+        REPORTER.assertReached(both[0], EXAMPLES / 20, "of " + EXAMPLES + " runs met an RNR NAK and an ACK timeout");
     }
 
     /** A responder that NAKs a SEND's first packet once, receive or not, is caught by rnrJustified. */

@@ -7,6 +7,23 @@ import org.quicktheories.core.Reporter;
 /** Reports a falsified property of {@code test} with the seed and the command that replays it. */
 public record SeedReporter(String test, long seed) implements Reporter {
 
+    /** The reporter of {@code test} run with {@code -Dibmodel.seed}, or with its default seed. */
+    public static SeedReporter of(String test, long defaultSeed) {
+        return new SeedReporter(test, Long.getLong("ibmodel.seed", defaultSeed));
+    }
+
+    /**
+     * Fails, with the seed and the command that replays the run, unless the scenarios reached what
+     * the property is about at least {@code floor} times: a property that held for nothing proves
+     * nothing. {@code what} names what was counted ("of 200 runs lost a packet").
+     */
+    public void assertReached(int reached, int floor, String what) {
+        if (reached < floor) {
+            throw new AssertionError("coverage: " + reached + " " + what + ", fewer than " + floor + "\n"
+                    + replay(test, seed));
+        }
+    }
+
     public static String replay(String test, long seed) {
         // The number of examples is part of the run: a failure found with more may not come back
         // with the default.

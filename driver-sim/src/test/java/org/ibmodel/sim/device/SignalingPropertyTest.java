@@ -46,6 +46,7 @@ import org.junit.jupiter.api.Test;
  */
 class SignalingPropertyTest {
     private static final long DEFAULT_SEED = 0x5195_10ad;
+    private static final SeedReporter REPORTER = SeedReporter.of("SignalingPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 2 << 10;
     private static final int POST = 0;
@@ -93,8 +94,8 @@ class SignalingPropertyTest {
                     flushed[0] += seen[1] > 0 ? 1 : 0;
                 });
         // The scenarios must fill the queue and flush unsignalled WRs, or the property holds for nothing.
-        assertTrue(refused[0] >= EXAMPLES / 10, refused[0] + " of " + EXAMPLES + " runs had a post refused");
-        assertTrue(flushed[0] >= EXAMPLES / 10, flushed[0] + " of " + EXAMPLES + " runs flushed an unsignalled WR");
+        REPORTER.assertReached(refused[0], EXAMPLES / 10, "of " + EXAMPLES + " runs had a post refused");
+        REPORTER.assertReached(flushed[0], EXAMPLES / 10, "of " + EXAMPLES + " runs flushed an unsignalled WR");
     }
 
     /** Six in ten steps post, the rest run, poll or (rarely) fail the QP. */

@@ -47,6 +47,7 @@ import org.junit.jupiter.api.Test;
  */
 class SqdLossPropertyTest {
     private static final long DEFAULT_SEED = 0x5cd_10ad;
+    private static final SeedReporter REPORTER = SeedReporter.of("SqdLossPropertyTest", DEFAULT_SEED);
     private static final int EXAMPLES = Integer.getInteger("ibmodel.examples", 150);
     private static final int SLOT = 8 << 10;
     private static final int WRITE = 0;
@@ -81,10 +82,10 @@ class SqdLossPropertyTest {
                     drainedMidway[0] += r & (REFUSED - 1);
                     refusedIn[0] += r / REFUSED;
                 });
-        assertTrue(drainedMidway[0] >= EXAMPLES / 10, drainedMidway[0] + " of " + EXAMPLES
-                + " runs drained in SQD before their end");
-        assertTrue(refusedIn[0] >= EXAMPLES / 20, refusedIn[0] + " of " + EXAMPLES
-                + " runs had an SQD2RTS refused while the QP drained");
+        REPORTER.assertReached(drainedMidway[0], EXAMPLES / 10,
+                "of " + EXAMPLES + " runs drained in SQD before their end");
+        REPORTER.assertReached(refusedIn[0], EXAMPLES / 20,
+                "of " + EXAMPLES + " runs had an SQD2RTS refused while the QP drained");
     }
 
     /**

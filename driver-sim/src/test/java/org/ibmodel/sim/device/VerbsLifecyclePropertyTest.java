@@ -2,7 +2,6 @@
 // request's fate and leave nothing behind (drivers/infiniband/core/verbs.c; hw/mlx4/qp.c, cq.c)
 package org.ibmodel.sim.device;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
@@ -10,6 +9,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.UnaryOperator;
 import org.ibmodel.core.DeviceOps;
 import org.junit.jupiter.api.Test;
@@ -77,24 +77,27 @@ class VerbsLifecyclePropertyTest {
         VerbsLifecycle.Coverage c = check(seed, EXAMPLES, UnaryOperator.identity());
         System.out.println("VerbsLifecyclePropertyTest coverage: " + c.seen);
         // The runs must reach what the property is about, or it proves nothing.
-        for (Map.Entry<String, Integer> floor : Map.of("RDMA_WRITE RC SUCCESS", 15, "RDMA_READ RC SUCCESS", 10,
-                "ATOMIC_FETCH_AND_ADD RC SUCCESS", 10, "SEND UD SUCCESS", 50, "recv RC SUCCESS", 20,
-                "recv UC SUCCESS", 15, "SEND RC WR_FLUSH_ERR", 10, "destroy QP with WRs outstanding", 25,
-                "RC delivery checked", 15, "post_recv ENOMEM", 15).entrySet()) {
-            assertTrue(c.get(floor.getKey()) >= floor.getValue(), "coverage: " + floor.getKey() + " reached "
-                    + c.get(floor.getKey()) + " times, fewer than " + floor.getValue() + ": " + c.seen);
+        SeedReporter reporter = new SeedReporter("VerbsLifecyclePropertyTest", seed);
+        String of = " in " + EXAMPLES + " runs (all counts: " + c.seen + ")";
+        Map<String, Integer> floors = new TreeMap<>(Map.ofEntries(Map.entry("RDMA_WRITE RC SUCCESS", 15),
+                Map.entry("RDMA_READ RC SUCCESS", 10), Map.entry("ATOMIC_FETCH_AND_ADD RC SUCCESS", 10),
+                Map.entry("SEND UD SUCCESS", 50), Map.entry("recv RC SUCCESS", 20), Map.entry("recv UC SUCCESS", 15),
+                Map.entry("SEND RC WR_FLUSH_ERR", 10), Map.entry("destroy QP with WRs outstanding", 25),
+                Map.entry("RC delivery checked", 15), Map.entry("post_recv ENOMEM", 15),
+                Map.entry("modify to RTS from SQE", 1), Map.entry("event QP_ACCESS_ERR", 5),
+                Map.entry("event QP_LAST_WQE_REACHED", 20), Map.entry("resize CQ", 20),
+                Map.entry("catastrophic error", 5), Map.entry("destroy SRQ", 20), Map.entry("destroy SRQ in use", 3),
+                Map.entry("attach", 20), Map.entry("detach", 5), Map.entry("destroy QP attached", 3),
+                Map.entry("unsignalled RC retired", 10)));
+        for (Map.Entry<String, Integer> floor : floors.entrySet()) {
+            reporter.assertReached(c.get(floor.getKey()), floor.getValue(), "times " + floor.getKey() + of);
         }
-        assertTrue(c.get("modify to RTS from SQE") >= 1, "coverage: no QP taken back from SQE: " + c.seen);
-        assertTrue(c.get("event QP_ACCESS_ERR") >= 5 && c.get("event QP_LAST_WQE_REACHED") >= 20
-                && c.get("resize CQ") >= 20 && c.get("catastrophic error") >= 5 && c.get("destroy SRQ") >= 20
-                && c.get("destroy SRQ in use") >= 3 && c.get("attach") >= 20 && c.get("detach") >= 5
-                && c.get("destroy QP attached") >= 3
-                && c.get("multicast received") + c.get("multicast received by loopback") >= 6
-                && c.get("unsignalled RC retired") >= 10,
-                "coverage: events, resizes and failed HCAs: " + c.seen);
+        reporter.assertReached(c.get("multicast received") + c.get("multicast received by loopback"), 6,
+                "multicast receives" + of);
         for (String s : List.of("REM_ACCESS_ERR", "RETRY_EXC_ERR", "RNR_RETRY_EXC_ERR", "LOC_PROT_ERR")) {
-            assertTrue(c.seen.keySet().stream().anyMatch(k -> k.endsWith(" " + s)), "coverage: no " + s + ": "
-                    + c.seen);
+            int n = c.seen.entrySet().stream().filter(e -> e.getKey().endsWith(" " + s)).mapToInt(Map.Entry::getValue)
+                    .sum();
+            reporter.assertReached(n, 1, "completions with " + s + of);
         }
     }
 

@@ -154,8 +154,8 @@ class UserExitPropertyTest {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         int exitedWithWork = check(seed, EXAMPLES, UnaryOperator.identity());
         // The runs must reach what the property is about: a exiting with b's requests in flight.
-        assertTrue(exitedWithWork >= EXAMPLES / 4, "coverage: only " + exitedWithWork
-                + " runs exited with work in flight");
+        new SeedReporter("UserExitPropertyTest", seed).assertReached(exitedWithWork, EXAMPLES / 4,
+                "of " + EXAMPLES + " runs exited with work in flight");
     }
 
     /**
