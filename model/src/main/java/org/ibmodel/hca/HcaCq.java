@@ -44,6 +44,9 @@ final class HcaCq {
     private long buffer;
     private int logSize;
     private int ci;
+    /** cq->resize_buf: the ring RESIZE_CQ was given, 0 once the driver has moved over to it. */
+    private long resizeBuffer;
+    private int resizeLog;
 
     HcaCq(Kernel kernel, PciFunction pci, int cqn, int compEqn, EqTasklet tasklet, Cq ibCq, int logSize) {
         this.kernel = kernel;
@@ -148,21 +151,74 @@ final class HcaCq {
         return mailbox(buffer, logSize);
     }
 
-    /** A fresh ring for RESIZE_CQ; {@link #switchTo} once the device accepted it. */
-    long prepareResize(int log) {
-        return newBuffer(log);
+    /**
+     * mlx4_alloc_resize_buf: a ring for RESIZE_CQ, which makes its entries the device's itself
+     * (§3.3); -EBUSY while another resize has not moved over yet.
+     */
+    int prepareResize(int log) {
+        return lock.with(() -> {
+            if (resizeBuffer != 0) {
+                return Errno.EBUSY.negative();
+            }
+            resizeBuffer = memory.alloc((long) Hw.Cqe.SIZE << log);
+            resizeLog = log;
+            return 0;
+        });
     }
 
-    /** RESIZE_CQ took the new ring: the old one goes back (mlx4_ib_resize_cq's free of the old buffer). */
-    void switchTo(long buf, int log) {
+    long resizeBuffer() {
+        return resizeBuffer;
+    }
+
+    /** RESIZE_CQ failed: the ring it was given goes back. */
+    void abortResize() {
+        lock.with(() -> {
+            memory.free(resizeBuffer);
+            resizeBuffer = 0;
+        });
+    }
+
+    /**
+     * mlx4_ib_resize_cq after the command, under the CQ lock: unless a poll has already met the
+     * RESIZE CQE and moved over, the CQEs not consumed before it move to the new ring one index
+     * later each, next to the CQEs the device writes there from the index after the RESIZE CQE's,
+     * and the consumer index steps over the RESIZE CQE (mlx4_ib_cq_resize_copy_cqes).
+     */
+    void finishResize() {
+        lock.with(() -> {
+            if (resizeBuffer == 0) {
+                return;
+            }
+            int newMask = (1 << resizeLog) - 1;
+            for (int n = ci; Hw.Cqe.OPCODE.getInt(memory.read(address(n), Hw.Cqe.SIZE), 0) != Hw.Cqe.OPCODE_RESIZE;
+                    n++) {
+                byte[] entry = memory.read(address(n), Hw.Cqe.SIZE);
+                Hw.Cqe.OWNER.set(entry, 0, ((n + 1) >>> resizeLog) & 1);
+                memory.write(resizeBuffer + (long) ((n + 1) & newMask) * Hw.Cqe.SIZE, entry);
+            }
+            ci++;
+            // Published now, not at the next poll as mlx4 leaves it: the device would count the
+            // RESIZE CQE as unconsumed until then and could find a ring the user did not fill full.
+            db.set(0, ci & 0xffffff);
+            moveOver();
+        });
+    }
+
+    /** The new ring replaces the old, which goes back; the caller holds the lock. */
+    private void moveOver() {
         memory.free(buffer);
-        buffer = buf;
-        logSize = log;
+        buffer = resizeBuffer;
+        logSize = resizeLog;
+        resizeBuffer = 0;
     }
 
     /** The ring and the doorbell record, once the device has let go of the CQ (HW2SW_CQ). */
     void freeBuffers() {
         memory.free(buffer);
+        if (resizeBuffer != 0) {
+            memory.free(resizeBuffer);
+            resizeBuffer = 0;
+        }
         db.free();
     }
 
@@ -209,6 +265,13 @@ final class HcaCq {
                 }
                 ci++;
                 consumed++;
+                if (Hw.Cqe.OPCODE.getInt(cqe, 0) == Hw.Cqe.OPCODE_RESIZE) {
+                    // mlx4_ib_poll_one: a resize in progress; what follows is in the new ring.
+                    if (resizeBuffer != 0) {
+                        moveOver();
+                    }
+                    continue;
+                }
                 int cqeQpn = Hw.Cqe.QPN.getInt(cqe, 0);
                 if (qp == null || cqeQpn != qpn) {
                     qp = qps.apply(cqeQpn);
@@ -273,7 +336,7 @@ final class HcaCq {
             int freed = 0;
             for (int n = pi - 1; n - ci >= 0; n--) {
                 byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
-                if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn) {
+                if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn && Hw.Cqe.OPCODE.getInt(cqe, 0) != Hw.Cqe.OPCODE_RESIZE) {
                     // The receive WQE of a dropped CQE goes back on its SRQ's list, never to complete.
                     if (srq != null && !Hw.Cqe.IS_SEND.isSet(cqe, 0)) {
                         srq.free(Hw.Cqe.WQE_INDEX.getInt(cqe, 0));

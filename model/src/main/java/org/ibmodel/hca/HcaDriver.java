@@ -1303,7 +1303,7 @@ public final class HcaDriver implements DeviceOps {
         return cmd.in(CmdOp.RESIZE_CQ, ((HcaCq) cq.drv()).cqn(), 1, b);
     }
 
-    /** mlx4_ib_resize_cq: a new ring; the device moves unconsumed CQEs or refuses (BAD_SIZE). */
+    /** mlx4_ib_resize_cq: a new ring; the driver moves the unconsumed CQEs over once the device took it. */
     @Override
     public int resizeCq(Cq cq, int cqe) {
         HcaCq hc = (HcaCq) cq.drv();
@@ -1320,13 +1320,16 @@ public final class HcaDriver implements DeviceOps {
         if ((1 << log) > device.attr().maxCqe + 1 || (1 << log) < hc.outstanding() + 1) {
             return Errno.EINVAL.negative();
         }
-        long buf = hc.prepareResize(log);
-        int ret = cmd.in(CmdOp.RESIZE_CQ, hc.cqn(), 0, hc.mailbox(buf, log));
+        int err = hc.prepareResize(log);
+        if (err != 0) {
+            return err;
+        }
+        int ret = cmd.in(CmdOp.RESIZE_CQ, hc.cqn(), 0, hc.mailbox(hc.resizeBuffer(), log));
         if (ret != 0) {
-            memory.free(buf);
+            hc.abortResize();
             return ret;
         }
-        hc.switchTo(buf, log);
+        hc.finishResize();
         cq.cqe((1 << log) - 1);
         return 0;
     }

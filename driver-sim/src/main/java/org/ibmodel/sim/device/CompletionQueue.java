@@ -237,21 +237,42 @@ final class CompletionQueue {
         }
     }
 
-    /** RESIZE_CQ: BAD_SIZE when the unconsumed CQEs do not fit; they move to the new ring. */
+    /**
+     * RESIZE_CQ: BAD_SIZE when the unconsumed CQEs do not fit. Otherwise a RESIZE CQE marks the
+     * producer index in the old ring, every entry of the new ring is made the device's for the
+     * index it will next hold there, and CQEs go on at the next index in the new ring; moving
+     * the unconsumed ones is the driver's (§3.3; mlx4_ib_cq_resize_copy_cqes).
+     */
     Status resize(byte[] mailbox) {
         int newLog = Layout.CqCtx.LOG_SIZE.getInt(mailbox, Layout.CTX);
+        if (state != STATE_OK) {
+            return Status.BAD_RES_STATE;
+        }
         try {
             if (outstanding() > (1 << newLog)) {
                 return Status.BAD_SIZE;
             }
+            if (full()) {
+                // No room for the marker: the CQ is overrun as by any other CQE.
+                fail(STATE_OVERRUN, Layout.Eqe.CQ_OVERRUN);
+                return Status.BAD_RES_STATE;
+            }
+            byte[] marker = new byte[Layout.Cqe.SIZE];
+            Layout.Cqe.OPCODE.set(marker, 0, Layout.Cqe.OPCODE_RESIZE);
+            ring.write(pi, marker);
+            pi = (pi + 1) & 0xffffff;
             CqeWriter next = new CqeWriter(dma, Layout.CqCtx.BUFFER.get(mailbox, Layout.CTX), newLog);
-            for (int n = consumerIndex(); n != pi; n = (n + 1) & 0xffffff) {
-                next.write(n, ring.read(n));
+            byte[] empty = new byte[Layout.Cqe.SIZE];
+            for (int k = 0; k < next.size(); k++) {
+                // The device's until written: the owner bit of the lap before the one of entry pi + k.
+                int n = (pi + k) & 0xffffff;
+                Layout.Cqe.OWNER.set(empty, 0, next.owner(n) ^ 1);
+                dma.write(next.address(n), empty);
             }
             ring = next;
             return Status.OK;
         } catch (DmaFault f) {
-            // §6.1: the old ring or the doorbell record is gone; the CQ keeps its ring, in error.
+            // §6.1: the old ring, the new one or the doorbell record is gone; the CQ is in error.
             fail(STATE_WRITE_FAIL, Layout.Eqe.CQ_ACCESS_VIOLATION);
             return Status.BAD_PARAM;
         }

@@ -545,6 +545,8 @@ public final class Layout {
         public static final Field OPCODE = f("opcode", 0x1c, 4, 0);
         /** The opcode of an error CQE. */
         public static final int OPCODE_ERROR = 0x1e;
+        /** The opcode of the CQE RESIZE_CQ leaves in the old ring where the new one takes over. */
+        public static final int OPCODE_RESIZE = 0x16;
         public static final int RECV_RDMA_WRITE_IMM = 0x00;
         public static final int RECV_SEND = 0x01;
         public static final int RECV_SEND_IMM = 0x02;

@@ -743,20 +743,21 @@ class FirmwareTest {
         assertEquals(1, Layout.CqCtx.COMP_EQN.getInt(ctx, 0));
     }
 
-    /** RESIZE_CQ: a new ring exactly as large as the unconsumed CQEs takes them all. */
+    /**
+     * RESIZE_CQ to a ring exactly as large as the unconsumed CQEs: accepted, and the device
+     * writes nothing more until the driver has consumed some, as the CQEs it moves fill the ring.
+     */
     @Test
     void shouldResizeCqToARingTheUnconsumedCqesExactlyFill() {
         h.init();
-        eq0();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CQ_ERROR.maskBit());
         RawHca.CqRing cq = h.new CqRing(1, 3, 0);
         RawHca.QpRings qp = flushingQp();
         qp.postSends(4);
         RawHca.CqRing four = h.new CqRing(2, 2, 0);
         assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, four.context(0)));
-        for (int n = 0; n < 4; n++) {
-            assertEquals(n, Layout.Cqe.WQE_INDEX.getInt(four.poll(), 0));
-        }
-        assertNull(four.poll());
+        assertEquals(5, Layout.CqCtx.PRODUCER_INDEX.getInt(h.hca.firmware().cqContext(1), 0));
+        assertNull(eq.poll(), "no overrun yet");
     }
 
     /**
@@ -883,8 +884,14 @@ class FirmwareTest {
         assertEquals(EventType.CQ_ERROR.value(), Layout.Eqe.TYPE.getInt(e, 0));
     }
 
+    /**
+     * RESIZE_CQ (§3.3): BAD_SIZE when the unconsumed CQEs do not fit; otherwise a RESIZE CQE at
+     * the old ring's producer index, every entry of the new ring the device's, and the next CQE
+     * in the new ring at the index after the RESIZE CQE's. The unconsumed CQEs stay where they
+     * are, for the driver to move.
+     */
     @Test
-    void shouldResizeCqMovingUnconsumedCqesOrRefuseWithBadSize() {
+    void shouldResizeCqLeavingAResizeCqeOrRefuseWithBadSize() {
         h.init();
         eq0();
         RawHca.CqRing cq = h.new CqRing(1, 3, 0);
@@ -895,14 +902,32 @@ class FirmwareTest {
         RawHca.CqRing small = h.new CqRing(2, 1, 0);
         assertEquals(Status.BAD_SIZE, h.in(Command.RESIZE_CQ, 1, small.context(0)));
         RawHca.CqRing big = h.new CqRing(3, 4, 0);
+        // Whatever the driver left in the new ring, the device makes every entry its own.
+        for (int n = 0; n < 16; n++) {
+            byte[] junk = new byte[Layout.Cqe.SIZE];
+            Layout.Cqe.OWNER.set(junk, 0, n & 1);
+            h.mem.write(big.buf + (long) n * Layout.Cqe.SIZE, junk);
+        }
         assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, big.context(0)));
-        big.ci = cq.ci;
         for (int n = 1; n < 5; n++) {
-            byte[] e = big.poll();
-            assertNotNull(e, "CQE " + n + " moved");
+            byte[] e = cq.poll();
+            assertNotNull(e, "CQE " + n + " left in the old ring");
             assertEquals(n, Layout.Cqe.WQE_INDEX.getInt(e, 0));
         }
-        assertNull(big.poll());
+        byte[] marker = cq.poll();
+        assertNotNull(marker, "the RESIZE CQE after them");
+        assertEquals(Layout.Cqe.OPCODE_RESIZE, Layout.Cqe.OPCODE.getInt(marker, 0));
+        big.ci = cq.ci;
+        assertNull(big.poll(), "nothing of the new ring is software's yet");
+        for (int n = 6; n < 22; n++) {
+            big.ci = n;
+            assertNull(big.poll(), "entry " + n + " is the device's");
+        }
+        big.ci = cq.ci;
+        qp.postSends(1);
+        byte[] next = big.poll();
+        assertNotNull(next, "the next CQE in the new ring at index 6");
+        assertEquals(5, Layout.Cqe.WQE_INDEX.getInt(next, 0));
     }
 
     // ---- SRQs --------------------------------------------------------------------------
