@@ -134,6 +134,7 @@ class HcaCmdEventTest {
     @Test
     void shouldReadAPolledCommandsImmediateResultFromTheHcr() {
         Cmd polled = new Cmd(h.hca, h.kernel);
+        polled.initToggle();
         int hashSize = (h.fw.caps().maxMcg() + 1) / 2;
         long irqs = h.hca.interrupts();
         for (long iid : new long[] {0x0000_0000_0000_0001L, 0x0000_0000_ffff_fff3L}) {
@@ -153,6 +154,31 @@ class HcaCmdEventTest {
             assertEquals(0, Hw.Hcr.E.extract(h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD)), "posted polling");
         }
         assertEquals(irqs, h.hca.interrupts(), "no CMD EQE for a polled command");
+    }
+
+    /**
+     * mlx4_cmd_post: each command carries the toggle, flipped from the last one's, and a polled
+     * one the token 0xffff; the HCR is busy while t reads as the next command's (cmd_pending), as
+     * a read the last command's write has not reached yet would show it: nothing is posted.
+     */
+    @Test
+    void shouldFlipTheToggleForEachCommandAndTakeAStaleHcrForBusy() {
+        Cmd polled = new Cmd(h.hca, h.kernel);
+        polled.initToggle();
+        int t0 = Hw.Hcr.T.extract(h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD));
+        byte[] fw = new byte[12];
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0, polled.out(CmdOp.QUERY_FW, 0, fw));
+            int w = h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
+            assertEquals(t0 ^ 1 ^ (i & 1), Hw.Hcr.T.extract(w), "command " + i);
+            assertEquals(Cmd.POLL_TOKEN, Hw.Hcr.TOKEN.extract(h.hca.readl(PciFunction.BAR0, Hw.Hcr.TOKEN.offset())));
+        }
+        long before = h.fw.commands();
+        // The word as it read before the last command's write: go clear, t the toggle's next value.
+        h.hca.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Hw.Hcr.T.insert(0, t0));
+        assertTrue(polled.out(CmdOp.QUERY_FW, 0, fw) < 0);
+        assertEquals(before, h.fw.commands(), "nothing posted");
+        assertTrue(h.kernel.dmesg().stream().anyMatch(l -> l.contains("not posted: HCR busy")), h.kernel.dmesg().toString());
     }
 
     /**

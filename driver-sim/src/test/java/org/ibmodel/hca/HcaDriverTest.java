@@ -511,9 +511,11 @@ class HcaDriverTest {
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.qkey = 0x80010000;
         assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));
-        assertEquals(QpContext.SPECIAL, h.fw.qp(1).serviceType());
-        assertEquals(1, h.fw.qp(1).get(Layout.QpCtx.PORT));
-        assertFalse(h.fw.qp(1).state() == HwQpState.RESET);
+        // mlx4_ib get_sqp_num: the GSI QP of port 1 two past the SMI QPs' base.
+        int hw = HcaDriver.SQP_BASE + 2;
+        assertEquals(QpContext.SPECIAL, h.fw.qp(hw).serviceType());
+        assertEquals(1, h.fw.qp(hw).get(Layout.QpCtx.PORT));
+        assertFalse(h.fw.qp(hw).state() == HwQpState.RESET);
     }
 
     /** mthca_mr_alloc / mlx4_mr_enable: each access flag the region was asked for, and no other, in its MPT. */

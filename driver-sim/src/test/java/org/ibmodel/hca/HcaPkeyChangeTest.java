@@ -114,5 +114,12 @@ class HcaPkeyChangeTest {
         assertEquals(names.indexOf("CLOSE_PORT"), names.lastIndexOf("CLOSE_PORT"), names.toString());
         assertTrue(names.indexOf("CLOSE_PORT") >= 0 && names.indexOf("CLOSE_PORT") < names.indexOf("CLOSE_HCA"),
                 names.toString());
+        // mlx4_cleanup_qp_table's CONF_SPECIAL_QP with base 0, then mlx4_cleanup_eq_table's unmap
+        // of the async EQ before the EQs go.
+        int conf = names.indexOf("CONF_SPECIAL_QP");
+        int unmap = names.indexOf("MAP_EQ");
+        assertTrue(conf > names.lastIndexOf("CLOSE_PORT") && conf < unmap && unmap < names.indexOf("HW2SW_EQ"),
+                names.toString());
+        assertTrue(h.hca.commandLog().stream().allMatch(e -> e.status() == Status.OK), h.hca.commandLog().toString());
     }
 }

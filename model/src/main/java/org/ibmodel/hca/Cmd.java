@@ -25,6 +25,8 @@ final class Cmd {
     static final long CMD_TIMEOUT_NS = 60_000_000_000L;
     /** GO_BIT_TIMEOUT_MSECS (drivers/net/ethernet/mellanox/mlx4/cmd.c): an event-mode post's wait for go. */
     static final long GO_BIT_TIMEOUT_NS = 10_000_000_000L;
+    /** mlx4's CMD_POLL_TOKEN: the token of every command posted without e. */
+    static final int POLL_TOKEN = 0xffff;
 
     private final PciFunction pci;
     private final Kernel kernel;
@@ -34,7 +36,12 @@ final class Cmd {
     private final ArrayDeque<Long> mailboxes = new ArrayDeque<>();
     private int poolPages;
     private int lastStatus;
-    private int token;
+    /**
+     * mlx4_cmd's toggle, 1 at first (mlx4_cmd_init): the t bit the next command carries. The HCR
+     * is busy while go reads set or t reads as the next command's, as a read that the write of
+     * the last command has not reached yet would (cmd_pending).
+     */
+    private int toggle = 1;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
     private boolean internalError;
     /** Told when a tear-down command finds the device broken (the driver's error state). */
@@ -343,7 +350,8 @@ final class Cmd {
     }
 
     private boolean goClear() {
-        return Hw.Hcr.GO.extract(pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD)) == 0;
+        int w = pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
+        return Hw.Hcr.GO.extract(w) == 0 && Hw.Hcr.T.extract(w) != toggle;
     }
 
     /**
@@ -385,6 +393,15 @@ final class Cmd {
             observer.catastrophic();
         }
         internalError = true;
+    }
+
+    /**
+     * mlx4_cmd_init's toggle of 1 is the inverse of the t bit of an HCR just reset, as
+     * __mlx4_init_one leaves it (mlx4_reset). This driver does not reset the device at every
+     * probe, so it starts from the inverse of the t it reads.
+     */
+    void initToggle() {
+        toggle = Hw.Hcr.T.extract(pci.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD)) ^ 1;
     }
 
     /** The device was reset and is probed again: commands reach it once more. */
@@ -441,8 +458,10 @@ final class Cmd {
         Hw.Hcr.IN_MODIFIER.set(hcr, 0, inModifier);
         Hw.Hcr.OUT_PARAM_HI.set(hcr, 0, outParam >>> 32);
         Hw.Hcr.OUT_PARAM_LO.set(hcr, 0, outParam);
-        Hw.Hcr.TOKEN.set(hcr, 0, event ? cmdToken : ++token & 0xffff);
+        // mlx4_cmd_poll posts with CMD_POLL_TOKEN: no EQE will carry it.
+        Hw.Hcr.TOKEN.set(hcr, 0, event ? cmdToken : POLL_TOKEN);
         Hw.Hcr.GO.set(hcr, 0, 1);
+        Hw.Hcr.T.set(hcr, 0, toggle);
         Hw.Hcr.E.set(hcr, 0, event ? 1 : 0);
         Hw.Hcr.OPCODE_MODIFIER.set(hcr, 0, opcodeModifier);
         Hw.Hcr.OPCODE.set(hcr, 0, op.value());
@@ -455,6 +474,7 @@ final class Cmd {
             observer.post(cmdToken);
         }
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
+        toggle ^= 1;
         return true;
     }
 

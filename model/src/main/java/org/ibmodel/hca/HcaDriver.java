@@ -66,6 +66,11 @@ public final class HcaDriver implements DeviceOps {
     /** MLX4_NUM_ASYNC_EQE (drivers/net/ethernet/mellanox/mlx4/eq.c): the async EQ's entries, spares apart. */
     static final int NUM_ASYNC_EQE = 0x100;
     static final int ASYNC_EQN = 0;
+    /**
+     * CONF_SPECIAL_QP's base among the QPNs below first_qpn: mlx4 aligns phys_caps.base_sqpn to 8
+     * past the ones its firmware keeps (mlx4_init_qp_table); 0 would configure none.
+     */
+    static final int SQP_BASE = 8;
     static final int PAGE_SHIFT = 12;
     /** drivers/net/ethernet/mellanox/mlx4/catas.c MLX4_CATAS_POLL_INTERVAL: 5 s. */
     public static final long CATAS_POLL_NS = 5_000_000_000L;
@@ -163,6 +168,10 @@ public final class HcaDriver implements DeviceOps {
     private int pkeyTableLen;
     private int gidTableLen;
     private int firstQpn;
+    /** The async EQ's MAP_EQ mask, unmapped again at teardown. */
+    private long asyncMask;
+    private boolean asyncMapped;
+    private boolean specialQpsConfigured;
     private int keyTag;
     private long fwVer;
     /** QUERY_FW's log_max_cmd: the commands event mode may have outstanding. */
@@ -275,6 +284,7 @@ public final class HcaDriver implements DeviceOps {
         kernel.mightSleep();
         // A load starts with the device state up (mlx4_load_one), whatever the last one left.
         cmd.leaveInternalError();
+        cmd.initToggle();
         fatalReported = false;
         byte[] fw = new byte[12];
         int ret = cmd.out(CmdOp.QUERY_FW, 0, fw);
@@ -297,10 +307,10 @@ public final class HcaDriver implements DeviceOps {
         }
         ret = setupEqs(Hw.DevCap.MAX_CQ.getInt(cap, 0));
         if (ret == 0) {
-            ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, 0, 0, 0);
-        }
-        if (ret == 0) {
-            ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, 1, numPorts, 0);
+            // mlx4_init_qp_table: one command; the SMI QP of port n at base + n - 1, the GSI QP
+            // at base + 2 + n - 1.
+            ret = cmd.exec(CmdOp.CONF_SPECIAL_QP, SQP_BASE, 0, 0);
+            specialQpsConfigured = ret == 0;
         }
         PortAttr[] ports = new PortAttr[numPorts];
         for (int p = 1; ret == 0 && p <= numPorts; p++) {
@@ -454,7 +464,7 @@ public final class HcaDriver implements DeviceOps {
         // MLX4_ASYNC_EVENT_MASK (drivers/net/ethernet/mellanox/mlx4/eq.c): every event but the
         // completions, and not LOCAL_CATAS_ERROR, which mlx4 finds by polling the catas buffer
         // (nor EQ_OVERFLOW, which an EQ reports of itself, unmapped).
-        long asyncMask = 0;
+        asyncMask = 0;
         for (EqeType t : EqeType.values()) {
             if (t != EqeType.COMPLETION && t != EqeType.LOCAL_CATAS_ERROR && t != EqeType.EQ_OVERFLOW) {
                 asyncMask |= t.maskBit();
@@ -468,9 +478,14 @@ public final class HcaDriver implements DeviceOps {
                 return ret;
             }
             eqs[v] = eq;
-            ret = cmd.exec(CmdOp.MAP_EQ, v, v == ASYNC_EQN ? asyncMask : 0, 0);
-            if (ret != 0) {
-                return ret;
+            // mlx4_init_eq_table maps the async EQ alone: a completion EQ takes only the CQs'
+            // completions, which SW2HW_CQ routes to it.
+            if (v == ASYNC_EQN) {
+                ret = cmd.exec(CmdOp.MAP_EQ, v, asyncMask, 0);
+                if (ret != 0) {
+                    return ret;
+                }
+                asyncMapped = true;
             }
             pci.requestIrq(v, () -> eq.interrupt(this::dispatch));
             eq.arm();
@@ -700,8 +715,18 @@ public final class HcaDriver implements DeviceOps {
     }
 
     private void teardown() {
+        if (specialQpsConfigured) {
+            // mlx4_cleanup_qp_table: base 0, no special QPs any more.
+            cmd.exec(CmdOp.CONF_SPECIAL_QP, 0, 0, 0);
+            specialQpsConfigured = false;
+        }
         // mthca_cmd_use_polling: the EQs that complete commands are about to go.
         cmd.usePolling();
+        if (asyncMapped) {
+            // mlx4_cleanup_eq_table: the async events leave their EQ before it is freed.
+            cmd.exec(CmdOp.MAP_EQ, 1 << 31 | ASYNC_EQN, asyncMask, 0);
+            asyncMapped = false;
+        }
         for (int v = eqs.length - 1; v >= 0; v--) {
             if (eqs[v] != null) {
                 pci.freeIrq(v);
@@ -1380,8 +1405,8 @@ public final class HcaDriver implements DeviceOps {
                 throw new KernelBug(KernelBug.WARN_ON, device.name() + ": special QP on port " + attr.portNum
                         + ", which mlx4 does not check");
             }
-            // CONF_SPECIAL_QP put the SMI QPs at 0.. and the GSI QPs at num_ports.. (one per port).
-            qpn = (attr.qpType == QpType.SMI ? 0 : numPorts) + attr.portNum - 1;
+            // mlx4_ib get_sqp_num: where CONF_SPECIAL_QP put the port's SMI or GSI QP.
+            qpn = SQP_BASE + (attr.qpType == QpType.SMI ? 0 : 2) + attr.portNum - 1;
             if (qpByQpn(qpn) != null) {
                 return Errno.EBUSY.negative();
             }
@@ -1464,7 +1489,8 @@ public final class HcaDriver implements DeviceOps {
         } else {
             boolean notify = op == CmdOp.RTS2SQD_QP && QpAttrMask.EN_SQD_ASYNC_NOTIFY.isSet(mask)
                     && attr.enSqdAsyncNotify;
-            ret = cmd.exec(op, hq.qpn(), 0, notify ? 1 : 0);
+            // mlx4 qp.c __mlx4_qp_modify: the request for SQ_DRAINED is bit 31 of the in_modifier.
+            ret = cmd.exec(op, hq.qpn() | (notify ? 1 << 31 : 0), 0, 0);
         }
         if (ret != 0) {
             return ret;

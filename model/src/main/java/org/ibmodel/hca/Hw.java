@@ -50,6 +50,7 @@ public final class Hw {
         public static final Field STATUS = f("status", 0x18, 31, 24);
         public static final Field GO = f("go", 0x18, 23);
         public static final Field E = f("e", 0x18, 22);
+        public static final Field T = f("t", 0x18, 21);
         public static final Field OPCODE_MODIFIER = f("opcode_modifier", 0x18, 15, 12);
         public static final Field OPCODE = f("opcode", 0x18, 11, 0);
         /** The word whose write with go set starts a command. */

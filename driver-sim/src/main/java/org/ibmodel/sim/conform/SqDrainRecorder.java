@@ -85,7 +85,7 @@ public final class SqDrainRecorder implements TransportObserver {
     }
 
     @Override
-    public void qpCommand(Transport t, int qpn, String transition, int opcodeModifier, boolean optpar,
+    public void qpCommand(Transport t, int qpn, String transition, boolean sqdEvent, boolean optpar,
             Status status) {
         if (!mine(t, qpn)) {
             return;
@@ -94,7 +94,7 @@ public final class SqDrainRecorder implements TransportObserver {
         switch (transition) {
             case "RTS2SQD" -> {
                 if (ok) {
-                    log.add(TraceAction.ToSqd, "notify", (opcodeModifier & 1) != 0, "drained", 0L);
+                    log.add(TraceAction.ToSqd, "notify", sqdEvent, "drained", 0L);
                 }
             }
             case "SQD2SQD", "SQD2RTS" -> {

@@ -44,7 +44,7 @@ public enum Command {
     TO_RST_QP(0x021, Firmware.RUNNING, Box.NONE, (fw, c, in) -> fw.modifyQp(QpTransition.TO_RST, c, in)),
     QUERY_QP(0x022, Firmware.RUNNING, Box.OUT, Firmware::queryQp),
     CONF_SPECIAL_QP(0x023, Firmware.RUNNING, Box.NONE,
-            (fw, c, in) -> fw.qps().confSpecial(c.inModifier(), c.inParam())),
+            (fw, c, in) -> fw.qps().confSpecial(c.inModifier())),
     MAD_IFC(0x024, Firmware.RUNNING, Box.IN_OUT, Firmware::madIfc),
     READ_MGM(0x025, Firmware.RUNNING, Box.OUT, Firmware::readMgm),
     WRITE_MGM(0x026, Firmware.RUNNING, Box.IN, Firmware::writeMgm),

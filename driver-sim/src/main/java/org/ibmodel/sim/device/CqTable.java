@@ -71,10 +71,13 @@ final class CqTable {
         }
     }
 
-    /** RESIZE_CQ: opcode modifier 0 resizes, 1 sets the event moderation (§3.3). */
+    /**
+     * RESIZE_CQ: opcode modifier 0 resizes, 1 sets the event moderation (§3.3); another is
+     * BAD_OP, mlx4 cmd.c's "opcode modifier not supported".
+     */
     Status modify(int cqn, int opcodeModifier, byte[] mailbox) {
         if (opcodeModifier != 0 && opcodeModifier != 1) {
-            return Status.BAD_PARAM;
+            return Status.BAD_OP;
         }
         if (!inRange(cqn)) {
             return Status.BAD_INDEX;

@@ -60,14 +60,21 @@ final class EqTable {
         return Status.OK;
     }
 
-    Status map(int eqn, long mask) {
+    /**
+     * MAP_EQ: the event types of {@code mask} go to the EQ the in_modifier names, or with its
+     * bit 31 set no longer go there (mlx4 eq.c mlx4_MAP_EQ, whose unmap mlx4_cleanup_eq_table
+     * sends before it frees the async EQ).
+     */
+    Status map(int inModifier, long mask) {
+        int eqn = inModifier & 0x7fff_ffff;
         if (!inRange(eqn)) {
             return Status.BAD_INDEX;
         }
         if (eqs[eqn] == null) {
             return Status.BAD_RES_STATE;
         }
-        eqs[eqn].eventMask(mask);
+        EventQueue eq = eqs[eqn];
+        eq.eventMask(inModifier < 0 ? eq.eventMask() & ~mask : eq.eventMask() | mask);
         return Status.OK;
     }
 

@@ -534,7 +534,7 @@ public final class Firmware {
     }
 
     Status modifyQp(QpTransition t, HcrCommand c, byte[] in) {
-        return qps.transition(t, c.inModifier(), in, c.opcodeModifier());
+        return qps.transition(t, c.inModifier(), in);
     }
 
     /** §3.3 QUERY_SRQ: the SRQ context (§4.6), with the limit as it is now (0 once fired). */

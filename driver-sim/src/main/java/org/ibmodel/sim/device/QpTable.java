@@ -12,6 +12,12 @@ import java.util.function.Consumer;
  * with a WR_FLUSH_ERR CQE, in order; entering RESET discards them.
  */
 final class QpTable {
+    /** A transition's in_modifier below bit 31, RTS2SQD's request for SQ_DRAINED: the QPN. */
+    private static final int QPN_BITS = 0x7fff_ffff;
+    /** CONF_SPECIAL_QP: the GSI QPs follow the SMI QPs of both ports a device may have. */
+    private static final int GSI_OFFSET = 2;
+    private static final int SPECIAL_QPS = 4;
+
     private final QpContext[] qps;
     private final Dma dma;
     private final DevCaps caps;
@@ -65,11 +71,22 @@ final class QpTable {
         return n;
     }
 
-    Status confSpecial(int which, long base) {
-        if (which < 0 || which > 1 || base < 0 || base + caps.numPorts() > qps.length) {
+    /**
+     * CONF_SPECIAL_QP: the in_modifier is the base of the special QPNs, the SMI QP of port n at
+     * base + n - 1 and the GSI QP at base + 2 + n - 1 (mlx4 qp.c mlx4_CONF_SPECIAL_QP; mlx4_ib
+     * get_sqp_num); base 0 configures none, as mlx4_cleanup_qp_table sends it.
+     */
+    Status confSpecial(int base) {
+        if (base == 0) {
+            specialBase[0] = -1;
+            specialBase[1] = -1;
+            return Status.OK;
+        }
+        if (base < 0 || (long) base + SPECIAL_QPS > qps.length) {
             return Status.BAD_PARAM;
         }
-        specialBase[which] = base;
+        specialBase[0] = base;
+        specialBase[1] = base + GSI_OFFSET;
         return Status.OK;
     }
 
@@ -103,21 +120,26 @@ final class QpTable {
         }
     }
 
-    /** One transition command; {@code mailbox} is null for commands without one. */
-    Status transition(QpTransition t, int qpn, byte[] mailbox, int opcodeModifier) {
-        QpContext qp = qp(qpn);
+    /**
+     * One transition command; {@code mailbox} is null for commands without one. The in_modifier
+     * is the QPN, and for RTS2SQD bit 31 asks for SQ_DRAINED (mlx4 qp.c __mlx4_qp_modify); the
+     * opcode modifier is not read (mlx4 sets 2 for 2RST_QP).
+     */
+    Status transition(QpTransition t, int inModifier, byte[] mailbox) {
+        QpContext qp = qp(inModifier & QPN_BITS);
         if (qp == null) {
             return Status.BAD_INDEX;
         }
-        Status s = apply(t, qp, mailbox, opcodeModifier);
+        boolean sqdEvent = t == QpTransition.RTS2SQD && inModifier < 0;
+        Status s = apply(t, qp, mailbox, sqdEvent);
         if (s != Status.OK) {
-            stage.answered(qp, t, opcodeModifier, optpar(t, mailbox), s);
+            stage.answered(qp, t, sqdEvent, optpar(t, mailbox), s);
         }
         // §4.5: asked for at RTS2SQD, the event comes at once when nothing is in progress, else
         // when the transport retires the last WQE that is.
         if (s == Status.OK && t == QpTransition.RTS2SQD && qp.sqDrainedPending && stage.inProgress(qp) == 0) {
             qp.sqDrainedPending = false;
-            eqs.post(EventType.SQ_DRAINED, 0, qpn);
+            eqs.post(EventType.SQ_DRAINED, 0, qp.qpn());
             stage.sqDrainedPosted(qp);
         }
         return s;
@@ -127,7 +149,7 @@ final class QpTable {
         return t.takesMailbox() && Field.word(mailbox, Layout.Optpar.REMOTE_ACCESS.offset()) != 0;
     }
 
-    private Status apply(QpTransition t, QpContext qp, byte[] mailbox, int opcodeModifier) {
+    private Status apply(QpTransition t, QpContext qp, byte[] mailbox, boolean sqdEvent) {
         int qpn = qp.qpn();
         if (!t.allowedFrom(qp.state())
                 || t.needsDrainedSq() && stage.inProgress(qp) > 0 && policy.leavesSqdOnlyDrained()) {
@@ -161,7 +183,7 @@ final class QpTable {
             }
         }
         // Reported as it takes effect, before what it starts: SQD2RTS may begin WQEs within the command.
-        stage.answered(qp, t, opcodeModifier, optpar(t, mailbox), Status.OK);
+        stage.answered(qp, t, sqdEvent, optpar(t, mailbox), Status.OK);
         switch (t) {
             case RST2INIT -> attach(qp);
             case TO_ERR -> {
@@ -172,10 +194,9 @@ final class QpTable {
             case TO_RST -> reset(qp);
             case RTS2SQD -> {
                 qp.state(HwQpState.SQD);
-                boolean notify = (opcodeModifier & 1) != 0;
-                Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, notify ? 1 : 0);
+                Layout.QpCtx.EN_SQD_ASYNC_NOTIFY.set(qp.raw(), 0, sqdEvent ? 1 : 0);
                 qp.touched();
-                qp.sqDrainedPending = notify;
+                qp.sqDrainedPending = sqdEvent;
             }
             default -> {
                 qp.state(t.to());

@@ -345,9 +345,9 @@ public final class Transport implements TransportStage {
     }
 
     @Override
-    public void answered(QpContext qp, QpTransition t, int opcodeModifier, boolean optpar, Status status) {
+    public void answered(QpContext qp, QpTransition t, boolean sqdEvent, boolean optpar, Status status) {
         if (observer != null) {
-            observer.qpCommand(this, qp.qpn(), t.name(), opcodeModifier, optpar, status);
+            observer.qpCommand(this, qp.qpn(), t.name(), sqdEvent, optpar, status);
         }
     }
 

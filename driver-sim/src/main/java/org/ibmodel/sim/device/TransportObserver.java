@@ -60,9 +60,10 @@ public interface TransportObserver {
      * The firmware answered a QP transition command (docs/HCA.md §3.3: {@code transition} is
      * RTS2SQD, SQD2RTS, TO_ERR...) with {@code status}: called as a transition takes effect,
      * before anything it starts (SQD2RTS may begin WQEs within the command), or as it is refused.
-     * {@code optpar}: it carried optional parameters, so it changed the QP's attributes.
+     * {@code optpar}: it carried optional parameters, so it changed the QP's attributes;
+     * {@code sqdEvent}: an RTS2SQD asked for SQ_DRAINED.
      */
-    default void qpCommand(Transport t, int qpn, String transition, int opcodeModifier, boolean optpar,
+    default void qpCommand(Transport t, int qpn, String transition, boolean sqdEvent, boolean optpar,
             Status status) {
     }
 

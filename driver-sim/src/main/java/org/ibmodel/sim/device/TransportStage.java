@@ -36,9 +36,10 @@ public interface TransportStage {
     /**
      * The firmware answered QP transition command {@code t} (§3.3) with {@code status}: as the
      * transition takes effect, before anything it starts, or as it is refused. {@code optpar}: the
-     * command carried optional parameters. For a {@link TransportObserver} only: nothing changes.
+     * command carried optional parameters; {@code sqdEvent}: an RTS2SQD asked for SQ_DRAINED. For a
+     * {@link TransportObserver} only: nothing changes.
      */
-    default void answered(QpContext qp, QpTransition t, int opcodeModifier, boolean optpar, Status status) {
+    default void answered(QpContext qp, QpTransition t, boolean sqdEvent, boolean optpar, Status status) {
     }
 
     /** The firmware posted SQ_DRAINED for the QP (§4.5). For a {@link TransportObserver} only. */

@@ -625,6 +625,24 @@ class FirmwareTest {
         assertEquals(4, Layout.EqCtx.LOG_SIZE.getInt(h.mem.read(h.outbox, 64), Layout.CTX));
     }
 
+    /**
+     * MAP_EQ adds the types of its mask to the EQ's; with bit 31 of the in_modifier it takes
+     * them away again (mlx4 eq.c mlx4_MAP_EQ's unmap), leaving the others.
+     */
+    @Test
+    void shouldUnmapEventTypesWithBit31OfTheInModifier() {
+        h.init();
+        RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.CMD.maskBit());
+        assertEquals(Status.OK, h.cmd(Command.MAP_EQ, 0, EventType.PORT_CHANGE.maskBit()));
+        cmdEvent();
+        assertNotNull(eq.poll(), "CMD mapped");
+        assertEquals(Status.OK, h.cmd(Command.MAP_EQ, 1 << 31, EventType.CMD.maskBit()));
+        cmdEvent();
+        assertNull(eq.poll(), "CMD unmapped: the EQE goes nowhere");
+        assertEquals(EventType.PORT_CHANGE.maskBit(), h.hca.firmware().eqs().eq(0).eventMask(), "PORT_CHANGE kept");
+        assertEquals(Status.BAD_INDEX, h.cmd(Command.MAP_EQ, 1 << 31 | RawHca.NUM_EQ, EventType.CMD.maskBit()));
+    }
+
     /** Runs QUERY_FW in event mode: one CMD EQE. */
     private void cmdEvent() {
         assertEquals(Status.OK, h.cmd(Command.QUERY_FW.opcode(), 0, 0, h.outbox, 0, true));
@@ -721,7 +739,7 @@ class FirmwareTest {
         assertEquals(CompletionQueue.STATE_OK, Layout.CqCtx.STATE.getInt(ctx, 0));
     }
 
-    /** RESIZE_CQ with opcode modifier 1 reads only the moderation; other modifiers are BAD_PARAM. */
+    /** RESIZE_CQ with opcode modifier 1 reads only the moderation; other modifiers are BAD_OP. */
     @Test
     void shouldTakeOnlyTheModerationFromAModerationRequest() {
         h.init();
@@ -731,7 +749,7 @@ class FirmwareTest {
         byte[] m = new byte[Layout.CTX + Layout.CqCtx.SIZE];
         Layout.CqCtx.CQ_MAX_COUNT.set(m, Layout.CTX, 16);
         Layout.CqCtx.CQ_PERIOD.set(m, Layout.CTX, 50);
-        assertEquals(Status.BAD_PARAM, h.in(Command.RESIZE_CQ, 1, m, 2), "opcode modifier 2");
+        assertEquals(Status.BAD_OP, h.in(Command.RESIZE_CQ, 1, m, 2), "opcode modifier 2");
         assertEquals(Status.BAD_INDEX, h.in(Command.RESIZE_CQ, RawHca.NUM_CQ, m, 1));
         assertEquals(Status.BAD_RES_STATE, h.in(Command.RESIZE_CQ, 2, m, 1), "CQ 2 in software ownership");
         assertEquals(Status.OK, h.in(Command.RESIZE_CQ, 1, m, 1), "no ring, buffer or EQ in a moderation request");
@@ -1282,13 +1300,21 @@ class FirmwareTest {
         h.init();
         eq0();
         h.new CqRing(1, 3, 0);
-        assertEquals(Status.BAD_PARAM, h.cmd(Command.CONF_SPECIAL_QP, 2, 0));
-        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 1, 1));
-        RawHca.QpRings gsi = h.new QpRings(1, 3);
-        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.UD, 1)));
-        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 1, gsi.init(QpContext.SPECIAL, 1)));
-        // The first QPN past the range (one per port) is an ordinary QP again.
-        int past = 1 + h.caps.numPorts();
+        // mlx4's form: the base in the in_modifier, the SMI QP of port n at base + n - 1, the
+        // GSI QP at base + 2 + n - 1.
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 8, 0));
+        RawHca.QpRings gsi = h.new QpRings(10, 3);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 10, gsi.init(QpContext.UD, 1)));
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 10, gsi.init(QpContext.SPECIAL, 1)));
+        RawHca.QpRings smi = h.new QpRings(8, 3);
+        assertEquals(Status.OK, h.in(Command.RST2INIT_QP, 8, smi.init(QpContext.SPECIAL, 1)));
+        // Base 0 configures none (mlx4_cleanup_qp_table): a special context is refused anywhere.
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 0, 0));
+        RawHca.QpRings none = h.new QpRings(9, 3);
+        assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, 9, none.init(QpContext.SPECIAL, 1)));
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 8, 0));
+        // The first QPN past the GSI range (one per port) is an ordinary QP again.
+        int past = 10 + h.caps.numPorts();
         RawHca.QpRings next = h.new QpRings(past, 3);
         assertEquals(Status.BAD_PARAM, h.in(Command.RST2INIT_QP, past, next.init(QpContext.SPECIAL, 1)));
         assertEquals(Status.OK, h.in(Command.RST2INIT_QP, past, next.init(QpContext.UD, 1)));
@@ -1298,9 +1324,9 @@ class FirmwareTest {
     @Test
     void shouldRefuseSpecialQpsPastTheEndOfTheQpTable() {
         h.init();
-        int last = RawHca.NUM_QP - h.caps.numPorts();
-        assertEquals(Status.BAD_PARAM, h.cmd(Command.CONF_SPECIAL_QP, 0, last + 1));
-        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, 0, last));
+        int last = RawHca.NUM_QP - 4;
+        assertEquals(Status.BAD_PARAM, h.cmd(Command.CONF_SPECIAL_QP, last + 1, 0));
+        assertEquals(Status.OK, h.cmd(Command.CONF_SPECIAL_QP, last, 0));
     }
 
     /** §4.5 optpar: each bit loads its own fields; a path MTU loaded after INIT2RTR is checked as there. */
@@ -1458,7 +1484,11 @@ class FirmwareTest {
         RawHca.EqRing eq = h.new EqRing(0, 4, 0, EventType.SQ_DRAINED.maskBit());
         h.new CqRing(1, 3, 0);
         h.rcQpToRts(0x40, 1);
+        // mlx4 asks in bit 31 of the in_modifier; the opcode modifier is not read.
         assertEquals(Status.OK, h.in(Command.RTS2SQD_QP, 0x40, new byte[0], 1));
+        assertNull(eq.poll(), "opcode modifier 1 asks for nothing");
+        assertEquals(Status.OK, h.in(Command.SQD2RTS_QP, 0x40, ctx()));
+        assertEquals(Status.OK, h.in(Command.RTS2SQD_QP, 1 << 31 | 0x40, new byte[0], 0));
         byte[] e = eq.poll();
         assertEquals(EventType.SQ_DRAINED.value(), Layout.Eqe.TYPE.getInt(e, 0));
         assertEquals(1, h.hca.firmware().qp(0x40).get(Layout.QpCtx.EN_SQD_ASYNC_NOTIFY));
