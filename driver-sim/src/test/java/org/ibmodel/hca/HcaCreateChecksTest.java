@@ -143,12 +143,12 @@ class HcaCreateChecksTest {
 
     /**
      * create_qp_common sizes the queues (set_kernel_sq_size's -EINVAL for a WQE too large) before
-     * it takes a QP number, and mthca_alloc_sqp before it finds the special QP taken (-EBUSY).
+     * it takes a QP number, and before mlx4_qp_alloc finds the special QP's number taken (-EEXIST).
      */
     @Test
     void shouldRefuseAWqeTooLargeBeforeTakingAQpNumber() {
         assertEquals(0, createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 0), null));
-        assertEquals(Errno.EBUSY.negative(), createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 0), null));
+        assertEquals(Errno.EEXIST.negative(), createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 0), null));
         assertEquals(EINVAL, createQp(QpType.GSI, new QpCap(1, 1, 1, 1, 2000), null), "inline past the ds");
     }
 

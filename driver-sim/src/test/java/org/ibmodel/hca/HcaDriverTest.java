@@ -507,7 +507,7 @@ class HcaDriverTest {
         gsi.portNum = 1;
         Qp qp = Qp.create(h.pd, gsi).get();
         assertEquals(1, qp.qpNum());
-        assertEquals(Errno.EBUSY, Qp.create(h.pd, gsi).errno());
+        assertEquals(Errno.EEXIST, Qp.create(h.pd, gsi).errno());
         QpAttr init = new QpAttr().state(QpState.INIT);
         init.qkey = 0x80010000;
         assertEquals(0, qp.modify(init, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));

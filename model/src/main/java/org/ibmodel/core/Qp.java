@@ -404,12 +404,13 @@ public final class Qp extends IbObject {
 
     /**
      * The device moved the QP on its own: to ERR on a fatal error, to SQE on a send error of an
-     * unreliable QP (IBA 10.3.1, 11.6.3). Nothing else may change state outside modify.
+     * unreliable QP in RTS, or in SQD while a WQE it had begun completes (IBA 10.3.1, 11.6.3).
+     * Nothing else may change state outside modify.
      */
     public void deviceSetState(QpState next) {
         boolean ok = next == QpState.ERR
-                || (next == QpState.SQE && state == QpState.RTS && (type == QpType.UD || type == QpType.UC
-                    || type == QpType.GSI || type == QpType.SMI));
+                || (next == QpState.SQE && (state == QpState.RTS || state == QpState.SQD)
+                    && (type == QpType.UD || type == QpType.UC || type == QpType.GSI || type == QpType.SMI));
         if (!ok) {
             throw new KernelBug(KernelBug.WARN_ON, "device moved qpn 0x" + Integer.toHexString(qpNum) + " "
                     + state + "->" + next + ", which the device may not do on its own");

@@ -1408,7 +1408,8 @@ public final class HcaDriver implements DeviceOps {
             // mlx4_ib get_sqp_num: where CONF_SPECIAL_QP put the port's SMI or GSI QP.
             qpn = SQP_BASE + (attr.qpType == QpType.SMI ? 0 : 2) + attr.portNum - 1;
             if (qpByQpn(qpn) != null) {
-                return Errno.EBUSY.negative();
+                // mlx4_qp_alloc: the radix tree already holds the QPN.
+                return Errno.EEXIST.negative();
             }
         } else {
             qpn = qpBitmap.alloc();

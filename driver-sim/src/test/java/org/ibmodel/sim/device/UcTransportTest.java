@@ -38,6 +38,30 @@ class UcTransportTest {
     }
 
     /**
+     * IBA 10.3.1, docs/HCA.md §5.10: a UC SEND already begun that fails while the send queue drains
+     * in SQD (its MR deregistered under it) moves the QP from SQD to SQE, which ib_query_qp
+     * reports as mlx4_ib_query_qp does, and SQE to RTS takes it back.
+     */
+    @Test
+    void shouldReportSqeAfterASendErrorWhileDraining() {
+        try (TransportPair p = new TransportPair(SEED, QpType.UC,
+                TransportPair.Conn.standard(Mtu.MTU_256).staticRate(2))) {
+            p.b.postRecv(8, 0, 1 << 20);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(p.a.buf, 256 << 10, p.a.mr.lkey())));
+            // Under way at a quarter of the link's rate: some packets out, most to come.
+            p.world.scheduler().runUntil(p.world.scheduler().now() + 50_000);
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.SQD), QpAttrMask.STATE.bit()));
+            assertEquals(0, p.a.mr.dereg());
+            p.settle();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR), p.a.poll().stream().map(w -> w.status).toList());
+            QpAttr q = new QpAttr();
+            assertEquals(0, p.a.qp.query(q));
+            assertEquals(QpState.SQE, q.qpState, at("SQD to SQE on the send error"));
+            assertEquals(0, p.a.qp.modify(new QpAttr().state(QpState.RTS), QpAttrMask.STATE.bit()), "SQE to RTS");
+        }
+    }
+
+    /**
      * IBA 10.3.1, docs/HCA.md §5.10: a UC SEND that fails locally (a bad lkey) moves the QP to SQE
      * with no event; it goes on receiving (b's three-packet SEND lands), and after SQE to RTS its
      * next SEND arrives at the PSN b expects, the failed one having taken none.
