@@ -558,6 +558,26 @@ class HcaDriverTest {
         assertEquals(0, c.get(Layout.QpCtx.REMOTE_WRITE));
     }
 
+    /**
+     * mlx4_ib_qp's resp_depth and atomic_rd_en outlive a move to RESET: the next RST2INIT with
+     * REMOTE_READ keeps it in the context, as max_dest_rd_atomic 4 is still the QP's, and
+     * ib_query_qp reports it (to_mlx4_access_flags). A QP never given a depth has none.
+     */
+    @Test
+    void shouldKeepTheResponderDepthThroughReset() {
+        Cq cq = h.cq(4);
+        Qp qp = h.qp(QpType.RC, cq, QpCap.of(2, 2, 1));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(0, h.fw.qp(qp.qpNum()).get(Layout.QpCtx.REMOTE_READ), "no depth given yet");
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        assertEquals(0, qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        assertEquals(1, h.fw.qp(qp.qpNum()).get(Layout.QpCtx.REMOTE_READ));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ, q.qpAccessFlags);
+    }
+
     /** _mlx4_ib_modify_qp refuses only depths above the device's: the device's own and 0 pass. */
     @Test
     void shouldTakeReadDepthsUpToTheDevicesOwn() {

@@ -1486,7 +1486,11 @@ public final class HcaDriver implements DeviceOps {
         int ret;
         if (QpModify.takesMailbox(op)) {
             QpAttr merged = QpModify.merge(qp.attr(), attr, mask);
-            ret = cmd.in(op, hq.qpn(), 0, QpModify.mailbox(hq, merged, QpModify.optpar(op, mask)));
+            // to_mlx4_access_flags: what this modify gives, else what the QP kept, through RESET too.
+            int access = QpModify.remoteAccess(
+                    QpAttrMask.ACCESS_FLAGS.isSet(mask) ? attr.qpAccessFlags : hq.atomicRdEn,
+                    QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask) ? attr.maxDestRdAtomic : hq.respDepth);
+            ret = cmd.in(op, hq.qpn(), 0, QpModify.mailbox(hq, merged, access, QpModify.optpar(op, mask)));
         } else {
             boolean notify = op == CmdOp.RTS2SQD_QP && QpAttrMask.EN_SQD_ASYNC_NOTIFY.isSet(mask)
                     && attr.enSqdAsyncNotify;
@@ -1495,6 +1499,12 @@ public final class HcaDriver implements DeviceOps {
         }
         if (ret != 0) {
             return ret;
+        }
+        if (QpAttrMask.ACCESS_FLAGS.isSet(mask)) {
+            hq.atomicRdEn = attr.qpAccessFlags;
+        }
+        if (QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask)) {
+            hq.respDepth = attr.maxDestRdAtomic;
         }
         if (next == QpState.RESET) {
             cleanCqs(hq);

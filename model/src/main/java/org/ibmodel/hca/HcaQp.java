@@ -54,6 +54,12 @@ final class HcaQp {
     private final DoorbellRecord db;
     /** Created with IB_QP_CREATE_BLOCK_MULTICAST_LOOPBACK: attached with the MGM's block bit. */
     boolean blockMulticastLoopback;
+    /**
+     * mlx4_ib_qp's atomic_rd_en and resp_depth: the access flags and max_dest_rd_atomic last
+     * given, which a move to RESET leaves as they were (__mlx4_ib_modify_qp never clears them).
+     */
+    int atomicRdEn;
+    int respDepth;
     /** The WQEs being built by post_send and post_recv, one stride each; the locks serialize them. */
     private byte[] sendWqeBuf = new byte[0];
     private byte[] recvWqeBuf = new byte[0];

@@ -240,7 +240,7 @@ final class QpModify {
     }
 
     /** The mailbox: optpar at 0x00, the context at 0x08 (§4). */
-    static byte[] mailbox(HcaQp hq, QpAttr a, int optpar) {
+    static byte[] mailbox(HcaQp hq, QpAttr a, int access, int optpar) {
         Qp qp = hq.ibQp();
         byte[] b = new byte[Hw.CTX + Hw.QpCtx.SIZE];
         Field.putWord(b, 0, optpar);
@@ -288,7 +288,6 @@ final class QpModify {
         Hw.QpCtx.RQ_PSN.set(b, c, a.rqPsn);
         Hw.QpCtx.MAX_RD_ATOMIC.set(b, c, readDepth(a.maxRdAtomic));
         Hw.QpCtx.MAX_DEST_RD_ATOMIC.set(b, c, readDepth(a.maxDestRdAtomic));
-        int access = remoteAccess(a.qpAccessFlags, a.maxDestRdAtomic);
         Hw.QpCtx.REMOTE_ATOMIC.set(b, c, (access & AccessFlags.REMOTE_ATOMIC) != 0 ? 1 : 0);
         Hw.QpCtx.REMOTE_WRITE.set(b, c, (access & AccessFlags.REMOTE_WRITE) != 0 ? 1 : 0);
         Hw.QpCtx.REMOTE_READ.set(b, c, (access & AccessFlags.REMOTE_READ) != 0 ? 1 : 0);
