@@ -190,9 +190,16 @@ final class HcaCq {
                 return;
             }
             int newMask = (1 << resizeLog) - 1;
-            for (int n = ci; Hw.Cqe.OPCODE.getInt(memory.read(address(n), Hw.Cqe.SIZE), 0) != Hw.Cqe.OPCODE_RESIZE;
-                    n++) {
+            for (int n = ci;; n++) {
                 byte[] entry = memory.read(address(n), Hw.Cqe.SIZE);
+                if (Hw.Cqe.OPCODE.getInt(entry, 0) == Hw.Cqe.OPCODE_RESIZE) {
+                    break;
+                }
+                if (n - ci >= 1 << logSize) {
+                    // mlx4 would copy round the ring for ever: a device that took the ring
+                    // without leaving the RESIZE CQE broke its side of §6.2.
+                    throw new KernelBug(KernelBug.WARN_ON, String.format("CQ %06x resized without a RESIZE CQE", cqn));
+                }
                 Hw.Cqe.OWNER.set(entry, 0, ((n + 1) >>> resizeLog) & 1);
                 memory.write(resizeBuffer + (long) ((n + 1) & newMask) * Hw.Cqe.SIZE, entry);
             }
