@@ -130,6 +130,8 @@ final class TransportPair implements AutoCloseable {
         final List<IbEventType> events = new ArrayList<>();
         private final IbEventHandler handler = e -> events.add(e.event());
         private final int maxInline;
+        /** What the CQ's completion handler does (ib_create_cq's comp_handler); nothing unless set. */
+        java.util.function.Consumer<Cq> onCompletion = c -> { };
 
         Side(int index, QpType type, boolean withSrq, int cqe, int maxInline) {
             this(index, type, withSrq ? SRQ_WR : 0, cqe, maxInline, null, SigType.ALL_WR);
@@ -150,7 +152,7 @@ final class TransportPair implements AutoCloseable {
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = poll != null ? Cq.alloc(dev, cqe, 0, poll).get()
-                    : Cq.create(dev, c -> { }, null, new CqInitAttr(cqe, 0)).get();
+                    : Cq.create(dev, c -> onCompletion.accept(c), null, new CqInitAttr(cqe, 0)).get();
             this.maxInline = maxInline;
             srq = srqWr > 0 ? Srq.create(pd, handler, new SrqAttr(srqWr, 4, 0)).get() : null;
             qp = newQp(type, cap, sig);
