@@ -71,7 +71,7 @@ class PingPongDemoTest {
         assertTrue(root != null, "the repository above " + System.getProperty("user.dir"));
         String readme = Files.readString(root.resolve("README.md"));
         List<String> out = CliRun.of("demo").out().lines().toList();
-        int start = readme.indexOf("```\n 6. RDMA WRITE");
+        int start = readme.indexOf("```\n 6. Beyond rc_pingpong: RDMA WRITE");
         assertTrue(start >= 0, "README.md's demo excerpt");
         String excerpt = readme.substring(start + 4, readme.indexOf("```", start + 4));
         int at = 0;
@@ -86,6 +86,30 @@ class PingPongDemoTest {
         Matcher summary = Pattern.compile("`(summary: [^`]*)`").matcher(readme);
         assertTrue(summary.find(), "README.md quotes the summary");
         assertEquals(out.get(out.size() - 1), summary.group(1), "README.md's summary line");
+    }
+
+    /**
+     * rc_pingpong.c's order: pp_init_ctx makes the completion channel before the PD and asks
+     * ibv_query_qp for IBV_QP_CAP after creating the QP; main polls once per CQ event and
+     * acknowledges all its events with one ibv_ack_cq_events before pp_close_ctx.
+     */
+    @Test
+    void shouldFollowRcPingpongsCallsAndEventLoop() {
+        String out = CliRun.of("demo").out();
+        for (String who : List.of("h0 client: ", "h1 server: ")) {
+            assertInOrder(out, who + "ibv_get_device_list", who + "ibv_create_comp_channel", who + "ibv_alloc_pd",
+                    who + "ibv_reg_mr", who + "ibv_create_cq", who + "ibv_create_qp",
+                    who + "ibv_query_qp(qp, IBV_QP_CAP)", who + "ibv_modify_qp");
+            List<String> mine = out.lines().filter(l -> l.contains(who)).toList();
+            long events = mine.stream().filter(l -> l.contains("ibv_get_cq_event")).count();
+            long polls = mine.stream().filter(l -> l.contains("ibv_poll_cq(")).count();
+            assertTrue(events > 4, who + events + " events");
+            assertEquals(events, polls, who + "one poll per event");
+            List<String> acks = mine.stream().filter(l -> l.contains("ibv_ack_cq_events")).toList();
+            assertEquals(List.of("    " + who + "ibv_ack_cq_events(cq, " + events + ")"), acks, who);
+            assertEquals(mine.indexOf(acks.get(0)) + 1, mine.indexOf("    " + who + "ibv_destroy_qp"),
+                    who + "acknowledged just before pp_close_ctx");
+        }
     }
 
     @Test

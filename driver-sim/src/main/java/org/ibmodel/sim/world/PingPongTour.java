@@ -151,6 +151,10 @@ public final class PingPongTour {
         int routs;
         int rcnt;
         int scnt;
+        /** rc_pingpong's num_cq_events: acknowledged all at once before pp_close_ctx. */
+        int cqEvents;
+        /** rc_pingpong's IBV_SEND_INLINE, when ibv_query_qp's max_inline_data holds a message. */
+        boolean inline;
         boolean sendPending;
         boolean recvPending;
         final IbvWc[] wc = {new IbvWc(), new IbvWc()};
@@ -182,7 +186,10 @@ public final class PingPongTour {
             }
             ByteBuffer b = ByteBuffer.wrap(cmd).order(ByteOrder.LITTLE_ENDIAN);
             WriteMethod m = cmd.length >= 4 ? UverbsApi.entry(b.getInt(0)) : null;
-            n.say("      write(%d, IB_USER_VERBS_CMD_%s, %d) = %d", fd, m == null ? "?" : m.name(), cmd.length, ret);
+            // strace(1) shows a failed call as -1 and the errno's name and text.
+            String result = ret >= 0 ? Long.toString(ret) : "-1 " + Errno.ofNumber((int) -ret).name() + " ("
+                    + Errno.ofNumber((int) -ret).message() + ")";
+            n.say("      write(%d, IB_USER_VERBS_CMD_%s, %d) = %s", fd, m == null ? "?" : m.name(), cmd.length, result);
         }
 
         String who() {
@@ -210,8 +217,8 @@ public final class PingPongTour {
             byte[] b = Arrays.copyOf(text.getBytes(StandardCharsets.US_ASCII), MESSAGE);
             poke(buf + SEND_AT, b);
             sendPending = true;
-            postSend("SEND \"" + text + "\"", new IbvSendWr(SEND_WRID, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED,
-                    new IbvSge(buf + SEND_AT, b.length, mr.lkey())));
+            postSend("SEND \"" + text + "\"", new IbvSendWr(SEND_WRID, IbvWrOpcode.SEND, IbvWrOpcode.SEND_SIGNALED
+                    | (inline ? IbvWrOpcode.SEND_INLINE : 0), new IbvSge(buf + SEND_AT, b.length, mr.lkey())));
         }
 
         void poke(long addr, byte[] data) {
@@ -234,8 +241,9 @@ public final class PingPongTour {
 
         /**
          * One turn of rc_pingpong's loop with {@code -e}: take a completion event (EAGAIN: none
-         * yet, nothing to do), acknowledge it, re-arm the CQ, then poll and handle every
-         * completion.
+         * yet, nothing to do), count it, re-arm the CQ, then poll once for up to two completions
+         * and handle them. A completion left over raises the next event at once, as the CQ is
+         * armed again with it waiting.
          */
         void turn() {
             IbvCq ev = channel.getCqEvent();
@@ -248,29 +256,30 @@ public final class PingPongTour {
             if (ev != cq) {
                 throw new IllegalStateException(who() + ": event for " + ev + ", expected " + cq);
             }
-            verb("ibv_get_cq_event: read() of the completion channel (fd %d) returns an event for the CQ",
-                    channel.fd());
-            verb("ibv_ack_cq_events(cq, 1)");
-            cq.ackEvents(1);
+            verb("ibv_get_cq_event: read() of the completion channel (fd %d) returns the CQ's event %d",
+                    channel.fd(), ++cqEvents);
             verb("ibv_req_notify_cq(cq, 0)");
             check(cq.reqNotify(false), "ibv_req_notify_cq");
-            int ne;
-            int polled = 0;
-            do {
-                verb("ibv_poll_cq(cq, %d)", wc.length);
-                ne = cq.poll(wc.length, wc);
-                for (int i = 0; i < ne; i++) {
-                    handle(wc[i]);
-                }
-                polled += Math.max(ne, 0);
-            } while (ne > 0);
+            verb("ibv_poll_cq(cq, %d)", wc.length);
+            int ne = cq.poll(wc.length, wc);
             if (ne < 0) {
                 throw new IllegalStateException(who() + ": ibv_poll_cq errno " + ibv.errno());
             }
-            // Arming a CQ that still holds a completion raises an event at once (docs/HCA.md §8),
-            // and the loop arms before it polls: such an event finds the CQ already drained.
-            n.say(polled == 0 ? "    -> 0: the CQ was armed while it still held a completion, already polled"
-                    : "    -> 0: CQ empty");
+            for (int i = 0; i < ne; i++) {
+                handle(wc[i]);
+            }
+            if (ne == 0) {
+                // Arming a CQ that still holds a completion raises an event at once (docs/HCA.md
+                // §8), and the loop arms before it polls: such an event finds the CQ drained.
+                n.say("    -> 0: this event came of arming the CQ with a completion in it, which the last poll took");
+            }
+        }
+
+        /** rc_pingpong's ibv_ack_cq_events(cq, num_cq_events) after its loop. */
+        void ackEvents() {
+            verb("ibv_ack_cq_events(cq, %d)", cqEvents);
+            cq.ackEvents(cqEvents);
+            cqEvents = 0;
         }
 
         void handle(IbvWc w) {
@@ -460,9 +469,10 @@ public final class PingPongTour {
         n.step("Boot (seed %d): two hosts, each with an HCA, through one 4X EDR switch", seed);
         for (int i = 0; i < 2; i++) {
             IbDevice dev = world.host(i).driver(0).device();
-            n.say("%s: driver probed %s (firmware commands QUERY_FW, QUERY_DEV_CAP, INIT_HCA, INIT_PORT), "
-                    + "port 1 %s, LID %d", world.host(i).name(), dev.name(), dev.port(1).state().kernelName(),
-                    dev.port(1).lid());
+            n.say("%s: driver probed %s in %d firmware commands (QUERY_FW, QUERY_DEV_CAP, INIT_HCA, the EQs, "
+                    + "the special QPs, INIT_PORT, MAD_IFCs for the port's tables), port 1 %s, LID %d",
+                    world.host(i).name(), dev.name(), world.host(i).hca(0).firmware().commands(),
+                    dev.port(1).state().kernelName(), dev.port(1).lid());
         }
 
         n.step("Each host: ib_uverbs joins ib_core as a client and makes /dev/infiniband/uverbs0; rc_pingpong starts");
@@ -471,12 +481,18 @@ public final class PingPongTour {
         Proc b = new Proc(1, false, psns.nextInt(1 << 24));
         procs = List.of(a, b);
         for (Proc p : procs) {
-            n.say("%s: %s serves %s; process rc_pingpong (%s) has an empty address space", p.name,
+            n.say("%s: %s serves %s; process rc_pingpong (%s) starts with no memory mapped yet", p.name,
                     p.uverbs.name(), p.uverbs.ibDevice().name(), p.client ? "client" : "server");
         }
+        n.say("as ibv_rc_pingpong -e -r %d -n %d runs, with %d-byte receives and %d-byte text messages",
+                RX_DEPTH, ITERS, SIZE, MESSAGE);
+        n.say("for its -s buffers; what goes beyond it is marked. This model's libibverbs enters the kernel");
+        n.say("for every verb by write() of a uverbs command (the write() ABI; rdma-core uses ioctl() where");
+        n.say("the kernel has it), posting and polling too, where libmlx4 writes WQEs, rings doorbells and");
+        n.say("polls CQEs from user space without a system call");
 
-        n.step("Each process: pp_init_ctx — open the device, PD, MR over a %d KiB buffer, completion channel, "
-                + "CQ, RC QP, INIT", BUF / 1024);
+        n.step("Each process: pp_init_ctx — open the device, completion channel, PD, MR over a %d KiB buffer, "
+                + "CQ, RC QP, INIT; then main's post_recv, req_notify_cq and query_port", BUF / 1024);
         for (Proc p : procs) {
             initCtx(p);
         }
@@ -504,19 +520,20 @@ public final class PingPongTour {
 
         byte[] big = new byte[3 * MTU_BYTES + 100];
         new SplittableRandom(seed).nextBytes(big);
-        n.step("RDMA WRITE of %d bytes into %s's buffer (path MTU %d: a FIRST, MIDDLEs and a LAST packet)",
-                big.length, b.name, MTU_BYTES);
+        n.step("Beyond rc_pingpong: RDMA WRITE of %d bytes into %s's buffer (path MTU %d: a First, Middles "
+                + "and a Last packet)", big.length, b.name, MTU_BYTES);
         a.poke(a.buf + 1024, big);
         oneSided(a, "RDMA_WRITE", rdma(a, WRITE_WRID, IbvWrOpcode.RDMA_WRITE, 1024, big.length, b, TARGET_AT));
         boolean same = Arrays.equals(big, b.peek(b.buf + TARGET_AT, big.length));
         n.say("%s's memory %s the %d bytes written", b.name, same ? "holds exactly" : "DIFFERS from", big.length);
 
-        n.step("RDMA READ of the same %d bytes back into %s", big.length, a.name);
+        n.step("Beyond rc_pingpong: RDMA READ of the same %d bytes back into %s", big.length, a.name);
         oneSided(a, "RDMA_READ", rdma(a, READ_WRID, IbvWrOpcode.RDMA_READ, READ_AT, big.length, b, TARGET_AT));
         boolean back = Arrays.equals(big, a.peek(a.buf + READ_AT, big.length));
         n.say("read back %s", back ? "matches byte for byte" : "DIFFERS");
 
-        n.step("ATOMIC FETCH_AND_ADD 5 on a counter in %s's memory that holds 37", b.name);
+        n.step("Beyond rc_pingpong: ATOMIC FETCH_AND_ADD (FetchAdd on the wire) of 5 to a counter in %s's "
+                + "memory that holds 37", b.name);
         b.poke(b.buf + COUNTER_AT, ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(37).array());
         IbvSendWr faa = rdma(a, ATOMIC_WRID, IbvWrOpcode.ATOMIC_FETCH_AND_ADD, FETCHED_AT, 8, b, COUNTER_AT);
         faa.compareAdd = 5;
@@ -572,7 +589,8 @@ public final class PingPongTour {
             n.say("%s  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), r.lid, r.qp.qpNum(),
                     r.psn);
         }
-        n.say("%s also tells the client its buffer: addr 0x%x, rkey 0x%08x", b.who(), b.buf, b.mr.rkey());
+        n.say("%s also tells the client its buffer, beyond rc_pingpong: addr 0x%x, rkey 0x%08x", b.who(), b.buf,
+                b.mr.rkey());
         connect(a, b);
         connect(b, a);
     }
@@ -665,6 +683,7 @@ public final class PingPongTour {
         n.step("The client closes: the driver's first command gets no answer");
         int logged = h.kernel().dmesg().size();
         long t0 = world.scheduler().now();
+        a.ackEvents();
         a.verb("ibv_destroy_qp");
         check(a.qp.destroy(), "ibv_destroy_qp");
         List<String> log = h.kernel().dmesg();
@@ -722,19 +741,20 @@ public final class PingPongTour {
         p.verb("ibv_get_device_list -> [%s]; ibv_open_device(%s)", list.get(0).getName(), list.get(0).getName());
         p.ctx = p.ibv.openDevice(list.get(0));
         notNull(p, p.ctx, "ibv_open_device");
+        p.verb("ibv_create_comp_channel");
+        p.channel = notNull(p, p.ctx.createCompChannel(), "ibv_create_comp_channel");
         p.verb("ibv_alloc_pd");
         p.pd = notNull(p, p.ctx.allocPd(), "ibv_alloc_pd");
         p.buf = p.ibv.alloc(BUF);
         if (p.buf < 0) {
             throw new IllegalStateException(p.who() + ": no memory for the buffer, errno " + p.ibv.errno());
         }
-        p.verb("ibv_reg_mr(0x%x, %d, LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC)", p.buf, BUF);
+        p.verb("ibv_reg_mr(0x%x, %d, LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC), the remote "
+                + "rights beyond rc_pingpong's LOCAL_WRITE for steps 6-8", p.buf, BUF);
         p.mr = notNull(p, p.pd.regMr(p.buf, BUF, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.REMOTE_WRITE
                 | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC), "ibv_reg_mr");
-        n.say("    lkey 0x%08x, rkey 0x%08x: uverbs pinned the pages, the driver wrote their MTT", p.mr.lkey(),
-                p.mr.rkey());
-        p.verb("ibv_create_comp_channel");
-        p.channel = notNull(p, p.ctx.createCompChannel(), "ibv_create_comp_channel");
+        n.say("    lkey 0x%08x, rkey 0x%08x: the driver pinned the pages (ib_umem_get) and wrote their MTT",
+                p.mr.lkey(), p.mr.rkey());
         p.verb("ibv_create_cq(%d entries, on the channel)", RX_DEPTH + 1);
         p.cq = notNull(p, p.ctx.createCq(RX_DEPTH + 1, p, p.channel, 0), "ibv_create_cq");
         IbvQpInitAttr init = new IbvQpInitAttr();
@@ -745,13 +765,20 @@ public final class PingPongTour {
         p.verb("ibv_create_qp(RC, send_wr 1, recv_wr %d)", RX_DEPTH);
         p.qp = notNull(p, p.pd.createQp(init), "ibv_create_qp");
         n.say("    qp_num 0x%06x", p.qp.qpNum());
+        p.verb("ibv_query_qp(qp, IBV_QP_CAP)");
+        IbvQpInitAttr got = new IbvQpInitAttr();
+        check(p.qp.query(new IbvQpAttr(), IbvQpAttrMask.CAP, got), "ibv_query_qp");
+        p.inline = got.cap.maxInlineData >= MESSAGE;
+        n.say("    max_inline_data %d: the SENDs %s", got.cap.maxInlineData,
+                p.inline ? "go inline (IBV_SEND_INLINE)" : "are not inline");
         IbvQpAttr attr = new IbvQpAttr();
         attr.qpState = IbvQpState.INIT;
         attr.pkeyIndex = 0;
         attr.portNum = PORT;
         attr.qpAccessFlags = IbvAccessFlags.REMOTE_WRITE | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC;
         modify(p, attr, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
-                | IbvQpAttrMask.ACCESS_FLAGS, "STATE | PKEY_INDEX | PORT | ACCESS_FLAGS");
+                | IbvQpAttrMask.ACCESS_FLAGS, "STATE | PKEY_INDEX | PORT | ACCESS_FLAGS: REMOTE_WRITE | REMOTE_READ "
+                + "| REMOTE_ATOMIC, where rc_pingpong gives 0");
         for (int i = 0; i < RX_DEPTH; i++) {
             p.postRecv();
         }
@@ -818,8 +845,9 @@ public final class PingPongTour {
         }
     }
 
-    /** pp_close_ctx in its order, then exit(). */
+    /** rc_pingpong's acknowledgement of its CQ events, pp_close_ctx in its order, then exit(). */
     private void closeCtx(Proc p) {
+        p.ackEvents();
         p.verb("ibv_destroy_qp");
         check(p.qp.destroy(), "ibv_destroy_qp");
         closeAfterQp(p);
