@@ -105,7 +105,11 @@ public final class HcaPort {
     private long rcvErrors;
     private long xmitDiscards;
     private long linkDowned;
+    // PortCountersExtended's unicast and multicast packet counters, each cleared on its own (IBA
+    // 16.1.4.11; qib_mad.c pma_set_portcounters_ext keeps a baseline for each).
+    private long unicastXmitPackets;
     private long multicastXmitPackets;
+    private long unicastRcvPackets;
     // CounterSelect bits of PortCounters and PortCountersExtended (include/rdma/ib_pma.h
     // IB_PMA_SEL_* and IB_PMA_SELX_*), for the counters the ports keep.
     static final int SEL_LINK_DOWNED = 0x0004;
@@ -279,7 +283,11 @@ public final class HcaPort {
         }
         xmitBytes += dataOctets(bytes);
         xmitPackets++;
-        multicastXmitPackets += multicast ? 1 : 0;
+        if (multicast) {
+            multicastXmitPackets++;
+        } else {
+            unicastXmitPackets++;
+        }
         return true;
     }
 
@@ -299,7 +307,11 @@ public final class HcaPort {
     void received(int bytes, boolean multicast) {
         rcvBytes += dataOctets(bytes);
         rcvPackets++;
-        multicastRcvPackets += multicast ? 1 : 0;
+        if (multicast) {
+            multicastRcvPackets++;
+        } else {
+            unicastRcvPackets++;
+        }
     }
 
     /**
@@ -335,27 +347,25 @@ public final class HcaPort {
         Layout.PortCountersExt.PORT_RCV_DATA.set(mad, d, rcvBytes / 4);
         Layout.PortCountersExt.PORT_XMIT_PACKETS.set(mad, d, xmitPackets);
         Layout.PortCountersExt.PORT_RCV_PACKETS.set(mad, d, rcvPackets);
-        Layout.PortCountersExt.PORT_UNICAST_XMIT_PACKETS.set(mad, d, xmitPackets - multicastXmitPackets);
-        Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS.set(mad, d, rcvPackets - multicastRcvPackets);
+        Layout.PortCountersExt.PORT_UNICAST_XMIT_PACKETS.set(mad, d, unicastXmitPackets);
+        Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS.set(mad, d, unicastRcvPackets);
         Layout.PortCountersExt.PORT_MULTICAST_XMIT_PACKETS.set(mad, d, multicastXmitPackets);
         Layout.PortCountersExt.PORT_MULTICAST_RCV_PACKETS.set(mad, d, multicastRcvPackets);
     }
 
     /**
-     * §3.13 Set: clears what {@code select} names (IB_PMA_SELX_* bits). The unicast and multicast
-     * packet counts are parts of the packet counts, so clearing one part keeps the other.
+     * §3.13 Set: clears what {@code select} names (IB_PMA_SELX_* bits), each counter on its own:
+     * clearing the packet counts leaves the unicast and multicast ones, and the other way round.
      */
     void clearCountersExt(int select) {
         xmitBytes = (select & SELX_XMIT_DATA) != 0 ? 0 : xmitBytes;
         rcvBytes = (select & SELX_RCV_DATA) != 0 ? 0 : rcvBytes;
-        long unicastXmit = (select & (SELX_XMIT_PACKETS | SELX_UNICAST_XMIT)) != 0 ? 0
-                : xmitPackets - multicastXmitPackets;
-        long unicastRcv = (select & (SELX_RCV_PACKETS | SELX_UNICAST_RCV)) != 0 ? 0
-                : rcvPackets - multicastRcvPackets;
-        multicastXmitPackets = (select & (SELX_XMIT_PACKETS | SELX_MULTICAST_XMIT)) != 0 ? 0 : multicastXmitPackets;
-        multicastRcvPackets = (select & (SELX_RCV_PACKETS | SELX_MULTICAST_RCV)) != 0 ? 0 : multicastRcvPackets;
-        xmitPackets = unicastXmit + multicastXmitPackets;
-        rcvPackets = unicastRcv + multicastRcvPackets;
+        xmitPackets = (select & SELX_XMIT_PACKETS) != 0 ? 0 : xmitPackets;
+        rcvPackets = (select & SELX_RCV_PACKETS) != 0 ? 0 : rcvPackets;
+        unicastXmitPackets = (select & SELX_UNICAST_XMIT) != 0 ? 0 : unicastXmitPackets;
+        unicastRcvPackets = (select & SELX_UNICAST_RCV) != 0 ? 0 : unicastRcvPackets;
+        multicastXmitPackets = (select & SELX_MULTICAST_XMIT) != 0 ? 0 : multicastXmitPackets;
+        multicastRcvPackets = (select & SELX_MULTICAST_RCV) != 0 ? 0 : multicastRcvPackets;
     }
 
     /** §3.12 Set: clears the counters {@code select} names (IB_PMA_SEL_* bits). */
@@ -365,14 +375,8 @@ public final class HcaPort {
         xmitDiscards = (select & SEL_XMIT_DISCARDS) != 0 ? 0 : xmitDiscards;
         xmitBytes = (select & SEL_XMIT_DATA) != 0 ? 0 : xmitBytes;
         rcvBytes = (select & SEL_RCV_DATA) != 0 ? 0 : rcvBytes;
-        if ((select & SEL_XMIT_PACKETS) != 0) {
-            xmitPackets = 0;
-            multicastXmitPackets = 0;
-        }
-        if ((select & SEL_RCV_PACKETS) != 0) {
-            rcvPackets = 0;
-            multicastRcvPackets = 0;
-        }
+        xmitPackets = (select & SEL_XMIT_PACKETS) != 0 ? 0 : xmitPackets;
+        rcvPackets = (select & SEL_RCV_PACKETS) != 0 ? 0 : rcvPackets;
     }
 
     /**
