@@ -143,15 +143,22 @@ class HcaMadTest {
      */
     @Test
     void shouldTellTheFirmwareWhichKeysToIgnore() {
+        // A MAD that came in from the wire has a work completion; mthca_MAD_IFC ignores both keys
+        // for one with none, from this host.
+        Wc received = new Wc();
+        received.slid = 7;
         int[][] rows = {{0, 0}, {MadResult.IGNORE_MKEY, 1}, {MadResult.IGNORE_BKEY, 2},
             {MadResult.IGNORE_MKEY | MadResult.IGNORE_BKEY, 3}};
         for (int[] row : rows) {
-            byte[] out = new byte[MadResult.MAD_SIZE];
-            int r = h.dev.processMad(row[0], 1, null, mad(0x01, 0x01, NODE_INFO), out);
-            assertEquals(MadResult.SUCCESS | MadResult.REPLY, r);
-            int word = h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
-            assertEquals(0x024, Hw.Hcr.OPCODE.extract(word), "MAD_IFC");
-            assertEquals(row[1], Hw.Hcr.OPCODE_MODIFIER.extract(word), "flags " + row[0]);
+            for (Wc wc : new Wc[] {received, null}) {
+                byte[] out = new byte[MadResult.MAD_SIZE];
+                int r = h.dev.processMad(row[0], 1, wc, mad(0x01, 0x01, NODE_INFO), out);
+                assertEquals(MadResult.SUCCESS | MadResult.REPLY, r);
+                int word = h.hca.readl(PciFunction.BAR0, Hw.Hcr.GO_WORD);
+                assertEquals(0x024, Hw.Hcr.OPCODE.extract(word), "MAD_IFC");
+                assertEquals(wc == null ? 3 : row[1], Hw.Hcr.OPCODE_MODIFIER.extract(word),
+                        "flags " + row[0] + (wc == null ? ", no work completion" : ""));
+            }
         }
     }
 }

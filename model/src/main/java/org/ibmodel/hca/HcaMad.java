@@ -102,8 +102,10 @@ final class HcaMad {
         } else {
             return MadResult.SUCCESS;
         }
-        int modifier = ((flags & MadResult.IGNORE_MKEY) != 0 ? MAD_IFC_IGNORE_MKEY : 0)
-                | ((flags & MadResult.IGNORE_BKEY) != 0 ? MAD_IFC_IGNORE_BKEY : 0);
+        // mthca_MAD_IFC, mlx4_MAD_IFC: a MAD with no work completion came from this host, and
+        // key-check traps need one, so both keys are ignored for it.
+        int modifier = ((flags & MadResult.IGNORE_MKEY) != 0 || inWc == null ? MAD_IFC_IGNORE_MKEY : 0)
+                | ((flags & MadResult.IGNORE_BKEY) != 0 || inWc == null ? MAD_IFC_IGNORE_BKEY : 0);
         if (cmd.inOut(CmdOp.MAD_IFC, port, modifier, in, out) != 0) {
             return cmd.lastStatus() == CmdStatus.BAD_PKT.value() ? MadResult.SUCCESS : MadResult.FAILURE;
         }

@@ -23,8 +23,16 @@ final class Pma {
         this.ports = ports;
     }
 
-    /** The response to {@code in}, a PerfMgt MAD; {@code in} is not changed. */
+    /**
+     * The response to {@code in}, a PerfMgt MAD; null for a response or a trap, which the agent
+     * never answers (qib_mad.c process_perf), and the firmware reports as BAD_PKT. {@code in} is
+     * not changed.
+     */
     byte[] answer(byte[] in) {
+        int method = Layout.Mad.METHOD.getInt(in, 0);
+        if (Sma.versionsKnown(in) && (method == Sma.METHOD_GET_RESP || method == Sma.METHOD_TRAP)) {
+            return null;
+        }
         byte[] out = in.clone();
         // The response keeps PortSelect and CounterSelect; the counters are the agent's to fill.
         Arrays.fill(out, Layout.Mad.DATA + 4, Layout.Mad.DATA + DATA_SIZE, (byte) 0);

@@ -16,6 +16,9 @@ final class Sma {
     static final int METHOD_GET = 0x01;
     static final int METHOD_SET = 0x02;
     static final int METHOD_GET_RESP = 0x81;
+    static final int METHOD_TRAP = 0x05;
+    static final int METHOD_REPORT = 0x06;
+    static final int METHOD_REPORT_RESP = 0x86;
     /** MAD status, IBA 13.4.7: the invalid-field code in bits 4:2. */
     static final int STATUS_BAD_VERSION = 0x0004;
     static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
@@ -77,11 +80,17 @@ final class Sma {
 
     /**
      * The response to {@code in}, a MAD for {@code port}; null for a class the agent does not
-     * serve, which the firmware reports as BAD_PKT. {@code in} is not changed.
+     * serve, which the firmware reports as BAD_PKT, and for a MAD an agent never answers: a
+     * response, trap or report (IBA 13.4.6; qib_mad.c process_subn). {@code in} is not changed.
      */
     byte[] answer(HcaPort port, byte[] in) {
         int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(in, 0);
         if (mgmtClass != CLASS_SUBN_LID_ROUTED && mgmtClass != CLASS_SUBN_DIRECTED_ROUTE) {
+            return null;
+        }
+        int method = Layout.Mad.METHOD.getInt(in, 0);
+        if (versionsKnown(in) && (method == METHOD_GET_RESP || method == METHOD_TRAP || method == METHOD_REPORT
+                || method == METHOD_REPORT_RESP)) {
             return null;
         }
         byte[] out = in.clone();
@@ -91,9 +100,14 @@ final class Sma {
         return out;
     }
 
+    /** Base and class version 1: a MAD of another version is answered, with status bad version. */
+    static boolean versionsKnown(byte[] in) {
+        return Layout.Mad.BASE_VERSION.getInt(in, 0) == 1 && Layout.Mad.CLASS_VERSION.getInt(in, 0) == 1;
+    }
+
     /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
     private int status(HcaPort port, byte[] in, byte[] out) {
-        if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
+        if (!versionsKnown(in)) {
             return STATUS_BAD_VERSION;
         }
         int method = Layout.Mad.METHOD.getInt(in, 0);
@@ -111,12 +125,19 @@ final class Sma {
     }
 
     private int nodeDesc(HcaPort port, long attrMod, byte[] mad) {
+        // NodeDescription and NodeInfo take modifier 0 only (qib_mad.c subn_get_nodedescription).
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
         byte[] text = NODE_DESCRIPTION.getBytes(StandardCharsets.US_ASCII);
         System.arraycopy(text, 0, mad, Layout.Mad.DATA, text.length);
         return 0;
     }
 
     private int nodeInfo(HcaPort port, long attrMod, byte[] mad) {
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
         int d = Layout.Mad.DATA;
         Layout.NodeInfo.BASE_VERSION.set(mad, d, 1);
         Layout.NodeInfo.CLASS_VERSION.set(mad, d, 1);
