@@ -330,7 +330,10 @@ final class Requester {
         if (t.rc() && Psn.diff(t.cursorPsn, t.unackedPsn) >= WINDOW) {
             return State.DONE;
         }
-        if (t.pacedUntil > transport.scheduler().now()) {
+        if (t.pacedUntil > transport.scheduler().now() || !t.heldResponses.isEmpty()) {
+            // Responses go before requests (qib_rc.c qib_make_rc_req, hfi1 rc.c: an ACK pending
+            // is sent first): one the rate holds takes the slot, and the request the next.
+            transport.releaseResponse(t);
             waitForRate(t);
             return State.DONE;
         }

@@ -579,8 +579,9 @@ public final class Transport implements TransportStage {
 
     /**
      * §5.9: finishes a response (ACK, NAK, atomic ACK, RDMA READ response) and sends it when the
-     * QP's static rate lets it, after the responses held before it. The rate paces every packet
-     * the QP puts on the wire, its requests (Requester.sendPacket) and its responses alike.
+     * QP's static rate lets it, after the responses held before it and before any request. The
+     * rate paces every packet the QP puts on the wire, its requests (Requester.sendPacket) and
+     * its responses alike.
      */
     void sendResponse(TransportQp t) {
         long now = scheduler.now();
@@ -607,8 +608,11 @@ public final class Transport implements TransportStage {
         }
     }
 
-    /** Sends the oldest held response once the rate allows; a request sent meanwhile moves it on. */
-    private void releaseResponse(TransportQp t) {
+    /**
+     * Sends the oldest held response if the rate allows it now, and waits for the rest; the
+     * requester calls it too, as responses go before requests.
+     */
+    void releaseResponse(TransportQp t) {
         if (live(t) == null || t.heldResponses.isEmpty()) {
             return;
         }

@@ -174,6 +174,34 @@ class StaticRateTest {
         }
     }
 
+    /**
+     * Responses go before requests (qib_make_rc_req, hfi1_make_rc_req): a QP paced to 2.5 Gb/s
+     * while it sends a mebibyte still acknowledges the SEND its peer sent meanwhile at once, so
+     * the peer, with an ACK timeout of 262 us, does not run out of retries behind the WRITE.
+     */
+    @Test
+    void shouldAcknowledgeBeforeItsOwnRequestsWhilePaced() {
+        TransportPair.Conn c = new TransportPair.Conn(Mtu.MTU_4096, 0x100, 0x200, 6, 7, 7, 1).staticRate(RATE_2_5);
+        int len = 1 << 20;
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, c)) {
+            p.a.transport().logSent(true);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, len))
+                    .remoteAddr(p.b.buf + TransportPair.TARGET).rkey(p.b.mr.rkey()));
+            p.a.postRecv(9, len, 4096);
+            p.b.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 4096)));
+            p.settle();
+            assertEquals(List.of(WcStatus.SUCCESS), p.a.poll().stream().filter(w -> w.wrId == 1)
+                    .map(w -> w.status).toList(), at("the WRITE"));
+            assertEquals(List.of(WcStatus.SUCCESS), p.b.poll().stream().map(w -> w.status).toList(), at("the SEND"));
+            List<Transport.Sent> sent = p.a.transport().sentLog();
+            int firstAck = 0;
+            while (sent.get(firstAck).opcode() != 0x11) {
+                firstAck++;
+            }
+            assertTrue(firstAck < 8, at("a's ACK went out after " + firstAck + " of its WRITE packets"));
+        }
+    }
+
     @Test
     void shouldSendNoHeldResponseOnceTheQpIsReset() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC,
