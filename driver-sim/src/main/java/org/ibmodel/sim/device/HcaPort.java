@@ -85,6 +85,7 @@ public final class HcaPort {
     private LinkSpeed speed = LinkSpeed.EDR;
     /** The link's data rate in Mb/s, which a static rate is measured against (§5.9). */
     private long rateMbps = rateMbps(width, speed);
+    private long signalMbps = signalMbps(width, speed);
     private int lid;
     private int lmc;
     private int smLid;
@@ -199,6 +200,18 @@ public final class HcaPort {
     /** §5.9: the port's rate, its link's data rate (lanes x lane data rate) in Mb/s; 4x EDR is 100,000. */
     long rateMbps() {
         return rateMbps;
+    }
+
+    /**
+     * §5.9: the port's signalling rate in Mb/s (lanes x lane signalling rate), in the units of
+     * ib_rate_to_mbps: 4x EDR is 103,125, 4x QDR 40,000.
+     */
+    long signalMbps() {
+        return signalMbps;
+    }
+
+    private static long signalMbps(LinkWidth w, LinkSpeed s) {
+        return Math.round(w.lanes() * s.signalGbps() * 1000);
     }
 
     private static long rateMbps(LinkWidth w, LinkSpeed s) {
@@ -500,6 +513,7 @@ public final class HcaPort {
         width = w;
         speed = s;
         rateMbps = rateMbps(w, s);
+        signalMbps = signalMbps(w, s);
         cableUp = up;
         update();
     }

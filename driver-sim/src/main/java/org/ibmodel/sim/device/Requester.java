@@ -411,7 +411,7 @@ final class Requester {
         int rate = t.ctx.datagram() ? Layout.Datagram.STATIC_RATE.getInt(w.bytes(), w.datagramOffset())
                 : t.ctx.staticRate();
         long started = transport.scheduler().now();
-        long gap = StaticRate.gapNs(rate, transport.send(t), transport.port(t).rateMbps());
+        long gap = StaticRate.gapNs(rate, transport.send(t), transport.port(t));
         if (gap > 0) {
             t.pacedUntil = started + gap;
         }

@@ -2,7 +2,13 @@
 // drivers/infiniband/core/verbs.c ib_rate_to_mbps gives them
 package org.ibmodel.sim.device;
 
-/** Pacing a QP to a static rate below its port's (HcaPort.rateMbps, its link's data rate). */
+/**
+ * Pacing a QP to a static rate below its port's. Both rates are signalling rates, as
+ * ib_rate_to_mbps gives them and as the port's width and speed make it (HcaPort.signalMbps):
+ * a packet takes its time on the link (at the port's data rate, HcaPort.rateMbps), then the
+ * inter-packet delay, a whole number of such times, ⌈port rate / static rate⌉ − 1 (IBA 9.11;
+ * qib_iba7322.c's ib_rate_to_delay table holds the same multiples).
+ */
 final class StaticRate {
     // Index: rate code; value: Mb/s, 0 for a code that names no rate.
     private static final long[] MBPS = new long[32];
@@ -21,14 +27,24 @@ final class StaticRate {
 
     /**
      * How long after a packet of {@code bytes} started the next may start, in ns; 0 when
-     * {@code code} does not slow the QP below {@code portMbps}, the rate of the port it sends by.
+     * {@code code} does not slow the QP below the port it sends by, which signals at
+     * {@code portSignalMbps} and carries {@code portDataMbps} of data.
      */
-    static long gapNs(int code, int bytes, long portMbps) {
+    static long gapNs(int code, int bytes, HcaPort port) {
+        return code == 0 ? 0 : gapNs(code, bytes, port.signalMbps(), port.rateMbps());
+    }
+
+    static long gapNs(int code, int bytes, long portSignalMbps, long portDataMbps) {
         long mbps = code >= 0 && code < MBPS.length ? MBPS[code] : 0;
-        if (mbps == 0 || mbps >= portMbps) {
+        if (mbps == 0) {
             return 0;
         }
-        // bytes × 8 bits at mbps Mb/s, in ns, rounded up: a packet never starts early.
-        return (bytes * 8_000L + mbps - 1) / mbps;
+        long times = (portSignalMbps + mbps - 1) / mbps;
+        if (times <= 1) {
+            return 0;
+        }
+        // That many times the packet's bits at the port's data rate, in ns, rounded up: a packet
+        // never starts early.
+        return (times * bytes * 8_000L + portDataMbps - 1) / portDataMbps;
     }
 }

@@ -586,7 +586,7 @@ public final class Transport implements TransportStage {
     void sendResponse(TransportQp t) {
         long now = scheduler.now();
         if (building == frame || (t.heldResponses.isEmpty() && t.pacedUntil <= now)) {
-            long gap = StaticRate.gapNs(t.ctx.staticRate(), send(t), port(t).rateMbps());
+            long gap = StaticRate.gapNs(t.ctx.staticRate(), send(t), port(t));
             if (gap > 0) {
                 t.pacedUntil = now + gap;
             }
@@ -620,8 +620,7 @@ public final class Transport implements TransportStage {
         if (t.pacedUntil <= now) {
             TransportQp.Held h = t.heldResponses.poll();
             transmit(h.port(), h.packet(), h.packet().length, t.qpn());
-            t.pacedUntil = now + StaticRate.gapNs(t.ctx.staticRate(), h.packet().length,
-                    firmware.port(h.port()).rateMbps());
+            t.pacedUntil = now + StaticRate.gapNs(t.ctx.staticRate(), h.packet().length, firmware.port(h.port()));
         }
         if (!t.heldResponses.isEmpty()) {
             t.responseTimer.armAt(Math.max(now, t.pacedUntil));

@@ -112,7 +112,8 @@ class PortLinkTest {
         List<Long> fast = writeStartsOn1xQdr(RATE_10);
         assertEquals(fast.get(0), fast.get(1), "10 Gb/s is no slower than a 1x QDR port: no pacing");
         List<Long> slow = writeStartsOn1xQdr(RATE_2_5);
-        // A middle WRITE packet at MTU 4096 (LRH 8, BTH 12, ICRC 4, VCRC 2) at 2,500 Mb/s.
-        assertEquals(((8 + 12 + 4096 + 4 + 2) * 8_000L + 2_499) / 2_500, slow.get(2) - slow.get(1), "2.5 Gb/s paces");
+        // A middle WRITE packet at MTU 4096 (LRH 8, BTH 12, ICRC 4, VCRC 2): ⌈10,000 / 2,500⌉ = 4
+        // times its time at the port's 8,000 Mb/s of data (IBA 9.11, signalling rates compared).
+        assertEquals(4 * (8 + 12 + 4096 + 4 + 2) * 8_000L / 8_000, slow.get(2) - slow.get(1), "2.5 Gb/s paces");
     }
 }

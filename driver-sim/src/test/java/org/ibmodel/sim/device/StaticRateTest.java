@@ -61,8 +61,9 @@ class StaticRateTest {
     void shouldSpaceAnRcWritesPacketsByTheirLengthAtTheStaticRate() {
         List<Long> paced = writeStarts(RATE_10);
         assertEquals(16, paced.size(), at("64 KiB at MTU 4096: " + paced));
-        // 4,126 bytes at 10,000 Mb/s: 3,300.8 ns, so 3,301 between starts (a packet never starts early).
-        long gap = (MIDDLE * 8_000L + 9_999) / 10_000;
+        // 4x EDR signals at 103,125 Mb/s, ⌈103,125 / 10,000⌉ = 11 packet times at its 100,000 Mb/s of
+        // data: 4,122 bytes take 329.76 ns, so 3,628 between starts (a packet never starts early).
+        long gap = gap10(MIDDLE);
         for (int i = 2; i < paced.size(); i++) {
             assertEquals(gap, paced.get(i) - paced.get(i - 1), at("packet " + i + ": " + paced));
         }
@@ -73,6 +74,24 @@ class StaticRateTest {
                 at("paced over " + pacedSpan + " ns, at the port's rate over " + freeSpan + " ns"));
         assertEquals(free, writeStarts(RATE_200), at("200 Gb/s is above the port's 100: no pacing"));
         assertEquals(free, writeStarts(1), at("1 names no rate: no pacing"));
+    }
+
+    /**
+     * IBA 9.11 in the units of the signalling rates, as qib's ib_rate_to_delay table has it on
+     * a 4x QDR port (40,000 Mb/s signalled, 32,000 of data after 8b/10b): 20 Gb/s is two packet
+     * times, and so is 30 Gb/s (whole steps); 10 Gb/s four; 40 Gb/s and above none.
+     */
+    @Test
+    void shouldPaceInWholePacketTimesOfTheSignallingRates() {
+        int bytes = 4126;
+        long oneTime = bytes * 8_000L / 32_000;
+        assertEquals(1_031, oneTime);
+        assertEquals(2 * 1_031 + 1, StaticRate.gapNs(6, bytes, 40_000, 32_000), "20 Gb/s");
+        assertEquals(2 * 1_031 + 1, StaticRate.gapNs(4, bytes, 40_000, 32_000), "30 Gb/s");
+        assertEquals(4 * 1_031 + 2, StaticRate.gapNs(RATE_10, bytes, 40_000, 32_000), "10 Gb/s");
+        assertEquals(0, StaticRate.gapNs(7, bytes, 40_000, 32_000), "40 Gb/s");
+        assertEquals(0, StaticRate.gapNs(RATE_200, bytes, 40_000, 32_000), "200 Gb/s");
+        assertEquals(0, StaticRate.gapNs(0, bytes, 40_000, 32_000), "the port's own");
     }
 
     @Test
@@ -102,15 +121,24 @@ class StaticRateTest {
             p.settle();
             assertEquals(3, p.b.poll().size(), at("every datagram arrives"));
             List<Long> starts = p.a.transport().sentLog().stream().map(Transport.Sent::timeNs).toList();
-            // LRH 8, BTH 12, DETH 8, 1,000 bytes, ICRC 4, VCRC 2 at 2,500 Mb/s.
-            long gap = ((8 + 12 + 8 + 1000 + 4 + 2) * 8_000L + 2_499) / 2_500;
+            // LRH 8, BTH 12, DETH 8, 1,000 bytes, ICRC 4, VCRC 2, ⌈103,125 / 2,500⌉ = 42 times.
+            long gap = paced(8 + 12 + 8 + 1000 + 4 + 2, 2_500);
             assertEquals(List.of(starts.get(0), starts.get(0) + gap, starts.get(0) + 2 * gap), starts, at("UD at 2.5 Gb/s"));
         }
     }
 
     /** Gap at 10 Gb/s after a packet of {@code bytes}, rounded up as the device does. */
     private static long gap10(int bytes) {
-        return (bytes * 8_000L + 9_999) / 10_000;
+        return paced(bytes, 10_000);
+    }
+
+    /**
+     * IBA 9.11 on the default 4x EDR port: a whole number of packet times, the port's signalling
+     * rate over the path's rounded up, each at the port's data rate; rounded up to a nanosecond.
+     */
+    private static long paced(int bytes, long rateMbps) {
+        long times = (103_125 + rateMbps - 1) / rateMbps;
+        return (times * bytes * 8_000L + 99_999) / 100_000;
     }
 
     /** Host a READs {@link #LEN} bytes from b; the start times of b's packets. */
