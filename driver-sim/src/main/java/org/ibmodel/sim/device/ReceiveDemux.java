@@ -122,7 +122,14 @@ final class ReceiveDemux {
             obs.received(transport, t.qpn(), portNum, migReq);
         }
         if (!datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED) {
-            // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path.
+            // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path,
+            // its P_Key checked first and a mismatch counted as a violation (qib_ruc.c
+            // qib_ruc_check_hdr, hfi1 ruc.c hfi1_ruc_check_hdr).
+            if (!transport.alternatePkeyMatches(t, p)) {
+                transport.count(Transport.Drop.PKEY_MISMATCH);
+                port.pkeyViolation();
+                return;
+            }
             if (!transport.byAlternatePath(t, portNum, p)) {
                 transport.count(Transport.Drop.PATH_MISMATCH);
                 return;

@@ -865,8 +865,8 @@ public final class Transport implements TransportStage {
 
     /**
      * §5.10: whether a packet came by the QP's alternate path: to its port, from its LID, with a
-     * GRH from its GID exactly when it asks for one, and a P_Key its entry matches (qib_ruc.c,
-     * qib_ruc_check_hdr).
+     * GRH from its GID exactly when it asks for one (qib_ruc.c qib_ruc_check_hdr); the P_Key is
+     * {@link #alternatePkeyMatches}'s.
      */
     boolean byAlternatePath(TransportQp t, int portNum, Packet p) {
         byte[] c = t.ctx.raw();
@@ -875,11 +875,19 @@ public final class Transport implements TransportStage {
             return false;
         }
         boolean grh = Layout.QpCtx.ALT_GRH.isSet(c, 0);
-        if (p.hasGrh() != grh || grh && (p.grh().sgidPrefix() != Layout.QpCtx.ALT_DGID.high64(c, 0)
-                || p.grh().sgidInterfaceId() != Layout.QpCtx.ALT_DGID.low64(c, 0))) {
-            return false;
-        }
-        return pkeyMatches(p.bth().pKey(), firmware.port(altPort).pkey(Layout.QpCtx.ALT_PKEY_INDEX.getInt(c, 0)));
+        return p.hasGrh() == grh && (!grh || p.grh().sgidPrefix() == Layout.QpCtx.ALT_DGID.high64(c, 0)
+                && p.grh().sgidInterfaceId() == Layout.QpCtx.ALT_DGID.low64(c, 0));
+    }
+
+    /**
+     * §5.10: the packet's P_Key matches the alternate path's entry of the alternate port's table;
+     * false when no alternate port is loaded.
+     */
+    boolean alternatePkeyMatches(TransportQp t, Packet p) {
+        byte[] c = t.ctx.raw();
+        int altPort = Layout.QpCtx.ALT_PORT.getInt(c, 0);
+        return altPort >= 1 && altPort <= firmware.caps().numPorts() && pkeyMatches(p.bth().pKey(),
+                firmware.port(altPort).pkey(Layout.QpCtx.ALT_PKEY_INDEX.getInt(c, 0)));
     }
 
     @Override

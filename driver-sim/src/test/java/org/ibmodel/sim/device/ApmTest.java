@@ -295,8 +295,14 @@ class ApmTest {
                 assertEquals(0, migrateNow(p.a), at("software asks a to migrate"));
                 assertEquals(WcStatus.RETRY_EXC_ERR, send(p, p.a, p.b, 2, wrong + ": wrong path").status,
                         at(wrong + ": b drops every MigReq packet that is not by its alternate path"));
-                assertTrue(p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L) > 0,
+                // A P_Key the alternate entry does not match is a P_Key violation of the port it
+                // came by (qib_ruc_check_hdr's qib_bad_pkey), the rest a path mismatch.
+                Transport.Drop why = wrong == WrongPath.PKEY ? Transport.Drop.PKEY_MISMATCH
+                        : Transport.Drop.PATH_MISMATCH;
+                assertTrue(p.b.transport().drops().getOrDefault(why, 0L) > 0,
                         at(wrong + ": counted: " + p.b.transport().drops()));
+                assertEquals(wrong == WrongPath.PKEY, p.b.host.hca(0).firmware().port(2).pkeyViolations() > 0,
+                        at(wrong + ": P_Key violations of b's port 2"));
                 assertEquals(ARMED, query(p.b).pathMigState, at(wrong + ": b did not migrate"));
                 assertTrue(p.b.events.isEmpty(), at(wrong + ": no PATH_MIG on b: " + p.b.events));
             }
