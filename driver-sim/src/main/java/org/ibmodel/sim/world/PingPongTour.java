@@ -584,7 +584,10 @@ public final class PingPongTour {
             n.say("%s  local address:  LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), p.lid, p.qp.qpNum(),
                     p.psn);
         }
-        for (Proc p : List.of(a, b)) {
+        // pp_server_exch_dest connects the server before it answers; the client connects after.
+        n.say("%s reads the client's address and connects before it sends its own", b.who());
+        connect(b, a);
+        for (Proc p : List.of(b, a)) {
             Proc r = p == a ? b : a;
             n.say("%s  remote address: LID 0x%04x, QPN 0x%06x, PSN 0x%06x, GID ::", p.who(), r.lid, r.qp.qpNum(),
                     r.psn);
@@ -592,7 +595,6 @@ public final class PingPongTour {
         n.say("%s also tells the client its buffer, beyond rc_pingpong: addr 0x%x, rkey 0x%08x", b.who(), b.buf,
                 b.mr.rkey());
         connect(a, b);
-        connect(b, a);
     }
 
     /** rc_pingpong's main loop: the client sends, each side answers what it receives. */
