@@ -7,7 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.SplittableRandom;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Tracer;
@@ -122,6 +124,8 @@ public final class PingPongTour {
     private final List<Proc> started = new ArrayList<>();
     /** What happened on the fabric and in interrupts since the processes last ran. */
     private final List<Moment> timeline = new ArrayList<>();
+    /** The hosts whose completion path has been told in full. */
+    private final Set<String> completionTold = new HashSet<>();
     private final int[] sentMark = new int[2];
     private final int[] commandMark = new int[2];
     private int completions;
@@ -933,10 +937,14 @@ public final class PingPongTour {
         }
         String host = label.substring(0, irq);
         int vector = Integer.parseInt(label.substring(msix + 6));
+        // The completion path is told in full once per host, then in short.
         timeline.add(new Moment(timeNs, vector == 0
                 ? String.format("%s: interrupt, MSI-X vector 0 (async and command EQ)", host)
-                : String.format("%s: completion interrupt (MSI-X %d); the EQ's tasklet runs ib_uverbs_comp_handler"
-                        + " in SOFTIRQ (a user CQ, as on mlx4), queues a CQ event", host, vector)));
+                : completionTold.add(host)
+                ? String.format("%s: completion interrupt (MSI-X %d); the EQ's tasklet runs ib_uverbs_comp_handler"
+                        + " in SOFTIRQ (a user CQ, as on mlx4), which queues a CQ event on the completion channel",
+                        host, vector)
+                : String.format("%s: completion interrupt (MSI-X %d): a CQ event queued", host, vector)));
     }
 
     /** What an AETH says when it is not a plain ACK (IBA 9.7.5.2.2 - 9.7.5.2.6). */
