@@ -121,6 +121,14 @@ public interface DeviceOps {
     }
 
     /**
+     * alloc_ucontext, which ib_init_ucontext calls for a process's GET_CONTEXT: 0, or the errno
+     * the driver refuses a new user context with.
+     */
+    default int allocUcontext() {
+        return 0;
+    }
+
+    /**
      * Whether the driver has disassociate_ucontext: uverbs can then take a device away from
      * under open files (ib_uverbs_remove_one) instead of waiting for them to close.
      */

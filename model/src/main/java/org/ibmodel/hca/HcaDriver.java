@@ -146,6 +146,8 @@ public final class HcaDriver implements DeviceOps {
      * state after a catastrophic error instead of resetting the device and probing it again.
      */
     private boolean catasResetDisable;
+    /** mlx4_ib_dev's ib_active: false once a catastrophic error was reported, until a new probe. */
+    private boolean ibActive;
     /** The device's caps.max_sq_sg as QUERY_DEV_CAP gave it: a special QP's bound (checkQueueSizes). */
     private int maxSqSg;
     private int restarts;
@@ -286,6 +288,7 @@ public final class HcaDriver implements DeviceOps {
         cmd.leaveInternalError();
         cmd.initToggle();
         fatalReported = false;
+        ibActive = true;
         byte[] fw = new byte[12];
         int ret = cmd.out(CmdOp.QUERY_FW, 0, fw);
         if (ret != 0) {
@@ -1786,7 +1789,15 @@ public final class HcaDriver implements DeviceOps {
         for (HcaCq cq : woken) {
             kernel.runIn(ExecContext.HARDIRQ, cq::comp);
         }
+        // mlx4_ib_event: the device takes no new user context any more (mlx4_ib_alloc_ucontext).
+        ibActive = false;
         device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
+    }
+
+    /** mlx4_ib_alloc_ucontext: -EAGAIN once a catastrophic error was reported (ib_active false). */
+    @Override
+    public int allocUcontext() {
+        return ibActive ? 0 : Errno.EAGAIN.negative();
     }
 
     /**

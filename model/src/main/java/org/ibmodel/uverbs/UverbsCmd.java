@@ -97,9 +97,13 @@ final class UverbsCmd {
         if (ret != 0) {
             return ret;
         }
-        // ib_init_ucontext: a file has one context.
+        // ib_init_ucontext: a file has one context, and the driver's alloc_ucontext may refuse it.
         if (b.file.hasContext()) {
             return Errno.EINVAL.negative();
+        }
+        ret = dev(b).ops().allocUcontext();
+        if (ret != 0) {
+            return ret;
         }
         b.file.setContext();
         // ib_uverbs_init_async_event_file

@@ -15,9 +15,13 @@ import java.util.List;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Task;
+import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.uverbs.Uverbs;
+import org.ibmodel.uverbs.UverbsHost;
+import org.ibmodel.verbs.Ibv;
 import org.ibmodel.verbs.IbvAsyncEvent;
 import org.ibmodel.verbs.IbvEventType;
 import org.ibmodel.verbs.IbvPortAttr;
@@ -192,7 +196,8 @@ class UserAsyncEventsTest {
     void shouldTellTheProcessTheDeviceFailedAndLetItCleanUp() {
         try (World w = World.of(SEED, 2, 0, 2)) {
             w.host(0).driver(0).catasResetDisable(true);
-            Proc client = new Proc(w, 0);
+            Uverbs uv = UserProcess.uverbs(w, 0);
+            Proc client = new Proc(w, 0, uv);
             Proc server = new Proc(w, 1);
             connect(client, server);
             send(client, server, "before");
@@ -219,6 +224,10 @@ class UserAsyncEventsTest {
             assertEquals(0, client.mr.dereg(), "ibv_dereg_mr");
             assertEquals(0, client.pd.dealloc(), "ibv_dealloc_pd");
             assertEquals(0, client.ibv.closeDevice(client.ctx), "ibv_close_device");
+            // mlx4_ib_alloc_ucontext refuses a new context once the device reported the error.
+            Ibv late = new Ibv(new Task("late", new UserAddressSpace(w.host(0).memory(), UverbsHost.MAX_PAGES)));
+            assertNull(UserProcess.openDevice(late, uv), "ibv_open_device after DEVICE_FATAL");
+            assertEquals(Errno.EAGAIN.number(), late.errno());
         }
     }
 
