@@ -155,8 +155,8 @@ class RcLossPropertyTest {
         // the responder had already executed comes again, and must not be executed twice; and
         // messages of half a mebibyte and more are among them.
         REPORTER.assertReached(resent[0], EXAMPLES / 5, "of " + EXAMPLES + " runs resent an executed request");
-        REPORTER.assertReached(reached[0], EXAMPLES / 10, "of " + EXAMPLES + " runs sent 512 KiB or more at once");
-        REPORTER.assertReached(reached[1], EXAMPLES / 20, "of " + EXAMPLES + " runs read what a WRITE before wrote");
+        REPORTER.assertReached(reached[0], EXAMPLES / 16, "of " + EXAMPLES + " runs sent 512 KiB or more at once");
+        REPORTER.assertReached(reached[1], EXAMPLES / 25, "of " + EXAMPLES + " runs read what a WRITE before wrote");
     }
 
     @Test

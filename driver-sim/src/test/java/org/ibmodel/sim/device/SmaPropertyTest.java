@@ -61,10 +61,11 @@ class SmaPropertyTest {
         Gen<Integer> port = near(80, new int[] {1}, 2);
         Gen<Integer> version = near(90, new int[] {1}, 8);
         Gen<Integer> mgmtClass = near(90, new int[] {0x01, 0x81, 0x01, 0x81, 0x04, 0x07}, 8);
-        Gen<Integer> method = near(90, new int[] {0x01, 0x01, 0x01, 0x01, 0x01, 0x02, 0x05, 0x06, 0x07, 0x81, 0x86}, 8);
+        Gen<Integer> method = near(90,
+                new int[] {0x01, 0x01, 0x01, 0x01, 0x01, 0x01, 0x02, 0x05, 0x06, 0x07, 0x81, 0x86}, 8);
         Gen<Integer> attrId = near(90,
                 new int[] {0x0010, 0x0011, 0x0014, 0x0015, 0x0016, 0x0020, 0x0012, 0x001D, 0x0001, 0xff90, 0xff91}, 16);
-        Gen<Long> attrMod = near(80, new int[] {0, 0, 1, 2, 3}, 8).map(Integer::longValue)
+        Gen<Long> attrMod = near(80, new int[] {0, 0, 0, 1, 2, 3}, 8).map(Integer::longValue)
                 .mix(longs().between(0, 0xffff_ffffL), 10);
         Gen<Long> fill = longs().all();
         return port.zip(version, mgmtClass, version, (p, bv, mc, cv) -> new int[] {p, bv, mc, cv})

@@ -874,7 +874,8 @@ class ProcessIsolationPropertyTest {
         private IbvSge sge(int k, int ad, int len) {
             IbvMr m = pick(a.mrs, s.at(k) >>> 1);
             if (s.at(k) % 2 == 0 && m != null) {
-                long off = s.at(ad) % m.length() & ~7;
+                // A region may be empty (ibv_reg_mr of 0 bytes): then its entry is at its start.
+                long off = s.at(ad) % Math.max(1, m.length()) & ~7;
                 return new IbvSge(m.addr() + off, (int) Math.min(m.length() - off, 1 + s.at(len) % 2048), m.lkey());
             }
             Keyed key = pools.keyed(a, s.at(k) >>> 1);
@@ -934,7 +935,7 @@ class ProcessIsolationPropertyTest {
             if (s.at(2) % 3 != 0 && !a.mrs.isEmpty()) {
                 // Mostly a receive a message can land in: the process's own buffer and key.
                 IbvMr m = pick(a.mrs, s.at(4));
-                l = List.of(new IbvSge(m.addr() + (s.at(5) % m.length() & ~7), 2048, m.lkey()));
+                l = List.of(new IbvSge(m.addr() + (s.at(5) % Math.max(1, m.length()) & ~7), 2048, m.lkey()));
             }
             IbvRecvWr wr = new IbvRecvWr(s.at(9), l.toArray(new IbvSge[0]));
             if (s.at(2) % 5 == 0 && !a.srqs.isEmpty()) {
