@@ -371,25 +371,30 @@ public final class HcaPort {
      * clearing the packet counts leaves the unicast and multicast ones, and the other way round.
      */
     void clearCountersExt(int select) {
-        xmitBytes = (select & SELX_XMIT_DATA) != 0 ? 0 : xmitBytes;
-        rcvBytes = (select & SELX_RCV_DATA) != 0 ? 0 : rcvBytes;
-        xmitPackets = (select & SELX_XMIT_PACKETS) != 0 ? 0 : xmitPackets;
-        rcvPackets = (select & SELX_RCV_PACKETS) != 0 ? 0 : rcvPackets;
-        unicastXmitPackets = (select & SELX_UNICAST_XMIT) != 0 ? 0 : unicastXmitPackets;
-        unicastRcvPackets = (select & SELX_UNICAST_RCV) != 0 ? 0 : unicastRcvPackets;
-        multicastXmitPackets = (select & SELX_MULTICAST_XMIT) != 0 ? 0 : multicastXmitPackets;
-        multicastRcvPackets = (select & SELX_MULTICAST_RCV) != 0 ? 0 : multicastRcvPackets;
+        xmitBytes = cleared(select, SELX_XMIT_DATA, xmitBytes);
+        rcvBytes = cleared(select, SELX_RCV_DATA, rcvBytes);
+        xmitPackets = cleared(select, SELX_XMIT_PACKETS, xmitPackets);
+        rcvPackets = cleared(select, SELX_RCV_PACKETS, rcvPackets);
+        unicastXmitPackets = cleared(select, SELX_UNICAST_XMIT, unicastXmitPackets);
+        unicastRcvPackets = cleared(select, SELX_UNICAST_RCV, unicastRcvPackets);
+        multicastXmitPackets = cleared(select, SELX_MULTICAST_XMIT, multicastXmitPackets);
+        multicastRcvPackets = cleared(select, SELX_MULTICAST_RCV, multicastRcvPackets);
     }
 
     /** §3.12 Set: clears the counters {@code select} names (IB_PMA_SEL_* bits). */
     void clearCounters(int select) {
-        linkDowned = (select & SEL_LINK_DOWNED) != 0 ? 0 : linkDowned;
-        rcvErrors = (select & SEL_RCV_ERRORS) != 0 ? 0 : rcvErrors;
-        xmitDiscards = (select & SEL_XMIT_DISCARDS) != 0 ? 0 : xmitDiscards;
-        xmitBytes = (select & SEL_XMIT_DATA) != 0 ? 0 : xmitBytes;
-        rcvBytes = (select & SEL_RCV_DATA) != 0 ? 0 : rcvBytes;
-        xmitPackets = (select & SEL_XMIT_PACKETS) != 0 ? 0 : xmitPackets;
-        rcvPackets = (select & SEL_RCV_PACKETS) != 0 ? 0 : rcvPackets;
+        linkDowned = cleared(select, SEL_LINK_DOWNED, linkDowned);
+        rcvErrors = cleared(select, SEL_RCV_ERRORS, rcvErrors);
+        xmitDiscards = cleared(select, SEL_XMIT_DISCARDS, xmitDiscards);
+        xmitBytes = cleared(select, SEL_XMIT_DATA, xmitBytes);
+        rcvBytes = cleared(select, SEL_RCV_DATA, rcvBytes);
+        xmitPackets = cleared(select, SEL_XMIT_PACKETS, xmitPackets);
+        rcvPackets = cleared(select, SEL_RCV_PACKETS, rcvPackets);
+    }
+
+    /** {@code value}, or 0 when {@code select} has {@code bit} set. */
+    private static long cleared(int select, int bit, long value) {
+        return (select & bit) != 0 ? 0 : value;
     }
 
     /**
