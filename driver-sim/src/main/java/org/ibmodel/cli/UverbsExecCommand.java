@@ -47,7 +47,12 @@ import picocli.CommandLine.Spec;
             "  mmap ADDR LEN        map LEN (decimal) zeroed bytes of user memory at ADDR (hex)",
             "  poke ADDR <hex>      store bytes into user memory",
             "  peek ADDR LEN        print user memory",
-            "  read fdN LEN         read() an event fd the kernel returned",
+            "  read fdN LEN         read() an event fd the kernel returned: with nothing",
+            "                       queued it sleeps while the host runs, until an event",
+            "                       comes (EINTR if none can; EAGAIN once made O_NONBLOCK)",
+            "  nonblock fdN         fcntl(F_SETFL) the fd's flags with O_NONBLOCK added",
+            "  poll fdN             poll() it for POLLIN with timeout 0: ret 1 or 0, and",
+            "                       \"revents\"",
             "  close F | fdN        close a file",
             "  exit                 end the current process, closing everything",
             "",
@@ -239,6 +244,19 @@ final class UverbsExecCommand implements Callable<Integer> {
                     args(tok, 3, "read fdN LEN");
                     OpenFile.ReadResult r = task().read(fdArg(tok[1]), bounded(tok[2]));
                     return json(no, r.ret(), r.ret() >= 0 ? r.data() : null);
+                }
+                case "nonblock" -> {
+                    args(tok, 2, "nonblock fdN");
+                    int fd = fdArg(tok[1]);
+                    int flags = task().fcntl(fd, Task.F_GETFL, 0);
+                    return json(no, flags < 0 ? flags : task().fcntl(fd, Task.F_SETFL, flags | OpenFile.O_NONBLOCK),
+                            null);
+                }
+                case "poll" -> {
+                    args(tok, 2, "poll fdN");
+                    int revents = task().poll(fdArg(tok[1]), OpenFile.POLLIN);
+                    String j = json(no, revents == 0 ? 0 : 1, null);
+                    return j.substring(0, j.length() - 1) + ",\"revents\":" + revents + "}";
                 }
                 case "close" -> {
                     args(tok, 2, "close F | fdN");

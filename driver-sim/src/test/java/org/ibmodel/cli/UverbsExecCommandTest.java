@@ -94,9 +94,35 @@ class UverbsExecCommandTest {
         assertEquals("{\"line\":9,\"ret\":-1,\"errno\":\"ENOENT\"}", lines[7]);
         // p2 writes to its own file: its first PD would be handle 0 there too.
         assertEquals("{\"line\":12,\"ret\":-1,\"errno\":\"EFAULT\"}", lines[10]);
-        assertEquals("{\"line\":14,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[12]);
+        // A blocking read with nothing queued and nothing left to queue one is ended, not left asleep.
+        assertEquals("{\"line\":14,\"ret\":-1,\"errno\":\"EINTR\"}", lines[12]);
         // The async queue stays open after the context is closed (uverbs_async_event_destroy_uobj).
-        assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[14]);
+        assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EINTR\"}", lines[14]);
+    }
+
+    /** poll() and O_NONBLOCK on the async fd: a port event makes it readable, then it is empty again. */
+    @Test
+    void shouldPollAnEventFdAndReadItWithoutBlocking() throws IOException {
+        Out o = run(String.join("\n",
+                "mmap 10000 4096",
+                "open u",
+                "write u " + hex(Commands.getContext(0x10000)),
+                "poll fd4",
+                "nonblock fd4",
+                "read fd4 16",
+                "poll fd3",
+                "poll fd9",
+                "nonblock fd9",
+                "exit", ""));
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().split("\n");
+        assertEquals("{\"line\":4,\"ret\":0,\"errno\":null,\"revents\":0}", lines[3], "nothing queued");
+        assertEquals("{\"line\":5,\"ret\":0,\"errno\":null}", lines[4]);
+        assertEquals("{\"line\":6,\"ret\":-1,\"errno\":\"EAGAIN\"}", lines[5]);
+        // The command fd has no poll op: DEFAULT_POLLMASK's POLLIN. A closed fd: POLLNVAL.
+        assertEquals("{\"line\":7,\"ret\":1,\"errno\":null,\"revents\":1}", lines[6]);
+        assertEquals("{\"line\":8,\"ret\":1,\"errno\":null,\"revents\":32}", lines[7]);
+        assertEquals("{\"line\":9,\"ret\":-1,\"errno\":\"EBADF\"}", lines[8]);
     }
 
     @Test

@@ -25,10 +25,15 @@ public final class Task {
     public static final int CAP_NET_RAW = 13;
     /** include/uapi/linux/capability.h: lock memory beyond RLIMIT_MEMLOCK. */
     public static final int CAP_IPC_LOCK = 14;
+    /** include/uapi/asm-generic/fcntl.h */
+    public static final int F_GETFL = 3;
+    public static final int F_SETFL = 4;
 
     private final String name;
     private final UserAddressSpace mm;
     private final TreeMap<Integer, OpenFile> fds = new TreeMap<>();
+    /** Each open file's status flags (f_flags without the access mode): O_NONBLOCK or 0. */
+    private final TreeMap<Integer, Integer> statusFlags = new TreeMap<>();
     private boolean exited;
     private Strace strace;
     /** signal->rlim[RLIMIT_MEMLOCK].rlim_cur, in bytes */
@@ -123,7 +128,41 @@ public final class Task {
         if (count < 0) {
             return OpenFile.ReadResult.err(Errno.EINVAL);
         }
-        return f.read(this, count);
+        return f.read(this, count, statusFlags.getOrDefault(fd, 0));
+    }
+
+    /**
+     * fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags): the access mode and status flags, or 0 once
+     * set. Of the flags F_SETFL may change only O_NONBLOCK means anything here; the rest are
+     * dropped (setfl ignores the access mode and creation flags too). -EBADF for a closed
+     * descriptor, -EINVAL for another command.
+     */
+    public int fcntl(int fd, int cmd, int arg) {
+        OpenFile f = fds.get(fd);
+        if (f == null) {
+            return Errno.EBADF.negative();
+        }
+        return switch (cmd) {
+            case F_GETFL -> f.accessMode() | statusFlags.getOrDefault(fd, 0);
+            case F_SETFL -> {
+                statusFlags.put(fd, arg & OpenFile.O_NONBLOCK);
+                yield 0;
+            }
+            default -> Errno.EINVAL.negative();
+        };
+    }
+
+    /**
+     * poll() of one descriptor with a timeout of 0: the revents it would report for {@code events}
+     * (POLLERR and POLLHUP are always reported; POLLNVAL for a descriptor not open). A process that
+     * would wait in poll() is one its runner (a world's demo, a test) lets the world run for.
+     */
+    public int poll(int fd, int events) {
+        OpenFile f = fds.get(fd);
+        if (f == null) {
+            return OpenFile.POLLNVAL;
+        }
+        return f.poll(this) & (events | OpenFile.POLLERR | OpenFile.POLLHUP);
     }
 
     /** write(fd, buf, count) */
@@ -139,6 +178,7 @@ public final class Task {
     /** close(fd): the descriptor goes, and with it the file (no descriptor is ever shared). */
     public int close(int fd) {
         OpenFile f = fds.remove(fd);
+        statusFlags.remove(fd);
         if (f != null) {
             f.release();
         }

@@ -13,6 +13,10 @@
  *   <li>Deferred work: softirqs, {@link org.ibmodel.kernel.Tasklet}s and
  *       {@link org.ibmodel.kernel.Workqueue}s, run in a fixed order
  *       only when {@link org.ibmodel.kernel.Kernel#runPending()} is called.</li>
+ *   <li>Processes ({@link org.ibmodel.kernel.Task}) with a descriptor table of
+ *       {@link org.ibmodel.kernel.OpenFile}s: read(), write(), close(), poll() with a timeout of 0
+ *       and fcntl()'s F_GETFL and F_SETFL (O_NONBLOCK). A read that sleeps lets the kernel's work
+ *       and the world run until it can return.</li>
  *   <li>{@link org.ibmodel.kernel.Errno}, the error numbers verbs return.</li>
  * </ul>
  *

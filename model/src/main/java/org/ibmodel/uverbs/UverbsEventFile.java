@@ -14,9 +14,11 @@ import org.ibmodel.uverbs.abi.IbUserVerbs.CompEventDesc;
 
 /**
  * The async-event file of a uverbs context or a completion channel. read() returns one event
- * struct per call; an empty queue gives -EAGAIN (the model's reads never block: a blocking
- * read would wait for an interrupt the caller has not let run) and, once the queue is closed,
- * -EIO.
+ * struct per call. On an empty queue it sleeps until an event is queued or the queue closes,
+ * unless the file is O_NONBLOCK (then -EAGAIN); a closed, empty queue is -EIO. A read that
+ * nothing left in the world can end (no event, no wake-up) returns -EINTR, as a signal would end
+ * the sleep: the model's tasks take no signals, and a read must not spin for ever. poll() is
+ * POLLIN | POLLRDNORM while an event is queued and POLLERR once the queue is closed and empty.
  */
 public final class UverbsEventFile implements OpenFile {
     private final UverbsFile ufile;
@@ -113,12 +115,23 @@ public final class UverbsEventFile implements OpenFile {
         return Errno.EBADF.negative();
     }
 
+    /** ib_uverbs_event_read */
     @Override
-    public ReadResult read(Task task, int count) {
-        UverbsEvent ev = events.peekFirst();
-        if (ev == null) {
-            return ReadResult.err(closed ? Errno.EIO : Errno.EAGAIN);
+    public ReadResult read(Task task, int count, int fFlags) {
+        while (events.isEmpty()) {
+            if (closed) {
+                return ReadResult.err(Errno.EIO);
+            }
+            if ((fFlags & O_NONBLOCK) != 0) {
+                return ReadResult.err(Errno.EAGAIN);
+            }
+            // wait_event_interruptible on the queue's poll_wait: the rest of the kernel and the
+            // world run until an event or the close wakes the reader.
+            if (!ufile.ibDevice().kernel().schedule()) {
+                return ReadResult.err(Errno.EINTR);
+            }
         }
+        UverbsEvent ev = events.peekFirst();
         int size = comp ? CompEventDesc.SIZE : AsyncEventDesc.SIZE;
         if (size > count) {
             return ReadResult.err(Errno.EINVAL);
@@ -133,6 +146,21 @@ public final class UverbsEventFile implements OpenFile {
             ev.owner().queued.remove(ev);
         }
         return new ReadResult(size, ev.desc());
+    }
+
+    /** ib_uverbs_event_poll */
+    @Override
+    public int poll(Task task) {
+        if (!events.isEmpty()) {
+            return POLLIN | POLLRDNORM;
+        }
+        return closed ? POLLERR : 0;
+    }
+
+    /** anon_inode_getfile(..., O_RDONLY) in uverbs_std_types.c and uverbs_std_types_async_fd.c. */
+    @Override
+    public int accessMode() {
+        return O_RDONLY;
     }
 
     /**

@@ -27,8 +27,9 @@ public final class IbvCompChannel {
 
     /**
      * ibv_get_cq_event: read() one completion event; the CQ is the one whose user_handle it
-     * carries, its context is {@link IbvCq#cqContext()}. Null with errno EAGAIN when none is
-     * queued (the model's reads do not block).
+     * carries, its context is {@link IbvCq#cqContext()}. With none queued the read sleeps until
+     * one is; null with errno EAGAIN if the channel's fd was made O_NONBLOCK ({@link #setNonblocking}),
+     * EINTR if nothing can ever queue one (the model's way out of a sleep that would last for ever).
      */
     public IbvCq getCqEvent() {
         OpenFile.ReadResult rr = ctx.ibv().task().read(fd, CompEventDesc.SIZE);
@@ -41,6 +42,14 @@ public final class IbvCompChannel {
                     + new CompEventDesc(rr.data(), 0).cqHandle() + " that " + ctx + " never created");
         }
         return c;
+    }
+
+    /**
+     * fcntl(fd, F_SETFL, flags | O_NONBLOCK), what a program does before it reads the channel in a
+     * poll() loop of its own. Returns 0 or errno.
+     */
+    public int setNonblocking() {
+        return IbvContext.setNonblocking(ctx.ibv().task(), fd);
     }
 
     /** ibv_destroy_comp_channel: EBUSY while a CQ uses it, else close(fd). Returns 0 or errno. */

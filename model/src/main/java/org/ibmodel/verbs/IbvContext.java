@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.Map;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.OpenFile;
+import org.ibmodel.kernel.Task;
 import org.ibmodel.uverbs.abi.AbiStruct;
 import org.ibmodel.uverbs.abi.Command;
 import org.ibmodel.uverbs.abi.IbUserVerbs.AllocPd;
@@ -67,6 +68,18 @@ public final class IbvContext {
 
     public int asyncFd() {
         return asyncFd;
+    }
+
+    /** fcntl(async_fd, F_SETFL, flags | O_NONBLOCK): ibv_get_async_event then never sleeps. Returns 0 or errno. */
+    public int setNonblocking() {
+        return setNonblocking(ibv().task(), asyncFd);
+    }
+
+    /** F_GETFL, then F_SETFL with O_NONBLOCK added, as programs do; 0 or the errno of the failing call. */
+    static int setNonblocking(Task task, int fd) {
+        int flags = task.fcntl(fd, Task.F_GETFL, 0);
+        int ret = flags < 0 ? flags : task.fcntl(fd, Task.F_SETFL, flags | OpenFile.O_NONBLOCK);
+        return ret < 0 ? -ret : 0;
     }
 
     public int numCompVectors() {
@@ -294,8 +307,9 @@ public final class IbvContext {
 
     /**
      * ibv_get_async_event: one read() of struct ib_uverbs_async_event_desc from the async fd;
-     * the element is the user_handle of the CQ, QP or SRQ, or the port number. Null with errno
-     * EAGAIN when no event is queued.
+     * the element is the user_handle of the CQ, QP or SRQ, or the port number. With no event
+     * queued the read sleeps until one is (the world runs meanwhile); null with errno EAGAIN if
+     * the fd was made O_NONBLOCK ({@link #setNonblocking}), EINTR if nothing can ever queue one.
      */
     public IbvAsyncEvent getAsyncEvent() {
         OpenFile.ReadResult rr = ibv.task().read(asyncFd, AsyncEventDesc.SIZE);

@@ -27,10 +27,15 @@
  * </ul>
  * Errno values are Linux's ({@link org.ibmodel.kernel.Errno#number()}).
  *
- * <p>Reads never block: the model's event files give EAGAIN when empty (a blocking read would
- * wait for an interrupt only the caller can let run), so {@code ibv_get_cq_event} and
- * {@code ibv_get_async_event} return {@code null} with errno EAGAIN, and the caller lets the
- * host run and asks again. Where libibverbs would wait for events to be acknowledged
+ * <p>Reads block as they do in Linux: {@code ibv_get_cq_event} and {@code ibv_get_async_event}
+ * on an empty event file sleep in read() while the kernel's deferred work and the world run, and
+ * return when an event is queued. A program that polls instead makes the fd O_NONBLOCK
+ * ({@code setNonblocking}, fcntl F_SETFL) and gets {@code null} with errno EAGAIN. A sleep that
+ * nothing left can end returns {@code null} with errno EINTR, as a signal would end it: the
+ * model's processes run one at a time, and one that sleeps for ever would stop the rest. Two
+ * processes that wait at once are run by their caller, as the demo does: poll() each fd
+ * ({@link org.ibmodel.kernel.Task#poll}), let the world run until one is readable, and read that
+ * one. Where libibverbs would wait for events to be acknowledged
  * ({@code ibv_destroy_cq}, {@code ibv_destroy_qp}, {@code ibv_destroy_srq}) and they never can
  * be, the wait would never end; that is a bug in the caller and is thrown as one.
  *

@@ -99,8 +99,11 @@ class UverbsDisassociateTest {
         AsyncEventDesc d = new AsyncEventDesc(ev.data(), 0);
         assertEquals(IbEventType.DEVICE_FATAL.ordinal(), d.eventType());
         assertEquals(0, d.element());
+        assertEquals(0, p.fcntl(asyncFd, Task.F_SETFL, OpenFile.O_NONBLOCK));
         assertEquals(Errno.EAGAIN.negative(), p.read(asyncFd, AsyncEventDesc.SIZE).ret(), "nothing more");
+        assertEquals(0, p.poll(asyncFd, OpenFile.POLLIN), "and the async queue stays open");
         assertEquals(Errno.EIO.negative(), p.read(ch, 8).ret(), "the completion channel is closed");
+        assertEquals(OpenFile.POLLERR, p.poll(ch, OpenFile.POLLIN), "ib_uverbs_event_poll on a closed queue");
 
         // Commands: -EIO, where the context is needed and where an object is named
         // (rdma_lookup_get_uobject, passed on since Linux 6.15).

@@ -534,9 +534,13 @@ class UverbsFileTest {
         int lkey = u32(4);
         connectLoopback(qp);
         assertTrue(w(Commands.reqNotifyCq(cq, false)) > 0);
+        assertEquals(0, p.poll(ch, OpenFile.POLLIN), "nothing queued");
+        assertEquals(Errno.EINTR.negative(), p.read(ch, 8).ret(), "a blocking read nothing can end");
+        assertEquals(0, p.fcntl(ch, Task.F_SETFL, OpenFile.O_NONBLOCK));
         assertEquals(Errno.EAGAIN.negative(), p.read(ch, 8).ret());
         assertTrue(w(Commands.postRecv(RESP, qp, 1, BUF, 64, lkey)) > 0);
         assertTrue(w(Commands.postSend(RESP, qp, 2, WrOpcode.SEND.value(), BUF + 100, 8, lkey)) > 0);
+        assertEquals(OpenFile.POLLIN, p.poll(ch, OpenFile.POLLIN));
         assertEquals(Errno.EINVAL.negative(), p.read(ch, 4).ret());
         OpenFile.ReadResult r = p.read(ch, 8);
         assertEquals(8, r.ret());
@@ -544,6 +548,43 @@ class UverbsFileTest {
         assertTrue(w(Commands.destroyQp(RESP, qp)) > 0);
         assertTrue(w(Commands.destroyCq(RESP, cq)) > 0);
         assertEquals(1, u32(0), "comp_events_reported");
+    }
+
+    /**
+     * poll() and fcntl() of the uverbs files: ib_uverbs_event_poll on the async fd, the access
+     * modes F_GETFL reports (the device node opened O_RDWR, event files made O_RDONLY), and the
+     * command fd's answers as a file with neither a read nor a poll op.
+     */
+    @Test
+    void shouldAnswerPollAndFcntlAsTheUverbsFilesDo() {
+        context();
+        int async = u32(0);
+        int in = OpenFile.POLLIN | OpenFile.POLLRDNORM;
+        assertEquals(OpenFile.O_RDWR, p.fcntl(fd, Task.F_GETFL, 0));
+        assertEquals(OpenFile.O_RDONLY, p.fcntl(async, Task.F_GETFL, 0));
+        assertEquals(OpenFile.POLLIN | OpenFile.POLLOUT, p.poll(fd, OpenFile.POLLIN | OpenFile.POLLOUT),
+                "DEFAULT_POLLMASK");
+        assertEquals(Errno.EINVAL.negative(), p.read(fd, 8).ret(), "no read op");
+        assertEquals(0, p.poll(async, in), "an empty queue");
+        host.device().dispatchEvent(IbEvent.port(host.device(), IbEventType.PORT_ACTIVE, 1));
+        host.run();
+        assertEquals(in, p.poll(async, in));
+        assertEquals(OpenFile.POLLIN, p.poll(async, OpenFile.POLLIN), "only what was asked");
+        assertEquals(0, p.fcntl(async, Task.F_SETFL, OpenFile.O_NONBLOCK | OpenFile.O_RDWR));
+        assertEquals(OpenFile.O_RDONLY | OpenFile.O_NONBLOCK, p.fcntl(async, Task.F_GETFL, 0),
+                "F_SETFL leaves the access mode");
+        assertEquals(AsyncEventDesc.SIZE, p.read(async, AsyncEventDesc.SIZE).ret());
+        assertEquals(0, p.poll(async, in));
+        assertEquals(Errno.EAGAIN.negative(), p.read(async, AsyncEventDesc.SIZE).ret());
+        assertEquals(Errno.EBADF.negative(), p.fcntl(99, Task.F_GETFL, 0));
+        assertEquals(Errno.EINVAL.negative(), p.fcntl(async, 1234, 0));
+        assertEquals(0, p.close(async));
+        assertEquals(OpenFile.POLLNVAL, p.poll(async, in), "a closed descriptor");
+        assertEquals(0, p.fcntl(p.install(new OpenFile() {
+            @Override
+            public void release() {
+            }
+        }), Task.F_GETFL, 0) & OpenFile.O_NONBLOCK, "a new file at the same number starts blocking");
     }
 
     @Test
@@ -577,6 +618,7 @@ class UverbsFileTest {
         AsyncEventDesc d = new AsyncEventDesc(r.data(), 0);
         assertEquals(1, d.element());
         assertEquals(IbEventType.PORT_ACTIVE.ordinal(), d.eventType());
+        assertEquals(0, p.fcntl(async, Task.F_SETFL, OpenFile.O_NONBLOCK));
         assertEquals(Errno.EAGAIN.negative(), p.read(async, AsyncEventDesc.SIZE).ret());
         host.device().dispatchEvent(IbEvent.port(host.device(), IbEventType.PORT_ERR, 1));
         host.run();

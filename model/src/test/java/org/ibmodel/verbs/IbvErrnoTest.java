@@ -140,11 +140,23 @@ class IbvErrnoTest {
     }
 
     @Test
-    void shouldReturnEagainFromEmptyEventFiles() {
+    void shouldReturnEagainFromEmptyNonblockingEventFiles() {
         IbvCompChannel ch = ctx.createCompChannel();
+        assertEquals(0, ch.setNonblocking());
+        assertEquals(0, ctx.setNonblocking());
         assertNull(ch.getCqEvent());
         assertEquals(e(Errno.EAGAIN), ibv.errno());
         assertNull(ctx.getAsyncEvent());
         assertEquals(e(Errno.EAGAIN), ibv.errno());
+    }
+
+    /** A blocking read of an empty event file on a kernel where nothing can ever queue an event. */
+    @Test
+    void shouldReturnEintrFromABlockingReadNothingCanEnd() {
+        IbvCompChannel ch = ctx.createCompChannel();
+        assertNull(ch.getCqEvent());
+        assertEquals(e(Errno.EINTR), ibv.errno());
+        assertNull(ctx.getAsyncEvent());
+        assertEquals(e(Errno.EINTR), ibv.errno());
     }
 }

@@ -295,6 +295,7 @@ class IbvTest {
         long buf = ibv.alloc(4096);
         IbvMr mr = pd.regMr(buf, 4096, IbvAccessFlags.LOCAL_WRITE);
         assertEquals(0, cq.reqNotify(false));
+        assertEquals(0, ch.setNonblocking());
         assertNull(ch.getCqEvent());
         assertEquals(Errno.EAGAIN.number(), ibv.errno());
         assertEquals(0, qp.postRecv(new IbvRecvWr(1, new IbvSge(buf, 64, mr.lkey())), null));
@@ -440,6 +441,7 @@ class IbvTest {
         assertNotNull(ev, "errno " + ibv.errno());
         assertEquals(IbvEventType.QP_LAST_WQE_REACHED, ev.eventType());
         assertSame(qp, ev.element());
+        assertEquals(0, ctx.setNonblocking());
         assertNull(ctx.getAsyncEvent());
         assertEquals(Errno.EAGAIN.number(), ibv.errno());
         ctx.ackAsyncEvent(ev);

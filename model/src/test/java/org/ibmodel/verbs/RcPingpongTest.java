@@ -54,6 +54,9 @@ class RcPingpongTest {
             ctx = world.open(ibv);
             channel = ctx.createCompChannel();
             assertNotNull(channel);
+            // rc_pingpong's read() blocks; two processes taking turns in one thread cannot, so
+            // each channel is O_NONBLOCK and an empty one says EAGAIN.
+            assertEquals(0, channel.setNonblocking());
             pd = ctx.allocPd();
             assertNotNull(pd);
             buf = ibv.alloc(PAGE);

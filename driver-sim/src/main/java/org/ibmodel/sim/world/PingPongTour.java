@@ -11,10 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.stream.Stream;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Tracer;
 import org.ibmodel.hca.HcaDriver;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.OpenFile;
 import org.ibmodel.kernel.Task;
 import org.ibmodel.mm.UserAddressSpace;
 import org.ibmodel.sim.conform.HcaCommandsRecorder;
@@ -243,25 +245,27 @@ public final class PingPongTour {
             return ByteBuffer.wrap(peek(addr, 8)).order(ByteOrder.LITTLE_ENDIAN).getLong();
         }
 
+        /** Whether read() of the completion channel would return at once: an event queued, or the channel closed. */
+        boolean woken() {
+            return task.poll(channel.fd(), OpenFile.POLLIN) != 0;
+        }
+
         /**
-         * One turn of rc_pingpong's loop with {@code -e}: take a completion event (EAGAIN: none
-         * yet, nothing to do), count it, re-arm the CQ, then poll once for up to two completions
-         * and handle them. A completion left over raises the next event at once, as the CQ is
-         * armed again with it waiting.
+         * One turn of rc_pingpong's loop with {@code -e}, once an event has woken the process asleep
+         * in read() of its completion channel: take the event, count it, re-arm the CQ, then poll
+         * once for up to two completions and handle them. A completion left over raises the next
+         * event at once, as the CQ is armed again with it waiting.
          */
         void turn() {
             IbvCq ev = channel.getCqEvent();
             if (ev == null) {
-                if (ibv.errno() != Errno.EAGAIN.number()) {
-                    throw new IllegalStateException(who() + ": ibv_get_cq_event errno " + ibv.errno());
-                }
-                return;
+                throw new IllegalStateException(who() + ": ibv_get_cq_event errno " + ibv.errno());
             }
             if (ev != cq) {
                 throw new IllegalStateException(who() + ": event for " + ev + ", expected " + cq);
             }
-            verb("ibv_get_cq_event: read() of the completion channel (fd %d) returns the CQ's event %d",
-                    channel.fd(), ++cqEvents);
+            verb("ibv_get_cq_event: the read() of the completion channel (fd %d) it sleeps in returns the CQ's "
+                    + "event %d", channel.fd(), ++cqEvents);
             verb("ibv_req_notify_cq(cq, 0)");
             check(cq.reqNotify(false), "ibv_req_notify_cq");
             verb("ibv_poll_cq(cq, %d)", wc.length);
@@ -601,25 +605,48 @@ public final class PingPongTour {
         connect(a, b);
     }
 
-    /** rc_pingpong's main loop: the client sends, each side answers what it receives. */
+    /**
+     * rc_pingpong's main loop: the client sends, each side answers what it receives. Each process
+     * sleeps in read() of its completion channel; the world runs until an event wakes one, which
+     * takes its turn at that moment while the other sleeps on.
+     */
     private void pingPong(Proc a, Proc b) {
         long start = world.scheduler().now();
         a.recvPending = true;
         a.sendText("ping 0");
-        int idle = 0;
+        n.say("both processes now sleep in read() of their completion channels until an event wakes one");
         while (!(a.done() && b.done())) {
-            int before = completions;
-            settle();
-            a.turn();
-            b.turn();
-            idle = completions > before ? 0 : idle + 1;
-            if (idle >= 10) {
-                throw new IllegalStateException("no completion for 10 rounds: client rcnt=" + a.rcnt + " scnt="
-                        + a.scnt + ", server rcnt=" + b.rcnt + " scnt=" + b.scnt);
-            }
+            // A process that has left its loop reads no more events.
+            wake(Stream.of(a, b).filter(p -> !p.done()).toArray(Proc[]::new)).turn();
         }
         double usec = (world.scheduler().now() - start) / 1000.0;
         n.say("%s: %d iters in %.3f usec of virtual time = %.3f usec/iter", a.who(), ITERS, usec, usec / ITERS);
+        // What the last turns set going (a last ACK) runs before the next step.
+        settle();
+    }
+
+    /**
+     * Runs the world until an event is queued on the completion channel of one of these
+     * processes, tells what happened up to then, and returns that process.
+     */
+    private Proc wake(Proc... sleeping) {
+        while (true) {
+            for (Proc p : sleeping) {
+                if (p.woken()) {
+                    tell();
+                    return p;
+                }
+            }
+            if (!world.runNextForeground()) {
+                tell();
+                StringBuilder who = new StringBuilder();
+                for (Proc p : sleeping) {
+                    who.append(String.format(" %s rcnt=%d scnt=%d;", p.who(), p.rcnt, p.scnt));
+                }
+                throw new IllegalStateException("every process sleeps in read() and nothing left in the world can "
+                        + "wake one:" + who);
+            }
+        }
     }
 
     /**
@@ -837,15 +864,16 @@ public final class PingPongTour {
         return wr;
     }
 
-    /** A one-sided operation: only the requester's CQ sees it complete; both processes take a turn. */
+    /** A one-sided operation: only the requester's CQ sees it complete, so only the requester wakes. */
     private void oneSided(Proc p, String what, IbvSendWr wr) {
         p.postSend(String.format("%s, %d bytes, remote 0x%x rkey 0x%08x", what, wr.sgList.get(0).length(),
                 wr.remoteAddr, wr.rkey), wr);
         int before = completions;
-        settle();
-        for (Proc q : procs) {
-            q.turn();
+        // An event left from the last turn's arming wakes it first, and finds the CQ empty.
+        while (completions == before) {
+            wake(p).turn();
         }
+        settle();
         if (completions != before + 1) {
             throw new IllegalStateException(p.who() + ": " + what + " gave " + (completions - before) + " completions");
         }

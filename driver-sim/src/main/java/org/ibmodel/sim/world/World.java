@@ -395,6 +395,22 @@ public final class World implements AutoCloseable {
     }
 
     /**
+     * {@link #runNext()}, but only while something other than background timers is left: the
+     * kernels' deferred work or a foreground event. False when only timers that no one waits for
+     * (a driver's periodic poll) remain, which would otherwise run for ever.
+     */
+    public boolean runNextForeground() {
+        if (runPendingWork()) {
+            return true;
+        }
+        if (scheduler.pendingForeground() == 0 || !scheduler.runNext()) {
+            return false;
+        }
+        runPendingWork();
+        return true;
+    }
+
+    /**
      * The deferred work of every host that queued some, in host order: what asking every
      * kernel in turn would run, without asking the thousands that have none.
      */

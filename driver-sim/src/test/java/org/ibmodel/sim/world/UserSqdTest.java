@@ -13,6 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.SplittableRandom;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.OpenFile;
 import org.ibmodel.verbs.IbvAccessFlags;
 import org.ibmodel.verbs.IbvAsyncEvent;
 import org.ibmodel.verbs.IbvEventType;
@@ -79,15 +80,21 @@ class UserSqdTest {
             assertTrue(q.sqDraining, "the WRITEs are still on the wire");
             assertEquals(Errno.EINVAL.number(), toRts(qp), "SQD2RTS while the send queue drains");
             assertEquals(IbvQpState.SQD, query(qp).qpState, "the refusal changed nothing");
-            assertNull(client.ctx.getAsyncEvent(), "no event before the drain ends");
+            assertEquals(0, client.ibv.task().poll(client.ctx.asyncFd(), OpenFile.POLLIN),
+                    "no event before the drain ends");
 
-            w.settle();
+            // ibv_get_async_event sleeps in read() while the world runs, until the drain ends.
+            long before = w.scheduler().now();
             IbvAsyncEvent ev = client.ctx.getAsyncEvent();
-            assertNotNull(ev, "an async event once drained");
+            assertNotNull(ev, "an async event once drained, errno " + client.ibv.errno());
+            assertTrue(w.scheduler().now() > before, "the read slept while the WRITEs drained");
             assertEquals(IbvEventType.SQ_DRAINED, ev.eventType());
             assertSame(qp, ev.element(), "for the QP that drained");
             client.ctx.ackAsyncEvent(ev);
+            w.settle();
+            assertEquals(0, client.ctx.setNonblocking());
             assertNull(client.ctx.getAsyncEvent(), "one event per drain");
+            assertEquals(Errno.EAGAIN.number(), client.ibv.errno());
             q = query(qp);
             assertEquals(IbvQpState.SQD, q.qpState);
             assertFalse(q.sqDraining, "drained");
