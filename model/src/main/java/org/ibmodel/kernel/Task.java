@@ -26,8 +26,11 @@ public final class Task {
     /** include/uapi/linux/capability.h: lock memory beyond RLIMIT_MEMLOCK. */
     public static final int CAP_IPC_LOCK = 14;
     /** include/uapi/asm-generic/fcntl.h */
+    public static final int F_GETFD = 1;
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
+    public static final int FD_CLOEXEC = 1;
+    public static final int O_DIRECT = 040000;
 
     private final String name;
     private final UserAddressSpace mm;
@@ -125,17 +128,20 @@ public final class Task {
         if (f == null) {
             return OpenFile.ReadResult.err(Errno.EBADF);
         }
+        // A negative count is a size_t past any buffer: vfs_read's access_ok fails first.
         if (count < 0) {
-            return OpenFile.ReadResult.err(Errno.EINVAL);
+            return OpenFile.ReadResult.err(Errno.EFAULT);
         }
         return f.read(this, count, statusFlags.getOrDefault(fd, 0));
     }
 
     /**
-     * fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags): the access mode and status flags, or 0 once
-     * set. Of the flags F_SETFL may change only O_NONBLOCK means anything here; the rest are
-     * dropped (setfl ignores the access mode and creation flags too). -EBADF for a closed
-     * descriptor, -EINVAL for another command.
+     * fcntl(fd, F_GETFD), fcntl(fd, F_GETFL) or fcntl(fd, F_SETFL, flags). Every descriptor here
+     * is close-on-exec: libibverbs opens the device O_CLOEXEC and uverbs gives its event files
+     * out so (get_unused_fd_flags(O_CLOEXEC) in rdma_core.c). F_GETFL gives the access mode and
+     * status flags. Of the flags F_SETFL may change only O_NONBLOCK means anything here; the rest
+     * are dropped, but O_DIRECT, which no file here can take, is -EINVAL (setfl). -EBADF for a
+     * closed descriptor, -EINVAL for another command.
      */
     public int fcntl(int fd, int cmd, int arg) {
         OpenFile f = fds.get(fd);
@@ -143,8 +149,12 @@ public final class Task {
             return Errno.EBADF.negative();
         }
         return switch (cmd) {
+            case F_GETFD -> FD_CLOEXEC;
             case F_GETFL -> f.accessMode() | statusFlags.getOrDefault(fd, 0);
             case F_SETFL -> {
+                if ((arg & O_DIRECT) != 0) {
+                    yield Errno.EINVAL.negative();
+                }
                 statusFlags.put(fd, arg & OpenFile.O_NONBLOCK);
                 yield 0;
             }
@@ -154,10 +164,15 @@ public final class Task {
 
     /**
      * poll() of one descriptor with a timeout of 0: the revents it would report for {@code events}
-     * (POLLERR and POLLHUP are always reported; POLLNVAL for a descriptor not open). A process that
+     * (POLLERR and POLLHUP are always reported; POLLNVAL for a descriptor not open, 0 for a
+     * negative one). A process that
      * would wait in poll() is one its runner (a world's demo, a test) lets the world run for.
      */
     public int poll(int fd, int events) {
+        // do_pollfd: a negative fd is skipped, its revents 0.
+        if (fd < 0) {
+            return 0;
+        }
         OpenFile f = fds.get(fd);
         if (f == null) {
             return OpenFile.POLLNVAL;

@@ -363,6 +363,8 @@ class ProcessIsolationPropertyTest {
             ibv = new Ibv(new Task(name, new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES)));
             ctx = UserProcess.openDevice(ibv, uv);
             assertNotNull(ctx, name + ": ibv_open_device");
+            // drainEvents reads what is queued, and stops at EAGAIN rather than sleeping.
+            assertEquals(0, ctx.setNonblocking(), name + ": O_NONBLOCK on the async fd");
         }
 
         int lid() {

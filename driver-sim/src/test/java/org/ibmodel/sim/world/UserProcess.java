@@ -61,6 +61,9 @@ class UserProcess {
         Host host = world.host(index);
         ibv = new Ibv(new Task(comm, new UserAddressSpace(host.memory(), UverbsHost.MAX_PAGES)));
         ctx = openDevice(ibv, uv);
+        // The tests ask what is queued at a moment, as a program with a poll() loop does: an
+        // empty async fd says EAGAIN instead of letting the world run until something comes.
+        assertEquals(0, ctx.setNonblocking());
         pd = ctx.allocPd();
         buf = ibv.alloc(bufLen);
         mr = pd.regMr(buf, bufLen, IbvAccessFlags.LOCAL_WRITE);
