@@ -86,6 +86,19 @@ public final class Port {
         return org.ibmodel.kernel.Errno.ENODATA.negative();
     }
 
+    /**
+     * rdma_find_gid_by_port for an InfiniBand GID: the index of the first entry holding {@code gid}
+     * (entries with no GID are never found), or -1.
+     */
+    public int findGid(byte[] gid) {
+        for (int i = 0; i < gids.length; i++) {
+            if (checkSgidIndex(i) == 0 && java.util.Arrays.equals(gids[i], gid)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** ib_query_pkey: the P_Key, or -EINVAL for an index outside the table. */
     public int pkey(int index) {
         if (index < 0 || index >= pkeys.length) {

@@ -247,6 +247,41 @@ class UdTransportTest {
         }
     }
 
+    /**
+     * A UD server answers a datagram as ib_mad and UD servers do: ib_create_ah_from_wc from the
+     * receive's completion and the GRH in its first 40 bytes gives the address of the sender, and
+     * the answer reaches it with the GIDs swapped and the request's flow label and traffic class.
+     */
+    @Test
+    void shouldAnswerADatagramThroughAnAhMadeFromItsCompletion() {
+        try (TransportPair p = ud()) {
+            p.a.fill(0, TransportPair.pattern(7, 64));
+            Wc req = deliverOne(p, globalDatagram(p, 64, p.b.dev.port(1).gid(0)));
+            Ah back = Ah.createFromWc(p.b.pd, req, p.b.read(TransportPair.TARGET, GRH), 0, 1).get();
+            assertEquals(p.world.lid(0), back.attr().dlid(), "the request's SLID");
+
+            p.a.postRecv(3, TransportPair.TARGET, GRH + 64);
+            p.b.fill(0, TransportPair.pattern(8, 32));
+            p.b.postSend(new SendWr().wrId(4).opcode(WrOpcode.SEND).sgList(p.b.sge(0, 32)).ah(back)
+                    .remoteQpn(req.srcQp).remoteQkey(TransportPair.QKEY));
+            p.settle();
+            assertEquals(WcStatus.SUCCESS, p.b.poll().get(0).status);
+            List<Wc> r = p.a.poll();
+            assertEquals(1, r.size(), "" + r);
+            assertEquals(WcStatus.SUCCESS, r.get(0).status);
+            assertEquals(WcFlags.GRH, r.get(0).wcFlags & WcFlags.GRH);
+            byte[] g = p.a.read(TransportPair.TARGET, GRH);
+            Grh grh = new Grh().wrap(g, 0);
+            assertEquals(0x12345, grh.flowLabel(), "the request's flow label");
+            assertEquals(0x20, grh.tClass());
+            assertEquals(0xff, grh.hopLmt());
+            assertArrayEquals(p.b.dev.port(1).gid(0), Arrays.copyOfRange(g, 8, 24), "from b's GID 0");
+            assertArrayEquals(p.a.dev.port(1).gid(0), Arrays.copyOfRange(g, 24, 40), "to a's GID");
+            assertArrayEquals(TransportPair.pattern(8, 32), p.a.read(TransportPair.TARGET + GRH, 32));
+            assertEquals(0, back.destroy());
+        }
+    }
+
     @Test
     void shouldDropAndCountAGrhForAnotherPortsGid() {
         try (TransportPair p = ud()) {
