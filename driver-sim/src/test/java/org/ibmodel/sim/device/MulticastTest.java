@@ -501,6 +501,8 @@ class MulticastTest {
                 more.add(m);
             }
             assertEquals(Errno.ENOMEM.negative(), new Node(w, 0, QKEY).qp.attachMcast(mgid(3), MLID), at("ninth"));
+            // docs/HCA.md 3.11: a member attached again finds itself before the entry is found full.
+            assertEquals(0, n.qp.attachMcast(mgid(3), MLID), at("a member of the full entry, again"));
         }
     }
 }
