@@ -264,7 +264,7 @@ public final class PingPongTour {
             if (ev != cq) {
                 throw new IllegalStateException(who() + ": event for " + ev + ", expected " + cq);
             }
-            verb("ibv_get_cq_event: the read() of the completion channel (fd %d) it sleeps in returns the CQ's "
+            verb("ibv_get_cq_event: read() of the completion channel (fd %d), asleep until now, returns the CQ's "
                     + "event %d", channel.fd(), ++cqEvents);
             verb("ibv_req_notify_cq(cq, 0)");
             check(cq.reqNotify(false), "ibv_req_notify_cq");
