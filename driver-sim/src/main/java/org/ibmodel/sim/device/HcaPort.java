@@ -106,6 +106,8 @@ public final class HcaPort {
     private long rcvErrors;
     private long xmitDiscards;
     private long linkDowned;
+    /** SMPs dropped at QP0 for want of a receive WQE (qib_ud_rcv's n_vl15_dropped). */
+    private long vl15Dropped;
     // PortCountersExtended's unicast and multicast packet counters, each cleared on its own (IBA
     // 16.1.4.11; qib_mad.c pma_set_portcounters_ext keeps a baseline for each).
     private long unicastXmitPackets;
@@ -116,6 +118,7 @@ public final class HcaPort {
     static final int SEL_LINK_DOWNED = 0x0004;
     static final int SEL_RCV_ERRORS = 0x0008;
     static final int SEL_XMIT_DISCARDS = 0x0040;
+    static final int SEL_VL15_DROPPED = 0x0800;
     static final int SEL_XMIT_DATA = 0x1000;
     static final int SEL_RCV_DATA = 0x2000;
     static final int SEL_XMIT_PACKETS = 0x4000;
@@ -340,6 +343,11 @@ public final class HcaPort {
         rcvErrors++;
     }
 
+    /** An SMP reached QP0 with no receive WQE posted and was dropped (IBA 16.1.3.5 VL15Dropped). */
+    void vl15Dropped() {
+        vl15Dropped++;
+    }
+
     /**
      * §3.12: the counters as PortCounters carries them, each stopped at the largest value its
      * field holds, into the attribute at {@code d} of {@code mad}.
@@ -348,6 +356,7 @@ public final class HcaPort {
         Layout.PortCounters.LINK_DOWNED_COUNTER.set(mad, d, Math.min(linkDowned, 0xff));
         Layout.PortCounters.PORT_RCV_ERRORS.set(mad, d, Math.min(rcvErrors, 0xffff));
         Layout.PortCounters.PORT_XMIT_DISCARDS.set(mad, d, Math.min(xmitDiscards, 0xffff));
+        Layout.PortCounters.VL15_DROPPED.set(mad, d, Math.min(vl15Dropped, 0xffff));
         Layout.PortCounters.PORT_XMIT_DATA.set(mad, d, Math.min(xmitBytes / 4, 0xffff_ffffL));
         Layout.PortCounters.PORT_RCV_DATA.set(mad, d, Math.min(rcvBytes / 4, 0xffff_ffffL));
         Layout.PortCounters.PORT_XMIT_PACKETS.set(mad, d, Math.min(xmitPackets, 0xffff_ffffL));
@@ -386,6 +395,7 @@ public final class HcaPort {
         linkDowned = cleared(select, SEL_LINK_DOWNED, linkDowned);
         rcvErrors = cleared(select, SEL_RCV_ERRORS, rcvErrors);
         xmitDiscards = cleared(select, SEL_XMIT_DISCARDS, xmitDiscards);
+        vl15Dropped = cleared(select, SEL_VL15_DROPPED, vl15Dropped);
         xmitBytes = cleared(select, SEL_XMIT_DATA, xmitBytes);
         rcvBytes = cleared(select, SEL_RCV_DATA, rcvBytes);
         xmitPackets = cleared(select, SEL_XMIT_PACKETS, xmitPackets);

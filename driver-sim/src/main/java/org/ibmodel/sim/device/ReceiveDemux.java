@@ -39,6 +39,13 @@ final class ReceiveDemux {
      * As {@link #receive(int, byte[], Crcs.State)}; {@code loopbackFrom} is the QPN whose
      * multicast send this is a loopback copy of, -1 for a packet from the wire.
      */
+    /** IB_MGMT_CLASS_SUBN_DIRECTED_ROUTE (include/rdma/ib_mad.h), the MAD header's mgmt_class, byte 1. */
+    static final int MGMT_CLASS_SUBN_DIRECTED_ROUTE = 0x81;
+
+    private static boolean directedRoute(Packet p) {
+        return p.payloadLength() > 1 && (p.buffer()[p.payloadOffset() + 1] & 0xff) == MGMT_CLASS_SUBN_DIRECTED_ROUTE;
+    }
+
     void receive(int portNum, byte[] bytes, Crcs.State crcs, int loopbackFrom) {
         // The responder and completer are done with a packet when they return (rxe_recv.c
         // likewise frees the skb's packet info), so one view serves every packet. Only CRCs of
@@ -73,6 +80,12 @@ final class ReceiveDemux {
         // other; a multicast group's packet is no SMP either.
         if ((p.lrh().vl() == VL15) != (destQp == SMI_QPN)) {
             transport.count(Transport.Drop.VL15_MISMATCH);
+            return;
+        }
+        // qib_ud_rcv, hfi1_ud_rcv: the permissive LID, either way, is for directed-route SMPs only.
+        if (destQp == SMI_QPN && (dlid == PERMISSIVE_LID || p.lrh().slid() == PERMISSIVE_LID)
+                && !directedRoute(p)) {
+            transport.count(Transport.Drop.PERMISSIVE_NOT_DIRECTED_ROUTE);
             return;
         }
         if (multicast) {

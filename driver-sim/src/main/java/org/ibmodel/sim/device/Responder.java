@@ -639,6 +639,10 @@ final class Responder {
         }
         if (!takeRecvWqe(qp)) {
             transport.count(Transport.Drop.NO_RECV_WQE);
+            // qib_ud_rcv, hfi1_ud_rcv: an SMP QP0 had no receive for is counted as VL15Dropped.
+            if (wellKnown == ReceiveDemux.SMI_QPN) {
+                transport.port(qp).vl15Dropped();
+            }
             return State.DONE;
         }
         int pd = recvPd(qp);

@@ -56,6 +56,8 @@ public final class Transport implements TransportStage {
         VL15_MISMATCH,
         /** SLID 0xFFFF, the permissive LID, on a packet for a QP other than QP0 (IBA 9.6.1.4.1). */
         SLID_PERMISSIVE,
+        /** An SMP at or from the permissive LID that is not directed-route (qib_ud_rcv, hfi1_ud_rcv). */
+        PERMISSIVE_NOT_DIRECTED_ROUTE,
         /** For a multicast LID but no GRH, not a UD SEND, or DestQP not 0xFFFFFF (HCA.md §3.11). */
         MULTICAST_INVALID,
         /** For a multicast group no entry of the table names. */

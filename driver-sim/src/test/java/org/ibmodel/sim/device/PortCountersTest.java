@@ -129,13 +129,14 @@ class PortCountersTest {
             HcaPort port = p.a.host.hca(0).firmware().port(1);
             port.received(42, false);
             port.receiveError();
+            port.vl15Dropped();
             port.link(false);
             assertFalse(port.transmit(42, false, false), at("a port whose link is down sends nothing"));
             port.link(true);
             java.util.function.Function<PortCounters, List<Long>> all = c -> List.of(c.linkDowned(),
-                    c.portRcvErrors(), c.portXmitDiscards(), c.portRcvData(), c.portRcvPackets());
+                    c.portRcvErrors(), c.portXmitDiscards(), c.vl15Dropped(), c.portRcvData(), c.portRcvPackets());
             int[] bits = {HcaPort.SEL_LINK_DOWNED, HcaPort.SEL_RCV_ERRORS, HcaPort.SEL_XMIT_DISCARDS,
-                HcaPort.SEL_RCV_DATA, HcaPort.SEL_RCV_PACKETS};
+                HcaPort.SEL_VL15_DROPPED, HcaPort.SEL_RCV_DATA, HcaPort.SEL_RCV_PACKETS};
             List<Long> expected = new java.util.ArrayList<>(all.apply(counters(p.a)));
             assertTrue(expected.stream().allMatch(v -> v > 0), at("every counter counted: " + expected));
             for (int i = 0; i < bits.length; i++) {

@@ -16,6 +16,7 @@ import org.ibmodel.core.CqInitAttr;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
+import org.ibmodel.core.PortCounters;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.QpAttr;
 import org.ibmodel.core.QpAttrMask;
@@ -294,6 +295,9 @@ class SpecialQpTest {
             List<Seen> seen = tap(w);
             List<byte[]> smps = new ArrayList<>();
             w.fabric().addTap((t, link, dir, packet) -> smps.add(packet.clone()));
+            // The MAD header's mgmt_class (byte 1): a directed-route SMP, as sent to and from the
+            // permissive LID below.
+            a.host.memory().write(a.buf + 8192 + 1, new byte[] {(byte) 0x81});
             a.send(smiA, w.lid(1), 0, 0x77);
             w.settle();
             List<Wc> got = b.receives();
@@ -313,6 +317,18 @@ class SpecialQpTest {
             w.transport(1).sink(1).receive(bPort, dr);
             w.settle();
             assertEquals(1, b.receives().size(), at("a directed-route SMP is taken at the permissive LID"));
+            // qib_ud_rcv: a LID-routed SMP (mgmt_class 0x01) is not, to the permissive LID or from it.
+            for (int end : new int[] {Lrh.DLID_OFFSET, Lrh.SLID_OFFSET}) {
+                byte[] lidRouted = smps.get(0).clone();
+                lidRouted[end] = (byte) 0xFF;
+                lidRouted[end + 1] = (byte) 0xFF;
+                lidRouted[lidRouted.length - 4 - 2 - 256 + 1] = 0x01;
+                new org.ibmodel.sim.wire.Crcs().write(lidRouted);
+                w.transport(1).sink(1).receive(bPort, lidRouted);
+            }
+            w.settle();
+            assertEquals(0, b.receives().size(), at("a LID-routed SMP at or from the permissive LID is dropped"));
+            assertEquals(2, w.transport(1).dropped(Transport.Drop.PERMISSIVE_NOT_DIRECTED_ROUTE));
             a.send(smiA, 0xFFFF, 0, 0);
             w.settle();
             assertEquals(0xFFFF, seen.get(seen.size() - 1).slid(), at("a directed-route SMP's SLID is permissive"));
@@ -337,6 +353,29 @@ class SpecialQpTest {
             assertEquals(before + 1, w.transport(1).dropped(Transport.Drop.DLID_MISMATCH),
                     at("the permissive LID for any QP but QP0 is dropped"));
             assertEquals(0, smiB.qpNum());
+        }
+    }
+
+    /**
+     * qib_ud_rcv, hfi1_ud_rcv: an SMP that finds QP0 with no receive WQE is dropped and counted in
+     * PortCounters' VL15Dropped (IBA 16.1.3.5), which a Set with IB_PMA_SEL_PORT_VL15_DROPPED clears.
+     */
+    @Test
+    void shouldCountSmpsQp0HadNoReceiveForAsVl15Dropped() {
+        try (World w = World.of(SEED, 2, 0, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            Qp smiA = a.qp(QpType.SMI, 0);
+            b.qp(QpType.SMI, 0);
+            for (int i = 0; i < 6; i++) {
+                a.send(smiA, w.lid(1), 0, 0);
+            }
+            w.settle();
+            assertEquals(4, b.receives().size(), at("the four receives Side.qp posts"));
+            assertEquals(2, PortCounters.query(b.dev, 1).get().vl15Dropped(), at("the two SMPs after them"));
+            assertEquals(0, PortCounters.query(b.dev, 2).get().vl15Dropped(), at("port 2's QP0 saw none"));
+            w.host(1).hca(0).firmware().port(1).clearCounters(HcaPort.SEL_VL15_DROPPED);
+            assertEquals(0, PortCounters.query(b.dev, 1).get().vl15Dropped(), at("cleared by its select bit"));
         }
     }
 
