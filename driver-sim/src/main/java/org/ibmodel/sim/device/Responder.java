@@ -325,6 +325,7 @@ final class Responder {
             qp.writeLeft -= pkt.payloadLength();
         }
         qp.expectedPsn = Psn.add(psn, 1);
+        qp.ackPsn = qp.expectedPsn;
         qp.lastOpcode = op;
         executed = true;
         if (op.isEnd()) {
@@ -398,6 +399,7 @@ final class Responder {
         }
         transport.write(rkey, pd, va, out, 0, 8, Layout.Mpt.ATOMIC);
         qp.expectedPsn = Psn.add(psn, 1);
+        qp.ackPsn = qp.expectedPsn;
         qp.msn = (qp.msn + 1) & Psn.MASK;
         qp.lastOpcode = op;
         ResponderResources.Resource r = qp.resources.next(maxDestRdAtomic());
@@ -468,8 +470,11 @@ final class Responder {
             return State.DONE;
         }
         // Coalesced like first-time ACKs: the requester asks for one on every message's last packet.
+        // At the last SEND, WRITE or atomic executed, below any READ after it (rxe_resp.c
+        // duplicate_request acknowledges at ack_psn - 1): an ACK covering a READ would tell the
+        // requester its responses were lost.
         if (op.isEnd() || pkt.bth().ackReq()) {
-            sendAck(Aeth.ackSyndrome(credits(qp)), Psn.add(qp.expectedPsn, -1));
+            sendAck(Aeth.ackSyndrome(credits(qp)), Psn.add(qp.ackPsn, -1));
         }
         return State.DONE;
     }

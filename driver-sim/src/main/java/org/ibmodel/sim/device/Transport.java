@@ -374,6 +374,7 @@ public final class Transport implements TransportStage {
         }
         if (t.always().contains(Layout.QpCtx.RQ_PSN)) {
             q.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
+            q.ackPsn = q.expectedPsn;
         }
         if (Layout.Optpar.RETRY_CNT.extract(optpar) != 0) {
             q.retryLeft = ctx.retryCnt();

@@ -110,6 +110,12 @@ final class TransportQp {
 
     // ---- responder (rxe_resp_info) ----
     int expectedPsn;
+    /**
+     * rxe_resp_info.ack_psn: the PSN after the last SEND, WRITE or atomic request executed. A
+     * READ moves expectedPsn past its responses but not this, so that a repeated SEND or WRITE
+     * is acknowledged below any READ, never as if the READ's responses were an ACK's to give.
+     */
+    int ackPsn;
     int msn;
     boolean nakSent;
     /** The last packet of the request stream accepted, for the opcode sequence check. */
@@ -139,6 +145,7 @@ final class TransportQp {
         this.ctx = ctx;
         sendFrom((int) ctx.get(Layout.QpCtx.SQ_PSN));
         this.expectedPsn = (int) ctx.get(Layout.QpCtx.RQ_PSN);
+        this.ackPsn = expectedPsn;
         this.retryLeft = ctx.retryCnt();
         this.rnrLeft = ctx.rnrRetry();
     }

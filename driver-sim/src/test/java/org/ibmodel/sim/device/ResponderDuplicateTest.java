@@ -115,6 +115,40 @@ class ResponderDuplicateTest {
     }
 
     /**
+     * rxe_resp.c duplicate_request (after "IB/rxe: fix for duplicate request processing and ack
+     * psns"): a repeated WRITE is acknowledged at the last SEND, WRITE or atomic executed, never
+     * at a READ's PSN, which an ACK would tell the requester was answered by an ACK, not by data.
+     */
+    @Test
+    void shouldAcknowledgeADuplicateWriteBelowAReadThatFollowedIt() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            Consumer<HostilePeer.Fields> write = f -> {
+                f.va = h.base;
+                f.rkey = h.mr.rkey();
+                f.dmaLen = 16;
+                f.payload = new byte[16];
+            };
+            h.send(Opcode.RC_RDMA_WRITE_ONLY, PSN, write);
+            h.send(Opcode.RC_RDMA_READ_REQUEST, Psn.add(PSN, 1), read(h, 4096, 3 * HostilePeer.MTU));
+            assertEquals(List.of(at(Opcode.RC_ACKNOWLEDGE, PSN), at(Opcode.RC_RDMA_READ_RESPONSE_FIRST, PSN + 1),
+                    at(Opcode.RC_RDMA_READ_RESPONSE_MIDDLE, PSN + 2), at(Opcode.RC_RDMA_READ_RESPONSE_LAST, PSN + 3)),
+                    answers(h));
+            h.send(Opcode.RC_RDMA_WRITE_ONLY, PSN, write);
+            assertEquals(List.of(at(Opcode.RC_ACKNOWLEDGE, PSN)), answers(h), "not at the READ's last PSN");
+
+            // An atomic moves it: a WRITE repeated after one is acknowledged at the atomic's PSN.
+            h.send(Opcode.RC_FETCH_ADD, Psn.add(PSN, 4), f -> {
+                f.va = h.base + 8192;
+                f.rkey = h.mr.rkey();
+                f.swapAdd = 1;
+            });
+            answers(h);
+            h.send(Opcode.RC_RDMA_WRITE_ONLY, PSN, write);
+            assertEquals(List.of(at(Opcode.RC_ACKNOWLEDGE, PSN + 4)), answers(h));
+        }
+    }
+
+    /**
      * rxe_resp.c rxe_recheck_mr: a duplicate READ executes again only through a region still
      * there; once it is deregistered, the duplicate is a remote access error, not a silent drop.
      */
