@@ -6,7 +6,7 @@ package org.ibmodel.sim.wire;
  * counts and narrates them instead of throwing.
  */
 public enum DropReason {
-    /** Shorter than the smallest packet its headers need. */
+    /** Shorter than the smallest packet the link layer takes (LRH, BTH and both CRCs). */
     TOO_SHORT("shorter than its headers", true),
     /** VCRC mismatch: corrupted on the last link. */
     BAD_VCRC("VCRC mismatch", true),
@@ -14,8 +14,12 @@ public enum DropReason {
     BAD_LVER("unsupported link version", true),
     /** LRH:LNH is raw or IP, not an IBA transport packet. */
     BAD_LNH("LNH is not IBA local or IBA global", false),
-    /** LRH:PktLen (or GRH:PayLen) disagrees with the bytes received, or a no-payload opcode has bytes left over. */
+    /** LRH:PktLen disagrees with the bytes received. */
     BAD_LENGTH("length field disagrees with the packet", true),
+    /** Too short for its GRH, or for the extension headers its opcode has. */
+    SHORT_HEADERS("shorter than its network or transport headers", false),
+    /** GRH:PayLen disagrees with the bytes after the GRH, or a no-payload opcode has bytes left over. */
+    BAD_HEADER_LENGTH("network or transport length disagrees with the packet", false),
     /** GRH:IPVer is not 6 or GRH:NxtHdr is not the IBA transport. */
     BAD_GRH("GRH IPVer or NxtHdr invalid", false),
     /** ICRC mismatch: corrupted between the two end nodes. */

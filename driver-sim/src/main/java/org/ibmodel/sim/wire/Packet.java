@@ -118,7 +118,7 @@ public final class Packet {
         bthOffset = off + Lrh.HEADER_LENGTH;
         if (global) {
             if (len < MIN_LENGTH + Grh.HEADER_LENGTH) {
-                return drop(DropReason.TOO_SHORT, len + " bytes, a global packet needs "
+                return drop(DropReason.SHORT_HEADERS, len + " bytes, a global packet needs "
                     + (MIN_LENGTH + Grh.HEADER_LENGTH));
             }
             grh.wrap(buf, bthOffset);
@@ -129,7 +129,7 @@ public final class Packet {
             // IBA 8.3: PayLen counts the bytes after the GRH through the ICRC.
             int expected = len - Lrh.HEADER_LENGTH - Grh.HEADER_LENGTH - Vcrc.LENGTH;
             if (grh.payLen() != expected) {
-                return drop(DropReason.BAD_LENGTH, "PayLen=" + grh.payLen() + " but " + expected + " bytes follow the GRH");
+                return drop(DropReason.BAD_HEADER_LENGTH, "PayLen=" + grh.payLen() + " but " + expected + " bytes follow the GRH");
             }
         }
 
@@ -153,7 +153,7 @@ public final class Packet {
         payloadOffset = bthOffset + opcode.headerLength();
         int rest = icrcAt - payloadOffset;
         if (rest < 0) {
-            return drop(DropReason.TOO_SHORT, opcode + " needs " + opcode.headerLength() + " header bytes after the LRH"
+            return drop(DropReason.SHORT_HEADERS, opcode + " needs " + opcode.headerLength() + " header bytes after the LRH"
                 + (global ? "/GRH" : "") + ", " + (icrcAt - bthOffset) + " present");
         }
         padCnt = bth.padCnt();
@@ -162,7 +162,7 @@ public final class Packet {
                 return drop(DropReason.BAD_PAD, opcode + " has no payload but PadCnt=" + padCnt);
             }
             if (rest != 0) {
-                return drop(DropReason.BAD_LENGTH, opcode + " has no payload but " + rest + " bytes follow its headers");
+                return drop(DropReason.BAD_HEADER_LENGTH, opcode + " has no payload but " + rest + " bytes follow its headers");
             }
         } else if (padCnt > rest) {
             return drop(DropReason.BAD_PAD, "PadCnt=" + padCnt + " with " + rest + " payload bytes");

@@ -192,6 +192,16 @@ class PortCountersTest {
             // BTH byte 1 (SE, M, PadCnt, TVer): TVer in its low four bits, after the 8-byte LRH.
             h.send(org.ibmodel.sim.wire.Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN, f -> f.raw = b -> b[9] |= 1);
             assertEquals(1L, victim.malformed().get("BAD_TVER"), at("the TVer 1 packet is dropped"));
+            // An ACK with 4 bytes after its AETH, and a WRITE Only with no room for its RETH: a
+            // transport header's length, not the link's (BTH byte 0, after the LRH, is the opcode).
+            h.send(org.ibmodel.sim.wire.Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN, f -> {
+                f.payload = new byte[8];
+                f.raw = b -> b[8] = (byte) org.ibmodel.sim.wire.Opcode.RC_ACKNOWLEDGE.value();
+            });
+            h.send(org.ibmodel.sim.wire.Opcode.RC_SEND_ONLY, HostilePeer.RQ_PSN,
+                    f -> f.raw = b -> b[8] = (byte) org.ibmodel.sim.wire.Opcode.RC_RDMA_WRITE_ONLY.value());
+            assertEquals(1L, victim.malformed().get("BAD_HEADER_LENGTH"), at("the long ACK: " + victim.malformed()));
+            assertEquals(1L, victim.malformed().get("SHORT_HEADERS"), at("the short WRITE: " + victim.malformed()));
             assertEquals(0, PortCounters.query(h.dev, 1).get().portRcvErrors(), at("not a receive error"));
             // (A packet malformed at the link layer, LVer say, goes no further than the switch;
             // shouldCountCorruptedPacketsAsReceiveErrors has the HCA count those it gets.)

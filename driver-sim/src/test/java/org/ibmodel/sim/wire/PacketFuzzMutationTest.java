@@ -43,7 +43,7 @@ class PacketFuzzMutationTest {
     /** Calls a frame too short for its opcode's headers a bad length. */
     private static final Parser SHORT_AS_BAD_LENGTH = (view, f, crcs) -> {
         ParseResult r = REAL.parse(view, f, crcs);
-        return r.dropReason() == DropReason.TOO_SHORT ? new ParseResult.Dropped(DropReason.BAD_LENGTH, "short") : r;
+        return r.dropReason() == DropReason.SHORT_HEADERS ? new ParseResult.Dropped(DropReason.BAD_LENGTH, "short") : r;
     };
 
     @Test

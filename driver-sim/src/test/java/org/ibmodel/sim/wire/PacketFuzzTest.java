@@ -150,7 +150,7 @@ class PacketFuzzTest {
                     String what = op + " global=" + global + " len=" + len;
                     ParseResult r = parse(parser, view, f, Crcs.State.UNVERIFIED, what);
                     if (len < minimum) {
-                        assertEquals(DropReason.TOO_SHORT, r.dropReason(), what + ", short of its opcode's headers");
+                        assertEquals(DropReason.SHORT_HEADERS, r.dropReason(), what + ", short of its opcode's headers");
                     } else {
                         // Shorter payload, same PadCnt: valid only if the pad still fits.
                         assertTrue(r.isValid() || r.dropReason() == DropReason.BAD_PAD, r.toString());

@@ -87,7 +87,8 @@ class PacketTest {
         grh.payLen(grh.payLen() - 4);
         WireFixture.recrc(pkt);
 
-        assertEquals(DropReason.BAD_LENGTH, reason(pkt));
+        assertEquals(DropReason.BAD_HEADER_LENGTH, reason(pkt));
+        assertFalse(DropReason.BAD_HEADER_LENGTH.portRcvError(), "a network header, not a PortRcvError");
     }
 
     @Test
@@ -209,7 +210,7 @@ class PacketTest {
         new Bth().wrap(pkt, Lrh.HEADER_LENGTH).opCode(Opcode.RC_ACKNOWLEDGE.value());
         WireFixture.recrc(pkt);
 
-        assertEquals(DropReason.BAD_LENGTH, reason(pkt));
+        assertEquals(DropReason.BAD_HEADER_LENGTH, reason(pkt));
     }
 
     @Test
@@ -221,7 +222,8 @@ class PacketTest {
         new Bth().wrap(pkt, Lrh.HEADER_LENGTH).opCode(Opcode.RC_COMPARE_SWAP.value());
         WireFixture.recrc(pkt);
 
-        assertEquals(DropReason.TOO_SHORT, reason(pkt));
+        assertEquals(DropReason.SHORT_HEADERS, reason(pkt));
+        assertFalse(DropReason.SHORT_HEADERS.portRcvError(), "a transport header, not a PortRcvError");
         // The detail counts from the BTH: its 12 bytes and the AtomicETH's 28, 12 present.
         ParseResult.Dropped local = (ParseResult.Dropped) Packet.parse(pkt, 0, pkt.length);
         assertEquals(Opcode.RC_COMPARE_SWAP + " needs 40 header bytes after the LRH, 12 present", local.detail());
