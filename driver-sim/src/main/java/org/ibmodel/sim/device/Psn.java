@@ -13,7 +13,7 @@ final class Psn {
     }
 
     /**
-     * Signed distance from {@code b} to {@code a}, in (-2^23, 2^23]: positive when {@code a}
+     * Signed distance from {@code b} to {@code a}, in [-2^23, 2^23): positive when {@code a}
      * is later, as psn_compare shifts both into the top of an int.
      */
     static int diff(int a, int b) {
