@@ -223,6 +223,8 @@ class PortStateTest {
             List<byte[]> smps = new ArrayList<>();
             w.fabric().addTap((t, link, dir, packet) -> smps.add(packet.clone()));
             toInit(w, 0);
+            // mgmt_class 0x81 in the MAD header: a directed-route SMP, which the permissive LID takes.
+            w.host(0).memory().write(a.buf + 8192 + 1, new byte[] {(byte) 0x81});
             a.send(w.lid(1));
             w.settle();
             assertEquals(1, b.poll().stream().filter(wc -> wc.wrId >= 100).count(), "an SMP leaves a port in INIT");
