@@ -195,6 +195,29 @@ class HcaWqeTest {
                 .sendFlags(SendFlags.INLINE).sgList(new Sge(src, 65, 0))).ret());
     }
 
+    /**
+     * rxe_verbs.c validate_send_wr: IB_SEND_INLINE only on a send or an RDMA write. On a READ or
+     * an atomic the WR is refused where it stands, the ones before it posted, and nothing is built
+     * for it (the device would read the inline bytes as a data segment's key and address).
+     */
+    @Test
+    void shouldRefuseInlineDataOnAReadOrAnAtomic() {
+        Qp qp = rcAtRts();
+        long src = h.host.memory().alloc(64);
+        for (WrOpcode op : List.of(WrOpcode.RDMA_READ, WrOpcode.ATOMIC_FETCH_AND_ADD, WrOpcode.ATOMIC_CMP_AND_SWP)) {
+            SendWr bad = new SendWr().opcode(op).sendFlags(SendFlags.INLINE).remoteAddr(0x40).rkey(5)
+                    .sgList(new Sge(src, 8, 0));
+            SendWr good = new SendWr().opcode(WrOpcode.SEND).sendFlags(SendFlags.INLINE).sgList(new Sge(src, 8, 0));
+            assertEquals(PostResult.fail(Errno.EINVAL.negative(), 1), qp.postSend(List.of(good, bad)), op.name());
+        }
+        for (int i = 0; i < 3; i++) {
+            assertEquals(0x0a, sqWqe(qp, i)[3] & 0xff, "the SEND before each refusal is built");
+        }
+        assertTrue(qp.postSend(new SendWr().opcode(WrOpcode.RDMA_WRITE).remoteAddr(0x40).rkey(5)
+                .sgList(new Sge(src, 8, 0))).ok());
+        assertEquals(0x08, sqWqe(qp, 3)[3] & 0xff, "and no refused WR took a slot");
+    }
+
     /** The inline segment at {@code off}: its byte_count with the inline bit, then its bytes. */
     private static void assertInline(byte[] w, int off, byte[] data, int from, int len) {
         assertEquals(0x80000000 | len, word(w, off), "inline byte_count at " + off);

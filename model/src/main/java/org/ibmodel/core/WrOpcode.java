@@ -51,6 +51,14 @@ public enum WrOpcode {
                 || this == RDMA_WRITE_WITH_IMM;
     }
 
+    /**
+     * IB_SEND_INLINE applies (rxe_opcode.c WR_INLINE_MASK): the sends and the RDMA writes, whose
+     * data goes out; a READ or an atomic has only a place for data to come back to.
+     */
+    public boolean takesInline() {
+        return consumesRecv() || this == RDMA_WRITE;
+    }
+
     /** Work done by the HCA itself, with nothing sent: registering or invalidating a key. */
     public boolean isLocal() {
         return this == REG_MR || this == LOCAL_INV;

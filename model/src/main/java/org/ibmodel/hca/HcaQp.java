@@ -265,8 +265,11 @@ final class HcaQp {
         if (wr.numSge() > cap.maxSendSge()) {
             return Errno.EINVAL.negative();
         }
+        // rxe_verbs.c validate_send_wr: inline data fits max_inline_data, and only a send or an
+        // RDMA write has any; mlx4 ignores the flag on the rest, and this device would read an
+        // inline segment as a data segment's key and address.
         boolean inline = (wr.sendFlags() & SendFlags.INLINE) != 0;
-        if (inline && wr.length() > cap.maxInlineData()) {
+        if (inline && (wr.length() > cap.maxInlineData() || !wr.opcode().takesInline())) {
             return Errno.EINVAL.negative();
         }
         SendOpcode op = SendOpcode.of(wr.opcode());

@@ -686,7 +686,7 @@ public final class MemDevice implements DeviceOps {
         }
         WrOpcode op = wr.opcode();
         if ((wr.sendFlags() & SendFlags.INLINE) != 0
-                && (wr.length() > qp.cap().maxInlineData() || !(op.consumesRecv() || op == WrOpcode.RDMA_WRITE))) {
+                && (wr.length() > qp.cap().maxInlineData() || !op.takesInline())) {
             return Errno.EINVAL.negative();
         }
         boolean ok = switch (qp.type()) {
