@@ -213,6 +213,8 @@ public final class HcaDriver implements DeviceOps {
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);
         this.restartWork = new Work("hca_restart", this::restart);
         Work resetDone = new Work("hca_catas_reset", () -> {
+            // mlx4_enter_error_state, once mlx4_reset's wait is over.
+            kernel.printk(pci.slot() + ": device was reset successfully");
             if (device == null) {
                 // mlx4_handle_error_state restarts only a device that is up: a probe the error
                 // cut short stays failed, a device being removed stays removed; both are reset.
@@ -1721,7 +1723,11 @@ public final class HcaDriver implements DeviceOps {
      * driver into its error state, from a work item; otherwise the timer is armed again.
      */
     private void pollCatas() {
-        if (pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset()) != 0) {
+        int cause = pci.readl(PciFunction.BAR0, Hw.Catas.CAUSE.offset());
+        if (cause != 0) {
+            // dump_err_buf: the buffer, word by word (here one word).
+            kernel.printk(pci.slot() + ": Internal error detected:");
+            kernel.printk(String.format("%s:   buf[00]: %08x", pci.slot(), cause));
             wq.queueWork(catasWork);
             return;
         }
@@ -1746,15 +1752,17 @@ public final class HcaDriver implements DeviceOps {
             reportFatal();
             return;
         }
+        kernel.printk(pci.slot() + ": device is going to be reset");
         pci.writel(PciFunction.BAR0, Hw.Reset.SW_RESET.offset(), Hw.Reset.SW_RESET.insert(0, 1));
         resetTimer.mod(RESET_WAIT_NS);
     }
 
     /**
-     * mlx4_restart_one after mlx4_enter_error_state reported the error: the driver unloads
-     * (ib_core's clients are removed, so uverbs disassociates its open files and every object is
-     * destroyed, the commands answered from the error state) and probes the reset device again,
-     * registering a new ib_device under the same name.
+     * mlx4_restart_one after mlx4_enter_error_state reported the error: the driver tears this
+     * device down (mlx4_unload_one; the module stays loaded): ib_core's clients are removed, so
+     * uverbs disassociates its open files and every object is destroyed, the commands answered
+     * from the error state; then it probes the reset device again, registering a new ib_device
+     * under the same name.
      */
     private void restart() {
         unload();
