@@ -40,6 +40,13 @@ class PingPongDemoTest {
         assertTrue(out.contains("read back matches byte for byte"), out);
         assertTrue(out.contains("original value returned to h0: 37; counter now 42"), out);
         assertTrue(out.contains("the EQ's tasklet runs ib_uverbs_comp_handler in SOFTIRQ"), out);
+        // ibv_poll_cq(3): byte_len is told for receives, READs and atomics, not for SENDs and WRITEs.
+        assertTrue(out.contains("opcode IBV_WC_RECV, byte_len 16, qp_num"), out);
+        assertTrue(out.contains("opcode IBV_WC_RDMA_READ, byte_len 3172, qp_num"), out);
+        assertTrue(out.contains("opcode IBV_WC_SEND, qp_num") && !out.contains("IBV_WC_SEND, byte_len"), out);
+        assertTrue(out.contains("opcode IBV_WC_RDMA_WRITE, qp_num"), out);
+        // The MTT goes by WRITE_MTT, mthca's way; mlx4's is said once.
+        assertEquals(1, out.split("native mlx4 writes the MTT into ICM", -1).length - 1, out);
         // Each verb that needs the firmware shows its commands, each completed by a CMD EQE.
         int mr = out.indexOf("h0 client: ibv_reg_mr");
         int mtt = out.indexOf("h0: firmware finishes WRITE_MTT: OK, and posts a CMD EQE", mr);
@@ -343,9 +350,14 @@ class PingPongDemoTest {
         String[] inOrder = {
             "A catastrophic error on h0's HCA",
             "h0: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds catas_cause 1",
+            // mlx4's log of it: poll_catas's dump_err_buf, then mlx4_enter_error_state.
+            "h0: dmesg: 0000:03:00.0: Internal error detected:",
+            "h0: dmesg: 0000:03:00.0:   buf[00]: 00000001",
+            "h0: dmesg: 0000:03:00.0: device is going to be reset",
             "h0: a second after the reset: IB_EVENT_DEVICE_FATAL",
             "h0: firmware finishes QUERY_FW: OK",
             "h0: firmware finishes INIT_HCA: OK",
+            "h0: dmesg: 0000:03:00.0: device was reset successfully",
             "h0: a new hca0 is registered",
             "h0 client: ibv_get_async_event: read() of the async fd (4) -> IBV_EVENT_DEVICE_FATAL",
             "the driver's event through ib_core, then uverbs' own as it took the device away",

@@ -128,6 +128,8 @@ public final class PingPongTour {
     private final List<Moment> timeline = new ArrayList<>();
     /** The hosts whose completion path has been told in full. */
     private final Set<String> completionTold = new HashSet<>();
+    /** How many MRs were registered: how WRITE_MTT differs from mlx4 is told at the first. */
+    private int mttTold;
     private final int[] sentMark = new int[2];
     private final int[] commandMark = new int[2];
     private int completions;
@@ -292,8 +294,13 @@ public final class PingPongTour {
 
         void handle(IbvWc w) {
             completions++;
-            n.say("    -> wr_id %d %s, opcode %s, byte_len %d, qp_num 0x%06x", w.wrId, w.status.name(),
-                    wcOpcode(w.opcode), w.byteLen, w.qpNum);
+            // ibv_poll_cq(3): byte_len means something for a receive, an RDMA READ and an atomic
+            // (libmlx4 and mlx4 set it for those alone).
+            boolean sized = w.opcode == IbvWcOpcode.RECV || w.opcode == IbvWcOpcode.RECV_RDMA_WITH_IMM
+                    || w.opcode == IbvWcOpcode.RDMA_READ
+                    || w.opcode == IbvWcOpcode.COMP_SWAP || w.opcode == IbvWcOpcode.FETCH_ADD;
+            n.say("    -> wr_id %d %s, opcode %s%s, qp_num 0x%06x", w.wrId, w.status.name(), wcOpcode(w.opcode),
+                    sized ? ", byte_len " + w.byteLen : "", w.qpNum);
             if (w.status != IbvWcStatus.SUCCESS) {
                 // rc_pingpong.c: a completion in error is reported, and main returns 1.
                 n.always("%s: Failed status %s (%d) for wr_id %d", who(), w.status.str(), w.status.ordinal(), w.wrId);
@@ -497,7 +504,9 @@ public final class PingPongTour {
         n.say("for its -s buffers; what goes beyond it is marked. This model's libibverbs enters the kernel");
         n.say("for every verb by write() of a uverbs command (the write() ABI; rdma-core uses ioctl() where");
         n.say("the kernel has it), posting and polling too, where libmlx4 writes WQEs, rings doorbells and");
-        n.say("polls CQEs from user space without a system call");
+        n.say("polls CQEs from user space without a system call. Each write() is shown decoded, by its");
+        n.say("command's name (strace prints the bytes), without the data libmlx4 appends to CREATE_CQ and");
+        n.say("CREATE_QP for its own driver");
 
         n.step("Each process: pp_init_ctx — open the device, completion channel, PD, MR over a %d KiB buffer, "
                 + "CQ, RC QP, INIT; then main's post_recv, req_notify_cq and query_port", BUF / 1024);
@@ -661,6 +670,7 @@ public final class PingPongTour {
         HcaDriver drv = h.driver(0);
         settle();
         n.step("A catastrophic error on %s's HCA: a hardware failure (docs/HCA.md §2.1)", a.name);
+        int logged = h.kernel().dmesg().size();
         h.hca(0).catastrophicError(1);
         n.say("%s: the device writes catas_cause 1 at BAR0 + 0x200 and stops: its QPs forget their work, its "
                 + "link goes down; no interrupt tells the driver", a.name);
@@ -671,10 +681,12 @@ public final class PingPongTour {
         n.say("  t=%8.3f us  %s: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds "
                 + "catas_cause %d: no command reaches the device any more, and the driver resets it "
                 + "(sw_reset, BAR0 + 0x300)", world.scheduler().now() / 1000.0, a.name, drv.catasCause());
+        logged = dmesg(a, logged);
         while (drv.restarts() == 0) {
             runNext();
         }
         settle();
+        dmesg(a, logged);
         n.say("%s: a new %s is registered; to ib_core it is as new as a hot-plugged device", a.name,
                 drv.device().name());
 
@@ -691,8 +703,9 @@ public final class PingPongTour {
         if (events == 2) {
             n.say("    the driver's event through ib_core, then uverbs' own as it took the device away");
         }
-        a.verb("ibv_poll_cq(cq, %d) -> %d, errno %s: the device is gone", a.wc.length,
-                a.cq.poll(a.wc.length, a.wc), Errno.ofNumber(a.ibv.errno()).name());
+        a.verb("ibv_poll_cq(cq, %d) -> %d, errno %s: the device is gone, and uverbs answers every command but "
+                + "a destroy with EIO (with libmlx4 the poll reads the CQ in the process's memory and finds "
+                + "nothing new)", a.wc.length, a.cq.poll(a.wc.length, a.wc), Errno.ofNumber(a.ibv.errno()).name());
         closeCtx(a);
         n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
         closeCtx(b);
@@ -724,6 +737,7 @@ public final class PingPongTour {
         for (String line : log.subList(Math.min(logged, log.size()), log.size())) {
             n.say("  t=%8.3f us  %s: dmesg: %s", world.scheduler().now() / 1000.0, a.name, line);
         }
+        logged = log.size();
         n.say("%s: the driver's 2RST_QP waited %.0f s of virtual time (MLX4_CMD_TIME_CLASS_A) and gave up: "
                 + "the driver entered its error state, which resets the device, and counted the tear-down as "
                 + "done (mlx4_cmd_reset_flow), so ibv_destroy_qp returned 0 and what follows is answered "
@@ -733,6 +747,7 @@ public final class PingPongTour {
             runNext();
         }
         settle();
+        dmesg(a, logged);
         n.say("%s: the reset cleared the hang; a new %s is registered", a.name, drv.device().name());
         n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
         closeCtx(b);
@@ -761,6 +776,15 @@ public final class PingPongTour {
         pingPong(a2, b2);
     }
 
+    /** Tells what the kernel of {@code p}'s host logged since its log held {@code from} lines; returns its length. */
+    private int dmesg(Proc p, int from) {
+        List<String> log = p.host.kernel().dmesg();
+        for (String line : log.subList(Math.min(from, log.size()), log.size())) {
+            n.say("%s: dmesg: %s", p.name, line);
+        }
+        return log.size();
+    }
+
     /** Runs the kernels' queued work, or the next scheduler event and the work it queues. */
     private void runNext() {
         if (!world.runNext()) {
@@ -787,8 +811,10 @@ public final class PingPongTour {
                 + "rights beyond rc_pingpong's LOCAL_WRITE for steps 6-8", p.buf, BUF);
         p.mr = notNull(p, p.pd.regMr(p.buf, BUF, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.REMOTE_WRITE
                 | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC), "ibv_reg_mr");
-        n.say("    lkey 0x%08x, rkey 0x%08x: the driver pinned the pages (ib_umem_get) and wrote their MTT",
-                p.mr.lkey(), p.mr.rkey());
+        n.say("    lkey 0x%08x, rkey 0x%08x: the driver pinned the pages (ib_umem_get) and wrote their MTT%s",
+                p.mr.lkey(), p.mr.rkey(), mttTold++ > 0 ? ""
+                        : " by WRITE_MTT, as mthca does (native mlx4 writes the MTT into ICM from the CPU and "
+                        + "issues SW2HW_MPT alone; WRITE_MTT only under SR-IOV)");
         p.verb("ibv_create_cq(%d entries, on the channel)", RX_DEPTH + 1);
         p.cq = notNull(p, p.ctx.createCq(RX_DEPTH + 1, p, p.channel, 0), "ibv_create_cq");
         IbvQpInitAttr init = new IbvQpInitAttr();
@@ -804,7 +830,9 @@ public final class PingPongTour {
         check(p.qp.query(new IbvQpAttr(), IbvQpAttrMask.CAP, got), "ibv_query_qp");
         p.inline = got.cap.maxInlineData >= MESSAGE;
         n.say("    max_inline_data %d: the SENDs %s", got.cap.maxInlineData,
-                p.inline ? "go inline (IBV_SEND_INLINE)" : "are not inline");
+                p.inline ? "go inline (IBV_SEND_INLINE)" : "are not inline (this driver reports the inline "
+                        + "data asked for, none; libmlx4 reports the room its send WQE has, and rc_pingpong "
+                        + "would then send these messages inline)");
         IbvQpAttr attr = new IbvQpAttr();
         attr.qpState = IbvQpState.INIT;
         attr.pkeyIndex = 0;
@@ -955,8 +983,9 @@ public final class PingPongTour {
         if (label.endsWith(" timer hca_reset_wait")) {
             String host = label.substring(0, label.indexOf(' '));
             timeline.add(new Moment(timeNs, host + ": a second after the reset: IB_EVENT_DEVICE_FATAL; the driver "
-                    + "unloads, so ib_core removes its clients from the device (uverbs takes it away from the open "
-                    + "files and destroys what they made), then probes the device again:"));
+                    + "tears the device down (mlx4_restart_one; the module stays loaded), so ib_core removes its "
+                    + "clients from it (uverbs takes it away from the open files and destroys what they made), "
+                    + "then probes it again:"));
             return;
         }
         int irq = label.indexOf(" irq ");
