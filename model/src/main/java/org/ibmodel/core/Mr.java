@@ -205,16 +205,16 @@ public final class Mr extends IbObject {
         if (sgOffset != null) {
             sgOffset[0] = (int) offset;
         }
-        if (ret < 0) {
-            return ret;
-        }
-        long[] p = Arrays.copyOf(out, n);
+        // ib_sg_to_pages sets iova and clears length before it maps a page, and mlx4_ib_map_mr_sg
+        // clears npages: a mapping that fails leaves the region empty at its new start, never the
+        // old mapping for a REG_MR to register.
+        long[] p = ret < 0 ? new long[0] : Arrays.copyOf(out, n);
         int drv = device().ops().mapMrSg(this, p);
         if (drv < 0) {
             return drv;
         }
         iova = addrs[0] + startOffset;
-        length = total;
+        length = ret < 0 ? 0 : total;
         pages = p;
         pageOffset = (int) (iova & ~pageMask);
         return ret;

@@ -135,7 +135,8 @@ final class MptTable {
         }
         Layout.Mpt.START.set(e, 0, start);
         Layout.Mpt.LENGTH.set(e, 0, length);
-        // mlx4 likewise points the MPT at the page list the WQE names and reads it in place.
+        // The MPT points at the page list the WQE names and reads it in place, as rxe keeps the
+        // MR's own page list (HCA.md §5.7); mlx4's hardware copies the list into the MPT's MTT.
         Layout.Mpt.MTT_ADDR.set(e, 0, list);
         Layout.Mpt.LOG_PAGE_SIZE.set(e, 0, lps);
         Layout.Mpt.FREE.set(e, 0, 0);

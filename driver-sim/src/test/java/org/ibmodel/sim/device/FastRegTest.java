@@ -426,8 +426,13 @@ class FastRegTest {
             assertEquals(0, mr.mapSg(new long[] {p.b.buf + 100}, new int[] {3 * 4096}), "four pages, room for two");
             assertEquals(3996, mr.length(), "up to where the second page begins");
             Mr one = Mr.alloc(p.b.pd, 1).get();
+            assertEquals(1, one.mapSg(new long[] {p.b.buf + 8192}, new int[] {200}));
             assertEquals(Errno.ENOMEM.negative(), one.mapSg(new long[] {p.b.buf}, new int[] {2 * 4096}),
                     "nothing mapped: the page set is where the range begins");
+            // ib_sg_to_pages sets iova and clears length first; mlx4_ib_map_mr_sg clears npages.
+            assertEquals(p.b.buf, one.iova(), "the failed mapping's start, not the last one's");
+            assertEquals(0, one.length(), "and nothing of the mapping before it to register");
+            assertEquals(0, one.pages().length);
             assertEquals(0, one.dereg());
             assertEquals(2, mr.mapSg(new long[] {p.b.buf + 100, p.b.buf + 8192}, new int[] {3996, 4096}),
                     "two ranges that end and start on page boundaries fill two pages");
