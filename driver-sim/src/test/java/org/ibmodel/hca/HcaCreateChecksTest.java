@@ -166,6 +166,25 @@ class HcaCreateChecksTest {
         assertEquals(0, cq.resize(a.maxCqe));
     }
 
+    /**
+     * mlx4_ib_create_cq: the size first, then a flag but IB_UVERBS_CQ_FLAGS_TIMESTAMP_COMPLETION
+     * is -EINVAL; that one mlx4 takes, and this device, writing no timestamps, refuses with
+     * -EOPNOTSUPP. The in-memory device answers every flag -EOPNOTSUPP first, as rxe_create_cq.
+     */
+    @Test
+    void shouldAnswerCqFlagsAsMlx4AndRxeDo() {
+        int ignoreOverrun = CqInitAttr.IGNORE_OVERRUN;
+        assertEquals(Errno.EINVAL, Cq.create(h.dev, null, null, new CqInitAttr(8, 0, ignoreOverrun)).errno());
+        assertEquals(Errno.EOPNOTSUPP, Cq.create(h.dev, null, null,
+                new CqInitAttr(8, 0, CqInitAttr.TIMESTAMP_COMPLETION)).errno());
+        assertEquals(Errno.EINVAL, Cq.create(h.dev, null, null, new CqInitAttr(0, 0, ignoreOverrun)).errno(),
+                "the size is looked at first");
+        org.ibmodel.uverbs.UverbsHost mem = new org.ibmodel.uverbs.UverbsHost(
+                (core, memory) -> org.ibmodel.sw.mem.MemDevice.create(core, "mem0", memory, 1));
+        assertEquals(Errno.EOPNOTSUPP, Cq.create(mem.device(), null, null, new CqInitAttr(0, 0, ignoreOverrun))
+                .errno(), "rxe: the flags before the size");
+    }
+
     /** mlx4_ib_create_srq: max_wr and max_sge above the device's, as u32s, are -EINVAL. */
     @Test
     void shouldCheckSrqSizesInTheDriver() {

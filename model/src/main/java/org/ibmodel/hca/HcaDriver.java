@@ -1281,6 +1281,14 @@ public final class HcaDriver implements DeviceOps {
         if (attr.cqe() < 1 || attr.cqe() > device.attr().maxCqe) {
             return Errno.EINVAL.negative();
         }
+        // mlx4_ib_create_cq: a flag but TIMESTAMP_COMPLETION is -EINVAL. mlx4 takes that one;
+        // this device writes no completion timestamps, so it is -EOPNOTSUPP here.
+        if ((attr.flags() & ~CqInitAttr.TIMESTAMP_COMPLETION) != 0) {
+            return Errno.EINVAL.negative();
+        }
+        if (attr.flags() != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
         int log = HcaQp.log2Ceil(attr.cqe() + 1);
         int cqn = cqBitmap.alloc();
         if (cqn < 0) {

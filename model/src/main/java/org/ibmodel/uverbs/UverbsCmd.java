@@ -427,17 +427,13 @@ final class UverbsCmd {
             }
             channel = ef;
         }
-        // The drivers' first check (rxe_create_cq; mlx4_ib_create_cq takes only
-        // IB_UVERBS_CQ_FLAGS_TIMESTAMP_COMPLETION, and the model keeps no completion timestamps).
-        if (flags != 0) {
-            return Errno.EOPNOTSUPP.negative();
-        }
+        // The flags go to the driver, which answers them (rxe_create_cq, mlx4_ib_create_cq).
         final UverbsEventFile ch = channel;
         Result<Cq> r = Cq.createUser(dev(b), cq -> {
             if (ch != null) {
                 ch.completion(u);
             }
-        }, ev -> asyncEvent(u, ev), new CqInitAttr(cqe, compVector));
+        }, ev -> asyncEvent(u, ev), new CqInitAttr(cqe, compVector, flags));
         if (r.isErr()) {
             return r.err();
         }

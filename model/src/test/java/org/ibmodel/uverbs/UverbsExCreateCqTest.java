@@ -54,6 +54,7 @@ class UverbsExCreateCqTest {
         assertEquals(Errno.EBADF.negative(), t.w(create(cq().compChannel(99))), "no such channel");
         // IB_UVERBS_CQ_FLAGS_TIMESTAMP_COMPLETION: the device, as rxe, takes no flag.
         assertEquals(Errno.EOPNOTSUPP.negative(), t.w(create(cq().flags(1))), "a completion timestamp");
+        assertEquals(Errno.EOPNOTSUPP.negative(), t.w(create(cq().flags(2))), "IGNORE_OVERRUN, as rxe says");
         assertEquals(0, cqs(), "nothing made, the handles given back");
         byte[] cmd = create(cq());
         assertEquals(cmd.length, t.w(cmd));

@@ -233,6 +233,10 @@ public final class MemDevice implements DeviceOps {
 
     @Override
     public int createCq(Cq cq, CqInitAttr attr) {
+        // rxe_create_cq: any flag is -EOPNOTSUPP, before the size is looked at.
+        if (attr.flags() != 0) {
+            return Errno.EOPNOTSUPP.negative();
+        }
         int err = chkCqe(attr.cqe());
         if (err != 0) {
             return err;
