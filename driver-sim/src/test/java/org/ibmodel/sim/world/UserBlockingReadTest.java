@@ -15,12 +15,6 @@ import org.ibmodel.kernel.Task;
 import org.ibmodel.verbs.IbvCompChannel;
 import org.ibmodel.verbs.IbvCq;
 import org.ibmodel.verbs.IbvQp;
-import org.ibmodel.verbs.IbvQpAttr;
-import org.ibmodel.verbs.IbvQpAttrMask;
-import org.ibmodel.verbs.IbvQpCap;
-import org.ibmodel.verbs.IbvQpInitAttr;
-import org.ibmodel.verbs.IbvQpState;
-import org.ibmodel.verbs.IbvQpType;
 import org.ibmodel.verbs.IbvRecvWr;
 import org.ibmodel.verbs.IbvSendWr;
 import org.ibmodel.verbs.IbvSge;
@@ -49,7 +43,7 @@ class UserBlockingReadTest {
             assertNotNull(ch, "ibv_create_comp_channel");
             IbvCq cq = server.ctx.createCq(8, "server cq", ch, 0);
             assertNotNull(cq, "ibv_create_cq");
-            IbvQp sqp = rcQp(server, cq);
+            IbvQp sqp = server.createRcQp(cq, null, 0);
             IbvQp cqp = client.createRcQp();
             UserProcess.connect(client, cqp, server, sqp);
             assertEquals(0, sqp.postRecv(new IbvRecvWr(1, new IbvSge(server.buf, 64, server.mr.lkey())),
@@ -85,22 +79,5 @@ class UserBlockingReadTest {
             assertEquals(0, ch.destroy());
             assertEquals(0, cqp.destroy());
         }
-    }
-
-    /** An RC QP of {@code p} on {@code cq}, in INIT on port 1. */
-    private static IbvQp rcQp(UserProcess p, IbvCq cq) {
-        IbvQpInitAttr init = new IbvQpInitAttr();
-        init.sendCq = cq;
-        init.recvCq = cq;
-        init.cap = new IbvQpCap(4, 4, 1, 1);
-        init.qpType = IbvQpType.RC;
-        IbvQp qp = p.pd.createQp(init);
-        assertNotNull(qp, "ibv_create_qp");
-        IbvQpAttr a = new IbvQpAttr();
-        a.qpState = IbvQpState.INIT;
-        a.portNum = 1;
-        assertEquals(0, qp.modify(a, IbvQpAttrMask.STATE | IbvQpAttrMask.PKEY_INDEX | IbvQpAttrMask.PORT
-                | IbvQpAttrMask.ACCESS_FLAGS));
-        return qp;
     }
 }

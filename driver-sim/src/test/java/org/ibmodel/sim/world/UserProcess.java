@@ -122,9 +122,14 @@ class UserProcess {
      * for {@code maxInlineData} bytes of inline data, moved to INIT on port 1 as pp_init_ctx does.
      */
     IbvQp createRcQp(IbvSrq srq, int maxInlineData) {
+        return createRcQp(cq, srq, maxInlineData);
+    }
+
+    /** {@link #createRcQp(IbvSrq, int)} on {@code on} instead of the process's CQ. */
+    IbvQp createRcQp(IbvCq on, IbvSrq srq, int maxInlineData) {
         IbvQpInitAttr init = new IbvQpInitAttr();
-        init.sendCq = cq;
-        init.recvCq = cq;
+        init.sendCq = on;
+        init.recvCq = on;
         init.srq = srq;
         // On an SRQ the receives come from the SRQ: the QP asks for no receive queue of its own.
         init.cap = new IbvQpCap(4, srq == null ? 4 : 0, 1, srq == null ? 1 : 0);
