@@ -1,6 +1,7 @@
 // drivers/infiniband/core/cache.c: the per-port GID and P_Key tables and cached port attributes
 package org.ibmodel.core;
 
+import java.util.Arrays;
 
 /**
  * One port of a device: its attributes and its GID and P_Key tables. Only crossing into or out of
@@ -92,7 +93,7 @@ public final class Port {
      */
     public int findGid(byte[] gid) {
         for (int i = 0; i < gids.length; i++) {
-            if (checkSgidIndex(i) == 0 && java.util.Arrays.equals(gids[i], gid)) {
+            if (checkSgidIndex(i) == 0 && Arrays.equals(gids[i], gid)) {
                 return i;
             }
         }

@@ -6,10 +6,12 @@ package org.ibmodel.kernel;
  * errno. {@link #release} runs once, when the last descriptor for the file is closed.
  */
 public interface OpenFile {
-    /** include/uapi/asm-generic/fcntl.h: the access modes and the one status flag modelled. */
+    /** include/uapi/asm-generic/fcntl.h: the access modes and the status flags F_SETFL looks at here. */
     int O_RDONLY = 0;
     int O_RDWR = 02;
     int O_NONBLOCK = 04000;
+    /** No file here can take it: F_SETFL with it is -EINVAL (setfl, no FMODE_CAN_ODIRECT). */
+    int O_DIRECT = 040000;
 
     /** include/uapi/asm-generic/poll.h (the EPOLL* values are the same). */
     int POLLIN = 0x001;

@@ -30,7 +30,6 @@ public final class Task {
     public static final int F_GETFL = 3;
     public static final int F_SETFL = 4;
     public static final int FD_CLOEXEC = 1;
-    public static final int O_DIRECT = 040000;
 
     private final String name;
     private final UserAddressSpace mm;
@@ -152,7 +151,7 @@ public final class Task {
             case F_GETFD -> FD_CLOEXEC;
             case F_GETFL -> f.accessMode() | statusFlags.getOrDefault(fd, 0);
             case F_SETFL -> {
-                if ((arg & O_DIRECT) != 0) {
+                if ((arg & OpenFile.O_DIRECT) != 0) {
                     yield Errno.EINVAL.negative();
                 }
                 statusFlags.put(fd, arg & OpenFile.O_NONBLOCK);

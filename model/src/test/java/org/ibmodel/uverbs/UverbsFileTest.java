@@ -576,7 +576,7 @@ class UverbsFileTest {
         assertEquals(AsyncEventDesc.SIZE, p.read(async, AsyncEventDesc.SIZE).ret());
         assertEquals(0, p.poll(async, in));
         assertEquals(Errno.EAGAIN.negative(), p.read(async, AsyncEventDesc.SIZE).ret());
-        assertEquals(Errno.EINVAL.negative(), p.fcntl(async, Task.F_SETFL, Task.O_DIRECT), "setfl: no O_DIRECT");
+        assertEquals(Errno.EINVAL.negative(), p.fcntl(async, Task.F_SETFL, OpenFile.O_DIRECT), "setfl: no O_DIRECT");
         assertEquals(OpenFile.O_RDONLY | OpenFile.O_NONBLOCK, p.fcntl(async, Task.F_GETFL, 0), "and no change");
         assertEquals(Task.FD_CLOEXEC, p.fcntl(async, Task.F_GETFD, 0), "get_unused_fd_flags(O_CLOEXEC)");
         assertEquals(Errno.EFAULT.negative(), p.read(async, -1).ret(), "a count past any buffer");
