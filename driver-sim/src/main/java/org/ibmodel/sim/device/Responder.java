@@ -431,9 +431,12 @@ final class Responder {
         return !written || qp.ctx.datagram() ? State.DONE : State.ACKNOWLEDGE;
     }
 
-    /** IBA 9.7.5.1.1: ACK the last packet of a message and any packet asking for one; UC never. */
+    /**
+     * IBA 9.7.5.1.1: ACK a packet asking for one (rxe_resp.c acknowledge, qib_rc_rcv and
+     * hfi1_rc_rcv answer AckReq alone; requesters set it on every message's last packet); UC never.
+     */
     private State acknowledge() {
-        if (qp.rc() && (op.isEnd() || pkt.bth().ackReq())) {
+        if (qp.rc() && pkt.bth().ackReq()) {
             sendAck(Aeth.ackSyndrome(credits(qp)), psn);
         }
         return State.DONE;
@@ -469,11 +472,10 @@ final class Responder {
             }
             return State.DONE;
         }
-        // Coalesced like first-time ACKs: the requester asks for one on every message's last packet.
-        // At the last SEND, WRITE or atomic executed, below any READ after it (rxe_resp.c
-        // duplicate_request acknowledges at ack_psn - 1): an ACK covering a READ would tell the
-        // requester its responses were lost.
-        if (op.isEnd() || pkt.bth().ackReq()) {
+        // As first-time ACKs, only when asked (qib and hfi1 rc_rcv_error). At the last SEND, WRITE
+        // or atomic executed, below any READ after it (rxe_resp.c duplicate_request acknowledges at
+        // ack_psn - 1): an ACK covering a READ would tell the requester its responses were lost.
+        if (pkt.bth().ackReq()) {
             sendAck(Aeth.ackSyndrome(credits(qp)), Psn.add(qp.ackPsn, -1));
         }
         return State.DONE;

@@ -150,7 +150,8 @@ final class HostilePeer implements AutoCloseable {
 
     /** What a packet of the peer's carries beyond LRH and BTH; fill what the opcode has. */
     static final class Fields {
-        boolean ackReq;
+        /** BTH:AckReq; null sets it as Linux's requesters do, on the last packet of a request. */
+        Boolean ackReq;
         long va;
         int rkey;
         int dmaLen;
@@ -189,7 +190,8 @@ final class HostilePeer implements AutoCloseable {
         byte[] buf = new byte[PacketBuilder.frameLength(op, false, f.payload.length)];
         builder.wrap(buf, 0).begin(op, false);
         builder.lrh().vl(0).dlid(world.lid(VICTIM)).slid(world.lid(PEER));
-        builder.bth().pKey(0xffff).destQp(to.qpNum()).psn(psn & Psn.MASK).ackReq(f.ackReq);
+        builder.bth().pKey(0xffff).destQp(to.qpNum()).psn(psn & Psn.MASK)
+                .ackReq(f.ackReq != null ? f.ackReq : op.isEnd() && op.isRequest());
         if (op.hasReth()) {
             builder.reth().va(f.va).rKey(f.rkey).dmaLen(f.dmaLen);
         }

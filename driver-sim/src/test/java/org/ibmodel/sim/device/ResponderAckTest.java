@@ -50,8 +50,8 @@ class ResponderAckTest {
     }
 
     /**
-     * A message's FIRST and MIDDLE packets are acknowledged by the ACK of its LAST (coalescing),
-     * unless one sets AckReq: that one gets its own ACK.
+     * A message's FIRST and MIDDLE packets are acknowledged by the ACK of its LAST (coalescing; the
+     * LAST asks, as requesters set AckReq there), unless one sets AckReq: that one gets its own.
      */
     @Test
     void shouldAcknowledgeTheLastPacketAndThoseThatAsk() {
@@ -88,6 +88,31 @@ class ResponderAckTest {
             List<Wc> wcs = h.poll();
             assertEquals(1, wcs.size(), wcs.toString());
             assertEquals(3, h.world.transport(HostilePeer.VICTIM).dropped(Transport.Drop.DUPLICATE));
+        }
+    }
+
+    /**
+     * rxe_resp.c acknowledge, qib_rc_rcv, hfi1_rc_rcv: only a packet with AckReq set is answered,
+     * the last of a message too; one with it set later acknowledges both. A duplicate without it
+     * is not answered either (qib and hfi1 rc_rcv_error).
+     */
+    @Test
+    void shouldAcknowledgeOnlyWhenAsked() {
+        try (HostilePeer h = new HostilePeer(QpType.RC)) {
+            postRecvs(h, 2);
+            h.send(Opcode.RC_SEND_ONLY, PSN, f -> {
+                f.payload = TransportPair.pattern(2, 16);
+                f.ackReq = false;
+            });
+            assertEquals(List.of(), answers(h), "a SEND Only that does not ask");
+            h.send(Opcode.RC_SEND_ONLY, PSN, f -> {
+                f.payload = TransportPair.pattern(2, 16);
+                f.ackReq = false;
+            });
+            assertEquals(List.of(), answers(h), "nor its duplicate");
+            h.send(Opcode.RC_SEND_ONLY, PSN + 1, f -> f.payload = TransportPair.pattern(3, 16));
+            assertEquals(List.of(ack(PSN + 1)), answers(h), "the next, asking, acknowledges both");
+            assertEquals(2, h.poll().size());
         }
     }
 
