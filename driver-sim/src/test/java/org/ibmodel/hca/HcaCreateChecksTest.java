@@ -239,6 +239,23 @@ class HcaCreateChecksTest {
     }
 
     /**
+     * core/verbs.c create_qp takes a missing CQ to the driver, where mlx4 dereferences it
+     * (create_qp_common, mlx4_ib_lock_cqs): a kernel bug, after the sizes are checked and before
+     * anything is taken. (The in-memory device refuses it with -EINVAL, as rxe_qp_chk_init.)
+     */
+    @Test
+    void shouldLeaveAMissingCqToTheDriver() {
+        int before = reached.getOrDefault("createQp", 0);
+        KernelBug bug = assertThrows(KernelBug.class,
+                () -> Qp.create(h.pd, QpInitAttr.of(QpType.RC, cq, null, QpCap.of(1, 1, 1))));
+        assertEquals(KernelBug.NULL_POINTER, bug.rule(), bug.getMessage());
+        assertEquals(before + 1, reached.get("createQp"), "it reached the driver");
+        assertEquals(0, h.pd.usecnt(), "nothing taken");
+        assertEquals(EINVAL, Qp.create(h.pd, QpInitAttr.of(QpType.RC, null, cq, QpCap.of(1, 1, 1 << 20))).err(),
+                "a size the driver refuses comes first");
+    }
+
+    /**
      * Neither ib_core nor mlx4 checks a special QP's port (mlx4 trusts ib_mad's); a port the
      * device does not have is a kernel bug. mlx4 lets a special QP receive from an SRQ.
      */

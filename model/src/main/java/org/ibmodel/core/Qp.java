@@ -73,8 +73,9 @@ public final class Qp extends IbObject {
     }
 
     /**
-     * ib_create_qp: checks the type (-EOPNOTSUPP) and that the CQs and SRQ are the device's
-     * (-EINVAL), then asks the driver, which checks the capabilities and the QP count.
+     * ib_create_qp: checks the type (-EOPNOTSUPP) and that the CQs and SRQ given are the device's
+     * (-EINVAL), then asks the driver, which checks the capabilities, the QP count and that there
+     * are CQs at all (core/verbs.c create_qp takes a NULL CQ: rxe refuses it, mlx4 oopses).
      */
     public static Result<Qp> create(Pd pd, QpInitAttr init) {
         pd.checkLive("ib_create_qp");
@@ -120,13 +121,16 @@ public final class Qp extends IbObject {
         if (init.qpType == null || !init.qpType.supported()) {
             return Errno.EOPNOTSUPP.negative();
         }
-        if (init.sendCq == null || init.recvCq == null || init.cap == null) {
+        if (init.cap == null) {
             return Errno.EINVAL.negative();
         }
-        init.sendCq.checkLive("ib_create_qp");
-        init.recvCq.checkLive("ib_create_qp");
-        if (init.sendCq.device() != dev || init.recvCq.device() != dev) {
-            return Errno.EINVAL.negative();
+        for (Cq cq : new Cq[] {init.sendCq, init.recvCq}) {
+            if (cq != null) {
+                cq.checkLive("ib_create_qp");
+                if (cq.device() != dev) {
+                    return Errno.EINVAL.negative();
+                }
+            }
         }
         if (init.srq != null) {
             init.srq.checkLive("ib_create_qp");

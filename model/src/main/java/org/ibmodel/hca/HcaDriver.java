@@ -1409,6 +1409,12 @@ public final class HcaDriver implements DeviceOps {
         if (err != 0) {
             return err;
         }
+        // mlx4's create_qp_common takes the CQs as given (ib_core checks none): one missing is
+        // dereferenced when the QP is put on its CQs' lists (mlx4_ib_lock_cqs), an oops there.
+        if (attr.sendCq == null || attr.recvCq == null) {
+            throw new KernelBug(KernelBug.NULL_POINTER, device.name() + ": create_qp with no "
+                    + (attr.sendCq == null ? "send" : "receive") + " CQ");
+        }
         int qpn;
         if (special) {
             // mlx4 (hw/mlx4/qp.c get_sqp_num, mlx4_ib_create_qp) takes the port from its caller,

@@ -455,6 +455,10 @@ public final class MemDevice implements DeviceOps {
         if (attr.createFlags != 0) {
             return Errno.EOPNOTSUPP.negative();
         }
+        // rxe_qp_chk_init: "missing cq".
+        if (attr.sendCq == null || attr.recvCq == null) {
+            return Errno.EINVAL.negative();
+        }
         int err = chkCap(attr.cap, attr.srq != null);
         if (err != 0) {
             return err;
