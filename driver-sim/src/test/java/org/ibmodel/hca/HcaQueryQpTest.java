@@ -57,6 +57,28 @@ class HcaQueryQpTest {
     }
 
     /**
+     * __mlx4_ib_modify_qp writes a connected QP's MTU only when the modify gives IB_QP_PATH_MTU,
+     * so mlx4_ib_query_qp reads 0 in INIT, the MTU from RTR on, and 0 again after RESET and INIT.
+     */
+    @Test
+    void shouldReportNoPathMtuUntilRtrGivesIt() {
+        Qp qp = rcQp();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(0, q.pathMtuValue, "INIT: none given yet");
+        assertEquals(0, qp.modify(HcaHost.rtr(1), HcaHost.RC_RTR));
+        assertEquals(0, qp.modify(HcaHost.rts(1), HcaHost.RC_RTS));
+        assertEquals(0, qp.query(q));
+        assertEquals(Mtu.MTU_2048.value(), q.pathMtuValue, "given at RTR, kept through RTS");
+        assertEquals(0, qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(0, q.pathMtuValue, "a new context after RESET");
+    }
+
+    /**
      * to_mlx4_access_flags: while max_dest_rd_atomic is 0 the context takes remote write alone, and
      * mlx4_ib_query_qp reports the remote bits the context has (never LOCAL_WRITE); a later
      * max_dest_rd_atomic gives back the flags asked for, since the driver keeps them.

@@ -1509,7 +1509,8 @@ public final class HcaDriver implements DeviceOps {
             int access = QpModify.remoteAccess(
                     QpAttrMask.ACCESS_FLAGS.isSet(mask) ? attr.qpAccessFlags : hq.atomicRdEn,
                     QpAttrMask.MAX_DEST_RD_ATOMIC.isSet(mask) ? attr.maxDestRdAtomic : hq.respDepth);
-            ret = cmd.in(op, hq.qpn(), 0, QpModify.mailbox(hq, merged, access, QpModify.optpar(op, mask)));
+            ret = cmd.in(op, hq.qpn(), 0, QpModify.mailbox(hq, merged, access, QpModify.optpar(op, mask),
+                    QpAttrMask.PATH_MTU.isSet(mask)));
         } else {
             boolean notify = op == CmdOp.RTS2SQD_QP && QpAttrMask.EN_SQD_ASYNC_NOTIFY.isSet(mask)
                     && attr.enSqdAsyncNotify;

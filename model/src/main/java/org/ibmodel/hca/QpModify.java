@@ -239,8 +239,11 @@ final class QpModify {
         };
     }
 
-    /** The mailbox: optpar at 0x00, the context at 0x08 (§4). */
-    static byte[] mailbox(HcaQp hq, QpAttr a, int access, int optpar) {
+    /**
+     * The mailbox: optpar at 0x00, the context at 0x08 (§4). {@code pathMtuGiven}: this modify
+     * names IB_QP_PATH_MTU.
+     */
+    static byte[] mailbox(HcaQp hq, QpAttr a, int access, int optpar, boolean pathMtuGiven) {
         Qp qp = hq.ibQp();
         byte[] b = new byte[Hw.CTX + Hw.QpCtx.SIZE];
         Field.putWord(b, 0, optpar);
@@ -278,8 +281,11 @@ final class QpModify {
             AddressPath.ALTERNATE.write(b, c, a.altAhAttr);
         }
         // __mlx4_ib_modify_qp: UD, GSI and SMI QPs get a 4096-byte MTU in every context; the
-        // device sends datagrams at its max_mtu (§3.5), and ib_query_qp reads the 4096 back.
-        Hw.QpCtx.PATH_MTU.set(b, c, qp.type().datagram() ? Mtu.MTU_4096.value() : a.pathMtuValue);
+        // device sends datagrams at its max_mtu (§3.5), and ib_query_qp reads the 4096 back. A
+        // connected QP's is written only by the modify that gives it (INIT->RTR), so one in
+        // INIT reads back 0, as mlx4_ib_query_qp reports it.
+        int mtu = pathMtuGiven ? a.pathMtuValue : 0;
+        Hw.QpCtx.PATH_MTU.set(b, c, qp.type().datagram() ? Mtu.MTU_4096.value() : mtu);
         Hw.QpCtx.ACK_TIMEOUT.set(b, c, a.timeout);
         Hw.QpCtx.RETRY_CNT.set(b, c, a.retryCnt);
         Hw.QpCtx.RNR_RETRY.set(b, c, a.rnrRetry);
