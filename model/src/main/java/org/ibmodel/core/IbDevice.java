@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
-import org.ibmodel.kernel.Mutex;
+import org.ibmodel.kernel.RwSemaphore;
 import org.ibmodel.kernel.Work;
 import org.ibmodel.mm.HostMemory;
 
@@ -24,10 +24,10 @@ public final class IbDevice {
     private final List<IbEventHandler> eventHandlers = new ArrayList<>();
     /**
      * event_handler_rwsem: taken for write to register or unregister a handler (it may sleep), and
-     * for read while the handlers run; the model's sleeping lock has no readers, which no
-     * dispatch needs, as one work item runs at a time.
+     * for read while the handlers run, so that a handler that sleeps (an ib_query_port asking the
+     * device) lets the next event's work run its handlers too, as ib_wq's workers may.
      */
-    private final Mutex eventHandlerLock;
+    private final RwSemaphore eventHandlerLock;
     private final Map<ResType, Integer> live = new EnumMap<>(ResType.class);
     private boolean registered;
     private final Restrack restrack = new Restrack();
@@ -50,7 +50,7 @@ public final class IbDevice {
         this.attr = attr;
         this.memory = memory;
         this.nodeGuid = nodeGuid;
-        this.eventHandlerLock = new Mutex(core.kernel(), "ib_device->event_handler_rwsem");
+        this.eventHandlerLock = new RwSemaphore(core.kernel(), "ib_device->event_handler_rwsem");
         this.ports = new Port[portAttrs.length];
         for (int i = 0; i < portAttrs.length; i++) {
             ports[i] = new Port(this, i + 1, portAttrs[i], nodeGuid + i + 1);
@@ -181,14 +181,14 @@ public final class IbDevice {
 
     /** ib_register_event_handler */
     public void registerEventHandler(IbEventHandler handler) {
-        eventHandlerLock.with(() -> {
+        eventHandlerLock.withWrite(() -> {
             eventHandlers.add(handler);
         });
     }
 
     /** ib_unregister_event_handler */
     public void unregisterEventHandler(IbEventHandler handler) {
-        eventHandlerLock.with(() -> {
+        eventHandlerLock.withWrite(() -> {
             eventHandlers.remove(handler);
         });
     }
@@ -223,9 +223,9 @@ public final class IbDevice {
             if (event.event() == IbEventType.GID_CHANGE) {
                 return;
             }
-            // ib_dispatch_event_clients: the handlers run under the lock, so one that unregisters
-            // itself deadlocks, as in the kernel.
-            eventHandlerLock.with(() -> {
+            // ib_dispatch_event_clients: the handlers run under down_read, so one that unregisters
+            // itself deadlocks, as in the kernel; another event's work may run them meanwhile.
+            eventHandlerLock.withRead(() -> {
                 for (IbEventHandler h : List.copyOf(eventHandlers)) {
                     h.handle(event);
                 }

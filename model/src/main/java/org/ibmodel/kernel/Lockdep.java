@@ -22,9 +22,9 @@ import java.util.Set;
  *
  * <p>As in the kernel, order edges and cycles are only considered between locks of one chain:
  * a softirq, a hardirq or a work item starts a new chain. Taking a class that is held anywhere on
- * this CPU is always reported as recursive, because the interrupted holder cannot release it
- * before the new taker finishes. That also flags a mutex held across a wait that runs work needing
- * the same mutex.
+ * this CPU is reported as recursive, because the interrupted holder cannot release it before the
+ * new taker finishes. That also flags a mutex held across a wait that runs work needing the same
+ * mutex. Only a read lock taken for read while another chain holds it for read is shared.
  *
  * <p>Like the kernel, which records {@code _RET_IP_} and symbolizes it only for a report, the locks
  * do not name their call site up front: {@link #acquire(String)} finds it only when something
@@ -44,6 +44,8 @@ public final class Lockdep {
         String site;
         long frame;
         ExecContext context;
+        /** Taken for read (an rw_semaphore's down_read), which other tasks may share. */
+        boolean read;
     }
 
     private final Kernel kernel;
@@ -73,13 +75,26 @@ public final class Lockdep {
      * primitives, found only for a report or a new edge, while the acquisition is on the stack.
      */
     void acquire(String lockClass) {
-        record(lockClass, null);
+        record(lockClass, null, false);
+    }
+
+    /**
+     * lock_acquire() of a read lock (down_read): held for read by another task on this CPU, a
+     * work item the holder's sleep let run, it is shared, not a deadlock; held by this task it
+     * is recursive, as the kernel's lockdep says of an rw_semaphore taken twice for read.
+     */
+    void acquireRead(String lockClass) {
+        record(lockClass, null, true);
     }
 
     /** {@code site} null: found on the stack when first needed. */
     private void record(String lockClass, String site) {
+        record(lockClass, site, false);
+    }
+
+    private void record(String lockClass, String site, boolean read) {
         Objects.requireNonNull(lockClass, "lockClass");
-        checkRecursive(lockClass, site);
+        checkRecursive(lockClass, site, read);
         long frame = kernel.lockdepFrame();
         // Every edge entered the graph only after its own cycle check, so the graph has no
         // cycle, and re-taking an order already recorded cannot close one: only new edges are
@@ -124,6 +139,7 @@ public final class Lockdep {
         h.site = site;
         h.frame = frame;
         h.context = kernel.context();
+        h.read = read;
     }
 
     /** lock_release(): releasing out of acquisition order is legal. */
@@ -159,10 +175,10 @@ public final class Lockdep {
         return path(from, to) != null;
     }
 
-    private void checkRecursive(String lockClass, String site) {
+    private void checkRecursive(String lockClass, String site, boolean read) {
         for (int i = 0; i < depth; i++) {
             Held h = held[i];
-            if (h.lockClass.equals(lockClass)) {
+            if (h.lockClass.equals(lockClass) && !(read && h.read && h.frame != kernel.lockdepFrame())) {
                 // Still inside the acquiring call, so the stack names the acquisition.
                 String here = site != null ? site : CallerSite.find();
                 String owner = h.frame == kernel.lockdepFrame() ? "" : " by interrupted " + h.context + " code";

@@ -5,7 +5,8 @@
  * <ul>
  *   <li>Execution contexts ({@link org.ibmodel.kernel.ExecContext}): process, softirq and hardirq
  *       code, nested only in that order.</li>
- *   <li>Locks: {@link org.ibmodel.kernel.SpinLock} and {@link org.ibmodel.kernel.Mutex}, checked
+ *   <li>Locks: {@link org.ibmodel.kernel.SpinLock}, {@link org.ibmodel.kernel.Mutex} and
+ *       {@link org.ibmodel.kernel.RwSemaphore}, checked
  *       by might_sleep() and by {@link org.ibmodel.kernel.Lockdep}, which keeps a lock order
  *       graph and reports inversions and recursive locking with the sites involved.</li>
  *   <li>Object lifetime with {@link org.ibmodel.kernel.Kref}, waiting with
