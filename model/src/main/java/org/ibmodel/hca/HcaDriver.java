@@ -833,11 +833,12 @@ public final class HcaDriver implements DeviceOps {
                     cq.ibCq().eventUpcall(IbEventType.CQ_ERR);
                 }
             }
-            // mlx4_eq_int (drivers/net/ethernet/mellanox/mlx4/eq.c) and mthca_eq_int's port_change:
-            // each PORT_CHANGE EQE is IB_EVENT_PORT_ACTIVE (subtype active) or IB_EVENT_PORT_ERR,
-            // whatever the port's state when the work reads it; the work tells the clients.
+            // mlx4_eq_int (drivers/net/ethernet/mellanox/mlx4/eq.c): each PORT_CHANGE EQE is
+            // IB_EVENT_PORT_ERR (subtype down) or else IB_EVENT_PORT_ACTIVE, whatever the port's
+            // state when the work reads it; the work tells the clients. (mthca_eq_int's
+            // port_change takes only subtype active as up.)
             case PORT_CHANGE -> {
-                portChange(Hw.Eqe.PORT.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0) == Hw.Eqe.PORT_ACTIVE);
+                portChange(Hw.Eqe.PORT.getInt(eqe, 0), Hw.Eqe.SUBTYPE.getInt(eqe, 0) != Hw.Eqe.PORT_DOWN);
                 wq.queueWork(portWork);
             }
             // PORT_MNG_CHG says the SM changed a port's attributes: the events come from the EQE
