@@ -384,14 +384,7 @@ public final class World implements AutoCloseable {
      * queues. False when there was nothing to run. The clock moves only to an event that runs.
      */
     public boolean runNext() {
-        if (runPendingWork()) {
-            return true;
-        }
-        if (!scheduler.runNext()) {
-            return false;
-        }
-        runPendingWork();
-        return true;
+        return step(false);
     }
 
     /**
@@ -400,10 +393,14 @@ public final class World implements AutoCloseable {
      * (a driver's periodic poll) remain, which would otherwise run for ever.
      */
     public boolean runNextForeground() {
+        return step(true);
+    }
+
+    private boolean step(boolean foregroundOnly) {
         if (runPendingWork()) {
             return true;
         }
-        if (scheduler.pendingForeground() == 0 || !scheduler.runNext()) {
+        if (foregroundOnly && scheduler.pendingForeground() == 0 || !scheduler.runNext()) {
             return false;
         }
         runPendingWork();
