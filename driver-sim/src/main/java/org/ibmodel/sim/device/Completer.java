@@ -11,10 +11,11 @@ import org.ibmodel.sim.wire.Packet;
 /**
  * Retires send WQEs: processes ACKs, NAKs, READ responses and ATOMIC ACKs, writes send CQEs in
  * order (signaled WQEs get one; unsignaled ones complete implicitly), and runs the local ACK
- * timeout and the RNR timer. A response for a PSN not yet sent, or an RDMA READ response of
- * another length than its PSN must carry, is dropped. An error, a READ response or ATOMIC
- * ACKNOWLEDGE whose AETH is not an ACK included (BAD_RESP_ERR), completes the WQE it concerns with
- * an error CQE and moves the QP to ERR, which flushes the rest in order.
+ * timeout and the RNR timer. A response for a PSN not yet sent is dropped, and one for the last
+ * PSN acknowledged is a duplicate, of which only an ACK's credits count. An error, a READ
+ * response or ATOMIC ACKNOWLEDGE whose AETH is not an ACK included (BAD_RESP_ERR), and an RDMA
+ * READ response of another length than its PSN must carry (LOCAL_LENGTH_ERR), completes the WQE it
+ * concerns with an error CQE and moves the QP to ERR, which flushes the rest in order.
  */
 final class Completer {
     /** The engine's states (rxe_comp.c enum comp_state). */
@@ -133,10 +134,25 @@ final class Completer {
      * the requester on past them (rxe_comp.c retries only while req.psn is past comp.psn).
      */
     private State checkPsn() {
-        if (Psn.diff(psn, qp.sentPsn) >= 0 || Psn.diff(psn, Psn.add(qp.unackedPsn, -1)) < 0) {
+        int sinceLast = Psn.diff(psn, Psn.add(qp.unackedPsn, -1));
+        if (Psn.diff(psn, qp.sentPsn) >= 0 || sinceLast < 0) {
             return State.DROP;
         }
         Opcode op = pkt.opcode();
+        if (sinceLast == 0) {
+            // The last PSN acknowledged: a duplicate. An ACK there is a ghost ACK, whose credits
+            // getAck took; it acknowledges nothing and leaves the ACK timer alone. A NAK or RNR NAK
+            // there contradicts the ACK before it (qib_rc.c, hfi1 rc.c rc_rcv_resp ignore every
+            // response up to s_last_psn; rxe_comp.c check_psn, below comp.psn, COMPST_DONE).
+            boolean ghost = op == Opcode.RC_ACKNOWLEDGE && Aeth.typeOf(pkt.aeth().syndrome()) == Aeth.Type.ACK;
+            if (!ghost) {
+                return State.DROP;
+            }
+            if (creditRaised) {
+                transport.requester().run(qp);
+            }
+            return State.DONE;
+        }
         if (op.isRdmaReadResponse() || op.hasAtomicAckEth()) {
             index = qp.indexOf(psn);
             if (index < 0 || index >= qp.cursor) {
@@ -148,10 +164,22 @@ final class Completer {
             // ACKNOWLEDGE for one that is no atomic, answers nothing asked: the WQE fails (hfi1
             // rc.c ack_op_err too), once what precedes it is acknowledged.
             boolean unexpected = read != op.isRdmaReadResponse() || (!read && !w.readOrAtomic());
-            if (w.done || read && Psn.diff(psn, w.respPsn) < 0 || !unexpected && psn != w.respPsn) {
+            // A READ response past the next one expected skipped a lost one (hfi1 rc.c rcv_resp,
+            // ack_seq_err and rdma_seq_err; qib_rc.c likewise): the READ is asked for again now.
+            boolean gap = read && !unexpected && Psn.diff(psn, w.respPsn) > 0;
+            if (w.done || read && Psn.diff(psn, w.respPsn) < 0 || !unexpected && !gap && psn != w.respPsn) {
                 return State.DROP;
             }
             lost = acknowledgeUpTo(Psn.add(w.firstPsn, -1));
+            // A READ or atomic before this one still without its response is retried first,
+            // whatever this response is (hfi1 rc.c do_rc_ack; rxe_comp.c check_psn before
+            // check_ack): the response concerns a request after the lost one and is not looked at.
+            if (lost < 0 && gap) {
+                lost = index;
+            }
+            if (lost >= 0) {
+                return State.ERROR_RETRY;
+            }
             if (unexpected) {
                 return State.BAD_RESPONSE;
             }
@@ -200,12 +228,13 @@ final class Completer {
         long offset = (long) Psn.diff(psn, w.firstPsn) * mtu;
         // IBA 9.7.4.1.5: every response but the READ's last carries path MTU bytes, and the last
         // ends at the READ's length. Data lands by PSN, so a response of another length would
-        // leave a hole and a last one that comes early would complete what never arrived
-        // (rxe_comp.c do_read completes only once the whole length is in): it is dropped, and
-        // the ACK timer asks again.
+        // leave a hole, and a last one that comes early would complete what never arrived.
         long left = w.length - offset;
         if (pkt.payloadLength() != Math.min(left, mtu) || pkt.opcode().isEnd() != (left <= mtu)) {
-            return State.DROP;
+            // hfi1 rc.c and qib_rc.c rcv_resp, ack_len_err: the READ completes with a local
+            // length error and the QP enters ERR.
+            w.failure = Syndrome.LOCAL_LENGTH_ERR;
+            return State.RETIRE;
         }
         Syndrome s = transport.scatter(qp.ctx.pd(), sges(w), offset, pkt.buffer(),
                 pkt.payloadOffset(), pkt.payloadLength());

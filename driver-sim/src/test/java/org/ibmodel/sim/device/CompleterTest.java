@@ -421,4 +421,171 @@ class CompleterTest {
             assertEquals(HwQpState.RTS, h.transportQp().ctx.state());
         }
     }
+
+    private static void postSend(HostilePeer h, long wrId, int len) {
+        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base, len, h.mr.lkey()))).ok());
+    }
+
+    private static void postRead(HostilePeer h, long wrId, int len) {
+        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base + 8192, len, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234)).ok());
+    }
+
+    private static void readResponse(HostilePeer h, Opcode op, int psn, int len) {
+        h.send(op, psn, f -> {
+            f.syndrome = 0x1f;
+            f.msn = 1;
+            f.payload = TransportPair.pattern(psn, len);
+        });
+    }
+
+    /**
+     * A NAK for the last PSN acknowledged contradicts the ACK before it: qib_rc.c and hfi1 rc.c
+     * rc_rcv_resp ignore every response up to s_last_psn, rxe_comp.c every one below comp.psn.
+     * The SEND whose first packet was acknowledged neither fails nor moves the QP to ERR; the ACK
+     * of its last packet completes it.
+     */
+    @Test
+    void shouldIgnoreANakForTheLastAcknowledgedPsn() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postSend(h, 1, 3 * HostilePeer.MTU);
+            h.run(50_000);
+            ack(h, HostilePeer.SQ_PSN);
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN,
+                    f -> f.syndrome = org.ibmodel.sim.wire.Aeth.nakSyndrome(
+                            org.ibmodel.sim.wire.Aeth.NakCode.REMOTE_ACCESS_ERROR));
+            h.run(20_000);
+            assertTrue(h.poll().isEmpty(), "nothing completes on a stale NAK");
+            assertEquals(HwQpState.RTS, h.transportQp().ctx.state());
+            ack(h, HostilePeer.SQ_PSN + 2);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+        }
+    }
+
+    /** An RNR NAK for the last PSN acknowledged is as stale: nothing is resent and nothing waits. */
+    @Test
+    void shouldIgnoreAnRnrNakForTheLastAcknowledgedPsn() {
+        try (HostilePeer h = peer(r -> {
+        })) {
+            postSend(h, 1, 3 * HostilePeer.MTU);
+            h.run(50_000);
+            ack(h, HostilePeer.SQ_PSN);
+            h.sent();
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN,
+                    f -> f.syndrome = org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(1));
+            h.run(200_000);
+            List<Transport.Sent> sent = h.sent();
+            assertEquals(0, sentAt(sent, HostilePeer.SQ_PSN).size() + sentAt(sent, HostilePeer.SQ_PSN + 1).size(),
+                    "nothing is resent: " + sent);
+            assertTrue(!h.transportQp().rnrWait, "no RNR wait");
+        }
+    }
+
+    /**
+     * A ghost ACK (the last PSN acknowledged, again) acknowledges nothing and leaves the ACK
+     * timer alone (qib_rc.c, hfi1 rc.c rc_rcv_resp take only its credits): a peer repeating it
+     * does not keep the unacknowledged WRITE 2 from being resent one timeout after the ACK
+     * of WRITE 1.
+     */
+    @Test
+    void shouldNotPutOffTheAckTimeoutWithGhostAcks() {
+        try (HostilePeer h = peer(r -> r.timeout = TIMEOUT)) {
+            postWrite(h, 1);
+            postWrite(h, 2);
+            h.run(50_000);
+            h.sent();
+            long acked = h.world.scheduler().now();
+            ack(h, HostilePeer.SQ_PSN);
+            for (int i = 0; i < 4; i++) {
+                h.run(TIMEOUT_NS / 2);
+                ack(h, HostilePeer.SQ_PSN);
+            }
+            List<Long> resent = sentAt(h.sent(), HostilePeer.SQ_PSN + 1);
+            assertTrue(!resent.isEmpty(), "WRITE 2 is resent");
+            long waited = resent.get(0) - acked;
+            assertTrue(waited >= TIMEOUT_NS && waited < TIMEOUT_NS + TIMEOUT_NS / 4,
+                    "resent " + waited + " ns after WRITE 1's ACK; the ACK timeout is " + TIMEOUT_NS + " ns");
+        }
+    }
+
+    /**
+     * An RDMA READ response shorter than the READ's length completes the READ with
+     * IB_WC_LOC_LEN_ERR at once and moves the QP to ERR (hfi1 rc.c and qib_rc.c rcv_resp,
+     * ack_len_err), rather than waiting for the ACK timer to ask again.
+     */
+    @Test
+    void shouldFailAReadWithALocalLengthErrorOnAShortResponse() {
+        try (HostilePeer h = peer(r -> r.timeout = TIMEOUT)) {
+            postRead(h, 1, HostilePeer.MTU);
+            h.run(50_000);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN, 100);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.LOC_LEN_ERR, wcs.get(0).status, wcs.toString());
+            assertEquals(HwQpState.ERR, h.transportQp().ctx.state());
+        }
+    }
+
+    /**
+     * A READ response past the next one expected says the one between was lost: the requester
+     * asks for the rest of the READ at once (hfi1 rc.c rdma_seq_err, qib_rc.c likewise), from
+     * the response it still lacks, not one ACK timeout later; the READ then completes.
+     */
+    @Test
+    void shouldAskAgainAtOnceForTheRestOfAReadWhoseMiddleResponseWasLost() {
+        try (HostilePeer h = peer(r -> r.timeout = TIMEOUT)) {
+            postRead(h, 1, 3 * HostilePeer.MTU);
+            h.run(50_000);
+            h.sent();
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 2, HostilePeer.MTU);
+            h.run(20_000);
+            List<Transport.Sent> sent = h.sent();
+            assertEquals(1, sent.stream().filter(p -> p.opcode() == Opcode.RC_RDMA_READ_REQUEST.value()
+                    && p.psn() == HostilePeer.SQ_PSN + 1).count(), "the rest is asked for at once: " + sent);
+            assertTrue(h.poll().isEmpty(), "the READ waits for its data");
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 2, HostilePeer.MTU);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(1, wcs.size(), wcs.toString());
+            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+        }
+    }
+
+    /**
+     * A response of the wrong kind for a WQE behind a READ still without its response says first
+     * that the READ's response was lost: the READ is asked for again and the response is not
+     * looked at (hfi1 rc.c do_rc_ack restarts the READ; rxe_comp.c check_psn retries before
+     * check_ack). The WRITE behind it does not fail; both complete once answered.
+     */
+    @Test
+    void shouldRetryALostReadBeforeJudgingAResponseOfTheWrongKindBehindIt() {
+        try (HostilePeer h = peer(r -> r.timeout = TIMEOUT)) {
+            postRead(h, 1, HostilePeer.MTU);
+            postWrite(h, 2);
+            h.run(50_000);
+            h.sent();
+            h.send(Opcode.RC_ATOMIC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 1, f -> {
+                f.syndrome = 0x1f;
+                f.msn = 2;
+            });
+            h.run(20_000);
+            assertEquals(1, sentAt(h.sent(), HostilePeer.SQ_PSN).size(), "the READ is asked for again at once");
+            assertTrue(h.poll().isEmpty());
+            assertEquals(HwQpState.RTS, h.transportQp().ctx.state());
+            readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_ONLY, HostilePeer.SQ_PSN, HostilePeer.MTU);
+            ack(h, HostilePeer.SQ_PSN + 1);
+            h.run(20_000);
+            List<Wc> wcs = h.poll();
+            assertEquals(2, wcs.size(), wcs.toString());
+            assertTrue(wcs.stream().allMatch(w -> w.status == WcStatus.SUCCESS), wcs.toString());
+        }
+    }
 }
