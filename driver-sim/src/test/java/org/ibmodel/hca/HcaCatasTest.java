@@ -20,6 +20,7 @@ import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Work;
 import org.ibmodel.sim.device.Command;
 import org.ibmodel.sim.device.Firmware;
 import org.ibmodel.sim.device.HoldingStage;
@@ -164,5 +165,47 @@ class HcaCatasTest {
         assertNull(h.drv.device());
         assertTrue(h.host.core().devices().isEmpty());
         assertEquals(Firmware.SysState.RESET, h.fw.state());
+    }
+
+    /**
+     * mlx4_cmd_post writes the HCR under device_state_mutex, which mlx4_enter_error_state holds
+     * while it resets the chip: a command waiting for the HCR when the device fails is not
+     * written to the device once it is reset, where it would leave the go bit set under the
+     * restart's probe. Two commands race for the HCR while a hung device is failed and reset;
+     * with either toggle parity (one CQ more or less before) the restart finds the device idle.
+     */
+    @Test
+    void shouldNotPostAWaitingCommandToTheDeviceAfterItsReset() {
+        for (int extraCqs = 0; extraCqs < 2; extraCqs++) {
+            HcaHost host = new HcaHost();
+            Cq cq = host.cq(8);
+            Qp q1 = host.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+            Qp q2 = host.qp(QpType.RC, cq, QpCap.of(4, 4, 1));
+            List<Cq> extra = new ArrayList<>();
+            for (int i = 0; i < extraCqs; i++) {
+                extra.add(host.cq(8));
+            }
+            host.hca.commandLatencyNs(2_000_000_000L);
+            host.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            host.hca.hangCommands();
+            host.kernel.systemWq().queueWork(new Work("modify q1", () -> q1.modify(HcaHost.init(), HcaHost.RC_INIT)));
+            long t0 = host.scheduler.now();
+            q2.modify(HcaHost.init(), HcaHost.RC_INIT);
+            assertEquals(0, q1.destroy());
+            assertEquals(0, q2.destroy());
+            assertEquals(0, cq.destroy());
+            for (Cq c : extra) {
+                assertEquals(0, c.destroy());
+            }
+            assertEquals(0, host.pd.dealloc());
+            while (host.scheduler.nextEventTime() >= 0 && host.scheduler.nextEventTime() < t0 + 30_000_000_000L) {
+                host.scheduler.runNext();
+                host.settle();
+            }
+            String what = extraCqs + " extra CQ(s); dmesg " + host.kernel.dmesg();
+            assertEquals(1, host.drv.restarts(), what);
+            assertEquals(0, host.drv.restartError(), what);
+            assertTrue(host.drv.device() != null, what);
+        }
     }
 }

@@ -135,7 +135,9 @@ class HcaCmdTimeoutTest {
         int firstRet = first.modify(HcaHost.init(), HcaHost.RC_INIT);
         assertEquals(Errno.EIO.negative(), secondRet[0], "not posted: the HCR stayed busy");
         assertEquals(t0 + 10_000_000_000L, secondAt[0], "after GO_BIT_TIMEOUT_MSECS");
-        assertTrue(logged("command 0x19 not posted: HCR busy"), h.kernel.dmesg().toString());
+        // mlx4_cmd_post's two lines: mlx4_err, then mlx4_warn with the command's parameters.
+        assertTrue(logged("mlx4_cmd_post:cmd_pending failed"), h.kernel.dmesg().toString());
+        assertTrue(logged("Could not post command 0x19: ret=-5, in_param=0x"), h.kernel.dmesg().toString());
         assertTrue(h.drv.internalError(), "the reset flow");
         assertEquals(Errno.EIO.negative(), firstRet, "the error state woke the first one too");
         assertEquals(QpState.RESET, second.state());

@@ -4,6 +4,7 @@ package org.ibmodel.hca;
 
 import java.util.ArrayDeque;
 import java.util.function.BooleanSupplier;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
 import org.ibmodel.kernel.Mutex;
@@ -44,6 +45,9 @@ final class Cmd {
     private int toggle = 1;
     /** mlx4's MLX4_DEVICE_STATE_INTERNAL_ERROR: no command reaches the device any more. */
     private boolean internalError;
+    /** Posts waiting for the HCR's go bit to clear, and the reset waiting for them. */
+    private int posting;
+    private Runnable deferredReset;
     /** Told when a tear-down command finds the device broken (the driver's error state). */
     private Runnable onDeviceBroken = () -> { };
     /** Event mode's contexts (struct mthca_cmd_context); null while polling. */
@@ -448,8 +452,24 @@ final class Cmd {
      */
     private boolean post(CmdOp op, int opcodeModifier, long inParam, int inModifier, long outParam, int cmdToken,
             boolean event) {
-        if (!sleepUntil(this::goClear, event ? GO_BIT_TIMEOUT_NS : 0, op, "HCR go bit never clears")) {
-            kernel.printk(String.format("%s: command 0x%x not posted: HCR busy", pci.slot(), op.value()));
+        // mlx4_cmd_post checks the error state under device_state_mutex, which
+        // mlx4_enter_error_state holds while it resets the chip: nothing is written to a device
+        // in error, and the reset waits for a post that is waiting for the HCR (deferReset).
+        if (internalError && policy.answeredInErrorState()) {
+            couldNotPost(op, opcodeModifier, inParam, inModifier);
+            return false;
+        }
+        boolean free;
+        posting++;
+        try {
+            free = sleepUntil(this::goClear, event ? GO_BIT_TIMEOUT_NS : 0, op, "HCR go bit never clears");
+        } finally {
+            posting--;
+        }
+        if (!free) {
+            kernel.printk(pci.slot() + ": mlx4_cmd_post:cmd_pending failed");
+            couldNotPost(op, opcodeModifier, inParam, inModifier);
+            runDeferredReset();
             return false;
         }
         byte[] hcr = new byte[Hw.Hcr.GO_WORD + 4];
@@ -475,7 +495,34 @@ final class Cmd {
         }
         pci.writel(PciFunction.BAR0, Hw.Hcr.GO_WORD, Field.word(hcr, Hw.Hcr.GO_WORD));
         toggle ^= 1;
+        runDeferredReset();
         return true;
+    }
+
+    private void couldNotPost(CmdOp op, int opcodeModifier, long inParam, int inModifier) {
+        kernel.printk(String.format("%s: Could not post command 0x%x: ret=%d, in_param=0x%x, in_mod=0x%x, op_mod=0x%x",
+                pci.slot(), op.value(), Errno.EIO.negative(), inParam, inModifier, opcodeModifier));
+    }
+
+    /**
+     * The device's reset must wait while a command waits for the HCR to post (mlx4_cmd_post
+     * holds device_state_mutex through that wait): true if one does, and {@code reset} then
+     * runs once the last such post has written its command or given up.
+     */
+    boolean deferReset(Runnable reset) {
+        if (posting == 0) {
+            return false;
+        }
+        deferredReset = reset;
+        return true;
+    }
+
+    private void runDeferredReset() {
+        Runnable r = deferredReset;
+        if (r != null && posting == 0) {
+            deferredReset = null;
+            r.run();
+        }
     }
 
     /** A finished command's firmware status as the caller sees it. */

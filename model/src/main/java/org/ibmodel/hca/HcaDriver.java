@@ -1759,6 +1759,9 @@ public final class HcaDriver implements DeviceOps {
         if (fatalReported) {
             return;
         }
+        if (cmd.deferReset(() -> wq.queueWork(catasWork))) {
+            return;
+        }
         fatalReported = true;
         cmd.enterInternalError();
         // mlx4_cmd_wake_completions: a command waiting for its CMD EQE gets INTERNAL_ERR.
