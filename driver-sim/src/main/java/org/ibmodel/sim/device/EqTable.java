@@ -61,9 +61,11 @@ final class EqTable {
     }
 
     /**
-     * MAP_EQ: the event types of {@code mask} go to the EQ the in_modifier names, or with its
-     * bit 31 set no longer go there (mlx4 eq.c mlx4_MAP_EQ, whose unmap mlx4_cleanup_eq_table
-     * sends before it frees the async EQ).
+     * MAP_EQ: the event types of {@code mask} go to the EQ the in_modifier names, and to no other
+     * (each type has one EQ: mlx4 cmd.c mlx4_MAP_EQ_wrapper sets event_eq[type].eqn, which
+     * mlx4_test_interrupt relies on to move events to an EQ and back), or with its bit 31 set no
+     * longer go there (mlx4 eq.c mlx4_MAP_EQ, whose unmap mlx4_cleanup_eq_table sends before it
+     * frees the async EQ).
      */
     Status map(int inModifier, long mask) {
         int eqn = inModifier & 0x7fff_ffff;
@@ -74,7 +76,16 @@ final class EqTable {
             return Status.BAD_RES_STATE;
         }
         EventQueue eq = eqs[eqn];
-        eq.eventMask(inModifier < 0 ? eq.eventMask() & ~mask : eq.eventMask() | mask);
+        if (inModifier < 0) {
+            eq.eventMask(eq.eventMask() & ~mask);
+            return Status.OK;
+        }
+        for (EventQueue other : eqs) {
+            if (other != null && other != eq) {
+                other.eventMask(other.eventMask() & ~mask);
+            }
+        }
+        eq.eventMask(eq.eventMask() | mask);
         return Status.OK;
     }
 

@@ -643,6 +643,27 @@ class FirmwareTest {
         assertEquals(Status.BAD_INDEX, h.cmd(Command.MAP_EQ, 1 << 31 | RawHca.NUM_EQ, EventType.CMD.maskBit()));
     }
 
+    /**
+     * Each event type goes to one EQ: MAP_EQ to another EQ moves it there (mlx4_MAP_EQ_wrapper's
+     * event_eq[type].eqn; mlx4_test_interrupt moves the CMD events to an EQ and back), and the
+     * EQ it left keeps its other types.
+     */
+    @Test
+    void shouldMoveAnEventTypeToTheEqMapEqNames() {
+        h.init();
+        RawHca.EqRing first = h.new EqRing(0, 4, 0, EventType.CMD.maskBit() | EventType.PORT_CHANGE.maskBit());
+        RawHca.EqRing second = h.new EqRing(1, 4, 0, 0);
+        assertEquals(Status.OK, h.cmd(Command.MAP_EQ, 1, EventType.CMD.maskBit()));
+        cmdEvent();
+        assertNull(first.poll(), "CMD left EQ 0");
+        assertNotNull(second.poll(), "CMD goes to EQ 1");
+        assertEquals(EventType.PORT_CHANGE.maskBit(), h.hca.firmware().eqs().eq(0).eventMask(), "PORT_CHANGE kept");
+        assertEquals(Status.OK, h.cmd(Command.MAP_EQ, 0, EventType.CMD.maskBit()));
+        cmdEvent();
+        assertNotNull(first.poll(), "and back");
+        assertNull(second.poll());
+    }
+
     /** Runs QUERY_FW in event mode: one CMD EQE. */
     private void cmdEvent() {
         assertEquals(Status.OK, h.cmd(Command.QUERY_FW.opcode(), 0, 0, h.outbox, 0, true));
