@@ -156,6 +156,29 @@ class PingPongDemoTest {
     }
 
     /**
+     * A lost READ response: the next one tells the requester, which asks at once for the rest of
+     * the READ from the one it lacks (hfi1 rc.c rdma_seq_err), not one ACK timeout (67 ms) later;
+     * the narration says what the second READ request asks for.
+     */
+    @Test
+    void shouldLoseAReadResponseAndAskForTheRestAtOnce() {
+        CliRun run = CliRun.of("demo", "--lose", "RDMA READ response Middle");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        int lost = out.indexOf("-- lost on the way (--lose)");
+        assertTrue(lost >= 0, out);
+        String lostLine = out.substring(out.lastIndexOf('\n', lost) + 1, lost);
+        String psn = lostLine.substring(lostLine.indexOf("psn "), lostLine.indexOf("psn ") + 12);
+        int again = out.indexOf("RDMA READ Request            " + psn, lost);
+        assertTrue(again > lost, "the READ is asked for again from the lost response: " + out);
+        String line = out.substring(out.lastIndexOf('\n', again) + 1, out.indexOf('\n', again));
+        assertTrue(line.endsWith("(again, for the rest of the READ from this response on)"), line);
+        double at = Double.parseDouble(line.substring(line.indexOf("t=") + 2, line.indexOf(" us")).trim());
+        assertTrue(at < 100, "at once, not after the ACK timeout: " + line);
+        assertTrue(out.contains("read back matches byte for byte"), out);
+    }
+
+    /**
      * Each process runs when an event wakes it, not when the world has gone quiet: with the ACK of
      * "ping 0" lost, the server still answers at once, and the client takes "pong 0" long before
      * its ACK timer (67 ms) resends the ping and its send completes.

@@ -7,8 +7,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
@@ -115,6 +117,11 @@ public final class PingPongTour {
     private final java.util.Set<Transport.Sent> lost = new java.util.HashSet<>();
     /** Every packet told, by its headers: one sent again (a retransmission) says so. */
     private final java.util.Set<List<Integer>> sentBefore = new java.util.HashSet<>();
+    /**
+     * When each READ response was first sent, by requester's LID and PSN: a READ request sent
+     * later at one of them asks for the rest of its READ.
+     */
+    private final Map<List<Integer>, Long> readResponses = new HashMap<>();
     /** A report's tap on the fabric, or null. */
     private org.ibmodel.sim.fabric.PacketTap tap;
     private boolean recordCommands;
@@ -952,12 +959,24 @@ public final class PingPongTour {
             Transport t = world.transport(i);
             for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
                 Opcode op = OpcodeTable.lookup(s.opcode());
+                if (op != null && op.isRdmaReadResponse()) {
+                    readResponses.putIfAbsent(List.of(s.dlid(), s.psn()), s.wireNs());
+                }
+            }
+        }
+        for (int i = 0; i < 2; i++) {
+            Transport t = world.transport(i);
+            for (Transport.Sent s : t.sentLog().subList(sentMark[i], t.sentLog().size())) {
+                Opcode op = OpcodeTable.lookup(s.opcode());
+                Long response = readResponses.get(List.of(s.slid(), s.psn()));
+                boolean rest = op == Opcode.RC_RDMA_READ_REQUEST && response != null && response < s.wireNs();
                 moments.add(new Moment(s.wireNs(), String.format(
                         "wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
                         s.psn(), s.destQp(), nak(s.syndrome())
-                                + (sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp())) ? ""
-                                        : "  (again)"),
+                                + (rest ? "  (again, for the rest of the READ from this response on)"
+                                        : sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp()))
+                                                ? "" : "  (again)"),
                         lost.contains(s.handedOver()) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
