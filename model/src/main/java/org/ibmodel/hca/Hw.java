@@ -247,6 +247,8 @@ public final class Hw {
         public static final Field BASE_VERSION = f("cpi_base_version", 0x00, 31, 24);
         public static final Field CLASS_VERSION = f("cpi_class_version", 0x00, 23, 16);
         public static final Field CAPABILITY_MASK = f("capability_mask", 0x00, 15, 0);
+        /** IBA 13.4.8.1: the agent answers within 4.096 µs × 2^this. */
+        public static final Field RESP_TIME_VALUE = f("resp_time_value", 0x04, 4, 0);
     }
 
     /**

@@ -69,7 +69,7 @@ public final class Firmware {
             ports[i] = new HcaPort(i + 1, this, caps);
         }
         this.sma = new Sma(caps, ports);
-        this.pma = new Pma(ports);
+        this.pma = new Pma();
     }
 
     public SysState state() {
@@ -480,7 +480,7 @@ public final class Firmware {
         }
         byte[] mad = Arrays.copyOf(in, Layout.Mad.SIZE);
         boolean perf = Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT;
-        byte[] response = perf ? pma.answer(mad) : sma.answer(p, mad);
+        byte[] response = perf ? pma.answer(p, mad) : sma.answer(p, mad);
         if (response == null) {
             return Status.BAD_PKT;
         }

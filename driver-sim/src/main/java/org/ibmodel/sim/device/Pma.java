@@ -17,18 +17,18 @@ final class Pma {
     /** A PerfMgt MAD's attribute runs from 0x40 to the end of the 256-byte MAD. */
     static final int DATA_SIZE = Layout.Mad.SIZE - Layout.Mad.DATA;
 
-    private final HcaPort[] ports;
-
-    Pma(HcaPort[] ports) {
-        this.ports = ports;
+    Pma() {
     }
 
+    /** ClassPortInfo's RespTimeValue: 4.096 µs × 2^18, about 1.07 s, as qib and hfi1 set it. */
+    static final int RESP_TIME_VALUE = 18;
+
     /**
-     * The response to {@code in}, a PerfMgt MAD; null for a response or a trap, which the agent
-     * never answers (qib_mad.c process_perf), and the firmware reports as BAD_PKT. {@code in} is
-     * not changed.
+     * The response to {@code in}, a PerfMgt MAD that came in by {@code port}; null for a response
+     * or a trap, which the agent never answers (qib_mad.c process_perf), and the firmware reports
+     * as BAD_PKT. {@code in} is not changed.
      */
-    byte[] answer(byte[] in) {
+    byte[] answer(HcaPort port, byte[] in) {
         int method = Layout.Mad.METHOD.getInt(in, 0);
         if (Sma.versionsKnown(in) && (method == Sma.METHOD_GET_RESP || method == Sma.METHOD_TRAP)) {
             return null;
@@ -37,11 +37,11 @@ final class Pma {
         // The response keeps PortSelect and CounterSelect; the counters are the agent's to fill.
         Arrays.fill(out, Layout.Mad.DATA + 4, Layout.Mad.DATA + DATA_SIZE, (byte) 0);
         Layout.Mad.METHOD.set(out, 0, Sma.METHOD_GET_RESP);
-        Layout.Mad.STATUS.set(out, 0, status(in, out));
+        Layout.Mad.STATUS.set(out, 0, status(port, in, out));
         return out;
     }
 
-    private int status(byte[] in, byte[] out) {
+    private int status(HcaPort receiving, byte[] in, byte[] out) {
         if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
             return Sma.STATUS_BAD_VERSION;
         }
@@ -51,22 +51,31 @@ final class Pma {
         }
         int attr = Layout.Mad.ATTR_ID.getInt(in, 0);
         int d = Layout.Mad.DATA;
-        if (attr == ATTR_CLASS_PORT_INFO && method == Sma.METHOD_GET) {
-            Arrays.fill(out, d, d + 4, (byte) 0);
+        boolean known = attr == ATTR_CLASS_PORT_INFO && method == Sma.METHOD_GET || attr == ATTR_PORT_COUNTERS
+                || attr == ATTR_PORT_COUNTERS_EXT;
+        if (!known) {
+            return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        // qib_mad.c and hfi1 mad.c pma_get_*: these attributes take no attribute modifier.
+        if (Layout.Mad.ATTR_MOD.getInt(in, 0) != 0) {
+            return Sma.STATUS_INVALID_ATTRIB_VALUE;
+        }
+        if (attr == ATTR_CLASS_PORT_INFO) {
+            Arrays.fill(out, d, d + 8, (byte) 0);
             Layout.PmaClassPortInfo.BASE_VERSION.set(out, d, 1);
             Layout.PmaClassPortInfo.CLASS_VERSION.set(out, d, 1);
             Layout.PmaClassPortInfo.CAPABILITY_MASK.set(out, d, CAP_EXT_WIDTH);
+            Layout.PmaClassPortInfo.RESP_TIME_VALUE.set(out, d, RESP_TIME_VALUE);
             return 0;
         }
-        if (attr != ATTR_PORT_COUNTERS && attr != ATTR_PORT_COUNTERS_EXT) {
-            return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
-        }
-        // PortSelect and CounterSelect sit at the same place in both attributes.
+        // PortSelect and CounterSelect sit at the same place in both attributes. The agent
+        // answers for the port the MAD came in by and no other (qib_mad.c pma_get_portcounters,
+        // hfi1 mad.c pma_get_ib_portcounters: port_select != port is an invalid field).
         int select = Layout.PortCounters.PORT_SELECT.getInt(in, d);
-        if (select < 1 || select > ports.length) {
+        if (select != receiving.num()) {
             return Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
-        HcaPort port = ports[select - 1];
+        HcaPort port = receiving;
         int counters = Layout.PortCounters.COUNTER_SELECT.getInt(in, d);
         if (attr == ATTR_PORT_COUNTERS) {
             if (method == Sma.METHOD_SET) {

@@ -39,10 +39,14 @@ class SmaPropertyTest {
             Layout.Mad.ATTR_ID.set(m, 0, attrId);
             Layout.Mad.ATTR_MOD.set(m, 0, attrMod);
             if (mgmtClass == Pma.CLASS_PERF_MGMT) {
-                // PortSelect from the modifier, so that it often names the port (§3.12).
-                Layout.PortCounters.PORT_SELECT.set(m, Layout.Mad.DATA, attrMod & 0xff);
+                Layout.PortCounters.PORT_SELECT.set(m, Layout.Mad.DATA, portSelect());
             }
             return m;
+        }
+
+        /** A PerfMgt MAD's PortSelect: mostly port 1, the port the calls usually come in by (§3.12). */
+        int portSelect() {
+            return (fill >>> 62) == 0 ? (int) (fill >>> 8) & 0xff : 1;
         }
     }
 
@@ -81,14 +85,14 @@ class SmaPropertyTest {
             if (c.method() != 0x01 && c.method() != 0x02) {
                 return Sma.STATUS_UNSUPPORTED_METHOD;
             }
-            if (c.attrId() == 0x0001 && c.method() == 0x01) {
-                return 0;
-            }
-            if (c.attrId() != 0x0012 && c.attrId() != 0x001D) {
+            boolean classPortInfo = c.attrId() == 0x0001 && c.method() == 0x01;
+            if (!classPortInfo && c.attrId() != 0x0012 && c.attrId() != 0x001D) {
                 return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
             }
-            long select = c.attrMod() & 0xff;
-            return select >= 1 && select <= caps.numPorts() ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
+            if (c.attrMod() != 0) {
+                return Sma.STATUS_INVALID_ATTRIB_VALUE;
+            }
+            return classPortInfo || c.portSelect() == c.port() ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
         if (c.method() == 0x02) {
             return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
@@ -187,7 +191,9 @@ class SmaPropertyTest {
             Layout.PmaClassPortInfo.BASE_VERSION.set(cpi, 0, 1);
             Layout.PmaClassPortInfo.CLASS_VERSION.set(cpi, 0, 1);
             Layout.PmaClassPortInfo.CAPABILITY_MASK.set(cpi, 0, Pma.CAP_EXT_WIDTH);
-            assertArrayEquals(cpi, data, "ClassPortInfo: versions and IB_PMA_CLASS_CAP_EXT_WIDTH, nothing else");
+            Layout.PmaClassPortInfo.RESP_TIME_VALUE.set(cpi, 0, Pma.RESP_TIME_VALUE);
+            assertArrayEquals(cpi, data,
+                    "ClassPortInfo: versions, IB_PMA_CLASS_CAP_EXT_WIDTH and RespTimeValue, nothing else");
         } else if (pma) {
             assertArrayEquals(new byte[size - kept], data, "a port that has sent nothing counts nothing");
         } else if (c.attrId() == 0x0011) {
