@@ -247,9 +247,18 @@ public final class QpContext {
         touched();
     }
 
-    /** The context as QUERY_QP returns it, read-only fields filled in. */
+    /**
+     * The context as QUERY_QP returns it, read-only fields filled in: sq_psn and rq_psn are where
+     * the transport has got to, the next PSN to send and the next expected, as mlx4_ib_query_qp
+     * reads them (next_send_psn, rnr_nextrecvpsn) and rxe reports req.psn and resp.psn.
+     */
     public byte[] image() {
         byte[] b = ctx.clone();
+        TransportQp t = transportQp;
+        if (t != null && !t.dropped) {
+            Layout.QpCtx.SQ_PSN.set(b, 0, t.cursorPsn);
+            Layout.QpCtx.RQ_PSN.set(b, 0, t.expectedPsn);
+        }
         Layout.QpCtx.STATE.set(b, 0, state.ordinal());
         Layout.QpCtx.SQ_CONSUMER_INDEX.set(b, 0, sq == null ? 0 : sq.consumer());
         Layout.QpCtx.RQ_CONSUMER_INDEX.set(b, 0, rq == null ? 0 : rq.consumer());
