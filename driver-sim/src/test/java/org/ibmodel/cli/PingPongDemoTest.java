@@ -409,7 +409,7 @@ class PingPongDemoTest {
             "The firmware of h0's HCA stops answering commands",
             "h0 client: ibv_destroy_qp",
             "write(3, IB_USER_VERBS_CMD_DESTROY_QP, 24) = 24",
-            "t=60000029.206 us  h0: dmesg: 0000:03:00.0: command 0x21 timed out (go bit not cleared)",
+            "t=60000029.204 us  h0: dmesg: 0000:03:00.0: command 0x21 timed out (go bit not cleared)",
             "h0: the driver's 2RST_QP waited 60 s of virtual time",
             "h0 client: ibv_destroy_cq",
             "h0 client: exit; uverbs0 has 0 files open, hca0 0 objects",

@@ -11,7 +11,9 @@ import org.ibmodel.sim.wire.Crcs;
  * PSN checks count on it.
  *
  * <p>A packet starts when the wire is free, {@code start = max(now, busyUntil)}, occupies it for
- * its serialization time, and arrives a propagation delay after its last bit left. Delivery is
+ * its serialization time, and arrives a propagation delay after its last bit left. The wire keeps
+ * the time it frees exactly (whole nanoseconds and a remainder), so a burst of packets takes
+ * exactly its bits' time, and only each arrival is rounded up to the nanosecond. Delivery is
  * store-and-forward: the receiver sees the packet when its last bit is in. Buffers are unbounded;
  * credit-based flow control (IBA 7.9) and virtual lanes are not modelled, which keeps the link
  * lossless and ordered as IB is.
@@ -52,7 +54,9 @@ public final class Link {
          */
         final DelayLine<byte[]> inFlight;
         final LinkCounters counters = new LinkCounters();
+        /** The wire is free from busyUntil + busyRem / den ns on; 0 <= busyRem < den. */
         long busyUntil;
+        long busyRem;
 
         Wire(Direction dir, FabricPort from, FabricPort to) {
             this.dir = dir;
@@ -81,10 +85,13 @@ public final class Link {
     // The link trained over it: the cable UP and neither end disabled.
     private State state;
     private long linkDowned;
-    // The serialization time of the last length sent: packets of one flow repeat their length,
-    // and the exact ceiling division costs more than the rest of a transmit.
+    // Serialization times are nsNumerator / den ns. The quotient and remainder of the last length
+    // sent: packets of one flow repeat their length, and a division costs more than the rest of
+    // a transmit.
+    private final long den;
     private int lastLength = -1;
-    private long lastSerializationNs;
+    private long lastWholeNs;
+    private long lastRem;
 
     Link(Scheduler scheduler, FaultPlan faults, Taps taps, PacketPool pool, FabricPort a, FabricPort b,
             LinkWidth width, LinkSpeed speed, long propagationNs) {
@@ -100,6 +107,7 @@ public final class Link {
         this.width = Objects.requireNonNull(width, "width");
         this.speed = Objects.requireNonNull(speed, "speed");
         this.propagationNs = propagationNs;
+        this.den = speed.nsDenominator(width);
         this.name = a.name() + "<->" + b.name();
         this.aToB = new Wire(Direction.A_TO_B, a, b);
         this.bToA = new Wire(Direction.B_TO_A, b, a);
@@ -193,7 +201,8 @@ public final class Link {
 
     /** Time the wire in {@code dir} is free for the next packet. */
     public long busyUntil(Direction dir) {
-        return Math.max(scheduler.now(), wire(dir).busyUntil);
+        Wire w = wire(dir);
+        return Math.max(scheduler.now(), w.busyUntil + (w.busyRem > 0 ? 1 : 0));
     }
 
     /** Serialization time of {@code bytes} on this link. */
@@ -243,6 +252,7 @@ public final class Link {
             pool.give(packet);
         });
         w.busyUntil = scheduler.now();
+        w.busyRem = 0;
     }
 
     /**
@@ -264,12 +274,26 @@ public final class Link {
             pool.give(packet);
             return false;
         }
-        long start = Math.max(scheduler.now(), w.busyUntil);
+        long now = scheduler.now();
+        if (now > w.busyUntil || now == w.busyUntil && w.busyRem == 0) {
+            w.busyUntil = now;
+            w.busyRem = 0;
+        }
+        long start = w.busyUntil + (w.busyRem > 0 ? 1 : 0);
         if (packet.length != lastLength) {
-            lastSerializationNs = speed.serializationNs(packet.length, width);
+            long num = speed.nsNumerator(packet.length);
+            lastWholeNs = num / den;
+            lastRem = num % den;
             lastLength = packet.length;
         }
-        w.busyUntil = start + lastSerializationNs;
+        long rem = w.busyRem + lastRem;
+        w.busyUntil += lastWholeNs;
+        if (rem >= den) {
+            rem -= den;
+            w.busyUntil++;
+        }
+        w.busyRem = rem;
+        long lastBitOut = w.busyUntil + (rem > 0 ? 1 : 0);
         // A lost packet still used the wire: the loss happens on the way, not at the sender.
         switch (faults.judge(this, packet, !w.from.isSwitchPort())) {
             case DROP:
@@ -289,7 +313,7 @@ public final class Link {
             default:
                 break;
         }
-        w.inFlight.add(w.busyUntil + propagationNs, packet, crcs.ordinal());
+        w.inFlight.add(lastBitOut + propagationNs, packet, crcs.ordinal());
         return true;
     }
 

@@ -76,12 +76,23 @@ public enum LinkSpeed {
      * rate is not a round number give the same answer on every machine.
      */
     public long serializationNs(long bytes, LinkWidth width) {
+        long den = nsDenominator(width);
+        return Math.floorDiv(nsNumerator(bytes) + den - 1, den);
+    }
+
+    /**
+     * The exact time to clock {@code bytes} onto a link is {@code nsNumerator(bytes) /
+     * nsDenominator(width)} nanoseconds: bits × 10^9 / (lanes × signal rate × data bits / line
+     * bits), with the signal rate in kb/s.
+     */
+    long nsNumerator(long bytes) {
         if (bytes < 0) {
             throw new IllegalArgumentException("negative length " + bytes);
         }
-        // ns = bits * 1e9 / (lanes * signal_bps * dataBits / lineBits); signal_bps = kbps * 1e3
-        long num = Math.multiplyExact(Math.multiplyExact(bytes, 8_000_000L), code.lineBits);
-        long den = (long) width.lanes() * signalKbps * code.dataBits;
-        return Math.floorDiv(num + den - 1, den);
+        return Math.multiplyExact(Math.multiplyExact(bytes, 8_000_000L), code.lineBits);
+    }
+
+    long nsDenominator(LinkWidth width) {
+        return (long) width.lanes() * signalKbps * code.dataBits;
     }
 }

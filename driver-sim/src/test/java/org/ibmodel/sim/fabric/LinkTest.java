@@ -27,6 +27,24 @@ class LinkTest {
     private final FabricPort a = fabric.addEndpointPort("hostA", 1, atA);
     private final FabricPort b = fabric.addEndpointPort("hostB", 1, atB);
 
+    /**
+     * The wire keeps its time exactly: 1000 packets of 30 bytes back to back on 4x EDR take
+     * 2.4 ns each, 2400 ns in all, not 3000 as whole nanoseconds per packet would make them.
+     */
+    @Test
+    void shouldNotRoundEachPacketOfABurstToAWholeNanosecond() {
+        Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
+        assertEquals(3, link.serializationNs(30), "one alone, rounded up");
+        for (int i = 0; i < 1000; i++) {
+            a.send(packet(2, 1, i, 30));
+        }
+        assertEquals(2400, link.busyUntil(Link.Direction.A_TO_B), "the wire is free at exactly 2400 ns");
+        scheduler.runUntilIdle(10_000);
+        assertEquals(1000, atB.times.size());
+        assertEquals(3L + 10, atB.times.get(0), "2.4 ns rounded up, and the cable");
+        assertEquals(2400L + 10, atB.times.get(999), "the last bit out at exactly 2400 ns");
+    }
+
     @Test
     void shouldArriveAfterSerializationPlusPropagation() {
         Link link = fabric.connect(a, b, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 2.0);
@@ -36,8 +54,9 @@ class LinkTest {
         a.send(packet(2, 1, 1, 1002));
         scheduler.runUntilIdle(10);
 
-        // 81 ns on the wire (80.16 rounded up) + 10 ns of cable; the second waits for the first to clear the wire.
-        assertEquals(List.of(91L, 172L), atB.times);
+        // 80.16 ns on the wire + 10 ns of cable, the arrival rounded up to 91; the second waits
+        // for the first to clear the wire, its last bit out at 160.32 ns, so it arrives at 171.
+        assertEquals(List.of(91L, 171L), atB.times);
         assertEquals(List.of(0, 1), atB.seqs());
         assertTrue(atA.packets.isEmpty());
     }
@@ -87,7 +106,8 @@ class LinkTest {
         }
         for (int i = 1; i < r.times.size(); i++) {
             long gap = r.times.get(i) - r.times.get(i - 1);
-            assertTrue(gap >= link.serializationNs(sizes.get(i)), "seed=" + SEED + " packet " + i
+            // Arrivals are rounded up one by one, so two may come a wire time rounded down apart.
+            assertTrue(gap >= link.serializationNs(sizes.get(i)) - 1, "seed=" + SEED + " packet " + i
                     + " arrived " + gap + "ns after the one before, less than its own wire time");
         }
     }
