@@ -101,6 +101,34 @@ class HcaCatasTest {
     }
 
     /**
+     * mlx4_ib_handle_catas_error calls only CQs that have a comp_handler: a CQ created without
+     * one (polled only) with work outstanding is passed over, the next CQ is still called and
+     * ib_core still hears IB_EVENT_DEVICE_FATAL, from process context with interrupts off, as
+     * the catastrophic-error work runs it.
+     */
+    @Test
+    void shouldPassOverACqWithoutACompletionHandler() {
+        h.drv.catasResetDisable(true);
+        List<String> upcalls = new ArrayList<>();
+        List<org.ibmodel.core.IbEventType> events = new ArrayList<>();
+        h.dev.registerEventHandler(e -> events.add(e.event()));
+        Cq polled = Cq.create(h.dev, null, null, new CqInitAttr(8, 0)).get();
+        Cq called = Cq.create(h.dev, c -> upcalls.add("called in " + h.kernel.context()), null,
+                new CqInitAttr(8, 0)).get();
+        QpCap cap = QpCap.of(4, 4, 1);
+        Qp first = Qp.create(h.pd, QpInitAttr.of(QpType.RC, polled, polled, cap)).get();
+        Qp second = Qp.create(h.pd, QpInitAttr.of(QpType.RC, called, called, cap)).get();
+        for (Qp q : List.of(first, second)) {
+            assertEquals(0, q.modify(HcaHost.init(), HcaHost.RC_INIT));
+            assertEquals(0, q.postRecv(new RecvWr(1)).ret());
+        }
+        h.hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+        runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
+        assertEquals(List.of("called in PROCESS"), upcalls);
+        assertTrue(events.contains(org.ibmodel.core.IbEventType.DEVICE_FATAL), events.toString());
+    }
+
+    /**
      * mlx4_ib_poll_sw_comp: once the device has failed, poll_cq reads no CQE. Every WQE still
      * outstanding on the CQ's QPs completes with WR_FLUSH_ERR, the send queues' before the receive
      * queues', each oldest first: a send with its WR's opcode, a receive as IB_WC_RECV.

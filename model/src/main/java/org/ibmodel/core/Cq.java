@@ -280,6 +280,11 @@ public final class Cq extends IbObject {
      * kthreads): the verbs put no rule on where, and ib_cq_completion_softirq and
      * ib_cq_completion_workqueue schedule their poll from any context.
      */
+    /** Whether the CQ has a comp_handler: one it was created with, or its poll context's. */
+    public boolean hasCompHandler() {
+        return pollCtx != null || compHandler != null;
+    }
+
     public void completionUpcall() {
         upcalls++;
         if (pollCtx == null) {

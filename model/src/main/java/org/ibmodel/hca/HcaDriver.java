@@ -123,6 +123,7 @@ public final class HcaDriver implements DeviceOps {
     private final Cmd cmd;
     private final HcaMad madIfc;
     private final SpinLock tableLock;
+    private final SpinLock resetFlowLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
     /**
      * By QPN, iterated in creation order: mlx4_ib_dev's qp_list, to whose tail create_qp_common
@@ -201,6 +202,7 @@ public final class HcaDriver implements DeviceOps {
         this.cmd = new Cmd(pci, kernel);
         this.madIfc = new HcaMad(cmd);
         this.tableLock = new SpinLock(kernel, "hca->table_lock");
+        this.resetFlowLock = new SpinLock(kernel, "ibdev->reset_flow_resource_lock");
         this.eqs = new Eq[pci.msixVectors()];
         this.eqTasklets = new EqTasklet[eqs.length];
         for (int v = 0; v < eqs.length; v++) {
@@ -1224,7 +1226,7 @@ public final class HcaDriver implements DeviceOps {
             throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + what + " queue: " + pr.ret());
         }
         if (cq.pollContext() != PollContext.DIRECT && cmd.internalError()) {
-            kernel.runIn(ExecContext.HARDIRQ, ((HcaCq) cq.drv())::comp);
+            resetFlowLock.with(((HcaCq) cq.drv())::comp);
         }
         qp.awaitDrainMarker(cq, done);
     }
@@ -1803,19 +1805,23 @@ public final class HcaDriver implements DeviceOps {
         Set<HcaCq> woken = new LinkedHashSet<>();
         tableLock.with(() -> {
             for (HcaQp hq : qps.values()) {
-                if (hq.sq().outstanding() > 0) {
+                // Only a CQ with a comp_handler is called: one made without (polled only) is
+                // passed over, as mlx4_ib_handle_catas_error tests ibqp.send_cq->comp_handler.
+                if (hq.sq().outstanding() > 0 && hq.ibQp().sendCq().hasCompHandler()) {
                     woken.add((HcaCq) hq.ibQp().sendCq().drv());
                 }
-                if (hq.rq() != null && hq.rq().outstanding() > 0) {
+                if (hq.rq() != null && hq.rq().outstanding() > 0 && hq.ibQp().recvCq().hasCompHandler()) {
                     woken.add((HcaCq) hq.ibQp().recvCq().drv());
                 }
             }
         });
-        // mlx4 calls each CQ's comp with interrupts off, as the interrupt handler would: a user
-        // CQ's goes on its EQ's tasklet.
-        for (HcaCq cq : woken) {
-            kernel.runIn(ExecContext.HARDIRQ, cq::comp);
-        }
+        // mlx4 calls each CQ's comp from the catastrophic-error work with interrupts off, under
+        // reset_flow_resource_lock and the CQ's lock: a user CQ's goes on its EQ's tasklet.
+        resetFlowLock.with(() -> {
+            for (HcaCq cq : woken) {
+                cq.comp();
+            }
+        });
         // mlx4_ib_event: the device takes no new user context any more (mlx4_ib_alloc_ucontext).
         ibActive = false;
         device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
