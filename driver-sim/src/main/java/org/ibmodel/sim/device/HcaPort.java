@@ -308,6 +308,22 @@ public final class HcaPort {
     }
 
     /**
+     * A packet {@link #transmit} counted never left: the link went down while it waited for the
+     * wire. It is a discard (PortXmitDiscards), not a packet sent; a counter a Set cleared since
+     * stays at 0.
+     */
+    void unsent(int bytes, boolean multicast) {
+        xmitBytes = Math.max(0, xmitBytes - dataOctets(bytes));
+        xmitPackets = Math.max(0, xmitPackets - 1);
+        if (multicast) {
+            multicastXmitPackets = Math.max(0, multicastXmitPackets - 1);
+        } else {
+            unicastXmitPackets = Math.max(0, unicastXmitPackets - 1);
+        }
+        xmitDiscards++;
+    }
+
+    /**
      * Whether the port's state lets it send a packet of the kind (IBA 7.2); one it may not send
      * counts in PortXmitDiscards.
      */

@@ -174,6 +174,11 @@ public final class Transport implements TransportStage {
             }
 
             @Override
+            public void unsent(FabricPort fp, byte[] packet) {
+                firmware.port(port).unsent(packet.length, isMulticast(packet));
+            }
+
+            @Override
             public void linkStateChanged(FabricPort fp, Link.State state) {
                 firmware.port(port).link(state == Link.State.UP);
             }

@@ -138,6 +138,13 @@ public final class FabricPort {
         return link.transmit(this, packet, crcs);
     }
 
+    /** The link lost {@code packet} before its first bit left this port ({@link PacketSink#unsent}). */
+    void unsent(byte[] packet) {
+        if (sink != null) {
+            sink.unsent(this, packet);
+        }
+    }
+
     /** Where the packets sent through this port come from and go back to. */
     public PacketPool pool() {
         return pool;

@@ -247,8 +247,14 @@ public final class Link {
     }
 
     private void flush(Wire w) {
-        w.inFlight.clear((packet, tag) -> {
+        long now = scheduler.now();
+        w.inFlight.clear((packet, tag, dueNs) -> {
             w.counters.droppedLinkDown++;
+            // One still waiting behind others for the wire never left its port: the port counts
+            // it discarded (PortXmitDiscards, IBA 16.1.3.5), not sent.
+            if (dueNs - propagationNs - speed.serializationNs(packet.length, width) > now) {
+                w.from.unsent(packet);
+            }
             pool.give(packet);
         });
         w.busyUntil = scheduler.now();

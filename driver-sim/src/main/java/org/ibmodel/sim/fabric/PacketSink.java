@@ -25,6 +25,14 @@ public interface PacketSink {
         receive(port, packet);
     }
 
+    /**
+     * A packet this sink's {@code port} handed its link never left: the link went down while it
+     * waited behind others for the wire. The port counts it in PortXmitDiscards instead of as
+     * sent. {@code packet} is only to be read; the link frees it.
+     */
+    default void unsent(FabricPort port, byte[] packet) {
+    }
+
     /** The link on {@code port} went up or down; an HCA turns this into a port event. */
     default void linkStateChanged(FabricPort port, Link.State state) {
     }

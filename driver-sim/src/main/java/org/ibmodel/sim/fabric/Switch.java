@@ -316,6 +316,11 @@ public final class Switch {
         public void receive(FabricPort in, byte[] packet, Crcs.State crcs) {
             Switch.this.receive(in, packet, crcs);
         }
+
+        @Override
+        public void unsent(FabricPort out, byte[] packet) {
+            xmitDiscards[out.portNum()]++;
+        }
     }
 
     private void receive(FabricPort in, byte[] packet, Crcs.State crcs) {

@@ -62,12 +62,19 @@ public final class DelayLine<T> {
         return size;
     }
 
+    /** Takes each item {@link #clear} drops, with its tag and the time it was due. */
+    @FunctionalInterface
+    public interface Dropped<T> {
+        void dropped(T item, int tag, long dueNs);
+    }
+
     /** Drops every item not yet due, handing each to {@code dropped} in order. */
-    public void clear(Sink<T> dropped) {
+    public void clear(Dropped<T> dropped) {
         event.cancel();
         while (size > 0) {
+            int i = head;
             T item = take();
-            dropped.due(item, tags[(head - 1) & (items.length - 1)]);
+            dropped.dropped(item, tags[i], times[i]);
         }
     }
 

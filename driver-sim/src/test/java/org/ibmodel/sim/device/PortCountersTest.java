@@ -163,6 +163,33 @@ class PortCountersTest {
         }
     }
 
+    /**
+     * IBA 16.1.3.5: packets a port has queued for its link when the link goes down never leave
+     * it; they count in PortXmitDiscards, not in PortXmitPkts. Only those already on the wire
+     * then are lost on the way. A 32-packet WRITE is cut off mid-burst.
+     */
+    @Test
+    void shouldCountPacketsStillQueuedWhenTheLinkGoesDownAsDiscards() {
+        try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_1024))) {
+            Link cable = p.world.link(0);
+            Link.Direction out = cable.from(Link.Direction.A_TO_B).isSwitchPort() ? Link.Direction.B_TO_A
+                    : Link.Direction.A_TO_B;
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sgList(p.a.sge(0, 32 * 1024))
+                    .remoteAddr(p.b.buf).rkey(p.b.mr.rkey()));
+            while (cable.inFlight(out) < 16) {
+                assertTrue(p.world.runNext(), at("the WRITE's packets go"));
+            }
+            int queued = cable.inFlight(out);
+            long handed = cable.counters(out).packetsSent();
+            cable.changeState(Link.State.DOWN);
+            PortCounters c = counters(p.a);
+            assertEquals(queued, cable.counters(out).droppedLinkDown(), at(cable.counters(out).toString()));
+            assertEquals(handed, c.portXmitPackets() + c.portXmitDiscards(), at("each counted once: " + c));
+            assertTrue(c.portXmitDiscards() >= queued - 2 && c.portXmitDiscards() < queued,
+                    at(queued + " queued, only those on the wire were sent: " + c));
+        }
+    }
+
     @Test
     void shouldCountCorruptedPacketsAsReceiveErrors() {
         try (TransportPair p = new TransportPair(SEED, QpType.UD, TransportPair.Conn.standard(Mtu.MTU_1024))) {

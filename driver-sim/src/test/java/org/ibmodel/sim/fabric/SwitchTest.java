@@ -54,6 +54,29 @@ class SwitchTest {
         assertEquals(1, sw.forwarded());
     }
 
+    /**
+     * IBA 16.1.3.5: packets queued at a switch output when its link goes down never leave; the
+     * output port counts them in PortXmitDiscards. Only the one on the wire then is lost on
+     * the way, as a pulled cable loses it.
+     */
+    @Test
+    void shouldCountPacketsQueuedAtAnOutputWhoseLinkGoesDownAsDiscards() {
+        sw.route(0x30, 3);
+        Link toH3 = sw.port(3).link();
+        for (int i = 0; i < 10; i++) {
+            ports[1].send(packet(0x30, 0x10, i, 1002));
+            ports[2].send(packet(0x30, 0x20, 100 + i, 1002));
+        }
+        // From 131 ns on, the output to h3 clocks out one packet every 80.16 ns, back to back.
+        fabric.faults().linkDown(toH3, 600);
+        scheduler.runUntilIdle(10_000);
+        LinkCounters out = toH3.counters(toH3.from(Link.Direction.A_TO_B) == sw.port(3)
+                ? Link.Direction.A_TO_B : Link.Direction.B_TO_A);
+        assertEquals(20, hosts[3].packets.size() + out.droppedLinkDown(), out.toString());
+        assertEquals(out.droppedLinkDown() - 1, sw.portXmitDiscards(3), "all but the one on the wire: " + out);
+        assertTrue(sw.portXmitDiscards(3) > 10, "most were still queued: " + sw.portXmitDiscards(3));
+    }
+
     @Test
     void shouldDropAndCountUnknownDlid() {
         sw.route(0x30, 3);

@@ -74,11 +74,11 @@ class DelayLineTest {
         line.add(25, "c", 3);
         List<String> dropped = new ArrayList<>();
 
-        line.clear((item, tag) -> dropped.add(item + "/" + tag));
+        line.clear((item, tag, due) -> dropped.add(item + "/" + tag + "@" + due));
         scheduler.runUntilIdle(10);
 
         assertEquals(List.of("a/1@10"), ran);
-        assertEquals(List.of("b/2", "c/3"), dropped);
+        assertEquals(List.of("b/2@20", "c/3@25"), dropped);
         assertEquals(0, scheduler.pending());
     }
 
