@@ -158,16 +158,19 @@ public final class Fabric {
     }
 
     /**
-     * Rewrites every switch's LFT, as OpenSM's min-hop engine does: for each LID in order, a
-     * breadth-first search from its port over the links that are up gives each switch its hop
-     * count; of a switch's ports whose neighbour is one hop closer, it forwards on the one that
-     * carries the fewest LIDs so far, the lowest-numbered on a tie (osm_switch_recommend_path's
-     * least-paths choice, counting the LIDs of end ports and not of switches, as OpenSM does with
-     * port_profile_switch_nodes off, its default). So parallel
-     * cables and the spines of a fat tree share the LIDs, and the 2^LMC LIDs of one port take
-     * different paths. Left out: OpenSM's preference, under LMC, for a remote system not yet used
-     * by the port's other LIDs. Switches that cannot reach a LID get no entry for it. Returns the
-     * number of entries written.
+     * Rewrites every switch's LFT, as OpenSM's min-hop engine does: the ports in LID order, first
+     * the base LID of every port, then every port's LID at offset 1, and so on up to 2^LMC - 1
+     * (osm_ucast_mgr.c ucast_mgr_process_tbl). For each LID a breadth-first search from its port
+     * over the links that are up gives each switch its hop count; of a switch's ports whose
+     * neighbour is one hop closer, it forwards on the one that carries the fewest LIDs so far
+     * (osm_switch_recommend_path's least-paths choice, counting the LIDs of end ports and not of
+     * switches, as OpenSM does with port_profile_switch_nodes off, its default). A tie goes to
+     * the lowest-numbered port, and for a LID past a port's base to the first from the port
+     * after the one its LID before took (ucast_mgr_process_port's start_from). So parallel
+     * cables and the spines of a fat tree share the base LIDs, and the 2^LMC LIDs of one port
+     * take different paths. Left out: OpenSM's preference, under LMC, for a remote system not
+     * yet used by the port's other LIDs. Switches that cannot reach a LID get no entry for it.
+     * Returns the number of entries written.
      */
     public int computeForwardingTables() {
         int n = switches.size();
@@ -184,47 +187,16 @@ public final class Fabric {
             paths[sw.index()] = new int[sw.numPorts() + 1];
         }
         int entries = 0;
-        for (Map.Entry<Integer, FabricPort> e : lids.entrySet()) {
-            int lid = e.getKey();
-            FabricPort target = e.getValue();
-            // The switch the LID is on or cabled to: every other switch routes towards it.
-            Switch home;
-            if (target.isSwitchPort()) {
-                home = target.owner();
-                home.route(lid, 0);
-            } else {
-                Link link = target.link();
-                if (link == null || link.state() != Link.State.UP || !target.peer().isSwitchPort()) {
-                    continue;
+        int perPort = 1;
+        for (FabricPort p : lids.values()) {
+            perPort = Math.max(perPort, 1 << p.lmc());
+        }
+        for (int offset = 0; offset < perPort; offset++) {
+            for (Map.Entry<Integer, FabricPort> e : lids.entrySet()) {
+                FabricPort target = e.getValue();
+                if (e.getKey() == target.lid() + offset) {
+                    entries += route(e.getKey(), target, offset, trunkPorts, trunkPeers, dist, paths);
                 }
-                FabricPort peer = target.peer();
-                home = peer.owner();
-                home.route(lid, peer.portNum());
-            }
-            entries++;
-            int to = home.index();
-            for (Switch sw : switches) {
-                int d = dist[sw.index()][to];
-                if (sw == home || d == UNREACHED) {
-                    continue;
-                }
-                // Every switch one hop closer to the home switch is one hop closer to the LID.
-                int[] ports = trunkPorts[sw.index()];
-                int[] peers = trunkPeers[sw.index()];
-                int[] counts = paths[sw.index()];
-                int best = Switch.NO_ROUTE;
-                for (int k = 0; k < ports.length; k++) {
-                    int p = ports[k];
-                    if (dist[peers[k]][to] == d - 1 && (best == Switch.NO_ROUTE || counts[p] < counts[best])) {
-                        best = p;
-                    }
-                }
-                sw.route(lid, best);
-                // osm_ucast_mgr.c: a switch's LID is left out of the count (port_profile_switch_nodes off).
-                if (!target.isSwitchPort()) {
-                    counts[best]++;
-                }
-                entries++;
             }
         }
         for (Switch sw : switches) {
@@ -232,6 +204,58 @@ public final class Fabric {
         }
         for (Map.Entry<Integer, List<FabricPort>> g : groups.entrySet()) {
             writeMulticastTree(g.getKey(), g.getValue(), trunks);
+        }
+        return entries;
+    }
+
+    /** One LID's entry in every switch that reaches it (computeForwardingTables); the entries written. */
+    private int route(int lid, FabricPort target, int offset, int[][] trunkPorts, int[][] trunkPeers, int[][] dist,
+            int[][] paths) {
+        // The switch the LID is on or cabled to: every other switch routes towards it.
+        Switch home;
+        if (target.isSwitchPort()) {
+            home = target.owner();
+            home.route(lid, 0);
+        } else {
+            Link link = target.link();
+            if (link == null || link.state() != Link.State.UP || !target.peer().isSwitchPort()) {
+                return 0;
+            }
+            FabricPort peer = target.peer();
+            home = peer.owner();
+            home.route(lid, peer.portNum());
+        }
+        int entries = 1;
+        int to = home.index();
+        for (Switch sw : switches) {
+            int d = dist[sw.index()][to];
+            if (sw == home || d == UNREACHED) {
+                continue;
+            }
+            // Every switch one hop closer to the home switch is one hop closer to the LID.
+            int[] ports = trunkPorts[sw.index()];
+            int[] peers = trunkPeers[sw.index()];
+            int[] counts = paths[sw.index()];
+            // Ports in turn from start_from, wrapping: the first with the fewest LIDs wins.
+            int startFrom = offset == 0 ? 0 : sw.route(lid - 1) + 1;
+            int first = 0;
+            while (first < ports.length && ports[first] < startFrom) {
+                first++;
+            }
+            int best = Switch.NO_ROUTE;
+            for (int j = 0; j < ports.length; j++) {
+                int k = (first + j) % ports.length;
+                int p = ports[k];
+                if (dist[peers[k]][to] == d - 1 && (best == Switch.NO_ROUTE || counts[p] < counts[best])) {
+                    best = p;
+                }
+            }
+            sw.route(lid, best);
+            // osm_ucast_mgr.c: a switch's LID is left out of the count (port_profile_switch_nodes off).
+            if (!target.isSwitchPort()) {
+                counts[best]++;
+            }
+            entries++;
         }
         return entries;
     }

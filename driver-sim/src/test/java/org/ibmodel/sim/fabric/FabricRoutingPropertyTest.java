@@ -177,10 +177,12 @@ class FabricRoutingPropertyTest {
     }
 
     /**
-     * The rule, the long way: LIDs in order; per LID, every switch's hop count by a breadth-first
-     * search over every port; a switch not holding the LID's own entry takes, among its ports
-     * whose switch is one hop closer, the one with the fewest end ports' LIDs so far (switches'
-     * LIDs are not counted), the lowest on a tie.
+     * The rule, the long way: every port's base LID in LID order, then every port's LID at offset
+     * 1, and so on (osm_ucast_mgr.c); per LID, every switch's hop count by a breadth-first search
+     * over every port; a switch not holding the LID's own entry takes, among its ports whose
+     * switch is one hop closer, the one with the fewest end ports' LIDs so far (switches' LIDs
+     * are not counted), on a tie the first counting up from port 1, or for a LID past its port's
+     * base from the port after the one the LID before it took, wrapping round.
      */
     static Map<Integer, int[]> reference(Fabric fabric) {
         List<Switch> switches = fabric.switches();
@@ -188,12 +190,19 @@ class FabricRoutingPropertyTest {
         for (Switch sw : switches) {
             counts[sw.index()] = new int[sw.numPorts() + 1];
         }
-        Map<Integer, int[]> tables = new TreeMap<>();
-        for (int lid = 1; lid <= Switch.MAX_UNICAST_LID; lid++) {
-            FabricPort target = fabric.portOfLid(lid);
-            if (target == null) {
-                continue;
+        List<Integer> order = new java.util.ArrayList<>();
+        for (int offset = 0; offset < 128; offset++) {
+            for (int lid = 1; lid <= Switch.MAX_UNICAST_LID; lid++) {
+                FabricPort target = fabric.portOfLid(lid);
+                if (target != null && lid - target.lid() == offset) {
+                    order.add(lid);
+                }
             }
+        }
+        Map<Integer, int[]> tables = new TreeMap<>();
+        for (int lid : order) {
+            FabricPort target = fabric.portOfLid(lid);
+            boolean base = lid == target.lid();
             int[] hops = new int[switches.size()];
             Arrays.fill(hops, UNREACHED);
             int[] lft = new int[switches.size()];
@@ -227,7 +236,9 @@ class FabricRoutingPropertyTest {
                     continue;
                 }
                 int best = Switch.NO_ROUTE;
-                for (int p = 1; p <= sw.numPorts(); p++) {
+                int from = base || !tables.containsKey(lid - 1) ? 1 : tables.get(lid - 1)[i] + 1;
+                for (int q = 0; q < sw.numPorts(); q++) {
+                    int p = 1 + Math.floorMod(from - 1 + q, sw.numPorts());
                     Switch next = switchBehind(sw.port(p));
                     if (next != null && hops[next.index()] == hops[i] - 1
                             && (best == Switch.NO_ROUTE || counts[i][p] < counts[i][best])) {

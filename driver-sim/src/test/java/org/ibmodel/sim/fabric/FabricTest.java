@@ -254,4 +254,37 @@ class FabricTest {
         assertNull(spare.link());
         assertThrows(IllegalArgumentException.class, () -> fabric.assignLid(stranger, 0x50));
     }
+
+    /**
+     * osm_ucast_mgr.c routes every port's base LID before any port's second LID: with LMC 1 the
+     * base LIDs of two hosts on one leaf leave the other leaf by different spines, and each
+     * host's second LID by the spine its first did not take (start_from). Taking the LIDs in
+     * plain order would put both base LIDs on the first spine.
+     */
+    @Test
+    void shouldSpreadTheBaseLidsOverTheSpinesBeforeTheOthers() {
+        Scheduler s = new Scheduler(1);
+        Fabric f = new Fabric(s);
+        Switch[] leaves = {f.addSwitch("leaf0", 4), f.addSwitch("leaf1", 4)};
+        Switch[] spines = {f.addSwitch("spine0", 2), f.addSwitch("spine1", 2)};
+        for (int l = 0; l < 2; l++) {
+            for (int sp = 0; sp < 2; sp++) {
+                f.connect(leaves[l].port(3 + sp), spines[sp].port(1 + l), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1);
+            }
+        }
+        int lid = 2;
+        for (Switch leaf : leaves) {
+            for (int h = 1; h <= 2; h++) {
+                FabricPort p = f.addEndpointPort(leaf.name() + "-h" + h, 1, new Recorder(s));
+                f.connect(p, leaf.port(h), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1);
+                f.assignLid(p, lid, 1);
+                lid += 2;
+            }
+        }
+        f.computeForwardingTables();
+        Switch leaf1 = leaves[1];
+        // leaf0's hosts have LIDs 2-3 and 4-5.
+        assertEquals(List.of(3, 4, 4, 3), List.of(leaf1.route(2), leaf1.route(4), leaf1.route(3), leaf1.route(5)),
+                "base LIDs 2 and 4 by spines 0 and 1, LIDs 3 and 5 by the other spine each");
+    }
 }
