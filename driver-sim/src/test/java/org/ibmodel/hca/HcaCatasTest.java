@@ -126,6 +126,10 @@ class HcaCatasTest {
         runUntil(h.scheduler.now() + HcaDriver.CATAS_POLL_NS);
         assertEquals(List.of("called in PROCESS"), upcalls);
         assertTrue(events.contains(org.ibmodel.core.IbEventType.DEVICE_FATAL), events.toString());
+        List<String> dmesg = h.kernel.dmesg();
+        int started = dmesg.indexOf("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error was started");
+        int ended = dmesg.indexOf("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error ended");
+        assertTrue(started >= 0 && ended > started, "its pr_warn pair: " + dmesg);
     }
 
     /**

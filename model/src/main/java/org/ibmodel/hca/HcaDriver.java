@@ -1802,6 +1802,7 @@ public final class HcaDriver implements DeviceOps {
         if (device == null) {
             return;
         }
+        kernel.printk("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error was started");
         Set<HcaCq> woken = new LinkedHashSet<>();
         tableLock.with(() -> {
             for (HcaQp hq : qps.values()) {
@@ -1822,6 +1823,7 @@ public final class HcaDriver implements DeviceOps {
                 cq.comp();
             }
         });
+        kernel.printk("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error ended");
         // mlx4_ib_event: the device takes no new user context any more (mlx4_ib_alloc_ucontext).
         ibActive = false;
         device.dispatchEvent(IbEvent.device(device, IbEventType.DEVICE_FATAL));
