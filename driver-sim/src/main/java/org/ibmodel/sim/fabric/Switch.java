@@ -70,6 +70,7 @@ public final class Switch {
     private final Lrh lrh = new Lrh();
     private long forwarded;
     private long droppedNoRoute;
+    private long droppedAtPort0;
     private long droppedMalformed;
     private long droppedBadVcrc;
     // Per port, as its PortCounters count them (IBA 16.1.3.5): what came in and was dropped for
@@ -254,9 +255,18 @@ public final class Switch {
         return forwarded;
     }
 
-    /** DLID with no LFT entry, or routed to port 0 (the permissive LID too) with no management sink. */
+    /** DLID with no LFT entry, or one that routes it back out the port it came in by. */
     public long droppedNoRoute() {
         return droppedNoRoute;
+    }
+
+    /**
+     * Packets for the switch itself (its LID routed to port 0, or the permissive LID) with no
+     * management sink to take them: the model's switches have no SMA or PMA unless one is
+     * plugged in. Not a relay error: the switch relayed them where they belong.
+     */
+    public long droppedAtPort0() {
+        return droppedAtPort0;
     }
 
     /**
@@ -287,8 +297,8 @@ public final class Switch {
 
     /**
      * PortCounters:PortRcvSwitchRelayErrors of port {@code p} (IBA 16.1.3.5): packets it took in
-     * that the switch could not relay (no LFT or MFT entry, or no management port to take them),
-     * its share of {@link #droppedNoRoute()}.
+     * that the switch could not relay (no LFT or MFT entry, or a route back out that port), its
+     * share of {@link #droppedNoRoute()}.
      */
     public long portRcvSwitchRelayErrors(int p) {
         return relayErrors[port(p).portNum()];
@@ -352,9 +362,15 @@ public final class Switch {
         }
         int out = dlid == PERMISSIVE_LID ? 0 : route(dlid);
         // IBA 16.1.3.5 PortRcvSwitchRelayErrors: no route, or one back out the port it came in by.
-        if (out == NO_ROUTE || out == in.portNum() || (out == 0 && ports[0].sink() == null)) {
+        if (out == NO_ROUTE || out == in.portNum()) {
             droppedNoRoute++;
             relayErrors[in.portNum()]++;
+            in.pool().give(packet);
+            return;
+        }
+        if (out == 0 && ports[0].sink() == null) {
+            // Relayed to port 0, as it should be; no agent is there to take it (not a relay error).
+            droppedAtPort0++;
             in.pool().give(packet);
             return;
         }

@@ -6,7 +6,8 @@
  *       never reordering; timing from {@link org.ibmodel.sim.fabric.LinkWidth} x
  *       {@link org.ibmodel.sim.fabric.LinkSpeed} plus cable propagation.</li>
  *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear and multicast forwarding by DLID after a
- *       fixed latency, the permissive LID to its management port; a packet failing its VCRC or with
+ *       fixed latency, the permissive LID to its management port (where, with no agent plugged
+ *       in, it is dropped and counted apart from relay errors); a packet failing its VCRC or with
  *       a malformed LRH is dropped at the port it came in on.</li>
  *   <li>{@link org.ibmodel.sim.fabric.Fabric}: builds the topology, assigns LIDs, computes
  *       shortest-path forwarding tables and fans every packet out to
