@@ -90,7 +90,8 @@ public final class HcaPort {
     private int lmc;
     private int smLid;
     private int smSl;
-    private long gidPrefix = 0xfe80_0000_0000_0000L;
+    private long gidPrefix = DEFAULT_GID_PREFIX;
+    private final int gidTableLen;
     private long portGuid;
     private int state = DOWN;
     /** {@code PASSES[state]}, kept with the state: the data path reads it for every packet. */
@@ -140,6 +141,7 @@ public final class HcaPort {
         this.pkeys[0] = 0xffff;
         this.activeMtu = caps.maxMtu();
         this.portGuid = caps.nodeGuid() + num;
+        this.gidTableLen = caps.gidTableLen();
     }
 
     public int num() {
@@ -461,9 +463,19 @@ public final class HcaPort {
         return (lid & ~mask) | (srcPathBits & mask);
     }
 
-    /** Whether a unicast GID is the port's own. */
+    /** IB_DEFAULT_GID_PREFIX: the link-local prefix, fe80::/64. */
+    static final long DEFAULT_GID_PREFIX = 0xfe80_0000_0000_0000L;
+
+    /**
+     * Whether a unicast GID is the port's own: an entry of its GID table (rxe_recv.c
+     * rxe_chk_dgid looks the DGID up in the whole table), or its GUID under the link-local
+     * prefix whatever the subnet prefix is now (qib_ruc.c, hfi1 ruc.c gid_ok).
+     */
     boolean ownsGid(long prefix, long interfaceId) {
-        return prefix == gidPrefix && interfaceId == portGuid;
+        if (interfaceId == portGuid) {
+            return prefix == gidPrefix || prefix == DEFAULT_GID_PREFIX;
+        }
+        return interfaceId == 0 && prefix == gidPrefix && gidTableLen > 1;
     }
 
     int pkey(int index) {

@@ -134,7 +134,8 @@ final class ReceiveDemux {
         if (obs != null && !datagram) {
             obs.received(transport, t.qpn(), portNum, migReq);
         }
-        if (!datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED) {
+        boolean byAlternate = !datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED;
+        if (byAlternate) {
             // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path,
             // its P_Key checked first and a mismatch counted as a violation (qib_ruc.c
             // qib_ruc_check_hdr, hfi1 ruc.c hfi1_ruc_check_hdr).
@@ -148,8 +149,9 @@ final class ReceiveDemux {
                 return;
             }
             transport.migrate(t, "packet");
-        } else if (!datagram && !transport.byPrimaryPath(t, portNum, p)) {
-            // IBA 9.6.1.5: a connected QP takes packets from its peer's port only, by its own path.
+        } else if (!datagram && !transport.byPrimaryGrh(t, p)) {
+            // IBA 9.6.1.5: a connected QP takes packets from its peer's port only, by its own path:
+            // its GRH first, then the P_Key, then its LIDs and port, in qib_ruc_check_hdr's order.
             transport.count(Transport.Drop.PATH_MISMATCH);
             return;
         }
@@ -164,6 +166,10 @@ final class ReceiveDemux {
         if (pkeyIndex < 0) {
             transport.count(Transport.Drop.PKEY_MISMATCH);
             transport.port(t).pkeyViolation();
+            return;
+        }
+        if (!datagram && !byAlternate && !transport.byPrimaryLid(t, portNum, p)) {
+            transport.count(Transport.Drop.PATH_MISMATCH);
             return;
         }
         t.rxPkeyIndex = pkeyIndex;

@@ -855,20 +855,28 @@ public final class Transport implements TransportStage {
 
     /**
      * IBA 9.6.1.5 (qib_ruc.c, qib_ruc_check_hdr): whether a packet for a connected QP came by its
-     * path: to its port, from the LID its address path names, with a GRH from the GID it names
-     * exactly when it asks for one. The P_Key is checked for every service after this.
+     * path, the GRH half, which qib and hfi1 check before the P_Key: a GRH exactly when the path
+     * asks for one, from the GID it names, under its subnet prefix or the link-local one (gid_ok).
+     * {@link #byPrimaryLid} is the other half.
      */
-    boolean byPrimaryPath(TransportQp t, int portNum, Packet p) {
+    boolean byPrimaryGrh(TransportQp t, Packet p) {
         QpContext c = t.ctx;
-        if (c.port() != portNum || p.lrh().slid() != c.dlid() || p.hasGrh() != c.grh()) {
+        if (p.hasGrh() != c.grh()) {
             return false;
         }
         if (!c.grh()) {
             return true;
         }
         byte[] raw = c.raw();
-        return p.grh().sgidPrefix() == Layout.QpCtx.DGID.high64(raw, 0)
+        long prefix = p.grh().sgidPrefix();
+        return (prefix == Layout.QpCtx.DGID.high64(raw, 0) || prefix == HcaPort.DEFAULT_GID_PREFIX)
                 && p.grh().sgidInterfaceId() == Layout.QpCtx.DGID.low64(raw, 0);
+    }
+
+    /** The other half, checked after the P_Key: to the path's port, from the LID it names. */
+    boolean byPrimaryLid(TransportQp t, int portNum, Packet p) {
+        QpContext c = t.ctx;
+        return c.port() == portNum && p.lrh().slid() == c.dlid();
     }
 
     /**
