@@ -106,12 +106,13 @@ public final class Packet {
         if (lrh.lver() != 0) {
             return drop(DropReason.BAD_LVER, "LVer=" + lrh.lver());
         }
-        if (lrh.lnh() != Lrh.LNH_IBA_LOCAL && lrh.lnh() != Lrh.LNH_IBA_GLOBAL) {
-            return drop(DropReason.BAD_LNH, "LNH=" + lrh.lnh());
-        }
-        // IBA 7.7: PktLen counts 4-byte words from the LRH through the ICRC.
+        // IBA 7.7: PktLen counts 4-byte words from the LRH through the ICRC. A length that does not
+        // match is a malformed packet (PortRcvErrors, IBA 16.1.3.5) whatever its LNH names.
         if (lrh.pktLen() * 4 + Vcrc.LENGTH != len) {
             return drop(DropReason.BAD_LENGTH, "PktLen=" + lrh.pktLen() + " words but " + len + " bytes received");
+        }
+        if (lrh.lnh() != Lrh.LNH_IBA_LOCAL && lrh.lnh() != Lrh.LNH_IBA_GLOBAL) {
+            return drop(DropReason.BAD_LNH, "LNH=" + lrh.lnh());
         }
 
         global = lrh.lnh() == Lrh.LNH_IBA_GLOBAL;

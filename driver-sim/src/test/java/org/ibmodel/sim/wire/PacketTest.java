@@ -173,6 +173,14 @@ class PacketTest {
         WireFixture.recrc(b);
         assertEquals(DropReason.BAD_LNH, reason(b));
 
+        // A wrong PktLen is a link-level fault (a PortRcvError) whatever the LNH says.
+        b = pkt.clone();
+        Lrh raw = new Lrh().wrap(b, 0).lnh(Lrh.LNH_RAW);
+        raw.pktLen(raw.pktLen() + 1);
+        WireFixture.recrc(b);
+        assertEquals(DropReason.BAD_LENGTH, reason(b));
+        assertTrue(DropReason.BAD_LENGTH.portRcvError());
+
         b = pkt.clone();
         new Bth().wrap(b, Lrh.HEADER_LENGTH).opCode(0x15);
         WireFixture.recrc(b);
