@@ -432,6 +432,26 @@ class CompleterTest {
                 .sgList(new Sge(h.base + 8192, len, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234)).ok());
     }
 
+    /**
+     * A SEND of three packets whose first the peer acknowledged, then a response with
+     * {@code syndrome} for that first PSN again; what was sent until then is taken off the log.
+     */
+    private static void staleResponse(HostilePeer h, int syndrome) {
+        postSend(h, 1, 3 * HostilePeer.MTU);
+        h.run(50_000);
+        ack(h, HostilePeer.SQ_PSN);
+        h.sent();
+        h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN, f -> f.syndrome = syndrome);
+    }
+
+    /** Runs 20 µs on and polls: exactly one completion, a success. */
+    private static void assertOneSuccess(HostilePeer h) {
+        h.run(20_000);
+        List<Wc> wcs = h.poll();
+        assertEquals(1, wcs.size(), wcs.toString());
+        assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+    }
+
     private static void readResponse(HostilePeer h, Opcode op, int psn, int len) {
         h.send(op, psn, f -> {
             f.syndrome = 0x1f;
@@ -450,20 +470,13 @@ class CompleterTest {
     void shouldIgnoreANakForTheLastAcknowledgedPsn() {
         try (HostilePeer h = peer(r -> {
         })) {
-            postSend(h, 1, 3 * HostilePeer.MTU);
-            h.run(50_000);
-            ack(h, HostilePeer.SQ_PSN);
-            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN,
-                    f -> f.syndrome = org.ibmodel.sim.wire.Aeth.nakSyndrome(
-                            org.ibmodel.sim.wire.Aeth.NakCode.REMOTE_ACCESS_ERROR));
+            staleResponse(h, org.ibmodel.sim.wire.Aeth.nakSyndrome(
+                    org.ibmodel.sim.wire.Aeth.NakCode.REMOTE_ACCESS_ERROR));
             h.run(20_000);
             assertTrue(h.poll().isEmpty(), "nothing completes on a stale NAK");
             assertEquals(HwQpState.RTS, h.transportQp().ctx.state());
             ack(h, HostilePeer.SQ_PSN + 2);
-            h.run(20_000);
-            List<Wc> wcs = h.poll();
-            assertEquals(1, wcs.size(), wcs.toString());
-            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertOneSuccess(h);
         }
     }
 
@@ -472,12 +485,7 @@ class CompleterTest {
     void shouldIgnoreAnRnrNakForTheLastAcknowledgedPsn() {
         try (HostilePeer h = peer(r -> {
         })) {
-            postSend(h, 1, 3 * HostilePeer.MTU);
-            h.run(50_000);
-            ack(h, HostilePeer.SQ_PSN);
-            h.sent();
-            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN,
-                    f -> f.syndrome = org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(1));
+            staleResponse(h, org.ibmodel.sim.wire.Aeth.rnrNakSyndrome(1));
             h.run(200_000);
             List<Transport.Sent> sent = h.sent();
             assertEquals(0, sentAt(sent, HostilePeer.SQ_PSN).size() + sentAt(sent, HostilePeer.SQ_PSN + 1).size(),
@@ -552,10 +560,7 @@ class CompleterTest {
             assertTrue(h.poll().isEmpty(), "the READ waits for its data");
             readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_FIRST, HostilePeer.SQ_PSN + 1, HostilePeer.MTU);
             readResponse(h, Opcode.RC_RDMA_READ_RESPONSE_LAST, HostilePeer.SQ_PSN + 2, HostilePeer.MTU);
-            h.run(20_000);
-            List<Wc> wcs = h.poll();
-            assertEquals(1, wcs.size(), wcs.toString());
-            assertEquals(WcStatus.SUCCESS, wcs.get(0).status, wcs.toString());
+            assertOneSuccess(h);
         }
     }
 
