@@ -57,6 +57,22 @@ class HcaQueryQpTest {
     }
 
     /**
+     * mlx4_ib_query_qp decodes both address paths of an RC QP whatever was loaded: in INIT the
+     * primary path is zeros on the QP's port, and the alternate one, never loaded, zeros on port 1
+     * (to_rdma_ah_attr reads the port from sched_queue).
+     */
+    @Test
+    void shouldReportBothAddressPathsOfAConnectedQpBeforeTheyAreLoaded() {
+        Qp qp = rcQp();
+        assertEquals(0, qp.modify(HcaHost.init(), HcaHost.RC_INIT));
+        QpAttr q = new QpAttr();
+        assertEquals(0, qp.query(q));
+        assertEquals(new org.ibmodel.core.AhAttr(0, 0, 0, 0, 1, null), q.ahAttr);
+        assertEquals(new org.ibmodel.core.AhAttr(0, 0, 0, 0, 1, null), q.altAhAttr);
+        assertEquals(1, q.altPortNum);
+    }
+
+    /**
      * __mlx4_ib_modify_qp writes a connected QP's MTU only when the modify gives IB_QP_PATH_MTU,
      * so mlx4_ib_query_qp reads 0 in INIT, the MTU from RTR on, and 0 again after RESET and INIT.
      */

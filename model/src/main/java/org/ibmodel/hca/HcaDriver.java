@@ -1585,15 +1585,14 @@ public final class HcaDriver implements DeviceOps {
         if (qp.type() != QpType.RC && qp.type() != QpType.UC) {
             return 0;
         }
-        if (out.ahAttr != null) {
-            out.ahAttr = AddressPath.PRIMARY.read(ctx, c, out.portNum);
-        }
-        if (out.altAhAttr != null) {
-            out.altPortNum = Hw.QpCtx.ALT_PORT.getInt(ctx, c);
-            out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, c);
-            out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, c);
-            out.altAhAttr = AddressPath.ALTERNATE.read(ctx, c, out.altPortNum);
-        }
+        // mlx4_ib_query_qp decodes both address paths of an RC or UC QP whatever was loaded: one
+        // never loaded reads as zeros, on port 1 (to_rdma_ah_attr takes the port from sched_queue).
+        out.ahAttr = AddressPath.PRIMARY.read(ctx, c, out.portNum);
+        int altPort = Hw.QpCtx.ALT_PORT.getInt(ctx, c);
+        out.altPortNum = altPort == 0 ? 1 : altPort;
+        out.altPkeyIndex = Hw.QpCtx.ALT_PKEY_INDEX.getInt(ctx, c);
+        out.altTimeout = Hw.QpCtx.ALT_ACK_TIMEOUT.getInt(ctx, c);
+        out.altAhAttr = AddressPath.ALTERNATE.read(ctx, c, out.altPortNum);
         return 0;
     }
 
