@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ibmodel check}: TLC on every configuration of the TLA+ specs; the help below gives its rows and JSON. */
-@Command(name = "check", mixinStandardHelpOptions = true,
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Model-check the TLA+ specifications with TLC.",
             "",
             "Runs every configuration listed in the specs' manifest.json (by default the",

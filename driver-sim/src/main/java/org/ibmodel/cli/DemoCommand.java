@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ibmodel demo}: the main job on built-in defaults. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"ibv_rc_pingpong between processes on two hosts through a switch, narrated.",
             "",
             "Each host's HCA driver brings its device up and uverbs serves it; a process",

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code ibmodel qp-table}: the kernel's QP transition table as JSON, Graphviz or text. */
-@Command(name = "qp-table", mixinStandardHelpOptions = true,
+@Command(name = "qp-table", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Print the kernel's QP state transition table.",
             "",
             "One row per (from, to, QP type) that ib_modify_qp_is_ok accepts",

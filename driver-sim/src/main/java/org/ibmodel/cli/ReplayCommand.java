@@ -16,7 +16,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ibmodel replay TRACE [--json]}: object lifecycles and rule violations of a kernel trace. */
-@Command(name = "replay", mixinStandardHelpOptions = true,
+@Command(name = "replay", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Replay a kernel trace (ftrace or trace-cmd report text).",
             "",
             "Rebuilds the lifecycles of CQs, MRs, QPs and rdma_cm ids from the rdma_core,",

@@ -37,7 +37,7 @@ import picocli.CommandLine.Spec;
  * format and output), one JSON object per script line, on one host with one device whose
  * character device is uverbs0. Deterministic: the script alone decides the output.
  */
-@Command(name = "uverbs-exec", mixinStandardHelpOptions = true,
+@Command(name = "uverbs-exec", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Run raw uverbs syscalls from a script, one JSON line per line.",
             "",
             "  process P            later lines act as process P (default p1)",

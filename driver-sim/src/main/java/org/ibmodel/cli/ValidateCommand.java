@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /** {@code ibmodel validate TRACE}: is a recorded run of the model a behaviour of its specs? */
-@Command(name = "validate", mixinStandardHelpOptions = true,
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = {"Validate a recorded run of the model against the TLA+ specs.",
             "",
             "TRACE is NDJSON: a header naming the specs (QpStateMachine, WorkQueues,",

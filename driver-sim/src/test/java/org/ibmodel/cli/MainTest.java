@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
+
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Matcher;
@@ -83,5 +85,16 @@ class MainTest {
         CliRun run = CliRun.of("--version");
         assertEquals(0, run.exit());
         assertTrue(run.out().startsWith("ibmodel "), run.out());
+    }
+
+    /** Every subcommand's help offers -V, --version: each prints what ibmodel -V does. */
+    @Test
+    void shouldPrintTheVersionFromEverySubcommand() {
+        String version = CliRun.of("-V").out();
+        for (String sub : List.of("demo", "replay", "validate", "check", "qp-table", "uverbs-exec")) {
+            CliRun run = CliRun.of(sub, "-V");
+            assertEquals(0, run.exit(), sub);
+            assertEquals(version, run.out(), sub);
+        }
     }
 }
