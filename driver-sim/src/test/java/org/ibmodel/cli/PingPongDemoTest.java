@@ -276,7 +276,11 @@ class PingPongDemoTest {
     void shouldSayWhichLossNeverHappened() {
         CliRun run = CliRun.of("demo", "--quiet", "--lose", "SEND Last with Immediate");
         assertEquals(0, run.exit(), run.err());
-        assertTrue(run.out().contains("--lose: no SEND Last with Immediate packet was sent"), run.out());
+        assertTrue(run.out().contains("--lose: no SEND Last with Immediate packet was sent\n"),
+                "with no loss before it, none is spoken of: " + run.out());
+        run = CliRun.of("demo", "--quiet", "--lose", "RDMA WRITE Middle", "--lose", "SEND Last with Immediate");
+        assertTrue(run.out().contains(
+                "--lose: no SEND Last with Immediate packet was sent after the ones lost before it"), run.out());
     }
 
     @Test

@@ -592,8 +592,10 @@ public final class PingPongTour {
         }
         long packets = world.transport(0).packetsSent() + world.transport(1).packetsSent();
         n.blank();
+        boolean first = lost.isEmpty();
         for (Opcode op : lose) {
-            n.always("--lose: no %s packet was sent after the ones lost before it", op.ibtaName());
+            n.always("--lose: no %s packet was sent%s", op.ibtaName(), first ? "" : " after the ones lost before it");
+            first = false;
         }
         n.always("summary: seed %d, %d packets, %d work completions, %.3f us of virtual time, %d objects left allocated%s",
                 seed, packets, completions, world.scheduler().now() / 1000.0, leaked,
