@@ -1,6 +1,7 @@
 package org.ibmodel.cli;
 
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -52,9 +53,19 @@ final class CheckCommand implements Callable<Integer> {
         List<TlcResult> results;
         try (SpecDir specs = dir != null ? SpecDir.of(dir) : SpecDir.fromClasspath(SpecDir.MANIFEST)) {
             List<SpecConfig> configs = select(specs, specs.manifest(SpecDir.MANIFEST).configs());
+            // TLC keeps its state files in a directory beside the specs it checks.
+            if (dir != null && !Files.isWritable(dir)) {
+                throw new BadInputException(dir + ": TLC writes its state files beside the specs, and this"
+                        + " directory is not writable (copy it somewhere that is)");
+            }
             results = new TlcRunner().runAll(specs, configs, jobs);
         } catch (SpecException e) {
             throw new BadInputException(e.getMessage());
+        } catch (IllegalStateException e) {
+            // A run that could not even start or finish (no disk space, files taken away): said in
+            // a line, the cause's own words, not a stack trace.
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            throw new BadInputException("TLC could not run: " + cause.getMessage());
         }
         PrintWriter out = spec.commandLine().getOut();
         out.print(json ? json(results) : table(results));
