@@ -151,7 +151,8 @@ final class DemoCommand implements Callable<Integer> {
         if (catas && hang) {
             throw new BadInputException("--catas and --hang each end the first ping-pong: give one of them");
         }
-        Object[][] files = {{"--pcap", pcap}, {"--trace", trace}, {"--spec-trace", specTrace}};
+        Object[][] files = {{"--pcap", pcap}, {"--trace", trace}, {"--spec-trace", specTrace},
+            {"--html", html == null ? null : html.resolve("index.html")}};
         for (int i = 0; i < files.length; i++) {
             for (int j = i + 1; j < files.length; j++) {
                 if (sameFile((Path) files[i][1], (Path) files[j][1])) {
@@ -209,6 +210,9 @@ final class DemoCommand implements Callable<Integer> {
     private static Path stage(StagedOutputs staging, String option, Path given, Path file) {
         if (given == null) {
             return null;
+        }
+        if (Files.isDirectory(file)) {
+            throw new BadInputException(option + " " + given + ": cannot write it (a directory is there)");
         }
         try {
             if (Files.isRegularFile(file) && !Files.isWritable(file)) {

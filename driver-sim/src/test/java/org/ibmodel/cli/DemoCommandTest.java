@@ -67,12 +67,31 @@ class DemoCommandTest {
         for (String[] refused : new String[][] {
             {"demo", "--pcap", same.toString(), "--trace", same.toString()},
             {"demo", "--trace", same.toString(), "--spec-trace", dir.resolve(".").resolve("same").toString()},
+            {"demo", "--pcap", dir.resolve("h").resolve("index.html").toString(), "--html", dir.resolve("h").toString()},
         }) {
             CliRun run = CliRun.of(refused);
             assertEquals(2, run.exit(), run.err());
             assertEquals(1, run.err().lines().count(), run.err());
             assertTrue(run.err().contains("the same file"), run.err());
             assertEquals("an earlier file", Files.readString(same));
+        }
+    }
+
+    /**
+     * A trace or capture named by a directory cannot be written: refused before the run, not
+     * found out at its end after the summary has spoken of the other outputs.
+     */
+    @Test
+    void shouldRefuseADirectoryGivenForAFileBeforeTheRun() {
+        for (String option : new String[] {"--trace", "--spec-trace", "--pcap"}) {
+            Path pcap = dir.resolve("a.pcap");
+            CliRun run = option.equals("--pcap") ? CliRun.of("demo", "--quiet", option, dir.toString())
+                    : CliRun.of("demo", "--quiet", "--pcap", pcap.toString(), option, dir.toString());
+            assertEquals(2, run.exit(), option + ": " + run.err());
+            assertEquals("", run.out(), option + ": no summary, the demo did not run");
+            assertEquals(1, run.err().lines().count(), run.err());
+            assertTrue(run.err().contains("a directory is there"), run.err());
+            assertFalse(Files.exists(pcap), option);
         }
     }
 
