@@ -67,6 +67,17 @@ public final class Main implements Runnable {
         return cl.execute(args);
     }
 
+    /**
+     * Why a file could not be read, in the words of strerror: the exception's message is often
+     * only the path again.
+     */
+    static String readFailure(java.io.IOException e) {
+        return e instanceof java.nio.file.AccessDeniedException ? "Permission denied"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
+                : String.valueOf(e.getMessage());
+    }
+
     /** Reads the version Maven wrote into the jar. */
     static final class Version implements CommandLine.IVersionProvider {
         @Override

@@ -46,7 +46,7 @@ final class ReplayCommand implements Callable<Integer> {
         } catch (NoSuchFileException e) {
             throw new BadInputException("no such file: " + trace);
         } catch (IOException e) {
-            throw new BadInputException("cannot read " + trace + ": " + e.getMessage());
+            throw new BadInputException("cannot read " + trace + ": " + Main.readFailure(e));
         }
         PrintWriter out = spec.commandLine().getOut();
         if (report.lines() == 0) {

@@ -123,7 +123,7 @@ final class UverbsExecCommand implements Callable<Integer> {
         } catch (java.nio.file.NoSuchFileException e) {
             throw new BadInputException("cannot read " + script + ": no such file");
         } catch (IOException e) {
-            throw new BadInputException("cannot read " + script + ": " + e.getMessage());
+            throw new BadInputException("cannot read " + script + ": " + Main.readFailure(e));
         }
         var out = spec.commandLine().getOut();
         Run run = new Run(HCA.create());

@@ -97,4 +97,13 @@ class MainTest {
             assertEquals(version, run.out(), sub);
         }
     }
+
+    /** A file that cannot be read is said with strerror's reason, not its path a second time. */
+    @Test
+    void shouldSayWhyAFileCannotBeRead() {
+        assertEquals("Permission denied", Main.readFailure(new java.nio.file.AccessDeniedException("/x")));
+        assertEquals("no such file", Main.readFailure(new java.nio.file.NoSuchFileException("/x")));
+        assertEquals("Is a directory", Main.readFailure(new java.nio.file.FileSystemException("/x", null,
+                "Is a directory")));
+    }
 }

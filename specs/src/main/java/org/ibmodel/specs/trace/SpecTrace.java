@@ -31,7 +31,8 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new TraceFormatException(p.toString(), 0, "not UTF-8 text, so not a recorded run (NDJSON)");
         } catch (IOException e) {
-            throw new TraceFormatException(p.toString(), 0, "cannot read: " + e.getMessage());
+            throw new TraceFormatException(p.toString(), 0, "cannot read: "
+                    + (e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : e.getMessage()));
         }
     }
 
