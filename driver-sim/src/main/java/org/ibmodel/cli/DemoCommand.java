@@ -138,6 +138,10 @@ final class DemoCommand implements Callable<Integer> {
             if (!lose.isEmpty()) {
                 throw new BadInputException("--lose needs the fabric: drop --single-host");
             }
+            // The in-memory device's walk draws nothing at random: a seed would change nothing.
+            if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
+                throw new BadInputException("--seed picks the fabric's PSNs and data: drop --single-host");
+            }
         }
         List<Opcode> lost = new ArrayList<>();
         for (String name : lose) {

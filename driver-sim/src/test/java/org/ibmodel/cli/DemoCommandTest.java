@@ -44,6 +44,15 @@ class DemoCommandTest {
         assertEquals(CliRun.of("demo", "--single-host").out(), CliRun.of("demo", "--single-host").out());
     }
 
+    /** The single-host walk draws nothing at random, so a seed given to it is refused, not ignored. */
+    @Test
+    void shouldRefuseASeedForTheSingleHostWalk() {
+        CliRun run = CliRun.of("demo", "--single-host", "--seed", "5");
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("", run.out());
+        assertTrue(run.err().contains("--seed"), run.err());
+    }
+
     /** A refused command line changes nothing on disk: files given to it keep what they held. */
     @Test
     void shouldLeaveAnExistingCaptureAndTraceAloneWhenRefused() throws IOException {
