@@ -42,7 +42,9 @@ public final class Main implements Runnable {
         // Bad usage is one line too, naming the command whose --help says more.
         cl.setParameterExceptionHandler((ex, ignored) -> {
             CommandLine line = ex.getCommandLine();
-            line.getErr().println("ibmodel: " + ex.getMessage() + " (see '" + line.getCommandSpec().qualifiedName()
+            // picocli starts some of its messages with "Error: "; ours already says whose error it is.
+            String message = ex.getMessage().startsWith("Error: ") ? ex.getMessage().substring(7) : ex.getMessage();
+            line.getErr().println("ibmodel: " + message + " (see '" + line.getCommandSpec().qualifiedName()
                     + " --help')");
             return EXIT_USAGE;
         });

@@ -25,6 +25,7 @@ class MainTest {
         assertEquals(2, both.exit());
         assertEquals(1, both.err().lines().count(), both.err());
         assertTrue(both.err().contains("(see 'ibmodel qp-table --help')"), both.err());
+        assertTrue(both.err().startsWith("ibmodel: --json, --dot are mutually exclusive"), "one prefix: " + both.err());
     }
 
     /** --help does not hide a word the command does not know: `ibmodel run --help` is bad usage. */
