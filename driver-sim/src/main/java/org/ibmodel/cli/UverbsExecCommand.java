@@ -110,6 +110,10 @@ final class UverbsExecCommand implements Callable<Integer> {
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT)
                 .decode(ByteBuffer.wrap(bytes)).toString();
+        // A byte-order mark some editors write is no part of the first command.
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1);
+        }
         return new BufferedReader(new StringReader(text)).lines().toList();
     }
 

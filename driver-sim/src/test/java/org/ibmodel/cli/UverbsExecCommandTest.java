@@ -100,6 +100,15 @@ class UverbsExecCommandTest {
         assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EINTR\"}", lines[14]);
     }
 
+    /** A byte-order mark before the first command, as some editors save a file, is no part of it. */
+    @Test
+    void shouldReadAScriptThatStartsWithAByteOrderMark() throws IOException {
+        Out plain = run(SCRIPT);
+        Out bom = run("\uFEFF" + SCRIPT);
+        assertEquals(0, bom.code(), bom.err());
+        assertEquals(plain.out(), bom.out());
+    }
+
     /** poll() and O_NONBLOCK on the async fd: a port event makes it readable, then it is empty again. */
     @Test
     void shouldPollAnEventFdAndReadItWithoutBlocking() throws IOException {

@@ -53,6 +53,10 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
         int lineNo = 0;
         for (String line = r.readLine(); line != null; line = r.readLine()) {
             lineNo++;
+            // A byte-order mark some editors write is no part of the first line's JSON.
+            if (lineNo == 1 && line.startsWith("\uFEFF")) {
+                line = line.substring(1);
+            }
             if (line.isBlank()) {
                 continue;
             }

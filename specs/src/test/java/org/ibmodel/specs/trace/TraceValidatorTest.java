@@ -33,6 +33,13 @@ class TraceValidatorTest {
         assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
     }
 
+    /** A byte-order mark before the header, as some editors save a file, is no part of it. */
+    @Test
+    void shouldReadATraceThatStartsWithAByteOrderMark() {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("bom.ndjson", "\uFEFF" + GOOD));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+    }
+
     /** Two signaled sends of one QP polled newest first: a send queue completes in order. */
     @Test
     void shouldRejectSendCompletionsOutOfPostingOrder() {
