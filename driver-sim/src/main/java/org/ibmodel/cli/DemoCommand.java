@@ -175,10 +175,10 @@ final class DemoCommand implements Callable<Integer> {
         // that one the run cannot write stops the demo before it starts, with one line, and a
         // failure later (a full disk) leaves every existing output as it was and nothing half made.
         List<Path> made = html == null ? List.of() : missingDirectories(html);
-        boolean committed = false;
         try (StagedOutputs staging = new StagedOutputs()) {
             Path htmlOut = null;
             if (html != null) {
+                staging.madeDirectories(made);
                 try {
                     Files.createDirectories(html);
                 } catch (IOException e) {
@@ -195,18 +195,7 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new BadInputException("cannot write the outputs: " + e.getMessage());
             }
-            committed = true;
             return leaked == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
-        } finally {
-            if (!committed) {
-                for (Path p : made) {
-                    try {
-                        Files.deleteIfExists(p);
-                    } catch (IOException ignored) {
-                        // Best effort: the one line already says why the demo did not finish.
-                    }
-                }
-            }
         }
     }
 

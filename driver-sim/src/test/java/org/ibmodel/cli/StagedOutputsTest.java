@@ -60,4 +60,32 @@ class StagedOutputsTest {
             assertEquals(devNull, s.stage(devNull));
         }
     }
+
+    /**
+     * A run stopped by SIGINT or SIGTERM never closes its outputs; the JVM's shutdown hook takes
+     * away the hidden files and the directories made for them, and after a commit nothing.
+     */
+    @Test
+    void shouldTakeAwayWhatWasNotCommittedWhenTheJvmStops() throws IOException {
+        Path made = dir.resolve("html");
+        Files.createDirectories(made);
+        StagedOutputs stopped = new StagedOutputs();
+        stopped.madeDirectories(java.util.List.of(made));
+        Path part = stopped.stage(made.resolve("index.html"));
+        Path pcap = stopped.stage(dir.resolve("out.pcap"));
+        assertTrue(Files.exists(part) && Files.exists(pcap));
+        stopped.runExitHook();
+        assertFalse(Files.exists(part), "the page's hidden file");
+        assertFalse(Files.exists(pcap), "the capture's hidden file");
+        assertFalse(Files.exists(made), "the directory made for the page");
+        stopped.close();
+
+        try (StagedOutputs done = new StagedOutputs()) {
+            Path out = dir.resolve("kept.pcap");
+            Files.writeString(done.stage(out), "capture");
+            done.commit();
+            done.runExitHook();
+            assertEquals("capture", Files.readString(out));
+        }
+    }
 }
