@@ -79,6 +79,9 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
                     if (!(o instanceof String s) || !SPECS.contains(s)) {
                         throw new TraceFormatException(file, lineNo, "unknown spec " + o + "; known: " + SPECS);
                     }
+                    if (specs.contains(s)) {
+                        throw new TraceFormatException(file, lineNo, "the header names " + s + " twice");
+                    }
                     specs.add(s);
                 }
                 header = m;

@@ -95,6 +95,14 @@ class TraceValidatorTest {
         assertTrue(e.getMessage().startsWith("t.ndjson:8: UserPostSend without \"qpn\""), e.getMessage());
     }
 
+    /** A header that names one spec twice is refused at its line, not read as a run of it. */
+    @Test
+    void shouldRefuseAHeaderNamingASpecTwice() {
+        String twice = "{\"trace\":\"ibmodel-spec\",\"specs\":[\"HcaCommands\",\"HcaCommands\"]}\n";
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> SpecTrace.parse("t.ndjson", twice));
+        assertTrue(e.getMessage().startsWith("t.ndjson:1: the header names HcaCommands twice"), e.getMessage());
+    }
+
     @Test
     void shouldRoundTripNdjson() {
         SpecTrace t = SpecTrace.parse("good.ndjson", GOOD);
