@@ -98,9 +98,13 @@ final class CheckCommand implements Callable<Integer> {
             SpecConfig found = all.stream().filter(c -> c.cfg().equals(name)).findFirst().orElse(null);
             if (found == null) {
                 throw new BadInputException(specs.name(name) + ": not a configuration in "
-                        + specs.name(SpecDir.MANIFEST));
+                        + specs.name(SpecDir.MANIFEST) + "; one of: "
+                        + String.join(", ", all.stream().map(SpecConfig::cfg).toList()));
             }
-            out.add(found);
+            // One named twice is checked once: a second run would find the same.
+            if (!out.contains(found)) {
+                out.add(found);
+            }
         }
         return out;
     }

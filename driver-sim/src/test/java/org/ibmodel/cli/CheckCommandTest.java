@@ -104,10 +104,20 @@ class CheckCommandTest {
     void shouldExitTwoForAnUnknownConfigOrDirectory() {
         CliRun run = CliRun.of("check", "NoSuch.cfg");
         assertEquals(2, run.exit());
-        assertEquals("ibmodel: NoSuch.cfg: not a configuration in manifest.json\n", run.err());
+        assertTrue(run.err().startsWith("ibmodel: NoSuch.cfg: not a configuration in manifest.json; one of: "),
+                run.err());
+        assertTrue(run.err().contains("MCQpStateMachine.cfg"), "the ones there are, named: " + run.err());
         CliRun dir = CliRun.of("check", "--dir", tmp.resolve("nope").toString());
         assertEquals(2, dir.exit());
         assertEquals("ibmodel: " + tmp.resolve("nope") + ": no such directory\n", dir.err());
+    }
+
+    /** A configuration named twice is checked once. */
+    @Test
+    void shouldCheckAConfigurationNamedTwiceOnce() {
+        CliRun run = CliRun.of("check", "--json", "MCQpStateMachine.cfg", "MCQpStateMachine.cfg");
+        assertEquals(0, run.exit(), run.err());
+        assertEquals(1, run.out().split("\"cfg\"", -1).length - 1, run.out());
     }
 
     @Test
