@@ -160,6 +160,10 @@ class ValidateCommandTest {
         CliRun missing = CliRun.of("validate", dir.resolve("none.ndjson").toString());
         assertEquals(2, missing.exit());
         assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        // Not a regular file, but one that reads (as a pipe does): read, and found empty.
+        CliRun devNull = CliRun.of("validate", "/dev/null");
+        assertEquals(2, devNull.exit());
+        assertEquals("ibmodel: /dev/null:1: empty trace: no header line", devNull.err().strip());
         CliRun directory = CliRun.of("validate", dir.toString());
         assertEquals(2, directory.exit());
         assertEquals("ibmodel: " + dir + ": is a directory", directory.err().strip());
