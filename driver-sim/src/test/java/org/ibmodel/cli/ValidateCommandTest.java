@@ -171,7 +171,17 @@ class ValidateCommandTest {
         Files.write(binary, new byte[] {(byte) 0xd4, (byte) 0xc3, (byte) 0xb2, (byte) 0xa1, 2, 0, 4, 0});
         CliRun notText = CliRun.of("validate", binary.toString());
         assertEquals(2, notText.exit());
-        assertEquals("ibmodel: " + binary + ": not UTF-8 text, so not a recorded run (NDJSON)",
+        assertEquals("ibmodel: " + binary + ":1: not UTF-8 text (byte 0), so not a recorded run (NDJSON)",
                 notText.err().strip());
+        // One byte flipped in a recorded run: its line and offset are said.
+        byte[] run = GOOD.getBytes(StandardCharsets.UTF_8);
+        int third = GOOD.indexOf('\n', GOOD.indexOf('\n') + 1) + 1;
+        run[third + 5] = (byte) 0xff;
+        Path flipped = dir.resolve("flipped.ndjson");
+        Files.write(flipped, run);
+        CliRun damaged = CliRun.of("validate", flipped.toString());
+        assertEquals(2, damaged.exit());
+        assertEquals("ibmodel: " + flipped + ":3: not UTF-8 text (byte " + (third + 5)
+                + "), so not a recorded run (NDJSON)", damaged.err().strip());
     }
 }

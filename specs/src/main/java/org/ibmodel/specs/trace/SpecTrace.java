@@ -26,10 +26,26 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
             "HcaCommands", "UverbsDisassociate", "PathMigration");
 
     public static SpecTrace read(Path p) {
-        try (Reader r = Files.newBufferedReader(p, StandardCharsets.UTF_8)) {
-            return parse(p.toString(), r);
-        } catch (java.nio.charset.CharacterCodingException e) {
-            throw new TraceFormatException(p.toString(), 0, "not UTF-8 text, so not a recorded run (NDJSON)");
+        try (java.io.InputStream in = Files.newInputStream(p)) {
+            byte[] bytes = in.readAllBytes();
+            java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
+            java.nio.CharBuffer text = java.nio.CharBuffer.allocate(bytes.length);
+            java.nio.charset.CoderResult bad = StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(java.nio.charset.CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(java.nio.charset.CodingErrorAction.REPORT)
+                    .decode(buf, text, true);
+            if (bad.isError()) {
+                // Where the first byte that is no UTF-8 stands: its line, and its offset in the file.
+                int at = buf.position();
+                int line = 1;
+                for (int i = 0; i < at; i++) {
+                    line += bytes[i] == '\n' ? 1 : 0;
+                }
+                throw new TraceFormatException(p.toString(), line, "not UTF-8 text (byte " + at
+                        + "), so not a recorded run (NDJSON)");
+            }
+            text.flip();
+            return parse(p.toString(), new StringReader(text.toString()));
         } catch (IOException e) {
             throw new TraceFormatException(p.toString(), 0, "cannot read: "
                     + (e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : e.getMessage()));
