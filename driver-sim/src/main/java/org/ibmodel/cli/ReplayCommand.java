@@ -71,7 +71,8 @@ final class ReplayCommand implements Callable<Integer> {
         if (strict && !report.lost().isEmpty()) {
             var first = report.lost().get(0);
             throw new BadInputException(trace + ":" + first.line() + ": CPU " + first.cpu() + " lost "
-                    + first.events() + " events (" + report.lostEvents() + " lost in all; --strict)");
+                    + first.what() + " (" + report.lostEvents() + (report.lostCounted() ? "" : " or more")
+                    + " lost in all; --strict)");
         }
         return report.violationsTotal() == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
     }

@@ -282,7 +282,11 @@ public final class TraceReader {
         String line = new String(l, from, n - from).strip();
         Matcher m = LOST.matcher(line);
         if (m.matches()) {
-            h.lost(new Lost(lines, Integer.parseInt(m.group(1)), Long.parseLong(m.group(2))));
+            // Group 2 is the count "LOST %lu EVENTS" or "%lld EVENTS DROPPED" gives, absent when
+            // the marker gives none.
+            String count = m.group(2) != null ? m.group(2) : m.group(3);
+            long events = count == null ? Lost.UNCOUNTED : Long.parseLong(count);
+            h.lost(new Lost(lines, Integer.parseInt(m.group(1)), events));
             return;
         }
         m = ENTRIES.matcher(line);
@@ -291,9 +295,13 @@ public final class TraceReader {
         }
     }
 
-    /** kernel/trace/trace.c print_trace_line: "CPU:%d [LOST %lu EVENTS]". */
+    /**
+     * kernel/trace/trace.c print_trace_line: "CPU:%d [LOST %lu EVENTS]" from trace_pipe, "CPU:%d
+     * [LOST EVENTS]" from trace; trace-cmd report: "CPU:%d [%lld EVENTS DROPPED]", "CPU:%d [EVENTS
+     * DROPPED]".
+     */
     private static final Pattern LOST =
-            Pattern.compile("CPU:(\\d{1,9}) \\[LOST (\\d{1,18}) EVENTS\\]");
+            Pattern.compile("CPU:(\\d{1,9}) \\[(?:LOST (?:(\\d{1,18}) )?EVENTS|(?:(\\d{1,18}) )?EVENTS DROPPED)\\]");
     /** kernel/trace/trace.c print_event_info: "# entries-in-buffer/entries-written: %lu/%lu   #P:%d". */
     private static final Pattern ENTRIES =
             Pattern.compile("# entries-in-buffer/entries-written: (\\d{1,18})/(\\d{1,18})");

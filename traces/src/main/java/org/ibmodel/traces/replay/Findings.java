@@ -16,7 +16,7 @@ public final class Findings {
         total++;
         if (violations.size() < KEEP) {
             if (firstLoss != null) {
-                message += " (" + firstLoss.events() + " events lost on CPU " + firstLoss.cpu() + " at line "
+                message += " (" + firstLoss.what() + " lost on CPU " + firstLoss.cpu() + " at line "
                         + firstLoss.line() + " before it)";
             }
             violations.add(new Violation(line, rule, message));

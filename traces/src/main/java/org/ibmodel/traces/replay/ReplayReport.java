@@ -17,13 +17,18 @@ public record ReplayReport(int lines, int events, Map<String, Long> eventCounts,
         long unparsedTotal, Map<ObjectKind, ObjectCounts> objects, List<Violation> violations, long violationsTotal,
         Set<Layout> layouts, List<Lost> lost, long overwritten, long entriesWritten) {
 
-    /** Events the kernel lost in the middle of the trace, in all. */
+    /** Events the kernel lost in the middle of the trace, in all, of those whose count was said. */
     public long lostEvents() {
         long n = 0;
         for (Lost l : lost) {
-            n += l.events();
+            n += l.counted() ? l.events() : 0;
         }
         return n;
+    }
+
+    /** Whether every loss said how many it lost, so that {@link #lostEvents()} is all of them. */
+    public boolean lostCounted() {
+        return lost.stream().allMatch(Lost::counted);
     }
 
     /** True when no line could be read as a trace record although the input had some text. */
@@ -83,7 +88,7 @@ public record ReplayReport(int lines, int events, Map<String, Long> eventCounts,
             sep = "";
             for (Lost l : lost) {
                 sb.append(sep).append("{\"line\":").append(l.line()).append(",\"cpu\":").append(l.cpu())
-                        .append(",\"events\":").append(l.events()).append('}');
+                        .append(",\"events\":").append(l.counted() ? String.valueOf(l.events()) : "null").append('}');
                 sep = ",";
             }
             sb.append(']');
@@ -132,11 +137,11 @@ public record ReplayReport(int lines, int events, Map<String, Long> eventCounts,
                     .append(" adopted when first seen\n");
         }
         if (!lost.isEmpty()) {
-            sb.append("lost events: ").append(lostEvents())
+            sb.append("lost events: ").append(lostEvents()).append(lostCounted() ? "" : " or more")
                     .append(" (the ring buffer overflowed; records are missing)\n");
             for (Lost l : lost) {
                 sb.append("  line ").append(l.line()).append(": CPU ").append(l.cpu()).append(" lost ")
-                        .append(l.events()).append(" events\n");
+                        .append(l.counted() ? l.what() : "events (how many, the trace does not say)").append('\n');
             }
         }
         sb.append("violations: ").append(violationsTotal).append('\n');

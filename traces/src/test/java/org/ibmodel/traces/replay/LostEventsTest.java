@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The ring buffer overflows: ftrace prints "CPU:%d [LOST %lu EVENTS]" where records are missing
- * (kernel/trace/trace.c print_trace_line), in trace and trace_pipe alike, and the header's
+ * (kernel/trace/trace.c print_trace_line), trace_pipe with the count and trace without, and the header's
  * entries-in-buffer/entries-written says how many were overwritten. A replay says so, and marks
  * the violations after a loss as possibly the loss's doing.
  */
@@ -44,6 +44,31 @@ class LostEventsTest {
         assertTrue(text.contains("overwritten: 5 of 8 entries written, the oldest, before the first record"), text);
         String json = r.toJson();
         assertTrue(json.contains(",\"lost\":[{\"line\":6,\"cpu\":1,\"events\":5}],\"overwritten\":5"), json);
+    }
+
+    /**
+     * Read without consuming, the trace file says only that records were lost, not how many
+     * ("CPU:%d [LOST EVENTS]", Linux 5.7 on); a replay still says so and marks what follows.
+     */
+    @Test
+    void shouldReportALossWhoseCountTheTraceFileDoesNotGive() throws IOException {
+        ReplayReport r = replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]", "CPU:1 [LOST EVENTS]"));
+        assertEquals(List.of(new Lost(6, 1, Lost.UNCOUNTED)), r.lost());
+        assertTrue(r.violations().get(0).message().endsWith("(events lost on CPU 1 at line 6 before it)"),
+                r.violations().get(0).message());
+        String text = r.toText("t");
+        assertTrue(text.contains("lost events: 0 or more (the ring buffer overflowed; records are missing)\n"
+                + "  line 6: CPU 1 lost events (how many, the trace does not say)\n"), text);
+        assertTrue(r.toJson().contains("\"lost\":[{\"line\":6,\"cpu\":1,\"events\":null}]"), r.toJson());
+    }
+
+    /** trace-cmd report marks a loss "CPU:%d [%lld EVENTS DROPPED]", or without a count. */
+    @Test
+    void shouldReportTheLossesTraceCmdReports() throws IOException {
+        assertEquals(List.of(new Lost(6, 1, 204600)),
+                replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]", "CPU:1 [204600 EVENTS DROPPED]")).lost());
+        assertEquals(List.of(new Lost(6, 2, Lost.UNCOUNTED)),
+                replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]", "CPU:2 [EVENTS DROPPED]")).lost());
     }
 
     @Test
