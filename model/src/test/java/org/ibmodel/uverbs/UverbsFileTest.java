@@ -120,6 +120,13 @@ class UverbsFileTest {
         assertEquals(err(Errno.EOPNOTSUPP), w(Command.write(UverbsApi.PEEK_CQ, new byte[0], 0)));
         // rdma_core.h uapi_get_method: stray bits in the command word are -EINVAL.
         assertEquals(err(Errno.EINVAL), w(Command.write(0x100 | UverbsApi.ALLOC_PD, Le8.of(RESP), 4)));
+        // OPEN_QP needs XRC: trimmed off the table's end (uapi_finalize_disable), so -EOPNOTSUPP
+        // before the header is looked at; OPEN_XRCD before it is the notsupp method, whose header
+        // verify_hdr checks first: in_words 0, short of the header itself, is -EINVAL.
+        byte[] openQp = {UverbsApi.OPEN_QP, 0, 0, 0, 0, 0, 0, 0};
+        assertEquals(err(Errno.EOPNOTSUPP), w(openQp));
+        byte[] openXrcd = {UverbsApi.OPEN_XRCD, 0, 0, 0, 0, 0, 0, 0};
+        assertEquals(err(Errno.EINVAL), w(openXrcd));
     }
 
     @Test
