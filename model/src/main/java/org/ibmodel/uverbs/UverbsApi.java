@@ -120,7 +120,9 @@ public final class UverbsApi {
                 WRITE[i] = notSupported(i);
             }
         }
-        // UAPI_DEF_WRITE_IO_EX: the request up to reserved, the response up to response_length.
+        // UAPI_DEF_WRITE_IO_EX declares the request up to reserved and the response up to
+        // response_length; uapi_create_write keeps neither size for an extended method, so no
+        // write is refused for either (UverbsFile.verifyHdrEx).
         WRITE_EX[EX_QUERY_DEVICE] = new WriteMethod(EX_QUERY_DEVICE, "EX_QUERY_DEVICE", ExQueryDevice.SIZE,
                 ExQueryDeviceResp.MIN_SIZE, false, UverbsCmd::exQueryDevice, ops -> true, true);
         WRITE_EX[EX_CREATE_QP] = new WriteMethod(EX_CREATE_QP, "EX_CREATE_QP", ExCreateQp.MIN_SIZE,

@@ -75,7 +75,9 @@ class UverbsExModifyQpTest {
     @Test
     void shouldWantRoomForResponseLengthWhenAResponseIsAsked() {
         int qp = qp();
-        assertEquals(Errno.ENOSPC.negative(), t.w(Command.writeEx(UverbsApi.EX_MODIFY_QP,
+        // Short of base: the rest reads as 0 (no req_size for an extended method), so the port the
+        // INIT modify names is 0, which modify_qp refuses.
+        assertEquals(Errno.EINVAL.negative(), t.w(Command.writeEx(UverbsApi.EX_MODIFY_QP,
                 java.util.Arrays.copyOf(toInit(qp).toBytes(), 104), 0, 0)), "the request short of base");
         assertEquals(Errno.EINVAL.negative(), t.w(exModify(new ExModifyQp().base(toInit(qp)), OneProcess.RESP, 0)),
                 "a response pointer with no out words");

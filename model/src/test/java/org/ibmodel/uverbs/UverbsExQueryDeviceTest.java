@@ -55,8 +55,10 @@ class UverbsExQueryDeviceTest {
         assertEquals(ExQueryDeviceResp.MIN_SIZE, r.responseLength(), "uverbs_response_length");
         assertEquals((byte) 0xaa, t.resp(ExQueryDeviceResp.MIN_SIZE + 1)[ExQueryDeviceResp.MIN_SIZE],
                 "nothing written past the room given");
-        // One word short of response_length: -ENOSPC.
-        assertEquals(Errno.ENOSPC.negative(), t.w(query(new ExQueryDevice(), ExQueryDeviceResp.MIN_SIZE - 8)));
+        // One word short of response_length: an extended method has no resp_size to check
+        // (uverbs_uapi.c uapi_create_write), so the response is cut to the room given.
+        byte[] shorter = query(new ExQueryDevice(), ExQueryDeviceResp.MIN_SIZE - 8);
+        assertEquals(shorter.length, t.w(shorter));
     }
 
     @Test
@@ -65,7 +67,8 @@ class UverbsExQueryDeviceTest {
         t.context();
         assertEquals(Errno.EINVAL.negative(), t.w(query(new ExQueryDevice().compMask(1), ExQueryDeviceResp.SIZE)));
         assertEquals(Errno.EINVAL.negative(), t.w(query(new ExQueryDevice().reserved(1), ExQueryDeviceResp.SIZE)));
-        assertEquals(Errno.ENOSPC.negative(), t.w(Command.writeEx(UverbsApi.EX_QUERY_DEVICE, new byte[0], RESP,
-                ExQueryDeviceResp.SIZE)), "no request at all");
+        // No request at all reads as one of zeros (uverbs_request): a query like any other.
+        byte[] none = Command.writeEx(UverbsApi.EX_QUERY_DEVICE, new byte[0], RESP, ExQueryDeviceResp.SIZE);
+        assertEquals(none.length, t.w(none), "no request at all");
     }
 }

@@ -93,8 +93,10 @@ class UverbsModifyCqTest {
         new ExCmdHdr(provider, CmdHdr.SIZE).providerInWords(1);
         assertEquals(Errno.EINVAL.negative(), t.w(provider), "provider words the write does not carry");
 
+        // 8 bytes of a 16-byte request: the rest reads as 0 (no req_size for an extended method),
+        // and an attr_mask of 0 is ib_uverbs_ex_modify_cq's -EINVAL.
         byte[] small = Command.writeEx(UverbsApi.EX_MODIFY_CQ, new byte[8], 0, 0);
-        assertEquals(Errno.ENOSPC.negative(), t.w(small), "8 bytes cannot hold the 16-byte request");
+        assertEquals(Errno.EINVAL.negative(), t.w(small), "8 bytes of the 16-byte request");
 
         byte[] reserved = good.clone();
         new ExCmdHdr(reserved, CmdHdr.SIZE).cmdHdrReserved(1);
@@ -130,8 +132,9 @@ class UverbsModifyCqTest {
         // create_flow) is the notsupp method, which verify_hdr checks as a legacy command:
         // in_words counts 4-byte words of the whole write.
         assertEquals(Errno.EINVAL.negative(), t.w(Command.writeEx(50, new byte[16], 0, 0)));
-        // EX_CREATE_CQ is served: 16 bytes are short of its 32-byte request.
-        assertEquals(Errno.ENOSPC.negative(), t.w(Command.writeEx(UverbsApi.EX_CREATE_CQ, new byte[16], 0, 0)));
+        // EX_CREATE_CQ is served: 16 bytes of its 32-byte request, the rest read as 0, so its
+        // comp_channel is fd 0, no completion channel: -EBADF.
+        assertEquals(Errno.EBADF.negative(), t.w(Command.writeEx(UverbsApi.EX_CREATE_CQ, new byte[16], 0, 0)));
     }
 
     @Test
