@@ -252,7 +252,7 @@ public final class Link {
             w.counters.droppedLinkDown++;
             // One still waiting behind others for the wire never left its port: the port counts
             // it discarded (PortXmitDiscards, IBA 16.1.3.5), not sent.
-            if (dueNs - propagationNs - speed.serializationNs(packet.length, width) > now) {
+            if (dueNs - propagationNs - serializationNs(packet.length) > now) {
                 w.from.unsent(packet);
             }
             pool.give(packet);

@@ -36,9 +36,7 @@ class CompleterTest {
 
     /** An RDMA READ of one path MTU into the victim's region at 8 KiB: one request, one response PSN. */
     private static void postRead(HostilePeer h, long wrId) {
-        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.RDMA_READ).sendFlags(SendFlags.SIGNALED)
-                .sgList(new Sge(h.base + 8192, HostilePeer.MTU, h.mr.lkey())).remoteAddr(0x10_0000).rkey(0x1234))
-                .ok());
+        postRead(h, wrId, HostilePeer.MTU);
     }
 
     private static void ack(HostilePeer h, int psn) {
@@ -152,8 +150,7 @@ class CompleterTest {
     }
 
     private static void postSend(HostilePeer h, long wrId) {
-        assertTrue(h.qp.postSend(new SendWr().wrId(wrId).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
-                .sgList(new Sge(h.base, 8, h.mr.lkey()))).ok());
+        postSend(h, wrId, 8);
     }
 
     /**
