@@ -74,6 +74,11 @@ public final class TraceValidator {
     /** UverbsDisassociate's files in validation: each is a model value of the constant Files. */
     static final long MAX_FILES = 1000;
 
+    /** The smallest value of an RcTransport header constant: the spec posts one WR and sends one request at least. */
+    private static long rcHeaderMin(String h) {
+        return h.equals("numWr") || h.equals("window") ? 1 : 0;
+    }
+
     /**
      * The largest value of an RcTransport header constant: PSNs are 24 bits, the window at most
      * half their space (IBA 9.7.1), retry_cnt and rnr_retry 3-bit fields of the QP context.
@@ -205,10 +210,10 @@ public final class TraceValidator {
             }
             List<Long> conn = new ArrayList<>();
             for (String h : RC_HEADER) {
-                if (!(t.header().get(h) instanceof Long n) || n < 0 || n > rcHeaderMax(h)) {
+                if (!(t.header().get(h) instanceof Long n) || n < rcHeaderMin(h) || n > rcHeaderMax(h)) {
                     first[i] = earlier(first[i], new Mismatch("RcTransport", 0, 1, "header", "Init",
-                            "the header needs the integers numWr 0 to " + Integer.MAX_VALUE + ", startPsn 0 to "
-                                    + (RC_PSN_MOD - 1) + ", window 0 to " + RC_PSN_MOD / 2
+                            "the header needs the integers numWr 1 to " + Integer.MAX_VALUE + ", startPsn 0 to "
+                                    + (RC_PSN_MOD - 1) + ", window 1 to " + RC_PSN_MOD / 2
                                     + ", retryCnt and rnrRetry 0 to 7"));
                     conn = null;
                     break;
@@ -216,11 +221,12 @@ public final class TraceValidator {
                 conn.add(n);
             }
             if (conn != null) {
+                first[i] = earlier(first[i], wrBeyondHeader(t, conn.get(0)));
                 byConn.computeIfAbsent(List.copyOf(conn.subList(1, conn.size())), c -> new ArrayList<>()).add(i);
             }
         }
         for (Map.Entry<List<Long>, List<Integer>> g : byConn.entrySet()) {
-            long numWr = 1;
+            long numWr = 0;
             for (int i : g.getValue()) {
                 numWr = Math.max(numWr, (Long) traces.get(i).header().get("numWr"));
             }
@@ -229,7 +235,7 @@ public final class TraceValidator {
             k.put("NumWr", String.valueOf(numWr));
             k.put("PsnMod", String.valueOf(RC_PSN_MOD));
             k.put("StartPsn", String.valueOf(c.get(0) % RC_PSN_MOD));
-            k.put("Window", String.valueOf(Math.max(1, Math.min(c.get(1), RC_PSN_MOD))));
+            k.put("Window", String.valueOf(c.get(1)));
             k.put("MaxRetry", String.valueOf(c.get(2)));
             k.put("MaxRnrRetry", String.valueOf(Math.min(c.get(3), 6)));
             k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
@@ -336,6 +342,30 @@ public final class TraceValidator {
                 if (!e.action().of(spec)) {
                     return new Mismatch(spec, e.seq(), e.line(), e.action().name(), "an event of " + spec,
                             spec + " has no " + e.action().name() + ": see specs/src/main/tla/" + spec + "Trace.tla");
+                }
+            }
+        }
+        return null;
+    }
+
+    /**
+     * The first event of an RcTransport trace naming a WR past its header's numWr. Traces with the
+     * same connection share one load of the spec, with NumWr the most any of them posts, so the
+     * spec alone would let a trace post more WRs than its own header says.
+     */
+    private static Mismatch wrBeyondHeader(SpecTrace t, long numWr) {
+        for (SpecEvent e : t.events()) {
+            List<Object> wrs = new ArrayList<>();
+            if (e.fields().get("wr") instanceof Long wr) {
+                wrs.add(wr);
+            }
+            if (e.fields().get("wrs") instanceof List<?> l) {
+                wrs.addAll(l);
+            }
+            for (Object wr : wrs) {
+                if (wr instanceof Long n && n > numWr) {
+                    return new Mismatch("RcTransport", e.seq(), e.line(), e.action().name(),
+                            "a WR of 1 to " + numWr, "WR " + n + " is past the header's numWr " + numWr);
                 }
             }
         }

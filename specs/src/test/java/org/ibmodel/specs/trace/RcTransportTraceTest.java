@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class RcTransportTraceTest {
@@ -46,5 +47,33 @@ class RcTransportTraceTest {
         assertNotNull(m, bad);
         assertEquals(12, m.seq(), m.toString());
         assertEquals("CompTimeout", m.event());
+    }
+
+    /**
+     * Traces of one connection share a load of the spec with NumWr the most of them; a trace whose
+     * header says one WR is still refused at its second WR's first event.
+     */
+    @Test
+    void shouldHoldEachTraceToItsOwnNumberOfWrs() {
+        String one = REFILL.replace("\"numWr\":2", "\"numWr\":1");
+        List<TraceValidator.Verdict> v = TraceValidator.validateAll(
+                List.of(SpecTrace.parse("two.ndjson", REFILL), SpecTrace.parse("one.ndjson", one)));
+        assertNull(v.get(0).mismatch(), () -> String.valueOf(v.get(0).mismatch()));
+        TraceValidator.Mismatch m = v.get(1).mismatch();
+        assertNotNull(m, one);
+        assertEquals(5, m.seq(), m.toString());
+        assertEquals("WR 2 is past the header's numWr 1", m.detail());
+    }
+
+    /** NumWr and Window are at least 1 in the spec: a header of 0 is malformed, not read as 1. */
+    @Test
+    void shouldRefuseAHeaderOfNoWrsOrNoWindow() {
+        for (String bad : List.of("\"numWr\":0", "\"window\":0")) {
+            String t = REFILL.replace(bad.startsWith("\"numWr") ? "\"numWr\":2" : "\"window\":64", bad);
+            TraceValidator.Mismatch m = TraceValidator.validate(SpecTrace.parse("zero.ndjson", t)).mismatch();
+            assertNotNull(m, t);
+            assertEquals("header", m.event(), m.toString());
+            assertEquals(1, m.line(), m.toString());
+        }
     }
 }
