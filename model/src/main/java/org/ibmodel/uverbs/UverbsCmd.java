@@ -924,6 +924,13 @@ final class UverbsCmd {
         return 0;
     }
 
+    /**
+     * The largest kmalloc: PAGE_SIZE << MAX_PAGE_ORDER on x86_64 (include/linux/slab.h,
+     * KMALLOC_MAX_SIZE). Both post commands kmalloc one wqe_size buffer for reading each WR into
+     * before any WR is read, so a larger wqe_size is -ENOMEM even when wr_count is 0.
+     */
+    static final long KMALLOC_MAX_SIZE = 4096L << 10;
+
     private static long sizeMul(long a, long b) {
         try {
             return Math.multiplyExact(a, b);
@@ -964,6 +971,9 @@ final class UverbsCmd {
         // Linux commit 1956f0a74ccf: after uverbs_request_finish, before anything reads a WR.
         if (Integer.toUnsignedLong(cmd.wqeSize()) < IbUserVerbs.SendWr.SIZE) {
             return Errno.EINVAL.negative();
+        }
+        if (Integer.toUnsignedLong(cmd.wqeSize()) > KMALLOC_MAX_SIZE) {
+            return Errno.ENOMEM.negative();
         }
         UObject u = b.file.lookupRead(UObjectType.QP, cmd.qpHandle(), err);
         if (u == null) {
@@ -1046,6 +1056,10 @@ final class UverbsCmd {
         int ret = postLayout(b, coreSize, wqeSize, wrCount, sgeCount);
         if (ret != 0) {
             err[0] = ret;
+            return null;
+        }
+        if (Integer.toUnsignedLong(wqeSize) > KMALLOC_MAX_SIZE) {
+            err[0] = Errno.ENOMEM.negative();
             return null;
         }
         int sgBase = coreSize + wqeSize * wrCount;

@@ -453,6 +453,41 @@ class UverbsFileTest {
     }
 
     /**
+     * Both post commands kmalloc a wqe_size buffer before reading any WR (ib_uverbs_post_send,
+     * ib_uverbs_unmarshall_recv): past the largest kmalloc (4 MiB on x86_64) that fails, -ENOMEM,
+     * even for no WRs; at the largest it does not.
+     */
+    @Test
+    void shouldFailAWqeSizePastTheLargestKmallocWithEnomem() {
+        context();
+        int pd = pd();
+        int cq = cq(4);
+        int qp = qp(pd, cq);
+        long max = 4L << 20;
+        for (long size : new long[] {max + 1, 0xffff_ffffL}) {
+            byte[] send = new org.ibmodel.uverbs.abi.IbUserVerbs.PostSend().response(RESP).qpHandle(qp).wrCount(0)
+                    .sgeCount(0).wqeSize((int) size).toBytes();
+            assertEquals(err(Errno.ENOMEM), w(Command.write(UverbsApi.POST_SEND, send,
+                    org.ibmodel.uverbs.abi.IbUserVerbs.PostSendResp.SIZE)), "post_send, wqe_size " + size);
+            byte[] recv = new org.ibmodel.uverbs.abi.IbUserVerbs.PostRecv().response(RESP).qpHandle(qp).wrCount(0)
+                    .sgeCount(0).wqeSize((int) size).toBytes();
+            assertEquals(err(Errno.ENOMEM), w(Command.write(UverbsApi.POST_RECV, recv,
+                    org.ibmodel.uverbs.abi.IbUserVerbs.PostRecvResp.SIZE)), "post_recv, wqe_size " + size);
+        }
+        // At the largest the command goes on to the device, as with the smallest wqe_size (this QP
+        // is in RESET, which the in-memory device refuses as rxe_post_send does).
+        long[] answers = new long[2];
+        long[] sizes = {org.ibmodel.uverbs.abi.IbUserVerbs.SendWr.SIZE, max};
+        for (int i = 0; i < 2; i++) {
+            byte[] send = new org.ibmodel.uverbs.abi.IbUserVerbs.PostSend().response(RESP).qpHandle(qp).wrCount(0)
+                    .sgeCount(0).wqeSize((int) sizes[i]).toBytes();
+            answers[i] = w(Command.write(UverbsApi.POST_SEND, send,
+                    org.ibmodel.uverbs.abi.IbUserVerbs.PostSendResp.SIZE));
+        }
+        assertEquals(answers[0], answers[1], "post_send, wqe_size " + max);
+    }
+
+    /**
      * ib_uverbs_post_send sums num_sge and the SGEs taken so far as u32: a second WR claiming
      * 0xffffffff SGEs after one with 1 wraps the sum to 0, passes the sge_count check, and
      * alloc_wr refuses that many SGEs: -ENOMEM. Alone, the same WR is -EINVAL.
