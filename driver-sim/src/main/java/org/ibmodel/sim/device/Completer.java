@@ -461,7 +461,6 @@ final class Completer {
     static void goBack(TransportQp t, int i, int psn) {
         t.cursor = i;
         t.cursorPsn = psn;
-        t.packetsSinceAckReq = 0;
     }
 
     /**

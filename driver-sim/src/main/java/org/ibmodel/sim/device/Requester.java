@@ -62,9 +62,10 @@ final class Requester {
      */
     static final int WINDOW = 64;
     /**
-     * The AckReq bit is set at least every this many packets, as hfi1 and qib ask for an ACK
-     * every HFI1_PSN_CREDIT (16) PSNs of a long message (hw/hfi1/rc.c); rxe_req.c waits for
-     * RXE_MAX_PKT_PER_ACK (64).
+     * A long message's packets ask for an ACK every this many PSNs from its first, as qib and
+     * hfi1 ask on each packet whose PSN is a non-zero multiple of QIB_PSN_CREDIT / HFI1_PSN_CREDIT
+     * (16) past the WQE's first PSN (qib_rc.c qib_make_rc_req, hw/hfi1/rc.c hfi1_make_rc_req),
+     * whichever packet a go-back resumes at; rxe_req.c counts RXE_MAX_PKT_PER_ACK (64) packets.
      */
     static final int PACKETS_PER_ACK_REQ = 16;
 
@@ -401,10 +402,7 @@ final class Requester {
             transport.discard(t);
             return State.ERR_LOCAL_PROT;
         }
-        boolean ackReq = t.rc() && (last || ++t.packetsSinceAckReq >= PACKETS_PER_ACK_REQ);
-        if (ackReq) {
-            t.packetsSinceAckReq = 0;
-        }
+        boolean ackReq = t.rc() && (last || index != 0 && index % PACKETS_PER_ACK_REQ == 0);
         // IBA 9.2.3, rxe_req.c init_req_packet: SE only ends a SEND or a WRITE with immediate.
         boolean completesReceive = op.isSend() || op.isRdmaWrite() && op.hasImmDt();
         b.bth().ackReq(ackReq).se(last && w.solicited() && op.isEnd() && completesReceive);

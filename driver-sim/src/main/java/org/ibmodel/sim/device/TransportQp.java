@@ -72,7 +72,6 @@ final class TransportQp {
     int cursorPsn;
     /** Everything before this PSN is acknowledged. */
     int unackedPsn;
-    int packetsSinceAckReq;
     int retryLeft;
     int rnrLeft;
     boolean rnrWait;
