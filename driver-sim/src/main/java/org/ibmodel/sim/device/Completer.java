@@ -433,11 +433,15 @@ final class Completer {
             }
             w.done = true;
         }
-        // The requester does not send again what the responder has (hfi1 rc.c do_rc_ack: a
-        // partial ACK of a resent operation moves the send PSN on), and retiring the WQEs
-        // behind the cursor keeps it on a WQE still in flight.
+        // The requester does not send again what the responder has (qib_rc.c and hfi1 rc.c
+        // do_rc_ack: an ACK at or past the send PSN moves it to the PSN after the ACK's, by
+        // reset_psn), and retiring the WQEs behind the cursor keeps it on a WQE still in flight.
         while (qp.cursor < qp.inflight.size() && qp.inflight.get(qp.cursor).done) {
             qp.advanceCursor();
+        }
+        if (qp.cursor < qp.inflight.size() && !qp.inflight.get(qp.cursor).readOrAtomic()
+                && Psn.diff(upTo, qp.cursorPsn) >= 0) {
+            qp.cursorPsn = Psn.add(upTo, 1);
         }
         progress(upTo);
         return -1;

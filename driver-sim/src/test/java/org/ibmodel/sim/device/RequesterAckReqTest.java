@@ -26,6 +26,8 @@ import org.junit.jupiter.api.Test;
  */
 class RequesterAckReqTest {
     private static final int PACKETS = 40;
+    /** enum ib_rate (include/rdma/ib_verbs.h): 2.5 Gb/s. */
+    private static final int IB_RATE_2_5_GBPS = 2;
 
     /** Per phase, each packet's PSN offset from the requester's first to whether it set AckReq. */
     private static void tap(HostilePeer h, List<Map<Integer, Boolean>> phases) {
@@ -67,6 +69,38 @@ class RequesterAckReqTest {
             Map<Integer, Boolean> again = phases.get(1);
             assertEquals(10, again.keySet().iterator().next(), "resumed at the NAK's PSN: " + again.keySet());
             assertEquals(List.of(16, 32, 39), asking(again));
+        }
+    }
+
+    /**
+     * An ACK that reaches past the packet a go-back is about to send again moves the requester
+     * on to the PSN after it, within the message too (qib_rc.c and hfi1 rc.c do_rc_ack,
+     * reset_psn): what the responder has is not sent a third time. The QP sends at 2.5 Gb/s so
+     * that the go-back is still under way when the ACK comes.
+     */
+    @Test
+    void shouldResumeAfterTheAckedPsnWhenAnAckOvertakesAGoBack() {
+        try (HostilePeer h = new HostilePeer(QpType.RC, r -> r.ahAttr = new org.ibmodel.core.AhAttr(r.ahAttr.dlid(),
+                0, 0, IB_RATE_2_5_GBPS, 1, null), false, r -> {
+                })) {
+            List<Map<Integer, Boolean>> phases = new ArrayList<>();
+            phases.add(new LinkedHashMap<>());
+            tap(h, phases);
+            SendWr send = new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(h.base, PACKETS * HostilePeer.MTU, h.mr.lkey()));
+            assertTrue(h.qp.postSend(send).ok());
+            h.run(40_000);
+            phases.add(new LinkedHashMap<>());
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 2, f -> f.syndrome = 0x60);
+            h.run(10_000);
+            List<Integer> resent = List.copyOf(phases.get(1).keySet());
+            assertTrue(!resent.isEmpty() && resent.get(0) == 2 && resent.get(resent.size() - 1) < 8,
+                    "the go-back from +2 is under way, short of +8: " + resent);
+            phases.add(new LinkedHashMap<>());
+            h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 8, f -> f.syndrome = 0x1f);
+            h.run(15_000);
+            List<Integer> after = List.copyOf(phases.get(2).keySet());
+            assertTrue(!after.isEmpty() && after.get(0) == 9, "the next packet is +9: " + after);
         }
     }
 }
