@@ -137,14 +137,19 @@ final class ReceiveDemux {
         boolean byAlternate = !datagram && migReq && ctx.pmState() == Layout.QpCtx.PM_ARMED;
         if (byAlternate) {
             // HCA.md §5.10: the peer has migrated; this packet must come by the alternate path,
-            // its P_Key checked first and a mismatch counted as a violation (qib_ruc.c
-            // qib_ruc_check_hdr, hfi1 ruc.c hfi1_ruc_check_hdr).
+            // checked in the primary's order: its GRH, then its P_Key (a mismatch counted as a
+            // violation), then its LID and port (qib_ruc.c qib_ruc_check_hdr, hfi1 ruc.c
+            // hfi1_ruc_check_hdr).
+            if (!transport.byAlternateGrh(t, p)) {
+                transport.count(Transport.Drop.PATH_MISMATCH);
+                return;
+            }
             if (!transport.alternatePkeyMatches(t, p)) {
                 transport.count(Transport.Drop.PKEY_MISMATCH);
                 port.pkeyViolation();
                 return;
             }
-            if (!transport.byAlternatePath(t, portNum, p)) {
+            if (!transport.byAlternateLid(t, portNum, p)) {
                 transport.count(Transport.Drop.PATH_MISMATCH);
                 return;
             }

@@ -855,22 +855,12 @@ public final class Transport implements TransportStage {
 
     /**
      * IBA 9.6.1.5 (qib_ruc.c, qib_ruc_check_hdr): whether a packet for a connected QP came by its
-     * path, the GRH half, which qib and hfi1 check before the P_Key: a GRH exactly when the path
-     * asks for one, from the GID it names, under its subnet prefix or the link-local one (gid_ok).
-     * {@link #byPrimaryLid} is the other half.
+     * path, the GRH half, which qib and hfi1 check before the P_Key. {@link #byPrimaryLid} is the
+     * other half.
      */
     boolean byPrimaryGrh(TransportQp t, Packet p) {
-        QpContext c = t.ctx;
-        if (p.hasGrh() != c.grh()) {
-            return false;
-        }
-        if (!c.grh()) {
-            return true;
-        }
-        byte[] raw = c.raw();
-        long prefix = p.grh().sgidPrefix();
-        return (prefix == Layout.QpCtx.DGID.high64(raw, 0) || prefix == HcaPort.DEFAULT_GID_PREFIX)
-                && p.grh().sgidInterfaceId() == Layout.QpCtx.DGID.low64(raw, 0);
+        byte[] c = t.ctx.raw();
+        return grhMatches(p, t.ctx.grh(), Layout.QpCtx.DGID.high64(c, 0), Layout.QpCtx.DGID.low64(c, 0));
     }
 
     /** The other half, checked after the P_Key: to the path's port, from the LID it names. */
@@ -879,20 +869,33 @@ public final class Transport implements TransportStage {
         return c.port() == portNum && p.lrh().slid() == c.dlid();
     }
 
-    /**
-     * §5.10: whether a packet came by the QP's alternate path: to its port, from its LID, with a
-     * GRH from its GID exactly when it asks for one (qib_ruc.c qib_ruc_check_hdr); the P_Key is
-     * {@link #alternatePkeyMatches}'s.
-     */
-    boolean byAlternatePath(TransportQp t, int portNum, Packet p) {
+    /** §5.10: {@link #byPrimaryGrh} for the QP's alternate path. */
+    boolean byAlternateGrh(TransportQp t, Packet p) {
         byte[] c = t.ctx.raw();
-        int altPort = Layout.QpCtx.ALT_PORT.getInt(c, 0);
-        if (altPort != portNum || p.lrh().slid() != Layout.QpCtx.ALT_DLID.getInt(c, 0)) {
+        return grhMatches(p, Layout.QpCtx.ALT_GRH.isSet(c, 0), Layout.QpCtx.ALT_DGID.high64(c, 0),
+                Layout.QpCtx.ALT_DGID.low64(c, 0));
+    }
+
+    /** §5.10: {@link #byPrimaryLid} for the QP's alternate path. */
+    boolean byAlternateLid(TransportQp t, int portNum, Packet p) {
+        byte[] c = t.ctx.raw();
+        return Layout.QpCtx.ALT_PORT.getInt(c, 0) == portNum && p.lrh().slid() == Layout.QpCtx.ALT_DLID.getInt(c, 0);
+    }
+
+    /**
+     * A GRH exactly when the path asks for one, from the GID it names, under its subnet prefix or
+     * the link-local one (qib_ruc.c gid_ok).
+     */
+    private static boolean grhMatches(Packet p, boolean grh, long dgidPrefix, long dgidInterfaceId) {
+        if (p.hasGrh() != grh) {
             return false;
         }
-        boolean grh = Layout.QpCtx.ALT_GRH.isSet(c, 0);
-        return p.hasGrh() == grh && (!grh || p.grh().sgidPrefix() == Layout.QpCtx.ALT_DGID.high64(c, 0)
-                && p.grh().sgidInterfaceId() == Layout.QpCtx.ALT_DGID.low64(c, 0));
+        if (!grh) {
+            return true;
+        }
+        long prefix = p.grh().sgidPrefix();
+        return (prefix == dgidPrefix || prefix == HcaPort.DEFAULT_GID_PREFIX)
+                && p.grh().sgidInterfaceId() == dgidInterfaceId;
     }
 
     /**

@@ -259,9 +259,18 @@ class ApmTest {
         }
     }
 
-    /** An alternate path of a's that b's alternate path does not match in one respect. */
+    /**
+     * An alternate path of a's that b's alternate path does not match in one respect, or in two:
+     * qib_ruc_check_hdr checks the GRH, then the P_Key, then the SLID and port, so a packet
+     * wrong in its GRH and P_Key is a path mismatch, one wrong in its SLID and P_Key a P_Key
+     * violation.
+     */
     enum WrongPath {
-        PORT, SLID, GRH, PKEY
+        PORT, SLID, GRH, PKEY, GRH_AND_PKEY, SLID_AND_PKEY;
+
+        boolean pkeyViolation() {
+            return this == PKEY || this == SLID_AND_PKEY;
+        }
     }
 
     @Test
@@ -278,13 +287,19 @@ class ApmTest {
                         alt.altAhAttr = new AhAttr(p.world.lid(1, 2), 0, 0, 0, 1, null);
                         alt.altPortNum = 1;
                     }
-                    case GRH -> alt.altAhAttr = alternate(p, p.b, true).altAhAttr;
-                    // Entry 1 of a's port 2 is 0x8001, a partition b's entry 0 (0xFFFF) does not match.
+                    case GRH, GRH_AND_PKEY -> alt.altAhAttr = alternate(p, p.b, true).altAhAttr;
+                    case SLID_AND_PKEY -> {
+                        alt.altAhAttr = new AhAttr(p.world.lid(1, 2), 0, 0, 0, 1, null);
+                        alt.altPortNum = 1;
+                    }
                     case PKEY -> {
-                        TransportPair.setPkey(p.a.host.hca(0).firmware().port(2), 1, 0x8001);
-                        alt.altPkeyIndex = 1;
                     }
                     default -> throw new IllegalStateException(wrong.name());
+                }
+                // Entry 1 of a's port is 0x8001, a partition b's entry 0 (0xFFFF) does not match.
+                if (wrong == WrongPath.PKEY || wrong == WrongPath.GRH_AND_PKEY || wrong == WrongPath.SLID_AND_PKEY) {
+                    TransportPair.setPkey(p.a.host.hca(0).firmware().port(alt.altPortNum), 1, 0x8001);
+                    alt.altPkeyIndex = 1;
                 }
                 alt.pathMigState = REARM;
                 assertEquals(0, p.a.qp.modify(alt, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
@@ -297,15 +312,47 @@ class ApmTest {
                         at(wrong + ": b drops every MigReq packet that is not by its alternate path"));
                 // A P_Key the alternate entry does not match is a P_Key violation of the port it
                 // came by (qib_ruc_check_hdr's qib_bad_pkey), the rest a path mismatch.
-                Transport.Drop why = wrong == WrongPath.PKEY ? Transport.Drop.PKEY_MISMATCH
+                Transport.Drop why = wrong.pkeyViolation() ? Transport.Drop.PKEY_MISMATCH
                         : Transport.Drop.PATH_MISMATCH;
                 assertTrue(p.b.transport().drops().getOrDefault(why, 0L) > 0,
                         at(wrong + ": counted: " + p.b.transport().drops()));
-                assertEquals(wrong == WrongPath.PKEY, p.b.host.hca(0).firmware().port(2).pkeyViolations() > 0,
+                assertEquals(wrong.pkeyViolation(), p.b.host.hca(0).firmware().port(2).pkeyViolations() > 0,
                         at(wrong + ": P_Key violations of b's port 2"));
                 assertEquals(ARMED, query(p.b).pathMigState, at(wrong + ": b did not migrate"));
                 assertTrue(p.b.events.isEmpty(), at(wrong + ": no PATH_MIG on b: " + p.b.events));
             }
+        }
+    }
+
+    /**
+     * qib_ruc_check_hdr takes an SGID under the alternate path's subnet prefix or the link-local
+     * one (gid_ok), on the alternate path as on the primary: b's alternate path names a's port 2
+     * by a site-local prefix, a sends from its fe80:: GID, and b migrates on a's first packet.
+     */
+    @Test
+    void shouldTakeTheLinkLocalPrefixAsTheAlternatePathsGid() {
+        try (TransportPair p = pair(true)) {
+            assertEquals(0, rearm(p, p.a, true));
+            byte[] site = p.a.dev.port(2).gid(0).clone();
+            site[0] = (byte) 0xfe;
+            site[1] = (byte) 0xc0;
+            QpAttr alt = alternate(p, p.a, true).state(QpState.RTS);
+            alt.altAhAttr = new AhAttr(p.world.lid(0, 2), 0, 0, 0, 2,
+                    new AhAttr.Grh(site, 0, 0, TransportPair.HOP_LIMIT, 0));
+            alt.pathMigState = REARM;
+            assertEquals(0, p.b.qp.modify(alt, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.ALT_PATH,
+                    QpAttrMask.PATH_MIG_STATE)), at("rearm b"));
+            send(p, p.a, p.b, 1, "arming");
+            assertEquals(ARMED, query(p.b).pathMigState, at("b armed"));
+            assertEquals(0, migrateNow(p.a), at("software asks a to migrate"));
+            p.a.fill(0, TransportPair.pattern(2, LEN));
+            p.b.postRecv(2, TransportPair.TARGET, LEN);
+            p.a.postSend(new SendWr().wrId(2).opcode(WrOpcode.SEND).sgList(p.a.sge(0, LEN)));
+            p.settle();
+            assertEquals(MIGRATED, query(p.b).pathMigState, at("b migrated: " + p.b.transport().drops()));
+            assertEquals(List.of(IbEventType.PATH_MIG), p.b.events, at("b's events"));
+            assertEquals(0L, p.b.transport().drops().getOrDefault(Transport.Drop.PATH_MISMATCH, 0L),
+                    at("no path mismatch: " + p.b.transport().drops()));
         }
     }
 
