@@ -16,6 +16,7 @@ import org.ibmodel.sim.device.Command;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Status;
 import org.junit.jupiter.api.Test;
+import org.ibmodel.sim.world.World;
 
 /**
  * Once its EQs are up the driver posts commands with e set and sleeps until the CMD EQE with the
@@ -205,7 +206,7 @@ class HcaCmdEventTest {
             h.dev.processMad(0, 1, null, mad, new byte[mad.length]);
             assertEquals(0, ud.attachMcast(mgid, 0xc001), "MGID_HASH, READ_MGM, WRITE_MGM");
             assertEquals(0, ud.detachMcast(mgid, 0xc001));
-            assertEquals(0, h.drv.setPort(1, HcaHost.LID, 0, HcaHost.LID, 0), "SET_PORT: an inbox");
+            assertEquals(0, h.drv.setPort(1, HcaHost.LID, 0, HcaHost.LID, 0, World.SUBNET_TIMEOUT), "SET_PORT: an inbox");
             h.settle();
         };
         round.run();

@@ -37,6 +37,7 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.sim.device.HwQpState;
 import org.junit.jupiter.api.Test;
+import org.ibmodel.sim.world.World;
 
 class HcaEventTest {
     private final HcaHost h = new HcaHost();
@@ -184,7 +185,7 @@ class HcaEventTest {
         assertEquals(PortState.INIT, down.dev.port(1).state());
         HcaHost.Events ev = down.new Events();
         down.dev.registerEventHandler(ev);
-        assertEquals(0, down.drv.setPort(1, 0x21, 0, 0x1, 0));
+        assertEquals(0, down.drv.setPort(1, 0x21, 0, 0x1, 0, World.SUBNET_TIMEOUT));
         down.settle();
         assertEquals(PortState.ACTIVE, down.dev.port(1).state());
         assertEquals(0x21, down.dev.port(1).lid());
@@ -251,7 +252,7 @@ class HcaEventTest {
     void shouldRaiseLidChangeWhenAnActivePortIsGivenANewLid() {
         HcaHost.Events ev = h.new Events();
         h.dev.registerEventHandler(ev);
-        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3));
+        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3, World.SUBNET_TIMEOUT));
         h.settle();
         PortAttr a = h.dev.port(1).query();
         assertEquals(0x42, a.lid);

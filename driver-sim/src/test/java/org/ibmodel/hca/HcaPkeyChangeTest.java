@@ -15,6 +15,7 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.sim.device.Command;
 import org.ibmodel.sim.device.Status;
 import org.junit.jupiter.api.Test;
+import org.ibmodel.sim.world.World;
 
 class HcaPkeyChangeTest {
     private final HcaHost h = new HcaHost();
@@ -60,7 +61,7 @@ class HcaPkeyChangeTest {
     @Test
     void shouldRaiseNoPkeyChangeForAnAddressChange() {
         PortAttr a = port.query();
-        assertEquals(0, h.drv.setPort(1, HcaHost.LID + 1, a.lmc, a.smLid, a.smSl));
+        assertEquals(0, h.drv.setPort(1, HcaHost.LID + 1, a.lmc, a.smLid, a.smSl, a.subnetTimeout));
         h.settle();
 
         assertEquals(List.of("IB_EVENT_LID_CHANGE"), seen);
@@ -72,7 +73,7 @@ class HcaPkeyChangeTest {
      */
     @Test
     void shouldKeepThePortsAddressesAndTakeAWholeTable() {
-        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3));
+        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3, World.SUBNET_TIMEOUT));
         h.settle();
         int[] table = new int[port.pkeyTableLength()];
         table[0] = 0xffff;
@@ -92,7 +93,7 @@ class HcaPkeyChangeTest {
     @Test
     void shouldReturnTheErrnoOfARefusedPortCommand() {
         h.fw.injectStatus(Command.SET_PORT.opcode(), Status.BAD_PARAM);
-        assertEquals(Errno.EINVAL.negative(), h.drv.setPort(1, 0x42, 0, 0x42, 0));
+        assertEquals(Errno.EINVAL.negative(), h.drv.setPort(1, 0x42, 0, 0x42, 0, World.SUBNET_TIMEOUT));
         h.fw.injectStatus(Command.SET_PORT.opcode(), Status.BAD_PARAM);
         assertEquals(Errno.EINVAL.negative(), h.drv.setPkeys(1, new int[] {0xffff}));
         h.fw.injectStatus(Command.MAD_IFC.opcode(), Status.BAD_RES_STATE);

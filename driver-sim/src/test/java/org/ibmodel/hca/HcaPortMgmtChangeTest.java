@@ -11,6 +11,7 @@ import org.ibmodel.core.IbEventType;
 import org.ibmodel.core.Port;
 import org.ibmodel.core.PortAttr;
 import org.junit.jupiter.api.Test;
+import org.ibmodel.sim.world.World;
 
 class HcaPortMgmtChangeTest {
     private final HcaHost h = new HcaHost();
@@ -24,7 +25,7 @@ class HcaPortMgmtChangeTest {
 
     @Test
     void shouldRaiseLidChangeAndNoSmChangeWhenTheSubnetManagerReaddressesThePort() {
-        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3));
+        assertEquals(0, h.drv.setPort(1, 0x42, 1, 0x7, 3, World.SUBNET_TIMEOUT));
         h.settle();
 
         assertEquals(List.of("IB_EVENT_LID_CHANGE lid 0x42"), seen,
@@ -48,7 +49,7 @@ class HcaPortMgmtChangeTest {
         List<String> heard = new ArrayList<>();
         down.dev.registerEventHandler(e -> heard.add(String.format("%s lid %#x lmc %d %s",
                 e.event().kernelName(), p.lid(), p.query().lmc, p.state())));
-        assertEquals(0, down.drv.setPort(1, 0x40, 2, 0x40, 0));
+        assertEquals(0, down.drv.setPort(1, 0x40, 2, 0x40, 0, World.SUBNET_TIMEOUT));
         down.settle();
 
         assertEquals(List.of("IB_EVENT_LID_CHANGE lid 0x40 lmc 2 ACTIVE", "IB_EVENT_PORT_ACTIVE lid 0x40 lmc 2 ACTIVE"),

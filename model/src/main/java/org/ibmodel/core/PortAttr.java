@@ -25,6 +25,10 @@ public final class PortAttr {
     public int activeSpeed = 32;
     /** 5 = LinkUp, 3 = Disabled (IBA 14.2.5.6 PortPhysicalState). */
     public int physState = 3;
+    /** PortInfo:SubnetTimeOut as the subnet manager set it: 4.096 µs × 2^subnetTimeout. */
+    public int subnetTimeout;
+    /** PortInfo:InitTypeReply. */
+    public int initTypeReply;
 
     public PortAttr copy() {
         PortAttr c = new PortAttr();
@@ -51,5 +55,7 @@ public final class PortAttr {
         activeWidth = from.activeWidth;
         activeSpeed = from.activeSpeed;
         physState = from.physState;
+        subnetTimeout = from.subnetTimeout;
+        initTypeReply = from.initTypeReply;
     }
 }

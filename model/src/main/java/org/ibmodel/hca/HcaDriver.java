@@ -526,6 +526,8 @@ public final class HcaDriver implements DeviceOps {
         a.activeSpeed = activeSpeed(mad, a.portCapFlags);
         a.activeMtu = Mtu.ofValue(Hw.SmpPortInfo.NEIGHBOR_MTU.getInt(mad, d));
         a.maxMtu = Mtu.ofValue(Hw.SmpPortInfo.MTU_CAP.getInt(mad, d));
+        a.subnetTimeout = Hw.SmpPortInfo.SUBNET_TIMEOUT.getInt(mad, d);
+        a.initTypeReply = Hw.SmpPortInfo.INIT_TYPE_REPLY.getInt(mad, d);
         a.maxVlNum = Hw.SmpPortInfo.VL_CAP.getInt(mad, d);
         a.badPkeyCntr = Hw.SmpPortInfo.P_KEY_VIOLATIONS.getInt(mad, d);
         a.qkeyViolCntr = Hw.SmpPortInfo.Q_KEY_VIOLATIONS.getInt(mad, d);
@@ -626,17 +628,18 @@ public final class HcaDriver implements DeviceOps {
     }
 
     /**
-     * The static subnet set-up of docs/HCA.md §3.7: SET_PORT with the port's LID and the SM's.
-     * What changed comes back as PORT_MNG_CHG through the EQ, and a port that goes ACTIVE (or
-     * leaves it, for LID 0) as PORT_CHANGE after it.
+     * The static subnet set-up of docs/HCA.md §3.7: SET_PORT with the port's LID and the SM's,
+     * and the subnet timeout. What changed comes back as PORT_MNG_CHG through the EQ, and a port
+     * that goes ACTIVE (or leaves it, for LID 0) as PORT_CHANGE after it.
      */
-    public int setPort(int port, int lid, int lmc, int smLid, int smSl) {
+    public int setPort(int port, int lid, int lmc, int smLid, int smSl, int subnetTimeout) {
         kernel.mightSleep();
         byte[] b = new byte[Hw.PortInfo.PKEY.offset()];
         Hw.PortInfo.LID.set(b, 0, lid);
         Hw.PortInfo.LMC.set(b, 0, lmc);
         Hw.PortInfo.SM_LID.set(b, 0, smLid);
         Hw.PortInfo.SM_SL.set(b, 0, smSl);
+        Hw.PortInfo.SUBNET_TIMEOUT.set(b, 0, subnetTimeout);
         return cmd.in(CmdOp.SET_PORT, port, 0, b);
     }
 
@@ -688,6 +691,7 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.LMC.set(b, 0, a.lmc);
         Hw.PortInfo.SM_LID.set(b, 0, a.smLid);
         Hw.PortInfo.SM_SL.set(b, 0, a.smSl);
+        Hw.PortInfo.SUBNET_TIMEOUT.set(b, 0, a.subnetTimeout);
         more.accept(b);
         return cmd.in(CmdOp.SET_PORT, port, 0, b);
     }

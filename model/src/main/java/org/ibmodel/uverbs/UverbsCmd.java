@@ -198,8 +198,9 @@ final class UverbsCmd {
                 .badPkeyCntr(p.badPkeyCntr).qkeyViolCntr(p.qkeyViolCntr).gidTblLen(p.gidTblLen)
                 .pkeyTblLen(p.pkeyTblLen).lid(p.lid).smLid(p.smLid).state(p.state.ordinal())
                 .maxMtu(p.maxMtu.value()).activeMtu(p.activeMtu.value()).lmc(p.lmc)
-                .maxVlNum(p.maxVlNum).smSl(p.smSl).activeWidth(p.activeWidth)
-                .activeSpeed(p.activeSpeed).physState(p.physState).linkLayer(LINK_LAYER_INFINIBAND);
+                .maxVlNum(p.maxVlNum).smSl(p.smSl).subnetTimeout(p.subnetTimeout).initTypeReply(p.initTypeReply)
+                .activeWidth(p.activeWidth).activeSpeed(p.activeSpeed).physState(p.physState)
+                .linkLayer(LINK_LAYER_INFINIBAND);
         return b.response(r.toBytes());
     }
 

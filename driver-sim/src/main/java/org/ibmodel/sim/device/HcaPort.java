@@ -90,6 +90,8 @@ public final class HcaPort {
     private int lmc;
     private int smLid;
     private int smSl;
+    /** PortInfo:SubnetTimeOut, as the last SET_PORT gave it (§3.7). */
+    private int subnetTimeout;
     private long gidPrefix = DEFAULT_GID_PREFIX;
     private final int gidTableLen;
     private long portGuid;
@@ -262,6 +264,10 @@ public final class HcaPort {
 
     int smSl() {
         return smSl;
+    }
+
+    int subnetTimeout() {
+        return subnetTimeout;
     }
 
     /** PortInfo:P_KeyViolations: packets dropped at this port for their BTH P_Key. */
@@ -584,6 +590,8 @@ public final class HcaPort {
         portInfoChanged |= setAddresses(Layout.PortInfo.LID.getInt(mb, 0), Layout.PortInfo.LMC.getInt(mb, 0),
                 Layout.PortInfo.SM_LID.getInt(mb, 0), Layout.PortInfo.SM_SL.getInt(mb, 0));
         portInfoChanged |= Layout.PortInfo.CLIENT_REREGISTER.isSet(mb, 0) ? Layout.Eqe.CLIENT_REREG : 0;
+        // No changed_attr bit names the subnet timeout: the driver learns it when it asks.
+        subnetTimeout = Layout.PortInfo.SUBNET_TIMEOUT.getInt(mb, 0);
         update(pkeysChanged, guidChanged, portInfoChanged);
     }
 
@@ -617,6 +625,7 @@ public final class HcaPort {
         Layout.PortInfo.SM_LID.set(b, 0, smLid);
         Layout.PortInfo.LMC.set(b, 0, lmc);
         Layout.PortInfo.SM_SL.set(b, 0, smSl);
+        Layout.PortInfo.SUBNET_TIMEOUT.set(b, 0, subnetTimeout);
         Layout.PortInfo.GID_PREFIX.set(b, 0, gidPrefix);
         Layout.PortInfo.PORT_GUID.set(b, 0, portGuid);
         for (int i = 0; i < pkeys.length; i++) {

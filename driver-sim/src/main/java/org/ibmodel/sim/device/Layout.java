@@ -123,6 +123,7 @@ public final class Layout {
         public static final Field SM_LID = f("sm_lid", 0x04, 15, 0);
         public static final Field LMC = f("lmc", 0x08, 31, 29);
         public static final Field SM_SL = f("sm_sl", 0x08, 27, 24);
+        public static final Field SUBNET_TIMEOUT = f("subnet_timeout", 0x08, 20, 16);
         public static final Field SET_PKEY = f("set_pkey", 0x08, 0);
         public static final Field SET_GID = f("set_gid", 0x08, 1);
         public static final Field CLIENT_REREGISTER = f("client_reregister", 0x08, 2);
@@ -191,6 +192,7 @@ public final class Layout {
         public static final Field NEIGHBOR_MTU = f("neighbor_mtu", 0x24, 31, 28);
         public static final Field MASTER_SM_SL = f("master_sm_sl", 0x24, 27, 24);
         public static final Field VL_CAP = f("vl_cap", 0x24, 23, 20);
+        public static final Field INIT_TYPE_REPLY = f("init_type_reply", 0x28, 23, 20);
         public static final Field MTU_CAP = f("mtu_cap", 0x28, 19, 16);
         public static final Field OPERATIONAL_VLS = f("operational_vls", 0x28, 7, 4);
         public static final Field P_KEY_VIOLATIONS = f("p_key_violations", 0x2c, 15, 0);

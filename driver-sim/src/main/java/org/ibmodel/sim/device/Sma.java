@@ -197,6 +197,7 @@ final class Sma {
         Layout.SmpPortInfo.P_KEY_VIOLATIONS.set(mad, d, p.pkeyViolations());
         Layout.SmpPortInfo.Q_KEY_VIOLATIONS.set(mad, d, p.qkeyViolations());
         Layout.SmpPortInfo.GUID_CAP.set(mad, d, caps.gidTableLen());
+        Layout.SmpPortInfo.SUBNET_TIMEOUT.set(mad, d, p.subnetTimeout());
         Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(mad, d, HcaPort.linkSpeedExtActive(p.speed()));
         Layout.SmpPortInfo.LINK_SPEED_EXT_SUPPORTED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);
         Layout.SmpPortInfo.LINK_SPEED_EXT_ENABLED.set(mad, d, HcaPort.EXT_SPEEDS_SUPPORTED);

@@ -33,7 +33,7 @@ public final class Hosts {
             throw new IllegalStateException(name + ": HCA driver probe failed with " + ret);
         }
         if (lid != 0) {
-            ret = host.driver(0).setPort(1, lid, 0, lid, 0);
+            ret = host.driver(0).setPort(1, lid, 0, lid, 0, World.SUBNET_TIMEOUT);
             if (ret != 0) {
                 throw new IllegalStateException(name + ": SET_PORT failed with " + ret);
             }

@@ -41,6 +41,11 @@ public final class World implements AutoCloseable {
     public static final int SWITCH_LID = 0x100;
     /** Cable length of every link from a host to its switch, metres. */
     public static final double CABLE_METRES = 2.0;
+    /**
+     * The PortInfo:SubnetTimeOut the subnet manager gives every port: OpenSM's default
+     * (OSM_DEFAULT_SUBNET_TIMEOUT, opensm/osm_base.h), 4.096 µs × 2^18, about a second.
+     */
+    public static final int SUBNET_TIMEOUT = 18;
     /** Cable length of every link between a leaf and a spine, metres: the switches share racks. */
     public static final double TRUNK_METRES = 10.0;
     /** Ports of the largest switch: LFT entries are one byte and 0xFF names no port (IBA 14.2.5.10). */
@@ -157,7 +162,7 @@ public final class World implements AutoCloseable {
         fabric.computeForwardingTables();
         for (int i = 0; i < n; i++) {
             for (int p = 1; p <= ports; p++) {
-                int ret = hosts.get(i).driver(0).setPort(p, lid(i, p), lmc, lid(0), 0);
+                int ret = hosts.get(i).driver(0).setPort(p, lid(i, p), lmc, lid(0), 0, SUBNET_TIMEOUT);
                 if (ret != 0) {
                     throw new IllegalStateException("h" + i + ": SET_PORT on port " + p + " failed with " + ret);
                 }
@@ -330,7 +335,7 @@ public final class World implements AutoCloseable {
             Host host = hosts.get(i);
             for (int p = 1; p <= portsPerHca; p++) {
                 if (host.hca(0).firmware().port(p).state() == HcaPort.INIT && host.driver(0).device() != null) {
-                    int ret = host.driver(0).setPort(p, lid(i, p), lmc, lid(0), 0);
+                    int ret = host.driver(0).setPort(p, lid(i, p), lmc, lid(0), 0, SUBNET_TIMEOUT);
                     if (ret != 0) {
                         throw new IllegalStateException("h" + i + ": SET_PORT on port " + p + " failed with " + ret);
                     }

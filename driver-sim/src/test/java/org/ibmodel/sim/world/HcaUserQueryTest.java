@@ -59,6 +59,31 @@ class HcaUserQueryTest {
     }
 
     /**
+     * ib_link_query_port reads SubnetTimeOut and InitTypeReply from PortInfo and uverbs passes
+     * both on (copy_port_attr_to_resp): the subnet manager's 18 (OpenSM's default) and 0, then
+     * whatever a later SET_PORT gives, which changes no other attribute.
+     */
+    @Test
+    void shouldReportTheSubnetTimeoutTheSubnetManagerSet() {
+        try (World w = World.of(SEED, 1)) {
+            UserProcess p = new UserProcess(w, 0, 4096);
+            IbvPortAttr a = new IbvPortAttr();
+            assertEquals(0, p.ctx.queryPort(1, a));
+            assertEquals(18, a.subnetTimeout, "subnet_timeout");
+            assertEquals(0, a.initTypeReply, "init_type_reply");
+            org.ibmodel.core.PortAttr k = new org.ibmodel.core.PortAttr();
+            assertEquals(0, w.host(0).driver(0).queryPort(1, k));
+            assertEquals(0, w.host(0).driver(0).setPort(1, k.lid, k.lmc, k.smLid, k.smSl, 12));
+            w.settle();
+            IbvPortAttr b = new IbvPortAttr();
+            assertEquals(0, p.ctx.queryPort(1, b));
+            assertEquals(12, b.subnetTimeout, "subnet_timeout after SET_PORT");
+            assertEquals(a.lid, b.lid, "the LID stays");
+            assertEquals(a.state, b.state, "the state stays");
+        }
+    }
+
+    /**
      * ib_link_query_port reads PortInfo afresh on every call and reports IB_SPEED_SDR for a port
      * that is DOWN, whatever speed the firmware still shows; a port closed after it was up must not
      * keep the speed and physical state it had.
