@@ -510,7 +510,10 @@ final class Responder {
         // key reports LOCAL_ACCESS_ERR, as IBA 11.6.2 defines IB_WC_LOC_ACCESS_ERR (mlx4 has the CQE
         // syndrome for it; rxe says REM_ACCESS_ERR). A SEND's receive, held when a duplicate READ
         // in its midst is refused, gets the requester's error, as rxe gives it.
-        if (qp.recvWqe >= 0) {
+        // The error reaches the consumer once: by the receive's CQE when the message holds one,
+        // by the affiliated event (IBA 11.6.3.1) only when there is none to complete (HCA.md §7).
+        boolean heldReceive = qp.recvWqe >= 0;
+        if (heldReceive) {
             Syndrome s = code != Aeth.NakCode.REMOTE_ACCESS_ERROR ? Syndrome.REMOTE_INVAL_REQ_ERR
                     : op.isRdmaWrite() ? Syndrome.LOCAL_ACCESS_ERR : Syndrome.REMOTE_ACCESS_ERR;
             transport.postCqe(qp, false, Transport.errorCqe(qp.qpn(), qp.recvWqe, false, s), false);
@@ -518,7 +521,9 @@ final class Responder {
             qp.recvOffset = 0;
         }
         sendAck(Aeth.nakSyndrome(code), nakPsn);
-        transport.event(qp, event);
+        if (!heldReceive) {
+            transport.event(qp, event);
+        }
         transport.error(qp);
         return State.DONE;
     }

@@ -631,6 +631,27 @@ class RcTransportTest {
         }
     }
 
+    /**
+     * HCA.md §7: a refused access reaches the responder's consumer once. An RDMA WRITE with
+     * immediate holds a receive, which completes with LOC_ACCESS_ERR, and no QP_ACCESS_ERR
+     * follows; the plain WRITE above, with no receive to fail, raises the event instead.
+     */
+    @Test
+    void shouldReportARefusedWriteWithImmediateByItsReceiveAlone() {
+        try (TransportPair p = rc(Mtu.MTU_1024)) {
+            p.b.postRecv(7, TransportPair.TARGET, 100);
+            p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE_WITH_IMM).sgList(p.a.sge(0, 100))
+                    .remoteAddr(p.b.buf).rkey(p.b.mr.rkey() ^ 0x5500).immData(9));
+            p.settle();
+            assertEquals(List.of(WcStatus.REM_ACCESS_ERR), statuses(p.a.poll()), at("requester"));
+            List<Wc> received = p.b.poll();
+            assertEquals(List.of(WcStatus.LOC_ACCESS_ERR), statuses(received), at("responder's receive"));
+            assertEquals(7, received.get(0).wrId);
+            assertEquals(HwQpState.ERR, p.b.hwState(), at("responder QP"));
+            assertEquals(List.of(), p.b.events, at("no affiliated event besides the receive's error"));
+        }
+    }
+
     @Test
     void shouldReceiveFromAnSrqAndRaiseItsLimitEvent() {
         try (TransportPair p = new TransportPair(SEED, QpType.RC, TransportPair.Conn.standard(Mtu.MTU_512), null, true)) {

@@ -198,6 +198,8 @@ final class VerbsLifecycle implements AutoCloseable {
         boolean everAttached;
         /** The QP's asynchronous events, in order. */
         final List<IbEventType> events;
+        /** Receives completed with LOC_ACCESS_ERR: a refused access the receive reported. */
+        int accessErrReceives;
         final Deque<Long> sq = new ArrayDeque<>();
         final Deque<Long> rq = new ArrayDeque<>();
         final int sqCap;

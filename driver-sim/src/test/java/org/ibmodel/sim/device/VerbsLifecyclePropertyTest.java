@@ -48,7 +48,8 @@ import org.junit.jupiter.api.Test;
  *     signalled send;
  * <li>{@code events}: a QP on an SRQ reports QP_LAST_WQE_REACHED once per entry into ERR, a
  *     responder that refused a remote access QP_ACCESS_ERR (and one whose requester got
- *     REM_ACCESS_ERR does), and no other event comes but COMM_EST on a connected QP; an SRQ reports
+ *     REM_ACCESS_ERR does, or completes the receive the message held with LOC_ACCESS_ERR instead),
+ *     and no other event comes but COMM_EST on a connected QP; an SRQ reports
  *     SRQ_LIMIT_REACHED at most once per arming;
  * <li>{@code byteExact}: an RC requester's SUCCESS leaves a WRITE's bytes at the peer, a READ's at
  *     home, an atomic's original value at home and its result at the peer; a receive's bytes,
