@@ -3,8 +3,10 @@
 // (drivers/infiniband/sw/rxe/rxe_req.c, rxe_resp.c, rxe_comp.c)
 package org.ibmodel.sw.mem;
 
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Pd;
 import org.ibmodel.core.Port;
@@ -33,6 +35,13 @@ import org.ibmodel.sw.mem.MemQueues.QpQueues;
 final class MemExecutor {
     /** Bytes at the head of every UD receive buffer reserved for the GRH (IBA 11.4.1.2). */
     static final int GRH_BYTES = 40;
+    /** IBA 9.2, 9.3.2, 9.4.2, 7.8.1: BTH, DETH, ImmDt and ICRC sizes, for a GRH's PayLen. */
+    private static final int BTH_BYTES = 12;
+    private static final int DETH_BYTES = 8;
+    private static final int IMM_BYTES = 4;
+    private static final int ICRC_BYTES = 4;
+    /** IBA 8.3.1: the GRH's NxtHdr for an IBA transport header. */
+    private static final byte NEXT_HEADER_IBA = 0x1b;
 
     private final MemDevice dev;
     private KeyCheck keyCheck = KeyCheck.CORRECT;
@@ -166,13 +175,24 @@ final class MemExecutor {
             responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_INV_REQ_ERR) : done(qp, wr);
         }
-        if (!scatter(recvPd(dest), rwr.sgList(), offset, payload)) {
+        byte[] grh = dest.type().datagram() ? grh(qp, wr, payload.length) : null;
+        boolean scattered = grh == null ? scatter(recvPd(dest), rwr.sgList(), offset, payload)
+                : scatter(recvPd(dest), rwr.sgList(), 0, concat(grh, payload));
+        if (!scattered) {
             complete(dest, rwc, WcStatus.LOC_PROT_ERR, false);
             responderError(dest, qp);
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr);
         }
         rwc.byteLen = payload.length + offset;
         fillRecvSource(rwc, qp, dest);
+        if (dest.type().datagram()) {
+            // qib_ud.c qib_ud_loopback: the SL of the sender's address handle, and IB_WC_GRH when
+            // the datagram carried a GRH, which lands in the buffer's first 40 bytes.
+            rwc.sl = wr.ah().attr().sl();
+            if (grh != null) {
+                rwc.wcFlags |= WcFlags.GRH;
+            }
+        }
         if (wr.opcode() == WrOpcode.SEND_WITH_IMM) {
             rwc.wcFlags |= WcFlags.WITH_IMM;
             rwc.immData = wr.immData();
@@ -320,6 +340,41 @@ final class MemExecutor {
             srq.limitReached();
         }
         return wr;
+    }
+
+    /**
+     * The GRH a datagram sent through an address handle with one carries (IBA 8.3): IP version 6,
+     * the handle's traffic class and flow label, PayLen from the BTH to the ICRC, next header
+     * 0x1B (IBA transport), its hop limit, the sender port's GID at its SGID index and its DGID.
+     * Null when the handle has none.
+     */
+    private byte[] grh(Qp src, SendWr wr, int payloadLength) {
+        AhAttr.Grh g = wr.ah().attr().grh();
+        if (g == null) {
+            return null;
+        }
+        byte[] b = new byte[GRH_BYTES];
+        int word = 6 << 28 | (g.trafficClass() & 0xff) << 20 | g.flowLabel() & 0xfffff;
+        for (int i = 0; i < 4; i++) {
+            b[i] = (byte) (word >>> (24 - 8 * i));
+        }
+        int pad = -payloadLength & 3;
+        int payLen = BTH_BYTES + DETH_BYTES + (wr.opcode() == WrOpcode.SEND_WITH_IMM ? IMM_BYTES : 0) + payloadLength
+                + pad + ICRC_BYTES;
+        b[4] = (byte) (payLen >>> 8);
+        b[5] = (byte) payLen;
+        b[6] = NEXT_HEADER_IBA;
+        b[7] = (byte) g.hopLimit();
+        byte[] sgid = dev.device().port(src.portNum() == 0 ? 1 : src.portNum()).gid(g.sgidIndex());
+        System.arraycopy(sgid, 0, b, 8, 16);
+        System.arraycopy(g.dgid(), 0, b, 24, 16);
+        return b;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     private void fillRecvSource(Wc rwc, Qp src, Qp dest) {

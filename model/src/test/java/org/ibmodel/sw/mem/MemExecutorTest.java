@@ -7,7 +7,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.List;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.Fixture;
 import org.ibmodel.core.Mr;
@@ -419,6 +422,46 @@ class MemExecutorTest {
         assertEquals(sender.qpNum(), recv.srcQp);
         assertArrayEquals(Fixture.bytes(100, 11), f.mem.read(dst + 40, 100));
         assertEquals(WcStatus.SUCCESS, only(Fixture.poll(aCq)).status);
+    }
+
+    /**
+     * qib_ud.c qib_ud_loopback: a datagram sent through an address handle with a GRH carries one
+     * (IBA 8.3), which lands in the receive buffer's first 40 bytes with IB_WC_GRH set; the
+     * completion has the handle's SL. Without a GRH the 40 bytes are left as they were.
+     */
+    @Test
+    void shouldDeliverTheGrhAndSlOfTheSendersAddressHandle() {
+        Qp sender = ud(aCq, QKEY);
+        Qp receiver = ud(bCq, QKEY);
+        long dst = f.buf(256);
+        assertTrue(receiver.postRecv(f.recv(1, dst, 40 + 64)).ok());
+        byte[] gid = f.dev.port(Fixture.PORT).gid(0);
+        Ah ah = Ah.create(f.pd, new AhAttr(Fixture.LID, 6, 0, 0, Fixture.PORT,
+                new AhAttr.Grh(gid, 0x12345, 0, 9, 0x40))).get();
+        assertTrue(sender.postSend(f.send(2, f.pattern(63, 11), 63).ah(ah).remoteQpn(receiver.qpNum())
+                .remoteQkey(QKEY)).ok());
+        f.run();
+
+        Wc recv = only(Fixture.poll(bCq));
+        assertEquals(WcStatus.SUCCESS, recv.status);
+        assertEquals(40 + 63, recv.byteLen);
+        assertEquals(WcFlags.GRH, recv.wcFlags & WcFlags.GRH, "IB_WC_GRH");
+        assertEquals(6, recv.sl, "the handle's SL");
+        byte[] grh = f.mem.read(dst, 40);
+        // IPVer 6, TClass 0x40, FlowLabel 0x12345; PayLen: BTH, DETH, 63 bytes, 1 of pad, ICRC.
+        assertArrayEquals(new byte[] {0x64, 0x01, 0x23, 0x45, 0, 12 + 8 + 63 + 1 + 4, 0x1b, 9},
+                Arrays.copyOf(grh, 8), "version, class, flow, PayLen, NxtHdr, HopLmt");
+        assertArrayEquals(gid, Arrays.copyOfRange(grh, 8, 24), "SGID");
+        assertArrayEquals(gid, Arrays.copyOfRange(grh, 24, 40), "DGID");
+        assertArrayEquals(Fixture.bytes(63, 11), f.mem.read(dst + 40, 63));
+
+        long plain = f.buf(256);
+        assertTrue(receiver.postRecv(f.recv(3, plain, 40 + 8)).ok());
+        assertTrue(sender.postSend(udSend(4, f.pattern(8, 12), 8, receiver, QKEY)).ok());
+        f.run();
+        Wc noGrh = only(Fixture.poll(bCq));
+        assertEquals(0, noGrh.wcFlags & WcFlags.GRH, "no GRH came");
+        assertArrayEquals(new byte[40], f.mem.read(plain, 40), "the GRH bytes untouched");
     }
 
     // drivers/infiniband/sw/rxe/rxe_resp.c: rxe_resp_check_length, a UD receive without room for
