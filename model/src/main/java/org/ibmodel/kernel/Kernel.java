@@ -7,6 +7,7 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -47,6 +48,8 @@ public final class Kernel {
     /** The log buffer: the newest {@link #LOG_LINES} lines printk wrote. */
     private final Deque<String> log = new ArrayDeque<>();
     public static final int LOG_LINES = 256;
+    /** Who reads the log as it is written (a console); none by default. */
+    private Consumer<String> console = line -> { };
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
@@ -100,6 +103,12 @@ public final class Kernel {
             log.removeFirst();
         }
         log.addLast(line);
+        console.accept(line);
+    }
+
+    /** Hands each line printk writes from now on to {@code console} too, as it is written. */
+    public void console(Consumer<String> console) {
+        this.console = Objects.requireNonNull(console, "console");
     }
 
     /** dmesg: what printk wrote, oldest first. */

@@ -450,6 +450,8 @@ public final class PingPongTour {
         for (int i = 0; i < 2; i++) {
             world.transport(i).logSent(true);
             world.host(i).hca(0).logCommands(true);
+            String host = world.host(i).name();
+            world.host(i).kernel().console(line -> dmesg(host, line));
         }
         if (traceSink != null) {
             Host h0 = world.host(0);
@@ -679,7 +681,6 @@ public final class PingPongTour {
         HcaDriver drv = h.driver(0);
         settle();
         n.step("A catastrophic error on %s's HCA: a hardware failure (docs/HCA.md §2.1)", a.name);
-        int logged = h.kernel().dmesg().size();
         h.hca(0).catastrophicError(1);
         n.say("%s: the device writes catas_cause 1 at BAR0 + 0x200 and stops: its QPs forget their work, its "
                 + "link goes down; no interrupt tells the driver", a.name);
@@ -690,12 +691,11 @@ public final class PingPongTour {
         n.say("  t=%8.3f us  %s: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds "
                 + "catas_cause %d: no command reaches the device any more, and the driver resets it "
                 + "(sw_reset, BAR0 + 0x300)", world.scheduler().now() / 1000.0, a.name, drv.catasCause());
-        logged = dmesg(a, logged);
+        tell();
         while (drv.restarts() == 0) {
             runNext();
         }
         settle();
-        dmesg(a, logged);
         n.say("%s: a new %s is registered; to ib_core it is as new as a hot-plugged device", a.name,
                 drv.device().name());
 
@@ -737,16 +737,11 @@ public final class PingPongTour {
                 + "go on, so nothing shows until the driver needs the firmware", a.name);
 
         n.step("The client closes: the driver's first command gets no answer");
-        int logged = h.kernel().dmesg().size();
         long t0 = world.scheduler().now();
         a.ackEvents();
         a.verb("ibv_destroy_qp");
         check(a.qp.destroy(), "ibv_destroy_qp");
-        List<String> log = h.kernel().dmesg();
-        for (String line : log.subList(Math.min(logged, log.size()), log.size())) {
-            n.say("  t=%8.3f us  %s: dmesg: %s", world.scheduler().now() / 1000.0, a.name, line);
-        }
-        logged = log.size();
+        tell();
         n.say("%s: the driver's 2RST_QP waited %.0f s of virtual time (MLX4_CMD_TIME_CLASS_A) and gave up: "
                 + "the driver entered its error state, which resets the device, and counted the tear-down as "
                 + "done (mlx4_cmd_reset_flow), so ibv_destroy_qp returned 0 and what follows is answered "
@@ -756,7 +751,6 @@ public final class PingPongTour {
             runNext();
         }
         settle();
-        dmesg(a, logged);
         n.say("%s: the reset cleared the hang; a new %s is registered", a.name, drv.device().name());
         n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
         closeCtx(b);
@@ -785,13 +779,20 @@ public final class PingPongTour {
         pingPong(a2, b2);
     }
 
-    /** Tells what the kernel of {@code p}'s host logged since its log held {@code from} lines; returns its length. */
-    private int dmesg(Proc p, int from) {
-        List<String> log = p.host.kernel().dmesg();
-        for (String line : log.subList(Math.min(from, log.size()), log.size())) {
-            n.say("%s: dmesg: %s", p.name, line);
+    /**
+     * A line {@code host}'s kernel logs, told with what happened at that moment. After
+     * mlx4_ib_handle_catas_error, mlx4_ib_event dispatches IB_EVENT_DEVICE_FATAL and
+     * mlx4_handle_error_state restarts the device (drivers/infiniband/hw/mlx4/main.c,
+     * drivers/net/ethernet/mellanox/mlx4/catas.c).
+     */
+    private void dmesg(String host, String line) {
+        long now = world.scheduler().now();
+        timeline.add(new Moment(now, host + ": dmesg: " + line));
+        if (line.endsWith("mlx4_ib_handle_catas_error ended")) {
+            timeline.add(new Moment(now, host + ": IB_EVENT_DEVICE_FATAL; the driver tears the device down "
+                    + "(mlx4_restart_one; the module stays loaded), so ib_core removes its clients from it (uverbs "
+                    + "takes it away from the open files and destroys what they made), then probes it again:"));
         }
-        return log.size();
     }
 
     /** Runs the kernels' queued work, or the next scheduler event and the work it queues. */
@@ -1003,10 +1004,8 @@ public final class PingPongTour {
     private void interrupt(long timeNs, long seq, String label) {
         if (label.endsWith(" timer hca_reset_wait")) {
             String host = label.substring(0, label.indexOf(' '));
-            timeline.add(new Moment(timeNs, host + ": a second after the reset: IB_EVENT_DEVICE_FATAL; the driver "
-                    + "tears the device down (mlx4_restart_one; the module stays loaded), so ib_core removes its "
-                    + "clients from it (uverbs takes it away from the open files and destroys what they made), "
-                    + "then probes it again:"));
+            timeline.add(new Moment(timeNs, host + ": a second after the reset (mlx4_reset waits that long "
+                    + "before it reads the device again), mlx4_enter_error_state goes on:"));
             return;
         }
         int irq = label.indexOf(" irq ");
