@@ -27,6 +27,11 @@ class DemoCommandTest {
         assertTrue(out.contains("original value returned to A: 37; counter now 42"), out);
         assertTrue(out.contains("status=IB_WC_REM_ACCESS_ERR"), out);
         assertTrue(out.contains("status=IB_WC_WR_FLUSH_ERR"), out);
+        // A failed completion has no opcode or length to show (struct ib_wc: only wr_id, status,
+        // qp and vendor_err are valid), and a kernel WR's wr_id and wr_cqe are one union.
+        assertTrue(out.lines().filter(l -> l.contains("status=IB_WC_") && !l.contains("IB_WC_SUCCESS"))
+                .noneMatch(l -> l.contains("opcode=") || l.contains("byte_len=")), out);
+        assertTrue(out.contains("in the kernel's ib_recv_wr, ib_send_wr and ib_wc the two are one union"), out);
         assertTrue(out.contains("ib_destroy_cq while QPs use it: EBUSY"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
     }

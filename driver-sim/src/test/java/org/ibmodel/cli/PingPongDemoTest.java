@@ -120,6 +120,17 @@ class PingPongDemoTest {
         }
     }
 
+    /**
+     * rc_pingpong.c main ends with two lines, bytes and Mbit/sec then iterations and usec/iter,
+     * each over 2 * size * iters bytes; the demo prints both, in virtual time.
+     */
+    @Test
+    void shouldPrintRcPingpongsTwoResultLines() {
+        String out = CliRun.of("demo").out();
+        assertInOrder(out, "h0 client: 64 bytes in ", " usec of virtual time = ", " Mbit/sec",
+                "h0 client: 2 iters in ", " usec/iter");
+    }
+
     @Test
     void shouldRepeatARunFromItsSeedAndDifferAcrossSeeds() {
         String one = CliRun.of("demo", "--seed", "7").out();

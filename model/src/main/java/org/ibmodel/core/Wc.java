@@ -48,8 +48,16 @@ public final class Wc {
     @Override
     public String toString() {
         StringBuilder sb = new StringBuilder("wc{wr_id=").append(wrId)
-                .append(" status=").append(status.kernelName())
-                .append(" opcode=").append(opcode.kernelName())
+                .append(" status=").append(status.kernelName());
+        if (status != WcStatus.SUCCESS) {
+            // Only wr_id, status, qp and vendor_err mean anything in a failed completion (struct
+            // ib_wc in include/rdma/ib_verbs.h; mlx4_ib_poll_one stops there on an error CQE).
+            if (qp != null) {
+                sb.append(" qp=0x").append(Integer.toHexString(qp.qpNum()));
+            }
+            return sb.append(" vendor_err=0x").append(Integer.toHexString(vendorErr)).append('}').toString();
+        }
+        sb.append(" opcode=").append(opcode.kernelName())
                 .append(" byte_len=").append(Integer.toUnsignedString(byteLen));
         if (qp != null) {
             sb.append(" qp=0x").append(Integer.toHexString(qp.qpNum()));
@@ -60,9 +68,6 @@ public final class Wc {
         }
         if ((wcFlags & WcFlags.WITH_IMM) != 0) {
             sb.append(" imm_data=0x").append(Integer.toHexString(immData));
-        }
-        if (status != WcStatus.SUCCESS) {
-            sb.append(" vendor_err=0x").append(Integer.toHexString(vendorErr));
         }
         return sb.append('}').toString();
     }

@@ -493,8 +493,9 @@ public final class PingPongTour {
         n.step("Boot (seed %d): two hosts, each with an HCA, through one 4X EDR switch", seed);
         for (int i = 0; i < 2; i++) {
             IbDevice dev = world.host(i).driver(0).device();
-            n.say("%s: driver probed %s in %d firmware commands (QUERY_FW, QUERY_DEV_CAP, INIT_HCA, the EQs, "
-                    + "the special QPs, INIT_PORT, MAD_IFCs for the port's tables), port 1 %s, LID %d",
+            n.say("%s: driver probed %s in %d of this device's firmware commands (QUERY_FW, QUERY_DEV_CAP, "
+                    + "INIT_HCA, the EQs, the special QPs, INIT_PORT, MAD_IFCs for the port's tables; docs/HCA.md "
+                    + "§3: mlx4 maps its firmware and ICM first, MAP_FA, RUN_FW, MAP_ICM...), port 1 %s, LID %d",
                     world.host(i).name(), dev.name(), world.host(i).hca(0).firmware().commands(),
                     dev.port(1).state().kernelName(), dev.port(1).lid());
         }
@@ -640,6 +641,9 @@ public final class PingPongTour {
             wake(Stream.of(a, b).filter(p -> !p.done()).toArray(Proc[]::new)).turn();
         }
         double usec = (world.scheduler().now() - start) / 1000.0;
+        // rc_pingpong's two lines, in microseconds of virtual time where it prints seconds.
+        long bytes = (long) MESSAGE * ITERS * 2;
+        n.say("%s: %d bytes in %.3f usec of virtual time = %.2f Mbit/sec", a.who(), bytes, usec, bytes * 8 / usec);
         n.say("%s: %d iters in %.3f usec of virtual time = %.3f usec/iter", a.who(), ITERS, usec, usec / ITERS);
         // What the last turns set going (a last ACK) runs before the next step.
         settle();
@@ -682,15 +686,17 @@ public final class PingPongTour {
         settle();
         n.step("A catastrophic error on %s's HCA: a hardware failure (docs/HCA.md §2.1)", a.name);
         h.hca(0).catastrophicError(1);
-        n.say("%s: the device writes catas_cause 1 at BAR0 + 0x200 and stops: its QPs forget their work, its "
-                + "link goes down; no interrupt tells the driver", a.name);
+        n.say("%s: the device writes catas_cause 1 at BAR0 + 0x200 (this device's error buffer; mlx4 learns "
+                + "where ConnectX's is from QUERY_FW) and stops: its QPs forget their work, its link goes down; no "
+                + "interrupt tells the driver", a.name);
         settle();
         while (h.hca(0).resets() == 0) {
             runNext();
         }
         n.say("  t=%8.3f us  %s: the driver's poll of the buffer (mlx4's poll_catas, every 5 s) finds "
                 + "catas_cause %d: no command reaches the device any more, and the driver resets it "
-                + "(sw_reset, BAR0 + 0x300)", world.scheduler().now() / 1000.0, a.name, drv.catasCause());
+                + "(this device's sw_reset, BAR0 + 0x300; mlx4_reset writes ConnectX's at BAR0 + 0xf0010)",
+                world.scheduler().now() / 1000.0, a.name, drv.catasCause());
         tell();
         while (drv.restarts() == 0) {
             runNext();
@@ -699,7 +705,7 @@ public final class PingPongTour {
         n.say("%s: a new %s is registered; to ib_core it is as new as a hot-plugged device", a.name,
                 drv.device().name());
 
-        n.step("The client hears it on its async fd, finds its objects gone, and closes");
+        n.step("Beyond rc_pingpong: the client hears it on its async fd, finds its objects gone, and closes");
         int events = 0;
         // It reads while poll() says an event is queued: one more read() would sleep for ever.
         while (a.task.poll(a.ctx.asyncFd(), OpenFile.POLLIN) != 0) {
@@ -716,7 +722,7 @@ public final class PingPongTour {
                 + "a destroy with EIO (with libmlx4 the poll reads the CQ in the process's memory and finds "
                 + "nothing new)", a.wc.length, a.cq.poll(a.wc.length, a.wc), Errno.ofNumber(a.ibv.errno()).name());
         closeCtx(a);
-        n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
+        n.say("%s: its loop is done; rc_pingpong hears nothing of its peer after the address exchange", b.who());
         closeCtx(b);
         backOnTheNewDevice(a, b, psns);
     }
@@ -752,7 +758,7 @@ public final class PingPongTour {
         }
         settle();
         n.say("%s: the reset cleared the hang; a new %s is registered", a.name, drv.device().name());
-        n.say("%s: its peer is gone; rc_pingpong ends there too", b.who());
+        n.say("%s: its loop is done; rc_pingpong hears nothing of its peer after the address exchange", b.who());
         closeCtx(b);
         backOnTheNewDevice(a, b, psns);
     }
@@ -761,6 +767,8 @@ public final class PingPongTour {
     private void backOnTheNewDevice(Proc a, Proc b, SplittableRandom psns) {
         HcaDriver drv = a.host.driver(0);
         n.step("The subnet manager sweeps: %s's port, up again in INIT, gets its LID back", a.name);
+        n.say("(the world's subnet manager sets a port by the driver's SET_PORT, docs/HCA.md §3.7; a real one "
+                + "sends SubnSet(PortInfo) to the port's agent over QP0, which mlx4 hands the firmware by MAD_IFC)");
         n.say("%s: %s port 1 %s, LID %d", a.name, drv.device().name(), drv.device().port(1).state().kernelName(),
                 drv.device().port(1).lid());
         world.sweep();
@@ -817,8 +825,8 @@ public final class PingPongTour {
         if (p.buf < 0) {
             throw new IllegalStateException(p.who() + ": no memory for the buffer, errno " + p.ibv.errno());
         }
-        p.verb("ibv_reg_mr(0x%x, %d, LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC), the remote "
-                + "rights beyond rc_pingpong's LOCAL_WRITE for steps 6-8", p.buf, BUF);
+        p.verb("ibv_reg_mr(0x%x, %d, LOCAL_WRITE | REMOTE_WRITE | REMOTE_READ | REMOTE_ATOMIC), the size and "
+                + "remote rights beyond rc_pingpong's (its -s buffer, LOCAL_WRITE) for steps 6-8", p.buf, BUF);
         p.mr = notNull(p, p.pd.regMr(p.buf, BUF, IbvAccessFlags.LOCAL_WRITE | IbvAccessFlags.REMOTE_WRITE
                 | IbvAccessFlags.REMOTE_READ | IbvAccessFlags.REMOTE_ATOMIC), "ibv_reg_mr");
         n.say("    lkey 0x%08x, rkey 0x%08x: the driver pinned the pages (ib_umem_get) and wrote their MTT%s",

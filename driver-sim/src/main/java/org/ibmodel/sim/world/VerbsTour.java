@@ -118,13 +118,15 @@ public final class VerbsTour {
         n.say("pd local_dma_lkey 0x%x; send CQ %d entries, recv CQ %d entries, both armed with IB_CQ_NEXT_COMP",
                 pd.localDmaLkey(), sendCq.cqe(), recvCq.cqe());
 
-        n.step("Register memory: a send buffer (local access) and a target buffer (remote read/write/atomic)");
+        n.step("ib_reg_user_mr: a send buffer (local access) and a target buffer (remote read/write/atomic)");
         long src = memory.alloc(BUF);
         long dst = memory.alloc(BUF);
-        Mr srcMr = get(Mr.reg(pd, src, BUF, src, AccessFlags.LOCAL_WRITE), "ib_reg_mr");
+        Mr srcMr = get(Mr.reg(pd, src, BUF, src, AccessFlags.LOCAL_WRITE), "ib_reg_user_mr");
         int remote = AccessFlags.LOCAL_WRITE | AccessFlags.REMOTE_WRITE | AccessFlags.REMOTE_READ
                 | AccessFlags.REMOTE_ATOMIC;
-        Mr dstMr = get(Mr.reg(pd, dst, BUF, dst, remote), "ib_reg_mr");
+        Mr dstMr = get(Mr.reg(pd, dst, BUF, dst, remote), "ib_reg_user_mr");
+        n.say("(the verb a driver uses for memory a process gave it; a kernel ULP mostly sends from the PD's "
+                + "local_dma_lkey, and gives remote access by ib_alloc_mr, ib_map_mr_sg and an IB_WR_REG_MR)");
         n.say("%s", srcMr);
         n.say("%s", dstMr);
         Result<Mr> bad = Mr.reg(pd, dst, BUF, dst, AccessFlags.REMOTE_WRITE);
@@ -144,6 +146,9 @@ public final class VerbsTour {
         n.step("SEND: post a receive on B, a signaled SEND on A, let the device run, reap completions");
         byte[] msg = "hello, InfiniBand".getBytes(StandardCharsets.US_ASCII);
         memory.write(src, msg);
+        n.say("(each WR below has a wr_cqe, whose done() __ib_process_cq calls, and a wr_id to name it by here: "
+                + "in the kernel's ib_recv_wr, ib_send_wr and ib_wc the two are one union, so a ULP sets only "
+                + "the wr_cqe)");
         postRecv(b, 100, new Sge(dst, BUF, dstMr.lkey()));
         postSend(a, new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
                 .sgList(new Sge(src, msg.length, srcMr.lkey())).wrCqe(this::reap));
