@@ -11,6 +11,8 @@ public final class Findings {
     private long total;
     /** The first loss of records so far, or null: what follows it may be its doing. */
     private Lost firstLoss;
+    /** Records the ring buffer overwrote before the trace was read (its header says so). */
+    private long overwritten;
 
     public void violation(int line, String rule, String message) {
         total++;
@@ -18,9 +20,16 @@ public final class Findings {
             if (firstLoss != null) {
                 message += " (" + firstLoss.what() + " lost on CPU " + firstLoss.cpu() + " at line "
                         + firstLoss.line() + " before it)";
+            } else if (overwritten > 0) {
+                message += " (the trace begins after " + overwritten + " records the ring buffer overwrote)";
             }
             violations.add(new Violation(line, rule, message));
         }
+    }
+
+    /** The ring buffer overwrote {@code records} before the trace was read; violations say so. */
+    void overwritten(long records) {
+        overwritten = records;
     }
 
     /** The kernel lost records at {@code lost}; violations found from now on say so. */

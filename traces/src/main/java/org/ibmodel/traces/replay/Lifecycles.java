@@ -20,7 +20,12 @@ import org.ibmodel.traces.Tracepoint;
  * made where no tracepoint fires (a user MR: ib_uverbs_reg_mr traces nothing). An MR id adopted
  * and freed, seen again, is adopted again rather than freed twice: the same untraced path may have
  * made a new MR under it (restrack ids start again on a device registered anew, as after an HCA
- * reset).
+ * reset). restrack numbers each device's objects apart, so on a trace that shows several devices
+ * a freed number seen again may be another device's object, made before the trace began or where
+ * no tracepoint fires: it is adopted, while the number has had fewer objects than the trace shows
+ * devices. A trace that names no device (rdma_core events print none) counts one more for each id
+ * it shows live twice at once. A QP number freed and seen again is adopted too: ibv_create_qp
+ * traces nothing, and a process hands its QP's number to rdma_connect and rdma_accept.
  *
  * <p>Rules:
  * <ul>
@@ -44,11 +49,15 @@ import org.ibmodel.traces.Tracepoint;
  *     state the previous record of that local_id printed ({@link IbCmState}).
  * </ul>
  * An rdma_cm id prints as 0 until it has a restrack id, so events with {@code cm.id=0} are matched
- * by their addresses and never count as use after free. Since cma.c adds the id to restrack right
+ * by their addresses and never count as use after free. A handler and its done are paired by
+ * number and addresses, as two devices' ids may share a number. cma_ib_req_handler fires
+ * cm_req_handler on a listener before it finds it destroying, so that event after the listener's
+ * cm_id_destroy is no use after free. Since cma.c adds the id to restrack right
  * after cma_attach_to_dev (5.12 on), cm_id_attach itself prints 0: such an attach waits, counted
  * as made, for the first event of an id not seen before with its addresses (the same source, its
  * port bound since if it printed port 0, and the same destination unless the attach had none
- * yet), which is the id it numbered.
+ * yet), which is the id it numbered; not an id whose first event needs a connection begun before
+ * it (ESTABLISHED, DISCONNECTED, an RTU or DREQ sent...), which was made before the trace began.
  */
 public final class Lifecycles implements TraceFollower {
     public static final String USE_AFTER_FREE = "use_after_free";
@@ -68,6 +77,10 @@ public final class Lifecycles implements TraceFollower {
         int line;
         String lastEvent;
         CmPhase phase = CmPhase.UNKNOWN;
+        /** Objects of this number on other devices the trace has taken a freed number for. */
+        int elsewhere;
+        /** The most objects of this number the trace has had live at once. */
+        int peak = 1;
     }
 
     private record Pending(String event, int line) {
@@ -81,6 +94,8 @@ public final class Lifecycles implements TraceFollower {
     /** Devices the trace names (cm_add_one, cm_id_attach) and MAD device indexes it shows. */
     private final java.util.Set<String> deviceNames = new java.util.HashSet<>();
     private final java.util.Set<Long> deviceIndexes = new java.util.HashSet<>();
+    /** Devices a trace naming none has shown by ids live twice at once. */
+    private int inferredDevices = 1;
     /** cm_id_attach records that printed cm.id=0, not yet matched to the id they numbered. */
     private final List<Unnumbered> unnumbered = new ArrayList<>();
 
@@ -161,9 +176,12 @@ public final class Lifecycles implements TraceFollower {
     private void followCm(RdmaCma.IdEvent c, int line, Findings f) {
         long id = c.cmId();
         String name = c.name();
-        String key = id != 0 ? Long.toString(id) : "0|" + c.src() + "|" + c.dst();
+        // A handler and its done print the same addresses; an id number may be live on two devices.
+        String key = id + "|" + c.src() + "|" + c.dst();
         boolean seenBefore = seenCmKeys.containsKey(key);
-        if (id != 0 && !table(ObjectKind.CM_ID).containsKey(id) && c.tracepoint() != Tracepoint.CM_ID_ATTACH) {
+        Obj known = table(ObjectKind.CM_ID).get(id);
+        if (id != 0 && (known == null || known.live == 0) && c.tracepoint() != Tracepoint.CM_ID_ATTACH
+                && !afterConnect(c)) {
             Unnumbered u = takeUnnumbered(c.src(), c.dst());
             if (u != null) {
                 Obj o = new Obj();
@@ -197,7 +215,12 @@ public final class Lifecycles implements TraceFollower {
                 handlers.remove(key);
             }
             default -> {
-                if (id != 0) {
+                // cma_ib_req_handler fires cm_req_handler on the listener before it takes the
+                // handler mutex and finds it destroying: the IB CM may still hand a REQ to a
+                // listener whose cm_id_destroy has been traced, until _destroy_id removes it.
+                boolean toDestroyedListener = c.tracepoint() == Tracepoint.CM_REQ_HANDLER && known != null
+                        && known.live == 0;
+                if (id != 0 && !toDestroyedListener) {
                     use(ObjectKind.CM_ID, id, line, name, f);
                 }
             }
@@ -224,7 +247,8 @@ public final class Lifecycles implements TraceFollower {
             }
         } else if (c instanceof RdmaCma.CmEventHandler h) {
             handlers.put(key, new Pending(h.event(), line));
-            if (o != null && o.live > 0) {
+            // Two live ids of one number (on two devices) share a table entry: no state to check.
+            if (o != null && o.live == 1) {
                 checkCmEvent(o, h, line, f);
             }
         } else if (c instanceof RdmaCma.CmEventDone d) {
@@ -237,6 +261,26 @@ public final class Lifecycles implements TraceFollower {
             }
         }
         seenCmKeys.put(key, Boolean.TRUE);
+    }
+
+    /**
+     * Whether {@code c} needs a connection begun before it (a REQ sent or received, each traced),
+     * so that an id first seen with it was made before the trace began, not by a waiting attach.
+     */
+    private static boolean afterConnect(RdmaCma.IdEvent c) {
+        String ev = c instanceof RdmaCma.CmEventHandler h ? h.event()
+                : c instanceof RdmaCma.CmEventDone d ? d.event() : null;
+        if (ev != null) {
+            return switch (ev) {
+                case "ESTABLISHED", "DISCONNECTED", "REJECTED", "CONNECT_RESPONSE", "TIMEWAIT_EXIT" -> true;
+                default -> false;
+            };
+        }
+        return switch (c.tracepoint()) {
+            case CM_SEND_RTU, CM_SEND_REP, CM_SEND_REJ, CM_PREPARE_MRA, CM_SEND_MRA, CM_SEND_SIDR_REP, CM_DISCONNECT,
+                    CM_SENT_DREP, CM_SENT_DREQ -> true;
+            default -> false;
+        };
     }
 
     /** cma.c cma_ib_handler: connection events need RDMA_CM_CONNECT, TIMEWAIT_EXIT RDMA_CM_DISCONNECT. */
@@ -313,9 +357,17 @@ public final class Lifecycles implements TraceFollower {
         return tables.get(k);
     }
 
-    /** Devices the trace has shown so far, at least one. */
+    /**
+     * Devices the trace has shown so far, at least one. A trace that names none (rdma_core events
+     * alone print no device) counts one more each time it shows an id live twice at once: restrack
+     * numbers each device's objects apart, so that is a second device, not a bug.
+     */
     private int devices() {
-        return Math.max(1, Math.max(deviceNames.size(), deviceIndexes.size()));
+        return Math.max(1, Math.max(Math.max(deviceNames.size(), deviceIndexes.size()), inferredDevices));
+    }
+
+    private boolean namesDevices() {
+        return !deviceNames.isEmpty() || !deviceIndexes.isEmpty();
     }
 
     private void create(ObjectKind k, long id, int line, String event, Findings f) {
@@ -323,15 +375,21 @@ public final class Lifecycles implements TraceFollower {
         // A QP number given again may follow a destroy no tracepoint shows (ib_destroy_qp), so it
         // is no reuse; one live QP of the number on each other device the trace shows stays.
         int live = o == null ? 0 : k == ObjectKind.QP ? Math.min(o.live, devices() - 1) : o.live;
-        if (live >= devices()) {
+        if (live >= devices() && !namesDevices()) {
+            inferredDevices = live + 1;
+        } else if (live >= devices()) {
             f.violation(line, ID_REUSED_WHILE_LIVE, event + " of " + k.idName() + "=" + id + " while it is live ("
                     + (o.createdInTrace ? "allocated at line " + o.line : "in use since line " + o.line)
                     + ", no free since" + (devices() > 1 ? ", on each of the " + devices() + " devices the trace "
                     + "shows" : "") + ")");
-            live--;
         }
+        // Both stay live after a report: the frees and uses that follow are each one's, and a
+        // report is not repeated for every event after it.
+        Obj old = o;
         o = new Obj();
         o.live = live + 1;
+        o.peak = live > 0 ? Math.max(old.peak, o.live) : 1;
+        o.elsewhere = live > 0 ? old.elsewhere : 0;
         o.createdInTrace = true;
         o.line = line;
         o.lastEvent = event;
@@ -343,6 +401,8 @@ public final class Lifecycles implements TraceFollower {
         Obj o = table(k).get(id);
         if (o == null || madeUntraced(k, o)) {
             o = adopt(k, id, line);
+        } else if (o.live == 0 && onAnotherDevice(o)) {
+            o = adoptElsewhere(k, id, line, o);
         } else if (o.live == 0) {
             f.violation(line, DOUBLE_FREE, event + " of " + k.idName() + "=" + id + ", already freed at line "
                     + o.line + " (" + o.lastEvent + ")");
@@ -358,6 +418,8 @@ public final class Lifecycles implements TraceFollower {
         Obj o = table(k).get(id);
         if (o == null || madeUntraced(k, o)) {
             adopt(k, id, line);
+        } else if (o.live == 0 && onAnotherDevice(o)) {
+            adoptElsewhere(k, id, line, o);
         } else if (o.live == 0) {
             f.violation(line, USE_AFTER_FREE, event + " on " + k.idName() + "=" + id + ", freed at line " + o.line
                     + " (" + o.lastEvent + ") with no new " + (k == ObjectKind.CM_ID ? "cm_id_attach" : "alloc")
@@ -367,10 +429,28 @@ public final class Lifecycles implements TraceFollower {
 
     /**
      * Whether a freed object's id may have been given to a new object no tracepoint saw: an MR
-     * (user MRs are registered untraced, deregistered traced) that the trace never saw made.
+     * (user MRs are registered untraced, deregistered traced) that the trace never saw made, or
+     * any QP number (ibv_create_qp traces nothing, and a process hands its QP's number to
+     * rdma_accept or rdma_connect, which cm_send_rep and cm_send_req print).
      */
     private static boolean madeUntraced(ObjectKind k, Obj o) {
-        return k == ObjectKind.MR && o.live == 0 && !o.createdInTrace;
+        return o.live == 0 && (k == ObjectKind.MR && !o.createdInTrace || k == ObjectKind.QP);
+    }
+
+    /**
+     * Whether a freed number seen again may be an object of another device the trace shows, made
+     * before the trace began or where no tracepoint fires: restrack numbers each device's objects
+     * apart, so each device may have one under the number.
+     */
+    private boolean onAnotherDevice(Obj freed) {
+        return freed.peak + freed.elsewhere < devices();
+    }
+
+    private Obj adoptElsewhere(ObjectKind k, long id, int line, Obj freed) {
+        Obj o = adopt(k, id, line);
+        o.elsewhere = freed.elsewhere + 1;
+        o.peak = freed.peak;
+        return o;
     }
 
     private Obj adopt(ObjectKind k, long id, int line) {

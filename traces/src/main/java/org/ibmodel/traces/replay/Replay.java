@@ -69,6 +69,7 @@ public final class Replay {
             public void entries(long inBuffer, long written) {
                 overwritten[0] = Math.max(0, written - inBuffer);
                 overwritten[1] = written;
+                findings.overwritten(overwritten[0]);
             }
         });
         for (TraceFollower f : followers) {

@@ -25,9 +25,9 @@ class LostEventsTest {
             + "#\n"
             + "# entries-in-buffer/entries-written: 3/8   #P:4\n"
             + "#\n"
-            + "  rping-1  [001] ..... 1.000001: cq_alloc: cq.id=4 nr_cqe=16 comp_vector=0 poll_ctx=DIRECT\n"
+            + "  rping-1  [001] ..... 1.000001: cq_free: cq.id=4\n"
             + "CPU:1 [LOST 5 EVENTS]\n"
-            + "  rping-1  [001] ..... 1.000003: cq_alloc: cq.id=4 nr_cqe=16 comp_vector=0 poll_ctx=DIRECT\n";
+            + "  rping-1  [001] ..... 1.000003: cq_schedule: cq.id=4\n";
 
     @Test
     void shouldReportLostEventsAndQualifyTheViolationsAfterThem() throws IOException {
@@ -71,13 +71,26 @@ class LostEventsTest {
                 replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]", "CPU:2 [EVENTS DROPPED]")).lost());
     }
 
+    /**
+     * A trace whose oldest records the ring buffer overwrote (the header's entries-in-buffer below
+     * entries-written) may begin in the middle of what a violation concerns: each says so.
+     */
+    @Test
+    void shouldQualifyTheViolationsOfATraceWhoseStartWasOverwritten() throws IOException {
+        ReplayReport r = replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]\n", ""));
+        assertEquals(List.of(), r.lost());
+        assertTrue(r.violations().get(0).message().endsWith("(the trace begins after 5 records the ring buffer "
+                + "overwrote)"), r.violations().get(0).message());
+    }
+
     @Test
     void shouldSayNothingOfLossesInACompleteTrace() throws IOException {
         ReplayReport r = replay(TRACE.replace("CPU:1 [LOST 5 EVENTS]\n", "").replace("3/8", "2/2"));
         assertEquals(List.of(), r.lost());
         assertEquals(0, r.overwritten());
         assertTrue(!r.toText("t").contains("lost") && !r.toText("t").contains("overwritten"), r.toText("t"));
-        assertTrue(!r.violations().get(0).message().contains("lost"), r.violations().get(0).message());
+        assertTrue(!r.violations().get(0).message().contains("lost")
+                && !r.violations().get(0).message().contains("overwrote"), r.violations().get(0).message());
         assertTrue(!r.toJson().contains("lost"), r.toJson());
     }
 }
