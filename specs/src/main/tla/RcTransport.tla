@@ -35,14 +35,14 @@ CONSTANTS
     StartPsn,     \* the first PSN (IB_QP_SQ_PSN = IB_QP_RQ_PSN of the peer)
     Window,       \* the most requests outstanding at once
     MaxRetry,     \* IB_QP_RETRY_CNT
-    MaxRnrRetry,  \* IB_QP_RNR_RETRY (below 7, which means "retry forever")
+    MaxRnrRetry,  \* IB_QP_RNR_RETRY; 7 means "retry forever" (IBA 9.7.5.2.8)
     ChanCap       \* the most packets a channel holds
 
 ASSUME /\ NumWr \in Nat \ {0}
        /\ PsnMod \in Nat /\ PsnMod >= 2
        /\ StartPsn \in 0..PsnMod - 1
        /\ Window \in 1..PsnMod
-       /\ MaxRetry \in Nat /\ MaxRnrRetry \in 0..6
+       /\ MaxRetry \in Nat /\ MaxRnrRetry \in 0..7
        /\ ChanCap \in Nat \ {0}
 
 \* Half of the PSN space; a correct requester keeps Window within it.
@@ -137,6 +137,10 @@ AckIndex(a) == PsnToIndex(a)
 \* The counter after a retry.
 RetryLeft(r) == r - 1
 
+\* rnr_retry 7 is never spent (rxe_comp.c COMPST_RNR_RETRY, qib_rc.c do_rc_ack: the counter
+\* goes down only below 7).
+RnrForever == MaxRnrRetry = 7
+
 \* An ACK completes every WR up to the one it names, and resets the counters.
 CompAck(m) ==
     LET k == AckIndex(m.psn)
@@ -164,16 +168,17 @@ CompNak(m, counter, max, err) ==
         progress == k > Una
         left == IF progress THEN max ELSE counter
         seq == err = "RETRY_EXC_ERR"
+        forever == ~seq /\ RnrForever
     IN IF seq /\ startedRetry /\ ~progress
           THEN UNCHANGED <<compl, sendNext, retry, rnrRetry, startedRetry>>
-       ELSE IF left > 0
+       ELSE IF left > 0 \/ forever
           THEN /\ compl' = acked
                /\ sendNext' = k
                /\ startedRetry' = (seq \/ (startedRetry /\ ~progress))
                /\ IF seq
                      THEN /\ retry' = RetryLeft(left)
                           /\ rnrRetry' = IF progress THEN MaxRnrRetry ELSE rnrRetry
-                     ELSE /\ rnrRetry' = RetryLeft(left)
+                     ELSE /\ rnrRetry' = IF forever THEN MaxRnrRetry ELSE RetryLeft(left)
                           /\ retry' = IF progress THEN MaxRetry ELSE retry
           ELSE /\ compl' = Append(acked, err)
                /\ UNCHANGED <<sendNext, retry, rnrRetry, startedRetry>>

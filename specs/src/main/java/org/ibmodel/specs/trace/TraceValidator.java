@@ -237,7 +237,7 @@ public final class TraceValidator {
             k.put("StartPsn", String.valueOf(c.get(0) % RC_PSN_MOD));
             k.put("Window", String.valueOf(c.get(1)));
             k.put("MaxRetry", String.valueOf(c.get(2)));
-            k.put("MaxRnrRetry", String.valueOf(Math.min(c.get(3), 6)));
+            k.put("MaxRnrRetry", String.valueOf(c.get(3)));
             k.put("ChanCap", String.valueOf(RC_CHAN_CAP));
             walkPlain("RcTransport", k, g.getValue(), traces, first, visited);
         }

@@ -76,4 +76,43 @@ class RcTransportTraceTest {
             assertEquals(1, m.line(), m.toString());
         }
     }
+
+    /**
+     * rnr_retry 7 retries for ever (IBA 9.7.5.2.8; rxe_comp.c, qib_rc.c do_rc_ack): eight RNR NAKs
+     * in a row, each resent, then the receive is posted and the SEND goes through.
+     */
+    static String rnrForever(int naks, boolean failLast) {
+        StringBuilder t = new StringBuilder("{\"trace\":\"ibmodel-spec\",\"specs\":[\"RcTransport\"],\"numWr\":1,"
+                + "\"startPsn\":0,\"window\":64,\"retryCnt\":1,\"rnrRetry\":7}\n");
+        int seq = 1;
+        t.append("{\"seq\":").append(seq++).append(",\"ev\":\"ReqSend\",\"wr\":1,\"psn\":0,\"retry\":false}\n");
+        for (int i = 0; i < naks; i++) {
+            t.append("{\"seq\":").append(seq++).append(",\"ev\":\"RespRecv\",\"psn\":0,\"executed\":false,"
+                    + "\"reply\":\"RNR_NAK\",\"replyPsn\":0}\n");
+            boolean fail = failLast && i == naks - 1;
+            t.append("{\"seq\":").append(seq++).append(",\"ev\":\"CompRecv\",\"type\":\"RNR_NAK\",\"psn\":0,")
+                    .append(fail ? "\"done\":[\"RNR_RETRY_EXC_ERR\"],\"wrs\":[1]}\n" : "\"done\":[],\"wrs\":[]}\n");
+            if (!fail) {
+                t.append("{\"seq\":").append(seq++).append(",\"ev\":\"ReqSend\",\"wr\":1,\"psn\":0,\"retry\":true}\n");
+            }
+        }
+        if (!failLast) {
+            t.append("{\"seq\":").append(seq++).append(",\"ev\":\"RespPostRecv\"}\n");
+            t.append("{\"seq\":").append(seq++).append(",\"ev\":\"RespRecv\",\"psn\":0,\"executed\":true,"
+                    + "\"reply\":\"ACK\",\"replyPsn\":0}\n");
+            t.append("{\"seq\":").append(seq).append(",\"ev\":\"CompRecv\",\"type\":\"ACK\",\"psn\":0,"
+                    + "\"done\":[\"SUCCESS\"],\"wrs\":[1]}\n");
+        }
+        return t.toString();
+    }
+
+    @Test
+    void shouldRetryRnrNaksForEverWithRnrRetrySeven() {
+        TraceValidator.Verdict v = TraceValidator.validate(SpecTrace.parse("forever.ndjson", rnrForever(8, false)));
+        assertNull(v.mismatch(), () -> String.valueOf(v.mismatch()));
+        String failing = rnrForever(8, true);
+        TraceValidator.Mismatch m = TraceValidator.validate(SpecTrace.parse("spent.ndjson", failing)).mismatch();
+        assertNotNull(m, "rnr_retry 7 is never spent: " + failing);
+        assertEquals("CompRecv", m.event(), m.toString());
+    }
 }
