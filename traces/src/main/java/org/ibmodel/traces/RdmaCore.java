@@ -6,8 +6,11 @@ public final class RdmaCore {
     private RdmaCore() {
     }
 
-    /** include/rdma/ib_verbs.h enum ib_poll_context, as rdma_show_ib_poll_ctx prints it. */
-    public static final String[] POLL_CTX = {"DIRECT", "SOFTIRQ", "WORKQUEUE", "UNBOUND_WORKQUEUE"};
+    /**
+     * include/rdma/ib_verbs.h enum ib_poll_context in value order, as rdma_show_ib_poll_ctx prints
+     * it: DIRECT last since Linux 5.9 (the shared CQ pool's types come first).
+     */
+    public static final String[] POLL_CTX = {"SOFTIRQ", "WORKQUEUE", "UNBOUND_WORKQUEUE", "DIRECT"};
 
     /** include/rdma/ib_verbs.h enum ib_mr_type, as rdma_show_ib_mr_type prints it. */
     public static final String[] MR_TYPE = {"MEM_REG", "SG_GAPS", "DM", "USER", "DMA", "INTEGRITY"};
