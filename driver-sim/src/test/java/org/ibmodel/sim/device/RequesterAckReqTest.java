@@ -42,6 +42,17 @@ class RequesterAckReqTest {
         });
     }
 
+    /** Taps the victim's packets, a phase per map, and posts a SEND of {@link #PACKETS} packets. */
+    private static List<Map<Integer, Boolean>> postLongSend(HostilePeer h) {
+        List<Map<Integer, Boolean>> phases = new ArrayList<>();
+        phases.add(new LinkedHashMap<>());
+        tap(h, phases);
+        SendWr send = new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
+                .sgList(new Sge(h.base, PACKETS * HostilePeer.MTU, h.mr.lkey()));
+        assertTrue(h.qp.postSend(send).ok());
+        return phases;
+    }
+
     private static List<Integer> asking(Map<Integer, Boolean> packets) {
         return packets.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey).toList();
     }
@@ -51,12 +62,7 @@ class RequesterAckReqTest {
         try (HostilePeer h = new HostilePeer(QpType.RC, r -> {
         }, false, r -> {
         })) {
-            List<Map<Integer, Boolean>> phases = new ArrayList<>();
-            phases.add(new LinkedHashMap<>());
-            tap(h, phases);
-            SendWr send = new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
-                    .sgList(new Sge(h.base, PACKETS * HostilePeer.MTU, h.mr.lkey()));
-            assertTrue(h.qp.postSend(send).ok());
+            List<Map<Integer, Boolean>> phases = postLongSend(h);
             h.run(200_000);
             assertEquals(PACKETS, phases.get(0).size(), "every packet sent once: " + phases.get(0).keySet());
             assertEquals(List.of(16, 32, 39), asking(phases.get(0)));
@@ -83,12 +89,7 @@ class RequesterAckReqTest {
         try (HostilePeer h = new HostilePeer(QpType.RC, r -> r.ahAttr = new org.ibmodel.core.AhAttr(r.ahAttr.dlid(),
                 0, 0, IB_RATE_2_5_GBPS, 1, null), false, r -> {
                 })) {
-            List<Map<Integer, Boolean>> phases = new ArrayList<>();
-            phases.add(new LinkedHashMap<>());
-            tap(h, phases);
-            SendWr send = new SendWr().wrId(1).opcode(WrOpcode.SEND).sendFlags(SendFlags.SIGNALED)
-                    .sgList(new Sge(h.base, PACKETS * HostilePeer.MTU, h.mr.lkey()));
-            assertTrue(h.qp.postSend(send).ok());
+            List<Map<Integer, Boolean>> phases = postLongSend(h);
             h.run(40_000);
             phases.add(new LinkedHashMap<>());
             h.send(Opcode.RC_ACKNOWLEDGE, HostilePeer.SQ_PSN + 2, f -> f.syndrome = 0x60);
