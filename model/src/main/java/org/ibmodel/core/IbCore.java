@@ -28,9 +28,11 @@ public final class IbCore {
         this.kernel = kernel;
         this.devicesRwsem = new Mutex(kernel, "devices_rwsem");
         this.clientsRwsem = new Mutex(kernel, "clients_rwsem");
+        // drivers/infiniband/core/device.c ib_core_init: a per-CPU queue, and the two completion
+        // queues, high priority, the second unbound.
         this.ibWq = kernel.allocWorkqueue("infiniband");
-        this.compWq = kernel.allocWorkqueue("ib-comp-wq");
-        this.compUnboundWq = kernel.allocWorkqueue("ib-comp-unb-wq");
+        this.compWq = kernel.allocWorkqueue("ib-comp-wq", Workqueue.WQ_HIGHPRI);
+        this.compUnboundWq = kernel.allocWorkqueue("ib-comp-unb-wq", Workqueue.WQ_UNBOUND | Workqueue.WQ_HIGHPRI);
     }
 
     public Kernel kernel() {

@@ -5,6 +5,7 @@ import java.util.Objects;
 import java.util.function.LongSupplier;
 import org.ibmodel.kernel.ExecContext;
 import org.ibmodel.kernel.Kernel;
+import org.ibmodel.kernel.Workqueue;
 import org.ibmodel.traces.TraceEvent;
 import org.ibmodel.traces.TraceHeader;
 import org.ibmodel.traces.TraceRecord;
@@ -62,7 +63,12 @@ public final class Tracer {
             // trace_print_lat_fmt: 'd' irqs off, 'h'/'s' hard/soft interrupt, then preempt depth.
             case HARDIRQ -> new TraceHeader("<idle>", 0, 0, "d.h1.", nowNs / 1000);
             case SOFTIRQ -> new TraceHeader("<idle>", 0, 0, "..s1.", nowNs / 1000);
-            default -> new TraceHeader(comm, pid, 0, kernel.inAtomic() ? "...1." : ".....", nowNs / 1000);
+            default -> {
+                // A work item runs on a kworker (ib_cq_poll_work on ib-comp-wq's), not the ULP's task.
+                Workqueue wq = kernel.worker();
+                yield new TraceHeader(wq != null ? wq.workerComm() : comm, wq != null ? wq.workerPid() : pid, 0,
+                        kernel.inAtomic() ? "...1." : ".....", nowNs / 1000);
+            }
         };
         sink.accept(new TraceRecord(0, h, event));
     }

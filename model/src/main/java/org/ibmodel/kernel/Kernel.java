@@ -25,7 +25,7 @@ public final class Kernel {
      * chain of held locks: a context switch or a new work item starts a new chain, as lockdep
      * keeps hardirq, softirq and task chains apart (kernel/locking/lockdep.c).
      */
-    private record Frame(ExecContext context, long lockdepFrame) {
+    private record Frame(ExecContext context, long lockdepFrame, Workqueue worker) {
     }
 
     private record Softirq(String name, Runnable work) {
@@ -39,7 +39,7 @@ public final class Kernel {
     private final Deque<Softirq> softirqs = new ArrayDeque<>();
     private final Deque<Work> works = new ArrayDeque<>();
     // kernel/workqueue.c names system_wq "events".
-    private final Workqueue systemWq = new Workqueue(this, "events");
+    private final Workqueue systemWq = new Workqueue(this, "events", 0);
     /** What the rest of the world does while a task here sleeps; nothing, on a kernel alone. */
     private BooleanSupplier elsewhere = () -> false;
     private Runnable onQueued = () -> { };
@@ -53,7 +53,7 @@ public final class Kernel {
 
     public Kernel(String name) {
         this.name = Objects.requireNonNull(name, "name");
-        frames.push(new Frame(ExecContext.PROCESS, 0));
+        frames.push(new Frame(ExecContext.PROCESS, 0, null));
     }
 
     public String name() {
@@ -152,7 +152,22 @@ public final class Kernel {
 
     /** alloc_workqueue(): its items run in PROCESS context, in one FIFO shared by all queues. */
     public Workqueue allocWorkqueue(String name) {
-        return new Workqueue(this, name);
+        return allocWorkqueue(name, 0);
+    }
+
+    /** alloc_workqueue() with {@code flags} ({@link Workqueue#WQ_UNBOUND}, {@link Workqueue#WQ_HIGHPRI}). */
+    public Workqueue allocWorkqueue(String name, int flags) {
+        return new Workqueue(this, name, flags);
+    }
+
+    /** The queue whose work item the code calling this runs in, on its kworker; null in a task's own code. */
+    public Workqueue worker() {
+        for (Frame f : frames) {
+            if (f.worker() != null) {
+                return f.worker();
+            }
+        }
+        return null;
     }
 
     /** system_wq, used by schedule_work(). */
@@ -195,10 +210,11 @@ public final class Kernel {
             }
             checkLivelock(ran++);
             works.remove(w);
+            Workqueue on = w.owner();
             // The pending bit clears before the function runs, so it may requeue itself.
             w.markIdle();
             // A kworker is another task: its locks start a chain of their own.
-            inFrame(ExecContext.PROCESS, true, () -> {
+            inFrame(ExecContext.PROCESS, true, on, () -> {
                 w.run();
                 return null;
             });
@@ -352,8 +368,12 @@ public final class Kernel {
     }
 
     private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Supplier<T> body) {
+        return inFrame(ctx, newLockdepFrame, null, body);
+    }
+
+    private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Workqueue worker, Supplier<T> body) {
         long lockdepFrame = newLockdepFrame ? nextLockdepFrame++ : lockdepFrame();
-        frames.push(new Frame(ctx, lockdepFrame));
+        frames.push(new Frame(ctx, lockdepFrame, worker));
         try {
             return body.get();
         } finally {

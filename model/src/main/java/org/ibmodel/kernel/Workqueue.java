@@ -9,16 +9,40 @@ import java.util.Objects;
  */
 public final class Workqueue {
 
+    /** include/linux/workqueue.h: not bound to a CPU (an ordered queue is unbound too). */
+    public static final int WQ_UNBOUND = 1 << 1;
+    /** include/linux/workqueue.h: served by the high-priority worker pool. */
+    public static final int WQ_HIGHPRI = 1 << 4;
+
     private final Kernel kernel;
     private final String name;
+    private final int flags;
 
-    Workqueue(Kernel kernel, String name) {
+    Workqueue(Kernel kernel, String name, int flags) {
         this.kernel = kernel;
         this.name = Objects.requireNonNull(name, "name");
+        this.flags = flags;
     }
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The comm of the kworker that runs this queue's items, as kernel/workqueue.c create_worker
+     * names it: "kworker/CPU:ID" with "H" for a high-priority pool, "kworker/uPOOL:ID" for an
+     * unbound one. The model has one CPU and one worker per pool, so the IDs are fixed.
+     */
+    public String workerComm() {
+        if ((flags & WQ_UNBOUND) != 0) {
+            return "kworker/u4:1";
+        }
+        return (flags & WQ_HIGHPRI) != 0 ? "kworker/0:1H" : "kworker/0:1";
+    }
+
+    /** That kworker's pid: one per pool, fixed as its comm is. */
+    public int workerPid() {
+        return (flags & WQ_UNBOUND) != 0 ? 60 : (flags & WQ_HIGHPRI) != 0 ? 44 : 30;
     }
 
     /** queue_work(): false if {@code w} is already pending anywhere; legal in any context. */

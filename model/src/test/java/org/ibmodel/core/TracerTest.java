@@ -83,6 +83,45 @@ class TracerTest {
         assertTrue(p.interrupt());
     }
 
+    /**
+     * ib_cq_poll_work runs on a kworker of ib-comp-wq (high priority, per CPU) or of
+     * ib-comp-unb-wq (unbound): its cq_process and cq_poll are that worker's, not the task's that
+     * made the CQ, as workqueue.c create_worker names it.
+     */
+    @Test
+    void shouldChargeTheCqPollWorkToItsKworker() {
+        attach();
+        for (PollContext ctx : new PollContext[] {PollContext.WORKQUEUE, PollContext.UNBOUND_WORKQUEUE}) {
+            int from = buffer.records().size();
+            Cq cq = Cq.alloc(f.dev, 16, 0, ctx).get();
+            Qp a = f.rcQp(cq, cq);
+            Qp b = f.rcQp(cq, cq);
+            Fixture.connect(a, b);
+            long src = f.pattern(8, 1);
+            Mr mr = f.mr(src, 8, AccessFlags.LOCAL_WRITE);
+            List<Wc> done = new ArrayList<>();
+            assertTrue(a.postSend(new SendWr().wrId(1).opcode(WrOpcode.RDMA_WRITE).sendFlags(SendFlags.SIGNALED)
+                    .sgList(new Sge(src, 8, mr.lkey())).remoteAddr(src).rkey(mr.rkey())
+                    .wrCqe((c, wc) -> done.add(wc.copy()))).ok());
+            f.run();
+            assertEquals(1, done.size(), ctx.name());
+            String worker = ctx == PollContext.WORKQUEUE ? "kworker/0:1H" : "kworker/u4:1";
+            List<TraceRecord> run = buffer.records().subList(from, buffer.records().size());
+            for (TraceRecord r : run) {
+                String name = r.event().name();
+                // cq_schedule fires in the completion interrupt.
+                String want = name.equals("cq_process") || name.equals("cq_poll") ? worker
+                        : name.equals("cq_schedule") ? "<idle>" : "ulp";
+                assertEquals(want, r.header().comm(), ctx.name() + " " + name);
+            }
+            assertTrue(run.stream().anyMatch(r -> r.event().name().equals("cq_poll")), ctx.name());
+            assertEquals(0, a.destroy());
+            assertEquals(0, b.destroy());
+            assertEquals(0, mr.dereg());
+            cq.freeCq();
+        }
+    }
+
     @Test
     void shouldRoundTripModelRecordsThroughTheSysfsText() throws IOException {
         attach();
