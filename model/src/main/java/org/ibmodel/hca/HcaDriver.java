@@ -633,6 +633,11 @@ public final class HcaDriver implements DeviceOps {
      * that goes ACTIVE (or leaves it, for LID 0) as PORT_CHANGE after it.
      */
     public int setPort(int port, int lid, int lmc, int smLid, int smSl, int subnetTimeout) {
+        return setPort(port, lid, lmc, smLid, smSl, subnetTimeout, false);
+    }
+
+    /** As above, and with {@code clientReregister} PortInfo:ClientReregister set in the same set (§3.7). */
+    public int setPort(int port, int lid, int lmc, int smLid, int smSl, int subnetTimeout, boolean clientReregister) {
         kernel.mightSleep();
         byte[] b = new byte[Hw.PortInfo.PKEY.offset()];
         Hw.PortInfo.LID.set(b, 0, lid);
@@ -640,6 +645,7 @@ public final class HcaDriver implements DeviceOps {
         Hw.PortInfo.SM_LID.set(b, 0, smLid);
         Hw.PortInfo.SM_SL.set(b, 0, smSl);
         Hw.PortInfo.SUBNET_TIMEOUT.set(b, 0, subnetTimeout);
+        Hw.PortInfo.CLIENT_REREGISTER.set(b, 0, clientReregister ? 1 : 0);
         return cmd.in(CmdOp.SET_PORT, port, 0, b);
     }
 

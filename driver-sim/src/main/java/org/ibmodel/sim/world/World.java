@@ -325,7 +325,10 @@ public final class World implements AutoCloseable {
      * MADs): the forwarding tables are computed again over the links that are up, so traffic
      * between two leaves moves off a trunk that failed, and an HCA port found in INIT (its
      * device was reset and probed again) gets its LID back, as OpenSM gives a known port GUID
-     * its old LID, and goes ACTIVE. A static subnet has no other trigger: until this is called,
+     * its old LID, and goes ACTIVE. Such a port's master SM LID is no longer the SM's (a reset
+     * clears it), so the same set asks its clients to register again, as OpenSM's
+     * lid_mgr_set_physp_pi does (osm_lid_mgr.c): IB_EVENT_CLIENT_REREGISTER after LID_CHANGE.
+     * A static subnet has no other trigger: until this is called,
      * packets routed over a dead link are lost and a reset port stays without a LID. Returns the
      * number of LFT entries written.
      */
@@ -334,8 +337,10 @@ public final class World implements AutoCloseable {
         for (int i = 0; i < hostCount; i++) {
             Host host = hosts.get(i);
             for (int p = 1; p <= portsPerHca; p++) {
-                if (host.hca(0).firmware().port(p).state() == HcaPort.INIT && host.driver(0).device() != null) {
-                    int ret = host.driver(0).setPort(p, lid(i, p), lmc, lid(0), 0, SUBNET_TIMEOUT);
+                HcaPort port = host.hca(0).firmware().port(p);
+                if (port.state() == HcaPort.INIT && host.driver(0).device() != null) {
+                    int ret = host.driver(0).setPort(p, lid(i, p), lmc, lid(0), 0, SUBNET_TIMEOUT,
+                            port.smLid() != lid(0));
                     if (ret != 0) {
                         throw new IllegalStateException("h" + i + ": SET_PORT on port " + p + " failed with " + ret);
                     }

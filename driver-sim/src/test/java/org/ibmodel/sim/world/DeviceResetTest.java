@@ -157,6 +157,11 @@ class DeviceResetTest {
             w.settle();
             assertEquals(HcaPort.ACTIVE, hca.firmware().port(1).state());
             assertEquals(w.lid(0), drv.device().port(1).lid(), "its LID as before");
+            // The reset left the port without its master SM LID, so OpenSM's set asks its clients
+            // to register again (osm_lid_mgr.c lid_mgr_set_physp_pi): one PORT_MNG_CHG, then the
+            // port's PORT_CHANGE.
+            assertEquals(List.of("event LID_CHANGE", "event CLIENT_REREGISTER", "event PORT_ACTIVE"),
+                    ulp.log.subList(4, ulp.log.size()));
 
             // The new QP talks to a QP on the peer.
             Ulp peer = new Ulp(w.host(1));
