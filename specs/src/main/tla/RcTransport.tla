@@ -240,8 +240,11 @@ RespRecv ==
                           /\ ePsn' = (ePsn + 1) % PsnMod
                           /\ nakSent' = FALSE
                           /\ Reply([type |-> "ACK", psn |-> r.psn, wr |-> r.wr])
+                     \* An RNR NAK may hold back the sequence NAK of the requests behind it, as
+                     \* hfi1 and qib do (it sets r_nak_state); rxe NAKs the first of them.
                      ELSE /\ Reply([type |-> "RNR_NAK", psn |-> r.psn, wr |-> r.wr])
-                          /\ UNCHANGED <<executed, ePsn, nakSent>>
+                          /\ nakSent' \in {nakSent, TRUE}
+                          /\ UNCHANGED <<executed, ePsn>>
           ELSE IF IsDuplicate(r.psn)
              \* re-ACK the latest executed request (rxe_resp.c duplicate_request)
              THEN /\ Reply([type |-> "ACK", psn |-> (ePsn + PsnMod - 1) % PsnMod,
