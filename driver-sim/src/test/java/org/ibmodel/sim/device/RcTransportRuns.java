@@ -16,10 +16,9 @@ import org.ibmodel.specs.trace.SpecTrace;
 /**
  * One scenario per seed, in RcTransport's terms: host 0's RC QP sends 1-6 single-packet SENDs to
  * host 1's, which has posted one receive per SEND (RcTransport's user posts at most NumWr). In
- * the RNR scenarios one SEND goes out before its receive is posted: the model's responder sends
- * no sequence NAK for the requests behind an RNR NAK, as hfi1 and qib do (hw/hfi1/rc.c), where
- * RcTransport and rxe_resp.c do (see RcTransportConformanceTest), so those runs keep a single
- * request in flight. The path drops 0-25 % of the packets on every link, sometimes corrupts them, and
+ * the RNR scenarios some SENDs go out before their receives are posted (the model's responder
+ * holds back the sequence NAKs behind an RNR NAK, as hfi1 and qib do; RcTransport allows it).
+ * The path drops 0-25 % of the packets on every link, sometimes corrupts them, and
  * host 1's cable may flap. Some runs have a small retry count, so some end in RETRY_EXC_ERR and
  * the flush behind it. The run is recorded by {@link RcTransportRecorder}.
  */
@@ -40,7 +39,7 @@ final class RcTransportRuns {
         static Scenario of(long seed) {
             SplittableRandom r = new SplittableRandom(seed);
             boolean rnr = r.nextInt(5) == 0;
-            int n = rnr ? 1 : 1 + r.nextInt(6);
+            int n = 1 + r.nextInt(6);
             // Half the runs start just below the wrap of the 24-bit PSN space.
             int psnA = r.nextBoolean() ? 0xFF_FFFF - r.nextInt(4) : r.nextInt(1 << 24);
             int retry = r.nextInt(4) == 0 ? 1 + r.nextInt(2) : 7;
