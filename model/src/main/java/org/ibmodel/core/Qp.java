@@ -40,6 +40,8 @@ public final class Qp extends IbObject {
     public static final int RNR_RETRY_INFINITE = 7;
     /** Q_Keys with the high bit set are controlled: senders use the QP's own (IBA 10.2.4). */
     public static final int QKEY_CONTROLLED = 0x8000_0000;
+    /** IB_QP1_QKEY (include/rdma/ib_mad.h): the Q_Key every GSI QP takes (IBA 13.4.6.3). */
+    public static final int QP1_QKEY = 0x8001_0000;
 
     private final Pd pd;
     private final QpType type;

@@ -87,7 +87,7 @@ final class MemExecutor {
             }
         }
         Qp dest = destination(qp, wr);
-        if (dest == null || !receiving(dest) || !pkeysMatch(qp, dest)) {
+        if (dest == null || !receiving(dest) || matchedPkeyIndex(qp, wr, dest) < 0) {
             // Nothing answers: RC retries until its counter runs out; UC and UD lose the message.
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.RETRY_EXC_ERR) : done(qp, wr);
         }
@@ -133,21 +133,44 @@ final class MemExecutor {
     }
 
     /** IBA 10.9.3: P_Keys match in their low 15 bits and at least one is a full member. */
-    private boolean pkeysMatch(Qp src, Qp dest) {
-        int a = pkeyOf(src);
-        int b = pkeyOf(dest);
+    private static boolean pkeysMatch(int a, int b) {
         return (a & 0x7fff) == (b & 0x7fff) && ((a | b) & 0x8000) != 0 && (a & 0x7fff) != 0;
     }
 
-    private int pkeyOf(Qp qp) {
-        int port = qp.portNum() == 0 ? 1 : qp.portNum();
-        return dev.device().port(port).pkey(qp.attr().pkeyIndex);
+    /**
+     * The entry of the receiving port's P_Key table the packet's P_Key matches, or -1 (IBA
+     * 10.9.3, rxe_recv.c check_keys): the QP's own entry; for QP1 any entry, the one matched
+     * reported in the completion; QP0 checks none. QP1 sends with the WR's entry.
+     */
+    private int matchedPkeyIndex(Qp src, SendWr wr, Qp dest) {
+        Port srcPort = dev.device().port(portOf(src));
+        int sent = srcPort.pkey(src.type() == QpType.GSI ? wr.pkeyIndex() : src.attr().pkeyIndex);
+        Port port = dev.device().port(portOf(dest));
+        if (dest.type() == QpType.SMI) {
+            return dest.attr().pkeyIndex;
+        }
+        if (dest.type() == QpType.GSI) {
+            for (int i = 0; i < port.pkeyTableLength(); i++) {
+                if (pkeysMatch(sent, port.pkey(i))) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+        return pkeysMatch(sent, port.pkey(dest.attr().pkeyIndex)) ? dest.attr().pkeyIndex : -1;
     }
 
-    /** IBA 10.2.4: a Q_Key with the high bit set means "use the sender QP's own". */
+    private static int portOf(Qp qp) {
+        return qp.portNum() == 0 ? 1 : qp.portNum();
+    }
+
+    /**
+     * IBA 10.2.4: a Q_Key with the high bit set means "use the sender QP's own"; QP1 takes the
+     * well-known Q_Key whatever its own (rxe_recv.c check_keys, GSI_QKEY).
+     */
     private static boolean qkeyMatches(Qp qp, SendWr wr, Qp dest) {
         int qkey = (wr.remoteQkey() & Qp.QKEY_CONTROLLED) != 0 ? qp.attr().qkey : wr.remoteQkey();
-        return qkey == dest.attr().qkey;
+        return qkey == (dest.type() == QpType.GSI ? Qp.QP1_QKEY : dest.attr().qkey);
     }
 
     private boolean send(Qp qp, SendWr wr, Qp dest, byte[] payload) {
@@ -184,7 +207,7 @@ final class MemExecutor {
             return qp.type() == QpType.RC ? fail(qp, wr, WcStatus.REM_OP_ERR) : done(qp, wr);
         }
         rwc.byteLen = payload.length + offset;
-        fillRecvSource(rwc, qp, dest);
+        fillRecvSource(rwc, qp, wr, dest);
         if (dest.type().datagram()) {
             // qib_ud.c qib_ud_loopback: the SL of the sender's address handle, and IB_WC_GRH when
             // the datagram carried a GRH, which lands in the buffer's first 40 bytes.
@@ -226,7 +249,7 @@ final class MemExecutor {
             rwc.byteLen = payload.length;
             rwc.wcFlags |= WcFlags.WITH_IMM;
             rwc.immData = wr.immData();
-            fillRecvSource(rwc, qp, dest);
+            fillRecvSource(rwc, qp, wr, dest);
             complete(dest, rwc, null, (wr.sendFlags() & SendFlags.SOLICITED) != 0);
         }
         return done(qp, wr);
@@ -377,10 +400,10 @@ final class MemExecutor {
         return out;
     }
 
-    private void fillRecvSource(Wc rwc, Qp src, Qp dest) {
+    private void fillRecvSource(Wc rwc, Qp src, SendWr wr, Qp dest) {
         rwc.srcQp = src.qpNum();
-        rwc.slid = dev.device().port(src.portNum() == 0 ? 1 : src.portNum()).lid();
-        rwc.pkeyIndex = dest.attr().pkeyIndex;
+        rwc.slid = dev.device().port(portOf(src)).lid();
+        rwc.pkeyIndex = matchedPkeyIndex(src, wr, dest);
         rwc.portNum = dest.portNum();
     }
 

@@ -15,6 +15,8 @@ import org.ibmodel.core.Cq;
 import org.ibmodel.core.Fixture;
 import org.ibmodel.core.Mr;
 import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
 import org.ibmodel.core.QpCap;
 import org.ibmodel.core.QpInitAttr;
 import org.ibmodel.core.QpState;
@@ -462,6 +464,50 @@ class MemExecutorTest {
         Wc noGrh = only(Fixture.poll(bCq));
         assertEquals(0, noGrh.wcFlags & WcFlags.GRH, "no GRH came");
         assertArrayEquals(new byte[40], f.mem.read(plain, 40), "the GRH bytes untouched");
+    }
+
+    /**
+     * rxe_recv.c check_keys: QP1 takes the well-known Q_Key (0x80010000), not the one its own
+     * attributes hold, and a P_Key any entry of its port's table matches, reporting that entry.
+     */
+    @Test
+    void shouldCheckTheWellKnownKeysAtQp1() {
+        f.dev.port(Fixture.PORT).setPkeys(pkeys(0xffff, 0x8001));
+        QpInitAttr init = QpInitAttr.of(QpType.GSI, bCq, bCq, QpCap.of(8, 8, 1));
+        init.portNum = Fixture.PORT;
+        Qp gsi = f.qp(init);
+        QpAttr a = new QpAttr().state(QpState.INIT);
+        a.pkeyIndex = 0;
+        a.qkey = QKEY;
+        assertEquals(0, gsi.modify(a, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));
+        assertEquals(0, gsi.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        assertEquals(0, gsi.modify(new QpAttr().state(QpState.RTS), Fixture.UD_RTS_MASK));
+        Qp sender = f.qp(QpType.UD, aCq, QpCap.of(8, 8, 1));
+        QpAttr s = new QpAttr().state(QpState.INIT);
+        s.portNum = Fixture.PORT;
+        s.pkeyIndex = 1;
+        // A kernel QP may hold a controlled Q_Key, and a WR's with the high bit set means its own.
+        s.qkey = Qp.QP1_QKEY;
+        assertEquals(0, sender.modify(s, Fixture.UD_INIT_MASK));
+        assertEquals(0, sender.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+        assertEquals(0, sender.modify(new QpAttr().state(QpState.RTS), Fixture.UD_RTS_MASK));
+        for (int i = 0; i < 2; i++) {
+            assertTrue(gsi.postRecv(f.recv(10 + i, f.buf(256), 256)).ok());
+        }
+        // QP1's own Q_Key attribute is refused there; the well-known one is taken, through entry 1.
+        assertTrue(sender.postSend(f.send(1, f.pattern(8, 1), 8).ah(f.ah()).remoteQpn(1).remoteQkey(QKEY)).ok());
+        assertTrue(sender.postSend(f.send(2, f.pattern(8, 2), 8).ah(f.ah()).remoteQpn(1)
+                .remoteQkey(Qp.QP1_QKEY)).ok());
+        f.run();
+        Wc got = only(Fixture.poll(bCq));
+        assertEquals(WcStatus.SUCCESS, got.status);
+        assertEquals(1, got.pkeyIndex, "the entry the P_Key matched, not the QP's 0");
+    }
+
+    private int[] pkeys(int... first) {
+        int[] t = new int[f.dev.port(Fixture.PORT).pkeyTableLength()];
+        System.arraycopy(first, 0, t, 0, first.length);
+        return t;
     }
 
     // drivers/infiniband/sw/rxe/rxe_resp.c: rxe_resp_check_length, a UD receive without room for
