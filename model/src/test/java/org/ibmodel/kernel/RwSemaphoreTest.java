@@ -61,4 +61,12 @@ class RwSemaphoreTest {
         assertEquals(KernelBug.MIGHT_SLEEP,
                 assertThrows(KernelBug.class, () -> kernel.runIn(ExecContext.SOFTIRQ, rwsem::downRead)).rule());
     }
+
+    /** A report names the caller of down_read, as lockdep's _RET_IP_ does, not the rwsem's own code. */
+    @Test
+    void shouldNameTheCallerOfDownReadInAReport() {
+        KernelBug bug = assertThrows(KernelBug.class, () -> rwsem.withRead(rwsem::downRead));
+        assertTrue(bug.getMessage().contains("RwSemaphoreTest"), bug.getMessage());
+        assertFalse(bug.getMessage().contains("at org.ibmodel.kernel.RwSemaphore."), bug.getMessage());
+    }
 }
