@@ -374,11 +374,21 @@ public final class Kernel {
     private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Workqueue worker, Supplier<T> body) {
         long lockdepFrame = newLockdepFrame ? nextLockdepFrame++ : lockdepFrame();
         frames.push(new Frame(ctx, lockdepFrame, worker));
+        T result;
         try {
-            return body.get();
+            result = body.get();
         } finally {
             frames.pop();
         }
+        // process_one_work and handle_softirqs check that what they ran let go of its locks.
+        if (newLockdepFrame && (worker != null || ctx == ExecContext.SOFTIRQ)) {
+            List<String> leaked = lockdep.heldIn(lockdepFrame);
+            if (!leaked.isEmpty()) {
+                throw new KernelBug(KernelBug.LEAKED_LOCK, (worker != null ? "workqueue " + worker.name() + " work"
+                        : "softirq") + " returned with " + leaked + " held");
+            }
+        }
+        return result;
     }
 
     private void checkLivelock(int ran) {

@@ -25,6 +25,11 @@ public final class KernelBug extends RuntimeException {
     public static final String COMPLETION_DEADLOCK = "completion_deadlock";
     /** A call through a NULL function pointer: the oops of "BUG: kernel NULL pointer dereference". */
     public static final String NULL_POINTER = "null_pointer_dereference";
+    /**
+     * A work item or softirq that returned with a lock held (kernel/workqueue.c process_one_work:
+     * "BUG: workqueue leaked atomic, lock or RCU"; kernel/softirq.c handle_softirqs).
+     */
+    public static final String LEAKED_LOCK = "leaked_lock";
     /** Generic WARN_ON(). */
     public static final String WARN_ON = "warn_on";
 

@@ -161,6 +161,17 @@ public final class Lockdep {
                 + " but it is not held; held: " + held());
     }
 
+    /** Lock classes held by the chain of lockdep frame {@code frame} (a task, a work item, an interrupt). */
+    List<String> heldIn(long frame) {
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < depth; i++) {
+            if (held[i].frame == frame) {
+                names.add(held[i].lockClass);
+            }
+        }
+        return names;
+    }
+
     /** Held lock classes, oldest first. */
     public List<String> held() {
         List<String> names = new ArrayList<>(depth);

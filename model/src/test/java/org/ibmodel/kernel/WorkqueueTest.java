@@ -186,4 +186,30 @@ class WorkqueueTest {
 
         assertFalse(kernel.lockdep().hasDependency("outer", "inner"));
     }
+
+    /**
+     * process_one_work (kernel/workqueue.c) reports a work function that returns with a lock held,
+     * "BUG: workqueue leaked atomic, lock or RCU", and handle_softirqs (kernel/softirq.c) a softirq
+     * that leaves its preempt count raised by a spinlock.
+     */
+    @Test
+    void shouldReportALockLeakedByAWorkItemOrASoftirq() {
+        Mutex m = new Mutex(kernel, "leaked_mutex");
+        wq.queueWork(new Work("leaks", m::lock));
+        KernelBug bug = assertThrows(KernelBug.class, kernel::runPending);
+        assertEquals(KernelBug.LEAKED_LOCK, bug.rule());
+        assertTrue(bug.getMessage().contains("ib-comp-wq") && bug.getMessage().contains("leaked_mutex"),
+                bug.getMessage());
+
+        Kernel k2 = new Kernel("host1");
+        SpinLock s = new SpinLock(k2, "leaked_spinlock");
+        k2.raiseSoftirq("leaks", s::lock);
+        assertEquals(KernelBug.LEAKED_LOCK, assertThrows(KernelBug.class, k2::runPending).rule());
+
+        // One that lets go of what it took is fine.
+        Kernel k3 = new Kernel("host2");
+        Mutex ok = new Mutex(k3, "released");
+        k3.allocWorkqueue("wq").queueWork(new Work("releases", () -> ok.with(() -> { })));
+        assertTrue(k3.runPending());
+    }
 }
