@@ -142,11 +142,16 @@ public final class Lockdep {
         h.read = read;
     }
 
-    /** lock_release(): releasing out of acquisition order is legal. */
+    /**
+     * lock_release(): releasing out of acquisition order is legal; releasing a lock another task,
+     * work item or interrupt holds is not (print_unlock_imbalance_bug: each task releases from
+     * its own held_locks).
+     */
     public void release(String lockClass) {
+        long frame = kernel.lockdepFrame();
         for (int i = depth - 1; i >= 0; i--) {
             Held h = held[i];
-            if (h.lockClass.equals(lockClass)) {
+            if (h.lockClass.equals(lockClass) && h.frame == frame) {
                 // Close the gap and keep the entry for the next acquisition.
                 if (i != --depth) {
                     System.arraycopy(held, i + 1, held, i, depth - i);
@@ -158,7 +163,7 @@ public final class Lockdep {
             }
         }
         throw new KernelBug(KernelBug.BAD_UNLOCK, "releasing " + lockClass + " at " + CallerSite.find()
-                + " but it is not held; held: " + held());
+                + " but it is not held here; held: " + held() + ", here: " + heldIn(frame));
     }
 
     /** Lock classes held by the chain of lockdep frame {@code frame} (a task, a work item, an interrupt). */

@@ -76,4 +76,21 @@ class MutexTest {
         assertEquals(List.of("uverbs_file->hw_destroy_rwsem", "qp->sq.lock"), held);
         assertTrue(kernel.lockdep().hasDependency("uverbs_file->hw_destroy_rwsem", "qp->sq.lock"));
     }
+
+    /**
+     * lock_release looks in the releasing task's own held locks (print_unlock_imbalance_bug): a
+     * mutex a task holds, unlocked by a work item, is a bad unlock, and the task still holds it.
+     */
+    @Test
+    void shouldReportAnUnlockByAnotherTask() {
+        Kernel k = new Kernel("host9");
+        Mutex m = new Mutex(k, "owned_mutex");
+        m.lock();
+        k.allocWorkqueue("wq").queueWork(new Work("unlocks", m::unlock));
+        KernelBug bug = assertThrows(KernelBug.class, k::runPending);
+        assertEquals(KernelBug.BAD_UNLOCK, bug.rule());
+        assertEquals(List.of("owned_mutex"), k.lockdep().held());
+        m.unlock();
+        assertTrue(k.lockdep().held().isEmpty());
+    }
 }
