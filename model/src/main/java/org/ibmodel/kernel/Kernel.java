@@ -215,7 +215,18 @@ public final class Kernel {
             w.markIdle();
             // A kworker is another task: its locks start a chain of their own.
             inFrame(ExecContext.PROCESS, true, on, () -> {
-                w.run();
+                // process_one_work holds the queue's lockdep map around the function: shared by
+                // its items (kworkers of one queue run side by side), exclusive to a flush.
+                if (on != null) {
+                    lockdep.acquireRead(on.lockdepMap(), "process_one_work(" + w.name() + ")");
+                }
+                try {
+                    w.run();
+                } finally {
+                    if (on != null) {
+                        lockdep.release(on.lockdepMap());
+                    }
+                }
                 return null;
             });
         }

@@ -87,6 +87,11 @@ public final class Lockdep {
         record(lockClass, null, true);
     }
 
+    /** As {@link #acquireRead(String)}, the caller naming its site. */
+    void acquireRead(String lockClass, String site) {
+        record(lockClass, Objects.requireNonNull(site, "site"), true);
+    }
+
     /** {@code site} null: found on the stack when first needed. */
     private void record(String lockClass, String site) {
         record(lockClass, site, false);

@@ -72,7 +72,17 @@ public final class Workqueue {
     /** flush_workqueue(): sleeps until everything queued here has run. */
     public void flush() {
         kernel.mightSleep();
+        // __flush_workqueue takes the queue's lockdep map, as process_one_work does around each
+        // item: flushing under a lock one of its items takes is a lock-order cycle, and flushing
+        // the queue from one of its own items a recursive acquisition.
+        kernel.lockdep().acquire(lockdepMap(), "flush_workqueue(" + name + ")");
+        kernel.lockdep().release(lockdepMap());
         kernel.runPending();
+    }
+
+    /** The queue's lockdep_map, "(wq_completion)NAME" as alloc_workqueue names it. */
+    String lockdepMap() {
+        return "(wq_completion)" + name;
     }
 
     /** Items queued here and not yet started. */

@@ -176,15 +176,31 @@ class WorkqueueTest {
         assertFalse(mutex.isHeld());
     }
 
+    /**
+     * __flush_workqueue and process_one_work take the queue's lockdep map (kernel/workqueue.c):
+     * a flush under outer of a queue whose item took inner orders outer before inner, through
+     * the queue, though nothing was pending at the flush; taking outer under inner afterwards is
+     * a possible deadlock.
+     */
     @Test
-    void shouldNotOrderFlusherLocksBeforeWorkLocks() {
+    void shouldOrderFlusherLocksBeforeTheLocksOfTheQueuesItems() {
         Mutex outer = new Mutex(kernel, "outer");
         Mutex inner = new Mutex(kernel, "inner");
         wq.queueWork(new Work("w", () -> inner.with(() -> { })));
+        assertTrue(kernel.runPending());
 
         outer.with(wq::flush);
 
-        assertFalse(kernel.lockdep().hasDependency("outer", "inner"));
+        assertTrue(kernel.lockdep().hasDependency("outer", "inner"));
+        KernelBug bug = assertThrows(KernelBug.class, () -> inner.with(() -> outer.with(() -> { })));
+        assertEquals(KernelBug.LOCKDEP_CIRCULAR, bug.rule());
+    }
+
+    /** A queue flushed from one of its own items waits for itself. */
+    @Test
+    void shouldReportAFlushFromOneOfTheQueuesOwnItems() {
+        wq.queueWork(new Work("flushes its own queue", wq::flush));
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, assertThrows(KernelBug.class, kernel::runPending).rule());
     }
 
     /**
