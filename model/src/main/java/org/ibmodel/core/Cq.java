@@ -215,7 +215,7 @@ public final class Cq extends IbObject {
         if (pollCtx == PollContext.SOFTIRQ) {
             irqPollDisable();
         } else if (pollCtx == PollContext.WORKQUEUE || pollCtx == PollContext.UNBOUND_WORKQUEUE) {
-            device().core().compWq(pollCtx).cancelWork(pollWork);
+            device().core().compWq(pollCtx).cancelWorkSync(pollWork);
         }
         Tracer t = tracer();
         if (t != null) {

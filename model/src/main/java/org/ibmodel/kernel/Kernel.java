@@ -217,12 +217,15 @@ public final class Kernel {
             inFrame(ExecContext.PROCESS, true, on, () -> {
                 // process_one_work holds the queue's lockdep map around the function: shared by
                 // its items (kworkers of one queue run side by side), exclusive to a flush.
+                // The item's own map likewise, against cancel_work_sync.
                 if (on != null) {
                     lockdep.acquireRead(on.lockdepMap(), "process_one_work(" + w.name() + ")");
                 }
+                lockdep.acquireRead(w.lockdepMap(), "process_one_work(" + w.name() + ")");
                 try {
                     w.run();
                 } finally {
+                    lockdep.release(w.lockdepMap());
                     if (on != null) {
                         lockdep.release(on.lockdepMap());
                     }

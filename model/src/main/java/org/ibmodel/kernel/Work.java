@@ -23,6 +23,14 @@ public final class Work {
         return name;
     }
 
+    /**
+     * The item's lockdep_map, "(work_completion)NAME": one class per name, as INIT_WORK's static
+     * key makes one per call site.
+     */
+    String lockdepMap() {
+        return "(work_completion)" + name;
+    }
+
     /** work_pending(). */
     public boolean pending() {
         return owner != null;

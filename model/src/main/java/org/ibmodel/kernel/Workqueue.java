@@ -69,6 +69,19 @@ public final class Workqueue {
         return true;
     }
 
+    /**
+     * cancel_work_sync(): as {@link #cancelWork}, and it waits for a running instance, so it
+     * sleeps and lockdep takes the item's map as process_one_work does around it: cancelling
+     * under a lock the item takes is a lock-order cycle, and from the item itself recursive. A
+     * running instance is one this task's own sleep let run, which returns before it does.
+     */
+    public boolean cancelWorkSync(Work w) {
+        kernel.mightSleep();
+        kernel.lockdep().acquire(w.lockdepMap(), "cancel_work_sync(" + w.name() + ")");
+        kernel.lockdep().release(w.lockdepMap());
+        return cancelWork(w);
+    }
+
     /** flush_workqueue(): sleeps until everything queued here has run. */
     public void flush() {
         kernel.mightSleep();

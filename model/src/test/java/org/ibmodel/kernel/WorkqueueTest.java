@@ -228,4 +228,35 @@ class WorkqueueTest {
         k3.allocWorkqueue("wq").queueWork(new Work("releases", () -> ok.with(() -> { })));
         assertTrue(k3.runPending());
     }
+
+    /**
+     * cancel_work_sync takes the item's lockdep map, which process_one_work holds around it: an
+     * item cancelled under a lock it takes is a lock-order cycle, one cancelling itself waits for
+     * itself (kernel/workqueue.c __cancel_work_sync, __flush_work).
+     */
+    @Test
+    void shouldReportACancelSyncThatWouldWaitForItself() {
+        Mutex m = new Mutex(kernel, "cq->lock_mutex");
+        Work poll = new Work("ib_cq_poll_work", () -> m.with(() -> { }));
+        wq.queueWork(poll);
+        assertTrue(kernel.runPending());
+        wq.queueWork(poll);
+        KernelBug cycle = assertThrows(KernelBug.class, () -> m.with(() -> wq.cancelWorkSync(poll)));
+        assertEquals(KernelBug.LOCKDEP_CIRCULAR, cycle.rule());
+
+        Kernel k2 = new Kernel("host1");
+        Workqueue q2 = k2.allocWorkqueue("ib-comp-wq");
+        Work[] self = new Work[1];
+        self[0] = new Work("frees its own cq", () -> q2.cancelWorkSync(self[0]));
+        q2.queueWork(self[0]);
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, assertThrows(KernelBug.class, k2::runPending).rule());
+
+        // Not under the lock, from outside the item: it is taken off the queue.
+        Kernel k3 = new Kernel("host2");
+        Workqueue q3 = k3.allocWorkqueue("ib-comp-wq");
+        Work idle = new Work("idle", () -> { });
+        q3.queueWork(idle);
+        assertTrue(q3.cancelWorkSync(idle));
+        assertFalse(idle.pending());
+    }
 }
