@@ -210,6 +210,7 @@ public final class Kernel {
             }
             checkLivelock(ran++);
             works.remove(w);
+            // Only Workqueue.queueWork puts an item here, so it has its queue.
             Workqueue on = w.owner();
             // The pending bit clears before the function runs, so it may requeue itself.
             w.markIdle();
@@ -218,17 +219,13 @@ public final class Kernel {
                 // process_one_work holds the queue's lockdep map around the function: shared by
                 // its items (kworkers of one queue run side by side), exclusive to a flush.
                 // The item's own map likewise, against cancel_work_sync.
-                if (on != null) {
-                    lockdep.acquireRead(on.lockdepMap(), "process_one_work(" + w.name() + ")");
-                }
-                lockdep.acquireRead(w.lockdepMap(), "process_one_work(" + w.name() + ")");
+                lockdep.acquireRead(on.lockdepMap(), w.runSite());
+                lockdep.acquireRead(w.lockdepMap(), w.runSite());
                 try {
                     w.run();
                 } finally {
                     lockdep.release(w.lockdepMap());
-                    if (on != null) {
-                        lockdep.release(on.lockdepMap());
-                    }
+                    lockdep.release(on.lockdepMap());
                 }
                 return null;
             });

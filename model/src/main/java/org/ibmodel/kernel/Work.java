@@ -8,6 +8,8 @@ public final class Work {
 
     private final String name;
     private final Runnable fn;
+    private final String lockdepMap;
+    private final String runSite;
     /** The queue it sits on while pending; null otherwise. */
     private Workqueue owner;
     /** Its function is running (a kworker executes it, perhaps asleep in it). */
@@ -17,6 +19,9 @@ public final class Work {
     public Work(String name, Runnable fn) {
         this.name = Objects.requireNonNull(name, "name");
         this.fn = Objects.requireNonNull(fn, "fn");
+        // Made once: taken on every run of the item.
+        this.lockdepMap = "(work_completion)" + name;
+        this.runSite = "process_one_work(" + name + ")";
     }
 
     public String name() {
@@ -28,7 +33,12 @@ public final class Work {
      * key makes one per call site.
      */
     String lockdepMap() {
-        return "(work_completion)" + name;
+        return lockdepMap;
+    }
+
+    /** Where lockdep says the item's maps were taken when it runs. */
+    String runSite() {
+        return runSite;
     }
 
     /** work_pending(). */

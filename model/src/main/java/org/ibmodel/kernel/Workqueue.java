@@ -17,11 +17,14 @@ public final class Workqueue {
     private final Kernel kernel;
     private final String name;
     private final int flags;
+    /** Made once: taken on every run of an item. */
+    private final String lockdepMap;
 
     Workqueue(Kernel kernel, String name, int flags) {
         this.kernel = kernel;
         this.name = Objects.requireNonNull(name, "name");
         this.flags = flags;
+        this.lockdepMap = "(wq_completion)" + name;
     }
 
     public String name() {
@@ -95,7 +98,7 @@ public final class Workqueue {
 
     /** The queue's lockdep_map, "(wq_completion)NAME" as alloc_workqueue names it. */
     String lockdepMap() {
-        return "(wq_completion)" + name;
+        return lockdepMap;
     }
 
     /** Items queued here and not yet started. */
