@@ -29,7 +29,7 @@ final class EqTasklet {
      * reference and goes on the list; the tasklet is scheduled when the list was empty.
      */
     void add(HcaCq cq) {
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             if (cq.taskletListed) {
                 return;
             }
@@ -51,13 +51,13 @@ final class EqTasklet {
     private void run() {
         // tasklet_ctx->process_list: what the tasklet took from the list and has not yet run.
         Deque<HcaCq> processList = new ArrayDeque<>();
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             processList.addAll(list);
             list.clear();
         });
         while (!processList.isEmpty()) {
             HcaCq cq = processList.pollFirst();
-            lock.with(() -> {
+            lock.withIrqsave(() -> {
                 cq.taskletListed = false;
             });
             cq.ibCq().completionUpcall();

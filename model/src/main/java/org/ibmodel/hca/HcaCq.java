@@ -156,7 +156,7 @@ final class HcaCq {
      * (§3.3); -EBUSY while another resize has not moved over yet.
      */
     int prepareResize(int log) {
-        return lock.with(() -> {
+        return lock.withIrqsave(() -> {
             if (resizeBuffer != 0) {
                 return Errno.EBUSY.negative();
             }
@@ -172,7 +172,7 @@ final class HcaCq {
 
     /** RESIZE_CQ failed: the ring it was given goes back. */
     void abortResize() {
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             memory.free(resizeBuffer);
             resizeBuffer = 0;
         });
@@ -185,7 +185,7 @@ final class HcaCq {
      * and the consumer index steps over the RESIZE CQE (mlx4_ib_cq_resize_copy_cqes).
      */
     void finishResize() {
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             if (resizeBuffer == 0) {
                 return;
             }
@@ -243,7 +243,7 @@ final class HcaCq {
 
     /** mlx4_ib_get_outstanding_cqes: the CQEs written and not yet polled. */
     int outstanding() {
-        return lock.with(() -> {
+        return lock.withIrqsave(() -> {
             int n = 0;
             while (n < (1 << logSize) && valid(ci + n) != null) {
                 n++;
@@ -259,7 +259,7 @@ final class HcaCq {
      * consumed with it; the next poll goes on after them.
      */
     int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
-        return lock.with(() -> {
+        return lock.withIrqsave(() -> {
             int n = 0;
             int consumed = 0;
             // mlx4_ib_poll_one's cur_qp: consecutive CQEs of one QP look it up once.
@@ -308,7 +308,7 @@ final class HcaCq {
      * then the receive queues', each oldest first (HCA.md §2.1).
      */
     int pollSoftware(int num, Wc[] wc) {
-        return lock.with(() -> {
+        return lock.withIrqsave(() -> {
             int n = 0;
             for (int pass = 0; pass < 2; pass++) {
                 boolean send = pass == 0;
@@ -335,7 +335,7 @@ final class HcaCq {
      * WQEs the removed receive CQEs name are freed, as nobody will poll them.
      */
     void clean(int qpn, HcaSrq srq) {
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             int pi = ci;
             while (pi - ci < (1 << logSize) && valid(pi) != null) {
                 pi++;

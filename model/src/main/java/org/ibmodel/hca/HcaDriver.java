@@ -122,6 +122,12 @@ public final class HcaDriver implements DeviceOps {
     private final String name;
     private final Cmd cmd;
     private final HcaMad madIfc;
+    /**
+     * Guards the CQ, QP and SRQ tables and the port events, with the discipline of mlx4's
+     * qp_table->lock (drivers/net/ethernet/mellanox/mlx4/qp.c): the EQ handler takes it with
+     * spin_lock in hard-interrupt context, so every other taker disables interrupts (spin_lock_irq
+     * where they are known to be on, spin_lock_irqsave elsewhere).
+     */
     private final SpinLock tableLock;
     private final SpinLock resetFlowLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
@@ -246,9 +252,9 @@ public final class HcaDriver implements DeviceOps {
         Map<String, Integer> m = new TreeMap<>();
         m.put("pd", pdBitmap == null ? 0 : pdBitmap.used());
         m.put("mpt", mptBitmap == null ? 0 : mptBitmap.used());
-        m.put("cq", tableLock.with(cqs::size));
-        m.put("qp", tableLock.with(qps::size));
-        m.put("srq", tableLock.with(srqs::size));
+        m.put("cq", tableLock.withIrqsave(cqs::size));
+        m.put("qp", tableLock.withIrqsave(qps::size));
+        m.put("srq", tableLock.withIrqsave(srqs::size));
         // The numbers handed out, apart from the tables: a number an error path forgets to give
         // back is a leak no table shows (mlx4_bitmap_free).
         m.put("cqn", cqBitmap == null ? 0 : cqBitmap.used());
@@ -778,7 +784,7 @@ public final class HcaDriver implements DeviceOps {
         for (int p = 1; p <= numPorts; p++) {
             // EQEs that come while the tables are read queue this work again, and are its next run's.
             int portNum = p;
-            List<IbEventType> events = tableLock.with(() -> {
+            List<IbEventType> events = tableLock.withIrq(() -> {
                 List<IbEventType> pending = mngEvents.remove(portNum);
                 return pending == null ? List.<IbEventType>of() : pending;
             });
@@ -1236,7 +1242,7 @@ public final class HcaDriver implements DeviceOps {
             throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + what + " queue: " + pr.ret());
         }
         if (cq.pollContext() != PollContext.DIRECT && cmd.internalError()) {
-            resetFlowLock.with(((HcaCq) cq.drv())::comp);
+            resetFlowLock.withIrqsave(((HcaCq) cq.drv())::comp);
         }
         qp.awaitDrainMarker(cq, done);
     }
@@ -1317,7 +1323,7 @@ public final class HcaDriver implements DeviceOps {
         }
         cq.cqe((1 << log) - 1);
         cq.drv(hc);
-        tableLock.with(() -> {
+        tableLock.withIrq(() -> {
             cqs.put(cqn, hc);
         });
         return 0;
@@ -1332,7 +1338,7 @@ public final class HcaDriver implements DeviceOps {
     public int destroyCq(Cq cq) {
         HcaCq hc = (HcaCq) cq.drv();
         warnIfRefused(cmd.exec(CmdOp.HW2SW_CQ, hc.cqn(), 0, 0), "HW2SW_CQ", "CQN", hc.cqn());
-        tableLock.with(() -> {
+        tableLock.withIrqsave(() -> {
             cqs.remove(hc.cqn());
         });
         hc.release();
@@ -1386,7 +1392,7 @@ public final class HcaDriver implements DeviceOps {
     }
 
     private HcaQp qpByQpn(int qpn) {
-        return tableLock.with(() -> qps.get(qpn));
+        return tableLock.withIrqsave(() -> qps.get(qpn));
     }
 
     @Override
@@ -1456,7 +1462,7 @@ public final class HcaDriver implements DeviceOps {
                 device.attr().maxRecvSge);
         hq.blockMulticastLoopback = (attr.createFlags & QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0;
         qp.drv(hq);
-        tableLock.with(() -> {
+        tableLock.withIrq(() -> {
             qps.put(qpn, hq);
             ((HcaCq) qp.sendCq().drv()).sendQps.add(hq);
             ((HcaCq) qp.recvCq().drv()).recvQps.add(hq);
@@ -1625,7 +1631,7 @@ public final class HcaDriver implements DeviceOps {
             warnIfRefused(cmd.exec(CmdOp.RST_QP, hq.qpn(), 0, 0), "2RST_QP", "QPN", hq.qpn());
         }
         cleanCqs(hq);
-        tableLock.with(() -> {
+        tableLock.withIrqsave(() -> {
             qps.remove(hq.qpn());
             ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
             ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
@@ -1680,7 +1686,7 @@ public final class HcaDriver implements DeviceOps {
             return ret;
         }
         srq.drv(hs);
-        tableLock.with(() -> {
+        tableLock.withIrq(() -> {
             srqs.put(srqn, hs);
         });
         // mlx4_ib_create_srq writes back what the ring holds.
@@ -1730,7 +1736,7 @@ public final class HcaDriver implements DeviceOps {
     public int destroySrq(Srq srq) {
         HcaSrq hs = (HcaSrq) srq.drv();
         warnIfRefused(cmd.exec(CmdOp.HW2SW_SRQ, hs.srqn(), 0, 0), "HW2SW_SRQ", "SRQN", hs.srqn());
-        tableLock.with(() -> {
+        tableLock.withIrqsave(() -> {
             srqs.remove(hs.srqn());
         });
         hs.freeBuffers();
@@ -1813,7 +1819,7 @@ public final class HcaDriver implements DeviceOps {
         }
         kernel.printk("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error was started");
         Set<HcaCq> woken = new LinkedHashSet<>();
-        tableLock.with(() -> {
+        tableLock.withIrqsave(() -> {
             for (HcaQp hq : qps.values()) {
                 // Only a CQ with a comp_handler is called: one made without (polled only) is
                 // passed over, as mlx4_ib_handle_catas_error tests ibqp.send_cq->comp_handler.
@@ -1827,7 +1833,7 @@ public final class HcaDriver implements DeviceOps {
         });
         // mlx4 calls each CQ's comp from the catastrophic-error work with interrupts off, under
         // reset_flow_resource_lock and the CQ's lock: a user CQ's goes on its EQ's tasklet.
-        resetFlowLock.with(() -> {
+        resetFlowLock.withIrqsave(() -> {
             for (HcaCq cq : woken) {
                 cq.comp();
             }

@@ -231,7 +231,7 @@ final class HcaQp {
         if (s == QpState.RESET || s == QpState.INIT || s == QpState.RTR) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
-        return sq.lock.with(() -> {
+        return sq.lock.withIrqsave(() -> {
             PostResult result = PostResult.OK;
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {
@@ -500,7 +500,7 @@ final class HcaQp {
         if (ibQp.state() == QpState.RESET) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
-        return rq.lock.with(() -> {
+        return rq.lock.withIrqsave(() -> {
             PostResult result = PostResult.OK;
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {

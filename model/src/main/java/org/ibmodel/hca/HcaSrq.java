@@ -95,7 +95,7 @@ final class HcaSrq {
 
     /** mlx4_ib_free_srq_wqe: WQE {@code index} completed and goes back on the list, at its tail. */
     void free(int index) {
-        lock.with(() -> {
+        lock.withIrqsave(() -> {
             int i = index & (entries() - 1);
             byte[] next = memory.read(address(tail), Hw.SrqNext.SIZE);
             Hw.SrqNext.NEXT_WQE_INDEX.set(next, 0, i);
@@ -116,7 +116,7 @@ final class HcaSrq {
 
     /** mlx4_ib_post_srq_recv: each WR into the WQE at the head of the free list. */
     PostResult post(List<RecvWr> wrs) {
-        return lock.with(() -> {
+        return lock.withIrqsave(() -> {
             PostResult result = PostResult.OK;
             int posted = 0;
             for (int i = 0; i < wrs.size(); i++) {

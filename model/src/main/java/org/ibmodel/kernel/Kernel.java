@@ -17,6 +17,9 @@ import java.util.function.Supplier;
  */
 public final class Kernel {
 
+    /** The bit of saved flags that says interrupts were on (X86_EFLAGS_IF). */
+    static final long IRQ_FLAGS_ENABLED = 1L << 9;
+
     /** After this many items in one {@link #runPending()} the work is considered to livelock. */
     static final int LIVELOCK_LIMIT = 1_000_000;
 
@@ -35,6 +38,13 @@ public final class Kernel {
     private final Deque<Frame> frames = new ArrayDeque<>();
     private long nextLockdepFrame = 1;
     private final List<String> heldSpinLocks = new ArrayList<>();
+    /**
+     * The CPU's interrupt flag is clear (local_irq_disable, spin_lock_irqsave); a hardirq handler
+     * runs with it clear, a softirq or a kworker with it set, each restoring the interrupted code's.
+     */
+    private boolean hardirqsOff;
+    /** local_bh_disable nesting (the softirq count of preempt_count outside softirq context). */
+    private int bhDisabled;
     private final Lockdep lockdep = new Lockdep(this);
     private final Deque<Softirq> softirqs = new ArrayDeque<>();
     private final Deque<Work> works = new ArrayDeque<>();
@@ -116,9 +126,83 @@ public final class Kernel {
         return List.copyOf(log);
     }
 
-    /** in_atomic(): an interrupt context, or a spinlock held on this CPU. */
+    /**
+     * in_atomic() or irqs_disabled(), as __might_sleep reads them: an interrupt context, a spinlock
+     * held on this CPU, softirqs or interrupts disabled.
+     */
     public boolean inAtomic() {
-        return context().atomic() || !heldSpinLocks.isEmpty();
+        return context().atomic() || !heldSpinLocks.isEmpty() || hardirqsOff || bhDisabled > 0;
+    }
+
+    /** irqs_disabled(): true in a hardirq handler and wherever local_irq_disable is in force. */
+    public boolean irqsDisabled() {
+        return hardirqsOff || context() == ExecContext.HARDIRQ;
+    }
+
+    /**
+     * Whether softirqs may run here (lockdep's softirqs_enabled): in task context with no
+     * local_bh_disable in force. A softirq handler runs with them disabled.
+     */
+    public boolean softirqsEnabled() {
+        return context() == ExecContext.PROCESS && bhDisabled == 0;
+    }
+
+    /** local_irq_disable(). */
+    public void localIrqDisable() {
+        hardirqsOff = true;
+    }
+
+    /**
+     * local_irq_enable(): unconditional, so inside a spin_lock_irqsave section it enables
+     * interrupts the outer holder counted on being off. In a hardirq handler it is a bug
+     * (lockdep_hardirqs_on warns there).
+     */
+    public void localIrqEnable() {
+        warnOn(context() == ExecContext.HARDIRQ, "local_irq_enable in hardirq context");
+        if (hardirqsOff) {
+            hardirqsOff = false;
+            // lockdep_hardirqs_on: the locks held are now held with interrupts on.
+            lockdep.markHeldLocks(softirqsEnabled() ? Lockdep.ENABLED_HARDIRQ | Lockdep.ENABLED_SOFTIRQ
+                    : Lockdep.ENABLED_HARDIRQ);
+        }
+    }
+
+    /** local_irq_save(): disables interrupts and returns the flags that restore them. */
+    public long localIrqSave() {
+        long flags = irqsDisabled() ? 0 : IRQ_FLAGS_ENABLED;
+        hardirqsOff = true;
+        return flags;
+    }
+
+    /** local_irq_restore(flags): interrupts as they were when {@code flags} were saved. */
+    public void localIrqRestore(long flags) {
+        if ((flags & IRQ_FLAGS_ENABLED) != 0) {
+            localIrqEnable();
+        } else {
+            hardirqsOff = true;
+        }
+    }
+
+    /** local_bh_disable(). */
+    public void localBhDisable() {
+        bhDisabled++;
+    }
+
+    /**
+     * local_bh_enable(): kernel/softirq.c __local_bh_enable_ip warns when called in a hardirq
+     * handler or with interrupts disabled, and on a count that is not raised. Softirqs raised
+     * meanwhile run at the next {@link #runPending()}, not here.
+     */
+    public void localBhEnable() {
+        warnOn(context() == ExecContext.HARDIRQ || hardirqsOff, "local_bh_enable "
+                + (context() == ExecContext.HARDIRQ ? "in hardirq context" : "with interrupts disabled"));
+        warnOn(bhDisabled == 0, "local_bh_enable without local_bh_disable");
+        bhDisabled--;
+        if (softirqsEnabled()) {
+            // lockdep_softirqs_on: interrupts are on (checked above), so the locks held are now
+            // held with softirqs on.
+            lockdep.markHeldLocks(Lockdep.ENABLED_SOFTIRQ);
+        }
     }
 
     public Lockdep lockdep() {
@@ -170,6 +254,29 @@ public final class Kernel {
         return null;
     }
 
+    /**
+     * flush_work(): sleeps until {@code w}, if queued, has run, and returns whether there was
+     * anything to wait for. Lockdep takes the item's map as process_one_work does around it
+     * (__flush_work): flushing under a lock the item takes is a lock-order cycle, and flushing an
+     * item from itself recursive. A running instance is one this task's own sleep let run, which
+     * returns before it does, as for {@link Workqueue#cancelWorkSync}.
+     */
+    public boolean flushWork(Work w) {
+        mightSleep();
+        lockdep.acquire(w.lockdepMap(), "flush_work(" + w.name() + ")");
+        lockdep.release(w.lockdepMap());
+        if (!w.pending()) {
+            return w.running();
+        }
+        while (w.pending()) {
+            if (!schedule()) {
+                throw new KernelBug(KernelBug.COMPLETION_DEADLOCK, "flush_work(" + w.name() + ") at "
+                        + CallerSite.find() + " can never finish");
+            }
+        }
+        return true;
+    }
+
     /** system_wq, used by schedule_work(). */
     public Workqueue systemWq() {
         return systemWq;
@@ -187,7 +294,7 @@ public final class Kernel {
             throw new KernelBug(KernelBug.CONTEXT, "runPending called in " + context()
                     + " at " + CallerSite.find() + "; deferred work runs only from PROCESS");
         }
-        if (!heldSpinLocks.isEmpty()) {
+        if (!heldSpinLocks.isEmpty() || hardirqsOff || bhDisabled > 0) {
             throw new KernelBug(KernelBug.MIGHT_SLEEP, "runPending called at " + CallerSite.find()
                     + " " + describeAtomic());
         }
@@ -376,6 +483,16 @@ public final class Kernel {
             throw new KernelBug(KernelBug.CONTEXT, "cannot enter PROCESS at " + CallerSite.find()
                     + " with spinlocks held " + heldSpinLocks);
         }
+        // An interrupt is taken only with the interrupt flag set, a softirq only where softirqs
+        // may run: code that disabled them cannot be interrupted by them.
+        if (ctx != current && ctx == ExecContext.HARDIRQ && hardirqsOff) {
+            throw new KernelBug(KernelBug.CONTEXT, "cannot enter HARDIRQ at " + CallerSite.find()
+                    + ": interrupts are disabled" + (heldSpinLocks.isEmpty() ? "" : ", spinlocks held " + heldSpinLocks));
+        }
+        if (ctx != current && ctx == ExecContext.SOFTIRQ && (hardirqsOff || bhDisabled > 0)) {
+            throw new KernelBug(KernelBug.CONTEXT, "cannot enter SOFTIRQ at " + CallerSite.find()
+                    + ": " + (hardirqsOff ? "interrupts" : "softirqs") + " are disabled");
+        }
     }
 
     private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Supplier<T> body) {
@@ -384,12 +501,24 @@ public final class Kernel {
 
     private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Workqueue worker, Supplier<T> body) {
         long lockdepFrame = newLockdepFrame ? nextLockdepFrame++ : lockdepFrame();
+        boolean savedIrqsOff = hardirqsOff;
+        int savedBh = bhDisabled;
+        if (newLockdepFrame) {
+            // A hardirq handler runs with interrupts off; a softirq with them on (and softirqs
+            // off by being one); a kworker as a task of its own, with both on.
+            hardirqsOff = ctx == ExecContext.HARDIRQ;
+            if (worker != null) {
+                bhDisabled = 0;
+            }
+        }
         frames.push(new Frame(ctx, lockdepFrame, worker));
         T result;
         try {
             result = body.get();
         } finally {
             frames.pop();
+            hardirqsOff = savedIrqsOff;
+            bhDisabled = savedBh;
         }
         // process_one_work and handle_softirqs check that what they ran let go of its locks.
         if (newLockdepFrame && (worker != null || ctx == ExecContext.SOFTIRQ)) {
@@ -411,6 +540,13 @@ public final class Kernel {
 
     private String describeAtomic() {
         String where = "in " + context();
-        return heldSpinLocks.isEmpty() ? where : where + " with spinlocks held " + heldSpinLocks;
+        if (!heldSpinLocks.isEmpty()) {
+            where += " with spinlocks held " + heldSpinLocks;
+        } else if (hardirqsOff) {
+            where += " with interrupts disabled";
+        } else if (bhDisabled > 0) {
+            where += " with softirqs disabled";
+        }
+        return where;
     }
 }

@@ -13,6 +13,21 @@ public final class KernelBug extends RuntimeException {
     public static final String LOCKDEP_CIRCULAR = "lockdep_circular";
     /** A lock class acquired again while already held. */
     public static final String LOCKDEP_RECURSIVE = "lockdep_recursive";
+    /**
+     * A lock class taken in an interrupt handler and also with that interrupt enabled
+     * (lockdep's "inconsistent lock state").
+     */
+    public static final String LOCKDEP_INCONSISTENT = "lockdep_inconsistent";
+    /**
+     * A class becoming irq-safe or irq-unsafe while already ordered before an unsafe or after a
+     * safe one (lockdep's "possible irq lock inversion dependency detected").
+     */
+    public static final String LOCKDEP_IRQ_INVERSION = "lockdep_irq_inversion";
+    /**
+     * A new order from an irq-safe class to an irq-unsafe one (lockdep's "HARDIRQ-safe ->
+     * HARDIRQ-unsafe lock order detected", and the SOFTIRQ one).
+     */
+    public static final String LOCKDEP_BAD_IRQ_DEPENDENCY = "lockdep_bad_irq_dependency";
     /** Unlock of a lock that is not held. */
     public static final String BAD_UNLOCK = "bad_unlock";
     /** Illegal nesting of execution contexts. */

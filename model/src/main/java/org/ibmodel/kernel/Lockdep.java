@@ -32,8 +32,31 @@ import java.util.Set;
  * Re-taking a class in an order already recorded walks no stack. The site of a held lock is
  * therefore known only if its own acquisition recorded an edge; otherwise reports say it was
  * "acquired earlier".
+ *
+ * <p>Each class also gathers lockdep's usage states: taken in a hardirq or a softirq handler
+ * ({IN-HARDIRQ-W}, {IN-SOFTIRQ-W}: the class is irq-safe) and taken with hardirqs or softirqs
+ * enabled ({HARDIRQ-ON-W}, {SOFTIRQ-ON-W}: irq-unsafe). A class both safe and unsafe for one
+ * kind of interrupt is an "inconsistent lock state" (the interrupt can come while the lock is
+ * held and spin on it); a safe class held while an unsafe one is taken, directly or through a
+ * chain of held locks, is an irq lock inversion. Both are reported from the usage alone, whether
+ * or not the interrupt ever came at the wrong moment. Read acquisitions count as writes here: the
+ * model has no rwlock_t, and its read locks (rw_semaphores, workqueue maps) never run in an
+ * interrupt.
  */
 public final class Lockdep {
+
+    /** Usage bits, in lockdep's order (kernel/locking/lockdep_states.h). */
+    static final int USED_IN_HARDIRQ = 1;
+    static final int ENABLED_HARDIRQ = 1 << 1;
+    static final int USED_IN_SOFTIRQ = 1 << 2;
+    static final int ENABLED_SOFTIRQ = 1 << 3;
+    private static final String[] USAGE_NAMES = {"IN-HARDIRQ-W", "HARDIRQ-ON-W", "IN-SOFTIRQ-W", "SOFTIRQ-ON-W"};
+
+    /** A class's usage bits and where each was first seen (lockdep keeps a stack trace per bit). */
+    private static final class Usage {
+        int bits;
+        final String[] sites = new String[USAGE_NAMES.length];
+    }
 
     /**
      * One held lock; {@code site} is null when the acquisition never needed to name itself. The
@@ -60,6 +83,9 @@ public final class Lockdep {
      * graph stops growing, checking an acquisition costs lookups instead of a search.
      */
     private final Map<String, Set<String>> unreachable = new HashMap<>();
+    /** to -> classes with an edge into it: the backward walks of the irq-safety checks. */
+    private final Map<String, Set<String>> reverse = new HashMap<>();
+    private final Map<String, Usage> usage = new HashMap<>();
 
     Lockdep(Kernel kernel) {
         this.kernel = kernel;
@@ -92,6 +118,18 @@ public final class Lockdep {
         record(lockClass, Objects.requireNonNull(site, "site"), true);
     }
 
+    /**
+     * lock_acquire() of a trylock that succeeded (spin_trylock, mutex_trylock): it may be taken
+     * in any order, so it is neither checked for recursion nor ordered after the locks held, and
+     * it does not make its class irq-safe (it never waits); locks taken while it is held are
+     * ordered after it as usual.
+     */
+    void acquireTry(String lockClass) {
+        Objects.requireNonNull(lockClass, "lockClass");
+        markUsage(lockClass, null, true);
+        push(lockClass, null, false);
+    }
+
     /** {@code site} null: found on the stack when first needed. */
     private void record(String lockClass, String site) {
         record(lockClass, site, false);
@@ -99,6 +137,8 @@ public final class Lockdep {
 
     private void record(String lockClass, String site, boolean read) {
         Objects.requireNonNull(lockClass, "lockClass");
+        // __lock_acquire marks the usage before it validates the chain.
+        markUsage(lockClass, site, false);
         checkRecursive(lockClass, site, read);
         long frame = kernel.lockdepFrame();
         // Every edge entered the graph only after its own cycle check, so the graph has no
@@ -111,6 +151,7 @@ public final class Lockdep {
                 Map<String, String> out = edges.get(h.lockClass);
                 if (out == null || !out.containsKey(lockClass)) {
                     checkCircular(lockClass, site, h);
+                    checkIrqUsage(lockClass, site, h);
                     fresh++;
                 }
             }
@@ -128,10 +169,15 @@ public final class Lockdep {
                         site = CallerSite.find();
                     }
                     out.put(lockClass, site);
+                    reverse.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass);
                     unreachable.clear();
                 }
             }
         }
+        push(lockClass, site, read);
+    }
+
+    private void push(String lockClass, String site, boolean read) {
         if (depth == held.length) {
             held = Arrays.copyOf(held, 2 * depth);
         }
@@ -142,7 +188,7 @@ public final class Lockdep {
         depth++;
         h.lockClass = lockClass;
         h.site = site;
-        h.frame = frame;
+        h.frame = kernel.lockdepFrame();
         h.context = kernel.context();
         h.read = read;
     }
@@ -237,6 +283,230 @@ public final class Lockdep {
                 + "acquiring " + lockClass + " at " + here + " while holding " + h.lockClass
                 + " (" + (h.site == null ? "acquired earlier" : "acquired at " + h.site)
                 + "); existing dependency " + existing);
+    }
+
+    /**
+     * mark_usage(): the states this acquisition gives its class. New states are checked against
+     * the class's other states (valid_state: "inconsistent lock state") and against the classes
+     * it is ordered with (check_usage_forwards/backwards: "irq lock inversion"). A trylock does
+     * not make its class irq-safe.
+     */
+    private void markUsage(String lockClass, String site, boolean trylock) {
+        ExecContext ctx = kernel.context();
+        int bits = 0;
+        if (!trylock && ctx == ExecContext.HARDIRQ) {
+            bits |= USED_IN_HARDIRQ;
+        }
+        if (!trylock && ctx == ExecContext.SOFTIRQ) {
+            bits |= USED_IN_SOFTIRQ;
+        }
+        if (!kernel.irqsDisabled()) {
+            bits |= ENABLED_HARDIRQ;
+            if (kernel.softirqsEnabled()) {
+                bits |= ENABLED_SOFTIRQ;
+            }
+        }
+        mark(lockClass, bits, site, false);
+    }
+
+    /**
+     * mark_held_locks(): interrupts (or softirqs) were just enabled, so every lock this chain
+     * holds is now held with them enabled. Enabling hardirqs under a lock an interrupt handler
+     * takes (a spin_unlock_irq inside a spin_lock_irqsave section) is reported here.
+     */
+    void markHeldLocks(int bits) {
+        long frame = kernel.lockdepFrame();
+        for (int i = 0; i < depth; i++) {
+            if (held[i].frame == frame) {
+                mark(held[i].lockClass, bits, null, true);
+            }
+        }
+    }
+
+    /** {@code enabling}: the usage comes from enabling interrupts while the lock is held. */
+    private void mark(String lockClass, int bits, String site, boolean enabling) {
+        Usage u = usage.get(lockClass);
+        if (u == null) {
+            u = new Usage();
+            usage.put(lockClass, u);
+        }
+        int fresh = bits & ~u.bits;
+        if (fresh == 0) {
+            return;
+        }
+        String here = site != null ? site : CallerSite.find();
+        for (int bit = 0; bit < USAGE_NAMES.length; bit++) {
+            if ((fresh & (1 << bit)) != 0) {
+                String action = enabling
+                        ? "enables " + irqOf(1 << bit).toLowerCase() + "s at " + here + " holding " + lockClass
+                        : "takes " + lockClass + " at " + here;
+                checkNewUsage(lockClass, u, 1 << bit, action);
+            }
+        }
+        for (int bit = 0; bit < USAGE_NAMES.length; bit++) {
+            if ((fresh & (1 << bit)) != 0) {
+                u.sites[bit] = here;
+            }
+        }
+        u.bits |= fresh;
+    }
+
+    /** The state that may not meet {@code bit} in one class: IN-X against X-ON and back. */
+    private static int exclusive(int bit) {
+        return switch (bit) {
+            case USED_IN_HARDIRQ -> ENABLED_HARDIRQ;
+            case ENABLED_HARDIRQ -> USED_IN_HARDIRQ;
+            case USED_IN_SOFTIRQ -> ENABLED_SOFTIRQ;
+            default -> USED_IN_SOFTIRQ;
+        };
+    }
+
+    private static String usageName(int bit) {
+        return USAGE_NAMES[Integer.numberOfTrailingZeros(bit)];
+    }
+
+    /** "HARDIRQ" or "SOFTIRQ": the interrupt a usage bit is about. */
+    private static String irqOf(int bit) {
+        return (bit & (USED_IN_HARDIRQ | ENABLED_HARDIRQ)) != 0 ? "HARDIRQ" : "SOFTIRQ";
+    }
+
+    private void checkNewUsage(String lockClass, Usage u, int bit, String action) {
+        int other = exclusive(bit);
+        String irq = irqOf(bit);
+        boolean safe = bit == USED_IN_HARDIRQ || bit == USED_IN_SOFTIRQ;
+        if ((u.bits & other) != 0) {
+            throw new KernelBug(KernelBug.LOCKDEP_INCONSISTENT, "inconsistent lock state: inconsistent {"
+                    + usageName(other) + "} -> {" + usageName(bit) + "} usage: " + kernel.context()
+                    + irqFlags() + " " + action + "; {" + usageName(other)
+                    + "} state was registered at " + u.sites[Integer.numberOfTrailingZeros(other)]
+                    + ". Possible unsafe locking scenario: lock(" + lockClass + "); <Interrupt> lock("
+                    + lockClass + "); *** DEADLOCK ***");
+        }
+        // A new safe class must reach no unsafe one; a new unsafe class must be reached by no safe one.
+        List<String> chain = safe ? usagePath(lockClass, other, edges()) : usagePath(lockClass, other, reverse);
+        if (chain == null) {
+            return;
+        }
+        if (!safe) {
+            Collections.reverse(chain);
+        }
+        String safeClass = chain.get(0);
+        String unsafeClass = chain.get(chain.size() - 1);
+        int safeBit = safe ? bit : other;
+        int unsafeBit = safe ? other : bit;
+        throw new KernelBug(KernelBug.LOCKDEP_IRQ_INVERSION, "possible irq lock inversion dependency detected: "
+                + kernel.context() + irqFlags() + " " + action + ", making " + lockClass + " "
+                + irq + (safe ? "-safe" : "-unsafe") + "; " + safeClass + " is " + irq + "-safe ({"
+                + usageName(safeBit) + "} " + (safe ? "now" : "at " + sitesOf(safeClass, safeBit)) + ") and "
+                + unsafeClass + " " + irq + "-unsafe ({" + usageName(unsafeBit) + "} "
+                + (safe ? "at " + sitesOf(unsafeClass, unsafeBit) : "now") + "), and the first is held while the"
+                + " second is taken: " + describeChain(chain) + ". Possible interrupt unsafe locking scenario: lock("
+                + unsafeClass + "); local_irq_disable(); lock(" + safeClass + "); lock(" + unsafeClass + ");"
+                + " <Interrupt> lock(" + safeClass + "); *** DEADLOCK ***");
+    }
+
+    /**
+     * check_irq_usage(): a new edge {@code held -> lockClass} may not put an irq-safe class (held,
+     * or one held before it) before an irq-unsafe one (lockClass, or one taken after it).
+     */
+    private void checkIrqUsage(String lockClass, String site, Held h) {
+        for (int safeBit : new int[] {USED_IN_HARDIRQ, USED_IN_SOFTIRQ}) {
+            int unsafeBit = exclusive(safeBit);
+            List<String> back = usagePath(h.lockClass, safeBit, reverse);
+            if (back == null) {
+                continue;
+            }
+            List<String> forward = usagePath(lockClass, unsafeBit, edges());
+            if (forward == null) {
+                continue;
+            }
+            Collections.reverse(back);
+            List<String> chain = new ArrayList<>(back);
+            chain.addAll(forward);
+            String irq = irqOf(safeBit);
+            String safeClass = chain.get(0);
+            String unsafeClass = chain.get(chain.size() - 1);
+            String here = site != null ? site : CallerSite.find();
+            throw new KernelBug(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, irq + "-safe -> " + irq
+                    + "-unsafe lock order detected: " + kernel.context() + irqFlags() + " acquiring " + lockClass
+                    + " at " + here + " while holding " + h.lockClass + " ("
+                    + (h.site == null ? "acquired earlier" : "acquired at " + h.site) + ") would order "
+                    + describeChain(chain) + "; " + safeClass + " is " + irq + "-safe ({" + usageName(safeBit)
+                    + "} at " + sitesOf(safeClass, safeBit) + "), " + unsafeClass + " is " + irq + "-unsafe ({"
+                    + usageName(unsafeBit) + "} at " + sitesOf(unsafeClass, unsafeBit) + ")");
+        }
+    }
+
+    /** The interrupt state lockdep prints with a task: hardirqs and softirqs enabled or not. */
+    private String irqFlags() {
+        return " [HE" + (kernel.irqsDisabled() ? 0 : 1) + ":SE" + (kernel.softirqsEnabled() ? 1 : 0) + "]";
+    }
+
+    private String sitesOf(String lockClass, int bit) {
+        Usage u = usage.get(lockClass);
+        String site = u == null ? null : u.sites[Integer.numberOfTrailingZeros(bit)];
+        return site == null ? "this acquisition" : site;
+    }
+
+    /** "a -> b (first recorded at ...), b -> c (...)", or the class alone for a chain of one. */
+    private String describeChain(List<String> chain) {
+        if (chain.size() == 1) {
+            return chain.get(0);
+        }
+        StringBuilder s = new StringBuilder();
+        for (int i = 0; i + 1 < chain.size(); i++) {
+            String from = chain.get(i);
+            String to = chain.get(i + 1);
+            if (i > 0) {
+                s.append(", ");
+            }
+            Map<String, String> out = edges.get(from);
+            String site = out == null ? null : out.get(to);
+            s.append(from).append(" -> ").append(to);
+            s.append(site == null ? " (this acquisition)" : " (first recorded at " + site + ")");
+        }
+        return s.toString();
+    }
+
+    private Map<String, Set<String>> edges() {
+        Map<String, Set<String>> forward = new HashMap<>();
+        for (Map.Entry<String, Map<String, String>> e : edges.entrySet()) {
+            forward.put(e.getKey(), e.getValue().keySet());
+        }
+        return forward;
+    }
+
+    /**
+     * Breadth-first from {@code from} (itself included) along {@code graph} to the nearest class
+     * with usage {@code bit}: the chain from {@code from} to it, or null.
+     */
+    private List<String> usagePath(String from, int bit, Map<String, Set<String>> graph) {
+        Map<String, String> parent = new HashMap<>();
+        Deque<String> frontier = new ArrayDeque<>();
+        frontier.add(from);
+        parent.put(from, from);
+        while (!frontier.isEmpty()) {
+            String node = frontier.poll();
+            Usage u = usage.get(node);
+            if (u != null && (u.bits & bit) != 0) {
+                List<String> chain = new ArrayList<>();
+                for (String n = node; ; n = parent.get(n)) {
+                    chain.add(n);
+                    if (n.equals(from)) {
+                        break;
+                    }
+                }
+                Collections.reverse(chain);
+                return chain;
+            }
+            for (String next : graph.getOrDefault(node, Set.of())) {
+                if (!parent.containsKey(next)) {
+                    parent.put(next, node);
+                    frontier.add(next);
+                }
+            }
+        }
+        return null;
     }
 
     /** Breadth-first, so the reported chain is a shortest one; null when there is none. */

@@ -33,6 +33,12 @@ final class LockdepMap {
         held = true;
     }
 
+    /** A trylock that found the lock free. */
+    void acquireTry() {
+        kernel.lockdep().acquireTry(lockClass);
+        held = true;
+    }
+
     void release(String kind) {
         if (!held) {
             throw new KernelBug(KernelBug.BAD_UNLOCK, "unlocking " + kind + " " + lockClass + " at "

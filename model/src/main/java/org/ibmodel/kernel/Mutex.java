@@ -18,6 +18,19 @@ public final class Mutex {
         map.acquire();
     }
 
+    /**
+     * mutex_trylock(): takes the mutex if it is free and returns whether it did, without
+     * sleeping. Its comment in kernel/locking/mutex.c forbids it in interrupt context; nothing
+     * there checks, so neither does this.
+     */
+    public boolean trylock() {
+        if (map.held()) {
+            return false;
+        }
+        map.acquireTry();
+        return true;
+    }
+
     public void unlock() {
         map.release("mutex");
     }

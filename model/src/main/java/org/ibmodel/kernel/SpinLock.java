@@ -1,35 +1,115 @@
-// include/linux/spinlock.h: spin_lock_irqsave()
+// include/linux/spinlock.h, include/linux/spinlock_api_smp.h
 package org.ibmodel.kernel;
 
 import java.util.function.Supplier;
 
 /**
- * A spinlock taken with interrupts disabled: legal in every context, and nothing may sleep while
- * it is held. One simulated CPU means "held on this CPU" is "held in this kernel".
+ * A spinlock. Nothing may sleep while it is held; one simulated CPU means "held on this CPU" is
+ * "held in this kernel". As in the kernel, the variant says what else is disabled while it is
+ * held, and lockdep learns from that where the lock is safe: {@link #lock()} (spin_lock) leaves
+ * interrupts as they are, {@link #lockBh()} disables softirqs, {@link #lockIrq()} interrupts
+ * (and {@link #unlockIrq()} enables them again, whatever they were before), and
+ * {@link #lockIrqsave()} disables interrupts and restores them on unlock. A lock an interrupt
+ * handler takes must be taken with that interrupt disabled everywhere else, or lockdep reports an
+ * inconsistent lock state.
  */
 public final class SpinLock {
 
     private final LockdepMap map;
+    /** What spin_lock_irqsave saved for spin_unlock_irqrestore; one holder at a time. */
+    private long flags;
 
     /** @param lockClass the lockdep class, e.g. {@code "cq->lock"}; instances may share one */
     public SpinLock(Kernel kernel, String lockClass) {
         this.map = new LockdepMap(kernel, lockClass);
     }
 
+    /** spin_lock(). */
     public void lock() {
         map.acquire();
         map.kernel().spinLocked(map.lockClass());
     }
 
+    /** spin_unlock(). */
     public void unlock() {
         map.release("spinlock");
         map.kernel().spinUnlocked(map.lockClass());
+    }
+
+    /** spin_lock_bh(): softirqs off first, so lockdep sees the lock taken with them disabled. */
+    public void lockBh() {
+        Kernel k = map.kernel();
+        k.localBhDisable();
+        try {
+            lock();
+        } catch (RuntimeException refused) {
+            k.localBhEnable();
+            throw refused;
+        }
+    }
+
+    /** spin_unlock_bh(). */
+    public void unlockBh() {
+        unlock();
+        map.kernel().localBhEnable();
+    }
+
+    /** spin_lock_irq(): interrupts off first. */
+    public void lockIrq() {
+        Kernel k = map.kernel();
+        long saved = k.localIrqSave();
+        try {
+            lock();
+        } catch (RuntimeException refused) {
+            k.localIrqRestore(saved);
+            throw refused;
+        }
+    }
+
+    /** spin_unlock_irq(): interrupts on, even if they were off before {@link #lockIrq()}. */
+    public void unlockIrq() {
+        unlock();
+        map.kernel().localIrqEnable();
+    }
+
+    /** spin_lock_irqsave(): interrupts off first, their state kept for the unlock. */
+    public void lockIrqsave() {
+        Kernel k = map.kernel();
+        long saved = k.localIrqSave();
+        try {
+            lock();
+        } catch (RuntimeException refused) {
+            k.localIrqRestore(saved);
+            throw refused;
+        }
+        flags = saved;
+    }
+
+    /** spin_unlock_irqrestore(). */
+    public void unlockIrqrestore() {
+        long saved = flags;
+        unlock();
+        map.kernel().localIrqRestore(saved);
+    }
+
+    /**
+     * spin_trylock(): takes the lock if it is free, without waiting. Lockdep neither checks it
+     * against the locks held nor counts it as taken in an interrupt.
+     */
+    public boolean trylock() {
+        if (map.held()) {
+            return false;
+        }
+        map.acquireTry();
+        map.kernel().spinLocked(map.lockClass());
+        return true;
     }
 
     public boolean isHeld() {
         return map.held();
     }
 
+    /** scoped_guard(spinlock). */
     public void with(Runnable body) {
         lock();
         try {
@@ -45,6 +125,63 @@ public final class SpinLock {
             return body.get();
         } finally {
             unlock();
+        }
+    }
+
+    /** scoped_guard(spinlock_irq). */
+    public void withIrq(Runnable body) {
+        lockIrq();
+        try {
+            body.run();
+        } finally {
+            unlockIrq();
+        }
+    }
+
+    public <T> T withIrq(Supplier<T> body) {
+        lockIrq();
+        try {
+            return body.get();
+        } finally {
+            unlockIrq();
+        }
+    }
+
+    /** scoped_guard(spinlock_irqsave). */
+    public void withIrqsave(Runnable body) {
+        lockIrqsave();
+        try {
+            body.run();
+        } finally {
+            unlockIrqrestore();
+        }
+    }
+
+    public <T> T withIrqsave(Supplier<T> body) {
+        lockIrqsave();
+        try {
+            return body.get();
+        } finally {
+            unlockIrqrestore();
+        }
+    }
+
+    /** scoped_guard(spinlock_bh). */
+    public void withBh(Runnable body) {
+        lockBh();
+        try {
+            body.run();
+        } finally {
+            unlockBh();
+        }
+    }
+
+    public <T> T withBh(Supplier<T> body) {
+        lockBh();
+        try {
+            return body.get();
+        } finally {
+            unlockBh();
         }
     }
 

@@ -52,13 +52,22 @@ public final class Timer {
      * It waits for a running callback, so it may not be called from a hard interrupt, and lockdep
      * holds the timer's map across it as across the callback (timer_delete_sync, call_timer_fn):
      * deleting under a lock the callback takes is a deadlock, reported as a lock-order cycle.
+     * kernel/time/timer.c's rules: the caller holds no lock the callback takes, and for a timer
+     * not TIMER_IRQSAFE none an interrupt takes.
      */
     public boolean del() {
         if (kernel.context() == ExecContext.HARDIRQ && !wakesSleeper) {
             throw new KernelBug(KernelBug.WARN_ON, "del_timer_sync of " + name + " in hard interrupt context");
         }
-        kernel.lockdep().acquire(lockdepMap(), "del_timer_sync(" + name + ")");
-        kernel.lockdep().release(lockdepMap());
+        // __timer_delete_sync takes the map with interrupts off: the callback takes it in a
+        // softirq, and the map stands for waiting, not for a lock an interrupt could spin on.
+        long flags = kernel.localIrqSave();
+        try {
+            kernel.lockdep().acquire(lockdepMap(), "del_timer_sync(" + name + ")");
+            kernel.lockdep().release(lockdepMap());
+        } finally {
+            kernel.localIrqRestore(flags);
+        }
         boolean was = pending;
         pending = false;
         if (event != null) {

@@ -4,11 +4,13 @@
  *
  * <ul>
  *   <li>Execution contexts ({@link org.ibmodel.kernel.ExecContext}): process, softirq and hardirq
- *       code, nested only in that order.</li>
- *   <li>Locks: {@link org.ibmodel.kernel.SpinLock}, {@link org.ibmodel.kernel.Mutex} and
- *       {@link org.ibmodel.kernel.RwSemaphore}, checked
+ *       code, nested only in that order, and never into code that disabled them
+ *       (local_irq_save, local_bh_disable).</li>
+ *   <li>Locks: {@link org.ibmodel.kernel.SpinLock} (spin_lock, _bh, _irq, _irqsave, trylock),
+ *       {@link org.ibmodel.kernel.Mutex} and {@link org.ibmodel.kernel.RwSemaphore}, checked
  *       by might_sleep() and by {@link org.ibmodel.kernel.Lockdep}, which keeps a lock order
- *       graph and reports inversions and recursive locking with the sites involved.</li>
+ *       graph and each class's interrupt usage, and reports inversions, recursive locking,
+ *       inconsistent lock states and irq-safe to irq-unsafe orders with the sites involved.</li>
  *   <li>Object lifetime with {@link org.ibmodel.kernel.Kref}, waiting with
  *       {@link org.ibmodel.kernel.Completion}.</li>
  *   <li>Deferred work: softirqs, {@link org.ibmodel.kernel.Tasklet}s and

@@ -118,12 +118,12 @@ class TimerTest {
             if (ranFirst) {
                 t.mod(1);
                 base.advance(1);
-                KernelBug bug = assertThrows(KernelBug.class, () -> lock.with(t::del));
+                KernelBug bug = assertThrows(KernelBug.class, () -> lock.withBh(t::del));
                 assertEquals(KernelBug.LOCKDEP_CIRCULAR, bug.rule(), bug.getMessage());
             } else {
                 // Deleted under the lock before it ever ran: the order del made is the one the
                 // callback breaks when it first runs.
-                assertFalse(lock.with(t::del));
+                assertFalse(lock.withBh(t::del));
                 t.mod(1);
                 KernelBug late = assertThrows(KernelBug.class, () -> base.advance(1));
                 assertEquals(KernelBug.LOCKDEP_CIRCULAR, late.rule(), late.getMessage());

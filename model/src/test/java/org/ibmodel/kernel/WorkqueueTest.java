@@ -259,4 +259,33 @@ class WorkqueueTest {
         assertTrue(q3.cancelWorkSync(idle));
         assertFalse(idle.pending());
     }
+
+    /** flush_work waits for the item to run, with the item's lockdep map (__flush_work). */
+    @Test
+    void shouldRunAFlushedItemAndReportAFlushThatWouldWaitForItself() {
+        List<String> ran = new ArrayList<>();
+        Work port = new Work("port_work", () -> ran.add("port_work"));
+        assertFalse(kernel.flushWork(port), "nothing queued, nothing to wait for");
+        wq.queueWork(port);
+
+        assertTrue(kernel.flushWork(port));
+        assertEquals(List.of("port_work"), ran);
+        assertFalse(port.pending());
+
+        Mutex m = new Mutex(kernel, "dev->lock");
+        Work takes = new Work("takes dev->lock", () -> m.with(() -> { }));
+        wq.queueWork(takes);
+        assertTrue(kernel.flushWork(takes), "the order work -> dev->lock is now known");
+        wq.queueWork(takes);
+        KernelBug cycle = assertThrows(KernelBug.class, () -> m.with(() -> kernel.flushWork(takes)));
+        assertEquals(KernelBug.LOCKDEP_CIRCULAR, cycle.rule(), cycle.getMessage());
+
+        Kernel k2 = new Kernel("host1");
+        Work[] self = new Work[1];
+        self[0] = new Work("flushes itself", () -> k2.flushWork(self[0]));
+        k2.systemWq().queueWork(self[0]);
+        KernelBug recursive = assertThrows(KernelBug.class, k2::runPending);
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, recursive.rule(), recursive.getMessage());
+        assertTrue(recursive.getMessage().contains("flush_work(flushes itself)"), recursive.getMessage());
+    }
 }
