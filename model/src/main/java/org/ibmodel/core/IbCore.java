@@ -31,8 +31,9 @@ public final class IbCore {
         // drivers/infiniband/core/device.c ib_core_init: a per-CPU queue, and the two completion
         // queues, high priority, the second unbound.
         this.ibWq = kernel.allocWorkqueue("infiniband");
-        this.compWq = kernel.allocWorkqueue("ib-comp-wq", Workqueue.WQ_HIGHPRI);
-        this.compUnboundWq = kernel.allocWorkqueue("ib-comp-unb-wq", Workqueue.WQ_UNBOUND | Workqueue.WQ_HIGHPRI);
+        this.compWq = kernel.allocWorkqueue("ib-comp-wq", Workqueue.WQ_HIGHPRI | Workqueue.WQ_MEM_RECLAIM);
+        this.compUnboundWq = kernel.allocWorkqueue("ib-comp-unb-wq",
+                Workqueue.WQ_UNBOUND | Workqueue.WQ_HIGHPRI | Workqueue.WQ_MEM_RECLAIM);
     }
 
     public Kernel kernel() {

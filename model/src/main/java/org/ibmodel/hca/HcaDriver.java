@@ -215,7 +215,7 @@ public final class HcaDriver implements DeviceOps {
             eqTasklets[v] = new EqTasklet(kernel, v);
         }
         this.wq = kernel.allocWorkqueue(name + "_port");
-        this.qpEventWq = kernel.allocWorkqueue("mlx4_ib_qp_event_wq");
+        this.qpEventWq = kernel.allocOrderedWorkqueue("mlx4_ib_qp_event_wq");
         this.portWork = new Work("hca_port_change", this::refreshPorts);
         this.catasWork = new Work("hca_catas", this::enterErrorState);
         this.catasTimer = kernel.timerSetup("hca_catas_poll", this::pollCatas);

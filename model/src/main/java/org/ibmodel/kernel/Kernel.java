@@ -183,8 +183,9 @@ public final class Kernel {
         }
     }
 
-    /** local_bh_disable(). */
+    /** local_bh_disable(): __local_bh_disable_ip warns in a hardirq handler. */
     public void localBhDisable() {
+        warnOn(context() == ExecContext.HARDIRQ, "local_bh_disable in hardirq context");
         bhDisabled++;
     }
 
@@ -239,7 +240,18 @@ public final class Kernel {
         return allocWorkqueue(name, 0);
     }
 
-    /** alloc_workqueue() with {@code flags} ({@link Workqueue#WQ_UNBOUND}, {@link Workqueue#WQ_HIGHPRI}). */
+    /**
+     * alloc_ordered_workqueue(): unbound, one item at a time. Every queue of the model runs its
+     * items in order on the one CPU; what ordered changes is its kworker and flush_work's lockdep.
+     */
+    public Workqueue allocOrderedWorkqueue(String name) {
+        return new Workqueue(this, name, Workqueue.WQ_UNBOUND | Workqueue.WQ_ORDERED);
+    }
+
+    /**
+     * alloc_workqueue() with {@code flags} ({@link Workqueue#WQ_UNBOUND}, {@link Workqueue#WQ_HIGHPRI},
+     * {@link Workqueue#WQ_MEM_RECLAIM}).
+     */
     public Workqueue allocWorkqueue(String name, int flags) {
         return new Workqueue(this, name, flags);
     }
@@ -255,18 +267,30 @@ public final class Kernel {
     }
 
     /**
-     * flush_work(): sleeps until {@code w}, if queued, has run, and returns whether there was
-     * anything to wait for. Lockdep takes the item's map as process_one_work does around it
-     * (__flush_work): flushing under a lock the item takes is a lock-order cycle, and flushing an
-     * item from itself recursive. A running instance is one this task's own sleep let run, which
-     * returns before it does, as for {@link Workqueue#cancelWorkSync}.
+     * flush_work(): sleeps until {@code w}, if queued or running, has run, and returns whether
+     * there was anything to wait for. When there is, lockdep takes the item's map as
+     * process_one_work does around it (start_flush_work's touch_work_lockdep_map), and the
+     * queue's map too on a queue that can run one item at a time (WQ_MEM_RECLAIM gives it a
+     * rescuer): flushing under a lock the item takes is a lock-order cycle, and flushing an item
+     * from itself, or from another item of such a queue, recursive. A running instance is one
+     * this task's own sleep let run, which returns before it does, as for
+     * {@link Workqueue#cancelWorkSync}.
      */
     public boolean flushWork(Work w) {
         mightSleep();
-        lockdep.acquire(w.lockdepMap(), "flush_work(" + w.name() + ")");
+        if (!w.pending() && !w.running()) {
+            return false;
+        }
+        String site = "flush_work(" + w.name() + ")";
+        lockdep.acquire(w.lockdepMap(), site);
         lockdep.release(w.lockdepMap());
+        Workqueue on = w.pending() ? w.owner() : w.lastQueue();
+        if (on != null && on.flushTakesQueueMap()) {
+            lockdep.acquire(on.lockdepMap(), site);
+            lockdep.release(on.lockdepMap());
+        }
         if (!w.pending()) {
-            return w.running();
+            return true;
         }
         while (w.pending()) {
             if (!schedule()) {
@@ -329,7 +353,7 @@ public final class Kernel {
                 lockdep.acquireRead(on.lockdepMap(), w.runSite());
                 lockdep.acquireRead(w.lockdepMap(), w.runSite());
                 try {
-                    w.run();
+                    w.run(on);
                 } finally {
                     lockdep.release(w.lockdepMap());
                     lockdep.release(on.lockdepMap());
@@ -501,6 +525,8 @@ public final class Kernel {
 
     private <T> T inFrame(ExecContext ctx, boolean newLockdepFrame, Workqueue worker, Supplier<T> body) {
         long lockdepFrame = newLockdepFrame ? nextLockdepFrame++ : lockdepFrame();
+        // Code run in the context it is already in keeps the interrupt state it finds and
+        // leaves; only an interrupt or a kworker brings its own.
         boolean savedIrqsOff = hardirqsOff;
         int savedBh = bhDisabled;
         if (newLockdepFrame) {
@@ -513,19 +539,27 @@ public final class Kernel {
         }
         frames.push(new Frame(ctx, lockdepFrame, worker));
         T result;
+        int bhLeft;
         try {
             result = body.get();
         } finally {
             frames.pop();
-            hardirqsOff = savedIrqsOff;
-            bhDisabled = savedBh;
+            bhLeft = bhDisabled;
+            if (newLockdepFrame) {
+                hardirqsOff = savedIrqsOff;
+                bhDisabled = savedBh;
+            }
         }
-        // process_one_work and handle_softirqs check that what they ran let go of its locks.
+        // process_one_work and handle_softirqs check that what they ran let go of its locks and
+        // of its local_bh_disable (in_atomic counts it).
         if (newLockdepFrame && (worker != null || ctx == ExecContext.SOFTIRQ)) {
             List<String> leaked = lockdep.heldIn(lockdepFrame);
-            if (!leaked.isEmpty()) {
+            int entryBh = worker != null ? 0 : savedBh;
+            if (!leaked.isEmpty() || bhLeft != entryBh) {
                 throw new KernelBug(KernelBug.LEAKED_LOCK, (worker != null ? "workqueue " + worker.name() + " work"
-                        : "softirq") + " returned with " + leaked + " held");
+                        : "softirq") + " returned with " + (leaked.isEmpty() ? "" : leaked + " held")
+                        + (!leaked.isEmpty() && bhLeft != entryBh ? " and " : "")
+                        + (bhLeft != entryBh ? "softirqs disabled (local_bh_disable not undone)" : ""));
             }
         }
         return result;

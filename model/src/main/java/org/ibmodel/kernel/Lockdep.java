@@ -383,7 +383,7 @@ public final class Lockdep {
                     + lockClass + "); *** DEADLOCK ***");
         }
         // A new safe class must reach no unsafe one; a new unsafe class must be reached by no safe one.
-        List<String> chain = safe ? usagePath(lockClass, other, edges()) : usagePath(lockClass, other, reverse);
+        List<String> chain = safe ? usagePath(lockClass, other, true) : usagePath(lockClass, other, false);
         if (chain == null) {
             return;
         }
@@ -412,11 +412,11 @@ public final class Lockdep {
     private void checkIrqUsage(String lockClass, String site, Held h) {
         for (int safeBit : new int[] {USED_IN_HARDIRQ, USED_IN_SOFTIRQ}) {
             int unsafeBit = exclusive(safeBit);
-            List<String> back = usagePath(h.lockClass, safeBit, reverse);
+            List<String> back = usagePath(h.lockClass, safeBit, false);
             if (back == null) {
                 continue;
             }
-            List<String> forward = usagePath(lockClass, unsafeBit, edges());
+            List<String> forward = usagePath(lockClass, unsafeBit, true);
             if (forward == null) {
                 continue;
             }
@@ -468,19 +468,12 @@ public final class Lockdep {
         return s.toString();
     }
 
-    private Map<String, Set<String>> edges() {
-        Map<String, Set<String>> forward = new HashMap<>();
-        for (Map.Entry<String, Map<String, String>> e : edges.entrySet()) {
-            forward.put(e.getKey(), e.getValue().keySet());
-        }
-        return forward;
-    }
-
     /**
-     * Breadth-first from {@code from} (itself included) along {@code graph} to the nearest class
-     * with usage {@code bit}: the chain from {@code from} to it, or null.
+     * Breadth-first from {@code from} (itself included) along the order edges, {@code forward}
+     * or backward, to the nearest class with usage {@code bit}: the chain from {@code from} to
+     * it, or null.
      */
-    private List<String> usagePath(String from, int bit, Map<String, Set<String>> graph) {
+    private List<String> usagePath(String from, int bit, boolean forward) {
         Map<String, String> parent = new HashMap<>();
         Deque<String> frontier = new ArrayDeque<>();
         frontier.add(from);
@@ -499,7 +492,10 @@ public final class Lockdep {
                 Collections.reverse(chain);
                 return chain;
             }
-            for (String next : graph.getOrDefault(node, Set.of())) {
+            Map<String, String> out = forward ? edges.get(node) : null;
+            Iterable<String> nexts = forward ? (out == null ? Set.of() : out.keySet())
+                    : reverse.getOrDefault(node, Set.of());
+            for (String next : nexts) {
                 if (!parent.containsKey(next)) {
                     parent.put(next, node);
                     frontier.add(next);

@@ -9,15 +9,13 @@ import java.util.function.Supplier;
  * held, and lockdep learns from that where the lock is safe: {@link #lock()} (spin_lock) leaves
  * interrupts as they are, {@link #lockBh()} disables softirqs, {@link #lockIrq()} interrupts
  * (and {@link #unlockIrq()} enables them again, whatever they were before), and
- * {@link #lockIrqsave()} disables interrupts and restores them on unlock. A lock an interrupt
+ * {@link #lockIrqsave()} disables interrupts and returns the flags its unlock restores. A lock an interrupt
  * handler takes must be taken with that interrupt disabled everywhere else, or lockdep reports an
  * inconsistent lock state.
  */
 public final class SpinLock {
 
     private final LockdepMap map;
-    /** What spin_lock_irqsave saved for spin_unlock_irqrestore; one holder at a time. */
-    private long flags;
 
     /** @param lockClass the lockdep class, e.g. {@code "cq->lock"}; instances may share one */
     public SpinLock(Kernel kernel, String lockClass) {
@@ -72,24 +70,26 @@ public final class SpinLock {
         map.kernel().localIrqEnable();
     }
 
-    /** spin_lock_irqsave(): interrupts off first, their state kept for the unlock. */
-    public void lockIrqsave() {
+    /**
+     * spin_lock_irqsave(): interrupts off first; returns the flags that
+     * {@link #unlockIrqrestore(long)} gives back, as the kernel's caller keeps them.
+     */
+    public long lockIrqsave() {
         Kernel k = map.kernel();
-        long saved = k.localIrqSave();
+        long flags = k.localIrqSave();
         try {
             lock();
         } catch (RuntimeException refused) {
-            k.localIrqRestore(saved);
+            k.localIrqRestore(flags);
             throw refused;
         }
-        flags = saved;
+        return flags;
     }
 
-    /** spin_unlock_irqrestore(). */
-    public void unlockIrqrestore() {
-        long saved = flags;
+    /** spin_unlock_irqrestore(lock, flags). */
+    public void unlockIrqrestore(long flags) {
         unlock();
-        map.kernel().localIrqRestore(saved);
+        map.kernel().localIrqRestore(flags);
     }
 
     /**
@@ -149,20 +149,20 @@ public final class SpinLock {
 
     /** scoped_guard(spinlock_irqsave). */
     public void withIrqsave(Runnable body) {
-        lockIrqsave();
+        long flags = lockIrqsave();
         try {
             body.run();
         } finally {
-            unlockIrqrestore();
+            unlockIrqrestore(flags);
         }
     }
 
     public <T> T withIrqsave(Supplier<T> body) {
-        lockIrqsave();
+        long flags = lockIrqsave();
         try {
             return body.get();
         } finally {
-            unlockIrqrestore();
+            unlockIrqrestore(flags);
         }
     }
 

@@ -14,6 +14,8 @@ public final class Work {
     private Workqueue owner;
     /** Its function is running (a kworker executes it, perhaps asleep in it). */
     private boolean running;
+    /** The queue it last ran from: a running item is no longer on one. */
+    private Workqueue lastQueue;
 
     /** INIT_WORK(). */
     public Work(String name, Runnable fn) {
@@ -58,12 +60,17 @@ public final class Work {
         owner = null;
     }
 
+    Workqueue lastQueue() {
+        return lastQueue;
+    }
+
     /** Whether its function is running now (work_busy's WORK_BUSY_RUNNING). */
     public boolean running() {
         return running;
     }
 
-    void run() {
+    void run(Workqueue from) {
+        lastQueue = from;
         running = true;
         try {
             fn.run();

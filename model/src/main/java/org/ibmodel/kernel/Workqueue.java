@@ -13,6 +13,10 @@ public final class Workqueue {
     public static final int WQ_UNBOUND = 1 << 1;
     /** include/linux/workqueue.h: served by the high-priority worker pool. */
     public static final int WQ_HIGHPRI = 1 << 4;
+    /** include/linux/workqueue.h: may be used in memory reclaim, so it gets a rescuer thread. */
+    public static final int WQ_MEM_RECLAIM = 1 << 3;
+    /** include/linux/workqueue.h: alloc_ordered_workqueue's, one item at a time (max_active 1). */
+    static final int WQ_ORDERED = 1 << 17;
 
     private final Kernel kernel;
     private final String name;
@@ -74,15 +78,19 @@ public final class Workqueue {
 
     /**
      * cancel_work_sync(): as {@link #cancelWork}, and it waits for a running instance, so it
-     * sleeps and lockdep takes the item's map as process_one_work does around it: cancelling
-     * under a lock the item takes is a lock-order cycle, and from the item itself recursive. A
-     * running instance is one this task's own sleep let run, which returns before it does.
+     * sleeps. A pending item is just taken off its queue; for a running one lockdep takes the
+     * item's map as process_one_work does around it (__cancel_work_sync, then __flush_work from
+     * cancel), so cancelling an item from itself is recursive. A running instance is one this
+     * task's own sleep let run, which returns before it does.
      */
     public boolean cancelWorkSync(Work w) {
         kernel.mightSleep();
-        kernel.lockdep().acquire(w.lockdepMap(), "cancel_work_sync(" + w.name() + ")");
-        kernel.lockdep().release(w.lockdepMap());
-        return cancelWork(w);
+        boolean was = cancelWork(w);
+        if (w.running()) {
+            kernel.lockdep().acquire(w.lockdepMap(), "cancel_work_sync(" + w.name() + ")");
+            kernel.lockdep().release(w.lockdepMap());
+        }
+        return was;
     }
 
     /** flush_workqueue(): sleeps until everything queued here has run. */
@@ -94,6 +102,14 @@ public final class Workqueue {
         kernel.lockdep().acquire(lockdepMap(), "flush_workqueue(" + name + ")");
         kernel.lockdep().release(lockdepMap());
         kernel.runPending();
+    }
+
+    /**
+     * Whether a flush_work of one of its items takes the queue's map too (start_flush_work: a
+     * queue with max_active 1, as an ordered one has, or a rescuer, which WQ_MEM_RECLAIM gives).
+     */
+    boolean flushTakesQueueMap() {
+        return (flags & (WQ_MEM_RECLAIM | WQ_ORDERED)) != 0;
     }
 
     /** The queue's lockdep_map, "(wq_completion)NAME" as alloc_workqueue names it. */

@@ -177,11 +177,11 @@ class LockdepIrqTest {
 
     @Test
     void shouldFailATrylockOfAHeldLockWithoutAReport() {
-        state.lockIrqsave();
+        long flags = state.lockIrqsave();
 
         assertFalse(state.trylock());
         assertTrue(state.isHeld());
-        state.unlockIrqrestore();
+        state.unlockIrqrestore(flags);
         Mutex m = new Mutex(kernel, "dev->mutex");
         assertTrue(m.trylock());
         assertFalse(m.trylock());
@@ -257,5 +257,40 @@ class LockdepIrqTest {
         assertTrue(seen[1], "a kworker: both on");
         assertTrue(seen[2], "a hardirq handler: interrupts off");
         assertFalse(kernel.irqsDisabled());
+    }
+
+    @Test
+    void shouldKeepWhatCodeRunInItsOwnContextDoesToInterrupts() {
+        long[] flags = new long[1];
+        kernel.runIn(ExecContext.PROCESS, () -> flags[0] = table.lockIrqsave());
+
+        assertTrue(kernel.irqsDisabled(), "no interrupt came or went: the flag stays as the code left it");
+        expect(KernelBug.CONTEXT, () -> inHardirq(() -> { }));
+        table.unlockIrqrestore(flags[0]);
+        assertFalse(kernel.irqsDisabled());
+    }
+
+    @Test
+    void shouldReportASoftirqOrWorkReturningWithSoftirqsDisabled() {
+        kernel.raiseSoftirq("leaks bh", kernel::localBhDisable);
+        KernelBug softirq = expect(KernelBug.LEAKED_LOCK, kernel::runPending);
+        assertTrue(softirq.getMessage().endsWith("softirq returned with softirqs disabled (local_bh_disable not"
+                + " undone)"), softirq.getMessage());
+
+        Kernel k2 = new Kernel("host1");
+        SpinLock l = new SpinLock(k2, "priv->lock");
+        k2.systemWq().queueWork(new Work("leaks", l::lockBh));
+        KernelBug work = expect(KernelBug.LEAKED_LOCK, k2::runPending);
+        assertTrue(work.getMessage().endsWith("workqueue events work returned with [priv->lock] held and softirqs"
+                + " disabled (local_bh_disable not undone)"), work.getMessage());
+        assertTrue(k2.softirqsEnabled(), "the task the work item ran under has its own state back");
+    }
+
+    @Test
+    void shouldWarnOnSpinLockBhInAHardirqHandlerAtOnce() {
+        KernelBug bug = expect(KernelBug.WARN_ON, () -> inHardirq(() -> cq.lockBh()));
+
+        assertTrue(bug.getMessage().contains("local_bh_disable in hardirq context"), bug.getMessage());
+        assertFalse(cq.isHeld());
     }
 }

@@ -230,9 +230,10 @@ class WorkqueueTest {
     }
 
     /**
-     * cancel_work_sync takes the item's lockdep map, which process_one_work holds around it: an
-     * item cancelled under a lock it takes is a lock-order cycle, one cancelling itself waits for
-     * itself (kernel/workqueue.c __cancel_work_sync, __flush_work).
+     * cancel_work_sync takes a pending item off its queue and waits for a running one, taking the
+     * item's lockdep map only then (kernel/workqueue.c __cancel_work_sync, start_flush_work): a
+     * pending item cancelled under a lock it takes is no deadlock, one cancelling itself waits
+     * for itself.
      */
     @Test
     void shouldReportACancelSyncThatWouldWaitForItself() {
@@ -241,8 +242,8 @@ class WorkqueueTest {
         wq.queueWork(poll);
         assertTrue(kernel.runPending());
         wq.queueWork(poll);
-        KernelBug cycle = assertThrows(KernelBug.class, () -> m.with(() -> wq.cancelWorkSync(poll)));
-        assertEquals(KernelBug.LOCKDEP_CIRCULAR, cycle.rule());
+        assertTrue(m.with(() -> wq.cancelWorkSync(poll)), "only taken off the queue: nothing to wait for");
+        assertFalse(poll.pending());
 
         Kernel k2 = new Kernel("host1");
         Workqueue q2 = k2.allocWorkqueue("ib-comp-wq");
@@ -276,6 +277,7 @@ class WorkqueueTest {
         Work takes = new Work("takes dev->lock", () -> m.with(() -> { }));
         wq.queueWork(takes);
         assertTrue(kernel.flushWork(takes), "the order work -> dev->lock is now known");
+        assertFalse(m.with(() -> kernel.flushWork(takes)), "idle: flushed under the lock with nothing to wait for");
         wq.queueWork(takes);
         KernelBug cycle = assertThrows(KernelBug.class, () -> m.with(() -> kernel.flushWork(takes)));
         assertEquals(KernelBug.LOCKDEP_CIRCULAR, cycle.rule(), cycle.getMessage());
@@ -287,5 +289,38 @@ class WorkqueueTest {
         KernelBug recursive = assertThrows(KernelBug.class, k2::runPending);
         assertEquals(KernelBug.LOCKDEP_RECURSIVE, recursive.rule(), recursive.getMessage());
         assertTrue(recursive.getMessage().contains("flush_work(flushes itself)"), recursive.getMessage());
+    }
+
+    /**
+     * flush_work of an item of a queue with a rescuer (WQ_MEM_RECLAIM) or of an ordered one takes
+     * the queue's map too (start_flush_work): from another item of that queue it is recursive,
+     * since that queue may have only one worker to run both.
+     */
+    @Test
+    void shouldReportFlushingAnItemFromAnotherItemOfAQueueWithARescuer() {
+        for (boolean ordered : new boolean[] {false, true}) {
+            Kernel k = new Kernel("host1");
+            Workqueue q = ordered ? k.allocOrderedWorkqueue("mlx4_ib_qp_event_wq")
+                    : k.allocWorkqueue("ib-comp-wq", Workqueue.WQ_MEM_RECLAIM);
+            Work a = new Work("a", () -> { });
+            Work b = new Work("b", () -> {
+                q.queueWork(a);
+                k.flushWork(a);
+            });
+            q.queueWork(b);
+            KernelBug bug = assertThrows(KernelBug.class, k::runPending);
+            assertEquals(KernelBug.LOCKDEP_RECURSIVE, bug.rule(), bug.getMessage());
+            assertTrue(bug.getMessage().contains("acquiring (wq_completion)" + q.name() + " at flush_work(a)"),
+                    bug.getMessage());
+
+            Kernel plain = new Kernel("host2");
+            Workqueue p = plain.allocWorkqueue("events_plain");
+            Work c = new Work("c", () -> { });
+            p.queueWork(new Work("d", () -> {
+                p.queueWork(c);
+                plain.flushWork(c);
+            }));
+            assertTrue(plain.runPending(), "a queue of many workers runs the flushed item beside");
+        }
     }
 }
