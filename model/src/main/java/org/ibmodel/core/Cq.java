@@ -348,6 +348,25 @@ public final class Cq extends IbObject {
         irqPollDisabled = false;
     }
 
+    /**
+     * What a driver's drain in the error state does before it calls the handler itself
+     * (drivers/infiniband/hw/mlx4/qp.c handle_drain_completion): waits for a poll already
+     * scheduled to end, irq_poll_disable and irq_poll_enable for IB_POLL_SOFTIRQ, cancel_work_sync
+     * of the poll work for a workqueue; any other context WARNs.
+     */
+    public void waitForScheduledPoll() {
+        device().kernel().mightSleep();
+        if (pollCtx == PollContext.SOFTIRQ) {
+            irqPollDisable();
+            // irq_poll_enable: clears the scheduled bit the disable kept.
+            irqPollScheduled = false;
+        } else if (pollCtx == PollContext.WORKQUEUE || pollCtx == PollContext.UNBOUND_WORKQUEUE) {
+            device().core().compWq(pollCtx).cancelWorkSync(pollWork);
+        } else {
+            throw new KernelBug(KernelBug.WARN_ON, "drain wait on CQ " + this + " polled " + pollCtx);
+        }
+    }
+
     /** ib_poll_handler, as irq_poll_softirq (lib/irq_poll.c) runs it. */
     private void irqPoll() {
         if (freed()) {

@@ -38,9 +38,17 @@ final class HcaCq {
     private final Completion free;
     /** tasklet_ctx.list non-empty: on the tasklet's list, guarded by its lock. */
     boolean taskletListed;
-    /** mlx4_ib_cq's send_qp_list and recv_qp_list: the QPs using it, in creation order. */
+    /**
+     * mlx4_ib_cq's send_qp_list and recv_qp_list: the QPs using it, in creation order, changed
+     * under reset_flow_resource_lock and the CQ locks (create_qp_common, destroy_qp_common).
+     */
     final List<HcaQp> sendQps = new ArrayList<>();
     final List<HcaQp> recvQps = new ArrayList<>();
+    /**
+     * mlx4_cq's reset_notify_added, under reset_flow_resource_lock: the catastrophic-error walk
+     * or a drain has called, or is about to call, the handler for the error state.
+     */
+    boolean resetNotifyAdded;
     private long buffer;
     private int logSize;
     private int ci;
@@ -65,6 +73,11 @@ final class HcaCq {
 
     int cqn() {
         return cqn;
+    }
+
+    /** cq->lock, for the callers that nest it with other locks (mlx4_ib_lock_cqs). */
+    SpinLock lock() {
+        return lock;
     }
 
     /**
@@ -329,37 +342,43 @@ final class HcaCq {
         });
     }
 
-    /**
-     * __mlx4_ib_cq_clean: removes the CQEs of {@code qpn} that software has not consumed,
-     * sliding the others towards the producer end so the order of what remains holds; the SRQ
-     * WQEs the removed receive CQEs name are freed, as nobody will poll them.
-     */
+    /** mlx4_ib_cq_clean: {@link #cleanLocked} under the CQ's lock, taken with spin_lock_irq. */
     void clean(int qpn, HcaSrq srq) {
-        lock.withIrqsave(() -> {
-            int pi = ci;
-            while (pi - ci < (1 << logSize) && valid(pi) != null) {
-                pi++;
-            }
-            int freed = 0;
-            for (int n = pi - 1; n - ci >= 0; n--) {
-                byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
-                if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn && Hw.Cqe.OPCODE.getInt(cqe, 0) != Hw.Cqe.OPCODE_RESIZE) {
-                    // The receive WQE of a dropped CQE goes back on its SRQ's list, never to complete.
-                    if (srq != null && !Hw.Cqe.IS_SEND.isSet(cqe, 0)) {
-                        srq.free(Hw.Cqe.WQE_INDEX.getInt(cqe, 0));
-                    }
-                    freed++;
-                } else if (freed > 0) {
-                    int dest = n + freed;
-                    Hw.Cqe.OWNER.set(cqe, 0, (dest >>> logSize) & 1);
-                    memory.write(address(dest), cqe);
+        lock.withIrq(() -> cleanLocked(qpn, srq));
+    }
+
+    /**
+     * __mlx4_ib_cq_clean, the CQ's lock held: removes the CQEs of {@code qpn} that software has
+     * not consumed, sliding the others towards the producer end so the order of what remains
+     * holds; the SRQ WQEs the removed receive CQEs name are freed, as nobody will poll them.
+     */
+    void cleanLocked(int qpn, HcaSrq srq) {
+        if (!lock.isHeld()) {
+            throw new KernelBug(KernelBug.WARN_ON, "__mlx4_ib_cq_clean of CQ " + cqn + " without its lock");
+        }
+        int pi = ci;
+        while (pi - ci < (1 << logSize) && valid(pi) != null) {
+            pi++;
+        }
+        int freed = 0;
+        for (int n = pi - 1; n - ci >= 0; n--) {
+            byte[] cqe = memory.read(address(n), Hw.Cqe.SIZE);
+            if (Hw.Cqe.QPN.getInt(cqe, 0) == qpn && Hw.Cqe.OPCODE.getInt(cqe, 0) != Hw.Cqe.OPCODE_RESIZE) {
+                // The receive WQE of a dropped CQE goes back on its SRQ's list, never to complete.
+                if (srq != null && !Hw.Cqe.IS_SEND.isSet(cqe, 0)) {
+                    srq.free(Hw.Cqe.WQE_INDEX.getInt(cqe, 0));
                 }
+                freed++;
+            } else if (freed > 0) {
+                int dest = n + freed;
+                Hw.Cqe.OWNER.set(cqe, 0, (dest >>> logSize) & 1);
+                memory.write(address(dest), cqe);
             }
-            if (freed > 0) {
-                ci += freed;
-                db.set(0, ci & 0xffffff);
-            }
-        });
+        }
+        if (freed > 0) {
+            ci += freed;
+            db.set(0, ci & 0xffffff);
+        }
     }
 
     /** mlx4_ib_arm_cq: the CQ_ARM doorbell (§8); 1 solicited, 2 next completion. */

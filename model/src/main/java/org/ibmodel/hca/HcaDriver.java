@@ -6,7 +6,6 @@ package org.ibmodel.hca;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,12 +122,23 @@ public final class HcaDriver implements DeviceOps {
     private final Cmd cmd;
     private final HcaMad madIfc;
     /**
-     * Guards the CQ, QP and SRQ tables and the port events, with the discipline of mlx4's
-     * qp_table->lock (drivers/net/ethernet/mellanox/mlx4/qp.c): the EQ handler takes it with
-     * spin_lock in hard-interrupt context, so every other taker disables interrupts (spin_lock_irq
-     * where they are known to be on, spin_lock_irqsave elsewhere).
+     * The tables' locks as mlx4_core has them (drivers/net/ethernet/mellanox/mlx4/cq.c, qp.c,
+     * srq.c): qp_table->lock is taken by the EQ handler, with spin_lock in hard-interrupt
+     * context, so its other takers disable interrupts (spin_lock_irq where they are known to be
+     * on, spin_lock_irqsave elsewhere); the handler finds CQs and SRQs without a lock (RCU there,
+     * a plain read on one CPU here), so cq_table->lock is a plain spin_lock and srq_table->lock
+     * a spin_lock_irq.
      */
-    private final SpinLock tableLock;
+    private final SpinLock cqTableLock;
+    private final SpinLock qpTableLock;
+    private final SpinLock srqTableLock;
+    /** The port events waiting for the port work (the model's own; mlx4 dispatches them at once). */
+    private final SpinLock portEventLock;
+    /**
+     * mlx4_ib_dev's qp_list: every QP, for the catastrophic-error walk; changed under
+     * reset_flow_resource_lock and the QP's CQ locks.
+     */
+    private final List<HcaQp> qpList = new ArrayList<>();
     private final SpinLock resetFlowLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
     /**
@@ -171,7 +181,7 @@ public final class HcaDriver implements DeviceOps {
     private int numPorts;
     /**
      * By port: the events the PORT_CHANGE and PORT_MNG_CHG EQEs asked for, in EQE order, that the
-     * port work has not yet dispatched; guarded by tableLock.
+     * port work has not yet dispatched; guarded by portEventLock.
      */
     private final Map<Integer, List<IbEventType>> mngEvents = new TreeMap<>();
     private int pkeyTableLen;
@@ -207,7 +217,10 @@ public final class HcaDriver implements DeviceOps {
         this.name = name;
         this.cmd = new Cmd(pci, kernel);
         this.madIfc = new HcaMad(cmd);
-        this.tableLock = new SpinLock(kernel, "hca->table_lock");
+        this.cqTableLock = new SpinLock(kernel, "cq_table->lock");
+        this.qpTableLock = new SpinLock(kernel, "qp_table->lock");
+        this.srqTableLock = new SpinLock(kernel, "srq_table->lock");
+        this.portEventLock = new SpinLock(kernel, "hca->port_event_lock");
         this.resetFlowLock = new SpinLock(kernel, "ibdev->reset_flow_resource_lock");
         this.eqs = new Eq[pci.msixVectors()];
         this.eqTasklets = new EqTasklet[eqs.length];
@@ -252,9 +265,9 @@ public final class HcaDriver implements DeviceOps {
         Map<String, Integer> m = new TreeMap<>();
         m.put("pd", pdBitmap == null ? 0 : pdBitmap.used());
         m.put("mpt", mptBitmap == null ? 0 : mptBitmap.used());
-        m.put("cq", tableLock.withIrqsave(cqs::size));
-        m.put("qp", tableLock.withIrqsave(qps::size));
-        m.put("srq", tableLock.withIrqsave(srqs::size));
+        m.put("cq", cqTableLock.with(cqs::size));
+        m.put("qp", qpTableLock.withIrqsave(qps::size));
+        m.put("srq", srqTableLock.withIrq(srqs::size));
         // The numbers handed out, apart from the tables: a number an error path forgets to give
         // back is a leak no table shows (mlx4_bitmap_free).
         m.put("cqn", cqBitmap == null ? 0 : cqBitmap.used());
@@ -784,7 +797,7 @@ public final class HcaDriver implements DeviceOps {
         for (int p = 1; p <= numPorts; p++) {
             // EQEs that come while the tables are read queue this work again, and are its next run's.
             int portNum = p;
-            List<IbEventType> events = tableLock.withIrq(() -> {
+            List<IbEventType> events = portEventLock.withIrq(() -> {
                 List<IbEventType> pending = mngEvents.remove(portNum);
                 return pending == null ? List.<IbEventType>of() : pending;
             });
@@ -834,8 +847,9 @@ public final class HcaDriver implements DeviceOps {
         }
         switch (type) {
             case COMPLETION -> {
-                // mlx4_cq_completion: a CQ no longer in the table (mlx4_cq_free took it out) gets nothing.
-                HcaCq cq = tableLock.with(() -> cqs.get(object));
+                // mlx4_cq_completion: a CQ no longer in the table (mlx4_cq_free took it out) gets
+                // nothing. The lookup takes no lock (rcu_read_lock there).
+                HcaCq cq = cqs.get(object);
                 if (cq != null) {
                     cq.comp();
                 }
@@ -846,7 +860,7 @@ public final class HcaDriver implements DeviceOps {
                 kernel.printk(String.format("%s: CQ %s on CQN %06x", pci.slot(),
                         Hw.Eqe.CQ_SYNDROME.getInt(eqe, 0) == Hw.Eqe.CQ_OVERRUN ? "overrun" : "access violation",
                         object));
-                HcaCq cq = tableLock.with(() -> cqs.get(object));
+                HcaCq cq = cqs.get(object);
                 if (cq != null) {
                     cq.ibCq().eventUpcall(IbEventType.CQ_ERR);
                 }
@@ -867,14 +881,15 @@ public final class HcaDriver implements DeviceOps {
                 int p = Hw.Eqe.PMC_PORT.getInt(eqe, 0);
                 if (p >= 1 && p <= numPorts) {
                     List<IbEventType> events = portMgmtChangeEvents(eqe);
-                    tableLock.with(() -> {
+                    portEventLock.with(() -> {
                         mngEvents.computeIfAbsent(p, k -> new ArrayList<>()).addAll(events);
                     });
                 }
                 wq.queueWork(portWork);
             }
             case SRQ_LIMIT, SRQ_CATAS_ERROR -> {
-                HcaSrq srq = tableLock.with(() -> srqs.get(object));
+                // mlx4_srq_event looks the SRQ up under rcu_read_lock.
+                HcaSrq srq = srqs.get(object);
                 if (srq == null) {
                     // mlx4_srq_event (drivers/net/ethernet/mellanox/mlx4/srq.c)
                     kernel.printk(String.format("%s: Async event for bogus SRQ %08x", pci.slot(), object));
@@ -887,7 +902,8 @@ public final class HcaDriver implements DeviceOps {
                 }
             }
             default -> {
-                HcaQp qp = tableLock.with(() -> qps.get(object));
+                // mlx4_qp_event: spin_lock(&qp_table->lock), interrupts being off already.
+                HcaQp qp = qpTableLock.with(() -> qps.get(object));
                 if (qp == null) {
                     return;
                 }
@@ -954,7 +970,7 @@ public final class HcaDriver implements DeviceOps {
             return;
         }
         IbEventType e = active ? IbEventType.PORT_ACTIVE : IbEventType.PORT_ERR;
-        tableLock.with(() -> {
+        portEventLock.with(() -> {
             mngEvents.computeIfAbsent(portNum, k -> new ArrayList<>()).add(e);
         });
     }
@@ -1242,7 +1258,19 @@ public final class HcaDriver implements DeviceOps {
             throw new KernelBug(KernelBug.WARN_ON, "failed to drain " + what + " queue: " + pr.ret());
         }
         if (cq.pollContext() != PollContext.DIRECT && cmd.internalError()) {
-            resetFlowLock.withIrqsave(((HcaCq) cq.drv())::comp);
+            // handle_drain_completion: the CQ marked under reset_flow_resource_lock; if the
+            // catastrophic-error walk or another drain marked it first, the poll it scheduled is
+            // waited for; then the handler runs, no lock held, so the marker is polled.
+            HcaCq mcq = (HcaCq) cq.drv();
+            boolean triggered = resetFlowLock.withIrqsave(() -> {
+                boolean was = mcq.resetNotifyAdded;
+                mcq.resetNotifyAdded = true;
+                return was;
+            });
+            if (triggered) {
+                cq.waitForScheduledPoll();
+            }
+            mcq.comp();
         }
         qp.awaitDrainMarker(cq, done);
     }
@@ -1323,7 +1351,8 @@ public final class HcaDriver implements DeviceOps {
         }
         cq.cqe((1 << log) - 1);
         cq.drv(hc);
-        tableLock.withIrq(() -> {
+        // mlx4_cq_alloc: spin_lock(&cq_table->lock), which no interrupt takes.
+        cqTableLock.with(() -> {
             cqs.put(cqn, hc);
         });
         return 0;
@@ -1338,7 +1367,7 @@ public final class HcaDriver implements DeviceOps {
     public int destroyCq(Cq cq) {
         HcaCq hc = (HcaCq) cq.drv();
         warnIfRefused(cmd.exec(CmdOp.HW2SW_CQ, hc.cqn(), 0, 0), "HW2SW_CQ", "CQN", hc.cqn());
-        tableLock.withIrqsave(() -> {
+        cqTableLock.with(() -> {
             cqs.remove(hc.cqn());
         });
         hc.release();
@@ -1391,8 +1420,13 @@ public final class HcaDriver implements DeviceOps {
         return 0;
     }
 
+    /**
+     * __mlx4_qp_lookup, as mlx4_ib_poll_one calls it under the CQ's lock: no lock of its own. A
+     * QP leaves the table under its CQs' locks (destroy_qp_common), so one with a CQE still on
+     * the ring is there.
+     */
     private HcaQp qpByQpn(int qpn) {
-        return tableLock.withIrqsave(() -> qps.get(qpn));
+        return qps.get(qpn);
     }
 
     @Override
@@ -1445,7 +1479,7 @@ public final class HcaDriver implements DeviceOps {
             }
             // mlx4_ib get_sqp_num: where CONF_SPECIAL_QP put the port's SMI or GSI QP.
             qpn = SQP_BASE + (attr.qpType == QpType.SMI ? 0 : 2) + attr.portNum - 1;
-            if (qpByQpn(qpn) != null) {
+            if (qpTableLock.withIrq(() -> qps.get(qpn)) != null) {
                 // mlx4_qp_alloc: the radix tree already holds the QPN.
                 return Errno.EEXIST.negative();
             }
@@ -1462,11 +1496,21 @@ public final class HcaDriver implements DeviceOps {
                 device.attr().maxRecvSge);
         hq.blockMulticastLoopback = (attr.createFlags & QpInitAttr.CREATE_BLOCK_MULTICAST_LOOPBACK) != 0;
         qp.drv(hq);
-        tableLock.withIrq(() -> {
+        // mlx4_qp_alloc: spin_lock_irq(&qp_table->lock) around the radix tree insert.
+        qpTableLock.withIrq(() -> {
             qps.put(qpn, hq);
-            ((HcaCq) qp.sendCq().drv()).sendQps.add(hq);
-            ((HcaCq) qp.recvCq().drv()).recvQps.add(hq);
         });
+        // create_qp_common: on the device's and the CQs' lists under reset_flow_resource_lock
+        // and both CQ locks, as the reset flow reads them.
+        HcaCq send = (HcaCq) qp.sendCq().drv();
+        HcaCq recv = (HcaCq) qp.recvCq().drv();
+        long flags = resetFlowLock.lockIrqsave();
+        lockCqs(send, recv);
+        qpList.add(hq);
+        send.sendQps.add(hq);
+        recv.recvQps.add(hq);
+        unlockCqs(send, recv);
+        resetFlowLock.unlockIrqrestore(flags);
         return 0;
     }
 
@@ -1623,6 +1667,33 @@ public final class HcaDriver implements DeviceOps {
         }
     }
 
+    /**
+     * mlx4_ib_lock_cqs (hw/mlx4/qp.c): a QP's two CQ locks, the lower CQ number first with
+     * spin_lock_irq, the other nested (one lock when both CQs are one).
+     */
+    private static void lockCqs(HcaCq send, HcaCq recv) {
+        if (send == recv) {
+            send.lock().lockIrq();
+        } else {
+            HcaCq first = send.cqn() < recv.cqn() ? send : recv;
+            HcaCq second = first == send ? recv : send;
+            first.lock().lockIrq();
+            second.lock().lockNested(SpinLock.SINGLE_DEPTH_NESTING);
+        }
+    }
+
+    /** mlx4_ib_unlock_cqs: the nested lock first, then spin_unlock_irq of the first. */
+    private static void unlockCqs(HcaCq send, HcaCq recv) {
+        if (send == recv) {
+            send.lock().unlockIrq();
+        } else {
+            HcaCq first = send.cqn() < recv.cqn() ? send : recv;
+            HcaCq second = first == send ? recv : send;
+            second.lock().unlock();
+            first.lock().unlockIrq();
+        }
+    }
+
     @Override
     public int destroyQp(Qp qp) {
         HcaQp hq = (HcaQp) qp.drv();
@@ -1630,12 +1701,26 @@ public final class HcaDriver implements DeviceOps {
         if (qp.state() != QpState.RESET) {
             warnIfRefused(cmd.exec(CmdOp.RST_QP, hq.qpn(), 0, 0), "2RST_QP", "QPN", hq.qpn());
         }
-        cleanCqs(hq);
-        tableLock.withIrqsave(() -> {
+        // Off the lists, its CQEs cleaned and out of the QP table under reset_flow_resource_lock
+        // and both CQ locks, so that neither the reset flow nor a poll finds it half gone.
+        HcaCq send = (HcaCq) qp.sendCq().drv();
+        HcaCq recv = (HcaCq) qp.recvCq().drv();
+        long flags = resetFlowLock.lockIrqsave();
+        lockCqs(send, recv);
+        qpList.remove(hq);
+        send.sendQps.remove(hq);
+        recv.recvQps.remove(hq);
+        // Receive CQEs are only on the receive CQ: only its cleaning frees SRQ WQEs.
+        recv.cleanLocked(hq.qpn(), hq.srq());
+        if (recv != send) {
+            send.cleanLocked(hq.qpn(), null);
+        }
+        // mlx4_qp_remove: spin_lock_irqsave(&qp_table->lock).
+        qpTableLock.withIrqsave(() -> {
             qps.remove(hq.qpn());
-            ((HcaCq) qp.sendCq().drv()).sendQps.remove(hq);
-            ((HcaCq) qp.recvCq().drv()).recvQps.remove(hq);
         });
+        unlockCqs(send, recv);
+        resetFlowLock.unlockIrqrestore(flags);
         hq.freeBuffers();
         if (qp.type() != QpType.SMI && qp.type() != QpType.GSI) {
             qpBitmap.free(hq.qpn());
@@ -1686,7 +1771,8 @@ public final class HcaDriver implements DeviceOps {
             return ret;
         }
         srq.drv(hs);
-        tableLock.withIrq(() -> {
+        // mlx4_srq_alloc: spin_lock_irq(&srq_table->lock).
+        srqTableLock.withIrq(() -> {
             srqs.put(srqn, hs);
         });
         // mlx4_ib_create_srq writes back what the ring holds.
@@ -1736,7 +1822,7 @@ public final class HcaDriver implements DeviceOps {
     public int destroySrq(Srq srq) {
         HcaSrq hs = (HcaSrq) srq.drv();
         warnIfRefused(cmd.exec(CmdOp.HW2SW_SRQ, hs.srqn(), 0, 0), "HW2SW_SRQ", "SRQN", hs.srqn());
-        tableLock.withIrqsave(() -> {
+        srqTableLock.withIrq(() -> {
             srqs.remove(hs.srqn());
         });
         hs.freeBuffers();
@@ -1813,31 +1899,56 @@ public final class HcaDriver implements DeviceOps {
      * outstanding on one of its QPs, so that its consumer polls the flushed completions; then
      * ib_core hears IB_EVENT_DEVICE_FATAL.
      */
+    /**
+     * One queue of mlx4_ib_handle_catas_error's walk: under the queue's lock, then its CQ's, a
+     * CQ with work outstanding on it and a handler joins {@code notify} unless it was added
+     * before. Only a CQ with a comp_handler: one made without (polled only) is passed over, as
+     * mlx4 tests ibqp.send_cq->comp_handler.
+     */
+    private static void noteOutstanding(WorkQueue q, Cq ibCq, List<HcaCq> notify) {
+        if (q == null) {
+            return;
+        }
+        long qFlags = q.lock.lockIrqsave();
+        try {
+            if (q.outstanding() > 0) {
+                HcaCq cq = (HcaCq) ibCq.drv();
+                long cqFlags = cq.lock().lockIrqsave();
+                if (ibCq.hasCompHandler() && !cq.resetNotifyAdded) {
+                    cq.resetNotifyAdded = true;
+                    notify.add(cq);
+                }
+                cq.lock().unlockIrqrestore(cqFlags);
+            }
+        } finally {
+            q.lock.unlockIrqrestore(qFlags);
+        }
+    }
+
     private void reportFatal() {
         if (device == null) {
             return;
         }
         kernel.printk("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error was started");
-        Set<HcaCq> woken = new LinkedHashSet<>();
-        tableLock.withIrqsave(() -> {
-            for (HcaQp hq : qps.values()) {
-                // Only a CQ with a comp_handler is called: one made without (polled only) is
-                // passed over, as mlx4_ib_handle_catas_error tests ibqp.send_cq->comp_handler.
-                if (hq.sq().outstanding() > 0 && hq.ibQp().sendCq().hasCompHandler()) {
-                    woken.add((HcaCq) hq.ibQp().sendCq().drv());
-                }
-                if (hq.rq() != null && hq.rq().outstanding() > 0 && hq.ibQp().recvCq().hasCompHandler()) {
-                    woken.add((HcaCq) hq.ibQp().recvCq().drv());
+        // Under reset_flow_resource_lock, each QP's queue lock then its CQ's lock: a CQ with work
+        // outstanding on a queue (an SRQ's receives excepted) and a handler goes on the list
+        // once, marked reset_notify_added; then each listed CQ's comp runs, the lock still held
+        // (a user CQ's goes on its EQ's tasklet).
+        List<HcaCq> notify = new ArrayList<>();
+        long flags = resetFlowLock.lockIrqsave();
+        try {
+            for (HcaQp hq : qpList) {
+                noteOutstanding(hq.sq(), hq.ibQp().sendCq(), notify);
+                if (hq.srq() == null) {
+                    noteOutstanding(hq.rq(), hq.ibQp().recvCq(), notify);
                 }
             }
-        });
-        // mlx4 calls each CQ's comp from the catastrophic-error work with interrupts off, under
-        // reset_flow_resource_lock and the CQ's lock: a user CQ's goes on its EQ's tasklet.
-        resetFlowLock.withIrqsave(() -> {
-            for (HcaCq cq : woken) {
+            for (HcaCq cq : notify) {
                 cq.comp();
             }
-        });
+        } finally {
+            resetFlowLock.unlockIrqrestore(flags);
+        }
         kernel.printk("<mlx4_ib> mlx4_ib_handle_catas_error: mlx4_ib_handle_catas_error ended");
         // mlx4_ib_event: the device takes no new user context any more (mlx4_ib_alloc_ucontext).
         ibActive = false;

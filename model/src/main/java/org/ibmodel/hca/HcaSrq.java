@@ -93,9 +93,12 @@ final class HcaSrq {
         return wrCqe[index & (entries() - 1)];
     }
 
-    /** mlx4_ib_free_srq_wqe: WQE {@code index} completed and goes back on the list, at its tail. */
+    /**
+     * mlx4_ib_free_srq_wqe: WQE {@code index} completed and goes back on the list, at its tail.
+     * Called under the CQ's lock, interrupts off, so spin_lock.
+     */
     void free(int index) {
-        lock.withIrqsave(() -> {
+        lock.with(() -> {
             int i = index & (entries() - 1);
             byte[] next = memory.read(address(tail), Hw.SrqNext.SIZE);
             Hw.SrqNext.NEXT_WQE_INDEX.set(next, 0, i);

@@ -15,6 +15,9 @@ import java.util.function.Supplier;
  */
 public final class SpinLock {
 
+    /** include/linux/lockdep.h: the subclass of the second of two nested instances. */
+    public static final int SINGLE_DEPTH_NESTING = 1;
+
     private final LockdepMap map;
 
     /** @param lockClass the lockdep class, e.g. {@code "cq->lock"}; instances may share one */
@@ -32,6 +35,16 @@ public final class SpinLock {
     public void unlock() {
         map.release("spinlock");
         map.kernel().spinUnlocked(map.lockClass());
+    }
+
+    /**
+     * spin_lock_nested(lock, subclass): spin_lock, lockdep taking it as subclass {@code subclass}
+     * of its class (SINGLE_DEPTH_NESTING is 1), for code that holds two instances of one class
+     * in an order of its own (mlx4_ib_lock_cqs takes two CQs' locks by CQ number).
+     */
+    public void lockNested(int subclass) {
+        map.acquireNested(subclass);
+        map.kernel().spinLocked(map.lockClass());
     }
 
     /** spin_lock_bh(): softirqs off first, so lockdep sees the lock taken with them disabled. */

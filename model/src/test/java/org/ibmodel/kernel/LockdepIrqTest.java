@@ -293,4 +293,23 @@ class LockdepIrqTest {
         assertTrue(bug.getMessage().contains("local_bh_disable in hardirq context"), bug.getMessage());
         assertFalse(cq.isHeld());
     }
+
+    @Test
+    void shouldLetTwoInstancesOfOneClassNestOnlyAsASubclass() {
+        SpinLock other = new SpinLock(kernel, "cq->lock");
+        cq.lockIrq();
+        other.lockNested(SpinLock.SINGLE_DEPTH_NESTING);
+
+        assertEquals(java.util.List.of("cq->lock", "cq->lock/1"), kernel.lockdep().held());
+        assertTrue(kernel.lockdep().hasDependency("cq->lock", "cq->lock/1"));
+        other.unlock();
+        cq.unlockIrq();
+        assertTrue(kernel.lockdep().held().isEmpty());
+
+        KernelBug plain = expect(KernelBug.LOCKDEP_RECURSIVE, () -> cq.withIrq(other::lock));
+        assertTrue(plain.getMessage().contains("acquiring cq->lock"), plain.getMessage());
+        KernelBug range = expect(KernelBug.WARN_ON, () -> other.lockNested(8));
+        assertTrue(range.getMessage().contains("lockdep subclass 8 of cq->lock out of range"), range.getMessage());
+        assertFalse(other.isHeld());
+    }
 }
