@@ -6,17 +6,20 @@ import java.util.List;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
-import org.ibmodel.kernel.Mutex;
+import org.ibmodel.kernel.RwSemaphore;
 import org.ibmodel.kernel.Workqueue;
 
 /**
  * ib_core of one kernel: the registered devices and clients. Every (client, device) pair gets
  * {@code add} whichever registers first; removal runs clients in reverse registration order.
+ * A client's {@code add} runs with devices_rwsem and clients_rwsem held, for write when the
+ * client registers and for read when a device does, and the device's client_data_rwsem held for
+ * read; its {@code remove} with none of them (device.c).
  */
 public final class IbCore {
     private final Kernel kernel;
-    private final Mutex devicesRwsem;
-    private final Mutex clientsRwsem;
+    private final RwSemaphore devicesRwsem;
+    private final RwSemaphore clientsRwsem;
     private final List<IbDevice> devices = new ArrayList<>();
     private final List<IbClient> clients = new ArrayList<>();
     private final Workqueue ibWq;
@@ -26,8 +29,8 @@ public final class IbCore {
 
     public IbCore(Kernel kernel) {
         this.kernel = kernel;
-        this.devicesRwsem = new Mutex(kernel, "devices_rwsem");
-        this.clientsRwsem = new Mutex(kernel, "clients_rwsem");
+        this.devicesRwsem = new RwSemaphore(kernel, "devices_rwsem");
+        this.clientsRwsem = new RwSemaphore(kernel, "clients_rwsem");
         // drivers/infiniband/core/device.c ib_core_init: a per-CPU queue, and the two completion
         // queues, high priority, the second unbound.
         this.ibWq = kernel.allocWorkqueue("infiniband");
@@ -77,24 +80,33 @@ public final class IbCore {
         return null;
     }
 
-    /** ib_register_device: -ENFILE when the name is taken, -EEXIST when already registered. */
+    /**
+     * ib_register_device: -ENFILE when the name is taken, -EEXIST when already registered. Then
+     * enable_device_and_get: marked registered under devices_rwsem, which is downgraded to a read
+     * hold for the clients' add calls, made under clients_rwsem for read.
+     */
     public int registerDevice(IbDevice device) {
         kernel.mightSleep();
-        devicesRwsem.lock();
-        try {
-            if (device.registered()) {
-                return Errno.EEXIST.negative();
-            }
-            if (device(device.name()) != null) {
-                return Errno.ENFILE.negative();
-            }
-            devices.add(device);
-            device.setRegistered(true);
-        } finally {
-            devicesRwsem.unlock();
+        devicesRwsem.downWrite();
+        if (device.registered()) {
+            devicesRwsem.upWrite();
+            return Errno.EEXIST.negative();
         }
-        for (IbClient c : clientsRwsem.with(() -> List.copyOf(clients))) {
-            addClientContext(device, c);
+        if (device(device.name()) != null) {
+            devicesRwsem.upWrite();
+            return Errno.ENFILE.negative();
+        }
+        devices.add(device);
+        device.setRegistered(true);
+        devicesRwsem.downgradeWrite();
+        try {
+            clientsRwsem.withRead(() -> {
+                for (IbClient c : List.copyOf(clients)) {
+                    addClientContext(device, c);
+                }
+            });
+        } finally {
+            devicesRwsem.upRead();
         }
         return 0;
     }
@@ -108,11 +120,13 @@ public final class IbCore {
         if (!device.registered()) {
             throw new KernelBug(KernelBug.WARN_ON, device.name() + ": unregister of a device that is not registered");
         }
-        List<IbClient> snapshot = clientsRwsem.with(() -> List.copyOf(clients));
+        // disable_device reads the clients under clients_rwsem, then removes them with no lock held.
+        List<IbClient> snapshot = new ArrayList<>();
+        clientsRwsem.withRead(() -> snapshot.addAll(clients));
         for (int i = snapshot.size() - 1; i >= 0; i--) {
             removeClientContext(device, snapshot.get(i));
         }
-        devicesRwsem.with(() -> {
+        devicesRwsem.withWrite(() -> {
             devices.remove(device);
             device.setRegistered(false);
         });
@@ -122,44 +136,64 @@ public final class IbCore {
         }
     }
 
-    /** ib_register_client: -EEXIST when the client is already registered. */
+    /**
+     * ib_register_client: -EEXIST when the client is already registered. devices_rwsem and
+     * clients_rwsem are held for write across the add calls, so that a device registering at
+     * the same time sees the client and the devices consistently.
+     */
     public int registerClient(IbClient client) {
         kernel.mightSleep();
-        boolean added = clientsRwsem.with(() -> {
+        devicesRwsem.downWrite();
+        clientsRwsem.downWrite();
+        try {
             if (clients.contains(client)) {
-                return false;
+                return Errno.EEXIST.negative();
             }
             clients.add(client);
-            return true;
-        });
-        if (!added) {
-            return Errno.EEXIST.negative();
+            for (IbDevice d : List.copyOf(devices)) {
+                addClientContext(d, client);
+            }
+            return 0;
+        } finally {
+            clientsRwsem.upWrite();
+            devicesRwsem.upWrite();
         }
-        for (IbDevice d : devicesRwsem.with(() -> List.copyOf(devices))) {
-            addClientContext(d, client);
-        }
-        return 0;
     }
 
     /** ib_unregister_client: {@code remove} on every device the client was added to. */
     public void unregisterClient(IbClient client) {
         kernel.mightSleep();
-        if (!clientsRwsem.with(() -> clients.contains(client))) {
+        boolean[] known = {false};
+        clientsRwsem.withRead(() -> known[0] = clients.contains(client));
+        if (!known[0]) {
             throw new KernelBug(KernelBug.WARN_ON, "unregister of client " + client.name() + ", which is not registered");
         }
-        for (IbDevice d : devicesRwsem.with(() -> List.copyOf(devices))) {
+        // "We do not want to have locks while calling client->remove()": the devices are walked
+        // under RCU there.
+        for (IbDevice d : List.copyOf(devices)) {
             removeClientContext(d, client);
         }
-        clientsRwsem.with(() -> {
+        clientsRwsem.withWrite(() -> {
             clients.remove(client);
         });
     }
 
+    /**
+     * add_client_context: the client's slot made under the device's client_data_rwsem, which is
+     * downgraded to a read hold for the add call.
+     */
     private void addClientContext(IbDevice device, IbClient client) {
+        RwSemaphore rwsem = device.clientDataRwsem();
+        rwsem.downWrite();
         device.attachClient(client);
-        if (client.add(device) != 0) {
-            // A client that declines a device gets no further calls for it.
-            device.detachClient(client);
+        rwsem.downgradeWrite();
+        try {
+            if (client.add(device) != 0) {
+                // A client that declines a device gets no further calls for it.
+                device.detachClient(client);
+            }
+        } finally {
+            rwsem.upRead();
         }
     }
 

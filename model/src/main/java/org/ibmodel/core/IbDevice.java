@@ -21,6 +21,7 @@ public final class IbDevice {
     private final HostMemory memory;
     private final Port[] ports;
     private final Map<IbClient, Object> clientData = new IdentityHashMap<>();
+    private final RwSemaphore clientDataRwsem;
     private final List<IbEventHandler> eventHandlers = new ArrayList<>();
     /**
      * event_handler_rwsem: taken for write to register or unregister a handler (it may sleep), and
@@ -51,6 +52,7 @@ public final class IbDevice {
         this.memory = memory;
         this.nodeGuid = nodeGuid;
         this.eventHandlerLock = new RwSemaphore(core.kernel(), "ib_device->event_handler_rwsem");
+        this.clientDataRwsem = new RwSemaphore(core.kernel(), "ib_device->client_data_rwsem");
         this.ports = new Port[portAttrs.length];
         for (int i = 0; i < portAttrs.length; i++) {
             ports[i] = new Port(this, i + 1, portAttrs[i], nodeGuid + i + 1);
@@ -169,6 +171,11 @@ public final class IbDevice {
 
     boolean hasClient(IbClient client) {
         return clientData.containsKey(client);
+    }
+
+    /** device->client_data_rwsem: guards the clients' slots (device.c add_client_context). */
+    RwSemaphore clientDataRwsem() {
+        return clientDataRwsem;
     }
 
     void attachClient(IbClient client) {

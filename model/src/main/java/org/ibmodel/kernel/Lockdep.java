@@ -217,6 +217,23 @@ public final class Lockdep {
                 + " but it is not held here; held: " + held() + ", here: " + heldIn(frame));
     }
 
+    /**
+     * lock_downgrade(): the write hold of {@code lockClass} by this chain becomes a read hold
+     * (downgrade_write), which other readers may share.
+     */
+    void downgrade(String lockClass) {
+        long frame = kernel.lockdepFrame();
+        for (int i = depth - 1; i >= 0; i--) {
+            Held h = held[i];
+            if (h.lockClass.equals(lockClass) && h.frame == frame && !h.read) {
+                h.read = true;
+                return;
+            }
+        }
+        throw new KernelBug(KernelBug.BAD_UNLOCK, "downgrading " + lockClass + " at " + CallerSite.find()
+                + " but it is not held for write here; held: " + held());
+    }
+
     /** Lock classes held by the chain of lockdep frame {@code frame} (a task, a work item, an interrupt). */
     List<String> heldIn(long frame) {
         List<String> names = new ArrayList<>();

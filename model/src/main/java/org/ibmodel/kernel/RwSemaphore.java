@@ -53,6 +53,17 @@ public final class RwSemaphore {
         writer = false;
     }
 
+    /** downgrade_write(): the writer becomes a reader without letting the lock go. */
+    public void downgradeWrite() {
+        if (!writer) {
+            throw new KernelBug(KernelBug.BAD_UNLOCK, "downgrade_write of " + lockClass + " at " + CallerSite.find()
+                    + " but no writer holds it");
+        }
+        kernel.lockdep().downgrade(lockClass);
+        writer = false;
+        readers++;
+    }
+
     /** Readers holding it now. */
     public int readers() {
         return readers;

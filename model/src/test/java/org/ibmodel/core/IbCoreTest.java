@@ -214,4 +214,68 @@ class IbCoreTest {
         assertFalse(d0.registered());
         assertNull(core.device("mem0"));
     }
+
+    /** A client whose add() does {@code inAdd}. */
+    private static IbClient client(String name, java.util.function.Consumer<IbDevice> inAdd) {
+        return new IbClient() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public int add(IbDevice device) {
+                inAdd.accept(device);
+                return 0;
+            }
+
+            @Override
+            public void remove(IbDevice device, Object clientData) {
+            }
+        };
+    }
+
+    /**
+     * A client's add runs under devices_rwsem and clients_rwsem (for write from
+     * ib_register_client, for read, devices_rwsem downgraded, from ib_register_device) and the
+     * device's client_data_rwsem for read: registering a client or a device from it deadlocks,
+     * which lockdep reports; its remove runs with none of them, so it may.
+     */
+    @Test
+    void shouldReportRegistrationFromAClientsAdd() {
+        IbDevice d0 = device("mem0", 1);
+        assertEquals(0, core.registerDevice(d0));
+        IbClient nested = new Client("nested", 0);
+        IbClient registersClient = client("registers a client", d -> core.registerClient(nested));
+
+        KernelBug fromClient = assertThrows(KernelBug.class, () -> core.registerClient(registersClient));
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, fromClient.rule(), fromClient.getMessage());
+        assertTrue(fromClient.getMessage().contains("acquiring devices_rwsem"), fromClient.getMessage());
+        assertTrue(kernel.lockdep().held().isEmpty(), "let go on the way out: " + kernel.lockdep().held());
+
+        Kernel k2 = new Kernel("host2");
+        IbCore core2 = new IbCore(k2);
+        IbDevice d1 = MemDevice.create(core2, "mem1", mem, 2);
+        k2.runPending();
+        assertEquals(0, core2.registerClient(client("registers a device", d -> core2.registerDevice(d1))));
+        IbDevice d2 = MemDevice.create(core2, "mem2", mem, 3);
+        k2.runPending();
+        KernelBug fromDevice = assertThrows(KernelBug.class, () -> core2.registerDevice(d2));
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, fromDevice.rule(), fromDevice.getMessage());
+        assertTrue(fromDevice.getMessage().contains("acquiring devices_rwsem"), fromDevice.getMessage());
+        assertTrue(k2.lockdep().held().isEmpty(), "let go on the way out: " + k2.lockdep().held());
+    }
+
+    @Test
+    void shouldHoldTheRegistrationLocksAcrossAddAsDeviceCDoes() {
+        List<List<String>> heldInAdd = new ArrayList<>();
+        assertEquals(0, core.registerClient(client("early", d -> heldInAdd.add(kernel.lockdep().held()))));
+        IbDevice d0 = device("mem0", 1);
+        assertEquals(0, core.registerDevice(d0));
+        assertEquals(0, core.registerClient(client("late", d -> heldInAdd.add(kernel.lockdep().held()))));
+
+        List<String> order = List.of("devices_rwsem", "clients_rwsem", "ib_device->client_data_rwsem");
+        assertEquals(List.of(order, order), heldInAdd);
+        assertTrue(kernel.lockdep().held().isEmpty());
+    }
 }

@@ -69,4 +69,22 @@ class RwSemaphoreTest {
         assertTrue(bug.getMessage().contains("RwSemaphoreTest"), bug.getMessage());
         assertFalse(bug.getMessage().contains("at org.ibmodel.kernel.RwSemaphore."), bug.getMessage());
     }
+
+    /** downgrade_write: the writer goes on as a reader, which a reader elsewhere may share. */
+    @Test
+    void shouldLetAReaderInOnceTheWriterDowngrades() {
+        rwsem.downWrite();
+        rwsem.downgradeWrite();
+
+        assertFalse(rwsem.isWriteLocked());
+        assertEquals(1, rwsem.readers());
+        int[] read = {0};
+        wq.queueWork(new Work("read", () -> rwsem.withRead(() -> read[0]++)));
+        kernel.schedule();
+        assertEquals(1, read[0], "a reader in work shares it with the downgraded writer");
+        assertEquals(KernelBug.LOCKDEP_RECURSIVE, assertThrows(KernelBug.class, rwsem::downWrite).rule());
+        rwsem.upRead();
+        assertEquals(0, rwsem.readers());
+        assertEquals(KernelBug.BAD_UNLOCK, assertThrows(KernelBug.class, rwsem::downgradeWrite).rule());
+    }
 }
