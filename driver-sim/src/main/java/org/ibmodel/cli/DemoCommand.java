@@ -33,9 +33,13 @@ import picocli.CommandLine.Spec;
             "completion events; then an RDMA WRITE, an RDMA READ and a FETCH_AND_ADD run.",
             "Each is shown from the verb and its uverbs command to the packets and the",
             "completions. --single-host walks the kernel verbs on one host's in-memory",
-            "device instead. Exit code 1 if any object or uverbs file is left or data",
-            "arrives wrong."})
+            "device instead. Exit code 1, with the reason on stderr, if a completion",
+            "fails (rc_pingpong returns 1), data arrive wrong or any object or uverbs",
+            "file is left."})
 final class DemoCommand implements Callable<Integer> {
+    /** Why the last run failed beyond what it left allocated, or null. */
+    private String failure;
+
     /** Entries the trace buffer keeps; the oldest are overwritten beyond this, as in ftrace. */
     static final int TRACE_ENTRIES = 1 << 16;
 
@@ -195,7 +199,15 @@ final class DemoCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw new BadInputException("cannot write the outputs: " + e.getMessage());
             }
-            return leaked == 0 ? Main.EXIT_OK : Main.EXIT_CHECK_FAILED;
+            if (leaked == 0) {
+                return Main.EXIT_OK;
+            }
+            // Exit 1 says something went wrong; stderr says what, whatever --quiet left out.
+            PrintWriter err = spec.commandLine().getErr();
+            err.println("ibmodel: demo: " + (failure != null ? failure
+                    : "objects or uverbs files left allocated (see the summary line)"));
+            err.flush();
+            return Main.EXIT_CHECK_FAILED;
         }
     }
 
@@ -225,6 +237,7 @@ final class DemoCommand implements Callable<Integer> {
         Narrator narrator = report == null ? new Narrator(out, quiet) : new Narrator(out, quiet, report);
         TraceBuffer buffer = trace == null ? null : new TraceBuffer(TRACE_ENTRIES);
         int leaked;
+        String failure = null;
         if (singleHost) {
             leaked = (buffer == null ? new VerbsTour(narrator) : new VerbsTour(narrator, buffer)).run();
         } else {
@@ -242,6 +255,7 @@ final class DemoCommand implements Callable<Integer> {
             }
             try {
                 leaked = tour.run();
+                failure = tour.failure();
             } catch (java.io.UncheckedIOException e) {
                 // The capture is written as the packets cross and closed at the end.
                 if (pcap == null) {
@@ -271,6 +285,7 @@ final class DemoCommand implements Callable<Integer> {
                 throw new BadInputException("cannot write " + trace + ": " + e.getMessage());
             }
         }
+        this.failure = failure;
         return leaked;
     }
 }

@@ -8,8 +8,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code ibmodel} command. Exit codes: 0 success, 1 a check failed, 2 bad usage or bad
- * input (one line on stderr naming the problem).
+ * The {@code ibmodel} command. Exit codes: 0 success, 1 a check failed, 2 bad usage, bad
+ * input or output that could not be written (one line on stderr naming the problem).
  */
 @Command(name = "ibmodel",
         mixinStandardHelpOptions = true,
@@ -66,7 +66,15 @@ public final class Main implements Runnable {
             }
             return new CommandLine.RunLast().execute(parsed);
         });
-        return cl.execute(args);
+        int code = cl.execute(args);
+        // A PrintWriter keeps write errors to itself: output lost (a full disk, a closed pipe)
+        // must not pass for success.
+        if (out.checkError()) {
+            err.println("ibmodel: cannot write standard output; what was printed is incomplete");
+            err.flush();
+            return code == EXIT_OK ? EXIT_USAGE : code;
+        }
+        return code;
     }
 
     /**

@@ -112,6 +112,26 @@ class CheckCommandTest {
         assertEquals("ibmodel: " + tmp.resolve("nope") + ": no such directory\n", dir.err());
     }
 
+    /** A manifest that lists nothing to check is bad input, not a pass. */
+    @Test
+    void shouldExitTwoForAManifestWithNoConfiguration() throws IOException {
+        Files.writeString(tmp.resolve("manifest.json"), "{\"modules\":[],\"configs\":[]}");
+        CliRun run = CliRun.of("check", "--dir", tmp.toString());
+        assertEquals(2, run.exit());
+        assertEquals("ibmodel: " + tmp + "/manifest.json: \"configs\" lists no configuration to check\n", run.err());
+        assertEquals("", run.out());
+    }
+
+    /** The cfg names an invariant the module does not define: bad input, the whole sentence. */
+    @Test
+    void shouldExitTwoForAnInvariantTheSpecDoesNotDefine() throws IOException {
+        counterSpecs(COUNTER, "Counter.cfg", "SPECIFICATION Spec\nINVARIANT Bogus\n");
+        CliRun run = CliRun.of("check", "--dir", tmp.toString());
+        assertEquals(2, run.exit(), run.err());
+        assertEquals("ibmodel: " + tmp + "/Counter.cfg: the invariant Bogus it names is not defined in the"
+                + " specification\n", run.err());
+    }
+
     /** A configuration named twice is checked once. */
     @Test
     void shouldCheckAConfigurationNamedTwiceOnce() {

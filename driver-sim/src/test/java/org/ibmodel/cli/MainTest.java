@@ -41,6 +41,22 @@ class MainTest {
         assertTrue(extra.err().contains("(see 'ibmodel demo --help')"), extra.err());
     }
 
+    /** Output that cannot be written (a full disk, a closed pipe) is no success. */
+    @Test
+    void shouldExitTwoWhenStandardOutputCannotBeWritten() {
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("No space left on device");
+            }
+        };
+        java.io.StringWriter err = new java.io.StringWriter();
+        int exit = Main.execute(new java.io.PrintWriter(full, true), new java.io.PrintWriter(err, true), "qp-table");
+
+        assertEquals(2, exit);
+        assertEquals("ibmodel: cannot write standard output; what was printed is incomplete\n", err.toString());
+    }
+
     @Test
     void shouldExitWithUsageOnUnknownFlag() {
         CliRun run = CliRun.of("demo", "--no-such-flag");

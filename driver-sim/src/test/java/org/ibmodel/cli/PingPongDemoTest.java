@@ -268,7 +268,8 @@ class PingPongDemoTest {
         args[args.length - 1] = trace.toString();
         CliRun run = CliRun.of(args);
         assertEquals(1, run.exit(), run.err());
-        assertEquals("", run.err());
+        assertEquals("ibmodel: demo: h0 client: Failed status transport retry counter exceeded (12) for wr_id 2,"
+                + " so rc_pingpong returned 1\n", run.err(), "exit 1 says why");
         String out = run.out();
         assertTrue(out.contains("h0 client: Failed status transport retry counter exceeded (12) for wr_id 2"), out);
         assertTrue(out.contains("summary: seed 1,") && out.contains("0 objects left allocated"), out);

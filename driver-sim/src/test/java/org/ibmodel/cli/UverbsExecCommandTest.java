@@ -100,6 +100,17 @@ class UverbsExecCommandTest {
         assertEquals("{\"line\":16,\"ret\":-1,\"errno\":\"EINTR\"}", lines[14]);
     }
 
+    /** mmap below vm.mmap_min_addr is refused with EPERM, as cap_mmap_addr refuses it. */
+    @Test
+    void shouldRefuseAMappingBelowMmapMinAddr() throws IOException {
+        Out o = run(String.join("\n", "mmap 0 4096", "mmap f000 4096", "mmap 10000 4096", "exit", ""));
+        assertEquals(0, o.code(), o.err());
+        String[] lines = o.out().split("\n");
+        assertEquals("{\"line\":1,\"ret\":-1,\"errno\":\"EPERM\"}", lines[0]);
+        assertEquals("{\"line\":2,\"ret\":-1,\"errno\":\"EPERM\"}", lines[1]);
+        assertEquals("{\"line\":3,\"ret\":65536,\"errno\":null}", lines[2]);
+    }
+
     /** A byte-order mark before the first command, as some editors save a file, is no part of it. */
     @Test
     void shouldReadAScriptThatStartsWithAByteOrderMark() throws IOException {

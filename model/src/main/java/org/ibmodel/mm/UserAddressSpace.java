@@ -24,6 +24,13 @@ public final class UserAddressSpace {
     public static final int EINVAL = -22;
     /** -ENOMEM */
     public static final int ENOMEM = -12;
+    /** -EPERM */
+    public static final int EPERM = -1;
+    /**
+     * vm.mmap_min_addr as x86 kernels set it (CONFIG_DEFAULT_MMAP_MIN_ADDR 65536): a process
+     * without CAP_SYS_RAWIO maps nothing below it (security/commoncap.c cap_mmap_addr).
+     */
+    public static final long MMAP_MIN_ADDR = 65536;
     /** x86-64 TASK_SIZE_MAX with 4-level paging: user addresses lie below it. */
     public static final long TASK_SIZE = 0x7fff_ffff_f000L;
 
@@ -52,7 +59,8 @@ public final class UserAddressSpace {
     /**
      * mmap(addr, len, PROT_READ|PROT_WRITE, MAP_FIXED|MAP_ANONYMOUS|MAP_PRIVATE): zeroed pages
      * replace whatever was mapped there. Returns {@code addr}, or -EINVAL for an unaligned
-     * address or empty length, -ENOMEM outside the user range or over the page limit.
+     * address or empty length, -ENOMEM outside the user range or over the page limit, -EPERM
+     * below {@link #MMAP_MIN_ADDR}.
      */
     public long mmap(long addr, long len) {
         if ((addr & (HostMemory.PAGE_SIZE - 1)) != 0 || len <= 0) {
@@ -61,6 +69,9 @@ public final class UserAddressSpace {
         long end = addr + len;
         if (addr < 0 || end < addr || end > TASK_SIZE) {
             return ENOMEM;
+        }
+        if (addr < MMAP_MIN_ADDR) {
+            return EPERM;
         }
         long first = addr >>> HostMemory.PAGE_SHIFT;
         long last = (end - 1) >>> HostMemory.PAGE_SHIFT;

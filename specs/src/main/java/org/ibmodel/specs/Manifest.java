@@ -37,6 +37,10 @@ public record Manifest(List<String> modules, List<SpecConfig> configs) {
                     number(c, "generated"), number(c, "distinct"), (int) number(c, "depth"),
                     c.get("violates") == null ? null : String.valueOf(c.get("violates"))));
         }
+        if (configs.isEmpty()) {
+            // A check of nothing would pass: say so instead.
+            throw new SpecException(origin + ": \"configs\" lists no configuration to check");
+        }
         return new Manifest(List.copyOf(modules), List.copyOf(configs));
     }
 

@@ -25,6 +25,9 @@ public final class TlcOutput {
     private static final Pattern CFG_AT =
             Pattern.compile("TLC found an error in the configuration file at line (\\d+)\\s*\\n(.*)");
     private static final Pattern MISSING_MODULE = Pattern.compile("Cannot find source file for module (\\w+)");
+    /** A cfg naming an operator the spec lacks (tlc2.output.EC.TLC_CONFIG_SPECIFIED_NOT_DEFINED and kin). */
+    private static final Pattern CFG_UNDEFINED =
+            Pattern.compile("The (\\w+) (\\S+) specified in the configuration file\\s+is not defined in the specification");
 
     /** The keywords that open a section of a TLC cfg file. */
     private static final Set<String> CFG_KEYWORDS = Set.of("CONSTANT", "CONSTANTS", "INIT", "NEXT",
@@ -52,6 +55,9 @@ public final class TlcOutput {
         Matcher cfgAt = CFG_AT.matcher(out);
         if (specError == null && cfgAt.find()) {
             specError = dir.name(c.cfg()) + ":" + cfgAt.group(1) + ": " + cfgAt.group(2).trim();
+        }
+        if (specError == null) {
+            specError = undefinedInCfg(out, c, dir);
         }
         if (specError != null) {
             return result(c, generated, distinct, depth, TlcResult.Verdict.ERROR, null, seconds, specError, true, out);
@@ -138,6 +144,13 @@ public final class TlcOutput {
         return null;
     }
 
+    /** A cfg that names an invariant, property or other operator the spec does not define. */
+    private static String undefinedInCfg(String out, SpecConfig c, SpecDir dir) {
+        Matcher u = CFG_UNDEFINED.matcher(out);
+        return u.find() ? dir.name(c.cfg()) + ": the " + u.group(1) + " " + u.group(2)
+                + " it names is not defined in the specification" : null;
+    }
+
     private static String fileName(String path) {
         int slash = Math.max(path.lastIndexOf('/'), path.lastIndexOf('\\'));
         return slash >= 0 ? path.substring(slash + 1) : path;
@@ -152,10 +165,22 @@ public final class TlcOutput {
                 return s + (i + 1 < lines.size() ? " " + lines.get(i + 1) : "");
             }
             if (s.startsWith("Error:")) {
-                return s.substring("Error:".length()).trim();
+                // TLC breaks its messages over lines: the sentence goes on until a line of its own
+                // kind (the run's end, a trace, another error).
+                StringBuilder msg = new StringBuilder(s.substring("Error:".length()).trim());
+                for (int j = i + 1; j < lines.size() && !endsMessage(lines.get(j)); j++) {
+                    msg.append(' ').append(lines.get(j));
+                }
+                return msg.toString();
             }
         }
         return lines.isEmpty() ? "no output" : lines.get(lines.size() - 1);
+    }
+
+    private static boolean endsMessage(String line) {
+        return line.startsWith("Finished in") || line.startsWith("Error:") || line.startsWith("The behavior")
+                || line.startsWith("State ") || line.startsWith("Starting") || line.startsWith("Progress")
+                || line.startsWith("The exception was") || line.contains("states generated");
     }
 
     /** The names listed in a cfg section such as PROPERTIES, in order. */

@@ -81,6 +81,15 @@ class TlcRunnerTest {
     }
 
     @Test
+    void shouldReportAnInvariantTheSpecLacksAsASpecErrorInOneWholeLine() throws IOException {
+        TlcResult r = run(COUNTER, "SPECIFICATION Spec\nINVARIANT Bogus\nCHECK_DEADLOCK FALSE\n");
+        assertEquals(TlcResult.Verdict.ERROR, r.verdict(), r.output());
+        assertTrue(r.specError(), r.output());
+        assertEquals(tmp + "/Counter.cfg: the invariant Bogus it names is not defined in the specification",
+                r.error());
+    }
+
+    @Test
     void shouldReadTheNamesOfACfgSection() {
         List<String> cfg = List.of("SPECIFICATION Spec", "PROPERTIES A \\* first", "  B", "CHECK_DEADLOCK FALSE");
         assertEquals(List.of("A", "B"), TlcOutput.section(cfg, "PROPERTY", "PROPERTIES"));

@@ -311,6 +311,8 @@ public final class PingPongTour {
             if (w.status != IbvWcStatus.SUCCESS) {
                 // rc_pingpong.c: a completion in error is reported, and main returns 1.
                 n.always("%s: Failed status %s (%d) for wr_id %d", who(), w.status.str(), w.status.ordinal(), w.wrId);
+                failure = String.format("%s: Failed status %s (%d) for wr_id %d, so rc_pingpong returned 1", who(),
+                        w.status.str(), w.status.ordinal(), w.wrId);
                 throw new Failed(this);
             }
             if (w.wrId == SEND_WRID) {
@@ -478,6 +480,9 @@ public final class PingPongTour {
     }
 
     /** A process's completion in error ended its rc_pingpong. */
+    /** Set when a completion fails or the data arrive wrong. */
+    private String failure;
+
     private static final class Failed extends RuntimeException {
         private static final long serialVersionUID = 1L;
         final transient Proc proc;
@@ -580,7 +585,25 @@ public final class PingPongTour {
             closeCtx(p);
         }
         world.settle();
-        return summary() + (same && back && fetched == 37 && counter == 42 ? 0 : 1);
+        List<String> wrong = new ArrayList<>();
+        if (!same) {
+            wrong.add("the RDMA WRITE's bytes differ at the target");
+        }
+        if (!back) {
+            wrong.add("the RDMA READ brought back other bytes");
+        }
+        if (fetched != 37 || counter != 42) {
+            wrong.add("FETCH_AND_ADD returned " + fetched + " and left " + counter + " (37 and 42 expected)");
+        }
+        if (!wrong.isEmpty()) {
+            failure = "data arrived wrong: " + String.join("; ", wrong);
+        }
+        return summary() + (wrong.isEmpty() ? 0 : 1);
+    }
+
+    /** Why the tour failed beyond what it left allocated (a failed completion, wrong data); else null. */
+    public String failure() {
+        return failure;
     }
 
     /** The summary line; returns the objects and open files left on the devices the processes used. */

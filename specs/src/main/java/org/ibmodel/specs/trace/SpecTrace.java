@@ -25,9 +25,21 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
     public static final List<String> SPECS = List.of("QpStateMachine", "WorkQueues", "RcTransport", "SqDrain",
             "HcaCommands", "UverbsDisassociate", "PathMigration");
 
+    /** The largest recorded run read (a run of the demo is a few kilobytes). */
+    public static final int MAX_BYTES = 256 << 20;
+
     public static SpecTrace read(Path p) {
+        return read(p, MAX_BYTES);
+    }
+
+    /** As {@link #read(Path)}, refusing a file longer than {@code maxBytes} (an endless one too). */
+    static SpecTrace read(Path p, int maxBytes) {
         try (java.io.InputStream in = Files.newInputStream(p)) {
-            byte[] bytes = in.readAllBytes();
+            byte[] bytes = in.readNBytes(maxBytes + 1);
+            if (bytes.length > maxBytes) {
+                throw new TraceFormatException(p.toString(), 0, "longer than " + sizeName(maxBytes)
+                        + ", so not a recorded run this reads");
+            }
             java.nio.ByteBuffer buf = java.nio.ByteBuffer.wrap(bytes);
             java.nio.CharBuffer text = java.nio.CharBuffer.allocate(bytes.length);
             java.nio.charset.CoderResult bad = StandardCharsets.UTF_8.newDecoder()
@@ -50,6 +62,10 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
             throw new TraceFormatException(p.toString(), 0, "cannot read: "
                     + (e instanceof java.nio.file.AccessDeniedException ? "Permission denied" : e.getMessage()));
         }
+    }
+
+    private static String sizeName(int bytes) {
+        return bytes >= 1 << 20 && bytes % (1 << 20) == 0 ? (bytes >> 20) + " MiB" : bytes + " bytes";
     }
 
     public static SpecTrace parse(String file, String text) {
@@ -130,6 +146,12 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
         Map<String, Object> fields = new LinkedHashMap<>(m);
         fields.remove("seq");
         fields.remove("ev");
+        for (String key : fields.keySet()) {
+            if (!a.fields().containsKey(key)) {
+                throw new TraceFormatException(file, lineNo, ev + " has no field \"" + key + "\"; its fields: "
+                        + new java.util.TreeSet<>(a.fields().keySet()));
+            }
+        }
         for (Map.Entry<String, TraceAction.Kind> f : a.fields().entrySet()) {
             Object v = fields.get(f.getKey());
             if (v == null) {

@@ -95,6 +95,30 @@ class TraceValidatorTest {
         assertTrue(e.getMessage().startsWith("t.ndjson:8: UserPostSend without \"qpn\""), e.getMessage());
     }
 
+    /** A file past the size read (or an endless one, /dev/zero) is refused whole, in a line. */
+    @Test
+    void shouldRefuseAFileLongerThanItReads() throws java.io.IOException {
+        java.nio.file.Path f = java.nio.file.Files.createTempFile("big", ".ndjson");
+        try {
+            java.nio.file.Files.writeString(f, GOOD);
+            TraceFormatException e = assertThrows(TraceFormatException.class, () -> SpecTrace.read(f, 100));
+            assertEquals(f + ": longer than 100 bytes, so not a recorded run this reads", e.getMessage());
+            assertEquals(12, SpecTrace.read(f, GOOD.length()).events().size(), "a file of just the size is read");
+        } finally {
+            java.nio.file.Files.delete(f);
+        }
+    }
+
+    /** A field its event does not have is refused at its line rather than passed over. */
+    @Test
+    void shouldRefuseAFieldTheEventDoesNotHave() {
+        String bad = GOOD.replace("{\"seq\":12,\"ev\":\"UserDestroy\",\"qpn\":64}",
+                "{\"seq\":12,\"ev\":\"UserDestroy\",\"qpn\":64,\"zzz\":5}");
+        TraceFormatException e = assertThrows(TraceFormatException.class, () -> SpecTrace.parse("t.ndjson", bad));
+        assertTrue(e.getMessage().startsWith("t.ndjson:13: UserDestroy has no field \"zzz\"; its fields: [qpn]"),
+                e.getMessage());
+    }
+
     /** A header that names one spec twice is refused at its line, not read as a run of it. */
     @Test
     void shouldRefuseAHeaderNamingASpecTwice() {
