@@ -92,7 +92,7 @@ final class DemoCommand implements Callable<Integer> {
     private static String why(IOException e) {
         return e instanceof java.nio.file.AccessDeniedException ? "permission denied"
                 : e instanceof java.nio.file.FileAlreadyExistsException ? "a file is in the way"
-                : e instanceof java.nio.file.NoSuchFileException ? "its directory cannot hold it"
+                : e instanceof java.nio.file.NoSuchFileException ? "no such directory to hold it"
                 : e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason()
                 : e.getClass().getSimpleName();
     }

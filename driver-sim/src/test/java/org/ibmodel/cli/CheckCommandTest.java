@@ -101,7 +101,7 @@ class CheckCommandTest {
     }
 
     @Test
-    void shouldExitTwoForAnUnknownConfigOrDirectory() {
+    void shouldExitTwoForAnUnknownConfigOrDirectory() throws IOException {
         CliRun run = CliRun.of("check", "NoSuch.cfg");
         assertEquals(2, run.exit());
         assertTrue(run.err().startsWith("ibmodel: NoSuch.cfg: not a configuration in manifest.json; one of: "),
@@ -110,6 +110,10 @@ class CheckCommandTest {
         CliRun dir = CliRun.of("check", "--dir", tmp.resolve("nope").toString());
         assertEquals(2, dir.exit());
         assertEquals("ibmodel: " + tmp.resolve("nope") + ": no such directory\n", dir.err());
+        Files.writeString(tmp.resolve("afile"), "x");
+        CliRun file = CliRun.of("check", "--dir", tmp.resolve("afile").toString());
+        assertEquals(2, file.exit());
+        assertEquals("ibmodel: " + tmp.resolve("afile") + ": not a directory\n", file.err());
     }
 
     /** A manifest that lists nothing to check is bad input, not a pass. */

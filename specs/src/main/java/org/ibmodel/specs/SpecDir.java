@@ -38,7 +38,7 @@ public final class SpecDir implements AutoCloseable {
     /** The specs in a directory, named in messages by their path. */
     public static SpecDir of(Path dir) {
         if (!Files.isDirectory(dir)) {
-            throw new SpecException(dir + ": no such directory");
+            throw new SpecException(dir + (Files.exists(dir) ? ": not a directory" : ": no such directory"));
         }
         return new SpecDir(dir, dir + "/", false);
     }
