@@ -572,15 +572,18 @@ public final class Kernel {
         }
     }
 
+    /** Every reason it is atomic here, as __might_resched prints in_atomic and irqs_disabled both. */
     private String describeAtomic() {
-        String where = "in " + context();
+        List<String> why = new ArrayList<>();
         if (!heldSpinLocks.isEmpty()) {
-            where += " with spinlocks held " + heldSpinLocks;
-        } else if (hardirqsOff) {
-            where += " with interrupts disabled";
-        } else if (bhDisabled > 0) {
-            where += " with softirqs disabled";
+            why.add("spinlocks held " + heldSpinLocks);
         }
-        return where;
+        if (hardirqsOff && context() != ExecContext.HARDIRQ) {
+            why.add("interrupts disabled");
+        }
+        if (bhDisabled > 0 && context() == ExecContext.PROCESS) {
+            why.add("softirqs disabled");
+        }
+        return "in " + context() + (why.isEmpty() ? "" : " with " + String.join(" and ", why));
     }
 }

@@ -226,6 +226,9 @@ class LockdepIrqTest {
 
         assertTrue(irq.getMessage().endsWith("in PROCESS with interrupts disabled"), irq.getMessage());
         assertTrue(bh.getMessage().endsWith("in PROCESS with softirqs disabled"), bh.getMessage());
+        KernelBug both = expect(KernelBug.MIGHT_SLEEP, () -> cq.withIrqsave(kernel::mightSleep));
+        assertTrue(both.getMessage().endsWith("in PROCESS with spinlocks held [cq->lock] and interrupts disabled"),
+                "every reason named: " + both.getMessage());
         assertDoesNotThrow(kernel::mightSleep);
     }
 
