@@ -44,7 +44,7 @@ final class ReplayCommand implements Callable<Integer> {
         try (InputStream in = Files.newInputStream(trace)) {
             report = new Replay().run(in);
         } catch (NoSuchFileException e) {
-            throw new BadInputException("no such file: " + trace);
+            throw new BadInputException(trace + ": no such file");
         } catch (IOException e) {
             throw new BadInputException("cannot read " + trace + ": " + Main.readFailure(e));
         }

@@ -126,7 +126,7 @@ final class UverbsExecCommand implements Callable<Integer> {
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new BadInputException(script + ": not UTF-8 text, so not a script");
         } catch (java.nio.file.NoSuchFileException e) {
-            throw new BadInputException("cannot read " + script + ": no such file");
+            throw new BadInputException(script + ": no such file");
         } catch (IOException e) {
             throw new BadInputException("cannot read " + script + ": " + Main.readFailure(e));
         }

@@ -39,7 +39,7 @@ final class ValidateCommand implements Callable<Integer> {
             throw new BadInputException(trace + ": is a directory");
         }
         if (!Files.exists(trace)) {
-            throw new BadInputException("no such file: " + trace);
+            throw new BadInputException(trace + ": no such file");
         }
         // Anything else that reads, a pipe (/dev/stdin, <(...)) too, is read as replay and
         // uverbs-exec read one.

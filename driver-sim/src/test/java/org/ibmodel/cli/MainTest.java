@@ -57,6 +57,16 @@ class MainTest {
         assertEquals("ibmodel: cannot write standard output; what was printed is incomplete\n", err.toString());
     }
 
+    /** A missing input file is said one way, whichever command was given it. */
+    @Test
+    void shouldNameAMissingFileTheSameWayInEveryCommand() {
+        for (String command : List.of("replay", "validate", "uverbs-exec")) {
+            CliRun run = CliRun.of(command, "/nonexistent/input");
+            assertEquals(2, run.exit(), command);
+            assertEquals("ibmodel: /nonexistent/input: no such file\n", run.err(), command);
+        }
+    }
+
     @Test
     void shouldExitWithUsageOnUnknownFlag() {
         CliRun run = CliRun.of("demo", "--no-such-flag");
