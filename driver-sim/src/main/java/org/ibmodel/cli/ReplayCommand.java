@@ -41,7 +41,16 @@ final class ReplayCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         ReplayReport report;
-        try (InputStream in = Files.newInputStream(trace)) {
+        try (InputStream in = new java.io.BufferedInputStream(Files.newInputStream(trace))) {
+            // A trace saved as UTF-16 (some Windows editors) is text, not binary: say which.
+            in.mark(2);
+            int b0 = in.read();
+            int b1 = in.read();
+            if ((b0 == 0xff && b1 == 0xfe) || (b0 == 0xfe && b1 == 0xff)) {
+                throw new BadInputException(trace + ": UTF-16 text; ftrace writes UTF-8 (iconv -f UTF-16 -t UTF-8"
+                        + " converts it)");
+            }
+            in.reset();
             report = new Replay().run(in);
         } catch (NoSuchFileException e) {
             throw new BadInputException(trace + ": no such file");

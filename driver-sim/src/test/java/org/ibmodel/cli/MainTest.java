@@ -67,6 +67,17 @@ class MainTest {
         }
     }
 
+    /** A trace saved as UTF-16 is named as such, not taken for binary data. */
+    @Test
+    void shouldNameAUtf16TraceAsSuch(@org.junit.jupiter.api.io.TempDir Path dir) throws java.io.IOException {
+        Path t = dir.resolve("utf16.trace");
+        Files.write(t, "# tracer: nop\n".getBytes(java.nio.charset.StandardCharsets.UTF_16));
+        CliRun run = CliRun.of("replay", t.toString());
+        assertEquals(2, run.exit());
+        assertEquals("ibmodel: " + t + ": UTF-16 text; ftrace writes UTF-8 (iconv -f UTF-16 -t UTF-8 converts it)\n",
+                run.err());
+    }
+
     @Test
     void shouldExitWithUsageOnUnknownFlag() {
         CliRun run = CliRun.of("demo", "--no-such-flag");
