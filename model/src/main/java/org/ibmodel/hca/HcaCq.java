@@ -272,47 +272,56 @@ final class HcaCq {
      * consumed with it; the next poll goes on after them.
      */
     int poll(int num, Wc[] wc, IntFunction<HcaQp> qps) {
-        return lock.withIrqsave(() -> {
-            int n = 0;
-            int consumed = 0;
-            // mlx4_ib_poll_one's cur_qp: consecutive CQEs of one QP look it up once.
-            HcaQp qp = null;
-            int qpn = -1;
-            while (n < num) {
-                byte[] cqe = valid(ci);
-                if (cqe == null) {
-                    break;
-                }
-                ci++;
-                consumed++;
-                if (Hw.Cqe.OPCODE.getInt(cqe, 0) == Hw.Cqe.OPCODE_RESIZE) {
-                    // mlx4_ib_poll_one: a resize in progress; what follows is in the new ring.
-                    if (resizeBuffer != 0) {
-                        moveOver();
-                    }
-                    continue;
-                }
-                int cqeQpn = Hw.Cqe.QPN.getInt(cqe, 0);
-                if (qp == null || cqeQpn != qpn) {
-                    qp = qps.apply(cqeQpn);
-                    qpn = cqeQpn;
-                }
-                if (qp == null) {
-                    kernel.printk(String.format("CQ %06x with entry for unknown QPN %06x", cqn, cqeQpn));
-                    n = Errno.EINVAL.negative();
-                    break;
-                }
-                if (wc[n] == null) {
-                    wc[n] = new Wc();
-                }
-                qp.complete(cqe, wc[n]);
-                n++;
+        // Taken and given back in place, not through a lambda: the hot path allocates nothing
+        // whatever the JIT inlines.
+        long flags = lock.lockIrqsave();
+        try {
+            return pollLocked(num, wc, qps);
+        } finally {
+            lock.unlockIrqrestore(flags);
+        }
+    }
+
+    private int pollLocked(int num, Wc[] wc, IntFunction<HcaQp> qps) {
+        int n = 0;
+        int consumed = 0;
+        // mlx4_ib_poll_one's cur_qp: consecutive CQEs of one QP look it up once.
+        HcaQp qp = null;
+        int qpn = -1;
+        while (n < num) {
+            byte[] cqe = valid(ci);
+            if (cqe == null) {
+                break;
             }
-            if (consumed > 0) {
-                db.set(0, ci & 0xffffff);
+            ci++;
+            consumed++;
+            if (Hw.Cqe.OPCODE.getInt(cqe, 0) == Hw.Cqe.OPCODE_RESIZE) {
+                // mlx4_ib_poll_one: a resize in progress; what follows is in the new ring.
+                if (resizeBuffer != 0) {
+                    moveOver();
+                }
+                continue;
             }
-            return n;
-        });
+            int cqeQpn = Hw.Cqe.QPN.getInt(cqe, 0);
+            if (qp == null || cqeQpn != qpn) {
+                qp = qps.apply(cqeQpn);
+                qpn = cqeQpn;
+            }
+            if (qp == null) {
+                kernel.printk(String.format("CQ %06x with entry for unknown QPN %06x", cqn, cqeQpn));
+                n = Errno.EINVAL.negative();
+                break;
+            }
+            if (wc[n] == null) {
+                wc[n] = new Wc();
+            }
+            qp.complete(cqe, wc[n]);
+            n++;
+        }
+        if (consumed > 0) {
+            db.set(0, ci & 0xffffff);
+        }
+        return n;
     }
 
     /**

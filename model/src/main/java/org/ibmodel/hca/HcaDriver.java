@@ -139,6 +139,8 @@ public final class HcaDriver implements DeviceOps {
      * reset_flow_resource_lock and the QP's CQ locks.
      */
     private final List<HcaQp> qpList = new ArrayList<>();
+    /** poll_cq's QP lookup, made once rather than on every poll. */
+    private final java.util.function.IntFunction<HcaQp> qpLookup = this::qpByQpn;
     private final SpinLock resetFlowLock;
     private final Map<Integer, HcaCq> cqs = new TreeMap<>();
     /**
@@ -1434,7 +1436,7 @@ public final class HcaDriver implements DeviceOps {
         if (cmd.internalError()) {
             return ((HcaCq) cq.drv()).pollSoftware(numEntries, wc);
         }
-        return ((HcaCq) cq.drv()).poll(numEntries, wc, this::qpByQpn);
+        return ((HcaCq) cq.drv()).poll(numEntries, wc, qpLookup);
     }
 
     @Override

@@ -231,33 +231,42 @@ final class HcaQp {
         if (s == QpState.RESET || s == QpState.INIT || s == QpState.RTR) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
-        return sq.lock.withIrqsave(() -> {
-            PostResult result = PostResult.OK;
-            int posted = 0;
-            for (int i = 0; i < wrs.size(); i++) {
-                SendWr wr = wrs.get(i);
-                // mlx4_ib_post_send: a full queue (mlx4_wq_overflow) before anything of the WR; full
-                // at max_post, the max_send_wr written back, the spare WQEs never posted to.
-                int err = sq.outstanding() >= ibQp.cap().maxSendWr() ? Errno.ENOMEM.negative() : checkSend(wr);
-                if (err != 0) {
-                    result = PostResult.fail(err, i);
-                    break;
-                }
-                err = sendWqe(wr);
-                if (err != 0) {
-                    result = PostResult.fail(err, i);
-                    break;
-                }
-                sq.post(sendWqeBuf, wr.wrId(), wr.wrCqe(), wr.opcode());
-                posted++;
+        // Under the lock in place, not through a lambda: the hot path allocates nothing whatever
+        // the JIT inlines.
+        long flags = sq.lock.lockIrqsave();
+        try {
+            return postSendLocked(wrs);
+        } finally {
+            sq.lock.unlockIrqrestore(flags);
+        }
+    }
+
+    private PostResult postSendLocked(List<SendWr> wrs) {
+        PostResult result = PostResult.OK;
+        int posted = 0;
+        for (int i = 0; i < wrs.size(); i++) {
+            SendWr wr = wrs.get(i);
+            // mlx4_ib_post_send: a full queue (mlx4_wq_overflow) before anything of the WR; full
+            // at max_post, the max_send_wr written back, the spare WQEs never posted to.
+            int err = sq.outstanding() >= ibQp.cap().maxSendWr() ? Errno.ENOMEM.negative() : checkSend(wr);
+            if (err != 0) {
+                result = PostResult.fail(err, i);
+                break;
             }
-            // The WRs before a bad one stay posted, so the doorbell rings for them too.
-            if (posted > 0) {
-                db.set(DB_SQ, sq.head());
-                pci.writel(PciFunction.BAR2, Hw.Doorbell.SEND.offset(), Hw.Doorbell.SEND.insert(0, qpn));
+            err = sendWqe(wr);
+            if (err != 0) {
+                result = PostResult.fail(err, i);
+                break;
             }
-            return result;
-        });
+            sq.post(sendWqeBuf, wr.wrId(), wr.wrCqe(), wr.opcode());
+            posted++;
+        }
+        // The WRs before a bad one stay posted, so the doorbell rings for them too.
+        if (posted > 0) {
+            db.set(DB_SQ, sq.head());
+            pci.writel(PciFunction.BAR2, Hw.Doorbell.SEND.offset(), Hw.Doorbell.SEND.insert(0, qpn));
+        }
+        return result;
     }
 
     private int checkSend(SendWr wr) {
@@ -500,30 +509,38 @@ final class HcaQp {
         if (ibQp.state() == QpState.RESET) {
             return PostResult.fail(Errno.EINVAL.negative(), 0);
         }
-        return rq.lock.withIrqsave(() -> {
-            PostResult result = PostResult.OK;
-            int posted = 0;
-            for (int i = 0; i < wrs.size(); i++) {
-                RecvWr wr = wrs.get(i);
-                // mlx4_ib_post_recv: a full queue first, then too many segments.
-                int err = rq.outstanding() >= ibQp.cap().maxRecvWr() ? Errno.ENOMEM.negative()
-                        : wr.numSge() > ibQp.cap().maxRecvSge() ? Errno.EINVAL.negative() : 0;
-                if (err != 0) {
-                    result = PostResult.fail(err, i);
-                    break;
-                }
-                if (recvWqeBuf.length != rq.stride()) {
-                    recvWqeBuf = new byte[rq.stride()];
-                }
-                rq.post(recvWqe(wr, recvWqeBuf), wr.wrId(), wr.wrCqe(), null);
-                posted++;
+
+        long flags = rq.lock.lockIrqsave();
+        try {
+            return postRecvLocked(wrs);
+        } finally {
+            rq.lock.unlockIrqrestore(flags);
+        }
+    }
+
+    private PostResult postRecvLocked(List<RecvWr> wrs) {
+        PostResult result = PostResult.OK;
+        int posted = 0;
+        for (int i = 0; i < wrs.size(); i++) {
+            RecvWr wr = wrs.get(i);
+            // mlx4_ib_post_recv: a full queue first, then too many segments.
+            int err = rq.outstanding() >= ibQp.cap().maxRecvWr() ? Errno.ENOMEM.negative()
+                    : wr.numSge() > ibQp.cap().maxRecvSge() ? Errno.EINVAL.negative() : 0;
+            if (err != 0) {
+                result = PostResult.fail(err, i);
+                break;
             }
-            if (posted > 0) {
-                db.set(DB_RQ, rq.head());
-                pci.writel(PciFunction.BAR2, Hw.Doorbell.RECV.offset(), Hw.Doorbell.RECV.insert(0, qpn));
+            if (recvWqeBuf.length != rq.stride()) {
+                recvWqeBuf = new byte[rq.stride()];
             }
-            return result;
-        });
+            rq.post(recvWqe(wr, recvWqeBuf), wr.wrId(), wr.wrCqe(), null);
+            posted++;
+        }
+        if (posted > 0) {
+            db.set(DB_RQ, rq.head());
+            pci.writel(PciFunction.BAR2, Hw.Doorbell.RECV.offset(), Hw.Doorbell.RECV.insert(0, qpn));
+        }
+        return result;
     }
 
     // ---- poll_cq ------------------------------------------------------------------------

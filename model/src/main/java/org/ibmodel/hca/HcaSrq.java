@@ -119,28 +119,36 @@ final class HcaSrq {
 
     /** mlx4_ib_post_srq_recv: each WR into the WQE at the head of the free list. */
     PostResult post(List<RecvWr> wrs) {
-        return lock.withIrqsave(() -> {
-            PostResult result = PostResult.OK;
-            int posted = 0;
-            for (int i = 0; i < wrs.size(); i++) {
-                RecvWr wr = wrs.get(i);
-                int err = wr.numSge() > ibSrq.maxSge() ? Errno.EINVAL.negative()
-                        : head == tail ? Errno.ENOMEM.negative() : 0;
-                if (err != 0) {
-                    result = PostResult.fail(err, i);
-                    break;
-                }
-                write(head, wr);
-                posted++;
+
+        long flags = lock.lockIrqsave();
+        try {
+            return postLocked(wrs);
+        } finally {
+            lock.unlockIrqrestore(flags);
+        }
+    }
+
+    private PostResult postLocked(List<RecvWr> wrs) {
+        PostResult result = PostResult.OK;
+        int posted = 0;
+        for (int i = 0; i < wrs.size(); i++) {
+            RecvWr wr = wrs.get(i);
+            int err = wr.numSge() > ibSrq.maxSge() ? Errno.EINVAL.negative()
+                    : head == tail ? Errno.ENOMEM.negative() : 0;
+            if (err != 0) {
+                result = PostResult.fail(err, i);
+                break;
             }
-            // mlx4_ib_post_srq_recv: the doorbell record alone, no doorbell register; the device
-            // reads the counter when it next needs a WQE (docs/HCA.md §8).
-            if (posted > 0) {
-                wqeCtr += posted;
-                db.set(0, wqeCtr);
-            }
-            return result;
-        });
+            write(head, wr);
+            posted++;
+        }
+        // mlx4_ib_post_srq_recv: the doorbell record alone, no doorbell register; the device
+        // reads the counter when it next needs a WQE (docs/HCA.md §8).
+        if (posted > 0) {
+            wqeCtr += posted;
+            db.set(0, wqeCtr);
+        }
+        return result;
     }
 
     /** Fills WQE {@code index} after its next segment, which it keeps; the head moves along the link. */
