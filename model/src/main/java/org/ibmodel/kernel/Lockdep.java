@@ -499,15 +499,7 @@ public final class Lockdep {
             String node = frontier.poll();
             Usage u = usage.get(node);
             if (u != null && (u.bits & bit) != 0) {
-                List<String> chain = new ArrayList<>();
-                for (String n = node; ; n = parent.get(n)) {
-                    chain.add(n);
-                    if (n.equals(from)) {
-                        break;
-                    }
-                }
-                Collections.reverse(chain);
-                return chain;
+                return chainTo(node, from, parent);
             }
             Map<String, String> out = forward ? edges.get(node) : null;
             Iterable<String> nexts = forward ? (out == null ? Set.of() : out.keySet())
@@ -522,6 +514,19 @@ public final class Lockdep {
         return null;
     }
 
+    /** The classes from {@code from} to {@code node}, in order, as a search's parent links give them. */
+    private static List<String> chainTo(String node, String from, Map<String, String> parent) {
+        List<String> chain = new ArrayList<>();
+        for (String n = node; ; n = parent.get(n)) {
+            chain.add(n);
+            if (n.equals(from)) {
+                break;
+            }
+        }
+        Collections.reverse(chain);
+        return chain;
+    }
+
     /** Breadth-first, so the reported chain is a shortest one; null when there is none. */
     private List<String> path(String from, String to) {
         Map<String, String> parent = new HashMap<>();
@@ -533,15 +538,8 @@ public final class Lockdep {
             String node = frontier.poll();
             for (String next : edges.getOrDefault(node, Map.of()).keySet()) {
                 if (next.equals(to)) {
-                    List<String> chain = new ArrayList<>();
+                    List<String> chain = chainTo(node, from, parent);
                     chain.add(to);
-                    for (String n = node; ; n = parent.get(n)) {
-                        chain.add(n);
-                        if (n.equals(from)) {
-                            break;
-                        }
-                    }
-                    Collections.reverse(chain);
                     return chain;
                 }
                 if (visited.add(next)) {
