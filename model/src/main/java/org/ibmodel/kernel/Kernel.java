@@ -511,7 +511,8 @@ public final class Kernel {
         // may run: code that disabled them cannot be interrupted by them.
         if (ctx != current && ctx == ExecContext.HARDIRQ && hardirqsOff) {
             throw new KernelBug(KernelBug.CONTEXT, "cannot enter HARDIRQ at " + CallerSite.find()
-                    + ": interrupts are disabled" + (heldSpinLocks.isEmpty() ? "" : ", spinlocks held " + heldSpinLocks));
+                    + ": interrupts are disabled"
+                    + (heldSpinLocks.isEmpty() ? "" : ", spinlocks held " + heldSpinLocks));
         }
         if (ctx != current && ctx == ExecContext.SOFTIRQ && (hardirqsOff || bhDisabled > 0)) {
             throw new KernelBug(KernelBug.CONTEXT, "cannot enter SOFTIRQ at " + CallerSite.find()

@@ -27,7 +27,8 @@ public final class TlcOutput {
     private static final Pattern MISSING_MODULE = Pattern.compile("Cannot find source file for module (\\w+)");
     /** A cfg naming an operator the spec lacks (tlc2.output.EC.TLC_CONFIG_SPECIFIED_NOT_DEFINED and kin). */
     private static final Pattern CFG_UNDEFINED =
-            Pattern.compile("The (\\w+) (\\S+) specified in the configuration file\\s+is not defined in the specification");
+            Pattern.compile("The (\\w+) (\\S+) specified in the configuration file\\s+"
+                    + "is not defined in the specification");
 
     /** The keywords that open a section of a TLC cfg file. */
     private static final Set<String> CFG_KEYWORDS = Set.of("CONSTANT", "CONSTANTS", "INIT", "NEXT",
