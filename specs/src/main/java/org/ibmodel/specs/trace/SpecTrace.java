@@ -159,7 +159,9 @@ public record SpecTrace(String file, List<String> specs, Map<String, Object> hea
             }
             if (!TraceAction.matches(f.getValue(), v)) {
                 throw new TraceFormatException(file, lineNo, ev + ": \"" + f.getKey() + "\" is not "
-                        + f.getValue().name().toLowerCase(java.util.Locale.ROOT));
+                        + (f.getValue() == TraceAction.Kind.STRING && v instanceof String
+                                ? "a name (a letter or _, then at most 63 letters, digits, _ . or -)"
+                                : f.getValue().name().toLowerCase(java.util.Locale.ROOT)));
             }
             // Numbers, handles, depths and PSNs are the spec's naturals, within a Java int (TLC's);
             // a wr_id is the kernel's u64 and goes through as it is.

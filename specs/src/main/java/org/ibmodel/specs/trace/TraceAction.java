@@ -145,9 +145,17 @@ public enum TraceAction {
     ApmFailPath(Map.of("k", Kind.INT));
 
     /** The JSON kinds of fields. */
+    /**
+     * A field's JSON type. STRING fields name things (a state, an opcode, a command, a side),
+     * so they are names: a letter or underscore, then at most 63 letters, digits, underscores,
+     * dots or dashes.
+     */
     public enum Kind {
         INT, STRING, BOOL, LIST, OBJECT
     }
+
+    private static final java.util.regex.Pattern NAME =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,63}");
 
     private final Map<String, Kind> fields;
 
@@ -208,7 +216,7 @@ public enum TraceAction {
     static boolean matches(Kind k, Object v) {
         return switch (k) {
             case INT -> v instanceof Long;
-            case STRING -> v instanceof String;
+            case STRING -> v instanceof String name && NAME.matcher(name).matches();
             case BOOL -> v instanceof Boolean;
             case LIST -> v instanceof List<?>;
             case OBJECT -> v instanceof Map<?, ?>;

@@ -119,6 +119,21 @@ class TraceValidatorTest {
                 e.getMessage());
     }
 
+    /** A string field names something: one that is no name (garbage, a whole file) is refused. */
+    @Test
+    void shouldRefuseAStringFieldThatIsNoName() {
+        for (String status : new String[] {"", "NOT A NAME", "9lives", "x".repeat(65)}) {
+            String bad = GOOD.replace("\"kind\":\"send\",\"status\":\"SUCCESS\"",
+                    "\"kind\":\"send\",\"status\":\"" + status + "\"");
+            TraceFormatException e = assertThrows(TraceFormatException.class, () -> SpecTrace.parse("t.ndjson", bad));
+            assertTrue(e.getMessage().startsWith("t.ndjson:12: UserPoll: \"status\" is not a name"), e.getMessage());
+        }
+        String longest = GOOD.replace("\"status\":\"SUCCESS\"}\n{\"seq\":12",
+                "\"status\":\"" + "x".repeat(64) + "\"}\n{\"seq\":12");
+        assertTrue(longest.contains("x".repeat(64)), longest);
+        assertEquals(12, SpecTrace.parse("t.ndjson", longest).events().size(), "64 characters are a name");
+    }
+
     /** A header that names one spec twice is refused at its line, not read as a run of it. */
     @Test
     void shouldRefuseAHeaderNamingASpecTwice() {
