@@ -292,7 +292,12 @@ public final class Switch {
      * {@link #droppedMalformed()}.
      */
     public long portRcvErrors(int p) {
-        return rcvErrors[port(p).portNum()];
+        return saturated16(rcvErrors[port(p).portNum()]);
+    }
+
+    /** PortCounters' error counters are 16 bits wide and stop at their maximum (IBA 16.1.3.5). */
+    private static long saturated16(long count) {
+        return Math.min(count, 0xffff);
     }
 
     /**
@@ -301,7 +306,7 @@ public final class Switch {
      * share of {@link #droppedNoRoute()}.
      */
     public long portRcvSwitchRelayErrors(int p) {
-        return relayErrors[port(p).portNum()];
+        return saturated16(relayErrors[port(p).portNum()]);
     }
 
     /**
@@ -309,7 +314,7 @@ public final class Switch {
      * it discarded because its link was down or it had no cable.
      */
     public long portXmitDiscards(int p) {
-        return xmitDiscards[port(p).portNum()];
+        return saturated16(xmitDiscards[port(p).portNum()]);
     }
 
     /**

@@ -110,6 +110,22 @@ class SwitchTest {
         assertEquals(1, sw.portRcvSwitchRelayErrors(1));
     }
 
+    /** A port's error counters are 16 bits wide and stop at 65535 rather than wrap (IBA 16.1.3.5). */
+    @Test
+    void shouldStopARelayErrorCounterAtItsWidth() {
+        byte[] unroutable = packet(0x31, 0x10, 0, 66);
+        for (int i = 0; i < 0x10000 + 4; i++) {
+            ports[1].send(unroutable.clone());
+            if (i % 1024 == 1023) {
+                scheduler.runUntilIdle(100_000);
+            }
+        }
+        scheduler.runUntilIdle(100_000);
+
+        assertEquals(0x10000 + 4, sw.droppedNoRoute(), "every one dropped");
+        assertEquals(0xffff, sw.portRcvSwitchRelayErrors(1), "the counter stopped at its maximum");
+    }
+
     @Test
     void shouldCountEachDropOnThePortItBelongsTo() {
         sw.route(0x30, 3);
