@@ -218,6 +218,8 @@ public final class Layout {
         public static final Field PORT_XMIT_DISCARDS = f("port_xmit_discards", 0x0c, 15, 0);
         public static final Field PORT_XMIT_CONSTRAINT_ERRORS = f("port_xmit_constraint_errors", 0x10, 31, 24);
         public static final Field PORT_RCV_CONSTRAINT_ERRORS = f("port_rcv_constraint_errors", 0x10, 23, 16);
+        /** Bit 0 would select port_xmit_wait for a Set; the agent ignores it (port_xmit_wait stays 0). */
+        public static final Field COUNTER_SELECT2 = f("counter_select2", 0x10, 15, 8);
         public static final Field LOCAL_LINK_INTEGRITY_ERRORS = f("local_link_integrity_errors", 0x10, 7, 4);
         public static final Field EXCESSIVE_BUFFER_OVERRUN_ERRORS = f("excessive_buffer_overrun_errors", 0x10, 3, 0);
         public static final Field VL15_DROPPED = f("vl15_dropped", 0x14, 15, 0);
