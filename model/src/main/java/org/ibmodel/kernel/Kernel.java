@@ -160,10 +160,11 @@ public final class Kernel {
     public void localIrqEnable() {
         warnOn(context() == ExecContext.HARDIRQ, "local_irq_enable in hardirq context");
         if (hardirqsOff) {
-            hardirqsOff = false;
-            // lockdep_hardirqs_on: the locks held are now held with interrupts on.
+            // lockdep_hardirqs_on_prepare, before the flag flips: the locks held are about to be
+            // held with interrupts on.
             lockdep.markHeldLocks(softirqsEnabled() ? Lockdep.ENABLED_HARDIRQ | Lockdep.ENABLED_SOFTIRQ
                     : Lockdep.ENABLED_HARDIRQ);
+            hardirqsOff = false;
         }
     }
 
@@ -198,12 +199,27 @@ public final class Kernel {
         warnOn(context() == ExecContext.HARDIRQ || hardirqsOff, "local_bh_enable "
                 + (context() == ExecContext.HARDIRQ ? "in hardirq context" : "with interrupts disabled"));
         warnOn(bhDisabled == 0, "local_bh_enable without local_bh_disable");
-        bhDisabled--;
-        if (softirqsEnabled()) {
-            // lockdep_softirqs_on: interrupts are on (checked above), so the locks held are now
-            // held with softirqs on.
+        if (bhDisabled == 1 && context() == ExecContext.PROCESS) {
+            // lockdep_softirqs_on, while the count is still raised: interrupts are on (checked
+            // above), so the locks held are about to be held with softirqs on.
             lockdep.markHeldLocks(Lockdep.ENABLED_SOFTIRQ);
         }
+        bhDisabled--;
+    }
+
+    /** Whether a softirq is being served on this CPU, whatever interrupted it (softirq_context). */
+    boolean servingSoftirq() {
+        for (Frame f : frames) {
+            if (f.context() == ExecContext.SOFTIRQ) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** local_bh_disable nesting on this CPU. */
+    int bhDisabledCount() {
+        return bhDisabled;
     }
 
     public Lockdep lockdep() {

@@ -454,9 +454,18 @@ public final class Lockdep {
         }
     }
 
-    /** The interrupt state lockdep prints with a task: hardirqs and softirqs enabled or not. */
+    /**
+     * The state lockdep prints with a task, [HC%u[%lu]:SC%u[%lu]:HE%u:SE%u]: in a hardirq (and
+     * the hardirq count), serving a softirq (and the softirq count, local_bh_disable counting 2),
+     * hardirqs enabled, the task's softirqs enabled.
+     */
     private String irqFlags() {
-        return " [HE" + (kernel.irqsDisabled() ? 0 : 1) + ":SE" + (kernel.softirqsEnabled() ? 1 : 0) + "]";
+        int hc = kernel.context() == ExecContext.HARDIRQ ? 1 : 0;
+        boolean serving = kernel.servingSoftirq();
+        int sc = (serving ? 1 : 0) + 2 * kernel.bhDisabledCount();
+        boolean se = !serving && kernel.bhDisabledCount() == 0;
+        return " [HC" + hc + "[" + hc + "]:SC" + (serving ? 1 : 0) + "[" + sc + "]:HE"
+                + (kernel.irqsDisabled() ? 0 : 1) + ":SE" + (se ? 1 : 0) + "]";
     }
 
     private String sitesOf(String lockClass, int bit) {

@@ -37,7 +37,7 @@ class LockdepIrqTest {
         KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> table.with(() -> { }));
 
         assertTrue(bug.getMessage().startsWith("BUG: lockdep_inconsistent: inconsistent lock state: inconsistent"
-                + " {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage: PROCESS [HE1:SE1] takes qp_table->lock at"
+                + " {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage: PROCESS [HC0[0]:SC0[0]:HE1:SE1] takes qp_table->lock at"
                 + " org.ibmodel.kernel.LockdepIrqTest."), bug.getMessage());
         assertTrue(bug.getMessage().contains("{IN-HARDIRQ-W} state was registered at org.ibmodel.kernel.LockdepIrqTest"
                 + ".lambda$shouldReportALockAnInterruptTakesTakenWithInterruptsOn"), bug.getMessage());
@@ -51,7 +51,7 @@ class LockdepIrqTest {
 
         KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> inHardirq(() -> table.with(() -> { })));
 
-        assertTrue(bug.getMessage().contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: HARDIRQ [HE0:SE0]"),
+        assertTrue(bug.getMessage().contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-W} usage: HARDIRQ [HC1[1]:SC0[0]:HE0:SE1]"),
                 bug.getMessage());
     }
 
@@ -94,7 +94,7 @@ class LockdepIrqTest {
 
         KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> state.unlockIrq());
 
-        assertTrue(bug.getMessage().contains("PROCESS [HE1:SE1] enables hardirqs at org.ibmodel.kernel.LockdepIrqTest"),
+        assertTrue(bug.getMessage().contains("PROCESS [HC0[0]:SC0[0]:HE0:SE1] enables hardirqs at org.ibmodel.kernel.LockdepIrqTest"),
                 bug.getMessage());
         assertTrue(bug.getMessage().contains("holding qp_table->lock"), bug.getMessage());
     }
@@ -122,7 +122,7 @@ class LockdepIrqTest {
                 () -> table.withIrqsave(() -> state.withIrqsave(() -> { })));
 
         assertTrue(bug.getMessage().startsWith("BUG: lockdep_bad_irq_dependency: HARDIRQ-safe -> HARDIRQ-unsafe lock"
-                + " order detected: PROCESS [HE0:SE1] acquiring qp->state_lock"), bug.getMessage());
+                + " order detected: PROCESS [HC0[0]:SC0[0]:HE0:SE1] acquiring qp->state_lock"), bug.getMessage());
         assertTrue(bug.getMessage().contains("would order qp_table->lock -> qp->state_lock (this acquisition)"),
                 bug.getMessage());
         assertFalse(kernel.lockdep().hasDependency("qp_table->lock", "qp->state_lock"));
@@ -139,7 +139,7 @@ class LockdepIrqTest {
         KernelBug bug = expect(KernelBug.LOCKDEP_IRQ_INVERSION, () -> state.with(() -> { }));
 
         assertTrue(bug.getMessage().startsWith("BUG: lockdep_irq_inversion: possible irq lock inversion dependency"
-                + " detected: PROCESS [HE1:SE1] takes qp->state_lock at"), bug.getMessage());
+                + " detected: PROCESS [HC0[0]:SC0[0]:HE1:SE1] takes qp->state_lock at"), bug.getMessage());
         assertTrue(bug.getMessage().contains("making qp->state_lock HARDIRQ-unsafe; qp_table->lock is HARDIRQ-safe"),
                 bug.getMessage());
         assertTrue(bug.getMessage().contains("qp_table->lock -> cq->lock (first recorded at"), bug.getMessage());
@@ -154,7 +154,7 @@ class LockdepIrqTest {
 
         KernelBug bug = expect(KernelBug.LOCKDEP_IRQ_INVERSION, () -> inSoftirq(() -> cq.withIrqsave(() -> { })));
 
-        assertTrue(bug.getMessage().contains("SOFTIRQ [HE0:SE0] takes cq->lock"), bug.getMessage());
+        assertTrue(bug.getMessage().contains("SOFTIRQ [HC0[0]:SC1[1]:HE0:SE0] takes cq->lock"), bug.getMessage());
         assertTrue(bug.getMessage().contains("making cq->lock SOFTIRQ-safe; cq->lock is SOFTIRQ-safe ({IN-SOFTIRQ-W}"
                 + " now) and qp->state_lock SOFTIRQ-unsafe ({SOFTIRQ-ON-W} at"), bug.getMessage());
     }

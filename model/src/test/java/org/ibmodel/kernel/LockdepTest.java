@@ -199,7 +199,7 @@ class LockdepTest {
         KernelBug bug = assertThrows(KernelBug.class, this::lockCqThenQp);
         assertEquals(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, bug.rule(), bug.getMessage());
         assertTrue(bug.getMessage().startsWith("BUG: lockdep_bad_irq_dependency: SOFTIRQ-safe -> SOFTIRQ-unsafe"
-                + " lock order detected: PROCESS [HE0:SE1] acquiring qp->state_lock"), bug.getMessage());
+                + " lock order detected: PROCESS [HC0[0]:SC0[0]:HE0:SE1] acquiring qp->state_lock"), bug.getMessage());
     }
 
     @Test
