@@ -1674,26 +1674,24 @@ public final class HcaDriver implements DeviceOps {
      * spin_lock_irq, the other nested (one lock when both CQs are one).
      */
     private static void lockCqs(HcaCq send, HcaCq recv) {
-        if (send == recv) {
-            send.lock().lockIrq();
-        } else {
-            HcaCq first = send.cqn() < recv.cqn() ? send : recv;
-            HcaCq second = first == send ? recv : send;
-            first.lock().lockIrq();
-            second.lock().lockNested(SpinLock.SINGLE_DEPTH_NESTING);
+        HcaCq first = lowerCqn(send, recv);
+        first.lock().lockIrq();
+        if (send != recv) {
+            (first == send ? recv : send).lock().lockNested(SpinLock.SINGLE_DEPTH_NESTING);
         }
+    }
+
+    private static HcaCq lowerCqn(HcaCq a, HcaCq b) {
+        return a.cqn() <= b.cqn() ? a : b;
     }
 
     /** mlx4_ib_unlock_cqs: the nested lock first, then spin_unlock_irq of the first. */
     private static void unlockCqs(HcaCq send, HcaCq recv) {
-        if (send == recv) {
-            send.lock().unlockIrq();
-        } else {
-            HcaCq first = send.cqn() < recv.cqn() ? send : recv;
-            HcaCq second = first == send ? recv : send;
-            second.lock().unlock();
-            first.lock().unlockIrq();
+        HcaCq first = lowerCqn(send, recv);
+        if (send != recv) {
+            (first == send ? recv : send).lock().unlock();
         }
+        first.lock().unlockIrq();
     }
 
     @Override

@@ -284,22 +284,12 @@ public final class Lockdep {
             unreachable.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass);
             return;
         }
-        StringBuilder existing = new StringBuilder();
-        for (int i = 0; i + 1 < chain.size(); i++) {
-            String from = chain.get(i);
-            String to = chain.get(i + 1);
-            if (i > 0) {
-                existing.append(", ");
-            }
-            existing.append(from).append(" -> ").append(to)
-                    .append(" (first recorded at ").append(edges.get(from).get(to)).append(')');
-        }
         // Still inside the acquiring call, so the stack names the acquisition.
         String here = site != null ? site : CallerSite.find();
         throw new KernelBug(KernelBug.LOCKDEP_CIRCULAR, "possible circular locking dependency detected: "
                 + "acquiring " + lockClass + " at " + here + " while holding " + h.lockClass
                 + " (" + (h.site == null ? "acquired earlier" : "acquired at " + h.site)
-                + "); existing dependency " + existing);
+                + "); existing dependency " + describeChain(chain));
     }
 
     /**
