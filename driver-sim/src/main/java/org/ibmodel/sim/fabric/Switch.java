@@ -24,6 +24,11 @@ import org.ibmodel.sim.wire.Vcrc;
  * the way into LVer or PktLen is then counted as the link error it is, and what is counted
  * malformed was sent so.
  *
+ * <p>Each external port counts what its performance agent reports ({@link SwitchPortCounters}):
+ * what it took from its link and what it sent onto it, and why it dropped what it dropped. The
+ * agents themselves sit behind port 0 ({@link #managementSink}); what they send leaves by
+ * {@link #sendFromPort0}.
+ *
  * <p>Left out: virtual lanes (SL-to-VL mapping and the checks of a packet's VL) and the hardware
  * limits on table size.
  */
@@ -73,11 +78,8 @@ public final class Switch {
     private long droppedAtPort0;
     private long droppedMalformed;
     private long droppedBadVcrc;
-    // Per port, as its PortCounters count them (IBA 16.1.3.5): what came in and was dropped for
-    // a link error or a malformed LRH, what came in and could not be relayed, what could not leave.
-    private final long[] rcvErrors;
-    private final long[] relayErrors;
-    private final long[] xmitDiscards;
+    /** Per port, what its performance agent reports (IBA 16.1.3.5); port 0's stay 0. */
+    private final SwitchPortCounters[] counters;
 
     Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index) {
         // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
@@ -95,9 +97,10 @@ public final class Switch {
         // Every packet takes the same latency through, so packets leave in the order they came.
         this.crossbar = new DelayLine<>(scheduler, "forward " + name, this::forward);
         this.ports = new FabricPort[numPorts + 1];
-        this.rcvErrors = new long[numPorts + 1];
-        this.relayErrors = new long[numPorts + 1];
-        this.xmitDiscards = new long[numPorts + 1];
+        this.counters = new SwitchPortCounters[numPorts + 1];
+        for (int p = 0; p <= numPorts; p++) {
+            counters[p] = new SwitchPortCounters();
+        }
         ports[0] = new FabricPort(name, 0, this, null, pool);
         for (int p = 1; p <= numPorts; p++) {
             ports[p] = new FabricPort(name, p, this, new PortSink(), pool);
@@ -292,7 +295,7 @@ public final class Switch {
      * {@link #droppedMalformed()}.
      */
     public long portRcvErrors(int p) {
-        return saturated16(rcvErrors[port(p).portNum()]);
+        return saturated16(counters(p).get(SwitchPortCounters.Counter.RCV_ERRORS));
     }
 
     /** PortCounters' error counters are 16 bits wide and stop at their maximum (IBA 16.1.3.5). */
@@ -306,7 +309,7 @@ public final class Switch {
      * share of {@link #droppedNoRoute()}.
      */
     public long portRcvSwitchRelayErrors(int p) {
-        return saturated16(relayErrors[port(p).portNum()]);
+        return saturated16(counters(p).get(SwitchPortCounters.Counter.RCV_SWITCH_RELAY_ERRORS));
     }
 
     /**
@@ -314,7 +317,15 @@ public final class Switch {
      * it discarded because its link was down or it had no cable.
      */
     public long portXmitDiscards(int p) {
-        return saturated16(xmitDiscards[port(p).portNum()]);
+        return saturated16(counters(p).get(SwitchPortCounters.Counter.XMIT_DISCARDS));
+    }
+
+    /**
+     * Everything port {@code p} counts, its data and packet counters with the errors; port 0, the
+     * management port, has no link and counts nothing.
+     */
+    public SwitchPortCounters counters(int p) {
+        return counters[port(p).portNum()];
     }
 
     /**
@@ -334,22 +345,36 @@ public final class Switch {
 
         @Override
         public void unsent(FabricPort out, byte[] packet) {
-            xmitDiscards[out.portNum()]++;
+            counters[out.portNum()].unsent(packet.length, isMulticast(dlid(packet)));
         }
+
+        // IBA 16.1.3.5 LinkDownedCounter: the link was up and went down.
+        @Override
+        public void linkStateChanged(FabricPort port, Link.State state) {
+            if (state == Link.State.DOWN) {
+                counters[port.portNum()].count(SwitchPortCounters.Counter.LINK_DOWNED);
+            }
+        }
+    }
+
+    private static boolean isMulticast(int dlid) {
+        return dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID;
     }
 
     private void receive(FabricPort in, byte[] packet, Crcs.State crcs) {
         int dlid = dlid(packet);
+        SwitchPortCounters c = counters[in.portNum()];
+        c.received(packet.length, isMulticast(dlid));
         if (dlid < 0 || packet.length < LRH_AND_VCRC) {
             droppedMalformed++;
-            rcvErrors[in.portNum()]++;
+            c.count(SwitchPortCounters.Counter.RCV_ERRORS);
             in.pool().give(packet);
             return;
         }
         if (crcs == Crcs.State.UNVERIFIED
                 && Vcrc.compute(packet, 0, packet.length - Vcrc.LENGTH) != Vcrc.get(packet, packet.length - Vcrc.LENGTH)) {
             droppedBadVcrc++;
-            rcvErrors[in.portNum()]++;
+            c.count(SwitchPortCounters.Counter.RCV_ERRORS);
             in.pool().give(packet);
             return;
         }
@@ -357,11 +382,11 @@ public final class Switch {
         lrh.wrap(packet, 0);
         if (lrh.lver() != 0 || lrh.pktLen() * 4 + Vcrc.LENGTH != packet.length) {
             droppedMalformed++;
-            rcvErrors[in.portNum()]++;
+            c.count(SwitchPortCounters.Counter.RCV_ERRORS);
             in.pool().give(packet);
             return;
         }
-        if (dlid >= FIRST_MULTICAST_LID && dlid <= LAST_MULTICAST_LID) {
+        if (isMulticast(dlid)) {
             replicate(in, packet, dlid, crcs);
             return;
         }
@@ -369,7 +394,7 @@ public final class Switch {
         // IBA 16.1.3.5 PortRcvSwitchRelayErrors: no route, or one back out the port it came in by.
         if (out == NO_ROUTE || out == in.portNum()) {
             droppedNoRoute++;
-            relayErrors[in.portNum()]++;
+            c.count(SwitchPortCounters.Counter.RCV_SWITCH_RELAY_ERRORS);
             in.pool().give(packet);
             return;
         }
@@ -377,6 +402,23 @@ public final class Switch {
             // Relayed to port 0, as it should be; no agent is there to take it (not a relay error).
             droppedAtPort0++;
             in.pool().give(packet);
+            return;
+        }
+        crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
+    }
+
+    /**
+     * Sends a packet from the switch's management port, port 0, where its agents answer: the LFT
+     * routes it like a packet that came in by a cable, after the same switching latency. The
+     * packet comes from the fabric's pool and is given up; one whose DLID is not a unicast LID
+     * routed out by a port is dropped and counted as unroutable.
+     */
+    public void sendFromPort0(byte[] packet, Crcs.State crcs) {
+        int dlid = dlid(packet);
+        int out = dlid >= 1 && dlid <= MAX_UNICAST_LID ? route(dlid) : NO_ROUTE;
+        if (out == NO_ROUTE || out == 0) {
+            droppedNoRoute++;
+            pool.give(packet);
             return;
         }
         crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
@@ -407,7 +449,7 @@ public final class Switch {
         }
         if (original != null) {
             droppedNoRoute++;
-            relayErrors[in.portNum()]++;
+            counters[in.portNum()].count(SwitchPortCounters.Counter.RCV_SWITCH_RELAY_ERRORS);
             in.pool().give(original);
         }
     }
@@ -421,9 +463,13 @@ public final class Switch {
             ports[0].deliver(packet, crcs);
             return;
         }
+        // Counted before the link may hand it back through unsent(), which takes it off again.
+        int length = packet.length;
+        boolean multicast = isMulticast(dlid(packet));
+        counters[out].transmitted(length, multicast);
         if (!ports[out].xmit(packet, crcs)) {
             // The port counts it; the link (or the port with no cable) counts it lost too.
-            xmitDiscards[out]++;
+            counters[out].unsent(length, multicast);
         }
     }
 

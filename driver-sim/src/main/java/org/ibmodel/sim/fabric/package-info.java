@@ -8,7 +8,8 @@
  *   <li>{@link org.ibmodel.sim.fabric.Switch}: linear and multicast forwarding by DLID after a
  *       fixed latency, the permissive LID to its management port (where, with no agent plugged
  *       in, it is dropped and counted apart from relay errors); a packet failing its VCRC or with
- *       a malformed LRH is dropped at the port it came in on.</li>
+ *       a malformed LRH is dropped at the port it came in on. Its ports count what they carry
+ *       and drop ({@link org.ibmodel.sim.fabric.SwitchPortCounters}).</li>
  *   <li>{@link org.ibmodel.sim.fabric.Fabric}: builds the topology, assigns LIDs, computes
  *       shortest-path forwarding tables and fans every packet out to
  *       {@link org.ibmodel.sim.fabric.PacketTap}s for capture.</li>

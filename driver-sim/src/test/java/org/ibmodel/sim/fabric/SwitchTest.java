@@ -170,6 +170,65 @@ class SwitchTest {
         assertEquals(List.of(0L, 0L, 0L, 0L), perPort(sw::portXmitDiscards));
     }
 
+    /**
+     * IBA 16.1.3.5: a switch port counts every packet it takes from its link, dropped ones
+     * included, and every packet it sends onto it; data in 4-octet words from the LRH through the
+     * ICRC. Unicast and multicast apart, as PortCountersExtended has them.
+     */
+    @Test
+    void shouldCountDataAndPacketsOnTheWayInAndOut() {
+        sw.route(0x30, 3);
+        sw.setMulticastRoute(0xC001, 2, 3);
+        ports[1].send(packet(0x30, 0x10, 0, 1002));
+        ports[1].send(packet(0x30, 0x10, 1, 66));
+        ports[1].send(packet(0x31, 0x10, 2, 66)); // no route: received, not sent
+        ports[1].send(packet(0xC001, 0x10, 3, 66)); // to ports 2 and 3
+        scheduler.runUntilIdle(100);
+
+        SwitchPortCounters in = sw.counters(1);
+        assertEquals(4, in.get(SwitchPortCounters.Counter.RCV_PACKETS), in.toString());
+        assertEquals((1000 + 64 * 3) / 4, in.get(SwitchPortCounters.Counter.RCV_DATA), in.toString());
+        assertEquals(3, in.get(SwitchPortCounters.Counter.UNICAST_RCV_PACKETS), in.toString());
+        assertEquals(1, in.get(SwitchPortCounters.Counter.MULTICAST_RCV_PACKETS), in.toString());
+        assertEquals(0, in.get(SwitchPortCounters.Counter.XMIT_PACKETS), in.toString());
+        SwitchPortCounters out = sw.counters(3);
+        assertEquals(3, out.get(SwitchPortCounters.Counter.XMIT_PACKETS), out.toString());
+        assertEquals((1000 + 64 * 2) / 4, out.get(SwitchPortCounters.Counter.XMIT_DATA), out.toString());
+        assertEquals(2, out.get(SwitchPortCounters.Counter.UNICAST_XMIT_PACKETS), out.toString());
+        assertEquals(1, out.get(SwitchPortCounters.Counter.MULTICAST_XMIT_PACKETS), out.toString());
+        assertEquals(1, sw.counters(2).get(SwitchPortCounters.Counter.XMIT_PACKETS));
+        assertEquals(0, sw.counters(2).get(SwitchPortCounters.Counter.RCV_PACKETS));
+        assertEquals(1, in.get(SwitchPortCounters.Counter.RCV_SWITCH_RELAY_ERRORS));
+
+        out.clear(SwitchPortCounters.Counter.XMIT_PACKETS);
+        assertEquals(0, out.get(SwitchPortCounters.Counter.XMIT_PACKETS));
+        assertEquals(2, out.get(SwitchPortCounters.Counter.UNICAST_XMIT_PACKETS), "cleared on its own");
+    }
+
+    /**
+     * A packet queued at an output whose link goes down was counted sent when it was queued; it
+     * is a discard instead, and comes off the data and packet counters (as an HCA port's do).
+     * The link going down counts in LinkDownedCounter on both its ends.
+     */
+    @Test
+    void shouldTakeAPacketThatNeverLeftOffTheSentCounters() {
+        sw.route(0x30, 3);
+        Link toH3 = sw.port(3).link();
+        for (int i = 0; i < 10; i++) {
+            ports[1].send(packet(0x30, 0x10, i, 1002));
+        }
+        fabric.faults().linkDown(toH3, 600);
+        scheduler.runUntilIdle(10_000);
+
+        SwitchPortCounters out = sw.counters(3);
+        long discards = out.get(SwitchPortCounters.Counter.XMIT_DISCARDS);
+        assertTrue(discards > 0, out.toString());
+        assertEquals(10 - discards, out.get(SwitchPortCounters.Counter.XMIT_PACKETS), out.toString());
+        assertEquals((10 - discards) * 1000 / 4, out.get(SwitchPortCounters.Counter.XMIT_DATA), out.toString());
+        assertEquals(1, out.get(SwitchPortCounters.Counter.LINK_DOWNED), out.toString());
+        assertEquals(0, sw.counters(1).get(SwitchPortCounters.Counter.LINK_DOWNED));
+    }
+
     // Ports 1 to 4.
     private static List<Long> perPort(java.util.function.IntToLongFunction counter) {
         List<Long> l = new ArrayList<>();
