@@ -4,20 +4,73 @@ package org.ibmodel.sim.device;
 import java.util.Arrays;
 
 /**
- * The performance management agent in firmware: Get and Set of PortCounters, the MADs of class
- * PerfMgt that MAD_IFC hands it, from the counters each {@link HcaPort} keeps.
+ * A performance management agent: Get and Set of PortCounters and PortCountersExtended, and Get
+ * of ClassPortInfo, the MADs of class PerfMgt. The HCA's firmware answers those MAD_IFC hands it
+ * from the counters each {@link HcaPort} keeps; a switch's agent those that reach its management
+ * port, from its ports' counters. Which ports an agent answers for, and what they count, is its
+ * {@link Ports}.
  */
-final class Pma {
-    static final int CLASS_PERF_MGMT = 0x04;
-    static final int ATTR_CLASS_PORT_INFO = 0x0001;
-    static final int ATTR_PORT_COUNTERS = 0x0012;
-    static final int ATTR_PORT_COUNTERS_EXT = 0x001D;
+public final class Pma {
+    public static final int CLASS_PERF_MGMT = 0x04;
+    public static final int ATTR_CLASS_PORT_INFO = 0x0001;
+    public static final int ATTR_PORT_COUNTERS = 0x0012;
+    public static final int ATTR_PORT_COUNTERS_EXT = 0x001D;
     /** IB_PMA_CLASS_CAP_EXT_WIDTH: PortCountersExtended is there (include/rdma/ib_pma.h). */
     static final int CAP_EXT_WIDTH = 1 << 9;
     /** A PerfMgt MAD's attribute runs from 0x40 to the end of the 256-byte MAD. */
     static final int DATA_SIZE = Layout.Mad.SIZE - Layout.Mad.DATA;
 
-    Pma() {
+    /** The ports an agent answers for, by PortSelect, and their counters. */
+    public interface Ports {
+        /** Whether the agent answers for the port PortSelect {@code select} names. */
+        boolean selects(int select);
+
+        /** PortCounters of port {@code select}, each counter stopped at its field's largest value. */
+        void portCounters(int select, byte[] mad, int d);
+
+        /** PortCountersExtended of port {@code select}. */
+        void portCountersExt(int select, byte[] mad, int d);
+
+        /** Set PortCounters: clears the counters {@code counterSelect} names (IB_PMA_SEL_* bits). */
+        void clearCounters(int select, int counterSelect);
+
+        /** Set PortCountersExtended: clears what {@code counterSelect} names (IB_PMA_SELX_* bits). */
+        void clearCountersExt(int select, int counterSelect);
+    }
+
+    /**
+     * An HCA's agent answers for the port the MAD came in by and no other (qib_mad.c
+     * pma_get_portcounters, hfi1 mad.c pma_get_ib_portcounters: port_select != port is an
+     * invalid field).
+     */
+    private record OnePort(HcaPort port) implements Ports {
+        @Override
+        public boolean selects(int select) {
+            return select == port.num();
+        }
+
+        @Override
+        public void portCounters(int select, byte[] mad, int d) {
+            port.portCounters(mad, d);
+        }
+
+        @Override
+        public void portCountersExt(int select, byte[] mad, int d) {
+            port.portCountersExt(mad, d);
+        }
+
+        @Override
+        public void clearCounters(int select, int counterSelect) {
+            port.clearCounters(counterSelect);
+        }
+
+        @Override
+        public void clearCountersExt(int select, int counterSelect) {
+            port.clearCountersExt(counterSelect);
+        }
+    }
+
+    public Pma() {
     }
 
     /** ClassPortInfo's RespTimeValue: 4.096 µs × 2^18, about 1.07 s, as qib and hfi1 set it. */
@@ -29,6 +82,14 @@ final class Pma {
      * as BAD_PKT. {@code in} is not changed.
      */
     byte[] answer(HcaPort port, byte[] in) {
+        return answer(new OnePort(port), in);
+    }
+
+    /**
+     * The response to {@code in}, a PerfMgt MAD, answered for {@code ports}; null for a response
+     * or a trap, which an agent never answers. {@code in} is not changed.
+     */
+    public byte[] answer(Ports ports, byte[] in) {
         int method = Layout.Mad.METHOD.getInt(in, 0);
         if (Sma.versionsKnown(in) && (method == Sma.METHOD_GET_RESP || method == Sma.METHOD_TRAP)) {
             return null;
@@ -37,11 +98,11 @@ final class Pma {
         // The response keeps PortSelect and CounterSelect; the counters are the agent's to fill.
         Arrays.fill(out, Layout.Mad.DATA + 4, Layout.Mad.DATA + DATA_SIZE, (byte) 0);
         Layout.Mad.METHOD.set(out, 0, Sma.METHOD_GET_RESP);
-        Layout.Mad.STATUS.set(out, 0, status(port, in, out));
+        Layout.Mad.STATUS.set(out, 0, status(ports, in, out));
         return out;
     }
 
-    private int status(HcaPort receiving, byte[] in, byte[] out) {
+    private int status(Ports ports, byte[] in, byte[] out) {
         if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
             return Sma.STATUS_BAD_VERSION;
         }
@@ -68,25 +129,22 @@ final class Pma {
             Layout.PmaClassPortInfo.RESP_TIME_VALUE.set(out, d, RESP_TIME_VALUE);
             return 0;
         }
-        // PortSelect and CounterSelect sit at the same place in both attributes. The agent
-        // answers for the port the MAD came in by and no other (qib_mad.c pma_get_portcounters,
-        // hfi1 mad.c pma_get_ib_portcounters: port_select != port is an invalid field).
+        // PortSelect and CounterSelect sit at the same place in both attributes.
         int select = Layout.PortCounters.PORT_SELECT.getInt(in, d);
-        if (select != receiving.num()) {
+        if (!ports.selects(select)) {
             return Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
-        HcaPort port = receiving;
         int counters = Layout.PortCounters.COUNTER_SELECT.getInt(in, d);
         if (attr == ATTR_PORT_COUNTERS) {
             if (method == Sma.METHOD_SET) {
-                port.clearCounters(counters);
+                ports.clearCounters(select, counters);
             }
-            port.portCounters(out, d);
+            ports.portCounters(select, out, d);
         } else {
             if (method == Sma.METHOD_SET) {
-                port.clearCountersExt(counters);
+                ports.clearCountersExt(select, counters);
             }
-            port.portCountersExt(out, d);
+            ports.portCountersExt(select, out, d);
         }
         return 0;
     }

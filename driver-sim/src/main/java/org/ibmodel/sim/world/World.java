@@ -64,6 +64,8 @@ public final class World implements AutoCloseable {
     private PcapWriter pcap;
     private final List<Transport.Sent> captured = new ArrayList<>();
     private boolean logCapture;
+    /** The agent at each switch's management port, in {@link Fabric#switches()} order. */
+    private final List<SwitchAgent> agents = new ArrayList<>();
     /** Hosts whose kernel has queued deferred work since it last ran, by index. */
     private final BitSet pending = new BitSet();
 
@@ -127,6 +129,7 @@ public final class World implements AutoCloseable {
         List<Switch> all = fabric.switches();
         for (int k = 0; k < all.size(); k++) {
             fabric.assignLid(all.get(k).port(0), firstSwitchLid + k);
+            agents.add(SwitchAgent.plug(all.get(k)));
         }
         int perSwitch = topology.isFatTree() ? topology.hostsPerLeaf() : n;
         for (int i = 0; i < n; i++) {
@@ -226,6 +229,15 @@ public final class World implements AutoCloseable {
 
     public Fabric fabric() {
         return fabric;
+    }
+
+    /** The agent at the management port of {@code sw}, one of this world's switches. */
+    public SwitchAgent agent(Switch sw) {
+        int k = fabric.switches().indexOf(sw);
+        if (k < 0) {
+            throw new IllegalArgumentException(sw + " is not a switch of this world");
+        }
+        return agents.get(k);
     }
 
     public Host host(int i) {

@@ -1,0 +1,246 @@
+// IBA 13.4 (MADs), 13.5.3 (MAD processing at QP1), 16.1 (performance management);
+// include/rdma/ib_mad.h and ib_pma.h for the numbers; drivers/infiniband/core/mad.c
+// generate_unmatched_resp for a class nobody serves
+package org.ibmodel.sim.world;
+
+import java.util.Objects;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.Pma;
+import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.PacketSink;
+import org.ibmodel.sim.fabric.Switch;
+import org.ibmodel.sim.fabric.SwitchPortCounters;
+import org.ibmodel.sim.fabric.SwitchPortCounters.Counter;
+import org.ibmodel.sim.wire.Bth;
+import org.ibmodel.sim.wire.Crcs;
+import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.wire.Opcode;
+import org.ibmodel.sim.wire.Packet;
+import org.ibmodel.sim.wire.PacketBuilder;
+import org.ibmodel.sim.wire.ParseResult;
+
+/**
+ * The general services agent at a switch's management port, port 0: what answers a MAD sent to
+ * the switch's LID, so that a performance manager (perfquery) reads a switch port's counters as
+ * it reads an HCA's. Its performance agent answers ClassPortInfo, PortCounters and
+ * PortCountersExtended for any of the switch's ports (PortSelect 0 to the last; port 0 counts
+ * nothing), Get and Set; a request of another class is answered as ib_mad answers one no agent
+ * took, with status "unsupported method/attribute".
+ *
+ * <p>Like an HCA's QP1 (docs/HCA.md §5.11), it takes a 256-byte SEND Only to QP1, on any VL but
+ * 15, with the well-known Q_Key and a P_Key matching its table's one entry, the default 0xFFFF,
+ * and answers from QP1 to the sender's QP and LID. Left out: a subnet management agent (an SMP to
+ * QP0 on VL15 is dropped, counted in {@link #droppedSmps()}), requests carrying a GRH, and the
+ * PortXmitDiscardDetails, PortRcvErrorDetails and sampling attributes.
+ */
+public final class SwitchAgent implements PacketSink, Pma.Ports {
+    /** IBA 13.5.3.1: the GSI's well-known Q_Key (IB_QP1_QKEY). */
+    public static final int GSI_QKEY = 0x8001_0000;
+    /** Every MAD is 256 bytes (IBA 13.4.1). */
+    public static final int MAD_SIZE = Layout.Mad.SIZE;
+    /** The default P_Key, the one entry of the management port's table (IBA 10.9.1.2). */
+    private static final int DEFAULT_PKEY = 0xffff;
+    private static final int PKEY_LOW_15 = 0x7fff;
+    private static final int VL15 = 15;
+    private static final int METHOD_GET = 0x01;
+    private static final int METHOD_SET = 0x02;
+    private static final int METHOD_GET_RESP = 0x81;
+    /** IB_MGMT_MAD_STATUS_UNSUPPORTED_METHOD_ATTRIB (include/rdma/ib_mad.h). */
+    private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
+    /** The response bit of a method (IB_MGMT_METHOD_RESP). */
+    private static final int METHOD_RESP = 0x80;
+
+    /** PortCounters' CounterSelect bits (IB_PMA_SEL_*) and the counters they clear. */
+    private static final int[] SEL_BITS = {0x0004, 0x0008, 0x0020, 0x0040, 0x1000, 0x2000, 0x4000, 0x8000};
+    private static final Counter[] SEL_COUNTERS = {Counter.LINK_DOWNED, Counter.RCV_ERRORS,
+        Counter.RCV_SWITCH_RELAY_ERRORS, Counter.XMIT_DISCARDS, Counter.XMIT_DATA, Counter.RCV_DATA,
+        Counter.XMIT_PACKETS, Counter.RCV_PACKETS};
+    /** PortCountersExtended's CounterSelect bits (IB_PMA_SELX_*), bit i clearing counter i here. */
+    private static final Counter[] SELX_COUNTERS = {Counter.XMIT_DATA, Counter.RCV_DATA, Counter.XMIT_PACKETS,
+        Counter.RCV_PACKETS, Counter.UNICAST_XMIT_PACKETS, Counter.UNICAST_RCV_PACKETS,
+        Counter.MULTICAST_XMIT_PACKETS, Counter.MULTICAST_RCV_PACKETS};
+
+    private final Switch sw;
+    private final Pma pma = new Pma();
+    private final Packet view = Packet.reusable();
+    private final PacketBuilder builder = new PacketBuilder();
+    private final byte[] mad = new byte[MAD_SIZE];
+    private int psn;
+    private long answered;
+    private long dropped;
+    private long droppedSmps;
+
+    private SwitchAgent(Switch sw) {
+        this.sw = Objects.requireNonNull(sw, "sw");
+    }
+
+    /** Plugs an agent into {@code sw}'s management port. */
+    public static SwitchAgent plug(Switch sw) {
+        SwitchAgent agent = new SwitchAgent(sw);
+        sw.managementSink(agent);
+        return agent;
+    }
+
+    /** MADs answered. */
+    public long answered() {
+        return answered;
+    }
+
+    /**
+     * Packets at port 0 the agent did not take: malformed, not a MAD to QP1, a wrong Q_Key or
+     * P_Key, a GRH, or a response (which no agent answers).
+     */
+    public long dropped() {
+        return dropped;
+    }
+
+    /** SMPs to QP0: no subnet management agent takes them here. */
+    public long droppedSmps() {
+        return droppedSmps;
+    }
+
+    @Override
+    public void receive(FabricPort port, byte[] packet) {
+        receive(port, packet, Crcs.State.UNVERIFIED);
+    }
+
+    @Override
+    public void receive(FabricPort port, byte[] packet, Crcs.State crcs) {
+        try {
+            take(packet, crcs);
+        } finally {
+            port.pool().give(packet);
+        }
+    }
+
+    /** Answers {@code packet} if it is a request the agent takes, else counts it dropped. */
+    private void take(byte[] packet, Crcs.State crcs) {
+        boolean valid = view.parseInto(packet, 0, packet.length, crcs) instanceof ParseResult.Valid;
+        if (valid && view.bth().destQp() == 0 && view.lrh().vl() == VL15) {
+            droppedSmps++;
+        } else if (!valid || !answer(packet)) {
+            dropped++;
+        }
+    }
+
+    /** Answers the request in {@link #view}; false when it is not one the agent takes. */
+    private boolean answer(byte[] packet) {
+        if (view.opcode() != Opcode.UD_SEND_ONLY || view.payloadLength() != MAD_SIZE || view.hasGrh()) {
+            return false;
+        }
+        int destQp = view.bth().destQp();
+        int pkey = view.bth().pKey();
+        if (destQp != 1 || view.lrh().vl() == VL15 || view.deth().qKey() != GSI_QKEY
+                || !pkeyMatches(pkey)) {
+            return false;
+        }
+        System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
+        int method = Layout.Mad.METHOD.getInt(mad, 0);
+        if ((method & METHOD_RESP) != 0) {
+            return false;
+        }
+        byte[] response;
+        if (Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT) {
+            response = pma.answer(this, mad);
+        } else {
+            response = unmatched(mad, method);
+        }
+        if (response == null) {
+            return false;
+        }
+        respond(response, view.lrh().sl(), view.lrh().slid(), pkey, view.deth().srcQp());
+        return true;
+    }
+
+    /**
+     * IBA 10.9.3: the keys' low 15 bits agree and one of them is a full member; the table's one
+     * entry, 0xFFFF, is a full member.
+     */
+    private static boolean pkeyMatches(int pkey) {
+        return (pkey & PKEY_LOW_15) == (DEFAULT_PKEY & PKEY_LOW_15);
+    }
+
+    /**
+     * A Get or Set of a class no agent here serves: answered with its header and status
+     * unsupported method/attribute (mad.c generate_unmatched_resp); anything else is not
+     * answered.
+     */
+    private static byte[] unmatched(byte[] in, int method) {
+        if (method != METHOD_GET && method != METHOD_SET) {
+            return null;
+        }
+        byte[] out = in.clone();
+        Layout.Mad.METHOD.set(out, 0, METHOD_GET_RESP);
+        Layout.Mad.STATUS.set(out, 0, STATUS_UNSUPPORTED_METHOD_ATTRIB);
+        return out;
+    }
+
+    /** Sends {@code response} from QP1 to {@code destQp} at {@code dlid}, on the request's SL and P_Key. */
+    private void respond(byte[] response, int sl, int dlid, int pkey, int destQp) {
+        FabricPort port0 = sw.port(0);
+        byte[] out = port0.pool().take(PacketBuilder.frameLength(Opcode.UD_SEND_ONLY, false, MAD_SIZE));
+        builder.wrap(out, 0).begin(Opcode.UD_SEND_ONLY, false);
+        // Every packet but QP0's goes on VL 0 (docs/HCA.md §10).
+        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(port0.lid());
+        Bth bth = builder.bth();
+        bth.pKey(pkey).destQp(destQp).psn(psn);
+        psn = (psn + 1) & Bth.PSN_MASK;
+        builder.deth().qKey(GSI_QKEY).srcQp(1);
+        builder.payload(response, 0, MAD_SIZE);
+        builder.finishWithoutCrcs();
+        answered++;
+        sw.sendFromPort0(out, Crcs.State.PENDING);
+    }
+
+    @Override
+    public boolean selects(int select) {
+        return select >= 0 && select <= sw.numPorts();
+    }
+
+    @Override
+    public void portCounters(int select, byte[] out, int d) {
+        SwitchPortCounters c = sw.counters(select);
+        Layout.PortCounters.LINK_DOWNED_COUNTER.set(out, d, Math.min(c.get(Counter.LINK_DOWNED), 0xff));
+        Layout.PortCounters.PORT_RCV_ERRORS.set(out, d, Math.min(c.get(Counter.RCV_ERRORS), 0xffff));
+        Layout.PortCounters.PORT_RCV_SWITCH_RELAY_ERRORS.set(out, d,
+                Math.min(c.get(Counter.RCV_SWITCH_RELAY_ERRORS), 0xffff));
+        Layout.PortCounters.PORT_XMIT_DISCARDS.set(out, d, Math.min(c.get(Counter.XMIT_DISCARDS), 0xffff));
+        Layout.PortCounters.PORT_XMIT_DATA.set(out, d, Math.min(c.get(Counter.XMIT_DATA), 0xffff_ffffL));
+        Layout.PortCounters.PORT_RCV_DATA.set(out, d, Math.min(c.get(Counter.RCV_DATA), 0xffff_ffffL));
+        Layout.PortCounters.PORT_XMIT_PACKETS.set(out, d, Math.min(c.get(Counter.XMIT_PACKETS), 0xffff_ffffL));
+        Layout.PortCounters.PORT_RCV_PACKETS.set(out, d, Math.min(c.get(Counter.RCV_PACKETS), 0xffff_ffffL));
+    }
+
+    @Override
+    public void portCountersExt(int select, byte[] out, int d) {
+        SwitchPortCounters c = sw.counters(select);
+        Layout.PortCountersExt.PORT_XMIT_DATA.set(out, d, c.get(Counter.XMIT_DATA));
+        Layout.PortCountersExt.PORT_RCV_DATA.set(out, d, c.get(Counter.RCV_DATA));
+        Layout.PortCountersExt.PORT_XMIT_PACKETS.set(out, d, c.get(Counter.XMIT_PACKETS));
+        Layout.PortCountersExt.PORT_RCV_PACKETS.set(out, d, c.get(Counter.RCV_PACKETS));
+        Layout.PortCountersExt.PORT_UNICAST_XMIT_PACKETS.set(out, d, c.get(Counter.UNICAST_XMIT_PACKETS));
+        Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS.set(out, d, c.get(Counter.UNICAST_RCV_PACKETS));
+        Layout.PortCountersExt.PORT_MULTICAST_XMIT_PACKETS.set(out, d, c.get(Counter.MULTICAST_XMIT_PACKETS));
+        Layout.PortCountersExt.PORT_MULTICAST_RCV_PACKETS.set(out, d, c.get(Counter.MULTICAST_RCV_PACKETS));
+    }
+
+    @Override
+    public void clearCounters(int select, int counterSelect) {
+        SwitchPortCounters c = sw.counters(select);
+        for (int i = 0; i < SEL_BITS.length; i++) {
+            if ((counterSelect & SEL_BITS[i]) != 0) {
+                c.clear(SEL_COUNTERS[i]);
+            }
+        }
+    }
+
+    @Override
+    public void clearCountersExt(int select, int counterSelect) {
+        SwitchPortCounters c = sw.counters(select);
+        for (int i = 0; i < SELX_COUNTERS.length; i++) {
+            if ((counterSelect & 1 << i) != 0) {
+                c.clear(SELX_COUNTERS[i]);
+            }
+        }
+    }
+}

@@ -1,0 +1,314 @@
+// A performance manager reading a switch port's counters through the switch's agent, as perfquery
+// does (IBA 16.1; include/rdma/ib_pma.h): MADs from a host's QP1 to the switch's LID
+package org.ibmodel.sim.world;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.PortCounters;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.RecvWr;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.Pma;
+import org.ibmodel.sim.fabric.Switch;
+import org.ibmodel.sim.fabric.SwitchPortCounters.Counter;
+import org.junit.jupiter.api.Test;
+
+/** Two hosts through one switch (h0 on switch port 1, h1 on port 2); h0's QP1 asks the switch. */
+class SwitchAgentTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 17);
+    private static final int MAD = 256;
+    private static final int GRH = 40;
+    private static final int GET = 0x01;
+    private static final int SET = 0x02;
+    private static final int GET_RESP = 0x81;
+    /** A UD SEND Only carrying a MAD: LRH, BTH, DETH, 256 bytes, ICRC; the VCRC not counted. */
+    private static final int MAD_PACKET_WORDS = (8 + 12 + 8 + MAD + 4) / 4;
+
+    private static String at(String what) {
+        return what + "\nreplay: mvn -B -pl driver-sim -am verify -Dtest=SwitchAgentTest"
+                + " -Dsurefire.failIfNoSpecifiedTests=false -Dibmodel.seed=" + SEED;
+    }
+
+    /** Host {@code i}'s verbs objects and a QP of the kind asked, in RTS on port 1. */
+    private static final class Side {
+        final World w;
+        final Host host;
+        final IbDevice dev;
+        final Pd pd;
+        final Cq cq;
+        final long buf;
+        final Mr mr;
+        private int tid;
+
+        Side(World w, int i) {
+            this.w = w;
+            host = w.host(i);
+            dev = host.driver(0).device();
+            pd = Pd.alloc(dev).get();
+            cq = Cq.create(dev, null, null, new CqInitAttr(64, 0)).get();
+            buf = host.memory().alloc(64 * 1024);
+            mr = Mr.reg(pd, buf, 64 * 1024, buf, AccessFlags.LOCAL_WRITE).get();
+        }
+
+        Qp qp(QpType type, int qkey) {
+            QpInitAttr init = QpInitAttr.of(type, cq, cq, QpCap.of(16, 16, 1));
+            init.portNum = 1;
+            Qp qp = Qp.create(pd, init).get();
+            QpAttr a = new QpAttr().state(QpState.INIT);
+            a.qkey = qkey;
+            a.portNum = 1;
+            int mask = QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY);
+            assertEquals(0, qp.modify(a, type == QpType.UD ? mask | QpAttrMask.PORT.bit() : mask));
+            assertEquals(0, qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            assertEquals(0, qp.modify(new QpAttr().state(QpState.RTS),
+                    QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            for (int k = 0; k < 16; k++) {
+                assertTrue(qp.postRecv(new RecvWr(100 + k, new Sge(buf + (long) k * 1024, GRH + MAD, mr.lkey()))).ok());
+            }
+            return qp;
+        }
+
+        /** A MAD of class PerfMgt (or {@code mgmtClass}) with a fresh TID, its PortSelect at byte 65. */
+        byte[] mad(int mgmtClass, int method, int attr, int portSelect, int counterSelect) {
+            byte[] m = new byte[MAD];
+            Layout.Mad.BASE_VERSION.set(m, 0, 1);
+            Layout.Mad.MGMT_CLASS.set(m, 0, mgmtClass);
+            Layout.Mad.CLASS_VERSION.set(m, 0, 1);
+            Layout.Mad.METHOD.set(m, 0, method);
+            Layout.Mad.TID.set(m, 0, 0x1000 + ++tid);
+            Layout.Mad.ATTR_ID.set(m, 0, attr);
+            Layout.PortCounters.PORT_SELECT.set(m, Layout.Mad.DATA, portSelect);
+            Layout.PortCounters.COUNTER_SELECT.set(m, Layout.Mad.DATA, counterSelect);
+            return m;
+        }
+
+        /** Sends {@code mad} from {@code qp} to QP1 at {@code dlid} with {@code qkey}. */
+        void send(Qp qp, int dlid, int qkey, byte[] mad) {
+            host.memory().write(buf + 32 * 1024, mad);
+            Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
+            assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(buf + 32 * 1024, MAD, mr.lkey())).ah(ah).remoteQpn(1).remoteQkey(qkey)).ok());
+        }
+
+        /** The MADs received since the last call, in order. */
+        List<byte[]> received() {
+            List<byte[]> out = new ArrayList<>();
+            Wc[] batch = new Wc[8];
+            int n;
+            while ((n = cq.poll(batch.length, batch)) > 0) {
+                for (int k = 0; k < n; k++) {
+                    if (batch[k].wrId >= 100) {
+                        assertEquals(WcStatus.SUCCESS, batch[k].status, at(batch[k].toString()));
+                        out.add(host.memory().read(buf + (batch[k].wrId - 100) * 1024 + GRH, MAD));
+                        repost(batch[k].wrId);
+                    }
+                }
+            }
+            return out;
+        }
+
+        private Qp gsi;
+
+        private void repost(long wrId) {
+            assertTrue(gsi.postRecv(new RecvWr(wrId, new Sge(buf + (wrId - 100) * 1024, GRH + MAD, mr.lkey()))).ok());
+        }
+
+        /** Sends {@code mad} from QP1 to the switch and returns its one answer. */
+        byte[] ask(int switchLid, byte[] mad) {
+            send(gsi, switchLid, SwitchAgent.GSI_QKEY, mad);
+            w.settle();
+            List<byte[]> got = received();
+            assertEquals(1, got.size(), at("one answer to attribute " + Layout.Mad.ATTR_ID.getInt(mad, 0)));
+            byte[] r = got.get(0);
+            assertEquals(GET_RESP, Layout.Mad.METHOD.getInt(r, 0), at("a GetResp"));
+            assertEquals(Layout.Mad.TID.get(mad, 0), Layout.Mad.TID.get(r, 0), at("the request's TID"));
+            return r;
+        }
+    }
+
+    private static long field(byte[] mad, org.ibmodel.sim.device.Field f) {
+        return f.get(mad, Layout.Mad.DATA);
+    }
+
+    private static int status(byte[] mad) {
+        return Layout.Mad.STATUS.getInt(mad, 0);
+    }
+
+    @Test
+    void shouldAnswerClassPortInfoAndEachPortsCountersAsTheyStandWhenAsked() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+
+            byte[] cpi = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
+            assertEquals(0, status(cpi), at("ClassPortInfo answered"));
+            assertEquals(1 << 9, field(cpi, Layout.PmaClassPortInfo.CAPABILITY_MASK),
+                    at("IB_PMA_CLASS_CAP_EXT_WIDTH: PortCountersExtended is there"));
+
+            // The request is in switch port 1's counters when the agent reads them; the ClassPortInfo
+            // request and its answer before it too.
+            byte[] pc = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+            assertEquals(0, status(pc));
+            assertEquals(2, field(pc, Layout.PortCounters.PORT_RCV_PACKETS), at("two requests in"));
+            assertEquals(1, field(pc, Layout.PortCounters.PORT_XMIT_PACKETS), at("one answer out"));
+            assertEquals(2 * MAD_PACKET_WORDS, field(pc, Layout.PortCounters.PORT_RCV_DATA), at("in 4-octet words"));
+            assertEquals(1, field(pc, Layout.PortCounters.PORT_SELECT), at("PortSelect kept"));
+            assertEquals(0, field(pc, Layout.PortCounters.PORT_RCV_SWITCH_RELAY_ERRORS));
+
+            // h1's port saw nothing; the switch's own counters agree with what the agent said.
+            byte[] other = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS_EXT, 2, 0));
+            assertEquals(0, field(other, Layout.PortCountersExt.PORT_XMIT_PACKETS), at("nothing went to h1"));
+            assertEquals(3, sw.counters(1).get(Counter.RCV_PACKETS));
+            assertEquals(3, sw.counters(1).get(Counter.XMIT_PACKETS), at("three answers out by now"));
+            assertEquals(3, w.agent(sw).answered());
+        }
+    }
+
+    /**
+     * Traffic between the hosts shows on both ends of each cable: what the switch port sent, the
+     * HCA port received, and the other way round, read through each one's own agent.
+     */
+    @Test
+    void shouldCountWhatEachCableCarriedAlikeAtTheSwitchAndAtTheHca() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            Side b = new Side(w, 1);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Qp ud = a.qp(QpType.UD, 0x22);
+            b.qp(QpType.UD, 0x22);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            for (int k = 0; k < 5; k++) {
+                a.send(ud, w.lid(1), 0x22, new byte[MAD]);
+            }
+            w.settle();
+            // UD to QPN 1 of h1 is its GSI, which drops a Q_Key of 0x22; no matter: the packets
+            // crossed the cable. Read h1's port through ib_core, the switch's through its agent.
+            PortCounters h1 = PortCounters.query(b.dev, 1).get();
+            byte[] sw2 = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS_EXT, 2, 0));
+            assertEquals(h1.portRcvPackets(), field(sw2, Layout.PortCountersExt.PORT_XMIT_PACKETS),
+                    at("switch port 2 sent what h1 received: " + h1));
+            assertEquals(h1.portRcvData(), field(sw2, Layout.PortCountersExt.PORT_XMIT_DATA), at(h1.toString()));
+            assertEquals(h1.unicastRcvPackets(), field(sw2, Layout.PortCountersExt.PORT_UNICAST_XMIT_PACKETS));
+            assertEquals(5, h1.portRcvPackets(), at(h1.toString()));
+
+            PortCounters h0 = PortCounters.query(a.dev, 1).get();
+            byte[] sw1 = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS_EXT, 1, 0));
+            // Port 1 has also taken in the request just answered, which h0 sent after the query.
+            assertEquals(h0.portXmitPackets() + 1, field(sw1, Layout.PortCountersExt.PORT_RCV_PACKETS), at(h0.toString()));
+        }
+    }
+
+    /** Set clears what CounterSelect names, each counter on its own, and answers as a Get after it. */
+    @Test
+    void shouldClearOnlyTheSelectedCountersOnSet() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+            a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+
+            // IB_PMA_SEL_PORT_RCV_PACKETS: the received packets only.
+            byte[] set = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, SET, Pma.ATTR_PORT_COUNTERS, 1, 0x8000));
+            assertEquals(0, status(set));
+            assertEquals(0, field(set, Layout.PortCounters.PORT_RCV_PACKETS), at("cleared"));
+            assertEquals(3 * MAD_PACKET_WORDS, field(set, Layout.PortCounters.PORT_RCV_DATA), at("not selected"));
+            assertEquals(2, field(set, Layout.PortCounters.PORT_XMIT_PACKETS), at("not selected"));
+            byte[] after = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS_EXT, 1, 0));
+            assertEquals(1, field(after, Layout.PortCountersExt.PORT_RCV_PACKETS), at("counting again from 0"));
+            assertEquals(4, field(after, Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS), at("its own counter"));
+
+            // IB_PMA_SELX_UNICAST_RCV clears the unicast count alone.
+            byte[] setx = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, SET, Pma.ATTR_PORT_COUNTERS_EXT, 1, 0x20));
+            assertEquals(0, field(setx, Layout.PortCountersExt.PORT_UNICAST_RCV_PACKETS));
+            assertEquals(2, field(setx, Layout.PortCountersExt.PORT_RCV_PACKETS));
+            assertEquals(2, sw.counters(1).get(Counter.RCV_PACKETS));
+        }
+    }
+
+    /** What the agent refuses, with the MAD status ib_mad and the kernel's agents give. */
+    @Test
+    void shouldAnswerABadRequestWithItsStatus() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int ports = sw.numPorts();
+            assertEquals(0x1c, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, ports + 1,
+                    0))), at("a port the switch does not have: invalid attribute value"));
+            assertEquals(0x1c, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 0xff,
+                    0))), at("AllPortSelect is not in its capability mask"));
+            assertEquals(0, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 0, 0))),
+                    at("port 0, the management port, counts nothing but is a port"));
+            assertEquals(0x0c, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, 0x0010, 1, 0))),
+                    at("an attribute the agent does not have"));
+            assertEquals(0x0c, status(a.ask(lid, a.mad(0x03, GET, 0x0011, 0, 0))),
+                    at("a class nobody serves at the switch (SubnAdm): mad.c generate_unmatched_resp"));
+            assertEquals(0x04, status(a.ask(lid, version2(a.mad(Pma.CLASS_PERF_MGMT, GET,
+                    Pma.ATTR_PORT_COUNTERS, 1, 0)))), at("class version 2: bad version"));
+            assertEquals(0, w.agent(sw).dropped());
+        }
+    }
+
+    private static byte[] version2(byte[] mad) {
+        Layout.Mad.CLASS_VERSION.set(mad, 0, 2);
+        return mad;
+    }
+
+    /**
+     * Dropped without an answer, as an HCA's QP1 drops them: a Q_Key other than the GSI's, a
+     * response (no agent answers one), and an SMP, for which the switch has no agent.
+     */
+    @Test
+    void shouldDropWhatItsQp1DoesNotTake() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Qp ud = a.qp(QpType.UD, 0x22);
+            Qp smi = a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            a.send(ud, lid, 0x22, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+            a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(Pma.CLASS_PERF_MGMT, GET_RESP, Pma.ATTR_PORT_COUNTERS,
+                    1, 0));
+            w.settle();
+            byte[] smp = a.mad(0x01, GET, 0x0011, 0, 0);
+            w.host(0).memory().write(a.buf + 32 * 1024, smp);
+            Ah ah = Ah.create(a.pd, AhAttr.lid(1, lid)).get();
+            assertTrue(smi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(a.buf + 32 * 1024, MAD, a.mr.lkey())).ah(ah).remoteQpn(0).remoteQkey(0)).ok());
+            w.settle();
+            assertEquals(List.of(), a.received(), at("nothing answered"));
+            assertEquals(2, w.agent(sw).dropped(), at("the wrong Q_Key and the response"));
+            assertEquals(1, w.agent(sw).droppedSmps(), at("the SMP"));
+            assertEquals(0, w.agent(sw).answered());
+        }
+    }
+}
