@@ -23,9 +23,9 @@ public final class HcaPort {
      * PortPhysicalState (IBA 14.2.5.6; include/rdma/ib_verbs.h enum ib_port_phys_state): 5 LinkUp,
      * 3 Disabled (the port closed), 2 Polling (open, looking for a partner on its cable).
      */
-    static final int PHYS_LINK_UP = 5;
+    public static final int PHYS_LINK_UP = 5;
     static final int PHYS_DISABLED = 3;
-    static final int PHYS_POLLING = 2;
+    public static final int PHYS_POLLING = 2;
     /**
      * PortInfo encodings (IBA 14.2.5.6) of what the port runs at: widths 1x, 4x, 8x and 12x
      * (LinkWidthSupported bits 0-3; 2x needs CapabilityMask2, which this port does not have);
@@ -33,10 +33,10 @@ public final class HcaPort {
      * which PortInfo shows as QDR and Mellanox's ExtendedPortInfo names (its LinkSpeedSupported
      * bit 0). Enabled is supported; active is the link's.
      */
-    static final int WIDTHS_SUPPORTED = 1 | 2 | 4 | 8;
-    static final int SPEEDS_SUPPORTED = 1 | 2 | 4;
+    public static final int WIDTHS_SUPPORTED = 1 | 2 | 4 | 8;
+    public static final int SPEEDS_SUPPORTED = 1 | 2 | 4;
     static final int SPEED_QDR = 4;
-    static final int EXT_SPEEDS_SUPPORTED = 1 | 2;
+    public static final int EXT_SPEEDS_SUPPORTED = 1 | 2;
     static final int EXT_SPEED_FDR = 1;
     static final int EXT_SPEED_EDR = 2;
     static final int MLNX_SPEEDS_SUPPORTED = 1;
@@ -44,7 +44,7 @@ public final class HcaPort {
     /** What {@link #supports} takes, in words. */
     static final String SUPPORTED = "an HCA port runs at 1X, 4X, 8X or 12X and SDR, DDR, QDR, FDR10, FDR or EDR";
     /** PortInfo:LinkDownDefaultState Polling. */
-    static final int LINK_DOWN_POLLING = 2;
+    public static final int LINK_DOWN_POLLING = 2;
     /** PortInfo's violation counters are 16 bits wide and stop at their maximum. */
     static final int COUNTER_MAX = 0xffff;
     // What a logical state lets through the port, by direction and kind: subnet management
@@ -236,7 +236,7 @@ public final class HcaPort {
      * (drivers/infiniband/hw/mlx4/main.c) prefers when CapabilityMask has IsExtendedSpeedsSupported;
      * FDR10 is QDR to PortInfo, which only Mellanox's ExtendedPortInfo tells apart. 0: not supported.
      */
-    static int linkSpeedActive(LinkSpeed s) {
+    public static int linkSpeedActive(LinkSpeed s) {
         return switch (s) {
             case SDR -> 1;
             case DDR -> 2;
@@ -254,7 +254,7 @@ public final class HcaPort {
     }
 
     /** PortInfo:LinkSpeedExtActive (IBA 14.2.5.6): 1 FDR, 2 EDR, 0 for a speed that is not extended. */
-    static int linkSpeedExtActive(LinkSpeed s) {
+    public static int linkSpeedExtActive(LinkSpeed s) {
         return switch (s) {
             case FDR -> EXT_SPEED_FDR;
             case EDR -> EXT_SPEED_EDR;

@@ -26,6 +26,16 @@ public interface PacketSink {
     }
 
     /**
+     * A packet for a switch's management port {@code port} (port 0) that came in by its port
+     * {@code inPort}, or by port 0 itself for one the switch sent to itself. An agent that needs
+     * to know where a packet entered (a subnet management agent's LocalPortNum) takes it here; by
+     * default it is {@link #receive(FabricPort, byte[], Crcs.State)}.
+     */
+    default void receiveAtManagementPort(FabricPort port, int inPort, byte[] packet, Crcs.State crcs) {
+        receive(port, packet, crcs);
+    }
+
+    /**
      * A packet this sink's {@code port} handed its link never left: the link went down while it
      * waited behind others for the wire. The port counts it in PortXmitDiscards instead of as
      * sent. {@code packet} is only to be read; the link frees it.

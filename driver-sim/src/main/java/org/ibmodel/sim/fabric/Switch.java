@@ -54,8 +54,12 @@ public final class Switch {
 
     // The LFT is read and written in blocks of 64 entries (IBA 14.2.5.10 LinearForwardingTable).
     private static final int LFT_BLOCK = 64;
-    /** Crossbar tags carry the output port in their low 8 bits and the packet's CRC state above. */
+    /**
+     * Crossbar tags carry the output port in their low 8 bits, the packet's CRC state above, and
+     * from bit 16 the port it came in by.
+     */
     private static final int PORT_BITS = 8;
+    private static final int INGRESS_SHIFT = 16;
     /** The shortest packet a port takes: an LRH and a VCRC. */
     private static final int LRH_AND_VCRC = Lrh.HEADER_LENGTH + Vcrc.LENGTH;
 
@@ -244,6 +248,19 @@ public final class Switch {
         return n;
     }
 
+    /**
+     * The highest MLID with an MFT entry (SwitchInfo MulticastFDBTop, IBA 14.2.5.4), 0xBFFF, the
+     * last unicast LID, when there is none.
+     */
+    public int multicastFdbTop() {
+        for (int i = mft.length - 1; i >= 0; i--) {
+            if (mft[i] != null) {
+                return FIRST_MULTICAST_LID + i;
+            }
+        }
+        return MAX_UNICAST_LID;
+    }
+
     /** Index of the last LFT entry in use (SwitchInfo LinearFDBTop, IBA 14.2.5.4), -1 if empty. */
     public int linearFdbTop() {
         for (int i = lft.length - 1; i >= 0; i--) {
@@ -404,7 +421,11 @@ public final class Switch {
             in.pool().give(packet);
             return;
         }
-        crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
+        crossbar.add(scheduler.now() + latencyNs, packet, tag(out, crcs, in.portNum()));
+    }
+
+    private static int tag(int out, Crcs.State crcs, int in) {
+        return out | crcs.ordinal() << PORT_BITS | in << INGRESS_SHIFT;
     }
 
     /**
@@ -421,7 +442,7 @@ public final class Switch {
             pool.give(packet);
             return;
         }
-        crossbar.add(scheduler.now() + latencyNs, packet, out | crcs.ordinal() << PORT_BITS);
+        crossbar.add(scheduler.now() + latencyNs, packet, tag(out, crcs, 0));
     }
 
     /**
@@ -444,7 +465,7 @@ public final class Switch {
                     System.arraycopy(packet, 0, copy, 0, packet.length);
                 }
                 original = null;
-                crossbar.add(scheduler.now() + latencyNs, copy, p | crcs.ordinal() << PORT_BITS);
+                crossbar.add(scheduler.now() + latencyNs, copy, tag(p, crcs, in.portNum()));
             }
         }
         if (original != null) {
@@ -458,9 +479,9 @@ public final class Switch {
     private void forward(byte[] packet, int tag) {
         forwarded++;
         int out = tag & ((1 << PORT_BITS) - 1);
-        Crcs.State crcs = Crcs.State.of(tag >>> PORT_BITS);
+        Crcs.State crcs = Crcs.State.of((tag & (1 << INGRESS_SHIFT) - 1) >>> PORT_BITS);
         if (out == 0) {
-            ports[0].deliver(packet, crcs);
+            ports[0].sink().receiveAtManagementPort(ports[0], tag >>> INGRESS_SHIFT, packet, crcs);
             return;
         }
         // Counted before the link may hand it back through unsent(), which takes it off again.

@@ -20,17 +20,19 @@ import org.ibmodel.sim.wire.PacketBuilder;
 import org.ibmodel.sim.wire.ParseResult;
 
 /**
- * The general services agent at a switch's management port, port 0: what answers a MAD sent to
- * the switch's LID, so that a performance manager (perfquery) reads a switch port's counters as
- * it reads an HCA's. Its performance agent answers ClassPortInfo, PortCounters and
- * PortCountersExtended for any of the switch's ports (PortSelect 0 to the last; port 0 counts
- * nothing), Get and Set; a request of another class is answered as ib_mad answers one no agent
- * took, with status "unsupported method/attribute".
+ * The agents at a switch's management port, port 0: what answers a MAD sent to the switch's LID,
+ * so that perfquery, smpquery and ibroute read a switch as they read a real one.
  *
- * <p>Like an HCA's QP1 (docs/HCA.md §5.11), it takes a 256-byte SEND Only to QP1, on any VL but
- * 15, with the well-known Q_Key and a P_Key matching its table's one entry, the default 0xFFFF,
- * and answers from QP1 to the sender's QP and LID. Left out: a subnet management agent (an SMP to
- * QP0 on VL15 is dropped, counted in {@link #droppedSmps()}), requests carrying a GRH, and the
+ * <p>Its performance agent, at QP1, answers ClassPortInfo, PortCounters and PortCountersExtended
+ * for any of the switch's ports (PortSelect 0 to the last; port 0 counts nothing), Get and Set;
+ * a request of another class is answered as ib_mad answers one no agent took, with status
+ * "unsupported method/attribute". Like an HCA's QP1 (docs/HCA.md §5.11) it takes a 256-byte SEND
+ * Only, on any VL but 15, with the well-known Q_Key and a P_Key matching its table's one entry,
+ * the default 0xFFFF, and answers from QP1 to the sender's QP and LID.
+ *
+ * <p>Its subnet management agent ({@link SwitchSma}), at QP0, answers a LID-routed SubnGet that
+ * came on VL15, from QP0 on VL15. Left out: directed-route SMPs (dropped and counted in
+ * {@link #droppedSmps()}: no switch of the model routes them), requests carrying a GRH, and the
  * PortXmitDiscardDetails, PortRcvErrorDetails and sampling attributes.
  */
 public final class SwitchAgent implements PacketSink, Pma.Ports {
@@ -61,6 +63,7 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         Counter.MULTICAST_XMIT_PACKETS, Counter.MULTICAST_RCV_PACKETS};
 
     private final Switch sw;
+    private final SwitchSma sma;
     private final Pma pma = new Pma();
     private final Packet view = Packet.reusable();
     private final PacketBuilder builder = new PacketBuilder();
@@ -70,15 +73,24 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private long dropped;
     private long droppedSmps;
 
-    private SwitchAgent(Switch sw) {
+    private SwitchAgent(Switch sw, long nodeGuid, int smLid) {
         this.sw = Objects.requireNonNull(sw, "sw");
+        this.sma = new SwitchSma(sw, nodeGuid, smLid);
     }
 
-    /** Plugs an agent into {@code sw}'s management port. */
-    public static SwitchAgent plug(Switch sw) {
-        SwitchAgent agent = new SwitchAgent(sw);
+    /**
+     * Plugs an agent into {@code sw}'s management port: the switch's node GUID is
+     * {@code nodeGuid}, and its subnet manager is at {@code smLid}.
+     */
+    public static SwitchAgent plug(Switch sw, long nodeGuid, int smLid) {
+        SwitchAgent agent = new SwitchAgent(sw, nodeGuid, smLid);
         sw.managementSink(agent);
         return agent;
+    }
+
+    /** The switch's node GUID, which its NodeInfo gives. */
+    public long nodeGuid() {
+        return sma.nodeGuid();
     }
 
     /** MADs answered. */
@@ -94,7 +106,7 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         return dropped;
     }
 
-    /** SMPs to QP0: no subnet management agent takes them here. */
+    /** SMPs to QP0 not answered: directed-route ones, and responses, traps and reports. */
     public long droppedSmps() {
         return droppedSmps;
     }
@@ -106,28 +118,51 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
 
     @Override
     public void receive(FabricPort port, byte[] packet, Crcs.State crcs) {
+        receiveAtManagementPort(port, 0, packet, crcs);
+    }
+
+    @Override
+    public void receiveAtManagementPort(FabricPort port, int inPort, byte[] packet, Crcs.State crcs) {
         try {
-            take(packet, crcs);
+            take(packet, crcs, inPort);
         } finally {
             port.pool().give(packet);
         }
     }
 
     /** Answers {@code packet} if it is a request the agent takes, else counts it dropped. */
-    private void take(byte[] packet, Crcs.State crcs) {
+    private void take(byte[] packet, Crcs.State crcs, int inPort) {
         boolean valid = view.parseInto(packet, 0, packet.length, crcs) instanceof ParseResult.Valid;
-        if (valid && view.bth().destQp() == 0 && view.lrh().vl() == VL15) {
-            droppedSmps++;
-        } else if (!valid || !answer(packet)) {
+        boolean isMad = valid && view.opcode() == Opcode.UD_SEND_ONLY && view.payloadLength() == MAD_SIZE
+                && !view.hasGrh();
+        if (isMad && view.bth().destQp() == 0 && view.lrh().vl() == VL15) {
+            if (!answerSmp(packet, inPort)) {
+                droppedSmps++;
+            }
+        } else if (!isMad || !answerGmp(packet)) {
             dropped++;
         }
     }
 
-    /** Answers the request in {@link #view}; false when it is not one the agent takes. */
-    private boolean answer(byte[] packet) {
-        if (view.opcode() != Opcode.UD_SEND_ONLY || view.payloadLength() != MAD_SIZE || view.hasGrh()) {
+    /**
+     * A LID-routed SMP to QP0 on VL15 (QP0 checks neither Q_Key nor P_Key, docs/HCA.md §5.11):
+     * answered from QP0 on VL15. A directed-route SMP is not: no switch of the model routes one.
+     */
+    private boolean answerSmp(byte[] packet, int inPort) {
+        System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
+        if (Layout.Mad.MGMT_CLASS.getInt(mad, 0) != SwitchSma.CLASS_SUBN_LID_ROUTED) {
             return false;
         }
+        byte[] response = sma.answer(mad, inPort);
+        if (response == null) {
+            return false;
+        }
+        respond(response, VL15, view.lrh().sl(), view.lrh().slid(), view.bth().pKey(), view.deth().srcQp(), 0);
+        return true;
+    }
+
+    /** A GMP to QP1, answered from QP1; false when it is not one the agent takes. */
+    private boolean answerGmp(byte[] packet) {
         int destQp = view.bth().destQp();
         int pkey = view.bth().pKey();
         if (destQp != 1 || view.lrh().vl() == VL15 || view.deth().qKey() != GSI_QKEY
@@ -148,7 +183,8 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         if (response == null) {
             return false;
         }
-        respond(response, view.lrh().sl(), view.lrh().slid(), pkey, view.deth().srcQp());
+        // Every packet but QP0's goes on VL 0 (docs/HCA.md §10).
+        respond(response, 0, view.lrh().sl(), view.lrh().slid(), pkey, view.deth().srcQp(), 1);
         return true;
     }
 
@@ -175,17 +211,19 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         return out;
     }
 
-    /** Sends {@code response} from QP1 to {@code destQp} at {@code dlid}, on the request's SL and P_Key. */
-    private void respond(byte[] response, int sl, int dlid, int pkey, int destQp) {
+    /**
+     * Sends {@code response} from QP {@code srcQp} (0 or 1) to {@code destQp} at {@code dlid}, on
+     * {@code vl} and the request's SL and P_Key; QP1 with the GSI's Q_Key, QP0 with none.
+     */
+    private void respond(byte[] response, int vl, int sl, int dlid, int pkey, int destQp, int srcQp) {
         FabricPort port0 = sw.port(0);
         byte[] out = port0.pool().take(PacketBuilder.frameLength(Opcode.UD_SEND_ONLY, false, MAD_SIZE));
         builder.wrap(out, 0).begin(Opcode.UD_SEND_ONLY, false);
-        // Every packet but QP0's goes on VL 0 (docs/HCA.md §10).
-        builder.lrh().vl(0).sl(sl).dlid(dlid).slid(port0.lid());
+        builder.lrh().vl(vl).sl(sl).dlid(dlid).slid(port0.lid());
         Bth bth = builder.bth();
         bth.pKey(pkey).destQp(destQp).psn(psn);
         psn = (psn + 1) & Bth.PSN_MASK;
-        builder.deth().qKey(GSI_QKEY).srcQp(1);
+        builder.deth().qKey(srcQp == 1 ? GSI_QKEY : 0).srcQp(srcQp);
         builder.payload(response, 0, MAD_SIZE);
         builder.finishWithoutCrcs();
         answered++;

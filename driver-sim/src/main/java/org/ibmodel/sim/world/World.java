@@ -129,7 +129,9 @@ public final class World implements AutoCloseable {
         List<Switch> all = fabric.switches();
         for (int k = 0; k < all.size(); k++) {
             fabric.assignLid(all.get(k).port(0), firstSwitchLid + k);
-            agents.add(SwitchAgent.plug(all.get(k)));
+            // A switch's node GUID is made from its LID as a host's is; the SM is host 0's port 1.
+            agents.add(SwitchAgent.plug(all.get(k), Hosts.GUID_BASE | (long) (firstSwitchLid + k) << 16,
+                    lid(0)));
         }
         int perSwitch = topology.isFatTree() ? topology.hostsPerLeaf() : n;
         for (int i = 0; i < n; i++) {

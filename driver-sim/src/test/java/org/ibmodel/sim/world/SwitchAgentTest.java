@@ -68,8 +68,8 @@ class SwitchAgentTest {
             dev = host.driver(0).device();
             pd = Pd.alloc(dev).get();
             cq = Cq.create(dev, null, null, new CqInitAttr(64, 0)).get();
-            buf = host.memory().alloc(64 * 1024);
-            mr = Mr.reg(pd, buf, 64 * 1024, buf, AccessFlags.LOCAL_WRITE).get();
+            buf = host.memory().alloc(256 * 1024);
+            mr = Mr.reg(pd, buf, 256 * 1024, buf, AccessFlags.LOCAL_WRITE).get();
         }
 
         Qp qp(QpType type, int qkey) {
@@ -84,10 +84,21 @@ class SwitchAgentTest {
             assertEquals(0, qp.modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
             assertEquals(0, qp.modify(new QpAttr().state(QpState.RTS),
                     QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
-            for (int k = 0; k < 16; k++) {
-                assertTrue(qp.postRecv(new RecvWr(100 + k, new Sge(buf + (long) k * 1024, GRH + MAD, mr.lkey()))).ok());
+            // Receive buffers: the GSI's at wr_id 100.., the SMI's at 200.., others' at 300..
+            int base = type == QpType.GSI ? 100 : type == QpType.SMI ? 200 : 300;
+            if (type == QpType.GSI) {
+                gsi = qp;
+            } else if (type == QpType.SMI) {
+                smi = qp;
+            }
+            for (int k = 0; k < 8; k++) {
+                assertTrue(qp.postRecv(new RecvWr(base + k, slot(base + k))).ok());
             }
             return qp;
+        }
+
+        private Sge slot(long wrId) {
+            return new Sge(buf + (wrId - 100) * 1024, GRH + MAD, mr.lkey());
         }
 
         /** A MAD of class PerfMgt (or {@code mgmtClass}) with a fresh TID, its PortSelect at byte 65. */
@@ -106,10 +117,16 @@ class SwitchAgentTest {
 
         /** Sends {@code mad} from {@code qp} to QP1 at {@code dlid} with {@code qkey}. */
         void send(Qp qp, int dlid, int qkey, byte[] mad) {
-            host.memory().write(buf + 32 * 1024, mad);
+            send(qp, dlid, 1, qkey, mad);
+        }
+
+        /** Sends {@code mad} from {@code qp} to {@code destQp} at {@code dlid} with {@code qkey}. */
+        void send(Qp qp, int dlid, int destQp, int qkey, byte[] mad) {
+            host.memory().write(buf + 250 * 1024, mad);
             Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
             assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
-                    .sgList(new Sge(buf + 32 * 1024, MAD, mr.lkey())).ah(ah).remoteQpn(1).remoteQkey(qkey)).ok());
+                    .sgList(new Sge(buf + 250 * 1024, MAD, mr.lkey())).ah(ah).remoteQpn(destQp).remoteQkey(qkey))
+                    .ok());
         }
 
         /** The MADs received since the last call, in order. */
@@ -119,10 +136,15 @@ class SwitchAgentTest {
             int n;
             while ((n = cq.poll(batch.length, batch)) > 0) {
                 for (int k = 0; k < n; k++) {
-                    if (batch[k].wrId >= 100) {
+                    long id = batch[k].wrId;
+                    if (id >= 100) {
                         assertEquals(WcStatus.SUCCESS, batch[k].status, at(batch[k].toString()));
-                        out.add(host.memory().read(buf + (batch[k].wrId - 100) * 1024 + GRH, MAD));
-                        repost(batch[k].wrId);
+                        out.add(host.memory().read(buf + (id - 100) * 1024 + GRH, MAD));
+                        lastSrcQp = batch[k].srcQp;
+                        Qp to = id < 200 ? gsi : id < 300 ? smi : null;
+                        if (to != null) {
+                            assertTrue(to.postRecv(new RecvWr(id, slot(id))).ok());
+                        }
                     }
                 }
             }
@@ -130,20 +152,29 @@ class SwitchAgentTest {
         }
 
         private Qp gsi;
+        private Qp smi;
+        private int lastSrcQp = -1;
 
-        private void repost(long wrId) {
-            assertTrue(gsi.postRecv(new RecvWr(wrId, new Sge(buf + (wrId - 100) * 1024, GRH + MAD, mr.lkey()))).ok());
-        }
-
-        /** Sends {@code mad} from QP1 to the switch and returns its one answer. */
+        /** Sends {@code mad} from QP1 to the switch's QP1 and returns its one answer. */
         byte[] ask(int switchLid, byte[] mad) {
             send(gsi, switchLid, SwitchAgent.GSI_QKEY, mad);
+            return answer(mad, 1);
+        }
+
+        /** Sends the SMP {@code mad} from QP0 to the switch's QP0 and returns its one answer. */
+        byte[] askSma(int switchLid, byte[] mad) {
+            send(smi, switchLid, 0, 0, mad);
+            return answer(mad, 0);
+        }
+
+        private byte[] answer(byte[] mad, int fromQp) {
             w.settle();
             List<byte[]> got = received();
             assertEquals(1, got.size(), at("one answer to attribute " + Layout.Mad.ATTR_ID.getInt(mad, 0)));
             byte[] r = got.get(0);
             assertEquals(GET_RESP, Layout.Mad.METHOD.getInt(r, 0), at("a GetResp"));
             assertEquals(Layout.Mad.TID.get(mad, 0), Layout.Mad.TID.get(r, 0), at("the request's TID"));
+            assertEquals(fromQp, lastSrcQp, at("answered from QP" + fromQp));
             return r;
         }
     }
@@ -277,6 +308,103 @@ class SwitchAgentTest {
         }
     }
 
+    /**
+     * smpquery nodeinfo, nodedesc, portinfo and switchinfo of a switch, and ibroute's blocks of
+     * its LFT: LID-routed SubnGets from a host's QP0, answered from the switch's QP0 on VL15.
+     */
+    @Test
+    void shouldAnswerLidRoutedSubnGetsFromTheSwitchesOwnState() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+
+            byte[] ni = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0011, 0, 0));
+            assertEquals(0, status(ni));
+            assertEquals(2, Layout.NodeInfo.NODE_TYPE.getInt(ni, d), at("NodeType switch"));
+            assertEquals(sw.numPorts(), Layout.NodeInfo.NUM_PORTS.getInt(ni, d));
+            assertEquals(w.agent(sw).nodeGuid(), Layout.NodeInfo.NODE_GUID.get(ni, d));
+            assertEquals(w.agent(sw).nodeGuid(), Layout.NodeInfo.PORT_GUID.get(ni, d), at("port 0's GUID"));
+            assertEquals(1, Layout.NodeInfo.LOCAL_PORT_NUM.getInt(ni, d), at("the SMP came in by port 1"));
+
+            byte[] nd = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0010, 0, 0));
+            assertEquals(sw.name(), new String(nd, d, sw.name().length(), java.nio.charset.StandardCharsets.US_ASCII));
+
+            byte[] p0 = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 0));
+            assertEquals(lid, Layout.SmpPortInfo.LID.getInt(p0, d), at("port 0 has the switch's LID"));
+            assertEquals(4, Layout.SmpPortInfo.PORT_STATE.getInt(p0, d), at("ACTIVE"));
+            assertEquals(w.lid(0), Layout.SmpPortInfo.MASTER_SM_LID.getInt(p0, d), at("the world's SM"));
+            byte[] p2 = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 2));
+            assertEquals(4, Layout.SmpPortInfo.PORT_STATE.getInt(p2, d), at("h1's cable is up"));
+            assertEquals(5, Layout.SmpPortInfo.PORT_PHYS_STATE.getInt(p2, d), at("LinkUp"));
+            assertEquals(2, Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.getInt(p2, d), at("4X"));
+            assertEquals(2, Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.getInt(p2, d), at("EDR"));
+            assertEquals(0, Layout.SmpPortInfo.LID.getInt(p2, d), at("an external port has no LID"));
+            assertEquals(1, Layout.SmpPortInfo.LOCAL_PORT_NUM.getInt(p2, d));
+            w.link(1).changeState(org.ibmodel.sim.fabric.Link.State.DOWN);
+            w.settle();
+            byte[] down = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 2));
+            assertEquals(1, Layout.SmpPortInfo.PORT_STATE.getInt(down, d), at("DOWN with its cable"));
+            assertEquals(2, Layout.SmpPortInfo.PORT_PHYS_STATE.getInt(down, d), at("Polling"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0),
+                    sw.numPorts() + 1))), at("no such port"));
+
+            byte[] si = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            assertEquals(0xC000, SwitchSma.SwitchInfo.LINEAR_FDB_CAP.getInt(si, d));
+            assertEquals(sw.linearFdbTop(), SwitchSma.SwitchInfo.LINEAR_FDB_TOP.getInt(si, d));
+            assertEquals(0xBFFF, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(si, d), at("no group yet"));
+
+            for (int target : new int[] {0, w.lid(1), lid}) {
+                int block = target / 64;
+                byte[] lft = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0019, 0, 0), block));
+                for (int l = 0; l < 64; l++) {
+                    assertEquals(sw.route(block * 64 + l), lft[d + l] & 0xff, at("LFT entry " + (block * 64 + l)));
+                }
+                int expected = target == 0 ? 0xff : target == lid ? 0 : 2;
+                assertEquals(expected, lft[d + target % 64] & 0xff, at("LID " + target + ": none, h1 by port 2,"
+                        + " the switch's own to port 0"));
+            }
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0019, 0, 0),
+                    0xC000 / 64))), at("a block past LinearFDBCap"));
+            assertEquals(0x0c, status(a.askSma(lid, a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0))),
+                    at("no SubnSet: the world sets the subnet up"));
+            assertEquals(0, w.agent(sw).droppedSmps());
+        }
+    }
+
+    /** Every switch of a fat tree answers at its LID, the answers finding their way back across it. */
+    @Test
+    void shouldAnswerFromEverySwitchOfAFatTree() {
+        try (World w = World.fatTree(SEED, 4, 2, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            java.util.Set<Long> guids = new java.util.HashSet<>();
+            for (Switch sw : w.fabric().switches()) {
+                int lid = sw.port(0).lid();
+                byte[] ni = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0011, 0, 0));
+                assertEquals(0, status(ni), at(sw.name()));
+                guids.add(Layout.NodeInfo.NODE_GUID.get(ni, Layout.Mad.DATA));
+                byte[] pc = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+                assertEquals(0, status(pc), at(sw.name()));
+                // Read before its own answer left, by port 1 where that is the way back to h0.
+                int answerOut = sw.route(w.lid(0)) == 1 ? 1 : 0;
+                assertEquals(sw.counters(1).get(Counter.XMIT_PACKETS) - answerOut,
+                        field(pc, Layout.PortCounters.PORT_XMIT_PACKETS), at(sw.name() + " port 1, as it stood"));
+            }
+            assertEquals(w.fabric().switches().size(), guids.size(), at("a GUID of its own each: " + guids));
+        }
+    }
+
+    private static final int SUBN_LID_ROUTED = 0x01;
+
+    private static byte[] attrMod(byte[] mad, long mod) {
+        Layout.Mad.ATTR_MOD.set(mad, 0, mod);
+        return mad;
+    }
+
     private static byte[] version2(byte[] mad) {
         Layout.Mad.CLASS_VERSION.set(mad, 0, 2);
         return mad;
@@ -284,7 +412,7 @@ class SwitchAgentTest {
 
     /**
      * Dropped without an answer, as an HCA's QP1 drops them: a Q_Key other than the GSI's, a
-     * response (no agent answers one), and an SMP, for which the switch has no agent.
+     * response (no agent answers one); and a directed-route SMP, which no switch here routes.
      */
     @Test
     void shouldDropWhatItsQp1DoesNotTake() {
@@ -299,11 +427,7 @@ class SwitchAgentTest {
             a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(Pma.CLASS_PERF_MGMT, GET_RESP, Pma.ATTR_PORT_COUNTERS,
                     1, 0));
             w.settle();
-            byte[] smp = a.mad(0x01, GET, 0x0011, 0, 0);
-            w.host(0).memory().write(a.buf + 32 * 1024, smp);
-            Ah ah = Ah.create(a.pd, AhAttr.lid(1, lid)).get();
-            assertTrue(smi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
-                    .sgList(new Sge(a.buf + 32 * 1024, MAD, a.mr.lkey())).ah(ah).remoteQpn(0).remoteQkey(0)).ok());
+            a.send(smi, lid, 0, 0, a.mad(0x81, GET, 0x0011, 0, 0));
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
             assertEquals(2, w.agent(sw).dropped(), at("the wrong Q_Key and the response"));

@@ -1,0 +1,245 @@
+// IBA 14.2.5 (SMA attributes: NodeDescription, NodeInfo, SwitchInfo, PortInfo,
+// LinearForwardingTable), 13.4.7 (MAD status); include/rdma/ib_smi.h and ib_mad.h for the numbers;
+// OpenSM's ib_switch_info_t for SwitchInfo's layout
+package org.ibmodel.sim.world;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import org.ibmodel.sim.device.Field;
+import org.ibmodel.sim.device.HcaPort;
+import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.Link;
+import org.ibmodel.sim.fabric.Switch;
+
+/**
+ * A switch's subnet management agent: answers a LID-routed SubnGet from the switch's own state,
+ * so that smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
+ * SwitchInfo, PortInfo of any port and LinearForwardingTable are answered; the subnet is set up
+ * by the world, not by MADs, so a SubnSet is refused as an HCA's agent refuses it.
+ */
+final class SwitchSma {
+    static final int CLASS_SUBN_LID_ROUTED = 0x01;
+    /** IB_NODE_SWITCH (include/rdma/ib_verbs.h rdma_node_type; NodeInfo:NodeType 2). */
+    static final int NODE_TYPE_SWITCH = 2;
+    /** IB_MTU_4096: the model's switch ports take a packet of any length up to it. */
+    static final int MTU_4096 = 5;
+    /** LIDs 0 to 0xBFFF: the whole unicast range fits the LFT (SwitchInfo LinearFDBCap). */
+    static final int LINEAR_FDB_CAP = Switch.MAX_UNICAST_LID + 1;
+    /** MLIDs 0xC000 to 0xFFFE (SwitchInfo MulticastFDBCap). */
+    static final int MULTICAST_FDB_CAP = Switch.LAST_MULTICAST_LID - Switch.FIRST_MULTICAST_LID + 1;
+    /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue. */
+    static final int LIFE_TIME_VALUE = 0x12;
+    static final int LFT_BLOCK = 64;
+
+    private static final int METHOD_GET = 0x01;
+    private static final int METHOD_SET = 0x02;
+    private static final int METHOD_GET_RESP = 0x81;
+    private static final int STATUS_BAD_VERSION = 0x0004;
+    private static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
+    private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
+    private static final int STATUS_INVALID_ATTRIB_VALUE = 0x001c;
+
+    /** IBA 14.2.5.4 SwitchInfo, offsets from the attribute's start (ib_switch_info_t). */
+    static final class SwitchInfo {
+        static final Field LINEAR_FDB_CAP = new Field("lin_cap", 0x00, 31, 16);
+        static final Field RANDOM_FDB_CAP = new Field("rand_cap", 0x00, 15, 0);
+        static final Field MULTICAST_FDB_CAP = new Field("mcast_cap", 0x04, 31, 16);
+        static final Field LINEAR_FDB_TOP = new Field("lin_top", 0x04, 15, 0);
+        static final Field DEFAULT_PORT = new Field("def_port", 0x08, 31, 24);
+        static final Field LIFE_TIME_VALUE = new Field("life_time_value", 0x08, 7, 3);
+        static final Field LIDS_PER_PORT = new Field("lids_per_port", 0x0c, 31, 16);
+        static final Field PARTITION_ENFORCEMENT_CAP = new Field("enforce_cap", 0x0c, 15, 0);
+        static final Field MULTICAST_FDB_TOP = new Field("mcast_top", 0x10, 15, 0);
+
+        private SwitchInfo() {
+        }
+    }
+
+    /** One attribute: fills the data of {@code out}, or returns a MAD status. */
+    @FunctionalInterface
+    private interface Get {
+        int fill(SwitchSma sma, int inPort, long attrMod, byte[] out);
+    }
+
+    private enum Attr {
+        NODE_DESC(0x0010, SwitchSma::nodeDesc),
+        NODE_INFO(0x0011, SwitchSma::nodeInfo),
+        SWITCH_INFO(0x0012, SwitchSma::switchInfo),
+        PORT_INFO(0x0015, SwitchSma::portInfo),
+        LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable);
+
+        final int id;
+        private final Get get;
+
+        Attr(int id, Get get) {
+            this.id = id;
+            this.get = get;
+        }
+
+        static Attr of(int id) {
+            for (Attr a : values()) {
+                if (a.id == id) {
+                    return a;
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The default subnet prefix, fe80::/64 (IBA 4.1.1), the world's. */
+    static final long DEFAULT_GID_PREFIX = 0xfe80_0000_0000_0000L;
+
+    private final Switch sw;
+    private final long nodeGuid;
+    private final int smLid;
+
+    SwitchSma(Switch sw, long nodeGuid, int smLid) {
+        this.sw = sw;
+        this.nodeGuid = nodeGuid;
+        this.smLid = smLid;
+    }
+
+    long nodeGuid() {
+        return nodeGuid;
+    }
+
+    /**
+     * The GetResp to {@code in}, a LID-routed SMP that came in by port {@code inPort}; null for a
+     * response, trap or report, which an agent never answers. {@code in} is not changed.
+     */
+    byte[] answer(byte[] in, int inPort) {
+        int method = Layout.Mad.METHOD.getInt(in, 0);
+        if ((method & 0x80) != 0 || method == 0x05 || method == 0x06) {
+            return null;
+        }
+        byte[] out = in.clone();
+        Arrays.fill(out, Layout.Mad.DATA, Layout.Mad.DATA + Layout.Mad.DATA_SIZE, (byte) 0);
+        Layout.Mad.METHOD.set(out, 0, METHOD_GET_RESP);
+        Layout.Mad.STATUS.set(out, 0, status(in, inPort, out));
+        return out;
+    }
+
+    private int status(byte[] in, int inPort, byte[] out) {
+        if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
+            return STATUS_BAD_VERSION;
+        }
+        int method = Layout.Mad.METHOD.getInt(in, 0);
+        if (method == METHOD_SET) {
+            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        if (method != METHOD_GET) {
+            return STATUS_UNSUPPORTED_METHOD;
+        }
+        Attr attr = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
+        if (attr == null) {
+            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        return attr.get.fill(this, inPort, Layout.Mad.ATTR_MOD.get(in, 0), out);
+    }
+
+    private int nodeDesc(int inPort, long attrMod, byte[] out) {
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        byte[] text = sw.name().getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(text, 0, out, Layout.Mad.DATA, Math.min(text.length, Layout.Mad.DATA_SIZE));
+        return 0;
+    }
+
+    private int nodeInfo(int inPort, long attrMod, byte[] out) {
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int d = Layout.Mad.DATA;
+        Layout.NodeInfo.BASE_VERSION.set(out, d, 1);
+        Layout.NodeInfo.CLASS_VERSION.set(out, d, 1);
+        Layout.NodeInfo.NODE_TYPE.set(out, d, NODE_TYPE_SWITCH);
+        Layout.NodeInfo.NUM_PORTS.set(out, d, sw.numPorts());
+        Layout.NodeInfo.SYS_IMAGE_GUID.set(out, d, nodeGuid);
+        Layout.NodeInfo.NODE_GUID.set(out, d, nodeGuid);
+        // A switch's ports share one GUID, port 0's (IBA 14.2.5.3).
+        Layout.NodeInfo.PORT_GUID.set(out, d, nodeGuid);
+        Layout.NodeInfo.PARTITION_CAP.set(out, d, 1);
+        Layout.NodeInfo.LOCAL_PORT_NUM.set(out, d, inPort);
+        return 0;
+    }
+
+    private int switchInfo(int inPort, long attrMod, byte[] out) {
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int d = Layout.Mad.DATA;
+        SwitchInfo.LINEAR_FDB_CAP.set(out, d, LINEAR_FDB_CAP);
+        SwitchInfo.RANDOM_FDB_CAP.set(out, d, 0);
+        SwitchInfo.MULTICAST_FDB_CAP.set(out, d, MULTICAST_FDB_CAP);
+        SwitchInfo.LINEAR_FDB_TOP.set(out, d, Math.max(0, sw.linearFdbTop()));
+        SwitchInfo.DEFAULT_PORT.set(out, d, 0);
+        SwitchInfo.LIFE_TIME_VALUE.set(out, d, LIFE_TIME_VALUE);
+        SwitchInfo.LIDS_PER_PORT.set(out, d, 0);
+        // No partition enforcement at the model's switches (fabric package).
+        SwitchInfo.PARTITION_ENFORCEMENT_CAP.set(out, d, 0);
+        SwitchInfo.MULTICAST_FDB_TOP.set(out, d, sw.multicastFdbTop());
+        return 0;
+    }
+
+    /**
+     * PortInfo of the port the modifier names, 0 being the management port, which has the
+     * switch's LID and is always active. An external port has no LID of its own; its state is
+     * its link's.
+     */
+    private int portInfo(int inPort, long attrMod, byte[] out) {
+        if (attrMod > sw.numPorts()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int p = (int) attrMod;
+        FabricPort port = sw.port(p);
+        int d = Layout.Mad.DATA;
+        Layout.SmpPortInfo.LOCAL_PORT_NUM.set(out, d, inPort);
+        Layout.SmpPortInfo.LINK_DOWN_DEFAULT_STATE.set(out, d, HcaPort.LINK_DOWN_POLLING);
+        Layout.SmpPortInfo.MTU_CAP.set(out, d, MTU_4096);
+        Layout.SmpPortInfo.VL_CAP.set(out, d, 1);
+        Layout.SmpPortInfo.OPERATIONAL_VLS.set(out, d, 1);
+        if (p == 0) {
+            Layout.SmpPortInfo.GID_PREFIX.set(out, d, DEFAULT_GID_PREFIX);
+            Layout.SmpPortInfo.MASTER_SM_LID.set(out, d, smLid);
+            Layout.SmpPortInfo.LID.set(out, d, port.lid());
+            Layout.SmpPortInfo.LMC.set(out, d, port.lmc());
+            Layout.SmpPortInfo.PORT_STATE.set(out, d, port.lid() != 0 ? HcaPort.ACTIVE : HcaPort.INIT);
+            Layout.SmpPortInfo.PORT_PHYS_STATE.set(out, d, HcaPort.PHYS_LINK_UP);
+            return 0;
+        }
+        Link link = port.link();
+        boolean up = link != null && link.state() == Link.State.UP;
+        Layout.SmpPortInfo.PORT_STATE.set(out, d, up ? HcaPort.ACTIVE : HcaPort.DOWN);
+        Layout.SmpPortInfo.PORT_PHYS_STATE.set(out, d, up ? HcaPort.PHYS_LINK_UP : HcaPort.PHYS_POLLING);
+        Layout.SmpPortInfo.LINK_WIDTH_ENABLED.set(out, d, HcaPort.WIDTHS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_WIDTH_SUPPORTED.set(out, d, HcaPort.WIDTHS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_SPEED_SUPPORTED.set(out, d, HcaPort.SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_SPEED_ENABLED.set(out, d, HcaPort.SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_SUPPORTED.set(out, d, HcaPort.EXT_SPEEDS_SUPPORTED);
+        Layout.SmpPortInfo.LINK_SPEED_EXT_ENABLED.set(out, d, HcaPort.EXT_SPEEDS_SUPPORTED);
+        if (up) {
+            Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(out, d, link.width().ibWidth());
+            Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(out, d, HcaPort.linkSpeedActive(link.speed()));
+            Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(out, d, HcaPort.linkSpeedExtActive(link.speed()));
+            Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, MTU_4096);
+        }
+        return 0;
+    }
+
+    /**
+     * Block {@code attrMod} of the LFT: 64 one-byte entries, 0xFF for a LID with no route
+     * (IBA 14.2.5.10); a block past LinearFDBCap is an invalid field.
+     */
+    private int linearForwardingTable(int inPort, long attrMod, byte[] out) {
+        if (attrMod >= LINEAR_FDB_CAP / LFT_BLOCK) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int first = (int) attrMod * LFT_BLOCK;
+        for (int i = 0; i < LFT_BLOCK; i++) {
+            out[Layout.Mad.DATA + i] = (byte) sw.route(first + i);
+        }
+        return 0;
+    }
+}
