@@ -76,8 +76,9 @@ class CqResizePropertyTest {
                     moved[0] += seen[1] > 0 ? 1 : 0;
                     raced[0] += seen[2] > 0 ? 1 : 0;
                 });
-        // The scenarios must reach both answers, and resizes with completions waiting.
-        REPORTER.assertReached(refused[0], EXAMPLES / 20, "of " + EXAMPLES + " runs had a resize refused");
+        // The scenarios must reach both answers, and resizes with completions waiting. A refusal
+        // comes in about 13 runs of 150 (6 to 19 over 25 seeds): its floor is well under that.
+        REPORTER.assertReached(refused[0], EXAMPLES / 50, "of " + EXAMPLES + " runs had a resize refused");
         REPORTER.assertReached(moved[0], EXAMPLES / 10, "of " + EXAMPLES + " runs resized with CQEs waiting");
         REPORTER.assertReached(raced[0], EXAMPLES / 20,
                 "of " + EXAMPLES + " runs polled in the handler during RESIZE_CQ");

@@ -77,8 +77,9 @@ class ImmAtomicLossPropertyTest {
         int[] replayed = {0};
         checkRc(TransportPolicy.CORRECT, replay -> replayed[0] += replay ? 1 : 0);
         // The scenarios must reach what the property is about, or it holds for nothing: a
-        // COMPARE_SWAP b had executed came again, to be answered from the cache.
-        REPORTER.assertReached(replayed[0], EXAMPLES / 15, "of " + EXAMPLES + " runs replayed a COMPARE_SWAP");
+        // COMPARE_SWAP b had executed came again, to be answered from the cache. About 17 in 150
+        // runs do, 6 to 25 over 25 seeds: the floor is for a generator that stopped reaching it.
+        REPORTER.assertReached(replayed[0], EXAMPLES / 50, "of " + EXAMPLES + " runs replayed a COMPARE_SWAP");
     }
 
     @Test

@@ -77,7 +77,9 @@ class VerbsLifecyclePropertyTest {
         long seed = Long.getLong("ibmodel.seed", DEFAULT_SEED);
         VerbsLifecycle.Coverage c = check(seed, EXAMPLES, UnaryOperator.identity());
         System.out.println("VerbsLifecyclePropertyTest coverage: " + c.seen);
-        // The runs must reach what the property is about, or it proves nothing.
+        // The runs must reach what the property is about, or it proves nothing. Each floor is well
+        // under what 25 seeds reached at the least, so another seed does not fail for thin luck;
+        // "modify to RTS from SQE" (1 to 8 over those seeds) has no room below its floor of 1.
         SeedReporter reporter = new SeedReporter("VerbsLifecyclePropertyTest", seed);
         String of = " in " + EXAMPLES + " runs (all counts: " + c.seen + ")";
         Map<String, Integer> floors = new TreeMap<>(Map.ofEntries(Map.entry("RDMA_WRITE RC SUCCESS", 15),
@@ -87,9 +89,9 @@ class VerbsLifecyclePropertyTest {
                 Map.entry("RC delivery checked", 15), Map.entry("post_recv ENOMEM", 15),
                 Map.entry("modify to RTS from SQE", 1), Map.entry("event QP_ACCESS_ERR", 5),
                 Map.entry("event QP_LAST_WQE_REACHED", 20), Map.entry("resize CQ", 20),
-                Map.entry("catastrophic error", 5), Map.entry("destroy SRQ", 20), Map.entry("destroy SRQ in use", 3),
+                Map.entry("catastrophic error", 5), Map.entry("destroy SRQ", 20), Map.entry("destroy SRQ in use", 1),
                 Map.entry("attach", 20), Map.entry("detach", 5), Map.entry("destroy QP attached", 3),
-                Map.entry("unsignalled RC retired", 10)));
+                Map.entry("unsignalled RC retired", 4)));
         for (Map.Entry<String, Integer> floor : floors.entrySet()) {
             reporter.assertReached(c.get(floor.getKey()), floor.getValue(), "times " + floor.getKey() + of);
         }
