@@ -11,8 +11,8 @@ final class CallerSite {
     /** Every production class of this package; frames of these classes are skipped. */
     private static final Set<Class<?>> PRIMITIVES = Set.of(
             CallerSite.class, Completion.class, Kernel.class, Kref.class, Lockdep.class,
-            LockdepMap.class, Mutex.class, RwSemaphore.class, SpinLock.class, Tasklet.class, Timer.class,
-            TimerBase.class, Work.class, Workqueue.class);
+            LockdepMap.class, Mutex.class, RwLock.class, RwSemaphore.class, SpinLock.class, Tasklet.class,
+            Timer.class, TimerBase.class, Work.class, Workqueue.class);
 
     /** Whether frames of a class are skipped; getNestHost is slow enough to matter on every lock. */
     private static final ClassValue<Boolean> SKIPPED = new ClassValue<>() {

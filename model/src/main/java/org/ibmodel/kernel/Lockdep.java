@@ -39,9 +39,17 @@ import java.util.Set;
  * kind of interrupt is an "inconsistent lock state" (the interrupt can come while the lock is
  * held and spin on it); a safe class held while an unsafe one is taken, directly or through a
  * chain of held locks, is an irq lock inversion. Both are reported from the usage alone, whether
- * or not the interrupt ever came at the wrong moment. Read acquisitions count as writes here: the
- * model has no rwlock_t, and its read locks (rw_semaphores, workqueue maps) never run in an
- * interrupt.
+ * or not the interrupt ever came at the wrong moment.
+ *
+ * <p>A read acquisition (rwlock_t's read_lock, an rw_semaphore's down_read) gathers the read
+ * states instead ({IN-HARDIRQ-R}, {HARDIRQ-ON-R} and the softirq pair), which conflict only with
+ * the opposite write state, as in mark_lock_irq: readers taken in an interrupt and with it enabled
+ * share the lock, but a writer with the interrupt enabled can be interrupted by a reader. A
+ * read_lock in an interrupt is a recursive read (read_lock_is_recursive with queued rwlocks), which
+ * may nest inside a read hold of its own chain. On the order graph a read acquisition meets only
+ * write states in its own class (lockdep's only_xr at the root of its search); further along a
+ * chain, read and write states count alike: lockdep's rule for paths through recursive readers
+ * is left out.
  */
 public final class Lockdep {
 
@@ -50,7 +58,11 @@ public final class Lockdep {
     static final int ENABLED_HARDIRQ = 1 << 1;
     static final int USED_IN_SOFTIRQ = 1 << 2;
     static final int ENABLED_SOFTIRQ = 1 << 3;
-    private static final String[] USAGE_NAMES = {"IN-HARDIRQ-W", "HARDIRQ-ON-W", "IN-SOFTIRQ-W", "SOFTIRQ-ON-W"};
+    /** A state's read form is its write form shifted by this (LOCK_USAGE_READ_MASK). */
+    static final int READ_SHIFT = 4;
+    private static final int WRITE_STATES = (1 << READ_SHIFT) - 1;
+    private static final String[] USAGE_NAMES = {"IN-HARDIRQ-W", "HARDIRQ-ON-W", "IN-SOFTIRQ-W", "SOFTIRQ-ON-W",
+        "IN-HARDIRQ-R", "HARDIRQ-ON-R", "IN-SOFTIRQ-R", "SOFTIRQ-ON-R"};
 
     /** A class's usage bits and where each was first seen (lockdep keeps a stack trace per bit). */
     private static final class Usage {
@@ -75,8 +87,22 @@ public final class Lockdep {
     /** Held locks, oldest first: {@code held[0..depth)}. */
     private Held[] held = new Held[8];
     private int depth;
-    /** from -> (to -> site of the first acquisition of "to" while "from" was held). */
-    private final Map<String, Map<String, String>> edges = new LinkedHashMap<>();
+    /**
+     * An order edge: where it was first seen, and which of its four kinds (held for read or not,
+     * taken for read or not) have been seen; lockdep validates a chain again when a lock in it is
+     * held or taken with another read state (hlock_id includes the read state).
+     */
+    private static final class Edge {
+        final String site;
+        int kinds;
+
+        Edge(String site) {
+            this.site = site;
+        }
+    }
+
+    /** from -> (to -> the edge "from -> to"). */
+    private final Map<String, Map<String, Edge>> edges = new LinkedHashMap<>();
     /**
      * from -> classes known to have no path from it in {@link #edges}: the answer of
      * {@link #path} for pairs already searched, forgotten whenever an edge is added. Once the
@@ -119,6 +145,15 @@ public final class Lockdep {
     }
 
     /**
+     * lock_acquire() of rwlock_t's read_lock: a recursive read in an interrupt, which may nest in
+     * a read hold of the same chain; in process context a plain read, as {@link #acquireRead}.
+     */
+    void acquireRwlockRead(String lockClass) {
+        ExecContext ctx = kernel.context();
+        record(lockClass, null, true, ctx == ExecContext.HARDIRQ || ctx == ExecContext.SOFTIRQ);
+    }
+
+    /**
      * lock_acquire() of a trylock that succeeded (spin_trylock, mutex_trylock): it may be taken
      * in any order, so it is neither checked for recursion nor ordered after the locks held, and
      * it does not make its class irq-safe (it never waits); locks taken while it is held are
@@ -126,7 +161,7 @@ public final class Lockdep {
      */
     void acquireTry(String lockClass) {
         Objects.requireNonNull(lockClass, "lockClass");
-        markUsage(lockClass, null, true);
+        markUsage(lockClass, null, true, false);
         push(lockClass, null, false);
     }
 
@@ -136,22 +171,30 @@ public final class Lockdep {
     }
 
     private void record(String lockClass, String site, boolean read) {
+        record(lockClass, site, read, false);
+    }
+
+    /** {@code recursive}: a recursive read (lockdep's read == 2). */
+    private void record(String lockClass, String site, boolean read, boolean recursive) {
         Objects.requireNonNull(lockClass, "lockClass");
         // __lock_acquire marks the usage before it validates the chain.
-        markUsage(lockClass, site, false);
-        checkRecursive(lockClass, site, read);
+        markUsage(lockClass, site, false, read);
+        checkRecursive(lockClass, site, read, recursive);
         long frame = kernel.lockdepFrame();
         // Every edge entered the graph only after its own cycle check, so the graph has no
         // cycle, and re-taking an order already recorded cannot close one: only new edges are
-        // checked.
+        // checked for cycles, and new kinds of an edge for irq usage.
         int fresh = 0;
         for (int i = 0; i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
-                Map<String, String> out = edges.get(h.lockClass);
-                if (out == null || !out.containsKey(lockClass)) {
-                    checkCircular(lockClass, site, h);
-                    checkIrqUsage(lockClass, site, h);
+                Map<String, Edge> out = edges.get(h.lockClass);
+                Edge e = out == null ? null : out.get(lockClass);
+                if (e == null || (e.kinds & kind(h.read, read)) == 0) {
+                    if (e == null) {
+                        checkCircular(lockClass, site, h);
+                    }
+                    checkIrqUsage(lockClass, site, h, read && recursive);
                     fresh++;
                 }
             }
@@ -159,22 +202,30 @@ public final class Lockdep {
         for (int i = 0; fresh > 0 && i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
-                Map<String, String> out = edges.get(h.lockClass);
+                Map<String, Edge> out = edges.get(h.lockClass);
                 if (out == null) {
                     out = new LinkedHashMap<>();
                     edges.put(h.lockClass, out);
                 }
-                if (!out.containsKey(lockClass)) {
+                Edge e = out.get(lockClass);
+                if (e == null) {
                     if (site == null) {
                         site = CallerSite.find();
                     }
-                    out.put(lockClass, site);
+                    e = new Edge(site);
+                    out.put(lockClass, e);
                     reverse.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass);
                     unreachable.clear();
                 }
+                e.kinds |= kind(h.read, read);
             }
         }
         push(lockClass, site, read);
+    }
+
+    /** One of an edge's four kinds: the held lock's and the new acquisition's read state. */
+    private static int kind(boolean heldRead, boolean read) {
+        return 1 << ((heldRead ? 2 : 0) + (read ? 1 : 0));
     }
 
     private void push(String lockClass, String site, boolean read) {
@@ -259,10 +310,16 @@ public final class Lockdep {
         return path(from, to) != null;
     }
 
-    private void checkRecursive(String lockClass, String site, boolean read) {
+    /**
+     * check_deadlock(): a class held anywhere on this CPU may be taken again only for read while
+     * it is held for read, by another chain (an interrupted reader), or by this one when the new
+     * acquisition is a recursive read.
+     */
+    private void checkRecursive(String lockClass, String site, boolean read, boolean recursive) {
         for (int i = 0; i < depth; i++) {
             Held h = held[i];
-            if (h.lockClass.equals(lockClass) && !(read && h.read && h.frame != kernel.lockdepFrame())) {
+            boolean shared = read && h.read && (recursive || h.frame != kernel.lockdepFrame());
+            if (h.lockClass.equals(lockClass) && !shared) {
                 // Still inside the acquiring call, so the stack names the acquisition.
                 String here = site != null ? site : CallerSite.find();
                 String owner = h.frame == kernel.lockdepFrame() ? "" : " by interrupted " + h.context + " code";
@@ -296,9 +353,9 @@ public final class Lockdep {
      * mark_usage(): the states this acquisition gives its class. New states are checked against
      * the class's other states (valid_state: "inconsistent lock state") and against the classes
      * it is ordered with (check_usage_forwards/backwards: "irq lock inversion"). A trylock does
-     * not make its class irq-safe.
+     * not make its class irq-safe; a read acquisition marks the read states.
      */
-    private void markUsage(String lockClass, String site, boolean trylock) {
+    private void markUsage(String lockClass, String site, boolean trylock, boolean read) {
         ExecContext ctx = kernel.context();
         int bits = 0;
         if (!trylock && ctx == ExecContext.HARDIRQ) {
@@ -313,7 +370,7 @@ public final class Lockdep {
                 bits |= ENABLED_SOFTIRQ;
             }
         }
-        mark(lockClass, bits, site, false);
+        mark(lockClass, read ? bits << READ_SHIFT : bits, site, false);
     }
 
     /**
@@ -325,7 +382,7 @@ public final class Lockdep {
         long frame = kernel.lockdepFrame();
         for (int i = 0; i < depth; i++) {
             if (held[i].frame == frame) {
-                mark(held[i].lockClass, bits, null, true);
+                mark(held[i].lockClass, held[i].read ? bits << READ_SHIFT : bits, null, true);
             }
         }
     }
@@ -346,6 +403,7 @@ public final class Lockdep {
             if ((fresh & (1 << bit)) != 0) {
                 String action = enabling
                         ? "enables " + irqOf(1 << bit).toLowerCase() + "s at " + here + " holding " + lockClass
+                                + (bit >= READ_SHIFT ? " for read" : "")
                         : "takes " + lockClass + " at " + here;
                 checkNewUsage(lockClass, u, 1 << bit, action);
             }
@@ -358,9 +416,9 @@ public final class Lockdep {
         u.bits |= fresh;
     }
 
-    /** The state that may not meet {@code bit} in one class: IN-X against X-ON and back. */
+    /** The write state that may not meet {@code bit}'s write form in one class: IN-X against X-ON and back. */
     private static int exclusive(int bit) {
-        return switch (bit) {
+        return switch (write(bit)) {
             case USED_IN_HARDIRQ -> ENABLED_HARDIRQ;
             case ENABLED_HARDIRQ -> USED_IN_HARDIRQ;
             case USED_IN_SOFTIRQ -> ENABLED_SOFTIRQ;
@@ -372,16 +430,40 @@ public final class Lockdep {
         return USAGE_NAMES[Integer.numberOfTrailingZeros(bit)];
     }
 
-    /** "HARDIRQ" or "SOFTIRQ": the interrupt a usage bit is about. */
-    private static String irqOf(int bit) {
-        return (bit & (USED_IN_HARDIRQ | ENABLED_HARDIRQ)) != 0 ? "HARDIRQ" : "SOFTIRQ";
+    /** The write form of a state bit. */
+    private static int write(int bit) {
+        return bit > WRITE_STATES ? bit >>> READ_SHIFT : bit;
     }
 
+    /** A state in both its forms. */
+    private static int bothForms(int writeBit) {
+        return writeBit | writeBit << READ_SHIFT;
+    }
+
+    /** Of the states {@code mask} names that {@code lockClass} has, the write one if it has it. */
+    private int matched(String lockClass, int mask) {
+        Usage u = usage.get(lockClass);
+        int have = u == null ? 0 : u.bits & mask;
+        return (have & WRITE_STATES) != 0 ? Integer.lowestOneBit(have & WRITE_STATES) : Integer.lowestOneBit(have);
+    }
+
+    /** "HARDIRQ" or "SOFTIRQ": the interrupt a usage bit is about. */
+    private static String irqOf(int bit) {
+        return (write(bit) & (USED_IN_HARDIRQ | ENABLED_HARDIRQ)) != 0 ? "HARDIRQ" : "SOFTIRQ";
+    }
+
+    /**
+     * mark_lock_irq(): a new state meets the opposite write state, and a new write state the
+     * opposite read state too, as an inconsistent lock state; then the classes it is ordered with.
+     */
     private void checkNewUsage(String lockClass, Usage u, int bit, String action) {
-        int other = exclusive(bit);
+        int excl = exclusive(bit);
+        boolean read = bit > WRITE_STATES;
+        int conflicting = read ? excl : bothForms(excl);
         String irq = irqOf(bit);
-        boolean safe = bit == USED_IN_HARDIRQ || bit == USED_IN_SOFTIRQ;
-        if ((u.bits & other) != 0) {
+        boolean safe = write(bit) == USED_IN_HARDIRQ || write(bit) == USED_IN_SOFTIRQ;
+        if ((u.bits & conflicting) != 0) {
+            int other = matched(lockClass, conflicting);
             throw new KernelBug(KernelBug.LOCKDEP_INCONSISTENT, "inconsistent lock state: inconsistent {"
                     + usageName(other) + "} -> {" + usageName(bit) + "} usage: " + kernel.context()
                     + irqFlags() + " " + action + "; {" + usageName(other)
@@ -389,8 +471,10 @@ public final class Lockdep {
                     + ". Possible unsafe locking scenario: lock(" + lockClass + "); <Interrupt> lock("
                     + lockClass + "); *** DEADLOCK ***");
         }
-        // A new safe class must reach no unsafe one; a new unsafe class must be reached by no safe one.
-        List<String> chain = safe ? usagePath(lockClass, other, true) : usagePath(lockClass, other, false);
+        // A new safe class must reach no unsafe one; a new unsafe class must be reached by no safe
+        // one (check_usage_forwards and _backwards look for both forms of the opposite state).
+        int opposite = bothForms(excl);
+        List<String> chain = usagePath(lockClass, read ? excl : opposite, opposite, safe);
         if (chain == null) {
             return;
         }
@@ -399,8 +483,8 @@ public final class Lockdep {
         }
         String safeClass = chain.get(0);
         String unsafeClass = chain.get(chain.size() - 1);
-        int safeBit = safe ? bit : other;
-        int unsafeBit = safe ? other : bit;
+        int safeBit = safe ? bit : matched(safeClass, opposite);
+        int unsafeBit = safe ? matched(unsafeClass, opposite) : bit;
         throw new KernelBug(KernelBug.LOCKDEP_IRQ_INVERSION, "possible irq lock inversion dependency detected: "
                 + kernel.context() + irqFlags() + " " + action + ", making " + lockClass + " "
                 + irq + (safe ? "-safe" : "-unsafe") + "; " + safeClass + " is " + irq + "-safe ({"
@@ -416,14 +500,18 @@ public final class Lockdep {
      * check_irq_usage(): a new edge {@code held -> lockClass} may not put an irq-safe class (held,
      * or one held before it) before an irq-unsafe one (lockClass, or one taken after it).
      */
-    private void checkIrqUsage(String lockClass, String site, Held h) {
+    private void checkIrqUsage(String lockClass, String site, Held h, boolean recursiveRead) {
         for (int safeBit : new int[] {USED_IN_HARDIRQ, USED_IN_SOFTIRQ}) {
-            int unsafeBit = exclusive(safeBit);
-            List<String> back = usagePath(h.lockClass, safeBit, false);
+            // bfs_init_rootb: a lock held for read meets only write states; bfs_init_root: so does
+            // a recursive read being taken.
+            List<String> back = usagePath(h.lockClass, h.read ? safeBit : bothForms(safeBit), bothForms(safeBit),
+                    false);
             if (back == null) {
                 continue;
             }
-            List<String> forward = usagePath(lockClass, unsafeBit, true);
+            int unsafe = exclusive(safeBit);
+            List<String> forward = usagePath(lockClass, recursiveRead ? unsafe : bothForms(unsafe), bothForms(unsafe),
+                    true);
             if (forward == null) {
                 continue;
             }
@@ -433,13 +521,15 @@ public final class Lockdep {
             String irq = irqOf(safeBit);
             String safeClass = chain.get(0);
             String unsafeClass = chain.get(chain.size() - 1);
+            int foundSafe = matched(safeClass, bothForms(safeBit));
+            int unsafeBit = matched(unsafeClass, bothForms(exclusive(safeBit)));
             String here = site != null ? site : CallerSite.find();
             throw new KernelBug(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, irq + "-safe -> " + irq
                     + "-unsafe lock order detected: " + kernel.context() + irqFlags() + " acquiring " + lockClass
                     + " at " + here + " while holding " + h.lockClass + " ("
                     + (h.site == null ? "acquired earlier" : "acquired at " + h.site) + ") would order "
-                    + describeChain(chain) + "; " + safeClass + " is " + irq + "-safe ({" + usageName(safeBit)
-                    + "} at " + sitesOf(safeClass, safeBit) + "), " + unsafeClass + " is " + irq + "-unsafe ({"
+                    + describeChain(chain) + "; " + safeClass + " is " + irq + "-safe ({" + usageName(foundSafe)
+                    + "} at " + sitesOf(safeClass, foundSafe) + "), " + unsafeClass + " is " + irq + "-unsafe ({"
                     + usageName(unsafeBit) + "} at " + sitesOf(unsafeClass, unsafeBit) + ")");
         }
     }
@@ -476,8 +566,8 @@ public final class Lockdep {
             if (i > 0) {
                 s.append(", ");
             }
-            Map<String, String> out = edges.get(from);
-            String site = out == null ? null : out.get(to);
+            Map<String, Edge> out = edges.get(from);
+            String site = out == null || out.get(to) == null ? null : out.get(to).site;
             s.append(from).append(" -> ").append(to);
             s.append(site == null ? " (this acquisition)" : " (first recorded at " + site + ")");
         }
@@ -490,6 +580,15 @@ public final class Lockdep {
      * it, or null.
      */
     private List<String> usagePath(String from, int bit, boolean forward) {
+        return usagePath(from, bit, bit, forward);
+    }
+
+    /**
+     * As {@link #usagePath(String, int, boolean)}, {@code from} itself matching only
+     * {@code rootMask}: a read acquisition meets only the write form of a state in its own class
+     * (bfs_init_root's only_xr, usage_match masking out the read usage).
+     */
+    private List<String> usagePath(String from, int rootMask, int bit, boolean forward) {
         Map<String, String> parent = new HashMap<>();
         Deque<String> frontier = new ArrayDeque<>();
         frontier.add(from);
@@ -497,10 +596,10 @@ public final class Lockdep {
         while (!frontier.isEmpty()) {
             String node = frontier.poll();
             Usage u = usage.get(node);
-            if (u != null && (u.bits & bit) != 0) {
+            if (u != null && (u.bits & (node.equals(from) ? rootMask : bit)) != 0) {
                 return chainTo(node, from, parent);
             }
-            Map<String, String> out = forward ? edges.get(node) : null;
+            Map<String, Edge> out = forward ? edges.get(node) : null;
             Iterable<String> nexts = forward ? (out == null ? Set.of() : out.keySet())
                     : reverse.getOrDefault(node, Set.of());
             for (String next : nexts) {

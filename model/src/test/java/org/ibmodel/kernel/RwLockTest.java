@@ -1,0 +1,174 @@
+package org.ibmodel.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * rwlock_t and what lockdep makes of its readers (kernel/locking/lockdep.c mark_lock_irq,
+ * check_deadlock, read_lock_is_recursive): the read states meet only the opposite write state.
+ */
+class RwLockTest {
+
+    private final Kernel kernel = new Kernel("host0");
+    private final RwLock cache = new RwLock(kernel, "device->cache_lock");
+    private final SpinLock sq = new SpinLock(kernel, "qp->sq.lock");
+    private final SpinLock other = new SpinLock(kernel, "other->lock");
+
+    private void inHardirq(Runnable body) {
+        kernel.runIn(ExecContext.HARDIRQ, body);
+    }
+
+    private static KernelBug expect(String rule, Runnable body) {
+        KernelBug bug = assertThrows(KernelBug.class, body::run);
+        assertEquals(rule, bug.rule(), bug.getMessage());
+        return bug;
+    }
+
+    private void read(Runnable body) {
+        cache.readLock();
+        try {
+            body.run();
+        } finally {
+            cache.readUnlock();
+        }
+    }
+
+    /** ib_core's cache_lock: read_lock_irqsave anywhere, write_lock_irq in ib_cache_update. */
+    @Test
+    void shouldTakeTheCacheLockAsIbCoreDoes() {
+        assertDoesNotThrow(() -> {
+            inHardirq(() -> {
+                long f = cache.readLockIrqsave();
+                cache.readUnlockIrqrestore(f);
+            });
+            long flags = sq.lockIrqsave();
+            long f = cache.readLockIrqsave();
+            assertEquals(1, cache.readers());
+            cache.readUnlockIrqrestore(f);
+            sq.unlockIrqrestore(flags);
+            cache.writeLockIrq();
+            assertTrue(cache.isWriteLocked());
+            cache.writeUnlockIrq();
+        });
+        assertFalse(kernel.irqsDisabled());
+        assertFalse(kernel.inAtomic());
+    }
+
+    /**
+     * Readers in an interrupt and readers with interrupts on share the lock: {IN-HARDIRQ-R} and
+     * {HARDIRQ-ON-R} do not conflict, and an interrupt reading it while the task it interrupted
+     * reads it is no deadlock.
+     */
+    @Test
+    void shouldLetReadersInAnInterruptAndWithInterruptsOnShareIt() {
+        assertDoesNotThrow(() -> {
+            inHardirq(() -> read(() -> { }));
+            read(() -> inHardirq(() -> read(() -> { })));
+        });
+    }
+
+    /** mark_lock_irq: {IN-HARDIRQ-R} against a writer with interrupts on, {HARDIRQ-ON-W}. */
+    @Test
+    void shouldReportAWriterWithInterruptsOnOfALockAnInterruptReads() {
+        inHardirq(() -> read(() -> { }));
+
+        KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> {
+            cache.writeLock();
+            cache.writeUnlock();
+        });
+
+        assertTrue(bug.getMessage().contains("inconsistent {IN-HARDIRQ-R} -> {HARDIRQ-ON-W} usage: PROCESS"),
+                bug.getMessage());
+        assertTrue(bug.getMessage().contains("state was registered at org.ibmodel.kernel.RwLockTest.read("),
+                "the reader's caller, not the primitive: " + bug.getMessage());
+        assertFalse(cache.isWriteLocked(), "a refused acquisition leaves the lock free");
+    }
+
+    @Test
+    void shouldReportAnInterruptReadingALockWrittenWithInterruptsOn() {
+        cache.writeLock();
+        cache.writeUnlock();
+
+        KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> inHardirq(() -> read(() -> { })));
+
+        assertTrue(bug.getMessage().contains("inconsistent {HARDIRQ-ON-W} -> {IN-HARDIRQ-R} usage: HARDIRQ"),
+                bug.getMessage());
+    }
+
+    /** A writer in an interrupt against readers with interrupts on: {HARDIRQ-ON-R} -> {IN-HARDIRQ-W}. */
+    @Test
+    void shouldReportAnInterruptWritingALockReadWithInterruptsOn() {
+        read(() -> { });
+
+        KernelBug bug = expect(KernelBug.LOCKDEP_INCONSISTENT, () -> inHardirq(() -> {
+            cache.writeLock();
+            cache.writeUnlock();
+        }));
+
+        assertTrue(bug.getMessage().contains("inconsistent {HARDIRQ-ON-R} -> {IN-HARDIRQ-W}"), bug.getMessage());
+    }
+
+    /** A task that holds it and wants it again, for write, or for read while it writes, spins forever. */
+    @Test
+    void shouldReportATaskTakingItForWriteAgainstItself() {
+        long flags = cache.readLockIrqsave();
+        expect(KernelBug.LOCKDEP_RECURSIVE, cache::writeLock);
+        cache.readUnlockIrqrestore(flags);
+        flags = cache.writeLockIrqsave();
+        expect(KernelBug.LOCKDEP_RECURSIVE, cache::readLock);
+        cache.writeUnlockIrqrestore(flags);
+    }
+
+    /**
+     * check_deadlock: read after read in one task is a recursive read only in an interrupt; in
+     * process context the queued rwlock would let a waiting writer in between, so lockdep reports it.
+     */
+    @Test
+    void shouldLetOnlyAnInterruptTakeItForReadTwice() {
+        assertDoesNotThrow(() -> inHardirq(() -> read(() -> read(() -> { }))));
+        expect(KernelBug.LOCKDEP_RECURSIVE, () -> read(() -> read(() -> { })));
+    }
+
+    /**
+     * A lock an interrupt reads, held for write while an irq-unsafe lock is taken: the writer
+     * waits for the unsafe lock, whose holder's interrupt spins on the writer. Held for read it is
+     * no deadlock (the interrupt's read shares it), and lockdep's search starts from a read hold
+     * looking for write states only (bfs_init_rootb's only_xr).
+     */
+    @Test
+    void shouldReportAnInterruptReadLockHeldForWriteBeforeAnIrqUnsafeLock() {
+        inHardirq(() -> read(() -> { }));
+        other.with(() -> { });
+
+        assertDoesNotThrow(() -> {
+            long f = cache.readLockIrqsave();
+            try {
+                other.with(() -> { });
+            } finally {
+                cache.readUnlockIrqrestore(f);
+            }
+        }, "a read hold before the unsafe lock");
+        KernelBug bug = expect(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, () -> {
+            long f = cache.writeLockIrqsave();
+            try {
+                other.with(() -> { });
+            } finally {
+                cache.writeUnlockIrqrestore(f);
+            }
+        });
+
+        assertTrue(bug.getMessage().contains("device->cache_lock is HARDIRQ-safe ({IN-HARDIRQ-R}"), bug.getMessage());
+        assertTrue(bug.getMessage().contains("other->lock is HARDIRQ-unsafe ({HARDIRQ-ON-W}"), bug.getMessage());
+    }
+
+    @Test
+    void shouldRefuseAnUnlockOfWhatIsNotHeld() {
+        expect(KernelBug.BAD_UNLOCK, cache::readUnlock);
+        expect(KernelBug.BAD_UNLOCK, cache::writeUnlock);
+    }
+}
