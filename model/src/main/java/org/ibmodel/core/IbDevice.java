@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.KernelBug;
+import org.ibmodel.kernel.RwLock;
 import org.ibmodel.kernel.RwSemaphore;
 import org.ibmodel.kernel.Work;
 import org.ibmodel.mm.HostMemory;
@@ -15,6 +16,7 @@ import org.ibmodel.mm.HostMemory;
 /** An RDMA device as ib_core sees it: a driver behind {@link DeviceOps}, ports, and clients. */
 public final class IbDevice {
     private final IbCore core;
+    private final RwLock cacheLock;
     private final String name;
     private final DeviceOps ops;
     private final DeviceAttr attr;
@@ -53,6 +55,7 @@ public final class IbDevice {
         this.nodeGuid = nodeGuid;
         this.eventHandlerLock = new RwSemaphore(core.kernel(), "ib_device->event_handler_rwsem");
         this.clientDataRwsem = new RwSemaphore(core.kernel(), "ib_device->client_data_rwsem");
+        this.cacheLock = new RwLock(core.kernel(), "device->cache_lock");
         this.ports = new Port[portAttrs.length];
         for (int i = 0; i < portAttrs.length; i++) {
             ports[i] = new Port(this, i + 1, portAttrs[i], nodeGuid + i + 1);
@@ -85,6 +88,15 @@ public final class IbDevice {
 
     public Kernel kernel() {
         return core.kernel();
+    }
+
+    /**
+     * cache_lock (drivers/infiniband/core/cache.c): guards the ports' cached P_Key tables, LMC
+     * and state; readers take it with read_lock_irqsave from any context, ib_cache_update with
+     * write_lock_irq.
+     */
+    RwLock cacheLock() {
+        return cacheLock;
     }
 
     public DeviceOps ops() {

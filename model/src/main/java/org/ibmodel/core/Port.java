@@ -2,6 +2,7 @@
 package org.ibmodel.core;
 
 import java.util.Arrays;
+import org.ibmodel.kernel.RwLock;
 
 /**
  * One port of a device: its attributes and its GID and P_Key tables. Only crossing into or out of
@@ -108,6 +109,20 @@ public final class Port {
         return pkeys[index];
     }
 
+    /**
+     * ib_get_cached_pkey: the P_Key of ib_core's copy of the table, read under the device's
+     * cache_lock (read_lock_irqsave, from any context), or -EINVAL for an index outside it.
+     */
+    public int cachedPkey(int index) {
+        RwLock lock = device.cacheLock();
+        long flags = lock.readLockIrqsave();
+        try {
+            return pkey(index);
+        } finally {
+            lock.readUnlockIrqrestore(flags);
+        }
+    }
+
     public int pkeyTableLength() {
         return pkeys.length;
     }
@@ -153,7 +168,10 @@ public final class Port {
      * (the driver dispatches PORT_ACTIVE and PORT_ERR from its device's port-change events).
      */
     public void cacheState(PortState state) {
+        RwLock lock = device.cacheLock();
+        lock.writeLockIrq();
         attr.state = state;
+        lock.writeUnlockIrq();
     }
 
     /**
@@ -196,9 +214,12 @@ public final class Port {
         if (table.length != pkeys.length) {
             throw new IllegalArgumentException("pkey table of " + table.length + " for a port with " + pkeys.length);
         }
+        RwLock lock = device.cacheLock();
+        lock.writeLockIrq();
         for (int i = 0; i < pkeys.length; i++) {
             pkeys[i] = table[i] & 0xffff;
         }
+        lock.writeUnlockIrq();
     }
 
     /** ib_cache_update's GID part: entry {@code index} as the driver read it; no event of its own. */

@@ -291,7 +291,7 @@ final class HcaQp {
         }
         // mlx4 build_mlx_header: QP1 sends with the P_Key the WR names, ib_get_cached_pkey's
         // -EINVAL for an entry the port's table does not have.
-        if (ibQp.type() == QpType.GSI && ibQp.device().port(ibQp.portNum()).pkey(wr.pkeyIndex()) < 0) {
+        if (ibQp.type() == QpType.GSI && ibQp.device().port(ibQp.portNum()).cachedPkey(wr.pkeyIndex()) < 0) {
             return Errno.EINVAL.negative();
         }
         if (op.hasAtomic() && (wr.numSge() != 1 || wr.sgList().get(0).length() != 8)) {

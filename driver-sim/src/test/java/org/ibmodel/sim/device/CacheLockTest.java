@@ -1,0 +1,100 @@
+// ib_core's cache_lock (drivers/infiniband/core/cache.c ib_get_cached_pkey, ib_cache_update) as
+// the HCA driver meets it: mlx4's build_mlx_header reads the cached P_Key under qp->sq.lock
+package org.ibmodel.sim.device;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.ibmodel.core.AccessFlags;
+import org.ibmodel.core.Ah;
+import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.Cq;
+import org.ibmodel.core.CqInitAttr;
+import org.ibmodel.core.CqNotifyFlags;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Mr;
+import org.ibmodel.core.Pd;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpAttr;
+import org.ibmodel.core.QpAttrMask;
+import org.ibmodel.core.QpCap;
+import org.ibmodel.core.QpInitAttr;
+import org.ibmodel.core.QpState;
+import org.ibmodel.core.QpType;
+import org.ibmodel.core.SendFlags;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
+import org.ibmodel.core.Wc;
+import org.ibmodel.core.WrOpcode;
+import org.ibmodel.kernel.ExecContext;
+import org.ibmodel.sim.world.World;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(ReplayOnFailure.class)
+class CacheLockTest {
+    private static final long SEED = Long.getLong("ibmodel.seed", 23);
+    private static final int GSI_QKEY = 0x8001_0000;
+
+    private static String at(String what) {
+        return ReplayOnFailure.at("CacheLockTest", SEED, what);
+    }
+
+    /**
+     * A GSI send posted from a completion handler, in hard-interrupt context, reads the cached
+     * P_Key under qp->sq.lock and cache_lock for read; the P_Key table's update, from the
+     * driver's work, writes ib_core's copy with write_lock_irq. Lockdep accepts both and learns
+     * the order sq.lock -> cache_lock. A write_lock that left interrupts on would be an
+     * inconsistent lock state ({IN-HARDIRQ-R} -> {HARDIRQ-ON-W}): the interrupt could come while
+     * the update holds the lock and spin on it for read.
+     */
+    @Test
+    void shouldReadTheCachedPkeyInAnInterruptAndUpdateItWithInterruptsOff() {
+        try (World w = World.of(SEED, 2)) {
+            IbDevice dev = w.host(0).driver(0).device();
+            Pd pd = Pd.alloc(dev).get();
+            long buf = w.host(0).memory().alloc(4096);
+            Mr mr = Mr.reg(pd, buf, 4096, buf, AccessFlags.LOCAL_WRITE).get();
+            Ah ah = Ah.create(pd, AhAttr.lid(1, w.lid(1))).get();
+            Qp[] gsi = new Qp[1];
+            int[] completions = {0};
+            ExecContext[] postedIn = new ExecContext[1];
+            Cq cq = Cq.create(dev, c -> {
+                Wc[] wc = {new Wc(), new Wc()};
+                completions[0] += c.poll(wc.length, wc);
+                if (postedIn[0] == null) {
+                    postedIn[0] = dev.kernel().context();
+                    assertTrue(gsi[0].postSend(send(buf, mr, ah)).ok(), at("posted from the handler"));
+                }
+                c.reqNotify(CqNotifyFlags.NEXT_COMP);
+            }, null, new CqInitAttr(16, 0)).get();
+            QpInitAttr init = QpInitAttr.of(QpType.GSI, cq, cq, QpCap.of(8, 8, 1));
+            init.portNum = 1;
+            gsi[0] = Qp.create(pd, init).get();
+            QpAttr a = new QpAttr().state(QpState.INIT);
+            a.qkey = GSI_QKEY;
+            a.portNum = 1;
+            assertEquals(0, gsi[0].modify(a, QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.PKEY_INDEX, QpAttrMask.QKEY)));
+            assertEquals(0, gsi[0].modify(new QpAttr().state(QpState.RTR), QpAttrMask.STATE.bit()));
+            assertEquals(0, gsi[0].modify(new QpAttr().state(QpState.RTS),
+                    QpAttrMask.of(QpAttrMask.STATE, QpAttrMask.SQ_PSN)));
+            cq.reqNotify(CqNotifyFlags.NEXT_COMP);
+
+            assertTrue(gsi[0].postSend(send(buf, mr, ah)).ok());
+            w.settle();
+            assertEquals(ExecContext.HARDIRQ, postedIn[0], at("the handler runs in the EQ's interrupt"));
+            assertEquals(2, completions[0], at("both sends completed"));
+            assertTrue(dev.kernel().lockdep().hasDependency("qp->sq.lock", "device->cache_lock"),
+                    at("build_mlx_header's order"));
+
+            TransportPair.setPkey(w.host(0).hca(0).firmware().port(1), 1, 0x8001);
+            w.settle();
+            assertEquals(0x8001, dev.port(1).cachedPkey(1), at("ib_cache_update wrote the new entry"));
+        }
+    }
+
+    private static SendWr send(long buf, Mr mr, Ah ah) {
+        return new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(new Sge(buf, 256, mr.lkey())).ah(ah)
+                .remoteQpn(1).remoteQkey(GSI_QKEY).sendFlags(SendFlags.SIGNALED);
+    }
+}
