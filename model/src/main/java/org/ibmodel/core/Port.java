@@ -21,6 +21,11 @@ public final class Port {
     private final int portNum;
     private final PortAttr attr;
     private final byte[][] gids;
+    /**
+     * The GID table's rwlock (struct ib_gid_table in core/cache.c): read_lock_irqsave to read an
+     * entry from any context, write_lock_irq to change one.
+     */
+    private final RwLock gidLock;
     private final int[] pkeys;
 
     Port(IbDevice device, int portNum, PortAttr attr, long portGuid) {
@@ -28,6 +33,7 @@ public final class Port {
         this.portNum = portNum;
         this.attr = attr;
         this.gids = new byte[attr.gidTblLen][16];
+        this.gidLock = new RwLock(device.kernel(), "table->rwlock");
         this.pkeys = new int[attr.pkeyTblLen];
         pkeys[0] = DEFAULT_PKEY;
         gids[0] = gid(DEFAULT_GID_PREFIX, portGuid);
@@ -63,12 +69,17 @@ public final class Port {
         return attr.lid;
     }
 
-    /** ib_query_gid; null for an index outside the table. */
+    /** rdma_query_gid, under the GID table's rwlock; null for an index outside the table. */
     public byte[] gid(int index) {
         if (index < 0 || index >= gids.length) {
             return null;
         }
-        return gids[index].clone();
+        long flags = gidLock.readLockIrqsave();
+        try {
+            return gids[index].clone();
+        } finally {
+            gidLock.readUnlockIrqrestore(flags);
+        }
     }
 
     /**
@@ -80,12 +91,22 @@ public final class Port {
         if (index < 0 || index >= gids.length) {
             return org.ibmodel.kernel.Errno.EINVAL.negative();
         }
+        long flags = gidLock.readLockIrqsave();
+        try {
+            return hasGid(index) ? 0 : org.ibmodel.kernel.Errno.ENODATA.negative();
+        } finally {
+            gidLock.readUnlockIrqrestore(flags);
+        }
+    }
+
+    /** Whether entry {@code index} holds a GID; the caller holds the table's rwlock. */
+    private boolean hasGid(int index) {
         for (byte b : gids[index]) {
             if (b != 0) {
-                return 0;
+                return true;
             }
         }
-        return org.ibmodel.kernel.Errno.ENODATA.negative();
+        return false;
     }
 
     /**
@@ -93,10 +114,15 @@ public final class Port {
      * (entries with no GID are never found), or -1.
      */
     public int findGid(byte[] gid) {
-        for (int i = 0; i < gids.length; i++) {
-            if (checkSgidIndex(i) == 0 && Arrays.equals(gids[i], gid)) {
-                return i;
+        long flags = gidLock.readLockIrqsave();
+        try {
+            for (int i = 0; i < gids.length; i++) {
+                if (hasGid(i) && Arrays.equals(gids[i], gid)) {
+                    return i;
+                }
             }
+        } finally {
+            gidLock.readUnlockIrqrestore(flags);
         }
         return -1;
     }
@@ -227,7 +253,10 @@ public final class Port {
         if (index < 0 || index >= gids.length || gid.length != 16) {
             throw new IllegalArgumentException("gid index " + index + " or length " + gid.length);
         }
-        gids[index] = gid.clone();
+        byte[] copy = gid.clone();
+        gidLock.writeLockIrq();
+        gids[index] = copy;
+        gidLock.writeUnlockIrq();
     }
 
     @Override

@@ -42,8 +42,8 @@ class CacheLockTest {
 
     /**
      * A GSI send posted from a completion handler, in hard-interrupt context, reads the cached
-     * P_Key under qp->sq.lock and cache_lock for read; the P_Key table's update, from the
-     * driver's work, writes ib_core's copy with write_lock_irq. Lockdep accepts both and learns
+     * P_Key under qp->sq.lock and cache_lock for read, and a GID under its table's rwlock; the
+     * tables' update, from the driver's work, writes ib_core's copies with write_lock_irq. Lockdep accepts both and learns
      * the order sq.lock -> cache_lock. A write_lock that left interrupts on would be an
      * inconsistent lock state ({IN-HARDIRQ-R} -> {HARDIRQ-ON-W}): the interrupt could come while
      * the update holds the lock and spin on it for read.
@@ -59,11 +59,14 @@ class CacheLockTest {
             Qp[] gsi = new Qp[1];
             int[] completions = {0};
             ExecContext[] postedIn = new ExecContext[1];
+            byte[][] gidInIrq = new byte[1][];
             Cq cq = Cq.create(dev, c -> {
                 Wc[] wc = {new Wc(), new Wc()};
                 completions[0] += c.poll(wc.length, wc);
                 if (postedIn[0] == null) {
                     postedIn[0] = dev.kernel().context();
+                    // rdma_query_gid from the interrupt: the GID table's rwlock for read.
+                    gidInIrq[0] = dev.port(1).gid(0);
                     assertTrue(gsi[0].postSend(send(buf, mr, ah)).ok(), at("posted from the handler"));
                 }
                 c.reqNotify(CqNotifyFlags.NEXT_COMP);
@@ -87,9 +90,14 @@ class CacheLockTest {
             assertTrue(dev.kernel().lockdep().hasDependency("qp->sq.lock", "device->cache_lock"),
                     at("build_mlx_header's order"));
 
+            org.junit.jupiter.api.Assertions.assertArrayEquals(dev.port(1).gid(0), gidInIrq[0], at("the port GID"));
+
+            // The update rewrites the P_Keys under cache_lock and every GID under the table's
+            // rwlock, each with write_lock_irq.
             TransportPair.setPkey(w.host(0).hca(0).firmware().port(1), 1, 0x8001);
             w.settle();
             assertEquals(0x8001, dev.port(1).cachedPkey(1), at("ib_cache_update wrote the new entry"));
+            org.junit.jupiter.api.Assertions.assertArrayEquals(gidInIrq[0], dev.port(1).gid(0), at("GID 0 kept"));
         }
     }
 
