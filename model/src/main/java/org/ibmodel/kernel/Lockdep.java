@@ -45,20 +45,24 @@ import java.util.Set;
  * states instead ({IN-HARDIRQ-R}, {HARDIRQ-ON-R} and the softirq pair), which conflict only with
  * the opposite write state, as in mark_lock_irq: readers taken in an interrupt and with it enabled
  * share the lock, but a writer with the interrupt enabled can be interrupted by a reader. A
- * read_lock in an interrupt is a recursive read (read_lock_is_recursive with queued rwlocks), which
- * may nest inside a read hold of its own chain. On the order graph a read acquisition meets only
- * write states in its own class (lockdep's only_xr at the root of its search); further along a
- * chain, read and write states count alike: lockdep's rule for paths through recursive readers
- * is left out.
+ * read_lock in an interrupt, or with softirqs disabled, is a recursive read (read_lock_is_recursive
+ * is in_interrupt() with queued rwlocks), which may nest inside a read hold of its own chain and
+ * then orders nothing. The irq-safety searches follow only strong dependency paths, as lockdep's
+ * __bfs does: an edge into a lock taken as a recursive read is not followed by one out of it held
+ * shared, and a class reached only through recursive reads (or the search's own read hold) meets
+ * only write states.
  */
 public final class Lockdep {
 
-    /** Usage bits, in lockdep's order (kernel/locking/lockdep_states.h). */
+    /**
+     * Usage bits, write states in lockdep_states.h's order; a read state is its write state
+     * shifted by {@link #READ_SHIFT} (lockdep interleaves them, LOCK_USAGE_READ_MASK being bit 0).
+     */
     static final int USED_IN_HARDIRQ = 1;
     static final int ENABLED_HARDIRQ = 1 << 1;
     static final int USED_IN_SOFTIRQ = 1 << 2;
     static final int ENABLED_SOFTIRQ = 1 << 3;
-    /** A state's read form is its write form shifted by this (LOCK_USAGE_READ_MASK). */
+    /** A state's read form is its write form shifted by this. */
     static final int READ_SHIFT = 4;
     private static final int WRITE_STATES = (1 << READ_SHIFT) - 1;
     private static final String[] USAGE_NAMES = {"IN-HARDIRQ-W", "HARDIRQ-ON-W", "IN-SOFTIRQ-W", "SOFTIRQ-ON-W",
@@ -81,6 +85,8 @@ public final class Lockdep {
         ExecContext context;
         /** Taken for read (an rw_semaphore's down_read), which other tasks may share. */
         boolean read;
+        /** Taken as a recursive read (lockdep's read == 2). */
+        boolean recursive;
     }
 
     private final Kernel kernel;
@@ -149,8 +155,7 @@ public final class Lockdep {
      * a read hold of the same chain; in process context a plain read, as {@link #acquireRead}.
      */
     void acquireRwlockRead(String lockClass) {
-        ExecContext ctx = kernel.context();
-        record(lockClass, null, true, ctx == ExecContext.HARDIRQ || ctx == ExecContext.SOFTIRQ);
+        record(lockClass, null, true, kernel.context() != ExecContext.PROCESS || kernel.bhDisabledCount() > 0);
     }
 
     /**
@@ -179,7 +184,11 @@ public final class Lockdep {
         Objects.requireNonNull(lockClass, "lockClass");
         // __lock_acquire marks the usage before it validates the chain.
         markUsage(lockClass, site, false, read);
-        checkRecursive(lockClass, site, read, recursive);
+        if (checkRecursive(lockClass, site, read, recursive)) {
+            // check_deadlock's 2: a recursive read inside its own chain's read hold adds no order.
+            push(lockClass, site, read, recursive);
+            return;
+        }
         long frame = kernel.lockdepFrame();
         // Every edge entered the graph only after its own cycle check, so the graph has no
         // cycle, and re-taking an order already recorded cannot close one: only new edges are
@@ -190,7 +199,7 @@ public final class Lockdep {
             if (h.frame == frame) {
                 Map<String, Edge> out = edges.get(h.lockClass);
                 Edge e = out == null ? null : out.get(lockClass);
-                if (e == null || (e.kinds & kind(h.read, read)) == 0) {
+                if (e == null || (e.kinds & kind(h.read, read && recursive)) == 0) {
                     if (e == null) {
                         checkCircular(lockClass, site, h);
                     }
@@ -217,18 +226,25 @@ public final class Lockdep {
                     reverse.computeIfAbsent(lockClass, k -> new HashSet<>()).add(h.lockClass);
                     unreachable.clear();
                 }
-                e.kinds |= kind(h.read, read);
+                e.kinds |= kind(h.read, read && recursive);
             }
         }
-        push(lockClass, site, read);
+        push(lockClass, site, read, recursive);
     }
 
-    /** One of an edge's four kinds: the held lock's and the new acquisition's read state. */
-    private static int kind(boolean heldRead, boolean read) {
-        return 1 << ((heldRead ? 2 : 0) + (read ? 1 : 0));
+    /**
+     * One of an edge's four kinds (__calc_dep_bit): the held lock shared (held for read) or
+     * exclusive, the new one taken as a recursive read or not.
+     */
+    private static int kind(boolean heldShared, boolean takenRecursive) {
+        return 1 << ((heldShared ? 2 : 0) + (takenRecursive ? 1 : 0));
     }
 
     private void push(String lockClass, String site, boolean read) {
+        push(lockClass, site, read, false);
+    }
+
+    private void push(String lockClass, String site, boolean read, boolean recursive) {
         if (depth == held.length) {
             held = Arrays.copyOf(held, 2 * depth);
         }
@@ -242,6 +258,7 @@ public final class Lockdep {
         h.frame = kernel.lockdepFrame();
         h.context = kernel.context();
         h.read = read;
+        h.recursive = recursive;
     }
 
     /**
@@ -313,12 +330,16 @@ public final class Lockdep {
     /**
      * check_deadlock(): a class held anywhere on this CPU may be taken again only for read while
      * it is held for read, by another chain (an interrupted reader), or by this one when the new
-     * acquisition is a recursive read.
+     * acquisition is a recursive read. Returns whether it is the last: nested in its own chain.
      */
-    private void checkRecursive(String lockClass, String site, boolean read, boolean recursive) {
+    private boolean checkRecursive(String lockClass, String site, boolean read, boolean recursive) {
+        boolean nested = false;
         for (int i = 0; i < depth; i++) {
             Held h = held[i];
             boolean shared = read && h.read && (recursive || h.frame != kernel.lockdepFrame());
+            if (h.lockClass.equals(lockClass) && shared && h.frame == kernel.lockdepFrame()) {
+                nested = true;
+            }
             if (h.lockClass.equals(lockClass) && !shared) {
                 // Still inside the acquiring call, so the stack names the acquisition.
                 String here = site != null ? site : CallerSite.find();
@@ -329,6 +350,7 @@ public final class Lockdep {
                         + (h.site == null ? ", acquired earlier" : " since " + h.site));
             }
         }
+        return nested;
     }
 
     private void checkCircular(String lockClass, String site, Held h) {
@@ -447,6 +469,11 @@ public final class Lockdep {
         return (have & WRITE_STATES) != 0 ? Integer.lowestOneBit(have & WRITE_STATES) : Integer.lowestOneBit(have);
     }
 
+    /** lockdep's state_name: "HARDIRQ", "SOFTIRQ", or with "-READ" for a read state. */
+    private static String stateName(int bit) {
+        return irqOf(bit) + (bit > WRITE_STATES ? "-READ" : "");
+    }
+
     /** "HARDIRQ" or "SOFTIRQ": the interrupt a usage bit is about. */
     private static String irqOf(int bit) {
         return (write(bit) & (USED_IN_HARDIRQ | ENABLED_HARDIRQ)) != 0 ? "HARDIRQ" : "SOFTIRQ";
@@ -474,7 +501,7 @@ public final class Lockdep {
         // A new safe class must reach no unsafe one; a new unsafe class must be reached by no safe
         // one (check_usage_forwards and _backwards look for both forms of the opposite state).
         int opposite = bothForms(excl);
-        List<String> chain = usagePath(lockClass, read ? excl : opposite, opposite, safe);
+        List<String> chain = usagePath(lockClass, read, opposite, safe);
         if (chain == null) {
             return;
         }
@@ -485,6 +512,8 @@ public final class Lockdep {
         String unsafeClass = chain.get(chain.size() - 1);
         int safeBit = safe ? bit : matched(safeClass, opposite);
         int unsafeBit = safe ? matched(unsafeClass, opposite) : bit;
+        // print_irq_inversion_bug names the state found at the far end, its read form as such.
+        irq = stateName(safe ? unsafeBit : safeBit);
         throw new KernelBug(KernelBug.LOCKDEP_IRQ_INVERSION, "possible irq lock inversion dependency detected: "
                 + kernel.context() + irqFlags() + " " + action + ", making " + lockClass + " "
                 + irq + (safe ? "-safe" : "-unsafe") + "; " + safeClass + " is " + irq + "-safe ({"
@@ -504,24 +533,23 @@ public final class Lockdep {
         for (int safeBit : new int[] {USED_IN_HARDIRQ, USED_IN_SOFTIRQ}) {
             // bfs_init_rootb: a lock held for read meets only write states; bfs_init_root: so does
             // a recursive read being taken.
-            List<String> back = usagePath(h.lockClass, h.read ? safeBit : bothForms(safeBit), bothForms(safeBit),
-                    false);
+            List<String> back = usagePath(h.lockClass, h.read, bothForms(safeBit), false);
             if (back == null) {
                 continue;
             }
             int unsafe = exclusive(safeBit);
-            List<String> forward = usagePath(lockClass, recursiveRead ? unsafe : bothForms(unsafe), bothForms(unsafe),
-                    true);
+            List<String> forward = usagePath(lockClass, recursiveRead, bothForms(unsafe), true);
             if (forward == null) {
                 continue;
             }
             Collections.reverse(back);
             List<String> chain = new ArrayList<>(back);
             chain.addAll(forward);
-            String irq = irqOf(safeBit);
             String safeClass = chain.get(0);
             String unsafeClass = chain.get(chain.size() - 1);
             int foundSafe = matched(safeClass, bothForms(safeBit));
+            // print_bad_irq_dependency: state_name of the safe state found, "HARDIRQ-READ" for a read.
+            String irq = stateName(foundSafe);
             int unsafeBit = matched(unsafeClass, bothForms(exclusive(safeBit)));
             String here = site != null ? site : CallerSite.find();
             throw new KernelBug(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, irq + "-safe -> " + irq
@@ -575,41 +603,87 @@ public final class Lockdep {
     }
 
     /**
-     * Breadth-first from {@code from} (itself included) along the order edges, {@code forward}
-     * or backward, to the nearest class with usage {@code bit}: the chain from {@code from} to
-     * it, or null.
+     * __bfs along strong dependency paths from {@code from} (itself included), {@code forward}
+     * along the order edges or backward, to the nearest class with a usage {@code mask} names:
+     * the chain from {@code from} to it, or null. {@code rootOnlyXr}: the search starts from a
+     * read (bfs_init_root: a recursive read taken; bfs_init_rootb: a lock held shared), so the
+     * root matches only write states and edges out of it held shared are not followed.
      */
-    private List<String> usagePath(String from, int bit, boolean forward) {
-        return usagePath(from, bit, bit, forward);
-    }
-
-    /**
-     * As {@link #usagePath(String, int, boolean)}, {@code from} itself matching only
-     * {@code rootMask}: a read acquisition meets only the write form of a state in its own class
-     * (bfs_init_root's only_xr, usage_match masking out the read usage).
-     */
-    private List<String> usagePath(String from, int rootMask, int bit, boolean forward) {
+    private List<String> usagePath(String from, boolean rootOnlyXr, int mask, boolean forward) {
         Map<String, String> parent = new HashMap<>();
+        Map<String, Boolean> onlyXr = new HashMap<>();
         Deque<String> frontier = new ArrayDeque<>();
         frontier.add(from);
         parent.put(from, from);
+        onlyXr.put(from, rootOnlyXr);
         while (!frontier.isEmpty()) {
             String node = frontier.poll();
+            boolean xr = onlyXr.get(node);
             Usage u = usage.get(node);
-            if (u != null && (u.bits & (node.equals(from) ? rootMask : bit)) != 0) {
+            // usage_match: reached only through recursive reads, a class's read usage is masked out.
+            if (u != null && (u.bits & (xr ? mask & WRITE_STATES : mask)) != 0) {
                 return chainTo(node, from, parent);
             }
-            Map<String, Edge> out = forward ? edges.get(node) : null;
-            Iterable<String> nexts = forward ? (out == null ? Set.of() : out.keySet())
-                    : reverse.getOrDefault(node, Set.of());
-            for (String next : nexts) {
-                if (!parent.containsKey(next)) {
-                    parent.put(next, node);
-                    frontier.add(next);
+            if (forward) {
+                Map<String, Edge> out = edges.get(node);
+                if (out != null) {
+                    for (Map.Entry<String, Edge> e : out.entrySet()) {
+                        visit(node, e.getKey(), e.getValue().kinds, xr, parent, onlyXr, frontier);
+                    }
+                }
+            } else {
+                for (String prev : reverse.getOrDefault(node, Set.of())) {
+                    visit(node, prev, backwardKinds(edges.get(prev).get(node).kinds), xr, parent, onlyXr, frontier);
                 }
             }
         }
         return null;
+    }
+
+    // Kind bits as kind() lays them out, seen from the edge's first lock: shared, then recursive.
+    private static final int SR = kind(true, true);
+    private static final int SN = kind(true, false);
+    private static final int ER = kind(false, true);
+    private static final int EN = kind(false, false);
+
+    /**
+     * An edge seen from its second lock (__calc_dep_bitb): that lock "shared" when it was taken
+     * as a recursive read, the first "recursive" when it was held shared.
+     */
+    private static int backwardKinds(int kinds) {
+        int b = 0;
+        if ((kinds & SR) != 0) {
+            b |= SR;
+        }
+        if ((kinds & SN) != 0) {
+            b |= ER;
+        }
+        if ((kinds & ER) != 0) {
+            b |= SN;
+        }
+        if ((kinds & EN) != 0) {
+            b |= EN;
+        }
+        return b;
+    }
+
+    /**
+     * __bfs's step 2: after a class reached only through recursive reads, an edge out of it held
+     * shared is no strong dependency; what is left decides whether {@code next} too is reached
+     * only through recursive reads.
+     */
+    private static void visit(String node, String next, int kinds, boolean xr, Map<String, String> parent,
+            Map<String, Boolean> onlyXr, Deque<String> frontier) {
+        if (parent.containsKey(next)) {
+            return;
+        }
+        int dep = xr ? kinds & ~(SR | SN) : kinds;
+        if (dep == 0) {
+            return;
+        }
+        parent.put(next, node);
+        onlyXr.put(next, (dep & (SN | EN)) == 0);
+        frontier.add(next);
     }
 
     /** The classes from {@code from} to {@code node}, in order, as a search's parent links give them. */

@@ -162,8 +162,67 @@ class RwLockTest {
             }
         });
 
-        assertTrue(bug.getMessage().contains("device->cache_lock is HARDIRQ-safe ({IN-HARDIRQ-R}"), bug.getMessage());
-        assertTrue(bug.getMessage().contains("other->lock is HARDIRQ-unsafe ({HARDIRQ-ON-W}"), bug.getMessage());
+        // print_bad_irq_dependency names the class by the safe state found: HARDIRQ-READ.
+        assertTrue(bug.getMessage().startsWith("BUG: lockdep_bad_irq_dependency: HARDIRQ-READ-safe -> HARDIRQ-READ-unsafe"
+                + " lock order detected"), bug.getMessage());
+        assertTrue(bug.getMessage().contains("device->cache_lock is HARDIRQ-READ-safe ({IN-HARDIRQ-R}"), bug.getMessage());
+        assertTrue(bug.getMessage().contains("other->lock is HARDIRQ-READ-unsafe ({HARDIRQ-ON-W}"), bug.getMessage());
+    }
+
+    /** read_lock_is_recursive is in_interrupt(), true with softirqs disabled: read_lock_bh nests. */
+    @Test
+    void shouldLetReadLockBhNestInProcessContext() {
+        assertDoesNotThrow(() -> {
+            cache.readLockBh();
+            cache.readLockBh();
+            cache.readUnlockBh();
+            cache.readUnlockBh();
+        });
+        assertTrue(kernel.softirqsEnabled());
+    }
+
+    /**
+     * check_deadlock's 2: a recursive read nested in its own read hold orders nothing, so
+     * taking another lock between the two reads closes no cycle.
+     */
+    @Test
+    void shouldOrderNothingAfterARecursiveReadNestedInItsOwnHold() {
+        assertDoesNotThrow(() -> inHardirq(() -> read(() -> other.with(() -> read(() -> { })))));
+        assertFalse(kernel.lockdep().hasDependency("other->lock", "device->cache_lock"));
+        assertFalse(kernel.lockdep().hasDependency("device->cache_lock", "device->cache_lock"));
+    }
+
+    /**
+     * An order seen first with the lock taken as a recursive read (in an interrupt) is checked
+     * again when it is taken as a plain read: lockdep's chain key tells them apart.
+     */
+    @Test
+    void shouldCheckAnOrderAgainWhenItsReadStateChanges() {
+        SpinLock s = new SpinLock(kernel, "s->lock");
+        read(() -> { });
+        inHardirq(() -> s.with(() -> read(() -> { })));
+
+        expect(KernelBug.LOCKDEP_BAD_IRQ_DEPENDENCY, () -> {
+            long f = s.lockIrqsave();
+            try {
+                read(() -> { });
+            } finally {
+                s.unlockIrqrestore(f);
+            }
+        });
+    }
+
+    /**
+     * __bfs's strong paths: an interrupt-safe lock ordered before a lock taken as a recursive
+     * read is no inversion when that lock is later read with interrupts on; the interrupt's read
+     * would share it.
+     */
+    @Test
+    void shouldFollowOnlyStrongPathsFromAnInterruptSafeLock() {
+        SpinLock c = new SpinLock(kernel, "c->lock");
+        inHardirq(() -> c.with(() -> read(() -> { })));
+
+        assertDoesNotThrow(() -> read(() -> { }));
     }
 
     @Test
