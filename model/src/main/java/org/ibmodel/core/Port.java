@@ -61,8 +61,15 @@ public final class Port {
         return attr.copy();
     }
 
+    /** ib_get_cached_port_state: ib_core's copy of the state, read under the device's cache_lock. */
     public PortState state() {
-        return attr.state;
+        RwLock lock = device.cacheLock();
+        long flags = lock.readLockIrqsave();
+        try {
+            return attr.state;
+        } finally {
+            lock.readUnlockIrqrestore(flags);
+        }
     }
 
     public int lid() {
@@ -201,6 +208,26 @@ public final class Port {
     }
 
     /**
+     * ib_cache_update's commit: the whole P_Key table and, unless null, the port state replace
+     * ib_core's copies in one write_lock_irq section of cache_lock, so a reader sees both old or
+     * both new. No event (see {@link #setPkeys}).
+     */
+    public void commitCache(int[] table, PortState state) {
+        if (table.length != pkeys.length) {
+            throw new IllegalArgumentException("pkey table of " + table.length + " for a port with " + pkeys.length);
+        }
+        RwLock lock = device.cacheLock();
+        lock.writeLockIrq();
+        for (int i = 0; i < pkeys.length; i++) {
+            pkeys[i] = table[i] & 0xffff;
+        }
+        if (state != null) {
+            attr.state = state;
+        }
+        lock.writeUnlockIrq();
+    }
+
+    /**
      * The link as the driver's query_port read it last: physical state, widths, speeds, MTUs, VLs
      * and capability mask. None of these raises an event of its own.
      */
@@ -237,15 +264,7 @@ public final class Port {
      * handle_port_mgmt_change_event, mthca's smp_snoop), whatever number of entries changed.
      */
     public void setPkeys(int[] table) {
-        if (table.length != pkeys.length) {
-            throw new IllegalArgumentException("pkey table of " + table.length + " for a port with " + pkeys.length);
-        }
-        RwLock lock = device.cacheLock();
-        lock.writeLockIrq();
-        for (int i = 0; i < pkeys.length; i++) {
-            pkeys[i] = table[i] & 0xffff;
-        }
-        lock.writeUnlockIrq();
+        commitCache(table, null);
     }
 
     /** ib_cache_update's GID part: entry {@code index} as the driver read it; no event of its own. */

@@ -356,7 +356,7 @@ public final class HcaDriver implements DeviceOps {
         // mlx4_ib_add: num_comp_vectors is the number of completion EQs (compEqn maps onto them).
         device.setNumCompVectors(Math.max(1, eqs.length - 1));
         for (int p = 1; ret == 0 && p <= numPorts; p++) {
-            ret = updateCache(device.port(p));
+            ret = updateCache(device.port(p), null);
         }
         if (ret != 0) {
             device = null;
@@ -609,11 +609,12 @@ public final class HcaDriver implements DeviceOps {
     /**
      * ib_cache_update for one port: the P_Key table 32 entries a block (P_KeyTable) and the GID
      * table from the PortInfo prefix and eight GUIDs a block (GUIDInfo), as mthca_query_pkey and
-     * mthca_query_gid read them. The P_Key table reaches ib_core's copy whole, once every block
-     * is read (the reads sleep, and events queued before may reach clients meanwhile); nothing
-     * here raises an event.
+     * mthca_query_gid read them. The GIDs are stored as they are read; the P_Key table reaches
+     * ib_core's copy whole, with {@code state} unless null, in one write section and only once
+     * every read has succeeded (the reads sleep, and events queued before may reach clients
+     * meanwhile); nothing here raises an event.
      */
-    private int updateCache(Port port) {
+    private int updateCache(Port port, PortState state) {
         int p = port.portNum();
         byte[] mad = new byte[Hw.Mad.SIZE];
         int[] table = new int[port.pkeyTableLength()];
@@ -627,7 +628,6 @@ public final class HcaDriver implements DeviceOps {
                 table[block * HcaMad.PKEYS_PER_BLOCK + i] = ((mad[at] & 0xff) << 8) | (mad[at + 1] & 0xff);
             }
         }
-        port.setPkeys(table);
         int ret = madIfc.subnGet(p, HcaMad.ATTR_PORT_INFO, p, mad);
         if (ret != 0) {
             return ret;
@@ -645,6 +645,7 @@ public final class HcaDriver implements DeviceOps {
                 port.setGid(block * HcaMad.GUIDS_PER_BLOCK + i, Port.gid(prefix, guid));
             }
         }
+        port.commitCache(table, state);
         return 0;
     }
 
@@ -814,8 +815,7 @@ public final class HcaDriver implements DeviceOps {
             port.setLink(a);
             port.setLid(a.lid, a.lmc);
             port.setSm(a.smLid, a.smSl);
-            if (updateCache(port) == 0) {
-                port.cacheState(a.state);
+            if (updateCache(port, a.state) == 0) {
                 for (IbEventType e : events) {
                     dev.dispatchEvent(IbEvent.port(dev, e, p));
                 }
