@@ -481,7 +481,14 @@ public final class Switch {
         int out = tag & ((1 << PORT_BITS) - 1);
         Crcs.State crcs = Crcs.State.of((tag & (1 << INGRESS_SHIFT) - 1) >>> PORT_BITS);
         if (out == 0) {
-            ports[0].sink().receiveAtManagementPort(ports[0], tag >>> INGRESS_SHIFT, packet, crcs);
+            PacketSink agent = ports[0].sink();
+            if (agent == null) {
+                // The agent was unplugged while the packet crossed the switch.
+                droppedAtPort0++;
+                pool.give(packet);
+                return;
+            }
+            agent.receiveAtManagementPort(ports[0], tag >>> INGRESS_SHIFT, packet, crcs);
             return;
         }
         // Counted before the link may hand it back through unsent(), which takes it off again.

@@ -51,8 +51,13 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
     /** The response bit of a method (IB_MGMT_METHOD_RESP). */
     private static final int METHOD_RESP = 0x80;
+    /** IB_MGMT_CLASS_SUBN_DIRECTED_ROUTE. */
+    private static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
 
-    /** PortCounters' CounterSelect bits (IB_PMA_SEL_*) and the counters they clear. */
+    /**
+     * PortCounters' CounterSelect bits (IB_PMA_SEL_* of include/rdma/ib_pma.h, and bit 5 for
+     * PortRcvSwitchRelayErrors, which an HCA's agent has no use for) and the counters they clear.
+     */
     private static final int[] SEL_BITS = {0x0004, 0x0008, 0x0020, 0x0040, 0x1000, 0x2000, 0x4000, 0x8000};
     private static final Counter[] SEL_COUNTERS = {Counter.LINK_DOWNED, Counter.RCV_ERRORS,
         Counter.RCV_SWITCH_RELAY_ERRORS, Counter.XMIT_DISCARDS, Counter.XMIT_DATA, Counter.RCV_DATA,
@@ -171,11 +176,14 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         }
         System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
         int method = Layout.Mad.METHOD.getInt(mad, 0);
-        if ((method & METHOD_RESP) != 0) {
+        int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(mad, 0);
+        // mad.c validate_mad: subnet management classes are QP0's alone; at QP1 they are dropped.
+        if ((method & METHOD_RESP) != 0 || mgmtClass == SwitchSma.CLASS_SUBN_LID_ROUTED
+                || mgmtClass == CLASS_SUBN_DIRECTED_ROUTE) {
             return false;
         }
         byte[] response;
-        if (Layout.Mad.MGMT_CLASS.getInt(mad, 0) == Pma.CLASS_PERF_MGMT) {
+        if (mgmtClass == Pma.CLASS_PERF_MGMT) {
             response = pma.answer(this, mad);
         } else {
             response = unmatched(mad, method);

@@ -35,6 +35,15 @@ final class SwitchSma {
     private static final int METHOD_GET = 0x01;
     private static final int METHOD_SET = 0x02;
     private static final int METHOD_GET_RESP = 0x81;
+    private static final int METHOD_TRAP = 0x05;
+    private static final int METHOD_REPORT = 0x06;
+    private static final int METHOD_TRAP_REPRESS = 0x07;
+    /**
+     * Port 0's CapabilityMask (IBA 14.2.5.6): IsExtendedSpeedsSupported (bit 14), so that a
+     * reader takes LinkSpeedExtActive of the switch's ports, and IsMulticastFDBTopSupported (bit
+     * 30), so that it takes SwitchInfo's MulticastFDBTop (opensm ib_types.h IB_PORT_CAP_*).
+     */
+    static final int PORT0_CAPABILITY_MASK = 1 << 14 | 1 << 30;
     private static final int STATUS_BAD_VERSION = 0x0004;
     private static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
     private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
@@ -110,7 +119,9 @@ final class SwitchSma {
      */
     byte[] answer(byte[] in, int inPort) {
         int method = Layout.Mad.METHOD.getInt(in, 0);
-        if ((method & 0x80) != 0 || method == 0x05 || method == 0x06) {
+        // IBA 13.4.5: nothing answers a response, a Trap, a Report or a TrapRepress (qib_mad.c
+        // process_subn consumes the last without a reply).
+        if ((method & 0x80) != 0 || method == METHOD_TRAP || method == METHOD_REPORT || method == METHOD_TRAP_REPRESS) {
             return null;
         }
         byte[] out = in.clone();
@@ -202,6 +213,7 @@ final class SwitchSma {
         Layout.SmpPortInfo.OPERATIONAL_VLS.set(out, d, 1);
         if (p == 0) {
             Layout.SmpPortInfo.GID_PREFIX.set(out, d, DEFAULT_GID_PREFIX);
+            Layout.SmpPortInfo.CAPABILITY_MASK.set(out, d, PORT0_CAPABILITY_MASK);
             Layout.SmpPortInfo.MASTER_SM_LID.set(out, d, smLid);
             Layout.SmpPortInfo.LID.set(out, d, port.lid());
             Layout.SmpPortInfo.LMC.set(out, d, port.lmc());

@@ -310,6 +310,22 @@ class SwitchTest {
         assertEquals(List.of(0), atPort0);
     }
 
+    /** An agent unplugged while a packet for it crosses the switch: the packet is dropped and counted. */
+    @Test
+    void shouldDropAPacketForPort0WhoseAgentWentAwayOnTheWay() {
+        sw.route(0x5, 0);
+        List<Integer> atPort0 = new ArrayList<>();
+        sw.managementSink((port, p) -> atPort0.add(port.portNum()));
+        ports[2].send(packet(0x5, 0x20, 0, 66));
+        // In the crossbar (in at about 6 ns, out 50 ns later) when the agent goes.
+        scheduler.runUntil(scheduler.now() + 30);
+        sw.managementSink(null);
+        scheduler.runUntilIdle(10);
+
+        assertTrue(atPort0.isEmpty());
+        assertEquals(1, sw.droppedAtPort0());
+    }
+
     /**
      * A directed-route SMP carries the permissive DLID, and every switch on its path takes it in at
      * its own management port (drivers/infiniband/core/smi.c smi_handle_dr_smp_recv

@@ -336,6 +336,8 @@ class SwitchAgentTest {
             assertEquals(lid, Layout.SmpPortInfo.LID.getInt(p0, d), at("port 0 has the switch's LID"));
             assertEquals(4, Layout.SmpPortInfo.PORT_STATE.getInt(p0, d), at("ACTIVE"));
             assertEquals(w.lid(0), Layout.SmpPortInfo.MASTER_SM_LID.getInt(p0, d), at("the world's SM"));
+            assertEquals(1 << 14 | 1 << 30, Layout.SmpPortInfo.CAPABILITY_MASK.get(p0, d),
+                    at("IsExtendedSpeedsSupported and IsMulticastFDBTopSupported, which readers need"));
             byte[] p2 = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 2));
             assertEquals(4, Layout.SmpPortInfo.PORT_STATE.getInt(p2, d), at("h1's cable is up"));
             assertEquals(5, Layout.SmpPortInfo.PORT_PHYS_STATE.getInt(p2, d), at("LinkUp"));
@@ -412,7 +414,8 @@ class SwitchAgentTest {
 
     /**
      * Dropped without an answer, as an HCA's QP1 drops them: a Q_Key other than the GSI's, a
-     * response (no agent answers one); and a directed-route SMP, which no switch here routes.
+     * response (no agent answers one), an SMP's class; and at QP0 a directed-route SMP, which no
+     * switch here routes, and a TrapRepress.
      */
     @Test
     void shouldDropWhatItsQp1DoesNotTake() {
@@ -426,12 +429,18 @@ class SwitchAgentTest {
             a.send(ud, lid, 0x22, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
             a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(Pma.CLASS_PERF_MGMT, GET_RESP, Pma.ATTR_PORT_COUNTERS,
                     1, 0));
+            // mad.c validate_mad: a subnet management class at QP1 is dropped, not answered.
+            a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(0x01, GET, 0x0011, 0, 0));
             w.settle();
             a.send(smi, lid, 0, 0, a.mad(0x81, GET, 0x0011, 0, 0));
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
-            assertEquals(2, w.agent(sw).dropped(), at("the wrong Q_Key and the response"));
-            assertEquals(1, w.agent(sw).droppedSmps(), at("the SMP"));
+            // A TrapRepress is consumed without a reply (qib_mad.c process_subn).
+            a.send(smi, lid, 0, 0, a.mad(0x01, 0x07, 0x0002, 0, 0));
+            w.settle();
+            assertEquals(List.of(), a.received(), at("nothing answered"));
+            assertEquals(3, w.agent(sw).dropped(), at("the wrong Q_Key, the response and the SMP class at QP1"));
+            assertEquals(2, w.agent(sw).droppedSmps(), at("the directed-route SMP and the TrapRepress"));
             assertEquals(0, w.agent(sw).answered());
         }
     }
