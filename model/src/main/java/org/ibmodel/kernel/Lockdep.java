@@ -16,9 +16,11 @@ import java.util.Set;
 
 /**
  * The lock validator of one {@link Kernel}. Locks are grouped into classes by name; every time a
- * class is acquired while others are held, the edges "held -> acquired" enter the order graph
- * together with the site where each edge was first seen. An acquisition that would close a cycle
- * is reported before the lock is taken, so an ABBA bug shows up even if the two paths never race.
+ * class is acquired while others are held, the edge from the nearest held lock to it enters the
+ * order graph (from trylocks above that one too) together with the site where it was first seen;
+ * the locks held before the nearest reach the new one through it. An acquisition that would close
+ * a cycle is reported before the lock is taken, so an ABBA bug shows up even if the two paths
+ * never race.
  *
  * <p>As in the kernel, order edges and cycles are only considered between locks of one chain:
  * a softirq, a hardirq or a work item starts a new chain. Taking a class that is held anywhere on
@@ -87,6 +89,8 @@ public final class Lockdep {
         boolean read;
         /** Taken as a recursive read (lockdep's read == 2). */
         boolean recursive;
+        /** Taken by a trylock, which orders nothing before it. */
+        boolean trylock;
     }
 
     private final Kernel kernel;
@@ -168,6 +172,7 @@ public final class Lockdep {
         Objects.requireNonNull(lockClass, "lockClass");
         markUsage(lockClass, null, true, false);
         push(lockClass, null, false);
+        held[depth - 1].trylock = true;
     }
 
     /** {@code site} null: found on the stack when first needed. */
@@ -193,8 +198,9 @@ public final class Lockdep {
         // Every edge entered the graph only after its own cycle check, so the graph has no
         // cycle, and re-taking an order already recorded cannot close one: only new edges are
         // checked for cycles, and new kinds of an edge for irq usage.
+        int from = nearest(frame);
         int fresh = 0;
-        for (int i = 0; i < depth; i++) {
+        for (int i = from; i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
                 Map<String, Edge> out = edges.get(h.lockClass);
@@ -208,7 +214,7 @@ public final class Lockdep {
                 }
             }
         }
-        for (int i = 0; fresh > 0 && i < depth; i++) {
+        for (int i = from; fresh > 0 && i < depth; i++) {
             Held h = held[i];
             if (h.frame == frame) {
                 Map<String, Edge> out = edges.get(h.lockClass);
@@ -230,6 +236,21 @@ public final class Lockdep {
             }
         }
         push(lockClass, site, read, recursive);
+    }
+
+    /**
+     * check_prevs_add(): the new lock is ordered after the locks its chain holds from the top of
+     * the stack down to the first one that is no trylock; the older ones are ordered before that
+     * one already, so they reach the new lock through it. Returns that one's index (0 if the
+     * chain holds only trylocks, or nothing).
+     */
+    private int nearest(long frame) {
+        for (int i = depth - 1; i >= 0; i--) {
+            if (held[i].frame == frame && !held[i].trylock) {
+                return i;
+            }
+        }
+        return 0;
     }
 
     /**
@@ -259,6 +280,7 @@ public final class Lockdep {
         h.context = kernel.context();
         h.read = read;
         h.recursive = recursive;
+        h.trylock = false;
     }
 
     /**

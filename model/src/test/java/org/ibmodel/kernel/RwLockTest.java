@@ -225,6 +225,28 @@ class RwLockTest {
         assertDoesNotThrow(() -> read(() -> { }));
     }
 
+    /**
+     * check_prevs_add: a lock is ordered after the nearest lock held, not after every one; the
+     * older ones reach it through the nearest. Through a recursive read that path is not strong
+     * (__bfs), so an interrupt-safe lock held around a recursive read and an irq-unsafe lock
+     * taken under it are not reported, as lockdep does not report them.
+     */
+    @Test
+    void shouldOrderANewLockAfterTheNearestHeldLockOnly() {
+        SpinLock a = new SpinLock(kernel, "a->lock");
+        inHardirq(() -> a.with(() -> { }));
+        // In a softirq the read is recursive; other->lock is taken with interrupts off.
+        kernel.runIn(ExecContext.SOFTIRQ, () -> {
+            long f = a.lockIrqsave();
+            read(() -> other.with(() -> { }));
+            a.unlockIrqrestore(f);
+        });
+
+        assertTrue(kernel.lockdep().hasDependency("a->lock", "other->lock"), "through the read");
+        // HARDIRQ-ON-W for other->lock: a->lock, HARDIRQ-safe, reaches it only through the read.
+        assertDoesNotThrow(() -> other.withBh(() -> { }), "no strong path from a->lock to other->lock");
+    }
+
     @Test
     void shouldRefuseAnUnlockOfWhatIsNotHeld() {
         expect(KernelBug.BAD_UNLOCK, cache::readUnlock);
