@@ -105,13 +105,13 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
 
     /**
      * Packets at port 0 the agent did not take: malformed, not a MAD to QP1, a wrong Q_Key or
-     * P_Key, a GRH, or a response (which no agent answers).
+     * P_Key, a GRH, a response (which no agent answers), or a subnet management class at QP1.
      */
     public long dropped() {
         return dropped;
     }
 
-    /** SMPs to QP0 not answered: directed-route ones, and responses, traps and reports. */
+    /** SMPs to QP0 not answered: directed-route ones, responses, traps, reports and TrapRepresses. */
     public long droppedSmps() {
         return droppedSmps;
     }
