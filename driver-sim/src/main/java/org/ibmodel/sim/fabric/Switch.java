@@ -446,6 +446,20 @@ public final class Switch {
     }
 
     /**
+     * Sends a packet from port 0 out of port {@code out}, not by the LFT: a directed-route SMP
+     * goes where its path says (IBA 14.2.2.2). The packet comes from the fabric's pool and is
+     * given up; a port the switch does not have drops it as unroutable.
+     */
+    public void sendFromPort0(byte[] packet, Crcs.State crcs, int out) {
+        if (out < 1 || out >= ports.length) {
+            droppedNoRoute++;
+            pool.give(packet);
+            return;
+        }
+        crossbar.add(scheduler.now() + latencyNs, packet, tag(out, crcs, 0));
+    }
+
+    /**
      * A multicast packet leaves by every port of its MFT entry but the one it came in by (IBA
      * 18.2.4.3.3), each a copy in an array of its own; the one it came in goes to the first.
      * None left, and it is dropped as unroutable.

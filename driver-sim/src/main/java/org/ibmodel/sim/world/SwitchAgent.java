@@ -30,9 +30,11 @@ import org.ibmodel.sim.wire.ParseResult;
  * Only, on any VL but 15, with the well-known Q_Key and a P_Key matching its table's one entry,
  * the default 0xFFFF, and answers from QP1 to the sender's QP and LID.
  *
- * <p>Its subnet management agent ({@link SwitchSma}), at QP0, answers a LID-routed SubnGet that
- * came on VL15, from QP0 on VL15. Left out: directed-route SMPs (dropped and counted in
- * {@link #droppedSmps()}: no switch of the model routes them), requests carrying a GRH, and the
+ * <p>Its subnet management agent ({@link SwitchSma}), at QP0, answers a SubnGet that came on
+ * VL15, from QP0 on VL15: a LID-routed one to its sender, a directed-route one back along its
+ * path, which the switch's SMI also passes on when the switch is not its last hop, so that
+ * ibnetdiscover and an SM's sweep walk the fabric port by port. Left out: directed-route SMPs
+ * with a LID-routed part (DrSLID or DrDLID not permissive), requests carrying a GRH, and the
  * PortXmitDiscardDetails, PortRcvErrorDetails and sampling attributes.
  */
 public final class SwitchAgent implements PacketSink, Pma.Ports {
@@ -44,6 +46,8 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private static final int DEFAULT_PKEY = 0xffff;
     private static final int PKEY_LOW_15 = 0x7fff;
     private static final int VL15 = 15;
+    /** The permissive LID (IB_LID_PERMISSIVE): a directed-route SMP's LIDs, DrSLID and DrDLID. */
+    private static final int PERMISSIVE = 0xffff;
     private static final int METHOD_GET = 0x01;
     private static final int METHOD_SET = 0x02;
     private static final int METHOD_GET_RESP = 0x81;
@@ -75,6 +79,7 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private final byte[] mad = new byte[MAD_SIZE];
     private int psn;
     private long answered;
+    private long forwarded;
     private long dropped;
     private long droppedSmps;
 
@@ -103,6 +108,11 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         return answered;
     }
 
+    /** Directed-route SMPs passed on along their path, going out or coming back. */
+    public long forwarded() {
+        return forwarded;
+    }
+
     /**
      * Packets at port 0 the agent did not take: malformed, not a MAD to QP1, a wrong Q_Key or
      * P_Key, a GRH, a response (which no agent answers), or a subnet management class at QP1.
@@ -111,7 +121,10 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         return dropped;
     }
 
-    /** SMPs to QP0 not answered: directed-route ones, responses, traps, reports and TrapRepresses. */
+    /**
+     * SMPs to QP0 neither answered nor passed on: responses, traps, reports and TrapRepresses,
+     * and directed-route ones whose path is bad or not directed from end to end.
+     */
     public long droppedSmps() {
         return droppedSmps;
     }
@@ -150,12 +163,17 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     }
 
     /**
-     * A LID-routed SMP to QP0 on VL15 (QP0 checks neither Q_Key nor P_Key, docs/HCA.md §5.11):
-     * answered from QP0 on VL15. A directed-route SMP is not: no switch of the model routes one.
+     * An SMP to QP0 on VL15 (QP0 checks neither Q_Key nor P_Key, docs/HCA.md §5.11): a LID-routed
+     * one is answered from QP0 on VL15 to its sender; a directed-route one moves along its path
+     * or, at the path's end, is answered back along it ({@link #directedRoute}).
      */
     private boolean answerSmp(byte[] packet, int inPort) {
         System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
-        if (Layout.Mad.MGMT_CLASS.getInt(mad, 0) != SwitchSma.CLASS_SUBN_LID_ROUTED) {
+        int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(mad, 0);
+        if (mgmtClass == SwitchSma.CLASS_SUBN_DIRECTED_ROUTE) {
+            return directedRoute(inPort);
+        }
+        if (mgmtClass != SwitchSma.CLASS_SUBN_LID_ROUTED) {
             return false;
         }
         byte[] response = sma.answer(mad, inPort);
@@ -163,6 +181,68 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
             return false;
         }
         respond(response, VL15, view.lrh().sl(), view.lrh().slid(), view.bth().pKey(), view.deth().srcQp(), 0);
+        return true;
+    }
+
+    /**
+     * A directed-route SMP in {@link #mad}, come in by port {@code inPort}, as a switch's SMI
+     * takes one (drivers/infiniband/core/smi.c smi_handle_dr_smp_recv, then _send; IBA 14.2.2.2):
+     * going out (D clear), an intermediate switch notes the port in ReturnPath, moves HopPointer
+     * on and sends it out of the next InitialPath port; the last switch of the path (HopPointer
+     * equal to HopCount) notes the port, moves HopPointer past the path and answers, and the
+     * answer, D set, goes back out of the ReturnPath port, each switch on the way moving HopPointer
+     * back. Only a path directed from end to end (DrSLID and DrDLID permissive, 1 to 63 hops) is
+     * taken; false for anything else, which is dropped.
+     */
+    private boolean directedRoute(int inPort) {
+        int hopPtr = SwitchSma.HOP_PTR.getInt(mad, 0);
+        int hopCnt = SwitchSma.HOP_CNT.getInt(mad, 0);
+        boolean returning = (Layout.Mad.STATUS.getInt(mad, 0) & SwitchSma.DIRECTION) != 0;
+        if (hopCnt == 0 || hopCnt >= SwitchSma.MAX_PATH_HOPS || Layout.Mad.DR_SLID.getInt(mad, 0) != PERMISSIVE
+                || Layout.Mad.DR_DLID.getInt(mad, 0) != PERMISSIVE) {
+            return false;
+        }
+        if (returning) {
+            // C14-13:2: on the way back, out of the port the request came in by here.
+            if (hopPtr < 2 || hopPtr > hopCnt) {
+                return false;
+            }
+            SwitchSma.HOP_PTR.set(mad, 0, hopPtr - 1);
+            forwarded++;
+            return sendDirected(mad, mad[SwitchSma.RETURN_PATH + hopPtr - 1] & 0xff);
+        }
+        // C14-9:1 (the sender moved HopPointer to 1) and C14-9:4, :5 (past the path) are dropped.
+        if (hopPtr == 0 || hopPtr > hopCnt) {
+            return false;
+        }
+        mad[SwitchSma.RETURN_PATH + hopPtr] = (byte) inPort;
+        if (hopPtr < hopCnt) {
+            // C14-9:2: an intermediate switch.
+            SwitchSma.HOP_PTR.set(mad, 0, hopPtr + 1);
+            forwarded++;
+            return sendDirected(mad, mad[SwitchSma.INITIAL_PATH + hopPtr + 1] & 0xff);
+        }
+        // C14-9:3: the end of the path; the response's first hop (C14-13:1) is the port it came in by.
+        SwitchSma.HOP_PTR.set(mad, 0, hopCnt + 1);
+        byte[] response = sma.answer(mad, inPort);
+        if (response == null) {
+            return false;
+        }
+        SwitchSma.HOP_PTR.set(response, 0, hopCnt);
+        answered++;
+        return sendDirected(response, inPort);
+    }
+
+    /**
+     * Sends {@code smp} from QP0 out of port {@code out}, to QP0 of whatever is at the other end:
+     * VL15, both LIDs permissive, the default P_Key. False for a port the switch does not have.
+     */
+    private boolean sendDirected(byte[] smp, int out) {
+        if (out < 1 || out > sw.numPorts()) {
+            return false;
+        }
+        byte[] packet = build(smp, VL15, view.lrh().sl(), PERMISSIVE, PERMISSIVE, DEFAULT_PKEY, 0, 0);
+        sw.sendFromPort0(packet, Crcs.State.PENDING, out);
         return true;
     }
 
@@ -224,18 +304,23 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
      * {@code vl} and the request's SL and P_Key; QP1 with the GSI's Q_Key, QP0 with none.
      */
     private void respond(byte[] response, int vl, int sl, int dlid, int pkey, int destQp, int srcQp) {
-        FabricPort port0 = sw.port(0);
-        byte[] out = port0.pool().take(PacketBuilder.frameLength(Opcode.UD_SEND_ONLY, false, MAD_SIZE));
+        byte[] out = build(response, vl, sl, dlid, sw.port(0).lid(), pkey, destQp, srcQp);
+        answered++;
+        sw.sendFromPort0(out, Crcs.State.PENDING);
+    }
+
+    /** A SEND Only of {@code mad} from QP {@code srcQp} (0 or 1), its CRCs left to the fabric. */
+    private byte[] build(byte[] mad, int vl, int sl, int dlid, int slid, int pkey, int destQp, int srcQp) {
+        byte[] out = sw.port(0).pool().take(PacketBuilder.frameLength(Opcode.UD_SEND_ONLY, false, MAD_SIZE));
         builder.wrap(out, 0).begin(Opcode.UD_SEND_ONLY, false);
-        builder.lrh().vl(vl).sl(sl).dlid(dlid).slid(port0.lid());
+        builder.lrh().vl(vl).sl(sl).dlid(dlid).slid(slid);
         Bth bth = builder.bth();
         bth.pKey(pkey).destQp(destQp).psn(psn);
         psn = (psn + 1) & Bth.PSN_MASK;
         builder.deth().qKey(srcQp == 1 ? GSI_QKEY : 0).srcQp(srcQp);
-        builder.payload(response, 0, MAD_SIZE);
+        builder.payload(mad, 0, MAD_SIZE);
         builder.finishWithoutCrcs();
-        answered++;
-        sw.sendFromPort0(out, Crcs.State.PENDING);
+        return out;
     }
 
     @Override

@@ -20,6 +20,16 @@ import org.ibmodel.sim.fabric.Switch;
  */
 final class SwitchSma {
     static final int CLASS_SUBN_LID_ROUTED = 0x01;
+    static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
+    /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
+    static final int DIRECTION = 0x8000;
+    /** IB_SMP_MAX_PATH_HOPS: a path's ports are bytes 1..63 of InitialPath and ReturnPath. */
+    static final int MAX_PATH_HOPS = 64;
+    /** struct ib_smp: HopPointer and HopCount after the status, the paths after the data. */
+    static final Field HOP_PTR = new Field("hop_ptr", 0x04, 15, 8);
+    static final Field HOP_CNT = new Field("hop_cnt", 0x04, 7, 0);
+    static final int INITIAL_PATH = 0x80;
+    static final int RETURN_PATH = 0xc0;
     /** IB_NODE_SWITCH (include/rdma/ib_verbs.h rdma_node_type; NodeInfo:NodeType 2). */
     static final int NODE_TYPE_SWITCH = 2;
     /** IB_MTU_4096: the model's switch ports take a packet of any length up to it. */
@@ -114,7 +124,7 @@ final class SwitchSma {
     }
 
     /**
-     * The GetResp to {@code in}, a LID-routed SMP that came in by port {@code inPort}; null for a
+     * The GetResp to {@code in}, an SMP that came in by port {@code inPort}; null for a
      * response, trap or report, which an agent never answers. {@code in} is not changed.
      */
     byte[] answer(byte[] in, int inPort) {
@@ -127,7 +137,9 @@ final class SwitchSma {
         byte[] out = in.clone();
         Arrays.fill(out, Layout.Mad.DATA, Layout.Mad.DATA + Layout.Mad.DATA_SIZE, (byte) 0);
         Layout.Mad.METHOD.set(out, 0, METHOD_GET_RESP);
-        Layout.Mad.STATUS.set(out, 0, status(in, inPort, out));
+        boolean directed = Layout.Mad.MGMT_CLASS.getInt(in, 0) == CLASS_SUBN_DIRECTED_ROUTE;
+        // A directed-route response goes back along the path: D set (IBA 14.2.2.2).
+        Layout.Mad.STATUS.set(out, 0, status(in, inPort, out) | (directed ? DIRECTION : 0));
         return out;
     }
 

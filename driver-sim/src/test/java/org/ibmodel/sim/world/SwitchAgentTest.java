@@ -163,7 +163,12 @@ class SwitchAgentTest {
 
         /** Sends the SMP {@code mad} from QP0 to the switch's QP0 and returns its one answer. */
         byte[] askSma(int switchLid, byte[] mad) {
-            send(smi, switchLid, 0, 0, mad);
+            return askSmaAt(switchLid, mad);
+        }
+
+        /** Sends the SMP {@code mad} from QP0 to {@code dlid} (0xFFFF: directed) and returns its one answer. */
+        byte[] askSmaAt(int dlid, byte[] mad) {
+            send(smi, dlid, 0, 0, mad);
             return answer(mad, 0);
         }
 
@@ -401,6 +406,71 @@ class SwitchAgentTest {
     }
 
     private static final int SUBN_LID_ROUTED = 0x01;
+    private static final int SUBN_DIRECTED_ROUTE = 0x81;
+
+    /**
+     * A directed-route SMP as h0's ib_mad sends it (smi_handle_dr_smp_send, C14-9:1: HopPointer
+     * already 1): {@code path} the port out of each hop, h0's own port first, both LIDs permissive.
+     */
+    private static byte[] drSmp(Side a, int attr, int... path) {
+        byte[] m = a.mad(SUBN_DIRECTED_ROUTE, GET, attr, 0, 0);
+        SwitchSma.HOP_PTR.set(m, 0, 1);
+        SwitchSma.HOP_CNT.set(m, 0, path.length);
+        Layout.Mad.DR_SLID.set(m, 0, 0xffff);
+        Layout.Mad.DR_DLID.set(m, 0, 0xffff);
+        for (int i = 0; i < path.length; i++) {
+            m[SwitchSma.INITIAL_PATH + 1 + i] = (byte) path[i];
+        }
+        return m;
+    }
+
+    private static Switch named(World w, String name) {
+        return w.fabric().switches().stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /**
+     * ibnetdiscover's walk: directed-route NodeInfo Gets from h0's QP0 along paths of one, two and
+     * three hops through a fat tree; each answer comes back along the path with D set, from the
+     * switch the path ends at, naming the port the SMP came in by there.
+     */
+    @Test
+    void shouldWalkAFatTreeByDirectedRoute() {
+        // Two hosts a leaf, two spines: a leaf's ports 1-2 are hosts, 3 and 4 go to spine0 and
+        // spine1; spine k's port l + 1 goes to leaf l.
+        try (World w = World.fatTree(SEED, 4, 2, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            int d = Layout.Mad.DATA;
+            record Hop(String sw, int inPort, int[] path) {
+            }
+            for (Hop hop : List.of(new Hop("leaf0", 1, new int[] {1}), new Hop("spine0", 1, new int[] {1, 3}),
+                    new Hop("spine1", 1, new int[] {1, 4}), new Hop("leaf1", 3, new int[] {1, 3, 2}),
+                    new Hop("leaf1", 4, new int[] {1, 4, 2}))) {
+                byte[] r = a.askSmaAt(0xffff, drSmp(a, 0x0011, hop.path()));
+                String where = hop.sw() + " by " + java.util.Arrays.toString(hop.path());
+                assertEquals(0x8000, status(r), at(where + ": D set, status 0"));
+                assertEquals(2, Layout.NodeInfo.NODE_TYPE.getInt(r, d), at(where));
+                assertEquals(w.agent(named(w, hop.sw())).nodeGuid(), Layout.NodeInfo.NODE_GUID.get(r, d), at(where));
+                assertEquals(hop.inPort(), Layout.NodeInfo.LOCAL_PORT_NUM.getInt(r, d), at(where + ": came in by"));
+                assertEquals(1, SwitchSma.HOP_PTR.getInt(r, 0), at(where + ": back at h0, HopPointer 1"));
+                assertEquals(hop.inPort(), r[SwitchSma.RETURN_PATH + hop.path().length] & 0xff,
+                        at(where + ": ReturnPath"));
+            }
+            assertEquals(2 + 2 + 2 + 2, w.agent(named(w, "leaf0")).forwarded(),
+                    at("leaf0 passed on the four longer walks, out and back"));
+            assertEquals(2, w.agent(named(w, "spine0")).forwarded(), at("spine0 one, out and back"));
+            assertEquals(0, w.agent(named(w, "leaf0")).droppedSmps() + w.agent(named(w, "spine0")).droppedSmps());
+
+            // A path out of a port the switch does not have, and a HopPointer the sender left at 0.
+            a.send(a.smi, 0xffff, 0, 0, drSmp(a, 0x0011, 1, 9));
+            byte[] unmoved = drSmp(a, 0x0011, 1, 3);
+            SwitchSma.HOP_PTR.set(unmoved, 0, 0);
+            a.send(a.smi, 0xffff, 0, 0, unmoved);
+            w.settle();
+            assertEquals(List.of(), a.received(), at("no answer"));
+            assertEquals(2, w.agent(named(w, "leaf0")).droppedSmps(), at("both dropped at the first switch"));
+        }
+    }
 
     private static byte[] attrMod(byte[] mad, long mod) {
         Layout.Mad.ATTR_MOD.set(mad, 0, mod);
@@ -414,8 +484,8 @@ class SwitchAgentTest {
 
     /**
      * Dropped without an answer, as an HCA's QP1 drops them: a Q_Key other than the GSI's, a
-     * response (no agent answers one), an SMP's class; and at QP0 a directed-route SMP, which no
-     * switch here routes, and a TrapRepress.
+     * response (no agent answers one), an SMP's class; and at QP0 a TrapRepress and a
+     * directed-route SMP with a LID-routed part, which the agent leaves out.
      */
     @Test
     void shouldDropWhatItsQp1DoesNotTake() {
@@ -432,15 +502,18 @@ class SwitchAgentTest {
             // mad.c validate_mad: a subnet management class at QP1 is dropped, not answered.
             a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(0x01, GET, 0x0011, 0, 0));
             w.settle();
-            a.send(smi, lid, 0, 0, a.mad(0x81, GET, 0x0011, 0, 0));
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
             // A TrapRepress is consumed without a reply (qib_mad.c process_subn).
             a.send(smi, lid, 0, 0, a.mad(0x01, 0x07, 0x0002, 0, 0));
+            // A directed-route SMP with a LID-routed part (DrDLID not permissive) is left out.
+            byte[] partly = drSmp(a, 0x0011, 1);
+            Layout.Mad.DR_DLID.set(partly, 0, lid);
+            a.send(smi, 0xffff, 0, 0, partly);
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
             assertEquals(3, w.agent(sw).dropped(), at("the wrong Q_Key, the response and the SMP class at QP1"));
-            assertEquals(2, w.agent(sw).droppedSmps(), at("the directed-route SMP and the TrapRepress"));
+            assertEquals(2, w.agent(sw).droppedSmps(), at("the TrapRepress and the partly directed SMP"));
             assertEquals(0, w.agent(sw).answered());
         }
     }
