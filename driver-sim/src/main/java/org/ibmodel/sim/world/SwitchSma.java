@@ -41,6 +41,15 @@ final class SwitchSma {
     /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue. */
     static final int LIFE_TIME_VALUE = 0x12;
     static final int LFT_BLOCK = 64;
+    /**
+     * MulticastForwardingTable (IBA 14.2.5.12): 32 MLIDs a block, each a 16-bit mask of 16 ports;
+     * the modifier's bits 8:0 name the block, bits 31:28 which 16 ports (opensm ib_types.h
+     * IB_MCAST_BLOCK_SIZE, IB_MCAST_BLOCK_ID_MASK_HO, IB_MCAST_POSITION_SHIFT).
+     */
+    static final int MFT_BLOCK = 32;
+    static final int MFT_PORTS_PER_POSITION = 16;
+    static final long MFT_BLOCK_MASK = 0x1ff;
+    static final int MFT_POSITION_SHIFT = 28;
 
     private static final int METHOD_GET = 0x01;
     private static final int METHOD_SET = 0x02;
@@ -86,7 +95,8 @@ final class SwitchSma {
         NODE_INFO(0x0011, SwitchSma::nodeInfo),
         SWITCH_INFO(0x0012, SwitchSma::switchInfo),
         PORT_INFO(0x0015, SwitchSma::portInfo),
-        LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable);
+        LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable),
+        MULTICAST_FORWARDING_TABLE(0x001b, SwitchSma::multicastForwardingTable);
 
         final int id;
         private final Get get;
@@ -248,6 +258,36 @@ final class SwitchSma {
             Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(out, d, HcaPort.linkSpeedActive(link.speed()));
             Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(out, d, HcaPort.linkSpeedExtActive(link.speed()));
             Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, MTU_4096);
+        }
+        return 0;
+    }
+
+    /**
+     * One block of the MFT: for each of its 32 MLIDs, bit i of the entry says whether port
+     * position x 16 + i is a member; a block past MulticastFDBCap or a position past the last
+     * port is an invalid field.
+     */
+    private int multicastForwardingTable(int inPort, long attrMod, byte[] out) {
+        int block = (int) (attrMod & MFT_BLOCK_MASK);
+        int position = (int) (attrMod >>> MFT_POSITION_SHIFT);
+        if ((attrMod & ~(MFT_BLOCK_MASK | 0xfL << MFT_POSITION_SHIFT)) != 0 || block * MFT_BLOCK >= MULTICAST_FDB_CAP
+                || position * MFT_PORTS_PER_POSITION > sw.numPorts()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        for (int j = 0; j < MFT_BLOCK; j++) {
+            int mlid = Switch.FIRST_MULTICAST_LID + block * MFT_BLOCK + j;
+            if (mlid > Switch.LAST_MULTICAST_LID) {
+                break;
+            }
+            int mask = 0;
+            for (int port : sw.multicastRoute(mlid)) {
+                int bit = port - position * MFT_PORTS_PER_POSITION;
+                if (bit >= 0 && bit < MFT_PORTS_PER_POSITION) {
+                    mask |= 1 << bit;
+                }
+            }
+            out[Layout.Mad.DATA + 2 * j] = (byte) (mask >>> 8);
+            out[Layout.Mad.DATA + 2 * j + 1] = (byte) mask;
         }
         return 0;
     }

@@ -377,6 +377,25 @@ class SwitchAgentTest {
                     0xC000 / 64))), at("a block past LinearFDBCap"));
             assertEquals(0x0c, status(a.askSma(lid, a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0))),
                     at("no SubnSet: the world sets the subnet up"));
+
+            // ibroute -M: the MFT 32 MLIDs a block, a 16-bit port mask each.
+            w.joinMulticast(0xC001, 0, 1);
+            byte[] mft = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0));
+            assertEquals(0, status(mft));
+            assertEquals(0, ((mft[d] & 0xff) << 8) | (mft[d + 1] & 0xff), at("0xC000: no group"));
+            int group = ((mft[d + 2] & 0xff) << 8) | (mft[d + 3] & 0xff);
+            int expected = 0;
+            for (int port : sw.multicastRoute(0xC001)) {
+                expected |= 1 << port;
+            }
+            assertEquals(expected, group, at("0xC001 as the MFT has it"));
+            assertEquals(1 << 1, group, at("port 1, h0's: h1's cable is still out"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0),
+                    1L << 28))), at("ports 16-31: the switch has 3"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0), 512))),
+                    at("past MulticastFDBCap"));
+            byte[] top = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            assertEquals(0xC001, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(top, d));
             assertEquals(0, w.agent(sw).droppedSmps());
         }
     }
@@ -469,6 +488,19 @@ class SwitchAgentTest {
             w.settle();
             assertEquals(List.of(), a.received(), at("no answer"));
             assertEquals(2, w.agent(named(w, "leaf0")).droppedSmps(), at("both dropped at the first switch"));
+
+            // A group across both leaves: leaf0's MFT entry names h0's and h1's ports and a spine's.
+            w.joinMulticast(0xC002, 0, 1, 2);
+            Switch leaf0 = named(w, "leaf0");
+            byte[] mft = a.askSmaAt(leaf0.port(0).lid(), a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0));
+            int mask = ((mft[d + 4] & 0xff) << 8) | (mft[d + 5] & 0xff);
+            int expected = 0;
+            for (int port : leaf0.multicastRoute(0xC002)) {
+                expected |= 1 << port;
+            }
+            assertEquals(expected, mask, at("0xC002 in leaf0's MFT"));
+            assertEquals(1 << 1 | 1 << 2, mask & 0b110, at("h0's and h1's ports"));
+            assertEquals(3, Integer.bitCount(mask), at("and one spine's"));
         }
     }
 
