@@ -208,10 +208,10 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
                 return false;
             }
             SwitchSma.HOP_PTR.set(mad, 0, hopPtr - 1);
-            forwarded++;
-            return sendDirected(mad, mad[SwitchSma.RETURN_PATH + hopPtr - 1] & 0xff);
+            return passOn(mad[SwitchSma.RETURN_PATH + hopPtr - 1] & 0xff);
         }
-        // C14-9:1 (the sender moved HopPointer to 1) and C14-9:4, :5 (past the path) are dropped.
+        // C14-9:1 (the sender moved HopPointer to 1) and C14-9:4, :5 (past the path) are dropped;
+        // HopPointer past the path going out arises only after a LID-routed part, left out.
         if (hopPtr == 0 || hopPtr > hopCnt) {
             return false;
         }
@@ -219,8 +219,7 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         if (hopPtr < hopCnt) {
             // C14-9:2: an intermediate switch.
             SwitchSma.HOP_PTR.set(mad, 0, hopPtr + 1);
-            forwarded++;
-            return sendDirected(mad, mad[SwitchSma.INITIAL_PATH + hopPtr + 1] & 0xff);
+            return passOn(mad[SwitchSma.INITIAL_PATH + hopPtr + 1] & 0xff);
         }
         // C14-9:3: the end of the path; the response's first hop (C14-13:1) is the port it came in by.
         SwitchSma.HOP_PTR.set(mad, 0, hopCnt + 1);
@@ -233,15 +232,26 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         return sendDirected(response, inPort);
     }
 
+    /** Passes the SMP in {@link #mad} on out of port {@code out}; counted only when it leaves. */
+    private boolean passOn(int out) {
+        if (!sendDirected(mad, out)) {
+            return false;
+        }
+        forwarded++;
+        return true;
+    }
+
     /**
      * Sends {@code smp} from QP0 out of port {@code out}, to QP0 of whatever is at the other end:
-     * VL15, both LIDs permissive, the default P_Key. False for a port the switch does not have.
+     * VL15, both LIDs permissive, the request's SL and P_Key (agent_send_response takes the
+     * request's). False for a port the switch does not have, and for port 0: a path through the
+     * switch's own management port is left out.
      */
     private boolean sendDirected(byte[] smp, int out) {
         if (out < 1 || out > sw.numPorts()) {
             return false;
         }
-        byte[] packet = build(smp, VL15, view.lrh().sl(), PERMISSIVE, PERMISSIVE, DEFAULT_PKEY, 0, 0);
+        byte[] packet = build(smp, VL15, view.lrh().sl(), PERMISSIVE, PERMISSIVE, view.bth().pKey(), 0, 0);
         sw.sendFromPort0(packet, Crcs.State.PENDING, out);
         return true;
     }

@@ -264,13 +264,14 @@ final class SwitchSma {
 
     /**
      * One block of the MFT: for each of its 32 MLIDs, bit i of the entry says whether port
-     * position x 16 + i is a member; a block past MulticastFDBCap or a position past the last
-     * port is an invalid field.
+     * position x 16 + i is a member; reserved modifier bits or a position past the last port are
+     * an invalid field.
      */
     private int multicastForwardingTable(int inPort, long attrMod, byte[] out) {
         int block = (int) (attrMod & MFT_BLOCK_MASK);
         int position = (int) (attrMod >>> MFT_POSITION_SHIFT);
-        if ((attrMod & ~(MFT_BLOCK_MASK | 0xfL << MFT_POSITION_SHIFT)) != 0 || block * MFT_BLOCK >= MULTICAST_FDB_CAP
+        // Nine bits of block reach MLID 0xFFFF, so every block is inside MulticastFDBCap.
+        if ((attrMod & ~(MFT_BLOCK_MASK | 0xfL << MFT_POSITION_SHIFT)) != 0
                 || position * MFT_PORTS_PER_POSITION > sw.numPorts()) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }

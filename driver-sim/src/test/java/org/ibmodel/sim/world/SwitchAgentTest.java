@@ -393,7 +393,7 @@ class SwitchAgentTest {
             assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0),
                     1L << 28))), at("ports 16-31: the switch has 3"));
             assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0), 512))),
-                    at("past MulticastFDBCap"));
+                    at("a reserved modifier bit (9)"));
             byte[] top = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
             assertEquals(0xC001, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(top, d));
             assertEquals(0, w.agent(sw).droppedSmps());
@@ -488,6 +488,7 @@ class SwitchAgentTest {
             w.settle();
             assertEquals(List.of(), a.received(), at("no answer"));
             assertEquals(2, w.agent(named(w, "leaf0")).droppedSmps(), at("both dropped at the first switch"));
+            assertEquals(8, w.agent(named(w, "leaf0")).forwarded(), at("neither counted as passed on"));
 
             // A group across both leaves: leaf0's MFT entry names h0's and h1's ports and a spine's.
             w.joinMulticast(0xC002, 0, 1, 2);
