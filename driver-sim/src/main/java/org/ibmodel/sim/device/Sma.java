@@ -10,20 +10,23 @@ import java.util.Arrays;
  * it, Get only, from the node's and the ports' own state. Attributes are answered by the
  * {@link Attr} table; the subnet is configured by SET_PORT, so there is no SubnSet yet.
  */
-final class Sma {
-    static final int CLASS_SUBN_LID_ROUTED = 0x01;
-    static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
-    static final int METHOD_GET = 0x01;
-    static final int METHOD_SET = 0x02;
-    static final int METHOD_GET_RESP = 0x81;
-    static final int METHOD_TRAP = 0x05;
-    static final int METHOD_REPORT = 0x06;
-    static final int METHOD_REPORT_RESP = 0x86;
+public final class Sma {
+    public static final int CLASS_SUBN_LID_ROUTED = 0x01;
+    public static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
+    public static final int METHOD_GET = 0x01;
+    public static final int METHOD_SET = 0x02;
+    public static final int METHOD_GET_RESP = 0x81;
+    public static final int METHOD_TRAP = 0x05;
+    public static final int METHOD_REPORT = 0x06;
+    public static final int METHOD_REPORT_RESP = 0x86;
+    public static final int METHOD_TRAP_REPRESS = 0x07;
+    /** The response bit of a method (IB_MGMT_METHOD_RESP). */
+    public static final int METHOD_RESP = 0x80;
     /** MAD status, IBA 13.4.7: the invalid-field code in bits 4:2. */
-    static final int STATUS_BAD_VERSION = 0x0004;
-    static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
-    static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
-    static final int STATUS_INVALID_ATTRIB_VALUE = 0x001c;
+    public static final int STATUS_BAD_VERSION = 0x0004;
+    public static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
+    public static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
+    public static final int STATUS_INVALID_ATTRIB_VALUE = 0x001c;
     static final String NODE_DESCRIPTION = "ibmodel HCA";
     /** PortInfo:CapabilityMask IsExtendedSpeedsSupported (IB_PORT_EXTENDED_SPEEDS_SUP). */
     static final int CAP_EXTENDED_SPEEDS = 1 << 14;
@@ -101,12 +104,17 @@ final class Sma {
     }
 
     /** Base and class version 1: a MAD of another version is answered, with status bad version. */
-    static boolean versionsKnown(byte[] in) {
+    public static boolean versionsKnown(byte[] in) {
         return Layout.Mad.BASE_VERSION.getInt(in, 0) == 1 && Layout.Mad.CLASS_VERSION.getInt(in, 0) == 1;
     }
 
     /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
-    private int status(HcaPort port, byte[] in, byte[] out) {
+    /**
+     * What an agent without SubnSet answers a subnet management MAD before looking at its
+     * attribute: bad version, unsupported method/attribute for a Set, unsupported method for
+     * anything but a Get; 0 for a Get, whose attribute decides.
+     */
+    public static int getOnlyStatus(byte[] in) {
         if (!versionsKnown(in)) {
             return STATUS_BAD_VERSION;
         }
@@ -114,8 +122,13 @@ final class Sma {
         if (method == METHOD_SET) {
             return STATUS_UNSUPPORTED_METHOD_ATTRIB;
         }
-        if (method != METHOD_GET) {
-            return STATUS_UNSUPPORTED_METHOD;
+        return method == METHOD_GET ? 0 : STATUS_UNSUPPORTED_METHOD;
+    }
+
+    private int status(HcaPort port, byte[] in, byte[] out) {
+        int header = getOnlyStatus(in);
+        if (header != 0) {
+            return header;
         }
         Attr attr = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
         if (attr == null) {

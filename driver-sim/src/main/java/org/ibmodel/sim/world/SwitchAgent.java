@@ -3,6 +3,14 @@
 // generate_unmatched_resp for a class nobody serves
 package org.ibmodel.sim.world;
 
+import static org.ibmodel.sim.device.Sma.CLASS_SUBN_DIRECTED_ROUTE;
+import static org.ibmodel.sim.device.Sma.CLASS_SUBN_LID_ROUTED;
+import static org.ibmodel.sim.device.Sma.METHOD_GET;
+import static org.ibmodel.sim.device.Sma.METHOD_GET_RESP;
+import static org.ibmodel.sim.device.Sma.METHOD_RESP;
+import static org.ibmodel.sim.device.Sma.METHOD_SET;
+import static org.ibmodel.sim.device.Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+
 import java.util.Objects;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Pma;
@@ -48,15 +56,6 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private static final int VL15 = 15;
     /** The permissive LID (IB_LID_PERMISSIVE): a directed-route SMP's LIDs, DrSLID and DrDLID. */
     private static final int PERMISSIVE = 0xffff;
-    private static final int METHOD_GET = 0x01;
-    private static final int METHOD_SET = 0x02;
-    private static final int METHOD_GET_RESP = 0x81;
-    /** IB_MGMT_MAD_STATUS_UNSUPPORTED_METHOD_ATTRIB (include/rdma/ib_mad.h). */
-    private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
-    /** The response bit of a method (IB_MGMT_METHOD_RESP). */
-    private static final int METHOD_RESP = 0x80;
-    /** IB_MGMT_CLASS_SUBN_DIRECTED_ROUTE. */
-    private static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
 
     /**
      * PortCounters' CounterSelect bits (IB_PMA_SEL_* of include/rdma/ib_pma.h, and bit 5 for
@@ -170,10 +169,10 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private boolean answerSmp(byte[] packet, int inPort) {
         System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
         int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(mad, 0);
-        if (mgmtClass == SwitchSma.CLASS_SUBN_DIRECTED_ROUTE) {
+        if (mgmtClass == CLASS_SUBN_DIRECTED_ROUTE) {
             return directedRoute(inPort);
         }
-        if (mgmtClass != SwitchSma.CLASS_SUBN_LID_ROUTED) {
+        if (mgmtClass != CLASS_SUBN_LID_ROUTED) {
             return false;
         }
         byte[] response = sma.answer(mad, inPort);
@@ -268,7 +267,7 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         int method = Layout.Mad.METHOD.getInt(mad, 0);
         int mgmtClass = Layout.Mad.MGMT_CLASS.getInt(mad, 0);
         // mad.c validate_mad: subnet management classes are QP0's alone; at QP1 they are dropped.
-        if ((method & METHOD_RESP) != 0 || mgmtClass == SwitchSma.CLASS_SUBN_LID_ROUTED
+        if ((method & METHOD_RESP) != 0 || mgmtClass == CLASS_SUBN_LID_ROUTED
                 || mgmtClass == CLASS_SUBN_DIRECTED_ROUTE) {
             return false;
         }

@@ -3,11 +3,21 @@
 // OpenSM's ib_switch_info_t for SwitchInfo's layout
 package org.ibmodel.sim.world;
 
+import static org.ibmodel.sim.device.Sma.CLASS_SUBN_DIRECTED_ROUTE;
+import static org.ibmodel.sim.device.Sma.METHOD_GET_RESP;
+import static org.ibmodel.sim.device.Sma.METHOD_REPORT;
+import static org.ibmodel.sim.device.Sma.METHOD_RESP;
+import static org.ibmodel.sim.device.Sma.METHOD_TRAP;
+import static org.ibmodel.sim.device.Sma.METHOD_TRAP_REPRESS;
+import static org.ibmodel.sim.device.Sma.STATUS_INVALID_ATTRIB_VALUE;
+import static org.ibmodel.sim.device.Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import org.ibmodel.sim.device.Field;
 import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.device.Layout;
+import org.ibmodel.sim.device.Sma;
 import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.Switch;
@@ -19,8 +29,6 @@ import org.ibmodel.sim.fabric.Switch;
  * by the world, not by MADs, so a SubnSet is refused as an HCA's agent refuses it.
  */
 final class SwitchSma {
-    static final int CLASS_SUBN_LID_ROUTED = 0x01;
-    static final int CLASS_SUBN_DIRECTED_ROUTE = 0x81;
     /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
     static final int DIRECTION = 0x8000;
     /** IB_SMP_MAX_PATH_HOPS: a path's ports are bytes 1..63 of InitialPath and ReturnPath. */
@@ -51,22 +59,12 @@ final class SwitchSma {
     static final long MFT_BLOCK_MASK = 0x1ff;
     static final int MFT_POSITION_SHIFT = 28;
 
-    private static final int METHOD_GET = 0x01;
-    private static final int METHOD_SET = 0x02;
-    private static final int METHOD_GET_RESP = 0x81;
-    private static final int METHOD_TRAP = 0x05;
-    private static final int METHOD_REPORT = 0x06;
-    private static final int METHOD_TRAP_REPRESS = 0x07;
     /**
      * Port 0's CapabilityMask (IBA 14.2.5.6): IsExtendedSpeedsSupported (bit 14), so that a
      * reader takes LinkSpeedExtActive of the switch's ports, and IsMulticastFDBTopSupported (bit
      * 30), so that it takes SwitchInfo's MulticastFDBTop (opensm ib_types.h IB_PORT_CAP_*).
      */
     static final int PORT0_CAPABILITY_MASK = 1 << 14 | 1 << 30;
-    private static final int STATUS_BAD_VERSION = 0x0004;
-    private static final int STATUS_UNSUPPORTED_METHOD = 0x0008;
-    private static final int STATUS_UNSUPPORTED_METHOD_ATTRIB = 0x000c;
-    private static final int STATUS_INVALID_ATTRIB_VALUE = 0x001c;
 
     /** IBA 14.2.5.4 SwitchInfo, offsets from the attribute's start (ib_switch_info_t). */
     static final class SwitchInfo {
@@ -141,7 +139,8 @@ final class SwitchSma {
         int method = Layout.Mad.METHOD.getInt(in, 0);
         // IBA 13.4.5: nothing answers a response, a Trap, a Report or a TrapRepress (qib_mad.c
         // process_subn consumes the last without a reply).
-        if ((method & 0x80) != 0 || method == METHOD_TRAP || method == METHOD_REPORT || method == METHOD_TRAP_REPRESS) {
+        if ((method & METHOD_RESP) != 0 || method == METHOD_TRAP || method == METHOD_REPORT
+                || method == METHOD_TRAP_REPRESS) {
             return null;
         }
         byte[] out = in.clone();
@@ -154,15 +153,9 @@ final class SwitchSma {
     }
 
     private int status(byte[] in, int inPort, byte[] out) {
-        if (Layout.Mad.BASE_VERSION.getInt(in, 0) != 1 || Layout.Mad.CLASS_VERSION.getInt(in, 0) != 1) {
-            return STATUS_BAD_VERSION;
-        }
-        int method = Layout.Mad.METHOD.getInt(in, 0);
-        if (method == METHOD_SET) {
-            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
-        }
-        if (method != METHOD_GET) {
-            return STATUS_UNSUPPORTED_METHOD;
+        int header = Sma.getOnlyStatus(in);
+        if (header != 0) {
+            return header;
         }
         Attr attr = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
         if (attr == null) {

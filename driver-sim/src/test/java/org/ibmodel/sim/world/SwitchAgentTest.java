@@ -196,7 +196,7 @@ class SwitchAgentTest {
     void shouldAnswerClassPortInfoAndEachPortsCountersAsTheyStandWhenAsked() {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             Switch sw = w.fabric().switches().get(0);
             int lid = sw.port(0).lid();
 
@@ -233,7 +233,7 @@ class SwitchAgentTest {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
             Side b = new Side(w, 1);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             Qp ud = a.qp(QpType.UD, 0x22);
             b.qp(QpType.UD, 0x22);
             Switch sw = w.fabric().switches().get(0);
@@ -264,7 +264,7 @@ class SwitchAgentTest {
     void shouldClearOnlyTheSelectedCountersOnSet() {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             Switch sw = w.fabric().switches().get(0);
             int lid = sw.port(0).lid();
             a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
@@ -293,7 +293,7 @@ class SwitchAgentTest {
     void shouldAnswerABadRequestWithItsStatus() {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             Switch sw = w.fabric().switches().get(0);
             int lid = sw.port(0).lid();
             int ports = sw.numPorts();
@@ -406,7 +406,7 @@ class SwitchAgentTest {
         try (World w = World.fatTree(SEED, 4, 2, 2)) {
             Side a = new Side(w, 0);
             a.qp(QpType.SMI, 0);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             java.util.Set<Long> guids = new java.util.HashSet<>();
             for (Switch sw : w.fabric().switches()) {
                 int lid = sw.port(0).lid();
@@ -524,7 +524,7 @@ class SwitchAgentTest {
     void shouldDropWhatItsQp1DoesNotTake() {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
-            a.gsi = a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
             Qp ud = a.qp(QpType.UD, 0x22);
             Qp smi = a.qp(QpType.SMI, 0);
             Switch sw = w.fabric().switches().get(0);
