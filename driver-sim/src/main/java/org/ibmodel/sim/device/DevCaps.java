@@ -32,6 +32,20 @@ public record DevCaps(int maxQp, int maxQpWr, int maxCq, int maxCqe, int maxMpt,
     }
 
     /**
+     * The same HCA with ports of MTUCap {@code mtuCap}, an IB MTU code (1 for 256 bytes to 5 for
+     * 4096): an older HCA, whose ports take no longer packets, on the same fabric.
+     */
+    public DevCaps withMaxMtu(int mtuCap) {
+        if (mtuCap < 1 || mtuCap > 5) {
+            throw new IllegalArgumentException("MTUCap " + mtuCap + " is not an IB MTU code 1..5");
+        }
+        return new DevCaps(maxQp, maxQpWr, maxCq, maxCqe, maxMpt, maxPd, maxEq, maxSendSge, maxRecvSge, maxQpRdAtom,
+                maxQpInitRdAtom, maxSrq, maxSrqWr, maxSrqSge, numPorts, mtuCap, pkeyTableLen, localCaAckDelay,
+                gidTableLen, maxInlineData, firstQpn, nodeGuid, sysImageGuid, vendorId, vendorPartId, msixVectors,
+                maxMcg);
+    }
+
+    /**
      * MPT indexes below this are the firmware's (mlx4's reserved_mrws): a key of index 1 and tag
      * 0 would be 0x100, the invalid lkey that ends a data-segment list (§5).
      */

@@ -71,7 +71,11 @@ public final class HcaPort {
     private final int num;
     private final Firmware firmware;
     private final int[] pkeys;
-    private final int activeMtu;
+    /**
+     * NeighborMTU (an IB MTU code): the MTU the port sends with, the smaller of its MTUCap and its
+     * link partner's; its MTUCap until the fabric says.
+     */
+    private int activeMtu;
     /** INIT_PORT has opened the port and no CLOSE_PORT closed it since. */
     private boolean opened;
     /**
@@ -192,6 +196,11 @@ public final class HcaPort {
 
     int activeMtu() {
         return activeMtu;
+    }
+
+    /** The bytes of payload {@link #activeMtu()} lets a packet on the cable carry. */
+    int activeMtuBytes() {
+        return 256 << (activeMtu - 1);
     }
 
     /** LinkWidthActive: the width of the link on the cable. */
@@ -328,6 +337,14 @@ public final class HcaPort {
         } else {
             unicastXmitPackets = Math.max(0, unicastXmitPackets - 1);
         }
+        xmitDiscards++;
+    }
+
+    /**
+     * A packet whose payload is longer than the port's NeighborMTU is discarded, not sent
+     * (IBA 16.1.4.3 PortNeighborMTUDiscards, a reason for PortXmitDiscards).
+     */
+    void tooLong() {
         xmitDiscards++;
     }
 
@@ -554,11 +571,12 @@ public final class HcaPort {
 
     /**
      * What the fabric says of the port's cable when it is attached or the device has made the port
-     * anew (§2.2): whether its link is up, and its width and speed, which the port then reports
-     * and runs at ({@link #supports} them: Transport checks). Not a change of the link, so nothing
-     * is counted.
+     * anew (§2.2): whether its link is up, and its width, speed and MTU, which the port then
+     * reports and runs at ({@link #supports} them: Transport checks). Not a change of the link, so
+     * nothing is counted.
      */
-    void cable(boolean up, LinkWidth w, LinkSpeed s) {
+    void cable(boolean up, LinkWidth w, LinkSpeed s, int neighborMtu) {
+        activeMtu = neighborMtu;
         width = w;
         speed = s;
         rateMbps = rateMbps(w, s);

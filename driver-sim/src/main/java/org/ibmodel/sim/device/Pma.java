@@ -4,8 +4,9 @@ package org.ibmodel.sim.device;
 import java.util.Arrays;
 
 /**
- * A performance management agent: Get and Set of PortCounters and PortCountersExtended, and Get
- * of ClassPortInfo, the MADs of class PerfMgt. The HCA's firmware answers those MAD_IFC hands it
+ * A performance management agent: Get and Set of PortCounters and PortCountersExtended (and of
+ * PortXmitDiscardDetails where the agent has it), and Get of ClassPortInfo, the MADs of class
+ * PerfMgt. The HCA's firmware answers those MAD_IFC hands it
  * from the counters each {@link HcaPort} keeps; a switch's agent those that reach its management
  * port, from its ports' counters. Which ports an agent answers for, and what they count, is its
  * {@link Ports}.
@@ -15,6 +16,8 @@ public final class Pma {
     public static final int ATTR_CLASS_PORT_INFO = 0x0001;
     public static final int ATTR_PORT_COUNTERS = 0x0012;
     public static final int ATTR_PORT_COUNTERS_EXT = 0x001D;
+    /** IB_GSI_PORT_XMIT_DISCARD_DETAILS (rdma-core include/infiniband/mad.h), IBA 16.1.4.3. */
+    public static final int ATTR_PORT_XMIT_DISCARD_DETAILS = 0x0016;
     /** IB_PMA_CLASS_CAP_EXT_WIDTH: PortCountersExtended is there (include/rdma/ib_pma.h). */
     static final int CAP_EXT_WIDTH = 1 << 9;
     /** A PerfMgt MAD's attribute runs from 0x40 to the end of the 256-byte MAD. */
@@ -36,6 +39,21 @@ public final class Pma {
 
         /** Set PortCountersExtended: clears what {@code counterSelect} names (IB_PMA_SELX_* bits). */
         void clearCountersExt(int select, int counterSelect);
+
+        /** Whether the agent has PortXmitDiscardDetails: a switch's has, an HCA's has not here. */
+        default boolean hasXmitDiscardDetails() {
+            return false;
+        }
+
+        /** PortXmitDiscardDetails of port {@code select}, each counter stopped at its largest value. */
+        default void xmitDiscardDetails(int select, byte[] mad, int d) {
+            throw new UnsupportedOperationException("no PortXmitDiscardDetails");
+        }
+
+        /** Set PortXmitDiscardDetails: clears the counters {@code counterSelect} names, bit i the i-th. */
+        default void clearXmitDiscardDetails(int select, int counterSelect) {
+            throw new UnsupportedOperationException("no PortXmitDiscardDetails");
+        }
     }
 
     /**
@@ -113,7 +131,8 @@ public final class Pma {
         int attr = Layout.Mad.ATTR_ID.getInt(in, 0);
         int d = Layout.Mad.DATA;
         boolean known = attr == ATTR_CLASS_PORT_INFO && method == Sma.METHOD_GET || attr == ATTR_PORT_COUNTERS
-                || attr == ATTR_PORT_COUNTERS_EXT;
+                || attr == ATTR_PORT_COUNTERS_EXT
+                || attr == ATTR_PORT_XMIT_DISCARD_DETAILS && ports.hasXmitDiscardDetails();
         if (!known) {
             return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
         }
@@ -129,7 +148,7 @@ public final class Pma {
             Layout.PmaClassPortInfo.RESP_TIME_VALUE.set(out, d, RESP_TIME_VALUE);
             return 0;
         }
-        // PortSelect and CounterSelect sit at the same place in both attributes.
+        // PortSelect and CounterSelect sit at the same place in each attribute.
         int select = Layout.PortCounters.PORT_SELECT.getInt(in, d);
         if (!ports.selects(select)) {
             return Sma.STATUS_INVALID_ATTRIB_VALUE;
@@ -140,6 +159,11 @@ public final class Pma {
                 ports.clearCounters(select, counters);
             }
             ports.portCounters(select, out, d);
+        } else if (attr == ATTR_PORT_XMIT_DISCARD_DETAILS) {
+            if (method == Sma.METHOD_SET) {
+                ports.clearXmitDiscardDetails(select, counters);
+            }
+            ports.xmitDiscardDetails(select, out, d);
         } else {
             if (method == Sma.METHOD_SET) {
                 ports.clearCountersExt(select, counters);

@@ -340,7 +340,7 @@ public final class Transport implements TransportStage {
             throw new IllegalArgumentException(name + " port " + port + " cannot run link " + l + ": "
                     + HcaPort.SUPPORTED);
         }
-        firmware.port(port).cable(l.state() == Link.State.UP, l.width(), l.speed());
+        firmware.port(port).cable(l.state() == Link.State.UP, l.width(), l.speed(), fp.neighborMtu());
     }
 
     @Override
@@ -464,11 +464,11 @@ public final class Transport implements TransportStage {
         return (a & 0x7fff) == (b & 0x7fff) && (a & 0x7fff) != 0 && ((a | b) & 0x8000) != 0;
     }
 
-    /** Path MTU in bytes; UD uses the port's active MTU (ib_mtu 1..5 is 256..4096). */
+    /** Path MTU in bytes; UD uses the port's active MTU, its NeighborMTU (ib_mtu 1..5 is 256..4096). */
     int mtu(TransportQp t) {
         int code = t.ctx.pathMtu();
         if (t.ctx.datagram() || code < 1 || code > 5) {
-            code = firmware.caps().maxMtu();
+            return port(t).activeMtuBytes();
         }
         return 256 << (code - 1);
     }
@@ -556,6 +556,13 @@ public final class Transport implements TransportStage {
                 } else {
                     ports[port].pool().give(packet);
                 }
+                return;
+            }
+            // IBA 16.1.4.3: no payload longer than the port's NeighborMTU goes on the cable.
+            int mtu = hp.activeMtuBytes();
+            if (len - Packet.MIN_LENGTH > mtu && Packet.payloadLengthOf(packet, len) > mtu) {
+                hp.tooLong();
+                ports[port].pool().give(packet);
                 return;
             }
             if (!hp.transmit(len, multicast, onVl15(packet))) {

@@ -64,25 +64,43 @@ public final class Fabric {
     }
 
     public Switch addSwitch(String name, int numPorts, long latencyNs) {
+        return addSwitch(name, numPorts, latencyNs, FabricPort.MTU_4096);
+    }
+
+    /**
+     * A switch whose ports have MTUCap {@code mtuCap}, an IB MTU code (1 for 256 bytes to 5 for
+     * 4096): an older switch, which carries no longer packets, on the same fabric.
+     */
+    public Switch addSwitch(String name, int numPorts, long latencyNs, int mtuCap) {
+        FabricPort.checkMtuCap("switch " + name, mtuCap);
         claimNode(name, true);
-        Switch sw = new Switch(scheduler, pool, name, numPorts, latencyNs, switches.size());
+        Switch sw = new Switch(scheduler, pool, name, numPorts, latencyNs, switches.size(), mtuCap);
         switches.add(sw);
         return sw;
     }
 
     /** Port {@code portNum} of HCA {@code node}; packets arriving on it go to {@code sink}. */
     public FabricPort addEndpointPort(String node, int portNum, PacketSink sink) {
+        return addEndpointPort(node, portNum, sink, FabricPort.MTU_4096);
+    }
+
+    /**
+     * {@link #addEndpointPort(String, int, PacketSink)} of a port whose MTUCap is {@code mtuCap},
+     * an IB MTU code (1 for 256 bytes to 5 for 4096), as its HCA reports it.
+     */
+    public FabricPort addEndpointPort(String node, int portNum, PacketSink sink, int mtuCap) {
         Objects.requireNonNull(sink, "sink");
         // HCA ports are numbered from 1; port numbers are one byte (IBA 14.2.5.6 LocalPortNum).
         if (portNum < 1 || portNum > 254) {
             throw new IllegalArgumentException("HCA " + node + ": port " + portNum);
         }
         String key = node + "/" + portNum;
+        FabricPort.checkMtuCap(key, mtuCap);
         if (endpointByName.containsKey(key)) {
             throw new IllegalArgumentException("port " + key + " already exists");
         }
         claimNode(node, false);
-        FabricPort port = new FabricPort(node, portNum, null, sink, pool);
+        FabricPort port = new FabricPort(node, portNum, null, sink, pool, mtuCap);
         endpointByName.put(key, port);
         endpoints.add(port);
         return port;

@@ -9,6 +9,10 @@ import org.ibmodel.sim.wire.Crcs;
  * through the forwarding table, or by the permissive LID.
  */
 public final class FabricPort {
+    /** IB_MTU_256 and IB_MTU_4096 (include/rdma/ib_verbs.h enum ib_mtu): 256 << (code - 1) bytes. */
+    public static final int MTU_256 = 1;
+    public static final int MTU_4096 = 5;
+
     private final String node;
     private final int portNum;
     private final Switch owner;
@@ -19,13 +23,42 @@ public final class FabricPort {
     private int lmc;
     private long droppedNoLink;
     private boolean enabled = true;
+    private final int mtuCap;
 
-    FabricPort(String node, int portNum, Switch owner, PacketSink sink, PacketPool pool) {
+    FabricPort(String node, int portNum, Switch owner, PacketSink sink, PacketPool pool, int mtuCap) {
         this.node = Objects.requireNonNull(node, "node");
         this.portNum = portNum;
         this.owner = owner;
         this.pool = Objects.requireNonNull(pool, "pool");
         this.sink = sink;
+        this.mtuCap = checkMtuCap(name(), mtuCap);
+    }
+
+    /** {@code mtuCap}, if it is an IB MTU code (1 to 5); else an exception naming {@code who}. */
+    static int checkMtuCap(String who, int mtuCap) {
+        if (mtuCap < MTU_256 || mtuCap > MTU_4096) {
+            throw new IllegalArgumentException(who + ": MTUCap " + mtuCap + " is not an IB MTU code 1..5");
+        }
+        return mtuCap;
+    }
+
+    /** The bytes of payload an IB MTU code allows. */
+    public static int mtuBytes(int code) {
+        return 256 << (code - 1);
+    }
+
+    /** PortInfo:MTUCap (IBA 14.2.5.6), an IB MTU code: the largest MTU the port supports. */
+    public int mtuCap() {
+        return mtuCap;
+    }
+
+    /**
+     * PortInfo:NeighborMTU: the MTU the port sends with, the smaller of its own MTUCap and its
+     * peer's, as the subnet manager sets it (OpenSM's osm_physp_calc_link_mtu); its own MTUCap
+     * with no cable.
+     */
+    public int neighborMtu() {
+        return link == null ? mtuCap : link.mtu();
     }
 
     /** The name of the HCA or switch this port belongs to. */

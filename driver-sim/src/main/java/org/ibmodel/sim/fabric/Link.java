@@ -78,6 +78,8 @@ public final class Link {
     private final LinkWidth width;
     private final LinkSpeed speed;
     private final long propagationNs;
+    /** Both ends' NeighborMTU: the smaller of their MTUCaps (an IB MTU code). */
+    private final int mtu;
     private final Wire aToB;
     private final Wire bToA;
     // Plugged in and whole (UP), or pulled (DOWN): what faults and tests change.
@@ -107,6 +109,7 @@ public final class Link {
         this.width = Objects.requireNonNull(width, "width");
         this.speed = Objects.requireNonNull(speed, "speed");
         this.propagationNs = propagationNs;
+        this.mtu = Math.min(a.mtuCap(), b.mtuCap());
         this.den = speed.nsDenominator(width);
         this.name = a.name() + "<->" + b.name();
         this.aToB = new Wire(Direction.A_TO_B, a, b);
@@ -139,6 +142,11 @@ public final class Link {
 
     public LinkSpeed speed() {
         return speed;
+    }
+
+    /** The MTU both ends send with, the smaller of their MTUCaps ({@link FabricPort#neighborMtu}). */
+    public int mtu() {
+        return mtu;
     }
 
     public long propagationNs() {

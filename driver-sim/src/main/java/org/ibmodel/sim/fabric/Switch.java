@@ -6,6 +6,7 @@ import org.ibmodel.sim.sched.DelayLine;
 import org.ibmodel.sim.sched.Scheduler;
 import org.ibmodel.sim.wire.Crcs;
 import org.ibmodel.sim.wire.Lrh;
+import org.ibmodel.sim.wire.Packet;
 import org.ibmodel.sim.wire.Vcrc;
 
 /**
@@ -17,6 +18,8 @@ import org.ibmodel.sim.wire.Vcrc;
  * A packet for a multicast LID (0xC000..0xFFFE) is copied to every port of its multicast
  * forwarding table entry but the one it came in by. A packet for the permissive LID (0xFFFF), a
  * directed-route SMP, goes to the switch's own management port, port 0, whatever the LFT holds.
+ * An output port sends no payload longer than its NeighborMTU, the smaller of its own and its
+ * peer's MTUCap: such a packet is discarded there and counted (IBA 16.1.4.3).
  *
  * <p>The input port drops and counts as malformed, never forwarding it, a packet whose LVer is not
  * 0 or whose PktLen does not match the length received (IBA 7.7), as the HCA's receive path does
@@ -85,7 +88,7 @@ public final class Switch {
     /** Per port, what its performance agent reports (IBA 16.1.3.5); port 0's stay 0. */
     private final SwitchPortCounters[] counters;
 
-    Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index) {
+    Switch(Scheduler scheduler, PacketPool pool, String name, int numPorts, long latencyNs, int index, int mtuCap) {
         // LFT entries are one byte and 0xFF is the invalid port (IBA 14.2.5.10).
         if (numPorts < 1 || numPorts > 254) {
             throw new IllegalArgumentException("switch " + name + ": " + numPorts + " ports");
@@ -105,9 +108,9 @@ public final class Switch {
         for (int p = 0; p <= numPorts; p++) {
             counters[p] = new SwitchPortCounters();
         }
-        ports[0] = new FabricPort(name, 0, this, null, pool);
+        ports[0] = new FabricPort(name, 0, this, null, pool, mtuCap);
         for (int p = 1; p <= numPorts; p++) {
-            ports[p] = new FabricPort(name, p, this, new PortSink(), pool);
+            ports[p] = new FabricPort(name, p, this, new PortSink(), pool, mtuCap);
         }
     }
 
@@ -505,11 +508,20 @@ public final class Switch {
             agent.receiveAtManagementPort(ports[0], tag >>> INGRESS_SHIFT, packet, crcs);
             return;
         }
-        // Counted before the link may hand it back through unsent(), which takes it off again.
         int length = packet.length;
+        // IBA 16.1.4.3 PortNeighborMTUDiscards: a payload longer than the MTU of the output port's
+        // link is not sent (no packet of a QP's path MTU beyond it reaches the far end).
+        FabricPort port = ports[out];
+        int mtu = FabricPort.mtuBytes(port.neighborMtu());
+        if (length - Packet.MIN_LENGTH > mtu && Packet.payloadLengthOf(packet, length) > mtu) {
+            counters[out].tooLong();
+            pool.give(packet);
+            return;
+        }
+        // Counted before the link may hand it back through unsent(), which takes it off again.
         boolean multicast = isMulticast(dlid(packet));
         counters[out].transmitted(length, multicast);
-        if (!ports[out].xmit(packet, crcs)) {
+        if (!port.xmit(packet, crcs)) {
             // The port counts it; the link (or the port with no cable) counts it lost too.
             counters[out].unsent(length, multicast);
         }

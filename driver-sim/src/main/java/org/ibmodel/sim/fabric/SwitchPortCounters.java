@@ -11,10 +11,15 @@ import org.ibmodel.sim.wire.Vcrc;
  */
 public final class SwitchPortCounters {
 
-    /** The counters a PerfMgt Set can clear, each on its own (IB_PMA_SEL_* and IB_PMA_SELX_*). */
+    /**
+     * The counters a PerfMgt Set can clear, each on its own (IB_PMA_SEL_* and IB_PMA_SELX_*), and
+     * the two reasons PortXmitDiscardDetails gives for a discard (IBA 16.1.4.3): the port was not
+     * active, or the packet was longer than its NeighborMTU.
+     */
     public enum Counter {
         LINK_DOWNED, RCV_ERRORS, RCV_SWITCH_RELAY_ERRORS, XMIT_DISCARDS, XMIT_DATA, RCV_DATA, XMIT_PACKETS,
-        RCV_PACKETS, UNICAST_XMIT_PACKETS, UNICAST_RCV_PACKETS, MULTICAST_XMIT_PACKETS, MULTICAST_RCV_PACKETS
+        RCV_PACKETS, UNICAST_XMIT_PACKETS, UNICAST_RCV_PACKETS, MULTICAST_XMIT_PACKETS, MULTICAST_RCV_PACKETS,
+        INACTIVE_DISCARDS, NEIGHBOR_MTU_DISCARDS
     }
 
     private final long[] value = new long[Counter.values().length];
@@ -55,6 +60,16 @@ public final class SwitchPortCounters {
         down(Counter.XMIT_PACKETS, 1);
         down(multicast ? Counter.MULTICAST_XMIT_PACKETS : Counter.UNICAST_XMIT_PACKETS, 1);
         count(Counter.XMIT_DISCARDS);
+        count(Counter.INACTIVE_DISCARDS);
+    }
+
+    /**
+     * A packet relayed to the port was longer than its NeighborMTU: discarded, never sent
+     * (PortXmitDiscards, and PortNeighborMTUDiscards of PortXmitDiscardDetails).
+     */
+    void tooLong() {
+        count(Counter.XMIT_DISCARDS);
+        count(Counter.NEIGHBOR_MTU_DISCARDS);
     }
 
     void count(Counter c) {

@@ -88,6 +88,29 @@ public final class Packet {
         return check(buffer, offset, length, crcs);
     }
 
+    /**
+     * The payload of the {@code length}-byte packet at the start of {@code buf} (LRH through
+     * VCRC) as a port that checks it against an MTU counts it, from the headers' lengths alone:
+     * what follows the BTH and the extended headers of its opcode, less the pad, the ICRC and the
+     * VCRC; for a packet that is not IBA transport (LNH raw or IPv6), what follows the LRH. An
+     * unknown opcode counts as having no extended header. Nothing is checked; a well-formed
+     * packet gets {@link #payloadLength()} of its parse.
+     */
+    public static int payloadLengthOf(byte[] buf, int length) {
+        int lnh = buf[Lrh.SL_LNH_OFFSET] & 0x3;
+        if (lnh != Lrh.LNH_IBA_LOCAL && lnh != Lrh.LNH_IBA_GLOBAL) {
+            return length - Lrh.HEADER_LENGTH - Vcrc.LENGTH;
+        }
+        int bth = Lrh.HEADER_LENGTH + (lnh == Lrh.LNH_IBA_GLOBAL ? Grh.HEADER_LENGTH : 0);
+        if (length < bth + Bth.HEADER_LENGTH + Icrc.LENGTH + Vcrc.LENGTH) {
+            return 0;
+        }
+        Opcode op = OpcodeTable.lookup(buf[bth + Bth.OPCODE_OFFSET] & 0xff);
+        int ext = op == null ? 0 : op.extHeaderLength();
+        int pad = (buf[bth + Bth.FLAGS_OFFSET] >>> 4) & 0x3;
+        return length - bth - Bth.HEADER_LENGTH - ext - pad - Icrc.LENGTH - Vcrc.LENGTH;
+    }
+
     private ParseResult check(byte[] buf, int off, int len, Crcs.State crcs) {
         boolean trusted = crcs != Crcs.State.UNVERIFIED;
         if (len < MIN_LENGTH) {

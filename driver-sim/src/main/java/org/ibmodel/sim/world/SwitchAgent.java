@@ -12,6 +12,7 @@ import static org.ibmodel.sim.device.Sma.METHOD_SET;
 import static org.ibmodel.sim.device.Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
 
 import java.util.Objects;
+import org.ibmodel.sim.device.Field;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Pma;
 import org.ibmodel.sim.fabric.FabricPort;
@@ -31,8 +32,9 @@ import org.ibmodel.sim.wire.ParseResult;
  * The agents at a switch's management port, port 0: what answers a MAD sent to the switch's LID,
  * so that perfquery, smpquery and ibroute read a switch as they read a real one.
  *
- * <p>Its performance agent, at QP1, answers ClassPortInfo, PortCounters and PortCountersExtended
- * for any of the switch's ports (PortSelect 0 to the last; port 0 counts nothing), Get and Set;
+ * <p>Its performance agent, at QP1, answers ClassPortInfo, PortCounters, PortCountersExtended and
+ * PortXmitDiscardDetails for any of the switch's ports (PortSelect 0 to the last; port 0 counts
+ * nothing), Get and Set;
  * a request of another class is answered as ib_mad answers one no agent took, with status
  * "unsupported method/attribute". Like an HCA's QP1 (docs/HCA.md §5.11) it takes a 256-byte SEND
  * Only, on any VL but 15, with the well-known Q_Key and a P_Key matching its table's one entry,
@@ -43,7 +45,7 @@ import org.ibmodel.sim.wire.ParseResult;
  * path, which the switch's SMI also passes on when the switch is not its last hop, so that
  * ibnetdiscover and an SM's sweep walk the fabric port by port. Left out: directed-route SMPs
  * with a LID-routed part (DrSLID or DrDLID not permissive), requests carrying a GRH, and the
- * PortXmitDiscardDetails, PortRcvErrorDetails and sampling attributes.
+ * PortRcvErrorDetails and sampling attributes.
  */
 public final class SwitchAgent implements PacketSink, Pma.Ports {
     /** IBA 13.5.3.1: the GSI's well-known Q_Key (IB_QP1_QKEY). */
@@ -69,6 +71,16 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private static final Counter[] SELX_COUNTERS = {Counter.XMIT_DATA, Counter.RCV_DATA, Counter.XMIT_PACKETS,
         Counter.RCV_PACKETS, Counter.UNICAST_XMIT_PACKETS, Counter.UNICAST_RCV_PACKETS,
         Counter.MULTICAST_XMIT_PACKETS, Counter.MULTICAST_RCV_PACKETS};
+
+    /**
+     * PortXmitDiscardDetails (IBA 16.1.4.3), offsets from the attribute's start as libibmad's
+     * fields.c has them: the discards of a port that was not active and of packets longer than
+     * its NeighborMTU; the two lifetime limits are not modelled and stay 0. CounterSelect bit i
+     * clears the i-th (ibsim's XMIT_DISCARD_DETAILS_SELECT_MASK).
+     */
+    static final Field PORT_INACTIVE_DISCARDS = new Field("port_inactive_discards", 0x04, 31, 16);
+    static final Field PORT_NEIGHBOR_MTU_DISCARDS = new Field("port_neighbor_mtu_discards", 0x04, 15, 0);
+    private static final Counter[] DISCARD_DETAILS = {Counter.INACTIVE_DISCARDS, Counter.NEIGHBOR_MTU_DISCARDS};
 
     private final Switch sw;
     private final SwitchSma sma;
@@ -370,6 +382,28 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         for (int i = 0; i < SEL_BITS.length; i++) {
             if ((counterSelect & SEL_BITS[i]) != 0) {
                 c.clear(SEL_COUNTERS[i]);
+            }
+        }
+    }
+
+    @Override
+    public boolean hasXmitDiscardDetails() {
+        return true;
+    }
+
+    @Override
+    public void xmitDiscardDetails(int select, byte[] out, int d) {
+        SwitchPortCounters c = sw.counters(select);
+        PORT_INACTIVE_DISCARDS.set(out, d, Math.min(c.get(Counter.INACTIVE_DISCARDS), 0xffff));
+        PORT_NEIGHBOR_MTU_DISCARDS.set(out, d, Math.min(c.get(Counter.NEIGHBOR_MTU_DISCARDS), 0xffff));
+    }
+
+    @Override
+    public void clearXmitDiscardDetails(int select, int counterSelect) {
+        SwitchPortCounters c = sw.counters(select);
+        for (int i = 0; i < DISCARD_DETAILS.length; i++) {
+            if ((counterSelect & 1 << i) != 0) {
+                c.clear(DISCARD_DETAILS[i]);
             }
         }
     }

@@ -40,8 +40,6 @@ final class SwitchSma {
     static final int RETURN_PATH = 0xc0;
     /** IB_NODE_SWITCH (include/rdma/ib_verbs.h rdma_node_type; NodeInfo:NodeType 2). */
     static final int NODE_TYPE_SWITCH = 2;
-    /** IB_MTU_4096: the model's switch ports take a packet of any length up to it. */
-    static final int MTU_4096 = 5;
     /** LIDs 0 to 0xBFFF: the whole unicast range fits the LFT (SwitchInfo LinearFDBCap). */
     static final int LINEAR_FDB_CAP = Switch.MAX_UNICAST_LID + 1;
     /** MLIDs 0xC000 to 0xFFFE (SwitchInfo MulticastFDBCap). */
@@ -223,7 +221,7 @@ final class SwitchSma {
         int d = Layout.Mad.DATA;
         Layout.SmpPortInfo.LOCAL_PORT_NUM.set(out, d, inPort);
         Layout.SmpPortInfo.LINK_DOWN_DEFAULT_STATE.set(out, d, HcaPort.LINK_DOWN_POLLING);
-        Layout.SmpPortInfo.MTU_CAP.set(out, d, MTU_4096);
+        Layout.SmpPortInfo.MTU_CAP.set(out, d, port.mtuCap());
         Layout.SmpPortInfo.VL_CAP.set(out, d, 1);
         Layout.SmpPortInfo.OPERATIONAL_VLS.set(out, d, 1);
         if (p == 0) {
@@ -250,7 +248,7 @@ final class SwitchSma {
             Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(out, d, link.width().ibWidth());
             Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(out, d, HcaPort.linkSpeedActive(link.speed()));
             Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(out, d, HcaPort.linkSpeedExtActive(link.speed()));
-            Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, MTU_4096);
+            Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, port.neighborMtu());
         }
         return 0;
     }

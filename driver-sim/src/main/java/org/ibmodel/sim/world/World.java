@@ -70,15 +70,18 @@ public final class World implements AutoCloseable {
     private final BitSet pending = new BitSet();
 
     private World(long seed, int n, int lmc, int ports, Topology topology) {
-        this(seed, n, lmc, ports, topology, LinkWidth.WIDTH_4X, LinkSpeed.EDR, UnaryOperator.identity());
+        this(seed, n, lmc, ports, topology, LinkWidth.WIDTH_4X, LinkSpeed.EDR, UnaryOperator.identity(),
+                FabricPort.MTU_4096, null);
     }
 
     /**
      * Hosts cabled to their switch by links of {@code width} and {@code speed}, ib_core seeing
-     * each driver's ops through {@code decorate}.
+     * each driver's ops through {@code decorate}; the switches' ports have MTUCap
+     * {@code switchMtuCap} and host i's HCA ports {@code mtuCaps[i]}, or 4096 bytes when
+     * {@code mtuCaps} is null.
      */
     private World(long seed, int n, int lmc, int ports, Topology topology, LinkWidth width, LinkSpeed speed,
-            UnaryOperator<DeviceOps> decorate) {
+            UnaryOperator<DeviceOps> decorate, int switchMtuCap, int[] mtuCaps) {
         if (lmc < 0 || lmc > 7) {
             throw new IllegalArgumentException("LMC " + lmc + " is not 0..7");
         }
@@ -114,17 +117,17 @@ public final class World implements AutoCloseable {
         List<Switch> edge = new ArrayList<>();
         if (topology.isFatTree()) {
             for (int l = 0; l < leaves; l++) {
-                edge.add(fabric.addSwitch("leaf" + l, switchPorts));
+                edge.add(fabric.addSwitch("leaf" + l, switchPorts, Fabric.DEFAULT_SWITCH_LATENCY_NS, switchMtuCap));
             }
             for (int k = 0; k < topology.spines(); k++) {
-                Switch spine = fabric.addSwitch("spine" + k, leaves);
+                Switch spine = fabric.addSwitch("spine" + k, leaves, Fabric.DEFAULT_SWITCH_LATENCY_NS, switchMtuCap);
                 for (int l = 0; l < leaves; l++) {
                     fabric.connect(edge.get(l).port(hostPortsPerSwitch + k + 1), spine.port(l + 1), LinkWidth.WIDTH_4X,
                             LinkSpeed.EDR, TRUNK_METRES);
                 }
             }
         } else {
-            edge.add(fabric.addSwitch("sw0", switchPorts));
+            edge.add(fabric.addSwitch("sw0", switchPorts, Fabric.DEFAULT_SWITCH_LATENCY_NS, switchMtuCap));
         }
         List<Switch> all = fabric.switches();
         for (int k = 0; k < all.size(); k++) {
@@ -141,7 +144,11 @@ public final class World implements AutoCloseable {
             host.kernel().setOnQueued(() -> pending.set(index));
             Transport transport = new Transport(scheduler, name);
             long guid = Hosts.GUID_BASE | ((long) lid(i) << 16);
-            Hca hca = host.plugHca(DevCaps.standard(guid, ports), transport);
+            DevCaps caps = DevCaps.standard(guid, ports);
+            if (mtuCaps != null) {
+                caps = caps.withMaxMtu(mtuCaps[i]);
+            }
+            Hca hca = host.plugHca(caps, transport);
             transport.bind(hca);
             int ret = host.loadDriver(hca, "hca0", decorate);
             if (ret != 0) {
@@ -151,7 +158,7 @@ public final class World implements AutoCloseable {
             int local = i % perSwitch;
             Link[] cables = new Link[ports];
             for (int p = 1; p <= ports; p++) {
-                FabricPort port = fabric.addEndpointPort(name + "-hca0", p, transport.sink(p));
+                FabricPort port = fabric.addEndpointPort(name + "-hca0", p, transport.sink(p), caps.maxMtu());
                 // Port 1 of every host of a switch first, then port 2: switch port n + i + 1 for
                 // host i's port 2 on one switch.
                 cables[p - 1] = fabric.connect(port, sw.port((p - 1) * perSwitch + local + 1), width, speed,
@@ -199,7 +206,7 @@ public final class World implements AutoCloseable {
      */
     public static World of(long seed, int n, LinkWidth width, LinkSpeed speed) {
         return new World(seed, n, 0, 1, Topology.ONE_SWITCH, Objects.requireNonNull(width, "width"),
-                Objects.requireNonNull(speed, "speed"), UnaryOperator.identity());
+                Objects.requireNonNull(speed, "speed"), UnaryOperator.identity(), FabricPort.MTU_4096, null);
     }
 
     /**
@@ -208,7 +215,18 @@ public final class World implements AutoCloseable {
      */
     public static World of(long seed, int n, UnaryOperator<DeviceOps> decorate) {
         return new World(seed, n, 0, 1, Topology.ONE_SWITCH, LinkWidth.WIDTH_4X, LinkSpeed.EDR,
-                Objects.requireNonNull(decorate, "decorate"));
+                Objects.requireNonNull(decorate, "decorate"), FabricPort.MTU_4096, null);
+    }
+
+    /**
+     * Single-port hosts through one switch, one for each of {@code mtuCaps}: the switch's ports
+     * have MTUCap {@code switchMtuCap} and host i's HCA port {@code mtuCaps[i]}, IB MTU codes (1
+     * for 256 bytes to 5 for 4096). Each link runs at the smaller MTU of its two ends, which both
+     * report as their NeighborMTU, the HCA's port as its active MTU.
+     */
+    public static World withMtuCaps(long seed, int switchMtuCap, int... mtuCaps) {
+        return new World(seed, mtuCaps.length, 0, 1, Topology.ONE_SWITCH, LinkWidth.WIDTH_4X, LinkSpeed.EDR,
+                UnaryOperator.identity(), switchMtuCap, mtuCaps.clone());
     }
 
     /** As {@link #of(long, int, int, int)}, the hosts cabled as {@code topology} says. */

@@ -309,6 +309,16 @@ final class TransportPair implements AutoCloseable {
         port.set(mb);
     }
 
+    /**
+     * Takes host a's QP back to RESET and connects it again, to RTS, as {@code c} says, host b's
+     * QP staying as it is: before any traffic, the two ends of one connection with different
+     * path MTUs.
+     */
+    void reconnectA(Conn c) {
+        assertEquals(0, a.qp.modify(new QpAttr().state(QpState.RESET), QpAttrMask.STATE.bit()));
+        connect(a, b, c.psnA(), c.psnB(), c, true);
+    }
+
     /** Takes both QPs back to RESET and connects them again, to RTS, as {@code c} says. */
     void reconnect(Conn c) {
         for (Side s : List.of(a, b)) {

@@ -227,6 +227,44 @@ class SwitchTest {
         assertEquals((10 - discards) * 1000 / 4, out.get(SwitchPortCounters.Counter.XMIT_DATA), out.toString());
         assertEquals(1, out.get(SwitchPortCounters.Counter.LINK_DOWNED), out.toString());
         assertEquals(0, sw.counters(1).get(SwitchPortCounters.Counter.LINK_DOWNED));
+        assertEquals(discards, out.get(SwitchPortCounters.Counter.INACTIVE_DISCARDS), "PortInactiveDiscards");
+        assertEquals(0, out.get(SwitchPortCounters.Counter.NEIGHBOR_MTU_DISCARDS));
+    }
+
+    /**
+     * IBA 16.1.4.3: an output whose link takes 512 bytes (its peer's MTUCap, the smaller) sends a
+     * packet of 512 bytes of payload and discards one of 516, counting it in PortXmitDiscards and
+     * PortNeighborMTUDiscards; a port whose link takes 4096 sends it.
+     */
+    @Test
+    void shouldDiscardAtAnOutputWhatIsLongerThanItsLinksMtu() {
+        Recorder small = new Recorder(scheduler);
+        FabricPort port = fabric.addEndpointPort("h4", 1, small, 2);
+        fabric.connectWithLatency(port, sw.port(4), LinkWidth.WIDTH_4X, LinkSpeed.EDR, 0);
+        assertEquals(2, sw.port(4).neighborMtu());
+        assertEquals(2, port.neighborMtu());
+        assertEquals(FabricPort.MTU_4096, sw.port(3).neighborMtu());
+        sw.route(0x40, 4);
+        sw.route(0x30, 3);
+        // LRH, a BTH of opcode 0 (no extended header) and pad 0, payload, ICRC, VCRC.
+        int headers = Lrh.HEADER_LENGTH + 12 + 4 + Vcrc.LENGTH;
+        ports[1].send(packet(0x40, 0x10, 1, headers + 512));
+        ports[1].send(packet(0x40, 0x10, 2, headers + 516));
+        ports[1].send(packet(0x30, 0x10, 3, headers + 516));
+        scheduler.runUntilIdle(100);
+
+        assertEquals(List.of(1), small.seqs());
+        assertEquals(List.of(3), hosts[3].seqs());
+        SwitchPortCounters out = sw.counters(4);
+        assertEquals(1, out.get(SwitchPortCounters.Counter.NEIGHBOR_MTU_DISCARDS), out.toString());
+        assertEquals(1, out.get(SwitchPortCounters.Counter.XMIT_DISCARDS), out.toString());
+        assertEquals(1, out.get(SwitchPortCounters.Counter.XMIT_PACKETS), "only the one sent: " + out);
+        assertEquals(0, out.get(SwitchPortCounters.Counter.INACTIVE_DISCARDS), out.toString());
+        assertEquals(0, sw.counters(3).get(SwitchPortCounters.Counter.XMIT_DISCARDS));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("h5", 1, small, 6));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("h5", 1, small, 0));
+        assertThrows(IllegalArgumentException.class, () -> fabric.addSwitch("sw1", 4, 50, 6));
+        assertEquals(4, fabric.addSwitch("sw1", 4, 50, 4).port(2).mtuCap(), "the refused switch took no name");
     }
 
     // Ports 1 to 4.

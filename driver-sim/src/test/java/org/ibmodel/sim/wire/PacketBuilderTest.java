@@ -64,6 +64,32 @@ class PacketBuilderTest {
             () -> b.begin(Opcode.RC_SEND_MIDDLE, false).payload(new byte[max + 1], 0, max + 1));
     }
 
+    /**
+     * What a port counts against its MTU from the headers' lengths alone is the payload the parse
+     * finds, for every opcode, local and global, every pad count; a raw packet's is all after
+     * its LRH.
+     */
+    @Test
+    void shouldFindThePayloadLengthFromTheHeadersAlone() {
+        for (Opcode op : Opcode.values()) {
+            for (boolean global : new boolean[] {false, true}) {
+                for (int n : op.hasPayload() ? new int[] {0, 1, 2, 3, 4, 255, 2048, 4096} : new int[] {0}) {
+                    PacketBuilder builder = b.begin(op, global);
+                    if (n > 0) {
+                        builder.payload(new byte[n], 0, n);
+                    }
+                    int len = builder.finish();
+                    ParseResult r = Packet.parse(buf, 0, len);
+                    String what = op + (global ? " global" : " local") + ", payload " + n;
+                    assertTrue(r.isValid(), what);
+                    assertEquals(n, Packet.payloadLengthOf(buf, len), what);
+                }
+            }
+        }
+        new Lrh().wrap(buf, 0).lnh(Lrh.LNH_RAW);
+        assertEquals(100 - Lrh.HEADER_LENGTH - Vcrc.LENGTH, Packet.payloadLengthOf(buf, 100), "raw");
+    }
+
     @Test
     void shouldRefuseMisuse() {
         assertThrows(IllegalArgumentException.class,

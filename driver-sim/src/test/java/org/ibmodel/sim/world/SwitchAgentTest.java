@@ -288,6 +288,48 @@ class SwitchAgentTest {
         }
     }
 
+    /**
+     * smpquery portinfo and perfquery --xmtdisc of a switch whose port 2 leads to an older HCA
+     * (MTUCap 2048): the port reports MTUCap 4096 and NeighborMTU 2048, and a datagram longer
+     * than that, which it discards, counts in PortXmitDiscards and in PortXmitDiscardDetails'
+     * PortNeighborMTUDiscards, which a Set clears on its own.
+     */
+    @Test
+    void shouldReportEachPortsNeighborMtuAndWhatItDiscardedForIt() {
+        try (World w = World.withMtuCaps(SEED, 5, 5, 4)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.SMI, 0);
+            Qp ud = a.qp(QpType.UD, 0x1234);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            byte[] p1 = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 1));
+            byte[] p2 = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0), 2));
+            assertEquals(5, field(p1, Layout.SmpPortInfo.NEIGHBOR_MTU), at("h0's link takes 4096"));
+            assertEquals(5, field(p2, Layout.SmpPortInfo.MTU_CAP), at("the switch port's own MTUCap"));
+            assertEquals(4, field(p2, Layout.SmpPortInfo.NEIGHBOR_MTU), at("h1's link takes 2048"));
+
+            Ah toH1 = Ah.create(a.pd, AhAttr.lid(1, w.lid(1))).get();
+            assertTrue(ud.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 3000,
+                    a.mr.lkey())).ah(toH1).remoteQpn(0x99).remoteQkey(0x1234)).ok());
+            w.settle();
+            byte[] d = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0));
+            assertEquals(0, status(d));
+            assertEquals(1, field(d, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("the 3000-byte datagram"));
+            assertEquals(0, field(d, SwitchAgent.PORT_INACTIVE_DISCARDS), at("port 2 stayed active"));
+            assertEquals(1, field(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 2, 0)),
+                    Layout.PortCounters.PORT_XMIT_DISCARDS), at("PortXmitDiscards"));
+            byte[] none = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 1, 0));
+            assertEquals(0, field(none, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("port 1 discarded nothing"));
+
+            // Bit 1 of CounterSelect, PortNeighborMTUDiscards, alone.
+            byte[] set = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, SET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0x2));
+            assertEquals(0, status(set));
+            assertEquals(0, field(set, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("cleared"));
+            assertEquals(1, sw.counters(2).get(Counter.XMIT_DISCARDS), at("PortCounters' own counter stays"));
+        }
+    }
+
     /** What the agent refuses, with the MAD status ib_mad and the kernel's agents give. */
     @Test
     void shouldAnswerABadRequestWithItsStatus() {
