@@ -507,7 +507,9 @@ public final class HcaDriver implements DeviceOps {
             }
             eqs[v] = eq;
             // mlx4_init_eq_table maps the async EQ alone: a completion EQ takes only the CQs'
-            // completions, which SW2HW_CQ routes to it.
+            // completions, which SW2HW_CQ routes to it. A refused map fails the probe here; mlx4
+            // (and mthca) only warn of it, but the map carries the command completions too, so
+            // mlx4_setup_hca's NOP in event mode then times out and fails the probe there.
             if (v == ASYNC_EQN) {
                 ret = cmd.exec(CmdOp.MAP_EQ, v, asyncMask, 0);
                 if (ret != 0) {
