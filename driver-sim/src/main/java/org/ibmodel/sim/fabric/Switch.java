@@ -81,6 +81,8 @@ public final class Switch {
     private final PacketPool pool;
     private final Lrh lrh = new Lrh();
     private long forwarded;
+    /** SwitchInfo:PortStateChange: a port's link went up or down since the SM last cleared it. */
+    private boolean portStateChange;
     private long droppedNoRoute;
     private long droppedAtPort0;
     private long droppedMalformed;
@@ -341,6 +343,20 @@ public final class Switch {
     }
 
     /**
+     * SwitchInfo:PortStateChange (IBA 14.2.5.4): set when the link of any of the switch's ports
+     * goes down or comes up, which an SM's light sweep looks for (OpenSM's
+     * ib_switch_info_get_state_change) before it sweeps the subnet again.
+     */
+    public boolean portStateChange() {
+        return portStateChange;
+    }
+
+    /** The SM's SubnSet(SwitchInfo) with PortStateChange 1, which clears it. */
+    public void clearPortStateChange() {
+        portStateChange = false;
+    }
+
+    /**
      * Everything port {@code p} counts, its data and packet counters with the errors; port 0, the
      * management port, has no link and counts nothing.
      */
@@ -368,12 +384,14 @@ public final class Switch {
             counters[out.portNum()].unsent(packet.length, isMulticast(dlid(packet)));
         }
 
-        // IBA 16.1.3.5 LinkDownedCounter: the link was up and went down.
+        // IBA 16.1.3.5 LinkDownedCounter: the link was up and went down. Either way a port's
+        // state changed, which SwitchInfo:PortStateChange reports until the SM clears it.
         @Override
         public void linkStateChanged(FabricPort port, Link.State state) {
             if (state == Link.State.DOWN) {
                 counters[port.portNum()].count(SwitchPortCounters.Counter.LINK_DOWNED);
             }
+            portStateChange = true;
         }
     }
 

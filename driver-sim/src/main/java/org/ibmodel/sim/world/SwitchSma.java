@@ -72,6 +72,7 @@ final class SwitchSma {
         static final Field LINEAR_FDB_TOP = new Field("lin_top", 0x04, 15, 0);
         static final Field DEFAULT_PORT = new Field("def_port", 0x08, 31, 24);
         static final Field LIFE_TIME_VALUE = new Field("life_time_value", 0x08, 7, 3);
+        static final Field PORT_STATE_CHANGE = new Field("port_state_change", 0x08, 2, 2);
         static final Field LIDS_PER_PORT = new Field("lids_per_port", 0x0c, 31, 16);
         static final Field PARTITION_ENFORCEMENT_CAP = new Field("enforce_cap", 0x0c, 15, 0);
         static final Field MULTICAST_FDB_TOP = new Field("mcast_top", 0x10, 15, 0);
@@ -200,6 +201,7 @@ final class SwitchSma {
         SwitchInfo.LINEAR_FDB_TOP.set(out, d, Math.max(0, sw.linearFdbTop()));
         SwitchInfo.DEFAULT_PORT.set(out, d, 0);
         SwitchInfo.LIFE_TIME_VALUE.set(out, d, LIFE_TIME_VALUE);
+        SwitchInfo.PORT_STATE_CHANGE.set(out, d, sw.portStateChange() ? 1 : 0);
         SwitchInfo.LIDS_PER_PORT.set(out, d, 0);
         // No partition enforcement at the model's switches (fabric package).
         SwitchInfo.PARTITION_ENFORCEMENT_CAP.set(out, d, 0);

@@ -183,6 +183,17 @@ public final class World implements AutoCloseable {
         // Whatever a host queued before its hook was set runs too.
         pending.set(0, n);
         settle();
+        clearPortStateChanges();
+    }
+
+    /**
+     * What the SM's SubnSet(SwitchInfo) does at the end of a sweep (OpenSM's
+     * ib_switch_info_clear_state_change): the port changes it has seen are no longer news.
+     */
+    private void clearPortStateChanges() {
+        for (Switch sw : fabric.switches()) {
+            sw.clearPortStateChange();
+        }
     }
 
     /** {@code n} hosts through one switch, everything derived from {@code seed}. */
@@ -361,8 +372,9 @@ public final class World implements AutoCloseable {
      * clears it), so the same set asks its clients to register again, as OpenSM's
      * lid_mgr_set_physp_pi does (osm_lid_mgr.c): IB_EVENT_CLIENT_REREGISTER after LID_CHANGE.
      * A static subnet has no other trigger: until this is called,
-     * packets routed over a dead link are lost and a reset port stays without a LID. Returns the
-     * number of LFT entries written.
+     * packets routed over a dead link are lost and a reset port stays without a LID. The sweep
+     * clears every switch's PortStateChange, as OpenSM's does. Returns the number of LFT entries
+     * written.
      */
     public int sweep() {
         int written = fabric.computeForwardingTables();
@@ -379,6 +391,7 @@ public final class World implements AutoCloseable {
                 }
             }
         }
+        clearPortStateChanges();
         return written;
     }
 

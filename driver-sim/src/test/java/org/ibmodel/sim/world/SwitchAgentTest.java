@@ -31,6 +31,7 @@ import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Pma;
+import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.Switch;
 import org.ibmodel.sim.fabric.SwitchPortCounters.Counter;
 import org.junit.jupiter.api.Test;
@@ -327,6 +328,37 @@ class SwitchAgentTest {
             assertEquals(0, status(set));
             assertEquals(0, field(set, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("cleared"));
             assertEquals(1, sw.counters(2).get(Counter.XMIT_DISCARDS), at("PortCounters' own counter stays"));
+        }
+    }
+
+    /**
+     * smpquery switchinfo after a cable was pulled and put back: PortStateChange is set, as a
+     * light sweep of OpenSM finds it, until the SM's sweep clears it; the boot's own link-ups are
+     * cleared by the world's first sweep.
+     */
+    @Test
+    void shouldReportAPortStateChangeUntilTheSmSweeps() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            byte[] quiet = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(quiet, d), at("nothing since the boot"));
+            assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(quiet, d), at("the bits beside it"));
+
+            w.link(1).changeState(Link.State.DOWN);
+            w.settle();
+            w.link(1).changeState(Link.State.UP);
+            w.settle();
+            byte[] changed = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable went and came"));
+            assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(changed, d));
+
+            w.sweep();
+            byte[] swept = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(swept, d), at("the sweep cleared it"));
         }
     }
 
