@@ -1,6 +1,7 @@
 // docs/HCA.md §3.7 (INIT_PORT, CLOSE_PORT, QUERY_PORT, SET_PORT); logical states of IBA 14.2.5.6
 package org.ibmodel.sim.device;
 
+import org.ibmodel.sim.fabric.FabricPort;
 import org.ibmodel.sim.fabric.LinkSpeed;
 import org.ibmodel.sim.fabric.LinkWidth;
 import org.ibmodel.sim.wire.Vcrc;
@@ -76,6 +77,8 @@ public final class HcaPort {
      * link partner's; its MTUCap until the fabric says.
      */
     private int activeMtu;
+    /** MTUCap: QUERY_DEV_CAP's max_mtu. */
+    private final int maxMtu;
     /** INIT_PORT has opened the port and no CLOSE_PORT closed it since. */
     private boolean opened;
     /**
@@ -145,7 +148,8 @@ public final class HcaPort {
         this.firmware = firmware;
         this.pkeys = new int[caps.pkeyTableLen()];
         this.pkeys[0] = 0xffff;
-        this.activeMtu = caps.maxMtu();
+        this.maxMtu = caps.maxMtu();
+        this.activeMtu = maxMtu;
         this.portGuid = caps.nodeGuid() + num;
         this.gidTableLen = caps.gidTableLen();
     }
@@ -200,7 +204,7 @@ public final class HcaPort {
 
     /** The bytes of payload {@link #activeMtu()} lets a packet on the cable carry. */
     int activeMtuBytes() {
-        return 256 << (activeMtu - 1);
+        return FabricPort.mtuBytes(activeMtu);
     }
 
     /** LinkWidthActive: the width of the link on the cable. */
@@ -576,7 +580,8 @@ public final class HcaPort {
      * nothing is counted.
      */
     void cable(boolean up, LinkWidth w, LinkSpeed s, int neighborMtu) {
-        activeMtu = neighborMtu;
+        // The link's MTU, never above the port's own MTUCap, whatever the fabric port was told.
+        activeMtu = Math.min(neighborMtu, maxMtu);
         width = w;
         speed = s;
         rateMbps = rateMbps(w, s);

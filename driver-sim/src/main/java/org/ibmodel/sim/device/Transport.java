@@ -559,8 +559,7 @@ public final class Transport implements TransportStage {
                 return;
             }
             // IBA 16.1.4.3: no payload longer than the port's NeighborMTU goes on the cable.
-            int mtu = hp.activeMtuBytes();
-            if (len - Packet.MIN_LENGTH > mtu && Packet.payloadLengthOf(packet, len) > mtu) {
+            if (Packet.exceedsMtu(packet, len, hp.activeMtuBytes())) {
                 hp.tooLong();
                 ports[port].pool().give(packet);
                 return;

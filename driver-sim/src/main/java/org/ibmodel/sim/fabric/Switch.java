@@ -531,7 +531,7 @@ public final class Switch {
         // link is not sent (no packet of a QP's path MTU beyond it reaches the far end).
         FabricPort port = ports[out];
         int mtu = FabricPort.mtuBytes(port.neighborMtu());
-        if (length - Packet.MIN_LENGTH > mtu && Packet.payloadLengthOf(packet, length) > mtu) {
+        if (Packet.exceedsMtu(packet, length, mtu)) {
             counters[out].tooLong();
             pool.give(packet);
             return;

@@ -89,6 +89,14 @@ public final class Packet {
     }
 
     /**
+     * Whether the payload of the packet ({@link #payloadLengthOf}) is longer than {@code mtu}
+     * bytes; the headers are read only when the packet is long enough to be, whatever its LNH.
+     */
+    public static boolean exceedsMtu(byte[] buf, int length, int mtu) {
+        return length - Lrh.HEADER_LENGTH - Vcrc.LENGTH > mtu && payloadLengthOf(buf, length) > mtu;
+    }
+
+    /**
      * The payload of the {@code length}-byte packet at the start of {@code buf} (LRH through
      * VCRC) as a port that checks it against an MTU counts it, from the headers' lengths alone:
      * what follows the BTH and the extended headers of its opcode, less the pad, the ICRC and the

@@ -250,8 +250,9 @@ final class SwitchSma {
             Layout.SmpPortInfo.LINK_WIDTH_ACTIVE.set(out, d, link.width().ibWidth());
             Layout.SmpPortInfo.LINK_SPEED_ACTIVE.set(out, d, HcaPort.linkSpeedActive(link.speed()));
             Layout.SmpPortInfo.LINK_SPEED_EXT_ACTIVE.set(out, d, HcaPort.linkSpeedExtActive(link.speed()));
-            Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, port.neighborMtu());
         }
+        // What the SM set, the link's MTU, whether the link is up now or not.
+        Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, port.neighborMtu());
         return 0;
     }
 

@@ -16,10 +16,15 @@ import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.mm.HostMemory;
+import org.ibmodel.sim.fabric.Fabric;
 import org.ibmodel.sim.fabric.FabricPort;
+import org.ibmodel.sim.fabric.LinkSpeed;
+import org.ibmodel.sim.fabric.LinkWidth;
 import org.ibmodel.sim.fabric.Switch;
 import org.ibmodel.sim.fabric.SwitchPortCounters;
 import org.ibmodel.sim.fabric.SwitchPortCounters.Counter;
+import org.ibmodel.sim.sched.Scheduler;
 import org.ibmodel.sim.world.World;
 import org.junit.jupiter.api.Test;
 
@@ -72,6 +77,26 @@ class NeighborMtuTest {
                 assertEquals(Mtu.MTU_4096, port(w, h).maxMtu, at("host " + h + "'s own MTUCap"));
             }
         }
+    }
+
+    /**
+     * A port never runs above its own MTUCap: an HCA of MTUCap 2048 cabled through a fabric port
+     * that was told 4096 (as a hand-built fabric may) still reports and sends at 2048.
+     */
+    @Test
+    void shouldKeepTheActiveMtuWithinThePortsOwnCap() {
+        Scheduler scheduler = new Scheduler(SEED);
+        Transport transport = new Transport(scheduler, "raw");
+        Hca hca = new Hca("0000:01:00.0", new HostMemory(), scheduler, (label, h) -> h,
+                DevCaps.standard(0x0002_c903_0000_0200L).withMaxMtu(MTU_2048), transport);
+        transport.bind(hca);
+        Fabric f = new Fabric(scheduler);
+        FabricPort mine = f.addEndpointPort("raw-hca0", 1, transport.sink(1));
+        FabricPort peer = f.addEndpointPort("peer", 1, (port, packet) -> port.pool().give(packet));
+        f.connect(mine, peer, LinkWidth.WIDTH_4X, LinkSpeed.EDR, 1.0);
+        transport.attach(1, mine);
+        assertEquals(MTU_4096, mine.neighborMtu(), at("what the fabric port was told"));
+        assertEquals(MTU_2048, hca.firmware().port(1).activeMtu(), at("the HCA's own MTUCap"));
     }
 
     /**
@@ -131,10 +156,14 @@ class NeighborMtuTest {
         try (World w = World.withMtuCaps(SEED, MTU_2048, MTU_4096, MTU_4096)) {
             try (TransportPair p = new TransportPair(w, 0, 1, QpType.RC, conn(Mtu.MTU_4096))) {
                 p.b.postRecv(10, 0, 4096);
+                PortCounters before = PortCounters.query(p.a.dev, 1).get();
                 p.a.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND).sgList(p.a.sge(0, 3000)));
                 p.settle();
                 assertEquals(WcStatus.RETRY_EXC_ERR, p.a.poll().get(0).status, at("nothing leaves h0"));
                 assertEquals(RETRY_CNT + 1, hcaXmitDiscards(p.a), at("h0's port discarded each attempt"));
+                PortCounters after = PortCounters.query(p.a.dev, 1).get();
+                assertEquals(before.portXmitPackets(), after.portXmitPackets(), at("a discard is not a packet sent"));
+                assertEquals(before.portXmitData(), after.portXmitData(), at("nor data sent"));
                 assertEquals(0, w.fabric().switches().get(0).counters(1).get(Counter.RCV_PACKETS),
                         at("nothing reached the switch"));
             }

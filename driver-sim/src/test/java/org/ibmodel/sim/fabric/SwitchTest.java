@@ -261,10 +261,46 @@ class SwitchTest {
         assertEquals(1, out.get(SwitchPortCounters.Counter.XMIT_PACKETS), "only the one sent: " + out);
         assertEquals(0, out.get(SwitchPortCounters.Counter.INACTIVE_DISCARDS), out.toString());
         assertEquals(0, sw.counters(3).get(SwitchPortCounters.Counter.XMIT_DISCARDS));
+        // At the boundary the headers decide: an extended header (RDMA WRITE First's RETH), a
+        // pad, a GRH; a raw packet's payload is all after its LRH; multicast copies are checked
+        // too, each at its own output.
+        ports[1].send(transport(0x40, Lrh.LNH_IBA_LOCAL, 0x06, 16, 512, 0));
+        ports[1].send(transport(0x40, Lrh.LNH_IBA_LOCAL, 0x06, 16, 510, 2));
+        ports[1].send(transport(0x40, Lrh.LNH_IBA_LOCAL, 0x06, 16, 514, 2));
+        ports[1].send(transport(0x40, Lrh.LNH_IBA_GLOBAL, 0x04, 0, 512, 0));
+        ports[1].send(transport(0x40, Lrh.LNH_IBA_GLOBAL, 0x04, 0, 516, 0));
+        ports[1].send(transport(0x40, Lrh.LNH_RAW, 0, 0, 512, 0));
+        ports[1].send(transport(0x40, Lrh.LNH_RAW, 0, 0, 516, 0));
+        sw.setMulticastRoute(0xC001, 3, 4);
+        ports[1].send(transport(0xC001, Lrh.LNH_IBA_LOCAL, 0x04, 0, 516, 0));
+        scheduler.runUntilIdle(1000);
+        assertEquals(1 + 4, small.packets.size(), "the five that fit: " + small.packets.size());
+        assertEquals(1 + 4, out.get(SwitchPortCounters.Counter.NEIGHBOR_MTU_DISCARDS), out.toString());
+        assertEquals(2, hosts[3].packets.size(), "the 516-byte copy to the 4096-byte link too");
         assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("h5", 1, small, 6));
         assertThrows(IllegalArgumentException.class, () -> fabric.addEndpointPort("h5", 1, small, 0));
         assertThrows(IllegalArgumentException.class, () -> fabric.addSwitch("sw1", 4, 50, 6));
         assertEquals(4, fabric.addSwitch("sw1", 4, 50, 4).port(2).mtuCap(), "the refused switch took no name");
+    }
+
+    /**
+     * A packet to {@code dlid} of {@code lnh}, the opcode byte {@code opcode} (for a transport
+     * packet: its BTH, a GRH before it when global) followed by {@code ext} bytes of extended
+     * headers, {@code payload} bytes, {@code pad} and an ICRC; a raw one is LRH, payload, VCRC.
+     */
+    private static byte[] transport(int dlid, int lnh, int opcode, int ext, int payload, int pad) {
+        int headers = lnh == Lrh.LNH_RAW ? Lrh.HEADER_LENGTH
+                : Lrh.HEADER_LENGTH + (lnh == Lrh.LNH_IBA_GLOBAL ? 40 : 0) + 12 + ext;
+        int trailer = lnh == Lrh.LNH_RAW ? Vcrc.LENGTH : 4 + Vcrc.LENGTH;
+        byte[] p = packet(dlid, 0x10, 0, headers + payload + pad + trailer);
+        new Lrh().wrap(p, 0).lnh(lnh);
+        if (lnh != Lrh.LNH_RAW) {
+            int bth = lnh == Lrh.LNH_IBA_GLOBAL ? Lrh.HEADER_LENGTH + 40 : Lrh.HEADER_LENGTH;
+            p[bth] = (byte) opcode;
+            p[bth + 1] = (byte) (pad << 4);
+        }
+        Vcrc.put(p, p.length - Vcrc.LENGTH, Vcrc.compute(p, 0, p.length - Vcrc.LENGTH));
+        return p;
     }
 
     // Ports 1 to 4.

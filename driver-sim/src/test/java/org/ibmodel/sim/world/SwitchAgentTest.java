@@ -316,19 +316,42 @@ class SwitchAgentTest {
             w.settle();
             byte[] d = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0));
             assertEquals(0, status(d));
-            assertEquals(1, field(d, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("the 3000-byte datagram"));
-            assertEquals(0, field(d, SwitchAgent.PORT_INACTIVE_DISCARDS), at("port 2 stayed active"));
+            assertEquals(List.of(0, 1, 0, 0), discardDetails(d), at("the 3000-byte datagram; port 2 was active"));
             assertEquals(1, field(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 2, 0)),
                     Layout.PortCounters.PORT_XMIT_DISCARDS), at("PortXmitDiscards"));
             byte[] none = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 1, 0));
-            assertEquals(0, field(none, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("port 1 discarded nothing"));
+            assertEquals(List.of(0, 0, 0, 0), discardDetails(none), at("port 1 discarded nothing"));
 
-            // Bit 1 of CounterSelect, PortNeighborMTUDiscards, alone.
+            // h1's cable pulled, the LFT as it was: a datagram that fits is discarded at port 2
+            // for its link being down.
+            w.link(1).changeState(Link.State.DOWN);
+            assertTrue(ud.postSend(new SendWr().wrId(10).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 100,
+                    a.mr.lkey())).ah(toH1).remoteQpn(0x99).remoteQkey(0x1234)).ok());
+            w.settle();
+            byte[] both = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0));
+            assertEquals(List.of(1, 1, 0, 0), discardDetails(both), at("PortInactiveDiscards"));
+
+            // CounterSelect bit 1, PortNeighborMTUDiscards, alone; then bit 0, PortInactiveDiscards.
             byte[] set = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, SET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0x2));
             assertEquals(0, status(set));
-            assertEquals(0, field(set, SwitchAgent.PORT_NEIGHBOR_MTU_DISCARDS), at("cleared"));
-            assertEquals(1, sw.counters(2).get(Counter.XMIT_DISCARDS), at("PortCounters' own counter stays"));
+            assertEquals(List.of(1, 0, 0, 0), discardDetails(set), at("PortNeighborMTUDiscards cleared"));
+            set = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, SET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0x1));
+            assertEquals(List.of(0, 0, 0, 0), discardDetails(set), at("PortInactiveDiscards cleared"));
+            assertEquals(2, sw.counters(2).get(Counter.XMIT_DISCARDS), at("PortCounters' own counter stays"));
         }
+    }
+
+    /**
+     * PortXmitDiscardDetails' four 16-bit counters as perfquery --xmtdisc reads them, from the
+     * bytes (libibmad fields.c: bit offsets 32, 48, 64 and 80 of the attribute): PortInactive,
+     * PortNeighborMTU, PortSwLifetimeLimit and PortSwHOQLifetimeLimit discards.
+     */
+    private static List<Integer> discardDetails(byte[] mad) {
+        List<Integer> out = new ArrayList<>();
+        for (int at = Layout.Mad.DATA + 4; at < Layout.Mad.DATA + 12; at += 2) {
+            out.add((mad[at] & 0xff) << 8 | mad[at + 1] & 0xff);
+        }
+        return out;
     }
 
     /**
