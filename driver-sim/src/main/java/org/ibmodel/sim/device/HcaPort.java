@@ -25,7 +25,7 @@ public final class HcaPort {
      * 3 Disabled (the port closed), 2 Polling (open, looking for a partner on its cable).
      */
     public static final int PHYS_LINK_UP = 5;
-    static final int PHYS_DISABLED = 3;
+    public static final int PHYS_DISABLED = 3;
     public static final int PHYS_POLLING = 2;
     /**
      * PortInfo encodings (IBA 14.2.5.6) of what the port runs at: widths 1x, 4x, 8x and 12x

@@ -108,7 +108,6 @@ public final class Sma {
         return Layout.Mad.BASE_VERSION.getInt(in, 0) == 1 && Layout.Mad.CLASS_VERSION.getInt(in, 0) == 1;
     }
 
-    /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
     /**
      * What an agent without SubnSet answers a subnet management MAD before looking at its
      * attribute: bad version, unsupported method/attribute for a Set, unsupported method for
@@ -125,6 +124,7 @@ public final class Sma {
         return method == METHOD_GET ? 0 : STATUS_UNSUPPORTED_METHOD;
     }
 
+    /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
     private int status(HcaPort port, byte[] in, byte[] out) {
         int header = getOnlyStatus(in);
         if (header != 0) {

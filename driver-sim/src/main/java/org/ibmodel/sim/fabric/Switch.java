@@ -83,6 +83,8 @@ public final class Switch {
     private long forwarded;
     /** SwitchInfo:PortStateChange: a port's link went up or down since the SM last cleared it. */
     private boolean portStateChange;
+    /** A SubnSet(PortInfo) is taking a port's link down: no PortStateChange for that. */
+    private boolean downBySubnSet;
     private long droppedNoRoute;
     private long droppedAtPort0;
     private long droppedMalformed;
@@ -351,6 +353,24 @@ public final class Switch {
         return portStateChange;
     }
 
+    /**
+     * SubnSet(PortInfo) of port {@code p} with PortPhysicalState Disabled ({@code on} false) or
+     * Polling (true): the port stops driving its link, which goes down, or drives it again, and
+     * it trains if the cable and the peer let it (IBA 14.2.5.6).
+     */
+    public void setPortEnabled(int p, boolean on) {
+        FabricPort port = port(p);
+        if (p == 0) {
+            throw new IllegalArgumentException(name + ": port 0 has no link");
+        }
+        downBySubnSet = !on;
+        try {
+            port.enable(on);
+        } finally {
+            downBySubnSet = false;
+        }
+    }
+
     /** The SM's SubnSet(SwitchInfo) with PortStateChange 1, which clears it. */
     public void clearPortStateChange() {
         portStateChange = false;
@@ -391,7 +411,11 @@ public final class Switch {
             if (state == Link.State.DOWN) {
                 counters[port.portNum()].count(SwitchPortCounters.Counter.LINK_DOWNED);
             }
-            portStateChange = true;
+            // IBA 14.2.5.4: a PortState a SubnSet changed does not set it; the link state
+            // machine's own changes, a link training after a Set enabled it included, do.
+            if (state == Link.State.UP || !downBySubnSet) {
+                portStateChange = true;
+            }
         }
     }
 

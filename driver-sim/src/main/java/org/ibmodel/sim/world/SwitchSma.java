@@ -6,6 +6,7 @@ package org.ibmodel.sim.world;
 import static org.ibmodel.sim.device.Sma.CLASS_SUBN_DIRECTED_ROUTE;
 import static org.ibmodel.sim.device.Sma.METHOD_GET_RESP;
 import static org.ibmodel.sim.device.Sma.METHOD_REPORT;
+import static org.ibmodel.sim.device.Sma.METHOD_SET;
 import static org.ibmodel.sim.device.Sma.METHOD_RESP;
 import static org.ibmodel.sim.device.Sma.METHOD_TRAP;
 import static org.ibmodel.sim.device.Sma.METHOD_TRAP_REPRESS;
@@ -23,10 +24,12 @@ import org.ibmodel.sim.fabric.Link;
 import org.ibmodel.sim.fabric.Switch;
 
 /**
- * A switch's subnet management agent: answers a LID-routed SubnGet from the switch's own state,
- * so that smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
- * SwitchInfo, PortInfo of any port and LinearForwardingTable are answered; the subnet is set up
- * by the world, not by MADs, so a SubnSet is refused as an HCA's agent refuses it.
+ * A switch's subnet management agent: answers a SubnGet from the switch's own state, so that
+ * smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
+ * SwitchInfo, PortInfo of any port and the linear and multicast forwarding tables are answered.
+ * The subnet is set up by the world, not by MADs: of SubnSet only PortInfo's port and link states
+ * of an external port are taken, so that ibportstate disables, enables and resets a switch port;
+ * any other SubnSet is refused as an HCA's agent refuses it.
  */
 final class SwitchSma {
     /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
@@ -152,6 +155,10 @@ final class SwitchSma {
     }
 
     private int status(byte[] in, int inPort, byte[] out) {
+        if (Sma.versionsKnown(in) && Layout.Mad.METHOD.getInt(in, 0) == METHOD_SET
+                && Layout.Mad.ATTR_ID.getInt(in, 0) == Attr.PORT_INFO.id) {
+            return setPortInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+        }
         int header = Sma.getOnlyStatus(in);
         if (header != 0) {
             return header;
@@ -239,7 +246,8 @@ final class SwitchSma {
         Link link = port.link();
         boolean up = link != null && link.state() == Link.State.UP;
         Layout.SmpPortInfo.PORT_STATE.set(out, d, up ? HcaPort.ACTIVE : HcaPort.DOWN);
-        Layout.SmpPortInfo.PORT_PHYS_STATE.set(out, d, up ? HcaPort.PHYS_LINK_UP : HcaPort.PHYS_POLLING);
+        Layout.SmpPortInfo.PORT_PHYS_STATE.set(out, d,
+                up ? HcaPort.PHYS_LINK_UP : port.enabled() ? HcaPort.PHYS_POLLING : HcaPort.PHYS_DISABLED);
         Layout.SmpPortInfo.LINK_WIDTH_ENABLED.set(out, d, HcaPort.WIDTHS_SUPPORTED);
         Layout.SmpPortInfo.LINK_WIDTH_SUPPORTED.set(out, d, HcaPort.WIDTHS_SUPPORTED);
         Layout.SmpPortInfo.LINK_SPEED_SUPPORTED.set(out, d, HcaPort.SPEEDS_SUPPORTED);
@@ -254,6 +262,51 @@ final class SwitchSma {
         // What the SM set, the link's MTU, whether the link is up now or not.
         Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, port.neighborMtu());
         return 0;
+    }
+
+    /** PortInfo:PortState and PortPhysicalState 0 in a Set: no change. */
+    static final int NO_STATE_CHANGE = 0;
+
+    /**
+     * SubnSet(PortInfo) of external port {@code attrMod}, as ibportstate disables, enables or
+     * resets a switch port (IBA 14.2.5.6): PortPhysicalState Disabled stops the port driving its
+     * link, Polling lets it train again; PortState Down takes the link down and lets it train
+     * again at once (both in the same instant of virtual time); 0 in either changes nothing, and
+     * Armed or Active asks of an up port what it already is. The answer is the port's PortInfo
+     * after the change. The request's other fields are not taken: the world assigns LIDs,
+     * widths, speeds and MTUs. Port 0's PortInfo is not set here (unsupported method/attribute);
+     * any other value, or a port the switch does not have, is an invalid attribute value, and
+     * nothing changes.
+     */
+    private int setPortInfo(int inPort, long attrMod, byte[] in, byte[] out) {
+        if (attrMod == 0) {
+            return STATUS_UNSUPPORTED_METHOD_ATTRIB;
+        }
+        if (attrMod > sw.numPorts()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int p = (int) attrMod;
+        int d = Layout.Mad.DATA;
+        int state = Layout.SmpPortInfo.PORT_STATE.getInt(in, d);
+        int phys = Layout.SmpPortInfo.PORT_PHYS_STATE.getInt(in, d);
+        Link link = sw.port(p).link();
+        boolean up = link != null && link.state() == Link.State.UP;
+        boolean stateOk = state == NO_STATE_CHANGE || state == HcaPort.DOWN
+                || (state == HcaPort.ARMED || state == HcaPort.ACTIVE) && up;
+        boolean physOk = phys == NO_STATE_CHANGE || phys == HcaPort.PHYS_POLLING || phys == HcaPort.PHYS_DISABLED;
+        if (!stateOk || !physOk) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        if (phys == HcaPort.PHYS_DISABLED) {
+            sw.setPortEnabled(p, false);
+        } else if (phys == HcaPort.PHYS_POLLING) {
+            sw.setPortEnabled(p, true);
+        }
+        if (state == HcaPort.DOWN && sw.port(p).enabled()) {
+            sw.setPortEnabled(p, false);
+            sw.setPortEnabled(p, true);
+        }
+        return portInfo(inPort, attrMod, out);
     }
 
     /**

@@ -29,6 +29,7 @@ import org.ibmodel.core.Sge;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
+import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Pma;
 import org.ibmodel.sim.fabric.Link;
@@ -385,6 +386,70 @@ class SwitchAgentTest {
         }
     }
 
+    /**
+     * ibportstate disable, enable and reset of switch port 2, h1's: SubnSet(PortInfo) with
+     * PortPhysicalState Disabled takes the link down (h1's port goes DOWN), a change made by a
+     * Set that PortStateChange does not report; Polling lets it train again (h1 ACTIVE, and the
+     * training is reported); PortState Down bounces it. A value a Set may not give changes nothing.
+     */
+    @Test
+    void shouldDisableEnableAndResetAPortAsIbportstateDoes() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            HcaPort h1 = w.host(1).hca(0).firmware().port(1);
+
+            byte[] off = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_DISABLED));
+            assertEquals(0, status(off));
+            assertEquals(HcaPort.DOWN, field(off, Layout.SmpPortInfo.PORT_STATE), at("the answer is after the Set"));
+            assertEquals(HcaPort.PHYS_DISABLED, field(off, Layout.SmpPortInfo.PORT_PHYS_STATE));
+            assertEquals(Link.State.DOWN, w.link(1).state());
+            w.settle();
+            assertEquals(HcaPort.DOWN, h1.state(), at("h1's port lost its link"));
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(
+                    a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0)), d), at("a Set's change is not reported"));
+            assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, 2, HcaPort.ACTIVE, 0))),
+                    at("Active asked of a disabled port"));
+            assertEquals(Link.State.DOWN, w.link(1).state(), at("and nothing changed"));
+
+            byte[] on = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_POLLING));
+            assertEquals(HcaPort.ACTIVE, field(on, Layout.SmpPortInfo.PORT_STATE), at("trained again"));
+            w.settle();
+            assertEquals(HcaPort.ACTIVE, h1.state());
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(
+                    a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0)), d), at("the training is reported"));
+
+            long downed = sw.counters(2).get(Counter.LINK_DOWNED);
+            byte[] reset = a.askSma(lid, portInfoSet(a, 2, HcaPort.DOWN, 0));
+            assertEquals(HcaPort.ACTIVE, field(reset, Layout.SmpPortInfo.PORT_STATE), at("down and up again"));
+            assertEquals(downed + 1, sw.counters(2).get(Counter.LINK_DOWNED));
+            w.settle();
+            assertEquals(HcaPort.ACTIVE, h1.state());
+
+            for (int[] bad : new int[][] {{2, 0, 5}, {2, 2, 0}, {2, 0, 1}, {2, 2, HcaPort.PHYS_DISABLED}}) {
+                assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, bad[0], bad[1], bad[2]))),
+                        at("PortState " + bad[1] + ", PortPhysicalState " + bad[2]));
+            }
+            assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, sw.numPorts() + 1, 0, HcaPort.PHYS_DISABLED))));
+            assertEquals(0x0c, status(a.askSma(lid, portInfoSet(a, 0, 0, HcaPort.PHYS_DISABLED))),
+                    at("port 0's PortInfo is not set here"));
+            assertEquals(downed + 1, sw.counters(2).get(Counter.LINK_DOWNED), at("no refused Set touched the link"));
+            assertEquals(0x0c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 0))),
+                    at("the LFT is the world's"));
+        }
+    }
+
+    /** A SubnSet(PortInfo) of port {@code port} asking for {@code state} and {@code phys}. */
+    private static byte[] portInfoSet(Side a, int port, int state, int phys) {
+        byte[] mad = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0), port);
+        Layout.SmpPortInfo.PORT_STATE.set(mad, Layout.Mad.DATA, state);
+        Layout.SmpPortInfo.PORT_PHYS_STATE.set(mad, Layout.Mad.DATA, phys);
+        return mad;
+    }
+
     /** What the agent refuses, with the MAD status ib_mad and the kernel's agents give. */
     @Test
     void shouldAnswerABadRequestWithItsStatus() {
@@ -473,7 +538,7 @@ class SwitchAgentTest {
             assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0019, 0, 0),
                     0xC000 / 64))), at("a block past LinearFDBCap"));
             assertEquals(0x0c, status(a.askSma(lid, a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0))),
-                    at("no SubnSet: the world sets the subnet up"));
+                    at("no SubnSet of port 0's PortInfo: the world sets the subnet up"));
 
             // ibroute -M: the MFT 32 MLIDs a block, a 16-bit port mask each.
             w.joinMulticast(0xC001, 0, 1);
