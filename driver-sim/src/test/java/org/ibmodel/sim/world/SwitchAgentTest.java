@@ -368,7 +368,7 @@ class SwitchAgentTest {
             Switch sw = w.fabric().switches().get(0);
             int lid = sw.port(0).lid();
             int d = Layout.Mad.DATA;
-            byte[] quiet = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            byte[] quiet = switchInfo(a, lid);
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(quiet, d), at("nothing since the boot"));
             assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(quiet, d), at("the bits beside it"));
 
@@ -376,12 +376,12 @@ class SwitchAgentTest {
             w.settle();
             w.link(1).changeState(Link.State.UP);
             w.settle();
-            byte[] changed = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            byte[] changed = switchInfo(a, lid);
             assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable went and came"));
             assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(changed, d));
 
             w.sweep();
-            byte[] swept = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            byte[] swept = switchInfo(a, lid);
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(swept, d), at("the sweep cleared it"));
         }
     }
@@ -409,8 +409,8 @@ class SwitchAgentTest {
             assertEquals(Link.State.DOWN, w.link(1).state());
             w.settle();
             assertEquals(HcaPort.DOWN, h1.state(), at("h1's port lost its link"));
-            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(
-                    a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0)), d), at("a Set's change is not reported"));
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d),
+                    at("a Set's change is not reported"));
             assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, 2, HcaPort.ACTIVE, 0))),
                     at("Active asked of a disabled port"));
             assertEquals(Link.State.DOWN, w.link(1).state(), at("and nothing changed"));
@@ -419,8 +419,8 @@ class SwitchAgentTest {
             assertEquals(HcaPort.ACTIVE, field(on, Layout.SmpPortInfo.PORT_STATE), at("trained again"));
             w.settle();
             assertEquals(HcaPort.ACTIVE, h1.state());
-            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(
-                    a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0)), d), at("the training is reported"));
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d),
+                    at("the training is reported"));
 
             long downed = sw.counters(2).get(Counter.LINK_DOWNED);
             byte[] reset = a.askSma(lid, portInfoSet(a, 2, HcaPort.DOWN, 0));
@@ -440,6 +440,11 @@ class SwitchAgentTest {
             assertEquals(0x0c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 0))),
                     at("the LFT is the world's"));
         }
+    }
+
+    /** smpquery switchinfo: a LID-routed SubnGet(SwitchInfo) of the switch at {@code lid}. */
+    private static byte[] switchInfo(Side a, int lid) {
+        return a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
     }
 
     /** A SubnSet(PortInfo) of port {@code port} asking for {@code state} and {@code phys}. */
@@ -520,7 +525,7 @@ class SwitchAgentTest {
             assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0015, 0, 0),
                     sw.numPorts() + 1))), at("no such port"));
 
-            byte[] si = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            byte[] si = switchInfo(a, lid);
             assertEquals(0xC000, SwitchSma.SwitchInfo.LINEAR_FDB_CAP.getInt(si, d));
             assertEquals(sw.linearFdbTop(), SwitchSma.SwitchInfo.LINEAR_FDB_TOP.getInt(si, d));
             assertEquals(0xBFFF, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(si, d), at("no group yet"));
@@ -556,7 +561,7 @@ class SwitchAgentTest {
                     1L << 28))), at("ports 16-31: the switch has 3"));
             assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x001b, 0, 0), 512))),
                     at("a reserved modifier bit (9)"));
-            byte[] top = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
+            byte[] top = switchInfo(a, lid);
             assertEquals(0xC001, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(top, d));
             assertEquals(0, w.agent(sw).droppedSmps());
         }
