@@ -222,10 +222,11 @@ final class SwitchSma {
      * its link's.
      */
     private int portInfo(int inPort, long attrMod, byte[] out) {
-        if (attrMod > sw.numPorts()) {
+        long portNum = attrMod & ~EXT_SPEEDS_MODIFIER;
+        if (portNum > sw.numPorts()) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
-        int p = (int) attrMod;
+        int p = (int) portNum;
         FabricPort port = sw.port(p);
         int d = Layout.Mad.DATA;
         Layout.SmpPortInfo.LOCAL_PORT_NUM.set(out, d, inPort);
@@ -266,47 +267,53 @@ final class SwitchSma {
 
     /** PortInfo:PortState and PortPhysicalState 0 in a Set: no change. */
     static final int NO_STATE_CHANGE = 0;
+    /**
+     * Bit 31 of PortInfo's modifier, which ibportstate sets when port 0 says
+     * IsExtendedSpeedsSupported (its Set then carries LinkSpeedExtEnabled); the port is the rest,
+     * as ibsim's do_portinfo takes it.
+     */
+    static final long EXT_SPEEDS_MODIFIER = 1L << 31;
 
     /**
-     * SubnSet(PortInfo) of external port {@code attrMod}, as ibportstate disables, enables or
-     * resets a switch port (IBA 14.2.5.6): PortPhysicalState Disabled stops the port driving its
-     * link, Polling lets it train again; PortState Down takes the link down and lets it train
-     * again at once (both in the same instant of virtual time); 0 in either changes nothing, and
-     * Armed or Active asks of an up port what it already is. The answer is the port's PortInfo
-     * after the change. The request's other fields are not taken: the world assigns LIDs,
-     * widths, speeds and MTUs. Port 0's PortInfo is not set here (unsupported method/attribute);
-     * any other value, or a port the switch does not have, is an invalid attribute value, and
-     * nothing changes.
+     * SubnSet(PortInfo) of an external port, as ibportstate's disable, enable, reset and down take
+     * a switch port (IBA 14.2.5.6; qib_mad.c subn_set_portinfo): PortPhysicalState Disabled stops
+     * the port driving its link; Polling (enable and reset) lets a disabled port train and takes
+     * an enabled one down to train again; PortState Down (down) takes an enabled port's link down
+     * to train again. A PortPhysicalState goes with PortState no-change or Down only; Armed or
+     * Active alone asks of an up port what it already is. The link trains again in the same
+     * instant of virtual time, and to ACTIVE, as the world's ports do (docs/HCA.md §10). The
+     * answer is the port's PortInfo after the change; the request's other fields are not taken
+     * (the world assigns LIDs, widths, speeds and MTUs). Port 0's PortInfo is not set here
+     * (unsupported method/attribute); any other value, Sleep included, or a port the switch does
+     * not have, is an invalid attribute value, and nothing changes.
      */
     private int setPortInfo(int inPort, long attrMod, byte[] in, byte[] out) {
-        if (attrMod == 0) {
+        long portNum = attrMod & ~EXT_SPEEDS_MODIFIER;
+        if (portNum == 0) {
             return STATUS_UNSUPPORTED_METHOD_ATTRIB;
         }
-        if (attrMod > sw.numPorts()) {
+        if (portNum > sw.numPorts()) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
-        int p = (int) attrMod;
+        int p = (int) portNum;
         int d = Layout.Mad.DATA;
         int state = Layout.SmpPortInfo.PORT_STATE.getInt(in, d);
         int phys = Layout.SmpPortInfo.PORT_PHYS_STATE.getInt(in, d);
-        Link link = sw.port(p).link();
-        boolean up = link != null && link.state() == Link.State.UP;
+        FabricPort port = sw.port(p);
+        boolean up = port.link() != null && port.link().state() == Link.State.UP;
         boolean stateOk = state == NO_STATE_CHANGE || state == HcaPort.DOWN
-                || (state == HcaPort.ARMED || state == HcaPort.ACTIVE) && up;
+                || phys == NO_STATE_CHANGE && (state == HcaPort.ARMED || state == HcaPort.ACTIVE) && up;
         boolean physOk = phys == NO_STATE_CHANGE || phys == HcaPort.PHYS_POLLING || phys == HcaPort.PHYS_DISABLED;
         if (!stateOk || !physOk) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
         if (phys == HcaPort.PHYS_DISABLED) {
             sw.setPortEnabled(p, false);
-        } else if (phys == HcaPort.PHYS_POLLING) {
-            sw.setPortEnabled(p, true);
-        }
-        if (state == HcaPort.DOWN && sw.port(p).enabled()) {
+        } else if (phys == HcaPort.PHYS_POLLING || state == HcaPort.DOWN && port.enabled()) {
             sw.setPortEnabled(p, false);
             sw.setPortEnabled(p, true);
         }
-        return portInfo(inPort, attrMod, out);
+        return portInfo(inPort, portNum, out);
     }
 
     /**

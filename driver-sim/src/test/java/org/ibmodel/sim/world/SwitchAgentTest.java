@@ -356,9 +356,9 @@ class SwitchAgentTest {
     }
 
     /**
-     * smpquery switchinfo after a cable was pulled and put back: PortStateChange is set, as a
-     * light sweep of OpenSM finds it, until the SM's sweep clears it; the boot's own link-ups are
-     * cleared by the world's first sweep.
+     * smpquery switchinfo after a cable was pulled, and after it was put back: PortStateChange is
+     * set each time, as a light sweep of OpenSM finds it, until the SM's sweep clears it; the
+     * boot's own link-ups are cleared by the world's first sweep.
      */
     @Test
     void shouldReportAPortStateChangeUntilTheSmSweeps() {
@@ -374,26 +374,32 @@ class SwitchAgentTest {
 
             w.link(1).changeState(Link.State.DOWN);
             w.settle();
-            w.link(1).changeState(Link.State.UP);
-            w.settle();
             byte[] changed = switchInfo(a, lid);
-            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable went and came"));
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable pulled"));
             assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(changed, d));
-
             w.sweep();
             byte[] swept = switchInfo(a, lid);
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(swept, d), at("the sweep cleared it"));
+
+            w.link(1).changeState(Link.State.UP);
+            w.settle();
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d),
+                    at("h1's cable back: the link trained"));
+            w.sweep();
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d));
         }
     }
 
     /**
-     * ibportstate disable, enable and reset of switch port 2, h1's: SubnSet(PortInfo) with
-     * PortPhysicalState Disabled takes the link down (h1's port goes DOWN), a change made by a
-     * Set that PortStateChange does not report; Polling lets it train again (h1 ACTIVE, and the
-     * training is reported); PortState Down bounces it. A value a Set may not give changes nothing.
+     * ibportstate disable, enable, reset and down of switch port 2, h1's, as ibportstate sends
+     * them (the port in the modifier with bit 31, port 0 saying IsExtendedSpeedsSupported):
+     * PortPhysicalState Disabled takes the link down (h1's port goes DOWN), a change made by a Set
+     * that PortStateChange does not report; Polling lets it train again (h1 ACTIVE, and the
+     * training is reported), and on an up port bounces it (reset), as PortState Down does (down).
+     * A value a Set may not give changes nothing.
      */
     @Test
-    void shouldDisableEnableAndResetAPortAsIbportstateDoes() {
+    void shouldDisableEnableResetAndDownAPortAsIbportstateDoes() {
         try (World w = World.of(SEED, 2)) {
             Side a = new Side(w, 0);
             a.qp(QpType.SMI, 0);
@@ -401,6 +407,8 @@ class SwitchAgentTest {
             int lid = sw.port(0).lid();
             int d = Layout.Mad.DATA;
             HcaPort h1 = w.host(1).hca(0).firmware().port(1);
+            IbDevice h1Dev = w.host(1).driver(0).device();
+            long h1Downed = PortCounters.query(h1Dev, 1).get().linkDowned();
 
             byte[] off = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_DISABLED));
             assertEquals(0, status(off));
@@ -409,11 +417,14 @@ class SwitchAgentTest {
             assertEquals(Link.State.DOWN, w.link(1).state());
             w.settle();
             assertEquals(HcaPort.DOWN, h1.state(), at("h1's port lost its link"));
+            assertEquals(h1Downed + 1, PortCounters.query(h1Dev, 1).get().linkDowned(), at("h1's LinkDownedCounter"));
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d),
                     at("a Set's change is not reported"));
             assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, 2, HcaPort.ACTIVE, 0))),
                     at("Active asked of a disabled port"));
             assertEquals(Link.State.DOWN, w.link(1).state(), at("and nothing changed"));
+            assertEquals(0, status(a.askSma(lid, portInfoSet(a, 2, HcaPort.DOWN, 0))), at("down: already"));
+            assertEquals(Link.State.DOWN, w.link(1).state(), at("PortState Down does not enable a disabled port"));
 
             byte[] on = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_POLLING));
             assertEquals(HcaPort.ACTIVE, field(on, Layout.SmpPortInfo.PORT_STATE), at("trained again"));
@@ -421,24 +432,66 @@ class SwitchAgentTest {
             assertEquals(HcaPort.ACTIVE, h1.state());
             assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(switchInfo(a, lid), d),
                     at("the training is reported"));
+            assertEquals(0, status(a.askSma(lid, portInfoSet(a, 2, HcaPort.ACTIVE, 0))), at("Active of an up port"));
 
             long downed = sw.counters(2).get(Counter.LINK_DOWNED);
-            byte[] reset = a.askSma(lid, portInfoSet(a, 2, HcaPort.DOWN, 0));
-            assertEquals(HcaPort.ACTIVE, field(reset, Layout.SmpPortInfo.PORT_STATE), at("down and up again"));
+            byte[] reset = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_POLLING));
+            assertEquals(HcaPort.ACTIVE, field(reset, Layout.SmpPortInfo.PORT_STATE), at("reset: down and up again"));
             assertEquals(downed + 1, sw.counters(2).get(Counter.LINK_DOWNED));
+            byte[] down = a.askSma(lid, portInfoSet(a, 2, HcaPort.DOWN, 0));
+            assertEquals(HcaPort.ACTIVE, field(down, Layout.SmpPortInfo.PORT_STATE), at("down: down and up again"));
+            assertEquals(downed + 2, sw.counters(2).get(Counter.LINK_DOWNED));
             w.settle();
             assertEquals(HcaPort.ACTIVE, h1.state());
 
-            for (int[] bad : new int[][] {{2, 0, 5}, {2, 2, 0}, {2, 0, 1}, {2, 2, HcaPort.PHYS_DISABLED}}) {
-                assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, bad[0], bad[1], bad[2]))),
-                        at("PortState " + bad[1] + ", PortPhysicalState " + bad[2]));
+            int[][] bad = {{0, 5}, {HcaPort.INIT, 0}, {0, 1}, {HcaPort.INIT, HcaPort.PHYS_DISABLED},
+                {HcaPort.ARMED, HcaPort.PHYS_POLLING}, {HcaPort.ACTIVE, HcaPort.PHYS_DISABLED}};
+            for (int[] b : bad) {
+                assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, 2, b[0], b[1]))),
+                        at("PortState " + b[0] + ", PortPhysicalState " + b[1]));
             }
             assertEquals(0x1c, status(a.askSma(lid, portInfoSet(a, sw.numPorts() + 1, 0, HcaPort.PHYS_DISABLED))));
             assertEquals(0x0c, status(a.askSma(lid, portInfoSet(a, 0, 0, HcaPort.PHYS_DISABLED))),
                     at("port 0's PortInfo is not set here"));
-            assertEquals(downed + 1, sw.counters(2).get(Counter.LINK_DOWNED), at("no refused Set touched the link"));
+            assertEquals(downed + 2, sw.counters(2).get(Counter.LINK_DOWNED), at("no refused Set touched the link"));
             assertEquals(0x0c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 0))),
                     at("the LFT is the world's"));
+
+            // With the cable out, enable leaves the port polling for a partner.
+            w.link(1).changeState(Link.State.DOWN);
+            a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_DISABLED));
+            byte[] polling = a.askSma(lid, portInfoSet(a, 2, 0, HcaPort.PHYS_POLLING));
+            assertEquals(HcaPort.PHYS_POLLING, field(polling, Layout.SmpPortInfo.PORT_PHYS_STATE));
+            assertEquals(HcaPort.DOWN, field(polling, Layout.SmpPortInfo.PORT_STATE));
+
+            // A directed-route Set, one hop to the switch, as ibportstate -D 0,1 disables.
+            byte[] dr = drSmp(a, 0x0015, 1);
+            Layout.Mad.METHOD.set(dr, 0, SET);
+            attrMod(dr, 2);
+            Layout.SmpPortInfo.PORT_PHYS_STATE.set(dr, d, HcaPort.PHYS_DISABLED);
+            byte[] drOff = a.askSmaAt(0xffff, dr);
+            assertEquals(SwitchSma.DIRECTION, status(drOff), at("taken, answered back along the path"));
+            assertEquals(HcaPort.PHYS_DISABLED, field(drOff, Layout.SmpPortInfo.PORT_PHYS_STATE));
+        }
+    }
+
+    /**
+     * Disabling a leaf's trunk port is a Set's change at the leaf, not reported there; at the
+     * spine, the other end, its link's state machine took the link down, and it is reported.
+     */
+    @Test
+    void shouldReportASetsLinkChangeAtThePeerSwitchOnly() {
+        try (World w = World.fatTree(SEED, 4, 2, 1)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Switch leaf = named(w, "leaf0");
+            Switch spine = named(w, "spine0");
+            int trunk = 3;
+            assertEquals(spine, leaf.port(trunk).peer().owner(), at("leaf0's port 3 is its trunk"));
+            assertEquals(0, status(a.askSma(leaf.port(0).lid(), portInfoSet(a, trunk, 0, HcaPort.PHYS_DISABLED))));
+            assertEquals(Link.State.DOWN, leaf.port(trunk).link().state());
+            assertEquals(false, leaf.portStateChange(), at("the Set's own change"));
+            assertEquals(true, spine.portStateChange(), at("the spine's link went down under it"));
         }
     }
 
@@ -447,9 +500,12 @@ class SwitchAgentTest {
         return a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0012, 0, 0));
     }
 
-    /** A SubnSet(PortInfo) of port {@code port} asking for {@code state} and {@code phys}. */
+    /**
+     * A SubnSet(PortInfo) of port {@code port} asking for {@code state} and {@code phys}, bit 31
+     * of the modifier set as ibportstate sets it when port 0 says IsExtendedSpeedsSupported.
+     */
     private static byte[] portInfoSet(Side a, int port, int state, int phys) {
-        byte[] mad = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0), port);
+        byte[] mad = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0015, 0, 0), SwitchSma.EXT_SPEEDS_MODIFIER | port);
         Layout.SmpPortInfo.PORT_STATE.set(mad, Layout.Mad.DATA, state);
         Layout.SmpPortInfo.PORT_PHYS_STATE.set(mad, Layout.Mad.DATA, phys);
         return mad;
