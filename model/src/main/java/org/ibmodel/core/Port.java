@@ -241,10 +241,28 @@ public final class Port {
         attr.portCapFlags = a.portCapFlags;
     }
 
-    /** The port's LID and LMC as the driver read them; no event (the driver raises LID_CHANGE). */
+    /**
+     * The port's LID and LMC as the driver read them; no event (the driver raises LID_CHANGE).
+     * The LMC is ib_core's cached copy, which ib_cache_update writes under cache_lock with
+     * write_lock_irq and ib_get_cached_lmc ({@link #cachedLmc}) reads under it.
+     */
     public void setLid(int lid, int lmc) {
         attr.lid = lid;
+        RwLock lock = device.cacheLock();
+        lock.writeLockIrq();
         attr.lmc = lmc;
+        lock.writeUnlockIrq();
+    }
+
+    /** ib_get_cached_lmc (drivers/infiniband/core/cache.c): the cached LMC, read under cache_lock. */
+    public int cachedLmc() {
+        RwLock lock = device.cacheLock();
+        long flags = lock.readLockIrqsave();
+        try {
+            return attr.lmc;
+        } finally {
+            lock.readUnlockIrqrestore(flags);
+        }
     }
 
     /**

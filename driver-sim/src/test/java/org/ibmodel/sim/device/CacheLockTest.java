@@ -42,8 +42,9 @@ class CacheLockTest {
 
     /**
      * A GSI send posted from a completion handler, in hard-interrupt context, reads the cached
-     * P_Key under qp->sq.lock and cache_lock for read, and a GID under its table's rwlock; the
-     * tables' update, from the driver's work, writes ib_core's copies with write_lock_irq. Lockdep accepts both and learns
+     * P_Key under qp->sq.lock and cache_lock for read, the cached LMC under cache_lock too, and a
+     * GID under its table's rwlock; the tables' update, from the driver's work, writes ib_core's
+     * copies with write_lock_irq. Lockdep accepts both and learns
      * the order sq.lock -> cache_lock. A write_lock that left interrupts on would be an
      * inconsistent lock state ({IN-HARDIRQ-R} -> {HARDIRQ-ON-W}): the interrupt could come while
      * the update holds the lock and spin on it for read.
@@ -60,6 +61,7 @@ class CacheLockTest {
             int[] completions = {0};
             ExecContext[] postedIn = new ExecContext[1];
             byte[][] gidInIrq = new byte[1][];
+            int[] lmcInIrq = {-1};
             Cq cq = Cq.create(dev, c -> {
                 Wc[] wc = {new Wc(), new Wc()};
                 completions[0] += c.poll(wc.length, wc);
@@ -67,6 +69,8 @@ class CacheLockTest {
                     postedIn[0] = dev.kernel().context();
                     // rdma_query_gid from the interrupt: the GID table's rwlock for read.
                     gidInIrq[0] = dev.port(1).gid(0);
+                    // ib_get_cached_lmc from the interrupt: cache_lock for read.
+                    lmcInIrq[0] = dev.port(1).cachedLmc();
                     assertTrue(gsi[0].postSend(send(buf, mr, ah)).ok(), at("posted from the handler"));
                 }
                 c.reqNotify(CqNotifyFlags.NEXT_COMP);
@@ -97,6 +101,14 @@ class CacheLockTest {
             TransportPair.setPkey(w.host(0).hca(0).firmware().port(1), 1, 0x8001);
             w.settle();
             assertEquals(0x8001, dev.port(1).cachedPkey(1), at("ib_cache_update wrote the new entry"));
+            // So is the LMC after a LID change, with write_lock_irq.
+            assertEquals(0, lmcInIrq[0], at("the LMC the handler read"));
+            HcaPort port = w.host(0).hca(0).firmware().port(1);
+            byte[] mb = port.query();
+            Layout.PortInfo.LMC.set(mb, 0, 1);
+            port.set(mb);
+            w.settle();
+            assertEquals(1, dev.port(1).cachedLmc(), at("ib_cache_update wrote the new LMC"));
             org.junit.jupiter.api.Assertions.assertArrayEquals(gidInIrq[0], dev.port(1).gid(0), at("GID 0 kept"));
         }
     }
