@@ -28,8 +28,9 @@ import org.ibmodel.sim.fabric.Switch;
  * smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
  * SwitchInfo, PortInfo of any port and the linear and multicast forwarding tables are answered.
  * The subnet is set up by the world, not by MADs: of SubnSet only PortInfo's port and link states
- * of an external port are taken, so that ibportstate disables, enables and resets a switch port;
- * any other SubnSet is refused as an HCA's agent refuses it.
+ * of an external port are taken, so that ibportstate disables, enables and resets a switch port,
+ * and SwitchInfo's PortStateChange and LifeTimeValue, as an SM's sweep writes them; any other
+ * SubnSet is refused as an HCA's agent refuses it.
  */
 final class SwitchSma {
     /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
@@ -47,7 +48,7 @@ final class SwitchSma {
     static final int LINEAR_FDB_CAP = Switch.MAX_UNICAST_LID + 1;
     /** MLIDs 0xC000 to 0xFFFE (SwitchInfo MulticastFDBCap). */
     static final int MULTICAST_FDB_CAP = Switch.LAST_MULTICAST_LID - Switch.FIRST_MULTICAST_LID + 1;
-    /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue. */
+    /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue; the world's. */
     static final int LIFE_TIME_VALUE = 0x12;
     static final int LFT_BLOCK = 64;
     /**
@@ -122,6 +123,8 @@ final class SwitchSma {
     private final Switch sw;
     private final long nodeGuid;
     private final int smLid;
+    /** SwitchInfo:LifeTimeValue, which an SM's SubnSet writes. */
+    private int lifeTimeValue = LIFE_TIME_VALUE;
 
     SwitchSma(Switch sw, long nodeGuid, int smLid) {
         this.sw = sw;
@@ -155,9 +158,14 @@ final class SwitchSma {
     }
 
     private int status(byte[] in, int inPort, byte[] out) {
-        if (Sma.versionsKnown(in) && Layout.Mad.METHOD.getInt(in, 0) == METHOD_SET
-                && Layout.Mad.ATTR_ID.getInt(in, 0) == Attr.PORT_INFO.id) {
-            return setPortInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+        if (Sma.versionsKnown(in) && Layout.Mad.METHOD.getInt(in, 0) == METHOD_SET) {
+            int attr = Layout.Mad.ATTR_ID.getInt(in, 0);
+            if (attr == Attr.PORT_INFO.id) {
+                return setPortInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+            }
+            if (attr == Attr.SWITCH_INFO.id) {
+                return setSwitchInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+            }
         }
         int header = Sma.getOnlyStatus(in);
         if (header != 0) {
@@ -207,7 +215,7 @@ final class SwitchSma {
         SwitchInfo.MULTICAST_FDB_CAP.set(out, d, MULTICAST_FDB_CAP);
         SwitchInfo.LINEAR_FDB_TOP.set(out, d, Math.max(0, sw.linearFdbTop()));
         SwitchInfo.DEFAULT_PORT.set(out, d, 0);
-        SwitchInfo.LIFE_TIME_VALUE.set(out, d, LIFE_TIME_VALUE);
+        SwitchInfo.LIFE_TIME_VALUE.set(out, d, lifeTimeValue);
         SwitchInfo.PORT_STATE_CHANGE.set(out, d, sw.portStateChange() ? 1 : 0);
         SwitchInfo.LIDS_PER_PORT.set(out, d, 0);
         // No partition enforcement at the model's switches (fabric package).
@@ -263,6 +271,24 @@ final class SwitchSma {
         // What the SM set, the link's MTU, whether the link is up now or not.
         Layout.SmpPortInfo.NEIGHBOR_MTU.set(out, d, port.neighborMtu());
         return 0;
+    }
+
+    /**
+     * SubnSet(SwitchInfo), as OpenSM sends it at the end of a sweep (osm_state_mgr.c, its
+     * ib_switch_info_state_change_set): a PortStateChange of 1 clears the bit (IBA 14.2.5.4), and
+     * LifeTimeValue is taken. The forwarding tables' tops and default ports are the world's and
+     * stay as they are. The answer is the SwitchInfo after the change.
+     */
+    private int setSwitchInfo(int inPort, long attrMod, byte[] in, byte[] out) {
+        if (attrMod != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int d = Layout.Mad.DATA;
+        if (SwitchInfo.PORT_STATE_CHANGE.getInt(in, d) == 1) {
+            sw.clearPortStateChange();
+        }
+        lifeTimeValue = SwitchInfo.LIFE_TIME_VALUE.getInt(in, d);
+        return switchInfo(inPort, attrMod, out);
     }
 
     /** PortInfo:PortState and PortPhysicalState 0 in a Set: no change. */

@@ -377,6 +377,18 @@ class SwitchAgentTest {
             byte[] changed = switchInfo(a, lid);
             assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable pulled"));
             assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(changed, d));
+            // OpenSM's SubnSet(SwitchInfo): writing 0 leaves the bit, writing 1 clears it.
+            byte[] kept = a.askSma(lid, switchInfoSet(a, 0, 0x12));
+            assertEquals(0, status(kept));
+            assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(kept, d), at("a 0 changes nothing"));
+            byte[] cleared = a.askSma(lid, switchInfoSet(a, 1, 0x13));
+            assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(cleared, d), at("a 1 clears it"));
+            assertEquals(0x13, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(switchInfo(a, lid), d), at("LifeTimeValue"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(switchInfoSet(a, 1, 0x12), 1))), at("a modifier"));
+
+            w.link(1).changeState(Link.State.UP);
+            w.link(1).changeState(Link.State.DOWN);
+            w.settle();
             w.sweep();
             byte[] swept = switchInfo(a, lid);
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(swept, d), at("the sweep cleared it"));
@@ -493,6 +505,14 @@ class SwitchAgentTest {
             assertEquals(false, leaf.portStateChange(), at("the Set's own change"));
             assertEquals(true, spine.portStateChange(), at("the spine's link went down under it"));
         }
+    }
+
+    /** A SubnSet(SwitchInfo) writing {@code portStateChange} and {@code lifeTimeValue}. */
+    private static byte[] switchInfoSet(Side a, int portStateChange, int lifeTimeValue) {
+        byte[] mad = a.mad(SUBN_LID_ROUTED, SET, 0x0012, 0, 0);
+        SwitchSma.SwitchInfo.PORT_STATE_CHANGE.set(mad, Layout.Mad.DATA, portStateChange);
+        SwitchSma.SwitchInfo.LIFE_TIME_VALUE.set(mad, Layout.Mad.DATA, lifeTimeValue);
+        return mad;
     }
 
     /** smpquery switchinfo: a LID-routed SubnGet(SwitchInfo) of the switch at {@code lid}. */
