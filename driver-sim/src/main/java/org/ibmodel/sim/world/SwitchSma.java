@@ -14,7 +14,9 @@ import static org.ibmodel.sim.device.Sma.STATUS_INVALID_ATTRIB_VALUE;
 import static org.ibmodel.sim.device.Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import org.ibmodel.sim.device.Field;
 import org.ibmodel.sim.device.HcaPort;
 import org.ibmodel.sim.device.Layout;
@@ -27,10 +29,11 @@ import org.ibmodel.sim.fabric.Switch;
  * A switch's subnet management agent: answers a SubnGet from the switch's own state, so that
  * smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
  * SwitchInfo, PortInfo of any port and the linear and multicast forwarding tables are answered.
- * The subnet is set up by the world, not by MADs: of SubnSet only PortInfo's port and link states
- * of an external port are taken, so that ibportstate disables, enables and resets a switch port,
- * and SwitchInfo's PortStateChange and LifeTimeValue, as an SM's sweep writes them; any other
- * SubnSet is refused as an HCA's agent refuses it.
+ * The world sets the subnet up, but an SM's SubnSets are taken too: PortInfo's port and link
+ * states of an external port, so that ibportstate disables, enables and resets a switch port;
+ * SwitchInfo's PortStateChange and LifeTimeValue, as an SM's sweep writes them; and the linear
+ * and multicast forwarding tables by block. Any other SubnSet is refused as an HCA's agent
+ * refuses it.
  */
 final class SwitchSma {
     /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
@@ -165,6 +168,12 @@ final class SwitchSma {
             }
             if (attr == Attr.SWITCH_INFO.id) {
                 return setSwitchInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+            }
+            if (attr == Attr.LINEAR_FORWARDING_TABLE.id) {
+                return setLinearForwardingTable(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+            }
+            if (attr == Attr.MULTICAST_FORWARDING_TABLE.id) {
+                return setMulticastForwardingTable(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
             }
         }
         int header = Sma.getOnlyStatus(in);
@@ -386,5 +395,81 @@ final class SwitchSma {
             out[Layout.Mad.DATA + i] = (byte) sw.route(first + i);
         }
         return 0;
+    }
+
+    /**
+     * SubnSet(LinearForwardingTable) of block {@code attrMod}, as an SM writes a switch's routes
+     * (OpenSM's osm_ucast_mgr.c, a block at a time): each entry names the port its LID leaves by,
+     * port 0 for the switch's own, 0xFF none. LID 0's entry, which no packet can use, stays 0xFF.
+     * An entry naming a port the switch does not have, or a block past LinearFDBCap, is an
+     * invalid attribute value, and nothing changes. The answer is the block as it now stands.
+     */
+    private int setLinearForwardingTable(int inPort, long attrMod, byte[] in, byte[] out) {
+        if (attrMod >= LINEAR_FDB_CAP / LFT_BLOCK) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int first = (int) attrMod * LFT_BLOCK;
+        for (int i = 0; i < LFT_BLOCK; i++) {
+            int port = in[Layout.Mad.DATA + i] & 0xff;
+            if (port != Switch.NO_ROUTE && port > sw.numPorts()) {
+                return STATUS_INVALID_ATTRIB_VALUE;
+            }
+        }
+        for (int i = first == 0 ? 1 : 0; i < LFT_BLOCK; i++) {
+            sw.route(first + i, in[Layout.Mad.DATA + i] & 0xff);
+        }
+        return linearForwardingTable(inPort, attrMod, out);
+    }
+
+    /**
+     * SubnSet(MulticastForwardingTable) of a block and position, as an SM writes a group's tree
+     * (OpenSM's osm_mcast_mgr.c): each MLID's 16-bit mask replaces its ports in that position,
+     * the others kept. A bit for a port the switch does not have, or for port 0 (the model's
+     * switches join no group themselves), or a modifier the Get refuses, is an invalid attribute
+     * value, and nothing changes. The answer is the block and position as they now stand.
+     */
+    private int setMulticastForwardingTable(int inPort, long attrMod, byte[] in, byte[] out) {
+        int block = (int) (attrMod & MFT_BLOCK_MASK);
+        int position = (int) (attrMod >>> MFT_POSITION_SHIFT);
+        if ((attrMod & ~(MFT_BLOCK_MASK | 0xfL << MFT_POSITION_SHIFT)) != 0
+                || position * MFT_PORTS_PER_POSITION > sw.numPorts()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        int firstPort = position * MFT_PORTS_PER_POSITION;
+        for (int j = 0; j < MFT_BLOCK; j++) {
+            int mask = mftMask(in, j);
+            for (int bit = 0; bit < MFT_PORTS_PER_POSITION; bit++) {
+                int port = firstPort + bit;
+                if ((mask & 1 << bit) != 0 && (port == 0 || port > sw.numPorts()
+                        || Switch.FIRST_MULTICAST_LID + block * MFT_BLOCK + j > Switch.LAST_MULTICAST_LID)) {
+                    return STATUS_INVALID_ATTRIB_VALUE;
+                }
+            }
+        }
+        for (int j = 0; j < MFT_BLOCK; j++) {
+            int mlid = Switch.FIRST_MULTICAST_LID + block * MFT_BLOCK + j;
+            if (mlid > Switch.LAST_MULTICAST_LID) {
+                break;
+            }
+            int mask = mftMask(in, j);
+            List<Integer> members = new ArrayList<>();
+            for (int port : sw.multicastRoute(mlid)) {
+                if (port < firstPort || port >= firstPort + MFT_PORTS_PER_POSITION) {
+                    members.add(port);
+                }
+            }
+            for (int bit = 0; bit < MFT_PORTS_PER_POSITION; bit++) {
+                if ((mask & 1 << bit) != 0) {
+                    members.add(firstPort + bit);
+                }
+            }
+            sw.setMulticastRoute(mlid, members.stream().mapToInt(Integer::intValue).sorted().toArray());
+        }
+        return multicastForwardingTable(inPort, attrMod, out);
+    }
+
+    /** Entry {@code j} of an MFT block: a big-endian 16-bit port mask. */
+    private static int mftMask(byte[] mad, int j) {
+        return (mad[Layout.Mad.DATA + 2 * j] & 0xff) << 8 | mad[Layout.Mad.DATA + 2 * j + 1] & 0xff;
     }
 }

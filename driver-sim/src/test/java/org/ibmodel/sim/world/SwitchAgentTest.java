@@ -2,6 +2,7 @@
 // does (IBA 16.1; include/rdma/ib_pma.h): MADs from a host's QP1 to the switch's LID
 package org.ibmodel.sim.world;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -466,8 +467,8 @@ class SwitchAgentTest {
             assertEquals(0x0c, status(a.askSma(lid, portInfoSet(a, 0, 0, HcaPort.PHYS_DISABLED))),
                     at("port 0's PortInfo is not set here"));
             assertEquals(downed + 2, sw.counters(2).get(Counter.LINK_DOWNED), at("no refused Set touched the link"));
-            assertEquals(0x0c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 0))),
-                    at("the LFT is the world's"));
+            assertEquals(0x0c, status(a.askSma(lid, a.mad(SUBN_LID_ROUTED, SET, 0x0010, 0, 0))),
+                    at("NodeDescription takes no Set"));
 
             // With the cable out, enable leaves the port polling for a partner.
             w.link(1).changeState(Link.State.DOWN);
@@ -504,6 +505,94 @@ class SwitchAgentTest {
             assertEquals(Link.State.DOWN, leaf.port(trunk).link().state());
             assertEquals(false, leaf.portStateChange(), at("the Set's own change"));
             assertEquals(true, spine.portStateChange(), at("the spine's link went down under it"));
+        }
+    }
+
+    /**
+     * An SM's SubnSet of the forwarding tables: an LFT block with h1's entry 0xFF leaves h1
+     * unreachable (a datagram to it is a relay error at its ingress port), the block written back
+     * routes it again; an MFT block and position replaces a group's ports there. An entry naming a
+     * port the switch does not have changes nothing.
+     */
+    @Test
+    void shouldTakeAnSmsForwardingTableBlocks() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Qp ud = a.qp(QpType.UD, 0x1234);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            int h1 = w.lid(1);
+            byte[] block = a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0019, 0, 0), h1 / 64));
+            assertEquals(2, block[d + h1 % 64] & 0xff, at("h1 by port 2"));
+
+            byte[] unroute = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), h1 / 64);
+            System.arraycopy(block, d, unroute, d, 64);
+            unroute[d + h1 % 64] = (byte) 0xff;
+            byte[] written = a.askSma(lid, unroute);
+            assertEquals(0, status(written));
+            assertEquals(0xff, written[d + h1 % 64] & 0xff, at("the answer is the block as written"));
+            assertEquals(Switch.NO_ROUTE, sw.route(h1));
+            Ah toH1 = Ah.create(a.pd, AhAttr.lid(1, h1)).get();
+            SendWr datagram = new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64, a.mr.lkey()))
+                    .ah(toH1).remoteQpn(0x99).remoteQkey(0x1234);
+            long sent = sw.counters(2).get(Counter.XMIT_PACKETS);
+            assertTrue(ud.postSend(datagram).ok());
+            w.settle();
+            assertEquals(1, sw.counters(1).get(Counter.RCV_SWITCH_RELAY_ERRORS), at("no route to h1"));
+            assertEquals(sent, sw.counters(2).get(Counter.XMIT_PACKETS));
+
+            byte[] bad = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), h1 / 64);
+            System.arraycopy(block, d, bad, d, 64);
+            bad[d + 63] = (byte) (sw.numPorts() + 1);
+            assertEquals(0x1c, status(a.askSma(lid, bad)), at("a port the switch does not have"));
+            assertEquals(Switch.NO_ROUTE, sw.route(h1), at("nothing of that block was written"));
+
+            byte[] restore = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), h1 / 64);
+            System.arraycopy(block, d, restore, d, 64);
+            assertEquals(0, status(a.askSma(lid, restore)));
+            assertTrue(ud.postSend(datagram).ok());
+            w.settle();
+            assertEquals(sent + 1, sw.counters(2).get(Counter.XMIT_PACKETS), at("routed to h1 again"));
+
+            // MFT block 0, position 0: MLID 0xC001 (entry 1) to ports 1 and 2.
+            byte[] mft = a.mad(SUBN_LID_ROUTED, SET, 0x001b, 0, 0);
+            mft[d + 2] = 0;
+            mft[d + 3] = 0b110;
+            assertEquals(0, status(a.askSma(lid, mft)));
+            assertArrayEquals(new int[] {1, 2}, sw.multicastRoute(0xC001));
+            mft[d + 3] = 0b1;
+            assertEquals(0x1c, status(a.askSma(lid, mft)), at("port 0 joins no group"));
+            assertArrayEquals(new int[] {1, 2}, sw.multicastRoute(0xC001), at("unchanged"));
+        }
+    }
+
+    /**
+     * An MFT Set writes one position's 16 ports of each MLID and keeps the others': on a switch
+     * of more than 16 ports a group spans two positions, each written on its own.
+     */
+    @Test
+    void shouldWriteOneMftPositionAndKeepTheOthers() {
+        try (World w = World.of(SEED, 17)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            assertTrue(sw.numPorts() > 16, at(sw.numPorts() + " ports"));
+            byte[] low = a.mad(SUBN_LID_ROUTED, SET, 0x001b, 0, 0);
+            low[d + 5] = 0b10;
+            assertEquals(0, status(a.askSma(lid, low)), at("MLID 0xC002, port 1"));
+            byte[] high = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x001b, 0, 0), 1L << 28);
+            high[d + 5] = 0b10;
+            byte[] answer = a.askSma(lid, high);
+            assertEquals(0, status(answer), at("MLID 0xC002, port 17"));
+            assertEquals(0b10, answer[d + 5], at("the answer is position 1"));
+            assertArrayEquals(new int[] {1, 17}, sw.multicastRoute(0xC002), at("both positions"));
+            low[d + 5] = 0;
+            a.askSma(lid, low);
+            assertArrayEquals(new int[] {17}, sw.multicastRoute(0xC002), at("position 0 emptied alone"));
         }
     }
 
