@@ -6,8 +6,8 @@ package org.ibmodel.sim.world;
 import static org.ibmodel.sim.device.Sma.CLASS_SUBN_DIRECTED_ROUTE;
 import static org.ibmodel.sim.device.Sma.METHOD_GET_RESP;
 import static org.ibmodel.sim.device.Sma.METHOD_REPORT;
-import static org.ibmodel.sim.device.Sma.METHOD_SET;
 import static org.ibmodel.sim.device.Sma.METHOD_RESP;
+import static org.ibmodel.sim.device.Sma.METHOD_SET;
 import static org.ibmodel.sim.device.Sma.METHOD_TRAP;
 import static org.ibmodel.sim.device.Sma.METHOD_TRAP_REPRESS;
 import static org.ibmodel.sim.device.Sma.STATUS_INVALID_ATTRIB_VALUE;
@@ -51,7 +51,7 @@ final class SwitchSma {
     static final int LINEAR_FDB_CAP = Switch.MAX_UNICAST_LID + 1;
     /** MLIDs 0xC000 to 0xFFFE (SwitchInfo MulticastFDBCap). */
     static final int MULTICAST_FDB_CAP = Switch.LAST_MULTICAST_LID - Switch.FIRST_MULTICAST_LID + 1;
-    /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue; the world's. */
+    /** OpenSM's default packet life time (0x12), which it writes to every switch's LifeTimeValue. */
     static final int LIFE_TIME_VALUE = 0x12;
     static final int LFT_BLOCK = 64;
     /**
@@ -70,6 +70,15 @@ final class SwitchSma {
      * 30), so that it takes SwitchInfo's MulticastFDBTop (opensm ib_types.h IB_PORT_CAP_*).
      */
     static final int PORT0_CAPABILITY_MASK = 1 << 14 | 1 << 30;
+
+    /** PortInfo:PortState and PortPhysicalState 0 in a Set: no change. */
+    static final int NO_STATE_CHANGE = 0;
+    /**
+     * Bit 31 of PortInfo's modifier, which ibportstate sets when port 0 says
+     * IsExtendedSpeedsSupported (its Set then carries LinkSpeedExtEnabled); the port is the rest,
+     * as ibsim's do_portinfo takes it.
+     */
+    static final long EXT_SPEEDS_MODIFIER = 1L << 31;
 
     /** IBA 14.2.5.4 SwitchInfo, offsets from the attribute's start (ib_switch_info_t). */
     static final class SwitchInfo {
@@ -94,20 +103,30 @@ final class SwitchSma {
         int fill(SwitchSma sma, int inPort, long attrMod, byte[] out);
     }
 
+    /** A SubnSet of one attribute: takes {@code in}, answers in {@code out} as a Get, or returns a status. */
+    @FunctionalInterface
+    private interface Set {
+        int take(SwitchSma sma, int inPort, long attrMod, byte[] in, byte[] out);
+    }
+
+    /** The attributes, each with its Get and, where the agent takes one, its Set (null: refused). */
     private enum Attr {
-        NODE_DESC(0x0010, SwitchSma::nodeDesc),
-        NODE_INFO(0x0011, SwitchSma::nodeInfo),
-        SWITCH_INFO(0x0012, SwitchSma::switchInfo),
-        PORT_INFO(0x0015, SwitchSma::portInfo),
-        LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable),
-        MULTICAST_FORWARDING_TABLE(0x001b, SwitchSma::multicastForwardingTable);
+        NODE_DESC(0x0010, SwitchSma::nodeDesc, null),
+        NODE_INFO(0x0011, SwitchSma::nodeInfo, null),
+        SWITCH_INFO(0x0012, SwitchSma::switchInfo, SwitchSma::setSwitchInfo),
+        PORT_INFO(0x0015, SwitchSma::portInfo, SwitchSma::setPortInfo),
+        LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable, SwitchSma::setLinearForwardingTable),
+        MULTICAST_FORWARDING_TABLE(0x001b, SwitchSma::multicastForwardingTable,
+                SwitchSma::setMulticastForwardingTable);
 
         final int id;
         private final Get get;
+        private final Set set;
 
-        Attr(int id, Get get) {
+        Attr(int id, Get get, Set set) {
             this.id = id;
             this.get = get;
+            this.set = set;
         }
 
         static Attr of(int id) {
@@ -162,20 +181,12 @@ final class SwitchSma {
 
     private int status(byte[] in, int inPort, byte[] out) {
         if (Sma.versionsKnown(in) && Layout.Mad.METHOD.getInt(in, 0) == METHOD_SET) {
-            int attr = Layout.Mad.ATTR_ID.getInt(in, 0);
-            if (attr == Attr.PORT_INFO.id) {
-                return setPortInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
-            }
-            if (attr == Attr.SWITCH_INFO.id) {
-                return setSwitchInfo(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
-            }
-            if (attr == Attr.LINEAR_FORWARDING_TABLE.id) {
-                return setLinearForwardingTable(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
-            }
-            if (attr == Attr.MULTICAST_FORWARDING_TABLE.id) {
-                return setMulticastForwardingTable(inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
+            Attr attr = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
+            if (attr != null && attr.set != null) {
+                return attr.set.take(this, inPort, Layout.Mad.ATTR_MOD.get(in, 0), in, out);
             }
         }
+        // A Get, or a Set the agent does not take: Sma's header check answers the latter.
         int header = Sma.getOnlyStatus(in);
         if (header != 0) {
             return header;
@@ -299,15 +310,6 @@ final class SwitchSma {
         lifeTimeValue = SwitchInfo.LIFE_TIME_VALUE.getInt(in, d);
         return switchInfo(inPort, attrMod, out);
     }
-
-    /** PortInfo:PortState and PortPhysicalState 0 in a Set: no change. */
-    static final int NO_STATE_CHANGE = 0;
-    /**
-     * Bit 31 of PortInfo's modifier, which ibportstate sets when port 0 says
-     * IsExtendedSpeedsSupported (its Set then carries LinkSpeedExtEnabled); the port is the rest,
-     * as ibsim's do_portinfo takes it.
-     */
-    static final long EXT_SPEEDS_MODIFIER = 1L << 31;
 
     /**
      * SubnSet(PortInfo) of an external port, as ibportstate's disable, enable, reset and down take
