@@ -81,6 +81,9 @@ public final class Switch {
     private final PacketPool pool;
     private final Lrh lrh = new Lrh();
     private long forwarded;
+    /** The tops of the LFT and the MFT an SM wrote (SwitchInfo), -1 until one does. */
+    private int lftTop = -1;
+    private int mftTop = -1;
     /** SwitchInfo:PortStateChange: a port's link went up or down since the SM last cleared it. */
     private boolean portStateChange;
     /** A SubnSet(PortInfo) is taking a port's link down: no PortStateChange for that. */
@@ -256,10 +259,14 @@ public final class Switch {
     }
 
     /**
-     * The highest MLID with an MFT entry (SwitchInfo MulticastFDBTop, IBA 14.2.5.4), 0xBFFF, the
-     * last unicast LID, when there is none.
+     * SwitchInfo:MulticastFDBTop (IBA 14.2.5.4): what an SM last wrote, the switch relaying no
+     * MLID above it; until one writes it, the highest MLID with an MFT entry, 0xBFFF (the last
+     * unicast LID, no MLID) when there is none.
      */
     public int multicastFdbTop() {
+        if (mftTop >= 0) {
+            return mftTop;
+        }
         for (int i = mft.length - 1; i >= 0; i--) {
             if (mft[i] != null) {
                 return FIRST_MULTICAST_LID + i;
@@ -268,8 +275,33 @@ public final class Switch {
         return MAX_UNICAST_LID;
     }
 
-    /** Index of the last LFT entry in use (SwitchInfo LinearFDBTop, IBA 14.2.5.4), -1 if empty. */
+    /**
+     * SwitchInfo:LinearFDBTop (IBA 14.2.5.4): what an SM last wrote, the switch relaying no
+     * unicast DLID above it (ibsim's switch_lookup counts such a packet a relay error); until one
+     * writes it, the last LFT entry in use, -1 if none.
+     */
     public int linearFdbTop() {
+        if (lftTop >= 0) {
+            return lftTop;
+        }
+        return lastRouted();
+    }
+
+    /**
+     * An SM's SubnSet(SwitchInfo) writes the tops of both tables (OpenSM writes its highest LID
+     * and the end of its last MFT block in use); a negative value leaves a top unset.
+     */
+    public void setFdbTops(int linearTop, int multicastTop) {
+        if (linearTop > MAX_UNICAST_LID || multicastTop > LAST_MULTICAST_LID + 1) {
+            throw new IllegalArgumentException(String.format("switch %s: tops %#x and %#x", name, linearTop,
+                    multicastTop));
+        }
+        lftTop = linearTop;
+        mftTop = multicastTop;
+    }
+
+    /** Index of the last LFT entry in use, -1 if empty. */
+    private int lastRouted() {
         for (int i = lft.length - 1; i >= 0; i--) {
             if ((lft[i] & 0xff) != NO_ROUTE) {
                 return i;
@@ -452,8 +484,9 @@ public final class Switch {
             replicate(in, packet, dlid, crcs);
             return;
         }
-        int out = dlid == PERMISSIVE_LID ? 0 : route(dlid);
-        // IBA 16.1.3.5 PortRcvSwitchRelayErrors: no route, or one back out the port it came in by.
+        int out = dlid == PERMISSIVE_LID ? 0 : dlid > lftTop && lftTop >= 0 ? NO_ROUTE : route(dlid);
+        // IBA 16.1.3.5 PortRcvSwitchRelayErrors: no route (or one above LinearFDBTop), or one back
+        // out the port it came in by.
         if (out == NO_ROUTE || out == in.portNum()) {
             droppedNoRoute++;
             c.count(SwitchPortCounters.Counter.RCV_SWITCH_RELAY_ERRORS);
@@ -511,7 +544,7 @@ public final class Switch {
      */
     private void replicate(FabricPort in, byte[] packet, int mlid, Crcs.State crcs) {
         int i = mlid - FIRST_MULTICAST_LID;
-        long[] mask = i < mft.length ? mft[i] : null;
+        long[] mask = i < mft.length && (mftTop < 0 || mlid <= mftTop) ? mft[i] : null;
         byte[] original = packet;
         if (mask != null) {
             for (int p = 1; p < ports.length; p++) {

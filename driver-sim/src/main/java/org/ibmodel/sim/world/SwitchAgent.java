@@ -125,8 +125,9 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     }
 
     /**
-     * Packets at port 0 the agent did not take: malformed, not a MAD to QP1, a wrong Q_Key or
-     * P_Key, a GRH, a response (which no agent answers), or a subnet management class at QP1.
+     * Packets at port 0 the agent did not take: malformed, for another LID, not a MAD to QP1, a
+     * wrong Q_Key or P_Key, a GRH, a response (which no agent answers), or a subnet management
+     * class at QP1.
      */
     public long dropped() {
         return dropped;
@@ -159,9 +160,13 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         }
     }
 
-    /** Answers {@code packet} if it is a request the agent takes, else counts it dropped. */
+    /**
+     * Answers {@code packet} if it is a request the agent takes, else counts it dropped. Port 0 is
+     * an end port: a packet an LFT entry of 0 brought it for another LID is not its own.
+     */
     private void take(byte[] packet, Crcs.State crcs, int inPort) {
-        boolean valid = view.parseInto(packet, 0, packet.length, crcs) instanceof ParseResult.Valid;
+        boolean valid = view.parseInto(packet, 0, packet.length, crcs) instanceof ParseResult.Valid
+                && (view.lrh().dlid() == PERMISSIVE || view.lrh().dlid() == sw.port(0).lid());
         boolean isMad = valid && view.opcode() == Opcode.UD_SEND_ONLY && view.payloadLength() == MAD_SIZE
                 && !view.hasGrh();
         if (isMad && view.bth().destQp() == 0 && view.lrh().vl() == VL15) {

@@ -31,8 +31,8 @@ import org.ibmodel.sim.fabric.Switch;
  * SwitchInfo, PortInfo of any port and the linear and multicast forwarding tables are answered.
  * The world sets the subnet up, but an SM's SubnSets are taken too: PortInfo's port and link
  * states of an external port, so that ibportstate disables, enables and resets a switch port;
- * SwitchInfo's PortStateChange and LifeTimeValue, as an SM's sweep writes them; and the linear
- * and multicast forwarding tables by block. Any other SubnSet is refused as an HCA's agent
+ * SwitchInfo's table tops, PortStateChange and LifeTimeValue, as an SM's sweep writes them; and
+ * the linear and multicast forwarding tables by block. Any other SubnSet is refused as an HCA's agent
  * refuses it.
  */
 final class SwitchSma {
@@ -294,16 +294,21 @@ final class SwitchSma {
     }
 
     /**
-     * SubnSet(SwitchInfo), as OpenSM sends it at the end of a sweep (osm_state_mgr.c, its
-     * ib_switch_info_state_change_set): a PortStateChange of 1 clears the bit (IBA 14.2.5.4), and
-     * LifeTimeValue is taken. The forwarding tables' tops and default ports are the world's and
-     * stay as they are. The answer is the SwitchInfo after the change.
+     * SubnSet(SwitchInfo), as OpenSM sends it (osm_ucast_mgr.c ucast_mgr_set_fwd_top,
+     * osm_mcast_mgr.c mcast_mgr_set_mfttop, osm_state_mgr.c state_mgr_reset_state_change_bit):
+     * LinearFDBTop and MulticastFDBTop become the tables' tops, above which the switch relays
+     * nothing; a PortStateChange of 1 clears the bit (IBA 14.2.5.4); LifeTimeValue is taken. The
+     * default ports, of a random FDB the switch does not have, stay 0. A LinearFDBTop past
+     * LinearFDBCap, or a modifier, is an invalid attribute value, and nothing changes. The answer
+     * is the SwitchInfo after the change.
      */
     private int setSwitchInfo(int inPort, long attrMod, byte[] in, byte[] out) {
-        if (attrMod != 0) {
+        int d = Layout.Mad.DATA;
+        int linearTop = SwitchInfo.LINEAR_FDB_TOP.getInt(in, d);
+        if (attrMod != 0 || linearTop >= LINEAR_FDB_CAP) {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
-        int d = Layout.Mad.DATA;
+        sw.setFdbTops(linearTop, SwitchInfo.MULTICAST_FDB_TOP.getInt(in, d));
         if (SwitchInfo.PORT_STATE_CHANGE.getInt(in, d) == 1) {
             sw.clearPortStateChange();
         }
@@ -411,7 +416,7 @@ final class SwitchSma {
             return STATUS_INVALID_ATTRIB_VALUE;
         }
         int first = (int) attrMod * LFT_BLOCK;
-        for (int i = 0; i < LFT_BLOCK; i++) {
+        for (int i = first == 0 ? 1 : 0; i < LFT_BLOCK; i++) {
             int port = in[Layout.Mad.DATA + i] & 0xff;
             if (port != Switch.NO_ROUTE && port > sw.numPorts()) {
                 return STATUS_INVALID_ATTRIB_VALUE;
@@ -426,9 +431,11 @@ final class SwitchSma {
     /**
      * SubnSet(MulticastForwardingTable) of a block and position, as an SM writes a group's tree
      * (OpenSM's osm_mcast_mgr.c): each MLID's 16-bit mask replaces its ports in that position,
-     * the others kept. A bit for a port the switch does not have, or for port 0 (the model's
-     * switches join no group themselves), or a modifier the Get refuses, is an invalid attribute
-     * value, and nothing changes. The answer is the block and position as they now stand.
+     * the others kept. Port 0's bit, which OpenSM sets for a switch in a group, is not taken: the
+     * model's switches join no group themselves (nor is a bit for MLID 0xFFFF, the permissive
+     * LID). A bit for a port the switch does not have, or a modifier the Get refuses, is an
+     * invalid attribute value, and nothing changes. The answer is the block and position as they
+     * now stand.
      */
     private int setMulticastForwardingTable(int inPort, long attrMod, byte[] in, byte[] out) {
         int block = (int) (attrMod & MFT_BLOCK_MASK);
@@ -442,8 +449,7 @@ final class SwitchSma {
             int mask = mftMask(in, j);
             for (int bit = 0; bit < MFT_PORTS_PER_POSITION; bit++) {
                 int port = firstPort + bit;
-                if ((mask & 1 << bit) != 0 && (port == 0 || port > sw.numPorts()
-                        || Switch.FIRST_MULTICAST_LID + block * MFT_BLOCK + j > Switch.LAST_MULTICAST_LID)) {
+                if ((mask & 1 << bit) != 0 && port > sw.numPorts()) {
                     return STATUS_INVALID_ATTRIB_VALUE;
                 }
             }
@@ -461,7 +467,7 @@ final class SwitchSma {
                 }
             }
             for (int bit = 0; bit < MFT_PORTS_PER_POSITION; bit++) {
-                if ((mask & 1 << bit) != 0) {
+                if ((mask & 1 << bit) != 0 && firstPort + bit != 0) {
                     members.add(firstPort + bit);
                 }
             }

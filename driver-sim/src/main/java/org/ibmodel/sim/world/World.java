@@ -391,6 +391,10 @@ public final class World implements AutoCloseable {
                 }
             }
         }
+        for (Switch sw : fabric.switches()) {
+            // The sweep's tables are whole: their tops are their own, whatever an SM wrote before.
+            sw.setFdbTops(-1, -1);
+        }
         clearPortStateChanges();
         return written;
     }

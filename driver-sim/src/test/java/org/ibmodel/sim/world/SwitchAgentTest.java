@@ -379,13 +379,13 @@ class SwitchAgentTest {
             assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(changed, d), at("h1's cable pulled"));
             assertEquals(0x12, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(changed, d));
             // OpenSM's SubnSet(SwitchInfo): writing 0 leaves the bit, writing 1 clears it.
-            byte[] kept = a.askSma(lid, switchInfoSet(a, 0, 0x12));
+            byte[] kept = a.askSma(lid, switchInfoSet(a, lid, 0, 0x12));
             assertEquals(0, status(kept));
             assertEquals(1, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(kept, d), at("a 0 changes nothing"));
-            byte[] cleared = a.askSma(lid, switchInfoSet(a, 1, 0x13));
+            byte[] cleared = a.askSma(lid, switchInfoSet(a, lid, 1, 0x13));
             assertEquals(0, SwitchSma.SwitchInfo.PORT_STATE_CHANGE.getInt(cleared, d), at("a 1 clears it"));
             assertEquals(0x13, SwitchSma.SwitchInfo.LIFE_TIME_VALUE.getInt(switchInfo(a, lid), d), at("LifeTimeValue"));
-            assertEquals(0x1c, status(a.askSma(lid, attrMod(switchInfoSet(a, 1, 0x12), 1))), at("a modifier"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(switchInfoSet(a, lid, 1, 0x12), 1))), at("a modifier"));
 
             w.link(1).changeState(Link.State.UP);
             w.link(1).changeState(Link.State.DOWN);
@@ -549,6 +549,17 @@ class SwitchAgentTest {
             assertEquals(0x1c, status(a.askSma(lid, bad)), at("a port the switch does not have"));
             assertEquals(Switch.NO_ROUTE, sw.route(h1), at("nothing of that block was written"));
 
+            // h1's entry to port 0: the switch's end port takes nothing for a LID not its own.
+            byte[] toPort0 = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), h1 / 64);
+            System.arraycopy(block, d, toPort0, d, 64);
+            toPort0[d + h1 % 64] = 0;
+            assertEquals(0, status(a.askSma(lid, toPort0)));
+            long dropped = w.agent(sw).dropped();
+            a.send(a.smi, h1, 0, 0, a.mad(SUBN_LID_ROUTED, GET, 0x0011, 0, 0));
+            w.settle();
+            assertEquals(List.of(), a.received(), at("no NodeInfo from the switch for h1's LID"));
+            assertEquals(dropped + 1, w.agent(sw).dropped());
+
             byte[] restore = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), h1 / 64);
             System.arraycopy(block, d, restore, d, 64);
             assertEquals(0, status(a.askSma(lid, restore)));
@@ -556,16 +567,96 @@ class SwitchAgentTest {
             w.settle();
             assertEquals(sent + 1, sw.counters(2).get(Counter.XMIT_PACKETS), at("routed to h1 again"));
 
-            // MFT block 0, position 0: MLID 0xC001 (entry 1) to ports 1 and 2.
+            // LID 0's entry stays 0xFF whatever is written there; the last port is a port; the
+            // last block is 767.
+            byte[] zero = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0019, 0, 0));
+            byte[] lid0 = a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0);
+            System.arraycopy(zero, d, lid0, d, 64);
+            lid0[d] = 1;
+            assertEquals(0xff, a.askSma(lid, lid0)[d] & 0xff, at("LID 0 routes nowhere"));
+            byte[] last = attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 767);
+            java.util.Arrays.fill(last, d, d + 64, (byte) 0xff);
+            last[d + 63] = (byte) sw.numPorts();
+            assertEquals(0, status(a.askSma(lid, last)), at("LID 0xBFFF to the last port"));
+            assertEquals(sw.numPorts(), sw.route(0xBFFF));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, SET, 0x0019, 0, 0), 768))),
+                    at("past LinearFDBCap"));
+
+            // MFT block 0, position 0: MLID 0xC001 (entry 1) to ports 0, 1 and 2; port 0's bit,
+            // as OpenSM sets it for a switch in a group, is not taken. A datagram to the group
+            // from h0 then leaves by port 2 alone.
             byte[] mft = a.mad(SUBN_LID_ROUTED, SET, 0x001b, 0, 0);
-            mft[d + 2] = 0;
-            mft[d + 3] = 0b110;
+            mft[d + 3] = 0b111;
             assertEquals(0, status(a.askSma(lid, mft)));
             assertArrayEquals(new int[] {1, 2}, sw.multicastRoute(0xC001));
-            mft[d + 3] = 0b1;
-            assertEquals(0x1c, status(a.askSma(lid, mft)), at("port 0 joins no group"));
+            mft[d + 3] = (byte) (1 << sw.numPorts() + 1);
+            assertEquals(0x1c, status(a.askSma(lid, mft)), at("a port the switch does not have"));
             assertArrayEquals(new int[] {1, 2}, sw.multicastRoute(0xC001), at("unchanged"));
+            long copies = sw.counters(2).get(Counter.MULTICAST_XMIT_PACKETS);
+            assertTrue(ud.postSend(toGroup(a, 0xC001)).ok());
+            w.settle();
+            assertEquals(copies + 1, sw.counters(2).get(Counter.MULTICAST_XMIT_PACKETS), at("the written tree"));
         }
+    }
+
+    /**
+     * An SM's SubnSet(SwitchInfo) writes the tables' tops: a LinearFDBTop below h1's LID leaves h1
+     * unrouted (a relay error), a MulticastFDBTop of 0xBFFF every group; the Get then reports
+     * them, so OpenSM finds what it wrote; the world's sweep writes the tops of its own tables.
+     */
+    @Test
+    void shouldRelayNothingAboveTheTopsAnSmWrote() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.SMI, 0);
+            Qp ud = a.qp(QpType.UD, 0x1234);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            w.joinMulticast(0xC001, 0, 1);
+            int h1 = w.lid(1);
+            byte[] set = switchInfoSet(a, lid, 0, 0x12);
+            SwitchSma.SwitchInfo.LINEAR_FDB_TOP.set(set, d, h1 - 1);
+            SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.set(set, d, 0xBFFF);
+            byte[] written = a.askSma(lid, set);
+            assertEquals(0, status(written));
+            assertEquals(h1 - 1, SwitchSma.SwitchInfo.LINEAR_FDB_TOP.getInt(written, d), at("what the SM wrote"));
+            assertEquals(0xBFFF, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(written, d));
+
+            long toH1 = sw.counters(2).get(Counter.XMIT_PACKETS);
+            assertTrue(ud.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64,
+                    a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, h1)).get()).remoteQpn(0x99).remoteQkey(0x1234))
+                    .ok());
+            assertTrue(ud.postSend(toGroup(a, 0xC001)).ok());
+            w.settle();
+            assertEquals(2, sw.counters(1).get(Counter.RCV_SWITCH_RELAY_ERRORS), at("h1 and the group above the tops"));
+            assertEquals(toH1, sw.counters(2).get(Counter.XMIT_PACKETS), at("nothing left by h1's port"));
+
+            // The switch's own LID is above the top now: only a directed-route SMP reaches it.
+            SwitchSma.SwitchInfo.LINEAR_FDB_TOP.set(set, d, 0xC000);
+            a.send(a.smi, lid, 0, 0, set);
+            w.settle();
+            assertEquals(List.of(), a.received(), at("a LID-routed SMP to the switch is relayed no more"));
+            byte[] dr = drSmp(a, 0x0012, 1);
+            Layout.Mad.METHOD.set(dr, 0, SET);
+            System.arraycopy(set, d, dr, d, Layout.Mad.DATA_SIZE);
+            assertEquals(SwitchSma.DIRECTION | 0x1c, status(a.askSmaAt(0xffff, dr)), at("past LinearFDBCap"));
+            assertEquals(h1 - 1, sw.linearFdbTop(), at("unchanged"));
+
+            w.sweep();
+            assertTrue(sw.linearFdbTop() >= h1, at("the sweep's own top"));
+            assertEquals(0xC001, sw.multicastFdbTop());
+            long sent = sw.counters(2).get(Counter.XMIT_PACKETS);
+            assertTrue(ud.postSend(toGroup(a, 0xC001)).ok());
+            w.settle();
+            assertEquals(sent + 1, sw.counters(2).get(Counter.XMIT_PACKETS), at("the group relayed again"));
+        }
+    }
+
+    /** A 64-byte datagram from the side's UD QP to multicast group {@code mlid} (QPN 0xFFFFFF). */
+    private static SendWr toGroup(Side a, int mlid) {
+        return new SendWr().wrId(10).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64, a.mr.lkey()))
+                .ah(Ah.create(a.pd, AhAttr.lid(1, mlid)).get()).remoteQpn(0xFF_FFFF).remoteQkey(0x1234);
     }
 
     /**
@@ -596,9 +687,13 @@ class SwitchAgentTest {
         }
     }
 
-    /** A SubnSet(SwitchInfo) writing {@code portStateChange} and {@code lifeTimeValue}. */
-    private static byte[] switchInfoSet(Side a, int portStateChange, int lifeTimeValue) {
+    /**
+     * A SubnSet(SwitchInfo) writing {@code portStateChange} and {@code lifeTimeValue}, the rest as
+     * a Get of the switch at {@code lid} finds it, as OpenSM writes back the SwitchInfo it read.
+     */
+    private static byte[] switchInfoSet(Side a, int lid, int portStateChange, int lifeTimeValue) {
         byte[] mad = a.mad(SUBN_LID_ROUTED, SET, 0x0012, 0, 0);
+        System.arraycopy(switchInfo(a, lid), Layout.Mad.DATA, mad, Layout.Mad.DATA, Layout.Mad.DATA_SIZE);
         SwitchSma.SwitchInfo.PORT_STATE_CHANGE.set(mad, Layout.Mad.DATA, portStateChange);
         SwitchSma.SwitchInfo.LIFE_TIME_VALUE.set(mad, Layout.Mad.DATA, lifeTimeValue);
         return mad;
