@@ -37,8 +37,9 @@ import org.ibmodel.sim.wire.ParseResult;
  * nothing), Get and Set;
  * a request of another class is answered as ib_mad answers one no agent took, with status
  * "unsupported method/attribute". Like an HCA's QP1 (docs/HCA.md §5.11) it takes a 256-byte SEND
- * Only, on any VL but 15, with the well-known Q_Key and a P_Key matching its table's one entry,
- * the default 0xFFFF, and answers from QP1 to the sender's QP and LID.
+ * Only, on any VL but 15, with the well-known Q_Key and a P_Key matching its table's one entry
+ * (the default 0xFFFF unless an SM writes another), and answers from QP1 to the sender's QP and
+ * LID.
  *
  * <p>Its subnet management agent ({@link SwitchSma}), at QP0, answers a SubnGet that came on
  * VL15, from QP0 on VL15: a LID-routed one to its sender, a directed-route one back along its
@@ -52,9 +53,8 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     public static final int GSI_QKEY = 0x8001_0000;
     /** Every MAD is 256 bytes (IBA 13.4.1). */
     public static final int MAD_SIZE = Layout.Mad.SIZE;
-    /** The default P_Key, the one entry of the management port's table (IBA 10.9.1.2). */
-    private static final int DEFAULT_PKEY = 0xffff;
     private static final int PKEY_LOW_15 = 0x7fff;
+    private static final int PKEY_FULL_MEMBER = 0x8000;
     private static final int VL15 = 15;
     /** The permissive LID (IB_LID_PERMISSIVE): a directed-route SMP's LIDs, DrSLID and DrDLID. */
     private static final int PERMISSIVE = 0xffff;
@@ -303,11 +303,14 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     }
 
     /**
-     * IBA 10.9.3: the keys' low 15 bits agree and one of them is a full member; the table's one
-     * entry, 0xFFFF, is a full member.
+     * IBA 10.9.3: the packet's P_Key and the management port's one entry (the default 0xFFFF
+     * until an SM writes another, {@link SwitchSma#managementPkey}) agree in their low 15 bits,
+     * which are not 0, and one of them is a full member.
      */
-    private static boolean pkeyMatches(int pkey) {
-        return (pkey & PKEY_LOW_15) == (DEFAULT_PKEY & PKEY_LOW_15);
+    private boolean pkeyMatches(int pkey) {
+        int mine = sma.managementPkey();
+        return (pkey & PKEY_LOW_15) == (mine & PKEY_LOW_15) && (mine & PKEY_LOW_15) != 0
+                && ((pkey | mine) & PKEY_FULL_MEMBER) != 0;
     }
 
     /**

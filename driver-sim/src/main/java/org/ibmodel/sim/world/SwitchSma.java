@@ -28,12 +28,12 @@ import org.ibmodel.sim.fabric.Switch;
 /**
  * A switch's subnet management agent: answers a SubnGet from the switch's own state, so that
  * smpquery and ibroute read a switch as they would a real one. NodeDescription, NodeInfo,
- * SwitchInfo, PortInfo of any port and the linear and multicast forwarding tables are answered.
- * The world sets the subnet up, but an SM's SubnSets are taken too: PortInfo's port and link
- * states of an external port, so that ibportstate disables, enables and resets a switch port;
- * SwitchInfo's table tops, PortStateChange and LifeTimeValue, as an SM's sweep writes them; and
- * the linear and multicast forwarding tables by block. Any other SubnSet is refused as an HCA's agent
- * refuses it.
+ * SwitchInfo, PortInfo of any port, port 0's P_KeyTable and the linear and multicast forwarding
+ * tables are answered. The world sets the subnet up, but an SM's SubnSets are taken too:
+ * PortInfo's port and link states of an external port, so that ibportstate disables, enables and
+ * resets a switch port; SwitchInfo's table tops, PortStateChange and LifeTimeValue, as an SM's
+ * sweep writes them; port 0's P_KeyTable; and the linear and multicast forwarding tables by
+ * block. Any other SubnSet is refused as an HCA's agent refuses it.
  */
 final class SwitchSma {
     /** A directed-route SMP's status carries the direction, D, in bit 15 (IB_SMP_DIRECTION). */
@@ -115,6 +115,7 @@ final class SwitchSma {
         NODE_INFO(0x0011, SwitchSma::nodeInfo, null),
         SWITCH_INFO(0x0012, SwitchSma::switchInfo, SwitchSma::setSwitchInfo),
         PORT_INFO(0x0015, SwitchSma::portInfo, SwitchSma::setPortInfo),
+        P_KEY_TABLE(0x0016, SwitchSma::pkeyTable, SwitchSma::setPkeyTable),
         LINEAR_FORWARDING_TABLE(0x0019, SwitchSma::linearForwardingTable, SwitchSma::setLinearForwardingTable),
         MULTICAST_FORWARDING_TABLE(0x001b, SwitchSma::multicastForwardingTable,
                 SwitchSma::setMulticastForwardingTable);
@@ -139,6 +140,12 @@ final class SwitchSma {
         }
     }
 
+    /** The default P_Key (IBA 10.9.1.2), a full member of the default partition. */
+    static final int DEFAULT_PKEY = 0xffff;
+    /** P_KeyTable's modifier: the block in bits 15:0, a switch's port in bits 31:16 (IBA 14.2.5.7). */
+    static final long PKEY_BLOCK_MASK = 0xffff;
+    static final int PKEY_PORT_SHIFT = 16;
+
     /** The default subnet prefix, fe80::/64 (IBA 4.1.1), the world's. */
     static final long DEFAULT_GID_PREFIX = 0xfe80_0000_0000_0000L;
 
@@ -147,6 +154,8 @@ final class SwitchSma {
     private final int smLid;
     /** SwitchInfo:LifeTimeValue, which an SM's SubnSet writes. */
     private int lifeTimeValue = LIFE_TIME_VALUE;
+    /** The management port's P_Key table, of NodeInfo:PartitionCap 1 entry: the default at first. */
+    private int managementPkey = DEFAULT_PKEY;
 
     SwitchSma(Switch sw, long nodeGuid, int smLid) {
         this.sw = sw;
@@ -156,6 +165,11 @@ final class SwitchSma {
 
     long nodeGuid() {
         return nodeGuid;
+    }
+
+    /** The one entry of port 0's P_Key table, which the agent's QP1 checks a GMP's P_Key with. */
+    int managementPkey() {
+        return managementPkey;
     }
 
     /**
@@ -402,6 +416,34 @@ final class SwitchSma {
             out[Layout.Mad.DATA + i] = (byte) sw.route(first + i);
         }
         return 0;
+    }
+
+    /**
+     * P_KeyTable of the switch's port 0 (IBA 14.2.5.7), the only one with a table: without
+     * partition enforcement (SwitchInfo:PartitionEnforcementCap 0) the external ports have none.
+     * NodeInfo:PartitionCap is 1, so block 0 holds the one entry and 31 zeros; another block or
+     * port is an invalid attribute value.
+     */
+    private int pkeyTable(int inPort, long attrMod, byte[] out) {
+        if ((attrMod & PKEY_BLOCK_MASK) != 0 || attrMod >>> PKEY_PORT_SHIFT != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        out[Layout.Mad.DATA] = (byte) (managementPkey >>> 8);
+        out[Layout.Mad.DATA + 1] = (byte) managementPkey;
+        return 0;
+    }
+
+    /**
+     * SubnSet(P_KeyTable) of port 0's block 0, as OpenSM's pkey manager writes a switch's
+     * management port: the first entry is taken, the rest lie past PartitionCap and are not.
+     * The answer is the table as it now stands.
+     */
+    private int setPkeyTable(int inPort, long attrMod, byte[] in, byte[] out) {
+        if ((attrMod & PKEY_BLOCK_MASK) != 0 || attrMod >>> PKEY_PORT_SHIFT != 0) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        managementPkey = (in[Layout.Mad.DATA] & 0xff) << 8 | in[Layout.Mad.DATA + 1] & 0xff;
+        return pkeyTable(inPort, attrMod, out);
     }
 
     /**

@@ -653,6 +653,67 @@ class SwitchAgentTest {
         }
     }
 
+    /**
+     * smpquery pkeys of a switch and OpenSM's write of it: port 0's P_KeyTable holds one entry
+     * (PartitionCap 1), the default 0xFFFF, and the external ports have none. The entry an SM
+     * writes is the one the agent's QP1 checks a GMP's P_Key against: a limited 0x7FFF still
+     * takes h0's full 0xFFFF, a 0x8001 of another partition does not; QP0 checks no P_Key.
+     */
+    @Test
+    void shouldCheckGmpsAgainstThePkeyAnSmWroteToPort0() {
+        try (World w = World.of(SEED, 2)) {
+            Side a = new Side(w, 0);
+            a.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            a.qp(QpType.SMI, 0);
+            Switch sw = w.fabric().switches().get(0);
+            int lid = sw.port(0).lid();
+            int d = Layout.Mad.DATA;
+            byte[] table = a.askSma(lid, a.mad(SUBN_LID_ROUTED, GET, 0x0016, 0, 0));
+            assertEquals(0, status(table));
+            assertEquals(0xffff, (table[d] & 0xff) << 8 | table[d + 1] & 0xff, at("the default P_Key"));
+            assertEquals(0, table[d + 2] | table[d + 3], at("PartitionCap 1: nothing past it"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0016, 0, 0), 1))),
+                    at("block 1"));
+            assertEquals(0x1c, status(a.askSma(lid, attrMod(a.mad(SUBN_LID_ROUTED, GET, 0x0016, 0, 0), 1 << 16))),
+                    at("port 1: no partition enforcement, no table"));
+
+            byte[] limited = a.askSma(lid, pkeySet(a, 0x7fff));
+            assertEquals(0x7fff, (limited[d] & 0xff) << 8 | limited[d + 1] & 0xff, at("the answer is the table"));
+            assertEquals(0, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0))),
+                    at("h0's full member meets the limited one"));
+            // Two limited members do not talk (IBA 10.9.3): h0 sends with its own 0x7FFF, entry 1.
+            int[] pkeys = new int[a.dev.port(1).pkeyTableLength()];
+            pkeys[0] = 0xffff;
+            pkeys[1] = 0x7fff;
+            assertEquals(0, a.host.driver(0).setPkeys(1, pkeys));
+            w.settle();
+            a.host.memory().write(a.buf + 250 * 1024, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
+            assertTrue(a.gsi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(a.buf + 250 * 1024, MAD, a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, lid)).get())
+                    .remoteQpn(1).remoteQkey(SwitchAgent.GSI_QKEY).pkeyIndex(1)).ok());
+            w.settle();
+            assertEquals(List.of(), a.received(), at("limited to limited: no answer"));
+
+            a.askSma(lid, pkeySet(a, 0x8001));
+            long dropped = w.agent(sw).dropped();
+            a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
+            w.settle();
+            assertEquals(List.of(), a.received(), at("another partition: no answer"));
+            assertEquals(dropped + 1, w.agent(sw).dropped());
+
+            a.askSma(lid, pkeySet(a, 0xffff));
+            assertEquals(0, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0))));
+        }
+    }
+
+    /** A SubnSet(P_KeyTable) of port 0's block 0 with {@code pkey} as its first entry. */
+    private static byte[] pkeySet(Side a, int pkey) {
+        byte[] mad = a.mad(SUBN_LID_ROUTED, SET, 0x0016, 0, 0);
+        mad[Layout.Mad.DATA] = (byte) (pkey >>> 8);
+        mad[Layout.Mad.DATA + 1] = (byte) pkey;
+        return mad;
+    }
+
     /** A 64-byte datagram from the side's UD QP to multicast group {@code mlid} (QPN 0xFFFFFF). */
     private static SendWr toGroup(Side a, int mlid) {
         return new SendWr().wrId(10).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64, a.mr.lkey()))
