@@ -300,6 +300,14 @@ public final class Switch {
         mftTop = multicastTop;
     }
 
+    /**
+     * The world's SM wrote the MFT anew (a join): its top is the table's own again, as OpenSM
+     * writes MulticastFDBTop after it changes a group's tree.
+     */
+    public void multicastTopFromTable() {
+        mftTop = -1;
+    }
+
     /** Index of the last LFT entry in use, -1 if empty. */
     private int lastRouted() {
         for (int i = lft.length - 1; i >= 0; i--) {
@@ -510,11 +518,12 @@ public final class Switch {
      * Sends a packet from the switch's management port, port 0, where its agents answer: the LFT
      * routes it like a packet that came in by a cable, after the same switching latency. The
      * packet comes from the fabric's pool and is given up; one whose DLID is not a unicast LID
-     * routed out by a port is dropped and counted as unroutable.
+     * routed out by a port, or is above an SM-written LinearFDBTop, is dropped and counted as
+     * unroutable.
      */
     public void sendFromPort0(byte[] packet, Crcs.State crcs) {
         int dlid = dlid(packet);
-        int out = dlid >= 1 && dlid <= MAX_UNICAST_LID ? route(dlid) : NO_ROUTE;
+        int out = dlid >= 1 && dlid <= MAX_UNICAST_LID && (lftTop < 0 || dlid <= lftTop) ? route(dlid) : NO_ROUTE;
         if (out == NO_ROUTE || out == 0) {
             droppedNoRoute++;
             pool.give(packet);

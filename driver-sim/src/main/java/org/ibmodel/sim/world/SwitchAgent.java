@@ -276,8 +276,10 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
     private boolean answerGmp(byte[] packet) {
         int destQp = view.bth().destQp();
         int pkey = view.bth().pKey();
+        // The permissive LID is QP0's alone, as a destination or a source (qib's and hfi1's
+        // receive paths, ReceiveDemux): a GMP carrying it is dropped.
         if (destQp != 1 || view.lrh().vl() == VL15 || view.deth().qKey() != GSI_QKEY
-                || !pkeyMatches(pkey)) {
+                || view.lrh().dlid() == PERMISSIVE || view.lrh().slid() == PERMISSIVE || !pkeyMatches(pkey)) {
             return false;
         }
         System.arraycopy(packet, view.payloadOffset(), mad, 0, MAD_SIZE);
@@ -297,8 +299,9 @@ public final class SwitchAgent implements PacketSink, Pma.Ports {
         if (response == null) {
             return false;
         }
-        // Every packet but QP0's goes on VL 0 (docs/HCA.md §10).
-        respond(response, 0, view.lrh().sl(), view.lrh().slid(), pkey, view.deth().srcQp(), 1);
+        // Every packet but QP0's goes on VL 0 (docs/HCA.md §10). The answer carries the table's
+        // entry the request matched, as agent.c sends it on the receive's pkey_index.
+        respond(response, 0, view.lrh().sl(), view.lrh().slid(), sma.managementPkey(), view.deth().srcQp(), 1);
         return true;
     }
 

@@ -346,6 +346,9 @@ public final class World implements AutoCloseable {
             members.add(fabric.portOfLid(lid(i)));
         }
         fabric.setMulticastGroup(mlid, members);
+        for (Switch sw : fabric.switches()) {
+            sw.multicastTopFromTable();
+        }
     }
 
     /**

@@ -303,6 +303,24 @@ class SwitchTest {
         return p;
     }
 
+    /**
+     * What the switch's own agents send from port 0 goes by the LFT, and not above a
+     * LinearFDBTop an SM wrote, as ibsim's switch_lookup routes a response.
+     */
+    @Test
+    void shouldSendFromPort0NothingAboveTheLinearFdbTop() {
+        sw.route(0x30, 3);
+        sw.setFdbTops(0x2f, -1);
+        sw.sendFromPort0(packet(0x30, 0x100, 1, 102), org.ibmodel.sim.wire.Crcs.State.UNVERIFIED);
+        scheduler.runUntilIdle(100);
+        assertTrue(hosts[3].packets.isEmpty(), "above the top");
+        assertEquals(1, sw.droppedNoRoute());
+        sw.setFdbTops(0x30, -1);
+        sw.sendFromPort0(packet(0x30, 0x100, 2, 102), org.ibmodel.sim.wire.Crcs.State.UNVERIFIED);
+        scheduler.runUntilIdle(100);
+        assertEquals(List.of(2), hosts[3].seqs());
+    }
+
     // Ports 1 to 4.
     private static List<Long> perPort(java.util.function.IntToLongFunction counter) {
         List<Long> l = new ArrayList<>();

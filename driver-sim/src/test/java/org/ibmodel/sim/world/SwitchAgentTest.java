@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.AccessFlags;
 import org.ibmodel.core.Ah;
@@ -643,9 +644,14 @@ class SwitchAgentTest {
             assertEquals(SwitchSma.DIRECTION | 0x1c, status(a.askSmaAt(0xffff, dr)), at("past LinearFDBCap"));
             assertEquals(h1 - 1, sw.linearFdbTop(), at("unchanged"));
 
+            // A join the world programs is the SM's own change: the MFT's top is the table's again.
+            w.joinMulticast(0xC002, 0, 1);
+            assertEquals(0xC002, sw.multicastFdbTop(), at("the join's top"));
+            assertEquals(h1 - 1, sw.linearFdbTop(), at("the LFT's top as written"));
+
             w.sweep();
             assertTrue(sw.linearFdbTop() >= h1, at("the sweep's own top"));
-            assertEquals(0xC001, sw.multicastFdbTop());
+            assertEquals(0xC002, sw.multicastFdbTop());
             long sent = sw.counters(2).get(Counter.XMIT_PACKETS);
             assertTrue(ud.postSend(toGroup(a, 0xC001)).ok());
             w.settle();
@@ -703,6 +709,24 @@ class SwitchAgentTest {
 
             a.askSma(lid, pkeySet(a, 0xffff));
             assertEquals(0, status(a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0))));
+
+            // The answer carries the switch's entry, not the request's P_Key (agent.c answers on
+            // the receive's pkey_index): with h0's table {0x7FFF, 0xFFFF}, a request with 0xFFFF
+            // to a switch holding 0x7FFF comes back with 0x7FFF, which h0 matches at entry 1 only.
+            a.askSma(lid, pkeySet(a, 0x7fff));
+            pkeys[0] = 0x7fff;
+            pkeys[1] = 0xffff;
+            assertEquals(0, a.host.driver(0).setPkeys(1, pkeys));
+            w.settle();
+            a.host.memory().write(a.buf + 250 * 1024, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
+            assertTrue(a.gsi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(a.buf + 250 * 1024, MAD, a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, lid)).get())
+                    .remoteQpn(1).remoteQkey(SwitchAgent.GSI_QKEY).pkeyIndex(1)).ok());
+            w.settle();
+            Wc[] wc = new Wc[8];
+            int n = a.cq.poll(wc.length, wc);
+            Wc answer = Arrays.stream(wc, 0, n).filter(x -> x.wrId >= 100).findFirst().orElseThrow();
+            assertEquals(1, answer.pkeyIndex, at("the answer's P_Key was 0x7FFF, the switch's entry"));
         }
     }
 
@@ -1022,6 +1046,8 @@ class SwitchAgentTest {
                     1, 0));
             // mad.c validate_mad: a subnet management class at QP1 is dropped, not answered.
             a.send(a.gsi, lid, SwitchAgent.GSI_QKEY, a.mad(0x01, GET, 0x0011, 0, 0));
+            // The permissive LID is QP0's: a GMP sent to it is dropped.
+            a.send(a.gsi, 0xffff, SwitchAgent.GSI_QKEY, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
             w.settle();
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
@@ -1033,7 +1059,8 @@ class SwitchAgentTest {
             a.send(smi, 0xffff, 0, 0, partly);
             w.settle();
             assertEquals(List.of(), a.received(), at("nothing answered"));
-            assertEquals(3, w.agent(sw).dropped(), at("the wrong Q_Key, the response and the SMP class at QP1"));
+            assertEquals(4, w.agent(sw).dropped(),
+                    at("the wrong Q_Key, the response, the SMP class at QP1 and the GMP to the permissive LID"));
             assertEquals(2, w.agent(sw).droppedSmps(), at("the TrapRepress and the partly directed SMP"));
             assertEquals(0, w.agent(sw).answered());
         }
