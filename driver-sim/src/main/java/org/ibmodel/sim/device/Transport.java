@@ -470,7 +470,7 @@ public final class Transport implements TransportStage {
         if (t.ctx.datagram() || code < 1 || code > 5) {
             return port(t).activeMtuBytes();
         }
-        return 256 << (code - 1);
+        return FabricPort.mtuBytes(code);
     }
 
     /**

@@ -126,11 +126,16 @@ class SwitchAgentTest {
 
         /** Sends {@code mad} from {@code qp} to {@code destQp} at {@code dlid} with {@code qkey}. */
         void send(Qp qp, int dlid, int destQp, int qkey, byte[] mad) {
+            send(qp, dlid, destQp, qkey, mad, 0);
+        }
+
+        /** As {@link #send(Qp, int, int, int, byte[])}, with the P_Key at {@code pkeyIndex} of the table. */
+        void send(Qp qp, int dlid, int destQp, int qkey, byte[] mad, int pkeyIndex) {
             host.memory().write(buf + 250 * 1024, mad);
             Ah ah = Ah.create(pd, AhAttr.lid(1, dlid)).get();
             assertTrue(qp.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
-                    .sgList(new Sge(buf + 250 * 1024, MAD, mr.lkey())).ah(ah).remoteQpn(destQp).remoteQkey(qkey))
-                    .ok());
+                    .sgList(new Sge(buf + 250 * 1024, MAD, mr.lkey())).ah(ah).remoteQpn(destQp).remoteQkey(qkey)
+                    .pkeyIndex(pkeyIndex)).ok());
         }
 
         /** The MADs received since the last call, in order. */
@@ -313,9 +318,7 @@ class SwitchAgentTest {
             assertEquals(5, field(p2, Layout.SmpPortInfo.MTU_CAP), at("the switch port's own MTUCap"));
             assertEquals(4, field(p2, Layout.SmpPortInfo.NEIGHBOR_MTU), at("h1's link takes 2048"));
 
-            Ah toH1 = Ah.create(a.pd, AhAttr.lid(1, w.lid(1))).get();
-            assertTrue(ud.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 3000,
-                    a.mr.lkey())).ah(toH1).remoteQpn(0x99).remoteQkey(0x1234)).ok());
+            assertTrue(ud.postSend(datagram(a, w.lid(1), 3000)).ok());
             w.settle();
             byte[] d = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0));
             assertEquals(0, status(d));
@@ -328,8 +331,7 @@ class SwitchAgentTest {
             // h1's cable pulled, the LFT as it was: a datagram that fits is discarded at port 2
             // for its link being down.
             w.link(1).changeState(Link.State.DOWN);
-            assertTrue(ud.postSend(new SendWr().wrId(10).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 100,
-                    a.mr.lkey())).ah(toH1).remoteQpn(0x99).remoteQkey(0x1234)).ok());
+            assertTrue(ud.postSend(datagram(a, w.lid(1), 100)).ok());
             w.settle();
             byte[] both = a.ask(lid, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_XMIT_DISCARD_DETAILS, 2, 0));
             assertEquals(List.of(1, 1, 0, 0), discardDetails(both), at("PortInactiveDiscards"));
@@ -535,9 +537,7 @@ class SwitchAgentTest {
             assertEquals(0, status(written));
             assertEquals(0xff, written[d + h1 % 64] & 0xff, at("the answer is the block as written"));
             assertEquals(Switch.NO_ROUTE, sw.route(h1));
-            Ah toH1 = Ah.create(a.pd, AhAttr.lid(1, h1)).get();
-            SendWr datagram = new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64, a.mr.lkey()))
-                    .ah(toH1).remoteQpn(0x99).remoteQkey(0x1234);
+            SendWr datagram = datagram(a, h1, 64);
             long sent = sw.counters(2).get(Counter.XMIT_PACKETS);
             assertTrue(ud.postSend(datagram).ok());
             w.settle();
@@ -625,9 +625,7 @@ class SwitchAgentTest {
             assertEquals(0xBFFF, SwitchSma.SwitchInfo.MULTICAST_FDB_TOP.getInt(written, d));
 
             long toH1 = sw.counters(2).get(Counter.XMIT_PACKETS);
-            assertTrue(ud.postSend(new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64,
-                    a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, h1)).get()).remoteQpn(0x99).remoteQkey(0x1234))
-                    .ok());
+            assertTrue(ud.postSend(datagram(a, h1, 64)).ok());
             assertTrue(ud.postSend(toGroup(a, 0xC001)).ok());
             w.settle();
             assertEquals(2, sw.counters(1).get(Counter.RCV_SWITCH_RELAY_ERRORS), at("h1 and the group above the tops"));
@@ -693,10 +691,8 @@ class SwitchAgentTest {
             pkeys[1] = 0x7fff;
             assertEquals(0, a.host.driver(0).setPkeys(1, pkeys));
             w.settle();
-            a.host.memory().write(a.buf + 250 * 1024, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
-            assertTrue(a.gsi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
-                    .sgList(new Sge(a.buf + 250 * 1024, MAD, a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, lid)).get())
-                    .remoteQpn(1).remoteQkey(SwitchAgent.GSI_QKEY).pkeyIndex(1)).ok());
+            a.send(a.gsi, lid, 1, SwitchAgent.GSI_QKEY,
+                    a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0), 1);
             w.settle();
             assertEquals(List.of(), a.received(), at("limited to limited: no answer"));
 
@@ -718,10 +714,8 @@ class SwitchAgentTest {
             pkeys[1] = 0xffff;
             assertEquals(0, a.host.driver(0).setPkeys(1, pkeys));
             w.settle();
-            a.host.memory().write(a.buf + 250 * 1024, a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0));
-            assertTrue(a.gsi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
-                    .sgList(new Sge(a.buf + 250 * 1024, MAD, a.mr.lkey())).ah(Ah.create(a.pd, AhAttr.lid(1, lid)).get())
-                    .remoteQpn(1).remoteQkey(SwitchAgent.GSI_QKEY).pkeyIndex(1)).ok());
+            a.send(a.gsi, lid, 1, SwitchAgent.GSI_QKEY,
+                    a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_CLASS_PORT_INFO, 0, 0), 1);
             w.settle();
             Wc[] wc = new Wc[8];
             int n = a.cq.poll(wc.length, wc);
@@ -740,8 +734,13 @@ class SwitchAgentTest {
 
     /** A 64-byte datagram from the side's UD QP to multicast group {@code mlid} (QPN 0xFFFFFF). */
     private static SendWr toGroup(Side a, int mlid) {
-        return new SendWr().wrId(10).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, 64, a.mr.lkey()))
-                .ah(Ah.create(a.pd, AhAttr.lid(1, mlid)).get()).remoteQpn(0xFF_FFFF).remoteQkey(0x1234);
+        return datagram(a, mlid, 64).remoteQpn(0xFF_FFFF);
+    }
+
+    /** A datagram of {@code len} bytes from the side's UD QP (Q_Key 0x1234) to QPN 0x99 at {@code dlid}. */
+    private static SendWr datagram(Side a, int dlid, int len) {
+        return new SendWr().wrId(9).opcode(WrOpcode.SEND).sgList(new Sge(a.buf, len, a.mr.lkey()))
+                .ah(Ah.create(a.pd, AhAttr.lid(1, dlid)).get()).remoteQpn(0x99).remoteQkey(0x1234);
     }
 
     /**
