@@ -56,7 +56,7 @@ class SwitchAgentTest {
     }
 
     /** Host {@code i}'s verbs objects and a QP of the kind asked, in RTS on port 1. */
-    private static final class Side {
+    static final class Side {
         final World w;
         final Host host;
         final IbDevice dev;
@@ -160,9 +160,9 @@ class SwitchAgentTest {
             return out;
         }
 
-        private Qp gsi;
-        private Qp smi;
-        private int lastSrcQp = -1;
+        Qp gsi;
+        Qp smi;
+        int lastSrcQp = -1;
 
         /** Sends {@code mad} from QP1 to the switch's QP1 and returns its one answer. */
         byte[] ask(int switchLid, byte[] mad) {
@@ -942,7 +942,7 @@ class SwitchAgentTest {
      * A directed-route SMP as h0's ib_mad sends it (smi_handle_dr_smp_send, C14-9:1: HopPointer
      * already 1): {@code path} the port out of each hop, h0's own port first, both LIDs permissive.
      */
-    private static byte[] drSmp(Side a, int attr, int... path) {
+    static byte[] drSmp(Side a, int attr, int... path) {
         byte[] m = a.mad(SUBN_DIRECTED_ROUTE, GET, attr, 0, 0);
         SwitchSma.HOP_PTR.set(m, 0, 1);
         SwitchSma.HOP_CNT.set(m, 0, path.length);

@@ -1,0 +1,87 @@
+// drivers/infiniband/core/mad.c: ib_mad_init (module parameters) and mad_client
+// (ib_mad_add_device, ib_mad_remove_device)
+package org.ibmodel.core.mad;
+
+import org.ibmodel.core.IbClient;
+import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.Result;
+
+/**
+ * ib_core's MAD layer as the client it registers: on every port of every device it opens the
+ * SMI and GSI QPs and the agent that answers MADs on them.
+ */
+public final class MadLayer implements IbClient {
+    /** IB_MAD_QP_SEND_SIZE and IB_MAD_QP_RECV_SIZE: the send_queue_size and recv_queue_size defaults. */
+    public static final int QP_SEND_SIZE = 128;
+    public static final int QP_RECV_SIZE = 512;
+    /** IB_MAD_QP_MIN_SIZE and IB_MAD_QP_MAX_SIZE: ib_mad_init clamps both parameters to these. */
+    public static final int QP_MIN_SIZE = 64;
+    public static final int QP_MAX_SIZE = 8192;
+
+    private final int sendQueueSize;
+    private final int recvQueueSize;
+
+    public MadLayer() {
+        this(QP_SEND_SIZE, QP_RECV_SIZE);
+    }
+
+    /** With the module parameters send_queue_size and recv_queue_size. */
+    public MadLayer(int sendQueueSize, int recvQueueSize) {
+        this.sendQueueSize = clamp(sendQueueSize);
+        this.recvQueueSize = clamp(recvQueueSize);
+    }
+
+    private static int clamp(int size) {
+        return Math.max(QP_MIN_SIZE, Math.min(size, QP_MAX_SIZE));
+    }
+
+    public int sendQueueSize() {
+        return sendQueueSize;
+    }
+
+    public int recvQueueSize() {
+        return recvQueueSize;
+    }
+
+    @Override
+    public String name() {
+        return "mad";
+    }
+
+    /** ib_mad_add_device: every port opened, or none (those opened are closed again). */
+    @Override
+    public int add(IbDevice device) {
+        MadPort[] ports = new MadPort[device.numPorts() + 1];
+        for (int i = 1; i <= device.numPorts(); i++) {
+            Result<MadPort> p = MadPort.open(device, i, sendQueueSize, recvQueueSize);
+            if (p.isErr()) {
+                device.kernel().printk(device.name() + ": Couldn't open port " + i);
+                for (int j = i - 1; j >= 1; j--) {
+                    ports[j].close();
+                }
+                return p.err();
+            }
+            ports[i] = p.get();
+        }
+        device.setClientData(this, ports);
+        return 0;
+    }
+
+    /** ib_mad_remove_device: each port's agent, then its QPs, CQ and PD. */
+    @Override
+    public void remove(IbDevice device, Object clientData) {
+        MadPort[] ports = (MadPort[]) clientData;
+        for (int i = 1; i < ports.length; i++) {
+            ports[i].close();
+        }
+    }
+
+    /** The MAD layer of {@code device}'s port {@code portNum}, or null. */
+    public MadPort port(IbDevice device, int portNum) {
+        Object data = device.clientData(this);
+        if (!(data instanceof MadPort[] ports) || portNum < 1 || portNum >= ports.length) {
+            return null;
+        }
+        return ports[portNum];
+    }
+}
