@@ -235,6 +235,11 @@ public final class Kernel {
         return timerBase;
     }
 
+    /** jiffies, in nanoseconds of virtual time: 0 on a kernel with no world around it. */
+    public long nowNs() {
+        return timerBase != null ? timerBase.nowNs() : 0;
+    }
+
     /** timer_setup(): a timer that runs {@code fn} in SOFTIRQ context when it expires. */
     public Timer timerSetup(String name, Runnable fn) {
         return new Timer(this, name, fn);

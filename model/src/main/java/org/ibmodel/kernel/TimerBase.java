@@ -14,6 +14,9 @@ public interface TimerBase {
         return event(name, expiry);
     }
 
+    /** Virtual time now, in nanoseconds: what jiffies counts in the kernel. */
+    long nowNs();
+
     /** A timer's place on the clock. */
     interface Event {
         /** Queues it {@code delayNs} from now, taking it off first if it was queued. */

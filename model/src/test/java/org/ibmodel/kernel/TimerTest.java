@@ -19,6 +19,11 @@ class TimerTest {
         long now;
 
         @Override
+        public long nowNs() {
+            return now;
+        }
+
+        @Override
         public Event timeout(String name, Runnable expiry) {
             timeouts.add(name);
             return event(name, expiry);

@@ -50,6 +50,11 @@ public final class Host {
             }
 
             @Override
+            public long nowNs() {
+                return scheduler.now();
+            }
+
+            @Override
             public Event timeout(String timer, Runnable expiry) {
                 // A task sleeps on it: the world must run up to it.
                 return wrap(scheduler.event(timer, expiry));

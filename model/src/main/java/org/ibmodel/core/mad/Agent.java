@@ -18,8 +18,8 @@ final class Agent {
     /** ib_agent_port_open. */
     Agent(MadPort port) {
         this.port = port;
-        agents[0] = port.registerAgent(0, this::sendHandler);
-        agents[1] = port.registerAgent(1, this::sendHandler);
+        agents[0] = port.registerAgent(0, null, this::sendHandler, null).get();
+        agents[1] = port.registerAgent(1, null, this::sendHandler, null).get();
     }
 
     MadAgent agent(int qpn) {

@@ -53,6 +53,8 @@ public final class Mad {
     static final int TID = 8;
     static final int ATTR_ID = 16;
     static final int ATTR_MOD = 20;
+    /** struct ib_vendor_mad: the OUI after the RMPP header and a reserved byte. */
+    static final int OUI = 37;
     // struct ib_smp: the status's second half, hop pointer and hop count, then the DR fields
     static final int HOP_PTR = 6;
     static final int HOP_CNT = 7;

@@ -2,9 +2,13 @@
 // (ib_mad_add_device, ib_mad_remove_device)
 package org.ibmodel.core.mad;
 
+import java.util.HashMap;
+import java.util.Map;
 import org.ibmodel.core.IbClient;
 import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.QpType;
 import org.ibmodel.core.Result;
+import org.ibmodel.kernel.Errno;
 
 /**
  * ib_core's MAD layer as the client it registers: on every port of every device it opens the
@@ -18,8 +22,15 @@ public final class MadLayer implements IbClient {
     public static final int QP_MIN_SIZE = 64;
     public static final int QP_MAX_SIZE = 8192;
 
+    /** The TIDs' high 32 bits are an agent's index here, below 2^24 (mlx4 takes the top byte). */
+    static final int HI_TID_LIMIT = 1 << 24;
+
     private final int sendQueueSize;
     private final int recvQueueSize;
+    /** ib_mad_clients: every agent of this kernel by hi_tid, and the next one to hand out. */
+    private final Map<Integer, MadAgent> clients = new HashMap<>();
+    private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
+    private int clientNext;
 
     public MadLayer() {
         this(QP_SEND_SIZE, QP_RECV_SIZE);
@@ -53,7 +64,7 @@ public final class MadLayer implements IbClient {
     public int add(IbDevice device) {
         MadPort[] ports = new MadPort[device.numPorts() + 1];
         for (int i = 1; i <= device.numPorts(); i++) {
-            Result<MadPort> p = MadPort.open(device, i, sendQueueSize, recvQueueSize);
+            Result<MadPort> p = MadPort.open(this, device, i, sendQueueSize, recvQueueSize);
             if (p.isErr()) {
                 device.kernel().printk(device.name() + ": Couldn't open port " + i);
                 for (int j = i - 1; j >= 1; j--) {
@@ -74,6 +85,53 @@ public final class MadLayer implements IbClient {
         for (int i = 1; i < ports.length; i++) {
             ports[i].close();
         }
+    }
+
+    /**
+     * ib_register_mad_agent: an agent on {@code device}'s port {@code portNum}, on its SMI or GSI
+     * QP, taking the requests {@code reg} names (null: none, only responses to its own sends).
+     * -EINVAL for a QP type other than SMI or GSI or a request refused (MadPort), -ENODEV for
+     * a port the MAD layer does not run on.
+     */
+    public Result<MadAgent> registerMadAgent(IbDevice device, int portNum, QpType qpType, MadRegReq reg,
+            MadAgent.SendHandler sendHandler, MadAgent.RecvHandler recvHandler) {
+        device.kernel().mightSleep();
+        if (qpType != QpType.SMI && qpType != QpType.GSI) {
+            return Result.err(Errno.EINVAL);
+        }
+        MadPort p = port(device, portNum);
+        if (p == null) {
+            return Result.err(Errno.ENODEV);
+        }
+        return p.registerAgent(qpType == QpType.SMI ? 0 : 1, reg, sendHandler, recvHandler);
+    }
+
+    /** xa_alloc_cyclic on ib_mad_clients: the next free index from where the last one was, or -EBUSY. */
+    int allocHiTid() {
+        for (int i = 0; i < HI_TID_LIMIT; i++) {
+            int id = (clientNext + i) % HI_TID_LIMIT;
+            if (!clients.containsKey(id) && !reserved.contains(id)) {
+                reserved.add(id);
+                clientNext = (id + 1) % HI_TID_LIMIT;
+                return id;
+            }
+        }
+        return Errno.EBUSY.negative();
+    }
+
+    /** The agent becomes reachable by its hi_tid once its registration is complete. */
+    void publish(int hiTid, MadAgent agent) {
+        reserved.remove(hiTid);
+        clients.put(hiTid, agent);
+    }
+
+    void freeHiTid(int hiTid) {
+        reserved.remove(hiTid);
+        clients.remove(hiTid);
+    }
+
+    MadAgent agentByHiTid(int hiTid) {
+        return clients.get(hiTid);
     }
 
     /** The MAD layer of {@code device}'s port {@code portNum}, or null. */

@@ -3,8 +3,9 @@
 package org.ibmodel.core.mad;
 
 import java.util.ArrayDeque;
+import java.util.HashMap;
 import java.util.List;
-import java.util.function.BiConsumer;
+import java.util.Map;
 import org.ibmodel.core.Cq;
 import org.ibmodel.core.CqNotifyFlags;
 import org.ibmodel.core.IbDevice;
@@ -27,6 +28,7 @@ import org.ibmodel.core.Sge;
 import org.ibmodel.core.SigType;
 import org.ibmodel.core.Wc;
 import org.ibmodel.core.WcStatus;
+import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.SpinLock;
 import org.ibmodel.kernel.Workqueue;
 
@@ -82,8 +84,21 @@ public final class MadPort {
         }
     }
 
+    /** MAX_MGMT_VERSION and MAX_MGMT_CLASS (mad_priv.h); the vendor classes that carry an OUI. */
+    static final int MAX_MGMT_VERSION = 8;
+    static final int MAX_MGMT_CLASS = 80;
+    static final int VENDOR_RANGE2_START = 0x30;
+    static final int VENDOR_RANGE2_END = 0x4f;
+
+    private final MadLayer layer;
     private final IbDevice device;
     private final int portNum;
+    /**
+     * The agents that take requests, by class version, class (DR aliased to 0) and, in the vendor
+     * range, OUI: each a table by method (port_priv->version[].class and .vendor).
+     */
+    private final Map<Long, MadAgent[]> methodTables = new HashMap<>();
+    private final SpinLock regLock;
     private final QpInfo[] qpInfo = new QpInfo[2];
     private Pd pd;
     private Cq cq;
@@ -92,8 +107,10 @@ public final class MadPort {
     private boolean listed;
     private Agent agent;
 
-    private MadPort(IbDevice device, int portNum, int sendQueueSize, int recvQueueSize) {
+    private MadPort(MadLayer layer, IbDevice device, int portNum, int sendQueueSize, int recvQueueSize) {
+        this.layer = layer;
         this.device = device;
+        this.regLock = new SpinLock(device.kernel(), "port_priv->reg_lock");
         this.portNum = portNum;
         qpInfo[0] = new QpInfo(this, sendQueueSize, recvQueueSize);
         qpInfo[1] = new QpInfo(this, sendQueueSize, recvQueueSize);
@@ -134,8 +151,9 @@ public final class MadPort {
      * ib_mad_port_open, then ib_agent_port_open: the port's MAD resources made and started, or
      * the errno of the step that failed with everything before it undone.
      */
-    static Result<MadPort> open(IbDevice device, int portNum, int sendQueueSize, int recvQueueSize) {
-        MadPort p = new MadPort(device, portNum, sendQueueSize, recvQueueSize);
+    static Result<MadPort> open(MadLayer layer, IbDevice device, int portNum, int sendQueueSize,
+            int recvQueueSize) {
+        MadPort p = new MadPort(layer, device, portNum, sendQueueSize, recvQueueSize);
         // Both QPs' sends and receives, the SMI's too: an InfiniBand port always has one.
         int cqSize = (sendQueueSize + recvQueueSize) * 2;
         Result<Pd> pd = Pd.alloc(device);
@@ -253,8 +271,104 @@ public final class MadPort {
         cleanupRecvQueue(qpInfo[0]);
     }
 
-    MadAgent registerAgent(int qpn, BiConsumer<MadSendBuf, WcStatus> sendHandler) {
-        return new MadAgent(this, qpInfo[qpn], sendHandler);
+    /**
+     * ib_register_mad_agent on this port's QP {@code qpn} (0 the SMI, 1 the GSI), its request
+     * checked as there: -EINVAL for a class version of 8 or more, a class the QP does not carry,
+     * class 0, one above 0x4F but DR, a vendor-range class without OUI, a registration with no
+     * receive handler, none at all with no send handler, or a method another agent has.
+     */
+    Result<MadAgent> registerAgent(int qpn, MadRegReq reg, MadAgent.SendHandler sendHandler,
+            MadAgent.RecvHandler recvHandler) {
+        if (reg != null) {
+            int c = reg.mgmtClass();
+            boolean smp = c == Mad.CLASS_SUBN_LID_ROUTED || c == Mad.CLASS_SUBN_DIRECTED_ROUTE;
+            if (reg.classVersion() < 0 || reg.classVersion() >= MAX_MGMT_VERSION || recvHandler == null
+                    || c >= MAX_MGMT_CLASS && c != Mad.CLASS_SUBN_DIRECTED_ROUTE || c <= 0
+                    || isVendorClass(c) && reg.oui() == 0 || smp != (qpn == 0)
+                    || reg.methods().length() > MadRegReq.MAX_METHODS) {
+                return Result.err(Errno.EINVAL);
+            }
+        } else if (sendHandler == null) {
+            return Result.err(Errno.EINVAL);
+        }
+        int hiTid = layer.allocHiTid();
+        if (hiTid < 0) {
+            return Result.err(hiTid);
+        }
+        MadAgent agent = new MadAgent(this, qpInfo[qpn], reg, sendHandler, recvHandler, hiTid);
+        if (reg != null) {
+            long flags = regLock.lockIrqsave();
+            MadAgent[] table = methodTables.computeIfAbsent(regKey(reg.classVersion(), reg.mgmtClass(), reg.oui()),
+                    k -> new MadAgent[MadRegReq.MAX_METHODS]);
+            boolean inUse = reg.methods().stream().anyMatch(m -> table[m] != null);
+            if (!inUse) {
+                reg.methods().stream().forEach(m -> table[m] = agent);
+            }
+            regLock.unlockIrqrestore(flags);
+            if (inUse) {
+                layer.freeHiTid(hiTid);
+                return Result.err(Errno.EINVAL);
+            }
+        }
+        layer.publish(hiTid, agent);
+        return Result.of(agent);
+    }
+
+    /** remove_mad_reg_req and the TID's release, for unregister_mad_agent. */
+    void unregisterAgent(MadAgent agent) {
+        MadRegReq reg = agent.regReq();
+        if (reg != null) {
+            long flags = regLock.lockIrqsave();
+            long key = regKey(reg.classVersion(), reg.mgmtClass(), reg.oui());
+            MadAgent[] table = methodTables.get(key);
+            for (int m = 0; m < table.length; m++) {
+                if (table[m] == agent) {
+                    table[m] = null;
+                }
+            }
+            if (java.util.Arrays.stream(table).allMatch(a -> a == null)) {
+                methodTables.remove(key);
+            }
+            regLock.unlockIrqrestore(flags);
+        }
+        layer.freeHiTid(agent.hiTid());
+    }
+
+    private static boolean isVendorClass(int mgmtClass) {
+        return mgmtClass >= VENDOR_RANGE2_START && mgmtClass <= VENDOR_RANGE2_END;
+    }
+
+    /** convert_mgmt_class aliases DR to 0; only the vendor range is told apart by OUI. */
+    private static long regKey(int classVersion, int mgmtClass, int oui) {
+        int c = mgmtClass == Mad.CLASS_SUBN_DIRECTED_ROUTE ? 0 : mgmtClass;
+        return (long) classVersion << 40 | (long) c << 32 | (isVendorClass(mgmtClass) ? oui & 0xffffff : 0);
+    }
+
+    /**
+     * find_mad_agent: a response goes by the high 32 bits of its TID, to whichever agent holds
+     * them; a request by class version, class, method (and OUI); an agent with no receive handler
+     * takes nothing.
+     */
+    MadAgent findMadAgent(byte[] mad) {
+        MadAgent agent;
+        if (Mad.isResponse(mad)) {
+            agent = layer.agentByHiTid((int) (Mad.tid(mad) >>> 32));
+        } else {
+            int version = Mad.classVersion(mad);
+            if (version >= MAX_MGMT_VERSION) {
+                return null;
+            }
+            int oui = (mad[Mad.OUI] & 0xff) << 16 | (mad[Mad.OUI + 1] & 0xff) << 8 | mad[Mad.OUI + 2] & 0xff;
+            long flags = regLock.lockIrqsave();
+            MadAgent[] table = methodTables.get(regKey(version, Mad.mgmtClass(mad), oui));
+            agent = table == null ? null : table[Mad.method(mad) & ~Mad.METHOD_RESP];
+            regLock.unlockIrqrestore(flags);
+        }
+        if (agent != null && !agent.hasRecvHandler()) {
+            devErr("No receive handler for client on port " + portNum);
+            return null;
+        }
+        return agent;
     }
 
     /**
@@ -333,8 +447,10 @@ public final class MadPort {
                 return;
             }
         }
-        // find_mad_agent: no agent here registers a class, so a MAD the device left is unmatched.
-        if ((ret & MadResult.SUCCESS) != 0 && generateUnmatchedResp(recv, response)) {
+        MadAgent to = findMadAgent(recv);
+        if (to != null) {
+            to.completeRecv(new MadRecvWc(wc.copy(), grh, recv));
+        } else if ((ret & MadResult.SUCCESS) != 0 && generateUnmatchedResp(recv, response)) {
             agent.sendResponse(response, grh, wc, portNum, qpn);
         }
     }
