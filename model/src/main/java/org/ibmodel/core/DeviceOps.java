@@ -108,6 +108,14 @@ public interface DeviceOps {
     }
 
     /**
+     * Whether the driver has process_mad: without it the MAD layer offers it nothing, and the
+     * SMI hands no directed-route SMP to a local agent (smi_check_local_smp).
+     */
+    default boolean hasProcessMad() {
+        return false;
+    }
+
+    /**
      * Whether the driver has attach_mcast and detach_mcast: ib_attach_mcast and ib_detach_mcast
      * answer -EOPNOTSUPP before any other check when it has not.
      */

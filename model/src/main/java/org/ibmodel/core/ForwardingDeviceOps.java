@@ -145,6 +145,11 @@ public class ForwardingDeviceOps implements DeviceOps {
     }
 
     @Override
+    public boolean hasProcessMad() {
+        return real.hasProcessMad();
+    }
+
+    @Override
     public boolean hasMulticast() {
         return real.hasMulticast();
     }

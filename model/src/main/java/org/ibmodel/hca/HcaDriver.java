@@ -1210,6 +1210,11 @@ public final class HcaDriver implements DeviceOps {
     }
 
     @Override
+    public boolean hasProcessMad() {
+        return true;
+    }
+
+    @Override
     public boolean hasDisassociateUcontext() {
         // mlx4_ib_disassociate_ucontext: nothing of a context outlives the device.
         return true;

@@ -15,7 +15,10 @@ import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.Result;
+import org.ibmodel.core.SendWr;
+import org.ibmodel.core.Sge;
 import org.ibmodel.core.WcStatus;
+import org.ibmodel.core.WrOpcode;
 import org.ibmodel.core.mad.MadAgent;
 import org.ibmodel.core.mad.MadLayer;
 import org.ibmodel.core.mad.MadRecvWc;
@@ -87,6 +90,21 @@ class MadAgentTest {
             sb.ah = Ah.create(agent.qp().pd(), AhAttr.lid(1, dlid)).get();
             return sb;
         }
+
+        /**
+         * A directed-route SubnGet along {@code path} (the port out of each hop, the agent's own
+         * first; none: this node), both DR LIDs permissive, HopPointer 0 as an SM leaves it.
+         */
+        MadSendBuf directed(int attr, int... path) {
+            MadSendBuf sb = get(SUBN_DIRECTED_ROUTE, 1, attr, 0, 0xffff);
+            SwitchSma.HOP_CNT.set(sb.mad, 0, path.length);
+            Layout.Mad.DR_SLID.set(sb.mad, 0, 0xffff);
+            Layout.Mad.DR_DLID.set(sb.mad, 0, 0xffff);
+            for (int i = 0; i < path.length; i++) {
+                sb.mad[SwitchSma.INITIAL_PATH + 1 + i] = (byte) path[i];
+            }
+            return sb;
+        }
     }
 
     private static MadLayer load(World w, int h) {
@@ -126,6 +144,7 @@ class MadAgentTest {
             sb.timeoutMs = 50;
             sb.retries = 2;
             long start = w.scheduler().now();
+            long sent = w.host(0).hca(0).firmware().port(1).xmitPackets();
             assertEquals(0, pm.agent.postSendMad(sb));
             w.settle();
             assertEquals(List.of(), pm.done, at("waiting: settle runs no timer"));
@@ -134,6 +153,7 @@ class MadAgentTest {
             assertEquals(2, sb.retries, at("sent again twice so far"));
             w.runUntil(start + 152 * MS);
             assertEquals(List.of(WcStatus.RESP_TIMEOUT_ERR), pm.done, at("three sends, 50 ms each"));
+            assertEquals(sent + 3, w.host(0).hca(0).firmware().port(1).xmitPackets(), at("three on the wire"));
             assertTrue(pm.doneAt.get(0) >= start + 150 * MS, at("not before the third wait ran out"));
             assertEquals(0, pm.agent.outstanding());
             pm.agent.unregister();
@@ -146,12 +166,7 @@ class MadAgentTest {
             load(w, 1);
             Client sm = new Client(w, 0, load(w, 0)).on(QpType.SMI, null);
             // HopCount 2: out of h0's port 1, then the switch's port 2; ib_mad moves HopPointer to 1.
-            MadSendBuf sb = sm.get(SUBN_DIRECTED_ROUTE, 1, NODE_INFO, 0, 0xffff);
-            SwitchSma.HOP_CNT.set(sb.mad, 0, 2);
-            Layout.Mad.DR_SLID.set(sb.mad, 0, 0xffff);
-            Layout.Mad.DR_DLID.set(sb.mad, 0, 0xffff);
-            sb.mad[SwitchSma.INITIAL_PATH + 1] = 1;
-            sb.mad[SwitchSma.INITIAL_PATH + 2] = 2;
+            MadSendBuf sb = sm.directed(NODE_INFO, 1, 2);
             sb.timeoutMs = 100;
             assertEquals(0, sm.agent.postSendMad(sb));
             assertEquals(1, SwitchSma.HOP_PTR.getInt(sb.mad, 0), at("C14-9:1 done by the sender's SMI"));
@@ -163,11 +178,7 @@ class MadAgentTest {
             assertEquals(0, SwitchSma.HOP_PTR.getInt(r, 0), at("C14-13:3: given to the SM at HopPointer 0"));
 
             // A path whose first port is not the agent's: refused before anything is sent.
-            MadSendBuf wrong = sm.get(SUBN_DIRECTED_ROUTE, 1, NODE_INFO, 0, 0xffff);
-            SwitchSma.HOP_CNT.set(wrong.mad, 0, 1);
-            Layout.Mad.DR_SLID.set(wrong.mad, 0, 0xffff);
-            Layout.Mad.DR_DLID.set(wrong.mad, 0, 0xffff);
-            wrong.mad[SwitchSma.INITIAL_PATH + 1] = 2;
+            MadSendBuf wrong = sm.directed(NODE_INFO, 2);
             assertEquals(Errno.EINVAL.negative(), sm.agent.postSendMad(wrong), at("Invalid directed route"));
             wrong.ah.destroy();
             sm.agent.freeSendMad(wrong);
@@ -179,9 +190,7 @@ class MadAgentTest {
     void shouldAnswerAHopCountZeroSmpOnThisNodeWithoutTheWire() {
         try (World w = World.of(SEED, 2)) {
             Client sm = new Client(w, 0, load(w, 0)).on(QpType.SMI, null);
-            MadSendBuf sb = sm.get(SUBN_DIRECTED_ROUTE, 1, NODE_INFO, 0, 0xffff);
-            Layout.Mad.DR_SLID.set(sb.mad, 0, 0xffff);
-            Layout.Mad.DR_DLID.set(sb.mad, 0, 0xffff);
+            MadSendBuf sb = sm.directed(NODE_INFO);
             long sentBefore = w.host(0).hca(0).firmware().port(1).xmitPackets();
             assertEquals(0, sm.agent.postSendMad(sb));
             w.settle();
@@ -234,8 +243,8 @@ class MadAgentTest {
                     MadRegReq.of(SUBN_LID_ROUTED, 1, GET), sh, rh).err(), at("an SMP class on the GSI"));
             assertEquals(einval, madB.registerMadAgent(sa.dev, 1, QpType.GSI, MadRegReq.of(0, 1, GET), sh, rh)
                     .err(), at("class 0 is DR's alias"));
-            assertEquals(einval, madB.registerMadAgent(sa.dev, 1, QpType.GSI, MadRegReq.of(SUBN_ADM, 8, GET), sh, rh)
-                    .err(), at("class version 8"));
+            assertEquals(einval, madB.registerMadAgent(sa.dev, 1, QpType.GSI, MadRegReq.of(SUBN_ADM, 0x83, GET), sh,
+                    rh).err(), at("class version 0x83"));
             assertEquals(einval, madB.registerMadAgent(sa.dev, 1, QpType.GSI, MadRegReq.of(0x30, 1, GET), sh, rh)
                     .err(), at("a vendor-range class without OUI"));
             assertEquals(einval, madB.registerMadAgent(sa.dev, 1, QpType.GSI, MadRegReq.of(SUBN_ADM, 2, 0x12), sh,
@@ -271,9 +280,10 @@ class MadAgentTest {
             w.settle();
             assertEquals(2, pm.agent.outstanding(), at("both awaiting"));
             pm.agent.cancelMad(first);
+            assertEquals(Errno.EINVAL.negative(), pm.agent.modifyMad(first, 5), at("cancelled: no new timeout"));
+            assertEquals(0, pm.agent.modifyMad(second, 2000), at("the other one's wait made longer"));
             w.settle();
             assertEquals(List.of(WcStatus.WR_FLUSH_ERR), pm.done, at("the cancelled one flushed at once"));
-            assertEquals(Errno.EINVAL.negative(), pm.agent.modifyMad(first, 5), at("gone: nothing to modify"));
             long before = w.scheduler().now();
             pm.agent.unregister();
             assertEquals(List.of(WcStatus.WR_FLUSH_ERR, WcStatus.WR_FLUSH_ERR), pm.done, at("the other by unregister"));
@@ -281,6 +291,124 @@ class MadAgentTest {
             assertEquals(0, pm.agent.outstanding(), at("nothing left on its lists"));
             assertEquals(Errno.EINVAL.negative(), pm.mad.registerMadAgent(pm.dev, 1, QpType.GSI, null, null, null)
                     .err(), at("an agent with neither handler is refused"));
+        }
+    }
+
+    @Test
+    void shouldPutSendsBeyondTheSendQueueOnTheOverflowListAndSendThemAllInOrder() {
+        try (World w = World.of(SEED, 2)) {
+            MadLayer mad = new MadLayer(MadLayer.QP_MIN_SIZE, MadLayer.QP_MIN_SIZE);
+            assertEquals(0, w.host(0).core().registerClient(mad));
+            Client pm = new Client(w, 0, mad).on(QpType.GSI, null);
+            List<MadSendBuf> sent = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                MadSendBuf sb = pm.get(Pma.CLASS_PERF_MGMT, 1, Pma.ATTR_PORT_COUNTERS, 1, w.lid(1));
+                sb.context = i;
+                sent.add(sb);
+                assertEquals(0, pm.agent.postSendMad(sb), at("send " + i + ": queued if not posted"));
+            }
+            assertEquals(100, pm.agent.outstanding(), at("64 on the QP, 36 waiting for room"));
+            w.settle();
+            assertEquals(java.util.Collections.nCopies(100, WcStatus.SUCCESS), pm.done, at("every one sent"));
+            assertEquals(0, pm.agent.outstanding());
+            pm.agent.unregister();
+        }
+    }
+
+    @Test
+    void shouldTakeAResponseOnlyFromWhereTheRequestWent() {
+        try (World w = World.of(SEED, 2)) {
+            // h1 runs no MAD layer: the test answers from h1's own QP1.
+            SwitchAgentTest.Side b = new SwitchAgentTest.Side(w, 1);
+            b.qp(QpType.GSI, SwitchAgent.GSI_QKEY);
+            Client pm = new Client(w, 0, load(w, 0)).on(QpType.GSI, null);
+            MadSendBuf sb = pm.get(Pma.CLASS_PERF_MGMT, 1, Pma.ATTR_PORT_COUNTERS, 1, w.lid(1));
+            sb.timeoutMs = 100;
+            assertEquals(0, pm.agent.postSendMad(sb));
+            w.settle();
+            List<byte[]> requests = b.received();
+            assertEquals(1, requests.size(), at("the request reached h1's QP1"));
+            byte[] resp = requests.get(0).clone();
+            Layout.Mad.METHOD.set(resp, 0, GET_RESP);
+
+            // With a GRH the request was sent without: rcv_has_same_gid says another peer.
+            byte[] h0gid = pm.dev.port(1).gid(0);
+            w.host(1).memory().write(b.buf + 250 * 1024, resp);
+            Ah grh = Ah.create(b.pd, new AhAttr(w.lid(0), 0, 0, 0, 1, new AhAttr.Grh(h0gid, 0, 0, 64, 0))).get();
+            assertTrue(b.gsi.postSend(new SendWr().wrId(1).opcode(WrOpcode.SEND)
+                    .sgList(new Sge(b.buf + 250 * 1024, 256, b.mr.lkey())).ah(grh).remoteQpn(1)
+                    .remoteQkey(SwitchAgent.GSI_QKEY)).ok());
+            w.settle();
+            assertEquals(List.of(), pm.log, at("not taken as the response"));
+
+            // The same bytes without a GRH are.
+            b.send(b.gsi, w.lid(0), 1, SwitchAgent.GSI_QKEY, resp);
+            w.settle();
+            assertEquals(List.of("response", "send done IB_WC_SUCCESS"), pm.log, at("taken"));
+            pm.agent.unregister();
+        }
+    }
+
+    @Test
+    void shouldRouteAVendorClassByItsOuiAndHoldEightOuisAClass() {
+        try (World w = World.of(SEED, 2)) {
+            MadLayer madB = load(w, 1);
+            IbDevice devB = w.host(1).driver(0).device();
+            List<Long> got = new ArrayList<>();
+            MadAgent.SendHandler sh = (s, st) -> { };
+            MadAgent vendor = madB.registerMadAgent(devB, 1, QpType.GSI,
+                    new MadRegReq(0x30, 1, MadRegReq.of(0x30, 1, GET).methods(), 0x001405), sh,
+                    (s, r) -> got.add(Layout.Mad.TID.get(r.mad(), 0))).get();
+            Client client = new Client(w, 0, load(w, 0)).on(QpType.GSI, null);
+            MadSendBuf ours = client.get(0x30, 1, 0x0010, 1, w.lid(1));
+            ours.mad[37] = 0x00;
+            ours.mad[38] = 0x14;
+            ours.mad[39] = 0x05;
+            MadSendBuf theirs = client.get(0x30, 1, 0x0010, 1, w.lid(1));
+            theirs.mad[39] = 0x06;
+            theirs.timeoutMs = 100;
+            assertEquals(0, client.agent.postSendMad(ours));
+            assertEquals(0, client.agent.postSendMad(theirs));
+            w.settle();
+            assertEquals(List.of(Layout.Mad.TID.get(ours.mad, 0)), got, at("only the OUI registered"));
+            assertEquals(0x000c, Layout.Mad.STATUS.getInt(client.received.get(0).mad(), 0),
+                    at("the other OUI: nobody's, answered unsupported"));
+
+            List<MadAgent> more = new ArrayList<>();
+            for (int oui = 1; oui <= 7; oui++) {
+                more.add(madB.registerMadAgent(devB, 1, QpType.GSI,
+                        new MadRegReq(0x30, 1, MadRegReq.of(0x30, 1, GET).methods(), oui), sh, (s, r) -> { }).get());
+            }
+            assertEquals(Errno.ENOMEM.negative(), madB.registerMadAgent(devB, 1, QpType.GSI,
+                    new MadRegReq(0x30, 1, MadRegReq.of(0x30, 1, GET).methods(), 8), sh, (s, r) -> { }).err(),
+                    at("All OUI slots in use"));
+            assertNotNull(madB.registerMadAgent(devB, 1, QpType.GSI,
+                    new MadRegReq(0x31, 1, MadRegReq.of(0x31, 1, GET).methods(), 8), sh, (s, r) -> { }).get(),
+                    at("another vendor class has slots of its own"));
+            more.forEach(MadAgent::unregister);
+            vendor.unregister();
+            client.agent.unregister();
+        }
+    }
+
+    @Test
+    void shouldKeepDirectedRouteAndLidRoutedRegistrationsApart() {
+        try (World w = World.of(SEED, 2)) {
+            MadLayer mad = load(w, 0);
+            IbDevice dev = w.host(0).driver(0).device();
+            MadAgent.SendHandler sh = (s, st) -> { };
+            MadAgent.RecvHandler rh = (s, r) -> { };
+            MadAgent dr = mad.registerMadAgent(dev, 1, QpType.SMI, MadRegReq.of(SUBN_DIRECTED_ROUTE, 1, GET), sh, rh)
+                    .get();
+            MadAgent lid = mad.registerMadAgent(dev, 1, QpType.SMI, MadRegReq.of(SUBN_LID_ROUTED, 1, GET), sh, rh)
+                    .get();
+            assertTrue(dr != lid, at("DR is class 0 in the tables, LID-routed class 1"));
+            assertEquals(Errno.EINVAL.negative(), mad.registerMadAgent(dev, 1, QpType.GSI,
+                    MadRegReq.of(0x50, 1, GET), sh, rh).err(), at("no class from 0x50 but DR"));
+            assertEquals(Errno.EINVAL.negative(), mad.registerMadAgent(dev, 2, QpType.GSI,
+                    MadRegReq.of(0x50, 1, GET), sh, rh).err(), at("a bad request is -EINVAL even on no port"));
+            lid.unregister();
+            dr.unregister();
         }
     }
 }

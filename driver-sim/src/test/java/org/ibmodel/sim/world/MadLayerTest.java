@@ -130,7 +130,13 @@ class MadLayerTest {
             // back ends at once (C14-13:3), so h1 handles it locally and sends nothing.
             byte[] zeroHops = SwitchAgentTest.drSmp(p.a, NODE_INFO);
             SwitchSma.HOP_PTR.set(zeroHops, 0, 0);
+            long commands = w.host(1).hca(0).firmware().commands();
+            int logged = w.host(1).kernel().dmesg().size();
             assertEquals(List.of(), p.send(0, w.lid(1), zeroHops), at("nothing back for hop count 0"));
+            assertEquals(commands + 1, w.host(1).hca(0).firmware().commands(),
+                    at("the firmware answered it (one MAD_IFC); the answer, a GetResp, needs none"));
+            assertEquals(logged, w.host(1).kernel().dmesg().size(),
+                    at("the answer's TID routes to no agent, silently: " + w.host(1).kernel().dmesg()));
             assertEquals(0, p.port.responder(0).outstanding(), at("its local completion ran"));
             assertEquals(MadLayer.QP_RECV_SIZE, p.port.recvPosted(0), at("every buffer back on QP0"));
             assertEquals(MadLayer.QP_RECV_SIZE, p.port.recvPosted(1), at("and on QP1"));

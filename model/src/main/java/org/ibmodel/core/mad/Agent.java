@@ -15,11 +15,25 @@ final class Agent {
     /** agent[0] on QP0, agent[1] on QP1, as the response goes out on the QP the request came in on. */
     private final MadAgent[] agents = new MadAgent[2];
 
-    /** ib_agent_port_open. */
-    Agent(MadPort port) {
+    private Agent(MadPort port) {
         this.port = port;
-        agents[0] = port.registerAgent(0, null, this::sendHandler, null).get();
-        agents[1] = port.registerAgent(1, null, this::sendHandler, null).get();
+    }
+
+    /** ib_agent_port_open: a send-only agent on the SMI, then one on the GSI; the errno of a failed one. */
+    static Result<Agent> open(MadPort port) {
+        Agent a = new Agent(port);
+        Result<MadAgent> smi = port.registerAgent(0, null, a::sendHandler, null);
+        if (smi.isErr()) {
+            return Result.err(smi.err());
+        }
+        a.agents[0] = smi.get();
+        Result<MadAgent> gsi = port.registerAgent(1, null, a::sendHandler, null);
+        if (gsi.isErr()) {
+            a.agents[0].unregister();
+            return Result.err(gsi.err());
+        }
+        a.agents[1] = gsi.get();
+        return Result.of(a);
     }
 
     MadAgent agent(int qpn) {

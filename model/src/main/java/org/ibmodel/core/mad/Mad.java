@@ -37,8 +37,8 @@ public final class Mad {
     public static final int SMP_DIRECTION = 0x8000;
     /** IB_MGMT_CLASSPORTINFO_ATTR_ID. */
     public static final int ATTR_CLASS_PORT_INFO = 0x0001;
-    /** IB_BM_ATTR_MOD_RESP: a BM MAD is a response when this attribute modifier bit is set. */
-    public static final long BM_ATTR_MOD_RESP = 1L << 31;
+    /** IB_BM_ATTR_MOD_RESP: a BM MAD is a response when bit 0 of its attribute modifier is set. */
+    public static final long BM_ATTR_MOD_RESP = 1;
     /** IB_LID_PERMISSIVE. */
     public static final int LID_PERMISSIVE = 0xffff;
     /** IB_SMP_MAX_PATH_HOPS: InitialPath and ReturnPath hold 64 ports, hop counts 0 to 63. */

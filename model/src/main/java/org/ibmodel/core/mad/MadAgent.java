@@ -175,8 +175,9 @@ public final class MadAgent {
             port.devErr("Invalid directed route");
             return Errno.EINVAL.negative();
         }
-        if (Smi.checkLocalSmp(smp, true) == Smi.Action.DISCARD
-                && Smi.checkLocalReturningSmp(smp, true) == Smi.Action.DISCARD) {
+        boolean hasProcessMad = port.device().ops().hasProcessMad();
+        if (Smi.checkLocalSmp(smp, hasProcessMad) == Smi.Action.DISCARD
+                && Smi.checkLocalReturningSmp(smp, hasProcessMad) == Smi.Action.DISCARD) {
             return 0;
         }
         // build_smp_wc: as if received on QP0 from DrSLID, with no GRH (a DR SMP has none).
@@ -185,8 +186,12 @@ public final class MadAgent {
         int ret = port.device().processMad(0, portNum, wc, smp, out);
         Local local;
         if (ret == (MadResult.SUCCESS | MadResult.REPLY)) {
-            local = new Local(sb, Mad.isResponse(out) && recvHandler != null ? this : null,
-                    Mad.isResponse(out) && recvHandler != null ? out : null);
+            boolean mine = Mad.isResponse(out) && recvHandler != null;
+            if (mine) {
+                // The receive side's reference.
+                ref();
+            }
+            local = new Local(sb, mine ? this : null, mine ? out : null);
         } else if (ret == (MadResult.SUCCESS | MadResult.CONSUMED)) {
             local = new Local(sb, null, null);
         } else if (ret == MadResult.SUCCESS) {
@@ -197,6 +202,8 @@ public final class MadAgent {
         } else {
             return Errno.EINVAL.negative();
         }
+        // The send side's reference, until local_completions has told the sender.
+        ref();
         lock.withIrqsave(() -> localList.add(local));
         port.wq().queueWork(localWork);
         return 1;
@@ -228,8 +235,10 @@ public final class MadAgent {
             if (local.mad() != null) {
                 Wc wc = local.recvAgent().smpWc(Mad.LID_PERMISSIVE, local.sb().pkeyIndex, port.portNum());
                 local.recvAgent().recvHandler.received(local.sb(), new MadRecvWc(wc, null, local.mad()));
+                local.recvAgent().deref();
             }
             sendHandler.done(local.sb(), WcStatus.SUCCESS);
+            deref();
         }
     }
 
@@ -318,7 +327,8 @@ public final class MadAgent {
             MadSendBuf sb = waitList.get(0);
             long now = port.device().kernel().nowNs();
             if (sb.deadlineNs > now) {
-                if (!timedWorkTimer.pending()) {
+                // queue_delayed_work: nothing if the work is pending, its timer armed or it queued.
+                if (!timedWorkTimer.pending() && !timedWork.pending()) {
                     timedWorkTimer.mod(sb.deadlineNs - now);
                 }
                 break;
@@ -493,7 +503,18 @@ public final class MadAgent {
         }
     }
 
-    private void deref() {
+    /** atomic_inc_not_zero on the agent's reference count: false once it is going away. */
+    boolean ref() {
+        return lock.withIrqsave(() -> {
+            if (refcount == 0) {
+                return false;
+            }
+            refcount++;
+            return true;
+        });
+    }
+
+    void deref() {
         boolean last = lock.withIrqsave(() -> --refcount == 0);
         if (last && unregistered) {
             comp.complete();

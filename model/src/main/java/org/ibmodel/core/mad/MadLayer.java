@@ -27,10 +27,14 @@ public final class MadLayer implements IbClient {
 
     private final int sendQueueSize;
     private final int recvQueueSize;
-    /** ib_mad_clients: every agent of this kernel by hi_tid, and the next one to hand out. */
+    /**
+     * ib_mad_clients: every agent of this kernel by hi_tid, and the next one to hand out. It is
+     * an XA_FLAGS_ALLOC1 array, so 0 is never handed out: a response whose TID's high half is 0
+     * (one the SMA or PMA of the HCA answered to a request from no agent) is nobody's.
+     */
     private final Map<Integer, MadAgent> clients = new HashMap<>();
     private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
-    private int clientNext;
+    private int clientNext = 1;
 
     public MadLayer() {
         this(QP_SEND_SIZE, QP_RECV_SIZE);
@@ -96,7 +100,8 @@ public final class MadLayer implements IbClient {
     public Result<MadAgent> registerMadAgent(IbDevice device, int portNum, QpType qpType, MadRegReq reg,
             MadAgent.SendHandler sendHandler, MadAgent.RecvHandler recvHandler) {
         device.kernel().mightSleep();
-        if (qpType != QpType.SMI && qpType != QpType.GSI) {
+        if (qpType != QpType.SMI && qpType != QpType.GSI || !MadPort.validRegistration(qpType == QpType.SMI ? 0 : 1,
+                reg, sendHandler, recvHandler)) {
             return Result.err(Errno.EINVAL);
         }
         MadPort p = port(device, portNum);
@@ -108,11 +113,11 @@ public final class MadLayer implements IbClient {
 
     /** xa_alloc_cyclic on ib_mad_clients: the next free index from where the last one was, or -EBUSY. */
     int allocHiTid() {
-        for (int i = 0; i < HI_TID_LIMIT; i++) {
-            int id = (clientNext + i) % HI_TID_LIMIT;
+        for (int i = 0; i < HI_TID_LIMIT - 1; i++) {
+            int id = 1 + (clientNext - 1 + i) % (HI_TID_LIMIT - 1);
             if (!clients.containsKey(id) && !reserved.contains(id)) {
                 reserved.add(id);
-                clientNext = (id + 1) % HI_TID_LIMIT;
+                clientNext = id + 1 < HI_TID_LIMIT ? id + 1 : 1;
                 return id;
             }
         }

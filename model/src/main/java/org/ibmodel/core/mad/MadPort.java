@@ -84,9 +84,13 @@ public final class MadPort {
         }
     }
 
-    /** MAX_MGMT_VERSION and MAX_MGMT_CLASS (mad_priv.h); the vendor classes that carry an OUI. */
-    static final int MAX_MGMT_VERSION = 8;
+    /**
+     * MAX_MGMT_VERSION and MAX_MGMT_CLASS (mad_priv.h; class versions reach 0x82, OPA's SM class
+     * version being 0x80); MAX_MGMT_OUI OUIs per vendor class; the vendor classes that carry one.
+     */
+    static final int MAX_MGMT_VERSION = 0x83;
     static final int MAX_MGMT_CLASS = 80;
+    static final int MAX_MGMT_OUI = 8;
     static final int VENDOR_RANGE2_START = 0x30;
     static final int VENDOR_RANGE2_END = 0x4f;
 
@@ -190,7 +194,15 @@ public final class MadPort {
             p.destroyResources();
             return Result.err(ret);
         }
-        p.agent = new Agent(p);
+        Result<Agent> agent = Agent.open(p);
+        if (agent.isErr()) {
+            // ib_mad_init_device: the port is closed again.
+            p.devErr("Couldn't open port " + portNum + " for agents");
+            p.listed = false;
+            p.destroyResources();
+            return Result.err(agent.err());
+        }
+        p.agent = agent.get();
         return Result.of(p);
     }
 
@@ -272,25 +284,30 @@ public final class MadPort {
     }
 
     /**
-     * ib_register_mad_agent on this port's QP {@code qpn} (0 the SMI, 1 the GSI), its request
-     * checked as there: -EINVAL for a class version of 8 or more, a class the QP does not carry,
-     * class 0, one above 0x4F but DR, a vendor-range class without OUI, a registration with no
-     * receive handler, none at all with no send handler, or a method another agent has.
+     * ib_register_mad_agent's checks of a request for QP {@code qpn} (0 the SMI, 1 the GSI),
+     * made before it looks for the port: a class version below MAX_MGMT_VERSION, a receive
+     * handler, a class below 0x50 (DR aside) but not 0, an OUI for a vendor-range class, a class
+     * the QP carries; with no request, a send handler.
+     */
+    static boolean validRegistration(int qpn, MadRegReq reg, MadAgent.SendHandler sendHandler,
+            MadAgent.RecvHandler recvHandler) {
+        if (reg == null) {
+            return sendHandler != null;
+        }
+        int c = reg.mgmtClass();
+        boolean smp = c == Mad.CLASS_SUBN_LID_ROUTED || c == Mad.CLASS_SUBN_DIRECTED_ROUTE;
+        return reg.classVersion() >= 0 && reg.classVersion() < MAX_MGMT_VERSION && recvHandler != null
+                && (c < MAX_MGMT_CLASS || c == Mad.CLASS_SUBN_DIRECTED_ROUTE) && c > 0
+                && !(isVendorClass(c) && reg.oui() == 0) && smp == (qpn == 0)
+                && reg.methods().length() <= MadRegReq.MAX_METHODS;
+    }
+
+    /**
+     * The rest of ib_register_mad_agent on this port: a hi_tid, then the methods claimed, -EINVAL
+     * if another agent has one of them, -ENOMEM for a ninth OUI of a vendor class.
      */
     Result<MadAgent> registerAgent(int qpn, MadRegReq reg, MadAgent.SendHandler sendHandler,
             MadAgent.RecvHandler recvHandler) {
-        if (reg != null) {
-            int c = reg.mgmtClass();
-            boolean smp = c == Mad.CLASS_SUBN_LID_ROUTED || c == Mad.CLASS_SUBN_DIRECTED_ROUTE;
-            if (reg.classVersion() < 0 || reg.classVersion() >= MAX_MGMT_VERSION || recvHandler == null
-                    || c >= MAX_MGMT_CLASS && c != Mad.CLASS_SUBN_DIRECTED_ROUTE || c <= 0
-                    || isVendorClass(c) && reg.oui() == 0 || smp != (qpn == 0)
-                    || reg.methods().length() > MadRegReq.MAX_METHODS) {
-                return Result.err(Errno.EINVAL);
-            }
-        } else if (sendHandler == null) {
-            return Result.err(Errno.EINVAL);
-        }
         int hiTid = layer.allocHiTid();
         if (hiTid < 0) {
             return Result.err(hiTid);
@@ -298,16 +315,24 @@ public final class MadPort {
         MadAgent agent = new MadAgent(this, qpInfo[qpn], reg, sendHandler, recvHandler, hiTid);
         if (reg != null) {
             long flags = regLock.lockIrqsave();
-            MadAgent[] table = methodTables.computeIfAbsent(regKey(reg.classVersion(), reg.mgmtClass(), reg.oui()),
-                    k -> new MadAgent[MadRegReq.MAX_METHODS]);
-            boolean inUse = reg.methods().stream().anyMatch(m -> table[m] != null);
-            if (!inUse) {
-                reg.methods().stream().forEach(m -> table[m] = agent);
+            long key = regKey(reg.classVersion(), reg.mgmtClass(), reg.oui());
+            int err = 0;
+            if (isVendorClass(reg.mgmtClass()) && !methodTables.containsKey(key)
+                    && ouisOf(reg.classVersion(), reg.mgmtClass()) >= MAX_MGMT_OUI) {
+                devErr("All OUI slots in use");
+                err = Errno.ENOMEM.negative();
+            } else {
+                MadAgent[] table = methodTables.computeIfAbsent(key, k -> new MadAgent[MadRegReq.MAX_METHODS]);
+                if (reg.methods().stream().anyMatch(m -> table[m] != null)) {
+                    err = Errno.EINVAL.negative();
+                } else {
+                    reg.methods().stream().forEach(m -> table[m] = agent);
+                }
             }
             regLock.unlockIrqrestore(flags);
-            if (inUse) {
+            if (err != 0) {
                 layer.freeHiTid(hiTid);
-                return Result.err(Errno.EINVAL);
+                return Result.err(err);
             }
         }
         layer.publish(hiTid, agent);
@@ -332,6 +357,12 @@ public final class MadPort {
             regLock.unlockIrqrestore(flags);
         }
         layer.freeHiTid(agent.hiTid());
+    }
+
+    /** How many OUIs of vendor class {@code mgmtClass} have a method table here. */
+    private int ouisOf(int classVersion, int mgmtClass) {
+        long prefix = regKey(classVersion, mgmtClass, 0);
+        return (int) methodTables.keySet().stream().filter(k -> (k & ~0xffffffL) == prefix).count();
     }
 
     private static boolean isVendorClass(int mgmtClass) {
@@ -364,8 +395,12 @@ public final class MadPort {
             agent = table == null ? null : table[Mad.method(mad) & ~Mad.METHOD_RESP];
             regLock.unlockIrqrestore(flags);
         }
-        if (agent != null && !agent.hasRecvHandler()) {
+        if (agent == null || !agent.ref()) {
+            return null;
+        }
+        if (!agent.hasRecvHandler()) {
             devErr("No receive handler for client on port " + portNum);
+            agent.deref();
             return null;
         }
         return agent;
@@ -437,7 +472,8 @@ public final class MadPort {
         }
         // The driver's right of first refusal.
         byte[] response = new byte[Mad.SIZE];
-        int ret = device.processMad(0, portNum, wc, recv, response);
+        int ret = device.ops().hasProcessMad() ? device.processMad(0, portNum, wc, recv, response)
+                : MadResult.SUCCESS;
         if ((ret & MadResult.SUCCESS) != 0) {
             if ((ret & MadResult.CONSUMED) != 0) {
                 return;
@@ -450,6 +486,7 @@ public final class MadPort {
         MadAgent to = findMadAgent(recv);
         if (to != null) {
             to.completeRecv(new MadRecvWc(wc.copy(), grh, recv));
+            to.deref();
         } else if ((ret & MadResult.SUCCESS) != 0 && generateUnmatchedResp(recv, response)) {
             agent.sendResponse(response, grh, wc, portNum, qpn);
         }
@@ -486,7 +523,7 @@ public final class MadPort {
             if (Smi.handleDrSmpSend(smp, false, portNum) == Smi.Action.DISCARD) {
                 return Smi.Action.DISCARD;
             }
-            return Smi.checkLocalSmp(smp, true);
+            return Smi.checkLocalSmp(smp, device.ops().hasProcessMad());
         }
         // LOCAL; FORWARD would be a switch's to relay, and the receive rules kept it from a CA.
         return Smi.Action.HANDLE;
