@@ -26,6 +26,8 @@ public final class IbCore {
     private final Workqueue compWq;
     private final Workqueue compUnboundWq;
     private Tracer tracer;
+    /** device.c's devices xarray: the last index assign_name handed out, cyclically from 0. */
+    private int lastIndex = -1;
 
     public IbCore(Kernel kernel) {
         this.kernel = kernel;
@@ -98,6 +100,8 @@ public final class IbCore {
         }
         devices.add(device);
         device.setRegistered(true);
+        device.setIndex(-1);
+        device.setIndex(nextIndex());
         devicesRwsem.downgradeWrite();
         try {
             clientsRwsem.withRead(() -> {
@@ -109,6 +113,17 @@ public final class IbCore {
             devicesRwsem.upRead();
         }
         return 0;
+    }
+
+    /** xa_alloc_cyclic on devices: the lowest free index after the last one given. */
+    private int nextIndex() {
+        for (int i = 1; ; i++) {
+            int candidate = lastIndex + i;
+            if (devices.stream().noneMatch(d -> d.registered() && d.index() == candidate)) {
+                lastIndex = candidate;
+                return candidate;
+            }
+        }
     }
 
     /**

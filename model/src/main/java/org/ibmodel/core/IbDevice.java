@@ -21,6 +21,7 @@ public final class IbDevice {
     private final DeviceOps ops;
     private final DeviceAttr attr;
     private final HostMemory memory;
+    private int index = -1;
     private final Port[] ports;
     private final Map<IbClient, Object> clientData = new IdentityHashMap<>();
     private final RwSemaphore clientDataRwsem;
@@ -165,6 +166,15 @@ public final class IbDevice {
 
     void setRegistered(boolean r) {
         registered = r;
+    }
+
+    /** ib_device.index, what traces print for the device: given at registration. */
+    public int index() {
+        return index;
+    }
+
+    void setIndex(int i) {
+        index = i;
     }
 
     /** ib_set_client_data */

@@ -53,7 +53,7 @@ public final class Tracer {
     }
 
     /** Records {@code event} as fired now, in the kernel's current context. */
-    void fire(TraceEvent event) {
+    public void fire(TraceEvent event) {
         fire(event, nowNs());
     }
 

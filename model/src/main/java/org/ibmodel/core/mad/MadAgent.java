@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.MadResult;
 import org.ibmodel.core.Qp;
 import org.ibmodel.core.Result;
@@ -21,6 +22,7 @@ import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.SpinLock;
 import org.ibmodel.kernel.Timer;
 import org.ibmodel.kernel.Work;
+import org.ibmodel.traces.Tracepoint;
 
 /**
  * A MAD agent on one port's SMI or GSI QP. It sends MADs, each with an optional response
@@ -84,6 +86,10 @@ public final class MadAgent {
 
     public Qp qp() {
         return qpInfo.qp();
+    }
+
+    IbDevice device() {
+        return port.device();
     }
 
     public int portNum() {
@@ -150,6 +156,7 @@ public final class MadAgent {
         sb.tid = Mad.tid(sb.mad);
         sb.awaiting = sb.timeoutMs > 0;
         sb.retriesLeft = sb.retries;
+        sb.maxRetries = sb.retries;
         sb.retries = 0;
         // One reference for the work request, one for the response.
         sb.refcount = 1 + (sb.awaiting ? 1 : 0);
@@ -169,6 +176,7 @@ public final class MadAgent {
     private int handleOutgoingDrSmp(MadSendBuf sb) {
         byte[] smp = sb.mad;
         int portNum = port.portNum();
+        MadTrace.smp(Tracepoint.IB_MAD_HANDLE_OUT_IB_SMI, port.device(), smp);
         int drLid = Mad.direction(smp) ? Mad.drDlid(smp) : Mad.drSlid(smp);
         // The directed part starts here only when the LID-routed part before it is empty (IBA 14.2.2).
         if (drLid == Mad.LID_PERMISSIVE && Smi.handleDrSmpSend(smp, false, portNum) == Smi.Action.DISCARD) {
@@ -476,6 +484,7 @@ public final class MadAgent {
      * has been freed.
      */
     public void unregister() {
+        MadTrace.agent(Tracepoint.IB_MAD_UNREGISTER_AGENT, this);
         cancelMads();
         timedWorkTimer.del();
         port.wq().cancelWork(timedWork);

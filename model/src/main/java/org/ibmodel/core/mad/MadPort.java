@@ -31,6 +31,7 @@ import org.ibmodel.core.WcStatus;
 import org.ibmodel.kernel.Errno;
 import org.ibmodel.kernel.SpinLock;
 import org.ibmodel.kernel.Workqueue;
+import org.ibmodel.traces.Tracepoint;
 
 /**
  * The MAD layer on one port: a PD, one CQ polled on the unbound workqueue, the SMI and GSI QPs
@@ -336,6 +337,7 @@ public final class MadPort {
             }
         }
         layer.publish(hiTid, agent);
+        MadTrace.agent(Tracepoint.IB_MAD_CREATE_AGENT, agent);
         return Result.of(agent);
     }
 
@@ -460,6 +462,7 @@ public final class MadPort {
         byte[] grh = device.memory().read(buf, Mad.GRH);
         byte[] recv = device.memory().read(buf + Mad.GRH, Mad.SIZE);
         if (validate(recv, info.qp.qpNum())) {
+            MadTrace.recvDone(device, portNum, info.qp.qpNum(), wc, recv);
             handle(info, wc, grh, recv);
         }
         postReceiveMads(info, buf);
@@ -485,6 +488,7 @@ public final class MadPort {
         }
         MadAgent to = findMadAgent(recv);
         if (to != null) {
+            MadTrace.agent(Tracepoint.IB_MAD_RECV_DONE_AGENT, to);
             to.completeRecv(new MadRecvWc(wc.copy(), grh, recv));
             to.deref();
         } else if ((ret & MadResult.SUCCESS) != 0 && generateUnmatchedResp(recv, response)) {
@@ -516,6 +520,7 @@ public final class MadPort {
      * than handled where it is, the send rules and the check that it ends at this node's SMA.
      */
     private Smi.Action handleIbSmi(byte[] smp) {
+        MadTrace.smp(Tracepoint.IB_MAD_HANDLE_IB_SMI, device, smp);
         if (Smi.handleDrSmpRecv(smp, false, portNum, device.numPorts()) == Smi.Action.DISCARD) {
             return Smi.Action.DISCARD;
         }
@@ -562,6 +567,7 @@ public final class MadPort {
         int ret = 0;
         ArrayDeque<MadSendBuf> list;
         if (info.sendCount < info.sendMaxActive) {
+            MadTrace.send(Tracepoint.IB_MAD_IB_SEND_MAD, sb);
             PostResult pr = info.qp.postSend(sb.wr);
             ret = pr.ok() ? 0 : pr.ret();
             list = info.sendList;
@@ -587,6 +593,8 @@ public final class MadPort {
         if (wc.status != WcStatus.SUCCESS && !sendError(info, sb, wc.status)) {
             return;
         }
+        MadTrace.agent(Tracepoint.IB_MAD_SEND_DONE_AGENT, sb.agent);
+        MadTrace.sendDone(sb, wc);
         WcStatus status = wc.status;
         while (sb != null) {
             MadSendBuf queued = null;
@@ -600,6 +608,7 @@ public final class MadPort {
             sb.agent.completeSendWr(sb, status);
             sb = null;
             if (queued != null) {
+                MadTrace.send(Tracepoint.IB_MAD_SEND_DONE_RESEND, queued);
                 PostResult pr = info.qp.postSend(queued.wr);
                 if (!pr.ok()) {
                     devErr("ib_post_send failed: " + pr.ret());
@@ -619,6 +628,7 @@ public final class MadPort {
         if (status == WcStatus.WR_FLUSH_ERR) {
             if (sb.retry) {
                 sb.retry = false;
+                MadTrace.send(Tracepoint.IB_MAD_ERROR_HANDLER, sb);
                 if (info.qp.postSend(sb.wr).ok()) {
                     return false;
                 }

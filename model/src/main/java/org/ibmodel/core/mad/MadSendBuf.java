@@ -33,6 +33,7 @@ public final class MadSendBuf {
     int refcount;
     long tid;
     int retriesLeft;
+    int maxRetries;
     /** A response is awaited (mad_send_wr->timeout non-zero): until {@link #deadlineNs} once on the wait list. */
     boolean awaiting;
     long deadlineNs;
