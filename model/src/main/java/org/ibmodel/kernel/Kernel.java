@@ -235,6 +235,20 @@ public final class Kernel {
         return timerBase;
     }
 
+    /** CONFIG_HZ: Debian's x86 kernels tick 250 times a second. */
+    public static final int HZ = 250;
+    private static final long NS_PER_JIFFY = 1_000_000_000L / HZ;
+
+    /** msecs_to_jiffies: rounded up, so a timeout never runs short. */
+    public static long msecsToJiffies(long ms) {
+        return (ms * HZ + 999) / 1000;
+    }
+
+    /** A number of jiffies as nanoseconds of virtual time. */
+    public static long jiffiesToNs(long jiffies) {
+        return jiffies * NS_PER_JIFFY;
+    }
+
     /** jiffies, in nanoseconds of virtual time: 0 on a kernel with no world around it. */
     public long nowNs() {
         return timerBase != null ? timerBase.nowNs() : 0;

@@ -148,13 +148,14 @@ class MadAgentTest {
             assertEquals(0, pm.agent.postSendMad(sb));
             w.settle();
             assertEquals(List.of(), pm.done, at("waiting: settle runs no timer"));
-            w.runUntil(start + 149 * MS);
-            assertEquals(List.of(), pm.done, at("two retries of 50 ms each still to run out"));
+            // 50 ms is 12.5 jiffies at HZ=250: msecs_to_jiffies makes it 13, 52 ms.
+            w.runUntil(start + 155 * MS);
+            assertEquals(List.of(), pm.done, at("the third wait of 52 ms still to run out"));
             assertEquals(2, sb.retries, at("sent again twice so far"));
-            w.runUntil(start + 152 * MS);
-            assertEquals(List.of(WcStatus.RESP_TIMEOUT_ERR), pm.done, at("three sends, 50 ms each"));
+            w.runUntil(start + 158 * MS);
+            assertEquals(List.of(WcStatus.RESP_TIMEOUT_ERR), pm.done, at("three sends, 52 ms each"));
             assertEquals(sent + 3, w.host(0).hca(0).firmware().port(1).xmitPackets(), at("three on the wire"));
-            assertTrue(pm.doneAt.get(0) >= start + 150 * MS, at("not before the third wait ran out"));
+            assertTrue(pm.doneAt.get(0) >= start + 156 * MS, at("not before the third wait ran out"));
             assertEquals(0, pm.agent.outstanding());
             pm.agent.unregister();
         }

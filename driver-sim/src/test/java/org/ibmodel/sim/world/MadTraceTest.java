@@ -111,6 +111,7 @@ class MadTraceTest {
             IbMad.MadEvent send = (IbMad.MadEvent) madRecords.get(1).event();
             String body = send.body();
             assertTrue(body.startsWith("0:1 QP0 agent "), at(body));
+            assertTrue(body.contains("; 0/0 retries(0); timeout 25 length 256 :"), at("100 ms in jiffies: " + body));
             assertTrue(body.contains("tid 0x" + Long.toHexString((long) agent.hiTid() << 32 | 1)), at(body));
             assertTrue(body.contains("=> dlid 0x" + String.format("%02x", w.lid(1)) + "000000 sl 0 rpqn 0x0 "
                     + "rqpkey 0x80000000"), at("the DLID byte-swapped, as be32_to_cpu prints it: " + body));

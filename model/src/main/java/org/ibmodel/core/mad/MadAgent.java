@@ -19,6 +19,7 @@ import org.ibmodel.core.WcOpcode;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.kernel.Completion;
 import org.ibmodel.kernel.Errno;
+import org.ibmodel.kernel.Kernel;
 import org.ibmodel.kernel.SpinLock;
 import org.ibmodel.kernel.Timer;
 import org.ibmodel.kernel.Work;
@@ -286,7 +287,7 @@ public final class MadAgent {
      */
     private void waitForResponse(MadSendBuf sb) {
         unlink(sb);
-        long delay = sb.timeoutMs * 1_000_000L;
+        long delay = Kernel.jiffiesToNs(Kernel.msecsToJiffies(sb.timeoutMs));
         sb.deadlineNs = port.device().kernel().nowNs() + delay;
         int at = 0;
         if (delay != 0) {

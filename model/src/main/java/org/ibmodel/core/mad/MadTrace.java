@@ -6,12 +6,13 @@ import org.ibmodel.core.AhAttr;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.Tracer;
 import org.ibmodel.core.Wc;
+import org.ibmodel.kernel.Kernel;
 import org.ibmodel.traces.IbMad;
 import org.ibmodel.traces.Tracepoint;
 
 /**
- * The ib_mad tracepoints' records, each field in its printk's order. Jiffies are milliseconds
- * (the model's kernel runs at HZ=1000). A tracepoint with no tracer attached builds nothing.
+ * The ib_mad tracepoints' records, each field in its printk's order; timeouts in jiffies
+ * ({@link Kernel#HZ}). A tracepoint with no tracer attached builds nothing.
  */
 final class MadTrace {
     private MadTrace() {
@@ -49,7 +50,7 @@ final class MadTrace {
         AhAttr ah = sb.ah != null ? sb.ah.attr() : null;
         t.fire(new IbMad.MadEvent(tp, List.of((long) a.device().index(), (long) a.portNum(),
                 (long) a.qp().qpNum(), pointer(a), sb.tid, (long) sb.retriesLeft, (long) sb.maxRetries,
-                sb.retry ? 1L : 0L, (long) sb.timeoutMs, (long) Mad.SIZE, (long) Mad.baseVersion(m),
+                sb.retry ? 1L : 0L, Kernel.msecsToJiffies(sb.timeoutMs), (long) Mad.SIZE, (long) Mad.baseVersion(m),
                 (long) Mad.mgmtClass(m), (long) Mad.classVersion(m), (long) Mad.method(m), u16(m, Mad.STATUS),
                 u16(m, Mad.STATUS + 2), Mad.tid(m), u16(m, Mad.ATTR_ID), u32(m, Mad.ATTR_MOD),
                 ah == null ? 0L : Integer.toUnsignedLong(Integer.reverseBytes(ah.dlid())),
@@ -66,7 +67,7 @@ final class MadTrace {
         byte[] m = sb.mad;
         t.fire(new IbMad.MadEvent(Tracepoint.IB_MAD_SEND_DONE_HANDLER, List.of((long) a.device().index(),
                 (long) a.portNum(), (long) a.qp().qpNum(), (long) wc.status.value(), pointer(a), sb.tid,
-                (long) sb.retriesLeft, (long) sb.maxRetries, sb.retry ? 1L : 0L, (long) sb.timeoutMs,
+                (long) sb.retriesLeft, (long) sb.maxRetries, sb.retry ? 1L : 0L, Kernel.msecsToJiffies(sb.timeoutMs),
                 (long) wc.byteLen, (long) Mad.baseVersion(m), (long) Mad.mgmtClass(m), (long) Mad.classVersion(m),
                 (long) Mad.method(m), u16(m, Mad.STATUS))));
     }
