@@ -85,6 +85,11 @@ final class DemoCommand implements Callable<Integer> {
             + "ping-pong")
     boolean hang;
 
+    @Option(names = "--mads", description = "then ib_core's MAD layer on both hosts: the client's kernel asks the "
+            + "server's HCA for its NodeInfo along a directed route (as smpquery -D does) and for its port counters "
+            + "(as perfquery does), through the switch, process_mad and the firmware's agents")
+    boolean mads;
+
     @Spec
     CommandSpec spec;
 
@@ -141,6 +146,9 @@ final class DemoCommand implements Callable<Integer> {
             }
             if (!lose.isEmpty()) {
                 throw new BadInputException("--lose needs the fabric: drop --single-host");
+            }
+            if (mads) {
+                throw new BadInputException("--mads needs the fabric: drop --single-host");
             }
             // The in-memory device's walk draws nothing at random: a seed would change nothing.
             if (spec.commandLine().getParseResult().hasMatchedOption("--seed")) {
@@ -244,6 +252,9 @@ final class DemoCommand implements Callable<Integer> {
             PingPongTour tour = new PingPongTour(narrator, seed, pcapOut, buffer,
                     catas ? PingPongTour.Fault.CATAS : hang ? PingPongTour.Fault.HANG : PingPongTour.Fault.NONE);
             tour.showCaptureAs(pcap);
+            if (mads) {
+                tour.withMads();
+            }
             for (Opcode op : lost) {
                 tour.lose(op);
             }

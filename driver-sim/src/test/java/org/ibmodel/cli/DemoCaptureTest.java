@@ -37,4 +37,30 @@ class DemoCaptureTest {
         List<String> malformed = Tshark.runAsIs(dir, pcap, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
         assertTrue(malformed.isEmpty(), "tshark marks frames of the demo's capture malformed: " + malformed);
     }
+
+    /**
+     * `ibmodel demo --mads`: tshark decodes the SMPs and PerfMgt MADs as MADs, each on both links:
+     * the directed-route Get with HopPointer 1 into the switch and 2 out of it, the GetResp back
+     * with 2 and then 1, carrying h1's NodeGUID; none malformed.
+     */
+    @Test
+    void shouldDecodeTheMadsOfTheMadStep() throws Exception {
+        Path pcap = dir.resolve("mads.pcap");
+        CliRun r = CliRun.of("demo", "--quiet", "--mads", "--pcap", pcap.toString());
+        assertEquals(0, r.exit(), r.out() + r.err());
+        List<String> mads = Tshark.runAsIs(dir, pcap, "-Y", "infiniband.mad", "-T", "fields",
+                "-e", "infiniband.mad.mgmtclass", "-e", "infiniband.mad.method", "-e", "infiniband.mad.attributeid",
+                "-e", "infiniband.smpdirected.hoppointer", "-e", "infiniband.nodeinfo.nodeguid");
+        assertEquals(List.of(
+                "0x81\t0x01\t0x0011\t0x01\t0x0000000000000000",
+                "0x81\t0x01\t0x0011\t0x02\t0x0000000000000000",
+                "0x81\t0x81\t0x0011\t0x02\t0x0002c90300020000",
+                "0x81\t0x81\t0x0011\t0x01\t0x0002c90300020000",
+                "0x04\t0x01\t0x0012\t\t",
+                "0x04\t0x01\t0x0012\t\t",
+                "0x04\t0x81\t0x0012\t\t",
+                "0x04\t0x81\t0x0012\t\t"), mads.stream().map(String::stripLeading).toList());
+        List<String> malformed = Tshark.runAsIs(dir, pcap, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
+        assertTrue(malformed.isEmpty(), "tshark marks frames malformed: " + malformed);
+    }
 }

@@ -1,6 +1,7 @@
 package org.ibmodel.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -451,6 +452,41 @@ class PingPongDemoTest {
         assertTrue(out.contains("0 objects left allocated"), out);
         String quiet = CliRun.of("demo", "--quiet", "--hang").out();
         assertTrue(quiet.startsWith("summary: seed 1, 28 packets, 19 work completions, 61"), quiet);
+    }
+
+    /**
+     * --mads: the MAD layer loaded on both hosts, a directed-route SubnGet(NodeInfo) from h0's
+     * kernel answered by h1's firmware through process_mad, a PortCounters Get too, and all of it
+     * unloaded again before the summary counts what is left.
+     */
+    @Test
+    void shouldAskTheServersHcaThroughTheMadLayer() {
+        CliRun run = CliRun.of("demo", "--mads");
+        assertEquals(0, run.exit(), run.err());
+        String out = run.out();
+        assertInOrder(out,
+            "Beyond rc_pingpong: MADs. h0's kernel asks h1's HCA for its NodeInfo along a directed route",
+            "h0, h1: ib_core's MAD layer opens port 1",
+            "h1: firmware finishes RTR2RTS_QP: OK",
+            "h0 kernel: ib_register_mad_agent on QP0, for responses only",
+            "directed route 0,1,2",
+            "the SMI moved HopPointer to 1 (IBA C14-9:1)",
+            "wire LID 65535 -> 65535  SEND Only                    psn 0x000000  dest qp 0x000000\n",
+            "h1: firmware finishes MAD_IFC: OK",
+            "h0 kernel: GetResp, status 0x8000 (D), HopPointer 0: back at the SM's end (C14-13:3); ReturnPath 1,1",
+            "h1's NodeInfo: NodeType 1 (channel adapter), NumPorts 1, NodeGUID 0x0002c90300020000",
+            "PerfMgt Get(PortCounters) of port 1 to LID 2, QP1",
+            "wire LID 1 -> 2  SEND Only",
+            "wire LID 2 -> 1  SEND Only",
+            "h1's port 1 counters: PortXmitData",
+            "the agents unregistered and the MAD layer unloaded",
+            "Tear down");
+        assertFalse(out.contains("dest qp 0x000000  (again)"), "a MAD answer is no resend: " + out);
+        assertTrue(out.contains("summary: seed 1, 24 packets, 11 work completions"), out);
+        assertTrue(out.contains("0 objects left allocated"), out);
+        CliRun single = CliRun.of("demo", "--single-host", "--mads");
+        assertEquals(2, single.exit());
+        assertTrue(single.err().contains("--mads needs the fabric"), single.err());
     }
 
     @Test

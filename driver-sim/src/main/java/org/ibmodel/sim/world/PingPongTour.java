@@ -111,6 +111,7 @@ public final class PingPongTour {
     private Path pcapShown;
     private final TraceSink traceSink;
     private final Fault fault;
+    private boolean mads;
     /** The packets still to lose, by opcode, each the first of its kind after the one before. */
     private final java.util.ArrayDeque<Opcode> lose = new java.util.ArrayDeque<>();
     /** The packets lost, as their senders handed them over (the fault judges them then). */
@@ -363,6 +364,15 @@ public final class PingPongTour {
         this.fault = fault;
     }
 
+    /**
+     * Also, after the atomic, the MAD layer on both hosts and the client's kernel asking the
+     * server's HCA by directed route and for its port counters ({@link MadTour}).
+     */
+    public PingPongTour withMads() {
+        this.mads = true;
+        return this;
+    }
+
     /** Names the capture {@code name} in the summary: it is written elsewhere and moved there after the run. */
     public PingPongTour showCaptureAs(Path name) {
         this.pcapShown = name;
@@ -574,6 +584,13 @@ public final class PingPongTour {
         long counter = b.peekLong(b.buf + COUNTER_AT);
         n.say("original value returned to %s: %d; counter now %d", a.name, fetched, counter);
 
+        String madFailure = null;
+        if (mads) {
+            n.step("Beyond rc_pingpong: MADs. %s's kernel asks %s's HCA for its NodeInfo along a directed route, "
+                    + "as smpquery -D NodeInfo 0,1,2 would, and for its port counters, as perfquery would", a.name,
+                    b.name);
+            madFailure = new MadTour(n, a.host, b.host, world.lid(b.index), this::settle).run();
+        }
         if (fault == Fault.CATAS) {
             catastrophe(a, b, psns);
         } else if (fault == Fault.HANG) {
@@ -594,6 +611,9 @@ public final class PingPongTour {
         }
         if (fetched != 37 || counter != 42) {
             wrong.add("FETCH_AND_ADD returned " + fetched + " and left " + counter + " (37 and 42 expected)");
+        }
+        if (madFailure != null) {
+            wrong.add(madFailure);
         }
         if (!wrong.isEmpty()) {
             failure = "data arrived wrong: " + String.join("; ", wrong);
@@ -1009,8 +1029,9 @@ public final class PingPongTour {
                         s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
                         s.psn(), s.destQp(), nak(s.syndrome())
                                 + (rest ? "  (again, for the rest of the READ from this response on)"
-                                        : sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(), s.destQp()))
-                                                ? "" : "  (again)"),
+                                        : op == null || op.transport() != org.ibmodel.sim.wire.Transport.RC
+                                                || sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(),
+                                                        s.destQp())) ? "" : "  (again)"),
                         lost.contains(s.handedOver()) ? "  -- lost on the way (--lose)" : "")));
             }
             sentMark[i] = t.sentLog().size();
