@@ -102,7 +102,10 @@ public final class HtmlReport implements Narrator.Listener, PacketTap {
             // so on every hop; its first hop leaves a host, where sending it again shows.
             String key = h.slid() + "/" + h.dlid() + "/" + h.opcode() + "/" + h.psn() + "/" + h.destQp();
             boolean again;
-            if (hostNumber(link.from(direction).node()) >= 0) {
+            if (op != null && op.transport() != org.ibmodel.sim.wire.Transport.RC) {
+                // Only RC sends again; a UD answer may carry its request's LIDs, PSN and QP (a DR SMP's).
+                again = false;
+            } else if (hostNumber(link.from(direction).node()) >= 0) {
                 again = !sent.add(key);
                 resent.put(key, again);
             } else {

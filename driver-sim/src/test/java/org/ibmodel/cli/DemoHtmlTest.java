@@ -116,6 +116,18 @@ class DemoHtmlTest {
         assertEquals(1, byClass(d, "span", "lost").size(), "the narration's line of the loss stands out");
     }
 
+    /** A directed-route SMP's answer has its request's LIDs, PSN and QP, yet is no resend. */
+    @Test
+    void shouldMarkNoMadAnswerAsSentAgain() throws Exception {
+        Path html = dir.resolve("mads");
+        CliRun run = CliRun.of("demo", "--quiet", "--mads", "--html", html.toString());
+        assertEquals(0, run.exit(), run.err());
+        List<String> mads = byClass(parse(html.resolve("index.html")), "g", "frame").stream()
+                .map(Element::getTextContent).filter(t -> t.contains("UD SEND Only")).toList();
+        assertEquals(8, mads.size(), "four MADs, each on two cables: " + mads);
+        assertTrue(mads.stream().noneMatch(t -> t.contains("(again)")), mads.toString());
+    }
+
     @Test
     void shouldWriteTheSamePageForTheSameSeed() throws IOException {
         assertEquals(0, CliRun.of("demo", "--quiet", "--seed", "7", "--html", dir.resolve("a").toString()).exit());

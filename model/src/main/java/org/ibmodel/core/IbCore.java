@@ -26,7 +26,11 @@ public final class IbCore {
     private final Workqueue compWq;
     private final Workqueue compUnboundWq;
     private Tracer tracer;
-    /** device.c's devices xarray: the last index assign_name handed out, cyclically from 0. */
+    /**
+     * device.c's devices xarray: the last index assign_name handed out. xa_alloc_cyclic counts up
+     * from 0 and only wraps past 2^31, so each registration, a device's next one too, gets the
+     * next number.
+     */
     private int lastIndex = -1;
 
     public IbCore(Kernel kernel) {
@@ -100,8 +104,7 @@ public final class IbCore {
         }
         devices.add(device);
         device.setRegistered(true);
-        device.setIndex(-1);
-        device.setIndex(nextIndex());
+        device.setIndex(++lastIndex);
         devicesRwsem.downgradeWrite();
         try {
             clientsRwsem.withRead(() -> {
@@ -113,17 +116,6 @@ public final class IbCore {
             devicesRwsem.upRead();
         }
         return 0;
-    }
-
-    /** xa_alloc_cyclic on devices: the lowest free index after the last one given. */
-    private int nextIndex() {
-        for (int i = 1; ; i++) {
-            int candidate = lastIndex + i;
-            if (devices.stream().noneMatch(d -> d.registered() && d.index() == candidate)) {
-                lastIndex = candidate;
-                return candidate;
-            }
-        }
     }
 
     /**

@@ -239,7 +239,10 @@ public final class Kernel {
     public static final int HZ = 250;
     private static final long NS_PER_JIFFY = 1_000_000_000L / HZ;
 
-    /** msecs_to_jiffies: rounded up, so a timeout never runs short. */
+    /**
+     * msecs_to_jiffies, rounded up. A kernel timer of N jiffies fires at the Nth tick, after N-1 to
+     * N jiffies; the model's timers wait N whole jiffies.
+     */
     public static long msecsToJiffies(long ms) {
         return (ms * HZ + 999) / 1000;
     }

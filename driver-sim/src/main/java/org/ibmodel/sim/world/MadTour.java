@@ -70,25 +70,35 @@ final class MadTour {
         Layout.Mad.DR_DLID.set(dr.mad, 0, 0xffff);
         dr.mad[SwitchSma.INITIAL_PATH + 1] = 1;
         dr.mad[SwitchSma.INITIAL_PATH + 2] = 2;
+        int posted = agent.postSendMad(dr);
         n.say("%s kernel: ib_post_send_mad(SubnGet(NodeInfo), directed route 0,1,2: out of its port 1, then the "
                 + "switch's port 2; DrSLID and DrDLID permissive, %d ms to answer) returns %d", asker.name(),
-                TIMEOUT_MS, agent.postSendMad(dr));
-        n.say("    the SMI moved HopPointer to 1 (IBA C14-9:1) and posted it on QP0 (VL15) to LID 0xffff");
+                TIMEOUT_MS, posted);
+        if (posted != 0) {
+            dr.ah.destroy();
+            agent.freeSendMad(dr);
+        } else {
+            n.say("    the SMI moved HopPointer to %d (IBA C14-9:1) and posted it on QP0 (VL15) to LID 0xffff",
+                    SwitchSma.HOP_PTR.getInt(dr.mad, 0));
+        }
         settle.run();
         String failure = null;
         if (answers.size() != 1) {
             failure = "no answer to the directed-route SubnGet(NodeInfo)";
         } else {
             byte[] r = answers.get(0).mad();
-            n.say("%s: the switch's SMI passed it out of port 2 (C14-9:2); at %s's QP0 ib_mad found HopPointer = "
-                    + "HopCount, the end of the path (C14-9:3), and handed it to process_mad: MAD_IFC, the "
-                    + "firmware's SMA answered, and agent.c sent the GetResp back from QP0 with D set",
-                    asked.name(), asked.name());
-            n.say("%s kernel: GetResp, status 0x%04x (D), HopPointer %d: back at the SM's end (C14-13:3); "
-                    + "ReturnPath %d,%d", asker.name(), Layout.Mad.STATUS.getInt(r, 0), SwitchSma.HOP_PTR.getInt(r, 0),
+            int status = Layout.Mad.STATUS.getInt(r, 0);
+            n.say("the switch's SMI passed it out of its port 2, HopPointer 2 (C14-9:2); at %s's QP0 ib_mad found "
+                    + "HopPointer = HopCount, the end of the path (C14-9:3), and handed it to the driver's "
+                    + "process_mad: MAD_IFC to the firmware's SMA, whose answer the driver marked D (a directed "
+                    + "route's way back), and agent.c sent it from QP0 to the permissive LID", asked.name());
+            n.say("%s kernel: GetResp, status 0x%04x%s, HopPointer %d%s; ReturnPath %d,%d", asker.name(), status,
+                    (status & 0x8000) != 0 ? " (D)" : "", SwitchSma.HOP_PTR.getInt(r, 0),
+                    SwitchSma.HOP_PTR.getInt(r, 0) == 0 ? ": back at the SM's end (C14-13:3)" : "",
                     r[SwitchSma.RETURN_PATH + 1] & 0xff, r[SwitchSma.RETURN_PATH + 2] & 0xff);
-            n.say("    %s's NodeInfo: NodeType %d (channel adapter), NumPorts %d, NodeGUID 0x%016x, PortGUID "
-                    + "0x%016x, LocalPortNum %d", asked.name(), Layout.NodeInfo.NODE_TYPE.getInt(r, D),
+            int type = Layout.NodeInfo.NODE_TYPE.getInt(r, D);
+            n.say("    %s's NodeInfo: NodeType %d%s, NumPorts %d, NodeGUID 0x%016x, PortGUID "
+                    + "0x%016x, LocalPortNum %d", asked.name(), type, type == 1 ? " (channel adapter)" : "",
                     Layout.NodeInfo.NUM_PORTS.getInt(r, D), Layout.NodeInfo.NODE_GUID.get(r, D),
                     Layout.NodeInfo.PORT_GUID.get(r, D), Layout.NodeInfo.LOCAL_PORT_NUM.getInt(r, D));
         }
@@ -100,11 +110,16 @@ final class MadTour {
         }, (sb, r) -> answers.add(r)).get();
         MadAgent smAgent = agent;
         agent = pm;
+        n.say("%s kernel: a second agent, on QP1, hi_tid %d: PerfMgt MADs go by the GSI", asker.name(), pm.hiTid());
         MadSendBuf pc = request(Pma.CLASS_PERF_MGMT, Pma.ATTR_PORT_COUNTERS, 1, askedLid);
         Layout.PortCounters.PORT_SELECT.set(pc.mad, D, 1);
-        n.say("%s kernel: PerfMgt Get(PortCounters) of port 1 to LID %d, QP1, as perfquery %d 1 asks",
-                asker.name(), askedLid, askedLid);
-        agent.postSendMad(pc);
+        int sent = agent.postSendMad(pc);
+        n.say("%s kernel: ib_post_send_mad(PerfMgt Get(PortCounters) of port 1 to LID %d, QP1) returns %d; "
+                + "perfquery %d 1 sends this after a ClassPortInfo Get", asker.name(), askedLid, sent, askedLid);
+        if (sent != 0) {
+            pc.ah.destroy();
+            agent.freeSendMad(pc);
+        }
         settle.run();
         if (answers.size() != 2) {
             failure = failure != null ? failure : "no answer to the PortCounters Get";

@@ -1026,10 +1026,12 @@ public final class PingPongTour {
                 boolean rest = op == Opcode.RC_RDMA_READ_REQUEST && response != null && response < s.wireNs();
                 moments.add(new Moment(s.wireNs(), String.format(
                         "wire LID %d -> %d  %-28s psn 0x%06x  dest qp 0x%06x%s%s",
-                        s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode()) : op.ibtaName(),
+                        s.slid(), s.dlid(), op == null ? String.format("opcode 0x%02x", s.opcode())
+                                : op.transport() == org.ibmodel.sim.wire.Transport.RC ? op.ibtaName()
+                                : op.transport() + " " + op.ibtaName(),
                         s.psn(), s.destQp(), nak(s.syndrome())
                                 + (rest ? "  (again, for the rest of the READ from this response on)"
-                                        : op == null || op.transport() != org.ibmodel.sim.wire.Transport.RC
+                                        : op != null && op.transport() != org.ibmodel.sim.wire.Transport.RC
                                                 || sentBefore.add(List.of(s.slid(), s.dlid(), s.opcode(), s.psn(),
                                                         s.destQp())) ? "" : "  (again)"),
                         lost.contains(s.handedOver()) ? "  -- lost on the way (--lose)" : "")));

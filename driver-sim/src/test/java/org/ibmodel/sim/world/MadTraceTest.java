@@ -128,4 +128,56 @@ class MadTraceTest {
             assertEquals(buffer.records(), readBack(text.toString()), at("the text reads back as the records"));
         }
     }
+
+    /**
+     * Sends past the send queue are traced again when they leave the overflow list
+     * (ib_mad_send_done_resend); a request sent again after its timeout counts its retries down.
+     */
+    @Test
+    void shouldTraceTheOverflowListsResendsAndEachRetry() throws IOException {
+        try (World w = World.of(SEED, 2)) {
+            MadLayer mad0 = new MadLayer(MadLayer.QP_MIN_SIZE, MadLayer.QP_MIN_SIZE);
+            assertEquals(0, w.host(0).core().registerClient(mad0));
+            TraceBuffer buffer = new TraceBuffer(8192);
+            w.host(0).core().tracer(new Tracer(w.host(0).kernel(), buffer, () -> w.scheduler().now()));
+            IbDevice dev = w.host(0).driver(0).device();
+            MadAgent agent = mad0.registerMadAgent(dev, 1, QpType.GSI, null, (sb, st) -> {
+                sb.ah.destroy();
+                sb.agent().freeSendMad(sb);
+            }, (sb, r) -> { }).get();
+            // h1 runs no MAD layer: nothing answers.
+            for (int i = 0; i < MadLayer.QP_MIN_SIZE + 6; i++) {
+                MadSendBuf sb = agent.createSendMad(1, 0, 24, 232).get();
+                Layout.Mad.BASE_VERSION.set(sb.mad, 0, 1);
+                Layout.Mad.MGMT_CLASS.set(sb.mad, 0, 0x04);
+                Layout.Mad.CLASS_VERSION.set(sb.mad, 0, 1);
+                Layout.Mad.METHOD.set(sb.mad, 0, 0x01);
+                Layout.Mad.TID.set(sb.mad, 0, (long) agent.hiTid() << 32 | i);
+                Layout.Mad.ATTR_ID.set(sb.mad, 0, 0x0012);
+                if (i == 0) {
+                    sb.timeoutMs = 20;
+                    sb.retries = 1;
+                }
+                sb.ah = Ah.create(agent.qp().pd(), AhAttr.lid(1, w.lid(1))).get();
+                assertEquals(0, agent.postSendMad(sb));
+            }
+            w.settle();
+            w.runUntil(w.scheduler().now() + 100_000_000L);
+            agent.unregister();
+
+            List<String> bodies = buffer.records().stream().filter(r -> r.event() instanceof IbMad.MadEvent)
+                    .map(r -> r.event().name() + ": " + ((IbMad.MadEvent) r.event()).body()).toList();
+            assertEquals(6, bodies.stream().filter(b -> b.startsWith("ib_mad_send_done_resend")).count(),
+                    at("six waited on the overflow list: " + bodies));
+            String first = "wrtid 0x" + Long.toHexString((long) agent.hiTid() << 32) + ";";
+            List<String> tries = bodies.stream().filter(b -> b.startsWith("ib_mad_ib_send_mad") && b.contains(first))
+                    .toList();
+            assertEquals(2, tries.size(), at("sent, then once again: " + tries));
+            assertTrue(tries.get(0).contains("; 1/1 retries(0); timeout 5 length 256"), at(tries.get(0)));
+            assertTrue(tries.get(1).contains("; 0/1 retries(0); timeout 5 length 256"), at(tries.get(1)));
+            StringBuilder text = new StringBuilder();
+            buffer.writeTo(text, org.ibmodel.traces.Layout.SYSFS_FLAGS5, 1);
+            assertEquals(buffer.records(), readBack(text.toString()), at("the text reads back as the records"));
+        }
+    }
 }

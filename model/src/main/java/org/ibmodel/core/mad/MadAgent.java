@@ -120,6 +120,9 @@ public final class MadAgent {
      * -EINVAL when they do not fit in one MAD.
      */
     public Result<MadSendBuf> createSendMad(int remoteQpn, int pkeyIndex, int hdrLen, int dataLen) {
+        if (hdrLen < 0 || dataLen < 0) {
+            return Result.err(Errno.EINVAL);
+        }
         int segSize = Mad.SIZE - hdrLen;
         int pad = dataLen != 0 && segSize != 0 ? (segSize - dataLen % segSize) % segSize : segSize;
         if (hdrLen + dataLen + pad > Mad.SIZE) {
@@ -127,7 +130,7 @@ public final class MadAgent {
         }
         long addr = port.device().memory().alloc(Mad.SIZE);
         lock.withIrqsave(() -> refcount++);
-        return Result.of(new MadSendBuf(this, addr, hdrLen, remoteQpn, pkeyIndex));
+        return Result.of(new MadSendBuf(this, addr, hdrLen, dataLen, remoteQpn, pkeyIndex));
     }
 
     /** ib_free_send_mad: the buffer goes, and with it the agent's reference. */
@@ -142,7 +145,8 @@ public final class MadAgent {
      * SMI's send rules and may be handled on this node instead. 0 or a negative errno.
      */
     public int postSendMad(MadSendBuf sb) {
-        if (sb.agent != this || sendHandler == null || sb.timeoutMs != 0 && recvHandler == null) {
+        if (sb.agent != this || sendHandler == null || sb.timeoutMs != 0 && recvHandler == null || sb.timeoutMs < 0
+                || sb.retries < 0) {
             return Errno.EINVAL.negative();
         }
         if (Mad.mgmtClass(sb.mad) == Mad.CLASS_SUBN_DIRECTED_ROUTE) {

@@ -17,6 +17,7 @@ public final class MadSendBuf {
     /** The kzalloc'd buffer the two SGEs point into: the header, then the data. */
     final long addr;
     final int hdrLen;
+    final int dataLen;
     final int remoteQpn;
     final int pkeyIndex;
     public Ah ah;
@@ -40,10 +41,11 @@ public final class MadSendBuf {
     /** Set for the sends on the queue when the QP went from SQE back to RTS: a flush reposts them. */
     boolean retry;
 
-    MadSendBuf(MadAgent agent, long addr, int hdrLen, int remoteQpn, int pkeyIndex) {
+    MadSendBuf(MadAgent agent, long addr, int hdrLen, int dataLen, int remoteQpn, int pkeyIndex) {
         this.agent = agent;
         this.addr = addr;
         this.hdrLen = hdrLen;
+        this.dataLen = dataLen;
         this.remoteQpn = remoteQpn;
         this.pkeyIndex = pkeyIndex;
     }

@@ -27,6 +27,11 @@ final class MadTrace {
         return String.format("%016x", 0x2d6f_1000L + 0x358L * agent.hiTid());
     }
 
+    /** mad_send_wr->timeout while it is relative: the response's wait, 0 once none is awaited. */
+    private static long timeout(MadSendBuf sb) {
+        return sb.awaiting ? Kernel.msecsToJiffies(sb.timeoutMs) : 0;
+    }
+
     private static long u16(byte[] m, int off) {
         return (m[off] & 0xff) << 8 | m[off + 1] & 0xff;
     }
@@ -50,7 +55,7 @@ final class MadTrace {
         AhAttr ah = sb.ah != null ? sb.ah.attr() : null;
         t.fire(new IbMad.MadEvent(tp, List.of((long) a.device().index(), (long) a.portNum(),
                 (long) a.qp().qpNum(), pointer(a), sb.tid, (long) sb.retriesLeft, (long) sb.maxRetries,
-                sb.retry ? 1L : 0L, Kernel.msecsToJiffies(sb.timeoutMs), (long) Mad.SIZE, (long) Mad.baseVersion(m),
+                sb.retry ? 1L : 0L, timeout(sb), (long) (sb.hdrLen + sb.dataLen), (long) Mad.baseVersion(m),
                 (long) Mad.mgmtClass(m), (long) Mad.classVersion(m), (long) Mad.method(m), u16(m, Mad.STATUS),
                 u16(m, Mad.STATUS + 2), Mad.tid(m), u16(m, Mad.ATTR_ID), u32(m, Mad.ATTR_MOD),
                 ah == null ? 0L : Integer.toUnsignedLong(Integer.reverseBytes(ah.dlid())),
@@ -67,7 +72,7 @@ final class MadTrace {
         byte[] m = sb.mad;
         t.fire(new IbMad.MadEvent(Tracepoint.IB_MAD_SEND_DONE_HANDLER, List.of((long) a.device().index(),
                 (long) a.portNum(), (long) a.qp().qpNum(), (long) wc.status.value(), pointer(a), sb.tid,
-                (long) sb.retriesLeft, (long) sb.maxRetries, sb.retry ? 1L : 0L, Kernel.msecsToJiffies(sb.timeoutMs),
+                (long) sb.retriesLeft, (long) sb.maxRetries, sb.retry ? 1L : 0L, timeout(sb),
                 (long) wc.byteLen, (long) Mad.baseVersion(m), (long) Mad.mgmtClass(m), (long) Mad.classVersion(m),
                 (long) Mad.method(m), u16(m, Mad.STATUS))));
     }
