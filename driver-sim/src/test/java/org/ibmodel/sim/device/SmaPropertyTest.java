@@ -1,11 +1,10 @@
 // docs/HCA.md §3.8: MAD_IFC fed random MADs, against the rules the document states
 package org.ibmodel.sim.device;
 
+import static org.ibmodel.sim.device.MadGens.near;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.arbitrary;
-import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.Arrays;
@@ -48,13 +47,6 @@ class SmaPropertyTest {
         int portSelect() {
             return (fill >>> 62) == 0 ? (int) (fill >>> 8) & 0xff : 1;
         }
-    }
-
-    /** Mostly one of {@code values} (each equally likely), else anything of {@code bits} bits. */
-    private static Gen<Integer> near(int percent, int[] values, int bits) {
-        Gen<Integer> any = integers().between(0, (1 << bits) - 1);
-        Gen<Integer> pick = arbitrary().pick(Arrays.stream(values).boxed().toList());
-        return integers().between(0, 99).flatMap(i -> i < percent ? pick : any);
     }
 
     /**

@@ -2,16 +2,15 @@
 // smi.c): each is answered as validate_mad and the methods say, and nothing is lost or left
 package org.ibmodel.sim.world;
 
+import static org.ibmodel.sim.device.MadGens.near;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.UnaryOperator;
@@ -81,12 +80,6 @@ class MadLayerPropertyTest {
             }
             return !(mgmtClass == 0x07 && attrId != 0x0001 && method != 0x03);
         }
-    }
-
-    private static Gen<Integer> near(int percent, int[] values, int bits) {
-        Gen<Integer> any = integers().between(0, (1 << bits) - 1);
-        Gen<Integer> pick = arbitrary().pick(Arrays.stream(values).boxed().toList());
-        return integers().between(0, 99).flatMap(i -> i < percent ? pick : any);
     }
 
     private static Gen<Call> calls() {

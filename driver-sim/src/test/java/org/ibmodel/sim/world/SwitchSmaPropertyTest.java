@@ -2,11 +2,11 @@
 // for the Sets it takes and the ones it refuses
 package org.ibmodel.sim.world;
 
+import static org.ibmodel.sim.device.MadGens.near;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.quicktheories.QuickTheory.qt;
-import static org.quicktheories.generators.SourceDSL.arbitrary;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 
@@ -96,13 +96,6 @@ class SwitchSmaPropertyTest {
                 }
             }
         }
-    }
-
-    /** Mostly one of {@code values}, else anything of {@code bits} bits. */
-    private static Gen<Integer> near(int percent, int[] values, int bits) {
-        Gen<Integer> any = integers().between(0, (1 << bits) - 1);
-        Gen<Integer> pick = arbitrary().pick(Arrays.stream(values).boxed().toList());
-        return integers().between(0, 99).flatMap(i -> i < percent ? pick : any);
     }
 
     /** Modifiers an attribute's agent tells apart: mostly ones it takes, some at or past a limit. */
