@@ -528,6 +528,21 @@ public final class HcaPort {
         return pkeys.length;
     }
 
+    /**
+     * The P_Key block {@code block} from the 32 big-endian entries at {@code data[off]} (an SM's
+     * SubnSet), entries past the table ignored; a PORT_MNG_CHG follows if any entry changed.
+     */
+    void setPkeyBlock(int block, byte[] data, int off) {
+        boolean changed = false;
+        for (int i = 0; i < Sma.PKEYS_PER_BLOCK && block * Sma.PKEYS_PER_BLOCK + i < pkeys.length; i++) {
+            int pkey = (data[off + 2 * i] & 0xff) << 8 | data[off + 2 * i + 1] & 0xff;
+            int index = block * Sma.PKEYS_PER_BLOCK + i;
+            changed |= pkeys[index] != pkey;
+            pkeys[index] = pkey;
+        }
+        update(changed, false, 0);
+    }
+
     Status init() {
         if (opened) {
             return Status.BAD_RES_STATE;

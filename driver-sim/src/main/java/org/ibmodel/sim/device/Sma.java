@@ -45,22 +45,35 @@ public final class Sma {
         int fill(Sma sma, HcaPort port, long attrMod, byte[] mad);
     }
 
+    /** An attribute the agent takes a Set of: writes the request's data, or returns a MAD status and writes nothing. */
+    @FunctionalInterface
+    private interface Set {
+        int write(Sma sma, HcaPort port, long attrMod, byte[] in);
+    }
+
     /** The attributes answered, by attribute ID: IBA's, and one of Mellanox's vendor range (0xff00-0xffff). */
     enum Attr {
         NODE_DESC(0x0010, Sma::nodeDesc),
         NODE_INFO(0x0011, Sma::nodeInfo),
         GUID_INFO(0x0014, Sma::guidInfo),
         PORT_INFO(0x0015, Sma::portInfo),
-        PKEY_TABLE(0x0016, Sma::pkeyTable),
+        /** The one attribute an SM may set here: a partition manager writes the P_Key table (§3.8). */
+        PKEY_TABLE(0x0016, Sma::pkeyTable, Sma::setPkeyTable),
         /** MLX4_ATTR_EXTENDED_PORT_INFO: tells FDR10 from QDR (§3.15). */
         EXTENDED_PORT_INFO(0xff90, Sma::extendedPortInfo);
 
         final int id;
         private final Get get;
+        private final Set set;
 
         Attr(int id, Get get) {
+            this(id, get, null);
+        }
+
+        Attr(int id, Get get, Set set) {
             this.id = id;
             this.get = get;
+            this.set = set;
         }
 
         static Attr of(int id) {
@@ -124,8 +137,18 @@ public final class Sma {
         return method == METHOD_GET ? 0 : STATUS_UNSUPPORTED_METHOD;
     }
 
-    /** The MAD status of the response; the attribute is written into {@code out} only when it is 0. */
+    /**
+     * The MAD status of the response; the attribute is written into {@code out} only when it is 0.
+     * A Set the agent takes is answered as a Get then reads the attribute (IBA 13.4.6.2).
+     */
     private int status(HcaPort port, byte[] in, byte[] out) {
+        Attr settable = Attr.of(Layout.Mad.ATTR_ID.getInt(in, 0));
+        if (versionsKnown(in) && Layout.Mad.METHOD.getInt(in, 0) == METHOD_SET && settable != null
+                && settable.set != null) {
+            long attrMod = Layout.Mad.ATTR_MOD.get(in, 0);
+            int written = settable.set.write(this, port, attrMod, in);
+            return written != 0 ? written : settable.get.fill(this, port, attrMod, out);
+        }
         int header = getOnlyStatus(in);
         if (header != 0) {
             return header;
@@ -230,6 +253,20 @@ public final class Sma {
         Layout.ExtPortInfo.LINK_SPEED_SUPPORTED.set(mad, d, HcaPort.MLNX_SPEEDS_SUPPORTED);
         Layout.ExtPortInfo.LINK_SPEED_ENABLED.set(mad, d, HcaPort.MLNX_SPEEDS_SUPPORTED);
         Layout.ExtPortInfo.LINK_SPEED_ACTIVE.set(mad, d, HcaPort.mlnxLinkSpeedActive(p.speed()));
+        return 0;
+    }
+
+    /**
+     * SubnSet(P_KeyTable): the block's 32 entries written as given (0x0000, the invalid P_Key,
+     * empties one), the block checked as a Get checks it; the port then tells its driver with a
+     * PORT_MNG_CHG EQE if anything changed (§3.7), as ConnectX firmware does.
+     */
+    private int setPkeyTable(HcaPort port, long attrMod, byte[] in) {
+        long block = attrMod & PKEY_BLOCK_MASK;
+        if (block * PKEYS_PER_BLOCK >= port.pkeyTableLength()) {
+            return STATUS_INVALID_ATTRIB_VALUE;
+        }
+        port.setPkeyBlock((int) block, in, Layout.Mad.DATA);
         return 0;
     }
 

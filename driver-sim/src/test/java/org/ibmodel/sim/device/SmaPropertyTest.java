@@ -86,7 +86,12 @@ class SmaPropertyTest {
             }
             return classPortInfo || c.portSelect() == c.port() ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
         }
+        // P_KeyTable is the one attribute a Set may write; its block is bits 15:0 of the modifier.
+        boolean pkeyBlockInRange = (c.attrMod() & 0xffff) < (caps.pkeyTableLen() + 31) / 32;
         if (c.method() == 0x02) {
+            if (c.attrId() == 0x0016) {
+                return pkeyBlockInRange ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
+            }
             return Sma.STATUS_UNSUPPORTED_METHOD_ATTRIB;
         }
         if (c.method() != 0x01) {
@@ -99,7 +104,7 @@ class SmaPropertyTest {
             case 0x0010, 0x0011 -> c.attrMod() == 0;
             case 0x0014 -> c.attrMod() < (caps.gidTableLen() + 7) / 8;
             case 0x0015, 0xff90 -> c.attrMod() <= caps.numPorts();
-            case 0x0016 -> c.attrMod() < (caps.pkeyTableLen() + 31) / 32;
+            case 0x0016 -> pkeyBlockInRange;
             default -> true;
         };
         return inRange ? 0 : Sma.STATUS_INVALID_ATTRIB_VALUE;
@@ -188,6 +193,10 @@ class SmaPropertyTest {
                     "ClassPortInfo: versions, IB_PMA_CLASS_CAP_EXT_WIDTH and RespTimeValue, nothing else");
         } else if (pma) {
             assertArrayEquals(new byte[size - kept], data, "a port that has sent nothing counts nothing");
+        } else if (c.method() == 0x02) {
+            // A Set of a P_Key block is answered with the block as it now reads: what was written.
+            assertArrayEquals(Arrays.copyOfRange(in, Layout.Mad.DATA, Layout.Mad.DATA + size), data,
+                    "the P_Key block written");
         } else if (c.attrId() == 0x0011) {
             assertEquals(h.caps.nodeGuid(), Layout.NodeInfo.NODE_GUID.get(out, Layout.Mad.DATA));
         } else if (c.attrId() == 0x0015) {

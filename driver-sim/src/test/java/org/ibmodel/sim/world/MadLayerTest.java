@@ -58,6 +58,11 @@ class MadLayerTest {
         }
     }
 
+    /** Host h's memory buffers, less the driver's mailbox pool, which keeps its pages (not a leak). */
+    static int held(World w, int h) {
+        return w.host(h).memory().allocations() - w.host(h).driver(0).mailboxPages();
+    }
+
     private static int status(byte[] m) {
         return Layout.Mad.STATUS.getInt(m, 0);
     }
@@ -173,6 +178,40 @@ class MadLayerTest {
             assertNull(p.mad.port(dev, 1), at("no port left"));
             assertEquals(List.of(), p.send(1, w.lid(1), p.a.mad(Pma.CLASS_PERF_MGMT, GET,
                     Pma.ATTR_PORT_COUNTERS, 1, 0)), at("no QP1 to answer"));
+        }
+    }
+
+    /**
+     * A partition manager's SubnSet(P_KeyTable) from the wire: the firmware writes the block,
+     * posts PORT_MNG_CHG, and the driver's port work refreshes ib_core's P_Key cache and raises
+     * IB_EVENT_PKEY_CHANGE, with nothing of h1's left held after.
+     */
+    @Test
+    void shouldTakeAPartitionManagersPKeyTableSet() {
+        try (World w = World.of(SEED, 2)) {
+            Pair p = new Pair(w, new MadLayer());
+            List<String> events = new java.util.ArrayList<>();
+            p.dev.registerEventHandler(e -> events.add(e.event().kernelName()));
+            int allocations = held(w, 1);
+            byte[] set = p.a.mad(SUBN_LID_ROUTED, 0x02, 0x0016, 0, 0);
+            java.util.Arrays.fill(set, D, D + 64, (byte) 0);
+            set[D] = (byte) 0xff;
+            set[D + 1] = (byte) 0xff;
+            set[D + 2] = (byte) 0x80;
+            set[D + 3] = 0x01;
+            byte[] r = p.a.askSmaAt(w.lid(1), set);
+            assertEquals(0, status(r), at("taken"));
+            assertEquals(0x8001, (r[D + 2] & 0xff) << 8 | r[D + 3] & 0xff, at("answered with the block as it reads"));
+            assertEquals(List.of("IB_EVENT_PKEY_CHANGE"), events, at("ib_core told"));
+            assertEquals(0x8001, p.dev.port(1).cachedPkey(1), at("ib_core's cache refreshed"));
+            byte[] get = p.a.askSmaAt(w.lid(1), p.a.mad(SUBN_LID_ROUTED, GET, 0x0016, 0, 0));
+            assertEquals(0x8001, (get[D + 2] & 0xff) << 8 | get[D + 3] & 0xff, at("a Get reads it back"));
+            assertEquals(allocations, held(w, 1), at("nothing of h1's left held"));
+
+            byte[] far = p.a.mad(SUBN_LID_ROUTED, 0x02, 0x0016, 0, 0);
+            Layout.Mad.ATTR_MOD.set(far, 0, 2);
+            assertEquals(0x001c, status(p.a.askSmaAt(w.lid(1), far)), at("block 2 of a 64-entry table"));
+            assertEquals(List.of("IB_EVENT_PKEY_CHANGE"), events, at("and nothing changed"));
         }
     }
 }
