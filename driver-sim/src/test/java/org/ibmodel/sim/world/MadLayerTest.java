@@ -6,11 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ibmodel.core.IbDevice;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.mad.MadLayer;
 import org.ibmodel.core.mad.MadPort;
+import org.ibmodel.hca.HcaDriver;
+import org.ibmodel.sim.device.Hca;
 import org.ibmodel.sim.device.Layout;
 import org.ibmodel.sim.device.Pma;
 import org.junit.jupiter.api.Test;
@@ -190,11 +194,11 @@ class MadLayerTest {
     void shouldTakeAPartitionManagersPKeyTableSet() {
         try (World w = World.of(SEED, 2)) {
             Pair p = new Pair(w, new MadLayer());
-            List<String> events = new java.util.ArrayList<>();
+            List<String> events = new ArrayList<>();
             p.dev.registerEventHandler(e -> events.add(e.event().kernelName()));
             int allocations = held(w, 1);
             byte[] set = p.a.mad(SUBN_LID_ROUTED, 0x02, 0x0016, 0, 0);
-            java.util.Arrays.fill(set, D, D + 64, (byte) 0);
+            Arrays.fill(set, D, D + 64, (byte) 0);
             set[D] = (byte) 0xff;
             set[D + 1] = (byte) 0xff;
             set[D + 2] = (byte) 0x80;
@@ -212,6 +216,41 @@ class MadLayerTest {
             Layout.Mad.ATTR_MOD.set(far, 0, 2);
             assertEquals(0x001c, status(p.a.askSmaAt(w.lid(1), far)), at("block 2 of a 64-entry table"));
             assertEquals(List.of("IB_EVENT_PKEY_CHANGE"), events, at("and nothing changed"));
+        }
+    }
+
+    /**
+     * A catastrophic error of h1's HCA: the driver unloads, the MAD layer's remove frees its port on
+     * the dead device (whose commands fail), and when the driver probes the device again ib_core
+     * adds the MAD layer to the new ib_device, which answers again once the sweep gave it its LID.
+     */
+    @Test
+    void shouldGoWithTheDeviceAtACatastropheAndComeBackWithTheNewOne() {
+        try (World w = World.of(SEED, 2)) {
+            MadLayer mad = new MadLayer();
+            Pair p = new Pair(w, mad);
+            Hca hca = w.host(1).hca(0);
+            hca.catastrophicError(Layout.Catas.CAUSE_INTERNAL);
+            w.runUntil(w.scheduler().now() + HcaDriver.CATAS_POLL_NS);
+            w.settle();
+            w.runUntil(w.scheduler().now() + HcaDriver.RESET_WAIT_NS);
+            w.settle();
+            assertEquals(1, hca.resets(), at("reset"));
+            IbDevice fresh = w.host(1).driver(0).device();
+            assertTrue(fresh != p.dev, at("a new ib_device"));
+            assertNull(mad.port(p.dev, 1), at("nothing left on the old one"));
+            MadPort again = mad.port(fresh, 1);
+            assertEquals(MadLayer.QP_RECV_SIZE, again.recvPosted(1), at("the MAD layer added to the new one"));
+            w.sweep();
+            w.settle();
+            byte[] pc = p.a.ask(w.lid(1), p.a.mad(Pma.CLASS_PERF_MGMT, GET, Pma.ATTR_PORT_COUNTERS, 1, 0));
+            assertEquals(0, status(pc), at("answered by the new device"));
+            int withMad = held(w, 1);
+            assertTrue(withMad < 3 * MadLayer.QP_RECV_SIZE, at("the old port's receive buffers freed with it: "
+                    + withMad));
+            w.host(1).core().unregisterClient(mad);
+            assertTrue(held(w, 1) <= withMad - 2 * MadLayer.QP_RECV_SIZE,
+                    at("and the new one's at unload, with its rings: " + held(w, 1) + " of " + withMad));
         }
     }
 }
