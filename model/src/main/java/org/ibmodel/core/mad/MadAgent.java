@@ -452,7 +452,10 @@ public final class MadAgent {
 
     /**
      * ib_modify_mad: a new response timeout for a send still sent or awaited; 0 cancels it, and
-     * it is then done with WR_FLUSH_ERR. -EINVAL for one not found or already failed.
+     * it is then done with WR_FLUSH_ERR. -EINVAL for one not found or already failed. As in
+     * mad.c, a send posted with no timeout must not be given one: given one while its work
+     * request is out and then cancelled, it loses the work request's reference and is done once
+     * by the cancel and again by its send completion.
      */
     public int modifyMad(MadSendBuf sb, int timeoutMs) {
         long flags = lock.lockIrqsave();
