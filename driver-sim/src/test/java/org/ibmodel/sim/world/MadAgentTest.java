@@ -10,13 +10,20 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.UnaryOperator;
 import org.ibmodel.core.Ah;
 import org.ibmodel.core.AhAttr;
+import org.ibmodel.core.DeviceOps;
+import org.ibmodel.core.ForwardingDeviceOps;
 import org.ibmodel.core.IbDevice;
+import org.ibmodel.core.PostResult;
+import org.ibmodel.core.Qp;
+import org.ibmodel.core.QpState;
 import org.ibmodel.core.QpType;
 import org.ibmodel.core.Result;
 import org.ibmodel.core.SendWr;
 import org.ibmodel.core.Sge;
+import org.ibmodel.core.Tracer;
 import org.ibmodel.core.WcStatus;
 import org.ibmodel.core.WrOpcode;
 import org.ibmodel.core.mad.MadAgent;
@@ -410,6 +417,49 @@ class MadAgentTest {
                     MadRegReq.of(0x50, 1, GET), sh, rh).err(), at("a bad request is -EINVAL even on no port"));
             lid.unregister();
             dr.unregister();
+        }
+    }
+
+    /**
+     * ib_mad_send_error: a send that fails (here its data SGE names a key no MR has) takes QP1
+     * to SQE and flushes the sends behind it; the MAD layer moves the QP back to RTS, marks
+     * those for another try, fails the one that erred, and posts the flushed ones again.
+     */
+    @Test
+    void shouldRecoverFromASendErrorAndSendTheFlushedOnesAgain() {
+        boolean[] spoilt = {false};
+        UnaryOperator<DeviceOps> spoilFirstGsiSend = real -> new ForwardingDeviceOps(real) {
+            @Override
+            public PostResult postSend(Qp qp, List<SendWr> wrs) {
+                if (qp.type() == QpType.GSI && !spoilt[0]) {
+                    spoilt[0] = true;
+                    SendWr wr = wrs.get(0);
+                    Sge data = wr.sgList().get(1);
+                    wr.sgList(wr.sgList().get(0), new Sge(data.addr(), data.length(), data.lkey() ^ 0x100));
+                }
+                return real.postSend(qp, wrs);
+            }
+        };
+        try (World w = World.of(SEED, 2, spoilFirstGsiSend)) {
+            Client pm = new Client(w, 0, load(w, 0)).on(QpType.GSI, null);
+            List<String> traced = new ArrayList<>();
+            w.host(0).core().tracer(new Tracer(w.host(0).kernel(),
+                    r -> traced.add(r.event().name()), () -> w.scheduler().now()));
+            List<MadSendBuf> sends = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                MadSendBuf sb = pm.get(Pma.CLASS_PERF_MGMT, 1, Pma.ATTR_PORT_COUNTERS, 1, w.lid(1));
+                sb.context = i;
+                sends.add(sb);
+                assertEquals(0, pm.agent.postSendMad(sb));
+            }
+            w.settle();
+            assertEquals(List.of(WcStatus.LOC_PROT_ERR, WcStatus.SUCCESS, WcStatus.SUCCESS), pm.done,
+                    at("the one that erred fails; the two flushed behind it go again and are sent"));
+            assertEquals(QpState.RTS, pm.agent.qp().state(), at("QP1 back in RTS"));
+            assertEquals(2, traced.stream().filter("ib_mad_error_handler"::equals).count(),
+                    at("each flushed send posted again, as ib_mad_error_handler traces it: " + traced));
+            assertEquals(0, pm.agent.outstanding());
+            pm.agent.unregister();
         }
     }
 }
