@@ -87,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--mads", description = "then ib_core's MAD layer on both hosts: the client's kernel asks the "
             + "server's HCA for its NodeInfo along a directed route (as smpquery -D does) and for its port counters "
-            + "(as perfquery does), through the switch, process_mad and the firmware's agents")
+            + "(as perfquery does), through the switch, process_mad and the firmware's agents, then sets its "
+            + "P_Key table as an SM's partition manager does")
     boolean mads;
 
     @Spec

@@ -41,7 +41,8 @@ class DemoCaptureTest {
     /**
      * `ibmodel demo --mads`: tshark decodes the SMPs and PerfMgt MADs as MADs, each on both links:
      * the directed-route Get with HopPointer 1 into the switch and 2 out of it, the GetResp back
-     * with 2 and then 1, carrying h1's NodeGUID; none malformed.
+     * with 2 and then 1, carrying h1's NodeGUID; the PortCounters Get and its answer; the
+     * LID-routed P_KeyTable Set and its answer; none malformed.
      */
     @Test
     void shouldDecodeTheMadsOfTheMadStep() throws Exception {
@@ -59,7 +60,11 @@ class DemoCaptureTest {
                 "0x04\t0x01\t0x0012\t\t",
                 "0x04\t0x01\t0x0012\t\t",
                 "0x04\t0x81\t0x0012\t\t",
-                "0x04\t0x81\t0x0012\t\t"), mads.stream().map(String::stripLeading).toList());
+                "0x04\t0x81\t0x0012\t\t",
+                "0x01\t0x02\t0x0016\t\t",
+                "0x01\t0x02\t0x0016\t\t",
+                "0x01\t0x81\t0x0016\t\t",
+                "0x01\t0x81\t0x0016\t\t"), mads.stream().map(String::stripLeading).toList());
         List<String> malformed = Tshark.runAsIs(dir, pcap, "-Y", "_ws.malformed", "-T", "fields", "-e", "frame.number");
         assertTrue(malformed.isEmpty(), "tshark marks frames malformed: " + malformed);
     }

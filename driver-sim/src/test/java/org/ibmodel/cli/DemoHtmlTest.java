@@ -124,7 +124,7 @@ class DemoHtmlTest {
         assertEquals(0, run.exit(), run.err());
         List<String> mads = byClass(parse(html.resolve("index.html")), "g", "frame").stream()
                 .map(Element::getTextContent).filter(t -> t.contains("UD SEND Only")).toList();
-        assertEquals(8, mads.size(), "four MADs, each on two cables: " + mads);
+        assertEquals(12, mads.size(), "six MADs, each on two cables: " + mads);
         assertTrue(mads.stream().noneMatch(t -> t.contains("(again)")), mads.toString());
     }
 

@@ -482,10 +482,13 @@ class PingPongDemoTest {
             "wire LID 1 -> 2  UD SEND Only",
             "wire LID 2 -> 1  UD SEND Only",
             "h1's port 1 counters: PortXmitData",
+            "SubnSet(P_KeyTable) block 0 to LID 2: 0xffff kept, 0x8001 added",
+            "h1: the firmware's SMA wrote the block and posted a PORT_MNG_CHG EQE (P_KeyTable)",
+            "which now has 0x8001 at index 1, and raised IB_EVENT_PKEY_CHANGE",
             "the agents unregistered and the MAD layer unloaded",
             "Tear down");
         assertFalse(out.contains("dest qp 0x000000  (again)"), "a MAD answer is no resend: " + out);
-        assertTrue(out.contains("summary: seed 1, 24 packets, 11 work completions"), out);
+        assertTrue(out.contains("summary: seed 1, 26 packets, 11 work completions"), out);
         assertTrue(out.contains("0 objects left allocated"), out);
         CliRun single = CliRun.of("demo", "--single-host", "--mads");
         assertEquals(2, single.exit());

@@ -130,7 +130,8 @@ final class MadTour {
                     Layout.PortCounters.PORT_XMIT_DATA.get(r, D), Layout.PortCounters.PORT_RCV_DATA.get(r, D),
                     Layout.PortCounters.PORT_XMIT_PACKETS.get(r, D), Layout.PortCounters.PORT_RCV_PACKETS.get(r, D));
         }
-        if (failure == null && !done.equals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS))) {
+        failure = failure != null ? failure : partition(smAgent);
+        if (failure == null && !done.equals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS))) {
             failure = "the MAD sends completed " + done;
         }
         pm.unregister();
@@ -141,6 +142,40 @@ final class MadTour {
         n.say("%s, %s: the agents unregistered and the MAD layer unloaded: its QPs, CQ, PD and buffers freed",
                 asker.name(), asked.name());
         return failure;
+    }
+
+    /**
+     * An SM's partition manager at work: a SubnSet(P_KeyTable) of block 0 that keeps the default
+     * P_Key and adds 0x8001, and what the asked host's ib_core makes of it; null if all went so.
+     */
+    private String partition(MadAgent sm) {
+        agent = sm;
+        IbDevice dev = asked.driver(0).device();
+        List<String> events = new ArrayList<>();
+        org.ibmodel.core.IbEventHandler handler = e -> events.add(e.event().kernelName());
+        dev.registerEventHandler(handler);
+        MadSendBuf set = request(0x01, 0x0016, 0, askedLid);
+        Layout.Mad.METHOD.set(set.mad, 0, 0x02);
+        set.mad[D] = (byte) 0xff;
+        set.mad[D + 1] = (byte) 0xff;
+        set.mad[D + 2] = (byte) 0x80;
+        set.mad[D + 3] = 0x01;
+        int sent = agent.postSendMad(set);
+        n.say("%s kernel: ib_post_send_mad(SubnSet(P_KeyTable) block 0 to LID %d: 0xffff kept, 0x8001 added, as "
+                + "OpenSM's partition manager writes a port's partitions) returns %d", asker.name(), askedLid, sent);
+        if (sent != 0) {
+            set.ah.destroy();
+            agent.freeSendMad(set);
+        }
+        settle.run();
+        dev.unregisterEventHandler(handler);
+        if (answers.size() != 3 || Layout.Mad.STATUS.getInt(answers.get(2).mad(), 0) != 0) {
+            return "the SubnSet(P_KeyTable) was not taken";
+        }
+        n.say("%s: the firmware's SMA wrote the block and posted a PORT_MNG_CHG EQE (P_KeyTable); the driver's "
+                + "port work read the table again for ib_core's cache, which now has 0x%04x at index 1, and raised "
+                + "%s", asked.name(), dev.port(1).cachedPkey(1), String.join(", ", events));
+        return events.equals(List.of("IB_EVENT_PKEY_CHANGE")) ? null : "ib_core heard " + events;
     }
 
     /** A Get of {@code attr} in {@code mgmtClass}, its TID from the agent's hi_tid, to {@code dlid}. */

@@ -587,8 +587,8 @@ public final class PingPongTour {
         String madFailure = null;
         if (mads) {
             n.step("Beyond rc_pingpong: MADs. %s's kernel asks %s's HCA for its NodeInfo along a directed route, "
-                    + "as smpquery -D NodeInfo 0,1,2 would, and for its port counters, as perfquery would", a.name,
-                    b.name);
+                    + "as smpquery -D NodeInfo 0,1,2 would, and for its port counters, as perfquery would, then "
+                    + "writes its partitions as an SM's partition manager does", a.name, b.name);
             madFailure = new MadTour(n, a.host, b.host, world.lid(b.index), this::settle).run();
         }
         if (fault == Fault.CATAS) {
