@@ -33,7 +33,6 @@ final class MadTour {
     private final Runnable settle;
     private final List<MadRecvWc> answers = new ArrayList<>();
     private final List<WcStatus> done = new ArrayList<>();
-    private MadAgent agent;
     private int tid;
 
     MadTour(Narrator n, Host asker, Host asked, int askedLid, Runnable settle) {
@@ -55,29 +54,21 @@ final class MadTour {
                 + "and QP1 (the GSI) in RTS with %d receives posted on each, and agent.c's two responders",
                 asker.name(), asked.name(), layers[0].recvQueueSize());
         settle.run();
-        IbDevice dev = asker.driver(0).device();
-        agent = layers[0].registerMadAgent(dev, 1, QpType.SMI, null, (sb, st) -> {
-            done.add(st);
-            sb.ah.destroy();
-            sb.agent().freeSendMad(sb);
-        }, (sb, r) -> answers.add(r)).get();
+        MadAgent sm = register(layers[0], QpType.SMI);
         n.say("%s kernel: ib_register_mad_agent on QP0, for responses only: hi_tid %d, the high half of its TIDs",
-                asker.name(), agent.hiTid());
+                asker.name(), sm.hiTid());
 
-        MadSendBuf dr = request(0x81, 0x0011, 0, 0xffff);
+        MadSendBuf dr = request(sm, 0x81, 0x0011, 0, 0xffff);
         SwitchSma.HOP_CNT.set(dr.mad, 0, 2);
         Layout.Mad.DR_SLID.set(dr.mad, 0, 0xffff);
         Layout.Mad.DR_DLID.set(dr.mad, 0, 0xffff);
         dr.mad[SwitchSma.INITIAL_PATH + 1] = 1;
         dr.mad[SwitchSma.INITIAL_PATH + 2] = 2;
-        int posted = agent.postSendMad(dr);
+        int posted = post(dr);
         n.say("%s kernel: ib_post_send_mad(SubnGet(NodeInfo), directed route 0,1,2: out of its port 1, then the "
                 + "switch's port 2; DrSLID and DrDLID permissive, %d ms to answer) returns %d", asker.name(),
                 TIMEOUT_MS, posted);
-        if (posted != 0) {
-            dr.ah.destroy();
-            agent.freeSendMad(dr);
-        } else {
+        if (posted == 0) {
             n.say("    the SMI moved HopPointer to %d (IBA C14-9:1) and posted it on QP0 (VL15) to LID 0xffff",
                     SwitchSma.HOP_PTR.getInt(dr.mad, 0));
         }
@@ -103,23 +94,13 @@ final class MadTour {
                     Layout.NodeInfo.PORT_GUID.get(r, D), Layout.NodeInfo.LOCAL_PORT_NUM.getInt(r, D));
         }
 
-        MadAgent pm = layers[0].registerMadAgent(dev, 1, QpType.GSI, null, (sb, st) -> {
-            done.add(st);
-            sb.ah.destroy();
-            sb.agent().freeSendMad(sb);
-        }, (sb, r) -> answers.add(r)).get();
-        MadAgent smAgent = agent;
-        agent = pm;
+        MadAgent pm = register(layers[0], QpType.GSI);
         n.say("%s kernel: a second agent, on QP1, hi_tid %d: PerfMgt MADs go by the GSI", asker.name(), pm.hiTid());
-        MadSendBuf pc = request(Pma.CLASS_PERF_MGMT, Pma.ATTR_PORT_COUNTERS, 1, askedLid);
+        MadSendBuf pc = request(pm, Pma.CLASS_PERF_MGMT, Pma.ATTR_PORT_COUNTERS, 1, askedLid);
         Layout.PortCounters.PORT_SELECT.set(pc.mad, D, 1);
-        int sent = agent.postSendMad(pc);
+        int sent = post(pc);
         n.say("%s kernel: ib_post_send_mad(PerfMgt Get(PortCounters) of port 1 to LID %d, QP1) returns %d; "
                 + "perfquery %d 1 sends this after a ClassPortInfo Get", asker.name(), askedLid, sent, askedLid);
-        if (sent != 0) {
-            pc.ah.destroy();
-            agent.freeSendMad(pc);
-        }
         settle.run();
         if (answers.size() != 2) {
             failure = failure != null ? failure : "no answer to the PortCounters Get";
@@ -130,12 +111,12 @@ final class MadTour {
                     Layout.PortCounters.PORT_XMIT_DATA.get(r, D), Layout.PortCounters.PORT_RCV_DATA.get(r, D),
                     Layout.PortCounters.PORT_XMIT_PACKETS.get(r, D), Layout.PortCounters.PORT_RCV_PACKETS.get(r, D));
         }
-        failure = failure != null ? failure : partition(smAgent);
+        failure = failure != null ? failure : partition(sm);
         if (failure == null && !done.equals(List.of(WcStatus.SUCCESS, WcStatus.SUCCESS, WcStatus.SUCCESS))) {
             failure = "the MAD sends completed " + done;
         }
         pm.unregister();
-        smAgent.unregister();
+        sm.unregister();
         for (int i = 0; i < 2; i++) {
             hosts[i].core().unregisterClient(layers[i]);
         }
@@ -149,24 +130,19 @@ final class MadTour {
      * P_Key and adds 0x8001, and what the asked host's ib_core makes of it; null if all went so.
      */
     private String partition(MadAgent sm) {
-        agent = sm;
         IbDevice dev = asked.driver(0).device();
         List<String> events = new ArrayList<>();
         org.ibmodel.core.IbEventHandler handler = e -> events.add(e.event().kernelName());
         dev.registerEventHandler(handler);
-        MadSendBuf set = request(0x01, 0x0016, 0, askedLid);
+        MadSendBuf set = request(sm, 0x01, 0x0016, 0, askedLid);
         Layout.Mad.METHOD.set(set.mad, 0, 0x02);
         set.mad[D] = (byte) 0xff;
         set.mad[D + 1] = (byte) 0xff;
         set.mad[D + 2] = (byte) 0x80;
         set.mad[D + 3] = 0x01;
-        int sent = agent.postSendMad(set);
+        int sent = post(set);
         n.say("%s kernel: ib_post_send_mad(SubnSet(P_KeyTable) block 0 to LID %d: 0xffff kept, 0x8001 added, as "
                 + "OpenSM's partition manager writes a port's partitions) returns %d", asker.name(), askedLid, sent);
-        if (sent != 0) {
-            set.ah.destroy();
-            agent.freeSendMad(set);
-        }
         settle.run();
         dev.unregisterEventHandler(handler);
         if (answers.size() != 3 || Layout.Mad.STATUS.getInt(answers.get(2).mad(), 0) != 0) {
@@ -178,8 +154,27 @@ final class MadTour {
         return events.equals(List.of("IB_EVENT_PKEY_CHANGE")) ? null : "ib_core heard " + events;
     }
 
-    /** A Get of {@code attr} in {@code mgmtClass}, its TID from the agent's hi_tid, to {@code dlid}. */
-    private MadSendBuf request(int mgmtClass, int attr, int remoteQpn, int dlid) {
+    /** An agent of the asker on {@code type}'s QP for responses only; each send done frees itself. */
+    private MadAgent register(MadLayer layer, QpType type) {
+        return layer.registerMadAgent(asker.driver(0).device(), 1, type, null, (sb, st) -> {
+            done.add(st);
+            sb.ah.destroy();
+            sb.agent().freeSendMad(sb);
+        }, (sb, r) -> answers.add(r)).get();
+    }
+
+    /** ib_post_send_mad; a send that could not be posted is freed here, as its handler never runs. */
+    private static int post(MadSendBuf sb) {
+        int ret = sb.agent().postSendMad(sb);
+        if (ret != 0) {
+            sb.ah.destroy();
+            sb.agent().freeSendMad(sb);
+        }
+        return ret;
+    }
+
+    /** A Get of {@code attr} in {@code mgmtClass} from {@code agent}, a TID of its hi_tid, to {@code dlid}. */
+    private MadSendBuf request(MadAgent agent, int mgmtClass, int attr, int remoteQpn, int dlid) {
         MadSendBuf sb = agent.createSendMad(remoteQpn, 0, 24, 232).get();
         Layout.Mad.BASE_VERSION.set(sb.mad, 0, 1);
         Layout.Mad.MGMT_CLASS.set(sb.mad, 0, mgmtClass);

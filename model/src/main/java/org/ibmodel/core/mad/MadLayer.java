@@ -33,7 +33,6 @@ public final class MadLayer implements IbClient {
      * (one the SMA or PMA of the HCA answered to a request from no agent) is nobody's.
      */
     private final Map<Integer, MadAgent> clients = new HashMap<>();
-    private final java.util.Set<Integer> reserved = new java.util.HashSet<>();
     private int clientNext = 1;
 
     public MadLayer() {
@@ -111,12 +110,15 @@ public final class MadLayer implements IbClient {
         return p.registerAgent(qpType == QpType.SMI ? 0 : 1, reg, sendHandler, recvHandler);
     }
 
-    /** xa_alloc_cyclic on ib_mad_clients: the next free index from where the last one was, or -EBUSY. */
+    /**
+     * xa_alloc_cyclic on ib_mad_clients: the next free index from where the last one was, or
+     * -EBUSY. Registration takes no sleep between this and {@link #add}, so nothing else can be
+     * given the index meanwhile.
+     */
     int allocHiTid() {
         for (int i = 0; i < HI_TID_LIMIT - 1; i++) {
             int id = 1 + (clientNext - 1 + i) % (HI_TID_LIMIT - 1);
-            if (!clients.containsKey(id) && !reserved.contains(id)) {
-                reserved.add(id);
+            if (!clients.containsKey(id)) {
                 clientNext = id + 1 < HI_TID_LIMIT ? id + 1 : 1;
                 return id;
             }
@@ -125,13 +127,11 @@ public final class MadLayer implements IbClient {
     }
 
     /** The agent becomes reachable by its hi_tid once its registration is complete. */
-    void publish(int hiTid, MadAgent agent) {
-        reserved.remove(hiTid);
+    void add(int hiTid, MadAgent agent) {
         clients.put(hiTid, agent);
     }
 
-    void freeHiTid(int hiTid) {
-        reserved.remove(hiTid);
+    void remove(int hiTid) {
         clients.remove(hiTid);
     }
 

@@ -332,11 +332,10 @@ public final class MadPort {
             }
             regLock.unlockIrqrestore(flags);
             if (err != 0) {
-                layer.freeHiTid(hiTid);
                 return Result.err(err);
             }
         }
-        layer.publish(hiTid, agent);
+        layer.add(hiTid, agent);
         MadTrace.agent(Tracepoint.IB_MAD_CREATE_AGENT, agent);
         return Result.of(agent);
     }
@@ -358,7 +357,7 @@ public final class MadPort {
             }
             regLock.unlockIrqrestore(flags);
         }
-        layer.freeHiTid(agent.hiTid());
+        layer.remove(agent.hiTid());
     }
 
     /** How many OUIs of vendor class {@code mgmtClass} have a method table here. */
